@@ -1,0 +1,33 @@
+import * as core from "@actions/core";
+import { ConfigurationError, errorMessage } from "./errors.js";
+import { type ActionIo, annotationProperties, runnerIo } from "./io.js";
+
+/**
+ * Runs an action's main or post step. A ConfigurationError becomes one
+ * `::error::<action>: <message>` line; any other error also fails the step and
+ * its stack goes to the debug log. The exit code is set, never forced.
+ */
+export async function runAction(
+  name: string,
+  run: (io: ActionIo) => Promise<void>,
+  io: ActionIo = runnerIo,
+): Promise<void> {
+  const fail = (error: unknown) => reportFailure(name, error);
+  process.on("unhandledRejection", fail);
+  process.on("uncaughtException", fail);
+  try {
+    await run(io);
+  } catch (error) {
+    fail(error);
+  }
+}
+
+export function reportFailure(name: string, error: unknown): void {
+  process.exitCode = 1;
+  if (error instanceof ConfigurationError) {
+    core.error(`${name}: ${error.message}`, annotationProperties(error.location));
+    return;
+  }
+  core.error(`${name}: ${errorMessage(error)}`);
+  if (error instanceof Error && error.stack) core.debug(error.stack);
+}

@@ -1,0 +1,69 @@
+import type { SourceLocation } from "./errors.js";
+
+/** One problem an action found, rendered the same way by every action. */
+export interface Finding {
+  severity: Severity;
+  /** A short stable identifier, such as `lock-drift` or `W002`. */
+  code: string;
+  message: string;
+  file?: string;
+  line?: number;
+  column?: number;
+  /** What to do about it, such as `Run: uv lock`. */
+  fix?: string;
+}
+
+export type Severity = "error" | "warning" | "notice";
+
+export interface Annotation {
+  level: Severity;
+  title: string;
+  message: string;
+  location: SourceLocation;
+}
+
+export function toAnnotation(finding: Finding): Annotation {
+  return {
+    level: finding.severity,
+    title: finding.code,
+    message: finding.fix ? `${finding.message} ${finding.fix}` : finding.message,
+    location: { file: finding.file, line: finding.line, column: finding.column },
+  };
+}
+
+const severityMark: Record<Severity, string> = {
+  error: "❌ error",
+  warning: "⚠️ warning",
+  notice: "ℹ️ notice",
+};
+
+export function formatLocation(finding: Finding): string {
+  if (!finding.file) return "";
+  const line = finding.line ? `:${finding.line}` : "";
+  const column = finding.line && finding.column ? `:${finding.column}` : "";
+  return `${finding.file}${line}${column}`;
+}
+
+/** A Markdown table of findings, for the job summary. */
+export function findingsTable(findings: readonly Finding[]): string {
+  const rows = findings.map((finding) =>
+    [
+      severityMark[finding.severity],
+      `\`${finding.code}\``,
+      formatLocation(finding) ? `\`${formatLocation(finding)}\`` : "",
+      finding.message,
+      finding.fix ?? "",
+    ].map(markdownCell),
+  );
+  return markdownTable(["Severity", "Code", "Where", "Message", "Fix"], rows);
+}
+
+export function markdownTable(header: readonly string[], rows: readonly string[][]): string {
+  const line = (cells: readonly string[]) => `| ${cells.join(" | ")} |`;
+  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+}
+
+/** Escapes a value so that it stays inside one Markdown table cell. */
+export function markdownCell(value: string): string {
+  return value.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
+}

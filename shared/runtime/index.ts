@@ -1,0 +1,14 @@
+export { reportFailure, runAction } from "./action.js";
+export { ConfigurationError, errorMessage, type SourceLocation } from "./errors.js";
+export {
+  type Annotation,
+  type Finding,
+  findingsTable,
+  formatLocation,
+  markdownCell,
+  markdownTable,
+  type Severity,
+  toAnnotation,
+} from "./findings.js";
+export { InputReader, inputVariable } from "./inputs.js";
+export { type ActionIo, runnerIo, withGroup } from "./io.js";

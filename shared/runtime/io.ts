@@ -1,0 +1,80 @@
+import * as core from "@actions/core";
+import type { SourceLocation } from "./errors.js";
+import { type Finding, findingsTable, toAnnotation } from "./findings.js";
+
+/**
+ * What an action may do to the runner. Actions receive it in run(), so tests can
+ * record it; `runnerIo` is the only binding to @actions/core.
+ */
+export interface ActionIo {
+  info(message: string): void;
+  debug(message: string): void;
+  warning(message: string, location?: SourceLocation): void;
+  notice(message: string, location?: SourceLocation): void;
+  setOutput(name: string, value: string): void;
+  exportVariable(name: string, value: string): void;
+  addPath(directory: string): void;
+  saveState(name: string, value: string): void;
+  getState(name: string): string;
+  setSecret(secret: string): void;
+  /** Appends Markdown to the job summary. */
+  summary(markdown: string): Promise<void>;
+  /** Annotates each finding, and appends a table of them to the job summary under `title`. */
+  report(title: string, findings: readonly Finding[]): Promise<void>;
+  group<T>(title: string, fn: () => Promise<T>): Promise<T>;
+}
+
+/** Annotation properties with the unset ones left out, so core prints `::error::`, not `::error ::`. */
+export function annotationProperties(
+  location: SourceLocation = {},
+  title?: string,
+): core.AnnotationProperties {
+  const properties: core.AnnotationProperties = {
+    title,
+    file: location.file,
+    startLine: location.line,
+    startColumn: location.line ? location.column : undefined,
+  };
+  for (const key of Object.keys(properties) as (keyof core.AnnotationProperties)[]) {
+    if (properties[key] === undefined || properties[key] === "") delete properties[key];
+  }
+  return properties;
+}
+
+export async function withGroup<T>(title: string, fn: () => Promise<T>): Promise<T> {
+  core.startGroup(title);
+  try {
+    return await fn();
+  } finally {
+    core.endGroup();
+  }
+}
+
+async function appendSummary(markdown: string): Promise<void> {
+  await core.summary.addRaw(markdown, true).write();
+}
+
+const annotate = { error: core.error, warning: core.warning, notice: core.notice };
+
+export const runnerIo: ActionIo = {
+  info: (message) => core.info(message),
+  debug: (message) => core.debug(message),
+  warning: (message, location) => core.warning(message, annotationProperties(location)),
+  notice: (message, location) => core.notice(message, annotationProperties(location)),
+  setOutput: (name, value) => core.setOutput(name, value),
+  exportVariable: (name, value) => core.exportVariable(name, value),
+  addPath: (directory) => core.addPath(directory),
+  saveState: (name, value) => core.saveState(name, value),
+  getState: (name) => core.getState(name),
+  setSecret: (secret) => core.setSecret(secret),
+  summary: appendSummary,
+  async report(title, findings) {
+    for (const finding of findings) {
+      const { level, message, location, title } = toAnnotation(finding);
+      annotate[level](message, annotationProperties(location, title));
+    }
+    const body = findings.length === 0 ? "✅ no findings" : findingsTable(findings);
+    await appendSummary(`### ${title}\n\n${body}\n`);
+  },
+  group: withGroup,
+};

@@ -1,0 +1,228 @@
+/**
+ * The emulated runner: runs an action's dist bundle the way GitHub's runner does,
+ * with INPUT_* variables, the file commands, the event payload and the post step.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse as parseYaml } from "yaml";
+import { inputVariable } from "../../shared/runtime/inputs.js";
+import { type ParsedAnnotation, parseCommands, parseKeyValueFile } from "./workflow-files.js";
+
+export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+
+export interface RunOptions {
+  /** An action name under actions/, or a path to a directory that holds action.yml. */
+  action: string;
+  inputs?: Record<string, string>;
+  /** Extra environment for the step (a job's `env:`). */
+  env?: Record<string, string>;
+  event?: { name: string; payload?: unknown };
+  ref?: string;
+  workspace?: string;
+  /** Also run the post entry, as the runner does at the end of the job. */
+  post?: boolean;
+  /** The node binary; defaults to PYSHIP_TEST_NODE, else this process's node. */
+  node?: string;
+  timeoutMs?: number;
+}
+
+export interface StepResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  env: Record<string, string>;
+  path: string[];
+  state: Record<string, string>;
+  summary: string;
+  annotations: ParsedAnnotation[];
+  masks: string[];
+  debug: string[];
+}
+
+export interface ActionResult extends StepResult {
+  post?: StepResult;
+  workspace: string;
+  runnerTemp: string;
+  toolCache: string;
+}
+
+interface ActionMetadata {
+  inputs?: Record<string, { default?: string; required?: boolean }>;
+  runs: { using: string; main: string; post?: string; "post-if"?: string };
+}
+
+export function actionDirectory(action: string): string {
+  return action.includes("/") ? path.resolve(action) : path.join(repoRoot, "actions", action);
+}
+
+export function readActionMetadata(directory: string): ActionMetadata {
+  return parseYaml(readFileSync(path.join(directory, "action.yml"), "utf8")) as ActionMetadata;
+}
+
+/** Variables of the outer process that must not leak into a step. */
+const runnerOwned = /^(INPUT_|STATE_|GITHUB_|RUNNER_|ACTIONS_)/;
+
+export async function runAction(options: RunOptions): Promise<ActionResult> {
+  const directory = actionDirectory(options.action);
+  const metadata = readActionMetadata(directory);
+  const home = mkdtempSync(path.join(os.tmpdir(), "pyship-runner-"));
+  const runnerTemp = path.join(home, "temp");
+  const toolCache = path.join(home, "toolcache");
+  const workspace = options.workspace ?? path.join(home, "workspace");
+  for (const dir of [runnerTemp, toolCache, workspace]) mkdirSync(dir, { recursive: true });
+
+  const eventPath = path.join(home, "event.json");
+  writeFileSync(eventPath, JSON.stringify(options.event?.payload ?? {}));
+  const ref = options.ref ?? "refs/heads/main";
+  const base: Record<string, string> = {
+    ...inheritedEnv(),
+    CI: "true",
+    GITHUB_ACTIONS: "true",
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_EVENT_NAME: options.event?.name ?? "push",
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_REF: ref,
+    GITHUB_REF_NAME: ref.replace(/^refs\/(heads|tags)\//, ""),
+    GITHUB_REF_TYPE: ref.startsWith("refs/tags/") ? "tag" : "branch",
+    GITHUB_REPOSITORY: "pyship-test/example",
+    GITHUB_REPOSITORY_OWNER: "pyship-test",
+    GITHUB_SHA: "0123456789abcdef0123456789abcdef01234567",
+    GITHUB_RUN_ID: "1",
+    GITHUB_RUN_ATTEMPT: "1",
+    GITHUB_ACTOR: "pyship-test",
+    GITHUB_SERVER_URL: "https://github.com",
+    GITHUB_API_URL: "https://api.github.com",
+    RUNNER_TEMP: runnerTemp,
+    RUNNER_TOOL_CACHE: toolCache,
+    RUNNER_OS: "Linux",
+    RUNNER_ARCH: "X64",
+    ...inputEnv(metadata, options.inputs ?? {}),
+    ...options.env,
+  };
+
+  const node = options.node ?? process.env.PYSHIP_TEST_NODE ?? process.execPath;
+  const timeoutMs = options.timeoutMs ?? 5 * 60_000;
+  const main = await runStep(
+    node,
+    path.resolve(directory, metadata.runs.main),
+    base,
+    path.join(home, "main"),
+    timeoutMs,
+  );
+  const result: ActionResult = { ...main, workspace, runnerTemp, toolCache };
+
+  if (options.post && metadata.runs.post && shouldRunPost(metadata.runs["post-if"], main)) {
+    const stateEnv = Object.fromEntries(
+      Object.entries(main.state).map(([name, value]) => [`STATE_${name}`, value]),
+    );
+    const env = { ...base, ...main.env, ...stateEnv };
+    env.PATH = [...main.path.slice().reverse(), base.PATH].join(path.delimiter);
+    const postEntry = path.resolve(directory, metadata.runs.post);
+    result.post = await runStep(node, postEntry, env, path.join(home, "post"), timeoutMs);
+  }
+  return result;
+}
+
+function inheritedEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value !== undefined && !runnerOwned.test(name) && name !== "NODE_OPTIONS") {
+      env[name] = value;
+    }
+  }
+  return env;
+}
+
+/** INPUT_* for the given inputs, with defaults from action.yml, as the runner sets them. */
+export function inputEnv(metadata: ActionMetadata, given: Record<string, string>) {
+  const declared = metadata.inputs ?? {};
+  const unknown = Object.keys(given).filter((name) => !(name in declared));
+  if (unknown.length > 0) throw new Error(`inputs not declared in action.yml: ${unknown}`);
+  const env: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(declared)) {
+    const value = given[name] ?? evaluateDefault(spec.default);
+    if (value !== undefined) env[inputVariable(name)] = value;
+  }
+  return env;
+}
+
+function evaluateDefault(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  return String(value).replace(/\$\{\{\s*github\.token\s*\}\}/g, "ghs_harness_token");
+}
+
+function shouldRunPost(condition: string | undefined, main: StepResult): boolean {
+  const expression = (condition ?? "always()").replace(/^\$\{\{\s*|\s*\}\}$/g, "");
+  if (expression === "success()") return main.exitCode === 0;
+  if (expression === "failure()") return main.exitCode !== 0;
+  return true;
+}
+
+async function runStep(
+  node: string,
+  entry: string,
+  env: Record<string, string>,
+  stepDir: string,
+  timeoutMs: number,
+): Promise<StepResult> {
+  if (!existsSync(entry)) throw new Error(`bundle not found: ${entry} (run npm run bundle)`);
+  mkdirSync(stepDir, { recursive: true });
+  const files = {
+    GITHUB_OUTPUT: path.join(stepDir, "output"),
+    GITHUB_ENV: path.join(stepDir, "env"),
+    GITHUB_PATH: path.join(stepDir, "path"),
+    GITHUB_STATE: path.join(stepDir, "state"),
+    GITHUB_STEP_SUMMARY: path.join(stepDir, "summary.md"),
+  };
+  for (const file of Object.values(files)) writeFileSync(file, "");
+
+  const { exitCode, stdout, stderr } = await spawnNode(
+    node,
+    entry,
+    { ...env, ...files },
+    timeoutMs,
+  );
+  const commands = parseCommands(stdout);
+  const read = (file: string) => readFileSync(file, "utf8");
+  return {
+    exitCode,
+    stdout,
+    stderr,
+    outputs: parseKeyValueFile(read(files.GITHUB_OUTPUT)),
+    env: parseKeyValueFile(read(files.GITHUB_ENV)),
+    path: read(files.GITHUB_PATH).split(/\r?\n/).filter(Boolean),
+    state: parseKeyValueFile(read(files.GITHUB_STATE)),
+    summary: read(files.GITHUB_STEP_SUMMARY),
+    ...commands,
+  };
+}
+
+function spawnNode(
+  node: string,
+  entry: string,
+  env: Record<string, string>,
+  timeoutMs: number,
+): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(node, [entry], { env, cwd: env.GITHUB_WORKSPACE, stdio: "pipe" });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      if (signal) reject(new Error(`${entry} was killed by ${signal}\n${stdout}\n${stderr}`));
+      else resolve({ exitCode: code ?? 1, stdout, stderr });
+    });
+  });
+}

@@ -1,0 +1,87 @@
+import { describe, expect, test } from "@jest/globals";
+import { ConfigurationError } from "../../../shared/runtime/errors.js";
+import { InputReader, inputVariable } from "../../../shared/runtime/inputs.js";
+
+const reader = (env: Record<string, string>) => new InputReader(env);
+
+describe("inputVariable", () => {
+  test("upper-cases, turns spaces into underscores and keeps hyphens", () => {
+    expect(inputVariable("packages-dir")).toBe("INPUT_PACKAGES-DIR");
+    expect(inputVariable("my input")).toBe("INPUT_MY_INPUT");
+  });
+});
+
+describe("InputReader", () => {
+  test("reads the hyphenated form, trimmed", () => {
+    expect(reader({ "INPUT_PACKAGES-DIR": " out \n" }).raw("packages-dir")).toBe("out");
+  });
+
+  test("falls back to the underscore form a composite run step can pass", () => {
+    expect(reader({ INPUT_PACKAGES_DIR: "wheels" }).raw("packages-dir")).toBe("wheels");
+    expect(reader({ "INPUT_PACKAGES-DIR": "", INPUT_PACKAGES_DIR: "w" }).raw("packages-dir")).toBe(
+      "w",
+    );
+    expect(reader({ "INPUT_PACKAGES-DIR": "a", INPUT_PACKAGES_DIR: "b" }).raw("packages-dir")).toBe(
+      "a",
+    );
+  });
+
+  test("required names the missing input", () => {
+    expect(() => reader({}).required("python-version")).toThrow(
+      new ConfigurationError("input 'python-version' is required and was not set"),
+    );
+    expect(reader({ "INPUT_PYTHON-VERSION": "3.12" }).required("python-version")).toBe("3.12");
+  });
+
+  test("optional gives undefined when unset or blank", () => {
+    expect(reader({ INPUT_X: "  " }).optional("x")).toBeUndefined();
+    expect(reader({ INPUT_X: "v" }).optional("x")).toBe("v");
+  });
+
+  test("booleans are strict and case-insensitive", () => {
+    expect(reader({ INPUT_FLAG: "TRUE" }).boolean("flag", false)).toBe(true);
+    expect(reader({ INPUT_FLAG: "False" }).boolean("flag", true)).toBe(false);
+    expect(reader({}).boolean("flag", true)).toBe(true);
+    for (const bad of ["yes", "1", "on", "truee"]) {
+      expect(() => reader({ INPUT_FLAG: bad }).boolean("flag", false)).toThrow(
+        `input 'flag' must be true or false, got '${bad}'`,
+      );
+    }
+  });
+
+  test("lists split on newlines and commas", () => {
+    expect(reader({ INPUT_GROUPS: "dev, test\n\ndocs,\n" }).list("groups")).toEqual([
+      "dev",
+      "test",
+      "docs",
+    ]);
+    expect(reader({}).list("groups")).toEqual([]);
+  });
+
+  test("choices list the allowed values", () => {
+    const allowed = ["static", "tool"] as const;
+    expect(reader({ INPUT_MODE: "Tool" }).choice("mode", allowed, "static")).toBe("tool");
+    expect(reader({}).choice("mode", allowed, "static")).toBe("static");
+    expect(() => reader({ INPUT_MODE: "both" }).choice("mode", allowed, "static")).toThrow(
+      "input 'mode' must be one of static, tool; got 'both'",
+    );
+  });
+
+  test("integers are bounded", () => {
+    expect(reader({ INPUT_RETRIES: "5" }).integer("retries", 3)).toBe(5);
+    expect(reader({}).integer("retries", 3)).toBe(3);
+    expect(() => reader({ INPUT_RETRIES: "2.5" }).integer("retries", 3, 0, 10)).toThrow(
+      "input 'retries' must be a whole number from 0 to 10, got '2.5'",
+    );
+  });
+
+  test("paths resolve against the working directory, which resolves against the workspace", () => {
+    const env = { GITHUB_WORKSPACE: "/ws", "INPUT_WORKING-DIRECTORY": "pkg", INPUT_OUT: "dist" };
+    const inputs = reader(env);
+    const workingDirectory = inputs.workingDirectory();
+    expect(workingDirectory).toBe("/ws/pkg");
+    expect(inputs.path("out", workingDirectory)).toBe("/ws/pkg/dist");
+    expect(inputs.path("missing", workingDirectory, ".venv")).toBe("/ws/pkg/.venv");
+    expect(reader({ GITHUB_WORKSPACE: "/ws", INPUT_OUT: "/abs" }).path("out", "/ws")).toBe("/abs");
+  });
+});
