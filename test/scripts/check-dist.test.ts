@@ -8,15 +8,9 @@ import { repoRoot } from "../harness/runner.js";
 // A throwaway repository with the fixture action, its bundle committed, as a user's clone would be.
 function cloneWithCommittedDist(): string {
   const repo = mkdtempSync(path.join(os.tmpdir(), "pyship-check-dist-"));
-  for (const item of [
-    "package.json",
-    "tsconfig.json",
-    "scripts",
-    "shared",
-    "test/fixtures/actions",
-  ]) {
-    cpSync(path.join(repoRoot, item), path.join(repo, item), { recursive: true });
-  }
+  // ncc type-checks the whole tsconfig project, so the copy holds all of it.
+  const skip = new Set(["node_modules", "dist", ".git"].map((name) => path.join(repoRoot, name)));
+  cpSync(repoRoot, repo, { recursive: true, filter: (source) => !skip.has(source) });
   symlinkSync(path.join(repoRoot, "node_modules"), path.join(repo, "node_modules"));
   writeFileSync(path.join(repo, ".gitignore"), "node_modules\n");
   const git = (...args: string[]) => execFileSync("git", args, { cwd: repo, stdio: "pipe" });
