@@ -135,6 +135,14 @@ function run(
 const lockedVersions = (entries: Array<{ name: string; version: string }>) =>
   Object.fromEntries(entries.map((entry) => [entry.name, entry.version]));
 
+/** name → version of every [[package]] in a poetry.lock or pdm.lock. */
+const tomlLockVersions = (lock: string) =>
+  lockedVersions(
+    [...lock.matchAll(/\[\[package\]\]\nname = "([^"]+)"\nversion = "([^"]+)"/g)].map(
+      ([, name, version]) => ({ name, version }),
+    ),
+  );
+
 describe("startServer", () => {
   test("turns handler errors into 500s and caps request bodies", async () => {
     const server = await startServer(
@@ -405,11 +413,8 @@ describe("real installers against the index", () => {
       });
       await run("/usr/bin/poetry", ["lock", "--no-interaction", "-v"], { cwd: project, env });
       const lock = readFileSync(path.join(project, "poetry.lock"), "utf8");
-      const packages = [
-        ...lock.matchAll(/\[\[package\]\]\nname = "([^"]+)"\nversion = "([^"]+)"/g),
-      ];
       // Poetry locks for every platform, so the win32-only gamma is listed (with its marker).
-      expect(lockedVersions(packages.map(([, name, version]) => ({ name, version })))).toEqual({
+      expect(tomlLockVersions(lock)).toEqual({
         "alpha-lib": "1.0",
         "beta-pkg": "1.1",
         delta: "1.2",
@@ -450,10 +455,7 @@ describe("real installers against the index", () => {
       });
       await run("/usr/bin/pdm", ["lock", "-v"], { cwd: project, env });
       const lock = readFileSync(path.join(project, "pdm.lock"), "utf8");
-      const packages = [
-        ...lock.matchAll(/\[\[package\]\]\nname = "([^"]+)"\nversion = "([^"]+)"/g),
-      ];
-      expect(lockedVersions(packages.map(([, name, version]) => ({ name, version })))).toEqual({
+      expect(tomlLockVersions(lock)).toEqual({
         "alpha-lib": "1.0",
         "beta-pkg": "1.1",
         delta: "1.2",
