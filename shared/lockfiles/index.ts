@@ -1,0 +1,66 @@
+/** Finding and reading lockfiles: one entry point, one Lock model. */
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { readText } from "../project/files.js";
+import { ConfigurationError } from "../runtime/errors.js";
+import type { Lock, LockFormat } from "./model.js";
+import { readPdmLock } from "./pdm.js";
+import { readPipfileLock } from "./pipfile.js";
+import { readPoetryLock } from "./poetry.js";
+import { readRequirementsLock } from "./requirements.js";
+import { readUvLock } from "./uv.js";
+
+export type { Lock, LockedPackage, LockFormat, PackageSource } from "./model.js";
+
+const byName: Record<string, LockFormat> = {
+  "uv.lock": "uv",
+  "poetry.lock": "poetry",
+  "pdm.lock": "pdm",
+  "Pipfile.lock": "pipfile",
+  "pylock.toml": "pylock",
+};
+
+/** The format a lockfile's name says, or undefined for a file that is no lockfile. */
+export function formatOf(file: string): LockFormat | undefined {
+  const name = path.basename(file);
+  if (byName[name]) return byName[name];
+  if (/^pylock\.[^.]+\.toml$/.test(name)) return "pylock";
+  if (/^requirements.*\.txt$/.test(name)) return "requirements";
+  return undefined;
+}
+
+/** Reads a lockfile; `display` is how messages name it. */
+export function readLock(file: string, display = file): Lock {
+  const format = formatOf(file);
+  const text = readText(file, display);
+  switch (format) {
+    case "uv":
+      return readUvLock(text, display);
+    case "poetry":
+      return readPoetryLock(text, display);
+    case "pdm":
+      return readPdmLock(text, display);
+    case "pipfile":
+      return readPipfileLock(text, display);
+    case "requirements":
+      return readRequirementsLock(text, display);
+    default:
+      throw new ConfigurationError(
+        `${display}: not a lockfile pyship reads (uv.lock, poetry.lock, pdm.lock, Pipfile.lock, requirements*.txt)`,
+        { file: display },
+      );
+  }
+}
+
+/** Lockfiles in a directory, in a stable order: uv, poetry, pdm, Pipfile, pylock, requirements. */
+export function findLockfiles(directory: string): string[] {
+  const order: LockFormat[] = ["uv", "poetry", "pdm", "pipfile", "pylock", "requirements"];
+  return readdirSync(directory)
+    .filter((name) => formatOf(name) !== undefined)
+    .sort(
+      (a, b) =>
+        order.indexOf(formatOf(a) as LockFormat) - order.indexOf(formatOf(b) as LockFormat) ||
+        a.localeCompare(b),
+    )
+    .map((name) => path.join(directory, name));
+}

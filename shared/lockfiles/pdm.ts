@@ -1,0 +1,64 @@
+/** pdm.lock → Lock. */
+import { isTable, parseTomlText, stringList, type Table } from "../project/files.js";
+import { normalizeName } from "../project/names.js";
+import { parseRequirement } from "../project/pep508.js";
+import type { Lock, LockedPackage, PackageSource } from "./model.js";
+import { packageEntryLines } from "./toml-lines.js";
+
+export function readPdmLock(text: string, file: string): Lock {
+  const raw = parseTomlText(text, file);
+  const metadata = isTable(raw.metadata) ? raw.metadata : {};
+  const lines = packageEntryLines(text);
+  const entries = Array.isArray(raw.package) ? raw.package.filter(isTable) : [];
+  return {
+    format: "pdm",
+    file,
+    lockVersion: typeof metadata.lock_version === "string" ? metadata.lock_version : undefined,
+    generator: { tool: "pdm" },
+    contentHash: typeof metadata.content_hash === "string" ? metadata.content_hash : undefined,
+    requiresPython:
+      typeof metadata.requires_python === "string" ? metadata.requires_python : undefined,
+    packages: entries.map((entry, i) => pdmPackage(entry, lines[i] ?? 1)),
+    raw,
+    text,
+  };
+}
+
+function pdmPackage(entry: Table, line: number): LockedPackage {
+  const name = String(entry.name ?? "");
+  const files = Array.isArray(entry.files) ? entry.files.filter(isTable) : [];
+  return {
+    name,
+    key: normalizeName(name),
+    version: typeof entry.version === "string" ? entry.version : undefined,
+    line,
+    groups: stringList(entry.groups),
+    marker: typeof entry.marker === "string" ? entry.marker : undefined,
+    extras: stringList(entry.extras).map(normalizeName),
+    source: pdmSource(entry),
+    files: files.map((f) => ({
+      name: typeof f.file === "string" ? f.file : undefined,
+      url: typeof f.url === "string" ? f.url : undefined,
+      hashes: f.hash ? [String(f.hash)] : [],
+    })),
+    dependencies: stringList(entry.dependencies).map((text) => {
+      try {
+        const requirement = parseRequirement(text);
+        return { key: requirement.key, extras: requirement.extras };
+      } catch {
+        return { key: normalizeName(text.split(/[\s[<>=!~;@(]/)[0]) };
+      }
+    }),
+  };
+}
+
+function pdmSource(entry: Table): PackageSource {
+  if (typeof entry.git === "string") {
+    return { kind: "git", url: entry.git, reference: String(entry.revision ?? entry.ref ?? "") };
+  }
+  if (typeof entry.path === "string") {
+    return { kind: entry.editable ? "editable" : "directory", path: entry.path };
+  }
+  if (typeof entry.url === "string") return { kind: "url", url: entry.url };
+  return { kind: "registry" };
+}

@@ -1,0 +1,77 @@
+/** Pipfile.lock → Lock. Sections other than `_meta` are package categories (default, develop, custom). */
+import { isTable, parseJsonText, stringList, type Table } from "../project/files.js";
+import { normalizeName } from "../project/names.js";
+import type { Lock, LockedPackage, PackageSource } from "./model.js";
+
+export function readPipfileLock(text: string, file: string): Lock {
+  const raw = parseJsonText(text, file);
+  const meta = isTable(raw._meta) ? raw._meta : {};
+  const hash = isTable(meta.hash) ? meta.hash.sha256 : undefined;
+  const requires = isTable(meta.requires) ? meta.requires : {};
+  const lines = entryLines(text);
+  const byKey = new Map<string, LockedPackage>();
+  for (const [category, packages] of Object.entries(raw)) {
+    if (category === "_meta" || !isTable(packages)) continue;
+    for (const [name, entry] of Object.entries(packages)) {
+      if (!isTable(entry)) continue;
+      const key = normalizeName(name);
+      const existing = byKey.get(key);
+      if (existing) existing.groups.push(category);
+      else
+        byKey.set(
+          key,
+          pipfilePackage(name, entry, category, lines.get(`${category}/${name}`) ?? 1),
+        );
+    }
+  }
+  const python = requires.python_full_version ?? requires.python_version;
+  return {
+    format: "pipfile",
+    file,
+    lockVersion: meta["pipfile-spec"] !== undefined ? String(meta["pipfile-spec"]) : undefined,
+    generator: { tool: "pipenv" },
+    contentHash: typeof hash === "string" ? hash : undefined,
+    requiresPython: typeof python === "string" ? `==${python}.*` : undefined,
+    packages: [...byKey.values()],
+    raw,
+    text,
+  };
+}
+
+function pipfilePackage(name: string, entry: Table, category: string, line: number): LockedPackage {
+  const pinned = typeof entry.version === "string" ? entry.version.replace(/^===?/, "") : undefined;
+  return {
+    name,
+    key: normalizeName(name),
+    version: pinned,
+    line,
+    groups: [category],
+    marker: typeof entry.markers === "string" ? entry.markers : undefined,
+    extras: stringList(entry.extras).map(normalizeName),
+    source: pipfileSource(entry),
+    files: [{ hashes: stringList(entry.hashes) }],
+    dependencies: [],
+  };
+}
+
+function pipfileSource(entry: Table): PackageSource {
+  if (typeof entry.git === "string")
+    return { kind: "git", url: entry.git, reference: String(entry.ref ?? "") };
+  if (typeof entry.path === "string")
+    return { kind: entry.editable ? "editable" : "path", path: entry.path };
+  if (typeof entry.file === "string") return { kind: "url", url: entry.file };
+  return { kind: "registry", url: typeof entry.index === "string" ? entry.index : undefined };
+}
+
+/** `category/name` → line, for pipenv's 4-space-indented JSON. */
+function entryLines(text: string): Map<string, number> {
+  const lines = new Map<string, number>();
+  let category = "";
+  text.split("\n").forEach((line, i) => {
+    const section = /^ {4}"([^"]+)": \{/.exec(line);
+    if (section) category = section[1];
+    const entry = /^ {8}"([^"]+)": \{/.exec(line);
+    if (entry && category !== "_meta") lines.set(`${category}/${entry[1]}`, i + 1);
+  });
+  return lines;
+}

@@ -1,0 +1,79 @@
+/** uv.lock → Lock. */
+import { isTable, parseTomlText, type Table } from "../project/files.js";
+import { normalizeName } from "../project/names.js";
+import type { Lock, LockedDependency, LockedFile, LockedPackage, PackageSource } from "./model.js";
+import { packageEntryLines } from "./toml-lines.js";
+
+export function readUvLock(text: string, file: string): Lock {
+  const raw = parseTomlText(text, file);
+  const lines = packageEntryLines(text);
+  const entries = Array.isArray(raw.package) ? raw.package.filter(isTable) : [];
+  return {
+    format: "uv",
+    file,
+    lockVersion: [raw.version, raw.revision].filter((v) => v !== undefined).join("."),
+    generator: { tool: "uv" },
+    requiresPython: typeof raw["requires-python"] === "string" ? raw["requires-python"] : undefined,
+    packages: entries.map((entry, i) => uvPackage(entry, lines[i] ?? 1)),
+    raw,
+    text,
+  };
+}
+
+function uvPackage(entry: Table, line: number): LockedPackage {
+  const name = String(entry.name ?? "");
+  const files: LockedFile[] = [];
+  if (isTable(entry.sdist)) files.push(uvFile(entry.sdist));
+  if (Array.isArray(entry.wheels)) files.push(...entry.wheels.filter(isTable).map(uvFile));
+  const edges = (list: unknown): LockedDependency[] =>
+    Array.isArray(list) ? list.filter(isTable).map(uvEdge) : [];
+  const dependencies = [
+    ...edges(entry.dependencies),
+    ...Object.values(
+      isTable(entry["optional-dependencies"]) ? entry["optional-dependencies"] : {},
+    ).flatMap(edges),
+    ...Object.values(isTable(entry["dev-dependencies"]) ? entry["dev-dependencies"] : {}).flatMap(
+      edges,
+    ),
+  ];
+  return {
+    name,
+    key: normalizeName(name),
+    version: typeof entry.version === "string" ? entry.version : undefined,
+    line,
+    groups: [],
+    source: uvSource(entry.source),
+    files,
+    dependencies,
+  };
+}
+
+const uvFile = (file: Table): LockedFile => ({
+  name: typeof file.filename === "string" ? file.filename : undefined,
+  url:
+    typeof file.url === "string" ? file.url : typeof file.path === "string" ? file.path : undefined,
+  hashes: typeof file.hash === "string" ? [file.hash] : [],
+});
+
+const uvEdge = (edge: Table): LockedDependency => ({
+  key: normalizeName(String(edge.name ?? "")),
+  extras: Array.isArray(edge.extra) ? edge.extra.map(String) : undefined,
+  marker: typeof edge.marker === "string" ? edge.marker : undefined,
+});
+
+export function uvSource(source: unknown): PackageSource {
+  if (!isTable(source)) return { kind: "registry" };
+  const text = (key: string) =>
+    typeof source[key] === "string" ? (source[key] as string) : undefined;
+  if (text("registry") !== undefined) return { kind: "registry", url: text("registry") };
+  if (text("git") !== undefined) {
+    const url = text("git") as string;
+    return { kind: "git", url, reference: url.split("#")[1] };
+  }
+  if (text("url") !== undefined) return { kind: "url", url: text("url") as string };
+  for (const kind of ["editable", "virtual", "directory", "path"] as const) {
+    const path = text(kind);
+    if (path !== undefined) return { kind, path };
+  }
+  return { kind: "registry" };
+}
