@@ -23,3 +23,11 @@ export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
+
+/** A check that found problems it has already reported: fails the step with one line, no stack. */
+export class CheckFailed extends ConfigurationError {
+  constructor(message: string) {
+    super(message);
+    this.name = "CheckFailed";
+  }
+}

@@ -1,5 +1,5 @@
 export { reportFailure, runAction } from "./action.js";
-export { ConfigurationError, errorMessage, type SourceLocation } from "./errors.js";
+export { CheckFailed, ConfigurationError, errorMessage, type SourceLocation } from "./errors.js";
 export {
   type Annotation,
   type Finding,

@@ -19,8 +19,11 @@ export interface ActionIo {
   setSecret(secret: string): void;
   /** Appends Markdown to the job summary. */
   summary(markdown: string): Promise<void>;
-  /** Annotates each finding, and appends a table of them to the job summary under `title`. */
-  report(title: string, findings: readonly Finding[]): Promise<void>;
+  /**
+   * Annotates each finding, and appends a table of them to the job summary under `title`
+   * (or `clean` when there are none).
+   */
+  report(title: string, findings: readonly Finding[], clean?: string): Promise<void>;
   group<T>(title: string, fn: () => Promise<T>): Promise<T>;
 }
 
@@ -68,12 +71,12 @@ export const runnerIo: ActionIo = {
   getState: (name) => core.getState(name),
   setSecret: (secret) => core.setSecret(secret),
   summary: appendSummary,
-  async report(title, findings) {
+  async report(title, findings, clean = "✅ no findings") {
     for (const finding of findings) {
       const { level, message, location, title } = toAnnotation(finding);
       annotate[level](message, annotationProperties(location, title));
     }
-    const body = findings.length === 0 ? "✅ no findings" : findingsTable(findings);
+    const body = findings.length === 0 ? clean : findingsTable(findings);
     await appendSummary(`### ${title}\n\n${body}\n`);
   },
   group: withGroup,

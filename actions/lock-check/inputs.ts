@@ -1,0 +1,25 @@
+import { InputReader } from "../../shared/runtime/index.js";
+
+export interface LockCheckInputs {
+  workingDirectory: string;
+  workspace: string;
+  lockfile?: string;
+  mode: "static" | "tool";
+  failOnDrift: boolean;
+  comment: boolean;
+  githubToken: string;
+}
+
+export function loadInputs(reader = new InputReader(), env = process.env): LockCheckInputs {
+  const workingDirectory = reader.workingDirectory();
+  const lockfile = reader.optional("lockfile");
+  return Object.freeze({
+    workingDirectory,
+    workspace: env.GITHUB_WORKSPACE || process.cwd(),
+    lockfile: lockfile === undefined ? undefined : reader.path("lockfile", workingDirectory),
+    mode: reader.choice("mode", ["static", "tool"] as const, "static"),
+    failOnDrift: reader.boolean("fail-on-drift", true),
+    comment: reader.boolean("comment", false),
+    githubToken: reader.raw("github-token"),
+  });
+}

@@ -1,0 +1,137 @@
+import path from "node:path";
+import { pullRequestFromEnv, syncStickyComment } from "../../shared/github/pr-comment.js";
+import { checkProject, type DriftFinding, type LockReport } from "../../shared/lockcheck/index.js";
+import { runToolCheck, type ToolVerdict } from "../../shared/lockcheck/tools.js";
+import { type ActionIo, CheckFailed, findingsTable } from "../../shared/runtime/index.js";
+import type { LockCheckInputs } from "./inputs.js";
+
+export const commentMarker = "<!-- pyship:lock-check -->";
+
+export interface LockCheckDeps {
+  env: Record<string, string | undefined>;
+  toolCheck: typeof runToolCheck;
+}
+
+const defaultDeps: LockCheckDeps = { env: process.env, toolCheck: runToolCheck };
+
+export async function run(
+  inputs: LockCheckInputs,
+  io: ActionIo,
+  deps = defaultDeps,
+): Promise<void> {
+  const reports = checkProject(inputs);
+  if (inputs.mode === "tool") {
+    for (const report of reports) await compareWithTool(report, io, deps);
+  }
+  for (const report of reports) {
+    await io.report(reportTitle(report), report.findings, "✅ up to date");
+  }
+  if (reports.length === 0) {
+    io.notice(
+      `lock-check: no lockfile found in ${path.relative(inputs.workspace, inputs.workingDirectory) || "."}`,
+    );
+    await io.summary("### lock-check\n\nNo lockfile found: nothing to check.");
+  }
+  const drifted = reports.filter((r) => r.drift);
+  io.setOutput("drift", String(drifted.length > 0));
+  io.setOutput(
+    "lockfiles",
+    reports
+      .filter((r) => r.lock)
+      .map((r) => r.lockfile)
+      .join("\n"),
+  );
+  io.setOutput("findings", JSON.stringify(reports.flatMap((r) => r.findings.map(findingJson))));
+
+  if (inputs.comment) await syncComment(inputs, drifted, io, deps);
+  if (drifted.length > 0 && inputs.failOnDrift) {
+    const names = drifted.map((r) => r.lockfile).join(", ");
+    throw new CheckFailed(
+      `${names} ${drifted.length > 1 ? "have" : "has"} drifted from the manifest; see the findings above.`,
+    );
+  }
+}
+
+function reportTitle(report: LockReport): string {
+  const errors = report.findings.filter((f) => f.severity === "error").length;
+  const status = report.drift
+    ? `❌ drifted (${errors} finding${errors === 1 ? "" : "s"})`
+    : "✅ up to date";
+  return `lock-check: \`${report.lockfile}\` ${status}`;
+}
+
+const findingJson = (f: DriftFinding) => ({
+  lockfile: f.lockfile,
+  code: f.code,
+  package: f.package ?? null,
+  declared: f.declared ?? null,
+  locked: f.locked ?? null,
+  file: f.file ?? null,
+  line: f.line ?? null,
+  message: f.message,
+  fix: f.fix ?? null,
+});
+
+async function compareWithTool(
+  report: LockReport,
+  io: ActionIo,
+  deps: LockCheckDeps,
+): Promise<void> {
+  let verdict: ToolVerdict | undefined;
+  try {
+    verdict = await deps.toolCheck(report.format, path.dirname(report.path));
+  } catch (error) {
+    io.warning(
+      `lock-check: could not run the tool check for ${report.lockfile}: ${(error as Error).message}`,
+    );
+    return;
+  }
+  if (!verdict) {
+    io.info(`${report.lockfile}: its tool is not on PATH; the static verdict stands alone.`);
+    return;
+  }
+  io.info(
+    `${report.lockfile}: \`${verdict.command}\` says ${verdict.fresh === undefined ? "nothing conclusive" : verdict.fresh ? "up to date" : "out of date"}`,
+  );
+  if (verdict.fresh === undefined || verdict.fresh === !report.drift) return;
+  report.findings.push({
+    severity: "warning",
+    code: "tool-disagrees",
+    lockfile: report.lockfile,
+    file: report.lockfile,
+    message:
+      `${report.lockfile}: \`${verdict.command}\` says ${verdict.fresh ? "up to date" : "out of date"}, the static check says ${report.drift ? "drifted" : "up to date"}. ${lastLine(verdict.output)}`.trim(),
+  });
+}
+
+const lastLine = (output: string) => output.split("\n").filter(Boolean).at(-1)?.slice(0, 300) ?? "";
+
+async function syncComment(
+  inputs: LockCheckInputs,
+  drifted: LockReport[],
+  io: ActionIo,
+  deps: LockCheckDeps,
+) {
+  const target = pullRequestFromEnv(deps.env);
+  if (!target) {
+    io.info("lock-check: comment is on, but this is not a pull_request event; no comment written.");
+    return;
+  }
+  const body = drifted.length > 0 ? commentBody(drifted) : undefined;
+  const result = await syncStickyComment({
+    token: inputs.githubToken,
+    target,
+    marker: commentMarker,
+    body,
+    apiUrl: deps.env.GITHUB_API_URL,
+  });
+  io.info(`lock-check: PR comment ${result}`);
+}
+
+function commentBody(drifted: LockReport[]): string {
+  const sections = drifted.map(
+    (r) =>
+      `### \`${r.lockfile}\` drifted\n\n${findingsTable(r.findings)}\n\nFix: \`${r.findings.find((f) => f.fix)?.fix?.replace(/^Run: /, "") ?? "re-lock"}\``,
+  );
+  return `${commentMarker}\n## 🔒 lock-check: lockfile drift\n\n${sections.join("\n\n")}\n`;
+}

@@ -1,0 +1,45 @@
+/** What lock-check reports: a Finding that also names the lockfile and the package. */
+import type { Lock } from "../lockfiles/model.js";
+import type { RequirementsLock } from "../lockfiles/requirements.js";
+import type { Finding } from "../runtime/findings.js";
+
+export interface DriftFinding extends Finding {
+  lockfile: string;
+  package?: string;
+  declared?: string;
+  locked?: string;
+}
+
+/** The command that brings a lock up to date, from its format and the version that wrote it. */
+export function fixCommand(lock: Lock): string {
+  switch (lock.format) {
+    case "uv":
+      return "uv lock";
+    case "poetry":
+      return poetryMajor(lock) >= 2 ? "poetry lock" : "poetry lock --no-update";
+    case "pdm":
+      return "pdm lock";
+    case "pipfile":
+      return "pipenv lock";
+    case "requirements":
+      return (lock as RequirementsLock).header?.command ?? "pip-compile";
+    default:
+      return "re-lock";
+  }
+}
+
+function poetryMajor(lock: Lock): number {
+  const version = lock.generator?.version;
+  if (version) return Number(version.split(".")[0]);
+  return lock.lockVersion === "2.1" ? 2 : 1;
+}
+
+/** Builds findings for one lock with its fix hint filled in. */
+export function findingsFor(lock: Lock) {
+  const fix = `Run: ${fixCommand(lock)}`;
+  return (finding: Omit<DriftFinding, "lockfile" | "fix"> & { fix?: string }): DriftFinding => ({
+    lockfile: lock.file,
+    fix,
+    ...finding,
+  });
+}

@@ -1,0 +1,67 @@
+/** `mode: tool`: each format's own freshness check, where its tool is on PATH. */
+import { execFile } from "node:child_process";
+import { accessSync, constants } from "node:fs";
+import path from "node:path";
+import type { LockFormat } from "../lockfiles/model.js";
+
+export interface ToolVerdict {
+  command: string;
+  /** undefined when the tool could not give a verdict (it crashed, or needed the network). */
+  fresh?: boolean;
+  output: string;
+}
+
+/** The executable's path on PATH, or undefined. */
+export function which(name: string, searchPath = process.env.PATH ?? ""): string | undefined {
+  for (const directory of searchPath.split(path.delimiter).filter(Boolean)) {
+    const candidate = path.join(directory, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {}
+  }
+  return undefined;
+}
+
+const executables: Partial<Record<LockFormat, string>> = {
+  uv: "uv",
+  poetry: "poetry",
+  pdm: "pdm",
+  pipfile: "pipenv",
+};
+
+function run(file: string, args: string[], cwd: string): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    execFile(file, args, { cwd, timeout: 120_000, maxBuffer: 8 << 20 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+      resolve({ code, output: `${stdout}${stderr}`.trim() });
+    });
+  });
+}
+
+/** The check command for the installed tool's version. */
+async function checkArgs(format: LockFormat, executable: string, cwd: string): Promise<string[]> {
+  if (format === "pipfile") return ["verify"];
+  if (format === "pdm") return ["lock", "--check"];
+  const { output } = await run(executable, ["--version"], cwd);
+  const [major = 0, minor = 0] = (/(\d+)\.(\d+)/.exec(output) ?? []).slice(1).map(Number);
+  if (format === "uv") return major === 0 && minor < 5 ? ["lock", "--locked"] : ["lock", "--check"];
+  // poetry: `check --lock` since 1.6, `lock --check` from 1.2 until 2.0.
+  return major >= 2 || minor >= 6 ? ["check", "--lock"] : ["lock", "--check"];
+}
+
+/** Runs the tool's own check in `directory`; undefined when the tool is not on PATH. */
+export async function runToolCheck(
+  format: LockFormat,
+  directory: string,
+): Promise<ToolVerdict | undefined> {
+  const name = executables[format];
+  const executable = name ? which(name) : undefined;
+  if (!name || !executable) return undefined;
+  const args = await checkArgs(format, executable, directory);
+  const { code, output } = await run(executable, args, directory);
+  const stale =
+    /out[- ]of[- ]date|changed significantly|not consistent|needs to be updated|does not match|not fresh|Run .*lock/i;
+  const fresh = code === 0 ? true : stale.test(output) || code === 1 ? false : undefined;
+  return { command: [name, ...args].join(" "), fresh, output };
+}

@@ -1,0 +1,151 @@
+/** uv's view of declared requirements: PEP 621 lowered with `tool.uv.sources`, and the lock's wire form. */
+import path from "node:path";
+import type { DeclaredDependency } from "../project/declared.js";
+import { isTable, type Table, tableAt } from "../project/files.js";
+import { normalizeMarker } from "../project/markers.js";
+import { normalizeName } from "../project/names.js";
+
+/** Where a requirement comes from, reduced to what a comparison needs. */
+export interface SourceRef {
+  kind: "git" | "url" | "path" | "editable" | "index";
+  location: string;
+}
+
+/** One requirement in a comparable form, declared or locked. */
+export interface UvRequirement {
+  name: string;
+  key: string;
+  extras: string[];
+  specifier: string;
+  marker?: string;
+  source?: SourceRef;
+  line?: number;
+  file: string;
+}
+
+/** Declared dependencies in uv's form: extras become `extra == '…'` markers, sources apply. */
+export function lowerDeclared(declared: DeclaredDependency[], project: Table): UvRequirement[] {
+  const sources = tableAt(project, ["tool", "uv", "sources"]);
+  const indexes = Array.isArray(tableAt(project, ["tool", "uv"]).index)
+    ? (tableAt(project, ["tool", "uv"]).index as unknown[]).filter(isTable)
+    : [];
+  return declared.map((dependency) => {
+    const extra = dependency.group.startsWith("extra:") ? dependency.group.slice(6) : undefined;
+    const markers = [dependency.marker, extra ? `extra == '${extra}'` : undefined].filter(Boolean);
+    const sourceEntry = Object.entries(sources).find(
+      ([name]) => normalizeName(name) === dependency.key,
+    )?.[1];
+    return {
+      name: dependency.name,
+      key: dependency.key,
+      extras: dependency.extras,
+      specifier: dependency.direct ? "" : (dependency.specifiers[0] ?? ""),
+      marker:
+        markers.length > 0
+          ? markers.map((m) => (markers.length > 1 ? `(${m})` : m)).join(" and ")
+          : undefined,
+      source:
+        declaredSource(sourceEntry, indexes) ??
+        (dependency.direct?.kind === "url"
+          ? { kind: "url", location: dependency.direct.location }
+          : undefined),
+      line: dependency.line,
+      file: dependency.file,
+    };
+  });
+}
+
+function declaredSource(entry: unknown, indexes: Table[]): SourceRef | undefined {
+  const spec = Array.isArray(entry) ? entry.find(isTable) : entry;
+  if (!isTable(spec)) return undefined;
+  if (typeof spec.git === "string") {
+    const reference = spec.tag ?? spec.branch ?? spec.rev;
+    return {
+      kind: "git",
+      location: gitLocation(spec.git, typeof reference === "string" ? reference : undefined),
+    };
+  }
+  if (typeof spec.url === "string") return { kind: "url", location: spec.url };
+  if (spec.workspace === true) return { kind: "editable", location: "" };
+  if (typeof spec.path === "string") {
+    return {
+      kind: spec.editable === true ? "editable" : "path",
+      location: path.posix.normalize(spec.path),
+    };
+  }
+  if (typeof spec.index === "string") {
+    const index = indexes.find((i) => i.name === spec.index);
+    return { kind: "index", location: normalizeUrl(String(index?.url ?? spec.index)) };
+  }
+  return undefined;
+}
+
+/** A requirement from uv.lock's `requires-dist` / `requires-dev` wire form. */
+export function fromLockWire(entry: Table, file: string, line: number): UvRequirement {
+  const name = String(entry.name ?? "");
+  return {
+    name,
+    key: normalizeName(name),
+    extras: Array.isArray(entry.extras)
+      ? entry.extras.map((e) => normalizeName(String(e))).sort()
+      : [],
+    specifier: typeof entry.specifier === "string" ? entry.specifier : "",
+    marker: typeof entry.marker === "string" ? entry.marker : undefined,
+    source: lockedSource(entry),
+    line,
+    file,
+  };
+}
+
+function lockedSource(entry: Table): SourceRef | undefined {
+  const text = (key: string) =>
+    typeof entry[key] === "string" ? (entry[key] as string) : undefined;
+  const git = text("git");
+  if (git) {
+    const [base, reference] = [
+      git.split(/[?#]/)[0],
+      /[?&](?:tag|branch|rev)=([^&#]+)/.exec(git)?.[1],
+    ];
+    return { kind: "git", location: gitLocation(base, reference) };
+  }
+  if (text("url")) return { kind: "url", location: text("url") as string };
+  if (text("editable") !== undefined)
+    return { kind: "editable", location: path.posix.normalize(text("editable") as string) };
+  for (const key of ["path", "directory"]) {
+    const location = text(key);
+    if (location !== undefined) return { kind: "path", location: path.posix.normalize(location) };
+  }
+  if (text("index")) return { kind: "index", location: normalizeUrl(text("index") as string) };
+  return undefined;
+}
+
+const gitLocation = (url: string, reference?: string) =>
+  `${
+    url
+      .replace(/^git\+/, "")
+      .replace(/\.git$/, "")
+      .split(/[?#]/)[0]
+  }${reference ? `@${reference}` : ""}`;
+
+const normalizeUrl = (url: string) => url.replace(/\/+$/, "");
+
+/** Markers compared in one canonical form; undefined when they cannot be parsed. */
+export function canonicalMarker(marker: string | undefined): string | undefined {
+  if (marker === undefined) return "";
+  try {
+    return normalizeMarker(marker);
+  } catch {
+    return undefined;
+  }
+}
+
+export function sameSource(a?: SourceRef, b?: SourceRef): boolean {
+  if (!a || !b) return !a && !b;
+  if (a.kind !== b.kind) return false;
+  // A workspace member's editable path is written relative to the workspace root: the kind is enough.
+  if (a.kind === "editable" && (a.location === "" || b.location === "")) return true;
+  return a.location === b.location;
+}
+
+export const describeSource = (source?: SourceRef) =>
+  source ? `${source.kind} ${source.location}`.trim() : "the index";
