@@ -1,0 +1,326 @@
+/**
+ * Runs the Debian Python packaging tools (poetry 1.3, pdm 2.2, pipenv 2022.12) offline against the
+ * harness index: an isolated environment (no user config, pip.conf or PIP_* variables, a temporary
+ * HOME), a dead proxy so a stray request to pypi.org fails at once instead of hanging, and helpers
+ * that lock a project or ask the tool whether its lock is still fresh.
+ */
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+export const POETRY = "/usr/bin/poetry";
+export const PDM = "/usr/bin/pdm";
+export const PIPENV = "/usr/bin/pipenv";
+
+export const TOOL_TIMEOUT_MS = 170_000;
+
+export interface ToolResult {
+  /** Exit code; null when killed. */
+  code: number | null;
+  /** stdout and stderr interleaved. */
+  output: string;
+  durationMs: number;
+}
+
+/** A tool exited in a way the helper does not understand; carries the exit code and output. */
+export class ToolFailure extends Error {
+  constructor(
+    readonly command: string,
+    readonly result: ToolResult,
+  ) {
+    super(`${command} exited ${result.code}:\n${result.output.slice(-4000)}`);
+    this.name = "ToolFailure";
+  }
+}
+
+/** Variables of this machine that would point the tools at real indexes or user settings. */
+const LEAKY_VARIABLES = new RegExp(
+  `^(${[
+    "PIP_",
+    "PIPENV_",
+    "POETRY_",
+    "PDM_",
+    "UV_",
+    "VIRTUAL_ENV",
+    "CONDA_",
+    "PYTHONPATH",
+    "PYTHONHOME",
+    "PYTHONSTARTUP",
+    "PYTHONUSERBASE",
+    "WORKON_HOME",
+    "REQUESTS_CA_BUNDLE",
+    "CURL_CA_BUNDLE",
+    "SSL_CERT_",
+  ].join("|")}|(http|https|all|no)_proxy$)`,
+  "i",
+);
+
+/**
+ * An environment that keeps poetry, pdm, pipenv and pip away from the user's config, caches and
+ * real indexes: a temporary HOME and XDG dirs under `home`, PIP_CONFIG_FILE=/dev/null, no PIP_* /
+ * POETRY_* / PDM_* / PIPENV_* variables from outside, and every proxy pointed at a closed port
+ * (loopback excepted) so network access fails fast.
+ */
+export function isolatedToolEnv(
+  home: string,
+  extra: Record<string, string> = {},
+): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!LEAKY_VARIABLES.test(key)) env[key] = value;
+  }
+  const tmp = path.join(home, "tmp");
+  mkdirSync(tmp, { recursive: true });
+  const deadProxy = "http://127.0.0.1:9";
+  const noProxy = "127.0.0.1,localhost,::1";
+  return {
+    ...env,
+    TMPDIR: tmp,
+    HOME: home,
+    XDG_CONFIG_HOME: path.join(home, ".config"),
+    XDG_CACHE_HOME: path.join(home, ".cache"),
+    XDG_DATA_HOME: path.join(home, ".local", "share"),
+    PIP_CONFIG_FILE: os.devNull,
+    PIP_NO_INPUT: "1",
+    PIP_DISABLE_PIP_VERSION_CHECK: "1",
+    PYTHON_KEYRING_BACKEND: "keyring.backends.null.Keyring",
+    PYTHONDONTWRITEBYTECODE: "1",
+    // Rich/click output without colours or spinners, and no terminal width surprises.
+    NO_COLOR: "1",
+    TERM: "dumb",
+    COLUMNS: "200",
+    http_proxy: deadProxy,
+    https_proxy: deadProxy,
+    HTTP_PROXY: deadProxy,
+    HTTPS_PROXY: deadProxy,
+    no_proxy: noProxy,
+    NO_PROXY: noProxy,
+    // Poetry
+    POETRY_CACHE_DIR: path.join(home, "poetry-cache"),
+    POETRY_CONFIG_DIR: path.join(home, "poetry-config"),
+    POETRY_VIRTUALENVS_CREATE: "false",
+    POETRY_NO_INTERACTION: "1",
+    // PDM
+    PDM_HOME: path.join(home, "pdm"),
+    PDM_CACHE_DIR: path.join(home, "pdm-cache"),
+    PDM_CHECK_UPDATE: "false",
+    // Pipenv
+    WORKON_HOME: path.join(home, "venvs"),
+    PIPENV_CACHE_DIR: path.join(home, "pipenv-cache"),
+    PIPENV_VENV_IN_PROJECT: "1",
+    PIPENV_IGNORE_VIRTUALENVS: "1",
+    PIPENV_NOSPIN: "1",
+    PIPENV_YES: "1",
+    PIPENV_HIDE_EMOJIS: "1",
+    PIPENV_DONT_LOAD_ENV: "1",
+    ...extra,
+  };
+}
+
+/** A fresh directory for `isolatedToolEnv`; reuse one across runs to share the tools' caches. */
+export function makeToolHome(parent: string = os.tmpdir()): string {
+  return mkdtempSync(path.join(parent, "pyship-tools-"));
+}
+
+/** Runs a command and resolves with its exit code and output (it never rejects on exit codes). */
+export function runTool(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<ToolResult> {
+  const started = Date.now();
+  return new Promise<ToolResult>((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk) => {
+      output += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      output += chunk;
+    });
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? TOOL_TIMEOUT_MS);
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, output, durationMs: Date.now() - started });
+    });
+  });
+}
+
+export interface ToolOptions {
+  /**
+   * Home for `isolatedToolEnv`. Default: one temporary home shared by this process (so the tools'
+   * caches are reused) and removed when it exits.
+   */
+  home?: string;
+  /** Extra environment variables. */
+  env?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+let sharedHome: string | undefined;
+
+function defaultHome(): string {
+  if (!sharedHome) {
+    const home = makeToolHome();
+    sharedHome = home;
+    process.once("exit", () => rmSync(home, { recursive: true, force: true }));
+  }
+  return sharedHome;
+}
+
+function toolEnv(options: ToolOptions, extra: Record<string, string> = {}) {
+  return isolatedToolEnv(options.home ?? defaultHome(), { ...extra, ...options.env });
+}
+
+async function mustSucceed(command: string, result: Promise<ToolResult>): Promise<ToolResult> {
+  const done = await result;
+  if (done.code !== 0) throw new ToolFailure(command, done);
+  return done;
+}
+
+/** TOML for a `[[tool.poetry.source]]` that makes the index Poetry 1.3's only (default) source. */
+export function poetrySourceToml(indexUrl: string, name = "local"): string {
+  return `[[tool.poetry.source]]\nname = "${name}"\nurl = "${indexUrl}"\ndefault = true\n`;
+}
+
+/** TOML for a `[[tool.pdm.source]]` named pypi, which replaces PDM's default index. */
+export function pdmSourceToml(indexUrl: string): string {
+  return `[[tool.pdm.source]]\nname = "pypi"\nurl = "${indexUrl}"\nverify_ssl = false\n`;
+}
+
+/** TOML for a Pipfile `[[source]]` pointing at the index. */
+export function pipfileSourceToml(indexUrl: string, name = "local"): string {
+  return `[[source]]\nname = "${name}"\nurl = "${indexUrl}"\nverify_ssl = false\n`;
+}
+
+/**
+ * Poetry 1.3 has no environment variable for its default index, so the pyproject itself must
+ * declare the index (see `poetrySourceToml`); this refuses to run otherwise rather than let Poetry
+ * wait on pypi.org.
+ */
+function assertPoetryUsesIndex(projectDir: string, indexUrl: string) {
+  const pyproject = readFileSync(path.join(projectDir, "pyproject.toml"), "utf8");
+  const bare = indexUrl.replace(/\/$/, "");
+  if (!pyproject.includes(bare) || !/default\s*=\s*true/.test(pyproject)) {
+    throw new Error(
+      `pyproject.toml in ${projectDir} must declare ${indexUrl} as a default [[tool.poetry.source]]`,
+    );
+  }
+}
+
+/** `poetry lock --no-interaction` (Poetry 1.3 resolves and writes poetry.lock). */
+export function lockWithPoetry(projectDir: string, indexUrl: string, options: ToolOptions = {}) {
+  assertPoetryUsesIndex(projectDir, indexUrl);
+  return mustSucceed(
+    "poetry lock",
+    runTool(POETRY, ["lock", "--no-interaction"], {
+      cwd: projectDir,
+      env: toolEnv(options),
+      timeoutMs: options.timeoutMs,
+    }),
+  );
+}
+
+/** `pdm lock`; PDM_PYPI_URL points PDM's default source at the index too. */
+export function lockWithPdm(projectDir: string, indexUrl: string, options: ToolOptions = {}) {
+  return mustSucceed(
+    "pdm lock",
+    runTool(PDM, ["lock"], {
+      cwd: projectDir,
+      env: toolEnv(options, { PDM_PYPI_URL: indexUrl }),
+      timeoutMs: options.timeoutMs,
+    }),
+  );
+}
+
+/** `pipenv lock` (creates `.venv` in the project); PIPENV_PYPI_MIRROR stands in for pypi.org. */
+export function lockWithPipenv(projectDir: string, indexUrl: string, options: ToolOptions = {}) {
+  return mustSucceed(
+    "pipenv lock",
+    runTool(PIPENV, ["lock"], {
+      cwd: projectDir,
+      env: toolEnv(options, { PIPENV_PYPI_MIRROR: indexUrl }),
+      timeoutMs: options.timeoutMs,
+    }),
+  );
+}
+
+export interface FreshnessVerdict {
+  /** The tool's own verdict on whether the lock matches the manifest. */
+  fresh: boolean;
+  code: number | null;
+  output: string;
+  durationMs: number;
+}
+
+/** Maps a check's exit code and message to a verdict; anything else is a ToolFailure. */
+function verdict(
+  command: string,
+  result: ToolResult,
+  freshPattern: RegExp,
+  stalePattern: RegExp,
+): FreshnessVerdict {
+  if (result.code === 0 && freshPattern.test(result.output)) return { fresh: true, ...result };
+  if (result.code === 1 && stalePattern.test(result.output)) return { fresh: false, ...result };
+  throw new ToolFailure(command, result);
+}
+
+/**
+ * `poetry lock --check` (Poetry 1.2-1.8; removed in 2.0): exit 0 "poetry.lock is consistent with
+ * pyproject.toml.", exit 1 "Error: poetry.lock is not consistent with pyproject.toml. Run `poetry
+ * lock [--no-update]` to fix it." — the latter also when there is no lock.
+ */
+export async function checkWithPoetry(
+  projectDir: string,
+  options: ToolOptions = {},
+): Promise<FreshnessVerdict> {
+  const result = await runTool(POETRY, ["lock", "--check", "--no-interaction"], {
+    cwd: projectDir,
+    env: toolEnv(options),
+    timeoutMs: options.timeoutMs,
+  });
+  return verdict("poetry lock --check", result, /is consistent with/, /is not consistent with/);
+}
+
+/**
+ * `pdm lock --check -v` (PDM 2.2): exit 0 "Lockfile is up to date.", exit 1 "Lockfile is out of
+ * date." after a warning naming the cause ("Lock file hash doesn't match pyproject.toml, packages
+ * may be outdated", "Lock file version is not compatible with PDM, installation may fail", "Lock
+ * file does not exist"). Only the hash and lock_version are checked, nothing is resolved.
+ */
+export async function checkWithPdm(
+  projectDir: string,
+  options: ToolOptions = {},
+): Promise<FreshnessVerdict> {
+  const result = await runTool(PDM, ["lock", "--check", "-v"], {
+    cwd: projectDir,
+    env: toolEnv(options),
+    timeoutMs: options.timeoutMs,
+  });
+  return verdict("pdm lock --check", result, /Lockfile is up to date/, /Lockfile is out of date/);
+}
+
+/**
+ * `pipenv verify`: exit 0 "Pipfile.lock is up-to-date.", exit 1 "Pipfile.lock is out-of-date. Run
+ * $ pipenv lock to update." (also when Pipfile.lock is missing).
+ */
+export async function verifyWithPipenv(
+  projectDir: string,
+  options: ToolOptions = {},
+): Promise<FreshnessVerdict> {
+  const result = await runTool(PIPENV, ["verify"], {
+    cwd: projectDir,
+    env: toolEnv(options),
+    timeoutMs: options.timeoutMs,
+  });
+  return verdict("pipenv verify", result, /Pipfile\.lock is up-to-date/, /is out-of-date/);
+}
