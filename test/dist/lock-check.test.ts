@@ -1,0 +1,247 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { type RunningGitHubApi, startGitHubApi } from "../harness/github-api.js";
+import { repoRoot, runAction } from "../harness/runner.js";
+
+const fixtures = path.resolve(repoRoot, "../shared/fixtures/lockfiles");
+const uvApp = path.join(repoRoot, "test/fixtures/lock-check/uv-app");
+
+/** A fresh workspace holding a copy of `source` (outside git, so nothing reads history). */
+function workspaceWith(source: string, edit?: (dir: string) => void): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "pyship-lock-check-"));
+  cpSync(source, dir, { recursive: true });
+  edit?.(dir);
+  return dir;
+}
+
+const editFile = (dir: string, name: string, change: (text: string) => string) =>
+  writeFileSync(path.join(dir, name), change(readFileSync(path.join(dir, name), "utf8")));
+
+describe("lock-check through the bundled action", () => {
+  test.each([
+    ["uv-flask-example", ["uv.lock"]],
+    ["resume-cli", ["poetry.lock"]],
+    ["gilded-rose-python", ["pdm.lock", "Pipfile.lock"]],
+    ["vscode-python-tools-extension-template", ["requirements.txt"]],
+  ])("the real-world pair %s is up to date", async (name, lockfiles) => {
+    const result = await runAction({
+      action: "lock-check",
+      workspace: workspaceWith(path.join(fixtures, name)),
+    });
+    expect(result.annotations).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs).toEqual({
+      drift: "false",
+      lockfiles: lockfiles.join("\n"),
+      findings: "[]",
+    });
+    for (const lockfile of lockfiles)
+      expect(result.summary).toContain(`\`${lockfile}\` ✅ up to date`);
+  });
+
+  test("drift names the dependency, its line and the fix, and fails the step", async () => {
+    const workspace = workspaceWith(uvApp, (dir) =>
+      editFile(dir, "pyproject.toml", (t) => t.replace('"requests>=2.31"', '"requests>=2.32.4"')),
+    );
+    const result = await runAction({ action: "lock-check", workspace });
+    expect(result.exitCode).toBe(1);
+    const message =
+      "requests: pyproject.toml asks for >=2.32.4, uv.lock has 2.32.3 (locked for >=2.31). Run: uv lock";
+    expect(result.annotations).toEqual([
+      { level: "error", title: "specifier-changed", file: "pyproject.toml", line: 7, message },
+      {
+        level: "error",
+        message: "lock-check: uv.lock has drifted from the manifest; see the findings above.",
+      },
+    ]);
+    expect(result.outputs.drift).toBe("true");
+    expect(JSON.parse(result.outputs.findings)).toEqual([
+      {
+        lockfile: "uv.lock",
+        code: "specifier-changed",
+        package: "requests",
+        declared: ">=2.32.4",
+        locked: "2.32.3",
+        file: "pyproject.toml",
+        line: 7,
+        message:
+          "requests: pyproject.toml asks for >=2.32.4, uv.lock has 2.32.3 (locked for >=2.31).",
+        fix: "Run: uv lock",
+      },
+    ]);
+    expect(result.summary).toContain("`uv.lock` ❌ drifted (1 finding)");
+    expect(result.summary).toContain("| ❌ error | `specifier-changed` | `pyproject.toml:7` |");
+  });
+
+  test("fail-on-drift: false reports drift without failing", async () => {
+    const workspace = workspaceWith(uvApp, (dir) =>
+      editFile(dir, "pyproject.toml", (t) => t.replace('"requests>=2.31"', '"requests>=3"')),
+    );
+    const result = await runAction({
+      action: "lock-check",
+      workspace,
+      inputs: { "fail-on-drift": "false" },
+    });
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs.drift).toBe("true");
+  });
+
+  test("malformed TOML gives an error at the parser's line and column, without a stack", async () => {
+    const workspace = workspaceWith(uvApp, (dir) =>
+      editFile(dir, "uv.lock", (t) => t.replace("[[package]]", "[[package]")),
+    );
+    const result = await runAction({ action: "lock-check", workspace });
+    expect(result.exitCode).toBe(1);
+    expect(result.annotations).toEqual([
+      expect.objectContaining({ level: "error", file: "uv.lock", line: 5, column: 11 }),
+    ]);
+    expect(result.annotations[0].message).toMatch(
+      /^lock-check: uv.lock is not valid TOML: .* \(line 5, column 11\)$/,
+    );
+    expect(result.stdout + result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test("malformed JSON too", async () => {
+    const workspace = workspaceWith(path.join(fixtures, "gilded-rose-python"), (dir) =>
+      editFile(dir, "Pipfile.lock", (t) => t.replace('"pipfile-spec": 6,', '"pipfile-spec": 6,,')),
+    );
+    const result = await runAction({ action: "lock-check", workspace });
+    expect(result.exitCode).toBe(1);
+    expect(result.annotations[0]).toMatchObject({ level: "error", file: "Pipfile.lock", line: 6 });
+  });
+
+  test("a project with a tool config and no lockfile", async () => {
+    const workspace = workspaceWith(path.join(fixtures, "resume-cli"), (dir) =>
+      rmSync(path.join(dir, "poetry.lock")),
+    );
+    const result = await runAction({ action: "lock-check", workspace });
+    expect(result.exitCode).toBe(1);
+    expect(result.annotations[0]).toEqual({
+      level: "error",
+      title: "missing-lockfile",
+      file: "pyproject.toml",
+      line: 1,
+      message:
+        "poetry.lock is missing: pyproject.toml has [tool.poetry], but no lockfile was committed. Run: poetry lock",
+    });
+    expect(result.outputs.lockfiles).toBe("");
+  });
+
+  test("an explicit lockfile checks only that one; a missing one names the input", async () => {
+    const workspace = workspaceWith(path.join(fixtures, "gilded-rose-python"));
+    const one = await runAction({
+      action: "lock-check",
+      workspace,
+      inputs: { lockfile: "Pipfile.lock" },
+    });
+    expect(one.outputs.lockfiles).toBe("Pipfile.lock");
+    const missing = await runAction({
+      action: "lock-check",
+      workspace,
+      inputs: { lockfile: "nope.lock" },
+    });
+    expect(missing.exitCode).toBe(1);
+    expect(missing.stdout).toContain(
+      "::error::lock-check: input 'lockfile': nope.lock does not exist",
+    );
+  });
+
+  test("a bad mode names the allowed values", async () => {
+    const result = await runAction({
+      action: "lock-check",
+      workspace: workspaceWith(uvApp),
+      inputs: { mode: "both" },
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain(
+      "::error::lock-check: input 'mode' must be one of static, tool; got 'both'",
+    );
+  });
+
+  describe("pip-compile requirements", () => {
+    const template = path.join(fixtures, "vscode-python-tools-extension-template");
+
+    test("a requirement dropped from the .in leaves an orphaned pin", async () => {
+      const workspace = workspaceWith(template, (dir) =>
+        editFile(dir, "requirements.in", (t) => t.replace("packaging\n", "")),
+      );
+      const result = await runAction({ action: "lock-check", workspace });
+      const findings = JSON.parse(result.outputs.findings);
+      expect(findings).toEqual([
+        expect.objectContaining({
+          code: "not-declared",
+          package: "packaging",
+          file: "requirements.txt",
+          line: 25,
+        }),
+      ]);
+      expect(findings[0].fix).toBe("Run: pip-compile --generate-hashes ./requirements.in");
+    });
+
+    test("a new requirement with no pin, and a pin without hashes", async () => {
+      const workspace = workspaceWith(template, (dir) => {
+        editFile(dir, "requirements.in", (t) => `${t}requests>=2\n`);
+        editFile(dir, "requirements.txt", (t) =>
+          t.replace(/pygls==1\.2\.1 \\\n(\s+--hash=\S+ \\\n)?\s+--hash=\S+\n/, "pygls==1.2.1\n"),
+        );
+      });
+      const result = await runAction({ action: "lock-check", workspace });
+      const findings = JSON.parse(result.outputs.findings);
+      expect(findings.map((f: { code: string; package: string }) => [f.code, f.package])).toEqual([
+        ["not-locked", "requests"],
+        ["missing-hashes", "pygls"],
+      ]);
+    });
+  });
+
+  describe("the PR comment", () => {
+    let api: RunningGitHubApi;
+    beforeAll(async () => {
+      api = await startGitHubApi({ token: "ghs_comment_test" });
+    });
+    afterAll(() => api.close());
+
+    const onPullRequest = (workspace: string) =>
+      runAction({
+        action: "lock-check",
+        workspace,
+        inputs: { comment: "true", "github-token": "ghs_comment_test", "fail-on-drift": "false" },
+        event: { name: "pull_request", payload: { number: 7, pull_request: { number: 7 } } },
+        env: { GITHUB_API_URL: api.url },
+      });
+
+    test("is created, then updated, then deleted once the drift is gone", async () => {
+      const drift = (spec: string) =>
+        workspaceWith(uvApp, (dir) =>
+          editFile(dir, "pyproject.toml", (t) => t.replace('"requests>=2.31"', spec)),
+        );
+      await onPullRequest(drift('"requests>=3"'));
+      let comments = api.comments("pyship-test", "example", 7);
+      expect(comments).toHaveLength(1);
+      expect(comments[0].body).toContain("<!-- pyship:lock-check -->");
+      expect(comments[0].body).toContain("requests: pyproject.toml asks for >=3");
+
+      await onPullRequest(drift('"requests>=4"'));
+      comments = api.comments("pyship-test", "example", 7);
+      expect(comments).toHaveLength(1);
+      expect(comments[0].body).toContain("asks for >=4");
+
+      const clean = await onPullRequest(workspaceWith(uvApp));
+      expect(clean.exitCode).toBe(0);
+      expect(api.comments("pyship-test", "example", 7)).toHaveLength(0);
+      expect(api.requests.map((r) => r.method)).toEqual([
+        "GET",
+        "POST",
+        "GET",
+        "PATCH",
+        "GET",
+        "DELETE",
+      ]);
+      expect(JSON.stringify(clean) + JSON.stringify(api.requests)).not.toContain(
+        "ghs_comment_test",
+      );
+    });
+  });
+});
