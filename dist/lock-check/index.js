@@ -35818,8 +35818,8 @@ function normalizeName(name) {
 }
 
 // EXTERNAL MODULE: ./node_modules/@renovatebot/pep440/index.js
-var _renovatebot_pep440 = __nccwpck_require__(8898);
-var pep440_default = /*#__PURE__*/__nccwpck_require__.n(_renovatebot_pep440);
+var pep440 = __nccwpck_require__(8898);
+var pep440_default = /*#__PURE__*/__nccwpck_require__.n(pep440);
 // EXTERNAL MODULE: ./node_modules/@renovatebot/pep440/lib/specifier.js
 var lib_specifier = __nccwpck_require__(790);
 var specifier_default = /*#__PURE__*/__nccwpck_require__.n(lib_specifier);
@@ -35827,16 +35827,88 @@ var specifier_default = /*#__PURE__*/__nccwpck_require__.n(lib_specifier);
 /** PEP 440 versions and specifier sets, compared as sets of versions rather than as strings. */
 
 
-const pep440_isValidVersion = (version) => pep440.valid(version) !== null;
-const pep440_compareVersions = (a, b) => pep440_default().compare(a, b);
+const explained = new Map();
+/** Parses a version once; locks and manifests repeat the same versions many times. */
+function explain(version) {
+    let parsed = explained.get(version);
+    if (parsed === undefined) {
+        parsed = pep440_default().explain(version);
+        explained.set(version, parsed);
+    }
+    return parsed;
+}
+const pep440_isValidVersion = (version) => explain(version) !== null;
+/** PEP 440 order: epoch, release (zero-padded), then pre, post, dev and local segments. */
+function pep440_compareVersions(a, b) {
+    const [x, y] = [explain(a), explain(b)];
+    if (!x || !y)
+        return pep440_default().compare(a, b);
+    if (x.epoch !== y.epoch)
+        return x.epoch - y.epoch;
+    for (let i = 0; i < Math.max(x.release.length, y.release.length); i++) {
+        const order = (x.release[i] ?? 0) - (y.release[i] ?? 0);
+        if (order !== 0)
+            return order;
+    }
+    const keys = (v) => [...preKey(v), v.post ?? -1, v.dev ?? Number.POSITIVE_INFINITY];
+    const [kx, ky] = [keys(x), keys(y)];
+    for (let i = 0; i < kx.length; i++)
+        if (kx[i] !== ky[i])
+            return kx[i] < ky[i] ? -1 : 1;
+    return compareLocal(x.local, y.local);
+}
+const preRanks = {
+    a: 0,
+    alpha: 0,
+    b: 1,
+    beta: 1,
+    c: 2,
+    rc: 2,
+    pre: 2,
+    preview: 2,
+};
+function preKey(v) {
+    if (v.pre)
+        return [preRanks[String(v.pre[0])] ?? 2, Number(v.pre[1] ?? 0)];
+    // A dev release with no pre or post segment sorts before every pre-release.
+    return v.post === null && v.dev !== null ? [-1, 0] : [3, 0];
+}
+function compareLocal(a, b) {
+    if (a === b)
+        return 0;
+    if (a === null || b === null)
+        return a === null ? -1 : 1;
+    const [x, y] = [a.split(/[._-]/), b.split(/[._-]/)];
+    for (let i = 0; i < Math.max(x.length, y.length); i++) {
+        if (x[i] === undefined || y[i] === undefined)
+            return x[i] === undefined ? -1 : 1;
+        const [nx, ny] = [/^\d+$/.test(x[i]), /^\d+$/.test(y[i])];
+        if (nx && ny && Number(x[i]) !== Number(y[i]))
+            return Number(x[i]) - Number(y[i]);
+        if (nx !== ny)
+            return nx ? 1 : -1;
+        if (x[i] !== y[i])
+            return x[i] < y[i] ? -1 : 1;
+    }
+    return 0;
+}
+/** Clauses in the plain form most manifests use (`>=1.2`, `==3.*`, `<2.0rc1`), valid without the full grammar. */
+const plainClauses = /^(\s*(~=|==|!=|<=|>=|<|>)\s*\d+(\.\d+)*(\.\*|(a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?\s*)(,(\s*(~=|==|!=|<=|>=|<|>)\s*\d+(\.\d+)*(\.\*|(a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?\s*))*$/;
 function isValidSpecifier(specifier) {
-    return specifier.trim() === "" || specifier_default().validRange(specifier);
+    return (specifier.trim() === "" || plainClauses.test(specifier) || specifier_default().validRange(specifier));
 }
 /** Whether `version` is in the set; pre-releases count (a lock may pin one on purpose). */
 function pep440_satisfies(version, specifier) {
     if (specifier.trim() === "")
         return true;
-    return specifier_default().satisfies(version, specifier, { prereleases: true });
+    const parsed = explain(version);
+    const plainRelease = parsed && !parsed.pre && parsed.post === null && parsed.dev === null && !parsed.local;
+    // PEP 440's special cases (pre-releases under `<`, local versions, `===`) only touch other versions.
+    if (!plainRelease || specifier.includes("===")) {
+        return specifier_default().satisfies(version, specifier, { prereleases: true });
+    }
+    return specifierRange(specifier).some(({ lower, upper }) => (!lower || pep440_compareVersions(version, lower.version) >= (lower.inclusive ? 0 : 1)) &&
+        (!upper || pep440_compareVersions(version, upper.version) <= (upper.inclusive ? 0 : -1)));
 }
 const everything = [{}];
 /** The specifier set as a sorted union of disjoint intervals; `~=3.11.0` and `==3.11.*` give the same. */
@@ -35844,16 +35916,37 @@ function specifierRange(specifier) {
     if (specifier.trim() === "")
         return everything;
     let range = everything;
-    for (const clause of specifier_default().parse(specifier)) {
+    for (const clause of parseClauses(specifier)) {
         range = intersect(range, clauseRange(clause));
     }
     return range;
 }
+/** Clauses of a specifier set; plain ones are parsed here, the rest by the full grammar. */
+function parseClauses(specifier) {
+    const clauses = [];
+    for (const text of specifier.split(",")) {
+        const match = /^\s*(~=|==|!=|<=|>=|<|>)\s*([^\s*]+?)(\.\*)?\s*$/.exec(text);
+        const version = match ? explain(match[2]) : null;
+        if (!match || !version)
+            return specifier_default().parse(specifier);
+        clauses.push({
+            operator: match[1],
+            version: match[2],
+            prefix: match[3],
+            release: version.release,
+        });
+    }
+    return clauses;
+}
 /** Whether two specifier sets admit the same versions. */
 function sameSpecifierSet(a, b) {
+    // Most pairs are written alike; only the others need parsing.
+    if (clauses(a) === clauses(b))
+        return true;
     const [left, right] = [specifierRange(a), specifierRange(b)];
     return (left.length === right.length && left.every((interval, i) => sameInterval(interval, right[i])));
 }
+const clauses = (specifier) => specifier.replace(/\s+/g, "").split(",").sort().join(",");
 /** The first version after every version that starts with `release[0..length)`. */
 function bump(release, length) {
     const parts = release.slice(0, length);
@@ -36664,12 +36757,14 @@ function findLockfiles(directory) {
 ;// CONCATENATED MODULE: ./shared/project/declarations.ts
 /**
  * Where a dependency is declared in a TOML manifest (pyproject.toml, Pipfile), so findings can
- * point at its line. Works on the text, since TOML parsers do not keep positions.
+ * point at its line. Works on the text, since TOML parsers do not keep positions. Each table's
+ * names are indexed once, on first use.
  */
 
 class ManifestLines {
     lines;
     tables = new Map();
+    indexes = new Map();
     constructor(text) {
         this.lines = text.split("\n");
         let current;
@@ -36692,11 +36787,7 @@ class ManifestLines {
     }
     /** The line of `key = …` directly in a table. */
     key(tablePath, key) {
-        const span = this.tables.get(tablePath);
-        if (!span)
-            return undefined;
-        const pattern = new RegExp(`^\\s*["']?${declarations_namePattern(key)}["']?\\s*=`, "i");
-        return this.find(pattern, span.header + 1, span.end);
+        return this.keys(tablePath).get(normalizeName(key));
     }
     /**
      * The line that declares `name`: a `name = …` key in the table, or an item of the
@@ -36711,24 +36802,43 @@ class ManifestLines {
         const arrayLine = this.key(tablePath, arrayKey);
         if (arrayLine === undefined)
             return span.header + 1;
-        const item = new RegExp(`["']\\s*${declarations_namePattern(name)}(?![A-Za-z0-9]|[-_.][A-Za-z0-9])`, "i");
-        return this.find(item, arrayLine - 1, span.end) ?? arrayLine;
+        return this.items(tablePath, arrayLine, span.end).get(normalizeName(name)) ?? arrayLine;
     }
-    find(pattern, from, to) {
-        for (let i = from; i < to; i++)
-            if (pattern.test(stripComment(this.lines[i])))
-                return i + 1;
-        return undefined;
+    /** Normalized key → line, for the keys written directly in a table. */
+    keys(tablePath) {
+        return this.indexed(`keys:${tablePath}`, (index) => {
+            const span = this.tables.get(tablePath);
+            if (!span)
+                return;
+            for (let i = span.header + 1; i < span.end; i++) {
+                const key = /^\s*["']?([A-Za-z0-9][A-Za-z0-9._-]*)["']?\s*=/.exec(this.lines[i]);
+                if (key && !index.has(normalizeName(key[1])))
+                    index.set(normalizeName(key[1]), i + 1);
+            }
+        });
+    }
+    /** Normalized project name → line, for the quoted requirement strings from `fromLine` on. */
+    items(tablePath, fromLine, end) {
+        return this.indexed(`items:${tablePath}:${fromLine}`, (index) => {
+            for (let i = fromLine - 1; i < end; i++) {
+                const code = this.lines[i].replace(/\s#[^"']*$/, "");
+                for (const item of code.matchAll(/["']\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)/g)) {
+                    if (!index.has(normalizeName(item[1])))
+                        index.set(normalizeName(item[1]), i + 1);
+                }
+            }
+        });
+    }
+    indexed(key, build) {
+        let index = this.indexes.get(key);
+        if (!index) {
+            index = new Map();
+            build(index);
+            this.indexes.set(key, index);
+        }
+        return index;
     }
 }
-/** A case-insensitive pattern for a project name in which `-`, `_` and `.` are interchangeable. */
-function declarations_namePattern(name) {
-    return normalizeName(name)
-        .split("-")
-        .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
-        .join("[-_.]+");
-}
-const stripComment = (line) => line.replace(/\s#[^"']*$/, "");
 
 ;// CONCATENATED MODULE: ./shared/project/poetry-constraint.ts
 /** Poetry's constraint syntax (`^1.2`, `~1.2`, `*`, `>=1 <2`, `1.0 || 2.0`) as PEP 440 specifier sets. */
@@ -37789,12 +37899,28 @@ function checkHashedLock(lock, manifest) {
     if (matched) {
         // The lock was written from exactly this manifest: a difference we see is ours to doubt.
         findings.push(...semantic.map((f) => (f.severity === "error" ? { ...f, severity: "warning" } : f)));
+        if (matched.recipe === PIPFILE_RECIPES.canonical)
+            findings.push(canonicalOnlyNotice(lock));
         return { findings, matchedRecipe: matched.recipe };
     }
     findings.push(...semantic);
     if (!semantic.some((f) => f.severity === "error"))
         findings.push(hashFinding(lock, manifest, rules));
     return { findings };
+}
+/**
+ * Pipfile.lock does not say which pipenv wrote it. A hash that only pipenv ≥ 2026.4's recipe
+ * (canonical names) reproduces is fresh for today's pipenv, but an older one re-locks.
+ */
+function canonicalOnlyNotice(lock) {
+    return findingsFor(lock)({
+        severity: "notice",
+        code: "hash-recipe",
+        file: lock.file,
+        line: hashLine(lock),
+        message: `${lock.file} matches the Pipfile with pipenv 2026.4's hashing (canonical names) only; pipenv before 2026.4 would call it out of date.`,
+        fix: "Pin pipenv ≥ 2026.4 in CI, or run: pipenv lock",
+    });
 }
 function hashFinding(lock, manifest, rules) {
     const base = findInHistory(manifestPathOf(manifest), (text) => {
@@ -38204,16 +38330,22 @@ const gitLocation = (url, reference) => `${url
     .replace(/\.git$/, "")
     .split(/[?#]/)[0]}${reference ? `@${reference}` : ""}`;
 const normalizeUrl = (url) => url.replace(/\/+$/, "");
+const canonicalMarkers = new Map();
 /** Markers compared in one canonical form; undefined when they cannot be parsed. */
 function canonicalMarker(marker) {
     if (marker === undefined)
         return "";
-    try {
-        return normalizeMarker(marker);
+    if (!canonicalMarkers.has(marker)) {
+        let canonical;
+        try {
+            canonical = normalizeMarker(marker);
+        }
+        catch {
+            canonical = undefined;
+        }
+        canonicalMarkers.set(marker, canonical);
     }
-    catch {
-        return undefined;
-    }
+    return canonicalMarkers.get(marker);
 }
 function sameSource(a, b) {
     if (!a || !b)
@@ -38229,7 +38361,6 @@ const describeSource = (source) => source ? `${source.kind} ${source.location}`.
 
 ;// CONCATENATED MODULE: ./shared/lockcheck/uv.ts
 /** uv.lock: each workspace member's declared metadata against what the lock recorded (uv's `satisfies`). */
-
 
 
 
@@ -38342,9 +38473,10 @@ function checkMember(lock, member, locked, finding) {
             message: `${locked.name}: ${member.file} has version ${project.version}, ${lock.file} has ${locked.version}.`,
         }));
     }
+    const lines = metadataLines(lock, locked);
     const wire = (list) => (Array.isArray(list) ? list : [])
         .filter(isTable)
-        .map((item) => fromLockWire(item, lock.file, requirementLine(lock, locked, String(item.name))));
+        .map((item) => fromLockWire(item, lock.file, lines.get(String(item.name)) ?? locked.line));
     const declared = lowerDeclared(pep621Dependencies(member), member.data);
     findings.push(...compareRequirements(declared, wire(metadata["requires-dist"]), lock, finding, ""));
     const extras = Object.keys(tableAt(project, ["optional-dependencies"]))
@@ -38393,11 +38525,12 @@ function pep621Like(list, member) {
 /** The per-dependency diff between declared and recorded requirement sets, like uv's Requested/Existing. */
 function compareRequirements(declared, recorded, lock, finding, where) {
     const findings = [];
-    const keys = new Set([...declared.map((r) => r.key), ...recorded.map((r) => r.key)]);
-    const version = (key) => lock.packages.find((p) => p.key === key)?.version;
-    for (const key of keys) {
-        const wanted = declared.filter((r) => r.key === key);
-        const have = recorded.filter((r) => r.key === key);
+    const [wantedByKey, haveByKey] = [groupByKey(declared), groupByKey(recorded)];
+    const versions = new Map(lock.packages.map((p) => [p.key, p.version]));
+    const version = (key) => versions.get(key);
+    for (const key of new Set([...wantedByKey.keys(), ...haveByKey.keys()])) {
+        const wanted = wantedByKey.get(key) ?? [];
+        const have = haveByKey.get(key) ?? [];
         if (have.length === 0) {
             const r = wanted[0];
             findings.push(finding({
@@ -38427,6 +38560,17 @@ function compareRequirements(declared, recorded, lock, finding, where) {
         findings.push(...comparePairs(wanted, have, lock, finding, where, version(key)));
     }
     return findings;
+}
+function groupByKey(requirements) {
+    const groups = new Map();
+    for (const r of requirements) {
+        const group = groups.get(r.key);
+        if (group)
+            group.push(r);
+        else
+            groups.set(r.key, [r]);
+    }
+    return groups;
 }
 function comparePairs(wanted, have, lock, finding, where, lockedVersion) {
     const findings = [];
@@ -38513,10 +38657,19 @@ function checkManifestSets(lock, root, finding) {
     }
     return findings;
 }
-/** The line of `{ name = "<name>" …` inside a member's entry in the lock. */
-function requirementLine(lock, member, name) {
-    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    return (lineOf(lock.text, new RegExp(`\\{\\s*name\\s*=\\s*"${escaped}"`), lineOf(lock.text, /^\[package\.metadata\]/, member.line) ?? member.line) ?? member.line);
+/** name → line of each `{ name = "<name>" …` in a member's `[package.metadata]`, in one pass. */
+function metadataLines(lock, member) {
+    const lines = lock.text.split("\n");
+    const result = new Map();
+    let inMetadata = false;
+    for (let i = member.line; i < lines.length && lines[i].trim() !== "[[package]]"; i++) {
+        if (lines[i].startsWith("[package.metadata"))
+            inMetadata = true;
+        const name = inMetadata ? /\{\s*name\s*=\s*"([^"]+)"/.exec(lines[i]) : null;
+        if (name && !result.has(name[1]))
+            result.set(name[1], i + 1);
+    }
+    return result;
 }
 /** The root project and the members of its `[tool.uv.workspace]`, root first. */
 function workspaceMembers(root, files) {

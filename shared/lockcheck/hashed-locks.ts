@@ -20,6 +20,7 @@ import {
   type HashCandidate,
   type HashFormat,
   matchingCandidate,
+  PIPFILE_RECIPES,
   parseManifest,
   pdmContentHashes,
   pipfileHashes,
@@ -166,12 +167,28 @@ export function checkHashedLock(lock: Lock, manifest: Manifest): HashedCheck {
     findings.push(
       ...semantic.map((f) => (f.severity === "error" ? { ...f, severity: "warning" as const } : f)),
     );
+    if (matched.recipe === PIPFILE_RECIPES.canonical) findings.push(canonicalOnlyNotice(lock));
     return { findings, matchedRecipe: matched.recipe };
   }
   findings.push(...semantic);
   if (!semantic.some((f) => f.severity === "error"))
     findings.push(hashFinding(lock, manifest, rules));
   return { findings };
+}
+
+/**
+ * Pipfile.lock does not say which pipenv wrote it. A hash that only pipenv ≥ 2026.4's recipe
+ * (canonical names) reproduces is fresh for today's pipenv, but an older one re-locks.
+ */
+function canonicalOnlyNotice(lock: Lock): DriftFinding {
+  return findingsFor(lock)({
+    severity: "notice",
+    code: "hash-recipe",
+    file: lock.file,
+    line: hashLine(lock),
+    message: `${lock.file} matches the Pipfile with pipenv 2026.4's hashing (canonical names) only; pipenv before 2026.4 would call it out of date.`,
+    fix: "Pin pipenv ≥ 2026.4 in CI, or run: pipenv lock",
+  });
 }
 
 function hashFinding(lock: Lock, manifest: Manifest, rules: FormatRules): DriftFinding {

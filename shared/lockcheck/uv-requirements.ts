@@ -129,14 +129,21 @@ const gitLocation = (url: string, reference?: string) =>
 
 const normalizeUrl = (url: string) => url.replace(/\/+$/, "");
 
+const canonicalMarkers = new Map<string, string | undefined>();
+
 /** Markers compared in one canonical form; undefined when they cannot be parsed. */
 export function canonicalMarker(marker: string | undefined): string | undefined {
   if (marker === undefined) return "";
-  try {
-    return normalizeMarker(marker);
-  } catch {
-    return undefined;
+  if (!canonicalMarkers.has(marker)) {
+    let canonical: string | undefined;
+    try {
+      canonical = normalizeMarker(marker);
+    } catch {
+      canonical = undefined;
+    }
+    canonicalMarkers.set(marker, canonical);
   }
+  return canonicalMarkers.get(marker);
 }
 
 export function sameSource(a?: SourceRef, b?: SourceRef): boolean {

@@ -2,7 +2,6 @@
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import type { Lock, LockedPackage } from "../lockfiles/model.js";
-import { lineOf } from "../lockfiles/toml-lines.js";
 import { describeConstraint } from "../project/declared.js";
 import { isTable, readTomlFile, stringList, tableAt } from "../project/files.js";
 import { normalizeName } from "../project/names.js";
@@ -150,12 +149,11 @@ function checkMember(
       }),
     );
   }
+  const lines = metadataLines(lock, locked);
   const wire = (list: unknown) =>
     (Array.isArray(list) ? list : [])
       .filter(isTable)
-      .map((item) =>
-        fromLockWire(item, lock.file, requirementLine(lock, locked, String(item.name))),
-      );
+      .map((item) => fromLockWire(item, lock.file, lines.get(String(item.name)) ?? locked.line));
   const declared = lowerDeclared(pep621Dependencies(member), member.data);
   findings.push(
     ...compareRequirements(declared, wire(metadata["requires-dist"]), lock, finding, ""),
@@ -221,11 +219,12 @@ function compareRequirements(
   where: string,
 ): DriftFinding[] {
   const findings: DriftFinding[] = [];
-  const keys = new Set([...declared.map((r) => r.key), ...recorded.map((r) => r.key)]);
-  const version = (key: string) => lock.packages.find((p) => p.key === key)?.version;
-  for (const key of keys) {
-    const wanted = declared.filter((r) => r.key === key);
-    const have = recorded.filter((r) => r.key === key);
+  const [wantedByKey, haveByKey] = [groupByKey(declared), groupByKey(recorded)];
+  const versions = new Map(lock.packages.map((p) => [p.key, p.version]));
+  const version = (key: string) => versions.get(key);
+  for (const key of new Set([...wantedByKey.keys(), ...haveByKey.keys()])) {
+    const wanted = wantedByKey.get(key) ?? [];
+    const have = haveByKey.get(key) ?? [];
     if (have.length === 0) {
       const r = wanted[0];
       findings.push(
@@ -259,6 +258,16 @@ function compareRequirements(
     findings.push(...comparePairs(wanted, have, lock, finding, where, version(key)));
   }
   return findings;
+}
+
+function groupByKey(requirements: UvRequirement[]): Map<string, UvRequirement[]> {
+  const groups = new Map<string, UvRequirement[]>();
+  for (const r of requirements) {
+    const group = groups.get(r.key);
+    if (group) group.push(r);
+    else groups.set(r.key, [r]);
+  }
+  return groups;
 }
 
 function comparePairs(
@@ -367,16 +376,17 @@ function checkManifestSets(lock: Lock, root: Manifest, finding: Make): DriftFind
   return findings;
 }
 
-/** The line of `{ name = "<name>" …` inside a member's entry in the lock. */
-function requirementLine(lock: Lock, member: LockedPackage, name: string): number {
-  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return (
-    lineOf(
-      lock.text,
-      new RegExp(`\\{\\s*name\\s*=\\s*"${escaped}"`),
-      lineOf(lock.text, /^\[package\.metadata\]/, member.line) ?? member.line,
-    ) ?? member.line
-  );
+/** name → line of each `{ name = "<name>" …` in a member's `[package.metadata]`, in one pass. */
+function metadataLines(lock: Lock, member: LockedPackage): Map<string, number> {
+  const lines = lock.text.split("\n");
+  const result = new Map<string, number>();
+  let inMetadata = false;
+  for (let i = member.line; i < lines.length && lines[i].trim() !== "[[package]]"; i++) {
+    if (lines[i].startsWith("[package.metadata")) inMetadata = true;
+    const name = inMetadata ? /\{\s*name\s*=\s*"([^"]+)"/.exec(lines[i]) : null;
+    if (name && !result.has(name[1])) result.set(name[1], i + 1);
+  }
+  return result;
 }
 
 /** The root project and the members of its `[tool.uv.workspace]`, root first. */

@@ -1,6 +1,7 @@
 /**
  * Where a dependency is declared in a TOML manifest (pyproject.toml, Pipfile), so findings can
- * point at its line. Works on the text, since TOML parsers do not keep positions.
+ * point at its line. Works on the text, since TOML parsers do not keep positions. Each table's
+ * names are indexed once, on first use.
  */
 import { normalizeName } from "./names.js";
 
@@ -12,6 +13,7 @@ interface TableSpan {
 export class ManifestLines {
   private readonly lines: string[];
   private readonly tables = new Map<string, TableSpan>();
+  private readonly indexes = new Map<string, Map<string, number>>();
 
   constructor(text: string) {
     this.lines = text.split("\n");
@@ -34,10 +36,7 @@ export class ManifestLines {
 
   /** The line of `key = …` directly in a table. */
   key(tablePath: string, key: string): number | undefined {
-    const span = this.tables.get(tablePath);
-    if (!span) return undefined;
-    const pattern = new RegExp(`^\\s*["']?${namePattern(key)}["']?\\s*=`, "i");
-    return this.find(pattern, span.header + 1, span.end);
+    return this.keys(tablePath).get(normalizeName(key));
   }
 
   /**
@@ -50,22 +49,40 @@ export class ManifestLines {
     if (arrayKey === undefined) return this.key(tablePath, name) ?? span.header + 1;
     const arrayLine = this.key(tablePath, arrayKey);
     if (arrayLine === undefined) return span.header + 1;
-    const item = new RegExp(`["']\\s*${namePattern(name)}(?![A-Za-z0-9]|[-_.][A-Za-z0-9])`, "i");
-    return this.find(item, arrayLine - 1, span.end) ?? arrayLine;
+    return this.items(tablePath, arrayLine, span.end).get(normalizeName(name)) ?? arrayLine;
   }
 
-  private find(pattern: RegExp, from: number, to: number): number | undefined {
-    for (let i = from; i < to; i++) if (pattern.test(stripComment(this.lines[i]))) return i + 1;
-    return undefined;
+  /** Normalized key → line, for the keys written directly in a table. */
+  private keys(tablePath: string): Map<string, number> {
+    return this.indexed(`keys:${tablePath}`, (index) => {
+      const span = this.tables.get(tablePath);
+      if (!span) return;
+      for (let i = span.header + 1; i < span.end; i++) {
+        const key = /^\s*["']?([A-Za-z0-9][A-Za-z0-9._-]*)["']?\s*=/.exec(this.lines[i]);
+        if (key && !index.has(normalizeName(key[1]))) index.set(normalizeName(key[1]), i + 1);
+      }
+    });
+  }
+
+  /** Normalized project name → line, for the quoted requirement strings from `fromLine` on. */
+  private items(tablePath: string, fromLine: number, end: number): Map<string, number> {
+    return this.indexed(`items:${tablePath}:${fromLine}`, (index) => {
+      for (let i = fromLine - 1; i < end; i++) {
+        const code = this.lines[i].replace(/\s#[^"']*$/, "");
+        for (const item of code.matchAll(/["']\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)/g)) {
+          if (!index.has(normalizeName(item[1]))) index.set(normalizeName(item[1]), i + 1);
+        }
+      }
+    });
+  }
+
+  private indexed(key: string, build: (index: Map<string, number>) => void): Map<string, number> {
+    let index = this.indexes.get(key);
+    if (!index) {
+      index = new Map();
+      build(index);
+      this.indexes.set(key, index);
+    }
+    return index;
   }
 }
-
-/** A case-insensitive pattern for a project name in which `-`, `_` and `.` are interchangeable. */
-function namePattern(name: string): string {
-  return normalizeName(name)
-    .split("-")
-    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
-    .join("[-_.]+");
-}
-
-const stripComment = (line: string) => line.replace(/\s#[^"']*$/, "");
