@@ -1,0 +1,424 @@
+/**
+ * bench/lock-check: the bundled lock-check action on generated 1,000-package projects (Poetry 1.3
+ * and uv), against peers measured in the same run, interleaved:
+ * - `poetry lock --check` on the same Poetry project (goal: the action is >= 3x faster);
+ * - the bundle's own floor, an input that fails before any file is read (goal: <= 2x the floor);
+ * - bare `node -e 0`, for context.
+ *
+ * Run: `npm run bench lock-check` or `npx tsx bench/lock-check/index.ts [--profile]`.
+ * Environment: PYSHIP_BENCH_RUNS (default 10), PYSHIP_BENCH_POETRY (a poetry executable),
+ * PYSHIP_TEST_NODE (the node that runs the bundle, as in the test harness).
+ */
+import { type SpawnSyncReturns, spawnSync } from "node:child_process";
+import {
+  accessSync,
+  constants,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import {
+  actionDirectory,
+  inputEnv,
+  readActionMetadata,
+  runAction,
+} from "../../test/harness/runner.js";
+import { parseKeyValueFile } from "../../test/harness/workflow-files.js";
+import { topSelfTime } from "./profile.js";
+import { poetryProject, uvProject, writeProject } from "./projects.js";
+
+const PACKAGES = 1000;
+const RUNS = positiveInteger(process.env.PYSHIP_BENCH_RUNS, 10);
+/** Timed rounds stop being added past this, so the bench stays bounded on a slow machine. */
+const BUDGET_MS = 180_000;
+const SPAWN_TIMEOUT_MS = 120_000;
+const PROFILE = process.argv.includes("--profile");
+
+const node = process.env.PYSHIP_TEST_NODE ?? process.execPath;
+const root = mkdtempSync(path.join(os.tmpdir(), "pyship-bench-lock-check-"));
+const cleanUp = () => rmSync(root, { recursive: true, force: true });
+process.once("SIGINT", () => {
+  cleanUp();
+  process.exit(130);
+});
+
+async function main(): Promise<number> {
+  // 1. The projects.
+  const poetryDir = path.join(root, "poetry");
+  const uvDir = path.join(root, "uv");
+  const poetry = poetryProject(PACKAGES);
+  writeProject(poetryDir, poetry, "poetry.lock");
+  writeProject(uvDir, uvProject(PACKAGES), "uv.lock");
+  console.log(
+    `${PACKAGES} direct dependencies each; poetry.lock content-hash from the "${poetry.recipe}" recipe.`,
+  );
+
+  // 2. Correctness first: the peer and the action must both call the projects up to date.
+  const poetryExe = findPoetry();
+  const poetryEnv = isolatedPoetryEnv(path.join(root, "poetry-home"));
+  let poetryLabel = "poetry lock --check";
+  if (poetryExe) {
+    const version = spawnSync(poetryExe, ["--version"], { env: poetryEnv, encoding: "utf8" });
+    poetryLabel = `poetry lock --check (${version.stdout.trim().replace(/^Poetry \(version (.*)\)$/, "$1")})`;
+    const check = runPoetry(poetryExe, poetryDir, poetryEnv);
+    if (
+      check.status !== 0 ||
+      !/poetry\.lock is consistent with pyproject\.toml/.test(check.stdout)
+    ) {
+      console.error(`${poetryLabel} rejects the generated project (exit ${check.status}):`);
+      console.error(check.stdout, check.stderr);
+      return 1;
+    }
+  } else {
+    console.log("poetry is not installed (set PYSHIP_BENCH_POETRY): the Poetry peer is skipped.");
+  }
+  for (const [label, dir] of [
+    ["poetry", poetryDir],
+    ["uv", uvDir],
+  ]) {
+    const result = await runAction({ action: "lock-check", workspace: dir, inputs: {} });
+    if (result.exitCode !== 0 || result.outputs.drift !== "false") {
+      console.error(
+        `BUG: lock-check does not call the generated ${label} project up to date ` +
+          `(exit ${result.exitCode}, drift=${result.outputs.drift}). Findings:`,
+      );
+      console.error(JSON.stringify(JSON.parse(result.outputs.findings ?? "[]"), null, 2));
+      console.error(result.stdout.slice(0, 4000), result.stderr.slice(0, 4000));
+      return 1;
+    }
+  }
+
+  // 3. The processes, each checked on every run.
+  const entry = path.resolve(
+    actionDirectory("lock-check"),
+    readActionMetadata(actionDirectory("lock-check")).runs.main,
+  );
+  const actionPoetry = actionCommand("poetry", poetryDir, {});
+  const actionUv = actionCommand("uv", uvDir, {});
+  const floor = actionCommand("floor", poetryDir, { mode: "bogus" });
+  const measurements: Measurement[] = [
+    {
+      key: "node",
+      label: "node -e 0",
+      run: () => spawnSync(node, ["-e", "0"], { stdio: "ignore" }),
+      ok: (r) => r.status === 0,
+    },
+    {
+      key: "floor",
+      label: "action: floor (mode=bogus)",
+      run: () => floor.run(entry),
+      ok: (r) => r.status === 1 && /::error::lock-check: input 'mode'/.test(String(r.stdout)),
+    },
+    {
+      key: "action_poetry",
+      label: `action: poetry.lock (${PACKAGES})`,
+      run: () => actionPoetry.run(entry),
+      ok: (r) => r.status === 0 && actionPoetry.drift() === "false",
+    },
+    {
+      key: "action_uv",
+      label: `action: uv.lock (${PACKAGES})`,
+      run: () => actionUv.run(entry),
+      ok: (r) => r.status === 0 && actionUv.drift() === "false",
+    },
+  ];
+  if (poetryExe) {
+    measurements.push({
+      key: "poetry",
+      label: poetryLabel,
+      run: () => runPoetry(poetryExe, poetryDir, poetryEnv),
+      ok: (r) => r.status === 0,
+    });
+  }
+
+  // 4. One warm-up round, then interleaved rounds in a rotating order.
+  const warmUp = performance.now();
+  for (const m of measurements) time(m);
+  const roundMs = performance.now() - warmUp;
+  const runs = Math.max(3, Math.min(RUNS, Math.floor(BUDGET_MS / roundMs)));
+  if (runs < RUNS) console.log(`A round takes ${ms(roundMs)}: ${runs} runs instead of ${RUNS}.`);
+  const samples = new Map(measurements.map((m) => [m.key, [] as number[]]));
+  for (let round = 0; round < runs; round++) {
+    for (let k = 0; k < measurements.length; k++) {
+      const m = measurements[(round + k) % measurements.length];
+      samples.get(m.key)?.push(time(m));
+    }
+  }
+
+  // 5. The report.
+  const median = (key: string) => medianOf(samples.get(key) ?? []);
+  console.log(`\nMedian wall time per process, ${runs} interleaved runs each (after 1 warm-up):\n`);
+  console.log(row(["process", "median", "min", "max"]));
+  console.log(row(["---", "---:", "---:", "---:"]));
+  for (const m of measurements) {
+    const values = samples.get(m.key) ?? [];
+    console.log(
+      row([m.label, ms(median(m.key)), ms(Math.min(...values)), ms(Math.max(...values))]),
+    );
+  }
+  const ratios: Ratio[] = [
+    {
+      key: "action_poetry_over_floor",
+      label: "action(poetry) / floor",
+      value: median("action_poetry") / median("floor"),
+      goal: "≤ 2",
+      met: (v) => v <= 2,
+    },
+    {
+      key: "action_uv_over_floor",
+      label: "action(uv) / floor",
+      value: median("action_uv") / median("floor"),
+      goal: "≤ 2",
+      met: (v) => v <= 2,
+    },
+  ];
+  if (poetryExe) {
+    ratios.unshift({
+      key: "poetry_over_action_poetry",
+      label: "poetry / action(poetry)",
+      value: median("poetry") / median("action_poetry"),
+      goal: "≥ 3",
+      met: (v) => v >= 3,
+    });
+  }
+  console.log(`\n${row(["ratio", "value", "goal", ""])}`);
+  console.log(row(["---", "---:", "---", "---"]));
+  for (const r of ratios) {
+    console.log(
+      row([r.label, `${r.value.toFixed(2)}×`, r.goal, r.met(r.value) ? "met" : "MISSED"]),
+    );
+  }
+  console.log(
+    `\n(floor = node start-up + loading the ${Math.round(statSync(entry).size / 1024)} KiB bundle; ` +
+      `action(poetry) − floor = ${ms(median("action_poetry") - median("floor"))}, ` +
+      `action(uv) − floor = ${ms(median("action_uv") - median("floor"))})`,
+  );
+
+  if (PROFILE) profile(entry, [actionPoetry, actionUv]);
+
+  const round3 = (value: number) => Math.round(value * 1000) / 1000;
+  console.log(
+    JSON.stringify({
+      bench: "lock-check",
+      packages: PACKAGES,
+      runs,
+      node: spawnSync(node, ["--version"], { encoding: "utf8" }).stdout.trim(),
+      median_s: Object.fromEntries(measurements.map((m) => [m.key, round3(median(m.key) / 1000)])),
+      ratios: Object.fromEntries(ratios.map((r) => [r.key, Math.round(r.value * 100) / 100])),
+      goals_met: Object.fromEntries(ratios.map((r) => [r.key, r.met(r.value)])),
+    }),
+  );
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface Measurement {
+  key: string;
+  label: string;
+  run: () => SpawnSyncReturns<string | Buffer>;
+  ok: (result: SpawnSyncReturns<string | Buffer>) => boolean;
+}
+
+interface Ratio {
+  key: string;
+  label: string;
+  value: number;
+  goal: string;
+  met: (value: number) => boolean;
+}
+
+/** Wall time of one child process, in ms; throws when the run did not do what it should. */
+function time(m: Measurement): number {
+  const start = process.hrtime.bigint();
+  const result = m.run();
+  const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.error || !m.ok(result)) {
+    throw new Error(
+      `${m.label}: unexpected result (exit ${result.status}${result.signal ? `, ${result.signal}` : ""}${result.error ? `, ${result.error.message}` : ""})\n${result.stdout}\n${result.stderr}`,
+    );
+  }
+  return elapsed;
+}
+
+/** Variables of this process that must not leak into a step (as in test/harness/runner.ts). */
+const runnerOwned = /^(INPUT_|STATE_|GITHUB_|RUNNER_|ACTIONS_)/;
+
+/** The bundle run the way the runner runs it: INPUT_* with action.yml defaults, file commands. */
+function actionCommand(name: string, workspace: string, inputs: Record<string, string>) {
+  const home = path.join(root, `runner-${name}`);
+  const temp = path.join(home, "temp");
+  mkdirSync(temp, { recursive: true });
+  const files = {
+    GITHUB_OUTPUT: path.join(home, "output"),
+    GITHUB_ENV: path.join(home, "env"),
+    GITHUB_PATH: path.join(home, "path"),
+    GITHUB_STATE: path.join(home, "state"),
+    GITHUB_STEP_SUMMARY: path.join(home, "summary.md"),
+  };
+  const eventPath = path.join(home, "event.json");
+  writeFileSync(eventPath, "{}");
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(
+      (entry): entry is [string, string] =>
+        entry[1] !== undefined && !runnerOwned.test(entry[0]) && entry[0] !== "NODE_OPTIONS",
+    ),
+  );
+  const env: Record<string, string> = {
+    ...inherited,
+    CI: "true",
+    GITHUB_ACTIONS: "true",
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_EVENT_NAME: "push",
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_REF: "refs/heads/main",
+    GITHUB_REF_NAME: "main",
+    GITHUB_REF_TYPE: "branch",
+    GITHUB_REPOSITORY: "pyship-bench/example",
+    GITHUB_REPOSITORY_OWNER: "pyship-bench",
+    GITHUB_SHA: "0123456789abcdef0123456789abcdef01234567",
+    GITHUB_RUN_ID: "1",
+    GITHUB_RUN_ATTEMPT: "1",
+    GITHUB_ACTOR: "pyship-bench",
+    GITHUB_SERVER_URL: "https://github.com",
+    GITHUB_API_URL: "https://api.github.com",
+    RUNNER_TEMP: temp,
+    RUNNER_TOOL_CACHE: path.join(home, "toolcache"),
+    RUNNER_OS: "Linux",
+    RUNNER_ARCH: "X64",
+    ...inputEnv(readActionMetadata(actionDirectory("lock-check")), inputs),
+    ...files,
+  };
+  const reset = () => {
+    for (const file of Object.values(files)) writeFileSync(file, "");
+  };
+  return {
+    env,
+    workspace,
+    /** The step, file commands emptied first (outside the timed part). */
+    run(entry: string, nodeArgs: string[] = []) {
+      reset();
+      return spawnSync(node, [...nodeArgs, entry], {
+        env,
+        cwd: workspace,
+        encoding: "utf8",
+        maxBuffer: 64 * 1024 * 1024,
+        timeout: SPAWN_TIMEOUT_MS,
+      });
+    },
+    /** The `drift` output of the last run. */
+    drift(): string | undefined {
+      return parseKeyValueFile(readFileSync(files.GITHUB_OUTPUT, "utf8")).drift;
+    },
+  };
+}
+
+function runPoetry(poetry: string, cwd: string, env: Record<string, string>) {
+  return spawnSync(poetry, ["lock", "--check"], {
+    cwd,
+    env,
+    encoding: "utf8",
+    timeout: SPAWN_TIMEOUT_MS,
+  });
+}
+
+/** Poetry with no user config, cache, keyring or pip settings of this machine. */
+function isolatedPoetryEnv(home: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value === undefined || /^(PIP_|POETRY_|VIRTUAL_ENV$)/.test(name)) continue;
+    env[name] = value;
+  }
+  const dirs = {
+    HOME: home,
+    XDG_CONFIG_HOME: path.join(home, ".config"),
+    XDG_CACHE_HOME: path.join(home, ".cache"),
+    XDG_DATA_HOME: path.join(home, ".local", "share"),
+    XDG_STATE_HOME: path.join(home, ".local", "state"),
+    POETRY_CACHE_DIR: path.join(home, "poetry-cache"),
+    POETRY_CONFIG_DIR: path.join(home, "poetry-config"),
+    POETRY_DATA_DIR: path.join(home, "poetry-data"),
+  };
+  for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
+  return {
+    ...env,
+    ...dirs,
+    POETRY_VIRTUALENVS_CREATE: "false",
+    PIP_CONFIG_FILE: "/dev/null",
+    PYTHON_KEYRING_BACKEND: "keyring.backends.null.Keyring",
+    PYTHONDONTWRITEBYTECODE: "1",
+  };
+}
+
+function findPoetry(): string | undefined {
+  const candidates = [
+    process.env.PYSHIP_BENCH_POETRY,
+    "/usr/bin/poetry",
+    ...(process.env.PATH ?? "").split(path.delimiter).map((dir) => path.join(dir, "poetry")),
+  ];
+  return candidates.find((file) => {
+    if (!file) return false;
+    try {
+      accessSync(file, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** `--profile`: one --cpu-prof run per project, top self-time functions. */
+function profile(entry: string, commands: ReturnType<typeof actionCommand>[]) {
+  for (const command of commands) {
+    const dir = mkdtempSync(path.join(root, "profile-"));
+    const result = command.run(entry, [
+      "--cpu-prof",
+      `--cpu-prof-dir=${dir}`,
+      "--cpu-prof-interval=100",
+    ]);
+    const file = readdirSync(dir).find((f) => f.endsWith(".cpuprofile"));
+    if (result.status !== 0 || !file) {
+      console.log(`\nprofile of ${command.workspace} failed (exit ${result.status})`);
+      continue;
+    }
+    const { totalMs, top } = topSelfTime(path.join(dir, file), 15);
+    console.log(
+      `\nTop self time, ${path.basename(command.workspace)} project (${ms(totalMs)} profiled):\n`,
+    );
+    console.log(row(["function", "where", "self", "share"]));
+    console.log(row(["---", "---", "---:", "---:"]));
+    for (const t of top) {
+      console.log(row([t.name, t.where, ms(t.ms), `${(t.share * 100).toFixed(1)}%`]));
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function medianOf(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+const ms = (value: number) =>
+  value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(0)} ms`;
+const row = (cells: string[]) => `| ${cells.join(" | ")} |`;
+
+function positiveInteger(text: string | undefined, fallback: number): number {
+  const value = Number(text);
+  return Number.isInteger(value) && value > 0 ? value : fallback;
+}
+
+// Last, so every module-level const above is initialised before main() runs.
+try {
+  process.exitCode = await main();
+} finally {
+  cleanUp();
+}
