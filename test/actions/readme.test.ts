@@ -1,0 +1,23 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, test } from "@jest/globals";
+import { actionTables } from "../harness/action-docs.js";
+import { repoRoot } from "../harness/runner.js";
+
+const shipped = readdirSync(path.join(repoRoot, "actions")).filter((name) =>
+  existsSync(path.join(repoRoot, "actions", name, "action.yml")),
+);
+const readme = readFileSync(path.join(repoRoot, "README.md"), "utf8");
+
+describe.each(shipped)("the %s docs", (name) => {
+  test("the README has a section with a usage snippet and tables that match action.yml", () => {
+    expect(readme).toContain(`## ${name}`);
+    expect(readme).toContain(`uses: <owner>/pyship/actions/${name}@v1`);
+    expect(readme).toContain(actionTables(name));
+  });
+
+  test("the action's own README has the same tables", () => {
+    const own = readFileSync(path.join(repoRoot, "actions", name, "README.md"), "utf8");
+    expect(own).toContain(actionTables(name));
+  });
+});

@@ -1,0 +1,34 @@
+/** The inputs and outputs tables of an action's README section, rendered from its action.yml. */
+import path from "node:path";
+import { markdownCell } from "../../shared/runtime/findings.js";
+import { readActionMetadata, repoRoot } from "./runner.js";
+
+interface Described {
+  description?: string;
+  default?: string;
+}
+
+const oneLine = (text = "") => markdownCell(text.replace(/\s+/g, " ").trim());
+
+export function actionTables(name: string): string {
+  const metadata = readActionMetadata(path.join(repoRoot, "actions", name)) as {
+    inputs?: Record<string, Described>;
+    outputs?: Record<string, Described>;
+  };
+  const inputs = Object.entries(metadata.inputs ?? {}).map(
+    ([input, spec]) =>
+      `| \`${input}\` | ${spec.default ? `\`${spec.default}\`` : '`""`'} | ${oneLine(spec.description)} |`,
+  );
+  const outputs = Object.entries(metadata.outputs ?? {}).map(
+    ([output, spec]) => `| \`${output}\` | ${oneLine(spec.description)} |`,
+  );
+  return [
+    "| input | default | description |",
+    "|---|---|---|",
+    ...inputs,
+    "",
+    "| output | description |",
+    "|---|---|",
+    ...outputs,
+  ].join("\n");
+}
