@@ -60,8 +60,8 @@ export async function runToolCheck(
   if (!name || !executable) return undefined;
   const args = await checkArgs(format, executable, directory);
   const { code, output } = await run(executable, args, directory);
-  const stale =
-    /out[- ]of[- ]date|changed significantly|not consistent|needs to be updated|does not match|not fresh|Run .*lock/i;
-  const fresh = code === 0 ? true : stale.test(output) || code === 1 ? false : undefined;
+  // Exit codes alone are ambiguous (Poetry exits 1 when it finds no interpreter), so the text decides.
+  const stale = /out[- ]of[- ]date|not consistent|changed significantly|needs to be updated|does(n't| not) match/i;
+  const fresh = code === 0 ? true : stale.test(output) ? false : undefined;
   return { command: [name, ...args].join(" "), fresh, output };
 }

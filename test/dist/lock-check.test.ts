@@ -245,3 +245,40 @@ describe("lock-check through the bundled action", () => {
     });
   });
 });
+
+describe("mode: tool", () => {
+  const gildedRose = path.join(fixtures, "gilded-rose-python");
+  const withPipenv = (workspace: string) =>
+    runAction({
+      action: "lock-check",
+      workspace,
+      inputs: { mode: "tool", lockfile: "Pipfile.lock" },
+      env: {
+        HOME: mkdtempSync(path.join(os.tmpdir(), "pyship-home-")),
+        PIPENV_IGNORE_VIRTUALENVS: "1",
+      },
+    });
+
+  test("agreeing with pipenv verify adds nothing", async () => {
+    const result = await withPipenv(workspaceWith(gildedRose));
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain("`pipenv verify` says up to date");
+    expect(result.annotations).toEqual([]);
+  });
+
+  test("a disagreement with the tool is a warning", async () => {
+    // Only pipenv ≥ 2026.4's hashing accepts the respelled name; Debian's pipenv 2022.12 does not.
+    const workspace = workspaceWith(gildedRose, (dir) =>
+      editFile(dir, "Pipfile", (t) => t.replace('pytest = "*"', 'PyTest = "*"')),
+    );
+    const result = await withPipenv(workspace);
+    expect(result.exitCode).toBe(0);
+    expect(result.annotations.map((a) => [a.level, a.title])).toEqual([
+      ["notice", "hash-recipe"],
+      ["warning", "tool-disagrees"],
+    ]);
+    expect(result.annotations[1].message).toContain(
+      "`pipenv verify` says out of date, the static check says up to date.",
+    );
+  });
+});
