@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { type RunningGitHubApi, startGitHubApi } from "../harness/github-api.js";
 import { repoRoot, runAction } from "../harness/runner.js";
 
-const fixtures = path.resolve(repoRoot, "../shared/fixtures/lockfiles");
+const fixtures = path.join(repoRoot, "test/fixtures/lockfiles");
 const uvApp = path.join(repoRoot, "test/fixtures/lock-check/uv-app");
 
 /** A fresh workspace holding a copy of `source` (outside git, so nothing reads history). */

@@ -40,7 +40,7 @@ import { repoRoot } from "../../harness/runner.js";
 import { buildPackages, type PackageSpec } from "../../harness/wheels.js";
 
 const TOOL_TIMEOUT_MS = 180_000;
-const fixtures = path.resolve(repoRoot, "../shared/fixtures/lockfiles");
+const fixtures = path.join(repoRoot, "test/fixtures/lockfiles");
 const readFixture = (...parts: string[]) => readFileSync(path.join(fixtures, ...parts), "utf8");
 const hashes = (candidates: HashCandidate[]) => candidates.map((candidate) => candidate.hash);
 

@@ -4,7 +4,7 @@ import { findLockfiles, type Lock, readLock } from "../../../shared/lockfiles/in
 import type { RequirementsLock } from "../../../shared/lockfiles/requirements.js";
 import { repoRoot } from "../../harness/runner.js";
 
-const fixtures = path.resolve(repoRoot, "../shared/fixtures/lockfiles");
+const fixtures = path.join(repoRoot, "test/fixtures/lockfiles");
 const read = (relative: string) => readLock(path.join(fixtures, relative), relative);
 const lineText = (lock: Lock, line: number) => lock.text.split("\n")[line - 1];
 
