@@ -37092,6 +37092,24 @@ function findingsFor(lock) {
         ...finding,
     });
 }
+/** A warning when the lock's version is newer than pyship knows; undefined otherwise. */
+function newerLockVersion(lock, version, newest) {
+    const [a, b] = [version, newest].map((v) => v.split(".").map(Number));
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+        if ((a[i] ?? 0) === (b[i] ?? 0))
+            continue;
+        if ((a[i] ?? 0) < (b[i] ?? 0))
+            return undefined;
+        return findingsFor(lock)({
+            severity: "warning",
+            code: "unknown-lock-version",
+            file: lock.file,
+            line: 1,
+            message: `${lock.file} has lock version ${version}, newer than pyship knows (${newest}); checked on a best-effort basis.`,
+        });
+    }
+    return undefined;
+}
 
 ;// CONCATENATED MODULE: ./shared/lockcheck/declared-vs-locked.ts
 
@@ -37877,17 +37895,10 @@ const pipfile = {
 const rulesFor = { poetry, pdm, pipfile };
 function checkHashedLock(lock, manifest) {
     const rules = rulesFor[lock.format];
-    const finding = findingsFor(lock);
     const findings = [];
-    if (lock.lockVersion && newerThan(lock.lockVersion, rules.newestLockVersion)) {
-        findings.push(finding({
-            severity: "warning",
-            code: "unknown-lock-version",
-            file: lock.file,
-            line: 1,
-            message: `${lock.file} has lock version ${lock.lockVersion}, newer than pyship knows (${rules.newestLockVersion}); checked on a best-effort basis.`,
-        }));
-    }
+    const newer = lock.lockVersion && newerLockVersion(lock, lock.lockVersion, rules.newestLockVersion);
+    if (newer)
+        findings.push(newer);
     const hashInput = parseManifest(manifest.text);
     const matched = matchingCandidate(rules.candidates(hashInput, lock), lock.contentHash, rules.recipes?.(lock));
     const declared = rules.declared(manifest);
@@ -37976,14 +37987,6 @@ function compareRequiresPython(declared, locked, manifest, lock, line, toPep440 
             message: `requires-python: ${manifest.file} says ${describeConstraint(declared)}, ${lock.file} was locked for ${locked}.`,
         }),
     ];
-}
-function newerThan(version, newest) {
-    const [a, b] = [version, newest].map((v) => v.split(".").map(Number));
-    for (let i = 0; i < Math.max(a.length, b.length); i++) {
-        if ((a[i] ?? 0) !== (b[i] ?? 0))
-            return (a[i] ?? 0) > (b[i] ?? 0);
-    }
-    return false;
 }
 
 ;// CONCATENATED MODULE: ./shared/project/requirements-in.ts
@@ -38374,15 +38377,9 @@ const knownVersion = 1;
 function checkUvLock(lock, root, files) {
     const finding = findingsFor(lock);
     const findings = [];
-    if (Number(lock.raw.version) > knownVersion) {
-        findings.push(finding({
-            severity: "warning",
-            code: "unknown-lock-version",
-            file: lock.file,
-            line: 1,
-            message: `${lock.file} has version ${lock.raw.version}, newer than pyship knows (${knownVersion}); checked on a best-effort basis.`,
-        }));
-    }
+    const newer = newerLockVersion(lock, String(lock.raw.version ?? 1), String(knownVersion));
+    if (newer)
+        findings.push(newer);
     const members = workspaceMembers(root, files);
     findings.push(...checkRequiresPython(lock, members, finding));
     findings.push(...checkMembers(lock, members, finding));

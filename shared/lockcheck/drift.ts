@@ -43,3 +43,24 @@ export function findingsFor(lock: Lock) {
     ...finding,
   });
 }
+
+/** A warning when the lock's version is newer than pyship knows; undefined otherwise. */
+export function newerLockVersion(
+  lock: Lock,
+  version: string,
+  newest: string,
+): DriftFinding | undefined {
+  const [a, b] = [version, newest].map((v) => v.split(".").map(Number));
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if ((a[i] ?? 0) === (b[i] ?? 0)) continue;
+    if ((a[i] ?? 0) < (b[i] ?? 0)) return undefined;
+    return findingsFor(lock)({
+      severity: "warning",
+      code: "unknown-lock-version",
+      file: lock.file,
+      line: 1,
+      message: `${lock.file} has lock version ${version}, newer than pyship knows (${newest}); checked on a best-effort basis.`,
+    });
+  }
+  return undefined;
+}

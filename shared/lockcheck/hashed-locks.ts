@@ -14,7 +14,7 @@ import {
   poetryDependencies,
 } from "../project/pyproject.js";
 import { checkDeclared, checkOrphans } from "./declared-vs-locked.js";
-import { type DriftFinding, findingsFor } from "./drift.js";
+import { type DriftFinding, findingsFor, newerLockVersion } from "./drift.js";
 import {
   changedHashedSections,
   type HashCandidate,
@@ -133,19 +133,10 @@ const rulesFor = { poetry, pdm, pipfile } as const;
 
 export function checkHashedLock(lock: Lock, manifest: Manifest): HashedCheck {
   const rules = rulesFor[lock.format as keyof typeof rulesFor];
-  const finding = findingsFor(lock);
   const findings: DriftFinding[] = [];
-  if (lock.lockVersion && newerThan(lock.lockVersion, rules.newestLockVersion)) {
-    findings.push(
-      finding({
-        severity: "warning",
-        code: "unknown-lock-version",
-        file: lock.file,
-        line: 1,
-        message: `${lock.file} has lock version ${lock.lockVersion}, newer than pyship knows (${rules.newestLockVersion}); checked on a best-effort basis.`,
-      }),
-    );
-  }
+  const newer =
+    lock.lockVersion && newerLockVersion(lock, lock.lockVersion, rules.newestLockVersion);
+  if (newer) findings.push(newer);
   const hashInput = parseManifest(manifest.text);
   const matched = matchingCandidate(
     rules.candidates(hashInput, lock),
@@ -256,12 +247,4 @@ function compareRequiresPython(
       message: `requires-python: ${manifest.file} says ${describeConstraint(declared)}, ${lock.file} was locked for ${locked}.`,
     }),
   ];
-}
-
-function newerThan(version: string, newest: string): boolean {
-  const [a, b] = [version, newest].map((v) => v.split(".").map(Number));
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
-  }
-  return false;
 }

@@ -61,7 +61,8 @@ export async function runToolCheck(
   const args = await checkArgs(format, executable, directory);
   const { code, output } = await run(executable, args, directory);
   // Exit codes alone are ambiguous (Poetry exits 1 when it finds no interpreter), so the text decides.
-  const stale = /out[- ]of[- ]date|not consistent|changed significantly|needs to be updated|does(n't| not) match/i;
+  const stale =
+    /out[- ]of[- ]date|not consistent|changed significantly|needs to be updated|does(n't| not) match/i;
   const fresh = code === 0 ? true : stale.test(output) ? false : undefined;
   return { command: [name, ...args].join(" "), fresh, output };
 }

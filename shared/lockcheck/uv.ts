@@ -12,7 +12,7 @@ import {
   manifestOf,
   pep621Dependencies,
 } from "../project/pyproject.js";
-import { type DriftFinding, findingsFor } from "./drift.js";
+import { type DriftFinding, findingsFor, newerLockVersion } from "./drift.js";
 import {
   canonicalMarker,
   describeSource,
@@ -34,17 +34,8 @@ export interface ProjectFiles {
 export function checkUvLock(lock: Lock, root: Manifest, files: ProjectFiles): DriftFinding[] {
   const finding = findingsFor(lock);
   const findings: DriftFinding[] = [];
-  if (Number(lock.raw.version) > knownVersion) {
-    findings.push(
-      finding({
-        severity: "warning",
-        code: "unknown-lock-version",
-        file: lock.file,
-        line: 1,
-        message: `${lock.file} has version ${lock.raw.version}, newer than pyship knows (${knownVersion}); checked on a best-effort basis.`,
-      }),
-    );
-  }
+  const newer = newerLockVersion(lock, String(lock.raw.version ?? 1), String(knownVersion));
+  if (newer) findings.push(newer);
   const members = workspaceMembers(root, files);
   findings.push(...checkRequiresPython(lock, members, finding));
   findings.push(...checkMembers(lock, members, finding));

@@ -14,6 +14,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { compareVersions, type RunningIndex, startIndex } from "./index-server.js";
+import { isolatedToolEnv } from "./python-tools.js";
 import { readBody, startServer } from "./server.js";
 import { buildPackages, buildSdist, buildWheel, type PackageSpec } from "./wheels.js";
 
@@ -76,30 +77,6 @@ function fetchRaw(
 }
 
 const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");
-
-/** An environment that keeps every tool away from the user's config, caches and real indexes. */
-function isolatedEnv(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!/^(PIP_|PIPENV_|POETRY_|PDM_|VIRTUAL_ENV|PYTHONPATH|UV_)/.test(key)) env[key] = value;
-  }
-  const tmp = path.join(home, "tmp"); // so the tools' leftovers go away with `root`
-  mkdirSync(tmp, { recursive: true });
-  return {
-    ...env,
-    TMPDIR: tmp,
-    HOME: home,
-    XDG_CONFIG_HOME: path.join(home, ".config"),
-    XDG_CACHE_HOME: path.join(home, ".cache"),
-    XDG_DATA_HOME: path.join(home, ".local", "share"),
-    PIP_CONFIG_FILE: os.devNull,
-    PIP_NO_INPUT: "1",
-    PIP_DISABLE_PIP_VERSION_CHECK: "1",
-    PYTHON_KEYRING_BACKEND: "keyring.backends.null.Keyring",
-    PYTHONDONTWRITEBYTECODE: "1",
-    ...extra,
-  };
-}
 
 interface RunResult {
   code: number | null;
@@ -324,7 +301,7 @@ describe("real installers against the index", () => {
 
   beforeAll(async () => {
     venv = path.join(root, "venv");
-    venvEnv = isolatedEnv(path.join(root, "pip-home"));
+    venvEnv = isolatedToolEnv(path.join(root, "pip-home"));
     await run("python3", ["-m", "venv", venv], { env: venvEnv });
   }, TOOL_TIMEOUT_MS);
 
@@ -406,7 +383,7 @@ describe("real installers against the index", () => {
         ].join("\n"),
       );
       const home = path.join(root, "poetry-home");
-      const env = isolatedEnv(home, {
+      const env = isolatedToolEnv(home, {
         POETRY_CACHE_DIR: path.join(home, "cache"),
         POETRY_CONFIG_DIR: path.join(home, "config"),
         POETRY_VIRTUALENVS_CREATE: "false",
@@ -448,7 +425,7 @@ describe("real installers against the index", () => {
         ].join("\n"),
       );
       const home = path.join(root, "pdm-home");
-      const env = isolatedEnv(home, {
+      const env = isolatedToolEnv(home, {
         PDM_HOME: path.join(home, "pdm"),
         PDM_CACHE_DIR: path.join(home, "cache"),
         PDM_CHECK_UPDATE: "false",
@@ -491,7 +468,7 @@ describe("real installers against the index", () => {
         ].join("\n"),
       );
       const home = path.join(root, "pipenv-home");
-      const env = isolatedEnv(home, {
+      const env = isolatedToolEnv(home, {
         WORKON_HOME: path.join(home, "venvs"),
         PIPENV_CACHE_DIR: path.join(home, "cache"),
         PIPENV_VENV_IN_PROJECT: "1",
