@@ -29217,7 +29217,7 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7451);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4032);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3955);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3512);
 
 
 
@@ -29253,7 +29253,7 @@ function loadInputs(reader = new _shared_runtime_index_js__WEBPACK_IMPORTED_MODU
 
 /***/ }),
 
-/***/ 3955:
+/***/ 3512:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35811,12 +35811,6 @@ function tableAt(root, path) {
 }
 const stringList = (value) => Array.isArray(value) ? value.filter((item) => typeof item === "string") : [];
 
-;// CONCATENATED MODULE: ./shared/project/names.ts
-/** PEP 503 normalized project name: lower case, runs of `-`, `_` and `.` become one `-`. */
-function normalizeName(name) {
-    return name.toLowerCase().replace(/[-_.]+/g, "-");
-}
-
 // EXTERNAL MODULE: ./node_modules/@renovatebot/pep440/index.js
 var pep440 = __nccwpck_require__(8898);
 var pep440_default = /*#__PURE__*/__nccwpck_require__.n(pep440);
@@ -36140,24 +36134,33 @@ const versionVariables = new Set([
     "python_full_version",
     "implementation_version",
 ]);
-function evaluateMarker(marker, environment, extras = []) {
-    if (marker.kind === "and") {
-        return (evaluateMarker(marker.left, environment, extras) &&
-            evaluateMarker(marker.right, environment, extras));
-    }
-    if (marker.kind === "or") {
-        return (evaluateMarker(marker.left, environment, extras) ||
-            evaluateMarker(marker.right, environment, extras));
+function evaluateMarker(marker, context = {}) {
+    if (marker.kind !== "compare") {
+        const left = evaluateMarker(marker.left, context);
+        if (marker.kind === "and" ? !left : left)
+            return left;
+        return evaluateMarker(marker.right, context);
     }
     const { left, operator, right } = marker;
-    const isExtra = (value) => "variable" in value && value.variable === "extra";
-    if (isExtra(left) || isExtra(right)) {
-        const literal = normalizeExtra("literal" in left ? left.literal : "literal" in right ? right.literal : "");
-        const active = extras.map(normalizeExtra).includes(literal);
+    const variable = (value) => ("variable" in value ? value.variable : undefined);
+    const literal = (value) => ("literal" in value ? value.literal : "");
+    if (variable(left) === "extra" || variable(right) === "extra") {
+        const active = (context.extras ?? [])
+            .map(normalizeExtra)
+            .includes(normalizeExtra(literal(left) || literal(right)));
         return operator === "!=" ? !active : active;
     }
+    const setName = variable(right);
+    if ((setName === "extras" || setName === "dependency_groups") && operator.endsWith("in")) {
+        const set = setName === "extras" ? context.extras : context.dependencyGroups;
+        const member = (set ?? []).map(normalizeExtra).includes(normalizeExtra(literal(left)));
+        return operator === "in" ? member : !member;
+    }
+    if (!context.environment)
+        return true;
+    const environment = context.environment;
     const resolve = (value) => "literal" in value ? value.literal : (environment[value.variable] ?? "");
-    const versionLike = [left, right].some((v) => "variable" in v && versionVariables.has(v.variable));
+    const versionLike = [left, right].some((v) => versionVariables.has(variable(v) ?? ""));
     return compare(resolve(left), operator, resolve(right), versionLike);
 }
 const normalizeExtra = (extra) => extra.toLowerCase().replace(/[-_.]+/g, "-");
@@ -36200,6 +36203,12 @@ function orderMatches(order, operator) {
         default:
             return false;
     }
+}
+
+;// CONCATENATED MODULE: ./shared/project/names.ts
+/** PEP 503 normalized project name: lower case, runs of `-`, `_` and `.` become one `-`. */
+function normalizeName(name) {
+    return name.toLowerCase().replace(/[-_.]+/g, "-");
 }
 
 ;// CONCATENATED MODULE: ./shared/project/pep508.ts
@@ -36301,11 +36310,15 @@ function lineOf(text, pattern, from = 1) {
 
 
 
+
 function readPdmLock(text, file) {
     const raw = parseTomlText(text, file);
     const metadata = isTable(raw.metadata) ? raw.metadata : {};
     const lines = packageEntryLines(text);
     const entries = Array.isArray(raw.package) ? raw.package.filter(isTable) : [];
+    // Lock versions before 4.1 keep files apart, in [metadata.files] under "name version".
+    const legacyFiles = isTable(metadata.files) ? metadata.files : {};
+    const packages = entries.map((entry, i) => pdmPackage(entry, lines[i] ?? 1, legacyFiles));
     return {
         format: "pdm",
         file,
@@ -36313,14 +36326,16 @@ function readPdmLock(text, file) {
         generator: { tool: "pdm" },
         contentHash: typeof metadata.content_hash === "string" ? metadata.content_hash : undefined,
         requiresPython: typeof metadata.requires_python === "string" ? metadata.requires_python : undefined,
-        packages: entries.map((entry, i) => pdmPackage(entry, lines[i] ?? 1)),
+        packages,
+        indexes: [],
         raw,
         text,
     };
 }
-function pdmPackage(entry, line) {
+function pdmPackage(entry, line, legacyFiles) {
     const name = String(entry.name ?? "");
-    const files = Array.isArray(entry.files) ? entry.files.filter(isTable) : [];
+    const listed = entry.files ?? legacyFiles[`${name} ${entry.version}`];
+    const files = Array.isArray(listed) ? listed.filter(isTable) : [];
     return {
         name,
         key: normalizeName(name),
@@ -36338,7 +36353,12 @@ function pdmPackage(entry, line) {
         dependencies: stringList(entry.dependencies).map((text) => {
             try {
                 const requirement = parseRequirement(text);
-                return { key: requirement.key, extras: requirement.extras };
+                return {
+                    key: requirement.key,
+                    extras: requirement.extras,
+                    marker: requirement.marker ? markers_formatMarker(requirement.marker) : undefined,
+                    specifiers: requirement.url ? undefined : [requirement.specifier],
+                };
             }
             catch {
                 return { key: normalizeName(text.split(/[\s[<>=!~;@(]/)[0]) };
@@ -36358,8 +36378,22 @@ function pdmSource(entry) {
     return { kind: "registry" };
 }
 
+;// CONCATENATED MODULE: ./shared/lockfiles/indexes.ts
+/** Index URLs as locks record them, without PyPI (pip's default) and without duplicates. */
+const pypi = /^https?:\/\/(pypi\.org|pypi\.python\.org|files\.pythonhosted\.org)(\/|$)/;
+function distinctIndexes(urls) {
+    const seen = new Set();
+    for (const url of urls) {
+        if (!url || pypi.test(url))
+            continue;
+        seen.add(url.endsWith("/") ? url : `${url}/`);
+    }
+    return [...seen];
+}
+
 ;// CONCATENATED MODULE: ./shared/lockfiles/pipfile.ts
 /** Pipfile.lock → Lock. Sections other than `_meta` are package categories (default, develop, custom). */
+
 
 
 function readPipfileLock(text, file) {
@@ -36392,6 +36426,9 @@ function readPipfileLock(text, file) {
         contentHash: typeof hash === "string" ? hash : undefined,
         requiresPython: typeof python === "string" ? `==${python}.*` : undefined,
         packages: [...byKey.values()],
+        indexes: distinctIndexes((Array.isArray(meta.sources) ? meta.sources : [])
+            .filter(isTable)
+            .map((s) => String(s.url ?? ""))),
         raw,
         text,
     };
@@ -36435,8 +36472,57 @@ function entryLines(text) {
     return lines;
 }
 
+;// CONCATENATED MODULE: ./shared/project/poetry-constraint.ts
+/** Poetry's constraint syntax (`^1.2`, `~1.2`, `*`, `>=1 <2`, `1.0 || 2.0`) as PEP 440 specifier sets. */
+
+
+/** The alternatives of a Poetry constraint, each a PEP 440 specifier set ("" for any version). */
+function poetryToPep440(constraint) {
+    return constraint.split(/\|\|?/).map((alternative) => alternative
+        .trim()
+        .replace(/(>=|<=|!=|==|~=|>|<|\^|~)\s+/g, "$1")
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .map(termToPep440)
+        .filter(Boolean)
+        .join(","));
+}
+function satisfiesPoetry(version, constraint) {
+    return poetryToPep440(constraint).some((specifier) => satisfies(version, specifier));
+}
+function termToPep440(term) {
+    if (term === "*" || term === "")
+        return "";
+    if (term.startsWith("^"))
+        return caret(term.slice(1));
+    if (term.startsWith("~") && !term.startsWith("~="))
+        return tilde(term.slice(1));
+    if (/^(===|==|!=|~=|>=|<=|>|<)/.test(term))
+        return term;
+    return `==${term}`;
+}
+function release(version) {
+    const parsed = pep440_default().explain(version);
+    if (!parsed)
+        throw new Error(`invalid version '${version}' in Poetry constraint`);
+    return parsed.release;
+}
+const upTo = (parts, index) => [...parts.slice(0, index), parts[index] + 1].join(".");
+function caret(version) {
+    const parts = release(version);
+    const firstNonZero = parts.findIndex((part) => part !== 0);
+    const index = parts.length === 1 ? 0 : firstNonZero < 0 ? parts.length - 1 : firstNonZero;
+    return `>=${version},<${upTo(parts, index)}`;
+}
+function tilde(version) {
+    const parts = release(version);
+    return `>=${version},<${upTo(parts, parts.length === 1 ? 0 : 1)}`;
+}
+
 ;// CONCATENATED MODULE: ./shared/lockfiles/poetry.ts
 /** poetry.lock → Lock. */
+
+
 
 
 
@@ -36446,6 +36532,7 @@ function readPoetryLock(text, file) {
     const lines = packageEntryLines(text);
     const entries = Array.isArray(raw.package) ? raw.package.filter(isTable) : [];
     const generated = /@generated by Poetry ([^\s]+)/.exec(text.split("\n", 1)[0]);
+    const packages = entries.map((entry, i) => poetryPackage(entry, lines[i] ?? 1));
     return {
         format: "poetry",
         file,
@@ -36453,7 +36540,8 @@ function readPoetryLock(text, file) {
         generator: { tool: "poetry", version: generated?.[1] },
         contentHash: typeof metadata["content-hash"] === "string" ? metadata["content-hash"] : undefined,
         requiresPython: typeof metadata["python-versions"] === "string" ? metadata["python-versions"] : undefined,
-        packages: entries.map((entry, i) => poetryPackage(entry, lines[i] ?? 1)),
+        packages,
+        indexes: distinctIndexes(packages.map((p) => (p.source.kind === "registry" ? p.source.url : undefined))),
         raw,
         text,
     };
@@ -36484,11 +36572,16 @@ function poetryDependencies(table) {
         return [];
     return Object.entries(table).flatMap(([name, spec]) => {
         const variants = Array.isArray(spec) ? spec : [spec];
-        return variants.map((variant) => ({
-            key: normalizeName(name),
-            extras: isTable(variant) ? stringList(variant.extras) : undefined,
-            marker: isTable(variant) && typeof variant.markers === "string" ? variant.markers : undefined,
-        }));
+        return variants.map((variant) => {
+            const spec = isTable(variant) ? variant : { version: variant };
+            return {
+                key: normalizeName(name),
+                extras: stringList(spec.extras),
+                marker: typeof spec.markers === "string" ? spec.markers : undefined,
+                specifiers: typeof spec.version === "string" ? poetryToPep440(spec.version) : undefined,
+                python: typeof spec.python === "string" ? poetryToPep440(spec.python) : undefined,
+            };
+        });
     });
 }
 function poetrySource(source) {
@@ -36509,12 +36602,81 @@ function poetrySource(source) {
         case "file":
             return { kind: "path", path: url };
         default:
-            return { kind: "registry", url };
+            return { kind: "registry", url: url || undefined };
     }
+}
+
+;// CONCATENATED MODULE: ./shared/lockfiles/pylock.ts
+/** pylock.toml (PEP 751) → Lock. Selection uses each package's marker, with `extras` and `dependency_groups`. */
+
+
+
+
+function readPylock(text, file) {
+    const raw = parseTomlText(text, file);
+    const lines = packageEntryLines(text, "[[packages]]");
+    const entries = Array.isArray(raw.packages) ? raw.packages.filter(isTable) : [];
+    const packages = entries.map((entry, i) => pylockPackage(entry, lines[i] ?? 1));
+    return {
+        format: "pylock",
+        file,
+        lockVersion: typeof raw["lock-version"] === "string" ? raw["lock-version"] : undefined,
+        generator: typeof raw["created-by"] === "string" ? { tool: raw["created-by"] } : undefined,
+        requiresPython: typeof raw["requires-python"] === "string" ? raw["requires-python"] : undefined,
+        packages,
+        indexes: distinctIndexes(entries.map((e) => (typeof e.index === "string" ? e.index : undefined))),
+        raw,
+        text,
+    };
+}
+function pylockPackage(entry, line) {
+    const name = String(entry.name ?? "");
+    const files = [];
+    if (isTable(entry.sdist))
+        files.push(pylockFile(entry.sdist));
+    if (Array.isArray(entry.wheels))
+        files.push(...entry.wheels.filter(isTable).map(pylockFile));
+    if (isTable(entry.archive))
+        files.push(pylockFile(entry.archive));
+    return {
+        name,
+        key: normalizeName(name),
+        version: typeof entry.version === "string" ? entry.version : undefined,
+        line,
+        groups: [],
+        marker: typeof entry.marker === "string" ? entry.marker : undefined,
+        source: pylockSource(entry),
+        files,
+        dependencies: [],
+    };
+}
+const pylockFile = (file) => ({
+    name: typeof file.name === "string" ? file.name : undefined,
+    url: typeof file.url === "string" ? file.url : typeof file.path === "string" ? file.path : undefined,
+    hashes: Object.entries(isTable(file.hashes) ? file.hashes : {}).map(([algorithm, hex]) => `${algorithm}:${hex}`),
+});
+function pylockSource(entry) {
+    if (isTable(entry.vcs)) {
+        return {
+            kind: "git",
+            url: String(entry.vcs.url ?? entry.vcs.path ?? ""),
+            reference: String(entry.vcs["commit-id"] ?? ""),
+        };
+    }
+    if (isTable(entry.directory)) {
+        return {
+            kind: entry.directory.editable ? "editable" : "directory",
+            path: String(entry.directory.path ?? ""),
+        };
+    }
+    if (isTable(entry.archive) && typeof entry.archive.url === "string")
+        return { kind: "url", url: entry.archive.url };
+    return { kind: "registry", url: typeof entry.index === "string" ? entry.index : undefined };
 }
 
 ;// CONCATENATED MODULE: ./shared/lockfiles/requirements.ts
 /** Pinned requirements files (pip-compile, uv pip compile, or hand-pinned with hashes) → Lock. */
+
 
 
 
@@ -36566,6 +36728,7 @@ function readRequirementsLock(text, file) {
         header: readHeader(lines),
         packages,
         options,
+        indexes: distinctIndexes(options.map((o) => /^(?:-i|--index-url|--extra-index-url)[=\s]+(\S+)/.exec(o)?.[1])),
         raw: {},
         text,
     };
@@ -36627,17 +36790,20 @@ function readHeader(lines) {
 
 
 
+
 function readUvLock(text, file) {
     const raw = parseTomlText(text, file);
     const lines = packageEntryLines(text);
     const entries = Array.isArray(raw.package) ? raw.package.filter(isTable) : [];
+    const packages = entries.map((entry, i) => uvPackage(entry, lines[i] ?? 1));
     return {
         format: "uv",
         file,
         lockVersion: [raw.version, raw.revision].filter((v) => v !== undefined).join("."),
         generator: { tool: "uv" },
         requiresPython: typeof raw["requires-python"] === "string" ? raw["requires-python"] : undefined,
-        packages: entries.map((entry, i) => uvPackage(entry, lines[i] ?? 1)),
+        packages,
+        indexes: distinctIndexes(packages.map((p) => (p.source.kind === "registry" ? p.source.url : undefined))),
         raw,
         text,
     };
@@ -36650,11 +36816,16 @@ function uvPackage(entry, line) {
     if (Array.isArray(entry.wheels))
         files.push(...entry.wheels.filter(isTable).map(uvFile));
     const edges = (list) => Array.isArray(list) ? list.filter(isTable).map(uvEdge) : [];
+    // An extra's dependencies carry `extra == '…'`, so selecting by marker selects them.
+    const optional = isTable(entry["optional-dependencies"]) ? entry["optional-dependencies"] : {};
     const dependencies = [
         ...edges(entry.dependencies),
-        ...Object.values(isTable(entry["optional-dependencies"]) ? entry["optional-dependencies"] : {}).flatMap(edges),
-        ...Object.values(isTable(entry["dev-dependencies"]) ? entry["dev-dependencies"] : {}).flatMap(edges),
+        ...Object.entries(optional).flatMap(([extra, list]) => edges(list).map((edge) => ({
+            ...edge,
+            marker: andMarker(edge.marker, `extra == '${extra}'`),
+        }))),
     ];
+    const groups = isTable(entry["dev-dependencies"]) ? entry["dev-dependencies"] : {};
     return {
         name,
         key: normalizeName(name),
@@ -36664,8 +36835,10 @@ function uvPackage(entry, line) {
         source: uvSource(entry.source),
         files,
         dependencies,
+        groupDependencies: Object.fromEntries(Object.entries(groups).map(([group, list]) => [group, edges(list)])),
     };
 }
+const andMarker = (marker, extra) => marker ? `(${marker}) and ${extra}` : extra;
 const uvFile = (file) => ({
     name: typeof file.filename === "string" ? file.filename : undefined,
     url: typeof file.url === "string" ? file.url : typeof file.path === "string" ? file.path : undefined,
@@ -36675,6 +36848,7 @@ const uvEdge = (edge) => ({
     key: normalizeName(String(edge.name ?? "")),
     extras: Array.isArray(edge.extra) ? edge.extra.map(String) : undefined,
     marker: typeof edge.marker === "string" ? edge.marker : undefined,
+    specifiers: typeof edge.version === "string" ? [`==${edge.version}`] : undefined,
 });
 function uvSource(source) {
     if (!isTable(source))
@@ -36698,6 +36872,7 @@ function uvSource(source) {
 
 ;// CONCATENATED MODULE: ./shared/lockfiles/index.ts
 /** Finding and reading lockfiles: one entry point, one Lock model. */
+
 
 
 
@@ -36740,8 +36915,10 @@ function readLock(file, display = file) {
             return readPipfileLock(text, display);
         case "requirements":
             return readRequirementsLock(text, display);
+        case "pylock":
+            return readPylock(text, display);
         default:
-            throw new errors/* ConfigurationError */.j1(`${display}: not a lockfile pyship reads (uv.lock, poetry.lock, pdm.lock, Pipfile.lock, requirements*.txt)`, { file: display });
+            throw new errors/* ConfigurationError */.j1(`${display}: not a lockfile pyship reads (uv.lock, poetry.lock, pdm.lock, Pipfile.lock, pylock.toml, requirements*.txt)`, { file: display });
     }
 }
 /** Lockfiles in a directory, in a stable order: uv, poetry, pdm, Pipfile, pylock, requirements. */
@@ -36838,53 +37015,6 @@ class ManifestLines {
         }
         return index;
     }
-}
-
-;// CONCATENATED MODULE: ./shared/project/poetry-constraint.ts
-/** Poetry's constraint syntax (`^1.2`, `~1.2`, `*`, `>=1 <2`, `1.0 || 2.0`) as PEP 440 specifier sets. */
-
-
-/** The alternatives of a Poetry constraint, each a PEP 440 specifier set ("" for any version). */
-function poetryToPep440(constraint) {
-    return constraint.split(/\|\|?/).map((alternative) => alternative
-        .trim()
-        .replace(/(>=|<=|!=|==|~=|>|<|\^|~)\s+/g, "$1")
-        .split(/[\s,]+/)
-        .filter(Boolean)
-        .map(termToPep440)
-        .filter(Boolean)
-        .join(","));
-}
-function satisfiesPoetry(version, constraint) {
-    return poetryToPep440(constraint).some((specifier) => satisfies(version, specifier));
-}
-function termToPep440(term) {
-    if (term === "*" || term === "")
-        return "";
-    if (term.startsWith("^"))
-        return caret(term.slice(1));
-    if (term.startsWith("~") && !term.startsWith("~="))
-        return tilde(term.slice(1));
-    if (/^(===|==|!=|~=|>=|<=|>|<)/.test(term))
-        return term;
-    return `==${term}`;
-}
-function release(version) {
-    const parsed = pep440_default().explain(version);
-    if (!parsed)
-        throw new Error(`invalid version '${version}' in Poetry constraint`);
-    return parsed.release;
-}
-const upTo = (parts, index) => [...parts.slice(0, index), parts[index] + 1].join(".");
-function caret(version) {
-    const parts = release(version);
-    const firstNonZero = parts.findIndex((part) => part !== 0);
-    const index = parts.length === 1 ? 0 : firstNonZero < 0 ? parts.length - 1 : firstNonZero;
-    return `>=${version},<${upTo(parts, index)}`;
-}
-function tilde(version) {
-    const parts = release(version);
-    return `>=${version},<${upTo(parts, parts.length === 1 ? 0 : 1)}`;
 }
 
 ;// CONCATENATED MODULE: ./shared/project/pyproject.ts
@@ -37006,6 +37136,8 @@ function poetryDependency(name, spec, group, manifest, line) {
         specifiers: directKind ? [""] : constraints.flatMap(poetryToPep440),
         extras: stringList(first.extras).map(normalizeName),
         marker: typeof first.markers === "string" ? first.markers : undefined,
+        python: typeof first.python === "string" ? poetryToPep440(first.python) : undefined,
+        optional: first.optional === true,
         direct: directKind ? { kind: directKind, location: String(first[directKind]) } : undefined,
         file: manifest.file,
         line,
@@ -38812,11 +38944,39 @@ function missingLocks(directory, found, display) {
     });
 }
 
-;// CONCATENATED MODULE: ./shared/lockcheck/tools.ts
-/** `mode: tool`: each format's own freshness check, where its tool is on PATH. */
+;// CONCATENATED MODULE: ./shared/venv/command.ts
+/** Runs a program and collects its output; never throws for a non-zero exit. */
 
 
 
+function runCommand(file, args, options = {}) {
+    return new Promise((resolve) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)(file, args, {
+            cwd: options.cwd,
+            env: options.env ?? process.env,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        let output = "";
+        const collect = (chunk) => {
+            const text = chunk.toString();
+            output += text;
+            options.onOutput?.(text);
+        };
+        child.stdout.on("data", collect);
+        child.stderr.on("data", collect);
+        const timer = options.timeoutMs
+            ? setTimeout(() => child.kill("SIGKILL"), options.timeoutMs)
+            : undefined;
+        child.on("error", (error) => {
+            clearTimeout(timer);
+            resolve({ code: 127, output: `${output}${error.message}` });
+        });
+        child.on("close", (code) => {
+            clearTimeout(timer);
+            resolve({ code: code ?? 1, output });
+        });
+    });
+}
 /** The executable's path on PATH, or undefined. */
 function which(name, searchPath = process.env.PATH ?? "") {
     for (const directory of searchPath.split((external_node_path_default()).delimiter).filter(Boolean)) {
@@ -38829,20 +38989,17 @@ function which(name, searchPath = process.env.PATH ?? "") {
     }
     return undefined;
 }
+
+;// CONCATENATED MODULE: ./shared/lockcheck/tools.ts
+/** `mode: tool`: each format's own freshness check, where its tool is on PATH. */
+
 const executables = {
     uv: "uv",
     poetry: "poetry",
     pdm: "pdm",
     pipfile: "pipenv",
 };
-function run(file, args, cwd) {
-    return new Promise((resolve) => {
-        (0,external_node_child_process_namespaceObject.execFile)(file, args, { cwd, timeout: 120_000, maxBuffer: 8 << 20 }, (error, stdout, stderr) => {
-            const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-            resolve({ code, output: `${stdout}${stderr}`.trim() });
-        });
-    });
-}
+const run = (file, args, cwd) => runCommand(file, args, { cwd, timeoutMs: 120_000 });
 /** The check command for the installed tool's version. */
 async function checkArgs(format, executable, cwd) {
     if (format === "pipfile")

@@ -1,26 +1,13 @@
 /** `mode: tool`: each format's own freshness check, where its tool is on PATH. */
-import { execFile } from "node:child_process";
-import { accessSync, constants } from "node:fs";
-import path from "node:path";
+
 import type { LockFormat } from "../lockfiles/model.js";
+import { runCommand, which } from "../venv/command.js";
 
 export interface ToolVerdict {
   command: string;
   /** undefined when the tool could not give a verdict (it crashed, or needed the network). */
   fresh?: boolean;
   output: string;
-}
-
-/** The executable's path on PATH, or undefined. */
-export function which(name: string, searchPath = process.env.PATH ?? ""): string | undefined {
-  for (const directory of searchPath.split(path.delimiter).filter(Boolean)) {
-    const candidate = path.join(directory, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {}
-  }
-  return undefined;
 }
 
 const executables: Partial<Record<LockFormat, string>> = {
@@ -30,14 +17,8 @@ const executables: Partial<Record<LockFormat, string>> = {
   pipfile: "pipenv",
 };
 
-function run(file: string, args: string[], cwd: string): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    execFile(file, args, { cwd, timeout: 120_000, maxBuffer: 8 << 20 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-      resolve({ code, output: `${stdout}${stderr}`.trim() });
-    });
-  });
-}
+const run = (file: string, args: string[], cwd: string) =>
+  runCommand(file, args, { cwd, timeoutMs: 120_000 });
 
 /** The check command for the installed tool's version. */
 async function checkArgs(format: LockFormat, executable: string, cwd: string): Promise<string[]> {

@@ -7,6 +7,7 @@ import type { Lock, LockFormat } from "./model.js";
 import { readPdmLock } from "./pdm.js";
 import { readPipfileLock } from "./pipfile.js";
 import { readPoetryLock } from "./poetry.js";
+import { readPylock } from "./pylock.js";
 import { readRequirementsLock } from "./requirements.js";
 import { readUvLock } from "./uv.js";
 
@@ -44,9 +45,11 @@ export function readLock(file: string, display = file): Lock {
       return readPipfileLock(text, display);
     case "requirements":
       return readRequirementsLock(text, display);
+    case "pylock":
+      return readPylock(text, display);
     default:
       throw new ConfigurationError(
-        `${display}: not a lockfile pyship reads (uv.lock, poetry.lock, pdm.lock, Pipfile.lock, requirements*.txt)`,
+        `${display}: not a lockfile pyship reads (uv.lock, poetry.lock, pdm.lock, Pipfile.lock, pylock.toml, requirements*.txt)`,
         { file: display },
       );
   }

@@ -19,7 +19,12 @@ export interface LockedFile {
 export interface LockedDependency {
   key: string;
   extras?: string[];
+  /** PEP 508 marker; `extra == '…'` conditions gate dependencies of an extra. */
   marker?: string;
+  /** PEP 440 alternatives the dependency's version must satisfy, to pick among duplicates. */
+  specifiers?: string[];
+  /** PEP 440 alternatives for the Python version (Poetry's `python = "^3.8"`). */
+  python?: string[];
 }
 
 export interface LockedPackage {
@@ -37,6 +42,8 @@ export interface LockedPackage {
   source: PackageSource;
   files: LockedFile[];
   dependencies: LockedDependency[];
+  /** uv: a project's dependency groups, by group name. */
+  groupDependencies?: Record<string, LockedDependency[]>;
 }
 
 export interface Lock {
@@ -49,6 +56,8 @@ export interface Lock {
   contentHash?: string;
   requiresPython?: string;
   packages: LockedPackage[];
+  /** Package indexes the lock names (other than PyPI), in order of preference. */
+  indexes: string[];
   /** The parsed document, for checks that need a format's own fields. */
   raw: Table;
   text: string;

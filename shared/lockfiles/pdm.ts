@@ -1,5 +1,6 @@
 /** pdm.lock → Lock. */
 import { isTable, parseTomlText, stringList, type Table } from "../project/files.js";
+import { formatMarker } from "../project/markers.js";
 import { normalizeName } from "../project/names.js";
 import { parseRequirement } from "../project/pep508.js";
 import type { Lock, LockedPackage, PackageSource } from "./model.js";
@@ -10,6 +11,9 @@ export function readPdmLock(text: string, file: string): Lock {
   const metadata = isTable(raw.metadata) ? raw.metadata : {};
   const lines = packageEntryLines(text);
   const entries = Array.isArray(raw.package) ? raw.package.filter(isTable) : [];
+  // Lock versions before 4.1 keep files apart, in [metadata.files] under "name version".
+  const legacyFiles = isTable(metadata.files) ? metadata.files : {};
+  const packages = entries.map((entry, i) => pdmPackage(entry, lines[i] ?? 1, legacyFiles));
   return {
     format: "pdm",
     file,
@@ -18,15 +22,17 @@ export function readPdmLock(text: string, file: string): Lock {
     contentHash: typeof metadata.content_hash === "string" ? metadata.content_hash : undefined,
     requiresPython:
       typeof metadata.requires_python === "string" ? metadata.requires_python : undefined,
-    packages: entries.map((entry, i) => pdmPackage(entry, lines[i] ?? 1)),
+    packages,
+    indexes: [],
     raw,
     text,
   };
 }
 
-function pdmPackage(entry: Table, line: number): LockedPackage {
+function pdmPackage(entry: Table, line: number, legacyFiles: Table): LockedPackage {
   const name = String(entry.name ?? "");
-  const files = Array.isArray(entry.files) ? entry.files.filter(isTable) : [];
+  const listed = entry.files ?? legacyFiles[`${name} ${entry.version}`];
+  const files = Array.isArray(listed) ? listed.filter(isTable) : [];
   return {
     name,
     key: normalizeName(name),
@@ -44,7 +50,12 @@ function pdmPackage(entry: Table, line: number): LockedPackage {
     dependencies: stringList(entry.dependencies).map((text) => {
       try {
         const requirement = parseRequirement(text);
-        return { key: requirement.key, extras: requirement.extras };
+        return {
+          key: requirement.key,
+          extras: requirement.extras,
+          marker: requirement.marker ? formatMarker(requirement.marker) : undefined,
+          specifiers: requirement.url ? undefined : [requirement.specifier],
+        };
       } catch {
         return { key: normalizeName(text.split(/[\s[<>=!~;@(]/)[0]) };
       }

@@ -1,6 +1,7 @@
 /** Pipfile.lock → Lock. Sections other than `_meta` are package categories (default, develop, custom). */
 import { isTable, parseJsonText, stringList, type Table } from "../project/files.js";
 import { normalizeName } from "../project/names.js";
+import { distinctIndexes } from "./indexes.js";
 import type { Lock, LockedPackage, PackageSource } from "./model.js";
 
 export function readPipfileLock(text: string, file: string): Lock {
@@ -33,6 +34,11 @@ export function readPipfileLock(text: string, file: string): Lock {
     contentHash: typeof hash === "string" ? hash : undefined,
     requiresPython: typeof python === "string" ? `==${python}.*` : undefined,
     packages: [...byKey.values()],
+    indexes: distinctIndexes(
+      (Array.isArray(meta.sources) ? meta.sources : [])
+        .filter(isTable)
+        .map((s) => String(s.url ?? "")),
+    ),
     raw,
     text,
   };

@@ -3,6 +3,7 @@
 import { normalizeName } from "../project/names.js";
 import { parseRequirement, RequirementSyntaxError } from "../project/pep508.js";
 import { ConfigurationError } from "../runtime/errors.js";
+import { distinctIndexes } from "./indexes.js";
 import type { Lock, LockedPackage } from "./model.js";
 
 export interface RequirementsHeader {
@@ -71,6 +72,9 @@ export function readRequirementsLock(text: string, file: string): RequirementsLo
     header: readHeader(lines),
     packages,
     options,
+    indexes: distinctIndexes(
+      options.map((o) => /^(?:-i|--index-url|--extra-index-url)[=\s]+(\S+)/.exec(o)?.[1]),
+    ),
     raw: {},
     text,
   };

@@ -1,6 +1,7 @@
 /** uv.lock → Lock. */
 import { isTable, parseTomlText, type Table } from "../project/files.js";
 import { normalizeName } from "../project/names.js";
+import { distinctIndexes } from "./indexes.js";
 import type { Lock, LockedDependency, LockedFile, LockedPackage, PackageSource } from "./model.js";
 import { packageEntryLines } from "./toml-lines.js";
 
@@ -8,13 +9,17 @@ export function readUvLock(text: string, file: string): Lock {
   const raw = parseTomlText(text, file);
   const lines = packageEntryLines(text);
   const entries = Array.isArray(raw.package) ? raw.package.filter(isTable) : [];
+  const packages = entries.map((entry, i) => uvPackage(entry, lines[i] ?? 1));
   return {
     format: "uv",
     file,
     lockVersion: [raw.version, raw.revision].filter((v) => v !== undefined).join("."),
     generator: { tool: "uv" },
     requiresPython: typeof raw["requires-python"] === "string" ? raw["requires-python"] : undefined,
-    packages: entries.map((entry, i) => uvPackage(entry, lines[i] ?? 1)),
+    packages,
+    indexes: distinctIndexes(
+      packages.map((p) => (p.source.kind === "registry" ? p.source.url : undefined)),
+    ),
     raw,
     text,
   };
@@ -27,15 +32,18 @@ function uvPackage(entry: Table, line: number): LockedPackage {
   if (Array.isArray(entry.wheels)) files.push(...entry.wheels.filter(isTable).map(uvFile));
   const edges = (list: unknown): LockedDependency[] =>
     Array.isArray(list) ? list.filter(isTable).map(uvEdge) : [];
+  // An extra's dependencies carry `extra == '…'`, so selecting by marker selects them.
+  const optional = isTable(entry["optional-dependencies"]) ? entry["optional-dependencies"] : {};
   const dependencies = [
     ...edges(entry.dependencies),
-    ...Object.values(
-      isTable(entry["optional-dependencies"]) ? entry["optional-dependencies"] : {},
-    ).flatMap(edges),
-    ...Object.values(isTable(entry["dev-dependencies"]) ? entry["dev-dependencies"] : {}).flatMap(
-      edges,
+    ...Object.entries(optional).flatMap(([extra, list]) =>
+      edges(list).map((edge) => ({
+        ...edge,
+        marker: andMarker(edge.marker, `extra == '${extra}'`),
+      })),
     ),
   ];
+  const groups = isTable(entry["dev-dependencies"]) ? entry["dev-dependencies"] : {};
   return {
     name,
     key: normalizeName(name),
@@ -45,8 +53,14 @@ function uvPackage(entry: Table, line: number): LockedPackage {
     source: uvSource(entry.source),
     files,
     dependencies,
+    groupDependencies: Object.fromEntries(
+      Object.entries(groups).map(([group, list]) => [group, edges(list)]),
+    ),
   };
 }
+
+const andMarker = (marker: string | undefined, extra: string) =>
+  marker ? `(${marker}) and ${extra}` : extra;
 
 const uvFile = (file: Table): LockedFile => ({
   name: typeof file.filename === "string" ? file.filename : undefined,
@@ -59,6 +73,7 @@ const uvEdge = (edge: Table): LockedDependency => ({
   key: normalizeName(String(edge.name ?? "")),
   extras: Array.isArray(edge.extra) ? edge.extra.map(String) : undefined,
   marker: typeof edge.marker === "string" ? edge.marker : undefined,
+  specifiers: typeof edge.version === "string" ? [`==${edge.version}`] : undefined,
 });
 
 export function uvSource(source: unknown): PackageSource {

@@ -13,6 +13,10 @@ export interface DeclaredDependency {
   specifiers: string[];
   extras: string[];
   marker?: string;
+  /** PEP 440 alternatives the Python version must satisfy (Poetry's `python = "^3.8"`). */
+  python?: string[];
+  /** Poetry's `optional = true`: installed only through an extra. */
+  optional?: boolean;
   /** A git, URL or path source instead of an index. */
   direct?: { kind: "git" | "url" | "path" | "editable"; location: string };
   /** The manifest that declares it and the line, as shown to users. */

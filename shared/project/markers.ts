@@ -98,37 +98,42 @@ const versionVariables = new Set([
   "implementation_version",
 ]);
 
-export function evaluateMarker(
-  marker: Marker,
-  environment: Record<string, string>,
-  extras: readonly string[] = [],
-): boolean {
-  if (marker.kind === "and") {
-    return (
-      evaluateMarker(marker.left, environment, extras) &&
-      evaluateMarker(marker.right, environment, extras)
-    );
-  }
-  if (marker.kind === "or") {
-    return (
-      evaluateMarker(marker.left, environment, extras) ||
-      evaluateMarker(marker.right, environment, extras)
-    );
+/** What markers are evaluated against. */
+export interface MarkerContext {
+  /** The interpreter's values; without them every environment comparison holds (audit: all markers). */
+  environment?: Record<string, string>;
+  /** Active extras, for `extra == '…'` (PEP 508) and `'…' in extras` (PEP 751). */
+  extras?: readonly string[];
+  /** Active dependency groups, for `'…' in dependency_groups` (PEP 751). */
+  dependencyGroups?: readonly string[];
+}
+
+export function evaluateMarker(marker: Marker, context: MarkerContext = {}): boolean {
+  if (marker.kind !== "compare") {
+    const left = evaluateMarker(marker.left, context);
+    if (marker.kind === "and" ? !left : left) return left;
+    return evaluateMarker(marker.right, context);
   }
   const { left, operator, right } = marker;
-  const isExtra = (value: MarkerValue) => "variable" in value && value.variable === "extra";
-  if (isExtra(left) || isExtra(right)) {
-    const literal = normalizeExtra(
-      "literal" in left ? left.literal : "literal" in right ? right.literal : "",
-    );
-    const active = extras.map(normalizeExtra).includes(literal);
+  const variable = (value: MarkerValue) => ("variable" in value ? value.variable : undefined);
+  const literal = (value: MarkerValue) => ("literal" in value ? value.literal : "");
+  if (variable(left) === "extra" || variable(right) === "extra") {
+    const active = (context.extras ?? [])
+      .map(normalizeExtra)
+      .includes(normalizeExtra(literal(left) || literal(right)));
     return operator === "!=" ? !active : active;
   }
+  const setName = variable(right);
+  if ((setName === "extras" || setName === "dependency_groups") && operator.endsWith("in")) {
+    const set = setName === "extras" ? context.extras : context.dependencyGroups;
+    const member = (set ?? []).map(normalizeExtra).includes(normalizeExtra(literal(left)));
+    return operator === "in" ? member : !member;
+  }
+  if (!context.environment) return true;
+  const environment = context.environment;
   const resolve = (value: MarkerValue) =>
     "literal" in value ? value.literal : (environment[value.variable] ?? "");
-  const versionLike = [left, right].some(
-    (v) => "variable" in v && versionVariables.has(v.variable),
-  );
+  const versionLike = [left, right].some((v) => versionVariables.has(variable(v) ?? ""));
   return compare(resolve(left), operator, resolve(right), versionLike);
 }
 

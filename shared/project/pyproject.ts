@@ -161,6 +161,8 @@ function poetryDependency(
     specifiers: directKind ? [""] : constraints.flatMap(poetryToPep440),
     extras: stringList(first.extras).map(normalizeName),
     marker: typeof first.markers === "string" ? first.markers : undefined,
+    python: typeof first.python === "string" ? poetryToPep440(first.python) : undefined,
+    optional: first.optional === true,
     direct: directKind ? { kind: directKind, location: String(first[directKind]) } : undefined,
     file: manifest.file,
     line,

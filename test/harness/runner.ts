@@ -63,8 +63,12 @@ export function readActionMetadata(directory: string): ActionMetadata {
   return parseYaml(readFileSync(path.join(directory, "action.yml"), "utf8")) as ActionMetadata;
 }
 
-/** Variables of the outer process that must not leak into a step. */
-const runnerOwned = /^(INPUT_|STATE_|GITHUB_|RUNNER_|ACTIONS_)/;
+/**
+ * Variables of the outer process that must not leak into a step: the runner's own, and this
+ * machine's Python tool settings (a hosted runner has none).
+ */
+const notInherited =
+  /^(INPUT_|STATE_|GITHUB_|RUNNER_|ACTIONS_|PIP_|PIPENV_|POETRY_|PDM_|UV_|VIRTUAL_ENV$|PYTHONPATH$)/;
 
 export async function runAction(options: RunOptions): Promise<ActionResult> {
   const directory = actionDirectory(options.action);
@@ -130,10 +134,12 @@ export async function runAction(options: RunOptions): Promise<ActionResult> {
 function inheritedEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (value !== undefined && !runnerOwned.test(name) && name !== "NODE_OPTIONS") {
+    if (value !== undefined && !notInherited.test(name) && name !== "NODE_OPTIONS") {
       env[name] = value;
     }
   }
+  // This machine's pip.conf points at local mirrors; a runner's pip has no config file.
+  env.PIP_CONFIG_FILE = os.devNull;
   return env;
 }
 

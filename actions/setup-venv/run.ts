@@ -1,0 +1,189 @@
+import path from "node:path";
+import {
+  brokenVenv,
+  cacheAvailable,
+  removeVenv,
+  restoreVenv,
+  saveVenv,
+  venvCacheKey,
+} from "../../shared/cache/venv-cache.js";
+import { selectPackages } from "../../shared/lockfiles/select.js";
+import { tableAt } from "../../shared/project/files.js";
+import { readVersionRequest, selectInterpreter } from "../../shared/python/index.js";
+import { type ActionIo, markdownTable } from "../../shared/runtime/index.js";
+import { runCommand, which } from "../../shared/venv/command.js";
+import {
+  createVenv,
+  type Installer,
+  installPlan,
+  installProject,
+  venvBin,
+  venvPython,
+} from "../../shared/venv/install.js";
+import { planInstall } from "../../shared/venv/plan.js";
+import {
+  cacheWanted,
+  findInstallLock,
+  isPackage,
+  readManifest,
+} from "../../shared/venv/project.js";
+import type { SetupVenvInputs } from "./inputs.js";
+
+export const State = { Venv: "venv", Key: "cache-key", Save: "save-cache" } as const;
+
+export interface SetupVenvDeps {
+  env: Record<string, string | undefined>;
+}
+
+export async function run(
+  inputs: SetupVenvInputs,
+  io: ActionIo,
+  deps: SetupVenvDeps = { env: process.env },
+) {
+  const display = (p: string) => path.relative(inputs.workspace, p) || ".";
+  const lock = findInstallLock(inputs.workingDirectory, inputs.lockfile, display);
+  const lockDirectory = path.dirname(path.resolve(inputs.workspace, lock.file));
+  const manifest = readManifest(lockDirectory, display);
+  const requiresPython = tableAt(manifest?.data ?? {}, ["project"])["requires-python"];
+  const request = readVersionRequest({
+    pythonVersion: inputs.pythonVersion,
+    pythonVersionFile: inputs.pythonVersionFile,
+    workingDirectory: inputs.workingDirectory,
+    requiresPython: typeof requiresPython === "string" ? requiresPython : undefined,
+  });
+  const python = await io.group("Python", async () => {
+    const found = await selectInterpreter(request, deps.env as NodeJS.ProcessEnv);
+    io.info(`Python ${found.version} at ${found.path} (${request.from})`);
+    return found;
+  });
+  const installer: Installer =
+    inputs.installer === "auto" ? (which("uv", deps.env.PATH) ? "uv" : "pip") : inputs.installer;
+  const selection = selectPackages(lock, manifest, {
+    groups: inputs.groups,
+    extras: inputs.extras,
+    environment: python.markers,
+  });
+  const plan = planInstall(lock, selection.packages, lockDirectory);
+  const withProject = inputs.installProject && isPackage(lockDirectory, manifest);
+  const venv = inputs.venvPath;
+  const key = venvCacheKey({
+    pythonVersion: python.version,
+    pythonRealPath: python.realPath,
+    installer,
+    installerVersion:
+      installer === "uv" ? (await runCommand("uv", ["--version"])).output.trim() : "",
+    lockText: lock.text,
+    selection: JSON.stringify({ groups: selection.groups, extras: selection.extras, withProject }),
+    venvPath: venv,
+    suffix: inputs.cacheSuffix,
+    env: deps.env,
+  });
+
+  const caching = cacheWanted(inputs.cache, deps.env) && usableCache(io);
+  let hit =
+    caching && (await io.group("Restore the venv from the cache", () => restoreVenv(venv, key)));
+  if (hit) {
+    const broken = await brokenVenv(venv);
+    if (broken) {
+      io.warning(`setup-venv: the cached venv is broken (${broken}); rebuilding it.`);
+      removeVenv(venv);
+      hit = false;
+    }
+  }
+  if (!hit) {
+    await io.group(
+      `Install ${plan.count} packages from ${lock.file} with ${installer}`,
+      async () => {
+        if (plan.withoutHashes.length > 0) {
+          io.notice(
+            `setup-venv: ${lock.file} has no hashes for ${plan.withoutHashes.join(", ")}; installed without --require-hashes.`,
+          );
+        }
+        const log = (text: string) => io.info(text.trimEnd());
+        try {
+          await createVenv(python.path, venv, installer, log);
+          await installPlan(plan, { installer, venv, cwd: lockDirectory, log });
+          if (withProject)
+            await installProject(lockDirectory, { installer, venv, cwd: lockDirectory, log });
+        } catch (error) {
+          removeVenv(venv); // never leave a half-built venv behind
+          throw error;
+        }
+      },
+    );
+  }
+
+  io.exportVariable("VIRTUAL_ENV", venv);
+  io.addPath(venvBin(venv));
+  const outputs = {
+    "python-version": python.version,
+    "python-path": venvPython(venv),
+    "venv-path": venv,
+    "cache-hit": String(hit),
+    "cache-key": key,
+    lockfile: lock.file,
+    installer,
+    packages: String(hit ? 0 : plan.count + (withProject ? 1 : 0)),
+  };
+  for (const [name, value] of Object.entries(outputs)) io.setOutput(name, value);
+  io.saveState(State.Venv, venv);
+  io.saveState(State.Key, key);
+  io.saveState(State.Save, String(caching && !hit));
+  await io.summary(summary(outputs, selection.groups, selection.extras, caching));
+}
+
+let warnedNoCache = false;
+
+function usableCache(io: ActionIo): boolean {
+  if (cacheAvailable()) return true;
+  if (!warnedNoCache)
+    io.warning("setup-venv: no cache service is available here; the venv will not be cached.");
+  warnedNoCache = true;
+  return false;
+}
+
+function summary(
+  outputs: Record<string, string>,
+  groups: string[],
+  extras: string[],
+  caching: boolean,
+): string {
+  const rows = [
+    ["Python", outputs["python-version"]],
+    ["Lockfile", `\`${outputs.lockfile}\``],
+    ["Groups", groups.join(", ") || "—"],
+    ["Extras", extras.join(", ") || "—"],
+    ["Installer", outputs.installer],
+    [
+      "Installed",
+      outputs["cache-hit"] === "true"
+        ? "nothing: restored from the cache"
+        : `${outputs.packages} distributions`,
+    ],
+    [
+      "Cache",
+      caching
+        ? outputs["cache-hit"] === "true"
+          ? "✅ exact hit"
+          : "miss: saved after the job"
+        : "off",
+    ],
+    ["venv", `\`${outputs["venv-path"]}\``],
+  ];
+  return `### setup-venv\n\n${markdownTable(["", ""], rows)}\n`;
+}
+
+export async function post(io: ActionIo): Promise<void> {
+  if (io.getState(State.Save) !== "true") {
+    io.info("setup-venv: nothing to save (cache hit, cache off, or no cache service).");
+    return;
+  }
+  const venv = io.getState(State.Venv);
+  const key = io.getState(State.Key);
+  const id = await saveVenv(venv, key);
+  io.info(
+    id === -1
+      ? `setup-venv: ${key} was not saved (another job may have saved it first).`
+      : `setup-venv: saved the venv as ${key}.`,
+  );
+}

@@ -1,0 +1,62 @@
+/** Runs a program and collects its output; never throws for a non-zero exit. */
+import { spawn } from "node:child_process";
+import { accessSync, constants } from "node:fs";
+import path from "node:path";
+
+export interface CommandResult {
+  code: number;
+  output: string;
+}
+
+export interface CommandOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Each chunk of output as it comes, for logs. */
+  onOutput?: (text: string) => void;
+  timeoutMs?: number;
+}
+
+export function runCommand(
+  file: string,
+  args: string[],
+  options: CommandOptions = {},
+): Promise<CommandResult> {
+  return new Promise((resolve) => {
+    const child = spawn(file, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    const collect = (chunk: Buffer) => {
+      const text = chunk.toString();
+      output += text;
+      options.onOutput?.(text);
+    };
+    child.stdout.on("data", collect);
+    child.stderr.on("data", collect);
+    const timer = options.timeoutMs
+      ? setTimeout(() => child.kill("SIGKILL"), options.timeoutMs)
+      : undefined;
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      resolve({ code: 127, output: `${output}${error.message}` });
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? 1, output });
+    });
+  });
+}
+
+/** The executable's path on PATH, or undefined. */
+export function which(name: string, searchPath = process.env.PATH ?? ""): string | undefined {
+  for (const directory of searchPath.split(path.delimiter).filter(Boolean)) {
+    const candidate = path.join(directory, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {}
+  }
+  return undefined;
+}

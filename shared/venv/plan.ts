@@ -1,0 +1,74 @@
+/** A selection of locked packages as pip requirement lines: pinned, hashed where the lock has hashes. */
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Lock, LockedPackage } from "../lockfiles/model.js";
+import type { SelectedPackage } from "../lockfiles/select.js";
+
+export interface InstallPlan {
+  /** Lines installed with `--require-hashes`. */
+  hashed: string[];
+  /** Lines pip cannot hash-check (editable, git, local paths) or that the lock has no hash for. */
+  unhashed: string[];
+  /** Names of registry packages the lock has no hash for. */
+  withoutHashes: string[];
+  /** How many distributions the plan installs. */
+  count: number;
+  indexes: string[];
+}
+
+/** pip accepts these hash algorithms in `--hash`. */
+const pipAlgorithms = /^(sha256|sha384|sha512):[0-9a-f]+$/;
+
+export function planInstall(
+  lock: Lock,
+  selected: SelectedPackage[],
+  lockDirectory: string,
+): InstallPlan {
+  const plan: InstallPlan = {
+    hashed: [],
+    unhashed: [],
+    withoutHashes: [],
+    count: 0,
+    indexes: lock.indexes,
+  };
+  for (const { package: p } of selected) {
+    if (p.source.kind === "virtual") continue;
+    const line = requirementLine(p, lockDirectory);
+    const hashes = [...new Set(p.files.flatMap((f) => f.hashes))]
+      .filter((h) => pipAlgorithms.test(h))
+      .sort();
+    const hashable = p.source.kind === "registry" || p.source.kind === "url";
+    if (hashable && hashes.length > 0) {
+      plan.hashed.push([line, ...hashes.map((h) => `--hash=${h}`)].join(" \\\n    "));
+    } else {
+      if (hashable) plan.withoutHashes.push(p.name);
+      plan.unhashed.push(line);
+    }
+    plan.count += 1;
+  }
+  return plan;
+}
+
+function requirementLine(p: LockedPackage, lockDirectory: string): string {
+  const source = p.source;
+  switch (source.kind) {
+    case "registry":
+      return `${p.name}==${p.version}`;
+    case "url":
+      return `${p.name} @ ${source.url}`;
+    case "git": {
+      const [base] = source.url.replace(/^git\+/, "").split(/[?#]/);
+      const reference = source.url.split("#")[1] || source.reference;
+      return `${p.name} @ git+${base}${reference ? `@${reference}` : ""}`;
+    }
+    case "editable":
+      return `-e ${path.resolve(lockDirectory, source.path)}`;
+    default:
+      return `${p.name} @ ${pathToFileURL(path.resolve(lockDirectory, source.path)).href}`;
+  }
+}
+
+/** The requirements file text for one pip invocation. */
+export function requirementsText(lines: string[]): string {
+  return `${lines.join("\n")}\n`;
+}
