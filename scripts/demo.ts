@@ -2,9 +2,20 @@
  * `npm run demo`: runs each landed action's dist bundle through the test harness on
  * examples/, and prints its job summary. Grows as actions land.
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { runCommand } from "../shared/venv/command.js";
+import { startCacheService } from "../test/harness/cache-service.js";
+import { startIndex } from "../test/harness/index-server.js";
 import { type ActionResult, repoRoot, runAction } from "../test/harness/runner.js";
 
 const example = path.join(repoRoot, "examples/hello-pyship");
@@ -31,6 +42,39 @@ type Demo = () => Promise<void>;
 
 /** One entry per landed action, keyed by its folder name under actions/. */
 const demos: Record<string, Demo> = {
+  async "setup-venv"() {
+    // PyPI is out of reach: the build backend for the editable install comes from Debian's wheels.
+    const index = await startIndex({ directory: "/usr/share/python-wheels" });
+    const cache = await startCacheService();
+    try {
+      const workspace = exampleCopy();
+      const run = () =>
+        runAction({
+          action: "setup-venv",
+          workspace,
+          env: { ...cache.env, PIP_INDEX_URL: index.simpleUrl },
+          post: true,
+        });
+      show(
+        "setup-venv on examples/hello-pyship (cold: installs, then the post step saves the venv)",
+        await run(),
+      );
+      rmSync(path.join(workspace, ".venv"), { recursive: true });
+      const warm = await run();
+      show("setup-venv again, as a later job would (warm: restored from the cache)", warm);
+      const python = warm.outputs["python-path"];
+      const tests = await runCommand(python, ["-m", "unittest", "discover", "-v", "-s", "tests"], {
+        cwd: workspace,
+      });
+      console.log(
+        `\n$ python -m unittest discover -s tests   (in ${warm.outputs["venv-path"]})\n${tests.output.trim()}`,
+      );
+    } finally {
+      await cache.close();
+      await index.close();
+    }
+  },
+
   async "lock-check"() {
     show(
       "lock-check on examples/hello-pyship (clean)",

@@ -158,7 +158,7 @@ function summary(
       "Installed",
       outputs["cache-hit"] === "true"
         ? "nothing: restored from the cache"
-        : `${outputs.packages} distributions`,
+        : `${outputs.packages} distribution${outputs.packages === "1" ? "" : "s"}`,
     ],
     [
       "Cache",

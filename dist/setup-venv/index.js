@@ -99101,7 +99101,7 @@ function summary(outputs, groups, extras, caching) {
             "Installed",
             outputs["cache-hit"] === "true"
                 ? "nothing: restored from the cache"
-                : `${outputs.packages} distributions`,
+                : `${outputs.packages} distribution${outputs.packages === "1" ? "" : "s"}`,
         ],
         [
             "Cache",
