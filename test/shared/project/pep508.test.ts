@@ -47,7 +47,7 @@ describe("markers", () => {
   test("evaluate against an environment", () => {
     const linux = { python_version: "3.11", python_full_version: "3.11.7", sys_platform: "linux" };
     const check = (text: string, extras: string[] = []) =>
-      evaluateMarker(parseMarker(text), linux, extras);
+      evaluateMarker(parseMarker(text), { environment: linux, extras });
     expect(check("python_version >= '3.8'")).toBe(true);
     expect(check("python_version < '3.10'")).toBe(false);
     expect(check("python_full_version >= '3.11.7'")).toBe(true);
