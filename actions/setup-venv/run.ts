@@ -24,6 +24,7 @@ import { planInstall } from "../../shared/venv/plan.js";
 import {
   cacheWanted,
   findInstallLock,
+  installIndexes,
   isPackage,
   readManifest,
 } from "../../shared/venv/project.js";
@@ -63,7 +64,11 @@ export async function run(
     extras: inputs.extras,
     environment: python.markers,
   });
-  const plan = planInstall(lock, selection.packages, lockDirectory);
+  const plan = planInstall(lock, selection.packages, {
+    lockDirectory,
+    indexes: installIndexes(lock, manifest),
+    markers: python.markers,
+  });
   const withProject = inputs.installProject && isPackage(lockDirectory, manifest);
   const venv = inputs.venvPath;
   const key = venvCacheKey({

@@ -37121,27 +37121,29 @@ function pyproject_poetryDependencies(manifest) {
     ];
     return tables.flatMap(([group, path, table]) => Object.entries(table)
         .filter(([name]) => name.toLowerCase() !== "python")
-        .map(([name, spec]) => poetryDependency(name, spec, group, manifest, manifest.lines.dependency(path, name))));
+        .flatMap(([name, spec]) => poetryDependency(name, spec, group, manifest, manifest.lines.dependency(path, name))));
 }
+/** One DeclaredDependency per variant: `[{version = "<2", python = "<3.8"}, {version = ">=2", …}]`. */
 function poetryDependency(name, spec, group, manifest, line) {
     const variants = (Array.isArray(spec) ? spec : [spec]).map((v) => isTable(v) ? v : { version: v });
-    const constraints = variants.map((v) => (typeof v.version === "string" ? v.version : "*"));
-    const first = variants[0] ?? {};
-    const directKind = ["git", "url", "path"].find((kind) => typeof first[kind] === "string");
-    return {
-        name,
-        key: normalizeName(name),
-        group,
-        constraint: constraints.join(" | "),
-        specifiers: directKind ? [""] : constraints.flatMap(poetryToPep440),
-        extras: stringList(first.extras).map(normalizeName),
-        marker: typeof first.markers === "string" ? first.markers : undefined,
-        python: typeof first.python === "string" ? poetryToPep440(first.python) : undefined,
-        optional: first.optional === true,
-        direct: directKind ? { kind: directKind, location: String(first[directKind]) } : undefined,
-        file: manifest.file,
-        line,
-    };
+    return variants.map((variant) => {
+        const constraint = typeof variant.version === "string" ? variant.version : "*";
+        const directKind = ["git", "url", "path"].find((kind) => typeof variant[kind] === "string");
+        return {
+            name,
+            key: normalizeName(name),
+            group,
+            constraint,
+            specifiers: directKind ? [""] : poetryToPep440(constraint),
+            extras: stringList(variant.extras).map(normalizeName),
+            marker: typeof variant.markers === "string" ? variant.markers : undefined,
+            python: typeof variant.python === "string" ? poetryToPep440(variant.python) : undefined,
+            optional: variant.optional === true,
+            direct: directKind ? { kind: directKind, location: String(variant[directKind]) } : undefined,
+            file: manifest.file,
+            line,
+        };
+    });
 }
 /** PDM's legacy `[tool.pdm.dev-dependencies]`: group → PEP 508 strings. */
 function pdmDevDependencies(manifest) {

@@ -95359,21 +95359,24 @@ var errors = __nccwpck_require__(8126);
 /** A selection of locked packages as pip requirement lines: pinned, hashed where the lock has hashes. */
 
 
+
 /** pip accepts these hash algorithms in `--hash`. */
 const pipAlgorithms = /^(sha256|sha384|sha512):[0-9a-f]+$/;
-function plan_planInstall(lock, selected, lockDirectory) {
+function plan_planInstall(lock, selected, options) {
     const plan = {
         hashed: [],
         unhashed: [],
         withoutHashes: [],
         count: 0,
-        indexes: lock.indexes,
+        indexes: options.indexes,
     };
     for (const { package: p } of selected) {
         if (p.source.kind === "virtual")
             continue;
-        const line = requirementLine(p, lockDirectory);
-        const hashes = [...new Set(p.files.flatMap((f) => f.hashes))]
+        const direct = lock.format === "pylock" && p.source.kind === "registry" && !p.source.url;
+        const file = direct ? fittingFile(p.files, options.markers) : undefined;
+        const line = file ? `${p.name} @ ${file.url}` : requirementLine(p, options.lockDirectory);
+        const hashes = [...new Set((file ? [file] : p.files).flatMap((f) => f.hashes))]
             .filter((h) => pipAlgorithms.test(h))
             .sort();
         const hashable = p.source.kind === "registry" || p.source.kind === "url";
@@ -97569,27 +97572,29 @@ function pyproject_poetryDependencies(manifest) {
     ];
     return tables.flatMap(([group, path, table]) => Object.entries(table)
         .filter(([name]) => name.toLowerCase() !== "python")
-        .map(([name, spec]) => poetryDependency(name, spec, group, manifest, manifest.lines.dependency(path, name))));
+        .flatMap(([name, spec]) => poetryDependency(name, spec, group, manifest, manifest.lines.dependency(path, name))));
 }
+/** One DeclaredDependency per variant: `[{version = "<2", python = "<3.8"}, {version = ">=2", …}]`. */
 function poetryDependency(name, spec, group, manifest, line) {
     const variants = (Array.isArray(spec) ? spec : [spec]).map((v) => isTable(v) ? v : { version: v });
-    const constraints = variants.map((v) => (typeof v.version === "string" ? v.version : "*"));
-    const first = variants[0] ?? {};
-    const directKind = ["git", "url", "path"].find((kind) => typeof first[kind] === "string");
-    return {
-        name,
-        key: normalizeName(name),
-        group,
-        constraint: constraints.join(" | "),
-        specifiers: directKind ? [""] : constraints.flatMap(poetryToPep440),
-        extras: stringList(first.extras).map(normalizeName),
-        marker: typeof first.markers === "string" ? first.markers : undefined,
-        python: typeof first.python === "string" ? poetryToPep440(first.python) : undefined,
-        optional: first.optional === true,
-        direct: directKind ? { kind: directKind, location: String(first[directKind]) } : undefined,
-        file: manifest.file,
-        line,
-    };
+    return variants.map((variant) => {
+        const constraint = typeof variant.version === "string" ? variant.version : "*";
+        const directKind = ["git", "url", "path"].find((kind) => typeof variant[kind] === "string");
+        return {
+            name,
+            key: normalizeName(name),
+            group,
+            constraint,
+            specifiers: directKind ? [""] : poetryToPep440(constraint),
+            extras: stringList(variant.extras).map(normalizeName),
+            marker: typeof variant.markers === "string" ? variant.markers : undefined,
+            python: typeof variant.python === "string" ? poetryToPep440(variant.python) : undefined,
+            optional: variant.optional === true,
+            direct: directKind ? { kind: directKind, location: String(variant[directKind]) } : undefined,
+            file: manifest.file,
+            line,
+        };
+    });
 }
 /** PDM's legacy `[tool.pdm.dev-dependencies]`: group → PEP 508 strings. */
 function pyproject_pdmDevDependencies(manifest) {
@@ -98777,6 +98782,7 @@ function lockfiles_findLockfiles(directory) {
 
 
 
+
 /** The lock to install from: the one named, else the first lockfile found, else a hashed requirements file. */
 function project_findInstallLock(directory, explicit, display) {
     if (explicit) {
@@ -98801,6 +98807,19 @@ function project_readManifest(directory, display) {
         return undefined;
     const { data, text } = readTomlFile(file, display(file));
     return manifestOf(data, text, display(file), file);
+}
+/** Where pip finds the lock's packages: what the lock records, and PDM's `[[tool.pdm.source]]`. */
+function project_installIndexes(lock, manifest) {
+    if (lock.format !== "pdm" || !manifest)
+        return lock.indexes;
+    const sources = tableAt(manifest.data, ["tool", "pdm"]).source;
+    const list = (Array.isArray(sources) ? sources : []).filter(isTable);
+    // A source named pypi replaces the default index, so it goes first.
+    const ordered = [
+        ...list.filter((s) => s.name === "pypi"),
+        ...list.filter((s) => s.name !== "pypi"),
+    ];
+    return distinctIndexes([...ordered.map((s) => String(s.url ?? "")), ...lock.indexes]);
 }
 /** Whether `pip install -e .` makes sense: a build system, and no tool setting that says otherwise. */
 function project_isPackage(directory, manifest) {
@@ -98859,7 +98878,11 @@ async function run(inputs, io, deps = { env: process.env }) {
         extras: inputs.extras,
         environment: python.markers,
     });
-    const plan = planInstall(lock, selection.packages, lockDirectory);
+    const plan = planInstall(lock, selection.packages, {
+        lockDirectory,
+        indexes: installIndexes(lock, manifest),
+        markers: python.markers,
+    });
     const withProject = inputs.installProject && isPackage(lockDirectory, manifest);
     const venv = inputs.venvPath;
     const key = venvCacheKey({

@@ -38406,7 +38406,7 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6477);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(433);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4126);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8379);
 
 
 
@@ -38449,7 +38449,7 @@ function loadInputs(reader = new _shared_runtime_index_js__WEBPACK_IMPORTED_MODU
 
 /***/ }),
 
-/***/ 4126:
+/***/ 8379:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -95386,25 +95386,107 @@ function which(name, searchPath = process.env.PATH ?? "") {
 
 // EXTERNAL MODULE: ./shared/runtime/errors.ts
 var errors = __nccwpck_require__(8126);
+;// CONCATENATED MODULE: ./shared/venv/wheel-tags.ts
+function fittingFile(files, markers) {
+    const ranked = files
+        .filter((f) => f.url)
+        .map((file) => ({ file, score: fileScore(file, markers) }))
+        .filter((f) => f.score >= 0)
+        .sort((a, b) => b.score - a.score);
+    return ranked[0]?.file;
+}
+/** Higher is better; -1 does not fit. Wheels beat sdists, specific tags beat generic ones. */
+function fileScore(file, markers) {
+    const name = file.name ?? decodeURIComponent(file.url?.split("/").pop()?.split(/[?#]/)[0] ?? "");
+    if (!name.endsWith(".whl"))
+        return /\.(tar\.gz|zip)$/.test(name) ? 0 : -1;
+    const parts = name.slice(0, -4).split("-");
+    if (parts.length < 5)
+        return -1;
+    const [python, abi, platform] = parts.slice(-3).map((tag) => tag.split("."));
+    const scores = [
+        pythonScore(python, markers),
+        abiScore(abi, markers),
+        platformScore(platform, markers),
+    ];
+    return scores.some((s) => s < 0) ? -1 : 1 + scores.reduce((a, b) => a + b, 0);
+}
+const minor = (markers) => markers.python_version?.split(".")[1] ?? "";
+function pythonScore(tags, markers) {
+    const cpython = markers.implementation_name === "cpython";
+    const scores = tags.map((tag) => {
+        if (tag === "py3")
+            return 1;
+        if (tag === `py3${minor(markers)}`)
+            return 2;
+        if (cpython && tag === `cp3${minor(markers)}`)
+            return 3;
+        return -1;
+    });
+    return Math.max(...scores);
+}
+function abiScore(tags, markers) {
+    const cpython = markers.implementation_name === "cpython";
+    const scores = tags.map((tag) => {
+        if (tag === "none")
+            return 0;
+        if (cpython && tag === "abi3")
+            return 1;
+        if (cpython && tag === `cp3${minor(markers)}`)
+            return 2;
+        return -1;
+    });
+    return Math.max(...scores);
+}
+function platformScore(tags, markers) {
+    const machine = (markers.platform_machine ?? "").toLowerCase();
+    const scores = tags.map((tag) => {
+        if (tag === "any")
+            return 0;
+        switch (markers.sys_platform) {
+            case "linux":
+                return /^(many)?linux(1|2010|2014|_\d+_\d+)?_/.test(tag) && tag.endsWith(`_${machine}`)
+                    ? 2
+                    : -1;
+            case "darwin":
+                return tag.startsWith("macosx_") &&
+                    (tag.endsWith(`_${machine}`) || tag.endsWith("_universal2"))
+                    ? 2
+                    : -1;
+            case "win32":
+                return (machine === "amd64" && tag === "win_amd64") ||
+                    (machine === "arm64" && tag === "win_arm64")
+                    ? 2
+                    : -1;
+            default:
+                return -1;
+        }
+    });
+    return Math.max(...scores);
+}
+
 ;// CONCATENATED MODULE: ./shared/venv/plan.ts
 /** A selection of locked packages as pip requirement lines: pinned, hashed where the lock has hashes. */
 
 
+
 /** pip accepts these hash algorithms in `--hash`. */
 const pipAlgorithms = /^(sha256|sha384|sha512):[0-9a-f]+$/;
-function planInstall(lock, selected, lockDirectory) {
+function planInstall(lock, selected, options) {
     const plan = {
         hashed: [],
         unhashed: [],
         withoutHashes: [],
         count: 0,
-        indexes: lock.indexes,
+        indexes: options.indexes,
     };
     for (const { package: p } of selected) {
         if (p.source.kind === "virtual")
             continue;
-        const line = requirementLine(p, lockDirectory);
-        const hashes = [...new Set(p.files.flatMap((f) => f.hashes))]
+        const direct = lock.format === "pylock" && p.source.kind === "registry" && !p.source.url;
+        const file = direct ? fittingFile(p.files, options.markers) : undefined;
+        const line = file ? `${p.name} @ ${file.url}` : requirementLine(p, options.lockDirectory);
+        const hashes = [...new Set((file ? [file] : p.files).flatMap((f) => f.hashes))]
             .filter((h) => pipAlgorithms.test(h))
             .sort();
         const hashable = p.source.kind === "registry" || p.source.kind === "url";
@@ -97694,27 +97776,29 @@ function poetryDependencies(manifest) {
     ];
     return tables.flatMap(([group, path, table]) => Object.entries(table)
         .filter(([name]) => name.toLowerCase() !== "python")
-        .map(([name, spec]) => poetryDependency(name, spec, group, manifest, manifest.lines.dependency(path, name))));
+        .flatMap(([name, spec]) => poetryDependency(name, spec, group, manifest, manifest.lines.dependency(path, name))));
 }
+/** One DeclaredDependency per variant: `[{version = "<2", python = "<3.8"}, {version = ">=2", …}]`. */
 function poetryDependency(name, spec, group, manifest, line) {
     const variants = (Array.isArray(spec) ? spec : [spec]).map((v) => isTable(v) ? v : { version: v });
-    const constraints = variants.map((v) => (typeof v.version === "string" ? v.version : "*"));
-    const first = variants[0] ?? {};
-    const directKind = ["git", "url", "path"].find((kind) => typeof first[kind] === "string");
-    return {
-        name,
-        key: names_normalizeName(name),
-        group,
-        constraint: constraints.join(" | "),
-        specifiers: directKind ? [""] : constraints.flatMap(poetryToPep440),
-        extras: stringList(first.extras).map(names_normalizeName),
-        marker: typeof first.markers === "string" ? first.markers : undefined,
-        python: typeof first.python === "string" ? poetryToPep440(first.python) : undefined,
-        optional: first.optional === true,
-        direct: directKind ? { kind: directKind, location: String(first[directKind]) } : undefined,
-        file: manifest.file,
-        line,
-    };
+    return variants.map((variant) => {
+        const constraint = typeof variant.version === "string" ? variant.version : "*";
+        const directKind = ["git", "url", "path"].find((kind) => typeof variant[kind] === "string");
+        return {
+            name,
+            key: names_normalizeName(name),
+            group,
+            constraint,
+            specifiers: directKind ? [""] : poetryToPep440(constraint),
+            extras: stringList(variant.extras).map(names_normalizeName),
+            marker: typeof variant.markers === "string" ? variant.markers : undefined,
+            python: typeof variant.python === "string" ? poetryToPep440(variant.python) : undefined,
+            optional: variant.optional === true,
+            direct: directKind ? { kind: directKind, location: String(variant[directKind]) } : undefined,
+            file: manifest.file,
+            line,
+        };
+    });
 }
 /** PDM's legacy `[tool.pdm.dev-dependencies]`: group → PEP 508 strings. */
 function pdmDevDependencies(manifest) {
@@ -98938,6 +99022,7 @@ function findLockfiles(directory) {
 
 
 
+
 /** The lock to install from: the one named, else the first lockfile found, else a hashed requirements file. */
 function findInstallLock(directory, explicit, display) {
     if (explicit) {
@@ -98962,6 +99047,19 @@ function readManifest(directory, display) {
         return undefined;
     const { data, text } = readTomlFile(file, display(file));
     return manifestOf(data, text, display(file), file);
+}
+/** Where pip finds the lock's packages: what the lock records, and PDM's `[[tool.pdm.source]]`. */
+function installIndexes(lock, manifest) {
+    if (lock.format !== "pdm" || !manifest)
+        return lock.indexes;
+    const sources = tableAt(manifest.data, ["tool", "pdm"]).source;
+    const list = (Array.isArray(sources) ? sources : []).filter(isTable);
+    // A source named pypi replaces the default index, so it goes first.
+    const ordered = [
+        ...list.filter((s) => s.name === "pypi"),
+        ...list.filter((s) => s.name !== "pypi"),
+    ];
+    return distinctIndexes([...ordered.map((s) => String(s.url ?? "")), ...lock.indexes]);
 }
 /** Whether `pip install -e .` makes sense: a build system, and no tool setting that says otherwise. */
 function isPackage(directory, manifest) {
@@ -99020,7 +99118,11 @@ async function run(inputs, io, deps = { env: process.env }) {
         extras: inputs.extras,
         environment: python.markers,
     });
-    const plan = planInstall(lock, selection.packages, lockDirectory);
+    const plan = planInstall(lock, selection.packages, {
+        lockDirectory,
+        indexes: installIndexes(lock, manifest),
+        markers: python.markers,
+    });
     const withProject = inputs.installProject && isPackage(lockDirectory, manifest);
     const venv = inputs.venvPath;
     const key = venvCacheKey({

@@ -3,6 +3,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Lock, LockedPackage } from "../lockfiles/model.js";
 import type { SelectedPackage } from "../lockfiles/select.js";
+import { fittingFile } from "./wheel-tags.js";
 
 export interface InstallPlan {
   /** Lines installed with `--require-hashes`. */
@@ -19,22 +20,31 @@ export interface InstallPlan {
 /** pip accepts these hash algorithms in `--hash`. */
 const pipAlgorithms = /^(sha256|sha384|sha512):[0-9a-f]+$/;
 
+export interface PlanOptions {
+  lockDirectory: string;
+  indexes: string[];
+  /** The interpreter's markers, to pick a file where the lock names files but no index. */
+  markers: Record<string, string>;
+}
+
 export function planInstall(
   lock: Lock,
   selected: SelectedPackage[],
-  lockDirectory: string,
+  options: PlanOptions,
 ): InstallPlan {
   const plan: InstallPlan = {
     hashed: [],
     unhashed: [],
     withoutHashes: [],
     count: 0,
-    indexes: lock.indexes,
+    indexes: options.indexes,
   };
   for (const { package: p } of selected) {
     if (p.source.kind === "virtual") continue;
-    const line = requirementLine(p, lockDirectory);
-    const hashes = [...new Set(p.files.flatMap((f) => f.hashes))]
+    const direct = lock.format === "pylock" && p.source.kind === "registry" && !p.source.url;
+    const file = direct ? fittingFile(p.files, options.markers) : undefined;
+    const line = file ? `${p.name} @ ${file.url}` : requirementLine(p, options.lockDirectory);
+    const hashes = [...new Set((file ? [file] : p.files).flatMap((f) => f.hashes))]
       .filter((h) => pipAlgorithms.test(h))
       .sort();
     const hashable = p.source.kind === "registry" || p.source.kind === "url";

@@ -2,8 +2,9 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { findLockfiles, readLock } from "../lockfiles/index.js";
+import { distinctIndexes } from "../lockfiles/indexes.js";
 import type { Lock } from "../lockfiles/model.js";
-import { readTomlFile, tableAt } from "../project/files.js";
+import { isTable, readTomlFile, tableAt } from "../project/files.js";
 import { type Manifest, manifestOf } from "../project/pyproject.js";
 import { ConfigurationError } from "../runtime/errors.js";
 
@@ -42,6 +43,19 @@ export function readManifest(
   if (!existsSync(file)) return undefined;
   const { data, text } = readTomlFile(file, display(file));
   return manifestOf(data, text, display(file), file);
+}
+
+/** Where pip finds the lock's packages: what the lock records, and PDM's `[[tool.pdm.source]]`. */
+export function installIndexes(lock: Lock, manifest: Manifest | undefined): string[] {
+  if (lock.format !== "pdm" || !manifest) return lock.indexes;
+  const sources = tableAt(manifest.data, ["tool", "pdm"]).source;
+  const list = (Array.isArray(sources) ? sources : []).filter(isTable);
+  // A source named pypi replaces the default index, so it goes first.
+  const ordered = [
+    ...list.filter((s) => s.name === "pypi"),
+    ...list.filter((s) => s.name !== "pypi"),
+  ];
+  return distinctIndexes([...ordered.map((s) => String(s.url ?? "")), ...lock.indexes]);
 }
 
 /** Whether `pip install -e .` makes sense: a build system, and no tool setting that says otherwise. */
