@@ -1,4 +1,4 @@
 import { runAction } from "../../shared/runtime/index.js";
-import { post } from "./run.js";
+import { save } from "./save.js";
 
-await runAction("setup-venv", post);
+await runAction("setup-venv", save);

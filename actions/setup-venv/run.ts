@@ -1,12 +1,5 @@
 import path from "node:path";
-import {
-  brokenVenv,
-  cacheAvailable,
-  removeVenv,
-  restoreVenv,
-  saveVenv,
-  venvCacheKey,
-} from "../../shared/cache/venv-cache.js";
+import { brokenVenv, removeVenv, venvCacheKey } from "../../shared/cache/venv-key.js";
 import { selectPackages } from "../../shared/lockfiles/select.js";
 import { tableAt } from "../../shared/project/files.js";
 import { readVersionRequest, selectInterpreter } from "../../shared/python/index.js";
@@ -30,7 +23,7 @@ import {
 } from "../../shared/venv/project.js";
 import type { SetupVenvInputs } from "./inputs.js";
 
-export const State = { Venv: "venv", Key: "cache-key", Save: "save-cache" } as const;
+import { State } from "./state.js";
 
 export interface SetupVenvDeps {
   env: Record<string, string | undefined>;
@@ -84,9 +77,15 @@ export async function run(
     env: deps.env,
   });
 
-  const caching = cacheWanted(inputs.cache, deps.env) && usableCache(io);
+  // @actions/cache is a large module: it is loaded only when the cache is wanted.
+  const store = cacheWanted(inputs.cache, deps.env)
+    ? await import("../../shared/cache/venv-store.js")
+    : undefined;
+  const caching = store !== undefined && usableCache(io, store.cacheAvailable());
   let hit =
-    caching && (await io.group("Restore the venv from the cache", () => restoreVenv(venv, key)));
+    caching &&
+    store !== undefined &&
+    (await io.group("Restore the venv from the cache", () => store.restoreVenv(venv, key)));
   if (hit) {
     const broken = await brokenVenv(venv);
     if (broken) {
@@ -139,8 +138,8 @@ export async function run(
 
 let warnedNoCache = false;
 
-function usableCache(io: ActionIo): boolean {
-  if (cacheAvailable()) return true;
+function usableCache(io: ActionIo, available: boolean): boolean {
+  if (available) return true;
   if (!warnedNoCache)
     io.warning("setup-venv: no cache service is available here; the venv will not be cached.");
   warnedNoCache = true;
@@ -176,19 +175,4 @@ function summary(
     ["venv", `\`${outputs["venv-path"]}\``],
   ];
   return `### setup-venv\n\n${markdownTable(["", ""], rows)}\n`;
-}
-
-export async function post(io: ActionIo): Promise<void> {
-  if (io.getState(State.Save) !== "true") {
-    io.info("setup-venv: nothing to save (cache hit, cache off, or no cache service).");
-    return;
-  }
-  const venv = io.getState(State.Venv);
-  const key = io.getState(State.Key);
-  const id = await saveVenv(venv, key);
-  io.info(
-    id === -1
-      ? `setup-venv: ${key} was not saved (another job may have saved it first).`
-      : `setup-venv: saved the venv as ${key}.`,
-  );
 }

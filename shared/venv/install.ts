@@ -83,7 +83,19 @@ async function runInstaller(options: InstallOptions, args: string[]) {
   const [file, fullArgs] =
     options.installer === "uv"
       ? ["uv", ["pip", "install", "--python", python, ...args]]
-      : [python, ["-m", "pip", "install", "--no-input", "--disable-pip-version-check", ...args]];
+      : // The venv itself is what gets cached: pip's own wheel cache would only cost disk writes.
+        [
+          python,
+          [
+            "-m",
+            "pip",
+            "install",
+            "--no-input",
+            "--disable-pip-version-check",
+            "--no-cache-dir",
+            ...args,
+          ],
+        ];
   const result = await runCommand(file, fullArgs, { cwd: options.cwd, onOutput: options.log });
   if (result.code === 0) return;
   const mismatched = hashMismatches(result.output);

@@ -1,9 +1,8 @@
-/** Caching a whole venv with @actions/cache: an exact key, never a prefix restore. */
+/** The venv cache key, and the check that a restored venv still works. */
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import * as cache from "@actions/cache";
 import { runCommand } from "../venv/command.js";
 import { venvPython } from "../venv/install.js";
 
@@ -64,18 +63,6 @@ export function venvCacheKey(parts: VenvKeyParts): string {
     .filter(Boolean)
     .join("-");
   return key.replace(/[,\s]/g, "_").slice(0, 512);
-}
-
-export const cacheAvailable = (): boolean => cache.isFeatureAvailable();
-
-/** Restores exactly `key` into `venv`; true on a hit. */
-export async function restoreVenv(venv: string, key: string): Promise<boolean> {
-  const matched = await cache.restoreCache([venv], key, [], {}, false);
-  return matched === key;
-}
-
-export async function saveVenv(venv: string, key: string): Promise<number> {
-  return cache.saveCache([venv], key);
 }
 
 /** Why a restored venv cannot be used (its interpreter is gone, say), or undefined when it works. */
