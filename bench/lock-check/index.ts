@@ -26,6 +26,7 @@ import path from "node:path";
 import {
   actionDirectory,
   inputEnv,
+  jobEnvironment,
   readActionMetadata,
   runAction,
 } from "../../test/harness/runner.js";
@@ -247,14 +248,9 @@ function time(m: Measurement): number {
   return elapsed;
 }
 
-/** Variables of this process that must not leak into a step (as in test/harness/runner.ts). */
-const runnerOwned = /^(INPUT_|STATE_|GITHUB_|RUNNER_|ACTIONS_)/;
-
 /** The bundle run the way the runner runs it: INPUT_* with action.yml defaults, file commands. */
 function actionCommand(name: string, workspace: string, inputs: Record<string, string>) {
   const home = path.join(root, `runner-${name}`);
-  const temp = path.join(home, "temp");
-  mkdirSync(temp, { recursive: true });
   const files = {
     GITHUB_OUTPUT: path.join(home, "output"),
     GITHUB_ENV: path.join(home, "env"),
@@ -262,36 +258,8 @@ function actionCommand(name: string, workspace: string, inputs: Record<string, s
     GITHUB_STATE: path.join(home, "state"),
     GITHUB_STEP_SUMMARY: path.join(home, "summary.md"),
   };
-  const eventPath = path.join(home, "event.json");
-  writeFileSync(eventPath, "{}");
-  const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(
-      (entry): entry is [string, string] =>
-        entry[1] !== undefined && !runnerOwned.test(entry[0]) && entry[0] !== "NODE_OPTIONS",
-    ),
-  );
   const env: Record<string, string> = {
-    ...inherited,
-    CI: "true",
-    GITHUB_ACTIONS: "true",
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_EVENT_NAME: "push",
-    GITHUB_EVENT_PATH: eventPath,
-    GITHUB_REF: "refs/heads/main",
-    GITHUB_REF_NAME: "main",
-    GITHUB_REF_TYPE: "branch",
-    GITHUB_REPOSITORY: "pyship-bench/example",
-    GITHUB_REPOSITORY_OWNER: "pyship-bench",
-    GITHUB_SHA: "0123456789abcdef0123456789abcdef01234567",
-    GITHUB_RUN_ID: "1",
-    GITHUB_RUN_ATTEMPT: "1",
-    GITHUB_ACTOR: "pyship-bench",
-    GITHUB_SERVER_URL: "https://github.com",
-    GITHUB_API_URL: "https://api.github.com",
-    RUNNER_TEMP: temp,
-    RUNNER_TOOL_CACHE: path.join(home, "toolcache"),
-    RUNNER_OS: "Linux",
-    RUNNER_ARCH: "X64",
+    ...jobEnvironment({ home, workspace }),
     ...inputEnv(readActionMetadata(actionDirectory("lock-check")), inputs),
     ...files,
   };

@@ -74,39 +74,14 @@ export async function runAction(options: RunOptions): Promise<ActionResult> {
   const directory = actionDirectory(options.action);
   const metadata = readActionMetadata(directory);
   const home = mkdtempSync(path.join(os.tmpdir(), "pyship-runner-"));
-  const runnerTemp = path.join(home, "temp");
-  const toolCache = path.join(home, "toolcache");
   const workspace = options.workspace ?? path.join(home, "workspace");
-  for (const dir of [runnerTemp, toolCache, workspace]) mkdirSync(dir, { recursive: true });
-
-  const eventPath = path.join(home, "event.json");
-  writeFileSync(eventPath, JSON.stringify(options.event?.payload ?? {}));
-  const ref = options.ref ?? "refs/heads/main";
   const base: Record<string, string> = {
-    ...inheritedEnv(),
-    CI: "true",
-    GITHUB_ACTIONS: "true",
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_EVENT_NAME: options.event?.name ?? "push",
-    GITHUB_EVENT_PATH: eventPath,
-    GITHUB_REF: ref,
-    GITHUB_REF_NAME: ref.replace(/^refs\/(heads|tags)\//, ""),
-    GITHUB_REF_TYPE: ref.startsWith("refs/tags/") ? "tag" : "branch",
-    GITHUB_REPOSITORY: "pyship-test/example",
-    GITHUB_REPOSITORY_OWNER: "pyship-test",
-    GITHUB_SHA: "0123456789abcdef0123456789abcdef01234567",
-    GITHUB_RUN_ID: "1",
-    GITHUB_RUN_ATTEMPT: "1",
-    GITHUB_ACTOR: "pyship-test",
-    GITHUB_SERVER_URL: "https://github.com",
-    GITHUB_API_URL: "https://api.github.com",
-    RUNNER_TEMP: runnerTemp,
-    RUNNER_TOOL_CACHE: toolCache,
-    RUNNER_OS: "Linux",
-    RUNNER_ARCH: "X64",
+    ...jobEnvironment({ home, workspace, event: options.event, ref: options.ref }),
     ...inputEnv(metadata, options.inputs ?? {}),
     ...options.env,
   };
+  const runnerTemp = base.RUNNER_TEMP;
+  const toolCache = base.RUNNER_TOOL_CACHE;
 
   const node = options.node ?? process.env.PYSHIP_TEST_NODE ?? process.execPath;
   const timeoutMs = options.timeoutMs ?? 5 * 60_000;
@@ -131,7 +106,49 @@ export async function runAction(options: RunOptions): Promise<ActionResult> {
   return result;
 }
 
-function inheritedEnv(): Record<string, string> {
+export interface JobOptions {
+  /** A scratch directory for the runner's own files (temp, tool cache, event payload). */
+  home: string;
+  workspace: string;
+  event?: { name: string; payload?: unknown };
+  ref?: string;
+}
+
+/** The environment a runner gives every step of a job: GITHUB_*, RUNNER_*, and the machine's own. */
+export function jobEnvironment(options: JobOptions): Record<string, string> {
+  const runnerTemp = path.join(options.home, "temp");
+  const toolCache = path.join(options.home, "toolcache");
+  for (const dir of [runnerTemp, toolCache, options.workspace]) mkdirSync(dir, { recursive: true });
+  const eventPath = path.join(options.home, "event.json");
+  writeFileSync(eventPath, JSON.stringify(options.event?.payload ?? {}));
+  const ref = options.ref ?? "refs/heads/main";
+  return {
+    ...inheritedEnv(),
+    CI: "true",
+    GITHUB_ACTIONS: "true",
+    GITHUB_WORKSPACE: options.workspace,
+    GITHUB_EVENT_NAME: options.event?.name ?? "push",
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_REF: ref,
+    GITHUB_REF_NAME: ref.replace(/^refs\/(heads|tags)\//, ""),
+    GITHUB_REF_TYPE: ref.startsWith("refs/tags/") ? "tag" : "branch",
+    GITHUB_REPOSITORY: "pyship-test/example",
+    GITHUB_REPOSITORY_OWNER: "pyship-test",
+    GITHUB_SHA: "0123456789abcdef0123456789abcdef01234567",
+    GITHUB_RUN_ID: "1",
+    GITHUB_RUN_ATTEMPT: "1",
+    GITHUB_ACTOR: "pyship-test",
+    GITHUB_SERVER_URL: "https://github.com",
+    GITHUB_API_URL: "https://api.github.com",
+    RUNNER_TEMP: runnerTemp,
+    RUNNER_TOOL_CACHE: toolCache,
+    RUNNER_OS: "Linux",
+    RUNNER_ARCH: "X64",
+  };
+}
+
+/** This machine's environment as a runner step sees it: without the runner's and Python tools' variables. */
+export function inheritedEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(process.env)) {
     if (value !== undefined && !notInherited.test(name) && name !== "NODE_OPTIONS") {
