@@ -1,6 +1,6 @@
 /** Bundles action sources with the project's own bundle script, for tests that need fresh bundles. */
 import { execFile } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -26,7 +26,7 @@ export async function bundleActions(source: string): Promise<string> {
   );
   for (const name of readdirSync(source)) {
     const from = path.join(source, name, "action.yml");
-    cpSync(from, path.join(root, "actions", name, "action.yml"));
+    if (existsSync(from)) cpSync(from, path.join(root, "actions", name, "action.yml"));
   }
   return root;
 }
