@@ -13,7 +13,7 @@ import {
 } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { runCommand } from "../shared/venv/command.js";
+import { runCommand } from "../shared/runtime/command.js";
 import { startCacheService } from "../test/harness/cache-service.js";
 import { startIndex } from "../test/harness/index-server.js";
 import { type ActionResult, repoRoot, runAction } from "../test/harness/runner.js";

@@ -3,8 +3,8 @@ import { brokenVenv, removeVenv, venvCacheKey } from "../../shared/cache/venv-ke
 import { selectPackages } from "../../shared/lockfiles/select.js";
 import { tableAt } from "../../shared/project/files.js";
 import { readVersionRequest, selectInterpreter } from "../../shared/python/index.js";
+import { runCommand, which } from "../../shared/runtime/command.js";
 import { type ActionIo, markdownTable } from "../../shared/runtime/index.js";
-import { runCommand, which } from "../../shared/venv/command.js";
 import {
   createVenv,
   type Installer,

@@ -29217,7 +29217,7 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7451);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4032);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3512);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5020);
 
 
 
@@ -29253,7 +29253,7 @@ function loadInputs(reader = new _shared_runtime_index_js__WEBPACK_IMPORTED_MODU
 
 /***/ }),
 
-/***/ 3512:
+/***/ 5020:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38946,7 +38946,7 @@ function missingLocks(directory, found, display) {
     });
 }
 
-;// CONCATENATED MODULE: ./shared/venv/command.ts
+;// CONCATENATED MODULE: ./shared/runtime/command.ts
 /** Runs a program and collects its output; never throws for a non-zero exit. */
 
 
@@ -38959,23 +38959,27 @@ function runCommand(file, args, options = {}) {
             stdio: ["ignore", "pipe", "pipe"],
         });
         let output = "";
+        let stdout = "";
         const collect = (chunk) => {
             const text = chunk.toString();
             output += text;
             options.onOutput?.(text);
         };
-        child.stdout.on("data", collect);
+        child.stdout.on("data", (chunk) => {
+            stdout += chunk;
+            collect(chunk);
+        });
         child.stderr.on("data", collect);
         const timer = options.timeoutMs
             ? setTimeout(() => child.kill("SIGKILL"), options.timeoutMs)
             : undefined;
         child.on("error", (error) => {
             clearTimeout(timer);
-            resolve({ code: 127, output: `${output}${error.message}` });
+            resolve({ code: 127, output: `${output}${error.message}`, stdout });
         });
         child.on("close", (code) => {
             clearTimeout(timer);
-            resolve({ code: code ?? 1, output });
+            resolve({ code: code ?? 1, output, stdout });
         });
     });
 }

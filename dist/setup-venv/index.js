@@ -28376,7 +28376,7 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6477);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(433);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2579);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1742);
 
 
 
@@ -28419,7 +28419,7 @@ function loadInputs(reader = new _shared_runtime_index_js__WEBPACK_IMPORTED_MODU
 
 /***/ }),
 
-/***/ 2579:
+/***/ 1742:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28440,7 +28440,7 @@ var external_node_os_ = __nccwpck_require__(8161);
 var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./shared/venv/command.ts
+;// CONCATENATED MODULE: ./shared/runtime/command.ts
 /** Runs a program and collects its output; never throws for a non-zero exit. */
 
 
@@ -28453,23 +28453,27 @@ function runCommand(file, args, options = {}) {
             stdio: ["ignore", "pipe", "pipe"],
         });
         let output = "";
+        let stdout = "";
         const collect = (chunk) => {
             const text = chunk.toString();
             output += text;
             options.onOutput?.(text);
         };
-        child.stdout.on("data", collect);
+        child.stdout.on("data", (chunk) => {
+            stdout += chunk;
+            collect(chunk);
+        });
         child.stderr.on("data", collect);
         const timer = options.timeoutMs
             ? setTimeout(() => child.kill("SIGKILL"), options.timeoutMs)
             : undefined;
         child.on("error", (error) => {
             clearTimeout(timer);
-            resolve({ code: 127, output: `${output}${error.message}` });
+            resolve({ code: 127, output: `${output}${error.message}`, stdout });
         });
         child.on("close", (code) => {
             clearTimeout(timer);
-            resolve({ code: code ?? 1, output });
+            resolve({ code: code ?? 1, output, stdout });
         });
     });
 }
@@ -31156,17 +31160,14 @@ function resolveEdge(edge, candidates, context) {
 }
 
 ;// CONCATENATED MODULE: ./shared/python/run.ts
-/** Running an interpreter: one short process, its stdout or an error with its stderr. */
+/** Running an interpreter: one short process, its stdout or an error with its last output line. */
 
-function runPython(file, args, timeout = 30_000) {
-    return new Promise((resolve, reject) => {
-        (0,external_node_child_process_namespaceObject.execFile)(file, args, { timeout, maxBuffer: 1 << 20, windowsHide: true }, (error, stdout, stderr) => {
-            if (!error)
-                return resolve(stdout);
-            const why = stderr.trim().split("\n").at(-1) || error.message;
-            reject(new Error(`${file} failed: ${why}`));
-        });
-    });
+async function runPython(file, args, timeout = 30_000) {
+    const result = await runCommand(file, args, { timeoutMs: timeout });
+    if (result.code === 0)
+        return result.stdout;
+    const why = result.output.trim().split("\n").at(-1) || `exit code ${result.code}`;
+    throw new Error(`${file} failed: ${why}`);
 }
 
 ;// CONCATENATED MODULE: ./shared/python/discover.ts

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { runCommand } from "../venv/command.js";
+import { runCommand } from "../runtime/command.js";
 import { venvPython } from "../venv/install.js";
 
 /** Bumped whenever what goes into a cached venv changes. */

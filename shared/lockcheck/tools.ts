@@ -1,7 +1,7 @@
 /** `mode: tool`: each format's own freshness check, where its tool is on PATH. */
 
 import type { LockFormat } from "../lockfiles/model.js";
-import { runCommand, which } from "../venv/command.js";
+import { runCommand, which } from "../runtime/command.js";
 
 export interface ToolVerdict {
   command: string;

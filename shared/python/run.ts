@@ -1,17 +1,9 @@
-/** Running an interpreter: one short process, its stdout or an error with its stderr. */
-import { execFile } from "node:child_process";
+/** Running an interpreter: one short process, its stdout or an error with its last output line. */
+import { runCommand } from "../runtime/command.js";
 
-export function runPython(file: string, args: string[], timeout = 30_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      file,
-      args,
-      { timeout, maxBuffer: 1 << 20, windowsHide: true },
-      (error, stdout, stderr) => {
-        if (!error) return resolve(stdout);
-        const why = stderr.trim().split("\n").at(-1) || error.message;
-        reject(new Error(`${file} failed: ${why}`));
-      },
-    );
-  });
+export async function runPython(file: string, args: string[], timeout = 30_000): Promise<string> {
+  const result = await runCommand(file, args, { timeoutMs: timeout });
+  if (result.code === 0) return result.stdout;
+  const why = result.output.trim().split("\n").at(-1) || `exit code ${result.code}`;
+  throw new Error(`${file} failed: ${why}`);
 }

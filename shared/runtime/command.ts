@@ -5,7 +5,9 @@ import path from "node:path";
 
 export interface CommandResult {
   code: number;
+  /** stdout and stderr, interleaved as they came. */
   output: string;
+  stdout: string;
 }
 
 export interface CommandOptions {
@@ -28,23 +30,27 @@ export function runCommand(
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
+    let stdout = "";
     const collect = (chunk: Buffer) => {
       const text = chunk.toString();
       output += text;
       options.onOutput?.(text);
     };
-    child.stdout.on("data", collect);
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk;
+      collect(chunk);
+    });
     child.stderr.on("data", collect);
     const timer = options.timeoutMs
       ? setTimeout(() => child.kill("SIGKILL"), options.timeoutMs)
       : undefined;
     child.on("error", (error) => {
       clearTimeout(timer);
-      resolve({ code: 127, output: `${output}${error.message}` });
+      resolve({ code: 127, output: `${output}${error.message}`, stdout });
     });
     child.on("close", (code) => {
       clearTimeout(timer);
-      resolve({ code: code ?? 1, output });
+      resolve({ code: code ?? 1, output, stdout });
     });
   });
 }

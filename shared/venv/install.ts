@@ -2,8 +2,8 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { type CommandOptions, runCommand } from "../runtime/command.js";
 import { ConfigurationError } from "../runtime/errors.js";
-import { type CommandOptions, runCommand } from "./command.js";
 import { type InstallPlan, requirementsText } from "./plan.js";
 
 export type Installer = "pip" | "uv";
