@@ -30200,6 +30200,13 @@ function explain(version) {
     return parsed;
 }
 const isValidVersion = (version) => explain(version) !== null;
+/** The PEP 440 normal form (`v1.0.0-RC.1` → `1.0.0rc1`), or undefined when it is no version. */
+function normalizeVersion(version) {
+    const parsed = explain(version.trim());
+    if (!parsed)
+        return undefined;
+    return parsed.local ? `${parsed.public}+${parsed.local}` : parsed.public;
+}
 /** PEP 440 order: epoch, release (zero-padded), then pre, post, dev and local segments. */
 function compareVersions(a, b) {
     const [x, y] = [explain(a), explain(b)];

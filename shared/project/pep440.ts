@@ -18,6 +18,13 @@ function explain(version: string): Version | null {
 
 export const isValidVersion = (version: string): boolean => explain(version) !== null;
 
+/** The PEP 440 normal form (`v1.0.0-RC.1` → `1.0.0rc1`), or undefined when it is no version. */
+export function normalizeVersion(version: string): string | undefined {
+  const parsed = explain(version.trim());
+  if (!parsed) return undefined;
+  return parsed.local ? `${parsed.public}+${parsed.local}` : parsed.public;
+}
+
 /** PEP 440 order: epoch, release (zero-padded), then pre, post, dev and local segments. */
 export function compareVersions(a: string, b: string): number {
   const [x, y] = [explain(a), explain(b)];

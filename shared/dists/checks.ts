@@ -1,0 +1,32 @@
+/** Every check build-dist runs, by code: for ignore-checks and the docs. */
+import { compareChecks } from "./compare.js";
+import { descriptionChecks } from "./description.js";
+import { filenameChecks } from "./filenames.js";
+import { metadataChecks } from "./metadata-checks.js";
+import type { Check } from "./model.js";
+import { sdistChecks } from "./sdist.js";
+import { sourceChecks } from "./source.js";
+import { versionChecks } from "./version-check.js";
+import { wheelChecks } from "./wheel.js";
+import { wheelContentsChecks } from "./wheel-contents.js";
+
+export const allChecks: readonly Check[] = [
+  filenameChecks,
+  wheelChecks,
+  wheelContentsChecks,
+  sdistChecks,
+  metadataChecks,
+  descriptionChecks,
+  compareChecks,
+  versionChecks,
+  sourceChecks,
+].flatMap((group) => Object.values(group));
+
+/** A code, or a prefix of codes such as `W0`. */
+export function isKnownCheck(codeOrPrefix: string): boolean {
+  return allChecks.some((check) => check.code.startsWith(codeOrPrefix));
+}
+
+export function isIgnored(code: string, ignored: readonly string[]): boolean {
+  return ignored.some((prefix) => code.startsWith(prefix));
+}

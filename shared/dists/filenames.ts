@@ -1,0 +1,137 @@
+/** Wheel and sdist file names: parsed per the specs and compared with the metadata inside. */
+
+import { normalizeName } from "../project/names.js";
+import { compareVersions, isValidVersion, normalizeVersion } from "../project/pep440.js";
+import type { Finding } from "../runtime/findings.js";
+import { type DistArchive, defineChecks, finding } from "./model.js";
+
+export const filenameChecks = defineChecks({
+  F001: { severity: "error", title: "Wheel file name does not follow the wheel filename spec" },
+  F002: { severity: "error", title: "Sdist file name is not `{name}-{version}.tar.gz`" },
+  F003: { severity: "error", title: "Name in the file name differs from the metadata Name" },
+  F004: { severity: "error", title: "Version in the file name differs from the metadata Version" },
+  F005: {
+    severity: "warning",
+    title: "Sdist file name is not in PEP 625's normalized form, which PyPI will require",
+  },
+});
+
+export interface WheelFilename {
+  distribution: string;
+  version: string;
+  build?: string;
+  /** Every `python-abi-platform` tag the compressed tag sets expand to. */
+  tags: string[];
+}
+
+export interface SdistFilename {
+  distribution: string;
+  version: string;
+  /** Whether it is the spec's form: normalized name with `_`, normalized version. */
+  normalized: boolean;
+}
+
+/** A distribution name with `-` escaped; legacy `.` and upper case are still accepted. */
+const wheelName = /^[A-Za-z0-9](?:[A-Za-z0-9._]*[A-Za-z0-9])?$/;
+const tagSet = /^[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*$/;
+const buildTag = /^\d[A-Za-z0-9_.]*$/;
+
+export function parseWheelFilename(filename: string): WheelFilename | undefined {
+  if (!filename.endsWith(".whl")) return undefined;
+  const parts = filename.slice(0, -".whl".length).split("-");
+  if (parts.length !== 5 && parts.length !== 6) return undefined;
+  const [distribution, version] = parts;
+  const build = parts.length === 6 ? parts[2] : undefined;
+  const [python, abi, platform] = parts.slice(-3);
+  if (!wheelName.test(distribution) || !isValidVersion(version)) return undefined;
+  if (build !== undefined && !buildTag.test(build)) return undefined;
+  if (![python, abi, platform].every((set) => tagSet.test(set))) return undefined;
+  const tags = python
+    .split(".")
+    .flatMap((p) =>
+      abi.split(".").flatMap((a) => platform.split(".").map((t) => `${p}-${a}-${t}`)),
+    );
+  return { distribution, version, ...(build === undefined ? {} : { build }), tags };
+}
+
+/** The spec's form: the normalized name with `_` separators, then the normalized version. */
+const normalizedName = /^[a-z0-9]+(?:_[a-z0-9]+)*$/;
+/** Any valid project name; older backends wrote names such as `My.Pkg` or `my-pkg`. */
+const projectName = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
+
+/** `{name}-{version}.tar.gz`; the version is what follows the last `-`. */
+export function parseSdistFilename(filename: string): SdistFilename | undefined {
+  if (!filename.endsWith(".tar.gz")) return undefined;
+  const stem = filename.slice(0, -".tar.gz".length);
+  const dash = stem.lastIndexOf("-");
+  const [distribution, version] = [stem.slice(0, dash), stem.slice(dash + 1)];
+  if (dash < 0 || !projectName.test(distribution) || !isValidVersion(version)) return undefined;
+  const normalized = normalizedName.test(distribution) && normalizeVersion(version) === version;
+  return { distribution, version, normalized };
+}
+
+/** The file name the specs give for this name and version. */
+export function expectedSdistFilename(name: string, version: string): string {
+  const escaped = name.toLowerCase().replace(/[-_.]+/g, "_");
+  return `${escaped}-${normalizeVersion(version) ?? version}.tar.gz`;
+}
+
+/** Equal as PEP 440 versions (`1.0` is `1.0.0`, `1.0-RC1` is `1.0rc1`); as text when invalid. */
+export const sameVersion = (a: string, b: string) =>
+  isValidVersion(a) && isValidVersion(b)
+    ? compareVersions(a, b) === 0
+    : a.replace(/_/g, "-") === b.replace(/_/g, "-");
+
+/** F001–F005 for one dist; `metadata` is its own Name and Version, when it has them. */
+export function checkFilename(
+  archive: DistArchive,
+  metadata?: { name: string; version: string },
+): Finding[] {
+  const { filename } = archive;
+  const expected = metadata
+    ? ` (expected ${expectedSdistFilename(metadata.name, metadata.version)})`
+    : "";
+  const parsed =
+    archive.kind === "wheel" ? parseWheelFilename(filename) : parseSdistFilename(filename);
+  if (!parsed && archive.kind === "wheel") {
+    const form = "{name}-{version}(-{build})?-{python}-{abi}-{platform}.whl";
+    return [
+      finding(filenameChecks.F001, filename, `${filename} is not ${form} with a PEP 440 version.`),
+    ];
+  }
+  if (!parsed) {
+    const form = "{name}-{version}.tar.gz with a PEP 440 version";
+    return [finding(filenameChecks.F002, filename, `${filename} is not ${form}${expected}.`)];
+  }
+  const findings: Finding[] = [];
+  if ("normalized" in parsed && !parsed.normalized) {
+    findings.push(
+      finding(
+        filenameChecks.F005,
+        filename,
+        `${filename} is not {normalized_name}-{normalized_version}.tar.gz${expected}; PyPI warns that it will reject such uploads.`,
+        { fix: "Upgrade the build backend: current versions write normalized sdist names." },
+      ),
+    );
+  }
+  if (!metadata) return findings;
+  if (normalizeName(parsed.distribution) !== normalizeName(metadata.name)) {
+    findings.push(
+      finding(
+        filenameChecks.F003,
+        filename,
+        `The file name says ${parsed.distribution}, the metadata says Name: ${metadata.name}.`,
+      ),
+    );
+  }
+  if (!sameVersion(parsed.version, metadata.version)) {
+    findings.push(
+      finding(
+        filenameChecks.F004,
+        filename,
+        `The file name says ${parsed.version}, the metadata says Version: ${metadata.version}.`,
+      ),
+    );
+  }
+  return findings;
+}
