@@ -1,5 +1,5 @@
 /** Prints an action's README tables from its action.yml: `npx tsx scripts/action-tables.ts <name>`. */
-import { actionTables } from "../test/harness/action-docs.js";
+import { actionTables, checksTable } from "../test/harness/action-docs.js";
 
 const name = process.argv[2];
 if (!name) {
@@ -7,4 +7,8 @@ if (!name) {
   process.exitCode = 1;
 } else {
   console.log(actionTables(name));
+  if (name === "build-dist") {
+    const { allChecks } = await import("../shared/dists/checks.js");
+    console.log(`\n${checksTable(allChecks)}`);
+  }
 }

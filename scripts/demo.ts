@@ -2,6 +2,7 @@
  * `npm run demo`: runs each landed action's dist bundle through the test harness on
  * examples/, and prints its job summary. Grows as actions land.
  */
+import { spawnSync } from "node:child_process";
 import {
   cpSync,
   existsSync,
@@ -14,6 +15,7 @@ import {
 import os from "node:os";
 import path from "node:path";
 import { runCommand } from "../shared/runtime/command.js";
+import { startArtifactService } from "../test/harness/artifact-service.js";
 import { startCacheService } from "../test/harness/cache-service.js";
 import { startIndex } from "../test/harness/index-server.js";
 import { type ActionResult, repoRoot, runAction } from "../test/harness/runner.js";
@@ -40,8 +42,47 @@ function show(title: string, result: ActionResult): void {
 
 type Demo = () => Promise<void>;
 
+function hasBuild(python: string): boolean {
+  return spawnSync(python, ["-c", "import build, setuptools"], { stdio: "ignore" }).status === 0;
+}
+
 /** One entry per landed action, keyed by its folder name under actions/. */
 const demos: Record<string, Demo> = {
+  async "build-dist"() {
+    // Offline: the build backend is the one Debian's python has, without build isolation.
+    const python = ["/usr/bin/python3", "python3"].find((candidate) => hasBuild(candidate));
+    if (!python) {
+      console.log(
+        "pyship demo: build-dist needs a python with `build` and setuptools; none found.",
+      );
+      return;
+    }
+    const artifacts = await startArtifactService();
+    try {
+      const inputs = { python, isolation: "false" };
+      show(
+        "build-dist on examples/hello-pyship (sdist, wheel from the sdist, validated, uploaded)",
+        await runAction({
+          action: "build-dist",
+          workspace: exampleCopy(),
+          inputs,
+          env: artifacts.env,
+        }),
+      );
+      show(
+        "build-dist on a tag push whose tag is not the project's version",
+        await runAction({
+          action: "build-dist",
+          workspace: exampleCopy(),
+          inputs: { ...inputs, "upload-artifact": "false" },
+          ref: "refs/tags/v0.2.0",
+        }),
+      );
+    } finally {
+      await artifacts.close();
+    }
+  },
+
   async "setup-venv"() {
     // PyPI is out of reach: the build backend for the editable install comes from Debian's wheels.
     const index = await startIndex({ directory: "/usr/share/python-wheels" });

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, test } from "@jest/globals";
-import { actionTables } from "../harness/action-docs.js";
+import { allChecks } from "../../shared/dists/checks.js";
+import { actionTables, checksTable } from "../harness/action-docs.js";
 import { repoRoot } from "../harness/runner.js";
 
 const shipped = readdirSync(path.join(repoRoot, "actions")).filter((name) =>
@@ -20,4 +21,9 @@ describe.each(shipped)("the %s docs", (name) => {
     const own = readFileSync(path.join(repoRoot, "actions", name, "README.md"), "utf8");
     expect(own).toContain(actionTables(name));
   });
+});
+
+test("build-dist's README lists every check code it can report", () => {
+  const own = readFileSync(path.join(repoRoot, "actions/build-dist/README.md"), "utf8");
+  expect(own).toContain(checksTable(allChecks));
 });

@@ -32,3 +32,14 @@ export function actionTables(name: string): string {
     ...outputs,
   ].join("\n");
 }
+
+/** build-dist's check codes as a README table, rendered from the checks themselves. */
+export function checksTable(
+  checks: readonly { code: string; severity: string; title: string }[],
+): string {
+  return [
+    "| code | severity | what it means |",
+    "|---|---|---|",
+    ...checks.map((check) => `| \`${check.code}\` | ${check.severity} | ${oneLine(check.title)} |`),
+  ].join("\n");
+}

@@ -1,0 +1,102 @@
+import path from "node:path";
+import type { Builder } from "../../shared/dists/build.js";
+import { isKnownCheck } from "../../shared/dists/checks.js";
+import { tagOf } from "../../shared/dists/version-check.js";
+import { which } from "../../shared/runtime/command.js";
+import { ConfigurationError, InputReader } from "../../shared/runtime/index.js";
+
+export interface BuildDistInputs {
+  workingDirectory: string;
+  workspace: string;
+  outputDir: string;
+  sdist: boolean;
+  wheel: boolean;
+  wheelFromSdist: boolean;
+  builder: Builder;
+  python: string;
+  isolation: boolean;
+  /** The tag the version must match, when the check is on. */
+  tag?: string;
+  expectedVersion?: string;
+  strict: boolean;
+  ignoreChecks: string[];
+  uploadArtifact: boolean;
+  artifactName: string;
+}
+
+function resolveBuilder(choice: "auto" | Builder, env: NodeJS.ProcessEnv): Builder {
+  const uv = which("uv", env.PATH);
+  if (choice === "uv" && !uv)
+    throw new ConfigurationError("input 'builder' is uv, but uv is not on PATH");
+  if (choice === "auto") return uv ? "uv" : "build";
+  return choice;
+}
+
+function resolveTag(
+  choice: "auto" | "true" | "false",
+  ref: string | undefined,
+): string | undefined {
+  const tag = tagOf(ref);
+  if (choice === "true" && !tag) {
+    throw new ConfigurationError(
+      `input 'check-tag' is true, but GITHUB_REF (${ref || "unset"}) is not a tag`,
+    );
+  }
+  return choice === "false" ? undefined : tag;
+}
+
+function checkCodes(reader: InputReader): string[] {
+  const codes = reader
+    .list("ignore-checks")
+    .flatMap((item) => item.split(/\s+/))
+    .map((code) => code.toUpperCase());
+  const unknown = codes.filter((code) => !isKnownCheck(code));
+  if (unknown.length > 0) {
+    throw new ConfigurationError(
+      `input 'ignore-checks' has unknown check code ${unknown.join(", ")}; the codes are listed in the build-dist README`,
+    );
+  }
+  return codes;
+}
+
+export function loadInputs(reader = new InputReader(), env = process.env): BuildDistInputs {
+  const workingDirectory = reader.workingDirectory();
+  const sdist = reader.boolean("sdist", true);
+  const wheel = reader.boolean("wheel", true);
+  if (!sdist && !wheel) {
+    throw new ConfigurationError(
+      "inputs 'sdist' and 'wheel' are both false: there is nothing to build",
+    );
+  }
+  const artifactName = reader.raw("artifact-name").trim() || "python-dist";
+  if (/[":<>|*?\\/\r\n]/.test(artifactName)) {
+    throw new ConfigurationError(
+      `input 'artifact-name' is ${JSON.stringify(artifactName)}; artifact names cannot hold " : < > | * ? \\ /`,
+    );
+  }
+  return Object.freeze({
+    workingDirectory,
+    workspace: env.GITHUB_WORKSPACE || process.cwd(),
+    outputDir: reader.path("output-dir", workingDirectory, "dist"),
+    sdist,
+    wheel,
+    wheelFromSdist: sdist && reader.boolean("wheel-from-sdist", true),
+    builder: resolveBuilder(
+      reader.choice("builder", ["auto", "build", "uv"] as const, "auto"),
+      env,
+    ),
+    python:
+      reader.optional("python") ??
+      (env.VIRTUAL_ENV ? path.join(env.VIRTUAL_ENV, "bin", "python") : "python3"),
+    isolation: reader.boolean("isolation", true),
+    tag: resolveTag(
+      reader.choice("check-tag", ["auto", "true", "false"] as const, "auto"),
+      env.GITHUB_REF,
+    ),
+    expectedVersion: reader.optional("expected-version"),
+    strict: reader.boolean("strict", false),
+    ignoreChecks: checkCodes(reader),
+    uploadArtifact: reader.boolean("upload-artifact", true),
+    artifactName,
+  });
+}
