@@ -6,7 +6,13 @@
 import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import yauzl from "yauzl";
-import { type BlobAccess, createBlobStore, HttpError, type StoredBlob } from "./blob-store.js";
+import {
+  type BlobAccess,
+  closeWithLifetime,
+  createBlobStore,
+  HttpError,
+  type StoredBlob,
+} from "./blob-store.js";
 import { type ServerOptions, startServer } from "./server.js";
 import {
   makeRuntimeToken,
@@ -253,18 +259,7 @@ export async function startArtifactService(
   baseUrl = `${server.url}/`;
   store.baseUrl = baseUrl;
 
-  let closing: Promise<void> | undefined;
-  const close = (): Promise<void> => {
-    closing ??= (async () => {
-      clearTimeout(lifetime);
-      await server.close();
-      await store.close();
-    })();
-    return closing;
-  };
-  // startServer closes the socket after the lifetime; this also removes the blobs.
-  const lifetime = setTimeout(() => void close(), lifetimeMs);
-  lifetime.unref();
+  const close = closeWithLifetime([server, store], lifetimeMs);
 
   const stored = (name: string): Artifact => {
     const artifact = finalized(name);

@@ -422,3 +422,24 @@ export function createBlobStore(options: BlobStoreOptions): BlobStore {
   };
   return store;
 }
+
+/**
+ * close() for a service made of a server and a blob store: idempotent, and also run when the
+ * lifetime ends (startServer closes the socket then; this removes the blobs too).
+ */
+export function closeWithLifetime(
+  parts: readonly { close(): Promise<void> }[],
+  lifetimeMs: number,
+): () => Promise<void> {
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      clearTimeout(lifetime);
+      for (const part of parts) await part.close();
+    })();
+    return closing;
+  };
+  const lifetime = setTimeout(() => void close(), lifetimeMs);
+  lifetime.unref();
+  return close;
+}

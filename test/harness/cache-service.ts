@@ -3,7 +3,13 @@
  * CacheService JSON API plus a path-style Azure blob endpoint for uploads and downloads.
  * Blobs live on disk in a temp dir that is removed on close.
  */
-import { type BlobAccess, createBlobStore, HttpError, type StoredBlob } from "./blob-store.js";
+import {
+  type BlobAccess,
+  closeWithLifetime,
+  createBlobStore,
+  HttpError,
+  type StoredBlob,
+} from "./blob-store.js";
 import { type ServerOptions, startServer } from "./server.js";
 import {
   makeRuntimeToken,
@@ -190,18 +196,7 @@ export async function startCacheService(
   const baseUrl = `${server.url}/`;
   store.baseUrl = baseUrl;
 
-  let closing: Promise<void> | undefined;
-  const close = (): Promise<void> => {
-    closing ??= (async () => {
-      clearTimeout(lifetime);
-      await server.close();
-      await store.close();
-    })();
-    return closing;
-  };
-  // startServer closes the socket after the lifetime; this also removes the blobs.
-  const lifetime = setTimeout(() => void close(), lifetimeMs);
-  lifetime.unref();
+  const close = closeWithLifetime([server, store], lifetimeMs);
 
   return {
     url: baseUrl,

@@ -1,9 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, describe, expect, test } from "@jest/globals";
+import { describe, expect, test } from "@jest/globals";
 import {
   distInfoDirectories,
   hasMember,
@@ -17,17 +16,9 @@ import { checkSdist } from "../../../shared/dists/sdist.js";
 import { checkWheelStructure } from "../../../shared/dists/wheel.js";
 import { checkWheelContents } from "../../../shared/dists/wheel-contents.js";
 import { writeZip } from "../../harness/archives.js";
-import { craftSdist, craftWheel } from "./craft.js";
+import { craftSdist, craftWheel, scratchFolders } from "./craft.js";
 
-const dir = mkdtempSync(path.join(os.tmpdir(), "pyship-archive-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-let count = 0;
-const fresh = () => {
-  const sub = path.join(dir, String(count++));
-  mkdirSync(sub);
-  return sub;
-};
+const fresh = scratchFolders("pyship-archive-");
 const sha256 = (data: string | Buffer) => createHash("sha256").update(data).digest("hex");
 /** Pseudo-random bytes that do not compress, so the zip keeps them large. */
 const noise = (bytes: number) => {
@@ -203,7 +194,7 @@ describe("reading an sdist", () => {
   });
 
   test("refuses anything but .whl and .tar.gz", async () => {
-    await expect(readDist(path.join(dir, "craft_pkg-1.0.0.zip"))).rejects.toThrow(
+    await expect(readDist(path.join(fresh(), "craft_pkg-1.0.0.zip"))).rejects.toThrow(
       "craft_pkg-1.0.0.zip is neither a wheel (.whl) nor an sdist (.tar.gz)",
     );
   });

@@ -3,12 +3,26 @@
  * with every part overridable to build exactly one defect.
  */
 import { createHash } from "node:crypto";
-import { createWriteStream } from "node:fs";
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
+import { afterAll } from "@jest/globals";
 import tar from "tar-stream";
 import { writeZip } from "../../harness/archives.js";
+
+/** A temp folder removed after the test file; each call of the result is a fresh subfolder. */
+export function scratchFolders(prefix: string): () => string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  let count = 0;
+  return () => {
+    const sub = path.join(dir, String(count++));
+    mkdirSync(sub);
+    return sub;
+  };
+}
 
 export interface CraftedMetadata {
   /** Header lines, in order; a `null` value drops a default header. */

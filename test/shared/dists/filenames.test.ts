@@ -1,7 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { afterAll, describe, expect, test } from "@jest/globals";
+import { describe, expect, test } from "@jest/globals";
 import { readDist } from "../../../shared/dists/archive.js";
 import {
   checkFilename,
@@ -9,16 +6,9 @@ import {
   parseSdistFilename,
   parseWheelFilename,
 } from "../../../shared/dists/filenames.js";
-import { craftSdist, craftWheel } from "./craft.js";
+import { craftSdist, craftWheel, scratchFolders } from "./craft.js";
 
-const dir = mkdtempSync(path.join(os.tmpdir(), "pyship-filenames-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-let count = 0;
-const fresh = () => {
-  const sub = path.join(dir, String(count++));
-  mkdirSync(sub);
-  return sub;
-};
+const fresh = scratchFolders("pyship-filenames-");
 
 describe("wheel file names", () => {
   test("parses name, version, build tag and expanded tags", () => {

@@ -1,19 +1,15 @@
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { afterAll, describe, expect, test } from "@jest/globals";
+import { describe, expect, test } from "@jest/globals";
 import { readDist } from "../../../shared/dists/archive.js";
 import { checkSdist, linkEscapes, sdistChecks } from "../../../shared/dists/sdist.js";
-import { type CraftedSdist, craftSdist, defaultPyproject, type TarMember } from "./craft.js";
+import {
+  type CraftedSdist,
+  craftSdist,
+  defaultPyproject,
+  scratchFolders,
+  type TarMember,
+} from "./craft.js";
 
-const dir = mkdtempSync(path.join(os.tmpdir(), "pyship-sdist-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-let count = 0;
-const fresh = () => {
-  const sub = path.join(dir, String(count++));
-  mkdirSync(sub);
-  return sub;
-};
+const fresh = scratchFolders("pyship-sdist-");
 
 const top = "craft_pkg-1.0.0";
 async function check(options: CraftedSdist = {}) {

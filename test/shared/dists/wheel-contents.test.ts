@@ -1,19 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { afterAll, describe, expect, test } from "@jest/globals";
+import { describe, expect, test } from "@jest/globals";
 import { readDist } from "../../../shared/dists/archive.js";
 import { checkWheelContents, wheelContentsChecks } from "../../../shared/dists/wheel-contents.js";
-import { type CraftedWheel, craftWheel, defaultWheelFile } from "./craft.js";
+import { type CraftedWheel, craftWheel, defaultWheelFile, scratchFolders } from "./craft.js";
 
-const dir = mkdtempSync(path.join(os.tmpdir(), "pyship-contents-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-let count = 0;
-const fresh = () => {
-  const sub = path.join(dir, String(count++));
-  mkdirSync(sub);
-  return sub;
-};
+const fresh = scratchFolders("pyship-contents-");
 
 async function check(options: CraftedWheel = {}) {
   return checkWheelContents(await readDist(craftWheel(fresh(), options)));

@@ -1,8 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, test } from "@jest/globals";
+import { describe, expect, test } from "@jest/globals";
 import { readDist } from "../../../shared/dists/archive.js";
 import {
   checkWheelStructure,
@@ -11,16 +9,9 @@ import {
   wheelChecks,
   wheelLayout,
 } from "../../../shared/dists/wheel.js";
-import { type CraftedWheel, craftWheel, defaultWheelFile } from "./craft.js";
+import { type CraftedWheel, craftWheel, defaultWheelFile, scratchFolders } from "./craft.js";
 
-const dir = mkdtempSync(path.join(os.tmpdir(), "pyship-wheel-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-let count = 0;
-const fresh = () => {
-  const sub = path.join(dir, String(count++));
-  mkdirSync(sub);
-  return sub;
-};
+const fresh = scratchFolders("pyship-wheel-");
 
 async function check(options: CraftedWheel = {}) {
   return checkWheelStructure(await readDist(craftWheel(fresh(), options)));
