@@ -33107,6 +33107,7 @@ async function buildDists(request) {
     }
     const directory = (0,external_node_fs_.mkdtempSync)(external_node_path_default().join(external_node_os_default().tmpdir(), "pyship-build-"));
     const [file, ...args] = buildCommand(request, directory);
+    request.onOutput?.(`$ ${[file, ...args].join(" ")}\n`);
     const result = await (0,command/* runCommand */.d)(file, args, {
         cwd: request.projectDirectory,
         env: request.env,

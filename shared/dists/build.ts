@@ -18,7 +18,7 @@ export interface BuildRequest {
   wheelFromSdist: boolean;
   isolation: boolean;
   env: NodeJS.ProcessEnv;
-  /** Each chunk of the frontend's output, for the log. */
+  /** The command line, then each chunk of the frontend's output, for the log. */
   onOutput?: (text: string) => void;
 }
 
@@ -98,6 +98,7 @@ export async function buildDists(request: BuildRequest): Promise<BuiltDists> {
   }
   const directory = mkdtempSync(path.join(os.tmpdir(), "pyship-build-"));
   const [file, ...args] = buildCommand(request, directory);
+  request.onOutput?.(`$ ${[file, ...args].join(" ")}\n`);
   const result = await runCommand(file, args, {
     cwd: request.projectDirectory,
     env: request.env,

@@ -1,5 +1,13 @@
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, test } from "@jest/globals";
@@ -103,6 +111,33 @@ describe("build-dist through the bundled action", () => {
     const installed = JSON.parse(pip) as { name: string; version: string }[];
     const normal = (n: string) => n.toLowerCase().replace(/[-_.]+/g, "-");
     expect(installed.find((p) => normal(p.name) === normal(name))?.version).toBe(version);
+  });
+
+  test.each([
+    [{ wheel: "false" }, ["demo_flit-2.0.0.tar.gz"]],
+    [{ sdist: "false" }, ["demo_flit-2.0.0-py3-none-any.whl"]],
+    [
+      { "wheel-from-sdist": "false" },
+      ["demo_flit-2.0.0-py3-none-any.whl", "demo_flit-2.0.0.tar.gz"],
+    ],
+  ])("%j into output-dir out/dists builds %j", async (switches, built) => {
+    const workspace = workspaceWith("flit");
+    const result = await runAction({
+      action: "build-dist",
+      workspace,
+      inputs: { ...offline, ...switches, "output-dir": "out/dists" },
+    });
+    expect(result.exitCode).toBe(0);
+    const dir = path.join(workspace, "out/dists");
+    expect(result.outputs["dist-dir"]).toBe(dir);
+    expect(readdirSync(dir).sort()).toEqual(built);
+    expect(result.outputs.version).toBe("2.0.0");
+    const sdist = built.find((file) => file.endsWith(".tar.gz"));
+    expect(result.outputs.sdist).toBe(sdist ? path.join(dir, sdist) : "");
+    const wheel = built.find((file) => file.endsWith(".whl"));
+    expect(result.outputs.wheels).toBe(wheel ? path.join(dir, wheel) : "");
+    const command = result.stdout.split("\n").find((line) => line.includes(" -m build "));
+    expect(command).toBeDefined();
   });
 
   test("a real backend defect fails: hatchling 1.12 writes License-Expression into 2.1 metadata", async () => {
