@@ -10,11 +10,24 @@ import { readTarGzMember, readZipMember } from "./archives.js";
 import { type RunningServer, type ServerOptions, startServer } from "./server.js";
 import { normalizeName } from "./wheels.js";
 
-export interface IndexOptions extends ServerOptions {
+export interface IndexSource {
   /** Serve every .whl / .tar.gz in this directory. */
   directory?: string;
   /** Or these files. */
   files?: string[];
+}
+
+export interface IndexOptions extends ServerOptions, IndexSource {}
+
+/** The index as a request handler, for servers that serve an index among other routes. */
+export interface IndexHandler {
+  /**
+   * Answers GET/HEAD `/simple/…`, `/files/…` and `/pypi/<name>[/<version>]/json` (404 for
+   * anything else, 405 for other methods).
+   */
+  handle(req: http.IncomingMessage, res: http.ServerResponse): void;
+  /** Rescans the directory (or re-reads the files) after adding packages. */
+  refresh(): Promise<void>;
 }
 
 export interface RunningIndex extends RunningServer {
@@ -220,15 +233,16 @@ function redirect(res: http.ServerResponse, location: string): void {
   res.end();
 }
 
-export async function startIndex(options: IndexOptions): Promise<RunningIndex> {
+/** The index over `source` as a request handler (scanned once before this resolves). */
+export async function createIndexHandler(source: IndexSource): Promise<IndexHandler> {
   let files = new Map<string, IndexedFile>();
   let projects = new Map<string, IndexedFile[]>();
 
   const refresh = async () => {
-    const paths = [...(options.files ?? [])];
-    if (options.directory) {
-      for (const name of readdirSync(options.directory).sort()) {
-        paths.push(path.join(options.directory, name));
+    const paths = [...(source.files ?? [])];
+    if (source.directory) {
+      for (const name of readdirSync(source.directory).sort()) {
+        paths.push(path.join(source.directory, name));
       }
     }
     const next = new Map<string, IndexedFile>();
@@ -404,6 +418,11 @@ export async function startIndex(options: IndexOptions): Promise<RunningIndex> {
     return send(res, 404, "text/plain", "not found\n");
   };
 
-  const server = await startServer(handler, options);
-  return { ...server, simpleUrl: `${server.url}/simple/`, refresh };
+  return { handle: handler, refresh };
+}
+
+export async function startIndex(options: IndexOptions): Promise<RunningIndex> {
+  const index = await createIndexHandler(options);
+  const server = await startServer(index.handle, options);
+  return { ...server, simpleUrl: `${server.url}/simple/`, refresh: index.refresh };
 }
