@@ -33512,7 +33512,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   v9: () => (/* binding */ sdistTop)
 });
 
-// UNUSED EXPORTS: MAX_TEXT_BYTES, distKind
+// UNUSED EXPORTS: BlockReader, MAX_TEXT_BYTES, distKind
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
@@ -33606,14 +33606,31 @@ class HashingStream extends external_node_stream_.Transform {
         return { size: this.size, sha256: this.hash.digest("hex") };
     }
 }
-async function hashFile(file) {
-    const hash = (0,external_node_crypto_.createHash)("sha256");
-    let size = 0;
-    for await (const chunk of (0,external_node_fs_.createReadStream)(file, { highWaterMark: 1024 * 1024 })) {
-        hash.update(chunk);
-        size += chunk.length;
+/** Calls `each` with successive pieces of the range, read into one reused buffer. */
+async function readRange(handle, start, length, each, buffer = Buffer.allocUnsafe(STREAM_CHUNK)) {
+    let done = 0;
+    while (done < length) {
+        const wanted = Math.min(buffer.length, length - done);
+        const { bytesRead } = await handle.read(buffer, 0, wanted, start + done);
+        if (bytesRead === 0)
+            break;
+        each(buffer.subarray(0, bytesRead));
+        done += bytesRead;
     }
-    return { size, sha256: hash.digest("hex") };
+    return done;
+}
+/** The whole file's size and sha256, through one reused buffer: no garbage per chunk. */
+async function hashFile(file) {
+    const handle = await (0,promises_.open)(file, "r");
+    try {
+        const hash = (0,external_node_crypto_.createHash)("sha256");
+        const { size } = await handle.stat();
+        await readRange(handle, 0, size, (chunk) => hash.update(chunk));
+        return { size, sha256: hash.digest("hex") };
+    }
+    finally {
+        await handle.close();
+    }
 }
 /** Hashes a member's content; keeps it as text too when `keep` and it fits the cap. */
 async function consume(stream, keep) {
@@ -33649,6 +33666,8 @@ const STREAM_CHUNK = 1024 * 1024;
 class BlockReader extends yauzl.RandomAccessReader {
     handle;
     blocks = new Map();
+    /** One buffer for every big member, read one after another. */
+    scratch = Buffer.allocUnsafe(STREAM_CHUNK);
     constructor(handle) {
         super();
         this.handle = handle;
@@ -33668,6 +33687,16 @@ class BlockReader extends yauzl.RandomAccessReader {
         }
         this.blocks.set(index, block);
         return block;
+    }
+    /** Size, sha256 and (when `keep`) text of a stored range, read through one reused buffer. */
+    async digestRange(start, length, keep) {
+        const hash = (0,external_node_crypto_.createHash)("sha256");
+        const kept = keep && length <= MAX_TEXT_BYTES ? [] : undefined;
+        const size = await readRange(this.handle, start, length, (chunk) => {
+            hash.update(chunk);
+            kept?.push(Buffer.from(chunk)); // a copy: the buffer is reused
+        }, this.scratch);
+        return { size, sha256: hash.digest("hex"), text: kept && Buffer.concat(kept).toString("utf8") };
     }
     /** `length` bytes at `position` (fewer at the end of the file). */
     async readAt(position, length) {
@@ -33733,6 +33762,15 @@ const isSmall = (entry) => entry.compressedSize <= SMALL_MEMBER &&
     !entry.isEncrypted() &&
     (entry.compressionMethod === 0 || entry.compressionMethod === 8);
 async function readZipMember(zip, reader, entry, keep) {
+    if (!isSmall(entry) && entry.compressionMethod === 0 && !entry.isEncrypted()) {
+        // A big stored member (data files, bundled libraries): read in place, no stream, no garbage.
+        const { fileDataStart } = await zip.readLocalFileHeaderPromise(entry, { minimal: true });
+        const content = await reader.digestRange(fileDataStart, entry.compressedSize, keep);
+        if (content.size !== entry.uncompressedSize) {
+            throw new Error(`${entry.uncompressedSize} bytes expected, ${content.size} found`);
+        }
+        return content;
+    }
     if (!isSmall(entry))
         return consume(await zip.openReadStreamPromise(entry), keep);
     const data = await readSmall(zip, reader, entry);

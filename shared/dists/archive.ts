@@ -86,14 +86,36 @@ class HashingStream extends Transform {
   }
 }
 
-async function hashFile(file: string): Promise<Digest> {
-  const hash = createHash("sha256");
-  let size = 0;
-  for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 })) {
-    hash.update(chunk as Buffer);
-    size += (chunk as Buffer).length;
+/** Calls `each` with successive pieces of the range, read into one reused buffer. */
+async function readRange(
+  handle: FileHandle,
+  start: number,
+  length: number,
+  each: (chunk: Buffer) => void,
+  buffer = Buffer.allocUnsafe(STREAM_CHUNK),
+): Promise<number> {
+  let done = 0;
+  while (done < length) {
+    const wanted = Math.min(buffer.length, length - done);
+    const { bytesRead } = await handle.read(buffer, 0, wanted, start + done);
+    if (bytesRead === 0) break;
+    each(buffer.subarray(0, bytesRead));
+    done += bytesRead;
   }
-  return { size, sha256: hash.digest("hex") };
+  return done;
+}
+
+/** The whole file's size and sha256, through one reused buffer: no garbage per chunk. */
+async function hashFile(file: string): Promise<Digest> {
+  const handle = await open(file, "r");
+  try {
+    const hash = createHash("sha256");
+    const { size } = await handle.stat();
+    await readRange(handle, 0, size, (chunk) => hash.update(chunk));
+    return { size, sha256: hash.digest("hex") };
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Hashes a member's content; keeps it as text too when `keep` and it fits the cap. */
@@ -130,8 +152,10 @@ const STREAM_CHUNK = 1024 * 1024;
  * Serves yauzl's many small reads (central directory, local headers, small members) from a few
  * cached blocks, and big ranges as plain file streams: far fewer system calls than yauzl's own reader.
  */
-class BlockReader extends yauzl.RandomAccessReader {
+export class BlockReader extends yauzl.RandomAccessReader {
   private readonly blocks = new Map<number, Promise<Buffer>>();
+  /** One buffer for every big member, read one after another. */
+  private readonly scratch = Buffer.allocUnsafe(STREAM_CHUNK);
 
   constructor(private readonly handle: FileHandle) {
     super();
@@ -150,6 +174,27 @@ class BlockReader extends yauzl.RandomAccessReader {
     }
     this.blocks.set(index, block);
     return block;
+  }
+
+  /** Size, sha256 and (when `keep`) text of a stored range, read through one reused buffer. */
+  async digestRange(
+    start: number,
+    length: number,
+    keep: boolean,
+  ): Promise<Digest & { text?: string }> {
+    const hash = createHash("sha256");
+    const kept: Buffer[] | undefined = keep && length <= MAX_TEXT_BYTES ? [] : undefined;
+    const size = await readRange(
+      this.handle,
+      start,
+      length,
+      (chunk) => {
+        hash.update(chunk);
+        kept?.push(Buffer.from(chunk)); // a copy: the buffer is reused
+      },
+      this.scratch,
+    );
+    return { size, sha256: hash.digest("hex"), text: kept && Buffer.concat(kept).toString("utf8") };
   }
 
   /** `length` bytes at `position` (fewer at the end of the file). */
@@ -249,6 +294,15 @@ async function readZipMember(
   entry: yauzl.Entry,
   keep: boolean,
 ): Promise<Digest & { text?: string }> {
+  if (!isSmall(entry) && entry.compressionMethod === 0 && !entry.isEncrypted()) {
+    // A big stored member (data files, bundled libraries): read in place, no stream, no garbage.
+    const { fileDataStart } = await zip.readLocalFileHeaderPromise(entry, { minimal: true });
+    const content = await reader.digestRange(fileDataStart, entry.compressedSize, keep);
+    if (content.size !== entry.uncompressedSize) {
+      throw new Error(`${entry.uncompressedSize} bytes expected, ${content.size} found`);
+    }
+    return content;
+  }
   if (!isSmall(entry)) return consume(await zip.openReadStreamPromise(entry), keep);
   const data = await readSmall(zip, reader, entry);
   const sha256 = createHash("sha256").update(data).digest("hex");
