@@ -18,7 +18,10 @@ import { runCommand } from "../shared/runtime/command.js";
 import { startArtifactService } from "../test/harness/artifact-service.js";
 import { startCacheService } from "../test/harness/cache-service.js";
 import { startIndex } from "../test/harness/index-server.js";
-import { type ActionResult, repoRoot, runAction } from "../test/harness/runner.js";
+import { startOidcIssuer } from "../test/harness/oidc-issuer.js";
+import { installFromIndex } from "../test/harness/publish-tools.js";
+import { type ActionResult, inheritedEnv, repoRoot, runAction } from "../test/harness/runner.js";
+import { startWarehouse } from "../test/harness/warehouse.js";
 
 const example = path.join(repoRoot, "examples/hello-pyship");
 
@@ -80,6 +83,76 @@ const demos: Record<string, Demo> = {
       );
     } finally {
       await artifacts.close();
+    }
+  },
+
+  async "trusted-publish"() {
+    const python = ["/usr/bin/python3", "python3"].find((candidate) => hasBuild(candidate));
+    if (!python) {
+      console.log("pyship demo: trusted-publish needs a python with `build` and setuptools.");
+      return;
+    }
+    // Debian's setuptools 66 names the sdist hello-pyship-0.1.0.tar.gz, which PyPI refuses since
+    // PEP 625 (build-dist warns F005), so the demo ships the wheel.
+    const workspace = exampleCopy();
+    const built = await runCommand(
+      python,
+      ["-m", "build", "--wheel", "--no-isolation", "--skip-dependency-check", "--outdir", "dist"],
+      { cwd: workspace, env: inheritedEnv() },
+    );
+    if (built.code !== 0)
+      throw new Error(`building examples/hello-pyship failed:\n${built.output}`);
+    const issuer = await startOidcIssuer();
+    const warehouse = await startWarehouse({
+      issuer,
+      publishers: [
+        {
+          repository: "octo-repo",
+          owner: "octo-org",
+          workflow: "release.yml",
+          environment: "pypi",
+        },
+      ],
+    });
+    try {
+      const publish = (claims: Record<string, string>) => {
+        issuer.resetClaims();
+        issuer.setClaims({ ref: "refs/tags/v0.1.0", environment: "pypi", ...claims });
+        return runAction({
+          action: "trusted-publish",
+          workspace,
+          ref: "refs/tags/v0.1.0",
+          env: issuer.env(),
+          inputs: { "repository-url": warehouse.legacyUrl },
+        });
+      };
+      show(
+        "trusted-publish from a job whose workflow is not the registered one (release.yml)",
+        await publish({
+          workflow_ref: "octo-org/octo-repo/.github/workflows/ci.yml@refs/tags/v0.1.0",
+          job_workflow_ref: "octo-org/octo-repo/.github/workflows/ci.yml@refs/tags/v0.1.0",
+        }),
+      );
+      show(
+        "trusted-publish of examples/hello-pyship on a tag push, through OIDC, to the local index",
+        await publish({}),
+      );
+      const { python: installed, install } = await installFromIndex(
+        path.join(workspace, "installed"),
+        warehouse.simpleUrl,
+        "hello-pyship==0.1.0",
+        inheritedEnv(),
+      );
+      const greet = await runCommand(installed, [
+        "-c",
+        "import hello_pyship, inspect; print(hello_pyship.__name__, 'installed from', inspect.getfile(hello_pyship))",
+      ]);
+      console.log(
+        `\n$ pip install --index-url ${warehouse.simpleUrl} hello-pyship==0.1.0\n${(install.output + greet.output).trim()}`,
+      );
+    } finally {
+      await warehouse.close();
+      await issuer.close();
     }
   },
 

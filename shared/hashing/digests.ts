@@ -18,7 +18,7 @@ export interface FileDigests {
 const CHUNK = 1024 * 1024;
 
 /** The three hashes and the byte count, fed the same chunks. */
-class Digester {
+export class Digester {
   private size = 0;
   private readonly sha256: Hash = createHash("sha256");
   private readonly md5: Hash = createHash("md5");

@@ -12,6 +12,7 @@ import {
   createFaultQueues,
   type Fault,
   type FaultSpec,
+  recordRequest,
   suppressAnswer,
 } from "./warehouse-faults.js";
 
@@ -205,11 +206,7 @@ export async function startOidcIssuer(options: OidcIssuerOptions = {}): Promise<
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const record: IssuerRequest = { method: req.method ?? "", path: req.url ?? "", status: 0 };
     if (url.pathname === "/token") record.audience = url.searchParams.get("audience") ?? undefined;
-    requests.push(record);
-    if (requests.length > MAX_RECORDED) requests.shift();
-    res.on("finish", () => {
-      record.status = res.statusCode;
-    });
+    recordRequest(requests, record, res, MAX_RECORDED);
 
     const fault = faults.take(url.pathname);
     if (fault && (await applyFault(fault, req, res))) return;

@@ -126,3 +126,17 @@ export async function applyFault(
     }
   }
 }
+
+/** Keeps a request in `requests` (the newest `max`), its status filled in once answered. */
+export function recordRequest<T extends { status: number }>(
+  requests: T[],
+  record: T,
+  res: http.ServerResponse,
+  max: number,
+): void {
+  requests.push(record);
+  if (requests.length > max) requests.shift();
+  res.on("finish", () => {
+    record.status = res.statusCode;
+  });
+}

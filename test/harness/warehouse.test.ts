@@ -16,12 +16,12 @@ import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "@jest/globals";
 import { Blake2b } from "../../shared/hashing/blake2b.js";
 import { type ClaimOverrides, type RunningOidcIssuer, startOidcIssuer } from "./oidc-issuer.js";
+import { installFromIndex, TWINE, twineUploadArgs } from "./publish-tools.js";
 import { isolatedToolEnv, runTool } from "./python-tools.js";
 import { type RunningWarehouse, startWarehouse } from "./warehouse.js";
 import { buildSdist, buildWheel } from "./wheels.js";
 
 const PYTHON = "/usr/bin/python3";
-const TWINE = "/usr/bin/twine";
 const root = mkdtempSync(path.join(os.tmpdir(), "pyship-warehouse-test-"));
 const toolHome = path.join(root, "home");
 const toolEnv = isolatedToolEnv(toolHome, { TWINE_NON_INTERACTIVE: "1" });
@@ -205,21 +205,10 @@ async function upload(file: string, options: UploadOptions = {}) {
 }
 
 function twine(args: string[], password: string) {
-  return runTool(
-    TWINE,
-    [
-      "upload",
-      "--repository-url",
-      warehouse.legacyUrl,
-      "-u",
-      "__token__",
-      "-p",
-      password,
-      "--disable-progress-bar",
-      ...args,
-    ],
-    { env: toolEnv, timeoutMs: 60_000 },
-  );
+  return runTool(TWINE, twineUploadArgs(warehouse.legacyUrl, password, args), {
+    env: toolEnv,
+    timeoutMs: 60_000,
+  });
 }
 
 describe("OIDC endpoints", () => {
@@ -408,22 +397,11 @@ describe("uploads with twine and installs with pip", () => {
 
     const venv = path.join(root, "venv");
     rmSync(venv, { recursive: true, force: true });
-    execFileSync(PYTHON, ["-m", "venv", "--without-pip", venv]);
-    const venvPython = path.join(venv, "bin/python");
-    const install = await runTool(
-      PYTHON,
-      [
-        "-m",
-        "pip",
-        "--python",
-        venvPython,
-        "install",
-        "--no-cache-dir",
-        "--index-url",
-        warehouse.simpleUrl,
-        `${project}==${version}`,
-      ],
-      { env: toolEnv, timeoutMs: 60_000 },
+    const { python: venvPython, install } = await installFromIndex(
+      venv,
+      warehouse.simpleUrl,
+      `${project}==${version}`,
+      toolEnv,
     );
     expect(install.output).toContain(`Successfully installed ${project}-${version}`);
     expect(

@@ -18,6 +18,7 @@ import {
   drain,
   type Fault,
   type FaultSpec,
+  recordRequest,
   suppressAnswer,
 } from "./warehouse-faults.js";
 import { checkMintRequest, type OidcTrust, type TrustedPublisher } from "./warehouse-oidc.js";
@@ -339,11 +340,7 @@ export async function startWarehouse(options: WarehouseOptions): Promise<Running
     async (req, res) => {
       const url = new URL(req.url ?? "/", "http://127.0.0.1");
       const record: WarehouseRequest = { method: req.method ?? "", path: req.url ?? "", status: 0 };
-      requests.push(record);
-      if (requests.length > MAX_RECORDED) requests.shift();
-      res.on("finish", () => {
-        record.status = res.statusCode;
-      });
+      recordRequest(requests, record, res, MAX_RECORDED);
 
       const fault = faults.take(url.pathname);
       if (fault && (await applyFault(fault, req, res))) return;

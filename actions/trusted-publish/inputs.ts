@@ -1,0 +1,65 @@
+import path from "node:path";
+import type { IdTokenRequest } from "../../shared/publish/oidc.js";
+import { ConfigurationError, InputReader } from "../../shared/runtime/index.js";
+
+export interface TrustedPublishInputs {
+  repositoryUrl: string;
+  packagesDir: string;
+  workspace: string;
+  skipExisting: boolean;
+  verifyMetadata: boolean;
+  printHash: boolean;
+  user: string;
+  /** Empty means trusted publishing. */
+  password: string;
+  retries: number;
+  dryRun: boolean;
+  /** The interpreter that renders reStructuredText descriptions during validation. */
+  python: string;
+  eventName: string;
+  /** Set when the job may request an OIDC token (`permissions: id-token: write`). */
+  idTokenRequest?: IdTokenRequest;
+}
+
+const PYPI_UPLOAD = "https://upload.pypi.org/legacy/";
+
+function repositoryUrl(reader: InputReader): string {
+  const value = reader.raw("repository-url") || PYPI_UPLOAD;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigurationError(`input 'repository-url' is not a URL: '${value}'`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new ConfigurationError(`input 'repository-url' must be an http(s) URL, got '${value}'`);
+  }
+  if (url.username || url.password) {
+    throw new ConfigurationError(
+      "input 'repository-url' must not hold credentials; use the 'user' and 'password' inputs",
+    );
+  }
+  return url.href;
+}
+
+export function loadInputs(reader = new InputReader(), env = process.env): TrustedPublishInputs {
+  const workspace = env.GITHUB_WORKSPACE || process.cwd();
+  const requestUrl = env.ACTIONS_ID_TOKEN_REQUEST_URL ?? "";
+  const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? "";
+  return Object.freeze({
+    repositoryUrl: repositoryUrl(reader),
+    packagesDir: reader.path("packages-dir", workspace, "dist"),
+    workspace,
+    skipExisting: reader.boolean("skip-existing", false),
+    verifyMetadata: reader.boolean("verify-metadata", true),
+    printHash: reader.boolean("print-hash", true),
+    user: reader.raw("user") || "__token__",
+    password: reader.raw("password"),
+    retries: reader.integer("retries", 3, 0, 10),
+    dryRun: reader.boolean("dry-run", false),
+    python: env.VIRTUAL_ENV ? path.join(env.VIRTUAL_ENV, "bin", "python") : "python3",
+    eventName: env.GITHUB_EVENT_NAME ?? "",
+    idTokenRequest:
+      requestUrl && requestToken ? { url: requestUrl, token: requestToken } : undefined,
+  });
+}

@@ -1,0 +1,102 @@
+/**
+ * Plain HTTP for the index and the OIDC endpoints: one request, a streamed or small body, a
+ * bounded answer, the runner's proxy settings. Retrying is the caller's choice (retry.ts).
+ */
+import http from "node:http";
+import https from "node:https";
+import type { Writable } from "node:stream";
+import { HttpClient } from "@actions/http-client";
+
+export interface HttpResponse {
+  status: number;
+  /** The status line's reason phrase; Warehouse puts its message there. */
+  statusText: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+export interface HttpRequest {
+  method: "GET" | "POST";
+  headers?: Record<string, string | number>;
+  /** A small body, or a function that writes the body (the request is ended after it). */
+  body?: string | ((request: Writable) => Promise<void>);
+  timeoutMs?: number;
+}
+
+/** A failure to get any answer: refused, reset, timed out. Always worth another try. */
+export class NetworkError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "NetworkError";
+  }
+}
+
+const MAX_ANSWER_BYTES = 1024 * 1024;
+const proxies = new HttpClient("pyship");
+
+async function readAnswer(response: http.IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response) {
+    size += (chunk as Buffer).length;
+    if (size <= MAX_ANSWER_BYTES) chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+export function send(url: string, init: HttpRequest): Promise<HttpResponse> {
+  const target = new URL(url);
+  const transport = target.protocol === "https:" ? https : http;
+  return new Promise<HttpResponse>((resolve, reject) => {
+    const fail = (error: unknown) => {
+      const reason = error instanceof Error ? error.message : String(error);
+      reject(
+        new NetworkError(`${init.method} ${target.origin}${target.pathname}: ${reason}`, {
+          cause: error,
+        }),
+      );
+    };
+    const request = transport.request(target, {
+      method: init.method,
+      headers: { "User-Agent": "pyship", ...init.headers },
+      agent: proxies.getAgent(url),
+      timeout: init.timeoutMs ?? 60_000,
+    });
+    request.on("timeout", () => request.destroy(new Error("no answer in time")));
+    request.on("error", fail);
+    let answered = false;
+    request.on("response", (response) => {
+      answered = true;
+      readAnswer(response).then(
+        (body) =>
+          resolve({
+            status: response.statusCode ?? 0,
+            statusText: response.statusMessage ?? "",
+            headers: response.headers,
+            body,
+          }),
+        fail,
+      );
+    });
+    if (typeof init.body === "function") {
+      // An answer before the body is sent (a 403, say) ends the request early: not an error.
+      init.body(request).then(
+        () => request.end(),
+        (error: unknown) => {
+          if (!answered) request.destroy(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+    } else {
+      request.end(init.body);
+    }
+  });
+}
+
+/** Parses a JSON answer; undefined when it is not JSON. */
+export function jsonBody(response: HttpResponse): unknown {
+  try {
+    return JSON.parse(response.body);
+  } catch {
+    return undefined;
+  }
+}

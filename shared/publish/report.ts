@@ -1,0 +1,71 @@
+/** What an upload run shows: hash lines for the log, and the job summary's table. */
+import path from "node:path";
+import type { FileDigests } from "../hashing/digests.js";
+import { markdownCell, markdownTable } from "../runtime/findings.js";
+
+export type FileStatus = "uploaded" | "skipped" | "failed" | "not sent" | "dry run";
+
+export interface FileReport {
+  file: string;
+  status: FileStatus;
+  size: number;
+  digests?: FileDigests;
+  reason?: string;
+}
+
+const statusIcon: Record<FileStatus, string> = {
+  uploaded: "✅ uploaded",
+  skipped: "⏭️ skipped",
+  failed: "❌ failed",
+  "not sent": "⏸️ not sent",
+  "dry run": "🧪 dry run",
+};
+
+export function hashLines(report: FileReport): string[] {
+  const digests = report.digests;
+  if (!digests) return [];
+  return [
+    `${path.basename(report.file)}`,
+    `  SHA256:      ${digests.sha256}`,
+    `  MD5:         ${digests.md5}`,
+    `  BLAKE2-256:  ${digests.blake2_256}`,
+  ];
+}
+
+/** The project page on pypi.org or test.pypi.org; undefined for other indexes. */
+export function projectPage(
+  repositoryUrl: string,
+  name: string,
+  version: string,
+): string | undefined {
+  const host = new URL(repositoryUrl).host;
+  const site =
+    host === "upload.pypi.org" || host === "pypi.org"
+      ? "https://pypi.org"
+      : host === "test.pypi.org" || host === "upload.test.pypi.org"
+        ? "https://test.pypi.org"
+        : undefined;
+  return site && name ? `${site}/project/${name}/${version}/` : undefined;
+}
+
+function size(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+}
+
+export function filesTable(reports: readonly FileReport[], printHash: boolean): string {
+  const header = ["file", "status", "size", ...(printHash ? ["sha256", "md5", "blake2_256"] : [])];
+  const rows = reports.map((report) => {
+    const status = report.reason
+      ? `${statusIcon[report.status]}: ${markdownCell(report.reason)}`
+      : statusIcon[report.status];
+    const hashes = printHash
+      ? [report.digests?.sha256, report.digests?.md5, report.digests?.blake2_256].map((hash) =>
+          hash ? `\`${hash}\`` : "",
+        )
+      : [];
+    return [`\`${path.basename(report.file)}\``, status, size(report.size), ...hashes];
+  });
+  return markdownTable(header, rows);
+}

@@ -1,0 +1,125 @@
+/**
+ * One dist to the legacy upload API: streamed, retried on network errors, 5xx, 408 and 429,
+ * never on another 4xx. With skip-existing, the answers that mean "already there" skip it.
+ */
+import { statSync } from "node:fs";
+import path from "node:path";
+import type { CoreMetadata } from "../dists/metadata.js";
+import type { FileDigests } from "../hashing/digests.js";
+import { uploadFields } from "./form.js";
+import { type HttpResponse, jsonBody, send } from "./http.js";
+import { multipartBody } from "./multipart.js";
+import { Retryable, type RetryPolicy, retryAfterMs, withRetries } from "./retry.js";
+
+export interface UploadOptions {
+  url: string;
+  user: string;
+  password: string;
+  skipExisting: boolean;
+  retry: RetryPolicy;
+}
+
+export interface UploadOutcome {
+  status: "uploaded" | "skipped" | "failed";
+  /** Known once the whole file has been sent. */
+  digests?: FileDigests;
+  /** The index's message, for a skip or a failure. */
+  reason?: string;
+}
+
+const MAX_REDIRECTS = 3;
+const ACCEPT = "application/json;q=0.9, text/plain;q=0.8, text/html;q=0.7";
+
+/** Warehouse's message: the JSON `message`, else the status line, else the body's first line. */
+export function indexMessage(response: HttpResponse): string {
+  const message = (jsonBody(response) as { message?: unknown } | undefined)?.message;
+  if (typeof message === "string" && message !== "") return message;
+  const reason = response.statusText.trim();
+  if (reason && !/^(Bad Request|Forbidden|Conflict|Unauthorized|Not Found)$/i.test(reason))
+    return reason;
+  const line = response.body.split("\n").find((text) => text.trim() !== "");
+  return (line ?? reason).trim().slice(0, 500) || `HTTP ${response.status}`;
+}
+
+/**
+ * twine's rule (409 from pypiserver, or a 400 saying "already exist" from PyPI), the second-sdist
+ * answer of pypa#282, and the answers of the private indexes a password is for.
+ */
+export function meansAlreadyThere(response: HttpResponse, message: string): boolean {
+  if (response.status === 409) return true;
+  const text = `${message}\n${response.statusText}\n${response.body}`.toLowerCase();
+  if (response.status === 403) return text.includes("overwrite artifact"); // Artifactory
+  if (response.status !== 400) return false;
+  return [
+    "already exist",
+    "only one sdist may be uploaded per release",
+    "updating asset", // Nexus
+    "cannot be updated", // Nexus
+    "already been taken", // GitLab
+  ].some((phrase) => text.includes(phrase));
+}
+
+const retryableStatus = (status: number) => status >= 500 || status === 408 || status === 429;
+
+function redirectTarget(response: HttpResponse, url: string): string | undefined {
+  if (![301, 302, 303, 307, 308].includes(response.status)) return undefined;
+  const location = response.headers.location;
+  if (!location) return undefined;
+  const next = new URL(location, url);
+  // Credentials only go back to the same origin.
+  return next.origin === new URL(url).origin ? next.href : undefined;
+}
+
+export async function uploadDist(
+  file: string,
+  metadata: CoreMetadata,
+  options: UploadOptions,
+): Promise<UploadOutcome> {
+  const size = statSync(file).size;
+  const fields = uploadFields(metadata, file);
+  const authorization = `Basic ${Buffer.from(`${options.user}:${options.password}`).toString("base64")}`;
+  let url = options.url;
+  let redirects = 0;
+
+  const attempt = async (): Promise<UploadOutcome> => {
+    const body = multipartBody(fields, file, size);
+    let digests: FileDigests | undefined;
+    const response = await send(url, {
+      method: "POST",
+      headers: {
+        "Content-Type": body.contentType,
+        "Content-Length": body.length,
+        Authorization: authorization,
+        Accept: ACCEPT,
+      },
+      body: async (request) => {
+        digests = await body.write(request);
+      },
+      timeoutMs: 300_000,
+    });
+    const next = redirectTarget(response, url);
+    if (next && redirects < MAX_REDIRECTS) {
+      redirects++;
+      url = next;
+      return attempt();
+    }
+    if (response.status === 200) return { status: "uploaded", digests };
+    const message = indexMessage(response);
+    if (retryableStatus(response.status)) {
+      throw new Retryable(
+        `${path.basename(file)}: ${response.status} ${message}`,
+        retryAfterMs(response),
+      );
+    }
+    if (options.skipExisting && meansAlreadyThere(response, message)) {
+      return { status: "skipped", reason: message, digests };
+    }
+    return { status: "failed", reason: message, digests };
+  };
+
+  try {
+    return await withRetries(options.retry, attempt);
+  } catch (error) {
+    return { status: "failed", reason: error instanceof Error ? error.message : String(error) };
+  }
+}

@@ -1,0 +1,73 @@
+import { describe, expect, test } from "@jest/globals";
+import { loadInputs } from "../../../actions/trusted-publish/inputs.js";
+import { InputReader } from "../../../shared/runtime/inputs.js";
+
+function inputs(given: Record<string, string>, env: NodeJS.ProcessEnv = {}) {
+  const variables: NodeJS.ProcessEnv = { GITHUB_WORKSPACE: "/w", ...env };
+  for (const [name, value] of Object.entries(given)) {
+    variables[`INPUT_${name.toUpperCase()}`] = value;
+  }
+  return loadInputs(new InputReader(variables), variables);
+}
+
+describe("trusted-publish inputs", () => {
+  test("defaults", () => {
+    expect(inputs({})).toEqual({
+      repositoryUrl: "https://upload.pypi.org/legacy/",
+      packagesDir: "/w/dist",
+      workspace: "/w",
+      skipExisting: false,
+      verifyMetadata: true,
+      printHash: true,
+      user: "__token__",
+      password: "",
+      retries: 3,
+      dryRun: false,
+      python: "python3",
+      eventName: "",
+      idTokenRequest: undefined,
+    });
+  });
+
+  test("the OIDC request comes from the runner's variables", () => {
+    const given = inputs(
+      {},
+      {
+        ACTIONS_ID_TOKEN_REQUEST_URL: "https://t/x?a=1",
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: "tok",
+        GITHUB_EVENT_NAME: "push",
+      },
+    );
+    expect(given.idTokenRequest).toEqual({ url: "https://t/x?a=1", token: "tok" });
+    expect(given.eventName).toBe("push");
+  });
+
+  test("values", () => {
+    const given = inputs({
+      "repository-url": "https://test.pypi.org/legacy/",
+      "packages-dir": "out",
+      "skip-existing": "true",
+      password: "pypi-secret",
+      retries: "0",
+      "dry-run": "TRUE",
+    });
+    expect(given).toMatchObject({
+      repositoryUrl: "https://test.pypi.org/legacy/",
+      packagesDir: "/w/out",
+      skipExisting: true,
+      password: "pypi-secret",
+      retries: 0,
+      dryRun: true,
+    });
+  });
+
+  test.each([
+    [{ "repository-url": "upload.pypi.org/legacy/" }, "input 'repository-url' is not a URL"],
+    [{ "repository-url": "ftp://x/legacy/" }, "must be an http(s) URL"],
+    [{ "repository-url": "https://u:p@x/legacy/" }, "must not hold credentials"],
+    [{ retries: "11" }, "input 'retries' must be a whole number from 0 to 10"],
+    [{ "skip-existing": "yes" }, "input 'skip-existing' must be true or false"],
+  ])("refuses %j", (given, message) => {
+    expect(() => inputs(given)).toThrow(message);
+  });
+});

@@ -1,0 +1,548 @@
+import { execFileSync } from "node:child_process";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "@jest/globals";
+import {
+  type ClaimOverrides,
+  type RunningOidcIssuer,
+  startOidcIssuer,
+} from "../harness/oidc-issuer.js";
+import {
+  DEBIAN_PYTHON,
+  installFromIndex,
+  TWINE,
+  twineUploadArgs,
+} from "../harness/publish-tools.js";
+import { runTool } from "../harness/python-tools.js";
+import { type ActionResult, inheritedEnv, repoRoot, runAction } from "../harness/runner.js";
+import { type RunningWarehouse, startWarehouse } from "../harness/warehouse.js";
+
+const debianPython = DEBIAN_PYTHON;
+const fixture = path.join(repoRoot, "test/fixtures/trusted-publish/publish-demo");
+const scratch = mkdtempSync(path.join(os.tmpdir(), "pyship-trusted-publish-"));
+const tag = "refs/tags/v1.0.0";
+
+let issuer: RunningOidcIssuer;
+let warehouse: RunningWarehouse;
+let dists: string;
+
+/** Builds the fixture (edited) with Debian's build and flit_core, offline. */
+function buildDists(name: string, edit?: (dir: string) => void): string {
+  const source = path.join(scratch, `${name}-src`);
+  cpSync(fixture, source, { recursive: true });
+  edit?.(source);
+  const out = path.join(scratch, name);
+  execFileSync(
+    debianPython,
+    ["-m", "build", "--no-isolation", "--skip-dependency-check", "-o", out, source],
+    {
+      env: inheritedEnv(),
+      stdio: "pipe",
+    },
+  );
+  return out;
+}
+
+/** A workspace whose dist/ holds copies of `from`'s files. */
+function workspaceWith(from: string | string[]): string {
+  const workspace = mkdtempSync(path.join(scratch, "ws-"));
+  mkdirSync(path.join(workspace, "dist"));
+  const files = Array.isArray(from) ? from : readdirSync(from).map((file) => path.join(from, file));
+  for (const file of files) cpSync(file, path.join(workspace, "dist", path.basename(file)));
+  return workspace;
+}
+
+interface PublishOptions {
+  inputs?: Record<string, string>;
+  event?: string;
+  oidc?: boolean;
+  workspace?: string;
+  claims?: ClaimOverrides;
+}
+
+async function publish(options: PublishOptions = {}): Promise<ActionResult> {
+  issuer.resetClaims();
+  if (options.claims) issuer.setClaims(options.claims);
+  return runAction({
+    action: "trusted-publish",
+    workspace: options.workspace ?? workspaceWith(dists),
+    ref: tag,
+    event: { name: options.event ?? "push" },
+    env: options.oidc === false ? {} : issuer.env(),
+    inputs: { "repository-url": warehouse.legacyUrl, ...options.inputs },
+  });
+}
+
+const errors = (result: ActionResult) =>
+  result.annotations.filter((a) => a.level === "error").map((a) => a.message);
+const warnings = (result: ActionResult) =>
+  result.annotations.filter((a) => a.level === "warning").map((a) => a.message);
+const legacyRequests = () => warehouse.requests.filter((r) => r.path.startsWith("/legacy"));
+
+beforeAll(async () => {
+  issuer = await startOidcIssuer();
+  warehouse = await startWarehouse({
+    issuer,
+    publishers: [{ repository: "octo-repo", owner: "octo-org", workflow: "release.yml" }],
+    apiTokens: ["pypi-private-index-token"],
+  });
+  dists = buildDists("dists");
+});
+
+beforeEach(async () => {
+  await warehouse.reset();
+  warehouse.setOidc("enabled");
+});
+
+afterAll(async () => {
+  await warehouse?.close();
+  await issuer?.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+/** Every secret the run could have seen: the minted tokens, the OIDC JWTs, the password. */
+function secretsOf(): string[] {
+  return [...warehouse.mintedTokens, ...issuer.tokens, "pypi-private-index-token"];
+}
+
+/** Everything a run leaves behind, except the mask commands the runner swallows. */
+function visible(result: ActionResult): string {
+  return [
+    result.stdout
+      .split("\n")
+      .filter((line) => !line.startsWith("::add-mask::"))
+      .join("\n"),
+    result.stderr,
+    result.summary,
+    JSON.stringify(result.outputs),
+    JSON.stringify(result.state),
+    JSON.stringify(result.env),
+    result.debug.join("\n"),
+  ].join("\n");
+}
+
+describe("trusted-publish through the bundled action", () => {
+  test("a tag push uploads both dists through OIDC, and pip installs them back", async () => {
+    const result = await publish();
+    expect(errors(result)).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs.auth).toBe("trusted-publishing");
+    expect(result.outputs.uploaded.split("\n")).toEqual([
+      "publish_demo-1.0.0-py3-none-any.whl",
+      "publish_demo-1.0.0.tar.gz",
+    ]);
+    expect(result.outputs.skipped).toBe("");
+    expect(warehouse.files()).toEqual([
+      "publish_demo-1.0.0-py3-none-any.whl",
+      "publish_demo-1.0.0.tar.gz",
+    ]);
+    expect(warehouse.minted).toHaveLength(1);
+    expect(result.summary).toContain("trusted-publish: publish_demo 1.0.0");
+    expect(result.summary).toContain("✅ uploaded");
+    expect(result.stdout).toMatch(/SHA256:\s+[0-9a-f]{64}/);
+    expect(result.stdout).toMatch(/BLAKE2-256:\s+[0-9a-f]{64}/);
+
+    const { python, install } = await installFromIndex(
+      path.join(scratch, "venv"),
+      warehouse.simpleUrl,
+      "publish_demo==1.0.0",
+      inheritedEnv(),
+    );
+    expect(install.code).toBe(0);
+    const hello = execFileSync(python, ["-c", "import publish_demo; print(publish_demo.hello())"], {
+      encoding: "utf8",
+    });
+    expect(hello.trim()).toBe("hello from publish-demo");
+  });
+
+  test("no secret reaches stdout, stderr, outputs, summary, state or env; both are masked", async () => {
+    const runs = [
+      await publish(),
+      await publish({ inputs: { "skip-existing": "true" } }),
+      await publish({ inputs: { password: "pypi-private-index-token" }, oidc: false }),
+      await publish({ claims: { repository: "someone/else" } }),
+    ];
+    const secrets = secretsOf();
+    expect(warehouse.mintedTokens.length).toBeGreaterThan(0);
+    for (const result of runs) {
+      const shown = visible(result);
+      for (const secret of secrets) expect(shown).not.toContain(secret);
+    }
+    expect(runs[0].masks).toEqual(expect.arrayContaining([warehouse.mintedTokens[0]]));
+    expect(runs[2].masks).toContain("pypi-private-index-token");
+  });
+});
+
+describe("preflight", () => {
+  test.each(["pull_request", "pull_request_target"])(
+    "a %s event without a password",
+    async (event) => {
+      const result = await publish({ event });
+      expect(result.exitCode).toBe(1);
+      expect(errors(result)[0]).toContain(
+        "fork PRs never get OIDC; publish from a tag, release or workflow_dispatch",
+      );
+      expect(warehouse.requests).toEqual([]);
+    },
+  );
+
+  test("no id-token permission", async () => {
+    const result = await publish({ oidc: false });
+    expect(result.exitCode).toBe(1);
+    expect(errors(result)[0]).toContain("add `permissions: id-token: write` to this job");
+  });
+
+  test("no dists, and no directory", async () => {
+    const empty = workspaceWith([]);
+    let result = await publish({ workspace: empty });
+    expect(errors(result)[0]).toContain("no .whl or .tar.gz files in dist (input 'packages-dir')");
+    result = await publish({ workspace: empty, inputs: { "packages-dir": "missing" } });
+    expect(errors(result)[0]).toContain(
+      "input 'packages-dir' is missing, which is not a directory",
+    );
+    expect(result.exitCode).toBe(1);
+  });
+
+  test("dists of more than one project", async () => {
+    const other = buildDists("other", (dir) => {
+      const pyproject = path.join(dir, "pyproject.toml");
+      writeFileSync(
+        pyproject,
+        readFileSync(pyproject, "utf8").replace('name = "publish_demo"', 'name = "other_demo"'),
+      );
+      cpSync(path.join(dir, "publish_demo"), path.join(dir, "other_demo"), { recursive: true });
+    });
+    const workspace = workspaceWith([
+      ...readdirSync(dists).map((f) => path.join(dists, f)),
+      ...readdirSync(other).map((f) => path.join(other, f)),
+    ]);
+    const result = await publish({ workspace });
+    expect(result.exitCode).toBe(1);
+    expect(errors(result)[0]).toContain("holds dists of more than one project: other-demo");
+    expect(warehouse.requests).toEqual([]);
+  });
+
+  test("validation errors stop everything before a request is sent", async () => {
+    const workspace = workspaceWith(dists);
+    const wheel = path.join(workspace, "dist/publish_demo-1.0.0-py3-none-any.whl");
+    // A wheel whose RECORD no longer matches: append a member with python's zipfile.
+    execFileSync(debianPython, [
+      "-c",
+      "import sys, zipfile; zipfile.ZipFile(sys.argv[1], 'a').writestr('publish_demo/extra.py', 'x = 1\\n')",
+      wheel,
+    ]);
+    const result = await publish({ workspace });
+    expect(result.exitCode).toBe(1);
+    expect(errors(result).some((message) => message.includes("extra.py"))).toBe(true);
+    expect(errors(result).at(-1)).toContain("nothing was uploaded");
+    expect(warehouse.requests).toEqual([]);
+  });
+});
+
+describe("the token exchange", () => {
+  test.each([
+    ["disabled", "has trusted publishing disabled"],
+    ["unsupported", "does not indicate trusted publishing support"],
+  ] as const)("audience: trusted publishing %s", async (mode, message) => {
+    warehouse.setOidc(mode);
+    const result = await publish();
+    expect(result.exitCode).toBe(1);
+    expect(errors(result)[0]).toContain(
+      `audience retrieval failed: repository at 127.0.0.1:${warehouse.port} ${message}`,
+    );
+  });
+
+  test("invalid-publisher prints the codes, the claims table and a hint", async () => {
+    const result = await publish({ claims: { repository: "octo-org/renamed" } });
+    expect(result.exitCode).toBe(1);
+    expect(errors(result)[0]).toContain(
+      "invalid-publisher: valid token, but no corresponding publisher",
+    );
+    expect(result.stdout).toContain(
+      "* invalid-publisher: valid token, but no corresponding publisher",
+    );
+    expect(result.stdout).toMatch(/repository\s+octo-org\/renamed/);
+    expect(result.stdout).toMatch(/environment\s+MISSING/);
+    expect(result.stdout).toContain("workflow file name `release.yml`");
+    expect(result.summary).toContain("| environment | MISSING |");
+    expect(legacyRequests()).toEqual([]);
+  });
+
+  test.each([
+    [
+      "invalid-token",
+      { exp: Math.floor(Date.now() / 1000) - 3600 },
+      "malformed or invalid token",
+      "expired",
+    ],
+    [
+      "invalid-payload",
+      { iss: "https://issuer.example" },
+      "unknown trusted publishing issuer",
+      "does not trust its issuer",
+    ],
+  ] as const)("%s", async (code, claims, description, hint) => {
+    const result = await publish({ claims: claims as ClaimOverrides });
+    expect(result.exitCode).toBe(1);
+    expect(errors(result)[0]).toContain(`${code}: ${description}`);
+    expect(result.stdout).toContain(hint);
+  });
+
+  test.each([
+    [
+      "not-enabled",
+      "GitHub trusted publishing functionality not enabled",
+      "turned off on this index",
+    ],
+    ["invalid-reuse-token", "invalid token: already used", "single-use"],
+    [
+      "invalid-pending-publisher",
+      "valid token, but project already exists",
+      "add a trusted publisher to the existing project",
+    ],
+  ])("%s (as the index answers it)", async (code, description, hint) => {
+    warehouse.injectFault({
+      path: "/_/oidc/mint-token",
+      kind: "status",
+      status: 422,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ message: "Token request failed", errors: [{ code, description }] }),
+    });
+    const result = await publish();
+    expect(result.exitCode).toBe(1);
+    expect(errors(result)[0]).toContain(`${code}: ${description}`);
+    expect(result.stdout).toContain(hint);
+  });
+
+  test("a reusable workflow gets a warning naming its own file", async () => {
+    const result = await publish({
+      claims: {
+        job_workflow_ref: "octo-org/shared-workflows/.github/workflows/pypi.yml@refs/heads/main",
+      },
+    });
+    expect(warnings(result).join("\n")).toContain(
+      "PyPI matches the trusted publisher on the reusable workflow's own file name, pypi.yml",
+    );
+    expect(errors(result)[0]).toContain("invalid-publisher");
+  });
+
+  test("OIDC and mint requests are retried, each mint with a fresh OIDC token", async () => {
+    warehouse.injectFault({ path: "/_/oidc/audience", kind: "status", status: 503 });
+    issuer.injectFault({ path: "/token", kind: "reset" });
+    warehouse.injectFault({ path: "/_/oidc/mint-token", kind: "status", status: 502 });
+    const before = issuer.issued;
+    const result = await publish();
+    expect(errors(result)).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    expect(issuer.issued - before).toBe(2);
+    expect(warehouse.files()).toHaveLength(2);
+  });
+});
+
+describe("uploads", () => {
+  test("skip-existing: an identical re-run is a success, a conflicting file is skipped", async () => {
+    expect((await publish()).exitCode).toBe(0);
+    const again = await publish({ inputs: { "skip-existing": "true" } });
+    expect(again.exitCode).toBe(0);
+    expect(again.outputs.uploaded.split("\n")).toHaveLength(2); // Warehouse answers 200 to identical files
+
+    const changed = buildDists("changed", (dir) =>
+      writeFileSync(path.join(dir, "README.md"), "# changed\n"),
+    );
+    const skipped = await publish({
+      workspace: workspaceWith(changed),
+      inputs: { "skip-existing": "true" },
+    });
+    expect(skipped.exitCode).toBe(0);
+    expect(skipped.outputs.uploaded).toBe("");
+    expect(skipped.outputs.skipped.split("\n")).toHaveLength(2);
+    expect(warnings(skipped)[0]).toContain("File already exists");
+    expect(skipped.summary).toContain("⏭️ skipped");
+  });
+
+  test("without skip-existing a conflict fails with Warehouse's message, naming what went up", async () => {
+    const wheel = readdirSync(dists).find((f) => f.endsWith(".whl")) ?? "";
+    // A partial earlier upload: only the wheel went up.
+    expect((await publish({ workspace: workspaceWith([path.join(dists, wheel)]) })).exitCode).toBe(
+      0,
+    );
+    const changed = buildDists("changed-2", (dir) =>
+      writeFileSync(path.join(dir, "README.md"), "# other\n"),
+    );
+    const result = await publish({ workspace: workspaceWith(changed) });
+    expect(result.exitCode).toBe(1);
+    const message = errors(result).at(-1) ?? "";
+    expect(message).toContain(
+      "Uploading publish_demo-1.0.0-py3-none-any.whl failed: File already exists",
+    );
+    expect(message).toContain("Uploaded: none.");
+    expect(message).toContain(
+      "Not uploaded: publish_demo-1.0.0-py3-none-any.whl, publish_demo-1.0.0.tar.gz.",
+    );
+    expect(result.summary).toContain("⏸️ not sent");
+  });
+
+  test("a second sdist is skipped with skip-existing (pypa#282), and fails without", async () => {
+    // The release already has an sdist under its pre-PEP 625 name.
+    const sdist = path.join(dists, "publish_demo-1.0.0.tar.gz");
+    const earlier = buildDists("earlier", (dir) =>
+      writeFileSync(path.join(dir, "README.md"), "# earlier\n"),
+    );
+    const directory = mkdtempSync(path.join(scratch, "seeded-"));
+    cpSync(
+      path.join(earlier, "publish_demo-1.0.0.tar.gz"),
+      path.join(directory, "publish-demo-1.0.0.tar.gz"),
+    );
+    const seeded = await startWarehouse({ issuer, publishers: warehouse.publishers, directory });
+    try {
+      const run = (inputs: Record<string, string>) =>
+        runAction({
+          action: "trusted-publish",
+          workspace: workspaceWith([sdist]),
+          ref: tag,
+          env: issuer.env(),
+          inputs: { "repository-url": seeded.legacyUrl, "verify-metadata": "false", ...inputs },
+        });
+      const failed = await run({});
+      expect(errors(failed).at(-1)).toContain("Only one sdist may be uploaded per release.");
+      const skipped = await run({ "skip-existing": "true" });
+      expect(skipped.exitCode).toBe(0);
+      expect(skipped.outputs.skipped).toBe("publish_demo-1.0.0.tar.gz");
+    } finally {
+      await seeded.close();
+    }
+  });
+
+  test("retries 5xx, resets and 429 without duplicating a file", async () => {
+    warehouse.injectFault({ path: "/legacy/", kind: "status", status: 503 });
+    warehouse.injectFault({ path: "/legacy/", kind: "reset-after-store" });
+    warehouse.injectFault({ path: "/legacy/", kind: "rate-limit", retryAfterSeconds: 1 });
+    warehouse.injectFault({ path: "/legacy/", kind: "reset" });
+    const result = await publish({ inputs: { retries: "4" } });
+    expect(errors(result)).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    expect(warehouse.files()).toEqual([
+      "publish_demo-1.0.0-py3-none-any.whl",
+      "publish_demo-1.0.0.tar.gz",
+    ]);
+    expect(warehouse.uploads.filter((upload) => upload.stored)).toHaveLength(2);
+    expect(result.stdout).toContain("retry 4 of 4");
+  });
+
+  test("no retry after a 4xx", async () => {
+    warehouse.injectFault({
+      path: "/legacy/",
+      kind: "status",
+      status: 400,
+      body: "Invalid distribution: no",
+    });
+    const result = await publish();
+    expect(result.exitCode).toBe(1);
+    expect(legacyRequests()).toHaveLength(1);
+    expect(errors(result).at(-1)).toContain(
+      "Not uploaded: publish_demo-1.0.0-py3-none-any.whl, publish_demo-1.0.0.tar.gz",
+    );
+  });
+
+  test("retries run out", async () => {
+    for (let i = 0; i < 2; i++)
+      warehouse.injectFault({ path: "/legacy/", kind: "status", status: 500 });
+    const result = await publish({ inputs: { retries: "1" } });
+    expect(result.exitCode).toBe(1);
+    expect(legacyRequests()).toHaveLength(2);
+    expect(errors(result).at(-1)).toContain("500");
+  });
+
+  test("a password for a private index, even on a pull request", async () => {
+    const result = await publish({
+      inputs: { password: "pypi-private-index-token" },
+      oidc: false,
+      event: "pull_request",
+    });
+    expect(errors(result)).toEqual([]);
+    expect(result.outputs.auth).toBe("password");
+    expect(warehouse.minted).toHaveLength(0);
+    expect(warehouse.files()).toHaveLength(2);
+  });
+
+  test("a wrong password fails with the index's message and no retry", async () => {
+    const result = await publish({ inputs: { password: "pypi-wrong" }, oidc: false });
+    expect(result.exitCode).toBe(1);
+    expect(errors(result).at(-1)).toContain("Invalid or non-existent authentication information");
+    expect(legacyRequests()).toHaveLength(1);
+  });
+
+  test("dry-run exchanges the token and uploads nothing", async () => {
+    const result = await publish({ inputs: { "dry-run": "true" } });
+    expect(result.exitCode).toBe(0);
+    expect(warehouse.minted).toHaveLength(1);
+    expect(legacyRequests()).toEqual([]);
+    expect(result.outputs.uploaded).toBe("");
+    expect(result.summary).toContain("🧪 dry run");
+    expect(result.stdout).toMatch(/SHA256:\s+[0-9a-f]{64}/);
+  });
+
+  test("print-hash false prints no hashes", async () => {
+    const result = await publish({ inputs: { "print-hash": "false" } });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).not.toMatch(/SHA256:/);
+    expect(result.summary).not.toContain("blake2_256");
+  });
+});
+
+describe("agreement with twine", () => {
+  /** The fields the index got for each file, sorted, without md5 (which twine ≥ 6.2 drops too). */
+  function received(): Record<string, string[]> {
+    const byFile: Record<string, string[]> = {};
+    for (const upload of warehouse.uploads.filter((u) => u.status === 200)) {
+      byFile[upload.filename] = upload.fields
+        .filter(([name]) => name !== "md5_digest")
+        .map(([name, value]) => `${name}=${value}`)
+        .sort();
+    }
+    return byFile;
+  }
+
+  /**
+   * Debian's twine is 4.0.2. One of its fields was renamed by later twine, which the action
+   * follows (as uv and Warehouse do): `provides_extras` is `provides_extra`.
+   */
+  function asCurrentTwine(fields: string[]): string[] {
+    return fields.map((field) => field.replace(/^provides_extras=/, "provides_extra=")).sort();
+  }
+
+  test("the index receives the same multipart fields from the action as from real twine upload", async () => {
+    const home = mkdtempSync(path.join(scratch, "twine-home-"));
+    const files = readdirSync(dists).map((file) => path.join(dists, file));
+    const twine = await runTool(
+      TWINE,
+      twineUploadArgs(warehouse.legacyUrl, "pypi-private-index-token", files),
+      {
+        env: {
+          ...inheritedEnv(),
+          HOME: home,
+          PYTHON_KEYRING_BACKEND: "keyring.backends.null.Keyring",
+        },
+      },
+    );
+    expect(twine.code).toBe(0);
+    const fromTwine = received();
+    await warehouse.reset();
+    const result = await publish({ inputs: { password: "pypi-private-index-token" }, oidc: false });
+    expect(result.exitCode).toBe(0);
+    const fromAction = received();
+    expect(Object.keys(fromAction).sort()).toEqual(Object.keys(fromTwine).sort());
+    for (const file of Object.keys(fromTwine)) {
+      expect([file, fromAction[file]]).toEqual([file, asCurrentTwine(fromTwine[file])]);
+    }
+  });
+});
