@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "@jest/g
 import YAML from "yaml";
 import {
   advisoryAffects,
+  advisoryFixtures,
   loadAdvisories,
   type OsvAdvisory,
   parseAdvisoryYaml,
@@ -12,7 +13,7 @@ import {
   startOsvApi,
 } from "./osv-api.js";
 
-const ADVISORIES = "/work/shared/advisories";
+const ADVISORIES = advisoryFixtures;
 const root = mkdtempSync(path.join(os.tmpdir(), "pyship-osv-api-test-"));
 
 let osv: RunningOsvApi;

@@ -14,6 +14,7 @@ import type http from "node:http";
 import path from "node:path";
 import pep440 from "@renovatebot/pep440";
 import YAML from "yaml";
+import { repoRoot } from "./runner.js";
 import { readBody, type ServerOptions, startServer } from "./server.js";
 import {
   applyFault,
@@ -26,6 +27,9 @@ import {
 } from "./warehouse-faults.js";
 import { sendJson } from "./warehouse-responses.js";
 import { normalizeName } from "./wheels.js";
+
+/** The real OSV advisories the tests use (a copy of those handed to the project). */
+export const advisoryFixtures = path.join(repoRoot, "test/fixtures/advisories");
 
 export type { Fault, FaultSpec } from "./warehouse-faults.js";
 
