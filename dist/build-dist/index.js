@@ -36362,11 +36362,14 @@ const runnerIo = {
     getState: (name) => core/* getState */.Gu(name),
     setSecret: (secret) => core/* setSecret */.Pq(secret),
     summary: appendSummary,
-    async report(title, findings, clean = "✅ no findings") {
+    annotate(findings) {
         for (const finding of findings) {
             const { level, message, location, title } = (0,runtime_findings/* toAnnotation */.$v)(finding);
             annotate[level](message, annotationProperties(location, title));
         }
+    },
+    async report(title, findings, clean = "✅ no findings") {
+        runnerIo.annotate(findings);
         const body = findings.length === 0 ? clean : (0,runtime_findings/* findingsTable */.f9)(findings);
         await appendSummary(`### ${title}\n\n${body}\n`);
     },

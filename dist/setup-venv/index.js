@@ -32481,11 +32481,14 @@ const runnerIo = {
     getState: (name) => core/* getState */.Gu(name),
     setSecret: (secret) => core/* setSecret */.Pq(secret),
     summary: appendSummary,
-    async report(title, findings, clean = "✅ no findings") {
+    annotate(findings) {
         for (const finding of findings) {
             const { level, message, location, title } = toAnnotation(finding);
             annotate[level](message, annotationProperties(location, title));
         }
+    },
+    async report(title, findings, clean = "✅ no findings") {
+        runnerIo.annotate(findings);
         const body = findings.length === 0 ? clean : findingsTable(findings);
         await appendSummary(`### ${title}\n\n${body}\n`);
     },

@@ -24,6 +24,8 @@ export interface ActionIo {
    * (or `clean` when there are none).
    */
   report(title: string, findings: readonly Finding[], clean?: string): Promise<void>;
+  /** Annotates each finding, for an action that shows them in its own summary table. */
+  annotate(findings: readonly Finding[]): void;
   group<T>(title: string, fn: () => Promise<T>): Promise<T>;
 }
 
@@ -71,11 +73,14 @@ export const runnerIo: ActionIo = {
   getState: (name) => core.getState(name),
   setSecret: (secret) => core.setSecret(secret),
   summary: appendSummary,
-  async report(title, findings, clean = "✅ no findings") {
+  annotate(findings) {
     for (const finding of findings) {
       const { level, message, location, title } = toAnnotation(finding);
       annotate[level](message, annotationProperties(location, title));
     }
+  },
+  async report(title, findings, clean = "✅ no findings") {
+    runnerIo.annotate(findings);
     const body = findings.length === 0 ? clean : findingsTable(findings);
     await appendSummary(`### ${title}\n\n${body}\n`);
   },

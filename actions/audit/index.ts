@@ -1,0 +1,5 @@
+import { runAction } from "../../shared/runtime/index.js";
+import { loadInputs } from "./inputs.js";
+import { run } from "./run.js";
+
+await runAction("audit", (io) => run(loadInputs(), io));

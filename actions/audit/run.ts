@@ -1,0 +1,162 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { loadAdvisoryDb } from "../../shared/advisories/offline-db.js";
+import { OsvUnavailable } from "../../shared/advisories/osv-client.js";
+import {
+  meetsThreshold,
+  type SeverityLevel,
+  severityLevels,
+} from "../../shared/advisories/severity.js";
+import { type AdvisorySource, runAudit } from "../../shared/audit/audit.js";
+import { findAuditLock } from "../../shared/audit/lockfile.js";
+import type { AuditResult, PackageReport, Vulnerability } from "../../shared/audit/model.js";
+import { auditedPackages } from "../../shared/audit/packages.js";
+import { toReportJson } from "../../shared/audit/report-json.js";
+import { toSarif } from "../../shared/audit/sarif.js";
+import { toCycloneDx } from "../../shared/audit/sbom.js";
+import { ignoredTable, vulnerabilityTable } from "../../shared/audit/summary.js";
+import { type ActionIo, CheckFailed, type Finding } from "../../shared/runtime/index.js";
+import { readManifest } from "../../shared/venv/project.js";
+import type { AuditInputs } from "./inputs.js";
+
+const tool = {
+  name: "pyship-audit",
+  version: "1",
+  informationUri: "https://github.com/pyship/pyship",
+};
+
+export interface AuditDeps {
+  /** `YYYY-MM-DD`, for expiring ignores. */
+  today(): string;
+}
+
+const defaultDeps: AuditDeps = { today: () => new Date().toISOString().slice(0, 10) };
+
+export async function run(inputs: AuditInputs, io: ActionIo, deps = defaultDeps): Promise<void> {
+  const display = (file: string) =>
+    path.relative(inputs.workspace, file).split(path.sep).join("/") || ".";
+  const lock = findAuditLock(inputs.workingDirectory, inputs.lockfile, display);
+  const manifest = readManifest(path.dirname(path.resolve(inputs.workspace, lock.file)), display);
+  const { packages, skipped } = auditedPackages(lock, manifest, inputs.groups);
+  io.info(`Auditing ${packages.length} packages locked in ${lock.file} (${lock.format}).`);
+  for (const { name, reason } of skipped) io.info(`Not audited: ${name} (${reason}).`);
+
+  const source = await advisorySource(inputs, io);
+  let audit: Awaited<ReturnType<typeof runAudit>>;
+  try {
+    audit = await runAudit(packages, {
+      lockfile: lock.file,
+      source,
+      ignore: inputs.ignore,
+      today: deps.today(),
+    });
+  } catch (error) {
+    if (error instanceof OsvUnavailable)
+      throw new CheckFailed(`The audit did not run: ${error.message}.`);
+    throw error;
+  }
+  for (const warning of audit.warnings) io.warning(warning);
+
+  const result = audit.result;
+  const vulnerable = result.packages.filter((report) => report.vulns.length > 0);
+  const vulns = vulnerable.flatMap((report) => report.vulns.map((vuln) => ({ report, vuln })));
+  const failing = vulns.filter(({ vuln }) => meetsThreshold(vuln.severity.level, inputs.failOn));
+  io.annotate(vulns.map(({ report, vuln }) => finding(report, vuln, lock.file, inputs.failOn)));
+
+  io.setOutput("vulnerable-packages", String(vulnerable.length));
+  io.setOutput("vulnerabilities", String(vulns.length));
+  io.setOutput("max-severity", maxSeverity(vulns.map(({ vuln }) => vuln.severity.level)));
+  io.setOutput("sarif-file", write(inputs.sarifFile, toSarif(result, tool)));
+  io.setOutput("report-file", write(inputs.reportFile, toReportJson(result)));
+  write(inputs.sbomFile, toCycloneDx(result, tool));
+  await writeSummary(result, packages.length, failing.length, inputs, io);
+
+  if (failing.length > 0) {
+    throw new CheckFailed(
+      `${failing.length} vulnerabilit${failing.length === 1 ? "y" : "ies"} at or above fail-on (${inputs.failOn}) in ${new Set(failing.map(({ report }) => report.package.key)).size} package(s); see the annotations and the job summary.`,
+    );
+  }
+}
+
+async function advisorySource(inputs: AuditInputs, io: ActionIo): Promise<AdvisorySource> {
+  if (inputs.service === "osv") {
+    return {
+      kind: "osv",
+      client: {
+        url: inputs.osvUrl,
+        retry: {
+          retries: 3,
+          onRetry: (reason, delayMs, attempt) =>
+            io.info(`OSV: ${reason}; retry ${attempt} of 3 in ${(delayMs / 1000).toFixed(1)} s`),
+        },
+      },
+    };
+  }
+  const source = inputs.advisoryDb ?? "";
+  const db = await io.group(`Reading the advisory database ${source}`, () =>
+    loadAdvisoryDb(source),
+  );
+  io.info(`${db.count} advisories read.`);
+  for (const { file, reason } of db.skipped) io.warning(`Skipped advisory ${file}: ${reason}`);
+  return { kind: "offline", db };
+}
+
+function finding(
+  report: PackageReport,
+  vuln: Vulnerability,
+  file: string,
+  failOn: SeverityLevel | "none",
+): Finding {
+  const { name, version, groups, line } = report.package;
+  const score = vuln.severity.score === undefined ? "" : ` ${vuln.severity.score.toFixed(1)}`;
+  const aliases = vuln.aliases.length > 0 ? ` (${vuln.aliases.join(", ")})` : "";
+  const group = groups.length > 0 ? ` in group ${groups.join(", ")}` : "";
+  return {
+    severity: meetsThreshold(vuln.severity.level, failOn) ? "error" : "warning",
+    code: vuln.id,
+    message: `${name} ${version}${group}: ${vuln.id}${aliases}, ${vuln.severity.level}${score}: ${vuln.summary}`,
+    fix:
+      vuln.fixVersions.length > 0
+        ? `Fixed in ${vuln.fixVersions.join(", ")}.`
+        : "No fixed version yet.",
+    file,
+    line,
+  };
+}
+
+function maxSeverity(levels: SeverityLevel[]): string {
+  const highest = Math.max(-1, ...levels.map((level) => severityLevels.indexOf(level)));
+  return highest < 0 ? "none" : severityLevels[highest];
+}
+
+function write(file: string | undefined, content: object): string {
+  if (!file) return "";
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(content, null, 2)}\n`);
+  return file;
+}
+
+async function writeSummary(
+  result: AuditResult,
+  audited: number,
+  failing: number,
+  inputs: AuditInputs,
+  io: ActionIo,
+): Promise<void> {
+  const vulnerable = result.packages.filter((report) => report.vulns.length > 0);
+  const status =
+    vulnerable.length === 0
+      ? "✅ no known vulnerabilities"
+      : `${failing > 0 ? "❌" : "⚠️"} ${vulnerable.length} vulnerable package${vulnerable.length === 1 ? "" : "s"}`;
+  const source =
+    inputs.service === "osv"
+      ? `OSV (${inputs.osvUrl})`
+      : `the offline database ${inputs.advisoryDb}`;
+  const parts = [
+    `### audit: ${result.lockfile}: ${status}`,
+    `${audited} locked packages checked against ${source}; fail-on: ${inputs.failOn}.`,
+  ];
+  if (vulnerable.length > 0) parts.push(vulnerabilityTable(result));
+  if (result.ignored.length > 0) parts.push(`#### Ignored\n\n${ignoredTable(result)}`);
+  await io.summary(`${parts.join("\n\n")}\n`);
+}

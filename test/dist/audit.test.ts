@@ -1,0 +1,156 @@
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { writeZip } from "../harness/archives.js";
+import { advisoryFixtures, type RunningOsvApi, startOsvApi } from "../harness/osv-api.js";
+import { type ActionResult, repoRoot, runAction } from "../harness/runner.js";
+
+const fixtures = path.join(repoRoot, "test/fixtures/audit");
+const scratch = mkdtempSync(path.join(os.tmpdir(), "pyship-audit-"));
+let osv: RunningOsvApi;
+let zip: string;
+
+beforeAll(async () => {
+  osv = await startOsvApi({ advisories: advisoryFixtures, pageSize: 2 });
+  // The offline DB as an OSV all.zip: one JSON file per advisory.
+  const records = [...osv.advisories.values()];
+  zip = path.join(scratch, "all.zip");
+  writeZip(
+    zip,
+    records.map((record) => ({
+      name: `${(record as { id: string }).id}.json`,
+      data: Buffer.from(JSON.stringify(record)),
+    })),
+  );
+});
+afterAll(async () => {
+  await osv?.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+function workspaceOf(format: string): string {
+  const dir = mkdtempSync(path.join(scratch, `${format}-`));
+  cpSync(path.join(fixtures, format), dir, { recursive: true });
+  return dir;
+}
+
+function audit(
+  inputs: Record<string, string>,
+  workspace = workspaceOf("uv"),
+): Promise<ActionResult> {
+  return runAction({
+    action: "audit",
+    workspace,
+    inputs: { "osv-url": osv.url, ...inputs },
+  });
+}
+
+const errors = (result: ActionResult) =>
+  result.annotations.filter((a) => a.level === "error").map((a) => a.message);
+const warnings = (result: ActionResult) =>
+  result.annotations.filter((a) => a.level === "warning").map((a) => a.message);
+
+/** The 1-based line of the `name = ` line of `name`'s `[[package]]` entry in a uv.lock. */
+function uvLine(text: string, name: string): number {
+  const lines = text.split("\n");
+  const index = lines.findIndex(
+    (line, i) => line === `name = "${name}"` && lines[i - 1] === "[[package]]",
+  );
+  return index + 1;
+}
+
+describe("audit through the bundled action", () => {
+  test("online: annotations at the lockfile lines, summary, SARIF and JSON", async () => {
+    const workspace = workspaceOf("uv");
+    const result = await audit({}, workspace);
+    expect(result.exitCode).toBe(1);
+    const text = readFileSync(path.join(workspace, "uv.lock"), "utf8");
+    const requests = result.annotations.find((a) => a.message.startsWith("requests 2.30.0"));
+    expect(requests).toMatchObject({
+      level: "error",
+      file: "uv.lock",
+      line: uvLine(text, "requests"),
+    });
+    expect(requests?.message).toContain("PYSEC-2023-74");
+    expect(requests?.message).toContain("Fixed in 2.31.0.");
+    expect(result.annotations.some((a) => a.message.startsWith("idna"))).toBe(false);
+    expect(Number(result.outputs.vulnerabilities)).toBe(
+      result.annotations.filter((a) => a.file === "uv.lock").length,
+    );
+    expect(result.outputs["vulnerable-packages"]).toBe("3");
+    expect(result.summary).toContain(
+      "| package | version | advisory | aliases | severity | fixed in | group |",
+    );
+    expect(result.summary).toContain(
+      "[PYSEC-2023-74](https://osv.dev/vulnerability/PYSEC-2023-74)",
+    );
+    const sarif = JSON.parse(readFileSync(result.outputs["sarif-file"], "utf8"));
+    expect(sarif.version).toBe("2.1.0");
+    expect(sarif.runs[0].results).toHaveLength(Number(result.outputs.vulnerabilities));
+    const report = JSON.parse(readFileSync(result.outputs["report-file"], "utf8"));
+    expect(
+      report.dependencies.find((d: { name: string }) => d.name === "requests").vulns[0]
+        .fix_versions,
+    ).toEqual(["2.31.0"]);
+    expect(errors(result).at(-1)).toContain("at or above fail-on (low)");
+  });
+
+  test("offline from a directory and from a zip find the same as online", async () => {
+    const online = await audit({ "fail-on": "none" });
+    const fromDir = await audit({
+      "vulnerability-service": "offline",
+      "advisory-db": advisoryFixtures,
+      "fail-on": "none",
+    });
+    const fromZip = await audit({
+      "vulnerability-service": "offline",
+      "advisory-db": zip,
+      "fail-on": "none",
+    });
+    const shown = (result: ActionResult) =>
+      result.annotations.map((a) => `${a.line} ${a.title} ${a.message}`).sort();
+    expect(online.exitCode).toBe(0);
+    expect(shown(fromDir)).toEqual(shown(online));
+    expect(shown(fromZip)).toEqual(shown(online));
+  });
+
+  test("fail-on, ignore-vulns with expiry, and the SBOM", async () => {
+    const ignored = await audit({
+      "fail-on": "critical",
+      "ignore-vulns": "PYSEC-2023-74:2999-01-01\nPYSEC-2021-108:2001-01-01",
+      "sbom-file": "out/sbom.json",
+    });
+    expect(ignored.summary).toContain("#### Ignored");
+    expect(ignored.summary).toContain("until 2999-01-01");
+    expect(warnings(ignored).join("\n")).toContain(
+      "the ignore of PYSEC-2021-108 expired on 2001-01-01",
+    );
+    expect(existsSync(path.join(ignored.workspace, "out/sbom.json"))).toBe(true);
+  });
+
+  test("an unreachable OSV fails and says the audit did not run", async () => {
+    const result = await audit({ "osv-url": "http://127.0.0.1:9" });
+    expect(result.exitCode).toBe(1);
+    expect(errors(result).at(-1)).toContain("The audit did not run");
+    expect(result.outputs.vulnerabilities).toBeUndefined();
+  });
+
+  test.each([
+    [{ "vulnerability-service": "offline" }, "input 'advisory-db' is required"],
+    [{ "vulnerability-service": "offline", "advisory-db": "missing" }, "missing"],
+    [{ "fail-on": "severe" }, "input 'fail-on' must be one of none, low, medium, high, critical"],
+  ])("bad input %j", async (inputs, message) => {
+    const result = await audit(inputs);
+    expect(result.exitCode).toBe(1);
+    expect(errors(result)[0]).toContain(message);
+  });
+
+  test("a corrupt zip is an error naming it", async () => {
+    const bad = path.join(scratch, "bad.zip");
+    writeFileSync(bad, "not a zip at all");
+    const result = await audit({ "vulnerability-service": "offline", "advisory-db": bad });
+    expect(result.exitCode).toBe(1);
+    expect(errors(result)[0]).toContain("bad.zip");
+  });
+});
