@@ -51,6 +51,25 @@ function hasBuild(python: string): boolean {
 
 /** One entry per landed action, keyed by its folder name under actions/. */
 const demos: Record<string, Demo> = {
+  async audit() {
+    const advisories = path.join(repoRoot, "test/fixtures/advisories");
+    const offline = { "vulnerability-service": "offline", "advisory-db": advisories };
+    show(
+      "audit of examples/hello-pyship's uv.lock, offline",
+      await runAction({ action: "audit", workspace: exampleCopy(), inputs: offline }),
+    );
+    const legacy = mkdtempSync(path.join(os.tmpdir(), "pyship-demo-"));
+    cpSync(path.join(repoRoot, "examples/legacy-pins"), legacy, { recursive: true });
+    show(
+      "audit of examples/legacy-pins/requirements.txt, offline, failing on high",
+      await runAction({
+        action: "audit",
+        workspace: legacy,
+        inputs: { ...offline, "fail-on": "high", "ignore-vulns": "PYSEC-2023-74:2027-01-31" },
+      }),
+    );
+  },
+
   async "build-dist"() {
     // Offline: the build backend is the one Debian's python has, without build isolation.
     const python = ["/usr/bin/python3", "python3"].find((candidate) => hasBuild(candidate));

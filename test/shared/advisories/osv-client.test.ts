@@ -62,3 +62,18 @@ test("5xx and resets are retried; an unreachable OSV says the audit did not run"
     OsvUnavailable,
   );
 });
+
+test("1,000 packages: one querybatch, plus one call per distinct advisory", async () => {
+  osv.reset();
+  const many = [
+    { name: "requests", version: "2.30.0" },
+    { name: "urllib3", version: "1.26.4" },
+    ...Array.from({ length: 998 }, (_, i) => ({ name: `synthetic-${i}`, version: "1.0.0" })),
+  ];
+  const answer = await queryOsv(many, { url: osv.url, retry });
+  const distinct = new Set(answer.ids.flat());
+  expect(distinct.size).toBe(4);
+  expect(answer.requests).toBe(1 + distinct.size);
+  expect(osv.requests.filter((r) => r.path === "/v1/querybatch")).toHaveLength(1);
+  expect(osv.requests).toHaveLength(1 + distinct.size);
+});
