@@ -9,17 +9,24 @@ export interface IgnoreRule {
 
 export function parseIgnoreRules(items: string[]): IgnoreRule[] {
   return items.map((item) => {
-    const match = /^(\S+?)(?::(\d{4}-\d{2}-\d{2}))?$/.exec(item.trim());
-    if (!match)
+    // Advisory ids have no colon, so a colon always starts the date.
+    const match = /^([^\s:]+)(?::(\d{4}-\d{2}-\d{2}))?$/.exec(item.trim());
+    if (!match) {
       throw new ConfigurationError(
         `input 'ignore-vulns': cannot read '${item}'; write ID or ID:YYYY-MM-DD`,
       );
+    }
     const until = match[2];
-    if (until && Number.isNaN(Date.parse(`${until}T00:00:00Z`))) {
+    if (until && !isCalendarDate(until)) {
       throw new ConfigurationError(`input 'ignore-vulns': '${until}' in '${item}' is not a date`);
     }
     return { id: match[1], until };
   });
+}
+
+function isCalendarDate(text: string): boolean {
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
 }
 
 export interface IgnoreDecision {

@@ -1,0 +1,67 @@
+import { describe, expect, test } from "@jest/globals";
+import { loadInputs } from "../../../actions/audit/inputs.js";
+import { InputReader } from "../../../shared/runtime/inputs.js";
+
+function inputs(given: Record<string, string>) {
+  const variables: NodeJS.ProcessEnv = { GITHUB_WORKSPACE: "/w" };
+  for (const [name, value] of Object.entries(given))
+    variables[`INPUT_${name.toUpperCase()}`] = value;
+  return loadInputs(new InputReader(variables), variables);
+}
+
+describe("audit inputs", () => {
+  test("defaults", () => {
+    expect(inputs({})).toEqual({
+      workingDirectory: "/w",
+      workspace: "/w",
+      lockfile: undefined,
+      groups: "all",
+      service: "osv",
+      osvUrl: "https://api.osv.dev",
+      advisoryDb: undefined,
+      ignore: [],
+      failOn: "low",
+      sarifFile: "/w/pyship-audit.sarif",
+      sbomFile: undefined,
+      reportFile: "/w/pyship-audit.json",
+    });
+  });
+
+  test("values, and empty file inputs write nothing", () => {
+    expect(
+      inputs({
+        "working-directory": "app",
+        lockfile: "locks/uv.lock",
+        groups: "main, dev",
+        "vulnerability-service": "offline",
+        "advisory-db": "db/all.zip",
+        "ignore-vulns": "PYSEC-1\nGHSA-x:2027-01-01",
+        "fail-on": "HIGH",
+        "sarif-file": "",
+        "sbom-file": "out/sbom.json",
+        "osv-url": "http://127.0.0.1:9/",
+      }),
+    ).toMatchObject({
+      workingDirectory: "/w/app",
+      lockfile: "/w/app/locks/uv.lock",
+      groups: ["main", "dev"],
+      service: "offline",
+      advisoryDb: "/w/app/db/all.zip",
+      ignore: [{ id: "PYSEC-1" }, { id: "GHSA-x", until: "2027-01-01" }],
+      failOn: "high",
+      sarifFile: undefined,
+      sbomFile: "/w/app/out/sbom.json",
+      osvUrl: "http://127.0.0.1:9",
+    });
+  });
+
+  test.each([
+    [{ "vulnerability-service": "offline" }, "input 'advisory-db' is required"],
+    [{ "fail-on": "severe" }, "input 'fail-on' must be one of none, low, medium, high, critical"],
+    [{ "osv-url": "api.osv.dev" }, "input 'osv-url' is not an http(s) URL"],
+    [{ "ignore-vulns": "PYSEC-1:2026-02-31x" }, "input 'ignore-vulns'"],
+    [{ "ignore-vulns": "PYSEC-1:2026-02-31" }, "is not a date"],
+  ])("refuses %j", (given, message) => {
+    expect(() => inputs(given)).toThrow(message);
+  });
+});
