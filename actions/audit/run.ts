@@ -41,7 +41,7 @@ export async function run(inputs: AuditInputs, io: ActionIo, deps = defaultDeps)
   io.info(`Auditing ${packages.length} packages locked in ${lock.file} (${lock.format}).`);
   for (const { name, reason } of skipped) io.info(`Not audited: ${name} (${reason}).`);
 
-  const source = await advisorySource(inputs, io);
+  const source = await advisorySource(inputs, io, new Set(packages.map((pkg) => pkg.key)));
   let audit: Awaited<ReturnType<typeof runAudit>>;
   try {
     audit = await runAudit(packages, {
@@ -78,7 +78,11 @@ export async function run(inputs: AuditInputs, io: ActionIo, deps = defaultDeps)
   }
 }
 
-async function advisorySource(inputs: AuditInputs, io: ActionIo): Promise<AdvisorySource> {
+async function advisorySource(
+  inputs: AuditInputs,
+  io: ActionIo,
+  packages: ReadonlySet<string>,
+): Promise<AdvisorySource> {
   if (inputs.service === "osv") {
     return {
       kind: "osv",
@@ -94,7 +98,7 @@ async function advisorySource(inputs: AuditInputs, io: ActionIo): Promise<Adviso
   }
   const source = inputs.advisoryDb ?? "";
   const db = await io.group(`Reading the advisory database ${source}`, () =>
-    loadAdvisoryDb(source),
+    loadAdvisoryDb(source, { packages }),
   );
   io.info(`${db.count} advisories read.`);
   for (const { file, reason } of db.skipped) io.warning(`Skipped advisory ${file}: ${reason}`);

@@ -30096,28 +30096,60 @@ function dropUndefined(record) {
 /** Advisory members larger than this are skipped rather than read into memory. */
 const MAX_ADVISORY_BYTES = 8 * 1024 * 1024;
 const advisoryFile = /\.(json|ya?ml)$/i;
-async function loadAdvisoryDb(source) {
+async function loadAdvisoryDb(source, options = {}) {
     const info = await (0,promises_namespaceObject.stat)(source).catch((error) => {
         const problem = error.code === "ENOENT" ? "does not exist" : (0,errors/* errorMessage */.gJ)(error);
         throw new errors/* ConfigurationError */.j1(`advisory database ${source}: ${problem}`, { file: source });
     });
-    const collected = new Collector();
+    const collected = new Collector(options.packages);
     const each = (file, text) => collected.add(file, text);
     if (info.isDirectory())
         await readTree(source, each, collected);
     else
         await readZip(source, each, collected);
-    if (collected.byId.size === 0) {
+    if (collected.byId.size + collected.unwanted === 0) {
         const first = collected.skipped[0];
         const why = first ? `; first: ${first.file}: ${first.reason}` : "";
         throw new errors/* ConfigurationError */.j1(`advisory database ${source} holds no readable OSV advisory (${collected.skipped.length} files skipped${why})`, { file: source });
     }
-    return { byPackage: collected.index(), count: collected.byId.size, skipped: collected.skipped };
+    return {
+        byPackage: collected.index(),
+        count: collected.byId.size + collected.unwanted,
+        skipped: collected.skipped,
+    };
+}
+/** Whether a JSON advisory names none of the wanted packages; false when unsure (YAML, bad JSON). */
+function aboutOthers(text, file, wanted) {
+    if (!/\.json$/i.test(file))
+        return false;
+    let record;
+    try {
+        record = JSON.parse(text);
+    }
+    catch {
+        return false; // parseAdvisory reports it
+    }
+    if (!Array.isArray(record?.affected))
+        return false;
+    return record.affected.every((entry) => {
+        const name = entry?.package?.name;
+        return typeof name === "string" && !wanted.has(normalizeName(name));
+    });
 }
 class Collector {
+    wanted;
     byId = new Map();
     skipped = [];
+    /** Advisories read that name none of the wanted packages. */
+    unwanted = 0;
+    constructor(wanted) {
+        this.wanted = wanted;
+    }
     add(file, text) {
+        if (this.wanted && aboutOthers(text, file, this.wanted)) {
+            this.unwanted++;
+            return;
+        }
         let advisory;
         try {
             advisory = parseAdvisory(text, file);
@@ -33479,8 +33511,11 @@ function rulesFor(lock, manifest) {
             };
         }
         case "pylock": {
-            const groups = stringList(lock.raw["dependency-groups"]).map(normalizeName);
+            // PEP 751's default groups may be synthetic, named only in `default-groups`.
             const defaults = stringList(lock.raw["default-groups"]).map(normalizeName);
+            const groups = [
+                ...new Set([...stringList(lock.raw["dependency-groups"]).map(normalizeName), ...defaults]),
+            ];
             return {
                 groups,
                 defaultGroups: defaults,
@@ -34172,7 +34207,7 @@ async function run(inputs, io, deps = defaultDeps) {
     io.info(`Auditing ${packages.length} packages locked in ${lock.file} (${lock.format}).`);
     for (const { name, reason } of skipped)
         io.info(`Not audited: ${name} (${reason}).`);
-    const source = await advisorySource(inputs, io);
+    const source = await advisorySource(inputs, io, new Set(packages.map((pkg) => pkg.key)));
     let audit;
     try {
         audit = await runAudit(packages, {
@@ -34205,7 +34240,7 @@ async function run(inputs, io, deps = defaultDeps) {
         throw new runtime/* CheckFailed */.EC(`${failing.length} vulnerabilit${failing.length === 1 ? "y" : "ies"} at or above fail-on (${inputs.failOn}) in ${new Set(failing.map(({ report }) => report.package.key)).size} package(s); see the annotations and the job summary.`);
     }
 }
-async function advisorySource(inputs, io) {
+async function advisorySource(inputs, io, packages) {
     if (inputs.service === "osv") {
         return {
             kind: "osv",
@@ -34219,7 +34254,7 @@ async function advisorySource(inputs, io) {
         };
     }
     const source = inputs.advisoryDb ?? "";
-    const db = await io.group(`Reading the advisory database ${source}`, () => loadAdvisoryDb(source));
+    const db = await io.group(`Reading the advisory database ${source}`, () => loadAdvisoryDb(source, { packages }));
     io.info(`${db.count} advisories read.`);
     for (const { file, reason } of db.skipped)
         io.warning(`Skipped advisory ${file}: ${reason}`);
@@ -34360,15 +34395,21 @@ function meetsThreshold(level, threshold) {
 
 function parseIgnoreRules(items) {
     return items.map((item) => {
-        const match = /^(\S+?)(?::(\d{4}-\d{2}-\d{2}))?$/.exec(item.trim());
-        if (!match)
+        // Advisory ids have no colon, so a colon always starts the date.
+        const match = /^([^\s:]+)(?::(\d{4}-\d{2}-\d{2}))?$/.exec(item.trim());
+        if (!match) {
             throw new _runtime_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`input 'ignore-vulns': cannot read '${item}'; write ID or ID:YYYY-MM-DD`);
+        }
         const until = match[2];
-        if (until && Number.isNaN(Date.parse(`${until}T00:00:00Z`))) {
+        if (until && !isCalendarDate(until)) {
             throw new _runtime_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`input 'ignore-vulns': '${until}' in '${item}' is not a date`);
         }
         return { id: match[1], until };
     });
+}
+function isCalendarDate(text) {
+    const date = new Date(`${text}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
 }
 /** The rule naming the advisory or one of its aliases, if any; `today` is `YYYY-MM-DD`. */
 function ignoreDecision(rules, ids, today) {

@@ -30975,8 +30975,11 @@ function rulesFor(lock, manifest) {
             };
         }
         case "pylock": {
-            const groups = stringList(lock.raw["dependency-groups"]).map(normalizeName);
+            // PEP 751's default groups may be synthetic, named only in `default-groups`.
             const defaults = stringList(lock.raw["default-groups"]).map(normalizeName);
+            const groups = [
+                ...new Set([...stringList(lock.raw["dependency-groups"]).map(normalizeName), ...defaults]),
+            ];
             return {
                 groups,
                 defaultGroups: defaults,

@@ -31,16 +31,27 @@ const advisoryFile = /\.(json|ya?ml)$/i;
 
 type Each = (file: string, text: string) => void;
 
-export async function loadAdvisoryDb(source: string): Promise<AdvisoryDb> {
+export interface LoadOptions {
+  /**
+   * Only these PEP 503-normalized packages are wanted: advisories about none of them are counted
+   * but not validated or indexed, which is most of a whole-ecosystem export.
+   */
+  packages?: ReadonlySet<string>;
+}
+
+export async function loadAdvisoryDb(
+  source: string,
+  options: LoadOptions = {},
+): Promise<AdvisoryDb> {
   const info = await stat(source).catch((error: NodeJS.ErrnoException) => {
     const problem = error.code === "ENOENT" ? "does not exist" : errorMessage(error);
     throw new ConfigurationError(`advisory database ${source}: ${problem}`, { file: source });
   });
-  const collected = new Collector();
+  const collected = new Collector(options.packages);
   const each: Each = (file, text) => collected.add(file, text);
   if (info.isDirectory()) await readTree(source, each, collected);
   else await readZip(source, each, collected);
-  if (collected.byId.size === 0) {
+  if (collected.byId.size + collected.unwanted === 0) {
     const first = collected.skipped[0];
     const why = first ? `; first: ${first.file}: ${first.reason}` : "";
     throw new ConfigurationError(
@@ -48,14 +59,42 @@ export async function loadAdvisoryDb(source: string): Promise<AdvisoryDb> {
       { file: source },
     );
   }
-  return { byPackage: collected.index(), count: collected.byId.size, skipped: collected.skipped };
+  return {
+    byPackage: collected.index(),
+    count: collected.byId.size + collected.unwanted,
+    skipped: collected.skipped,
+  };
+}
+
+/** Whether a JSON advisory names none of the wanted packages; false when unsure (YAML, bad JSON). */
+function aboutOthers(text: string, file: string, wanted: ReadonlySet<string>): boolean {
+  if (!/\.json$/i.test(file)) return false;
+  let record: { affected?: Array<{ package?: { name?: unknown } }> };
+  try {
+    record = JSON.parse(text);
+  } catch {
+    return false; // parseAdvisory reports it
+  }
+  if (!Array.isArray(record?.affected)) return false;
+  return record.affected.every((entry) => {
+    const name = entry?.package?.name;
+    return typeof name === "string" && !wanted.has(normalizeName(name));
+  });
 }
 
 class Collector {
   readonly byId = new Map<string, { advisory: Advisory; file: string }>();
   readonly skipped: SkippedFile[] = [];
+  /** Advisories read that name none of the wanted packages. */
+  unwanted = 0;
+
+  constructor(private readonly wanted?: ReadonlySet<string>) {}
 
   add(file: string, text: string): void {
+    if (this.wanted && aboutOthers(text, file, this.wanted)) {
+      this.unwanted++;
+      return;
+    }
     let advisory: Advisory;
     try {
       advisory = parseAdvisory(text, file);
