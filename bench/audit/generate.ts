@@ -21,7 +21,7 @@ import path from "node:path";
 import { type Advisory, parseAdvisory } from "../../shared/advisories/model.js";
 import { normalizeName } from "../../shared/project/names.js";
 import { compareVersions, isValidVersion } from "../../shared/project/pep440.js";
-import { type ZipEntry, writeZip } from "../../test/harness/archives.js";
+import { writeZip, type ZipEntry } from "../../test/harness/archives.js";
 import { repoRoot } from "../../test/harness/runner.js";
 
 export interface GenerateOptions {
@@ -126,8 +126,9 @@ function readReal(): Real {
 const PREFIXES = ["", "", "", "", "py", "python-", "django-", "flask-", "aio", "pytest-"];
 const PREFIXES_RARE = ["sphinx-", "azure-", "google-cloud-", "jupyter-", "mkdocs-", "open", "fast"];
 const CORES =
-  "json yaml toml http auth crypto image xml markdown template cache redis mongo sql orm queue task rpc grpc s3 storage config cli log metrics trace schema form upload proxy socket mail pdf csv excel geo time date uuid token jwt oauth saml ldap ssh ftp zip tar compress parse lexer regex html css svg plot chart tensor model vision audio serial usb kube docker vault secret policy graph search index wiki blog shop pay notebook widget admin rest api web server router session cookie cors csrf i18n locale units math stats ml nlp torch stream event hook signal mq kafka celery pipeline etl lake warehouse dataframe arrow parquet avro proto thrift soap wsgi asgi"
-    .split(" ");
+  "json yaml toml http auth crypto image xml markdown template cache redis mongo sql orm queue task rpc grpc s3 storage config cli log metrics trace schema form upload proxy socket mail pdf csv excel geo time date uuid token jwt oauth saml ldap ssh ftp zip tar compress parse lexer regex html css svg plot chart tensor model vision audio serial usb kube docker vault secret policy graph search index wiki blog shop pay notebook widget admin rest api web server router session cookie cors csrf i18n locale units math stats ml nlp torch stream event hook signal mq kafka celery pipeline etl lake warehouse dataframe arrow parquet avro proto thrift soap wsgi asgi".split(
+    " ",
+  );
 const SUFFIXES = ["", "", "", "", "lib", "-utils", "-client", "-sdk", "-tools", "-api", "-core"];
 const SUFFIXES_RARE = ["-plugin", "-async", "-extensions", "-compat", "2", "3", "-lite", "-server"];
 
@@ -139,7 +140,8 @@ function packageName(random: Rng): string {
     : random.pick(CORES);
   const name = `${prefix}${core}${suffix}`;
   // As PyPI shows some projects: `Flask-Login`, `ruamel.yaml`, `typing_extensions`.
-  if (random.chance(0.08)) return name.replace(/(^|-)([a-z])/g, (_, dash, c) => dash + c.toUpperCase());
+  if (random.chance(0.08))
+    return name.replace(/(^|-)([a-z])/g, (_, dash, c) => dash + c.toUpperCase());
   if (random.chance(0.04)) return name.replace(/-/g, "_");
   return name;
 }
@@ -188,7 +190,7 @@ function sortVersions(versions: string[]): string[] {
 /** A real package's history: its real versions and events, then a few later releases. */
 function realHistory(versions: string[]): string[] {
   const sorted = sortVersions(versions);
-  const [major, minor = 0] = (sorted.at(-1) ?? "1.0").split(".").map((n) => Number.parseInt(n));
+  const [major, minor = 0] = (sorted.at(-1) ?? "1.0").split(".").map((n) => Number.parseInt(n, 10));
   const later = [1, 2, 3, 4, 5].map((step) => `${major}.${minor + step}.0`);
   return [...sorted, ...later];
 }
@@ -233,7 +235,13 @@ function branches(random: Rng, n: number): Branch[] {
         ? random.int(lower, fix - 1)
         : Math.max(lower, fix - random.int(1, Math.min(25, fix - lower)));
     const last = j === sorted.length - 1;
-    const end = !last ? "fixed" : random.chance(0.06) ? "open" : random.chance(0.05) ? "last_affected" : "fixed";
+    const end = !last
+      ? "fixed"
+      : random.chance(0.06)
+        ? "open"
+        : random.chance(0.05)
+          ? "last_affected"
+          : "fixed";
     const stop = end === "open" ? n : end === "last_affected" ? fix + 1 : fix;
     out.push({ from, zero, stop, end });
     lower = fix + 1;
@@ -306,7 +314,7 @@ function vulnerability(random: Rng, pkg: Package, real: Real, ids: Ids): object[
     () =>
       `GHSA-${random.chars(GHSA_CHARS, 4)}-${random.chars(GHSA_CHARS, 4)}-${random.chars(GHSA_CHARS, 4)}`,
   );
-  const pysec = uniqueId(ids, () => `PYSEC-${year}-${random.int(1, 300)}`);
+  const pysec = uniqueId(ids, () => `PYSEC-${year}-${random.int(1, 5000)}`);
   const [topic, cwe] = random.pick(TOPICS);
   const fixedIn = found.filter((b) => b.end === "fixed").map((b) => versions[b.stop]);
   const sentences = Array.from({ length: random.int(1, 7) }, () =>
@@ -315,7 +323,9 @@ function vulnerability(random: Rng, pkg: Package, real: Real, ids: Ids): object[
   const details = [
     `${name} before ${fixedIn.join(", ") || "the latest release"} is affected by ${topic.toLowerCase()}.`,
     ...sentences,
-    fixedIn.length > 0 ? `This issue has been fixed in version${fixedIn.length > 1 ? "s" : ""} ${fixedIn.join(" and ")}.` : "",
+    fixedIn.length > 0
+      ? `This issue has been fixed in version${fixedIn.length > 1 ? "s" : ""} ${fixedIn.join(" and ")}.`
+      : "",
   ]
     .join(" ")
     .trim();
@@ -331,8 +341,7 @@ function vulnerability(random: Rng, pkg: Package, real: Real, ids: Ids): object[
   });
   const severity = random.chance(0.8) ? [cvss(random)] : [];
   const pkgRef = { ecosystem: "PyPI", name, purl: `pkg:pypi/${key}` };
-  const listed = (list: Branch[]) =>
-    list.flatMap((b) => versions.slice(b.from, b.stop));
+  const listed = (list: Branch[]) => list.flatMap((b) => versions.slice(b.from, b.stop));
   const events = (b: Branch): object[] => [
     { introduced: b.zero ? "0" : versions[b.from] },
     ...(b.end === "open"
@@ -369,7 +378,9 @@ function vulnerability(random: Rng, pkg: Package, real: Real, ids: Ids): object[
           package: pkgRef,
           ranges,
           versions: listed(found).sort(),
-          database_specific: { source: `https://github.com/pypa/advisory-database/blob/main/vulns/${key}/${pysec}.yaml` },
+          database_specific: {
+            source: `https://github.com/pypa/advisory-database/blob/main/vulns/${key}/${pysec}.yaml`,
+          },
         },
       ],
       schema_version: "1.6.0",
@@ -451,7 +462,7 @@ function realAffects(advisory: Advisory, key: string, version: string): boolean 
 export function generate(dir: string, options: GenerateOptions = {}): Generated {
   const random = rng(options.seed ?? 20260101);
   const packageCount = options.packages ?? 2000;
-  const vulnCount = options.vulnerabilities ?? 15_000;
+  const vulnCount = options.vulnerabilities ?? 16_000;
   const lockCount = options.lockPackages ?? 1000;
   const real = readReal();
   const ids: Ids = { taken: new Set(real.advisories.map((a) => a.id)) };
@@ -534,12 +545,16 @@ export function generate(dir: string, options: GenerateOptions = {}): Generated 
     const n = pkg.history.length;
     const roll = random.next();
     // Pinned to the latest release, a recent one, or any: a mix of fixed and affected versions.
-    const at = roll < 0.4 ? n - 1 : roll < 0.7 ? random.int(Math.floor(n * 0.75), n - 1) : random.int(0, n - 1);
+    const at =
+      roll < 0.4
+        ? n - 1
+        : roll < 0.7
+          ? random.int(Math.floor(n * 0.75), n - 1)
+          : random.int(0, n - 1);
     const version = pkg.history[at];
     const hits =
       pkg.records.filter((r) => !r.withdrawn && r.branches.some((b) => b.from <= at && at < b.stop))
-        .length +
-      pkg.real.filter((advisory) => realAffects(advisory, pkg.key, version)).length;
+        .length + pkg.real.filter((advisory) => realAffects(advisory, pkg.key, version)).length;
     findings += hits;
     if (hits > 0) vulnerablePackages++;
     return { pkg, version };
@@ -550,8 +565,10 @@ export function generate(dir: string, options: GenerateOptions = {}): Generated 
       { length: random.int(1, 4) },
       () => `--hash=sha256:${random.chars("0123456789abcdef", 64)}`,
     );
-    lines.push(`${pkg.name}==${version} \\`);
-    hashes.forEach((hash, i) => lines.push(`    ${hash}${i < hashes.length - 1 ? " \\" : ""}`));
+    lines.push(
+      `${pkg.name}==${version} \\`,
+      ...hashes.map((hash, i) => `    ${hash}${i < hashes.length - 1 ? " \\" : ""}`),
+    );
     if (random.chance(0.3)) lines.push("    # via -r requirements.in");
     else {
       lines.push("    # via");

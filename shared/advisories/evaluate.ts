@@ -94,6 +94,7 @@ function isFor(entry: Affected, key: string): boolean {
 const listedKeys = new WeakMap<string[], Set<string>>();
 
 function isListed(versions: string[], version: string): boolean {
+  if (versions.includes(version)) return true; // the usual spelling: no normalizing needed
   let keys = listedKeys.get(versions);
   if (!keys) {
     keys = new Set(versions.map(versionKey));
@@ -102,8 +103,19 @@ function isListed(versions: string[], version: string): boolean {
   return keys.has(versionKey(version));
 }
 
+const versionKeys = new Map<string, string>();
+
 /** The normal form without trailing `.0` release segments; a non-PEP 440 string as written. */
 function versionKey(version: string): string {
+  let key = versionKeys.get(version);
+  if (key === undefined) {
+    key = computeVersionKey(version);
+    versionKeys.set(version, key);
+  }
+  return key;
+}
+
+function computeVersionKey(version: string): string {
   const normal = normalizeVersion(version);
   if (normal === undefined) return `?${version.trim()}`;
   const [, epoch = "", release, rest] = /^(\d+!)?(\d+(?:\.\d+)*)(.*)$/.exec(normal) ?? [];

@@ -42,7 +42,15 @@ const databaseLabels: Record<string, SeverityLevel> = {
   CRITICAL: "critical",
 };
 
+const scores = new Map<string, number | undefined>();
+
+/** Base scores by vector: an export repeats the same few hundred vectors thousands of times. */
 function baseScore(vector: string): number | undefined {
+  if (!scores.has(vector)) scores.set(vector, computeBaseScore(vector));
+  return scores.get(vector);
+}
+
+function computeBaseScore(vector: string): number | undefined {
   try {
     const score = cvss.fromVector(vector)?.calculateScores().base;
     return typeof score === "number" && Number.isFinite(score) ? score : undefined;
