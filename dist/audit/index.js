@@ -30803,6 +30803,8 @@ function isFor(entry, key) {
 /** Listed versions by PEP 440 identity, built once per list: `1.0` and `1.0.0` share a key. */
 const listedKeys = new WeakMap();
 function isListed(versions, version) {
+    if (versions.includes(version))
+        return true; // the usual spelling: no normalizing needed
     let keys = listedKeys.get(versions);
     if (!keys) {
         keys = new Set(versions.map(versionKey));
@@ -30810,8 +30812,17 @@ function isListed(versions, version) {
     }
     return keys.has(versionKey(version));
 }
+const evaluate_versionKeys = new Map();
 /** The normal form without trailing `.0` release segments; a non-PEP 440 string as written. */
 function versionKey(version) {
+    let key = evaluate_versionKeys.get(version);
+    if (key === undefined) {
+        key = computeVersionKey(version);
+        evaluate_versionKeys.set(version, key);
+    }
+    return key;
+}
+function computeVersionKey(version) {
     const normal = normalizeVersion(version);
     if (normal === undefined)
         return `?${version.trim()}`;
@@ -34343,7 +34354,14 @@ const databaseLabels = {
     HIGH: "high",
     CRITICAL: "critical",
 };
+const scores = new Map();
+/** Base scores by vector: an export repeats the same few hundred vectors thousands of times. */
 function baseScore(vector) {
+    if (!scores.has(vector))
+        scores.set(vector, computeBaseScore(vector));
+    return scores.get(vector);
+}
+function computeBaseScore(vector) {
     try {
         const score = ae_cvss_calculator__WEBPACK_IMPORTED_MODULE_0___default().fromVector(vector)?.calculateScores().base;
         return typeof score === "number" && Number.isFinite(score) ? score : undefined;
