@@ -4,8 +4,9 @@ import { describe, expect, test } from "@jest/globals";
 import { Ajv } from "ajv";
 import addFormatsModule from "ajv-formats";
 import type { Severity } from "../../../shared/advisories/severity.js";
-import type { AuditedPackage, AuditResult, Vulnerability } from "../../../shared/audit/model.js";
+import type { AuditedPackage, AuditResult } from "../../../shared/audit/model.js";
 import { lockfileUri, securitySeverity, toSarif } from "../../../shared/audit/sarif.js";
+import { cvss31Medium, pkg, unscored, vuln } from "./samples.js";
 
 // ajv-formats is CommonJS: its plugin is the module and, typed, the module's `default`.
 const addFormats = addFormatsModule.default;
@@ -29,37 +30,8 @@ const tool = {
   informationUri: "https://example.org/pyship",
 };
 
-const pkg = (
-  name: string,
-  version: string,
-  line: number,
-  groups: string[] = [],
-): AuditedPackage => ({
-  name,
-  key: name.toLowerCase().replace(/[-_.]+/g, "-"),
-  version,
-  line,
-  groups,
-});
-
-const vuln = (id: string, severity: Severity, fixVersions: string[], aliases: string[] = []) =>
-  ({
-    id,
-    aliases,
-    summary: `Summary of ${id}`,
-    severity,
-    fixVersions,
-    url: `https://osv.dev/vulnerability/${id}`,
-  }) satisfies Vulnerability;
-
-const cvssMedium: Severity = {
-  level: "medium",
-  score: 4.4,
-  vector: "CVSS:3.1/AV:N/AC:H/PR:H/UI:N/S:U/C:H/I:N/A:N",
-  source: "cvss",
-};
+const cvssMedium = cvss31Medium;
 const labelHigh: Severity = { level: "high", source: "database" };
-const unscored: Severity = { level: "high", source: "none" };
 const labelLow: Severity = { level: "low", source: "database" };
 
 const urllib3 = pkg("urllib3", "1.26.5", 120, ["main"]);

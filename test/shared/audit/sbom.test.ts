@@ -1,36 +1,14 @@
 import { Spec, Validation } from "@cyclonedx/cyclonedx-library";
 import { describe, expect, test } from "@jest/globals";
 import type { Severity } from "../../../shared/advisories/severity.js";
-import type { AuditedPackage, AuditResult, Vulnerability } from "../../../shared/audit/model.js";
+import type { AuditResult } from "../../../shared/audit/model.js";
 import { pypiPurl, toCycloneDx } from "../../../shared/audit/sbom.js";
+import { cvss31Medium, pkg, unscored, vuln } from "./samples.js";
 
 const tool = { name: "pyship-audit", version: "1.4.0" };
 const now = new Date("2025-03-01T12:00:00Z");
 
-const pkg = (name: string, version: string, groups: string[] = []): AuditedPackage => ({
-  name,
-  key: name.toLowerCase().replace(/[-_.]+/g, "-"),
-  version,
-  line: 1,
-  groups,
-});
-
-const vuln = (id: string, severity: Severity, fixVersions: string[], aliases: string[] = []) =>
-  ({
-    id,
-    aliases,
-    summary: `Summary of ${id}`,
-    severity,
-    fixVersions,
-    url: `https://osv.dev/vulnerability/${id}`,
-  }) satisfies Vulnerability;
-
-const cvss31: Severity = {
-  level: "medium",
-  score: 4.4,
-  vector: "CVSS:3.1/AV:N/AC:H/PR:H/UI:N/S:U/C:H/I:N/A:N",
-  source: "cvss",
-};
+const cvss31 = cvss31Medium;
 const cvss4: Severity = {
   level: "high",
   score: 8.7,
@@ -38,10 +16,9 @@ const cvss4: Severity = {
   source: "cvss",
 };
 const label: Severity = { level: "medium", source: "database" };
-const unscored: Severity = { level: "high", source: "none" };
 
-const urllib3 = pkg("urllib3", "1.26.5", ["main"]);
-const zope = pkg("zope.interface", "6.0+local.1", ["dev"]);
+const urllib3 = pkg("urllib3", "1.26.5", 1, ["main"]);
+const zope = pkg("zope.interface", "6.0+local.1", 1, ["dev"]);
 const requests = pkg("Requests", "2.32.3");
 
 function auditResult(): AuditResult {
