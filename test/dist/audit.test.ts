@@ -146,6 +146,28 @@ describe("audit through the bundled action", () => {
     expect(errors(result)[0]).toContain(message);
   });
 
+  test("an unknown lockfile format is an error naming the file", async () => {
+    const workspace = workspaceOf("uv");
+    writeFileSync(path.join(workspace, "deps.lock"), "whatever\n");
+    const result = await audit({ lockfile: "deps.lock" }, workspace);
+    expect(result.exitCode).toBe(1);
+    expect(errors(result)[0]).toContain("deps.lock: not a lockfile pyship reads");
+  });
+
+  test("one bad advisory among many is skipped with a warning", async () => {
+    const db = path.join(scratch, "db-with-a-bad-file");
+    cpSync(advisoryFixtures, db, { recursive: true });
+    writeFileSync(path.join(db, "broken.json"), "{ not json");
+    const result = await audit({
+      "vulnerability-service": "offline",
+      "advisory-db": db,
+      "fail-on": "none",
+    });
+    expect(result.exitCode).toBe(0);
+    expect(warnings(result).join("\n")).toContain("broken.json");
+    expect(result.outputs["vulnerable-packages"]).toBe("3");
+  });
+
   test("a corrupt zip is an error naming it", async () => {
     const bad = path.join(scratch, "bad.zip");
     writeFileSync(bad, "not a zip at all");
