@@ -1,7 +1,7 @@
-import path from "node:path";
 import type { Builder } from "../../shared/dists/build.js";
 import { isKnownCheck } from "../../shared/dists/checks.js";
 import { tagOf } from "../../shared/dists/version-check.js";
+import { activePython } from "../../shared/python/active.js";
 import { which } from "../../shared/runtime/command.js";
 import { ConfigurationError, InputReader } from "../../shared/runtime/index.js";
 
@@ -85,9 +85,7 @@ export function loadInputs(reader = new InputReader(), env = process.env): Build
       reader.choice("builder", ["auto", "build", "uv"] as const, "auto"),
       env,
     ),
-    python:
-      reader.optional("python") ??
-      (env.VIRTUAL_ENV ? path.join(env.VIRTUAL_ENV, "bin", "python") : "python3"),
+    python: reader.optional("python") ?? activePython(env),
     isolation: reader.boolean("isolation", true),
     tag: resolveTag(
       reader.choice("check-tag", ["auto", "true", "false"] as const, "auto"),

@@ -1,5 +1,5 @@
-import path from "node:path";
 import type { IdTokenRequest } from "../../shared/publish/oidc.js";
+import { activePython } from "../../shared/python/active.js";
 import { ConfigurationError, InputReader } from "../../shared/runtime/index.js";
 
 export interface TrustedPublishInputs {
@@ -57,7 +57,7 @@ export function loadInputs(reader = new InputReader(), env = process.env): Trust
     password: reader.raw("password"),
     retries: reader.integer("retries", 3, 0, 10),
     dryRun: reader.boolean("dry-run", false),
-    python: env.VIRTUAL_ENV ? path.join(env.VIRTUAL_ENV, "bin", "python") : "python3",
+    python: activePython(env),
     eventName: env.GITHUB_EVENT_NAME ?? "",
     idTokenRequest:
       requestUrl && requestToken ? { url: requestUrl, token: requestToken } : undefined,

@@ -4,6 +4,7 @@ import { inspectDists } from "../../shared/dists/inspect.js";
 import type { CoreMetadata } from "../../shared/dists/metadata.js";
 import { readDistMetadata } from "../../shared/dists/read-metadata.js";
 import { digestFile } from "../../shared/hashing/digests.js";
+import type { RetryPolicy } from "../../shared/http/retry.js";
 import { reusableWorkflowWarning } from "../../shared/publish/claims.js";
 import { refusalLines, refusalMarkdown } from "../../shared/publish/diagnose.js";
 import { findDists } from "../../shared/publish/dists.js";
@@ -14,7 +15,6 @@ import {
   hashLines,
   projectPage,
 } from "../../shared/publish/report.js";
-import type { RetryPolicy } from "../../shared/publish/retry.js";
 import { uploadDist } from "../../shared/publish/upload.js";
 import { type ActionIo, CheckFailed, ConfigurationError } from "../../shared/runtime/index.js";
 import type { TrustedPublishInputs } from "./inputs.js";

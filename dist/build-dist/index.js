@@ -32836,7 +32836,7 @@ function defaultCallback(err) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(21581);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(99795);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(29662);
 /* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(14394);
 
 
@@ -32848,35 +32848,51 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 99795:
+/***/ 29662:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   I: () => (/* binding */ loadInputs)
-/* harmony export */ });
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(76760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _shared_dists_checks_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(95303);
-/* harmony import */ var _shared_dists_version_check_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(71029);
-/* harmony import */ var _shared_runtime_command_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(57128);
-/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(21581);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  I: () => (/* binding */ loadInputs)
+});
+
+// EXTERNAL MODULE: ./shared/dists/checks.ts
+var checks = __nccwpck_require__(95303);
+// EXTERNAL MODULE: ./shared/dists/version-check.ts
+var version_check = __nccwpck_require__(71029);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(76760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+;// CONCATENATED MODULE: ./shared/python/active.ts
+
+/** The python a step runs by default: the active venv's (setup-venv exports VIRTUAL_ENV), else `python3`. */
+function activePython(env) {
+    return env.VIRTUAL_ENV ? external_node_path_default().join(env.VIRTUAL_ENV, "bin", "python") : "python3";
+}
+
+// EXTERNAL MODULE: ./shared/runtime/command.ts
+var command = __nccwpck_require__(57128);
+// EXTERNAL MODULE: ./shared/runtime/index.ts + 3 modules
+var runtime = __nccwpck_require__(21581);
+;// CONCATENATED MODULE: ./actions/build-dist/inputs.ts
 
 
 
 
 
 function resolveBuilder(choice, env) {
-    const uv = (0,_shared_runtime_command_js__WEBPACK_IMPORTED_MODULE_3__/* .which */ .K)("uv", env.PATH);
+    const uv = (0,command/* which */.K)("uv", env.PATH);
     if (choice === "uv" && !uv)
-        throw new _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1("input 'builder' is uv, but uv is not on PATH");
+        throw new runtime/* ConfigurationError */.j1("input 'builder' is uv, but uv is not on PATH");
     if (choice === "auto")
         return uv ? "uv" : "build";
     return choice;
 }
 function resolveTag(choice, ref) {
-    const tag = (0,_shared_dists_version_check_js__WEBPACK_IMPORTED_MODULE_2__/* .tagOf */ .cO)(ref);
+    const tag = (0,version_check/* tagOf */.cO)(ref);
     if (choice === "true" && !tag) {
-        throw new _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(`input 'check-tag' is true, but GITHUB_REF (${ref || "unset"}) is not a tag`);
+        throw new runtime/* ConfigurationError */.j1(`input 'check-tag' is true, but GITHUB_REF (${ref || "unset"}) is not a tag`);
     }
     return choice === "false" ? undefined : tag;
 }
@@ -32885,22 +32901,22 @@ function checkCodes(reader) {
         .list("ignore-checks")
         .flatMap((item) => item.split(/\s+/))
         .map((code) => code.toUpperCase());
-    const unknown = codes.filter((code) => !(0,_shared_dists_checks_js__WEBPACK_IMPORTED_MODULE_1__/* .isKnownCheck */ .wH)(code));
+    const unknown = codes.filter((code) => !(0,checks/* isKnownCheck */.wH)(code));
     if (unknown.length > 0) {
-        throw new _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(`input 'ignore-checks' has unknown check code ${unknown.join(", ")}; the codes are listed in the build-dist README`);
+        throw new runtime/* ConfigurationError */.j1(`input 'ignore-checks' has unknown check code ${unknown.join(", ")}; the codes are listed in the build-dist README`);
     }
     return codes;
 }
-function loadInputs(reader = new _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_4__/* .InputReader */ .i_(), env = process.env) {
+function loadInputs(reader = new runtime/* InputReader */.i_(), env = process.env) {
     const workingDirectory = reader.workingDirectory();
     const sdist = reader.boolean("sdist", true);
     const wheel = reader.boolean("wheel", true);
     if (!sdist && !wheel) {
-        throw new _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1("inputs 'sdist' and 'wheel' are both false: there is nothing to build");
+        throw new runtime/* ConfigurationError */.j1("inputs 'sdist' and 'wheel' are both false: there is nothing to build");
     }
     const artifactName = reader.raw("artifact-name").trim() || "python-dist";
     if (/[":<>|*?\\/\r\n]/.test(artifactName)) {
-        throw new _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(`input 'artifact-name' is ${JSON.stringify(artifactName)}; artifact names cannot hold " : < > | * ? \\ /`);
+        throw new runtime/* ConfigurationError */.j1(`input 'artifact-name' is ${JSON.stringify(artifactName)}; artifact names cannot hold " : < > | * ? \\ /`);
     }
     return Object.freeze({
         workingDirectory,
@@ -32910,8 +32926,7 @@ function loadInputs(reader = new _shared_runtime_index_js__WEBPACK_IMPORTED_MODU
         wheel,
         wheelFromSdist: sdist && reader.boolean("wheel-from-sdist", true),
         builder: resolveBuilder(reader.choice("builder", ["auto", "build", "uv"], "auto"), env),
-        python: reader.optional("python") ??
-            (env.VIRTUAL_ENV ? node_path__WEBPACK_IMPORTED_MODULE_0___default().join(env.VIRTUAL_ENV, "bin", "python") : "python3"),
+        python: reader.optional("python") ?? activePython(env),
         isolation: reader.boolean("isolation", true),
         tag: resolveTag(reader.choice("check-tag", ["auto", "true", "false"], "auto"), env.GITHUB_REF),
         expectedVersion: reader.optional("expected-version"),

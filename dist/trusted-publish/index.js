@@ -32838,8 +32838,8 @@ function defaultCallback(err) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(121);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9863);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8120);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4922);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8367);
 
 
 
@@ -32850,15 +32850,28 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9863:
+/***/ 4922:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   I: () => (/* binding */ loadInputs)
-/* harmony export */ });
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(121);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  I: () => (/* binding */ loadInputs)
+});
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+;// CONCATENATED MODULE: ./shared/python/active.ts
+
+/** The python a step runs by default: the active venv's (setup-venv exports VIRTUAL_ENV), else `python3`. */
+function activePython(env) {
+    return env.VIRTUAL_ENV ? external_node_path_default().join(env.VIRTUAL_ENV, "bin", "python") : "python3";
+}
+
+// EXTERNAL MODULE: ./shared/runtime/index.ts + 21 modules
+var runtime = __nccwpck_require__(121);
+;// CONCATENATED MODULE: ./actions/trusted-publish/inputs.ts
 
 
 const PYPI_UPLOAD = "https://upload.pypi.org/legacy/";
@@ -32869,17 +32882,17 @@ function repositoryUrl(reader) {
         url = new URL(value);
     }
     catch {
-        throw new _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`input 'repository-url' is not a URL: '${value}'`);
+        throw new runtime/* ConfigurationError */.j1(`input 'repository-url' is not a URL: '${value}'`);
     }
     if (url.protocol !== "https:" && url.protocol !== "http:") {
-        throw new _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`input 'repository-url' must be an http(s) URL, got '${value}'`);
+        throw new runtime/* ConfigurationError */.j1(`input 'repository-url' must be an http(s) URL, got '${value}'`);
     }
     if (url.username || url.password) {
-        throw new _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1("input 'repository-url' must not hold credentials; use the 'user' and 'password' inputs");
+        throw new runtime/* ConfigurationError */.j1("input 'repository-url' must not hold credentials; use the 'user' and 'password' inputs");
     }
     return url.href;
 }
-function loadInputs(reader = new _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_1__/* .InputReader */ .i_(), env = process.env) {
+function loadInputs(reader = new runtime/* InputReader */.i_(), env = process.env) {
     const workspace = env.GITHUB_WORKSPACE || process.cwd();
     const requestUrl = env.ACTIONS_ID_TOKEN_REQUEST_URL ?? "";
     const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? "";
@@ -32894,7 +32907,7 @@ function loadInputs(reader = new _shared_runtime_index_js__WEBPACK_IMPORTED_MODU
         password: reader.raw("password"),
         retries: reader.integer("retries", 3, 0, 10),
         dryRun: reader.boolean("dry-run", false),
-        python: env.VIRTUAL_ENV ? node_path__WEBPACK_IMPORTED_MODULE_0___default().join(env.VIRTUAL_ENV, "bin", "python") : "python3",
+        python: activePython(env),
         eventName: env.GITHUB_EVENT_NAME ?? "",
         idTokenRequest: requestUrl && requestToken ? { url: requestUrl, token: requestToken } : undefined,
     });
@@ -32903,7 +32916,7 @@ function loadInputs(reader = new _shared_runtime_index_js__WEBPACK_IMPORTED_MODU
 
 /***/ }),
 
-/***/ 8120:
+/***/ 8367:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36261,9 +36274,9 @@ const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(imp
 var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
 // EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
 var lib = __nccwpck_require__(4942);
-;// CONCATENATED MODULE: ./shared/publish/http.ts
+;// CONCATENATED MODULE: ./shared/http/http.ts
 /**
- * Plain HTTP for the index and the OIDC endpoints: one request, a streamed or small body, a
+ * Plain HTTP for the actions that talk to services (PyPI, OIDC, OSV): one request, a streamed or small body, a
  * bounded answer, the runner's proxy settings. Retrying is the caller's choice (retry.ts).
  */
 
@@ -36340,7 +36353,7 @@ function jsonBody(response) {
 
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./shared/publish/retry.ts
+;// CONCATENATED MODULE: ./shared/http/retry.ts
 /** Retries with exponential backoff and jitter, honouring Retry-After. */
 
 

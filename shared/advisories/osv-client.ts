@@ -3,8 +3,8 @@
  * `next_page_token`), then `GET /v1/vulns/{id}` once per distinct id, a few at a time.
  * Network errors, 5xx and 429 are retried; if OSV still cannot be reached, the audit did not run.
  */
-import { type HttpResponse, jsonBody, send } from "../publish/http.js";
-import { Retryable, type RetryPolicy, retryAfterMs, withRetries } from "../publish/retry.js";
+import { type HttpResponse, jsonBody, send } from "../http/http.js";
+import { Retryable, type RetryPolicy, retryAfterMs, withRetries } from "../http/retry.js";
 
 export interface PackageQuery {
   name: string;

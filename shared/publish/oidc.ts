@@ -3,10 +3,11 @@
  * that token for a short-lived upload token. Each mint attempt uses a fresh OIDC token: the
  * index accepts a token's `jti` once.
  */
+
+import { type HttpResponse, jsonBody, send } from "../http/http.js";
+import { Retryable, type RetryPolicy, withRetries } from "../http/retry.js";
 import { ConfigurationError } from "../runtime/errors.js";
 import { type Claims, decodeClaims } from "./claims.js";
-import { type HttpResponse, jsonBody, send } from "./http.js";
-import { Retryable, type RetryPolicy, withRetries } from "./retry.js";
 
 /** The runner's ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN. */
 export interface IdTokenRequest {

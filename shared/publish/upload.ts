@@ -6,10 +6,10 @@ import { statSync } from "node:fs";
 import path from "node:path";
 import type { CoreMetadata } from "../dists/metadata.js";
 import type { FileDigests } from "../hashing/digests.js";
+import { type HttpResponse, jsonBody, send } from "../http/http.js";
+import { Retryable, type RetryPolicy, retryAfterMs, withRetries } from "../http/retry.js";
 import { uploadFields } from "./form.js";
-import { type HttpResponse, jsonBody, send } from "./http.js";
 import { multipartBody } from "./multipart.js";
-import { Retryable, type RetryPolicy, retryAfterMs, withRetries } from "./retry.js";
 
 export interface UploadOptions {
   url: string;

@@ -1,5 +1,5 @@
 /**
- * Plain HTTP for the index and the OIDC endpoints: one request, a streamed or small body, a
+ * Plain HTTP for the actions that talk to services (PyPI, OIDC, OSV): one request, a streamed or small body, a
  * bounded answer, the runner's proxy settings. Retrying is the caller's choice (retry.ts).
  */
 import http from "node:http";

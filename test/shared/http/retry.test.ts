@@ -1,6 +1,6 @@
 import { expect, test } from "@jest/globals";
-import { NetworkError } from "../../../shared/publish/http.js";
-import { backoffMs, Retryable, retryAfterMs, withRetries } from "../../../shared/publish/retry.js";
+import { NetworkError } from "../../../shared/http/http.js";
+import { backoffMs, Retryable, retryAfterMs, withRetries } from "../../../shared/http/retry.js";
 
 const answer = (headers: Record<string, string>) => ({
   status: 429,
