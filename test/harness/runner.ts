@@ -22,6 +22,8 @@ export interface RunOptions {
   event?: { name: string; payload?: unknown };
   ref?: string;
   workspace?: string;
+  /** The runner's own folder (temp, tool cache, step files); a fresh one by default. */
+  home?: string;
   /** Also run the post entry, as the runner does at the end of the job. */
   post?: boolean;
   /** The node binary; defaults to PYSHIP_TEST_NODE, else this process's node. */
@@ -73,7 +75,7 @@ const notInherited =
 export async function runAction(options: RunOptions): Promise<ActionResult> {
   const directory = actionDirectory(options.action);
   const metadata = readActionMetadata(directory);
-  const home = mkdtempSync(path.join(os.tmpdir(), "pyship-runner-"));
+  const home = options.home ?? mkdtempSync(path.join(os.tmpdir(), "pyship-runner-"));
   const workspace = options.workspace ?? path.join(home, "workspace");
   const base: Record<string, string> = {
     ...jobEnvironment({ home, workspace, event: options.event, ref: options.ref }),
