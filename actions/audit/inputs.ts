@@ -1,7 +1,6 @@
-import path from "node:path";
 import { type SeverityLevel, severityLevels } from "../../shared/advisories/severity.js";
 import { type IgnoreRule, parseIgnoreRules } from "../../shared/audit/ignore.js";
-import { ConfigurationError, InputReader } from "../../shared/runtime/index.js";
+import { ConfigurationError, InputReader, quoted } from "../../shared/runtime/index.js";
 
 export interface AuditInputs {
   workingDirectory: string;
@@ -26,7 +25,7 @@ function osvUrl(reader: InputReader): string {
   } catch {
     // reported below
   }
-  throw new ConfigurationError(`input 'osv-url' is not an http(s) URL: '${value}'`);
+  throw new ConfigurationError(`input 'osv-url' is not an http(s) URL: ${quoted(value)}`);
 }
 
 export function loadInputs(reader = new InputReader(), env = process.env): AuditInputs {
@@ -41,16 +40,16 @@ export function loadInputs(reader = new InputReader(), env = process.env): Audit
   const groups = reader.list("groups");
   const file = (name: string, fallback: string) => {
     const given = env[`INPUT_${name.toUpperCase()}`] === undefined ? fallback : reader.raw(name);
-    return given ? path.resolve(workingDirectory, given) : undefined;
+    return given ? reader.writable(name, workingDirectory, "file", given) : undefined;
   };
   return Object.freeze({
     workingDirectory,
     workspace: env.GITHUB_WORKSPACE || process.cwd(),
-    lockfile: reader.optional("lockfile") && reader.path("lockfile", workingDirectory),
+    lockfile: reader.optional("lockfile") && reader.existing("lockfile", workingDirectory, "file"),
     groups: groups.length === 0 || (groups.length === 1 && groups[0] === "all") ? "all" : groups,
     service,
     osvUrl: osvUrl(reader),
-    advisoryDb: advisoryDb && path.resolve(workingDirectory, advisoryDb),
+    advisoryDb: advisoryDb && reader.existing("advisory-db", workingDirectory),
     ignore: parseIgnoreRules(reader.list("ignore-vulns")),
     failOn: reader.choice("fail-on", ["none", ...severityLevels] as const, "low"),
     sarifFile: file("sarif-file", "pyship-audit.sarif"),

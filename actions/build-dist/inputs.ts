@@ -3,7 +3,7 @@ import { isKnownCheck } from "../../shared/dists/checks.js";
 import { tagOf } from "../../shared/dists/version-check.js";
 import { activePython } from "../../shared/python/active.js";
 import { which } from "../../shared/runtime/command.js";
-import { ConfigurationError, InputReader } from "../../shared/runtime/index.js";
+import { ConfigurationError, InputReader, quoted } from "../../shared/runtime/index.js";
 
 export interface BuildDistInputs {
   workingDirectory: string;
@@ -71,13 +71,13 @@ export function loadInputs(reader = new InputReader(), env = process.env): Build
   const artifactName = reader.raw("artifact-name").trim() || "python-dist";
   if (/[":<>|*?\\/\r\n]/.test(artifactName)) {
     throw new ConfigurationError(
-      `input 'artifact-name' is ${JSON.stringify(artifactName)}; artifact names cannot hold " : < > | * ? \\ /`,
+      `input 'artifact-name' is ${quoted(artifactName)}; artifact names cannot hold " : < > | * ? \\ /`,
     );
   }
   return Object.freeze({
     workingDirectory,
     workspace: env.GITHUB_WORKSPACE || process.cwd(),
-    outputDir: reader.path("output-dir", workingDirectory, "dist"),
+    outputDir: reader.writable("output-dir", workingDirectory, "directory", "dist"),
     sdist,
     wheel,
     wheelFromSdist: sdist && reader.boolean("wheel-from-sdist", true),

@@ -16,7 +16,8 @@ export function loadInputs(reader = new InputReader(), env = process.env): LockC
   return Object.freeze({
     workingDirectory,
     workspace: env.GITHUB_WORKSPACE || process.cwd(),
-    lockfile: lockfile === undefined ? undefined : reader.path("lockfile", workingDirectory),
+    lockfile:
+      lockfile === undefined ? undefined : reader.existing("lockfile", workingDirectory, "file"),
     mode: reader.choice("mode", ["static", "tool"] as const, "static"),
     failOnDrift: reader.boolean("fail-on-drift", true),
     comment: reader.boolean("comment", false),

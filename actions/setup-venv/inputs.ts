@@ -22,17 +22,20 @@ export function loadInputs(reader = new InputReader(), env = process.env): Setup
   const workingDirectory = reader.workingDirectory();
   const groups = listOrAll(reader.list("groups"));
   const lockfile = reader.optional("lockfile");
+  const pythonVersionFile = reader.optional("python-version-file");
+  if (pythonVersionFile) reader.existing("python-version-file", workingDirectory, "file");
   return Object.freeze({
     workingDirectory,
     workspace: env.GITHUB_WORKSPACE || process.cwd(),
     pythonVersion: reader.optional("python-version"),
-    pythonVersionFile: reader.optional("python-version-file"),
-    lockfile: lockfile === undefined ? undefined : reader.path("lockfile", workingDirectory),
+    pythonVersionFile,
+    lockfile:
+      lockfile === undefined ? undefined : reader.existing("lockfile", workingDirectory, "file"),
     groups: groups.length === 0 ? "default" : groups,
     extras: listOrAll(reader.list("extras")),
     installProject: reader.boolean("install-project", true),
     installer: reader.choice("installer", ["auto", "pip", "uv"] as const, "auto"),
-    venvPath: reader.path("venv-path", workingDirectory, ".venv"),
+    venvPath: reader.writable("venv-path", workingDirectory, "directory", ".venv"),
     cache: reader.choice("cache", ["auto", "true", "false"] as const, "auto"),
     cacheSuffix: reader.raw("cache-suffix"),
   });

@@ -1,5 +1,6 @@
 import path from "node:path";
-import { brokenVenv, removeVenv, venvCacheKey } from "../../shared/cache/venv-key.js";
+import { brokenVenv, venvCacheKey } from "../../shared/cache/venv-key.js";
+import type { Lock } from "../../shared/lockfiles/model.js";
 import { selectPackages } from "../../shared/lockfiles/select.js";
 import { tableAt } from "../../shared/project/files.js";
 import { readVersionRequest, selectInterpreter } from "../../shared/python/index.js";
@@ -13,6 +14,7 @@ import {
   venvBin,
   venvPython,
 } from "../../shared/venv/install.js";
+import { checkVenvPath, claimVenv, lockVenv, removeVenv } from "../../shared/venv/location.js";
 import { planInstall } from "../../shared/venv/plan.js";
 import {
   cacheWanted,
@@ -37,6 +39,35 @@ export async function run(
   const display = (p: string) => path.relative(inputs.workspace, p) || ".";
   const lock = findInstallLock(inputs.workingDirectory, inputs.lockfile, display);
   const lockDirectory = path.dirname(path.resolve(inputs.workspace, lock.file));
+  const venv = inputs.venvPath;
+  checkVenvPath(venv, {
+    workingDirectory: inputs.workingDirectory,
+    workspace: inputs.workspace,
+    runnerTemp: deps.env.RUNNER_TEMP,
+    lockfile: path.resolve(inputs.workspace, lock.file),
+    shown: display,
+  });
+  const release = lockVenv(venv, display(venv));
+  try {
+    await setUp(inputs, io, deps, { lock, lockDirectory, venv, display });
+  } finally {
+    release();
+  }
+}
+
+interface OpenedProject {
+  lock: Lock;
+  lockDirectory: string;
+  venv: string;
+  display(p: string): string;
+}
+
+async function setUp(
+  inputs: SetupVenvInputs,
+  io: ActionIo,
+  deps: SetupVenvDeps,
+  { lock, lockDirectory, venv, display }: OpenedProject,
+) {
   const manifest = readManifest(lockDirectory, display);
   const requiresPython = tableAt(manifest?.data ?? {}, ["project"])["requires-python"];
   const request = readVersionRequest({
@@ -63,7 +94,6 @@ export async function run(
     markers: python.markers,
   });
   const withProject = inputs.installProject && isPackage(lockDirectory, manifest);
-  const venv = inputs.venvPath;
   const key = venvCacheKey({
     pythonVersion: python.version,
     pythonRealPath: python.realPath,
@@ -82,6 +112,7 @@ export async function run(
     ? await import("../../shared/cache/venv-store.js")
     : undefined;
   const caching = store !== undefined && usableCache(io, store.cacheAvailable());
+  if (caching) claimVenv(venv); // what the restore writes is this run's
   let hit =
     caching &&
     store !== undefined &&

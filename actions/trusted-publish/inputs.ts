@@ -1,6 +1,6 @@
 import type { IdTokenRequest } from "../../shared/publish/oidc.js";
 import { activePython } from "../../shared/python/active.js";
-import { ConfigurationError, InputReader } from "../../shared/runtime/index.js";
+import { ConfigurationError, InputReader, quoted } from "../../shared/runtime/index.js";
 
 export interface TrustedPublishInputs {
   repositoryUrl: string;
@@ -29,10 +29,12 @@ function repositoryUrl(reader: InputReader): string {
   try {
     url = new URL(value);
   } catch {
-    throw new ConfigurationError(`input 'repository-url' is not a URL: '${value}'`);
+    throw new ConfigurationError(`input 'repository-url' is not a URL: ${quoted(value)}`);
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new ConfigurationError(`input 'repository-url' must be an http(s) URL, got '${value}'`);
+    throw new ConfigurationError(
+      `input 'repository-url' must be an http(s) URL, got ${quoted(value)}`,
+    );
   }
   if (url.username || url.password) {
     throw new ConfigurationError(

@@ -29808,9 +29808,9 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(121);
+/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2578);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1277);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4864);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(103);
 
 
 
@@ -29827,12 +29827,9 @@ __webpack_async_result__();
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   I: () => (/* binding */ loadInputs)
 /* harmony export */ });
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _shared_advisories_severity_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3433);
-/* harmony import */ var _shared_audit_ignore_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4134);
-/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(121);
-
+/* harmony import */ var _shared_advisories_severity_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3433);
+/* harmony import */ var _shared_audit_ignore_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4134);
+/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2578);
 
 
 
@@ -29846,30 +29843,30 @@ function osvUrl(reader) {
     catch {
         // reported below
     }
-    throw new _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_3__/* .ConfigurationError */ .j1(`input 'osv-url' is not an http(s) URL: '${value}'`);
+    throw new _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1(`input 'osv-url' is not an http(s) URL: ${(0,_shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_2__/* .quoted */ .TL)(value)}`);
 }
-function loadInputs(reader = new _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_3__/* .InputReader */ .i_(), env = process.env) {
+function loadInputs(reader = new _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_2__/* .InputReader */ .i_(), env = process.env) {
     const workingDirectory = reader.workingDirectory();
     const service = reader.choice("vulnerability-service", ["osv", "offline"], "osv");
     const advisoryDb = reader.optional("advisory-db");
     if (service === "offline" && !advisoryDb) {
-        throw new _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_3__/* .ConfigurationError */ .j1("input 'advisory-db' is required when 'vulnerability-service' is offline: a directory of OSV advisories or an OSV all.zip");
+        throw new _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1("input 'advisory-db' is required when 'vulnerability-service' is offline: a directory of OSV advisories or an OSV all.zip");
     }
     const groups = reader.list("groups");
     const file = (name, fallback) => {
         const given = env[`INPUT_${name.toUpperCase()}`] === undefined ? fallback : reader.raw(name);
-        return given ? node_path__WEBPACK_IMPORTED_MODULE_0___default().resolve(workingDirectory, given) : undefined;
+        return given ? reader.writable(name, workingDirectory, "file", given) : undefined;
     };
     return Object.freeze({
         workingDirectory,
         workspace: env.GITHUB_WORKSPACE || process.cwd(),
-        lockfile: reader.optional("lockfile") && reader.path("lockfile", workingDirectory),
+        lockfile: reader.optional("lockfile") && reader.existing("lockfile", workingDirectory, "file"),
         groups: groups.length === 0 || (groups.length === 1 && groups[0] === "all") ? "all" : groups,
         service,
         osvUrl: osvUrl(reader),
-        advisoryDb: advisoryDb && node_path__WEBPACK_IMPORTED_MODULE_0___default().resolve(workingDirectory, advisoryDb),
-        ignore: (0,_shared_audit_ignore_js__WEBPACK_IMPORTED_MODULE_2__/* .parseIgnoreRules */ .R)(reader.list("ignore-vulns")),
-        failOn: reader.choice("fail-on", ["none", ..._shared_advisories_severity_js__WEBPACK_IMPORTED_MODULE_1__/* .severityLevels */ .pc], "low"),
+        advisoryDb: advisoryDb && reader.existing("advisory-db", workingDirectory),
+        ignore: (0,_shared_audit_ignore_js__WEBPACK_IMPORTED_MODULE_1__/* .parseIgnoreRules */ .R)(reader.list("ignore-vulns")),
+        failOn: reader.choice("fail-on", ["none", ..._shared_advisories_severity_js__WEBPACK_IMPORTED_MODULE_0__/* .severityLevels */ .pc], "low"),
         sarifFile: file("sarif-file", "pyship-audit.sarif"),
         sbomFile: file("sbom-file", ""),
         reportFile: file("report-file", "pyship-audit.json"),
@@ -29879,7 +29876,7 @@ function loadInputs(reader = new _shared_runtime_index_js__WEBPACK_IMPORTED_MODU
 
 /***/ }),
 
-/***/ 4864:
+/***/ 103:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29888,8 +29885,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
@@ -32284,7 +32281,7 @@ function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTempora
 
 function readText(file, display) {
     try {
-        return (0,external_node_fs_namespaceObject.readFileSync)(file, "utf8");
+        return (0,external_node_fs_.readFileSync)(file, "utf8");
     }
     catch (error) {
         const code = error.code;
@@ -33221,7 +33218,7 @@ function lockfiles_readLock(file, display = file) {
 /** Lockfiles in a directory, in a stable order: uv, poetry, pdm, Pipfile, pylock, requirements. */
 function lockfiles_findLockfiles(directory) {
     const order = ["uv", "poetry", "pdm", "pipfile", "pylock", "requirements"];
-    return (0,external_node_fs_namespaceObject.readdirSync)(directory)
+    return (0,external_node_fs_.readdirSync)(directory)
         .filter((name) => formatOf(name) !== undefined)
         .sort((a, b) => order.indexOf(formatOf(a)) - order.indexOf(formatOf(b)) ||
         a.localeCompare(b))
@@ -33235,12 +33232,12 @@ function lockfiles_findLockfiles(directory) {
 
 function findAuditLock(directory, explicit, display) {
     if (explicit) {
-        if (!(0,external_node_fs_namespaceObject.existsSync)(explicit)) {
+        if (!(0,external_node_fs_.existsSync)(explicit)) {
             throw new errors/* ConfigurationError */.j1(`input 'lockfile': ${display(explicit)} does not exist`);
         }
         return lockfiles_readLock(explicit, display(explicit));
     }
-    if (!(0,external_node_fs_namespaceObject.existsSync)(directory)) {
+    if (!(0,external_node_fs_.existsSync)(directory)) {
         throw new errors/* ConfigurationError */.j1(`input 'working-directory': ${display(directory)} does not exist`);
     }
     const [first] = lockfiles_findLockfiles(directory);
@@ -34118,8 +34115,8 @@ function ignoredTable(result) {
     return (0,findings/* markdownTable */.Qj)(["package", "version", "advisory", "severity", "ignored"], rows);
 }
 
-// EXTERNAL MODULE: ./shared/runtime/index.ts + 21 modules
-var runtime = __nccwpck_require__(121);
+// EXTERNAL MODULE: ./shared/runtime/index.ts + 24 modules
+var runtime = __nccwpck_require__(2578);
 ;// CONCATENATED MODULE: ./shared/venv/project.ts
 /** What setup-venv needs to know about the project: its lockfile and whether it is a package. */
 
@@ -34149,7 +34146,7 @@ function findInstallLock(directory, explicit, display) {
 }
 function readManifest(directory, display) {
     const file = external_node_path_default().join(directory, "pyproject.toml");
-    if (!(0,external_node_fs_namespaceObject.existsSync)(file))
+    if (!(0,external_node_fs_.existsSync)(file))
         return undefined;
     const { data, text } = readTomlFile(file, display(file));
     return manifestOf(data, text, display(file), file);
@@ -34294,8 +34291,8 @@ function maxSeverity(levels) {
 function write(file, content) {
     if (!file)
         return "";
-    (0,external_node_fs_namespaceObject.mkdirSync)(external_node_path_default().dirname(file), { recursive: true });
-    (0,external_node_fs_namespaceObject.writeFileSync)(file, `${JSON.stringify(content, null, 2)}\n`);
+    (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(file), { recursive: true });
+    (0,external_node_fs_.writeFileSync)(file, `${JSON.stringify(content, null, 2)}\n`);
     return file;
 }
 async function writeSummary(result, audited, failing, inputs, io) {
@@ -34530,7 +34527,7 @@ function markdownCell(value) {
 
 /***/ }),
 
-/***/ 121:
+/***/ 2578:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34539,6 +34536,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   EC: () => (/* reexport */ errors/* CheckFailed */.EC),
   j1: () => (/* reexport */ errors/* ConfigurationError */.j1),
   i_: () => (/* reexport */ InputReader),
+  TL: () => (/* reexport */ quoted),
   Cs: () => (/* reexport */ runAction)
 });
 
@@ -36755,7 +36753,71 @@ const runnerIo = {
     group: withGroup,
 };
 
+;// CONCATENATED MODULE: ./shared/runtime/system-errors.ts
+/** Node's system errors (ENOENT, EISDIR, spawn failures…) as plain words, never raw errno text. */
+const reasons = {
+    ENOENT: "it does not exist",
+    ENOTDIR: "a part of the path is a file, not a folder",
+    EISDIR: "it is a folder, not a file",
+    EEXIST: "something already exists there",
+    ENAMETOOLONG: "the path or a name in it is too long",
+    EACCES: "permission denied",
+    EPERM: "the operation is not permitted",
+    ELOOP: "it has too many levels of symbolic links",
+    ENOSPC: "the disk is full",
+    EROFS: "the file system is read-only",
+    ENOTEMPTY: "the folder is not empty",
+    EMFILE: "too many files are open",
+    EBUSY: "it is busy",
+    EXDEV: "it is on another file system",
+};
+const verbs = {
+    open: "open",
+    read: "read",
+    write: "write",
+    mkdir: "create the folder",
+    mkdtemp: "create a folder in",
+    rmdir: "remove",
+    rm: "remove",
+    unlink: "remove",
+    scandir: "list",
+    opendir: "list",
+    stat: "look at",
+    lstat: "look at",
+    realpath: "resolve",
+    copyfile: "copy",
+    rename: "move",
+    symlink: "link",
+    chmod: "change the mode of",
+    access: "use",
+};
+/** Not `instanceof Error`: errors from another realm (a VM context) count too. */
+function isSystemError(error) {
+    if (typeof error !== "object" || error === null)
+        return false;
+    const { code, syscall } = error;
+    return typeof code === "string" && /^E[A-Z]+$/.test(code) && typeof syscall === "string";
+}
+/** Why a system call failed, in words: "it does not exist". */
+function systemReason(error) {
+    return reasons[error.code ?? ""] ?? "the system refused it";
+}
+/**
+ * The error as a sentence naming what was being done and to which path, e.g.
+ * "cannot list src/app: a part of the path is a file, not a folder".
+ */
+function describeSystemError(error, shown = (file) => file) {
+    const syscall = error.syscall ?? "";
+    const target = error.path ?? error.dest;
+    if (syscall.startsWith("spawn")) {
+        return `cannot run ${target ?? "the program"}: ${systemReason(error)}`;
+    }
+    const verb = verbs[syscall] ?? "use";
+    return `cannot ${verb} ${target ? shown(target) : "a file"}: ${systemReason(error)}`;
+}
+
 ;// CONCATENATED MODULE: ./shared/runtime/action.ts
+
 
 
 
@@ -36781,7 +36843,7 @@ function reportFailure(name, error) {
         core_error(`${name}: ${error.message}`, annotationProperties(error.location));
         return;
     }
-    core_error(`${name}: ${(0,errors/* errorMessage */.gJ)(error)}`);
+    core_error(`${name}: ${isSystemError(error) ? describeSystemError(error) : (0,errors/* errorMessage */.gJ)(error)}`);
     if (error instanceof Error && error.stack)
         core_debug(error.stack);
 }
@@ -36789,9 +36851,105 @@ function reportFailure(name, error) {
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./shared/runtime/paths.ts
+/** Where an action may write or delete: inside the workspace or RUNNER_TEMP, symlinks followed. */
+
+
+
+const MAX_LINKS = 40;
+/** Where a write to `target` would really land: every existing part's symlinks followed. */
+function realTarget(target, links = 0) {
+    const absolute = external_node_path_default().resolve(target);
+    try {
+        return external_node_fs_.realpathSync.native(absolute);
+    }
+    catch {
+        const parent = external_node_path_default().dirname(absolute);
+        if (parent === absolute || links > MAX_LINKS)
+            return absolute;
+        const candidate = external_node_path_default().join(realTarget(parent, links + 1), external_node_path_default().basename(absolute));
+        try {
+            // A dangling link: a write would create its target.
+            const link = (0,external_node_fs_.readlinkSync)(candidate);
+            return realTarget(external_node_path_default().resolve(external_node_path_default().dirname(candidate), link), links + 1);
+        }
+        catch {
+            return candidate;
+        }
+    }
+}
+/** Whether `child` is `parent` or below it (both already resolved). */
+function isInside(child, parent) {
+    const relative = external_node_path_default().relative(parent, child);
+    return (relative === "" ||
+        (!relative.startsWith(`..${(external_node_path_default()).sep}`) && relative !== ".." && !external_node_path_default().isAbsolute(relative)));
+}
+/** The folders an action may write into: the workspace and RUNNER_TEMP, resolved. */
+function writableRoots(env = process.env) {
+    const roots = [env.GITHUB_WORKSPACE || process.cwd(), env.RUNNER_TEMP].filter((root) => Boolean(root));
+    return roots.map((root) => realTarget(root));
+}
+/** Whether a write to `target` stays inside the workspace or RUNNER_TEMP. */
+function isWritable(target, env = process.env) {
+    const real = realTarget(target);
+    return writableRoots(env).some((root) => isInside(real, root));
+}
+/** A fresh folder for temporary files: under RUNNER_TEMP on a runner, else the OS's. */
+function scratchDirectory(prefix, env = process.env) {
+    return mkdtempSync(path.join(env.RUNNER_TEMP || os.tmpdir(), `${prefix}-`));
+}
+/** The kind of thing at `target`, without following a final symlink. */
+function entryKind(target) {
+    try {
+        const stat = (0,external_node_fs_.lstatSync)(target);
+        if (stat.isSymbolicLink()) {
+            try {
+                return entryKind(external_node_fs_.realpathSync.native(target));
+            }
+            catch {
+                return "missing";
+            }
+        }
+        return stat.isDirectory() ? "directory" : stat.isFile() ? "file" : "other";
+    }
+    catch {
+        return "missing";
+    }
+}
+
 ;// CONCATENATED MODULE: ./shared/runtime/inputs.ts
 
 
+
+const MAX_SHOWN = 200;
+/** An input's value as messages echo it: quoted, and cut to 200 characters. */
+function quoted(value) {
+    const shown = value.length > MAX_SHOWN ? `${value.slice(0, MAX_SHOWN)}… (${value.length} characters)` : value;
+    return `'${shown.replace(/\r?\n/g, "⏎")}'`;
+}
+/** Why the OS could not use this path at all: a name or a whole path too long. */
+function tooLong(target) {
+    if (Buffer.byteLength(target) > 4095)
+        return "the path is longer than 4,095 bytes";
+    const long = target.split(/[\\/]/).find((part) => Buffer.byteLength(part) > 255);
+    return long === undefined ? undefined : `a name in the path is longer than 255 bytes`;
+}
+/** The first part of the path that exists and is a file, where a folder is needed. */
+function fileInTheWay(target) {
+    for (let at = external_node_path_default().dirname(target); at !== external_node_path_default().dirname(at); at = external_node_path_default().dirname(at)) {
+        const kind = entryKind(at);
+        if (kind === "file")
+            return at;
+        if (kind === "directory")
+            return undefined;
+    }
+    return undefined;
+}
+const kindWords = { file: "a file", directory: "a folder", other: "not a regular file or folder" };
 /** The runner's variable for an input: spaces become `_`, hyphens stay, upper case. */
 function inputVariable(name) {
     return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
@@ -36850,7 +37008,7 @@ class InputReader {
             return fallback;
         const match = allowed.find((option) => option.toLowerCase() === value.toLowerCase());
         if (match === undefined) {
-            throw new errors/* ConfigurationError */.j1(`input '${name}' must be one of ${allowed.join(", ")}; got '${value}'`);
+            throw new errors/* ConfigurationError */.j1(`input '${name}' must be one of ${allowed.join(", ")}; got ${quoted(value)}`);
         }
         return match;
     }
@@ -36861,19 +37019,62 @@ class InputReader {
             return fallback;
         const number = Number(value);
         if (!/^-?\d+$/.test(value) || number < min || number > max) {
-            throw new errors/* ConfigurationError */.j1(`input '${name}' must be a whole number from ${min} to ${max}, got '${value}'`);
+            throw new errors/* ConfigurationError */.j1(`input '${name}' must be a whole number from ${min} to ${max}, got ${quoted(value)}`);
         }
         return number;
     }
     /** A path resolved against `base` (normally the working directory); empty gives the fallback. */
     path(name, base, fallback = "") {
         const value = this.raw(name) || fallback;
-        return external_node_path_default().resolve(base, value);
+        const resolved = external_node_path_default().resolve(base, value);
+        const why = tooLong(resolved);
+        if (why)
+            throw new errors/* ConfigurationError */.j1(`input '${name}': ${quoted(value)} cannot be used: ${why}`);
+        return resolved;
     }
-    /** The `working-directory` input, resolved against GITHUB_WORKSPACE (or the current directory). */
+    /** A path that must already exist as a file or a folder (or either). */
+    existing(name, base, kind, fallback = "") {
+        const resolved = this.path(name, base, fallback);
+        const shown = quoted(this.raw(name) || fallback);
+        const found = entryKind(resolved);
+        if (found === "missing") {
+            const blocker = fileInTheWay(resolved);
+            const why = blocker
+                ? `${external_node_path_default().basename(blocker)} in its path is a file, not a folder`
+                : "it does not exist";
+            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} cannot be used: ${why}`);
+        }
+        if (kind && found !== kind) {
+            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} is ${kindWords[found]}, not ${kindWords[kind]}`);
+        }
+        return resolved;
+    }
+    /**
+     * A path the action writes (or replaces): inside the workspace or RUNNER_TEMP once symlinks are
+     * followed, with no file where a folder must be, and of the right kind if it exists.
+     */
+    writable(name, base, kind, fallback = "") {
+        const resolved = this.path(name, base, fallback);
+        const shown = quoted(this.raw(name) || fallback);
+        if (!isWritable(resolved, this.env)) {
+            const real = realTarget(resolved);
+            const via = real === resolved ? "" : ` (it leads to ${real})`;
+            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} is outside the workspace and RUNNER_TEMP${via}; pyship writes only there`);
+        }
+        const blocker = fileInTheWay(resolved);
+        if (blocker) {
+            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} cannot be created: ${external_node_path_default().basename(blocker)} in its path is a file, not a folder`);
+        }
+        const found = entryKind(resolved);
+        if (found !== "missing" && found !== kind) {
+            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} is ${kindWords[found]}, where ${kindWords[kind]} is written`);
+        }
+        return resolved;
+    }
+    /** The `working-directory` input, resolved against GITHUB_WORKSPACE (or the current directory): an existing folder. */
     workingDirectory(name = "working-directory") {
         const workspace = this.env.GITHUB_WORKSPACE || process.cwd();
-        return this.path(name, workspace, ".");
+        return this.existing(name, workspace, "directory", ".");
     }
 }
 
@@ -36989,6 +37190,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 

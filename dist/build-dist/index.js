@@ -32916,12 +32916,12 @@ function loadInputs(reader = new runtime/* InputReader */.i_(), env = process.en
     }
     const artifactName = reader.raw("artifact-name").trim() || "python-dist";
     if (/[":<>|*?\\/\r\n]/.test(artifactName)) {
-        throw new runtime/* ConfigurationError */.j1(`input 'artifact-name' is ${JSON.stringify(artifactName)}; artifact names cannot hold " : < > | * ? \\ /`);
+        throw new runtime/* ConfigurationError */.j1(`input 'artifact-name' is ${(0,runtime/* quoted */.TL)(artifactName)}; artifact names cannot hold " : < > | * ? \\ /`);
     }
     return Object.freeze({
         workingDirectory,
         workspace: env.GITHUB_WORKSPACE || process.cwd(),
-        outputDir: reader.path("output-dir", workingDirectory, "dist"),
+        outputDir: reader.writable("output-dir", workingDirectory, "directory", "dist"),
         sdist,
         wheel,
         wheelFromSdist: sdist && reader.boolean("wheel-from-sdist", true),
@@ -33045,11 +33045,10 @@ function isEnterpriseServer(serverUrl) {
     return !(host === "GITHUB.COM" || host.endsWith(".GHE.COM") || host.endsWith(".LOCALHOST"));
 }
 
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(48161);
-var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
 // EXTERNAL MODULE: ./shared/runtime/command.ts
 var command = __nccwpck_require__(57128);
+// EXTERNAL MODULE: ./shared/runtime/paths.ts
+var paths = __nccwpck_require__(1445);
 ;// CONCATENATED MODULE: ./shared/dists/build.ts
 /** Runs the build frontend (`python -m build` or `uv build`) once for every dist requested. */
 
@@ -33120,7 +33119,16 @@ async function buildDists(request) {
     if (!request.sdist && !request.wheel) {
         throw new errors/* ConfigurationError */.j1("sdist and wheel are both false: there is nothing to build.");
     }
-    const directory = (0,external_node_fs_.mkdtempSync)(external_node_path_default().join(external_node_os_default().tmpdir(), "pyship-build-"));
+    const directory = (0,paths/* scratchDirectory */.wd)("pyship-build", request.env);
+    try {
+        return await buildInto(directory, request);
+    }
+    catch (error) {
+        (0,external_node_fs_.rmSync)(directory, { recursive: true, force: true });
+        throw error;
+    }
+}
+async function buildInto(directory, request) {
     const [file, ...args] = buildCommand(request, directory);
     request.onOutput?.(`$ ${[file, ...args].join(" ")}\n`);
     const result = await (0,command/* runCommand */.d)(file, args, {
@@ -33130,7 +33138,7 @@ async function buildDists(request) {
     });
     if (result.code === 127 && !result.output.includes("\n")) {
         const input = request.builder === "uv" ? "builder" : "python";
-        throw new errors/* ConfigurationError */.j1(`${input}: cannot run ${file}: ${result.output.trim()}`);
+        throw new errors/* ConfigurationError */.j1(`input '${input}': ${result.output.trim()}`);
     }
     if (request.builder === "build" && /No module named build\b/.test(result.output)) {
         throw new errors/* ConfigurationError */.j1(`python: ${request.python} has no \`build\` module. Install it in that environment (pip install build), or set builder: uv.`);
@@ -36174,15 +36182,26 @@ function formatRequirement(requirement) {
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(76760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _paths_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1445);
+/* harmony import */ var _system_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(43586);
 /** Runs a program and collects its output; never throws for a non-zero exit. */
 
 
 
+
+
 function runCommand(file, args, options = {}) {
+    if (options.cwd && (0,_paths_js__WEBPACK_IMPORTED_MODULE_3__/* .entryKind */ .FY)(options.cwd) !== "directory") {
+        return Promise.resolve({
+            code: 127,
+            output: `cannot run ${file} in ${options.cwd}: that folder does not exist`,
+            stdout: "",
+        });
+    }
     return new Promise((resolve) => {
         const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(file, args, {
             cwd: options.cwd,
-            env: options.env ?? process.env,
+            env: childEnv(options.env ?? process.env),
             stdio: ["ignore", "pipe", "pipe"],
         });
         let output = "";
@@ -36202,13 +36221,20 @@ function runCommand(file, args, options = {}) {
             : undefined;
         child.on("error", (error) => {
             clearTimeout(timer);
-            resolve({ code: 127, output: `${output}${error.message}`, stdout });
+            const reason = (0,_system_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .isSystemError */ .Or)(error) ? (0,_system_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .describeSystemError */ .Zo)(error) : error.message;
+            resolve({ code: 127, output: `${output}${reason}`, stdout });
         });
         child.on("close", (code) => {
             clearTimeout(timer);
             resolve({ code: code ?? 1, output, stdout });
         });
     });
+}
+/** A child's environment: its temporary files go under RUNNER_TEMP, which the runner cleans. */
+function childEnv(env) {
+    if (!env.RUNNER_TEMP || env.TMPDIR || (0,_paths_js__WEBPACK_IMPORTED_MODULE_3__/* .entryKind */ .FY)(env.RUNNER_TEMP) !== "directory")
+        return env;
+    return { ...env, TMPDIR: env.RUNNER_TEMP };
 }
 /** The executable's path on PATH, or undefined. */
 function which(name, searchPath = process.env.PATH ?? "") {
@@ -36324,6 +36350,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   EC: () => (/* reexport */ errors/* CheckFailed */.EC),
   j1: () => (/* reexport */ errors/* ConfigurationError */.j1),
   i_: () => (/* reexport */ InputReader),
+  TL: () => (/* reexport */ quoted),
   Cs: () => (/* reexport */ runAction)
 });
 
@@ -36391,7 +36418,10 @@ const runnerIo = {
     group: withGroup,
 };
 
+// EXTERNAL MODULE: ./shared/runtime/system-errors.ts
+var system_errors = __nccwpck_require__(43586);
 ;// CONCATENATED MODULE: ./shared/runtime/action.ts
+
 
 
 
@@ -36417,7 +36447,7 @@ function reportFailure(name, error) {
         core/* error */.z3(`${name}: ${error.message}`, annotationProperties(error.location));
         return;
     }
-    core/* error */.z3(`${name}: ${(0,errors/* errorMessage */.gJ)(error)}`);
+    core/* error */.z3(`${name}: ${(0,system_errors/* isSystemError */.Or)(error) ? (0,system_errors/* describeSystemError */.Zo)(error) : (0,errors/* errorMessage */.gJ)(error)}`);
     if (error instanceof Error && error.stack)
         core/* debug */.Yz(error.stack);
 }
@@ -36425,9 +36455,37 @@ function reportFailure(name, error) {
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./shared/runtime/paths.ts
+var paths = __nccwpck_require__(1445);
 ;// CONCATENATED MODULE: ./shared/runtime/inputs.ts
 
 
+
+const MAX_SHOWN = 200;
+/** An input's value as messages echo it: quoted, and cut to 200 characters. */
+function quoted(value) {
+    const shown = value.length > MAX_SHOWN ? `${value.slice(0, MAX_SHOWN)}… (${value.length} characters)` : value;
+    return `'${shown.replace(/\r?\n/g, "⏎")}'`;
+}
+/** Why the OS could not use this path at all: a name or a whole path too long. */
+function tooLong(target) {
+    if (Buffer.byteLength(target) > 4095)
+        return "the path is longer than 4,095 bytes";
+    const long = target.split(/[\\/]/).find((part) => Buffer.byteLength(part) > 255);
+    return long === undefined ? undefined : `a name in the path is longer than 255 bytes`;
+}
+/** The first part of the path that exists and is a file, where a folder is needed. */
+function fileInTheWay(target) {
+    for (let at = external_node_path_default().dirname(target); at !== external_node_path_default().dirname(at); at = external_node_path_default().dirname(at)) {
+        const kind = (0,paths/* entryKind */.FY)(at);
+        if (kind === "file")
+            return at;
+        if (kind === "directory")
+            return undefined;
+    }
+    return undefined;
+}
+const kindWords = { file: "a file", directory: "a folder", other: "not a regular file or folder" };
 /** The runner's variable for an input: spaces become `_`, hyphens stay, upper case. */
 function inputVariable(name) {
     return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
@@ -36486,7 +36544,7 @@ class InputReader {
             return fallback;
         const match = allowed.find((option) => option.toLowerCase() === value.toLowerCase());
         if (match === undefined) {
-            throw new errors/* ConfigurationError */.j1(`input '${name}' must be one of ${allowed.join(", ")}; got '${value}'`);
+            throw new errors/* ConfigurationError */.j1(`input '${name}' must be one of ${allowed.join(", ")}; got ${quoted(value)}`);
         }
         return match;
     }
@@ -36497,19 +36555,62 @@ class InputReader {
             return fallback;
         const number = Number(value);
         if (!/^-?\d+$/.test(value) || number < min || number > max) {
-            throw new errors/* ConfigurationError */.j1(`input '${name}' must be a whole number from ${min} to ${max}, got '${value}'`);
+            throw new errors/* ConfigurationError */.j1(`input '${name}' must be a whole number from ${min} to ${max}, got ${quoted(value)}`);
         }
         return number;
     }
     /** A path resolved against `base` (normally the working directory); empty gives the fallback. */
     path(name, base, fallback = "") {
         const value = this.raw(name) || fallback;
-        return external_node_path_default().resolve(base, value);
+        const resolved = external_node_path_default().resolve(base, value);
+        const why = tooLong(resolved);
+        if (why)
+            throw new errors/* ConfigurationError */.j1(`input '${name}': ${quoted(value)} cannot be used: ${why}`);
+        return resolved;
     }
-    /** The `working-directory` input, resolved against GITHUB_WORKSPACE (or the current directory). */
+    /** A path that must already exist as a file or a folder (or either). */
+    existing(name, base, kind, fallback = "") {
+        const resolved = this.path(name, base, fallback);
+        const shown = quoted(this.raw(name) || fallback);
+        const found = (0,paths/* entryKind */.FY)(resolved);
+        if (found === "missing") {
+            const blocker = fileInTheWay(resolved);
+            const why = blocker
+                ? `${external_node_path_default().basename(blocker)} in its path is a file, not a folder`
+                : "it does not exist";
+            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} cannot be used: ${why}`);
+        }
+        if (kind && found !== kind) {
+            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} is ${kindWords[found]}, not ${kindWords[kind]}`);
+        }
+        return resolved;
+    }
+    /**
+     * A path the action writes (or replaces): inside the workspace or RUNNER_TEMP once symlinks are
+     * followed, with no file where a folder must be, and of the right kind if it exists.
+     */
+    writable(name, base, kind, fallback = "") {
+        const resolved = this.path(name, base, fallback);
+        const shown = quoted(this.raw(name) || fallback);
+        if (!(0,paths/* isWritable */.nH)(resolved, this.env)) {
+            const real = (0,paths/* realTarget */.aO)(resolved);
+            const via = real === resolved ? "" : ` (it leads to ${real})`;
+            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} is outside the workspace and RUNNER_TEMP${via}; pyship writes only there`);
+        }
+        const blocker = fileInTheWay(resolved);
+        if (blocker) {
+            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} cannot be created: ${external_node_path_default().basename(blocker)} in its path is a file, not a folder`);
+        }
+        const found = (0,paths/* entryKind */.FY)(resolved);
+        if (found !== "missing" && found !== kind) {
+            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} is ${kindWords[found]}, where ${kindWords[kind]} is written`);
+        }
+        return resolved;
+    }
+    /** The `working-directory` input, resolved against GITHUB_WORKSPACE (or the current directory): an existing folder. */
     workingDirectory(name = "working-directory") {
         const workspace = this.env.GITHUB_WORKSPACE || process.cwd();
-        return this.path(name, workspace, ".");
+        return this.existing(name, workspace, "directory", ".");
     }
 }
 
@@ -36519,6 +36620,163 @@ class InputReader {
 
 
 
+
+
+/***/ }),
+
+/***/ 1445:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   FY: () => (/* binding */ entryKind),
+/* harmony export */   aO: () => (/* binding */ realTarget),
+/* harmony export */   nH: () => (/* binding */ isWritable),
+/* harmony export */   wd: () => (/* binding */ scratchDirectory)
+/* harmony export */ });
+/* unused harmony exports isInside, writableRoots */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(48161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(76760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/** Where an action may write or delete: inside the workspace or RUNNER_TEMP, symlinks followed. */
+
+
+
+const MAX_LINKS = 40;
+/** Where a write to `target` would really land: every existing part's symlinks followed. */
+function realTarget(target, links = 0) {
+    const absolute = node_path__WEBPACK_IMPORTED_MODULE_2___default().resolve(target);
+    try {
+        return node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync.native(absolute);
+    }
+    catch {
+        const parent = node_path__WEBPACK_IMPORTED_MODULE_2___default().dirname(absolute);
+        if (parent === absolute || links > MAX_LINKS)
+            return absolute;
+        const candidate = node_path__WEBPACK_IMPORTED_MODULE_2___default().join(realTarget(parent, links + 1), node_path__WEBPACK_IMPORTED_MODULE_2___default().basename(absolute));
+        try {
+            // A dangling link: a write would create its target.
+            const link = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readlinkSync)(candidate);
+            return realTarget(node_path__WEBPACK_IMPORTED_MODULE_2___default().resolve(node_path__WEBPACK_IMPORTED_MODULE_2___default().dirname(candidate), link), links + 1);
+        }
+        catch {
+            return candidate;
+        }
+    }
+}
+/** Whether `child` is `parent` or below it (both already resolved). */
+function isInside(child, parent) {
+    const relative = node_path__WEBPACK_IMPORTED_MODULE_2___default().relative(parent, child);
+    return (relative === "" ||
+        (!relative.startsWith(`..${(node_path__WEBPACK_IMPORTED_MODULE_2___default().sep)}`) && relative !== ".." && !node_path__WEBPACK_IMPORTED_MODULE_2___default().isAbsolute(relative)));
+}
+/** The folders an action may write into: the workspace and RUNNER_TEMP, resolved. */
+function writableRoots(env = process.env) {
+    const roots = [env.GITHUB_WORKSPACE || process.cwd(), env.RUNNER_TEMP].filter((root) => Boolean(root));
+    return roots.map((root) => realTarget(root));
+}
+/** Whether a write to `target` stays inside the workspace or RUNNER_TEMP. */
+function isWritable(target, env = process.env) {
+    const real = realTarget(target);
+    return writableRoots(env).some((root) => isInside(real, root));
+}
+/** A fresh folder for temporary files: under RUNNER_TEMP on a runner, else the OS's. */
+function scratchDirectory(prefix, env = process.env) {
+    return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdtempSync)(node_path__WEBPACK_IMPORTED_MODULE_2___default().join(env.RUNNER_TEMP || node_os__WEBPACK_IMPORTED_MODULE_1___default().tmpdir(), `${prefix}-`));
+}
+/** The kind of thing at `target`, without following a final symlink. */
+function entryKind(target) {
+    try {
+        const stat = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(target);
+        if (stat.isSymbolicLink()) {
+            try {
+                return entryKind(node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync.native(target));
+            }
+            catch {
+                return "missing";
+            }
+        }
+        return stat.isDirectory() ? "directory" : stat.isFile() ? "file" : "other";
+    }
+    catch {
+        return "missing";
+    }
+}
+
+
+/***/ }),
+
+/***/ 43586:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Or: () => (/* binding */ isSystemError),
+/* harmony export */   Zo: () => (/* binding */ describeSystemError)
+/* harmony export */ });
+/* unused harmony export systemReason */
+/** Node's system errors (ENOENT, EISDIR, spawn failures…) as plain words, never raw errno text. */
+const reasons = {
+    ENOENT: "it does not exist",
+    ENOTDIR: "a part of the path is a file, not a folder",
+    EISDIR: "it is a folder, not a file",
+    EEXIST: "something already exists there",
+    ENAMETOOLONG: "the path or a name in it is too long",
+    EACCES: "permission denied",
+    EPERM: "the operation is not permitted",
+    ELOOP: "it has too many levels of symbolic links",
+    ENOSPC: "the disk is full",
+    EROFS: "the file system is read-only",
+    ENOTEMPTY: "the folder is not empty",
+    EMFILE: "too many files are open",
+    EBUSY: "it is busy",
+    EXDEV: "it is on another file system",
+};
+const verbs = {
+    open: "open",
+    read: "read",
+    write: "write",
+    mkdir: "create the folder",
+    mkdtemp: "create a folder in",
+    rmdir: "remove",
+    rm: "remove",
+    unlink: "remove",
+    scandir: "list",
+    opendir: "list",
+    stat: "look at",
+    lstat: "look at",
+    realpath: "resolve",
+    copyfile: "copy",
+    rename: "move",
+    symlink: "link",
+    chmod: "change the mode of",
+    access: "use",
+};
+/** Not `instanceof Error`: errors from another realm (a VM context) count too. */
+function isSystemError(error) {
+    if (typeof error !== "object" || error === null)
+        return false;
+    const { code, syscall } = error;
+    return typeof code === "string" && /^E[A-Z]+$/.test(code) && typeof syscall === "string";
+}
+/** Why a system call failed, in words: "it does not exist". */
+function systemReason(error) {
+    return reasons[error.code ?? ""] ?? "the system refused it";
+}
+/**
+ * The error as a sentence naming what was being done and to which path, e.g.
+ * "cannot list src/app: a part of the path is a file, not a folder".
+ */
+function describeSystemError(error, shown = (file) => file) {
+    const syscall = error.syscall ?? "";
+    const target = error.path ?? error.dest;
+    if (syscall.startsWith("spawn")) {
+        return `cannot run ${target ?? "the program"}: ${systemReason(error)}`;
+    }
+    const verb = verbs[syscall] ?? "use";
+    return `cannot ${verb} ${target ? shown(target) : "a file"}: ${systemReason(error)}`;
+}
 
 
 /***/ }),

@@ -29217,7 +29217,7 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7451);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4032);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5020);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(522);
 
 
 
@@ -29242,7 +29242,7 @@ function loadInputs(reader = new _shared_runtime_index_js__WEBPACK_IMPORTED_MODU
     return Object.freeze({
         workingDirectory,
         workspace: env.GITHUB_WORKSPACE || process.cwd(),
-        lockfile: lockfile === undefined ? undefined : reader.path("lockfile", workingDirectory),
+        lockfile: lockfile === undefined ? undefined : reader.existing("lockfile", workingDirectory, "file"),
         mode: reader.choice("mode", ["static", "tool"], "static"),
         failOnDrift: reader.boolean("fail-on-drift", true),
         comment: reader.boolean("comment", false),
@@ -29253,7 +29253,7 @@ function loadInputs(reader = new _shared_runtime_index_js__WEBPACK_IMPORTED_MODU
 
 /***/ }),
 
-/***/ 5020:
+/***/ 522:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29267,8 +29267,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(9896);
 // EXTERNAL MODULE: external "os"
@@ -34291,7 +34291,7 @@ function readEvent(eventPath) {
     if (!eventPath)
         return undefined;
     try {
-        const payload = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(eventPath, "utf8"));
+        const payload = JSON.parse((0,external_node_fs_.readFileSync)(eventPath, "utf8"));
         return typeof payload === "object" && payload !== null ? payload : undefined;
     }
     catch {
@@ -35747,7 +35747,7 @@ function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTempora
 
 function readText(file, display) {
     try {
-        return (0,external_node_fs_namespaceObject.readFileSync)(file, "utf8");
+        return (0,external_node_fs_.readFileSync)(file, "utf8");
     }
     catch (error) {
         const code = error.code;
@@ -36931,7 +36931,7 @@ function readLock(file, display = file) {
 /** Lockfiles in a directory, in a stable order: uv, poetry, pdm, Pipfile, pylock, requirements. */
 function findLockfiles(directory) {
     const order = ["uv", "poetry", "pdm", "pipfile", "pylock", "requirements"];
-    return (0,external_node_fs_namespaceObject.readdirSync)(directory)
+    return (0,external_node_fs_.readdirSync)(directory)
         .filter((name) => formatOf(name) !== undefined)
         .sort((a, b) => order.indexOf(formatOf(a)) - order.indexOf(formatOf(b)) ||
         a.localeCompare(b))
@@ -38280,7 +38280,7 @@ function checkRequirementsLock(lock, lockPath, display) {
             const all = pep621Dependencies(manifestOf(data, text, display(file)));
             declared.push(...all.filter((d) => d.group === "main" || command.allExtras || command.extras.includes(d.group.slice(6))));
         }
-        else if (/\.(in|txt)$/.test(file) && (0,external_node_fs_namespaceObject.existsSync)(file)) {
+        else if (/\.(in|txt)$/.test(file) && (0,external_node_fs_.existsSync)(file)) {
             declared.push(...readRequirementsIn(file, display));
         }
         else {
@@ -38817,7 +38817,7 @@ function workspaceMembers(root, files) {
     for (const pattern of stringList(workspace.members)) {
         for (const directory of expandGlob(files.directory, pattern)) {
             const file = external_node_path_default().join(directory, "pyproject.toml");
-            if (exclude.has(directory) || directory === files.directory || !(0,external_node_fs_namespaceObject.existsSync)(file))
+            if (exclude.has(directory) || directory === files.directory || !(0,external_node_fs_.existsSync)(file))
                 continue;
             const { data, text } = readTomlFile(file, files.display(file));
             members.push(manifestOf(data, text, files.display(file)));
@@ -38834,8 +38834,8 @@ function expandGlob(base, pattern) {
             continue;
         }
         const regex = new RegExp(`^${segment.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
-        matches = matches.flatMap((m) => (0,external_node_fs_namespaceObject.existsSync)(m)
-            ? (0,external_node_fs_namespaceObject.readdirSync)(m, { withFileTypes: true })
+        matches = matches.flatMap((m) => (0,external_node_fs_.existsSync)(m)
+            ? (0,external_node_fs_.readdirSync)(m, { withFileTypes: true })
                 .filter((e) => e.isDirectory() && regex.test(e.name))
                 .map((e) => external_node_path_default().join(m, e.name))
             : []);
@@ -38860,18 +38860,18 @@ const expectedLocks = [
     ["uv", "uv.lock", (_, p) => p !== undefined && "uv" in tableAt(p.data, ["tool"])],
     ["poetry", "poetry.lock", (_, p) => p !== undefined && "poetry" in tableAt(p.data, ["tool"])],
     ["pdm", "pdm.lock", (_, p) => p !== undefined && "pdm" in tableAt(p.data, ["tool"])],
-    ["pipfile", "Pipfile.lock", (dir) => (0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().join(dir, "Pipfile"))],
+    ["pipfile", "Pipfile.lock", (dir) => (0,external_node_fs_.existsSync)(external_node_path_default().join(dir, "Pipfile"))],
 ];
 function checkProject(options) {
     const display = (absolute) => external_node_path_default().relative(options.workspace, absolute) || external_node_path_default().basename(absolute);
     const directory = options.workingDirectory;
-    if (!(0,external_node_fs_namespaceObject.existsSync)(directory)) {
+    if (!(0,external_node_fs_.existsSync)(directory)) {
         throw new errors/* ConfigurationError */.j1(`input 'working-directory': ${display(directory)} does not exist`);
     }
     const paths = options.lockfile ? [options.lockfile] : findLockfiles(directory);
     const reports = [];
     for (const lockPath of paths) {
-        if (!(0,external_node_fs_namespaceObject.existsSync)(lockPath)) {
+        if (!(0,external_node_fs_.existsSync)(lockPath)) {
             throw new errors/* ConfigurationError */.j1(`input 'lockfile': ${display(lockPath)} does not exist`);
         }
         const lock = readLock(lockPath, display(lockPath));
@@ -38907,7 +38907,7 @@ function checkLock(lock, lockPath, display) {
     }
     const manifestName = lock.format === "pipfile" ? "Pipfile" : "pyproject.toml";
     const manifestPath = external_node_path_default().join(directory, manifestName);
-    if (!(0,external_node_fs_namespaceObject.existsSync)(manifestPath)) {
+    if (!(0,external_node_fs_.existsSync)(manifestPath)) {
         throw new errors/* ConfigurationError */.j1(`${lock.file} has no ${manifestName} beside it to check against`, {
             file: lock.file,
         });
@@ -38921,7 +38921,7 @@ function checkLock(lock, lockPath, display) {
 function missingLocks(directory, found, display) {
     const pyprojectPath = external_node_path_default().join(directory, "pyproject.toml");
     let pyproject;
-    if ((0,external_node_fs_namespaceObject.existsSync)(pyprojectPath)) {
+    if ((0,external_node_fs_.existsSync)(pyprojectPath)) {
         const { data, text } = readTomlFile(pyprojectPath, display(pyprojectPath));
         pyproject = manifestOf(data, text, display(pyprojectPath), pyprojectPath);
     }
@@ -38953,16 +38953,29 @@ function missingLocks(directory, found, display) {
     });
 }
 
+// EXTERNAL MODULE: ./shared/runtime/paths.ts + 1 modules
+var paths = __nccwpck_require__(7442);
+// EXTERNAL MODULE: ./shared/runtime/system-errors.ts
+var system_errors = __nccwpck_require__(3586);
 ;// CONCATENATED MODULE: ./shared/runtime/command.ts
 /** Runs a program and collects its output; never throws for a non-zero exit. */
 
 
 
+
+
 function runCommand(file, args, options = {}) {
+    if (options.cwd && (0,paths/* entryKind */.FY)(options.cwd) !== "directory") {
+        return Promise.resolve({
+            code: 127,
+            output: `cannot run ${file} in ${options.cwd}: that folder does not exist`,
+            stdout: "",
+        });
+    }
     return new Promise((resolve) => {
         const child = (0,external_node_child_process_namespaceObject.spawn)(file, args, {
             cwd: options.cwd,
-            env: options.env ?? process.env,
+            env: childEnv(options.env ?? process.env),
             stdio: ["ignore", "pipe", "pipe"],
         });
         let output = "";
@@ -38982,7 +38995,8 @@ function runCommand(file, args, options = {}) {
             : undefined;
         child.on("error", (error) => {
             clearTimeout(timer);
-            resolve({ code: 127, output: `${output}${error.message}`, stdout });
+            const reason = (0,system_errors/* isSystemError */.Or)(error) ? (0,system_errors/* describeSystemError */.Zo)(error) : error.message;
+            resolve({ code: 127, output: `${output}${reason}`, stdout });
         });
         child.on("close", (code) => {
             clearTimeout(timer);
@@ -38990,12 +39004,18 @@ function runCommand(file, args, options = {}) {
         });
     });
 }
+/** A child's environment: its temporary files go under RUNNER_TEMP, which the runner cleans. */
+function childEnv(env) {
+    if (!env.RUNNER_TEMP || env.TMPDIR || (0,paths/* entryKind */.FY)(env.RUNNER_TEMP) !== "directory")
+        return env;
+    return { ...env, TMPDIR: env.RUNNER_TEMP };
+}
 /** The executable's path on PATH, or undefined. */
 function which(name, searchPath = process.env.PATH ?? "") {
     for (const directory of searchPath.split((external_node_path_default()).delimiter).filter(Boolean)) {
         const candidate = external_node_path_default().join(directory, name);
         try {
-            (0,external_node_fs_namespaceObject.accessSync)(candidate, external_node_fs_namespaceObject.constants.X_OK);
+            (0,external_node_fs_.accessSync)(candidate, external_node_fs_.constants.X_OK);
             return candidate;
         }
         catch { }
@@ -39192,7 +39212,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Cs: () => (/* reexport */ runAction)
 });
 
-// UNUSED EXPORTS: ConfigurationError, errorMessage, formatLocation, inputVariable, markdownCell, markdownTable, reportFailure, runnerIo, toAnnotation, withGroup
+// UNUSED EXPORTS: ConfigurationError, errorMessage, formatLocation, inputVariable, markdownCell, markdownTable, quoted, reportFailure, runnerIo, toAnnotation, withGroup
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -42238,7 +42258,10 @@ const runnerIo = {
     group: withGroup,
 };
 
+// EXTERNAL MODULE: ./shared/runtime/system-errors.ts
+var system_errors = __nccwpck_require__(3586);
 ;// CONCATENATED MODULE: ./shared/runtime/action.ts
+
 
 
 
@@ -42264,7 +42287,7 @@ function reportFailure(name, error) {
         core_error(`${name}: ${error.message}`, annotationProperties(error.location));
         return;
     }
-    core_error(`${name}: ${(0,errors/* errorMessage */.gJ)(error)}`);
+    core_error(`${name}: ${(0,system_errors/* isSystemError */.Or)(error) ? (0,system_errors/* describeSystemError */.Zo)(error) : (0,errors/* errorMessage */.gJ)(error)}`);
     if (error instanceof Error && error.stack)
         core_debug(error.stack);
 }
@@ -42272,9 +42295,37 @@ function reportFailure(name, error) {
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./shared/runtime/paths.ts + 1 modules
+var paths = __nccwpck_require__(7442);
 ;// CONCATENATED MODULE: ./shared/runtime/inputs.ts
 
 
+
+const MAX_SHOWN = 200;
+/** An input's value as messages echo it: quoted, and cut to 200 characters. */
+function quoted(value) {
+    const shown = value.length > MAX_SHOWN ? `${value.slice(0, MAX_SHOWN)}… (${value.length} characters)` : value;
+    return `'${shown.replace(/\r?\n/g, "⏎")}'`;
+}
+/** Why the OS could not use this path at all: a name or a whole path too long. */
+function tooLong(target) {
+    if (Buffer.byteLength(target) > 4095)
+        return "the path is longer than 4,095 bytes";
+    const long = target.split(/[\\/]/).find((part) => Buffer.byteLength(part) > 255);
+    return long === undefined ? undefined : `a name in the path is longer than 255 bytes`;
+}
+/** The first part of the path that exists and is a file, where a folder is needed. */
+function fileInTheWay(target) {
+    for (let at = external_node_path_default().dirname(target); at !== external_node_path_default().dirname(at); at = external_node_path_default().dirname(at)) {
+        const kind = (0,paths/* entryKind */.FY)(at);
+        if (kind === "file")
+            return at;
+        if (kind === "directory")
+            return undefined;
+    }
+    return undefined;
+}
+const kindWords = { file: "a file", directory: "a folder", other: "not a regular file or folder" };
 /** The runner's variable for an input: spaces become `_`, hyphens stay, upper case. */
 function inputVariable(name) {
     return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
@@ -42333,7 +42384,7 @@ class InputReader {
             return fallback;
         const match = allowed.find((option) => option.toLowerCase() === value.toLowerCase());
         if (match === undefined) {
-            throw new errors/* ConfigurationError */.j1(`input '${name}' must be one of ${allowed.join(", ")}; got '${value}'`);
+            throw new errors/* ConfigurationError */.j1(`input '${name}' must be one of ${allowed.join(", ")}; got ${quoted(value)}`);
         }
         return match;
     }
@@ -42344,19 +42395,62 @@ class InputReader {
             return fallback;
         const number = Number(value);
         if (!/^-?\d+$/.test(value) || number < min || number > max) {
-            throw new errors/* ConfigurationError */.j1(`input '${name}' must be a whole number from ${min} to ${max}, got '${value}'`);
+            throw new errors/* ConfigurationError */.j1(`input '${name}' must be a whole number from ${min} to ${max}, got ${quoted(value)}`);
         }
         return number;
     }
     /** A path resolved against `base` (normally the working directory); empty gives the fallback. */
     path(name, base, fallback = "") {
         const value = this.raw(name) || fallback;
-        return external_node_path_default().resolve(base, value);
+        const resolved = external_node_path_default().resolve(base, value);
+        const why = tooLong(resolved);
+        if (why)
+            throw new errors/* ConfigurationError */.j1(`input '${name}': ${quoted(value)} cannot be used: ${why}`);
+        return resolved;
     }
-    /** The `working-directory` input, resolved against GITHUB_WORKSPACE (or the current directory). */
+    /** A path that must already exist as a file or a folder (or either). */
+    existing(name, base, kind, fallback = "") {
+        const resolved = this.path(name, base, fallback);
+        const shown = quoted(this.raw(name) || fallback);
+        const found = (0,paths/* entryKind */.FY)(resolved);
+        if (found === "missing") {
+            const blocker = fileInTheWay(resolved);
+            const why = blocker
+                ? `${external_node_path_default().basename(blocker)} in its path is a file, not a folder`
+                : "it does not exist";
+            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} cannot be used: ${why}`);
+        }
+        if (kind && found !== kind) {
+            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} is ${kindWords[found]}, not ${kindWords[kind]}`);
+        }
+        return resolved;
+    }
+    /**
+     * A path the action writes (or replaces): inside the workspace or RUNNER_TEMP once symlinks are
+     * followed, with no file where a folder must be, and of the right kind if it exists.
+     */
+    writable(name, base, kind, fallback = "") {
+        const resolved = this.path(name, base, fallback);
+        const shown = quoted(this.raw(name) || fallback);
+        if (!(0,paths/* isWritable */.nH)(resolved, this.env)) {
+            const real = (0,paths/* realTarget */.aO)(resolved);
+            const via = real === resolved ? "" : ` (it leads to ${real})`;
+            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} is outside the workspace and RUNNER_TEMP${via}; pyship writes only there`);
+        }
+        const blocker = fileInTheWay(resolved);
+        if (blocker) {
+            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} cannot be created: ${external_node_path_default().basename(blocker)} in its path is a file, not a folder`);
+        }
+        const found = (0,paths/* entryKind */.FY)(resolved);
+        if (found !== "missing" && found !== kind) {
+            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} is ${kindWords[found]}, where ${kindWords[kind]} is written`);
+        }
+        return resolved;
+    }
+    /** The `working-directory` input, resolved against GITHUB_WORKSPACE (or the current directory): an existing folder. */
     workingDirectory(name = "working-directory") {
         const workspace = this.env.GITHUB_WORKSPACE || process.cwd();
-        return this.path(name, workspace, ".");
+        return this.existing(name, workspace, "directory", ".");
     }
 }
 
@@ -42366,6 +42460,168 @@ class InputReader {
 
 
 
+
+
+/***/ }),
+
+/***/ 7442:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  FY: () => (/* binding */ entryKind),
+  nH: () => (/* binding */ isWritable),
+  aO: () => (/* binding */ realTarget)
+});
+
+// UNUSED EXPORTS: isInside, scratchDirectory, writableRoots
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+;// CONCATENATED MODULE: ./shared/runtime/paths.ts
+/** Where an action may write or delete: inside the workspace or RUNNER_TEMP, symlinks followed. */
+
+
+
+const MAX_LINKS = 40;
+/** Where a write to `target` would really land: every existing part's symlinks followed. */
+function realTarget(target, links = 0) {
+    const absolute = external_node_path_default().resolve(target);
+    try {
+        return external_node_fs_.realpathSync.native(absolute);
+    }
+    catch {
+        const parent = external_node_path_default().dirname(absolute);
+        if (parent === absolute || links > MAX_LINKS)
+            return absolute;
+        const candidate = external_node_path_default().join(realTarget(parent, links + 1), external_node_path_default().basename(absolute));
+        try {
+            // A dangling link: a write would create its target.
+            const link = (0,external_node_fs_.readlinkSync)(candidate);
+            return realTarget(external_node_path_default().resolve(external_node_path_default().dirname(candidate), link), links + 1);
+        }
+        catch {
+            return candidate;
+        }
+    }
+}
+/** Whether `child` is `parent` or below it (both already resolved). */
+function isInside(child, parent) {
+    const relative = external_node_path_default().relative(parent, child);
+    return (relative === "" ||
+        (!relative.startsWith(`..${(external_node_path_default()).sep}`) && relative !== ".." && !external_node_path_default().isAbsolute(relative)));
+}
+/** The folders an action may write into: the workspace and RUNNER_TEMP, resolved. */
+function writableRoots(env = process.env) {
+    const roots = [env.GITHUB_WORKSPACE || process.cwd(), env.RUNNER_TEMP].filter((root) => Boolean(root));
+    return roots.map((root) => realTarget(root));
+}
+/** Whether a write to `target` stays inside the workspace or RUNNER_TEMP. */
+function isWritable(target, env = process.env) {
+    const real = realTarget(target);
+    return writableRoots(env).some((root) => isInside(real, root));
+}
+/** A fresh folder for temporary files: under RUNNER_TEMP on a runner, else the OS's. */
+function scratchDirectory(prefix, env = process.env) {
+    return mkdtempSync(path.join(env.RUNNER_TEMP || os.tmpdir(), `${prefix}-`));
+}
+/** The kind of thing at `target`, without following a final symlink. */
+function entryKind(target) {
+    try {
+        const stat = (0,external_node_fs_.lstatSync)(target);
+        if (stat.isSymbolicLink()) {
+            try {
+                return entryKind(external_node_fs_.realpathSync.native(target));
+            }
+            catch {
+                return "missing";
+            }
+        }
+        return stat.isDirectory() ? "directory" : stat.isFile() ? "file" : "other";
+    }
+    catch {
+        return "missing";
+    }
+}
+
+
+/***/ }),
+
+/***/ 3586:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Or: () => (/* binding */ isSystemError),
+/* harmony export */   Zo: () => (/* binding */ describeSystemError)
+/* harmony export */ });
+/* unused harmony export systemReason */
+/** Node's system errors (ENOENT, EISDIR, spawn failures…) as plain words, never raw errno text. */
+const reasons = {
+    ENOENT: "it does not exist",
+    ENOTDIR: "a part of the path is a file, not a folder",
+    EISDIR: "it is a folder, not a file",
+    EEXIST: "something already exists there",
+    ENAMETOOLONG: "the path or a name in it is too long",
+    EACCES: "permission denied",
+    EPERM: "the operation is not permitted",
+    ELOOP: "it has too many levels of symbolic links",
+    ENOSPC: "the disk is full",
+    EROFS: "the file system is read-only",
+    ENOTEMPTY: "the folder is not empty",
+    EMFILE: "too many files are open",
+    EBUSY: "it is busy",
+    EXDEV: "it is on another file system",
+};
+const verbs = {
+    open: "open",
+    read: "read",
+    write: "write",
+    mkdir: "create the folder",
+    mkdtemp: "create a folder in",
+    rmdir: "remove",
+    rm: "remove",
+    unlink: "remove",
+    scandir: "list",
+    opendir: "list",
+    stat: "look at",
+    lstat: "look at",
+    realpath: "resolve",
+    copyfile: "copy",
+    rename: "move",
+    symlink: "link",
+    chmod: "change the mode of",
+    access: "use",
+};
+/** Not `instanceof Error`: errors from another realm (a VM context) count too. */
+function isSystemError(error) {
+    if (typeof error !== "object" || error === null)
+        return false;
+    const { code, syscall } = error;
+    return typeof code === "string" && /^E[A-Z]+$/.test(code) && typeof syscall === "string";
+}
+/** Why a system call failed, in words: "it does not exist". */
+function systemReason(error) {
+    return reasons[error.code ?? ""] ?? "the system refused it";
+}
+/**
+ * The error as a sentence naming what was being done and to which path, e.g.
+ * "cannot list src/app: a part of the path is a file, not a folder".
+ */
+function describeSystemError(error, shown = (file) => file) {
+    const syscall = error.syscall ?? "";
+    const target = error.path ?? error.dest;
+    if (syscall.startsWith("spawn")) {
+        return `cannot run ${target ?? "the program"}: ${systemReason(error)}`;
+    }
+    const verb = verbs[syscall] ?? "use";
+    return `cannot ${verb} ${target ? shown(target) : "a file"}: ${systemReason(error)}`;
+}
 
 
 /***/ }),
@@ -42465,6 +42721,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 

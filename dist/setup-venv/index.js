@@ -28376,7 +28376,7 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6477);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(433);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1742);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(687);
 
 
 
@@ -28400,17 +28400,20 @@ function loadInputs(reader = new _shared_runtime_index_js__WEBPACK_IMPORTED_MODU
     const workingDirectory = reader.workingDirectory();
     const groups = listOrAll(reader.list("groups"));
     const lockfile = reader.optional("lockfile");
+    const pythonVersionFile = reader.optional("python-version-file");
+    if (pythonVersionFile)
+        reader.existing("python-version-file", workingDirectory, "file");
     return Object.freeze({
         workingDirectory,
         workspace: env.GITHUB_WORKSPACE || process.cwd(),
         pythonVersion: reader.optional("python-version"),
-        pythonVersionFile: reader.optional("python-version-file"),
-        lockfile: lockfile === undefined ? undefined : reader.path("lockfile", workingDirectory),
+        pythonVersionFile,
+        lockfile: lockfile === undefined ? undefined : reader.existing("lockfile", workingDirectory, "file"),
         groups: groups.length === 0 ? "default" : groups,
         extras: listOrAll(reader.list("extras")),
         installProject: reader.boolean("install-project", true),
         installer: reader.choice("installer", ["auto", "pip", "uv"], "auto"),
-        venvPath: reader.path("venv-path", workingDirectory, ".venv"),
+        venvPath: reader.writable("venv-path", workingDirectory, "directory", ".venv"),
         cache: reader.choice("cache", ["auto", "true", "false"], "auto"),
         cacheSuffix: reader.raw("cache-suffix"),
     });
@@ -28419,7 +28422,7 @@ function loadInputs(reader = new _shared_runtime_index_js__WEBPACK_IMPORTED_MODU
 
 /***/ }),
 
-/***/ 1742:
+/***/ 687:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28440,16 +28443,29 @@ var external_node_os_ = __nccwpck_require__(8161);
 var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: ./shared/runtime/paths.ts
+var paths = __nccwpck_require__(1445);
+// EXTERNAL MODULE: ./shared/runtime/system-errors.ts
+var system_errors = __nccwpck_require__(3586);
 ;// CONCATENATED MODULE: ./shared/runtime/command.ts
 /** Runs a program and collects its output; never throws for a non-zero exit. */
 
 
 
+
+
 function runCommand(file, args, options = {}) {
+    if (options.cwd && (0,paths/* entryKind */.FY)(options.cwd) !== "directory") {
+        return Promise.resolve({
+            code: 127,
+            output: `cannot run ${file} in ${options.cwd}: that folder does not exist`,
+            stdout: "",
+        });
+    }
     return new Promise((resolve) => {
         const child = (0,external_node_child_process_namespaceObject.spawn)(file, args, {
             cwd: options.cwd,
-            env: options.env ?? process.env,
+            env: childEnv(options.env ?? process.env),
             stdio: ["ignore", "pipe", "pipe"],
         });
         let output = "";
@@ -28469,13 +28485,20 @@ function runCommand(file, args, options = {}) {
             : undefined;
         child.on("error", (error) => {
             clearTimeout(timer);
-            resolve({ code: 127, output: `${output}${error.message}`, stdout });
+            const reason = (0,system_errors/* isSystemError */.Or)(error) ? (0,system_errors/* describeSystemError */.Zo)(error) : error.message;
+            resolve({ code: 127, output: `${output}${reason}`, stdout });
         });
         child.on("close", (code) => {
             clearTimeout(timer);
             resolve({ code: code ?? 1, output, stdout });
         });
     });
+}
+/** A child's environment: its temporary files go under RUNNER_TEMP, which the runner cleans. */
+function childEnv(env) {
+    if (!env.RUNNER_TEMP || env.TMPDIR || (0,paths/* entryKind */.FY)(env.RUNNER_TEMP) !== "directory")
+        return env;
+    return { ...env, TMPDIR: env.RUNNER_TEMP };
 }
 /** The executable's path on PATH, or undefined. */
 function which(name, searchPath = process.env.PATH ?? "") {
@@ -28492,6 +28515,113 @@ function which(name, searchPath = process.env.PATH ?? "") {
 
 // EXTERNAL MODULE: ./shared/runtime/errors.ts
 var errors = __nccwpck_require__(8126);
+;// CONCATENATED MODULE: ./shared/venv/location.ts
+/** Where a venv may go, and the rule for replacing one: only a venv, or what this run created. */
+
+
+
+
+
+const refuse = (shown, why) => new errors/* ConfigurationError */.j1(`input 'venv-path': ${shown} ${why}; setup-venv replaces the folder it names`);
+/** Refuses a venv-path that is the project, holds it, or holds something that is no venv. */
+function checkVenvPath(venv, place) {
+    const real = (0,paths/* realTarget */.aO)(venv);
+    const shown = place.shown(venv);
+    const protectedPlaces = [
+        [place.workingDirectory, "is the working directory, or holds it"],
+        [place.workspace, "is the workspace, or holds it"],
+        [place.runnerTemp, "is RUNNER_TEMP, or holds it"],
+        [place.lockfile, "holds the lockfile"],
+    ];
+    for (const [protectedPath, why] of protectedPlaces) {
+        if (protectedPath && (0,paths/* isInside */.FK)((0,paths/* realTarget */.aO)(protectedPath), real))
+            throw refuse(shown, why);
+    }
+    const kind = (0,paths/* entryKind */.FY)(venv);
+    if (kind === "missing" || isVenv(venv))
+        return;
+    if (kind !== "directory")
+        throw refuse(shown, "is a file, not a venv");
+    if ((0,external_node_fs_.readdirSync)(venv).length > 0) {
+        throw refuse(shown, "exists and is not a venv (it has no pyvenv.cfg), so it is not deleted");
+    }
+}
+const isVenv = (directory) => (0,paths/* entryKind */.FY)(external_node_path_default().join(directory, "pyvenv.cfg")) === "file";
+/** Venvs this process created or restored: the only folders it deletes besides real venvs. */
+const ours = new Set();
+/** Marks a folder as made by this run (created, or restored from the cache). */
+const claimVenv = (venv) => ours.add(external_node_path_default().resolve(venv));
+/** Deletes a venv: a folder with pyvenv.cfg, or one this run made; anything else is refused. */
+function removeVenv(venv) {
+    const kind = (0,paths/* entryKind */.FY)(venv);
+    if (kind === "missing")
+        return;
+    if (kind === "directory" && (0,external_node_fs_.readdirSync)(venv).length === 0)
+        return;
+    if (!ours.has(external_node_path_default().resolve(venv)) && !isVenv(venv)) {
+        throw new errors/* ConfigurationError */.j1(`${venv} is not a venv (no pyvenv.cfg) and setup-venv did not create it, so it is not deleted`);
+    }
+    (0,external_node_fs_.rmSync)(venv, { recursive: true, force: true });
+}
+const alive = (pid) => {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (error) {
+        return error.code === "EPERM";
+    }
+};
+/**
+ * Holds the venv's folder for this run, so two runs in one workspace do not replace each other's
+ * venv half-way. Returns the release. A lock left by a process that is gone is taken over.
+ */
+function lockVenv(venv, shown) {
+    const lock = external_node_path_default().join(external_node_path_default().dirname(venv), `.${external_node_path_default().basename(venv)}.pyship-lock`);
+    const owner = external_node_path_default().join(lock, "owner.json");
+    (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(lock), { recursive: true });
+    for (let attempt = 0;; attempt++) {
+        try {
+            (0,external_node_fs_.mkdirSync)(lock);
+            (0,external_node_fs_.writeFileSync)(owner, JSON.stringify({ pid: process.pid, host: external_node_os_default().hostname() }));
+            return () => (0,external_node_fs_.rmSync)(lock, { recursive: true, force: true });
+        }
+        catch (error) {
+            if (error.code !== "EEXIST" || attempt > 0)
+                throw error;
+            const holder = readOwner(owner);
+            // No owner yet: the other run is between taking the lock and writing its name.
+            const busy = holder
+                ? holder.host !== external_node_os_default().hostname() || alive(holder.pid)
+                : youngerThan(lock, 30_000);
+            if (busy) {
+                const who = holder ? ` (process ${holder.pid} on ${holder.host})` : "";
+                throw new errors/* ConfigurationError */.j1(`input 'venv-path': another setup-venv run${who} is creating ${shown} right now; give each job its own venv-path`);
+            }
+            (0,external_node_fs_.rmSync)(lock, { recursive: true, force: true });
+        }
+    }
+}
+function readOwner(file) {
+    try {
+        const parsed = JSON.parse((0,external_node_fs_.readFileSync)(file, "utf8"));
+        return typeof parsed.pid === "number" && typeof parsed.host === "string"
+            ? { pid: parsed.pid, host: parsed.host }
+            : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function youngerThan(file, ms) {
+    try {
+        return Date.now() - (0,external_node_fs_.statSync)(file).mtimeMs < ms;
+    }
+    catch {
+        return false;
+    }
+}
+
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
 ;// CONCATENATED MODULE: ./shared/venv/wheel-tags.ts
@@ -28641,17 +28771,19 @@ function requirementsText(lines) {
 
 
 
+
 const venvPython = (venv) => process.platform === "win32"
     ? external_node_path_default().join(venv, "Scripts", "python.exe")
     : external_node_path_default().join(venv, "bin", "python");
 const venvBin = (venv) => external_node_path_default().join(venv, process.platform === "win32" ? "Scripts" : "bin");
 async function createVenv(python, venv, installer, log) {
-    (0,external_node_fs_.rmSync)(venv, { recursive: true, force: true });
+    removeVenv(venv);
+    claimVenv(venv);
     // uv installs into a bare venv; pip needs its own copy inside it.
     const args = ["-m", "venv", ...(installer === "uv" ? ["--without-pip"] : []), venv];
     const result = await runCommand(python, args, { onOutput: log });
     if (result.code !== 0) {
-        (0,external_node_fs_.rmSync)(venv, { recursive: true, force: true });
+        removeVenv(venv);
         const hint = /ensurepip/.test(result.output)
             ? " (on Debian and Ubuntu, install python3-venv)"
             : "";
@@ -28660,8 +28792,7 @@ async function createVenv(python, venv, installer, log) {
 }
 /** Installs the plan; a hash mismatch names the package. */
 async function installPlan(plan, options) {
-    const dir = external_node_path_default().join(external_node_os_default().tmpdir(), `pyship-requirements-${process.pid}-${Date.now()}`);
-    (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
+    const dir = (0,paths/* scratchDirectory */.wd)("pyship-requirements");
     try {
         const indexArgs = plan.indexes.flatMap((url, i) => [
             i === 0 ? "--index-url" : "--extra-index-url",
@@ -28791,7 +28922,6 @@ async function brokenVenv(venv) {
         return `its python does not run: ${probe.output.trim().split("\n").at(-1) ?? ""}`;
     return undefined;
 }
-const removeVenv = (venv) => (0,external_node_fs_.rmSync)(venv, { recursive: true, force: true });
 
 ;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
 /*!
@@ -32216,10 +32346,28 @@ const State = { Venv: "venv", Key: "cache-key", Save: "save-cache" };
 
 
 
+
 async function run(inputs, io, deps = { env: process.env }) {
     const display = (p) => external_node_path_default().relative(inputs.workspace, p) || ".";
     const lock = findInstallLock(inputs.workingDirectory, inputs.lockfile, display);
     const lockDirectory = external_node_path_default().dirname(external_node_path_default().resolve(inputs.workspace, lock.file));
+    const venv = inputs.venvPath;
+    checkVenvPath(venv, {
+        workingDirectory: inputs.workingDirectory,
+        workspace: inputs.workspace,
+        runnerTemp: deps.env.RUNNER_TEMP,
+        lockfile: external_node_path_default().resolve(inputs.workspace, lock.file),
+        shown: display,
+    });
+    const release = lockVenv(venv, display(venv));
+    try {
+        await setUp(inputs, io, deps, { lock, lockDirectory, venv, display });
+    }
+    finally {
+        release();
+    }
+}
+async function setUp(inputs, io, deps, { lock, lockDirectory, venv, display }) {
     const manifest = readManifest(lockDirectory, display);
     const requiresPython = tableAt(manifest?.data ?? {}, ["project"])["requires-python"];
     const request = readVersionRequest({
@@ -32245,7 +32393,6 @@ async function run(inputs, io, deps = { env: process.env }) {
         markers: python.markers,
     });
     const withProject = inputs.installProject && isPackage(lockDirectory, manifest);
-    const venv = inputs.venvPath;
     const key = venvCacheKey({
         pythonVersion: python.version,
         pythonRealPath: python.realPath,
@@ -32262,6 +32409,8 @@ async function run(inputs, io, deps = { env: process.env }) {
         ? await Promise.all(/* import() */[__nccwpck_require__.e(691), __nccwpck_require__.e(770)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8770))
         : undefined;
     const caching = store !== undefined && usableCache(io, store.cacheAvailable());
+    if (caching)
+        claimVenv(venv); // what the restore writes is this run's
     let hit = caching &&
         store !== undefined &&
         (await io.group("Restore the venv from the cache", () => store.restoreVenv(venv, key)));
@@ -32395,7 +32544,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Cs: () => (/* reexport */ runAction)
 });
 
-// UNUSED EXPORTS: CheckFailed, ConfigurationError, errorMessage, findingsTable, formatLocation, inputVariable, markdownCell, reportFailure, runnerIo, toAnnotation, withGroup
+// UNUSED EXPORTS: CheckFailed, ConfigurationError, errorMessage, findingsTable, formatLocation, inputVariable, markdownCell, quoted, reportFailure, runnerIo, toAnnotation, withGroup
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
 var core = __nccwpck_require__(3838);
@@ -32498,7 +32647,10 @@ const runnerIo = {
     group: withGroup,
 };
 
+// EXTERNAL MODULE: ./shared/runtime/system-errors.ts
+var system_errors = __nccwpck_require__(3586);
 ;// CONCATENATED MODULE: ./shared/runtime/action.ts
+
 
 
 
@@ -32524,7 +32676,7 @@ function reportFailure(name, error) {
         core/* error */.z3(`${name}: ${error.message}`, annotationProperties(error.location));
         return;
     }
-    core/* error */.z3(`${name}: ${(0,errors/* errorMessage */.gJ)(error)}`);
+    core/* error */.z3(`${name}: ${(0,system_errors/* isSystemError */.Or)(error) ? (0,system_errors/* describeSystemError */.Zo)(error) : (0,errors/* errorMessage */.gJ)(error)}`);
     if (error instanceof Error && error.stack)
         core/* debug */.Yz(error.stack);
 }
@@ -32532,9 +32684,37 @@ function reportFailure(name, error) {
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./shared/runtime/paths.ts
+var paths = __nccwpck_require__(1445);
 ;// CONCATENATED MODULE: ./shared/runtime/inputs.ts
 
 
+
+const MAX_SHOWN = 200;
+/** An input's value as messages echo it: quoted, and cut to 200 characters. */
+function quoted(value) {
+    const shown = value.length > MAX_SHOWN ? `${value.slice(0, MAX_SHOWN)}… (${value.length} characters)` : value;
+    return `'${shown.replace(/\r?\n/g, "⏎")}'`;
+}
+/** Why the OS could not use this path at all: a name or a whole path too long. */
+function tooLong(target) {
+    if (Buffer.byteLength(target) > 4095)
+        return "the path is longer than 4,095 bytes";
+    const long = target.split(/[\\/]/).find((part) => Buffer.byteLength(part) > 255);
+    return long === undefined ? undefined : `a name in the path is longer than 255 bytes`;
+}
+/** The first part of the path that exists and is a file, where a folder is needed. */
+function fileInTheWay(target) {
+    for (let at = external_node_path_default().dirname(target); at !== external_node_path_default().dirname(at); at = external_node_path_default().dirname(at)) {
+        const kind = (0,paths/* entryKind */.FY)(at);
+        if (kind === "file")
+            return at;
+        if (kind === "directory")
+            return undefined;
+    }
+    return undefined;
+}
+const kindWords = { file: "a file", directory: "a folder", other: "not a regular file or folder" };
 /** The runner's variable for an input: spaces become `_`, hyphens stay, upper case. */
 function inputVariable(name) {
     return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
@@ -32593,7 +32773,7 @@ class InputReader {
             return fallback;
         const match = allowed.find((option) => option.toLowerCase() === value.toLowerCase());
         if (match === undefined) {
-            throw new errors/* ConfigurationError */.j1(`input '${name}' must be one of ${allowed.join(", ")}; got '${value}'`);
+            throw new errors/* ConfigurationError */.j1(`input '${name}' must be one of ${allowed.join(", ")}; got ${quoted(value)}`);
         }
         return match;
     }
@@ -32604,19 +32784,62 @@ class InputReader {
             return fallback;
         const number = Number(value);
         if (!/^-?\d+$/.test(value) || number < min || number > max) {
-            throw new errors/* ConfigurationError */.j1(`input '${name}' must be a whole number from ${min} to ${max}, got '${value}'`);
+            throw new errors/* ConfigurationError */.j1(`input '${name}' must be a whole number from ${min} to ${max}, got ${quoted(value)}`);
         }
         return number;
     }
     /** A path resolved against `base` (normally the working directory); empty gives the fallback. */
     path(name, base, fallback = "") {
         const value = this.raw(name) || fallback;
-        return external_node_path_default().resolve(base, value);
+        const resolved = external_node_path_default().resolve(base, value);
+        const why = tooLong(resolved);
+        if (why)
+            throw new errors/* ConfigurationError */.j1(`input '${name}': ${quoted(value)} cannot be used: ${why}`);
+        return resolved;
     }
-    /** The `working-directory` input, resolved against GITHUB_WORKSPACE (or the current directory). */
+    /** A path that must already exist as a file or a folder (or either). */
+    existing(name, base, kind, fallback = "") {
+        const resolved = this.path(name, base, fallback);
+        const shown = quoted(this.raw(name) || fallback);
+        const found = (0,paths/* entryKind */.FY)(resolved);
+        if (found === "missing") {
+            const blocker = fileInTheWay(resolved);
+            const why = blocker
+                ? `${external_node_path_default().basename(blocker)} in its path is a file, not a folder`
+                : "it does not exist";
+            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} cannot be used: ${why}`);
+        }
+        if (kind && found !== kind) {
+            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} is ${kindWords[found]}, not ${kindWords[kind]}`);
+        }
+        return resolved;
+    }
+    /**
+     * A path the action writes (or replaces): inside the workspace or RUNNER_TEMP once symlinks are
+     * followed, with no file where a folder must be, and of the right kind if it exists.
+     */
+    writable(name, base, kind, fallback = "") {
+        const resolved = this.path(name, base, fallback);
+        const shown = quoted(this.raw(name) || fallback);
+        if (!(0,paths/* isWritable */.nH)(resolved, this.env)) {
+            const real = (0,paths/* realTarget */.aO)(resolved);
+            const via = real === resolved ? "" : ` (it leads to ${real})`;
+            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} is outside the workspace and RUNNER_TEMP${via}; pyship writes only there`);
+        }
+        const blocker = fileInTheWay(resolved);
+        if (blocker) {
+            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} cannot be created: ${external_node_path_default().basename(blocker)} in its path is a file, not a folder`);
+        }
+        const found = (0,paths/* entryKind */.FY)(resolved);
+        if (found !== "missing" && found !== kind) {
+            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} is ${kindWords[found]}, where ${kindWords[kind]} is written`);
+        }
+        return resolved;
+    }
+    /** The `working-directory` input, resolved against GITHUB_WORKSPACE (or the current directory): an existing folder. */
     workingDirectory(name = "working-directory") {
         const workspace = this.env.GITHUB_WORKSPACE || process.cwd();
-        return this.path(name, workspace, ".");
+        return this.existing(name, workspace, "directory", ".");
     }
 }
 
@@ -32626,6 +32849,164 @@ class InputReader {
 
 
 
+
+
+/***/ }),
+
+/***/ 1445:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   FK: () => (/* binding */ isInside),
+/* harmony export */   FY: () => (/* binding */ entryKind),
+/* harmony export */   aO: () => (/* binding */ realTarget),
+/* harmony export */   nH: () => (/* binding */ isWritable),
+/* harmony export */   wd: () => (/* binding */ scratchDirectory)
+/* harmony export */ });
+/* unused harmony export writableRoots */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/** Where an action may write or delete: inside the workspace or RUNNER_TEMP, symlinks followed. */
+
+
+
+const MAX_LINKS = 40;
+/** Where a write to `target` would really land: every existing part's symlinks followed. */
+function realTarget(target, links = 0) {
+    const absolute = node_path__WEBPACK_IMPORTED_MODULE_2___default().resolve(target);
+    try {
+        return node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync.native(absolute);
+    }
+    catch {
+        const parent = node_path__WEBPACK_IMPORTED_MODULE_2___default().dirname(absolute);
+        if (parent === absolute || links > MAX_LINKS)
+            return absolute;
+        const candidate = node_path__WEBPACK_IMPORTED_MODULE_2___default().join(realTarget(parent, links + 1), node_path__WEBPACK_IMPORTED_MODULE_2___default().basename(absolute));
+        try {
+            // A dangling link: a write would create its target.
+            const link = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readlinkSync)(candidate);
+            return realTarget(node_path__WEBPACK_IMPORTED_MODULE_2___default().resolve(node_path__WEBPACK_IMPORTED_MODULE_2___default().dirname(candidate), link), links + 1);
+        }
+        catch {
+            return candidate;
+        }
+    }
+}
+/** Whether `child` is `parent` or below it (both already resolved). */
+function isInside(child, parent) {
+    const relative = node_path__WEBPACK_IMPORTED_MODULE_2___default().relative(parent, child);
+    return (relative === "" ||
+        (!relative.startsWith(`..${(node_path__WEBPACK_IMPORTED_MODULE_2___default().sep)}`) && relative !== ".." && !node_path__WEBPACK_IMPORTED_MODULE_2___default().isAbsolute(relative)));
+}
+/** The folders an action may write into: the workspace and RUNNER_TEMP, resolved. */
+function writableRoots(env = process.env) {
+    const roots = [env.GITHUB_WORKSPACE || process.cwd(), env.RUNNER_TEMP].filter((root) => Boolean(root));
+    return roots.map((root) => realTarget(root));
+}
+/** Whether a write to `target` stays inside the workspace or RUNNER_TEMP. */
+function isWritable(target, env = process.env) {
+    const real = realTarget(target);
+    return writableRoots(env).some((root) => isInside(real, root));
+}
+/** A fresh folder for temporary files: under RUNNER_TEMP on a runner, else the OS's. */
+function scratchDirectory(prefix, env = process.env) {
+    return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdtempSync)(node_path__WEBPACK_IMPORTED_MODULE_2___default().join(env.RUNNER_TEMP || node_os__WEBPACK_IMPORTED_MODULE_1___default().tmpdir(), `${prefix}-`));
+}
+/** The kind of thing at `target`, without following a final symlink. */
+function entryKind(target) {
+    try {
+        const stat = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(target);
+        if (stat.isSymbolicLink()) {
+            try {
+                return entryKind(node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync.native(target));
+            }
+            catch {
+                return "missing";
+            }
+        }
+        return stat.isDirectory() ? "directory" : stat.isFile() ? "file" : "other";
+    }
+    catch {
+        return "missing";
+    }
+}
+
+
+/***/ }),
+
+/***/ 3586:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Or: () => (/* binding */ isSystemError),
+/* harmony export */   Zo: () => (/* binding */ describeSystemError)
+/* harmony export */ });
+/* unused harmony export systemReason */
+/** Node's system errors (ENOENT, EISDIR, spawn failures…) as plain words, never raw errno text. */
+const reasons = {
+    ENOENT: "it does not exist",
+    ENOTDIR: "a part of the path is a file, not a folder",
+    EISDIR: "it is a folder, not a file",
+    EEXIST: "something already exists there",
+    ENAMETOOLONG: "the path or a name in it is too long",
+    EACCES: "permission denied",
+    EPERM: "the operation is not permitted",
+    ELOOP: "it has too many levels of symbolic links",
+    ENOSPC: "the disk is full",
+    EROFS: "the file system is read-only",
+    ENOTEMPTY: "the folder is not empty",
+    EMFILE: "too many files are open",
+    EBUSY: "it is busy",
+    EXDEV: "it is on another file system",
+};
+const verbs = {
+    open: "open",
+    read: "read",
+    write: "write",
+    mkdir: "create the folder",
+    mkdtemp: "create a folder in",
+    rmdir: "remove",
+    rm: "remove",
+    unlink: "remove",
+    scandir: "list",
+    opendir: "list",
+    stat: "look at",
+    lstat: "look at",
+    realpath: "resolve",
+    copyfile: "copy",
+    rename: "move",
+    symlink: "link",
+    chmod: "change the mode of",
+    access: "use",
+};
+/** Not `instanceof Error`: errors from another realm (a VM context) count too. */
+function isSystemError(error) {
+    if (typeof error !== "object" || error === null)
+        return false;
+    const { code, syscall } = error;
+    return typeof code === "string" && /^E[A-Z]+$/.test(code) && typeof syscall === "string";
+}
+/** Why a system call failed, in words: "it does not exist". */
+function systemReason(error) {
+    return reasons[error.code ?? ""] ?? "the system refused it";
+}
+/**
+ * The error as a sentence naming what was being done and to which path, e.g.
+ * "cannot list src/app: a part of the path is a file, not a folder".
+ */
+function describeSystemError(error, shown = (file) => file) {
+    const syscall = error.syscall ?? "";
+    const target = error.path ?? error.dest;
+    if (syscall.startsWith("spawn")) {
+        return `cannot run ${target ?? "the program"}: ${systemReason(error)}`;
+    }
+    const verb = verbs[syscall] ?? "use";
+    return `cannot ${verb} ${target ? shown(target) : "a file"}: ${systemReason(error)}`;
+}
 
 
 /***/ }),

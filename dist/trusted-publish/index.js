@@ -32837,9 +32837,9 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(121);
+/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2578);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4922);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8367);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9779);
 
 
 
@@ -32869,8 +32869,8 @@ function activePython(env) {
     return env.VIRTUAL_ENV ? external_node_path_default().join(env.VIRTUAL_ENV, "bin", "python") : "python3";
 }
 
-// EXTERNAL MODULE: ./shared/runtime/index.ts + 21 modules
-var runtime = __nccwpck_require__(121);
+// EXTERNAL MODULE: ./shared/runtime/index.ts + 24 modules
+var runtime = __nccwpck_require__(2578);
 ;// CONCATENATED MODULE: ./actions/trusted-publish/inputs.ts
 
 
@@ -32882,10 +32882,10 @@ function repositoryUrl(reader) {
         url = new URL(value);
     }
     catch {
-        throw new runtime/* ConfigurationError */.j1(`input 'repository-url' is not a URL: '${value}'`);
+        throw new runtime/* ConfigurationError */.j1(`input 'repository-url' is not a URL: ${(0,runtime/* quoted */.TL)(value)}`);
     }
     if (url.protocol !== "https:" && url.protocol !== "http:") {
-        throw new runtime/* ConfigurationError */.j1(`input 'repository-url' must be an http(s) URL, got '${value}'`);
+        throw new runtime/* ConfigurationError */.j1(`input 'repository-url' must be an http(s) URL, got ${(0,runtime/* quoted */.TL)(value)}`);
     }
     if (url.username || url.password) {
         throw new runtime/* ConfigurationError */.j1("input 'repository-url' must not hold credentials; use the 'user' and 'password' inputs");
@@ -32916,7 +32916,7 @@ function loadInputs(reader = new runtime/* InputReader */.i_(), env = process.en
 
 /***/ }),
 
-/***/ 8367:
+/***/ 9779:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32925,8 +32925,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
@@ -33271,7 +33271,7 @@ async function readTarGz(file, sink) {
         throw error;
     });
     await Promise.all([
-        (0,external_node_stream_promises_namespaceObject.pipeline)((0,external_node_fs_namespaceObject.createReadStream)(file, { highWaterMark: 1024 * 1024 }), whole, (0,external_node_zlib_.createGunzip)(), extract),
+        (0,external_node_stream_promises_namespaceObject.pipeline)((0,external_node_fs_.createReadStream)(file, { highWaterMark: 1024 * 1024 }), whole, (0,external_node_zlib_.createGunzip)(), extract),
         reading,
     ]);
     return whole.digest();
@@ -35365,18 +35365,17 @@ async function sdistMetadata(file) {
             entry.resume();
         }
     })();
-    try {
-        await (0,external_node_stream_promises_namespaceObject.pipeline)((0,external_node_fs_namespaceObject.createReadStream)(file), (0,external_node_zlib_.createGunzip)(), extract);
-    }
-    catch (error) {
-        if (found === undefined)
-            throw error; // destroying the extractor after PKG-INFO is expected
-    }
-    await reading.catch((error) => {
-        if (found === undefined)
-            throw error;
-    });
-    return found;
+    // Both settle before either's failure counts: one error, never an unhandled second one.
+    const outcomes = await Promise.allSettled([
+        (0,external_node_stream_promises_namespaceObject.pipeline)((0,external_node_fs_.createReadStream)(file), (0,external_node_zlib_.createGunzip)(), extract),
+        reading,
+    ]);
+    if (found !== undefined)
+        return found; // destroying the extractor after PKG-INFO is expected
+    const failed = outcomes.find((outcome) => outcome.status === "rejected");
+    if (failed)
+        throw failed.reason;
+    return undefined;
 }
 /** The dist's core metadata; throws, naming the file, when it cannot be read. */
 async function readDistMetadata(file) {
@@ -36116,7 +36115,7 @@ class DigestingStream extends (/* unused pure expression or super */ null && (Tr
 /** The size and digests of a file, read once. */
 async function digestFile(file) {
     const digester = new Digester();
-    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(file, { highWaterMark: CHUNK })) {
+    for await (const chunk of (0,external_node_fs_.createReadStream)(file, { highWaterMark: CHUNK })) {
         digester.update(chunk);
     }
     return digester.finish();
@@ -36242,14 +36241,14 @@ function distProject(filename) {
 }
 /** Every `.whl` and `.tar.gz` file in `directory`, sorted by name; refuses none or a mix. */
 function findDists(directory, shownAs) {
-    if (!(0,external_node_fs_namespaceObject.existsSync)(directory) || !(0,external_node_fs_namespaceObject.statSync)(directory).isDirectory()) {
+    if (!(0,external_node_fs_.existsSync)(directory) || !(0,external_node_fs_.statSync)(directory).isDirectory()) {
         throw new errors/* ConfigurationError */.j1(`input 'packages-dir' is ${shownAs}, which is not a directory; build the dists first (pyship build-dist, or download its artifact)`);
     }
-    const files = (0,external_node_fs_namespaceObject.readdirSync)(directory)
+    const files = (0,external_node_fs_.readdirSync)(directory)
         .filter((name) => name.endsWith(".whl") || name.endsWith(".tar.gz"))
         .sort()
         .map((name) => external_node_path_default().join(directory, name))
-        .filter((file) => (0,external_node_fs_namespaceObject.statSync)(file).isFile());
+        .filter((file) => (0,external_node_fs_.statSync)(file).isFile());
     if (files.length === 0) {
         throw new errors/* ConfigurationError */.j1(`no .whl or .tar.gz files in ${shownAs} (input 'packages-dir')`);
     }
@@ -36814,7 +36813,7 @@ function redirectTarget(response, url) {
     return next.origin === new URL(url).origin ? next.href : undefined;
 }
 async function uploadDist(file, metadata, options) {
-    const size = (0,external_node_fs_namespaceObject.statSync)(file).size;
+    const size = (0,external_node_fs_.statSync)(file).size;
     const fields = uploadFields(metadata, file);
     const authorization = `Basic ${Buffer.from(`${options.user}:${options.password}`).toString("base64")}`;
     let url = options.url;
@@ -36860,8 +36859,8 @@ async function uploadDist(file, metadata, options) {
     }
 }
 
-// EXTERNAL MODULE: ./shared/runtime/index.ts + 21 modules
-var runtime = __nccwpck_require__(121);
+// EXTERNAL MODULE: ./shared/runtime/index.ts + 24 modules
+var runtime = __nccwpck_require__(2578);
 ;// CONCATENATED MODULE: ./actions/trusted-publish/run.ts
 
 
@@ -36983,7 +36982,7 @@ async function uploadAll(dists, inputs, io, retry, deps) {
     const reports = [];
     let stopped = false;
     for (const { file, metadata } of dists) {
-        const size = (0,external_node_fs_namespaceObject.statSync)(file).size;
+        const size = (0,external_node_fs_.statSync)(file).size;
         const filename = external_node_path_default().basename(file);
         if (stopped) {
             reports.push({ file, status: "not sent", size });
@@ -37018,7 +37017,7 @@ async function uploadAll(dists, inputs, io, retry, deps) {
 async function dryRun(dists, inputs, io) {
     io.info("dry-run: the token exchange worked; nothing is uploaded.");
     return Promise.all(dists.map(async ({ file }) => {
-        const report = { file, status: "dry run", size: (0,external_node_fs_namespaceObject.statSync)(file).size };
+        const report = { file, status: "dry run", size: (0,external_node_fs_.statSync)(file).size };
         if (inputs.printHash) {
             report.digests = await digestFile(file);
             for (const line of hashLines(report))
@@ -37147,7 +37146,7 @@ function markdownCell(value) {
 
 /***/ }),
 
-/***/ 121:
+/***/ 2578:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37156,6 +37155,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   EC: () => (/* reexport */ errors/* CheckFailed */.EC),
   j1: () => (/* reexport */ errors/* ConfigurationError */.j1),
   i_: () => (/* reexport */ InputReader),
+  TL: () => (/* reexport */ quoted),
   Cs: () => (/* reexport */ runAction)
 });
 
@@ -39372,7 +39372,71 @@ const runnerIo = {
     group: withGroup,
 };
 
+;// CONCATENATED MODULE: ./shared/runtime/system-errors.ts
+/** Node's system errors (ENOENT, EISDIR, spawn failures…) as plain words, never raw errno text. */
+const reasons = {
+    ENOENT: "it does not exist",
+    ENOTDIR: "a part of the path is a file, not a folder",
+    EISDIR: "it is a folder, not a file",
+    EEXIST: "something already exists there",
+    ENAMETOOLONG: "the path or a name in it is too long",
+    EACCES: "permission denied",
+    EPERM: "the operation is not permitted",
+    ELOOP: "it has too many levels of symbolic links",
+    ENOSPC: "the disk is full",
+    EROFS: "the file system is read-only",
+    ENOTEMPTY: "the folder is not empty",
+    EMFILE: "too many files are open",
+    EBUSY: "it is busy",
+    EXDEV: "it is on another file system",
+};
+const verbs = {
+    open: "open",
+    read: "read",
+    write: "write",
+    mkdir: "create the folder",
+    mkdtemp: "create a folder in",
+    rmdir: "remove",
+    rm: "remove",
+    unlink: "remove",
+    scandir: "list",
+    opendir: "list",
+    stat: "look at",
+    lstat: "look at",
+    realpath: "resolve",
+    copyfile: "copy",
+    rename: "move",
+    symlink: "link",
+    chmod: "change the mode of",
+    access: "use",
+};
+/** Not `instanceof Error`: errors from another realm (a VM context) count too. */
+function isSystemError(error) {
+    if (typeof error !== "object" || error === null)
+        return false;
+    const { code, syscall } = error;
+    return typeof code === "string" && /^E[A-Z]+$/.test(code) && typeof syscall === "string";
+}
+/** Why a system call failed, in words: "it does not exist". */
+function systemReason(error) {
+    return reasons[error.code ?? ""] ?? "the system refused it";
+}
+/**
+ * The error as a sentence naming what was being done and to which path, e.g.
+ * "cannot list src/app: a part of the path is a file, not a folder".
+ */
+function describeSystemError(error, shown = (file) => file) {
+    const syscall = error.syscall ?? "";
+    const target = error.path ?? error.dest;
+    if (syscall.startsWith("spawn")) {
+        return `cannot run ${target ?? "the program"}: ${systemReason(error)}`;
+    }
+    const verb = verbs[syscall] ?? "use";
+    return `cannot ${verb} ${target ? shown(target) : "a file"}: ${systemReason(error)}`;
+}
+
 ;// CONCATENATED MODULE: ./shared/runtime/action.ts
+
 
 
 
@@ -39398,7 +39462,7 @@ function reportFailure(name, error) {
         core_error(`${name}: ${error.message}`, annotationProperties(error.location));
         return;
     }
-    core_error(`${name}: ${(0,errors/* errorMessage */.gJ)(error)}`);
+    core_error(`${name}: ${isSystemError(error) ? describeSystemError(error) : (0,errors/* errorMessage */.gJ)(error)}`);
     if (error instanceof Error && error.stack)
         core_debug(error.stack);
 }
@@ -39406,9 +39470,105 @@ function reportFailure(name, error) {
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./shared/runtime/paths.ts
+/** Where an action may write or delete: inside the workspace or RUNNER_TEMP, symlinks followed. */
+
+
+
+const MAX_LINKS = 40;
+/** Where a write to `target` would really land: every existing part's symlinks followed. */
+function realTarget(target, links = 0) {
+    const absolute = external_node_path_default().resolve(target);
+    try {
+        return external_node_fs_.realpathSync.native(absolute);
+    }
+    catch {
+        const parent = external_node_path_default().dirname(absolute);
+        if (parent === absolute || links > MAX_LINKS)
+            return absolute;
+        const candidate = external_node_path_default().join(realTarget(parent, links + 1), external_node_path_default().basename(absolute));
+        try {
+            // A dangling link: a write would create its target.
+            const link = (0,external_node_fs_.readlinkSync)(candidate);
+            return realTarget(external_node_path_default().resolve(external_node_path_default().dirname(candidate), link), links + 1);
+        }
+        catch {
+            return candidate;
+        }
+    }
+}
+/** Whether `child` is `parent` or below it (both already resolved). */
+function isInside(child, parent) {
+    const relative = external_node_path_default().relative(parent, child);
+    return (relative === "" ||
+        (!relative.startsWith(`..${(external_node_path_default()).sep}`) && relative !== ".." && !external_node_path_default().isAbsolute(relative)));
+}
+/** The folders an action may write into: the workspace and RUNNER_TEMP, resolved. */
+function writableRoots(env = process.env) {
+    const roots = [env.GITHUB_WORKSPACE || process.cwd(), env.RUNNER_TEMP].filter((root) => Boolean(root));
+    return roots.map((root) => realTarget(root));
+}
+/** Whether a write to `target` stays inside the workspace or RUNNER_TEMP. */
+function isWritable(target, env = process.env) {
+    const real = realTarget(target);
+    return writableRoots(env).some((root) => isInside(real, root));
+}
+/** A fresh folder for temporary files: under RUNNER_TEMP on a runner, else the OS's. */
+function scratchDirectory(prefix, env = process.env) {
+    return mkdtempSync(path.join(env.RUNNER_TEMP || os.tmpdir(), `${prefix}-`));
+}
+/** The kind of thing at `target`, without following a final symlink. */
+function entryKind(target) {
+    try {
+        const stat = (0,external_node_fs_.lstatSync)(target);
+        if (stat.isSymbolicLink()) {
+            try {
+                return entryKind(external_node_fs_.realpathSync.native(target));
+            }
+            catch {
+                return "missing";
+            }
+        }
+        return stat.isDirectory() ? "directory" : stat.isFile() ? "file" : "other";
+    }
+    catch {
+        return "missing";
+    }
+}
+
 ;// CONCATENATED MODULE: ./shared/runtime/inputs.ts
 
 
+
+const MAX_SHOWN = 200;
+/** An input's value as messages echo it: quoted, and cut to 200 characters. */
+function quoted(value) {
+    const shown = value.length > MAX_SHOWN ? `${value.slice(0, MAX_SHOWN)}… (${value.length} characters)` : value;
+    return `'${shown.replace(/\r?\n/g, "⏎")}'`;
+}
+/** Why the OS could not use this path at all: a name or a whole path too long. */
+function tooLong(target) {
+    if (Buffer.byteLength(target) > 4095)
+        return "the path is longer than 4,095 bytes";
+    const long = target.split(/[\\/]/).find((part) => Buffer.byteLength(part) > 255);
+    return long === undefined ? undefined : `a name in the path is longer than 255 bytes`;
+}
+/** The first part of the path that exists and is a file, where a folder is needed. */
+function fileInTheWay(target) {
+    for (let at = external_node_path_default().dirname(target); at !== external_node_path_default().dirname(at); at = external_node_path_default().dirname(at)) {
+        const kind = entryKind(at);
+        if (kind === "file")
+            return at;
+        if (kind === "directory")
+            return undefined;
+    }
+    return undefined;
+}
+const kindWords = { file: "a file", directory: "a folder", other: "not a regular file or folder" };
 /** The runner's variable for an input: spaces become `_`, hyphens stay, upper case. */
 function inputVariable(name) {
     return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
@@ -39467,7 +39627,7 @@ class InputReader {
             return fallback;
         const match = allowed.find((option) => option.toLowerCase() === value.toLowerCase());
         if (match === undefined) {
-            throw new errors/* ConfigurationError */.j1(`input '${name}' must be one of ${allowed.join(", ")}; got '${value}'`);
+            throw new errors/* ConfigurationError */.j1(`input '${name}' must be one of ${allowed.join(", ")}; got ${quoted(value)}`);
         }
         return match;
     }
@@ -39478,19 +39638,62 @@ class InputReader {
             return fallback;
         const number = Number(value);
         if (!/^-?\d+$/.test(value) || number < min || number > max) {
-            throw new errors/* ConfigurationError */.j1(`input '${name}' must be a whole number from ${min} to ${max}, got '${value}'`);
+            throw new errors/* ConfigurationError */.j1(`input '${name}' must be a whole number from ${min} to ${max}, got ${quoted(value)}`);
         }
         return number;
     }
     /** A path resolved against `base` (normally the working directory); empty gives the fallback. */
     path(name, base, fallback = "") {
         const value = this.raw(name) || fallback;
-        return external_node_path_default().resolve(base, value);
+        const resolved = external_node_path_default().resolve(base, value);
+        const why = tooLong(resolved);
+        if (why)
+            throw new errors/* ConfigurationError */.j1(`input '${name}': ${quoted(value)} cannot be used: ${why}`);
+        return resolved;
     }
-    /** The `working-directory` input, resolved against GITHUB_WORKSPACE (or the current directory). */
+    /** A path that must already exist as a file or a folder (or either). */
+    existing(name, base, kind, fallback = "") {
+        const resolved = this.path(name, base, fallback);
+        const shown = quoted(this.raw(name) || fallback);
+        const found = entryKind(resolved);
+        if (found === "missing") {
+            const blocker = fileInTheWay(resolved);
+            const why = blocker
+                ? `${external_node_path_default().basename(blocker)} in its path is a file, not a folder`
+                : "it does not exist";
+            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} cannot be used: ${why}`);
+        }
+        if (kind && found !== kind) {
+            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} is ${kindWords[found]}, not ${kindWords[kind]}`);
+        }
+        return resolved;
+    }
+    /**
+     * A path the action writes (or replaces): inside the workspace or RUNNER_TEMP once symlinks are
+     * followed, with no file where a folder must be, and of the right kind if it exists.
+     */
+    writable(name, base, kind, fallback = "") {
+        const resolved = this.path(name, base, fallback);
+        const shown = quoted(this.raw(name) || fallback);
+        if (!isWritable(resolved, this.env)) {
+            const real = realTarget(resolved);
+            const via = real === resolved ? "" : ` (it leads to ${real})`;
+            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} is outside the workspace and RUNNER_TEMP${via}; pyship writes only there`);
+        }
+        const blocker = fileInTheWay(resolved);
+        if (blocker) {
+            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} cannot be created: ${external_node_path_default().basename(blocker)} in its path is a file, not a folder`);
+        }
+        const found = entryKind(resolved);
+        if (found !== "missing" && found !== kind) {
+            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} is ${kindWords[found]}, where ${kindWords[kind]} is written`);
+        }
+        return resolved;
+    }
+    /** The `working-directory` input, resolved against GITHUB_WORKSPACE (or the current directory): an existing folder. */
     workingDirectory(name = "working-directory") {
         const workspace = this.env.GITHUB_WORKSPACE || process.cwd();
-        return this.path(name, workspace, ".");
+        return this.existing(name, workspace, "directory", ".");
     }
 }
 
@@ -39599,6 +39802,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 

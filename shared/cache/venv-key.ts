@@ -1,6 +1,6 @@
 /** The venv cache key, and the check that a restored venv still works. */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { runCommand } from "../runtime/command.js";
@@ -78,5 +78,3 @@ export async function brokenVenv(venv: string): Promise<string | undefined> {
     return `its python does not run: ${probe.output.trim().split("\n").at(-1) ?? ""}`;
   return undefined;
 }
-
-export const removeVenv = (venv: string) => rmSync(venv, { recursive: true, force: true });

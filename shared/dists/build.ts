@@ -1,9 +1,9 @@
 /** Runs the build frontend (`python -m build` or `uv build`) once for every dist requested. */
-import { mkdtempSync, readdirSync } from "node:fs";
-import os from "node:os";
+import { readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { runCommand } from "../runtime/command.js";
 import { ConfigurationError } from "../runtime/errors.js";
+import { scratchDirectory } from "../runtime/paths.js";
 
 export type Builder = "build" | "uv";
 export type BuildStep = "sdist" | "wheel";
@@ -96,7 +96,16 @@ export async function buildDists(request: BuildRequest): Promise<BuiltDists> {
   if (!request.sdist && !request.wheel) {
     throw new ConfigurationError("sdist and wheel are both false: there is nothing to build.");
   }
-  const directory = mkdtempSync(path.join(os.tmpdir(), "pyship-build-"));
+  const directory = scratchDirectory("pyship-build", request.env);
+  try {
+    return await buildInto(directory, request);
+  } catch (error) {
+    rmSync(directory, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function buildInto(directory: string, request: BuildRequest): Promise<BuiltDists> {
   const [file, ...args] = buildCommand(request, directory);
   request.onOutput?.(`$ ${[file, ...args].join(" ")}\n`);
   const result = await runCommand(file, args, {
@@ -106,7 +115,7 @@ export async function buildDists(request: BuildRequest): Promise<BuiltDists> {
   });
   if (result.code === 127 && !result.output.includes("\n")) {
     const input = request.builder === "uv" ? "builder" : "python";
-    throw new ConfigurationError(`${input}: cannot run ${file}: ${result.output.trim()}`);
+    throw new ConfigurationError(`input '${input}': ${result.output.trim()}`);
   }
   if (request.builder === "build" && /No module named build\b/.test(result.output)) {
     throw new ConfigurationError(

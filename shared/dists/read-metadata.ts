@@ -57,15 +57,15 @@ async function sdistMetadata(file: string): Promise<string | undefined> {
       entry.resume();
     }
   })();
-  try {
-    await pipeline(createReadStream(file), createGunzip(), extract);
-  } catch (error) {
-    if (found === undefined) throw error; // destroying the extractor after PKG-INFO is expected
-  }
-  await reading.catch((error: unknown) => {
-    if (found === undefined) throw error;
-  });
-  return found;
+  // Both settle before either's failure counts: one error, never an unhandled second one.
+  const outcomes = await Promise.allSettled([
+    pipeline(createReadStream(file), createGunzip(), extract),
+    reading,
+  ]);
+  if (found !== undefined) return found; // destroying the extractor after PKG-INFO is expected
+  const failed = outcomes.find((outcome) => outcome.status === "rejected");
+  if (failed) throw failed.reason;
+  return undefined;
 }
 
 /** The dist's core metadata; throws, naming the file, when it cannot be read. */

@@ -1,6 +1,7 @@
 import * as core from "@actions/core";
 import { ConfigurationError, errorMessage } from "./errors.js";
 import { type ActionIo, annotationProperties, runnerIo } from "./io.js";
+import { describeSystemError, isSystemError } from "./system-errors.js";
 
 /**
  * Runs an action's main or post step. A ConfigurationError becomes one
@@ -28,6 +29,6 @@ export function reportFailure(name: string, error: unknown): void {
     core.error(`${name}: ${error.message}`, annotationProperties(error.location));
     return;
   }
-  core.error(`${name}: ${errorMessage(error)}`);
+  core.error(`${name}: ${isSystemError(error) ? describeSystemError(error) : errorMessage(error)}`);
   if (error instanceof Error && error.stack) core.debug(error.stack);
 }

@@ -2,6 +2,8 @@
 import { spawn } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import path from "node:path";
+import { entryKind } from "./paths.js";
+import { describeSystemError, isSystemError } from "./system-errors.js";
 
 export interface CommandResult {
   code: number;
@@ -23,10 +25,17 @@ export function runCommand(
   args: string[],
   options: CommandOptions = {},
 ): Promise<CommandResult> {
+  if (options.cwd && entryKind(options.cwd) !== "directory") {
+    return Promise.resolve({
+      code: 127,
+      output: `cannot run ${file} in ${options.cwd}: that folder does not exist`,
+      stdout: "",
+    });
+  }
   return new Promise((resolve) => {
     const child = spawn(file, args, {
       cwd: options.cwd,
-      env: options.env ?? process.env,
+      env: childEnv(options.env ?? process.env),
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
@@ -46,13 +55,20 @@ export function runCommand(
       : undefined;
     child.on("error", (error) => {
       clearTimeout(timer);
-      resolve({ code: 127, output: `${output}${error.message}`, stdout });
+      const reason = isSystemError(error) ? describeSystemError(error) : error.message;
+      resolve({ code: 127, output: `${output}${reason}`, stdout });
     });
     child.on("close", (code) => {
       clearTimeout(timer);
       resolve({ code: code ?? 1, output, stdout });
     });
   });
+}
+
+/** A child's environment: its temporary files go under RUNNER_TEMP, which the runner cleans. */
+function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  if (!env.RUNNER_TEMP || env.TMPDIR || entryKind(env.RUNNER_TEMP) !== "directory") return env;
+  return { ...env, TMPDIR: env.RUNNER_TEMP };
 }
 
 /** The executable's path on PATH, or undefined. */

@@ -10,5 +10,5 @@ export {
   type Severity,
   toAnnotation,
 } from "./findings.js";
-export { InputReader, inputVariable } from "./inputs.js";
+export { InputReader, inputVariable, quoted } from "./inputs.js";
 export { type ActionIo, runnerIo, withGroup } from "./io.js";

@@ -1,7 +1,38 @@
 import path from "node:path";
 import { ConfigurationError } from "./errors.js";
+import { entryKind, isWritable, realTarget } from "./paths.js";
 
 type Env = Record<string, string | undefined>;
+
+const MAX_SHOWN = 200;
+
+/** An input's value as messages echo it: quoted, and cut to 200 characters. */
+export function quoted(value: string): string {
+  const shown =
+    value.length > MAX_SHOWN ? `${value.slice(0, MAX_SHOWN)}… (${value.length} characters)` : value;
+  return `'${shown.replace(/\r?\n/g, "⏎")}'`;
+}
+
+/** Why the OS could not use this path at all: a name or a whole path too long. */
+function tooLong(target: string): string | undefined {
+  if (Buffer.byteLength(target) > 4095) return "the path is longer than 4,095 bytes";
+  const long = target.split(/[\\/]/).find((part) => Buffer.byteLength(part) > 255);
+  return long === undefined ? undefined : `a name in the path is longer than 255 bytes`;
+}
+
+/** The first part of the path that exists and is a file, where a folder is needed. */
+function fileInTheWay(target: string): string | undefined {
+  for (let at = path.dirname(target); at !== path.dirname(at); at = path.dirname(at)) {
+    const kind = entryKind(at);
+    if (kind === "file") return at;
+    if (kind === "directory") return undefined;
+  }
+  return undefined;
+}
+
+export type PathKind = "file" | "directory";
+
+const kindWords = { file: "a file", directory: "a folder", other: "not a regular file or folder" };
 
 /** The runner's variable for an input: spaces become `_`, hyphens stay, upper case. */
 export function inputVariable(name: string): string {
@@ -60,7 +91,7 @@ export class InputReader {
     const match = allowed.find((option) => option.toLowerCase() === value.toLowerCase());
     if (match === undefined) {
       throw new ConfigurationError(
-        `input '${name}' must be one of ${allowed.join(", ")}; got '${value}'`,
+        `input '${name}' must be one of ${allowed.join(", ")}; got ${quoted(value)}`,
       );
     }
     return match;
@@ -73,7 +104,7 @@ export class InputReader {
     const number = Number(value);
     if (!/^-?\d+$/.test(value) || number < min || number > max) {
       throw new ConfigurationError(
-        `input '${name}' must be a whole number from ${min} to ${max}, got '${value}'`,
+        `input '${name}' must be a whole number from ${min} to ${max}, got ${quoted(value)}`,
       );
     }
     return number;
@@ -82,12 +113,65 @@ export class InputReader {
   /** A path resolved against `base` (normally the working directory); empty gives the fallback. */
   path(name: string, base: string, fallback = ""): string {
     const value = this.raw(name) || fallback;
-    return path.resolve(base, value);
+    const resolved = path.resolve(base, value);
+    const why = tooLong(resolved);
+    if (why)
+      throw new ConfigurationError(`input '${name}': ${quoted(value)} cannot be used: ${why}`);
+    return resolved;
   }
 
-  /** The `working-directory` input, resolved against GITHUB_WORKSPACE (or the current directory). */
+  /** A path that must already exist as a file or a folder (or either). */
+  existing(name: string, base: string, kind?: PathKind, fallback = ""): string {
+    const resolved = this.path(name, base, fallback);
+    const shown = quoted(this.raw(name) || fallback);
+    const found = entryKind(resolved);
+    if (found === "missing") {
+      const blocker = fileInTheWay(resolved);
+      const why = blocker
+        ? `${path.basename(blocker)} in its path is a file, not a folder`
+        : "it does not exist";
+      throw new ConfigurationError(`input '${name}': ${shown} cannot be used: ${why}`);
+    }
+    if (kind && found !== kind) {
+      throw new ConfigurationError(
+        `input '${name}': ${shown} is ${kindWords[found]}, not ${kindWords[kind]}`,
+      );
+    }
+    return resolved;
+  }
+
+  /**
+   * A path the action writes (or replaces): inside the workspace or RUNNER_TEMP once symlinks are
+   * followed, with no file where a folder must be, and of the right kind if it exists.
+   */
+  writable(name: string, base: string, kind: PathKind, fallback = ""): string {
+    const resolved = this.path(name, base, fallback);
+    const shown = quoted(this.raw(name) || fallback);
+    if (!isWritable(resolved, this.env)) {
+      const real = realTarget(resolved);
+      const via = real === resolved ? "" : ` (it leads to ${real})`;
+      throw new ConfigurationError(
+        `input '${name}': ${shown} is outside the workspace and RUNNER_TEMP${via}; pyship writes only there`,
+      );
+    }
+    const blocker = fileInTheWay(resolved);
+    if (blocker) {
+      throw new ConfigurationError(
+        `input '${name}': ${shown} cannot be created: ${path.basename(blocker)} in its path is a file, not a folder`,
+      );
+    }
+    const found = entryKind(resolved);
+    if (found !== "missing" && found !== kind) {
+      throw new ConfigurationError(
+        `input '${name}': ${shown} is ${kindWords[found]}, where ${kindWords[kind]} is written`,
+      );
+    }
+    return resolved;
+  }
+
+  /** The `working-directory` input, resolved against GITHUB_WORKSPACE (or the current directory): an existing folder. */
   workingDirectory(name = "working-directory"): string {
     const workspace = this.env.GITHUB_WORKSPACE || process.cwd();
-    return this.path(name, workspace, ".");
+    return this.existing(name, workspace, "directory", ".");
   }
 }

@@ -1,9 +1,10 @@
 /** Creating a venv and installing an InstallPlan into it with pip or uv: no resolver, no deps. */
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { type CommandOptions, runCommand } from "../runtime/command.js";
 import { ConfigurationError } from "../runtime/errors.js";
+import { scratchDirectory } from "../runtime/paths.js";
+import { claimVenv, removeVenv } from "./location.js";
 import { type InstallPlan, requirementsText } from "./plan.js";
 
 export type Installer = "pip" | "uv";
@@ -22,12 +23,13 @@ export async function createVenv(
   installer: Installer,
   log: CommandOptions["onOutput"],
 ) {
-  rmSync(venv, { recursive: true, force: true });
+  removeVenv(venv);
+  claimVenv(venv);
   // uv installs into a bare venv; pip needs its own copy inside it.
   const args = ["-m", "venv", ...(installer === "uv" ? ["--without-pip"] : []), venv];
   const result = await runCommand(python, args, { onOutput: log });
   if (result.code !== 0) {
-    rmSync(venv, { recursive: true, force: true });
+    removeVenv(venv);
     const hint = /ensurepip/.test(result.output)
       ? " (on Debian and Ubuntu, install python3-venv)"
       : "";
@@ -46,8 +48,7 @@ export interface InstallOptions {
 
 /** Installs the plan; a hash mismatch names the package. */
 export async function installPlan(plan: InstallPlan, options: InstallOptions): Promise<void> {
-  const dir = path.join(os.tmpdir(), `pyship-requirements-${process.pid}-${Date.now()}`);
-  mkdirSync(dir, { recursive: true });
+  const dir = scratchDirectory("pyship-requirements");
   try {
     const indexArgs = plan.indexes.flatMap((url, i) => [
       i === 0 ? "--index-url" : "--extra-index-url",

@@ -24,8 +24,9 @@ export interface Sandbox {
   runnerTemp: string;
   /** Beside the workspace, full of files nothing may touch. */
   outside: string;
-  /** The job's HOME and TMPDIR: an action may leave nothing in either. */
+  /** The job's HOME: the tools' own (pip asks rustc its version, which writes ~/.rustup). */
   userHome: string;
+  /** The job's TMPDIR: an action may leave nothing there. */
   tmp: string;
 }
 
@@ -87,7 +88,8 @@ function outsideSnapshot(sandbox: Sandbox): Map<string, string> {
   const runnerOwn = ["main", "post", "event.json", "toolcache"].map((name) =>
     path.join(sandbox.home, name),
   );
-  return snapshot(sandbox.root, [sandbox.workspace, sandbox.runnerTemp, ...runnerOwn]);
+  const skipped = [sandbox.workspace, sandbox.runnerTemp, sandbox.userHome, ...runnerOwn];
+  return snapshot(sandbox.root, skipped);
 }
 
 export interface SafeRunOptions extends Omit<RunOptions, "workspace" | "home"> {}

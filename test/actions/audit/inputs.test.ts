@@ -1,9 +1,18 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, test } from "@jest/globals";
 import { loadInputs } from "../../../actions/audit/inputs.js";
 import { InputReader } from "../../../shared/runtime/inputs.js";
 
+const w = mkdtempSync(path.join(os.tmpdir(), "pyship-inputs-"));
+mkdirSync(path.dirname(path.join(w, "app/locks/uv.lock")), { recursive: true });
+writeFileSync(path.join(w, "app/locks/uv.lock"), "");
+mkdirSync(path.dirname(path.join(w, "app/db/all.zip")), { recursive: true });
+writeFileSync(path.join(w, "app/db/all.zip"), "");
+
 function inputs(given: Record<string, string>) {
-  const variables: NodeJS.ProcessEnv = { GITHUB_WORKSPACE: "/w" };
+  const variables: NodeJS.ProcessEnv = { GITHUB_WORKSPACE: `${w}` };
   for (const [name, value] of Object.entries(given))
     variables[`INPUT_${name.toUpperCase()}`] = value;
   return loadInputs(new InputReader(variables), variables);
@@ -12,8 +21,8 @@ function inputs(given: Record<string, string>) {
 describe("audit inputs", () => {
   test("defaults", () => {
     expect(inputs({})).toEqual({
-      workingDirectory: "/w",
-      workspace: "/w",
+      workingDirectory: `${w}`,
+      workspace: `${w}`,
       lockfile: undefined,
       groups: "all",
       service: "osv",
@@ -21,9 +30,9 @@ describe("audit inputs", () => {
       advisoryDb: undefined,
       ignore: [],
       failOn: "low",
-      sarifFile: "/w/pyship-audit.sarif",
+      sarifFile: `${w}/pyship-audit.sarif`,
       sbomFile: undefined,
-      reportFile: "/w/pyship-audit.json",
+      reportFile: `${w}/pyship-audit.json`,
     });
   });
 
@@ -42,15 +51,15 @@ describe("audit inputs", () => {
         "osv-url": "http://127.0.0.1:9/",
       }),
     ).toMatchObject({
-      workingDirectory: "/w/app",
-      lockfile: "/w/app/locks/uv.lock",
+      workingDirectory: `${w}/app`,
+      lockfile: `${w}/app/locks/uv.lock`,
       groups: ["main", "dev"],
       service: "offline",
-      advisoryDb: "/w/app/db/all.zip",
+      advisoryDb: `${w}/app/db/all.zip`,
       ignore: [{ id: "PYSEC-1" }, { id: "GHSA-x", until: "2027-01-01" }],
       failOn: "high",
       sarifFile: undefined,
-      sbomFile: "/w/app/out/sbom.json",
+      sbomFile: `${w}/app/out/sbom.json`,
       osvUrl: "http://127.0.0.1:9",
     });
   });

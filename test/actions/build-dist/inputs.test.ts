@@ -5,13 +5,15 @@ import { afterAll, describe, expect, test } from "@jest/globals";
 import { loadInputs } from "../../../actions/build-dist/inputs.js";
 import { InputReader } from "../../../shared/runtime/inputs.js";
 
+const w = mkdtempSync(path.join(os.tmpdir(), "pyship-inputs-"));
+
 const bin = mkdtempSync(path.join(os.tmpdir(), "pyship-uv-bin-"));
 afterAll(() => rmSync(bin, { recursive: true, force: true }));
 writeFileSync(path.join(bin, "uv"), "#!/bin/sh\nexit 0\n");
 chmodSync(path.join(bin, "uv"), 0o755);
 
 function inputs(given: Record<string, string>, env: NodeJS.ProcessEnv = {}) {
-  const variables: NodeJS.ProcessEnv = { GITHUB_WORKSPACE: "/w", PATH: "/usr/bin:/bin", ...env };
+  const variables: NodeJS.ProcessEnv = { GITHUB_WORKSPACE: `${w}`, PATH: "/usr/bin:/bin", ...env };
   for (const [name, value] of Object.entries(given)) {
     variables[`INPUT_${name.toUpperCase()}`] = value;
   }
@@ -21,9 +23,9 @@ function inputs(given: Record<string, string>, env: NodeJS.ProcessEnv = {}) {
 describe("build-dist inputs", () => {
   test("defaults", () => {
     expect(inputs({})).toEqual({
-      workingDirectory: "/w",
-      workspace: "/w",
-      outputDir: "/w/dist",
+      workingDirectory: `${w}`,
+      workspace: `${w}`,
+      outputDir: `${w}/dist`,
       sdist: true,
       wheel: true,
       wheelFromSdist: true,
@@ -45,8 +47,8 @@ describe("build-dist inputs", () => {
   });
 
   test("python defaults to the active venv's", () => {
-    expect(inputs({}, { VIRTUAL_ENV: "/w/.venv" }).python).toBe("/w/.venv/bin/python");
-    expect(inputs({ python: "/opt/py/bin/python3" }, { VIRTUAL_ENV: "/w/.venv" }).python).toBe(
+    expect(inputs({}, { VIRTUAL_ENV: `${w}/.venv` }).python).toBe(`${w}/.venv/bin/python`);
+    expect(inputs({ python: "/opt/py/bin/python3" }, { VIRTUAL_ENV: `${w}/.venv` }).python).toBe(
       "/opt/py/bin/python3",
     );
   });
@@ -73,7 +75,7 @@ describe("build-dist inputs", () => {
   });
 
   test.each([
-    [{ "artifact-name": "dist/linux" }, "input 'artifact-name' is \"dist/linux\""],
+    [{ "artifact-name": "dist/linux" }, "input 'artifact-name' is 'dist/linux'"],
     [{ strict: "yes" }, "input 'strict' must be true or false, got 'yes'"],
     [{ builder: "pip" }, "input 'builder' must be one of auto, build, uv; got 'pip'"],
   ])("%j is refused", (given, message) => {

@@ -1,9 +1,14 @@
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, test } from "@jest/globals";
 import { loadInputs } from "../../../actions/trusted-publish/inputs.js";
 import { InputReader } from "../../../shared/runtime/inputs.js";
 
+const w = mkdtempSync(path.join(os.tmpdir(), "pyship-inputs-"));
+
 function inputs(given: Record<string, string>, env: NodeJS.ProcessEnv = {}) {
-  const variables: NodeJS.ProcessEnv = { GITHUB_WORKSPACE: "/w", ...env };
+  const variables: NodeJS.ProcessEnv = { GITHUB_WORKSPACE: `${w}`, ...env };
   for (const [name, value] of Object.entries(given)) {
     variables[`INPUT_${name.toUpperCase()}`] = value;
   }
@@ -14,8 +19,8 @@ describe("trusted-publish inputs", () => {
   test("defaults", () => {
     expect(inputs({})).toEqual({
       repositoryUrl: "https://upload.pypi.org/legacy/",
-      packagesDir: "/w/dist",
-      workspace: "/w",
+      packagesDir: `${w}/dist`,
+      workspace: `${w}`,
       skipExisting: false,
       verifyMetadata: true,
       printHash: true,
@@ -53,7 +58,7 @@ describe("trusted-publish inputs", () => {
     });
     expect(given).toMatchObject({
       repositoryUrl: "https://test.pypi.org/legacy/",
-      packagesDir: "/w/out",
+      packagesDir: `${w}/out`,
       skipExisting: true,
       password: "pypi-secret",
       retries: 0,

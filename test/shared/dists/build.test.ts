@@ -104,7 +104,7 @@ describe("building with Debian's python -m build", () => {
     await expect(
       buildDists(request({ projectDirectory: project, ...offline, python: "/no/such/python3" })),
     ).rejects.toThrow(
-      new ConfigurationError("python: cannot run /no/such/python3: spawn /no/such/python3 ENOENT"),
+      new ConfigurationError("input 'python': cannot run /no/such/python3: it does not exist"),
     );
     const venv = mkdtempSync(path.join(os.tmpdir(), "pyship-nobuild-"));
     made.push(venv);

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, test } from "@jest/globals";
 import { ConfigurationError } from "../../../shared/runtime/errors.js";
 import { InputReader, inputVariable } from "../../../shared/runtime/inputs.js";
@@ -76,12 +79,86 @@ describe("InputReader", () => {
   });
 
   test("paths resolve against the working directory, which resolves against the workspace", () => {
-    const env = { GITHUB_WORKSPACE: "/ws", "INPUT_WORKING-DIRECTORY": "pkg", INPUT_OUT: "dist" };
+    const ws = mkdtempSync(path.join(os.tmpdir(), "pyship-reader-"));
+    mkdirSync(path.join(ws, "pkg"));
+    const env = { GITHUB_WORKSPACE: ws, "INPUT_WORKING-DIRECTORY": "pkg", INPUT_OUT: "dist" };
     const inputs = reader(env);
     const workingDirectory = inputs.workingDirectory();
-    expect(workingDirectory).toBe("/ws/pkg");
-    expect(inputs.path("out", workingDirectory)).toBe("/ws/pkg/dist");
-    expect(inputs.path("missing", workingDirectory, ".venv")).toBe("/ws/pkg/.venv");
-    expect(reader({ GITHUB_WORKSPACE: "/ws", INPUT_OUT: "/abs" }).path("out", "/ws")).toBe("/abs");
+    expect(workingDirectory).toBe(path.join(ws, "pkg"));
+    expect(inputs.path("out", workingDirectory)).toBe(path.join(ws, "pkg/dist"));
+    expect(inputs.path("missing", workingDirectory, ".venv")).toBe(path.join(ws, "pkg/.venv"));
+    expect(reader({ GITHUB_WORKSPACE: ws, INPUT_OUT: "/abs" }).path("out", ws)).toBe("/abs");
+  });
+
+  describe("paths on disk", () => {
+    const ws = mkdtempSync(path.join(os.tmpdir(), "pyship-reader-"));
+    const temp = mkdtempSync(path.join(os.tmpdir(), "pyship-runner-temp-"));
+    const outside = mkdtempSync(path.join(os.tmpdir(), "pyship-outside-"));
+    writeFileSync(path.join(ws, "README.md"), "");
+    mkdirSync(path.join(ws, "src"));
+    symlinkSync(outside, path.join(ws, "escape"));
+    symlinkSync(path.join(outside, "new"), path.join(ws, "dangling"));
+    const on = (inputs: Record<string, string>) =>
+      reader({
+        GITHUB_WORKSPACE: ws,
+        RUNNER_TEMP: temp,
+        ...Object.fromEntries(
+          Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]),
+        ),
+      });
+
+    test("the working directory must be an existing folder", () => {
+      expect(() => on({ "working-directory": "nope" }).workingDirectory()).toThrow(
+        "input 'working-directory': 'nope' cannot be used: it does not exist",
+      );
+      expect(() => on({ "working-directory": "README.md" }).workingDirectory()).toThrow(
+        "input 'working-directory': 'README.md' is a file, not a folder",
+      );
+      expect(() => on({ "working-directory": "README.md/x" }).workingDirectory()).toThrow(
+        "input 'working-directory': 'README.md/x' cannot be used: README.md in its path is a file, not a folder",
+      );
+    });
+
+    test("an existing file input must be a file", () => {
+      expect(() => on({ lockfile: "src" }).existing("lockfile", ws, "file")).toThrow(
+        "input 'lockfile': 'src' is a folder, not a file",
+      );
+      expect(on({ lockfile: "README.md" }).existing("lockfile", ws, "file")).toBe(
+        path.join(ws, "README.md"),
+      );
+    });
+
+    test("a written path stays inside the workspace or RUNNER_TEMP, symlinks followed", () => {
+      const writable = (value: string, kind: "file" | "directory" = "directory") =>
+        on({ out: value }).writable("out", ws, kind);
+      expect(writable(".venv")).toBe(path.join(ws, ".venv"));
+      expect(writable(path.join(temp, "venv"))).toBe(path.join(temp, "venv"));
+      for (const away of ["..", "../../etc", outside, "escape/venv", "dangling"]) {
+        expect(() => writable(away)).toThrow(
+          /input 'out': .* is outside the workspace and RUNNER_TEMP/,
+        );
+      }
+      expect(() => writable("README.md")).toThrow(
+        "input 'out': 'README.md' is a file, where a folder is written",
+      );
+      expect(() => writable("src", "file")).toThrow(
+        "input 'out': 'src' is a folder, where a file is written",
+      );
+      expect(() => writable("README.md/report.json", "file")).toThrow(
+        "input 'out': 'README.md/report.json' cannot be created: README.md in its path is a file, not a folder",
+      );
+    });
+
+    test("a path too long for the OS is refused, and echoed values are cut", () => {
+      const long = "x".repeat(100_000);
+      let message = "";
+      try {
+        on({ out: long }).writable("out", ws, "file");
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toMatch(/^input 'out': 'x{200}… \(100000 characters\)' cannot be used: /);
+      expect(message.length).toBeLessThan(300);
+    });
   });
 });
