@@ -1,6 +1,7 @@
 import type { Builder } from "../../shared/dists/build.js";
 import { isKnownCheck } from "../../shared/dists/checks.js";
 import { tagOf } from "../../shared/dists/version-check.js";
+import { isValidVersion } from "../../shared/project/pep440.js";
 import { activePython } from "../../shared/python/active.js";
 import { which } from "../../shared/runtime/command.js";
 import { ConfigurationError, InputReader, quoted } from "../../shared/runtime/index.js";
@@ -59,6 +60,16 @@ function checkCodes(reader: InputReader): string[] {
   return codes;
 }
 
+function expectedVersion(reader: InputReader): string | undefined {
+  const version = reader.optional("expected-version");
+  if (version !== undefined && !isValidVersion(version)) {
+    throw new ConfigurationError(
+      `input 'expected-version' is ${quoted(version)}, which is not a PEP 440 version`,
+    );
+  }
+  return version;
+}
+
 export function loadInputs(reader = new InputReader(), env = process.env): BuildDistInputs {
   const workingDirectory = reader.workingDirectory();
   const sdist = reader.boolean("sdist", true);
@@ -91,7 +102,7 @@ export function loadInputs(reader = new InputReader(), env = process.env): Build
       reader.choice("check-tag", ["auto", "true", "false"] as const, "auto"),
       env.GITHUB_REF,
     ),
-    expectedVersion: reader.optional("expected-version"),
+    expectedVersion: expectedVersion(reader),
     strict: reader.boolean("strict", false),
     ignoreChecks: checkCodes(reader),
     uploadArtifact: reader.boolean("upload-artifact", true),

@@ -44,6 +44,17 @@ function repositoryUrl(reader: InputReader): string {
   return url.href;
 }
 
+/** A user name or token; an index refuses a header this long, so it is refused here, unshown. */
+function credential(reader: InputReader, name: string, longest: number): string {
+  const value = reader.raw(name);
+  if (value.length > longest || /[\r\n]/.test(value)) {
+    throw new ConfigurationError(
+      `input '${name}' is not a usable credential: ${value.length > longest ? `${value.length} characters, more than ${longest}` : "it has a line break"}`,
+    );
+  }
+  return value;
+}
+
 export function loadInputs(reader = new InputReader(), env = process.env): TrustedPublishInputs {
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
   const requestUrl = env.ACTIONS_ID_TOKEN_REQUEST_URL ?? "";
@@ -55,8 +66,8 @@ export function loadInputs(reader = new InputReader(), env = process.env): Trust
     skipExisting: reader.boolean("skip-existing", false),
     verifyMetadata: reader.boolean("verify-metadata", true),
     printHash: reader.boolean("print-hash", true),
-    user: reader.raw("user") || "__token__",
-    password: reader.raw("password"),
+    user: credential(reader, "user", 256) || "__token__",
+    password: credential(reader, "password", 8192),
     retries: reader.integer("retries", 3, 0, 10),
     dryRun: reader.boolean("dry-run", false),
     python: activePython(env),

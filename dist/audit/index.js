@@ -29808,7 +29808,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2578);
+/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4921);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1277);
 /* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(103);
 
@@ -29829,7 +29829,7 @@ __webpack_async_result__();
 /* harmony export */ });
 /* harmony import */ var _shared_advisories_severity_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3433);
 /* harmony import */ var _shared_audit_ignore_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4134);
-/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2578);
+/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4921);
 
 
 
@@ -34115,8 +34115,8 @@ function ignoredTable(result) {
     return (0,findings/* markdownTable */.Qj)(["package", "version", "advisory", "severity", "ignored"], rows);
 }
 
-// EXTERNAL MODULE: ./shared/runtime/index.ts + 24 modules
-var runtime = __nccwpck_require__(2578);
+// EXTERNAL MODULE: ./shared/runtime/index.ts + 25 modules
+var runtime = __nccwpck_require__(4921);
 ;// CONCATENATED MODULE: ./shared/venv/project.ts
 /** What setup-venv needs to know about the project: its lockfile and whether it is a package. */
 
@@ -34527,7 +34527,7 @@ function markdownCell(value) {
 
 /***/ }),
 
-/***/ 2578:
+/***/ 4921:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36770,6 +36770,16 @@ const reasons = {
     EMFILE: "too many files are open",
     EBUSY: "it is busy",
     EXDEV: "it is on another file system",
+    ECONNRESET: "the connection was reset",
+    ECONNREFUSED: "the connection was refused",
+    ECONNABORTED: "the connection was aborted",
+    ETIMEDOUT: "the connection timed out",
+    EPIPE: "the other side closed the connection",
+    ENOTFOUND: "the host name is unknown",
+    EAI_AGAIN: "the host name could not be looked up",
+    EHOSTUNREACH: "the host cannot be reached",
+    ENETUNREACH: "the network cannot be reached",
+    E2BIG: "the command line is too long",
 };
 const verbs = {
     open: "open",
@@ -36796,7 +36806,7 @@ function isSystemError(error) {
     if (typeof error !== "object" || error === null)
         return false;
     const { code, syscall } = error;
-    return typeof code === "string" && /^E[A-Z]+$/.test(code) && typeof syscall === "string";
+    return typeof code === "string" && /^E[A-Z0-9_]+$/.test(code) && typeof syscall === "string";
 }
 /** Why a system call failed, in words: "it does not exist". */
 function systemReason(error) {
@@ -36816,7 +36826,18 @@ function describeSystemError(error, shown = (file) => file) {
     return `cannot ${verb} ${target ? shown(target) : "a file"}: ${systemReason(error)}`;
 }
 
+;// CONCATENATED MODULE: ./shared/runtime/text.ts
+/** Text as it goes to users: no word of a message much longer than an echoed value may be. */
+const LONGEST_WORD = 200;
+/** A little slack: a value `quoted()` already cut is 200 characters plus its quotes and ellipsis. */
+const CLIPPED_PAST = 240;
+/** Cuts every run of more than 240 non-space characters to 200, saying how long it was. */
+function clipLongWords(text) {
+    return text.replace(new RegExp(`\\S{${CLIPPED_PAST + 1},}`, "g"), (word) => `${word.slice(0, LONGEST_WORD)}… (${word.length} characters)`);
+}
+
 ;// CONCATENATED MODULE: ./shared/runtime/action.ts
+
 
 
 
@@ -36840,10 +36861,11 @@ async function runAction(name, run, io = runnerIo) {
 function reportFailure(name, error) {
     process.exitCode = 1;
     if (error instanceof errors/* ConfigurationError */.j1) {
-        core_error(`${name}: ${error.message}`, annotationProperties(error.location));
+        core_error(clipLongWords(`${name}: ${error.message}`), annotationProperties(error.location));
         return;
     }
-    core_error(`${name}: ${isSystemError(error) ? describeSystemError(error) : (0,errors/* errorMessage */.gJ)(error)}`);
+    const message = isSystemError(error) ? describeSystemError(error) : (0,errors/* errorMessage */.gJ)(error);
+    core_error(clipLongWords(`${name}: ${message}`));
     if (error instanceof Error && error.stack)
         core_debug(error.stack);
 }
@@ -36992,7 +37014,7 @@ class InputReader {
             return true;
         if (lower === "false")
             return false;
-        throw new errors/* ConfigurationError */.j1(`input '${name}' must be true or false, got '${value}'`);
+        throw new errors/* ConfigurationError */.j1(`input '${name}' must be true or false, got ${quoted(value)}`);
     }
     /** Items separated by newlines or commas, trimmed, empties dropped. */
     list(name) {

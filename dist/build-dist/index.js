@@ -32835,7 +32835,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(21581);
+/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(46226);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(29662);
 /* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(14394);
 
@@ -32861,6 +32861,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var checks = __nccwpck_require__(95303);
 // EXTERNAL MODULE: ./shared/dists/version-check.ts
 var version_check = __nccwpck_require__(71029);
+// EXTERNAL MODULE: ./shared/project/pep440.ts
+var pep440 = __nccwpck_require__(33089);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
@@ -32873,9 +32875,10 @@ function activePython(env) {
 
 // EXTERNAL MODULE: ./shared/runtime/command.ts
 var command = __nccwpck_require__(57128);
-// EXTERNAL MODULE: ./shared/runtime/index.ts + 3 modules
-var runtime = __nccwpck_require__(21581);
+// EXTERNAL MODULE: ./shared/runtime/index.ts + 4 modules
+var runtime = __nccwpck_require__(46226);
 ;// CONCATENATED MODULE: ./actions/build-dist/inputs.ts
+
 
 
 
@@ -32907,6 +32910,13 @@ function checkCodes(reader) {
     }
     return codes;
 }
+function expectedVersion(reader) {
+    const version = reader.optional("expected-version");
+    if (version !== undefined && !(0,pep440/* isValidVersion */.ri)(version)) {
+        throw new runtime/* ConfigurationError */.j1(`input 'expected-version' is ${(0,runtime/* quoted */.TL)(version)}, which is not a PEP 440 version`);
+    }
+    return version;
+}
 function loadInputs(reader = new runtime/* InputReader */.i_(), env = process.env) {
     const workingDirectory = reader.workingDirectory();
     const sdist = reader.boolean("sdist", true);
@@ -32929,7 +32939,7 @@ function loadInputs(reader = new runtime/* InputReader */.i_(), env = process.en
         python: reader.optional("python") ?? activePython(env),
         isolation: reader.boolean("isolation", true),
         tag: resolveTag(reader.choice("check-tag", ["auto", "true", "false"], "auto"), env.GITHUB_REF),
-        expectedVersion: reader.optional("expected-version"),
+        expectedVersion: expectedVersion(reader),
         strict: reader.boolean("strict", false),
         ignoreChecks: checkCodes(reader),
         uploadArtifact: reader.boolean("upload-artifact", true),
@@ -33368,8 +33378,8 @@ function hashTable(archives) {
 
 // EXTERNAL MODULE: ./shared/dists/version-check.ts
 var version_check = __nccwpck_require__(71029);
-// EXTERNAL MODULE: ./shared/runtime/index.ts + 3 modules
-var runtime = __nccwpck_require__(21581);
+// EXTERNAL MODULE: ./shared/runtime/index.ts + 4 modules
+var runtime = __nccwpck_require__(46226);
 ;// CONCATENATED MODULE: ./actions/build-dist/run.ts
 
 
@@ -36199,11 +36209,20 @@ function runCommand(file, args, options = {}) {
         });
     }
     return new Promise((resolve) => {
-        const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(file, args, {
-            cwd: options.cwd,
-            env: childEnv(options.env ?? process.env),
-            stdio: ["ignore", "pipe", "pipe"],
-        });
+        let child;
+        try {
+            child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(file, args, {
+                cwd: options.cwd,
+                env: childEnv(options.env ?? process.env),
+                stdio: ["ignore", "pipe", "pipe"],
+            });
+        }
+        catch (error) {
+            // Some failures (a name too long, a bad argument) are thrown at once, not emitted.
+            const reason = (0,_system_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .isSystemError */ .Or)(error) ? (0,_system_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .describeSystemError */ .Zo)(error) : String(error);
+            resolve({ code: 127, output: reason, stdout: "" });
+            return;
+        }
         let output = "";
         let stdout = "";
         const collect = (chunk) => {
@@ -36341,7 +36360,7 @@ function markdownCell(value) {
 
 /***/ }),
 
-/***/ 21581:
+/***/ 46226:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36420,7 +36439,18 @@ const runnerIo = {
 
 // EXTERNAL MODULE: ./shared/runtime/system-errors.ts
 var system_errors = __nccwpck_require__(43586);
+;// CONCATENATED MODULE: ./shared/runtime/text.ts
+/** Text as it goes to users: no word of a message much longer than an echoed value may be. */
+const LONGEST_WORD = 200;
+/** A little slack: a value `quoted()` already cut is 200 characters plus its quotes and ellipsis. */
+const CLIPPED_PAST = 240;
+/** Cuts every run of more than 240 non-space characters to 200, saying how long it was. */
+function clipLongWords(text) {
+    return text.replace(new RegExp(`\\S{${CLIPPED_PAST + 1},}`, "g"), (word) => `${word.slice(0, LONGEST_WORD)}… (${word.length} characters)`);
+}
+
 ;// CONCATENATED MODULE: ./shared/runtime/action.ts
+
 
 
 
@@ -36444,10 +36474,11 @@ async function runAction(name, run, io = runnerIo) {
 function reportFailure(name, error) {
     process.exitCode = 1;
     if (error instanceof errors/* ConfigurationError */.j1) {
-        core/* error */.z3(`${name}: ${error.message}`, annotationProperties(error.location));
+        core/* error */.z3(clipLongWords(`${name}: ${error.message}`), annotationProperties(error.location));
         return;
     }
-    core/* error */.z3(`${name}: ${(0,system_errors/* isSystemError */.Or)(error) ? (0,system_errors/* describeSystemError */.Zo)(error) : (0,errors/* errorMessage */.gJ)(error)}`);
+    const message = (0,system_errors/* isSystemError */.Or)(error) ? (0,system_errors/* describeSystemError */.Zo)(error) : (0,errors/* errorMessage */.gJ)(error);
+    core/* error */.z3(clipLongWords(`${name}: ${message}`));
     if (error instanceof Error && error.stack)
         core/* debug */.Yz(error.stack);
 }
@@ -36528,7 +36559,7 @@ class InputReader {
             return true;
         if (lower === "false")
             return false;
-        throw new errors/* ConfigurationError */.j1(`input '${name}' must be true or false, got '${value}'`);
+        throw new errors/* ConfigurationError */.j1(`input '${name}' must be true or false, got ${quoted(value)}`);
     }
     /** Items separated by newlines or commas, trimmed, empties dropped. */
     list(name) {
@@ -36732,6 +36763,16 @@ const reasons = {
     EMFILE: "too many files are open",
     EBUSY: "it is busy",
     EXDEV: "it is on another file system",
+    ECONNRESET: "the connection was reset",
+    ECONNREFUSED: "the connection was refused",
+    ECONNABORTED: "the connection was aborted",
+    ETIMEDOUT: "the connection timed out",
+    EPIPE: "the other side closed the connection",
+    ENOTFOUND: "the host name is unknown",
+    EAI_AGAIN: "the host name could not be looked up",
+    EHOSTUNREACH: "the host cannot be reached",
+    ENETUNREACH: "the network cannot be reached",
+    E2BIG: "the command line is too long",
 };
 const verbs = {
     open: "open",
@@ -36758,7 +36799,7 @@ function isSystemError(error) {
     if (typeof error !== "object" || error === null)
         return false;
     const { code, syscall } = error;
-    return typeof code === "string" && /^E[A-Z]+$/.test(code) && typeof syscall === "string";
+    return typeof code === "string" && /^E[A-Z0-9_]+$/.test(code) && typeof syscall === "string";
 }
 /** Why a system call failed, in words: "it does not exist". */
 function systemReason(error) {

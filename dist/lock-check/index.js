@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7451);
+/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4363);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4032);
 /* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(522);
 
@@ -29234,7 +29234,7 @@ __webpack_async_result__();
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   I: () => (/* binding */ loadInputs)
 /* harmony export */ });
-/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7451);
+/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4363);
 
 function loadInputs(reader = new _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__/* .InputReader */ .i_(), env = process.env) {
     const workingDirectory = reader.workingDirectory();
@@ -38973,11 +38973,20 @@ function runCommand(file, args, options = {}) {
         });
     }
     return new Promise((resolve) => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)(file, args, {
-            cwd: options.cwd,
-            env: childEnv(options.env ?? process.env),
-            stdio: ["ignore", "pipe", "pipe"],
-        });
+        let child;
+        try {
+            child = (0,external_node_child_process_namespaceObject.spawn)(file, args, {
+                cwd: options.cwd,
+                env: childEnv(options.env ?? process.env),
+                stdio: ["ignore", "pipe", "pipe"],
+            });
+        }
+        catch (error) {
+            // Some failures (a name too long, a bad argument) are thrown at once, not emitted.
+            const reason = (0,system_errors/* isSystemError */.Or)(error) ? (0,system_errors/* describeSystemError */.Zo)(error) : String(error);
+            resolve({ code: 127, output: reason, stdout: "" });
+            return;
+        }
         let output = "";
         let stdout = "";
         const collect = (chunk) => {
@@ -39060,8 +39069,8 @@ async function runToolCheck(format, directory) {
     return { command: [name, ...args].join(" "), fresh, output };
 }
 
-// EXTERNAL MODULE: ./shared/runtime/index.ts + 23 modules
-var runtime = __nccwpck_require__(7451);
+// EXTERNAL MODULE: ./shared/runtime/index.ts + 24 modules
+var runtime = __nccwpck_require__(4363);
 ;// CONCATENATED MODULE: ./actions/lock-check/run.ts
 
 
@@ -39200,7 +39209,7 @@ class CheckFailed extends ConfigurationError {
 
 /***/ }),
 
-/***/ 7451:
+/***/ 4363:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42260,7 +42269,18 @@ const runnerIo = {
 
 // EXTERNAL MODULE: ./shared/runtime/system-errors.ts
 var system_errors = __nccwpck_require__(3586);
+;// CONCATENATED MODULE: ./shared/runtime/text.ts
+/** Text as it goes to users: no word of a message much longer than an echoed value may be. */
+const LONGEST_WORD = 200;
+/** A little slack: a value `quoted()` already cut is 200 characters plus its quotes and ellipsis. */
+const CLIPPED_PAST = 240;
+/** Cuts every run of more than 240 non-space characters to 200, saying how long it was. */
+function clipLongWords(text) {
+    return text.replace(new RegExp(`\\S{${CLIPPED_PAST + 1},}`, "g"), (word) => `${word.slice(0, LONGEST_WORD)}… (${word.length} characters)`);
+}
+
 ;// CONCATENATED MODULE: ./shared/runtime/action.ts
+
 
 
 
@@ -42284,10 +42304,11 @@ async function runAction(name, run, io = runnerIo) {
 function reportFailure(name, error) {
     process.exitCode = 1;
     if (error instanceof errors/* ConfigurationError */.j1) {
-        core_error(`${name}: ${error.message}`, annotationProperties(error.location));
+        core_error(clipLongWords(`${name}: ${error.message}`), annotationProperties(error.location));
         return;
     }
-    core_error(`${name}: ${(0,system_errors/* isSystemError */.Or)(error) ? (0,system_errors/* describeSystemError */.Zo)(error) : (0,errors/* errorMessage */.gJ)(error)}`);
+    const message = (0,system_errors/* isSystemError */.Or)(error) ? (0,system_errors/* describeSystemError */.Zo)(error) : (0,errors/* errorMessage */.gJ)(error);
+    core_error(clipLongWords(`${name}: ${message}`));
     if (error instanceof Error && error.stack)
         core_debug(error.stack);
 }
@@ -42368,7 +42389,7 @@ class InputReader {
             return true;
         if (lower === "false")
             return false;
-        throw new errors/* ConfigurationError */.j1(`input '${name}' must be true or false, got '${value}'`);
+        throw new errors/* ConfigurationError */.j1(`input '${name}' must be true or false, got ${quoted(value)}`);
     }
     /** Items separated by newlines or commas, trimmed, empties dropped. */
     list(name) {
@@ -42577,6 +42598,16 @@ const reasons = {
     EMFILE: "too many files are open",
     EBUSY: "it is busy",
     EXDEV: "it is on another file system",
+    ECONNRESET: "the connection was reset",
+    ECONNREFUSED: "the connection was refused",
+    ECONNABORTED: "the connection was aborted",
+    ETIMEDOUT: "the connection timed out",
+    EPIPE: "the other side closed the connection",
+    ENOTFOUND: "the host name is unknown",
+    EAI_AGAIN: "the host name could not be looked up",
+    EHOSTUNREACH: "the host cannot be reached",
+    ENETUNREACH: "the network cannot be reached",
+    E2BIG: "the command line is too long",
 };
 const verbs = {
     open: "open",
@@ -42603,7 +42634,7 @@ function isSystemError(error) {
     if (typeof error !== "object" || error === null)
         return false;
     const { code, syscall } = error;
-    return typeof code === "string" && /^E[A-Z]+$/.test(code) && typeof syscall === "string";
+    return typeof code === "string" && /^E[A-Z0-9_]+$/.test(code) && typeof syscall === "string";
 }
 /** Why a system call failed, in words: "it does not exist". */
 function systemReason(error) {

@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4159);
+/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8143);
 /* harmony import */ var _save_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6265);
 
 
@@ -28418,7 +28418,7 @@ async function save(io) {
 
 /***/ }),
 
-/***/ 4159:
+/***/ 8143:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28571,6 +28571,16 @@ const reasons = {
     EMFILE: "too many files are open",
     EBUSY: "it is busy",
     EXDEV: "it is on another file system",
+    ECONNRESET: "the connection was reset",
+    ECONNREFUSED: "the connection was refused",
+    ECONNABORTED: "the connection was aborted",
+    ETIMEDOUT: "the connection timed out",
+    EPIPE: "the other side closed the connection",
+    ENOTFOUND: "the host name is unknown",
+    EAI_AGAIN: "the host name could not be looked up",
+    EHOSTUNREACH: "the host cannot be reached",
+    ENETUNREACH: "the network cannot be reached",
+    E2BIG: "the command line is too long",
 };
 const verbs = {
     open: "open",
@@ -28597,7 +28607,7 @@ function isSystemError(error) {
     if (typeof error !== "object" || error === null)
         return false;
     const { code, syscall } = error;
-    return typeof code === "string" && /^E[A-Z]+$/.test(code) && typeof syscall === "string";
+    return typeof code === "string" && /^E[A-Z0-9_]+$/.test(code) && typeof syscall === "string";
 }
 /** Why a system call failed, in words: "it does not exist". */
 function systemReason(error) {
@@ -28617,7 +28627,18 @@ function describeSystemError(error, shown = (file) => file) {
     return `cannot ${verb} ${target ? shown(target) : "a file"}: ${systemReason(error)}`;
 }
 
+;// CONCATENATED MODULE: ./shared/runtime/text.ts
+/** Text as it goes to users: no word of a message much longer than an echoed value may be. */
+const LONGEST_WORD = 200;
+/** A little slack: a value `quoted()` already cut is 200 characters plus its quotes and ellipsis. */
+const CLIPPED_PAST = 240;
+/** Cuts every run of more than 240 non-space characters to 200, saying how long it was. */
+function clipLongWords(text) {
+    return text.replace(new RegExp(`\\S{${CLIPPED_PAST + 1},}`, "g"), (word) => `${word.slice(0, LONGEST_WORD)}… (${word.length} characters)`);
+}
+
 ;// CONCATENATED MODULE: ./shared/runtime/action.ts
+
 
 
 
@@ -28641,10 +28662,11 @@ async function runAction(name, run, io = runnerIo) {
 function reportFailure(name, error) {
     process.exitCode = 1;
     if (error instanceof errors_ConfigurationError) {
-        core/* error */.z3(`${name}: ${error.message}`, annotationProperties(error.location));
+        core/* error */.z3(clipLongWords(`${name}: ${error.message}`), annotationProperties(error.location));
         return;
     }
-    core/* error */.z3(`${name}: ${isSystemError(error) ? describeSystemError(error) : errorMessage(error)}`);
+    const message = isSystemError(error) ? describeSystemError(error) : errorMessage(error);
+    core/* error */.z3(clipLongWords(`${name}: ${message}`));
     if (error instanceof Error && error.stack)
         core/* debug */.Yz(error.stack);
 }
@@ -28792,7 +28814,7 @@ class InputReader {
             return true;
         if (lower === "false")
             return false;
-        throw new ConfigurationError(`input '${name}' must be true or false, got '${value}'`);
+        throw new ConfigurationError(`input '${name}' must be true or false, got ${quoted(value)}`);
     }
     /** Items separated by newlines or commas, trimmed, empties dropped. */
     list(name) {

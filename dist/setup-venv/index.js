@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6477);
+/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9069);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(433);
 /* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(687);
 
@@ -28393,7 +28393,7 @@ __webpack_async_result__();
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   I: () => (/* binding */ loadInputs)
 /* harmony export */ });
-/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6477);
+/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9069);
 
 const listOrAll = (list) => list.length === 1 && list[0].toLowerCase() === "all" ? "all" : list;
 function loadInputs(reader = new _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__/* .InputReader */ .i_(), env = process.env) {
@@ -28463,11 +28463,20 @@ function runCommand(file, args, options = {}) {
         });
     }
     return new Promise((resolve) => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)(file, args, {
-            cwd: options.cwd,
-            env: childEnv(options.env ?? process.env),
-            stdio: ["ignore", "pipe", "pipe"],
-        });
+        let child;
+        try {
+            child = (0,external_node_child_process_namespaceObject.spawn)(file, args, {
+                cwd: options.cwd,
+                env: childEnv(options.env ?? process.env),
+                stdio: ["ignore", "pipe", "pipe"],
+            });
+        }
+        catch (error) {
+            // Some failures (a name too long, a bad argument) are thrown at once, not emitted.
+            const reason = (0,system_errors/* isSystemError */.Or)(error) ? (0,system_errors/* describeSystemError */.Zo)(error) : String(error);
+            resolve({ code: 127, output: reason, stdout: "" });
+            return;
+        }
         let output = "";
         let stdout = "";
         const collect = (chunk) => {
@@ -28515,8 +28524,11 @@ function which(name, searchPath = process.env.PATH ?? "") {
 
 // EXTERNAL MODULE: ./shared/runtime/errors.ts
 var errors = __nccwpck_require__(8126);
+// EXTERNAL MODULE: ./shared/runtime/inputs.ts
+var inputs = __nccwpck_require__(8420);
 ;// CONCATENATED MODULE: ./shared/venv/location.ts
 /** Where a venv may go, and the rule for replacing one: only a venv, or what this run created. */
+
 
 
 
@@ -28527,6 +28539,10 @@ const refuse = (shown, why) => new errors/* ConfigurationError */.j1(`input 'ven
 function checkVenvPath(venv, place) {
     const real = (0,paths/* realTarget */.aO)(venv);
     const shown = place.shown(venv);
+    // venv itself refuses the PATH separator; a line break would break the activate scripts.
+    if (venv.includes((external_node_path_default()).delimiter) || [...venv].some((char) => char.charCodeAt(0) < 32)) {
+        throw new errors/* ConfigurationError */.j1(`input 'venv-path': ${(0,inputs/* quoted */.TL)(shown)} holds '${(external_node_path_default()).delimiter}' or a control character, which a venv's path cannot`);
+    }
     const protectedPlaces = [
         [place.workingDirectory, "is the working directory, or holds it"],
         [place.workspace, "is the workspace, or holds it"],
@@ -31657,7 +31673,7 @@ function noMatch({ request = "", from, location }, found) {
 
 
 // EXTERNAL MODULE: ./shared/runtime/index.ts + 4 modules
-var runtime = __nccwpck_require__(6477);
+var runtime = __nccwpck_require__(9069);
 ;// CONCATENATED MODULE: ./shared/lockfiles/toml-lines.ts
 /** Line numbers of `[[package]]` entries in TOML locks, in document order. */
 function packageEntryLines(text, header = "[[package]]") {
@@ -32533,13 +32549,13 @@ class CheckFailed extends ConfigurationError {
 
 /***/ }),
 
-/***/ 6477:
+/***/ 9069:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  i_: () => (/* reexport */ InputReader),
+  i_: () => (/* reexport */ inputs/* InputReader */.i_),
   Qj: () => (/* reexport */ markdownTable),
   Cs: () => (/* reexport */ runAction)
 });
@@ -32649,7 +32665,18 @@ const runnerIo = {
 
 // EXTERNAL MODULE: ./shared/runtime/system-errors.ts
 var system_errors = __nccwpck_require__(3586);
+;// CONCATENATED MODULE: ./shared/runtime/text.ts
+/** Text as it goes to users: no word of a message much longer than an echoed value may be. */
+const LONGEST_WORD = 200;
+/** A little slack: a value `quoted()` already cut is 200 characters plus its quotes and ellipsis. */
+const CLIPPED_PAST = 240;
+/** Cuts every run of more than 240 non-space characters to 200, saying how long it was. */
+function clipLongWords(text) {
+    return text.replace(new RegExp(`\\S{${CLIPPED_PAST + 1},}`, "g"), (word) => `${word.slice(0, LONGEST_WORD)}… (${word.length} characters)`);
+}
+
 ;// CONCATENATED MODULE: ./shared/runtime/action.ts
+
 
 
 
@@ -32673,20 +32700,39 @@ async function runAction(name, run, io = runnerIo) {
 function reportFailure(name, error) {
     process.exitCode = 1;
     if (error instanceof errors/* ConfigurationError */.j1) {
-        core/* error */.z3(`${name}: ${error.message}`, annotationProperties(error.location));
+        core/* error */.z3(clipLongWords(`${name}: ${error.message}`), annotationProperties(error.location));
         return;
     }
-    core/* error */.z3(`${name}: ${(0,system_errors/* isSystemError */.Or)(error) ? (0,system_errors/* describeSystemError */.Zo)(error) : (0,errors/* errorMessage */.gJ)(error)}`);
+    const message = (0,system_errors/* isSystemError */.Or)(error) ? (0,system_errors/* describeSystemError */.Zo)(error) : (0,errors/* errorMessage */.gJ)(error);
+    core/* error */.z3(clipLongWords(`${name}: ${message}`));
     if (error instanceof Error && error.stack)
         core/* debug */.Yz(error.stack);
 }
 
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./shared/runtime/paths.ts
-var paths = __nccwpck_require__(1445);
-;// CONCATENATED MODULE: ./shared/runtime/inputs.ts
+// EXTERNAL MODULE: ./shared/runtime/inputs.ts
+var inputs = __nccwpck_require__(8420);
+;// CONCATENATED MODULE: ./shared/runtime/index.ts
+
+
+
+
+
+
+
+/***/ }),
+
+/***/ 8420:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   TL: () => (/* binding */ quoted),
+/* harmony export */   i_: () => (/* binding */ InputReader)
+/* harmony export */ });
+/* unused harmony export inputVariable */
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8126);
+/* harmony import */ var _paths_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1445);
 
 
 
@@ -32705,8 +32751,8 @@ function tooLong(target) {
 }
 /** The first part of the path that exists and is a file, where a folder is needed. */
 function fileInTheWay(target) {
-    for (let at = external_node_path_default().dirname(target); at !== external_node_path_default().dirname(at); at = external_node_path_default().dirname(at)) {
-        const kind = (0,paths/* entryKind */.FY)(at);
+    for (let at = node_path__WEBPACK_IMPORTED_MODULE_0___default().dirname(target); at !== node_path__WEBPACK_IMPORTED_MODULE_0___default().dirname(at); at = node_path__WEBPACK_IMPORTED_MODULE_0___default().dirname(at)) {
+        const kind = (0,_paths_js__WEBPACK_IMPORTED_MODULE_2__/* .entryKind */ .FY)(at);
         if (kind === "file")
             return at;
         if (kind === "directory")
@@ -32740,7 +32786,7 @@ class InputReader {
     required(name) {
         const value = this.raw(name);
         if (value === "")
-            throw new errors/* ConfigurationError */.j1(`input '${name}' is required and was not set`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`input '${name}' is required and was not set`);
         return value;
     }
     optional(name) {
@@ -32757,7 +32803,7 @@ class InputReader {
             return true;
         if (lower === "false")
             return false;
-        throw new errors/* ConfigurationError */.j1(`input '${name}' must be true or false, got '${value}'`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`input '${name}' must be true or false, got ${quoted(value)}`);
     }
     /** Items separated by newlines or commas, trimmed, empties dropped. */
     list(name) {
@@ -32773,7 +32819,7 @@ class InputReader {
             return fallback;
         const match = allowed.find((option) => option.toLowerCase() === value.toLowerCase());
         if (match === undefined) {
-            throw new errors/* ConfigurationError */.j1(`input '${name}' must be one of ${allowed.join(", ")}; got ${quoted(value)}`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`input '${name}' must be one of ${allowed.join(", ")}; got ${quoted(value)}`);
         }
         return match;
     }
@@ -32784,33 +32830,33 @@ class InputReader {
             return fallback;
         const number = Number(value);
         if (!/^-?\d+$/.test(value) || number < min || number > max) {
-            throw new errors/* ConfigurationError */.j1(`input '${name}' must be a whole number from ${min} to ${max}, got ${quoted(value)}`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`input '${name}' must be a whole number from ${min} to ${max}, got ${quoted(value)}`);
         }
         return number;
     }
     /** A path resolved against `base` (normally the working directory); empty gives the fallback. */
     path(name, base, fallback = "") {
         const value = this.raw(name) || fallback;
-        const resolved = external_node_path_default().resolve(base, value);
+        const resolved = node_path__WEBPACK_IMPORTED_MODULE_0___default().resolve(base, value);
         const why = tooLong(resolved);
         if (why)
-            throw new errors/* ConfigurationError */.j1(`input '${name}': ${quoted(value)} cannot be used: ${why}`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`input '${name}': ${quoted(value)} cannot be used: ${why}`);
         return resolved;
     }
     /** A path that must already exist as a file or a folder (or either). */
     existing(name, base, kind, fallback = "") {
         const resolved = this.path(name, base, fallback);
         const shown = quoted(this.raw(name) || fallback);
-        const found = (0,paths/* entryKind */.FY)(resolved);
+        const found = (0,_paths_js__WEBPACK_IMPORTED_MODULE_2__/* .entryKind */ .FY)(resolved);
         if (found === "missing") {
             const blocker = fileInTheWay(resolved);
             const why = blocker
-                ? `${external_node_path_default().basename(blocker)} in its path is a file, not a folder`
+                ? `${node_path__WEBPACK_IMPORTED_MODULE_0___default().basename(blocker)} in its path is a file, not a folder`
                 : "it does not exist";
-            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} cannot be used: ${why}`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`input '${name}': ${shown} cannot be used: ${why}`);
         }
         if (kind && found !== kind) {
-            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} is ${kindWords[found]}, not ${kindWords[kind]}`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`input '${name}': ${shown} is ${kindWords[found]}, not ${kindWords[kind]}`);
         }
         return resolved;
     }
@@ -32821,18 +32867,18 @@ class InputReader {
     writable(name, base, kind, fallback = "") {
         const resolved = this.path(name, base, fallback);
         const shown = quoted(this.raw(name) || fallback);
-        if (!(0,paths/* isWritable */.nH)(resolved, this.env)) {
-            const real = (0,paths/* realTarget */.aO)(resolved);
+        if (!(0,_paths_js__WEBPACK_IMPORTED_MODULE_2__/* .isWritable */ .nH)(resolved, this.env)) {
+            const real = (0,_paths_js__WEBPACK_IMPORTED_MODULE_2__/* .realTarget */ .aO)(resolved);
             const via = real === resolved ? "" : ` (it leads to ${real})`;
-            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} is outside the workspace and RUNNER_TEMP${via}; pyship writes only there`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`input '${name}': ${shown} is outside the workspace and RUNNER_TEMP${via}; pyship writes only there`);
         }
         const blocker = fileInTheWay(resolved);
         if (blocker) {
-            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} cannot be created: ${external_node_path_default().basename(blocker)} in its path is a file, not a folder`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`input '${name}': ${shown} cannot be created: ${node_path__WEBPACK_IMPORTED_MODULE_0___default().basename(blocker)} in its path is a file, not a folder`);
         }
-        const found = (0,paths/* entryKind */.FY)(resolved);
+        const found = (0,_paths_js__WEBPACK_IMPORTED_MODULE_2__/* .entryKind */ .FY)(resolved);
         if (found !== "missing" && found !== kind) {
-            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} is ${kindWords[found]}, where ${kindWords[kind]} is written`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`input '${name}': ${shown} is ${kindWords[found]}, where ${kindWords[kind]} is written`);
         }
         return resolved;
     }
@@ -32842,13 +32888,6 @@ class InputReader {
         return this.existing(name, workspace, "directory", ".");
     }
 }
-
-;// CONCATENATED MODULE: ./shared/runtime/index.ts
-
-
-
-
-
 
 
 /***/ }),
@@ -32962,6 +33001,16 @@ const reasons = {
     EMFILE: "too many files are open",
     EBUSY: "it is busy",
     EXDEV: "it is on another file system",
+    ECONNRESET: "the connection was reset",
+    ECONNREFUSED: "the connection was refused",
+    ECONNABORTED: "the connection was aborted",
+    ETIMEDOUT: "the connection timed out",
+    EPIPE: "the other side closed the connection",
+    ENOTFOUND: "the host name is unknown",
+    EAI_AGAIN: "the host name could not be looked up",
+    EHOSTUNREACH: "the host cannot be reached",
+    ENETUNREACH: "the network cannot be reached",
+    E2BIG: "the command line is too long",
 };
 const verbs = {
     open: "open",
@@ -32988,7 +33037,7 @@ function isSystemError(error) {
     if (typeof error !== "object" || error === null)
         return false;
     const { code, syscall } = error;
-    return typeof code === "string" && /^E[A-Z]+$/.test(code) && typeof syscall === "string";
+    return typeof code === "string" && /^E[A-Z0-9_]+$/.test(code) && typeof syscall === "string";
 }
 /** Why a system call failed, in words: "it does not exist". */
 function systemReason(error) {

@@ -32837,7 +32837,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2578);
+/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4921);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4922);
 /* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9779);
 
@@ -32869,8 +32869,8 @@ function activePython(env) {
     return env.VIRTUAL_ENV ? external_node_path_default().join(env.VIRTUAL_ENV, "bin", "python") : "python3";
 }
 
-// EXTERNAL MODULE: ./shared/runtime/index.ts + 24 modules
-var runtime = __nccwpck_require__(2578);
+// EXTERNAL MODULE: ./shared/runtime/index.ts + 25 modules
+var runtime = __nccwpck_require__(4921);
 ;// CONCATENATED MODULE: ./actions/trusted-publish/inputs.ts
 
 
@@ -32892,6 +32892,14 @@ function repositoryUrl(reader) {
     }
     return url.href;
 }
+/** A user name or token; an index refuses a header this long, so it is refused here, unshown. */
+function credential(reader, name, longest) {
+    const value = reader.raw(name);
+    if (value.length > longest || /[\r\n]/.test(value)) {
+        throw new runtime/* ConfigurationError */.j1(`input '${name}' is not a usable credential: ${value.length > longest ? `${value.length} characters, more than ${longest}` : "it has a line break"}`);
+    }
+    return value;
+}
 function loadInputs(reader = new runtime/* InputReader */.i_(), env = process.env) {
     const workspace = env.GITHUB_WORKSPACE || process.cwd();
     const requestUrl = env.ACTIONS_ID_TOKEN_REQUEST_URL ?? "";
@@ -32903,8 +32911,8 @@ function loadInputs(reader = new runtime/* InputReader */.i_(), env = process.en
         skipExisting: reader.boolean("skip-existing", false),
         verifyMetadata: reader.boolean("verify-metadata", true),
         printHash: reader.boolean("print-hash", true),
-        user: reader.raw("user") || "__token__",
-        password: reader.raw("password"),
+        user: credential(reader, "user", 256) || "__token__",
+        password: credential(reader, "password", 8192),
         retries: reader.integer("retries", 3, 0, 10),
         dryRun: reader.boolean("dry-run", false),
         python: activePython(env),
@@ -36859,8 +36867,8 @@ async function uploadDist(file, metadata, options) {
     }
 }
 
-// EXTERNAL MODULE: ./shared/runtime/index.ts + 24 modules
-var runtime = __nccwpck_require__(2578);
+// EXTERNAL MODULE: ./shared/runtime/index.ts + 25 modules
+var runtime = __nccwpck_require__(4921);
 ;// CONCATENATED MODULE: ./actions/trusted-publish/run.ts
 
 
@@ -37146,7 +37154,7 @@ function markdownCell(value) {
 
 /***/ }),
 
-/***/ 2578:
+/***/ 4921:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39389,6 +39397,16 @@ const reasons = {
     EMFILE: "too many files are open",
     EBUSY: "it is busy",
     EXDEV: "it is on another file system",
+    ECONNRESET: "the connection was reset",
+    ECONNREFUSED: "the connection was refused",
+    ECONNABORTED: "the connection was aborted",
+    ETIMEDOUT: "the connection timed out",
+    EPIPE: "the other side closed the connection",
+    ENOTFOUND: "the host name is unknown",
+    EAI_AGAIN: "the host name could not be looked up",
+    EHOSTUNREACH: "the host cannot be reached",
+    ENETUNREACH: "the network cannot be reached",
+    E2BIG: "the command line is too long",
 };
 const verbs = {
     open: "open",
@@ -39415,7 +39433,7 @@ function isSystemError(error) {
     if (typeof error !== "object" || error === null)
         return false;
     const { code, syscall } = error;
-    return typeof code === "string" && /^E[A-Z]+$/.test(code) && typeof syscall === "string";
+    return typeof code === "string" && /^E[A-Z0-9_]+$/.test(code) && typeof syscall === "string";
 }
 /** Why a system call failed, in words: "it does not exist". */
 function systemReason(error) {
@@ -39435,7 +39453,18 @@ function describeSystemError(error, shown = (file) => file) {
     return `cannot ${verb} ${target ? shown(target) : "a file"}: ${systemReason(error)}`;
 }
 
+;// CONCATENATED MODULE: ./shared/runtime/text.ts
+/** Text as it goes to users: no word of a message much longer than an echoed value may be. */
+const LONGEST_WORD = 200;
+/** A little slack: a value `quoted()` already cut is 200 characters plus its quotes and ellipsis. */
+const CLIPPED_PAST = 240;
+/** Cuts every run of more than 240 non-space characters to 200, saying how long it was. */
+function clipLongWords(text) {
+    return text.replace(new RegExp(`\\S{${CLIPPED_PAST + 1},}`, "g"), (word) => `${word.slice(0, LONGEST_WORD)}… (${word.length} characters)`);
+}
+
 ;// CONCATENATED MODULE: ./shared/runtime/action.ts
+
 
 
 
@@ -39459,10 +39488,11 @@ async function runAction(name, run, io = runnerIo) {
 function reportFailure(name, error) {
     process.exitCode = 1;
     if (error instanceof errors/* ConfigurationError */.j1) {
-        core_error(`${name}: ${error.message}`, annotationProperties(error.location));
+        core_error(clipLongWords(`${name}: ${error.message}`), annotationProperties(error.location));
         return;
     }
-    core_error(`${name}: ${isSystemError(error) ? describeSystemError(error) : (0,errors/* errorMessage */.gJ)(error)}`);
+    const message = isSystemError(error) ? describeSystemError(error) : (0,errors/* errorMessage */.gJ)(error);
+    core_error(clipLongWords(`${name}: ${message}`));
     if (error instanceof Error && error.stack)
         core_debug(error.stack);
 }
@@ -39611,7 +39641,7 @@ class InputReader {
             return true;
         if (lower === "false")
             return false;
-        throw new errors/* ConfigurationError */.j1(`input '${name}' must be true or false, got '${value}'`);
+        throw new errors/* ConfigurationError */.j1(`input '${name}' must be true or false, got ${quoted(value)}`);
     }
     /** Items separated by newlines or commas, trimmed, empties dropped. */
     list(name) {

@@ -2,6 +2,7 @@ import * as core from "@actions/core";
 import { ConfigurationError, errorMessage } from "./errors.js";
 import { type ActionIo, annotationProperties, runnerIo } from "./io.js";
 import { describeSystemError, isSystemError } from "./system-errors.js";
+import { clipLongWords } from "./text.js";
 
 /**
  * Runs an action's main or post step. A ConfigurationError becomes one
@@ -26,9 +27,10 @@ export async function runAction(
 export function reportFailure(name: string, error: unknown): void {
   process.exitCode = 1;
   if (error instanceof ConfigurationError) {
-    core.error(`${name}: ${error.message}`, annotationProperties(error.location));
+    core.error(clipLongWords(`${name}: ${error.message}`), annotationProperties(error.location));
     return;
   }
-  core.error(`${name}: ${isSystemError(error) ? describeSystemError(error) : errorMessage(error)}`);
+  const message = isSystemError(error) ? describeSystemError(error) : errorMessage(error);
+  core.error(clipLongWords(`${name}: ${message}`));
   if (error instanceof Error && error.stack) core.debug(error.stack);
 }

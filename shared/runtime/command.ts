@@ -1,7 +1,8 @@
 /** Runs a program and collects its output; never throws for a non-zero exit. */
-import { spawn } from "node:child_process";
+import { type ChildProcessByStdio, spawn } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import path from "node:path";
+import type { Readable } from "node:stream";
 import { entryKind } from "./paths.js";
 import { describeSystemError, isSystemError } from "./system-errors.js";
 
@@ -33,11 +34,19 @@ export function runCommand(
     });
   }
   return new Promise((resolve) => {
-    const child = spawn(file, args, {
-      cwd: options.cwd,
-      env: childEnv(options.env ?? process.env),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    let child: ChildProcessByStdio<null, Readable, Readable>;
+    try {
+      child = spawn(file, args, {
+        cwd: options.cwd,
+        env: childEnv(options.env ?? process.env),
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+    } catch (error) {
+      // Some failures (a name too long, a bad argument) are thrown at once, not emitted.
+      const reason = isSystemError(error) ? describeSystemError(error) : String(error);
+      resolve({ code: 127, output: reason, stdout: "" });
+      return;
+    }
     let output = "";
     let stdout = "";
     const collect = (chunk: Buffer) => {

@@ -73,7 +73,7 @@ export class InputReader {
     const lower = value.toLowerCase();
     if (lower === "true") return true;
     if (lower === "false") return false;
-    throw new ConfigurationError(`input '${name}' must be true or false, got '${value}'`);
+    throw new ConfigurationError(`input '${name}' must be true or false, got ${quoted(value)}`);
   }
 
   /** Items separated by newlines or commas, trimmed, empties dropped. */

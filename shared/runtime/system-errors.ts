@@ -15,6 +15,16 @@ const reasons: Record<string, string> = {
   EMFILE: "too many files are open",
   EBUSY: "it is busy",
   EXDEV: "it is on another file system",
+  ECONNRESET: "the connection was reset",
+  ECONNREFUSED: "the connection was refused",
+  ECONNABORTED: "the connection was aborted",
+  ETIMEDOUT: "the connection timed out",
+  EPIPE: "the other side closed the connection",
+  ENOTFOUND: "the host name is unknown",
+  EAI_AGAIN: "the host name could not be looked up",
+  EHOSTUNREACH: "the host cannot be reached",
+  ENETUNREACH: "the network cannot be reached",
+  E2BIG: "the command line is too long",
 };
 
 const verbs: Record<string, string> = {
@@ -42,7 +52,7 @@ const verbs: Record<string, string> = {
 export function isSystemError(error: unknown): error is NodeJS.ErrnoException {
   if (typeof error !== "object" || error === null) return false;
   const { code, syscall } = error as NodeJS.ErrnoException;
-  return typeof code === "string" && /^E[A-Z]+$/.test(code) && typeof syscall === "string";
+  return typeof code === "string" && /^E[A-Z0-9_]+$/.test(code) && typeof syscall === "string";
 }
 
 /** Why a system call failed, in words: "it does not exist". */

@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync }
 import os from "node:os";
 import path from "node:path";
 import { ConfigurationError } from "../runtime/errors.js";
+import { quoted } from "../runtime/inputs.js";
 import { entryKind, isInside, realTarget } from "../runtime/paths.js";
 
 export interface VenvPlace {
@@ -23,6 +24,12 @@ const refuse = (shown: string, why: string) =>
 export function checkVenvPath(venv: string, place: VenvPlace): void {
   const real = realTarget(venv);
   const shown = place.shown(venv);
+  // venv itself refuses the PATH separator; a line break would break the activate scripts.
+  if (venv.includes(path.delimiter) || [...venv].some((char) => char.charCodeAt(0) < 32)) {
+    throw new ConfigurationError(
+      `input 'venv-path': ${quoted(shown)} holds '${path.delimiter}' or a control character, which a venv's path cannot`,
+    );
+  }
   const protectedPlaces: [string | undefined, string][] = [
     [place.workingDirectory, "is the working directory, or holds it"],
     [place.workspace, "is the workspace, or holds it"],

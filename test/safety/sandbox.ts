@@ -131,7 +131,7 @@ export function secretForms(secret: string): string[] {
 
 const stackLine = /^\s+at .+(:\d+:\d+\)?|\(native\)|<anonymous>)$/m;
 const rawErrno =
-  /\b(ENOENT|ENOTDIR|EISDIR|EEXIST|ENAMETOOLONG|EACCES|EPERM|ELOOP|EMFILE|ENOSPC|EROFS|ENOTEMPTY|EINVAL|EBADF|ECONNREFUSED|ECONNRESET|ETIMEDOUT)\b|Unknown error|, (scandir|lstat|stat|open|mkdir|rmdir|unlink|readdir) '/;
+  /\b(ENOENT|ENOTDIR|EISDIR|EEXIST|ENAMETOOLONG|EACCES|EPERM|ELOOP|EMFILE|ENOSPC|EROFS|ENOTEMPTY|EINVAL|EBADF|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EPIPE|ECONNABORTED|EHOSTUNREACH)\b|Unknown error|, (scandir|lstat|stat|open|mkdir|rmdir|unlink|readdir) '/;
 const jsErrors =
   /\b(TypeError|ReferenceError|RangeError|SyntaxError|AssertionError)\b|\bundefined is not\b|Cannot read properties of/;
 

@@ -1,0 +1,13 @@
+/** Text as it goes to users: no word of a message much longer than an echoed value may be. */
+
+const LONGEST_WORD = 200;
+/** A little slack: a value `quoted()` already cut is 200 characters plus its quotes and ellipsis. */
+const CLIPPED_PAST = 240;
+
+/** Cuts every run of more than 240 non-space characters to 200, saying how long it was. */
+export function clipLongWords(text: string): string {
+  return text.replace(
+    new RegExp(`\\S{${CLIPPED_PAST + 1},}`, "g"),
+    (word) => `${word.slice(0, LONGEST_WORD)}… (${word.length} characters)`,
+  );
+}

@@ -1,0 +1,3 @@
+import { describeInputCases, plainWorlds } from "../input-cases.js";
+
+describeInputCases("build-dist", plainWorlds["build-dist"]);
