@@ -29810,7 +29810,7 @@ function defaultCallback(err) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(121);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1277);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3945);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3593);
 
 
 
@@ -29879,7 +29879,7 @@ function loadInputs(reader = new _shared_runtime_index_js__WEBPACK_IMPORTED_MODU
 
 /***/ }),
 
-/***/ 3945:
+/***/ 3593:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32710,7 +32710,9 @@ function pdmPackage(entry, line, legacyFiles) {
                 };
             }
             catch {
-                return { key: normalizeName(text.split(/[\s[<>=!~;@(]/)[0]) };
+                // Kept for validation, which names what does not parse.
+                const marker = text.includes(";") ? text.slice(text.indexOf(";") + 1).trim() : undefined;
+                return { key: normalizeName(text.split(/[\s[<>=!~;@(]/)[0]), marker };
             }
         }),
     };
@@ -33175,6 +33177,8 @@ function uvPackage(entry, line) {
         }))),
     ];
     const groups = files_isTable(entry["dev-dependencies"]) ? entry["dev-dependencies"] : {};
+    const metadata = files_isTable(entry.metadata) ? entry.metadata : {};
+    const recordedGroups = files_isTable(metadata["requires-dev"]) ? metadata["requires-dev"] : {};
     return {
         name,
         key: normalizeName(name),
@@ -33185,6 +33189,7 @@ function uvPackage(entry, line) {
         files,
         dependencies,
         groupDependencies: Object.fromEntries(Object.entries(groups).map(([group, list]) => [group, edges(list)])),
+        recorded: [metadata["requires-dist"], ...Object.values(recordedGroups)].flatMap(edges),
     };
 }
 const andMarker = (marker, extra) => marker ? `(${marker}) and ${extra}` : extra;
@@ -33280,8 +33285,167 @@ function lockfiles_findLockfiles(directory) {
         .map((name) => external_node_path_default().join(directory, name));
 }
 
+;// CONCATENATED MODULE: ./shared/lockfiles/validate.ts
+/**
+ * What a lock must hold before anything acts on it: PEP 508 names, PEP 440 versions, markers that
+ * parse, URLs and paths without control characters, and hashes pip can check. One check for
+ * setup-venv, audit and lock-check.
+ */
+
+
+
+
+/** Every problem of every entry, in lock order. */
+function lockProblems(lock) {
+    return lock.packages.flatMap((p) => entryProblems(lock, p));
+}
+/** Throws a ConfigurationError at the first problem of the lock. */
+function validate_requireValidLock(lock) {
+    const [first, ...rest] = lockProblems(lock);
+    if (first)
+        throw problemError(lock, first, rest.length);
+    return lock;
+}
+/** Throws a ConfigurationError at the first problem of one entry. */
+function requireValidEntry(lock, p) {
+    const [first] = entryProblems(lock, p);
+    if (first)
+        throw problemError(lock, first, 0);
+}
+function problemError(lock, problem, more) {
+    const others = more > 0 ? ` (and ${more} more problem${more === 1 ? "" : "s"})` : "";
+    return new errors/* ConfigurationError */.j1(`${lock.file}:${problem.line}: ${problem.message}${others}`, {
+        file: lock.file,
+        line: problem.line,
+    });
+}
+const projectName = /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i;
+const controlOrSpace = /[\s\p{Cc}]/u;
+const control = /\p{Cc}/u;
+function entryProblems(lock, p) {
+    const shown = JSON.stringify(p.name);
+    const problems = [];
+    const add = (message, text) => problems.push({ message, text });
+    // An editable requirement without a name installs by path alone.
+    if (p.source.kind !== "editable" && !projectName.test(p.name))
+        add(`${shown} is not a valid project name (PEP 508)`, p.name);
+    if (p.version !== undefined && !isValidVersion(p.version))
+        add(`${shown}: version ${JSON.stringify(p.version)} is not a PEP 440 version`, p.version);
+    for (const marker of markersOf(p)) {
+        const why = markerProblem(marker);
+        if (why)
+            add(`${shown}: ${why}`, marker);
+    }
+    const source = p.source;
+    if (source.kind === "git" || source.kind === "url") {
+        const why = urlProblem(source.url, source.kind === "git");
+        if (why)
+            add(`${shown}: the ${source.kind} URL ${JSON.stringify(source.url)} ${why}`, source.url);
+        if (source.kind === "git" && source.reference && controlOrSpace.test(source.reference))
+            add(`${shown}: the git reference ${JSON.stringify(source.reference)} has whitespace`, source.reference);
+    }
+    else if (source.kind !== "registry" && control.test(source.path)) {
+        add(`${shown}: the path ${JSON.stringify(source.path)} has control characters`);
+    }
+    for (const file of p.files) {
+        if (file.url !== undefined && control.test(file.url))
+            add(`${shown}: the file URL ${JSON.stringify(file.url)} has control characters`);
+        const why = hashProblem(file);
+        if (why)
+            add(`${shown}: ${why.message}`, why.text);
+    }
+    return problems.map(({ message, text }) => ({
+        package: p.name,
+        line: (text && lineWith(lock.text, text, p.line)) || p.line,
+        message,
+    }));
+}
+/** The markers an entry carries: its own, and those of its dependency edges. */
+function markersOf(p) {
+    const edges = [
+        ...p.dependencies,
+        ...Object.values(p.groupDependencies ?? {}).flat(),
+        ...(p.recorded ?? []),
+    ];
+    return [p.marker, ...edges.map((edge) => edge.marker)].filter((marker) => marker !== undefined && marker.trim() !== "");
+}
+function markerProblem(marker) {
+    try {
+        parseMarker(marker);
+        return control.test(marker)
+            ? `marker ${JSON.stringify(marker)} has control characters`
+            : undefined;
+    }
+    catch (error) {
+        return error.message;
+    }
+}
+/** scp-like git locations (`git@host:owner/repo.git`) are no URL, but git takes them. */
+const scpLike = /^[\w.-]+@[\w.-]+:[^\s:]\S*$/;
+function urlProblem(url, git) {
+    if (controlOrSpace.test(url))
+        return "has whitespace or control characters";
+    const bare = git ? url.replace(/^git\+/, "") : url;
+    if (!URL.canParse(bare) && !(git && scpLike.test(bare)))
+        return "is not a URL";
+    return undefined;
+}
+/** pip's `--hash` algorithms, with their hex digest lengths. */
+const pipAlgorithms = new Map([
+    ["sha256", 64],
+    ["sha384", 96],
+    ["sha512", 128],
+]);
+/** hashlib's other guaranteed algorithms: ignored beside one of pip's, an error alone. */
+const weakerAlgorithms = /^(md5|sha1|sha224|sha3_224|sha3_256|sha3_384|sha3_512|blake2b|blake2s|shake_128|shake_256)$/;
+/** What to look for in the lock's text: the digest alone, as pylock writes it apart. */
+const hashText = (hash) => {
+    const digest = hash.slice(hash.indexOf(":") + 1);
+    return digest.length >= 8 ? digest : hash;
+};
+function hashProblem(file) {
+    const label = file.name ?? file.url;
+    const of = label ? ` of ${label}` : "";
+    const accepted = "pip accepts sha256, sha384 and sha512";
+    let strong = false;
+    for (const hash of file.hashes) {
+        const problem = (why) => ({
+            message: `the hash ${JSON.stringify(hash)}${of} ${why}`,
+            text: hashText(hash),
+        });
+        const colon = hash.indexOf(":");
+        if (colon < 0)
+            return problem("is not algorithm:digest");
+        const [algorithm, digest] = [hash.slice(0, colon), hash.slice(colon + 1)];
+        const length = pipAlgorithms.get(algorithm);
+        if (length !== undefined) {
+            if (!/^[0-9a-f]+$/i.test(digest) || digest.length !== length)
+                return problem(`is not ${length} hex digits of ${algorithm}`);
+            strong = true;
+        }
+        else if (!weakerAlgorithms.test(algorithm)) {
+            return problem(`uses ${JSON.stringify(algorithm)}; ${accepted}`);
+        }
+    }
+    if (strong || file.hashes.length === 0)
+        return undefined;
+    const algorithms = [...new Set(file.hashes.map((h) => h.split(":")[0]))].join(", ");
+    return {
+        message: `${label ?? "the entry"} has only ${algorithms} hashes; ${accepted}`,
+        text: hashText(file.hashes[0]),
+    };
+}
+/** The `--hash` values pip checks for these files: its algorithms only, digests in lower case. */
+function pipHashes(files) {
+    const hashes = files.flatMap((f) => f.hashes).filter((h) => pipAlgorithms.has(h.split(":")[0]));
+    return [...new Set(hashes.map((h) => h.toLowerCase()))].sort();
+}
+/** The first line at or after `from` that holds `text`. */
+const lineWith = (text, needle, from) => lineOf(text, new RegExp(needle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")), from);
+
 ;// CONCATENATED MODULE: ./shared/audit/lockfile.ts
 /** The lockfile to audit: the one named, else the first found (pinned requirements files too). */
+
 
 
 
@@ -33290,7 +33454,7 @@ function findAuditLock(directory, explicit, display) {
         if (!(0,external_node_fs_namespaceObject.existsSync)(explicit)) {
             throw new errors/* ConfigurationError */.j1(`input 'lockfile': ${display(explicit)} does not exist`);
         }
-        return lockfiles_readLock(explicit, display(explicit));
+        return validate_requireValidLock(lockfiles_readLock(explicit, display(explicit)));
     }
     if (!(0,external_node_fs_namespaceObject.existsSync)(directory)) {
         throw new errors/* ConfigurationError */.j1(`input 'working-directory': ${display(directory)} does not exist`);
@@ -33299,7 +33463,7 @@ function findAuditLock(directory, explicit, display) {
     if (!first) {
         throw new errors/* ConfigurationError */.j1(`no lockfile in ${display(directory)}: looked for uv.lock, poetry.lock, pdm.lock, Pipfile.lock, pylock.toml and requirements*.txt. Set input 'lockfile'.`);
     }
-    return lockfiles_readLock(first, display(first));
+    return validate_requireValidLock(lockfiles_readLock(first, display(first)));
 }
 
 ;// CONCATENATED MODULE: ./shared/project/declarations.ts
@@ -34181,12 +34345,13 @@ var runtime = __nccwpck_require__(121);
 
 
 
+
 /** The lock to install from: the one named, else the first lockfile found, else a hashed requirements file. */
 function findInstallLock(directory, explicit, display) {
     if (explicit) {
         if (!existsSync(explicit))
             throw new ConfigurationError(`input 'lockfile': ${display(explicit)} does not exist`);
-        return readLock(explicit, display(explicit));
+        return requireValidLock(readLock(explicit, display(explicit)));
     }
     if (!existsSync(directory))
         throw new ConfigurationError(`input 'working-directory': ${display(directory)} does not exist`);
@@ -34194,7 +34359,7 @@ function findInstallLock(directory, explicit, display) {
         const lock = readLock(file, display(file));
         if (lock.format !== "requirements" ||
             lock.packages.some((p) => p.files.some((f) => f.hashes.length > 0))) {
-            return lock;
+            return requireValidLock(lock);
         }
     }
     throw new ConfigurationError(`no lockfile in ${display(directory) || "."}: looked for uv.lock, poetry.lock, pdm.lock, Pipfile.lock, pylock.toml and a hashed requirements*.txt. Set input 'lockfile', or lock the project first.`);

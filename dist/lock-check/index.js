@@ -29217,7 +29217,7 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7451);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4032);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2042);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5291);
 
 
 
@@ -29253,7 +29253,7 @@ function loadInputs(reader = new _shared_runtime_index_js__WEBPACK_IMPORTED_MODU
 
 /***/ }),
 
-/***/ 2042:
+/***/ 5291:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36420,7 +36420,9 @@ function pdmPackage(entry, line, legacyFiles) {
                 };
             }
             catch {
-                return { key: normalizeName(text.split(/[\s[<>=!~;@(]/)[0]) };
+                // Kept for validation, which names what does not parse.
+                const marker = text.includes(";") ? text.slice(text.indexOf(";") + 1).trim() : undefined;
+                return { key: normalizeName(text.split(/[\s[<>=!~;@(]/)[0]), marker };
             }
         }),
     };
@@ -36885,6 +36887,8 @@ function uvPackage(entry, line) {
         }))),
     ];
     const groups = isTable(entry["dev-dependencies"]) ? entry["dev-dependencies"] : {};
+    const metadata = isTable(entry.metadata) ? entry.metadata : {};
+    const recordedGroups = isTable(metadata["requires-dev"]) ? metadata["requires-dev"] : {};
     return {
         name,
         key: normalizeName(name),
@@ -36895,6 +36899,7 @@ function uvPackage(entry, line) {
         files,
         dependencies,
         groupDependencies: Object.fromEntries(Object.entries(groups).map(([group, list]) => [group, edges(list)])),
+        recorded: [metadata["requires-dist"], ...Object.values(recordedGroups)].flatMap(edges),
     };
 }
 const andMarker = (marker, extra) => marker ? `(${marker}) and ${extra}` : extra;
@@ -36989,6 +36994,164 @@ function findLockfiles(directory) {
         a.localeCompare(b))
         .map((name) => external_node_path_default().join(directory, name));
 }
+
+;// CONCATENATED MODULE: ./shared/lockfiles/validate.ts
+/**
+ * What a lock must hold before anything acts on it: PEP 508 names, PEP 440 versions, markers that
+ * parse, URLs and paths without control characters, and hashes pip can check. One check for
+ * setup-venv, audit and lock-check.
+ */
+
+
+
+
+/** Every problem of every entry, in lock order. */
+function lockProblems(lock) {
+    return lock.packages.flatMap((p) => entryProblems(lock, p));
+}
+/** Throws a ConfigurationError at the first problem of the lock. */
+function requireValidLock(lock) {
+    const [first, ...rest] = lockProblems(lock);
+    if (first)
+        throw problemError(lock, first, rest.length);
+    return lock;
+}
+/** Throws a ConfigurationError at the first problem of one entry. */
+function requireValidEntry(lock, p) {
+    const [first] = entryProblems(lock, p);
+    if (first)
+        throw problemError(lock, first, 0);
+}
+function problemError(lock, problem, more) {
+    const others = more > 0 ? ` (and ${more} more problem${more === 1 ? "" : "s"})` : "";
+    return new ConfigurationError(`${lock.file}:${problem.line}: ${problem.message}${others}`, {
+        file: lock.file,
+        line: problem.line,
+    });
+}
+const projectName = /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i;
+const controlOrSpace = /[\s\p{Cc}]/u;
+const control = /\p{Cc}/u;
+function entryProblems(lock, p) {
+    const shown = JSON.stringify(p.name);
+    const problems = [];
+    const add = (message, text) => problems.push({ message, text });
+    // An editable requirement without a name installs by path alone.
+    if (p.source.kind !== "editable" && !projectName.test(p.name))
+        add(`${shown} is not a valid project name (PEP 508)`, p.name);
+    if (p.version !== undefined && !pep440_isValidVersion(p.version))
+        add(`${shown}: version ${JSON.stringify(p.version)} is not a PEP 440 version`, p.version);
+    for (const marker of markersOf(p)) {
+        const why = markerProblem(marker);
+        if (why)
+            add(`${shown}: ${why}`, marker);
+    }
+    const source = p.source;
+    if (source.kind === "git" || source.kind === "url") {
+        const why = urlProblem(source.url, source.kind === "git");
+        if (why)
+            add(`${shown}: the ${source.kind} URL ${JSON.stringify(source.url)} ${why}`, source.url);
+        if (source.kind === "git" && source.reference && controlOrSpace.test(source.reference))
+            add(`${shown}: the git reference ${JSON.stringify(source.reference)} has whitespace`, source.reference);
+    }
+    else if (source.kind !== "registry" && control.test(source.path)) {
+        add(`${shown}: the path ${JSON.stringify(source.path)} has control characters`);
+    }
+    for (const file of p.files) {
+        if (file.url !== undefined && control.test(file.url))
+            add(`${shown}: the file URL ${JSON.stringify(file.url)} has control characters`);
+        const why = hashProblem(file);
+        if (why)
+            add(`${shown}: ${why.message}`, why.text);
+    }
+    return problems.map(({ message, text }) => ({
+        package: p.name,
+        line: (text && lineWith(lock.text, text, p.line)) || p.line,
+        message,
+    }));
+}
+/** The markers an entry carries: its own, and those of its dependency edges. */
+function markersOf(p) {
+    const edges = [
+        ...p.dependencies,
+        ...Object.values(p.groupDependencies ?? {}).flat(),
+        ...(p.recorded ?? []),
+    ];
+    return [p.marker, ...edges.map((edge) => edge.marker)].filter((marker) => marker !== undefined && marker.trim() !== "");
+}
+function markerProblem(marker) {
+    try {
+        parseMarker(marker);
+        return control.test(marker)
+            ? `marker ${JSON.stringify(marker)} has control characters`
+            : undefined;
+    }
+    catch (error) {
+        return error.message;
+    }
+}
+/** scp-like git locations (`git@host:owner/repo.git`) are no URL, but git takes them. */
+const scpLike = /^[\w.-]+@[\w.-]+:[^\s:]\S*$/;
+function urlProblem(url, git) {
+    if (controlOrSpace.test(url))
+        return "has whitespace or control characters";
+    const bare = git ? url.replace(/^git\+/, "") : url;
+    if (!URL.canParse(bare) && !(git && scpLike.test(bare)))
+        return "is not a URL";
+    return undefined;
+}
+/** pip's `--hash` algorithms, with their hex digest lengths. */
+const pipAlgorithms = new Map([
+    ["sha256", 64],
+    ["sha384", 96],
+    ["sha512", 128],
+]);
+/** hashlib's other guaranteed algorithms: ignored beside one of pip's, an error alone. */
+const weakerAlgorithms = /^(md5|sha1|sha224|sha3_224|sha3_256|sha3_384|sha3_512|blake2b|blake2s|shake_128|shake_256)$/;
+/** What to look for in the lock's text: the digest alone, as pylock writes it apart. */
+const hashText = (hash) => {
+    const digest = hash.slice(hash.indexOf(":") + 1);
+    return digest.length >= 8 ? digest : hash;
+};
+function hashProblem(file) {
+    const label = file.name ?? file.url;
+    const of = label ? ` of ${label}` : "";
+    const accepted = "pip accepts sha256, sha384 and sha512";
+    let strong = false;
+    for (const hash of file.hashes) {
+        const problem = (why) => ({
+            message: `the hash ${JSON.stringify(hash)}${of} ${why}`,
+            text: hashText(hash),
+        });
+        const colon = hash.indexOf(":");
+        if (colon < 0)
+            return problem("is not algorithm:digest");
+        const [algorithm, digest] = [hash.slice(0, colon), hash.slice(colon + 1)];
+        const length = pipAlgorithms.get(algorithm);
+        if (length !== undefined) {
+            if (!/^[0-9a-f]+$/i.test(digest) || digest.length !== length)
+                return problem(`is not ${length} hex digits of ${algorithm}`);
+            strong = true;
+        }
+        else if (!weakerAlgorithms.test(algorithm)) {
+            return problem(`uses ${JSON.stringify(algorithm)}; ${accepted}`);
+        }
+    }
+    if (strong || file.hashes.length === 0)
+        return undefined;
+    const algorithms = [...new Set(file.hashes.map((h) => h.split(":")[0]))].join(", ");
+    return {
+        message: `${label ?? "the entry"} has only ${algorithms} hashes; ${accepted}`,
+        text: hashText(file.hashes[0]),
+    };
+}
+/** The `--hash` values pip checks for these files: its algorithms only, digests in lower case. */
+function pipHashes(files) {
+    const hashes = files.flatMap((f) => f.hashes).filter((h) => pipAlgorithms.has(h.split(":")[0]));
+    return [...new Set(hashes.map((h) => h.toLowerCase()))].sort();
+}
+/** The first line at or after `from` that holds `text`. */
+const lineWith = (text, needle, from) => lineOf(text, new RegExp(needle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")), from);
 
 ;// CONCATENATED MODULE: ./shared/project/declarations.ts
 /**
@@ -37212,46 +37375,6 @@ function pdmDevDependencies(manifest) {
         .map((text) => fromPep508(text, normalizeName(group), manifest, manifest.lines.dependency("tool.pdm.dev-dependencies", requirementName(text), group))));
 }
 
-;// CONCATENATED MODULE: ./shared/project/declared.ts
-/** A dependency as a manifest declares it, in any of the formats pyship reads. */
-
-const declaredSatisfiedBy = (dependency, version) => dependency.specifiers.some((specifier) => pep440_satisfies(version, specifier));
-/** "" and `*` read as "any version" in messages. */
-const describeConstraint = (constraint) => constraint === "" || constraint === "*" ? "any version" : constraint;
-
-;// CONCATENATED MODULE: ./shared/project/pipfile.ts
-
-
-/** Pipfile tables that are not package categories. */
-const notCategories = new Set(["source", "requires", "scripts", "pipenv", "pipfile"]);
-const pipfileCategory = (table) => table === "packages" ? "default" : table === "dev-packages" ? "develop" : table;
-function pipfileDependencies(manifest) {
-    return Object.entries(manifest.data)
-        .filter(([table, value]) => !notCategories.has(table) && isTable(value))
-        .flatMap(([table, packages]) => Object.entries(packages).map(([name, spec]) => {
-        const entry = isTable(spec) ? spec : { version: spec };
-        const version = typeof entry.version === "string" ? entry.version : "*";
-        const directKind = ["git", "path", "file"].find((kind) => typeof entry[kind] === "string");
-        return {
-            name,
-            key: normalizeName(name),
-            group: pipfileCategory(table),
-            constraint: version,
-            specifiers: [directKind || version === "*" ? "" : version],
-            extras: stringList(entry.extras).map(normalizeName),
-            marker: typeof entry.markers === "string" ? entry.markers : undefined,
-            direct: directKind
-                ? {
-                    kind: directKind === "file" ? "url" : directKind,
-                    location: String(entry[directKind]),
-                }
-                : undefined,
-            file: manifest.file,
-            line: manifest.lines.dependency(table, name),
-        };
-    }));
-}
-
 ;// CONCATENATED MODULE: ./shared/lockcheck/drift.ts
 /** The command that brings a lock up to date, from its format and the version that wrote it. */
 function fixCommand(lock) {
@@ -37302,6 +37425,46 @@ function newerLockVersion(lock, version, newest) {
         });
     }
     return undefined;
+}
+
+;// CONCATENATED MODULE: ./shared/project/declared.ts
+/** A dependency as a manifest declares it, in any of the formats pyship reads. */
+
+const declaredSatisfiedBy = (dependency, version) => dependency.specifiers.some((specifier) => pep440_satisfies(version, specifier));
+/** "" and `*` read as "any version" in messages. */
+const describeConstraint = (constraint) => constraint === "" || constraint === "*" ? "any version" : constraint;
+
+;// CONCATENATED MODULE: ./shared/project/pipfile.ts
+
+
+/** Pipfile tables that are not package categories. */
+const notCategories = new Set(["source", "requires", "scripts", "pipenv", "pipfile"]);
+const pipfileCategory = (table) => table === "packages" ? "default" : table === "dev-packages" ? "develop" : table;
+function pipfileDependencies(manifest) {
+    return Object.entries(manifest.data)
+        .filter(([table, value]) => !notCategories.has(table) && isTable(value))
+        .flatMap(([table, packages]) => Object.entries(packages).map(([name, spec]) => {
+        const entry = isTable(spec) ? spec : { version: spec };
+        const version = typeof entry.version === "string" ? entry.version : "*";
+        const directKind = ["git", "path", "file"].find((kind) => typeof entry[kind] === "string");
+        return {
+            name,
+            key: normalizeName(name),
+            group: pipfileCategory(table),
+            constraint: version,
+            specifiers: [directKind || version === "*" ? "" : version],
+            extras: stringList(entry.extras).map(normalizeName),
+            marker: typeof entry.markers === "string" ? entry.markers : undefined,
+            direct: directKind
+                ? {
+                    kind: directKind === "file" ? "url" : directKind,
+                    location: String(entry[directKind]),
+                }
+                : undefined,
+            file: manifest.file,
+            line: manifest.lines.dependency(table, name),
+        };
+    }));
 }
 
 ;// CONCATENATED MODULE: ./shared/lockcheck/declared-vs-locked.ts
@@ -38907,6 +39070,8 @@ function expandGlob(base, pattern) {
 
 
 
+
+
 /** Lockfile names per tool config that expects one. */
 const expectedLocks = [
     ["uv", "uv.lock", (_, p) => p !== undefined && "uv" in tableAt(p.data, ["tool"])],
@@ -38931,7 +39096,8 @@ function checkProject(options) {
             continue;
         if (lock.format === "requirements" && !lock.header && !options.lockfile)
             continue;
-        const findings = checkLock(lock, lockPath, display);
+        const invalid = invalidEntries(lock);
+        const findings = invalid.length > 0 ? invalid : checkLock(lock, lockPath, display);
         reports.push(report(lock.file, lockPath, lock.format, findings, lock));
     }
     if (!options.lockfile)
@@ -38947,6 +39113,18 @@ function report(lockfile, lockPath, format, findings, lock) {
         findings,
         drift: findings.some((f) => f.severity === "error"),
     };
+}
+/** The entries setup-venv and audit would refuse: a lock to fix before it is compared. */
+function invalidEntries(lock) {
+    const finding = findingsFor(lock);
+    return lockProblems(lock).map((problem) => finding({
+        severity: "error",
+        code: "invalid-entry",
+        package: problem.package,
+        file: lock.file,
+        line: problem.line,
+        message: problem.message,
+    }));
 }
 function checkLock(lock, lockPath, display) {
     const directory = external_node_path_default().dirname(lockPath);
