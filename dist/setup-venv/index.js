@@ -29319,7 +29319,7 @@ const lastLines = (output) => output.trim().split("\n").slice(-5).join("\n");
 const venvExists = (venv) => existsSync(venvPython(venv));
 
 ;// CONCATENATED MODULE: ./shared/cache/venv-key.ts
-/** The venv cache key, and the check that a restored venv still works. */
+/** The venv cache key, and the check that a restored venv is the one the key names and still works. */
 
 
 
@@ -29327,7 +29327,7 @@ const venvExists = (venv) => existsSync(venvPython(venv));
 
 
 /** Bumped whenever what goes into a cached venv changes. */
-const cacheVersion = "v1";
+const cacheVersion = "v2";
 const venv_key_short = (text, length = 16) => (0,external_node_crypto_.createHash)("sha256").update(text).digest("hex").slice(0, length);
 /** `/etc/os-release` ID and VERSION_ID (Linux), else the platform and release. */
 function osIdentity() {
@@ -29365,21 +29365,72 @@ function venvCacheKey(parts) {
         .join("-");
     return key.replace(/[,\s]/g, "_").slice(0, 512);
 }
-/** Why a restored venv cannot be used (its interpreter is gone, say), or undefined when it works. */
-async function brokenVenv(venv) {
+const identityFile = ".pyship-venv.json";
+function writeVenvIdentity(venv, identity) {
+    (0,external_node_fs_.writeFileSync)(external_node_path_default().join(venv, identityFile), `${JSON.stringify(identity, null, 2)}\n`);
+}
+/** Why a restored venv cannot be used (another interpreter's, or its interpreter gone), or undefined. */
+async function unusableVenv(venv, expected) {
     const config = external_node_path_default().join(venv, "pyvenv.cfg");
     if (!(0,external_node_fs_.existsSync)(config))
-        return "pyvenv.cfg is missing";
-    const home = /^home\s*=\s*(.+)$/m.exec((0,external_node_fs_.readFileSync)(config, "utf8"))?.[1]?.trim();
+        return "the cached venv is broken (pyvenv.cfg is missing)";
+    const settings = venvSettings((0,external_node_fs_.readFileSync)(config, "utf8"));
+    const differences = identityDifferences(venv, settings, expected);
+    if (differences.length > 0)
+        return `the cached venv is not the one its key names (${differences.join("; ")})`;
+    const home = settings.get("home");
     if (home && !(0,external_node_fs_.existsSync)(home))
-        return `its interpreter's home ${home} no longer exists`;
+        return `the cached venv is broken (its interpreter's home ${home} no longer exists)`;
     const probe = await runCommand(venvPython(venv), ["-c", "import sys; print(sys.prefix)"], {
         timeoutMs: 30_000,
     });
     if (probe.code !== 0)
-        return `its python does not run: ${probe.output.trim().split("\n").at(-1) ?? ""}`;
+        return `the cached venv is broken (its python does not run: ${probe.output.trim().split("\n").at(-1) ?? ""})`;
     return undefined;
 }
+/** pyvenv.cfg's `key = value` lines. */
+function venvSettings(text) {
+    const settings = new Map();
+    for (const match of text.matchAll(/^\s*([\w-]+)\s*=\s*(.*?)\s*$/gm))
+        settings.set(match[1], match[2]);
+    return settings;
+}
+/** How the venv's pyvenv.cfg and identity file differ from what this run expects. */
+function identityDifferences(venv, settings, expected) {
+    const differences = [];
+    const release = (version) => /^\d+\.\d+\.\d+/.exec(version)?.[0] ?? version;
+    const version = settings.get("version") ?? settings.get("version_info") ?? "";
+    if (release(version) !== release(expected.pythonVersion))
+        differences.push(`pyvenv.cfg has Python ${version || "no version"}, this run uses ${expected.pythonVersion}`);
+    const interpreter = realPath(settings.get("executable") ?? venvPython(venv));
+    if (interpreter !== expected.pythonRealPath)
+        differences.push(`its interpreter is ${interpreter}, this run uses ${expected.pythonRealPath}`);
+    const recorded = readIdentity(venv);
+    if (!recorded)
+        differences.push(`it has no readable ${identityFile}`);
+    else
+        for (const field of ["key", "pythonVersion", "pythonRealPath"])
+            if (recorded[field] !== expected[field])
+                differences.push(`${identityFile} has ${field} ${JSON.stringify(recorded[field])}, this run expects ${JSON.stringify(expected[field])}`);
+    return differences;
+}
+function readIdentity(venv) {
+    try {
+        const data = JSON.parse((0,external_node_fs_.readFileSync)(external_node_path_default().join(venv, identityFile), "utf8"));
+        return typeof data === "object" && data !== null ? data : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+const realPath = (file) => {
+    try {
+        return (0,external_node_fs_.realpathSync)(file);
+    }
+    catch {
+        return file;
+    }
+};
 const removeVenv = (venv) => (0,external_node_fs_.rmSync)(venv, { recursive: true, force: true });
 
 ;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
@@ -32489,10 +32540,11 @@ async function run(inputs, io, deps = { env: process.env }) {
     let hit = caching &&
         store !== undefined &&
         (await io.group("Restore the venv from the cache", () => store.restoreVenv(venv, key)));
+    const identity = { key, pythonVersion: python.version, pythonRealPath: python.realPath };
     if (hit) {
-        const broken = await brokenVenv(venv);
-        if (broken) {
-            io.warning(`setup-venv: the cached venv is broken (${broken}); rebuilding it.`);
+        const unusable = await unusableVenv(venv, identity);
+        if (unusable) {
+            io.warning(`setup-venv: ${unusable}; rebuilding it.`);
             removeVenv(venv);
             hit = false;
         }
@@ -32508,6 +32560,7 @@ async function run(inputs, io, deps = { env: process.env }) {
                 await installPlan(plan, { installer, venv, cwd: lockDirectory, log });
                 if (withProject)
                     await installProject(lockDirectory, { installer, venv, cwd: lockDirectory, log });
+                writeVenvIdentity(venv, identity);
             }
             catch (error) {
                 removeVenv(venv); // never leave a half-built venv behind
