@@ -28969,17 +28969,9 @@ function entryProblems(lock, p) {
         if (why)
             add(`${shown}: ${why}`, marker);
     }
-    const source = p.source;
-    if (source.kind === "git" || source.kind === "url") {
-        const why = urlProblem(source.url, source.kind === "git");
-        if (why)
-            add(`${shown}: the ${source.kind} URL ${JSON.stringify(source.url)} ${why}`, source.url);
-        if (source.kind === "git" && source.reference && controlOrSpace.test(source.reference))
-            add(`${shown}: the git reference ${JSON.stringify(source.reference)} has whitespace`, source.reference);
-    }
-    else if (source.kind !== "registry" && control.test(source.path)) {
-        add(`${shown}: the path ${JSON.stringify(source.path)} has control characters`);
-    }
+    const source = sourceProblem(p.source);
+    if (source)
+        add(`${shown}: ${source.message}`, source.text);
     for (const file of p.files) {
         if (file.url !== undefined && control.test(file.url))
             add(`${shown}: the file URL ${JSON.stringify(file.url)} has control characters`);
@@ -28992,6 +28984,27 @@ function entryProblems(lock, p) {
         line: (text && lineWith(lock.text, text, p.line)) || p.line,
         message,
     }));
+}
+/** Git and URL sources must be URLs; paths and references may hold no control characters. */
+function sourceProblem(source) {
+    if (source.kind === "registry")
+        return undefined;
+    if (source.kind !== "git" && source.kind !== "url")
+        return control.test(source.path)
+            ? { message: `the path ${JSON.stringify(source.path)} has control characters` }
+            : undefined;
+    const why = urlProblem(source.url, source.kind === "git");
+    if (why)
+        return {
+            message: `the ${source.kind} URL ${JSON.stringify(source.url)} ${why}`,
+            text: source.url,
+        };
+    if (source.kind === "git" && source.reference && controlOrSpace.test(source.reference))
+        return {
+            message: `the git reference ${JSON.stringify(source.reference)} has whitespace`,
+            text: source.reference,
+        };
+    return undefined;
 }
 /** The markers an entry carries: its own, and those of its dependency edges. */
 function markersOf(p) {
