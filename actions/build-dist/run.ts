@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { uploadArtifact } from "../../shared/artifact/upload.js";
 import { BuildFailed, type BuiltDists, buildDists } from "../../shared/dists/build.js";
@@ -12,6 +12,7 @@ import {
   metadataTable,
 } from "../../shared/dists/summary.js";
 import { checkExpectedVersion, checkTag } from "../../shared/dists/version-check.js";
+import { readText } from "../../shared/project/text.js";
 import { type ActionIo, CheckFailed, type Finding } from "../../shared/runtime/index.js";
 import type { BuildDistInputs } from "./inputs.js";
 
@@ -140,7 +141,7 @@ function placeDists(built: BuiltDists, outputDir: string): string[] {
 function versionLocation(inputs: BuildDistInputs, shownAs: (file: string) => string) {
   const pyproject = path.join(inputs.workingDirectory, "pyproject.toml");
   if (!existsSync(pyproject)) return {};
-  const index = readFileSync(pyproject, "utf8")
+  const index = readText(pyproject, shownAs(pyproject))
     .split("\n")
     .findIndex((line) => /^\s*version\s*=/.test(line));
   return { file: shownAs(pyproject), line: index >= 0 ? index + 1 : undefined };

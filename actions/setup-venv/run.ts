@@ -1,5 +1,5 @@
 import path from "node:path";
-import { brokenVenv, venvCacheKey } from "../../shared/cache/venv-key.js";
+import { unusableVenv, venvCacheKey, writeVenvIdentity } from "../../shared/cache/venv-key.js";
 import type { Lock } from "../../shared/lockfiles/model.js";
 import { selectPackages } from "../../shared/lockfiles/select.js";
 import { tableAt } from "../../shared/project/files.js";
@@ -117,10 +117,11 @@ async function setUp(
     caching &&
     store !== undefined &&
     (await io.group("Restore the venv from the cache", () => store.restoreVenv(venv, key)));
+  const identity = { key, pythonVersion: python.version, pythonRealPath: python.realPath };
   if (hit) {
-    const broken = await brokenVenv(venv);
-    if (broken) {
-      io.warning(`setup-venv: the cached venv is broken (${broken}); rebuilding it.`);
+    const unusable = await unusableVenv(venv, identity);
+    if (unusable) {
+      io.warning(`setup-venv: ${unusable}; rebuilding it.`);
       removeVenv(venv);
       hit = false;
     }
@@ -140,6 +141,7 @@ async function setUp(
           await installPlan(plan, { installer, venv, cwd: lockDirectory, log });
           if (withProject)
             await installProject(lockDirectory, { installer, venv, cwd: lockDirectory, log });
+          writeVenvIdentity(venv, identity);
         } catch (error) {
           removeVenv(venv); // never leave a half-built venv behind
           throw error;

@@ -29810,7 +29810,7 @@ function defaultCallback(err) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4921);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1277);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(103);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4904);
 
 
 
@@ -29876,7 +29876,7 @@ function loadInputs(reader = new _shared_runtime_index_js__WEBPACK_IMPORTED_MODU
 
 /***/ }),
 
-/***/ 103:
+/***/ 4904:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30957,6 +30957,68 @@ async function runAudit(packages, options) {
         reports.push({ package: pkg, vulns });
     });
     return { result: { lockfile: options.lockfile, packages: reports, ignored }, warnings, requests };
+}
+
+;// CONCATENATED MODULE: ./shared/project/text.ts
+/** Reading a manifest or lock as text: strict UTF-8, so no name is read garbled. */
+
+
+/** A manifest or lock as text: invalid UTF-8 is an error at its byte offset, never replaced. */
+function text_readText(file, display) {
+    let bytes;
+    try {
+        bytes = (0,external_node_fs_.readFileSync)(file);
+    }
+    catch (error) {
+        const code = error.code;
+        const why = code === "ENOENT" ? "does not exist" : `cannot be read (${code})`;
+        throw new errors/* ConfigurationError */.j1(`${display} ${why}`, { file: display });
+    }
+    try {
+        return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+    }
+    catch {
+        const offset = invalidUtf8Offset(bytes);
+        const line = bytes.subarray(0, offset).filter((byte) => byte === 0x0a).length + 1;
+        const byte = (bytes[offset] ?? 0).toString(16).toUpperCase().padStart(2, "0");
+        throw new errors/* ConfigurationError */.j1(`${display} is not valid UTF-8: byte 0x${byte} at offset ${offset} (line ${line})`, { file: display, line });
+    }
+}
+/** The offset where the first invalid UTF-8 sequence starts (RFC 3629: no overlongs, no surrogates). */
+function invalidUtf8Offset(bytes) {
+    let i = 0;
+    while (i < bytes.length) {
+        const [length, low, high] = utf8Lead(bytes[i]);
+        if (length === 0 || i + length > bytes.length)
+            return i;
+        if (length > 1 && (bytes[i + 1] < low || bytes[i + 1] > high))
+            return i;
+        for (let k = 2; k < length; k++)
+            if ((bytes[i + k] & 0xc0) !== 0x80)
+                return i;
+        i += length;
+    }
+    return bytes.length;
+}
+/** A lead byte's sequence length and the range its second byte must be in; length 0 for no lead. */
+function utf8Lead(lead) {
+    if (lead < 0x80)
+        return [1, 0, 0];
+    if (lead >= 0xc2 && lead <= 0xdf)
+        return [2, 0x80, 0xbf];
+    if (lead === 0xe0)
+        return [3, 0xa0, 0xbf];
+    if (lead === 0xed)
+        return [3, 0x80, 0x9f];
+    if (lead >= 0xe1 && lead <= 0xef)
+        return [3, 0x80, 0xbf];
+    if (lead === 0xf0)
+        return [4, 0x90, 0xbf];
+    if (lead >= 0xf1 && lead <= 0xf3)
+        return [4, 0x80, 0xbf];
+    if (lead === 0xf4)
+        return [4, 0x80, 0x8f];
+    return [0, 0, 0];
 }
 
 ;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
@@ -32279,16 +32341,6 @@ function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTempora
 
 
 
-function readText(file, display) {
-    try {
-        return (0,external_node_fs_.readFileSync)(file, "utf8");
-    }
-    catch (error) {
-        const code = error.code;
-        const why = code === "ENOENT" ? "does not exist" : `cannot be read (${code})`;
-        throw new errors/* ConfigurationError */.j1(`${display} ${why}`, { file: display });
-    }
-}
 function parseTomlText(text, display) {
     try {
         return parse(text);
@@ -32328,7 +32380,7 @@ function jsonErrorPosition(text, message) {
     return { line: before.length, column: before[before.length - 1].length + 1 };
 }
 const readTomlFile = (file, display) => {
-    const text = readText(file, display);
+    const text = text_readText(file, display);
     return { text, data: parseTomlText(text, display) };
 };
 const readJsonFile = (file, display) => {
@@ -32655,7 +32707,9 @@ function pdmPackage(entry, line, legacyFiles) {
                 };
             }
             catch {
-                return { key: normalizeName(text.split(/[\s[<>=!~;@(]/)[0]) };
+                // Kept for validation, which names what does not parse.
+                const marker = text.includes(";") ? text.slice(text.indexOf(";") + 1).trim() : undefined;
+                return { key: normalizeName(text.split(/[\s[<>=!~;@(]/)[0]), marker };
             }
         }),
     };
@@ -33120,6 +33174,8 @@ function uvPackage(entry, line) {
         }))),
     ];
     const groups = files_isTable(entry["dev-dependencies"]) ? entry["dev-dependencies"] : {};
+    const metadata = files_isTable(entry.metadata) ? entry.metadata : {};
+    const recordedGroups = files_isTable(metadata["requires-dev"]) ? metadata["requires-dev"] : {};
     return {
         name,
         key: normalizeName(name),
@@ -33130,6 +33186,7 @@ function uvPackage(entry, line) {
         files,
         dependencies,
         groupDependencies: Object.fromEntries(Object.entries(groups).map(([group, list]) => [group, edges(list)])),
+        recorded: [metadata["requires-dist"], ...Object.values(recordedGroups)].flatMap(edges),
     };
 }
 const andMarker = (marker, extra) => marker ? `(${marker}) and ${extra}` : extra;
@@ -33197,7 +33254,7 @@ function formatOf(file) {
 /** Reads a lockfile; `display` is how messages name it. */
 function lockfiles_readLock(file, display = file) {
     const format = formatOf(file);
-    const text = readText(file, display);
+    const text = text_readText(file, display);
     switch (format) {
         case "uv":
             return readUvLock(text, display);
@@ -33225,8 +33282,180 @@ function lockfiles_findLockfiles(directory) {
         .map((name) => external_node_path_default().join(directory, name));
 }
 
+;// CONCATENATED MODULE: ./shared/lockfiles/validate.ts
+/**
+ * What a lock must hold before anything acts on it: PEP 508 names, PEP 440 versions, markers that
+ * parse, URLs and paths without control characters, and hashes pip can check. One check for
+ * setup-venv, audit and lock-check.
+ */
+
+
+
+
+/** Every problem of every entry, in lock order. */
+function lockProblems(lock) {
+    return lock.packages.flatMap((p) => entryProblems(lock, p));
+}
+/** Throws a ConfigurationError at the first problem of the lock. */
+function validate_requireValidLock(lock) {
+    const [first, ...rest] = lockProblems(lock);
+    if (first)
+        throw problemError(lock, first, rest.length);
+    return lock;
+}
+/** Throws a ConfigurationError at the first problem of one entry. */
+function requireValidEntry(lock, p) {
+    const [first] = entryProblems(lock, p);
+    if (first)
+        throw problemError(lock, first, 0);
+}
+function problemError(lock, problem, more) {
+    const others = more > 0 ? ` (and ${more} more problem${more === 1 ? "" : "s"})` : "";
+    return new errors/* ConfigurationError */.j1(`${lock.file}:${problem.line}: ${problem.message}${others}`, {
+        file: lock.file,
+        line: problem.line,
+    });
+}
+const projectName = /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i;
+const controlOrSpace = /[\s\p{Cc}]/u;
+const control = /\p{Cc}/u;
+function entryProblems(lock, p) {
+    const shown = JSON.stringify(p.name);
+    const problems = [];
+    const add = (message, text) => problems.push({ message, text });
+    // An editable requirement without a name installs by path alone.
+    if (p.source.kind !== "editable" && !projectName.test(p.name))
+        add(`${shown} is not a valid project name (PEP 508)`, p.name);
+    if (p.version !== undefined && !isValidVersion(p.version))
+        add(`${shown}: version ${JSON.stringify(p.version)} is not a PEP 440 version`, p.version);
+    for (const marker of markersOf(p)) {
+        const why = markerProblem(marker);
+        if (why)
+            add(`${shown}: ${why}`, marker);
+    }
+    const source = sourceProblem(p.source);
+    if (source)
+        add(`${shown}: ${source.message}`, source.text);
+    for (const file of p.files) {
+        if (file.url !== undefined && control.test(file.url))
+            add(`${shown}: the file URL ${JSON.stringify(file.url)} has control characters`);
+        const why = hashProblem(file);
+        if (why)
+            add(`${shown}: ${why.message}`, why.text);
+    }
+    return problems.map(({ message, text }) => ({
+        package: p.name,
+        line: (text && lineWith(lock.text, text, p.line)) || p.line,
+        message,
+    }));
+}
+/** Git and URL sources must be URLs; paths and references may hold no control characters. */
+function sourceProblem(source) {
+    if (source.kind === "registry")
+        return undefined;
+    if (source.kind !== "git" && source.kind !== "url")
+        return control.test(source.path)
+            ? { message: `the path ${JSON.stringify(source.path)} has control characters` }
+            : undefined;
+    const why = urlProblem(source.url, source.kind === "git");
+    if (why)
+        return {
+            message: `the ${source.kind} URL ${JSON.stringify(source.url)} ${why}`,
+            text: source.url,
+        };
+    if (source.kind === "git" && source.reference && controlOrSpace.test(source.reference))
+        return {
+            message: `the git reference ${JSON.stringify(source.reference)} has whitespace`,
+            text: source.reference,
+        };
+    return undefined;
+}
+/** The markers an entry carries: its own, and those of its dependency edges. */
+function markersOf(p) {
+    const edges = [
+        ...p.dependencies,
+        ...Object.values(p.groupDependencies ?? {}).flat(),
+        ...(p.recorded ?? []),
+    ];
+    return [p.marker, ...edges.map((edge) => edge.marker)].filter((marker) => marker !== undefined && marker.trim() !== "");
+}
+function markerProblem(marker) {
+    try {
+        parseMarker(marker);
+        return control.test(marker)
+            ? `marker ${JSON.stringify(marker)} has control characters`
+            : undefined;
+    }
+    catch (error) {
+        return error.message;
+    }
+}
+/** scp-like git locations (`git@host:owner/repo.git`) are no URL, but git takes them. */
+const scpLike = /^[\w.-]+@[\w.-]+:[^\s:]\S*$/;
+function urlProblem(url, git) {
+    if (controlOrSpace.test(url))
+        return "has whitespace or control characters";
+    const bare = git ? url.replace(/^git\+/, "") : url;
+    if (!URL.canParse(bare) && !(git && scpLike.test(bare)))
+        return "is not a URL";
+    return undefined;
+}
+/** pip's `--hash` algorithms, with their hex digest lengths. */
+const pipAlgorithms = new Map([
+    ["sha256", 64],
+    ["sha384", 96],
+    ["sha512", 128],
+]);
+/** hashlib's other guaranteed algorithms: ignored beside one of pip's, an error alone. */
+const weakerAlgorithms = /^(md5|sha1|sha224|sha3_224|sha3_256|sha3_384|sha3_512|blake2b|blake2s|shake_128|shake_256)$/;
+/** What to look for in the lock's text: the digest alone, as pylock writes it apart. */
+const hashText = (hash) => {
+    const digest = hash.slice(hash.indexOf(":") + 1);
+    return digest.length >= 8 ? digest : hash;
+};
+function hashProblem(file) {
+    const label = file.name ?? file.url;
+    const of = label ? ` of ${label}` : "";
+    const accepted = "pip accepts sha256, sha384 and sha512";
+    let strong = false;
+    for (const hash of file.hashes) {
+        const problem = (why) => ({
+            message: `the hash ${JSON.stringify(hash)}${of} ${why}`,
+            text: hashText(hash),
+        });
+        const colon = hash.indexOf(":");
+        if (colon < 0)
+            return problem("is not algorithm:digest");
+        const [algorithm, digest] = [hash.slice(0, colon), hash.slice(colon + 1)];
+        const length = pipAlgorithms.get(algorithm);
+        if (length !== undefined) {
+            if (!/^[0-9a-f]+$/i.test(digest) || digest.length !== length)
+                return problem(`is not ${length} hex digits of ${algorithm}`);
+            strong = true;
+        }
+        else if (!weakerAlgorithms.test(algorithm)) {
+            return problem(`uses ${JSON.stringify(algorithm)}; ${accepted}`);
+        }
+    }
+    if (strong || file.hashes.length === 0)
+        return undefined;
+    const algorithms = [...new Set(file.hashes.map((h) => h.split(":")[0]))].join(", ");
+    return {
+        message: `${label ?? "the entry"} has only ${algorithms} hashes; ${accepted}`,
+        text: hashText(file.hashes[0]),
+    };
+}
+/** The `--hash` values pip checks for these files: its algorithms only, digests in lower case. */
+function pipHashes(files) {
+    const hashes = files.flatMap((f) => f.hashes).filter((h) => pipAlgorithms.has(h.split(":")[0]));
+    return [...new Set(hashes.map((h) => h.toLowerCase()))].sort();
+}
+/** The first line at or after `from` that holds `text`. */
+const lineWith = (text, needle, from) => lineOf(text, new RegExp(needle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")), from);
+
 ;// CONCATENATED MODULE: ./shared/audit/lockfile.ts
 /** The lockfile to audit: the one named, else the first found (pinned requirements files too). */
+
 
 
 
@@ -33235,7 +33464,7 @@ function findAuditLock(directory, explicit, display) {
         if (!(0,external_node_fs_.existsSync)(explicit)) {
             throw new errors/* ConfigurationError */.j1(`input 'lockfile': ${display(explicit)} does not exist`);
         }
-        return lockfiles_readLock(explicit, display(explicit));
+        return validate_requireValidLock(lockfiles_readLock(explicit, display(explicit)));
     }
     if (!(0,external_node_fs_.existsSync)(directory)) {
         throw new errors/* ConfigurationError */.j1(`input 'working-directory': ${display(directory)} does not exist`);
@@ -33244,7 +33473,7 @@ function findAuditLock(directory, explicit, display) {
     if (!first) {
         throw new errors/* ConfigurationError */.j1(`no lockfile in ${display(directory)}: looked for uv.lock, poetry.lock, pdm.lock, Pipfile.lock, pylock.toml and requirements*.txt. Set input 'lockfile'.`);
     }
-    return lockfiles_readLock(first, display(first));
+    return validate_requireValidLock(lockfiles_readLock(first, display(first)));
 }
 
 ;// CONCATENATED MODULE: ./shared/project/declarations.ts
@@ -34126,12 +34355,13 @@ var runtime = __nccwpck_require__(4921);
 
 
 
+
 /** The lock to install from: the one named, else the first lockfile found, else a hashed requirements file. */
 function findInstallLock(directory, explicit, display) {
     if (explicit) {
         if (!existsSync(explicit))
             throw new ConfigurationError(`input 'lockfile': ${display(explicit)} does not exist`);
-        return readLock(explicit, display(explicit));
+        return requireValidLock(readLock(explicit, display(explicit)));
     }
     if (!existsSync(directory))
         throw new ConfigurationError(`input 'working-directory': ${display(directory)} does not exist`);
@@ -34139,7 +34369,7 @@ function findInstallLock(directory, explicit, display) {
         const lock = readLock(file, display(file));
         if (lock.format !== "requirements" ||
             lock.packages.some((p) => p.files.some((f) => f.hashes.length > 0))) {
-            return lock;
+            return requireValidLock(lock);
         }
     }
     throw new ConfigurationError(`no lockfile in ${display(directory) || "."}: looked for uv.lock, poetry.lock, pdm.lock, Pipfile.lock, pylock.toml and a hashed requirements*.txt. Set input 'lockfile', or lock the project first.`);

@@ -33378,9 +33378,12 @@ function hashTable(archives) {
 
 // EXTERNAL MODULE: ./shared/dists/version-check.ts
 var version_check = __nccwpck_require__(71029);
+// EXTERNAL MODULE: ./shared/project/text.ts
+var project_text = __nccwpck_require__(67337);
 // EXTERNAL MODULE: ./shared/runtime/index.ts + 4 modules
 var runtime = __nccwpck_require__(46226);
 ;// CONCATENATED MODULE: ./actions/build-dist/run.ts
+
 
 
 
@@ -33487,7 +33490,7 @@ function versionLocation(inputs, shownAs) {
     const pyproject = external_node_path_default().join(inputs.workingDirectory, "pyproject.toml");
     if (!(0,external_node_fs_.existsSync)(pyproject))
         return {};
-    const index = (0,external_node_fs_.readFileSync)(pyproject, "utf8")
+    const index = (0,project_text/* readText */.y)(pyproject, shownAs(pyproject))
         .split("\n")
         .findIndex((line) => /^\s*version\s*=/.test(line));
     return { file: shownAs(pyproject), line: index >= 0 ? index + 1 : undefined };
@@ -34978,21 +34981,23 @@ function checkSdist(archive) {
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _runtime_command_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(57128);
-/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(39253);
+/* harmony import */ var _project_text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(67337);
+/* harmony import */ var _runtime_command_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(57128);
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(39253);
 /** Facts about the source checkout that change what gets built. */
 
 
 
 
-const sourceChecks = (0,_model_js__WEBPACK_IMPORTED_MODULE_3__/* .defineChecks */ .R)({
+
+const sourceChecks = (0,_model_js__WEBPACK_IMPORTED_MODULE_4__/* .defineChecks */ .R)({
     G001: {
         severity: "warning",
         title: "Shallow git checkout with a version taken from git tags (setuptools-scm, hatch-vcs)",
     },
 });
 async function git(directory, args) {
-    const result = await (0,_runtime_command_js__WEBPACK_IMPORTED_MODULE_2__/* .runCommand */ .d)("git", ["-C", directory, ...args], { timeoutMs: 30_000 });
+    const result = await (0,_runtime_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d)("git", ["-C", directory, ...args], { timeoutMs: 30_000 });
     return result.code === 0 ? result.stdout.trim() : undefined;
 }
 /** SOURCE_DATE_EPOCH as set, else the last commit's time, else undefined (not a git checkout). */
@@ -35011,7 +35016,7 @@ async function checkShallowCheckout(directory, shownAs) {
     const pyproject = node_path__WEBPACK_IMPORTED_MODULE_1___default().join(directory, "pyproject.toml");
     if (!(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(pyproject))
         return [];
-    const lines = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(pyproject, "utf8").split("\n");
+    const lines = (0,_project_text_js__WEBPACK_IMPORTED_MODULE_2__/* .readText */ .y)(pyproject, shownAs).split("\n");
     const index = lines.findIndex((line) => vcsVersionPlugins.test(line));
     if (index < 0)
         return [];
@@ -35019,7 +35024,7 @@ async function checkShallowCheckout(directory, shownAs) {
         return [];
     const plugin = vcsVersionPlugins.exec(lines[index])?.[1] ?? "the version plugin";
     return [
-        (0,_model_js__WEBPACK_IMPORTED_MODULE_3__/* .finding */ .g)(sourceChecks.G001, shownAs, `The checkout is shallow, so ${plugin} cannot see the git tags and the version it builds is not the release's.`, { line: index + 1, fix: "Check out with `actions/checkout` and `fetch-depth: 0`." }),
+        (0,_model_js__WEBPACK_IMPORTED_MODULE_4__/* .finding */ .g)(sourceChecks.G001, shownAs, `The checkout is shallow, so ${plugin} cannot see the git tags and the version it builds is not the release's.`, { line: index + 1, fix: "Check out with `actions/checkout` and `fetch-depth: 0`." }),
     ];
 }
 
@@ -36174,6 +36179,80 @@ function formatRequirement(requirement) {
     const target = requirement.url ? ` @ ${requirement.url}` : requirement.specifier;
     const marker = requirement.marker ? ` ; ${formatMarker(requirement.marker)}` : "";
     return `${requirement.key}${extras}${target}${marker}`;
+}
+
+
+/***/ }),
+
+/***/ 67337:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   y: () => (/* binding */ readText)
+/* harmony export */ });
+/* unused harmony export invalidUtf8Offset */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8126);
+/** Reading a manifest or lock as text: strict UTF-8, so no name is read garbled. */
+
+
+/** A manifest or lock as text: invalid UTF-8 is an error at its byte offset, never replaced. */
+function readText(file, display) {
+    let bytes;
+    try {
+        bytes = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(file);
+    }
+    catch (error) {
+        const code = error.code;
+        const why = code === "ENOENT" ? "does not exist" : `cannot be read (${code})`;
+        throw new _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`${display} ${why}`, { file: display });
+    }
+    try {
+        return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+    }
+    catch {
+        const offset = invalidUtf8Offset(bytes);
+        const line = bytes.subarray(0, offset).filter((byte) => byte === 0x0a).length + 1;
+        const byte = (bytes[offset] ?? 0).toString(16).toUpperCase().padStart(2, "0");
+        throw new _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`${display} is not valid UTF-8: byte 0x${byte} at offset ${offset} (line ${line})`, { file: display, line });
+    }
+}
+/** The offset where the first invalid UTF-8 sequence starts (RFC 3629: no overlongs, no surrogates). */
+function invalidUtf8Offset(bytes) {
+    let i = 0;
+    while (i < bytes.length) {
+        const [length, low, high] = utf8Lead(bytes[i]);
+        if (length === 0 || i + length > bytes.length)
+            return i;
+        if (length > 1 && (bytes[i + 1] < low || bytes[i + 1] > high))
+            return i;
+        for (let k = 2; k < length; k++)
+            if ((bytes[i + k] & 0xc0) !== 0x80)
+                return i;
+        i += length;
+    }
+    return bytes.length;
+}
+/** A lead byte's sequence length and the range its second byte must be in; length 0 for no lead. */
+function utf8Lead(lead) {
+    if (lead < 0x80)
+        return [1, 0, 0];
+    if (lead >= 0xc2 && lead <= 0xdf)
+        return [2, 0x80, 0xbf];
+    if (lead === 0xe0)
+        return [3, 0xa0, 0xbf];
+    if (lead === 0xed)
+        return [3, 0x80, 0x9f];
+    if (lead >= 0xe1 && lead <= 0xef)
+        return [3, 0x80, 0xbf];
+    if (lead === 0xf0)
+        return [4, 0x90, 0xbf];
+    if (lead >= 0xf1 && lead <= 0xf3)
+        return [4, 0x80, 0xbf];
+    if (lead === 0xf4)
+        return [4, 0x80, 0x8f];
+    return [0, 0, 0];
 }
 
 

@@ -28376,7 +28376,7 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9069);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(433);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(687);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6477);
 
 
 
@@ -28422,7 +28422,7 @@ function loadInputs(reader = new _shared_runtime_index_js__WEBPACK_IMPORTED_MODU
 
 /***/ }),
 
-/***/ 687:
+/***/ 6477:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28640,6 +28640,601 @@ function youngerThan(file, ms) {
 
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
+// EXTERNAL MODULE: ./node_modules/@renovatebot/pep440/index.js
+var pep440 = __nccwpck_require__(8898);
+var pep440_default = /*#__PURE__*/__nccwpck_require__.n(pep440);
+// EXTERNAL MODULE: ./node_modules/@renovatebot/pep440/lib/specifier.js
+var lib_specifier = __nccwpck_require__(790);
+var specifier_default = /*#__PURE__*/__nccwpck_require__.n(lib_specifier);
+;// CONCATENATED MODULE: ./shared/project/pep440.ts
+/** PEP 440 versions and specifier sets, compared as sets of versions rather than as strings. */
+
+
+const explained = new Map();
+/** Parses a version once; locks and manifests repeat the same versions many times. */
+function explain(version) {
+    let parsed = explained.get(version);
+    if (parsed === undefined) {
+        parsed = pep440_default().explain(version);
+        explained.set(version, parsed);
+    }
+    return parsed;
+}
+const isValidVersion = (version) => explain(version) !== null;
+/** The PEP 440 normal form (`v1.0.0-RC.1` → `1.0.0rc1`), or undefined when it is no version. */
+function normalizeVersion(version) {
+    const parsed = explain(version.trim());
+    if (!parsed)
+        return undefined;
+    return parsed.local ? `${parsed.public}+${parsed.local}` : parsed.public;
+}
+/** PEP 440 order: epoch, release (zero-padded), then pre, post, dev and local segments. */
+function compareVersions(a, b) {
+    const [x, y] = [explain(a), explain(b)];
+    if (!x || !y)
+        return pep440_default().compare(a, b);
+    if (x.epoch !== y.epoch)
+        return x.epoch - y.epoch;
+    for (let i = 0; i < Math.max(x.release.length, y.release.length); i++) {
+        const order = (x.release[i] ?? 0) - (y.release[i] ?? 0);
+        if (order !== 0)
+            return order;
+    }
+    const keys = (v) => [...preKey(v), v.post ?? -1, v.dev ?? Number.POSITIVE_INFINITY];
+    const [kx, ky] = [keys(x), keys(y)];
+    for (let i = 0; i < kx.length; i++)
+        if (kx[i] !== ky[i])
+            return kx[i] < ky[i] ? -1 : 1;
+    return compareLocal(x.local, y.local);
+}
+const preRanks = {
+    a: 0,
+    alpha: 0,
+    b: 1,
+    beta: 1,
+    c: 2,
+    rc: 2,
+    pre: 2,
+    preview: 2,
+};
+function preKey(v) {
+    if (v.pre)
+        return [preRanks[String(v.pre[0])] ?? 2, Number(v.pre[1] ?? 0)];
+    // A dev release with no pre or post segment sorts before every pre-release.
+    return v.post === null && v.dev !== null ? [-1, 0] : [3, 0];
+}
+function compareLocal(a, b) {
+    if (a === b)
+        return 0;
+    if (a === null || b === null)
+        return a === null ? -1 : 1;
+    const [x, y] = [a.split(/[._-]/), b.split(/[._-]/)];
+    for (let i = 0; i < Math.max(x.length, y.length); i++) {
+        if (x[i] === undefined || y[i] === undefined)
+            return x[i] === undefined ? -1 : 1;
+        const [nx, ny] = [/^\d+$/.test(x[i]), /^\d+$/.test(y[i])];
+        if (nx && ny && Number(x[i]) !== Number(y[i]))
+            return Number(x[i]) - Number(y[i]);
+        if (nx !== ny)
+            return nx ? 1 : -1;
+        if (x[i] !== y[i])
+            return x[i] < y[i] ? -1 : 1;
+    }
+    return 0;
+}
+/** Clauses in the plain form most manifests use (`>=1.2`, `==3.*`, `<2.0rc1`), valid without the full grammar. */
+const plainClauses = /^(\s*(~=|==|!=|<=|>=|<|>)\s*\d+(\.\d+)*(\.\*|(a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?\s*)(,(\s*(~=|==|!=|<=|>=|<|>)\s*\d+(\.\d+)*(\.\*|(a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?\s*))*$/;
+function isValidSpecifier(specifier) {
+    return (specifier.trim() === "" || plainClauses.test(specifier) || specifier_default().validRange(specifier));
+}
+/** Whether `version` is in the set; pre-releases count (a lock may pin one on purpose). */
+function pep440_satisfies(version, specifier) {
+    if (specifier.trim() === "")
+        return true;
+    const parsed = explain(version);
+    const plainRelease = parsed && !parsed.pre && parsed.post === null && parsed.dev === null && !parsed.local;
+    // PEP 440's special cases (pre-releases under `<`, local versions, `===`) only touch other versions.
+    if (!plainRelease || specifier.includes("===")) {
+        return specifier_default().satisfies(version, specifier, { prereleases: true });
+    }
+    return specifierRange(specifier).some(({ lower, upper }) => (!lower || compareVersions(version, lower.version) >= (lower.inclusive ? 0 : 1)) &&
+        (!upper || compareVersions(version, upper.version) <= (upper.inclusive ? 0 : -1)));
+}
+const everything = [{}];
+/** The specifier set as a sorted union of disjoint intervals; `~=3.11.0` and `==3.11.*` give the same. */
+function specifierRange(specifier) {
+    if (specifier.trim() === "")
+        return everything;
+    let range = everything;
+    for (const clause of parseClauses(specifier)) {
+        range = intersect(range, clauseRange(clause));
+    }
+    return range;
+}
+/** Clauses of a specifier set; plain ones are parsed here, the rest by the full grammar. */
+function parseClauses(specifier) {
+    const clauses = [];
+    for (const text of specifier.split(",")) {
+        const match = /^\s*(~=|==|!=|<=|>=|<|>)\s*([^\s*]+?)(\.\*)?\s*$/.exec(text);
+        const version = match ? explain(match[2]) : null;
+        if (!match || !version)
+            return specifier_default().parse(specifier);
+        clauses.push({
+            operator: match[1],
+            version: match[2],
+            prefix: match[3],
+            release: version.release,
+        });
+    }
+    return clauses;
+}
+/** Whether two specifier sets admit the same versions. */
+function sameSpecifierSet(a, b) {
+    // Most pairs are written alike; only the others need parsing.
+    if (clauses(a) === clauses(b))
+        return true;
+    const [left, right] = [specifierRange(a), specifierRange(b)];
+    return (left.length === right.length && left.every((interval, i) => sameInterval(interval, right[i])));
+}
+const clauses = (specifier) => specifier.replace(/\s+/g, "").split(",").sort().join(",");
+/** The first version after every version that starts with `release[0..length)`. */
+function bump(release, length) {
+    const parts = release.slice(0, length);
+    parts[parts.length - 1] += 1;
+    return parts.join(".");
+}
+function clauseRange({ operator, version, prefix, legacy, release = [] }) {
+    if (legacy !== undefined || version === undefined) {
+        const exact = { version: legacy ?? "", inclusive: true };
+        return [{ lower: exact, upper: exact }];
+    }
+    const at = (inclusive) => ({ version, inclusive });
+    const wildcard = prefix === ".*";
+    switch (operator) {
+        case ">=":
+            return [{ lower: at(true) }];
+        case ">":
+            return [{ lower: at(false) }];
+        case "<=":
+            return [{ upper: at(true) }];
+        case "<":
+            return [{ upper: at(false) }];
+        case "~=":
+            return [
+                {
+                    lower: at(true),
+                    upper: { version: bump(release, release.length - 1), inclusive: false },
+                },
+            ];
+        case "==":
+        case "===":
+            if (wildcard) {
+                return [
+                    { lower: at(true), upper: { version: bump(release, release.length), inclusive: false } },
+                ];
+            }
+            return [{ lower: at(true), upper: at(true) }];
+        case "!=":
+            if (wildcard) {
+                return [
+                    { upper: at(false) },
+                    { lower: { version: bump(release, release.length), inclusive: true } },
+                ];
+            }
+            return [{ upper: at(false) }, { lower: at(false) }];
+        default:
+            throw new Error(`unknown specifier operator ${operator}`);
+    }
+}
+function compareLower(a, b) {
+    if (!a || !b)
+        return (a ? 1 : 0) - (b ? 1 : 0);
+    return compareVersions(a.version, b.version) || (a.inclusive ? 0 : 1) - (b.inclusive ? 0 : 1);
+}
+function compareUpper(a, b) {
+    if (!a || !b)
+        return (b ? 1 : 0) - (a ? 1 : 0);
+    return compareVersions(a.version, b.version) || (a.inclusive ? 1 : 0) - (b.inclusive ? 1 : 0);
+}
+function isEmpty({ lower, upper }) {
+    if (!lower || !upper)
+        return false;
+    const order = compareVersions(lower.version, upper.version);
+    return order > 0 || (order === 0 && !(lower.inclusive && upper.inclusive));
+}
+function intersect(left, right) {
+    const result = [];
+    for (const a of left) {
+        for (const b of right) {
+            const interval = {
+                lower: compareLower(a.lower, b.lower) >= 0 ? a.lower : b.lower,
+                upper: compareUpper(a.upper, b.upper) <= 0 ? a.upper : b.upper,
+            };
+            if (!isEmpty(interval))
+                result.push(interval);
+        }
+    }
+    return merge(result.sort((a, b) => compareLower(a.lower, b.lower)));
+}
+/** Joins sorted intervals that touch or overlap, so one set has one form. */
+function merge(sorted) {
+    const merged = [];
+    for (const interval of sorted) {
+        const last = merged.at(-1);
+        if (last && touches(last.upper, interval.lower)) {
+            if (compareUpper(interval.upper, last.upper) > 0)
+                last.upper = interval.upper;
+        }
+        else {
+            merged.push({ ...interval });
+        }
+    }
+    return merged;
+}
+function touches(upper, lower) {
+    if (!upper || !lower)
+        return true;
+    const order = compareVersions(upper.version, lower.version);
+    return order > 0 || (order === 0 && (upper.inclusive || lower.inclusive));
+}
+function sameInterval(a, b) {
+    return compareLower(a.lower, b.lower) === 0 && compareUpper(a.upper, b.upper) === 0;
+}
+
+;// CONCATENATED MODULE: ./shared/project/markers.ts
+/** PEP 508 environment markers: parse, print in one canonical form, and evaluate. */
+
+class MarkerSyntaxError extends Error {
+}
+const operators = ["===", "==", "!=", "<=", ">=", "~=", "<", ">"];
+const tokenPattern = /\s*(\(|\)|'[^']*'|"[^"]*"|===|==|!=|<=|>=|~=|<|>|not\s+in\b|[A-Za-z_.]+)/y;
+function tokenize(text) {
+    const tokens = [];
+    tokenPattern.lastIndex = 0;
+    while (tokenPattern.lastIndex < text.length) {
+        const start = tokenPattern.lastIndex;
+        const match = tokenPattern.exec(text);
+        if (!match) {
+            if (text.slice(start).trim() === "")
+                break;
+            throw new MarkerSyntaxError(`unexpected '${text.slice(start).trim()}' in marker '${text}'`);
+        }
+        tokens.push(match[1].replace(/^not\s+in$/, "not in"));
+    }
+    return tokens;
+}
+function parseMarker(text) {
+    const tokens = tokenize(text);
+    let position = 0;
+    const peek = () => tokens[position];
+    const fail = (what) => {
+        throw new MarkerSyntaxError(`${what} in marker '${text.trim()}'`);
+    };
+    const value = () => {
+        const token = tokens[position++] ?? fail("unexpected end");
+        if (/^['"]/.test(token))
+            return { literal: token.slice(1, -1) };
+        if (/^[A-Za-z_.]+$/.test(token) && !["and", "or", "in"].includes(token)) {
+            return { variable: token.replace(/\./g, "_").toLowerCase() };
+        }
+        return fail(`unexpected '${token}'`);
+    };
+    const atom = () => {
+        if (peek() === "(") {
+            position++;
+            const inner = or();
+            if (tokens[position++] !== ")")
+                fail("missing ')'");
+            return inner;
+        }
+        const left = value();
+        const operator = tokens[position++] ?? fail("missing operator");
+        if (!operators.includes(operator) && operator !== "in" && operator !== "not in") {
+            fail(`unknown operator '${operator}'`);
+        }
+        return { kind: "compare", left, operator, right: value() };
+    };
+    const and = () => {
+        let left = atom();
+        while (peek() === "and") {
+            position++;
+            left = { kind: "and", left, right: atom() };
+        }
+        return left;
+    };
+    const or = () => {
+        let left = and();
+        while (peek() === "or") {
+            position++;
+            left = { kind: "or", left, right: and() };
+        }
+        return left;
+    };
+    const marker = or();
+    if (position !== tokens.length)
+        fail(`unexpected '${tokens[position]}'`);
+    return marker;
+}
+const printValue = (value) => "variable" in value ? value.variable : `'${value.literal.replace(/'/g, '"')}'`;
+/** One canonical text per marker: single quotes, single spaces, minimal parentheses. */
+function markers_formatMarker(marker) {
+    if (marker.kind === "compare") {
+        return `${printValue(marker.left)} ${marker.operator} ${printValue(marker.right)}`;
+    }
+    const side = (child) => marker.kind === "and" && child.kind === "or" ? `(${markers_formatMarker(child)})` : markers_formatMarker(child);
+    return `${side(marker.left)} ${marker.kind} ${side(marker.right)}`;
+}
+const normalizeMarker = (text) => markers_formatMarker(parseMarker(text));
+const versionVariables = new Set([
+    "python_version",
+    "python_full_version",
+    "implementation_version",
+]);
+function evaluateMarker(marker, context = {}) {
+    if (marker.kind !== "compare") {
+        const left = evaluateMarker(marker.left, context);
+        if (marker.kind === "and" ? !left : left)
+            return left;
+        return evaluateMarker(marker.right, context);
+    }
+    const { left, operator, right } = marker;
+    const variable = (value) => ("variable" in value ? value.variable : undefined);
+    const literal = (value) => ("literal" in value ? value.literal : "");
+    if (variable(left) === "extra" || variable(right) === "extra") {
+        const active = (context.extras ?? [])
+            .map(normalizeExtra)
+            .includes(normalizeExtra(literal(left) || literal(right)));
+        return operator === "!=" ? !active : active;
+    }
+    const setName = variable(right);
+    if ((setName === "extras" || setName === "dependency_groups") && operator.endsWith("in")) {
+        const set = setName === "extras" ? context.extras : context.dependencyGroups;
+        const member = (set ?? []).map(normalizeExtra).includes(normalizeExtra(literal(left)));
+        return operator === "in" ? member : !member;
+    }
+    if (!context.environment)
+        return true;
+    const environment = context.environment;
+    const resolve = (value) => "literal" in value ? value.literal : (environment[value.variable] ?? "");
+    const versionLike = [left, right].some((v) => versionVariables.has(variable(v) ?? ""));
+    return compare(resolve(left), operator, resolve(right), versionLike);
+}
+const normalizeExtra = (extra) => extra.toLowerCase().replace(/[-_.]+/g, "-");
+function compare(left, operator, right, versionLike) {
+    if (operator === "in")
+        return right.includes(left);
+    if (operator === "not in")
+        return !right.includes(left);
+    if (versionLike && isValidVersion(left) && isValidVersion(right.replace(/\.\*$/, ""))) {
+        if (right.endsWith(".*") && (operator === "==" || operator === "!=")) {
+            const prefix = right.slice(0, -2);
+            const matches = left === prefix || left.startsWith(`${prefix}.`);
+            return operator === "==" ? matches : !matches;
+        }
+        const order = compareVersions(left, right);
+        if (operator === "~=") {
+            const release = right.split(".");
+            const prefix = release.slice(0, -1).join(".");
+            return order >= 0 && (left === prefix || left.startsWith(`${prefix}.`));
+        }
+        return orderMatches(order, operator);
+    }
+    return orderMatches(left < right ? -1 : left > right ? 1 : 0, operator);
+}
+function orderMatches(order, operator) {
+    switch (operator) {
+        case "==":
+        case "===":
+            return order === 0;
+        case "!=":
+            return order !== 0;
+        case "<":
+            return order < 0;
+        case "<=":
+            return order <= 0;
+        case ">":
+            return order > 0;
+        case ">=":
+            return order >= 0;
+        default:
+            return false;
+    }
+}
+
+;// CONCATENATED MODULE: ./shared/lockfiles/toml-lines.ts
+/** Line numbers of `[[package]]` entries in TOML locks, in document order. */
+function packageEntryLines(text, header = "[[package]]") {
+    const lines = text.split("\n");
+    const result = [];
+    for (let i = 0; i < lines.length; i++) {
+        if (lines[i].trim() !== header)
+            continue;
+        // Point at the entry's `name = …` line when it follows directly.
+        const next = lines[i + 1]?.trimStart() ?? "";
+        result.push(next.startsWith("name") ? i + 2 : i + 1);
+    }
+    return result;
+}
+/** The 1-based line of the first line matching `pattern`, or undefined. */
+function lineOf(text, pattern, from = 1) {
+    const lines = text.split("\n");
+    for (let i = from - 1; i < lines.length; i++)
+        if (pattern.test(lines[i]))
+            return i + 1;
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./shared/lockfiles/validate.ts
+/**
+ * What a lock must hold before anything acts on it: PEP 508 names, PEP 440 versions, markers that
+ * parse, URLs and paths without control characters, and hashes pip can check. One check for
+ * setup-venv, audit and lock-check.
+ */
+
+
+
+
+/** Every problem of every entry, in lock order. */
+function lockProblems(lock) {
+    return lock.packages.flatMap((p) => entryProblems(lock, p));
+}
+/** Throws a ConfigurationError at the first problem of the lock. */
+function requireValidLock(lock) {
+    const [first, ...rest] = lockProblems(lock);
+    if (first)
+        throw problemError(lock, first, rest.length);
+    return lock;
+}
+/** Throws a ConfigurationError at the first problem of one entry. */
+function requireValidEntry(lock, p) {
+    const [first] = entryProblems(lock, p);
+    if (first)
+        throw problemError(lock, first, 0);
+}
+function problemError(lock, problem, more) {
+    const others = more > 0 ? ` (and ${more} more problem${more === 1 ? "" : "s"})` : "";
+    return new errors/* ConfigurationError */.j1(`${lock.file}:${problem.line}: ${problem.message}${others}`, {
+        file: lock.file,
+        line: problem.line,
+    });
+}
+const projectName = /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i;
+const controlOrSpace = /[\s\p{Cc}]/u;
+const control = /\p{Cc}/u;
+function entryProblems(lock, p) {
+    const shown = JSON.stringify(p.name);
+    const problems = [];
+    const add = (message, text) => problems.push({ message, text });
+    // An editable requirement without a name installs by path alone.
+    if (p.source.kind !== "editable" && !projectName.test(p.name))
+        add(`${shown} is not a valid project name (PEP 508)`, p.name);
+    if (p.version !== undefined && !isValidVersion(p.version))
+        add(`${shown}: version ${JSON.stringify(p.version)} is not a PEP 440 version`, p.version);
+    for (const marker of markersOf(p)) {
+        const why = markerProblem(marker);
+        if (why)
+            add(`${shown}: ${why}`, marker);
+    }
+    const source = sourceProblem(p.source);
+    if (source)
+        add(`${shown}: ${source.message}`, source.text);
+    for (const file of p.files) {
+        if (file.url !== undefined && control.test(file.url))
+            add(`${shown}: the file URL ${JSON.stringify(file.url)} has control characters`);
+        const why = hashProblem(file);
+        if (why)
+            add(`${shown}: ${why.message}`, why.text);
+    }
+    return problems.map(({ message, text }) => ({
+        package: p.name,
+        line: (text && lineWith(lock.text, text, p.line)) || p.line,
+        message,
+    }));
+}
+/** Git and URL sources must be URLs; paths and references may hold no control characters. */
+function sourceProblem(source) {
+    if (source.kind === "registry")
+        return undefined;
+    if (source.kind !== "git" && source.kind !== "url")
+        return control.test(source.path)
+            ? { message: `the path ${JSON.stringify(source.path)} has control characters` }
+            : undefined;
+    const why = urlProblem(source.url, source.kind === "git");
+    if (why)
+        return {
+            message: `the ${source.kind} URL ${JSON.stringify(source.url)} ${why}`,
+            text: source.url,
+        };
+    if (source.kind === "git" && source.reference && controlOrSpace.test(source.reference))
+        return {
+            message: `the git reference ${JSON.stringify(source.reference)} has whitespace`,
+            text: source.reference,
+        };
+    return undefined;
+}
+/** The markers an entry carries: its own, and those of its dependency edges. */
+function markersOf(p) {
+    const edges = [
+        ...p.dependencies,
+        ...Object.values(p.groupDependencies ?? {}).flat(),
+        ...(p.recorded ?? []),
+    ];
+    return [p.marker, ...edges.map((edge) => edge.marker)].filter((marker) => marker !== undefined && marker.trim() !== "");
+}
+function markerProblem(marker) {
+    try {
+        parseMarker(marker);
+        return control.test(marker)
+            ? `marker ${JSON.stringify(marker)} has control characters`
+            : undefined;
+    }
+    catch (error) {
+        return error.message;
+    }
+}
+/** scp-like git locations (`git@host:owner/repo.git`) are no URL, but git takes them. */
+const scpLike = /^[\w.-]+@[\w.-]+:[^\s:]\S*$/;
+function urlProblem(url, git) {
+    if (controlOrSpace.test(url))
+        return "has whitespace or control characters";
+    const bare = git ? url.replace(/^git\+/, "") : url;
+    if (!URL.canParse(bare) && !(git && scpLike.test(bare)))
+        return "is not a URL";
+    return undefined;
+}
+/** pip's `--hash` algorithms, with their hex digest lengths. */
+const pipAlgorithms = new Map([
+    ["sha256", 64],
+    ["sha384", 96],
+    ["sha512", 128],
+]);
+/** hashlib's other guaranteed algorithms: ignored beside one of pip's, an error alone. */
+const weakerAlgorithms = /^(md5|sha1|sha224|sha3_224|sha3_256|sha3_384|sha3_512|blake2b|blake2s|shake_128|shake_256)$/;
+/** What to look for in the lock's text: the digest alone, as pylock writes it apart. */
+const hashText = (hash) => {
+    const digest = hash.slice(hash.indexOf(":") + 1);
+    return digest.length >= 8 ? digest : hash;
+};
+function hashProblem(file) {
+    const label = file.name ?? file.url;
+    const of = label ? ` of ${label}` : "";
+    const accepted = "pip accepts sha256, sha384 and sha512";
+    let strong = false;
+    for (const hash of file.hashes) {
+        const problem = (why) => ({
+            message: `the hash ${JSON.stringify(hash)}${of} ${why}`,
+            text: hashText(hash),
+        });
+        const colon = hash.indexOf(":");
+        if (colon < 0)
+            return problem("is not algorithm:digest");
+        const [algorithm, digest] = [hash.slice(0, colon), hash.slice(colon + 1)];
+        const length = pipAlgorithms.get(algorithm);
+        if (length !== undefined) {
+            if (!/^[0-9a-f]+$/i.test(digest) || digest.length !== length)
+                return problem(`is not ${length} hex digits of ${algorithm}`);
+            strong = true;
+        }
+        else if (!weakerAlgorithms.test(algorithm)) {
+            return problem(`uses ${JSON.stringify(algorithm)}; ${accepted}`);
+        }
+    }
+    if (strong || file.hashes.length === 0)
+        return undefined;
+    const algorithms = [...new Set(file.hashes.map((h) => h.split(":")[0]))].join(", ");
+    return {
+        message: `${label ?? "the entry"} has only ${algorithms} hashes; ${accepted}`,
+        text: hashText(file.hashes[0]),
+    };
+}
+/** The `--hash` values pip checks for these files: its algorithms only, digests in lower case. */
+function pipHashes(files) {
+    const hashes = files.flatMap((f) => f.hashes).filter((h) => pipAlgorithms.has(h.split(":")[0]));
+    return [...new Set(hashes.map((h) => h.toLowerCase()))].sort();
+}
+/** The first line at or after `from` that holds `text`. */
+const lineWith = (text, needle, from) => lineOf(text, new RegExp(needle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")), from);
+
 ;// CONCATENATED MODULE: ./shared/venv/wheel-tags.ts
 function fittingFile(files, markers) {
     const ranked = files
@@ -28724,8 +29319,8 @@ function platformScore(tags, markers) {
 
 
 
-/** pip accepts these hash algorithms in `--hash`. */
-const pipAlgorithms = /^(sha256|sha384|sha512):[0-9a-f]+$/;
+
+
 function planInstall(lock, selected, options) {
     const plan = {
         hashed: [],
@@ -28737,12 +29332,13 @@ function planInstall(lock, selected, options) {
     for (const { package: p } of selected) {
         if (p.source.kind === "virtual")
             continue;
+        requireValidEntry(lock, p);
         const direct = lock.format === "pylock" && p.source.kind === "registry" && !p.source.url;
         const file = direct ? fittingFile(p.files, options.markers) : undefined;
-        const line = file ? `${p.name} @ ${file.url}` : requirementLine(p, options.lockDirectory);
-        const hashes = [...new Set((file ? [file] : p.files).flatMap((f) => f.hashes))]
-            .filter((h) => pipAlgorithms.test(h))
-            .sort();
+        const line = file ? `${p.name} @ ${file.url}` : requirementLine(p, lock, options.lockDirectory);
+        if (/[\r\n]/.test(line))
+            throw entryError(lock, p, "its requirement line would span lines");
+        const hashes = pipHashes(file ? [file] : p.files);
         const hashable = p.source.kind === "registry" || p.source.kind === "url";
         if (hashable && hashes.length > 0) {
             plan.hashed.push([line, ...hashes.map((h) => `--hash=${h}`)].join(" \\\n    "));
@@ -28756,10 +29352,12 @@ function planInstall(lock, selected, options) {
     }
     return plan;
 }
-function requirementLine(p, lockDirectory) {
+function requirementLine(p, lock, lockDirectory) {
     const source = p.source;
     switch (source.kind) {
         case "registry":
+            if (p.version === undefined)
+                throw entryError(lock, p, "no pinned version to install");
             return `${p.name}==${p.version}`;
         case "url":
             return `${p.name} @ ${source.url}`;
@@ -28774,6 +29372,10 @@ function requirementLine(p, lockDirectory) {
             return `${p.name} @ ${(0,external_node_url_.pathToFileURL)(external_node_path_default().resolve(lockDirectory, source.path)).href}`;
     }
 }
+const entryError = (lock, p, why) => new errors/* ConfigurationError */.j1(`${lock.file}:${p.line}: ${JSON.stringify(p.name)}: ${why}`, {
+    file: lock.file,
+    line: p.line,
+});
 /** The requirements file text for one pip invocation. */
 function requirementsText(lines) {
     return `${lines.join("\n")}\n`;
@@ -28877,7 +29479,7 @@ const lastLines = (output) => output.trim().split("\n").slice(-5).join("\n");
 const venvExists = (venv) => existsSync(venvPython(venv));
 
 ;// CONCATENATED MODULE: ./shared/cache/venv-key.ts
-/** The venv cache key, and the check that a restored venv still works. */
+/** The venv cache key, and the check that a restored venv is the one the key names and still works. */
 
 
 
@@ -28885,7 +29487,7 @@ const venvExists = (venv) => existsSync(venvPython(venv));
 
 
 /** Bumped whenever what goes into a cached venv changes. */
-const cacheVersion = "v1";
+const cacheVersion = "v2";
 const venv_key_short = (text, length = 16) => (0,external_node_crypto_.createHash)("sha256").update(text).digest("hex").slice(0, length);
 /** `/etc/os-release` ID and VERSION_ID (Linux), else the platform and release. */
 function osIdentity() {
@@ -28923,21 +29525,72 @@ function venvCacheKey(parts) {
         .join("-");
     return key.replace(/[,\s]/g, "_").slice(0, 512);
 }
-/** Why a restored venv cannot be used (its interpreter is gone, say), or undefined when it works. */
-async function brokenVenv(venv) {
+const identityFile = ".pyship-venv.json";
+function writeVenvIdentity(venv, identity) {
+    (0,external_node_fs_.writeFileSync)(external_node_path_default().join(venv, identityFile), `${JSON.stringify(identity, null, 2)}\n`);
+}
+/** Why a restored venv cannot be used (another interpreter's, or its interpreter gone), or undefined. */
+async function unusableVenv(venv, expected) {
     const config = external_node_path_default().join(venv, "pyvenv.cfg");
     if (!(0,external_node_fs_.existsSync)(config))
-        return "pyvenv.cfg is missing";
-    const home = /^home\s*=\s*(.+)$/m.exec((0,external_node_fs_.readFileSync)(config, "utf8"))?.[1]?.trim();
+        return "the cached venv is broken (pyvenv.cfg is missing)";
+    const settings = venvSettings((0,external_node_fs_.readFileSync)(config, "utf8"));
+    const differences = identityDifferences(venv, settings, expected);
+    if (differences.length > 0)
+        return `the cached venv is not the one its key names (${differences.join("; ")})`;
+    const home = settings.get("home");
     if (home && !(0,external_node_fs_.existsSync)(home))
-        return `its interpreter's home ${home} no longer exists`;
+        return `the cached venv is broken (its interpreter's home ${home} no longer exists)`;
     const probe = await runCommand(venvPython(venv), ["-c", "import sys; print(sys.prefix)"], {
         timeoutMs: 30_000,
     });
     if (probe.code !== 0)
-        return `its python does not run: ${probe.output.trim().split("\n").at(-1) ?? ""}`;
+        return `the cached venv is broken (its python does not run: ${probe.output.trim().split("\n").at(-1) ?? ""})`;
     return undefined;
 }
+/** pyvenv.cfg's `key = value` lines. */
+function venvSettings(text) {
+    const settings = new Map();
+    for (const match of text.matchAll(/^\s*([\w-]+)\s*=\s*(.*?)\s*$/gm))
+        settings.set(match[1], match[2]);
+    return settings;
+}
+/** How the venv's pyvenv.cfg and identity file differ from what this run expects. */
+function identityDifferences(venv, settings, expected) {
+    const differences = [];
+    const release = (version) => /^\d+\.\d+\.\d+/.exec(version)?.[0] ?? version;
+    const version = settings.get("version") ?? settings.get("version_info") ?? "";
+    if (release(version) !== release(expected.pythonVersion))
+        differences.push(`pyvenv.cfg has Python ${version || "no version"}, this run uses ${expected.pythonVersion}`);
+    const interpreter = realPath(settings.get("executable") ?? venvPython(venv));
+    if (interpreter !== expected.pythonRealPath)
+        differences.push(`its interpreter is ${interpreter}, this run uses ${expected.pythonRealPath}`);
+    const recorded = readIdentity(venv);
+    if (!recorded)
+        differences.push(`it has no readable ${identityFile}`);
+    else
+        for (const field of ["key", "pythonVersion", "pythonRealPath"])
+            if (recorded[field] !== expected[field])
+                differences.push(`${identityFile} has ${field} ${JSON.stringify(recorded[field])}, this run expects ${JSON.stringify(expected[field])}`);
+    return differences;
+}
+function readIdentity(venv) {
+    try {
+        const data = JSON.parse((0,external_node_fs_.readFileSync)(external_node_path_default().join(venv, identityFile), "utf8"));
+        return typeof data === "object" && data !== null ? data : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+const realPath = (file) => {
+    try {
+        return (0,external_node_fs_.realpathSync)(file);
+    }
+    catch {
+        return file;
+    }
+};
 
 ;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
 /*!
@@ -30254,21 +30907,73 @@ function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTempora
 /** @deprecated use `import * as ... from 'smol-toml'` instead */
 /* harmony default export */ const dist = ({ parse: parse, stringify: stringify, TomlDate: TomlDate, TomlError: TomlError });
 
-;// CONCATENATED MODULE: ./shared/project/files.ts
-/** Reading TOML and JSON files, with parse errors located at the file, line and column. */
+;// CONCATENATED MODULE: ./shared/project/text.ts
+/** Reading a manifest or lock as text: strict UTF-8, so no name is read garbled. */
 
 
-
-function readText(file, display) {
+/** A manifest or lock as text: invalid UTF-8 is an error at its byte offset, never replaced. */
+function text_readText(file, display) {
+    let bytes;
     try {
-        return (0,external_node_fs_.readFileSync)(file, "utf8");
+        bytes = (0,external_node_fs_.readFileSync)(file);
     }
     catch (error) {
         const code = error.code;
         const why = code === "ENOENT" ? "does not exist" : `cannot be read (${code})`;
         throw new errors/* ConfigurationError */.j1(`${display} ${why}`, { file: display });
     }
+    try {
+        return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+    }
+    catch {
+        const offset = invalidUtf8Offset(bytes);
+        const line = bytes.subarray(0, offset).filter((byte) => byte === 0x0a).length + 1;
+        const byte = (bytes[offset] ?? 0).toString(16).toUpperCase().padStart(2, "0");
+        throw new errors/* ConfigurationError */.j1(`${display} is not valid UTF-8: byte 0x${byte} at offset ${offset} (line ${line})`, { file: display, line });
+    }
 }
+/** The offset where the first invalid UTF-8 sequence starts (RFC 3629: no overlongs, no surrogates). */
+function invalidUtf8Offset(bytes) {
+    let i = 0;
+    while (i < bytes.length) {
+        const [length, low, high] = utf8Lead(bytes[i]);
+        if (length === 0 || i + length > bytes.length)
+            return i;
+        if (length > 1 && (bytes[i + 1] < low || bytes[i + 1] > high))
+            return i;
+        for (let k = 2; k < length; k++)
+            if ((bytes[i + k] & 0xc0) !== 0x80)
+                return i;
+        i += length;
+    }
+    return bytes.length;
+}
+/** A lead byte's sequence length and the range its second byte must be in; length 0 for no lead. */
+function utf8Lead(lead) {
+    if (lead < 0x80)
+        return [1, 0, 0];
+    if (lead >= 0xc2 && lead <= 0xdf)
+        return [2, 0x80, 0xbf];
+    if (lead === 0xe0)
+        return [3, 0xa0, 0xbf];
+    if (lead === 0xed)
+        return [3, 0x80, 0x9f];
+    if (lead >= 0xe1 && lead <= 0xef)
+        return [3, 0x80, 0xbf];
+    if (lead === 0xf0)
+        return [4, 0x90, 0xbf];
+    if (lead >= 0xf1 && lead <= 0xf3)
+        return [4, 0x80, 0xbf];
+    if (lead === 0xf4)
+        return [4, 0x80, 0x8f];
+    return [0, 0, 0];
+}
+
+;// CONCATENATED MODULE: ./shared/project/files.ts
+/** Reading TOML and JSON files, with parse errors located at the file, line and column. */
+
+
+
 function parseTomlText(text, display) {
     try {
         return parse(text);
@@ -30308,7 +31013,7 @@ function jsonErrorPosition(text, message) {
     return { line: before.length, column: before[before.length - 1].length + 1 };
 }
 const readTomlFile = (file, display) => {
-    const text = readText(file, display);
+    const text = text_readText(file, display);
     return { text, data: parseTomlText(text, display) };
 };
 const readJsonFile = (file, display) => {
@@ -30324,407 +31029,6 @@ function tableAt(root, path) {
     return isTable(current) ? current : {};
 }
 const stringList = (value) => Array.isArray(value) ? value.filter((item) => typeof item === "string") : [];
-
-// EXTERNAL MODULE: ./node_modules/@renovatebot/pep440/index.js
-var pep440 = __nccwpck_require__(8898);
-var pep440_default = /*#__PURE__*/__nccwpck_require__.n(pep440);
-// EXTERNAL MODULE: ./node_modules/@renovatebot/pep440/lib/specifier.js
-var lib_specifier = __nccwpck_require__(790);
-var specifier_default = /*#__PURE__*/__nccwpck_require__.n(lib_specifier);
-;// CONCATENATED MODULE: ./shared/project/pep440.ts
-/** PEP 440 versions and specifier sets, compared as sets of versions rather than as strings. */
-
-
-const explained = new Map();
-/** Parses a version once; locks and manifests repeat the same versions many times. */
-function explain(version) {
-    let parsed = explained.get(version);
-    if (parsed === undefined) {
-        parsed = pep440_default().explain(version);
-        explained.set(version, parsed);
-    }
-    return parsed;
-}
-const isValidVersion = (version) => explain(version) !== null;
-/** The PEP 440 normal form (`v1.0.0-RC.1` → `1.0.0rc1`), or undefined when it is no version. */
-function normalizeVersion(version) {
-    const parsed = explain(version.trim());
-    if (!parsed)
-        return undefined;
-    return parsed.local ? `${parsed.public}+${parsed.local}` : parsed.public;
-}
-/** PEP 440 order: epoch, release (zero-padded), then pre, post, dev and local segments. */
-function compareVersions(a, b) {
-    const [x, y] = [explain(a), explain(b)];
-    if (!x || !y)
-        return pep440_default().compare(a, b);
-    if (x.epoch !== y.epoch)
-        return x.epoch - y.epoch;
-    for (let i = 0; i < Math.max(x.release.length, y.release.length); i++) {
-        const order = (x.release[i] ?? 0) - (y.release[i] ?? 0);
-        if (order !== 0)
-            return order;
-    }
-    const keys = (v) => [...preKey(v), v.post ?? -1, v.dev ?? Number.POSITIVE_INFINITY];
-    const [kx, ky] = [keys(x), keys(y)];
-    for (let i = 0; i < kx.length; i++)
-        if (kx[i] !== ky[i])
-            return kx[i] < ky[i] ? -1 : 1;
-    return compareLocal(x.local, y.local);
-}
-const preRanks = {
-    a: 0,
-    alpha: 0,
-    b: 1,
-    beta: 1,
-    c: 2,
-    rc: 2,
-    pre: 2,
-    preview: 2,
-};
-function preKey(v) {
-    if (v.pre)
-        return [preRanks[String(v.pre[0])] ?? 2, Number(v.pre[1] ?? 0)];
-    // A dev release with no pre or post segment sorts before every pre-release.
-    return v.post === null && v.dev !== null ? [-1, 0] : [3, 0];
-}
-function compareLocal(a, b) {
-    if (a === b)
-        return 0;
-    if (a === null || b === null)
-        return a === null ? -1 : 1;
-    const [x, y] = [a.split(/[._-]/), b.split(/[._-]/)];
-    for (let i = 0; i < Math.max(x.length, y.length); i++) {
-        if (x[i] === undefined || y[i] === undefined)
-            return x[i] === undefined ? -1 : 1;
-        const [nx, ny] = [/^\d+$/.test(x[i]), /^\d+$/.test(y[i])];
-        if (nx && ny && Number(x[i]) !== Number(y[i]))
-            return Number(x[i]) - Number(y[i]);
-        if (nx !== ny)
-            return nx ? 1 : -1;
-        if (x[i] !== y[i])
-            return x[i] < y[i] ? -1 : 1;
-    }
-    return 0;
-}
-/** Clauses in the plain form most manifests use (`>=1.2`, `==3.*`, `<2.0rc1`), valid without the full grammar. */
-const plainClauses = /^(\s*(~=|==|!=|<=|>=|<|>)\s*\d+(\.\d+)*(\.\*|(a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?\s*)(,(\s*(~=|==|!=|<=|>=|<|>)\s*\d+(\.\d+)*(\.\*|(a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?\s*))*$/;
-function isValidSpecifier(specifier) {
-    return (specifier.trim() === "" || plainClauses.test(specifier) || specifier_default().validRange(specifier));
-}
-/** Whether `version` is in the set; pre-releases count (a lock may pin one on purpose). */
-function pep440_satisfies(version, specifier) {
-    if (specifier.trim() === "")
-        return true;
-    const parsed = explain(version);
-    const plainRelease = parsed && !parsed.pre && parsed.post === null && parsed.dev === null && !parsed.local;
-    // PEP 440's special cases (pre-releases under `<`, local versions, `===`) only touch other versions.
-    if (!plainRelease || specifier.includes("===")) {
-        return specifier_default().satisfies(version, specifier, { prereleases: true });
-    }
-    return specifierRange(specifier).some(({ lower, upper }) => (!lower || compareVersions(version, lower.version) >= (lower.inclusive ? 0 : 1)) &&
-        (!upper || compareVersions(version, upper.version) <= (upper.inclusive ? 0 : -1)));
-}
-const everything = [{}];
-/** The specifier set as a sorted union of disjoint intervals; `~=3.11.0` and `==3.11.*` give the same. */
-function specifierRange(specifier) {
-    if (specifier.trim() === "")
-        return everything;
-    let range = everything;
-    for (const clause of parseClauses(specifier)) {
-        range = intersect(range, clauseRange(clause));
-    }
-    return range;
-}
-/** Clauses of a specifier set; plain ones are parsed here, the rest by the full grammar. */
-function parseClauses(specifier) {
-    const clauses = [];
-    for (const text of specifier.split(",")) {
-        const match = /^\s*(~=|==|!=|<=|>=|<|>)\s*([^\s*]+?)(\.\*)?\s*$/.exec(text);
-        const version = match ? explain(match[2]) : null;
-        if (!match || !version)
-            return specifier_default().parse(specifier);
-        clauses.push({
-            operator: match[1],
-            version: match[2],
-            prefix: match[3],
-            release: version.release,
-        });
-    }
-    return clauses;
-}
-/** Whether two specifier sets admit the same versions. */
-function sameSpecifierSet(a, b) {
-    // Most pairs are written alike; only the others need parsing.
-    if (clauses(a) === clauses(b))
-        return true;
-    const [left, right] = [specifierRange(a), specifierRange(b)];
-    return (left.length === right.length && left.every((interval, i) => sameInterval(interval, right[i])));
-}
-const clauses = (specifier) => specifier.replace(/\s+/g, "").split(",").sort().join(",");
-/** The first version after every version that starts with `release[0..length)`. */
-function bump(release, length) {
-    const parts = release.slice(0, length);
-    parts[parts.length - 1] += 1;
-    return parts.join(".");
-}
-function clauseRange({ operator, version, prefix, legacy, release = [] }) {
-    if (legacy !== undefined || version === undefined) {
-        const exact = { version: legacy ?? "", inclusive: true };
-        return [{ lower: exact, upper: exact }];
-    }
-    const at = (inclusive) => ({ version, inclusive });
-    const wildcard = prefix === ".*";
-    switch (operator) {
-        case ">=":
-            return [{ lower: at(true) }];
-        case ">":
-            return [{ lower: at(false) }];
-        case "<=":
-            return [{ upper: at(true) }];
-        case "<":
-            return [{ upper: at(false) }];
-        case "~=":
-            return [
-                {
-                    lower: at(true),
-                    upper: { version: bump(release, release.length - 1), inclusive: false },
-                },
-            ];
-        case "==":
-        case "===":
-            if (wildcard) {
-                return [
-                    { lower: at(true), upper: { version: bump(release, release.length), inclusive: false } },
-                ];
-            }
-            return [{ lower: at(true), upper: at(true) }];
-        case "!=":
-            if (wildcard) {
-                return [
-                    { upper: at(false) },
-                    { lower: { version: bump(release, release.length), inclusive: true } },
-                ];
-            }
-            return [{ upper: at(false) }, { lower: at(false) }];
-        default:
-            throw new Error(`unknown specifier operator ${operator}`);
-    }
-}
-function compareLower(a, b) {
-    if (!a || !b)
-        return (a ? 1 : 0) - (b ? 1 : 0);
-    return compareVersions(a.version, b.version) || (a.inclusive ? 0 : 1) - (b.inclusive ? 0 : 1);
-}
-function compareUpper(a, b) {
-    if (!a || !b)
-        return (b ? 1 : 0) - (a ? 1 : 0);
-    return compareVersions(a.version, b.version) || (a.inclusive ? 1 : 0) - (b.inclusive ? 1 : 0);
-}
-function isEmpty({ lower, upper }) {
-    if (!lower || !upper)
-        return false;
-    const order = compareVersions(lower.version, upper.version);
-    return order > 0 || (order === 0 && !(lower.inclusive && upper.inclusive));
-}
-function intersect(left, right) {
-    const result = [];
-    for (const a of left) {
-        for (const b of right) {
-            const interval = {
-                lower: compareLower(a.lower, b.lower) >= 0 ? a.lower : b.lower,
-                upper: compareUpper(a.upper, b.upper) <= 0 ? a.upper : b.upper,
-            };
-            if (!isEmpty(interval))
-                result.push(interval);
-        }
-    }
-    return merge(result.sort((a, b) => compareLower(a.lower, b.lower)));
-}
-/** Joins sorted intervals that touch or overlap, so one set has one form. */
-function merge(sorted) {
-    const merged = [];
-    for (const interval of sorted) {
-        const last = merged.at(-1);
-        if (last && touches(last.upper, interval.lower)) {
-            if (compareUpper(interval.upper, last.upper) > 0)
-                last.upper = interval.upper;
-        }
-        else {
-            merged.push({ ...interval });
-        }
-    }
-    return merged;
-}
-function touches(upper, lower) {
-    if (!upper || !lower)
-        return true;
-    const order = compareVersions(upper.version, lower.version);
-    return order > 0 || (order === 0 && (upper.inclusive || lower.inclusive));
-}
-function sameInterval(a, b) {
-    return compareLower(a.lower, b.lower) === 0 && compareUpper(a.upper, b.upper) === 0;
-}
-
-;// CONCATENATED MODULE: ./shared/project/markers.ts
-/** PEP 508 environment markers: parse, print in one canonical form, and evaluate. */
-
-class MarkerSyntaxError extends Error {
-}
-const operators = ["===", "==", "!=", "<=", ">=", "~=", "<", ">"];
-const tokenPattern = /\s*(\(|\)|'[^']*'|"[^"]*"|===|==|!=|<=|>=|~=|<|>|not\s+in\b|[A-Za-z_.]+)/y;
-function tokenize(text) {
-    const tokens = [];
-    tokenPattern.lastIndex = 0;
-    while (tokenPattern.lastIndex < text.length) {
-        const start = tokenPattern.lastIndex;
-        const match = tokenPattern.exec(text);
-        if (!match) {
-            if (text.slice(start).trim() === "")
-                break;
-            throw new MarkerSyntaxError(`unexpected '${text.slice(start).trim()}' in marker '${text}'`);
-        }
-        tokens.push(match[1].replace(/^not\s+in$/, "not in"));
-    }
-    return tokens;
-}
-function parseMarker(text) {
-    const tokens = tokenize(text);
-    let position = 0;
-    const peek = () => tokens[position];
-    const fail = (what) => {
-        throw new MarkerSyntaxError(`${what} in marker '${text.trim()}'`);
-    };
-    const value = () => {
-        const token = tokens[position++] ?? fail("unexpected end");
-        if (/^['"]/.test(token))
-            return { literal: token.slice(1, -1) };
-        if (/^[A-Za-z_.]+$/.test(token) && !["and", "or", "in"].includes(token)) {
-            return { variable: token.replace(/\./g, "_").toLowerCase() };
-        }
-        return fail(`unexpected '${token}'`);
-    };
-    const atom = () => {
-        if (peek() === "(") {
-            position++;
-            const inner = or();
-            if (tokens[position++] !== ")")
-                fail("missing ')'");
-            return inner;
-        }
-        const left = value();
-        const operator = tokens[position++] ?? fail("missing operator");
-        if (!operators.includes(operator) && operator !== "in" && operator !== "not in") {
-            fail(`unknown operator '${operator}'`);
-        }
-        return { kind: "compare", left, operator, right: value() };
-    };
-    const and = () => {
-        let left = atom();
-        while (peek() === "and") {
-            position++;
-            left = { kind: "and", left, right: atom() };
-        }
-        return left;
-    };
-    const or = () => {
-        let left = and();
-        while (peek() === "or") {
-            position++;
-            left = { kind: "or", left, right: and() };
-        }
-        return left;
-    };
-    const marker = or();
-    if (position !== tokens.length)
-        fail(`unexpected '${tokens[position]}'`);
-    return marker;
-}
-const printValue = (value) => "variable" in value ? value.variable : `'${value.literal.replace(/'/g, '"')}'`;
-/** One canonical text per marker: single quotes, single spaces, minimal parentheses. */
-function markers_formatMarker(marker) {
-    if (marker.kind === "compare") {
-        return `${printValue(marker.left)} ${marker.operator} ${printValue(marker.right)}`;
-    }
-    const side = (child) => marker.kind === "and" && child.kind === "or" ? `(${markers_formatMarker(child)})` : markers_formatMarker(child);
-    return `${side(marker.left)} ${marker.kind} ${side(marker.right)}`;
-}
-const normalizeMarker = (text) => markers_formatMarker(parseMarker(text));
-const versionVariables = new Set([
-    "python_version",
-    "python_full_version",
-    "implementation_version",
-]);
-function evaluateMarker(marker, context = {}) {
-    if (marker.kind !== "compare") {
-        const left = evaluateMarker(marker.left, context);
-        if (marker.kind === "and" ? !left : left)
-            return left;
-        return evaluateMarker(marker.right, context);
-    }
-    const { left, operator, right } = marker;
-    const variable = (value) => ("variable" in value ? value.variable : undefined);
-    const literal = (value) => ("literal" in value ? value.literal : "");
-    if (variable(left) === "extra" || variable(right) === "extra") {
-        const active = (context.extras ?? [])
-            .map(normalizeExtra)
-            .includes(normalizeExtra(literal(left) || literal(right)));
-        return operator === "!=" ? !active : active;
-    }
-    const setName = variable(right);
-    if ((setName === "extras" || setName === "dependency_groups") && operator.endsWith("in")) {
-        const set = setName === "extras" ? context.extras : context.dependencyGroups;
-        const member = (set ?? []).map(normalizeExtra).includes(normalizeExtra(literal(left)));
-        return operator === "in" ? member : !member;
-    }
-    if (!context.environment)
-        return true;
-    const environment = context.environment;
-    const resolve = (value) => "literal" in value ? value.literal : (environment[value.variable] ?? "");
-    const versionLike = [left, right].some((v) => versionVariables.has(variable(v) ?? ""));
-    return compare(resolve(left), operator, resolve(right), versionLike);
-}
-const normalizeExtra = (extra) => extra.toLowerCase().replace(/[-_.]+/g, "-");
-function compare(left, operator, right, versionLike) {
-    if (operator === "in")
-        return right.includes(left);
-    if (operator === "not in")
-        return !right.includes(left);
-    if (versionLike && isValidVersion(left) && isValidVersion(right.replace(/\.\*$/, ""))) {
-        if (right.endsWith(".*") && (operator === "==" || operator === "!=")) {
-            const prefix = right.slice(0, -2);
-            const matches = left === prefix || left.startsWith(`${prefix}.`);
-            return operator === "==" ? matches : !matches;
-        }
-        const order = compareVersions(left, right);
-        if (operator === "~=") {
-            const release = right.split(".");
-            const prefix = release.slice(0, -1).join(".");
-            return order >= 0 && (left === prefix || left.startsWith(`${prefix}.`));
-        }
-        return orderMatches(order, operator);
-    }
-    return orderMatches(left < right ? -1 : left > right ? 1 : 0, operator);
-}
-function orderMatches(order, operator) {
-    switch (operator) {
-        case "==":
-        case "===":
-            return order === 0;
-        case "!=":
-            return order !== 0;
-        case "<":
-            return order < 0;
-        case "<=":
-            return order <= 0;
-        case ">":
-            return order > 0;
-        case ">=":
-            return order >= 0;
-        default:
-            return false;
-    }
-}
 
 ;// CONCATENATED MODULE: ./shared/project/names.ts
 /** PEP 503 normalized project name: lower case, runs of `-`, `_` and `.` become one `-`. */
@@ -31529,6 +31833,7 @@ async function interpreterInfo(file, source = "path") {
 
 
 
+
 /**
  * The request as a PEP 440 specifier set: `3.12` and `3.12.x` match any 3.12.x, `3.12.4`
  * (or `3.13.0rc1`) exactly, and a range is used as written. Undefined when it is none of these.
@@ -31578,7 +31883,7 @@ function readVersionRequest(options) {
 }
 /** pyproject.toml (requires-python), `.tool-versions` (its python line), or `.python-version`. */
 function readVersionFile(file, display) {
-    const text = readText(file, display);
+    const text = text_readText(file, display);
     const name = external_node_path_default().basename(file);
     if (name.endsWith(".toml"))
         return fromPyproject(text, display);
@@ -31674,29 +31979,6 @@ function noMatch({ request = "", from, location }, found) {
 
 // EXTERNAL MODULE: ./shared/runtime/index.ts + 4 modules
 var runtime = __nccwpck_require__(9069);
-;// CONCATENATED MODULE: ./shared/lockfiles/toml-lines.ts
-/** Line numbers of `[[package]]` entries in TOML locks, in document order. */
-function packageEntryLines(text, header = "[[package]]") {
-    const lines = text.split("\n");
-    const result = [];
-    for (let i = 0; i < lines.length; i++) {
-        if (lines[i].trim() !== header)
-            continue;
-        // Point at the entry's `name = …` line when it follows directly.
-        const next = lines[i + 1]?.trimStart() ?? "";
-        result.push(next.startsWith("name") ? i + 2 : i + 1);
-    }
-    return result;
-}
-/** The 1-based line of the first line matching `pattern`, or undefined. */
-function lineOf(text, pattern, from = 1) {
-    const lines = text.split("\n");
-    for (let i = from - 1; i < lines.length; i++)
-        if (pattern.test(lines[i]))
-            return i + 1;
-    return undefined;
-}
-
 ;// CONCATENATED MODULE: ./shared/lockfiles/pdm.ts
 /** pdm.lock → Lock. */
 
@@ -31754,7 +32036,9 @@ function pdmPackage(entry, line, legacyFiles) {
                 };
             }
             catch {
-                return { key: normalizeName(text.split(/[\s[<>=!~;@(]/)[0]) };
+                // Kept for validation, which names what does not parse.
+                const marker = text.includes(";") ? text.slice(text.indexOf(";") + 1).trim() : undefined;
+                return { key: normalizeName(text.split(/[\s[<>=!~;@(]/)[0]), marker };
             }
         }),
     };
@@ -32172,6 +32456,8 @@ function uvPackage(entry, line) {
         }))),
     ];
     const groups = isTable(entry["dev-dependencies"]) ? entry["dev-dependencies"] : {};
+    const metadata = isTable(entry.metadata) ? entry.metadata : {};
+    const recordedGroups = isTable(metadata["requires-dev"]) ? metadata["requires-dev"] : {};
     return {
         name,
         key: normalizeName(name),
@@ -32182,6 +32468,7 @@ function uvPackage(entry, line) {
         files,
         dependencies,
         groupDependencies: Object.fromEntries(Object.entries(groups).map(([group, list]) => [group, edges(list)])),
+        recorded: [metadata["requires-dist"], ...Object.values(recordedGroups)].flatMap(edges),
     };
 }
 const andMarker = (marker, extra) => marker ? `(${marker}) and ${extra}` : extra;
@@ -32249,7 +32536,7 @@ function formatOf(file) {
 /** Reads a lockfile; `display` is how messages name it. */
 function readLock(file, display = file) {
     const format = formatOf(file);
-    const text = readText(file, display);
+    const text = text_readText(file, display);
     switch (format) {
         case "uv":
             return readUvLock(text, display);
@@ -32286,12 +32573,13 @@ function findLockfiles(directory) {
 
 
 
+
 /** The lock to install from: the one named, else the first lockfile found, else a hashed requirements file. */
 function findInstallLock(directory, explicit, display) {
     if (explicit) {
         if (!(0,external_node_fs_.existsSync)(explicit))
             throw new errors/* ConfigurationError */.j1(`input 'lockfile': ${display(explicit)} does not exist`);
-        return readLock(explicit, display(explicit));
+        return requireValidLock(readLock(explicit, display(explicit)));
     }
     if (!(0,external_node_fs_.existsSync)(directory))
         throw new errors/* ConfigurationError */.j1(`input 'working-directory': ${display(directory)} does not exist`);
@@ -32299,7 +32587,7 @@ function findInstallLock(directory, explicit, display) {
         const lock = readLock(file, display(file));
         if (lock.format !== "requirements" ||
             lock.packages.some((p) => p.files.some((f) => f.hashes.length > 0))) {
-            return lock;
+            return requireValidLock(lock);
         }
     }
     throw new errors/* ConfigurationError */.j1(`no lockfile in ${display(directory) || "."}: looked for uv.lock, poetry.lock, pdm.lock, Pipfile.lock, pylock.toml and a hashed requirements*.txt. Set input 'lockfile', or lock the project first.`);
@@ -32430,10 +32718,11 @@ async function setUp(inputs, io, deps, { lock, lockDirectory, venv, display }) {
     let hit = caching &&
         store !== undefined &&
         (await io.group("Restore the venv from the cache", () => store.restoreVenv(venv, key)));
+    const identity = { key, pythonVersion: python.version, pythonRealPath: python.realPath };
     if (hit) {
-        const broken = await brokenVenv(venv);
-        if (broken) {
-            io.warning(`setup-venv: the cached venv is broken (${broken}); rebuilding it.`);
+        const unusable = await unusableVenv(venv, identity);
+        if (unusable) {
+            io.warning(`setup-venv: ${unusable}; rebuilding it.`);
             removeVenv(venv);
             hit = false;
         }
@@ -32449,6 +32738,7 @@ async function setUp(inputs, io, deps, { lock, lockDirectory, venv, display }) {
                 await installPlan(plan, { installer, venv, cwd: lockDirectory, log });
                 if (withProject)
                     await installProject(lockDirectory, { installer, venv, cwd: lockDirectory, log });
+                writeVenvIdentity(venv, identity);
             }
             catch (error) {
                 removeVenv(venv); // never leave a half-built venv behind

@@ -2,6 +2,7 @@
 import { existsSync } from "node:fs";
 import { findLockfiles, readLock } from "../lockfiles/index.js";
 import type { Lock } from "../lockfiles/model.js";
+import { requireValidLock } from "../lockfiles/validate.js";
 import { ConfigurationError } from "../runtime/errors.js";
 
 export function findAuditLock(
@@ -13,7 +14,7 @@ export function findAuditLock(
     if (!existsSync(explicit)) {
       throw new ConfigurationError(`input 'lockfile': ${display(explicit)} does not exist`);
     }
-    return readLock(explicit, display(explicit));
+    return requireValidLock(readLock(explicit, display(explicit)));
   }
   if (!existsSync(directory)) {
     throw new ConfigurationError(`input 'working-directory': ${display(directory)} does not exist`);
@@ -24,5 +25,5 @@ export function findAuditLock(
       `no lockfile in ${display(directory)}: looked for uv.lock, poetry.lock, pdm.lock, Pipfile.lock, pylock.toml and requirements*.txt. Set input 'lockfile'.`,
     );
   }
-  return readLock(first, display(first));
+  return requireValidLock(readLock(first, display(first)));
 }

@@ -1,6 +1,7 @@
 /** Facts about the source checkout that change what gets built. */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
+import { readText } from "../project/text.js";
 import { runCommand } from "../runtime/command.js";
 import type { Finding } from "../runtime/findings.js";
 import { defineChecks, finding } from "./model.js";
@@ -36,7 +37,7 @@ const vcsVersionPlugins = /["'](setuptools[-_]scm|hatch[-_]vcs)\b/i;
 export async function checkShallowCheckout(directory: string, shownAs: string): Promise<Finding[]> {
   const pyproject = path.join(directory, "pyproject.toml");
   if (!existsSync(pyproject)) return [];
-  const lines = readFileSync(pyproject, "utf8").split("\n");
+  const lines = readText(pyproject, shownAs).split("\n");
   const index = lines.findIndex((line) => vcsVersionPlugins.test(line));
   if (index < 0) return [];
   if ((await git(directory, ["rev-parse", "--is-shallow-repository"])) !== "true") return [];

@@ -4,10 +4,11 @@ import path from "node:path";
 import { findLockfiles, readLock } from "../lockfiles/index.js";
 import type { Lock, LockFormat } from "../lockfiles/model.js";
 import type { RequirementsLock } from "../lockfiles/requirements.js";
+import { lockProblems } from "../lockfiles/validate.js";
 import { readTomlFile, tableAt } from "../project/files.js";
 import { type Manifest, manifestOf } from "../project/pyproject.js";
 import { ConfigurationError } from "../runtime/errors.js";
-import type { DriftFinding } from "./drift.js";
+import { type DriftFinding, findingsFor } from "./drift.js";
 import { checkHashedLock } from "./hashed-locks.js";
 import { checkRequirementsLock } from "./requirements.js";
 import { checkUvLock } from "./uv.js";
@@ -58,7 +59,8 @@ export function checkProject(options: CheckOptions): LockReport[] {
     if (lock.format === "pylock") continue;
     if (lock.format === "requirements" && !(lock as RequirementsLock).header && !options.lockfile)
       continue;
-    const findings = checkLock(lock, lockPath, display);
+    const invalid = invalidEntries(lock);
+    const findings = invalid.length > 0 ? invalid : checkLock(lock, lockPath, display);
     reports.push(report(lock.file, lockPath, lock.format, findings, lock));
   }
   if (!options.lockfile) reports.push(...missingLocks(directory, paths, display));
@@ -80,6 +82,21 @@ function report(
     findings,
     drift: findings.some((f) => f.severity === "error"),
   };
+}
+
+/** The entries setup-venv and audit would refuse: a lock to fix before it is compared. */
+function invalidEntries(lock: Lock): DriftFinding[] {
+  const finding = findingsFor(lock);
+  return lockProblems(lock).map((problem) =>
+    finding({
+      severity: "error",
+      code: "invalid-entry",
+      package: problem.package,
+      file: lock.file,
+      line: problem.line,
+      message: problem.message,
+    }),
+  );
 }
 
 function checkLock(

@@ -1,7 +1,7 @@
 /** Finding and reading lockfiles: one entry point, one Lock model. */
 import { readdirSync } from "node:fs";
 import path from "node:path";
-import { readText } from "../project/files.js";
+import { readText } from "../project/text.js";
 import { ConfigurationError } from "../runtime/errors.js";
 import type { Lock, LockFormat } from "./model.js";
 import { readPdmLock } from "./pdm.js";

@@ -44,6 +44,8 @@ export interface LockedPackage {
   dependencies: LockedDependency[];
   /** uv: a project's dependency groups, by group name. */
   groupDependencies?: Record<string, LockedDependency[]>;
+  /** uv: the requirements recorded from the manifest (`[package.metadata]`), for validation. */
+  recorded?: LockedDependency[];
 }
 
 export interface Lock {

@@ -57,7 +57,9 @@ function pdmPackage(entry: Table, line: number, legacyFiles: Table): LockedPacka
           specifiers: requirement.url ? undefined : [requirement.specifier],
         };
       } catch {
-        return { key: normalizeName(text.split(/[\s[<>=!~;@(]/)[0]) };
+        // Kept for validation, which names what does not parse.
+        const marker = text.includes(";") ? text.slice(text.indexOf(";") + 1).trim() : undefined;
+        return { key: normalizeName(text.split(/[\s[<>=!~;@(]/)[0]), marker };
       }
     }),
   };

@@ -44,6 +44,8 @@ function uvPackage(entry: Table, line: number): LockedPackage {
     ),
   ];
   const groups = isTable(entry["dev-dependencies"]) ? entry["dev-dependencies"] : {};
+  const metadata = isTable(entry.metadata) ? entry.metadata : {};
+  const recordedGroups = isTable(metadata["requires-dev"]) ? metadata["requires-dev"] : {};
   return {
     name,
     key: normalizeName(name),
@@ -56,6 +58,7 @@ function uvPackage(entry: Table, line: number): LockedPackage {
     groupDependencies: Object.fromEntries(
       Object.entries(groups).map(([group, list]) => [group, edges(list)]),
     ),
+    recorded: [metadata["requires-dist"], ...Object.values(recordedGroups)].flatMap(edges),
   };
 }
 

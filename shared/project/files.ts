@@ -1,19 +1,9 @@
 /** Reading TOML and JSON files, with parse errors located at the file, line and column. */
-import { readFileSync } from "node:fs";
 import { parse as parseToml, TomlError } from "smol-toml";
 import { ConfigurationError } from "../runtime/errors.js";
+import { readText } from "./text.js";
 
 export type Table = Record<string, unknown>;
-
-export function readText(file: string, display: string): string {
-  try {
-    return readFileSync(file, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "does not exist" : `cannot be read (${code})`;
-    throw new ConfigurationError(`${display} ${why}`, { file: display });
-  }
-}
 
 export function parseTomlText(text: string, display: string): Table {
   try {

@@ -3,10 +3,10 @@ import path from "node:path";
 import { ConfigurationError } from "../runtime/errors.js";
 import { ManifestLines } from "./declarations.js";
 import type { DeclaredDependency } from "./declared.js";
-import { readText } from "./files.js";
 import { normalizeName } from "./names.js";
 import type { Manifest } from "./pyproject.js";
 import { fromPep508 } from "./pyproject.js";
+import { readText } from "./text.js";
 
 /**
  * The direct requirements of an input file and everything it includes with `-r`.

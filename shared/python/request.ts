@@ -1,8 +1,9 @@
 /** Which Python the user asked for (`3.12`, `3.12.4`, `>=3.10,<3.13`), and where they asked. */
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { parseTomlText, readText, tableAt } from "../project/files.js";
+import { parseTomlText, tableAt } from "../project/files.js";
 import { isValidSpecifier } from "../project/pep440.js";
+import { readText } from "../project/text.js";
 import { ConfigurationError, type SourceLocation } from "../runtime/errors.js";
 
 export interface VersionRequest {

@@ -3,6 +3,8 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Lock, LockedPackage } from "../lockfiles/model.js";
 import type { SelectedPackage } from "../lockfiles/select.js";
+import { pipHashes, requireValidEntry } from "../lockfiles/validate.js";
+import { ConfigurationError } from "../runtime/errors.js";
 import { fittingFile } from "./wheel-tags.js";
 
 export interface InstallPlan {
@@ -16,9 +18,6 @@ export interface InstallPlan {
   count: number;
   indexes: string[];
 }
-
-/** pip accepts these hash algorithms in `--hash`. */
-const pipAlgorithms = /^(sha256|sha384|sha512):[0-9a-f]+$/;
 
 export interface PlanOptions {
   lockDirectory: string;
@@ -41,12 +40,12 @@ export function planInstall(
   };
   for (const { package: p } of selected) {
     if (p.source.kind === "virtual") continue;
+    requireValidEntry(lock, p);
     const direct = lock.format === "pylock" && p.source.kind === "registry" && !p.source.url;
     const file = direct ? fittingFile(p.files, options.markers) : undefined;
-    const line = file ? `${p.name} @ ${file.url}` : requirementLine(p, options.lockDirectory);
-    const hashes = [...new Set((file ? [file] : p.files).flatMap((f) => f.hashes))]
-      .filter((h) => pipAlgorithms.test(h))
-      .sort();
+    const line = file ? `${p.name} @ ${file.url}` : requirementLine(p, lock, options.lockDirectory);
+    if (/[\r\n]/.test(line)) throw entryError(lock, p, "its requirement line would span lines");
+    const hashes = pipHashes(file ? [file] : p.files);
     const hashable = p.source.kind === "registry" || p.source.kind === "url";
     if (hashable && hashes.length > 0) {
       plan.hashed.push([line, ...hashes.map((h) => `--hash=${h}`)].join(" \\\n    "));
@@ -59,10 +58,11 @@ export function planInstall(
   return plan;
 }
 
-function requirementLine(p: LockedPackage, lockDirectory: string): string {
+function requirementLine(p: LockedPackage, lock: Lock, lockDirectory: string): string {
   const source = p.source;
   switch (source.kind) {
     case "registry":
+      if (p.version === undefined) throw entryError(lock, p, "no pinned version to install");
       return `${p.name}==${p.version}`;
     case "url":
       return `${p.name} @ ${source.url}`;
@@ -77,6 +77,12 @@ function requirementLine(p: LockedPackage, lockDirectory: string): string {
       return `${p.name} @ ${pathToFileURL(path.resolve(lockDirectory, source.path)).href}`;
   }
 }
+
+const entryError = (lock: Lock, p: LockedPackage, why: string) =>
+  new ConfigurationError(`${lock.file}:${p.line}: ${JSON.stringify(p.name)}: ${why}`, {
+    file: lock.file,
+    line: p.line,
+  });
 
 /** The requirements file text for one pip invocation. */
 export function requirementsText(lines: string[]): string {

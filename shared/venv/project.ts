@@ -4,6 +4,7 @@ import path from "node:path";
 import { findLockfiles, readLock } from "../lockfiles/index.js";
 import { distinctIndexes } from "../lockfiles/indexes.js";
 import type { Lock } from "../lockfiles/model.js";
+import { requireValidLock } from "../lockfiles/validate.js";
 import { isTable, readTomlFile, tableAt } from "../project/files.js";
 import { type Manifest, manifestOf } from "../project/pyproject.js";
 import { ConfigurationError } from "../runtime/errors.js";
@@ -17,7 +18,7 @@ export function findInstallLock(
   if (explicit) {
     if (!existsSync(explicit))
       throw new ConfigurationError(`input 'lockfile': ${display(explicit)} does not exist`);
-    return readLock(explicit, display(explicit));
+    return requireValidLock(readLock(explicit, display(explicit)));
   }
   if (!existsSync(directory))
     throw new ConfigurationError(`input 'working-directory': ${display(directory)} does not exist`);
@@ -27,7 +28,7 @@ export function findInstallLock(
       lock.format !== "requirements" ||
       lock.packages.some((p) => p.files.some((f) => f.hashes.length > 0))
     ) {
-      return lock;
+      return requireValidLock(lock);
     }
   }
   throw new ConfigurationError(

@@ -105,7 +105,7 @@ describe("setup-venv through the bundled action", () => {
       installer: "pip",
       packages: "2",
     });
-    expect(cold.outputs["cache-key"]).toMatch(/^pyship-venv-v1-Linux-X64-.*-py3\.11\.7-.*-cycle$/);
+    expect(cold.outputs["cache-key"]).toMatch(/^pyship-venv-v2-Linux-X64-.*-py3\.11\.7-.*-cycle$/);
     expect(cold.env).toEqual({ VIRTUAL_ENV: venv });
     expect(cold.path).toEqual([path.join(venv, "bin")]);
     expect(await freeze(venv)).toEqual(["alpha==1.0", "beta==2.0"]);
