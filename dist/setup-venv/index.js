@@ -32502,6 +32502,11 @@ const runnerIo = {
 
 
 
+let abandoned = false;
+/** A call given up on past its deadline may still hold sockets open: the step then ends without it. */
+function abandonWork() {
+    abandoned = true;
+}
 /**
  * Runs an action's main or post step. A ConfigurationError becomes one
  * `::error::<action>: <message>` line; any other error also fails the step and
@@ -32517,6 +32522,8 @@ async function runAction(name, run, io = runnerIo) {
     catch (error) {
         fail(error);
     }
+    if (abandoned)
+        process.stdout.write("", () => process.exit());
 }
 function reportFailure(name, error) {
     process.exitCode = 1;
@@ -32535,6 +32542,7 @@ var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 ;// CONCATENATED MODULE: ./shared/runtime/inputs.ts
 
 
+const MAX_DURATION_MS = 24 * 3_600_000;
 /** The runner's variable for an input: spaces become `_`, hyphens stay, upper case. */
 function inputVariable(name) {
     return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
@@ -32607,6 +32615,24 @@ class InputReader {
             throw new errors/* ConfigurationError */.j1(`input '${name}' must be a whole number from ${min} to ${max}, got '${value}'`);
         }
         return number;
+    }
+    /**
+     * A duration in milliseconds, as `timeout-minutes` reads: minutes (`10`, `0.5`), or with a unit
+     * (`90s`, `5m`, `1h`); above 0 and at most a day. Empty gives the fallback.
+     */
+    duration(name, fallbackMs) {
+        const value = this.raw(name);
+        if (value === "")
+            return fallbackMs;
+        const match = /^(\d+(?:\.\d+)?|\.\d+)\s*([smh]?)$/i.exec(value);
+        const unitMs = { s: 1000, m: 60_000, h: 3_600_000, "": 60_000 };
+        const ms = match
+            ? Number(match[1]) * unitMs[match[2].toLowerCase()]
+            : Number.NaN;
+        if (!(ms > 0 && ms <= MAX_DURATION_MS)) {
+            throw new errors/* ConfigurationError */.j1(`input '${name}' must be a duration above 0 and at most 24h: minutes (10, 0.5) or with a unit (90s, 5m, 1h); got '${value}'`);
+        }
+        return Math.round(ms);
     }
     /** A path resolved against `base` (normally the working directory); empty gives the fallback. */
     path(name, base, fallback = "") {

@@ -2,6 +2,13 @@ import * as core from "@actions/core";
 import { ConfigurationError, errorMessage } from "./errors.js";
 import { type ActionIo, annotationProperties, runnerIo } from "./io.js";
 
+let abandoned = false;
+
+/** A call given up on past its deadline may still hold sockets open: the step then ends without it. */
+export function abandonWork(): void {
+  abandoned = true;
+}
+
 /**
  * Runs an action's main or post step. A ConfigurationError becomes one
  * `::error::<action>: <message>` line; any other error also fails the step and
@@ -20,6 +27,7 @@ export async function runAction(
   } catch (error) {
     fail(error);
   }
+  if (abandoned) process.stdout.write("", () => process.exit());
 }
 
 export function reportFailure(name: string, error: unknown): void {
