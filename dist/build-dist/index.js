@@ -33527,7 +33527,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   v9: () => (/* binding */ sdistTop)
 });
 
-// UNUSED EXPORTS: BlockReader, MAX_TEXT_BYTES, distKind
+// UNUSED EXPORTS: BlockReader, MAX_TEXT_BYTES, distKind, readZipDirectory
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
@@ -33588,6 +33588,9 @@ async function readDist(file) {
     const keepsText = kind === "wheel" ? wheelTexts : sdistTexts;
     const sink = {
         add: (member) => archive.members.push(member),
+        overlapping: (names) => {
+            archive.overlapping = names;
+        },
         keepText: (memberPath) => keepsText.test(memberPath),
         text: (memberPath, text) => archive.texts.set(memberPath, text),
     };
@@ -33801,6 +33804,36 @@ async function readZip(file, sink) {
         await handle.close();
     }
 }
+/** The smallest number of bytes an entry takes: its local header, name and compressed data. */
+const minimalExtent = (entry) => 30 + entry.fileNameLength + entry.compressedSize;
+/**
+ * Every central-directory entry (they are small), read before any member, and those whose
+ * minimal extent runs into the next entry or the central directory: entries sharing data, the
+ * overlapping-entry zip bomb, whose unpacking time grows with the entry count, not the file size.
+ */
+async function readZipDirectory(zip) {
+    // Until entries are read, the cursor is the central directory's offset (@types says boolean).
+    const directoryStart = Number(zip.readEntryCursor);
+    const entries = [];
+    for await (const entry of zip.eachEntry())
+        entries.push(entry);
+    const byOffset = [...entries].sort((a, b) => a.relativeOffsetOfLocalHeader - b.relativeOffsetOfLocalHeader);
+    const overlapping = new Set();
+    byOffset.forEach((entry, index) => {
+        const next = byOffset[index + 1];
+        const limit = next ? next.relativeOffsetOfLocalHeader : directoryStart;
+        if (entry.relativeOffsetOfLocalHeader + minimalExtent(entry) <= limit)
+            return;
+        overlapping.add(entry);
+        if (next)
+            overlapping.add(next);
+    });
+    return { entries, overlapping: entries.filter((entry) => overlapping.has(entry)) };
+}
+/** The name as stored: backslashes stay as they are, as Python's zipfile keeps them on posix. */
+function storedName(entry) {
+    return yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, true);
+}
 async function readZipMembers(handle, sink) {
     const reader = new BlockReader(handle);
     const { size } = await handle.stat();
@@ -33813,9 +33846,13 @@ async function readZipMembers(handle, sink) {
         validateEntrySizes: true,
     });
     try {
-        for await (const entry of zip.eachEntry()) {
-            // Backslashes stay as they are, as Python's zipfile keeps them on posix.
-            const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, true);
+        const { entries, overlapping } = await readZipDirectory(zip);
+        if (overlapping.length > 0) {
+            sink.overlapping(overlapping.map(storedName));
+            return;
+        }
+        for (const entry of entries) {
+            const name = storedName(entry);
             const mode = zipMode(entry);
             const kind = zipKind(name, mode);
             const member = { path: name, kind, size: 0 };
@@ -35299,6 +35336,7 @@ const wheelChecks = (0,_model_js__WEBPACK_IMPORTED_MODULE_2__/* .defineChecks */
         title: "Bad .data directory: several, misnamed, unknown scheme, or the root's own lib scheme",
     },
     R013: { severity: "error", title: "The wheel contains a symbolic link" },
+    R014: { severity: "error", title: "Zip entries overlap or share data (a zip bomb)" },
 });
 /** Splits CSV text like Python's default `csv.reader` (quotes, doubled quotes, any newline). */
 function parseCsv(text) {
@@ -35433,10 +35471,14 @@ class PathFindings {
         return [...this.groups].map(([check, { what, paths }]) => (0,_model_js__WEBPACK_IMPORTED_MODULE_2__/* .finding */ .g)(check, file, `${what}: ${(0,_archive_js__WEBPACK_IMPORTED_MODULE_0__/* .describePaths */ .E9)(paths)}.`));
     }
 }
-/** R001–R013 for one wheel. */
+/** R001–R014 for one wheel; a zip bomb (R014) is reported alone, since none of it was read. */
 function checkWheelStructure(archive) {
     const found = [];
     const file = archive.filename;
+    if (archive.overlapping) {
+        const message = `Zip entries overlap or share data, so none of it was unpacked: ${(0,_archive_js__WEBPACK_IMPORTED_MODULE_0__/* .describePaths */ .E9)(archive.overlapping)}.`;
+        return [(0,_model_js__WEBPACK_IMPORTED_MODULE_2__/* .finding */ .g)(wheelChecks.R014, file, message)];
+    }
     const paths = new PathFindings();
     checkMemberPaths(archive.members, paths);
     const directories = (0,_archive_js__WEBPACK_IMPORTED_MODULE_0__/* .distInfoDirectories */ .y)(archive);
