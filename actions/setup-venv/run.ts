@@ -85,7 +85,9 @@ export async function run(
   let hit =
     caching &&
     store !== undefined &&
-    (await io.group("Restore the venv from the cache", () => store.restoreVenv(venv, key)));
+    (await io.group("Restore the venv from the cache", () =>
+      store.restoreVenv(venv, key, (message) => io.warning(message)),
+    ));
   if (hit) {
     const broken = await brokenVenv(venv);
     if (broken) {

@@ -32835,9 +32835,9 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(21581);
+/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(55421);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(29662);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(14394);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(86828);
 
 
 
@@ -32873,8 +32873,8 @@ function activePython(env) {
 
 // EXTERNAL MODULE: ./shared/runtime/command.ts
 var command = __nccwpck_require__(57128);
-// EXTERNAL MODULE: ./shared/runtime/index.ts + 3 modules
-var runtime = __nccwpck_require__(21581);
+// EXTERNAL MODULE: ./shared/runtime/index.ts + 1 modules
+var runtime = __nccwpck_require__(55421);
 ;// CONCATENATED MODULE: ./actions/build-dist/inputs.ts
 
 
@@ -32940,7 +32940,7 @@ function loadInputs(reader = new runtime/* InputReader */.i_(), env = process.en
 
 /***/ }),
 
-/***/ 14394:
+/***/ 86828:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32954,6 +32954,75 @@ var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./shared/runtime/action.ts
+var action = __nccwpck_require__(90939);
+;// CONCATENATED MODULE: ./shared/http/deadline.ts
+/**
+ * Time budgets for network work: a phase's deadline (every request and retry of one step, set by
+ * an input such as `request-timeout`), and a bound on a library call that takes no timeout.
+ */
+
+/** Seconds for a message: whole above 10, else one decimal (`2.5 s`). */
+function seconds(ms) {
+    const value = ms / 1000;
+    return value >= 10 || Number.isInteger(value) ? `${Math.round(value)}` : value.toFixed(1);
+}
+/** The end of one network phase; every request and every retry wait of the phase fits before it. */
+class Deadline {
+    ms;
+    what;
+    input;
+    start = Date.now();
+    end;
+    constructor(ms, 
+    /** What the phase does, for messages: "the OSV queries". */
+    what, 
+    /** The input that sets the budget, named when it runs out. */
+    input = "request-timeout") {
+        this.ms = ms;
+        this.what = what;
+        this.input = input;
+        this.end = this.start + ms;
+    }
+    remainingMs() {
+        return Math.max(0, this.end - Date.now());
+    }
+    elapsedMs() {
+        return Date.now() - this.start;
+    }
+    /** The error for a phase that ran out of time, with what last went wrong. */
+    exceeded(attempts, last) {
+        const tries = `${attempts} attempt${attempts === 1 ? "" : "s"}`;
+        return new Error(`gave up on ${this.what} after ${tries} in ${seconds(this.elapsedMs())} s (${last}); raise ${this.input} (now ${seconds(this.ms)} s)`);
+    }
+}
+/** A library call that did not end within its bound. */
+class TimedOut extends Error {
+    constructor(what, ms) {
+        super(`${what} did not finish within ${seconds(ms)} s`);
+        this.name = "TimedOut";
+    }
+}
+/**
+ * Bounds a library call that has no timeout of its own: past `ms` it rejects with TimedOut, and
+ * the step ends without waiting for the abandoned call's sockets.
+ */
+async function within(work, ms, what) {
+    let timer;
+    const timeout = new Promise((_, reject) => {
+        timer = setTimeout(() => {
+            (0,action/* abandonWork */.$s)();
+            reject(new TimedOut(what, ms));
+        }, ms);
+    });
+    try {
+        return await Promise.race([work, timeout]);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+
 // EXTERNAL MODULE: ./shared/runtime/errors.ts
 var errors = __nccwpck_require__(8126);
 ;// CONCATENATED MODULE: ./shared/artifact/upload.ts
@@ -32962,7 +33031,9 @@ var errors = __nccwpck_require__(8126);
  * No artifact service (local runs, act, GHES) is a result, not an error.
  */
 
+
 const MAX_MESSAGE_CHARS = 300;
+const UPLOAD_TIMEOUT_MS = 10 * 60_000;
 /** Why this process cannot reach an artifact service, or undefined when it can try. */
 function missingArtifactService(env = process.env) {
     const token = env.ACTIONS_RUNTIME_TOKEN;
@@ -32988,7 +33059,8 @@ async function uploadArtifact(request) {
     const { DefaultArtifactClient } = await __nccwpck_require__.e(/* import() */ 495).then(__nccwpck_require__.bind(__nccwpck_require__, 65495));
     const options = request.retentionDays ? { retentionDays: request.retentionDays } : {};
     try {
-        const uploaded = await new DefaultArtifactClient().uploadArtifact(request.name, request.files, request.rootDirectory, options);
+        // The client's requests have no overall timeout of their own.
+        const uploaded = await within(new DefaultArtifactClient().uploadArtifact(request.name, request.files, request.rootDirectory, options), request.timeoutMs ?? UPLOAD_TIMEOUT_MS, `uploading the ${request.name} artifact`);
         return {
             status: "uploaded",
             id: uploaded.id ?? 0,
@@ -32997,6 +33069,8 @@ async function uploadArtifact(request) {
         };
     }
     catch (error) {
+        if (error instanceof TimedOut)
+            throw error;
         throw uploadFailure(request.name, failureText(error));
     }
 }
@@ -33360,8 +33434,8 @@ function hashTable(archives) {
 
 // EXTERNAL MODULE: ./shared/dists/version-check.ts
 var version_check = __nccwpck_require__(71029);
-// EXTERNAL MODULE: ./shared/runtime/index.ts + 3 modules
-var runtime = __nccwpck_require__(21581);
+// EXTERNAL MODULE: ./shared/runtime/index.ts + 1 modules
+var runtime = __nccwpck_require__(55421);
 ;// CONCATENATED MODULE: ./actions/build-dist/run.ts
 
 
@@ -36203,6 +36277,57 @@ function formatRequirement(requirement) {
 
 /***/ }),
 
+/***/ 90939:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $s: () => (/* binding */ abandonWork),
+/* harmony export */   Cs: () => (/* binding */ runAction)
+/* harmony export */ });
+/* unused harmony export reportFailure */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77094);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8126);
+/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1461);
+
+
+
+let abandoned = false;
+/** A call given up on past its deadline may still hold sockets open: the step then ends without it. */
+function abandonWork() {
+    abandoned = true;
+}
+/**
+ * Runs an action's main or post step. A ConfigurationError becomes one
+ * `::error::<action>: <message>` line; any other error also fails the step and
+ * its stack goes to the debug log. The exit code is set, never forced.
+ */
+async function runAction(name, run, io = _io_js__WEBPACK_IMPORTED_MODULE_2__/* .runnerIo */ .Np) {
+    const fail = (error) => reportFailure(name, error);
+    process.on("unhandledRejection", fail);
+    process.on("uncaughtException", fail);
+    try {
+        await run(io);
+    }
+    catch (error) {
+        fail(error);
+    }
+    if (abandoned)
+        process.stdout.write("", () => process.exit());
+}
+function reportFailure(name, error) {
+    process.exitCode = 1;
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(`${name}: ${error.message}`, (0,_io_js__WEBPACK_IMPORTED_MODULE_2__/* .annotationProperties */ .$l)(error.location));
+        return;
+    }
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(`${name}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error)}`);
+    if (error instanceof Error && error.stack)
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(error.stack);
+}
+
+
+/***/ }),
+
 /***/ 57128:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -36357,7 +36482,7 @@ function markdownCell(value) {
 
 /***/ }),
 
-/***/ 21581:
+/***/ 55421:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36366,111 +36491,17 @@ __nccwpck_require__.d(__webpack_exports__, {
   EC: () => (/* reexport */ errors/* CheckFailed */.EC),
   j1: () => (/* reexport */ errors/* ConfigurationError */.j1),
   i_: () => (/* reexport */ InputReader),
-  Cs: () => (/* reexport */ runAction)
+  Cs: () => (/* reexport */ action/* runAction */.Cs)
 });
 
 // UNUSED EXPORTS: errorMessage, findingsTable, formatLocation, inputVariable, markdownCell, markdownTable, reportFailure, runnerIo, toAnnotation, withGroup
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 13 modules
-var core = __nccwpck_require__(77094);
+// EXTERNAL MODULE: ./shared/runtime/action.ts
+var action = __nccwpck_require__(90939);
 // EXTERNAL MODULE: ./shared/runtime/errors.ts
 var errors = __nccwpck_require__(8126);
 // EXTERNAL MODULE: ./shared/runtime/findings.ts
-var runtime_findings = __nccwpck_require__(97659);
-;// CONCATENATED MODULE: ./shared/runtime/io.ts
-
-
-/** Annotation properties with the unset ones left out, so core prints `::error::`, not `::error ::`. */
-function annotationProperties(location = {}, title) {
-    const properties = {
-        title,
-        file: location.file,
-        startLine: location.line,
-        startColumn: location.line ? location.column : undefined,
-    };
-    for (const key of Object.keys(properties)) {
-        if (properties[key] === undefined || properties[key] === "")
-            delete properties[key];
-    }
-    return properties;
-}
-async function withGroup(title, fn) {
-    core/* startGroup */.Oh(title);
-    try {
-        return await fn();
-    }
-    finally {
-        core/* endGroup */.N4();
-    }
-}
-async function appendSummary(markdown) {
-    await core/* summary */.z.addRaw(markdown, true).write();
-}
-const annotate = { error: core/* error */.z3, warning: core/* warning */.$e, notice: core/* notice */.lm };
-const runnerIo = {
-    info: (message) => core/* info */.pq(message),
-    debug: (message) => core/* debug */.Yz(message),
-    warning: (message, location) => core/* warning */.$e(message, annotationProperties(location)),
-    notice: (message, location) => core/* notice */.lm(message, annotationProperties(location)),
-    setOutput: (name, value) => core/* setOutput */.uH(name, value),
-    exportVariable: (name, value) => core/* exportVariable */.dN(name, value),
-    addPath: (directory) => core/* addPath */.fM(directory),
-    saveState: (name, value) => core/* saveState */.LZ(name, value),
-    getState: (name) => core/* getState */.Gu(name),
-    setSecret: (secret) => core/* setSecret */.Pq(secret),
-    summary: appendSummary,
-    annotate(findings) {
-        for (const finding of findings) {
-            const { level, message, location, title } = (0,runtime_findings/* toAnnotation */.$v)(finding);
-            annotate[level](message, annotationProperties(location, title));
-        }
-    },
-    async report(title, findings, clean = "✅ no findings") {
-        runnerIo.annotate(findings);
-        const body = findings.length === 0 ? clean : (0,runtime_findings/* findingsTable */.f9)(findings);
-        await appendSummary(`### ${title}\n\n${body}\n`);
-    },
-    group: withGroup,
-};
-
-;// CONCATENATED MODULE: ./shared/runtime/action.ts
-
-
-
-let abandoned = false;
-/** A call given up on past its deadline may still hold sockets open: the step then ends without it. */
-function abandonWork() {
-    abandoned = true;
-}
-/**
- * Runs an action's main or post step. A ConfigurationError becomes one
- * `::error::<action>: <message>` line; any other error also fails the step and
- * its stack goes to the debug log. The exit code is set, never forced.
- */
-async function runAction(name, run, io = runnerIo) {
-    const fail = (error) => reportFailure(name, error);
-    process.on("unhandledRejection", fail);
-    process.on("uncaughtException", fail);
-    try {
-        await run(io);
-    }
-    catch (error) {
-        fail(error);
-    }
-    if (abandoned)
-        process.stdout.write("", () => process.exit());
-}
-function reportFailure(name, error) {
-    process.exitCode = 1;
-    if (error instanceof errors/* ConfigurationError */.j1) {
-        core/* error */.z3(`${name}: ${error.message}`, annotationProperties(error.location));
-        return;
-    }
-    core/* error */.z3(`${name}: ${(0,errors/* errorMessage */.gJ)(error)}`);
-    if (error instanceof Error && error.stack)
-        core/* debug */.Yz(error.stack);
-}
-
+var findings = __nccwpck_require__(97659);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
@@ -36581,12 +36612,82 @@ class InputReader {
     }
 }
 
+// EXTERNAL MODULE: ./shared/runtime/io.ts
+var io = __nccwpck_require__(1461);
 ;// CONCATENATED MODULE: ./shared/runtime/index.ts
 
 
 
 
 
+
+
+/***/ }),
+
+/***/ 1461:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $l: () => (/* binding */ annotationProperties),
+/* harmony export */   Np: () => (/* binding */ runnerIo)
+/* harmony export */ });
+/* unused harmony export withGroup */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77094);
+/* harmony import */ var _findings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(97659);
+
+
+/** Annotation properties with the unset ones left out, so core prints `::error::`, not `::error ::`. */
+function annotationProperties(location = {}, title) {
+    const properties = {
+        title,
+        file: location.file,
+        startLine: location.line,
+        startColumn: location.line ? location.column : undefined,
+    };
+    for (const key of Object.keys(properties)) {
+        if (properties[key] === undefined || properties[key] === "")
+            delete properties[key];
+    }
+    return properties;
+}
+async function withGroup(title, fn) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .startGroup */ .Oh(title);
+    try {
+        return await fn();
+    }
+    finally {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .endGroup */ .N4();
+    }
+}
+async function appendSummary(markdown) {
+    await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw(markdown, true).write();
+}
+const annotate = { error: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3, warning: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e, notice: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm };
+const runnerIo = {
+    info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(message),
+    debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(message),
+    warning: (message, location) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(message, annotationProperties(location)),
+    notice: (message, location) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(message, annotationProperties(location)),
+    setOutput: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, value),
+    exportVariable: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .exportVariable */ .dN(name, value),
+    addPath: (directory) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .addPath */ .fM(directory),
+    saveState: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(name, value),
+    getState: (name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(name),
+    setSecret: (secret) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(secret),
+    summary: appendSummary,
+    annotate(findings) {
+        for (const finding of findings) {
+            const { level, message, location, title } = (0,_findings_js__WEBPACK_IMPORTED_MODULE_1__/* .toAnnotation */ .$v)(finding);
+            annotate[level](message, annotationProperties(location, title));
+        }
+    },
+    async report(title, findings, clean = "✅ no findings") {
+        runnerIo.annotate(findings);
+        const body = findings.length === 0 ? clean : (0,_findings_js__WEBPACK_IMPORTED_MODULE_1__/* .findingsTable */ .f9)(findings);
+        await appendSummary(`### ${title}\n\n${body}\n`);
+    },
+    group: withGroup,
+};
 
 
 /***/ }),

@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6477);
+/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5421);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(433);
 /* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1742);
 
@@ -28393,7 +28393,7 @@ __webpack_async_result__();
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   I: () => (/* binding */ loadInputs)
 /* harmony export */ });
-/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6477);
+/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5421);
 
 const listOrAll = (list) => list.length === 1 && list[0].toLowerCase() === "all" ? "all" : list;
 function loadInputs(reader = new _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__/* .InputReader */ .i_(), env = process.env) {
@@ -31526,8 +31526,8 @@ function noMatch({ request = "", from, location }, found) {
 
 
 
-// EXTERNAL MODULE: ./shared/runtime/index.ts + 4 modules
-var runtime = __nccwpck_require__(6477);
+// EXTERNAL MODULE: ./shared/runtime/index.ts + 1 modules
+var runtime = __nccwpck_require__(5421);
 ;// CONCATENATED MODULE: ./shared/lockfiles/toml-lines.ts
 /** Line numbers of `[[package]]` entries in TOML locks, in document order. */
 function packageEntryLines(text, header = "[[package]]") {
@@ -32259,12 +32259,12 @@ async function run(inputs, io, deps = { env: process.env }) {
     });
     // @actions/cache is a large module: it is loaded only when the cache is wanted.
     const store = cacheWanted(inputs.cache, deps.env)
-        ? await Promise.all(/* import() */[__nccwpck_require__.e(691), __nccwpck_require__.e(770)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8770))
+        ? await Promise.all(/* import() */[__nccwpck_require__.e(691), __nccwpck_require__.e(290)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1290))
         : undefined;
     const caching = store !== undefined && usableCache(io, store.cacheAvailable());
     let hit = caching &&
         store !== undefined &&
-        (await io.group("Restore the venv from the cache", () => store.restoreVenv(venv, key)));
+        (await io.group("Restore the venv from the cache", () => store.restoreVenv(venv, key, (message) => io.warning(message))));
     if (hit) {
         const broken = await brokenVenv(venv);
         if (broken) {
@@ -32348,6 +32348,57 @@ function summary(outputs, groups, extras, caching) {
 
 /***/ }),
 
+/***/ 939:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $s: () => (/* binding */ abandonWork),
+/* harmony export */   Cs: () => (/* binding */ runAction)
+/* harmony export */ });
+/* unused harmony export reportFailure */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8126);
+/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1461);
+
+
+
+let abandoned = false;
+/** A call given up on past its deadline may still hold sockets open: the step then ends without it. */
+function abandonWork() {
+    abandoned = true;
+}
+/**
+ * Runs an action's main or post step. A ConfigurationError becomes one
+ * `::error::<action>: <message>` line; any other error also fails the step and
+ * its stack goes to the debug log. The exit code is set, never forced.
+ */
+async function runAction(name, run, io = _io_js__WEBPACK_IMPORTED_MODULE_2__/* .runnerIo */ .Np) {
+    const fail = (error) => reportFailure(name, error);
+    process.on("unhandledRejection", fail);
+    process.on("uncaughtException", fail);
+    try {
+        await run(io);
+    }
+    catch (error) {
+        fail(error);
+    }
+    if (abandoned)
+        process.stdout.write("", () => process.exit());
+}
+function reportFailure(name, error) {
+    process.exitCode = 1;
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(`${name}: ${error.message}`, (0,_io_js__WEBPACK_IMPORTED_MODULE_2__/* .annotationProperties */ .$l)(error.location));
+        return;
+    }
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(`${name}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error)}`);
+    if (error instanceof Error && error.stack)
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(error.stack);
+}
+
+
+/***/ }),
+
 /***/ 8126:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -32384,24 +32435,15 @@ class CheckFailed extends ConfigurationError {
 
 /***/ }),
 
-/***/ 6477:
+/***/ 7659:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  i_: () => (/* reexport */ InputReader),
-  Qj: () => (/* reexport */ markdownTable),
-  Cs: () => (/* reexport */ runAction)
-});
-
-// UNUSED EXPORTS: CheckFailed, ConfigurationError, errorMessage, findingsTable, formatLocation, inputVariable, markdownCell, reportFailure, runnerIo, toAnnotation, withGroup
-
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
-var core = __nccwpck_require__(3838);
-// EXTERNAL MODULE: ./shared/runtime/errors.ts
-var errors = __nccwpck_require__(8126);
-;// CONCATENATED MODULE: ./shared/runtime/findings.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $v: () => (/* binding */ toAnnotation),
+/* harmony export */   Qj: () => (/* binding */ markdownTable),
+/* harmony export */   f9: () => (/* binding */ findingsTable)
+/* harmony export */ });
+/* unused harmony exports formatLocation, markdownCell */
 function toAnnotation(finding) {
     return {
         level: finding.severity,
@@ -32442,100 +32484,28 @@ function markdownCell(value) {
     return value.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
 }
 
-;// CONCATENATED MODULE: ./shared/runtime/io.ts
+
+/***/ }),
+
+/***/ 5421:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
-/** Annotation properties with the unset ones left out, so core prints `::error::`, not `::error ::`. */
-function annotationProperties(location = {}, title) {
-    const properties = {
-        title,
-        file: location.file,
-        startLine: location.line,
-        startColumn: location.line ? location.column : undefined,
-    };
-    for (const key of Object.keys(properties)) {
-        if (properties[key] === undefined || properties[key] === "")
-            delete properties[key];
-    }
-    return properties;
-}
-async function withGroup(title, fn) {
-    core/* startGroup */.Oh(title);
-    try {
-        return await fn();
-    }
-    finally {
-        core/* endGroup */.N4();
-    }
-}
-async function appendSummary(markdown) {
-    await core/* summary */.z.addRaw(markdown, true).write();
-}
-const annotate = { error: core/* error */.z3, warning: core/* warning */.$e, notice: core/* notice */.lm };
-const runnerIo = {
-    info: (message) => core/* info */.pq(message),
-    debug: (message) => core/* debug */.Yz(message),
-    warning: (message, location) => core/* warning */.$e(message, annotationProperties(location)),
-    notice: (message, location) => core/* notice */.lm(message, annotationProperties(location)),
-    setOutput: (name, value) => core/* setOutput */.uH(name, value),
-    exportVariable: (name, value) => core/* exportVariable */.dN(name, value),
-    addPath: (directory) => core/* addPath */.fM(directory),
-    saveState: (name, value) => core/* saveState */.LZ(name, value),
-    getState: (name) => core/* getState */.Gu(name),
-    setSecret: (secret) => core/* setSecret */.Pq(secret),
-    summary: appendSummary,
-    annotate(findings) {
-        for (const finding of findings) {
-            const { level, message, location, title } = toAnnotation(finding);
-            annotate[level](message, annotationProperties(location, title));
-        }
-    },
-    async report(title, findings, clean = "✅ no findings") {
-        runnerIo.annotate(findings);
-        const body = findings.length === 0 ? clean : findingsTable(findings);
-        await appendSummary(`### ${title}\n\n${body}\n`);
-    },
-    group: withGroup,
-};
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  i_: () => (/* reexport */ InputReader),
+  Qj: () => (/* reexport */ findings/* markdownTable */.Qj),
+  Cs: () => (/* reexport */ action/* runAction */.Cs)
+});
 
-;// CONCATENATED MODULE: ./shared/runtime/action.ts
+// UNUSED EXPORTS: CheckFailed, ConfigurationError, errorMessage, findingsTable, formatLocation, inputVariable, markdownCell, reportFailure, runnerIo, toAnnotation, withGroup
 
-
-
-let abandoned = false;
-/** A call given up on past its deadline may still hold sockets open: the step then ends without it. */
-function abandonWork() {
-    abandoned = true;
-}
-/**
- * Runs an action's main or post step. A ConfigurationError becomes one
- * `::error::<action>: <message>` line; any other error also fails the step and
- * its stack goes to the debug log. The exit code is set, never forced.
- */
-async function runAction(name, run, io = runnerIo) {
-    const fail = (error) => reportFailure(name, error);
-    process.on("unhandledRejection", fail);
-    process.on("uncaughtException", fail);
-    try {
-        await run(io);
-    }
-    catch (error) {
-        fail(error);
-    }
-    if (abandoned)
-        process.stdout.write("", () => process.exit());
-}
-function reportFailure(name, error) {
-    process.exitCode = 1;
-    if (error instanceof errors/* ConfigurationError */.j1) {
-        core/* error */.z3(`${name}: ${error.message}`, annotationProperties(error.location));
-        return;
-    }
-    core/* error */.z3(`${name}: ${(0,errors/* errorMessage */.gJ)(error)}`);
-    if (error instanceof Error && error.stack)
-        core/* debug */.Yz(error.stack);
-}
-
+// EXTERNAL MODULE: ./shared/runtime/action.ts
+var action = __nccwpck_require__(939);
+// EXTERNAL MODULE: ./shared/runtime/errors.ts
+var errors = __nccwpck_require__(8126);
+// EXTERNAL MODULE: ./shared/runtime/findings.ts
+var findings = __nccwpck_require__(7659);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
@@ -32646,12 +32616,82 @@ class InputReader {
     }
 }
 
+// EXTERNAL MODULE: ./shared/runtime/io.ts
+var io = __nccwpck_require__(1461);
 ;// CONCATENATED MODULE: ./shared/runtime/index.ts
 
 
 
 
 
+
+
+/***/ }),
+
+/***/ 1461:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $l: () => (/* binding */ annotationProperties),
+/* harmony export */   Np: () => (/* binding */ runnerIo)
+/* harmony export */ });
+/* unused harmony export withGroup */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
+/* harmony import */ var _findings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7659);
+
+
+/** Annotation properties with the unset ones left out, so core prints `::error::`, not `::error ::`. */
+function annotationProperties(location = {}, title) {
+    const properties = {
+        title,
+        file: location.file,
+        startLine: location.line,
+        startColumn: location.line ? location.column : undefined,
+    };
+    for (const key of Object.keys(properties)) {
+        if (properties[key] === undefined || properties[key] === "")
+            delete properties[key];
+    }
+    return properties;
+}
+async function withGroup(title, fn) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .startGroup */ .Oh(title);
+    try {
+        return await fn();
+    }
+    finally {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .endGroup */ .N4();
+    }
+}
+async function appendSummary(markdown) {
+    await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw(markdown, true).write();
+}
+const annotate = { error: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3, warning: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e, notice: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm };
+const runnerIo = {
+    info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(message),
+    debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(message),
+    warning: (message, location) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(message, annotationProperties(location)),
+    notice: (message, location) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(message, annotationProperties(location)),
+    setOutput: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, value),
+    exportVariable: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .exportVariable */ .dN(name, value),
+    addPath: (directory) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .addPath */ .fM(directory),
+    saveState: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(name, value),
+    getState: (name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(name),
+    setSecret: (secret) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(secret),
+    summary: appendSummary,
+    annotate(findings) {
+        for (const finding of findings) {
+            const { level, message, location, title } = (0,_findings_js__WEBPACK_IMPORTED_MODULE_1__/* .toAnnotation */ .$v)(finding);
+            annotate[level](message, annotationProperties(location, title));
+        }
+    },
+    async report(title, findings, clean = "✅ no findings") {
+        runnerIo.annotate(findings);
+        const body = findings.length === 0 ? clean : (0,_findings_js__WEBPACK_IMPORTED_MODULE_1__/* .findingsTable */ .f9)(findings);
+        await appendSummary(`### ${title}\n\n${body}\n`);
+    },
+    group: withGroup,
+};
 
 
 /***/ }),

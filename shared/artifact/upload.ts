@@ -2,6 +2,7 @@
  * Uploads files as one zipped workflow artifact through @actions/artifact (v4 service).
  * No artifact service (local runs, act, GHES) is a result, not an error.
  */
+import { TimedOut, within } from "../http/deadline.js";
 import { ConfigurationError, errorMessage } from "../runtime/errors.js";
 
 export interface ArtifactUploadRequest {
@@ -12,6 +13,8 @@ export interface ArtifactUploadRequest {
   /** Trimmed from each path inside the zip. */
   rootDirectory: string;
   retentionDays?: number;
+  /** The longest the whole upload may take (default 10 minutes). */
+  timeoutMs?: number;
 }
 
 export type ArtifactUpload =
@@ -19,6 +22,7 @@ export type ArtifactUpload =
   | { status: "unavailable"; reason: string };
 
 const MAX_MESSAGE_CHARS = 300;
+const UPLOAD_TIMEOUT_MS = 10 * 60_000;
 
 /** Why this process cannot reach an artifact service, or undefined when it can try. */
 export function missingArtifactService(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -44,11 +48,16 @@ export async function uploadArtifact(request: ArtifactUploadRequest): Promise<Ar
   const { DefaultArtifactClient } = await import("@actions/artifact");
   const options = request.retentionDays ? { retentionDays: request.retentionDays } : {};
   try {
-    const uploaded = await new DefaultArtifactClient().uploadArtifact(
-      request.name,
-      request.files,
-      request.rootDirectory,
-      options,
+    // The client's requests have no overall timeout of their own.
+    const uploaded = await within(
+      new DefaultArtifactClient().uploadArtifact(
+        request.name,
+        request.files,
+        request.rootDirectory,
+        options,
+      ),
+      request.timeoutMs ?? UPLOAD_TIMEOUT_MS,
+      `uploading the ${request.name} artifact`,
     );
     return {
       status: "uploaded",
@@ -57,6 +66,7 @@ export async function uploadArtifact(request: ArtifactUploadRequest): Promise<Ar
       ...(uploaded.digest ? { digest: uploaded.digest } : {}),
     };
   } catch (error) {
+    if (error instanceof TimedOut) throw error;
     throw uploadFailure(request.name, failureText(error));
   }
 }
