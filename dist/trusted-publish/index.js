@@ -36462,6 +36462,8 @@ function send(url, init) {
         request.on("response", (response) => {
             answered = true;
             readAnswer(response).then((body) => {
+                if (expired)
+                    return fail(undefined); // a body cut short is no answer
                 clearTimeout(timer);
                 resolve({
                     status: response.statusCode ?? 0,

@@ -93,6 +93,7 @@ export function send(url: string, init: HttpRequest): Promise<HttpResponse> {
     request.on("response", (response) => {
       answered = true;
       readAnswer(response).then((body) => {
+        if (expired) return fail(undefined); // a body cut short is no answer
         clearTimeout(timer);
         resolve({
           status: response.statusCode ?? 0,
