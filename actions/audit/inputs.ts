@@ -9,6 +9,8 @@ export interface AuditInputs {
   groups: "all" | string[];
   service: "osv" | "offline";
   osvUrl: string;
+  /** The longest the OSV queries may take, with their retries. */
+  requestTimeoutMs: number;
   advisoryDb?: string;
   ignore: IgnoreRule[];
   failOn: SeverityLevel | "none";
@@ -49,6 +51,7 @@ export function loadInputs(reader = new InputReader(), env = process.env): Audit
     groups: groups.length === 0 || (groups.length === 1 && groups[0] === "all") ? "all" : groups,
     service,
     osvUrl: osvUrl(reader),
+    requestTimeoutMs: reader.duration("request-timeout", 10 * 60_000),
     advisoryDb: advisoryDb && reader.existing("advisory-db", workingDirectory),
     ignore: parseIgnoreRules(reader.list("ignore-vulns")),
     failOn: reader.choice("fail-on", ["none", ...severityLevels] as const, "low"),

@@ -15,6 +15,7 @@ import { toReportJson } from "../../shared/audit/report-json.js";
 import { toSarif } from "../../shared/audit/sarif.js";
 import { toCycloneDx } from "../../shared/audit/sbom.js";
 import { ignoredTable, vulnerabilityTable } from "../../shared/audit/summary.js";
+import { Deadline } from "../../shared/http/deadline.js";
 import { type ActionIo, CheckFailed, type Finding } from "../../shared/runtime/index.js";
 import { readManifest } from "../../shared/venv/project.js";
 import type { AuditInputs } from "./inputs.js";
@@ -88,6 +89,7 @@ async function advisorySource(
       kind: "osv",
       client: {
         url: inputs.osvUrl,
+        deadline: new Deadline(inputs.requestTimeoutMs, "the OSV queries"),
         retry: {
           retries: 3,
           onRetry: (reason, delayMs, attempt) =>

@@ -116,7 +116,9 @@ async function setUp(
   let hit =
     caching &&
     store !== undefined &&
-    (await io.group("Restore the venv from the cache", () => store.restoreVenv(venv, key)));
+    (await io.group("Restore the venv from the cache", () =>
+      store.restoreVenv(venv, key, (message) => io.warning(message)),
+    ));
   const identity = { key, pythonVersion: python.version, pythonRealPath: python.realPath };
   if (hit) {
     const unusable = await unusableVenv(venv, identity);

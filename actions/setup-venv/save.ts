@@ -10,7 +10,8 @@ export async function save(io: ActionIo): Promise<void> {
   const venv = io.getState(State.Venv);
   const key = io.getState(State.Key);
   const { saveVenv } = await import("../../shared/cache/venv-store.js");
-  const id = await saveVenv(venv, key);
+  const id = await saveVenv(venv, key, (message) => io.warning(message));
+  if (id === undefined) return;
   io.info(
     id === -1
       ? `setup-venv: ${key} was not saved (another job may have saved it first).`

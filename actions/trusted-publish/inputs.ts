@@ -13,6 +13,8 @@ export interface TrustedPublishInputs {
   /** Empty means trusted publishing. */
   password: string;
   retries: number;
+  /** The longest one network phase may take: the token exchange, or one file's upload. */
+  requestTimeoutMs: number;
   dryRun: boolean;
   /** The interpreter that renders reStructuredText descriptions during validation. */
   python: string;
@@ -69,6 +71,7 @@ export function loadInputs(reader = new InputReader(), env = process.env): Trust
     user: credential(reader, "user", 256) || "__token__",
     password: credential(reader, "password", 8192),
     retries: reader.integer("retries", 3, 0, 10),
+    requestTimeoutMs: reader.duration("request-timeout", 10 * 60_000),
     dryRun: reader.boolean("dry-run", false),
     python: activePython(env),
     eventName: env.GITHUB_EVENT_NAME ?? "",

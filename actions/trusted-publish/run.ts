@@ -4,6 +4,7 @@ import { inspectDists } from "../../shared/dists/inspect.js";
 import type { CoreMetadata } from "../../shared/dists/metadata.js";
 import { readDistMetadata } from "../../shared/dists/read-metadata.js";
 import { digestFile } from "../../shared/hashing/digests.js";
+import { Deadline } from "../../shared/http/deadline.js";
 import type { RetryPolicy } from "../../shared/http/retry.js";
 import { reusableWorkflowWarning } from "../../shared/publish/claims.js";
 import { refusalLines, refusalMarkdown } from "../../shared/publish/diagnose.js";
@@ -143,6 +144,7 @@ async function exchange(
         repositoryUrl: inputs.repositoryUrl,
         idTokenRequest: request,
         retry,
+        deadline: new Deadline(inputs.requestTimeoutMs, "the token exchange"),
         mask: (secret) => io.setSecret(secret),
         onClaims: (claims) => {
           const warning = reusableWorkflowWarning(claims);
@@ -188,6 +190,7 @@ async function uploadAll(
       password: inputs.password,
       skipExisting: inputs.skipExisting,
       retry,
+      deadline: new Deadline(inputs.requestTimeoutMs, `uploading ${filename}`),
     });
     const report: FileReport = { file, status: outcome.status, size, digests: outcome.digests };
     if (outcome.status === "skipped") {

@@ -32835,9 +32835,9 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(46226);
+/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(55421);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(29662);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(14394);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(86828);
 
 
 
@@ -32875,8 +32875,8 @@ function activePython(env) {
 
 // EXTERNAL MODULE: ./shared/runtime/command.ts
 var command = __nccwpck_require__(57128);
-// EXTERNAL MODULE: ./shared/runtime/index.ts + 4 modules
-var runtime = __nccwpck_require__(46226);
+// EXTERNAL MODULE: ./shared/runtime/index.ts + 1 modules
+var runtime = __nccwpck_require__(55421);
 ;// CONCATENATED MODULE: ./actions/build-dist/inputs.ts
 
 
@@ -32950,7 +32950,7 @@ function loadInputs(reader = new runtime/* InputReader */.i_(), env = process.en
 
 /***/ }),
 
-/***/ 14394:
+/***/ 86828:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32964,15 +32964,89 @@ var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./shared/runtime/action.ts + 1 modules
+var action = __nccwpck_require__(16594);
+;// CONCATENATED MODULE: ./shared/http/deadline.ts
+/**
+ * Time budgets for network work: a phase's deadline (every request and retry of one step, set by
+ * an input such as `request-timeout`), and a bound on a library call that takes no timeout.
+ */
+
+/** Seconds for a message: whole above 10, else one decimal (`2.5 s`). */
+function seconds(ms) {
+    const value = ms / 1000;
+    return value >= 10 || Number.isInteger(value) ? `${Math.round(value)}` : value.toFixed(1);
+}
+/** The end of one network phase; every request and every retry wait of the phase fits before it. */
+class Deadline {
+    ms;
+    what;
+    input;
+    start = Date.now();
+    end;
+    constructor(ms, 
+    /** What the phase does, for messages: "the OSV queries". */
+    what, 
+    /** The input that sets the budget, named when it runs out. */
+    input = "request-timeout") {
+        this.ms = ms;
+        this.what = what;
+        this.input = input;
+        this.end = this.start + ms;
+    }
+    remainingMs() {
+        return Math.max(0, this.end - Date.now());
+    }
+    elapsedMs() {
+        return Date.now() - this.start;
+    }
+    /** The error for a phase that ran out of time, with what last went wrong. */
+    exceeded(attempts, last) {
+        const tries = `${attempts} attempt${attempts === 1 ? "" : "s"}`;
+        return new Error(`gave up on ${this.what} after ${tries} in ${seconds(this.elapsedMs())} s (${last}); raise ${this.input} (now ${seconds(this.ms)} s)`);
+    }
+}
+/** A library call that did not end within its bound. */
+class TimedOut extends Error {
+    constructor(what, ms) {
+        super(`${what} did not finish within ${seconds(ms)} s`);
+        this.name = "TimedOut";
+    }
+}
+/**
+ * Bounds a library call that has no timeout of its own: past `ms` it rejects with TimedOut, and
+ * the step ends without waiting for the abandoned call's sockets.
+ */
+async function within(work, ms, what) {
+    let timer;
+    const timeout = new Promise((_, reject) => {
+        timer = setTimeout(() => {
+            (0,action/* abandonWork */.$s)();
+            reject(new TimedOut(what, ms));
+        }, ms);
+    });
+    try {
+        return await Promise.race([work, timeout]);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+
 // EXTERNAL MODULE: ./shared/runtime/errors.ts
 var errors = __nccwpck_require__(8126);
+// EXTERNAL MODULE: ./shared/runtime/system-errors.ts
+var system_errors = __nccwpck_require__(43586);
 ;// CONCATENATED MODULE: ./shared/artifact/upload.ts
 /**
  * Uploads files as one zipped workflow artifact through @actions/artifact (v4 service).
  * No artifact service (local runs, act, GHES) is a result, not an error.
  */
 
+
+
 const MAX_MESSAGE_CHARS = 300;
+const UPLOAD_TIMEOUT_MS = 10 * 60_000;
 /** Why this process cannot reach an artifact service, or undefined when it can try. */
 function missingArtifactService(env = process.env) {
     const token = env.ACTIONS_RUNTIME_TOKEN;
@@ -32998,7 +33072,8 @@ async function uploadArtifact(request) {
     const { DefaultArtifactClient } = await __nccwpck_require__.e(/* import() */ 495).then(__nccwpck_require__.bind(__nccwpck_require__, 65495));
     const options = request.retentionDays ? { retentionDays: request.retentionDays } : {};
     try {
-        const uploaded = await new DefaultArtifactClient().uploadArtifact(request.name, request.files, request.rootDirectory, options);
+        // The client's requests have no overall timeout of their own.
+        const uploaded = await within(new DefaultArtifactClient().uploadArtifact(request.name, request.files, request.rootDirectory, options), request.timeoutMs ?? UPLOAD_TIMEOUT_MS, `uploading the ${request.name} artifact`);
         return {
             status: "uploaded",
             id: uploaded.id ?? 0,
@@ -33007,6 +33082,8 @@ async function uploadArtifact(request) {
         };
     }
     catch (error) {
+        if (error instanceof TimedOut)
+            throw error;
         throw uploadFailure(request.name, failureText(error));
     }
 }
@@ -33022,7 +33099,7 @@ function uploadFailure(name, message) {
 /** The error's message, plus the HTTP status blob-storage errors carry. */
 function failureText(error) {
     const status = error?.statusCode;
-    const message = (0,errors/* errorMessage */.gJ)(error);
+    const message = (0,system_errors/* explainErrnoCodes */.mN)((0,errors/* errorMessage */.gJ)(error));
     return typeof status === "number" ? `${message} (HTTP ${status})` : message;
 }
 /** Hides the runtime token and any signed-URL signature. */
@@ -33380,8 +33457,8 @@ function hashTable(archives) {
 var version_check = __nccwpck_require__(71029);
 // EXTERNAL MODULE: ./shared/project/text.ts
 var project_text = __nccwpck_require__(67337);
-// EXTERNAL MODULE: ./shared/runtime/index.ts + 4 modules
-var runtime = __nccwpck_require__(46226);
+// EXTERNAL MODULE: ./shared/runtime/index.ts + 1 modules
+var runtime = __nccwpck_require__(55421);
 ;// CONCATENATED MODULE: ./actions/build-dist/run.ts
 
 
@@ -33548,7 +33625,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   v9: () => (/* binding */ sdistTop)
 });
 
-// UNUSED EXPORTS: BlockReader, MAX_TEXT_BYTES, distKind
+// UNUSED EXPORTS: BlockReader, MAX_TEXT_BYTES, distKind, readZipDirectory
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
@@ -33609,6 +33686,9 @@ async function readDist(file) {
     const keepsText = kind === "wheel" ? wheelTexts : sdistTexts;
     const sink = {
         add: (member) => archive.members.push(member),
+        overlapping: (names) => {
+            archive.overlapping = names;
+        },
         keepText: (memberPath) => keepsText.test(memberPath),
         text: (memberPath, text) => archive.texts.set(memberPath, text),
     };
@@ -33822,6 +33902,36 @@ async function readZip(file, sink) {
         await handle.close();
     }
 }
+/** The smallest number of bytes an entry takes: its local header, name and compressed data. */
+const minimalExtent = (entry) => 30 + entry.fileNameLength + entry.compressedSize;
+/**
+ * Every central-directory entry (they are small), read before any member, and those whose
+ * minimal extent runs into the next entry or the central directory: entries sharing data, the
+ * overlapping-entry zip bomb, whose unpacking time grows with the entry count, not the file size.
+ */
+async function readZipDirectory(zip) {
+    // Until entries are read, the cursor is the central directory's offset (@types says boolean).
+    const directoryStart = Number(zip.readEntryCursor);
+    const entries = [];
+    for await (const entry of zip.eachEntry())
+        entries.push(entry);
+    const byOffset = [...entries].sort((a, b) => a.relativeOffsetOfLocalHeader - b.relativeOffsetOfLocalHeader);
+    const overlapping = new Set();
+    byOffset.forEach((entry, index) => {
+        const next = byOffset[index + 1];
+        const limit = next ? next.relativeOffsetOfLocalHeader : directoryStart;
+        if (entry.relativeOffsetOfLocalHeader + minimalExtent(entry) <= limit)
+            return;
+        overlapping.add(entry);
+        if (next)
+            overlapping.add(next);
+    });
+    return { entries, overlapping: entries.filter((entry) => overlapping.has(entry)) };
+}
+/** The name as stored: backslashes stay as they are, as Python's zipfile keeps them on posix. */
+function storedName(entry) {
+    return yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, true);
+}
 async function readZipMembers(handle, sink) {
     const reader = new BlockReader(handle);
     const { size } = await handle.stat();
@@ -33834,9 +33944,13 @@ async function readZipMembers(handle, sink) {
         validateEntrySizes: true,
     });
     try {
-        for await (const entry of zip.eachEntry()) {
-            // Backslashes stay as they are, as Python's zipfile keeps them on posix.
-            const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, true);
+        const { entries, overlapping } = await readZipDirectory(zip);
+        if (overlapping.length > 0) {
+            sink.overlapping(overlapping.map(storedName));
+            return;
+        }
+        for (const entry of entries) {
+            const name = storedName(entry);
             const mode = zipMode(entry);
             const kind = zipKind(name, mode);
             const member = { path: name, kind, size: 0 };
@@ -35322,6 +35436,7 @@ const wheelChecks = (0,_model_js__WEBPACK_IMPORTED_MODULE_2__/* .defineChecks */
         title: "Bad .data directory: several, misnamed, unknown scheme, or the root's own lib scheme",
     },
     R013: { severity: "error", title: "The wheel contains a symbolic link" },
+    R014: { severity: "error", title: "Zip entries overlap or share data (a zip bomb)" },
 });
 /** Splits CSV text like Python's default `csv.reader` (quotes, doubled quotes, any newline). */
 function parseCsv(text) {
@@ -35456,10 +35571,14 @@ class PathFindings {
         return [...this.groups].map(([check, { what, paths }]) => (0,_model_js__WEBPACK_IMPORTED_MODULE_2__/* .finding */ .g)(check, file, `${what}: ${(0,_archive_js__WEBPACK_IMPORTED_MODULE_0__/* .describePaths */ .E9)(paths)}.`));
     }
 }
-/** R001–R013 for one wheel. */
+/** R001–R014 for one wheel; a zip bomb (R014) is reported alone, since none of it was read. */
 function checkWheelStructure(archive) {
     const found = [];
     const file = archive.filename;
+    if (archive.overlapping) {
+        const message = `Zip entries overlap or share data, so none of it was unpacked: ${(0,_archive_js__WEBPACK_IMPORTED_MODULE_0__/* .describePaths */ .E9)(archive.overlapping)}.`;
+        return [(0,_model_js__WEBPACK_IMPORTED_MODULE_2__/* .finding */ .g)(wheelChecks.R014, file, message)];
+    }
     const paths = new PathFindings();
     checkMemberPaths(archive.members, paths);
     const directories = (0,_archive_js__WEBPACK_IMPORTED_MODULE_0__/* .distInfoDirectories */ .y)(archive);
@@ -36258,6 +36377,80 @@ function utf8Lead(lead) {
 
 /***/ }),
 
+/***/ 16594:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  $s: () => (/* binding */ abandonWork),
+  Cs: () => (/* binding */ runAction)
+});
+
+// UNUSED EXPORTS: reportFailure
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 13 modules
+var core = __nccwpck_require__(77094);
+// EXTERNAL MODULE: ./shared/runtime/errors.ts
+var errors = __nccwpck_require__(8126);
+// EXTERNAL MODULE: ./shared/runtime/io.ts
+var runtime_io = __nccwpck_require__(1461);
+// EXTERNAL MODULE: ./shared/runtime/system-errors.ts
+var system_errors = __nccwpck_require__(43586);
+;// CONCATENATED MODULE: ./shared/runtime/text.ts
+/** Text as it goes to users: no word of a message much longer than an echoed value may be. */
+const LONGEST_WORD = 200;
+/** A little slack: a value `quoted()` already cut is 200 characters plus its quotes and ellipsis. */
+const CLIPPED_PAST = 240;
+/** Cuts every run of more than 240 non-space characters to 200, saying how long it was. */
+function clipLongWords(text) {
+    return text.replace(new RegExp(`\\S{${CLIPPED_PAST + 1},}`, "g"), (word) => `${word.slice(0, LONGEST_WORD)}… (${word.length} characters)`);
+}
+
+;// CONCATENATED MODULE: ./shared/runtime/action.ts
+
+
+
+
+
+let abandoned = false;
+/** A call given up on past its deadline may still hold sockets open: the step then ends without it. */
+function abandonWork() {
+    abandoned = true;
+}
+/**
+ * Runs an action's main or post step. A ConfigurationError becomes one
+ * `::error::<action>: <message>` line; any other error also fails the step and
+ * its stack goes to the debug log. The exit code is set, never forced.
+ */
+async function runAction(name, run, io = runtime_io/* runnerIo */.Np) {
+    const fail = (error) => reportFailure(name, error);
+    process.on("unhandledRejection", fail);
+    process.on("uncaughtException", fail);
+    try {
+        await run(io);
+    }
+    catch (error) {
+        fail(error);
+    }
+    if (abandoned)
+        process.stdout.write("", () => process.exit());
+}
+function reportFailure(name, error) {
+    process.exitCode = 1;
+    if (error instanceof errors/* ConfigurationError */.j1) {
+        core/* error */.z3(clipLongWords(`${name}: ${error.message}`), (0,runtime_io/* annotationProperties */.$l)(error.location));
+        return;
+    }
+    const message = (0,system_errors/* isSystemError */.Or)(error) ? (0,system_errors/* describeSystemError */.Zo)(error) : (0,errors/* errorMessage */.gJ)(error);
+    core/* error */.z3(clipLongWords(`${name}: ${message}`));
+    if (error instanceof Error && error.stack)
+        core/* debug */.Yz(error.stack);
+}
+
+
+/***/ }),
+
 /***/ 57128:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -36439,7 +36632,7 @@ function markdownCell(value) {
 
 /***/ }),
 
-/***/ 46226:
+/***/ 55421:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36449,119 +36642,17 @@ __nccwpck_require__.d(__webpack_exports__, {
   j1: () => (/* reexport */ errors/* ConfigurationError */.j1),
   i_: () => (/* reexport */ InputReader),
   TL: () => (/* reexport */ quoted),
-  Cs: () => (/* reexport */ runAction)
+  Cs: () => (/* reexport */ action/* runAction */.Cs)
 });
 
 // UNUSED EXPORTS: errorMessage, findingsTable, formatLocation, inputVariable, markdownCell, markdownTable, reportFailure, runnerIo, toAnnotation, withGroup
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 13 modules
-var core = __nccwpck_require__(77094);
+// EXTERNAL MODULE: ./shared/runtime/action.ts + 1 modules
+var action = __nccwpck_require__(16594);
 // EXTERNAL MODULE: ./shared/runtime/errors.ts
 var errors = __nccwpck_require__(8126);
 // EXTERNAL MODULE: ./shared/runtime/findings.ts
-var runtime_findings = __nccwpck_require__(97659);
-;// CONCATENATED MODULE: ./shared/runtime/io.ts
-
-
-/** Annotation properties with the unset ones left out, so core prints `::error::`, not `::error ::`. */
-function annotationProperties(location = {}, title) {
-    const properties = {
-        title,
-        file: location.file,
-        startLine: location.line,
-        startColumn: location.line ? location.column : undefined,
-    };
-    for (const key of Object.keys(properties)) {
-        if (properties[key] === undefined || properties[key] === "")
-            delete properties[key];
-    }
-    return properties;
-}
-async function withGroup(title, fn) {
-    core/* startGroup */.Oh(title);
-    try {
-        return await fn();
-    }
-    finally {
-        core/* endGroup */.N4();
-    }
-}
-async function appendSummary(markdown) {
-    await core/* summary */.z.addRaw(markdown, true).write();
-}
-const annotate = { error: core/* error */.z3, warning: core/* warning */.$e, notice: core/* notice */.lm };
-const runnerIo = {
-    info: (message) => core/* info */.pq(message),
-    debug: (message) => core/* debug */.Yz(message),
-    warning: (message, location) => core/* warning */.$e(message, annotationProperties(location)),
-    notice: (message, location) => core/* notice */.lm(message, annotationProperties(location)),
-    setOutput: (name, value) => core/* setOutput */.uH(name, value),
-    exportVariable: (name, value) => core/* exportVariable */.dN(name, value),
-    addPath: (directory) => core/* addPath */.fM(directory),
-    saveState: (name, value) => core/* saveState */.LZ(name, value),
-    getState: (name) => core/* getState */.Gu(name),
-    setSecret: (secret) => core/* setSecret */.Pq(secret),
-    summary: appendSummary,
-    annotate(findings) {
-        for (const finding of findings) {
-            const { level, message, location, title } = (0,runtime_findings/* toAnnotation */.$v)(finding);
-            annotate[level](message, annotationProperties(location, title));
-        }
-    },
-    async report(title, findings, clean = "✅ no findings") {
-        runnerIo.annotate(findings);
-        const body = findings.length === 0 ? clean : (0,runtime_findings/* findingsTable */.f9)(findings);
-        await appendSummary(`### ${title}\n\n${body}\n`);
-    },
-    group: withGroup,
-};
-
-// EXTERNAL MODULE: ./shared/runtime/system-errors.ts
-var system_errors = __nccwpck_require__(43586);
-;// CONCATENATED MODULE: ./shared/runtime/text.ts
-/** Text as it goes to users: no word of a message much longer than an echoed value may be. */
-const LONGEST_WORD = 200;
-/** A little slack: a value `quoted()` already cut is 200 characters plus its quotes and ellipsis. */
-const CLIPPED_PAST = 240;
-/** Cuts every run of more than 240 non-space characters to 200, saying how long it was. */
-function clipLongWords(text) {
-    return text.replace(new RegExp(`\\S{${CLIPPED_PAST + 1},}`, "g"), (word) => `${word.slice(0, LONGEST_WORD)}… (${word.length} characters)`);
-}
-
-;// CONCATENATED MODULE: ./shared/runtime/action.ts
-
-
-
-
-
-/**
- * Runs an action's main or post step. A ConfigurationError becomes one
- * `::error::<action>: <message>` line; any other error also fails the step and
- * its stack goes to the debug log. The exit code is set, never forced.
- */
-async function runAction(name, run, io = runnerIo) {
-    const fail = (error) => reportFailure(name, error);
-    process.on("unhandledRejection", fail);
-    process.on("uncaughtException", fail);
-    try {
-        await run(io);
-    }
-    catch (error) {
-        fail(error);
-    }
-}
-function reportFailure(name, error) {
-    process.exitCode = 1;
-    if (error instanceof errors/* ConfigurationError */.j1) {
-        core/* error */.z3(clipLongWords(`${name}: ${error.message}`), annotationProperties(error.location));
-        return;
-    }
-    const message = (0,system_errors/* isSystemError */.Or)(error) ? (0,system_errors/* describeSystemError */.Zo)(error) : (0,errors/* errorMessage */.gJ)(error);
-    core/* error */.z3(clipLongWords(`${name}: ${message}`));
-    if (error instanceof Error && error.stack)
-        core/* debug */.Yz(error.stack);
-}
-
+var findings = __nccwpck_require__(97659);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
@@ -36596,6 +36687,7 @@ function fileInTheWay(target) {
     return undefined;
 }
 const kindWords = { file: "a file", directory: "a folder", other: "not a regular file or folder" };
+const MAX_DURATION_MS = 24 * 3_600_000;
 /** The runner's variable for an input: spaces become `_`, hyphens stay, upper case. */
 function inputVariable(name) {
     return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
@@ -36669,6 +36761,24 @@ class InputReader {
         }
         return number;
     }
+    /**
+     * A duration in milliseconds, as `timeout-minutes` reads: minutes (`10`, `0.5`), or with a unit
+     * (`90s`, `5m`, `1h`); above 0 and at most a day. Empty gives the fallback.
+     */
+    duration(name, fallbackMs) {
+        const value = this.raw(name);
+        if (value === "")
+            return fallbackMs;
+        const match = /^(\d+(?:\.\d+)?|\.\d+)\s*([smh]?)$/i.exec(value);
+        const unitMs = { s: 1000, m: 60_000, h: 3_600_000, "": 60_000 };
+        const ms = match
+            ? Number(match[1]) * unitMs[match[2].toLowerCase()]
+            : Number.NaN;
+        if (!(ms > 0 && ms <= MAX_DURATION_MS)) {
+            throw new errors/* ConfigurationError */.j1(`input '${name}' must be a duration above 0 and at most 24h: minutes (10, 0.5) or with a unit (90s, 5m, 1h); got '${value}'`);
+        }
+        return Math.round(ms);
+    }
     /** A path resolved against `base` (normally the working directory); empty gives the fallback. */
     path(name, base, fallback = "") {
         const value = this.raw(name) || fallback;
@@ -36724,12 +36834,82 @@ class InputReader {
     }
 }
 
+// EXTERNAL MODULE: ./shared/runtime/io.ts
+var io = __nccwpck_require__(1461);
 ;// CONCATENATED MODULE: ./shared/runtime/index.ts
 
 
 
 
 
+
+
+/***/ }),
+
+/***/ 1461:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $l: () => (/* binding */ annotationProperties),
+/* harmony export */   Np: () => (/* binding */ runnerIo)
+/* harmony export */ });
+/* unused harmony export withGroup */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77094);
+/* harmony import */ var _findings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(97659);
+
+
+/** Annotation properties with the unset ones left out, so core prints `::error::`, not `::error ::`. */
+function annotationProperties(location = {}, title) {
+    const properties = {
+        title,
+        file: location.file,
+        startLine: location.line,
+        startColumn: location.line ? location.column : undefined,
+    };
+    for (const key of Object.keys(properties)) {
+        if (properties[key] === undefined || properties[key] === "")
+            delete properties[key];
+    }
+    return properties;
+}
+async function withGroup(title, fn) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .startGroup */ .Oh(title);
+    try {
+        return await fn();
+    }
+    finally {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .endGroup */ .N4();
+    }
+}
+async function appendSummary(markdown) {
+    await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw(markdown, true).write();
+}
+const annotate = { error: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3, warning: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e, notice: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm };
+const runnerIo = {
+    info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(message),
+    debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(message),
+    warning: (message, location) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(message, annotationProperties(location)),
+    notice: (message, location) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(message, annotationProperties(location)),
+    setOutput: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, value),
+    exportVariable: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .exportVariable */ .dN(name, value),
+    addPath: (directory) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .addPath */ .fM(directory),
+    saveState: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(name, value),
+    getState: (name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(name),
+    setSecret: (secret) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(secret),
+    summary: appendSummary,
+    annotate(findings) {
+        for (const finding of findings) {
+            const { level, message, location, title } = (0,_findings_js__WEBPACK_IMPORTED_MODULE_1__/* .toAnnotation */ .$v)(finding);
+            annotate[level](message, annotationProperties(location, title));
+        }
+    },
+    async report(title, findings, clean = "✅ no findings") {
+        runnerIo.annotate(findings);
+        const body = findings.length === 0 ? clean : (0,_findings_js__WEBPACK_IMPORTED_MODULE_1__/* .findingsTable */ .f9)(findings);
+        await appendSummary(`### ${title}\n\n${body}\n`);
+    },
+    group: withGroup,
+};
 
 
 /***/ }),
@@ -36823,7 +37003,8 @@ function entryKind(target) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Or: () => (/* binding */ isSystemError),
-/* harmony export */   Zo: () => (/* binding */ describeSystemError)
+/* harmony export */   Zo: () => (/* binding */ describeSystemError),
+/* harmony export */   mN: () => (/* binding */ explainErrnoCodes)
 /* harmony export */ });
 /* unused harmony export systemReason */
 /** Node's system errors (ENOENT, EISDIR, spawn failures…) as plain words, never raw errno text. */
@@ -36896,6 +37077,10 @@ function describeSystemError(error, shown = (file) => file) {
     }
     const verb = verbs[syscall] ?? "use";
     return `cannot ${verb} ${target ? shown(target) : "a file"}: ${systemReason(error)}`;
+}
+/** A library's message with each errno code in it put into words: "Unable to make request: the connection was refused". */
+function explainErrnoCodes(text) {
+    return text.replace(/\b(?:getaddrinfo |connect |read |write )?(E[A-Z0-9_]{3,})\b(?: [\w.:-]+)?/g, (whole, code) => reasons[code] ?? whole);
 }
 
 

@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8143);
+/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3678);
 /* harmony import */ var _save_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6265);
 
 
@@ -28408,8 +28408,10 @@ async function save(io) {
     }
     const venv = io.getState(State.Venv);
     const key = io.getState(State.Key);
-    const { saveVenv } = await Promise.all(/* import() */[__nccwpck_require__.e(691), __nccwpck_require__.e(770)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8770));
-    const id = await saveVenv(venv, key);
+    const { saveVenv } = await Promise.all(/* import() */[__nccwpck_require__.e(691), __nccwpck_require__.e(290)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1290));
+    const id = await saveVenv(venv, key, (message) => io.warning(message));
+    if (id === undefined)
+        return;
     io.info(id === -1
         ? `setup-venv: ${key} was not saved (another job may have saved it first).`
         : `setup-venv: saved the venv as ${key}.`);
@@ -28418,25 +28420,93 @@ async function save(io) {
 
 /***/ }),
 
-/***/ 8143:
+/***/ 6594:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Cs: () => (/* reexport */ runAction)
+  $s: () => (/* binding */ abandonWork),
+  Cs: () => (/* binding */ runAction)
 });
 
-// UNUSED EXPORTS: CheckFailed, ConfigurationError, InputReader, errorMessage, findingsTable, formatLocation, inputVariable, markdownCell, markdownTable, quoted, reportFailure, runnerIo, toAnnotation, withGroup
+// UNUSED EXPORTS: reportFailure
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
 var core = __nccwpck_require__(3838);
-;// CONCATENATED MODULE: ./shared/runtime/errors.ts
+// EXTERNAL MODULE: ./shared/runtime/errors.ts
+var errors = __nccwpck_require__(8126);
+// EXTERNAL MODULE: ./shared/runtime/io.ts
+var runtime_io = __nccwpck_require__(1461);
+// EXTERNAL MODULE: ./shared/runtime/system-errors.ts
+var system_errors = __nccwpck_require__(3586);
+;// CONCATENATED MODULE: ./shared/runtime/text.ts
+/** Text as it goes to users: no word of a message much longer than an echoed value may be. */
+const LONGEST_WORD = 200;
+/** A little slack: a value `quoted()` already cut is 200 characters plus its quotes and ellipsis. */
+const CLIPPED_PAST = 240;
+/** Cuts every run of more than 240 non-space characters to 200, saying how long it was. */
+function clipLongWords(text) {
+    return text.replace(new RegExp(`\\S{${CLIPPED_PAST + 1},}`, "g"), (word) => `${word.slice(0, LONGEST_WORD)}… (${word.length} characters)`);
+}
+
+;// CONCATENATED MODULE: ./shared/runtime/action.ts
+
+
+
+
+
+let abandoned = false;
+/** A call given up on past its deadline may still hold sockets open: the step then ends without it. */
+function abandonWork() {
+    abandoned = true;
+}
+/**
+ * Runs an action's main or post step. A ConfigurationError becomes one
+ * `::error::<action>: <message>` line; any other error also fails the step and
+ * its stack goes to the debug log. The exit code is set, never forced.
+ */
+async function runAction(name, run, io = runtime_io/* runnerIo */.Np) {
+    const fail = (error) => reportFailure(name, error);
+    process.on("unhandledRejection", fail);
+    process.on("uncaughtException", fail);
+    try {
+        await run(io);
+    }
+    catch (error) {
+        fail(error);
+    }
+    if (abandoned)
+        process.stdout.write("", () => process.exit());
+}
+function reportFailure(name, error) {
+    process.exitCode = 1;
+    if (error instanceof errors/* ConfigurationError */.j1) {
+        core/* error */.z3(clipLongWords(`${name}: ${error.message}`), (0,runtime_io/* annotationProperties */.$l)(error.location));
+        return;
+    }
+    const message = (0,system_errors/* isSystemError */.Or)(error) ? (0,system_errors/* describeSystemError */.Zo)(error) : (0,errors/* errorMessage */.gJ)(error);
+    core/* error */.z3(clipLongWords(`${name}: ${message}`));
+    if (error instanceof Error && error.stack)
+        core/* debug */.Yz(error.stack);
+}
+
+
+/***/ }),
+
+/***/ 8126:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   j1: () => (/* binding */ ConfigurationError)
+/* harmony export */ });
+/* unused harmony export CheckFailed */
 /**
  * A mistake the user can fix: a bad input, a malformed file, a missing permission.
  * runAction reports it as one `::error::` line, without a stack trace.
  */
-class errors_ConfigurationError extends Error {
+class ConfigurationError extends Error {
     location;
     constructor(message, location = {}) {
         super(message);
@@ -28450,14 +28520,24 @@ function errorMessage(error) {
     return String(error);
 }
 /** A check that found problems it has already reported: fails the step with one line, no stack. */
-class CheckFailed extends errors_ConfigurationError {
+class CheckFailed extends ConfigurationError {
     constructor(message) {
         super(message);
         this.name = "CheckFailed";
     }
 }
 
-;// CONCATENATED MODULE: ./shared/runtime/findings.ts
+
+/***/ }),
+
+/***/ 7659:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $v: () => (/* binding */ toAnnotation),
+/* harmony export */   f9: () => (/* binding */ findingsTable)
+/* harmony export */ });
+/* unused harmony exports formatLocation, markdownTable, markdownCell */
 function toAnnotation(finding) {
     return {
         level: finding.severity,
@@ -28498,179 +28578,26 @@ function markdownCell(value) {
     return value.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
 }
 
-;// CONCATENATED MODULE: ./shared/runtime/io.ts
+
+/***/ }),
+
+/***/ 3678:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
-/** Annotation properties with the unset ones left out, so core prints `::error::`, not `::error ::`. */
-function annotationProperties(location = {}, title) {
-    const properties = {
-        title,
-        file: location.file,
-        startLine: location.line,
-        startColumn: location.line ? location.column : undefined,
-    };
-    for (const key of Object.keys(properties)) {
-        if (properties[key] === undefined || properties[key] === "")
-            delete properties[key];
-    }
-    return properties;
-}
-async function withGroup(title, fn) {
-    core/* startGroup */.Oh(title);
-    try {
-        return await fn();
-    }
-    finally {
-        core/* endGroup */.N4();
-    }
-}
-async function appendSummary(markdown) {
-    await core/* summary */.z.addRaw(markdown, true).write();
-}
-const annotate = { error: core/* error */.z3, warning: core/* warning */.$e, notice: core/* notice */.lm };
-const runnerIo = {
-    info: (message) => core/* info */.pq(message),
-    debug: (message) => core/* debug */.Yz(message),
-    warning: (message, location) => core/* warning */.$e(message, annotationProperties(location)),
-    notice: (message, location) => core/* notice */.lm(message, annotationProperties(location)),
-    setOutput: (name, value) => core/* setOutput */.uH(name, value),
-    exportVariable: (name, value) => core/* exportVariable */.dN(name, value),
-    addPath: (directory) => core/* addPath */.fM(directory),
-    saveState: (name, value) => core/* saveState */.LZ(name, value),
-    getState: (name) => core/* getState */.Gu(name),
-    setSecret: (secret) => core/* setSecret */.Pq(secret),
-    summary: appendSummary,
-    annotate(findings) {
-        for (const finding of findings) {
-            const { level, message, location, title } = toAnnotation(finding);
-            annotate[level](message, annotationProperties(location, title));
-        }
-    },
-    async report(title, findings, clean = "✅ no findings") {
-        runnerIo.annotate(findings);
-        const body = findings.length === 0 ? clean : findingsTable(findings);
-        await appendSummary(`### ${title}\n\n${body}\n`);
-    },
-    group: withGroup,
-};
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Cs: () => (/* reexport */ action/* runAction */.Cs)
+});
 
-;// CONCATENATED MODULE: ./shared/runtime/system-errors.ts
-/** Node's system errors (ENOENT, EISDIR, spawn failures…) as plain words, never raw errno text. */
-const reasons = {
-    ENOENT: "it does not exist",
-    ENOTDIR: "a part of the path is a file, not a folder",
-    EISDIR: "it is a folder, not a file",
-    EEXIST: "something already exists there",
-    ENAMETOOLONG: "the path or a name in it is too long",
-    EACCES: "permission denied",
-    EPERM: "the operation is not permitted",
-    ELOOP: "it has too many levels of symbolic links",
-    ENOSPC: "the disk is full",
-    EROFS: "the file system is read-only",
-    ENOTEMPTY: "the folder is not empty",
-    EMFILE: "too many files are open",
-    EBUSY: "it is busy",
-    EXDEV: "it is on another file system",
-    ECONNRESET: "the connection was reset",
-    ECONNREFUSED: "the connection was refused",
-    ECONNABORTED: "the connection was aborted",
-    ETIMEDOUT: "the connection timed out",
-    EPIPE: "the other side closed the connection",
-    ENOTFOUND: "the host name is unknown",
-    EAI_AGAIN: "the host name could not be looked up",
-    EHOSTUNREACH: "the host cannot be reached",
-    ENETUNREACH: "the network cannot be reached",
-    E2BIG: "the command line is too long",
-};
-const verbs = {
-    open: "open",
-    read: "read",
-    write: "write",
-    mkdir: "create the folder",
-    mkdtemp: "create a folder in",
-    rmdir: "remove",
-    rm: "remove",
-    unlink: "remove",
-    scandir: "list",
-    opendir: "list",
-    stat: "look at",
-    lstat: "look at",
-    realpath: "resolve",
-    copyfile: "copy",
-    rename: "move",
-    symlink: "link",
-    chmod: "change the mode of",
-    access: "use",
-};
-/** Not `instanceof Error`: errors from another realm (a VM context) count too. */
-function isSystemError(error) {
-    if (typeof error !== "object" || error === null)
-        return false;
-    const { code, syscall } = error;
-    return typeof code === "string" && /^E[A-Z0-9_]+$/.test(code) && typeof syscall === "string";
-}
-/** Why a system call failed, in words: "it does not exist". */
-function systemReason(error) {
-    return reasons[error.code ?? ""] ?? "the system refused it";
-}
-/**
- * The error as a sentence naming what was being done and to which path, e.g.
- * "cannot list src/app: a part of the path is a file, not a folder".
- */
-function describeSystemError(error, shown = (file) => file) {
-    const syscall = error.syscall ?? "";
-    const target = error.path ?? error.dest;
-    if (syscall.startsWith("spawn")) {
-        return `cannot run ${target ?? "the program"}: ${systemReason(error)}`;
-    }
-    const verb = verbs[syscall] ?? "use";
-    return `cannot ${verb} ${target ? shown(target) : "a file"}: ${systemReason(error)}`;
-}
+// UNUSED EXPORTS: CheckFailed, ConfigurationError, InputReader, errorMessage, findingsTable, formatLocation, inputVariable, markdownCell, markdownTable, quoted, reportFailure, runnerIo, toAnnotation, withGroup
 
-;// CONCATENATED MODULE: ./shared/runtime/text.ts
-/** Text as it goes to users: no word of a message much longer than an echoed value may be. */
-const LONGEST_WORD = 200;
-/** A little slack: a value `quoted()` already cut is 200 characters plus its quotes and ellipsis. */
-const CLIPPED_PAST = 240;
-/** Cuts every run of more than 240 non-space characters to 200, saying how long it was. */
-function clipLongWords(text) {
-    return text.replace(new RegExp(`\\S{${CLIPPED_PAST + 1},}`, "g"), (word) => `${word.slice(0, LONGEST_WORD)}… (${word.length} characters)`);
-}
-
-;// CONCATENATED MODULE: ./shared/runtime/action.ts
-
-
-
-
-
-/**
- * Runs an action's main or post step. A ConfigurationError becomes one
- * `::error::<action>: <message>` line; any other error also fails the step and
- * its stack goes to the debug log. The exit code is set, never forced.
- */
-async function runAction(name, run, io = runnerIo) {
-    const fail = (error) => reportFailure(name, error);
-    process.on("unhandledRejection", fail);
-    process.on("uncaughtException", fail);
-    try {
-        await run(io);
-    }
-    catch (error) {
-        fail(error);
-    }
-}
-function reportFailure(name, error) {
-    process.exitCode = 1;
-    if (error instanceof errors_ConfigurationError) {
-        core/* error */.z3(clipLongWords(`${name}: ${error.message}`), annotationProperties(error.location));
-        return;
-    }
-    const message = isSystemError(error) ? describeSystemError(error) : errorMessage(error);
-    core/* error */.z3(clipLongWords(`${name}: ${message}`));
-    if (error instanceof Error && error.stack)
-        core/* debug */.Yz(error.stack);
-}
-
+// EXTERNAL MODULE: ./shared/runtime/action.ts + 1 modules
+var action = __nccwpck_require__(6594);
+// EXTERNAL MODULE: ./shared/runtime/errors.ts
+var errors = __nccwpck_require__(8126);
+// EXTERNAL MODULE: ./shared/runtime/findings.ts
+var findings = __nccwpck_require__(7659);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: external "node:fs"
@@ -28772,6 +28699,7 @@ function fileInTheWay(target) {
     return undefined;
 }
 const kindWords = { file: "a file", directory: "a folder", other: "not a regular file or folder" };
+const MAX_DURATION_MS = (/* unused pure expression or super */ null && (24 * 3_600_000));
 /** The runner's variable for an input: spaces become `_`, hyphens stay, upper case. */
 function inputVariable(name) {
     return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
@@ -28845,6 +28773,24 @@ class InputReader {
         }
         return number;
     }
+    /**
+     * A duration in milliseconds, as `timeout-minutes` reads: minutes (`10`, `0.5`), or with a unit
+     * (`90s`, `5m`, `1h`); above 0 and at most a day. Empty gives the fallback.
+     */
+    duration(name, fallbackMs) {
+        const value = this.raw(name);
+        if (value === "")
+            return fallbackMs;
+        const match = /^(\d+(?:\.\d+)?|\.\d+)\s*([smh]?)$/i.exec(value);
+        const unitMs = { s: 1000, m: 60_000, h: 3_600_000, "": 60_000 };
+        const ms = match
+            ? Number(match[1]) * unitMs[match[2].toLowerCase()]
+            : Number.NaN;
+        if (!(ms > 0 && ms <= MAX_DURATION_MS)) {
+            throw new ConfigurationError(`input '${name}' must be a duration above 0 and at most 24h: minutes (10, 0.5) or with a unit (90s, 5m, 1h); got '${value}'`);
+        }
+        return Math.round(ms);
+    }
     /** A path resolved against `base` (normally the working directory); empty gives the fallback. */
     path(name, base, fallback = "") {
         const value = this.raw(name) || fallback;
@@ -28900,12 +28846,170 @@ class InputReader {
     }
 }
 
+// EXTERNAL MODULE: ./shared/runtime/io.ts
+var io = __nccwpck_require__(1461);
 ;// CONCATENATED MODULE: ./shared/runtime/index.ts
 
 
 
 
 
+
+
+/***/ }),
+
+/***/ 1461:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $l: () => (/* binding */ annotationProperties),
+/* harmony export */   Np: () => (/* binding */ runnerIo)
+/* harmony export */ });
+/* unused harmony export withGroup */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
+/* harmony import */ var _findings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7659);
+
+
+/** Annotation properties with the unset ones left out, so core prints `::error::`, not `::error ::`. */
+function annotationProperties(location = {}, title) {
+    const properties = {
+        title,
+        file: location.file,
+        startLine: location.line,
+        startColumn: location.line ? location.column : undefined,
+    };
+    for (const key of Object.keys(properties)) {
+        if (properties[key] === undefined || properties[key] === "")
+            delete properties[key];
+    }
+    return properties;
+}
+async function withGroup(title, fn) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .startGroup */ .Oh(title);
+    try {
+        return await fn();
+    }
+    finally {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .endGroup */ .N4();
+    }
+}
+async function appendSummary(markdown) {
+    await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw(markdown, true).write();
+}
+const annotate = { error: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3, warning: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e, notice: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm };
+const runnerIo = {
+    info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(message),
+    debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(message),
+    warning: (message, location) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(message, annotationProperties(location)),
+    notice: (message, location) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(message, annotationProperties(location)),
+    setOutput: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, value),
+    exportVariable: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .exportVariable */ .dN(name, value),
+    addPath: (directory) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .addPath */ .fM(directory),
+    saveState: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(name, value),
+    getState: (name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(name),
+    setSecret: (secret) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(secret),
+    summary: appendSummary,
+    annotate(findings) {
+        for (const finding of findings) {
+            const { level, message, location, title } = (0,_findings_js__WEBPACK_IMPORTED_MODULE_1__/* .toAnnotation */ .$v)(finding);
+            annotate[level](message, annotationProperties(location, title));
+        }
+    },
+    async report(title, findings, clean = "✅ no findings") {
+        runnerIo.annotate(findings);
+        const body = findings.length === 0 ? clean : (0,_findings_js__WEBPACK_IMPORTED_MODULE_1__/* .findingsTable */ .f9)(findings);
+        await appendSummary(`### ${title}\n\n${body}\n`);
+    },
+    group: withGroup,
+};
+
+
+/***/ }),
+
+/***/ 3586:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Or: () => (/* binding */ isSystemError),
+/* harmony export */   Zo: () => (/* binding */ describeSystemError),
+/* harmony export */   mN: () => (/* binding */ explainErrnoCodes)
+/* harmony export */ });
+/* unused harmony export systemReason */
+/** Node's system errors (ENOENT, EISDIR, spawn failures…) as plain words, never raw errno text. */
+const reasons = {
+    ENOENT: "it does not exist",
+    ENOTDIR: "a part of the path is a file, not a folder",
+    EISDIR: "it is a folder, not a file",
+    EEXIST: "something already exists there",
+    ENAMETOOLONG: "the path or a name in it is too long",
+    EACCES: "permission denied",
+    EPERM: "the operation is not permitted",
+    ELOOP: "it has too many levels of symbolic links",
+    ENOSPC: "the disk is full",
+    EROFS: "the file system is read-only",
+    ENOTEMPTY: "the folder is not empty",
+    EMFILE: "too many files are open",
+    EBUSY: "it is busy",
+    EXDEV: "it is on another file system",
+    ECONNRESET: "the connection was reset",
+    ECONNREFUSED: "the connection was refused",
+    ECONNABORTED: "the connection was aborted",
+    ETIMEDOUT: "the connection timed out",
+    EPIPE: "the other side closed the connection",
+    ENOTFOUND: "the host name is unknown",
+    EAI_AGAIN: "the host name could not be looked up",
+    EHOSTUNREACH: "the host cannot be reached",
+    ENETUNREACH: "the network cannot be reached",
+    E2BIG: "the command line is too long",
+};
+const verbs = {
+    open: "open",
+    read: "read",
+    write: "write",
+    mkdir: "create the folder",
+    mkdtemp: "create a folder in",
+    rmdir: "remove",
+    rm: "remove",
+    unlink: "remove",
+    scandir: "list",
+    opendir: "list",
+    stat: "look at",
+    lstat: "look at",
+    realpath: "resolve",
+    copyfile: "copy",
+    rename: "move",
+    symlink: "link",
+    chmod: "change the mode of",
+    access: "use",
+};
+/** Not `instanceof Error`: errors from another realm (a VM context) count too. */
+function isSystemError(error) {
+    if (typeof error !== "object" || error === null)
+        return false;
+    const { code, syscall } = error;
+    return typeof code === "string" && /^E[A-Z0-9_]+$/.test(code) && typeof syscall === "string";
+}
+/** Why a system call failed, in words: "it does not exist". */
+function systemReason(error) {
+    return reasons[error.code ?? ""] ?? "the system refused it";
+}
+/**
+ * The error as a sentence naming what was being done and to which path, e.g.
+ * "cannot list src/app: a part of the path is a file, not a folder".
+ */
+function describeSystemError(error, shown = (file) => file) {
+    const syscall = error.syscall ?? "";
+    const target = error.path ?? error.dest;
+    if (syscall.startsWith("spawn")) {
+        return `cannot run ${target ?? "the program"}: ${systemReason(error)}`;
+    }
+    const verb = verbs[syscall] ?? "use";
+    return `cannot ${verb} ${target ? shown(target) : "a file"}: ${systemReason(error)}`;
+}
+/** A library's message with each errno code in it put into words: "Unable to make request: the connection was refused". */
+function explainErrnoCodes(text) {
+    return text.replace(/\b(?:getaddrinfo |connect |read |write )?(E[A-Z0-9_]{3,})\b(?: [\w.:-]+)?/g, (whole, code) => reasons[code] ?? whole);
+}
 
 
 /***/ }),

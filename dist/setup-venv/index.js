@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9069);
+/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6181);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(433);
 /* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6477);
 
@@ -28393,7 +28393,7 @@ __webpack_async_result__();
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   I: () => (/* binding */ loadInputs)
 /* harmony export */ });
-/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9069);
+/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6181);
 
 const listOrAll = (list) => list.length === 1 && list[0].toLowerCase() === "all" ? "all" : list;
 function loadInputs(reader = new _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__/* .InputReader */ .i_(), env = process.env) {
@@ -31977,8 +31977,8 @@ function noMatch({ request = "", from, location }, found) {
 
 
 
-// EXTERNAL MODULE: ./shared/runtime/index.ts + 4 modules
-var runtime = __nccwpck_require__(9069);
+// EXTERNAL MODULE: ./shared/runtime/index.ts
+var runtime = __nccwpck_require__(6181);
 ;// CONCATENATED MODULE: ./shared/lockfiles/pdm.ts
 /** pdm.lock → Lock. */
 
@@ -32710,14 +32710,14 @@ async function setUp(inputs, io, deps, { lock, lockDirectory, venv, display }) {
     });
     // @actions/cache is a large module: it is loaded only when the cache is wanted.
     const store = cacheWanted(inputs.cache, deps.env)
-        ? await Promise.all(/* import() */[__nccwpck_require__.e(691), __nccwpck_require__.e(770)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8770))
+        ? await Promise.all(/* import() */[__nccwpck_require__.e(691), __nccwpck_require__.e(290)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1290))
         : undefined;
     const caching = store !== undefined && usableCache(io, store.cacheAvailable());
     if (caching)
         claimVenv(venv); // what the restore writes is this run's
     let hit = caching &&
         store !== undefined &&
-        (await io.group("Restore the venv from the cache", () => store.restoreVenv(venv, key)));
+        (await io.group("Restore the venv from the cache", () => store.restoreVenv(venv, key, (message) => io.warning(message))));
     const identity = { key, pythonVersion: python.version, pythonRealPath: python.realPath };
     if (hit) {
         const unusable = await unusableVenv(venv, identity);
@@ -32803,6 +32803,80 @@ function summary(outputs, groups, extras, caching) {
 
 /***/ }),
 
+/***/ 6594:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  $s: () => (/* binding */ abandonWork),
+  Cs: () => (/* binding */ runAction)
+});
+
+// UNUSED EXPORTS: reportFailure
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
+var core = __nccwpck_require__(3838);
+// EXTERNAL MODULE: ./shared/runtime/errors.ts
+var errors = __nccwpck_require__(8126);
+// EXTERNAL MODULE: ./shared/runtime/io.ts
+var runtime_io = __nccwpck_require__(1461);
+// EXTERNAL MODULE: ./shared/runtime/system-errors.ts
+var system_errors = __nccwpck_require__(3586);
+;// CONCATENATED MODULE: ./shared/runtime/text.ts
+/** Text as it goes to users: no word of a message much longer than an echoed value may be. */
+const LONGEST_WORD = 200;
+/** A little slack: a value `quoted()` already cut is 200 characters plus its quotes and ellipsis. */
+const CLIPPED_PAST = 240;
+/** Cuts every run of more than 240 non-space characters to 200, saying how long it was. */
+function clipLongWords(text) {
+    return text.replace(new RegExp(`\\S{${CLIPPED_PAST + 1},}`, "g"), (word) => `${word.slice(0, LONGEST_WORD)}… (${word.length} characters)`);
+}
+
+;// CONCATENATED MODULE: ./shared/runtime/action.ts
+
+
+
+
+
+let abandoned = false;
+/** A call given up on past its deadline may still hold sockets open: the step then ends without it. */
+function abandonWork() {
+    abandoned = true;
+}
+/**
+ * Runs an action's main or post step. A ConfigurationError becomes one
+ * `::error::<action>: <message>` line; any other error also fails the step and
+ * its stack goes to the debug log. The exit code is set, never forced.
+ */
+async function runAction(name, run, io = runtime_io/* runnerIo */.Np) {
+    const fail = (error) => reportFailure(name, error);
+    process.on("unhandledRejection", fail);
+    process.on("uncaughtException", fail);
+    try {
+        await run(io);
+    }
+    catch (error) {
+        fail(error);
+    }
+    if (abandoned)
+        process.stdout.write("", () => process.exit());
+}
+function reportFailure(name, error) {
+    process.exitCode = 1;
+    if (error instanceof errors/* ConfigurationError */.j1) {
+        core/* error */.z3(clipLongWords(`${name}: ${error.message}`), (0,runtime_io/* annotationProperties */.$l)(error.location));
+        return;
+    }
+    const message = (0,system_errors/* isSystemError */.Or)(error) ? (0,system_errors/* describeSystemError */.Zo)(error) : (0,errors/* errorMessage */.gJ)(error);
+    core/* error */.z3(clipLongWords(`${name}: ${message}`));
+    if (error instanceof Error && error.stack)
+        core/* debug */.Yz(error.stack);
+}
+
+
+/***/ }),
+
 /***/ 8126:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -32839,24 +32913,15 @@ class CheckFailed extends ConfigurationError {
 
 /***/ }),
 
-/***/ 9069:
+/***/ 7659:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  i_: () => (/* reexport */ inputs/* InputReader */.i_),
-  Qj: () => (/* reexport */ markdownTable),
-  Cs: () => (/* reexport */ runAction)
-});
-
-// UNUSED EXPORTS: CheckFailed, ConfigurationError, errorMessage, findingsTable, formatLocation, inputVariable, markdownCell, quoted, reportFailure, runnerIo, toAnnotation, withGroup
-
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
-var core = __nccwpck_require__(3838);
-// EXTERNAL MODULE: ./shared/runtime/errors.ts
-var errors = __nccwpck_require__(8126);
-;// CONCATENATED MODULE: ./shared/runtime/findings.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $v: () => (/* binding */ toAnnotation),
+/* harmony export */   Qj: () => (/* binding */ markdownTable),
+/* harmony export */   f9: () => (/* binding */ findingsTable)
+/* harmony export */ });
+/* unused harmony exports formatLocation, markdownCell */
 function toAnnotation(finding) {
     return {
         level: finding.severity,
@@ -32897,111 +32962,22 @@ function markdownCell(value) {
     return value.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
 }
 
-;// CONCATENATED MODULE: ./shared/runtime/io.ts
 
+/***/ }),
 
-/** Annotation properties with the unset ones left out, so core prints `::error::`, not `::error ::`. */
-function annotationProperties(location = {}, title) {
-    const properties = {
-        title,
-        file: location.file,
-        startLine: location.line,
-        startColumn: location.line ? location.column : undefined,
-    };
-    for (const key of Object.keys(properties)) {
-        if (properties[key] === undefined || properties[key] === "")
-            delete properties[key];
-    }
-    return properties;
-}
-async function withGroup(title, fn) {
-    core/* startGroup */.Oh(title);
-    try {
-        return await fn();
-    }
-    finally {
-        core/* endGroup */.N4();
-    }
-}
-async function appendSummary(markdown) {
-    await core/* summary */.z.addRaw(markdown, true).write();
-}
-const annotate = { error: core/* error */.z3, warning: core/* warning */.$e, notice: core/* notice */.lm };
-const runnerIo = {
-    info: (message) => core/* info */.pq(message),
-    debug: (message) => core/* debug */.Yz(message),
-    warning: (message, location) => core/* warning */.$e(message, annotationProperties(location)),
-    notice: (message, location) => core/* notice */.lm(message, annotationProperties(location)),
-    setOutput: (name, value) => core/* setOutput */.uH(name, value),
-    exportVariable: (name, value) => core/* exportVariable */.dN(name, value),
-    addPath: (directory) => core/* addPath */.fM(directory),
-    saveState: (name, value) => core/* saveState */.LZ(name, value),
-    getState: (name) => core/* getState */.Gu(name),
-    setSecret: (secret) => core/* setSecret */.Pq(secret),
-    summary: appendSummary,
-    annotate(findings) {
-        for (const finding of findings) {
-            const { level, message, location, title } = toAnnotation(finding);
-            annotate[level](message, annotationProperties(location, title));
-        }
-    },
-    async report(title, findings, clean = "✅ no findings") {
-        runnerIo.annotate(findings);
-        const body = findings.length === 0 ? clean : findingsTable(findings);
-        await appendSummary(`### ${title}\n\n${body}\n`);
-    },
-    group: withGroup,
-};
+/***/ 6181:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-// EXTERNAL MODULE: ./shared/runtime/system-errors.ts
-var system_errors = __nccwpck_require__(3586);
-;// CONCATENATED MODULE: ./shared/runtime/text.ts
-/** Text as it goes to users: no word of a message much longer than an echoed value may be. */
-const LONGEST_WORD = 200;
-/** A little slack: a value `quoted()` already cut is 200 characters plus its quotes and ellipsis. */
-const CLIPPED_PAST = 240;
-/** Cuts every run of more than 240 non-space characters to 200, saying how long it was. */
-function clipLongWords(text) {
-    return text.replace(new RegExp(`\\S{${CLIPPED_PAST + 1},}`, "g"), (word) => `${word.slice(0, LONGEST_WORD)}… (${word.length} characters)`);
-}
-
-;// CONCATENATED MODULE: ./shared/runtime/action.ts
-
-
-
-
-
-/**
- * Runs an action's main or post step. A ConfigurationError becomes one
- * `::error::<action>: <message>` line; any other error also fails the step and
- * its stack goes to the debug log. The exit code is set, never forced.
- */
-async function runAction(name, run, io = runnerIo) {
-    const fail = (error) => reportFailure(name, error);
-    process.on("unhandledRejection", fail);
-    process.on("uncaughtException", fail);
-    try {
-        await run(io);
-    }
-    catch (error) {
-        fail(error);
-    }
-}
-function reportFailure(name, error) {
-    process.exitCode = 1;
-    if (error instanceof errors/* ConfigurationError */.j1) {
-        core/* error */.z3(clipLongWords(`${name}: ${error.message}`), annotationProperties(error.location));
-        return;
-    }
-    const message = (0,system_errors/* isSystemError */.Or)(error) ? (0,system_errors/* describeSystemError */.Zo)(error) : (0,errors/* errorMessage */.gJ)(error);
-    core/* error */.z3(clipLongWords(`${name}: ${message}`));
-    if (error instanceof Error && error.stack)
-        core/* debug */.Yz(error.stack);
-}
-
-// EXTERNAL MODULE: ./shared/runtime/inputs.ts
-var inputs = __nccwpck_require__(8420);
-;// CONCATENATED MODULE: ./shared/runtime/index.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Cs: () => (/* reexport safe */ _action_js__WEBPACK_IMPORTED_MODULE_0__.Cs),
+/* harmony export */   Qj: () => (/* reexport safe */ _findings_js__WEBPACK_IMPORTED_MODULE_2__.Qj),
+/* harmony export */   i_: () => (/* reexport safe */ _inputs_js__WEBPACK_IMPORTED_MODULE_3__.i_)
+/* harmony export */ });
+/* harmony import */ var _action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6594);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8126);
+/* harmony import */ var _findings_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7659);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8420);
+/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1461);
 
 
 
@@ -33051,6 +33027,7 @@ function fileInTheWay(target) {
     return undefined;
 }
 const kindWords = { file: "a file", directory: "a folder", other: "not a regular file or folder" };
+const MAX_DURATION_MS = 24 * 3_600_000;
 /** The runner's variable for an input: spaces become `_`, hyphens stay, upper case. */
 function inputVariable(name) {
     return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
@@ -33124,6 +33101,24 @@ class InputReader {
         }
         return number;
     }
+    /**
+     * A duration in milliseconds, as `timeout-minutes` reads: minutes (`10`, `0.5`), or with a unit
+     * (`90s`, `5m`, `1h`); above 0 and at most a day. Empty gives the fallback.
+     */
+    duration(name, fallbackMs) {
+        const value = this.raw(name);
+        if (value === "")
+            return fallbackMs;
+        const match = /^(\d+(?:\.\d+)?|\.\d+)\s*([smh]?)$/i.exec(value);
+        const unitMs = { s: 1000, m: 60_000, h: 3_600_000, "": 60_000 };
+        const ms = match
+            ? Number(match[1]) * unitMs[match[2].toLowerCase()]
+            : Number.NaN;
+        if (!(ms > 0 && ms <= MAX_DURATION_MS)) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`input '${name}' must be a duration above 0 and at most 24h: minutes (10, 0.5) or with a unit (90s, 5m, 1h); got '${value}'`);
+        }
+        return Math.round(ms);
+    }
     /** A path resolved against `base` (normally the working directory); empty gives the fallback. */
     path(name, base, fallback = "") {
         const value = this.raw(name) || fallback;
@@ -33178,6 +33173,74 @@ class InputReader {
         return this.existing(name, workspace, "directory", ".");
     }
 }
+
+
+/***/ }),
+
+/***/ 1461:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $l: () => (/* binding */ annotationProperties),
+/* harmony export */   Np: () => (/* binding */ runnerIo)
+/* harmony export */ });
+/* unused harmony export withGroup */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
+/* harmony import */ var _findings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7659);
+
+
+/** Annotation properties with the unset ones left out, so core prints `::error::`, not `::error ::`. */
+function annotationProperties(location = {}, title) {
+    const properties = {
+        title,
+        file: location.file,
+        startLine: location.line,
+        startColumn: location.line ? location.column : undefined,
+    };
+    for (const key of Object.keys(properties)) {
+        if (properties[key] === undefined || properties[key] === "")
+            delete properties[key];
+    }
+    return properties;
+}
+async function withGroup(title, fn) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .startGroup */ .Oh(title);
+    try {
+        return await fn();
+    }
+    finally {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .endGroup */ .N4();
+    }
+}
+async function appendSummary(markdown) {
+    await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw(markdown, true).write();
+}
+const annotate = { error: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3, warning: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e, notice: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm };
+const runnerIo = {
+    info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(message),
+    debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(message),
+    warning: (message, location) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(message, annotationProperties(location)),
+    notice: (message, location) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(message, annotationProperties(location)),
+    setOutput: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, value),
+    exportVariable: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .exportVariable */ .dN(name, value),
+    addPath: (directory) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .addPath */ .fM(directory),
+    saveState: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(name, value),
+    getState: (name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(name),
+    setSecret: (secret) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(secret),
+    summary: appendSummary,
+    annotate(findings) {
+        for (const finding of findings) {
+            const { level, message, location, title } = (0,_findings_js__WEBPACK_IMPORTED_MODULE_1__/* .toAnnotation */ .$v)(finding);
+            annotate[level](message, annotationProperties(location, title));
+        }
+    },
+    async report(title, findings, clean = "✅ no findings") {
+        runnerIo.annotate(findings);
+        const body = findings.length === 0 ? clean : (0,_findings_js__WEBPACK_IMPORTED_MODULE_1__/* .findingsTable */ .f9)(findings);
+        await appendSummary(`### ${title}\n\n${body}\n`);
+    },
+    group: withGroup,
+};
 
 
 /***/ }),
@@ -33272,7 +33335,8 @@ function entryKind(target) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Or: () => (/* binding */ isSystemError),
-/* harmony export */   Zo: () => (/* binding */ describeSystemError)
+/* harmony export */   Zo: () => (/* binding */ describeSystemError),
+/* harmony export */   mN: () => (/* binding */ explainErrnoCodes)
 /* harmony export */ });
 /* unused harmony export systemReason */
 /** Node's system errors (ENOENT, EISDIR, spawn failures…) as plain words, never raw errno text. */
@@ -33345,6 +33409,10 @@ function describeSystemError(error, shown = (file) => file) {
     }
     const verb = verbs[syscall] ?? "use";
     return `cannot ${verb} ${target ? shown(target) : "a file"}: ${systemReason(error)}`;
+}
+/** A library's message with each errno code in it put into words: "Unable to make request: the connection was refused". */
+function explainErrnoCodes(text) {
+    return text.replace(/\b(?:getaddrinfo |connect |read |write )?(E[A-Z0-9_]{3,})\b(?: [\w.:-]+)?/g, (whole, code) => reasons[code] ?? whole);
 }
 
 

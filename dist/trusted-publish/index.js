@@ -32837,9 +32837,9 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4921);
+/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(276);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4922);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9779);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3593);
 
 
 
@@ -32869,8 +32869,8 @@ function activePython(env) {
     return env.VIRTUAL_ENV ? external_node_path_default().join(env.VIRTUAL_ENV, "bin", "python") : "python3";
 }
 
-// EXTERNAL MODULE: ./shared/runtime/index.ts + 25 modules
-var runtime = __nccwpck_require__(4921);
+// EXTERNAL MODULE: ./shared/runtime/index.ts + 3 modules
+var runtime = __nccwpck_require__(276);
 ;// CONCATENATED MODULE: ./actions/trusted-publish/inputs.ts
 
 
@@ -32914,6 +32914,7 @@ function loadInputs(reader = new runtime/* InputReader */.i_(), env = process.en
         user: credential(reader, "user", 256) || "__token__",
         password: credential(reader, "password", 8192),
         retries: reader.integer("retries", 3, 0, 10),
+        requestTimeoutMs: reader.duration("request-timeout", 10 * 60_000),
         dryRun: reader.boolean("dry-run", false),
         python: activePython(env),
         eventName: env.GITHUB_EVENT_NAME ?? "",
@@ -32924,7 +32925,7 @@ function loadInputs(reader = new runtime/* InputReader */.i_(), env = process.en
 
 /***/ }),
 
-/***/ 9779:
+/***/ 3593:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32992,6 +32993,9 @@ async function readDist(file) {
     const keepsText = kind === "wheel" ? wheelTexts : sdistTexts;
     const sink = {
         add: (member) => archive.members.push(member),
+        overlapping: (names) => {
+            archive.overlapping = names;
+        },
         keepText: (memberPath) => keepsText.test(memberPath),
         text: (memberPath, text) => archive.texts.set(memberPath, text),
     };
@@ -33205,6 +33209,36 @@ async function readZip(file, sink) {
         await handle.close();
     }
 }
+/** The smallest number of bytes an entry takes: its local header, name and compressed data. */
+const minimalExtent = (entry) => 30 + entry.fileNameLength + entry.compressedSize;
+/**
+ * Every central-directory entry (they are small), read before any member, and those whose
+ * minimal extent runs into the next entry or the central directory: entries sharing data, the
+ * overlapping-entry zip bomb, whose unpacking time grows with the entry count, not the file size.
+ */
+async function readZipDirectory(zip) {
+    // Until entries are read, the cursor is the central directory's offset (@types says boolean).
+    const directoryStart = Number(zip.readEntryCursor);
+    const entries = [];
+    for await (const entry of zip.eachEntry())
+        entries.push(entry);
+    const byOffset = [...entries].sort((a, b) => a.relativeOffsetOfLocalHeader - b.relativeOffsetOfLocalHeader);
+    const overlapping = new Set();
+    byOffset.forEach((entry, index) => {
+        const next = byOffset[index + 1];
+        const limit = next ? next.relativeOffsetOfLocalHeader : directoryStart;
+        if (entry.relativeOffsetOfLocalHeader + minimalExtent(entry) <= limit)
+            return;
+        overlapping.add(entry);
+        if (next)
+            overlapping.add(next);
+    });
+    return { entries, overlapping: entries.filter((entry) => overlapping.has(entry)) };
+}
+/** The name as stored: backslashes stay as they are, as Python's zipfile keeps them on posix. */
+function storedName(entry) {
+    return yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, true);
+}
 async function readZipMembers(handle, sink) {
     const reader = new BlockReader(handle);
     const { size } = await handle.stat();
@@ -33217,9 +33251,13 @@ async function readZipMembers(handle, sink) {
         validateEntrySizes: true,
     });
     try {
-        for await (const entry of zip.eachEntry()) {
-            // Backslashes stay as they are, as Python's zipfile keeps them on posix.
-            const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, true);
+        const { entries, overlapping } = await readZipDirectory(zip);
+        if (overlapping.length > 0) {
+            sink.overlapping(overlapping.map(storedName));
+            return;
+        }
+        for (const entry of entries) {
+            const name = storedName(entry);
             const mode = zipMode(entry);
             const kind = zipKind(name, mode);
             const member = { path: name, kind, size: 0 };
@@ -34706,6 +34744,7 @@ const wheelChecks = defineChecks({
         title: "Bad .data directory: several, misnamed, unknown scheme, or the root's own lib scheme",
     },
     R013: { severity: "error", title: "The wheel contains a symbolic link" },
+    R014: { severity: "error", title: "Zip entries overlap or share data (a zip bomb)" },
 });
 /** Splits CSV text like Python's default `csv.reader` (quotes, doubled quotes, any newline). */
 function parseCsv(text) {
@@ -34840,10 +34879,14 @@ class PathFindings {
         return [...this.groups].map(([check, { what, paths }]) => finding(check, file, `${what}: ${describePaths(paths)}.`));
     }
 }
-/** R001–R013 for one wheel. */
+/** R001–R014 for one wheel; a zip bomb (R014) is reported alone, since none of it was read. */
 function checkWheelStructure(archive) {
     const found = [];
     const file = archive.filename;
+    if (archive.overlapping) {
+        const message = `Zip entries overlap or share data, so none of it was unpacked: ${describePaths(archive.overlapping)}.`;
+        return [finding(wheelChecks.R014, file, message)];
+    }
     const paths = new PathFindings();
     checkMemberPaths(archive.members, paths);
     const directories = distInfoDirectories(archive);
@@ -35338,7 +35381,10 @@ async function collect(stream, what) {
     }
     return Buffer.concat(chunks).toString("utf8");
 }
-/** Walks the central directory through cached blocks: a few reads, not two per member. */
+/**
+ * Walks the central directory through cached blocks: a few reads, not two per member. A zip
+ * whose entries overlap (R014) is refused before anything is inflated.
+ */
 async function wheelMetadata(file) {
     const handle = await (0,promises_namespaceObject.open)(file, "r");
     const { size } = await handle.stat();
@@ -35347,7 +35393,11 @@ async function wheelMetadata(file) {
         autoClose: false,
     });
     try {
-        for await (const entry of zip.eachEntry()) {
+        const { entries, overlapping } = await readZipDirectory(zip);
+        if (overlapping.length > 0) {
+            throw new Error("its zip entries overlap or share data (R014, a zip bomb)");
+        }
+        for (const entry of entries) {
             if (/^[^/]+\.dist-info\/METADATA$/.test(entry.fileName)) {
                 return await collect(await zip.openReadStreamPromise(entry), entry.fileName);
             }
@@ -36129,6 +36179,75 @@ async function digestFile(file) {
     return digester.finish();
 }
 
+// EXTERNAL MODULE: ./shared/runtime/action.ts + 1 modules
+var action = __nccwpck_require__(6594);
+;// CONCATENATED MODULE: ./shared/http/deadline.ts
+/**
+ * Time budgets for network work: a phase's deadline (every request and retry of one step, set by
+ * an input such as `request-timeout`), and a bound on a library call that takes no timeout.
+ */
+
+/** Seconds for a message: whole above 10, else one decimal (`2.5 s`). */
+function seconds(ms) {
+    const value = ms / 1000;
+    return value >= 10 || Number.isInteger(value) ? `${Math.round(value)}` : value.toFixed(1);
+}
+/** The end of one network phase; every request and every retry wait of the phase fits before it. */
+class Deadline {
+    ms;
+    what;
+    input;
+    start = Date.now();
+    end;
+    constructor(ms, 
+    /** What the phase does, for messages: "the OSV queries". */
+    what, 
+    /** The input that sets the budget, named when it runs out. */
+    input = "request-timeout") {
+        this.ms = ms;
+        this.what = what;
+        this.input = input;
+        this.end = this.start + ms;
+    }
+    remainingMs() {
+        return Math.max(0, this.end - Date.now());
+    }
+    elapsedMs() {
+        return Date.now() - this.start;
+    }
+    /** The error for a phase that ran out of time, with what last went wrong. */
+    exceeded(attempts, last) {
+        const tries = `${attempts} attempt${attempts === 1 ? "" : "s"}`;
+        return new Error(`gave up on ${this.what} after ${tries} in ${seconds(this.elapsedMs())} s (${last}); raise ${this.input} (now ${seconds(this.ms)} s)`);
+    }
+}
+/** A library call that did not end within its bound. */
+class TimedOut extends Error {
+    constructor(what, ms) {
+        super(`${what} did not finish within ${seconds(ms)} s`);
+        this.name = "TimedOut";
+    }
+}
+/**
+ * Bounds a library call that has no timeout of its own: past `ms` it rejects with TimedOut, and
+ * the step ends without waiting for the abandoned call's sockets.
+ */
+async function within(work, ms, what) {
+    let timer;
+    const timeout = new Promise((_, reject) => {
+        timer = setTimeout(() => {
+            abandonWork();
+            reject(new TimedOut(what, ms));
+        }, ms);
+    });
+    try {
+        return await Promise.race([work, timeout]);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+
 // EXTERNAL MODULE: ./shared/runtime/findings.ts
 var findings = __nccwpck_require__(7659);
 ;// CONCATENATED MODULE: ./shared/publish/claims.ts
@@ -36281,11 +36400,15 @@ const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(imp
 var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
 // EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
 var lib = __nccwpck_require__(4942);
+// EXTERNAL MODULE: ./shared/runtime/system-errors.ts
+var system_errors = __nccwpck_require__(3586);
 ;// CONCATENATED MODULE: ./shared/http/http.ts
 /**
  * Plain HTTP for the actions that talk to services (PyPI, OIDC, OSV): one request, a streamed or small body, a
  * bounded answer, the runner's proxy settings. Retrying is the caller's choice (retry.ts).
  */
+
+
 
 
 
@@ -36297,6 +36420,7 @@ class NetworkError extends Error {
     }
 }
 const MAX_ANSWER_BYTES = 1024 * 1024;
+const DEFAULT_TOTAL_MS = 10 * 60_000;
 const proxies = new lib/* HttpClient */.Qq("pyship");
 async function readAnswer(response) {
     const chunks = [];
@@ -36310,31 +36434,58 @@ async function readAnswer(response) {
 }
 function send(url, init) {
     const target = new URL(url);
+    const where = `${target.origin}${target.pathname}`;
     const transport = target.protocol === "https:" ? (external_node_https_default()) : (external_node_http_default());
+    const totalMs = Math.min(init.totalMs ?? DEFAULT_TOTAL_MS, init.deadline?.remainingMs() ?? Infinity);
+    const idleMs = init.timeoutMs ?? 60_000;
+    if (totalMs <= 0) {
+        return Promise.reject(new NetworkError(`no time left to ask ${where}`));
+    }
     return new Promise((resolve, reject) => {
+        let expired = false;
+        const timer = setTimeout(() => {
+            expired = true;
+            request.destroy();
+        }, totalMs);
         const fail = (error) => {
-            const reason = error instanceof Error ? error.message : String(error);
-            reject(new NetworkError(`${init.method} ${target.origin}${target.pathname}: ${reason}`, {
-                cause: error,
-            }));
+            clearTimeout(timer);
+            if (expired) {
+                reject(new NetworkError(`no complete answer from ${where} within ${seconds(totalMs)} s`));
+                return;
+            }
+            const reason = (0,system_errors/* isSystemError */.Or)(error)
+                ? (0,system_errors/* systemReason */.uc)(error)
+                : error instanceof Error
+                    ? error.message
+                    : String(error);
+            reject(new NetworkError(`${init.method} ${where}: ${reason}`, { cause: error }));
         };
         const request = transport.request(target, {
             method: init.method,
             headers: { "User-Agent": "pyship", ...init.headers },
             agent: proxies.getAgent(url),
-            timeout: init.timeoutMs ?? 60_000,
+            timeout: idleMs,
         });
-        request.on("timeout", () => request.destroy(new Error("no answer in time")));
+        request.on("timeout", () => request.destroy(new Error(`no data for ${seconds(idleMs)} s`)));
         request.on("error", fail);
+        request.on("close", () => {
+            if (expired)
+                fail(undefined);
+        });
         let answered = false;
         request.on("response", (response) => {
             answered = true;
-            readAnswer(response).then((body) => resolve({
-                status: response.statusCode ?? 0,
-                statusText: response.statusMessage ?? "",
-                headers: response.headers,
-                body,
-            }), fail);
+            readAnswer(response).then((body) => {
+                if (expired)
+                    return fail(undefined); // a body cut short is no answer
+                clearTimeout(timer);
+                resolve({
+                    status: response.statusCode ?? 0,
+                    statusText: response.statusMessage ?? "",
+                    headers: response.headers,
+                    body,
+                });
+            }, fail);
         });
         if (typeof init.body === "function") {
             // An answer before the body is sent (a 403, say) ends the request early: not an error.
@@ -36361,7 +36512,7 @@ function jsonBody(response) {
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./shared/http/retry.ts
-/** Retries with exponential backoff and jitter, honouring Retry-After. */
+/** Retries with exponential backoff and jitter, honouring Retry-After up to a cap, within a phase's deadline. */
 
 
 /** An answer, or a failure to get one, that the caller asks to try again. */
@@ -36373,8 +36524,9 @@ class Retryable extends Error {
         this.name = "Retryable";
     }
 }
-const MAX_RETRY_AFTER_MS = 60_000;
-/** Retry-After in seconds or as an HTTP date, capped. */
+/** The longest Retry-After honoured: a longer one waits this long (the phase's deadline still bounds it). */
+const MAX_RETRY_AFTER_MS = 30_000;
+/** Retry-After in seconds or as an HTTP date, capped at MAX_RETRY_AFTER_MS. */
 function retryAfterMs(response, now = Date.now()) {
     const header = response.headers["retry-after"];
     const value = Array.isArray(header) ? header[0] : header;
@@ -36391,9 +36543,10 @@ function backoffMs(attempt, policy, random = Math.random()) {
 }
 /**
  * Runs `attempt` until it returns, throws something other than Retryable or NetworkError,
- * or the retries are spent (then the last error is thrown).
+ * or the retries are spent (then the last error is thrown). A wait that would end past the
+ * deadline is not started: the phase gives up, naming the input that sets its budget.
  */
-async function withRetries(policy, attempt) {
+async function withRetries(policy, deadline, attempt) {
     const wait = policy.wait ?? ((ms) => (0,external_node_timers_promises_namespaceObject.setTimeout)(ms));
     for (let index = 0;; index++) {
         try {
@@ -36401,10 +36554,16 @@ async function withRetries(policy, attempt) {
         }
         catch (error) {
             const transient = error instanceof Retryable || error instanceof NetworkError;
-            if (!transient || index >= policy.retries)
+            if (!transient)
+                throw error;
+            if (deadline.remainingMs() <= 0)
+                throw deadline.exceeded(index + 1, error.message);
+            if (index >= policy.retries)
                 throw error;
             const hinted = error instanceof Retryable ? error.retryAfterMs : undefined;
             const delay = hinted ?? backoffMs(index, policy);
+            if (delay >= deadline.remainingMs())
+                throw deadline.exceeded(index + 1, error.message);
             policy.onRetry?.(error.message, delay, index + 1);
             await wait(delay);
         }
@@ -36436,10 +36595,14 @@ const oidc_transient = (response) => response.status >= 500;
 function failure(message) {
     return new errors/* ConfigurationError */.j1(`Trusted publishing exchange failed: ${message}`);
 }
-async function fetchAudience(origin, retry) {
+async function fetchAudience(origin, retry, deadline) {
     const host = new URL(origin).host;
-    const response = await withRetries(retry, async () => {
-        const answer = await send(`${origin}/_/oidc/audience`, { method: "GET", timeoutMs: 30_000 });
+    const response = await withRetries(retry, deadline, async () => {
+        const answer = await send(`${origin}/_/oidc/audience`, {
+            method: "GET",
+            timeoutMs: 30_000,
+            deadline,
+        });
         if (oidc_transient(answer))
             throw new Retryable(`the audience request got ${answer.status}`);
         return answer;
@@ -36456,14 +36619,15 @@ async function fetchAudience(origin, retry) {
     }
     return audience;
 }
-async function fetchIdToken(request, audience, retry) {
+async function fetchIdToken(request, audience, retry, deadline) {
     const separator = request.url.includes("?") ? "&" : "?";
     const url = `${request.url}${separator}audience=${encodeURIComponent(audience)}`;
-    const response = await withRetries(retry, async () => {
+    const response = await withRetries(retry, deadline, async () => {
         const answer = await send(url, {
             method: "GET",
             headers: { Authorization: `Bearer ${request.token}`, Accept: "application/json" },
             timeoutMs: 30_000,
+            deadline,
         });
         if (oidc_transient(answer))
             throw new Retryable(`the OIDC token request got ${answer.status}`);
@@ -36487,10 +36651,11 @@ function mintErrors(body) {
 }
 async function exchangeToken(options) {
     const origin = new URL(options.repositoryUrl).origin;
-    const audience = await fetchAudience(origin, options.retry);
+    const { retry, deadline } = options;
+    const audience = await fetchAudience(origin, retry, deadline);
     let told = false;
-    return withRetries(options.retry, async () => {
-        const jwt = await fetchIdToken(options.idTokenRequest, audience, options.retry);
+    return withRetries(retry, deadline, async () => {
+        const jwt = await fetchIdToken(options.idTokenRequest, audience, retry, deadline);
         options.mask(jwt);
         const claims = decodeClaims(jwt);
         if (!told)
@@ -36501,6 +36666,7 @@ async function exchangeToken(options) {
             headers: { "Content-Type": "application/json", Accept: "application/json" },
             body: JSON.stringify({ token: jwt }),
             timeoutMs: 30_000,
+            deadline,
         });
         if (oidc_transient(response))
             throw new Retryable(`the mint-token request got ${response.status}`);
@@ -36841,6 +37007,7 @@ async function uploadDist(file, metadata, options) {
                 digests = await body.write(request);
             },
             timeoutMs: 300_000,
+            deadline: options.deadline,
         });
         const next = redirectTarget(response, url);
         if (next && redirects < MAX_REDIRECTS) {
@@ -36860,16 +37027,17 @@ async function uploadDist(file, metadata, options) {
         return { status: "failed", reason: message, digests };
     };
     try {
-        return await withRetries(options.retry, attempt);
+        return await withRetries(options.retry, options.deadline, attempt);
     }
     catch (error) {
         return { status: "failed", reason: error instanceof Error ? error.message : String(error) };
     }
 }
 
-// EXTERNAL MODULE: ./shared/runtime/index.ts + 25 modules
-var runtime = __nccwpck_require__(4921);
+// EXTERNAL MODULE: ./shared/runtime/index.ts + 3 modules
+var runtime = __nccwpck_require__(276);
 ;// CONCATENATED MODULE: ./actions/trusted-publish/run.ts
+
 
 
 
@@ -36964,6 +37132,7 @@ async function exchange(inputs, io, retry, deps) {
             repositoryUrl: inputs.repositoryUrl,
             idTokenRequest: request,
             retry,
+            deadline: new Deadline(inputs.requestTimeoutMs, "the token exchange"),
             mask: (secret) => io.setSecret(secret),
             onClaims: (claims) => {
                 const warning = reusableWorkflowWarning(claims);
@@ -37003,6 +37172,7 @@ async function uploadAll(dists, inputs, io, retry, deps) {
             password: inputs.password,
             skipExisting: inputs.skipExisting,
             retry,
+            deadline: new Deadline(inputs.requestTimeoutMs, `uploading ${filename}`),
         });
         const report = { file, status: outcome.status, size, digests: outcome.digests };
         if (outcome.status === "skipped") {
@@ -37060,6 +37230,79 @@ async function writeSummary(reports, release, inputs, io) {
     if (page && !failed && !inputs.dryRun)
         parts.push(`Project page: ${page}`);
     await io.summary(`${parts.join("\n\n")}\n`);
+}
+
+
+/***/ }),
+
+/***/ 6594:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Cs: () => (/* binding */ runAction)
+});
+
+// UNUSED EXPORTS: abandonWork, reportFailure
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 17 modules
+var core = __nccwpck_require__(6614);
+// EXTERNAL MODULE: ./shared/runtime/errors.ts
+var errors = __nccwpck_require__(8126);
+// EXTERNAL MODULE: ./shared/runtime/io.ts
+var runtime_io = __nccwpck_require__(1461);
+// EXTERNAL MODULE: ./shared/runtime/system-errors.ts
+var system_errors = __nccwpck_require__(3586);
+;// CONCATENATED MODULE: ./shared/runtime/text.ts
+/** Text as it goes to users: no word of a message much longer than an echoed value may be. */
+const LONGEST_WORD = 200;
+/** A little slack: a value `quoted()` already cut is 200 characters plus its quotes and ellipsis. */
+const CLIPPED_PAST = 240;
+/** Cuts every run of more than 240 non-space characters to 200, saying how long it was. */
+function clipLongWords(text) {
+    return text.replace(new RegExp(`\\S{${CLIPPED_PAST + 1},}`, "g"), (word) => `${word.slice(0, LONGEST_WORD)}… (${word.length} characters)`);
+}
+
+;// CONCATENATED MODULE: ./shared/runtime/action.ts
+
+
+
+
+
+let abandoned = false;
+/** A call given up on past its deadline may still hold sockets open: the step then ends without it. */
+function abandonWork() {
+    abandoned = true;
+}
+/**
+ * Runs an action's main or post step. A ConfigurationError becomes one
+ * `::error::<action>: <message>` line; any other error also fails the step and
+ * its stack goes to the debug log. The exit code is set, never forced.
+ */
+async function runAction(name, run, io = runtime_io/* runnerIo */.Np) {
+    const fail = (error) => reportFailure(name, error);
+    process.on("unhandledRejection", fail);
+    process.on("uncaughtException", fail);
+    try {
+        await run(io);
+    }
+    catch (error) {
+        fail(error);
+    }
+    if (abandoned)
+        process.stdout.write("", () => process.exit());
+}
+function reportFailure(name, error) {
+    process.exitCode = 1;
+    if (error instanceof errors/* ConfigurationError */.j1) {
+        core/* error */.z3(clipLongWords(`${name}: ${error.message}`), (0,runtime_io/* annotationProperties */.$l)(error.location));
+        return;
+    }
+    const message = (0,system_errors/* isSystemError */.Or)(error) ? (0,system_errors/* describeSystemError */.Zo)(error) : (0,errors/* errorMessage */.gJ)(error);
+    core/* error */.z3(clipLongWords(`${name}: ${message}`));
+    if (error instanceof Error && error.stack)
+        core/* debug */.Yz(error.stack);
 }
 
 
@@ -37154,7 +37397,7 @@ function markdownCell(value) {
 
 /***/ }),
 
-/***/ 4921:
+/***/ 276:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37164,10 +37407,1467 @@ __nccwpck_require__.d(__webpack_exports__, {
   j1: () => (/* reexport */ errors/* ConfigurationError */.j1),
   i_: () => (/* reexport */ InputReader),
   TL: () => (/* reexport */ quoted),
-  Cs: () => (/* reexport */ runAction)
+  Cs: () => (/* reexport */ action/* runAction */.Cs)
 });
 
 // UNUSED EXPORTS: errorMessage, findingsTable, formatLocation, inputVariable, markdownCell, markdownTable, reportFailure, runnerIo, toAnnotation, withGroup
+
+// EXTERNAL MODULE: ./shared/runtime/action.ts + 1 modules
+var action = __nccwpck_require__(6594);
+// EXTERNAL MODULE: ./shared/runtime/errors.ts
+var errors = __nccwpck_require__(8126);
+// EXTERNAL MODULE: ./shared/runtime/findings.ts
+var findings = __nccwpck_require__(7659);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./shared/runtime/paths.ts
+/** Where an action may write or delete: inside the workspace or RUNNER_TEMP, symlinks followed. */
+
+
+
+const MAX_LINKS = 40;
+/** Where a write to `target` would really land: every existing part's symlinks followed. */
+function realTarget(target, links = 0) {
+    const absolute = external_node_path_default().resolve(target);
+    try {
+        return external_node_fs_.realpathSync.native(absolute);
+    }
+    catch {
+        const parent = external_node_path_default().dirname(absolute);
+        if (parent === absolute || links > MAX_LINKS)
+            return absolute;
+        const candidate = external_node_path_default().join(realTarget(parent, links + 1), external_node_path_default().basename(absolute));
+        try {
+            // A dangling link: a write would create its target.
+            const link = (0,external_node_fs_.readlinkSync)(candidate);
+            return realTarget(external_node_path_default().resolve(external_node_path_default().dirname(candidate), link), links + 1);
+        }
+        catch {
+            return candidate;
+        }
+    }
+}
+/** Whether `child` is `parent` or below it (both already resolved). */
+function isInside(child, parent) {
+    const relative = external_node_path_default().relative(parent, child);
+    return (relative === "" ||
+        (!relative.startsWith(`..${(external_node_path_default()).sep}`) && relative !== ".." && !external_node_path_default().isAbsolute(relative)));
+}
+/** The folders an action may write into: the workspace and RUNNER_TEMP, resolved. */
+function writableRoots(env = process.env) {
+    const roots = [env.GITHUB_WORKSPACE || process.cwd(), env.RUNNER_TEMP].filter((root) => Boolean(root));
+    return roots.map((root) => realTarget(root));
+}
+/** Whether a write to `target` stays inside the workspace or RUNNER_TEMP. */
+function isWritable(target, env = process.env) {
+    const real = realTarget(target);
+    return writableRoots(env).some((root) => isInside(real, root));
+}
+/** A fresh folder for temporary files: under RUNNER_TEMP on a runner, else the OS's. */
+function scratchDirectory(prefix, env = process.env) {
+    return mkdtempSync(path.join(env.RUNNER_TEMP || os.tmpdir(), `${prefix}-`));
+}
+/** The kind of thing at `target`, without following a final symlink. */
+function entryKind(target) {
+    try {
+        const stat = (0,external_node_fs_.lstatSync)(target);
+        if (stat.isSymbolicLink()) {
+            try {
+                return entryKind(external_node_fs_.realpathSync.native(target));
+            }
+            catch {
+                return "missing";
+            }
+        }
+        return stat.isDirectory() ? "directory" : stat.isFile() ? "file" : "other";
+    }
+    catch {
+        return "missing";
+    }
+}
+
+;// CONCATENATED MODULE: ./shared/runtime/inputs.ts
+
+
+
+const MAX_SHOWN = 200;
+/** An input's value as messages echo it: quoted, and cut to 200 characters. */
+function quoted(value) {
+    const shown = value.length > MAX_SHOWN ? `${value.slice(0, MAX_SHOWN)}… (${value.length} characters)` : value;
+    return `'${shown.replace(/\r?\n/g, "⏎")}'`;
+}
+/** Why the OS could not use this path at all: a name or a whole path too long. */
+function tooLong(target) {
+    if (Buffer.byteLength(target) > 4095)
+        return "the path is longer than 4,095 bytes";
+    const long = target.split(/[\\/]/).find((part) => Buffer.byteLength(part) > 255);
+    return long === undefined ? undefined : `a name in the path is longer than 255 bytes`;
+}
+/** The first part of the path that exists and is a file, where a folder is needed. */
+function fileInTheWay(target) {
+    for (let at = external_node_path_default().dirname(target); at !== external_node_path_default().dirname(at); at = external_node_path_default().dirname(at)) {
+        const kind = entryKind(at);
+        if (kind === "file")
+            return at;
+        if (kind === "directory")
+            return undefined;
+    }
+    return undefined;
+}
+const kindWords = { file: "a file", directory: "a folder", other: "not a regular file or folder" };
+const MAX_DURATION_MS = 24 * 3_600_000;
+/** The runner's variable for an input: spaces become `_`, hyphens stay, upper case. */
+function inputVariable(name) {
+    return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
+}
+/**
+ * Typed, strict readers for action inputs. Every failure names the input.
+ * A hyphenated input is also read from its underscore form (`INPUT_PACKAGES_DIR`
+ * for `packages-dir`), which is how a composite action's `run:` step passes it.
+ */
+class InputReader {
+    env;
+    constructor(env = process.env) {
+        this.env = env;
+    }
+    /** The trimmed value, or "" when the input is unset. */
+    raw(name) {
+        const value = this.env[inputVariable(name)];
+        if (value !== undefined && value.trim() !== "")
+            return value.trim();
+        const underscored = this.env[inputVariable(name.replace(/-/g, "_"))];
+        return (underscored ?? value ?? "").trim();
+    }
+    required(name) {
+        const value = this.raw(name);
+        if (value === "")
+            throw new errors/* ConfigurationError */.j1(`input '${name}' is required and was not set`);
+        return value;
+    }
+    optional(name) {
+        const value = this.raw(name);
+        return value === "" ? undefined : value;
+    }
+    /** `true` or `false`, any case; empty gives the fallback. */
+    boolean(name, fallback) {
+        const value = this.raw(name);
+        if (value === "")
+            return fallback;
+        const lower = value.toLowerCase();
+        if (lower === "true")
+            return true;
+        if (lower === "false")
+            return false;
+        throw new errors/* ConfigurationError */.j1(`input '${name}' must be true or false, got ${quoted(value)}`);
+    }
+    /** Items separated by newlines or commas, trimmed, empties dropped. */
+    list(name) {
+        return this.raw(name)
+            .split(/[\n,]/)
+            .map((item) => item.trim())
+            .filter((item) => item !== "");
+    }
+    /** One of the allowed values (case-insensitive); empty gives the fallback. */
+    choice(name, allowed, fallback) {
+        const value = this.raw(name);
+        if (value === "")
+            return fallback;
+        const match = allowed.find((option) => option.toLowerCase() === value.toLowerCase());
+        if (match === undefined) {
+            throw new errors/* ConfigurationError */.j1(`input '${name}' must be one of ${allowed.join(", ")}; got ${quoted(value)}`);
+        }
+        return match;
+    }
+    /** A whole number within bounds; empty gives the fallback. */
+    integer(name, fallback, min = 0, max = Number.MAX_SAFE_INTEGER) {
+        const value = this.raw(name);
+        if (value === "")
+            return fallback;
+        const number = Number(value);
+        if (!/^-?\d+$/.test(value) || number < min || number > max) {
+            throw new errors/* ConfigurationError */.j1(`input '${name}' must be a whole number from ${min} to ${max}, got ${quoted(value)}`);
+        }
+        return number;
+    }
+    /**
+     * A duration in milliseconds, as `timeout-minutes` reads: minutes (`10`, `0.5`), or with a unit
+     * (`90s`, `5m`, `1h`); above 0 and at most a day. Empty gives the fallback.
+     */
+    duration(name, fallbackMs) {
+        const value = this.raw(name);
+        if (value === "")
+            return fallbackMs;
+        const match = /^(\d+(?:\.\d+)?|\.\d+)\s*([smh]?)$/i.exec(value);
+        const unitMs = { s: 1000, m: 60_000, h: 3_600_000, "": 60_000 };
+        const ms = match
+            ? Number(match[1]) * unitMs[match[2].toLowerCase()]
+            : Number.NaN;
+        if (!(ms > 0 && ms <= MAX_DURATION_MS)) {
+            throw new errors/* ConfigurationError */.j1(`input '${name}' must be a duration above 0 and at most 24h: minutes (10, 0.5) or with a unit (90s, 5m, 1h); got '${value}'`);
+        }
+        return Math.round(ms);
+    }
+    /** A path resolved against `base` (normally the working directory); empty gives the fallback. */
+    path(name, base, fallback = "") {
+        const value = this.raw(name) || fallback;
+        const resolved = external_node_path_default().resolve(base, value);
+        const why = tooLong(resolved);
+        if (why)
+            throw new errors/* ConfigurationError */.j1(`input '${name}': ${quoted(value)} cannot be used: ${why}`);
+        return resolved;
+    }
+    /** A path that must already exist as a file or a folder (or either). */
+    existing(name, base, kind, fallback = "") {
+        const resolved = this.path(name, base, fallback);
+        const shown = quoted(this.raw(name) || fallback);
+        const found = entryKind(resolved);
+        if (found === "missing") {
+            const blocker = fileInTheWay(resolved);
+            const why = blocker
+                ? `${external_node_path_default().basename(blocker)} in its path is a file, not a folder`
+                : "it does not exist";
+            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} cannot be used: ${why}`);
+        }
+        if (kind && found !== kind) {
+            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} is ${kindWords[found]}, not ${kindWords[kind]}`);
+        }
+        return resolved;
+    }
+    /**
+     * A path the action writes (or replaces): inside the workspace or RUNNER_TEMP once symlinks are
+     * followed, with no file where a folder must be, and of the right kind if it exists.
+     */
+    writable(name, base, kind, fallback = "") {
+        const resolved = this.path(name, base, fallback);
+        const shown = quoted(this.raw(name) || fallback);
+        if (!isWritable(resolved, this.env)) {
+            const real = realTarget(resolved);
+            const via = real === resolved ? "" : ` (it leads to ${real})`;
+            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} is outside the workspace and RUNNER_TEMP${via}; pyship writes only there`);
+        }
+        const blocker = fileInTheWay(resolved);
+        if (blocker) {
+            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} cannot be created: ${external_node_path_default().basename(blocker)} in its path is a file, not a folder`);
+        }
+        const found = entryKind(resolved);
+        if (found !== "missing" && found !== kind) {
+            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} is ${kindWords[found]}, where ${kindWords[kind]} is written`);
+        }
+        return resolved;
+    }
+    /** The `working-directory` input, resolved against GITHUB_WORKSPACE (or the current directory): an existing folder. */
+    workingDirectory(name = "working-directory") {
+        const workspace = this.env.GITHUB_WORKSPACE || process.cwd();
+        return this.existing(name, workspace, "directory", ".");
+    }
+}
+
+// EXTERNAL MODULE: ./shared/runtime/io.ts
+var io = __nccwpck_require__(1461);
+;// CONCATENATED MODULE: ./shared/runtime/index.ts
+
+
+
+
+
+
+
+/***/ }),
+
+/***/ 1461:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $l: () => (/* binding */ annotationProperties),
+/* harmony export */   Np: () => (/* binding */ runnerIo)
+/* harmony export */ });
+/* unused harmony export withGroup */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6614);
+/* harmony import */ var _findings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7659);
+
+
+/** Annotation properties with the unset ones left out, so core prints `::error::`, not `::error ::`. */
+function annotationProperties(location = {}, title) {
+    const properties = {
+        title,
+        file: location.file,
+        startLine: location.line,
+        startColumn: location.line ? location.column : undefined,
+    };
+    for (const key of Object.keys(properties)) {
+        if (properties[key] === undefined || properties[key] === "")
+            delete properties[key];
+    }
+    return properties;
+}
+async function withGroup(title, fn) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .startGroup */ .Oh(title);
+    try {
+        return await fn();
+    }
+    finally {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .endGroup */ .N4();
+    }
+}
+async function appendSummary(markdown) {
+    await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw(markdown, true).write();
+}
+const annotate = { error: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3, warning: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e, notice: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm };
+const runnerIo = {
+    info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(message),
+    debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(message),
+    warning: (message, location) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(message, annotationProperties(location)),
+    notice: (message, location) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(message, annotationProperties(location)),
+    setOutput: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, value),
+    exportVariable: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .exportVariable */ .dN(name, value),
+    addPath: (directory) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .addPath */ .fM(directory),
+    saveState: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(name, value),
+    getState: (name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(name),
+    setSecret: (secret) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(secret),
+    summary: appendSummary,
+    annotate(findings) {
+        for (const finding of findings) {
+            const { level, message, location, title } = (0,_findings_js__WEBPACK_IMPORTED_MODULE_1__/* .toAnnotation */ .$v)(finding);
+            annotate[level](message, annotationProperties(location, title));
+        }
+    },
+    async report(title, findings, clean = "✅ no findings") {
+        runnerIo.annotate(findings);
+        const body = findings.length === 0 ? clean : (0,_findings_js__WEBPACK_IMPORTED_MODULE_1__/* .findingsTable */ .f9)(findings);
+        await appendSummary(`### ${title}\n\n${body}\n`);
+    },
+    group: withGroup,
+};
+
+
+/***/ }),
+
+/***/ 3586:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Or: () => (/* binding */ isSystemError),
+/* harmony export */   Zo: () => (/* binding */ describeSystemError),
+/* harmony export */   uc: () => (/* binding */ systemReason)
+/* harmony export */ });
+/* unused harmony export explainErrnoCodes */
+/** Node's system errors (ENOENT, EISDIR, spawn failures…) as plain words, never raw errno text. */
+const reasons = {
+    ENOENT: "it does not exist",
+    ENOTDIR: "a part of the path is a file, not a folder",
+    EISDIR: "it is a folder, not a file",
+    EEXIST: "something already exists there",
+    ENAMETOOLONG: "the path or a name in it is too long",
+    EACCES: "permission denied",
+    EPERM: "the operation is not permitted",
+    ELOOP: "it has too many levels of symbolic links",
+    ENOSPC: "the disk is full",
+    EROFS: "the file system is read-only",
+    ENOTEMPTY: "the folder is not empty",
+    EMFILE: "too many files are open",
+    EBUSY: "it is busy",
+    EXDEV: "it is on another file system",
+    ECONNRESET: "the connection was reset",
+    ECONNREFUSED: "the connection was refused",
+    ECONNABORTED: "the connection was aborted",
+    ETIMEDOUT: "the connection timed out",
+    EPIPE: "the other side closed the connection",
+    ENOTFOUND: "the host name is unknown",
+    EAI_AGAIN: "the host name could not be looked up",
+    EHOSTUNREACH: "the host cannot be reached",
+    ENETUNREACH: "the network cannot be reached",
+    E2BIG: "the command line is too long",
+};
+const verbs = {
+    open: "open",
+    read: "read",
+    write: "write",
+    mkdir: "create the folder",
+    mkdtemp: "create a folder in",
+    rmdir: "remove",
+    rm: "remove",
+    unlink: "remove",
+    scandir: "list",
+    opendir: "list",
+    stat: "look at",
+    lstat: "look at",
+    realpath: "resolve",
+    copyfile: "copy",
+    rename: "move",
+    symlink: "link",
+    chmod: "change the mode of",
+    access: "use",
+};
+/** Not `instanceof Error`: errors from another realm (a VM context) count too. */
+function isSystemError(error) {
+    if (typeof error !== "object" || error === null)
+        return false;
+    const { code, syscall } = error;
+    return typeof code === "string" && /^E[A-Z0-9_]+$/.test(code) && typeof syscall === "string";
+}
+/** Why a system call failed, in words: "it does not exist". */
+function systemReason(error) {
+    return reasons[error.code ?? ""] ?? "the system refused it";
+}
+/**
+ * The error as a sentence naming what was being done and to which path, e.g.
+ * "cannot list src/app: a part of the path is a file, not a folder".
+ */
+function describeSystemError(error, shown = (file) => file) {
+    const syscall = error.syscall ?? "";
+    const target = error.path ?? error.dest;
+    if (syscall.startsWith("spawn")) {
+        return `cannot run ${target ?? "the program"}: ${systemReason(error)}`;
+    }
+    const verb = verbs[syscall] ?? "use";
+    return `cannot ${verb} ${target ? shown(target) : "a file"}: ${systemReason(error)}`;
+}
+/** A library's message with each errno code in it put into words: "Unable to make request: the connection was refused". */
+function explainErrnoCodes(text) {
+    return text.replace(/\b(?:getaddrinfo |connect |read |write )?(E[A-Z0-9_]{3,})\b(?: [\w.:-]+)?/g, (whole, code) => reasons[code] ?? whole);
+}
+
+
+/***/ }),
+
+/***/ 2613:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
+
+/***/ }),
+
+/***/ 4434:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
+/***/ 8611:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+
+/***/ }),
+
+/***/ 5692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+
+/***/ }),
+
+/***/ 9278:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+
+/***/ }),
+
+/***/ 4589:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
+
+/***/ }),
+
+/***/ 6698:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
+
+/***/ }),
+
+/***/ 4573:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+
+/***/ }),
+
+/***/ 7540:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
+
+/***/ }),
+
+/***/ 7598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 3053:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
+
+/***/ }),
+
+/***/ 610:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
+
+/***/ }),
+
+/***/ 8474:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 7067:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+
+/***/ }),
+
+/***/ 2467:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
+
+/***/ }),
+
+/***/ 7030:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
+/***/ 643:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+
+/***/ }),
+
+/***/ 1792:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
+
+/***/ }),
+
+/***/ 7075:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 1692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+
+/***/ }),
+
+/***/ 3136:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+
+/***/ }),
+
+/***/ 7975:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+
+/***/ }),
+
+/***/ 3429:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
+
+/***/ }),
+
+/***/ 5919:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+
+/***/ }),
+
+/***/ 8522:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 2203:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
+
+/***/ }),
+
+/***/ 3193:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
+
+/***/ }),
+
+/***/ 4756:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 9023:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 3106:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
+
+/***/ }),
+
+/***/ 8898:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const { valid, clean, explain, parse } = __nccwpck_require__(4818);
+
+const { lt, le, eq, ne, ge, gt, compare, rcompare } = __nccwpck_require__(2124);
+
+const {
+  filter,
+  maxSatisfying,
+  minSatisfying,
+  RANGE_PATTERN,
+  satisfies,
+  validRange,
+} = __nccwpck_require__(790);
+
+const { major, minor, patch, inc } = __nccwpck_require__(8940);
+
+module.exports = {
+  // version
+  valid,
+  clean,
+  explain,
+  parse,
+
+  // operator
+  lt,
+  le,
+  lte: le,
+  eq,
+  ne,
+  neq: ne,
+  ge,
+  gte: ge,
+  gt,
+  compare,
+  rcompare,
+
+  // range
+  filter,
+  maxSatisfying,
+  minSatisfying,
+  RANGE_PATTERN,
+  satisfies,
+  validRange,
+
+  // semantic
+  major,
+  minor,
+  patch,
+  inc,
+};
+
+
+/***/ }),
+
+/***/ 2124:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const { parse } = __nccwpck_require__(4818);
+
+module.exports = {
+  compare,
+  rcompare,
+  lt,
+  le,
+  eq,
+  ne,
+  ge,
+  gt,
+  '<': lt,
+  '<=': le,
+  '==': eq,
+  '!=': ne,
+  '>=': ge,
+  '>': gt,
+  '===': arbitrary,
+};
+
+function lt(version, other) {
+  return compare(version, other) < 0;
+}
+
+function le(version, other) {
+  return compare(version, other) <= 0;
+}
+
+function eq(version, other) {
+  return compare(version, other) === 0;
+}
+
+function ne(version, other) {
+  return compare(version, other) !== 0;
+}
+
+function ge(version, other) {
+  return compare(version, other) >= 0;
+}
+
+function gt(version, other) {
+  return compare(version, other) > 0;
+}
+
+function arbitrary(version, other) {
+  return version.toLowerCase() === other.toLowerCase();
+}
+
+function compare(version, other) {
+  const parsedVersion = parse(version);
+  const parsedOther = parse(other);
+
+  const keyVersion = calculateKey(parsedVersion);
+  const keyOther = calculateKey(parsedOther);
+
+  return pyCompare(keyVersion, keyOther);
+}
+
+function rcompare(version, other) {
+  return -compare(version, other);
+}
+
+// this logic is buitin in python, but we need to port it to js
+// see https://stackoverflow.com/a/5292332/1438522
+function pyCompare(elemIn, otherIn) {
+  let elem = elemIn;
+  let other = otherIn;
+  if (elem === other) {
+    return 0;
+  }
+  if (Array.isArray(elem) !== Array.isArray(other)) {
+    elem = Array.isArray(elem) ? elem : [elem];
+    other = Array.isArray(other) ? other : [other];
+  }
+  if (Array.isArray(elem)) {
+    const len = Math.min(elem.length, other.length);
+    for (let i = 0; i < len; i += 1) {
+      const res = pyCompare(elem[i], other[i]);
+      if (res !== 0) {
+        return res;
+      }
+    }
+    return elem.length - other.length;
+  }
+  if (elem === -Infinity || other === Infinity) {
+    return -1;
+  }
+  if (elem === Infinity || other === -Infinity) {
+    return 1;
+  }
+  return elem < other ? -1 : 1;
+}
+
+function calculateKey(input) {
+  const { epoch } = input;
+  let { release, pre, post, local, dev } = input;
+  // When we compare a release version, we want to compare it with all of the
+  // trailing zeros removed. So we'll use a reverse the list, drop all the now
+  // leading zeros until we come to something non zero, then take the rest
+  // re-reverse it back into the correct order and make it a tuple and use
+  // that for our sorting key.
+  release = release.concat();
+  release.reverse();
+  while (release.length && release[0] === 0) {
+    release.shift();
+  }
+  release.reverse();
+
+  // We need to "trick" the sorting algorithm to put 1.0.dev0 before 1.0a0.
+  // We'll do this by abusing the pre segment, but we _only_ want to do this
+  // if there is !a pre or a post segment. If we have one of those then
+  // the normal sorting rules will handle this case correctly.
+  if (!pre && !post && dev) pre = -Infinity;
+  // Versions without a pre-release (except as noted above) should sort after
+  // those with one.
+  else if (!pre) pre = Infinity;
+
+  // Versions without a post segment should sort before those with one.
+  if (!post) post = -Infinity;
+
+  // Versions without a development segment should sort after those with one.
+  if (!dev) dev = Infinity;
+
+  if (!local) {
+    // Versions without a local segment should sort before those with one.
+    local = -Infinity;
+  } else {
+    // Versions with a local segment need that segment parsed to implement
+    // the sorting rules in PEP440.
+    // - Alpha numeric segments sort before numeric segments
+    // - Alpha numeric segments sort lexicographically
+    // - Numeric segments sort numerically
+    // - Shorter versions sort before longer versions when the prefixes
+    //   match exactly
+    local = local.map((i) =>
+      Number.isNaN(Number(i)) ? [-Infinity, i] : [Number(i), ''],
+    );
+  }
+
+  return [epoch, release, pre, post, dev, local];
+}
+
+
+/***/ }),
+
+/***/ 8940:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const { explain, parse, stringify } = __nccwpck_require__(4818);
+
+// those notation are borrowed from semver
+module.exports = {
+  major,
+  minor,
+  patch,
+  inc,
+};
+
+function major(input) {
+  const version = explain(input);
+  if (!version) {
+    throw new TypeError('Invalid Version: ' + input);
+  }
+  return version.release[0];
+}
+
+function minor(input) {
+  const version = explain(input);
+  if (!version) {
+    throw new TypeError('Invalid Version: ' + input);
+  }
+  if (version.release.length < 2) {
+    return 0;
+  }
+  return version.release[1];
+}
+
+function patch(input) {
+  const version = explain(input);
+  if (!version) {
+    throw new TypeError('Invalid Version: ' + input);
+  }
+  if (version.release.length < 3) {
+    return 0;
+  }
+  return version.release[2];
+}
+
+function inc(input, release, preReleaseIdentifier) {
+  let identifier = preReleaseIdentifier || `a`;
+  const version = parse(input);
+
+  if (!version) {
+    return null;
+  }
+
+  if (
+    !['a', 'b', 'c', 'rc', 'alpha', 'beta', 'pre', 'preview'].includes(
+      identifier,
+    )
+  ) {
+    return null;
+  }
+
+  switch (release) {
+    case 'premajor':
+      {
+        const [majorVersion] = version.release;
+        version.release.fill(0);
+        version.release[0] = majorVersion + 1;
+      }
+      version.pre = [identifier, 0];
+      delete version.post;
+      delete version.dev;
+      delete version.local;
+      break;
+    case 'preminor':
+      {
+        const [majorVersion, minorVersion = 0] = version.release;
+        version.release.fill(0);
+        version.release[0] = majorVersion;
+        version.release[1] = minorVersion + 1;
+      }
+      version.pre = [identifier, 0];
+      delete version.post;
+      delete version.dev;
+      delete version.local;
+      break;
+    case 'prepatch':
+      {
+        const [majorVersion, minorVersion = 0, patchVersion = 0] =
+          version.release;
+        version.release.fill(0);
+        version.release[0] = majorVersion;
+        version.release[1] = minorVersion;
+        version.release[2] = patchVersion + 1;
+      }
+      version.pre = [identifier, 0];
+      delete version.post;
+      delete version.dev;
+      delete version.local;
+      break;
+    case 'prerelease':
+      if (version.pre === null) {
+        const [majorVersion, minorVersion = 0, patchVersion = 0] =
+          version.release;
+        version.release.fill(0);
+        version.release[0] = majorVersion;
+        version.release[1] = minorVersion;
+        version.release[2] = patchVersion + 1;
+        version.pre = [identifier, 0];
+      } else {
+        if (preReleaseIdentifier === undefined && version.pre !== null) {
+          [identifier] = version.pre;
+        }
+
+        const [letter, number] = version.pre;
+        if (letter === identifier) {
+          version.pre = [letter, number + 1];
+        } else {
+          version.pre = [identifier, 0];
+        }
+      }
+
+      delete version.post;
+      delete version.dev;
+      delete version.local;
+      break;
+    case 'major':
+      if (
+        version.release.slice(1).some((value) => value !== 0) ||
+        version.pre === null
+      ) {
+        const [majorVersion] = version.release;
+        version.release.fill(0);
+        version.release[0] = majorVersion + 1;
+      }
+      delete version.pre;
+      delete version.post;
+      delete version.dev;
+      delete version.local;
+      break;
+    case 'minor':
+      if (
+        version.release.slice(2).some((value) => value !== 0) ||
+        version.pre === null
+      ) {
+        const [majorVersion, minorVersion = 0] = version.release;
+        version.release.fill(0);
+        version.release[0] = majorVersion;
+        version.release[1] = minorVersion + 1;
+      }
+      delete version.pre;
+      delete version.post;
+      delete version.dev;
+      delete version.local;
+      break;
+    case 'patch':
+      if (
+        version.release.slice(3).some((value) => value !== 0) ||
+        version.pre === null
+      ) {
+        const [majorVersion, minorVersion = 0, patchVersion = 0] =
+          version.release;
+        version.release.fill(0);
+        version.release[0] = majorVersion;
+        version.release[1] = minorVersion;
+        version.release[2] = patchVersion + 1;
+      }
+      delete version.pre;
+      delete version.post;
+      delete version.dev;
+      delete version.local;
+      break;
+    default:
+      return null;
+  }
+
+  return stringify(version);
+}
+
+
+/***/ }),
+
+/***/ 790:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+// This file is dual licensed under the terms of the Apache License, Version
+// 2.0, and the BSD License. See the LICENSE file in the root of this repository
+// for complete details.
+
+const { VERSION_PATTERN, explain: explainVersion } = __nccwpck_require__(4818);
+
+const Operator = __nccwpck_require__(2124);
+
+const RANGE_PATTERN = [
+  '(?<operator>(===|~=|==|!=|<=|>=|<|>))',
+  '\\s*',
+  '(',
+  /*  */ '(?<version>(?:' + VERSION_PATTERN.replace(/\?<\w+>/g, '?:') + '))',
+  /*  */ '(?<prefix>\\.\\*)?',
+  /*  */ '|',
+  /*  */ '(?<legacy>[^,;\\s)]+)',
+  ')',
+].join('');
+
+module.exports = {
+  RANGE_PATTERN,
+  parse,
+  satisfies,
+  filter,
+  validRange,
+  maxSatisfying,
+  minSatisfying,
+};
+
+const isEqualityOperator = (op) => ['==', '!=', '==='].includes(op);
+
+const rangeRegex = new RegExp('^' + RANGE_PATTERN + '$', 'i');
+
+function parse(ranges) {
+  if (!ranges.trim()) {
+    return [];
+  }
+
+  const specifiers = ranges
+    .split(',')
+    .map((range) => rangeRegex.exec(range.trim()) || {})
+    .map(({ groups }) => {
+      if (!groups) {
+        return null;
+      }
+
+      let { ...spec } = groups;
+      const { operator, version, prefix, legacy } = groups;
+
+      if (version) {
+        spec = { ...spec, ...explainVersion(version) };
+        if (operator === '~=') {
+          if (spec.release.length < 2) {
+            return null;
+          }
+        }
+        if (!isEqualityOperator(operator) && spec.local) {
+          return null;
+        }
+
+        if (prefix) {
+          if (!isEqualityOperator(operator) || spec.dev || spec.local) {
+            return null;
+          }
+        }
+      }
+      if (legacy && operator !== '===') {
+        return null;
+      }
+
+      return spec;
+    });
+
+  if (specifiers.filter(Boolean).length !== specifiers.length) {
+    return null;
+  }
+
+  return specifiers;
+}
+
+function filter(versions, specifier, options = {}) {
+  const filtered = pick(versions, specifier, options);
+  if (filtered.length === 0 && options.prereleases === undefined) {
+    return pick(versions, specifier, { prereleases: true });
+  }
+  return filtered;
+}
+
+function maxSatisfying(versions, range, options) {
+  const found = filter(versions, range, options).sort(Operator.compare);
+  return found.length === 0 ? null : found[found.length - 1];
+}
+
+function minSatisfying(versions, range, options) {
+  const found = filter(versions, range, options).sort(Operator.compare);
+  return found.length === 0 ? null : found[0];
+}
+
+function pick(versions, specifier, options) {
+  const parsed = parse(specifier);
+
+  if (!parsed) {
+    return [];
+  }
+
+  return versions.filter((version) => {
+    const explained = explainVersion(version);
+
+    if (!parsed.length) {
+      return explained && !(explained.is_prerelease && !options.prereleases);
+    }
+
+    return parsed.reduce((pass, spec) => {
+      if (!pass) {
+        return false;
+      }
+      return contains({ ...spec, ...options }, { version, explained });
+    }, true);
+  });
+}
+
+function satisfies(version, specifier, options = {}) {
+  const filtered = pick([version], specifier, options);
+
+  return filtered.length === 1;
+}
+
+function arrayStartsWith(array, prefix) {
+  if (prefix.length > array.length) {
+    return false;
+  }
+
+  for (let i = 0; i < prefix.length; i += 1) {
+    if (prefix[i] !== array[i]) {
+      return false;
+    }
+  }
+
+  return true;
+}
+
+function contains(specifier, input) {
+  const { explained } = input;
+  let { version } = input;
+  const { ...spec } = specifier;
+
+  if (spec.prereleases === undefined) {
+    spec.prereleases = spec.is_prerelease;
+  }
+
+  if (explained && explained.is_prerelease && !spec.prereleases) {
+    return false;
+  }
+
+  if (spec.operator === '~=') {
+    let compatiblePrefix = spec.release.slice(0, -1).concat('*').join('.');
+    if (spec.epoch) {
+      compatiblePrefix = spec.epoch + '!' + compatiblePrefix;
+    }
+    return satisfies(version, `>=${spec.version}, ==${compatiblePrefix}`, {
+      prereleases: spec.prereleases,
+    });
+  }
+
+  if (spec.prefix) {
+    const isMatching =
+      explained.epoch === spec.epoch &&
+      arrayStartsWith(explained.release, spec.release);
+    const isEquality = spec.operator !== '!=';
+    return isEquality ? isMatching : !isMatching;
+  }
+
+  if (explained)
+    if (explained.local && spec.version) {
+      version = explained.public;
+      spec.version = explainVersion(spec.version).public;
+    }
+
+  if (spec.operator === '<' || spec.operator === '>') {
+    // simplified version of https://www.python.org/dev/peps/pep-0440/#exclusive-ordered-comparison
+    if (Operator.eq(spec.release.join('.'), explained.release.join('.'))) {
+      return false;
+    }
+  }
+
+  const op = Operator[spec.operator];
+  return op(version, spec.version || spec.legacy);
+}
+
+function validRange(specifier) {
+  return Boolean(parse(specifier));
+}
+
+
+/***/ }),
+
+/***/ 4818:
+/***/ ((module) => {
+
+const VERSION_PATTERN = [
+  'v?',
+  '(?:',
+  /* */ '(?:(?<epoch>[0-9]+)!)?', // epoch
+  /* */ '(?<release>[0-9]+(?:\\.[0-9]+)*)', // release segment
+  /* */ '(?<pre>', // pre-release
+  /*    */ '[-_\\.]?',
+  /*    */ '(?<pre_l>(a|b|c|rc|alpha|beta|pre|preview))',
+  /*    */ '[-_\\.]?',
+  /*    */ '(?<pre_n>[0-9]+)?',
+  /* */ ')?',
+  /* */ '(?<post>', // post release
+  /*    */ '(?:-(?<post_n1>[0-9]+))',
+  /*    */ '|',
+  /*    */ '(?:',
+  /*        */ '[-_\\.]?',
+  /*        */ '(?<post_l>post|rev|r)',
+  /*        */ '[-_\\.]?',
+  /*        */ '(?<post_n2>[0-9]+)?',
+  /*    */ ')',
+  /* */ ')?',
+  /* */ '(?<dev>', // dev release
+  /*    */ '[-_\\.]?',
+  /*    */ '(?<dev_l>dev)',
+  /*    */ '[-_\\.]?',
+  /*    */ '(?<dev_n>[0-9]+)?',
+  /* */ ')?',
+  ')',
+  '(?:\\+(?<local>[a-z0-9]+(?:[-_\\.][a-z0-9]+)*))?', // local version
+].join('');
+
+module.exports = {
+  VERSION_PATTERN,
+  valid,
+  clean,
+  explain,
+  parse,
+  stringify,
+};
+
+const validRegex = new RegExp('^' + VERSION_PATTERN + '$', 'i');
+
+function valid(version) {
+  return validRegex.test(version) ? version : null;
+}
+
+const cleanRegex = new RegExp('^\\s*' + VERSION_PATTERN + '\\s*$', 'i');
+function clean(version) {
+  return stringify(parse(version, cleanRegex));
+}
+
+function parse(version, regex) {
+  // Validate the version and parse it into pieces
+  const { groups } = (regex || validRegex).exec(version) || {};
+  if (!groups) {
+    return null;
+  }
+
+  // Store the parsed out pieces of the version
+  const parsed = {
+    epoch: Number(groups.epoch ? groups.epoch : 0),
+    release: groups.release.split('.').map(Number),
+    pre: normalize_letter_version(groups.pre_l, groups.pre_n),
+    post: normalize_letter_version(
+      groups.post_l,
+      groups.post_n1 || groups.post_n2,
+    ),
+    dev: normalize_letter_version(groups.dev_l, groups.dev_n),
+    local: parse_local_version(groups.local),
+  };
+
+  return parsed;
+}
+
+function stringify(parsed) {
+  if (!parsed) {
+    return null;
+  }
+  const { epoch, release, pre, post, dev, local } = parsed;
+  const parts = [];
+
+  // Epoch
+  if (epoch !== 0) {
+    parts.push(`${epoch}!`);
+  }
+  // Release segment
+  parts.push(release.join('.'));
+
+  // Pre-release
+  if (pre) {
+    parts.push(pre.join(''));
+  }
+  // Post-release
+  if (post) {
+    parts.push('.' + post.join(''));
+  }
+  // Development release
+  if (dev) {
+    parts.push('.' + dev.join(''));
+  }
+  // Local version segment
+  if (local) {
+    parts.push(`+${local}`);
+  }
+  return parts.join('');
+}
+
+function normalize_letter_version(letterIn, numberIn) {
+  let letter = letterIn;
+  let number = numberIn;
+  if (letter) {
+    // We consider there to be an implicit 0 in a pre-release if there is
+    // not a numeral associated with it.
+    if (!number) {
+      number = 0;
+    }
+    // We normalize any letters to their lower case form
+    letter = letter.toLowerCase();
+
+    // We consider some words to be alternate spellings of other words and
+    // in those cases we want to normalize the spellings to our preferred
+    // spelling.
+    if (letter === 'alpha') {
+      letter = 'a';
+    } else if (letter === 'beta') {
+      letter = 'b';
+    } else if (['c', 'pre', 'preview'].includes(letter)) {
+      letter = 'rc';
+    } else if (['rev', 'r'].includes(letter)) {
+      letter = 'post';
+    }
+    return [letter, Number(number)];
+  }
+  if (!letter && number) {
+    // We assume if we are given a number, but we are not given a letter
+    // then this is using the implicit post release syntax (e.g. 1.0-1)
+    letter = 'post';
+
+    return [letter, Number(number)];
+  }
+  return null;
+}
+
+function parse_local_version(local) {
+  /*
+    Takes a string like abc.1.twelve and turns it into("abc", 1, "twelve").
+    */
+  if (local) {
+    return local
+      .split(/[._-]/)
+      .map((part) =>
+        Number.isNaN(Number(part)) ? part.toLowerCase() : Number(part),
+      );
+  }
+  return null;
+}
+
+function explain(version) {
+  const parsed = parse(version);
+  if (!parsed) {
+    return parsed;
+  }
+  const { epoch, release, pre, post, dev, local } = parsed;
+
+  let base_version = '';
+  if (epoch !== 0) {
+    base_version += epoch + '!';
+  }
+  base_version += release.join('.');
+
+  const is_prerelease = Boolean(dev || pre);
+  const is_devrelease = Boolean(dev);
+  const is_postrelease = Boolean(post);
+
+  // return
+
+  return {
+    epoch,
+    release,
+    pre,
+    post: post ? post[1] : post,
+    dev: dev ? dev[1] : dev,
+    local: local ? local.join('.') : local,
+    public: stringify(parsed).split('+', 1)[0],
+    base_version,
+    is_prerelease,
+    is_devrelease,
+    is_postrelease,
+  };
+}
+
+
+/***/ }),
+
+/***/ 6614:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  fM: () => (/* binding */ addPath),
+  Yz: () => (/* binding */ core_debug),
+  N4: () => (/* binding */ endGroup),
+  z3: () => (/* binding */ error),
+  dN: () => (/* binding */ exportVariable),
+  Gu: () => (/* binding */ getState),
+  pq: () => (/* binding */ info),
+  lm: () => (/* binding */ notice),
+  LZ: () => (/* binding */ saveState),
+  uH: () => (/* binding */ setOutput),
+  Pq: () => (/* binding */ core_setSecret),
+  Oh: () => (/* binding */ startGroup),
+  z: () => (/* reexport */ summary),
+  $e: () => (/* binding */ warning)
+});
+
+// UNUSED EXPORTS: ExitCode, getBooleanInput, getIDToken, getInput, getMultilineInput, group, isDebug, markdownSummary, platform, setCommandEcho, setFailed, toPlatformPath, toPosixPath, toWin32Path
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -39186,7 +40886,7 @@ function setCommandEcho(enabled) {
  */
 function setFailed(message) {
     process.exitCode = ExitCode.Failure;
-    core_error(message);
+    error(message);
 }
 //-----------------------------------------------------------------------
 // Logging Commands
@@ -39209,7 +40909,7 @@ function core_debug(message) {
  * @param message error issue message. Errors will be converted to string via toString()
  * @param properties optional properties to add to the annotation.
  */
-function core_error(message, properties = {}) {
+function error(message, properties = {}) {
     issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
@@ -39320,1430 +41020,6 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: ./shared/runtime/errors.ts
-var errors = __nccwpck_require__(8126);
-// EXTERNAL MODULE: ./shared/runtime/findings.ts
-var runtime_findings = __nccwpck_require__(7659);
-;// CONCATENATED MODULE: ./shared/runtime/io.ts
-
-
-/** Annotation properties with the unset ones left out, so core prints `::error::`, not `::error ::`. */
-function annotationProperties(location = {}, title) {
-    const properties = {
-        title,
-        file: location.file,
-        startLine: location.line,
-        startColumn: location.line ? location.column : undefined,
-    };
-    for (const key of Object.keys(properties)) {
-        if (properties[key] === undefined || properties[key] === "")
-            delete properties[key];
-    }
-    return properties;
-}
-async function withGroup(title, fn) {
-    startGroup(title);
-    try {
-        return await fn();
-    }
-    finally {
-        endGroup();
-    }
-}
-async function appendSummary(markdown) {
-    await summary.addRaw(markdown, true).write();
-}
-const annotate = { error: core_error, warning: warning, notice: notice };
-const runnerIo = {
-    info: (message) => info(message),
-    debug: (message) => core_debug(message),
-    warning: (message, location) => warning(message, annotationProperties(location)),
-    notice: (message, location) => notice(message, annotationProperties(location)),
-    setOutput: (name, value) => setOutput(name, value),
-    exportVariable: (name, value) => exportVariable(name, value),
-    addPath: (directory) => addPath(directory),
-    saveState: (name, value) => saveState(name, value),
-    getState: (name) => getState(name),
-    setSecret: (secret) => core_setSecret(secret),
-    summary: appendSummary,
-    annotate(findings) {
-        for (const finding of findings) {
-            const { level, message, location, title } = (0,runtime_findings/* toAnnotation */.$v)(finding);
-            annotate[level](message, annotationProperties(location, title));
-        }
-    },
-    async report(title, findings, clean = "✅ no findings") {
-        runnerIo.annotate(findings);
-        const body = findings.length === 0 ? clean : (0,runtime_findings/* findingsTable */.f9)(findings);
-        await appendSummary(`### ${title}\n\n${body}\n`);
-    },
-    group: withGroup,
-};
-
-;// CONCATENATED MODULE: ./shared/runtime/system-errors.ts
-/** Node's system errors (ENOENT, EISDIR, spawn failures…) as plain words, never raw errno text. */
-const reasons = {
-    ENOENT: "it does not exist",
-    ENOTDIR: "a part of the path is a file, not a folder",
-    EISDIR: "it is a folder, not a file",
-    EEXIST: "something already exists there",
-    ENAMETOOLONG: "the path or a name in it is too long",
-    EACCES: "permission denied",
-    EPERM: "the operation is not permitted",
-    ELOOP: "it has too many levels of symbolic links",
-    ENOSPC: "the disk is full",
-    EROFS: "the file system is read-only",
-    ENOTEMPTY: "the folder is not empty",
-    EMFILE: "too many files are open",
-    EBUSY: "it is busy",
-    EXDEV: "it is on another file system",
-    ECONNRESET: "the connection was reset",
-    ECONNREFUSED: "the connection was refused",
-    ECONNABORTED: "the connection was aborted",
-    ETIMEDOUT: "the connection timed out",
-    EPIPE: "the other side closed the connection",
-    ENOTFOUND: "the host name is unknown",
-    EAI_AGAIN: "the host name could not be looked up",
-    EHOSTUNREACH: "the host cannot be reached",
-    ENETUNREACH: "the network cannot be reached",
-    E2BIG: "the command line is too long",
-};
-const verbs = {
-    open: "open",
-    read: "read",
-    write: "write",
-    mkdir: "create the folder",
-    mkdtemp: "create a folder in",
-    rmdir: "remove",
-    rm: "remove",
-    unlink: "remove",
-    scandir: "list",
-    opendir: "list",
-    stat: "look at",
-    lstat: "look at",
-    realpath: "resolve",
-    copyfile: "copy",
-    rename: "move",
-    symlink: "link",
-    chmod: "change the mode of",
-    access: "use",
-};
-/** Not `instanceof Error`: errors from another realm (a VM context) count too. */
-function isSystemError(error) {
-    if (typeof error !== "object" || error === null)
-        return false;
-    const { code, syscall } = error;
-    return typeof code === "string" && /^E[A-Z0-9_]+$/.test(code) && typeof syscall === "string";
-}
-/** Why a system call failed, in words: "it does not exist". */
-function systemReason(error) {
-    return reasons[error.code ?? ""] ?? "the system refused it";
-}
-/**
- * The error as a sentence naming what was being done and to which path, e.g.
- * "cannot list src/app: a part of the path is a file, not a folder".
- */
-function describeSystemError(error, shown = (file) => file) {
-    const syscall = error.syscall ?? "";
-    const target = error.path ?? error.dest;
-    if (syscall.startsWith("spawn")) {
-        return `cannot run ${target ?? "the program"}: ${systemReason(error)}`;
-    }
-    const verb = verbs[syscall] ?? "use";
-    return `cannot ${verb} ${target ? shown(target) : "a file"}: ${systemReason(error)}`;
-}
-
-;// CONCATENATED MODULE: ./shared/runtime/text.ts
-/** Text as it goes to users: no word of a message much longer than an echoed value may be. */
-const LONGEST_WORD = 200;
-/** A little slack: a value `quoted()` already cut is 200 characters plus its quotes and ellipsis. */
-const CLIPPED_PAST = 240;
-/** Cuts every run of more than 240 non-space characters to 200, saying how long it was. */
-function clipLongWords(text) {
-    return text.replace(new RegExp(`\\S{${CLIPPED_PAST + 1},}`, "g"), (word) => `${word.slice(0, LONGEST_WORD)}… (${word.length} characters)`);
-}
-
-;// CONCATENATED MODULE: ./shared/runtime/action.ts
-
-
-
-
-
-/**
- * Runs an action's main or post step. A ConfigurationError becomes one
- * `::error::<action>: <message>` line; any other error also fails the step and
- * its stack goes to the debug log. The exit code is set, never forced.
- */
-async function runAction(name, run, io = runnerIo) {
-    const fail = (error) => reportFailure(name, error);
-    process.on("unhandledRejection", fail);
-    process.on("uncaughtException", fail);
-    try {
-        await run(io);
-    }
-    catch (error) {
-        fail(error);
-    }
-}
-function reportFailure(name, error) {
-    process.exitCode = 1;
-    if (error instanceof errors/* ConfigurationError */.j1) {
-        core_error(clipLongWords(`${name}: ${error.message}`), annotationProperties(error.location));
-        return;
-    }
-    const message = isSystemError(error) ? describeSystemError(error) : (0,errors/* errorMessage */.gJ)(error);
-    core_error(clipLongWords(`${name}: ${message}`));
-    if (error instanceof Error && error.stack)
-        core_debug(error.stack);
-}
-
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./shared/runtime/paths.ts
-/** Where an action may write or delete: inside the workspace or RUNNER_TEMP, symlinks followed. */
-
-
-
-const MAX_LINKS = 40;
-/** Where a write to `target` would really land: every existing part's symlinks followed. */
-function realTarget(target, links = 0) {
-    const absolute = external_node_path_default().resolve(target);
-    try {
-        return external_node_fs_.realpathSync.native(absolute);
-    }
-    catch {
-        const parent = external_node_path_default().dirname(absolute);
-        if (parent === absolute || links > MAX_LINKS)
-            return absolute;
-        const candidate = external_node_path_default().join(realTarget(parent, links + 1), external_node_path_default().basename(absolute));
-        try {
-            // A dangling link: a write would create its target.
-            const link = (0,external_node_fs_.readlinkSync)(candidate);
-            return realTarget(external_node_path_default().resolve(external_node_path_default().dirname(candidate), link), links + 1);
-        }
-        catch {
-            return candidate;
-        }
-    }
-}
-/** Whether `child` is `parent` or below it (both already resolved). */
-function isInside(child, parent) {
-    const relative = external_node_path_default().relative(parent, child);
-    return (relative === "" ||
-        (!relative.startsWith(`..${(external_node_path_default()).sep}`) && relative !== ".." && !external_node_path_default().isAbsolute(relative)));
-}
-/** The folders an action may write into: the workspace and RUNNER_TEMP, resolved. */
-function writableRoots(env = process.env) {
-    const roots = [env.GITHUB_WORKSPACE || process.cwd(), env.RUNNER_TEMP].filter((root) => Boolean(root));
-    return roots.map((root) => realTarget(root));
-}
-/** Whether a write to `target` stays inside the workspace or RUNNER_TEMP. */
-function isWritable(target, env = process.env) {
-    const real = realTarget(target);
-    return writableRoots(env).some((root) => isInside(real, root));
-}
-/** A fresh folder for temporary files: under RUNNER_TEMP on a runner, else the OS's. */
-function scratchDirectory(prefix, env = process.env) {
-    return mkdtempSync(path.join(env.RUNNER_TEMP || os.tmpdir(), `${prefix}-`));
-}
-/** The kind of thing at `target`, without following a final symlink. */
-function entryKind(target) {
-    try {
-        const stat = (0,external_node_fs_.lstatSync)(target);
-        if (stat.isSymbolicLink()) {
-            try {
-                return entryKind(external_node_fs_.realpathSync.native(target));
-            }
-            catch {
-                return "missing";
-            }
-        }
-        return stat.isDirectory() ? "directory" : stat.isFile() ? "file" : "other";
-    }
-    catch {
-        return "missing";
-    }
-}
-
-;// CONCATENATED MODULE: ./shared/runtime/inputs.ts
-
-
-
-const MAX_SHOWN = 200;
-/** An input's value as messages echo it: quoted, and cut to 200 characters. */
-function quoted(value) {
-    const shown = value.length > MAX_SHOWN ? `${value.slice(0, MAX_SHOWN)}… (${value.length} characters)` : value;
-    return `'${shown.replace(/\r?\n/g, "⏎")}'`;
-}
-/** Why the OS could not use this path at all: a name or a whole path too long. */
-function tooLong(target) {
-    if (Buffer.byteLength(target) > 4095)
-        return "the path is longer than 4,095 bytes";
-    const long = target.split(/[\\/]/).find((part) => Buffer.byteLength(part) > 255);
-    return long === undefined ? undefined : `a name in the path is longer than 255 bytes`;
-}
-/** The first part of the path that exists and is a file, where a folder is needed. */
-function fileInTheWay(target) {
-    for (let at = external_node_path_default().dirname(target); at !== external_node_path_default().dirname(at); at = external_node_path_default().dirname(at)) {
-        const kind = entryKind(at);
-        if (kind === "file")
-            return at;
-        if (kind === "directory")
-            return undefined;
-    }
-    return undefined;
-}
-const kindWords = { file: "a file", directory: "a folder", other: "not a regular file or folder" };
-/** The runner's variable for an input: spaces become `_`, hyphens stay, upper case. */
-function inputVariable(name) {
-    return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
-}
-/**
- * Typed, strict readers for action inputs. Every failure names the input.
- * A hyphenated input is also read from its underscore form (`INPUT_PACKAGES_DIR`
- * for `packages-dir`), which is how a composite action's `run:` step passes it.
- */
-class InputReader {
-    env;
-    constructor(env = process.env) {
-        this.env = env;
-    }
-    /** The trimmed value, or "" when the input is unset. */
-    raw(name) {
-        const value = this.env[inputVariable(name)];
-        if (value !== undefined && value.trim() !== "")
-            return value.trim();
-        const underscored = this.env[inputVariable(name.replace(/-/g, "_"))];
-        return (underscored ?? value ?? "").trim();
-    }
-    required(name) {
-        const value = this.raw(name);
-        if (value === "")
-            throw new errors/* ConfigurationError */.j1(`input '${name}' is required and was not set`);
-        return value;
-    }
-    optional(name) {
-        const value = this.raw(name);
-        return value === "" ? undefined : value;
-    }
-    /** `true` or `false`, any case; empty gives the fallback. */
-    boolean(name, fallback) {
-        const value = this.raw(name);
-        if (value === "")
-            return fallback;
-        const lower = value.toLowerCase();
-        if (lower === "true")
-            return true;
-        if (lower === "false")
-            return false;
-        throw new errors/* ConfigurationError */.j1(`input '${name}' must be true or false, got ${quoted(value)}`);
-    }
-    /** Items separated by newlines or commas, trimmed, empties dropped. */
-    list(name) {
-        return this.raw(name)
-            .split(/[\n,]/)
-            .map((item) => item.trim())
-            .filter((item) => item !== "");
-    }
-    /** One of the allowed values (case-insensitive); empty gives the fallback. */
-    choice(name, allowed, fallback) {
-        const value = this.raw(name);
-        if (value === "")
-            return fallback;
-        const match = allowed.find((option) => option.toLowerCase() === value.toLowerCase());
-        if (match === undefined) {
-            throw new errors/* ConfigurationError */.j1(`input '${name}' must be one of ${allowed.join(", ")}; got ${quoted(value)}`);
-        }
-        return match;
-    }
-    /** A whole number within bounds; empty gives the fallback. */
-    integer(name, fallback, min = 0, max = Number.MAX_SAFE_INTEGER) {
-        const value = this.raw(name);
-        if (value === "")
-            return fallback;
-        const number = Number(value);
-        if (!/^-?\d+$/.test(value) || number < min || number > max) {
-            throw new errors/* ConfigurationError */.j1(`input '${name}' must be a whole number from ${min} to ${max}, got ${quoted(value)}`);
-        }
-        return number;
-    }
-    /** A path resolved against `base` (normally the working directory); empty gives the fallback. */
-    path(name, base, fallback = "") {
-        const value = this.raw(name) || fallback;
-        const resolved = external_node_path_default().resolve(base, value);
-        const why = tooLong(resolved);
-        if (why)
-            throw new errors/* ConfigurationError */.j1(`input '${name}': ${quoted(value)} cannot be used: ${why}`);
-        return resolved;
-    }
-    /** A path that must already exist as a file or a folder (or either). */
-    existing(name, base, kind, fallback = "") {
-        const resolved = this.path(name, base, fallback);
-        const shown = quoted(this.raw(name) || fallback);
-        const found = entryKind(resolved);
-        if (found === "missing") {
-            const blocker = fileInTheWay(resolved);
-            const why = blocker
-                ? `${external_node_path_default().basename(blocker)} in its path is a file, not a folder`
-                : "it does not exist";
-            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} cannot be used: ${why}`);
-        }
-        if (kind && found !== kind) {
-            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} is ${kindWords[found]}, not ${kindWords[kind]}`);
-        }
-        return resolved;
-    }
-    /**
-     * A path the action writes (or replaces): inside the workspace or RUNNER_TEMP once symlinks are
-     * followed, with no file where a folder must be, and of the right kind if it exists.
-     */
-    writable(name, base, kind, fallback = "") {
-        const resolved = this.path(name, base, fallback);
-        const shown = quoted(this.raw(name) || fallback);
-        if (!isWritable(resolved, this.env)) {
-            const real = realTarget(resolved);
-            const via = real === resolved ? "" : ` (it leads to ${real})`;
-            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} is outside the workspace and RUNNER_TEMP${via}; pyship writes only there`);
-        }
-        const blocker = fileInTheWay(resolved);
-        if (blocker) {
-            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} cannot be created: ${external_node_path_default().basename(blocker)} in its path is a file, not a folder`);
-        }
-        const found = entryKind(resolved);
-        if (found !== "missing" && found !== kind) {
-            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} is ${kindWords[found]}, where ${kindWords[kind]} is written`);
-        }
-        return resolved;
-    }
-    /** The `working-directory` input, resolved against GITHUB_WORKSPACE (or the current directory): an existing folder. */
-    workingDirectory(name = "working-directory") {
-        const workspace = this.env.GITHUB_WORKSPACE || process.cwd();
-        return this.existing(name, workspace, "directory", ".");
-    }
-}
-
-;// CONCATENATED MODULE: ./shared/runtime/index.ts
-
-
-
-
-
-
-
-/***/ }),
-
-/***/ 2613:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
-
-/***/ }),
-
-/***/ 4434:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
-
-/***/ }),
-
-/***/ 9896:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-
-/***/ }),
-
-/***/ 8611:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
-
-/***/ }),
-
-/***/ 5692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
-
-/***/ }),
-
-/***/ 9278:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
-
-/***/ }),
-
-/***/ 4589:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
-
-/***/ }),
-
-/***/ 6698:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
-
-/***/ }),
-
-/***/ 4573:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
-
-/***/ }),
-
-/***/ 7540:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
-
-/***/ }),
-
-/***/ 7598:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-
-/***/ }),
-
-/***/ 3053:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
-
-/***/ }),
-
-/***/ 610:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
-
-/***/ }),
-
-/***/ 8474:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
-
-/***/ }),
-
-/***/ 3024:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-
-/***/ }),
-
-/***/ 7067:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-
-/***/ }),
-
-/***/ 2467:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
-
-/***/ }),
-
-/***/ 7030:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-
-/***/ }),
-
-/***/ 6760:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-
-/***/ }),
-
-/***/ 643:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
-
-/***/ }),
-
-/***/ 1792:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
-
-/***/ }),
-
-/***/ 7075:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
-
-/***/ }),
-
-/***/ 1692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
-
-/***/ }),
-
-/***/ 3136:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
-
-/***/ }),
-
-/***/ 7975:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-
-/***/ }),
-
-/***/ 3429:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
-
-/***/ }),
-
-/***/ 5919:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
-
-/***/ }),
-
-/***/ 8522:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
-
-/***/ }),
-
-/***/ 2203:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
-
-/***/ }),
-
-/***/ 3193:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
-
-/***/ }),
-
-/***/ 4756:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
-
-/***/ }),
-
-/***/ 9023:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
-
-/***/ }),
-
-/***/ 3106:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
-
-/***/ }),
-
-/***/ 8898:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-const { valid, clean, explain, parse } = __nccwpck_require__(4818);
-
-const { lt, le, eq, ne, ge, gt, compare, rcompare } = __nccwpck_require__(2124);
-
-const {
-  filter,
-  maxSatisfying,
-  minSatisfying,
-  RANGE_PATTERN,
-  satisfies,
-  validRange,
-} = __nccwpck_require__(790);
-
-const { major, minor, patch, inc } = __nccwpck_require__(8940);
-
-module.exports = {
-  // version
-  valid,
-  clean,
-  explain,
-  parse,
-
-  // operator
-  lt,
-  le,
-  lte: le,
-  eq,
-  ne,
-  neq: ne,
-  ge,
-  gte: ge,
-  gt,
-  compare,
-  rcompare,
-
-  // range
-  filter,
-  maxSatisfying,
-  minSatisfying,
-  RANGE_PATTERN,
-  satisfies,
-  validRange,
-
-  // semantic
-  major,
-  minor,
-  patch,
-  inc,
-};
-
-
-/***/ }),
-
-/***/ 2124:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-const { parse } = __nccwpck_require__(4818);
-
-module.exports = {
-  compare,
-  rcompare,
-  lt,
-  le,
-  eq,
-  ne,
-  ge,
-  gt,
-  '<': lt,
-  '<=': le,
-  '==': eq,
-  '!=': ne,
-  '>=': ge,
-  '>': gt,
-  '===': arbitrary,
-};
-
-function lt(version, other) {
-  return compare(version, other) < 0;
-}
-
-function le(version, other) {
-  return compare(version, other) <= 0;
-}
-
-function eq(version, other) {
-  return compare(version, other) === 0;
-}
-
-function ne(version, other) {
-  return compare(version, other) !== 0;
-}
-
-function ge(version, other) {
-  return compare(version, other) >= 0;
-}
-
-function gt(version, other) {
-  return compare(version, other) > 0;
-}
-
-function arbitrary(version, other) {
-  return version.toLowerCase() === other.toLowerCase();
-}
-
-function compare(version, other) {
-  const parsedVersion = parse(version);
-  const parsedOther = parse(other);
-
-  const keyVersion = calculateKey(parsedVersion);
-  const keyOther = calculateKey(parsedOther);
-
-  return pyCompare(keyVersion, keyOther);
-}
-
-function rcompare(version, other) {
-  return -compare(version, other);
-}
-
-// this logic is buitin in python, but we need to port it to js
-// see https://stackoverflow.com/a/5292332/1438522
-function pyCompare(elemIn, otherIn) {
-  let elem = elemIn;
-  let other = otherIn;
-  if (elem === other) {
-    return 0;
-  }
-  if (Array.isArray(elem) !== Array.isArray(other)) {
-    elem = Array.isArray(elem) ? elem : [elem];
-    other = Array.isArray(other) ? other : [other];
-  }
-  if (Array.isArray(elem)) {
-    const len = Math.min(elem.length, other.length);
-    for (let i = 0; i < len; i += 1) {
-      const res = pyCompare(elem[i], other[i]);
-      if (res !== 0) {
-        return res;
-      }
-    }
-    return elem.length - other.length;
-  }
-  if (elem === -Infinity || other === Infinity) {
-    return -1;
-  }
-  if (elem === Infinity || other === -Infinity) {
-    return 1;
-  }
-  return elem < other ? -1 : 1;
-}
-
-function calculateKey(input) {
-  const { epoch } = input;
-  let { release, pre, post, local, dev } = input;
-  // When we compare a release version, we want to compare it with all of the
-  // trailing zeros removed. So we'll use a reverse the list, drop all the now
-  // leading zeros until we come to something non zero, then take the rest
-  // re-reverse it back into the correct order and make it a tuple and use
-  // that for our sorting key.
-  release = release.concat();
-  release.reverse();
-  while (release.length && release[0] === 0) {
-    release.shift();
-  }
-  release.reverse();
-
-  // We need to "trick" the sorting algorithm to put 1.0.dev0 before 1.0a0.
-  // We'll do this by abusing the pre segment, but we _only_ want to do this
-  // if there is !a pre or a post segment. If we have one of those then
-  // the normal sorting rules will handle this case correctly.
-  if (!pre && !post && dev) pre = -Infinity;
-  // Versions without a pre-release (except as noted above) should sort after
-  // those with one.
-  else if (!pre) pre = Infinity;
-
-  // Versions without a post segment should sort before those with one.
-  if (!post) post = -Infinity;
-
-  // Versions without a development segment should sort after those with one.
-  if (!dev) dev = Infinity;
-
-  if (!local) {
-    // Versions without a local segment should sort before those with one.
-    local = -Infinity;
-  } else {
-    // Versions with a local segment need that segment parsed to implement
-    // the sorting rules in PEP440.
-    // - Alpha numeric segments sort before numeric segments
-    // - Alpha numeric segments sort lexicographically
-    // - Numeric segments sort numerically
-    // - Shorter versions sort before longer versions when the prefixes
-    //   match exactly
-    local = local.map((i) =>
-      Number.isNaN(Number(i)) ? [-Infinity, i] : [Number(i), ''],
-    );
-  }
-
-  return [epoch, release, pre, post, dev, local];
-}
-
-
-/***/ }),
-
-/***/ 8940:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-const { explain, parse, stringify } = __nccwpck_require__(4818);
-
-// those notation are borrowed from semver
-module.exports = {
-  major,
-  minor,
-  patch,
-  inc,
-};
-
-function major(input) {
-  const version = explain(input);
-  if (!version) {
-    throw new TypeError('Invalid Version: ' + input);
-  }
-  return version.release[0];
-}
-
-function minor(input) {
-  const version = explain(input);
-  if (!version) {
-    throw new TypeError('Invalid Version: ' + input);
-  }
-  if (version.release.length < 2) {
-    return 0;
-  }
-  return version.release[1];
-}
-
-function patch(input) {
-  const version = explain(input);
-  if (!version) {
-    throw new TypeError('Invalid Version: ' + input);
-  }
-  if (version.release.length < 3) {
-    return 0;
-  }
-  return version.release[2];
-}
-
-function inc(input, release, preReleaseIdentifier) {
-  let identifier = preReleaseIdentifier || `a`;
-  const version = parse(input);
-
-  if (!version) {
-    return null;
-  }
-
-  if (
-    !['a', 'b', 'c', 'rc', 'alpha', 'beta', 'pre', 'preview'].includes(
-      identifier,
-    )
-  ) {
-    return null;
-  }
-
-  switch (release) {
-    case 'premajor':
-      {
-        const [majorVersion] = version.release;
-        version.release.fill(0);
-        version.release[0] = majorVersion + 1;
-      }
-      version.pre = [identifier, 0];
-      delete version.post;
-      delete version.dev;
-      delete version.local;
-      break;
-    case 'preminor':
-      {
-        const [majorVersion, minorVersion = 0] = version.release;
-        version.release.fill(0);
-        version.release[0] = majorVersion;
-        version.release[1] = minorVersion + 1;
-      }
-      version.pre = [identifier, 0];
-      delete version.post;
-      delete version.dev;
-      delete version.local;
-      break;
-    case 'prepatch':
-      {
-        const [majorVersion, minorVersion = 0, patchVersion = 0] =
-          version.release;
-        version.release.fill(0);
-        version.release[0] = majorVersion;
-        version.release[1] = minorVersion;
-        version.release[2] = patchVersion + 1;
-      }
-      version.pre = [identifier, 0];
-      delete version.post;
-      delete version.dev;
-      delete version.local;
-      break;
-    case 'prerelease':
-      if (version.pre === null) {
-        const [majorVersion, minorVersion = 0, patchVersion = 0] =
-          version.release;
-        version.release.fill(0);
-        version.release[0] = majorVersion;
-        version.release[1] = minorVersion;
-        version.release[2] = patchVersion + 1;
-        version.pre = [identifier, 0];
-      } else {
-        if (preReleaseIdentifier === undefined && version.pre !== null) {
-          [identifier] = version.pre;
-        }
-
-        const [letter, number] = version.pre;
-        if (letter === identifier) {
-          version.pre = [letter, number + 1];
-        } else {
-          version.pre = [identifier, 0];
-        }
-      }
-
-      delete version.post;
-      delete version.dev;
-      delete version.local;
-      break;
-    case 'major':
-      if (
-        version.release.slice(1).some((value) => value !== 0) ||
-        version.pre === null
-      ) {
-        const [majorVersion] = version.release;
-        version.release.fill(0);
-        version.release[0] = majorVersion + 1;
-      }
-      delete version.pre;
-      delete version.post;
-      delete version.dev;
-      delete version.local;
-      break;
-    case 'minor':
-      if (
-        version.release.slice(2).some((value) => value !== 0) ||
-        version.pre === null
-      ) {
-        const [majorVersion, minorVersion = 0] = version.release;
-        version.release.fill(0);
-        version.release[0] = majorVersion;
-        version.release[1] = minorVersion + 1;
-      }
-      delete version.pre;
-      delete version.post;
-      delete version.dev;
-      delete version.local;
-      break;
-    case 'patch':
-      if (
-        version.release.slice(3).some((value) => value !== 0) ||
-        version.pre === null
-      ) {
-        const [majorVersion, minorVersion = 0, patchVersion = 0] =
-          version.release;
-        version.release.fill(0);
-        version.release[0] = majorVersion;
-        version.release[1] = minorVersion;
-        version.release[2] = patchVersion + 1;
-      }
-      delete version.pre;
-      delete version.post;
-      delete version.dev;
-      delete version.local;
-      break;
-    default:
-      return null;
-  }
-
-  return stringify(version);
-}
-
-
-/***/ }),
-
-/***/ 790:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-// This file is dual licensed under the terms of the Apache License, Version
-// 2.0, and the BSD License. See the LICENSE file in the root of this repository
-// for complete details.
-
-const { VERSION_PATTERN, explain: explainVersion } = __nccwpck_require__(4818);
-
-const Operator = __nccwpck_require__(2124);
-
-const RANGE_PATTERN = [
-  '(?<operator>(===|~=|==|!=|<=|>=|<|>))',
-  '\\s*',
-  '(',
-  /*  */ '(?<version>(?:' + VERSION_PATTERN.replace(/\?<\w+>/g, '?:') + '))',
-  /*  */ '(?<prefix>\\.\\*)?',
-  /*  */ '|',
-  /*  */ '(?<legacy>[^,;\\s)]+)',
-  ')',
-].join('');
-
-module.exports = {
-  RANGE_PATTERN,
-  parse,
-  satisfies,
-  filter,
-  validRange,
-  maxSatisfying,
-  minSatisfying,
-};
-
-const isEqualityOperator = (op) => ['==', '!=', '==='].includes(op);
-
-const rangeRegex = new RegExp('^' + RANGE_PATTERN + '$', 'i');
-
-function parse(ranges) {
-  if (!ranges.trim()) {
-    return [];
-  }
-
-  const specifiers = ranges
-    .split(',')
-    .map((range) => rangeRegex.exec(range.trim()) || {})
-    .map(({ groups }) => {
-      if (!groups) {
-        return null;
-      }
-
-      let { ...spec } = groups;
-      const { operator, version, prefix, legacy } = groups;
-
-      if (version) {
-        spec = { ...spec, ...explainVersion(version) };
-        if (operator === '~=') {
-          if (spec.release.length < 2) {
-            return null;
-          }
-        }
-        if (!isEqualityOperator(operator) && spec.local) {
-          return null;
-        }
-
-        if (prefix) {
-          if (!isEqualityOperator(operator) || spec.dev || spec.local) {
-            return null;
-          }
-        }
-      }
-      if (legacy && operator !== '===') {
-        return null;
-      }
-
-      return spec;
-    });
-
-  if (specifiers.filter(Boolean).length !== specifiers.length) {
-    return null;
-  }
-
-  return specifiers;
-}
-
-function filter(versions, specifier, options = {}) {
-  const filtered = pick(versions, specifier, options);
-  if (filtered.length === 0 && options.prereleases === undefined) {
-    return pick(versions, specifier, { prereleases: true });
-  }
-  return filtered;
-}
-
-function maxSatisfying(versions, range, options) {
-  const found = filter(versions, range, options).sort(Operator.compare);
-  return found.length === 0 ? null : found[found.length - 1];
-}
-
-function minSatisfying(versions, range, options) {
-  const found = filter(versions, range, options).sort(Operator.compare);
-  return found.length === 0 ? null : found[0];
-}
-
-function pick(versions, specifier, options) {
-  const parsed = parse(specifier);
-
-  if (!parsed) {
-    return [];
-  }
-
-  return versions.filter((version) => {
-    const explained = explainVersion(version);
-
-    if (!parsed.length) {
-      return explained && !(explained.is_prerelease && !options.prereleases);
-    }
-
-    return parsed.reduce((pass, spec) => {
-      if (!pass) {
-        return false;
-      }
-      return contains({ ...spec, ...options }, { version, explained });
-    }, true);
-  });
-}
-
-function satisfies(version, specifier, options = {}) {
-  const filtered = pick([version], specifier, options);
-
-  return filtered.length === 1;
-}
-
-function arrayStartsWith(array, prefix) {
-  if (prefix.length > array.length) {
-    return false;
-  }
-
-  for (let i = 0; i < prefix.length; i += 1) {
-    if (prefix[i] !== array[i]) {
-      return false;
-    }
-  }
-
-  return true;
-}
-
-function contains(specifier, input) {
-  const { explained } = input;
-  let { version } = input;
-  const { ...spec } = specifier;
-
-  if (spec.prereleases === undefined) {
-    spec.prereleases = spec.is_prerelease;
-  }
-
-  if (explained && explained.is_prerelease && !spec.prereleases) {
-    return false;
-  }
-
-  if (spec.operator === '~=') {
-    let compatiblePrefix = spec.release.slice(0, -1).concat('*').join('.');
-    if (spec.epoch) {
-      compatiblePrefix = spec.epoch + '!' + compatiblePrefix;
-    }
-    return satisfies(version, `>=${spec.version}, ==${compatiblePrefix}`, {
-      prereleases: spec.prereleases,
-    });
-  }
-
-  if (spec.prefix) {
-    const isMatching =
-      explained.epoch === spec.epoch &&
-      arrayStartsWith(explained.release, spec.release);
-    const isEquality = spec.operator !== '!=';
-    return isEquality ? isMatching : !isMatching;
-  }
-
-  if (explained)
-    if (explained.local && spec.version) {
-      version = explained.public;
-      spec.version = explainVersion(spec.version).public;
-    }
-
-  if (spec.operator === '<' || spec.operator === '>') {
-    // simplified version of https://www.python.org/dev/peps/pep-0440/#exclusive-ordered-comparison
-    if (Operator.eq(spec.release.join('.'), explained.release.join('.'))) {
-      return false;
-    }
-  }
-
-  const op = Operator[spec.operator];
-  return op(version, spec.version || spec.legacy);
-}
-
-function validRange(specifier) {
-  return Boolean(parse(specifier));
-}
-
-
-/***/ }),
-
-/***/ 4818:
-/***/ ((module) => {
-
-const VERSION_PATTERN = [
-  'v?',
-  '(?:',
-  /* */ '(?:(?<epoch>[0-9]+)!)?', // epoch
-  /* */ '(?<release>[0-9]+(?:\\.[0-9]+)*)', // release segment
-  /* */ '(?<pre>', // pre-release
-  /*    */ '[-_\\.]?',
-  /*    */ '(?<pre_l>(a|b|c|rc|alpha|beta|pre|preview))',
-  /*    */ '[-_\\.]?',
-  /*    */ '(?<pre_n>[0-9]+)?',
-  /* */ ')?',
-  /* */ '(?<post>', // post release
-  /*    */ '(?:-(?<post_n1>[0-9]+))',
-  /*    */ '|',
-  /*    */ '(?:',
-  /*        */ '[-_\\.]?',
-  /*        */ '(?<post_l>post|rev|r)',
-  /*        */ '[-_\\.]?',
-  /*        */ '(?<post_n2>[0-9]+)?',
-  /*    */ ')',
-  /* */ ')?',
-  /* */ '(?<dev>', // dev release
-  /*    */ '[-_\\.]?',
-  /*    */ '(?<dev_l>dev)',
-  /*    */ '[-_\\.]?',
-  /*    */ '(?<dev_n>[0-9]+)?',
-  /* */ ')?',
-  ')',
-  '(?:\\+(?<local>[a-z0-9]+(?:[-_\\.][a-z0-9]+)*))?', // local version
-].join('');
-
-module.exports = {
-  VERSION_PATTERN,
-  valid,
-  clean,
-  explain,
-  parse,
-  stringify,
-};
-
-const validRegex = new RegExp('^' + VERSION_PATTERN + '$', 'i');
-
-function valid(version) {
-  return validRegex.test(version) ? version : null;
-}
-
-const cleanRegex = new RegExp('^\\s*' + VERSION_PATTERN + '\\s*$', 'i');
-function clean(version) {
-  return stringify(parse(version, cleanRegex));
-}
-
-function parse(version, regex) {
-  // Validate the version and parse it into pieces
-  const { groups } = (regex || validRegex).exec(version) || {};
-  if (!groups) {
-    return null;
-  }
-
-  // Store the parsed out pieces of the version
-  const parsed = {
-    epoch: Number(groups.epoch ? groups.epoch : 0),
-    release: groups.release.split('.').map(Number),
-    pre: normalize_letter_version(groups.pre_l, groups.pre_n),
-    post: normalize_letter_version(
-      groups.post_l,
-      groups.post_n1 || groups.post_n2,
-    ),
-    dev: normalize_letter_version(groups.dev_l, groups.dev_n),
-    local: parse_local_version(groups.local),
-  };
-
-  return parsed;
-}
-
-function stringify(parsed) {
-  if (!parsed) {
-    return null;
-  }
-  const { epoch, release, pre, post, dev, local } = parsed;
-  const parts = [];
-
-  // Epoch
-  if (epoch !== 0) {
-    parts.push(`${epoch}!`);
-  }
-  // Release segment
-  parts.push(release.join('.'));
-
-  // Pre-release
-  if (pre) {
-    parts.push(pre.join(''));
-  }
-  // Post-release
-  if (post) {
-    parts.push('.' + post.join(''));
-  }
-  // Development release
-  if (dev) {
-    parts.push('.' + dev.join(''));
-  }
-  // Local version segment
-  if (local) {
-    parts.push(`+${local}`);
-  }
-  return parts.join('');
-}
-
-function normalize_letter_version(letterIn, numberIn) {
-  let letter = letterIn;
-  let number = numberIn;
-  if (letter) {
-    // We consider there to be an implicit 0 in a pre-release if there is
-    // not a numeral associated with it.
-    if (!number) {
-      number = 0;
-    }
-    // We normalize any letters to their lower case form
-    letter = letter.toLowerCase();
-
-    // We consider some words to be alternate spellings of other words and
-    // in those cases we want to normalize the spellings to our preferred
-    // spelling.
-    if (letter === 'alpha') {
-      letter = 'a';
-    } else if (letter === 'beta') {
-      letter = 'b';
-    } else if (['c', 'pre', 'preview'].includes(letter)) {
-      letter = 'rc';
-    } else if (['rev', 'r'].includes(letter)) {
-      letter = 'post';
-    }
-    return [letter, Number(number)];
-  }
-  if (!letter && number) {
-    // We assume if we are given a number, but we are not given a letter
-    // then this is using the implicit post release syntax (e.g. 1.0-1)
-    letter = 'post';
-
-    return [letter, Number(number)];
-  }
-  return null;
-}
-
-function parse_local_version(local) {
-  /*
-    Takes a string like abc.1.twelve and turns it into("abc", 1, "twelve").
-    */
-  if (local) {
-    return local
-      .split(/[._-]/)
-      .map((part) =>
-        Number.isNaN(Number(part)) ? part.toLowerCase() : Number(part),
-      );
-  }
-  return null;
-}
-
-function explain(version) {
-  const parsed = parse(version);
-  if (!parsed) {
-    return parsed;
-  }
-  const { epoch, release, pre, post, dev, local } = parsed;
-
-  let base_version = '';
-  if (epoch !== 0) {
-    base_version += epoch + '!';
-  }
-  base_version += release.join('.');
-
-  const is_prerelease = Boolean(dev || pre);
-  const is_devrelease = Boolean(dev);
-  const is_postrelease = Boolean(post);
-
-  // return
-
-  return {
-    epoch,
-    release,
-    pre,
-    post: post ? post[1] : post,
-    dev: dev ? dev[1] : dev,
-    local: local ? local.join('.') : local,
-    public: stringify(parsed).split('+', 1)[0],
-    base_version,
-    is_prerelease,
-    is_devrelease,
-    is_postrelease,
-  };
-}
-
 
 /***/ }),
 

@@ -1,8 +1,10 @@
 /**
  * The online source: `POST /v1/querybatch` (at most 1,000 queries a request, following
- * `next_page_token`), then `GET /v1/vulns/{id}` once per distinct id, a few at a time.
- * Network errors, 5xx and 429 are retried; if OSV still cannot be reached, the audit did not run.
+ * `next_page_token` for at most MAX_PAGES pages a query), then `GET /v1/vulns/{id}` once per
+ * distinct id, a few at a time. Network errors, 5xx and 429 are retried, all within one
+ * deadline; if OSV still cannot be reached, the audit did not run.
  */
+import type { Deadline } from "../http/deadline.js";
 import { type HttpResponse, jsonBody, send } from "../http/http.js";
 import { Retryable, type RetryPolicy, retryAfterMs, withRetries } from "../http/retry.js";
 
@@ -14,6 +16,8 @@ export interface PackageQuery {
 export interface OsvClientOptions {
   url: string;
   retry: RetryPolicy;
+  /** Bounds every request and retry of the whole query. */
+  deadline: Deadline;
   /** Concurrent `GET /v1/vulns/{id}` requests (default 8). */
   concurrency?: number;
 }
@@ -36,6 +40,8 @@ export class OsvUnavailable extends Error {
 }
 
 const BATCH = 1000;
+/** Most result pages followed for one query; more, or a page token seen before, is an error. */
+export const MAX_PAGES = 100;
 
 interface BatchResult {
   vulns?: Array<{ id?: unknown }>;
@@ -50,7 +56,7 @@ export async function queryOsv(
   let requests = 0;
   const call = async (path: string, body?: unknown): Promise<unknown> => {
     requests++;
-    const response = await withRetries(options.retry, async () => {
+    const response = await withRetries(options.retry, options.deadline, async () => {
       const answer = await send(`${base}${path}`, {
         method: body === undefined ? "GET" : "POST",
         headers: {
@@ -59,6 +65,8 @@ export async function queryOsv(
         },
         body: body === undefined ? undefined : JSON.stringify(body),
         timeoutMs: 60_000,
+        totalMs: 120_000,
+        deadline: options.deadline,
       });
       if (answer.status >= 500 || answer.status === 429) {
         throw new Retryable(`${path} got ${answer.status}`, retryAfterMs(answer));
@@ -75,6 +83,7 @@ export async function queryOsv(
     index,
     pkg,
     pageToken: undefined as string | undefined,
+    tokens: new Set<string>(),
   }));
   while (pending.length > 0) {
     const next: typeof pending = [];
@@ -97,8 +106,9 @@ export async function queryOsv(
         const query = chunk[offset];
         for (const vuln of result?.vulns ?? [])
           if (typeof vuln.id === "string") ids[query.index].push(vuln.id);
-        if (typeof result?.next_page_token === "string" && result.next_page_token !== "") {
-          next.push({ ...query, pageToken: result.next_page_token });
+        const token = result?.next_page_token;
+        if (typeof token === "string" && token !== "") {
+          next.push({ ...query, pageToken: nextPage(query, token, base) });
         }
       });
     }
@@ -114,6 +124,23 @@ export async function queryOsv(
   };
   await Promise.all(Array.from({ length: options.concurrency ?? 8 }, worker));
   return { ids, records, requests };
+}
+
+/** The next page's token, once checked: never one seen before, never past MAX_PAGES. */
+function nextPage(
+  query: { pkg: PackageQuery; tokens: Set<string> },
+  token: string,
+  base: string,
+): string {
+  const what = `${query.pkg.name} ${query.pkg.version}`;
+  if (query.tokens.has(token)) {
+    throw new OsvUnavailable(base, `querybatch sent a page token twice for ${what}`);
+  }
+  if (query.tokens.size + 1 >= MAX_PAGES) {
+    throw new OsvUnavailable(base, `querybatch had more than ${MAX_PAGES} pages for ${what}`);
+  }
+  query.tokens.add(token);
+  return token;
 }
 
 function parsed(response: HttpResponse, base: string, path: string): unknown {

@@ -2,7 +2,9 @@
  * Uploads files as one zipped workflow artifact through @actions/artifact (v4 service).
  * No artifact service (local runs, act, GHES) is a result, not an error.
  */
+import { TimedOut, within } from "../http/deadline.js";
 import { ConfigurationError, errorMessage } from "../runtime/errors.js";
+import { explainErrnoCodes } from "../runtime/system-errors.js";
 
 export interface ArtifactUploadRequest {
   /** The artifact name; unique within a workflow run. */
@@ -12,6 +14,8 @@ export interface ArtifactUploadRequest {
   /** Trimmed from each path inside the zip. */
   rootDirectory: string;
   retentionDays?: number;
+  /** The longest the whole upload may take (default 10 minutes). */
+  timeoutMs?: number;
 }
 
 export type ArtifactUpload =
@@ -19,6 +23,7 @@ export type ArtifactUpload =
   | { status: "unavailable"; reason: string };
 
 const MAX_MESSAGE_CHARS = 300;
+const UPLOAD_TIMEOUT_MS = 10 * 60_000;
 
 /** Why this process cannot reach an artifact service, or undefined when it can try. */
 export function missingArtifactService(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -44,11 +49,16 @@ export async function uploadArtifact(request: ArtifactUploadRequest): Promise<Ar
   const { DefaultArtifactClient } = await import("@actions/artifact");
   const options = request.retentionDays ? { retentionDays: request.retentionDays } : {};
   try {
-    const uploaded = await new DefaultArtifactClient().uploadArtifact(
-      request.name,
-      request.files,
-      request.rootDirectory,
-      options,
+    // The client's requests have no overall timeout of their own.
+    const uploaded = await within(
+      new DefaultArtifactClient().uploadArtifact(
+        request.name,
+        request.files,
+        request.rootDirectory,
+        options,
+      ),
+      request.timeoutMs ?? UPLOAD_TIMEOUT_MS,
+      `uploading the ${request.name} artifact`,
     );
     return {
       status: "uploaded",
@@ -57,6 +67,7 @@ export async function uploadArtifact(request: ArtifactUploadRequest): Promise<Ar
       ...(uploaded.digest ? { digest: uploaded.digest } : {}),
     };
   } catch (error) {
+    if (error instanceof TimedOut) throw error;
     throw uploadFailure(request.name, failureText(error));
   }
 }
@@ -77,7 +88,7 @@ function uploadFailure(name: string, message: string): Error {
 /** The error's message, plus the HTTP status blob-storage errors carry. */
 function failureText(error: unknown): string {
   const status = (error as { statusCode?: unknown } | undefined)?.statusCode;
-  const message = errorMessage(error);
+  const message = explainErrnoCodes(errorMessage(error));
   return typeof status === "number" ? `${message} (HTTP ${status})` : message;
 }
 

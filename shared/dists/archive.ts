@@ -40,6 +40,9 @@ export async function readDist(file: string): Promise<DistArchive> {
   const keepsText = kind === "wheel" ? wheelTexts : sdistTexts;
   const sink: MemberSink = {
     add: (member) => archive.members.push(member),
+    overlapping: (names) => {
+      archive.overlapping = names;
+    },
     keepText: (memberPath) => keepsText.test(memberPath),
     text: (memberPath, text) => archive.texts.set(memberPath, text),
   };
@@ -60,6 +63,8 @@ export async function readDist(file: string): Promise<DistArchive> {
 
 interface MemberSink {
   add(member: ArchiveMember): void;
+  /** The zip's entries overlap: none is read. */
+  overlapping(names: string[]): void;
   keepText(memberPath: string): boolean;
   text(memberPath: string, text: string): void;
 }
@@ -318,6 +323,45 @@ async function readZip(file: string, sink: MemberSink): Promise<void> {
   }
 }
 
+/** The smallest number of bytes an entry takes: its local header, name and compressed data. */
+const minimalExtent = (entry: yauzl.Entry) => 30 + entry.fileNameLength + entry.compressedSize;
+
+/**
+ * Every central-directory entry (they are small), read before any member, and those whose
+ * minimal extent runs into the next entry or the central directory: entries sharing data, the
+ * overlapping-entry zip bomb, whose unpacking time grows with the entry count, not the file size.
+ */
+export async function readZipDirectory(
+  zip: yauzl.ZipFile,
+): Promise<{ entries: yauzl.Entry[]; overlapping: yauzl.Entry[] }> {
+  // Until entries are read, the cursor is the central directory's offset (@types says boolean).
+  const directoryStart = Number(zip.readEntryCursor);
+  const entries: yauzl.Entry[] = [];
+  for await (const entry of zip.eachEntry()) entries.push(entry);
+  const byOffset = [...entries].sort(
+    (a, b) => a.relativeOffsetOfLocalHeader - b.relativeOffsetOfLocalHeader,
+  );
+  const overlapping = new Set<yauzl.Entry>();
+  byOffset.forEach((entry, index) => {
+    const next = byOffset[index + 1];
+    const limit = next ? next.relativeOffsetOfLocalHeader : directoryStart;
+    if (entry.relativeOffsetOfLocalHeader + minimalExtent(entry) <= limit) return;
+    overlapping.add(entry);
+    if (next) overlapping.add(next);
+  });
+  return { entries, overlapping: entries.filter((entry) => overlapping.has(entry)) };
+}
+
+/** The name as stored: backslashes stay as they are, as Python's zipfile keeps them on posix. */
+function storedName(entry: yauzl.Entry): string {
+  return yauzl.getFileNameLowLevel(
+    entry.generalPurposeBitFlag,
+    entry.fileNameRaw,
+    entry.extraFields,
+    true,
+  );
+}
+
 async function readZipMembers(handle: FileHandle, sink: MemberSink): Promise<void> {
   const reader = new BlockReader(handle);
   const { size } = await handle.stat();
@@ -330,14 +374,13 @@ async function readZipMembers(handle: FileHandle, sink: MemberSink): Promise<voi
     validateEntrySizes: true,
   });
   try {
-    for await (const entry of zip.eachEntry()) {
-      // Backslashes stay as they are, as Python's zipfile keeps them on posix.
-      const name = yauzl.getFileNameLowLevel(
-        entry.generalPurposeBitFlag,
-        entry.fileNameRaw,
-        entry.extraFields,
-        true,
-      );
+    const { entries, overlapping } = await readZipDirectory(zip);
+    if (overlapping.length > 0) {
+      sink.overlapping(overlapping.map(storedName));
+      return;
+    }
+    for (const entry of entries) {
+      const name = storedName(entry);
       const mode = zipMode(entry);
       const kind = zipKind(name, mode);
       const member: ArchiveMember = { path: name, kind, size: 0 };

@@ -38,6 +38,8 @@ export interface DistArchive {
    * `*.dist-info/{METADATA,WHEEL,RECORD}`, for sdists `<top>/PKG-INFO` and `<top>/pyproject.toml`.
    */
   texts: Map<string, string>;
+  /** A zip whose entries overlap or share data (a zip bomb): these entries, and nothing was read. */
+  overlapping?: string[];
 }
 
 /** A rule with a stable code: every finding build-dist reports comes from one of these. */

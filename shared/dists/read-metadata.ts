@@ -8,7 +8,7 @@ import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import tar from "tar-stream";
 import yauzl from "yauzl";
-import { BlockReader, distKind, MAX_TEXT_BYTES } from "./archive.js";
+import { BlockReader, distKind, MAX_TEXT_BYTES, readZipDirectory } from "./archive.js";
 import { type CoreMetadata, parseCoreMetadata } from "./metadata.js";
 
 async function collect(stream: AsyncIterable<unknown>, what: string): Promise<string> {
@@ -22,7 +22,10 @@ async function collect(stream: AsyncIterable<unknown>, what: string): Promise<st
   return Buffer.concat(chunks).toString("utf8");
 }
 
-/** Walks the central directory through cached blocks: a few reads, not two per member. */
+/**
+ * Walks the central directory through cached blocks: a few reads, not two per member. A zip
+ * whose entries overlap (R014) is refused before anything is inflated.
+ */
 async function wheelMetadata(file: string): Promise<string | undefined> {
   const handle = await open(file, "r");
   const { size } = await handle.stat();
@@ -31,7 +34,11 @@ async function wheelMetadata(file: string): Promise<string | undefined> {
     autoClose: false,
   });
   try {
-    for await (const entry of zip.eachEntry()) {
+    const { entries, overlapping } = await readZipDirectory(zip);
+    if (overlapping.length > 0) {
+      throw new Error("its zip entries overlap or share data (R014, a zip bomb)");
+    }
+    for (const entry of entries) {
       if (/^[^/]+\.dist-info\/METADATA$/.test(entry.fileName)) {
         return await collect(await zip.openReadStreamPromise(entry), entry.fileName);
       }

@@ -35,6 +35,7 @@ export const wheelChecks = defineChecks({
     title: "Bad .data directory: several, misnamed, unknown scheme, or the root's own lib scheme",
   },
   R013: { severity: "error", title: "The wheel contains a symbolic link" },
+  R014: { severity: "error", title: "Zip entries overlap or share data (a zip bomb)" },
 });
 
 /** One RECORD row, as Python's csv module reads it. */
@@ -175,10 +176,14 @@ class PathFindings {
   }
 }
 
-/** R001–R013 for one wheel. */
+/** R001–R014 for one wheel; a zip bomb (R014) is reported alone, since none of it was read. */
 export function checkWheelStructure(archive: DistArchive): Finding[] {
   const found: Finding[] = [];
   const file = archive.filename;
+  if (archive.overlapping) {
+    const message = `Zip entries overlap or share data, so none of it was unpacked: ${describePaths(archive.overlapping)}.`;
+    return [finding(wheelChecks.R014, file, message)];
+  }
   const paths = new PathFindings();
   checkMemberPaths(archive.members, paths);
 

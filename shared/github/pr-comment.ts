@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { getOctokit } from "@actions/github";
+import { seconds } from "../http/deadline.js";
 import { ConfigurationError, errorMessage } from "../runtime/errors.js";
 
 export interface PullRequestTarget {
@@ -23,9 +24,12 @@ export interface StickyCommentOptions {
   body?: string;
   /** Defaults to GITHUB_API_URL, else https://api.github.com. */
   apiUrl?: string;
+  /** The longest the whole sync may take, every API call included (default 2 minutes). */
+  timeoutMs?: number;
 }
 
 const PULL_REQUEST_EVENTS = new Set(["pull_request", "pull_request_target"]);
+const DEFAULT_TIMEOUT_MS = 2 * 60_000;
 /** GitHub rejects comment bodies longer than this. */
 const MAX_BODY_CHARS = 65_536;
 const TRUNCATED = "\n\n… (truncated: see the job summary for the full report)";
@@ -132,11 +136,22 @@ export async function syncStickyComment(
   }
   const apiUrl = options.apiUrl || process.env.GITHUB_API_URL || "https://api.github.com";
   const octokit = getOctokit(token, { baseUrl: apiUrl.replace(/\/+$/, "") });
-  const repo = { owner: target.owner, repo: target.repo };
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const signal = AbortSignal.timeout(timeoutMs);
+  // On every request, pagination's too, beside the client's own proxy-aware fetch.
+  octokit.hook.before("request", (request) => {
+    request.request = { ...request.request, signal };
+  });
+  const common = { owner: target.owner, repo: target.repo };
   const call = async <T>(access: "read" | "write", request: () => Promise<T>): Promise<T> => {
     try {
       return await request();
     } catch (error) {
+      if (signal.aborted) {
+        throw new Error(
+          `could not ${access} the PR comment on ${target.owner}/${target.repo}#${target.number}: no answer from GitHub within ${seconds(timeoutMs)} s`,
+        );
+      }
       throw apiError(error, access, target, token);
     }
   };
@@ -144,19 +159,19 @@ export async function syncStickyComment(
   const remove = (commentId: number) =>
     call("write", async () => {
       try {
-        await octokit.rest.issues.deleteComment({ ...repo, comment_id: commentId });
+        await octokit.rest.issues.deleteComment({ ...common, comment_id: commentId });
       } catch (error) {
         if (statusOf(error) !== 404) throw error;
       }
     });
   const create = (body: string) =>
     call("write", () =>
-      octokit.rest.issues.createComment({ ...repo, issue_number: target.number, body }),
+      octokit.rest.issues.createComment({ ...common, issue_number: target.number, body }),
     );
 
   const comments = await call("read", () =>
     octokit.paginate(octokit.rest.issues.listComments, {
-      ...repo,
+      ...common,
       issue_number: target.number,
       per_page: 100,
     }),
@@ -177,7 +192,7 @@ export async function syncStickyComment(
   if (current.body !== body) {
     const updated = await call("write", async () => {
       try {
-        await octokit.rest.issues.updateComment({ ...repo, comment_id: current.id, body });
+        await octokit.rest.issues.updateComment({ ...common, comment_id: current.id, body });
         return true;
       } catch (error) {
         if (statusOf(error) === 404) return false; // deleted meanwhile

@@ -1,5 +1,6 @@
-/** Retries with exponential backoff and jitter, honouring Retry-After. */
+/** Retries with exponential backoff and jitter, honouring Retry-After up to a cap, within a phase's deadline. */
 import { setTimeout as sleep } from "node:timers/promises";
+import type { Deadline } from "./deadline.js";
 import { type HttpResponse, NetworkError } from "./http.js";
 
 export interface RetryPolicy {
@@ -23,9 +24,10 @@ export class Retryable extends Error {
   }
 }
 
-const MAX_RETRY_AFTER_MS = 60_000;
+/** The longest Retry-After honoured: a longer one waits this long (the phase's deadline still bounds it). */
+export const MAX_RETRY_AFTER_MS = 30_000;
 
-/** Retry-After in seconds or as an HTTP date, capped. */
+/** Retry-After in seconds or as an HTTP date, capped at MAX_RETRY_AFTER_MS. */
 export function retryAfterMs(response: HttpResponse, now = Date.now()): number | undefined {
   const header = response.headers["retry-after"];
   const value = Array.isArray(header) ? header[0] : header;
@@ -43,10 +45,12 @@ export function backoffMs(attempt: number, policy: RetryPolicy, random = Math.ra
 
 /**
  * Runs `attempt` until it returns, throws something other than Retryable or NetworkError,
- * or the retries are spent (then the last error is thrown).
+ * or the retries are spent (then the last error is thrown). A wait that would end past the
+ * deadline is not started: the phase gives up, naming the input that sets its budget.
  */
 export async function withRetries<T>(
   policy: RetryPolicy,
+  deadline: Deadline,
   attempt: (index: number) => Promise<T>,
 ): Promise<T> {
   const wait = policy.wait ?? ((ms: number) => sleep(ms));
@@ -55,9 +59,12 @@ export async function withRetries<T>(
       return await attempt(index);
     } catch (error) {
       const transient = error instanceof Retryable || error instanceof NetworkError;
-      if (!transient || index >= policy.retries) throw error;
+      if (!transient) throw error;
+      if (deadline.remainingMs() <= 0) throw deadline.exceeded(index + 1, error.message);
+      if (index >= policy.retries) throw error;
       const hinted = error instanceof Retryable ? error.retryAfterMs : undefined;
       const delay = hinted ?? backoffMs(index, policy);
+      if (delay >= deadline.remainingMs()) throw deadline.exceeded(index + 1, error.message);
       policy.onRetry?.(error.message, delay, index + 1);
       await wait(delay);
     }

@@ -4,6 +4,7 @@
  * index accepts a token's `jti` once.
  */
 
+import type { Deadline } from "../http/deadline.js";
 import { type HttpResponse, jsonBody, send } from "../http/http.js";
 import { Retryable, type RetryPolicy, withRetries } from "../http/retry.js";
 import { ConfigurationError } from "../runtime/errors.js";
@@ -19,6 +20,8 @@ export interface ExchangeOptions {
   repositoryUrl: string;
   idTokenRequest: IdTokenRequest;
   retry: RetryPolicy;
+  /** Bounds the whole exchange: audience, OIDC tokens and mints, with their retries. */
+  deadline: Deadline;
   /** Masks a secret in the log; called before the secret is used or kept. */
   mask(secret: string): void;
   /** Told the claims of the first OIDC token, before the exchange. */
@@ -54,10 +57,18 @@ function failure(message: string): ConfigurationError {
   return new ConfigurationError(`Trusted publishing exchange failed: ${message}`);
 }
 
-async function fetchAudience(origin: string, retry: RetryPolicy): Promise<string> {
+async function fetchAudience(
+  origin: string,
+  retry: RetryPolicy,
+  deadline: Deadline,
+): Promise<string> {
   const host = new URL(origin).host;
-  const response = await withRetries(retry, async () => {
-    const answer = await send(`${origin}/_/oidc/audience`, { method: "GET", timeoutMs: 30_000 });
+  const response = await withRetries(retry, deadline, async () => {
+    const answer = await send(`${origin}/_/oidc/audience`, {
+      method: "GET",
+      timeoutMs: 30_000,
+      deadline,
+    });
     if (transient(answer)) throw new Retryable(`the audience request got ${answer.status}`);
     return answer;
   });
@@ -84,14 +95,16 @@ async function fetchIdToken(
   request: IdTokenRequest,
   audience: string,
   retry: RetryPolicy,
+  deadline: Deadline,
 ): Promise<string> {
   const separator = request.url.includes("?") ? "&" : "?";
   const url = `${request.url}${separator}audience=${encodeURIComponent(audience)}`;
-  const response = await withRetries(retry, async () => {
+  const response = await withRetries(retry, deadline, async () => {
     const answer = await send(url, {
       method: "GET",
       headers: { Authorization: `Bearer ${request.token}`, Accept: "application/json" },
       timeoutMs: 30_000,
+      deadline,
     });
     if (transient(answer)) throw new Retryable(`the OIDC token request got ${answer.status}`);
     return answer;
@@ -117,10 +130,11 @@ function mintErrors(body: unknown): MintError[] {
 
 export async function exchangeToken(options: ExchangeOptions): Promise<Exchanged> {
   const origin = new URL(options.repositoryUrl).origin;
-  const audience = await fetchAudience(origin, options.retry);
+  const { retry, deadline } = options;
+  const audience = await fetchAudience(origin, retry, deadline);
   let told = false;
-  return withRetries(options.retry, async () => {
-    const jwt = await fetchIdToken(options.idTokenRequest, audience, options.retry);
+  return withRetries(retry, deadline, async () => {
+    const jwt = await fetchIdToken(options.idTokenRequest, audience, retry, deadline);
     options.mask(jwt);
     const claims = decodeClaims(jwt);
     if (!told) options.onClaims?.(claims);
@@ -130,6 +144,7 @@ export async function exchangeToken(options: ExchangeOptions): Promise<Exchanged
       headers: { "Content-Type": "application/json", Accept: "application/json" },
       body: JSON.stringify({ token: jwt }),
       timeoutMs: 30_000,
+      deadline,
     });
     if (transient(response)) throw new Retryable(`the mint-token request got ${response.status}`);
     const body = jsonBody(response);

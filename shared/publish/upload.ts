@@ -6,6 +6,7 @@ import { statSync } from "node:fs";
 import path from "node:path";
 import type { CoreMetadata } from "../dists/metadata.js";
 import type { FileDigests } from "../hashing/digests.js";
+import type { Deadline } from "../http/deadline.js";
 import { type HttpResponse, jsonBody, send } from "../http/http.js";
 import { Retryable, type RetryPolicy, retryAfterMs, withRetries } from "../http/retry.js";
 import { uploadFields } from "./form.js";
@@ -17,6 +18,8 @@ export interface UploadOptions {
   password: string;
   skipExisting: boolean;
   retry: RetryPolicy;
+  /** Bounds this file's upload, with its retries and redirects. */
+  deadline: Deadline;
 }
 
 export interface UploadOutcome {
@@ -96,6 +99,7 @@ export async function uploadDist(
         digests = await body.write(request);
       },
       timeoutMs: 300_000,
+      deadline: options.deadline,
     });
     const next = redirectTarget(response, url);
     if (next && redirects < MAX_REDIRECTS) {
@@ -118,7 +122,7 @@ export async function uploadDist(
   };
 
   try {
-    return await withRetries(options.retry, attempt);
+    return await withRetries(options.retry, options.deadline, attempt);
   } catch (error) {
     return { status: "failed", reason: error instanceof Error ? error.message : String(error) };
   }

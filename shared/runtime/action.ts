@@ -4,6 +4,13 @@ import { type ActionIo, annotationProperties, runnerIo } from "./io.js";
 import { describeSystemError, isSystemError } from "./system-errors.js";
 import { clipLongWords } from "./text.js";
 
+let abandoned = false;
+
+/** A call given up on past its deadline may still hold sockets open: the step then ends without it. */
+export function abandonWork(): void {
+  abandoned = true;
+}
+
 /**
  * Runs an action's main or post step. A ConfigurationError becomes one
  * `::error::<action>: <message>` line; any other error also fails the step and
@@ -22,6 +29,7 @@ export async function runAction(
   } catch (error) {
     fail(error);
   }
+  if (abandoned) process.stdout.write("", () => process.exit());
 }
 
 export function reportFailure(name: string, error: unknown): void {

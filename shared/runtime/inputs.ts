@@ -34,6 +34,8 @@ export type PathKind = "file" | "directory";
 
 const kindWords = { file: "a file", directory: "a folder", other: "not a regular file or folder" };
 
+const MAX_DURATION_MS = 24 * 3_600_000;
+
 /** The runner's variable for an input: spaces become `_`, hyphens stay, upper case. */
 export function inputVariable(name: string): string {
   return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
@@ -108,6 +110,26 @@ export class InputReader {
       );
     }
     return number;
+  }
+
+  /**
+   * A duration in milliseconds, as `timeout-minutes` reads: minutes (`10`, `0.5`), or with a unit
+   * (`90s`, `5m`, `1h`); above 0 and at most a day. Empty gives the fallback.
+   */
+  duration(name: string, fallbackMs: number): number {
+    const value = this.raw(name);
+    if (value === "") return fallbackMs;
+    const match = /^(\d+(?:\.\d+)?|\.\d+)\s*([smh]?)$/i.exec(value);
+    const unitMs = { s: 1000, m: 60_000, h: 3_600_000, "": 60_000 };
+    const ms = match
+      ? Number(match[1]) * unitMs[match[2].toLowerCase() as keyof typeof unitMs]
+      : Number.NaN;
+    if (!(ms > 0 && ms <= MAX_DURATION_MS)) {
+      throw new ConfigurationError(
+        `input '${name}' must be a duration above 0 and at most 24h: minutes (10, 0.5) or with a unit (90s, 5m, 1h); got '${value}'`,
+      );
+    }
+    return Math.round(ms);
   }
 
   /** A path resolved against `base` (normally the working directory); empty gives the fallback. */

@@ -76,3 +76,11 @@ export function describeSystemError(
   const verb = verbs[syscall] ?? "use";
   return `cannot ${verb} ${target ? shown(target) : "a file"}: ${systemReason(error)}`;
 }
+
+/** A library's message with each errno code in it put into words: "Unable to make request: the connection was refused". */
+export function explainErrnoCodes(text: string): string {
+  return text.replace(
+    /\b(?:getaddrinfo |connect |read |write )?(E[A-Z0-9_]{3,})\b(?: [\w.:-]+)?/g,
+    (whole, code: string) => reasons[code] ?? whole,
+  );
+}

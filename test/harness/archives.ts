@@ -28,6 +28,11 @@ export interface ZipEntry {
   data?: Buffer;
   /** Large content, stored uncompressed; called twice (checksum pass, then write pass). */
   chunks?: () => Iterable<Buffer>;
+  /**
+   * No data of its own: the central directory points this name at an earlier entry's local
+   * header (`offset` bytes into it), sharing its data, as overlapping-entry zip bombs do.
+   */
+  alias?: { of: string; offset?: number };
 }
 
 // 1980-01-01 00:00:00, the earliest DOS timestamp, so output never depends on the clock.
@@ -40,6 +45,7 @@ const FILE_MODE = 0o100644;
 export function writeZip(filePath: string, entries: ZipEntry[]): void {
   const fd = openSync(filePath, "w");
   const central: Buffer[] = [];
+  const written = new Map<string, { offset: number; header: Buffer }>();
   let offset = 0;
   const write = (buffer: Buffer) => {
     writeSync(fd, buffer);
@@ -48,6 +54,15 @@ export function writeZip(filePath: string, entries: ZipEntry[]): void {
   try {
     for (const entry of entries) {
       const name = Buffer.from(entry.name, "utf8");
+      if (entry.alias) {
+        const target = written.get(entry.alias.of);
+        if (!target) throw new Error(`alias of an entry not written before: ${entry.alias.of}`);
+        const header = Buffer.from(target.header);
+        header.writeUInt16LE(name.length, 28);
+        header.writeUInt32LE(target.offset + (entry.alias.offset ?? 0), 42);
+        central.push(header, name);
+        continue;
+      }
       let crc = 0;
       let size = 0;
       let body: Buffer | undefined;
@@ -95,6 +110,7 @@ export function writeZip(filePath: string, entries: ZipEntry[]): void {
       header.writeUInt32LE(FILE_MODE * 0x10000, 38);
       header.writeUInt32LE(offset, 42);
       central.push(header, name);
+      written.set(entry.name, { offset, header });
 
       write(local);
       write(name);

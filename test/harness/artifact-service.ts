@@ -15,6 +15,7 @@ import {
 } from "./blob-store.js";
 import { type ServerOptions, startServer } from "./server.js";
 import {
+  createStalls,
   makeRuntimeToken,
   requireString,
   sendJson,
@@ -22,6 +23,7 @@ import {
   type TwirpHandler,
   twirpPrefix,
 } from "./twirp.js";
+import { applyFault } from "./warehouse-faults.js";
 
 export interface ArtifactServiceOptions extends ServerOptions {
   /** Blob and block uploads past this many stored bytes get a 413 (default 1 GiB). */
@@ -78,6 +80,8 @@ export interface RunningArtifactService {
   requests: RecordedRequest[];
   /** The next `times` calls of `target` answer `status`. */
   failNext(target: ArtifactFaultTarget, status: number, times?: number): void;
+  /** The next `times` calls of `target` are read and never answered. */
+  stallNext(target: ArtifactFaultTarget, times?: number): void;
   close(): Promise<void>;
 }
 
@@ -120,6 +124,7 @@ export async function startArtifactService(
   const artifacts: Artifact[] = [];
   const requests: RecordedRequest[] = [];
   const faults = new Map<ArtifactFaultTarget, { status: number; times: number }>();
+  const stalls = createStalls(SERVICE);
   let nextId = 1;
   let baseUrl = "";
 
@@ -242,6 +247,7 @@ export async function startArtifactService(
     requests.push({ method: req.method ?? "", path: req.url ?? "" });
     if (requests.length > MAX_RECORDED_REQUESTS) requests.shift();
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    if (stalls.take(url, req.method ?? "")) return applyFault({ kind: "silent" }, req, res);
     if (url.pathname.startsWith(twirpPrefix(SERVICE))) {
       return serveTwirp(req, res, url, {
         service: SERVICE,
@@ -294,6 +300,7 @@ export async function startArtifactService(
     failNext(target, status, times = 1) {
       faults.set(target, { status, times });
     },
+    stallNext: stalls.stall,
     close,
   };
 }

@@ -28,7 +28,7 @@ import {
   jest,
   test,
 } from "@jest/globals";
-import { type RunningCacheService, startCacheService } from "./cache-service.js";
+import { cacheEnvironment, type RunningCacheService, startCacheService } from "./cache-service.js";
 
 const TWIRP = "twirp/github.actions.results.api.v1.CacheService";
 /** Over the 128 MiB single-shot limit even after compression (the data is random). */
@@ -39,23 +39,9 @@ const zstdOnPath = spawnSync("zstd", ["--version"]).status === 0;
 const root = mkdtempSync(path.join(os.tmpdir(), "pyship-cache-test-"));
 const workspace = path.join(root, "workspace");
 const runnerTemp = path.join(root, "temp");
-const ownedVariables = [
-  "ACTIONS_RESULTS_URL",
-  "ACTIONS_CACHE_SERVICE_V2",
-  "ACTIONS_RUNTIME_TOKEN",
-  "ACTIONS_CACHE_URL",
-  "ACTIONS_CACHE_MODE",
-  "GITHUB_SERVER_URL",
-  "GITHUB_WORKSPACE",
-  "RUNNER_TEMP",
-];
-const savedEnv = new Map(ownedVariables.map((name) => [name, process.env[name]]));
+const environment = cacheEnvironment({ workspace, runnerTemp });
 let service: RunningCacheService;
-
-function useService(target: RunningCacheService): void {
-  for (const name of ownedVariables) delete process.env[name];
-  Object.assign(process.env, target.env, { GITHUB_WORKSPACE: workspace, RUNNER_TEMP: runnerTemp });
-}
+const useService = environment.use;
 
 beforeAll(async () => {
   mkdirSync(workspace, { recursive: true });
@@ -65,10 +51,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await service?.close();
-  for (const [name, value] of savedEnv) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
+  environment.restore();
   rmSync(root, { recursive: true, force: true });
 });
 

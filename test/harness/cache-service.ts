@@ -12,6 +12,7 @@ import {
 } from "./blob-store.js";
 import { type ServerOptions, startServer } from "./server.js";
 import {
+  createStalls,
   makeRuntimeToken,
   requireString,
   sendJson,
@@ -19,6 +20,7 @@ import {
   type TwirpHandler,
   twirpPrefix,
 } from "./twirp.js";
+import { applyFault } from "./warehouse-faults.js";
 
 export interface CacheServiceOptions extends ServerOptions {
   /** CreateCacheEntry answers ok:false once this many entries exist (default 200). */
@@ -59,6 +61,8 @@ export interface RunningCacheService {
   requests: RecordedRequest[];
   /** The next `times` calls of `target` answer `status` (a Twirp or Azure error body). */
   failNext(target: FaultTarget, status: number, times?: number): void;
+  /** The next `times` calls of `target` are read and never answered. */
+  stallNext(target: FaultTarget, times?: number): void;
   close(): Promise<void>;
 }
 
@@ -81,6 +85,38 @@ const BLOB_FAULTS: Record<BlobAccess, FaultTarget> = {
   download: "BlobDownload",
 };
 
+/** The variables @actions/cache reads, which cacheEnvironment sets and puts back. */
+const CACHE_VARIABLES = [
+  "ACTIONS_RESULTS_URL",
+  "ACTIONS_CACHE_SERVICE_V2",
+  "ACTIONS_RUNTIME_TOKEN",
+  "ACTIONS_CACHE_URL",
+  "ACTIONS_CACHE_MODE",
+  "GITHUB_SERVER_URL",
+  "GITHUB_WORKSPACE",
+  "RUNNER_TEMP",
+];
+
+/** Points this process's @actions/cache at a service (`use`), and back to before (`restore`). */
+export function cacheEnvironment(dirs: { workspace: string; runnerTemp: string }) {
+  const saved = new Map(CACHE_VARIABLES.map((name) => [name, process.env[name]]));
+  return {
+    use(service: RunningCacheService): void {
+      for (const name of CACHE_VARIABLES) delete process.env[name];
+      Object.assign(process.env, service.env, {
+        GITHUB_WORKSPACE: dirs.workspace,
+        RUNNER_TEMP: dirs.runnerTemp,
+      });
+    },
+    restore(): void {
+      for (const [name, value] of saved) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    },
+  };
+}
+
 export async function startCacheService(
   options: CacheServiceOptions = {},
 ): Promise<RunningCacheService> {
@@ -102,6 +138,7 @@ export async function startCacheService(
   const entries: Entry[] = [];
   const requests: RecordedRequest[] = [];
   const faults = new Map<FaultTarget, { status: number; times: number }>();
+  const stalls = createStalls(SERVICE);
   let nextId = 1;
   let finalizedCount = 0;
 
@@ -179,6 +216,7 @@ export async function startCacheService(
     requests.push({ method: req.method ?? "", path: req.url ?? "" });
     if (requests.length > MAX_RECORDED_REQUESTS) requests.shift();
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    if (stalls.take(url, req.method ?? "")) return applyFault({ kind: "silent" }, req, res);
     if (url.pathname.startsWith(twirpPrefix(SERVICE))) {
       return serveTwirp(req, res, url, {
         service: SERVICE,
@@ -216,6 +254,7 @@ export async function startCacheService(
     failNext(target, status, times = 1) {
       faults.set(target, { status, times });
     },
+    stallNext: stalls.stall,
     close,
   };
 }

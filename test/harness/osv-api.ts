@@ -62,6 +62,11 @@ export interface OsvApiOptions extends ServerOptions {
   pageSize?: number;
   /** More queries in one querybatch get a 400 (default 1000, as osv.dev). */
   maxQueriesPerBatch?: number;
+  /**
+   * A lying server: every query result names a next page (and page tokens are not checked),
+   * a fresh token each time ("endless") or always the same one ("repeated").
+   */
+  pagination?: "honest" | "endless" | "repeated";
 }
 
 export interface OsvRequest {
@@ -315,9 +320,13 @@ export async function startOsvApi(options: OsvApiOptions): Promise<RunningOsvApi
     p === "/v1/vulns" || p.startsWith("/v1/vulns/") ? "/v1/vulns" : p,
   );
 
+  let lies = 0;
+  const lie = () => (options.pagination === "endless" ? `endless-${++lies}` : "repeated");
+
   /** One page of the advisories matching a query. */
   const runQuery = (query: ParsedQuery, index: number) => {
-    const offset = pageOffset(query, index);
+    const lying = options.pagination !== undefined && options.pagination !== "honest";
+    const offset = lying ? 0 : pageOffset(query, index);
     const { ecosystem, name, version } = query;
     const matches = ecosystem
       ? sorted.filter((a) => advisoryAffects(a, ecosystem, name ?? "", version))
@@ -325,6 +334,7 @@ export async function startOsvApi(options: OsvApiOptions): Promise<RunningOsvApi
     if (offset > matches.length) throw invalid(`Invalid page token at index: ${index}.`);
     const page = matches.slice(offset, offset + pageSize);
     const next = offset + page.length < matches.length ? offset + page.length : undefined;
+    if (lying) return { page, nextToken: lie() };
     return { page, nextToken: next === undefined ? undefined : pageToken(query, next) };
   };
 

@@ -23,6 +23,29 @@ const MAX_JSON_BYTES = 64 * 1024;
 
 export const twirpPrefix = (service: string) => `/twirp/${service}/`;
 
+/** Stalls: the next `times` requests to a target are read and never answered. */
+export function createStalls(service: string) {
+  const pending = new Map<string, number>();
+  return {
+    stall(target: string, times = 1): void {
+      pending.set(target, times);
+    },
+    /** Whether this request is stalled: its target is its Twirp method, or BlobUpload / BlobDownload. */
+    take(url: URL, method: string): boolean {
+      const prefix = twirpPrefix(service);
+      const target = url.pathname.startsWith(prefix)
+        ? url.pathname.slice(prefix.length)
+        : method === "PUT"
+          ? "BlobUpload"
+          : "BlobDownload";
+      const times = pending.get(target) ?? 0;
+      if (times <= 1) pending.delete(target);
+      else pending.set(target, times - 1);
+      return times > 0;
+    },
+  };
+}
+
 function base64Url(data: string | Buffer): string {
   return Buffer.from(data).toString("base64url");
 }

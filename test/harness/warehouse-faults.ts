@@ -1,6 +1,6 @@
 /**
- * Injected faults for the trusted-publishing harness servers (the Warehouse stand-in and the
- * OIDC issuer): per-path queues, each fault consumed by one matching request, in order.
+ * Injected faults for the harness servers that take them (the Warehouse stand-in, the OIDC
+ * issuer, OSV): per-path queues, each fault consumed by one matching request, in order.
  */
 import type http from "node:http";
 import { STATUS_CODES } from "node:http";
@@ -18,7 +18,11 @@ export type Fault =
   /** Wait this long, then handle the request normally. */
   | { kind: "slow"; delayMs: number }
   /** Answer 429 with a Retry-After header. */
-  | { kind: "rate-limit"; retryAfterSeconds: number };
+  | { kind: "rate-limit"; retryAfterSeconds: number }
+  /** Read the request, then never answer: the connection stays open until the client gives up. */
+  | { kind: "silent" }
+  /** Read the request, answer 200 headers, then one space every `intervalMs`, never ending. */
+  | { kind: "trickle"; intervalMs: number };
 
 export type FaultSpec = Fault & { path: string };
 
@@ -82,7 +86,8 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /**
- * Applies a fault that answers by itself ("status", "reset", "rate-limit") and returns true;
+ * Applies a fault that answers by itself ("status", "reset", "rate-limit", "silent", "trickle")
+ * and returns true;
  * "slow" waits and returns false (handle the request); "reset-after-store" returns false too
  * (the caller handles the request and then destroys the connection).
  */
@@ -111,6 +116,16 @@ export async function applyFault(
         ...fault.headers,
       });
       res.end(body);
+      return true;
+    }
+    case "silent":
+      await drain(req);
+      return true;
+    case "trickle": {
+      await drain(req);
+      res.writeHead(200, { "content-type": "application/json" });
+      const timer = setInterval(() => res.write(" "), fault.intervalMs);
+      res.on("close", () => clearInterval(timer));
       return true;
     }
     case "rate-limit": {

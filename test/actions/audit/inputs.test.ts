@@ -27,6 +27,7 @@ describe("audit inputs", () => {
       groups: "all",
       service: "osv",
       osvUrl: "https://api.osv.dev",
+      requestTimeoutMs: 600_000,
       advisoryDb: undefined,
       ignore: [],
       failOn: "low",
@@ -49,6 +50,7 @@ describe("audit inputs", () => {
         "sarif-file": "",
         "sbom-file": "out/sbom.json",
         "osv-url": "http://127.0.0.1:9/",
+        "request-timeout": "0.5",
       }),
     ).toMatchObject({
       workingDirectory: `${w}/app`,
@@ -61,6 +63,7 @@ describe("audit inputs", () => {
       sarifFile: undefined,
       sbomFile: `${w}/app/out/sbom.json`,
       osvUrl: "http://127.0.0.1:9",
+      requestTimeoutMs: 30_000,
     });
   });
 

@@ -27,6 +27,7 @@ describe("trusted-publish inputs", () => {
       user: "__token__",
       password: "",
       retries: 3,
+      requestTimeoutMs: 600_000,
       dryRun: false,
       python: "python3",
       eventName: "",
@@ -54,6 +55,7 @@ describe("trusted-publish inputs", () => {
       "skip-existing": "true",
       password: "pypi-secret",
       retries: "0",
+      "request-timeout": "90s",
       "dry-run": "TRUE",
     });
     expect(given).toMatchObject({
@@ -62,6 +64,7 @@ describe("trusted-publish inputs", () => {
       skipExisting: true,
       password: "pypi-secret",
       retries: 0,
+      requestTimeoutMs: 90_000,
       dryRun: true,
     });
   });

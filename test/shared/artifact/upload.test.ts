@@ -59,7 +59,8 @@ try {
     },
   };
 }
-process.stdout.write("\\n${MARKER}" + JSON.stringify(outcome) + "\\n");
+// An upload given up on may leave a socket open: the outcome is all the test needs.
+process.stdout.write("\\n${MARKER}" + JSON.stringify(outcome) + "\\n", () => process.exit(0));
 `;
 
 /** Runs uploadArtifact in a fresh node with exactly `env` (plus PATH and HOME). */
@@ -180,8 +181,24 @@ describe("uploadArtifact with the real @actions/artifact", () => {
     const outcome = await uploadInChild(request("unreachable"), gone.env);
     expect(outcome.error?.configuration).toBe(false);
     expect(outcome.error?.message).toBe(
-      "uploading the unreachable artifact failed: Failed to CreateArtifact: Unable to make request: ECONNREFUSED",
+      "uploading the unreachable artifact failed: Failed to CreateArtifact: Unable to make request: the connection was refused",
     );
+  });
+
+  test("a service that never answers: the upload ends at its timeout with a plain Error", async () => {
+    for (const target of ["CreateArtifact", "BlobUpload"] as const) {
+      service.stallNext(target, 10);
+      const outcome = await uploadInChild(
+        { ...request(`stalled-${target}`), timeoutMs: 2000 },
+        service.env,
+      );
+      expect(outcome.error).toMatchObject({
+        configuration: false,
+        message: `uploading the stalled-${target} artifact did not finish within 2 s`,
+      });
+      service.stallNext(target, 0);
+    }
+    expect(service.artifacts().map((artifact) => artifact.name)).toEqual(["python-dist"]);
   });
 
   test("with no artifact service it answers unavailable and does not throw", async () => {

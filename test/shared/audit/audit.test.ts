@@ -3,6 +3,7 @@ import { loadAdvisoryDb } from "../../../shared/advisories/offline-db.js";
 import { runAudit } from "../../../shared/audit/audit.js";
 import { parseIgnoreRules } from "../../../shared/audit/ignore.js";
 import type { AuditedPackage } from "../../../shared/audit/model.js";
+import { Deadline } from "../../../shared/http/deadline.js";
 import { advisoryFixtures, type RunningOsvApi, startOsvApi } from "../../harness/osv-api.js";
 
 const pkg = (name: string, version: string, line: number): AuditedPackage => ({
@@ -36,7 +37,10 @@ test("offline and online find the same advisories and fix versions", async () =>
   const offline = await runAudit(packages, { ...base, source: { kind: "offline", db } });
   const online = await runAudit(packages, {
     ...base,
-    source: { kind: "osv", client: { url: osv.url, retry: { retries: 0 } } },
+    source: {
+      kind: "osv",
+      client: { url: osv.url, retry: { retries: 0 }, deadline: new Deadline(60_000, "the test") },
+    },
   });
   expect(summary(online)).toEqual(summary(offline));
   expect(summary(offline)[0]).toEqual(["requests", ["PYSEC-2023-74>2.31.0"]]);

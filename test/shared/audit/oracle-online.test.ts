@@ -9,6 +9,7 @@ import { afterAll, beforeAll, expect, test } from "@jest/globals";
 import { type Advisory, eventOf, parseAdvisory } from "../../../shared/advisories/model.js";
 import { runAudit } from "../../../shared/audit/audit.js";
 import type { AuditedPackage } from "../../../shared/audit/model.js";
+import { Deadline } from "../../../shared/http/deadline.js";
 import { normalizeName } from "../../../shared/project/names.js";
 import { compareVersions } from "../../../shared/project/pep440.js";
 import { advisoryFixtures, type RunningOsvApi, startOsvApi } from "../../harness/osv-api.js";
@@ -65,7 +66,14 @@ test.each(advisories.map((advisory) => [advisory.id, advisory] as const))(
       }));
       const audit = await runAudit(packages, {
         lockfile: "requirements.txt",
-        source: { kind: "osv", client: { url: osv.url, retry: { retries: 0 } } },
+        source: {
+          kind: "osv",
+          client: {
+            url: osv.url,
+            retry: { retries: 0 },
+            deadline: new Deadline(60_000, "the test"),
+          },
+        },
         ignore: [],
         today: "2026-11-21",
       });

@@ -12,11 +12,12 @@ import {
 } from "../../../shared/dists/archive.js";
 import { checkFilename } from "../../../shared/dists/filenames.js";
 import type { DistArchive } from "../../../shared/dists/model.js";
+import { readDistMetadata } from "../../../shared/dists/read-metadata.js";
 import { checkSdist } from "../../../shared/dists/sdist.js";
 import { checkWheelStructure } from "../../../shared/dists/wheel.js";
 import { checkWheelContents } from "../../../shared/dists/wheel-contents.js";
 import { writeZip } from "../../harness/archives.js";
-import { craftSdist, craftWheel, scratchFolders } from "./craft.js";
+import { craftSdist, craftWheel, craftZipBomb, scratchFolders } from "./craft.js";
 
 const fresh = scratchFolders("pyship-archive-");
 const sha256 = (data: string | Buffer) => createHash("sha256").update(data).digest("hex");
@@ -67,6 +68,7 @@ describe("reading a wheel", () => {
       "craft_pkg-1.0.0.dist-info/WHEEL",
     ]);
     expect(archive.texts.get("craft_pkg-1.0.0.dist-info/METADATA")).toContain("Name: craft_pkg\n");
+    expect(archive.overlapping).toBeUndefined();
     expect(distInfoDirectories(archive)).toEqual(["craft_pkg-1.0.0.dist-info"]);
     expect(metadataMember(archive)).toBe("craft_pkg-1.0.0.dist-info/METADATA");
     expect(hasMember(archive, "craft_pkg/data/empty.txt")).toBe(true);
@@ -146,6 +148,51 @@ describe("reading a wheel", () => {
     const file = path.join(fresh(), "broken-1.0-py3-none-any.whl");
     writeFileSync(file, "not a zip at all");
     await expect(readDist(file)).rejects.toThrow(/Cannot read broken-1\.0-py3-none-any\.whl/);
+  });
+});
+
+describe("zip entries that overlap or share data", () => {
+  const init = "craft_pkg/__init__.py";
+  const record = "craft_pkg-1.0.0.dist-info/RECORD";
+
+  test("the overlapping-entry zip bomb is refused whole, before anything is inflated", async () => {
+    const bomb = craftZipBomb(fresh(), 640);
+    const archive = await readDist(bomb);
+    expect(archive.overlapping).toHaveLength(641);
+    expect(archive.overlapping?.slice(0, 2)).toEqual([
+      "craft_pkg/zeros.bin",
+      "craft_pkg/zeros0.bin",
+    ]);
+    expect(archive.members).toEqual([]);
+    expect(archive.texts.size).toBe(0);
+    await expect(readDistMetadata(bomb)).rejects.toThrow(
+      "Cannot read craft_pkg-1.0.0-py3-none-any.whl: its zip entries overlap or share data (R014, a zip bomb)",
+    );
+  });
+
+  test.each([
+    ["a duplicate: two entries at one offset", { of: init }, [init, "craft_pkg/x.py"]],
+    ["an entry starting inside another's data", { of: init, offset: 7 }, [init, "craft_pkg/x.py"]],
+    [
+      "the last entry's data running into the central directory",
+      { of: record, offset: 1 },
+      [record, "craft_pkg/x.py"],
+    ],
+  ])("%s", async (_, alias, names) => {
+    const archive = await readDist(
+      craftWheel(fresh(), { appended: [{ name: "craft_pkg/x.py", alias }] }),
+    );
+    expect(archive.overlapping).toEqual(names);
+    expect(archive.members).toEqual([]);
+  });
+
+  test("entries laid end to end, and a member stored twice, are no overlap", async () => {
+    const archive = await readDist(
+      craftWheel(fresh(), { appended: [{ name: init, data: "x = 1\n" }] }),
+    );
+    expect(archive.overlapping).toBeUndefined();
+    expect(archive.members.filter((m) => m.path === init)).toHaveLength(2);
+    await expect(readDistMetadata(craftWheel(fresh()))).resolves.toBeDefined();
   });
 });
 

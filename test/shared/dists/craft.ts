@@ -10,7 +10,7 @@ import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 import { afterAll } from "@jest/globals";
 import tar from "tar-stream";
-import { writeZip } from "../../harness/archives.js";
+import { writeZip, type ZipEntry } from "../../harness/archives.js";
 
 /** A temp folder removed after the test file; each call of the result is a fresh subfolder. */
 export function scratchFolders(prefix: string): () => string {
@@ -76,8 +76,11 @@ export interface CraftedWheel extends CraftedMetadata {
   record?: (rows: string[][]) => string[][] | null;
   /** Members written after RECORD was computed, so RECORD does not list them. */
   unrecorded?: Record<string, string | Buffer>;
-  /** Raw zip entries written last, as given, even under a name already used; RECORD does not list them. */
-  appended?: { name: string; data: string | Buffer }[];
+  /**
+   * Raw zip entries written last, as given, even under a name already used or sharing another
+   * entry's data (`alias`); RECORD does not list them.
+   */
+  appended?: { name: string; data?: string | Buffer; alias?: ZipEntry["alias"] }[];
 }
 
 export const defaultWheelFile =
@@ -122,9 +125,32 @@ export function craftWheel(dir: string, options: CraftedWheel = {}): string {
   const wheelPath = path.join(dir, options.filename ?? `${name}-${version}-py3-none-any.whl`);
   writeZip(wheelPath, [
     ...[...members].map(([file, data]) => ({ name: file, data })),
-    ...(options.appended ?? []).map(({ name, data }) => ({ name, data: Buffer.from(data) })),
+    ...(options.appended ?? []).map(({ name, data, alias }) => ({
+      name,
+      alias,
+      data: data === undefined ? undefined : Buffer.from(data),
+    })),
   ]);
   return wheelPath;
+}
+
+/**
+ * The overlapping-entry zip bomb: a good wheel whose central directory also lists `copies`
+ * members that all point at one deflated member (16 MiB of zeros, a few KiB in the file), so
+ * unpacking them costs `copies` times 16 MiB however small the file is.
+ */
+export function craftZipBomb(dir: string, copies = 640, options: CraftedWheel = {}): string {
+  const shared = `${options.name ?? "craft_pkg"}/zeros.bin`;
+  return craftWheel(dir, {
+    ...options,
+    appended: [
+      { name: shared, data: Buffer.alloc(16 * 1024 * 1024) },
+      ...Array.from({ length: copies }, (_, i) => ({
+        name: `${shared.slice(0, -4)}${i}.bin`,
+        alias: { of: shared },
+      })),
+    ],
+  });
 }
 
 /** One raw tar member: a file (with `data`), a directory, a link or a device. */

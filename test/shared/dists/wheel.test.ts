@@ -281,6 +281,14 @@ with zipfile.ZipFile(sys.argv[1], "w") as z:
     expect(found[0].message).toContain("craft_pkg/alias.py -> __init__.py");
   });
 
+  test("R014: entries sharing one member's data, reported alone", async () => {
+    const found = await check({ appended: [{ name: "craft_pkg/copy.py", alias: { of: init } }] });
+    expect(found.map((f) => f.code)).toEqual(["R014"]);
+    expect(found[0].message).toBe(
+      "Zip entries overlap or share data, so none of it was unpacked: craft_pkg/__init__.py, craft_pkg/copy.py.",
+    );
+  });
+
   test("every code is documented with a severity and a title", () => {
     for (const [code, check] of Object.entries(wheelChecks)) {
       expect(check.code).toBe(code);

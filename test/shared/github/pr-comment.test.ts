@@ -9,6 +9,8 @@ import {
 } from "../../../shared/github/pr-comment.js";
 import { ConfigurationError } from "../../../shared/runtime/errors.js";
 import { type RunningGitHubApi, startGitHubApi } from "../../harness/github-api.js";
+import { startServer } from "../../harness/server.js";
+import { applyFault } from "../../harness/warehouse-faults.js";
 
 const MARKER = "<!-- pyship:lock-check -->";
 const TOKEN = "ghs_SECRET_pr_comment_token_123";
@@ -181,6 +183,27 @@ describe("syncStickyComment", () => {
     expect(messages[2]).toMatch(/not found \(404\)/);
     expect(failures[3]).not.toBeInstanceOf(ConfigurationError);
     expect(messages[3]).toMatch(/^could not read the PR comment on .*: fetch failed/);
+  });
+
+  test("a GitHub that never answers ends at the timeout, with a plain error", async () => {
+    const silent = await startServer((req, res) => applyFault({ kind: "silent" }, req, res));
+    try {
+      const pr = newPullRequest();
+      const error = await syncStickyComment({
+        token: TOKEN,
+        target: pr,
+        marker: MARKER,
+        body: "x",
+        apiUrl: silent.url,
+        timeoutMs: 1000,
+      }).catch((e: unknown) => e);
+      expect(error).not.toBeInstanceOf(ConfigurationError);
+      expect((error as Error).message).toBe(
+        `could not read the PR comment on ${pr.owner}/${pr.repo}#${pr.number}: no answer from GitHub within 1 s`,
+      );
+    } finally {
+      await silent.close();
+    }
   });
 
   test("rejects a marker that is not a one-line HTML comment", async () => {

@@ -78,6 +78,23 @@ describe("InputReader", () => {
     );
   });
 
+  test("durations read like timeout-minutes: minutes, or with a unit", () => {
+    const duration = (value: string) =>
+      reader({ "INPUT_REQUEST-TIMEOUT": value }).duration("request-timeout", 600_000);
+    expect(duration("")).toBe(600_000);
+    expect(duration("10")).toBe(600_000);
+    expect(duration("0.5")).toBe(30_000);
+    expect(duration("90s")).toBe(90_000);
+    expect(duration("5m")).toBe(300_000);
+    expect(duration("1H")).toBe(3_600_000);
+    expect(duration("2.5 s")).toBe(2_500);
+    for (const bad of ["0", "0s", "-1", "ten", "5 minutes", "1d", "25h", "1e3", "Infinity"]) {
+      expect(() => duration(bad)).toThrow(
+        `input 'request-timeout' must be a duration above 0 and at most 24h: minutes (10, 0.5) or with a unit (90s, 5m, 1h); got '${bad}'`,
+      );
+    }
+  });
+
   test("paths resolve against the working directory, which resolves against the workspace", () => {
     const ws = mkdtempSync(path.join(os.tmpdir(), "pyship-reader-"));
     mkdirSync(path.join(ws, "pkg"));
