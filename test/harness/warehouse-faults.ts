@@ -4,6 +4,7 @@
  */
 import type http from "node:http";
 import { STATUS_CODES } from "node:http";
+import { type EchoForm, sendEchoingRefusal } from "./warehouse-echo.js";
 
 export type Fault =
   /** Answer this status (after draining the request body) instead of handling the request. */
@@ -18,7 +19,9 @@ export type Fault =
   /** Wait this long, then handle the request normally. */
   | { kind: "slow"; delayMs: number }
   /** Answer 429 with a Retry-After header. */
-  | { kind: "rate-limit"; retryAfterSeconds: number };
+  | { kind: "rate-limit"; retryAfterSeconds: number }
+  /** Answer this status with the request echoed (in `form`) in the status line. */
+  | { kind: "echo"; status: number; form: EchoForm };
 
 export type FaultSpec = Fault & { path: string };
 
@@ -82,7 +85,7 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /**
- * Applies a fault that answers by itself ("status", "reset", "rate-limit") and returns true;
+ * Applies a fault that answers by itself ("status", "reset", "rate-limit", "echo") and returns true;
  * "slow" waits and returns false (handle the request); "reset-after-store" returns false too
  * (the caller handles the request and then destroys the connection).
  */
@@ -111,6 +114,15 @@ export async function applyFault(
         ...fault.headers,
       });
       res.end(body);
+      return true;
+    }
+    case "echo": {
+      await drain(req);
+      const reason = STATUS_CODES[fault.status] ?? "Error";
+      sendEchoingRefusal(req, res, fault.status, reason, {
+        form: fault.form,
+        place: "status-line",
+      });
       return true;
     }
     case "rate-limit": {
