@@ -32956,13 +32956,15 @@ var external_node_path_ = __nccwpck_require__(76760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./shared/runtime/errors.ts
 var errors = __nccwpck_require__(8126);
+// EXTERNAL MODULE: ./shared/runtime/redact.ts
+var redact = __nccwpck_require__(83956);
 ;// CONCATENATED MODULE: ./shared/artifact/upload.ts
 /**
  * Uploads files as one zipped workflow artifact through @actions/artifact (v4 service).
  * No artifact service (local runs, act, GHES) is a result, not an error.
  */
 
-const MAX_MESSAGE_CHARS = 300;
+
 /** Why this process cannot reach an artifact service, or undefined when it can try. */
 function missingArtifactService(env = process.env) {
     const token = env.ACTIONS_RUNTIME_TOKEN;
@@ -32984,6 +32986,7 @@ async function uploadArtifact(request) {
     const missing = missingArtifactService();
     if (missing)
         return { status: "unavailable", reason: missing };
+    (0,redact/* registerSecret */.cl)(process.env.ACTIONS_RUNTIME_TOKEN ?? "");
     // Loaded only when uploading: it pulls in the Azure SDK.
     const { DefaultArtifactClient } = await __nccwpck_require__.e(/* import() */ 495).then(__nccwpck_require__.bind(__nccwpck_require__, 65495));
     const options = request.retentionDays ? { retentionDays: request.retentionDays } : {};
@@ -33005,21 +33008,13 @@ function uploadFailure(name, message) {
     if (/CreateArtifact/.test(message) && /\(409\)/.test(message)) {
         return new errors/* ConfigurationError */.j1(`input 'artifact-name': an artifact named ${JSON.stringify(name)} already exists in this workflow run, and artifact names must be unique per run. Give each matrix leg its own name, e.g. artifact-name: ${name}-\${{ matrix.os }}-\${{ matrix.python-version }}.`);
     }
-    const firstLine = redact(message).split(/\r?\n/, 1)[0].trim();
-    const short = firstLine.length > MAX_MESSAGE_CHARS ? `${firstLine.slice(0, MAX_MESSAGE_CHARS)}…` : firstLine;
-    return new Error(`uploading the ${name} artifact failed: ${short}`);
+    return new Error(`uploading the ${name} artifact failed: ${(0,redact/* serverText */.Tn)(message)}`);
 }
 /** The error's message, plus the HTTP status blob-storage errors carry. */
 function failureText(error) {
     const status = error?.statusCode;
     const message = (0,errors/* errorMessage */.gJ)(error);
     return typeof status === "number" ? `${message} (HTTP ${status})` : message;
-}
-/** Hides the runtime token and any signed-URL signature. */
-function redact(message) {
-    const token = process.env.ACTIONS_RUNTIME_TOKEN;
-    const hidden = token ? message.split(token).join("***") : message;
-    return hidden.replace(/([?&]sig=)[^&\s]+/g, "$1***");
 }
 /** The scope claim the client needs: `Actions.Results:<run>:<job>` in the JWT's `scp`. */
 function hasResultsScope(token) {
@@ -36327,7 +36322,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Cs: () => (/* reexport */ runAction)
 });
 
-// UNUSED EXPORTS: errorMessage, findingsTable, formatLocation, inputVariable, markdownCell, markdownTable, reportFailure, runnerIo, toAnnotation, withGroup
+// UNUSED EXPORTS: SERVER_TEXT_CHARS, errorMessage, findingsTable, formatLocation, inputVariable, markdownCell, markdownTable, redact, registerSecret, reportFailure, runnerIo, serverText, toAnnotation, withGroup
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 13 modules
 var core = __nccwpck_require__(77094);
@@ -36335,7 +36330,10 @@ var core = __nccwpck_require__(77094);
 var errors = __nccwpck_require__(8126);
 // EXTERNAL MODULE: ./shared/runtime/findings.ts
 var runtime_findings = __nccwpck_require__(97659);
+// EXTERNAL MODULE: ./shared/runtime/redact.ts
+var redact = __nccwpck_require__(83956);
 ;// CONCATENATED MODULE: ./shared/runtime/io.ts
+
 
 
 /** Annotation properties with the unset ones left out, so core prints `::error::`, not `::error ::`. */
@@ -36362,25 +36360,28 @@ async function withGroup(title, fn) {
     }
 }
 async function appendSummary(markdown) {
-    await core/* summary */.z.addRaw(markdown, true).write();
+    await core/* summary */.z.addRaw((0,redact/* redact */.E$)(markdown), true).write();
 }
 const annotate = { error: core/* error */.z3, warning: core/* warning */.$e, notice: core/* notice */.lm };
 const runnerIo = {
-    info: (message) => core/* info */.pq(message),
-    debug: (message) => core/* debug */.Yz(message),
-    warning: (message, location) => core/* warning */.$e(message, annotationProperties(location)),
-    notice: (message, location) => core/* notice */.lm(message, annotationProperties(location)),
-    setOutput: (name, value) => core/* setOutput */.uH(name, value),
+    info: (message) => core/* info */.pq((0,redact/* redact */.E$)(message)),
+    debug: (message) => core/* debug */.Yz((0,redact/* redact */.E$)(message)),
+    warning: (message, location) => core/* warning */.$e((0,redact/* redact */.E$)(message), annotationProperties(location)),
+    notice: (message, location) => core/* notice */.lm((0,redact/* redact */.E$)(message), annotationProperties(location)),
+    setOutput: (name, value) => core/* setOutput */.uH(name, (0,redact/* redact */.E$)(value)),
     exportVariable: (name, value) => core/* exportVariable */.dN(name, value),
     addPath: (directory) => core/* addPath */.fM(directory),
     saveState: (name, value) => core/* saveState */.LZ(name, value),
     getState: (name) => core/* getState */.Gu(name),
-    setSecret: (secret) => core/* setSecret */.Pq(secret),
+    setSecret(secret) {
+        core/* setSecret */.Pq(secret);
+        (0,redact/* registerSecret */.cl)(secret);
+    },
     summary: appendSummary,
     annotate(findings) {
         for (const finding of findings) {
             const { level, message, location, title } = (0,runtime_findings/* toAnnotation */.$v)(finding);
-            annotate[level](message, annotationProperties(location, title));
+            annotate[level]((0,redact/* redact */.E$)(message), annotationProperties(location, (0,redact/* redact */.E$)(title)));
         }
     },
     async report(title, findings, clean = "✅ no findings") {
@@ -36388,17 +36389,18 @@ const runnerIo = {
         const body = findings.length === 0 ? clean : (0,runtime_findings/* findingsTable */.f9)(findings);
         await appendSummary(`### ${title}\n\n${body}\n`);
     },
-    group: withGroup,
+    group: (title, fn) => withGroup((0,redact/* redact */.E$)(title), fn),
 };
 
 ;// CONCATENATED MODULE: ./shared/runtime/action.ts
 
 
 
+
 /**
  * Runs an action's main or post step. A ConfigurationError becomes one
  * `::error::<action>: <message>` line; any other error also fails the step and
- * its stack goes to the debug log. The exit code is set, never forced.
+ * its stack goes to the debug log. Both are redacted. The exit code is set, never forced.
  */
 async function runAction(name, run, io = runnerIo) {
     const fail = (error) => reportFailure(name, error);
@@ -36414,12 +36416,12 @@ async function runAction(name, run, io = runnerIo) {
 function reportFailure(name, error) {
     process.exitCode = 1;
     if (error instanceof errors/* ConfigurationError */.j1) {
-        core/* error */.z3(`${name}: ${error.message}`, annotationProperties(error.location));
+        core/* error */.z3((0,redact/* redact */.E$)(`${name}: ${error.message}`), annotationProperties(error.location));
         return;
     }
-    core/* error */.z3(`${name}: ${(0,errors/* errorMessage */.gJ)(error)}`);
+    core/* error */.z3((0,redact/* redact */.E$)(`${name}: ${(0,errors/* errorMessage */.gJ)(error)}`));
     if (error instanceof Error && error.stack)
-        core/* debug */.Yz(error.stack);
+        core/* debug */.Yz((0,redact/* redact */.E$)(error.stack));
 }
 
 // EXTERNAL MODULE: external "node:path"
@@ -36519,6 +36521,120 @@ class InputReader {
 
 
 
+
+
+
+/***/ }),
+
+/***/ 83956:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E$: () => (/* binding */ redact),
+/* harmony export */   Tn: () => (/* binding */ serverText),
+/* harmony export */   cl: () => (/* binding */ registerSecret)
+/* harmony export */ });
+/* unused harmony exports SERVER_TEXT_CHARS, secretEncodings */
+/**
+ * The one redaction of what the actions emit: every registered secret in each encoding it
+ * travels in, credential headers, and anything shaped like a credential. Each becomes `***`.
+ */
+const MASK = "***";
+/** What a server said, as shown: one line of at most this many characters. */
+const SERVER_TEXT_CHARS = 300;
+const secrets = new Set();
+let secretPattern;
+/** Redacts `secret` (and its encodings) from now on; ActionIo.setSecret calls it. */
+function registerSecret(secret) {
+    const lines = secret.split(/\r?\n/).map((line) => line.trim());
+    for (const value of [secret, ...lines]) {
+        if (value.trim() === "" || secrets.has(value))
+            continue;
+        secrets.add(value);
+        secretPattern = undefined;
+    }
+}
+const urlSafe = (base64) => base64.replace(/\+/g, "-").replace(/\//g, "_");
+/**
+ * The characters of base64(prefix + secret) that only the secret decides, for a prefix of each
+ * length modulo 3: a Basic credential `user:secret` holds one of them, whatever the user.
+ */
+function base64Forms(secret) {
+    const bytes = Buffer.from(secret);
+    const forms = [];
+    for (let pad = 0; pad < 3; pad++) {
+        const encoded = Buffer.concat([Buffer.alloc(pad), bytes]).toString("base64");
+        const start = Math.ceil((pad * 4) / 3);
+        const end = Math.floor(((pad + bytes.length) * 4) / 3);
+        const middle = encoded.slice(start, end);
+        if (middle.length >= 8)
+            forms.push(middle, urlSafe(middle), encodeURIComponent(middle));
+    }
+    return forms;
+}
+/** A secret as it may appear: raw, URL-encoded, JSON-escaped, base64 (standard and URL-safe). */
+function secretEncodings(secret) {
+    const forms = [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)];
+    return [...new Set([...forms, ...base64Forms(secret)])];
+}
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function registeredPattern() {
+    if (secrets.size === 0)
+        return undefined;
+    if (!secretPattern) {
+        const forms = [...new Set([...secrets].flatMap(secretEncodings))];
+        forms.sort((a, b) => b.length - a.length);
+        secretPattern = new RegExp(forms.map(escapeRegExp).join("|"), "g");
+    }
+    return secretPattern;
+}
+const HEADERS = "(?:proxy-)?authorization|(?:set-)?cookie";
+/** `Authorization: value` as a header line (or `=` as in a query): the value to the line's end. */
+const headerLine = new RegExp(String.raw `\b(${HEADERS})([ \t]*[:=][ \t]*)[^\r\n]+`, "gi");
+/** `"authorization": "value"` as JSON or a Python dict shows it (quotes JSON-escaped or not). */
+const quotedHeader = new RegExp(String.raw `(\\?["'])(${HEADERS})\1([ \t]*[:=,][ \t]*)(?:(\\?["'])(?:(?!\4)[^\r\n])*|\[[^\]\r\n]*|[^,}\r\n]*)`, "gi");
+/** `Basic …` and `Bearer …`: redacted when the value looks like a credential, not a word. */
+const schemeCredential = /\b(Basic|Bearer)([ \t]+)([A-Za-z0-9+/_.~=-]*[A-Za-z0-9+/_~=-])/gi;
+const tokenShapes = [
+    /\beyJ[\w-]{5,}\.[\w-]+\.[\w-]*/g, // a JWT
+    /\bpypi-(?:AgE[\w-]*|[\w-]{40,})/g, // a PyPI API token
+    /\bgh[opsru]_[A-Za-z0-9_]{16,}/g, // a GitHub token
+];
+/** A signed URL's signature. */
+const urlSignature = /([?&]sig=)[^&\s]+/gi;
+function looksLikeCredential(scheme, value) {
+    if (value.length < 8)
+        return false;
+    if (/[^A-Za-z]/.test(value))
+        return true;
+    if (scheme.toLowerCase() !== "basic")
+        return false;
+    return Buffer.from(value, "base64").toString("latin1").includes(":");
+}
+/** The text with every registered secret, credential header value and token replaced by `***`. */
+function redact(text) {
+    const registered = registeredPattern();
+    let result = registered ? text.replace(registered, MASK) : text;
+    result = result
+        .replace(headerLine, `$1$2${MASK}`)
+        .replace(quotedHeader, (_match, quote, name, separator, valueQuote = "") => [quote, name, quote, separator, valueQuote, MASK].join(""))
+        .replace(schemeCredential, (match, scheme, space, value) => looksLikeCredential(scheme, value) ? `${scheme}${space}${MASK}` : match)
+        .replace(urlSignature, `$1${MASK}`);
+    for (const shape of tokenShapes)
+        result = result.replace(shape, MASK);
+    return result;
+}
+/** What a server said, redacted, as one line of at most SERVER_TEXT_CHARS characters. */
+function serverText(text) {
+    const line = redact(text)
+        .split(/\r\n|\r|\n/)
+        .map((part) => part.replace(/\p{Cc}+/gu, " ").trim())
+        .find((part) => part !== "") ?? "";
+    const chars = Array.from(line);
+    if (chars.length <= SERVER_TEXT_CHARS)
+        return line;
+    return `${chars.slice(0, SERVER_TEXT_CHARS - 1).join("")}…`;
+}
 
 
 /***/ }),

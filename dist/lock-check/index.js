@@ -34275,11 +34275,14 @@ function getOctokit(token, options, ...additionalPlugins) {
 //# sourceMappingURL=github.js.map
 // EXTERNAL MODULE: ./shared/runtime/errors.ts
 var errors = __nccwpck_require__(8126);
+// EXTERNAL MODULE: ./shared/runtime/redact.ts
+var redact = __nccwpck_require__(3956);
 ;// CONCATENATED MODULE: ./shared/github/pr-comment.ts
 /**
  * One "sticky" comment per pull request: found again by a marker on its first line,
  * so each run updates it in place instead of adding another.
  */
+
 
 
 
@@ -34327,7 +34330,7 @@ function statusOf(error) {
 /** What went wrong in a failed API call: a user-fixable problem or not, and a short message. */
 function describeFailure(error, access, target) {
     const status = statusOf(error);
-    const detail = (0,errors/* errorMessage */.gJ)(error);
+    const detail = (0,redact/* serverText */.Tn)((0,errors/* errorMessage */.gJ)(error));
     const failed = `could not ${access} the PR comment on ${target.owner}/${target.repo}#${target.number}`;
     if (status === 401) {
         return { configuration: true, message: `${failed}: GitHub rejected the token (401 ${detail})` };
@@ -34350,9 +34353,9 @@ function describeFailure(error, access, target) {
     return { configuration: false, message: `${failed}: ${answered ? `${status} ` : ""}${detail}` };
 }
 /** The error to throw for a failed API call; its message never holds the token. */
-function apiError(error, access, target, token) {
+function apiError(error, access, target) {
     const { configuration, message } = describeFailure(error, access, target);
-    const safe = token ? message.split(token).join("***") : message;
+    const safe = (0,redact/* redact */.E$)(message);
     return configuration ? new errors/* ConfigurationError */.j1(safe) : new Error(safe);
 }
 /**
@@ -34361,6 +34364,7 @@ function apiError(error, access, target, token) {
  */
 async function syncStickyComment(options) {
     const { token, target, marker } = options;
+    (0,redact/* registerSecret */.cl)(token);
     if (!/^<!--[^\n]*-->$/.test(marker)) {
         throw new TypeError(`the marker must be a one-line HTML comment, got ${JSON.stringify(marker)}`);
     }
@@ -34372,7 +34376,7 @@ async function syncStickyComment(options) {
             return await request();
         }
         catch (error) {
-            throw apiError(error, access, target, token);
+            throw apiError(error, access, target);
         }
     };
     // A comment already gone (deleted by a racing run) is as good as deleted.
@@ -39192,7 +39196,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Cs: () => (/* reexport */ runAction)
 });
 
-// UNUSED EXPORTS: ConfigurationError, errorMessage, formatLocation, inputVariable, markdownCell, markdownTable, reportFailure, runnerIo, toAnnotation, withGroup
+// UNUSED EXPORTS: ConfigurationError, SERVER_TEXT_CHARS, errorMessage, formatLocation, inputVariable, markdownCell, markdownTable, redact, registerSecret, reportFailure, runnerIo, serverText, toAnnotation, withGroup
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -42182,7 +42186,10 @@ function markdownCell(value) {
     return value.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
 }
 
+// EXTERNAL MODULE: ./shared/runtime/redact.ts
+var redact = __nccwpck_require__(3956);
 ;// CONCATENATED MODULE: ./shared/runtime/io.ts
+
 
 
 /** Annotation properties with the unset ones left out, so core prints `::error::`, not `::error ::`. */
@@ -42209,25 +42216,28 @@ async function withGroup(title, fn) {
     }
 }
 async function appendSummary(markdown) {
-    await summary.addRaw(markdown, true).write();
+    await summary.addRaw((0,redact/* redact */.E$)(markdown), true).write();
 }
 const annotate = { error: core_error, warning: warning, notice: notice };
 const runnerIo = {
-    info: (message) => info(message),
-    debug: (message) => core_debug(message),
-    warning: (message, location) => warning(message, annotationProperties(location)),
-    notice: (message, location) => notice(message, annotationProperties(location)),
-    setOutput: (name, value) => setOutput(name, value),
+    info: (message) => info((0,redact/* redact */.E$)(message)),
+    debug: (message) => core_debug((0,redact/* redact */.E$)(message)),
+    warning: (message, location) => warning((0,redact/* redact */.E$)(message), annotationProperties(location)),
+    notice: (message, location) => notice((0,redact/* redact */.E$)(message), annotationProperties(location)),
+    setOutput: (name, value) => setOutput(name, (0,redact/* redact */.E$)(value)),
     exportVariable: (name, value) => exportVariable(name, value),
     addPath: (directory) => addPath(directory),
     saveState: (name, value) => saveState(name, value),
     getState: (name) => getState(name),
-    setSecret: (secret) => core_setSecret(secret),
+    setSecret(secret) {
+        core_setSecret(secret);
+        (0,redact/* registerSecret */.cl)(secret);
+    },
     summary: appendSummary,
     annotate(findings) {
         for (const finding of findings) {
             const { level, message, location, title } = toAnnotation(finding);
-            annotate[level](message, annotationProperties(location, title));
+            annotate[level]((0,redact/* redact */.E$)(message), annotationProperties(location, (0,redact/* redact */.E$)(title)));
         }
     },
     async report(title, findings, clean = "✅ no findings") {
@@ -42235,17 +42245,18 @@ const runnerIo = {
         const body = findings.length === 0 ? clean : findingsTable(findings);
         await appendSummary(`### ${title}\n\n${body}\n`);
     },
-    group: withGroup,
+    group: (title, fn) => withGroup((0,redact/* redact */.E$)(title), fn),
 };
 
 ;// CONCATENATED MODULE: ./shared/runtime/action.ts
 
 
 
+
 /**
  * Runs an action's main or post step. A ConfigurationError becomes one
  * `::error::<action>: <message>` line; any other error also fails the step and
- * its stack goes to the debug log. The exit code is set, never forced.
+ * its stack goes to the debug log. Both are redacted. The exit code is set, never forced.
  */
 async function runAction(name, run, io = runnerIo) {
     const fail = (error) => reportFailure(name, error);
@@ -42261,12 +42272,12 @@ async function runAction(name, run, io = runnerIo) {
 function reportFailure(name, error) {
     process.exitCode = 1;
     if (error instanceof errors/* ConfigurationError */.j1) {
-        core_error(`${name}: ${error.message}`, annotationProperties(error.location));
+        core_error((0,redact/* redact */.E$)(`${name}: ${error.message}`), annotationProperties(error.location));
         return;
     }
-    core_error(`${name}: ${(0,errors/* errorMessage */.gJ)(error)}`);
+    core_error((0,redact/* redact */.E$)(`${name}: ${(0,errors/* errorMessage */.gJ)(error)}`));
     if (error instanceof Error && error.stack)
-        core_debug(error.stack);
+        core_debug((0,redact/* redact */.E$)(error.stack));
 }
 
 // EXTERNAL MODULE: external "node:path"
@@ -42366,6 +42377,120 @@ class InputReader {
 
 
 
+
+
+
+/***/ }),
+
+/***/ 3956:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E$: () => (/* binding */ redact),
+/* harmony export */   Tn: () => (/* binding */ serverText),
+/* harmony export */   cl: () => (/* binding */ registerSecret)
+/* harmony export */ });
+/* unused harmony exports SERVER_TEXT_CHARS, secretEncodings */
+/**
+ * The one redaction of what the actions emit: every registered secret in each encoding it
+ * travels in, credential headers, and anything shaped like a credential. Each becomes `***`.
+ */
+const MASK = "***";
+/** What a server said, as shown: one line of at most this many characters. */
+const SERVER_TEXT_CHARS = 300;
+const secrets = new Set();
+let secretPattern;
+/** Redacts `secret` (and its encodings) from now on; ActionIo.setSecret calls it. */
+function registerSecret(secret) {
+    const lines = secret.split(/\r?\n/).map((line) => line.trim());
+    for (const value of [secret, ...lines]) {
+        if (value.trim() === "" || secrets.has(value))
+            continue;
+        secrets.add(value);
+        secretPattern = undefined;
+    }
+}
+const urlSafe = (base64) => base64.replace(/\+/g, "-").replace(/\//g, "_");
+/**
+ * The characters of base64(prefix + secret) that only the secret decides, for a prefix of each
+ * length modulo 3: a Basic credential `user:secret` holds one of them, whatever the user.
+ */
+function base64Forms(secret) {
+    const bytes = Buffer.from(secret);
+    const forms = [];
+    for (let pad = 0; pad < 3; pad++) {
+        const encoded = Buffer.concat([Buffer.alloc(pad), bytes]).toString("base64");
+        const start = Math.ceil((pad * 4) / 3);
+        const end = Math.floor(((pad + bytes.length) * 4) / 3);
+        const middle = encoded.slice(start, end);
+        if (middle.length >= 8)
+            forms.push(middle, urlSafe(middle), encodeURIComponent(middle));
+    }
+    return forms;
+}
+/** A secret as it may appear: raw, URL-encoded, JSON-escaped, base64 (standard and URL-safe). */
+function secretEncodings(secret) {
+    const forms = [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)];
+    return [...new Set([...forms, ...base64Forms(secret)])];
+}
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function registeredPattern() {
+    if (secrets.size === 0)
+        return undefined;
+    if (!secretPattern) {
+        const forms = [...new Set([...secrets].flatMap(secretEncodings))];
+        forms.sort((a, b) => b.length - a.length);
+        secretPattern = new RegExp(forms.map(escapeRegExp).join("|"), "g");
+    }
+    return secretPattern;
+}
+const HEADERS = "(?:proxy-)?authorization|(?:set-)?cookie";
+/** `Authorization: value` as a header line (or `=` as in a query): the value to the line's end. */
+const headerLine = new RegExp(String.raw `\b(${HEADERS})([ \t]*[:=][ \t]*)[^\r\n]+`, "gi");
+/** `"authorization": "value"` as JSON or a Python dict shows it (quotes JSON-escaped or not). */
+const quotedHeader = new RegExp(String.raw `(\\?["'])(${HEADERS})\1([ \t]*[:=,][ \t]*)(?:(\\?["'])(?:(?!\4)[^\r\n])*|\[[^\]\r\n]*|[^,}\r\n]*)`, "gi");
+/** `Basic …` and `Bearer …`: redacted when the value looks like a credential, not a word. */
+const schemeCredential = /\b(Basic|Bearer)([ \t]+)([A-Za-z0-9+/_.~=-]*[A-Za-z0-9+/_~=-])/gi;
+const tokenShapes = [
+    /\beyJ[\w-]{5,}\.[\w-]+\.[\w-]*/g, // a JWT
+    /\bpypi-(?:AgE[\w-]*|[\w-]{40,})/g, // a PyPI API token
+    /\bgh[opsru]_[A-Za-z0-9_]{16,}/g, // a GitHub token
+];
+/** A signed URL's signature. */
+const urlSignature = /([?&]sig=)[^&\s]+/gi;
+function looksLikeCredential(scheme, value) {
+    if (value.length < 8)
+        return false;
+    if (/[^A-Za-z]/.test(value))
+        return true;
+    if (scheme.toLowerCase() !== "basic")
+        return false;
+    return Buffer.from(value, "base64").toString("latin1").includes(":");
+}
+/** The text with every registered secret, credential header value and token replaced by `***`. */
+function redact(text) {
+    const registered = registeredPattern();
+    let result = registered ? text.replace(registered, MASK) : text;
+    result = result
+        .replace(headerLine, `$1$2${MASK}`)
+        .replace(quotedHeader, (_match, quote, name, separator, valueQuote = "") => [quote, name, quote, separator, valueQuote, MASK].join(""))
+        .replace(schemeCredential, (match, scheme, space, value) => looksLikeCredential(scheme, value) ? `${scheme}${space}${MASK}` : match)
+        .replace(urlSignature, `$1${MASK}`);
+    for (const shape of tokenShapes)
+        result = result.replace(shape, MASK);
+    return result;
+}
+/** What a server said, redacted, as one line of at most SERVER_TEXT_CHARS characters. */
+function serverText(text) {
+    const line = redact(text)
+        .split(/\r\n|\r|\n/)
+        .map((part) => part.replace(/\p{Cc}+/gu, " ").trim())
+        .find((part) => part !== "") ?? "";
+    const chars = Array.from(line);
+    if (chars.length <= SERVER_TEXT_CHARS)
+        return line;
+    return `${chars.slice(0, SERVER_TEXT_CHARS - 1).join("")}…`;
+}
 
 
 /***/ }),

@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6477);
+/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8550);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(433);
 /* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1742);
 
@@ -28393,7 +28393,7 @@ __webpack_async_result__();
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   I: () => (/* binding */ loadInputs)
 /* harmony export */ });
-/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6477);
+/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8550);
 
 const listOrAll = (list) => list.length === 1 && list[0].toLowerCase() === "all" ? "all" : list;
 function loadInputs(reader = new _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__/* .InputReader */ .i_(), env = process.env) {
@@ -31526,8 +31526,8 @@ function noMatch({ request = "", from, location }, found) {
 
 
 
-// EXTERNAL MODULE: ./shared/runtime/index.ts + 4 modules
-var runtime = __nccwpck_require__(6477);
+// EXTERNAL MODULE: ./shared/runtime/index.ts + 5 modules
+var runtime = __nccwpck_require__(8550);
 ;// CONCATENATED MODULE: ./shared/lockfiles/toml-lines.ts
 /** Line numbers of `[[package]]` entries in TOML locks, in document order. */
 function packageEntryLines(text, header = "[[package]]") {
@@ -32384,7 +32384,7 @@ class CheckFailed extends ConfigurationError {
 
 /***/ }),
 
-/***/ 6477:
+/***/ 8550:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32395,7 +32395,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Cs: () => (/* reexport */ runAction)
 });
 
-// UNUSED EXPORTS: CheckFailed, ConfigurationError, errorMessage, findingsTable, formatLocation, inputVariable, markdownCell, reportFailure, runnerIo, toAnnotation, withGroup
+// UNUSED EXPORTS: CheckFailed, ConfigurationError, SERVER_TEXT_CHARS, errorMessage, findingsTable, formatLocation, inputVariable, markdownCell, redact, registerSecret, reportFailure, runnerIo, serverText, toAnnotation, withGroup
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
 var core = __nccwpck_require__(3838);
@@ -32442,7 +32442,110 @@ function markdownCell(value) {
     return value.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
 }
 
+;// CONCATENATED MODULE: ./shared/runtime/redact.ts
+/**
+ * The one redaction of what the actions emit: every registered secret in each encoding it
+ * travels in, credential headers, and anything shaped like a credential. Each becomes `***`.
+ */
+const MASK = "***";
+/** What a server said, as shown: one line of at most this many characters. */
+const SERVER_TEXT_CHARS = 300;
+const secrets = new Set();
+let secretPattern;
+/** Redacts `secret` (and its encodings) from now on; ActionIo.setSecret calls it. */
+function registerSecret(secret) {
+    const lines = secret.split(/\r?\n/).map((line) => line.trim());
+    for (const value of [secret, ...lines]) {
+        if (value.trim() === "" || secrets.has(value))
+            continue;
+        secrets.add(value);
+        secretPattern = undefined;
+    }
+}
+const urlSafe = (base64) => base64.replace(/\+/g, "-").replace(/\//g, "_");
+/**
+ * The characters of base64(prefix + secret) that only the secret decides, for a prefix of each
+ * length modulo 3: a Basic credential `user:secret` holds one of them, whatever the user.
+ */
+function base64Forms(secret) {
+    const bytes = Buffer.from(secret);
+    const forms = [];
+    for (let pad = 0; pad < 3; pad++) {
+        const encoded = Buffer.concat([Buffer.alloc(pad), bytes]).toString("base64");
+        const start = Math.ceil((pad * 4) / 3);
+        const end = Math.floor(((pad + bytes.length) * 4) / 3);
+        const middle = encoded.slice(start, end);
+        if (middle.length >= 8)
+            forms.push(middle, urlSafe(middle), encodeURIComponent(middle));
+    }
+    return forms;
+}
+/** A secret as it may appear: raw, URL-encoded, JSON-escaped, base64 (standard and URL-safe). */
+function secretEncodings(secret) {
+    const forms = [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)];
+    return [...new Set([...forms, ...base64Forms(secret)])];
+}
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function registeredPattern() {
+    if (secrets.size === 0)
+        return undefined;
+    if (!secretPattern) {
+        const forms = [...new Set([...secrets].flatMap(secretEncodings))];
+        forms.sort((a, b) => b.length - a.length);
+        secretPattern = new RegExp(forms.map(escapeRegExp).join("|"), "g");
+    }
+    return secretPattern;
+}
+const HEADERS = "(?:proxy-)?authorization|(?:set-)?cookie";
+/** `Authorization: value` as a header line (or `=` as in a query): the value to the line's end. */
+const headerLine = new RegExp(String.raw `\b(${HEADERS})([ \t]*[:=][ \t]*)[^\r\n]+`, "gi");
+/** `"authorization": "value"` as JSON or a Python dict shows it (quotes JSON-escaped or not). */
+const quotedHeader = new RegExp(String.raw `(\\?["'])(${HEADERS})\1([ \t]*[:=,][ \t]*)(?:(\\?["'])(?:(?!\4)[^\r\n])*|\[[^\]\r\n]*|[^,}\r\n]*)`, "gi");
+/** `Basic …` and `Bearer …`: redacted when the value looks like a credential, not a word. */
+const schemeCredential = /\b(Basic|Bearer)([ \t]+)([A-Za-z0-9+/_.~=-]*[A-Za-z0-9+/_~=-])/gi;
+const tokenShapes = [
+    /\beyJ[\w-]{5,}\.[\w-]+\.[\w-]*/g, // a JWT
+    /\bpypi-(?:AgE[\w-]*|[\w-]{40,})/g, // a PyPI API token
+    /\bgh[opsru]_[A-Za-z0-9_]{16,}/g, // a GitHub token
+];
+/** A signed URL's signature. */
+const urlSignature = /([?&]sig=)[^&\s]+/gi;
+function looksLikeCredential(scheme, value) {
+    if (value.length < 8)
+        return false;
+    if (/[^A-Za-z]/.test(value))
+        return true;
+    if (scheme.toLowerCase() !== "basic")
+        return false;
+    return Buffer.from(value, "base64").toString("latin1").includes(":");
+}
+/** The text with every registered secret, credential header value and token replaced by `***`. */
+function redact(text) {
+    const registered = registeredPattern();
+    let result = registered ? text.replace(registered, MASK) : text;
+    result = result
+        .replace(headerLine, `$1$2${MASK}`)
+        .replace(quotedHeader, (_match, quote, name, separator, valueQuote = "") => [quote, name, quote, separator, valueQuote, MASK].join(""))
+        .replace(schemeCredential, (match, scheme, space, value) => looksLikeCredential(scheme, value) ? `${scheme}${space}${MASK}` : match)
+        .replace(urlSignature, `$1${MASK}`);
+    for (const shape of tokenShapes)
+        result = result.replace(shape, MASK);
+    return result;
+}
+/** What a server said, redacted, as one line of at most SERVER_TEXT_CHARS characters. */
+function serverText(text) {
+    const line = redact(text)
+        .split(/\r\n|\r|\n/)
+        .map((part) => part.replace(/\p{Cc}+/gu, " ").trim())
+        .find((part) => part !== "") ?? "";
+    const chars = Array.from(line);
+    if (chars.length <= SERVER_TEXT_CHARS)
+        return line;
+    return `${chars.slice(0, SERVER_TEXT_CHARS - 1).join("")}…`;
+}
+
 ;// CONCATENATED MODULE: ./shared/runtime/io.ts
+
 
 
 /** Annotation properties with the unset ones left out, so core prints `::error::`, not `::error ::`. */
@@ -32469,25 +32572,28 @@ async function withGroup(title, fn) {
     }
 }
 async function appendSummary(markdown) {
-    await core/* summary */.z.addRaw(markdown, true).write();
+    await core/* summary */.z.addRaw(redact(markdown), true).write();
 }
 const annotate = { error: core/* error */.z3, warning: core/* warning */.$e, notice: core/* notice */.lm };
 const runnerIo = {
-    info: (message) => core/* info */.pq(message),
-    debug: (message) => core/* debug */.Yz(message),
-    warning: (message, location) => core/* warning */.$e(message, annotationProperties(location)),
-    notice: (message, location) => core/* notice */.lm(message, annotationProperties(location)),
-    setOutput: (name, value) => core/* setOutput */.uH(name, value),
+    info: (message) => core/* info */.pq(redact(message)),
+    debug: (message) => core/* debug */.Yz(redact(message)),
+    warning: (message, location) => core/* warning */.$e(redact(message), annotationProperties(location)),
+    notice: (message, location) => core/* notice */.lm(redact(message), annotationProperties(location)),
+    setOutput: (name, value) => core/* setOutput */.uH(name, redact(value)),
     exportVariable: (name, value) => core/* exportVariable */.dN(name, value),
     addPath: (directory) => core/* addPath */.fM(directory),
     saveState: (name, value) => core/* saveState */.LZ(name, value),
     getState: (name) => core/* getState */.Gu(name),
-    setSecret: (secret) => core/* setSecret */.Pq(secret),
+    setSecret(secret) {
+        core/* setSecret */.Pq(secret);
+        registerSecret(secret);
+    },
     summary: appendSummary,
     annotate(findings) {
         for (const finding of findings) {
             const { level, message, location, title } = toAnnotation(finding);
-            annotate[level](message, annotationProperties(location, title));
+            annotate[level](redact(message), annotationProperties(location, redact(title)));
         }
     },
     async report(title, findings, clean = "✅ no findings") {
@@ -32495,17 +32601,18 @@ const runnerIo = {
         const body = findings.length === 0 ? clean : findingsTable(findings);
         await appendSummary(`### ${title}\n\n${body}\n`);
     },
-    group: withGroup,
+    group: (title, fn) => withGroup(redact(title), fn),
 };
 
 ;// CONCATENATED MODULE: ./shared/runtime/action.ts
 
 
 
+
 /**
  * Runs an action's main or post step. A ConfigurationError becomes one
  * `::error::<action>: <message>` line; any other error also fails the step and
- * its stack goes to the debug log. The exit code is set, never forced.
+ * its stack goes to the debug log. Both are redacted. The exit code is set, never forced.
  */
 async function runAction(name, run, io = runnerIo) {
     const fail = (error) => reportFailure(name, error);
@@ -32521,12 +32628,12 @@ async function runAction(name, run, io = runnerIo) {
 function reportFailure(name, error) {
     process.exitCode = 1;
     if (error instanceof errors/* ConfigurationError */.j1) {
-        core/* error */.z3(`${name}: ${error.message}`, annotationProperties(error.location));
+        core/* error */.z3(redact(`${name}: ${error.message}`), annotationProperties(error.location));
         return;
     }
-    core/* error */.z3(`${name}: ${(0,errors/* errorMessage */.gJ)(error)}`);
+    core/* error */.z3(redact(`${name}: ${(0,errors/* errorMessage */.gJ)(error)}`));
     if (error instanceof Error && error.stack)
-        core/* debug */.Yz(error.stack);
+        core/* debug */.Yz(redact(error.stack));
 }
 
 // EXTERNAL MODULE: external "node:path"
@@ -32621,6 +32728,7 @@ class InputReader {
 }
 
 ;// CONCATENATED MODULE: ./shared/runtime/index.ts
+
 
 
 

@@ -36404,12 +36404,15 @@ async function withRetries(policy, attempt) {
     }
 }
 
+// EXTERNAL MODULE: ./shared/runtime/redact.ts
+var redact = __nccwpck_require__(3956);
 ;// CONCATENATED MODULE: ./shared/publish/oidc.ts
 /**
  * Trusted publishing: the index's audience, a GitHub OIDC token for it, and the exchange of
  * that token for a short-lived upload token. Each mint attempt uses a fresh OIDC token: the
  * index accepts a token's `jti` once.
  */
+
 
 
 
@@ -36445,7 +36448,7 @@ async function fetchAudience(origin, retry) {
     }
     const audience = jsonBody(response)?.audience;
     if (response.status !== 200 || typeof audience !== "string" || audience === "") {
-        throw failure(`audience retrieval failed: repository at ${host} responded with unexpected ${response.status}: ${response.statusText}`);
+        throw failure(`audience retrieval failed: repository at ${host} responded with unexpected ${response.status}: ${(0,redact/* serverText */.Tn)(response.statusText)}`);
     }
     return audience;
 }
@@ -36464,21 +36467,27 @@ async function fetchIdToken(request, audience, retry) {
     });
     const value = jsonBody(response)?.value;
     if (response.status !== 200 || typeof value !== "string" || value === "") {
-        throw failure(`OpenID Connect token retrieval failed: the runner's token service answered ${response.status} ${response.statusText}. ` +
+        throw failure(`OpenID Connect token retrieval failed: the runner's token service answered ${response.status} ${(0,redact/* serverText */.Tn)(response.statusText)}. ` +
             "Add `permissions: id-token: write` to this job.");
     }
     return value;
 }
+/** How many of the index's reasons are shown. */
+const MAX_MINT_ERRORS = 5;
+/** The index's reasons, as server text: redacted (a description may echo the token), one line each. */
 function mintErrors(body) {
     const errors = body?.errors;
     if (!Array.isArray(errors))
         return [];
-    return errors.map((error) => ({
-        code: String(error?.code ?? "unknown"),
-        description: String(error?.description ?? ""),
+    return errors
+        .slice(0, MAX_MINT_ERRORS)
+        .map((error) => ({
+        code: (0,redact/* serverText */.Tn)(String(error?.code ?? "unknown")) || "unknown",
+        description: (0,redact/* serverText */.Tn)(String(error?.description ?? "")),
     }));
 }
 async function exchangeToken(options) {
+    options.mask(options.idTokenRequest.token);
     const origin = new URL(options.repositoryUrl).origin;
     const audience = await fetchAudience(origin, options.retry);
     let told = false;
@@ -36769,18 +36778,22 @@ function multipartBody(fields, file, size) {
 
 
 
+
 const MAX_REDIRECTS = 3;
 const ACCEPT = "application/json;q=0.9, text/plain;q=0.8, text/html;q=0.7";
-/** Warehouse's message: the JSON `message`, else the status line, else the body's first line. */
+/**
+ * Warehouse's message: the JSON `message`, else the status line, else the body's first line;
+ * redacted and cut to one short line (serverText).
+ */
 function indexMessage(response) {
     const message = jsonBody(response)?.message;
-    if (typeof message === "string" && message !== "")
-        return message;
-    const reason = response.statusText.trim();
+    const said = typeof message === "string" ? (0,redact/* serverText */.Tn)(message) : "";
+    if (said)
+        return said;
+    const reason = (0,redact/* serverText */.Tn)(response.statusText);
     if (reason && !/^(Bad Request|Forbidden|Conflict|Unauthorized|Not Found)$/i.test(reason))
         return reason;
-    const line = response.body.split("\n").find((text) => text.trim() !== "");
-    return (line ?? reason).trim().slice(0, 500) || `HTTP ${response.status}`;
+    return (0,redact/* serverText */.Tn)(response.body) || reason || `HTTP ${response.status}`;
 }
 /**
  * twine's rule (409 from pypiserver, or a 400 saying "already exist" from PyPI), the second-sdist
@@ -36973,9 +36986,7 @@ async function exchange(inputs, io, retry, deps) {
         for (const line of refusalLines(error.errors, error.claims))
             io.info(line);
         await io.summary(refusalMarkdown(error.errors, error.claims));
-        const described = error.errors
-            .map((refusal) => `${refusal.code}: ${refusal.description}`)
-            .join("; ");
+        const described = (0,runtime/* serverText */.Tn)(error.errors.map((refusal) => `${refusal.code}: ${refusal.description}`).join("; "));
         throw new runtime/* CheckFailed */.EC(`Trusted publishing exchange failed: the index refused the token (${described}). The claims and what this usually means are in the log and the job summary.`);
     }
 }
@@ -37156,10 +37167,11 @@ __nccwpck_require__.d(__webpack_exports__, {
   EC: () => (/* reexport */ errors/* CheckFailed */.EC),
   j1: () => (/* reexport */ errors/* ConfigurationError */.j1),
   i_: () => (/* reexport */ InputReader),
-  Cs: () => (/* reexport */ runAction)
+  Cs: () => (/* reexport */ runAction),
+  Tn: () => (/* reexport */ redact/* serverText */.Tn)
 });
 
-// UNUSED EXPORTS: errorMessage, findingsTable, formatLocation, inputVariable, markdownCell, markdownTable, reportFailure, runnerIo, toAnnotation, withGroup
+// UNUSED EXPORTS: SERVER_TEXT_CHARS, errorMessage, findingsTable, formatLocation, inputVariable, markdownCell, markdownTable, redact, registerSecret, reportFailure, runnerIo, toAnnotation, withGroup
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -39316,7 +39328,10 @@ function getIDToken(aud) {
 var errors = __nccwpck_require__(8126);
 // EXTERNAL MODULE: ./shared/runtime/findings.ts
 var runtime_findings = __nccwpck_require__(7659);
+// EXTERNAL MODULE: ./shared/runtime/redact.ts
+var redact = __nccwpck_require__(3956);
 ;// CONCATENATED MODULE: ./shared/runtime/io.ts
+
 
 
 /** Annotation properties with the unset ones left out, so core prints `::error::`, not `::error ::`. */
@@ -39343,25 +39358,28 @@ async function withGroup(title, fn) {
     }
 }
 async function appendSummary(markdown) {
-    await summary.addRaw(markdown, true).write();
+    await summary.addRaw((0,redact/* redact */.E$)(markdown), true).write();
 }
 const annotate = { error: core_error, warning: warning, notice: notice };
 const runnerIo = {
-    info: (message) => info(message),
-    debug: (message) => core_debug(message),
-    warning: (message, location) => warning(message, annotationProperties(location)),
-    notice: (message, location) => notice(message, annotationProperties(location)),
-    setOutput: (name, value) => setOutput(name, value),
+    info: (message) => info((0,redact/* redact */.E$)(message)),
+    debug: (message) => core_debug((0,redact/* redact */.E$)(message)),
+    warning: (message, location) => warning((0,redact/* redact */.E$)(message), annotationProperties(location)),
+    notice: (message, location) => notice((0,redact/* redact */.E$)(message), annotationProperties(location)),
+    setOutput: (name, value) => setOutput(name, (0,redact/* redact */.E$)(value)),
     exportVariable: (name, value) => exportVariable(name, value),
     addPath: (directory) => addPath(directory),
     saveState: (name, value) => saveState(name, value),
     getState: (name) => getState(name),
-    setSecret: (secret) => core_setSecret(secret),
+    setSecret(secret) {
+        core_setSecret(secret);
+        (0,redact/* registerSecret */.cl)(secret);
+    },
     summary: appendSummary,
     annotate(findings) {
         for (const finding of findings) {
             const { level, message, location, title } = (0,runtime_findings/* toAnnotation */.$v)(finding);
-            annotate[level](message, annotationProperties(location, title));
+            annotate[level]((0,redact/* redact */.E$)(message), annotationProperties(location, (0,redact/* redact */.E$)(title)));
         }
     },
     async report(title, findings, clean = "✅ no findings") {
@@ -39369,17 +39387,18 @@ const runnerIo = {
         const body = findings.length === 0 ? clean : (0,runtime_findings/* findingsTable */.f9)(findings);
         await appendSummary(`### ${title}\n\n${body}\n`);
     },
-    group: withGroup,
+    group: (title, fn) => withGroup((0,redact/* redact */.E$)(title), fn),
 };
 
 ;// CONCATENATED MODULE: ./shared/runtime/action.ts
 
 
 
+
 /**
  * Runs an action's main or post step. A ConfigurationError becomes one
  * `::error::<action>: <message>` line; any other error also fails the step and
- * its stack goes to the debug log. The exit code is set, never forced.
+ * its stack goes to the debug log. Both are redacted. The exit code is set, never forced.
  */
 async function runAction(name, run, io = runnerIo) {
     const fail = (error) => reportFailure(name, error);
@@ -39395,12 +39414,12 @@ async function runAction(name, run, io = runnerIo) {
 function reportFailure(name, error) {
     process.exitCode = 1;
     if (error instanceof errors/* ConfigurationError */.j1) {
-        core_error(`${name}: ${error.message}`, annotationProperties(error.location));
+        core_error((0,redact/* redact */.E$)(`${name}: ${error.message}`), annotationProperties(error.location));
         return;
     }
-    core_error(`${name}: ${(0,errors/* errorMessage */.gJ)(error)}`);
+    core_error((0,redact/* redact */.E$)(`${name}: ${(0,errors/* errorMessage */.gJ)(error)}`));
     if (error instanceof Error && error.stack)
-        core_debug(error.stack);
+        core_debug((0,redact/* redact */.E$)(error.stack));
 }
 
 // EXTERNAL MODULE: external "node:path"
@@ -39500,6 +39519,120 @@ class InputReader {
 
 
 
+
+
+
+/***/ }),
+
+/***/ 3956:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E$: () => (/* binding */ redact),
+/* harmony export */   Tn: () => (/* binding */ serverText),
+/* harmony export */   cl: () => (/* binding */ registerSecret)
+/* harmony export */ });
+/* unused harmony exports SERVER_TEXT_CHARS, secretEncodings */
+/**
+ * The one redaction of what the actions emit: every registered secret in each encoding it
+ * travels in, credential headers, and anything shaped like a credential. Each becomes `***`.
+ */
+const MASK = "***";
+/** What a server said, as shown: one line of at most this many characters. */
+const SERVER_TEXT_CHARS = 300;
+const secrets = new Set();
+let secretPattern;
+/** Redacts `secret` (and its encodings) from now on; ActionIo.setSecret calls it. */
+function registerSecret(secret) {
+    const lines = secret.split(/\r?\n/).map((line) => line.trim());
+    for (const value of [secret, ...lines]) {
+        if (value.trim() === "" || secrets.has(value))
+            continue;
+        secrets.add(value);
+        secretPattern = undefined;
+    }
+}
+const urlSafe = (base64) => base64.replace(/\+/g, "-").replace(/\//g, "_");
+/**
+ * The characters of base64(prefix + secret) that only the secret decides, for a prefix of each
+ * length modulo 3: a Basic credential `user:secret` holds one of them, whatever the user.
+ */
+function base64Forms(secret) {
+    const bytes = Buffer.from(secret);
+    const forms = [];
+    for (let pad = 0; pad < 3; pad++) {
+        const encoded = Buffer.concat([Buffer.alloc(pad), bytes]).toString("base64");
+        const start = Math.ceil((pad * 4) / 3);
+        const end = Math.floor(((pad + bytes.length) * 4) / 3);
+        const middle = encoded.slice(start, end);
+        if (middle.length >= 8)
+            forms.push(middle, urlSafe(middle), encodeURIComponent(middle));
+    }
+    return forms;
+}
+/** A secret as it may appear: raw, URL-encoded, JSON-escaped, base64 (standard and URL-safe). */
+function secretEncodings(secret) {
+    const forms = [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)];
+    return [...new Set([...forms, ...base64Forms(secret)])];
+}
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function registeredPattern() {
+    if (secrets.size === 0)
+        return undefined;
+    if (!secretPattern) {
+        const forms = [...new Set([...secrets].flatMap(secretEncodings))];
+        forms.sort((a, b) => b.length - a.length);
+        secretPattern = new RegExp(forms.map(escapeRegExp).join("|"), "g");
+    }
+    return secretPattern;
+}
+const HEADERS = "(?:proxy-)?authorization|(?:set-)?cookie";
+/** `Authorization: value` as a header line (or `=` as in a query): the value to the line's end. */
+const headerLine = new RegExp(String.raw `\b(${HEADERS})([ \t]*[:=][ \t]*)[^\r\n]+`, "gi");
+/** `"authorization": "value"` as JSON or a Python dict shows it (quotes JSON-escaped or not). */
+const quotedHeader = new RegExp(String.raw `(\\?["'])(${HEADERS})\1([ \t]*[:=,][ \t]*)(?:(\\?["'])(?:(?!\4)[^\r\n])*|\[[^\]\r\n]*|[^,}\r\n]*)`, "gi");
+/** `Basic …` and `Bearer …`: redacted when the value looks like a credential, not a word. */
+const schemeCredential = /\b(Basic|Bearer)([ \t]+)([A-Za-z0-9+/_.~=-]*[A-Za-z0-9+/_~=-])/gi;
+const tokenShapes = [
+    /\beyJ[\w-]{5,}\.[\w-]+\.[\w-]*/g, // a JWT
+    /\bpypi-(?:AgE[\w-]*|[\w-]{40,})/g, // a PyPI API token
+    /\bgh[opsru]_[A-Za-z0-9_]{16,}/g, // a GitHub token
+];
+/** A signed URL's signature. */
+const urlSignature = /([?&]sig=)[^&\s]+/gi;
+function looksLikeCredential(scheme, value) {
+    if (value.length < 8)
+        return false;
+    if (/[^A-Za-z]/.test(value))
+        return true;
+    if (scheme.toLowerCase() !== "basic")
+        return false;
+    return Buffer.from(value, "base64").toString("latin1").includes(":");
+}
+/** The text with every registered secret, credential header value and token replaced by `***`. */
+function redact(text) {
+    const registered = registeredPattern();
+    let result = registered ? text.replace(registered, MASK) : text;
+    result = result
+        .replace(headerLine, `$1$2${MASK}`)
+        .replace(quotedHeader, (_match, quote, name, separator, valueQuote = "") => [quote, name, quote, separator, valueQuote, MASK].join(""))
+        .replace(schemeCredential, (match, scheme, space, value) => looksLikeCredential(scheme, value) ? `${scheme}${space}${MASK}` : match)
+        .replace(urlSignature, `$1${MASK}`);
+    for (const shape of tokenShapes)
+        result = result.replace(shape, MASK);
+    return result;
+}
+/** What a server said, redacted, as one line of at most SERVER_TEXT_CHARS characters. */
+function serverText(text) {
+    const line = redact(text)
+        .split(/\r\n|\r|\n/)
+        .map((part) => part.replace(/\p{Cc}+/gu, " ").trim())
+        .find((part) => part !== "") ?? "";
+    const chars = Array.from(line);
+    if (chars.length <= SERVER_TEXT_CHARS)
+        return line;
+    return `${chars.slice(0, SERVER_TEXT_CHARS - 1).join("")}…`;
+}
 
 
 /***/ }),

@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { getOctokit } from "@actions/github";
 import { ConfigurationError, errorMessage } from "../runtime/errors.js";
+import { redact, registerSecret, serverText } from "../runtime/redact.js";
 
 export interface PullRequestTarget {
   owner: string;
@@ -81,7 +82,7 @@ function describeFailure(
   target: PullRequestTarget,
 ): { configuration: boolean; message: string } {
   const status = statusOf(error);
-  const detail = errorMessage(error);
+  const detail = serverText(errorMessage(error));
   const failed = `could not ${access} the PR comment on ${target.owner}/${target.repo}#${target.number}`;
   if (status === 401) {
     return { configuration: true, message: `${failed}: GitHub rejected the token (401 ${detail})` };
@@ -106,14 +107,9 @@ function describeFailure(
 }
 
 /** The error to throw for a failed API call; its message never holds the token. */
-function apiError(
-  error: unknown,
-  access: "read" | "write",
-  target: PullRequestTarget,
-  token: string,
-) {
+function apiError(error: unknown, access: "read" | "write", target: PullRequestTarget) {
   const { configuration, message } = describeFailure(error, access, target);
-  const safe = token ? message.split(token).join("***") : message;
+  const safe = redact(message);
   return configuration ? new ConfigurationError(safe) : new Error(safe);
 }
 
@@ -125,6 +121,7 @@ export async function syncStickyComment(
   options: StickyCommentOptions,
 ): Promise<StickyCommentResult> {
   const { token, target, marker } = options;
+  registerSecret(token);
   if (!/^<!--[^\n]*-->$/.test(marker)) {
     throw new TypeError(
       `the marker must be a one-line HTML comment, got ${JSON.stringify(marker)}`,
@@ -137,7 +134,7 @@ export async function syncStickyComment(
     try {
       return await request();
     } catch (error) {
-      throw apiError(error, access, target, token);
+      throw apiError(error, access, target);
     }
   };
   // A comment already gone (deleted by a racing run) is as good as deleted.

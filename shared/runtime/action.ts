@@ -1,11 +1,12 @@
 import * as core from "@actions/core";
 import { ConfigurationError, errorMessage } from "./errors.js";
 import { type ActionIo, annotationProperties, runnerIo } from "./io.js";
+import { redact } from "./redact.js";
 
 /**
  * Runs an action's main or post step. A ConfigurationError becomes one
  * `::error::<action>: <message>` line; any other error also fails the step and
- * its stack goes to the debug log. The exit code is set, never forced.
+ * its stack goes to the debug log. Both are redacted. The exit code is set, never forced.
  */
 export async function runAction(
   name: string,
@@ -25,9 +26,9 @@ export async function runAction(
 export function reportFailure(name: string, error: unknown): void {
   process.exitCode = 1;
   if (error instanceof ConfigurationError) {
-    core.error(`${name}: ${error.message}`, annotationProperties(error.location));
+    core.error(redact(`${name}: ${error.message}`), annotationProperties(error.location));
     return;
   }
-  core.error(`${name}: ${errorMessage(error)}`);
-  if (error instanceof Error && error.stack) core.debug(error.stack);
+  core.error(redact(`${name}: ${errorMessage(error)}`));
+  if (error instanceof Error && error.stack) core.debug(redact(error.stack));
 }
