@@ -36727,8 +36727,12 @@ async function writeFile(sink, file, digester) {
         await handle.close();
     }
 }
+/** A name or file name inside the header's quotes, escaped as the WHATWG form-data encoding does. */
+function escapeFormDataName(value) {
+    return value.replace(/"/g, "%22").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
 function part(boundary, name, value) {
-    return Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`, "utf8");
+    return Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${escapeFormDataName(name)}"\r\n\r\n${value}\r\n`, "utf8");
 }
 function digestFields(digests) {
     return [
@@ -36745,7 +36749,7 @@ function multipartBody(fields, file, size) {
     const filename = external_node_path_default().basename(file);
     const head = Buffer.concat([
         ...fields.map(([name, value]) => part(boundary, name, value)),
-        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="content"; filename="${filename}"\r\n` +
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="content"; filename="${escapeFormDataName(filename)}"\r\n` +
             "Content-Type: application/octet-stream\r\n\r\n", "utf8"),
     ]);
     // Hex digests have a fixed length, so the trailer's length is known up front.
