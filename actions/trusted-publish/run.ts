@@ -17,7 +17,12 @@ import {
   projectPage,
 } from "../../shared/publish/report.js";
 import { uploadDist } from "../../shared/publish/upload.js";
-import { type ActionIo, CheckFailed, ConfigurationError } from "../../shared/runtime/index.js";
+import {
+  type ActionIo,
+  CheckFailed,
+  ConfigurationError,
+  serverText,
+} from "../../shared/runtime/index.js";
 import type { TrustedPublishInputs } from "./inputs.js";
 
 export interface TrustedPublishDeps {
@@ -158,9 +163,9 @@ async function exchange(
     if (!(error instanceof MintRefused)) throw error;
     for (const line of refusalLines(error.errors, error.claims)) io.info(line);
     await io.summary(refusalMarkdown(error.errors, error.claims));
-    const described = error.errors
-      .map((refusal) => `${refusal.code}: ${refusal.description}`)
-      .join("; ");
+    const described = serverText(
+      error.errors.map((refusal) => `${refusal.code}: ${refusal.description}`).join("; "),
+    );
     throw new CheckFailed(
       `Trusted publishing exchange failed: the index refused the token (${described}). The claims and what this usually means are in the log and the job summary.`,
     );

@@ -30273,8 +30273,8 @@ var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_no
 var lib = __nccwpck_require__(4942);
 // EXTERNAL MODULE: ./shared/runtime/system-errors.ts
 var system_errors = __nccwpck_require__(3586);
-// EXTERNAL MODULE: ./shared/runtime/action.ts + 1 modules
-var action = __nccwpck_require__(6594);
+// EXTERNAL MODULE: ./shared/runtime/action.ts
+var action = __nccwpck_require__(939);
 ;// CONCATENATED MODULE: ./shared/http/deadline.ts
 /**
  * Time budgets for network work: a phase's deadline (every request and retry of one step, set by
@@ -30510,13 +30510,16 @@ async function withRetries(policy, deadline, attempt) {
     }
 }
 
+// EXTERNAL MODULE: ./shared/runtime/redact.ts
+var redact = __nccwpck_require__(3956);
 ;// CONCATENATED MODULE: ./shared/advisories/osv-client.ts
 
 
-/** OSV could not be reached or answered nonsense: the audit did not run. */
+
+/** OSV could not be reached or answered nonsense: the audit did not run. The reason is server text. */
 class OsvUnavailable extends Error {
     constructor(url, reason) {
-        super(`could not query OSV at ${url} (${reason}); the audit did not run`);
+        super(`could not query OSV at ${url} (${(0,redact/* serverText */.Tn)(reason)}); the audit did not run`);
         this.name = "OsvUnavailable";
     }
 }
@@ -34793,36 +34796,20 @@ function ignoreDecision(rules, ids, today) {
 
 /***/ }),
 
-/***/ 6594:
+/***/ 939:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Cs: () => (/* binding */ runAction)
+/* harmony export */ });
+/* unused harmony exports abandonWork, reportFailure */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6614);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8126);
+/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1461);
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3956);
+/* harmony import */ var _system_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3586);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6166);
 
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Cs: () => (/* binding */ runAction)
-});
-
-// UNUSED EXPORTS: abandonWork, reportFailure
-
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 17 modules
-var core = __nccwpck_require__(6614);
-// EXTERNAL MODULE: ./shared/runtime/errors.ts
-var errors = __nccwpck_require__(8126);
-// EXTERNAL MODULE: ./shared/runtime/io.ts
-var runtime_io = __nccwpck_require__(1461);
-// EXTERNAL MODULE: ./shared/runtime/system-errors.ts
-var system_errors = __nccwpck_require__(3586);
-;// CONCATENATED MODULE: ./shared/runtime/text.ts
-/** Text as it goes to users: no word of a message much longer than an echoed value may be. */
-const LONGEST_WORD = 200;
-/** A little slack: a value `quoted()` already cut is 200 characters plus its quotes and ellipsis. */
-const CLIPPED_PAST = 240;
-/** Cuts every run of more than 240 non-space characters to 200, saying how long it was. */
-function clipLongWords(text) {
-    return text.replace(new RegExp(`\\S{${CLIPPED_PAST + 1},}`, "g"), (word) => `${word.slice(0, LONGEST_WORD)}… (${word.length} characters)`);
-}
-
-;// CONCATENATED MODULE: ./shared/runtime/action.ts
 
 
 
@@ -34836,9 +34823,9 @@ function abandonWork() {
 /**
  * Runs an action's main or post step. A ConfigurationError becomes one
  * `::error::<action>: <message>` line; any other error also fails the step and
- * its stack goes to the debug log. The exit code is set, never forced.
+ * its stack goes to the debug log. Both are redacted. The exit code is set, never forced.
  */
-async function runAction(name, run, io = runtime_io/* runnerIo */.Np) {
+async function runAction(name, run, io = _io_js__WEBPACK_IMPORTED_MODULE_2__/* .runnerIo */ .Np) {
     const fail = (error) => reportFailure(name, error);
     process.on("unhandledRejection", fail);
     process.on("uncaughtException", fail);
@@ -34853,14 +34840,14 @@ async function runAction(name, run, io = runtime_io/* runnerIo */.Np) {
 }
 function reportFailure(name, error) {
     process.exitCode = 1;
-    if (error instanceof errors/* ConfigurationError */.j1) {
-        core/* error */.z3(clipLongWords(`${name}: ${error.message}`), (0,runtime_io/* annotationProperties */.$l)(error.location));
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_text_js__WEBPACK_IMPORTED_MODULE_5__/* .clipLongWords */ .i)((0,_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(`${name}: ${error.message}`)), (0,_io_js__WEBPACK_IMPORTED_MODULE_2__/* .annotationProperties */ .$l)(error.location));
         return;
     }
-    const message = (0,system_errors/* isSystemError */.Or)(error) ? (0,system_errors/* describeSystemError */.Zo)(error) : (0,errors/* errorMessage */.gJ)(error);
-    core/* error */.z3(clipLongWords(`${name}: ${message}`));
+    const message = (0,_system_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .isSystemError */ .Or)(error) ? (0,_system_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .describeSystemError */ .Zo)(error) : (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error);
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_text_js__WEBPACK_IMPORTED_MODULE_5__/* .clipLongWords */ .i)((0,_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(`${name}: ${message}`)));
     if (error instanceof Error && error.stack)
-        core/* debug */.Yz(error.stack);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz((0,_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(error.stack));
 }
 
 
@@ -34968,10 +34955,10 @@ __nccwpck_require__.d(__webpack_exports__, {
   Cs: () => (/* reexport */ action/* runAction */.Cs)
 });
 
-// UNUSED EXPORTS: errorMessage, findingsTable, formatLocation, inputVariable, markdownCell, markdownTable, reportFailure, runnerIo, toAnnotation, withGroup
+// UNUSED EXPORTS: SERVER_TEXT_CHARS, errorMessage, findingsTable, formatLocation, inputVariable, markdownCell, markdownTable, redact, registerSecret, reportFailure, runnerIo, serverText, toAnnotation, withGroup
 
-// EXTERNAL MODULE: ./shared/runtime/action.ts + 1 modules
-var action = __nccwpck_require__(6594);
+// EXTERNAL MODULE: ./shared/runtime/action.ts
+var action = __nccwpck_require__(939);
 // EXTERNAL MODULE: ./shared/runtime/errors.ts
 var errors = __nccwpck_require__(8126);
 // EXTERNAL MODULE: ./shared/runtime/findings.ts
@@ -35227,7 +35214,10 @@ class InputReader {
 
 // EXTERNAL MODULE: ./shared/runtime/io.ts
 var io = __nccwpck_require__(1461);
+// EXTERNAL MODULE: ./shared/runtime/redact.ts
+var redact = __nccwpck_require__(3956);
 ;// CONCATENATED MODULE: ./shared/runtime/index.ts
+
 
 
 
@@ -35247,8 +35237,14 @@ var io = __nccwpck_require__(1461);
 /* unused harmony export withGroup */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6614);
 /* harmony import */ var _findings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7659);
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3956);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6166);
 
 
+
+
+/** An annotation's text: redacted, no echoed word longer than 200 characters. */
+const shown = (message) => (0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .clipLongWords */ .i)((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(message));
 /** Annotation properties with the unset ones left out, so core prints `::error::`, not `::error ::`. */
 function annotationProperties(location = {}, title) {
     const properties = {
@@ -35273,25 +35269,28 @@ async function withGroup(title, fn) {
     }
 }
 async function appendSummary(markdown) {
-    await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw(markdown, true).write();
+    await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(markdown), true).write();
 }
 const annotate = { error: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3, warning: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e, notice: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm };
 const runnerIo = {
-    info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(message),
-    debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(message),
-    warning: (message, location) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(message, annotationProperties(location)),
-    notice: (message, location) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(message, annotationProperties(location)),
-    setOutput: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, value),
+    info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(message)),
+    debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(message)),
+    warning: (message, location) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(shown(message), annotationProperties(location)),
+    notice: (message, location) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(shown(message), annotationProperties(location)),
+    setOutput: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, (0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(value)),
     exportVariable: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .exportVariable */ .dN(name, value),
     addPath: (directory) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .addPath */ .fM(directory),
     saveState: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(name, value),
     getState: (name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(name),
-    setSecret: (secret) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(secret),
+    setSecret(secret) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(secret);
+        (0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .registerSecret */ .cl)(secret);
+    },
     summary: appendSummary,
     annotate(findings) {
         for (const finding of findings) {
             const { level, message, location, title } = (0,_findings_js__WEBPACK_IMPORTED_MODULE_1__/* .toAnnotation */ .$v)(finding);
-            annotate[level](message, annotationProperties(location, title));
+            annotate[level](shown(message), annotationProperties(location, (0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(title)));
         }
     },
     async report(title, findings, clean = "✅ no findings") {
@@ -35299,8 +35298,121 @@ const runnerIo = {
         const body = findings.length === 0 ? clean : (0,_findings_js__WEBPACK_IMPORTED_MODULE_1__/* .findingsTable */ .f9)(findings);
         await appendSummary(`### ${title}\n\n${body}\n`);
     },
-    group: withGroup,
+    group: (title, fn) => withGroup((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(title), fn),
 };
+
+
+/***/ }),
+
+/***/ 3956:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E$: () => (/* binding */ redact),
+/* harmony export */   Tn: () => (/* binding */ serverText),
+/* harmony export */   cl: () => (/* binding */ registerSecret)
+/* harmony export */ });
+/* unused harmony exports SERVER_TEXT_CHARS, secretEncodings */
+/**
+ * The one redaction of what the actions emit: every registered secret in each encoding it
+ * travels in, credential headers, and anything shaped like a credential. Each becomes `***`.
+ */
+const MASK = "***";
+/** What a server said, as shown: one line of at most this many characters. */
+const SERVER_TEXT_CHARS = 300;
+const secrets = new Set();
+let secretPattern;
+/** Redacts `secret` (and its encodings) from now on; ActionIo.setSecret calls it. */
+function registerSecret(secret) {
+    const lines = secret.split(/\r?\n/).map((line) => line.trim());
+    for (const value of [secret, ...lines]) {
+        if (value.trim() === "" || secrets.has(value))
+            continue;
+        secrets.add(value);
+        secretPattern = undefined;
+    }
+}
+const urlSafe = (base64) => base64.replace(/\+/g, "-").replace(/\//g, "_");
+/**
+ * The characters of base64(prefix + secret) that only the secret decides, for a prefix of each
+ * length modulo 3: a Basic credential `user:secret` holds one of them, whatever the user.
+ */
+function base64Forms(secret) {
+    const bytes = Buffer.from(secret);
+    const forms = [];
+    for (let pad = 0; pad < 3; pad++) {
+        const encoded = Buffer.concat([Buffer.alloc(pad), bytes]).toString("base64");
+        const start = Math.ceil((pad * 4) / 3);
+        const end = Math.floor(((pad + bytes.length) * 4) / 3);
+        const middle = encoded.slice(start, end);
+        if (middle.length >= 8)
+            forms.push(middle, urlSafe(middle), encodeURIComponent(middle));
+    }
+    return forms;
+}
+/** A secret as it may appear: raw, URL-encoded, JSON-escaped, base64 (standard and URL-safe). */
+function secretEncodings(secret) {
+    const forms = [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)];
+    return [...new Set([...forms, ...base64Forms(secret)])];
+}
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function registeredPattern() {
+    if (secrets.size === 0)
+        return undefined;
+    if (!secretPattern) {
+        const forms = [...new Set([...secrets].flatMap(secretEncodings))];
+        forms.sort((a, b) => b.length - a.length);
+        secretPattern = new RegExp(forms.map(escapeRegExp).join("|"), "g");
+    }
+    return secretPattern;
+}
+const HEADERS = "(?:proxy-)?authorization|(?:set-)?cookie";
+/** `Authorization: value` as a header line (or `=` as in a query): the value to the line's end. */
+const headerLine = new RegExp(String.raw `\b(${HEADERS})([ \t]*[:=][ \t]*)[^\r\n]+`, "gi");
+/** `"authorization": "value"` as JSON or a Python dict shows it (quotes JSON-escaped or not). */
+const quotedHeader = new RegExp(String.raw `(\\?["'])(${HEADERS})\1([ \t]*[:=,][ \t]*)(?:(\\?["'])(?:(?!\4)[^\r\n])*|\[[^\]\r\n]*|[^,}\r\n]*)`, "gi");
+/** `Basic …` and `Bearer …`: redacted when the value looks like a credential, not a word. */
+const schemeCredential = /\b(Basic|Bearer)([ \t]+)([A-Za-z0-9+/_.~=-]*[A-Za-z0-9+/_~=-])/gi;
+const tokenShapes = [
+    /\beyJ[\w-]{5,}\.[\w-]+\.[\w-]*/g, // a JWT
+    /\bpypi-(?:AgE[\w-]*|[\w-]{40,})/g, // a PyPI API token
+    /\bgh[opsru]_[A-Za-z0-9_]{16,}/g, // a GitHub token
+];
+/** A signed URL's signature. */
+const urlSignature = /([?&]sig=)[^&\s]+/gi;
+function looksLikeCredential(scheme, value) {
+    if (value.length < 8)
+        return false;
+    if (/[^A-Za-z]/.test(value))
+        return true;
+    if (scheme.toLowerCase() !== "basic")
+        return false;
+    return Buffer.from(value, "base64").toString("latin1").includes(":");
+}
+/** The text with every registered secret, credential header value and token replaced by `***`. */
+function redact(text) {
+    const registered = registeredPattern();
+    let result = registered ? text.replace(registered, MASK) : text;
+    result = result
+        .replace(headerLine, `$1$2${MASK}`)
+        .replace(quotedHeader, (_match, quote, name, separator, valueQuote = "") => [quote, name, quote, separator, valueQuote, MASK].join(""))
+        .replace(schemeCredential, (match, scheme, space, value) => looksLikeCredential(scheme, value) ? `${scheme}${space}${MASK}` : match)
+        .replace(urlSignature, `$1${MASK}`);
+    for (const shape of tokenShapes)
+        result = result.replace(shape, MASK);
+    return result;
+}
+/** What a server said, redacted, as one line of at most SERVER_TEXT_CHARS characters. */
+function serverText(text) {
+    const line = redact(text)
+        .split(/\r\n|\r|\n/)
+        .map((part) => part.replace(/\p{Cc}+/gu, " ").trim())
+        .find((part) => part !== "") ?? "";
+    const chars = Array.from(line);
+    if (chars.length <= SERVER_TEXT_CHARS)
+        return line;
+    return `${chars.slice(0, SERVER_TEXT_CHARS - 1).join("")}…`;
+}
 
 
 /***/ }),
@@ -35388,6 +35500,24 @@ function describeSystemError(error, shown = (file) => file) {
 /** A library's message with each errno code in it put into words: "Unable to make request: the connection was refused". */
 function explainErrnoCodes(text) {
     return text.replace(/\b(?:getaddrinfo |connect |read |write )?(E[A-Z0-9_]{3,})\b(?: [\w.:-]+)?/g, (whole, code) => reasons[code] ?? whole);
+}
+
+
+/***/ }),
+
+/***/ 6166:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   i: () => (/* binding */ clipLongWords)
+/* harmony export */ });
+/** Text as it goes to users: no word of a message much longer than an echoed value may be. */
+const LONGEST_WORD = 200;
+/** A little slack: a value `quoted()` already cut is 200 characters plus its quotes and ellipsis. */
+const CLIPPED_PAST = 240;
+/** Cuts every run of more than 240 non-space characters to 200, saying how long it was. */
+function clipLongWords(text) {
+    return text.replace(new RegExp(`\\S{${CLIPPED_PAST + 1},}`, "g"), (word) => `${word.slice(0, LONGEST_WORD)}… (${word.length} characters)`);
 }
 
 

@@ -32964,8 +32964,8 @@ var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./shared/runtime/action.ts + 1 modules
-var action = __nccwpck_require__(16594);
+// EXTERNAL MODULE: ./shared/runtime/action.ts
+var action = __nccwpck_require__(90939);
 ;// CONCATENATED MODULE: ./shared/http/deadline.ts
 /**
  * Time budgets for network work: a phase's deadline (every request and retry of one step, set by
@@ -33035,6 +33035,8 @@ async function within(work, ms, what) {
 
 // EXTERNAL MODULE: ./shared/runtime/errors.ts
 var errors = __nccwpck_require__(8126);
+// EXTERNAL MODULE: ./shared/runtime/redact.ts
+var redact = __nccwpck_require__(83956);
 // EXTERNAL MODULE: ./shared/runtime/system-errors.ts
 var system_errors = __nccwpck_require__(43586);
 ;// CONCATENATED MODULE: ./shared/artifact/upload.ts
@@ -33045,7 +33047,7 @@ var system_errors = __nccwpck_require__(43586);
 
 
 
-const MAX_MESSAGE_CHARS = 300;
+
 const UPLOAD_TIMEOUT_MS = 10 * 60_000;
 /** Why this process cannot reach an artifact service, or undefined when it can try. */
 function missingArtifactService(env = process.env) {
@@ -33068,6 +33070,7 @@ async function uploadArtifact(request) {
     const missing = missingArtifactService();
     if (missing)
         return { status: "unavailable", reason: missing };
+    (0,redact/* registerSecret */.cl)(process.env.ACTIONS_RUNTIME_TOKEN ?? "");
     // Loaded only when uploading: it pulls in the Azure SDK.
     const { DefaultArtifactClient } = await __nccwpck_require__.e(/* import() */ 495).then(__nccwpck_require__.bind(__nccwpck_require__, 65495));
     const options = request.retentionDays ? { retentionDays: request.retentionDays } : {};
@@ -33092,21 +33095,13 @@ function uploadFailure(name, message) {
     if (/CreateArtifact/.test(message) && /\(409\)/.test(message)) {
         return new errors/* ConfigurationError */.j1(`input 'artifact-name': an artifact named ${JSON.stringify(name)} already exists in this workflow run, and artifact names must be unique per run. Give each matrix leg its own name, e.g. artifact-name: ${name}-\${{ matrix.os }}-\${{ matrix.python-version }}.`);
     }
-    const firstLine = redact(message).split(/\r?\n/, 1)[0].trim();
-    const short = firstLine.length > MAX_MESSAGE_CHARS ? `${firstLine.slice(0, MAX_MESSAGE_CHARS)}…` : firstLine;
-    return new Error(`uploading the ${name} artifact failed: ${short}`);
+    return new Error(`uploading the ${name} artifact failed: ${(0,redact/* serverText */.Tn)(message)}`);
 }
 /** The error's message, plus the HTTP status blob-storage errors carry. */
 function failureText(error) {
     const status = error?.statusCode;
     const message = (0,system_errors/* explainErrnoCodes */.mN)((0,errors/* errorMessage */.gJ)(error));
     return typeof status === "number" ? `${message} (HTTP ${status})` : message;
-}
-/** Hides the runtime token and any signed-URL signature. */
-function redact(message) {
-    const token = process.env.ACTIONS_RUNTIME_TOKEN;
-    const hidden = token ? message.split(token).join("***") : message;
-    return hidden.replace(/([?&]sig=)[^&\s]+/g, "$1***");
 }
 /** The scope claim the client needs: `Actions.Results:<run>:<job>` in the JWT's `scp`. */
 function hasResultsScope(token) {
@@ -36377,37 +36372,21 @@ function utf8Lead(lead) {
 
 /***/ }),
 
-/***/ 16594:
+/***/ 90939:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $s: () => (/* binding */ abandonWork),
+/* harmony export */   Cs: () => (/* binding */ runAction)
+/* harmony export */ });
+/* unused harmony export reportFailure */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77094);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8126);
+/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1461);
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(83956);
+/* harmony import */ var _system_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(43586);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(66166);
 
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  $s: () => (/* binding */ abandonWork),
-  Cs: () => (/* binding */ runAction)
-});
-
-// UNUSED EXPORTS: reportFailure
-
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 13 modules
-var core = __nccwpck_require__(77094);
-// EXTERNAL MODULE: ./shared/runtime/errors.ts
-var errors = __nccwpck_require__(8126);
-// EXTERNAL MODULE: ./shared/runtime/io.ts
-var runtime_io = __nccwpck_require__(1461);
-// EXTERNAL MODULE: ./shared/runtime/system-errors.ts
-var system_errors = __nccwpck_require__(43586);
-;// CONCATENATED MODULE: ./shared/runtime/text.ts
-/** Text as it goes to users: no word of a message much longer than an echoed value may be. */
-const LONGEST_WORD = 200;
-/** A little slack: a value `quoted()` already cut is 200 characters plus its quotes and ellipsis. */
-const CLIPPED_PAST = 240;
-/** Cuts every run of more than 240 non-space characters to 200, saying how long it was. */
-function clipLongWords(text) {
-    return text.replace(new RegExp(`\\S{${CLIPPED_PAST + 1},}`, "g"), (word) => `${word.slice(0, LONGEST_WORD)}… (${word.length} characters)`);
-}
-
-;// CONCATENATED MODULE: ./shared/runtime/action.ts
 
 
 
@@ -36421,9 +36400,9 @@ function abandonWork() {
 /**
  * Runs an action's main or post step. A ConfigurationError becomes one
  * `::error::<action>: <message>` line; any other error also fails the step and
- * its stack goes to the debug log. The exit code is set, never forced.
+ * its stack goes to the debug log. Both are redacted. The exit code is set, never forced.
  */
-async function runAction(name, run, io = runtime_io/* runnerIo */.Np) {
+async function runAction(name, run, io = _io_js__WEBPACK_IMPORTED_MODULE_2__/* .runnerIo */ .Np) {
     const fail = (error) => reportFailure(name, error);
     process.on("unhandledRejection", fail);
     process.on("uncaughtException", fail);
@@ -36438,14 +36417,14 @@ async function runAction(name, run, io = runtime_io/* runnerIo */.Np) {
 }
 function reportFailure(name, error) {
     process.exitCode = 1;
-    if (error instanceof errors/* ConfigurationError */.j1) {
-        core/* error */.z3(clipLongWords(`${name}: ${error.message}`), (0,runtime_io/* annotationProperties */.$l)(error.location));
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_text_js__WEBPACK_IMPORTED_MODULE_5__/* .clipLongWords */ .i)((0,_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(`${name}: ${error.message}`)), (0,_io_js__WEBPACK_IMPORTED_MODULE_2__/* .annotationProperties */ .$l)(error.location));
         return;
     }
-    const message = (0,system_errors/* isSystemError */.Or)(error) ? (0,system_errors/* describeSystemError */.Zo)(error) : (0,errors/* errorMessage */.gJ)(error);
-    core/* error */.z3(clipLongWords(`${name}: ${message}`));
+    const message = (0,_system_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .isSystemError */ .Or)(error) ? (0,_system_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .describeSystemError */ .Zo)(error) : (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error);
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_text_js__WEBPACK_IMPORTED_MODULE_5__/* .clipLongWords */ .i)((0,_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(`${name}: ${message}`)));
     if (error instanceof Error && error.stack)
-        core/* debug */.Yz(error.stack);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz((0,_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(error.stack));
 }
 
 
@@ -36645,10 +36624,10 @@ __nccwpck_require__.d(__webpack_exports__, {
   Cs: () => (/* reexport */ action/* runAction */.Cs)
 });
 
-// UNUSED EXPORTS: errorMessage, findingsTable, formatLocation, inputVariable, markdownCell, markdownTable, reportFailure, runnerIo, toAnnotation, withGroup
+// UNUSED EXPORTS: SERVER_TEXT_CHARS, errorMessage, findingsTable, formatLocation, inputVariable, markdownCell, markdownTable, redact, registerSecret, reportFailure, runnerIo, serverText, toAnnotation, withGroup
 
-// EXTERNAL MODULE: ./shared/runtime/action.ts + 1 modules
-var action = __nccwpck_require__(16594);
+// EXTERNAL MODULE: ./shared/runtime/action.ts
+var action = __nccwpck_require__(90939);
 // EXTERNAL MODULE: ./shared/runtime/errors.ts
 var errors = __nccwpck_require__(8126);
 // EXTERNAL MODULE: ./shared/runtime/findings.ts
@@ -36836,7 +36815,10 @@ class InputReader {
 
 // EXTERNAL MODULE: ./shared/runtime/io.ts
 var io = __nccwpck_require__(1461);
+// EXTERNAL MODULE: ./shared/runtime/redact.ts
+var redact = __nccwpck_require__(83956);
 ;// CONCATENATED MODULE: ./shared/runtime/index.ts
+
 
 
 
@@ -36856,8 +36838,14 @@ var io = __nccwpck_require__(1461);
 /* unused harmony export withGroup */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77094);
 /* harmony import */ var _findings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(97659);
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(83956);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(66166);
 
 
+
+
+/** An annotation's text: redacted, no echoed word longer than 200 characters. */
+const shown = (message) => (0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .clipLongWords */ .i)((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(message));
 /** Annotation properties with the unset ones left out, so core prints `::error::`, not `::error ::`. */
 function annotationProperties(location = {}, title) {
     const properties = {
@@ -36882,25 +36870,28 @@ async function withGroup(title, fn) {
     }
 }
 async function appendSummary(markdown) {
-    await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw(markdown, true).write();
+    await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(markdown), true).write();
 }
 const annotate = { error: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3, warning: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e, notice: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm };
 const runnerIo = {
-    info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(message),
-    debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(message),
-    warning: (message, location) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(message, annotationProperties(location)),
-    notice: (message, location) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(message, annotationProperties(location)),
-    setOutput: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, value),
+    info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(message)),
+    debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(message)),
+    warning: (message, location) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(shown(message), annotationProperties(location)),
+    notice: (message, location) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(shown(message), annotationProperties(location)),
+    setOutput: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, (0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(value)),
     exportVariable: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .exportVariable */ .dN(name, value),
     addPath: (directory) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .addPath */ .fM(directory),
     saveState: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(name, value),
     getState: (name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(name),
-    setSecret: (secret) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(secret),
+    setSecret(secret) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(secret);
+        (0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .registerSecret */ .cl)(secret);
+    },
     summary: appendSummary,
     annotate(findings) {
         for (const finding of findings) {
             const { level, message, location, title } = (0,_findings_js__WEBPACK_IMPORTED_MODULE_1__/* .toAnnotation */ .$v)(finding);
-            annotate[level](message, annotationProperties(location, title));
+            annotate[level](shown(message), annotationProperties(location, (0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(title)));
         }
     },
     async report(title, findings, clean = "✅ no findings") {
@@ -36908,7 +36899,7 @@ const runnerIo = {
         const body = findings.length === 0 ? clean : (0,_findings_js__WEBPACK_IMPORTED_MODULE_1__/* .findingsTable */ .f9)(findings);
         await appendSummary(`### ${title}\n\n${body}\n`);
     },
-    group: withGroup,
+    group: (title, fn) => withGroup((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(title), fn),
 };
 
 
@@ -36998,6 +36989,119 @@ function entryKind(target) {
 
 /***/ }),
 
+/***/ 83956:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E$: () => (/* binding */ redact),
+/* harmony export */   Tn: () => (/* binding */ serverText),
+/* harmony export */   cl: () => (/* binding */ registerSecret)
+/* harmony export */ });
+/* unused harmony exports SERVER_TEXT_CHARS, secretEncodings */
+/**
+ * The one redaction of what the actions emit: every registered secret in each encoding it
+ * travels in, credential headers, and anything shaped like a credential. Each becomes `***`.
+ */
+const MASK = "***";
+/** What a server said, as shown: one line of at most this many characters. */
+const SERVER_TEXT_CHARS = 300;
+const secrets = new Set();
+let secretPattern;
+/** Redacts `secret` (and its encodings) from now on; ActionIo.setSecret calls it. */
+function registerSecret(secret) {
+    const lines = secret.split(/\r?\n/).map((line) => line.trim());
+    for (const value of [secret, ...lines]) {
+        if (value.trim() === "" || secrets.has(value))
+            continue;
+        secrets.add(value);
+        secretPattern = undefined;
+    }
+}
+const urlSafe = (base64) => base64.replace(/\+/g, "-").replace(/\//g, "_");
+/**
+ * The characters of base64(prefix + secret) that only the secret decides, for a prefix of each
+ * length modulo 3: a Basic credential `user:secret` holds one of them, whatever the user.
+ */
+function base64Forms(secret) {
+    const bytes = Buffer.from(secret);
+    const forms = [];
+    for (let pad = 0; pad < 3; pad++) {
+        const encoded = Buffer.concat([Buffer.alloc(pad), bytes]).toString("base64");
+        const start = Math.ceil((pad * 4) / 3);
+        const end = Math.floor(((pad + bytes.length) * 4) / 3);
+        const middle = encoded.slice(start, end);
+        if (middle.length >= 8)
+            forms.push(middle, urlSafe(middle), encodeURIComponent(middle));
+    }
+    return forms;
+}
+/** A secret as it may appear: raw, URL-encoded, JSON-escaped, base64 (standard and URL-safe). */
+function secretEncodings(secret) {
+    const forms = [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)];
+    return [...new Set([...forms, ...base64Forms(secret)])];
+}
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function registeredPattern() {
+    if (secrets.size === 0)
+        return undefined;
+    if (!secretPattern) {
+        const forms = [...new Set([...secrets].flatMap(secretEncodings))];
+        forms.sort((a, b) => b.length - a.length);
+        secretPattern = new RegExp(forms.map(escapeRegExp).join("|"), "g");
+    }
+    return secretPattern;
+}
+const HEADERS = "(?:proxy-)?authorization|(?:set-)?cookie";
+/** `Authorization: value` as a header line (or `=` as in a query): the value to the line's end. */
+const headerLine = new RegExp(String.raw `\b(${HEADERS})([ \t]*[:=][ \t]*)[^\r\n]+`, "gi");
+/** `"authorization": "value"` as JSON or a Python dict shows it (quotes JSON-escaped or not). */
+const quotedHeader = new RegExp(String.raw `(\\?["'])(${HEADERS})\1([ \t]*[:=,][ \t]*)(?:(\\?["'])(?:(?!\4)[^\r\n])*|\[[^\]\r\n]*|[^,}\r\n]*)`, "gi");
+/** `Basic …` and `Bearer …`: redacted when the value looks like a credential, not a word. */
+const schemeCredential = /\b(Basic|Bearer)([ \t]+)([A-Za-z0-9+/_.~=-]*[A-Za-z0-9+/_~=-])/gi;
+const tokenShapes = [
+    /\beyJ[\w-]{5,}\.[\w-]+\.[\w-]*/g, // a JWT
+    /\bpypi-(?:AgE[\w-]*|[\w-]{40,})/g, // a PyPI API token
+    /\bgh[opsru]_[A-Za-z0-9_]{16,}/g, // a GitHub token
+];
+/** A signed URL's signature. */
+const urlSignature = /([?&]sig=)[^&\s]+/gi;
+function looksLikeCredential(scheme, value) {
+    if (value.length < 8)
+        return false;
+    if (/[^A-Za-z]/.test(value))
+        return true;
+    if (scheme.toLowerCase() !== "basic")
+        return false;
+    return Buffer.from(value, "base64").toString("latin1").includes(":");
+}
+/** The text with every registered secret, credential header value and token replaced by `***`. */
+function redact(text) {
+    const registered = registeredPattern();
+    let result = registered ? text.replace(registered, MASK) : text;
+    result = result
+        .replace(headerLine, `$1$2${MASK}`)
+        .replace(quotedHeader, (_match, quote, name, separator, valueQuote = "") => [quote, name, quote, separator, valueQuote, MASK].join(""))
+        .replace(schemeCredential, (match, scheme, space, value) => looksLikeCredential(scheme, value) ? `${scheme}${space}${MASK}` : match)
+        .replace(urlSignature, `$1${MASK}`);
+    for (const shape of tokenShapes)
+        result = result.replace(shape, MASK);
+    return result;
+}
+/** What a server said, redacted, as one line of at most SERVER_TEXT_CHARS characters. */
+function serverText(text) {
+    const line = redact(text)
+        .split(/\r\n|\r|\n/)
+        .map((part) => part.replace(/\p{Cc}+/gu, " ").trim())
+        .find((part) => part !== "") ?? "";
+    const chars = Array.from(line);
+    if (chars.length <= SERVER_TEXT_CHARS)
+        return line;
+    return `${chars.slice(0, SERVER_TEXT_CHARS - 1).join("")}…`;
+}
+
+
+/***/ }),
+
 /***/ 43586:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -37081,6 +37185,24 @@ function describeSystemError(error, shown = (file) => file) {
 /** A library's message with each errno code in it put into words: "Unable to make request: the connection was refused". */
 function explainErrnoCodes(text) {
     return text.replace(/\b(?:getaddrinfo |connect |read |write )?(E[A-Z0-9_]{3,})\b(?: [\w.:-]+)?/g, (whole, code) => reasons[code] ?? whole);
+}
+
+
+/***/ }),
+
+/***/ 66166:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   i: () => (/* binding */ clipLongWords)
+/* harmony export */ });
+/** Text as it goes to users: no word of a message much longer than an echoed value may be. */
+const LONGEST_WORD = 200;
+/** A little slack: a value `quoted()` already cut is 200 characters plus its quotes and ellipsis. */
+const CLIPPED_PAST = 240;
+/** Cuts every run of more than 240 non-space characters to 200, saying how long it was. */
+function clipLongWords(text) {
+    return text.replace(new RegExp(`\\S{${CLIPPED_PAST + 1},}`, "g"), (word) => `${word.slice(0, LONGEST_WORD)}… (${word.length} characters)`);
 }
 
 

@@ -15,8 +15,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/cache/lib/cache.js + 340 modules
 var lib_cache = __webpack_require__(1691);
-// EXTERNAL MODULE: ./shared/runtime/action.ts + 1 modules
-var action = __webpack_require__(6594);
+// EXTERNAL MODULE: ./shared/runtime/action.ts
+var action = __webpack_require__(939);
 ;// CONCATENATED MODULE: ./shared/http/deadline.ts
 /**
  * Time budgets for network work: a phase's deadline (every request and retry of one step, set by

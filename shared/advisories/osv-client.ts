@@ -7,6 +7,7 @@
 import type { Deadline } from "../http/deadline.js";
 import { type HttpResponse, jsonBody, send } from "../http/http.js";
 import { Retryable, type RetryPolicy, retryAfterMs, withRetries } from "../http/retry.js";
+import { serverText } from "../runtime/redact.js";
 
 export interface PackageQuery {
   name: string;
@@ -31,10 +32,10 @@ export interface OsvAnswer {
   requests: number;
 }
 
-/** OSV could not be reached or answered nonsense: the audit did not run. */
+/** OSV could not be reached or answered nonsense: the audit did not run. The reason is server text. */
 export class OsvUnavailable extends Error {
   constructor(url: string, reason: string) {
-    super(`could not query OSV at ${url} (${reason}); the audit did not run`);
+    super(`could not query OSV at ${url} (${serverText(reason)}); the audit did not run`);
     this.name = "OsvUnavailable";
   }
 }

@@ -4,6 +4,7 @@
  */
 import { TimedOut, within } from "../http/deadline.js";
 import { ConfigurationError, errorMessage } from "../runtime/errors.js";
+import { registerSecret, serverText } from "../runtime/redact.js";
 import { explainErrnoCodes } from "../runtime/system-errors.js";
 
 export interface ArtifactUploadRequest {
@@ -22,7 +23,6 @@ export type ArtifactUpload =
   | { status: "uploaded"; id: number; size: number; digest?: string }
   | { status: "unavailable"; reason: string };
 
-const MAX_MESSAGE_CHARS = 300;
 const UPLOAD_TIMEOUT_MS = 10 * 60_000;
 
 /** Why this process cannot reach an artifact service, or undefined when it can try. */
@@ -45,6 +45,7 @@ export function missingArtifactService(env: NodeJS.ProcessEnv = process.env): st
 export async function uploadArtifact(request: ArtifactUploadRequest): Promise<ArtifactUpload> {
   const missing = missingArtifactService();
   if (missing) return { status: "unavailable", reason: missing };
+  registerSecret(process.env.ACTIONS_RUNTIME_TOKEN ?? "");
   // Loaded only when uploading: it pulls in the Azure SDK.
   const { DefaultArtifactClient } = await import("@actions/artifact");
   const options = request.retentionDays ? { retentionDays: request.retentionDays } : {};
@@ -79,10 +80,7 @@ function uploadFailure(name: string, message: string): Error {
       `input 'artifact-name': an artifact named ${JSON.stringify(name)} already exists in this workflow run, and artifact names must be unique per run. Give each matrix leg its own name, e.g. artifact-name: ${name}-\${{ matrix.os }}-\${{ matrix.python-version }}.`,
     );
   }
-  const firstLine = redact(message).split(/\r?\n/, 1)[0].trim();
-  const short =
-    firstLine.length > MAX_MESSAGE_CHARS ? `${firstLine.slice(0, MAX_MESSAGE_CHARS)}…` : firstLine;
-  return new Error(`uploading the ${name} artifact failed: ${short}`);
+  return new Error(`uploading the ${name} artifact failed: ${serverText(message)}`);
 }
 
 /** The error's message, plus the HTTP status blob-storage errors carry. */
@@ -90,13 +88,6 @@ function failureText(error: unknown): string {
   const status = (error as { statusCode?: unknown } | undefined)?.statusCode;
   const message = explainErrnoCodes(errorMessage(error));
   return typeof status === "number" ? `${message} (HTTP ${status})` : message;
-}
-
-/** Hides the runtime token and any signed-URL signature. */
-function redact(message: string): string {
-  const token = process.env.ACTIONS_RUNTIME_TOKEN;
-  const hidden = token ? message.split(token).join("***") : message;
-  return hidden.replace(/([?&]sig=)[^&\s]+/g, "$1***");
 }
 
 /** The scope claim the client needs: `Actions.Results:<run>:<job>` in the JWT's `scp`. */

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { getOctokit } from "@actions/github";
 import { seconds } from "../http/deadline.js";
 import { ConfigurationError, errorMessage } from "../runtime/errors.js";
+import { redact, registerSecret, serverText } from "../runtime/redact.js";
 
 export interface PullRequestTarget {
   owner: string;
@@ -85,7 +86,7 @@ function describeFailure(
   target: PullRequestTarget,
 ): { configuration: boolean; message: string } {
   const status = statusOf(error);
-  const detail = errorMessage(error);
+  const detail = serverText(errorMessage(error));
   const failed = `could not ${access} the PR comment on ${target.owner}/${target.repo}#${target.number}`;
   if (status === 401) {
     return { configuration: true, message: `${failed}: GitHub rejected the token (401 ${detail})` };
@@ -110,14 +111,9 @@ function describeFailure(
 }
 
 /** The error to throw for a failed API call; its message never holds the token. */
-function apiError(
-  error: unknown,
-  access: "read" | "write",
-  target: PullRequestTarget,
-  token: string,
-) {
+function apiError(error: unknown, access: "read" | "write", target: PullRequestTarget) {
   const { configuration, message } = describeFailure(error, access, target);
-  const safe = token ? message.split(token).join("***") : message;
+  const safe = redact(message);
   return configuration ? new ConfigurationError(safe) : new Error(safe);
 }
 
@@ -129,6 +125,7 @@ export async function syncStickyComment(
   options: StickyCommentOptions,
 ): Promise<StickyCommentResult> {
   const { token, target, marker } = options;
+  registerSecret(token);
   if (!/^<!--[^\n]*-->$/.test(marker)) {
     throw new TypeError(
       `the marker must be a one-line HTML comment, got ${JSON.stringify(marker)}`,
@@ -152,7 +149,7 @@ export async function syncStickyComment(
           `could not ${access} the PR comment on ${target.owner}/${target.repo}#${target.number}: no answer from GitHub within ${seconds(timeoutMs)} s`,
         );
       }
-      throw apiError(error, access, target, token);
+      throw apiError(error, access, target);
     }
   };
   // A comment already gone (deleted by a racing run) is as good as deleted.

@@ -55,9 +55,14 @@ async function writeFile(sink: Writable, file: string, digester: Digester): Prom
   }
 }
 
+/** A name or file name inside the header's quotes, escaped as the WHATWG form-data encoding does. */
+export function escapeFormDataName(value: string): string {
+  return value.replace(/"/g, "%22").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+
 function part(boundary: string, name: string, value: string): Buffer {
   return Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
+    `--${boundary}\r\nContent-Disposition: form-data; name="${escapeFormDataName(name)}"\r\n\r\n${value}\r\n`,
     "utf8",
   );
 }
@@ -84,7 +89,7 @@ export function multipartBody(
   const head = Buffer.concat([
     ...fields.map(([name, value]) => part(boundary, name, value)),
     Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="content"; filename="${filename}"\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="content"; filename="${escapeFormDataName(filename)}"\r\n` +
         "Content-Type: application/octet-stream\r\n\r\n",
       "utf8",
     ),

@@ -8,6 +8,7 @@ import type { Deadline } from "../http/deadline.js";
 import { type HttpResponse, jsonBody, send } from "../http/http.js";
 import { Retryable, type RetryPolicy, withRetries } from "../http/retry.js";
 import { ConfigurationError } from "../runtime/errors.js";
+import { serverText } from "../runtime/redact.js";
 import { type Claims, decodeClaims } from "./claims.js";
 
 /** The runner's ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN. */
@@ -85,7 +86,7 @@ async function fetchAudience(
   const audience = (jsonBody(response) as { audience?: unknown } | undefined)?.audience;
   if (response.status !== 200 || typeof audience !== "string" || audience === "") {
     throw failure(
-      `audience retrieval failed: repository at ${host} responded with unexpected ${response.status}: ${response.statusText}`,
+      `audience retrieval failed: repository at ${host} responded with unexpected ${response.status}: ${serverText(response.statusText)}`,
     );
   }
   return audience;
@@ -112,23 +113,30 @@ async function fetchIdToken(
   const value = (jsonBody(response) as { value?: unknown } | undefined)?.value;
   if (response.status !== 200 || typeof value !== "string" || value === "") {
     throw failure(
-      `OpenID Connect token retrieval failed: the runner's token service answered ${response.status} ${response.statusText}. ` +
+      `OpenID Connect token retrieval failed: the runner's token service answered ${response.status} ${serverText(response.statusText)}. ` +
         "Add `permissions: id-token: write` to this job.",
     );
   }
   return value;
 }
 
+/** How many of the index's reasons are shown. */
+const MAX_MINT_ERRORS = 5;
+
+/** The index's reasons, as server text: redacted (a description may echo the token), one line each. */
 function mintErrors(body: unknown): MintError[] {
   const errors = (body as { errors?: unknown } | undefined)?.errors;
   if (!Array.isArray(errors)) return [];
-  return errors.map((error: { code?: unknown; description?: unknown }) => ({
-    code: String(error?.code ?? "unknown"),
-    description: String(error?.description ?? ""),
-  }));
+  return errors
+    .slice(0, MAX_MINT_ERRORS)
+    .map((error: { code?: unknown; description?: unknown }) => ({
+      code: serverText(String(error?.code ?? "unknown")) || "unknown",
+      description: serverText(String(error?.description ?? "")),
+    }));
 }
 
 export async function exchangeToken(options: ExchangeOptions): Promise<Exchanged> {
+  options.mask(options.idTokenRequest.token);
   const origin = new URL(options.repositoryUrl).origin;
   const { retry, deadline } = options;
   const audience = await fetchAudience(origin, retry, deadline);

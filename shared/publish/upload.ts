@@ -9,6 +9,7 @@ import type { FileDigests } from "../hashing/digests.js";
 import type { Deadline } from "../http/deadline.js";
 import { type HttpResponse, jsonBody, send } from "../http/http.js";
 import { Retryable, type RetryPolicy, retryAfterMs, withRetries } from "../http/retry.js";
+import { serverText } from "../runtime/redact.js";
 import { uploadFields } from "./form.js";
 import { multipartBody } from "./multipart.js";
 
@@ -33,15 +34,18 @@ export interface UploadOutcome {
 const MAX_REDIRECTS = 3;
 const ACCEPT = "application/json;q=0.9, text/plain;q=0.8, text/html;q=0.7";
 
-/** Warehouse's message: the JSON `message`, else the status line, else the body's first line. */
+/**
+ * Warehouse's message: the JSON `message`, else the status line, else the body's first line;
+ * redacted and cut to one short line (serverText).
+ */
 export function indexMessage(response: HttpResponse): string {
   const message = (jsonBody(response) as { message?: unknown } | undefined)?.message;
-  if (typeof message === "string" && message !== "") return message;
-  const reason = response.statusText.trim();
+  const said = typeof message === "string" ? serverText(message) : "";
+  if (said) return said;
+  const reason = serverText(response.statusText);
   if (reason && !/^(Bad Request|Forbidden|Conflict|Unauthorized|Not Found)$/i.test(reason))
     return reason;
-  const line = response.body.split("\n").find((text) => text.trim() !== "");
-  return (line ?? reason).trim().slice(0, 500) || `HTTP ${response.status}`;
+  return serverText(response.body) || reason || `HTTP ${response.status}`;
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as core from "@actions/core";
 import { ConfigurationError, errorMessage } from "./errors.js";
 import { type ActionIo, annotationProperties, runnerIo } from "./io.js";
+import { redact } from "./redact.js";
 import { describeSystemError, isSystemError } from "./system-errors.js";
 import { clipLongWords } from "./text.js";
 
@@ -14,7 +15,7 @@ export function abandonWork(): void {
 /**
  * Runs an action's main or post step. A ConfigurationError becomes one
  * `::error::<action>: <message>` line; any other error also fails the step and
- * its stack goes to the debug log. The exit code is set, never forced.
+ * its stack goes to the debug log. Both are redacted. The exit code is set, never forced.
  */
 export async function runAction(
   name: string,
@@ -35,10 +36,13 @@ export async function runAction(
 export function reportFailure(name: string, error: unknown): void {
   process.exitCode = 1;
   if (error instanceof ConfigurationError) {
-    core.error(clipLongWords(`${name}: ${error.message}`), annotationProperties(error.location));
+    core.error(
+      clipLongWords(redact(`${name}: ${error.message}`)),
+      annotationProperties(error.location),
+    );
     return;
   }
   const message = isSystemError(error) ? describeSystemError(error) : errorMessage(error);
-  core.error(clipLongWords(`${name}: ${message}`));
-  if (error instanceof Error && error.stack) core.debug(error.stack);
+  core.error(clipLongWords(redact(`${name}: ${message}`)));
+  if (error instanceof Error && error.stack) core.debug(redact(error.stack));
 }

@@ -12,3 +12,4 @@ export {
 } from "./findings.js";
 export { InputReader, inputVariable, quoted } from "./inputs.js";
 export { type ActionIo, runnerIo, withGroup } from "./io.js";
+export { redact, registerSecret, SERVER_TEXT_CHARS, serverText } from "./redact.js";

@@ -1,10 +1,15 @@
 import * as core from "@actions/core";
 import type { SourceLocation } from "./errors.js";
 import { type Finding, findingsTable, toAnnotation } from "./findings.js";
+import { redact, registerSecret } from "./redact.js";
+import { clipLongWords } from "./text.js";
+
+/** An annotation's text: redacted, no echoed word longer than 200 characters. */
+const shown = (message: string) => clipLongWords(redact(message));
 
 /**
  * What an action may do to the runner. Actions receive it in run(), so tests can
- * record it; `runnerIo` is the only binding to @actions/core.
+ * record it; `runnerIo` is the only binding to @actions/core, and redacts all it shows.
  */
 export interface ActionIo {
   info(message: string): void;
@@ -16,6 +21,7 @@ export interface ActionIo {
   addPath(directory: string): void;
   saveState(name: string, value: string): void;
   getState(name: string): string;
+  /** Masks a secret in the log and redacts it (in all its encodings) from all the action shows. */
   setSecret(secret: string): void;
   /** Appends Markdown to the job summary. */
   summary(markdown: string): Promise<void>;
@@ -56,27 +62,30 @@ export async function withGroup<T>(title: string, fn: () => Promise<T>): Promise
 }
 
 async function appendSummary(markdown: string): Promise<void> {
-  await core.summary.addRaw(markdown, true).write();
+  await core.summary.addRaw(redact(markdown), true).write();
 }
 
 const annotate = { error: core.error, warning: core.warning, notice: core.notice };
 
 export const runnerIo: ActionIo = {
-  info: (message) => core.info(message),
-  debug: (message) => core.debug(message),
-  warning: (message, location) => core.warning(message, annotationProperties(location)),
-  notice: (message, location) => core.notice(message, annotationProperties(location)),
-  setOutput: (name, value) => core.setOutput(name, value),
+  info: (message) => core.info(redact(message)),
+  debug: (message) => core.debug(redact(message)),
+  warning: (message, location) => core.warning(shown(message), annotationProperties(location)),
+  notice: (message, location) => core.notice(shown(message), annotationProperties(location)),
+  setOutput: (name, value) => core.setOutput(name, redact(value)),
   exportVariable: (name, value) => core.exportVariable(name, value),
   addPath: (directory) => core.addPath(directory),
   saveState: (name, value) => core.saveState(name, value),
   getState: (name) => core.getState(name),
-  setSecret: (secret) => core.setSecret(secret),
+  setSecret(secret) {
+    core.setSecret(secret);
+    registerSecret(secret);
+  },
   summary: appendSummary,
   annotate(findings) {
     for (const finding of findings) {
       const { level, message, location, title } = toAnnotation(finding);
-      annotate[level](message, annotationProperties(location, title));
+      annotate[level](shown(message), annotationProperties(location, redact(title)));
     }
   },
   async report(title, findings, clean = "✅ no findings") {
@@ -84,5 +93,5 @@ export const runnerIo: ActionIo = {
     const body = findings.length === 0 ? clean : findingsTable(findings);
     await appendSummary(`### ${title}\n\n${body}\n`);
   },
-  group: withGroup,
+  group: (title, fn) => withGroup(redact(title), fn),
 };

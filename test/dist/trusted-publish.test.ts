@@ -11,46 +11,36 @@ import {
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "@jest/globals";
-import {
-  type ClaimOverrides,
-  type RunningOidcIssuer,
-  startOidcIssuer,
-} from "../harness/oidc-issuer.js";
+import type { ClaimOverrides, RunningOidcIssuer } from "../harness/oidc-issuer.js";
 import {
   DEBIAN_PYTHON,
   installFromIndex,
   TWINE,
   twineUploadArgs,
 } from "../harness/publish-tools.js";
+import {
+  buildDemoDists,
+  type PublishStepOptions,
+  type PublishWorld,
+  publishStep,
+  RELEASE_TAG,
+  startPublishWorld,
+} from "../harness/publish-world.js";
 import { runTool } from "../harness/python-tools.js";
-import { type ActionResult, inheritedEnv, repoRoot, runAction } from "../harness/runner.js";
+import { type ActionResult, inheritedEnv, runAction } from "../harness/runner.js";
 import { type RunningWarehouse, startWarehouse } from "../harness/warehouse.js";
 
 const debianPython = DEBIAN_PYTHON;
-const fixture = path.join(repoRoot, "test/fixtures/trusted-publish/publish-demo");
 const scratch = mkdtempSync(path.join(os.tmpdir(), "pyship-trusted-publish-"));
-const tag = "refs/tags/v1.0.0";
+const tag = RELEASE_TAG;
 
+let world: PublishWorld;
 let issuer: RunningOidcIssuer;
 let warehouse: RunningWarehouse;
 let dists: string;
 
-/** Builds the fixture (edited) with Debian's build and flit_core, offline. */
-function buildDists(name: string, edit?: (dir: string) => void): string {
-  const source = path.join(scratch, `${name}-src`);
-  cpSync(fixture, source, { recursive: true });
-  edit?.(source);
-  const out = path.join(scratch, name);
-  execFileSync(
-    debianPython,
-    ["-m", "build", "--no-isolation", "--skip-dependency-check", "-o", out, source],
-    {
-      env: inheritedEnv(),
-      stdio: "pipe",
-    },
-  );
-  return out;
-}
+const buildDists = (name: string, edit?: (dir: string) => void) =>
+  buildDemoDists(scratch, name, edit);
 
 /** A workspace whose dist/ holds copies of `from`'s files. */
 function workspaceWith(from: string | string[]): string {
@@ -61,24 +51,14 @@ function workspaceWith(from: string | string[]): string {
   return workspace;
 }
 
-interface PublishOptions {
-  inputs?: Record<string, string>;
-  event?: string;
-  oidc?: boolean;
+interface PublishOptions extends PublishStepOptions {
   workspace?: string;
-  claims?: ClaimOverrides;
 }
 
 async function publish(options: PublishOptions = {}): Promise<ActionResult> {
-  issuer.resetClaims();
-  if (options.claims) issuer.setClaims(options.claims);
   return runAction({
-    action: "trusted-publish",
+    ...publishStep(world, options),
     workspace: options.workspace ?? workspaceWith(dists),
-    ref: tag,
-    event: { name: options.event ?? "push" },
-    env: options.oidc === false ? {} : issuer.env(),
-    inputs: { "repository-url": warehouse.legacyUrl, ...options.inputs },
   });
 }
 
@@ -89,12 +69,8 @@ const warnings = (result: ActionResult) =>
 const legacyRequests = () => warehouse.requests.filter((r) => r.path.startsWith("/legacy"));
 
 beforeAll(async () => {
-  issuer = await startOidcIssuer();
-  warehouse = await startWarehouse({
-    issuer,
-    publishers: [{ repository: "octo-repo", owner: "octo-org", workflow: "release.yml" }],
-    apiTokens: ["pypi-private-index-token"],
-  });
+  world = await startPublishWorld({ apiTokens: ["pypi-private-index-token"] });
+  ({ issuer, warehouse } = world);
   dists = buildDists("dists");
 });
 
@@ -104,8 +80,7 @@ beforeEach(async () => {
 });
 
 afterAll(async () => {
-  await warehouse?.close();
-  await issuer?.close();
+  await world?.close();
   rmSync(scratch, { recursive: true, force: true });
 });
 

@@ -4,6 +4,7 @@
  */
 import type http from "node:http";
 import { STATUS_CODES } from "node:http";
+import { type EchoForm, sendEchoingRefusal } from "./warehouse-echo.js";
 
 export type Fault =
   /** Answer this status (after draining the request body) instead of handling the request. */
@@ -22,7 +23,9 @@ export type Fault =
   /** Read the request, then never answer: the connection stays open until the client gives up. */
   | { kind: "silent" }
   /** Read the request, answer 200 headers, then one space every `intervalMs`, never ending. */
-  | { kind: "trickle"; intervalMs: number };
+  | { kind: "trickle"; intervalMs: number }
+  /** Answer this status with the request echoed (in `form`) in the status line. */
+  | { kind: "echo"; status: number; form: EchoForm };
 
 export type FaultSpec = Fault & { path: string };
 
@@ -86,8 +89,8 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /**
- * Applies a fault that answers by itself ("status", "reset", "rate-limit", "silent", "trickle")
- * and returns true;
+ * Applies a fault that answers by itself ("status", "reset", "rate-limit", "silent", "trickle",
+ * "echo") and returns true;
  * "slow" waits and returns false (handle the request); "reset-after-store" returns false too
  * (the caller handles the request and then destroys the connection).
  */
@@ -126,6 +129,15 @@ export async function applyFault(
       res.writeHead(200, { "content-type": "application/json" });
       const timer = setInterval(() => res.write(" "), fault.intervalMs);
       res.on("close", () => clearInterval(timer));
+      return true;
+    }
+    case "echo": {
+      await drain(req);
+      const reason = STATUS_CODES[fault.status] ?? "Error";
+      sendEchoingRefusal(req, res, fault.status, reason, {
+        form: fault.form,
+        place: "status-line",
+      });
       return true;
     }
     case "rate-limit": {

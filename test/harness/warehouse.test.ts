@@ -661,6 +661,77 @@ describe("faults", () => {
   });
 });
 
+describe("echo mode", () => {
+  beforeEach(() => warehouse.reset());
+  afterEach(() => warehouse.setEcho(undefined));
+
+  const password = 'wrong"pass\\word/+&';
+  const credential = `__token__:${password}`;
+  const invalidAuth = "Invalid or non-existent authentication information.";
+  const json = "application/json;q=0.9, text/plain;q=0.8, text/html;q=0.7";
+
+  test("an upload refusal echoes the credential first, in each form, in the JSON message", async () => {
+    const shown = {
+      headers: `you sent authorization: ${basic(password)} host: `,
+      "json-headers": `you sent {"authorization":${JSON.stringify(basic(password))},"host"`,
+      raw: `you sent ${credential} - ${invalidAuth}`,
+      base64: `you sent ${Buffer.from(credential).toString("base64")} - ${invalidAuth}`,
+      url: `you sent credential=${encodeURIComponent(credential)} - ${invalidAuth}`,
+      json: `you sent ${JSON.stringify({ credential })} - ${invalidAuth}`,
+    } as const;
+    for (const [form, start] of Object.entries(shown)) {
+      warehouse.setEcho({ form: form as keyof typeof shown, place: "message" });
+      const res = await upload(dists.wheel, { password, accept: json });
+      expect(res.status).toBe(403);
+      const { message } = JSON.parse(res.body) as { message: string };
+      expect(message.slice(0, start.length)).toBe(start);
+      expect(message).toContain(invalidAuth);
+    }
+  });
+
+  test("in the status line, or in the body behind a plain reason", async () => {
+    warehouse.setEcho({ form: "raw", place: "status-line" });
+    const inReason = await upload(dists.wheel, { password, accept: json });
+    expect(inReason.reason).toBe(
+      `you sent ${credential} - ${invalidAuth} See https://pypi.org/help/#invalid-auth for more information.`,
+    );
+    expect(() => JSON.parse(inReason.body)).toThrow();
+
+    warehouse.setEcho({ form: "raw", place: "body" });
+    const inBody = await upload(dists.wheel, { password, accept: json });
+    expect(inBody).toMatchObject({ status: 403, reason: "Forbidden" });
+    expect(inBody.body.split("\n")[0]).toContain(`you sent ${credential} - ${invalidAuth}`);
+    expect(warehouse.uploads.map((record) => record.status)).toEqual([403, 403]);
+  });
+
+  test("uploads it accepts are not echoed", async () => {
+    warehouse.setEcho({ form: "headers", place: "message" });
+    const res = await upload(dists.wheel);
+    expect(res.status).toBe(200);
+    expect(res.body).toBe("");
+  });
+
+  test("a mint-token 422 echoes the request, the OIDC token in it", async () => {
+    warehouse.setEcho({ form: "raw", place: "message" });
+    const token = await oidcToken({ repository: "someone/else" });
+    const error = await mintError(token);
+    expect(error.code).toBe("invalid-publisher");
+    expect(error.description).toBe(
+      `you sent ${JSON.stringify({ token })} - valid token, but no corresponding publisher (Publisher with matching claims was not found)`,
+    );
+  });
+
+  test("an echo fault answers with the request in the status line, on the issuer too", async () => {
+    const env = issuer.env();
+    issuer.injectFault({ path: "/token", kind: "echo", status: 403, form: "raw" });
+    const res = await fetch(`${env.ACTIONS_ID_TOKEN_REQUEST_URL}&audience=pypi`, {
+      headers: { authorization: `Bearer ${env.ACTIONS_ID_TOKEN_REQUEST_TOKEN}` },
+    });
+    expect(res.status).toBe(403);
+    expect(res.statusText).toBe(`you sent ${env.ACTIONS_ID_TOKEN_REQUEST_TOKEN} - Forbidden`);
+  });
+});
+
 describe("store", () => {
   test("files already in the directory count as uploaded; close keeps a given directory", async () => {
     const directory = mkdtempSync(path.join(root, "store-"));

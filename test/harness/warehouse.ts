@@ -2,7 +2,8 @@
  * A local stand-in for PyPI (Warehouse) as a trusted-publishing client meets it: the OIDC
  * audience and mint-token endpoints, the legacy upload API (`POST /legacy/`, multipart, with
  * Warehouse's validation, statuses and messages), and a PEP 503/691 index plus JSON API over
- * what was uploaded, so pip can install it. Faults can be injected per path.
+ * what was uploaded, so pip can install it. Faults can be injected per path; in echo mode every
+ * upload refusal and mint-token 422 echoes the request back (warehouse-echo.ts).
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
@@ -12,6 +13,7 @@ import path from "node:path";
 import { closeWithLifetime } from "./blob-store.js";
 import { createIndexHandler, parseDistFilename } from "./index-server.js";
 import { readBody, type ServerOptions, startServer } from "./server.js";
+import { type EchoOptions, echoText, sendEchoingRefusal, withEcho } from "./warehouse-echo.js";
 import {
   applyFault,
   createFaultQueues,
@@ -35,6 +37,7 @@ import {
 } from "./warehouse-upload.js";
 import { normalizeName } from "./wheels.js";
 
+export type { EchoForm, EchoOptions, EchoPlace } from "./warehouse-echo.js";
 export type { Fault, FaultSpec } from "./warehouse-faults.js";
 export type { OidcTrust, TrustedPublisher } from "./warehouse-oidc.js";
 export type { StoredFile } from "./warehouse-upload.js";
@@ -59,6 +62,8 @@ export interface WarehouseOptions extends ServerOptions {
   maxFileBytes?: number;
   /** Largest form field value (default 8 MiB). */
   maxFieldBytes?: number;
+  /** Echo the request in every upload refusal and mint-token 422 (default off). */
+  echo?: EchoOptions;
 }
 
 export interface UploadRecord {
@@ -110,6 +115,8 @@ export interface RunningWarehouse {
   /** Live: registered publishers (edit to change who may mint). */
   publishers: TrustedPublisher[];
   setOidc(mode: OidcMode): void;
+  /** Turns echo mode on (or off, with undefined). */
+  setEcho(echo: EchoOptions | undefined): void;
   /** Every upload request that was parsed, oldest first. */
   uploads: UploadRecord[];
   requests: WarehouseRequest[];
@@ -143,6 +150,7 @@ export async function startWarehouse(options: WarehouseOptions): Promise<Running
   mkdirSync(incoming, { recursive: true });
 
   let oidc: OidcMode = options.oidc ?? "enabled";
+  let echo = options.echo;
   const publishers = [...(options.publishers ?? [])];
   const stored = new Map<string, StoredFile>();
   const uploads: UploadRecord[] = [];
@@ -304,7 +312,9 @@ export async function startWarehouse(options: WarehouseOptions): Promise<Running
       const answer = await processUpload(parsed, auth, record);
       record.status = answer.status;
       record.message = answer.status === 200 ? "OK" : reasonPhrase(answer.message);
-      sendForklift(req, res, answer.status, answer.message);
+      if (echo && answer.status !== 200) {
+        sendEchoingRefusal(req, res, answer.status, answer.message, echo);
+      } else sendForklift(req, res, answer.status, answer.message);
     } finally {
       if (content && !record.stored) rmSync(content.tempPath, { force: true });
     }
@@ -324,7 +334,11 @@ export async function startWarehouse(options: WarehouseOptions): Promise<Running
       jtiUsed: (jti) => usedJtis.has(jti),
     });
     if (!check.ok) {
-      return sendJson(res, 422, { message: "Token request failed", errors: [check.error] });
+      const { code, description } = check.error;
+      const error = echo
+        ? { code, description: withEcho(description, echoText(req, body.toString(), echo.form)) }
+        : check.error;
+      return sendJson(res, 422, { message: "Token request failed", errors: [error] });
     }
     usedJtis.add(check.jti);
     const token = `pypi-AgEIcHlwaS5vcmc${randomBytes(120).toString("base64url")}`;
@@ -413,6 +427,9 @@ export async function startWarehouse(options: WarehouseOptions): Promise<Running
     publishers,
     setOidc(mode) {
       oidc = mode;
+    },
+    setEcho(mode) {
+      echo = mode;
     },
     uploads,
     requests,

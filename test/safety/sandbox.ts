@@ -109,7 +109,10 @@ export async function runSafely(
   return { result, before };
 }
 
-/** The forms in which a secret can leak: raw, base64 (any alignment), URL- and JSON-escaped. */
+/**
+ * The forms in which a secret can leak: raw, base64 (any alignment, also URL-encoded), URL- and
+ * JSON-escaped.
+ */
 export function secretForms(secret: string): string[] {
   const forms = new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]);
   for (const pad of ["", "x", "xx"]) {
@@ -124,6 +127,7 @@ export function secretForms(secret: string): string[] {
     if (middle.length >= 8) {
       forms.add(middle);
       forms.add(middle.replace(/\+/g, "-").replace(/\//g, "_"));
+      forms.add(encodeURIComponent(middle));
     }
   }
   return [...forms];
@@ -142,6 +146,28 @@ export interface SafeEndOptions {
   exitCode?: 0 | 1;
   /** Text the `::error::` must contain (the input's name, say). */
   errorNames?: string | RegExp;
+  /**
+   * Also fail on pieces of each secret form this long (taken this far apart), so that a cut
+   * leak of twice this length is caught too.
+   */
+  fragments?: number;
+}
+
+/** Pieces of `form`, `size` long and `size` apart: any 2×size−1 characters of it hold one. */
+export function secretFragments(form: string, size: number): string[] {
+  const pieces: string[] = [];
+  for (let start = 0; start + size <= form.length; start += size) {
+    pieces.push(form.slice(start, start + size));
+  }
+  return pieces;
+}
+
+/** A step's stdout as the log shows it: the runner swallows its `::add-mask::` commands. */
+function withoutMaskCommands(stdout: string): string {
+  return stdout
+    .split("\n")
+    .filter((line) => !line.startsWith("::add-mask::"))
+    .join("\n");
 }
 
 /** Every file's text below `dir`, for the secret scan. */
@@ -210,15 +236,17 @@ export function expectSafeEnd(
 
   if (options.secrets?.length) {
     const channels = {
-      "stdout and stderr": said,
+      "stdout and stderr": withoutMaskCommands(said),
       outputs: JSON.stringify(steps.map((step) => step.outputs)),
       env: JSON.stringify(steps.map((step) => step.env)),
       state: JSON.stringify(steps.map((step) => step.state)),
       summary: steps.map((step) => step.summary).join("\n"),
       "workspace files": filesText(sandbox.workspace),
     };
+    const fragments = (form: string) =>
+      options.fragments ? secretFragments(form, options.fragments) : [];
     for (const secret of options.secrets) {
-      for (const form of secretForms(secret)) {
+      for (const form of secretForms(secret).flatMap((form) => [form, ...fragments(form)])) {
         for (const [channel, text] of Object.entries(channels)) {
           if (text.includes(form)) {
             throw new Error(`a form of a secret ('${form.slice(0, 6)}…') leaked into ${channel}`);

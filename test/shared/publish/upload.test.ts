@@ -1,5 +1,6 @@
 import { expect, test } from "@jest/globals";
 import { indexMessage, meansAlreadyThere } from "../../../shared/publish/upload.js";
+import { SERVER_TEXT_CHARS } from "../../../shared/runtime/redact.js";
 
 const response = (status: number, statusText: string, body = "") => ({
   status,
@@ -20,6 +21,21 @@ test("Warehouse's message comes from JSON, else the status line, else the body",
   expect(indexMessage(response(403, "Forbidden", "\nInvalid API Token: bad\n"))).toBe(
     "Invalid API Token: bad",
   );
+});
+
+test("what the index said is redacted and cut to one line of at most 300 characters", () => {
+  const credential = `Basic ${Buffer.from("__token__:pypi-upload-token").toString("base64")}`;
+  const echoed = `you sent Authorization: ${credential}\nHost: index`;
+  const shown = [
+    indexMessage(response(403, "Forbidden", JSON.stringify({ message: echoed }))),
+    indexMessage(response(403, echoed.replace("\n", " "))),
+    indexMessage(response(403, "Forbidden", `\n${echoed}`)),
+  ];
+  expect(shown).toEqual(Array(3).fill("you sent Authorization: ***"));
+  const long = indexMessage(response(400, "Bad Request", `${"x".repeat(1000)}\nsecond`));
+  expect(long).toHaveLength(SERVER_TEXT_CHARS);
+  expect(indexMessage(response(400, "Bad Request", "\n \n"))).toBe("Bad Request");
+  expect(indexMessage(response(502, "", ""))).toBe("HTTP 502");
 });
 
 test("already-there answers: twine's rule and the second sdist", () => {
