@@ -144,7 +144,7 @@ describe("lock-check through the bundled action", () => {
     });
     expect(missing.exitCode).toBe(1);
     expect(missing.stdout).toContain(
-      "::error::lock-check: input 'lockfile': nope.lock does not exist",
+      "::error::lock-check: input 'lockfile': 'nope.lock' cannot be used: it does not exist",
     );
   });
 
