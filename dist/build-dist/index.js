@@ -33223,7 +33223,7 @@ async function buildInto(directory, request) {
         throw new errors/* ConfigurationError */.j1(`input '${input}': ${result.output.trim()}`);
     }
     if (request.builder === "build" && /No module named build\b/.test(result.output)) {
-        throw new errors/* ConfigurationError */.j1(`python: ${request.python} has no \`build\` module. Install it in that environment (pip install build), or set builder: uv.`);
+        throw new errors/* ConfigurationError */.j1(`input 'python': ${request.python} has no \`build\` module. Install it in that environment (pip install build), or set builder: uv.`);
     }
     if (result.code !== 0) {
         throw new BuildFailed(failedStep(result.output, request.sdist ? "sdist" : "wheel"), result.output, result.code);

@@ -119,7 +119,7 @@ async function buildInto(directory: string, request: BuildRequest): Promise<Buil
   }
   if (request.builder === "build" && /No module named build\b/.test(result.output)) {
     throw new ConfigurationError(
-      `python: ${request.python} has no \`build\` module. Install it in that environment (pip install build), or set builder: uv.`,
+      `input 'python': ${request.python} has no \`build\` module. Install it in that environment (pip install build), or set builder: uv.`,
     );
   }
   if (result.code !== 0) {

@@ -3,15 +3,22 @@
  * type, a path that escapes the workspace, a file where a folder is expected, and 100 KB.
  * Each action runs in a small real world (a project, and the harness servers it talks to).
  */
-import { appendFileSync, cpSync, mkdirSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, test } from "@jest/globals";
+import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { type RunningOidcIssuer, startOidcIssuer } from "../harness/oidc-issuer.js";
 import { advisoryFixtures, type RunningOsvApi, startOsvApi } from "../harness/osv-api.js";
 import { DEBIAN_PYTHON } from "../harness/publish-tools.js";
 import { actionDirectory, readActionMetadata, repoRoot } from "../harness/runner.js";
 import { type RunningWarehouse, startWarehouse } from "../harness/warehouse.js";
-import { expectSafeEnd, makeSandbox, runSafely, type Sandbox } from "./sandbox.js";
+import type { ParsedAnnotation } from "../harness/workflow-files.js";
+import {
+  expectSafeEnd,
+  makeSandbox,
+  runSafely,
+  type Sandbox,
+  writeEmptyUvProject,
+} from "./sandbox.js";
 
 export interface InputCase {
   label: string;
@@ -54,27 +61,10 @@ function copyProject(from: string, sandbox: Sandbox): void {
 /** Offline: pip and build fail at once instead of reaching for PyPI. */
 const offline = { PIP_NO_INDEX: "1", PIP_DISABLE_PIP_VERSION_CHECK: "1" };
 
-const uvLock = `version = 1
-requires-python = ">=3.8"
-
-[[package]]
-name = "demo"
-version = "0.1.0"
-source = { virtual = "." }
-`;
-
 /** The worlds that need no server. */
 export const plainWorlds: Record<string, () => World> = {
   "setup-venv": () => ({
-    project: (sandbox) => {
-      writeFileSync(path.join(sandbox.workspace, "README.md"), "# demo\n");
-      mkdirSync(path.join(sandbox.workspace, "src"));
-      writeFileSync(
-        path.join(sandbox.workspace, "pyproject.toml"),
-        '[project]\nname = "demo"\nversion = "0.1.0"\n',
-      );
-      writeFileSync(path.join(sandbox.workspace, "uv.lock"), uvLock);
-    },
+    project: (sandbox) => writeEmptyUvProject(sandbox.workspace),
     inputs: {},
     env: offline,
   }),
@@ -138,6 +128,20 @@ export function publishWorld(wheelDirectory: () => string) {
   };
 }
 
+/**
+ * A failure says where: an error at a file, one that names the input, or one about a dist, a URL
+ * or the build it was at (a value the action accepted, refused further on).
+ */
+function located(annotations: ParsedAnnotation[], input: string): boolean {
+  return annotations.some(
+    (annotation) =>
+      annotation.level === "error" &&
+      (annotation.file !== undefined ||
+        annotation.message.includes(`'${input}'`) ||
+        /https?:\/\/|\.whl|\.tar\.gz|Building the (sdist|wheel)/.test(annotation.message)),
+  );
+}
+
 /** One test per input and hostile value of `action`, each ending safely. */
 export function describeInputCases(
   action: string,
@@ -166,13 +170,7 @@ export function describeInputCases(
         ref: setting.ref,
       });
       expectSafeEnd(sandbox, run);
-      if (process.env.PYSHIP_LIST_ERRORS && run.result.exitCode !== 0) {
-        const errors = run.result.annotations.filter((a) => a.level === "error");
-        appendFileSync(
-          "/tmp/input-errors.txt",
-          `${action}\t${name}\t${_label}\t${errors.map((e) => `${e.file ?? ""}: ${e.message.slice(0, 300)}`).join(" | ")}\n`,
-        );
-      }
+      if (run.result.exitCode !== 0) expect(located(run.result.annotations, name)).toBe(true);
     });
   });
 }

@@ -7,25 +7,18 @@ import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, test } from "@jest/globals";
-import { expectSafeEnd, makeSandbox, runSafely, type Sandbox } from "./sandbox.js";
-
-const uvLock = `version = 1
-requires-python = ">=3.8"
-
-[[package]]
-name = "demo"
-version = "0.1.0"
-source = { virtual = "." }
-`;
+import {
+  expectSafeEnd,
+  makeSandbox,
+  runSafely,
+  type Sandbox,
+  writeEmptyUvProject,
+} from "./sandbox.js";
 
 /** A project in `app/` with code beside the lock, a README, and a uv.lock of nothing to install. */
 function project(sandbox: Sandbox): string {
   const app = path.join(sandbox.workspace, "app");
-  mkdirSync(path.join(app, "src"), { recursive: true });
-  writeFileSync(path.join(app, "src", "code.py"), "x = 1\n");
-  writeFileSync(path.join(app, "README.md"), "# demo\n");
-  writeFileSync(path.join(app, "pyproject.toml"), '[project]\nname = "demo"\nversion = "0.1.0"\n');
-  writeFileSync(path.join(app, "uv.lock"), uvLock);
+  writeEmptyUvProject(app);
   return app;
 }
 

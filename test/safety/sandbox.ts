@@ -256,3 +256,18 @@ export function expectSafeEnd(
     }
   }
 }
+
+/** A uv project with nothing to install: pyproject.toml, uv.lock, a README and a src folder. */
+export function writeEmptyUvProject(directory: string): void {
+  mkdirSync(path.join(directory, "src"), { recursive: true });
+  writeFileSync(path.join(directory, "src", "code.py"), "x = 1\n");
+  writeFileSync(path.join(directory, "README.md"), "# demo\n");
+  writeFileSync(
+    path.join(directory, "pyproject.toml"),
+    '[project]\nname = "demo"\nversion = "0.1.0"\n',
+  );
+  writeFileSync(
+    path.join(directory, "uv.lock"),
+    'version = 1\nrequires-python = ">=3.8"\n\n[[package]]\nname = "demo"\nversion = "0.1.0"\nsource = { virtual = "." }\n',
+  );
+}

@@ -112,7 +112,7 @@ describe("building with Debian's python -m build", () => {
     const bare = path.join(venv, "bin/python");
     await expect(
       buildDists(request({ projectDirectory: project, ...offline, python: bare })),
-    ).rejects.toThrow(`python: ${bare} has no \`build\` module.`);
+    ).rejects.toThrow(`input 'python': ${bare} has no \`build\` module.`);
   });
 
   test("a broken backend fails in the sdist step", async () => {
