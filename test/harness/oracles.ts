@@ -5,10 +5,11 @@
  * Without the chroot, `describeWithOracles` skips and prints why; with PYSHIP_REQUIRE_ORACLES=1
  * (set by .ci/run) a missing chroot fails instead.
  */
-import { describe, test } from "@jest/globals";
+
 import { execFileSync, spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { describe, test } from "@jest/globals";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const ORACLES_SCRIPT = path.resolve(here, "..", "..", "scripts", "oracles.sh");
@@ -22,7 +23,8 @@ let cachedRoot: string | null | undefined;
 export function oracleRoot(): string | null {
   if (cachedRoot !== undefined) return cachedRoot;
   try {
-    cachedRoot = execFileSync("bash", [ORACLES_SCRIPT, "path"], { encoding: "utf8" }).trim() || null;
+    cachedRoot =
+      execFileSync("bash", [ORACLES_SCRIPT, "path"], { encoding: "utf8" }).trim() || null;
   } catch {
     cachedRoot = null;
   }
@@ -127,10 +129,19 @@ export function runInOracles(
 }
 
 /** Runs a Python program inside the chroot with JSON in and JSON out (the program prints one JSON document). */
-export async function pythonInOracles<T>(program: string, input: unknown, options: OracleRunOptions = {}): Promise<T> {
-  const result = await runInOracles("python3", ["-c", program], { ...options, input: JSON.stringify(input) });
+export async function pythonInOracles<T>(
+  program: string,
+  input: unknown,
+  options: OracleRunOptions = {},
+): Promise<T> {
+  const result = await runInOracles("python3", ["-c", program], {
+    ...options,
+    input: JSON.stringify(input),
+  });
   if (result.code !== 0) {
-    throw new Error(`python3 in the oracle chroot exited ${result.code}:\n${result.stderr.slice(-3000)}`);
+    throw new Error(
+      `python3 in the oracle chroot exited ${result.code}:\n${result.stderr.slice(-3000)}`,
+    );
   }
   return JSON.parse(result.stdout) as T;
 }
