@@ -32834,7 +32834,17 @@ function abandonWork() {
  * its stack goes to the debug log. Both are redacted. The exit code is set, never forced.
  */
 async function runAction(name, run, io = _io_js__WEBPACK_IMPORTED_MODULE_2__/* .runnerIo */ .Np) {
-    const fail = (error) => reportFailure(name, error);
+    let reporting = false;
+    const fail = (error) => {
+        // A failure while reporting one (the log itself broken) must not loop: end the step.
+        if (reporting)
+            exitNow();
+        reporting = true;
+        reportFailure(name, error);
+        reporting = false;
+    };
+    process.stdout.on("error", exitNow);
+    process.stderr.on("error", exitNow);
     process.on("unhandledRejection", fail);
     process.on("uncaughtException", fail);
     try {
@@ -32845,6 +32855,10 @@ async function runAction(name, run, io = _io_js__WEBPACK_IMPORTED_MODULE_2__/* .
     }
     if (abandoned)
         process.stdout.write("", () => process.exit());
+}
+/** The runner stopped reading the step's output (a closed pipe): nothing can be reported, so end failed. */
+function exitNow() {
+    process.exit(1);
 }
 function reportFailure(name, error) {
     process.exitCode = 1;

@@ -22,7 +22,16 @@ export async function runAction(
   run: (io: ActionIo) => Promise<void>,
   io: ActionIo = runnerIo,
 ): Promise<void> {
-  const fail = (error: unknown) => reportFailure(name, error);
+  let reporting = false;
+  const fail = (error: unknown) => {
+    // A failure while reporting one (the log itself broken) must not loop: end the step.
+    if (reporting) exitNow();
+    reporting = true;
+    reportFailure(name, error);
+    reporting = false;
+  };
+  process.stdout.on("error", exitNow);
+  process.stderr.on("error", exitNow);
   process.on("unhandledRejection", fail);
   process.on("uncaughtException", fail);
   try {
@@ -31,6 +40,11 @@ export async function runAction(
     fail(error);
   }
   if (abandoned) process.stdout.write("", () => process.exit());
+}
+
+/** The runner stopped reading the step's output (a closed pipe): nothing can be reported, so end failed. */
+function exitNow(): never {
+  process.exit(1);
 }
 
 export function reportFailure(name: string, error: unknown): void {
