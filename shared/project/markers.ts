@@ -67,7 +67,9 @@ export function parseMarker(text: string): Marker {
     if (!operators.includes(operator) && operator !== "in" && operator !== "not in") {
       fail(`unknown operator '${operator}'`);
     }
-    return { kind: "compare", left, operator, right: value() };
+    const right = value();
+    if (!("variable" in left) && !("variable" in right)) fail("a comparison needs a variable");
+    return { kind: "compare", left, operator, right };
   };
   const and = (): Marker => {
     let left = atom();

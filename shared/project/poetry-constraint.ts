@@ -1,5 +1,5 @@
 /** Poetry's constraint syntax (`^1.2`, `~1.2`, `*`, `>=1 <2`, `1.0 || 2.0`), as poetry-core 2.3 parses it, as PEP 440 specifier sets. */
-import { parseVersion, satisfies, type Version } from "./pep440.js";
+import { compareVersions, parseVersion, satisfies, type Version } from "./pep440.js";
 
 /**
  * The alternatives of a Poetry constraint, each a PEP 440 specifier set ("" for any version).
@@ -10,15 +10,17 @@ export function poetryToPep440(constraint: string): string[] {
     .trim()
     .replace(/^\((.*)\)$/, "$1");
   if (text === "*") return [""];
-  return text.split(/\s*\|\|?\s*/).flatMap((alternative) => {
-    const terms = alternative
-      .replace(/,+\s*$/, "")
-      .split(/(?<!^)(?<![\^~=>< ,]) *(?<!-)[, ](?!-) *(?!,|$)/)
-      .map((term) => term.trim());
-    return terms
-      .map(termToPep440)
-      .reduce((sets, choices) => sets.flatMap((set) => choices.map((c) => join(set, c))), [""]);
-  });
+  return joinAdjacent(
+    text.split(/\s*\|\|?\s*/).flatMap((alternative) => {
+      const terms = alternative
+        .replace(/,+\s*$/, "")
+        .split(/(?<!^)(?<![\^~=>< ,]) *(?<!-)[, ](?!-) *(?!,|$)/)
+        .map((term) => term.trim());
+      return terms
+        .map(termToPep440)
+        .reduce((sets, choices) => sets.flatMap((set) => choices.map((c) => join(set, c))), [""]);
+    }),
+  );
 }
 
 /** Whether a Poetry constraint parses as poetry-core would parse it. */
@@ -74,4 +76,18 @@ function caretIndex(version: Version): number {
   const firstNonZero = parts.findIndex((part) => part !== 0);
   if (parts.length === 1) return 0;
   return firstNonZero < 0 ? parts.length - 1 : firstNonZero;
+}
+
+/** poetry-core unites touching ranges (`^1.0 || ^2.0` is `>=1.0,<3.0`, so 2.0a1 is in it). */
+function joinAdjacent(alternatives: string[]): string[] {
+  const joined = [...alternatives];
+  for (let i = 0; i + 1 < joined.length; i++) {
+    const left = /^(>=[^,]+),<([^,]+)$/.exec(joined[i]);
+    const right = /^>=([^,]+)(,<[^,]+)$/.exec(joined[i + 1]);
+    if (left && right && compareVersions(left[2], right[1]) === 0) {
+      joined.splice(i, 2, `${left[1]}${right[2]}`);
+      i--;
+    }
+  }
+  return joined;
 }

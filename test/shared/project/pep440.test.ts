@@ -45,7 +45,9 @@ describe("Poetry constraints", () => {
     [">=1.2 <2.0", [">=1.2,<2.0"]],
     ["1.2.3", ["==1.2.3"]],
     ["1.2.*", ["==1.2.*"]],
-    ["^1.0 || ^2.0", [">=1.0,<2", ">=2.0,<3"]],
+    // poetry-core unites touching ranges, so 2.0a1 is in `^1.0 || ^2.0`.
+    ["^1.0 || ^2.0", [">=1.0,<3"]],
+    ["^1.0 || ^3.0", [">=1.0,<2", ">=3.0,<4"]],
   ])("%s", (constraint, expected) => {
     expect(poetryToPep440(constraint)).toEqual(expected);
   });
