@@ -38,7 +38,8 @@ function tokenize(text: string): string[] {
   return tokens;
 }
 
-export function parseMarker(text: string): Marker {
+export function parseMarker(source: string): Marker {
+  const text = String(source ?? "");
   const tokens = tokenize(text);
   let position = 0;
   const peek = () => tokens[position];
