@@ -448,3 +448,9 @@ export function explainVersion(version: string) {
   const publicText = formatVersion({ epoch: 0, release, pre, post, dev });
   return { epoch, release, pre, post, dev, local, public: publicText };
 }
+
+/** Forgets every parsed version and specifier set (for benchmarks and long runs). */
+export function clearParseCaches(): void {
+  parsedVersions.clear();
+  parsedSets.clear();
+}

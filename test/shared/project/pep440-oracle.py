@@ -37,10 +37,25 @@ def order(a, b):
 specifier_sets = {}
 
 
+def pep440_compatible(s):
+    # packaging 26.2 reads `~=1.0.1.rev1` (a suffix not spelled a/b/rc/post/dev) as `==1.0.1.*`;
+    # PEP 440 ignores every suffix, so `~=` clauses are given in normal form.
+    clauses = []
+    for clause in s.split(","):
+        text = clause.strip()
+        if text.startswith("~="):
+            try:
+                text = "~=" + str(Version(text[2:]))
+            except InvalidVersion:
+                pass
+        clauses.append(text)
+    return ",".join(clauses)
+
+
 def contains(v, s):
     if s not in specifier_sets:
         try:
-            specifier_sets[s] = SpecifierSet(s)
+            specifier_sets[s] = SpecifierSet(pep440_compatible(s))
         except InvalidSpecifier:
             specifier_sets[s] = None
     spec = specifier_sets[s]
