@@ -91,6 +91,9 @@ export const caseVersions = [
   "1.0.0-rc.1",
   "20240101",
   "2024.01.15",
+  "1.0.2",
+  "1.0.1.post2",
+  "1.0.1.1",
   "1.0a1.post2.dev3+x.y.z",
   "1.0-a1",
   "1.0.a1",
@@ -175,6 +178,10 @@ export const caseSpecifiers = [
   ">=1.0;",
   "(>=1.0)",
   ">=1.0 <2.0",
+  "~=1.0.1.rev1",
+  "~=1.0.1.pre1",
+  "~=1.0.1.c1",
+  "~=1.0.1-1",
 ];
 
 /** Poetry constraints from poetry-core's documented forms and the real locks that broke before. */
