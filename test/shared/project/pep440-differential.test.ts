@@ -1,6 +1,15 @@
 /**
  * pyship's PEP 440 / 508 code against `packaging` and poetry-core in the oracle chroot (one Python
  * run for every case), and against Debian 12's packaging as a second opinion.
+ *
+ * We follow packaging 26.2 (the chroot's) where releases differ. Packaging 23.0 (Debian 12) differs
+ * from it: `SpecifierSet.contains` raised InvalidVersion on a non-version (26: False); markers compared
+ * every variable as a version when the right side parsed as a specifier and used Python's string `<`
+ * otherwise (26: only python_version, python_full_version, implementation_version and
+ * platform_release compare as versions; string `<`/`>` are False, `<=`/`>=` mean `==`).
+ * Where packaging 26.2 goes against a clear PEP, pep440-oracle.py corrects the input it is given,
+ * and says why: `extra` values inside parentheses (PEP 685) and `~=` versions spelled with
+ * `rev`/`pre`/`c` suffixes (PEP 440 ignores every suffix).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
