@@ -32861,8 +32861,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var checks = __nccwpck_require__(95303);
 // EXTERNAL MODULE: ./shared/dists/version-check.ts
 var version_check = __nccwpck_require__(71029);
-// EXTERNAL MODULE: ./shared/project/pep440.ts
-var pep440 = __nccwpck_require__(33089);
+// EXTERNAL MODULE: ./shared/project/pep440.ts + 1 modules
+var pep440 = __nccwpck_require__(25240);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
@@ -34109,7 +34109,7 @@ function isIgnored(code, ignored) {
 /* harmony export */   H: () => (/* binding */ compareMetadata)
 /* harmony export */ });
 /* harmony import */ var _project_names_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(22260);
-/* harmony import */ var _project_pep440_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(33089);
+/* harmony import */ var _project_pep440_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(25240);
 /* harmony import */ var _project_pep508_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(51185);
 /* harmony import */ var _metadata_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(22851);
 /* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(39253);
@@ -34484,7 +34484,7 @@ function renderFailure(item, result) {
 /* harmony export */ });
 /* unused harmony exports parseSdistFilename, expectedSdistFilename */
 /* harmony import */ var _project_names_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(22260);
-/* harmony import */ var _project_pep440_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(33089);
+/* harmony import */ var _project_pep440_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(25240);
 /* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(39253);
 /** Wheel and sdist file names: parsed per the specs and compared with the metadata inside. */
 
@@ -34591,7 +34591,7 @@ function checkFilename(archive, metadata) {
 /* harmony export */   X: () => (/* binding */ metadataChecks),
 /* harmony export */   s: () => (/* binding */ checkMetadata)
 /* harmony export */ });
-/* harmony import */ var _project_pep440_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(33089);
+/* harmony import */ var _project_pep440_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(25240);
 /* harmony import */ var _project_pep508_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(51185);
 /* harmony import */ var _metadata_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(22851);
 /* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(39253);
@@ -35150,7 +35150,7 @@ async function checkShallowCheckout(directory, shownAs) {
 /* harmony export */   cS: () => (/* binding */ versionChecks)
 /* harmony export */ });
 /* unused harmony export tagVersion */
-/* harmony import */ var _project_pep440_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(33089);
+/* harmony import */ var _project_pep440_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(25240);
 /* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(39253);
 /** The built version against the pushed tag and the expected version. */
 
@@ -35798,258 +35798,23 @@ function normalizeName(name) {
 
 /***/ }),
 
-/***/ 33089:
+/***/ 25240:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   J5: () => (/* binding */ isValidSpecifier),
-/* harmony export */   Qj: () => (/* binding */ normalizeVersion),
-/* harmony export */   Zy: () => (/* binding */ compareVersions),
-/* harmony export */   ri: () => (/* binding */ isValidVersion)
-/* harmony export */ });
-/* unused harmony exports parseVersion, isPrerelease, compareParsed, parseSpecifierSet, clauseContains, satisfies, specifierRange, sameSpecifierSet, pep440, explainVersion, clearParseCaches */
-/** PEP 440 versions and specifier sets, as `packaging` 26 reads them; invalid input never throws. */
-const pre = String.raw `(?:[-_.]?(alpha|a|beta|b|preview|pre|c|rc)[-_.]?(\d+)?)?`;
-const post = String.raw `(?:-(\d+)|[-_.]?(?:post|rev|r)[-_.]?(\d+)?)?`;
-const dev = String.raw `(?:[-_.]?(dev)[-_.]?(\d+)?)?`;
-const local = String.raw `(?:\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?`;
-const versionPattern = new RegExp(String.raw `^\s*v?(?:(\d+)!)?(\d+(?:\.\d+)*)${pre}(${post})${dev}${local}\s*$`, "i");
-const preNames = {
-    alpha: "a",
-    beta: "b",
-    c: "rc",
-    pre: "rc",
-    preview: "rc",
-};
-const parsedVersions = new Map();
-/** Parses a version once; locks and manifests repeat the same versions many times. */
-function parseVersion(text) {
-    let parsed = parsedVersions.get(text);
-    if (parsed === undefined) {
-        parsed = readVersion(text);
-        if (parsedVersions.size > 50_000)
-            parsedVersions.clear();
-        parsedVersions.set(text, parsed);
-    }
-    return parsed;
-}
-function readVersion(text) {
-    if (typeof text !== "string")
-        return null;
-    const m = versionPattern.exec(text);
-    if (!m)
-        return null;
-    const [, epoch, release, preName, preNumber, postText, postDash, postNumber, devName, devNumber] = m;
-    const version = {
-        epoch: Number(epoch ?? 0),
-        release: release.split(".").map(Number),
-        text: "",
-    };
-    if (preName) {
-        const name = preName.toLowerCase();
-        version.pre = [preNames[name] ?? name, Number(preNumber ?? 0)];
-    }
-    if (postText)
-        version.post = Number(postDash ?? postNumber ?? 0);
-    if (devName)
-        version.dev = Number(devNumber ?? 0);
-    if (m[10]) {
-        version.local = m[10]
-            .toLowerCase()
-            .split(/[-_.]/)
-            .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
-    }
-    version.text = formatVersion(version);
-    return version;
-}
-function formatVersion(v) {
-    let text = `${v.epoch ? `${v.epoch}!` : ""}${v.release.join(".")}`;
-    if (v.pre)
-        text += `${v.pre[0]}${v.pre[1]}`;
-    if (v.post !== undefined)
-        text += `.post${v.post}`;
-    if (v.dev !== undefined)
-        text += `.dev${v.dev}`;
-    if (v.local)
-        text += `+${v.local.join(".")}`;
-    return text;
-}
-const isValidVersion = (version) => parseVersion(version) !== null;
-/** The PEP 440 normal form (`v1.0.0-RC.1` → `1.0.0rc1`), or undefined when it is no version. */
-const normalizeVersion = (version) => parseVersion(version)?.text;
-const isPrerelease = (v) => v.pre !== undefined || v.dev !== undefined;
-/** PEP 440 order: epoch, release (zero-padded), then pre, post, dev and local segments. */
-function compareParsed(x, y) {
-    return comparePublic(x, y) || compareLocal(x.local, y.local);
-}
-function comparePublic(x, y) {
-    if (x.epoch !== y.epoch)
-        return x.epoch - y.epoch;
-    const length = Math.max(x.release.length, y.release.length);
-    for (let i = 0; i < length; i++) {
-        const order = (x.release[i] ?? 0) - (y.release[i] ?? 0);
-        if (order !== 0)
-            return order;
-    }
-    return (compareKeys(preKey(x), preKey(y)) ||
-        (x.post ?? -1) - (y.post ?? -1) ||
-        (x.dev ?? Number.POSITIVE_INFINITY) - (y.dev ?? Number.POSITIVE_INFINITY) ||
-        0);
-}
-const preRanks = { a: 0, b: 1, rc: 2 };
-function preKey(v) {
-    if (v.pre)
-        return [preRanks[v.pre[0]], v.pre[1]];
-    // A dev release with no pre or post segment sorts before every pre-release.
-    return v.post === undefined && v.dev !== undefined ? [-1, 0] : [3, 0];
-}
-const compareKeys = (a, b) => a[0] - b[0] || a[1] - b[1];
-function compareLocal(a, b) {
-    if (!a || !b)
-        return (a ? 1 : 0) - (b ? 1 : 0);
-    for (let i = 0; i < Math.max(a.length, b.length); i++) {
-        const [x, y] = [a[i], b[i]];
-        if (x === undefined || y === undefined)
-            return x === undefined ? -1 : 1;
-        if (typeof x !== typeof y)
-            return typeof x === "number" ? 1 : -1;
-        if (x !== y)
-            return x < y ? -1 : 1;
-    }
-    return 0;
-}
-/** Orders two version strings; invalid ones sort before valid ones, then as strings. */
-function compareVersions(a, b) {
-    const [x, y] = [parseVersion(a), parseVersion(b)];
-    if (x && y)
-        return compareParsed(x, y);
-    if (x || y)
-        return x ? 1 : -1;
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-const specVersion = String.raw `v?(?:\d+!)?\d+(?:\.\d+)*`;
-const suffixes = String.raw `(?:[-_.]?(?:alpha|beta|preview|pre|a|b|c|rc)[-_.]?\d*)?(?:-\d+|[-_.]?(?:post|rev|r)[-_.]?\d*)?(?:[-_.]?dev[-_.]?\d*)?`;
-const clausePattern = new RegExp([
-    String.raw `^\s*(===)\s*([^\s;)]*)\s*$`,
-    String.raw `^\s*(==|!=)\s*(${specVersion}(?:\.\*|${suffixes}(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?))\s*$`,
-    String.raw `^\s*(~=)\s*(v?(?:\d+!)?\d+(?:\.\d+)+${suffixes})\s*$`,
-    String.raw `^\s*(<=|>=|<|>)\s*(${specVersion}${suffixes})\s*$`,
-].join("|"), "i");
-function parseClause(text) {
-    const m = clausePattern.exec(text);
-    if (!m)
-        return null;
-    const at = [1, 3, 5, 7].find((i) => m[i] !== undefined) ?? 1;
-    const operator = m[at];
-    const written = m[at + 1];
-    if (operator === "===")
-        return { operator, version: written, wildcard: false };
-    const wildcard = written.endsWith(".*");
-    const version = wildcard ? written.slice(0, -2) : written;
-    const parsed = parseVersion(version);
-    return parsed ? { operator, version, wildcard, parsed } : null;
-}
-const parsedSets = new Map();
-/** The clauses of a specifier set (empty parts between commas are skipped, as packaging does), or null. */
-function parseSpecifierSet(specifier) {
-    let parsed = parsedSets.get(specifier);
-    if (parsed === undefined) {
-        parsed = readSpecifierSet(specifier);
-        if (parsedSets.size > 10_000)
-            parsedSets.clear();
-        parsedSets.set(specifier, parsed);
-    }
-    return parsed;
-}
-function readSpecifierSet(specifier) {
-    if (typeof specifier !== "string")
-        return null;
-    const clauses = [];
-    for (const part of specifier.split(",")) {
-        if (part.trim() === "")
-            continue;
-        const clause = parseClause(part);
-        if (!clause)
-            return null;
-        clauses.push(clause);
-    }
-    return clauses;
-}
-const isValidSpecifier = (specifier) => parseSpecifierSet(specifier) !== null;
-/** Whether `version` matches one clause, pre-releases allowed. */
-function clauseContains(clause, version) {
-    const spec = clause.parsed;
-    switch (clause.operator) {
-        case "==":
-            return equalTo(clause, version);
-        case "!=":
-            return !equalTo(clause, version);
-        case "<=":
-            return comparePublic(version, spec) <= 0;
-        case ">=":
-            return comparePublic(version, spec) >= 0;
-        case "<":
-            return lessThan(version, spec);
-        case ">":
-            return greaterThan(version, spec);
-        case "~=":
-            return (comparePublic(version, spec) >= 0 &&
-                prefixMatches(version, spec.epoch, spec.release.slice(0, -1)));
-        default:
-            return false;
-    }
-}
-function equalTo({ wildcard, parsed }, version) {
-    const spec = parsed;
-    if (wildcard)
-        return prefixMatches(version, spec.epoch, spec.release);
-    return spec.local ? compareParsed(version, spec) === 0 : comparePublic(version, spec) === 0;
-}
-/** `==E!R.*`: same epoch, and the release zero-padded starts with R. */
-function prefixMatches(version, epoch, release) {
-    if (version.epoch !== epoch)
-        return false;
-    return release.every((part, i) => (version.release[i] ?? 0) === part);
-}
-/** `<V` excludes V's own pre-releases unless V is one. */
-function lessThan(version, spec) {
-    if (compareParsed(version, spec) >= 0)
-        return false;
-    if (isPrerelease(spec) || !isPrerelease(version))
-        return true;
-    const earliest = { ...spec, dev: 0, local: undefined };
-    return comparePublic(version, earliest) < 0;
-}
-/** `>V` excludes V's post-releases (unless V is one) and V's local versions. */
-function greaterThan(version, spec) {
-    if (compareParsed(version, spec) <= 0)
-        return false;
-    if (spec.post === undefined && version.post !== undefined) {
-        const base = { ...version, post: undefined, dev: undefined, local: undefined };
-        if (comparePublic(base, spec) === 0)
-            return false;
-    }
-    return !(version.local && comparePublic(version, spec) === 0);
-}
-/** Whether `version` is in the set, pre-releases counted (a lock may pin one on purpose); packaging's `SpecifierSet.contains(v, prereleases=True)`. */
-function satisfies(version, specifier) {
-    const clauses = parseSpecifierSet(specifier);
-    if (!clauses)
-        return false;
-    if (clauses.length === 0)
-        return true;
-    const parsed = parseVersion(version);
-    for (const clause of clauses) {
-        if (clause.operator === "===") {
-            if (String(version).toLowerCase() !== clause.version.toLowerCase())
-                return false;
-        }
-        else if (!parsed || !clauseContains(clause, parsed)) {
-            return false;
-        }
-    }
-    return true;
-}
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Zy: () => (/* binding */ compareVersions),
+  J5: () => (/* binding */ pep440_isValidSpecifier),
+  ri: () => (/* binding */ isValidVersion),
+  Qj: () => (/* binding */ normalizeVersion)
+});
+
+// UNUSED EXPORTS: clauseContains, clearParseCaches, compareParsed, comparePublic, explainVersion, formatVersion, isPrerelease, parseSpecifierSet, parseVersion, pep440, sameSpecifierSet, satisfies, specifierRange
+
+;// CONCATENATED MODULE: ./shared/project/specifier-range.ts
+/** PEP 440 specifier sets as sorted unions of disjoint intervals, to tell whether two sets are the same. */
+
 const everything = [{}];
 /** The specifier set as a sorted union of disjoint intervals; `~=3.11.0` and `==3.11.*` give the same. Invalid sets give []. */
 function specifierRange(specifier) {
@@ -36201,6 +35966,251 @@ function touches(upper, lower) {
 function sameInterval(a, b) {
     return compareLower(a.lower, b.lower) === 0 && compareUpper(a.upper, b.upper) === 0;
 }
+
+;// CONCATENATED MODULE: ./shared/project/pep440.ts
+/** PEP 440 versions and specifier sets, as `packaging` 26 reads them; invalid input never throws. */
+const pre = String.raw `(?:[-_.]?(alpha|a|beta|b|preview|pre|c|rc)[-_.]?(\d+)?)?`;
+const post = String.raw `(?:-(\d+)|[-_.]?(?:post|rev|r)[-_.]?(\d+)?)?`;
+const dev = String.raw `(?:[-_.]?(dev)[-_.]?(\d+)?)?`;
+const local = String.raw `(?:\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?`;
+const versionPattern = new RegExp(String.raw `^\s*v?(?:(\d+)!)?(\d+(?:\.\d+)*)${pre}(${post})${dev}${local}\s*$`, "i");
+const preNames = {
+    alpha: "a",
+    beta: "b",
+    c: "rc",
+    pre: "rc",
+    preview: "rc",
+};
+const parsedVersions = new Map();
+/** Parses a version once; locks and manifests repeat the same versions many times. */
+function pep440_parseVersion(text) {
+    let parsed = parsedVersions.get(text);
+    if (parsed === undefined) {
+        parsed = readVersion(text);
+        if (parsedVersions.size > 50_000)
+            parsedVersions.clear();
+        parsedVersions.set(text, parsed);
+    }
+    return parsed;
+}
+function readVersion(text) {
+    if (typeof text !== "string")
+        return null;
+    const m = versionPattern.exec(text);
+    if (!m)
+        return null;
+    const [, epoch, release, preName, preNumber, postText, postDash, postNumber, devName, devNumber] = m;
+    const version = {
+        epoch: Number(epoch ?? 0),
+        release: release.split(".").map(Number),
+        text: "",
+    };
+    if (preName) {
+        const name = preName.toLowerCase();
+        version.pre = [preNames[name] ?? name, Number(preNumber ?? 0)];
+    }
+    if (postText)
+        version.post = Number(postDash ?? postNumber ?? 0);
+    if (devName)
+        version.dev = Number(devNumber ?? 0);
+    if (m[10]) {
+        version.local = m[10]
+            .toLowerCase()
+            .split(/[-_.]/)
+            .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+    }
+    version.text = pep440_formatVersion(version);
+    return version;
+}
+function pep440_formatVersion(v) {
+    let text = `${v.epoch ? `${v.epoch}!` : ""}${v.release.join(".")}`;
+    if (v.pre)
+        text += `${v.pre[0]}${v.pre[1]}`;
+    if (v.post !== undefined)
+        text += `.post${v.post}`;
+    if (v.dev !== undefined)
+        text += `.dev${v.dev}`;
+    if (v.local)
+        text += `+${v.local.join(".")}`;
+    return text;
+}
+const isValidVersion = (version) => pep440_parseVersion(version) !== null;
+/** The PEP 440 normal form (`v1.0.0-RC.1` → `1.0.0rc1`), or undefined when it is no version. */
+const normalizeVersion = (version) => pep440_parseVersion(version)?.text;
+const pep440_isPrerelease = (v) => v.pre !== undefined || v.dev !== undefined;
+/** PEP 440 order: epoch, release (zero-padded), then pre, post, dev and local segments. */
+function pep440_compareParsed(x, y) {
+    return pep440_comparePublic(x, y) || compareLocal(x.local, y.local);
+}
+function pep440_comparePublic(x, y) {
+    if (x.epoch !== y.epoch)
+        return x.epoch - y.epoch;
+    const length = Math.max(x.release.length, y.release.length);
+    for (let i = 0; i < length; i++) {
+        const order = (x.release[i] ?? 0) - (y.release[i] ?? 0);
+        if (order !== 0)
+            return order;
+    }
+    return (compareKeys(preKey(x), preKey(y)) ||
+        (x.post ?? -1) - (y.post ?? -1) ||
+        (x.dev ?? Number.POSITIVE_INFINITY) - (y.dev ?? Number.POSITIVE_INFINITY) ||
+        0);
+}
+const preRanks = { a: 0, b: 1, rc: 2 };
+function preKey(v) {
+    if (v.pre)
+        return [preRanks[v.pre[0]], v.pre[1]];
+    // A dev release with no pre or post segment sorts before every pre-release.
+    return v.post === undefined && v.dev !== undefined ? [-1, 0] : [3, 0];
+}
+const compareKeys = (a, b) => a[0] - b[0] || a[1] - b[1];
+function compareLocal(a, b) {
+    if (!a || !b)
+        return (a ? 1 : 0) - (b ? 1 : 0);
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+        const [x, y] = [a[i], b[i]];
+        if (x === undefined || y === undefined)
+            return x === undefined ? -1 : 1;
+        if (typeof x !== typeof y)
+            return typeof x === "number" ? 1 : -1;
+        if (x !== y)
+            return x < y ? -1 : 1;
+    }
+    return 0;
+}
+/** Orders two version strings; invalid ones sort before valid ones, then as strings. */
+function compareVersions(a, b) {
+    const [x, y] = [pep440_parseVersion(a), pep440_parseVersion(b)];
+    if (x && y)
+        return pep440_compareParsed(x, y);
+    if (x || y)
+        return x ? 1 : -1;
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+const specVersion = String.raw `v?(?:\d+!)?\d+(?:\.\d+)*`;
+const suffixes = String.raw `(?:[-_.]?(?:alpha|beta|preview|pre|a|b|c|rc)[-_.]?\d*)?(?:-\d+|[-_.]?(?:post|rev|r)[-_.]?\d*)?(?:[-_.]?dev[-_.]?\d*)?`;
+const clausePattern = new RegExp([
+    String.raw `^\s*(===)\s*([^\s;)]*)\s*$`,
+    String.raw `^\s*(==|!=)\s*(${specVersion}(?:\.\*|${suffixes}(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?))\s*$`,
+    String.raw `^\s*(~=)\s*(v?(?:\d+!)?\d+(?:\.\d+)+${suffixes})\s*$`,
+    String.raw `^\s*(<=|>=|<|>)\s*(${specVersion}${suffixes})\s*$`,
+].join("|"), "i");
+function parseClause(text) {
+    const m = clausePattern.exec(text);
+    if (!m)
+        return null;
+    const at = [1, 3, 5, 7].find((i) => m[i] !== undefined) ?? 1;
+    const operator = m[at];
+    const written = m[at + 1];
+    if (operator === "===")
+        return { operator, version: written, wildcard: false };
+    const wildcard = written.endsWith(".*");
+    const version = wildcard ? written.slice(0, -2) : written;
+    const parsed = pep440_parseVersion(version);
+    return parsed ? { operator, version, wildcard, parsed } : null;
+}
+const parsedSets = new Map();
+/** The clauses of a specifier set (empty parts between commas are skipped, as packaging does), or null. */
+function pep440_parseSpecifierSet(specifier) {
+    let parsed = parsedSets.get(specifier);
+    if (parsed === undefined) {
+        parsed = readSpecifierSet(specifier);
+        if (parsedSets.size > 10_000)
+            parsedSets.clear();
+        parsedSets.set(specifier, parsed);
+    }
+    return parsed;
+}
+function readSpecifierSet(specifier) {
+    if (typeof specifier !== "string")
+        return null;
+    const clauses = [];
+    for (const part of specifier.split(",")) {
+        if (part.trim() === "")
+            continue;
+        const clause = parseClause(part);
+        if (!clause)
+            return null;
+        clauses.push(clause);
+    }
+    return clauses;
+}
+const pep440_isValidSpecifier = (specifier) => pep440_parseSpecifierSet(specifier) !== null;
+/** Whether `version` matches one clause, pre-releases allowed. */
+function clauseContains(clause, version) {
+    const spec = clause.parsed;
+    switch (clause.operator) {
+        case "==":
+            return equalTo(clause, version);
+        case "!=":
+            return !equalTo(clause, version);
+        case "<=":
+            return pep440_comparePublic(version, spec) <= 0;
+        case ">=":
+            return pep440_comparePublic(version, spec) >= 0;
+        case "<":
+            return lessThan(version, spec);
+        case ">":
+            return greaterThan(version, spec);
+        case "~=":
+            return (pep440_comparePublic(version, spec) >= 0 &&
+                prefixMatches(version, spec.epoch, spec.release.slice(0, -1)));
+        default:
+            return false;
+    }
+}
+function equalTo({ wildcard, parsed }, version) {
+    const spec = parsed;
+    if (wildcard)
+        return prefixMatches(version, spec.epoch, spec.release);
+    return spec.local ? pep440_compareParsed(version, spec) === 0 : pep440_comparePublic(version, spec) === 0;
+}
+/** `==E!R.*`: same epoch, and the release zero-padded starts with R. */
+function prefixMatches(version, epoch, release) {
+    if (version.epoch !== epoch)
+        return false;
+    return release.every((part, i) => (version.release[i] ?? 0) === part);
+}
+/** `<V` excludes V's own pre-releases unless V is one. */
+function lessThan(version, spec) {
+    if (pep440_compareParsed(version, spec) >= 0)
+        return false;
+    if (pep440_isPrerelease(spec) || !pep440_isPrerelease(version))
+        return true;
+    const earliest = { ...spec, dev: 0, local: undefined };
+    return pep440_comparePublic(version, earliest) < 0;
+}
+/** `>V` excludes V's post-releases (unless V is one) and V's local versions. */
+function greaterThan(version, spec) {
+    if (pep440_compareParsed(version, spec) <= 0)
+        return false;
+    if (spec.post === undefined && version.post !== undefined) {
+        const base = { ...version, post: undefined, dev: undefined, local: undefined };
+        if (pep440_comparePublic(base, spec) === 0)
+            return false;
+    }
+    return !(version.local && pep440_comparePublic(version, spec) === 0);
+}
+/** Whether `version` is in the set, pre-releases counted (a lock may pin one on purpose); packaging's `SpecifierSet.contains(v, prereleases=True)`. */
+function satisfies(version, specifier) {
+    const clauses = pep440_parseSpecifierSet(specifier);
+    if (!clauses)
+        return false;
+    if (clauses.length === 0)
+        return true;
+    const parsed = pep440_parseVersion(version);
+    for (const clause of clauses) {
+        if (clause.operator === "===") {
+            if (String(version).toLowerCase() !== clause.version.toLowerCase())
+                return false;
+        }
+        else if (!parsed || !clauseContains(clause, parsed)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /** `valid`/`compare` in the shape older callers use (`valid` gives the normal form or null). */
 const pep440 = {
     valid: (version) => normalizeVersion(version) ?? null,
@@ -36208,12 +36218,12 @@ const pep440 = {
 };
 /** A version's parts for display; `public` is the normal form without epoch and local label. */
 function explainVersion(version) {
-    const parsed = parseVersion(version);
+    const parsed = pep440_parseVersion(version);
     if (!parsed)
         return null;
     const { epoch, release, pre, post, dev } = parsed;
     const local = parsed.local?.join(".");
-    const publicText = formatVersion({ epoch: 0, release, pre, post, dev });
+    const publicText = pep440_formatVersion({ epoch: 0, release, pre, post, dev });
     return { epoch, release, pre, post, dev, local, public: publicText };
 }
 /** Forgets every parsed version and specifier set (for benchmarks and long runs). */
@@ -36237,8 +36247,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: RequirementSyntaxError
 
-// EXTERNAL MODULE: ./shared/project/pep440.ts
-var pep440 = __nccwpck_require__(33089);
+// EXTERNAL MODULE: ./shared/project/pep440.ts + 1 modules
+var pep440 = __nccwpck_require__(25240);
 ;// CONCATENATED MODULE: ./shared/project/markers.ts
 /** PEP 508 environment markers: parse, print in one canonical form, and evaluate. */
 

@@ -29217,7 +29217,7 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5421);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4032);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6438);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7613);
 
 
 
@@ -29253,7 +29253,7 @@ function loadInputs(reader = new _shared_runtime_index_js__WEBPACK_IMPORTED_MODU
 
 /***/ }),
 
-/***/ 6438:
+/***/ 7613:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35947,6 +35947,161 @@ function tableAt(root, path) {
 }
 const stringList = (value) => Array.isArray(value) ? value.filter((item) => typeof item === "string") : [];
 
+;// CONCATENATED MODULE: ./shared/project/specifier-range.ts
+/** PEP 440 specifier sets as sorted unions of disjoint intervals, to tell whether two sets are the same. */
+
+const everything = [{}];
+/** The specifier set as a sorted union of disjoint intervals; `~=3.11.0` and `==3.11.*` give the same. Invalid sets give []. */
+function specifierRange(specifier) {
+    const clauses = pep440_parseSpecifierSet(specifier);
+    if (!clauses)
+        return [];
+    let range = everything;
+    for (const clause of clauses)
+        range = intersect(range, clauseRange(clause));
+    return range;
+}
+/** Whether two specifier sets admit the same versions; invalid ones only equal themselves. */
+function sameSpecifierSet(a, b) {
+    if (clausesText(a) === clausesText(b))
+        return true;
+    if (!isValidSpecifier(a) || !isValidSpecifier(b))
+        return false;
+    const [left, right] = [specifierRange(a), specifierRange(b)];
+    return (left.length === right.length && left.every((interval, i) => sameInterval(interval, right[i])));
+}
+const clausesText = (specifier) => String(specifier).replace(/\s+/g, "").split(",").filter(Boolean).sort().join(",");
+const versionOf = (v) => formatVersion(v);
+/** The `.dev0` of the release after `release[0..length)`, the first version past that prefix. */
+function nextPrefix(epoch, release, length) {
+    const parts = release.slice(0, length);
+    parts[parts.length - 1] += 1;
+    return versionOf({ epoch, release: parts, dev: 0 });
+}
+function clauseRange(clause) {
+    const spec = clause.parsed;
+    if (!spec)
+        return everything;
+    const at = (inclusive) => ({ version: spec.text, inclusive });
+    const { epoch, release } = spec;
+    switch (clause.operator) {
+        case ">=":
+            return [{ lower: at(true) }];
+        case ">":
+            if (spec.dev !== undefined || spec.post !== undefined)
+                return [{ lower: at(false) }];
+            return [{ lower: { ...at(false), afterPosts: true } }];
+        case "<=":
+            return [{ upper: at(true) }];
+        case "<": {
+            const bound = isPrerelease(spec)
+                ? spec.text
+                : versionOf({ ...spec, dev: 0, local: undefined });
+            return [{ upper: { version: bound, inclusive: false } }];
+        }
+        case "~=":
+            return [
+                {
+                    lower: at(true),
+                    upper: { version: nextPrefix(epoch, release, release.length - 1), inclusive: false },
+                },
+            ];
+        case "==":
+            if (clause.wildcard) {
+                return [
+                    {
+                        // Lockers read `==3.11.*` as `~=3.11.0`: the prefix's own pre-releases are left out here.
+                        lower: { version: versionOf({ epoch, release }), inclusive: true },
+                        upper: { version: nextPrefix(epoch, release, release.length), inclusive: false },
+                    },
+                ];
+            }
+            return [{ lower: at(true), upper: at(true) }];
+        case "!=":
+            if (clause.wildcard) {
+                return [
+                    { upper: { version: versionOf({ epoch, release }), inclusive: false } },
+                    { lower: { version: nextPrefix(epoch, release, release.length), inclusive: true } },
+                ];
+            }
+            return [{ upper: at(false) }, { lower: at(false) }];
+        default:
+            return everything;
+    }
+}
+/** Orders two bound points; an after-posts point sorts above its version's post-releases. */
+function comparePoints(a, b) {
+    const [x, y] = [pep440_parseVersion(a.version), pep440_parseVersion(b.version)];
+    if (a.afterPosts && b.afterPosts)
+        return compareParsed(x, y);
+    if (a.afterPosts)
+        return -afterPostsVersus(x, y);
+    if (b.afterPosts)
+        return afterPostsVersus(y, x);
+    return compareParsed(x, y);
+}
+/** Sign of (other − afterPosts(base)). */
+function afterPostsVersus(base, other) {
+    const root = { ...other, post: undefined, dev: undefined, local: undefined };
+    if (comparePublic(root, base) === 0 && other.post !== undefined)
+        return -1;
+    return comparePublic(other, base) > 0 ? 1 : -1;
+}
+function compareLower(a, b) {
+    if (!a || !b)
+        return (a ? 1 : 0) - (b ? 1 : 0);
+    return comparePoints(a, b) || (a.inclusive ? 0 : 1) - (b.inclusive ? 0 : 1);
+}
+function compareUpper(a, b) {
+    if (!a || !b)
+        return (b ? 1 : 0) - (a ? 1 : 0);
+    return comparePoints(a, b) || (a.inclusive ? 1 : 0) - (b.inclusive ? 1 : 0);
+}
+function isEmpty({ lower, upper }) {
+    if (!lower || !upper)
+        return false;
+    const order = comparePoints(lower, upper);
+    return order > 0 || (order === 0 && !(lower.inclusive && upper.inclusive));
+}
+function intersect(left, right) {
+    const result = [];
+    for (const a of left) {
+        for (const b of right) {
+            const interval = {
+                lower: compareLower(a.lower, b.lower) >= 0 ? a.lower : b.lower,
+                upper: compareUpper(a.upper, b.upper) <= 0 ? a.upper : b.upper,
+            };
+            if (!isEmpty(interval))
+                result.push(interval);
+        }
+    }
+    return specifier_range_merge(result.sort((a, b) => compareLower(a.lower, b.lower)));
+}
+/** Joins sorted intervals that touch or overlap, so one set has one form. */
+function specifier_range_merge(sorted) {
+    const merged = [];
+    for (const interval of sorted) {
+        const last = merged.at(-1);
+        if (last && touches(last.upper, interval.lower)) {
+            if (compareUpper(interval.upper, last.upper) > 0)
+                last.upper = interval.upper;
+        }
+        else {
+            merged.push({ ...interval });
+        }
+    }
+    return merged;
+}
+function touches(upper, lower) {
+    if (!upper || !lower)
+        return true;
+    const order = comparePoints(upper, lower);
+    return order > 0 || (order === 0 && (upper.inclusive || lower.inclusive));
+}
+function sameInterval(a, b) {
+    return compareLower(a.lower, b.lower) === 0 && compareUpper(a.upper, b.upper) === 0;
+}
+
 ;// CONCATENATED MODULE: ./shared/project/pep440.ts
 /** PEP 440 versions and specifier sets, as `packaging` 26 reads them; invalid input never throws. */
 const pre = String.raw `(?:[-_.]?(alpha|a|beta|b|preview|pre|c|rc)[-_.]?(\d+)?)?`;
@@ -36190,157 +36345,7 @@ function pep440_satisfies(version, specifier) {
     }
     return true;
 }
-const everything = [{}];
-/** The specifier set as a sorted union of disjoint intervals; `~=3.11.0` and `==3.11.*` give the same. Invalid sets give []. */
-function specifierRange(specifier) {
-    const clauses = pep440_parseSpecifierSet(specifier);
-    if (!clauses)
-        return [];
-    let range = everything;
-    for (const clause of clauses)
-        range = intersect(range, clauseRange(clause));
-    return range;
-}
-/** Whether two specifier sets admit the same versions; invalid ones only equal themselves. */
-function sameSpecifierSet(a, b) {
-    if (clausesText(a) === clausesText(b))
-        return true;
-    if (!isValidSpecifier(a) || !isValidSpecifier(b))
-        return false;
-    const [left, right] = [specifierRange(a), specifierRange(b)];
-    return (left.length === right.length && left.every((interval, i) => sameInterval(interval, right[i])));
-}
-const clausesText = (specifier) => String(specifier).replace(/\s+/g, "").split(",").filter(Boolean).sort().join(",");
-const versionOf = (v) => formatVersion(v);
-/** The `.dev0` of the release after `release[0..length)`, the first version past that prefix. */
-function nextPrefix(epoch, release, length) {
-    const parts = release.slice(0, length);
-    parts[parts.length - 1] += 1;
-    return versionOf({ epoch, release: parts, dev: 0 });
-}
-function clauseRange(clause) {
-    const spec = clause.parsed;
-    if (!spec)
-        return everything;
-    const at = (inclusive) => ({ version: spec.text, inclusive });
-    const { epoch, release } = spec;
-    switch (clause.operator) {
-        case ">=":
-            return [{ lower: at(true) }];
-        case ">":
-            if (spec.dev !== undefined || spec.post !== undefined)
-                return [{ lower: at(false) }];
-            return [{ lower: { ...at(false), afterPosts: true } }];
-        case "<=":
-            return [{ upper: at(true) }];
-        case "<": {
-            const bound = isPrerelease(spec)
-                ? spec.text
-                : versionOf({ ...spec, dev: 0, local: undefined });
-            return [{ upper: { version: bound, inclusive: false } }];
-        }
-        case "~=":
-            return [
-                {
-                    lower: at(true),
-                    upper: { version: nextPrefix(epoch, release, release.length - 1), inclusive: false },
-                },
-            ];
-        case "==":
-            if (clause.wildcard) {
-                return [
-                    {
-                        // Lockers read `==3.11.*` as `~=3.11.0`: the prefix's own pre-releases are left out here.
-                        lower: { version: versionOf({ epoch, release }), inclusive: true },
-                        upper: { version: nextPrefix(epoch, release, release.length), inclusive: false },
-                    },
-                ];
-            }
-            return [{ lower: at(true), upper: at(true) }];
-        case "!=":
-            if (clause.wildcard) {
-                return [
-                    { upper: { version: versionOf({ epoch, release }), inclusive: false } },
-                    { lower: { version: nextPrefix(epoch, release, release.length), inclusive: true } },
-                ];
-            }
-            return [{ upper: at(false) }, { lower: at(false) }];
-        default:
-            return everything;
-    }
-}
-/** Orders two bound points; an after-posts point sorts above its version's post-releases. */
-function comparePoints(a, b) {
-    const [x, y] = [pep440_parseVersion(a.version), pep440_parseVersion(b.version)];
-    if (a.afterPosts && b.afterPosts)
-        return compareParsed(x, y);
-    if (a.afterPosts)
-        return -afterPostsVersus(x, y);
-    if (b.afterPosts)
-        return afterPostsVersus(y, x);
-    return compareParsed(x, y);
-}
-/** Sign of (other − afterPosts(base)). */
-function afterPostsVersus(base, other) {
-    const root = { ...other, post: undefined, dev: undefined, local: undefined };
-    if (comparePublic(root, base) === 0 && other.post !== undefined)
-        return -1;
-    return comparePublic(other, base) > 0 ? 1 : -1;
-}
-function compareLower(a, b) {
-    if (!a || !b)
-        return (a ? 1 : 0) - (b ? 1 : 0);
-    return comparePoints(a, b) || (a.inclusive ? 0 : 1) - (b.inclusive ? 0 : 1);
-}
-function compareUpper(a, b) {
-    if (!a || !b)
-        return (b ? 1 : 0) - (a ? 1 : 0);
-    return comparePoints(a, b) || (a.inclusive ? 1 : 0) - (b.inclusive ? 1 : 0);
-}
-function isEmpty({ lower, upper }) {
-    if (!lower || !upper)
-        return false;
-    const order = comparePoints(lower, upper);
-    return order > 0 || (order === 0 && !(lower.inclusive && upper.inclusive));
-}
-function intersect(left, right) {
-    const result = [];
-    for (const a of left) {
-        for (const b of right) {
-            const interval = {
-                lower: compareLower(a.lower, b.lower) >= 0 ? a.lower : b.lower,
-                upper: compareUpper(a.upper, b.upper) <= 0 ? a.upper : b.upper,
-            };
-            if (!isEmpty(interval))
-                result.push(interval);
-        }
-    }
-    return pep440_merge(result.sort((a, b) => compareLower(a.lower, b.lower)));
-}
-/** Joins sorted intervals that touch or overlap, so one set has one form. */
-function pep440_merge(sorted) {
-    const merged = [];
-    for (const interval of sorted) {
-        const last = merged.at(-1);
-        if (last && touches(last.upper, interval.lower)) {
-            if (compareUpper(interval.upper, last.upper) > 0)
-                last.upper = interval.upper;
-        }
-        else {
-            merged.push({ ...interval });
-        }
-    }
-    return merged;
-}
-function touches(upper, lower) {
-    if (!upper || !lower)
-        return true;
-    const order = comparePoints(upper, lower);
-    return order > 0 || (order === 0 && (upper.inclusive || lower.inclusive));
-}
-function sameInterval(a, b) {
-    return compareLower(a.lower, b.lower) === 0 && compareUpper(a.upper, b.upper) === 0;
-}
+
 /** `valid`/`compare` in the shape older callers use (`valid` gives the normal form or null). */
 const pep440 = {
     valid: (version) => normalizeVersion(version) ?? null,
