@@ -24,7 +24,7 @@ const SEED = 440;
 const RUNS = Math.max(1, Number(process.env.PYSHIP_BENCH_RUNS) || 7);
 const oracles = path.join(import.meta.dirname, "..", "..", "scripts", "oracles.sh");
 
-const pythonProgram = String.raw`
+const pythonProgram = `
 import json, sys, time
 import packaging
 from packaging.specifiers import SpecifierSet
