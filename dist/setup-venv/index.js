@@ -28376,7 +28376,7 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6181);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(433);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6477);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5444);
 
 
 
@@ -28422,7 +28422,7 @@ function loadInputs(reader = new _shared_runtime_index_js__WEBPACK_IMPORTED_MODU
 
 /***/ }),
 
-/***/ 6477:
+/***/ 5444:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28640,206 +28640,120 @@ function youngerThan(file, ms) {
 
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
-// EXTERNAL MODULE: ./node_modules/@renovatebot/pep440/index.js
-var pep440 = __nccwpck_require__(8898);
-var pep440_default = /*#__PURE__*/__nccwpck_require__.n(pep440);
-// EXTERNAL MODULE: ./node_modules/@renovatebot/pep440/lib/specifier.js
-var lib_specifier = __nccwpck_require__(790);
-var specifier_default = /*#__PURE__*/__nccwpck_require__.n(lib_specifier);
-;// CONCATENATED MODULE: ./shared/project/pep440.ts
-/** PEP 440 versions and specifier sets, compared as sets of versions rather than as strings. */
+;// CONCATENATED MODULE: ./shared/project/specifier-range.ts
+/** PEP 440 specifier sets as sorted unions of disjoint intervals, to tell whether two sets are the same. */
 
-
-const explained = new Map();
-/** Parses a version once; locks and manifests repeat the same versions many times. */
-function explain(version) {
-    let parsed = explained.get(version);
-    if (parsed === undefined) {
-        parsed = pep440_default().explain(version);
-        explained.set(version, parsed);
-    }
-    return parsed;
-}
-const isValidVersion = (version) => explain(version) !== null;
-/** The PEP 440 normal form (`v1.0.0-RC.1` → `1.0.0rc1`), or undefined when it is no version. */
-function normalizeVersion(version) {
-    const parsed = explain(version.trim());
-    if (!parsed)
-        return undefined;
-    return parsed.local ? `${parsed.public}+${parsed.local}` : parsed.public;
-}
-/** PEP 440 order: epoch, release (zero-padded), then pre, post, dev and local segments. */
-function compareVersions(a, b) {
-    const [x, y] = [explain(a), explain(b)];
-    if (!x || !y)
-        return pep440_default().compare(a, b);
-    if (x.epoch !== y.epoch)
-        return x.epoch - y.epoch;
-    for (let i = 0; i < Math.max(x.release.length, y.release.length); i++) {
-        const order = (x.release[i] ?? 0) - (y.release[i] ?? 0);
-        if (order !== 0)
-            return order;
-    }
-    const keys = (v) => [...preKey(v), v.post ?? -1, v.dev ?? Number.POSITIVE_INFINITY];
-    const [kx, ky] = [keys(x), keys(y)];
-    for (let i = 0; i < kx.length; i++)
-        if (kx[i] !== ky[i])
-            return kx[i] < ky[i] ? -1 : 1;
-    return compareLocal(x.local, y.local);
-}
-const preRanks = {
-    a: 0,
-    alpha: 0,
-    b: 1,
-    beta: 1,
-    c: 2,
-    rc: 2,
-    pre: 2,
-    preview: 2,
-};
-function preKey(v) {
-    if (v.pre)
-        return [preRanks[String(v.pre[0])] ?? 2, Number(v.pre[1] ?? 0)];
-    // A dev release with no pre or post segment sorts before every pre-release.
-    return v.post === null && v.dev !== null ? [-1, 0] : [3, 0];
-}
-function compareLocal(a, b) {
-    if (a === b)
-        return 0;
-    if (a === null || b === null)
-        return a === null ? -1 : 1;
-    const [x, y] = [a.split(/[._-]/), b.split(/[._-]/)];
-    for (let i = 0; i < Math.max(x.length, y.length); i++) {
-        if (x[i] === undefined || y[i] === undefined)
-            return x[i] === undefined ? -1 : 1;
-        const [nx, ny] = [/^\d+$/.test(x[i]), /^\d+$/.test(y[i])];
-        if (nx && ny && Number(x[i]) !== Number(y[i]))
-            return Number(x[i]) - Number(y[i]);
-        if (nx !== ny)
-            return nx ? 1 : -1;
-        if (x[i] !== y[i])
-            return x[i] < y[i] ? -1 : 1;
-    }
-    return 0;
-}
-/** Clauses in the plain form most manifests use (`>=1.2`, `==3.*`, `<2.0rc1`), valid without the full grammar. */
-const plainClauses = /^(\s*(~=|==|!=|<=|>=|<|>)\s*\d+(\.\d+)*(\.\*|(a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?\s*)(,(\s*(~=|==|!=|<=|>=|<|>)\s*\d+(\.\d+)*(\.\*|(a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?\s*))*$/;
-function isValidSpecifier(specifier) {
-    return (specifier.trim() === "" || plainClauses.test(specifier) || specifier_default().validRange(specifier));
-}
-/** Whether `version` is in the set; pre-releases count (a lock may pin one on purpose). */
-function pep440_satisfies(version, specifier) {
-    if (specifier.trim() === "")
-        return true;
-    const parsed = explain(version);
-    const plainRelease = parsed && !parsed.pre && parsed.post === null && parsed.dev === null && !parsed.local;
-    // PEP 440's special cases (pre-releases under `<`, local versions, `===`) only touch other versions.
-    if (!plainRelease || specifier.includes("===")) {
-        return specifier_default().satisfies(version, specifier, { prereleases: true });
-    }
-    return specifierRange(specifier).some(({ lower, upper }) => (!lower || compareVersions(version, lower.version) >= (lower.inclusive ? 0 : 1)) &&
-        (!upper || compareVersions(version, upper.version) <= (upper.inclusive ? 0 : -1)));
-}
 const everything = [{}];
-/** The specifier set as a sorted union of disjoint intervals; `~=3.11.0` and `==3.11.*` give the same. */
+/** The specifier set as a sorted union of disjoint intervals; `~=3.11.0` and `==3.11.*` give the same. Invalid sets give []. */
 function specifierRange(specifier) {
-    if (specifier.trim() === "")
-        return everything;
+    const clauses = parseSpecifierSet(specifier);
+    if (!clauses)
+        return [];
     let range = everything;
-    for (const clause of parseClauses(specifier)) {
+    for (const clause of clauses)
         range = intersect(range, clauseRange(clause));
-    }
     return range;
 }
-/** Clauses of a specifier set; plain ones are parsed here, the rest by the full grammar. */
-function parseClauses(specifier) {
-    const clauses = [];
-    for (const text of specifier.split(",")) {
-        const match = /^\s*(~=|==|!=|<=|>=|<|>)\s*([^\s*]+?)(\.\*)?\s*$/.exec(text);
-        const version = match ? explain(match[2]) : null;
-        if (!match || !version)
-            return specifier_default().parse(specifier);
-        clauses.push({
-            operator: match[1],
-            version: match[2],
-            prefix: match[3],
-            release: version.release,
-        });
-    }
-    return clauses;
-}
-/** Whether two specifier sets admit the same versions. */
+/** Whether two specifier sets admit the same versions; invalid ones only equal themselves. */
 function sameSpecifierSet(a, b) {
-    // Most pairs are written alike; only the others need parsing.
-    if (clauses(a) === clauses(b))
+    if (clausesText(a) === clausesText(b))
         return true;
+    if (!isValidSpecifier(a) || !isValidSpecifier(b))
+        return false;
     const [left, right] = [specifierRange(a), specifierRange(b)];
     return (left.length === right.length && left.every((interval, i) => sameInterval(interval, right[i])));
 }
-const clauses = (specifier) => specifier.replace(/\s+/g, "").split(",").sort().join(",");
-/** The first version after every version that starts with `release[0..length)`. */
-function bump(release, length) {
+const clausesText = (specifier) => String(specifier).replace(/\s+/g, "").split(",").filter(Boolean).sort().join(",");
+const versionOf = (v) => formatVersion(v);
+/** The `.dev0` of the release after `release[0..length)`, the first version past that prefix. */
+function nextPrefix(epoch, release, length) {
     const parts = release.slice(0, length);
     parts[parts.length - 1] += 1;
-    return parts.join(".");
+    return versionOf({ epoch, release: parts, dev: 0 });
 }
-function clauseRange({ operator, version, prefix, legacy, release = [] }) {
-    if (legacy !== undefined || version === undefined) {
-        const exact = { version: legacy ?? "", inclusive: true };
-        return [{ lower: exact, upper: exact }];
-    }
-    const at = (inclusive) => ({ version, inclusive });
-    const wildcard = prefix === ".*";
-    switch (operator) {
+function clauseRange(clause) {
+    const spec = clause.parsed;
+    if (!spec)
+        return everything;
+    const at = (inclusive) => ({ version: spec.text, inclusive });
+    const { epoch, release } = spec;
+    switch (clause.operator) {
         case ">=":
             return [{ lower: at(true) }];
         case ">":
-            return [{ lower: at(false) }];
+            if (spec.dev !== undefined || spec.post !== undefined)
+                return [{ lower: at(false) }];
+            return [{ lower: { ...at(false), afterPosts: true } }];
         case "<=":
             return [{ upper: at(true) }];
-        case "<":
-            return [{ upper: at(false) }];
+        case "<": {
+            const bound = isPrerelease(spec)
+                ? spec.text
+                : versionOf({ ...spec, dev: 0, local: undefined });
+            return [{ upper: { version: bound, inclusive: false } }];
+        }
         case "~=":
             return [
                 {
                     lower: at(true),
-                    upper: { version: bump(release, release.length - 1), inclusive: false },
+                    upper: { version: nextPrefix(epoch, release, release.length - 1), inclusive: false },
                 },
             ];
         case "==":
-        case "===":
-            if (wildcard) {
+            if (clause.wildcard) {
                 return [
-                    { lower: at(true), upper: { version: bump(release, release.length), inclusive: false } },
+                    {
+                        // Lockers read `==3.11.*` as `~=3.11.0`: the prefix's own pre-releases are left out here.
+                        lower: { version: versionOf({ epoch, release }), inclusive: true },
+                        upper: { version: nextPrefix(epoch, release, release.length), inclusive: false },
+                    },
                 ];
             }
             return [{ lower: at(true), upper: at(true) }];
         case "!=":
-            if (wildcard) {
+            if (clause.wildcard) {
                 return [
-                    { upper: at(false) },
-                    { lower: { version: bump(release, release.length), inclusive: true } },
+                    { upper: { version: versionOf({ epoch, release }), inclusive: false } },
+                    { lower: { version: nextPrefix(epoch, release, release.length), inclusive: true } },
                 ];
             }
             return [{ upper: at(false) }, { lower: at(false) }];
         default:
-            throw new Error(`unknown specifier operator ${operator}`);
+            return everything;
     }
+}
+/** Orders two bound points; an after-posts point sorts above its version's post-releases. */
+function comparePoints(a, b) {
+    const [x, y] = [parseVersion(a.version), parseVersion(b.version)];
+    if (a.afterPosts && b.afterPosts)
+        return compareParsed(x, y);
+    if (a.afterPosts)
+        return -afterPostsVersus(x, y);
+    if (b.afterPosts)
+        return afterPostsVersus(y, x);
+    return compareParsed(x, y);
+}
+/** Sign of (other − afterPosts(base)). */
+function afterPostsVersus(base, other) {
+    const root = { ...other, post: undefined, dev: undefined, local: undefined };
+    if (comparePublic(root, base) === 0 && other.post !== undefined)
+        return -1;
+    return comparePublic(other, base) > 0 ? 1 : -1;
 }
 function compareLower(a, b) {
     if (!a || !b)
         return (a ? 1 : 0) - (b ? 1 : 0);
-    return compareVersions(a.version, b.version) || (a.inclusive ? 0 : 1) - (b.inclusive ? 0 : 1);
+    return comparePoints(a, b) || (a.inclusive ? 0 : 1) - (b.inclusive ? 0 : 1);
 }
 function compareUpper(a, b) {
     if (!a || !b)
         return (b ? 1 : 0) - (a ? 1 : 0);
-    return compareVersions(a.version, b.version) || (a.inclusive ? 1 : 0) - (b.inclusive ? 1 : 0);
+    return comparePoints(a, b) || (a.inclusive ? 1 : 0) - (b.inclusive ? 1 : 0);
 }
 function isEmpty({ lower, upper }) {
     if (!lower || !upper)
         return false;
-    const order = compareVersions(lower.version, upper.version);
+    const order = comparePoints(lower, upper);
     return order > 0 || (order === 0 && !(lower.inclusive && upper.inclusive));
 }
 function intersect(left, right) {
@@ -28874,11 +28788,276 @@ function merge(sorted) {
 function touches(upper, lower) {
     if (!upper || !lower)
         return true;
-    const order = compareVersions(upper.version, lower.version);
+    const order = comparePoints(upper, lower);
     return order > 0 || (order === 0 && (upper.inclusive || lower.inclusive));
 }
 function sameInterval(a, b) {
     return compareLower(a.lower, b.lower) === 0 && compareUpper(a.upper, b.upper) === 0;
+}
+
+;// CONCATENATED MODULE: ./shared/project/pep440.ts
+/** PEP 440 versions and specifier sets, as `packaging` 26 reads them; invalid input never throws. */
+const pre = String.raw `(?:[-_.]?(alpha|a|beta|b|preview|pre|c|rc)[-_.]?(\d+)?)?`;
+const post = String.raw `(?:-(\d+)|[-_.]?(?:post|rev|r)[-_.]?(\d+)?)?`;
+const dev = String.raw `(?:[-_.]?(dev)[-_.]?(\d+)?)?`;
+const local = String.raw `(?:\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?`;
+const versionPattern = new RegExp(String.raw `^\s*v?(?:(\d+)!)?(\d+(?:\.\d+)*)${pre}(${post})${dev}${local}\s*$`, "i");
+const preNames = {
+    alpha: "a",
+    beta: "b",
+    c: "rc",
+    pre: "rc",
+    preview: "rc",
+};
+const parsedVersions = new Map();
+/** Parses a version once; locks and manifests repeat the same versions many times. */
+function pep440_parseVersion(text) {
+    let parsed = parsedVersions.get(text);
+    if (parsed === undefined) {
+        parsed = readVersion(text);
+        if (parsedVersions.size > 50_000)
+            parsedVersions.clear();
+        parsedVersions.set(text, parsed);
+    }
+    return parsed;
+}
+function readVersion(text) {
+    if (typeof text !== "string")
+        return null;
+    const m = versionPattern.exec(text);
+    if (!m)
+        return null;
+    const [, epoch, release, preName, preNumber, postText, postDash, postNumber, devName, devNumber] = m;
+    const version = {
+        epoch: Number(epoch ?? 0),
+        release: release.split(".").map(Number),
+        text: "",
+    };
+    if (preName) {
+        const name = preName.toLowerCase();
+        version.pre = [preNames[name] ?? name, Number(preNumber ?? 0)];
+    }
+    if (postText)
+        version.post = Number(postDash ?? postNumber ?? 0);
+    if (devName)
+        version.dev = Number(devNumber ?? 0);
+    if (m[10]) {
+        version.local = m[10]
+            .toLowerCase()
+            .split(/[-_.]/)
+            .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+    }
+    version.text = pep440_formatVersion(version);
+    return version;
+}
+function pep440_formatVersion(v) {
+    let text = `${v.epoch ? `${v.epoch}!` : ""}${v.release.join(".")}`;
+    if (v.pre)
+        text += `${v.pre[0]}${v.pre[1]}`;
+    if (v.post !== undefined)
+        text += `.post${v.post}`;
+    if (v.dev !== undefined)
+        text += `.dev${v.dev}`;
+    if (v.local)
+        text += `+${v.local.join(".")}`;
+    return text;
+}
+const isValidVersion = (version) => pep440_parseVersion(version) !== null;
+/** The PEP 440 normal form (`v1.0.0-RC.1` → `1.0.0rc1`), or undefined when it is no version. */
+const normalizeVersion = (version) => pep440_parseVersion(version)?.text;
+const pep440_isPrerelease = (v) => v.pre !== undefined || v.dev !== undefined;
+/** PEP 440 order: epoch, release (zero-padded), then pre, post, dev and local segments. */
+function pep440_compareParsed(x, y) {
+    return pep440_comparePublic(x, y) || compareLocal(x.local, y.local);
+}
+function pep440_comparePublic(x, y) {
+    if (x.epoch !== y.epoch)
+        return x.epoch - y.epoch;
+    const length = Math.max(x.release.length, y.release.length);
+    for (let i = 0; i < length; i++) {
+        const order = (x.release[i] ?? 0) - (y.release[i] ?? 0);
+        if (order !== 0)
+            return order;
+    }
+    return (compareKeys(preKey(x), preKey(y)) ||
+        (x.post ?? -1) - (y.post ?? -1) ||
+        (x.dev ?? Number.POSITIVE_INFINITY) - (y.dev ?? Number.POSITIVE_INFINITY) ||
+        0);
+}
+const preRanks = { a: 0, b: 1, rc: 2 };
+function preKey(v) {
+    if (v.pre)
+        return [preRanks[v.pre[0]], v.pre[1]];
+    // A dev release with no pre or post segment sorts before every pre-release.
+    return v.post === undefined && v.dev !== undefined ? [-1, 0] : [3, 0];
+}
+const compareKeys = (a, b) => a[0] - b[0] || a[1] - b[1];
+function compareLocal(a, b) {
+    if (!a || !b)
+        return (a ? 1 : 0) - (b ? 1 : 0);
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+        const [x, y] = [a[i], b[i]];
+        if (x === undefined || y === undefined)
+            return x === undefined ? -1 : 1;
+        if (typeof x !== typeof y)
+            return typeof x === "number" ? 1 : -1;
+        if (x !== y)
+            return x < y ? -1 : 1;
+    }
+    return 0;
+}
+/** Orders two version strings; invalid ones sort before valid ones, then as strings. */
+function compareVersions(a, b) {
+    const [x, y] = [pep440_parseVersion(a), pep440_parseVersion(b)];
+    if (x && y)
+        return pep440_compareParsed(x, y);
+    if (x || y)
+        return x ? 1 : -1;
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+const specVersion = String.raw `v?(?:\d+!)?\d+(?:\.\d+)*`;
+const suffixes = String.raw `(?:[-_.]?(?:alpha|beta|preview|pre|a|b|c|rc)[-_.]?\d*)?(?:-\d+|[-_.]?(?:post|rev|r)[-_.]?\d*)?(?:[-_.]?dev[-_.]?\d*)?`;
+const clausePattern = new RegExp([
+    String.raw `^\s*(===)\s*([^\s;)]*)\s*$`,
+    String.raw `^\s*(==|!=)\s*(${specVersion}(?:\.\*|${suffixes}(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?))\s*$`,
+    String.raw `^\s*(~=)\s*(v?(?:\d+!)?\d+(?:\.\d+)+${suffixes})\s*$`,
+    String.raw `^\s*(<=|>=|<|>)\s*(${specVersion}${suffixes})\s*$`,
+].join("|"), "i");
+function parseClause(text) {
+    const m = clausePattern.exec(text);
+    if (!m)
+        return null;
+    const at = [1, 3, 5, 7].find((i) => m[i] !== undefined) ?? 1;
+    const operator = m[at];
+    const written = m[at + 1];
+    if (operator === "===")
+        return { operator, version: written, wildcard: false };
+    const wildcard = written.endsWith(".*");
+    const version = wildcard ? written.slice(0, -2) : written;
+    const parsed = pep440_parseVersion(version);
+    return parsed ? { operator, version, wildcard, parsed } : null;
+}
+const parsedSets = new Map();
+/** The clauses of a specifier set (empty parts between commas are skipped, as packaging does), or null. */
+function pep440_parseSpecifierSet(specifier) {
+    let parsed = parsedSets.get(specifier);
+    if (parsed === undefined) {
+        parsed = readSpecifierSet(specifier);
+        if (parsedSets.size > 10_000)
+            parsedSets.clear();
+        parsedSets.set(specifier, parsed);
+    }
+    return parsed;
+}
+function readSpecifierSet(specifier) {
+    if (typeof specifier !== "string")
+        return null;
+    const clauses = [];
+    for (const part of specifier.split(",")) {
+        if (part.trim() === "")
+            continue;
+        const clause = parseClause(part);
+        if (!clause)
+            return null;
+        clauses.push(clause);
+    }
+    return clauses;
+}
+const pep440_isValidSpecifier = (specifier) => pep440_parseSpecifierSet(specifier) !== null;
+/** Whether `version` matches one clause, pre-releases allowed. */
+function clauseContains(clause, version) {
+    const spec = clause.parsed;
+    switch (clause.operator) {
+        case "==":
+            return equalTo(clause, version);
+        case "!=":
+            return !equalTo(clause, version);
+        case "<=":
+            return pep440_comparePublic(version, spec) <= 0;
+        case ">=":
+            return pep440_comparePublic(version, spec) >= 0;
+        case "<":
+            return lessThan(version, spec);
+        case ">":
+            return greaterThan(version, spec);
+        case "~=":
+            return (pep440_comparePublic(version, spec) >= 0 &&
+                prefixMatches(version, spec.epoch, spec.release.slice(0, -1)));
+        default:
+            return false;
+    }
+}
+function equalTo({ wildcard, parsed }, version) {
+    const spec = parsed;
+    if (wildcard)
+        return prefixMatches(version, spec.epoch, spec.release);
+    return spec.local ? pep440_compareParsed(version, spec) === 0 : pep440_comparePublic(version, spec) === 0;
+}
+/** `==E!R.*`: same epoch, and the release zero-padded starts with R. */
+function prefixMatches(version, epoch, release) {
+    if (version.epoch !== epoch)
+        return false;
+    return release.every((part, i) => (version.release[i] ?? 0) === part);
+}
+/** `<V` excludes V's own pre-releases unless V is one. */
+function lessThan(version, spec) {
+    if (pep440_compareParsed(version, spec) >= 0)
+        return false;
+    if (pep440_isPrerelease(spec) || !pep440_isPrerelease(version))
+        return true;
+    const earliest = { ...spec, dev: 0, local: undefined };
+    return pep440_comparePublic(version, earliest) < 0;
+}
+/** `>V` excludes V's post-releases (unless V is one) and V's local versions. */
+function greaterThan(version, spec) {
+    if (pep440_compareParsed(version, spec) <= 0)
+        return false;
+    if (spec.post === undefined && version.post !== undefined) {
+        const base = { ...version, post: undefined, dev: undefined, local: undefined };
+        if (pep440_comparePublic(base, spec) === 0)
+            return false;
+    }
+    return !(version.local && pep440_comparePublic(version, spec) === 0);
+}
+/** Whether `version` is in the set, pre-releases counted (a lock may pin one on purpose); packaging's `SpecifierSet.contains(v, prereleases=True)`. */
+function pep440_satisfies(version, specifier) {
+    const clauses = pep440_parseSpecifierSet(specifier);
+    if (!clauses)
+        return false;
+    if (clauses.length === 0)
+        return true;
+    const parsed = pep440_parseVersion(version);
+    for (const clause of clauses) {
+        if (clause.operator === "===") {
+            if (String(version).toLowerCase() !== clause.version.toLowerCase())
+                return false;
+        }
+        else if (!parsed || !clauseContains(clause, parsed)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/** `valid`/`compare` in the shape older callers use (`valid` gives the normal form or null). */
+const pep440 = {
+    valid: (version) => normalizeVersion(version) ?? null,
+    compare: compareVersions,
+};
+/** A version's parts for display; `public` is the normal form without epoch and local label. */
+function explainVersion(version) {
+    const parsed = pep440_parseVersion(version);
+    if (!parsed)
+        return null;
+    const { epoch, release, pre, post, dev } = parsed;
+    const local = parsed.local?.join(".");
+    const publicText = pep440_formatVersion({ epoch: 0, release, pre, post, dev });
+    return { epoch, release, pre, post, dev, local, public: publicText };
+}
+/** Forgets every parsed version and specifier set (for benchmarks and long runs). */
+function clearParseCaches() {
+    parsedVersions.clear();
+    parsedSets.clear();
 }
 
 ;// CONCATENATED MODULE: ./shared/project/markers.ts
@@ -28887,7 +29066,15 @@ function sameInterval(a, b) {
 class MarkerSyntaxError extends Error {
 }
 const operators = ["===", "==", "!=", "<=", ">=", "~=", "<", ">"];
-const tokenPattern = /\s*(\(|\)|'[^']*'|"[^"]*"|===|==|!=|<=|>=|~=|<|>|not\s+in\b|[A-Za-z_.]+)/y;
+const tokenPattern = /\s*(\(|\)|'[^']*'|"[^"]*"|===|==|!=|<=|>=|~=|<|>|not\s+in\b|[A-Za-z_][A-Za-z0-9_.]*)/y;
+/** PEP 508's variables (and PEP 751's sets), with the legacy dotted names packaging still reads. */
+const variablePattern = /^(python_version|python_full_version|os[._]name|sys[._]platform|platform_(release|system)|platform[._](version|machine|python_implementation)|python_implementation|implementation_(name|version)|extras?|dependency_groups)$/;
+function variableName(token) {
+    if (!variablePattern.test(token))
+        return undefined;
+    const name = token.replace(/\./g, "_");
+    return name === "python_implementation" ? "platform_python_implementation" : name;
+}
 function tokenize(text) {
     const tokens = [];
     tokenPattern.lastIndex = 0;
@@ -28903,7 +29090,8 @@ function tokenize(text) {
     }
     return tokens;
 }
-function parseMarker(text) {
+function parseMarker(source) {
+    const text = String(source ?? "");
     const tokens = tokenize(text);
     let position = 0;
     const peek = () => tokens[position];
@@ -28914,8 +29102,11 @@ function parseMarker(text) {
         const token = tokens[position++] ?? fail("unexpected end");
         if (/^['"]/.test(token))
             return { literal: token.slice(1, -1) };
-        if (/^[A-Za-z_.]+$/.test(token) && !["and", "or", "in"].includes(token)) {
-            return { variable: token.replace(/\./g, "_").toLowerCase() };
+        const variable = variableName(token);
+        if (variable)
+            return { variable };
+        if (/^[A-Za-z_]/.test(token) && !["and", "or", "in", "not in"].includes(token)) {
+            return fail(`unknown marker variable '${token}'`);
         }
         return fail(`unexpected '${token}'`);
     };
@@ -28932,7 +29123,10 @@ function parseMarker(text) {
         if (!operators.includes(operator) && operator !== "in" && operator !== "not in") {
             fail(`unknown operator '${operator}'`);
         }
-        return { kind: "compare", left, operator, right: value() };
+        const right = value();
+        if (!("variable" in left) && !("variable" in right))
+            fail("a comparison needs a variable");
+        return { kind: "compare", left, operator, right };
     };
     const and = () => {
         let left = atom();
@@ -28965,11 +29159,7 @@ function markers_formatMarker(marker) {
     return `${side(marker.left)} ${marker.kind} ${side(marker.right)}`;
 }
 const normalizeMarker = (text) => markers_formatMarker(parseMarker(text));
-const versionVariables = new Set([
-    "python_version",
-    "python_full_version",
-    "implementation_version",
-]);
+/** Evaluates as packaging 26 does: version variables compare as PEP 440 when the right side is a valid specifier, the rest as strings. */
 function evaluateMarker(marker, context = {}) {
     if (marker.kind !== "compare") {
         const left = evaluateMarker(marker.left, context);
@@ -28978,65 +29168,68 @@ function evaluateMarker(marker, context = {}) {
         return evaluateMarker(marker.right, context);
     }
     const { left, operator, right } = marker;
-    const variable = (value) => ("variable" in value ? value.variable : undefined);
-    const literal = (value) => ("literal" in value ? value.literal : "");
-    if (variable(left) === "extra" || variable(right) === "extra") {
-        const active = (context.extras ?? [])
-            .map(normalizeExtra)
-            .includes(normalizeExtra(literal(left) || literal(right)));
-        return operator === "!=" ? !active : active;
-    }
-    const setName = variable(right);
-    if ((setName === "extras" || setName === "dependency_groups") && operator.endsWith("in")) {
-        const set = setName === "extras" ? context.extras : context.dependencyGroups;
-        const member = (set ?? []).map(normalizeExtra).includes(normalizeExtra(literal(left)));
-        return operator === "in" ? member : !member;
+    const key = variableOf(left) ?? variableOf(right) ?? "";
+    if (key === "extra")
+        return evaluateExtra(marker, context.extras ?? []);
+    if (key === "extras" || key === "dependency_groups") {
+        const set = key === "extras" ? context.extras : context.dependencyGroups;
+        const member = (set ?? []).map(normalizeExtra).includes(normalizeExtra(literalOf(left)));
+        if (operator === "in")
+            return member;
+        return operator === "not in" ? !member : false;
     }
     if (!context.environment)
         return true;
     const environment = context.environment;
-    const resolve = (value) => "literal" in value ? value.literal : (environment[value.variable] ?? "");
-    const versionLike = [left, right].some((v) => versionVariables.has(variable(v) ?? ""));
-    return compare(resolve(left), operator, resolve(right), versionLike);
+    const resolve = (value) => "literal" in value ? value.literal : environmentValue(environment, value.variable);
+    return compare(resolve(left), operator, resolve(right), versionVariables.has(key));
+}
+const variableOf = (value) => ("variable" in value ? value.variable : undefined);
+const literalOf = (value) => ("literal" in value ? value.literal : "");
+const versionVariables = new Set([
+    "implementation_version",
+    "platform_release",
+    "python_full_version",
+    "python_version",
+]);
+function environmentValue(environment, name) {
+    const value = String(environment[name] ?? "");
+    // packaging's repair of untagged CPython builds (`3.13.0+`).
+    return name === "python_full_version" && value.endsWith("+") ? `${value}local` : value;
+}
+/** `extra` compares by PEP 685 normal names; with several active extras, any of them may match. */
+function evaluateExtra(marker, extras) {
+    const active = extras.length > 0 ? extras.map(normalizeExtra) : [""];
+    const { left, operator, right } = marker;
+    const side = (value, extra) => "literal" in value ? normalizeExtra(value.literal) : extra;
+    const holds = (extra) => compare(side(left, extra), operator, side(right, extra), false);
+    return operator === "!=" || operator === "not in" ? active.every(holds) : active.some(holds);
 }
 const normalizeExtra = (extra) => extra.toLowerCase().replace(/[-_.]+/g, "-");
-function compare(left, operator, right, versionLike) {
-    if (operator === "in")
-        return right.includes(left);
-    if (operator === "not in")
-        return !right.includes(left);
-    if (versionLike && isValidVersion(left) && isValidVersion(right.replace(/\.\*$/, ""))) {
-        if (right.endsWith(".*") && (operator === "==" || operator === "!=")) {
-            const prefix = right.slice(0, -2);
-            const matches = left === prefix || left.startsWith(`${prefix}.`);
-            return operator === "==" ? matches : !matches;
+function compare(left, operator, right, asVersion) {
+    if (asVersion) {
+        const clauses = pep440_parseSpecifierSet(`${operator}${right}`);
+        if (clauses && clauses.length === 1 && !right.includes(",")) {
+            const [clause] = clauses;
+            if (clause.operator === "===")
+                return left.toLowerCase() === clause.version.toLowerCase();
+            const version = pep440_parseVersion(left);
+            return version !== null && clauseContains(clause, version);
         }
-        const order = compareVersions(left, right);
-        if (operator === "~=") {
-            const release = right.split(".");
-            const prefix = release.slice(0, -1).join(".");
-            return order >= 0 && (left === prefix || left.startsWith(`${prefix}.`));
-        }
-        return orderMatches(order, operator);
     }
-    return orderMatches(left < right ? -1 : left > right ? 1 : 0, operator);
-}
-function orderMatches(order, operator) {
     switch (operator) {
+        case "in":
+            return right.includes(left);
+        case "not in":
+            return !right.includes(left);
         case "==":
-        case "===":
-            return order === 0;
-        case "!=":
-            return order !== 0;
-        case "<":
-            return order < 0;
         case "<=":
-            return order <= 0;
-        case ">":
-            return order > 0;
         case ">=":
-            return order >= 0;
+            return left === right;
+        case "!=":
+            return left !== right;
         default:
+            // packaging: `<`, `>` on strings are false; `~=`, `===` are undefined comparisons.
             return false;
     }
 }
@@ -31163,7 +31356,7 @@ function parseRequirement(text) {
     }
     else {
         specifier = head.replace(/^\((.*)\)$/, "$1").replace(/\s+/g, "");
-        if (!isValidSpecifier(specifier))
+        if (!pep440_isValidSpecifier(specifier))
             fail(`bad version specifier '${head}'`);
     }
     let marker;
@@ -31193,50 +31386,97 @@ function formatRequirement(requirement) {
 }
 
 ;// CONCATENATED MODULE: ./shared/project/poetry-constraint.ts
-/** Poetry's constraint syntax (`^1.2`, `~1.2`, `*`, `>=1 <2`, `1.0 || 2.0`) as PEP 440 specifier sets. */
+/** Poetry's constraint syntax (`^1.2`, `~1.2`, `*`, `>=1 <2`, `1.0 || 2.0`), as poetry-core 2.3 parses it, as PEP 440 specifier sets. */
 
-
-/** The alternatives of a Poetry constraint, each a PEP 440 specifier set ("" for any version). */
+/**
+ * The alternatives of a Poetry constraint, each a PEP 440 specifier set ("" for any version).
+ * A term poetry-core refuses is kept as written, so it stays an invalid specifier that nothing satisfies.
+ */
 function poetryToPep440(constraint) {
-    return constraint.split(/\|\|?/).map((alternative) => alternative
+    const text = String(constraint)
         .trim()
-        .replace(/(>=|<=|!=|==|~=|>|<|\^|~)\s+/g, "$1")
-        .split(/[\s,]+/)
-        .filter(Boolean)
-        .map(termToPep440)
-        .filter(Boolean)
-        .join(","));
+        .replace(/^\((.*)\)$/, "$1");
+    if (text === "*")
+        return [""];
+    return joinAdjacent(text.split(/\s*\|\|?\s*/).flatMap((alternative) => {
+        const terms = alternative
+            .replace(/,+\s*$/, "")
+            .split(/(?<!^)(?<![\^~=>< ,]) *(?<!-)[, ](?!-) *(?!,|$)/)
+            .map((term) => term.trim());
+        return terms
+            .map(termToPep440)
+            .reduce((sets, choices) => sets.flatMap((set) => choices.map((c) => join(set, c))), [""]);
+    }));
 }
+/** Whether a Poetry constraint parses as poetry-core would parse it. */
+const isValidPoetryConstraint = (constraint) => poetryToPep440(constraint).every((specifier) => !specifier.includes(INVALID));
 function satisfiesPoetry(version, constraint) {
     return poetryToPep440(constraint).some((specifier) => satisfies(version, specifier));
 }
+/** Prefixes a refused term; `?` never occurs in a valid specifier. */
+const INVALID = "?";
+const join = (a, b) => (a === "" ? b : b === "" ? a : `${a},${b}`);
+const versionOnly = String.raw `\s*(v?\d[^\s,]*)`;
+/** One term as PEP 440 alternatives; `!=V` is `<V || >V` in poetry-core, so it also drops V's pre- and post-releases. */
 function termToPep440(term) {
-    if (term === "*" || term === "")
-        return "";
-    if (term.startsWith("^"))
-        return caret(term.slice(1));
-    if (term.startsWith("~") && !term.startsWith("~="))
-        return tilde(term.slice(1));
-    if (/^(===|==|!=|~=|>=|<=|>|<)/.test(term))
-        return term;
-    return `==${term}`;
+    if (/^v?[xX*](\.[xX*])*$/i.test(term))
+        return [""];
+    let m = new RegExp(`^~(?!=)${versionOnly}$`).exec(term);
+    if (m)
+        return bounded(m[1], (v) => (v.release.length === 1 ? 0 : 1));
+    m = new RegExp(`^~=${versionOnly}$`).exec(term);
+    if (m)
+        return bounded(m[1], (v) => (v.release.length === 2 ? 0 : 1));
+    m = new RegExp(`^\\^${versionOnly}$`).exec(term);
+    if (m)
+        return bounded(m[1], caretIndex);
+    m = /^(!=|==)?\s*v?(\d+(?:\.\d+){0,2})(?:\.\*)+$/.exec(term);
+    if (m)
+        return [`${m[1] ?? "=="}${m[2]}.*`];
+    m = /^(<>|!=|>=?|<=?|==?)?\s*(\S+?)(\.\*)?$/.exec(term);
+    const version = m && pep440_parseVersion(m[2] === "dev" ? "0.0-dev" : m[2]);
+    if (!m || !version)
+        return [`${INVALID}${term}`];
+    const operator = m[1] ?? "==";
+    if (["<", "<=", ">", ">="].includes(operator))
+        return [`${operator}${version.text}`];
+    if (m[3])
+        return [`${operator === "!=" ? "!=" : "=="}${version.text}.*`];
+    if (operator === "!=" && !version.local)
+        return [`<${version.text}`, `>${version.text}`];
+    return [`${operator === "!=" ? "!=" : "=="}${version.text}`];
 }
-function release(version) {
-    const parsed = pep440_default().explain(version);
-    if (!parsed)
-        throw new Error(`invalid version '${version}' in Poetry constraint`);
-    return parsed.release;
+/** `>=V,<U` where U bumps V's release at the index `at` chooses. */
+function bounded(text, at) {
+    const version = pep440_parseVersion(text);
+    if (!version)
+        return [`${INVALID}${text}`];
+    const index = at(version);
+    const release = version.release.slice(0, index + 1);
+    release[index] = (release[index] ?? 0) + 1;
+    const epoch = version.epoch ? `${version.epoch}!` : "";
+    return [`>=${version.text},<${epoch}${release.join(".")}`];
 }
-const upTo = (parts, index) => [...parts.slice(0, index), parts[index] + 1].join(".");
-function caret(version) {
-    const parts = release(version);
+/** `^`: the first non-zero part, or the last given part when all are zero. */
+function caretIndex(version) {
+    const parts = version.release;
     const firstNonZero = parts.findIndex((part) => part !== 0);
-    const index = parts.length === 1 ? 0 : firstNonZero < 0 ? parts.length - 1 : firstNonZero;
-    return `>=${version},<${upTo(parts, index)}`;
+    if (parts.length === 1)
+        return 0;
+    return firstNonZero < 0 ? parts.length - 1 : firstNonZero;
 }
-function tilde(version) {
-    const parts = release(version);
-    return `>=${version},<${upTo(parts, parts.length === 1 ? 0 : 1)}`;
+/** poetry-core unites touching ranges (`^1.0 || ^2.0` is `>=1.0,<3.0`, so 2.0a1 is in it). */
+function joinAdjacent(alternatives) {
+    const joined = [...alternatives];
+    for (let i = 0; i + 1 < joined.length; i++) {
+        const left = /^(>=[^,]+),<([^,]+)$/.exec(joined[i]);
+        const right = /^>=([^,]+)(,<[^,]+)$/.exec(joined[i + 1]);
+        if (left && right && compareVersions(left[2], right[1]) === 0) {
+            joined.splice(i, 2, `${left[1]}${right[2]}`);
+            i--;
+        }
+    }
+    return joined;
 }
 
 ;// CONCATENATED MODULE: ./shared/project/pyproject.ts
@@ -31841,7 +32081,7 @@ async function interpreterInfo(file, source = "path") {
 function requestSpecifier(request) {
     const text = request.trim();
     if (/^[<>=!~]/.test(text))
-        return isValidSpecifier(text) ? text : undefined;
+        return pep440_isValidSpecifier(text) ? text : undefined;
     const series = /^(\d+(?:\.\d+)?)(?:\.[x*])?$/.exec(text);
     if (series)
         return `==${series[1]}.*`;
@@ -33848,785 +34088,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
-
-/***/ }),
-
-/***/ 8898:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-const { valid, clean, explain, parse } = __nccwpck_require__(4818);
-
-const { lt, le, eq, ne, ge, gt, compare, rcompare } = __nccwpck_require__(2124);
-
-const {
-  filter,
-  maxSatisfying,
-  minSatisfying,
-  RANGE_PATTERN,
-  satisfies,
-  validRange,
-} = __nccwpck_require__(790);
-
-const { major, minor, patch, inc } = __nccwpck_require__(8940);
-
-module.exports = {
-  // version
-  valid,
-  clean,
-  explain,
-  parse,
-
-  // operator
-  lt,
-  le,
-  lte: le,
-  eq,
-  ne,
-  neq: ne,
-  ge,
-  gte: ge,
-  gt,
-  compare,
-  rcompare,
-
-  // range
-  filter,
-  maxSatisfying,
-  minSatisfying,
-  RANGE_PATTERN,
-  satisfies,
-  validRange,
-
-  // semantic
-  major,
-  minor,
-  patch,
-  inc,
-};
-
-
-/***/ }),
-
-/***/ 2124:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-const { parse } = __nccwpck_require__(4818);
-
-module.exports = {
-  compare,
-  rcompare,
-  lt,
-  le,
-  eq,
-  ne,
-  ge,
-  gt,
-  '<': lt,
-  '<=': le,
-  '==': eq,
-  '!=': ne,
-  '>=': ge,
-  '>': gt,
-  '===': arbitrary,
-};
-
-function lt(version, other) {
-  return compare(version, other) < 0;
-}
-
-function le(version, other) {
-  return compare(version, other) <= 0;
-}
-
-function eq(version, other) {
-  return compare(version, other) === 0;
-}
-
-function ne(version, other) {
-  return compare(version, other) !== 0;
-}
-
-function ge(version, other) {
-  return compare(version, other) >= 0;
-}
-
-function gt(version, other) {
-  return compare(version, other) > 0;
-}
-
-function arbitrary(version, other) {
-  return version.toLowerCase() === other.toLowerCase();
-}
-
-function compare(version, other) {
-  const parsedVersion = parse(version);
-  const parsedOther = parse(other);
-
-  const keyVersion = calculateKey(parsedVersion);
-  const keyOther = calculateKey(parsedOther);
-
-  return pyCompare(keyVersion, keyOther);
-}
-
-function rcompare(version, other) {
-  return -compare(version, other);
-}
-
-// this logic is buitin in python, but we need to port it to js
-// see https://stackoverflow.com/a/5292332/1438522
-function pyCompare(elemIn, otherIn) {
-  let elem = elemIn;
-  let other = otherIn;
-  if (elem === other) {
-    return 0;
-  }
-  if (Array.isArray(elem) !== Array.isArray(other)) {
-    elem = Array.isArray(elem) ? elem : [elem];
-    other = Array.isArray(other) ? other : [other];
-  }
-  if (Array.isArray(elem)) {
-    const len = Math.min(elem.length, other.length);
-    for (let i = 0; i < len; i += 1) {
-      const res = pyCompare(elem[i], other[i]);
-      if (res !== 0) {
-        return res;
-      }
-    }
-    return elem.length - other.length;
-  }
-  if (elem === -Infinity || other === Infinity) {
-    return -1;
-  }
-  if (elem === Infinity || other === -Infinity) {
-    return 1;
-  }
-  return elem < other ? -1 : 1;
-}
-
-function calculateKey(input) {
-  const { epoch } = input;
-  let { release, pre, post, local, dev } = input;
-  // When we compare a release version, we want to compare it with all of the
-  // trailing zeros removed. So we'll use a reverse the list, drop all the now
-  // leading zeros until we come to something non zero, then take the rest
-  // re-reverse it back into the correct order and make it a tuple and use
-  // that for our sorting key.
-  release = release.concat();
-  release.reverse();
-  while (release.length && release[0] === 0) {
-    release.shift();
-  }
-  release.reverse();
-
-  // We need to "trick" the sorting algorithm to put 1.0.dev0 before 1.0a0.
-  // We'll do this by abusing the pre segment, but we _only_ want to do this
-  // if there is !a pre or a post segment. If we have one of those then
-  // the normal sorting rules will handle this case correctly.
-  if (!pre && !post && dev) pre = -Infinity;
-  // Versions without a pre-release (except as noted above) should sort after
-  // those with one.
-  else if (!pre) pre = Infinity;
-
-  // Versions without a post segment should sort before those with one.
-  if (!post) post = -Infinity;
-
-  // Versions without a development segment should sort after those with one.
-  if (!dev) dev = Infinity;
-
-  if (!local) {
-    // Versions without a local segment should sort before those with one.
-    local = -Infinity;
-  } else {
-    // Versions with a local segment need that segment parsed to implement
-    // the sorting rules in PEP440.
-    // - Alpha numeric segments sort before numeric segments
-    // - Alpha numeric segments sort lexicographically
-    // - Numeric segments sort numerically
-    // - Shorter versions sort before longer versions when the prefixes
-    //   match exactly
-    local = local.map((i) =>
-      Number.isNaN(Number(i)) ? [-Infinity, i] : [Number(i), ''],
-    );
-  }
-
-  return [epoch, release, pre, post, dev, local];
-}
-
-
-/***/ }),
-
-/***/ 8940:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-const { explain, parse, stringify } = __nccwpck_require__(4818);
-
-// those notation are borrowed from semver
-module.exports = {
-  major,
-  minor,
-  patch,
-  inc,
-};
-
-function major(input) {
-  const version = explain(input);
-  if (!version) {
-    throw new TypeError('Invalid Version: ' + input);
-  }
-  return version.release[0];
-}
-
-function minor(input) {
-  const version = explain(input);
-  if (!version) {
-    throw new TypeError('Invalid Version: ' + input);
-  }
-  if (version.release.length < 2) {
-    return 0;
-  }
-  return version.release[1];
-}
-
-function patch(input) {
-  const version = explain(input);
-  if (!version) {
-    throw new TypeError('Invalid Version: ' + input);
-  }
-  if (version.release.length < 3) {
-    return 0;
-  }
-  return version.release[2];
-}
-
-function inc(input, release, preReleaseIdentifier) {
-  let identifier = preReleaseIdentifier || `a`;
-  const version = parse(input);
-
-  if (!version) {
-    return null;
-  }
-
-  if (
-    !['a', 'b', 'c', 'rc', 'alpha', 'beta', 'pre', 'preview'].includes(
-      identifier,
-    )
-  ) {
-    return null;
-  }
-
-  switch (release) {
-    case 'premajor':
-      {
-        const [majorVersion] = version.release;
-        version.release.fill(0);
-        version.release[0] = majorVersion + 1;
-      }
-      version.pre = [identifier, 0];
-      delete version.post;
-      delete version.dev;
-      delete version.local;
-      break;
-    case 'preminor':
-      {
-        const [majorVersion, minorVersion = 0] = version.release;
-        version.release.fill(0);
-        version.release[0] = majorVersion;
-        version.release[1] = minorVersion + 1;
-      }
-      version.pre = [identifier, 0];
-      delete version.post;
-      delete version.dev;
-      delete version.local;
-      break;
-    case 'prepatch':
-      {
-        const [majorVersion, minorVersion = 0, patchVersion = 0] =
-          version.release;
-        version.release.fill(0);
-        version.release[0] = majorVersion;
-        version.release[1] = minorVersion;
-        version.release[2] = patchVersion + 1;
-      }
-      version.pre = [identifier, 0];
-      delete version.post;
-      delete version.dev;
-      delete version.local;
-      break;
-    case 'prerelease':
-      if (version.pre === null) {
-        const [majorVersion, minorVersion = 0, patchVersion = 0] =
-          version.release;
-        version.release.fill(0);
-        version.release[0] = majorVersion;
-        version.release[1] = minorVersion;
-        version.release[2] = patchVersion + 1;
-        version.pre = [identifier, 0];
-      } else {
-        if (preReleaseIdentifier === undefined && version.pre !== null) {
-          [identifier] = version.pre;
-        }
-
-        const [letter, number] = version.pre;
-        if (letter === identifier) {
-          version.pre = [letter, number + 1];
-        } else {
-          version.pre = [identifier, 0];
-        }
-      }
-
-      delete version.post;
-      delete version.dev;
-      delete version.local;
-      break;
-    case 'major':
-      if (
-        version.release.slice(1).some((value) => value !== 0) ||
-        version.pre === null
-      ) {
-        const [majorVersion] = version.release;
-        version.release.fill(0);
-        version.release[0] = majorVersion + 1;
-      }
-      delete version.pre;
-      delete version.post;
-      delete version.dev;
-      delete version.local;
-      break;
-    case 'minor':
-      if (
-        version.release.slice(2).some((value) => value !== 0) ||
-        version.pre === null
-      ) {
-        const [majorVersion, minorVersion = 0] = version.release;
-        version.release.fill(0);
-        version.release[0] = majorVersion;
-        version.release[1] = minorVersion + 1;
-      }
-      delete version.pre;
-      delete version.post;
-      delete version.dev;
-      delete version.local;
-      break;
-    case 'patch':
-      if (
-        version.release.slice(3).some((value) => value !== 0) ||
-        version.pre === null
-      ) {
-        const [majorVersion, minorVersion = 0, patchVersion = 0] =
-          version.release;
-        version.release.fill(0);
-        version.release[0] = majorVersion;
-        version.release[1] = minorVersion;
-        version.release[2] = patchVersion + 1;
-      }
-      delete version.pre;
-      delete version.post;
-      delete version.dev;
-      delete version.local;
-      break;
-    default:
-      return null;
-  }
-
-  return stringify(version);
-}
-
-
-/***/ }),
-
-/***/ 790:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-// This file is dual licensed under the terms of the Apache License, Version
-// 2.0, and the BSD License. See the LICENSE file in the root of this repository
-// for complete details.
-
-const { VERSION_PATTERN, explain: explainVersion } = __nccwpck_require__(4818);
-
-const Operator = __nccwpck_require__(2124);
-
-const RANGE_PATTERN = [
-  '(?<operator>(===|~=|==|!=|<=|>=|<|>))',
-  '\\s*',
-  '(',
-  /*  */ '(?<version>(?:' + VERSION_PATTERN.replace(/\?<\w+>/g, '?:') + '))',
-  /*  */ '(?<prefix>\\.\\*)?',
-  /*  */ '|',
-  /*  */ '(?<legacy>[^,;\\s)]+)',
-  ')',
-].join('');
-
-module.exports = {
-  RANGE_PATTERN,
-  parse,
-  satisfies,
-  filter,
-  validRange,
-  maxSatisfying,
-  minSatisfying,
-};
-
-const isEqualityOperator = (op) => ['==', '!=', '==='].includes(op);
-
-const rangeRegex = new RegExp('^' + RANGE_PATTERN + '$', 'i');
-
-function parse(ranges) {
-  if (!ranges.trim()) {
-    return [];
-  }
-
-  const specifiers = ranges
-    .split(',')
-    .map((range) => rangeRegex.exec(range.trim()) || {})
-    .map(({ groups }) => {
-      if (!groups) {
-        return null;
-      }
-
-      let { ...spec } = groups;
-      const { operator, version, prefix, legacy } = groups;
-
-      if (version) {
-        spec = { ...spec, ...explainVersion(version) };
-        if (operator === '~=') {
-          if (spec.release.length < 2) {
-            return null;
-          }
-        }
-        if (!isEqualityOperator(operator) && spec.local) {
-          return null;
-        }
-
-        if (prefix) {
-          if (!isEqualityOperator(operator) || spec.dev || spec.local) {
-            return null;
-          }
-        }
-      }
-      if (legacy && operator !== '===') {
-        return null;
-      }
-
-      return spec;
-    });
-
-  if (specifiers.filter(Boolean).length !== specifiers.length) {
-    return null;
-  }
-
-  return specifiers;
-}
-
-function filter(versions, specifier, options = {}) {
-  const filtered = pick(versions, specifier, options);
-  if (filtered.length === 0 && options.prereleases === undefined) {
-    return pick(versions, specifier, { prereleases: true });
-  }
-  return filtered;
-}
-
-function maxSatisfying(versions, range, options) {
-  const found = filter(versions, range, options).sort(Operator.compare);
-  return found.length === 0 ? null : found[found.length - 1];
-}
-
-function minSatisfying(versions, range, options) {
-  const found = filter(versions, range, options).sort(Operator.compare);
-  return found.length === 0 ? null : found[0];
-}
-
-function pick(versions, specifier, options) {
-  const parsed = parse(specifier);
-
-  if (!parsed) {
-    return [];
-  }
-
-  return versions.filter((version) => {
-    const explained = explainVersion(version);
-
-    if (!parsed.length) {
-      return explained && !(explained.is_prerelease && !options.prereleases);
-    }
-
-    return parsed.reduce((pass, spec) => {
-      if (!pass) {
-        return false;
-      }
-      return contains({ ...spec, ...options }, { version, explained });
-    }, true);
-  });
-}
-
-function satisfies(version, specifier, options = {}) {
-  const filtered = pick([version], specifier, options);
-
-  return filtered.length === 1;
-}
-
-function arrayStartsWith(array, prefix) {
-  if (prefix.length > array.length) {
-    return false;
-  }
-
-  for (let i = 0; i < prefix.length; i += 1) {
-    if (prefix[i] !== array[i]) {
-      return false;
-    }
-  }
-
-  return true;
-}
-
-function contains(specifier, input) {
-  const { explained } = input;
-  let { version } = input;
-  const { ...spec } = specifier;
-
-  if (spec.prereleases === undefined) {
-    spec.prereleases = spec.is_prerelease;
-  }
-
-  if (explained && explained.is_prerelease && !spec.prereleases) {
-    return false;
-  }
-
-  if (spec.operator === '~=') {
-    let compatiblePrefix = spec.release.slice(0, -1).concat('*').join('.');
-    if (spec.epoch) {
-      compatiblePrefix = spec.epoch + '!' + compatiblePrefix;
-    }
-    return satisfies(version, `>=${spec.version}, ==${compatiblePrefix}`, {
-      prereleases: spec.prereleases,
-    });
-  }
-
-  if (spec.prefix) {
-    const isMatching =
-      explained.epoch === spec.epoch &&
-      arrayStartsWith(explained.release, spec.release);
-    const isEquality = spec.operator !== '!=';
-    return isEquality ? isMatching : !isMatching;
-  }
-
-  if (explained)
-    if (explained.local && spec.version) {
-      version = explained.public;
-      spec.version = explainVersion(spec.version).public;
-    }
-
-  if (spec.operator === '<' || spec.operator === '>') {
-    // simplified version of https://www.python.org/dev/peps/pep-0440/#exclusive-ordered-comparison
-    if (Operator.eq(spec.release.join('.'), explained.release.join('.'))) {
-      return false;
-    }
-  }
-
-  const op = Operator[spec.operator];
-  return op(version, spec.version || spec.legacy);
-}
-
-function validRange(specifier) {
-  return Boolean(parse(specifier));
-}
-
-
-/***/ }),
-
-/***/ 4818:
-/***/ ((module) => {
-
-const VERSION_PATTERN = [
-  'v?',
-  '(?:',
-  /* */ '(?:(?<epoch>[0-9]+)!)?', // epoch
-  /* */ '(?<release>[0-9]+(?:\\.[0-9]+)*)', // release segment
-  /* */ '(?<pre>', // pre-release
-  /*    */ '[-_\\.]?',
-  /*    */ '(?<pre_l>(a|b|c|rc|alpha|beta|pre|preview))',
-  /*    */ '[-_\\.]?',
-  /*    */ '(?<pre_n>[0-9]+)?',
-  /* */ ')?',
-  /* */ '(?<post>', // post release
-  /*    */ '(?:-(?<post_n1>[0-9]+))',
-  /*    */ '|',
-  /*    */ '(?:',
-  /*        */ '[-_\\.]?',
-  /*        */ '(?<post_l>post|rev|r)',
-  /*        */ '[-_\\.]?',
-  /*        */ '(?<post_n2>[0-9]+)?',
-  /*    */ ')',
-  /* */ ')?',
-  /* */ '(?<dev>', // dev release
-  /*    */ '[-_\\.]?',
-  /*    */ '(?<dev_l>dev)',
-  /*    */ '[-_\\.]?',
-  /*    */ '(?<dev_n>[0-9]+)?',
-  /* */ ')?',
-  ')',
-  '(?:\\+(?<local>[a-z0-9]+(?:[-_\\.][a-z0-9]+)*))?', // local version
-].join('');
-
-module.exports = {
-  VERSION_PATTERN,
-  valid,
-  clean,
-  explain,
-  parse,
-  stringify,
-};
-
-const validRegex = new RegExp('^' + VERSION_PATTERN + '$', 'i');
-
-function valid(version) {
-  return validRegex.test(version) ? version : null;
-}
-
-const cleanRegex = new RegExp('^\\s*' + VERSION_PATTERN + '\\s*$', 'i');
-function clean(version) {
-  return stringify(parse(version, cleanRegex));
-}
-
-function parse(version, regex) {
-  // Validate the version and parse it into pieces
-  const { groups } = (regex || validRegex).exec(version) || {};
-  if (!groups) {
-    return null;
-  }
-
-  // Store the parsed out pieces of the version
-  const parsed = {
-    epoch: Number(groups.epoch ? groups.epoch : 0),
-    release: groups.release.split('.').map(Number),
-    pre: normalize_letter_version(groups.pre_l, groups.pre_n),
-    post: normalize_letter_version(
-      groups.post_l,
-      groups.post_n1 || groups.post_n2,
-    ),
-    dev: normalize_letter_version(groups.dev_l, groups.dev_n),
-    local: parse_local_version(groups.local),
-  };
-
-  return parsed;
-}
-
-function stringify(parsed) {
-  if (!parsed) {
-    return null;
-  }
-  const { epoch, release, pre, post, dev, local } = parsed;
-  const parts = [];
-
-  // Epoch
-  if (epoch !== 0) {
-    parts.push(`${epoch}!`);
-  }
-  // Release segment
-  parts.push(release.join('.'));
-
-  // Pre-release
-  if (pre) {
-    parts.push(pre.join(''));
-  }
-  // Post-release
-  if (post) {
-    parts.push('.' + post.join(''));
-  }
-  // Development release
-  if (dev) {
-    parts.push('.' + dev.join(''));
-  }
-  // Local version segment
-  if (local) {
-    parts.push(`+${local}`);
-  }
-  return parts.join('');
-}
-
-function normalize_letter_version(letterIn, numberIn) {
-  let letter = letterIn;
-  let number = numberIn;
-  if (letter) {
-    // We consider there to be an implicit 0 in a pre-release if there is
-    // not a numeral associated with it.
-    if (!number) {
-      number = 0;
-    }
-    // We normalize any letters to their lower case form
-    letter = letter.toLowerCase();
-
-    // We consider some words to be alternate spellings of other words and
-    // in those cases we want to normalize the spellings to our preferred
-    // spelling.
-    if (letter === 'alpha') {
-      letter = 'a';
-    } else if (letter === 'beta') {
-      letter = 'b';
-    } else if (['c', 'pre', 'preview'].includes(letter)) {
-      letter = 'rc';
-    } else if (['rev', 'r'].includes(letter)) {
-      letter = 'post';
-    }
-    return [letter, Number(number)];
-  }
-  if (!letter && number) {
-    // We assume if we are given a number, but we are not given a letter
-    // then this is using the implicit post release syntax (e.g. 1.0-1)
-    letter = 'post';
-
-    return [letter, Number(number)];
-  }
-  return null;
-}
-
-function parse_local_version(local) {
-  /*
-    Takes a string like abc.1.twelve and turns it into("abc", 1, "twelve").
-    */
-  if (local) {
-    return local
-      .split(/[._-]/)
-      .map((part) =>
-        Number.isNaN(Number(part)) ? part.toLowerCase() : Number(part),
-      );
-  }
-  return null;
-}
-
-function explain(version) {
-  const parsed = parse(version);
-  if (!parsed) {
-    return parsed;
-  }
-  const { epoch, release, pre, post, dev, local } = parsed;
-
-  let base_version = '';
-  if (epoch !== 0) {
-    base_version += epoch + '!';
-  }
-  base_version += release.join('.');
-
-  const is_prerelease = Boolean(dev || pre);
-  const is_devrelease = Boolean(dev);
-  const is_postrelease = Boolean(post);
-
-  // return
-
-  return {
-    epoch,
-    release,
-    pre,
-    post: post ? post[1] : post,
-    dev: dev ? dev[1] : dev,
-    local: local ? local.join('.') : local,
-    public: stringify(parsed).split('+', 1)[0],
-    base_version,
-    is_prerelease,
-    is_devrelease,
-    is_postrelease,
-  };
-}
-
 
 /***/ }),
 

@@ -7,8 +7,8 @@
  * `json.dumps(obj, sort_keys=True)` and sha256; `pythonJsonDumps` reproduces that serialization.
  */
 import { createHash } from "node:crypto";
-import pep440 from "@renovatebot/pep440";
 import { parse as parseToml } from "smol-toml";
+import { pep440 } from "../project/pep440.js";
 
 // ---------------------------------------------------------------------------------------------
 // Python json.dumps

@@ -1,5 +1,5 @@
 /** PEP 508 environment markers: parse, print in one canonical form, and evaluate. */
-import { compareVersions, isValidVersion } from "./pep440.js";
+import { clauseContains, parseSpecifierSet, parseVersion } from "./pep440.js";
 
 export type Marker =
   | { kind: "and"; left: Marker; right: Marker }
@@ -10,7 +10,18 @@ export type MarkerValue = { variable: string } | { literal: string };
 export class MarkerSyntaxError extends Error {}
 
 const operators = ["===", "==", "!=", "<=", ">=", "~=", "<", ">"];
-const tokenPattern = /\s*(\(|\)|'[^']*'|"[^"]*"|===|==|!=|<=|>=|~=|<|>|not\s+in\b|[A-Za-z_.]+)/y;
+const tokenPattern =
+  /\s*(\(|\)|'[^']*'|"[^"]*"|===|==|!=|<=|>=|~=|<|>|not\s+in\b|[A-Za-z_][A-Za-z0-9_.]*)/y;
+
+/** PEP 508's variables (and PEP 751's sets), with the legacy dotted names packaging still reads. */
+const variablePattern =
+  /^(python_version|python_full_version|os[._]name|sys[._]platform|platform_(release|system)|platform[._](version|machine|python_implementation)|python_implementation|implementation_(name|version)|extras?|dependency_groups)$/;
+
+function variableName(token: string): string | undefined {
+  if (!variablePattern.test(token)) return undefined;
+  const name = token.replace(/\./g, "_");
+  return name === "python_implementation" ? "platform_python_implementation" : name;
+}
 
 function tokenize(text: string): string[] {
   const tokens: string[] = [];
@@ -27,7 +38,8 @@ function tokenize(text: string): string[] {
   return tokens;
 }
 
-export function parseMarker(text: string): Marker {
+export function parseMarker(source: string): Marker {
+  const text = String(source ?? "");
   const tokens = tokenize(text);
   let position = 0;
   const peek = () => tokens[position];
@@ -37,8 +49,10 @@ export function parseMarker(text: string): Marker {
   const value = (): MarkerValue => {
     const token = tokens[position++] ?? fail("unexpected end");
     if (/^['"]/.test(token)) return { literal: token.slice(1, -1) };
-    if (/^[A-Za-z_.]+$/.test(token) && !["and", "or", "in"].includes(token)) {
-      return { variable: token.replace(/\./g, "_").toLowerCase() };
+    const variable = variableName(token);
+    if (variable) return { variable };
+    if (/^[A-Za-z_]/.test(token) && !["and", "or", "in", "not in"].includes(token)) {
+      return fail(`unknown marker variable '${token}'`);
     }
     return fail(`unexpected '${token}'`);
   };
@@ -54,7 +68,9 @@ export function parseMarker(text: string): Marker {
     if (!operators.includes(operator) && operator !== "in" && operator !== "not in") {
       fail(`unknown operator '${operator}'`);
     }
-    return { kind: "compare", left, operator, right: value() };
+    const right = value();
+    if (!("variable" in left) && !("variable" in right)) fail("a comparison needs a variable");
+    return { kind: "compare", left, operator, right };
   };
   const and = (): Marker => {
     let left = atom();
@@ -92,12 +108,6 @@ export function formatMarker(marker: Marker): string {
 
 export const normalizeMarker = (text: string): string => formatMarker(parseMarker(text));
 
-const versionVariables = new Set([
-  "python_version",
-  "python_full_version",
-  "implementation_version",
-]);
-
 /** What markers are evaluated against. */
 export interface MarkerContext {
   /** The interpreter's values; without them every environment comparison holds (audit: all markers). */
@@ -108,6 +118,7 @@ export interface MarkerContext {
   dependencyGroups?: readonly string[];
 }
 
+/** Evaluates as packaging 26 does: version variables compare as PEP 440 when the right side is a valid specifier, the rest as strings. */
 export function evaluateMarker(marker: Marker, context: MarkerContext = {}): boolean {
   if (marker.kind !== "compare") {
     const left = evaluateMarker(marker.left, context);
@@ -115,66 +126,72 @@ export function evaluateMarker(marker: Marker, context: MarkerContext = {}): boo
     return evaluateMarker(marker.right, context);
   }
   const { left, operator, right } = marker;
-  const variable = (value: MarkerValue) => ("variable" in value ? value.variable : undefined);
-  const literal = (value: MarkerValue) => ("literal" in value ? value.literal : "");
-  if (variable(left) === "extra" || variable(right) === "extra") {
-    const active = (context.extras ?? [])
-      .map(normalizeExtra)
-      .includes(normalizeExtra(literal(left) || literal(right)));
-    return operator === "!=" ? !active : active;
-  }
-  const setName = variable(right);
-  if ((setName === "extras" || setName === "dependency_groups") && operator.endsWith("in")) {
-    const set = setName === "extras" ? context.extras : context.dependencyGroups;
-    const member = (set ?? []).map(normalizeExtra).includes(normalizeExtra(literal(left)));
-    return operator === "in" ? member : !member;
+  const key = variableOf(left) ?? variableOf(right) ?? "";
+  if (key === "extra") return evaluateExtra(marker, context.extras ?? []);
+  if (key === "extras" || key === "dependency_groups") {
+    const set = key === "extras" ? context.extras : context.dependencyGroups;
+    const member = (set ?? []).map(normalizeExtra).includes(normalizeExtra(literalOf(left)));
+    if (operator === "in") return member;
+    return operator === "not in" ? !member : false;
   }
   if (!context.environment) return true;
   const environment = context.environment;
   const resolve = (value: MarkerValue) =>
-    "literal" in value ? value.literal : (environment[value.variable] ?? "");
-  const versionLike = [left, right].some((v) => versionVariables.has(variable(v) ?? ""));
-  return compare(resolve(left), operator, resolve(right), versionLike);
+    "literal" in value ? value.literal : environmentValue(environment, value.variable);
+  return compare(resolve(left), operator, resolve(right), versionVariables.has(key));
+}
+
+const variableOf = (value: MarkerValue) => ("variable" in value ? value.variable : undefined);
+const literalOf = (value: MarkerValue) => ("literal" in value ? value.literal : "");
+
+const versionVariables = new Set([
+  "implementation_version",
+  "platform_release",
+  "python_full_version",
+  "python_version",
+]);
+
+function environmentValue(environment: Record<string, string>, name: string): string {
+  const value = String(environment[name] ?? "");
+  // packaging's repair of untagged CPython builds (`3.13.0+`).
+  return name === "python_full_version" && value.endsWith("+") ? `${value}local` : value;
+}
+
+/** `extra` compares by PEP 685 normal names; with several active extras, any of them may match. */
+function evaluateExtra(marker: Marker & { kind: "compare" }, extras: readonly string[]): boolean {
+  const active = extras.length > 0 ? extras.map(normalizeExtra) : [""];
+  const { left, operator, right } = marker;
+  const side = (value: MarkerValue, extra: string) =>
+    "literal" in value ? normalizeExtra(value.literal) : extra;
+  const holds = (extra: string) => compare(side(left, extra), operator, side(right, extra), false);
+  return operator === "!=" || operator === "not in" ? active.every(holds) : active.some(holds);
 }
 
 const normalizeExtra = (extra: string) => extra.toLowerCase().replace(/[-_.]+/g, "-");
 
-function compare(left: string, operator: string, right: string, versionLike: boolean): boolean {
-  if (operator === "in") return right.includes(left);
-  if (operator === "not in") return !right.includes(left);
-  if (versionLike && isValidVersion(left) && isValidVersion(right.replace(/\.\*$/, ""))) {
-    if (right.endsWith(".*") && (operator === "==" || operator === "!=")) {
-      const prefix = right.slice(0, -2);
-      const matches = left === prefix || left.startsWith(`${prefix}.`);
-      return operator === "==" ? matches : !matches;
+function compare(left: string, operator: string, right: string, asVersion: boolean): boolean {
+  if (asVersion) {
+    const clauses = parseSpecifierSet(`${operator}${right}`);
+    if (clauses && clauses.length === 1 && !right.includes(",")) {
+      const [clause] = clauses;
+      if (clause.operator === "===") return left.toLowerCase() === clause.version.toLowerCase();
+      const version = parseVersion(left);
+      return version !== null && clauseContains(clause, version);
     }
-    const order = compareVersions(left, right);
-    if (operator === "~=") {
-      const release = right.split(".");
-      const prefix = release.slice(0, -1).join(".");
-      return order >= 0 && (left === prefix || left.startsWith(`${prefix}.`));
-    }
-    return orderMatches(order, operator);
   }
-  return orderMatches(left < right ? -1 : left > right ? 1 : 0, operator);
-}
-
-function orderMatches(order: number, operator: string): boolean {
   switch (operator) {
+    case "in":
+      return right.includes(left);
+    case "not in":
+      return !right.includes(left);
     case "==":
-    case "===":
-      return order === 0;
-    case "!=":
-      return order !== 0;
-    case "<":
-      return order < 0;
     case "<=":
-      return order <= 0;
-    case ">":
-      return order > 0;
     case ">=":
-      return order >= 0;
+      return left === right;
+    case "!=":
+      return left !== right;
     default:
+      // packaging: `<`, `>` on strings are false; `~=`, `===` are undefined comparisons.
       return false;
   }
 }

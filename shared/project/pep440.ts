@@ -1,263 +1,294 @@
-/** PEP 440 versions and specifier sets, compared as sets of versions rather than as strings. */
-import pep440 from "@renovatebot/pep440";
-import specifiers from "@renovatebot/pep440/lib/specifier.js";
+/** PEP 440 versions and specifier sets, as `packaging` 26 reads them; invalid input never throws. */
 
-type Version = NonNullable<ReturnType<typeof pep440.explain>>;
+export interface Version {
+  epoch: number;
+  release: number[];
+  /** `a`, `b` or `rc` and its number. */
+  pre?: [string, number];
+  post?: number;
+  dev?: number;
+  /** Local label segments: numbers, or lower-case strings. */
+  local?: (number | string)[];
+  /** The normal form (`1.0rc1.post2+abc.5`). */
+  text: string;
+}
 
-const explained = new Map<string, Version | null>();
+const pre = String.raw`(?:[-_.]?(alpha|a|beta|b|preview|pre|c|rc)[-_.]?(\d+)?)?`;
+const post = String.raw`(?:-(\d+)|[-_.]?(?:post|rev|r)[-_.]?(\d+)?)?`;
+const dev = String.raw`(?:[-_.]?(dev)[-_.]?(\d+)?)?`;
+const local = String.raw`(?:\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?`;
+const versionPattern = new RegExp(
+  String.raw`^\s*v?(?:(\d+)!)?(\d+(?:\.\d+)*)${pre}(${post})${dev}${local}\s*$`,
+  "i",
+);
+const preNames: Record<string, string> = {
+  alpha: "a",
+  beta: "b",
+  c: "rc",
+  pre: "rc",
+  preview: "rc",
+};
+
+const parsedVersions = new Map<string, Version | null>();
 
 /** Parses a version once; locks and manifests repeat the same versions many times. */
-function explain(version: string): Version | null {
-  let parsed = explained.get(version);
+export function parseVersion(text: string): Version | null {
+  let parsed = parsedVersions.get(text);
   if (parsed === undefined) {
-    parsed = pep440.explain(version);
-    explained.set(version, parsed);
+    parsed = readVersion(text);
+    if (parsedVersions.size > 50_000) parsedVersions.clear();
+    parsedVersions.set(text, parsed);
   }
   return parsed;
 }
 
-export const isValidVersion = (version: string): boolean => explain(version) !== null;
-
-/** The PEP 440 normal form (`v1.0.0-RC.1` → `1.0.0rc1`), or undefined when it is no version. */
-export function normalizeVersion(version: string): string | undefined {
-  const parsed = explain(version.trim());
-  if (!parsed) return undefined;
-  return parsed.local ? `${parsed.public}+${parsed.local}` : parsed.public;
+function readVersion(text: string): Version | null {
+  if (typeof text !== "string") return null;
+  const m = versionPattern.exec(text);
+  if (!m) return null;
+  const [, epoch, release, preName, preNumber, postText, postDash, postNumber, devName, devNumber] =
+    m;
+  const version: Version = {
+    epoch: Number(epoch ?? 0),
+    release: release.split(".").map(Number),
+    text: "",
+  };
+  if (preName) {
+    const name = preName.toLowerCase();
+    version.pre = [preNames[name] ?? name, Number(preNumber ?? 0)];
+  }
+  if (postText) version.post = Number(postDash ?? postNumber ?? 0);
+  if (devName) version.dev = Number(devNumber ?? 0);
+  if (m[10]) {
+    version.local = m[10]
+      .toLowerCase()
+      .split(/[-_.]/)
+      .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+  }
+  version.text = formatVersion(version);
+  return version;
 }
 
+export function formatVersion(v: Omit<Version, "text">): string {
+  let text = `${v.epoch ? `${v.epoch}!` : ""}${v.release.join(".")}`;
+  if (v.pre) text += `${v.pre[0]}${v.pre[1]}`;
+  if (v.post !== undefined) text += `.post${v.post}`;
+  if (v.dev !== undefined) text += `.dev${v.dev}`;
+  if (v.local) text += `+${v.local.join(".")}`;
+  return text;
+}
+
+export const isValidVersion = (version: string): boolean => parseVersion(version) !== null;
+
+/** The PEP 440 normal form (`v1.0.0-RC.1` → `1.0.0rc1`), or undefined when it is no version. */
+export const normalizeVersion = (version: string): string | undefined =>
+  parseVersion(version)?.text;
+
+export const isPrerelease = (v: Version): boolean => v.pre !== undefined || v.dev !== undefined;
+
 /** PEP 440 order: epoch, release (zero-padded), then pre, post, dev and local segments. */
-export function compareVersions(a: string, b: string): number {
-  const [x, y] = [explain(a), explain(b)];
-  if (!x || !y) return pep440.compare(a, b);
+export function compareParsed(x: Version, y: Version): number {
+  return comparePublic(x, y) || compareLocal(x.local, y.local);
+}
+
+export function comparePublic(x: Version, y: Version): number {
   if (x.epoch !== y.epoch) return x.epoch - y.epoch;
-  for (let i = 0; i < Math.max(x.release.length, y.release.length); i++) {
+  const length = Math.max(x.release.length, y.release.length);
+  for (let i = 0; i < length; i++) {
     const order = (x.release[i] ?? 0) - (y.release[i] ?? 0);
     if (order !== 0) return order;
   }
-  const keys = (v: Version) => [...preKey(v), v.post ?? -1, v.dev ?? Number.POSITIVE_INFINITY];
-  const [kx, ky] = [keys(x), keys(y)];
-  for (let i = 0; i < kx.length; i++) if (kx[i] !== ky[i]) return kx[i] < ky[i] ? -1 : 1;
-  return compareLocal(x.local, y.local);
+  return (
+    compareKeys(preKey(x), preKey(y)) ||
+    (x.post ?? -1) - (y.post ?? -1) ||
+    (x.dev ?? Number.POSITIVE_INFINITY) - (y.dev ?? Number.POSITIVE_INFINITY) ||
+    0
+  );
 }
 
-const preRanks: Record<string, number> = {
-  a: 0,
-  alpha: 0,
-  b: 1,
-  beta: 1,
-  c: 2,
-  rc: 2,
-  pre: 2,
-  preview: 2,
-};
+const preRanks: Record<string, number> = { a: 0, b: 1, rc: 2 };
 
 function preKey(v: Version): [number, number] {
-  if (v.pre) return [preRanks[String(v.pre[0])] ?? 2, Number(v.pre[1] ?? 0)];
+  if (v.pre) return [preRanks[v.pre[0]], v.pre[1]];
   // A dev release with no pre or post segment sorts before every pre-release.
-  return v.post === null && v.dev !== null ? [-1, 0] : [3, 0];
+  return v.post === undefined && v.dev !== undefined ? [-1, 0] : [3, 0];
 }
 
-function compareLocal(a: string | null, b: string | null): number {
-  if (a === b) return 0;
-  if (a === null || b === null) return a === null ? -1 : 1;
-  const [x, y] = [a.split(/[._-]/), b.split(/[._-]/)];
-  for (let i = 0; i < Math.max(x.length, y.length); i++) {
-    if (x[i] === undefined || y[i] === undefined) return x[i] === undefined ? -1 : 1;
-    const [nx, ny] = [/^\d+$/.test(x[i]), /^\d+$/.test(y[i])];
-    if (nx && ny && Number(x[i]) !== Number(y[i])) return Number(x[i]) - Number(y[i]);
-    if (nx !== ny) return nx ? 1 : -1;
-    if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+const compareKeys = (a: [number, number], b: [number, number]) => a[0] - b[0] || a[1] - b[1];
+
+function compareLocal(a?: (number | string)[], b?: (number | string)[]): number {
+  if (!a || !b) return (a ? 1 : 0) - (b ? 1 : 0);
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const [x, y] = [a[i], b[i]];
+    if (x === undefined || y === undefined) return x === undefined ? -1 : 1;
+    if (typeof x !== typeof y) return typeof x === "number" ? 1 : -1;
+    if (x !== y) return x < y ? -1 : 1;
   }
   return 0;
 }
 
-/** Clauses in the plain form most manifests use (`>=1.2`, `==3.*`, `<2.0rc1`), valid without the full grammar. */
-const plainClauses =
-  /^(\s*(~=|==|!=|<=|>=|<|>)\s*\d+(\.\d+)*(\.\*|(a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?\s*)(,(\s*(~=|==|!=|<=|>=|<|>)\s*\d+(\.\d+)*(\.\*|(a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?\s*))*$/;
-
-export function isValidSpecifier(specifier: string): boolean {
-  return (
-    specifier.trim() === "" || plainClauses.test(specifier) || specifiers.validRange(specifier)
-  );
+/** Orders two version strings; invalid ones sort before valid ones, then as strings. */
+export function compareVersions(a: string, b: string): number {
+  const [x, y] = [parseVersion(a), parseVersion(b)];
+  if (x && y) return compareParsed(x, y);
+  if (x || y) return x ? 1 : -1;
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Whether `version` is in the set; pre-releases count (a lock may pin one on purpose). */
-export function satisfies(version: string, specifier: string): boolean {
-  if (specifier.trim() === "") return true;
-  const parsed = explain(version);
-  const plainRelease =
-    parsed && !parsed.pre && parsed.post === null && parsed.dev === null && !parsed.local;
-  // PEP 440's special cases (pre-releases under `<`, local versions, `===`) only touch other versions.
-  if (!plainRelease || specifier.includes("===")) {
-    return specifiers.satisfies(version, specifier, { prereleases: true });
-  }
-  return specifierRange(specifier).some(
-    ({ lower, upper }) =>
-      (!lower || compareVersions(version, lower.version) >= (lower.inclusive ? 0 : 1)) &&
-      (!upper || compareVersions(version, upper.version) <= (upper.inclusive ? 0 : -1)),
-  );
-}
-
-/** One end of an interval; `undefined` is unbounded. */
-interface Bound {
+export interface Clause {
+  operator: string;
+  /** As written after the operator, without the `.*`. */
   version: string;
-  inclusive: boolean;
-}
-export interface Interval {
-  lower?: Bound;
-  upper?: Bound;
+  wildcard: boolean;
+  /** Undefined only for `===`. */
+  parsed?: Version;
 }
 
-const everything: Interval[] = [{}];
+const specVersion = String.raw`v?(?:\d+!)?\d+(?:\.\d+)*`;
+const suffixes = String.raw`(?:[-_.]?(?:alpha|beta|preview|pre|a|b|c|rc)[-_.]?\d*)?(?:-\d+|[-_.]?(?:post|rev|r)[-_.]?\d*)?(?:[-_.]?dev[-_.]?\d*)?`;
+const clausePattern = new RegExp(
+  [
+    String.raw`^\s*(===)\s*([^\s;)]*)\s*$`,
+    String.raw`^\s*(==|!=)\s*(${specVersion}(?:\.\*|${suffixes}(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?))\s*$`,
+    String.raw`^\s*(~=)\s*(v?(?:\d+!)?\d+(?:\.\d+)+${suffixes})\s*$`,
+    String.raw`^\s*(<=|>=|<|>)\s*(${specVersion}${suffixes})\s*$`,
+  ].join("|"),
+  "i",
+);
 
-/** The specifier set as a sorted union of disjoint intervals; `~=3.11.0` and `==3.11.*` give the same. */
-export function specifierRange(specifier: string): Interval[] {
-  if (specifier.trim() === "") return everything;
-  let range = everything;
-  for (const clause of parseClauses(specifier)) {
-    range = intersect(range, clauseRange(clause));
+function parseClause(text: string): Clause | null {
+  const m = clausePattern.exec(text);
+  if (!m) return null;
+  const at = [1, 3, 5, 7].find((i) => m[i] !== undefined) ?? 1;
+  const operator = m[at];
+  const written = m[at + 1];
+  if (operator === "===") return { operator, version: written, wildcard: false };
+  const wildcard = written.endsWith(".*");
+  const version = wildcard ? written.slice(0, -2) : written;
+  const parsed = parseVersion(version);
+  return parsed ? { operator, version, wildcard, parsed } : null;
+}
+
+const parsedSets = new Map<string, Clause[] | null>();
+
+/** The clauses of a specifier set (empty parts between commas are skipped, as packaging does), or null. */
+export function parseSpecifierSet(specifier: string): Clause[] | null {
+  let parsed = parsedSets.get(specifier);
+  if (parsed === undefined) {
+    parsed = readSpecifierSet(specifier);
+    if (parsedSets.size > 10_000) parsedSets.clear();
+    parsedSets.set(specifier, parsed);
   }
-  return range;
+  return parsed;
 }
 
-/** Clauses of a specifier set; plain ones are parsed here, the rest by the full grammar. */
-function parseClauses(specifier: string): Clause[] {
+function readSpecifierSet(specifier: string): Clause[] | null {
+  if (typeof specifier !== "string") return null;
   const clauses: Clause[] = [];
-  for (const text of specifier.split(",")) {
-    const match = /^\s*(~=|==|!=|<=|>=|<|>)\s*([^\s*]+?)(\.\*)?\s*$/.exec(text);
-    const version = match ? explain(match[2]) : null;
-    if (!match || !version) return specifiers.parse(specifier);
-    clauses.push({
-      operator: match[1],
-      version: match[2],
-      prefix: match[3],
-      release: version.release,
-    });
+  for (const part of specifier.split(",")) {
+    if (part.trim() === "") continue;
+    const clause = parseClause(part);
+    if (!clause) return null;
+    clauses.push(clause);
   }
   return clauses;
 }
 
-/** Whether two specifier sets admit the same versions. */
-export function sameSpecifierSet(a: string, b: string): boolean {
-  // Most pairs are written alike; only the others need parsing.
-  if (clauses(a) === clauses(b)) return true;
-  const [left, right] = [specifierRange(a), specifierRange(b)];
-  return (
-    left.length === right.length && left.every((interval, i) => sameInterval(interval, right[i]))
-  );
-}
+export const isValidSpecifier = (specifier: string): boolean =>
+  parseSpecifierSet(specifier) !== null;
 
-const clauses = (specifier: string) => specifier.replace(/\s+/g, "").split(",").sort().join(",");
-
-interface Clause {
-  operator: string;
-  version?: string;
-  prefix?: string;
-  legacy?: string;
-  release?: number[];
-}
-
-/** The first version after every version that starts with `release[0..length)`. */
-function bump(release: number[], length: number): string {
-  const parts = release.slice(0, length);
-  parts[parts.length - 1] += 1;
-  return parts.join(".");
-}
-
-function clauseRange({ operator, version, prefix, legacy, release = [] }: Clause): Interval[] {
-  if (legacy !== undefined || version === undefined) {
-    const exact = { version: legacy ?? "", inclusive: true };
-    return [{ lower: exact, upper: exact }];
-  }
-  const at = (inclusive: boolean) => ({ version, inclusive });
-  const wildcard = prefix === ".*";
-  switch (operator) {
-    case ">=":
-      return [{ lower: at(true) }];
-    case ">":
-      return [{ lower: at(false) }];
-    case "<=":
-      return [{ upper: at(true) }];
-    case "<":
-      return [{ upper: at(false) }];
-    case "~=":
-      return [
-        {
-          lower: at(true),
-          upper: { version: bump(release, release.length - 1), inclusive: false },
-        },
-      ];
+/** Whether `version` matches one clause, pre-releases allowed. */
+export function clauseContains(clause: Clause, version: Version): boolean {
+  const spec = clause.parsed as Version;
+  switch (clause.operator) {
     case "==":
-    case "===":
-      if (wildcard) {
-        return [
-          { lower: at(true), upper: { version: bump(release, release.length), inclusive: false } },
-        ];
-      }
-      return [{ lower: at(true), upper: at(true) }];
+      return equalTo(clause, version);
     case "!=":
-      if (wildcard) {
-        return [
-          { upper: at(false) },
-          { lower: { version: bump(release, release.length), inclusive: true } },
-        ];
-      }
-      return [{ upper: at(false) }, { lower: at(false) }];
+      return !equalTo(clause, version);
+    case "<=":
+      return comparePublic(version, spec) <= 0;
+    case ">=":
+      return comparePublic(version, spec) >= 0;
+    case "<":
+      return lessThan(version, spec);
+    case ">":
+      return greaterThan(version, spec);
+    case "~=":
+      return (
+        comparePublic(version, spec) >= 0 &&
+        prefixMatches(version, spec.epoch, spec.release.slice(0, -1))
+      );
     default:
-      throw new Error(`unknown specifier operator ${operator}`);
+      return false;
   }
 }
 
-function compareLower(a?: Bound, b?: Bound): number {
-  if (!a || !b) return (a ? 1 : 0) - (b ? 1 : 0);
-  return compareVersions(a.version, b.version) || (a.inclusive ? 0 : 1) - (b.inclusive ? 0 : 1);
+function equalTo({ wildcard, parsed }: Clause, version: Version): boolean {
+  const spec = parsed as Version;
+  if (wildcard) return prefixMatches(version, spec.epoch, spec.release);
+  return spec.local ? compareParsed(version, spec) === 0 : comparePublic(version, spec) === 0;
 }
 
-function compareUpper(a?: Bound, b?: Bound): number {
-  if (!a || !b) return (b ? 1 : 0) - (a ? 1 : 0);
-  return compareVersions(a.version, b.version) || (a.inclusive ? 1 : 0) - (b.inclusive ? 1 : 0);
+/** `==E!R.*`: same epoch, and the release zero-padded starts with R. */
+function prefixMatches(version: Version, epoch: number, release: number[]): boolean {
+  if (version.epoch !== epoch) return false;
+  return release.every((part, i) => (version.release[i] ?? 0) === part);
 }
 
-function isEmpty({ lower, upper }: Interval): boolean {
-  if (!lower || !upper) return false;
-  const order = compareVersions(lower.version, upper.version);
-  return order > 0 || (order === 0 && !(lower.inclusive && upper.inclusive));
+/** `<V` excludes V's own pre-releases unless V is one. */
+function lessThan(version: Version, spec: Version): boolean {
+  if (compareParsed(version, spec) >= 0) return false;
+  if (isPrerelease(spec) || !isPrerelease(version)) return true;
+  const earliest = { ...spec, dev: 0, local: undefined };
+  return comparePublic(version, earliest) < 0;
 }
 
-function intersect(left: Interval[], right: Interval[]): Interval[] {
-  const result: Interval[] = [];
-  for (const a of left) {
-    for (const b of right) {
-      const interval = {
-        lower: compareLower(a.lower, b.lower) >= 0 ? a.lower : b.lower,
-        upper: compareUpper(a.upper, b.upper) <= 0 ? a.upper : b.upper,
-      };
-      if (!isEmpty(interval)) result.push(interval);
+/** `>V` excludes V's post-releases (unless V is one) and V's local versions. */
+function greaterThan(version: Version, spec: Version): boolean {
+  if (compareParsed(version, spec) <= 0) return false;
+  if (spec.post === undefined && version.post !== undefined) {
+    const base = { ...version, post: undefined, dev: undefined, local: undefined };
+    if (comparePublic(base, spec) === 0) return false;
+  }
+  return !(version.local && comparePublic(version, spec) === 0);
+}
+
+/** Whether `version` is in the set, pre-releases counted (a lock may pin one on purpose); packaging's `SpecifierSet.contains(v, prereleases=True)`. */
+export function satisfies(version: string, specifier: string): boolean {
+  const clauses = parseSpecifierSet(specifier);
+  if (!clauses) return false;
+  if (clauses.length === 0) return true;
+  const parsed = parseVersion(version);
+  for (const clause of clauses) {
+    if (clause.operator === "===") {
+      if (String(version).toLowerCase() !== clause.version.toLowerCase()) return false;
+    } else if (!parsed || !clauseContains(clause, parsed)) {
+      return false;
     }
   }
-  return merge(result.sort((a, b) => compareLower(a.lower, b.lower)));
+  return true;
 }
 
-/** Joins sorted intervals that touch or overlap, so one set has one form. */
-function merge(sorted: Interval[]): Interval[] {
-  const merged: Interval[] = [];
-  for (const interval of sorted) {
-    const last = merged.at(-1);
-    if (last && touches(last.upper, interval.lower)) {
-      if (compareUpper(interval.upper, last.upper) > 0) last.upper = interval.upper;
-    } else {
-      merged.push({ ...interval });
-    }
-  }
-  return merged;
+export { type Interval, sameSpecifierSet, specifierRange } from "./specifier-range.js";
+
+/** `valid`/`compare` in the shape older callers use (`valid` gives the normal form or null). */
+export const pep440 = {
+  valid: (version: string): string | null => normalizeVersion(version) ?? null,
+  compare: compareVersions,
+};
+
+/** A version's parts for display; `public` is the normal form without epoch and local label. */
+export function explainVersion(version: string) {
+  const parsed = parseVersion(version);
+  if (!parsed) return null;
+  const { epoch, release, pre, post, dev } = parsed;
+  const local = parsed.local?.join(".");
+  const publicText = formatVersion({ epoch: 0, release, pre, post, dev });
+  return { epoch, release, pre, post, dev, local, public: publicText };
 }
 
-function touches(upper?: Bound, lower?: Bound): boolean {
-  if (!upper || !lower) return true;
-  const order = compareVersions(upper.version, lower.version);
-  return order > 0 || (order === 0 && (upper.inclusive || lower.inclusive));
-}
-
-function sameInterval(a: Interval, b: Interval): boolean {
-  return compareLower(a.lower, b.lower) === 0 && compareUpper(a.upper, b.upper) === 0;
+/** Forgets every parsed version and specifier set (for benchmarks and long runs). */
+export function clearParseCaches(): void {
+  parsedVersions.clear();
+  parsedSets.clear();
 }

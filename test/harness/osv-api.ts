@@ -12,8 +12,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import type http from "node:http";
 import path from "node:path";
-import pep440 from "@renovatebot/pep440";
 import YAML from "yaml";
+import { pep440 } from "../../shared/project/pep440.js";
 import { repoRoot } from "./runner.js";
 import { readBody, type ServerOptions, startServer } from "./server.js";
 import {

@@ -16,9 +16,9 @@ import type http from "node:http";
 import path from "node:path";
 import { type Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { explain } from "@renovatebot/pep440";
 import busboy from "busboy";
 import { Blake2b } from "../../shared/hashing/blake2b.js";
+import { explainVersion as explain } from "../../shared/project/pep440.js";
 import { readZipMember } from "./archives.js";
 import { normalizeName, underscoredName } from "./wheels.js";
 
