@@ -6,6 +6,7 @@ import {
   meetsThreshold,
   type SeverityLevel,
   severityLevels,
+  severityText,
 } from "../../shared/advisories/severity.js";
 import { type AdvisorySource, runAudit } from "../../shared/audit/audit.js";
 import { findAuditLock } from "../../shared/audit/lockfile.js";
@@ -114,13 +115,12 @@ function finding(
   failOn: SeverityLevel | "none",
 ): Finding {
   const { name, version, groups, line } = report.package;
-  const score = vuln.severity.score === undefined ? "" : ` ${vuln.severity.score.toFixed(1)}`;
   const aliases = vuln.aliases.length > 0 ? ` (${vuln.aliases.join(", ")})` : "";
   const group = groups.length > 0 ? ` in group ${groups.join(", ")}` : "";
   return {
     severity: meetsThreshold(vuln.severity.level, failOn) ? "error" : "warning",
     code: vuln.id,
-    message: `${name} ${version}${group}: ${vuln.id}${aliases}, ${vuln.severity.level}${score}: ${vuln.summary}`,
+    message: `${name} ${version}${group}: ${vuln.id}${aliases}, ${severityText(vuln.severity)}: ${vuln.summary}`,
     fix:
       vuln.fixVersions.length > 0
         ? `Fixed in ${vuln.fixVersions.join(", ")}.`

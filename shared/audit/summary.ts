@@ -1,17 +1,12 @@
 /** The audit's job summary tables. */
+import { severityText } from "../advisories/severity.js";
 import { markdownCell, markdownTable } from "../runtime/findings.js";
 import type { AuditResult, Vulnerability } from "./model.js";
 
-const severityMark = {
-  low: "🟢 low",
-  medium: "🟡 medium",
-  high: "🟠 high",
-  critical: "🔴 critical",
-};
+const severityMark = { low: "🟢", medium: "🟡", high: "🟠", critical: "🔴" };
 
 function severityCell(vuln: Vulnerability): string {
-  const score = vuln.severity.score === undefined ? "" : ` ${vuln.severity.score.toFixed(1)}`;
-  return `${severityMark[vuln.severity.level]}${score}`;
+  return markdownCell(`${severityMark[vuln.severity.level]} ${severityText(vuln.severity)}`);
 }
 
 /** One row per package and advisory: package, version, advisory, aliases, severity, fixed in, group. */
