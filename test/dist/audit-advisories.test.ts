@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
@@ -44,7 +44,11 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-function audit(packages: string[], failOn: string): Promise<ActionResult> {
+function audit(
+  packages: string[],
+  failOn: string,
+  more: Record<string, string> = {},
+): Promise<ActionResult> {
   const workspace = mkdtempSync(path.join(scratch, "ws-"));
   writeFileSync(
     path.join(workspace, "requirements.txt"),
@@ -53,7 +57,7 @@ function audit(packages: string[], failOn: string): Promise<ActionResult> {
   return runAction({
     action: "audit",
     workspace,
-    inputs: { "osv-url": osv.url, "fail-on": failOn },
+    inputs: { "osv-url": osv.url, "fail-on": failOn, ...more },
   });
 }
 
@@ -82,4 +86,16 @@ describe("audit scores CVSS vectors in the bundle", () => {
     expect(messages(result)).toContain("critical-four 1.0: PYSEC-2099-4, critical (9.3)");
     expect(messages(result)).toContain("the CVSS vector 'CVSS:3.1/AV:N' could not be scored");
   });
+});
+
+test("SBOM purls keep the dots of a name, as packageurl-js writes them", async () => {
+  const result = await audit(["zope.interface", "Ruamel_Yaml"], "none", {
+    "sbom-file": "sbom.json",
+  });
+  expect(result.exitCode).toBe(0);
+  const bom = JSON.parse(readFileSync(path.join(result.workspace, "sbom.json"), "utf8"));
+  expect(bom.components.map((component: { purl: string }) => component.purl)).toEqual([
+    "pkg:pypi/zope.interface@1.0",
+    "pkg:pypi/ruamel-yaml@1.0",
+  ]);
 });
