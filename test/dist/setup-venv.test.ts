@@ -228,6 +228,29 @@ describe("setup-venv through the bundled action", () => {
     expect(result.state["save-cache"]).toBe("false");
   });
 
+  test.each(["workflow_run", "pull_request_target"])(
+    "cache: auto is off on %s, with a notice saying why",
+    async (event) => {
+      const result = await runAction({
+        action: "setup-venv",
+        workspace: requirementsProject(),
+        inputs: { "python-version": python, "install-project": "false" },
+        env: cacheService.env,
+        event: { name: event, payload: {} },
+      });
+      expect(result.exitCode).toBe(0);
+      expect(result.summary).toContain("| Cache | off |");
+      expect(result.annotations).toContainEqual(
+        expect.objectContaining({
+          level: "notice",
+          message: expect.stringContaining(
+            `cache: auto does not cache here: a ${event} run is privileged`,
+          ),
+        }),
+      );
+    },
+  );
+
   test("a hash mismatch names the package and leaves no venv behind", async () => {
     const workspace = requirementsProject((text) =>
       text.replace(/(beta==2\.0 \\\n\s+--hash=sha256:)[0-9a-f]{64}/, `$1${"0".repeat(64)}`),
