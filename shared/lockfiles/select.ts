@@ -256,13 +256,30 @@ function pdmRules(manifest: Manifest | undefined): Rules {
 
 /** Formats whose entries say where they belong: Pipfile categories, pylock markers, requirements. */
 function selectByEntry(lock: Lock, groups: string[], context: MarkerContext): SelectedPackage[] {
+  if (lock.format === "pipfile") return selectPipfileEntries(lock, groups, context);
   return lock.packages
-    .filter((p) => lock.format !== "pipfile" || p.groups.some((g) => groups.includes(g)))
     .filter((p) => markerHolds(p.marker, context))
-    .map((p) => ({
-      package: p,
-      groups: lock.format === "pipfile" ? p.groups.filter((g) => groups.includes(g)) : groups,
-    }));
+    .map((p) => ({ package: p, groups }));
+}
+
+/** The group name pipenv (with `use_pylock`) writes into develop entries' markers. */
+const pipenvDevGroup = "dev";
+
+/**
+ * A Pipfile.lock's category chooses its entries; pipenv strips `'dev' in dependency_groups` from
+ * their markers before installing, so that condition holds for every entry of a chosen category.
+ */
+function selectPipfileEntries(
+  lock: Lock,
+  groups: string[],
+  context: MarkerContext,
+): SelectedPackage[] {
+  return lock.packages
+    .filter((p) => p.groups.some((g) => groups.includes(g)))
+    .filter((p) =>
+      markerHolds(p.marker, { ...context, dependencyGroups: [pipenvDevGroup, ...p.groups] }),
+    )
+    .map((p) => ({ package: p, groups: p.groups.filter((g) => groups.includes(g)) }));
 }
 
 function markerHolds(marker: string | undefined, context: MarkerContext): boolean {
