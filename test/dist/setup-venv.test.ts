@@ -251,6 +251,38 @@ describe("setup-venv through the bundled action", () => {
     },
   );
 
+  test("a Pipfile.lock with pipenv 2026's 'dev' in dependency_groups markers installs develop", async () => {
+    const workspace = mkdtempSync(path.join(root, "pipfile-"));
+    const entry = (name: string, version: string, markers?: string) => ({
+      hashes: [`sha256:${sha256Of(wheel(`${name}-${version}`))}`],
+      index: "local",
+      ...(markers ? { markers } : {}),
+      version: `==${version}`,
+    });
+    const lock = {
+      _meta: {
+        hash: { sha256: "0".repeat(64) },
+        "pipfile-spec": 6,
+        requires: { python_version: "3.11" },
+        sources: [{ name: "local", url: index.simpleUrl, verify_ssl: false }],
+      },
+      default: { beta: entry("beta", "2.0"), alpha: entry("alpha", "1.0") },
+      develop: { devtool: entry("devtool", "0.5", "'dev' in dependency_groups") },
+    };
+    writeFileSync(path.join(workspace, "Pipfile.lock"), `${JSON.stringify(lock, null, 4)}\n`);
+    writeFileSync(
+      path.join(workspace, "Pipfile"),
+      `[[source]]\nurl = "${index.simpleUrl}"\nname = "local"\n\n[packages]\nbeta = "*"\n\n[dev-packages]\ndevtool = "*"\n`,
+    );
+    const result = await setupVenv(workspace, { cache: "false" });
+    expect(result.exitCode).toBe(0);
+    expect(await freeze(result.outputs["venv-path"] ?? "")).toEqual([
+      "alpha==1.0",
+      "beta==2.0",
+      "devtool==0.5",
+    ]);
+  });
+
   test("a hash mismatch names the package and leaves no venv behind", async () => {
     const workspace = requirementsProject((text) =>
       text.replace(/(beta==2\.0 \\\n\s+--hash=sha256:)[0-9a-f]{64}/, `$1${"0".repeat(64)}`),
