@@ -76,7 +76,9 @@ export function auditedPackages(
 }
 
 function notAuditable(locked: LockedPackage): string | undefined {
-  if (locked.source.kind !== "registry") return `from a ${locked.source.kind}, not an index`;
+  const { kind } = locked.source;
+  if (kind !== "registry")
+    return `from ${/^[aeiou]/.test(kind) ? "an" : "a"} ${kind} source, not an index`;
   if (!locked.version) return "no pinned version";
   return undefined;
 }

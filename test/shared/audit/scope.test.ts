@@ -46,3 +46,24 @@ test("a locked package no declared root reaches is audited and named", () => {
   expect(scope.packages.length).toBe(scope.locked);
   expect(scopeText(scope)).toContain("not reachable from the manifest, audited anyway (`orphan`");
 });
+
+test("a virtual uv workspace root: every member and the root's groups, as uv sync there", () => {
+  const directory = path.join(fixtures, "uv-virtual-workspace");
+  const lock = readLock(path.join(directory, "uv.lock"), "uv.lock");
+  const manifest = readManifest(directory, (p) => p);
+  const names = (groups: "all" | string[]) =>
+    auditedPackages(lock, manifest, groups)
+      .packages.map((p) => `${p.key}:${p.groups.sort().join(",")}`)
+      .sort();
+  expect(names("all")).toEqual([
+    "idna:main,test",
+    "jinja2:dev",
+    "markupsafe:dev",
+    "requests:main",
+    "urllib3:main",
+  ]);
+  const mainOnly = auditedPackages(lock, manifest, []);
+  expect(scopeText(mainOnly)).toBe(
+    "3 of 7 locked packages audited; left out: 1 from a virtual source, not an index (`app`); 2 not in the selected groups (`jinja2`, `markupsafe`); 1 from an editable source, not an index (`lib`)",
+  );
+});
