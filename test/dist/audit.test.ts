@@ -172,6 +172,18 @@ describe("audit through the bundled action", () => {
     expect(result.annotations.some((a) => a.message.startsWith("py 1.10.0"))).toBe(true);
   });
 
+  test("a virtual uv workspace root audits every member's packages and the root's groups", async () => {
+    const result = await audit({ "fail-on": "none" }, workspaceOf("uv-virtual-workspace"));
+    expect(result.exitCode).toBe(0);
+    expect(result.summary).toContain("5 of 7 locked packages audited");
+    const flagged = new Set(result.annotations.map((a) => a.message.split(" ")[0]));
+    expect([...flagged].filter((name) => name !== "Auditing").sort()).toEqual([
+      "jinja2",
+      "requests",
+      "urllib3",
+    ]);
+  });
+
   test("an unknown lockfile format is an error naming the file", async () => {
     const workspace = workspaceOf("uv");
     writeFileSync(path.join(workspace, "deps.lock"), "whatever\n");
