@@ -2,8 +2,17 @@
 // Bundles every actions/<name>/index.ts (and post.ts) with ncc into dist/<name>/ (and dist/<name>-post/).
 // Usage: node scripts/bundle.mjs [--source actions] [--out dist]
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
+import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 
@@ -29,24 +38,62 @@ for (const name of existsSync(source) ? readdirSync(source).sort() : []) {
 }
 
 function build({ entry, bundle }) {
-  const args = [
-    ncc,
-    "build",
-    entry,
-    "-o",
-    path.join(out, bundle),
-    "--license",
-    "licenses.txt",
-    "-q",
-  ];
+  const stats = path.join(statsDir, `${bundle}.json`);
+  const args = [ncc, "build", entry, "-o", path.join(out, bundle), "--stats-out", stats, "-q"];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: "inherit" });
-    child.on("exit", (code) =>
-      code === 0 ? resolve() : reject(new Error(`ncc failed on ${path.relative(".", entry)}`)),
-    );
+    child.on("exit", (code) => {
+      if (code !== 0) return reject(new Error(`ncc failed on ${path.relative(".", entry)}`));
+      writeLicenses(path.join(out, bundle), stats);
+      resolve();
+    });
   });
 }
 
+/** The folder of the package holding each bundled module: the last `node_modules/<pkg>` of its path. */
+function bundledPackageDirs(statsFile) {
+  const { modules = [] } = JSON.parse(readFileSync(statsFile, "utf8"));
+  const dirs = new Set();
+  const add = (name = "") => {
+    const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(name);
+    if (match) dirs.add(path.resolve(match[1]));
+  };
+  for (const module of modules) {
+    if ((module.chunks ?? []).length === 0) continue; // not emitted in any chunk
+    add(module.name);
+    for (const inner of module.modules ?? []) add(inner.name);
+  }
+  return [...dirs];
+}
+
+/** licenses.txt: every third-party package in the bundle and its chunks (ncc's lists one chunk). */
+function writeLicenses(bundleDir, statsFile) {
+  const packages = bundledPackageDirs(statsFile)
+    .filter((dir) => existsSync(path.join(dir, "package.json")))
+    .map((dir) => {
+      const manifest = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8"));
+      const file = readdirSync(dir).find((name) => /^(licen[cs]e|copying)/i.test(name));
+      const text = file ? readFileSync(path.join(dir, file), "utf8").trim() : "";
+      const license = typeof manifest.license === "string" ? manifest.license : "UNKNOWN";
+      return {
+        name: manifest.name ?? path.basename(dir),
+        version: manifest.version,
+        license,
+        text,
+      };
+    })
+    .sort((a, b) => `${a.name}@${a.version}`.localeCompare(`${b.name}@${b.version}`));
+  const seen = new Set();
+  const entries = packages.filter(
+    (p) => !seen.has(`${p.name}@${p.version}`) && seen.add(`${p.name}@${p.version}`),
+  );
+  const body = entries
+    .map((p) => [p.name, p.license, p.text].filter(Boolean).join("\n"))
+    .join("\n\n");
+  writeFileSync(path.join(bundleDir, "licenses.txt"), `${body}\n`);
+}
+
+const statsDir = mkdtempSync(path.join(os.tmpdir(), "pyship-bundle-stats-"));
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 writeFileSync(
@@ -64,6 +111,7 @@ try {
   console.error(`::error::bundle: ${error.message}`);
   process.exitCode = 1;
 }
+rmSync(statsDir, { recursive: true, force: true });
 if (!process.exitCode) {
   const names = entries.map((e) => e.bundle).join(", ") || "none";
   console.log(`bundled ${entries.length} entries into ${path.relative(".", out) || "."}: ${names}`);

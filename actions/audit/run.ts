@@ -6,15 +6,16 @@ import {
   meetsThreshold,
   type SeverityLevel,
   severityLevels,
+  severityText,
 } from "../../shared/advisories/severity.js";
 import { type AdvisorySource, runAudit } from "../../shared/audit/audit.js";
 import { findAuditLock } from "../../shared/audit/lockfile.js";
 import type { AuditResult, PackageReport, Vulnerability } from "../../shared/audit/model.js";
-import { auditedPackages } from "../../shared/audit/packages.js";
+import { type AuditScope, auditedPackages } from "../../shared/audit/packages.js";
 import { toReportJson } from "../../shared/audit/report-json.js";
 import { toSarif } from "../../shared/audit/sarif.js";
 import { toCycloneDx } from "../../shared/audit/sbom.js";
-import { ignoredTable, vulnerabilityTable } from "../../shared/audit/summary.js";
+import { ignoredTable, scopeText, vulnerabilityTable } from "../../shared/audit/summary.js";
 import { Deadline } from "../../shared/http/deadline.js";
 import { type ActionIo, CheckFailed, type Finding } from "../../shared/runtime/index.js";
 import { readManifest } from "../../shared/venv/project.js";
@@ -38,9 +39,9 @@ export async function run(inputs: AuditInputs, io: ActionIo, deps = defaultDeps)
     path.relative(inputs.workspace, file).split(path.sep).join("/") || ".";
   const lock = findAuditLock(inputs.workingDirectory, inputs.lockfile, display);
   const manifest = readManifest(path.dirname(path.resolve(inputs.workspace, lock.file)), display);
-  const { packages, skipped } = auditedPackages(lock, manifest, inputs.groups);
-  io.info(`Auditing ${packages.length} packages locked in ${lock.file} (${lock.format}).`);
-  for (const { name, reason } of skipped) io.info(`Not audited: ${name} (${reason}).`);
+  const scope = auditedPackages(lock, manifest, inputs.groups);
+  const { packages } = scope;
+  io.info(`Auditing ${lock.file} (${lock.format}): ${scopeText(scope).replaceAll("`", "")}.`);
 
   const source = await advisorySource(inputs, io, new Set(packages.map((pkg) => pkg.key)));
   let audit: Awaited<ReturnType<typeof runAudit>>;
@@ -70,7 +71,7 @@ export async function run(inputs: AuditInputs, io: ActionIo, deps = defaultDeps)
   io.setOutput("sarif-file", write(inputs.sarifFile, toSarif(result, tool)));
   io.setOutput("report-file", write(inputs.reportFile, toReportJson(result)));
   write(inputs.sbomFile, toCycloneDx(result, tool));
-  await writeSummary(result, packages.length, failing.length, inputs, io);
+  await writeSummary(result, scope, failing.length, inputs, io);
 
   if (failing.length > 0) {
     throw new CheckFailed(
@@ -114,13 +115,12 @@ function finding(
   failOn: SeverityLevel | "none",
 ): Finding {
   const { name, version, groups, line } = report.package;
-  const score = vuln.severity.score === undefined ? "" : ` ${vuln.severity.score.toFixed(1)}`;
   const aliases = vuln.aliases.length > 0 ? ` (${vuln.aliases.join(", ")})` : "";
   const group = groups.length > 0 ? ` in group ${groups.join(", ")}` : "";
   return {
     severity: meetsThreshold(vuln.severity.level, failOn) ? "error" : "warning",
     code: vuln.id,
-    message: `${name} ${version}${group}: ${vuln.id}${aliases}, ${vuln.severity.level}${score}: ${vuln.summary}`,
+    message: `${name} ${version}${group}: ${vuln.id}${aliases}, ${severityText(vuln.severity)}: ${vuln.summary}`,
     fix:
       vuln.fixVersions.length > 0
         ? `Fixed in ${vuln.fixVersions.join(", ")}.`
@@ -144,7 +144,7 @@ function write(file: string | undefined, content: object): string {
 
 async function writeSummary(
   result: AuditResult,
-  audited: number,
+  scope: AuditScope,
   failing: number,
   inputs: AuditInputs,
   io: ActionIo,
@@ -152,7 +152,7 @@ async function writeSummary(
   const vulnerable = result.packages.filter((report) => report.vulns.length > 0);
   const status =
     vulnerable.length === 0
-      ? "✅ no known vulnerabilities"
+      ? `✅ no known vulnerabilities in ${scope.packages.length} of ${scope.locked} locked packages`
       : `${failing > 0 ? "❌" : "⚠️"} ${vulnerable.length} vulnerable package${vulnerable.length === 1 ? "" : "s"}`;
   const source =
     inputs.service === "osv"
@@ -160,7 +160,7 @@ async function writeSummary(
       : `the offline database ${inputs.advisoryDb}`;
   const parts = [
     `### audit: ${result.lockfile}: ${status}`,
-    `${audited} locked packages checked against ${source}; fail-on: ${inputs.failOn}.`,
+    `${scopeText(scope)}; checked against ${source}; fail-on: ${inputs.failOn}.`,
   ];
   if (vulnerable.length > 0) parts.push(vulnerabilityTable(result));
   if (result.ignored.length > 0) parts.push(`#### Ignored\n\n${ignoredTable(result)}`);

@@ -108,9 +108,9 @@ async function setUp(
   });
 
   // @actions/cache is a large module: it is loaded only when the cache is wanted.
-  const store = cacheWanted(inputs.cache, deps.env)
-    ? await import("../../shared/cache/venv-store.js")
-    : undefined;
+  const cache = cacheWanted(inputs.cache, deps.env);
+  if (cache.off) io.notice(cache.off);
+  const store = cache.wanted ? await import("../../shared/cache/venv-store.js") : undefined;
   const caching = store !== undefined && usableCache(io, store.cacheAvailable());
   if (caching) claimVenv(venv); // what the restore writes is this run's
   let hit =

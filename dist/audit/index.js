@@ -23,6 +23,1495 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 
 /***/ }),
 
+/***/ 7091:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+/*!
+Copyright (c) the purl authors
+
+Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the "Software"), to deal
+in the Software without restriction, including without limitation the rights
+to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all
+copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+SOFTWARE.
+*/
+
+
+const {
+  PackageURL,
+  PurlComponent,
+  PurlQualifierNames,
+  PurlType
+} = __nccwpck_require__(6686)
+
+module.exports = {
+  PackageURL,
+  PurlComponent,
+  PurlQualifierNames,
+  PurlType
+}
+
+
+/***/ }),
+
+/***/ 3779:
+/***/ ((module) => {
+
+
+
+const LOOP_SENTINEL = 1_000_000
+
+const REUSED_SEARCH_PARAMS = new URLSearchParams()
+
+const REUSED_SEARCH_PARAMS_KEY = '_'
+
+const REUSED_SEARCH_PARAMS_OFFSET = 2 // '_='.length
+
+module.exports = {
+    LOOP_SENTINEL,
+    REUSED_SEARCH_PARAMS,
+    REUSED_SEARCH_PARAMS_KEY,
+    REUSED_SEARCH_PARAMS_OFFSET
+}
+
+
+/***/ }),
+
+/***/ 782:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const { PurlError } = __nccwpck_require__(616)
+
+const { decodeURIComponent } = globalThis
+
+function decodePurlComponent(comp, encodedURIComponent) {
+    try {
+        return decodeURIComponent(encodedURIComponent)
+    } catch {}
+    throw new PurlError(`unable to decode "${comp}" component`)
+}
+
+module.exports = {
+    decodePurlComponent
+}
+
+
+/***/ }),
+
+/***/ 5954:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const {
+    REUSED_SEARCH_PARAMS,
+    REUSED_SEARCH_PARAMS_KEY,
+    REUSED_SEARCH_PARAMS_OFFSET
+} = __nccwpck_require__(3779)
+const { isObject } = __nccwpck_require__(7018)
+const { isNonEmptyString } = __nccwpck_require__(2764)
+
+const { encodeURIComponent } = globalThis
+
+function encodeNamespace(namespace) {
+    return isNonEmptyString(namespace)
+        ? encodeURIComponent(namespace)
+              .replace(/%3A/g, ':')
+              .replace(/%2F/g, '/')
+        : ''
+}
+
+function encodeQualifierParam(param) {
+    if (isNonEmptyString(param)) {
+        // Param key and value are encoded with `percentEncodeSet` of
+        // 'application/x-www-form-urlencoded' and `spaceAsPlus` of `true`.
+        // https://url.spec.whatwg.org/#urlencoded-serializing
+        REUSED_SEARCH_PARAMS.set(REUSED_SEARCH_PARAMS_KEY, param)
+        return replacePlusSignWithPercentEncodedSpace(
+            REUSED_SEARCH_PARAMS.toString().slice(REUSED_SEARCH_PARAMS_OFFSET)
+        )
+    }
+    return ''
+}
+
+function encodeQualifiers(qualifiers) {
+    if (isObject(qualifiers)) {
+        // Sort this list of qualifier strings lexicographically.
+        const qualifiersKeys = Object.keys(qualifiers).sort()
+        const searchParams = new URLSearchParams()
+        for (let i = 0, { length } = qualifiersKeys; i < length; i += 1) {
+            const key = qualifiersKeys[i]
+            searchParams.set(key, qualifiers[key])
+        }
+        return replacePlusSignWithPercentEncodedSpace(searchParams.toString())
+    }
+    return ''
+}
+
+function encodeSubpath(subpath) {
+    return isNonEmptyString(subpath)
+        ? encodeURIComponent(subpath).replace(/%2F/g, '/')
+        : ''
+}
+
+function encodeVersion(version) {
+    return isNonEmptyString(version)
+        ? encodeURIComponent(version).replace(/%3A/g, ':').replace(/%2B/g, '+')
+        : ''
+}
+
+function replacePlusSignWithPercentEncodedSpace(str) {
+    // Convert plus signs to %20 for better portability.
+    return str.replace(/\+/g, '%20')
+}
+
+module.exports = {
+    encodeNamespace,
+    encodeVersion,
+    encodeQualifiers,
+    encodeQualifierParam,
+    encodeSubpath,
+    encodeURIComponent
+}
+
+
+/***/ }),
+
+/***/ 616:
+/***/ ((module) => {
+
+
+
+function formatPurlErrorMessage(message = '') {
+    const { length } = message
+    let formatted = ''
+    if (length) {
+        // Lower case start of message.
+        const code0 = message.charCodeAt(0)
+        formatted =
+            code0 >= 65 /*'A'*/ || code0 <= 90 /*'Z'*/
+                ? `${message[0].toLowerCase()}${message.slice(1)}`
+                : message
+        // Remove period from end of message.
+        if (
+            length > 1 &&
+            message.charCodeAt(length - 1) === 46 /*'.'*/ &&
+            message.charCodeAt(length - 2) !== 46
+        ) {
+            formatted = formatted.slice(0, -1)
+        }
+    }
+    return `Invalid purl: ${formatted}`
+}
+
+class PurlError extends Error {
+    constructor(message) {
+        super(formatPurlErrorMessage(message))
+    }
+}
+
+module.exports = {
+    formatPurlErrorMessage,
+    PurlError
+}
+
+
+/***/ }),
+
+/***/ 4947:
+/***/ ((module) => {
+
+
+
+function createHelpersNamespaceObject(helpers, options_ = {}) {
+    const { comparator, ...defaults } = { __proto__: null, ...options_ }
+    const helperNames = Object.keys(helpers).sort()
+    const propNames = [
+        ...new Set([...Object.values(helpers)].map(Object.keys).flat())
+    ].sort(comparator)
+    const nsObject = Object.create(null)
+    for (let i = 0, { length } = propNames; i < length; i += 1) {
+        const propName = propNames[i]
+        const helpersForProp = Object.create(null)
+        for (
+            let j = 0, { length: length_j } = helperNames;
+            j < length_j;
+            j += 1
+        ) {
+            const helperName = helperNames[j]
+            const helperValue =
+                helpers[helperName][propName] ?? defaults[helperName]
+            if (helperValue !== undefined) {
+                helpersForProp[helperName] = helperValue
+            }
+        }
+        nsObject[propName] = helpersForProp
+    }
+    return nsObject
+}
+
+module.exports = {
+    createHelpersNamespaceObject
+}
+
+
+/***/ }),
+
+/***/ 6808:
+/***/ ((module) => {
+
+
+
+function isNullishOrEmptyString(value) {
+    return (
+        value === null ||
+        value === undefined ||
+        (typeof value === 'string' && value.length === 0)
+    )
+}
+
+module.exports = {
+    isNullishOrEmptyString
+}
+
+
+/***/ }),
+
+/***/ 4265:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const { isObject } = __nccwpck_require__(7018)
+const { isBlank } = __nccwpck_require__(2764)
+
+function normalizeName(rawName) {
+    return typeof rawName === 'string' ? rawName.trim() : undefined
+}
+
+function normalizeNamespace(rawNamespace) {
+    return typeof rawNamespace === 'string'
+        ? normalizePath(rawNamespace)
+        : undefined
+}
+
+function normalizePath(pathname, callback) {
+    let collapsed = ''
+    let start = 0
+    // Leading and trailing slashes, i.e. '/', are not significant and should be
+    // stripped in the canonical form.
+    while (pathname.charCodeAt(start) === 47 /*'/'*/) {
+        start += 1
+    }
+    let nextIndex = pathname.indexOf('/', start)
+    if (nextIndex === -1) {
+        return pathname.slice(start)
+    }
+    // Discard any empty string segments by collapsing repeated segment
+    // separator slashes, i.e. '/'.
+    while (nextIndex !== -1) {
+        const segment = pathname.slice(start, nextIndex)
+        if (callback === undefined || callback(segment)) {
+            collapsed =
+                collapsed + (collapsed.length === 0 ? '' : '/') + segment
+        }
+        start = nextIndex + 1
+        while (pathname.charCodeAt(start) === 47) {
+            start += 1
+        }
+        nextIndex = pathname.indexOf('/', start)
+    }
+    const lastSegment = pathname.slice(start)
+    if (
+        lastSegment.length !== 0 &&
+        (callback === undefined || callback(lastSegment))
+    ) {
+        collapsed = collapsed + '/' + lastSegment
+    }
+    return collapsed
+}
+
+function normalizeQualifiers(rawQualifiers) {
+    let qualifiers
+    for (const { 0: key, 1: value } of qualifiersToEntries(rawQualifiers)) {
+        const strValue = typeof value === 'string' ? value : String(value)
+        const trimmed = strValue.trim()
+        // A key=value pair with an empty value is the same as no key/value
+        // at all for this key.
+        if (trimmed.length === 0) {
+            continue
+        }
+        if (qualifiers === undefined) {
+            qualifiers = { __proto__: null }
+        }
+        // A key is case insensitive. The canonical form is lowercase.
+        qualifiers[key.toLowerCase()] = trimmed
+    }
+    return qualifiers
+}
+
+function normalizeSubpath(rawSubpath) {
+    return typeof rawSubpath === 'string'
+        ? normalizePath(rawSubpath, subpathFilter)
+        : undefined
+}
+
+function normalizeType(rawType) {
+    // The type must NOT be percent-encoded.
+    // The type is case insensitive. The canonical form is lowercase.
+    return typeof rawType === 'string'
+        ? rawType.trim().toLowerCase()
+        : undefined
+}
+
+function normalizeVersion(rawVersion) {
+    return typeof rawVersion === 'string' ? rawVersion.trim() : undefined
+}
+
+function qualifiersToEntries(rawQualifiers) {
+    if (isObject(rawQualifiers)) {
+        return rawQualifiers instanceof URLSearchParams
+            ? rawQualifiers.entries()
+            : Object.entries(rawQualifiers)
+    }
+    return typeof rawQualifiers === 'string'
+        ? new URLSearchParams(rawQualifiers).entries()
+        : Object.entries({})
+}
+
+function subpathFilter(segment) {
+    // When percent-decoded, a segment
+    //   - must not be any of '.' or '..'
+    //   - must not be empty
+    const { length } = segment
+    if (length === 1 && segment.charCodeAt(0) === 46 /*'.'*/) return false
+    if (
+        length === 2 &&
+        segment.charCodeAt(0) === 46 &&
+        segment.charCodeAt(1) === 46
+    ) {
+        return false
+    }
+    return !isBlank(segment)
+}
+
+module.exports = {
+    normalizeName,
+    normalizeNamespace,
+    normalizePath,
+    normalizeQualifiers,
+    normalizeSubpath,
+    normalizeType,
+    normalizeVersion
+}
+
+
+/***/ }),
+
+/***/ 7018:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const { LOOP_SENTINEL } = __nccwpck_require__(3779)
+
+function isObject(value) {
+    return value !== null && typeof value === 'object'
+}
+
+function recursiveFreeze(value_) {
+    if (
+        value_ === null ||
+        !(typeof value_ === 'object' || typeof value_ === 'function') ||
+        Object.isFrozen(value_)
+    ) {
+        return value_
+    }
+    const queue = [value_]
+    let { length: queueLength } = queue
+    let pos = 0
+    while (pos < queueLength) {
+        if (pos === LOOP_SENTINEL) {
+            throw new Error(
+                'Detected infinite loop in object crawl of recursiveFreeze'
+            )
+        }
+        const obj = queue[pos++]
+        Object.freeze(obj)
+        if (Array.isArray(obj)) {
+            for (let i = 0, { length } = obj; i < length; i += 1) {
+                const item = obj[i]
+                if (
+                    item !== null &&
+                    (typeof item === 'object' || typeof item === 'function') &&
+                    !Object.isFrozen(item)
+                ) {
+                    queue[queueLength++] = item
+                }
+            }
+        } else {
+            const keys = Reflect.ownKeys(obj)
+            for (let i = 0, { length } = keys; i < length; i += 1) {
+                const propValue = obj[keys[i]]
+                if (
+                    propValue !== null &&
+                    (typeof propValue === 'object' ||
+                        typeof propValue === 'function') &&
+                    !Object.isFrozen(propValue)
+                ) {
+                    queue[queueLength++] = propValue
+                }
+            }
+        }
+    }
+    return value_
+}
+
+module.exports = {
+    isObject,
+    recursiveFreeze
+}
+
+
+/***/ }),
+
+/***/ 6686:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+/*!
+Copyright (c) the purl authors
+
+Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the "Software"), to deal
+in the Software without restriction, including without limitation the rights
+to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all
+copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+SOFTWARE.
+*/
+
+
+const { decodePurlComponent } = __nccwpck_require__(782)
+const { isObject, recursiveFreeze } = __nccwpck_require__(7018)
+const { isBlank, isNonEmptyString, trimLeadingSlashes } = __nccwpck_require__(2764)
+
+const { PurlComponent } = __nccwpck_require__(1487)
+const { PurlQualifierNames } = __nccwpck_require__(7197)
+const { PurlType } = __nccwpck_require__(8958)
+const { PurlError } = __nccwpck_require__(616)
+
+class PackageURL {
+    static Component = recursiveFreeze(PurlComponent)
+    static KnownQualifierNames = recursiveFreeze(PurlQualifierNames)
+    static Type = recursiveFreeze(PurlType)
+
+    constructor(
+        rawType,
+        rawNamespace,
+        rawName,
+        rawVersion,
+        rawQualifiers,
+        rawSubpath
+    ) {
+        const type = isNonEmptyString(rawType)
+            ? PurlComponent.type.normalize(rawType)
+            : rawType
+        PurlComponent.type.validate(type, true)
+
+        const namespace = isNonEmptyString(rawNamespace)
+            ? PurlComponent.namespace.normalize(rawNamespace)
+            : rawNamespace
+        PurlComponent.namespace.validate(namespace, true)
+
+        const name = isNonEmptyString(rawName)
+            ? PurlComponent.name.normalize(rawName)
+            : rawName
+        PurlComponent.name.validate(name, true)
+
+        const version = isNonEmptyString(rawVersion)
+            ? PurlComponent.version.normalize(rawVersion)
+            : rawVersion
+        PurlComponent.version.validate(version, true)
+
+        const qualifiers =
+            typeof rawQualifiers === 'string' || isObject(rawQualifiers)
+                ? PurlComponent.qualifiers.normalize(rawQualifiers)
+                : rawQualifiers
+        PurlComponent.qualifiers.validate(qualifiers, true)
+
+        const subpath = isNonEmptyString(rawSubpath)
+            ? PurlComponent.subpath.normalize(rawSubpath)
+            : rawSubpath
+        PurlComponent.subpath.validate(subpath, true)
+
+        this.type = type
+        this.name = name
+        this.namespace = namespace ?? undefined
+        this.version = version ?? undefined
+        this.qualifiers = qualifiers ?? undefined
+        this.subpath = subpath ?? undefined
+
+        const typeHelpers = PurlType[type]
+        if (typeHelpers) {
+            typeHelpers.normalize(this)
+            typeHelpers.validate(this, true)
+        }
+    }
+
+    toString() {
+        const { namespace, name, version, qualifiers, subpath, type } = this
+        let purlStr = `pkg:${PurlComponent.type.encode(type)}/`
+        if (namespace) {
+            purlStr = `${purlStr}${PurlComponent.namespace.encode(namespace)}/`
+        }
+        purlStr = `${purlStr}${PurlComponent.name.encode(name)}`
+        if (version) {
+            purlStr = `${purlStr}@${PurlComponent.version.encode(version)}`
+        }
+        if (qualifiers) {
+            purlStr = `${purlStr}?${PurlComponent.qualifiers.encode(qualifiers)}`
+        }
+        if (subpath) {
+            purlStr = `${purlStr}#${PurlComponent.subpath.encode(subpath)}`
+        }
+        return purlStr
+    }
+
+    static fromString(purlStr) {
+        return new PackageURL(...PackageURL.parseString(purlStr))
+    }
+
+    static parseString(purlStr) {
+        // https://github.com/package-url/purl-spec/blob/master/PURL-SPECIFICATION.rst#how-to-parse-a-purl-string-in-its-components
+        if (typeof purlStr !== 'string') {
+            throw new Error('A purl string argument is required.')
+        }
+        if (isBlank(purlStr)) {
+            return [
+                undefined,
+                undefined,
+                undefined,
+                undefined,
+                undefined,
+                undefined
+            ]
+        }
+
+        // Split the remainder once from left on ':'.
+        const colonIndex = purlStr.indexOf(':')
+        // Use WHATWG URL to split up the purl string.
+        //   - Split the purl string once from right on '#'
+        //   - Split the remainder once from right on '?'
+        //   - Split the remainder once from left on ':'
+        let url
+        let maybeUrlWithAuth
+        if (colonIndex !== -1) {
+            try {
+                // Since a purl never contains a URL Authority, its scheme
+                // must not be suffixed with double slash as in 'pkg://'
+                // and should use instead 'pkg:'. Purl parsers must accept
+                // URLs such as 'pkg://' and must ignore the '//'
+                const beforeColon = purlStr.slice(0, colonIndex)
+                const afterColon = purlStr.slice(colonIndex + 1)
+                const trimmedAfterColon = trimLeadingSlashes(afterColon)
+                url = new URL(`${beforeColon}:${trimmedAfterColon}`)
+                maybeUrlWithAuth =
+                    afterColon.length === trimmedAfterColon.length
+                        ? url
+                        : new URL(purlStr)
+            } catch (e) {
+                throw new PurlError('failed to parse as URL', {
+                    cause: e
+                })
+            }
+        }
+        // The scheme is a constant with the value "pkg".
+        if (url?.protocol !== 'pkg:') {
+            throw new PurlError('missing required "pkg" scheme component')
+        }
+        // A purl must NOT contain a URL Authority i.e. there is no support for
+        // username, password, host and port components.
+        if (
+            maybeUrlWithAuth.username !== '' ||
+            maybeUrlWithAuth.password !== ''
+        ) {
+            throw new PurlError('cannot contain a "user:pass@host:port"')
+        }
+
+        const { pathname } = url
+        const firstSlashIndex = pathname.indexOf('/')
+        const rawType = decodePurlComponent(
+            'type',
+            firstSlashIndex === -1
+                ? pathname
+                : pathname.slice(0, firstSlashIndex)
+        )
+        if (firstSlashIndex < 1) {
+            return [
+                rawType,
+                undefined,
+                undefined,
+                undefined,
+                undefined,
+                undefined
+            ]
+        }
+
+        let rawVersion
+        let atSignIndex = pathname.lastIndexOf('@')
+        // Handle unencoded leading '@' characters. This is a small break from
+        // the specification to make parsing more forgiving so that users don't
+        // have to deal with it.
+        if (
+            atSignIndex !== -1 &&
+            pathname.charCodeAt(atSignIndex - 1) === 47 /*'/'*/
+        ) {
+            atSignIndex = -1
+        }
+        const beforeVersion = pathname.slice(
+            rawType.length + 1,
+            atSignIndex === -1 ? pathname.length : atSignIndex
+        )
+        if (atSignIndex !== -1) {
+            // Split the remainder once from right on '@'.
+            rawVersion = decodePurlComponent(
+                'version',
+                pathname.slice(atSignIndex + 1)
+            )
+        }
+
+        let rawNamespace
+        let rawName
+        const lastSlashIndex = beforeVersion.lastIndexOf('/')
+        if (lastSlashIndex === -1) {
+            // Split the remainder once from right on '/'.
+            rawName = decodePurlComponent('name', beforeVersion)
+        } else {
+            // Split the remainder once from right on '/'.
+            rawName = decodePurlComponent(
+                'name',
+                beforeVersion.slice(lastSlashIndex + 1)
+            )
+            // Split the remainder on '/'.
+            rawNamespace = decodePurlComponent(
+                'namespace',
+                beforeVersion.slice(0, lastSlashIndex)
+            )
+        }
+
+        let rawQualifiers
+        const { searchParams } = url
+        if (searchParams.size !== 0) {
+            searchParams.forEach((value) =>
+                decodePurlComponent('qualifiers', value)
+            )
+            // Split the remainder once from right on '?'.
+            rawQualifiers = searchParams
+        }
+
+        let rawSubpath
+        const { hash } = url
+        if (hash.length !== 0) {
+            // Split the purl string once from right on '#'.
+            rawSubpath = decodePurlComponent('subpath', hash.slice(1))
+        }
+
+        return [
+            rawType,
+            rawNamespace,
+            rawName,
+            rawVersion,
+            rawQualifiers,
+            rawSubpath
+        ]
+    }
+}
+
+for (const staticProp of ['Component', 'KnownQualifierNames', 'Type']) {
+    Reflect.defineProperty(PackageURL, staticProp, {
+        ...Reflect.getOwnPropertyDescriptor(PackageURL, staticProp),
+        writable: false
+    })
+}
+
+Reflect.setPrototypeOf(PackageURL.prototype, null)
+
+module.exports = {
+    PackageURL,
+    PurlComponent,
+    PurlQualifierNames,
+    PurlType
+}
+
+
+/***/ }),
+
+/***/ 1487:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const {
+    encodeNamespace,
+    encodeVersion,
+    encodeQualifiers,
+    encodeQualifierParam,
+    encodeSubpath,
+    encodeURIComponent
+} = __nccwpck_require__(5954)
+
+const { createHelpersNamespaceObject } = __nccwpck_require__(4947)
+
+const {
+    normalizeType,
+    normalizeNamespace,
+    normalizeName,
+    normalizeVersion,
+    normalizeQualifiers,
+    normalizeSubpath
+} = __nccwpck_require__(4265)
+
+const { localeCompare, isNonEmptyString } = __nccwpck_require__(2764)
+
+const {
+    validateType,
+    validateNamespace,
+    validateName,
+    validateVersion,
+    validateQualifiers,
+    validateQualifierKey,
+    validateSubpath
+} = __nccwpck_require__(3206)
+
+const PurlComponentEncoder = (comp) =>
+    isNonEmptyString(comp) ? encodeURIComponent(comp) : ''
+
+const PurlComponentStringNormalizer = (comp) =>
+    typeof comp === 'string' ? comp : undefined
+
+const PurlComponentValidator = (_comp, _throws) => true
+
+const componentSortOrderLookup = {
+    __proto__: null,
+    type: 0,
+    namespace: 1,
+    name: 2,
+    version: 3,
+    qualifiers: 4,
+    qualifierKey: 5,
+    qualifierValue: 6,
+    subpath: 7
+}
+
+function componentSortOrder(comp) {
+    return componentSortOrderLookup[comp] ?? comp
+}
+
+function componentComparator(compA, compB) {
+    return localeCompare(componentSortOrder(compA), componentSortOrder(compB))
+}
+
+module.exports = {
+    // Rules for each purl component:
+    // https://github.com/package-url/purl-spec/blob/master/PURL-SPECIFICATION.rst#rules-for-each-purl-component
+    PurlComponent: createHelpersNamespaceObject(
+        {
+            encode: {
+                namespace: encodeNamespace,
+                version: encodeVersion,
+                qualifiers: encodeQualifiers,
+                qualifierKey: encodeQualifierParam,
+                qualifierValue: encodeQualifierParam,
+                subpath: encodeSubpath
+            },
+            normalize: {
+                type: normalizeType,
+                namespace: normalizeNamespace,
+                name: normalizeName,
+                version: normalizeVersion,
+                qualifiers: normalizeQualifiers,
+                subpath: normalizeSubpath
+            },
+            validate: {
+                type: validateType,
+                namespace: validateNamespace,
+                name: validateName,
+                version: validateVersion,
+                qualifierKey: validateQualifierKey,
+                qualifiers: validateQualifiers,
+                subpath: validateSubpath
+            }
+        },
+        {
+            comparator: componentComparator,
+            encode: PurlComponentEncoder,
+            normalize: PurlComponentStringNormalizer,
+            validate: PurlComponentValidator
+        }
+    )
+}
+
+
+/***/ }),
+
+/***/ 7197:
+/***/ ((module) => {
+
+
+
+module.exports = {
+    // Known qualifiers:
+    // https://github.com/package-url/purl-spec/blob/master/PURL-SPECIFICATION.rst#known-qualifiers-keyvalue-pairs
+    PurlQualifierNames: {
+        __proto__: null,
+        RepositoryUrl: 'repository_url',
+        DownloadUrl: 'download_url',
+        VcsUrl: 'vcs_url',
+        FileName: 'file_name',
+        Checksum: 'checksum'
+    }
+}
+
+
+/***/ }),
+
+/***/ 8958:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const { isNullishOrEmptyString } = __nccwpck_require__(6808)
+
+const { createHelpersNamespaceObject } = __nccwpck_require__(4947)
+
+const {
+    isSemverString,
+    lowerName,
+    lowerNamespace,
+    lowerVersion,
+    replaceDashesWithUnderscores,
+    replaceUnderscoresWithDashes
+} = __nccwpck_require__(2764)
+
+const { validateEmptyByType, validateRequiredByType } = __nccwpck_require__(3206)
+const { PurlError } = __nccwpck_require__(616)
+
+const PurlTypNormalizer = (purl) => purl
+
+const PurlTypeValidator = (_purl, _throws) => true
+
+module.exports = {
+    // PURL types:
+    // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst
+    PurlType: createHelpersNamespaceObject(
+        {
+            normalize: {
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#alpm
+                alpm(purl) {
+                    lowerNamespace(purl)
+                    lowerName(purl)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#apk
+                apk(purl) {
+                    lowerNamespace(purl)
+                    lowerName(purl)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#bitbucket
+                bitbucket(purl) {
+                    lowerNamespace(purl)
+                    lowerName(purl)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#bitnami
+                bitnami(purl) {
+                    lowerName(purl)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#composer
+                composer(purl) {
+                    lowerNamespace(purl)
+                    lowerName(purl)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#deb
+                deb(purl) {
+                    lowerNamespace(purl)
+                    lowerName(purl)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#other-candidate-types-to-define
+                gitlab(purl) {
+                    lowerNamespace(purl)
+                    lowerName(purl)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#github
+                github(purl) {
+                    lowerNamespace(purl)
+                    lowerName(purl)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#golang
+                // golang(purl) {
+                //     // Ignore case-insensitive rule because go.mod are case-sensitive.
+                //     // Pending spec change: https://github.com/package-url/purl-spec/pull/196
+                //     lowerNamespace(purl)
+                //     lowerName(purl)
+                //     return purl
+                // },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#hex
+                hex(purl) {
+                    lowerNamespace(purl)
+                    lowerName(purl)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#huggingface
+                huggingface(purl) {
+                    lowerVersion(purl)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#mlflow
+                mlflow(purl) {
+                    if (
+                        purl.qualifiers?.repository_url?.includes('databricks')
+                    ) {
+                        lowerName(purl)
+                    }
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#npm
+                npm(purl) {
+                    lowerNamespace(purl)
+                    lowerName(purl)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#luarocks
+                luarocks(purl) {
+                    lowerVersion(purl)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#oci
+                oci(purl) {
+                    lowerName(purl)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#pub
+                pub(purl) {
+                    lowerName(purl)
+                    purl.name = replaceDashesWithUnderscores(purl.name)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#pypi
+                pypi(purl) {
+                    lowerNamespace(purl)
+                    lowerName(purl)
+                    purl.name = replaceUnderscoresWithDashes(purl.name)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#qpkg
+                qpkg(purl) {
+                    lowerNamespace(purl)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#rpm
+                rpm(purl) {
+                    lowerNamespace(purl)
+                    return purl
+                }
+            },
+            validate: {
+                // TODO: cocoapods name validation
+                // TODO: cpan namespace validation
+                // TODO: swid qualifier validation
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#conan
+                conan(purl, throws) {
+                    if (isNullishOrEmptyString(purl.namespace)) {
+                        if (purl.qualifiers?.channel) {
+                            if (throws) {
+                                throw new PurlError(
+                                    'conan requires a "namespace" component when a "channel" qualifier is present'
+                                )
+                            }
+                            return false
+                        }
+                    } else if (isNullishOrEmptyString(purl.qualifiers)) {
+                        if (throws) {
+                            throw new PurlError(
+                                'conan requires a "qualifiers" component when a namespace is present'
+                            )
+                        }
+                        return false
+                    }
+                    return true
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#cran
+                cran(purl, throws) {
+                    return validateRequiredByType(
+                        'cran',
+                        'version',
+                        purl.version,
+                        throws
+                    )
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#golang
+                golang(purl) {
+                    // Still being lenient here since the standard changes aren't official.
+                    // Pending spec change: https://github.com/package-url/purl-spec/pull/196
+                    const { version } = purl
+                    const length =
+                        typeof version === 'string' ? version.length : 0
+                    // If the version starts with a "v" then ensure its a valid semver version.
+                    // This, by semver semantics, also supports pseudo-version number.
+                    // https://go.dev/doc/modules/version-numbers#pseudo-version-number
+                    if (
+                        length &&
+                        version.charCodeAt(0) === 118 /*'v'*/ &&
+                        !isSemverString(version.slice(1))
+                    ) {
+                        if (throws) {
+                            throw new PurlError(
+                                'golang "version" component starting with a "v" must be followed by a valid semver version'
+                            )
+                        }
+                        return false
+                    }
+                    return true
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#maven
+                maven(purl, throws) {
+                    return validateRequiredByType(
+                        'maven',
+                        'namespace',
+                        purl.namespace,
+                        throws
+                    )
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#mlflow
+                mlflow(purl, throws) {
+                    return validateEmptyByType(
+                        'mlflow',
+                        'namespace',
+                        purl.namespace,
+                        throws
+                    )
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#oci
+                oci(purl, throws) {
+                    return validateEmptyByType(
+                        'oci',
+                        'namespace',
+                        purl.namespace,
+                        throws
+                    )
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#pub
+                pub(purl, throws) {
+                    const { name } = purl
+                    for (let i = 0, { length } = name; i < length; i += 1) {
+                        const code = name.charCodeAt(i)
+                        // prettier-ignore
+                        if (
+                  !(
+                      (
+                          (code >= 48 && code <= 57)  || // 0-9
+                          (code >= 97 && code <= 122) || // a-z
+                          code === 95 // _
+                      )
+                  )
+              ) {
+                  if (throws) {
+                      throw new PurlError(
+                          'pub "name" component may only contain [a-z0-9_] characters'
+                      )
+                  }
+                  return false
+              }
+                    }
+                    return true
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#swift
+                swift(purl, throws) {
+                    return (
+                        validateRequiredByType(
+                            'swift',
+                            'namespace',
+                            purl.namespace,
+                            throws
+                        ) &&
+                        validateRequiredByType(
+                            'swift',
+                            'version',
+                            purl.version,
+                            throws
+                        )
+                    )
+                }
+            }
+        },
+        {
+            normalize: PurlTypNormalizer,
+            validate: PurlTypeValidator
+        }
+    )
+}
+
+
+/***/ }),
+
+/***/ 2764:
+/***/ ((module) => {
+
+
+
+// Intl.Collator is faster than String#localeCompare
+// https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Global_Objects/String/localeCompare:
+// > When comparing large numbers of strings, such as in sorting large arrays,
+// > it is better to create an Intl.Collator object and use the function provided
+// > by its compare() method.
+const { compare: localeCompare } = new Intl.Collator()
+
+// This regexp is valid as of 2024-08-01.
+// https://semver.org/#is-there-a-suggested-regular-expression-regex-to-check-a-semver-string
+const regexSemverNumberedGroups =
+    /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/
+
+function isBlank(str) {
+    for (let i = 0, { length } = str; i < length; i += 1) {
+        const code = str.charCodeAt(i)
+        // prettier-ignore
+        if (
+            !(
+                // Whitespace characters according to ECMAScript spec:
+                // https://tc39.es/ecma262/#sec-white-space
+                (
+                    code === 0x0020 || // Space
+                    code === 0x0009 || // Tab
+                    code === 0x000a || // Line Feed
+                    code === 0x000b || // Vertical Tab
+                    code === 0x000c || // Form Feed
+                    code === 0x000d || // Carriage Return
+                    code === 0x00a0 || // No-Break Space
+                    code === 0x1680 || // Ogham Space Mark
+                    code === 0x2000 || // En Quad
+                    code === 0x2001 || // Em Quad
+                    code === 0x2002 || // En Space
+                    code === 0x2003 || // Em Space
+                    code === 0x2004 || // Three-Per-Em Space
+                    code === 0x2005 || // Four-Per-Em Space
+                    code === 0x2006 || // Six-Per-Em Space
+                    code === 0x2007 || // Figure Space
+                    code === 0x2008 || // Punctuation Space
+                    code === 0x2009 || // Thin Space
+                    code === 0x200a || // Hair Space
+                    code === 0x2028 || // Line Separator
+                    code === 0x2029 || // Paragraph Separator
+                    code === 0x202f || // Narrow No-Break Space
+                    code === 0x205f || // Medium Mathematical Space
+                    code === 0x3000 || // Ideographic Space
+                    code === 0xfeff    // Byte Order Mark
+                )
+            )
+        ) {
+            return false
+        }
+    }
+    return true
+}
+
+function isNonEmptyString(value) {
+    return typeof value === 'string' && value.length > 0
+}
+
+function isSemverString(value) {
+    return typeof value === 'string' && regexSemverNumberedGroups.test(value)
+}
+
+function lowerName(purl) {
+    purl.name = purl.name.toLowerCase()
+}
+
+function lowerNamespace(purl) {
+    const { namespace } = purl
+    if (typeof namespace === 'string') {
+        purl.namespace = namespace.toLowerCase()
+    }
+}
+
+function lowerVersion(purl) {
+    const { version } = purl
+    if (typeof version === 'string') {
+        purl.version = version.toLowerCase()
+    }
+}
+
+function replaceDashesWithUnderscores(str) {
+    // Replace all "-" with "_"
+    let result = ''
+    let fromIndex = 0
+    let index = 0
+    while ((index = str.indexOf('-', fromIndex)) !== -1) {
+        result = result + str.slice(fromIndex, index) + '_'
+        fromIndex = index + 1
+    }
+    return fromIndex ? result + str.slice(fromIndex) : str
+}
+
+function replaceUnderscoresWithDashes(str) {
+    // Replace all "_" with "-"
+    let result = ''
+    let fromIndex = 0
+    let index = 0
+    while ((index = str.indexOf('_', fromIndex)) !== -1) {
+        result = result + str.slice(fromIndex, index) + '-'
+        fromIndex = index + 1
+    }
+    return fromIndex ? result + str.slice(fromIndex) : str
+}
+
+function trimLeadingSlashes(str) {
+    let start = 0
+    while (str.charCodeAt(start) === 47 /*'/'*/) {
+        start += 1
+    }
+    return start === 0 ? str : str.slice(start)
+}
+
+module.exports = {
+    isBlank,
+    isNonEmptyString,
+    isSemverString,
+    localeCompare,
+    lowerName,
+    lowerNamespace,
+    lowerVersion,
+    replaceDashesWithUnderscores,
+    replaceUnderscoresWithDashes,
+    trimLeadingSlashes
+}
+
+
+/***/ }),
+
+/***/ 3206:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const { PurlError } = __nccwpck_require__(616)
+const { isNullishOrEmptyString } = __nccwpck_require__(6808)
+const { isNonEmptyString } = __nccwpck_require__(2764)
+
+function validateEmptyByType(type, name, value, throws) {
+    if (!isNullishOrEmptyString(value)) {
+        if (throws) {
+            throw new PurlError(`${type} "${name}" component must be empty`)
+        }
+        return false
+    }
+    return true
+}
+
+function validateName(name, throws) {
+    return (
+        validateRequired('name', name, throws) &&
+        validateStrings('name', name, throws)
+    )
+}
+
+function validateNamespace(namespace, throws) {
+    return validateStrings('namespace', namespace, throws)
+}
+
+function validateQualifiers(qualifiers, throws) {
+    if (qualifiers === null || qualifiers === undefined) {
+        return true
+    }
+    if (typeof qualifiers !== 'object') {
+        if (throws) {
+            throw new PurlError('"qualifiers" must be an object')
+        }
+        return false
+    }
+    const keysIterable =
+        // URL searchParams have an "keys" method that returns an iterator.
+        typeof qualifiers.keys === 'function'
+            ? qualifiers.keys()
+            : Object.keys(qualifiers)
+    for (const key of keysIterable) {
+        if (!validateQualifierKey(key, throws)) {
+            return false
+        }
+    }
+    return true
+}
+
+function validateQualifierKey(key, throws) {
+    // A key cannot start with a number.
+    if (!validateStartsWithoutNumber('qualifier', key, throws)) {
+        return false
+    }
+    // The key must be composed only of ASCII letters and numbers,
+    // '.', '-' and '_' (period, dash and underscore).
+    for (let i = 0, { length } = key; i < length; i += 1) {
+        const code = key.charCodeAt(i)
+        // prettier-ignore
+        if (
+            !(
+                (
+                    (code >= 48 && code <= 57)  || // 0-9
+                    (code >= 65 && code <= 90)  || // A-Z
+                    (code >= 97 && code <= 122) || // a-z
+                    code === 46 || // .
+                    code === 45 || // -
+                    code === 95    // _
+                )
+            )
+        ) {
+            if (throws) {
+                throw new PurlError(
+                    `qualifier "${key}" contains an illegal character`
+                )
+            }
+            return false
+        }
+    }
+    return true
+}
+
+function validateRequired(name, value, throws) {
+    if (isNullishOrEmptyString(value)) {
+        if (throws) {
+            throw new PurlError(`"${name}" is a required component`)
+        }
+        return false
+    }
+    return true
+}
+
+function validateRequiredByType(type, name, value, throws) {
+    if (isNullishOrEmptyString(value)) {
+        if (throws) {
+            throw new PurlError(`${type} requires a "${name}" component`)
+        }
+        return false
+    }
+    return true
+}
+
+function validateStartsWithoutNumber(name, value, throws) {
+    if (isNonEmptyString(value)) {
+        const code = value.charCodeAt(0)
+        if (code >= 48 /*'0'*/ && code <= 57 /*'9'*/) {
+            if (throws) {
+                throw new PurlError(
+                    `${name} "${value}" cannot start with a number`
+                )
+            }
+            return false
+        }
+    }
+    return true
+}
+
+function validateStrings(name, value, throws) {
+    if (value === null || value === undefined || typeof value === 'string') {
+        return true
+    }
+    if (throws) {
+        throw new PurlError(`"'${name}" must be a string`)
+    }
+    return false
+}
+
+function validateSubpath(subpath, throws) {
+    return validateStrings('subpath', subpath, throws)
+}
+
+function validateType(type, throws) {
+    // The type cannot be nullish, an empty string, or start with a number.
+    if (
+        !validateRequired('type', type, throws) ||
+        !validateStrings('type', type, throws) ||
+        !validateStartsWithoutNumber('type', type, throws)
+    ) {
+        return false
+    }
+    // The package type is composed only of ASCII letters and numbers,
+    // '.', '+' and '-' (period, plus, and dash)
+    for (let i = 0, { length } = type; i < length; i += 1) {
+        const code = type.charCodeAt(i)
+        // prettier-ignore
+        if (
+            !(
+                (
+                    (code >= 48 && code <= 57)  || // 0-9
+                    (code >= 65 && code <= 90)  || // A-Z
+                    (code >= 97 && code <= 122) || // a-z
+                    code === 46 || // .
+                    code === 43 || // +
+                    code === 45    // -
+                )
+            )
+        ) {
+            if (throws) {
+                throw new PurlError(
+                    `type "${type}" contains an illegal character`
+                )
+            }
+            return false
+        }
+    }
+    return true
+}
+
+function validateVersion(version, throws) {
+    return validateStrings('version', version, throws)
+}
+
+module.exports = {
+    validateEmptyByType,
+    validateName,
+    validateNamespace,
+    validateQualifiers,
+    validateQualifierKey,
+    validateRequired,
+    validateRequiredByType,
+    validateStartsWithoutNumber,
+    validateStrings,
+    validateSubpath,
+    validateType,
+    validateVersion
+}
+
+
+/***/ }),
+
 /***/ 3313:
 /***/ ((module) => {
 
@@ -34134,26 +35623,75 @@ function uvRules(lock, manifest) {
     const name = manifest ? files_tableAt(manifest.data, ["project"]).name : undefined;
     const project = lock.packages.find((p) => typeof name === "string" && p.key === normalizeName(name) && p.source.kind !== "registry") ??
         lock.packages.find((p) => (p.source.kind === "editable" || p.source.kind === "virtual") && p.source.path === ".");
-    if (!project)
+    if (!project) {
+        const members = stringList(files_tableAt(lock.raw, ["manifest"]).members).map(normalizeName);
+        if (members.length > 0 && !name)
+            return virtualRootRules(lock, manifest, members);
         throw new errors/* ConfigurationError */.j1(`${lock.file} has no entry for the project itself (an editable or virtual source)`);
+    }
     const entry = (Array.isArray(lock.raw.package) ? lock.raw.package : [])
         .filter(files_isTable)
         .find((p) => p.name === project.name) ?? {};
     const extras = Object.keys(files_tableAt(entry, ["optional-dependencies"])).map(normalizeName);
     const groups = Object.keys(project.groupDependencies ?? {}).map(normalizeName);
-    const configured = manifest
-        ? files_tableAt(manifest.data, ["tool", "uv"])["default-groups"]
-        : undefined;
-    const defaultGroups = configured === "all"
-        ? groups
-        : configured !== undefined
-            ? stringList(configured).map(normalizeName)
-            : groups.filter((g) => g === "dev");
+    const defaultGroups = uvDefaultGroups(manifest, groups);
     const roots = [
         ...project.dependencies.map((edge) => ({ ...edge, group: "main" })),
         ...Object.entries(project.groupDependencies ?? {}).flatMap(([group, edges]) => edges.map((edge) => ({ ...edge, group: normalizeName(group) }))),
     ];
     return { groups, defaultGroups, required: ["main"], extras, roots, project };
+}
+/** `tool.uv.default-groups`: `all`, a list, or `dev` when unset. */
+function uvDefaultGroups(manifest, groups) {
+    const configured = manifest
+        ? files_tableAt(manifest.data, ["tool", "uv"])["default-groups"]
+        : undefined;
+    if (configured === "all")
+        return groups;
+    if (configured !== undefined)
+        return stringList(configured).map(normalizeName);
+    return groups.filter((g) => g === "dev");
+}
+/**
+ * A virtual workspace root (no `[project]`): `uv sync` there installs every member, with the
+ * root's own dependency groups (`[manifest.dependency-groups]`) and the members' groups.
+ */
+function virtualRootRules(lock, manifest, members) {
+    const memberEntries = lock.packages.filter((p) => members.includes(p.key) && p.source.kind !== "registry");
+    const missing = members.filter((m) => !memberEntries.some((p) => p.key === m));
+    if (missing.length > 0)
+        throw new errors/* ConfigurationError */.j1(`${lock.file} lists workspace member(s) ${missing.join(", ")} in [manifest] but has no entry for them`);
+    const rootGroups = Object.entries(files_tableAt(lock.raw, ["manifest", "dependency-groups"])).map(([group, list]) => [normalizeName(group), manifestEdges(list)]);
+    const memberGroups = memberEntries.flatMap((p) => Object.entries(p.groupDependencies ?? {}).map(([group, edges]) => [normalizeName(group), edges]));
+    const groups = [...new Set([...rootGroups, ...memberGroups].map(([group]) => group))];
+    const roots = [
+        ...memberEntries.flatMap((p) => [
+            { key: p.key, group: "main" },
+            ...p.dependencies.map((edge) => ({ ...edge, group: "main" })),
+        ]),
+        ...[...rootGroups, ...memberGroups].flatMap(([group, edges]) => edges.map((edge) => ({ ...edge, group }))),
+    ];
+    const rawEntries = (Array.isArray(lock.raw.package) ? lock.raw.package : []).filter(files_isTable);
+    const extras = rawEntries
+        .filter((entry) => members.includes(normalizeName(String(entry.name ?? ""))))
+        .flatMap((entry) => Object.keys(files_tableAt(entry, ["optional-dependencies"])))
+        .map(normalizeName);
+    return {
+        groups,
+        defaultGroups: uvDefaultGroups(manifest, groups),
+        required: ["main"],
+        extras: [...new Set(extras)],
+        roots,
+    };
+}
+/** `[manifest.dependency-groups]` requirements: `{ name, specifier?, marker? }`. */
+function manifestEdges(list) {
+    return (Array.isArray(list) ? list : []).filter(files_isTable).map((requirement) => ({
+        key: normalizeName(String(requirement.name ?? "")),
+        extras: stringList(requirement.extras),
+        marker: typeof requirement.marker === "string" ? requirement.marker : undefined,
+        specifiers: typeof requirement.specifier === "string" ? [requirement.specifier] : undefined,
+    }));
 }
 /** Declared dependencies as roots; Poetry's optional ones hang on the extras that name them. */
 function declaredRoots(declared, extrasOf = new Map()) {
@@ -34223,13 +35761,23 @@ function pdmRules(manifest) {
 }
 /** Formats whose entries say where they belong: Pipfile categories, pylock markers, requirements. */
 function selectByEntry(lock, groups, context) {
+    if (lock.format === "pipfile")
+        return selectPipfileEntries(lock, groups, context);
     return lock.packages
-        .filter((p) => lock.format !== "pipfile" || p.groups.some((g) => groups.includes(g)))
         .filter((p) => markerHolds(p.marker, context))
-        .map((p) => ({
-        package: p,
-        groups: lock.format === "pipfile" ? p.groups.filter((g) => groups.includes(g)) : groups,
-    }));
+        .map((p) => ({ package: p, groups }));
+}
+/** The group name pipenv (with `use_pylock`) writes into develop entries' markers. */
+const pipenvDevGroup = "dev";
+/**
+ * A Pipfile.lock's category chooses its entries; pipenv strips `'dev' in dependency_groups` from
+ * their markers before installing, so that condition holds for every entry of a chosen category.
+ */
+function selectPipfileEntries(lock, groups, context) {
+    return lock.packages
+        .filter((p) => p.groups.some((g) => groups.includes(g)))
+        .filter((p) => markerHolds(p.marker, { ...context, dependencyGroups: [pipenvDevGroup, ...p.groups] }))
+        .map((p) => ({ package: p, groups: p.groups.filter((g) => groups.includes(g)) }));
 }
 function markerHolds(marker, context) {
     return (marker === undefined || marker.trim() === "" || evaluateMarker(parseMarker(marker), context));
@@ -34310,25 +35858,39 @@ function resolveEdge(edge, candidates, context) {
 
 ;// CONCATENATED MODULE: ./shared/audit/packages.ts
 
+const notInSelectedGroups = "not in the selected groups";
+const idOf = (locked) => `${locked.key}==${locked.version ?? ""}`;
 function auditedPackages(lock, manifest, groups) {
     const selection = selectPackages(lock, manifest, { groups, extras: "all" });
+    const everyGroup = groups === "all" ? selection : selectPackages(lock, manifest, { groups: "all", extras: "all" });
+    const chosen = new Map(selection.packages.map((s) => [s.package, s.groups]));
+    const inSomeGroup = new Set(everyGroup.packages.map((s) => s.package));
     const byVersion = new Map();
-    const skipped = [];
-    for (const { package: locked, groups: reachedBy } of selection.packages) {
+    const skipped = new Map();
+    const lockedIds = new Set();
+    for (const locked of lock.packages) {
         if (locked === selection.project)
             continue;
-        if (locked.source.kind !== "registry") {
-            skipped.push({ name: locked.name, reason: `from a ${locked.source.kind}, not an index` });
+        const id = idOf(locked);
+        lockedIds.add(id);
+        const reachedBy = chosen.get(locked);
+        const unreachable = !reachedBy && !inSomeGroup.has(locked);
+        if (!reachedBy && !unreachable) {
+            if (!skipped.has(id))
+                skipped.set(id, { name: locked.name, reason: notInSelectedGroups });
             continue;
         }
-        if (!locked.version) {
-            skipped.push({ name: locked.name, reason: "no pinned version" });
+        const reason = notAuditable(locked);
+        if (reason) {
+            skipped.set(id, { name: locked.name, reason });
             continue;
         }
-        const id = `${locked.key}==${locked.version}`;
+        skipped.delete(id);
         const seen = byVersion.get(id);
         if (seen) {
-            seen.groups = [...new Set([...seen.groups, ...reachedBy])];
+            seen.groups = [...new Set([...seen.groups, ...(reachedBy ?? [])])];
+            if (reachedBy)
+                delete seen.unreachable;
             continue;
         }
         byVersion.set(id, {
@@ -34336,10 +35898,23 @@ function auditedPackages(lock, manifest, groups) {
             key: locked.key,
             version: locked.version,
             line: locked.line,
-            groups: [...reachedBy],
+            groups: [...(reachedBy ?? [])],
+            ...(unreachable ? { unreachable: true } : {}),
         });
     }
-    return { packages: [...byVersion.values()], skipped };
+    return {
+        packages: [...byVersion.values()],
+        skipped: [...skipped.values()],
+        locked: lockedIds.size,
+    };
+}
+function notAuditable(locked) {
+    const { kind } = locked.source;
+    if (kind !== "registry")
+        return `from ${/^[aeiou]/.test(kind) ? "an" : "a"} ${kind} source, not an index`;
+    if (!locked.version)
+        return "no pinned version";
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./shared/audit/report-json.ts
@@ -34534,25 +36109,18 @@ function toSarif(result, tool, options = {}) {
     };
 }
 
+// EXTERNAL MODULE: ./node_modules/packageurl-js/index.js
+var packageurl_js = __nccwpck_require__(7091);
 ;// CONCATENATED MODULE: ./shared/audit/sbom.ts
 /**
  * The audit as a CycloneDX 1.6 JSON SBOM: every locked package as a component, every reported
  * advisory as a vulnerability that affects them. Ignored advisories are left out.
  */
 
-/** Percent-encodes all but the characters purl leaves bare (so `+` in a local version is `%2B`). */
-function purlEncode(text) {
-    return Array.from(new TextEncoder().encode(text), (byte) => {
-        const char = String.fromCharCode(byte);
-        return /[A-Za-z0-9.\-_~]/.test(char)
-            ? char
-            : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
-    }).join("");
-}
-/** `pkg:pypi/<name>@<version>`, the name PEP 503 normalized as the pypi purl type asks. */
+
+/** `pkg:pypi/<name>@<version>` as packageurl-js writes it: lowercased, `_` → `-`, dots kept. */
 function pypiPurl(pkg) {
-    const name = pkg.key.toLowerCase().replace(/[-_.]+/g, "-");
-    return `pkg:pypi/${purlEncode(name)}@${purlEncode(pkg.version)}`;
+    return new packageurl_js.PackageURL("pypi", undefined, pkg.name, pkg.version, undefined, undefined).toString();
 }
 function scoreMethod(vector) {
     if (vector?.startsWith("CVSS:4.0/"))
@@ -34676,15 +36244,10 @@ var findings = __nccwpck_require__(7659);
 ;// CONCATENATED MODULE: ./shared/audit/summary.ts
 /** The audit's job summary tables. */
 
-const severityMark = {
-    low: "🟢 low",
-    medium: "🟡 medium",
-    high: "🟠 high",
-    critical: "🔴 critical",
-};
+
+const severityMark = { low: "🟢", medium: "🟡", high: "🟠", critical: "🔴" };
 function severityCell(vuln) {
-    const score = vuln.severity.score === undefined ? "" : ` ${vuln.severity.score.toFixed(1)}`;
-    return `${severityMark[vuln.severity.level]}${score}`;
+    return (0,findings/* markdownCell */.UZ)(`${severityMark[vuln.severity.level]} ${(0,severity/* severityText */.pA)(vuln.severity)}`);
 }
 /** One row per package and advisory: package, version, advisory, aliases, severity, fixed in, group. */
 function vulnerabilityTable(result) {
@@ -34708,6 +36271,28 @@ function ignoredTable(result) {
         until ? `until ${until}` : "always",
     ]);
     return (0,findings/* markdownTable */.Qj)(["package", "version", "advisory", "severity", "ignored"], rows);
+}
+/** Names, the first few of a long list. */
+function nameList(names, shown = 10) {
+    const head = names.slice(0, shown).map((name) => `\`${name}\``);
+    return names.length > shown
+        ? `${head.join(", ")} and ${names.length - shown} more`
+        : head.join(", ");
+}
+/** "N of M locked packages audited", why any were left out, and which no manifest root reaches. */
+function scopeText(scope) {
+    const parts = [`${scope.packages.length} of ${scope.locked} locked packages audited`];
+    const byReason = new Map();
+    for (const { name, reason } of scope.skipped)
+        byReason.set(reason, [...(byReason.get(reason) ?? []), name]);
+    const leftOut = [...byReason].map(([reason, names]) => `${names.length} ${reason} (${nameList(names)})`);
+    if (leftOut.length > 0)
+        parts.push(`left out: ${leftOut.join("; ")}`);
+    const unreachable = scope.packages.filter((pkg) => pkg.unreachable).map((pkg) => pkg.name);
+    if (unreachable.length > 0) {
+        parts.push(`${unreachable.length} not reachable from the manifest, audited anyway (${nameList(unreachable)})`);
+    }
+    return parts.join("; ");
 }
 
 // EXTERNAL MODULE: ./shared/runtime/index.ts + 3 modules
@@ -34773,13 +36358,28 @@ function isPackage(directory, manifest) {
         return false;
     return "build-system" in manifest.data || existsSync(path.join(directory, "setup.py"));
 }
-/** Caching is off by default where a poisoned cache could reach a release or a privileged run. */
+/** Events whose runs hold secrets or write access while running code a pull request can shape. */
+const privilegedEvents = (/* unused pure expression or super */ null && (["pull_request_target", "workflow_run", "release"]));
+/**
+ * Caching is off by default where a poisoned cache could reach a release or a privileged run;
+ * `off` says why, for a notice.
+ */
 function cacheWanted(input, env) {
     if (input !== "auto")
-        return input === "true";
+        return { wanted: input === "true" };
     const event = env.GITHUB_EVENT_NAME ?? "";
-    return (!["pull_request_target", "release"].includes(event) &&
-        !(env.GITHUB_REF ?? "").startsWith("refs/tags/"));
+    const ref = env.GITHUB_REF ?? "";
+    const off = privilegedEvents.includes(event)
+        ? `a ${event} run is privileged`
+        : ref.startsWith("refs/tags/")
+            ? `${ref} is a tag push`
+            : undefined;
+    if (!off)
+        return { wanted: true };
+    return {
+        wanted: false,
+        off: `cache: auto does not cache here: ${off}, and a poisoned cache could reach it. Set cache: true to cache anyway.`,
+    };
 }
 
 ;// CONCATENATED MODULE: ./actions/audit/run.ts
@@ -34808,10 +36408,9 @@ async function run(inputs, io, deps = defaultDeps) {
     const display = (file) => external_node_path_default().relative(inputs.workspace, file).split((external_node_path_default()).sep).join("/") || ".";
     const lock = findAuditLock(inputs.workingDirectory, inputs.lockfile, display);
     const manifest = readManifest(external_node_path_default().dirname(external_node_path_default().resolve(inputs.workspace, lock.file)), display);
-    const { packages, skipped } = auditedPackages(lock, manifest, inputs.groups);
-    io.info(`Auditing ${packages.length} packages locked in ${lock.file} (${lock.format}).`);
-    for (const { name, reason } of skipped)
-        io.info(`Not audited: ${name} (${reason}).`);
+    const scope = auditedPackages(lock, manifest, inputs.groups);
+    const { packages } = scope;
+    io.info(`Auditing ${lock.file} (${lock.format}): ${scopeText(scope).replaceAll("`", "")}.`);
     const source = await advisorySource(inputs, io, new Set(packages.map((pkg) => pkg.key)));
     let audit;
     try {
@@ -34840,7 +36439,7 @@ async function run(inputs, io, deps = defaultDeps) {
     io.setOutput("sarif-file", write(inputs.sarifFile, toSarif(result, tool)));
     io.setOutput("report-file", write(inputs.reportFile, toReportJson(result)));
     write(inputs.sbomFile, toCycloneDx(result, tool));
-    await writeSummary(result, packages.length, failing.length, inputs, io);
+    await writeSummary(result, scope, failing.length, inputs, io);
     if (failing.length > 0) {
         throw new runtime/* CheckFailed */.EC(`${failing.length} vulnerabilit${failing.length === 1 ? "y" : "ies"} at or above fail-on (${inputs.failOn}) in ${new Set(failing.map(({ report }) => report.package.key)).size} package(s); see the annotations and the job summary.`);
     }
@@ -34868,13 +36467,12 @@ async function advisorySource(inputs, io, packages) {
 }
 function finding(report, vuln, file, failOn) {
     const { name, version, groups, line } = report.package;
-    const score = vuln.severity.score === undefined ? "" : ` ${vuln.severity.score.toFixed(1)}`;
     const aliases = vuln.aliases.length > 0 ? ` (${vuln.aliases.join(", ")})` : "";
     const group = groups.length > 0 ? ` in group ${groups.join(", ")}` : "";
     return {
         severity: (0,severity/* meetsThreshold */.M0)(vuln.severity.level, failOn) ? "error" : "warning",
         code: vuln.id,
-        message: `${name} ${version}${group}: ${vuln.id}${aliases}, ${vuln.severity.level}${score}: ${vuln.summary}`,
+        message: `${name} ${version}${group}: ${vuln.id}${aliases}, ${(0,severity/* severityText */.pA)(vuln.severity)}: ${vuln.summary}`,
         fix: vuln.fixVersions.length > 0
             ? `Fixed in ${vuln.fixVersions.join(", ")}.`
             : "No fixed version yet.",
@@ -34893,17 +36491,17 @@ function write(file, content) {
     (0,external_node_fs_.writeFileSync)(file, `${JSON.stringify(content, null, 2)}\n`);
     return file;
 }
-async function writeSummary(result, audited, failing, inputs, io) {
+async function writeSummary(result, scope, failing, inputs, io) {
     const vulnerable = result.packages.filter((report) => report.vulns.length > 0);
     const status = vulnerable.length === 0
-        ? "✅ no known vulnerabilities"
+        ? `✅ no known vulnerabilities in ${scope.packages.length} of ${scope.locked} locked packages`
         : `${failing > 0 ? "❌" : "⚠️"} ${vulnerable.length} vulnerable package${vulnerable.length === 1 ? "" : "s"}`;
     const source = inputs.service === "osv"
         ? `OSV (${inputs.osvUrl})`
         : `the offline database ${inputs.advisoryDb}`;
     const parts = [
         `### audit: ${result.lockfile}: ${status}`,
-        `${audited} locked packages checked against ${source}; fail-on: ${inputs.failOn}.`,
+        `${scopeText(scope)}; checked against ${source}; fail-on: ${inputs.failOn}.`,
     ];
     if (vulnerable.length > 0)
         parts.push(vulnerabilityTable(result));
@@ -34921,16 +36519,19 @@ async function writeSummary(result, audited, failing, inputs, io) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Hp: () => (/* binding */ advisorySeverity),
 /* harmony export */   M0: () => (/* binding */ meetsThreshold),
+/* harmony export */   pA: () => (/* binding */ severityText),
 /* harmony export */   pc: () => (/* binding */ severityLevels)
 /* harmony export */ });
 /* unused harmony export levelOfScore */
 /* harmony import */ var ae_cvss_calculator__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4353);
 /* harmony import */ var ae_cvss_calculator__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(ae_cvss_calculator__WEBPACK_IMPORTED_MODULE_0__);
 /**
- * An advisory's severity: the base score of its CVSS v4 or v3 vector, else the database's own
+ * An advisory's severity: the base score of its CVSS v4, v3 or v2 vector, else the database's own
  * label, else "high" (the contract's rule for an advisory with no score).
  */
 
+/** The package's exports: a bundle hands them over as the namespace, Node's ESM as `default`. */
+const calculator = (ae_cvss_calculator__WEBPACK_IMPORTED_MODULE_0___default()) ?? ae_cvss_calculator__WEBPACK_IMPORTED_MODULE_0__;
 const severityLevels = ["low", "medium", "high", "critical"];
 /** CVSS's qualitative scale (shared by v3 and v4). */
 function levelOfScore(score) {
@@ -34952,17 +36553,22 @@ const databaseLabels = {
 const scores = new Map();
 /** Base scores by vector: an export repeats the same few hundred vectors thousands of times. */
 function baseScore(vector) {
-    if (!scores.has(vector))
-        scores.set(vector, computeBaseScore(vector));
-    return scores.get(vector);
-}
-function computeBaseScore(vector) {
-    try {
-        const score = ae_cvss_calculator__WEBPACK_IMPORTED_MODULE_0___default().fromVector(vector)?.calculateScores().base;
-        return typeof score === "number" && Number.isFinite(score) ? score : undefined;
+    let scored = scores.get(vector);
+    if (!scored) {
+        scored = computeBaseScore(vector);
+        scores.set(vector, scored);
     }
-    catch {
-        return undefined; // a malformed vector: fall back to the label
+    return scored;
+}
+/** Scores a CVSS v2, v3.0, v3.1 or v4.0 vector (the calculator tells the version from the text). */
+function computeBaseScore(vector) {
+    const problem = `the CVSS vector '${vector}' could not be scored`;
+    try {
+        const score = calculator.fromVector(vector)?.calculateScores().base;
+        return typeof score === "number" && Number.isFinite(score) ? { score } : { problem };
+    }
+    catch (error) {
+        return { problem: `${problem}: ${error instanceof Error ? error.message : String(error)}` };
     }
 }
 function advisorySeverity(advisory) {
@@ -34970,21 +36576,31 @@ function advisorySeverity(advisory) {
         ...(advisory.severity ?? []),
         ...(advisory.affected ?? []).flatMap((affected) => affected.severity ?? []),
     ];
-    for (const type of ["CVSS_V4", "CVSS_V3"]) {
+    const problems = [];
+    for (const type of ["CVSS_V4", "CVSS_V3", "CVSS_V2"]) {
         for (const entry of entries.filter((candidate) => candidate.type === type)) {
             if (typeof entry.score !== "string")
                 continue;
-            const score = baseScore(entry.score);
-            if (score !== undefined) {
+            const scored = baseScore(entry.score);
+            if ("score" in scored) {
+                const { score } = scored;
                 return { level: levelOfScore(score), score, vector: entry.score, source: "cvss" };
             }
+            problems.push(scored.problem);
         }
     }
+    const unscored = problems.length > 0 ? { unscored: problems.join("; ") } : {};
     const label = advisory.database_specific?.severity;
     const level = typeof label === "string" ? databaseLabels[label.toUpperCase()] : undefined;
     if (level)
-        return { level, source: "database" };
-    return { level: "high", source: "none" };
+        return { level, source: "database", ...unscored };
+    return { level: "high", source: "none", ...unscored };
+}
+/** "critical (9.8)", or the level with why a vector gave no score. */
+function severityText(severity) {
+    if (severity.score !== undefined)
+        return `${severity.level} (${severity.score.toFixed(1)})`;
+    return severity.unscored ? `${severity.level} (${severity.unscored})` : severity.level;
 }
 /** At or above the threshold; `none` fails nothing. */
 function meetsThreshold(level, threshold) {

@@ -31685,26 +31685,75 @@ function uvRules(lock, manifest) {
     const name = manifest ? tableAt(manifest.data, ["project"]).name : undefined;
     const project = lock.packages.find((p) => typeof name === "string" && p.key === normalizeName(name) && p.source.kind !== "registry") ??
         lock.packages.find((p) => (p.source.kind === "editable" || p.source.kind === "virtual") && p.source.path === ".");
-    if (!project)
+    if (!project) {
+        const members = stringList(tableAt(lock.raw, ["manifest"]).members).map(normalizeName);
+        if (members.length > 0 && !name)
+            return virtualRootRules(lock, manifest, members);
         throw new errors/* ConfigurationError */.j1(`${lock.file} has no entry for the project itself (an editable or virtual source)`);
+    }
     const entry = (Array.isArray(lock.raw.package) ? lock.raw.package : [])
         .filter(isTable)
         .find((p) => p.name === project.name) ?? {};
     const extras = Object.keys(tableAt(entry, ["optional-dependencies"])).map(normalizeName);
     const groups = Object.keys(project.groupDependencies ?? {}).map(normalizeName);
-    const configured = manifest
-        ? tableAt(manifest.data, ["tool", "uv"])["default-groups"]
-        : undefined;
-    const defaultGroups = configured === "all"
-        ? groups
-        : configured !== undefined
-            ? stringList(configured).map(normalizeName)
-            : groups.filter((g) => g === "dev");
+    const defaultGroups = uvDefaultGroups(manifest, groups);
     const roots = [
         ...project.dependencies.map((edge) => ({ ...edge, group: "main" })),
         ...Object.entries(project.groupDependencies ?? {}).flatMap(([group, edges]) => edges.map((edge) => ({ ...edge, group: normalizeName(group) }))),
     ];
     return { groups, defaultGroups, required: ["main"], extras, roots, project };
+}
+/** `tool.uv.default-groups`: `all`, a list, or `dev` when unset. */
+function uvDefaultGroups(manifest, groups) {
+    const configured = manifest
+        ? tableAt(manifest.data, ["tool", "uv"])["default-groups"]
+        : undefined;
+    if (configured === "all")
+        return groups;
+    if (configured !== undefined)
+        return stringList(configured).map(normalizeName);
+    return groups.filter((g) => g === "dev");
+}
+/**
+ * A virtual workspace root (no `[project]`): `uv sync` there installs every member, with the
+ * root's own dependency groups (`[manifest.dependency-groups]`) and the members' groups.
+ */
+function virtualRootRules(lock, manifest, members) {
+    const memberEntries = lock.packages.filter((p) => members.includes(p.key) && p.source.kind !== "registry");
+    const missing = members.filter((m) => !memberEntries.some((p) => p.key === m));
+    if (missing.length > 0)
+        throw new errors/* ConfigurationError */.j1(`${lock.file} lists workspace member(s) ${missing.join(", ")} in [manifest] but has no entry for them`);
+    const rootGroups = Object.entries(tableAt(lock.raw, ["manifest", "dependency-groups"])).map(([group, list]) => [normalizeName(group), manifestEdges(list)]);
+    const memberGroups = memberEntries.flatMap((p) => Object.entries(p.groupDependencies ?? {}).map(([group, edges]) => [normalizeName(group), edges]));
+    const groups = [...new Set([...rootGroups, ...memberGroups].map(([group]) => group))];
+    const roots = [
+        ...memberEntries.flatMap((p) => [
+            { key: p.key, group: "main" },
+            ...p.dependencies.map((edge) => ({ ...edge, group: "main" })),
+        ]),
+        ...[...rootGroups, ...memberGroups].flatMap(([group, edges]) => edges.map((edge) => ({ ...edge, group }))),
+    ];
+    const rawEntries = (Array.isArray(lock.raw.package) ? lock.raw.package : []).filter(isTable);
+    const extras = rawEntries
+        .filter((entry) => members.includes(normalizeName(String(entry.name ?? ""))))
+        .flatMap((entry) => Object.keys(tableAt(entry, ["optional-dependencies"])))
+        .map(normalizeName);
+    return {
+        groups,
+        defaultGroups: uvDefaultGroups(manifest, groups),
+        required: ["main"],
+        extras: [...new Set(extras)],
+        roots,
+    };
+}
+/** `[manifest.dependency-groups]` requirements: `{ name, specifier?, marker? }`. */
+function manifestEdges(list) {
+    return (Array.isArray(list) ? list : []).filter(isTable).map((requirement) => ({
+        key: normalizeName(String(requirement.name ?? "")),
+        extras: stringList(requirement.extras),
+        marker: typeof requirement.marker === "string" ? requirement.marker : undefined,
+        specifiers: typeof requirement.specifier === "string" ? [requirement.specifier] : undefined,
+    }));
 }
 /** Declared dependencies as roots; Poetry's optional ones hang on the extras that name them. */
 function declaredRoots(declared, extrasOf = new Map()) {
@@ -31774,13 +31823,23 @@ function pdmRules(manifest) {
 }
 /** Formats whose entries say where they belong: Pipfile categories, pylock markers, requirements. */
 function selectByEntry(lock, groups, context) {
+    if (lock.format === "pipfile")
+        return selectPipfileEntries(lock, groups, context);
     return lock.packages
-        .filter((p) => lock.format !== "pipfile" || p.groups.some((g) => groups.includes(g)))
         .filter((p) => markerHolds(p.marker, context))
-        .map((p) => ({
-        package: p,
-        groups: lock.format === "pipfile" ? p.groups.filter((g) => groups.includes(g)) : groups,
-    }));
+        .map((p) => ({ package: p, groups }));
+}
+/** The group name pipenv (with `use_pylock`) writes into develop entries' markers. */
+const pipenvDevGroup = "dev";
+/**
+ * A Pipfile.lock's category chooses its entries; pipenv strips `'dev' in dependency_groups` from
+ * their markers before installing, so that condition holds for every entry of a chosen category.
+ */
+function selectPipfileEntries(lock, groups, context) {
+    return lock.packages
+        .filter((p) => p.groups.some((g) => groups.includes(g)))
+        .filter((p) => markerHolds(p.marker, { ...context, dependencyGroups: [pipenvDevGroup, ...p.groups] }))
+        .map((p) => ({ package: p, groups: p.groups.filter((g) => groups.includes(g)) }));
 }
 function markerHolds(marker, context) {
     return (marker === undefined || marker.trim() === "" || evaluateMarker(parseMarker(marker), context));
@@ -32865,13 +32924,28 @@ function isPackage(directory, manifest) {
         return false;
     return "build-system" in manifest.data || (0,external_node_fs_.existsSync)(external_node_path_default().join(directory, "setup.py"));
 }
-/** Caching is off by default where a poisoned cache could reach a release or a privileged run. */
+/** Events whose runs hold secrets or write access while running code a pull request can shape. */
+const privilegedEvents = ["pull_request_target", "workflow_run", "release"];
+/**
+ * Caching is off by default where a poisoned cache could reach a release or a privileged run;
+ * `off` says why, for a notice.
+ */
 function cacheWanted(input, env) {
     if (input !== "auto")
-        return input === "true";
+        return { wanted: input === "true" };
     const event = env.GITHUB_EVENT_NAME ?? "";
-    return (!["pull_request_target", "release"].includes(event) &&
-        !(env.GITHUB_REF ?? "").startsWith("refs/tags/"));
+    const ref = env.GITHUB_REF ?? "";
+    const off = privilegedEvents.includes(event)
+        ? `a ${event} run is privileged`
+        : ref.startsWith("refs/tags/")
+            ? `${ref} is a tag push`
+            : undefined;
+    if (!off)
+        return { wanted: true };
+    return {
+        wanted: false,
+        off: `cache: auto does not cache here: ${off}, and a poisoned cache could reach it. Set cache: true to cache anyway.`,
+    };
 }
 
 ;// CONCATENATED MODULE: ./actions/setup-venv/state.ts
@@ -32949,9 +33023,10 @@ async function setUp(inputs, io, deps, { lock, lockDirectory, venv, display }) {
         env: deps.env,
     });
     // @actions/cache is a large module: it is loaded only when the cache is wanted.
-    const store = cacheWanted(inputs.cache, deps.env)
-        ? await Promise.all(/* import() */[__nccwpck_require__.e(691), __nccwpck_require__.e(290)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1290))
-        : undefined;
+    const cache = cacheWanted(inputs.cache, deps.env);
+    if (cache.off)
+        io.notice(cache.off);
+    const store = cache.wanted ? await Promise.all(/* import() */[__nccwpck_require__.e(691), __nccwpck_require__.e(290)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1290)) : undefined;
     const caching = store !== undefined && usableCache(io, store.cacheAvailable());
     if (caching)
         claimVenv(venv); // what the restore writes is this run's

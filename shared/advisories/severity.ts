@@ -1,8 +1,11 @@
 /**
- * An advisory's severity: the base score of its CVSS v4 or v3 vector, else the database's own
+ * An advisory's severity: the base score of its CVSS v4, v3 or v2 vector, else the database's own
  * label, else "high" (the contract's rule for an advisory with no score).
  */
-import cvss from "ae-cvss-calculator";
+import * as calculatorModule from "ae-cvss-calculator";
+
+/** The package's exports: a bundle hands them over as the namespace, Node's ESM as `default`. */
+const calculator: typeof calculatorModule.default = calculatorModule.default ?? calculatorModule;
 
 export const severityLevels = ["low", "medium", "high", "critical"] as const;
 export type SeverityLevel = (typeof severityLevels)[number];
@@ -13,6 +16,8 @@ export interface Severity {
   score?: number;
   vector?: string;
   source: "cvss" | "database" | "none";
+  /** Why a CVSS vector the advisory gives could not be scored, when one could not. */
+  unscored?: string;
 }
 
 interface ScoredEntry {
@@ -42,20 +47,28 @@ const databaseLabels: Record<string, SeverityLevel> = {
   CRITICAL: "critical",
 };
 
-const scores = new Map<string, number | undefined>();
+type Scored = { score: number } | { problem: string };
+
+const scores = new Map<string, Scored>();
 
 /** Base scores by vector: an export repeats the same few hundred vectors thousands of times. */
-function baseScore(vector: string): number | undefined {
-  if (!scores.has(vector)) scores.set(vector, computeBaseScore(vector));
-  return scores.get(vector);
+function baseScore(vector: string): Scored {
+  let scored = scores.get(vector);
+  if (!scored) {
+    scored = computeBaseScore(vector);
+    scores.set(vector, scored);
+  }
+  return scored;
 }
 
-function computeBaseScore(vector: string): number | undefined {
+/** Scores a CVSS v2, v3.0, v3.1 or v4.0 vector (the calculator tells the version from the text). */
+function computeBaseScore(vector: string): Scored {
+  const problem = `the CVSS vector '${vector}' could not be scored`;
   try {
-    const score = cvss.fromVector(vector)?.calculateScores().base;
-    return typeof score === "number" && Number.isFinite(score) ? score : undefined;
-  } catch {
-    return undefined; // a malformed vector: fall back to the label
+    const score = calculator.fromVector(vector)?.calculateScores().base;
+    return typeof score === "number" && Number.isFinite(score) ? { score } : { problem };
+  } catch (error) {
+    return { problem: `${problem}: ${error instanceof Error ? error.message : String(error)}` };
   }
 }
 
@@ -64,19 +77,29 @@ export function advisorySeverity(advisory: SeverityFields): Severity {
     ...(advisory.severity ?? []),
     ...(advisory.affected ?? []).flatMap((affected) => affected.severity ?? []),
   ];
-  for (const type of ["CVSS_V4", "CVSS_V3"]) {
+  const problems: string[] = [];
+  for (const type of ["CVSS_V4", "CVSS_V3", "CVSS_V2"]) {
     for (const entry of entries.filter((candidate) => candidate.type === type)) {
       if (typeof entry.score !== "string") continue;
-      const score = baseScore(entry.score);
-      if (score !== undefined) {
+      const scored = baseScore(entry.score);
+      if ("score" in scored) {
+        const { score } = scored;
         return { level: levelOfScore(score), score, vector: entry.score, source: "cvss" };
       }
+      problems.push(scored.problem);
     }
   }
+  const unscored = problems.length > 0 ? { unscored: problems.join("; ") } : {};
   const label = advisory.database_specific?.severity;
   const level = typeof label === "string" ? databaseLabels[label.toUpperCase()] : undefined;
-  if (level) return { level, source: "database" };
-  return { level: "high", source: "none" };
+  if (level) return { level, source: "database", ...unscored };
+  return { level: "high", source: "none", ...unscored };
+}
+
+/** "critical (9.8)", or the level with why a vector gave no score. */
+export function severityText(severity: Severity): string {
+  if (severity.score !== undefined) return `${severity.level} (${severity.score.toFixed(1)})`;
+  return severity.unscored ? `${severity.level} (${severity.unscored})` : severity.level;
 }
 
 /** At or above the threshold; `none` fails nothing. */

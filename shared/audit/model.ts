@@ -11,6 +11,8 @@ export interface AuditedPackage {
   line: number;
   /** The lock's groups that include it (empty when the lock records none). */
   groups: string[];
+  /** No declared root reaches it: not reachable from the manifest, audited anyway. */
+  unreachable?: true;
 }
 
 export interface Vulnerability {

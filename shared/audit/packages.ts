@@ -1,5 +1,8 @@
-/** The locked packages an audit looks at: every package of the chosen groups, whatever its markers. */
-import type { Lock } from "../lockfiles/model.js";
+/**
+ * The locked packages an audit looks at: every package of the chosen groups, whatever its markers,
+ * and every locked package no declared root reaches (it is in the lock, so it may be installed).
+ */
+import type { Lock, LockedPackage } from "../lockfiles/model.js";
 import { selectPackages } from "../lockfiles/select.js";
 import type { Manifest } from "../project/pyproject.js";
 import type { AuditedPackage } from "./model.js";
@@ -9,37 +12,73 @@ export interface SkippedPackage {
   reason: string;
 }
 
+export interface AuditScope {
+  packages: AuditedPackage[];
+  /** Locked packages left out, with why. */
+  skipped: SkippedPackage[];
+  /** Distinct locked packages (name and version), the project itself left out. */
+  locked: number;
+}
+
+export const notInSelectedGroups = "not in the selected groups";
+
+const idOf = (locked: LockedPackage) => `${locked.key}==${locked.version ?? ""}`;
+
 export function auditedPackages(
   lock: Lock,
   manifest: Manifest | undefined,
   groups: "all" | string[],
-): { packages: AuditedPackage[]; skipped: SkippedPackage[] } {
+): AuditScope {
   const selection = selectPackages(lock, manifest, { groups, extras: "all" });
+  const everyGroup =
+    groups === "all" ? selection : selectPackages(lock, manifest, { groups: "all", extras: "all" });
+  const chosen = new Map(selection.packages.map((s) => [s.package, s.groups]));
+  const inSomeGroup = new Set(everyGroup.packages.map((s) => s.package));
   const byVersion = new Map<string, AuditedPackage>();
-  const skipped: SkippedPackage[] = [];
-  for (const { package: locked, groups: reachedBy } of selection.packages) {
+  const skipped = new Map<string, SkippedPackage>();
+  const lockedIds = new Set<string>();
+  for (const locked of lock.packages) {
     if (locked === selection.project) continue;
-    if (locked.source.kind !== "registry") {
-      skipped.push({ name: locked.name, reason: `from a ${locked.source.kind}, not an index` });
+    const id = idOf(locked);
+    lockedIds.add(id);
+    const reachedBy = chosen.get(locked);
+    const unreachable = !reachedBy && !inSomeGroup.has(locked);
+    if (!reachedBy && !unreachable) {
+      if (!skipped.has(id)) skipped.set(id, { name: locked.name, reason: notInSelectedGroups });
       continue;
     }
-    if (!locked.version) {
-      skipped.push({ name: locked.name, reason: "no pinned version" });
+    const reason = notAuditable(locked);
+    if (reason) {
+      skipped.set(id, { name: locked.name, reason });
       continue;
     }
-    const id = `${locked.key}==${locked.version}`;
+    skipped.delete(id);
     const seen = byVersion.get(id);
     if (seen) {
-      seen.groups = [...new Set([...seen.groups, ...reachedBy])];
+      seen.groups = [...new Set([...seen.groups, ...(reachedBy ?? [])])];
+      if (reachedBy) delete seen.unreachable;
       continue;
     }
     byVersion.set(id, {
       name: locked.name,
       key: locked.key,
-      version: locked.version,
+      version: locked.version as string,
       line: locked.line,
-      groups: [...reachedBy],
+      groups: [...(reachedBy ?? [])],
+      ...(unreachable ? { unreachable: true } : {}),
     });
   }
-  return { packages: [...byVersion.values()], skipped };
+  return {
+    packages: [...byVersion.values()],
+    skipped: [...skipped.values()],
+    locked: lockedIds.size,
+  };
+}
+
+function notAuditable(locked: LockedPackage): string | undefined {
+  const { kind } = locked.source;
+  if (kind !== "registry")
+    return `from ${/^[aeiou]/.test(kind) ? "an" : "a"} ${kind} source, not an index`;
+  if (!locked.version) return "no pinned version";
+  return undefined;
 }

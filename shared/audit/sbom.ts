@@ -3,6 +3,7 @@
  * advisory as a vulnerability that affects them. Ignored advisories are left out.
  */
 import { createHash } from "node:crypto";
+import { PackageURL } from "packageurl-js";
 import type { Severity } from "../advisories/severity.js";
 import type { AuditedPackage, AuditResult, Vulnerability } from "./model.js";
 
@@ -17,20 +18,9 @@ export interface SbomSubject {
   version?: string;
 }
 
-/** Percent-encodes all but the characters purl leaves bare (so `+` in a local version is `%2B`). */
-function purlEncode(text: string): string {
-  return Array.from(new TextEncoder().encode(text), (byte) => {
-    const char = String.fromCharCode(byte);
-    return /[A-Za-z0-9.\-_~]/.test(char)
-      ? char
-      : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
-  }).join("");
-}
-
-/** `pkg:pypi/<name>@<version>`, the name PEP 503 normalized as the pypi purl type asks. */
-export function pypiPurl(pkg: Pick<AuditedPackage, "key" | "version">): string {
-  const name = pkg.key.toLowerCase().replace(/[-_.]+/g, "-");
-  return `pkg:pypi/${purlEncode(name)}@${purlEncode(pkg.version)}`;
+/** `pkg:pypi/<name>@<version>` as packageurl-js writes it: lowercased, `_` → `-`, dots kept. */
+export function pypiPurl(pkg: Pick<AuditedPackage, "name" | "version">): string {
+  return new PackageURL("pypi", undefined, pkg.name, pkg.version, undefined, undefined).toString();
 }
 
 function scoreMethod(vector: string | undefined): string {

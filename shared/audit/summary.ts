@@ -1,17 +1,13 @@
 /** The audit's job summary tables. */
+import { severityText } from "../advisories/severity.js";
 import { markdownCell, markdownTable } from "../runtime/findings.js";
 import type { AuditResult, Vulnerability } from "./model.js";
+import type { AuditScope } from "./packages.js";
 
-const severityMark = {
-  low: "🟢 low",
-  medium: "🟡 medium",
-  high: "🟠 high",
-  critical: "🔴 critical",
-};
+const severityMark = { low: "🟢", medium: "🟡", high: "🟠", critical: "🔴" };
 
 function severityCell(vuln: Vulnerability): string {
-  const score = vuln.severity.score === undefined ? "" : ` ${vuln.severity.score.toFixed(1)}`;
-  return `${severityMark[vuln.severity.level]}${score}`;
+  return markdownCell(`${severityMark[vuln.severity.level]} ${severityText(vuln.severity)}`);
 }
 
 /** One row per package and advisory: package, version, advisory, aliases, severity, fixed in, group. */
@@ -42,4 +38,31 @@ export function ignoredTable(result: AuditResult): string {
     until ? `until ${until}` : "always",
   ]);
   return markdownTable(["package", "version", "advisory", "severity", "ignored"], rows);
+}
+
+/** Names, the first few of a long list. */
+function nameList(names: string[], shown = 10): string {
+  const head = names.slice(0, shown).map((name) => `\`${name}\``);
+  return names.length > shown
+    ? `${head.join(", ")} and ${names.length - shown} more`
+    : head.join(", ");
+}
+
+/** "N of M locked packages audited", why any were left out, and which no manifest root reaches. */
+export function scopeText(scope: AuditScope): string {
+  const parts = [`${scope.packages.length} of ${scope.locked} locked packages audited`];
+  const byReason = new Map<string, string[]>();
+  for (const { name, reason } of scope.skipped)
+    byReason.set(reason, [...(byReason.get(reason) ?? []), name]);
+  const leftOut = [...byReason].map(
+    ([reason, names]) => `${names.length} ${reason} (${nameList(names)})`,
+  );
+  if (leftOut.length > 0) parts.push(`left out: ${leftOut.join("; ")}`);
+  const unreachable = scope.packages.filter((pkg) => pkg.unreachable).map((pkg) => pkg.name);
+  if (unreachable.length > 0) {
+    parts.push(
+      `${unreachable.length} not reachable from the manifest, audited anyway (${nameList(unreachable)})`,
+    );
+  }
+  return parts.join("; ");
 }

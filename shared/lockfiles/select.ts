@@ -151,25 +151,20 @@ function uvRules(lock: Lock, manifest: Manifest | undefined): Rules {
     lock.packages.find(
       (p) => (p.source.kind === "editable" || p.source.kind === "virtual") && p.source.path === ".",
     );
-  if (!project)
+  if (!project) {
+    const members = stringList(tableAt(lock.raw, ["manifest"]).members).map(normalizeName);
+    if (members.length > 0 && !name) return virtualRootRules(lock, manifest, members);
     throw new ConfigurationError(
       `${lock.file} has no entry for the project itself (an editable or virtual source)`,
     );
+  }
   const entry =
     (Array.isArray(lock.raw.package) ? lock.raw.package : [])
       .filter(isTable)
       .find((p) => p.name === project.name) ?? {};
   const extras = Object.keys(tableAt(entry, ["optional-dependencies"])).map(normalizeName);
   const groups = Object.keys(project.groupDependencies ?? {}).map(normalizeName);
-  const configured = manifest
-    ? tableAt(manifest.data, ["tool", "uv"])["default-groups"]
-    : undefined;
-  const defaultGroups =
-    configured === "all"
-      ? groups
-      : configured !== undefined
-        ? stringList(configured).map(normalizeName)
-        : groups.filter((g) => g === "dev");
+  const defaultGroups = uvDefaultGroups(manifest, groups);
   const roots: Root[] = [
     ...project.dependencies.map((edge) => ({ ...edge, group: "main" })),
     ...Object.entries(project.groupDependencies ?? {}).flatMap(([group, edges]) =>
@@ -177,6 +172,71 @@ function uvRules(lock: Lock, manifest: Manifest | undefined): Rules {
     ),
   ];
   return { groups, defaultGroups, required: ["main"], extras, roots, project };
+}
+
+/** `tool.uv.default-groups`: `all`, a list, or `dev` when unset. */
+function uvDefaultGroups(manifest: Manifest | undefined, groups: string[]): string[] {
+  const configured = manifest
+    ? tableAt(manifest.data, ["tool", "uv"])["default-groups"]
+    : undefined;
+  if (configured === "all") return groups;
+  if (configured !== undefined) return stringList(configured).map(normalizeName);
+  return groups.filter((g) => g === "dev");
+}
+
+/**
+ * A virtual workspace root (no `[project]`): `uv sync` there installs every member, with the
+ * root's own dependency groups (`[manifest.dependency-groups]`) and the members' groups.
+ */
+function virtualRootRules(lock: Lock, manifest: Manifest | undefined, members: string[]): Rules {
+  const memberEntries = lock.packages.filter(
+    (p) => members.includes(p.key) && p.source.kind !== "registry",
+  );
+  const missing = members.filter((m) => !memberEntries.some((p) => p.key === m));
+  if (missing.length > 0)
+    throw new ConfigurationError(
+      `${lock.file} lists workspace member(s) ${missing.join(", ")} in [manifest] but has no entry for them`,
+    );
+  const rootGroups = Object.entries(tableAt(lock.raw, ["manifest", "dependency-groups"])).map(
+    ([group, list]) => [normalizeName(group), manifestEdges(list)] as const,
+  );
+  const memberGroups = memberEntries.flatMap((p) =>
+    Object.entries(p.groupDependencies ?? {}).map(
+      ([group, edges]) => [normalizeName(group), edges] as const,
+    ),
+  );
+  const groups = [...new Set([...rootGroups, ...memberGroups].map(([group]) => group))];
+  const roots: Root[] = [
+    ...memberEntries.flatMap((p) => [
+      { key: p.key, group: "main" },
+      ...p.dependencies.map((edge) => ({ ...edge, group: "main" })),
+    ]),
+    ...[...rootGroups, ...memberGroups].flatMap(([group, edges]) =>
+      edges.map((edge) => ({ ...edge, group })),
+    ),
+  ];
+  const rawEntries = (Array.isArray(lock.raw.package) ? lock.raw.package : []).filter(isTable);
+  const extras = rawEntries
+    .filter((entry) => members.includes(normalizeName(String(entry.name ?? ""))))
+    .flatMap((entry) => Object.keys(tableAt(entry, ["optional-dependencies"])))
+    .map(normalizeName);
+  return {
+    groups,
+    defaultGroups: uvDefaultGroups(manifest, groups),
+    required: ["main"],
+    extras: [...new Set(extras)],
+    roots,
+  };
+}
+
+/** `[manifest.dependency-groups]` requirements: `{ name, specifier?, marker? }`. */
+function manifestEdges(list: unknown): LockedDependency[] {
+  return (Array.isArray(list) ? list : []).filter(isTable).map((requirement) => ({
+    key: normalizeName(String(requirement.name ?? "")),
+    extras: stringList(requirement.extras),
+    marker: typeof requirement.marker === "string" ? requirement.marker : undefined,
+    specifiers: typeof requirement.specifier === "string" ? [requirement.specifier] : undefined,
+  }));
 }
 
 /** Declared dependencies as roots; Poetry's optional ones hang on the extras that name them. */
@@ -256,13 +316,30 @@ function pdmRules(manifest: Manifest | undefined): Rules {
 
 /** Formats whose entries say where they belong: Pipfile categories, pylock markers, requirements. */
 function selectByEntry(lock: Lock, groups: string[], context: MarkerContext): SelectedPackage[] {
+  if (lock.format === "pipfile") return selectPipfileEntries(lock, groups, context);
   return lock.packages
-    .filter((p) => lock.format !== "pipfile" || p.groups.some((g) => groups.includes(g)))
     .filter((p) => markerHolds(p.marker, context))
-    .map((p) => ({
-      package: p,
-      groups: lock.format === "pipfile" ? p.groups.filter((g) => groups.includes(g)) : groups,
-    }));
+    .map((p) => ({ package: p, groups }));
+}
+
+/** The group name pipenv (with `use_pylock`) writes into develop entries' markers. */
+const pipenvDevGroup = "dev";
+
+/**
+ * A Pipfile.lock's category chooses its entries; pipenv strips `'dev' in dependency_groups` from
+ * their markers before installing, so that condition holds for every entry of a chosen category.
+ */
+function selectPipfileEntries(
+  lock: Lock,
+  groups: string[],
+  context: MarkerContext,
+): SelectedPackage[] {
+  return lock.packages
+    .filter((p) => p.groups.some((g) => groups.includes(g)))
+    .filter((p) =>
+      markerHolds(p.marker, { ...context, dependencyGroups: [pipenvDevGroup, ...p.groups] }),
+    )
+    .map((p) => ({ package: p, groups: p.groups.filter((g) => groups.includes(g)) }));
 }
 
 function markerHolds(marker: string | undefined, context: MarkerContext): boolean {

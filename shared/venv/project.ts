@@ -69,15 +69,28 @@ export function isPackage(directory: string, manifest: Manifest | undefined): bo
   return "build-system" in manifest.data || existsSync(path.join(directory, "setup.py"));
 }
 
-/** Caching is off by default where a poisoned cache could reach a release or a privileged run. */
+/** Events whose runs hold secrets or write access while running code a pull request can shape. */
+const privilegedEvents = ["pull_request_target", "workflow_run", "release"];
+
+/**
+ * Caching is off by default where a poisoned cache could reach a release or a privileged run;
+ * `off` says why, for a notice.
+ */
 export function cacheWanted(
   input: "auto" | "true" | "false",
   env: Record<string, string | undefined>,
-): boolean {
-  if (input !== "auto") return input === "true";
+): { wanted: boolean; off?: string } {
+  if (input !== "auto") return { wanted: input === "true" };
   const event = env.GITHUB_EVENT_NAME ?? "";
-  return (
-    !["pull_request_target", "release"].includes(event) &&
-    !(env.GITHUB_REF ?? "").startsWith("refs/tags/")
-  );
+  const ref = env.GITHUB_REF ?? "";
+  const off = privilegedEvents.includes(event)
+    ? `a ${event} run is privileged`
+    : ref.startsWith("refs/tags/")
+      ? `${ref} is a tag push`
+      : undefined;
+  if (!off) return { wanted: true };
+  return {
+    wanted: false,
+    off: `cache: auto does not cache here: ${off}, and a poisoned cache could reach it. Set cache: true to cache anyway.`,
+  };
 }

@@ -146,6 +146,44 @@ describe("audit through the bundled action", () => {
     expect(errors(result)[0]).toContain(message);
   });
 
+  test("a pipenv 2026 Pipfile.lock with group markers: every entry audited, N of M said", async () => {
+    const result = await audit({ "fail-on": "none" }, workspaceOf("pipfile-group-markers"));
+    expect(result.exitCode).toBe(0);
+    expect(result.summary).toContain("101 of 101 locked packages audited");
+    const main = await audit(
+      { "fail-on": "none", groups: "default" },
+      workspaceOf("pipfile-group-markers"),
+    );
+    expect(main.summary).toMatch(
+      /10 of 101 locked packages audited; left out: 91 not in the selected groups/,
+    );
+  });
+
+  test("a locked package no manifest root reaches is audited and named", async () => {
+    const workspace = workspaceOf("uv");
+    const lock = path.join(workspace, "uv.lock");
+    writeFileSync(
+      lock,
+      `${readFileSync(lock, "utf8")}\n[[package]]\nname = "py"\nversion = "1.10.0"\nsource = { registry = "https://pypi.org/simple" }\n`,
+    );
+    const result = await audit({ "fail-on": "none" }, workspace);
+    expect(result.exitCode).toBe(0);
+    expect(result.summary).toContain("not reachable from the manifest, audited anyway (`py`)");
+    expect(result.annotations.some((a) => a.message.startsWith("py 1.10.0"))).toBe(true);
+  });
+
+  test("a virtual uv workspace root audits every member's packages and the root's groups", async () => {
+    const result = await audit({ "fail-on": "none" }, workspaceOf("uv-virtual-workspace"));
+    expect(result.exitCode).toBe(0);
+    expect(result.summary).toContain("5 of 7 locked packages audited");
+    const flagged = new Set(result.annotations.map((a) => a.message.split(" ")[0]));
+    expect([...flagged].filter((name) => name !== "Auditing").sort()).toEqual([
+      "jinja2",
+      "requests",
+      "urllib3",
+    ]);
+  });
+
   test("an unknown lockfile format is an error naming the file", async () => {
     const workspace = workspaceOf("uv");
     writeFileSync(path.join(workspace, "deps.lock"), "whatever\n");

@@ -228,6 +228,107 @@ describe("setup-venv through the bundled action", () => {
     expect(result.state["save-cache"]).toBe("false");
   });
 
+  test.each(["workflow_run", "pull_request_target"])(
+    "cache: auto is off on %s, with a notice saying why",
+    async (event) => {
+      const result = await runAction({
+        action: "setup-venv",
+        workspace: requirementsProject(),
+        inputs: { "python-version": python, "install-project": "false" },
+        env: cacheService.env,
+        event: { name: event, payload: {} },
+      });
+      expect(result.exitCode).toBe(0);
+      expect(result.summary).toContain("| Cache | off |");
+      expect(result.annotations).toContainEqual(
+        expect.objectContaining({
+          level: "notice",
+          message: expect.stringContaining(
+            `cache: auto does not cache here: a ${event} run is privileged`,
+          ),
+        }),
+      );
+    },
+  );
+
+  test("a Pipfile.lock with pipenv 2026's 'dev' in dependency_groups markers installs develop", async () => {
+    const workspace = mkdtempSync(path.join(root, "pipfile-"));
+    const entry = (name: string, version: string, markers?: string) => ({
+      hashes: [`sha256:${sha256Of(wheel(`${name}-${version}`))}`],
+      index: "local",
+      ...(markers ? { markers } : {}),
+      version: `==${version}`,
+    });
+    const lock = {
+      _meta: {
+        hash: { sha256: "0".repeat(64) },
+        "pipfile-spec": 6,
+        requires: { python_version: "3.11" },
+        sources: [{ name: "local", url: index.simpleUrl, verify_ssl: false }],
+      },
+      default: { beta: entry("beta", "2.0"), alpha: entry("alpha", "1.0") },
+      develop: { devtool: entry("devtool", "0.5", "'dev' in dependency_groups") },
+    };
+    writeFileSync(path.join(workspace, "Pipfile.lock"), `${JSON.stringify(lock, null, 4)}\n`);
+    writeFileSync(
+      path.join(workspace, "Pipfile"),
+      `[[source]]\nurl = "${index.simpleUrl}"\nname = "local"\n\n[packages]\nbeta = "*"\n\n[dev-packages]\ndevtool = "*"\n`,
+    );
+    const result = await setupVenv(workspace, { cache: "false" });
+    expect(result.exitCode).toBe(0);
+    expect(await freeze(result.outputs["venv-path"] ?? "")).toEqual([
+      "alpha==1.0",
+      "beta==2.0",
+      "devtool==0.5",
+    ]);
+  });
+
+  test("a virtual uv workspace root installs every member's and the root's dev group", async () => {
+    const workspace = mkdtempSync(path.join(root, "virtual-root-"));
+    const registry = `source = { registry = "${index.simpleUrl}" }`;
+    const locked = (name: string, version: string, dependencies: string[] = []) =>
+      [
+        "[[package]]",
+        `name = "${name}"`,
+        `version = "${version}"`,
+        registry,
+        ...(dependencies.length > 0
+          ? [`dependencies = [${dependencies.map((d) => `{ name = "${d}" }`).join(", ")}]`]
+          : []),
+        `wheels = [{ url = "${index.url}/files/${name}-${version}-py3-none-any.whl", hash = "sha256:${sha256Of(wheel(`${name}-${version}`))}" }]`,
+        "",
+      ].join("\n");
+    const lock = [
+      'version = 1\nrevision = 3\nrequires-python = ">=3.9"\n',
+      '[manifest]\nmembers = ["app", "tools"]\n',
+      '[manifest.dependency-groups]\ndev = [{ name = "devtool", specifier = "==0.5" }]\n',
+      locked("alpha", "1.0"),
+      '[[package]]\nname = "app"\nversion = "0.1.0"\nsource = { virtual = "packages/app" }\ndependencies = [{ name = "beta" }]\n',
+      locked("beta", "2.0", ["alpha"]),
+      locked("devtool", "0.5"),
+      '[[package]]\nname = "tools"\nversion = "0.1.0"\nsource = { virtual = "packages/tools" }\n',
+    ].join("\n");
+    writeFileSync(path.join(workspace, "uv.lock"), lock);
+    writeFileSync(
+      path.join(workspace, "pyproject.toml"),
+      '[tool.uv.workspace]\nmembers = ["packages/*"]\n\n[dependency-groups]\ndev = ["devtool==0.5"]\n',
+    );
+    for (const member of ["app", "tools"]) {
+      mkdirSync(path.join(workspace, "packages", member), { recursive: true });
+      writeFileSync(
+        path.join(workspace, "packages", member, "pyproject.toml"),
+        `[project]\nname = "${member}"\nversion = "0.1.0"\n${member === "app" ? 'dependencies = ["beta"]\n' : ""}`,
+      );
+    }
+    const result = await setupVenv(workspace, { cache: "false" });
+    expect(result.exitCode).toBe(0);
+    expect(await freeze(result.outputs["venv-path"] ?? "")).toEqual([
+      "alpha==1.0",
+      "beta==2.0",
+      "devtool==0.5",
+    ]);
+  });
+
   test("a hash mismatch names the package and leaves no venv behind", async () => {
     const workspace = requirementsProject((text) =>
       text.replace(/(beta==2\.0 \\\n\s+--hash=sha256:)[0-9a-f]{64}/, `$1${"0".repeat(64)}`),

@@ -13,7 +13,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, test } from "@jest/globals";
 import { type AdvisoryDb, loadAdvisoryDb } from "../../../shared/advisories/offline-db.js";
 import { runAudit } from "../../../shared/audit/audit.js";
-import { auditedPackages } from "../../../shared/audit/packages.js";
+import { auditedPackages, notInSelectedGroups } from "../../../shared/audit/packages.js";
 import { type Lock, type LockFormat, readLock } from "../../../shared/lockfiles/index.js";
 import { readManifest } from "../../../shared/venv/project.js";
 import { advisoryFixtures } from "../../harness/osv-api.js";
@@ -174,8 +174,11 @@ describe.each(cases)("$format: $lockfile", (formatCase) => {
   if (mainOnly) {
     test(`groups ${JSON.stringify(mainOnly)} audit the main dependencies without jinja2`, async () => {
       const { lock, manifest } = load(formatCase);
-      const { packages, skipped } = auditedPackages(lock, manifest, mainOnly);
-      expect(skipped).toEqual([]);
+      const { packages, skipped, locked } = auditedPackages(lock, manifest, mainOnly);
+      expect(skipped.map((p) => [p.name.toLowerCase(), p.reason])).toEqual([
+        ["jinja2", notInSelectedGroups],
+      ]);
+      expect(locked).toBe(packages.length + 1);
       expect(packages.map((p) => p.key).sort()).toEqual(mainPackages);
       const audit = await runAudit(packages, {
         lockfile,

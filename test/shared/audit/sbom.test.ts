@@ -82,7 +82,7 @@ describe("toCycloneDx", () => {
     const bom = toCycloneDx(auditResult(), tool, now) as Json;
     expect(bom.components.map((c: Json) => c.purl)).toEqual([
       "pkg:pypi/urllib3@1.26.5",
-      "pkg:pypi/zope-interface@6.0%2Blocal.1",
+      "pkg:pypi/zope.interface@6.0+local.1",
       "pkg:pypi/requests@2.32.3",
     ]);
     for (const c of bom.components) {
@@ -92,7 +92,10 @@ describe("toCycloneDx", () => {
     expect(bom.components[1]).toMatchObject({ name: "zope.interface", version: "6.0+local.1" });
     expect(bom.components[1].properties).toEqual([{ name: "pyship:group", value: "dev" }]);
     expect(bom.components[2].properties).toBeUndefined();
-    expect(pypiPurl({ key: "Foo_Bar", version: "1!2.0" })).toBe("pkg:pypi/foo-bar@1%212.0");
+    expect(pypiPurl({ name: "Foo_Bar", version: "1!2.0" })).toBe("pkg:pypi/foo-bar@1!2.0");
+    expect(pypiPurl({ name: "ruamel.yaml.clib", version: "0.2" })).toBe(
+      "pkg:pypi/ruamel.yaml.clib@0.2",
+    );
   });
 
   test("vulnerabilities: ratings, affects, references and recommendations", () => {
