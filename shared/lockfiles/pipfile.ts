@@ -45,7 +45,11 @@ export function readPipfileLock(text: string, file: string): Lock {
 }
 
 function pipfilePackage(name: string, entry: Table, category: string, line: number): LockedPackage {
-  const pinned = typeof entry.version === "string" ? entry.version.replace(/^===?/, "") : undefined;
+  // pipenv writes `"version": "*"` for an entry it did not pin (the project itself, say).
+  const pinned =
+    typeof entry.version === "string" && entry.version !== "*"
+      ? entry.version.replace(/^===?/, "")
+      : undefined;
   return {
     name,
     key: normalizeName(name),
