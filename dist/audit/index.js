@@ -32908,7 +32908,10 @@ function readPipfileLock(text, file) {
     };
 }
 function pipfilePackage(name, entry, category, line) {
-    const pinned = typeof entry.version === "string" ? entry.version.replace(/^===?/, "") : undefined;
+    // pipenv writes `"version": "*"` for an entry it did not pin (the project itself, say).
+    const pinned = typeof entry.version === "string" && entry.version !== "*"
+        ? entry.version.replace(/^===?/, "")
+        : undefined;
     return {
         name,
         key: normalizeName(name),

@@ -23,7 +23,6 @@ describe("lock-check through the bundled action", () => {
   test.each([
     ["uv-flask-example", ["uv.lock"]],
     ["resume-cli", ["poetry.lock"]],
-    ["gilded-rose-python", ["pdm.lock", "Pipfile.lock"]],
     ["vscode-python-tools-extension-template", ["requirements.txt"]],
   ])("the real-world pair %s is up to date", async (name, lockfiles) => {
     const result = await runAction({
@@ -39,6 +38,60 @@ describe("lock-check through the bundled action", () => {
     });
     for (const lockfile of lockfiles)
       expect(result.summary).toContain(`\`${lockfile}\` ✅ up to date`);
+  });
+
+  // gilded-rose-python's pdm.lock (lock_version 4.4.1) carries PDM ≤ 2.15's hash; PDM 2.29.3 says stale.
+  test("a hash only an older PDM's recipe reproduces is drift, naming the recipe", async () => {
+    const result = await runAction({
+      action: "lock-check",
+      workspace: workspaceWith(path.join(fixtures, "gilded-rose-python")),
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.outputs.lockfiles).toBe("pdm.lock\nPipfile.lock");
+    const [finding, ...others] = result.annotations;
+    expect(finding).toMatchObject({
+      level: "error",
+      title: "hash-recipe",
+      file: "pdm.lock",
+      line: 8,
+    });
+    expect(finding.message).toContain("PDM <=2.15 (overrides) (lock_version 4.4.1)");
+    expect(finding.message).toContain("PDM 2.29 also hashes the whole [tool.pdm.resolution] table");
+    expect(finding.message).toMatch(/Run: pdm lock$/);
+    expect(others).toEqual([
+      {
+        level: "error",
+        message: "lock-check: pdm.lock has drifted from the manifest; see the findings above.",
+      },
+    ]);
+    expect(result.summary).toContain("`Pipfile.lock` ✅ up to date");
+  });
+
+  test("hash-recipes: any accepts the older recipe with a notice", async () => {
+    const result = await runAction({
+      action: "lock-check",
+      workspace: workspaceWith(path.join(fixtures, "gilded-rose-python")),
+      inputs: { "hash-recipes": "any" },
+    });
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs.drift).toBe("false");
+    expect(result.annotations).toEqual([
+      expect.objectContaining({ level: "notice", title: "hash-recipe", file: "pdm.lock" }),
+    ]);
+    expect(result.annotations[0].message).toContain("accepted because hash-recipes is 'any'");
+  });
+
+  test("a bad hash-recipes names the allowed values", async () => {
+    const result = await runAction({
+      action: "lock-check",
+      workspace: workspaceWith(uvApp),
+      inputs: { "hash-recipes": "newest" },
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain(
+      "::error::lock-check: input 'hash-recipes' must be one of current, any; got 'newest'",
+    );
+    expect(result.stdout + result.stderr).not.toMatch(/\n\s+at /);
   });
 
   test("drift names the dependency, its line and the fix, and fails the step", async () => {
