@@ -1,8 +1,14 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { type RunningGitHubApi, startGitHubApi } from "../harness/github-api.js";
+import {
+  describeWithOracles,
+  ORACLE_TIMEOUT_MS,
+  ORACLES_SCRIPT,
+  oracleName,
+} from "../harness/oracles.js";
 import { repoRoot, runAction } from "../harness/runner.js";
 
 const fixtures = path.join(repoRoot, "test/fixtures/lockfiles");
@@ -377,39 +383,78 @@ describe("lock-check through the bundled action", () => {
   });
 });
 
-describe("mode: tool", () => {
-  const gildedRose = path.join(fixtures, "gilded-rose-python");
-  const withPipenv = (workspace: string) =>
-    runAction({
-      action: "lock-check",
-      workspace,
-      inputs: { mode: "tool", lockfile: "Pipfile.lock" },
-      env: {
-        HOME: mkdtempSync(path.join(os.tmpdir(), "pyship-home-")),
-        PIPENV_IGNORE_VIRTUALENVS: "1",
+/** A PATH holding `pipenv`: Debian 12's (/usr/bin), or a wrapper running today's in the oracle chroot. */
+function pipenvPath(toolset: "current" | "debian12"): string {
+  if (toolset === "debian12") return process.env.PATH ?? "";
+  const bin = mkdtempSync(path.join(os.tmpdir(), "pyship-oracle-bin-"));
+  const wrapper = path.join(bin, "pipenv");
+  writeFileSync(
+    wrapper,
+    `#!/bin/sh\nexec bash ${ORACLES_SCRIPT} run --cwd "$PWD" -- pipenv "$@"\n`,
+  );
+  chmodSync(wrapper, 0o755);
+  return `${bin}${path.delimiter}${process.env.PATH ?? ""}`;
+}
+
+function modeToolSuite(toolset: "current" | "debian12") {
+  const name =
+    toolset === "current" ? oracleName("pipenv") : "Debian 12's pipenv 2022.12 (second opinion)";
+  (toolset === "current" ? describeWithOracles : describe)(`mode: tool, with ${name}`, () => {
+    const gildedRose = path.join(fixtures, "gilded-rose-python");
+    const PATH = pipenvPath(toolset);
+    const withPipenv = (workspace: string) =>
+      runAction({
+        action: "lock-check",
+        workspace,
+        inputs: { mode: "tool", lockfile: "Pipfile.lock" },
+        env: {
+          HOME: mkdtempSync(path.join(os.tmpdir(), "pyship-home-")),
+          PIPENV_IGNORE_VIRTUALENVS: "1",
+          PATH,
+        },
+      });
+
+    test(
+      "agreeing with pipenv verify adds nothing",
+      async () => {
+        const result = await withPipenv(workspaceWith(gildedRose));
+        expect(result.exitCode).toBe(0);
+        expect(result.stdout).toContain("`pipenv verify` says up to date");
+        expect(result.annotations).toEqual([]);
       },
-    });
+      ORACLE_TIMEOUT_MS,
+    );
 
-  test("agreeing with pipenv verify adds nothing", async () => {
-    const result = await withPipenv(workspaceWith(gildedRose));
-    expect(result.exitCode).toBe(0);
-    expect(result.stdout).toContain("`pipenv verify` says up to date");
-    expect(result.annotations).toEqual([]);
-  });
-
-  test("a disagreement with the tool is a warning", async () => {
     // Only pipenv ≥ 2026.4's hashing accepts the respelled name; Debian's pipenv 2022.12 does not.
-    const workspace = workspaceWith(gildedRose, (dir) =>
-      editFile(dir, "Pipfile", (t) => t.replace('pytest = "*"', 'PyTest = "*"')),
-    );
-    const result = await withPipenv(workspace);
-    expect(result.exitCode).toBe(0);
-    expect(result.annotations.map((a) => [a.level, a.title])).toEqual([
-      ["notice", "hash-recipe"],
-      ["warning", "tool-disagrees"],
-    ]);
-    expect(result.annotations[1].message).toContain(
-      "`pipenv verify` says out of date, the static check says up to date.",
+    test(
+      toolset === "current"
+        ? "a respelled name: pipenv agrees it is fresh; a notice names the recipe"
+        : "a respelled name: the disagreement with the older pipenv is a warning",
+      async () => {
+        const workspace = workspaceWith(gildedRose, (dir) =>
+          editFile(dir, "Pipfile", (t) => t.replace('pytest = "*"', 'PyTest = "*"')),
+        );
+        const result = await withPipenv(workspace);
+        expect(result.exitCode).toBe(0);
+        if (toolset === "current") {
+          expect(result.stdout).toContain("`pipenv verify` says up to date");
+          expect(result.annotations.map((a) => [a.level, a.title])).toEqual([
+            ["notice", "hash-recipe"],
+          ]);
+          return;
+        }
+        expect(result.annotations.map((a) => [a.level, a.title])).toEqual([
+          ["notice", "hash-recipe"],
+          ["warning", "tool-disagrees"],
+        ]);
+        expect(result.annotations[1].message).toContain(
+          "`pipenv verify` says out of date, the static check says up to date.",
+        );
+      },
+      ORACLE_TIMEOUT_MS,
     );
   });
-});
+}
+
+modeToolSuite("current");
+modeToolSuite("debian12");
