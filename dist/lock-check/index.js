@@ -38486,11 +38486,11 @@ const pdm = {
     candidates: (manifest) => pdmContentHashes(manifest),
     recipes: (lock) => pdmRecipesFor(lock.lockVersion),
     refusedFormat: refusedPdmFormat,
-    declared: (manifest) => [
+    declared: (manifest, lock) => inLockedPdmGroups(lock, [
         ...pep621Dependencies(manifest),
         ...pdmDevDependencies(manifest),
         ...[...dependencyGroups(manifest).values()].flat(),
-    ],
+    ]),
     hasEdges: true,
     newestLockVersion: "4.5.1",
     requiresPython(manifest, lock) {
@@ -38528,6 +38528,15 @@ const pipfile = {
         return findings;
     },
 };
+/** `pdm lock` locks the groups `[metadata] groups` names (default and dev unless `-G` says more). */
+function inLockedPdmGroups(lock, declared) {
+    const groups = tableAt(lock.raw, ["metadata"]).groups;
+    if (!Array.isArray(groups))
+        return declared;
+    const locked = new Set(groups.map((g) => normalizeName(String(g))));
+    const pdmGroup = (group) => group === "main" ? "default" : normalizeName(group.replace(/^extra:/, ""));
+    return declared.filter((d) => locked.has(pdmGroup(d.group)));
+}
 const rulesFor = { poetry, pdm, pipfile };
 function checkHashedLock(lock, manifest, hashRecipes = "current") {
     const rules = rulesFor[lock.format];
@@ -38546,7 +38555,7 @@ function checkHashedLock(lock, manifest, hashRecipes = "current") {
         : matchingCandidate(candidates, lock.contentHash, rules.recipes(lock));
     const project = projectKey(manifest);
     // `all = ["pkg[a,b]"]` in pkg itself pulls in its own extras: not a package to lock.
-    const declared = rules.declared(manifest).filter((d) => d.key !== project);
+    const declared = rules.declared(manifest, lock).filter((d) => d.key !== project);
     const unparsable = unparsableConstraints(declared, lock);
     if (unparsable.length > 0)
         return { findings: [...findings, ...unparsable] };

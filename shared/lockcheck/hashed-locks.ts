@@ -53,7 +53,7 @@ interface FormatRules {
   recipes: (lock: Lock) => string[];
   /** One finding when today's tool refuses the lock's format outright. */
   refusedFormat?: (lock: Lock, manifest: Manifest) => DriftFinding | undefined;
-  declared: (manifest: Manifest) => DeclaredDependency[];
+  declared: (manifest: Manifest, lock: Lock) => DeclaredDependency[];
   /** Whether the lock records dependency edges, so orphans can be found. */
   hasEdges: boolean;
   newestLockVersion: string;
@@ -96,11 +96,12 @@ const pdm: FormatRules = {
   candidates: (manifest) => pdmContentHashes(manifest),
   recipes: (lock) => pdmRecipesFor(lock.lockVersion),
   refusedFormat: refusedPdmFormat,
-  declared: (manifest) => [
-    ...pep621Dependencies(manifest),
-    ...pdmDevDependencies(manifest),
-    ...[...dependencyGroups(manifest).values()].flat(),
-  ],
+  declared: (manifest, lock) =>
+    inLockedPdmGroups(lock, [
+      ...pep621Dependencies(manifest),
+      ...pdmDevDependencies(manifest),
+      ...[...dependencyGroups(manifest).values()].flat(),
+    ]),
   hasEdges: true,
   newestLockVersion: "4.5.1",
   requiresPython(manifest, lock) {
@@ -147,6 +148,16 @@ const pipfile: FormatRules = {
   },
 };
 
+/** `pdm lock` locks the groups `[metadata] groups` names (default and dev unless `-G` says more). */
+function inLockedPdmGroups(lock: Lock, declared: DeclaredDependency[]): DeclaredDependency[] {
+  const groups = tableAt(lock.raw, ["metadata"]).groups;
+  if (!Array.isArray(groups)) return declared;
+  const locked = new Set(groups.map((g) => normalizeName(String(g))));
+  const pdmGroup = (group: string) =>
+    group === "main" ? "default" : normalizeName(group.replace(/^extra:/, ""));
+  return declared.filter((d) => locked.has(pdmGroup(d.group)));
+}
+
 const rulesFor = { poetry, pdm, pipfile } as const;
 
 export function checkHashedLock(
@@ -170,7 +181,7 @@ export function checkHashedLock(
 
   const project = projectKey(manifest);
   // `all = ["pkg[a,b]"]` in pkg itself pulls in its own extras: not a package to lock.
-  const declared = rules.declared(manifest).filter((d) => d.key !== project);
+  const declared = rules.declared(manifest, lock).filter((d) => d.key !== project);
   const unparsable = unparsableConstraints(declared, lock);
   if (unparsable.length > 0) return { findings: [...findings, ...unparsable] };
   const semantic = semanticFindings(lock, manifest, rules, declared, project);
