@@ -38528,14 +38528,13 @@ const pipfile = {
         return findings;
     },
 };
-/** `pdm lock` locks the groups `[metadata] groups` names (default and dev unless `-G` says more). */
+/** `pdm lock` locks an extra only when `-G` names it: `[metadata] groups` says which it did. */
 function inLockedPdmGroups(lock, declared) {
     const groups = tableAt(lock.raw, ["metadata"]).groups;
     if (!Array.isArray(groups))
         return declared;
     const locked = new Set(groups.map((g) => normalizeName(String(g))));
-    const pdmGroup = (group) => group === "main" ? "default" : normalizeName(group.replace(/^extra:/, ""));
-    return declared.filter((d) => locked.has(pdmGroup(d.group)));
+    return declared.filter((d) => !d.group.startsWith("extra:") || locked.has(normalizeName(d.group.slice(6))));
 }
 const rulesFor = { poetry, pdm, pipfile };
 function checkHashedLock(lock, manifest, hashRecipes = "current") {
