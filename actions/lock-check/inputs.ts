@@ -5,6 +5,7 @@ export interface LockCheckInputs {
   workspace: string;
   lockfile?: string;
   mode: "static" | "tool";
+  hashRecipes: "current" | "any";
   failOnDrift: boolean;
   comment: boolean;
   githubToken: string;
@@ -19,6 +20,7 @@ export function loadInputs(reader = new InputReader(), env = process.env): LockC
     lockfile:
       lockfile === undefined ? undefined : reader.existing("lockfile", workingDirectory, "file"),
     mode: reader.choice("mode", ["static", "tool"] as const, "static"),
+    hashRecipes: reader.choice("hash-recipes", ["current", "any"] as const, "current"),
     failOnDrift: reader.boolean("fail-on-drift", true),
     comment: reader.boolean("comment", false),
     githubToken: reader.raw("github-token"),

@@ -29217,7 +29217,7 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5421);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4032);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7613);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2484);
 
 
 
@@ -29244,6 +29244,7 @@ function loadInputs(reader = new _shared_runtime_index_js__WEBPACK_IMPORTED_MODU
         workspace: env.GITHUB_WORKSPACE || process.cwd(),
         lockfile: lockfile === undefined ? undefined : reader.existing("lockfile", workingDirectory, "file"),
         mode: reader.choice("mode", ["static", "tool"], "static"),
+        hashRecipes: reader.choice("hash-recipes", ["current", "any"], "current"),
         failOnDrift: reader.boolean("fail-on-drift", true),
         comment: reader.boolean("comment", false),
         githubToken: reader.raw("github-token"),
@@ -29253,7 +29254,7 @@ function loadInputs(reader = new _shared_runtime_index_js__WEBPACK_IMPORTED_MODU
 
 /***/ }),
 
-/***/ 7613:
+/***/ 2484:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36772,7 +36773,10 @@ function readPipfileLock(text, file) {
     };
 }
 function pipfilePackage(name, entry, category, line) {
-    const pinned = typeof entry.version === "string" ? entry.version.replace(/^===?/, "") : undefined;
+    // pipenv writes `"version": "*"` for an entry it did not pin (the project itself, say).
+    const pinned = typeof entry.version === "string" && entry.version !== "*"
+        ? entry.version.replace(/^===?/, "")
+        : undefined;
     return {
         name,
         key: normalizeName(name),
@@ -36781,19 +36785,24 @@ function pipfilePackage(name, entry, category, line) {
         groups: [category],
         marker: typeof entry.markers === "string" ? entry.markers : undefined,
         extras: stringList(entry.extras).map(normalizeName),
-        source: pipfileSource(entry),
+        source: pipfileSource(name, entry),
         files: [{ hashes: stringList(entry.hashes) }],
         dependencies: [],
     };
 }
-function pipfileSource(entry) {
+function pipfileSource(name, entry) {
     if (typeof entry.git === "string")
-        return { kind: "git", url: entry.git, reference: String(entry.ref ?? "") };
+        return { kind: "git", url: gitUrl(name, entry.git), reference: String(entry.ref ?? "") };
     if (typeof entry.path === "string")
         return { kind: entry.editable ? "editable" : "path", path: entry.path };
     if (typeof entry.file === "string")
         return { kind: "url", url: entry.file };
     return { kind: "registry", url: typeof entry.index === "string" ? entry.index : undefined };
+}
+/** pipenv 2023 wrote some git URLs as `" name@ git+https://…"`: the URL is what follows the name. */
+function gitUrl(name, text) {
+    const match = /^\s*([A-Za-z0-9._-]+)\s*@\s*(git\+\S+)\s*$/.exec(text);
+    return match && normalizeName(match[1]) === normalizeName(name) ? match[2] : text;
 }
 /** `category/name` → line, for pipenv's 4-space-indented JSON. */
 function entryLines(text) {
@@ -37719,7 +37728,7 @@ function fixCommand(lock) {
         case "uv":
             return "uv lock";
         case "poetry":
-            return poetryMajor(lock) >= 2 ? "poetry lock" : "poetry lock --no-update";
+            return writtenByPoetry1(lock) ? "poetry lock --no-update" : "poetry lock";
         case "pdm":
             return "pdm lock";
         case "pipfile":
@@ -37730,11 +37739,10 @@ function fixCommand(lock) {
             return "re-lock";
     }
 }
-function poetryMajor(lock) {
+/** Only a lock that names its Poetry 1.x gets 1.x's command; Poetry 2 removed `--no-update`. */
+function writtenByPoetry1(lock) {
     const version = lock.generator?.version;
-    if (version)
-        return Number(version.split(".")[0]);
-    return lock.lockVersion === "2.1" ? 2 : 1;
+    return version !== undefined && Number(version.split(".")[0]) < 2;
 }
 /** Builds findings for one lock with its fix hint filled in. */
 function findingsFor(lock) {
@@ -37782,7 +37790,7 @@ function pipfileDependencies(manifest) {
         .filter(([table, value]) => !notCategories.has(table) && isTable(value))
         .flatMap(([table, packages]) => Object.entries(packages).map(([name, spec]) => {
         const entry = isTable(spec) ? spec : { version: spec };
-        const version = typeof entry.version === "string" ? entry.version : "*";
+        const version = pipenvSpecifier(entry.version);
         const directKind = ["git", "path", "file"].find((kind) => typeof entry[kind] === "string");
         return {
             name,
@@ -37803,8 +37811,15 @@ function pipfileDependencies(manifest) {
         };
     }));
 }
+/** pipenv reads a bare version (`six = "1.16.0"`, `"3.*"`) as `==`. */
+function pipenvSpecifier(version) {
+    if (typeof version !== "string")
+        return "*";
+    return /^\s*\d/.test(version) ? `==${version.trim()}` : version;
+}
 
 ;// CONCATENATED MODULE: ./shared/lockcheck/declared-vs-locked.ts
+
 
 
 function checkDeclared(declared, lock) {
@@ -37828,7 +37843,12 @@ function checkDeclared(declared, lock) {
         if (dependency.direct)
             continue;
         const versions = locked.map((p) => p.version).filter((v) => v !== undefined);
-        if (versions.length > 0 && !versions.some((v) => declaredSatisfiedBy(dependency, v))) {
+        const satisfied = satisfiedOrUnparsable(dependency, versions);
+        if (satisfied === "unparsable") {
+            findings.push(unparsableFinding(dependency, lock));
+            continue;
+        }
+        if (versions.length > 0 && !satisfied) {
             findings.push(finding({
                 ...where,
                 severity: "error",
@@ -37872,6 +37892,42 @@ function checkOrphans(roots, lock) {
         line: p.line,
         message: `${p.name}: ${lock.file} still locks ${p.version ?? "it"} as a top-level dependency, but nothing declares it any more.`,
     }));
+}
+/** One finding per declared constraint that does not parse: the tools refuse such a manifest. */
+function unparsableConstraints(declared, lock) {
+    const parses = (specifier) => {
+        try {
+            return specifier.trim() === "" || isValidSpecifier(specifier);
+        }
+        catch {
+            return false;
+        }
+    };
+    return declared
+        .filter((d) => !d.direct && !d.specifiers.every(parses))
+        .map((d) => unparsableFinding(d, lock));
+}
+function unparsableFinding(dependency, lock) {
+    const group = dependency.group === "main" ? "" : ` (${dependency.group})`;
+    return findingsFor(lock)({
+        severity: "error",
+        code: "unparsable-constraint",
+        package: dependency.name,
+        file: dependency.file,
+        line: dependency.line,
+        declared: dependency.constraint,
+        message: `${dependency.name}: ${dependency.file} declares ${JSON.stringify(dependency.constraint)}${group}, which does not parse as a version constraint, so the lock cannot be checked against it.`,
+        fix: `Fix the constraint in ${dependency.file}, then run: ${fixCommand(lock)}`,
+    });
+}
+/** Whether a locked version satisfies the constraint; "unparsable" when the constraint does not parse. */
+function satisfiedOrUnparsable(dependency, versions) {
+    try {
+        return versions.some((v) => declaredSatisfiedBy(dependency, v));
+    }
+    catch {
+        return "unparsable";
+    }
 }
 function packagesByKey(lock) {
     const byKey = new Map();
@@ -38364,6 +38420,8 @@ const PIPFILE_RECIPES = {
     raw: "plette raw names",
     /** pipenv >= 2026.4 `Project.calculate_pipfile_hash`: PEP 503-canonical package keys. */
     canonical: "pipenv >=2026.4 canonical names",
+    /** Early pipenv: raw names, and https://pypi.python.org/simple as the implied source. */
+    pypiPython: "early pipenv (default source pypi.python.org)",
 };
 /** plette's PIPFILE_SECTIONS plus the names get_hash skips. */
 const PIPFILE_NON_PACKAGE_KEYS = new Set([
@@ -38379,9 +38437,10 @@ const PIPFILE_NON_PACKAGE_KEYS = new Set([
 ]);
 /** plette prepends this source when the Pipfile has no `[[source]]`. */
 const DEFAULT_PIPFILE_SOURCE = { name: "pypi", url: "https://pypi.org/simple", verify_ssl: true };
+const EARLY_PIPFILE_SOURCE = { ...DEFAULT_PIPFILE_SOURCE, url: "https://pypi.python.org/simple" };
 /** packaging.utils.canonicalize_name (PEP 503). */
 const canonicalizeName = (name) => name.replace(/[-_.]+/g, "-").toLowerCase();
-function pipfileContent(pipfile, canonical) {
+function pipfileContent(pipfile, canonical, defaultSource = DEFAULT_PIPFILE_SOURCE) {
     const names = (section) => {
         if (!canonical)
             return section;
@@ -38391,7 +38450,7 @@ function pipfileContent(pipfile, canonical) {
     };
     const data = {
         _meta: {
-            sources: has(pipfile, "source") ? pipfile.source : [DEFAULT_PIPFILE_SOURCE],
+            sources: has(pipfile, "source") ? pipfile.source : [defaultSource],
             requires: get(pipfile, "requires", {}),
         },
         default: names(get(pipfile, "packages", {})),
@@ -38403,13 +38462,20 @@ function pipfileContent(pipfile, canonical) {
     }
     return data;
 }
-/** Pipfile.lock `_meta.hash.sha256` candidates: plette raw names, then PEP 503-canonical names. */
+/**
+ * Pipfile.lock `_meta.hash.sha256` candidates: plette raw names, PEP 503-canonical names, then (with
+ * no `[[source]]`) early pipenv's implied pypi.python.org source.
+ */
 function pipfileHashes(pipfile) {
     const numbers = numberModeFor(pipfile);
     const compact = [",", ":"];
+    const early = has(pipfile, "source")
+        ? []
+        : candidate(PIPFILE_RECIPES.pypiPython, () => pipfileContent(pipfile, false, EARLY_PIPFILE_SOURCE), numbers, compact);
     return [
         ...candidate(PIPFILE_RECIPES.raw, () => pipfileContent(pipfile, false), numbers, compact),
         ...candidate(PIPFILE_RECIPES.canonical, () => pipfileContent(pipfile, true), numbers, compact),
+        ...early,
     ];
 }
 /**
@@ -38471,6 +38537,29 @@ function changedHashedSections(format, base, head) {
     const names = [...new Set([...Object.keys(before), ...Object.keys(after)])];
     return names.filter((name) => (before[name] ?? "null") !== (after[name] ?? "null"));
 }
+// ---------------------------------------------------------------------------------------------
+// Today's recipes
+// ---------------------------------------------------------------------------------------------
+/** The release each format's "current" verdict follows (the oracle chroot's versions). */
+const CURRENT_TOOLS = {
+    poetry: "Poetry 2.3",
+    pdm: "PDM 2.29",
+    pipfile: "pipenv 2026.8",
+};
+/**
+ * The recipes today's tool accepts for a lock: Poetry 2.3 (also without groups for a lock whose
+ * comment names a Poetry before 2.3), PDM ≥ 2.20, pipenv's canonical names.
+ */
+function currentRecipes(format, generatorLine) {
+    if (format === "pdm")
+        return [PDM_RECIPES.v2_20];
+    if (format === "pipfile")
+        return [PIPFILE_RECIPES.canonical];
+    const version = poetryGeneratorVersion(generatorLine);
+    return version && hashes_lessThan(version, "2.3.0")
+        ? [POETRY_RECIPES.v2_3, POETRY_RECIPES.v2_0]
+        : [POETRY_RECIPES.v2_3];
+}
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
@@ -38509,7 +38598,97 @@ function findInHistory(file, matches, depth = 20) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./shared/lockcheck/recipes.ts
+
+
+
+/** What each older recipe leaves out that today's tool hashes. */
+const leftOut = {
+    [POETRY_RECIPES.v1_1]: "the [tool.poetry.group.*] tables",
+    [POETRY_RECIPES.v1_2]: "[project] and [dependency-groups]",
+    [POETRY_RECIPES.v2_0]: "[dependency-groups]",
+    [PDM_RECIPES.v2_0]: "the whole [tool.pdm.resolution] table (it hashed overrides only)",
+    [PDM_RECIPES.v2_3]: "the whole [tool.pdm.resolution] table (it hashed overrides only)",
+    [PDM_RECIPES.v2_16]: "[dependency-groups] merged into dev-dependencies",
+    [PIPFILE_RECIPES.raw]: "canonical package names",
+    [PIPFILE_RECIPES.pypiPython]: "its own implied [[source]] (https://pypi.org/simple)",
+};
+/** The older recipe's hash, as an error (`current`) or a notice (`any`). */
+function olderRecipeFinding(lock, manifest, format, recipe, mode) {
+    const today = CURRENT_TOOLS[format];
+    const writer = writerOf(lock, recipe);
+    const names = recipe === PIPFILE_RECIPES.raw ? nonCanonicalNames(manifest) : [];
+    const what = names.length > 0 ? `${leftOut[recipe]} (${names.join(", ")})` : leftOut[recipe];
+    const base = `${lock.file}: its content hash is ${writer}'s recipe for this ${manifest.file}; ${today} also hashes ${what}`;
+    return findingsFor(lock)({
+        severity: mode === "current" ? "error" : "notice",
+        code: "hash-recipe",
+        package: names[0],
+        file: lock.file,
+        line: hashLine(lock),
+        locked: lock.contentHash,
+        message: mode === "current"
+            ? `${base}, so it calls the lock out of date.`
+            : `${base}; accepted because hash-recipes is 'any'.`,
+    });
+}
+/** "Poetry 1.8.3" from the lock's comment, else the recipe's version range. */
+function writerOf(lock, recipe) {
+    if (lock.format === "poetry" && lock.generator?.version)
+        return `Poetry ${lock.generator.version}`;
+    if (recipe === PIPFILE_RECIPES.pypiPython)
+        return "an early pipenv (pypi.python.org source)";
+    if (lock.format === "pipfile")
+        return "pipenv before 2026.4 (plette, raw names)";
+    const version = lock.lockVersion ? ` (lock_version ${lock.lockVersion})` : "";
+    return `${recipe.replace(/^pdm/, "PDM").replace(/^poetry/, "Poetry")}${version}`;
+}
+function nonCanonicalNames(manifest) {
+    return ["packages", "dev-packages"].flatMap((section) => Object.keys(tableAt(manifest.data, [section])).filter((name) => canonicalizeName(name) !== name));
+}
+/** PDM 2.29 reads lock_version 4.x only: anything older gets one finding, not a diff. */
+function refusedPdmFormat(lock, manifest) {
+    const major = Number(lock.lockVersion?.split(".")[0] ?? 0);
+    if (major >= 4)
+        return undefined;
+    const legacyManifest = !("project" in manifest.data);
+    const version = lock.lockVersion ? `lock_version ${lock.lockVersion}` : "no lock_version";
+    return findingsFor(lock)({
+        severity: "error",
+        code: "lock-format-too-old",
+        file: lock.file,
+        line: 1,
+        message: `${lock.file}: this lock format is too old (${version}, from PDM before 2.0): ${CURRENT_TOOLS.pdm} refuses it as incompatible${legacyManifest ? `, and ${manifest.file} keeps its dependencies in [tool.pdm] (PDM before 1.0)` : ""}.`,
+        fix: legacyManifest
+            ? "Move the [tool.pdm] dependencies into [project] (PEP 621), then run: pdm lock"
+            : "Run: pdm lock",
+    });
+}
+function hashLine(lock) {
+    const index = lock.text.split("\n").findIndex((l) => /content[-_]hash|"sha256":/.test(l));
+    return index + 1 || 1;
+}
+/** pipenv (plette) stops at a `[[source]]` without a name or url: one finding, not a diff. */
+function refusedPipfileSource(lock, manifest) {
+    const sources = Array.isArray(manifest.data.source) ? manifest.data.source : [];
+    const index = sources.findIndex((s) => typeof s !== "object" || s === null || !("name" in s) || !("url" in s));
+    if (index < 0)
+        return undefined;
+    const missing = "name" in (sources[index] ?? {}) ? "url" : "name";
+    const lines = manifest.text.split("\n");
+    const line = lines.flatMap((l, i) => (/^\s*\[\[source\]\]/.test(l) ? [i + 1] : []))[index];
+    return findingsFor(lock)({
+        severity: "error",
+        code: "invalid-source",
+        file: manifest.file,
+        line,
+        message: `${manifest.file}: [[source]] number ${index + 1} has no ${missing}, so ${CURRENT_TOOLS.pipfile} cannot read the Pipfile ("Missing required field: ${missing}").`,
+        fix: `Add ${missing} = ... to that [[source]], then run: pipenv lock`,
+    });
+}
+
 ;// CONCATENATED MODULE: ./shared/lockcheck/hashed-locks.ts
+
 
 
 
@@ -38544,12 +38723,14 @@ const poetry = {
 };
 const pdm = {
     hashFormat: "pdm",
-    candidates: (manifest, lock) => pdmContentHashes(manifest, lock.lockVersion),
-    declared: (manifest) => [
+    candidates: (manifest) => pdmContentHashes(manifest),
+    recipes: (lock) => pdmRecipesFor(lock.lockVersion),
+    refusedFormat: refusedPdmFormat,
+    declared: (manifest, lock) => inLockedPdmGroups(lock, [
         ...pep621Dependencies(manifest),
         ...pdmDevDependencies(manifest),
         ...[...dependencyGroups(manifest).values()].flat(),
-    ],
+    ]),
     hasEdges: true,
     newestLockVersion: "4.5.1",
     requiresPython(manifest, lock) {
@@ -38561,6 +38742,8 @@ const pdm = {
 const pipfile = {
     hashFormat: "pipfile",
     candidates: (manifest) => pipfileHashes(manifest),
+    recipes: () => Object.values(PIPFILE_RECIPES),
+    refusedFormat: refusedPipfileSource,
     declared: pipfileDependencies,
     hasEdges: false,
     newestLockVersion: "6",
@@ -38585,32 +38768,65 @@ const pipfile = {
         return findings;
     },
 };
+/** `pdm lock` locks an extra only when `-G` names it: `[metadata] groups` says which it did. */
+function inLockedPdmGroups(lock, declared) {
+    const groups = tableAt(lock.raw, ["metadata"]).groups;
+    if (!Array.isArray(groups))
+        return declared;
+    const locked = new Set(groups.map((g) => normalizeName(String(g))));
+    return declared.filter((d) => !d.group.startsWith("extra:") || locked.has(normalizeName(d.group.slice(6))));
+}
 const rulesFor = { poetry, pdm, pipfile };
-function checkHashedLock(lock, manifest) {
+function checkHashedLock(lock, manifest, hashRecipes = "current") {
     const rules = rulesFor[lock.format];
+    const refused = rules.refusedFormat?.(lock, manifest);
+    if (refused)
+        return { findings: [refused] };
     const findings = [];
     const newer = lock.lockVersion && newerLockVersion(lock, lock.lockVersion, rules.newestLockVersion);
     if (newer)
         findings.push(newer);
-    const hashInput = parseManifest(manifest.text);
-    const matched = matchingCandidate(rules.candidates(hashInput, lock), lock.contentHash, rules.recipes?.(lock));
-    const declared = rules.declared(manifest);
+    const candidates = rules.candidates(parseManifest(manifest.text));
+    const today = currentRecipes(rules.hashFormat, lock.text.split("\n", 1)[0]);
+    const current = matchingCandidate(candidates, lock.contentHash, today);
+    const older = current
+        ? undefined
+        : matchingCandidate(candidates, lock.contentHash, rules.recipes(lock));
+    const project = projectKey(manifest);
+    // `all = ["pkg[a,b]"]` in pkg itself pulls in its own extras: not a package to lock.
+    const declared = rules.declared(manifest, lock).filter((d) => d.key !== project);
+    const unparsable = unparsableConstraints(declared, lock);
+    if (unparsable.length > 0)
+        return { findings: [...findings, ...unparsable] };
+    const semantic = semanticFindings(lock, manifest, rules, declared, project);
+    if (!current && !older) {
+        findings.push(...semantic);
+        if (!semantic.some((f) => f.severity === "error"))
+            findings.push(hashFinding(lock, manifest, rules));
+        return { findings };
+    }
+    // The lock was written from exactly this manifest: a difference we see is ours to doubt.
+    findings.push(...semantic.map((f) => (f.severity === "error" ? { ...f, severity: "warning" } : f)));
+    if (older) {
+        findings.push(olderRecipeFinding(lock, manifest, rules.hashFormat, older.recipe, hashRecipes));
+        return hashRecipes === "any" ? { findings, matchedRecipe: older.recipe } : { findings };
+    }
+    const matched = current;
+    const raw = candidates.find((c) => c.recipe === PIPFILE_RECIPES.raw);
+    if (matched.recipe === PIPFILE_RECIPES.canonical && raw?.hash !== lock.contentHash)
+        findings.push(canonicalOnlyNotice(lock));
+    return { findings, matchedRecipe: matched.recipe };
+}
+function semanticFindings(lock, manifest, rules, declared, project) {
     const semantic = [...checkDeclared(declared, lock), ...rules.requiresPython(manifest, lock)];
-    if (rules.hasEdges) {
-        const name = tableAt(manifest.data, ["project"]).name ?? tableAt(manifest.data, ["tool", "poetry"]).name;
-        semantic.push(...checkOrphans([...declared.map((d) => d.key), normalizeName(String(name ?? ""))], lock));
-    }
-    if (matched) {
-        // The lock was written from exactly this manifest: a difference we see is ours to doubt.
-        findings.push(...semantic.map((f) => (f.severity === "error" ? { ...f, severity: "warning" } : f)));
-        if (matched.recipe === PIPFILE_RECIPES.canonical)
-            findings.push(canonicalOnlyNotice(lock));
-        return { findings, matchedRecipe: matched.recipe };
-    }
-    findings.push(...semantic);
-    if (!semantic.some((f) => f.severity === "error"))
-        findings.push(hashFinding(lock, manifest, rules));
-    return { findings };
+    if (!rules.hasEdges)
+        return semantic;
+    return [...semantic, ...checkOrphans([...declared.map((d) => d.key), project], lock)];
+}
+/** The project's own normalized name ("" for a Pipfile). */
+function projectKey(manifest) {
+    const name = tableAt(manifest.data, ["project"]).name ?? tableAt(manifest.data, ["tool", "poetry"]).name;
+    return typeof name === "string" ? normalizeName(name) : "";
 }
 /**
  * Pipfile.lock does not say which pipenv wrote it. A hash that only pipenv ≥ 2026.4's recipe
@@ -38629,8 +38845,7 @@ function canonicalOnlyNotice(lock) {
 function hashFinding(lock, manifest, rules) {
     const base = findInHistory(manifestPathOf(manifest), (text) => {
         try {
-            return (matchingCandidate(rules.candidates(parseManifest(text), lock), lock.contentHash) !==
-                undefined);
+            return (matchingCandidate(rules.candidates(parseManifest(text)), lock.contentHash) !== undefined);
         }
         catch {
             return false;
@@ -38638,7 +38853,9 @@ function hashFinding(lock, manifest, rules) {
     });
     const sections = base
         ? changedHashedSections(rules.hashFormat, parseManifest(base), parseManifest(manifest.text))
-        : [];
+        : rules.hashFormat === "pipfile"
+            ? pipfileSectionsAgainstLock(manifest, lock)
+            : [];
     const what = sections.length > 0
         ? `the hashed section${sections.length > 1 ? "s" : ""} ${sections.join(", ")} changed`
         : `a hashed section (${hashedSectionNames[rules.hashFormat]}) changed`;
@@ -38651,15 +38868,25 @@ function hashFinding(lock, manifest, rules) {
         message: `${lock.file}: the content hash no longer matches ${manifest.file}: ${what}, though no locked version is out of range.`,
     });
 }
+/**
+ * Without history, Pipfile.lock's own `_meta` still tells whether [[source]] or [requires] changed;
+ * if neither did, a package table did.
+ */
+function pipfileSectionsAgainstLock(manifest, lock) {
+    const now = hashedSections("pipfile", parseManifest(manifest.text));
+    const meta = tableAt(lock.raw, ["_meta"]);
+    const locked = hashedSections("pipfile", { source: meta.sources, requires: meta.requires });
+    const dump = (sections, key) => key === "requires" && sections[key] === "null" ? "{}" : sections[key];
+    const changed = ["source", "requires"].filter((key) => dump(now, key) !== dump(locked, key));
+    if (changed.length > 0)
+        return changed;
+    return Object.keys(now).filter((key) => key !== "source" && key !== "requires");
+}
 const hashedSectionNames = {
     poetry: "dependencies, groups, sources, extras or requires-python",
     pdm: "dependencies, dev-dependencies, sources, requires-python or resolution",
     pipfile: "packages, sources or requires",
 };
-function hashLine(lock) {
-    const index = lock.text.split("\n").findIndex((l) => /content[-_]hash|"sha256":/.test(l));
-    return index + 1 || 1;
-}
 /** The absolute manifest path, which checkers pass along on the Manifest. */
 const manifestPathOf = (manifest) => manifest.path ?? manifest.file;
 function compareRequiresPython(declared, locked, manifest, lock, line, toPep440 = (s) => [s]) {
@@ -39434,7 +39661,7 @@ function checkProject(options) {
         if (lock.format === "requirements" && !lock.header && !options.lockfile)
             continue;
         const invalid = invalidEntries(lock);
-        const findings = invalid.length > 0 ? invalid : checkLock(lock, lockPath, display);
+        const findings = invalid.length > 0 ? invalid : checkLock(lock, lockPath, display, options.hashRecipes);
         reports.push(report(lock.file, lockPath, lock.format, findings, lock));
     }
     if (!options.lockfile)
@@ -39463,7 +39690,7 @@ function invalidEntries(lock) {
         message: problem.message,
     }));
 }
-function checkLock(lock, lockPath, display) {
+function checkLock(lock, lockPath, display, hashRecipes = "current") {
     const directory = external_node_path_default().dirname(lockPath);
     if (lock.format === "requirements") {
         const requirements = lock;
@@ -39483,7 +39710,7 @@ function checkLock(lock, lockPath, display) {
     const manifest = manifestOf(data, text, display(manifestPath), manifestPath);
     if (lock.format === "uv")
         return checkUvLock(lock, manifest, { directory, display });
-    return checkHashedLock(lock, manifest).findings;
+    return checkHashedLock(lock, manifest, hashRecipes).findings;
 }
 function missingLocks(directory, found, display) {
     const pyprojectPath = external_node_path_default().join(directory, "pyproject.toml");

@@ -9,7 +9,8 @@ import {
   declaredSatisfiedBy,
   describeConstraint,
 } from "../project/declared.js";
-import { type DriftFinding, findingsFor } from "./drift.js";
+import { isValidSpecifier } from "../project/pep440.js";
+import { type DriftFinding, findingsFor, fixCommand } from "./drift.js";
 
 export function checkDeclared(declared: DeclaredDependency[], lock: Lock): DriftFinding[] {
   const finding = findingsFor(lock);
@@ -33,7 +34,12 @@ export function checkDeclared(declared: DeclaredDependency[], lock: Lock): Drift
     }
     if (dependency.direct) continue;
     const versions = locked.map((p) => p.version).filter((v): v is string => v !== undefined);
-    if (versions.length > 0 && !versions.some((v) => declaredSatisfiedBy(dependency, v))) {
+    const satisfied = satisfiedOrUnparsable(dependency, versions);
+    if (satisfied === "unparsable") {
+      findings.push(unparsableFinding(dependency, lock));
+      continue;
+    }
+    if (versions.length > 0 && !satisfied) {
       findings.push(
         finding({
           ...where,
@@ -80,6 +86,46 @@ export function checkOrphans(roots: Iterable<string>, lock: Lock): DriftFinding[
         message: `${p.name}: ${lock.file} still locks ${p.version ?? "it"} as a top-level dependency, but nothing declares it any more.`,
       }),
     );
+}
+
+/** One finding per declared constraint that does not parse: the tools refuse such a manifest. */
+export function unparsableConstraints(declared: DeclaredDependency[], lock: Lock): DriftFinding[] {
+  const parses = (specifier: string) => {
+    try {
+      return specifier.trim() === "" || isValidSpecifier(specifier);
+    } catch {
+      return false;
+    }
+  };
+  return declared
+    .filter((d) => !d.direct && !d.specifiers.every(parses))
+    .map((d) => unparsableFinding(d, lock));
+}
+
+function unparsableFinding(dependency: DeclaredDependency, lock: Lock): DriftFinding {
+  const group = dependency.group === "main" ? "" : ` (${dependency.group})`;
+  return findingsFor(lock)({
+    severity: "error",
+    code: "unparsable-constraint",
+    package: dependency.name,
+    file: dependency.file,
+    line: dependency.line,
+    declared: dependency.constraint,
+    message: `${dependency.name}: ${dependency.file} declares ${JSON.stringify(dependency.constraint)}${group}, which does not parse as a version constraint, so the lock cannot be checked against it.`,
+    fix: `Fix the constraint in ${dependency.file}, then run: ${fixCommand(lock)}`,
+  });
+}
+
+/** Whether a locked version satisfies the constraint; "unparsable" when the constraint does not parse. */
+function satisfiedOrUnparsable(
+  dependency: DeclaredDependency,
+  versions: string[],
+): boolean | "unparsable" {
+  try {
+    return versions.some((v) => declaredSatisfiedBy(dependency, v));
+  } catch {
+    return "unparsable";
+  }
 }
 
 export function packagesByKey(lock: Lock): Map<string, LockedPackage[]> {

@@ -16,7 +16,7 @@ export function fixCommand(lock: Lock): string {
     case "uv":
       return "uv lock";
     case "poetry":
-      return poetryMajor(lock) >= 2 ? "poetry lock" : "poetry lock --no-update";
+      return writtenByPoetry1(lock) ? "poetry lock --no-update" : "poetry lock";
     case "pdm":
       return "pdm lock";
     case "pipfile":
@@ -28,10 +28,10 @@ export function fixCommand(lock: Lock): string {
   }
 }
 
-function poetryMajor(lock: Lock): number {
+/** Only a lock that names its Poetry 1.x gets 1.x's command; Poetry 2 removed `--no-update`. */
+function writtenByPoetry1(lock: Lock): boolean {
   const version = lock.generator?.version;
-  if (version) return Number(version.split(".")[0]);
-  return lock.lockVersion === "2.1" ? 2 : 1;
+  return version !== undefined && Number(version.split(".")[0]) < 2;
 }
 
 /** Builds findings for one lock with its fix hint filled in. */

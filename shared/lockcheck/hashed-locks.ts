@@ -13,21 +13,31 @@ import {
   pep621Dependencies,
   poetryDependencies,
 } from "../project/pyproject.js";
-import { checkDeclared, checkOrphans } from "./declared-vs-locked.js";
+import { checkDeclared, checkOrphans, unparsableConstraints } from "./declared-vs-locked.js";
 import { type DriftFinding, findingsFor, newerLockVersion } from "./drift.js";
 import {
   changedHashedSections,
+  currentRecipes,
   type HashCandidate,
   type HashFormat,
+  hashedSections,
   matchingCandidate,
   PIPFILE_RECIPES,
   parseManifest,
   pdmContentHashes,
+  pdmRecipesFor,
   pipfileHashes,
   poetryContentHashes,
   poetryRecipesFor,
 } from "./hashes.js";
 import { findInHistory } from "./history.js";
+import {
+  type HashRecipes,
+  hashLine,
+  olderRecipeFinding,
+  refusedPdmFormat,
+  refusedPipfileSource,
+} from "./recipes.js";
 
 export interface HashedCheck {
   findings: DriftFinding[];
@@ -37,9 +47,13 @@ export interface HashedCheck {
 
 interface FormatRules {
   hashFormat: HashFormat;
-  candidates: (manifest: Record<string, unknown>, lock: Lock) => HashCandidate[];
-  recipes?: (lock: Lock) => string[];
-  declared: (manifest: Manifest) => DeclaredDependency[];
+  /** Every recipe's hash of the manifest. */
+  candidates: (manifest: Record<string, unknown>) => HashCandidate[];
+  /** The recipes that may have written this lock, most likely first. */
+  recipes: (lock: Lock) => string[];
+  /** One finding when today's tool refuses the lock's format outright. */
+  refusedFormat?: (lock: Lock, manifest: Manifest) => DriftFinding | undefined;
+  declared: (manifest: Manifest, lock: Lock) => DeclaredDependency[];
   /** Whether the lock records dependency edges, so orphans can be found. */
   hasEdges: boolean;
   newestLockVersion: string;
@@ -79,12 +93,15 @@ const poetry: FormatRules = {
 
 const pdm: FormatRules = {
   hashFormat: "pdm",
-  candidates: (manifest, lock) => pdmContentHashes(manifest, lock.lockVersion),
-  declared: (manifest) => [
-    ...pep621Dependencies(manifest),
-    ...pdmDevDependencies(manifest),
-    ...[...dependencyGroups(manifest).values()].flat(),
-  ],
+  candidates: (manifest) => pdmContentHashes(manifest),
+  recipes: (lock) => pdmRecipesFor(lock.lockVersion),
+  refusedFormat: refusedPdmFormat,
+  declared: (manifest, lock) =>
+    inLockedPdmGroups(lock, [
+      ...pep621Dependencies(manifest),
+      ...pdmDevDependencies(manifest),
+      ...[...dependencyGroups(manifest).values()].flat(),
+    ]),
   hasEdges: true,
   newestLockVersion: "4.5.1",
   requiresPython(manifest, lock) {
@@ -103,6 +120,8 @@ const pdm: FormatRules = {
 const pipfile: FormatRules = {
   hashFormat: "pipfile",
   candidates: (manifest) => pipfileHashes(manifest),
+  recipes: () => Object.values(PIPFILE_RECIPES),
+  refusedFormat: refusedPipfileSource,
   declared: pipfileDependencies,
   hasEdges: false,
   newestLockVersion: "6",
@@ -129,42 +148,81 @@ const pipfile: FormatRules = {
   },
 };
 
+/** `pdm lock` locks an extra only when `-G` names it: `[metadata] groups` says which it did. */
+function inLockedPdmGroups(lock: Lock, declared: DeclaredDependency[]): DeclaredDependency[] {
+  const groups = tableAt(lock.raw, ["metadata"]).groups;
+  if (!Array.isArray(groups)) return declared;
+  const locked = new Set(groups.map((g) => normalizeName(String(g))));
+  return declared.filter(
+    (d) => !d.group.startsWith("extra:") || locked.has(normalizeName(d.group.slice(6))),
+  );
+}
+
 const rulesFor = { poetry, pdm, pipfile } as const;
 
-export function checkHashedLock(lock: Lock, manifest: Manifest): HashedCheck {
+export function checkHashedLock(
+  lock: Lock,
+  manifest: Manifest,
+  hashRecipes: HashRecipes = "current",
+): HashedCheck {
   const rules = rulesFor[lock.format as keyof typeof rulesFor];
+  const refused = rules.refusedFormat?.(lock, manifest);
+  if (refused) return { findings: [refused] };
   const findings: DriftFinding[] = [];
   const newer =
     lock.lockVersion && newerLockVersion(lock, lock.lockVersion, rules.newestLockVersion);
   if (newer) findings.push(newer);
-  const hashInput = parseManifest(manifest.text);
-  const matched = matchingCandidate(
-    rules.candidates(hashInput, lock),
-    lock.contentHash,
-    rules.recipes?.(lock),
-  );
+  const candidates = rules.candidates(parseManifest(manifest.text));
+  const today = currentRecipes(rules.hashFormat, lock.text.split("\n", 1)[0]);
+  const current = matchingCandidate(candidates, lock.contentHash, today);
+  const older = current
+    ? undefined
+    : matchingCandidate(candidates, lock.contentHash, rules.recipes(lock));
 
-  const declared = rules.declared(manifest);
+  const project = projectKey(manifest);
+  // `all = ["pkg[a,b]"]` in pkg itself pulls in its own extras: not a package to lock.
+  const declared = rules.declared(manifest, lock).filter((d) => d.key !== project);
+  const unparsable = unparsableConstraints(declared, lock);
+  if (unparsable.length > 0) return { findings: [...findings, ...unparsable] };
+  const semantic = semanticFindings(lock, manifest, rules, declared, project);
+  if (!current && !older) {
+    findings.push(...semantic);
+    if (!semantic.some((f) => f.severity === "error"))
+      findings.push(hashFinding(lock, manifest, rules));
+    return { findings };
+  }
+  // The lock was written from exactly this manifest: a difference we see is ours to doubt.
+  findings.push(
+    ...semantic.map((f) => (f.severity === "error" ? { ...f, severity: "warning" as const } : f)),
+  );
+  if (older) {
+    findings.push(olderRecipeFinding(lock, manifest, rules.hashFormat, older.recipe, hashRecipes));
+    return hashRecipes === "any" ? { findings, matchedRecipe: older.recipe } : { findings };
+  }
+  const matched = current as HashCandidate;
+  const raw = candidates.find((c) => c.recipe === PIPFILE_RECIPES.raw);
+  if (matched.recipe === PIPFILE_RECIPES.canonical && raw?.hash !== lock.contentHash)
+    findings.push(canonicalOnlyNotice(lock));
+  return { findings, matchedRecipe: matched.recipe };
+}
+
+function semanticFindings(
+  lock: Lock,
+  manifest: Manifest,
+  rules: FormatRules,
+  declared: DeclaredDependency[],
+  project: string,
+): DriftFinding[] {
   const semantic = [...checkDeclared(declared, lock), ...rules.requiresPython(manifest, lock)];
-  if (rules.hasEdges) {
-    const name =
-      tableAt(manifest.data, ["project"]).name ?? tableAt(manifest.data, ["tool", "poetry"]).name;
-    semantic.push(
-      ...checkOrphans([...declared.map((d) => d.key), normalizeName(String(name ?? ""))], lock),
-    );
-  }
-  if (matched) {
-    // The lock was written from exactly this manifest: a difference we see is ours to doubt.
-    findings.push(
-      ...semantic.map((f) => (f.severity === "error" ? { ...f, severity: "warning" as const } : f)),
-    );
-    if (matched.recipe === PIPFILE_RECIPES.canonical) findings.push(canonicalOnlyNotice(lock));
-    return { findings, matchedRecipe: matched.recipe };
-  }
-  findings.push(...semantic);
-  if (!semantic.some((f) => f.severity === "error"))
-    findings.push(hashFinding(lock, manifest, rules));
-  return { findings };
+  if (!rules.hasEdges) return semantic;
+  return [...semantic, ...checkOrphans([...declared.map((d) => d.key), project], lock)];
+}
+
+/** The project's own normalized name ("" for a Pipfile). */
+function projectKey(manifest: Manifest): string {
+  const name =
+    tableAt(manifest.data, ["project"]).name ?? tableAt(manifest.data, ["tool", "poetry"]).name;
+  return typeof name === "string" ? normalizeName(name) : "";
 }
 
 /**
@@ -186,8 +244,7 @@ function hashFinding(lock: Lock, manifest: Manifest, rules: FormatRules): DriftF
   const base = findInHistory(manifestPathOf(manifest), (text) => {
     try {
       return (
-        matchingCandidate(rules.candidates(parseManifest(text), lock), lock.contentHash) !==
-        undefined
+        matchingCandidate(rules.candidates(parseManifest(text)), lock.contentHash) !== undefined
       );
     } catch {
       return false;
@@ -195,7 +252,9 @@ function hashFinding(lock: Lock, manifest: Manifest, rules: FormatRules): DriftF
   });
   const sections = base
     ? changedHashedSections(rules.hashFormat, parseManifest(base), parseManifest(manifest.text))
-    : [];
+    : rules.hashFormat === "pipfile"
+      ? pipfileSectionsAgainstLock(manifest, lock)
+      : [];
   const what =
     sections.length > 0
       ? `the hashed section${sections.length > 1 ? "s" : ""} ${sections.join(", ")} changed`
@@ -210,16 +269,26 @@ function hashFinding(lock: Lock, manifest: Manifest, rules: FormatRules): DriftF
   });
 }
 
+/**
+ * Without history, Pipfile.lock's own `_meta` still tells whether [[source]] or [requires] changed;
+ * if neither did, a package table did.
+ */
+function pipfileSectionsAgainstLock(manifest: Manifest, lock: Lock): string[] {
+  const now = hashedSections("pipfile", parseManifest(manifest.text));
+  const meta = tableAt(lock.raw, ["_meta"]);
+  const locked = hashedSections("pipfile", { source: meta.sources, requires: meta.requires });
+  const dump = (sections: Record<string, string>, key: string) =>
+    key === "requires" && sections[key] === "null" ? "{}" : sections[key];
+  const changed = ["source", "requires"].filter((key) => dump(now, key) !== dump(locked, key));
+  if (changed.length > 0) return changed;
+  return Object.keys(now).filter((key) => key !== "source" && key !== "requires");
+}
+
 const hashedSectionNames: Record<HashFormat, string> = {
   poetry: "dependencies, groups, sources, extras or requires-python",
   pdm: "dependencies, dev-dependencies, sources, requires-python or resolution",
   pipfile: "packages, sources or requires",
 };
-
-function hashLine(lock: Lock): number {
-  const index = lock.text.split("\n").findIndex((l) => /content[-_]hash|"sha256":/.test(l));
-  return index + 1 || 1;
-}
 
 /** The absolute manifest path, which checkers pass along on the Manifest. */
 const manifestPathOf = (manifest: Manifest) => manifest.path ?? manifest.file;

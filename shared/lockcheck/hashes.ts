@@ -527,6 +527,8 @@ export const PIPFILE_RECIPES = {
   raw: "plette raw names",
   /** pipenv >= 2026.4 `Project.calculate_pipfile_hash`: PEP 503-canonical package keys. */
   canonical: "pipenv >=2026.4 canonical names",
+  /** Early pipenv: raw names, and https://pypi.python.org/simple as the implied source. */
+  pypiPython: "early pipenv (default source pypi.python.org)",
 } as const;
 
 /** plette's PIPFILE_SECTIONS plus the names get_hash skips. */
@@ -544,11 +546,16 @@ const PIPFILE_NON_PACKAGE_KEYS = new Set([
 
 /** plette prepends this source when the Pipfile has no `[[source]]`. */
 const DEFAULT_PIPFILE_SOURCE = { name: "pypi", url: "https://pypi.org/simple", verify_ssl: true };
+const EARLY_PIPFILE_SOURCE = { ...DEFAULT_PIPFILE_SOURCE, url: "https://pypi.python.org/simple" };
 
 /** packaging.utils.canonicalize_name (PEP 503). */
 export const canonicalizeName = (name: string) => name.replace(/[-_.]+/g, "-").toLowerCase();
 
-function pipfileContent(pipfile: Record<string, unknown>, canonical: boolean) {
+function pipfileContent(
+  pipfile: Record<string, unknown>,
+  canonical: boolean,
+  defaultSource = DEFAULT_PIPFILE_SOURCE,
+) {
   const names = (section: unknown) => {
     if (!canonical) return section;
     if (!isPlainObject(section)) throw new RecipeNotApplicable("not a table");
@@ -556,7 +563,7 @@ function pipfileContent(pipfile: Record<string, unknown>, canonical: boolean) {
   };
   const data: Record<string, unknown> = {
     _meta: {
-      sources: has(pipfile, "source") ? pipfile.source : [DEFAULT_PIPFILE_SOURCE],
+      sources: has(pipfile, "source") ? pipfile.source : [defaultSource],
       requires: get(pipfile, "requires", {}),
     },
     default: names(get(pipfile, "packages", {})),
@@ -568,13 +575,25 @@ function pipfileContent(pipfile: Record<string, unknown>, canonical: boolean) {
   return data;
 }
 
-/** Pipfile.lock `_meta.hash.sha256` candidates: plette raw names, then PEP 503-canonical names. */
+/**
+ * Pipfile.lock `_meta.hash.sha256` candidates: plette raw names, PEP 503-canonical names, then (with
+ * no `[[source]]`) early pipenv's implied pypi.python.org source.
+ */
 export function pipfileHashes(pipfile: Record<string, unknown>): HashCandidate[] {
   const numbers = numberModeFor(pipfile);
   const compact: [string, string] = [",", ":"];
+  const early = has(pipfile, "source")
+    ? []
+    : candidate(
+        PIPFILE_RECIPES.pypiPython,
+        () => pipfileContent(pipfile, false, EARLY_PIPFILE_SOURCE),
+        numbers,
+        compact,
+      );
   return [
     ...candidate(PIPFILE_RECIPES.raw, () => pipfileContent(pipfile, false), numbers, compact),
     ...candidate(PIPFILE_RECIPES.canonical, () => pipfileContent(pipfile, true), numbers, compact),
+    ...early,
   ];
 }
 
@@ -646,4 +665,28 @@ export function changedHashedSections(
   const after = hashedSections(format, head);
   const names = [...new Set([...Object.keys(before), ...Object.keys(after)])];
   return names.filter((name) => (before[name] ?? "null") !== (after[name] ?? "null"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Today's recipes
+// ---------------------------------------------------------------------------------------------
+
+/** The release each format's "current" verdict follows (the oracle chroot's versions). */
+export const CURRENT_TOOLS: Record<HashFormat, string> = {
+  poetry: "Poetry 2.3",
+  pdm: "PDM 2.29",
+  pipfile: "pipenv 2026.8",
+};
+
+/**
+ * The recipes today's tool accepts for a lock: Poetry 2.3 (also without groups for a lock whose
+ * comment names a Poetry before 2.3), PDM ≥ 2.20, pipenv's canonical names.
+ */
+export function currentRecipes(format: HashFormat, generatorLine?: string): string[] {
+  if (format === "pdm") return [PDM_RECIPES.v2_20];
+  if (format === "pipfile") return [PIPFILE_RECIPES.canonical];
+  const version = poetryGeneratorVersion(generatorLine);
+  return version && lessThan(version, "2.3.0")
+    ? [POETRY_RECIPES.v2_3, POETRY_RECIPES.v2_0]
+    : [POETRY_RECIPES.v2_3];
 }

@@ -10,11 +10,13 @@ import { type Manifest, manifestOf } from "../project/pyproject.js";
 import { ConfigurationError } from "../runtime/errors.js";
 import { type DriftFinding, findingsFor } from "./drift.js";
 import { checkHashedLock } from "./hashed-locks.js";
+import type { HashRecipes } from "./recipes.js";
 import { checkRequirementsLock } from "./requirements.js";
 import { checkUvLock } from "./uv.js";
 
 export type { DriftFinding } from "./drift.js";
 export { fixCommand } from "./drift.js";
+export type { HashRecipes } from "./recipes.js";
 
 export interface LockReport {
   /** Relative to the workspace. */
@@ -32,6 +34,8 @@ export interface CheckOptions {
   workspace: string;
   /** An explicit lockfile (absolute); otherwise every lock in the working directory. */
   lockfile?: string;
+  /** Whether a hash only an older tool's recipe reproduces counts as fresh. */
+  hashRecipes?: HashRecipes;
 }
 
 /** Lockfile names per tool config that expects one. */
@@ -60,7 +64,8 @@ export function checkProject(options: CheckOptions): LockReport[] {
     if (lock.format === "requirements" && !(lock as RequirementsLock).header && !options.lockfile)
       continue;
     const invalid = invalidEntries(lock);
-    const findings = invalid.length > 0 ? invalid : checkLock(lock, lockPath, display);
+    const findings =
+      invalid.length > 0 ? invalid : checkLock(lock, lockPath, display, options.hashRecipes);
     reports.push(report(lock.file, lockPath, lock.format, findings, lock));
   }
   if (!options.lockfile) reports.push(...missingLocks(directory, paths, display));
@@ -103,6 +108,7 @@ function checkLock(
   lock: Lock,
   lockPath: string,
   display: (absolute: string) => string,
+  hashRecipes: HashRecipes = "current",
 ): DriftFinding[] {
   const directory = path.dirname(lockPath);
   if (lock.format === "requirements") {
@@ -125,7 +131,7 @@ function checkLock(
   const { data, text } = readTomlFile(manifestPath, display(manifestPath));
   const manifest = manifestOf(data, text, display(manifestPath), manifestPath);
   if (lock.format === "uv") return checkUvLock(lock, manifest, { directory, display });
-  return checkHashedLock(lock, manifest).findings;
+  return checkHashedLock(lock, manifest, hashRecipes).findings;
 }
 
 function missingLocks(

@@ -45,7 +45,11 @@ export function readPipfileLock(text: string, file: string): Lock {
 }
 
 function pipfilePackage(name: string, entry: Table, category: string, line: number): LockedPackage {
-  const pinned = typeof entry.version === "string" ? entry.version.replace(/^===?/, "") : undefined;
+  // pipenv writes `"version": "*"` for an entry it did not pin (the project itself, say).
+  const pinned =
+    typeof entry.version === "string" && entry.version !== "*"
+      ? entry.version.replace(/^===?/, "")
+      : undefined;
   return {
     name,
     key: normalizeName(name),
@@ -54,19 +58,25 @@ function pipfilePackage(name: string, entry: Table, category: string, line: numb
     groups: [category],
     marker: typeof entry.markers === "string" ? entry.markers : undefined,
     extras: stringList(entry.extras).map(normalizeName),
-    source: pipfileSource(entry),
+    source: pipfileSource(name, entry),
     files: [{ hashes: stringList(entry.hashes) }],
     dependencies: [],
   };
 }
 
-function pipfileSource(entry: Table): PackageSource {
+function pipfileSource(name: string, entry: Table): PackageSource {
   if (typeof entry.git === "string")
-    return { kind: "git", url: entry.git, reference: String(entry.ref ?? "") };
+    return { kind: "git", url: gitUrl(name, entry.git), reference: String(entry.ref ?? "") };
   if (typeof entry.path === "string")
     return { kind: entry.editable ? "editable" : "path", path: entry.path };
   if (typeof entry.file === "string") return { kind: "url", url: entry.file };
   return { kind: "registry", url: typeof entry.index === "string" ? entry.index : undefined };
+}
+
+/** pipenv 2023 wrote some git URLs as `" name@ git+https://…"`: the URL is what follows the name. */
+function gitUrl(name: string, text: string): string {
+  const match = /^\s*([A-Za-z0-9._-]+)\s*@\s*(git\+\S+)\s*$/.exec(text);
+  return match && normalizeName(match[1]) === normalizeName(name) ? match[2] : text;
 }
 
 /** `category/name` → line, for pipenv's 4-space-indented JSON. */

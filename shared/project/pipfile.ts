@@ -16,7 +16,7 @@ export function pipfileDependencies(manifest: Manifest): DeclaredDependency[] {
     .flatMap(([table, packages]) =>
       Object.entries(packages as Record<string, unknown>).map(([name, spec]) => {
         const entry = isTable(spec) ? spec : { version: spec };
-        const version = typeof entry.version === "string" ? entry.version : "*";
+        const version = pipenvSpecifier(entry.version);
         const directKind = (["git", "path", "file"] as const).find(
           (kind) => typeof entry[kind] === "string",
         );
@@ -39,4 +39,10 @@ export function pipfileDependencies(manifest: Manifest): DeclaredDependency[] {
         } satisfies DeclaredDependency;
       }),
     );
+}
+
+/** pipenv reads a bare version (`six = "1.16.0"`, `"3.*"`) as `==`. */
+function pipenvSpecifier(version: unknown): string {
+  if (typeof version !== "string") return "*";
+  return /^\s*\d/.test(version) ? `==${version.trim()}` : version;
 }

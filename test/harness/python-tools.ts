@@ -1,6 +1,7 @@
 /**
- * Runs the Debian Python packaging tools (poetry 1.3, pdm 2.2, pipenv 2022.12) offline against the
- * harness index: an isolated environment (no user config, pip.conf or PIP_* variables, a temporary
+ * Runs the Python packaging tools offline against the harness index, either today's releases in the
+ * oracle chroot (`toolset: "current"`: Poetry 2.3, PDM 2.29, pipenv 2026.8) or Debian 12's
+ * (`"debian12"`, the default: poetry 1.3, pdm 2.2, pipenv 2022.12): an isolated environment (no user config, pip.conf or PIP_* variables, a temporary
  * HOME), a dead proxy so a stray request to pypi.org fails at once instead of hanging, and helpers
  * that lock a project or ask the tool whether its lock is still fresh.
  */
@@ -8,12 +9,30 @@ import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { ORACLES_SCRIPT } from "./oracles.js";
 
 export const POETRY = "/usr/bin/poetry";
 export const PDM = "/usr/bin/pdm";
 export const PIPENV = "/usr/bin/pipenv";
 
-export const TOOL_TIMEOUT_MS = 170_000;
+/** Generous: the machine is shared, and a first run in the chroot can be slow. */
+export const TOOL_TIMEOUT_MS = 600_000;
+
+/** Debian 12's tools on this machine, or today's releases in the oracle chroot. */
+export type Toolset = "debian12" | "current";
+
+const debianExecutables = { poetry: POETRY, pdm: PDM, pipenv: PIPENV };
+
+/** The command line that runs `tool args…` in `cwd` with the toolset's release. */
+function toolCommand(
+  toolset: Toolset,
+  tool: keyof typeof debianExecutables,
+  args: string[],
+  cwd: string,
+): [string, string[]] {
+  if (toolset === "debian12") return [debianExecutables[tool], args];
+  return ["bash", [ORACLES_SCRIPT, "run", "--cwd", cwd, "--", tool, ...args]];
+}
 
 export interface ToolResult {
   /** Exit code; null when killed. */
@@ -164,6 +183,8 @@ export interface ToolOptions {
   /** Extra environment variables. */
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** Which releases run: Debian 12's (default) or today's in the oracle chroot. */
+  toolset?: Toolset;
 }
 
 let sharedHome: string | undefined;
@@ -181,15 +202,40 @@ function toolEnv(options: ToolOptions, extra: Record<string, string> = {}) {
   return isolatedToolEnv(options.home ?? defaultHome(), { ...extra, ...options.env });
 }
 
+/** Runs one of the three tools in `cwd` with the toolset `options` names. */
+function runPythonTool(
+  tool: keyof typeof debianExecutables,
+  args: string[],
+  cwd: string,
+  options: ToolOptions,
+  extra: Record<string, string> = {},
+): Promise<ToolResult> {
+  const [command, argv] = toolCommand(options.toolset ?? "debian12", tool, args, cwd);
+  return runTool(command, argv, {
+    cwd,
+    env: toolEnv(options, extra),
+    timeoutMs: options.timeoutMs,
+  });
+}
+
 async function mustSucceed(command: string, result: Promise<ToolResult>): Promise<ToolResult> {
   const done = await result;
   if (done.code !== 0) throw new ToolFailure(command, done);
   return done;
 }
 
-/** TOML for a `[[tool.poetry.source]]` that makes the index Poetry 1.3's only (default) source. */
-export function poetrySourceToml(indexUrl: string, name = "local"): string {
-  return `[[tool.poetry.source]]\nname = "${name}"\nurl = "${indexUrl}"\ndefault = true\n`;
+/**
+ * TOML for a `[[tool.poetry.source]]` that makes the index Poetry's only source: `default = true`
+ * for Poetry 1.3, `priority = "primary"` for Poetry 2 (which removed `default`; a primary source
+ * turns the implicit PyPI off).
+ */
+export function poetrySourceToml(
+  indexUrl: string,
+  name = "local",
+  toolset: Toolset = "debian12",
+): string {
+  const only = toolset === "debian12" ? "default = true" : 'priority = "primary"';
+  return `[[tool.poetry.source]]\nname = "${name}"\nurl = "${indexUrl}"\n${only}\n`;
 }
 
 /** TOML for a `[[tool.pdm.source]]` named pypi, which replaces PDM's default index. */
@@ -210,23 +256,19 @@ export function pipfileSourceToml(indexUrl: string, name = "local"): string {
 function assertPoetryUsesIndex(projectDir: string, indexUrl: string) {
   const pyproject = readFileSync(path.join(projectDir, "pyproject.toml"), "utf8");
   const bare = indexUrl.replace(/\/$/, "");
-  if (!pyproject.includes(bare) || !/default\s*=\s*true/.test(pyproject)) {
+  if (!pyproject.includes(bare) || !/default\s*=\s*true|priority\s*=\s*"primary"/.test(pyproject)) {
     throw new Error(
-      `pyproject.toml in ${projectDir} must declare ${indexUrl} as a default [[tool.poetry.source]]`,
+      `pyproject.toml in ${projectDir} must declare ${indexUrl} as the default or primary [[tool.poetry.source]]`,
     );
   }
 }
 
-/** `poetry lock --no-interaction` (Poetry 1.3 resolves and writes poetry.lock). */
+/** `poetry lock --no-interaction` (resolves and writes poetry.lock). */
 export function lockWithPoetry(projectDir: string, indexUrl: string, options: ToolOptions = {}) {
   assertPoetryUsesIndex(projectDir, indexUrl);
   return mustSucceed(
     "poetry lock",
-    runTool(POETRY, ["lock", "--no-interaction"], {
-      cwd: projectDir,
-      env: toolEnv(options),
-      timeoutMs: options.timeoutMs,
-    }),
+    runPythonTool("poetry", ["lock", "--no-interaction"], projectDir, options),
   );
 }
 
@@ -234,11 +276,7 @@ export function lockWithPoetry(projectDir: string, indexUrl: string, options: To
 export function lockWithPdm(projectDir: string, indexUrl: string, options: ToolOptions = {}) {
   return mustSucceed(
     "pdm lock",
-    runTool(PDM, ["lock"], {
-      cwd: projectDir,
-      env: toolEnv(options, { PDM_PYPI_URL: indexUrl }),
-      timeoutMs: options.timeoutMs,
-    }),
+    runPythonTool("pdm", ["lock"], projectDir, options, { PDM_PYPI_URL: indexUrl }),
   );
 }
 
@@ -246,10 +284,10 @@ export function lockWithPdm(projectDir: string, indexUrl: string, options: ToolO
 export function lockWithPipenv(projectDir: string, indexUrl: string, options: ToolOptions = {}) {
   return mustSucceed(
     "pipenv lock",
-    runTool(PIPENV, ["lock"], {
-      cwd: projectDir,
-      env: toolEnv(options, { PIPENV_PYPI_MIRROR: indexUrl }),
-      timeoutMs: options.timeoutMs,
+    runPythonTool("pipenv", ["lock"], projectDir, options, {
+      PIPENV_PYPI_MIRROR: indexUrl,
+      // The chroot has only its own Python; pipenv warns about [requires] and locks with it.
+      ...(options.toolset === "current" ? { PIPENV_PYTHON: "/usr/bin/python3" } : {}),
     }),
   );
 }
@@ -275,24 +313,30 @@ function verdict(
 }
 
 /**
- * `poetry lock --check` (Poetry 1.2-1.8; removed in 2.0): exit 0 "poetry.lock is consistent with
- * pyproject.toml.", exit 1 "Error: poetry.lock is not consistent with pyproject.toml. Run `poetry
- * lock [--no-update]` to fix it." — the latter also when there is no lock.
+ * Debian 12: `poetry lock --check` (Poetry 1.2-1.8): exit 0 "poetry.lock is consistent with
+ * pyproject.toml.", exit 1 "…is not consistent with…" (also when there is no lock).
+ * Current: `poetry check --lock` (Poetry 2 removed `lock --check`); only its freshness message
+ * counts ("pyproject.toml changed significantly since poetry.lock was last generated"), since it
+ * also exits 1 on other pyproject warnings.
  */
 export async function checkWithPoetry(
   projectDir: string,
   options: ToolOptions = {},
 ): Promise<FreshnessVerdict> {
-  const result = await runTool(POETRY, ["lock", "--check", "--no-interaction"], {
-    cwd: projectDir,
-    env: toolEnv(options),
-    timeoutMs: options.timeoutMs,
-  });
-  return verdict("poetry lock --check", result, /is consistent with/, /is not consistent with/);
+  if ((options.toolset ?? "debian12") === "debian12") {
+    const result = await runPythonTool("poetry", ["lock", "--check", "-n"], projectDir, options);
+    return verdict("poetry lock --check", result, /is consistent with/, /is not consistent with/);
+  }
+  const result = await runPythonTool("poetry", ["check", "--lock", "-n"], projectDir, options);
+  const stale = /changed significantly since poetry\.lock|poetry\.lock was not found/;
+  // Killed, or a pyproject Poetry 2 refuses (e.g. 1.x's `default = true` source): no verdict.
+  if (result.code === null || /configuration is invalid/.test(result.output))
+    throw new ToolFailure("poetry check --lock", result);
+  return { fresh: !stale.test(result.output), ...result };
 }
 
 /**
- * `pdm lock --check -v` (PDM 2.2): exit 0 "Lockfile is up to date.", exit 1 "Lockfile is out of
+ * `pdm lock --check -v` (PDM 2.2 and 2.29 alike): exit 0 "Lockfile is up to date.", exit 1 "Lockfile is out of
  * date." after a warning naming the cause ("Lock file hash doesn't match pyproject.toml, packages
  * may be outdated", "Lock file version is not compatible with PDM, installation may fail", "Lock
  * file does not exist"). Only the hash and lock_version are checked, nothing is resolved.
@@ -301,11 +345,7 @@ export async function checkWithPdm(
   projectDir: string,
   options: ToolOptions = {},
 ): Promise<FreshnessVerdict> {
-  const result = await runTool(PDM, ["lock", "--check", "-v"], {
-    cwd: projectDir,
-    env: toolEnv(options),
-    timeoutMs: options.timeoutMs,
-  });
+  const result = await runPythonTool("pdm", ["lock", "--check", "-v"], projectDir, options);
   return verdict("pdm lock --check", result, /Lockfile is up to date/, /Lockfile is out of date/);
 }
 
@@ -317,10 +357,6 @@ export async function verifyWithPipenv(
   projectDir: string,
   options: ToolOptions = {},
 ): Promise<FreshnessVerdict> {
-  const result = await runTool(PIPENV, ["verify"], {
-    cwd: projectDir,
-    env: toolEnv(options),
-    timeoutMs: options.timeoutMs,
-  });
+  const result = await runPythonTool("pipenv", ["verify"], projectDir, options);
   return verdict("pipenv verify", result, /Pipfile\.lock is up-to-date/, /is out-of-date/);
 }
