@@ -31393,9 +31393,8 @@ function formatRequirement(requirement) {
  * A term poetry-core refuses is kept as written, so it stays an invalid specifier that nothing satisfies.
  */
 function poetryToPep440(constraint) {
-    const text = String(constraint)
-        .trim()
-        .replace(/^\((.*)\)$/, "$1");
+    // poetry-core has no parentheses: `(>=1.0)` is refused, as it is here.
+    const text = String(constraint).trim();
     if (text === "*")
         return [""];
     return joinAdjacent(text.split(/\s*\|\|?\s*/).flatMap((alternative) => {

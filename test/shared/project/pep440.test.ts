@@ -140,10 +140,12 @@ describe("defects found in the renovate-based version (issue 12)", () => {
 });
 
 describe("Poetry constraints seen on real locks", () => {
-  test("`3.*` and a parenthesised union parse", () => {
+  test("`3.*` and a union parse; parentheses are refused, as poetry-core 2.3 refuses them", () => {
     expect(poetryToPep440("3.*")).toEqual(["==3.*"]);
-    expect(satisfiesPoetry("20.4.4", "(>=20.4.3,<20.4.5 || >=20.4.7)")).toBe(true);
-    expect(satisfiesPoetry("20.4.6", "(>=20.4.3,<20.4.5 || >=20.4.7)")).toBe(false);
+    expect(satisfiesPoetry("20.4.4", ">=20.4.3,<20.4.5 || >=20.4.7")).toBe(true);
+    expect(satisfiesPoetry("20.4.6", ">=20.4.3,<20.4.5 || >=20.4.7")).toBe(false);
+    expect(isValidPoetryConstraint("(>=20.4.3,<20.4.5 || >=20.4.7)")).toBe(false);
+    expect(satisfiesPoetry("20.4.4", "(>=20.4.3,<20.4.5 || >=20.4.7)")).toBe(false);
   });
 
   test("poetry-core's `!=V` also leaves out V's pre- and post-releases", () => {
