@@ -35570,7 +35570,8 @@ function pdmDevDependencies(manifest) {
 function selectPackages(lock, manifest, request) {
     const rules = rulesFor(lock, manifest);
     const groups = pick("group", request.groups === "default" ? rules.defaultGroups : request.groups, rules.groups, lock);
-    const extras = pick("extra", request.extras, rules.extras, lock);
+    const unset = request.groups === "default" && request.extras !== "all" && !request.extras.length;
+    const extras = pick("extra", unset && rules.defaultExtras ? rules.defaultExtras : request.extras, rules.extras, lock);
     const active = [...new Set([...rules.required, ...groups])];
     const context = {
         environment: request.environment,
@@ -35599,7 +35600,7 @@ function rulesFor(lock, manifest) {
         case "poetry":
             return poetryRules(manifest);
         case "pdm":
-            return pdmRules(manifest);
+            return pdmRules(lock, manifest);
         case "pipfile": {
             const groups = [...new Set(lock.packages.flatMap((p) => p.groups))].sort();
             return {
@@ -35753,7 +35754,11 @@ function poetryRules(manifest) {
         roots: declaredRoots(declared, extrasOf),
     };
 }
-function pdmRules(manifest) {
+/**
+ * PDM: the default set is the dev groups, or, as PDM 2.29 installs it, the groups the lock's
+ * `[metadata] groups` names (extras among them) when it names any.
+ */
+function pdmRules(lock, manifest) {
     if (!manifest)
         throw new errors/* ConfigurationError */.j1("pdm.lock needs its pyproject.toml beside it to select groups");
     const declared = [
@@ -35764,7 +35769,17 @@ function pdmRules(manifest) {
     const roots = declaredRoots(declared).map((r) => r.group === "main" ? { ...r, group: "default" } : r);
     const groups = [...new Set(roots.map((r) => r.group).filter((g) => g !== "default"))];
     const extras = Object.keys(files_tableAt(manifest.data, ["project", "optional-dependencies"])).map(normalizeName);
-    return { groups, defaultGroups: groups, required: ["default"], extras, roots };
+    const locked = stringList(files_tableAt(lock.raw, ["metadata"]).groups).map(normalizeName);
+    if (locked.length === 0)
+        return { groups, defaultGroups: groups, required: ["default"], extras, roots };
+    return {
+        groups,
+        defaultGroups: groups.filter((g) => locked.includes(g)),
+        defaultExtras: extras.filter((e) => locked.includes(e)),
+        required: ["default"],
+        extras,
+        roots,
+    };
 }
 /** Formats whose entries say where they belong: Pipfile categories, pylock markers, requirements. */
 function selectByEntry(lock, groups, context) {

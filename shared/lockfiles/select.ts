@@ -53,6 +53,8 @@ interface Rules {
   /** Groups installed whatever is asked (the main dependencies). */
   required: string[];
   extras: string[];
+  /** Extras installed when neither groups nor extras are asked (PDM: the locked groups). */
+  defaultExtras?: string[];
   roots?: Root[];
   project?: LockedPackage;
 }
@@ -69,7 +71,13 @@ export function selectPackages(
     rules.groups,
     lock,
   );
-  const extras = pick("extra", request.extras, rules.extras, lock);
+  const unset = request.groups === "default" && request.extras !== "all" && !request.extras.length;
+  const extras = pick(
+    "extra",
+    unset && rules.defaultExtras ? rules.defaultExtras : request.extras,
+    rules.extras,
+    lock,
+  );
   const active = [...new Set([...rules.required, ...groups])];
   const context: MarkerContext = {
     environment: request.environment,
@@ -113,7 +121,7 @@ function rulesFor(lock: Lock, manifest: Manifest | undefined): Rules {
     case "poetry":
       return poetryRules(manifest);
     case "pdm":
-      return pdmRules(manifest);
+      return pdmRules(lock, manifest);
     case "pipfile": {
       const groups = [...new Set(lock.packages.flatMap((p) => p.groups))].sort();
       return {
@@ -296,7 +304,11 @@ function poetryRules(manifest: Manifest | undefined): Rules {
   };
 }
 
-function pdmRules(manifest: Manifest | undefined): Rules {
+/**
+ * PDM: the default set is the dev groups, or, as PDM 2.29 installs it, the groups the lock's
+ * `[metadata] groups` names (extras among them) when it names any.
+ */
+function pdmRules(lock: Lock, manifest: Manifest | undefined): Rules {
   if (!manifest)
     throw new ConfigurationError("pdm.lock needs its pyproject.toml beside it to select groups");
   const declared = [
@@ -311,7 +323,17 @@ function pdmRules(manifest: Manifest | undefined): Rules {
   const extras = Object.keys(tableAt(manifest.data, ["project", "optional-dependencies"])).map(
     normalizeName,
   );
-  return { groups, defaultGroups: groups, required: ["default"], extras, roots };
+  const locked = stringList(tableAt(lock.raw, ["metadata"]).groups).map(normalizeName);
+  if (locked.length === 0)
+    return { groups, defaultGroups: groups, required: ["default"], extras, roots };
+  return {
+    groups,
+    defaultGroups: groups.filter((g) => locked.includes(g)),
+    defaultExtras: extras.filter((e) => locked.includes(e)),
+    required: ["default"],
+    extras,
+    roots,
+  };
 }
 
 /** Formats whose entries say where they belong: Pipfile categories, pylock markers, requirements. */

@@ -1,3 +1,5 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { describe, expect, test } from "@jest/globals";
 import { readLock } from "../../../shared/lockfiles/index.js";
@@ -120,5 +122,36 @@ describe("uv.lock: the project's own entry is the root", () => {
     expect(() => select("uv", "uv.lock", { extras: ["yaml"] })).toThrow(
       "input 'extras': uv.lock has no extra 'yaml'; available: cli",
     );
+  });
+});
+
+describe("pdm.lock's [metadata] groups, as PDM 2.29 installs by default", () => {
+  const withLockedGroups = (groups: string[]) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "pyship-pdm-groups-"));
+    cpSync(path.join(fixtures, "pdm"), dir, { recursive: true });
+    const lockPath = path.join(dir, "pdm.lock");
+    const text = readFileSync(lockPath, "utf8").replace(
+      "[metadata]\n",
+      `[metadata]\ngroups = ${JSON.stringify(groups)}\n`,
+    );
+    writeFileSync(lockPath, text);
+    const lock = readLock(lockPath, "pdm.lock");
+    const manifest = readManifest(dir, (p) => path.basename(p));
+    return (request: Partial<SelectionRequest> = {}) =>
+      selectPackages(lock, manifest, {
+        groups: "default",
+        extras: [],
+        environment: linux,
+        ...request,
+      }).groups;
+  };
+
+  test("only the locked groups are the default set", () => {
+    expect(withLockedGroups(["default"])()).toEqual(["default"]);
+    expect(withLockedGroups(["default", "dev"])()).toEqual(["default", "dev"]);
+  });
+
+  test("groups asked by name are installed whatever the lock names", () => {
+    expect(withLockedGroups(["default"])({ groups: ["dev"] })).toEqual(["default", "dev"]);
   });
 });
