@@ -5,7 +5,7 @@
  * HOME), a dead proxy so a stray request to pypi.org fails at once instead of hanging, and helpers
  * that lock a project or ask the tool whether its lock is still fresh.
  */
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -18,20 +18,45 @@ export const PIPENV = "/usr/bin/pipenv";
 /** Generous: the machine is shared, and a first run in the chroot can be slow. */
 export const TOOL_TIMEOUT_MS = 600_000;
 
+const debianPackages: Record<string, string> = {
+  poetry: "python3-poetry",
+  pdm: "python3-pdm",
+  pipenv: "pipenv",
+  twine: "twine",
+  packaging: "python3-packaging",
+};
+
+/** "poetry 1.3.2 (Debian 12)": the installed Debian package's upstream version, for test titles. */
+export function debianToolName(tool: keyof typeof debianPackages): string {
+  let version = "not installed";
+  try {
+    const full = execFileSync("dpkg-query", ["-W", `-f=\${Version}`, debianPackages[tool]], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    version = full.replace(/^\d+:/, "").replace(/[+-].*$/, "");
+  } catch {
+    // Not a Debian machine, or the package is absent: the title says so.
+  }
+  return `${tool} ${version} (Debian 12)`;
+}
+
 /** Debian 12's tools on this machine, or today's releases in the oracle chroot. */
 export type Toolset = "debian12" | "current";
 
 const debianExecutables = { poetry: POETRY, pdm: PDM, pipenv: PIPENV };
 
-/** The command line that runs `tool args…` in `cwd` with the toolset's release. */
-function toolCommand(
+/** The command line that runs `tool args…` in `cwd` with the toolset's release; `binds` are more folders the chroot needs. */
+export function toolCommand(
   toolset: Toolset,
   tool: keyof typeof debianExecutables,
   args: string[],
   cwd: string,
+  binds: string[] = [],
 ): [string, string[]] {
   if (toolset === "debian12") return [debianExecutables[tool], args];
-  return ["bash", [ORACLES_SCRIPT, "run", "--cwd", cwd, "--", tool, ...args]];
+  const bindArgs = binds.flatMap((dir) => ["--bind", dir]);
+  return ["bash", [ORACLES_SCRIPT, "run", "--cwd", cwd, ...bindArgs, "--", tool, ...args]];
 }
 
 export interface ToolResult {
@@ -273,10 +298,15 @@ export function lockWithPoetry(projectDir: string, indexUrl: string, options: To
 }
 
 /** `pdm lock`; PDM_PYPI_URL points PDM's default source at the index too. */
-export function lockWithPdm(projectDir: string, indexUrl: string, options: ToolOptions = {}) {
+export function lockWithPdm(
+  projectDir: string,
+  indexUrl: string,
+  options: ToolOptions = {},
+  args: string[] = [],
+) {
   return mustSucceed(
     "pdm lock",
-    runPythonTool("pdm", ["lock"], projectDir, options, { PDM_PYPI_URL: indexUrl }),
+    runPythonTool("pdm", ["lock", ...args], projectDir, options, { PDM_PYPI_URL: indexUrl }),
   );
 }
 

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { inspectDists } from "../../../shared/dists/inspect.js";
 import { runCommand } from "../../../shared/runtime/command.js";
 import type { Finding } from "../../../shared/runtime/findings.js";
+import { debianToolName } from "../../harness/python-tools.js";
 import { type CraftedMetadata, craftSdist, craftWheel } from "./craft.js";
 
 const DEBIAN_PYTHON = "/usr/bin/python3";
@@ -315,7 +316,7 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe("our strict verdict equals twine check --strict", () => {
+describe(`our strict verdict equals twine check --strict: ${debianToolName("twine")}`, () => {
   test("the bare python really lacks readme_renderer", async () => {
     const result = await runCommand(barePython, ["-c", `import ${noRenderer}`]);
     expect(result.code).not.toBe(0);

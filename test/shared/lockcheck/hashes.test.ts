@@ -27,6 +27,7 @@ import { type RunningIndex, startIndex } from "../../harness/index-server.js";
 import {
   checkWithPdm,
   checkWithPoetry,
+  debianToolName,
   lockWithPdm,
   lockWithPipenv,
   lockWithPoetry,
@@ -306,7 +307,7 @@ const specs: PackageSpec[] = [
   { name: "Dev_Tool", version: "0.5" },
 ];
 
-describe("hashes written by the installed tools", () => {
+describe(`hashes written by the installed tools: ${debianToolName("poetry")}, ${debianToolName("pdm")}, ${debianToolName("pipenv")}`, () => {
   let root: string;
   let index: RunningIndex;
   let home: string;
