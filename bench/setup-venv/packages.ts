@@ -7,19 +7,8 @@
 import { statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pipCompileFile, sha256Of } from "../../test/harness/pip-compile.js";
+import { seededRandom } from "../../test/harness/random.js";
 import { type PackageSpec, wheelFilename } from "../../test/harness/wheels.js";
-
-/** Deterministic pseudo-random numbers (mulberry32), so every run builds the same wheels. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = (
   "acorn basalt cedar delta ember fjord garnet harbor iris juniper kelp lumen maple nimbus onyx " +
@@ -41,7 +30,7 @@ export interface BenchProject {
  * with 150-400 small modules each, 38 small ones; each depends on up to 3 earlier packages.
  */
 export function benchPackages(): BenchProject {
-  const next = random(20240601);
+  const next = seededRandom(20240601);
   const between = (low: number, high: number) => Math.floor(low + next() * (high - low + 1));
   const specs: PackageSpec[] = [];
   let modules = 0;

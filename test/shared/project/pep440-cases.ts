@@ -1,6 +1,7 @@
 /** Inputs for the PEP 440 / 508 differential tests: hand-written cases, strings from every fixture lock and manifest, and a seeded fuzzer. */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
+import { seededRandom } from "../../harness/random.js";
 
 /** Versions from PEP 440's examples and packaging's documented normalisations, valid and not. */
 export const caseVersions = [
@@ -425,18 +426,6 @@ export function fixtureStrings(): FixtureStrings {
     specifiers: [...sets.specifiers],
     markers: [...sets.markers],
     poetry: [...sets.poetry],
-  };
-}
-
-/** mulberry32: a small deterministic generator, so a failure replays from its printed seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 
