@@ -12,7 +12,8 @@
 set -euo pipefail
 
 packages=(python3-cffi-backend python3-poetry python3-pdm pipenv twine python3-build python3-pip
-  python3-venv python3-hatchling python3-packaging python3-poetry-core ca-certificates)
+  python3-venv python3-hatchling python3-packaging python3-poetry-core python3-trove-classifiers
+  python3-email-validator ca-certificates)
 mirror=${PYSHIP_ORACLES_MIRROR:-http://deb.debian.org/debian}
 cache_root=${PYSHIP_ORACLES_CACHE:-/var/cache/pyship-oracles}
 key=$(printf '%s\n' "${packages[@]}" | sha256sum | cut -c1-16)
