@@ -1,5 +1,5 @@
 import type { Builder } from "../../shared/dists/build.js";
-import { isKnownCheck } from "../../shared/dists/checks.js";
+import { readIgnoredChecks } from "../../shared/dists/checks.js";
 import { tagOf } from "../../shared/dists/version-check.js";
 import { isValidVersion } from "../../shared/project/pep440.js";
 import { activePython } from "../../shared/python/active.js";
@@ -46,20 +46,6 @@ function resolveTag(
   return choice === "false" ? undefined : tag;
 }
 
-function checkCodes(reader: InputReader): string[] {
-  const codes = reader
-    .list("ignore-checks")
-    .flatMap((item) => item.split(/\s+/))
-    .map((code) => code.toUpperCase());
-  const unknown = codes.filter((code) => !isKnownCheck(code));
-  if (unknown.length > 0) {
-    throw new ConfigurationError(
-      `input 'ignore-checks' has unknown check code ${unknown.join(", ")}; the codes are listed in the build-dist README`,
-    );
-  }
-  return codes;
-}
-
 function expectedVersion(reader: InputReader): string | undefined {
   const version = reader.optional("expected-version");
   if (version !== undefined && !isValidVersion(version)) {
@@ -104,7 +90,7 @@ export function loadInputs(reader = new InputReader(), env = process.env): Build
     ),
     expectedVersion: expectedVersion(reader),
     strict: reader.boolean("strict", false),
-    ignoreChecks: checkCodes(reader),
+    ignoreChecks: readIgnoredChecks(reader),
     uploadArtifact: reader.boolean("upload-artifact", true),
     artifactName,
   });

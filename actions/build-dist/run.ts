@@ -35,6 +35,7 @@ export async function run(
     shownAs(path.join(inputs.workingDirectory, "pyproject.toml")),
   );
   const built = await build(inputs, io, deps.env);
+  requireRequestedDists(built, inputs);
   const files = placeDists(built, inputs.outputDir);
   rmSync(built.directory, { recursive: true, force: true });
 
@@ -105,6 +106,19 @@ async function build(
       `Building the ${error.step} failed; the backend's output is in the "Building with ${frontend}" log group.${last ? ` It ended: ${last}` : ""}`,
     );
   }
+}
+
+/** A frontend that exits 0 without writing a requested dist fails the step. */
+function requireRequestedDists(built: BuiltDists, inputs: BuildDistInputs): void {
+  const missing = [
+    ...(inputs.sdist && !built.sdist ? ["sdist (.tar.gz)"] : []),
+    ...(inputs.wheel && built.wheels.length === 0 ? ["wheel (.whl)"] : []),
+  ];
+  if (missing.length === 0) return;
+  rmSync(built.directory, { recursive: true, force: true });
+  throw new CheckFailed(
+    `The build finished but wrote no ${missing.join(" and no ")}; nothing was placed in ${inputs.outputDir}. See the "Building with" log group.`,
+  );
 }
 
 /** Passes on whole lines of a stream of chunks. */

@@ -1,3 +1,4 @@
+import { readIgnoredChecks } from "../../shared/dists/checks.js";
 import type { IdTokenRequest } from "../../shared/publish/oidc.js";
 import { activePython } from "../../shared/python/active.js";
 import { ConfigurationError, InputReader, quoted } from "../../shared/runtime/index.js";
@@ -8,6 +9,8 @@ export interface TrustedPublishInputs {
   workspace: string;
   skipExisting: boolean;
   verifyMetadata: boolean;
+  /** Check codes (or prefixes) validation does not report. */
+  ignoreChecks: string[];
   printHash: boolean;
   user: string;
   /** Empty means trusted publishing. */
@@ -67,6 +70,7 @@ export function loadInputs(reader = new InputReader(), env = process.env): Trust
     workspace,
     skipExisting: reader.boolean("skip-existing", false),
     verifyMetadata: reader.boolean("verify-metadata", true),
+    ignoreChecks: readIgnoredChecks(reader),
     printHash: reader.boolean("print-hash", true),
     user: credential(reader, "user", 256) || "__token__",
     password: credential(reader, "password", 8192),

@@ -1,5 +1,6 @@
 import { statSync } from "node:fs";
 import path from "node:path";
+import { isIgnored } from "../../shared/dists/checks.js";
 import { inspectDists } from "../../shared/dists/inspect.js";
 import type { CoreMetadata } from "../../shared/dists/metadata.js";
 import { readDistMetadata } from "../../shared/dists/read-metadata.js";
@@ -121,8 +122,11 @@ async function readDists(
   const inspection = await io.group("Validating the dists", () =>
     inspectDists(files, { python: inputs.python, shownAs }),
   );
-  const errors = inspection.findings.filter((finding) => finding.severity === "error");
-  await io.report("Checks", inspection.findings, "✅ every check passed");
+  const findings = inspection.findings.filter(
+    (finding) => !isIgnored(finding.code, inputs.ignoreChecks),
+  );
+  const errors = findings.filter((finding) => finding.severity === "error");
+  await io.report("Checks", findings, "✅ every check passed");
   if (errors.length > 0) {
     const codes = [...new Set(errors.map((finding) => finding.code))].join(", ");
     throw new CheckFailed(

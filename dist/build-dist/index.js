@@ -372,6 +372,312 @@ function pendGo(self, fn) {
 
 /***/ }),
 
+/***/ 93326:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+var scan = __nccwpck_require__(86849)
+var parse = __nccwpck_require__(25501)
+
+module.exports = function (source) {
+  return parse(scan(source))
+}
+
+
+/***/ }),
+
+/***/ 25501:
+/***/ ((module) => {
+
+
+
+// The ABNF grammar in the spec is totally ambiguous.
+//
+// This parser follows the operator precedence defined in the
+// `Order of Precedence and Parentheses` section.
+
+module.exports = function (tokens) {
+  var index = 0
+
+  function hasMore () {
+    return index < tokens.length
+  }
+
+  function token () {
+    return hasMore() ? tokens[index] : null
+  }
+
+  function next () {
+    if (!hasMore()) {
+      throw new Error()
+    }
+    index++
+  }
+
+  function parseOperator (operator) {
+    var t = token()
+    if (t && t.type === 'OPERATOR' && operator === t.string) {
+      next()
+      return t.string
+    }
+  }
+
+  function parseWith () {
+    if (parseOperator('WITH')) {
+      var t = token()
+      if (t && t.type === 'EXCEPTION') {
+        next()
+        return t.string
+      }
+      throw new Error('Expected exception after `WITH`')
+    }
+  }
+
+  function parseLicenseRef () {
+    // TODO: Actually, everything is concatenated into one string
+    // for backward-compatibility but it could be better to return
+    // a nice structure.
+    var begin = index
+    var string = ''
+    var t = token()
+    if (t.type === 'DOCUMENTREF') {
+      next()
+      string += 'DocumentRef-' + t.string + ':'
+      if (!parseOperator(':')) {
+        throw new Error('Expected `:` after `DocumentRef-...`')
+      }
+    }
+    t = token()
+    if (t === null) {
+      throw new Error('Unexpected end of input')
+    }
+    if (t.type === 'LICENSEREF') {
+      next()
+      string += 'LicenseRef-' + t.string
+      var node = { license: string }
+      var exception = parseWith()
+      if (exception) {
+        node.exception = exception
+      }
+      return node
+    }
+    index = begin
+  }
+
+  function parseLicense () {
+    var t = token()
+    if (t && t.type === 'LICENSE') {
+      next()
+      var node = { license: t.string }
+      if (parseOperator('+')) {
+        node.plus = true
+      }
+      var exception = parseWith()
+      if (exception) {
+        node.exception = exception
+      }
+      return node
+    }
+  }
+
+  function parseParenthesizedExpression () {
+    var left = parseOperator('(')
+    if (!left) {
+      return
+    }
+
+    var expr = parseExpression()
+
+    if (!parseOperator(')')) {
+      throw new Error('Expected `)`')
+    }
+
+    return expr
+  }
+
+  function parseAtom () {
+    return (
+      parseParenthesizedExpression() ||
+      parseLicenseRef() ||
+      parseLicense()
+    )
+  }
+
+  function makeBinaryOpParser (operator, nextParser) {
+    return function parseBinaryOp () {
+      var left = nextParser()
+      if (!left) {
+        return
+      }
+
+      if (!parseOperator(operator)) {
+        return left
+      }
+
+      var right = parseBinaryOp()
+      if (!right) {
+        throw new Error('Expected expression')
+      }
+      return {
+        left: left,
+        conjunction: operator.toLowerCase(),
+        right: right
+      }
+    }
+  }
+
+  var parseAnd = makeBinaryOpParser('AND', parseAtom)
+  var parseExpression = makeBinaryOpParser('OR', parseAnd)
+
+  var node = parseExpression()
+  if (!node || hasMore()) {
+    throw new Error('Syntax error')
+  }
+  return node
+}
+
+
+/***/ }),
+
+/***/ 86849:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+var licenses = []
+  .concat(__nccwpck_require__(75204))
+  .concat(__nccwpck_require__(3389))
+var exceptions = __nccwpck_require__(53988)
+
+module.exports = function (source) {
+  var index = 0
+
+  function hasMore () {
+    return index < source.length
+  }
+
+  // `value` can be a regexp or a string.
+  // If it is recognized, the matching source string is returned and
+  // the index is incremented. Otherwise `undefined` is returned.
+  function read (value) {
+    if (value instanceof RegExp) {
+      var chars = source.slice(index)
+      var match = chars.match(value)
+      if (match) {
+        index += match[0].length
+        return match[0]
+      }
+    } else {
+      if (source.indexOf(value, index) === index) {
+        index += value.length
+        return value
+      }
+    }
+  }
+
+  function skipWhitespace () {
+    read(/[ ]*/)
+  }
+
+  function operator () {
+    var string
+    var possibilities = [/^WITH/i, /^AND/i, /^OR/i, '(', ')', ':', '+']
+    for (var i = 0; i < possibilities.length; i++) {
+      string = read(possibilities[i])
+      if (string) {
+        break
+      }
+    }
+
+    if (string === '+' && index > 1 && source[index - 2] === ' ') {
+      throw new Error('Space before `+`')
+    }
+
+    return string && {
+      type: 'OPERATOR',
+      string: string.toUpperCase()
+    }
+  }
+
+  function idstring () {
+    return read(/[A-Za-z0-9-.]+/)
+  }
+
+  function expectIdstring () {
+    var string = idstring()
+    if (!string) {
+      throw new Error('Expected idstring at offset ' + index)
+    }
+    return string
+  }
+
+  function documentRef () {
+    if (read('DocumentRef-')) {
+      var string = expectIdstring()
+      return { type: 'DOCUMENTREF', string: string }
+    }
+  }
+
+  function licenseRef () {
+    if (read('LicenseRef-')) {
+      var string = expectIdstring()
+      return { type: 'LICENSEREF', string: string }
+    }
+  }
+
+  function identifier () {
+    var begin = index
+    var string = idstring()
+
+    if (licenses.indexOf(string) !== -1) {
+      return {
+        type: 'LICENSE',
+        string: string
+      }
+    } else if (exceptions.indexOf(string) !== -1) {
+      return {
+        type: 'EXCEPTION',
+        string: string
+      }
+    }
+
+    index = begin
+  }
+
+  // Tries to read the next token. Returns `undefined` if no token is
+  // recognized.
+  function parseToken () {
+    // Ordering matters
+    return (
+      operator() ||
+      documentRef() ||
+      licenseRef() ||
+      identifier()
+    )
+  }
+
+  var tokens = []
+  while (hasMore()) {
+    skipWhitespace()
+    if (!hasMore()) {
+      break
+    }
+
+    var token = parseToken()
+    if (!token) {
+      throw new Error('Unexpected `' + source[index] +
+                      '` at offset ' + index)
+    }
+
+    tokens.push(token)
+  }
+  return tokens
+}
+
+
+/***/ }),
+
 /***/ 36204:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
@@ -32899,17 +33205,6 @@ function resolveTag(choice, ref) {
     }
     return choice === "false" ? undefined : tag;
 }
-function checkCodes(reader) {
-    const codes = reader
-        .list("ignore-checks")
-        .flatMap((item) => item.split(/\s+/))
-        .map((code) => code.toUpperCase());
-    const unknown = codes.filter((code) => !(0,checks/* isKnownCheck */.wH)(code));
-    if (unknown.length > 0) {
-        throw new runtime/* ConfigurationError */.j1(`input 'ignore-checks' has unknown check code ${unknown.join(", ")}; the codes are listed in the build-dist README`);
-    }
-    return codes;
-}
 function expectedVersion(reader) {
     const version = reader.optional("expected-version");
     if (version !== undefined && !(0,pep440/* isValidVersion */.ri)(version)) {
@@ -32941,7 +33236,7 @@ function loadInputs(reader = new runtime/* InputReader */.i_(), env = process.en
         tag: resolveTag(reader.choice("check-tag", ["auto", "true", "false"], "auto"), env.GITHUB_REF),
         expectedVersion: expectedVersion(reader),
         strict: reader.boolean("strict", false),
-        ignoreChecks: checkCodes(reader),
+        ignoreChecks: (0,checks/* readIgnoredChecks */.eq)(reader),
         uploadArtifact: reader.boolean("upload-artifact", true),
         artifactName,
     });
@@ -33247,8 +33542,8 @@ var dists_archive = __nccwpck_require__(17610);
 var compare = __nccwpck_require__(50527);
 // EXTERNAL MODULE: ./shared/dists/description.ts + 1 modules
 var description = __nccwpck_require__(36588);
-// EXTERNAL MODULE: ./shared/dists/filenames.ts
-var filenames = __nccwpck_require__(6218);
+// EXTERNAL MODULE: ./shared/dists/filenames.ts + 1 modules
+var filenames = __nccwpck_require__(23896);
 // EXTERNAL MODULE: ./shared/dists/metadata.ts
 var dists_metadata = __nccwpck_require__(22851);
 // EXTERNAL MODULE: ./shared/dists/metadata-checks.ts
@@ -33472,6 +33767,7 @@ async function run(inputs, io, deps = defaultDeps) {
     // The checkout is looked at while the backend builds.
     const checkingSource = (0,source/* checkShallowCheckout */.LT)(inputs.workingDirectory, shownAs(external_node_path_default().join(inputs.workingDirectory, "pyproject.toml")));
     const built = await build(inputs, io, deps.env);
+    requireRequestedDists(built, inputs);
     const files = placeDists(built, inputs.outputDir);
     (0,external_node_fs_.rmSync)(built.directory, { recursive: true, force: true });
     const inspection = await inspectDists(files, { python: inputs.python, shownAs });
@@ -33528,6 +33824,17 @@ async function build(inputs, io, env) {
         const last = lastLines(error.output, 3);
         throw new runtime/* CheckFailed */.EC(`Building the ${error.step} failed; the backend's output is in the "Building with ${frontend}" log group.${last ? ` It ended: ${last}` : ""}`);
     }
+}
+/** A frontend that exits 0 without writing a requested dist fails the step. */
+function requireRequestedDists(built, inputs) {
+    const missing = [
+        ...(inputs.sdist && !built.sdist ? ["sdist (.tar.gz)"] : []),
+        ...(inputs.wheel && built.wheels.length === 0 ? ["wheel (.whl)"] : []),
+    ];
+    if (missing.length === 0)
+        return;
+    (0,external_node_fs_.rmSync)(built.directory, { recursive: true, force: true });
+    throw new runtime/* CheckFailed */.EC(`The build finished but wrote no ${missing.join(" and no ")}; nothing was placed in ${inputs.outputDir}. See the "Building with" log group.`);
 }
 /** Passes on whole lines of a stream of chunks. */
 function lineWriter(write) {
@@ -34056,19 +34363,21 @@ function describePaths(paths, shown = 5) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   pi: () => (/* binding */ isIgnored),
-/* harmony export */   wH: () => (/* binding */ isKnownCheck)
+/* harmony export */   eq: () => (/* binding */ readIgnoredChecks),
+/* harmony export */   pi: () => (/* binding */ isIgnored)
 /* harmony export */ });
-/* unused harmony export allChecks */
-/* harmony import */ var _compare_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(50527);
-/* harmony import */ var _description_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(36588);
-/* harmony import */ var _filenames_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6218);
-/* harmony import */ var _metadata_checks_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(33549);
-/* harmony import */ var _sdist_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7530);
-/* harmony import */ var _source_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(34955);
-/* harmony import */ var _version_check_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(71029);
-/* harmony import */ var _wheel_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(86695);
-/* harmony import */ var _wheel_contents_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(56990);
+/* unused harmony exports allChecks, isKnownCheck */
+/* harmony import */ var _runtime_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8126);
+/* harmony import */ var _compare_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(50527);
+/* harmony import */ var _description_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(36588);
+/* harmony import */ var _filenames_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(23896);
+/* harmony import */ var _metadata_checks_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(33549);
+/* harmony import */ var _pypi_metadata_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(25900);
+/* harmony import */ var _sdist_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(7530);
+/* harmony import */ var _source_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(34955);
+/* harmony import */ var _version_check_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(71029);
+/* harmony import */ var _wheel_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(86695);
+/* harmony import */ var _wheel_contents_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(56990);
 /** Every check build-dist runs, by code: for ignore-checks and the docs. */
 
 
@@ -34079,16 +34388,19 @@ function describePaths(paths, shown = 5) {
 
 
 
+
+
 const allChecks = [
-    _filenames_js__WEBPACK_IMPORTED_MODULE_2__/* .filenameChecks */ .Dv,
-    _wheel_js__WEBPACK_IMPORTED_MODULE_7__/* .wheelChecks */ .P5,
-    _wheel_contents_js__WEBPACK_IMPORTED_MODULE_8__/* .wheelContentsChecks */ .n,
-    _sdist_js__WEBPACK_IMPORTED_MODULE_4__/* .sdistChecks */ .Di,
-    _metadata_checks_js__WEBPACK_IMPORTED_MODULE_3__/* .metadataChecks */ .X,
-    _description_js__WEBPACK_IMPORTED_MODULE_1__/* .descriptionChecks */ .eE,
-    _compare_js__WEBPACK_IMPORTED_MODULE_0__/* .compareChecks */ .$,
-    _version_check_js__WEBPACK_IMPORTED_MODULE_6__/* .versionChecks */ .cS,
-    _source_js__WEBPACK_IMPORTED_MODULE_5__/* .sourceChecks */ .zJ,
+    _filenames_js__WEBPACK_IMPORTED_MODULE_3__/* .filenameChecks */ .Dv,
+    _wheel_js__WEBPACK_IMPORTED_MODULE_9__/* .wheelChecks */ .P5,
+    _wheel_contents_js__WEBPACK_IMPORTED_MODULE_10__/* .wheelContentsChecks */ .n,
+    _sdist_js__WEBPACK_IMPORTED_MODULE_6__/* .sdistChecks */ .Di,
+    _metadata_checks_js__WEBPACK_IMPORTED_MODULE_4__/* .metadataChecks */ .X,
+    _pypi_metadata_js__WEBPACK_IMPORTED_MODULE_5__/* .pypiMetadataChecks */ .x,
+    _description_js__WEBPACK_IMPORTED_MODULE_2__/* .descriptionChecks */ .eE,
+    _compare_js__WEBPACK_IMPORTED_MODULE_1__/* .compareChecks */ .$,
+    _version_check_js__WEBPACK_IMPORTED_MODULE_8__/* .versionChecks */ .cS,
+    _source_js__WEBPACK_IMPORTED_MODULE_7__/* .sourceChecks */ .zJ,
 ].flatMap((group) => Object.values(group));
 /** A code, or a prefix of codes such as `W0`. */
 function isKnownCheck(codeOrPrefix) {
@@ -34096,6 +34408,18 @@ function isKnownCheck(codeOrPrefix) {
 }
 function isIgnored(code, ignored) {
     return ignored.some((prefix) => code.startsWith(prefix));
+}
+/** The `ignore-checks` input: codes or prefixes, upper-cased; an unknown one is refused. */
+function readIgnoredChecks(reader) {
+    const codes = reader
+        .list("ignore-checks")
+        .flatMap((item) => item.split(/\s+/))
+        .map((code) => code.toUpperCase());
+    const unknown = codes.filter((code) => !isKnownCheck(code));
+    if (unknown.length > 0) {
+        throw new _runtime_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`input 'ignore-checks' has unknown check code ${unknown.join(", ")}; the codes are listed in the build-dist README`);
+    }
+    return codes;
 }
 
 
@@ -34125,7 +34449,7 @@ function isIgnored(code, ignored) {
 
 const compareChecks = (0,_model_js__WEBPACK_IMPORTED_MODULE_3__/* .defineChecks */ .R)({
     C001: {
-        severity: "error",
+        severity: "warning",
         title: "A field differs between the sdist's PKG-INFO and the wheel's METADATA, and is not Dynamic",
     },
 });
@@ -34328,6 +34652,7 @@ const descriptionChecks = (0,model/* defineChecks */.R)({
     D001: {
         severity: "error",
         title: "Description-Content-Type is not text/plain, text/x-rst or text/markdown with charset UTF-8 (markdown variant GFM or CommonMark)",
+        rule: "description",
     },
     D002: {
         severity: "warning",
@@ -34337,6 +34662,7 @@ const descriptionChecks = (0,model/* defineChecks */.R)({
     D004: {
         severity: "error",
         title: "The reStructuredText description has markup errors and would not be rendered on PyPI",
+        rule: "description",
     },
     D005: {
         severity: "notice",
@@ -34473,31 +34799,113 @@ function renderFailure(item, result) {
 
 /***/ }),
 
-/***/ 6218:
+/***/ 23896:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Dv: () => (/* binding */ filenameChecks),
-/* harmony export */   G5: () => (/* binding */ checkFilename),
-/* harmony export */   eP: () => (/* binding */ parseWheelFilename),
-/* harmony export */   r1: () => (/* binding */ sameVersion)
-/* harmony export */ });
-/* unused harmony exports parseSdistFilename, expectedSdistFilename */
-/* harmony import */ var _project_names_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(22260);
-/* harmony import */ var _project_pep440_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(25240);
-/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(39253);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  G5: () => (/* binding */ checkFilename),
+  Dv: () => (/* binding */ filenameChecks),
+  eP: () => (/* binding */ parseWheelFilename),
+  r1: () => (/* binding */ sameVersion)
+});
+
+// UNUSED EXPORTS: expectedSdistFilename, parseSdistFilename
+
+// EXTERNAL MODULE: ./shared/project/names.ts
+var names = __nccwpck_require__(22260);
+// EXTERNAL MODULE: ./shared/project/pep440.ts + 1 modules
+var pep440 = __nccwpck_require__(25240);
+// EXTERNAL MODULE: ./shared/dists/model.ts
+var model = __nccwpck_require__(39253);
+;// CONCATENATED MODULE: ./shared/dists/platform-tags.ts
+/** The wheel platform tags PyPI accepts (Warehouse's forklift `_valid_platform_tag`). */
+const listed = new Set([
+    "any",
+    "win32",
+    "win_arm64",
+    "win_amd64",
+    "win_ia64",
+    "manylinux1_x86_64",
+    "manylinux1_i686",
+    "manylinux2010_x86_64",
+    "manylinux2010_i686",
+    "manylinux2014_x86_64",
+    "manylinux2014_i686",
+    "manylinux2014_aarch64",
+    "manylinux2014_armv7l",
+    "manylinux2014_ppc64",
+    "manylinux2014_ppc64le",
+    "manylinux2014_s390x",
+    "linux_armv6l",
+    "linux_armv7l",
+]);
+const macArches = new Set("ppc ppc64 i386 x86_64 arm64 intel fat fat3 fat64 universal universal2".split(" "));
+/** macOS 11 and later are `macosx_{major}_0`; 10.x keeps its minor. */
+const macMajors = new Set(["11", "12", "13", "14", "15", "26"]);
+const linuxArches = new Set("x86_64 i686 aarch64 armv7l ppc64le s390x riscv64".split(" "));
+const iosArches = new Set(["arm64", "x86_64"]);
+const androidArches = new Set(["armeabi_v7a", "arm64_v8a", "x86", "x86_64"]);
+function isPypiPlatform(tag) {
+    if (listed.has(tag))
+        return true;
+    const mac = /^macosx_(\d+)_(\d+)_(.*)$/.exec(tag);
+    if (mac) {
+        const [, major, minor, arch] = mac;
+        return macArches.has(arch) && (major === "10" || (macMajors.has(major) && minor === "0"));
+    }
+    const linux = /^(many|musl)linux_\d+_\d+_(.*)$/.exec(tag);
+    if (linux)
+        return linuxArches.has(linux[2]) || (linux[1] === "many" && linux[2] === "ppc64");
+    const ios = /^ios_\d+_\d+_(.*)_(?:iphoneos|iphonesimulator)$/.exec(tag);
+    if (ios)
+        return iosArches.has(ios[1]);
+    const android = /^android_\d+_(.*)$/.exec(tag);
+    return android !== null && androidArches.has(android[1]);
+}
+
+;// CONCATENATED MODULE: ./shared/dists/filenames.ts
 /** Wheel and sdist file names: parsed per the specs and compared with the metadata inside. */
 
 
 
-const filenameChecks = (0,_model_js__WEBPACK_IMPORTED_MODULE_1__/* .defineChecks */ .R)({
-    F001: { severity: "error", title: "Wheel file name does not follow the wheel filename spec" },
-    F002: { severity: "error", title: "Sdist file name is not `{name}-{version}.tar.gz`" },
-    F003: { severity: "error", title: "Name in the file name differs from the metadata Name" },
-    F004: { severity: "error", title: "Version in the file name differs from the metadata Version" },
+
+const filenameChecks = (0,model/* defineChecks */.R)({
+    F001: {
+        severity: "error",
+        title: "Wheel file name does not follow the wheel filename spec",
+        rule: "file-names",
+    },
+    F002: {
+        severity: "error",
+        title: "Sdist file name is not `{name}-{version}.tar.gz`",
+        rule: "file-names",
+    },
+    F003: {
+        severity: "error",
+        title: "Name in the file name differs from the metadata Name",
+        rule: "file-names",
+    },
+    F004: {
+        severity: "error",
+        title: "Version in the file name differs from the metadata Version",
+        rule: "file-names",
+    },
     F005: {
-        severity: "warning",
-        title: "Sdist file name is not in PEP 625's normalized form, which PyPI will require",
+        severity: "error",
+        title: "Sdist file name is not in PEP 625's normalized form, which PyPI refuses",
+        rule: "sdist-names",
+    },
+    F006: {
+        severity: "error",
+        title: "Wheel file name does not start with the normalized project name, which PyPI refuses",
+        rule: "file-names",
+    },
+    F007: {
+        severity: "error",
+        title: "Wheel platform tag is not one PyPI accepts (such as linux_x86_64)",
+        rule: "platform-tags",
     },
 });
 /** A distribution name with `-` escaped; legacy `.` and upper case are still accepted. */
@@ -34513,7 +34921,7 @@ function parseWheelFilename(filename) {
     const [distribution, version] = parts;
     const build = parts.length === 6 ? parts[2] : undefined;
     const [python, abi, platform] = parts.slice(-3);
-    if (!wheelName.test(distribution) || !(0,_project_pep440_js__WEBPACK_IMPORTED_MODULE_0__/* .isValidVersion */ .ri)(version))
+    if (!wheelName.test(distribution) || !(0,pep440/* isValidVersion */.ri)(version))
         return undefined;
     if (build !== undefined && !buildTag.test(build))
         return undefined;
@@ -34535,19 +34943,19 @@ function parseSdistFilename(filename) {
     const stem = filename.slice(0, -".tar.gz".length);
     const dash = stem.lastIndexOf("-");
     const [distribution, version] = [stem.slice(0, dash), stem.slice(dash + 1)];
-    if (dash < 0 || !projectName.test(distribution) || !(0,_project_pep440_js__WEBPACK_IMPORTED_MODULE_0__/* .isValidVersion */ .ri)(version))
+    if (dash < 0 || !projectName.test(distribution) || !(0,pep440/* isValidVersion */.ri)(version))
         return undefined;
-    const normalized = normalizedName.test(distribution) && (0,_project_pep440_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeVersion */ .Qj)(version) === version;
+    const normalized = normalizedName.test(distribution) && (0,pep440/* normalizeVersion */.Qj)(version) === version;
     return { distribution, version, normalized };
 }
 /** The file name the specs give for this name and version. */
 function expectedSdistFilename(name, version) {
     const escaped = name.toLowerCase().replace(/[-_.]+/g, "_");
-    return `${escaped}-${(0,_project_pep440_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeVersion */ .Qj)(version) ?? version}.tar.gz`;
+    return `${escaped}-${(0,pep440/* normalizeVersion */.Qj)(version) ?? version}.tar.gz`;
 }
 /** Equal as PEP 440 versions (`1.0` is `1.0.0`, `1.0-RC1` is `1.0rc1`); as text when invalid. */
-const sameVersion = (a, b) => (0,_project_pep440_js__WEBPACK_IMPORTED_MODULE_0__/* .isValidVersion */ .ri)(a) && (0,_project_pep440_js__WEBPACK_IMPORTED_MODULE_0__/* .isValidVersion */ .ri)(b)
-    ? (0,_project_pep440_js__WEBPACK_IMPORTED_MODULE_0__/* .compareVersions */ .Zy)(a, b) === 0
+const sameVersion = (a, b) => (0,pep440/* isValidVersion */.ri)(a) && (0,pep440/* isValidVersion */.ri)(b)
+    ? (0,pep440/* compareVersions */.Zy)(a, b) === 0
     : a.replace(/_/g, "-") === b.replace(/_/g, "-");
 /** F001–F005 for one dist; `metadata` is its own Name and Version, when it has them. */
 function checkFilename(archive, metadata) {
@@ -34559,24 +34967,40 @@ function checkFilename(archive, metadata) {
     if (!parsed && archive.kind === "wheel") {
         const form = "{name}-{version}(-{build})?-{python}-{abi}-{platform}.whl";
         return [
-            (0,_model_js__WEBPACK_IMPORTED_MODULE_1__/* .finding */ .g)(filenameChecks.F001, filename, `${filename} is not ${form} with a PEP 440 version.`),
+            (0,model/* finding */.g)(filenameChecks.F001, filename, `${filename} is not ${form} with a PEP 440 version.`),
         ];
     }
     if (!parsed) {
         const form = "{name}-{version}.tar.gz with a PEP 440 version";
-        return [(0,_model_js__WEBPACK_IMPORTED_MODULE_1__/* .finding */ .g)(filenameChecks.F002, filename, `${filename} is not ${form}${expected}.`)];
+        return [(0,model/* finding */.g)(filenameChecks.F002, filename, `${filename} is not ${form}${expected}.`)];
     }
     const findings = [];
     if ("normalized" in parsed && !parsed.normalized) {
-        findings.push((0,_model_js__WEBPACK_IMPORTED_MODULE_1__/* .finding */ .g)(filenameChecks.F005, filename, `${filename} is not {normalized_name}-{normalized_version}.tar.gz${expected}; PyPI warns that it will reject such uploads.`, { fix: "Upgrade the build backend: current versions write normalized sdist names." }));
+        findings.push((0,model/* finding */.g)(filenameChecks.F005, filename, `${filename} is not {normalized_name}-{normalized_version}.tar.gz${expected}; PyPI refuses the upload.`, { fix: "Upgrade the build backend: current versions write normalized sdist names." }));
     }
+    if ("tags" in parsed)
+        findings.push(...checkWheelNaming(filename, parsed, metadata));
     if (!metadata)
         return findings;
-    if ((0,_project_names_js__WEBPACK_IMPORTED_MODULE_2__/* .normalizeName */ .P)(parsed.distribution) !== (0,_project_names_js__WEBPACK_IMPORTED_MODULE_2__/* .normalizeName */ .P)(metadata.name)) {
-        findings.push((0,_model_js__WEBPACK_IMPORTED_MODULE_1__/* .finding */ .g)(filenameChecks.F003, filename, `The file name says ${parsed.distribution}, the metadata says Name: ${metadata.name}.`));
+    if ((0,names/* normalizeName */.P)(parsed.distribution) !== (0,names/* normalizeName */.P)(metadata.name)) {
+        findings.push((0,model/* finding */.g)(filenameChecks.F003, filename, `The file name says ${parsed.distribution}, the metadata says Name: ${metadata.name}.`));
     }
     if (!sameVersion(parsed.version, metadata.version)) {
-        findings.push((0,_model_js__WEBPACK_IMPORTED_MODULE_1__/* .finding */ .g)(filenameChecks.F004, filename, `The file name says ${parsed.version}, the metadata says Version: ${metadata.version}.`));
+        findings.push((0,model/* finding */.g)(filenameChecks.F004, filename, `The file name says ${parsed.version}, the metadata says Version: ${metadata.version}.`));
+    }
+    return findings;
+}
+/** F006 and F007: what PyPI refuses in a parseable wheel name. */
+function checkWheelNaming(filename, parsed, metadata) {
+    const findings = [];
+    const expected = metadata ? (0,names/* normalizeName */.P)(metadata.name).replace(/-/g, "_") : undefined;
+    const sameProject = !metadata || (0,names/* normalizeName */.P)(parsed.distribution) === (0,names/* normalizeName */.P)(metadata.name);
+    if (expected && sameProject && parsed.distribution !== expected) {
+        findings.push((0,model/* finding */.g)(filenameChecks.F006, filename, `${filename} starts with ${parsed.distribution}; PyPI refuses wheels whose name is not the normalized ${expected}.`, { fix: "Upgrade the build backend: current versions write normalized wheel names." }));
+    }
+    const refused = [...new Set(parsed.tags.map((tag) => tag.split("-")[2]))].filter((platform) => !isPypiPlatform(platform));
+    if (refused.length > 0) {
+        findings.push((0,model/* finding */.g)(filenameChecks.F007, filename, `${filename} has the platform tag ${refused.join(", ")}, which PyPI refuses; build manylinux or musllinux wheels (auditwheel, cibuildwheel).`));
     }
     return findings;
 }
@@ -34594,48 +35018,88 @@ function checkFilename(archive, metadata) {
 /* harmony import */ var _project_pep440_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(25240);
 /* harmony import */ var _project_pep508_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(51185);
 /* harmony import */ var _metadata_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(22851);
-/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(39253);
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(39253);
+/* harmony import */ var _pypi_metadata_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(25900);
 /** The M checks: core metadata fields as the spec, packaging.metadata and PyPI read them. */
 
 
 
 
-const metadataChecks = (0,_model_js__WEBPACK_IMPORTED_MODULE_3__/* .defineChecks */ .R)({
+
+const metadataChecks = (0,_model_js__WEBPACK_IMPORTED_MODULE_4__/* .defineChecks */ .R)({
     M001: {
         severity: "error",
         title: "A required field (Metadata-Version, Name, Version) is missing or empty",
+        rule: "required-fields",
     },
-    M002: { severity: "error", title: "Name is not a valid project name" },
-    M003: { severity: "error", title: "Version is not a valid PEP 440 version" },
+    M002: {
+        severity: "error",
+        title: "Name is not a valid project name",
+        rule: "required-fields",
+    },
+    M003: {
+        severity: "error",
+        title: "Version is not a valid PEP 440 version",
+        rule: "required-fields",
+    },
     M004: {
         severity: "error",
         title: "Metadata-Version is malformed, not a known version, or of a newer major version",
+        rule: "metadata-version",
     },
-    M005: { severity: "warning", title: "Metadata-Version is a newer minor version than 2.5" },
+    M005: {
+        severity: "error",
+        title: "Metadata-Version is a newer minor version than 2.5",
+        rule: "metadata-version",
+    },
     M006: {
         severity: "notice",
         title: "The sdist's Metadata-Version is below 2.2, the oldest the sdist format allows",
     },
-    M007: { severity: "error", title: "License and License-Expression are both set" },
+    M007: {
+        severity: "error",
+        title: "License and License-Expression are both set",
+        rule: "license",
+    },
     M008: {
         severity: "error",
         title: "A License-File is not in the dist, or is not a relative path",
+        rule: "license",
     },
     M009: {
         severity: "error",
         title: "Dynamic names Name, Version or Metadata-Version, or something that is no field",
+        rule: "dynamic",
     },
     M010: {
         severity: "error",
-        title: "Provides-Extra is not a valid extra name (normalised from 2.3)",
+        title: "Provides-Extra is not a valid extra name",
+        rule: "extras",
     },
     M011: {
         severity: "error",
         title: "A field is unknown, a single-use field is repeated, or the description is given twice",
+        rule: "metadata-fields",
     },
-    M012: { severity: "error", title: "A field is newer than the declared Metadata-Version" },
-    M013: { severity: "error", title: "Requires-Dist is not a valid PEP 508 requirement" },
-    M014: { severity: "error", title: "Requires-Python is not a valid version specifier" },
+    M012: {
+        severity: "error",
+        title: "A field is newer than the declared Metadata-Version",
+        rule: "field-versions",
+    },
+    M013: {
+        severity: "error",
+        title: "Requires-Dist is not a valid PEP 508 requirement",
+        rule: "dependencies",
+    },
+    M014: {
+        severity: "error",
+        title: "Requires-Python is not a valid version specifier",
+        rule: "dependencies",
+    },
+    M016: {
+        severity: "warning",
+        title: "Provides-Extra is not normalised, which Metadata-Version 2.3 asks for",
+    },
 });
 const knownVersions = new Set(["1.0", "1.1", "1.2", "2.1", "2.2", "2.3", "2.4", "2.5"]);
 const validName = /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i;
@@ -34644,13 +35108,14 @@ const notDynamic = new Set(["name", "version", "metadata-version"]);
 /** Every M finding for one METADATA or PKG-INFO. */
 function checkMetadata(meta, context) {
     const findings = [];
-    const report = (check, message, field, fix) => findings.push((0,_model_js__WEBPACK_IMPORTED_MODULE_3__/* .finding */ .g)(check, context.file, message, { line: field?.line, fix }));
+    const report = (check, message, field, fix) => findings.push((0,_model_js__WEBPACK_IMPORTED_MODULE_4__/* .finding */ .g)(check, context.file, message, { line: field?.line, fix }));
     const version = checkMetadataVersion(meta, context.kind, report);
     checkNameAndVersion(meta, report);
     checkFieldShape(meta, version, report);
     checkLicense(meta, context, report);
     checkDynamic(meta, report);
     checkDependencies(meta, report);
+    findings.push(...(0,_pypi_metadata_js__WEBPACK_IMPORTED_MODULE_3__/* .checkPypiMetadata */ .A)(meta, context.file));
     return findings;
 }
 /** Whether the version's fields are known here, so field rules that depend on it apply. */
@@ -34672,7 +35137,7 @@ function checkMetadataVersion(meta, kind, report) {
     }
     else if (version.major === _metadata_js__WEBPACK_IMPORTED_MODULE_2__/* .newestKnownVersion */ .cu.major &&
         version.minor > _metadata_js__WEBPACK_IMPORTED_MODULE_2__/* .newestKnownVersion */ .cu.minor) {
-        report(metadataChecks.M005, `Metadata-Version ${text} is newer than 2.5, the newest this check knows; tools that predate it (twine, PyPI) may reject the upload.`, field);
+        report(metadataChecks.M005, `Metadata-Version ${text} is newer than 2.5, the newest twine and PyPI accept; they refuse the upload.`, field);
     }
     else if (!isKnown(version)) {
         report(metadataChecks.M004, `Metadata-Version ${text} is not a version of the core metadata spec (1.0, 1.1, 1.2, 2.1–2.5).`, field);
@@ -34733,7 +35198,7 @@ function checkExtra(meta, field, report) {
     }
     else if ((0,_metadata_js__WEBPACK_IMPORTED_MODULE_2__/* .declaresAtLeast */ .Cs)(meta, 2, 3) && !normalizedExtra.test(extra)) {
         const normal = extra.toLowerCase().replace(/[-_.]+/g, "-");
-        report(metadataChecks.M010, `Provides-Extra '${extra}' is not normalised, which Metadata-Version 2.3 requires ('${normal}').`, field);
+        report(metadataChecks.M016, `Provides-Extra '${extra}' is not normalised, which Metadata-Version 2.3 requires ('${normal}').`, field);
     }
 }
 const licensePathProblem = (path) => {
@@ -34993,6 +35458,1189 @@ function finding(check, file, message, extra = {}) {
 
 /***/ }),
 
+/***/ 25900:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  A: () => (/* binding */ checkPypiMetadata),
+  x: () => (/* binding */ pypiMetadataChecks)
+});
+
+// EXTERNAL MODULE: ./shared/project/pep440.ts + 1 modules
+var pep440 = __nccwpck_require__(25240);
+// EXTERNAL MODULE: ./shared/project/pep508.ts + 1 modules
+var pep508 = __nccwpck_require__(51185);
+;// CONCATENATED MODULE: ./shared/dists/email-address.ts
+/** Author-email and Maintainer-email as Warehouse checks them: `parseaddr`, then email-validator. */
+const specialUse = new Set(["arpa", "invalid", "local", "localhost", "onion", "test"]);
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+const localPart = /^[^\s"(),:;<>@[\\\]\x00-\x1f\x7f]+$/u;
+const domainLabel = /^[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?$/u;
+/** The one address a header value names, as Python's strict parseaddr finds it; none for a list. */
+function singleAddress(value) {
+    const unquoted = value.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+    if (unquoted.includes(","))
+        return undefined;
+    const angle = /<([^<>]*)>\s*$/.exec(value);
+    return (angle ? angle[1] : value.replace(/\([^()]*\)/g, "")).trim() || undefined;
+}
+/** Why the header's address is refused, or undefined when PyPI accepts it. */
+function emailProblem(value) {
+    const address = singleAddress(value);
+    if (!address)
+        return undefined;
+    const at = address.lastIndexOf("@");
+    if (at < 0)
+        return `'${address}' is not a valid email address: it has no @-sign.`;
+    const [local, domain] = [address.slice(0, at), address.slice(at + 1).toLowerCase()];
+    const bad = (why) => `'${address}' is not a valid email address: ${why}.`;
+    if (!local || !localPart.test(local))
+        return bad("the part before the @-sign is not valid");
+    if (/^\.|\.\.|\.$/.test(local))
+        return bad("its periods are misplaced");
+    const labels = domain.split(".");
+    if (labels.length < 2)
+        return bad("the part after the @-sign has no period");
+    if (!labels.every((label) => domainLabel.test(label))) {
+        return bad("the part after the @-sign is not a valid domain");
+    }
+    const top = labels[labels.length - 1];
+    if (/^\d+$/.test(top))
+        return bad("it is not within a valid top-level domain");
+    if (specialUse.has(top))
+        return bad("its domain is a special-use or reserved name");
+    return undefined;
+}
+
+// EXTERNAL MODULE: ./shared/dists/model.ts
+var model = __nccwpck_require__(39253);
+// EXTERNAL MODULE: ./node_modules/spdx-exceptions/index.json
+var spdx_exceptions = __nccwpck_require__(53988);
+// EXTERNAL MODULE: ./node_modules/spdx-expression-parse/index.js
+var spdx_expression_parse = __nccwpck_require__(93326);
+var spdx_expression_parse_default = /*#__PURE__*/__nccwpck_require__.n(spdx_expression_parse);
+// EXTERNAL MODULE: ./node_modules/spdx-license-ids/deprecated.json
+var deprecated = __nccwpck_require__(3389);
+// EXTERNAL MODULE: ./node_modules/spdx-license-ids/index.json
+var spdx_license_ids = __nccwpck_require__(75204);
+;// CONCATENATED MODULE: ./shared/dists/spdx.ts
+/** License-Expression as packaging (and so twine and PyPI) reads it: SPDX ids in any case. */
+
+
+
+
+const byLowerCase = (ids) => new Map(ids.map((id) => [id.toLowerCase(), id]));
+const licenses = byLowerCase([...spdx_license_ids, ...deprecated]);
+const exceptions = byLowerCase(spdx_exceptions);
+const operators = new Set(["and", "or", "with"]);
+/** Why the expression is invalid, or undefined when it is valid. */
+function spdxProblem(expression) {
+    const tokens = expression.replace(/[()]/g, " $& ").trim().split(/\s+/);
+    if (tokens[0] === "")
+        return "it is empty";
+    const canonical = [];
+    for (const [index, token] of tokens.entries()) {
+        const lower = token.toLowerCase();
+        if (operators.has(lower))
+            canonical.push(lower.toUpperCase());
+        else if (token === "(" || token === ")")
+            canonical.push(token);
+        else if (tokens[index - 1]?.toLowerCase() === "with") {
+            const exception = exceptions.get(lower);
+            if (!exception)
+                return `'${token}' is not an SPDX license exception`;
+            canonical.push(exception);
+        }
+        else {
+            const plus = lower.endsWith("+") ? "+" : "";
+            const id = plus ? lower.slice(0, -1) : lower;
+            if (id.startsWith("licenseref-")) {
+                if (!/^licenseref-[a-z0-9.-]*$/.test(id))
+                    return `'${token}' is not a valid LicenseRef`;
+                canonical.push(`LicenseRef-${token.slice("LicenseRef-".length)}`);
+                continue;
+            }
+            const license = licenses.get(id);
+            if (!license)
+                return `'${token}' is not an SPDX license identifier`;
+            canonical.push(license + plus);
+        }
+    }
+    try {
+        spdx_expression_parse_default()(canonical.join(" "));
+        return undefined;
+    }
+    catch {
+        return "it is not a well-formed SPDX expression";
+    }
+}
+
+;// CONCATENATED MODULE: ./shared/dists/trove-classifiers.ts
+/** PyPI's trove classifiers (trove-classifiers 2026.9.21.13); generated by scripts/trove-classifiers.mjs. */
+const troveClassifiersVersion = "2026.9.21.13";
+const troveClassifiers = new Set([
+    "Development Status :: 1 - Planning",
+    "Development Status :: 2 - Pre-Alpha",
+    "Development Status :: 3 - Alpha",
+    "Development Status :: 4 - Beta",
+    "Development Status :: 5 - Production/Stable",
+    "Development Status :: 6 - Mature",
+    "Development Status :: 7 - Inactive",
+    "Environment :: Console",
+    "Environment :: Console :: Curses",
+    "Environment :: Console :: Framebuffer",
+    "Environment :: Console :: Newt",
+    "Environment :: Console :: svgalib",
+    "Environment :: Cygwin (MS Windows)",
+    "Environment :: GPU",
+    "Environment :: GPU :: NVIDIA CUDA",
+    "Environment :: GPU :: NVIDIA CUDA :: 1.0",
+    "Environment :: GPU :: NVIDIA CUDA :: 1.1",
+    "Environment :: GPU :: NVIDIA CUDA :: 10.0",
+    "Environment :: GPU :: NVIDIA CUDA :: 10.1",
+    "Environment :: GPU :: NVIDIA CUDA :: 10.2",
+    "Environment :: GPU :: NVIDIA CUDA :: 11",
+    "Environment :: GPU :: NVIDIA CUDA :: 11.0",
+    "Environment :: GPU :: NVIDIA CUDA :: 11.1",
+    "Environment :: GPU :: NVIDIA CUDA :: 11.2",
+    "Environment :: GPU :: NVIDIA CUDA :: 11.3",
+    "Environment :: GPU :: NVIDIA CUDA :: 11.4",
+    "Environment :: GPU :: NVIDIA CUDA :: 11.5",
+    "Environment :: GPU :: NVIDIA CUDA :: 11.6",
+    "Environment :: GPU :: NVIDIA CUDA :: 11.7",
+    "Environment :: GPU :: NVIDIA CUDA :: 11.8",
+    "Environment :: GPU :: NVIDIA CUDA :: 12",
+    "Environment :: GPU :: NVIDIA CUDA :: 12 :: 12.0",
+    "Environment :: GPU :: NVIDIA CUDA :: 12 :: 12.1",
+    "Environment :: GPU :: NVIDIA CUDA :: 12 :: 12.2",
+    "Environment :: GPU :: NVIDIA CUDA :: 12 :: 12.3",
+    "Environment :: GPU :: NVIDIA CUDA :: 12 :: 12.4",
+    "Environment :: GPU :: NVIDIA CUDA :: 12 :: 12.5",
+    "Environment :: GPU :: NVIDIA CUDA :: 12 :: 12.6",
+    "Environment :: GPU :: NVIDIA CUDA :: 13",
+    "Environment :: GPU :: NVIDIA CUDA :: 2.0",
+    "Environment :: GPU :: NVIDIA CUDA :: 2.1",
+    "Environment :: GPU :: NVIDIA CUDA :: 2.2",
+    "Environment :: GPU :: NVIDIA CUDA :: 2.3",
+    "Environment :: GPU :: NVIDIA CUDA :: 3.0",
+    "Environment :: GPU :: NVIDIA CUDA :: 3.1",
+    "Environment :: GPU :: NVIDIA CUDA :: 3.2",
+    "Environment :: GPU :: NVIDIA CUDA :: 4.0",
+    "Environment :: GPU :: NVIDIA CUDA :: 4.1",
+    "Environment :: GPU :: NVIDIA CUDA :: 4.2",
+    "Environment :: GPU :: NVIDIA CUDA :: 5.0",
+    "Environment :: GPU :: NVIDIA CUDA :: 5.5",
+    "Environment :: GPU :: NVIDIA CUDA :: 6.0",
+    "Environment :: GPU :: NVIDIA CUDA :: 6.5",
+    "Environment :: GPU :: NVIDIA CUDA :: 7.0",
+    "Environment :: GPU :: NVIDIA CUDA :: 7.5",
+    "Environment :: GPU :: NVIDIA CUDA :: 8.0",
+    "Environment :: GPU :: NVIDIA CUDA :: 9.0",
+    "Environment :: GPU :: NVIDIA CUDA :: 9.1",
+    "Environment :: GPU :: NVIDIA CUDA :: 9.2",
+    "Environment :: Handhelds/PDA's",
+    "Environment :: MacOS X",
+    "Environment :: MacOS X :: Aqua",
+    "Environment :: MacOS X :: Carbon",
+    "Environment :: MacOS X :: Cocoa",
+    "Environment :: No Input/Output (Daemon)",
+    "Environment :: OpenStack",
+    "Environment :: Other Environment",
+    "Environment :: Plugins",
+    "Environment :: Web Environment",
+    "Environment :: Web Environment :: Buffet",
+    "Environment :: Web Environment :: Mozilla",
+    "Environment :: Web Environment :: ToscaWidgets",
+    "Environment :: WebAssembly",
+    "Environment :: WebAssembly :: Emscripten",
+    "Environment :: WebAssembly :: WASI",
+    "Environment :: Win32 (MS Windows)",
+    "Environment :: X11 Applications",
+    "Environment :: X11 Applications :: GTK",
+    "Environment :: X11 Applications :: Gnome",
+    "Environment :: X11 Applications :: KDE",
+    "Environment :: X11 Applications :: Qt",
+    "Framework :: AWS CDK",
+    "Framework :: AWS CDK :: 1",
+    "Framework :: AWS CDK :: 2",
+    "Framework :: AiiDA",
+    "Framework :: Ansible",
+    "Framework :: AnyIO",
+    "Framework :: Apache Airflow",
+    "Framework :: Apache Airflow :: Provider",
+    "Framework :: AsyncIO",
+    "Framework :: BEAT",
+    "Framework :: BFG",
+    "Framework :: Bob",
+    "Framework :: Bottle",
+    "Framework :: Buildout",
+    "Framework :: Buildout :: Extension",
+    "Framework :: Buildout :: Recipe",
+    "Framework :: CastleCMS",
+    "Framework :: CastleCMS :: Theme",
+    "Framework :: Celery",
+    "Framework :: Chandler",
+    "Framework :: CherryPy",
+    "Framework :: CubicWeb",
+    "Framework :: Dash",
+    "Framework :: Datasette",
+    "Framework :: Django",
+    "Framework :: Django :: 1",
+    "Framework :: Django :: 1.10",
+    "Framework :: Django :: 1.11",
+    "Framework :: Django :: 1.4",
+    "Framework :: Django :: 1.5",
+    "Framework :: Django :: 1.6",
+    "Framework :: Django :: 1.7",
+    "Framework :: Django :: 1.8",
+    "Framework :: Django :: 1.9",
+    "Framework :: Django :: 2",
+    "Framework :: Django :: 2.0",
+    "Framework :: Django :: 2.1",
+    "Framework :: Django :: 2.2",
+    "Framework :: Django :: 3",
+    "Framework :: Django :: 3.0",
+    "Framework :: Django :: 3.1",
+    "Framework :: Django :: 3.2",
+    "Framework :: Django :: 4",
+    "Framework :: Django :: 4.0",
+    "Framework :: Django :: 4.1",
+    "Framework :: Django :: 4.2",
+    "Framework :: Django :: 5",
+    "Framework :: Django :: 5.0",
+    "Framework :: Django :: 5.1",
+    "Framework :: Django :: 5.2",
+    "Framework :: Django :: 6",
+    "Framework :: Django :: 6.0",
+    "Framework :: Django :: 6.1",
+    "Framework :: Django CMS",
+    "Framework :: Django CMS :: 3.10",
+    "Framework :: Django CMS :: 3.11",
+    "Framework :: Django CMS :: 3.4",
+    "Framework :: Django CMS :: 3.5",
+    "Framework :: Django CMS :: 3.6",
+    "Framework :: Django CMS :: 3.7",
+    "Framework :: Django CMS :: 3.8",
+    "Framework :: Django CMS :: 3.9",
+    "Framework :: Django CMS :: 4.0",
+    "Framework :: Django CMS :: 4.1",
+    "Framework :: Django CMS :: 5.0",
+    "Framework :: Django CMS :: 5.1",
+    "Framework :: FastAPI",
+    "Framework :: Flake8",
+    "Framework :: Flask",
+    "Framework :: Hatch",
+    "Framework :: Hypothesis",
+    "Framework :: IDLE",
+    "Framework :: IPython",
+    "Framework :: InvenTree",
+    "Framework :: Jupyter",
+    "Framework :: Jupyter :: JupyterLab",
+    "Framework :: Jupyter :: JupyterLab :: 1",
+    "Framework :: Jupyter :: JupyterLab :: 2",
+    "Framework :: Jupyter :: JupyterLab :: 3",
+    "Framework :: Jupyter :: JupyterLab :: 4",
+    "Framework :: Jupyter :: JupyterLab :: Extensions",
+    "Framework :: Jupyter :: JupyterLab :: Extensions :: Mime Renderers",
+    "Framework :: Jupyter :: JupyterLab :: Extensions :: Prebuilt",
+    "Framework :: Jupyter :: JupyterLab :: Extensions :: Themes",
+    "Framework :: Kedro",
+    "Framework :: Lektor",
+    "Framework :: Litestar",
+    "Framework :: Litestar :: 1",
+    "Framework :: Litestar :: 2",
+    "Framework :: Litestar :: 3",
+    "Framework :: Masonite",
+    "Framework :: Matplotlib",
+    "Framework :: MkDocs",
+    "Framework :: Nengo",
+    "Framework :: Odoo",
+    "Framework :: Odoo :: 10.0",
+    "Framework :: Odoo :: 11.0",
+    "Framework :: Odoo :: 12.0",
+    "Framework :: Odoo :: 13.0",
+    "Framework :: Odoo :: 14.0",
+    "Framework :: Odoo :: 15.0",
+    "Framework :: Odoo :: 16.0",
+    "Framework :: Odoo :: 17.0",
+    "Framework :: Odoo :: 18.0",
+    "Framework :: Odoo :: 19.0",
+    "Framework :: Odoo :: 20.0",
+    "Framework :: Odoo :: 8.0",
+    "Framework :: Odoo :: 9.0",
+    "Framework :: OpenTelemetry",
+    "Framework :: OpenTelemetry :: Distros",
+    "Framework :: OpenTelemetry :: Exporters",
+    "Framework :: OpenTelemetry :: Instrumentations",
+    "Framework :: Opps",
+    "Framework :: Paste",
+    "Framework :: Pelican",
+    "Framework :: Pelican :: Plugins",
+    "Framework :: Pelican :: Themes",
+    "Framework :: Plone",
+    "Framework :: Plone :: 3.2",
+    "Framework :: Plone :: 3.3",
+    "Framework :: Plone :: 4.0",
+    "Framework :: Plone :: 4.1",
+    "Framework :: Plone :: 4.2",
+    "Framework :: Plone :: 4.3",
+    "Framework :: Plone :: 5.0",
+    "Framework :: Plone :: 5.1",
+    "Framework :: Plone :: 5.2",
+    "Framework :: Plone :: 5.3",
+    "Framework :: Plone :: 6.0",
+    "Framework :: Plone :: 6.1",
+    "Framework :: Plone :: 6.2",
+    "Framework :: Plone :: 6.3",
+    "Framework :: Plone :: Addon",
+    "Framework :: Plone :: Core",
+    "Framework :: Plone :: Distribution",
+    "Framework :: Plone :: Theme",
+    "Framework :: PySimpleGUI",
+    "Framework :: PySimpleGUI :: 4",
+    "Framework :: PySimpleGUI :: 5",
+    "Framework :: Pycsou",
+    "Framework :: Pydantic",
+    "Framework :: Pydantic :: 1",
+    "Framework :: Pydantic :: 2",
+    "Framework :: Pylons",
+    "Framework :: Pyodide",
+    "Framework :: Pyramid",
+    "Framework :: Pytest",
+    "Framework :: Review Board",
+    "Framework :: Robot Framework",
+    "Framework :: Robot Framework :: Library",
+    "Framework :: Robot Framework :: Tool",
+    "Framework :: Scrapy",
+    "Framework :: Setuptools Plugin",
+    "Framework :: Sphinx",
+    "Framework :: Sphinx :: Domain",
+    "Framework :: Sphinx :: Extension",
+    "Framework :: Sphinx :: Theme",
+    "Framework :: Trac",
+    "Framework :: Trio",
+    "Framework :: Tryton",
+    "Framework :: TurboGears",
+    "Framework :: TurboGears :: Applications",
+    "Framework :: TurboGears :: Widgets",
+    "Framework :: Twisted",
+    "Framework :: Wagtail",
+    "Framework :: Wagtail :: 1",
+    "Framework :: Wagtail :: 2",
+    "Framework :: Wagtail :: 3",
+    "Framework :: Wagtail :: 4",
+    "Framework :: Wagtail :: 5",
+    "Framework :: Wagtail :: 6",
+    "Framework :: Wagtail :: 7",
+    "Framework :: Wagtail :: 8",
+    "Framework :: ZODB",
+    "Framework :: Zope",
+    "Framework :: Zope :: 2",
+    "Framework :: Zope :: 3",
+    "Framework :: Zope :: 4",
+    "Framework :: Zope :: 5",
+    "Framework :: Zope :: 6",
+    "Framework :: Zope2",
+    "Framework :: Zope3",
+    "Framework :: aiohttp",
+    "Framework :: cocotb",
+    "Framework :: napari",
+    "Framework :: tox",
+    "Intended Audience :: Customer Service",
+    "Intended Audience :: Developers",
+    "Intended Audience :: Education",
+    "Intended Audience :: End Users/Desktop",
+    "Intended Audience :: Financial and Insurance Industry",
+    "Intended Audience :: Healthcare Industry",
+    "Intended Audience :: Information Technology",
+    "Intended Audience :: Legal Industry",
+    "Intended Audience :: Manufacturing",
+    "Intended Audience :: Other Audience",
+    "Intended Audience :: Religion",
+    "Intended Audience :: Science/Research",
+    "Intended Audience :: System Administrators",
+    "Intended Audience :: Telecommunications Industry",
+    "License :: Aladdin Free Public License (AFPL)",
+    "License :: CC0 1.0 Universal (CC0 1.0) Public Domain Dedication",
+    "License :: CeCILL-B Free Software License Agreement (CECILL-B)",
+    "License :: CeCILL-C Free Software License Agreement (CECILL-C)",
+    "License :: DFSG approved",
+    "License :: Eiffel Forum License (EFL)",
+    "License :: Free For Educational Use",
+    "License :: Free For Home Use",
+    "License :: Free To Use But Restricted",
+    "License :: Free for non-commercial use",
+    "License :: Freely Distributable",
+    "License :: Freeware",
+    "License :: GUST Font License 1.0",
+    "License :: GUST Font License 2006-09-30",
+    "License :: Netscape Public License (NPL)",
+    "License :: Nokia Open Source License (NOKOS)",
+    "License :: OSI Approved",
+    "License :: OSI Approved :: Academic Free License (AFL)",
+    "License :: OSI Approved :: Apache Software License",
+    "License :: OSI Approved :: Apple Public Source License",
+    "License :: OSI Approved :: Artistic License",
+    "License :: OSI Approved :: Attribution Assurance License",
+    "License :: OSI Approved :: BSD License",
+    "License :: OSI Approved :: Blue Oak Model License (BlueOak-1.0.0)",
+    "License :: OSI Approved :: Boost Software License 1.0 (BSL-1.0)",
+    "License :: OSI Approved :: CEA CNRS Inria Logiciel Libre License, version 2.1 (CeCILL-2.1)",
+    "License :: OSI Approved :: CMU License (MIT-CMU)",
+    "License :: OSI Approved :: Common Development and Distribution License 1.0 (CDDL-1.0)",
+    "License :: OSI Approved :: Common Public License",
+    "License :: OSI Approved :: Eclipse Public License 1.0 (EPL-1.0)",
+    "License :: OSI Approved :: Eclipse Public License 2.0 (EPL-2.0)",
+    "License :: OSI Approved :: Educational Community License, Version 2.0 (ECL-2.0)",
+    "License :: OSI Approved :: Eiffel Forum License",
+    "License :: OSI Approved :: European Union Public Licence 1.0 (EUPL 1.0)",
+    "License :: OSI Approved :: European Union Public Licence 1.1 (EUPL 1.1)",
+    "License :: OSI Approved :: European Union Public Licence 1.2 (EUPL 1.2)",
+    "License :: OSI Approved :: GNU Affero General Public License v3",
+    "License :: OSI Approved :: GNU Affero General Public License v3 or later (AGPLv3+)",
+    "License :: OSI Approved :: GNU Free Documentation License (FDL)",
+    "License :: OSI Approved :: GNU General Public License (GPL)",
+    "License :: OSI Approved :: GNU General Public License v2 (GPLv2)",
+    "License :: OSI Approved :: GNU General Public License v2 or later (GPLv2+)",
+    "License :: OSI Approved :: GNU General Public License v3 (GPLv3)",
+    "License :: OSI Approved :: GNU General Public License v3 or later (GPLv3+)",
+    "License :: OSI Approved :: GNU Lesser General Public License v2 (LGPLv2)",
+    "License :: OSI Approved :: GNU Lesser General Public License v2 or later (LGPLv2+)",
+    "License :: OSI Approved :: GNU Lesser General Public License v3 (LGPLv3)",
+    "License :: OSI Approved :: GNU Lesser General Public License v3 or later (LGPLv3+)",
+    "License :: OSI Approved :: GNU Library or Lesser General Public License (LGPL)",
+    "License :: OSI Approved :: Historical Permission Notice and Disclaimer (HPND)",
+    "License :: OSI Approved :: IBM Public License",
+    "License :: OSI Approved :: ISC License (ISCL)",
+    "License :: OSI Approved :: MIT License",
+    "License :: OSI Approved :: MIT No Attribution License (MIT-0)",
+    "License :: OSI Approved :: MirOS License (MirOS)",
+    "License :: OSI Approved :: Motosoto License",
+    "License :: OSI Approved :: Mozilla Public License 1.0 (MPL)",
+    "License :: OSI Approved :: Mozilla Public License 1.1 (MPL 1.1)",
+    "License :: OSI Approved :: Mozilla Public License 2.0 (MPL 2.0)",
+    "License :: OSI Approved :: Mulan Permissive Software License v2 (MulanPSL-2.0)",
+    "License :: OSI Approved :: NASA Open Source Agreement v1.3 (NASA-1.3)",
+    "License :: OSI Approved :: Nethack General Public License",
+    "License :: OSI Approved :: Nokia Open Source License",
+    "License :: OSI Approved :: Open Group Test Suite License",
+    "License :: OSI Approved :: Open Software License 3.0 (OSL-3.0)",
+    "License :: OSI Approved :: PostgreSQL License",
+    "License :: OSI Approved :: Python License (CNRI Python License)",
+    "License :: OSI Approved :: Python Software Foundation License",
+    "License :: OSI Approved :: Qt Public License (QPL)",
+    "License :: OSI Approved :: Ricoh Source Code Public License",
+    "License :: OSI Approved :: SIL Open Font License 1.1 (OFL-1.1)",
+    "License :: OSI Approved :: Sleepycat License",
+    "License :: OSI Approved :: Sun Public License",
+    "License :: OSI Approved :: The Unlicense (Unlicense)",
+    "License :: OSI Approved :: Universal Permissive License (UPL)",
+    "License :: OSI Approved :: University of Illinois/NCSA Open Source License",
+    "License :: OSI Approved :: Vovida Software License 1.0",
+    "License :: OSI Approved :: W3C License",
+    "License :: OSI Approved :: Zero-Clause BSD (0BSD)",
+    "License :: OSI Approved :: Zope Public License",
+    "License :: OSI Approved :: zlib/libpng License",
+    "License :: Other/Proprietary License",
+    "License :: Public Domain",
+    "License :: Repoze Public License",
+    "Natural Language :: Afrikaans",
+    "Natural Language :: Arabic",
+    "Natural Language :: Armenian",
+    "Natural Language :: Basque",
+    "Natural Language :: Bengali",
+    "Natural Language :: Bosnian",
+    "Natural Language :: Bulgarian",
+    "Natural Language :: Cantonese",
+    "Natural Language :: Catalan",
+    "Natural Language :: Catalan (Valencian)",
+    "Natural Language :: Chinese (Simplified)",
+    "Natural Language :: Chinese (Traditional)",
+    "Natural Language :: Croatian",
+    "Natural Language :: Czech",
+    "Natural Language :: Danish",
+    "Natural Language :: Dutch",
+    "Natural Language :: English",
+    "Natural Language :: Esperanto",
+    "Natural Language :: Estonian",
+    "Natural Language :: Finnish",
+    "Natural Language :: French",
+    "Natural Language :: Galician",
+    "Natural Language :: Georgian",
+    "Natural Language :: German",
+    "Natural Language :: Greek",
+    "Natural Language :: Hebrew",
+    "Natural Language :: Hindi",
+    "Natural Language :: Hungarian",
+    "Natural Language :: Icelandic",
+    "Natural Language :: Indonesian",
+    "Natural Language :: Irish",
+    "Natural Language :: Italian",
+    "Natural Language :: Japanese",
+    "Natural Language :: Javanese",
+    "Natural Language :: Korean",
+    "Natural Language :: Latin",
+    "Natural Language :: Latvian",
+    "Natural Language :: Lithuanian",
+    "Natural Language :: Macedonian",
+    "Natural Language :: Malay",
+    "Natural Language :: Marathi",
+    "Natural Language :: Nepali",
+    "Natural Language :: Norwegian",
+    "Natural Language :: Panjabi",
+    "Natural Language :: Persian",
+    "Natural Language :: Polish",
+    "Natural Language :: Portuguese",
+    "Natural Language :: Portuguese (Brazilian)",
+    "Natural Language :: Romanian",
+    "Natural Language :: Russian",
+    "Natural Language :: Serbian",
+    "Natural Language :: Slovak",
+    "Natural Language :: Slovenian",
+    "Natural Language :: Spanish",
+    "Natural Language :: Swedish",
+    "Natural Language :: Tamil",
+    "Natural Language :: Telugu",
+    "Natural Language :: Thai",
+    "Natural Language :: Tibetan",
+    "Natural Language :: Turkish",
+    "Natural Language :: Ukrainian",
+    "Natural Language :: Urdu",
+    "Natural Language :: Vietnamese",
+    "Natural Language :: Yiddish",
+    "Operating System :: Android",
+    "Operating System :: BeOS",
+    "Operating System :: MacOS",
+    "Operating System :: MacOS :: MacOS 9",
+    "Operating System :: MacOS :: MacOS X",
+    "Operating System :: Microsoft",
+    "Operating System :: Microsoft :: MS-DOS",
+    "Operating System :: Microsoft :: Windows",
+    "Operating System :: Microsoft :: Windows :: Windows 10",
+    "Operating System :: Microsoft :: Windows :: Windows 11",
+    "Operating System :: Microsoft :: Windows :: Windows 3.1 or Earlier",
+    "Operating System :: Microsoft :: Windows :: Windows 7",
+    "Operating System :: Microsoft :: Windows :: Windows 8",
+    "Operating System :: Microsoft :: Windows :: Windows 8.1",
+    "Operating System :: Microsoft :: Windows :: Windows 95/98/2000",
+    "Operating System :: Microsoft :: Windows :: Windows CE",
+    "Operating System :: Microsoft :: Windows :: Windows NT/2000",
+    "Operating System :: Microsoft :: Windows :: Windows Server 2003",
+    "Operating System :: Microsoft :: Windows :: Windows Server 2008",
+    "Operating System :: Microsoft :: Windows :: Windows Vista",
+    "Operating System :: Microsoft :: Windows :: Windows XP",
+    "Operating System :: OS Independent",
+    "Operating System :: OS/2",
+    "Operating System :: Other OS",
+    "Operating System :: PDA Systems",
+    "Operating System :: POSIX",
+    "Operating System :: POSIX :: AIX",
+    "Operating System :: POSIX :: BSD",
+    "Operating System :: POSIX :: BSD :: BSD/OS",
+    "Operating System :: POSIX :: BSD :: FreeBSD",
+    "Operating System :: POSIX :: BSD :: NetBSD",
+    "Operating System :: POSIX :: BSD :: OpenBSD",
+    "Operating System :: POSIX :: GNU Hurd",
+    "Operating System :: POSIX :: HP-UX",
+    "Operating System :: POSIX :: IRIX",
+    "Operating System :: POSIX :: Linux",
+    "Operating System :: POSIX :: Other",
+    "Operating System :: POSIX :: SCO",
+    "Operating System :: POSIX :: SunOS/Solaris",
+    "Operating System :: PalmOS",
+    "Operating System :: RISC OS",
+    "Operating System :: Unix",
+    "Operating System :: iOS",
+    "Programming Language :: APL",
+    "Programming Language :: ASP",
+    "Programming Language :: Ada",
+    "Programming Language :: Assembly",
+    "Programming Language :: Awk",
+    "Programming Language :: Basic",
+    "Programming Language :: C",
+    "Programming Language :: C#",
+    "Programming Language :: C++",
+    "Programming Language :: Cold Fusion",
+    "Programming Language :: Cython",
+    "Programming Language :: D",
+    "Programming Language :: Delphi/Kylix",
+    "Programming Language :: Dylan",
+    "Programming Language :: Eiffel",
+    "Programming Language :: Emacs-Lisp",
+    "Programming Language :: Erlang",
+    "Programming Language :: Euler",
+    "Programming Language :: Euphoria",
+    "Programming Language :: F#",
+    "Programming Language :: Forth",
+    "Programming Language :: Fortran",
+    "Programming Language :: Go",
+    "Programming Language :: Haskell",
+    "Programming Language :: Hy",
+    "Programming Language :: Java",
+    "Programming Language :: JavaScript",
+    "Programming Language :: Kotlin",
+    "Programming Language :: Lisp",
+    "Programming Language :: Logo",
+    "Programming Language :: Lua",
+    "Programming Language :: ML",
+    "Programming Language :: Modula",
+    "Programming Language :: OCaml",
+    "Programming Language :: Object Pascal",
+    "Programming Language :: Objective C",
+    "Programming Language :: Other",
+    "Programming Language :: Other Scripting Engines",
+    "Programming Language :: PHP",
+    "Programming Language :: PL/SQL",
+    "Programming Language :: PROGRESS",
+    "Programming Language :: Pascal",
+    "Programming Language :: Perl",
+    "Programming Language :: Pike",
+    "Programming Language :: Pliant",
+    "Programming Language :: Prolog",
+    "Programming Language :: Python",
+    "Programming Language :: Python :: 2",
+    "Programming Language :: Python :: 2 :: Only",
+    "Programming Language :: Python :: 2.3",
+    "Programming Language :: Python :: 2.4",
+    "Programming Language :: Python :: 2.5",
+    "Programming Language :: Python :: 2.6",
+    "Programming Language :: Python :: 2.7",
+    "Programming Language :: Python :: 3",
+    "Programming Language :: Python :: 3 :: Only",
+    "Programming Language :: Python :: 3.0",
+    "Programming Language :: Python :: 3.1",
+    "Programming Language :: Python :: 3.10",
+    "Programming Language :: Python :: 3.11",
+    "Programming Language :: Python :: 3.12",
+    "Programming Language :: Python :: 3.13",
+    "Programming Language :: Python :: 3.14",
+    "Programming Language :: Python :: 3.15",
+    "Programming Language :: Python :: 3.16",
+    "Programming Language :: Python :: 3.2",
+    "Programming Language :: Python :: 3.3",
+    "Programming Language :: Python :: 3.4",
+    "Programming Language :: Python :: 3.5",
+    "Programming Language :: Python :: 3.6",
+    "Programming Language :: Python :: 3.7",
+    "Programming Language :: Python :: 3.8",
+    "Programming Language :: Python :: 3.9",
+    "Programming Language :: Python :: Free Threading",
+    "Programming Language :: Python :: Free Threading :: 1 - Unstable",
+    "Programming Language :: Python :: Free Threading :: 2 - Beta",
+    "Programming Language :: Python :: Free Threading :: 3 - Stable",
+    "Programming Language :: Python :: Free Threading :: 4 - Resilient",
+    "Programming Language :: Python :: Implementation",
+    "Programming Language :: Python :: Implementation :: CPython",
+    "Programming Language :: Python :: Implementation :: GraalPy",
+    "Programming Language :: Python :: Implementation :: IronPython",
+    "Programming Language :: Python :: Implementation :: Jython",
+    "Programming Language :: Python :: Implementation :: MicroPython",
+    "Programming Language :: Python :: Implementation :: PyPy",
+    "Programming Language :: Python :: Implementation :: Stackless",
+    "Programming Language :: R",
+    "Programming Language :: REBOL",
+    "Programming Language :: Rexx",
+    "Programming Language :: Ruby",
+    "Programming Language :: Rust",
+    "Programming Language :: SQL",
+    "Programming Language :: Scheme",
+    "Programming Language :: Simula",
+    "Programming Language :: Smalltalk",
+    "Programming Language :: Tcl",
+    "Programming Language :: Unix Shell",
+    "Programming Language :: Visual Basic",
+    "Programming Language :: XBasic",
+    "Programming Language :: YACC",
+    "Programming Language :: Zig",
+    "Programming Language :: Zope",
+    "Topic :: Adaptive Technologies",
+    "Topic :: Artistic Software",
+    "Topic :: Communications",
+    "Topic :: Communications :: BBS",
+    "Topic :: Communications :: Chat",
+    "Topic :: Communications :: Chat :: ICQ",
+    "Topic :: Communications :: Chat :: Internet Relay Chat",
+    "Topic :: Communications :: Chat :: Unix Talk",
+    "Topic :: Communications :: Conferencing",
+    "Topic :: Communications :: Email",
+    "Topic :: Communications :: Email :: Address Book",
+    "Topic :: Communications :: Email :: Email Clients (MUA)",
+    "Topic :: Communications :: Email :: Filters",
+    "Topic :: Communications :: Email :: Mail Transport Agents",
+    "Topic :: Communications :: Email :: Mailing List Servers",
+    "Topic :: Communications :: Email :: Post-Office",
+    "Topic :: Communications :: Email :: Post-Office :: IMAP",
+    "Topic :: Communications :: Email :: Post-Office :: POP3",
+    "Topic :: Communications :: FIDO",
+    "Topic :: Communications :: Fax",
+    "Topic :: Communications :: File Sharing",
+    "Topic :: Communications :: File Sharing :: Gnutella",
+    "Topic :: Communications :: File Sharing :: Napster",
+    "Topic :: Communications :: Ham Radio",
+    "Topic :: Communications :: Internet Phone",
+    "Topic :: Communications :: Telephony",
+    "Topic :: Communications :: Usenet News",
+    "Topic :: Database",
+    "Topic :: Database :: Database Engines/Servers",
+    "Topic :: Database :: Front-Ends",
+    "Topic :: Desktop Environment",
+    "Topic :: Desktop Environment :: File Managers",
+    "Topic :: Desktop Environment :: GNUstep",
+    "Topic :: Desktop Environment :: Gnome",
+    "Topic :: Desktop Environment :: K Desktop Environment (KDE)",
+    "Topic :: Desktop Environment :: K Desktop Environment (KDE) :: Themes",
+    "Topic :: Desktop Environment :: PicoGUI",
+    "Topic :: Desktop Environment :: PicoGUI :: Applications",
+    "Topic :: Desktop Environment :: PicoGUI :: Themes",
+    "Topic :: Desktop Environment :: Screen Savers",
+    "Topic :: Desktop Environment :: Window Managers",
+    "Topic :: Desktop Environment :: Window Managers :: Afterstep",
+    "Topic :: Desktop Environment :: Window Managers :: Afterstep :: Themes",
+    "Topic :: Desktop Environment :: Window Managers :: Applets",
+    "Topic :: Desktop Environment :: Window Managers :: Blackbox",
+    "Topic :: Desktop Environment :: Window Managers :: Blackbox :: Themes",
+    "Topic :: Desktop Environment :: Window Managers :: CTWM",
+    "Topic :: Desktop Environment :: Window Managers :: CTWM :: Themes",
+    "Topic :: Desktop Environment :: Window Managers :: Enlightenment",
+    "Topic :: Desktop Environment :: Window Managers :: Enlightenment :: Epplets",
+    "Topic :: Desktop Environment :: Window Managers :: Enlightenment :: Themes DR15",
+    "Topic :: Desktop Environment :: Window Managers :: Enlightenment :: Themes DR16",
+    "Topic :: Desktop Environment :: Window Managers :: Enlightenment :: Themes DR17",
+    "Topic :: Desktop Environment :: Window Managers :: FVWM",
+    "Topic :: Desktop Environment :: Window Managers :: FVWM :: Themes",
+    "Topic :: Desktop Environment :: Window Managers :: Fluxbox",
+    "Topic :: Desktop Environment :: Window Managers :: Fluxbox :: Themes",
+    "Topic :: Desktop Environment :: Window Managers :: IceWM",
+    "Topic :: Desktop Environment :: Window Managers :: IceWM :: Themes",
+    "Topic :: Desktop Environment :: Window Managers :: MetaCity",
+    "Topic :: Desktop Environment :: Window Managers :: MetaCity :: Themes",
+    "Topic :: Desktop Environment :: Window Managers :: Oroborus",
+    "Topic :: Desktop Environment :: Window Managers :: Oroborus :: Themes",
+    "Topic :: Desktop Environment :: Window Managers :: Sawfish",
+    "Topic :: Desktop Environment :: Window Managers :: Sawfish :: Themes 0.30",
+    "Topic :: Desktop Environment :: Window Managers :: Sawfish :: Themes pre-0.30",
+    "Topic :: Desktop Environment :: Window Managers :: Waimea",
+    "Topic :: Desktop Environment :: Window Managers :: Waimea :: Themes",
+    "Topic :: Desktop Environment :: Window Managers :: Window Maker",
+    "Topic :: Desktop Environment :: Window Managers :: Window Maker :: Applets",
+    "Topic :: Desktop Environment :: Window Managers :: Window Maker :: Themes",
+    "Topic :: Desktop Environment :: Window Managers :: XFCE",
+    "Topic :: Desktop Environment :: Window Managers :: XFCE :: Themes",
+    "Topic :: Documentation",
+    "Topic :: Documentation :: Sphinx",
+    "Topic :: Education",
+    "Topic :: Education :: Computer Aided Instruction (CAI)",
+    "Topic :: Education :: Testing",
+    "Topic :: File Formats",
+    "Topic :: File Formats :: JSON",
+    "Topic :: File Formats :: JSON :: JSON Schema",
+    "Topic :: Games/Entertainment",
+    "Topic :: Games/Entertainment :: Arcade",
+    "Topic :: Games/Entertainment :: Board Games",
+    "Topic :: Games/Entertainment :: First Person Shooters",
+    "Topic :: Games/Entertainment :: Fortune Cookies",
+    "Topic :: Games/Entertainment :: Multi-User Dungeons (MUD)",
+    "Topic :: Games/Entertainment :: Puzzle Games",
+    "Topic :: Games/Entertainment :: Real Time Strategy",
+    "Topic :: Games/Entertainment :: Role-Playing",
+    "Topic :: Games/Entertainment :: Side-Scrolling/Arcade Games",
+    "Topic :: Games/Entertainment :: Simulation",
+    "Topic :: Games/Entertainment :: Turn Based Strategy",
+    "Topic :: Home Automation",
+    "Topic :: Internet",
+    "Topic :: Internet :: File Transfer Protocol (FTP)",
+    "Topic :: Internet :: Finger",
+    "Topic :: Internet :: Log Analysis",
+    "Topic :: Internet :: Name Service (DNS)",
+    "Topic :: Internet :: Proxy Servers",
+    "Topic :: Internet :: WAP",
+    "Topic :: Internet :: WWW/HTTP",
+    "Topic :: Internet :: WWW/HTTP :: Browsers",
+    "Topic :: Internet :: WWW/HTTP :: Dynamic Content",
+    "Topic :: Internet :: WWW/HTTP :: Dynamic Content :: CGI Tools/Libraries",
+    "Topic :: Internet :: WWW/HTTP :: Dynamic Content :: Content Management System",
+    "Topic :: Internet :: WWW/HTTP :: Dynamic Content :: Message Boards",
+    "Topic :: Internet :: WWW/HTTP :: Dynamic Content :: News/Diary",
+    "Topic :: Internet :: WWW/HTTP :: Dynamic Content :: Page Counters",
+    "Topic :: Internet :: WWW/HTTP :: Dynamic Content :: Wiki",
+    "Topic :: Internet :: WWW/HTTP :: HTTP Servers",
+    "Topic :: Internet :: WWW/HTTP :: Indexing/Search",
+    "Topic :: Internet :: WWW/HTTP :: Session",
+    "Topic :: Internet :: WWW/HTTP :: Site Management",
+    "Topic :: Internet :: WWW/HTTP :: Site Management :: Link Checking",
+    "Topic :: Internet :: WWW/HTTP :: WSGI",
+    "Topic :: Internet :: WWW/HTTP :: WSGI :: Application",
+    "Topic :: Internet :: WWW/HTTP :: WSGI :: Middleware",
+    "Topic :: Internet :: WWW/HTTP :: WSGI :: Server",
+    "Topic :: Internet :: XMPP",
+    "Topic :: Internet :: Z39.50",
+    "Topic :: Multimedia",
+    "Topic :: Multimedia :: Graphics",
+    "Topic :: Multimedia :: Graphics :: 3D Modeling",
+    "Topic :: Multimedia :: Graphics :: 3D Rendering",
+    "Topic :: Multimedia :: Graphics :: Capture",
+    "Topic :: Multimedia :: Graphics :: Capture :: Digital Camera",
+    "Topic :: Multimedia :: Graphics :: Capture :: Scanners",
+    "Topic :: Multimedia :: Graphics :: Capture :: Screen Capture",
+    "Topic :: Multimedia :: Graphics :: Editors",
+    "Topic :: Multimedia :: Graphics :: Editors :: Raster-Based",
+    "Topic :: Multimedia :: Graphics :: Editors :: Vector-Based",
+    "Topic :: Multimedia :: Graphics :: Graphics Conversion",
+    "Topic :: Multimedia :: Graphics :: Presentation",
+    "Topic :: Multimedia :: Graphics :: Viewers",
+    "Topic :: Multimedia :: Sound/Audio",
+    "Topic :: Multimedia :: Sound/Audio :: Analysis",
+    "Topic :: Multimedia :: Sound/Audio :: CD Audio",
+    "Topic :: Multimedia :: Sound/Audio :: CD Audio :: CD Playing",
+    "Topic :: Multimedia :: Sound/Audio :: CD Audio :: CD Ripping",
+    "Topic :: Multimedia :: Sound/Audio :: CD Audio :: CD Writing",
+    "Topic :: Multimedia :: Sound/Audio :: Capture/Recording",
+    "Topic :: Multimedia :: Sound/Audio :: Conversion",
+    "Topic :: Multimedia :: Sound/Audio :: Editors",
+    "Topic :: Multimedia :: Sound/Audio :: MIDI",
+    "Topic :: Multimedia :: Sound/Audio :: Mixers",
+    "Topic :: Multimedia :: Sound/Audio :: Players",
+    "Topic :: Multimedia :: Sound/Audio :: Players :: MP3",
+    "Topic :: Multimedia :: Sound/Audio :: Sound Synthesis",
+    "Topic :: Multimedia :: Sound/Audio :: Speech",
+    "Topic :: Multimedia :: Video",
+    "Topic :: Multimedia :: Video :: Capture",
+    "Topic :: Multimedia :: Video :: Conversion",
+    "Topic :: Multimedia :: Video :: Display",
+    "Topic :: Multimedia :: Video :: Non-Linear Editor",
+    "Topic :: Office/Business",
+    "Topic :: Office/Business :: Financial",
+    "Topic :: Office/Business :: Financial :: Accounting",
+    "Topic :: Office/Business :: Financial :: Investment",
+    "Topic :: Office/Business :: Financial :: Point-Of-Sale",
+    "Topic :: Office/Business :: Financial :: Spreadsheet",
+    "Topic :: Office/Business :: Groupware",
+    "Topic :: Office/Business :: News/Diary",
+    "Topic :: Office/Business :: Office Suites",
+    "Topic :: Office/Business :: Scheduling",
+    "Topic :: Other/Nonlisted Topic",
+    "Topic :: Printing",
+    "Topic :: Religion",
+    "Topic :: Scientific/Engineering",
+    "Topic :: Scientific/Engineering :: Artificial Intelligence",
+    "Topic :: Scientific/Engineering :: Artificial Life",
+    "Topic :: Scientific/Engineering :: Astronomy",
+    "Topic :: Scientific/Engineering :: Atmospheric Science",
+    "Topic :: Scientific/Engineering :: Bio-Informatics",
+    "Topic :: Scientific/Engineering :: Chemistry",
+    "Topic :: Scientific/Engineering :: Electronic Design Automation (EDA)",
+    "Topic :: Scientific/Engineering :: GIS",
+    "Topic :: Scientific/Engineering :: Human Machine Interfaces",
+    "Topic :: Scientific/Engineering :: Hydrology",
+    "Topic :: Scientific/Engineering :: Image Processing",
+    "Topic :: Scientific/Engineering :: Image Recognition",
+    "Topic :: Scientific/Engineering :: Information Analysis",
+    "Topic :: Scientific/Engineering :: Instrument Drivers",
+    "Topic :: Scientific/Engineering :: Instrument Drivers :: IVI Conformant",
+    "Topic :: Scientific/Engineering :: Interface Engine/Protocol Translator",
+    "Topic :: Scientific/Engineering :: Mathematics",
+    "Topic :: Scientific/Engineering :: Medical Science Apps.",
+    "Topic :: Scientific/Engineering :: Oceanography",
+    "Topic :: Scientific/Engineering :: Physics",
+    "Topic :: Scientific/Engineering :: Quantum Computing",
+    "Topic :: Scientific/Engineering :: Visualization",
+    "Topic :: Security",
+    "Topic :: Security :: Cryptography",
+    "Topic :: Sociology",
+    "Topic :: Sociology :: Genealogy",
+    "Topic :: Sociology :: History",
+    "Topic :: Software Development",
+    "Topic :: Software Development :: Assemblers",
+    "Topic :: Software Development :: Bug Tracking",
+    "Topic :: Software Development :: Build Tools",
+    "Topic :: Software Development :: Code Generators",
+    "Topic :: Software Development :: Compilers",
+    "Topic :: Software Development :: Debuggers",
+    "Topic :: Software Development :: Disassemblers",
+    "Topic :: Software Development :: Documentation",
+    "Topic :: Software Development :: Embedded Systems",
+    "Topic :: Software Development :: Embedded Systems :: Controller Area Network (CAN)",
+    "Topic :: Software Development :: Embedded Systems :: Controller Area Network (CAN) :: CANopen",
+    "Topic :: Software Development :: Embedded Systems :: Controller Area Network (CAN) :: J1939",
+    "Topic :: Software Development :: Internationalization",
+    "Topic :: Software Development :: Interpreters",
+    "Topic :: Software Development :: Libraries",
+    "Topic :: Software Development :: Libraries :: Application Frameworks",
+    "Topic :: Software Development :: Libraries :: Java Libraries",
+    "Topic :: Software Development :: Libraries :: PHP Classes",
+    "Topic :: Software Development :: Libraries :: Perl Modules",
+    "Topic :: Software Development :: Libraries :: Pike Modules",
+    "Topic :: Software Development :: Libraries :: Python Modules",
+    "Topic :: Software Development :: Libraries :: Ruby Modules",
+    "Topic :: Software Development :: Libraries :: Tcl Extensions",
+    "Topic :: Software Development :: Libraries :: pygame",
+    "Topic :: Software Development :: Localization",
+    "Topic :: Software Development :: Object Brokering",
+    "Topic :: Software Development :: Object Brokering :: CORBA",
+    "Topic :: Software Development :: Pre-processors",
+    "Topic :: Software Development :: Quality Assurance",
+    "Topic :: Software Development :: Testing",
+    "Topic :: Software Development :: Testing :: Acceptance",
+    "Topic :: Software Development :: Testing :: BDD",
+    "Topic :: Software Development :: Testing :: Mocking",
+    "Topic :: Software Development :: Testing :: Traffic Generation",
+    "Topic :: Software Development :: Testing :: Unit",
+    "Topic :: Software Development :: User Interfaces",
+    "Topic :: Software Development :: Version Control",
+    "Topic :: Software Development :: Version Control :: Bazaar",
+    "Topic :: Software Development :: Version Control :: CVS",
+    "Topic :: Software Development :: Version Control :: Git",
+    "Topic :: Software Development :: Version Control :: Mercurial",
+    "Topic :: Software Development :: Version Control :: RCS",
+    "Topic :: Software Development :: Version Control :: SCCS",
+    "Topic :: Software Development :: Widget Sets",
+    "Topic :: System",
+    "Topic :: System :: Archiving",
+    "Topic :: System :: Archiving :: Backup",
+    "Topic :: System :: Archiving :: Compression",
+    "Topic :: System :: Archiving :: Mirroring",
+    "Topic :: System :: Archiving :: Packaging",
+    "Topic :: System :: Benchmark",
+    "Topic :: System :: Boot",
+    "Topic :: System :: Boot :: Init",
+    "Topic :: System :: Clustering",
+    "Topic :: System :: Console Fonts",
+    "Topic :: System :: Distributed Computing",
+    "Topic :: System :: Emulators",
+    "Topic :: System :: Filesystems",
+    "Topic :: System :: Hardware",
+    "Topic :: System :: Hardware :: Hardware Drivers",
+    "Topic :: System :: Hardware :: Mainframes",
+    "Topic :: System :: Hardware :: Symmetric Multi-processing",
+    "Topic :: System :: Hardware :: Universal Serial Bus (USB)",
+    "Topic :: System :: Hardware :: Universal Serial Bus (USB) :: Audio",
+    "Topic :: System :: Hardware :: Universal Serial Bus (USB) :: Audio/Video (AV)",
+    "Topic :: System :: Hardware :: Universal Serial Bus (USB) :: Communications Device Class (CDC)",
+    "Topic :: System :: Hardware :: Universal Serial Bus (USB) :: Diagnostic Device",
+    "Topic :: System :: Hardware :: Universal Serial Bus (USB) :: Hub",
+    "Topic :: System :: Hardware :: Universal Serial Bus (USB) :: Human Interface Device (HID)",
+    "Topic :: System :: Hardware :: Universal Serial Bus (USB) :: Mass Storage",
+    "Topic :: System :: Hardware :: Universal Serial Bus (USB) :: Miscellaneous",
+    "Topic :: System :: Hardware :: Universal Serial Bus (USB) :: Printer",
+    "Topic :: System :: Hardware :: Universal Serial Bus (USB) :: Smart Card",
+    "Topic :: System :: Hardware :: Universal Serial Bus (USB) :: Vendor",
+    "Topic :: System :: Hardware :: Universal Serial Bus (USB) :: Video (UVC)",
+    "Topic :: System :: Hardware :: Universal Serial Bus (USB) :: Wireless Controller",
+    "Topic :: System :: Installation/Setup",
+    "Topic :: System :: Logging",
+    "Topic :: System :: Monitoring",
+    "Topic :: System :: Networking",
+    "Topic :: System :: Networking :: Firewalls",
+    "Topic :: System :: Networking :: Monitoring",
+    "Topic :: System :: Networking :: Monitoring :: Hardware Watchdog",
+    "Topic :: System :: Networking :: Time Synchronization",
+    "Topic :: System :: Operating System",
+    "Topic :: System :: Operating System Kernels",
+    "Topic :: System :: Operating System Kernels :: BSD",
+    "Topic :: System :: Operating System Kernels :: GNU Hurd",
+    "Topic :: System :: Operating System Kernels :: Linux",
+    "Topic :: System :: Power (UPS)",
+    "Topic :: System :: Recovery Tools",
+    "Topic :: System :: Shells",
+    "Topic :: System :: Software Distribution",
+    "Topic :: System :: System Shells",
+    "Topic :: System :: Systems Administration",
+    "Topic :: System :: Systems Administration :: Authentication/Directory",
+    "Topic :: System :: Systems Administration :: Authentication/Directory :: LDAP",
+    "Topic :: System :: Systems Administration :: Authentication/Directory :: NIS",
+    "Topic :: Terminals",
+    "Topic :: Terminals :: Serial",
+    "Topic :: Terminals :: Telnet",
+    "Topic :: Terminals :: Terminal Emulators/X Terminals",
+    "Topic :: Text Editors",
+    "Topic :: Text Editors :: Documentation",
+    "Topic :: Text Editors :: Emacs",
+    "Topic :: Text Editors :: Integrated Development Environments (IDE)",
+    "Topic :: Text Editors :: Text Processing",
+    "Topic :: Text Editors :: Word Processors",
+    "Topic :: Text Processing",
+    "Topic :: Text Processing :: Filters",
+    "Topic :: Text Processing :: Fonts",
+    "Topic :: Text Processing :: General",
+    "Topic :: Text Processing :: Indexing",
+    "Topic :: Text Processing :: Linguistic",
+    "Topic :: Text Processing :: Markup",
+    "Topic :: Text Processing :: Markup :: HTML",
+    "Topic :: Text Processing :: Markup :: LaTeX",
+    "Topic :: Text Processing :: Markup :: Markdown",
+    "Topic :: Text Processing :: Markup :: SGML",
+    "Topic :: Text Processing :: Markup :: VRML",
+    "Topic :: Text Processing :: Markup :: XML",
+    "Topic :: Text Processing :: Markup :: reStructuredText",
+    "Topic :: Utilities",
+    "Typing :: Stubs Only",
+    "Typing :: Typed",
+]);
+/** A deprecated classifier and the ones that replace it (none for some). */
+const deprecatedClassifiers = new Map(Object.entries({
+    "Framework :: Django CMS :: 4.2": ["Framework :: Django CMS :: 5.0"],
+    "License :: OSI Approved :: Intel Open Source License": [],
+    "License :: OSI Approved :: Jabber Open Source License": [],
+    "License :: OSI Approved :: MITRE Collaborative Virtual Workspace License (CVW)": [],
+    "License :: OSI Approved :: Sun Industry Standards Source License (SISSL)": [],
+    "License :: OSI Approved :: X.Net License": [],
+    "Natural Language :: Ukranian": ["Natural Language :: Ukrainian"],
+    "Topic :: Communications :: Chat :: AOL Instant Messenger": [],
+}));
+
+;// CONCATENATED MODULE: ./shared/dists/pypi-metadata.ts
+/** The metadata rules PyPI adds on top of packaging's (Warehouse's forklift `_validate_metadata`). */
+
+
+
+
+
+
+const pypiMetadataChecks = (0,model/* defineChecks */.R)({
+    M015: { severity: "error", title: "Version is a local version (`+…`)", rule: "local-versions" },
+    M017: {
+        severity: "error",
+        title: "A dependency is a direct URL reference, or Provides-Dist/Obsoletes-Dist is invalid",
+        rule: "dependencies",
+    },
+    M018: {
+        severity: "error",
+        title: "Summary is longer than 512 characters or not one line",
+        rule: "summary",
+    },
+    M019: { severity: "error", title: "A classifier is unknown or deprecated", rule: "classifiers" },
+    M020: {
+        severity: "error",
+        title: "Author-email or Maintainer-email is not a valid address",
+        rule: "emails",
+    },
+    M021: {
+        severity: "error",
+        title: "Home-page, Download-URL or a Project-URL is not a valid http(s) URL or label",
+        rule: "urls",
+    },
+    M022: {
+        severity: "error",
+        title: "License-Expression is not a valid SPDX expression",
+        rule: "license",
+    },
+});
+/** A value PyPI reads; twine and PyPI treat `UNKNOWN` as absent. */
+const readValue = (field) => {
+    const value = field.value.trim();
+    return value === "UNKNOWN" ? "" : value;
+};
+function checkPypiMetadata(meta, file) {
+    const findings = [];
+    const report = (check, message, field) => findings.push((0,model/* finding */.g)(check, file, message, { line: field.line }));
+    checkVersionAndSummary(meta, report);
+    checkDistFields(meta, report);
+    checkClassifiers(meta, report);
+    checkContacts(meta, report);
+    for (const field of meta.every("License-Expression")) {
+        const problem = spdxProblem(field.value.trim());
+        if (problem) {
+            report(pypiMetadataChecks.M022, `License-Expression '${field.value.trim()}' is invalid: ${problem}.`, field);
+        }
+    }
+    return findings;
+}
+function checkVersionAndSummary(meta, report) {
+    const version = meta.field("Version");
+    const local = version ? (0,pep440/* explainVersion */.uI)(version.value.trim())?.local : undefined;
+    if (version && local) {
+        report(pypiMetadataChecks.M015, `Version ${version.value.trim()} is a local version; PyPI refuses local versions.`, version);
+    }
+    const summary = meta.field("Summary");
+    if (!summary)
+        return;
+    if (summary.value.includes("\n")) {
+        report(pypiMetadataChecks.M018, "Summary runs over more than one line.", summary);
+    }
+    else if ([...summary.value].length > 512) {
+        report(pypiMetadataChecks.M018, `Summary is ${[...summary.value].length} characters long; PyPI allows 512.`, summary);
+    }
+}
+function checkDistFields(meta, report) {
+    for (const name of ["Requires-Dist", "Provides-Dist", "Obsoletes-Dist"]) {
+        for (const field of meta.every(name)) {
+            let url;
+            try {
+                url = (0,pep508/* parseRequirement */.pP)(field.value).url;
+            }
+            catch (error) {
+                // Requires-Dist parse errors are M013's.
+                if (name !== "Requires-Dist") {
+                    report(pypiMetadataChecks.M017, `${name}: ${error.message}.`, field);
+                }
+                continue;
+            }
+            if (url) {
+                report(pypiMetadataChecks.M017, `${name} '${field.value.trim()}' is a direct URL reference; PyPI refuses them.`, field);
+            }
+        }
+    }
+}
+function checkClassifiers(meta, report) {
+    for (const field of meta.every("Classifier")) {
+        const classifier = field.value.trim();
+        const replacements = deprecatedClassifiers.get(classifier);
+        if (replacements) {
+            const instead = replacements.length > 0 ? `; use ${replacements.join(" or ")}` : "";
+            report(pypiMetadataChecks.M019, `The classifier '${classifier}' is deprecated${instead}.`, field);
+        }
+        else if (!troveClassifiers.has(classifier)) {
+            report(pypiMetadataChecks.M019, `'${classifier}' is not a valid classifier.`, field);
+        }
+    }
+}
+/** Warehouse's `is_valid_uri`: an http(s) URL with a valid host. */
+function isHttpUrl(text) {
+    if (/\s/.test(text))
+        return false;
+    try {
+        const url = new URL(text);
+        return url.protocol === "http:" || url.protocol === "https:";
+    }
+    catch {
+        return false;
+    }
+}
+function checkContacts(meta, report) {
+    for (const name of ["Author-email", "Maintainer-email"]) {
+        const field = meta.field(name);
+        const problem = field && emailProblem(readValue(field));
+        if (field && problem)
+            report(pypiMetadataChecks.M020, `${name}: ${problem}`, field);
+    }
+    for (const name of ["Home-page", "Download-URL"]) {
+        const field = meta.field(name);
+        if (field && readValue(field) && !isHttpUrl(readValue(field))) {
+            report(pypiMetadataChecks.M021, `${name} '${readValue(field)}' is not a valid URL.`, field);
+        }
+    }
+    for (const field of meta.every("Project-URL")) {
+        const [label, ...rest] = field.value.split(",");
+        const url = rest.join(",").trim();
+        const problem = !label.trim()
+            ? "has no label"
+            : [...label.trim()].length > 32
+                ? `has the label '${label.trim()}', longer than 32 characters`
+                : !url
+                    ? "has no URL"
+                    : !isHttpUrl(url)
+                        ? `has '${url}', which is not a valid URL`
+                        : undefined;
+        if (problem)
+            report(pypiMetadataChecks.M021, `Project-URL ${problem}.`, field);
+    }
+}
+
+
+/***/ }),
+
 /***/ 7530:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -35018,12 +36666,32 @@ var model = __nccwpck_require__(39253);
 
 
 const sdistChecks = (0,model/* defineChecks */.R)({
-    S001: { severity: "error", title: "The sdist is not a single top-level directory" },
-    S002: { severity: "error", title: "No PKG-INFO in the sdist's top-level directory" },
-    S003: { severity: "error", title: "No pyproject.toml in the sdist's top-level directory" },
-    S004: { severity: "error", title: "Absolute path or `..` component in the sdist" },
-    S005: { severity: "error", title: "Symbolic or hard link pointing outside the sdist" },
-    S006: { severity: "error", title: "Device file or FIFO in the sdist" },
+    S001: {
+        severity: "error",
+        title: "The sdist is not a single top-level directory",
+        rule: "sdist-archive",
+    },
+    S002: {
+        severity: "error",
+        title: "No PKG-INFO in the sdist's top-level directory",
+        rule: "sdist-archive",
+    },
+    S003: { severity: "warning", title: "No pyproject.toml in the sdist's top-level directory" },
+    S004: {
+        severity: "error",
+        title: "Absolute path or `..` component in the sdist",
+        rule: "installers-refuse",
+    },
+    S005: {
+        severity: "error",
+        title: "Symbolic or hard link pointing outside the sdist",
+        rule: "installers-refuse",
+    },
+    S006: {
+        severity: "error",
+        title: "Device file or FIFO in the sdist",
+        rule: "installers-refuse",
+    },
     S007: { severity: "warning", title: "Top-level directory is not named like the file" },
 });
 const isAbsolute = (name) => name.startsWith("/") || /^[A-Za-z]:/.test(name);
@@ -35156,8 +36824,16 @@ async function checkShallowCheckout(directory, shownAs) {
 
 
 const versionChecks = (0,_model_js__WEBPACK_IMPORTED_MODULE_1__/* .defineChecks */ .R)({
-    T001: { severity: "error", title: "The built version is not the version of the pushed tag" },
-    T002: { severity: "error", title: "The built version is not `expected-version`" },
+    T001: {
+        severity: "error",
+        title: "The built version is not the version of the pushed tag",
+        rule: "release-gates",
+    },
+    T002: {
+        severity: "error",
+        title: "The built version is not `expected-version`",
+        rule: "release-gates",
+    },
 });
 /** The tag name of a `refs/tags/…` ref, else undefined. */
 function tagOf(ref) {
@@ -35204,7 +36880,7 @@ function checkExpectedVersion(version, expected, shownAs) {
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _archive_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(17610);
-/* harmony import */ var _filenames_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6218);
+/* harmony import */ var _filenames_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(23896);
 /* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(39253);
 /* harmony import */ var _wheel_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(86695);
 /**
@@ -35217,16 +36893,16 @@ function checkExpectedVersion(version, expected, shownAs) {
 
 
 const wheelContentsChecks = (0,_model_js__WEBPACK_IMPORTED_MODULE_4__/* .defineChecks */ .R)({
-    W001: { severity: "error", title: "Wheel contains .pyc/.pyo files" },
-    W002: { severity: "error", title: "Wheel contains duplicate files" },
-    W003: { severity: "error", title: "Wheel contains non-module at library toplevel" },
-    W004: { severity: "error", title: "Module is not located at importable path" },
-    W005: { severity: "error", title: "Wheel contains common toplevel name in library" },
-    W006: { severity: "error", title: "__init__.py at top level of library" },
-    W007: { severity: "error", title: "Wheel library is empty" },
-    W008: { severity: "error", title: "Wheel is empty" },
-    W009: { severity: "error", title: "Wheel contains multiple toplevel library entries" },
-    W010: { severity: "error", title: "Toplevel library directory contains no Python modules" },
+    W001: { severity: "warning", title: "Wheel contains .pyc/.pyo files" },
+    W002: { severity: "warning", title: "Wheel contains duplicate files" },
+    W003: { severity: "warning", title: "Wheel contains non-module at library toplevel" },
+    W004: { severity: "warning", title: "Module is not located at importable path" },
+    W005: { severity: "warning", title: "Wheel contains common toplevel name in library" },
+    W006: { severity: "warning", title: "__init__.py at top level of library" },
+    W007: { severity: "warning", title: "Wheel library is empty" },
+    W008: { severity: "warning", title: "Wheel is empty" },
+    W009: { severity: "warning", title: "Wheel contains multiple toplevel library entries" },
+    W010: { severity: "warning", title: "Toplevel library directory contains no Python modules" },
 });
 const isDirectory = (node) => node.children !== undefined;
 function* filesUnder(node) {
@@ -35401,7 +37077,7 @@ function duplicateGroups(record) {
 /* unused harmony exports parseCsv, parseWheelFile, rootIsPurelib */
 /* harmony import */ var _project_names_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(22260);
 /* harmony import */ var _archive_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(17610);
-/* harmony import */ var _filenames_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6218);
+/* harmony import */ var _filenames_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(23896);
 /* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(39253);
 /** A wheel's structure per the binary distribution format: .dist-info, WHEEL and RECORD. */
 
@@ -35412,26 +37088,49 @@ const wheelChecks = (0,_model_js__WEBPACK_IMPORTED_MODULE_2__/* .defineChecks */
     R001: {
         severity: "error",
         title: "Not exactly one .dist-info directory, or its name does not match the file name",
+        rule: "wheel-archive",
     },
-    R002: { severity: "error", title: "METADATA, WHEEL or RECORD is missing from .dist-info" },
-    R003: { severity: "error", title: "A file in the wheel is not listed in RECORD" },
-    R004: { severity: "error", title: "RECORD hash is wrong, missing, or not sha256 or stronger" },
-    R005: { severity: "error", title: "RECORD size is wrong or missing" },
-    R006: { severity: "error", title: "RECORD lists a file the wheel does not contain" },
-    R007: { severity: "error", title: "RECORD has a malformed or repeated row" },
-    R008: { severity: "error", title: "Absolute path, or an empty, `.` or `..` path component" },
+    R002: {
+        severity: "error",
+        title: "METADATA, WHEEL or RECORD is missing from .dist-info",
+        rule: "wheel-archive",
+    },
+    R003: { severity: "warning", title: "A file in the wheel is not listed in RECORD" },
+    R004: { severity: "warning", title: "RECORD hash is wrong, missing, or not sha256 or stronger" },
+    R005: { severity: "warning", title: "RECORD size is wrong or missing" },
+    R006: { severity: "warning", title: "RECORD lists a file the wheel does not contain" },
+    R007: { severity: "warning", title: "RECORD has a malformed or repeated row" },
+    R008: {
+        severity: "error",
+        title: "Absolute path, or an empty, `.` or `..` path component",
+        rule: "installers-refuse",
+    },
     R009: {
         severity: "error",
         title: "WHEEL file invalid: no Wheel-Version 1.x, or Root-Is-Purelib not true/false",
+        rule: "installers-refuse",
     },
     R010: { severity: "warning", title: "Wheel-Version is newer than 1.0" },
-    R011: { severity: "error", title: "The same member name appears twice in the wheel" },
+    R011: {
+        severity: "error",
+        title: "The same member name appears twice in the wheel",
+        rule: "wheel-archive",
+    },
     R012: {
         severity: "error",
         title: "Bad .data directory: several, misnamed, unknown scheme, or the root's own lib scheme",
+        rule: "installers-refuse",
     },
-    R013: { severity: "error", title: "The wheel contains a symbolic link" },
-    R014: { severity: "error", title: "Zip entries overlap or share data (a zip bomb)" },
+    R013: {
+        severity: "error",
+        title: "The wheel contains a symbolic link",
+        rule: "installers-refuse",
+    },
+    R014: {
+        severity: "error",
+        title: "Zip entries overlap or share data (a zip bomb)",
+        rule: "wheel-archive",
+    },
 });
 /** Splits CSV text like Python's default `csv.reader` (quotes, doubled quotes, any newline). */
 function parseCsv(text) {
@@ -35805,12 +37504,13 @@ function normalizeName(name) {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   Zy: () => (/* binding */ compareVersions),
+  uI: () => (/* binding */ explainVersion),
   J5: () => (/* binding */ pep440_isValidSpecifier),
   ri: () => (/* binding */ isValidVersion),
   Qj: () => (/* binding */ normalizeVersion)
 });
 
-// UNUSED EXPORTS: clauseContains, clearParseCaches, compareParsed, comparePublic, explainVersion, formatVersion, isPrerelease, parseSpecifierSet, parseVersion, pep440, sameSpecifierSet, satisfies, specifierRange
+// UNUSED EXPORTS: clauseContains, clearParseCaches, compareParsed, comparePublic, formatVersion, isPrerelease, parseSpecifierSet, parseVersion, pep440, sameSpecifierSet, satisfies, specifierRange
 
 ;// CONCATENATED MODULE: ./shared/project/specifier-range.ts
 /** PEP 440 specifier sets as sorted unions of disjoint intervals, to tell whether two sets are the same. */
@@ -40757,6 +42457,27 @@ class HttpClient {
 }
 const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
 //# sourceMappingURL=index.js.map
+
+/***/ }),
+
+/***/ 53988:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('["389-exception","Asterisk-exception","Autoconf-exception-2.0","Autoconf-exception-3.0","Autoconf-exception-generic","Autoconf-exception-generic-3.0","Autoconf-exception-macro","Bison-exception-1.24","Bison-exception-2.2","Bootloader-exception","Classpath-exception-2.0","CLISP-exception-2.0","cryptsetup-OpenSSL-exception","DigiRule-FOSS-exception","eCos-exception-2.0","Fawkes-Runtime-exception","FLTK-exception","fmt-exception","Font-exception-2.0","freertos-exception-2.0","GCC-exception-2.0","GCC-exception-2.0-note","GCC-exception-3.1","Gmsh-exception","GNAT-exception","GNOME-examples-exception","GNU-compiler-exception","gnu-javamail-exception","GPL-3.0-interface-exception","GPL-3.0-linking-exception","GPL-3.0-linking-source-exception","GPL-CC-1.0","GStreamer-exception-2005","GStreamer-exception-2008","i2p-gpl-java-exception","KiCad-libraries-exception","LGPL-3.0-linking-exception","libpri-OpenH323-exception","Libtool-exception","Linux-syscall-note","LLGPL","LLVM-exception","LZMA-exception","mif-exception","OCaml-LGPL-linking-exception","OCCT-exception-1.0","OpenJDK-assembly-exception-1.0","openvpn-openssl-exception","PS-or-PDF-font-exception-20170817","QPL-1.0-INRIA-2004-exception","Qt-GPL-exception-1.0","Qt-LGPL-exception-1.1","Qwt-exception-1.0","SANE-exception","SHL-2.0","SHL-2.1","stunnel-exception","SWI-exception","Swift-exception","Texinfo-exception","u-boot-exception-2.0","UBDL-exception","Universal-FOSS-exception-1.0","vsftpd-openssl-exception","WxWindows-exception-3.1","x11vnc-openssl-exception"]');
+
+/***/ }),
+
+/***/ 3389:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('["AGPL-1.0","AGPL-3.0","BSD-2-Clause-FreeBSD","BSD-2-Clause-NetBSD","GFDL-1.1","GFDL-1.2","GFDL-1.3","GPL-1.0","GPL-2.0","GPL-2.0-with-GCC-exception","GPL-2.0-with-autoconf-exception","GPL-2.0-with-bison-exception","GPL-2.0-with-classpath-exception","GPL-2.0-with-font-exception","GPL-3.0","GPL-3.0-with-GCC-exception","GPL-3.0-with-autoconf-exception","LGPL-2.0","LGPL-2.1","LGPL-3.0","Net-SNMP","Nunit","StandardML-NJ","bzip2-1.0.5","eCos-2.0","wxWindows"]');
+
+/***/ }),
+
+/***/ 75204:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('["0BSD","3D-Slicer-1.0","AAL","ADSL","AFL-1.1","AFL-1.2","AFL-2.0","AFL-2.1","AFL-3.0","AGPL-1.0-only","AGPL-1.0-or-later","AGPL-3.0-only","AGPL-3.0-or-later","ALGLIB-Documentation","AMD-newlib","AMDPLPA","AML","AML-glslang","AMPAS","ANTLR-PD","ANTLR-PD-fallback","APAFML","APL-1.0","APSL-1.0","APSL-1.1","APSL-1.2","APSL-2.0","ASWF-Digital-Assets-1.0","ASWF-Digital-Assets-1.1","Abstyles","AdaCore-doc","Adobe-2006","Adobe-Display-PostScript","Adobe-Glyph","Adobe-Utopia","Advanced-Cryptics-Dictionary","Afmparse","Aladdin","Apache-1.0","Apache-1.1","Apache-2.0","App-s2p","Arphic-1999","Artistic-1.0","Artistic-1.0-Perl","Artistic-1.0-cl8","Artistic-2.0","Artistic-dist","Aspell-RU","BOLA-1.1","BSD-1-Clause","BSD-2-Clause","BSD-2-Clause-Darwin","BSD-2-Clause-Patent","BSD-2-Clause-Views","BSD-2-Clause-first-lines","BSD-2-Clause-pkgconf-disclaimer","BSD-2-Clause-pos-unchanged","BSD-3-Clause","BSD-3-Clause-Attribution","BSD-3-Clause-Clear","BSD-3-Clause-HP","BSD-3-Clause-LBNL","BSD-3-Clause-Modification","BSD-3-Clause-No-Military-License","BSD-3-Clause-No-Nuclear-License","BSD-3-Clause-No-Nuclear-License-2014","BSD-3-Clause-No-Nuclear-Warranty","BSD-3-Clause-Open-MPI","BSD-3-Clause-OpenWebUI","BSD-3-Clause-Sun","BSD-3-Clause-Tso","BSD-3-Clause-acpica","BSD-3-Clause-flex","BSD-4-Clause","BSD-4-Clause-Shortened","BSD-4-Clause-UC","BSD-4.3RENO","BSD-4.3TAHOE","BSD-Advertising-Acknowledgement","BSD-Attribution-HPND-disclaimer","BSD-Inferno-Nettverk","BSD-Mark-Modifications","BSD-Protection","BSD-Source-Code","BSD-Source-Code-no-disclaimer","BSD-Source-alt-GPL","BSD-Source-beginning-file","BSD-Systemics","BSD-Systemics-W3Works","BSD-ask-to-endorse","BSL-1.0","BUSL-1.1","Baekmuk","Bahyph","Barr","Beerware","BitTorrent-1.0","BitTorrent-1.1","Bitstream-Charter","Bitstream-Vera","BlueOak-1.0.0","Boehm-GC","Boehm-GC-without-fee","Borceux","Brian-Gladman-2-Clause","Brian-Gladman-3-Clause","Brian-Gladman-3-Clause-no-conversion","Buddy","Bugroff","C-UDA-1.0","CAL-1.0","CAL-1.0-Combined-Work-Exception","CAPEC-tou","CATOSL-1.1","CC-BY-1.0","CC-BY-2.0","CC-BY-2.5","CC-BY-2.5-AU","CC-BY-3.0","CC-BY-3.0-AT","CC-BY-3.0-AU","CC-BY-3.0-DE","CC-BY-3.0-IGO","CC-BY-3.0-NL","CC-BY-3.0-US","CC-BY-4.0","CC-BY-NC-1.0","CC-BY-NC-2.0","CC-BY-NC-2.5","CC-BY-NC-3.0","CC-BY-NC-3.0-DE","CC-BY-NC-3.0-IGO","CC-BY-NC-4.0","CC-BY-NC-ND-1.0","CC-BY-NC-ND-2.0","CC-BY-NC-ND-2.5","CC-BY-NC-ND-3.0","CC-BY-NC-ND-3.0-DE","CC-BY-NC-ND-3.0-IGO","CC-BY-NC-ND-4.0","CC-BY-NC-SA-1.0","CC-BY-NC-SA-2.0","CC-BY-NC-SA-2.0-DE","CC-BY-NC-SA-2.0-FR","CC-BY-NC-SA-2.0-UK","CC-BY-NC-SA-2.5","CC-BY-NC-SA-3.0","CC-BY-NC-SA-3.0-DE","CC-BY-NC-SA-3.0-IGO","CC-BY-NC-SA-4.0","CC-BY-ND-1.0","CC-BY-ND-2.0","CC-BY-ND-2.5","CC-BY-ND-3.0","CC-BY-ND-3.0-DE","CC-BY-ND-4.0","CC-BY-SA-1.0","CC-BY-SA-2.0","CC-BY-SA-2.0-UK","CC-BY-SA-2.1-JP","CC-BY-SA-2.5","CC-BY-SA-3.0","CC-BY-SA-3.0-AT","CC-BY-SA-3.0-DE","CC-BY-SA-3.0-IGO","CC-BY-SA-4.0","CC-PDDC","CC-PDM-1.0","CC-SA-1.0","CC0-1.0","CDDL-1.0","CDDL-1.1","CDL-1.0","CDLA-Permissive-1.0","CDLA-Permissive-2.0","CDLA-Sharing-1.0","CECILL-1.0","CECILL-1.1","CECILL-2.0","CECILL-2.1","CECILL-B","CECILL-C","CERN-OHL-1.1","CERN-OHL-1.2","CERN-OHL-P-2.0","CERN-OHL-S-2.0","CERN-OHL-W-2.0","CFITSIO","CMU-Mach","CMU-Mach-nodoc","CNRI-Jython","CNRI-Python","CNRI-Python-GPL-Compatible","COIL-1.0","CPAL-1.0","CPL-1.0","CPOL-1.02","CUA-OPL-1.0","Caldera","Caldera-no-preamble","Catharon","ClArtistic","Clips","Community-Spec-1.0","Condor-1.1","Cornell-Lossless-JPEG","Cronyx","Crossword","CryptoSwift","CrystalStacker","Cube","D-FSL-1.0","DEC-3-Clause","DL-DE-BY-2.0","DL-DE-ZERO-2.0","DOC","DRL-1.0","DRL-1.1","DSDP","DocBook-DTD","DocBook-Schema","DocBook-Stylesheet","DocBook-XML","Dotseqn","ECL-1.0","ECL-2.0","EFL-1.0","EFL-2.0","EPICS","EPL-1.0","EPL-2.0","ESA-PL-permissive-2.4","ESA-PL-strong-copyleft-2.4","ESA-PL-weak-copyleft-2.4","EUDatagrid","EUPL-1.0","EUPL-1.1","EUPL-1.2","Elastic-2.0","Entessa","ErlPL-1.1","Eurosym","FBM","FDK-AAC","FDK-MPEG-H","FSFAP","FSFAP-no-warranty-disclaimer","FSFUL","FSFULLR","FSFULLRSD","FSFULLRWD","FSL-1.1-ALv2","FSL-1.1-MIT","FTL","Fair","Ferguson-Twofish","Frameworx-1.0","FreeBSD-DOC","FreeImage","Furuseth","GCR-docs","GD","GFDL-1.1-invariants-only","GFDL-1.1-invariants-or-later","GFDL-1.1-no-invariants-only","GFDL-1.1-no-invariants-or-later","GFDL-1.1-only","GFDL-1.1-or-later","GFDL-1.2-invariants-only","GFDL-1.2-invariants-or-later","GFDL-1.2-no-invariants-only","GFDL-1.2-no-invariants-or-later","GFDL-1.2-only","GFDL-1.2-or-later","GFDL-1.3-invariants-only","GFDL-1.3-invariants-or-later","GFDL-1.3-no-invariants-only","GFDL-1.3-no-invariants-or-later","GFDL-1.3-only","GFDL-1.3-or-later","GL2PS","GLWTPL","GPL-1.0-only","GPL-1.0-or-later","GPL-2.0-only","GPL-2.0-or-later","GPL-3.0-only","GPL-3.0-or-later","Game-Programming-Gems","Giftware","Glide","Glulxe","Graphics-Gems","Gutmann","HDF5","HIDAPI","HP-1986","HP-1989","HPND","HPND-DEC","HPND-Fenneberg-Livingston","HPND-INRIA-IMAG","HPND-Intel","HPND-Kevlin-Henney","HPND-MIT-disclaimer","HPND-Markus-Kuhn","HPND-Netrek","HPND-Pbmplus","HPND-SMC","HPND-UC","HPND-UC-export-US","HPND-doc","HPND-doc-sell","HPND-export-US","HPND-export-US-acknowledgement","HPND-export-US-modify","HPND-export2-US","HPND-merchantability-variant","HPND-sell-MIT-disclaimer-xserver","HPND-sell-regexpr","HPND-sell-variant","HPND-sell-variant-MIT-disclaimer","HPND-sell-variant-MIT-disclaimer-rev","HPND-sell-variant-critical-systems","HTMLTIDY","HaskellReport","Hippocratic-2.1","Hippocratic-3.0-core","IBM-pibs","ICU","IEC-Code-Components-EULA","IJG","IJG-short","IPA","IPL-1.0","ISC","ISC-Veillard","ISO-permission","ImageMagick","Imlib2","Info-ZIP","Informatica","Inner-Net-2.0","InnoSetup","Intel","Intel-ACPI","Interbase-1.0","JPL-image","JPNIC","JSON","Jam","JasPer-2.0","Kastrup","Kazlib","Knuth-CTAN","LAL-1.2","LAL-1.3","LGPL-2.0-only","LGPL-2.0-or-later","LGPL-2.1-only","LGPL-2.1-or-later","LGPL-3.0-only","LGPL-3.0-or-later","LGPLLR","LOOP","LPD-document","LPL-1.0","LPL-1.02","LPPL-1.0","LPPL-1.1","LPPL-1.2","LPPL-1.3a","LPPL-1.3c","LZMA-SDK-9.11-to-9.20","LZMA-SDK-9.22","Latex2e","Latex2e-translated-notice","Leptonica","LiLiQ-P-1.1","LiLiQ-R-1.1","LiLiQ-Rplus-1.1","Libpng","Linux-OpenIB","Linux-man-pages-1-para","Linux-man-pages-copyleft","Linux-man-pages-copyleft-2-para","Linux-man-pages-copyleft-var","Lucida-Bitmap-Fonts","MIPS","MIT","MIT-0","MIT-CMU","MIT-Click","MIT-Festival","MIT-Khronos-old","MIT-Modern-Variant","MIT-STK","MIT-Wu","MIT-advertising","MIT-enna","MIT-feh","MIT-open-group","MIT-testregex","MITNFA","MMIXware","MMPL-1.0.1","MPEG-SSG","MPL-1.0","MPL-1.1","MPL-2.0","MPL-2.0-no-copyleft-exception","MS-LPL","MS-PL","MS-RL","MTLL","MVT-1.1","Mackerras-3-Clause","Mackerras-3-Clause-acknowledgment","MakeIndex","Martin-Birgmeier","McPhee-slideshow","Minpack","MirOS","Motosoto","MulanPSL-1.0","MulanPSL-2.0","Multics","Mup","NAIST-2003","NASA-1.3","NBPL-1.0","NCBI-PD","NCGL-UK-2.0","NCL","NCSA","NGPL","NICTA-1.0","NIST-PD","NIST-PD-TNT","NIST-PD-fallback","NIST-Software","NLOD-1.0","NLOD-2.0","NLPL","NOSL","NPL-1.0","NPL-1.1","NPOSL-3.0","NRL","NTIA-PD","NTP","NTP-0","Naumen","NetCDF","Newsletr","Nokia","Noweb","O-UDA-1.0","OAR","OCCT-PL","OCLC-2.0","ODC-By-1.0","ODbL-1.0","OFFIS","OFL-1.0","OFL-1.0-RFN","OFL-1.0-no-RFN","OFL-1.1","OFL-1.1-RFN","OFL-1.1-no-RFN","OGC-1.0","OGDL-Taiwan-1.0","OGL-Canada-2.0","OGL-UK-1.0","OGL-UK-2.0","OGL-UK-3.0","OGTSL","OLDAP-1.1","OLDAP-1.2","OLDAP-1.3","OLDAP-1.4","OLDAP-2.0","OLDAP-2.0.1","OLDAP-2.1","OLDAP-2.2","OLDAP-2.2.1","OLDAP-2.2.2","OLDAP-2.3","OLDAP-2.4","OLDAP-2.5","OLDAP-2.6","OLDAP-2.7","OLDAP-2.8","OLFL-1.3","OML","OPL-1.0","OPL-UK-3.0","OPUBL-1.0","OSC-1.0","OSET-PL-2.1","OSL-1.0","OSL-1.1","OSL-2.0","OSL-2.1","OSL-3.0","OSSP","OpenMDW-1.0","OpenPBS-2.3","OpenSSL","OpenSSL-standalone","OpenVision","PADL","PDDL-1.0","PHP-3.0","PHP-3.01","PPL","PSF-2.0","ParaType-Free-Font-1.3","Parity-6.0.0","Parity-7.0.0","Pixar","Plexus","PolyForm-Noncommercial-1.0.0","PolyForm-Small-Business-1.0.0","PostgreSQL","Python-2.0","Python-2.0.1","QPL-1.0","QPL-1.0-INRIA-2004","Qhull","RHeCos-1.1","RPL-1.1","RPL-1.5","RPSL-1.0","RSA-MD","RSCPL","Rdisc","Ruby","Ruby-pty","SAX-PD","SAX-PD-2.0","SCEA","SGI-B-1.0","SGI-B-1.1","SGI-B-2.0","SGI-OpenGL","SGMLUG-PM","SGP4","SHL-0.5","SHL-0.51","SISSL","SISSL-1.2","SL","SMAIL-GPL","SMLNJ","SMPPL","SNIA","SOFA","SPL-1.0","SSH-OpenSSH","SSH-short","SSLeay-standalone","SSPL-1.0","SUL-1.0","SWL","Saxpath","SchemeReport","Sendmail","Sendmail-8.23","Sendmail-Open-Source-1.1","SimPL-2.0","Sleepycat","Soundex","Spencer-86","Spencer-94","Spencer-99","SugarCRM-1.1.3","Sun-PPP","Sun-PPP-2000","SunPro","Symlinks","TAPR-OHL-1.0","TCL","TCP-wrappers","TGPPL-1.0","TMate","TORQUE-1.1","TOSL","TPDL","TPL-1.0","TTWL","TTYP0","TU-Berlin-1.0","TU-Berlin-2.0","TekHVC","TermReadKey","ThirdEye","TrustedQSL","UCAR","UCL-1.0","UMich-Merit","UPL-1.0","URT-RLE","Ubuntu-font-1.0","UnRAR","Unicode-3.0","Unicode-DFS-2015","Unicode-DFS-2016","Unicode-TOU","UnixCrypt","Unlicense","Unlicense-libtelnet","Unlicense-libwhirlpool","VOSTROM","VSL-1.0","Vim","Vixie-Cron","W3C","W3C-19980720","W3C-20150513","WTFNMFPL","WTFPL","Watcom-1.0","Widget-Workshop","WordNet","Wsuipa","X11","X11-distribute-modifications-variant","X11-no-permit-persons","X11-swapped","XFree86-1.1","XSkat","Xdebug-1.03","Xerox","Xfig","Xnet","YPL-1.0","YPL-1.1","ZPL-1.1","ZPL-2.0","ZPL-2.1","Zed","Zeeff","Zend-2.0","Zimbra-1.3","Zimbra-1.4","Zlib","any-OSI","any-OSI-perl-modules","atc-game","bcrypt-Solar-Designer","blessing","bzip2-1.0.6","check-cvs","checkmk","copyleft-next-0.3.0","copyleft-next-0.3.1","curl","cve-tou","diffmark","dtoa","dvipdfm","eGenix","etalab-2.0","fwlw","gSOAP-1.3b","generic-xts","gnuplot","gtkbook","hdparm","hyphen-bulgarian","iMatix","jove","libpng-1.6.35","libpng-2.0","libselinux-1.0","libtiff","libutil-David-Nugent","lsof","magaz","mailprio","man2html","metamail","mpi-permissive","mpich2","mplus","ngrep","pkgconf","pnmstitch","psfrag","psutils","python-ldap","radvd","snprintf","softSurfer","ssh-keyscan","swrule","threeparttable","ulem","w3m","wwl","xinetd","xkeyboard-config-Zinoviev","xlock","xpp","xzoom","zlib-acknowledgement"]');
 
 /***/ })
 

@@ -372,6 +372,312 @@ function pendGo(self, fn) {
 
 /***/ }),
 
+/***/ 3326:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+var scan = __nccwpck_require__(6849)
+var parse = __nccwpck_require__(5501)
+
+module.exports = function (source) {
+  return parse(scan(source))
+}
+
+
+/***/ }),
+
+/***/ 5501:
+/***/ ((module) => {
+
+
+
+// The ABNF grammar in the spec is totally ambiguous.
+//
+// This parser follows the operator precedence defined in the
+// `Order of Precedence and Parentheses` section.
+
+module.exports = function (tokens) {
+  var index = 0
+
+  function hasMore () {
+    return index < tokens.length
+  }
+
+  function token () {
+    return hasMore() ? tokens[index] : null
+  }
+
+  function next () {
+    if (!hasMore()) {
+      throw new Error()
+    }
+    index++
+  }
+
+  function parseOperator (operator) {
+    var t = token()
+    if (t && t.type === 'OPERATOR' && operator === t.string) {
+      next()
+      return t.string
+    }
+  }
+
+  function parseWith () {
+    if (parseOperator('WITH')) {
+      var t = token()
+      if (t && t.type === 'EXCEPTION') {
+        next()
+        return t.string
+      }
+      throw new Error('Expected exception after `WITH`')
+    }
+  }
+
+  function parseLicenseRef () {
+    // TODO: Actually, everything is concatenated into one string
+    // for backward-compatibility but it could be better to return
+    // a nice structure.
+    var begin = index
+    var string = ''
+    var t = token()
+    if (t.type === 'DOCUMENTREF') {
+      next()
+      string += 'DocumentRef-' + t.string + ':'
+      if (!parseOperator(':')) {
+        throw new Error('Expected `:` after `DocumentRef-...`')
+      }
+    }
+    t = token()
+    if (t === null) {
+      throw new Error('Unexpected end of input')
+    }
+    if (t.type === 'LICENSEREF') {
+      next()
+      string += 'LicenseRef-' + t.string
+      var node = { license: string }
+      var exception = parseWith()
+      if (exception) {
+        node.exception = exception
+      }
+      return node
+    }
+    index = begin
+  }
+
+  function parseLicense () {
+    var t = token()
+    if (t && t.type === 'LICENSE') {
+      next()
+      var node = { license: t.string }
+      if (parseOperator('+')) {
+        node.plus = true
+      }
+      var exception = parseWith()
+      if (exception) {
+        node.exception = exception
+      }
+      return node
+    }
+  }
+
+  function parseParenthesizedExpression () {
+    var left = parseOperator('(')
+    if (!left) {
+      return
+    }
+
+    var expr = parseExpression()
+
+    if (!parseOperator(')')) {
+      throw new Error('Expected `)`')
+    }
+
+    return expr
+  }
+
+  function parseAtom () {
+    return (
+      parseParenthesizedExpression() ||
+      parseLicenseRef() ||
+      parseLicense()
+    )
+  }
+
+  function makeBinaryOpParser (operator, nextParser) {
+    return function parseBinaryOp () {
+      var left = nextParser()
+      if (!left) {
+        return
+      }
+
+      if (!parseOperator(operator)) {
+        return left
+      }
+
+      var right = parseBinaryOp()
+      if (!right) {
+        throw new Error('Expected expression')
+      }
+      return {
+        left: left,
+        conjunction: operator.toLowerCase(),
+        right: right
+      }
+    }
+  }
+
+  var parseAnd = makeBinaryOpParser('AND', parseAtom)
+  var parseExpression = makeBinaryOpParser('OR', parseAnd)
+
+  var node = parseExpression()
+  if (!node || hasMore()) {
+    throw new Error('Syntax error')
+  }
+  return node
+}
+
+
+/***/ }),
+
+/***/ 6849:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+var licenses = []
+  .concat(__nccwpck_require__(5204))
+  .concat(__nccwpck_require__(3389))
+var exceptions = __nccwpck_require__(3988)
+
+module.exports = function (source) {
+  var index = 0
+
+  function hasMore () {
+    return index < source.length
+  }
+
+  // `value` can be a regexp or a string.
+  // If it is recognized, the matching source string is returned and
+  // the index is incremented. Otherwise `undefined` is returned.
+  function read (value) {
+    if (value instanceof RegExp) {
+      var chars = source.slice(index)
+      var match = chars.match(value)
+      if (match) {
+        index += match[0].length
+        return match[0]
+      }
+    } else {
+      if (source.indexOf(value, index) === index) {
+        index += value.length
+        return value
+      }
+    }
+  }
+
+  function skipWhitespace () {
+    read(/[ ]*/)
+  }
+
+  function operator () {
+    var string
+    var possibilities = [/^WITH/i, /^AND/i, /^OR/i, '(', ')', ':', '+']
+    for (var i = 0; i < possibilities.length; i++) {
+      string = read(possibilities[i])
+      if (string) {
+        break
+      }
+    }
+
+    if (string === '+' && index > 1 && source[index - 2] === ' ') {
+      throw new Error('Space before `+`')
+    }
+
+    return string && {
+      type: 'OPERATOR',
+      string: string.toUpperCase()
+    }
+  }
+
+  function idstring () {
+    return read(/[A-Za-z0-9-.]+/)
+  }
+
+  function expectIdstring () {
+    var string = idstring()
+    if (!string) {
+      throw new Error('Expected idstring at offset ' + index)
+    }
+    return string
+  }
+
+  function documentRef () {
+    if (read('DocumentRef-')) {
+      var string = expectIdstring()
+      return { type: 'DOCUMENTREF', string: string }
+    }
+  }
+
+  function licenseRef () {
+    if (read('LicenseRef-')) {
+      var string = expectIdstring()
+      return { type: 'LICENSEREF', string: string }
+    }
+  }
+
+  function identifier () {
+    var begin = index
+    var string = idstring()
+
+    if (licenses.indexOf(string) !== -1) {
+      return {
+        type: 'LICENSE',
+        string: string
+      }
+    } else if (exceptions.indexOf(string) !== -1) {
+      return {
+        type: 'EXCEPTION',
+        string: string
+      }
+    }
+
+    index = begin
+  }
+
+  // Tries to read the next token. Returns `undefined` if no token is
+  // recognized.
+  function parseToken () {
+    // Ordering matters
+    return (
+      operator() ||
+      documentRef() ||
+      licenseRef() ||
+      identifier()
+    )
+  }
+
+  var tokens = []
+  while (hasMore()) {
+    skipWhitespace()
+    if (!hasMore()) {
+      break
+    }
+
+    var token = parseToken()
+    if (!token) {
+      throw new Error('Unexpected `' + source[index] +
+                      '` at offset ' + index)
+    }
+
+    tokens.push(token)
+  }
+  return tokens
+}
+
+
+/***/ }),
+
 /***/ 6204:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
@@ -32837,9 +33143,9 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(276);
+/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5421);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4922);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6573);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(873);
 
 
 
@@ -32859,6 +33165,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   I: () => (/* binding */ loadInputs)
 });
 
+// EXTERNAL MODULE: ./shared/dists/checks.ts + 4 modules
+var checks = __nccwpck_require__(3480);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
@@ -32869,9 +33177,10 @@ function activePython(env) {
     return env.VIRTUAL_ENV ? external_node_path_default().join(env.VIRTUAL_ENV, "bin", "python") : "python3";
 }
 
-// EXTERNAL MODULE: ./shared/runtime/index.ts + 3 modules
-var runtime = __nccwpck_require__(276);
+// EXTERNAL MODULE: ./shared/runtime/index.ts + 1 modules
+var runtime = __nccwpck_require__(5421);
 ;// CONCATENATED MODULE: ./actions/trusted-publish/inputs.ts
+
 
 
 const PYPI_UPLOAD = "https://upload.pypi.org/legacy/";
@@ -32910,6 +33219,7 @@ function loadInputs(reader = new runtime/* InputReader */.i_(), env = process.en
         workspace,
         skipExisting: reader.boolean("skip-existing", false),
         verifyMetadata: reader.boolean("verify-metadata", true),
+        ignoreChecks: (0,checks/* readIgnoredChecks */.eq)(reader),
         printHash: reader.boolean("print-hash", true),
         user: credential(reader, "user", 256) || "__token__",
         password: credential(reader, "password", 8192),
@@ -32925,7 +33235,7 @@ function loadInputs(reader = new runtime/* InputReader */.i_(), env = process.en
 
 /***/ }),
 
-/***/ 6573:
+/***/ 873:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32939,2533 +33249,26 @@ var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-// EXTERNAL MODULE: ./node_modules/tar-stream/index.js
-var tar_stream = __nccwpck_require__(6118);
-// EXTERNAL MODULE: ./node_modules/yauzl/index.js
-var yauzl = __nccwpck_require__(663);
-;// CONCATENATED MODULE: ./shared/dists/archive.ts
-/**
- * Reads a wheel (zip) or an sdist (tar.gz) once, streaming: every member is listed and hashed,
- * and only the few small metadata members are kept as text. Nothing is extracted to disk.
- */
-
-
-
-
-
-
-
-
-
-/** Metadata members larger than this are listed and hashed but not kept as text. */
-const MAX_TEXT_BYTES = 16 * 1024 * 1024;
-const wheelTexts = /^[^/]+\.dist-info\/(METADATA|WHEEL|RECORD)$/;
-const sdistTexts = /^[^/]+\/(PKG-INFO|pyproject\.toml)$/;
-function distKind(file) {
-    if (file.endsWith(".whl"))
-        return "wheel";
-    if (file.endsWith(".tar.gz"))
-        return "sdist";
-    throw new Error(`${external_node_path_default().basename(file)} is neither a wheel (.whl) nor an sdist (.tar.gz)`);
-}
-/** Reads `file` once, start to end, hashing it and every member on the way. */
-async function readDist(file) {
-    const kind = distKind(file);
-    const archive = {
-        kind,
-        file,
-        filename: external_node_path_default().basename(file),
-        size: 0,
-        sha256: "",
-        members: [],
-        texts: new Map(),
-    };
-    const keepsText = kind === "wheel" ? wheelTexts : sdistTexts;
-    const sink = {
-        add: (member) => archive.members.push(member),
-        overlapping: (names) => {
-            archive.overlapping = names;
-        },
-        keepText: (memberPath) => keepsText.test(memberPath),
-        text: (memberPath, text) => archive.texts.set(memberPath, text),
-    };
-    try {
-        if (kind === "wheel") {
-            // The zip is read at random offsets, so the whole-file hash is a second, parallel stream.
-            const [whole] = await Promise.all([hashFile(file), readZip(file, sink)]);
-            Object.assign(archive, whole);
-        }
-        else {
-            Object.assign(archive, await readTarGz(file, sink));
-        }
-    }
-    catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new Error(`Cannot read ${archive.filename}: ${reason}`, { cause: error });
-    }
-    return archive;
-}
-/** A pass-through stream that counts and hashes what flows through it. */
-class HashingStream extends external_node_stream_.Transform {
-    hash = (0,external_node_crypto_.createHash)("sha256");
-    size = 0;
-    _transform(chunk, _encoding, done) {
-        this.hash.update(chunk);
-        this.size += chunk.length;
-        this.push(chunk);
-        done();
-    }
-    digest() {
-        return { size: this.size, sha256: this.hash.digest("hex") };
-    }
-}
-/** Calls `each` with successive pieces of the range, read into one reused buffer. */
-async function readRange(handle, start, length, each, buffer = Buffer.allocUnsafe(STREAM_CHUNK)) {
-    let done = 0;
-    while (done < length) {
-        const wanted = Math.min(buffer.length, length - done);
-        const { bytesRead } = await handle.read(buffer, 0, wanted, start + done);
-        if (bytesRead === 0)
-            break;
-        each(buffer.subarray(0, bytesRead));
-        done += bytesRead;
-    }
-    return done;
-}
-/** The whole file's size and sha256, through one reused buffer: no garbage per chunk. */
-async function hashFile(file) {
-    const handle = await (0,promises_namespaceObject.open)(file, "r");
-    try {
-        const hash = (0,external_node_crypto_.createHash)("sha256");
-        const { size } = await handle.stat();
-        await readRange(handle, 0, size, (chunk) => hash.update(chunk));
-        return { size, sha256: hash.digest("hex") };
-    }
-    finally {
-        await handle.close();
-    }
-}
-/** Hashes a member's content; keeps it as text too when `keep` and it fits the cap. */
-async function consume(stream, keep) {
-    const hash = (0,external_node_crypto_.createHash)("sha256");
-    let size = 0;
-    let chunks = keep ? [] : undefined;
-    for await (const chunk of stream) {
-        const data = chunk;
-        hash.update(data);
-        size += data.length;
-        if (chunks) {
-            if (size > MAX_TEXT_BYTES)
-                chunks = undefined;
-            else
-                chunks.push(data);
-        }
-    }
-    const text = chunks ? Buffer.concat(chunks).toString("utf8") : undefined;
-    return { size, sha256: hash.digest("hex"), text };
-}
-const S_IFMT = 0o170000;
-const S_IFLNK = 0o120000;
-const MADE_BY_UNIX = 3;
-/** Members up to this compressed size are read in one go from cached blocks, not streamed. */
-const SMALL_MEMBER = 1024 * 1024;
-const BLOCK = 256 * 1024;
-const CACHED_BLOCKS = 8;
-const STREAM_CHUNK = 1024 * 1024;
-/**
- * Serves yauzl's many small reads (central directory, local headers, small members) from a few
- * cached blocks, and big ranges as plain file streams: far fewer system calls than yauzl's own reader.
- */
-class BlockReader extends yauzl.RandomAccessReader {
-    handle;
-    blocks = new Map();
-    /** One buffer for every big member, read one after another. */
-    scratch = Buffer.allocUnsafe(STREAM_CHUNK);
-    constructor(handle) {
-        super();
-        this.handle = handle;
-    }
-    block(index) {
-        let block = this.blocks.get(index);
-        if (block) {
-            this.blocks.delete(index); // re-inserted below: the map's order is least recently used first
-        }
-        else {
-            block = this.handle
-                .read(Buffer.alloc(BLOCK), 0, BLOCK, index * BLOCK)
-                .then(({ buffer, bytesRead }) => buffer.subarray(0, bytesRead));
-            const oldest = this.blocks.keys().next();
-            if (this.blocks.size >= CACHED_BLOCKS && !oldest.done)
-                this.blocks.delete(oldest.value);
-        }
-        this.blocks.set(index, block);
-        return block;
-    }
-    /** Size, sha256 and (when `keep`) text of a stored range, read through one reused buffer. */
-    async digestRange(start, length, keep) {
-        const hash = (0,external_node_crypto_.createHash)("sha256");
-        const kept = keep && length <= MAX_TEXT_BYTES ? [] : undefined;
-        const size = await readRange(this.handle, start, length, (chunk) => {
-            hash.update(chunk);
-            kept?.push(Buffer.from(chunk)); // a copy: the buffer is reused
-        }, this.scratch);
-        return { size, sha256: hash.digest("hex"), text: kept && Buffer.concat(kept).toString("utf8") };
-    }
-    /** `length` bytes at `position` (fewer at the end of the file). */
-    async readAt(position, length) {
-        const parts = [];
-        for (let at = position; at < position + length;) {
-            const block = await this.block(Math.floor(at / BLOCK));
-            const part = block.subarray(at % BLOCK, Math.min(block.length, (at % BLOCK) + position + length - at));
-            if (part.length === 0)
-                break;
-            parts.push(part);
-            at += part.length;
-        }
-        return parts.length === 1 ? parts[0] : Buffer.concat(parts);
-    }
-    read(buffer, offset, length, position, callback) {
-        this.readAt(position, length).then((data) => callback(null, data.copy(buffer, offset)), (error) => callback(error));
-    }
-    _readStreamForRange(start, end) {
-        return external_node_stream_.Readable.from(this.chunks(start, end), { objectMode: false });
-    }
-    /** The range as plain reads; an fs stream on the shared descriptor would close it when done. */
-    async *chunks(start, end) {
-        for (let at = start; at < end;) {
-            const wanted = Math.min(STREAM_CHUNK, end - at);
-            const { buffer, bytesRead } = await this.handle.read(Buffer.allocUnsafe(wanted), 0, wanted, at);
-            if (bytesRead === 0)
-                return;
-            yield buffer.subarray(0, bytesRead);
-            at += bytesRead;
-        }
-    }
-    /** The caller closes the file itself, even when yauzl fails half-way. */
-    close(callback) {
-        callback(null);
-    }
-}
-/** Unix mode bits from a zip entry's external attributes, when a unix tool wrote it. */
-function zipMode(entry) {
-    const mode = entry.externalFileAttributes >>> 16;
-    return entry.versionMadeBy >> 8 === MADE_BY_UNIX && mode !== 0 ? mode : undefined;
-}
-function zipKind(name, mode) {
-    if (name.endsWith("/"))
-        return "directory";
-    return mode !== undefined && (mode & S_IFMT) === S_IFLNK ? "symlink" : "file";
-}
-/** A small stored or deflated member, read and inflated in one go. */
-async function readSmall(zip, reader, entry) {
-    const { fileDataStart } = await zip.readLocalFileHeaderPromise(entry, { minimal: true });
-    const raw = await reader.readAt(fileDataStart, entry.compressedSize);
-    if (raw.length < entry.compressedSize)
-        throw new Error("unexpected end of file");
-    const data = entry.compressionMethod === 8
-        ? (0,external_node_zlib_.inflateRawSync)(raw, { maxOutputLength: Math.max(1, entry.uncompressedSize) })
-        : raw;
-    if (data.length !== entry.uncompressedSize) {
-        throw new Error(`${entry.uncompressedSize} bytes expected, ${data.length} found`);
-    }
-    return data;
-}
-const isSmall = (entry) => entry.compressedSize <= SMALL_MEMBER &&
-    entry.uncompressedSize <= 8 * SMALL_MEMBER &&
-    !entry.isEncrypted() &&
-    (entry.compressionMethod === 0 || entry.compressionMethod === 8);
-async function readZipMember(zip, reader, entry, keep) {
-    if (!isSmall(entry) && entry.compressionMethod === 0 && !entry.isEncrypted()) {
-        // A big stored member (data files, bundled libraries): read in place, no stream, no garbage.
-        const { fileDataStart } = await zip.readLocalFileHeaderPromise(entry, { minimal: true });
-        const content = await reader.digestRange(fileDataStart, entry.compressedSize, keep);
-        if (content.size !== entry.uncompressedSize) {
-            throw new Error(`${entry.uncompressedSize} bytes expected, ${content.size} found`);
-        }
-        return content;
-    }
-    if (!isSmall(entry))
-        return consume(await zip.openReadStreamPromise(entry), keep);
-    const data = await readSmall(zip, reader, entry);
-    const sha256 = (0,external_node_crypto_.createHash)("sha256").update(data).digest("hex");
-    return { size: data.length, sha256, text: keep ? data.toString("utf8") : undefined };
-}
-async function readZip(file, sink) {
-    const handle = await (0,promises_namespaceObject.open)(file, "r");
-    try {
-        await readZipMembers(handle, sink);
-    }
-    finally {
-        await handle.close();
-    }
-}
-/** The smallest number of bytes an entry takes: its local header, name and compressed data. */
-const minimalExtent = (entry) => 30 + entry.fileNameLength + entry.compressedSize;
-/**
- * Every central-directory entry (they are small), read before any member, and those whose
- * minimal extent runs into the next entry or the central directory: entries sharing data, the
- * overlapping-entry zip bomb, whose unpacking time grows with the entry count, not the file size.
- */
-async function readZipDirectory(zip) {
-    // Until entries are read, the cursor is the central directory's offset (@types says boolean).
-    const directoryStart = Number(zip.readEntryCursor);
-    const entries = [];
-    for await (const entry of zip.eachEntry())
-        entries.push(entry);
-    const byOffset = [...entries].sort((a, b) => a.relativeOffsetOfLocalHeader - b.relativeOffsetOfLocalHeader);
-    const overlapping = new Set();
-    byOffset.forEach((entry, index) => {
-        const next = byOffset[index + 1];
-        const limit = next ? next.relativeOffsetOfLocalHeader : directoryStart;
-        if (entry.relativeOffsetOfLocalHeader + minimalExtent(entry) <= limit)
-            return;
-        overlapping.add(entry);
-        if (next)
-            overlapping.add(next);
-    });
-    return { entries, overlapping: entries.filter((entry) => overlapping.has(entry)) };
-}
-/** The name as stored: backslashes stay as they are, as Python's zipfile keeps them on posix. */
-function storedName(entry) {
-    return yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, true);
-}
-async function readZipMembers(handle, sink) {
-    const reader = new BlockReader(handle);
-    const { size } = await handle.stat();
-    // Raw names: yauzl would reject `/abs` or `../x`, which the checks must see and report.
-    const zip = await yauzl.fromRandomAccessReaderPromise(reader, size, {
-        autoClose: false, // closed below, once the last member is read
-        lazyEntries: true,
-        decodeStrings: false,
-        strictFileNames: false,
-        validateEntrySizes: true,
-    });
-    try {
-        const { entries, overlapping } = await readZipDirectory(zip);
-        if (overlapping.length > 0) {
-            sink.overlapping(overlapping.map(storedName));
-            return;
-        }
-        for (const entry of entries) {
-            const name = storedName(entry);
-            const mode = zipMode(entry);
-            const kind = zipKind(name, mode);
-            const member = { path: name, kind, size: 0 };
-            if (mode !== undefined)
-                member.mode = mode & 0o7777;
-            if (kind === "symlink") {
-                member.linkTarget = (await readZipMember(zip, reader, entry, true)).text ?? "";
-            }
-            else if (kind === "file") {
-                const content = await readZipMember(zip, reader, entry, sink.keepText(name));
-                member.size = content.size;
-                member.sha256 = content.sha256;
-                if (content.text !== undefined)
-                    sink.text(name, content.text);
-            }
-            sink.add(member);
-        }
-    }
-    finally {
-        zip.close();
-    }
-}
-const tarKinds = {
-    file: "file",
-    "contiguous-file": "file",
-    link: "hardlink",
-    symlink: "symlink",
-    directory: "directory",
-    "character-device": "device",
-    "block-device": "device",
-    fifo: "fifo",
-};
-async function readTarGz(file, sink) {
-    const whole = new HashingStream();
-    const extract = tar_stream.extract();
-    const reading = (async () => {
-        for await (const entry of extract) {
-            const header = entry.header;
-            const kind = tarKinds[header.type ?? "file"] ?? "file";
-            const member = { path: header.name, kind, size: 0 };
-            if (header.mode !== undefined)
-                member.mode = header.mode;
-            if (header.linkname && (kind === "symlink" || kind === "hardlink")) {
-                member.linkTarget = header.linkname;
-            }
-            const content = await consume(entry, kind === "file" && sink.keepText(header.name));
-            if (kind === "file") {
-                member.size = content.size;
-                member.sha256 = content.sha256;
-                if (content.text !== undefined)
-                    sink.text(header.name, content.text);
-            }
-            sink.add(member);
-        }
-    })().catch((error) => {
-        extract.destroy(error); // stops the pipeline too
-        throw error;
-    });
-    await Promise.all([
-        (0,external_node_stream_promises_namespaceObject.pipeline)((0,external_node_fs_.createReadStream)(file, { highWaterMark: 1024 * 1024 }), whole, (0,external_node_zlib_.createGunzip)(), extract),
-        reading,
-    ]);
-    return whole.digest();
-}
-/** The top-level `*.dist-info` directories, in archive order. */
-function distInfoDirectories(archive) {
-    const found = new Set();
-    for (const member of archive.members) {
-        const slash = member.path.indexOf("/");
-        if (slash > 0 && member.path.slice(0, slash).endsWith(".dist-info")) {
-            found.add(member.path.slice(0, slash));
-        }
-    }
-    return [...found];
-}
-/** The sdist's top-level directory: the first component of its first member. */
-function sdistTop(archive) {
-    const first = archive.members[0]?.path;
-    return first === undefined ? undefined : first.split("/")[0];
-}
-/** The wheel's `.dist-info/METADATA` or the sdist's `<top>/PKG-INFO`, if the archive has it. */
-function metadataMember(archive) {
-    const candidates = archive.kind === "wheel"
-        ? distInfoDirectories(archive).map((directory) => `${directory}/METADATA`)
-        : [`${sdistTop(archive)}/PKG-INFO`];
-    return candidates.find((candidate) => hasMember(archive, candidate));
-}
-const memberPaths = new WeakMap();
-/** Whether the archive has a member stored under exactly this path. */
-function hasMember(archive, memberPath) {
-    let paths = memberPaths.get(archive);
-    if (!paths) {
-        paths = new Set(archive.members.map((member) => member.path));
-        memberPaths.set(archive, paths);
-    }
-    return paths.has(memberPath);
-}
-/** Paths for a finding's message: the first few, then how many more. */
-function describePaths(paths, shown = 5) {
-    const listed = paths.slice(0, shown).join(", ");
-    return paths.length > shown ? `${listed} and ${paths.length - shown} more` : listed;
-}
-
-;// CONCATENATED MODULE: ./shared/project/names.ts
-/** PEP 503 normalized project name: lower case, runs of `-`, `_` and `.` become one `-`. */
-function normalizeName(name) {
-    return name.toLowerCase().replace(/[-_.]+/g, "-");
-}
-
-;// CONCATENATED MODULE: ./shared/project/specifier-range.ts
-/** PEP 440 specifier sets as sorted unions of disjoint intervals, to tell whether two sets are the same. */
-
-const everything = [{}];
-/** The specifier set as a sorted union of disjoint intervals; `~=3.11.0` and `==3.11.*` give the same. Invalid sets give []. */
-function specifierRange(specifier) {
-    const clauses = parseSpecifierSet(specifier);
-    if (!clauses)
-        return [];
-    let range = everything;
-    for (const clause of clauses)
-        range = intersect(range, clauseRange(clause));
-    return range;
-}
-/** Whether two specifier sets admit the same versions; invalid ones only equal themselves. */
-function sameSpecifierSet(a, b) {
-    if (clausesText(a) === clausesText(b))
-        return true;
-    if (!isValidSpecifier(a) || !isValidSpecifier(b))
-        return false;
-    const [left, right] = [specifierRange(a), specifierRange(b)];
-    return (left.length === right.length && left.every((interval, i) => sameInterval(interval, right[i])));
-}
-const clausesText = (specifier) => String(specifier).replace(/\s+/g, "").split(",").filter(Boolean).sort().join(",");
-const versionOf = (v) => formatVersion(v);
-/** The `.dev0` of the release after `release[0..length)`, the first version past that prefix. */
-function nextPrefix(epoch, release, length) {
-    const parts = release.slice(0, length);
-    parts[parts.length - 1] += 1;
-    return versionOf({ epoch, release: parts, dev: 0 });
-}
-function clauseRange(clause) {
-    const spec = clause.parsed;
-    if (!spec)
-        return everything;
-    const at = (inclusive) => ({ version: spec.text, inclusive });
-    const { epoch, release } = spec;
-    switch (clause.operator) {
-        case ">=":
-            return [{ lower: at(true) }];
-        case ">":
-            if (spec.dev !== undefined || spec.post !== undefined)
-                return [{ lower: at(false) }];
-            return [{ lower: { ...at(false), afterPosts: true } }];
-        case "<=":
-            return [{ upper: at(true) }];
-        case "<": {
-            const bound = isPrerelease(spec)
-                ? spec.text
-                : versionOf({ ...spec, dev: 0, local: undefined });
-            return [{ upper: { version: bound, inclusive: false } }];
-        }
-        case "~=":
-            return [
-                {
-                    lower: at(true),
-                    upper: { version: nextPrefix(epoch, release, release.length - 1), inclusive: false },
-                },
-            ];
-        case "==":
-            if (clause.wildcard) {
-                return [
-                    {
-                        // Lockers read `==3.11.*` as `~=3.11.0`: the prefix's own pre-releases are left out here.
-                        lower: { version: versionOf({ epoch, release }), inclusive: true },
-                        upper: { version: nextPrefix(epoch, release, release.length), inclusive: false },
-                    },
-                ];
-            }
-            return [{ lower: at(true), upper: at(true) }];
-        case "!=":
-            if (clause.wildcard) {
-                return [
-                    { upper: { version: versionOf({ epoch, release }), inclusive: false } },
-                    { lower: { version: nextPrefix(epoch, release, release.length), inclusive: true } },
-                ];
-            }
-            return [{ upper: at(false) }, { lower: at(false) }];
-        default:
-            return everything;
-    }
-}
-/** Orders two bound points; an after-posts point sorts above its version's post-releases. */
-function comparePoints(a, b) {
-    const [x, y] = [parseVersion(a.version), parseVersion(b.version)];
-    if (a.afterPosts && b.afterPosts)
-        return compareParsed(x, y);
-    if (a.afterPosts)
-        return -afterPostsVersus(x, y);
-    if (b.afterPosts)
-        return afterPostsVersus(y, x);
-    return compareParsed(x, y);
-}
-/** Sign of (other − afterPosts(base)). */
-function afterPostsVersus(base, other) {
-    const root = { ...other, post: undefined, dev: undefined, local: undefined };
-    if (comparePublic(root, base) === 0 && other.post !== undefined)
-        return -1;
-    return comparePublic(other, base) > 0 ? 1 : -1;
-}
-function compareLower(a, b) {
-    if (!a || !b)
-        return (a ? 1 : 0) - (b ? 1 : 0);
-    return comparePoints(a, b) || (a.inclusive ? 0 : 1) - (b.inclusive ? 0 : 1);
-}
-function compareUpper(a, b) {
-    if (!a || !b)
-        return (b ? 1 : 0) - (a ? 1 : 0);
-    return comparePoints(a, b) || (a.inclusive ? 1 : 0) - (b.inclusive ? 1 : 0);
-}
-function isEmpty({ lower, upper }) {
-    if (!lower || !upper)
-        return false;
-    const order = comparePoints(lower, upper);
-    return order > 0 || (order === 0 && !(lower.inclusive && upper.inclusive));
-}
-function intersect(left, right) {
-    const result = [];
-    for (const a of left) {
-        for (const b of right) {
-            const interval = {
-                lower: compareLower(a.lower, b.lower) >= 0 ? a.lower : b.lower,
-                upper: compareUpper(a.upper, b.upper) <= 0 ? a.upper : b.upper,
-            };
-            if (!isEmpty(interval))
-                result.push(interval);
-        }
-    }
-    return merge(result.sort((a, b) => compareLower(a.lower, b.lower)));
-}
-/** Joins sorted intervals that touch or overlap, so one set has one form. */
-function merge(sorted) {
-    const merged = [];
-    for (const interval of sorted) {
-        const last = merged.at(-1);
-        if (last && touches(last.upper, interval.lower)) {
-            if (compareUpper(interval.upper, last.upper) > 0)
-                last.upper = interval.upper;
-        }
-        else {
-            merged.push({ ...interval });
-        }
-    }
-    return merged;
-}
-function touches(upper, lower) {
-    if (!upper || !lower)
-        return true;
-    const order = comparePoints(upper, lower);
-    return order > 0 || (order === 0 && (upper.inclusive || lower.inclusive));
-}
-function sameInterval(a, b) {
-    return compareLower(a.lower, b.lower) === 0 && compareUpper(a.upper, b.upper) === 0;
-}
-
-;// CONCATENATED MODULE: ./shared/project/pep440.ts
-/** PEP 440 versions and specifier sets, as `packaging` 26 reads them; invalid input never throws. */
-const pre = String.raw `(?:[-_.]?(alpha|a|beta|b|preview|pre|c|rc)[-_.]?(\d+)?)?`;
-const post = String.raw `(?:-(\d+)|[-_.]?(?:post|rev|r)[-_.]?(\d+)?)?`;
-const dev = String.raw `(?:[-_.]?(dev)[-_.]?(\d+)?)?`;
-const local = String.raw `(?:\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?`;
-const versionPattern = new RegExp(String.raw `^\s*v?(?:(\d+)!)?(\d+(?:\.\d+)*)${pre}(${post})${dev}${local}\s*$`, "i");
-const preNames = {
-    alpha: "a",
-    beta: "b",
-    c: "rc",
-    pre: "rc",
-    preview: "rc",
-};
-const parsedVersions = new Map();
-/** Parses a version once; locks and manifests repeat the same versions many times. */
-function pep440_parseVersion(text) {
-    let parsed = parsedVersions.get(text);
-    if (parsed === undefined) {
-        parsed = readVersion(text);
-        if (parsedVersions.size > 50_000)
-            parsedVersions.clear();
-        parsedVersions.set(text, parsed);
-    }
-    return parsed;
-}
-function readVersion(text) {
-    if (typeof text !== "string")
-        return null;
-    const m = versionPattern.exec(text);
-    if (!m)
-        return null;
-    const [, epoch, release, preName, preNumber, postText, postDash, postNumber, devName, devNumber] = m;
-    const version = {
-        epoch: Number(epoch ?? 0),
-        release: release.split(".").map(Number),
-        text: "",
-    };
-    if (preName) {
-        const name = preName.toLowerCase();
-        version.pre = [preNames[name] ?? name, Number(preNumber ?? 0)];
-    }
-    if (postText)
-        version.post = Number(postDash ?? postNumber ?? 0);
-    if (devName)
-        version.dev = Number(devNumber ?? 0);
-    if (m[10]) {
-        version.local = m[10]
-            .toLowerCase()
-            .split(/[-_.]/)
-            .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
-    }
-    version.text = pep440_formatVersion(version);
-    return version;
-}
-function pep440_formatVersion(v) {
-    let text = `${v.epoch ? `${v.epoch}!` : ""}${v.release.join(".")}`;
-    if (v.pre)
-        text += `${v.pre[0]}${v.pre[1]}`;
-    if (v.post !== undefined)
-        text += `.post${v.post}`;
-    if (v.dev !== undefined)
-        text += `.dev${v.dev}`;
-    if (v.local)
-        text += `+${v.local.join(".")}`;
-    return text;
-}
-const isValidVersion = (version) => pep440_parseVersion(version) !== null;
-/** The PEP 440 normal form (`v1.0.0-RC.1` → `1.0.0rc1`), or undefined when it is no version. */
-const normalizeVersion = (version) => pep440_parseVersion(version)?.text;
-const pep440_isPrerelease = (v) => v.pre !== undefined || v.dev !== undefined;
-/** PEP 440 order: epoch, release (zero-padded), then pre, post, dev and local segments. */
-function pep440_compareParsed(x, y) {
-    return pep440_comparePublic(x, y) || compareLocal(x.local, y.local);
-}
-function pep440_comparePublic(x, y) {
-    if (x.epoch !== y.epoch)
-        return x.epoch - y.epoch;
-    const length = Math.max(x.release.length, y.release.length);
-    for (let i = 0; i < length; i++) {
-        const order = (x.release[i] ?? 0) - (y.release[i] ?? 0);
-        if (order !== 0)
-            return order;
-    }
-    return (compareKeys(preKey(x), preKey(y)) ||
-        (x.post ?? -1) - (y.post ?? -1) ||
-        (x.dev ?? Number.POSITIVE_INFINITY) - (y.dev ?? Number.POSITIVE_INFINITY) ||
-        0);
-}
-const preRanks = { a: 0, b: 1, rc: 2 };
-function preKey(v) {
-    if (v.pre)
-        return [preRanks[v.pre[0]], v.pre[1]];
-    // A dev release with no pre or post segment sorts before every pre-release.
-    return v.post === undefined && v.dev !== undefined ? [-1, 0] : [3, 0];
-}
-const compareKeys = (a, b) => a[0] - b[0] || a[1] - b[1];
-function compareLocal(a, b) {
-    if (!a || !b)
-        return (a ? 1 : 0) - (b ? 1 : 0);
-    for (let i = 0; i < Math.max(a.length, b.length); i++) {
-        const [x, y] = [a[i], b[i]];
-        if (x === undefined || y === undefined)
-            return x === undefined ? -1 : 1;
-        if (typeof x !== typeof y)
-            return typeof x === "number" ? 1 : -1;
-        if (x !== y)
-            return x < y ? -1 : 1;
-    }
-    return 0;
-}
-/** Orders two version strings; invalid ones sort before valid ones, then as strings. */
-function compareVersions(a, b) {
-    const [x, y] = [pep440_parseVersion(a), pep440_parseVersion(b)];
-    if (x && y)
-        return pep440_compareParsed(x, y);
-    if (x || y)
-        return x ? 1 : -1;
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-const specVersion = String.raw `v?(?:\d+!)?\d+(?:\.\d+)*`;
-const suffixes = String.raw `(?:[-_.]?(?:alpha|beta|preview|pre|a|b|c|rc)[-_.]?\d*)?(?:-\d+|[-_.]?(?:post|rev|r)[-_.]?\d*)?(?:[-_.]?dev[-_.]?\d*)?`;
-const clausePattern = new RegExp([
-    String.raw `^\s*(===)\s*([^\s;)]*)\s*$`,
-    String.raw `^\s*(==|!=)\s*(${specVersion}(?:\.\*|${suffixes}(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?))\s*$`,
-    String.raw `^\s*(~=)\s*(v?(?:\d+!)?\d+(?:\.\d+)+${suffixes})\s*$`,
-    String.raw `^\s*(<=|>=|<|>)\s*(${specVersion}${suffixes})\s*$`,
-].join("|"), "i");
-function parseClause(text) {
-    const m = clausePattern.exec(text);
-    if (!m)
-        return null;
-    const at = [1, 3, 5, 7].find((i) => m[i] !== undefined) ?? 1;
-    const operator = m[at];
-    const written = m[at + 1];
-    if (operator === "===")
-        return { operator, version: written, wildcard: false };
-    const wildcard = written.endsWith(".*");
-    const version = wildcard ? written.slice(0, -2) : written;
-    const parsed = pep440_parseVersion(version);
-    return parsed ? { operator, version, wildcard, parsed } : null;
-}
-const parsedSets = new Map();
-/** The clauses of a specifier set (empty parts between commas are skipped, as packaging does), or null. */
-function pep440_parseSpecifierSet(specifier) {
-    let parsed = parsedSets.get(specifier);
-    if (parsed === undefined) {
-        parsed = readSpecifierSet(specifier);
-        if (parsedSets.size > 10_000)
-            parsedSets.clear();
-        parsedSets.set(specifier, parsed);
-    }
-    return parsed;
-}
-function readSpecifierSet(specifier) {
-    if (typeof specifier !== "string")
-        return null;
-    const clauses = [];
-    for (const part of specifier.split(",")) {
-        if (part.trim() === "")
-            continue;
-        const clause = parseClause(part);
-        if (!clause)
-            return null;
-        clauses.push(clause);
-    }
-    return clauses;
-}
-const pep440_isValidSpecifier = (specifier) => pep440_parseSpecifierSet(specifier) !== null;
-/** Whether `version` matches one clause, pre-releases allowed. */
-function pep440_clauseContains(clause, version) {
-    const spec = clause.parsed;
-    switch (clause.operator) {
-        case "==":
-            return equalTo(clause, version);
-        case "!=":
-            return !equalTo(clause, version);
-        case "<=":
-            return pep440_comparePublic(version, spec) <= 0;
-        case ">=":
-            return pep440_comparePublic(version, spec) >= 0;
-        case "<":
-            return lessThan(version, spec);
-        case ">":
-            return greaterThan(version, spec);
-        case "~=":
-            return (pep440_comparePublic(version, spec) >= 0 &&
-                prefixMatches(version, spec.epoch, spec.release.slice(0, -1)));
-        default:
-            return false;
-    }
-}
-function equalTo({ wildcard, parsed }, version) {
-    const spec = parsed;
-    if (wildcard)
-        return prefixMatches(version, spec.epoch, spec.release);
-    return spec.local ? pep440_compareParsed(version, spec) === 0 : pep440_comparePublic(version, spec) === 0;
-}
-/** `==E!R.*`: same epoch, and the release zero-padded starts with R. */
-function prefixMatches(version, epoch, release) {
-    if (version.epoch !== epoch)
-        return false;
-    return release.every((part, i) => (version.release[i] ?? 0) === part);
-}
-/** `<V` excludes V's own pre-releases unless V is one. */
-function lessThan(version, spec) {
-    if (pep440_compareParsed(version, spec) >= 0)
-        return false;
-    if (pep440_isPrerelease(spec) || !pep440_isPrerelease(version))
-        return true;
-    const earliest = { ...spec, dev: 0, local: undefined };
-    return pep440_comparePublic(version, earliest) < 0;
-}
-/** `>V` excludes V's post-releases (unless V is one) and V's local versions. */
-function greaterThan(version, spec) {
-    if (pep440_compareParsed(version, spec) <= 0)
-        return false;
-    if (spec.post === undefined && version.post !== undefined) {
-        const base = { ...version, post: undefined, dev: undefined, local: undefined };
-        if (pep440_comparePublic(base, spec) === 0)
-            return false;
-    }
-    return !(version.local && pep440_comparePublic(version, spec) === 0);
-}
-/** Whether `version` is in the set, pre-releases counted (a lock may pin one on purpose); packaging's `SpecifierSet.contains(v, prereleases=True)`. */
-function satisfies(version, specifier) {
-    const clauses = pep440_parseSpecifierSet(specifier);
-    if (!clauses)
-        return false;
-    if (clauses.length === 0)
-        return true;
-    const parsed = pep440_parseVersion(version);
-    for (const clause of clauses) {
-        if (clause.operator === "===") {
-            if (String(version).toLowerCase() !== clause.version.toLowerCase())
-                return false;
-        }
-        else if (!parsed || !pep440_clauseContains(clause, parsed)) {
-            return false;
-        }
-    }
-    return true;
-}
-
-/** `valid`/`compare` in the shape older callers use (`valid` gives the normal form or null). */
-const pep440 = {
-    valid: (version) => normalizeVersion(version) ?? null,
-    compare: compareVersions,
-};
-/** A version's parts for display; `public` is the normal form without epoch and local label. */
-function explainVersion(version) {
-    const parsed = pep440_parseVersion(version);
-    if (!parsed)
-        return null;
-    const { epoch, release, pre, post, dev } = parsed;
-    const local = parsed.local?.join(".");
-    const publicText = pep440_formatVersion({ epoch: 0, release, pre, post, dev });
-    return { epoch, release, pre, post, dev, local, public: publicText };
-}
-/** Forgets every parsed version and specifier set (for benchmarks and long runs). */
-function clearParseCaches() {
-    parsedVersions.clear();
-    parsedSets.clear();
-}
-
-;// CONCATENATED MODULE: ./shared/project/markers.ts
-/** PEP 508 environment markers: parse, print in one canonical form, and evaluate. */
-
-class MarkerSyntaxError extends Error {
-}
-const operators = ["===", "==", "!=", "<=", ">=", "~=", "<", ">"];
-const tokenPattern = /\s*(\(|\)|'[^']*'|"[^"]*"|===|==|!=|<=|>=|~=|<|>|not\s+in\b|[A-Za-z_][A-Za-z0-9_.]*)/y;
-/** PEP 508's variables (and PEP 751's sets), with the legacy dotted names packaging still reads. */
-const variablePattern = /^(python_version|python_full_version|os[._]name|sys[._]platform|platform_(release|system)|platform[._](version|machine|python_implementation)|python_implementation|implementation_(name|version)|extras?|dependency_groups)$/;
-function variableName(token) {
-    if (!variablePattern.test(token))
-        return undefined;
-    const name = token.replace(/\./g, "_");
-    return name === "python_implementation" ? "platform_python_implementation" : name;
-}
-function tokenize(text) {
-    const tokens = [];
-    tokenPattern.lastIndex = 0;
-    while (tokenPattern.lastIndex < text.length) {
-        const start = tokenPattern.lastIndex;
-        const match = tokenPattern.exec(text);
-        if (!match) {
-            if (text.slice(start).trim() === "")
-                break;
-            throw new MarkerSyntaxError(`unexpected '${text.slice(start).trim()}' in marker '${text}'`);
-        }
-        tokens.push(match[1].replace(/^not\s+in$/, "not in"));
-    }
-    return tokens;
-}
-function parseMarker(source) {
-    const text = String(source ?? "");
-    const tokens = tokenize(text);
-    let position = 0;
-    const peek = () => tokens[position];
-    const fail = (what) => {
-        throw new MarkerSyntaxError(`${what} in marker '${text.trim()}'`);
-    };
-    const value = () => {
-        const token = tokens[position++] ?? fail("unexpected end");
-        if (/^['"]/.test(token))
-            return { literal: token.slice(1, -1) };
-        const variable = variableName(token);
-        if (variable)
-            return { variable };
-        if (/^[A-Za-z_]/.test(token) && !["and", "or", "in", "not in"].includes(token)) {
-            return fail(`unknown marker variable '${token}'`);
-        }
-        return fail(`unexpected '${token}'`);
-    };
-    const atom = () => {
-        if (peek() === "(") {
-            position++;
-            const inner = or();
-            if (tokens[position++] !== ")")
-                fail("missing ')'");
-            return inner;
-        }
-        const left = value();
-        const operator = tokens[position++] ?? fail("missing operator");
-        if (!operators.includes(operator) && operator !== "in" && operator !== "not in") {
-            fail(`unknown operator '${operator}'`);
-        }
-        const right = value();
-        if (!("variable" in left) && !("variable" in right))
-            fail("a comparison needs a variable");
-        return { kind: "compare", left, operator, right };
-    };
-    const and = () => {
-        let left = atom();
-        while (peek() === "and") {
-            position++;
-            left = { kind: "and", left, right: atom() };
-        }
-        return left;
-    };
-    const or = () => {
-        let left = and();
-        while (peek() === "or") {
-            position++;
-            left = { kind: "or", left, right: and() };
-        }
-        return left;
-    };
-    const marker = or();
-    if (position !== tokens.length)
-        fail(`unexpected '${tokens[position]}'`);
-    return marker;
-}
-const printValue = (value) => "variable" in value ? value.variable : `'${value.literal.replace(/'/g, '"')}'`;
-/** One canonical text per marker: single quotes, single spaces, minimal parentheses. */
-function formatMarker(marker) {
-    if (marker.kind === "compare") {
-        return `${printValue(marker.left)} ${marker.operator} ${printValue(marker.right)}`;
-    }
-    const side = (child) => marker.kind === "and" && child.kind === "or" ? `(${formatMarker(child)})` : formatMarker(child);
-    return `${side(marker.left)} ${marker.kind} ${side(marker.right)}`;
-}
-const normalizeMarker = (text) => formatMarker(parseMarker(text));
-/** Evaluates as packaging 26 does: version variables compare as PEP 440 when the right side is a valid specifier, the rest as strings. */
-function evaluateMarker(marker, context = {}) {
-    if (marker.kind !== "compare") {
-        const left = evaluateMarker(marker.left, context);
-        if (marker.kind === "and" ? !left : left)
-            return left;
-        return evaluateMarker(marker.right, context);
-    }
-    const { left, operator, right } = marker;
-    const key = variableOf(left) ?? variableOf(right) ?? "";
-    if (key === "extra")
-        return evaluateExtra(marker, context.extras ?? []);
-    if (key === "extras" || key === "dependency_groups") {
-        const set = key === "extras" ? context.extras : context.dependencyGroups;
-        const member = (set ?? []).map(normalizeExtra).includes(normalizeExtra(literalOf(left)));
-        if (operator === "in")
-            return member;
-        return operator === "not in" ? !member : false;
-    }
-    if (!context.environment)
-        return true;
-    const environment = context.environment;
-    const resolve = (value) => "literal" in value ? value.literal : environmentValue(environment, value.variable);
-    return compare(resolve(left), operator, resolve(right), versionVariables.has(key));
-}
-const variableOf = (value) => ("variable" in value ? value.variable : undefined);
-const literalOf = (value) => ("literal" in value ? value.literal : "");
-const versionVariables = new Set([
-    "implementation_version",
-    "platform_release",
-    "python_full_version",
-    "python_version",
-]);
-function environmentValue(environment, name) {
-    const value = String(environment[name] ?? "");
-    // packaging's repair of untagged CPython builds (`3.13.0+`).
-    return name === "python_full_version" && value.endsWith("+") ? `${value}local` : value;
-}
-/** `extra` compares by PEP 685 normal names; with several active extras, any of them may match. */
-function evaluateExtra(marker, extras) {
-    const active = extras.length > 0 ? extras.map(normalizeExtra) : [""];
-    const { left, operator, right } = marker;
-    const side = (value, extra) => "literal" in value ? normalizeExtra(value.literal) : extra;
-    const holds = (extra) => compare(side(left, extra), operator, side(right, extra), false);
-    return operator === "!=" || operator === "not in" ? active.every(holds) : active.some(holds);
-}
-const normalizeExtra = (extra) => extra.toLowerCase().replace(/[-_.]+/g, "-");
-function compare(left, operator, right, asVersion) {
-    if (asVersion) {
-        const clauses = parseSpecifierSet(`${operator}${right}`);
-        if (clauses && clauses.length === 1 && !right.includes(",")) {
-            const [clause] = clauses;
-            if (clause.operator === "===")
-                return left.toLowerCase() === clause.version.toLowerCase();
-            const version = parseVersion(left);
-            return version !== null && clauseContains(clause, version);
-        }
-    }
-    switch (operator) {
-        case "in":
-            return right.includes(left);
-        case "not in":
-            return !right.includes(left);
-        case "==":
-        case "<=":
-        case ">=":
-            return left === right;
-        case "!=":
-            return left !== right;
-        default:
-            // packaging: `<`, `>` on strings are false; `~=`, `===` are undefined comparisons.
-            return false;
-    }
-}
-
-;// CONCATENATED MODULE: ./shared/project/pep508.ts
-/** PEP 508 dependency specifications: `name[extras] (specifier) ; marker` or `name @ url ; marker`. */
-
-
-
-class RequirementSyntaxError extends Error {
-}
-const namePattern = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*/;
-function parseRequirement(text) {
-    const fail = (why) => {
-        throw new RequirementSyntaxError(`invalid requirement '${text.trim()}': ${why}`);
-    };
-    const nameMatch = namePattern.exec(text) ?? fail("expected a project name");
-    const name = nameMatch[1];
-    let rest = text.slice(nameMatch[0].length);
-    let extras = [];
-    if (rest.startsWith("[")) {
-        const close = rest.indexOf("]");
-        if (close < 0)
-            fail("missing ']'");
-        extras = rest
-            .slice(1, close)
-            .split(",")
-            .map((extra) => extra.trim())
-            .filter(Boolean)
-            .map(normalizeName)
-            .sort();
-        rest = rest.slice(close + 1).trimStart();
-    }
-    const semicolon = markerStart(rest);
-    const head = (semicolon < 0 ? rest : rest.slice(0, semicolon)).trim();
-    const markerText = semicolon < 0 ? "" : rest.slice(semicolon + 1).trim();
-    let specifier = "";
-    let url;
-    if (head.startsWith("@")) {
-        url = head.slice(1).trim();
-        if (url === "")
-            fail("missing URL after '@'");
-    }
-    else {
-        specifier = head.replace(/^\((.*)\)$/, "$1").replace(/\s+/g, "");
-        if (!pep440_isValidSpecifier(specifier))
-            fail(`bad version specifier '${head}'`);
-    }
-    let marker;
-    if (markerText !== "") {
-        try {
-            marker = parseMarker(markerText);
-        }
-        catch (error) {
-            fail(error.message);
-        }
-    }
-    return { name, key: normalizeName(name), extras, specifier, url, marker };
-}
-/** Where the marker starts: the first `;` (after whitespace when a URL precedes it). */
-function markerStart(rest) {
-    if (!rest.startsWith("@"))
-        return rest.indexOf(";");
-    const match = /\s;/.exec(rest);
-    return match ? match.index + 1 : -1;
-}
-/** A canonical text for a requirement, for display and set comparison. */
-function formatRequirement(requirement) {
-    const extras = requirement.extras.length > 0 ? `[${requirement.extras.join(",")}]` : "";
-    const target = requirement.url ? ` @ ${requirement.url}` : requirement.specifier;
-    const marker = requirement.marker ? ` ; ${formatMarker(requirement.marker)}` : "";
-    return `${requirement.key}${extras}${target}${marker}`;
-}
-
-;// CONCATENATED MODULE: ./shared/dists/metadata.ts
-/**
- * Core metadata (METADATA / PKG-INFO) read the way Python's `email.parser` reads it with the
- * compat32 policy: headers up to the first blank line, folded continuation lines, repeated
- * headers kept in order, and the rest as the body.
- */
-// A header line, as email.feedparser recognises it: printable ASCII except ':' before the ':'.
-const headerLine = /^([\x21-\x39\x3b-\x7e]*):/;
-class CoreMetadata {
-    /** Every header, in order. */
-    fields;
-    /** The message body, or undefined when there is none (or it is empty). */
-    body;
-    /** 1-based line where the body starts in the metadata text. */
-    bodyLine;
-    constructor(fields, body, bodyLine) {
-        this.fields = fields;
-        this.body = body;
-        this.bodyLine = bodyLine;
-    }
-    /** The first value of a header (case-insensitive), as compat32 `msg.get` gives it. */
-    get(name) {
-        return this.field(name)?.value;
-    }
-    /** Every value of a header (case-insensitive), in order. */
-    all(name) {
-        return this.every(name).map((field) => field.value);
-    }
-    has(name) {
-        return this.field(name) !== undefined;
-    }
-    /** The first occurrence of a header. */
-    field(name) {
-        const key = name.toLowerCase();
-        return this.fields.find((field) => field.name.toLowerCase() === key);
-    }
-    /** Every occurrence of a header. */
-    every(name) {
-        const key = name.toLowerCase();
-        return this.fields.filter((field) => field.name.toLowerCase() === key);
-    }
-    /** The line of a header's first occurrence. */
-    line(name) {
-        return this.field(name)?.line;
-    }
-    /** The body, or else the `Description` header with its continuation indent removed. */
-    get description() {
-        if (this.body)
-            return this.body;
-        const header = this.get("Description");
-        return header === undefined ? undefined : unindentDescription(header);
-    }
-    /** Where the description came from; the body wins, as with pkginfo and packaging. */
-    get descriptionSource() {
-        if (this.body)
-            return "body";
-        return this.has("Description") ? "header" : undefined;
-    }
-}
-/** A folded `Description` header's text: continuation lines lose 8 spaces, or 7 and a `|`. */
-function unindentDescription(value) {
-    return value
-        .trim()
-        .split("\n")
-        .map((line) => line.replace(/^( {7}\||\t\||\t| {8})/, ""))
-        .join("\n");
-}
-/** Parses core metadata text. Line endings are normalised to `\n` first. */
-function parseCoreMetadata(text) {
-    const lines = text.replace(/\r\n?/g, "\n").split("\n");
-    // A trailing newline ends the last line rather than starting an empty one.
-    const ended = text.length === 0 || /[\r\n]$/.test(text);
-    if (ended)
-        lines.pop();
-    const fields = [];
-    let current;
-    let index = 0;
-    for (; index < lines.length; index++) {
-        const line = lines[index];
-        if (line === "") {
-            index++; // the blank separator belongs to neither part
-            break;
-        }
-        if (line[0] === " " || line[0] === "\t") {
-            // Continuation; with no header before it, email.parser drops it as a defect.
-            if (current)
-                current.value += `\n${line}`;
-            continue;
-        }
-        current = undefined;
-        if (line.startsWith("From "))
-            continue; // a unix "From " envelope line is not a field
-        const match = headerLine.exec(line);
-        if (!match)
-            break; // not a header: email.parser starts the body here
-        if (match[1] === "")
-            continue; // ": value" has no name; email.parser drops it
-        current = {
-            name: match[1],
-            value: line.slice(match[0].length).replace(/^[ \t]+/, ""),
-            line: index + 1,
-        };
-        fields.push(current);
-    }
-    const bodyLines = lines.slice(index);
-    let body = bodyLines.join("\n");
-    if (bodyLines.length > 0 && ended)
-        body += "\n";
-    return new CoreMetadata(fields, body === "" ? undefined : body, body === "" ? undefined : index + 1);
-}
-/** The parsed `Metadata-Version` (`major.minor`), or undefined when it is missing or malformed. */
-function metadataVersion(meta) {
-    const text = meta.get("Metadata-Version")?.trim();
-    const match = text === undefined ? null : /^(\d+)\.(\d+)$/.exec(text);
-    if (!text || !match)
-        return undefined;
-    return { text, major: Number(match[1]), minor: Number(match[2]) };
-}
-/** Whether the metadata declares at least `major.minor`; false when it declares nothing usable. */
-function declaresAtLeast(meta, major, minor) {
-    const version = metadataVersion(meta);
-    if (!version)
-        return false;
-    return version.major > major || (version.major === major && version.minor >= minor);
-}
-const field = (name, since, multiple = false) => {
-    const [major, minor] = since.split(".").map(Number);
-    return { name, since: [major, minor], multiple };
-};
-/** Every field of core metadata up to 2.5, keyed by lower-case name. */
-const coreFields = new Map([
-    field("Metadata-Version", "1.0"),
-    field("Name", "1.0"),
-    field("Version", "1.0"),
-    field("Platform", "1.0", true),
-    field("Summary", "1.0"),
-    field("Description", "1.0"),
-    field("Keywords", "1.0"),
-    field("Home-page", "1.0"),
-    field("Author", "1.0"),
-    field("Author-email", "1.0"),
-    field("License", "1.0"),
-    field("Supported-Platform", "1.1", true),
-    field("Classifier", "1.1", true),
-    field("Download-URL", "1.1"),
-    field("Requires", "1.1", true),
-    field("Provides", "1.1", true),
-    field("Obsoletes", "1.1", true),
-    field("Maintainer", "1.2"),
-    field("Maintainer-email", "1.2"),
-    field("Requires-Dist", "1.2", true),
-    field("Requires-Python", "1.2"),
-    field("Requires-External", "1.2", true),
-    field("Project-URL", "1.2", true),
-    field("Provides-Dist", "1.2", true),
-    field("Obsoletes-Dist", "1.2", true),
-    field("Description-Content-Type", "2.1"),
-    field("Provides-Extra", "2.1", true),
-    field("Dynamic", "2.2", true),
-    field("License-Expression", "2.4"),
-    field("License-File", "2.4", true),
-    field("Import-Name", "2.5", true),
-    field("Import-Namespace", "2.5", true),
-].map((spec) => [spec.name.toLowerCase(), spec]));
-/** The newest Metadata-Version this module knows the fields of. */
-const newestKnownVersion = { major: 2, minor: 5 };
-
-;// CONCATENATED MODULE: ./shared/dists/model.ts
-/** Declares a group of checks keyed by code. */
-function defineChecks(checks) {
-    return Object.fromEntries(Object.entries(checks).map(([code, check]) => [code, { code, ...check }]));
-}
-/** A finding for `check` about the dist shown as `file`. */
-function finding(check, file, message, extra = {}) {
-    return { severity: check.severity, code: check.code, file, message, ...extra };
-}
-
-;// CONCATENATED MODULE: ./shared/dists/compare.ts
-/**
- * C001: the wheel's METADATA must say what the sdist's PKG-INFO says, except for fields the
- * sdist declares Dynamic (core metadata 2.2). Values are compared in a normal form, so that
- * spelling a backend is free to change (name case, requirement spacing) does not count.
- */
-
-
-
-
-
-const compareChecks = defineChecks({
-    C001: {
-        severity: "error",
-        title: "A field differs between the sdist's PKG-INFO and the wheel's METADATA, and is not Dynamic",
-    },
-});
-// Metadata-Version may rise between the two; Dynamic is the sdist's own business.
-const notCompared = new Set(["metadata-version", "dynamic", "description"]);
-/** One folded value, with its line breaks and indentation made uniform. */
-const unfold = (value) => value
-    .split("\n")
-    .map((line) => line.trim())
-    .join("\n")
-    .trim();
-function requirement(value) {
-    try {
-        return formatRequirement(parseRequirement(value));
-    }
-    catch {
-        return unfold(value);
-    }
-}
-const normalizers = {
-    name: (value) => normalizeName(value.trim()),
-    version: (value) => normalizeVersion(value) ?? value.trim(),
-    "provides-extra": (value) => normalizeName(value.trim()),
-    "requires-dist": requirement,
-};
-/** The field's values in normal form; multiple-use fields are sorted, order carries no meaning. */
-function values(meta, key) {
-    const normalize = normalizers[key] ?? unfold;
-    const found = meta.all(key).map(normalize);
-    return coreFields.get(key)?.multiple === false ? found : found.sort();
-}
-const sameList = (a, b) => a.length === b.length && a.every((value, i) => value === b[i]);
-const shown = (list) => {
-    if (list.length === 0)
-        return "nothing";
-    const text = list.map((value) => `'${value}'`).join(", ");
-    return text.length > 300 ? `${text.slice(0, 300)}…` : text;
-};
-/** The C001 findings for one sdist and one wheel built from it. */
-function compareMetadata(sdist, wheel, context) {
-    // Below 2.2 the sdist promises nothing: every field counts as Dynamic.
-    if (!declaresAtLeast(sdist, 2, 2))
-        return [];
-    const dynamic = new Set(sdist.all("Dynamic").map((field) => field.trim().toLowerCase()));
-    const keys = new Set([...sdist.fields, ...wheel.fields].map((field) => field.name.toLowerCase()));
-    const findings = [];
-    for (const key of keys) {
-        if (notCompared.has(key) || dynamic.has(key))
-            continue;
-        const [inSdist, inWheel] = [values(sdist, key), values(wheel, key)];
-        if (sameList(inSdist, inWheel))
-            continue;
-        const name = coreFields.get(key)?.name ?? (wheel.field(key) ?? sdist.field(key))?.name ?? key;
-        const message = inSdist.length === 0
-            ? `${name} is in the wheel (${shown(inWheel)}) but not in the sdist ${context.sdistFile}, which does not declare it Dynamic.`
-            : `${name} differs from the sdist ${context.sdistFile}: the sdist has ${shown(inSdist)}, the wheel has ${shown(inWheel)}.`;
-        findings.push(mismatch(message, wheel.line(key), context));
-    }
-    if (!dynamic.has("description")) {
-        const [a, b] = [sdist.description?.trimEnd(), wheel.description?.trimEnd()];
-        if (a !== b) {
-            const message = `The description differs from the sdist ${context.sdistFile}${firstDifference(a, b)}.`;
-            findings.push(mismatch(message, wheel.bodyLine ?? wheel.line("Description"), context));
-        }
-    }
-    return findings;
-}
-function mismatch(message, line, context) {
-    return finding(compareChecks.C001, context.wheelFile, message, {
-        line,
-        fix: "Build the wheel from the sdist with the same backend, or declare the field Dynamic in the sdist.",
-    });
-}
-function firstDifference(a, b) {
-    if (a === undefined)
-        return ": only the wheel has one";
-    if (b === undefined)
-        return ": only the sdist has one";
-    const [x, y] = [a.split("\n"), b.split("\n")];
-    let line = 0;
-    while (line < x.length && line < y.length && x[line] === y[line])
-        line++;
-    return ` (from description line ${line + 1})`;
-}
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./shared/dists/description-render.ts
-/**
- * Renders reStructuredText descriptions with python's readme_renderer (what PyPI and twine use),
- * in one python run per batch. Texts go in on stdin as JSON, results come out on stdout as JSON.
- */
-
-const renderTimeoutMs = 60_000;
-// Mirrors twine check: readme_renderer.rst.render returns None when docutils halts.
-const renderScript = String.raw `
-import io, json, re, sys
-try:
-    import readme_renderer.rst as rst
-except Exception as error:
-    json.dump({"reason": "python cannot import readme_renderer (%s: %s)" % (type(error).__name__, error)}, sys.stdout)
-    sys.exit(0)
-report = re.compile(r"^<string>:(\d*): \((DEBUG|INFO|WARNING|ERROR|SEVERE)/\d*\) (.*)$", re.M)
-results = []
-for text in json.load(sys.stdin):
-    stream = io.StringIO()
-    ok = rst.render(text, stream=stream) is not None
-    log = stream.getvalue()
-    messages = [{"line": int(m.group(1)) if m.group(1) else None, "level": m.group(2).capitalize(), "message": m.group(3).strip()} for m in report.finditer(log)]
-    if not ok and not messages:
-        messages = [{"line": None, "level": "Error", "message": log.strip() or "no content rendered"}]
-    results.append({"ok": ok, "messages": messages})
-json.dump({"results": results}, sys.stdout)
-`;
-/** Runs python once over every text. Never throws: problems come back as a reason. */
-async function renderRst(texts, python, timeoutMs) {
-    const run = await runWithInput(python, ["-c", renderScript], JSON.stringify(texts), timeoutMs);
-    if (run.error)
-        return { reason: run.error };
-    try {
-        const parsed = JSON.parse(run.stdout);
-        if ("reason" in parsed)
-            return { reason: parsed.reason };
-        return {
-            results: parsed.results.map(({ ok, messages }) => ({
-                ok,
-                messages: messages.map(({ line, level, message }) => ({
-                    line: line ?? undefined,
-                    level,
-                    message,
-                })),
-            })),
-        };
-    }
-    catch {
-        const output = `${run.stderr}${run.stdout}`.trim().split("\n").slice(-3).join(" ");
-        return { reason: `${python} exited with code ${run.code}: ${output}` };
-    }
-}
-function runWithInput(file, args, input, timeoutMs) {
-    return new Promise((resolve) => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)(file, args, {
-            env: { ...process.env, PYTHONIOENCODING: "utf-8", PYTHONUTF8: "1" },
-            stdio: ["pipe", "pipe", "pipe"],
-        });
-        const stdout = [];
-        const stderr = [];
-        let timedOut = false;
-        const timer = setTimeout(() => {
-            timedOut = true;
-            child.kill("SIGKILL");
-        }, timeoutMs);
-        child.stdout.on("data", (chunk) => stdout.push(chunk));
-        child.stderr.on("data", (chunk) => stderr.push(chunk));
-        // A python that exits early closes stdin under us; the exit code tells the story.
-        child.stdin.on("error", () => { });
-        child.on("error", (error) => {
-            clearTimeout(timer);
-            resolve({
-                code: null,
-                stdout: "",
-                stderr: "",
-                error: `cannot run ${file} (${error.message})`,
-            });
-        });
-        child.on("close", (code) => {
-            clearTimeout(timer);
-            resolve({
-                code,
-                stdout: Buffer.concat(stdout).toString("utf8"),
-                stderr: Buffer.concat(stderr).toString("utf8"),
-                error: timedOut ? `${file} did not finish within ${timeoutMs / 1000} s` : undefined,
-            });
-        });
-        child.stdin.end(input, "utf8");
-    });
-}
-
-;// CONCATENATED MODULE: ./shared/dists/description.ts
-
-
-const descriptionChecks = defineChecks({
-    D001: {
-        severity: "error",
-        title: "Description-Content-Type is not text/plain, text/x-rst or text/markdown with charset UTF-8 (markdown variant GFM or CommonMark)",
-    },
-    D002: {
-        severity: "warning",
-        title: "Description-Content-Type is missing, so the description is read as reStructuredText",
-    },
-    D003: { severity: "warning", title: "The description is missing, empty or UNKNOWN" },
-    D004: {
-        severity: "error",
-        title: "The reStructuredText description has markup errors and would not be rendered on PyPI",
-    },
-    D005: {
-        severity: "notice",
-        title: "A reStructuredText description was not rendered: readme_renderer is not available",
-    },
-});
-/** Splits at `;` outside double quotes, as Python's cgi.parse_header does. */
-function splitParams(value) {
-    const parts = [];
-    let rest = value;
-    for (;;) {
-        let end = rest.indexOf(";");
-        while (end > 0 && unescapedQuotes(rest.slice(0, end)) % 2 === 1)
-            end = rest.indexOf(";", end + 1);
-        if (end < 0)
-            break;
-        parts.push(rest.slice(0, end).trim());
-        rest = rest.slice(end + 1);
-    }
-    parts.push(rest.trim());
-    return parts;
-}
-const unescapedQuotes = (text) => (text.match(/"/g)?.length ?? 0) - (text.match(/\\"/g)?.length ?? 0);
-/** A Content-Type value read like cgi.parse_header (the type is lower-cased here). */
-function parseContentType(value) {
-    const [type, ...rest] = splitParams(value);
-    const params = {};
-    for (const part of rest) {
-        const equals = part.indexOf("=");
-        if (equals < 0)
-            continue;
-        let param = part.slice(equals + 1).trim();
-        if (param.length >= 2 && param.startsWith('"') && param.endsWith('"')) {
-            param = param.slice(1, -1).replace(/\\\\/g, "\\").replace(/\\"/g, '"');
-        }
-        params[part.slice(0, equals).trim().toLowerCase()] = param;
-    }
-    return { type: type.toLowerCase(), params };
-}
-const allowedTypes = ["text/plain", "text/x-rst", "text/markdown"];
-const markdownVariants = ["GFM", "CommonMark"];
-/** Why a Description-Content-Type value is invalid (as packaging.metadata judges it), or undefined. */
-function contentTypeProblem(value) {
-    const { type, params } = parseContentType(value);
-    if (!allowedTypes.includes(type)) {
-        return `'${value.trim()}' is not one of ${allowedTypes.join(", ")}`;
-    }
-    // packaging.metadata and PyPI compare these exactly.
-    if (params.charset !== undefined && params.charset !== "UTF-8") {
-        return `charset '${params.charset}' is not allowed; the only charset is UTF-8`;
-    }
-    if (type === "text/markdown" && params.variant !== undefined) {
-        if (!markdownVariants.includes(params.variant)) {
-            return `markdown variant '${params.variant}' is not GFM or CommonMark`;
-        }
-    }
-    return undefined;
-}
-/** Whether PyPI renders this type as plain text or markdown, which cannot fail. */
-const rendersWithoutRst = (type) => type === "text/plain" || type === "text/markdown";
-/**
- * The D findings for several dists. python renders each distinct reStructuredText description
- * once, in one run for the whole call.
- */
-async function checkDescriptions(items, python, options = {}) {
-    const findings = [];
-    const toRender = [];
-    for (const item of items) {
-        const { found, render } = checkOne(item);
-        findings.push(...found);
-        if (render)
-            toRender.push(item);
-    }
-    if (toRender.length === 0)
-        return findings;
-    const texts = [...new Set(toRender.map((item) => item.meta.description))];
-    const run = await renderRst(texts, python, options.timeoutMs ?? renderTimeoutMs);
-    findings.push(...renderFindings(toRender, texts, run));
-    return findings;
-}
-function checkOne(item) {
-    const { meta, file } = item;
-    const found = [];
-    const typeField = meta.field("Description-Content-Type");
-    if (!typeField) {
-        found.push(finding(descriptionChecks.D002, file, "Description-Content-Type is missing; twine and PyPI read the description as text/x-rst.", { fix: 'Set it, e.g. readme = "README.md" in [project] or long_description_content_type.' }));
-    }
-    else {
-        const problem = contentTypeProblem(typeField.value);
-        if (problem) {
-            found.push(finding(descriptionChecks.D001, file, `Description-Content-Type: ${problem}.`, {
-                line: typeField.line,
-            }));
-        }
-    }
-    const description = meta.description;
-    if (description === undefined ||
-        description.trim() === "" ||
-        description.trimEnd() === "UNKNOWN") {
-        found.push(finding(descriptionChecks.D003, file, "The description (long_description) is missing.", {
-            fix: "Set readme in [project] (or long_description).",
-        }));
-        return { found, render: false };
-    }
-    // Like twine, anything that is not plain text or markdown is rendered as reStructuredText.
-    const type = typeField ? parseContentType(typeField.value).type : undefined;
-    return { found, render: !rendersWithoutRst(type) };
-}
-function renderFindings(items, texts, run) {
-    if (!run.results) {
-        const files = [...new Set(items.map((item) => item.file))];
-        return [
-            finding(descriptionChecks.D005, files[0], `The reStructuredText description of ${files.join(", ")} was not rendered: ${run.reason}.`, { fix: "Install readme_renderer into the python that runs this action." }),
-        ];
-    }
-    const results = run.results;
-    return items.flatMap((item) => {
-        const result = results[texts.indexOf(item.meta.description)];
-        return result.ok ? [] : [renderFailure(item, result)];
-    });
-}
-function renderFailure(item, result) {
-    const messages = result.messages.map((message) => message.line === undefined
-        ? `${message.level}: ${message.message}`
-        : `line ${message.line}: ${message.level}: ${message.message}`);
-    const first = result.messages.find((message) => message.line !== undefined)?.line;
-    // Point into the metadata file when the description is its body.
-    const line = first !== undefined && item.meta.bodyLine !== undefined
-        ? item.meta.bodyLine + first - 1
-        : undefined;
-    return finding(descriptionChecks.D004, item.file, `The description has reStructuredText errors and would not be rendered on PyPI: ${messages.join("; ")}`, { line, fix: "Fix the markup, or set the content type to text/markdown if it is markdown." });
-}
-
-;// CONCATENATED MODULE: ./shared/dists/filenames.ts
-/** Wheel and sdist file names: parsed per the specs and compared with the metadata inside. */
-
-
-
-const filenameChecks = defineChecks({
-    F001: { severity: "error", title: "Wheel file name does not follow the wheel filename spec" },
-    F002: { severity: "error", title: "Sdist file name is not `{name}-{version}.tar.gz`" },
-    F003: { severity: "error", title: "Name in the file name differs from the metadata Name" },
-    F004: { severity: "error", title: "Version in the file name differs from the metadata Version" },
-    F005: {
-        severity: "warning",
-        title: "Sdist file name is not in PEP 625's normalized form, which PyPI will require",
-    },
-});
-/** A distribution name with `-` escaped; legacy `.` and upper case are still accepted. */
-const wheelName = /^[A-Za-z0-9](?:[A-Za-z0-9._]*[A-Za-z0-9])?$/;
-const tagSet = /^[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*$/;
-const buildTag = /^\d[A-Za-z0-9_.]*$/;
-function parseWheelFilename(filename) {
-    if (!filename.endsWith(".whl"))
-        return undefined;
-    const parts = filename.slice(0, -".whl".length).split("-");
-    if (parts.length !== 5 && parts.length !== 6)
-        return undefined;
-    const [distribution, version] = parts;
-    const build = parts.length === 6 ? parts[2] : undefined;
-    const [python, abi, platform] = parts.slice(-3);
-    if (!wheelName.test(distribution) || !isValidVersion(version))
-        return undefined;
-    if (build !== undefined && !buildTag.test(build))
-        return undefined;
-    if (![python, abi, platform].every((set) => tagSet.test(set)))
-        return undefined;
-    const tags = python
-        .split(".")
-        .flatMap((p) => abi.split(".").flatMap((a) => platform.split(".").map((t) => `${p}-${a}-${t}`)));
-    return { distribution, version, ...(build === undefined ? {} : { build }), tags };
-}
-/** The spec's form: the normalized name with `_` separators, then the normalized version. */
-const normalizedName = /^[a-z0-9]+(?:_[a-z0-9]+)*$/;
-/** Any valid project name; older backends wrote names such as `My.Pkg` or `my-pkg`. */
-const projectName = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
-/** `{name}-{version}.tar.gz`; the version is what follows the last `-`. */
-function parseSdistFilename(filename) {
-    if (!filename.endsWith(".tar.gz"))
-        return undefined;
-    const stem = filename.slice(0, -".tar.gz".length);
-    const dash = stem.lastIndexOf("-");
-    const [distribution, version] = [stem.slice(0, dash), stem.slice(dash + 1)];
-    if (dash < 0 || !projectName.test(distribution) || !isValidVersion(version))
-        return undefined;
-    const normalized = normalizedName.test(distribution) && normalizeVersion(version) === version;
-    return { distribution, version, normalized };
-}
-/** The file name the specs give for this name and version. */
-function expectedSdistFilename(name, version) {
-    const escaped = name.toLowerCase().replace(/[-_.]+/g, "_");
-    return `${escaped}-${normalizeVersion(version) ?? version}.tar.gz`;
-}
-/** Equal as PEP 440 versions (`1.0` is `1.0.0`, `1.0-RC1` is `1.0rc1`); as text when invalid. */
-const sameVersion = (a, b) => isValidVersion(a) && isValidVersion(b)
-    ? compareVersions(a, b) === 0
-    : a.replace(/_/g, "-") === b.replace(/_/g, "-");
-/** F001–F005 for one dist; `metadata` is its own Name and Version, when it has them. */
-function checkFilename(archive, metadata) {
-    const { filename } = archive;
-    const expected = metadata
-        ? ` (expected ${expectedSdistFilename(metadata.name, metadata.version)})`
-        : "";
-    const parsed = archive.kind === "wheel" ? parseWheelFilename(filename) : parseSdistFilename(filename);
-    if (!parsed && archive.kind === "wheel") {
-        const form = "{name}-{version}(-{build})?-{python}-{abi}-{platform}.whl";
-        return [
-            finding(filenameChecks.F001, filename, `${filename} is not ${form} with a PEP 440 version.`),
-        ];
-    }
-    if (!parsed) {
-        const form = "{name}-{version}.tar.gz with a PEP 440 version";
-        return [finding(filenameChecks.F002, filename, `${filename} is not ${form}${expected}.`)];
-    }
-    const findings = [];
-    if ("normalized" in parsed && !parsed.normalized) {
-        findings.push(finding(filenameChecks.F005, filename, `${filename} is not {normalized_name}-{normalized_version}.tar.gz${expected}; PyPI warns that it will reject such uploads.`, { fix: "Upgrade the build backend: current versions write normalized sdist names." }));
-    }
-    if (!metadata)
-        return findings;
-    if (normalizeName(parsed.distribution) !== normalizeName(metadata.name)) {
-        findings.push(finding(filenameChecks.F003, filename, `The file name says ${parsed.distribution}, the metadata says Name: ${metadata.name}.`));
-    }
-    if (!sameVersion(parsed.version, metadata.version)) {
-        findings.push(finding(filenameChecks.F004, filename, `The file name says ${parsed.version}, the metadata says Version: ${metadata.version}.`));
-    }
-    return findings;
-}
-
-;// CONCATENATED MODULE: ./shared/dists/metadata-checks.ts
-/** The M checks: core metadata fields as the spec, packaging.metadata and PyPI read them. */
-
-
-
-
-const metadataChecks = defineChecks({
-    M001: {
-        severity: "error",
-        title: "A required field (Metadata-Version, Name, Version) is missing or empty",
-    },
-    M002: { severity: "error", title: "Name is not a valid project name" },
-    M003: { severity: "error", title: "Version is not a valid PEP 440 version" },
-    M004: {
-        severity: "error",
-        title: "Metadata-Version is malformed, not a known version, or of a newer major version",
-    },
-    M005: { severity: "warning", title: "Metadata-Version is a newer minor version than 2.5" },
-    M006: {
-        severity: "notice",
-        title: "The sdist's Metadata-Version is below 2.2, the oldest the sdist format allows",
-    },
-    M007: { severity: "error", title: "License and License-Expression are both set" },
-    M008: {
-        severity: "error",
-        title: "A License-File is not in the dist, or is not a relative path",
-    },
-    M009: {
-        severity: "error",
-        title: "Dynamic names Name, Version or Metadata-Version, or something that is no field",
-    },
-    M010: {
-        severity: "error",
-        title: "Provides-Extra is not a valid extra name (normalised from 2.3)",
-    },
-    M011: {
-        severity: "error",
-        title: "A field is unknown, a single-use field is repeated, or the description is given twice",
-    },
-    M012: { severity: "error", title: "A field is newer than the declared Metadata-Version" },
-    M013: { severity: "error", title: "Requires-Dist is not a valid PEP 508 requirement" },
-    M014: { severity: "error", title: "Requires-Python is not a valid version specifier" },
-});
-const knownVersions = new Set(["1.0", "1.1", "1.2", "2.1", "2.2", "2.3", "2.4", "2.5"]);
-const validName = /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i;
-const normalizedExtra = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-const notDynamic = new Set(["name", "version", "metadata-version"]);
-/** Every M finding for one METADATA or PKG-INFO. */
-function checkMetadata(meta, context) {
-    const findings = [];
-    const report = (check, message, field, fix) => findings.push(finding(check, context.file, message, { line: field?.line, fix }));
-    const version = checkMetadataVersion(meta, context.kind, report);
-    checkNameAndVersion(meta, report);
-    checkFieldShape(meta, version, report);
-    checkLicense(meta, context, report);
-    checkDynamic(meta, report);
-    checkDependencies(meta, report);
-    return findings;
-}
-/** Whether the version's fields are known here, so field rules that depend on it apply. */
-const isKnown = (version) => version !== undefined && knownVersions.has(version.text);
-function checkMetadataVersion(meta, kind, report) {
-    const field = meta.field("Metadata-Version");
-    const text = field?.value.trim();
-    if (!field || !text) {
-        report(metadataChecks.M001, "Metadata-Version is missing.", field);
-        return undefined;
-    }
-    const version = metadataVersion(meta);
-    if (!version) {
-        report(metadataChecks.M004, `Metadata-Version '${text}' is not of the form major.minor.`, field);
-        return undefined;
-    }
-    if (version.major > newestKnownVersion.major) {
-        report(metadataChecks.M004, `Metadata-Version ${text} is a newer major version than 2.x; readers must refuse it.`, field);
-    }
-    else if (version.major === newestKnownVersion.major &&
-        version.minor > newestKnownVersion.minor) {
-        report(metadataChecks.M005, `Metadata-Version ${text} is newer than 2.5, the newest this check knows; tools that predate it (twine, PyPI) may reject the upload.`, field);
-    }
-    else if (!isKnown(version)) {
-        report(metadataChecks.M004, `Metadata-Version ${text} is not a version of the core metadata spec (1.0, 1.1, 1.2, 2.1–2.5).`, field);
-    }
-    else if (kind === "sdist" && !declaresAtLeast(meta, 2, 2)) {
-        report(metadataChecks.M006, `PKG-INFO declares Metadata-Version ${text}; the sdist format asks for 2.2 or later, so the wheel's metadata cannot be checked against it.`, field, "Upgrade the build backend.");
-    }
-    return version;
-}
-function checkNameAndVersion(meta, report) {
-    const name = meta.field("Name");
-    if (!name?.value.trim())
-        report(metadataChecks.M001, "Name is missing.", name);
-    else if (!validName.test(name.value.trim())) {
-        report(metadataChecks.M002, `Name '${name.value.trim()}' is not a valid name: ASCII letters, digits, '.', '_' and '-', starting and ending with a letter or digit.`, name);
-    }
-    const version = meta.field("Version");
-    if (!version?.value.trim())
-        report(metadataChecks.M001, "Version is missing.", version);
-    else if (!isValidVersion(version.value.trim())) {
-        report(metadataChecks.M003, `Version '${version.value.trim()}' is not a valid PEP 440 version.`, version);
-    }
-}
-/** Fields packaging.metadata cannot parse (M011), or that the declared version lacks (M012). */
-function checkFieldShape(meta, version, report) {
-    const seen = new Set();
-    for (const field of meta.fields) {
-        const key = field.name.toLowerCase();
-        const spec = coreFields.get(key);
-        if (!spec) {
-            // A newer Metadata-Version may bring fields this check does not know yet.
-            if (!version || isKnown(version)) {
-                report(metadataChecks.M011, `'${field.name}' is not a core metadata field.`, field);
-            }
-            continue;
-        }
-        if (!spec.multiple && seen.has(key)) {
-            report(metadataChecks.M011, `${spec.name} appears more than once; it is a single-use field.`, field);
-        }
-        seen.add(key);
-        const [major, minor] = spec.since;
-        // setuptools writes License-File into older metadata; twine and PyPI let it pass.
-        const tolerated = key === "license-file";
-        if (isKnown(version) && !tolerated && !declaresAtLeast(meta, major, minor)) {
-            report(metadataChecks.M012, `${spec.name} was introduced in Metadata-Version ${major}.${minor}, but this file declares ${version.text}; PyPI rejects the upload.`, field, "Upgrade the build backend so that it declares the version it writes.");
-        }
-    }
-    if (meta.body && meta.has("Description")) {
-        report(metadataChecks.M011, "The description is given both as a Description field and as the message body.", meta.field("Description"));
-    }
-    for (const extra of meta.every("Provides-Extra"))
-        checkExtra(meta, extra, report);
-}
-function checkExtra(meta, field, report) {
-    const extra = field.value.trim();
-    if (!validName.test(extra)) {
-        report(metadataChecks.M010, `Provides-Extra '${extra}' is not a valid extra name.`, field);
-    }
-    else if (declaresAtLeast(meta, 2, 3) && !normalizedExtra.test(extra)) {
-        const normal = extra.toLowerCase().replace(/[-_.]+/g, "-");
-        report(metadataChecks.M010, `Provides-Extra '${extra}' is not normalised, which Metadata-Version 2.3 requires ('${normal}').`, field);
-    }
-}
-const licensePathProblem = (path) => {
-    if (path.startsWith("/") || /^[A-Za-z]:/.test(path))
-        return "is an absolute path";
-    if (path.includes("\\"))
-        return "uses backslashes instead of '/'";
-    if (path.split("/").includes(".."))
-        return "contains '..'";
-    return undefined;
-};
-function checkLicense(meta, context, report) {
-    if (meta.has("License") && meta.has("License-Expression")) {
-        report(metadataChecks.M007, "License and License-Expression are both set; they are mutually exclusive and PyPI rejects the upload.", meta.field("License-Expression"), "Keep only License-Expression (an SPDX expression).");
-    }
-    // License-File paths only have a meaning from 2.4; setuptools writes them earlier, elsewhere.
-    if (!declaresAtLeast(meta, 2, 4))
-        return;
-    const where = context.kind === "wheel" ? ".dist-info/licenses/" : "the sdist's top directory";
-    for (const field of meta.every("License-File")) {
-        const path = field.value.trim();
-        const problem = licensePathProblem(path);
-        if (problem) {
-            report(metadataChecks.M008, `License-File '${path}' ${problem}.`, field);
-        }
-        else if (!context.hasLicenseFile(path)) {
-            report(metadataChecks.M008, `License-File '${path}' is not in ${where}.`, field);
-        }
-    }
-}
-function checkDynamic(meta, report) {
-    for (const field of meta.every("Dynamic")) {
-        const value = field.value.trim();
-        const key = value.toLowerCase();
-        if (notDynamic.has(key)) {
-            report(metadataChecks.M009, `Dynamic may not name ${value}; it must be fixed in the sdist.`, field);
-        }
-        else if (!coreFields.has(key)) {
-            report(metadataChecks.M009, `Dynamic names '${value}', which is not a core metadata field.`, field);
-        }
-    }
-}
-function checkDependencies(meta, report) {
-    for (const field of meta.every("Requires-Dist")) {
-        try {
-            parseRequirement(field.value);
-        }
-        catch (error) {
-            report(metadataChecks.M013, `Requires-Dist: ${error.message}.`, field);
-        }
-    }
-    const python = meta.field("Requires-Python");
-    if (python && !pep440_isValidSpecifier(python.value.trim())) {
-        report(metadataChecks.M014, `Requires-Python '${python.value.trim()}' is not a valid version specifier.`, python);
-    }
-}
-
-;// CONCATENATED MODULE: external "node:path/posix"
-const posix_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path/posix");
-var posix_default = /*#__PURE__*/__nccwpck_require__.n(posix_namespaceObject);
-;// CONCATENATED MODULE: ./shared/dists/sdist.ts
-/** An sdist's layout (one top directory with PKG-INFO and pyproject.toml) and safe extraction (PEP 721). */
-
-
-
-const sdistChecks = defineChecks({
-    S001: { severity: "error", title: "The sdist is not a single top-level directory" },
-    S002: { severity: "error", title: "No PKG-INFO in the sdist's top-level directory" },
-    S003: { severity: "error", title: "No pyproject.toml in the sdist's top-level directory" },
-    S004: { severity: "error", title: "Absolute path or `..` component in the sdist" },
-    S005: { severity: "error", title: "Symbolic or hard link pointing outside the sdist" },
-    S006: { severity: "error", title: "Device file or FIFO in the sdist" },
-    S007: { severity: "warning", title: "Top-level directory is not named like the file" },
-});
-const isAbsolute = (name) => name.startsWith("/") || /^[A-Za-z]:/.test(name);
-/** Whether a link's target leaves the extraction root. Symlinks resolve from their directory, hard links from the root. */
-function linkEscapes(memberPath, target, hard) {
-    if (isAbsolute(target))
-        return true;
-    const base = hard ? "" : posix_default().dirname(memberPath.replace(/\/$/, ""));
-    const resolved = posix_default().normalize(posix_default().join(base, target));
-    return resolved === ".." || resolved.startsWith("../");
-}
-/** S001–S007 for one sdist. */
-function checkSdist(archive) {
-    const found = [];
-    const flag = (check, message) => found.push(finding(check, archive.filename, message));
-    const list = (check, offending) => {
-        if (offending.length > 0)
-            flag(check, `${check.title}: ${describePaths(offending)}.`);
-    };
-    const { members } = archive;
-    list(sdistChecks.S004, members
-        .filter((m) => isAbsolute(m.path) || m.path.split("/").includes(".."))
-        .map((m) => m.path));
-    list(sdistChecks.S005, members
-        .filter((m) => m.kind === "symlink" || m.kind === "hardlink")
-        .filter((m) => linkEscapes(m.path, m.linkTarget ?? "", m.kind === "hardlink"))
-        .map((m) => `${m.path} -> ${m.linkTarget}`));
-    list(sdistChecks.S006, members.filter((m) => m.kind === "device" || m.kind === "fifo").map((m) => m.path));
-    const top = sdistTop(archive);
-    const outside = members.filter((m) => !m.path.startsWith(`${top}/`) && m.path !== top);
-    const topIsDirectory = members.some((m) => m.path.startsWith(`${top}/`) || (m.path === top && m.kind === "directory"));
-    if (top === undefined || top === "" || outside.length > 0 || !topIsDirectory) {
-        const tops = [...new Set(members.map((m) => m.path.split("/")[0]))];
-        flag(sdistChecks.S001, members.length === 0
-            ? "The sdist is empty."
-            : `Expected one top-level directory, found: ${describePaths(tops)}.`);
-        return found;
-    }
-    const isFile = (name) => members.some((m) => m.path === name && m.kind === "file");
-    if (!isFile(`${top}/PKG-INFO`))
-        flag(sdistChecks.S002, `${top}/PKG-INFO is missing.`);
-    if (!isFile(`${top}/pyproject.toml`)) {
-        flag(sdistChecks.S003, `${top}/pyproject.toml is missing.`);
-    }
-    const stem = archive.filename.replace(/\.tar\.gz$/, "");
-    if (top !== stem) {
-        flag(sdistChecks.S007, `The top-level directory is ${top}/, the file name says ${stem}/.`);
-    }
-    return found;
-}
-
-;// CONCATENATED MODULE: ./shared/dists/wheel.ts
-/** A wheel's structure per the binary distribution format: .dist-info, WHEEL and RECORD. */
-
-
-
-
-const wheelChecks = defineChecks({
-    R001: {
-        severity: "error",
-        title: "Not exactly one .dist-info directory, or its name does not match the file name",
-    },
-    R002: { severity: "error", title: "METADATA, WHEEL or RECORD is missing from .dist-info" },
-    R003: { severity: "error", title: "A file in the wheel is not listed in RECORD" },
-    R004: { severity: "error", title: "RECORD hash is wrong, missing, or not sha256 or stronger" },
-    R005: { severity: "error", title: "RECORD size is wrong or missing" },
-    R006: { severity: "error", title: "RECORD lists a file the wheel does not contain" },
-    R007: { severity: "error", title: "RECORD has a malformed or repeated row" },
-    R008: { severity: "error", title: "Absolute path, or an empty, `.` or `..` path component" },
-    R009: {
-        severity: "error",
-        title: "WHEEL file invalid: no Wheel-Version 1.x, or Root-Is-Purelib not true/false",
-    },
-    R010: { severity: "warning", title: "Wheel-Version is newer than 1.0" },
-    R011: { severity: "error", title: "The same member name appears twice in the wheel" },
-    R012: {
-        severity: "error",
-        title: "Bad .data directory: several, misnamed, unknown scheme, or the root's own lib scheme",
-    },
-    R013: { severity: "error", title: "The wheel contains a symbolic link" },
-    R014: { severity: "error", title: "Zip entries overlap or share data (a zip bomb)" },
-});
-/** Splits CSV text like Python's default `csv.reader` (quotes, doubled quotes, any newline). */
-function parseCsv(text) {
-    const rows = [];
-    let fields = [];
-    let field = "";
-    let quoted = false; // inside a quoted field
-    let started = false; // the current row has content
-    let line = 1;
-    let rowLine = 1;
-    const endRow = () => {
-        rows.push({ fields: started ? [...fields, field] : [], line: rowLine });
-        [fields, field, started] = [[], "", false];
-    };
-    for (let i = 0; i < text.length; i++) {
-        const char = text[i];
-        if (!started)
-            rowLine = line;
-        if (quoted) {
-            if (char === '"' && text[i + 1] === '"') {
-                field += '"';
-                i++;
-            }
-            else if (char === '"') {
-                quoted = false;
-            }
-            else {
-                if (char === "\n")
-                    line++;
-                field += char;
-            }
-        }
-        else if (char === ",") {
-            fields.push(field);
-            [field, started] = ["", true];
-        }
-        else if (char === "\n" || char === "\r") {
-            if (char === "\r" && text[i + 1] === "\n")
-                i++;
-            endRow();
-            line++;
-        }
-        else {
-            // A quote opens a quoted field only at its start; elsewhere it is kept (csv's non-strict mode).
-            if (char === '"' && field === "")
-                quoted = true;
-            else
-                field += char;
-            started = true;
-        }
-    }
-    if (started || quoted)
-        endRow();
-    return rows;
-}
-/** The `Key: value` headers of a WHEEL file, keys lower-cased; repeated keys keep every value. */
-function parseWheelFile(text) {
-    const headers = new Map();
-    for (const line of text.split(/\r?\n/)) {
-        if (line.trim() === "")
-            break;
-        const colon = line.indexOf(":");
-        if (colon <= 0)
-            continue;
-        const key = line.slice(0, colon).trim().toLowerCase();
-        headers.set(key, [...(headers.get(key) ?? []), line.slice(colon + 1).trim()]);
-    }
-    return headers;
-}
-/** Root-Is-Purelib as a boolean, or undefined when missing or neither true nor false. */
-function rootIsPurelib(wheelFile) {
-    const value = wheelFile.get("root-is-purelib")?.[0]?.toLowerCase();
-    return value === "true" ? true : value === "false" ? false : undefined;
-}
-/** The layout, or undefined when the wheel has no single .dist-info, valid WHEEL or RECORD. */
-function wheelLayout(archive) {
-    const directories = distInfoDirectories(archive);
-    if (directories.length !== 1)
-        return undefined;
-    const [distInfo] = directories;
-    const wheelText = archive.texts.get(`${distInfo}/WHEEL`);
-    const recordText = archive.texts.get(`${distInfo}/RECORD`);
-    if (wheelText === undefined || recordText === undefined)
-        return undefined;
-    const purelib = rootIsPurelib(parseWheelFile(wheelText));
-    if (purelib === undefined)
-        return undefined;
-    const record = parseCsv(recordText)
-        .map((row) => row.fields)
-        .filter((fields) => fields.length === 3);
-    return { distInfo, rootIsPurelib: purelib, record };
-}
-/** Why a path is unsafe or not normalised, or undefined when it is fine. */
-function badPathReason(memberPath) {
-    if (memberPath === "")
-        return "empty path";
-    if (memberPath.startsWith("/") || /^[A-Za-z]:/.test(memberPath))
-        return "absolute path";
-    const parts = memberPath.replace(/\/$/, "").split("/");
-    if (parts.includes(".."))
-        return "`..` component";
-    if (parts.includes("."))
-        return "`.` component";
-    if (parts.includes(""))
-        return "empty component";
-    return undefined;
-}
-const unsafePaths = "Unsafe or non-normalised paths";
-const weakHashes = new Set(["md5", "sha1", "sha224"]);
-const strongHashes = new Set([
-    "sha256",
-    "sha384",
-    "sha512",
-    "sha3_256",
-    "sha3_384",
-    "sha3_512",
-    "blake2b",
-    "blake2s",
-]);
-/** Collects offending paths per check and turns each group into one finding. */
-class PathFindings {
-    groups = new Map();
-    add(check, what, detail) {
-        let group = this.groups.get(check);
-        if (!group) {
-            group = { what, paths: [] };
-            this.groups.set(check, group);
-        }
-        group.paths.push(detail);
-    }
-    findings(file) {
-        return [...this.groups].map(([check, { what, paths }]) => finding(check, file, `${what}: ${describePaths(paths)}.`));
-    }
-}
-/** R001–R014 for one wheel; a zip bomb (R014) is reported alone, since none of it was read. */
-function checkWheelStructure(archive) {
-    const found = [];
-    const file = archive.filename;
-    if (archive.overlapping) {
-        const message = `Zip entries overlap or share data, so none of it was unpacked: ${describePaths(archive.overlapping)}.`;
-        return [finding(wheelChecks.R014, file, message)];
-    }
-    const paths = new PathFindings();
-    checkMemberPaths(archive.members, paths);
-    const directories = distInfoDirectories(archive);
-    if (directories.length !== 1) {
-        const message = directories.length === 0
-            ? "The wheel has no top-level .dist-info directory."
-            : `The wheel has several .dist-info directories: ${directories.join(", ")}.`;
-        found.push(finding(wheelChecks.R001, file, message));
-        return [...found, ...paths.findings(file)];
-    }
-    const [distInfo] = directories;
-    const mismatch = nameMismatch(archive.filename, distInfo.slice(0, -".dist-info".length));
-    if (mismatch) {
-        found.push(finding(wheelChecks.R001, file, `${distInfo} does not match the file name: ${mismatch}.`));
-    }
-    const files = new Map(archive.members.filter((m) => m.kind === "file").map((m) => [m.path, m]));
-    const missing = ["METADATA", "WHEEL", "RECORD"].filter((name) => !files.has(`${distInfo}/${name}`));
-    if (missing.length > 0) {
-        found.push(finding(wheelChecks.R002, file, `${distInfo} has no ${missing.join(", ")}.`));
-    }
-    const purelib = checkWheelFile(archive, distInfo, found);
-    if (!missing.includes("RECORD"))
-        checkRecord(archive, distInfo, paths, found);
-    checkDataDirectory(archive, purelib, paths);
-    return [...found, ...paths.findings(file)];
-}
-function checkMemberPaths(members, paths) {
-    const seen = new Set();
-    for (const member of members) {
-        const reason = badPathReason(member.path);
-        if (reason)
-            paths.add(wheelChecks.R008, unsafePaths, `${member.path} (${reason})`);
-        if (seen.has(member.path))
-            paths.add(wheelChecks.R011, "Members stored twice", member.path);
-        seen.add(member.path);
-        if (member.kind === "symlink") {
-            paths.add(wheelChecks.R013, "Symbolic links", `${member.path} -> ${member.linkTarget ?? ""}`);
-        }
-    }
-}
-/** How `{name}-{version}` of a .dist-info or .data directory differs from the file name's. */
-function nameMismatch(filename, stem) {
-    const parsed = parseWheelFilename(filename);
-    if (!parsed)
-        return undefined; // F001 reports the file name
-    const dash = stem.indexOf("-");
-    if (dash < 0)
-        return "no `-` between name and version";
-    const [name, version] = [stem.slice(0, dash), stem.slice(dash + 1)];
-    if (normalizeName(name) !== normalizeName(parsed.distribution))
-        return `name ${name}`;
-    if (!sameVersion(version, parsed.version))
-        return `version ${version}`;
-    return undefined;
-}
-/** R009/R010; returns Root-Is-Purelib when the WHEEL file gives it. */
-function checkWheelFile(archive, distInfo, found) {
-    const memberPath = `${distInfo}/WHEEL`;
-    if (!hasMember(archive, memberPath))
-        return undefined; // R002
-    const text = archive.texts.get(memberPath);
-    const problem = (message) => found.push(finding(wheelChecks.R009, archive.filename, `${memberPath}: ${message}`));
-    if (text === undefined) {
-        problem("too large to read.");
-        return undefined;
-    }
-    const headers = parseWheelFile(text);
-    const version = headers.get("wheel-version")?.[0];
-    const parsed = version === undefined ? null : /^(\d+)\.(\d+)$/.exec(version);
-    if (!parsed) {
-        problem(version === undefined ? "no Wheel-Version." : `Wheel-Version ${version} is not N.N.`);
-    }
-    else if (Number(parsed[1]) !== 1) {
-        problem(`Wheel-Version ${version}: only 1.x is supported.`);
-    }
-    else if (Number(parsed[2]) > 0) {
-        found.push(finding(wheelChecks.R010, archive.filename, `${memberPath}: Wheel-Version ${version} is newer than 1.0; installers may not know its features.`));
-    }
-    const purelib = rootIsPurelib(headers);
-    if (purelib === undefined) {
-        const value = headers.get("root-is-purelib")?.[0];
-        problem(value === undefined
-            ? "no Root-Is-Purelib."
-            : `Root-Is-Purelib is ${value}, not true or false.`);
-    }
-    return purelib;
-}
-/** R003–R007: RECORD against the members, row by row. */
-function checkRecord(archive, distInfo, paths, found) {
-    const recordPath = `${distInfo}/RECORD`;
-    const text = archive.texts.get(recordPath);
-    if (text === undefined) {
-        found.push(finding(wheelChecks.R007, archive.filename, `${recordPath} is too large to read.`));
-        return;
-    }
-    const files = new Map(archive.members.filter((m) => m.kind !== "directory").map((m) => [m.path, m]));
-    const listed = new Set();
-    const malformed = (line, detail) => paths.add(wheelChecks.R007, `Malformed rows in ${recordPath}`, `line ${line} ${detail}`);
-    for (const { fields, line } of parseCsv(text)) {
-        if (fields.length !== 3) {
-            if (fields.length > 0)
-                listed.add(fields[0]); // reported here, not again as unlisted
-            malformed(line, `has ${fields.length} fields`);
-            continue;
-        }
-        const [memberPath, hash, size] = fields;
-        if (listed.has(memberPath)) {
-            malformed(line, `repeats ${memberPath}`);
-            continue;
-        }
-        listed.add(memberPath);
-        const reason = badPathReason(memberPath);
-        if (reason)
-            paths.add(wheelChecks.R008, unsafePaths, `${memberPath} in RECORD (${reason})`);
-        if (size !== "" && !/^\d+$/.test(size)) {
-            malformed(line, `has size ${size}`);
-            continue;
-        }
-        if (memberPath === recordPath || memberPath.endsWith("/"))
-            continue;
-        const member = files.get(memberPath);
-        if (!member) {
-            paths.add(wheelChecks.R006, "RECORD lists files the wheel does not contain", memberPath);
-            continue;
-        }
-        if (member.kind === "file")
-            checkRow(member, hash, size, paths);
-    }
-    const signatures = new Set([
-        `${distInfo}/RECORD`,
-        `${distInfo}/RECORD.jws`,
-        `${distInfo}/RECORD.p7s`,
-    ]);
-    for (const member of files.values()) {
-        if (!listed.has(member.path) && !signatures.has(member.path)) {
-            paths.add(wheelChecks.R003, "Files not listed in RECORD", member.path);
-        }
-    }
-}
-/** Why a row's hash does not vouch for the member, or undefined when it does. */
-function hashProblem(member, hash) {
-    if (hash === "")
-        return "no hash";
-    const equals = hash.indexOf("=");
-    if (equals < 0)
-        return `${hash} is not algorithm=digest`;
-    const algorithm = hash.slice(0, equals);
-    if (weakHashes.has(algorithm))
-        return `${algorithm} is too weak`;
-    if (!strongHashes.has(algorithm))
-        return `unknown ${algorithm}`;
-    // Only sha256 is computed while reading; the rarer stronger ones pass unverified.
-    const digest = Buffer.from(member.sha256 ?? "", "hex").toString("base64url");
-    if (algorithm === "sha256" && hash.slice(equals + 1) !== digest)
-        return "content differs";
-    return undefined;
-}
-function checkRow(member, hash, size, paths) {
-    const problem = hashProblem(member, hash);
-    if (problem)
-        paths.add(wheelChecks.R004, "Wrong RECORD hashes", `${member.path} (${problem})`);
-    if (size === "" || Number(size) !== member.size) {
-        const detail = size === "" ? "no size" : `${size}, is ${member.size}`;
-        paths.add(wheelChecks.R005, "Wrong RECORD sizes", `${member.path} (${detail})`);
-    }
-}
-const dataSchemes = new Set(["purelib", "platlib", "headers", "scripts", "data"]);
-const dataDirectory = /^[A-Za-z0-9](?:[A-Za-z0-9._]*[A-Za-z0-9])?-[A-Za-z0-9_.!+]+\.data$/;
-/** Whether a top-level name is a `{name}-{version}.data` directory. */
-const isDataDirectory = (name) => dataDirectory.test(name);
-/** R012: at most one `.data` directory, named like the wheel, holding only known schemes. */
-function checkDataDirectory(archive, purelib, paths) {
-    const what = "Bad .data directory";
-    const directories = new Set();
-    const reported = new Set();
-    const report = (key, detail) => {
-        if (!reported.has(key))
-            paths.add(wheelChecks.R012, what, detail);
-        reported.add(key);
-    };
-    for (const member of archive.members) {
-        const [top, scheme, rest] = member.path.split("/", 3);
-        if (scheme === undefined || !isDataDirectory(top))
-            continue;
-        directories.add(top);
-        if (scheme === "" && rest === undefined)
-            continue; // the directory's own entry
-        if (rest === undefined && member.kind !== "directory") {
-            report(member.path, `${member.path} (a file outside any scheme directory)`);
-        }
-        else if (!dataSchemes.has(scheme)) {
-            report(`${top}/${scheme}`, `${top}/${scheme} (not purelib, platlib, headers, scripts or data)`);
-        }
-        else if ((purelib === true && scheme === "purelib") ||
-            (purelib === false && scheme === "platlib")) {
-            report(`${top}/${scheme}`, `${top}/${scheme} (the wheel's root is already ${scheme})`);
-        }
-    }
-    if (directories.size > 1)
-        report("", `several: ${[...directories].join(", ")}`);
-    for (const directory of directories) {
-        const mismatch = nameMismatch(archive.filename, directory.slice(0, -".data".length));
-        if (mismatch)
-            report(directory, `${directory} (${mismatch} differs from the file name)`);
-    }
-}
-
-;// CONCATENATED MODULE: ./shared/dists/wheel-contents.ts
-/**
- * check-wheel-contents' W001–W010, natively: the same codes and meanings, run on the paths
- * RECORD lists. W101+ need options (--package, --toplevel) build-dist does not have.
- */
-
-
-
-
-
-const wheelContentsChecks = defineChecks({
-    W001: { severity: "error", title: "Wheel contains .pyc/.pyo files" },
-    W002: { severity: "error", title: "Wheel contains duplicate files" },
-    W003: { severity: "error", title: "Wheel contains non-module at library toplevel" },
-    W004: { severity: "error", title: "Module is not located at importable path" },
-    W005: { severity: "error", title: "Wheel contains common toplevel name in library" },
-    W006: { severity: "error", title: "__init__.py at top level of library" },
-    W007: { severity: "error", title: "Wheel library is empty" },
-    W008: { severity: "error", title: "Wheel is empty" },
-    W009: { severity: "error", title: "Wheel contains multiple toplevel library entries" },
-    W010: { severity: "error", title: "Toplevel library directory contains no Python modules" },
-});
-const isDirectory = (node) => node.children !== undefined;
-function* filesUnder(node) {
-    if (!node.children) {
-        yield node;
-        return;
-    }
-    for (const child of node.children.values())
-        yield* filesUnder(child);
-}
-/** The tree of RECORD paths; paths R008 rejects and paths clashing with others are left out. */
-function recordTree(paths) {
-    const root = { path: "", children: new Map() };
-    for (const fullPath of paths) {
-        if (badPathReason(fullPath))
-            continue;
-        const directory = fullPath.endsWith("/");
-        const parts = fullPath.replace(/\/$/, "").split("/");
-        let node = root;
-        for (const [i, part] of parts.entries()) {
-            const last = i === parts.length - 1;
-            let child = node.children?.get(part);
-            if (!child) {
-                const wantsChildren = !last || directory;
-                child = { path: parts.slice(0, i + 1).join("/") + (wantsChildren ? "/" : "") };
-                if (wantsChildren)
-                    child.children = new Map();
-                node.children?.set(part, child);
-            }
-            if (!last && !isDirectory(child))
-                break; // a file is also used as a directory
-            node = child;
-        }
-    }
-    return root;
-}
-/** `foo.py`, `foo.so`, `foo.pyd`, `foo.cpython-312-x86_64-linux-gnu.so` → `foo`. */
-const moduleExtension = /(?<=.)\.(?:py|pyd|so|[-A-Za-z0-9_]+\.(?:pyd|so))$/;
-const moduleBase = (name) => {
-    const match = moduleExtension.exec(name);
-    return match ? name.slice(0, match.index) : undefined;
-};
-const hasModuleExtension = (node) => moduleBase(baseName(node)) !== undefined;
-const baseName = (node) => node.path.replace(/\/$/, "").split("/").pop() ?? "";
-const isPth = (name) => /.\.pth$/.test(name);
-const keywords = new Set("False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield".split(" "));
-const isIdentifier = (name) => /^[\p{XID_Start}_]\p{XID_Continue}*$/u.test(name) && !keywords.has(name);
-/** Python's `os.path.splitext(name)[1]`: leading dots never start an extension. */
-function extension(name) {
-    const dot = name.lastIndexOf(".");
-    return dot > 0 && /[^.]/.test(name.slice(0, dot)) ? name.slice(dot) : "";
-}
-const commonNames = new Set(".eggs .nox .tox .venv app build cli data dist doc docs example examples lib scripts src test tests venv".split(" "));
-const signature = (size, text) => `${size},sha256=${(0,external_node_crypto_.createHash)("sha256").update(text).digest("base64url")}`;
-/** Contents so common that identical copies are fine: empty files, a newline, a coding line. */
-const allowedDuplicates = new Set([
-    ",",
-    ...[
-        "",
-        "\n",
-        "\r\n",
-        "# -*- coding: utf-8 -*-",
-        "# -*- coding: utf-8 -*-\n",
-        "# -*- coding: utf-8 -*-\n\r",
-    ].map((text) => signature(Buffer.byteLength(text), text)),
-]);
-function libraries(root, distInfo, dataDir, rootIsPurelib) {
-    const top = new Map([...(root.children ?? [])].filter(([name]) => name !== distInfo && name !== dataDir));
-    const scheme = root.children?.get(dataDir)?.children?.get(rootIsPurelib ? "platlib" : "purelib");
-    return [
-        { entries: top, depth: 0 },
-        { entries: scheme?.children ?? new Map(), depth: 2 },
-    ];
-}
-const topFiles = ({ top }) => top.filter(([, node]) => !isDirectory(node));
-const paths = (entries) => entries.map(([, node]) => node.path);
-/** Each check's offending paths; W007 and W008 give `[""]` when they fail. */
-const rules = {
-    W001: ({ root }) => [...filesUnder(root)]
-        .filter((file) => [".pyc", ".pyo"].includes(extension(baseName(file))))
-        .map((file) => file.path),
-    W002: () => [], // by group, below
-    W003: (contents) => paths(topFiles(contents).filter(([name, node]) => !isPth(name) && !hasModuleExtension(node))),
-    W004: ({ libs }) => libs.flatMap(({ entries, depth }) => [...entries.values()]
-        .flatMap((node) => [...filesUnder(node)])
-        .filter((file) => hasModuleExtension(file) && !importable(file.path, depth))
-        .map((file) => file.path)),
-    W005: ({ top }) => paths(top.filter(([name]) => commonNames.has(name))),
-    W006: (contents) => paths(topFiles(contents).filter(([name]) => name === "__init__.py")),
-    W007: ({ top }) => (top.length === 0 ? [""] : []),
-    W008: ({ root, distInfo }) => [...(root.children?.keys() ?? [])].every((name) => name === distInfo) ? [""] : [],
-    W009: ({ top }) => {
-        const counted = top.filter(([name, node]) => !name.startsWith("_") && !(isPth(name) && !isDirectory(node)));
-        return counted.length > 1 ? paths(counted) : [];
-    },
-    W010: ({ top }) => paths(top.filter(([name, node]) => isDirectory(node) && !isStubs(name) && ![...filesUnder(node)].some(hasModuleExtension))),
-};
-/** Whether every package directory and the module name below the library root are identifiers. */
-function importable(path, depth) {
-    const parts = path.split("/").slice(depth);
-    const base = moduleBase(parts.pop() ?? "") ?? "";
-    return [...parts, base].every(isIdentifier);
-}
-/** W001–W010 for one wheel; nothing when its structure (R001, R002, R009) is too broken to analyse. */
-function checkWheelContents(archive) {
-    const layout = wheelLayout(archive);
-    if (!layout)
-        return [];
-    const root = recordTree(layout.record.map(([path]) => path));
-    const parsed = parseWheelFilename(archive.filename);
-    const dataDir = [...(root.children?.keys() ?? [])].find(isDataDirectory) ??
-        `${parsed?.distribution}-${parsed?.version}.data`;
-    const libs = libraries(root, layout.distInfo, dataDir, layout.rootIsPurelib);
-    const contents = {
-        root,
-        distInfo: layout.distInfo,
-        libs,
-        top: libs.flatMap((lib) => [...lib.entries]),
-    };
-    const found = [];
-    const flag = (check, offending) => {
-        if (offending.length === 0)
-            return;
-        const listed = offending.some(Boolean) ? `: ${describePaths(offending)}` : "";
-        found.push(finding(check, archive.filename, `${check.title}${listed}.`));
-    };
-    for (const check of Object.values(wheelContentsChecks)) {
-        if (check.code === "W002") {
-            for (const group of duplicateGroups(layout.record))
-                flag(check, group);
-        }
-        else {
-            flag(check, rules[check.code](contents));
-        }
-    }
-    return found;
-}
-function isStubs(name) {
-    return name.endsWith("-stubs") && isIdentifier(name.slice(0, -"-stubs".length));
-}
-/** Groups of RECORD rows with the same size and hash. */
-function duplicateGroups(record) {
-    const bySignature = new Map();
-    for (const [path, hash, size] of record) {
-        if (path.endsWith("/") || badPathReason(path))
-            continue;
-        const key = `${size},${hash}`;
-        const group = bySignature.get(key);
-        if (group)
-            group.push(path);
-        else
-            bySignature.set(key, [path]);
-    }
-    return [...bySignature]
-        .filter(([key, paths]) => paths.length > 1 && !allowedDuplicates.has(key))
-        .map(([, paths]) => paths);
-}
-
+// EXTERNAL MODULE: ./shared/dists/checks.ts + 4 modules
+var checks = __nccwpck_require__(3480);
+// EXTERNAL MODULE: ./shared/dists/archive.ts
+var dists_archive = __nccwpck_require__(6782);
+// EXTERNAL MODULE: ./shared/dists/compare.ts
+var compare = __nccwpck_require__(527);
+// EXTERNAL MODULE: ./shared/dists/description.ts + 1 modules
+var description = __nccwpck_require__(6588);
+// EXTERNAL MODULE: ./shared/dists/filenames.ts + 1 modules
+var filenames = __nccwpck_require__(3896);
+// EXTERNAL MODULE: ./shared/dists/metadata.ts
+var dists_metadata = __nccwpck_require__(2851);
+// EXTERNAL MODULE: ./shared/dists/metadata-checks.ts
+var metadata_checks = __nccwpck_require__(3549);
+// EXTERNAL MODULE: ./shared/dists/sdist.ts + 1 modules
+var sdist = __nccwpck_require__(7530);
+// EXTERNAL MODULE: ./shared/dists/wheel.ts
+var wheel = __nccwpck_require__(6695);
+// EXTERNAL MODULE: ./shared/dists/wheel-contents.ts
+var wheel_contents = __nccwpck_require__(6990);
 ;// CONCATENATED MODULE: ./shared/dists/inspect.ts
 
 
@@ -35482,27 +33285,27 @@ function licensePath(archive, metadataPath, file) {
     return archive.kind === "wheel" ? `${root}/licenses/${file}` : `${root}/${file}`;
 }
 async function inspectOne(file, options) {
-    const archive = await readDist(file);
+    const archive = await (0,dists_archive/* readDist */.$z)(file);
     const shownAs = options.shownAs(file);
-    const member = metadataMember(archive);
+    const member = (0,dists_archive/* metadataMember */.Iw)(archive);
     const text = member ? archive.texts.get(member) : undefined;
-    const metadata = text === undefined ? undefined : parseCoreMetadata(text);
+    const metadata = text === undefined ? undefined : (0,dists_metadata/* parseCoreMetadata */.Ug)(text);
     const findings = [
-        ...checkFilename(archive, nameAndVersion(metadata)),
+        ...(0,filenames/* checkFilename */.G5)(archive, nameAndVersion(metadata)),
         ...(archive.kind === "wheel"
-            ? [...checkWheelStructure(archive), ...checkWheelContents(archive)]
-            : checkSdist(archive)),
+            ? [...(0,wheel/* checkWheelStructure */.FP)(archive), ...(0,wheel_contents/* checkWheelContents */.E)(archive)]
+            : (0,sdist/* checkSdist */.KW)(archive)),
     ];
     if (metadata && member) {
-        findings.push(...checkMetadata(metadata, {
+        findings.push(...(0,metadata_checks/* checkMetadata */.s)(metadata, {
             file: shownAs,
             kind: archive.kind,
-            hasLicenseFile: (license) => hasMember(archive, licensePath(archive, member, license)),
+            hasLicenseFile: (license) => (0,dists_archive/* hasMember */.z$)(archive, licensePath(archive, member, license)),
         }));
     }
     return [
         { archive, metadata, shownAs },
-        findings.map((finding) => inspect_shown(finding, archive, shownAs)),
+        findings.map((finding) => shown(finding, archive, shownAs)),
     ];
 }
 function nameAndVersion(metadata) {
@@ -35511,7 +33314,7 @@ function nameAndVersion(metadata) {
     return name && version ? { name, version } : undefined;
 }
 /** Findings name the dist as the workspace sees it. */
-function inspect_shown(finding, archive, shownAs) {
+function shown(finding, archive, shownAs) {
     const aboutThisDist = !finding.file || finding.file === archive.file || finding.file === archive.filename;
     return aboutThisDist ? { ...finding, file: shownAs } : finding;
 }
@@ -35521,7 +33324,7 @@ function inspect_shown(finding, archive, shownAs) {
  */
 function lineInMember(finding, dists) {
     const dist = dists.find((one) => one.shownAs === finding.file);
-    const member = dist && metadataMember(dist.archive);
+    const member = dist && (0,dists_archive/* metadataMember */.Iw)(dist.archive);
     if (!finding.line || !member)
         return finding;
     const { line, ...rest } = finding;
@@ -35532,12 +33335,12 @@ async function inspectDists(files, options) {
     const dists = inspected.map(([dist]) => dist);
     const findings = inspected.flatMap(([, found]) => found);
     const withMetadata = dists.filter((dist) => dist.metadata);
-    findings.push(...(await checkDescriptions(withMetadata.map((dist) => ({ meta: dist.metadata, file: dist.shownAs })), options.python)));
+    findings.push(...(await (0,description/* checkDescriptions */.MJ)(withMetadata.map((dist) => ({ meta: dist.metadata, file: dist.shownAs })), options.python)));
     const sdist = withMetadata.find((dist) => dist.archive.kind === "sdist");
     const wheels = withMetadata.filter((dist) => dist.archive.kind === "wheel");
     if (sdist?.metadata) {
         for (const wheel of wheels) {
-            findings.push(...compareMetadata(sdist.metadata, wheel.metadata, {
+            findings.push(...(0,compare/* compareMetadata */.H)(sdist.metadata, wheel.metadata, {
                 sdistFile: sdist.shownAs,
                 wheelFile: wheel.shownAs,
             }));
@@ -35550,6 +33353,16 @@ async function inspectDists(files, options) {
     };
 }
 
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:stream/promises"
+var external_node_stream_promises_ = __nccwpck_require__(6466);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+// EXTERNAL MODULE: ./node_modules/tar-stream/index.js
+var tar_stream = __nccwpck_require__(6118);
+// EXTERNAL MODULE: ./node_modules/yauzl/index.js
+var yauzl = __nccwpck_require__(663);
 ;// CONCATENATED MODULE: ./shared/dists/read-metadata.ts
 /**
  * Reads only a dist's core metadata member (the wheel's `.dist-info/METADATA`, the sdist's
@@ -35568,8 +33381,8 @@ async function collect(stream, what) {
     let size = 0;
     for await (const chunk of stream) {
         size += chunk.length;
-        if (size > MAX_TEXT_BYTES)
-            throw new Error(`${what} is larger than ${MAX_TEXT_BYTES} bytes`);
+        if (size > dists_archive/* MAX_TEXT_BYTES */.$D)
+            throw new Error(`${what} is larger than ${dists_archive/* MAX_TEXT_BYTES */.$D} bytes`);
         chunks.push(chunk);
     }
     return Buffer.concat(chunks).toString("utf8");
@@ -35579,14 +33392,14 @@ async function collect(stream, what) {
  * whose entries overlap (R014) is refused before anything is inflated.
  */
 async function wheelMetadata(file) {
-    const handle = await (0,promises_namespaceObject.open)(file, "r");
+    const handle = await (0,promises_.open)(file, "r");
     const { size } = await handle.stat();
-    const zip = await yauzl.fromRandomAccessReaderPromise(new BlockReader(handle), size, {
+    const zip = await yauzl.fromRandomAccessReaderPromise(new dists_archive/* BlockReader */.tg(handle), size, {
         lazyEntries: true,
         autoClose: false,
     });
     try {
-        const { entries, overlapping } = await readZipDirectory(zip);
+        const { entries, overlapping } = await (0,dists_archive/* readZipDirectory */.x5)(zip);
         if (overlapping.length > 0) {
             throw new Error("its zip entries overlap or share data (R014, a zip bomb)");
         }
@@ -35618,7 +33431,7 @@ async function sdistMetadata(file) {
     })();
     // Both settle before either's failure counts: one error, never an unhandled second one.
     const outcomes = await Promise.allSettled([
-        (0,external_node_stream_promises_namespaceObject.pipeline)((0,external_node_fs_.createReadStream)(file), (0,external_node_zlib_.createGunzip)(), extract),
+        (0,external_node_stream_promises_.pipeline)((0,external_node_fs_.createReadStream)(file), (0,external_node_zlib_.createGunzip)(), extract),
         reading,
     ]);
     if (found !== undefined)
@@ -35633,16 +33446,20 @@ async function readDistMetadata(file) {
     const name = file.split(/[\\/]/).pop() ?? file;
     let text;
     try {
-        text = distKind(file) === "wheel" ? await wheelMetadata(file) : await sdistMetadata(file);
+        text = (0,dists_archive/* distKind */.dZ)(file) === "wheel" ? await wheelMetadata(file) : await sdistMetadata(file);
     }
     catch (error) {
         throw new Error(`Cannot read ${name}: ${error instanceof Error ? error.message : error}`);
     }
     if (text === undefined)
         throw new Error(`${name} has no core metadata (METADATA or PKG-INFO)`);
-    return parseCoreMetadata(text);
+    return (0,dists_metadata/* parseCoreMetadata */.Ug)(text);
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: ./shared/hashing/blake2b.ts
 /**
  * BLAKE2b (RFC 7693), unkeyed, with any digest length from 1 to 64 bytes. PyPI's upload form
@@ -35691,7 +33508,7 @@ for (let round = 0; round < ROUNDS; round++) {
     for (let i = 0; i < 16; i++)
         SIGMA[round * 16 + i] = SIGMA_ROWS[round % 10][i] * 2;
 }
-const blake2b_BLOCK = 128;
+const BLOCK = 128;
 const TWO_32 = 0x100000000;
 /**
  * The compression function F of RFC 7693 §3.2: mixes one 128-byte block `m` (16 words as 32
@@ -36038,7 +33855,7 @@ function loadBlock(words, bytes, offset) {
 const jsWords = new Int32Array(32);
 const compressBlocksJs = (h, data, offset, blocks, counter, final) => {
     const flag = final ? -1 : 0;
-    for (const end = offset + blocks * blake2b_BLOCK; offset < end; offset += blake2b_BLOCK, counter += blake2b_BLOCK) {
+    for (const end = offset + blocks * BLOCK; offset < end; offset += BLOCK, counter += BLOCK) {
         loadBlock(jsWords, data, offset);
         compress(h, jsWords, counter | 0, (counter / TWO_32) | 0, flag);
     }
@@ -36177,8 +33994,8 @@ function assemble() {
         code.push(...get(v(8 + i)), Op.I64Xor, Op.I64Store, 3, ...unsignedLeb(8 * i));
     }
     // the next block: t += 128, ptr += 128, loop while --blocks
-    code.push(...get(t), ...i64(blake2b_BLOCK), Op.I64Add, ...set(t));
-    code.push(...get(ptr), Op.I32Const, ...signedLeb(blake2b_BLOCK), Op.I32Add, ...set(ptr));
+    code.push(...get(t), ...i64(BLOCK), Op.I64Add, ...set(t));
+    code.push(...get(ptr), Op.I32Const, ...signedLeb(BLOCK), Op.I32Add, ...set(ptr));
     code.push(...get(blocks), Op.I32Const, 1, Op.I32Sub, Op.LocalTee, ...unsignedLeb(blocks));
     code.push(Op.BrIf, 0, Op.End, Op.End);
     const body = [...vector([[...unsignedLeb(34), I64]]), ...code];
@@ -36210,11 +34027,11 @@ function instantiateWasm() {
         state.set(h);
         while (blocks > 0) {
             const n = Math.min(blocks, STAGE_BLOCKS);
-            bytes.set(data.subarray(offset, offset + n * blake2b_BLOCK), STAGE);
+            bytes.set(data.subarray(offset, offset + n * BLOCK), STAGE);
             run(STAGE, n, counter | 0, (counter / TWO_32) | 0, final ? 1 : 0);
             blocks -= n;
-            offset += n * blake2b_BLOCK;
-            counter += n * blake2b_BLOCK;
+            offset += n * BLOCK;
+            counter += n * BLOCK;
         }
         h.set(state);
     };
@@ -36246,7 +34063,7 @@ class Blake2b {
      * Up to one whole block of input not yet compressed. A full block is held back until more
      * input arrives, since the last block must be compressed with the final flag set.
      */
-    pending = new Uint8Array(blake2b_BLOCK);
+    pending = new Uint8Array(BLOCK);
     pendingLength = 0;
     /** Bytes compressed so far, the counter t. */
     compressed = 0;
@@ -36267,7 +34084,7 @@ class Blake2b {
         const length = data.length;
         let offset = 0;
         if (this.pendingLength > 0) {
-            offset = Math.min(blake2b_BLOCK - this.pendingLength, length);
+            offset = Math.min(BLOCK - this.pendingLength, length);
             this.pending.set(data.subarray(0, offset), this.pendingLength);
             this.pendingLength += offset;
             if (offset === length)
@@ -36276,10 +34093,10 @@ class Blake2b {
             this.pendingLength = 0;
         }
         // Whole blocks straight from `data`, all but the last since `data` may end on a boundary.
-        const blocks = Math.floor((length - offset - 1) / blake2b_BLOCK);
+        const blocks = Math.floor((length - offset - 1) / BLOCK);
         if (blocks > 0) {
             this.compress(data, offset, blocks);
-            offset += blocks * blake2b_BLOCK;
+            offset += blocks * BLOCK;
         }
         this.pending.set(data.subarray(offset), 0);
         this.pendingLength = length - offset;
@@ -36301,8 +34118,8 @@ class Blake2b {
     }
     /** Compresses blocks that are known not to be the last. */
     compress(data, offset, blocks) {
-        this.compressBlocks(this.h, data, offset, blocks, this.compressed + blake2b_BLOCK, false);
-        this.compressed += blocks * blake2b_BLOCK;
+        this.compressBlocks(this.h, data, offset, blocks, this.compressed + BLOCK, false);
+        this.compressed += blocks * BLOCK;
     }
 }
 /** BLAKE2b-256 of `data`, in hex: PyPI's `blake2_256_digest`. */
@@ -36544,6 +34361,8 @@ function refusalMarkdown(errors, claims) {
     ].join("\n");
 }
 
+// EXTERNAL MODULE: ./shared/project/names.ts
+var names = __nccwpck_require__(2260);
 // EXTERNAL MODULE: ./shared/runtime/errors.ts
 var errors = __nccwpck_require__(8126);
 ;// CONCATENATED MODULE: ./shared/publish/dists.ts
@@ -36555,9 +34374,9 @@ var errors = __nccwpck_require__(8126);
 /** The project a dist's file name belongs to, normalized; undefined for other files. */
 function distProject(filename) {
     if (filename.endsWith(".whl"))
-        return normalizeName(filename.split("-")[0] ?? "");
+        return (0,names/* normalizeName */.P)(filename.split("-")[0] ?? "");
     const sdist = /^(.+)-[^-]+\.tar\.gz$/.exec(filename);
-    return sdist ? normalizeName(sdist[1]) : undefined;
+    return sdist ? (0,names/* normalizeName */.P)(sdist[1]) : undefined;
 }
 /** Every `.whl` and `.tar.gz` file in `directory`, sorted by name; refuses none or a mix. */
 function findDists(directory, shownAs) {
@@ -36947,6 +34766,7 @@ function filesTable(reports, printHash) {
  * dist's own core metadata, read the way pkginfo reads it.
  */
 
+
 /**
  * Form field ← header, in twine's order. `list` fields repeat the key, once per header; `one`
  * fields are sent empty when absent, as twine sends them; `set` fields only when present.
@@ -36983,7 +34803,7 @@ const metadataFields = [
     ["dynamic", "Dynamic", "list"],
 ];
 /** A folded header on one line, as pkginfo gives it. */
-function form_unfold(value) {
+function unfold(value) {
     return value
         .split(/\r?\n/)
         .map((line) => line.trim())
@@ -37024,21 +34844,25 @@ function metadataValue(meta, header) {
     const value = meta.get(header);
     if (value === undefined)
         return undefined;
-    const flat = form_unfold(value);
+    const flat = unfold(value);
     return flat === "UNKNOWN" ? undefined : flat;
 }
 /** Every field but the file and its digests, which follow the file in the body. */
 function uploadFields(meta, file) {
     const fields = [
-        ["name", safeName(form_unfold(meta.get("Name") ?? ""))],
-        ["version", form_unfold(meta.get("Version") ?? "")],
+        ["name", safeName(unfold(meta.get("Name") ?? ""))],
+        ["version", unfold(meta.get("Version") ?? "")],
         ["filetype", distType(file)],
         ["pyversion", pyversion(file)],
     ];
+    // twine drops License-File below Metadata-Version 2.4, which PyPI refuses there.
+    const dropped = (0,dists_metadata/* declaresAtLeast */.Cs)(meta, 2, 4) ? "" : "license_file";
     for (const [field, header, arity] of metadataFields) {
+        if (field === dropped)
+            continue;
         if (arity === "list") {
             for (const value of meta.all(header))
-                fields.push([field, form_unfold(value)]);
+                fields.push([field, unfold(value)]);
             continue;
         }
         const value = metadataValue(meta, header);
@@ -37072,7 +34896,7 @@ function written(sink, chunk) {
  * hashed. No memory is allocated per chunk, so the peak RSS does not grow with the file.
  */
 async function writeFile(sink, file, digester) {
-    const handle = await (0,promises_namespaceObject.open)(file, "r");
+    const handle = await (0,promises_.open)(file, "r");
     const buffers = [Buffer.allocUnsafe(multipart_CHUNK), Buffer.allocUnsafe(multipart_CHUNK)];
     const sending = [undefined, undefined];
     try {
@@ -37244,9 +35068,10 @@ async function uploadDist(file, metadata, options) {
     }
 }
 
-// EXTERNAL MODULE: ./shared/runtime/index.ts + 3 modules
-var runtime = __nccwpck_require__(276);
+// EXTERNAL MODULE: ./shared/runtime/index.ts + 1 modules
+var runtime = __nccwpck_require__(5421);
 ;// CONCATENATED MODULE: ./actions/trusted-publish/run.ts
+
 
 
 
@@ -37321,8 +35146,9 @@ async function readDists(files, inputs, io, shownAs) {
         }));
     }
     const inspection = await io.group("Validating the dists", () => inspectDists(files, { python: inputs.python, shownAs }));
-    const errors = inspection.findings.filter((finding) => finding.severity === "error");
-    await io.report("Checks", inspection.findings, "✅ every check passed");
+    const findings = inspection.findings.filter((finding) => !(0,checks/* isIgnored */.pi)(finding.code, inputs.ignoreChecks));
+    const errors = findings.filter((finding) => finding.severity === "error");
+    await io.report("Checks", findings, "✅ every check passed");
     if (errors.length > 0) {
         const codes = [...new Set(errors.map((finding) => finding.code))].join(", ");
         throw new runtime/* CheckFailed */.EC(`${errors.length} validation error${errors.length === 1 ? "" : "s"} (${codes}); nothing was uploaded. See the annotations and the job summary.`);
@@ -37438,6 +35264,4418 @@ async function writeSummary(reports, release, inputs, io) {
     if (page && !failed && !inputs.dryRun)
         parts.push(`Project page: ${page}`);
     await io.summary(`${parts.join("\n\n")}\n`);
+}
+
+
+/***/ }),
+
+/***/ 6782:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $D: () => (/* binding */ MAX_TEXT_BYTES),
+/* harmony export */   $z: () => (/* binding */ readDist),
+/* harmony export */   E9: () => (/* binding */ describePaths),
+/* harmony export */   Iw: () => (/* binding */ metadataMember),
+/* harmony export */   dZ: () => (/* binding */ distKind),
+/* harmony export */   tg: () => (/* binding */ BlockReader),
+/* harmony export */   v9: () => (/* binding */ sdistTop),
+/* harmony export */   x5: () => (/* binding */ readZipDirectory),
+/* harmony export */   y: () => (/* binding */ distInfoDirectories),
+/* harmony export */   z$: () => (/* binding */ hasMember)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7075);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__nccwpck_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_4__);
+/* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6466);
+/* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_5___default = /*#__PURE__*/__nccwpck_require__.n(node_stream_promises__WEBPACK_IMPORTED_MODULE_5__);
+/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8522);
+/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_6___default = /*#__PURE__*/__nccwpck_require__.n(node_zlib__WEBPACK_IMPORTED_MODULE_6__);
+/* harmony import */ var tar_stream__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(6118);
+/* harmony import */ var yauzl__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(663);
+/**
+ * Reads a wheel (zip) or an sdist (tar.gz) once, streaming: every member is listed and hashed,
+ * and only the few small metadata members are kept as text. Nothing is extracted to disk.
+ */
+
+
+
+
+
+
+
+
+
+/** Metadata members larger than this are listed and hashed but not kept as text. */
+const MAX_TEXT_BYTES = 16 * 1024 * 1024;
+const wheelTexts = /^[^/]+\.dist-info\/(METADATA|WHEEL|RECORD)$/;
+const sdistTexts = /^[^/]+\/(PKG-INFO|pyproject\.toml)$/;
+function distKind(file) {
+    if (file.endsWith(".whl"))
+        return "wheel";
+    if (file.endsWith(".tar.gz"))
+        return "sdist";
+    throw new Error(`${node_path__WEBPACK_IMPORTED_MODULE_3___default().basename(file)} is neither a wheel (.whl) nor an sdist (.tar.gz)`);
+}
+/** Reads `file` once, start to end, hashing it and every member on the way. */
+async function readDist(file) {
+    const kind = distKind(file);
+    const archive = {
+        kind,
+        file,
+        filename: node_path__WEBPACK_IMPORTED_MODULE_3___default().basename(file),
+        size: 0,
+        sha256: "",
+        members: [],
+        texts: new Map(),
+    };
+    const keepsText = kind === "wheel" ? wheelTexts : sdistTexts;
+    const sink = {
+        add: (member) => archive.members.push(member),
+        overlapping: (names) => {
+            archive.overlapping = names;
+        },
+        keepText: (memberPath) => keepsText.test(memberPath),
+        text: (memberPath, text) => archive.texts.set(memberPath, text),
+    };
+    try {
+        if (kind === "wheel") {
+            // The zip is read at random offsets, so the whole-file hash is a second, parallel stream.
+            const [whole] = await Promise.all([hashFile(file), readZip(file, sink)]);
+            Object.assign(archive, whole);
+        }
+        else {
+            Object.assign(archive, await readTarGz(file, sink));
+        }
+    }
+    catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new Error(`Cannot read ${archive.filename}: ${reason}`, { cause: error });
+    }
+    return archive;
+}
+/** A pass-through stream that counts and hashes what flows through it. */
+class HashingStream extends node_stream__WEBPACK_IMPORTED_MODULE_4__.Transform {
+    hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)("sha256");
+    size = 0;
+    _transform(chunk, _encoding, done) {
+        this.hash.update(chunk);
+        this.size += chunk.length;
+        this.push(chunk);
+        done();
+    }
+    digest() {
+        return { size: this.size, sha256: this.hash.digest("hex") };
+    }
+}
+/** Calls `each` with successive pieces of the range, read into one reused buffer. */
+async function readRange(handle, start, length, each, buffer = Buffer.allocUnsafe(STREAM_CHUNK)) {
+    let done = 0;
+    while (done < length) {
+        const wanted = Math.min(buffer.length, length - done);
+        const { bytesRead } = await handle.read(buffer, 0, wanted, start + done);
+        if (bytesRead === 0)
+            break;
+        each(buffer.subarray(0, bytesRead));
+        done += bytesRead;
+    }
+    return done;
+}
+/** The whole file's size and sha256, through one reused buffer: no garbage per chunk. */
+async function hashFile(file) {
+    const handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.open)(file, "r");
+    try {
+        const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)("sha256");
+        const { size } = await handle.stat();
+        await readRange(handle, 0, size, (chunk) => hash.update(chunk));
+        return { size, sha256: hash.digest("hex") };
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** Hashes a member's content; keeps it as text too when `keep` and it fits the cap. */
+async function consume(stream, keep) {
+    const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)("sha256");
+    let size = 0;
+    let chunks = keep ? [] : undefined;
+    for await (const chunk of stream) {
+        const data = chunk;
+        hash.update(data);
+        size += data.length;
+        if (chunks) {
+            if (size > MAX_TEXT_BYTES)
+                chunks = undefined;
+            else
+                chunks.push(data);
+        }
+    }
+    const text = chunks ? Buffer.concat(chunks).toString("utf8") : undefined;
+    return { size, sha256: hash.digest("hex"), text };
+}
+const S_IFMT = 0o170000;
+const S_IFLNK = 0o120000;
+const MADE_BY_UNIX = 3;
+/** Members up to this compressed size are read in one go from cached blocks, not streamed. */
+const SMALL_MEMBER = 1024 * 1024;
+const BLOCK = 256 * 1024;
+const CACHED_BLOCKS = 8;
+const STREAM_CHUNK = 1024 * 1024;
+/**
+ * Serves yauzl's many small reads (central directory, local headers, small members) from a few
+ * cached blocks, and big ranges as plain file streams: far fewer system calls than yauzl's own reader.
+ */
+class BlockReader extends yauzl__WEBPACK_IMPORTED_MODULE_8__.RandomAccessReader {
+    handle;
+    blocks = new Map();
+    /** One buffer for every big member, read one after another. */
+    scratch = Buffer.allocUnsafe(STREAM_CHUNK);
+    constructor(handle) {
+        super();
+        this.handle = handle;
+    }
+    block(index) {
+        let block = this.blocks.get(index);
+        if (block) {
+            this.blocks.delete(index); // re-inserted below: the map's order is least recently used first
+        }
+        else {
+            block = this.handle
+                .read(Buffer.alloc(BLOCK), 0, BLOCK, index * BLOCK)
+                .then(({ buffer, bytesRead }) => buffer.subarray(0, bytesRead));
+            const oldest = this.blocks.keys().next();
+            if (this.blocks.size >= CACHED_BLOCKS && !oldest.done)
+                this.blocks.delete(oldest.value);
+        }
+        this.blocks.set(index, block);
+        return block;
+    }
+    /** Size, sha256 and (when `keep`) text of a stored range, read through one reused buffer. */
+    async digestRange(start, length, keep) {
+        const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)("sha256");
+        const kept = keep && length <= MAX_TEXT_BYTES ? [] : undefined;
+        const size = await readRange(this.handle, start, length, (chunk) => {
+            hash.update(chunk);
+            kept?.push(Buffer.from(chunk)); // a copy: the buffer is reused
+        }, this.scratch);
+        return { size, sha256: hash.digest("hex"), text: kept && Buffer.concat(kept).toString("utf8") };
+    }
+    /** `length` bytes at `position` (fewer at the end of the file). */
+    async readAt(position, length) {
+        const parts = [];
+        for (let at = position; at < position + length;) {
+            const block = await this.block(Math.floor(at / BLOCK));
+            const part = block.subarray(at % BLOCK, Math.min(block.length, (at % BLOCK) + position + length - at));
+            if (part.length === 0)
+                break;
+            parts.push(part);
+            at += part.length;
+        }
+        return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+    }
+    read(buffer, offset, length, position, callback) {
+        this.readAt(position, length).then((data) => callback(null, data.copy(buffer, offset)), (error) => callback(error));
+    }
+    _readStreamForRange(start, end) {
+        return node_stream__WEBPACK_IMPORTED_MODULE_4__.Readable.from(this.chunks(start, end), { objectMode: false });
+    }
+    /** The range as plain reads; an fs stream on the shared descriptor would close it when done. */
+    async *chunks(start, end) {
+        for (let at = start; at < end;) {
+            const wanted = Math.min(STREAM_CHUNK, end - at);
+            const { buffer, bytesRead } = await this.handle.read(Buffer.allocUnsafe(wanted), 0, wanted, at);
+            if (bytesRead === 0)
+                return;
+            yield buffer.subarray(0, bytesRead);
+            at += bytesRead;
+        }
+    }
+    /** The caller closes the file itself, even when yauzl fails half-way. */
+    close(callback) {
+        callback(null);
+    }
+}
+/** Unix mode bits from a zip entry's external attributes, when a unix tool wrote it. */
+function zipMode(entry) {
+    const mode = entry.externalFileAttributes >>> 16;
+    return entry.versionMadeBy >> 8 === MADE_BY_UNIX && mode !== 0 ? mode : undefined;
+}
+function zipKind(name, mode) {
+    if (name.endsWith("/"))
+        return "directory";
+    return mode !== undefined && (mode & S_IFMT) === S_IFLNK ? "symlink" : "file";
+}
+/** A small stored or deflated member, read and inflated in one go. */
+async function readSmall(zip, reader, entry) {
+    const { fileDataStart } = await zip.readLocalFileHeaderPromise(entry, { minimal: true });
+    const raw = await reader.readAt(fileDataStart, entry.compressedSize);
+    if (raw.length < entry.compressedSize)
+        throw new Error("unexpected end of file");
+    const data = entry.compressionMethod === 8
+        ? (0,node_zlib__WEBPACK_IMPORTED_MODULE_6__.inflateRawSync)(raw, { maxOutputLength: Math.max(1, entry.uncompressedSize) })
+        : raw;
+    if (data.length !== entry.uncompressedSize) {
+        throw new Error(`${entry.uncompressedSize} bytes expected, ${data.length} found`);
+    }
+    return data;
+}
+const isSmall = (entry) => entry.compressedSize <= SMALL_MEMBER &&
+    entry.uncompressedSize <= 8 * SMALL_MEMBER &&
+    !entry.isEncrypted() &&
+    (entry.compressionMethod === 0 || entry.compressionMethod === 8);
+async function readZipMember(zip, reader, entry, keep) {
+    if (!isSmall(entry) && entry.compressionMethod === 0 && !entry.isEncrypted()) {
+        // A big stored member (data files, bundled libraries): read in place, no stream, no garbage.
+        const { fileDataStart } = await zip.readLocalFileHeaderPromise(entry, { minimal: true });
+        const content = await reader.digestRange(fileDataStart, entry.compressedSize, keep);
+        if (content.size !== entry.uncompressedSize) {
+            throw new Error(`${entry.uncompressedSize} bytes expected, ${content.size} found`);
+        }
+        return content;
+    }
+    if (!isSmall(entry))
+        return consume(await zip.openReadStreamPromise(entry), keep);
+    const data = await readSmall(zip, reader, entry);
+    const sha256 = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)("sha256").update(data).digest("hex");
+    return { size: data.length, sha256, text: keep ? data.toString("utf8") : undefined };
+}
+async function readZip(file, sink) {
+    const handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.open)(file, "r");
+    try {
+        await readZipMembers(handle, sink);
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** The smallest number of bytes an entry takes: its local header, name and compressed data. */
+const minimalExtent = (entry) => 30 + entry.fileNameLength + entry.compressedSize;
+/**
+ * Every central-directory entry (they are small), read before any member, and those whose
+ * minimal extent runs into the next entry or the central directory: entries sharing data, the
+ * overlapping-entry zip bomb, whose unpacking time grows with the entry count, not the file size.
+ */
+async function readZipDirectory(zip) {
+    // Until entries are read, the cursor is the central directory's offset (@types says boolean).
+    const directoryStart = Number(zip.readEntryCursor);
+    const entries = [];
+    for await (const entry of zip.eachEntry())
+        entries.push(entry);
+    const byOffset = [...entries].sort((a, b) => a.relativeOffsetOfLocalHeader - b.relativeOffsetOfLocalHeader);
+    const overlapping = new Set();
+    byOffset.forEach((entry, index) => {
+        const next = byOffset[index + 1];
+        const limit = next ? next.relativeOffsetOfLocalHeader : directoryStart;
+        if (entry.relativeOffsetOfLocalHeader + minimalExtent(entry) <= limit)
+            return;
+        overlapping.add(entry);
+        if (next)
+            overlapping.add(next);
+    });
+    return { entries, overlapping: entries.filter((entry) => overlapping.has(entry)) };
+}
+/** The name as stored: backslashes stay as they are, as Python's zipfile keeps them on posix. */
+function storedName(entry) {
+    return yauzl__WEBPACK_IMPORTED_MODULE_8__.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, true);
+}
+async function readZipMembers(handle, sink) {
+    const reader = new BlockReader(handle);
+    const { size } = await handle.stat();
+    // Raw names: yauzl would reject `/abs` or `../x`, which the checks must see and report.
+    const zip = await yauzl__WEBPACK_IMPORTED_MODULE_8__.fromRandomAccessReaderPromise(reader, size, {
+        autoClose: false, // closed below, once the last member is read
+        lazyEntries: true,
+        decodeStrings: false,
+        strictFileNames: false,
+        validateEntrySizes: true,
+    });
+    try {
+        const { entries, overlapping } = await readZipDirectory(zip);
+        if (overlapping.length > 0) {
+            sink.overlapping(overlapping.map(storedName));
+            return;
+        }
+        for (const entry of entries) {
+            const name = storedName(entry);
+            const mode = zipMode(entry);
+            const kind = zipKind(name, mode);
+            const member = { path: name, kind, size: 0 };
+            if (mode !== undefined)
+                member.mode = mode & 0o7777;
+            if (kind === "symlink") {
+                member.linkTarget = (await readZipMember(zip, reader, entry, true)).text ?? "";
+            }
+            else if (kind === "file") {
+                const content = await readZipMember(zip, reader, entry, sink.keepText(name));
+                member.size = content.size;
+                member.sha256 = content.sha256;
+                if (content.text !== undefined)
+                    sink.text(name, content.text);
+            }
+            sink.add(member);
+        }
+    }
+    finally {
+        zip.close();
+    }
+}
+const tarKinds = {
+    file: "file",
+    "contiguous-file": "file",
+    link: "hardlink",
+    symlink: "symlink",
+    directory: "directory",
+    "character-device": "device",
+    "block-device": "device",
+    fifo: "fifo",
+};
+async function readTarGz(file, sink) {
+    const whole = new HashingStream();
+    const extract = tar_stream__WEBPACK_IMPORTED_MODULE_7__.extract();
+    const reading = (async () => {
+        for await (const entry of extract) {
+            const header = entry.header;
+            const kind = tarKinds[header.type ?? "file"] ?? "file";
+            const member = { path: header.name, kind, size: 0 };
+            if (header.mode !== undefined)
+                member.mode = header.mode;
+            if (header.linkname && (kind === "symlink" || kind === "hardlink")) {
+                member.linkTarget = header.linkname;
+            }
+            const content = await consume(entry, kind === "file" && sink.keepText(header.name));
+            if (kind === "file") {
+                member.size = content.size;
+                member.sha256 = content.sha256;
+                if (content.text !== undefined)
+                    sink.text(header.name, content.text);
+            }
+            sink.add(member);
+        }
+    })().catch((error) => {
+        extract.destroy(error); // stops the pipeline too
+        throw error;
+    });
+    await Promise.all([
+        (0,node_stream_promises__WEBPACK_IMPORTED_MODULE_5__.pipeline)((0,node_fs__WEBPACK_IMPORTED_MODULE_1__.createReadStream)(file, { highWaterMark: 1024 * 1024 }), whole, (0,node_zlib__WEBPACK_IMPORTED_MODULE_6__.createGunzip)(), extract),
+        reading,
+    ]);
+    return whole.digest();
+}
+/** The top-level `*.dist-info` directories, in archive order. */
+function distInfoDirectories(archive) {
+    const found = new Set();
+    for (const member of archive.members) {
+        const slash = member.path.indexOf("/");
+        if (slash > 0 && member.path.slice(0, slash).endsWith(".dist-info")) {
+            found.add(member.path.slice(0, slash));
+        }
+    }
+    return [...found];
+}
+/** The sdist's top-level directory: the first component of its first member. */
+function sdistTop(archive) {
+    const first = archive.members[0]?.path;
+    return first === undefined ? undefined : first.split("/")[0];
+}
+/** The wheel's `.dist-info/METADATA` or the sdist's `<top>/PKG-INFO`, if the archive has it. */
+function metadataMember(archive) {
+    const candidates = archive.kind === "wheel"
+        ? distInfoDirectories(archive).map((directory) => `${directory}/METADATA`)
+        : [`${sdistTop(archive)}/PKG-INFO`];
+    return candidates.find((candidate) => hasMember(archive, candidate));
+}
+const memberPaths = new WeakMap();
+/** Whether the archive has a member stored under exactly this path. */
+function hasMember(archive, memberPath) {
+    let paths = memberPaths.get(archive);
+    if (!paths) {
+        paths = new Set(archive.members.map((member) => member.path));
+        memberPaths.set(archive, paths);
+    }
+    return paths.has(memberPath);
+}
+/** Paths for a finding's message: the first few, then how many more. */
+function describePaths(paths, shown = 5) {
+    const listed = paths.slice(0, shown).join(", ");
+    return paths.length > shown ? `${listed} and ${paths.length - shown} more` : listed;
+}
+
+
+/***/ }),
+
+/***/ 3480:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  pi: () => (/* binding */ isIgnored),
+  eq: () => (/* binding */ readIgnoredChecks)
+});
+
+// UNUSED EXPORTS: allChecks, isKnownCheck
+
+// EXTERNAL MODULE: ./shared/runtime/errors.ts
+var errors = __nccwpck_require__(8126);
+// EXTERNAL MODULE: ./shared/dists/compare.ts
+var compare = __nccwpck_require__(527);
+// EXTERNAL MODULE: ./shared/dists/description.ts + 1 modules
+var description = __nccwpck_require__(6588);
+// EXTERNAL MODULE: ./shared/dists/filenames.ts + 1 modules
+var filenames = __nccwpck_require__(3896);
+// EXTERNAL MODULE: ./shared/dists/metadata-checks.ts
+var metadata_checks = __nccwpck_require__(3549);
+// EXTERNAL MODULE: ./shared/dists/pypi-metadata.ts + 3 modules
+var pypi_metadata = __nccwpck_require__(5900);
+// EXTERNAL MODULE: ./shared/dists/sdist.ts + 1 modules
+var sdist = __nccwpck_require__(7530);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./shared/project/text.ts
+/** Reading a manifest or lock as text: strict UTF-8, so no name is read garbled. */
+
+
+/** A manifest or lock as text: invalid UTF-8 is an error at its byte offset, never replaced. */
+function text_readText(file, display) {
+    let bytes;
+    try {
+        bytes = readFileSync(file);
+    }
+    catch (error) {
+        const code = error.code;
+        const why = code === "ENOENT" ? "does not exist" : `cannot be read (${code})`;
+        throw new ConfigurationError(`${display} ${why}`, { file: display });
+    }
+    try {
+        return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+    }
+    catch {
+        const offset = invalidUtf8Offset(bytes);
+        const line = bytes.subarray(0, offset).filter((byte) => byte === 0x0a).length + 1;
+        const byte = (bytes[offset] ?? 0).toString(16).toUpperCase().padStart(2, "0");
+        throw new ConfigurationError(`${display} is not valid UTF-8: byte 0x${byte} at offset ${offset} (line ${line})`, { file: display, line });
+    }
+}
+/** The offset where the first invalid UTF-8 sequence starts (RFC 3629: no overlongs, no surrogates). */
+function invalidUtf8Offset(bytes) {
+    let i = 0;
+    while (i < bytes.length) {
+        const [length, low, high] = utf8Lead(bytes[i]);
+        if (length === 0 || i + length > bytes.length)
+            return i;
+        if (length > 1 && (bytes[i + 1] < low || bytes[i + 1] > high))
+            return i;
+        for (let k = 2; k < length; k++)
+            if ((bytes[i + k] & 0xc0) !== 0x80)
+                return i;
+        i += length;
+    }
+    return bytes.length;
+}
+/** A lead byte's sequence length and the range its second byte must be in; length 0 for no lead. */
+function utf8Lead(lead) {
+    if (lead < 0x80)
+        return [1, 0, 0];
+    if (lead >= 0xc2 && lead <= 0xdf)
+        return [2, 0x80, 0xbf];
+    if (lead === 0xe0)
+        return [3, 0xa0, 0xbf];
+    if (lead === 0xed)
+        return [3, 0x80, 0x9f];
+    if (lead >= 0xe1 && lead <= 0xef)
+        return [3, 0x80, 0xbf];
+    if (lead === 0xf0)
+        return [4, 0x90, 0xbf];
+    if (lead >= 0xf1 && lead <= 0xf3)
+        return [4, 0x80, 0xbf];
+    if (lead === 0xf4)
+        return [4, 0x80, 0x8f];
+    return [0, 0, 0];
+}
+
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(1421);
+// EXTERNAL MODULE: ./shared/runtime/paths.ts + 1 modules
+var paths = __nccwpck_require__(7442);
+// EXTERNAL MODULE: ./shared/runtime/system-errors.ts
+var system_errors = __nccwpck_require__(3586);
+;// CONCATENATED MODULE: ./shared/runtime/command.ts
+/** Runs a program and collects its output; never throws for a non-zero exit. */
+
+
+
+
+
+function command_runCommand(file, args, options = {}) {
+    if (options.cwd && entryKind(options.cwd) !== "directory") {
+        return Promise.resolve({
+            code: 127,
+            output: `cannot run ${file} in ${options.cwd}: that folder does not exist`,
+            stdout: "",
+        });
+    }
+    return new Promise((resolve) => {
+        let child;
+        try {
+            child = spawn(file, args, {
+                cwd: options.cwd,
+                env: childEnv(options.env ?? process.env),
+                stdio: ["ignore", "pipe", "pipe"],
+            });
+        }
+        catch (error) {
+            // Some failures (a name too long, a bad argument) are thrown at once, not emitted.
+            const reason = isSystemError(error) ? describeSystemError(error) : String(error);
+            resolve({ code: 127, output: reason, stdout: "" });
+            return;
+        }
+        let output = "";
+        let stdout = "";
+        const collect = (chunk) => {
+            const text = chunk.toString();
+            output += text;
+            options.onOutput?.(text);
+        };
+        child.stdout.on("data", (chunk) => {
+            stdout += chunk;
+            collect(chunk);
+        });
+        child.stderr.on("data", collect);
+        const timer = options.timeoutMs
+            ? setTimeout(() => child.kill("SIGKILL"), options.timeoutMs)
+            : undefined;
+        child.on("error", (error) => {
+            clearTimeout(timer);
+            const reason = isSystemError(error) ? describeSystemError(error) : error.message;
+            resolve({ code: 127, output: `${output}${reason}`, stdout });
+        });
+        child.on("close", (code) => {
+            clearTimeout(timer);
+            resolve({ code: code ?? 1, output, stdout });
+        });
+    });
+}
+/** A child's environment: its temporary files go under RUNNER_TEMP, which the runner cleans. */
+function childEnv(env) {
+    if (!env.RUNNER_TEMP || env.TMPDIR || entryKind(env.RUNNER_TEMP) !== "directory")
+        return env;
+    return { ...env, TMPDIR: env.RUNNER_TEMP };
+}
+/** The executable's path on PATH, or undefined. */
+function which(name, searchPath = process.env.PATH ?? "") {
+    for (const directory of searchPath.split(path.delimiter).filter(Boolean)) {
+        const candidate = path.join(directory, name);
+        try {
+            accessSync(candidate, constants.X_OK);
+            return candidate;
+        }
+        catch { }
+    }
+    return undefined;
+}
+
+// EXTERNAL MODULE: ./shared/dists/model.ts
+var model = __nccwpck_require__(9253);
+;// CONCATENATED MODULE: ./shared/dists/source.ts
+/** Facts about the source checkout that change what gets built. */
+
+
+
+
+
+const sourceChecks = (0,model/* defineChecks */.R)({
+    G001: {
+        severity: "warning",
+        title: "Shallow git checkout with a version taken from git tags (setuptools-scm, hatch-vcs)",
+    },
+});
+async function git(directory, args) {
+    const result = await runCommand("git", ["-C", directory, ...args], { timeoutMs: 30_000 });
+    return result.code === 0 ? result.stdout.trim() : undefined;
+}
+/** SOURCE_DATE_EPOCH as set, else the last commit's time, else undefined (not a git checkout). */
+async function sourceDateEpoch(directory, env) {
+    if (env.SOURCE_DATE_EPOCH)
+        return env.SOURCE_DATE_EPOCH;
+    const time = await git(directory, ["log", "-1", "--pretty=%ct"]);
+    return time && /^\d+$/.test(time) ? time : undefined;
+}
+const vcsVersionPlugins = /["'](setuptools[-_]scm|hatch[-_]vcs)\b/i;
+/**
+ * A shallow clone has no tags, so setuptools-scm and hatch-vcs make up a version: warns
+ * when the project uses one of them and the checkout is shallow. `shownAs` names pyproject.toml.
+ */
+async function checkShallowCheckout(directory, shownAs) {
+    const pyproject = path.join(directory, "pyproject.toml");
+    if (!existsSync(pyproject))
+        return [];
+    const lines = readText(pyproject, shownAs).split("\n");
+    const index = lines.findIndex((line) => vcsVersionPlugins.test(line));
+    if (index < 0)
+        return [];
+    if ((await git(directory, ["rev-parse", "--is-shallow-repository"])) !== "true")
+        return [];
+    const plugin = vcsVersionPlugins.exec(lines[index])?.[1] ?? "the version plugin";
+    return [
+        finding(sourceChecks.G001, shownAs, `The checkout is shallow, so ${plugin} cannot see the git tags and the version it builds is not the release's.`, { line: index + 1, fix: "Check out with `actions/checkout` and `fetch-depth: 0`." }),
+    ];
+}
+
+// EXTERNAL MODULE: ./shared/project/pep440.ts + 1 modules
+var pep440 = __nccwpck_require__(5240);
+;// CONCATENATED MODULE: ./shared/dists/version-check.ts
+/** The built version against the pushed tag and the expected version. */
+
+
+const versionChecks = (0,model/* defineChecks */.R)({
+    T001: {
+        severity: "error",
+        title: "The built version is not the version of the pushed tag",
+        rule: "release-gates",
+    },
+    T002: {
+        severity: "error",
+        title: "The built version is not `expected-version`",
+        rule: "release-gates",
+    },
+});
+/** The tag name of a `refs/tags/…` ref, else undefined. */
+function tagOf(ref) {
+    return ref?.startsWith("refs/tags/") ? ref.slice("refs/tags/".length) : undefined;
+}
+/** The tag as a version: one leading `v` stripped, then PEP 440 normalised. */
+function tagVersion(tag) {
+    return normalizeVersion(tag.replace(/^[vV]/, ""));
+}
+const fromUntaggedCheckout = /\.dev\d+|\+/;
+function checkTag(version, tag, shownAs) {
+    const expected = tagVersion(tag);
+    const built = normalizeVersion(version) ?? version;
+    if (expected === built)
+        return [];
+    const message = expected === undefined
+        ? `The tag ${tag} is not a PEP 440 version, so it cannot match the built version ${built}.`
+        : `The tag ${tag} is version ${expected}, but the build made version ${built}.`;
+    const fix = fromUntaggedCheckout.test(built)
+        ? "The version looks made up from an untagged or dirty checkout: check out with `fetch-depth: 0`, and tag the commit you build."
+        : "Bump the version in the project, or push the tag that matches it.";
+    return [finding(versionChecks.T001, shownAs, message, { fix })];
+}
+function checkExpectedVersion(version, expected, shownAs) {
+    const wanted = normalizeVersion(expected) ?? expected;
+    const built = normalizeVersion(version) ?? version;
+    if (wanted === built)
+        return [];
+    return [
+        finding(versionChecks.T002, shownAs, `expected-version is ${wanted}, but the build made version ${built}.`),
+    ];
+}
+
+// EXTERNAL MODULE: ./shared/dists/wheel.ts
+var wheel = __nccwpck_require__(6695);
+// EXTERNAL MODULE: ./shared/dists/wheel-contents.ts
+var wheel_contents = __nccwpck_require__(6990);
+;// CONCATENATED MODULE: ./shared/dists/checks.ts
+/** Every check build-dist runs, by code: for ignore-checks and the docs. */
+
+
+
+
+
+
+
+
+
+
+
+const allChecks = [
+    filenames/* filenameChecks */.Dv,
+    wheel/* wheelChecks */.P5,
+    wheel_contents/* wheelContentsChecks */.n,
+    sdist/* sdistChecks */.Di,
+    metadata_checks/* metadataChecks */.X,
+    pypi_metadata/* pypiMetadataChecks */.x,
+    description/* descriptionChecks */.eE,
+    compare/* compareChecks */.$,
+    versionChecks,
+    sourceChecks,
+].flatMap((group) => Object.values(group));
+/** A code, or a prefix of codes such as `W0`. */
+function isKnownCheck(codeOrPrefix) {
+    return allChecks.some((check) => check.code.startsWith(codeOrPrefix));
+}
+function isIgnored(code, ignored) {
+    return ignored.some((prefix) => code.startsWith(prefix));
+}
+/** The `ignore-checks` input: codes or prefixes, upper-cased; an unknown one is refused. */
+function readIgnoredChecks(reader) {
+    const codes = reader
+        .list("ignore-checks")
+        .flatMap((item) => item.split(/\s+/))
+        .map((code) => code.toUpperCase());
+    const unknown = codes.filter((code) => !isKnownCheck(code));
+    if (unknown.length > 0) {
+        throw new errors/* ConfigurationError */.j1(`input 'ignore-checks' has unknown check code ${unknown.join(", ")}; the codes are listed in the build-dist README`);
+    }
+    return codes;
+}
+
+
+/***/ }),
+
+/***/ 527:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $: () => (/* binding */ compareChecks),
+/* harmony export */   H: () => (/* binding */ compareMetadata)
+/* harmony export */ });
+/* harmony import */ var _project_names_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2260);
+/* harmony import */ var _project_pep440_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5240);
+/* harmony import */ var _project_pep508_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1185);
+/* harmony import */ var _metadata_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2851);
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9253);
+/**
+ * C001: the wheel's METADATA must say what the sdist's PKG-INFO says, except for fields the
+ * sdist declares Dynamic (core metadata 2.2). Values are compared in a normal form, so that
+ * spelling a backend is free to change (name case, requirement spacing) does not count.
+ */
+
+
+
+
+
+const compareChecks = (0,_model_js__WEBPACK_IMPORTED_MODULE_3__/* .defineChecks */ .R)({
+    C001: {
+        severity: "warning",
+        title: "A field differs between the sdist's PKG-INFO and the wheel's METADATA, and is not Dynamic",
+    },
+});
+// Metadata-Version may rise between the two; Dynamic is the sdist's own business.
+const notCompared = new Set(["metadata-version", "dynamic", "description"]);
+/** One folded value, with its line breaks and indentation made uniform. */
+const unfold = (value) => value
+    .split("\n")
+    .map((line) => line.trim())
+    .join("\n")
+    .trim();
+function requirement(value) {
+    try {
+        return (0,_project_pep508_js__WEBPACK_IMPORTED_MODULE_1__/* .formatRequirement */ .zP)((0,_project_pep508_js__WEBPACK_IMPORTED_MODULE_1__/* .parseRequirement */ .pP)(value));
+    }
+    catch {
+        return unfold(value);
+    }
+}
+const normalizers = {
+    name: (value) => (0,_project_names_js__WEBPACK_IMPORTED_MODULE_4__/* .normalizeName */ .P)(value.trim()),
+    version: (value) => (0,_project_pep440_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeVersion */ .Qj)(value) ?? value.trim(),
+    "provides-extra": (value) => (0,_project_names_js__WEBPACK_IMPORTED_MODULE_4__/* .normalizeName */ .P)(value.trim()),
+    "requires-dist": requirement,
+};
+/** The field's values in normal form; multiple-use fields are sorted, order carries no meaning. */
+function values(meta, key) {
+    const normalize = normalizers[key] ?? unfold;
+    const found = meta.all(key).map(normalize);
+    return _metadata_js__WEBPACK_IMPORTED_MODULE_2__/* .coreFields */ .lz.get(key)?.multiple === false ? found : found.sort();
+}
+const sameList = (a, b) => a.length === b.length && a.every((value, i) => value === b[i]);
+const shown = (list) => {
+    if (list.length === 0)
+        return "nothing";
+    const text = list.map((value) => `'${value}'`).join(", ");
+    return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+};
+/** The C001 findings for one sdist and one wheel built from it. */
+function compareMetadata(sdist, wheel, context) {
+    // Below 2.2 the sdist promises nothing: every field counts as Dynamic.
+    if (!(0,_metadata_js__WEBPACK_IMPORTED_MODULE_2__/* .declaresAtLeast */ .Cs)(sdist, 2, 2))
+        return [];
+    const dynamic = new Set(sdist.all("Dynamic").map((field) => field.trim().toLowerCase()));
+    const keys = new Set([...sdist.fields, ...wheel.fields].map((field) => field.name.toLowerCase()));
+    const findings = [];
+    for (const key of keys) {
+        if (notCompared.has(key) || dynamic.has(key))
+            continue;
+        const [inSdist, inWheel] = [values(sdist, key), values(wheel, key)];
+        if (sameList(inSdist, inWheel))
+            continue;
+        const name = _metadata_js__WEBPACK_IMPORTED_MODULE_2__/* .coreFields */ .lz.get(key)?.name ?? (wheel.field(key) ?? sdist.field(key))?.name ?? key;
+        const message = inSdist.length === 0
+            ? `${name} is in the wheel (${shown(inWheel)}) but not in the sdist ${context.sdistFile}, which does not declare it Dynamic.`
+            : `${name} differs from the sdist ${context.sdistFile}: the sdist has ${shown(inSdist)}, the wheel has ${shown(inWheel)}.`;
+        findings.push(mismatch(message, wheel.line(key), context));
+    }
+    if (!dynamic.has("description")) {
+        const [a, b] = [sdist.description?.trimEnd(), wheel.description?.trimEnd()];
+        if (a !== b) {
+            const message = `The description differs from the sdist ${context.sdistFile}${firstDifference(a, b)}.`;
+            findings.push(mismatch(message, wheel.bodyLine ?? wheel.line("Description"), context));
+        }
+    }
+    return findings;
+}
+function mismatch(message, line, context) {
+    return (0,_model_js__WEBPACK_IMPORTED_MODULE_3__/* .finding */ .g)(compareChecks.C001, context.wheelFile, message, {
+        line,
+        fix: "Build the wheel from the sdist with the same backend, or declare the field Dynamic in the sdist.",
+    });
+}
+function firstDifference(a, b) {
+    if (a === undefined)
+        return ": only the wheel has one";
+    if (b === undefined)
+        return ": only the sdist has one";
+    const [x, y] = [a.split("\n"), b.split("\n")];
+    let line = 0;
+    while (line < x.length && line < y.length && x[line] === y[line])
+        line++;
+    return ` (from description line ${line + 1})`;
+}
+
+
+/***/ }),
+
+/***/ 6588:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  MJ: () => (/* binding */ checkDescriptions),
+  eE: () => (/* binding */ descriptionChecks)
+});
+
+// UNUSED EXPORTS: contentTypeProblem, parseContentType
+
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(1421);
+;// CONCATENATED MODULE: ./shared/dists/description-render.ts
+/**
+ * Renders reStructuredText descriptions with python's readme_renderer (what PyPI and twine use),
+ * in one python run per batch. Texts go in on stdin as JSON, results come out on stdout as JSON.
+ */
+
+const renderTimeoutMs = 60_000;
+// Mirrors twine check: readme_renderer.rst.render returns None when docutils halts.
+const renderScript = String.raw `
+import io, json, re, sys
+try:
+    import readme_renderer.rst as rst
+except Exception as error:
+    json.dump({"reason": "python cannot import readme_renderer (%s: %s)" % (type(error).__name__, error)}, sys.stdout)
+    sys.exit(0)
+report = re.compile(r"^<string>:(\d*): \((DEBUG|INFO|WARNING|ERROR|SEVERE)/\d*\) (.*)$", re.M)
+results = []
+for text in json.load(sys.stdin):
+    stream = io.StringIO()
+    ok = rst.render(text, stream=stream) is not None
+    log = stream.getvalue()
+    messages = [{"line": int(m.group(1)) if m.group(1) else None, "level": m.group(2).capitalize(), "message": m.group(3).strip()} for m in report.finditer(log)]
+    if not ok and not messages:
+        messages = [{"line": None, "level": "Error", "message": log.strip() or "no content rendered"}]
+    results.append({"ok": ok, "messages": messages})
+json.dump({"results": results}, sys.stdout)
+`;
+/** Runs python once over every text. Never throws: problems come back as a reason. */
+async function renderRst(texts, python, timeoutMs) {
+    const run = await runWithInput(python, ["-c", renderScript], JSON.stringify(texts), timeoutMs);
+    if (run.error)
+        return { reason: run.error };
+    try {
+        const parsed = JSON.parse(run.stdout);
+        if ("reason" in parsed)
+            return { reason: parsed.reason };
+        return {
+            results: parsed.results.map(({ ok, messages }) => ({
+                ok,
+                messages: messages.map(({ line, level, message }) => ({
+                    line: line ?? undefined,
+                    level,
+                    message,
+                })),
+            })),
+        };
+    }
+    catch {
+        const output = `${run.stderr}${run.stdout}`.trim().split("\n").slice(-3).join(" ");
+        return { reason: `${python} exited with code ${run.code}: ${output}` };
+    }
+}
+function runWithInput(file, args, input, timeoutMs) {
+    return new Promise((resolve) => {
+        const child = (0,external_node_child_process_.spawn)(file, args, {
+            env: { ...process.env, PYTHONIOENCODING: "utf-8", PYTHONUTF8: "1" },
+            stdio: ["pipe", "pipe", "pipe"],
+        });
+        const stdout = [];
+        const stderr = [];
+        let timedOut = false;
+        const timer = setTimeout(() => {
+            timedOut = true;
+            child.kill("SIGKILL");
+        }, timeoutMs);
+        child.stdout.on("data", (chunk) => stdout.push(chunk));
+        child.stderr.on("data", (chunk) => stderr.push(chunk));
+        // A python that exits early closes stdin under us; the exit code tells the story.
+        child.stdin.on("error", () => { });
+        child.on("error", (error) => {
+            clearTimeout(timer);
+            resolve({
+                code: null,
+                stdout: "",
+                stderr: "",
+                error: `cannot run ${file} (${error.message})`,
+            });
+        });
+        child.on("close", (code) => {
+            clearTimeout(timer);
+            resolve({
+                code,
+                stdout: Buffer.concat(stdout).toString("utf8"),
+                stderr: Buffer.concat(stderr).toString("utf8"),
+                error: timedOut ? `${file} did not finish within ${timeoutMs / 1000} s` : undefined,
+            });
+        });
+        child.stdin.end(input, "utf8");
+    });
+}
+
+// EXTERNAL MODULE: ./shared/dists/model.ts
+var model = __nccwpck_require__(9253);
+;// CONCATENATED MODULE: ./shared/dists/description.ts
+
+
+const descriptionChecks = (0,model/* defineChecks */.R)({
+    D001: {
+        severity: "error",
+        title: "Description-Content-Type is not text/plain, text/x-rst or text/markdown with charset UTF-8 (markdown variant GFM or CommonMark)",
+        rule: "description",
+    },
+    D002: {
+        severity: "warning",
+        title: "Description-Content-Type is missing, so the description is read as reStructuredText",
+    },
+    D003: { severity: "warning", title: "The description is missing, empty or UNKNOWN" },
+    D004: {
+        severity: "error",
+        title: "The reStructuredText description has markup errors and would not be rendered on PyPI",
+        rule: "description",
+    },
+    D005: {
+        severity: "notice",
+        title: "A reStructuredText description was not rendered: readme_renderer is not available",
+    },
+});
+/** Splits at `;` outside double quotes, as Python's cgi.parse_header does. */
+function splitParams(value) {
+    const parts = [];
+    let rest = value;
+    for (;;) {
+        let end = rest.indexOf(";");
+        while (end > 0 && unescapedQuotes(rest.slice(0, end)) % 2 === 1)
+            end = rest.indexOf(";", end + 1);
+        if (end < 0)
+            break;
+        parts.push(rest.slice(0, end).trim());
+        rest = rest.slice(end + 1);
+    }
+    parts.push(rest.trim());
+    return parts;
+}
+const unescapedQuotes = (text) => (text.match(/"/g)?.length ?? 0) - (text.match(/\\"/g)?.length ?? 0);
+/** A Content-Type value read like cgi.parse_header (the type is lower-cased here). */
+function parseContentType(value) {
+    const [type, ...rest] = splitParams(value);
+    const params = {};
+    for (const part of rest) {
+        const equals = part.indexOf("=");
+        if (equals < 0)
+            continue;
+        let param = part.slice(equals + 1).trim();
+        if (param.length >= 2 && param.startsWith('"') && param.endsWith('"')) {
+            param = param.slice(1, -1).replace(/\\\\/g, "\\").replace(/\\"/g, '"');
+        }
+        params[part.slice(0, equals).trim().toLowerCase()] = param;
+    }
+    return { type: type.toLowerCase(), params };
+}
+const allowedTypes = ["text/plain", "text/x-rst", "text/markdown"];
+const markdownVariants = ["GFM", "CommonMark"];
+/** Why a Description-Content-Type value is invalid (as packaging.metadata judges it), or undefined. */
+function contentTypeProblem(value) {
+    const { type, params } = parseContentType(value);
+    if (!allowedTypes.includes(type)) {
+        return `'${value.trim()}' is not one of ${allowedTypes.join(", ")}`;
+    }
+    // packaging.metadata and PyPI compare these exactly.
+    if (params.charset !== undefined && params.charset !== "UTF-8") {
+        return `charset '${params.charset}' is not allowed; the only charset is UTF-8`;
+    }
+    if (type === "text/markdown" && params.variant !== undefined) {
+        if (!markdownVariants.includes(params.variant)) {
+            return `markdown variant '${params.variant}' is not GFM or CommonMark`;
+        }
+    }
+    return undefined;
+}
+/** Whether PyPI renders this type as plain text or markdown, which cannot fail. */
+const rendersWithoutRst = (type) => type === "text/plain" || type === "text/markdown";
+/**
+ * The D findings for several dists. python renders each distinct reStructuredText description
+ * once, in one run for the whole call.
+ */
+async function checkDescriptions(items, python, options = {}) {
+    const findings = [];
+    const toRender = [];
+    for (const item of items) {
+        const { found, render } = checkOne(item);
+        findings.push(...found);
+        if (render)
+            toRender.push(item);
+    }
+    if (toRender.length === 0)
+        return findings;
+    const texts = [...new Set(toRender.map((item) => item.meta.description))];
+    const run = await renderRst(texts, python, options.timeoutMs ?? renderTimeoutMs);
+    findings.push(...renderFindings(toRender, texts, run));
+    return findings;
+}
+function checkOne(item) {
+    const { meta, file } = item;
+    const found = [];
+    const typeField = meta.field("Description-Content-Type");
+    if (!typeField) {
+        found.push((0,model/* finding */.g)(descriptionChecks.D002, file, "Description-Content-Type is missing; twine and PyPI read the description as text/x-rst.", { fix: 'Set it, e.g. readme = "README.md" in [project] or long_description_content_type.' }));
+    }
+    else {
+        const problem = contentTypeProblem(typeField.value);
+        if (problem) {
+            found.push((0,model/* finding */.g)(descriptionChecks.D001, file, `Description-Content-Type: ${problem}.`, {
+                line: typeField.line,
+            }));
+        }
+    }
+    const description = meta.description;
+    if (description === undefined ||
+        description.trim() === "" ||
+        description.trimEnd() === "UNKNOWN") {
+        found.push((0,model/* finding */.g)(descriptionChecks.D003, file, "The description (long_description) is missing.", {
+            fix: "Set readme in [project] (or long_description).",
+        }));
+        return { found, render: false };
+    }
+    // Like twine, anything that is not plain text or markdown is rendered as reStructuredText.
+    const type = typeField ? parseContentType(typeField.value).type : undefined;
+    return { found, render: !rendersWithoutRst(type) };
+}
+function renderFindings(items, texts, run) {
+    if (!run.results) {
+        const files = [...new Set(items.map((item) => item.file))];
+        return [
+            (0,model/* finding */.g)(descriptionChecks.D005, files[0], `The reStructuredText description of ${files.join(", ")} was not rendered: ${run.reason}.`, { fix: "Install readme_renderer into the python that runs this action." }),
+        ];
+    }
+    const results = run.results;
+    return items.flatMap((item) => {
+        const result = results[texts.indexOf(item.meta.description)];
+        return result.ok ? [] : [renderFailure(item, result)];
+    });
+}
+function renderFailure(item, result) {
+    const messages = result.messages.map((message) => message.line === undefined
+        ? `${message.level}: ${message.message}`
+        : `line ${message.line}: ${message.level}: ${message.message}`);
+    const first = result.messages.find((message) => message.line !== undefined)?.line;
+    // Point into the metadata file when the description is its body.
+    const line = first !== undefined && item.meta.bodyLine !== undefined
+        ? item.meta.bodyLine + first - 1
+        : undefined;
+    return (0,model/* finding */.g)(descriptionChecks.D004, item.file, `The description has reStructuredText errors and would not be rendered on PyPI: ${messages.join("; ")}`, { line, fix: "Fix the markup, or set the content type to text/markdown if it is markdown." });
+}
+
+
+/***/ }),
+
+/***/ 3896:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  G5: () => (/* binding */ checkFilename),
+  Dv: () => (/* binding */ filenameChecks),
+  eP: () => (/* binding */ parseWheelFilename),
+  r1: () => (/* binding */ sameVersion)
+});
+
+// UNUSED EXPORTS: expectedSdistFilename, parseSdistFilename
+
+// EXTERNAL MODULE: ./shared/project/names.ts
+var names = __nccwpck_require__(2260);
+// EXTERNAL MODULE: ./shared/project/pep440.ts + 1 modules
+var pep440 = __nccwpck_require__(5240);
+// EXTERNAL MODULE: ./shared/dists/model.ts
+var model = __nccwpck_require__(9253);
+;// CONCATENATED MODULE: ./shared/dists/platform-tags.ts
+/** The wheel platform tags PyPI accepts (Warehouse's forklift `_valid_platform_tag`). */
+const listed = new Set([
+    "any",
+    "win32",
+    "win_arm64",
+    "win_amd64",
+    "win_ia64",
+    "manylinux1_x86_64",
+    "manylinux1_i686",
+    "manylinux2010_x86_64",
+    "manylinux2010_i686",
+    "manylinux2014_x86_64",
+    "manylinux2014_i686",
+    "manylinux2014_aarch64",
+    "manylinux2014_armv7l",
+    "manylinux2014_ppc64",
+    "manylinux2014_ppc64le",
+    "manylinux2014_s390x",
+    "linux_armv6l",
+    "linux_armv7l",
+]);
+const macArches = new Set("ppc ppc64 i386 x86_64 arm64 intel fat fat3 fat64 universal universal2".split(" "));
+/** macOS 11 and later are `macosx_{major}_0`; 10.x keeps its minor. */
+const macMajors = new Set(["11", "12", "13", "14", "15", "26"]);
+const linuxArches = new Set("x86_64 i686 aarch64 armv7l ppc64le s390x riscv64".split(" "));
+const iosArches = new Set(["arm64", "x86_64"]);
+const androidArches = new Set(["armeabi_v7a", "arm64_v8a", "x86", "x86_64"]);
+function isPypiPlatform(tag) {
+    if (listed.has(tag))
+        return true;
+    const mac = /^macosx_(\d+)_(\d+)_(.*)$/.exec(tag);
+    if (mac) {
+        const [, major, minor, arch] = mac;
+        return macArches.has(arch) && (major === "10" || (macMajors.has(major) && minor === "0"));
+    }
+    const linux = /^(many|musl)linux_\d+_\d+_(.*)$/.exec(tag);
+    if (linux)
+        return linuxArches.has(linux[2]) || (linux[1] === "many" && linux[2] === "ppc64");
+    const ios = /^ios_\d+_\d+_(.*)_(?:iphoneos|iphonesimulator)$/.exec(tag);
+    if (ios)
+        return iosArches.has(ios[1]);
+    const android = /^android_\d+_(.*)$/.exec(tag);
+    return android !== null && androidArches.has(android[1]);
+}
+
+;// CONCATENATED MODULE: ./shared/dists/filenames.ts
+/** Wheel and sdist file names: parsed per the specs and compared with the metadata inside. */
+
+
+
+
+const filenameChecks = (0,model/* defineChecks */.R)({
+    F001: {
+        severity: "error",
+        title: "Wheel file name does not follow the wheel filename spec",
+        rule: "file-names",
+    },
+    F002: {
+        severity: "error",
+        title: "Sdist file name is not `{name}-{version}.tar.gz`",
+        rule: "file-names",
+    },
+    F003: {
+        severity: "error",
+        title: "Name in the file name differs from the metadata Name",
+        rule: "file-names",
+    },
+    F004: {
+        severity: "error",
+        title: "Version in the file name differs from the metadata Version",
+        rule: "file-names",
+    },
+    F005: {
+        severity: "error",
+        title: "Sdist file name is not in PEP 625's normalized form, which PyPI refuses",
+        rule: "sdist-names",
+    },
+    F006: {
+        severity: "error",
+        title: "Wheel file name does not start with the normalized project name, which PyPI refuses",
+        rule: "file-names",
+    },
+    F007: {
+        severity: "error",
+        title: "Wheel platform tag is not one PyPI accepts (such as linux_x86_64)",
+        rule: "platform-tags",
+    },
+});
+/** A distribution name with `-` escaped; legacy `.` and upper case are still accepted. */
+const wheelName = /^[A-Za-z0-9](?:[A-Za-z0-9._]*[A-Za-z0-9])?$/;
+const tagSet = /^[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*$/;
+const buildTag = /^\d[A-Za-z0-9_.]*$/;
+function parseWheelFilename(filename) {
+    if (!filename.endsWith(".whl"))
+        return undefined;
+    const parts = filename.slice(0, -".whl".length).split("-");
+    if (parts.length !== 5 && parts.length !== 6)
+        return undefined;
+    const [distribution, version] = parts;
+    const build = parts.length === 6 ? parts[2] : undefined;
+    const [python, abi, platform] = parts.slice(-3);
+    if (!wheelName.test(distribution) || !(0,pep440/* isValidVersion */.ri)(version))
+        return undefined;
+    if (build !== undefined && !buildTag.test(build))
+        return undefined;
+    if (![python, abi, platform].every((set) => tagSet.test(set)))
+        return undefined;
+    const tags = python
+        .split(".")
+        .flatMap((p) => abi.split(".").flatMap((a) => platform.split(".").map((t) => `${p}-${a}-${t}`)));
+    return { distribution, version, ...(build === undefined ? {} : { build }), tags };
+}
+/** The spec's form: the normalized name with `_` separators, then the normalized version. */
+const normalizedName = /^[a-z0-9]+(?:_[a-z0-9]+)*$/;
+/** Any valid project name; older backends wrote names such as `My.Pkg` or `my-pkg`. */
+const projectName = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
+/** `{name}-{version}.tar.gz`; the version is what follows the last `-`. */
+function parseSdistFilename(filename) {
+    if (!filename.endsWith(".tar.gz"))
+        return undefined;
+    const stem = filename.slice(0, -".tar.gz".length);
+    const dash = stem.lastIndexOf("-");
+    const [distribution, version] = [stem.slice(0, dash), stem.slice(dash + 1)];
+    if (dash < 0 || !projectName.test(distribution) || !(0,pep440/* isValidVersion */.ri)(version))
+        return undefined;
+    const normalized = normalizedName.test(distribution) && (0,pep440/* normalizeVersion */.Qj)(version) === version;
+    return { distribution, version, normalized };
+}
+/** The file name the specs give for this name and version. */
+function expectedSdistFilename(name, version) {
+    const escaped = name.toLowerCase().replace(/[-_.]+/g, "_");
+    return `${escaped}-${(0,pep440/* normalizeVersion */.Qj)(version) ?? version}.tar.gz`;
+}
+/** Equal as PEP 440 versions (`1.0` is `1.0.0`, `1.0-RC1` is `1.0rc1`); as text when invalid. */
+const sameVersion = (a, b) => (0,pep440/* isValidVersion */.ri)(a) && (0,pep440/* isValidVersion */.ri)(b)
+    ? (0,pep440/* compareVersions */.Zy)(a, b) === 0
+    : a.replace(/_/g, "-") === b.replace(/_/g, "-");
+/** F001–F005 for one dist; `metadata` is its own Name and Version, when it has them. */
+function checkFilename(archive, metadata) {
+    const { filename } = archive;
+    const expected = metadata
+        ? ` (expected ${expectedSdistFilename(metadata.name, metadata.version)})`
+        : "";
+    const parsed = archive.kind === "wheel" ? parseWheelFilename(filename) : parseSdistFilename(filename);
+    if (!parsed && archive.kind === "wheel") {
+        const form = "{name}-{version}(-{build})?-{python}-{abi}-{platform}.whl";
+        return [
+            (0,model/* finding */.g)(filenameChecks.F001, filename, `${filename} is not ${form} with a PEP 440 version.`),
+        ];
+    }
+    if (!parsed) {
+        const form = "{name}-{version}.tar.gz with a PEP 440 version";
+        return [(0,model/* finding */.g)(filenameChecks.F002, filename, `${filename} is not ${form}${expected}.`)];
+    }
+    const findings = [];
+    if ("normalized" in parsed && !parsed.normalized) {
+        findings.push((0,model/* finding */.g)(filenameChecks.F005, filename, `${filename} is not {normalized_name}-{normalized_version}.tar.gz${expected}; PyPI refuses the upload.`, { fix: "Upgrade the build backend: current versions write normalized sdist names." }));
+    }
+    if ("tags" in parsed)
+        findings.push(...checkWheelNaming(filename, parsed, metadata));
+    if (!metadata)
+        return findings;
+    if ((0,names/* normalizeName */.P)(parsed.distribution) !== (0,names/* normalizeName */.P)(metadata.name)) {
+        findings.push((0,model/* finding */.g)(filenameChecks.F003, filename, `The file name says ${parsed.distribution}, the metadata says Name: ${metadata.name}.`));
+    }
+    if (!sameVersion(parsed.version, metadata.version)) {
+        findings.push((0,model/* finding */.g)(filenameChecks.F004, filename, `The file name says ${parsed.version}, the metadata says Version: ${metadata.version}.`));
+    }
+    return findings;
+}
+/** F006 and F007: what PyPI refuses in a parseable wheel name. */
+function checkWheelNaming(filename, parsed, metadata) {
+    const findings = [];
+    const expected = metadata ? (0,names/* normalizeName */.P)(metadata.name).replace(/-/g, "_") : undefined;
+    const sameProject = !metadata || (0,names/* normalizeName */.P)(parsed.distribution) === (0,names/* normalizeName */.P)(metadata.name);
+    if (expected && sameProject && parsed.distribution !== expected) {
+        findings.push((0,model/* finding */.g)(filenameChecks.F006, filename, `${filename} starts with ${parsed.distribution}; PyPI refuses wheels whose name is not the normalized ${expected}.`, { fix: "Upgrade the build backend: current versions write normalized wheel names." }));
+    }
+    const refused = [...new Set(parsed.tags.map((tag) => tag.split("-")[2]))].filter((platform) => !isPypiPlatform(platform));
+    if (refused.length > 0) {
+        findings.push((0,model/* finding */.g)(filenameChecks.F007, filename, `${filename} has the platform tag ${refused.join(", ")}, which PyPI refuses; build manylinux or musllinux wheels (auditwheel, cibuildwheel).`));
+    }
+    return findings;
+}
+
+
+/***/ }),
+
+/***/ 3549:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   X: () => (/* binding */ metadataChecks),
+/* harmony export */   s: () => (/* binding */ checkMetadata)
+/* harmony export */ });
+/* harmony import */ var _project_pep440_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5240);
+/* harmony import */ var _project_pep508_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1185);
+/* harmony import */ var _metadata_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2851);
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9253);
+/* harmony import */ var _pypi_metadata_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5900);
+/** The M checks: core metadata fields as the spec, packaging.metadata and PyPI read them. */
+
+
+
+
+
+const metadataChecks = (0,_model_js__WEBPACK_IMPORTED_MODULE_4__/* .defineChecks */ .R)({
+    M001: {
+        severity: "error",
+        title: "A required field (Metadata-Version, Name, Version) is missing or empty",
+        rule: "required-fields",
+    },
+    M002: {
+        severity: "error",
+        title: "Name is not a valid project name",
+        rule: "required-fields",
+    },
+    M003: {
+        severity: "error",
+        title: "Version is not a valid PEP 440 version",
+        rule: "required-fields",
+    },
+    M004: {
+        severity: "error",
+        title: "Metadata-Version is malformed, not a known version, or of a newer major version",
+        rule: "metadata-version",
+    },
+    M005: {
+        severity: "error",
+        title: "Metadata-Version is a newer minor version than 2.5",
+        rule: "metadata-version",
+    },
+    M006: {
+        severity: "notice",
+        title: "The sdist's Metadata-Version is below 2.2, the oldest the sdist format allows",
+    },
+    M007: {
+        severity: "error",
+        title: "License and License-Expression are both set",
+        rule: "license",
+    },
+    M008: {
+        severity: "error",
+        title: "A License-File is not in the dist, or is not a relative path",
+        rule: "license",
+    },
+    M009: {
+        severity: "error",
+        title: "Dynamic names Name, Version or Metadata-Version, or something that is no field",
+        rule: "dynamic",
+    },
+    M010: {
+        severity: "error",
+        title: "Provides-Extra is not a valid extra name",
+        rule: "extras",
+    },
+    M011: {
+        severity: "error",
+        title: "A field is unknown, a single-use field is repeated, or the description is given twice",
+        rule: "metadata-fields",
+    },
+    M012: {
+        severity: "error",
+        title: "A field is newer than the declared Metadata-Version",
+        rule: "field-versions",
+    },
+    M013: {
+        severity: "error",
+        title: "Requires-Dist is not a valid PEP 508 requirement",
+        rule: "dependencies",
+    },
+    M014: {
+        severity: "error",
+        title: "Requires-Python is not a valid version specifier",
+        rule: "dependencies",
+    },
+    M016: {
+        severity: "warning",
+        title: "Provides-Extra is not normalised, which Metadata-Version 2.3 asks for",
+    },
+});
+const knownVersions = new Set(["1.0", "1.1", "1.2", "2.1", "2.2", "2.3", "2.4", "2.5"]);
+const validName = /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i;
+const normalizedExtra = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+const notDynamic = new Set(["name", "version", "metadata-version"]);
+/** Every M finding for one METADATA or PKG-INFO. */
+function checkMetadata(meta, context) {
+    const findings = [];
+    const report = (check, message, field, fix) => findings.push((0,_model_js__WEBPACK_IMPORTED_MODULE_4__/* .finding */ .g)(check, context.file, message, { line: field?.line, fix }));
+    const version = checkMetadataVersion(meta, context.kind, report);
+    checkNameAndVersion(meta, report);
+    checkFieldShape(meta, version, report);
+    checkLicense(meta, context, report);
+    checkDynamic(meta, report);
+    checkDependencies(meta, report);
+    findings.push(...(0,_pypi_metadata_js__WEBPACK_IMPORTED_MODULE_3__/* .checkPypiMetadata */ .A)(meta, context.file));
+    return findings;
+}
+/** Whether the version's fields are known here, so field rules that depend on it apply. */
+const isKnown = (version) => version !== undefined && knownVersions.has(version.text);
+function checkMetadataVersion(meta, kind, report) {
+    const field = meta.field("Metadata-Version");
+    const text = field?.value.trim();
+    if (!field || !text) {
+        report(metadataChecks.M001, "Metadata-Version is missing.", field);
+        return undefined;
+    }
+    const version = (0,_metadata_js__WEBPACK_IMPORTED_MODULE_2__/* .metadataVersion */ .C0)(meta);
+    if (!version) {
+        report(metadataChecks.M004, `Metadata-Version '${text}' is not of the form major.minor.`, field);
+        return undefined;
+    }
+    if (version.major > _metadata_js__WEBPACK_IMPORTED_MODULE_2__/* .newestKnownVersion */ .cu.major) {
+        report(metadataChecks.M004, `Metadata-Version ${text} is a newer major version than 2.x; readers must refuse it.`, field);
+    }
+    else if (version.major === _metadata_js__WEBPACK_IMPORTED_MODULE_2__/* .newestKnownVersion */ .cu.major &&
+        version.minor > _metadata_js__WEBPACK_IMPORTED_MODULE_2__/* .newestKnownVersion */ .cu.minor) {
+        report(metadataChecks.M005, `Metadata-Version ${text} is newer than 2.5, the newest twine and PyPI accept; they refuse the upload.`, field);
+    }
+    else if (!isKnown(version)) {
+        report(metadataChecks.M004, `Metadata-Version ${text} is not a version of the core metadata spec (1.0, 1.1, 1.2, 2.1–2.5).`, field);
+    }
+    else if (kind === "sdist" && !(0,_metadata_js__WEBPACK_IMPORTED_MODULE_2__/* .declaresAtLeast */ .Cs)(meta, 2, 2)) {
+        report(metadataChecks.M006, `PKG-INFO declares Metadata-Version ${text}; the sdist format asks for 2.2 or later, so the wheel's metadata cannot be checked against it.`, field, "Upgrade the build backend.");
+    }
+    return version;
+}
+function checkNameAndVersion(meta, report) {
+    const name = meta.field("Name");
+    if (!name?.value.trim())
+        report(metadataChecks.M001, "Name is missing.", name);
+    else if (!validName.test(name.value.trim())) {
+        report(metadataChecks.M002, `Name '${name.value.trim()}' is not a valid name: ASCII letters, digits, '.', '_' and '-', starting and ending with a letter or digit.`, name);
+    }
+    const version = meta.field("Version");
+    if (!version?.value.trim())
+        report(metadataChecks.M001, "Version is missing.", version);
+    else if (!(0,_project_pep440_js__WEBPACK_IMPORTED_MODULE_0__/* .isValidVersion */ .ri)(version.value.trim())) {
+        report(metadataChecks.M003, `Version '${version.value.trim()}' is not a valid PEP 440 version.`, version);
+    }
+}
+/** Fields packaging.metadata cannot parse (M011), or that the declared version lacks (M012). */
+function checkFieldShape(meta, version, report) {
+    const seen = new Set();
+    for (const field of meta.fields) {
+        const key = field.name.toLowerCase();
+        const spec = _metadata_js__WEBPACK_IMPORTED_MODULE_2__/* .coreFields */ .lz.get(key);
+        if (!spec) {
+            // A newer Metadata-Version may bring fields this check does not know yet.
+            if (!version || isKnown(version)) {
+                report(metadataChecks.M011, `'${field.name}' is not a core metadata field.`, field);
+            }
+            continue;
+        }
+        if (!spec.multiple && seen.has(key)) {
+            report(metadataChecks.M011, `${spec.name} appears more than once; it is a single-use field.`, field);
+        }
+        seen.add(key);
+        const [major, minor] = spec.since;
+        // setuptools writes License-File into older metadata; twine and PyPI let it pass.
+        const tolerated = key === "license-file";
+        if (isKnown(version) && !tolerated && !(0,_metadata_js__WEBPACK_IMPORTED_MODULE_2__/* .declaresAtLeast */ .Cs)(meta, major, minor)) {
+            report(metadataChecks.M012, `${spec.name} was introduced in Metadata-Version ${major}.${minor}, but this file declares ${version.text}; PyPI rejects the upload.`, field, "Upgrade the build backend so that it declares the version it writes.");
+        }
+    }
+    if (meta.body && meta.has("Description")) {
+        report(metadataChecks.M011, "The description is given both as a Description field and as the message body.", meta.field("Description"));
+    }
+    for (const extra of meta.every("Provides-Extra"))
+        checkExtra(meta, extra, report);
+}
+function checkExtra(meta, field, report) {
+    const extra = field.value.trim();
+    if (!validName.test(extra)) {
+        report(metadataChecks.M010, `Provides-Extra '${extra}' is not a valid extra name.`, field);
+    }
+    else if ((0,_metadata_js__WEBPACK_IMPORTED_MODULE_2__/* .declaresAtLeast */ .Cs)(meta, 2, 3) && !normalizedExtra.test(extra)) {
+        const normal = extra.toLowerCase().replace(/[-_.]+/g, "-");
+        report(metadataChecks.M016, `Provides-Extra '${extra}' is not normalised, which Metadata-Version 2.3 requires ('${normal}').`, field);
+    }
+}
+const licensePathProblem = (path) => {
+    if (path.startsWith("/") || /^[A-Za-z]:/.test(path))
+        return "is an absolute path";
+    if (path.includes("\\"))
+        return "uses backslashes instead of '/'";
+    if (path.split("/").includes(".."))
+        return "contains '..'";
+    return undefined;
+};
+function checkLicense(meta, context, report) {
+    if (meta.has("License") && meta.has("License-Expression")) {
+        report(metadataChecks.M007, "License and License-Expression are both set; they are mutually exclusive and PyPI rejects the upload.", meta.field("License-Expression"), "Keep only License-Expression (an SPDX expression).");
+    }
+    // License-File paths only have a meaning from 2.4; setuptools writes them earlier, elsewhere.
+    if (!(0,_metadata_js__WEBPACK_IMPORTED_MODULE_2__/* .declaresAtLeast */ .Cs)(meta, 2, 4))
+        return;
+    const where = context.kind === "wheel" ? ".dist-info/licenses/" : "the sdist's top directory";
+    for (const field of meta.every("License-File")) {
+        const path = field.value.trim();
+        const problem = licensePathProblem(path);
+        if (problem) {
+            report(metadataChecks.M008, `License-File '${path}' ${problem}.`, field);
+        }
+        else if (!context.hasLicenseFile(path)) {
+            report(metadataChecks.M008, `License-File '${path}' is not in ${where}.`, field);
+        }
+    }
+}
+function checkDynamic(meta, report) {
+    for (const field of meta.every("Dynamic")) {
+        const value = field.value.trim();
+        const key = value.toLowerCase();
+        if (notDynamic.has(key)) {
+            report(metadataChecks.M009, `Dynamic may not name ${value}; it must be fixed in the sdist.`, field);
+        }
+        else if (!_metadata_js__WEBPACK_IMPORTED_MODULE_2__/* .coreFields */ .lz.has(key)) {
+            report(metadataChecks.M009, `Dynamic names '${value}', which is not a core metadata field.`, field);
+        }
+    }
+}
+function checkDependencies(meta, report) {
+    for (const field of meta.every("Requires-Dist")) {
+        try {
+            (0,_project_pep508_js__WEBPACK_IMPORTED_MODULE_1__/* .parseRequirement */ .pP)(field.value);
+        }
+        catch (error) {
+            report(metadataChecks.M013, `Requires-Dist: ${error.message}.`, field);
+        }
+    }
+    const python = meta.field("Requires-Python");
+    if (python && !(0,_project_pep440_js__WEBPACK_IMPORTED_MODULE_0__/* .isValidSpecifier */ .J5)(python.value.trim())) {
+        report(metadataChecks.M014, `Requires-Python '${python.value.trim()}' is not a valid version specifier.`, python);
+    }
+}
+
+
+/***/ }),
+
+/***/ 2851:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   C0: () => (/* binding */ metadataVersion),
+/* harmony export */   Cs: () => (/* binding */ declaresAtLeast),
+/* harmony export */   Ug: () => (/* binding */ parseCoreMetadata),
+/* harmony export */   cu: () => (/* binding */ newestKnownVersion),
+/* harmony export */   lz: () => (/* binding */ coreFields)
+/* harmony export */ });
+/* unused harmony export CoreMetadata */
+/**
+ * Core metadata (METADATA / PKG-INFO) read the way Python's `email.parser` reads it with the
+ * compat32 policy: headers up to the first blank line, folded continuation lines, repeated
+ * headers kept in order, and the rest as the body.
+ */
+// A header line, as email.feedparser recognises it: printable ASCII except ':' before the ':'.
+const headerLine = /^([\x21-\x39\x3b-\x7e]*):/;
+class CoreMetadata {
+    /** Every header, in order. */
+    fields;
+    /** The message body, or undefined when there is none (or it is empty). */
+    body;
+    /** 1-based line where the body starts in the metadata text. */
+    bodyLine;
+    constructor(fields, body, bodyLine) {
+        this.fields = fields;
+        this.body = body;
+        this.bodyLine = bodyLine;
+    }
+    /** The first value of a header (case-insensitive), as compat32 `msg.get` gives it. */
+    get(name) {
+        return this.field(name)?.value;
+    }
+    /** Every value of a header (case-insensitive), in order. */
+    all(name) {
+        return this.every(name).map((field) => field.value);
+    }
+    has(name) {
+        return this.field(name) !== undefined;
+    }
+    /** The first occurrence of a header. */
+    field(name) {
+        const key = name.toLowerCase();
+        return this.fields.find((field) => field.name.toLowerCase() === key);
+    }
+    /** Every occurrence of a header. */
+    every(name) {
+        const key = name.toLowerCase();
+        return this.fields.filter((field) => field.name.toLowerCase() === key);
+    }
+    /** The line of a header's first occurrence. */
+    line(name) {
+        return this.field(name)?.line;
+    }
+    /** The body, or else the `Description` header with its continuation indent removed. */
+    get description() {
+        if (this.body)
+            return this.body;
+        const header = this.get("Description");
+        return header === undefined ? undefined : unindentDescription(header);
+    }
+    /** Where the description came from; the body wins, as with pkginfo and packaging. */
+    get descriptionSource() {
+        if (this.body)
+            return "body";
+        return this.has("Description") ? "header" : undefined;
+    }
+}
+/** A folded `Description` header's text: continuation lines lose 8 spaces, or 7 and a `|`. */
+function unindentDescription(value) {
+    return value
+        .trim()
+        .split("\n")
+        .map((line) => line.replace(/^( {7}\||\t\||\t| {8})/, ""))
+        .join("\n");
+}
+/** Parses core metadata text. Line endings are normalised to `\n` first. */
+function parseCoreMetadata(text) {
+    const lines = text.replace(/\r\n?/g, "\n").split("\n");
+    // A trailing newline ends the last line rather than starting an empty one.
+    const ended = text.length === 0 || /[\r\n]$/.test(text);
+    if (ended)
+        lines.pop();
+    const fields = [];
+    let current;
+    let index = 0;
+    for (; index < lines.length; index++) {
+        const line = lines[index];
+        if (line === "") {
+            index++; // the blank separator belongs to neither part
+            break;
+        }
+        if (line[0] === " " || line[0] === "\t") {
+            // Continuation; with no header before it, email.parser drops it as a defect.
+            if (current)
+                current.value += `\n${line}`;
+            continue;
+        }
+        current = undefined;
+        if (line.startsWith("From "))
+            continue; // a unix "From " envelope line is not a field
+        const match = headerLine.exec(line);
+        if (!match)
+            break; // not a header: email.parser starts the body here
+        if (match[1] === "")
+            continue; // ": value" has no name; email.parser drops it
+        current = {
+            name: match[1],
+            value: line.slice(match[0].length).replace(/^[ \t]+/, ""),
+            line: index + 1,
+        };
+        fields.push(current);
+    }
+    const bodyLines = lines.slice(index);
+    let body = bodyLines.join("\n");
+    if (bodyLines.length > 0 && ended)
+        body += "\n";
+    return new CoreMetadata(fields, body === "" ? undefined : body, body === "" ? undefined : index + 1);
+}
+/** The parsed `Metadata-Version` (`major.minor`), or undefined when it is missing or malformed. */
+function metadataVersion(meta) {
+    const text = meta.get("Metadata-Version")?.trim();
+    const match = text === undefined ? null : /^(\d+)\.(\d+)$/.exec(text);
+    if (!text || !match)
+        return undefined;
+    return { text, major: Number(match[1]), minor: Number(match[2]) };
+}
+/** Whether the metadata declares at least `major.minor`; false when it declares nothing usable. */
+function declaresAtLeast(meta, major, minor) {
+    const version = metadataVersion(meta);
+    if (!version)
+        return false;
+    return version.major > major || (version.major === major && version.minor >= minor);
+}
+const field = (name, since, multiple = false) => {
+    const [major, minor] = since.split(".").map(Number);
+    return { name, since: [major, minor], multiple };
+};
+/** Every field of core metadata up to 2.5, keyed by lower-case name. */
+const coreFields = new Map([
+    field("Metadata-Version", "1.0"),
+    field("Name", "1.0"),
+    field("Version", "1.0"),
+    field("Platform", "1.0", true),
+    field("Summary", "1.0"),
+    field("Description", "1.0"),
+    field("Keywords", "1.0"),
+    field("Home-page", "1.0"),
+    field("Author", "1.0"),
+    field("Author-email", "1.0"),
+    field("License", "1.0"),
+    field("Supported-Platform", "1.1", true),
+    field("Classifier", "1.1", true),
+    field("Download-URL", "1.1"),
+    field("Requires", "1.1", true),
+    field("Provides", "1.1", true),
+    field("Obsoletes", "1.1", true),
+    field("Maintainer", "1.2"),
+    field("Maintainer-email", "1.2"),
+    field("Requires-Dist", "1.2", true),
+    field("Requires-Python", "1.2"),
+    field("Requires-External", "1.2", true),
+    field("Project-URL", "1.2", true),
+    field("Provides-Dist", "1.2", true),
+    field("Obsoletes-Dist", "1.2", true),
+    field("Description-Content-Type", "2.1"),
+    field("Provides-Extra", "2.1", true),
+    field("Dynamic", "2.2", true),
+    field("License-Expression", "2.4"),
+    field("License-File", "2.4", true),
+    field("Import-Name", "2.5", true),
+    field("Import-Namespace", "2.5", true),
+].map((spec) => [spec.name.toLowerCase(), spec]));
+/** The newest Metadata-Version this module knows the fields of. */
+const newestKnownVersion = { major: 2, minor: 5 };
+
+
+/***/ }),
+
+/***/ 9253:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   R: () => (/* binding */ defineChecks),
+/* harmony export */   g: () => (/* binding */ finding)
+/* harmony export */ });
+/** Declares a group of checks keyed by code. */
+function defineChecks(checks) {
+    return Object.fromEntries(Object.entries(checks).map(([code, check]) => [code, { code, ...check }]));
+}
+/** A finding for `check` about the dist shown as `file`. */
+function finding(check, file, message, extra = {}) {
+    return { severity: check.severity, code: check.code, file, message, ...extra };
+}
+
+
+/***/ }),
+
+/***/ 5900:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  A: () => (/* binding */ checkPypiMetadata),
+  x: () => (/* binding */ pypiMetadataChecks)
+});
+
+// EXTERNAL MODULE: ./shared/project/pep440.ts + 1 modules
+var pep440 = __nccwpck_require__(5240);
+// EXTERNAL MODULE: ./shared/project/pep508.ts + 1 modules
+var pep508 = __nccwpck_require__(1185);
+;// CONCATENATED MODULE: ./shared/dists/email-address.ts
+/** Author-email and Maintainer-email as Warehouse checks them: `parseaddr`, then email-validator. */
+const specialUse = new Set(["arpa", "invalid", "local", "localhost", "onion", "test"]);
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+const localPart = /^[^\s"(),:;<>@[\\\]\x00-\x1f\x7f]+$/u;
+const domainLabel = /^[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?$/u;
+/** The one address a header value names, as Python's strict parseaddr finds it; none for a list. */
+function singleAddress(value) {
+    const unquoted = value.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+    if (unquoted.includes(","))
+        return undefined;
+    const angle = /<([^<>]*)>\s*$/.exec(value);
+    return (angle ? angle[1] : value.replace(/\([^()]*\)/g, "")).trim() || undefined;
+}
+/** Why the header's address is refused, or undefined when PyPI accepts it. */
+function emailProblem(value) {
+    const address = singleAddress(value);
+    if (!address)
+        return undefined;
+    const at = address.lastIndexOf("@");
+    if (at < 0)
+        return `'${address}' is not a valid email address: it has no @-sign.`;
+    const [local, domain] = [address.slice(0, at), address.slice(at + 1).toLowerCase()];
+    const bad = (why) => `'${address}' is not a valid email address: ${why}.`;
+    if (!local || !localPart.test(local))
+        return bad("the part before the @-sign is not valid");
+    if (/^\.|\.\.|\.$/.test(local))
+        return bad("its periods are misplaced");
+    const labels = domain.split(".");
+    if (labels.length < 2)
+        return bad("the part after the @-sign has no period");
+    if (!labels.every((label) => domainLabel.test(label))) {
+        return bad("the part after the @-sign is not a valid domain");
+    }
+    const top = labels[labels.length - 1];
+    if (/^\d+$/.test(top))
+        return bad("it is not within a valid top-level domain");
+    if (specialUse.has(top))
+        return bad("its domain is a special-use or reserved name");
+    return undefined;
+}
+
+// EXTERNAL MODULE: ./shared/dists/model.ts
+var model = __nccwpck_require__(9253);
+// EXTERNAL MODULE: ./node_modules/spdx-exceptions/index.json
+var spdx_exceptions = __nccwpck_require__(3988);
+// EXTERNAL MODULE: ./node_modules/spdx-expression-parse/index.js
+var spdx_expression_parse = __nccwpck_require__(3326);
+var spdx_expression_parse_default = /*#__PURE__*/__nccwpck_require__.n(spdx_expression_parse);
+// EXTERNAL MODULE: ./node_modules/spdx-license-ids/deprecated.json
+var deprecated = __nccwpck_require__(3389);
+// EXTERNAL MODULE: ./node_modules/spdx-license-ids/index.json
+var spdx_license_ids = __nccwpck_require__(5204);
+;// CONCATENATED MODULE: ./shared/dists/spdx.ts
+/** License-Expression as packaging (and so twine and PyPI) reads it: SPDX ids in any case. */
+
+
+
+
+const byLowerCase = (ids) => new Map(ids.map((id) => [id.toLowerCase(), id]));
+const licenses = byLowerCase([...spdx_license_ids, ...deprecated]);
+const exceptions = byLowerCase(spdx_exceptions);
+const operators = new Set(["and", "or", "with"]);
+/** Why the expression is invalid, or undefined when it is valid. */
+function spdxProblem(expression) {
+    const tokens = expression.replace(/[()]/g, " $& ").trim().split(/\s+/);
+    if (tokens[0] === "")
+        return "it is empty";
+    const canonical = [];
+    for (const [index, token] of tokens.entries()) {
+        const lower = token.toLowerCase();
+        if (operators.has(lower))
+            canonical.push(lower.toUpperCase());
+        else if (token === "(" || token === ")")
+            canonical.push(token);
+        else if (tokens[index - 1]?.toLowerCase() === "with") {
+            const exception = exceptions.get(lower);
+            if (!exception)
+                return `'${token}' is not an SPDX license exception`;
+            canonical.push(exception);
+        }
+        else {
+            const plus = lower.endsWith("+") ? "+" : "";
+            const id = plus ? lower.slice(0, -1) : lower;
+            if (id.startsWith("licenseref-")) {
+                if (!/^licenseref-[a-z0-9.-]*$/.test(id))
+                    return `'${token}' is not a valid LicenseRef`;
+                canonical.push(`LicenseRef-${token.slice("LicenseRef-".length)}`);
+                continue;
+            }
+            const license = licenses.get(id);
+            if (!license)
+                return `'${token}' is not an SPDX license identifier`;
+            canonical.push(license + plus);
+        }
+    }
+    try {
+        spdx_expression_parse_default()(canonical.join(" "));
+        return undefined;
+    }
+    catch {
+        return "it is not a well-formed SPDX expression";
+    }
+}
+
+;// CONCATENATED MODULE: ./shared/dists/trove-classifiers.ts
+/** PyPI's trove classifiers (trove-classifiers 2026.9.21.13); generated by scripts/trove-classifiers.mjs. */
+const troveClassifiersVersion = "2026.9.21.13";
+const troveClassifiers = new Set([
+    "Development Status :: 1 - Planning",
+    "Development Status :: 2 - Pre-Alpha",
+    "Development Status :: 3 - Alpha",
+    "Development Status :: 4 - Beta",
+    "Development Status :: 5 - Production/Stable",
+    "Development Status :: 6 - Mature",
+    "Development Status :: 7 - Inactive",
+    "Environment :: Console",
+    "Environment :: Console :: Curses",
+    "Environment :: Console :: Framebuffer",
+    "Environment :: Console :: Newt",
+    "Environment :: Console :: svgalib",
+    "Environment :: Cygwin (MS Windows)",
+    "Environment :: GPU",
+    "Environment :: GPU :: NVIDIA CUDA",
+    "Environment :: GPU :: NVIDIA CUDA :: 1.0",
+    "Environment :: GPU :: NVIDIA CUDA :: 1.1",
+    "Environment :: GPU :: NVIDIA CUDA :: 10.0",
+    "Environment :: GPU :: NVIDIA CUDA :: 10.1",
+    "Environment :: GPU :: NVIDIA CUDA :: 10.2",
+    "Environment :: GPU :: NVIDIA CUDA :: 11",
+    "Environment :: GPU :: NVIDIA CUDA :: 11.0",
+    "Environment :: GPU :: NVIDIA CUDA :: 11.1",
+    "Environment :: GPU :: NVIDIA CUDA :: 11.2",
+    "Environment :: GPU :: NVIDIA CUDA :: 11.3",
+    "Environment :: GPU :: NVIDIA CUDA :: 11.4",
+    "Environment :: GPU :: NVIDIA CUDA :: 11.5",
+    "Environment :: GPU :: NVIDIA CUDA :: 11.6",
+    "Environment :: GPU :: NVIDIA CUDA :: 11.7",
+    "Environment :: GPU :: NVIDIA CUDA :: 11.8",
+    "Environment :: GPU :: NVIDIA CUDA :: 12",
+    "Environment :: GPU :: NVIDIA CUDA :: 12 :: 12.0",
+    "Environment :: GPU :: NVIDIA CUDA :: 12 :: 12.1",
+    "Environment :: GPU :: NVIDIA CUDA :: 12 :: 12.2",
+    "Environment :: GPU :: NVIDIA CUDA :: 12 :: 12.3",
+    "Environment :: GPU :: NVIDIA CUDA :: 12 :: 12.4",
+    "Environment :: GPU :: NVIDIA CUDA :: 12 :: 12.5",
+    "Environment :: GPU :: NVIDIA CUDA :: 12 :: 12.6",
+    "Environment :: GPU :: NVIDIA CUDA :: 13",
+    "Environment :: GPU :: NVIDIA CUDA :: 2.0",
+    "Environment :: GPU :: NVIDIA CUDA :: 2.1",
+    "Environment :: GPU :: NVIDIA CUDA :: 2.2",
+    "Environment :: GPU :: NVIDIA CUDA :: 2.3",
+    "Environment :: GPU :: NVIDIA CUDA :: 3.0",
+    "Environment :: GPU :: NVIDIA CUDA :: 3.1",
+    "Environment :: GPU :: NVIDIA CUDA :: 3.2",
+    "Environment :: GPU :: NVIDIA CUDA :: 4.0",
+    "Environment :: GPU :: NVIDIA CUDA :: 4.1",
+    "Environment :: GPU :: NVIDIA CUDA :: 4.2",
+    "Environment :: GPU :: NVIDIA CUDA :: 5.0",
+    "Environment :: GPU :: NVIDIA CUDA :: 5.5",
+    "Environment :: GPU :: NVIDIA CUDA :: 6.0",
+    "Environment :: GPU :: NVIDIA CUDA :: 6.5",
+    "Environment :: GPU :: NVIDIA CUDA :: 7.0",
+    "Environment :: GPU :: NVIDIA CUDA :: 7.5",
+    "Environment :: GPU :: NVIDIA CUDA :: 8.0",
+    "Environment :: GPU :: NVIDIA CUDA :: 9.0",
+    "Environment :: GPU :: NVIDIA CUDA :: 9.1",
+    "Environment :: GPU :: NVIDIA CUDA :: 9.2",
+    "Environment :: Handhelds/PDA's",
+    "Environment :: MacOS X",
+    "Environment :: MacOS X :: Aqua",
+    "Environment :: MacOS X :: Carbon",
+    "Environment :: MacOS X :: Cocoa",
+    "Environment :: No Input/Output (Daemon)",
+    "Environment :: OpenStack",
+    "Environment :: Other Environment",
+    "Environment :: Plugins",
+    "Environment :: Web Environment",
+    "Environment :: Web Environment :: Buffet",
+    "Environment :: Web Environment :: Mozilla",
+    "Environment :: Web Environment :: ToscaWidgets",
+    "Environment :: WebAssembly",
+    "Environment :: WebAssembly :: Emscripten",
+    "Environment :: WebAssembly :: WASI",
+    "Environment :: Win32 (MS Windows)",
+    "Environment :: X11 Applications",
+    "Environment :: X11 Applications :: GTK",
+    "Environment :: X11 Applications :: Gnome",
+    "Environment :: X11 Applications :: KDE",
+    "Environment :: X11 Applications :: Qt",
+    "Framework :: AWS CDK",
+    "Framework :: AWS CDK :: 1",
+    "Framework :: AWS CDK :: 2",
+    "Framework :: AiiDA",
+    "Framework :: Ansible",
+    "Framework :: AnyIO",
+    "Framework :: Apache Airflow",
+    "Framework :: Apache Airflow :: Provider",
+    "Framework :: AsyncIO",
+    "Framework :: BEAT",
+    "Framework :: BFG",
+    "Framework :: Bob",
+    "Framework :: Bottle",
+    "Framework :: Buildout",
+    "Framework :: Buildout :: Extension",
+    "Framework :: Buildout :: Recipe",
+    "Framework :: CastleCMS",
+    "Framework :: CastleCMS :: Theme",
+    "Framework :: Celery",
+    "Framework :: Chandler",
+    "Framework :: CherryPy",
+    "Framework :: CubicWeb",
+    "Framework :: Dash",
+    "Framework :: Datasette",
+    "Framework :: Django",
+    "Framework :: Django :: 1",
+    "Framework :: Django :: 1.10",
+    "Framework :: Django :: 1.11",
+    "Framework :: Django :: 1.4",
+    "Framework :: Django :: 1.5",
+    "Framework :: Django :: 1.6",
+    "Framework :: Django :: 1.7",
+    "Framework :: Django :: 1.8",
+    "Framework :: Django :: 1.9",
+    "Framework :: Django :: 2",
+    "Framework :: Django :: 2.0",
+    "Framework :: Django :: 2.1",
+    "Framework :: Django :: 2.2",
+    "Framework :: Django :: 3",
+    "Framework :: Django :: 3.0",
+    "Framework :: Django :: 3.1",
+    "Framework :: Django :: 3.2",
+    "Framework :: Django :: 4",
+    "Framework :: Django :: 4.0",
+    "Framework :: Django :: 4.1",
+    "Framework :: Django :: 4.2",
+    "Framework :: Django :: 5",
+    "Framework :: Django :: 5.0",
+    "Framework :: Django :: 5.1",
+    "Framework :: Django :: 5.2",
+    "Framework :: Django :: 6",
+    "Framework :: Django :: 6.0",
+    "Framework :: Django :: 6.1",
+    "Framework :: Django CMS",
+    "Framework :: Django CMS :: 3.10",
+    "Framework :: Django CMS :: 3.11",
+    "Framework :: Django CMS :: 3.4",
+    "Framework :: Django CMS :: 3.5",
+    "Framework :: Django CMS :: 3.6",
+    "Framework :: Django CMS :: 3.7",
+    "Framework :: Django CMS :: 3.8",
+    "Framework :: Django CMS :: 3.9",
+    "Framework :: Django CMS :: 4.0",
+    "Framework :: Django CMS :: 4.1",
+    "Framework :: Django CMS :: 5.0",
+    "Framework :: Django CMS :: 5.1",
+    "Framework :: FastAPI",
+    "Framework :: Flake8",
+    "Framework :: Flask",
+    "Framework :: Hatch",
+    "Framework :: Hypothesis",
+    "Framework :: IDLE",
+    "Framework :: IPython",
+    "Framework :: InvenTree",
+    "Framework :: Jupyter",
+    "Framework :: Jupyter :: JupyterLab",
+    "Framework :: Jupyter :: JupyterLab :: 1",
+    "Framework :: Jupyter :: JupyterLab :: 2",
+    "Framework :: Jupyter :: JupyterLab :: 3",
+    "Framework :: Jupyter :: JupyterLab :: 4",
+    "Framework :: Jupyter :: JupyterLab :: Extensions",
+    "Framework :: Jupyter :: JupyterLab :: Extensions :: Mime Renderers",
+    "Framework :: Jupyter :: JupyterLab :: Extensions :: Prebuilt",
+    "Framework :: Jupyter :: JupyterLab :: Extensions :: Themes",
+    "Framework :: Kedro",
+    "Framework :: Lektor",
+    "Framework :: Litestar",
+    "Framework :: Litestar :: 1",
+    "Framework :: Litestar :: 2",
+    "Framework :: Litestar :: 3",
+    "Framework :: Masonite",
+    "Framework :: Matplotlib",
+    "Framework :: MkDocs",
+    "Framework :: Nengo",
+    "Framework :: Odoo",
+    "Framework :: Odoo :: 10.0",
+    "Framework :: Odoo :: 11.0",
+    "Framework :: Odoo :: 12.0",
+    "Framework :: Odoo :: 13.0",
+    "Framework :: Odoo :: 14.0",
+    "Framework :: Odoo :: 15.0",
+    "Framework :: Odoo :: 16.0",
+    "Framework :: Odoo :: 17.0",
+    "Framework :: Odoo :: 18.0",
+    "Framework :: Odoo :: 19.0",
+    "Framework :: Odoo :: 20.0",
+    "Framework :: Odoo :: 8.0",
+    "Framework :: Odoo :: 9.0",
+    "Framework :: OpenTelemetry",
+    "Framework :: OpenTelemetry :: Distros",
+    "Framework :: OpenTelemetry :: Exporters",
+    "Framework :: OpenTelemetry :: Instrumentations",
+    "Framework :: Opps",
+    "Framework :: Paste",
+    "Framework :: Pelican",
+    "Framework :: Pelican :: Plugins",
+    "Framework :: Pelican :: Themes",
+    "Framework :: Plone",
+    "Framework :: Plone :: 3.2",
+    "Framework :: Plone :: 3.3",
+    "Framework :: Plone :: 4.0",
+    "Framework :: Plone :: 4.1",
+    "Framework :: Plone :: 4.2",
+    "Framework :: Plone :: 4.3",
+    "Framework :: Plone :: 5.0",
+    "Framework :: Plone :: 5.1",
+    "Framework :: Plone :: 5.2",
+    "Framework :: Plone :: 5.3",
+    "Framework :: Plone :: 6.0",
+    "Framework :: Plone :: 6.1",
+    "Framework :: Plone :: 6.2",
+    "Framework :: Plone :: 6.3",
+    "Framework :: Plone :: Addon",
+    "Framework :: Plone :: Core",
+    "Framework :: Plone :: Distribution",
+    "Framework :: Plone :: Theme",
+    "Framework :: PySimpleGUI",
+    "Framework :: PySimpleGUI :: 4",
+    "Framework :: PySimpleGUI :: 5",
+    "Framework :: Pycsou",
+    "Framework :: Pydantic",
+    "Framework :: Pydantic :: 1",
+    "Framework :: Pydantic :: 2",
+    "Framework :: Pylons",
+    "Framework :: Pyodide",
+    "Framework :: Pyramid",
+    "Framework :: Pytest",
+    "Framework :: Review Board",
+    "Framework :: Robot Framework",
+    "Framework :: Robot Framework :: Library",
+    "Framework :: Robot Framework :: Tool",
+    "Framework :: Scrapy",
+    "Framework :: Setuptools Plugin",
+    "Framework :: Sphinx",
+    "Framework :: Sphinx :: Domain",
+    "Framework :: Sphinx :: Extension",
+    "Framework :: Sphinx :: Theme",
+    "Framework :: Trac",
+    "Framework :: Trio",
+    "Framework :: Tryton",
+    "Framework :: TurboGears",
+    "Framework :: TurboGears :: Applications",
+    "Framework :: TurboGears :: Widgets",
+    "Framework :: Twisted",
+    "Framework :: Wagtail",
+    "Framework :: Wagtail :: 1",
+    "Framework :: Wagtail :: 2",
+    "Framework :: Wagtail :: 3",
+    "Framework :: Wagtail :: 4",
+    "Framework :: Wagtail :: 5",
+    "Framework :: Wagtail :: 6",
+    "Framework :: Wagtail :: 7",
+    "Framework :: Wagtail :: 8",
+    "Framework :: ZODB",
+    "Framework :: Zope",
+    "Framework :: Zope :: 2",
+    "Framework :: Zope :: 3",
+    "Framework :: Zope :: 4",
+    "Framework :: Zope :: 5",
+    "Framework :: Zope :: 6",
+    "Framework :: Zope2",
+    "Framework :: Zope3",
+    "Framework :: aiohttp",
+    "Framework :: cocotb",
+    "Framework :: napari",
+    "Framework :: tox",
+    "Intended Audience :: Customer Service",
+    "Intended Audience :: Developers",
+    "Intended Audience :: Education",
+    "Intended Audience :: End Users/Desktop",
+    "Intended Audience :: Financial and Insurance Industry",
+    "Intended Audience :: Healthcare Industry",
+    "Intended Audience :: Information Technology",
+    "Intended Audience :: Legal Industry",
+    "Intended Audience :: Manufacturing",
+    "Intended Audience :: Other Audience",
+    "Intended Audience :: Religion",
+    "Intended Audience :: Science/Research",
+    "Intended Audience :: System Administrators",
+    "Intended Audience :: Telecommunications Industry",
+    "License :: Aladdin Free Public License (AFPL)",
+    "License :: CC0 1.0 Universal (CC0 1.0) Public Domain Dedication",
+    "License :: CeCILL-B Free Software License Agreement (CECILL-B)",
+    "License :: CeCILL-C Free Software License Agreement (CECILL-C)",
+    "License :: DFSG approved",
+    "License :: Eiffel Forum License (EFL)",
+    "License :: Free For Educational Use",
+    "License :: Free For Home Use",
+    "License :: Free To Use But Restricted",
+    "License :: Free for non-commercial use",
+    "License :: Freely Distributable",
+    "License :: Freeware",
+    "License :: GUST Font License 1.0",
+    "License :: GUST Font License 2006-09-30",
+    "License :: Netscape Public License (NPL)",
+    "License :: Nokia Open Source License (NOKOS)",
+    "License :: OSI Approved",
+    "License :: OSI Approved :: Academic Free License (AFL)",
+    "License :: OSI Approved :: Apache Software License",
+    "License :: OSI Approved :: Apple Public Source License",
+    "License :: OSI Approved :: Artistic License",
+    "License :: OSI Approved :: Attribution Assurance License",
+    "License :: OSI Approved :: BSD License",
+    "License :: OSI Approved :: Blue Oak Model License (BlueOak-1.0.0)",
+    "License :: OSI Approved :: Boost Software License 1.0 (BSL-1.0)",
+    "License :: OSI Approved :: CEA CNRS Inria Logiciel Libre License, version 2.1 (CeCILL-2.1)",
+    "License :: OSI Approved :: CMU License (MIT-CMU)",
+    "License :: OSI Approved :: Common Development and Distribution License 1.0 (CDDL-1.0)",
+    "License :: OSI Approved :: Common Public License",
+    "License :: OSI Approved :: Eclipse Public License 1.0 (EPL-1.0)",
+    "License :: OSI Approved :: Eclipse Public License 2.0 (EPL-2.0)",
+    "License :: OSI Approved :: Educational Community License, Version 2.0 (ECL-2.0)",
+    "License :: OSI Approved :: Eiffel Forum License",
+    "License :: OSI Approved :: European Union Public Licence 1.0 (EUPL 1.0)",
+    "License :: OSI Approved :: European Union Public Licence 1.1 (EUPL 1.1)",
+    "License :: OSI Approved :: European Union Public Licence 1.2 (EUPL 1.2)",
+    "License :: OSI Approved :: GNU Affero General Public License v3",
+    "License :: OSI Approved :: GNU Affero General Public License v3 or later (AGPLv3+)",
+    "License :: OSI Approved :: GNU Free Documentation License (FDL)",
+    "License :: OSI Approved :: GNU General Public License (GPL)",
+    "License :: OSI Approved :: GNU General Public License v2 (GPLv2)",
+    "License :: OSI Approved :: GNU General Public License v2 or later (GPLv2+)",
+    "License :: OSI Approved :: GNU General Public License v3 (GPLv3)",
+    "License :: OSI Approved :: GNU General Public License v3 or later (GPLv3+)",
+    "License :: OSI Approved :: GNU Lesser General Public License v2 (LGPLv2)",
+    "License :: OSI Approved :: GNU Lesser General Public License v2 or later (LGPLv2+)",
+    "License :: OSI Approved :: GNU Lesser General Public License v3 (LGPLv3)",
+    "License :: OSI Approved :: GNU Lesser General Public License v3 or later (LGPLv3+)",
+    "License :: OSI Approved :: GNU Library or Lesser General Public License (LGPL)",
+    "License :: OSI Approved :: Historical Permission Notice and Disclaimer (HPND)",
+    "License :: OSI Approved :: IBM Public License",
+    "License :: OSI Approved :: ISC License (ISCL)",
+    "License :: OSI Approved :: MIT License",
+    "License :: OSI Approved :: MIT No Attribution License (MIT-0)",
+    "License :: OSI Approved :: MirOS License (MirOS)",
+    "License :: OSI Approved :: Motosoto License",
+    "License :: OSI Approved :: Mozilla Public License 1.0 (MPL)",
+    "License :: OSI Approved :: Mozilla Public License 1.1 (MPL 1.1)",
+    "License :: OSI Approved :: Mozilla Public License 2.0 (MPL 2.0)",
+    "License :: OSI Approved :: Mulan Permissive Software License v2 (MulanPSL-2.0)",
+    "License :: OSI Approved :: NASA Open Source Agreement v1.3 (NASA-1.3)",
+    "License :: OSI Approved :: Nethack General Public License",
+    "License :: OSI Approved :: Nokia Open Source License",
+    "License :: OSI Approved :: Open Group Test Suite License",
+    "License :: OSI Approved :: Open Software License 3.0 (OSL-3.0)",
+    "License :: OSI Approved :: PostgreSQL License",
+    "License :: OSI Approved :: Python License (CNRI Python License)",
+    "License :: OSI Approved :: Python Software Foundation License",
+    "License :: OSI Approved :: Qt Public License (QPL)",
+    "License :: OSI Approved :: Ricoh Source Code Public License",
+    "License :: OSI Approved :: SIL Open Font License 1.1 (OFL-1.1)",
+    "License :: OSI Approved :: Sleepycat License",
+    "License :: OSI Approved :: Sun Public License",
+    "License :: OSI Approved :: The Unlicense (Unlicense)",
+    "License :: OSI Approved :: Universal Permissive License (UPL)",
+    "License :: OSI Approved :: University of Illinois/NCSA Open Source License",
+    "License :: OSI Approved :: Vovida Software License 1.0",
+    "License :: OSI Approved :: W3C License",
+    "License :: OSI Approved :: Zero-Clause BSD (0BSD)",
+    "License :: OSI Approved :: Zope Public License",
+    "License :: OSI Approved :: zlib/libpng License",
+    "License :: Other/Proprietary License",
+    "License :: Public Domain",
+    "License :: Repoze Public License",
+    "Natural Language :: Afrikaans",
+    "Natural Language :: Arabic",
+    "Natural Language :: Armenian",
+    "Natural Language :: Basque",
+    "Natural Language :: Bengali",
+    "Natural Language :: Bosnian",
+    "Natural Language :: Bulgarian",
+    "Natural Language :: Cantonese",
+    "Natural Language :: Catalan",
+    "Natural Language :: Catalan (Valencian)",
+    "Natural Language :: Chinese (Simplified)",
+    "Natural Language :: Chinese (Traditional)",
+    "Natural Language :: Croatian",
+    "Natural Language :: Czech",
+    "Natural Language :: Danish",
+    "Natural Language :: Dutch",
+    "Natural Language :: English",
+    "Natural Language :: Esperanto",
+    "Natural Language :: Estonian",
+    "Natural Language :: Finnish",
+    "Natural Language :: French",
+    "Natural Language :: Galician",
+    "Natural Language :: Georgian",
+    "Natural Language :: German",
+    "Natural Language :: Greek",
+    "Natural Language :: Hebrew",
+    "Natural Language :: Hindi",
+    "Natural Language :: Hungarian",
+    "Natural Language :: Icelandic",
+    "Natural Language :: Indonesian",
+    "Natural Language :: Irish",
+    "Natural Language :: Italian",
+    "Natural Language :: Japanese",
+    "Natural Language :: Javanese",
+    "Natural Language :: Korean",
+    "Natural Language :: Latin",
+    "Natural Language :: Latvian",
+    "Natural Language :: Lithuanian",
+    "Natural Language :: Macedonian",
+    "Natural Language :: Malay",
+    "Natural Language :: Marathi",
+    "Natural Language :: Nepali",
+    "Natural Language :: Norwegian",
+    "Natural Language :: Panjabi",
+    "Natural Language :: Persian",
+    "Natural Language :: Polish",
+    "Natural Language :: Portuguese",
+    "Natural Language :: Portuguese (Brazilian)",
+    "Natural Language :: Romanian",
+    "Natural Language :: Russian",
+    "Natural Language :: Serbian",
+    "Natural Language :: Slovak",
+    "Natural Language :: Slovenian",
+    "Natural Language :: Spanish",
+    "Natural Language :: Swedish",
+    "Natural Language :: Tamil",
+    "Natural Language :: Telugu",
+    "Natural Language :: Thai",
+    "Natural Language :: Tibetan",
+    "Natural Language :: Turkish",
+    "Natural Language :: Ukrainian",
+    "Natural Language :: Urdu",
+    "Natural Language :: Vietnamese",
+    "Natural Language :: Yiddish",
+    "Operating System :: Android",
+    "Operating System :: BeOS",
+    "Operating System :: MacOS",
+    "Operating System :: MacOS :: MacOS 9",
+    "Operating System :: MacOS :: MacOS X",
+    "Operating System :: Microsoft",
+    "Operating System :: Microsoft :: MS-DOS",
+    "Operating System :: Microsoft :: Windows",
+    "Operating System :: Microsoft :: Windows :: Windows 10",
+    "Operating System :: Microsoft :: Windows :: Windows 11",
+    "Operating System :: Microsoft :: Windows :: Windows 3.1 or Earlier",
+    "Operating System :: Microsoft :: Windows :: Windows 7",
+    "Operating System :: Microsoft :: Windows :: Windows 8",
+    "Operating System :: Microsoft :: Windows :: Windows 8.1",
+    "Operating System :: Microsoft :: Windows :: Windows 95/98/2000",
+    "Operating System :: Microsoft :: Windows :: Windows CE",
+    "Operating System :: Microsoft :: Windows :: Windows NT/2000",
+    "Operating System :: Microsoft :: Windows :: Windows Server 2003",
+    "Operating System :: Microsoft :: Windows :: Windows Server 2008",
+    "Operating System :: Microsoft :: Windows :: Windows Vista",
+    "Operating System :: Microsoft :: Windows :: Windows XP",
+    "Operating System :: OS Independent",
+    "Operating System :: OS/2",
+    "Operating System :: Other OS",
+    "Operating System :: PDA Systems",
+    "Operating System :: POSIX",
+    "Operating System :: POSIX :: AIX",
+    "Operating System :: POSIX :: BSD",
+    "Operating System :: POSIX :: BSD :: BSD/OS",
+    "Operating System :: POSIX :: BSD :: FreeBSD",
+    "Operating System :: POSIX :: BSD :: NetBSD",
+    "Operating System :: POSIX :: BSD :: OpenBSD",
+    "Operating System :: POSIX :: GNU Hurd",
+    "Operating System :: POSIX :: HP-UX",
+    "Operating System :: POSIX :: IRIX",
+    "Operating System :: POSIX :: Linux",
+    "Operating System :: POSIX :: Other",
+    "Operating System :: POSIX :: SCO",
+    "Operating System :: POSIX :: SunOS/Solaris",
+    "Operating System :: PalmOS",
+    "Operating System :: RISC OS",
+    "Operating System :: Unix",
+    "Operating System :: iOS",
+    "Programming Language :: APL",
+    "Programming Language :: ASP",
+    "Programming Language :: Ada",
+    "Programming Language :: Assembly",
+    "Programming Language :: Awk",
+    "Programming Language :: Basic",
+    "Programming Language :: C",
+    "Programming Language :: C#",
+    "Programming Language :: C++",
+    "Programming Language :: Cold Fusion",
+    "Programming Language :: Cython",
+    "Programming Language :: D",
+    "Programming Language :: Delphi/Kylix",
+    "Programming Language :: Dylan",
+    "Programming Language :: Eiffel",
+    "Programming Language :: Emacs-Lisp",
+    "Programming Language :: Erlang",
+    "Programming Language :: Euler",
+    "Programming Language :: Euphoria",
+    "Programming Language :: F#",
+    "Programming Language :: Forth",
+    "Programming Language :: Fortran",
+    "Programming Language :: Go",
+    "Programming Language :: Haskell",
+    "Programming Language :: Hy",
+    "Programming Language :: Java",
+    "Programming Language :: JavaScript",
+    "Programming Language :: Kotlin",
+    "Programming Language :: Lisp",
+    "Programming Language :: Logo",
+    "Programming Language :: Lua",
+    "Programming Language :: ML",
+    "Programming Language :: Modula",
+    "Programming Language :: OCaml",
+    "Programming Language :: Object Pascal",
+    "Programming Language :: Objective C",
+    "Programming Language :: Other",
+    "Programming Language :: Other Scripting Engines",
+    "Programming Language :: PHP",
+    "Programming Language :: PL/SQL",
+    "Programming Language :: PROGRESS",
+    "Programming Language :: Pascal",
+    "Programming Language :: Perl",
+    "Programming Language :: Pike",
+    "Programming Language :: Pliant",
+    "Programming Language :: Prolog",
+    "Programming Language :: Python",
+    "Programming Language :: Python :: 2",
+    "Programming Language :: Python :: 2 :: Only",
+    "Programming Language :: Python :: 2.3",
+    "Programming Language :: Python :: 2.4",
+    "Programming Language :: Python :: 2.5",
+    "Programming Language :: Python :: 2.6",
+    "Programming Language :: Python :: 2.7",
+    "Programming Language :: Python :: 3",
+    "Programming Language :: Python :: 3 :: Only",
+    "Programming Language :: Python :: 3.0",
+    "Programming Language :: Python :: 3.1",
+    "Programming Language :: Python :: 3.10",
+    "Programming Language :: Python :: 3.11",
+    "Programming Language :: Python :: 3.12",
+    "Programming Language :: Python :: 3.13",
+    "Programming Language :: Python :: 3.14",
+    "Programming Language :: Python :: 3.15",
+    "Programming Language :: Python :: 3.16",
+    "Programming Language :: Python :: 3.2",
+    "Programming Language :: Python :: 3.3",
+    "Programming Language :: Python :: 3.4",
+    "Programming Language :: Python :: 3.5",
+    "Programming Language :: Python :: 3.6",
+    "Programming Language :: Python :: 3.7",
+    "Programming Language :: Python :: 3.8",
+    "Programming Language :: Python :: 3.9",
+    "Programming Language :: Python :: Free Threading",
+    "Programming Language :: Python :: Free Threading :: 1 - Unstable",
+    "Programming Language :: Python :: Free Threading :: 2 - Beta",
+    "Programming Language :: Python :: Free Threading :: 3 - Stable",
+    "Programming Language :: Python :: Free Threading :: 4 - Resilient",
+    "Programming Language :: Python :: Implementation",
+    "Programming Language :: Python :: Implementation :: CPython",
+    "Programming Language :: Python :: Implementation :: GraalPy",
+    "Programming Language :: Python :: Implementation :: IronPython",
+    "Programming Language :: Python :: Implementation :: Jython",
+    "Programming Language :: Python :: Implementation :: MicroPython",
+    "Programming Language :: Python :: Implementation :: PyPy",
+    "Programming Language :: Python :: Implementation :: Stackless",
+    "Programming Language :: R",
+    "Programming Language :: REBOL",
+    "Programming Language :: Rexx",
+    "Programming Language :: Ruby",
+    "Programming Language :: Rust",
+    "Programming Language :: SQL",
+    "Programming Language :: Scheme",
+    "Programming Language :: Simula",
+    "Programming Language :: Smalltalk",
+    "Programming Language :: Tcl",
+    "Programming Language :: Unix Shell",
+    "Programming Language :: Visual Basic",
+    "Programming Language :: XBasic",
+    "Programming Language :: YACC",
+    "Programming Language :: Zig",
+    "Programming Language :: Zope",
+    "Topic :: Adaptive Technologies",
+    "Topic :: Artistic Software",
+    "Topic :: Communications",
+    "Topic :: Communications :: BBS",
+    "Topic :: Communications :: Chat",
+    "Topic :: Communications :: Chat :: ICQ",
+    "Topic :: Communications :: Chat :: Internet Relay Chat",
+    "Topic :: Communications :: Chat :: Unix Talk",
+    "Topic :: Communications :: Conferencing",
+    "Topic :: Communications :: Email",
+    "Topic :: Communications :: Email :: Address Book",
+    "Topic :: Communications :: Email :: Email Clients (MUA)",
+    "Topic :: Communications :: Email :: Filters",
+    "Topic :: Communications :: Email :: Mail Transport Agents",
+    "Topic :: Communications :: Email :: Mailing List Servers",
+    "Topic :: Communications :: Email :: Post-Office",
+    "Topic :: Communications :: Email :: Post-Office :: IMAP",
+    "Topic :: Communications :: Email :: Post-Office :: POP3",
+    "Topic :: Communications :: FIDO",
+    "Topic :: Communications :: Fax",
+    "Topic :: Communications :: File Sharing",
+    "Topic :: Communications :: File Sharing :: Gnutella",
+    "Topic :: Communications :: File Sharing :: Napster",
+    "Topic :: Communications :: Ham Radio",
+    "Topic :: Communications :: Internet Phone",
+    "Topic :: Communications :: Telephony",
+    "Topic :: Communications :: Usenet News",
+    "Topic :: Database",
+    "Topic :: Database :: Database Engines/Servers",
+    "Topic :: Database :: Front-Ends",
+    "Topic :: Desktop Environment",
+    "Topic :: Desktop Environment :: File Managers",
+    "Topic :: Desktop Environment :: GNUstep",
+    "Topic :: Desktop Environment :: Gnome",
+    "Topic :: Desktop Environment :: K Desktop Environment (KDE)",
+    "Topic :: Desktop Environment :: K Desktop Environment (KDE) :: Themes",
+    "Topic :: Desktop Environment :: PicoGUI",
+    "Topic :: Desktop Environment :: PicoGUI :: Applications",
+    "Topic :: Desktop Environment :: PicoGUI :: Themes",
+    "Topic :: Desktop Environment :: Screen Savers",
+    "Topic :: Desktop Environment :: Window Managers",
+    "Topic :: Desktop Environment :: Window Managers :: Afterstep",
+    "Topic :: Desktop Environment :: Window Managers :: Afterstep :: Themes",
+    "Topic :: Desktop Environment :: Window Managers :: Applets",
+    "Topic :: Desktop Environment :: Window Managers :: Blackbox",
+    "Topic :: Desktop Environment :: Window Managers :: Blackbox :: Themes",
+    "Topic :: Desktop Environment :: Window Managers :: CTWM",
+    "Topic :: Desktop Environment :: Window Managers :: CTWM :: Themes",
+    "Topic :: Desktop Environment :: Window Managers :: Enlightenment",
+    "Topic :: Desktop Environment :: Window Managers :: Enlightenment :: Epplets",
+    "Topic :: Desktop Environment :: Window Managers :: Enlightenment :: Themes DR15",
+    "Topic :: Desktop Environment :: Window Managers :: Enlightenment :: Themes DR16",
+    "Topic :: Desktop Environment :: Window Managers :: Enlightenment :: Themes DR17",
+    "Topic :: Desktop Environment :: Window Managers :: FVWM",
+    "Topic :: Desktop Environment :: Window Managers :: FVWM :: Themes",
+    "Topic :: Desktop Environment :: Window Managers :: Fluxbox",
+    "Topic :: Desktop Environment :: Window Managers :: Fluxbox :: Themes",
+    "Topic :: Desktop Environment :: Window Managers :: IceWM",
+    "Topic :: Desktop Environment :: Window Managers :: IceWM :: Themes",
+    "Topic :: Desktop Environment :: Window Managers :: MetaCity",
+    "Topic :: Desktop Environment :: Window Managers :: MetaCity :: Themes",
+    "Topic :: Desktop Environment :: Window Managers :: Oroborus",
+    "Topic :: Desktop Environment :: Window Managers :: Oroborus :: Themes",
+    "Topic :: Desktop Environment :: Window Managers :: Sawfish",
+    "Topic :: Desktop Environment :: Window Managers :: Sawfish :: Themes 0.30",
+    "Topic :: Desktop Environment :: Window Managers :: Sawfish :: Themes pre-0.30",
+    "Topic :: Desktop Environment :: Window Managers :: Waimea",
+    "Topic :: Desktop Environment :: Window Managers :: Waimea :: Themes",
+    "Topic :: Desktop Environment :: Window Managers :: Window Maker",
+    "Topic :: Desktop Environment :: Window Managers :: Window Maker :: Applets",
+    "Topic :: Desktop Environment :: Window Managers :: Window Maker :: Themes",
+    "Topic :: Desktop Environment :: Window Managers :: XFCE",
+    "Topic :: Desktop Environment :: Window Managers :: XFCE :: Themes",
+    "Topic :: Documentation",
+    "Topic :: Documentation :: Sphinx",
+    "Topic :: Education",
+    "Topic :: Education :: Computer Aided Instruction (CAI)",
+    "Topic :: Education :: Testing",
+    "Topic :: File Formats",
+    "Topic :: File Formats :: JSON",
+    "Topic :: File Formats :: JSON :: JSON Schema",
+    "Topic :: Games/Entertainment",
+    "Topic :: Games/Entertainment :: Arcade",
+    "Topic :: Games/Entertainment :: Board Games",
+    "Topic :: Games/Entertainment :: First Person Shooters",
+    "Topic :: Games/Entertainment :: Fortune Cookies",
+    "Topic :: Games/Entertainment :: Multi-User Dungeons (MUD)",
+    "Topic :: Games/Entertainment :: Puzzle Games",
+    "Topic :: Games/Entertainment :: Real Time Strategy",
+    "Topic :: Games/Entertainment :: Role-Playing",
+    "Topic :: Games/Entertainment :: Side-Scrolling/Arcade Games",
+    "Topic :: Games/Entertainment :: Simulation",
+    "Topic :: Games/Entertainment :: Turn Based Strategy",
+    "Topic :: Home Automation",
+    "Topic :: Internet",
+    "Topic :: Internet :: File Transfer Protocol (FTP)",
+    "Topic :: Internet :: Finger",
+    "Topic :: Internet :: Log Analysis",
+    "Topic :: Internet :: Name Service (DNS)",
+    "Topic :: Internet :: Proxy Servers",
+    "Topic :: Internet :: WAP",
+    "Topic :: Internet :: WWW/HTTP",
+    "Topic :: Internet :: WWW/HTTP :: Browsers",
+    "Topic :: Internet :: WWW/HTTP :: Dynamic Content",
+    "Topic :: Internet :: WWW/HTTP :: Dynamic Content :: CGI Tools/Libraries",
+    "Topic :: Internet :: WWW/HTTP :: Dynamic Content :: Content Management System",
+    "Topic :: Internet :: WWW/HTTP :: Dynamic Content :: Message Boards",
+    "Topic :: Internet :: WWW/HTTP :: Dynamic Content :: News/Diary",
+    "Topic :: Internet :: WWW/HTTP :: Dynamic Content :: Page Counters",
+    "Topic :: Internet :: WWW/HTTP :: Dynamic Content :: Wiki",
+    "Topic :: Internet :: WWW/HTTP :: HTTP Servers",
+    "Topic :: Internet :: WWW/HTTP :: Indexing/Search",
+    "Topic :: Internet :: WWW/HTTP :: Session",
+    "Topic :: Internet :: WWW/HTTP :: Site Management",
+    "Topic :: Internet :: WWW/HTTP :: Site Management :: Link Checking",
+    "Topic :: Internet :: WWW/HTTP :: WSGI",
+    "Topic :: Internet :: WWW/HTTP :: WSGI :: Application",
+    "Topic :: Internet :: WWW/HTTP :: WSGI :: Middleware",
+    "Topic :: Internet :: WWW/HTTP :: WSGI :: Server",
+    "Topic :: Internet :: XMPP",
+    "Topic :: Internet :: Z39.50",
+    "Topic :: Multimedia",
+    "Topic :: Multimedia :: Graphics",
+    "Topic :: Multimedia :: Graphics :: 3D Modeling",
+    "Topic :: Multimedia :: Graphics :: 3D Rendering",
+    "Topic :: Multimedia :: Graphics :: Capture",
+    "Topic :: Multimedia :: Graphics :: Capture :: Digital Camera",
+    "Topic :: Multimedia :: Graphics :: Capture :: Scanners",
+    "Topic :: Multimedia :: Graphics :: Capture :: Screen Capture",
+    "Topic :: Multimedia :: Graphics :: Editors",
+    "Topic :: Multimedia :: Graphics :: Editors :: Raster-Based",
+    "Topic :: Multimedia :: Graphics :: Editors :: Vector-Based",
+    "Topic :: Multimedia :: Graphics :: Graphics Conversion",
+    "Topic :: Multimedia :: Graphics :: Presentation",
+    "Topic :: Multimedia :: Graphics :: Viewers",
+    "Topic :: Multimedia :: Sound/Audio",
+    "Topic :: Multimedia :: Sound/Audio :: Analysis",
+    "Topic :: Multimedia :: Sound/Audio :: CD Audio",
+    "Topic :: Multimedia :: Sound/Audio :: CD Audio :: CD Playing",
+    "Topic :: Multimedia :: Sound/Audio :: CD Audio :: CD Ripping",
+    "Topic :: Multimedia :: Sound/Audio :: CD Audio :: CD Writing",
+    "Topic :: Multimedia :: Sound/Audio :: Capture/Recording",
+    "Topic :: Multimedia :: Sound/Audio :: Conversion",
+    "Topic :: Multimedia :: Sound/Audio :: Editors",
+    "Topic :: Multimedia :: Sound/Audio :: MIDI",
+    "Topic :: Multimedia :: Sound/Audio :: Mixers",
+    "Topic :: Multimedia :: Sound/Audio :: Players",
+    "Topic :: Multimedia :: Sound/Audio :: Players :: MP3",
+    "Topic :: Multimedia :: Sound/Audio :: Sound Synthesis",
+    "Topic :: Multimedia :: Sound/Audio :: Speech",
+    "Topic :: Multimedia :: Video",
+    "Topic :: Multimedia :: Video :: Capture",
+    "Topic :: Multimedia :: Video :: Conversion",
+    "Topic :: Multimedia :: Video :: Display",
+    "Topic :: Multimedia :: Video :: Non-Linear Editor",
+    "Topic :: Office/Business",
+    "Topic :: Office/Business :: Financial",
+    "Topic :: Office/Business :: Financial :: Accounting",
+    "Topic :: Office/Business :: Financial :: Investment",
+    "Topic :: Office/Business :: Financial :: Point-Of-Sale",
+    "Topic :: Office/Business :: Financial :: Spreadsheet",
+    "Topic :: Office/Business :: Groupware",
+    "Topic :: Office/Business :: News/Diary",
+    "Topic :: Office/Business :: Office Suites",
+    "Topic :: Office/Business :: Scheduling",
+    "Topic :: Other/Nonlisted Topic",
+    "Topic :: Printing",
+    "Topic :: Religion",
+    "Topic :: Scientific/Engineering",
+    "Topic :: Scientific/Engineering :: Artificial Intelligence",
+    "Topic :: Scientific/Engineering :: Artificial Life",
+    "Topic :: Scientific/Engineering :: Astronomy",
+    "Topic :: Scientific/Engineering :: Atmospheric Science",
+    "Topic :: Scientific/Engineering :: Bio-Informatics",
+    "Topic :: Scientific/Engineering :: Chemistry",
+    "Topic :: Scientific/Engineering :: Electronic Design Automation (EDA)",
+    "Topic :: Scientific/Engineering :: GIS",
+    "Topic :: Scientific/Engineering :: Human Machine Interfaces",
+    "Topic :: Scientific/Engineering :: Hydrology",
+    "Topic :: Scientific/Engineering :: Image Processing",
+    "Topic :: Scientific/Engineering :: Image Recognition",
+    "Topic :: Scientific/Engineering :: Information Analysis",
+    "Topic :: Scientific/Engineering :: Instrument Drivers",
+    "Topic :: Scientific/Engineering :: Instrument Drivers :: IVI Conformant",
+    "Topic :: Scientific/Engineering :: Interface Engine/Protocol Translator",
+    "Topic :: Scientific/Engineering :: Mathematics",
+    "Topic :: Scientific/Engineering :: Medical Science Apps.",
+    "Topic :: Scientific/Engineering :: Oceanography",
+    "Topic :: Scientific/Engineering :: Physics",
+    "Topic :: Scientific/Engineering :: Quantum Computing",
+    "Topic :: Scientific/Engineering :: Visualization",
+    "Topic :: Security",
+    "Topic :: Security :: Cryptography",
+    "Topic :: Sociology",
+    "Topic :: Sociology :: Genealogy",
+    "Topic :: Sociology :: History",
+    "Topic :: Software Development",
+    "Topic :: Software Development :: Assemblers",
+    "Topic :: Software Development :: Bug Tracking",
+    "Topic :: Software Development :: Build Tools",
+    "Topic :: Software Development :: Code Generators",
+    "Topic :: Software Development :: Compilers",
+    "Topic :: Software Development :: Debuggers",
+    "Topic :: Software Development :: Disassemblers",
+    "Topic :: Software Development :: Documentation",
+    "Topic :: Software Development :: Embedded Systems",
+    "Topic :: Software Development :: Embedded Systems :: Controller Area Network (CAN)",
+    "Topic :: Software Development :: Embedded Systems :: Controller Area Network (CAN) :: CANopen",
+    "Topic :: Software Development :: Embedded Systems :: Controller Area Network (CAN) :: J1939",
+    "Topic :: Software Development :: Internationalization",
+    "Topic :: Software Development :: Interpreters",
+    "Topic :: Software Development :: Libraries",
+    "Topic :: Software Development :: Libraries :: Application Frameworks",
+    "Topic :: Software Development :: Libraries :: Java Libraries",
+    "Topic :: Software Development :: Libraries :: PHP Classes",
+    "Topic :: Software Development :: Libraries :: Perl Modules",
+    "Topic :: Software Development :: Libraries :: Pike Modules",
+    "Topic :: Software Development :: Libraries :: Python Modules",
+    "Topic :: Software Development :: Libraries :: Ruby Modules",
+    "Topic :: Software Development :: Libraries :: Tcl Extensions",
+    "Topic :: Software Development :: Libraries :: pygame",
+    "Topic :: Software Development :: Localization",
+    "Topic :: Software Development :: Object Brokering",
+    "Topic :: Software Development :: Object Brokering :: CORBA",
+    "Topic :: Software Development :: Pre-processors",
+    "Topic :: Software Development :: Quality Assurance",
+    "Topic :: Software Development :: Testing",
+    "Topic :: Software Development :: Testing :: Acceptance",
+    "Topic :: Software Development :: Testing :: BDD",
+    "Topic :: Software Development :: Testing :: Mocking",
+    "Topic :: Software Development :: Testing :: Traffic Generation",
+    "Topic :: Software Development :: Testing :: Unit",
+    "Topic :: Software Development :: User Interfaces",
+    "Topic :: Software Development :: Version Control",
+    "Topic :: Software Development :: Version Control :: Bazaar",
+    "Topic :: Software Development :: Version Control :: CVS",
+    "Topic :: Software Development :: Version Control :: Git",
+    "Topic :: Software Development :: Version Control :: Mercurial",
+    "Topic :: Software Development :: Version Control :: RCS",
+    "Topic :: Software Development :: Version Control :: SCCS",
+    "Topic :: Software Development :: Widget Sets",
+    "Topic :: System",
+    "Topic :: System :: Archiving",
+    "Topic :: System :: Archiving :: Backup",
+    "Topic :: System :: Archiving :: Compression",
+    "Topic :: System :: Archiving :: Mirroring",
+    "Topic :: System :: Archiving :: Packaging",
+    "Topic :: System :: Benchmark",
+    "Topic :: System :: Boot",
+    "Topic :: System :: Boot :: Init",
+    "Topic :: System :: Clustering",
+    "Topic :: System :: Console Fonts",
+    "Topic :: System :: Distributed Computing",
+    "Topic :: System :: Emulators",
+    "Topic :: System :: Filesystems",
+    "Topic :: System :: Hardware",
+    "Topic :: System :: Hardware :: Hardware Drivers",
+    "Topic :: System :: Hardware :: Mainframes",
+    "Topic :: System :: Hardware :: Symmetric Multi-processing",
+    "Topic :: System :: Hardware :: Universal Serial Bus (USB)",
+    "Topic :: System :: Hardware :: Universal Serial Bus (USB) :: Audio",
+    "Topic :: System :: Hardware :: Universal Serial Bus (USB) :: Audio/Video (AV)",
+    "Topic :: System :: Hardware :: Universal Serial Bus (USB) :: Communications Device Class (CDC)",
+    "Topic :: System :: Hardware :: Universal Serial Bus (USB) :: Diagnostic Device",
+    "Topic :: System :: Hardware :: Universal Serial Bus (USB) :: Hub",
+    "Topic :: System :: Hardware :: Universal Serial Bus (USB) :: Human Interface Device (HID)",
+    "Topic :: System :: Hardware :: Universal Serial Bus (USB) :: Mass Storage",
+    "Topic :: System :: Hardware :: Universal Serial Bus (USB) :: Miscellaneous",
+    "Topic :: System :: Hardware :: Universal Serial Bus (USB) :: Printer",
+    "Topic :: System :: Hardware :: Universal Serial Bus (USB) :: Smart Card",
+    "Topic :: System :: Hardware :: Universal Serial Bus (USB) :: Vendor",
+    "Topic :: System :: Hardware :: Universal Serial Bus (USB) :: Video (UVC)",
+    "Topic :: System :: Hardware :: Universal Serial Bus (USB) :: Wireless Controller",
+    "Topic :: System :: Installation/Setup",
+    "Topic :: System :: Logging",
+    "Topic :: System :: Monitoring",
+    "Topic :: System :: Networking",
+    "Topic :: System :: Networking :: Firewalls",
+    "Topic :: System :: Networking :: Monitoring",
+    "Topic :: System :: Networking :: Monitoring :: Hardware Watchdog",
+    "Topic :: System :: Networking :: Time Synchronization",
+    "Topic :: System :: Operating System",
+    "Topic :: System :: Operating System Kernels",
+    "Topic :: System :: Operating System Kernels :: BSD",
+    "Topic :: System :: Operating System Kernels :: GNU Hurd",
+    "Topic :: System :: Operating System Kernels :: Linux",
+    "Topic :: System :: Power (UPS)",
+    "Topic :: System :: Recovery Tools",
+    "Topic :: System :: Shells",
+    "Topic :: System :: Software Distribution",
+    "Topic :: System :: System Shells",
+    "Topic :: System :: Systems Administration",
+    "Topic :: System :: Systems Administration :: Authentication/Directory",
+    "Topic :: System :: Systems Administration :: Authentication/Directory :: LDAP",
+    "Topic :: System :: Systems Administration :: Authentication/Directory :: NIS",
+    "Topic :: Terminals",
+    "Topic :: Terminals :: Serial",
+    "Topic :: Terminals :: Telnet",
+    "Topic :: Terminals :: Terminal Emulators/X Terminals",
+    "Topic :: Text Editors",
+    "Topic :: Text Editors :: Documentation",
+    "Topic :: Text Editors :: Emacs",
+    "Topic :: Text Editors :: Integrated Development Environments (IDE)",
+    "Topic :: Text Editors :: Text Processing",
+    "Topic :: Text Editors :: Word Processors",
+    "Topic :: Text Processing",
+    "Topic :: Text Processing :: Filters",
+    "Topic :: Text Processing :: Fonts",
+    "Topic :: Text Processing :: General",
+    "Topic :: Text Processing :: Indexing",
+    "Topic :: Text Processing :: Linguistic",
+    "Topic :: Text Processing :: Markup",
+    "Topic :: Text Processing :: Markup :: HTML",
+    "Topic :: Text Processing :: Markup :: LaTeX",
+    "Topic :: Text Processing :: Markup :: Markdown",
+    "Topic :: Text Processing :: Markup :: SGML",
+    "Topic :: Text Processing :: Markup :: VRML",
+    "Topic :: Text Processing :: Markup :: XML",
+    "Topic :: Text Processing :: Markup :: reStructuredText",
+    "Topic :: Utilities",
+    "Typing :: Stubs Only",
+    "Typing :: Typed",
+]);
+/** A deprecated classifier and the ones that replace it (none for some). */
+const deprecatedClassifiers = new Map(Object.entries({
+    "Framework :: Django CMS :: 4.2": ["Framework :: Django CMS :: 5.0"],
+    "License :: OSI Approved :: Intel Open Source License": [],
+    "License :: OSI Approved :: Jabber Open Source License": [],
+    "License :: OSI Approved :: MITRE Collaborative Virtual Workspace License (CVW)": [],
+    "License :: OSI Approved :: Sun Industry Standards Source License (SISSL)": [],
+    "License :: OSI Approved :: X.Net License": [],
+    "Natural Language :: Ukranian": ["Natural Language :: Ukrainian"],
+    "Topic :: Communications :: Chat :: AOL Instant Messenger": [],
+}));
+
+;// CONCATENATED MODULE: ./shared/dists/pypi-metadata.ts
+/** The metadata rules PyPI adds on top of packaging's (Warehouse's forklift `_validate_metadata`). */
+
+
+
+
+
+
+const pypiMetadataChecks = (0,model/* defineChecks */.R)({
+    M015: { severity: "error", title: "Version is a local version (`+…`)", rule: "local-versions" },
+    M017: {
+        severity: "error",
+        title: "A dependency is a direct URL reference, or Provides-Dist/Obsoletes-Dist is invalid",
+        rule: "dependencies",
+    },
+    M018: {
+        severity: "error",
+        title: "Summary is longer than 512 characters or not one line",
+        rule: "summary",
+    },
+    M019: { severity: "error", title: "A classifier is unknown or deprecated", rule: "classifiers" },
+    M020: {
+        severity: "error",
+        title: "Author-email or Maintainer-email is not a valid address",
+        rule: "emails",
+    },
+    M021: {
+        severity: "error",
+        title: "Home-page, Download-URL or a Project-URL is not a valid http(s) URL or label",
+        rule: "urls",
+    },
+    M022: {
+        severity: "error",
+        title: "License-Expression is not a valid SPDX expression",
+        rule: "license",
+    },
+});
+/** A value PyPI reads; twine and PyPI treat `UNKNOWN` as absent. */
+const readValue = (field) => {
+    const value = field.value.trim();
+    return value === "UNKNOWN" ? "" : value;
+};
+function checkPypiMetadata(meta, file) {
+    const findings = [];
+    const report = (check, message, field) => findings.push((0,model/* finding */.g)(check, file, message, { line: field.line }));
+    checkVersionAndSummary(meta, report);
+    checkDistFields(meta, report);
+    checkClassifiers(meta, report);
+    checkContacts(meta, report);
+    for (const field of meta.every("License-Expression")) {
+        const problem = spdxProblem(field.value.trim());
+        if (problem) {
+            report(pypiMetadataChecks.M022, `License-Expression '${field.value.trim()}' is invalid: ${problem}.`, field);
+        }
+    }
+    return findings;
+}
+function checkVersionAndSummary(meta, report) {
+    const version = meta.field("Version");
+    const local = version ? (0,pep440/* explainVersion */.uI)(version.value.trim())?.local : undefined;
+    if (version && local) {
+        report(pypiMetadataChecks.M015, `Version ${version.value.trim()} is a local version; PyPI refuses local versions.`, version);
+    }
+    const summary = meta.field("Summary");
+    if (!summary)
+        return;
+    if (summary.value.includes("\n")) {
+        report(pypiMetadataChecks.M018, "Summary runs over more than one line.", summary);
+    }
+    else if ([...summary.value].length > 512) {
+        report(pypiMetadataChecks.M018, `Summary is ${[...summary.value].length} characters long; PyPI allows 512.`, summary);
+    }
+}
+function checkDistFields(meta, report) {
+    for (const name of ["Requires-Dist", "Provides-Dist", "Obsoletes-Dist"]) {
+        for (const field of meta.every(name)) {
+            let url;
+            try {
+                url = (0,pep508/* parseRequirement */.pP)(field.value).url;
+            }
+            catch (error) {
+                // Requires-Dist parse errors are M013's.
+                if (name !== "Requires-Dist") {
+                    report(pypiMetadataChecks.M017, `${name}: ${error.message}.`, field);
+                }
+                continue;
+            }
+            if (url) {
+                report(pypiMetadataChecks.M017, `${name} '${field.value.trim()}' is a direct URL reference; PyPI refuses them.`, field);
+            }
+        }
+    }
+}
+function checkClassifiers(meta, report) {
+    for (const field of meta.every("Classifier")) {
+        const classifier = field.value.trim();
+        const replacements = deprecatedClassifiers.get(classifier);
+        if (replacements) {
+            const instead = replacements.length > 0 ? `; use ${replacements.join(" or ")}` : "";
+            report(pypiMetadataChecks.M019, `The classifier '${classifier}' is deprecated${instead}.`, field);
+        }
+        else if (!troveClassifiers.has(classifier)) {
+            report(pypiMetadataChecks.M019, `'${classifier}' is not a valid classifier.`, field);
+        }
+    }
+}
+/** Warehouse's `is_valid_uri`: an http(s) URL with a valid host. */
+function isHttpUrl(text) {
+    if (/\s/.test(text))
+        return false;
+    try {
+        const url = new URL(text);
+        return url.protocol === "http:" || url.protocol === "https:";
+    }
+    catch {
+        return false;
+    }
+}
+function checkContacts(meta, report) {
+    for (const name of ["Author-email", "Maintainer-email"]) {
+        const field = meta.field(name);
+        const problem = field && emailProblem(readValue(field));
+        if (field && problem)
+            report(pypiMetadataChecks.M020, `${name}: ${problem}`, field);
+    }
+    for (const name of ["Home-page", "Download-URL"]) {
+        const field = meta.field(name);
+        if (field && readValue(field) && !isHttpUrl(readValue(field))) {
+            report(pypiMetadataChecks.M021, `${name} '${readValue(field)}' is not a valid URL.`, field);
+        }
+    }
+    for (const field of meta.every("Project-URL")) {
+        const [label, ...rest] = field.value.split(",");
+        const url = rest.join(",").trim();
+        const problem = !label.trim()
+            ? "has no label"
+            : [...label.trim()].length > 32
+                ? `has the label '${label.trim()}', longer than 32 characters`
+                : !url
+                    ? "has no URL"
+                    : !isHttpUrl(url)
+                        ? `has '${url}', which is not a valid URL`
+                        : undefined;
+        if (problem)
+            report(pypiMetadataChecks.M021, `Project-URL ${problem}.`, field);
+    }
+}
+
+
+/***/ }),
+
+/***/ 7530:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  KW: () => (/* binding */ checkSdist),
+  Di: () => (/* binding */ sdistChecks)
+});
+
+// UNUSED EXPORTS: linkEscapes
+
+;// CONCATENATED MODULE: external "node:path/posix"
+const posix_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path/posix");
+var posix_default = /*#__PURE__*/__nccwpck_require__.n(posix_namespaceObject);
+// EXTERNAL MODULE: ./shared/dists/archive.ts
+var dists_archive = __nccwpck_require__(6782);
+// EXTERNAL MODULE: ./shared/dists/model.ts
+var model = __nccwpck_require__(9253);
+;// CONCATENATED MODULE: ./shared/dists/sdist.ts
+/** An sdist's layout (one top directory with PKG-INFO and pyproject.toml) and safe extraction (PEP 721). */
+
+
+
+const sdistChecks = (0,model/* defineChecks */.R)({
+    S001: {
+        severity: "error",
+        title: "The sdist is not a single top-level directory",
+        rule: "sdist-archive",
+    },
+    S002: {
+        severity: "error",
+        title: "No PKG-INFO in the sdist's top-level directory",
+        rule: "sdist-archive",
+    },
+    S003: { severity: "warning", title: "No pyproject.toml in the sdist's top-level directory" },
+    S004: {
+        severity: "error",
+        title: "Absolute path or `..` component in the sdist",
+        rule: "installers-refuse",
+    },
+    S005: {
+        severity: "error",
+        title: "Symbolic or hard link pointing outside the sdist",
+        rule: "installers-refuse",
+    },
+    S006: {
+        severity: "error",
+        title: "Device file or FIFO in the sdist",
+        rule: "installers-refuse",
+    },
+    S007: { severity: "warning", title: "Top-level directory is not named like the file" },
+});
+const isAbsolute = (name) => name.startsWith("/") || /^[A-Za-z]:/.test(name);
+/** Whether a link's target leaves the extraction root. Symlinks resolve from their directory, hard links from the root. */
+function linkEscapes(memberPath, target, hard) {
+    if (isAbsolute(target))
+        return true;
+    const base = hard ? "" : posix_default().dirname(memberPath.replace(/\/$/, ""));
+    const resolved = posix_default().normalize(posix_default().join(base, target));
+    return resolved === ".." || resolved.startsWith("../");
+}
+/** S001–S007 for one sdist. */
+function checkSdist(archive) {
+    const found = [];
+    const flag = (check, message) => found.push((0,model/* finding */.g)(check, archive.filename, message));
+    const list = (check, offending) => {
+        if (offending.length > 0)
+            flag(check, `${check.title}: ${(0,dists_archive/* describePaths */.E9)(offending)}.`);
+    };
+    const { members } = archive;
+    list(sdistChecks.S004, members
+        .filter((m) => isAbsolute(m.path) || m.path.split("/").includes(".."))
+        .map((m) => m.path));
+    list(sdistChecks.S005, members
+        .filter((m) => m.kind === "symlink" || m.kind === "hardlink")
+        .filter((m) => linkEscapes(m.path, m.linkTarget ?? "", m.kind === "hardlink"))
+        .map((m) => `${m.path} -> ${m.linkTarget}`));
+    list(sdistChecks.S006, members.filter((m) => m.kind === "device" || m.kind === "fifo").map((m) => m.path));
+    const top = (0,dists_archive/* sdistTop */.v9)(archive);
+    const outside = members.filter((m) => !m.path.startsWith(`${top}/`) && m.path !== top);
+    const topIsDirectory = members.some((m) => m.path.startsWith(`${top}/`) || (m.path === top && m.kind === "directory"));
+    if (top === undefined || top === "" || outside.length > 0 || !topIsDirectory) {
+        const tops = [...new Set(members.map((m) => m.path.split("/")[0]))];
+        flag(sdistChecks.S001, members.length === 0
+            ? "The sdist is empty."
+            : `Expected one top-level directory, found: ${(0,dists_archive/* describePaths */.E9)(tops)}.`);
+        return found;
+    }
+    const isFile = (name) => members.some((m) => m.path === name && m.kind === "file");
+    if (!isFile(`${top}/PKG-INFO`))
+        flag(sdistChecks.S002, `${top}/PKG-INFO is missing.`);
+    if (!isFile(`${top}/pyproject.toml`)) {
+        flag(sdistChecks.S003, `${top}/pyproject.toml is missing.`);
+    }
+    const stem = archive.filename.replace(/\.tar\.gz$/, "");
+    if (top !== stem) {
+        flag(sdistChecks.S007, `The top-level directory is ${top}/, the file name says ${stem}/.`);
+    }
+    return found;
+}
+
+
+/***/ }),
+
+/***/ 6990:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ checkWheelContents),
+/* harmony export */   n: () => (/* binding */ wheelContentsChecks)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _archive_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6782);
+/* harmony import */ var _filenames_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3896);
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9253);
+/* harmony import */ var _wheel_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6695);
+/**
+ * check-wheel-contents' W001–W010, natively: the same codes and meanings, run on the paths
+ * RECORD lists. W101+ need options (--package, --toplevel) build-dist does not have.
+ */
+
+
+
+
+
+const wheelContentsChecks = (0,_model_js__WEBPACK_IMPORTED_MODULE_4__/* .defineChecks */ .R)({
+    W001: { severity: "warning", title: "Wheel contains .pyc/.pyo files" },
+    W002: { severity: "warning", title: "Wheel contains duplicate files" },
+    W003: { severity: "warning", title: "Wheel contains non-module at library toplevel" },
+    W004: { severity: "warning", title: "Module is not located at importable path" },
+    W005: { severity: "warning", title: "Wheel contains common toplevel name in library" },
+    W006: { severity: "warning", title: "__init__.py at top level of library" },
+    W007: { severity: "warning", title: "Wheel library is empty" },
+    W008: { severity: "warning", title: "Wheel is empty" },
+    W009: { severity: "warning", title: "Wheel contains multiple toplevel library entries" },
+    W010: { severity: "warning", title: "Toplevel library directory contains no Python modules" },
+});
+const isDirectory = (node) => node.children !== undefined;
+function* filesUnder(node) {
+    if (!node.children) {
+        yield node;
+        return;
+    }
+    for (const child of node.children.values())
+        yield* filesUnder(child);
+}
+/** The tree of RECORD paths; paths R008 rejects and paths clashing with others are left out. */
+function recordTree(paths) {
+    const root = { path: "", children: new Map() };
+    for (const fullPath of paths) {
+        if ((0,_wheel_js__WEBPACK_IMPORTED_MODULE_3__/* .badPathReason */ .Xq)(fullPath))
+            continue;
+        const directory = fullPath.endsWith("/");
+        const parts = fullPath.replace(/\/$/, "").split("/");
+        let node = root;
+        for (const [i, part] of parts.entries()) {
+            const last = i === parts.length - 1;
+            let child = node.children?.get(part);
+            if (!child) {
+                const wantsChildren = !last || directory;
+                child = { path: parts.slice(0, i + 1).join("/") + (wantsChildren ? "/" : "") };
+                if (wantsChildren)
+                    child.children = new Map();
+                node.children?.set(part, child);
+            }
+            if (!last && !isDirectory(child))
+                break; // a file is also used as a directory
+            node = child;
+        }
+    }
+    return root;
+}
+/** `foo.py`, `foo.so`, `foo.pyd`, `foo.cpython-312-x86_64-linux-gnu.so` → `foo`. */
+const moduleExtension = /(?<=.)\.(?:py|pyd|so|[-A-Za-z0-9_]+\.(?:pyd|so))$/;
+const moduleBase = (name) => {
+    const match = moduleExtension.exec(name);
+    return match ? name.slice(0, match.index) : undefined;
+};
+const hasModuleExtension = (node) => moduleBase(baseName(node)) !== undefined;
+const baseName = (node) => node.path.replace(/\/$/, "").split("/").pop() ?? "";
+const isPth = (name) => /.\.pth$/.test(name);
+const keywords = new Set("False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield".split(" "));
+const isIdentifier = (name) => /^[\p{XID_Start}_]\p{XID_Continue}*$/u.test(name) && !keywords.has(name);
+/** Python's `os.path.splitext(name)[1]`: leading dots never start an extension. */
+function extension(name) {
+    const dot = name.lastIndexOf(".");
+    return dot > 0 && /[^.]/.test(name.slice(0, dot)) ? name.slice(dot) : "";
+}
+const commonNames = new Set(".eggs .nox .tox .venv app build cli data dist doc docs example examples lib scripts src test tests venv".split(" "));
+const signature = (size, text) => `${size},sha256=${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)("sha256").update(text).digest("base64url")}`;
+/** Contents so common that identical copies are fine: empty files, a newline, a coding line. */
+const allowedDuplicates = new Set([
+    ",",
+    ...[
+        "",
+        "\n",
+        "\r\n",
+        "# -*- coding: utf-8 -*-",
+        "# -*- coding: utf-8 -*-\n",
+        "# -*- coding: utf-8 -*-\n\r",
+    ].map((text) => signature(Buffer.byteLength(text), text)),
+]);
+function libraries(root, distInfo, dataDir, rootIsPurelib) {
+    const top = new Map([...(root.children ?? [])].filter(([name]) => name !== distInfo && name !== dataDir));
+    const scheme = root.children?.get(dataDir)?.children?.get(rootIsPurelib ? "platlib" : "purelib");
+    return [
+        { entries: top, depth: 0 },
+        { entries: scheme?.children ?? new Map(), depth: 2 },
+    ];
+}
+const topFiles = ({ top }) => top.filter(([, node]) => !isDirectory(node));
+const paths = (entries) => entries.map(([, node]) => node.path);
+/** Each check's offending paths; W007 and W008 give `[""]` when they fail. */
+const rules = {
+    W001: ({ root }) => [...filesUnder(root)]
+        .filter((file) => [".pyc", ".pyo"].includes(extension(baseName(file))))
+        .map((file) => file.path),
+    W002: () => [], // by group, below
+    W003: (contents) => paths(topFiles(contents).filter(([name, node]) => !isPth(name) && !hasModuleExtension(node))),
+    W004: ({ libs }) => libs.flatMap(({ entries, depth }) => [...entries.values()]
+        .flatMap((node) => [...filesUnder(node)])
+        .filter((file) => hasModuleExtension(file) && !importable(file.path, depth))
+        .map((file) => file.path)),
+    W005: ({ top }) => paths(top.filter(([name]) => commonNames.has(name))),
+    W006: (contents) => paths(topFiles(contents).filter(([name]) => name === "__init__.py")),
+    W007: ({ top }) => (top.length === 0 ? [""] : []),
+    W008: ({ root, distInfo }) => [...(root.children?.keys() ?? [])].every((name) => name === distInfo) ? [""] : [],
+    W009: ({ top }) => {
+        const counted = top.filter(([name, node]) => !name.startsWith("_") && !(isPth(name) && !isDirectory(node)));
+        return counted.length > 1 ? paths(counted) : [];
+    },
+    W010: ({ top }) => paths(top.filter(([name, node]) => isDirectory(node) && !isStubs(name) && ![...filesUnder(node)].some(hasModuleExtension))),
+};
+/** Whether every package directory and the module name below the library root are identifiers. */
+function importable(path, depth) {
+    const parts = path.split("/").slice(depth);
+    const base = moduleBase(parts.pop() ?? "") ?? "";
+    return [...parts, base].every(isIdentifier);
+}
+/** W001–W010 for one wheel; nothing when its structure (R001, R002, R009) is too broken to analyse. */
+function checkWheelContents(archive) {
+    const layout = (0,_wheel_js__WEBPACK_IMPORTED_MODULE_3__/* .wheelLayout */ .I2)(archive);
+    if (!layout)
+        return [];
+    const root = recordTree(layout.record.map(([path]) => path));
+    const parsed = (0,_filenames_js__WEBPACK_IMPORTED_MODULE_2__/* .parseWheelFilename */ .eP)(archive.filename);
+    const dataDir = [...(root.children?.keys() ?? [])].find(_wheel_js__WEBPACK_IMPORTED_MODULE_3__/* .isDataDirectory */ .SI) ??
+        `${parsed?.distribution}-${parsed?.version}.data`;
+    const libs = libraries(root, layout.distInfo, dataDir, layout.rootIsPurelib);
+    const contents = {
+        root,
+        distInfo: layout.distInfo,
+        libs,
+        top: libs.flatMap((lib) => [...lib.entries]),
+    };
+    const found = [];
+    const flag = (check, offending) => {
+        if (offending.length === 0)
+            return;
+        const listed = offending.some(Boolean) ? `: ${(0,_archive_js__WEBPACK_IMPORTED_MODULE_1__/* .describePaths */ .E9)(offending)}` : "";
+        found.push((0,_model_js__WEBPACK_IMPORTED_MODULE_4__/* .finding */ .g)(check, archive.filename, `${check.title}${listed}.`));
+    };
+    for (const check of Object.values(wheelContentsChecks)) {
+        if (check.code === "W002") {
+            for (const group of duplicateGroups(layout.record))
+                flag(check, group);
+        }
+        else {
+            flag(check, rules[check.code](contents));
+        }
+    }
+    return found;
+}
+function isStubs(name) {
+    return name.endsWith("-stubs") && isIdentifier(name.slice(0, -"-stubs".length));
+}
+/** Groups of RECORD rows with the same size and hash. */
+function duplicateGroups(record) {
+    const bySignature = new Map();
+    for (const [path, hash, size] of record) {
+        if (path.endsWith("/") || (0,_wheel_js__WEBPACK_IMPORTED_MODULE_3__/* .badPathReason */ .Xq)(path))
+            continue;
+        const key = `${size},${hash}`;
+        const group = bySignature.get(key);
+        if (group)
+            group.push(path);
+        else
+            bySignature.set(key, [path]);
+    }
+    return [...bySignature]
+        .filter(([key, paths]) => paths.length > 1 && !allowedDuplicates.has(key))
+        .map(([, paths]) => paths);
+}
+
+
+/***/ }),
+
+/***/ 6695:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   FP: () => (/* binding */ checkWheelStructure),
+/* harmony export */   I2: () => (/* binding */ wheelLayout),
+/* harmony export */   P5: () => (/* binding */ wheelChecks),
+/* harmony export */   SI: () => (/* binding */ isDataDirectory),
+/* harmony export */   Xq: () => (/* binding */ badPathReason)
+/* harmony export */ });
+/* unused harmony exports parseCsv, parseWheelFile, rootIsPurelib */
+/* harmony import */ var _project_names_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2260);
+/* harmony import */ var _archive_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6782);
+/* harmony import */ var _filenames_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3896);
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9253);
+/** A wheel's structure per the binary distribution format: .dist-info, WHEEL and RECORD. */
+
+
+
+
+const wheelChecks = (0,_model_js__WEBPACK_IMPORTED_MODULE_2__/* .defineChecks */ .R)({
+    R001: {
+        severity: "error",
+        title: "Not exactly one .dist-info directory, or its name does not match the file name",
+        rule: "wheel-archive",
+    },
+    R002: {
+        severity: "error",
+        title: "METADATA, WHEEL or RECORD is missing from .dist-info",
+        rule: "wheel-archive",
+    },
+    R003: { severity: "warning", title: "A file in the wheel is not listed in RECORD" },
+    R004: { severity: "warning", title: "RECORD hash is wrong, missing, or not sha256 or stronger" },
+    R005: { severity: "warning", title: "RECORD size is wrong or missing" },
+    R006: { severity: "warning", title: "RECORD lists a file the wheel does not contain" },
+    R007: { severity: "warning", title: "RECORD has a malformed or repeated row" },
+    R008: {
+        severity: "error",
+        title: "Absolute path, or an empty, `.` or `..` path component",
+        rule: "installers-refuse",
+    },
+    R009: {
+        severity: "error",
+        title: "WHEEL file invalid: no Wheel-Version 1.x, or Root-Is-Purelib not true/false",
+        rule: "installers-refuse",
+    },
+    R010: { severity: "warning", title: "Wheel-Version is newer than 1.0" },
+    R011: {
+        severity: "error",
+        title: "The same member name appears twice in the wheel",
+        rule: "wheel-archive",
+    },
+    R012: {
+        severity: "error",
+        title: "Bad .data directory: several, misnamed, unknown scheme, or the root's own lib scheme",
+        rule: "installers-refuse",
+    },
+    R013: {
+        severity: "error",
+        title: "The wheel contains a symbolic link",
+        rule: "installers-refuse",
+    },
+    R014: {
+        severity: "error",
+        title: "Zip entries overlap or share data (a zip bomb)",
+        rule: "wheel-archive",
+    },
+});
+/** Splits CSV text like Python's default `csv.reader` (quotes, doubled quotes, any newline). */
+function parseCsv(text) {
+    const rows = [];
+    let fields = [];
+    let field = "";
+    let quoted = false; // inside a quoted field
+    let started = false; // the current row has content
+    let line = 1;
+    let rowLine = 1;
+    const endRow = () => {
+        rows.push({ fields: started ? [...fields, field] : [], line: rowLine });
+        [fields, field, started] = [[], "", false];
+    };
+    for (let i = 0; i < text.length; i++) {
+        const char = text[i];
+        if (!started)
+            rowLine = line;
+        if (quoted) {
+            if (char === '"' && text[i + 1] === '"') {
+                field += '"';
+                i++;
+            }
+            else if (char === '"') {
+                quoted = false;
+            }
+            else {
+                if (char === "\n")
+                    line++;
+                field += char;
+            }
+        }
+        else if (char === ",") {
+            fields.push(field);
+            [field, started] = ["", true];
+        }
+        else if (char === "\n" || char === "\r") {
+            if (char === "\r" && text[i + 1] === "\n")
+                i++;
+            endRow();
+            line++;
+        }
+        else {
+            // A quote opens a quoted field only at its start; elsewhere it is kept (csv's non-strict mode).
+            if (char === '"' && field === "")
+                quoted = true;
+            else
+                field += char;
+            started = true;
+        }
+    }
+    if (started || quoted)
+        endRow();
+    return rows;
+}
+/** The `Key: value` headers of a WHEEL file, keys lower-cased; repeated keys keep every value. */
+function parseWheelFile(text) {
+    const headers = new Map();
+    for (const line of text.split(/\r?\n/)) {
+        if (line.trim() === "")
+            break;
+        const colon = line.indexOf(":");
+        if (colon <= 0)
+            continue;
+        const key = line.slice(0, colon).trim().toLowerCase();
+        headers.set(key, [...(headers.get(key) ?? []), line.slice(colon + 1).trim()]);
+    }
+    return headers;
+}
+/** Root-Is-Purelib as a boolean, or undefined when missing or neither true nor false. */
+function rootIsPurelib(wheelFile) {
+    const value = wheelFile.get("root-is-purelib")?.[0]?.toLowerCase();
+    return value === "true" ? true : value === "false" ? false : undefined;
+}
+/** The layout, or undefined when the wheel has no single .dist-info, valid WHEEL or RECORD. */
+function wheelLayout(archive) {
+    const directories = (0,_archive_js__WEBPACK_IMPORTED_MODULE_0__/* .distInfoDirectories */ .y)(archive);
+    if (directories.length !== 1)
+        return undefined;
+    const [distInfo] = directories;
+    const wheelText = archive.texts.get(`${distInfo}/WHEEL`);
+    const recordText = archive.texts.get(`${distInfo}/RECORD`);
+    if (wheelText === undefined || recordText === undefined)
+        return undefined;
+    const purelib = rootIsPurelib(parseWheelFile(wheelText));
+    if (purelib === undefined)
+        return undefined;
+    const record = parseCsv(recordText)
+        .map((row) => row.fields)
+        .filter((fields) => fields.length === 3);
+    return { distInfo, rootIsPurelib: purelib, record };
+}
+/** Why a path is unsafe or not normalised, or undefined when it is fine. */
+function badPathReason(memberPath) {
+    if (memberPath === "")
+        return "empty path";
+    if (memberPath.startsWith("/") || /^[A-Za-z]:/.test(memberPath))
+        return "absolute path";
+    const parts = memberPath.replace(/\/$/, "").split("/");
+    if (parts.includes(".."))
+        return "`..` component";
+    if (parts.includes("."))
+        return "`.` component";
+    if (parts.includes(""))
+        return "empty component";
+    return undefined;
+}
+const unsafePaths = "Unsafe or non-normalised paths";
+const weakHashes = new Set(["md5", "sha1", "sha224"]);
+const strongHashes = new Set([
+    "sha256",
+    "sha384",
+    "sha512",
+    "sha3_256",
+    "sha3_384",
+    "sha3_512",
+    "blake2b",
+    "blake2s",
+]);
+/** Collects offending paths per check and turns each group into one finding. */
+class PathFindings {
+    groups = new Map();
+    add(check, what, detail) {
+        let group = this.groups.get(check);
+        if (!group) {
+            group = { what, paths: [] };
+            this.groups.set(check, group);
+        }
+        group.paths.push(detail);
+    }
+    findings(file) {
+        return [...this.groups].map(([check, { what, paths }]) => (0,_model_js__WEBPACK_IMPORTED_MODULE_2__/* .finding */ .g)(check, file, `${what}: ${(0,_archive_js__WEBPACK_IMPORTED_MODULE_0__/* .describePaths */ .E9)(paths)}.`));
+    }
+}
+/** R001–R014 for one wheel; a zip bomb (R014) is reported alone, since none of it was read. */
+function checkWheelStructure(archive) {
+    const found = [];
+    const file = archive.filename;
+    if (archive.overlapping) {
+        const message = `Zip entries overlap or share data, so none of it was unpacked: ${(0,_archive_js__WEBPACK_IMPORTED_MODULE_0__/* .describePaths */ .E9)(archive.overlapping)}.`;
+        return [(0,_model_js__WEBPACK_IMPORTED_MODULE_2__/* .finding */ .g)(wheelChecks.R014, file, message)];
+    }
+    const paths = new PathFindings();
+    checkMemberPaths(archive.members, paths);
+    const directories = (0,_archive_js__WEBPACK_IMPORTED_MODULE_0__/* .distInfoDirectories */ .y)(archive);
+    if (directories.length !== 1) {
+        const message = directories.length === 0
+            ? "The wheel has no top-level .dist-info directory."
+            : `The wheel has several .dist-info directories: ${directories.join(", ")}.`;
+        found.push((0,_model_js__WEBPACK_IMPORTED_MODULE_2__/* .finding */ .g)(wheelChecks.R001, file, message));
+        return [...found, ...paths.findings(file)];
+    }
+    const [distInfo] = directories;
+    const mismatch = nameMismatch(archive.filename, distInfo.slice(0, -".dist-info".length));
+    if (mismatch) {
+        found.push((0,_model_js__WEBPACK_IMPORTED_MODULE_2__/* .finding */ .g)(wheelChecks.R001, file, `${distInfo} does not match the file name: ${mismatch}.`));
+    }
+    const files = new Map(archive.members.filter((m) => m.kind === "file").map((m) => [m.path, m]));
+    const missing = ["METADATA", "WHEEL", "RECORD"].filter((name) => !files.has(`${distInfo}/${name}`));
+    if (missing.length > 0) {
+        found.push((0,_model_js__WEBPACK_IMPORTED_MODULE_2__/* .finding */ .g)(wheelChecks.R002, file, `${distInfo} has no ${missing.join(", ")}.`));
+    }
+    const purelib = checkWheelFile(archive, distInfo, found);
+    if (!missing.includes("RECORD"))
+        checkRecord(archive, distInfo, paths, found);
+    checkDataDirectory(archive, purelib, paths);
+    return [...found, ...paths.findings(file)];
+}
+function checkMemberPaths(members, paths) {
+    const seen = new Set();
+    for (const member of members) {
+        const reason = badPathReason(member.path);
+        if (reason)
+            paths.add(wheelChecks.R008, unsafePaths, `${member.path} (${reason})`);
+        if (seen.has(member.path))
+            paths.add(wheelChecks.R011, "Members stored twice", member.path);
+        seen.add(member.path);
+        if (member.kind === "symlink") {
+            paths.add(wheelChecks.R013, "Symbolic links", `${member.path} -> ${member.linkTarget ?? ""}`);
+        }
+    }
+}
+/** How `{name}-{version}` of a .dist-info or .data directory differs from the file name's. */
+function nameMismatch(filename, stem) {
+    const parsed = (0,_filenames_js__WEBPACK_IMPORTED_MODULE_1__/* .parseWheelFilename */ .eP)(filename);
+    if (!parsed)
+        return undefined; // F001 reports the file name
+    const dash = stem.indexOf("-");
+    if (dash < 0)
+        return "no `-` between name and version";
+    const [name, version] = [stem.slice(0, dash), stem.slice(dash + 1)];
+    if ((0,_project_names_js__WEBPACK_IMPORTED_MODULE_3__/* .normalizeName */ .P)(name) !== (0,_project_names_js__WEBPACK_IMPORTED_MODULE_3__/* .normalizeName */ .P)(parsed.distribution))
+        return `name ${name}`;
+    if (!(0,_filenames_js__WEBPACK_IMPORTED_MODULE_1__/* .sameVersion */ .r1)(version, parsed.version))
+        return `version ${version}`;
+    return undefined;
+}
+/** R009/R010; returns Root-Is-Purelib when the WHEEL file gives it. */
+function checkWheelFile(archive, distInfo, found) {
+    const memberPath = `${distInfo}/WHEEL`;
+    if (!(0,_archive_js__WEBPACK_IMPORTED_MODULE_0__/* .hasMember */ .z$)(archive, memberPath))
+        return undefined; // R002
+    const text = archive.texts.get(memberPath);
+    const problem = (message) => found.push((0,_model_js__WEBPACK_IMPORTED_MODULE_2__/* .finding */ .g)(wheelChecks.R009, archive.filename, `${memberPath}: ${message}`));
+    if (text === undefined) {
+        problem("too large to read.");
+        return undefined;
+    }
+    const headers = parseWheelFile(text);
+    const version = headers.get("wheel-version")?.[0];
+    const parsed = version === undefined ? null : /^(\d+)\.(\d+)$/.exec(version);
+    if (!parsed) {
+        problem(version === undefined ? "no Wheel-Version." : `Wheel-Version ${version} is not N.N.`);
+    }
+    else if (Number(parsed[1]) !== 1) {
+        problem(`Wheel-Version ${version}: only 1.x is supported.`);
+    }
+    else if (Number(parsed[2]) > 0) {
+        found.push((0,_model_js__WEBPACK_IMPORTED_MODULE_2__/* .finding */ .g)(wheelChecks.R010, archive.filename, `${memberPath}: Wheel-Version ${version} is newer than 1.0; installers may not know its features.`));
+    }
+    const purelib = rootIsPurelib(headers);
+    if (purelib === undefined) {
+        const value = headers.get("root-is-purelib")?.[0];
+        problem(value === undefined
+            ? "no Root-Is-Purelib."
+            : `Root-Is-Purelib is ${value}, not true or false.`);
+    }
+    return purelib;
+}
+/** R003–R007: RECORD against the members, row by row. */
+function checkRecord(archive, distInfo, paths, found) {
+    const recordPath = `${distInfo}/RECORD`;
+    const text = archive.texts.get(recordPath);
+    if (text === undefined) {
+        found.push((0,_model_js__WEBPACK_IMPORTED_MODULE_2__/* .finding */ .g)(wheelChecks.R007, archive.filename, `${recordPath} is too large to read.`));
+        return;
+    }
+    const files = new Map(archive.members.filter((m) => m.kind !== "directory").map((m) => [m.path, m]));
+    const listed = new Set();
+    const malformed = (line, detail) => paths.add(wheelChecks.R007, `Malformed rows in ${recordPath}`, `line ${line} ${detail}`);
+    for (const { fields, line } of parseCsv(text)) {
+        if (fields.length !== 3) {
+            if (fields.length > 0)
+                listed.add(fields[0]); // reported here, not again as unlisted
+            malformed(line, `has ${fields.length} fields`);
+            continue;
+        }
+        const [memberPath, hash, size] = fields;
+        if (listed.has(memberPath)) {
+            malformed(line, `repeats ${memberPath}`);
+            continue;
+        }
+        listed.add(memberPath);
+        const reason = badPathReason(memberPath);
+        if (reason)
+            paths.add(wheelChecks.R008, unsafePaths, `${memberPath} in RECORD (${reason})`);
+        if (size !== "" && !/^\d+$/.test(size)) {
+            malformed(line, `has size ${size}`);
+            continue;
+        }
+        if (memberPath === recordPath || memberPath.endsWith("/"))
+            continue;
+        const member = files.get(memberPath);
+        if (!member) {
+            paths.add(wheelChecks.R006, "RECORD lists files the wheel does not contain", memberPath);
+            continue;
+        }
+        if (member.kind === "file")
+            checkRow(member, hash, size, paths);
+    }
+    const signatures = new Set([
+        `${distInfo}/RECORD`,
+        `${distInfo}/RECORD.jws`,
+        `${distInfo}/RECORD.p7s`,
+    ]);
+    for (const member of files.values()) {
+        if (!listed.has(member.path) && !signatures.has(member.path)) {
+            paths.add(wheelChecks.R003, "Files not listed in RECORD", member.path);
+        }
+    }
+}
+/** Why a row's hash does not vouch for the member, or undefined when it does. */
+function hashProblem(member, hash) {
+    if (hash === "")
+        return "no hash";
+    const equals = hash.indexOf("=");
+    if (equals < 0)
+        return `${hash} is not algorithm=digest`;
+    const algorithm = hash.slice(0, equals);
+    if (weakHashes.has(algorithm))
+        return `${algorithm} is too weak`;
+    if (!strongHashes.has(algorithm))
+        return `unknown ${algorithm}`;
+    // Only sha256 is computed while reading; the rarer stronger ones pass unverified.
+    const digest = Buffer.from(member.sha256 ?? "", "hex").toString("base64url");
+    if (algorithm === "sha256" && hash.slice(equals + 1) !== digest)
+        return "content differs";
+    return undefined;
+}
+function checkRow(member, hash, size, paths) {
+    const problem = hashProblem(member, hash);
+    if (problem)
+        paths.add(wheelChecks.R004, "Wrong RECORD hashes", `${member.path} (${problem})`);
+    if (size === "" || Number(size) !== member.size) {
+        const detail = size === "" ? "no size" : `${size}, is ${member.size}`;
+        paths.add(wheelChecks.R005, "Wrong RECORD sizes", `${member.path} (${detail})`);
+    }
+}
+const dataSchemes = new Set(["purelib", "platlib", "headers", "scripts", "data"]);
+const dataDirectory = /^[A-Za-z0-9](?:[A-Za-z0-9._]*[A-Za-z0-9])?-[A-Za-z0-9_.!+]+\.data$/;
+/** Whether a top-level name is a `{name}-{version}.data` directory. */
+const isDataDirectory = (name) => dataDirectory.test(name);
+/** R012: at most one `.data` directory, named like the wheel, holding only known schemes. */
+function checkDataDirectory(archive, purelib, paths) {
+    const what = "Bad .data directory";
+    const directories = new Set();
+    const reported = new Set();
+    const report = (key, detail) => {
+        if (!reported.has(key))
+            paths.add(wheelChecks.R012, what, detail);
+        reported.add(key);
+    };
+    for (const member of archive.members) {
+        const [top, scheme, rest] = member.path.split("/", 3);
+        if (scheme === undefined || !isDataDirectory(top))
+            continue;
+        directories.add(top);
+        if (scheme === "" && rest === undefined)
+            continue; // the directory's own entry
+        if (rest === undefined && member.kind !== "directory") {
+            report(member.path, `${member.path} (a file outside any scheme directory)`);
+        }
+        else if (!dataSchemes.has(scheme)) {
+            report(`${top}/${scheme}`, `${top}/${scheme} (not purelib, platlib, headers, scripts or data)`);
+        }
+        else if ((purelib === true && scheme === "purelib") ||
+            (purelib === false && scheme === "platlib")) {
+            report(`${top}/${scheme}`, `${top}/${scheme} (the wheel's root is already ${scheme})`);
+        }
+    }
+    if (directories.size > 1)
+        report("", `several: ${[...directories].join(", ")}`);
+    for (const directory of directories) {
+        const mismatch = nameMismatch(archive.filename, directory.slice(0, -".data".length));
+        if (mismatch)
+            report(directory, `${directory} (${mismatch} differs from the file name)`);
+    }
+}
+
+
+/***/ }),
+
+/***/ 2260:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   P: () => (/* binding */ normalizeName)
+/* harmony export */ });
+/** PEP 503 normalized project name: lower case, runs of `-`, `_` and `.` become one `-`. */
+function normalizeName(name) {
+    return name.toLowerCase().replace(/[-_.]+/g, "-");
+}
+
+
+/***/ }),
+
+/***/ 5240:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Zy: () => (/* binding */ compareVersions),
+  uI: () => (/* binding */ explainVersion),
+  J5: () => (/* binding */ pep440_isValidSpecifier),
+  ri: () => (/* binding */ isValidVersion),
+  Qj: () => (/* binding */ normalizeVersion)
+});
+
+// UNUSED EXPORTS: clauseContains, clearParseCaches, compareParsed, comparePublic, formatVersion, isPrerelease, parseSpecifierSet, parseVersion, pep440, sameSpecifierSet, satisfies, specifierRange
+
+;// CONCATENATED MODULE: ./shared/project/specifier-range.ts
+/** PEP 440 specifier sets as sorted unions of disjoint intervals, to tell whether two sets are the same. */
+
+const everything = [{}];
+/** The specifier set as a sorted union of disjoint intervals; `~=3.11.0` and `==3.11.*` give the same. Invalid sets give []. */
+function specifierRange(specifier) {
+    const clauses = parseSpecifierSet(specifier);
+    if (!clauses)
+        return [];
+    let range = everything;
+    for (const clause of clauses)
+        range = intersect(range, clauseRange(clause));
+    return range;
+}
+/** Whether two specifier sets admit the same versions; invalid ones only equal themselves. */
+function sameSpecifierSet(a, b) {
+    if (clausesText(a) === clausesText(b))
+        return true;
+    if (!isValidSpecifier(a) || !isValidSpecifier(b))
+        return false;
+    const [left, right] = [specifierRange(a), specifierRange(b)];
+    return (left.length === right.length && left.every((interval, i) => sameInterval(interval, right[i])));
+}
+const clausesText = (specifier) => String(specifier).replace(/\s+/g, "").split(",").filter(Boolean).sort().join(",");
+const versionOf = (v) => formatVersion(v);
+/** The `.dev0` of the release after `release[0..length)`, the first version past that prefix. */
+function nextPrefix(epoch, release, length) {
+    const parts = release.slice(0, length);
+    parts[parts.length - 1] += 1;
+    return versionOf({ epoch, release: parts, dev: 0 });
+}
+function clauseRange(clause) {
+    const spec = clause.parsed;
+    if (!spec)
+        return everything;
+    const at = (inclusive) => ({ version: spec.text, inclusive });
+    const { epoch, release } = spec;
+    switch (clause.operator) {
+        case ">=":
+            return [{ lower: at(true) }];
+        case ">":
+            if (spec.dev !== undefined || spec.post !== undefined)
+                return [{ lower: at(false) }];
+            return [{ lower: { ...at(false), afterPosts: true } }];
+        case "<=":
+            return [{ upper: at(true) }];
+        case "<": {
+            const bound = isPrerelease(spec)
+                ? spec.text
+                : versionOf({ ...spec, dev: 0, local: undefined });
+            return [{ upper: { version: bound, inclusive: false } }];
+        }
+        case "~=":
+            return [
+                {
+                    lower: at(true),
+                    upper: { version: nextPrefix(epoch, release, release.length - 1), inclusive: false },
+                },
+            ];
+        case "==":
+            if (clause.wildcard) {
+                return [
+                    {
+                        // Lockers read `==3.11.*` as `~=3.11.0`: the prefix's own pre-releases are left out here.
+                        lower: { version: versionOf({ epoch, release }), inclusive: true },
+                        upper: { version: nextPrefix(epoch, release, release.length), inclusive: false },
+                    },
+                ];
+            }
+            return [{ lower: at(true), upper: at(true) }];
+        case "!=":
+            if (clause.wildcard) {
+                return [
+                    { upper: { version: versionOf({ epoch, release }), inclusive: false } },
+                    { lower: { version: nextPrefix(epoch, release, release.length), inclusive: true } },
+                ];
+            }
+            return [{ upper: at(false) }, { lower: at(false) }];
+        default:
+            return everything;
+    }
+}
+/** Orders two bound points; an after-posts point sorts above its version's post-releases. */
+function comparePoints(a, b) {
+    const [x, y] = [parseVersion(a.version), parseVersion(b.version)];
+    if (a.afterPosts && b.afterPosts)
+        return compareParsed(x, y);
+    if (a.afterPosts)
+        return -afterPostsVersus(x, y);
+    if (b.afterPosts)
+        return afterPostsVersus(y, x);
+    return compareParsed(x, y);
+}
+/** Sign of (other − afterPosts(base)). */
+function afterPostsVersus(base, other) {
+    const root = { ...other, post: undefined, dev: undefined, local: undefined };
+    if (comparePublic(root, base) === 0 && other.post !== undefined)
+        return -1;
+    return comparePublic(other, base) > 0 ? 1 : -1;
+}
+function compareLower(a, b) {
+    if (!a || !b)
+        return (a ? 1 : 0) - (b ? 1 : 0);
+    return comparePoints(a, b) || (a.inclusive ? 0 : 1) - (b.inclusive ? 0 : 1);
+}
+function compareUpper(a, b) {
+    if (!a || !b)
+        return (b ? 1 : 0) - (a ? 1 : 0);
+    return comparePoints(a, b) || (a.inclusive ? 1 : 0) - (b.inclusive ? 1 : 0);
+}
+function isEmpty({ lower, upper }) {
+    if (!lower || !upper)
+        return false;
+    const order = comparePoints(lower, upper);
+    return order > 0 || (order === 0 && !(lower.inclusive && upper.inclusive));
+}
+function intersect(left, right) {
+    const result = [];
+    for (const a of left) {
+        for (const b of right) {
+            const interval = {
+                lower: compareLower(a.lower, b.lower) >= 0 ? a.lower : b.lower,
+                upper: compareUpper(a.upper, b.upper) <= 0 ? a.upper : b.upper,
+            };
+            if (!isEmpty(interval))
+                result.push(interval);
+        }
+    }
+    return merge(result.sort((a, b) => compareLower(a.lower, b.lower)));
+}
+/** Joins sorted intervals that touch or overlap, so one set has one form. */
+function merge(sorted) {
+    const merged = [];
+    for (const interval of sorted) {
+        const last = merged.at(-1);
+        if (last && touches(last.upper, interval.lower)) {
+            if (compareUpper(interval.upper, last.upper) > 0)
+                last.upper = interval.upper;
+        }
+        else {
+            merged.push({ ...interval });
+        }
+    }
+    return merged;
+}
+function touches(upper, lower) {
+    if (!upper || !lower)
+        return true;
+    const order = comparePoints(upper, lower);
+    return order > 0 || (order === 0 && (upper.inclusive || lower.inclusive));
+}
+function sameInterval(a, b) {
+    return compareLower(a.lower, b.lower) === 0 && compareUpper(a.upper, b.upper) === 0;
+}
+
+;// CONCATENATED MODULE: ./shared/project/pep440.ts
+/** PEP 440 versions and specifier sets, as `packaging` 26 reads them; invalid input never throws. */
+const pre = String.raw `(?:[-_.]?(alpha|a|beta|b|preview|pre|c|rc)[-_.]?(\d+)?)?`;
+const post = String.raw `(?:-(\d+)|[-_.]?(?:post|rev|r)[-_.]?(\d+)?)?`;
+const dev = String.raw `(?:[-_.]?(dev)[-_.]?(\d+)?)?`;
+const local = String.raw `(?:\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?`;
+const versionPattern = new RegExp(String.raw `^\s*v?(?:(\d+)!)?(\d+(?:\.\d+)*)${pre}(${post})${dev}${local}\s*$`, "i");
+const preNames = {
+    alpha: "a",
+    beta: "b",
+    c: "rc",
+    pre: "rc",
+    preview: "rc",
+};
+const parsedVersions = new Map();
+/** Parses a version once; locks and manifests repeat the same versions many times. */
+function pep440_parseVersion(text) {
+    let parsed = parsedVersions.get(text);
+    if (parsed === undefined) {
+        parsed = readVersion(text);
+        if (parsedVersions.size > 50_000)
+            parsedVersions.clear();
+        parsedVersions.set(text, parsed);
+    }
+    return parsed;
+}
+function readVersion(text) {
+    if (typeof text !== "string")
+        return null;
+    const m = versionPattern.exec(text);
+    if (!m)
+        return null;
+    const [, epoch, release, preName, preNumber, postText, postDash, postNumber, devName, devNumber] = m;
+    const version = {
+        epoch: Number(epoch ?? 0),
+        release: release.split(".").map(Number),
+        text: "",
+    };
+    if (preName) {
+        const name = preName.toLowerCase();
+        version.pre = [preNames[name] ?? name, Number(preNumber ?? 0)];
+    }
+    if (postText)
+        version.post = Number(postDash ?? postNumber ?? 0);
+    if (devName)
+        version.dev = Number(devNumber ?? 0);
+    if (m[10]) {
+        version.local = m[10]
+            .toLowerCase()
+            .split(/[-_.]/)
+            .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+    }
+    version.text = pep440_formatVersion(version);
+    return version;
+}
+function pep440_formatVersion(v) {
+    let text = `${v.epoch ? `${v.epoch}!` : ""}${v.release.join(".")}`;
+    if (v.pre)
+        text += `${v.pre[0]}${v.pre[1]}`;
+    if (v.post !== undefined)
+        text += `.post${v.post}`;
+    if (v.dev !== undefined)
+        text += `.dev${v.dev}`;
+    if (v.local)
+        text += `+${v.local.join(".")}`;
+    return text;
+}
+const isValidVersion = (version) => pep440_parseVersion(version) !== null;
+/** The PEP 440 normal form (`v1.0.0-RC.1` → `1.0.0rc1`), or undefined when it is no version. */
+const normalizeVersion = (version) => pep440_parseVersion(version)?.text;
+const pep440_isPrerelease = (v) => v.pre !== undefined || v.dev !== undefined;
+/** PEP 440 order: epoch, release (zero-padded), then pre, post, dev and local segments. */
+function pep440_compareParsed(x, y) {
+    return pep440_comparePublic(x, y) || compareLocal(x.local, y.local);
+}
+function pep440_comparePublic(x, y) {
+    if (x.epoch !== y.epoch)
+        return x.epoch - y.epoch;
+    const length = Math.max(x.release.length, y.release.length);
+    for (let i = 0; i < length; i++) {
+        const order = (x.release[i] ?? 0) - (y.release[i] ?? 0);
+        if (order !== 0)
+            return order;
+    }
+    return (compareKeys(preKey(x), preKey(y)) ||
+        (x.post ?? -1) - (y.post ?? -1) ||
+        (x.dev ?? Number.POSITIVE_INFINITY) - (y.dev ?? Number.POSITIVE_INFINITY) ||
+        0);
+}
+const preRanks = { a: 0, b: 1, rc: 2 };
+function preKey(v) {
+    if (v.pre)
+        return [preRanks[v.pre[0]], v.pre[1]];
+    // A dev release with no pre or post segment sorts before every pre-release.
+    return v.post === undefined && v.dev !== undefined ? [-1, 0] : [3, 0];
+}
+const compareKeys = (a, b) => a[0] - b[0] || a[1] - b[1];
+function compareLocal(a, b) {
+    if (!a || !b)
+        return (a ? 1 : 0) - (b ? 1 : 0);
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+        const [x, y] = [a[i], b[i]];
+        if (x === undefined || y === undefined)
+            return x === undefined ? -1 : 1;
+        if (typeof x !== typeof y)
+            return typeof x === "number" ? 1 : -1;
+        if (x !== y)
+            return x < y ? -1 : 1;
+    }
+    return 0;
+}
+/** Orders two version strings; invalid ones sort before valid ones, then as strings. */
+function compareVersions(a, b) {
+    const [x, y] = [pep440_parseVersion(a), pep440_parseVersion(b)];
+    if (x && y)
+        return pep440_compareParsed(x, y);
+    if (x || y)
+        return x ? 1 : -1;
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+const specVersion = String.raw `v?(?:\d+!)?\d+(?:\.\d+)*`;
+const suffixes = String.raw `(?:[-_.]?(?:alpha|beta|preview|pre|a|b|c|rc)[-_.]?\d*)?(?:-\d+|[-_.]?(?:post|rev|r)[-_.]?\d*)?(?:[-_.]?dev[-_.]?\d*)?`;
+const clausePattern = new RegExp([
+    String.raw `^\s*(===)\s*([^\s;)]*)\s*$`,
+    String.raw `^\s*(==|!=)\s*(${specVersion}(?:\.\*|${suffixes}(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?))\s*$`,
+    String.raw `^\s*(~=)\s*(v?(?:\d+!)?\d+(?:\.\d+)+${suffixes})\s*$`,
+    String.raw `^\s*(<=|>=|<|>)\s*(${specVersion}${suffixes})\s*$`,
+].join("|"), "i");
+function parseClause(text) {
+    const m = clausePattern.exec(text);
+    if (!m)
+        return null;
+    const at = [1, 3, 5, 7].find((i) => m[i] !== undefined) ?? 1;
+    const operator = m[at];
+    const written = m[at + 1];
+    if (operator === "===")
+        return { operator, version: written, wildcard: false };
+    const wildcard = written.endsWith(".*");
+    const version = wildcard ? written.slice(0, -2) : written;
+    const parsed = pep440_parseVersion(version);
+    return parsed ? { operator, version, wildcard, parsed } : null;
+}
+const parsedSets = new Map();
+/** The clauses of a specifier set (empty parts between commas are skipped, as packaging does), or null. */
+function pep440_parseSpecifierSet(specifier) {
+    let parsed = parsedSets.get(specifier);
+    if (parsed === undefined) {
+        parsed = readSpecifierSet(specifier);
+        if (parsedSets.size > 10_000)
+            parsedSets.clear();
+        parsedSets.set(specifier, parsed);
+    }
+    return parsed;
+}
+function readSpecifierSet(specifier) {
+    if (typeof specifier !== "string")
+        return null;
+    const clauses = [];
+    for (const part of specifier.split(",")) {
+        if (part.trim() === "")
+            continue;
+        const clause = parseClause(part);
+        if (!clause)
+            return null;
+        clauses.push(clause);
+    }
+    return clauses;
+}
+const pep440_isValidSpecifier = (specifier) => pep440_parseSpecifierSet(specifier) !== null;
+/** Whether `version` matches one clause, pre-releases allowed. */
+function clauseContains(clause, version) {
+    const spec = clause.parsed;
+    switch (clause.operator) {
+        case "==":
+            return equalTo(clause, version);
+        case "!=":
+            return !equalTo(clause, version);
+        case "<=":
+            return pep440_comparePublic(version, spec) <= 0;
+        case ">=":
+            return pep440_comparePublic(version, spec) >= 0;
+        case "<":
+            return lessThan(version, spec);
+        case ">":
+            return greaterThan(version, spec);
+        case "~=":
+            return (pep440_comparePublic(version, spec) >= 0 &&
+                prefixMatches(version, spec.epoch, spec.release.slice(0, -1)));
+        default:
+            return false;
+    }
+}
+function equalTo({ wildcard, parsed }, version) {
+    const spec = parsed;
+    if (wildcard)
+        return prefixMatches(version, spec.epoch, spec.release);
+    return spec.local ? pep440_compareParsed(version, spec) === 0 : pep440_comparePublic(version, spec) === 0;
+}
+/** `==E!R.*`: same epoch, and the release zero-padded starts with R. */
+function prefixMatches(version, epoch, release) {
+    if (version.epoch !== epoch)
+        return false;
+    return release.every((part, i) => (version.release[i] ?? 0) === part);
+}
+/** `<V` excludes V's own pre-releases unless V is one. */
+function lessThan(version, spec) {
+    if (pep440_compareParsed(version, spec) >= 0)
+        return false;
+    if (pep440_isPrerelease(spec) || !pep440_isPrerelease(version))
+        return true;
+    const earliest = { ...spec, dev: 0, local: undefined };
+    return pep440_comparePublic(version, earliest) < 0;
+}
+/** `>V` excludes V's post-releases (unless V is one) and V's local versions. */
+function greaterThan(version, spec) {
+    if (pep440_compareParsed(version, spec) <= 0)
+        return false;
+    if (spec.post === undefined && version.post !== undefined) {
+        const base = { ...version, post: undefined, dev: undefined, local: undefined };
+        if (pep440_comparePublic(base, spec) === 0)
+            return false;
+    }
+    return !(version.local && pep440_comparePublic(version, spec) === 0);
+}
+/** Whether `version` is in the set, pre-releases counted (a lock may pin one on purpose); packaging's `SpecifierSet.contains(v, prereleases=True)`. */
+function satisfies(version, specifier) {
+    const clauses = pep440_parseSpecifierSet(specifier);
+    if (!clauses)
+        return false;
+    if (clauses.length === 0)
+        return true;
+    const parsed = pep440_parseVersion(version);
+    for (const clause of clauses) {
+        if (clause.operator === "===") {
+            if (String(version).toLowerCase() !== clause.version.toLowerCase())
+                return false;
+        }
+        else if (!parsed || !clauseContains(clause, parsed)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/** `valid`/`compare` in the shape older callers use (`valid` gives the normal form or null). */
+const pep440 = {
+    valid: (version) => normalizeVersion(version) ?? null,
+    compare: compareVersions,
+};
+/** A version's parts for display; `public` is the normal form without epoch and local label. */
+function explainVersion(version) {
+    const parsed = pep440_parseVersion(version);
+    if (!parsed)
+        return null;
+    const { epoch, release, pre, post, dev } = parsed;
+    const local = parsed.local?.join(".");
+    const publicText = pep440_formatVersion({ epoch: 0, release, pre, post, dev });
+    return { epoch, release, pre, post, dev, local, public: publicText };
+}
+/** Forgets every parsed version and specifier set (for benchmarks and long runs). */
+function clearParseCaches() {
+    parsedVersions.clear();
+    parsedSets.clear();
+}
+
+
+/***/ }),
+
+/***/ 1185:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  zP: () => (/* binding */ formatRequirement),
+  pP: () => (/* binding */ parseRequirement)
+});
+
+// UNUSED EXPORTS: RequirementSyntaxError
+
+// EXTERNAL MODULE: ./shared/project/pep440.ts + 1 modules
+var pep440 = __nccwpck_require__(5240);
+;// CONCATENATED MODULE: ./shared/project/markers.ts
+/** PEP 508 environment markers: parse, print in one canonical form, and evaluate. */
+
+class MarkerSyntaxError extends Error {
+}
+const operators = ["===", "==", "!=", "<=", ">=", "~=", "<", ">"];
+const tokenPattern = /\s*(\(|\)|'[^']*'|"[^"]*"|===|==|!=|<=|>=|~=|<|>|not\s+in\b|[A-Za-z_][A-Za-z0-9_.]*)/y;
+/** PEP 508's variables (and PEP 751's sets), with the legacy dotted names packaging still reads. */
+const variablePattern = /^(python_version|python_full_version|os[._]name|sys[._]platform|platform_(release|system)|platform[._](version|machine|python_implementation)|python_implementation|implementation_(name|version)|extras?|dependency_groups)$/;
+function variableName(token) {
+    if (!variablePattern.test(token))
+        return undefined;
+    const name = token.replace(/\./g, "_");
+    return name === "python_implementation" ? "platform_python_implementation" : name;
+}
+function tokenize(text) {
+    const tokens = [];
+    tokenPattern.lastIndex = 0;
+    while (tokenPattern.lastIndex < text.length) {
+        const start = tokenPattern.lastIndex;
+        const match = tokenPattern.exec(text);
+        if (!match) {
+            if (text.slice(start).trim() === "")
+                break;
+            throw new MarkerSyntaxError(`unexpected '${text.slice(start).trim()}' in marker '${text}'`);
+        }
+        tokens.push(match[1].replace(/^not\s+in$/, "not in"));
+    }
+    return tokens;
+}
+function parseMarker(source) {
+    const text = String(source ?? "");
+    const tokens = tokenize(text);
+    let position = 0;
+    const peek = () => tokens[position];
+    const fail = (what) => {
+        throw new MarkerSyntaxError(`${what} in marker '${text.trim()}'`);
+    };
+    const value = () => {
+        const token = tokens[position++] ?? fail("unexpected end");
+        if (/^['"]/.test(token))
+            return { literal: token.slice(1, -1) };
+        const variable = variableName(token);
+        if (variable)
+            return { variable };
+        if (/^[A-Za-z_]/.test(token) && !["and", "or", "in", "not in"].includes(token)) {
+            return fail(`unknown marker variable '${token}'`);
+        }
+        return fail(`unexpected '${token}'`);
+    };
+    const atom = () => {
+        if (peek() === "(") {
+            position++;
+            const inner = or();
+            if (tokens[position++] !== ")")
+                fail("missing ')'");
+            return inner;
+        }
+        const left = value();
+        const operator = tokens[position++] ?? fail("missing operator");
+        if (!operators.includes(operator) && operator !== "in" && operator !== "not in") {
+            fail(`unknown operator '${operator}'`);
+        }
+        const right = value();
+        if (!("variable" in left) && !("variable" in right))
+            fail("a comparison needs a variable");
+        return { kind: "compare", left, operator, right };
+    };
+    const and = () => {
+        let left = atom();
+        while (peek() === "and") {
+            position++;
+            left = { kind: "and", left, right: atom() };
+        }
+        return left;
+    };
+    const or = () => {
+        let left = and();
+        while (peek() === "or") {
+            position++;
+            left = { kind: "or", left, right: and() };
+        }
+        return left;
+    };
+    const marker = or();
+    if (position !== tokens.length)
+        fail(`unexpected '${tokens[position]}'`);
+    return marker;
+}
+const printValue = (value) => "variable" in value ? value.variable : `'${value.literal.replace(/'/g, '"')}'`;
+/** One canonical text per marker: single quotes, single spaces, minimal parentheses. */
+function formatMarker(marker) {
+    if (marker.kind === "compare") {
+        return `${printValue(marker.left)} ${marker.operator} ${printValue(marker.right)}`;
+    }
+    const side = (child) => marker.kind === "and" && child.kind === "or" ? `(${formatMarker(child)})` : formatMarker(child);
+    return `${side(marker.left)} ${marker.kind} ${side(marker.right)}`;
+}
+const normalizeMarker = (text) => formatMarker(parseMarker(text));
+/** Evaluates as packaging 26 does: version variables compare as PEP 440 when the right side is a valid specifier, the rest as strings. */
+function evaluateMarker(marker, context = {}) {
+    if (marker.kind !== "compare") {
+        const left = evaluateMarker(marker.left, context);
+        if (marker.kind === "and" ? !left : left)
+            return left;
+        return evaluateMarker(marker.right, context);
+    }
+    const { left, operator, right } = marker;
+    const key = variableOf(left) ?? variableOf(right) ?? "";
+    if (key === "extra")
+        return evaluateExtra(marker, context.extras ?? []);
+    if (key === "extras" || key === "dependency_groups") {
+        const set = key === "extras" ? context.extras : context.dependencyGroups;
+        const member = (set ?? []).map(normalizeExtra).includes(normalizeExtra(literalOf(left)));
+        if (operator === "in")
+            return member;
+        return operator === "not in" ? !member : false;
+    }
+    if (!context.environment)
+        return true;
+    const environment = context.environment;
+    const resolve = (value) => "literal" in value ? value.literal : environmentValue(environment, value.variable);
+    return compare(resolve(left), operator, resolve(right), versionVariables.has(key));
+}
+const variableOf = (value) => ("variable" in value ? value.variable : undefined);
+const literalOf = (value) => ("literal" in value ? value.literal : "");
+const versionVariables = new Set([
+    "implementation_version",
+    "platform_release",
+    "python_full_version",
+    "python_version",
+]);
+function environmentValue(environment, name) {
+    const value = String(environment[name] ?? "");
+    // packaging's repair of untagged CPython builds (`3.13.0+`).
+    return name === "python_full_version" && value.endsWith("+") ? `${value}local` : value;
+}
+/** `extra` compares by PEP 685 normal names; with several active extras, any of them may match. */
+function evaluateExtra(marker, extras) {
+    const active = extras.length > 0 ? extras.map(normalizeExtra) : [""];
+    const { left, operator, right } = marker;
+    const side = (value, extra) => "literal" in value ? normalizeExtra(value.literal) : extra;
+    const holds = (extra) => compare(side(left, extra), operator, side(right, extra), false);
+    return operator === "!=" || operator === "not in" ? active.every(holds) : active.some(holds);
+}
+const normalizeExtra = (extra) => extra.toLowerCase().replace(/[-_.]+/g, "-");
+function compare(left, operator, right, asVersion) {
+    if (asVersion) {
+        const clauses = parseSpecifierSet(`${operator}${right}`);
+        if (clauses && clauses.length === 1 && !right.includes(",")) {
+            const [clause] = clauses;
+            if (clause.operator === "===")
+                return left.toLowerCase() === clause.version.toLowerCase();
+            const version = parseVersion(left);
+            return version !== null && clauseContains(clause, version);
+        }
+    }
+    switch (operator) {
+        case "in":
+            return right.includes(left);
+        case "not in":
+            return !right.includes(left);
+        case "==":
+        case "<=":
+        case ">=":
+            return left === right;
+        case "!=":
+            return left !== right;
+        default:
+            // packaging: `<`, `>` on strings are false; `~=`, `===` are undefined comparisons.
+            return false;
+    }
+}
+
+// EXTERNAL MODULE: ./shared/project/names.ts
+var names = __nccwpck_require__(2260);
+;// CONCATENATED MODULE: ./shared/project/pep508.ts
+/** PEP 508 dependency specifications: `name[extras] (specifier) ; marker` or `name @ url ; marker`. */
+
+
+
+class RequirementSyntaxError extends Error {
+}
+const namePattern = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*/;
+function parseRequirement(text) {
+    const fail = (why) => {
+        throw new RequirementSyntaxError(`invalid requirement '${text.trim()}': ${why}`);
+    };
+    const nameMatch = namePattern.exec(text) ?? fail("expected a project name");
+    const name = nameMatch[1];
+    let rest = text.slice(nameMatch[0].length);
+    let extras = [];
+    if (rest.startsWith("[")) {
+        const close = rest.indexOf("]");
+        if (close < 0)
+            fail("missing ']'");
+        extras = rest
+            .slice(1, close)
+            .split(",")
+            .map((extra) => extra.trim())
+            .filter(Boolean)
+            .map(names/* normalizeName */.P)
+            .sort();
+        rest = rest.slice(close + 1).trimStart();
+    }
+    const semicolon = markerStart(rest);
+    const head = (semicolon < 0 ? rest : rest.slice(0, semicolon)).trim();
+    const markerText = semicolon < 0 ? "" : rest.slice(semicolon + 1).trim();
+    let specifier = "";
+    let url;
+    if (head.startsWith("@")) {
+        url = head.slice(1).trim();
+        if (url === "")
+            fail("missing URL after '@'");
+    }
+    else {
+        specifier = head.replace(/^\((.*)\)$/, "$1").replace(/\s+/g, "");
+        if (!(0,pep440/* isValidSpecifier */.J5)(specifier))
+            fail(`bad version specifier '${head}'`);
+    }
+    let marker;
+    if (markerText !== "") {
+        try {
+            marker = parseMarker(markerText);
+        }
+        catch (error) {
+            fail(error.message);
+        }
+    }
+    return { name, key: (0,names/* normalizeName */.P)(name), extras, specifier, url, marker };
+}
+/** Where the marker starts: the first `;` (after whitespace when a URL precedes it). */
+function markerStart(rest) {
+    if (!rest.startsWith("@"))
+        return rest.indexOf(";");
+    const match = /\s;/.exec(rest);
+    return match ? match.index + 1 : -1;
+}
+/** A canonical text for a requirement, for display and set comparison. */
+function formatRequirement(requirement) {
+    const extras = requirement.extras.length > 0 ? `[${requirement.extras.join(",")}]` : "";
+    const target = requirement.url ? ` @ ${requirement.url}` : requirement.specifier;
+    const marker = requirement.marker ? ` ; ${formatMarker(requirement.marker)}` : "";
+    return `${requirement.key}${extras}${target}${marker}`;
 }
 
 
@@ -37603,7 +39841,7 @@ function markdownCell(value) {
 
 /***/ }),
 
-/***/ 276:
+/***/ 5421:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37628,76 +39866,8 @@ var findings = __nccwpck_require__(7659);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./shared/runtime/paths.ts
-/** Where an action may write or delete: inside the workspace or RUNNER_TEMP, symlinks followed. */
-
-
-
-const MAX_LINKS = 40;
-/** Where a write to `target` would really land: every existing part's symlinks followed. */
-function realTarget(target, links = 0) {
-    const absolute = external_node_path_default().resolve(target);
-    try {
-        return external_node_fs_.realpathSync.native(absolute);
-    }
-    catch {
-        const parent = external_node_path_default().dirname(absolute);
-        if (parent === absolute || links > MAX_LINKS)
-            return absolute;
-        const candidate = external_node_path_default().join(realTarget(parent, links + 1), external_node_path_default().basename(absolute));
-        try {
-            // A dangling link: a write would create its target.
-            const link = (0,external_node_fs_.readlinkSync)(candidate);
-            return realTarget(external_node_path_default().resolve(external_node_path_default().dirname(candidate), link), links + 1);
-        }
-        catch {
-            return candidate;
-        }
-    }
-}
-/** Whether `child` is `parent` or below it (both already resolved). */
-function isInside(child, parent) {
-    const relative = external_node_path_default().relative(parent, child);
-    return (relative === "" ||
-        (!relative.startsWith(`..${(external_node_path_default()).sep}`) && relative !== ".." && !external_node_path_default().isAbsolute(relative)));
-}
-/** The folders an action may write into: the workspace and RUNNER_TEMP, resolved. */
-function writableRoots(env = process.env) {
-    const roots = [env.GITHUB_WORKSPACE || process.cwd(), env.RUNNER_TEMP].filter((root) => Boolean(root));
-    return roots.map((root) => realTarget(root));
-}
-/** Whether a write to `target` stays inside the workspace or RUNNER_TEMP. */
-function isWritable(target, env = process.env) {
-    const real = realTarget(target);
-    return writableRoots(env).some((root) => isInside(real, root));
-}
-/** A fresh folder for temporary files: under RUNNER_TEMP on a runner, else the OS's. */
-function scratchDirectory(prefix, env = process.env) {
-    return mkdtempSync(path.join(env.RUNNER_TEMP || os.tmpdir(), `${prefix}-`));
-}
-/** The kind of thing at `target`, without following a final symlink. */
-function entryKind(target) {
-    try {
-        const stat = (0,external_node_fs_.lstatSync)(target);
-        if (stat.isSymbolicLink()) {
-            try {
-                return entryKind(external_node_fs_.realpathSync.native(target));
-            }
-            catch {
-                return "missing";
-            }
-        }
-        return stat.isDirectory() ? "directory" : stat.isFile() ? "file" : "other";
-    }
-    catch {
-        return "missing";
-    }
-}
-
+// EXTERNAL MODULE: ./shared/runtime/paths.ts + 1 modules
+var paths = __nccwpck_require__(7442);
 ;// CONCATENATED MODULE: ./shared/runtime/inputs.ts
 
 
@@ -37718,7 +39888,7 @@ function tooLong(target) {
 /** The first part of the path that exists and is a file, where a folder is needed. */
 function fileInTheWay(target) {
     for (let at = external_node_path_default().dirname(target); at !== external_node_path_default().dirname(at); at = external_node_path_default().dirname(at)) {
-        const kind = entryKind(at);
+        const kind = (0,paths/* entryKind */.FY)(at);
         if (kind === "file")
             return at;
         if (kind === "directory")
@@ -37832,7 +40002,7 @@ class InputReader {
     existing(name, base, kind, fallback = "") {
         const resolved = this.path(name, base, fallback);
         const shown = quoted(this.raw(name) || fallback);
-        const found = entryKind(resolved);
+        const found = (0,paths/* entryKind */.FY)(resolved);
         if (found === "missing") {
             const blocker = fileInTheWay(resolved);
             const why = blocker
@@ -37852,8 +40022,8 @@ class InputReader {
     writable(name, base, kind, fallback = "") {
         const resolved = this.path(name, base, fallback);
         const shown = quoted(this.raw(name) || fallback);
-        if (!isWritable(resolved, this.env)) {
-            const real = realTarget(resolved);
+        if (!(0,paths/* isWritable */.nH)(resolved, this.env)) {
+            const real = (0,paths/* realTarget */.aO)(resolved);
             const via = real === resolved ? "" : ` (it leads to ${real})`;
             throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} is outside the workspace and RUNNER_TEMP${via}; pyship writes only there`);
         }
@@ -37861,7 +40031,7 @@ class InputReader {
         if (blocker) {
             throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} cannot be created: ${external_node_path_default().basename(blocker)} in its path is a file, not a folder`);
         }
-        const found = entryKind(resolved);
+        const found = (0,paths/* entryKind */.FY)(resolved);
         if (found !== "missing" && found !== kind) {
             throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} is ${kindWords[found]}, where ${kindWords[kind]} is written`);
         }
@@ -37962,6 +40132,95 @@ const runnerIo = {
     },
     group: (title, fn) => withGroup((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(title), fn),
 };
+
+
+/***/ }),
+
+/***/ 7442:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  FY: () => (/* binding */ entryKind),
+  nH: () => (/* binding */ isWritable),
+  aO: () => (/* binding */ realTarget)
+});
+
+// UNUSED EXPORTS: isInside, scratchDirectory, writableRoots
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+;// CONCATENATED MODULE: ./shared/runtime/paths.ts
+/** Where an action may write or delete: inside the workspace or RUNNER_TEMP, symlinks followed. */
+
+
+
+const MAX_LINKS = 40;
+/** Where a write to `target` would really land: every existing part's symlinks followed. */
+function realTarget(target, links = 0) {
+    const absolute = external_node_path_default().resolve(target);
+    try {
+        return external_node_fs_.realpathSync.native(absolute);
+    }
+    catch {
+        const parent = external_node_path_default().dirname(absolute);
+        if (parent === absolute || links > MAX_LINKS)
+            return absolute;
+        const candidate = external_node_path_default().join(realTarget(parent, links + 1), external_node_path_default().basename(absolute));
+        try {
+            // A dangling link: a write would create its target.
+            const link = (0,external_node_fs_.readlinkSync)(candidate);
+            return realTarget(external_node_path_default().resolve(external_node_path_default().dirname(candidate), link), links + 1);
+        }
+        catch {
+            return candidate;
+        }
+    }
+}
+/** Whether `child` is `parent` or below it (both already resolved). */
+function isInside(child, parent) {
+    const relative = external_node_path_default().relative(parent, child);
+    return (relative === "" ||
+        (!relative.startsWith(`..${(external_node_path_default()).sep}`) && relative !== ".." && !external_node_path_default().isAbsolute(relative)));
+}
+/** The folders an action may write into: the workspace and RUNNER_TEMP, resolved. */
+function writableRoots(env = process.env) {
+    const roots = [env.GITHUB_WORKSPACE || process.cwd(), env.RUNNER_TEMP].filter((root) => Boolean(root));
+    return roots.map((root) => realTarget(root));
+}
+/** Whether a write to `target` stays inside the workspace or RUNNER_TEMP. */
+function isWritable(target, env = process.env) {
+    const real = realTarget(target);
+    return writableRoots(env).some((root) => isInside(real, root));
+}
+/** A fresh folder for temporary files: under RUNNER_TEMP on a runner, else the OS's. */
+function scratchDirectory(prefix, env = process.env) {
+    return mkdtempSync(path.join(env.RUNNER_TEMP || os.tmpdir(), `${prefix}-`));
+}
+/** The kind of thing at `target`, without following a final symlink. */
+function entryKind(target) {
+    try {
+        const stat = (0,external_node_fs_.lstatSync)(target);
+        if (stat.isSymbolicLink()) {
+            try {
+                return entryKind(external_node_fs_.realpathSync.native(target));
+            }
+            catch {
+                return "missing";
+            }
+        }
+        return stat.isDirectory() ? "directory" : stat.isFile() ? "file" : "other";
+    }
+    catch {
+        return "missing";
+    }
+}
 
 
 /***/ }),
@@ -38248,6 +40507,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer"
 
 /***/ }),
 
+/***/ 1421:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+
+/***/ }),
+
 /***/ 7540:
 /***/ ((module) => {
 
@@ -38287,6 +40553,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 1455:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 
 /***/ }),
 
@@ -38336,6 +40609,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:queryst
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 6466:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 
 /***/ }),
 
@@ -41403,6 +43683,27 @@ class HttpClient {
 }
 const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
 //# sourceMappingURL=index.js.map
+
+/***/ }),
+
+/***/ 3988:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('["389-exception","Asterisk-exception","Autoconf-exception-2.0","Autoconf-exception-3.0","Autoconf-exception-generic","Autoconf-exception-generic-3.0","Autoconf-exception-macro","Bison-exception-1.24","Bison-exception-2.2","Bootloader-exception","Classpath-exception-2.0","CLISP-exception-2.0","cryptsetup-OpenSSL-exception","DigiRule-FOSS-exception","eCos-exception-2.0","Fawkes-Runtime-exception","FLTK-exception","fmt-exception","Font-exception-2.0","freertos-exception-2.0","GCC-exception-2.0","GCC-exception-2.0-note","GCC-exception-3.1","Gmsh-exception","GNAT-exception","GNOME-examples-exception","GNU-compiler-exception","gnu-javamail-exception","GPL-3.0-interface-exception","GPL-3.0-linking-exception","GPL-3.0-linking-source-exception","GPL-CC-1.0","GStreamer-exception-2005","GStreamer-exception-2008","i2p-gpl-java-exception","KiCad-libraries-exception","LGPL-3.0-linking-exception","libpri-OpenH323-exception","Libtool-exception","Linux-syscall-note","LLGPL","LLVM-exception","LZMA-exception","mif-exception","OCaml-LGPL-linking-exception","OCCT-exception-1.0","OpenJDK-assembly-exception-1.0","openvpn-openssl-exception","PS-or-PDF-font-exception-20170817","QPL-1.0-INRIA-2004-exception","Qt-GPL-exception-1.0","Qt-LGPL-exception-1.1","Qwt-exception-1.0","SANE-exception","SHL-2.0","SHL-2.1","stunnel-exception","SWI-exception","Swift-exception","Texinfo-exception","u-boot-exception-2.0","UBDL-exception","Universal-FOSS-exception-1.0","vsftpd-openssl-exception","WxWindows-exception-3.1","x11vnc-openssl-exception"]');
+
+/***/ }),
+
+/***/ 3389:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('["AGPL-1.0","AGPL-3.0","BSD-2-Clause-FreeBSD","BSD-2-Clause-NetBSD","GFDL-1.1","GFDL-1.2","GFDL-1.3","GPL-1.0","GPL-2.0","GPL-2.0-with-GCC-exception","GPL-2.0-with-autoconf-exception","GPL-2.0-with-bison-exception","GPL-2.0-with-classpath-exception","GPL-2.0-with-font-exception","GPL-3.0","GPL-3.0-with-GCC-exception","GPL-3.0-with-autoconf-exception","LGPL-2.0","LGPL-2.1","LGPL-3.0","Net-SNMP","Nunit","StandardML-NJ","bzip2-1.0.5","eCos-2.0","wxWindows"]');
+
+/***/ }),
+
+/***/ 5204:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('["0BSD","3D-Slicer-1.0","AAL","ADSL","AFL-1.1","AFL-1.2","AFL-2.0","AFL-2.1","AFL-3.0","AGPL-1.0-only","AGPL-1.0-or-later","AGPL-3.0-only","AGPL-3.0-or-later","ALGLIB-Documentation","AMD-newlib","AMDPLPA","AML","AML-glslang","AMPAS","ANTLR-PD","ANTLR-PD-fallback","APAFML","APL-1.0","APSL-1.0","APSL-1.1","APSL-1.2","APSL-2.0","ASWF-Digital-Assets-1.0","ASWF-Digital-Assets-1.1","Abstyles","AdaCore-doc","Adobe-2006","Adobe-Display-PostScript","Adobe-Glyph","Adobe-Utopia","Advanced-Cryptics-Dictionary","Afmparse","Aladdin","Apache-1.0","Apache-1.1","Apache-2.0","App-s2p","Arphic-1999","Artistic-1.0","Artistic-1.0-Perl","Artistic-1.0-cl8","Artistic-2.0","Artistic-dist","Aspell-RU","BOLA-1.1","BSD-1-Clause","BSD-2-Clause","BSD-2-Clause-Darwin","BSD-2-Clause-Patent","BSD-2-Clause-Views","BSD-2-Clause-first-lines","BSD-2-Clause-pkgconf-disclaimer","BSD-2-Clause-pos-unchanged","BSD-3-Clause","BSD-3-Clause-Attribution","BSD-3-Clause-Clear","BSD-3-Clause-HP","BSD-3-Clause-LBNL","BSD-3-Clause-Modification","BSD-3-Clause-No-Military-License","BSD-3-Clause-No-Nuclear-License","BSD-3-Clause-No-Nuclear-License-2014","BSD-3-Clause-No-Nuclear-Warranty","BSD-3-Clause-Open-MPI","BSD-3-Clause-OpenWebUI","BSD-3-Clause-Sun","BSD-3-Clause-Tso","BSD-3-Clause-acpica","BSD-3-Clause-flex","BSD-4-Clause","BSD-4-Clause-Shortened","BSD-4-Clause-UC","BSD-4.3RENO","BSD-4.3TAHOE","BSD-Advertising-Acknowledgement","BSD-Attribution-HPND-disclaimer","BSD-Inferno-Nettverk","BSD-Mark-Modifications","BSD-Protection","BSD-Source-Code","BSD-Source-Code-no-disclaimer","BSD-Source-alt-GPL","BSD-Source-beginning-file","BSD-Systemics","BSD-Systemics-W3Works","BSD-ask-to-endorse","BSL-1.0","BUSL-1.1","Baekmuk","Bahyph","Barr","Beerware","BitTorrent-1.0","BitTorrent-1.1","Bitstream-Charter","Bitstream-Vera","BlueOak-1.0.0","Boehm-GC","Boehm-GC-without-fee","Borceux","Brian-Gladman-2-Clause","Brian-Gladman-3-Clause","Brian-Gladman-3-Clause-no-conversion","Buddy","Bugroff","C-UDA-1.0","CAL-1.0","CAL-1.0-Combined-Work-Exception","CAPEC-tou","CATOSL-1.1","CC-BY-1.0","CC-BY-2.0","CC-BY-2.5","CC-BY-2.5-AU","CC-BY-3.0","CC-BY-3.0-AT","CC-BY-3.0-AU","CC-BY-3.0-DE","CC-BY-3.0-IGO","CC-BY-3.0-NL","CC-BY-3.0-US","CC-BY-4.0","CC-BY-NC-1.0","CC-BY-NC-2.0","CC-BY-NC-2.5","CC-BY-NC-3.0","CC-BY-NC-3.0-DE","CC-BY-NC-3.0-IGO","CC-BY-NC-4.0","CC-BY-NC-ND-1.0","CC-BY-NC-ND-2.0","CC-BY-NC-ND-2.5","CC-BY-NC-ND-3.0","CC-BY-NC-ND-3.0-DE","CC-BY-NC-ND-3.0-IGO","CC-BY-NC-ND-4.0","CC-BY-NC-SA-1.0","CC-BY-NC-SA-2.0","CC-BY-NC-SA-2.0-DE","CC-BY-NC-SA-2.0-FR","CC-BY-NC-SA-2.0-UK","CC-BY-NC-SA-2.5","CC-BY-NC-SA-3.0","CC-BY-NC-SA-3.0-DE","CC-BY-NC-SA-3.0-IGO","CC-BY-NC-SA-4.0","CC-BY-ND-1.0","CC-BY-ND-2.0","CC-BY-ND-2.5","CC-BY-ND-3.0","CC-BY-ND-3.0-DE","CC-BY-ND-4.0","CC-BY-SA-1.0","CC-BY-SA-2.0","CC-BY-SA-2.0-UK","CC-BY-SA-2.1-JP","CC-BY-SA-2.5","CC-BY-SA-3.0","CC-BY-SA-3.0-AT","CC-BY-SA-3.0-DE","CC-BY-SA-3.0-IGO","CC-BY-SA-4.0","CC-PDDC","CC-PDM-1.0","CC-SA-1.0","CC0-1.0","CDDL-1.0","CDDL-1.1","CDL-1.0","CDLA-Permissive-1.0","CDLA-Permissive-2.0","CDLA-Sharing-1.0","CECILL-1.0","CECILL-1.1","CECILL-2.0","CECILL-2.1","CECILL-B","CECILL-C","CERN-OHL-1.1","CERN-OHL-1.2","CERN-OHL-P-2.0","CERN-OHL-S-2.0","CERN-OHL-W-2.0","CFITSIO","CMU-Mach","CMU-Mach-nodoc","CNRI-Jython","CNRI-Python","CNRI-Python-GPL-Compatible","COIL-1.0","CPAL-1.0","CPL-1.0","CPOL-1.02","CUA-OPL-1.0","Caldera","Caldera-no-preamble","Catharon","ClArtistic","Clips","Community-Spec-1.0","Condor-1.1","Cornell-Lossless-JPEG","Cronyx","Crossword","CryptoSwift","CrystalStacker","Cube","D-FSL-1.0","DEC-3-Clause","DL-DE-BY-2.0","DL-DE-ZERO-2.0","DOC","DRL-1.0","DRL-1.1","DSDP","DocBook-DTD","DocBook-Schema","DocBook-Stylesheet","DocBook-XML","Dotseqn","ECL-1.0","ECL-2.0","EFL-1.0","EFL-2.0","EPICS","EPL-1.0","EPL-2.0","ESA-PL-permissive-2.4","ESA-PL-strong-copyleft-2.4","ESA-PL-weak-copyleft-2.4","EUDatagrid","EUPL-1.0","EUPL-1.1","EUPL-1.2","Elastic-2.0","Entessa","ErlPL-1.1","Eurosym","FBM","FDK-AAC","FDK-MPEG-H","FSFAP","FSFAP-no-warranty-disclaimer","FSFUL","FSFULLR","FSFULLRSD","FSFULLRWD","FSL-1.1-ALv2","FSL-1.1-MIT","FTL","Fair","Ferguson-Twofish","Frameworx-1.0","FreeBSD-DOC","FreeImage","Furuseth","GCR-docs","GD","GFDL-1.1-invariants-only","GFDL-1.1-invariants-or-later","GFDL-1.1-no-invariants-only","GFDL-1.1-no-invariants-or-later","GFDL-1.1-only","GFDL-1.1-or-later","GFDL-1.2-invariants-only","GFDL-1.2-invariants-or-later","GFDL-1.2-no-invariants-only","GFDL-1.2-no-invariants-or-later","GFDL-1.2-only","GFDL-1.2-or-later","GFDL-1.3-invariants-only","GFDL-1.3-invariants-or-later","GFDL-1.3-no-invariants-only","GFDL-1.3-no-invariants-or-later","GFDL-1.3-only","GFDL-1.3-or-later","GL2PS","GLWTPL","GPL-1.0-only","GPL-1.0-or-later","GPL-2.0-only","GPL-2.0-or-later","GPL-3.0-only","GPL-3.0-or-later","Game-Programming-Gems","Giftware","Glide","Glulxe","Graphics-Gems","Gutmann","HDF5","HIDAPI","HP-1986","HP-1989","HPND","HPND-DEC","HPND-Fenneberg-Livingston","HPND-INRIA-IMAG","HPND-Intel","HPND-Kevlin-Henney","HPND-MIT-disclaimer","HPND-Markus-Kuhn","HPND-Netrek","HPND-Pbmplus","HPND-SMC","HPND-UC","HPND-UC-export-US","HPND-doc","HPND-doc-sell","HPND-export-US","HPND-export-US-acknowledgement","HPND-export-US-modify","HPND-export2-US","HPND-merchantability-variant","HPND-sell-MIT-disclaimer-xserver","HPND-sell-regexpr","HPND-sell-variant","HPND-sell-variant-MIT-disclaimer","HPND-sell-variant-MIT-disclaimer-rev","HPND-sell-variant-critical-systems","HTMLTIDY","HaskellReport","Hippocratic-2.1","Hippocratic-3.0-core","IBM-pibs","ICU","IEC-Code-Components-EULA","IJG","IJG-short","IPA","IPL-1.0","ISC","ISC-Veillard","ISO-permission","ImageMagick","Imlib2","Info-ZIP","Informatica","Inner-Net-2.0","InnoSetup","Intel","Intel-ACPI","Interbase-1.0","JPL-image","JPNIC","JSON","Jam","JasPer-2.0","Kastrup","Kazlib","Knuth-CTAN","LAL-1.2","LAL-1.3","LGPL-2.0-only","LGPL-2.0-or-later","LGPL-2.1-only","LGPL-2.1-or-later","LGPL-3.0-only","LGPL-3.0-or-later","LGPLLR","LOOP","LPD-document","LPL-1.0","LPL-1.02","LPPL-1.0","LPPL-1.1","LPPL-1.2","LPPL-1.3a","LPPL-1.3c","LZMA-SDK-9.11-to-9.20","LZMA-SDK-9.22","Latex2e","Latex2e-translated-notice","Leptonica","LiLiQ-P-1.1","LiLiQ-R-1.1","LiLiQ-Rplus-1.1","Libpng","Linux-OpenIB","Linux-man-pages-1-para","Linux-man-pages-copyleft","Linux-man-pages-copyleft-2-para","Linux-man-pages-copyleft-var","Lucida-Bitmap-Fonts","MIPS","MIT","MIT-0","MIT-CMU","MIT-Click","MIT-Festival","MIT-Khronos-old","MIT-Modern-Variant","MIT-STK","MIT-Wu","MIT-advertising","MIT-enna","MIT-feh","MIT-open-group","MIT-testregex","MITNFA","MMIXware","MMPL-1.0.1","MPEG-SSG","MPL-1.0","MPL-1.1","MPL-2.0","MPL-2.0-no-copyleft-exception","MS-LPL","MS-PL","MS-RL","MTLL","MVT-1.1","Mackerras-3-Clause","Mackerras-3-Clause-acknowledgment","MakeIndex","Martin-Birgmeier","McPhee-slideshow","Minpack","MirOS","Motosoto","MulanPSL-1.0","MulanPSL-2.0","Multics","Mup","NAIST-2003","NASA-1.3","NBPL-1.0","NCBI-PD","NCGL-UK-2.0","NCL","NCSA","NGPL","NICTA-1.0","NIST-PD","NIST-PD-TNT","NIST-PD-fallback","NIST-Software","NLOD-1.0","NLOD-2.0","NLPL","NOSL","NPL-1.0","NPL-1.1","NPOSL-3.0","NRL","NTIA-PD","NTP","NTP-0","Naumen","NetCDF","Newsletr","Nokia","Noweb","O-UDA-1.0","OAR","OCCT-PL","OCLC-2.0","ODC-By-1.0","ODbL-1.0","OFFIS","OFL-1.0","OFL-1.0-RFN","OFL-1.0-no-RFN","OFL-1.1","OFL-1.1-RFN","OFL-1.1-no-RFN","OGC-1.0","OGDL-Taiwan-1.0","OGL-Canada-2.0","OGL-UK-1.0","OGL-UK-2.0","OGL-UK-3.0","OGTSL","OLDAP-1.1","OLDAP-1.2","OLDAP-1.3","OLDAP-1.4","OLDAP-2.0","OLDAP-2.0.1","OLDAP-2.1","OLDAP-2.2","OLDAP-2.2.1","OLDAP-2.2.2","OLDAP-2.3","OLDAP-2.4","OLDAP-2.5","OLDAP-2.6","OLDAP-2.7","OLDAP-2.8","OLFL-1.3","OML","OPL-1.0","OPL-UK-3.0","OPUBL-1.0","OSC-1.0","OSET-PL-2.1","OSL-1.0","OSL-1.1","OSL-2.0","OSL-2.1","OSL-3.0","OSSP","OpenMDW-1.0","OpenPBS-2.3","OpenSSL","OpenSSL-standalone","OpenVision","PADL","PDDL-1.0","PHP-3.0","PHP-3.01","PPL","PSF-2.0","ParaType-Free-Font-1.3","Parity-6.0.0","Parity-7.0.0","Pixar","Plexus","PolyForm-Noncommercial-1.0.0","PolyForm-Small-Business-1.0.0","PostgreSQL","Python-2.0","Python-2.0.1","QPL-1.0","QPL-1.0-INRIA-2004","Qhull","RHeCos-1.1","RPL-1.1","RPL-1.5","RPSL-1.0","RSA-MD","RSCPL","Rdisc","Ruby","Ruby-pty","SAX-PD","SAX-PD-2.0","SCEA","SGI-B-1.0","SGI-B-1.1","SGI-B-2.0","SGI-OpenGL","SGMLUG-PM","SGP4","SHL-0.5","SHL-0.51","SISSL","SISSL-1.2","SL","SMAIL-GPL","SMLNJ","SMPPL","SNIA","SOFA","SPL-1.0","SSH-OpenSSH","SSH-short","SSLeay-standalone","SSPL-1.0","SUL-1.0","SWL","Saxpath","SchemeReport","Sendmail","Sendmail-8.23","Sendmail-Open-Source-1.1","SimPL-2.0","Sleepycat","Soundex","Spencer-86","Spencer-94","Spencer-99","SugarCRM-1.1.3","Sun-PPP","Sun-PPP-2000","SunPro","Symlinks","TAPR-OHL-1.0","TCL","TCP-wrappers","TGPPL-1.0","TMate","TORQUE-1.1","TOSL","TPDL","TPL-1.0","TTWL","TTYP0","TU-Berlin-1.0","TU-Berlin-2.0","TekHVC","TermReadKey","ThirdEye","TrustedQSL","UCAR","UCL-1.0","UMich-Merit","UPL-1.0","URT-RLE","Ubuntu-font-1.0","UnRAR","Unicode-3.0","Unicode-DFS-2015","Unicode-DFS-2016","Unicode-TOU","UnixCrypt","Unlicense","Unlicense-libtelnet","Unlicense-libwhirlpool","VOSTROM","VSL-1.0","Vim","Vixie-Cron","W3C","W3C-19980720","W3C-20150513","WTFNMFPL","WTFPL","Watcom-1.0","Widget-Workshop","WordNet","Wsuipa","X11","X11-distribute-modifications-variant","X11-no-permit-persons","X11-swapped","XFree86-1.1","XSkat","Xdebug-1.03","Xerox","Xfig","Xnet","YPL-1.0","YPL-1.1","ZPL-1.1","ZPL-2.0","ZPL-2.1","Zed","Zeeff","Zend-2.0","Zimbra-1.3","Zimbra-1.4","Zlib","any-OSI","any-OSI-perl-modules","atc-game","bcrypt-Solar-Designer","blessing","bzip2-1.0.6","check-cvs","checkmk","copyleft-next-0.3.0","copyleft-next-0.3.1","curl","cve-tou","diffmark","dtoa","dvipdfm","eGenix","etalab-2.0","fwlw","gSOAP-1.3b","generic-xts","gnuplot","gtkbook","hdparm","hyphen-bulgarian","iMatix","jove","libpng-1.6.35","libpng-2.0","libselinux-1.0","libtiff","libutil-David-Nugent","lsof","magaz","mailprio","man2html","metamail","mpi-permissive","mpich2","mplus","ngrep","pkgconf","pnmstitch","psfrag","psutils","python-ldap","radvd","snprintf","softSurfer","ssh-keyscan","swrule","threeparttable","ulem","w3m","wwl","xinetd","xkeyboard-config-Zinoviev","xlock","xpp","xzoom","zlib-acknowledgement"]');
 
 /***/ })
 

@@ -1,9 +1,12 @@
 /** Every check build-dist runs, by code: for ignore-checks and the docs. */
+import { ConfigurationError } from "../runtime/errors.js";
+import type { InputReader } from "../runtime/inputs.js";
 import { compareChecks } from "./compare.js";
 import { descriptionChecks } from "./description.js";
 import { filenameChecks } from "./filenames.js";
 import { metadataChecks } from "./metadata-checks.js";
 import type { Check } from "./model.js";
+import { pypiMetadataChecks } from "./pypi-metadata.js";
 import { sdistChecks } from "./sdist.js";
 import { sourceChecks } from "./source.js";
 import { versionChecks } from "./version-check.js";
@@ -16,6 +19,7 @@ export const allChecks: readonly Check[] = [
   wheelContentsChecks,
   sdistChecks,
   metadataChecks,
+  pypiMetadataChecks,
   descriptionChecks,
   compareChecks,
   versionChecks,
@@ -29,4 +33,19 @@ export function isKnownCheck(codeOrPrefix: string): boolean {
 
 export function isIgnored(code: string, ignored: readonly string[]): boolean {
   return ignored.some((prefix) => code.startsWith(prefix));
+}
+
+/** The `ignore-checks` input: codes or prefixes, upper-cased; an unknown one is refused. */
+export function readIgnoredChecks(reader: InputReader): string[] {
+  const codes = reader
+    .list("ignore-checks")
+    .flatMap((item) => item.split(/\s+/))
+    .map((code) => code.toUpperCase());
+  const unknown = codes.filter((code) => !isKnownCheck(code));
+  if (unknown.length > 0) {
+    throw new ConfigurationError(
+      `input 'ignore-checks' has unknown check code ${unknown.join(", ")}; the codes are listed in the build-dist README`,
+    );
+  }
+  return codes;
 }

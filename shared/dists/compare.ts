@@ -12,7 +12,7 @@ import { defineChecks, finding } from "./model.js";
 
 export const compareChecks = defineChecks({
   C001: {
-    severity: "error",
+    severity: "warning",
     title:
       "A field differs between the sdist's PKG-INFO and the wheel's METADATA, and is not Dynamic",
   },

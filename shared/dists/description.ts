@@ -17,6 +17,7 @@ export const descriptionChecks = defineChecks({
     severity: "error",
     title:
       "Description-Content-Type is not text/plain, text/x-rst or text/markdown with charset UTF-8 (markdown variant GFM or CommonMark)",
+    rule: "description",
   },
   D002: {
     severity: "warning",
@@ -26,6 +27,7 @@ export const descriptionChecks = defineChecks({
   D004: {
     severity: "error",
     title: "The reStructuredText description has markup errors and would not be rendered on PyPI",
+    rule: "description",
   },
   D005: {
     severity: "notice",

@@ -4,15 +4,43 @@ import { normalizeName } from "../project/names.js";
 import { compareVersions, isValidVersion, normalizeVersion } from "../project/pep440.js";
 import type { Finding } from "../runtime/findings.js";
 import { type DistArchive, defineChecks, finding } from "./model.js";
+import { isPypiPlatform } from "./platform-tags.js";
 
 export const filenameChecks = defineChecks({
-  F001: { severity: "error", title: "Wheel file name does not follow the wheel filename spec" },
-  F002: { severity: "error", title: "Sdist file name is not `{name}-{version}.tar.gz`" },
-  F003: { severity: "error", title: "Name in the file name differs from the metadata Name" },
-  F004: { severity: "error", title: "Version in the file name differs from the metadata Version" },
+  F001: {
+    severity: "error",
+    title: "Wheel file name does not follow the wheel filename spec",
+    rule: "file-names",
+  },
+  F002: {
+    severity: "error",
+    title: "Sdist file name is not `{name}-{version}.tar.gz`",
+    rule: "file-names",
+  },
+  F003: {
+    severity: "error",
+    title: "Name in the file name differs from the metadata Name",
+    rule: "file-names",
+  },
+  F004: {
+    severity: "error",
+    title: "Version in the file name differs from the metadata Version",
+    rule: "file-names",
+  },
   F005: {
-    severity: "warning",
-    title: "Sdist file name is not in PEP 625's normalized form, which PyPI will require",
+    severity: "error",
+    title: "Sdist file name is not in PEP 625's normalized form, which PyPI refuses",
+    rule: "sdist-names",
+  },
+  F006: {
+    severity: "error",
+    title: "Wheel file name does not start with the normalized project name, which PyPI refuses",
+    rule: "file-names",
+  },
+  F007: {
+    severity: "error",
+    title: "Wheel platform tag is not one PyPI accepts (such as linux_x86_64)",
+    rule: "platform-tags",
   },
 });
 
@@ -109,11 +137,12 @@ export function checkFilename(
       finding(
         filenameChecks.F005,
         filename,
-        `${filename} is not {normalized_name}-{normalized_version}.tar.gz${expected}; PyPI warns that it will reject such uploads.`,
+        `${filename} is not {normalized_name}-{normalized_version}.tar.gz${expected}; PyPI refuses the upload.`,
         { fix: "Upgrade the build backend: current versions write normalized sdist names." },
       ),
     );
   }
+  if ("tags" in parsed) findings.push(...checkWheelNaming(filename, parsed, metadata));
   if (!metadata) return findings;
   if (normalizeName(parsed.distribution) !== normalizeName(metadata.name)) {
     findings.push(
@@ -130,6 +159,41 @@ export function checkFilename(
         filenameChecks.F004,
         filename,
         `The file name says ${parsed.version}, the metadata says Version: ${metadata.version}.`,
+      ),
+    );
+  }
+  return findings;
+}
+
+/** F006 and F007: what PyPI refuses in a parseable wheel name. */
+function checkWheelNaming(
+  filename: string,
+  parsed: WheelFilename,
+  metadata?: { name: string },
+): Finding[] {
+  const findings: Finding[] = [];
+  const expected = metadata ? normalizeName(metadata.name).replace(/-/g, "_") : undefined;
+  const sameProject =
+    !metadata || normalizeName(parsed.distribution) === normalizeName(metadata.name);
+  if (expected && sameProject && parsed.distribution !== expected) {
+    findings.push(
+      finding(
+        filenameChecks.F006,
+        filename,
+        `${filename} starts with ${parsed.distribution}; PyPI refuses wheels whose name is not the normalized ${expected}.`,
+        { fix: "Upgrade the build backend: current versions write normalized wheel names." },
+      ),
+    );
+  }
+  const refused = [...new Set(parsed.tags.map((tag) => tag.split("-")[2]))].filter(
+    (platform) => !isPypiPlatform(platform),
+  );
+  if (refused.length > 0) {
+    findings.push(
+      finding(
+        filenameChecks.F007,
+        filename,
+        `${filename} has the platform tag ${refused.join(", ")}, which PyPI refuses; build manylinux or musllinux wheels (auditwheel, cibuildwheel).`,
       ),
     );
   }

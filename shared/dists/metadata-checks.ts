@@ -12,43 +12,82 @@ import {
   newestKnownVersion,
 } from "./metadata.js";
 import { type Check, type DistKind, defineChecks, finding } from "./model.js";
+import { checkPypiMetadata } from "./pypi-metadata.js";
 
 export const metadataChecks = defineChecks({
   M001: {
     severity: "error",
     title: "A required field (Metadata-Version, Name, Version) is missing or empty",
+    rule: "required-fields",
   },
-  M002: { severity: "error", title: "Name is not a valid project name" },
-  M003: { severity: "error", title: "Version is not a valid PEP 440 version" },
+  M002: {
+    severity: "error",
+    title: "Name is not a valid project name",
+    rule: "required-fields",
+  },
+  M003: {
+    severity: "error",
+    title: "Version is not a valid PEP 440 version",
+    rule: "required-fields",
+  },
   M004: {
     severity: "error",
     title: "Metadata-Version is malformed, not a known version, or of a newer major version",
+    rule: "metadata-version",
   },
-  M005: { severity: "warning", title: "Metadata-Version is a newer minor version than 2.5" },
+  M005: {
+    severity: "error",
+    title: "Metadata-Version is a newer minor version than 2.5",
+    rule: "metadata-version",
+  },
   M006: {
     severity: "notice",
     title: "The sdist's Metadata-Version is below 2.2, the oldest the sdist format allows",
   },
-  M007: { severity: "error", title: "License and License-Expression are both set" },
+  M007: {
+    severity: "error",
+    title: "License and License-Expression are both set",
+    rule: "license",
+  },
   M008: {
     severity: "error",
     title: "A License-File is not in the dist, or is not a relative path",
+    rule: "license",
   },
   M009: {
     severity: "error",
     title: "Dynamic names Name, Version or Metadata-Version, or something that is no field",
+    rule: "dynamic",
   },
   M010: {
     severity: "error",
-    title: "Provides-Extra is not a valid extra name (normalised from 2.3)",
+    title: "Provides-Extra is not a valid extra name",
+    rule: "extras",
   },
   M011: {
     severity: "error",
     title: "A field is unknown, a single-use field is repeated, or the description is given twice",
+    rule: "metadata-fields",
   },
-  M012: { severity: "error", title: "A field is newer than the declared Metadata-Version" },
-  M013: { severity: "error", title: "Requires-Dist is not a valid PEP 508 requirement" },
-  M014: { severity: "error", title: "Requires-Python is not a valid version specifier" },
+  M012: {
+    severity: "error",
+    title: "A field is newer than the declared Metadata-Version",
+    rule: "field-versions",
+  },
+  M013: {
+    severity: "error",
+    title: "Requires-Dist is not a valid PEP 508 requirement",
+    rule: "dependencies",
+  },
+  M014: {
+    severity: "error",
+    title: "Requires-Python is not a valid version specifier",
+    rule: "dependencies",
+  },
+  M016: {
+    severity: "warning",
+    title: "Provides-Extra is not normalised, which Metadata-Version 2.3 asks for",
+  },
 });
 
 export interface MetadataContext {
@@ -77,6 +116,7 @@ export function checkMetadata(meta: CoreMetadata, context: MetadataContext): Fin
   checkLicense(meta, context, report);
   checkDynamic(meta, report);
   checkDependencies(meta, report);
+  findings.push(...checkPypiMetadata(meta, context.file));
   return findings;
 }
 
@@ -116,7 +156,7 @@ function checkMetadataVersion(
   ) {
     report(
       metadataChecks.M005,
-      `Metadata-Version ${text} is newer than 2.5, the newest this check knows; tools that predate it (twine, PyPI) may reject the upload.`,
+      `Metadata-Version ${text} is newer than 2.5, the newest twine and PyPI accept; they refuse the upload.`,
       field,
     );
   } else if (!isKnown(version)) {
@@ -211,7 +251,7 @@ function checkExtra(meta: CoreMetadata, field: MetadataField, report: Report): v
   } else if (declaresAtLeast(meta, 2, 3) && !normalizedExtra.test(extra)) {
     const normal = extra.toLowerCase().replace(/[-_.]+/g, "-");
     report(
-      metadataChecks.M010,
+      metadataChecks.M016,
       `Provides-Extra '${extra}' is not normalised, which Metadata-Version 2.3 requires ('${normal}').`,
       field,
     );

@@ -48,6 +48,8 @@ export interface Check {
   severity: Severity;
   /** One line: what the rule means, shown in docs. */
   title: string;
+  /** The section of docs/pypi-upload-rules.md naming who refuses it; every error has one. */
+  rule?: string;
 }
 
 /** Declares a group of checks keyed by code. */

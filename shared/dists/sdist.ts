@@ -5,12 +5,32 @@ import { describePaths, sdistTop } from "./archive.js";
 import { type Check, type DistArchive, defineChecks, finding } from "./model.js";
 
 export const sdistChecks = defineChecks({
-  S001: { severity: "error", title: "The sdist is not a single top-level directory" },
-  S002: { severity: "error", title: "No PKG-INFO in the sdist's top-level directory" },
-  S003: { severity: "error", title: "No pyproject.toml in the sdist's top-level directory" },
-  S004: { severity: "error", title: "Absolute path or `..` component in the sdist" },
-  S005: { severity: "error", title: "Symbolic or hard link pointing outside the sdist" },
-  S006: { severity: "error", title: "Device file or FIFO in the sdist" },
+  S001: {
+    severity: "error",
+    title: "The sdist is not a single top-level directory",
+    rule: "sdist-archive",
+  },
+  S002: {
+    severity: "error",
+    title: "No PKG-INFO in the sdist's top-level directory",
+    rule: "sdist-archive",
+  },
+  S003: { severity: "warning", title: "No pyproject.toml in the sdist's top-level directory" },
+  S004: {
+    severity: "error",
+    title: "Absolute path or `..` component in the sdist",
+    rule: "installers-refuse",
+  },
+  S005: {
+    severity: "error",
+    title: "Symbolic or hard link pointing outside the sdist",
+    rule: "installers-refuse",
+  },
+  S006: {
+    severity: "error",
+    title: "Device file or FIFO in the sdist",
+    rule: "installers-refuse",
+  },
   S007: { severity: "warning", title: "Top-level directory is not named like the file" },
 });
 

@@ -4,8 +4,16 @@ import type { Finding } from "../runtime/findings.js";
 import { defineChecks, finding } from "./model.js";
 
 export const versionChecks = defineChecks({
-  T001: { severity: "error", title: "The built version is not the version of the pushed tag" },
-  T002: { severity: "error", title: "The built version is not `expected-version`" },
+  T001: {
+    severity: "error",
+    title: "The built version is not the version of the pushed tag",
+    rule: "release-gates",
+  },
+  T002: {
+    severity: "error",
+    title: "The built version is not `expected-version`",
+    rule: "release-gates",
+  },
 });
 
 /** The tag name of a `refs/tags/…` ref, else undefined. */

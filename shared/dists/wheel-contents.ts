@@ -10,16 +10,16 @@ import { type Check, type DistArchive, defineChecks, finding } from "./model.js"
 import { badPathReason, isDataDirectory, wheelLayout } from "./wheel.js";
 
 export const wheelContentsChecks = defineChecks({
-  W001: { severity: "error", title: "Wheel contains .pyc/.pyo files" },
-  W002: { severity: "error", title: "Wheel contains duplicate files" },
-  W003: { severity: "error", title: "Wheel contains non-module at library toplevel" },
-  W004: { severity: "error", title: "Module is not located at importable path" },
-  W005: { severity: "error", title: "Wheel contains common toplevel name in library" },
-  W006: { severity: "error", title: "__init__.py at top level of library" },
-  W007: { severity: "error", title: "Wheel library is empty" },
-  W008: { severity: "error", title: "Wheel is empty" },
-  W009: { severity: "error", title: "Wheel contains multiple toplevel library entries" },
-  W010: { severity: "error", title: "Toplevel library directory contains no Python modules" },
+  W001: { severity: "warning", title: "Wheel contains .pyc/.pyo files" },
+  W002: { severity: "warning", title: "Wheel contains duplicate files" },
+  W003: { severity: "warning", title: "Wheel contains non-module at library toplevel" },
+  W004: { severity: "warning", title: "Module is not located at importable path" },
+  W005: { severity: "warning", title: "Wheel contains common toplevel name in library" },
+  W006: { severity: "warning", title: "__init__.py at top level of library" },
+  W007: { severity: "warning", title: "Wheel library is empty" },
+  W008: { severity: "warning", title: "Wheel is empty" },
+  W009: { severity: "warning", title: "Wheel contains multiple toplevel library entries" },
+  W010: { severity: "warning", title: "Toplevel library directory contains no Python modules" },
 });
 
 /** A file or directory of the tree RECORD describes; `path` is its full path in the wheel. */

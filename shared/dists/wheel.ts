@@ -16,26 +16,49 @@ export const wheelChecks = defineChecks({
   R001: {
     severity: "error",
     title: "Not exactly one .dist-info directory, or its name does not match the file name",
+    rule: "wheel-archive",
   },
-  R002: { severity: "error", title: "METADATA, WHEEL or RECORD is missing from .dist-info" },
-  R003: { severity: "error", title: "A file in the wheel is not listed in RECORD" },
-  R004: { severity: "error", title: "RECORD hash is wrong, missing, or not sha256 or stronger" },
-  R005: { severity: "error", title: "RECORD size is wrong or missing" },
-  R006: { severity: "error", title: "RECORD lists a file the wheel does not contain" },
-  R007: { severity: "error", title: "RECORD has a malformed or repeated row" },
-  R008: { severity: "error", title: "Absolute path, or an empty, `.` or `..` path component" },
+  R002: {
+    severity: "error",
+    title: "METADATA, WHEEL or RECORD is missing from .dist-info",
+    rule: "wheel-archive",
+  },
+  R003: { severity: "warning", title: "A file in the wheel is not listed in RECORD" },
+  R004: { severity: "warning", title: "RECORD hash is wrong, missing, or not sha256 or stronger" },
+  R005: { severity: "warning", title: "RECORD size is wrong or missing" },
+  R006: { severity: "warning", title: "RECORD lists a file the wheel does not contain" },
+  R007: { severity: "warning", title: "RECORD has a malformed or repeated row" },
+  R008: {
+    severity: "error",
+    title: "Absolute path, or an empty, `.` or `..` path component",
+    rule: "installers-refuse",
+  },
   R009: {
     severity: "error",
     title: "WHEEL file invalid: no Wheel-Version 1.x, or Root-Is-Purelib not true/false",
+    rule: "installers-refuse",
   },
   R010: { severity: "warning", title: "Wheel-Version is newer than 1.0" },
-  R011: { severity: "error", title: "The same member name appears twice in the wheel" },
+  R011: {
+    severity: "error",
+    title: "The same member name appears twice in the wheel",
+    rule: "wheel-archive",
+  },
   R012: {
     severity: "error",
     title: "Bad .data directory: several, misnamed, unknown scheme, or the root's own lib scheme",
+    rule: "installers-refuse",
   },
-  R013: { severity: "error", title: "The wheel contains a symbolic link" },
-  R014: { severity: "error", title: "Zip entries overlap or share data (a zip bomb)" },
+  R013: {
+    severity: "error",
+    title: "The wheel contains a symbolic link",
+    rule: "installers-refuse",
+  },
+  R014: {
+    severity: "error",
+    title: "Zip entries overlap or share data (a zip bomb)",
+    rule: "wheel-archive",
+  },
 });
 
 /** One RECORD row, as Python's csv module reads it. */

@@ -3,7 +3,7 @@
  * dist's own core metadata, read the way pkginfo reads it.
  */
 import path from "node:path";
-import type { CoreMetadata } from "../dists/metadata.js";
+import { type CoreMetadata, declaresAtLeast } from "../dists/metadata.js";
 
 export type FormField = readonly [name: string, value: string];
 
@@ -100,7 +100,10 @@ export function uploadFields(meta: CoreMetadata, file: string): FormField[] {
     ["filetype", distType(file)],
     ["pyversion", pyversion(file)],
   ];
+  // twine drops License-File below Metadata-Version 2.4, which PyPI refuses there.
+  const dropped = declaresAtLeast(meta, 2, 4) ? "" : "license_file";
   for (const [field, header, arity] of metadataFields) {
+    if (field === dropped) continue;
     if (arity === "list") {
       for (const value of meta.all(header)) fields.push([field, unfold(value)]);
       continue;

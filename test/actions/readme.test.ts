@@ -27,3 +27,12 @@ test("build-dist's README lists every check code it can report", () => {
   const own = readFileSync(path.join(repoRoot, "actions/build-dist/README.md"), "utf8");
   expect(own).toContain(checksTable(allChecks));
 });
+
+test("every error check cites a section of docs/pypi-upload-rules.md that names it", () => {
+  const rules = readFileSync(path.join(repoRoot, "docs/pypi-upload-rules.md"), "utf8");
+  for (const check of allChecks.filter((one) => one.severity === "error")) {
+    expect([check.code, check.rule]).toEqual([check.code, expect.any(String)]);
+    const section = rules.split(`\n## ${check.rule}\n`)[1]?.split("\n## ")[0] ?? "";
+    expect([check.code, section]).toEqual([check.code, expect.stringContaining(check.code)]);
+  }
+});

@@ -278,6 +278,22 @@ describe("build-dist through the bundled action", () => {
     expect(ignored.exitCode).toBe(0);
   });
 
+  test("a frontend that writes no dist fails, naming what is missing", async () => {
+    const result = await runAction({
+      action: "build-dist",
+      workspace: workspaceWith("setuptools"),
+      inputs: { ...offline, python: "/bin/true" },
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.annotations).toEqual([
+      expect.objectContaining({
+        level: "error",
+        message: expect.stringContaining("wrote no sdist (.tar.gz) and no wheel (.whl)"),
+      }),
+    ]);
+    expect(result.summary).not.toContain("ready to ship");
+  });
+
   test.each([
     [{ "ignore-checks": "W002 X123" }, "input 'ignore-checks' has unknown check code X123"],
     [{ sdist: "false", wheel: "false" }, "inputs 'sdist' and 'wheel' are both false"],

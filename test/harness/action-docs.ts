@@ -35,11 +35,15 @@ export function actionTables(name: string): string {
 
 /** build-dist's check codes as a README table, rendered from the checks themselves. */
 export function checksTable(
-  checks: readonly { code: string; severity: string; title: string }[],
+  checks: readonly { code: string; severity: string; title: string; rule?: string }[],
 ): string {
+  const rule = (id?: string) => (id ? `[${id}](../../docs/pypi-upload-rules.md#${id})` : "");
   return [
-    "| code | severity | what it means |",
-    "|---|---|---|",
-    ...checks.map((check) => `| \`${check.code}\` | ${check.severity} | ${oneLine(check.title)} |`),
+    "| code | severity | what it means | who refuses it |",
+    "|---|---|---|---|",
+    ...checks.map(
+      (check) =>
+        `| \`${check.code}\` | ${check.severity} | ${oneLine(check.title)} | ${rule(check.rule)} |`,
+    ),
   ].join("\n");
 }

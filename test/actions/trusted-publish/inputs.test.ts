@@ -23,6 +23,7 @@ describe("trusted-publish inputs", () => {
       workspace: `${w}`,
       skipExisting: false,
       verifyMetadata: true,
+      ignoreChecks: [],
       printHash: true,
       user: "__token__",
       password: "",

@@ -138,11 +138,27 @@ describe("checkFilename", () => {
     );
   });
 
-  test("F005: an sdist name not in PEP 625 normal form only warns", async () => {
+  test("F005: an sdist name not in PEP 625 normal form is refused, as PyPI refuses it", async () => {
     const file = await craftSdist(fresh(), { filename: "craft-pkg-1.0.0.tar.gz" });
     const found = checkFilename(await readDist(file), metadata);
-    expect(found).toEqual([expect.objectContaining({ code: "F005", severity: "warning" })]);
-    expect(found[0].message).toContain("expected craft_pkg-1.0.0.tar.gz");
+    expect(found).toEqual([expect.objectContaining({ code: "F005", severity: "error" })]);
+    expect(found[0].message).toContain(
+      "(expected craft_pkg-1.0.0.tar.gz); PyPI refuses the upload",
+    );
+  });
+
+  test("F006: a wheel whose name is not the normalized one (Flask_Login-…)", async () => {
+    const file = craftWheel(fresh(), { filename: "Craft_Pkg-1.0.0-py3-none-any.whl" });
+    const found = checkFilename(await readDist(file), metadata);
+    expect(found).toEqual([expect.objectContaining({ code: "F006", severity: "error" })]);
+    expect(found[0].message).toContain("normalized craft_pkg");
+  });
+
+  test("F007: a platform tag PyPI refuses", async () => {
+    const file = craftWheel(fresh(), { filename: "craft_pkg-1.0.0-cp312-cp312-linux_x86_64.whl" });
+    const found = checkFilename(await readDist(file), metadata);
+    expect(found).toEqual([expect.objectContaining({ code: "F007", severity: "error" })]);
+    expect(found[0].message).toContain("linux_x86_64");
   });
 
   test("without metadata only the form is checked", async () => {

@@ -17,9 +17,10 @@ const codes = (text: string, kind: "wheel" | "sdist" = "wheel", licenses: string
 
 describe("checkMetadata", () => {
   test("every check has a stable code and a title", () => {
-    expect(Object.keys(metadataChecks)).toEqual(
-      Array.from({ length: 14 }, (_, i) => `M${String(i + 1).padStart(3, "0")}`),
-    );
+    expect(Object.keys(metadataChecks)).toEqual([
+      ...Array.from({ length: 14 }, (_, i) => `M${String(i + 1).padStart(3, "0")}`),
+      "M016",
+    ]);
     for (const check of Object.values(metadataChecks)) expect(check.title).not.toBe("");
   });
 
@@ -55,7 +56,7 @@ describe("checkMetadata", () => {
   test.each([
     ["1.0", []],
     ["v1.0.0-rc.1", []],
-    ["2!1.0.post3.dev4+local.7", []],
+    ["2!1.0.post3.dev4+local.7", ["M015"]],
     ["1.0-banana", ["M003"]],
     ["latest", ["M003"]],
   ])("M003: version %j", (version, expected) => {
@@ -70,9 +71,9 @@ describe("checkMetadata", () => {
     ["2", "M004", "error"],
     ["2.1.1", "M004", "error"],
     ["latest", "M004", "error"],
-    ["2.6", "M005", "warning"],
-    ["2.9", "M005", "warning"],
-    ["2.10", "M005", "warning"],
+    ["2.6", "M005", "error"],
+    ["2.9", "M005", "error"],
+    ["2.10", "M005", "error"],
   ])("Metadata-Version %s → %s (%s)", (version, code, severity) => {
     expect(check(base(version))).toEqual([expect.objectContaining({ code, severity, line: 1 })]);
   });
@@ -124,12 +125,12 @@ describe("checkMetadata", () => {
     }
   });
 
-  test("M010: extras are valid names; normalised from 2.3", () => {
+  test("M010: extras are valid names; M016 warns when not normalised from 2.3", () => {
     expect(codes(`${base("2.1")}Provides-Extra: Fancy_Extra\n`)).toEqual([]);
     expect(codes(`${base("2.1")}Provides-Extra: not valid\n`)).toEqual(["M010"]);
     expect(codes(`${base("2.3")}Provides-Extra: fancy-extra\n`)).toEqual([]);
     const [found] = check(`${base("2.3")}Provides-Extra: Fancy_Extra\n`);
-    expect(found).toEqual(expect.objectContaining({ code: "M010", line: 4 }));
+    expect(found).toEqual(expect.objectContaining({ code: "M016", severity: "warning", line: 4 }));
     expect(found.message).toContain("'fancy-extra'");
   });
 
@@ -140,7 +141,11 @@ describe("checkMetadata", () => {
     expect(check(`${base()}Version: 2.0\n`)).toEqual([
       expect.objectContaining({ code: "M011", line: 4 }),
     ]);
-    expect(codes(`${base()}Classifier: A\nClassifier: B\nPlatform: a\nPlatform: b\n`)).toEqual([]);
+    expect(
+      codes(
+        `${base()}Classifier: Typing :: Typed\nClassifier: Framework :: Pytest\nPlatform: a\nPlatform: b\n`,
+      ),
+    ).toEqual([]);
     expect(codes(`${base()}Description: header\n\nbody\n`)).toEqual(["M011"]);
     expect(codes(`${base()}Description: only the header\n`)).toEqual([]);
   });
@@ -154,19 +159,17 @@ describe("checkMetadata", () => {
       expect.objectContaining({ code: "M012", line: 4, message: expect.stringContaining("2.4") }),
     ]);
     expect(codes(`${base("2.1")}Dynamic: Classifier\n`)).toEqual(["M012"]);
-    expect(codes(`${base("1.0")}Classifier: A\n`)).toEqual(["M012"]);
+    expect(codes(`${base("1.0")}Classifier: Typing :: Typed\n`)).toEqual(["M012"]);
     expect(codes(`${base("2.4")}Import-Name: demo\n`)).toEqual(["M012"]);
     expect(codes(`${base("2.5")}Import-Name: demo\n`)).toEqual([]);
   });
 
   test("M013: Requires-Dist must parse as PEP 508", () => {
-    const good = [
-      "attrs",
-      'requests (>=2) ; python_version > "3.6"',
-      "pytest; extra == 'dev'",
-      "demo[a,b] @ https://example.com/demo-1.0.whl ; os_name == 'nt'",
-    ];
+    const good = ["attrs", 'requests (>=2) ; python_version > "3.6"', "pytest; extra == 'dev'"];
     expect(codes(`${base()}${good.map((req) => `Requires-Dist: ${req}\n`).join("")}`)).toEqual([]);
+    // A direct reference parses; PyPI refuses it (M017).
+    const direct = "demo[a,b] @ https://example.com/demo-1.0.whl ; os_name == 'nt'";
+    expect(codes(`${base()}Requires-Dist: ${direct}\n`)).toEqual(["M017"]);
     expect(check(`${base()}Requires-Dist: attrs\nRequires-Dist: requests (>=2\n`)).toEqual([
       expect.objectContaining({ code: "M013", line: 5 }),
     ]);

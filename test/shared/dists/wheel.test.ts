@@ -130,7 +130,7 @@ describe("checkWheelStructure", () => {
     expect(found).toEqual([
       expect.objectContaining({
         code: "R003",
-        severity: "error",
+        severity: "warning",
         file: "craft_pkg-1.0.0-py3-none-any.whl",
       }),
     ]);
@@ -292,7 +292,9 @@ with zipfile.ZipFile(sys.argv[1], "w") as z:
   test("every code is documented with a severity and a title", () => {
     for (const [code, check] of Object.entries(wheelChecks)) {
       expect(check.code).toBe(code);
-      expect(check.severity).toBe(code === "R010" ? "warning" : "error");
+      // PyPI accepts a wheel whose RECORD is off (it mails the owners): those only warn.
+      const warns = ["R003", "R004", "R005", "R006", "R007", "R010"].includes(code);
+      expect(check.severity).toBe(warns ? "warning" : "error");
       expect(check.title.length).toBeGreaterThan(10);
     }
   });
