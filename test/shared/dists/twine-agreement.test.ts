@@ -167,9 +167,9 @@ const cases: AgreementCase[] = [
       "pkginfo 1.8.2 reads Dynamic without validating it (packaging.metadata does)",
   },
   {
-    title: "M010: Provides-Extra not normalised (2.3)",
+    title: "M016: Provides-Extra not normalised (2.3), a warning",
     metadata: { headers: v("2.3", { "Provides-Extra": "Fancy_Extra" }) },
-    codes: ["M010"],
+    codes: ["M016"],
     twineSays: pkginfoUnknownVersion,
   },
   {
