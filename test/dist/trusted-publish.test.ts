@@ -209,10 +209,10 @@ describe("preflight", () => {
   test("validation errors stop everything before a request is sent", async () => {
     const workspace = workspaceWith(dists);
     const wheel = path.join(workspace, "dist/publish_demo-1.0.0-py3-none-any.whl");
-    // A wheel whose RECORD no longer matches: append a member with python's zipfile.
+    // A wheel with a member outside its root, which installers refuse (R008).
     execFileSync(debianPython, [
       "-c",
-      "import sys, zipfile; zipfile.ZipFile(sys.argv[1], 'a').writestr('publish_demo/extra.py', 'x = 1\\n')",
+      "import sys, zipfile; zipfile.ZipFile(sys.argv[1], 'a').writestr('../extra.py', 'x = 1\\n')",
       wheel,
     ]);
     const result = await publish({ workspace });
