@@ -24,6 +24,21 @@ export interface TrustedPublishInputs {
   eventName: string;
   /** Set when the job may request an OIDC token (`permissions: id-token: write`). */
   idTokenRequest?: IdTokenRequest;
+  /** One warning per input given in pypa/gh-action-pypi-publish's old underscore spelling. */
+  oldSpellings: string[];
+}
+
+/** The inputs pypa/gh-action-pypi-publish once spelt with underscores. */
+const pypaRenamed = [
+  "repository-url",
+  "packages-dir",
+  "skip-existing",
+  "verify-metadata",
+  "print-hash",
+];
+
+function oldSpellings(reader: InputReader): string[] {
+  return pypaRenamed.flatMap((name) => reader.oldSpelling(name.replace(/-/g, "_"), name) ?? []);
 }
 
 const PYPI_UPLOAD = "https://upload.pypi.org/legacy/";
@@ -65,6 +80,7 @@ export function loadInputs(reader = new InputReader(), env = process.env): Trust
   const requestUrl = env.ACTIONS_ID_TOKEN_REQUEST_URL ?? "";
   const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? "";
   return Object.freeze({
+    oldSpellings: oldSpellings(reader),
     repositoryUrl: repositoryUrl(reader),
     packagesDir: reader.path("packages-dir", workspace, "dist"),
     workspace,

@@ -44,6 +44,7 @@ export async function run(
   deps = defaultDeps,
 ): Promise<void> {
   if (inputs.password) io.setSecret(inputs.password);
+  for (const warning of inputs.oldSpellings) io.warning(warning);
   const auth = inputs.password ? "password" : "trusted-publishing";
   io.setOutput("auth", auth);
   io.setOutput("uploaded", "");
@@ -224,7 +225,11 @@ async function dryRun(
   inputs: TrustedPublishInputs,
   io: ActionIo,
 ): Promise<FileReport[]> {
-  io.info("dry-run: the token exchange worked; nothing is uploaded.");
+  io.info(
+    inputs.password
+      ? "dry-run: a password was given, so no token exchange was made; nothing is uploaded."
+      : "dry-run: the token exchange worked; nothing is uploaded.",
+  );
   return Promise.all(
     dists.map(async ({ file }) => {
       const report: FileReport = { file, status: "dry run", size: statSync(file).size };

@@ -34509,13 +34509,20 @@ function compareMetadata(sdist, wheel, context) {
         findings.push(mismatch(message, wheel.line(key), context));
     }
     if (!dynamic.has("description")) {
-        const [a, b] = [sdist.description?.trimEnd(), wheel.description?.trimEnd()];
+        const [a, b] = [comparableDescription(sdist), comparableDescription(wheel)];
         if (a !== b) {
             const message = `The description differs from the sdist ${context.sdistFile}${firstDifference(a, b)}.`;
             findings.push(mismatch(message, wheel.bodyLine ?? wheel.line("Description"), context));
         }
     }
     return findings;
+}
+/** The description's text, a header's continuation indent aside, so header and body compare alike. */
+function comparableDescription(meta) {
+    const text = meta.description;
+    if (meta.descriptionSource !== "header" || text === undefined)
+        return text?.trimEnd();
+    return text.replace(/\n( {7}\||\t\||\t| {8})/g, "\n").trimEnd();
 }
 function mismatch(message, line, context) {
     return (0,_model_js__WEBPACK_IMPORTED_MODULE_3__/* .finding */ .g)(compareChecks.C001, context.wheelFile, message, {
@@ -35314,12 +35321,12 @@ class CoreMetadata {
     line(name) {
         return this.field(name)?.line;
     }
-    /** The body, or else the `Description` header with its continuation indent removed. */
+    /**
+     * The body, or else the `Description` header as written, folded lines and their indent kept:
+     * packaging's rule, which twine 7 checks and sends (pkginfo removed the 8-space indent).
+     */
     get description() {
-        if (this.body)
-            return this.body;
-        const header = this.get("Description");
-        return header === undefined ? undefined : unindentDescription(header);
+        return this.body ?? this.get("Description");
     }
     /** Where the description came from; the body wins, as with pkginfo and packaging. */
     get descriptionSource() {
@@ -35327,14 +35334,6 @@ class CoreMetadata {
             return "body";
         return this.has("Description") ? "header" : undefined;
     }
-}
-/** A folded `Description` header's text: continuation lines lose 8 spaces, or 7 and a `|`. */
-function unindentDescription(value) {
-    return value
-        .trim()
-        .split("\n")
-        .map((line) => line.replace(/^( {7}\||\t\||\t| {8})/, ""))
-        .join("\n");
 }
 /** Parses core metadata text. Line endings are normalised to `\n` first. */
 function parseCoreMetadata(text) {
@@ -38602,6 +38601,19 @@ class InputReader {
             return value.trim();
         const underscored = this.env[inputVariable(name.replace(/-/g, "_"))];
         return (underscored ?? value ?? "").trim();
+    }
+    /**
+     * For an input another action spells `old` (read by `raw` when it is the underscore form):
+     * refuses both being set, and gives a warning naming the new spelling when only `old` is.
+     */
+    oldSpelling(old, name) {
+        const set = (input) => (this.env[inputVariable(input)] ?? "").trim() !== "";
+        if (!set(old))
+            return undefined;
+        if (set(name)) {
+            throw new errors/* ConfigurationError */.j1(`inputs '${name}' and '${old}' are both set: '${old}' is the old spelling of '${name}'; keep only '${name}'`);
+        }
+        return `input '${old}' is deprecated: it was read as '${name}', the spelling to use`;
     }
     required(name) {
         const value = this.raw(name);

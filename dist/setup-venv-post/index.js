@@ -28720,6 +28720,19 @@ class InputReader {
         const underscored = this.env[inputVariable(name.replace(/-/g, "_"))];
         return (underscored ?? value ?? "").trim();
     }
+    /**
+     * For an input another action spells `old` (read by `raw` when it is the underscore form):
+     * refuses both being set, and gives a warning naming the new spelling when only `old` is.
+     */
+    oldSpelling(old, name) {
+        const set = (input) => (this.env[inputVariable(input)] ?? "").trim() !== "";
+        if (!set(old))
+            return undefined;
+        if (set(name)) {
+            throw new ConfigurationError(`inputs '${name}' and '${old}' are both set: '${old}' is the old spelling of '${name}'; keep only '${name}'`);
+        }
+        return `input '${old}' is deprecated: it was read as '${name}', the spelling to use`;
+    }
     required(name) {
         const value = this.raw(name);
         if (value === "")

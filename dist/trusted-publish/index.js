@@ -33183,6 +33183,17 @@ var runtime = __nccwpck_require__(5421);
 
 
 
+/** The inputs pypa/gh-action-pypi-publish once spelt with underscores. */
+const pypaRenamed = [
+    "repository-url",
+    "packages-dir",
+    "skip-existing",
+    "verify-metadata",
+    "print-hash",
+];
+function oldSpellings(reader) {
+    return pypaRenamed.flatMap((name) => reader.oldSpelling(name.replace(/-/g, "_"), name) ?? []);
+}
 const PYPI_UPLOAD = "https://upload.pypi.org/legacy/";
 function repositoryUrl(reader) {
     const value = reader.raw("repository-url") || PYPI_UPLOAD;
@@ -33214,6 +33225,7 @@ function loadInputs(reader = new runtime/* InputReader */.i_(), env = process.en
     const requestUrl = env.ACTIONS_ID_TOKEN_REQUEST_URL ?? "";
     const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? "";
     return Object.freeze({
+        oldSpellings: oldSpellings(reader),
         repositoryUrl: repositoryUrl(reader),
         packagesDir: reader.path("packages-dir", workspace, "dist"),
         workspace,
@@ -34762,15 +34774,13 @@ function filesTable(reports, printHash) {
 
 ;// CONCATENATED MODULE: ./shared/publish/form.ts
 /**
- * The legacy upload form for one dist: the fields current twine and uv send, taken from the
- * dist's own core metadata, read the way pkginfo reads it.
+ * The legacy upload form for one dist, field for field what twine 7 sends: the headers as
+ * `packaging.metadata.parse_email` reads them (values as written, folded lines kept), only
+ * those present, renamed to the form's names.
  */
 
 
-/**
- * Form field ← header, in twine's order. `list` fields repeat the key, once per header; `one`
- * fields are sent empty when absent, as twine sends them; `set` fields only when present.
- */
+/** Form field ← header; `list` fields repeat the key, once per header. Import-Name is not sent. */
 const metadataFields = [
     ["metadata_version", "Metadata-Version", "one"],
     ["summary", "Summary", "one"],
@@ -34780,19 +34790,15 @@ const metadataFields = [
     ["maintainer", "Maintainer", "one"],
     ["maintainer_email", "Maintainer-email", "one"],
     ["license", "License", "one"],
-    ["license_expression", "License-Expression", "set"],
+    ["license_expression", "License-Expression", "one"],
     ["license_file", "License-File", "list"],
-    ["description", "Description", "one"],
-    ["keywords", "Keywords", "one"],
     ["platform", "Platform", "list"],
     ["classifiers", "Classifier", "list"],
     ["download_url", "Download-URL", "one"],
     ["supported_platform", "Supported-Platform", "list"],
-    ["comment", "", "one"],
     ["provides", "Provides", "list"],
     ["requires", "Requires", "list"],
     ["obsoletes", "Obsoletes", "list"],
-    ["project_urls", "Project-URL", "list"],
     ["provides_dist", "Provides-Dist", "list"],
     ["obsoletes_dist", "Obsoletes-Dist", "list"],
     ["requires_dist", "Requires-Dist", "list"],
@@ -34802,21 +34808,6 @@ const metadataFields = [
     ["description_content_type", "Description-Content-Type", "one"],
     ["dynamic", "Dynamic", "list"],
 ];
-/** A folded header on one line, as pkginfo gives it. */
-function unfold(value) {
-    return value
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .join(" ");
-}
-/** A `Description` header keeps its lines, less the 8-space continuation indent. */
-function unfoldDescription(value) {
-    return value
-        .trim()
-        .split(/\r?\n/)
-        .map((line) => (line.startsWith("        ") ? line.slice(8) : line))
-        .join("\n");
-}
 /** The name as Warehouse and twine send it: runs of other characters become one `-`. */
 function safeName(name) {
     return name.replace(/[^A-Za-z0-9.]+/g, "-");
@@ -34824,34 +34815,38 @@ function safeName(name) {
 function distType(file) {
     return file.endsWith(".whl") ? "bdist_wheel" : "sdist";
 }
-/** The wheel file name's python tag; empty for an sdist, as twine sends it (Warehouse reads it as `source`). */
+// twine's wheel_file_re, for the python tag.
+const wheelFileName = /^(?:.+?)(?:-(?:\d.+?))?(?:-(?:\d.*?))?-(?<pyver>.+?)-(?:.+?)-(?:.+?)\.whl$/;
+/** `source` for an sdist; a wheel's python tag, or `any` when its name does not parse, as twine sends it. */
 function pyversion(file) {
     const base = external_node_path_default().basename(file);
     if (!base.endsWith(".whl"))
-        return "";
-    const parts = base.slice(0, -4).split("-");
-    return parts[parts.length - 3] ?? "";
+        return "source";
+    return wheelFileName.exec(base)?.groups?.pyver ?? "any";
 }
-function metadataValue(meta, header) {
-    if (header === "")
-        return undefined;
-    if (header === "Description") {
-        if (meta.body)
-            return meta.body;
-        const value = meta.get(header);
-        return value === undefined ? undefined : unfoldDescription(value);
+/** `Keywords` split at commas and trimmed, then joined with `, `, as packaging and twine do. */
+function keywords(value) {
+    return value
+        .split(",")
+        .map((keyword) => keyword.trim())
+        .join(", ");
+}
+/** Each `Project-URL` as `label, url`, both trimmed, as twine sends packaging's mapping. */
+function projectUrls(meta) {
+    const urls = new Map();
+    for (const value of meta.all("Project-URL")) {
+        const comma = value.indexOf(",");
+        const [label, url] = comma < 0 ? [value, ""] : [value.slice(0, comma), value.slice(comma + 1)];
+        if (!urls.has(label.trim()))
+            urls.set(label.trim(), url.trim());
     }
-    const value = meta.get(header);
-    if (value === undefined)
-        return undefined;
-    const flat = unfold(value);
-    return flat === "UNKNOWN" ? undefined : flat;
+    return [...urls].map(([label, url]) => ["project_urls", `${label}, ${url}`]);
 }
 /** Every field but the file and its digests, which follow the file in the body. */
 function uploadFields(meta, file) {
     const fields = [
-        ["name", safeName(unfold(meta.get("Name") ?? ""))],
-        ["version", unfold(meta.get("Version") ?? "")],
+        ["name", safeName(meta.get("Name") ?? "")],
+        ["version", meta.get("Version") ?? ""],
         ["filetype", distType(file)],
         ["pyversion", pyversion(file)],
     ];
@@ -34860,15 +34855,17 @@ function uploadFields(meta, file) {
     for (const [field, header, arity] of metadataFields) {
         if (field === dropped)
             continue;
-        if (arity === "list") {
-            for (const value of meta.all(header))
-                fields.push([field, unfold(value)]);
-            continue;
-        }
-        const value = metadataValue(meta, header);
-        if (value !== undefined || arity === "one")
-            fields.push([field, value ?? ""]);
+        const values = arity === "list" ? meta.all(header) : meta.all(header).slice(0, 1);
+        for (const value of values)
+            fields.push([field, value]);
     }
+    const description = meta.description;
+    if (description !== undefined)
+        fields.push(["description", description]);
+    const keywordsHeader = meta.get("Keywords");
+    if (keywordsHeader !== undefined)
+        fields.push(["keywords", keywords(keywordsHeader)]);
+    fields.push(...projectUrls(meta));
     fields.push([":action", "file_upload"], ["protocol_version", "1"]);
     return fields;
 }
@@ -35089,6 +35086,8 @@ const defaultDeps = { exchangeToken: exchangeToken, uploadDist: uploadDist };
 async function run(inputs, io, deps = defaultDeps) {
     if (inputs.password)
         io.setSecret(inputs.password);
+    for (const warning of inputs.oldSpellings)
+        io.warning(warning);
     const auth = inputs.password ? "password" : "trusted-publishing";
     io.setOutput("auth", auth);
     io.setOutput("uploaded", "");
@@ -35227,7 +35226,9 @@ async function uploadAll(dists, inputs, io, retry, deps) {
     return reports;
 }
 async function dryRun(dists, inputs, io) {
-    io.info("dry-run: the token exchange worked; nothing is uploaded.");
+    io.info(inputs.password
+        ? "dry-run: a password was given, so no token exchange was made; nothing is uploaded."
+        : "dry-run: the token exchange worked; nothing is uploaded.");
     return Promise.all(dists.map(async ({ file }) => {
         const report = { file, status: "dry run", size: (0,external_node_fs_.statSync)(file).size };
         if (inputs.printHash) {
@@ -36116,13 +36117,20 @@ function compareMetadata(sdist, wheel, context) {
         findings.push(mismatch(message, wheel.line(key), context));
     }
     if (!dynamic.has("description")) {
-        const [a, b] = [sdist.description?.trimEnd(), wheel.description?.trimEnd()];
+        const [a, b] = [comparableDescription(sdist), comparableDescription(wheel)];
         if (a !== b) {
             const message = `The description differs from the sdist ${context.sdistFile}${firstDifference(a, b)}.`;
             findings.push(mismatch(message, wheel.bodyLine ?? wheel.line("Description"), context));
         }
     }
     return findings;
+}
+/** The description's text, a header's continuation indent aside, so header and body compare alike. */
+function comparableDescription(meta) {
+    const text = meta.description;
+    if (meta.descriptionSource !== "header" || text === undefined)
+        return text?.trimEnd();
+    return text.replace(/\n( {7}\||\t\||\t| {8})/g, "\n").trimEnd();
 }
 function mismatch(message, line, context) {
     return (0,_model_js__WEBPACK_IMPORTED_MODULE_3__/* .finding */ .g)(compareChecks.C001, context.wheelFile, message, {
@@ -36921,12 +36929,12 @@ class CoreMetadata {
     line(name) {
         return this.field(name)?.line;
     }
-    /** The body, or else the `Description` header with its continuation indent removed. */
+    /**
+     * The body, or else the `Description` header as written, folded lines and their indent kept:
+     * packaging's rule, which twine 7 checks and sends (pkginfo removed the 8-space indent).
+     */
     get description() {
-        if (this.body)
-            return this.body;
-        const header = this.get("Description");
-        return header === undefined ? undefined : unindentDescription(header);
+        return this.body ?? this.get("Description");
     }
     /** Where the description came from; the body wins, as with pkginfo and packaging. */
     get descriptionSource() {
@@ -36934,14 +36942,6 @@ class CoreMetadata {
             return "body";
         return this.has("Description") ? "header" : undefined;
     }
-}
-/** A folded `Description` header's text: continuation lines lose 8 spaces, or 7 and a `|`. */
-function unindentDescription(value) {
-    return value
-        .trim()
-        .split("\n")
-        .map((line) => line.replace(/^( {7}\||\t\||\t| {8})/, ""))
-        .join("\n");
 }
 /** Parses core metadata text. Line endings are normalised to `\n` first. */
 function parseCoreMetadata(text) {
@@ -39919,6 +39919,19 @@ class InputReader {
             return value.trim();
         const underscored = this.env[inputVariable(name.replace(/-/g, "_"))];
         return (underscored ?? value ?? "").trim();
+    }
+    /**
+     * For an input another action spells `old` (read by `raw` when it is the underscore form):
+     * refuses both being set, and gives a warning naming the new spelling when only `old` is.
+     */
+    oldSpelling(old, name) {
+        const set = (input) => (this.env[inputVariable(input)] ?? "").trim() !== "";
+        if (!set(old))
+            return undefined;
+        if (set(name)) {
+            throw new errors/* ConfigurationError */.j1(`inputs '${name}' and '${old}' are both set: '${old}' is the old spelling of '${name}'; keep only '${name}'`);
+        }
+        return `input '${old}' is deprecated: it was read as '${name}', the spelling to use`;
     }
     required(name) {
         const value = this.raw(name);

@@ -88,13 +88,20 @@ export function compareMetadata(
     findings.push(mismatch(message, wheel.line(key), context));
   }
   if (!dynamic.has("description")) {
-    const [a, b] = [sdist.description?.trimEnd(), wheel.description?.trimEnd()];
+    const [a, b] = [comparableDescription(sdist), comparableDescription(wheel)];
     if (a !== b) {
       const message = `The description differs from the sdist ${context.sdistFile}${firstDifference(a, b)}.`;
       findings.push(mismatch(message, wheel.bodyLine ?? wheel.line("Description"), context));
     }
   }
   return findings;
+}
+
+/** The description's text, a header's continuation indent aside, so header and body compare alike. */
+function comparableDescription(meta: CoreMetadata): string | undefined {
+  const text = meta.description;
+  if (meta.descriptionSource !== "header" || text === undefined) return text?.trimEnd();
+  return text.replace(/\n( {7}\||\t\||\t| {8})/g, "\n").trimEnd();
 }
 
 function mismatch(message: string, line: number | undefined, context: CompareContext): Finding {

@@ -61,11 +61,12 @@ export class CoreMetadata {
     return this.field(name)?.line;
   }
 
-  /** The body, or else the `Description` header with its continuation indent removed. */
+  /**
+   * The body, or else the `Description` header as written, folded lines and their indent kept:
+   * packaging's rule, which twine 7 checks and sends (pkginfo removed the 8-space indent).
+   */
   get description(): string | undefined {
-    if (this.body) return this.body;
-    const header = this.get("Description");
-    return header === undefined ? undefined : unindentDescription(header);
+    return this.body ?? this.get("Description");
   }
 
   /** Where the description came from; the body wins, as with pkginfo and packaging. */
@@ -73,15 +74,6 @@ export class CoreMetadata {
     if (this.body) return "body";
     return this.has("Description") ? "header" : undefined;
   }
-}
-
-/** A folded `Description` header's text: continuation lines lose 8 spaces, or 7 and a `|`. */
-function unindentDescription(value: string): string {
-  return value
-    .trim()
-    .split("\n")
-    .map((line) => line.replace(/^( {7}\||\t\||\t| {8})/, ""))
-    .join("\n");
 }
 
 /** Parses core metadata text. Line endings are normalised to `\n` first. */

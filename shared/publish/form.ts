@@ -1,17 +1,15 @@
 /**
- * The legacy upload form for one dist: the fields current twine and uv send, taken from the
- * dist's own core metadata, read the way pkginfo reads it.
+ * The legacy upload form for one dist, field for field what twine 7 sends: the headers as
+ * `packaging.metadata.parse_email` reads them (values as written, folded lines kept), only
+ * those present, renamed to the form's names.
  */
 import path from "node:path";
 import { type CoreMetadata, declaresAtLeast } from "../dists/metadata.js";
 
 export type FormField = readonly [name: string, value: string];
 
-/**
- * Form field ← header, in twine's order. `list` fields repeat the key, once per header; `one`
- * fields are sent empty when absent, as twine sends them; `set` fields only when present.
- */
-const metadataFields: ReadonlyArray<readonly [string, string, "one" | "set" | "list"]> = [
+/** Form field ← header; `list` fields repeat the key, once per header. Import-Name is not sent. */
+const metadataFields: ReadonlyArray<readonly [string, string, "one" | "list"]> = [
   ["metadata_version", "Metadata-Version", "one"],
   ["summary", "Summary", "one"],
   ["home_page", "Home-page", "one"],
@@ -20,19 +18,15 @@ const metadataFields: ReadonlyArray<readonly [string, string, "one" | "set" | "l
   ["maintainer", "Maintainer", "one"],
   ["maintainer_email", "Maintainer-email", "one"],
   ["license", "License", "one"],
-  ["license_expression", "License-Expression", "set"],
+  ["license_expression", "License-Expression", "one"],
   ["license_file", "License-File", "list"],
-  ["description", "Description", "one"],
-  ["keywords", "Keywords", "one"],
   ["platform", "Platform", "list"],
   ["classifiers", "Classifier", "list"],
   ["download_url", "Download-URL", "one"],
   ["supported_platform", "Supported-Platform", "list"],
-  ["comment", "", "one"],
   ["provides", "Provides", "list"],
   ["requires", "Requires", "list"],
   ["obsoletes", "Obsoletes", "list"],
-  ["project_urls", "Project-URL", "list"],
   ["provides_dist", "Provides-Dist", "list"],
   ["obsoletes_dist", "Obsoletes-Dist", "list"],
   ["requires_dist", "Requires-Dist", "list"],
@@ -42,23 +36,6 @@ const metadataFields: ReadonlyArray<readonly [string, string, "one" | "set" | "l
   ["description_content_type", "Description-Content-Type", "one"],
   ["dynamic", "Dynamic", "list"],
 ];
-
-/** A folded header on one line, as pkginfo gives it. */
-function unfold(value: string): string {
-  return value
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .join(" ");
-}
-
-/** A `Description` header keeps its lines, less the 8-space continuation indent. */
-function unfoldDescription(value: string): string {
-  return value
-    .trim()
-    .split(/\r?\n/)
-    .map((line) => (line.startsWith("        ") ? line.slice(8) : line))
-    .join("\n");
-}
 
 /** The name as Warehouse and twine send it: runs of other characters become one `-`. */
 export function safeName(name: string): string {
@@ -71,32 +48,40 @@ export function distType(file: string): DistType {
   return file.endsWith(".whl") ? "bdist_wheel" : "sdist";
 }
 
-/** The wheel file name's python tag; empty for an sdist, as twine sends it (Warehouse reads it as `source`). */
+// twine's wheel_file_re, for the python tag.
+const wheelFileName = /^(?:.+?)(?:-(?:\d.+?))?(?:-(?:\d.*?))?-(?<pyver>.+?)-(?:.+?)-(?:.+?)\.whl$/;
+
+/** `source` for an sdist; a wheel's python tag, or `any` when its name does not parse, as twine sends it. */
 export function pyversion(file: string): string {
   const base = path.basename(file);
-  if (!base.endsWith(".whl")) return "";
-  const parts = base.slice(0, -4).split("-");
-  return parts[parts.length - 3] ?? "";
+  if (!base.endsWith(".whl")) return "source";
+  return wheelFileName.exec(base)?.groups?.pyver ?? "any";
 }
 
-function metadataValue(meta: CoreMetadata, header: string): string | undefined {
-  if (header === "") return undefined;
-  if (header === "Description") {
-    if (meta.body) return meta.body;
-    const value = meta.get(header);
-    return value === undefined ? undefined : unfoldDescription(value);
+/** `Keywords` split at commas and trimmed, then joined with `, `, as packaging and twine do. */
+function keywords(value: string): string {
+  return value
+    .split(",")
+    .map((keyword) => keyword.trim())
+    .join(", ");
+}
+
+/** Each `Project-URL` as `label, url`, both trimmed, as twine sends packaging's mapping. */
+function projectUrls(meta: CoreMetadata): FormField[] {
+  const urls = new Map<string, string>();
+  for (const value of meta.all("Project-URL")) {
+    const comma = value.indexOf(",");
+    const [label, url] = comma < 0 ? [value, ""] : [value.slice(0, comma), value.slice(comma + 1)];
+    if (!urls.has(label.trim())) urls.set(label.trim(), url.trim());
   }
-  const value = meta.get(header);
-  if (value === undefined) return undefined;
-  const flat = unfold(value);
-  return flat === "UNKNOWN" ? undefined : flat;
+  return [...urls].map(([label, url]) => ["project_urls", `${label}, ${url}`]);
 }
 
 /** Every field but the file and its digests, which follow the file in the body. */
 export function uploadFields(meta: CoreMetadata, file: string): FormField[] {
   const fields: FormField[] = [
-    ["name", safeName(unfold(meta.get("Name") ?? ""))],
-    ["version", unfold(meta.get("Version") ?? "")],
+    ["name", safeName(meta.get("Name") ?? "")],
+    ["version", meta.get("Version") ?? ""],
     ["filetype", distType(file)],
     ["pyversion", pyversion(file)],
   ];
@@ -104,13 +89,14 @@ export function uploadFields(meta: CoreMetadata, file: string): FormField[] {
   const dropped = declaresAtLeast(meta, 2, 4) ? "" : "license_file";
   for (const [field, header, arity] of metadataFields) {
     if (field === dropped) continue;
-    if (arity === "list") {
-      for (const value of meta.all(header)) fields.push([field, unfold(value)]);
-      continue;
-    }
-    const value = metadataValue(meta, header);
-    if (value !== undefined || arity === "one") fields.push([field, value ?? ""]);
+    const values = arity === "list" ? meta.all(header) : meta.all(header).slice(0, 1);
+    for (const value of values) fields.push([field, value]);
   }
+  const description = meta.description;
+  if (description !== undefined) fields.push(["description", description]);
+  const keywordsHeader = meta.get("Keywords");
+  if (keywordsHeader !== undefined) fields.push(["keywords", keywords(keywordsHeader)]);
+  fields.push(...projectUrls(meta));
   fields.push([":action", "file_upload"], ["protocol_version", "1"]);
   return fields;
 }

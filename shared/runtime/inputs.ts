@@ -57,6 +57,21 @@ export class InputReader {
     return (underscored ?? value ?? "").trim();
   }
 
+  /**
+   * For an input another action spells `old` (read by `raw` when it is the underscore form):
+   * refuses both being set, and gives a warning naming the new spelling when only `old` is.
+   */
+  oldSpelling(old: string, name: string): string | undefined {
+    const set = (input: string) => (this.env[inputVariable(input)] ?? "").trim() !== "";
+    if (!set(old)) return undefined;
+    if (set(name)) {
+      throw new ConfigurationError(
+        `inputs '${name}' and '${old}' are both set: '${old}' is the old spelling of '${name}'; keep only '${name}'`,
+      );
+    }
+    return `input '${old}' is deprecated: it was read as '${name}', the spelling to use`;
+  }
+
   required(name: string): string {
     const value = this.raw(name);
     if (value === "") throw new ConfigurationError(`input '${name}' is required and was not set`);

@@ -9,6 +9,7 @@ import {
   createReadStream,
   createWriteStream,
   openSync,
+  readFileSync,
   readSync,
   rmSync,
 } from "node:fs";
@@ -19,7 +20,8 @@ import { pipeline } from "node:stream/promises";
 import busboy from "busboy";
 import { Blake2b } from "../../shared/hashing/blake2b.js";
 import { explainVersion as explain } from "../../shared/project/pep440.js";
-import { readZipMember } from "./archives.js";
+import { readTarGzMember, readZipMember } from "./archives.js";
+import { licenseFiles } from "./warehouse-metadata.js";
 import { normalizeName, underscoredName } from "./wheels.js";
 
 export interface UploadedContent {
@@ -74,7 +76,6 @@ export interface Refusal {
 
 const HELP = "https://pypi.org/help/";
 const CORE_METADATA = "https://packaging.python.org/specifications/core-metadata";
-const METADATA_VERSIONS = ["1.0", "1.1", "1.2", "2.0", "2.1", "2.2", "2.3", "2.4"];
 const NAME_RE = /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i;
 const HEX64 = /^[a-f0-9]{64}$/i;
 
@@ -244,17 +245,10 @@ function invalidValue(value: string, field: string, error: string): string {
   return `${quote(shown)} is an invalid value for ${field}. Error: ${error} See ${CORE_METADATA} for more information.`;
 }
 
-/** MetadataForm / UploadForm validation: the first error by Warehouse's field order. */
+/** UploadForm validation: the first error by Warehouse's field order. */
 export function validateForm(fields: Array<[string, string]>): string | undefined {
   const get = formReader(fields);
   const errors = new Map<string, string>();
-  const metadataVersion = get("metadata_version");
-  if (metadataVersion !== undefined && !METADATA_VERSIONS.includes(metadataVersion)) {
-    errors.set(
-      "metadata_version",
-      invalidValue(metadataVersion, "Metadata-Version", "Use a known metadata version."),
-    );
-  }
   const name = get("name") ?? "";
   if (!name) errors.set("name", invalidValue("", "Name", "This field is required."));
   else if (!NAME_RE.test(name)) {
@@ -266,20 +260,6 @@ export function validateForm(fields: Array<[string, string]>): string | undefine
         "Start and end with a letter or numeral containing only ASCII numeric and '.', '_' and '-'.",
       ),
     );
-  }
-  const version = get("version") ?? "";
-  if (!version) errors.set("version", invalidValue("", "Version", "This field is required."));
-  else if (!explain(version) || version !== version.trim()) {
-    errors.set(
-      "version",
-      invalidValue(
-        version,
-        "Version",
-        "Start and end with a letter or numeral containing only ASCII numeric and '.', '_' and '-'.",
-      ),
-    );
-  } else if (explain(version)?.local) {
-    errors.set("version", invalidValue(version, "Version", "Can't use PEP 440 local versions."));
   }
   const filetype = get("filetype");
   if (!filetype)
@@ -296,7 +276,7 @@ export function validateForm(fields: Array<[string, string]>): string | undefine
     if (value && !HEX64.test(value))
       errors.set(field, `Invalid value for ${field}. Error: ${message}`);
   }
-  for (const field of ["metadata_version", "name", "version", ...[...errors.keys()].sort()]) {
+  for (const field of ["name", ...[...errors.keys()].sort()]) {
     const error = errors.get(field);
     if (error) return error;
   }
@@ -320,8 +300,6 @@ export function checkFilename(
   filename: string,
 ): string | undefined {
   const get = formReader(fields);
-  const name = get("name") ?? "";
-  const version = get("version") ?? "";
   const filetype = get("filetype");
   // biome-ignore lint/suspicious/noControlCharactersInRegex: these are what Warehouse refuses
   if (/[\x00-\x1f\x7f]/.test(filename)) {
@@ -332,16 +310,45 @@ export function checkFilename(
   if (!extension || (filetype === "bdist_wheel") !== (extension === "whl")) {
     return "Invalid file extension: Use .tar.gz, .whl or .zip extension. See https://www.python.org/dev/peps/pep-0527 and https://peps.python.org/pep-0715/ for more information";
   }
-  const isWheel = extension === "whl";
+  return undefined;
+}
+
+const ARCHES = {
+  manylinux: "x86_64|i686|aarch64|armv7l|ppc64|ppc64le|s390x|riscv64|loongarch64",
+  musllinux: "x86_64|i686|aarch64|armv7l|ppc64le|s390x|riscv64|loongarch64",
+  macosx: "ppc|ppc64|i386|x86_64|arm64|intel|fat|fat3|fat32|fat64|universal|universal2",
+};
+
+// Platform tags PyPI takes (legacy.py's `_valid_platform_tag`), in outline.
+const PLATFORM_TAGS = [
+  /^(any|win32|win_amd64|win_arm64|win_ia64|linux_armv6l|linux_armv7l)$/,
+  new RegExp(`^manylinux(1|2010|2014)_(${ARCHES.manylinux})$`),
+  new RegExp(`^manylinux_\\d+_\\d+_(${ARCHES.manylinux})$`),
+  new RegExp(`^musllinux_\\d+_\\d+_(${ARCHES.musllinux})$`),
+  new RegExp(`^macosx_(10_\\d+|1[1-9]_0|2\\d_0)_(${ARCHES.macosx})$`),
+  /^ios_\d+_\d+_(arm64|x86_64)_(iphoneos|iphonesimulator)$/,
+  /^android_\d+_(armeabi_v7a|arm64_v8a|x86|x86_64)$/,
+];
+
+const validPlatformTag = (tag: string) => PLATFORM_TAGS.some((pattern) => pattern.test(tag));
+
+/** The file name against the project and version, after the archive checks, as Warehouse orders them. */
+function checkNames(fields: Array<[string, string]>, filename: string): string | undefined {
+  const get = formReader(fields);
+  const name = get("name") ?? "";
+  const version = get("version") ?? "";
+  const extension = filename.endsWith(".whl")
+    ? "whl"
+    : filename.endsWith(".zip")
+      ? "zip"
+      : "tar.gz";
   const stem = filename.slice(0, -(extension.length + 1));
-  const rawPrefix = isWheel
-    ? stem.split("-")[0]
-    : stem.slice(0, Math.max(0, stem.lastIndexOf("-")));
   const prefix = underscoredName(name);
-  if (rawPrefix.toLowerCase().replace(/[.-]/g, "_") !== prefix) {
-    return `Start filename for ${quote(name)} with ${quote(prefix)}.`;
-  }
-  if (!isWheel) {
+  if (extension !== "whl") {
+    const rawPrefix = stem.slice(0, Math.max(0, stem.lastIndexOf("-")));
+    if (rawPrefix.toLowerCase().replace(/[.-]/g, "_") !== prefix) {
+      return `Start filename for ${quote(name)} with ${quote(prefix)}.`;
+    }
     const expected = `${prefix}-${normalizedVersion(version)}.tar.gz`;
     if (filename !== expected) {
       return `Filename ${quote(filename)} is invalid, should be ${quote(expected)}.`;
@@ -352,8 +359,18 @@ export function checkFilename(
   if (parts.length !== 5 && parts.length !== 6) {
     return `Invalid wheel filename (wrong number of parts): ${quote(filename)}`;
   }
+  const platform = parts
+    .at(-1)
+    ?.split(".")
+    .find((tag) => !validPlatformTag(tag));
+  if (platform !== undefined) {
+    return `Binary wheel '${filename}' has an unsupported platform tag '${platform}'.`;
+  }
   if (normalizeName(parts[0]) !== normalizeName(name)) {
     return `Start filename for ${quote(name)} with ${quote(prefix)}.`;
+  }
+  if (parts[0] !== prefix) {
+    return `Filename ${quote(filename)} should contain the normalized project name ${quote(prefix)}, not ${quote(parts[0])}.`;
   }
   if (canonicalVersion(parts[1]) !== canonicalVersion(version)) {
     return `Version in filename should be ${quote(normalizedVersion(version))} not ${quote(parts[1])}.`;
@@ -421,7 +438,43 @@ export function checkContent(
   ) {
     return refuse("Only one sdist may be uploaded per release.");
   }
-  return checkArchive(content);
+  const archive = checkArchive(content);
+  if (archive) return archive;
+  const names = checkNames(fields, content.filename);
+  if (names) return refuse(names);
+  return checkLicenseFiles(fields, content);
+}
+
+/** Each License-File is in the dist: under the sdist's top folder, or the wheel's `.dist-info/licenses/`. */
+function checkLicenseFiles(
+  fields: Array<[string, string]>,
+  content: UploadedContent,
+): Refusal | undefined {
+  const { filename, tempPath, size } = content;
+  const wanted = licenseFiles(fields);
+  if (wanted.length === 0) return undefined;
+  const [project, version] = filename.split("-");
+  const isWheel = filename.endsWith(".whl");
+  const sdist = isWheel ? undefined : readFileSync(tempPath);
+  let top = "";
+  const firstMember = (member: string) => {
+    if (!top) top = `${member.split("/")[0]}/`;
+    return false;
+  };
+  if (sdist) readTarGzMember(sdist, firstMember);
+  for (const file of wanted) {
+    const target = isWheel ? `${project}-${version}.dist-info/licenses/${file}` : `${top}${file}`;
+    const found = sdist
+      ? readTarGzMember(sdist, (member) => member === target)
+      : readZipMember(tempPath, size, (member) => member === target);
+    if (!found) {
+      return {
+        status: 400,
+        message: `License-File ${file} does not exist in distribution file ${filename} at ${target}`,
+      };
+    }
+  }
+  return undefined;
 }
 
 /** Warehouse's `_is_valid_dist_file`, reduced: gzip for an sdist, a zip with METADATA for a wheel. */

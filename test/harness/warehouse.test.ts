@@ -499,7 +499,31 @@ describe("upload validation", () => {
     ],
     [
       { version: "1.0+local" },
-      "'1.0+local' is an invalid value for Version. Error: Can't use PEP 440 local versions. See https://packaging.python.org/specifications/core-metadata for more information.",
+      "The use of local versions in '1.0+local' is not allowed. See https://packaging.python.org/specifications/core-metadata for more information.",
+    ],
+    [
+      { metadata_version: "2.0" },
+      "'2.0' is not a valid metadata version. See https://packaging.python.org/specifications/core-metadata for more information.",
+    ],
+    [
+      { metadata_version: "2.1", license_file: "LICENSE" },
+      "license-file introduced in metadata version 2.4, not 2.1. See https://packaging.python.org/specifications/core-metadata for more information.",
+    ],
+    [
+      { metadata_version: "2.4", license: "MIT", license_expression: "MIT" },
+      "License is deprecated when License-Expression is present. Only License-Expression should be present. See https://packaging.python.org/specifications/core-metadata for more information.",
+    ],
+    [
+      { metadata_version: "2.4", license_expression: "MIT ANDD Apache-2.0" },
+      "'MIT ANDD Apache-2.0' is invalid for 'license-expression'. See https://packaging.python.org/specifications/core-metadata for more information.",
+    ],
+    [
+      { classifiers: "Programming Language :: Cobol :: 2099" },
+      "'Programming Language :: Cobol :: 2099' is not a valid classifier. See https://packaging.python.org/specifications/core-metadata for more information.",
+    ],
+    [
+      { summary: "x".repeat(513) },
+      "'summary' field must be 512 characters or less. See https://packaging.python.org/specifications/core-metadata for more information.",
     ],
     [{ filetype: "bdist_egg" }, "Invalid value for filetype. Error: Use a known file type."],
     [{ pyversion: null }, "Error: Python version is required for binary distribution uploads."],
@@ -549,6 +573,23 @@ describe("upload validation", () => {
       (await upload(built, { data, fields: { name: "Pyship.Demo-Two", version: "1.0" } })).status,
     ).toBe(200);
     expect(warehouse.files()).toEqual(["pyship_demo_two-1.0.tar.gz"]);
+  });
+
+  test("Metadata-Version 2.5 is accepted; UNKNOWN and empty fields are dropped as Warehouse drops them", async () => {
+    const res = await upload(dists.wheel, {
+      fields: { metadata_version: "2.5", home_page: "UNKNOWN", author_email: "" },
+    });
+    expect(res.status).toBe(200);
+  });
+
+  test("a License-File must be in the wheel", async () => {
+    const res = await upload(dists.wheel, {
+      fields: { metadata_version: "2.4", license_file: "COPYING" },
+    });
+    expect(res.status).toBe(400);
+    expect(res.reason).toMatch(
+      /^License-File COPYING does not exist in distribution file .*\.dist-info\/licenses\/COPYING$/,
+    );
   });
 
   test("a file that is not a wheel is refused", async () => {

@@ -23,6 +23,7 @@ import {
   recordRequest,
   suppressAnswer,
 } from "./warehouse-faults.js";
+import { metadataRefusal } from "./warehouse-metadata.js";
 import { checkMintRequest, type OidcTrust, type TrustedPublisher } from "./warehouse-oidc.js";
 import { reasonPhrase, sendForklift, sendJson } from "./warehouse-responses.js";
 import {
@@ -244,7 +245,7 @@ export async function startWarehouse(options: WarehouseOptions): Promise<Running
     if (parsed.truncatedFields.length) {
       return { status: 400, message: `${parsed.truncatedFields[0]}: Field too large.` };
     }
-    const formError = validateForm(parsed.fields);
+    const formError = validateForm(parsed.fields) ?? metadataRefusal(parsed.fields);
     if (formError) return { status: 400, message: formError };
     const content = parsed.content;
     if (!content) return { status: 400, message: "Upload payload does not have a file." };

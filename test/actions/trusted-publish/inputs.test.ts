@@ -33,7 +33,27 @@ describe("trusted-publish inputs", () => {
       python: "python3",
       eventName: "",
       idTokenRequest: undefined,
+      oldSpellings: [],
     });
+  });
+
+  test("pypa's underscore spellings are read, with a warning naming the new one", () => {
+    const given = inputs({ repository_url: "https://test.pypi.org/legacy/", packages_dir: "out" });
+    expect(given.repositoryUrl).toBe("https://test.pypi.org/legacy/");
+    expect(given.packagesDir).toBe(`${w}/out`);
+    expect(given.oldSpellings).toEqual([
+      "input 'repository_url' is deprecated: it was read as 'repository-url', the spelling to use",
+      "input 'packages_dir' is deprecated: it was read as 'packages-dir', the spelling to use",
+    ]);
+    expect(inputs({ skip_existing: "true" }).skipExisting).toBe(true);
+    expect(inputs({ verify_metadata: "false" }).verifyMetadata).toBe(false);
+    expect(inputs({ print_hash: "false" }).printHash).toBe(false);
+  });
+
+  test("both spellings set is refused", () => {
+    expect(() => inputs({ "packages-dir": "a", packages_dir: "b" })).toThrow(
+      "inputs 'packages-dir' and 'packages_dir' are both set",
+    );
   });
 
   test("the OIDC request comes from the runner's variables", () => {

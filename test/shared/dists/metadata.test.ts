@@ -106,16 +106,16 @@ describe("CoreMetadata", () => {
     expect(meta.descriptionSource).toBe("body");
   });
 
-  test("a Description header is used when there is no body, unindented", () => {
+  test("a Description header is used when there is no body, as written (packaging's rule)", () => {
     const spaces = parseCoreMetadata(
       "Name: x\nDescription: Title\n        =====\n        \n            indented\n",
     );
-    expect(spaces.description).toBe("Title\n=====\n\n    indented");
+    expect(spaces.description).toBe("Title\n        =====\n        \n            indented");
     expect(spaces.descriptionSource).toBe("header");
     const pipes = parseCoreMetadata(
       "Name: x\nDescription: Title\n       |=====\n       |\n       |  kept\n",
     );
-    expect(pipes.description).toBe("Title\n=====\n\n  kept");
+    expect(pipes.description).toBe("Title\n       |=====\n       |\n       |  kept");
   });
 
   test("the body wins over a Description header", () => {
