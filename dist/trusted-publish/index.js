@@ -36943,7 +36943,14 @@ class CoreMetadata {
         return this.has("Description") ? "header" : undefined;
     }
 }
-/** Parses core metadata text. Line endings are normalised to `\n` first. */
+/** The text after its first `count` lines, line endings as written (email.parser keeps a body's). */
+function afterLines(text, count) {
+    const ending = /\r\n|\r|\n/g;
+    for (let seen = 0; seen < count && ending.exec(text); seen++)
+        ;
+    return text.slice(ending.lastIndex);
+}
+/** Parses core metadata text. Headers are read with line endings normalised to `\n`; the body keeps its own. */
 function parseCoreMetadata(text) {
     const lines = text.replace(/\r\n?/g, "\n").split("\n");
     // A trailing newline ends the last line rather than starting an empty one.
@@ -36980,10 +36987,7 @@ function parseCoreMetadata(text) {
         };
         fields.push(current);
     }
-    const bodyLines = lines.slice(index);
-    let body = bodyLines.join("\n");
-    if (bodyLines.length > 0 && ended)
-        body += "\n";
+    const body = index < lines.length ? afterLines(text, index) : "";
     return new CoreMetadata(fields, body === "" ? undefined : body, body === "" ? undefined : index + 1);
 }
 /** The parsed `Metadata-Version` (`major.minor`), or undefined when it is missing or malformed. */

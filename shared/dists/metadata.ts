@@ -76,7 +76,14 @@ export class CoreMetadata {
   }
 }
 
-/** Parses core metadata text. Line endings are normalised to `\n` first. */
+/** The text after its first `count` lines, line endings as written (email.parser keeps a body's). */
+function afterLines(text: string, count: number): string {
+  const ending = /\r\n|\r|\n/g;
+  for (let seen = 0; seen < count && ending.exec(text); seen++);
+  return text.slice(ending.lastIndex);
+}
+
+/** Parses core metadata text. Headers are read with line endings normalised to `\n`; the body keeps its own. */
 export function parseCoreMetadata(text: string): CoreMetadata {
   const lines = text.replace(/\r\n?/g, "\n").split("\n");
   // A trailing newline ends the last line rather than starting an empty one.
@@ -108,9 +115,7 @@ export function parseCoreMetadata(text: string): CoreMetadata {
     };
     fields.push(current);
   }
-  const bodyLines = lines.slice(index);
-  let body = bodyLines.join("\n");
-  if (bodyLines.length > 0 && ended) body += "\n";
+  const body = index < lines.length ? afterLines(text, index) : "";
   return new CoreMetadata(
     fields,
     body === "" ? undefined : body,

@@ -5,6 +5,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   writeFileSync,
 } from "node:fs";
@@ -12,12 +13,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "@jest/globals";
 import type { ClaimOverrides, RunningOidcIssuer } from "../harness/oidc-issuer.js";
-import {
-  DEBIAN_PYTHON,
-  installFromIndex,
-  TWINE,
-  twineUploadArgs,
-} from "../harness/publish-tools.js";
+import { describeWithOracles, runInOracles } from "../harness/oracles.js";
+import { DEBIAN_PYTHON, installFromIndex, twineUploadArgs } from "../harness/publish-tools.js";
 import {
   buildDemoDists,
   type PublishStepOptions,
@@ -26,9 +23,9 @@ import {
   RELEASE_TAG,
   startPublishWorld,
 } from "../harness/publish-world.js";
-import { runTool } from "../harness/python-tools.js";
 import { type ActionResult, inheritedEnv, runAction } from "../harness/runner.js";
 import { type RunningWarehouse, startWarehouse } from "../harness/warehouse.js";
+import { craftWheel } from "../shared/dists/craft.js";
 
 const debianPython = DEBIAN_PYTHON;
 const scratch = mkdtempSync(path.join(os.tmpdir(), "pyship-trusted-publish-"));
@@ -466,6 +463,66 @@ describe("uploads", () => {
     expect(result.stdout).toMatch(/SHA256:\s+[0-9a-f]{64}/);
   });
 
+  test("dry-run with a password says no exchange was made", async () => {
+    const result = await publish({
+      inputs: { "dry-run": "true", password: "pypi-private-index-token" },
+      oidc: false,
+    });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain("a password was given, so no token exchange was made");
+    expect(result.stdout).not.toContain("the token exchange worked");
+    expect(legacyRequests()).toEqual([]);
+  });
+
+  test("pypa's underscore spellings are honoured, with a warning naming the new one", async () => {
+    const workspace = workspaceWith(dists);
+    renameSync(path.join(workspace, "dist"), path.join(workspace, "out"));
+    const result = await publish({
+      workspace,
+      inputs: {
+        "repository-url": "",
+        repository_url: warehouse.legacyUrl,
+        packages_dir: "out",
+      },
+    });
+    expect(result.exitCode).toBe(0);
+    expect(warehouse.files()).toHaveLength(2);
+    expect(warnings(result)).toEqual(
+      expect.arrayContaining([
+        "input 'repository_url' is deprecated: it was read as 'repository-url', the spelling to use",
+        "input 'packages_dir' is deprecated: it was read as 'packages-dir', the spelling to use",
+      ]),
+    );
+  });
+
+  test("both spellings of an input are refused", async () => {
+    const result = await publish({ inputs: { "packages-dir": "dist", packages_dir: "out" } });
+    expect(result.exitCode).toBe(1);
+    expect(errors(result)).toEqual([
+      "trusted-publish: inputs 'packages-dir' and 'packages_dir' are both set: 'packages_dir' is the old spelling of 'packages-dir'; keep only 'packages-dir'",
+    ]);
+    expect(legacyRequests()).toEqual([]);
+  });
+
+  test("ignore-checks lets a dist through validation, and the index then refuses what PyPI refuses", async () => {
+    const folder = mkdtempSync(path.join(scratch, "classifier-"));
+    craftWheel(folder, {
+      name: "publish_demo",
+      headers: { Classifier: "Programming Language :: Cobol :: 2099" },
+    });
+    const blocked = await publish({ workspace: workspaceWith(folder) });
+    expect(blocked.exitCode).toBe(1);
+    expect(errors(blocked).join("\n")).toContain("M019");
+    expect(legacyRequests()).toEqual([]);
+    const sent = await publish({
+      workspace: workspaceWith(folder),
+      inputs: { "ignore-checks": "M019" },
+    });
+    expect(sent.exitCode).toBe(1);
+    expect(warehouse.uploads.map((upload) => upload.status)).toEqual([400]);
+    expect(sent.stdout).toContain("is not a valid classifier");
+  });
+
   test("print-hash false prints no hashes", async () => {
     const result = await publish({ inputs: { "print-hash": "false" } });
     expect(result.exitCode).toBe(0);
@@ -474,8 +531,8 @@ describe("uploads", () => {
   });
 });
 
-describe("agreement with twine", () => {
-  /** The fields the index got for each file, sorted, without md5 (which twine ≥ 6.2 drops too). */
+describeWithOracles("agreement with twine 7", () => {
+  /** The fields the index got for each file, sorted, without md5 (which twine 7 does not send). */
   function received(): Record<string, string[]> {
     const byFile: Record<string, string[]> = {};
     for (const upload of warehouse.uploads.filter((u) => u.status === 200)) {
@@ -487,21 +544,14 @@ describe("agreement with twine", () => {
     return byFile;
   }
 
-  /**
-   * Debian's twine is 4.0.2. One of its fields was renamed by later twine, which the action
-   * follows (as uv and Warehouse do): `provides_extras` is `provides_extra`.
-   */
-  function asCurrentTwine(fields: string[]): string[] {
-    return fields.map((field) => field.replace(/^provides_extras=/, "provides_extra=")).sort();
-  }
-
-  test("the index receives the same multipart fields from the action as from real twine upload", async () => {
+  test("the index receives the same multipart fields from the action as from real twine 7 upload", async () => {
     const home = mkdtempSync(path.join(scratch, "twine-home-"));
     const files = readdirSync(dists).map((file) => path.join(dists, file));
-    const twine = await runTool(
-      TWINE,
+    const twine = await runInOracles(
+      "twine",
       twineUploadArgs(warehouse.legacyUrl, "pypi-private-index-token", files),
       {
+        binds: [dists],
         env: {
           ...inheritedEnv(),
           HOME: home,
@@ -517,7 +567,7 @@ describe("agreement with twine", () => {
     const fromAction = received();
     expect(Object.keys(fromAction).sort()).toEqual(Object.keys(fromTwine).sort());
     for (const file of Object.keys(fromTwine)) {
-      expect([file, fromAction[file]]).toEqual([file, asCurrentTwine(fromTwine[file])]);
+      expect([file, fromAction[file]]).toEqual([file, fromTwine[file]]);
     }
   });
 });

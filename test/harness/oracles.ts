@@ -7,6 +7,8 @@
  */
 
 import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, test } from "@jest/globals";
@@ -144,4 +146,14 @@ export async function pythonInOracles<T>(
     );
   }
   return JSON.parse(result.stdout) as T;
+}
+
+/** A `python3` that runs inside the chroot (stdin and arguments passed through), for code that takes an interpreter path. */
+export function oraclePython(): string {
+  const folder = mkdtempSync(path.join(os.tmpdir(), "pyship-oracle-python-"));
+  const wrapper = path.join(folder, "python3");
+  writeFileSync(wrapper, `#!/bin/sh\nexec bash '${ORACLES_SCRIPT}' run -- python3 "$@"\n`, {
+    mode: 0o755,
+  });
+  return wrapper;
 }
