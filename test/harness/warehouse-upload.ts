@@ -314,18 +314,18 @@ export function checkFilename(
 }
 
 const ARCHES = {
-  manylinux: "x86_64|i686|aarch64|armv7l|ppc64|ppc64le|s390x|riscv64|loongarch64",
-  musllinux: "x86_64|i686|aarch64|armv7l|ppc64le|s390x|riscv64|loongarch64",
-  macosx: "ppc|ppc64|i386|x86_64|arm64|intel|fat|fat3|fat32|fat64|universal|universal2",
+  manylinux: "x86_64|i686|aarch64|armv7l|ppc64|ppc64le|s390x|riscv64",
+  musllinux: "x86_64|i686|aarch64|armv7l|ppc64le|s390x|riscv64",
+  macosx: "ppc|ppc64|i386|x86_64|arm64|intel|fat|fat3|fat64|universal|universal2",
 };
 
 // Platform tags PyPI takes (legacy.py's `_valid_platform_tag`), in outline.
 const PLATFORM_TAGS = [
   /^(any|win32|win_amd64|win_arm64|win_ia64|linux_armv6l|linux_armv7l)$/,
-  new RegExp(`^manylinux(1|2010|2014)_(${ARCHES.manylinux})$`),
+  /^manylinux(1|2010)_(x86_64|i686)$|^manylinux2014_(x86_64|i686|aarch64|armv7l|ppc64|ppc64le|s390x)$/,
   new RegExp(`^manylinux_\\d+_\\d+_(${ARCHES.manylinux})$`),
   new RegExp(`^musllinux_\\d+_\\d+_(${ARCHES.musllinux})$`),
-  new RegExp(`^macosx_(10_\\d+|1[1-9]_0|2\\d_0)_(${ARCHES.macosx})$`),
+  new RegExp(`^macosx_(10_\\d+|1[1-5]_0|26_0)_(${ARCHES.macosx})$`),
   /^ios_\d+_\d+_(arm64|x86_64)_(iphoneos|iphonesimulator)$/,
   /^android_\d+_(armeabi_v7a|arm64_v8a|x86|x86_64)$/,
 ];
