@@ -25,7 +25,7 @@ import {
 } from "../harness/publish-world.js";
 import { type ActionResult, inheritedEnv, runAction } from "../harness/runner.js";
 import { type RunningWarehouse, startWarehouse } from "../harness/warehouse.js";
-import { craftWheel } from "../shared/dists/craft.js";
+import { craftSdist, craftWheel } from "../shared/dists/craft.js";
 
 const debianPython = DEBIAN_PYTHON;
 const scratch = mkdtempSync(path.join(os.tmpdir(), "pyship-trusted-publish-"));
@@ -521,6 +521,74 @@ describe("uploads", () => {
     expect(sent.exitCode).toBe(1);
     expect(warehouse.uploads.map((upload) => upload.status)).toEqual([400]);
     expect(sent.stdout).toContain("is not a valid classifier");
+  });
+
+  const verdictCases: Array<{
+    title: string;
+    craft: (folder: string) => Promise<string> | string;
+    /** The error code that stops it, or undefined when it goes up (with this warning). */
+    error?: string;
+    warning?: string;
+  }> = [
+    {
+      title: "a local version is refused (M015)",
+      craft: (folder) => craftWheel(folder, { name: "publish_demo", version: "1.0.0+cpu" }),
+      error: "M015",
+    },
+    {
+      title: "an invalid SPDX expression is refused (M022)",
+      craft: (folder) =>
+        craftWheel(folder, {
+          name: "publish_demo",
+          headers: { "Metadata-Version": "2.4", "License-Expression": "MIT ANDD Apache-2.0" },
+        }),
+      error: "M022",
+    },
+    {
+      title: "a non-normalised sdist name is refused, as PyPI does (F005)",
+      craft: (folder) =>
+        craftSdist(folder, { name: "publish_demo", filename: "Publish_Demo-1.0.0.tar.gz" }),
+      error: "F005",
+    },
+    {
+      title: "dual-spelled extras go up (M016 only warns)",
+      craft: (folder) =>
+        craftWheel(folder, {
+          name: "publish_demo",
+          headers: { "Metadata-Version": "2.3", "Provides-Extra": ["Foo_Bar", "foo-bar"] },
+        }),
+      warning: "M016",
+    },
+    {
+      title: "a setup.py-only sdist goes up (S003 only warns)",
+      craft: (folder) =>
+        craftSdist(folder, {
+          name: "publish_demo",
+          files: { "setup.py": "from setuptools import setup\nsetup()\n" },
+        }),
+      warning: "S003",
+    },
+  ];
+
+  test.each(verdictCases)("$title", async ({ craft, error, warning }) => {
+    const folder = mkdtempSync(path.join(scratch, "verdict-"));
+    await craft(folder);
+    const result = await publish({
+      workspace: workspaceWith(folder),
+      inputs: { password: "pypi-private-index-token" },
+      oidc: false,
+    });
+    if (error) {
+      expect(result.exitCode).toBe(1);
+      expect(errors(result).join("\n")).toContain(error);
+      expect(legacyRequests()).toEqual([]);
+      if (error === "F005") expect(errors(result).join("\n")).toContain("PyPI refuses");
+    } else {
+      expect([result.exitCode, errors(result)]).toEqual([0, []]);
+      const titles = result.annotations.filter((a) => a.level === "warning").map((a) => a.title);
+      expect(titles.join("\n")).toContain(warning);
+      expect(warehouse.uploads.map((upload) => upload.status)).toEqual([200]);
+    }
   });
 
   test("print-hash false prints no hashes", async () => {
