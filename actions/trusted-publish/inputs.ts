@@ -6,6 +6,8 @@ import { ConfigurationError, InputReader, quoted } from "../../shared/runtime/in
 export interface TrustedPublishInputs {
   repositoryUrl: string;
   packagesDir: string;
+  /** How the workflow spelt it (`packages_dir` is pypa's), for messages. */
+  packagesDirInput: string;
   workspace: string;
   skipExisting: boolean;
   verifyMetadata: boolean;
@@ -37,28 +39,34 @@ const pypaRenamed = [
   "print-hash",
 ];
 
+const underscored = (name: string) => name.replace(/-/g, "_");
+
 function oldSpellings(reader: InputReader): string[] {
-  return pypaRenamed.flatMap((name) => reader.oldSpelling(name.replace(/-/g, "_"), name) ?? []);
+  return pypaRenamed.flatMap((name) => reader.oldSpelling(underscored(name), name) ?? []);
+}
+
+/** The spelling the workflow used, so an error names what the user wrote. */
+function spelling(reader: InputReader, name: string): string {
+  return reader.oldSpelling(underscored(name), name) ? underscored(name) : name;
 }
 
 const PYPI_UPLOAD = "https://upload.pypi.org/legacy/";
 
 function repositoryUrl(reader: InputReader): string {
-  const value = reader.raw("repository-url") || PYPI_UPLOAD;
+  const name = spelling(reader, "repository-url");
+  const value = reader.raw(name) || PYPI_UPLOAD;
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new ConfigurationError(`input 'repository-url' is not a URL: ${quoted(value)}`);
+    throw new ConfigurationError(`input '${name}' is not a URL: ${quoted(value)}`);
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new ConfigurationError(
-      `input 'repository-url' must be an http(s) URL, got ${quoted(value)}`,
-    );
+    throw new ConfigurationError(`input '${name}' must be an http(s) URL, got ${quoted(value)}`);
   }
   if (url.username || url.password) {
     throw new ConfigurationError(
-      "input 'repository-url' must not hold credentials; use the 'user' and 'password' inputs",
+      `input '${name}' must not hold credentials; use the 'user' and 'password' inputs`,
     );
   }
   return url.href;
@@ -82,12 +90,13 @@ export function loadInputs(reader = new InputReader(), env = process.env): Trust
   return Object.freeze({
     oldSpellings: oldSpellings(reader),
     repositoryUrl: repositoryUrl(reader),
-    packagesDir: reader.path("packages-dir", workspace, "dist"),
+    packagesDir: reader.path(spelling(reader, "packages-dir"), workspace, "dist"),
+    packagesDirInput: spelling(reader, "packages-dir"),
     workspace,
-    skipExisting: reader.boolean("skip-existing", false),
-    verifyMetadata: reader.boolean("verify-metadata", true),
+    skipExisting: reader.boolean(spelling(reader, "skip-existing"), false),
+    verifyMetadata: reader.boolean(spelling(reader, "verify-metadata"), true),
     ignoreChecks: readIgnoredChecks(reader),
-    printHash: reader.boolean("print-hash", true),
+    printHash: reader.boolean(spelling(reader, "print-hash"), true),
     user: credential(reader, "user", 256) || "__token__",
     password: credential(reader, "password", 8192),
     retries: reader.integer("retries", 3, 0, 10),

@@ -52,7 +52,7 @@ export async function run(
   preflight(inputs);
 
   const shownAs = (file: string) => path.relative(inputs.workspace, file) || ".";
-  const files = findDists(inputs.packagesDir, shownAs(inputs.packagesDir));
+  const files = findDists(inputs.packagesDir, shownAs(inputs.packagesDir), inputs.packagesDirInput);
   const dists = await readDists(files, inputs, io, shownAs);
   const retry = retryPolicy(inputs, io);
   const password = inputs.password || (await exchange(inputs, io, retry, deps));

@@ -33191,24 +33191,30 @@ const pypaRenamed = [
     "verify-metadata",
     "print-hash",
 ];
+const underscored = (name) => name.replace(/-/g, "_");
 function oldSpellings(reader) {
-    return pypaRenamed.flatMap((name) => reader.oldSpelling(name.replace(/-/g, "_"), name) ?? []);
+    return pypaRenamed.flatMap((name) => reader.oldSpelling(underscored(name), name) ?? []);
+}
+/** The spelling the workflow used, so an error names what the user wrote. */
+function spelling(reader, name) {
+    return reader.oldSpelling(underscored(name), name) ? underscored(name) : name;
 }
 const PYPI_UPLOAD = "https://upload.pypi.org/legacy/";
 function repositoryUrl(reader) {
-    const value = reader.raw("repository-url") || PYPI_UPLOAD;
+    const name = spelling(reader, "repository-url");
+    const value = reader.raw(name) || PYPI_UPLOAD;
     let url;
     try {
         url = new URL(value);
     }
     catch {
-        throw new runtime/* ConfigurationError */.j1(`input 'repository-url' is not a URL: ${(0,runtime/* quoted */.TL)(value)}`);
+        throw new runtime/* ConfigurationError */.j1(`input '${name}' is not a URL: ${(0,runtime/* quoted */.TL)(value)}`);
     }
     if (url.protocol !== "https:" && url.protocol !== "http:") {
-        throw new runtime/* ConfigurationError */.j1(`input 'repository-url' must be an http(s) URL, got ${(0,runtime/* quoted */.TL)(value)}`);
+        throw new runtime/* ConfigurationError */.j1(`input '${name}' must be an http(s) URL, got ${(0,runtime/* quoted */.TL)(value)}`);
     }
     if (url.username || url.password) {
-        throw new runtime/* ConfigurationError */.j1("input 'repository-url' must not hold credentials; use the 'user' and 'password' inputs");
+        throw new runtime/* ConfigurationError */.j1(`input '${name}' must not hold credentials; use the 'user' and 'password' inputs`);
     }
     return url.href;
 }
@@ -33227,12 +33233,13 @@ function loadInputs(reader = new runtime/* InputReader */.i_(), env = process.en
     return Object.freeze({
         oldSpellings: oldSpellings(reader),
         repositoryUrl: repositoryUrl(reader),
-        packagesDir: reader.path("packages-dir", workspace, "dist"),
+        packagesDir: reader.path(spelling(reader, "packages-dir"), workspace, "dist"),
+        packagesDirInput: spelling(reader, "packages-dir"),
         workspace,
-        skipExisting: reader.boolean("skip-existing", false),
-        verifyMetadata: reader.boolean("verify-metadata", true),
+        skipExisting: reader.boolean(spelling(reader, "skip-existing"), false),
+        verifyMetadata: reader.boolean(spelling(reader, "verify-metadata"), true),
         ignoreChecks: (0,checks/* readIgnoredChecks */.eq)(reader),
-        printHash: reader.boolean("print-hash", true),
+        printHash: reader.boolean(spelling(reader, "print-hash"), true),
         user: credential(reader, "user", 256) || "__token__",
         password: credential(reader, "password", 8192),
         retries: reader.integer("retries", 3, 0, 10),
@@ -34391,9 +34398,9 @@ function distProject(filename) {
     return sdist ? (0,names/* normalizeName */.P)(sdist[1]) : undefined;
 }
 /** Every `.whl` and `.tar.gz` file in `directory`, sorted by name; refuses none or a mix. */
-function findDists(directory, shownAs) {
+function findDists(directory, shownAs, input = "packages-dir") {
     if (!(0,external_node_fs_.existsSync)(directory) || !(0,external_node_fs_.statSync)(directory).isDirectory()) {
-        throw new errors/* ConfigurationError */.j1(`input 'packages-dir' is ${shownAs}, which is not a directory; build the dists first (pyship build-dist, or download its artifact)`);
+        throw new errors/* ConfigurationError */.j1(`input '${input}' is ${shownAs}, which is not a directory; build the dists first (pyship build-dist, or download its artifact)`);
     }
     const files = (0,external_node_fs_.readdirSync)(directory)
         .filter((name) => name.endsWith(".whl") || name.endsWith(".tar.gz"))
@@ -34401,7 +34408,7 @@ function findDists(directory, shownAs) {
         .map((name) => external_node_path_default().join(directory, name))
         .filter((file) => (0,external_node_fs_.statSync)(file).isFile());
     if (files.length === 0) {
-        throw new errors/* ConfigurationError */.j1(`no .whl or .tar.gz files in ${shownAs} (input 'packages-dir')`);
+        throw new errors/* ConfigurationError */.j1(`no .whl or .tar.gz files in ${shownAs} (input '${input}')`);
     }
     const projects = new Map();
     for (const file of files) {
@@ -35094,7 +35101,7 @@ async function run(inputs, io, deps = defaultDeps) {
     io.setOutput("skipped", "");
     preflight(inputs);
     const shownAs = (file) => external_node_path_default().relative(inputs.workspace, file) || ".";
-    const files = findDists(inputs.packagesDir, shownAs(inputs.packagesDir));
+    const files = findDists(inputs.packagesDir, shownAs(inputs.packagesDir), inputs.packagesDirInput);
     const dists = await readDists(files, inputs, io, shownAs);
     const retry = retryPolicy(inputs, io);
     const password = inputs.password || (await exchange(inputs, io, retry, deps));

@@ -12,10 +12,10 @@ export function distProject(filename: string): string | undefined {
 }
 
 /** Every `.whl` and `.tar.gz` file in `directory`, sorted by name; refuses none or a mix. */
-export function findDists(directory: string, shownAs: string): string[] {
+export function findDists(directory: string, shownAs: string, input = "packages-dir"): string[] {
   if (!existsSync(directory) || !statSync(directory).isDirectory()) {
     throw new ConfigurationError(
-      `input 'packages-dir' is ${shownAs}, which is not a directory; build the dists first (pyship build-dist, or download its artifact)`,
+      `input '${input}' is ${shownAs}, which is not a directory; build the dists first (pyship build-dist, or download its artifact)`,
     );
   }
   const files = readdirSync(directory)
@@ -24,7 +24,7 @@ export function findDists(directory: string, shownAs: string): string[] {
     .map((name) => path.join(directory, name))
     .filter((file) => statSync(file).isFile());
   if (files.length === 0) {
-    throw new ConfigurationError(`no .whl or .tar.gz files in ${shownAs} (input 'packages-dir')`);
+    throw new ConfigurationError(`no .whl or .tar.gz files in ${shownAs} (input '${input}')`);
   }
   const projects = new Map<string, string[]>();
   for (const file of files) {

@@ -20,6 +20,7 @@ describe("trusted-publish inputs", () => {
     expect(inputs({})).toEqual({
       repositoryUrl: "https://upload.pypi.org/legacy/",
       packagesDir: `${w}/dist`,
+      packagesDirInput: "packages-dir",
       workspace: `${w}`,
       skipExisting: false,
       verifyMetadata: true,
