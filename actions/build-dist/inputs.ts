@@ -26,7 +26,7 @@ export interface BuildDistInputs {
 }
 
 function resolveBuilder(choice: "auto" | Builder, env: NodeJS.ProcessEnv): Builder {
-  const uv = which("uv", env.PATH);
+  const uv = which("uv", env);
   if (choice === "uv" && !uv)
     throw new ConfigurationError("input 'builder' is uv, but uv is not on PATH");
   if (choice === "auto") return uv ? "uv" : "build";

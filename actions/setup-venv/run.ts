@@ -4,6 +4,7 @@ import type { Lock } from "../../shared/lockfiles/model.js";
 import { selectPackages } from "../../shared/lockfiles/select.js";
 import { tableAt } from "../../shared/project/files.js";
 import { readVersionRequest, selectInterpreter } from "../../shared/python/index.js";
+import { venvBin, venvPython } from "../../shared/python/venv-layout.js";
 import { runCommand, which } from "../../shared/runtime/command.js";
 import { type ActionIo, markdownTable } from "../../shared/runtime/index.js";
 import {
@@ -11,8 +12,6 @@ import {
   type Installer,
   installPlan,
   installProject,
-  venvBin,
-  venvPython,
 } from "../../shared/venv/install.js";
 import { checkVenvPath, claimVenv, lockVenv, removeVenv } from "../../shared/venv/location.js";
 import { planInstall } from "../../shared/venv/plan.js";
@@ -82,7 +81,7 @@ async function setUp(
     return found;
   });
   const installer: Installer =
-    inputs.installer === "auto" ? (which("uv", deps.env.PATH) ? "uv" : "pip") : inputs.installer;
+    inputs.installer === "auto" ? (which("uv", deps.env) ? "uv" : "pip") : inputs.installer;
   const selection = selectPackages(lock, manifest, {
     groups: inputs.groups,
     extras: inputs.extras,

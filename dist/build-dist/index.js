@@ -33142,7 +33142,7 @@ function defaultCallback(err) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(55421);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(29662);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(72486);
 /* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(86828);
 
 
@@ -33154,7 +33154,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 29662:
+/***/ 72486:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33169,14 +33169,22 @@ var checks = __nccwpck_require__(95303);
 var version_check = __nccwpck_require__(71029);
 // EXTERNAL MODULE: ./shared/project/pep440.ts + 1 modules
 var pep440 = __nccwpck_require__(25240);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(76760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./shared/runtime/host.ts
+var runtime_host = __nccwpck_require__(90835);
+;// CONCATENATED MODULE: ./shared/python/venv-layout.ts
+/** Where a venv keeps its executables: `bin/` on POSIX, `Scripts\` on Windows. */
+
+const venvBin = (venv, host = runtime_host/* nativeHost */.yU) => host.path.join(venv, host.windows ? "Scripts" : "bin");
+const venvPython = (venv, host = runtime_host/* nativeHost */.yU) => host.path.join(venvBin(venv, host), host.windows ? "python.exe" : "python");
+
 ;// CONCATENATED MODULE: ./shared/python/active.ts
 
+
 /** The python a step runs by default: the active venv's (setup-venv exports VIRTUAL_ENV), else `python3`. */
-function activePython(env) {
-    return env.VIRTUAL_ENV ? external_node_path_default().join(env.VIRTUAL_ENV, "bin", "python") : "python3";
+function activePython(env, host = runtime_host/* nativeHost */.yU) {
+    if (env.VIRTUAL_ENV)
+        return venvPython(env.VIRTUAL_ENV, host);
+    return host.windows ? "python" : "python3";
 }
 
 // EXTERNAL MODULE: ./shared/runtime/command.ts
@@ -33191,7 +33199,7 @@ var runtime = __nccwpck_require__(55421);
 
 
 function resolveBuilder(choice, env) {
-    const uv = (0,command/* which */.K)("uv", env.PATH);
+    const uv = (0,command/* which */.K)("uv", env);
     if (choice === "uv" && !uv)
         throw new runtime/* ConfigurationError */.j1("input 'builder' is uv, but uv is not on PATH");
     if (choice === "auto")
@@ -38356,20 +38364,16 @@ function reportFailure(name, error) {
 /* harmony export */ });
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(31421);
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(73024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(76760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _paths_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1445);
-/* harmony import */ var _system_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(43586);
+/* harmony import */ var _host_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(90835);
+/* harmony import */ var _paths_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1445);
+/* harmony import */ var _system_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(43586);
 /** Runs a program and collects its output; never throws for a non-zero exit. */
 
 
 
 
-
 function runCommand(file, args, options = {}) {
-    if (options.cwd && (0,_paths_js__WEBPACK_IMPORTED_MODULE_3__/* .entryKind */ .FY)(options.cwd) !== "directory") {
+    if (options.cwd && (0,_paths_js__WEBPACK_IMPORTED_MODULE_2__/* .entryKind */ .FY)(options.cwd) !== "directory") {
         return Promise.resolve({
             code: 127,
             output: `cannot run ${file} in ${options.cwd}: that folder does not exist`,
@@ -38387,7 +38391,7 @@ function runCommand(file, args, options = {}) {
         }
         catch (error) {
             // Some failures (a name too long, a bad argument) are thrown at once, not emitted.
-            const reason = (0,_system_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .isSystemError */ .Or)(error) ? (0,_system_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .describeSystemError */ .Zo)(error) : String(error);
+            const reason = (0,_system_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .isSystemError */ .Or)(error) ? (0,_system_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .describeSystemError */ .Zo)(error) : String(error);
             resolve({ code: 127, output: reason, stdout: "" });
             return;
         }
@@ -38408,7 +38412,7 @@ function runCommand(file, args, options = {}) {
             : undefined;
         child.on("error", (error) => {
             clearTimeout(timer);
-            const reason = (0,_system_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .isSystemError */ .Or)(error) ? (0,_system_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .describeSystemError */ .Zo)(error) : error.message;
+            const reason = (0,_system_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .isSystemError */ .Or)(error) ? (0,_system_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .describeSystemError */ .Zo)(error) : error.message;
             resolve({ code: 127, output: `${output}${reason}`, stdout });
         });
         child.on("close", (code) => {
@@ -38419,19 +38423,20 @@ function runCommand(file, args, options = {}) {
 }
 /** A child's environment: its temporary files go under RUNNER_TEMP, which the runner cleans. */
 function childEnv(env) {
-    if (!env.RUNNER_TEMP || env.TMPDIR || (0,_paths_js__WEBPACK_IMPORTED_MODULE_3__/* .entryKind */ .FY)(env.RUNNER_TEMP) !== "directory")
+    if (!env.RUNNER_TEMP || env.TMPDIR || (0,_paths_js__WEBPACK_IMPORTED_MODULE_2__/* .entryKind */ .FY)(env.RUNNER_TEMP) !== "directory")
         return env;
     return { ...env, TMPDIR: env.RUNNER_TEMP };
 }
-/** The executable's path on PATH, or undefined. */
-function which(name, searchPath = process.env.PATH ?? "") {
-    for (const directory of searchPath.split((node_path__WEBPACK_IMPORTED_MODULE_2___default().delimiter)).filter(Boolean)) {
-        const candidate = node_path__WEBPACK_IMPORTED_MODULE_2___default().join(directory, name);
-        try {
-            (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.accessSync)(candidate, node_fs__WEBPACK_IMPORTED_MODULE_1__.constants.X_OK);
-            return candidate;
+/** The executable's path on the environment's PATH (with PATHEXT on Windows), or undefined. */
+function which(name, env = process.env, host = _host_js__WEBPACK_IMPORTED_MODULE_1__/* .nativeHost */ .yU) {
+    const delimiter = host.path.delimiter;
+    const extensions = host.path.extname(name) ? [""] : (0,_host_js__WEBPACK_IMPORTED_MODULE_1__/* .executableExtensions */ .tb)(env, host);
+    for (const directory of (0,_host_js__WEBPACK_IMPORTED_MODULE_1__/* .searchPath */ .oe)(env).split(delimiter).filter(Boolean)) {
+        for (const extension of extensions) {
+            const candidate = host.path.join(directory, name + extension);
+            if (host.isExecutable(candidate))
+                return candidate;
         }
-        catch { }
     }
     return undefined;
 }
@@ -38528,6 +38533,53 @@ function markdownCell(value) {
 
 /***/ }),
 
+/***/ 90835:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   oe: () => (/* binding */ searchPath),
+/* harmony export */   tb: () => (/* binding */ executableExtensions),
+/* harmony export */   yU: () => (/* binding */ nativeHost)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/** The machine's path flavour and executable test, passed in so Windows paths can be tested anywhere. */
+
+
+function isExecutableFile(file) {
+    try {
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.accessSync)(file, node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.X_OK);
+        return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(file).isFile();
+    }
+    catch {
+        return false;
+    }
+}
+const nativeHost = {
+    path: (node_path__WEBPACK_IMPORTED_MODULE_1___default()),
+    windows: process.platform === "win32",
+    isExecutable: isExecutableFile,
+};
+/** The file extensions Windows tries for a bare command name (PATHEXT), lower-cased. */
+function executableExtensions(env, host) {
+    if (!host.windows)
+        return [""];
+    const pathext = env.PATHEXT ?? env.Pathext ?? ".COM;.EXE;.BAT;.CMD";
+    return pathext
+        .split(";")
+        .filter(Boolean)
+        .map((extension) => extension.toLowerCase());
+}
+/** PATH as the environment spells it (`Path` on Windows). */
+function searchPath(env) {
+    return env.PATH ?? env.Path ?? "";
+}
+
+
+/***/ }),
+
 /***/ 55421:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -38608,7 +38660,8 @@ class InputReader {
     }
     /**
      * For an input another action spells `old` (read by `raw` when it is the underscore form):
-     * refuses both being set, and gives a warning naming the new spelling when only `old` is.
+     * refuses both being set, and gives a warning naming the new spelling when only `old` is
+     * (not when a composite's `run:` step passed the underscore form, with no runner-set `name`).
      */
     oldSpelling(old, name) {
         const set = (input) => (this.env[inputVariable(input)] ?? "").trim() !== "";
@@ -38617,6 +38670,9 @@ class InputReader {
         if (set(name)) {
             throw new errors/* ConfigurationError */.j1(`inputs '${name}' and '${old}' are both set: '${old}' is the old spelling of '${name}'; keep only '${name}'`);
         }
+        // The runner sets every declared input; the new name unset means a script passed the underscore form.
+        if (this.env[inputVariable(name)] === undefined)
+            return undefined;
         return `input '${old}' is deprecated: it was read as '${name}', the spelling to use`;
     }
     required(name) {

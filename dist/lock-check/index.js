@@ -29217,7 +29217,7 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5421);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4032);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2484);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6555);
 
 
 
@@ -29254,7 +29254,7 @@ function loadInputs(reader = new _shared_runtime_index_js__WEBPACK_IMPORTED_MODU
 
 /***/ }),
 
-/***/ 2484:
+/***/ 6555:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39746,13 +39746,45 @@ function missingLocks(directory, found, display) {
     });
 }
 
+;// CONCATENATED MODULE: ./shared/runtime/host.ts
+/** The machine's path flavour and executable test, passed in so Windows paths can be tested anywhere. */
+
+
+function isExecutableFile(file) {
+    try {
+        (0,external_node_fs_.accessSync)(file, external_node_fs_.constants.X_OK);
+        return (0,external_node_fs_.statSync)(file).isFile();
+    }
+    catch {
+        return false;
+    }
+}
+const nativeHost = {
+    path: (external_node_path_default()),
+    windows: process.platform === "win32",
+    isExecutable: isExecutableFile,
+};
+/** The file extensions Windows tries for a bare command name (PATHEXT), lower-cased. */
+function executableExtensions(env, host) {
+    if (!host.windows)
+        return [""];
+    const pathext = env.PATHEXT ?? env.Pathext ?? ".COM;.EXE;.BAT;.CMD";
+    return pathext
+        .split(";")
+        .filter(Boolean)
+        .map((extension) => extension.toLowerCase());
+}
+/** PATH as the environment spells it (`Path` on Windows). */
+function searchPath(env) {
+    return env.PATH ?? env.Path ?? "";
+}
+
 // EXTERNAL MODULE: ./shared/runtime/paths.ts + 1 modules
 var paths = __nccwpck_require__(7442);
 // EXTERNAL MODULE: ./shared/runtime/system-errors.ts
 var system_errors = __nccwpck_require__(3586);
 ;// CONCATENATED MODULE: ./shared/runtime/command.ts
 /** Runs a program and collects its output; never throws for a non-zero exit. */
-
 
 
 
@@ -39812,15 +39844,16 @@ function childEnv(env) {
         return env;
     return { ...env, TMPDIR: env.RUNNER_TEMP };
 }
-/** The executable's path on PATH, or undefined. */
-function which(name, searchPath = process.env.PATH ?? "") {
-    for (const directory of searchPath.split((external_node_path_default()).delimiter).filter(Boolean)) {
-        const candidate = external_node_path_default().join(directory, name);
-        try {
-            (0,external_node_fs_.accessSync)(candidate, external_node_fs_.constants.X_OK);
-            return candidate;
+/** The executable's path on the environment's PATH (with PATHEXT on Windows), or undefined. */
+function which(name, env = process.env, host = nativeHost) {
+    const delimiter = host.path.delimiter;
+    const extensions = host.path.extname(name) ? [""] : executableExtensions(env, host);
+    for (const directory of searchPath(env).split(delimiter).filter(Boolean)) {
+        for (const extension of extensions) {
+            const candidate = host.path.join(directory, name + extension);
+            if (host.isExecutable(candidate))
+                return candidate;
         }
-        catch { }
     }
     return undefined;
 }
@@ -39851,7 +39884,7 @@ async function checkArgs(format, executable, cwd) {
 /** Runs the tool's own check in `directory`; undefined when the tool is not on PATH. */
 async function runToolCheck(format, directory) {
     const name = executables[format];
-    const executable = name ? which(name) : undefined;
+    const executable = name ? which(name, process.env) : undefined;
     if (!name || !executable)
         return undefined;
     const args = await checkArgs(format, executable, directory);
@@ -40203,7 +40236,8 @@ class InputReader {
     }
     /**
      * For an input another action spells `old` (read by `raw` when it is the underscore form):
-     * refuses both being set, and gives a warning naming the new spelling when only `old` is.
+     * refuses both being set, and gives a warning naming the new spelling when only `old` is
+     * (not when a composite's `run:` step passed the underscore form, with no runner-set `name`).
      */
     oldSpelling(old, name) {
         const set = (input) => (this.env[inputVariable(input)] ?? "").trim() !== "";
@@ -40212,6 +40246,9 @@ class InputReader {
         if (set(name)) {
             throw new errors/* ConfigurationError */.j1(`inputs '${name}' and '${old}' are both set: '${old}' is the old spelling of '${name}'; keep only '${name}'`);
         }
+        // The runner sets every declared input; the new name unset means a script passed the underscore form.
+        if (this.env[inputVariable(name)] === undefined)
+            return undefined;
         return `input '${old}' is deprecated: it was read as '${name}', the spelling to use`;
     }
     required(name) {

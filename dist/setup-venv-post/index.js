@@ -28722,7 +28722,8 @@ class InputReader {
     }
     /**
      * For an input another action spells `old` (read by `raw` when it is the underscore form):
-     * refuses both being set, and gives a warning naming the new spelling when only `old` is.
+     * refuses both being set, and gives a warning naming the new spelling when only `old` is
+     * (not when a composite's `run:` step passed the underscore form, with no runner-set `name`).
      */
     oldSpelling(old, name) {
         const set = (input) => (this.env[inputVariable(input)] ?? "").trim() !== "";
@@ -28731,6 +28732,9 @@ class InputReader {
         if (set(name)) {
             throw new ConfigurationError(`inputs '${name}' and '${old}' are both set: '${old}' is the old spelling of '${name}'; keep only '${name}'`);
         }
+        // The runner sets every declared input; the new name unset means a script passed the underscore form.
+        if (this.env[inputVariable(name)] === undefined)
+            return undefined;
         return `input '${old}' is deprecated: it was read as '${name}', the spelling to use`;
     }
     required(name) {

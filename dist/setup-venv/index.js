@@ -28376,7 +28376,7 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6181);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(433);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5444);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3559);
 
 
 
@@ -28422,7 +28422,7 @@ function loadInputs(reader = new _shared_runtime_index_js__WEBPACK_IMPORTED_MODU
 
 /***/ }),
 
-/***/ 5444:
+/***/ 3559:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28441,6 +28441,45 @@ var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
 var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
+;// CONCATENATED MODULE: ./shared/runtime/host.ts
+/** The machine's path flavour and executable test, passed in so Windows paths can be tested anywhere. */
+
+
+function isExecutableFile(file) {
+    try {
+        (0,external_node_fs_.accessSync)(file, external_node_fs_.constants.X_OK);
+        return (0,external_node_fs_.statSync)(file).isFile();
+    }
+    catch {
+        return false;
+    }
+}
+const nativeHost = {
+    path: (external_node_path_default()),
+    windows: process.platform === "win32",
+    isExecutable: isExecutableFile,
+};
+/** The file extensions Windows tries for a bare command name (PATHEXT), lower-cased. */
+function executableExtensions(env, host) {
+    if (!host.windows)
+        return [""];
+    const pathext = env.PATHEXT ?? env.Pathext ?? ".COM;.EXE;.BAT;.CMD";
+    return pathext
+        .split(";")
+        .filter(Boolean)
+        .map((extension) => extension.toLowerCase());
+}
+/** PATH as the environment spells it (`Path` on Windows). */
+function searchPath(env) {
+    return env.PATH ?? env.Path ?? "";
+}
+
+;// CONCATENATED MODULE: ./shared/python/venv-layout.ts
+/** Where a venv keeps its executables: `bin/` on POSIX, `Scripts\` on Windows. */
+
+const venvBin = (venv, host = nativeHost) => host.path.join(venv, host.windows ? "Scripts" : "bin");
+const venv_layout_venvPython = (venv, host = nativeHost) => host.path.join(venvBin(venv, host), host.windows ? "python.exe" : "python");
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: ./shared/runtime/paths.ts
@@ -28449,7 +28488,6 @@ var paths = __nccwpck_require__(1445);
 var system_errors = __nccwpck_require__(3586);
 ;// CONCATENATED MODULE: ./shared/runtime/command.ts
 /** Runs a program and collects its output; never throws for a non-zero exit. */
-
 
 
 
@@ -28509,1167 +28547,19 @@ function childEnv(env) {
         return env;
     return { ...env, TMPDIR: env.RUNNER_TEMP };
 }
-/** The executable's path on PATH, or undefined. */
-function which(name, searchPath = process.env.PATH ?? "") {
-    for (const directory of searchPath.split((external_node_path_default()).delimiter).filter(Boolean)) {
-        const candidate = external_node_path_default().join(directory, name);
-        try {
-            (0,external_node_fs_.accessSync)(candidate, external_node_fs_.constants.X_OK);
-            return candidate;
+/** The executable's path on the environment's PATH (with PATHEXT on Windows), or undefined. */
+function which(name, env = process.env, host = nativeHost) {
+    const delimiter = host.path.delimiter;
+    const extensions = host.path.extname(name) ? [""] : executableExtensions(env, host);
+    for (const directory of searchPath(env).split(delimiter).filter(Boolean)) {
+        for (const extension of extensions) {
+            const candidate = host.path.join(directory, name + extension);
+            if (host.isExecutable(candidate))
+                return candidate;
         }
-        catch { }
     }
     return undefined;
 }
-
-// EXTERNAL MODULE: ./shared/runtime/errors.ts
-var errors = __nccwpck_require__(8126);
-// EXTERNAL MODULE: ./shared/runtime/inputs.ts
-var inputs = __nccwpck_require__(8420);
-;// CONCATENATED MODULE: ./shared/venv/location.ts
-/** Where a venv may go, and the rule for replacing one: only a venv, or what this run created. */
-
-
-
-
-
-
-const refuse = (shown, why) => new errors/* ConfigurationError */.j1(`input 'venv-path': ${shown} ${why}; setup-venv replaces the folder it names`);
-/** Refuses a venv-path that is the project, holds it, or holds something that is no venv. */
-function checkVenvPath(venv, place) {
-    const real = (0,paths/* realTarget */.aO)(venv);
-    const shown = place.shown(venv);
-    // venv itself refuses the PATH separator; a line break would break the activate scripts.
-    if (venv.includes((external_node_path_default()).delimiter) || [...venv].some((char) => char.charCodeAt(0) < 32)) {
-        throw new errors/* ConfigurationError */.j1(`input 'venv-path': ${(0,inputs/* quoted */.TL)(shown)} holds '${(external_node_path_default()).delimiter}' or a control character, which a venv's path cannot`);
-    }
-    const protectedPlaces = [
-        [place.workingDirectory, "is the working directory, or holds it"],
-        [place.workspace, "is the workspace, or holds it"],
-        [place.runnerTemp, "is RUNNER_TEMP, or holds it"],
-        [place.lockfile, "holds the lockfile"],
-    ];
-    for (const [protectedPath, why] of protectedPlaces) {
-        if (protectedPath && (0,paths/* isInside */.FK)((0,paths/* realTarget */.aO)(protectedPath), real))
-            throw refuse(shown, why);
-    }
-    const kind = (0,paths/* entryKind */.FY)(venv);
-    if (kind === "missing" || isVenv(venv))
-        return;
-    if (kind !== "directory")
-        throw refuse(shown, "is a file, not a venv");
-    if ((0,external_node_fs_.readdirSync)(venv).length > 0) {
-        throw refuse(shown, "exists and is not a venv (it has no pyvenv.cfg), so it is not deleted");
-    }
-}
-const isVenv = (directory) => (0,paths/* entryKind */.FY)(external_node_path_default().join(directory, "pyvenv.cfg")) === "file";
-/** Venvs this process created or restored: the only folders it deletes besides real venvs. */
-const ours = new Set();
-/** Marks a folder as made by this run (created, or restored from the cache). */
-const claimVenv = (venv) => ours.add(external_node_path_default().resolve(venv));
-/** Deletes a venv: a folder with pyvenv.cfg, or one this run made; anything else is refused. */
-function removeVenv(venv) {
-    const kind = (0,paths/* entryKind */.FY)(venv);
-    if (kind === "missing")
-        return;
-    if (kind === "directory" && (0,external_node_fs_.readdirSync)(venv).length === 0)
-        return;
-    if (!ours.has(external_node_path_default().resolve(venv)) && !isVenv(venv)) {
-        throw new errors/* ConfigurationError */.j1(`${venv} is not a venv (no pyvenv.cfg) and setup-venv did not create it, so it is not deleted`);
-    }
-    (0,external_node_fs_.rmSync)(venv, { recursive: true, force: true });
-}
-const alive = (pid) => {
-    try {
-        process.kill(pid, 0);
-        return true;
-    }
-    catch (error) {
-        return error.code === "EPERM";
-    }
-};
-/**
- * Holds the venv's folder for this run, so two runs in one workspace do not replace each other's
- * venv half-way. Returns the release. A lock left by a process that is gone is taken over.
- */
-function lockVenv(venv, shown) {
-    const lock = external_node_path_default().join(external_node_path_default().dirname(venv), `.${external_node_path_default().basename(venv)}.pyship-lock`);
-    const owner = external_node_path_default().join(lock, "owner.json");
-    (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(lock), { recursive: true });
-    for (let attempt = 0;; attempt++) {
-        try {
-            (0,external_node_fs_.mkdirSync)(lock);
-            (0,external_node_fs_.writeFileSync)(owner, JSON.stringify({ pid: process.pid, host: external_node_os_default().hostname() }));
-            return () => (0,external_node_fs_.rmSync)(lock, { recursive: true, force: true });
-        }
-        catch (error) {
-            if (error.code !== "EEXIST" || attempt > 0)
-                throw error;
-            const holder = readOwner(owner);
-            // No owner yet: the other run is between taking the lock and writing its name.
-            const busy = holder
-                ? holder.host !== external_node_os_default().hostname() || alive(holder.pid)
-                : youngerThan(lock, 30_000);
-            if (busy) {
-                const who = holder ? ` (process ${holder.pid} on ${holder.host})` : "";
-                throw new errors/* ConfigurationError */.j1(`input 'venv-path': another setup-venv run${who} is creating ${shown} right now; give each job its own venv-path`);
-            }
-            (0,external_node_fs_.rmSync)(lock, { recursive: true, force: true });
-        }
-    }
-}
-function readOwner(file) {
-    try {
-        const parsed = JSON.parse((0,external_node_fs_.readFileSync)(file, "utf8"));
-        return typeof parsed.pid === "number" && typeof parsed.host === "string"
-            ? { pid: parsed.pid, host: parsed.host }
-            : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-function youngerThan(file, ms) {
-    try {
-        return Date.now() - (0,external_node_fs_.statSync)(file).mtimeMs < ms;
-    }
-    catch {
-        return false;
-    }
-}
-
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __nccwpck_require__(3136);
-;// CONCATENATED MODULE: ./shared/project/specifier-range.ts
-/** PEP 440 specifier sets as sorted unions of disjoint intervals, to tell whether two sets are the same. */
-
-const everything = [{}];
-/** The specifier set as a sorted union of disjoint intervals; `~=3.11.0` and `==3.11.*` give the same. Invalid sets give []. */
-function specifierRange(specifier) {
-    const clauses = parseSpecifierSet(specifier);
-    if (!clauses)
-        return [];
-    let range = everything;
-    for (const clause of clauses)
-        range = intersect(range, clauseRange(clause));
-    return range;
-}
-/** Whether two specifier sets admit the same versions; invalid ones only equal themselves. */
-function sameSpecifierSet(a, b) {
-    if (clausesText(a) === clausesText(b))
-        return true;
-    if (!isValidSpecifier(a) || !isValidSpecifier(b))
-        return false;
-    const [left, right] = [specifierRange(a), specifierRange(b)];
-    return (left.length === right.length && left.every((interval, i) => sameInterval(interval, right[i])));
-}
-const clausesText = (specifier) => String(specifier).replace(/\s+/g, "").split(",").filter(Boolean).sort().join(",");
-const versionOf = (v) => formatVersion(v);
-/** The `.dev0` of the release after `release[0..length)`, the first version past that prefix. */
-function nextPrefix(epoch, release, length) {
-    const parts = release.slice(0, length);
-    parts[parts.length - 1] += 1;
-    return versionOf({ epoch, release: parts, dev: 0 });
-}
-function clauseRange(clause) {
-    const spec = clause.parsed;
-    if (!spec)
-        return everything;
-    const at = (inclusive) => ({ version: spec.text, inclusive });
-    const { epoch, release } = spec;
-    switch (clause.operator) {
-        case ">=":
-            return [{ lower: at(true) }];
-        case ">":
-            if (spec.dev !== undefined || spec.post !== undefined)
-                return [{ lower: at(false) }];
-            return [{ lower: { ...at(false), afterPosts: true } }];
-        case "<=":
-            return [{ upper: at(true) }];
-        case "<": {
-            const bound = isPrerelease(spec)
-                ? spec.text
-                : versionOf({ ...spec, dev: 0, local: undefined });
-            return [{ upper: { version: bound, inclusive: false } }];
-        }
-        case "~=":
-            return [
-                {
-                    lower: at(true),
-                    upper: { version: nextPrefix(epoch, release, release.length - 1), inclusive: false },
-                },
-            ];
-        case "==":
-            if (clause.wildcard) {
-                return [
-                    {
-                        // Lockers read `==3.11.*` as `~=3.11.0`: the prefix's own pre-releases are left out here.
-                        lower: { version: versionOf({ epoch, release }), inclusive: true },
-                        upper: { version: nextPrefix(epoch, release, release.length), inclusive: false },
-                    },
-                ];
-            }
-            return [{ lower: at(true), upper: at(true) }];
-        case "!=":
-            if (clause.wildcard) {
-                return [
-                    { upper: { version: versionOf({ epoch, release }), inclusive: false } },
-                    { lower: { version: nextPrefix(epoch, release, release.length), inclusive: true } },
-                ];
-            }
-            return [{ upper: at(false) }, { lower: at(false) }];
-        default:
-            return everything;
-    }
-}
-/** Orders two bound points; an after-posts point sorts above its version's post-releases. */
-function comparePoints(a, b) {
-    const [x, y] = [parseVersion(a.version), parseVersion(b.version)];
-    if (a.afterPosts && b.afterPosts)
-        return compareParsed(x, y);
-    if (a.afterPosts)
-        return -afterPostsVersus(x, y);
-    if (b.afterPosts)
-        return afterPostsVersus(y, x);
-    return compareParsed(x, y);
-}
-/** Sign of (other − afterPosts(base)). */
-function afterPostsVersus(base, other) {
-    const root = { ...other, post: undefined, dev: undefined, local: undefined };
-    if (comparePublic(root, base) === 0 && other.post !== undefined)
-        return -1;
-    return comparePublic(other, base) > 0 ? 1 : -1;
-}
-function compareLower(a, b) {
-    if (!a || !b)
-        return (a ? 1 : 0) - (b ? 1 : 0);
-    return comparePoints(a, b) || (a.inclusive ? 0 : 1) - (b.inclusive ? 0 : 1);
-}
-function compareUpper(a, b) {
-    if (!a || !b)
-        return (b ? 1 : 0) - (a ? 1 : 0);
-    return comparePoints(a, b) || (a.inclusive ? 1 : 0) - (b.inclusive ? 1 : 0);
-}
-function isEmpty({ lower, upper }) {
-    if (!lower || !upper)
-        return false;
-    const order = comparePoints(lower, upper);
-    return order > 0 || (order === 0 && !(lower.inclusive && upper.inclusive));
-}
-function intersect(left, right) {
-    const result = [];
-    for (const a of left) {
-        for (const b of right) {
-            const interval = {
-                lower: compareLower(a.lower, b.lower) >= 0 ? a.lower : b.lower,
-                upper: compareUpper(a.upper, b.upper) <= 0 ? a.upper : b.upper,
-            };
-            if (!isEmpty(interval))
-                result.push(interval);
-        }
-    }
-    return merge(result.sort((a, b) => compareLower(a.lower, b.lower)));
-}
-/** Joins sorted intervals that touch or overlap, so one set has one form. */
-function merge(sorted) {
-    const merged = [];
-    for (const interval of sorted) {
-        const last = merged.at(-1);
-        if (last && touches(last.upper, interval.lower)) {
-            if (compareUpper(interval.upper, last.upper) > 0)
-                last.upper = interval.upper;
-        }
-        else {
-            merged.push({ ...interval });
-        }
-    }
-    return merged;
-}
-function touches(upper, lower) {
-    if (!upper || !lower)
-        return true;
-    const order = comparePoints(upper, lower);
-    return order > 0 || (order === 0 && (upper.inclusive || lower.inclusive));
-}
-function sameInterval(a, b) {
-    return compareLower(a.lower, b.lower) === 0 && compareUpper(a.upper, b.upper) === 0;
-}
-
-;// CONCATENATED MODULE: ./shared/project/pep440.ts
-/** PEP 440 versions and specifier sets, as `packaging` 26 reads them; invalid input never throws. */
-const pre = String.raw `(?:[-_.]?(alpha|a|beta|b|preview|pre|c|rc)[-_.]?(\d+)?)?`;
-const post = String.raw `(?:-(\d+)|[-_.]?(?:post|rev|r)[-_.]?(\d+)?)?`;
-const dev = String.raw `(?:[-_.]?(dev)[-_.]?(\d+)?)?`;
-const local = String.raw `(?:\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?`;
-const versionPattern = new RegExp(String.raw `^\s*v?(?:(\d+)!)?(\d+(?:\.\d+)*)${pre}(${post})${dev}${local}\s*$`, "i");
-const preNames = {
-    alpha: "a",
-    beta: "b",
-    c: "rc",
-    pre: "rc",
-    preview: "rc",
-};
-const parsedVersions = new Map();
-/** Parses a version once; locks and manifests repeat the same versions many times. */
-function pep440_parseVersion(text) {
-    let parsed = parsedVersions.get(text);
-    if (parsed === undefined) {
-        parsed = readVersion(text);
-        if (parsedVersions.size > 50_000)
-            parsedVersions.clear();
-        parsedVersions.set(text, parsed);
-    }
-    return parsed;
-}
-function readVersion(text) {
-    if (typeof text !== "string")
-        return null;
-    const m = versionPattern.exec(text);
-    if (!m)
-        return null;
-    const [, epoch, release, preName, preNumber, postText, postDash, postNumber, devName, devNumber] = m;
-    const version = {
-        epoch: Number(epoch ?? 0),
-        release: release.split(".").map(Number),
-        text: "",
-    };
-    if (preName) {
-        const name = preName.toLowerCase();
-        version.pre = [preNames[name] ?? name, Number(preNumber ?? 0)];
-    }
-    if (postText)
-        version.post = Number(postDash ?? postNumber ?? 0);
-    if (devName)
-        version.dev = Number(devNumber ?? 0);
-    if (m[10]) {
-        version.local = m[10]
-            .toLowerCase()
-            .split(/[-_.]/)
-            .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
-    }
-    version.text = pep440_formatVersion(version);
-    return version;
-}
-function pep440_formatVersion(v) {
-    let text = `${v.epoch ? `${v.epoch}!` : ""}${v.release.join(".")}`;
-    if (v.pre)
-        text += `${v.pre[0]}${v.pre[1]}`;
-    if (v.post !== undefined)
-        text += `.post${v.post}`;
-    if (v.dev !== undefined)
-        text += `.dev${v.dev}`;
-    if (v.local)
-        text += `+${v.local.join(".")}`;
-    return text;
-}
-const isValidVersion = (version) => pep440_parseVersion(version) !== null;
-/** The PEP 440 normal form (`v1.0.0-RC.1` → `1.0.0rc1`), or undefined when it is no version. */
-const normalizeVersion = (version) => pep440_parseVersion(version)?.text;
-const pep440_isPrerelease = (v) => v.pre !== undefined || v.dev !== undefined;
-/** PEP 440 order: epoch, release (zero-padded), then pre, post, dev and local segments. */
-function pep440_compareParsed(x, y) {
-    return pep440_comparePublic(x, y) || compareLocal(x.local, y.local);
-}
-function pep440_comparePublic(x, y) {
-    if (x.epoch !== y.epoch)
-        return x.epoch - y.epoch;
-    const length = Math.max(x.release.length, y.release.length);
-    for (let i = 0; i < length; i++) {
-        const order = (x.release[i] ?? 0) - (y.release[i] ?? 0);
-        if (order !== 0)
-            return order;
-    }
-    return (compareKeys(preKey(x), preKey(y)) ||
-        (x.post ?? -1) - (y.post ?? -1) ||
-        (x.dev ?? Number.POSITIVE_INFINITY) - (y.dev ?? Number.POSITIVE_INFINITY) ||
-        0);
-}
-const preRanks = { a: 0, b: 1, rc: 2 };
-function preKey(v) {
-    if (v.pre)
-        return [preRanks[v.pre[0]], v.pre[1]];
-    // A dev release with no pre or post segment sorts before every pre-release.
-    return v.post === undefined && v.dev !== undefined ? [-1, 0] : [3, 0];
-}
-const compareKeys = (a, b) => a[0] - b[0] || a[1] - b[1];
-function compareLocal(a, b) {
-    if (!a || !b)
-        return (a ? 1 : 0) - (b ? 1 : 0);
-    for (let i = 0; i < Math.max(a.length, b.length); i++) {
-        const [x, y] = [a[i], b[i]];
-        if (x === undefined || y === undefined)
-            return x === undefined ? -1 : 1;
-        if (typeof x !== typeof y)
-            return typeof x === "number" ? 1 : -1;
-        if (x !== y)
-            return x < y ? -1 : 1;
-    }
-    return 0;
-}
-/** Orders two version strings; invalid ones sort before valid ones, then as strings. */
-function compareVersions(a, b) {
-    const [x, y] = [pep440_parseVersion(a), pep440_parseVersion(b)];
-    if (x && y)
-        return pep440_compareParsed(x, y);
-    if (x || y)
-        return x ? 1 : -1;
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-const specVersion = String.raw `v?(?:\d+!)?\d+(?:\.\d+)*`;
-const suffixes = String.raw `(?:[-_.]?(?:alpha|beta|preview|pre|a|b|c|rc)[-_.]?\d*)?(?:-\d+|[-_.]?(?:post|rev|r)[-_.]?\d*)?(?:[-_.]?dev[-_.]?\d*)?`;
-const clausePattern = new RegExp([
-    String.raw `^\s*(===)\s*([^\s;)]*)\s*$`,
-    String.raw `^\s*(==|!=)\s*(${specVersion}(?:\.\*|${suffixes}(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?))\s*$`,
-    String.raw `^\s*(~=)\s*(v?(?:\d+!)?\d+(?:\.\d+)+${suffixes})\s*$`,
-    String.raw `^\s*(<=|>=|<|>)\s*(${specVersion}${suffixes})\s*$`,
-].join("|"), "i");
-function parseClause(text) {
-    const m = clausePattern.exec(text);
-    if (!m)
-        return null;
-    const at = [1, 3, 5, 7].find((i) => m[i] !== undefined) ?? 1;
-    const operator = m[at];
-    const written = m[at + 1];
-    if (operator === "===")
-        return { operator, version: written, wildcard: false };
-    const wildcard = written.endsWith(".*");
-    const version = wildcard ? written.slice(0, -2) : written;
-    const parsed = pep440_parseVersion(version);
-    return parsed ? { operator, version, wildcard, parsed } : null;
-}
-const parsedSets = new Map();
-/** The clauses of a specifier set (empty parts between commas are skipped, as packaging does), or null. */
-function pep440_parseSpecifierSet(specifier) {
-    let parsed = parsedSets.get(specifier);
-    if (parsed === undefined) {
-        parsed = readSpecifierSet(specifier);
-        if (parsedSets.size > 10_000)
-            parsedSets.clear();
-        parsedSets.set(specifier, parsed);
-    }
-    return parsed;
-}
-function readSpecifierSet(specifier) {
-    if (typeof specifier !== "string")
-        return null;
-    const clauses = [];
-    for (const part of specifier.split(",")) {
-        if (part.trim() === "")
-            continue;
-        const clause = parseClause(part);
-        if (!clause)
-            return null;
-        clauses.push(clause);
-    }
-    return clauses;
-}
-const pep440_isValidSpecifier = (specifier) => pep440_parseSpecifierSet(specifier) !== null;
-/** Whether `version` matches one clause, pre-releases allowed. */
-function clauseContains(clause, version) {
-    const spec = clause.parsed;
-    switch (clause.operator) {
-        case "==":
-            return equalTo(clause, version);
-        case "!=":
-            return !equalTo(clause, version);
-        case "<=":
-            return pep440_comparePublic(version, spec) <= 0;
-        case ">=":
-            return pep440_comparePublic(version, spec) >= 0;
-        case "<":
-            return lessThan(version, spec);
-        case ">":
-            return greaterThan(version, spec);
-        case "~=":
-            return (pep440_comparePublic(version, spec) >= 0 &&
-                prefixMatches(version, spec.epoch, spec.release.slice(0, -1)));
-        default:
-            return false;
-    }
-}
-function equalTo({ wildcard, parsed }, version) {
-    const spec = parsed;
-    if (wildcard)
-        return prefixMatches(version, spec.epoch, spec.release);
-    return spec.local ? pep440_compareParsed(version, spec) === 0 : pep440_comparePublic(version, spec) === 0;
-}
-/** `==E!R.*`: same epoch, and the release zero-padded starts with R. */
-function prefixMatches(version, epoch, release) {
-    if (version.epoch !== epoch)
-        return false;
-    return release.every((part, i) => (version.release[i] ?? 0) === part);
-}
-/** `<V` excludes V's own pre-releases unless V is one. */
-function lessThan(version, spec) {
-    if (pep440_compareParsed(version, spec) >= 0)
-        return false;
-    if (pep440_isPrerelease(spec) || !pep440_isPrerelease(version))
-        return true;
-    const earliest = { ...spec, dev: 0, local: undefined };
-    return pep440_comparePublic(version, earliest) < 0;
-}
-/** `>V` excludes V's post-releases (unless V is one) and V's local versions. */
-function greaterThan(version, spec) {
-    if (pep440_compareParsed(version, spec) <= 0)
-        return false;
-    if (spec.post === undefined && version.post !== undefined) {
-        const base = { ...version, post: undefined, dev: undefined, local: undefined };
-        if (pep440_comparePublic(base, spec) === 0)
-            return false;
-    }
-    return !(version.local && pep440_comparePublic(version, spec) === 0);
-}
-/** Whether `version` is in the set, pre-releases counted (a lock may pin one on purpose); packaging's `SpecifierSet.contains(v, prereleases=True)`. */
-function pep440_satisfies(version, specifier) {
-    const clauses = pep440_parseSpecifierSet(specifier);
-    if (!clauses)
-        return false;
-    if (clauses.length === 0)
-        return true;
-    const parsed = pep440_parseVersion(version);
-    for (const clause of clauses) {
-        if (clause.operator === "===") {
-            if (String(version).toLowerCase() !== clause.version.toLowerCase())
-                return false;
-        }
-        else if (!parsed || !clauseContains(clause, parsed)) {
-            return false;
-        }
-    }
-    return true;
-}
-
-/** `valid`/`compare` in the shape older callers use (`valid` gives the normal form or null). */
-const pep440 = {
-    valid: (version) => normalizeVersion(version) ?? null,
-    compare: compareVersions,
-};
-/** A version's parts for display; `public` is the normal form without epoch and local label. */
-function explainVersion(version) {
-    const parsed = pep440_parseVersion(version);
-    if (!parsed)
-        return null;
-    const { epoch, release, pre, post, dev } = parsed;
-    const local = parsed.local?.join(".");
-    const publicText = pep440_formatVersion({ epoch: 0, release, pre, post, dev });
-    return { epoch, release, pre, post, dev, local, public: publicText };
-}
-/** Forgets every parsed version and specifier set (for benchmarks and long runs). */
-function clearParseCaches() {
-    parsedVersions.clear();
-    parsedSets.clear();
-}
-
-;// CONCATENATED MODULE: ./shared/project/markers.ts
-/** PEP 508 environment markers: parse, print in one canonical form, and evaluate. */
-
-class MarkerSyntaxError extends Error {
-}
-const operators = ["===", "==", "!=", "<=", ">=", "~=", "<", ">"];
-const tokenPattern = /\s*(\(|\)|'[^']*'|"[^"]*"|===|==|!=|<=|>=|~=|<|>|not\s+in\b|[A-Za-z_][A-Za-z0-9_.]*)/y;
-/** PEP 508's variables (and PEP 751's sets), with the legacy dotted names packaging still reads. */
-const variablePattern = /^(python_version|python_full_version|os[._]name|sys[._]platform|platform_(release|system)|platform[._](version|machine|python_implementation)|python_implementation|implementation_(name|version)|extras?|dependency_groups)$/;
-function variableName(token) {
-    if (!variablePattern.test(token))
-        return undefined;
-    const name = token.replace(/\./g, "_");
-    return name === "python_implementation" ? "platform_python_implementation" : name;
-}
-function tokenize(text) {
-    const tokens = [];
-    tokenPattern.lastIndex = 0;
-    while (tokenPattern.lastIndex < text.length) {
-        const start = tokenPattern.lastIndex;
-        const match = tokenPattern.exec(text);
-        if (!match) {
-            if (text.slice(start).trim() === "")
-                break;
-            throw new MarkerSyntaxError(`unexpected '${text.slice(start).trim()}' in marker '${text}'`);
-        }
-        tokens.push(match[1].replace(/^not\s+in$/, "not in"));
-    }
-    return tokens;
-}
-function parseMarker(source) {
-    const text = String(source ?? "");
-    const tokens = tokenize(text);
-    let position = 0;
-    const peek = () => tokens[position];
-    const fail = (what) => {
-        throw new MarkerSyntaxError(`${what} in marker '${text.trim()}'`);
-    };
-    const value = () => {
-        const token = tokens[position++] ?? fail("unexpected end");
-        if (/^['"]/.test(token))
-            return { literal: token.slice(1, -1) };
-        const variable = variableName(token);
-        if (variable)
-            return { variable };
-        if (/^[A-Za-z_]/.test(token) && !["and", "or", "in", "not in"].includes(token)) {
-            return fail(`unknown marker variable '${token}'`);
-        }
-        return fail(`unexpected '${token}'`);
-    };
-    const atom = () => {
-        if (peek() === "(") {
-            position++;
-            const inner = or();
-            if (tokens[position++] !== ")")
-                fail("missing ')'");
-            return inner;
-        }
-        const left = value();
-        const operator = tokens[position++] ?? fail("missing operator");
-        if (!operators.includes(operator) && operator !== "in" && operator !== "not in") {
-            fail(`unknown operator '${operator}'`);
-        }
-        const right = value();
-        if (!("variable" in left) && !("variable" in right))
-            fail("a comparison needs a variable");
-        return { kind: "compare", left, operator, right };
-    };
-    const and = () => {
-        let left = atom();
-        while (peek() === "and") {
-            position++;
-            left = { kind: "and", left, right: atom() };
-        }
-        return left;
-    };
-    const or = () => {
-        let left = and();
-        while (peek() === "or") {
-            position++;
-            left = { kind: "or", left, right: and() };
-        }
-        return left;
-    };
-    const marker = or();
-    if (position !== tokens.length)
-        fail(`unexpected '${tokens[position]}'`);
-    return marker;
-}
-const printValue = (value) => "variable" in value ? value.variable : `'${value.literal.replace(/'/g, '"')}'`;
-/** One canonical text per marker: single quotes, single spaces, minimal parentheses. */
-function markers_formatMarker(marker) {
-    if (marker.kind === "compare") {
-        return `${printValue(marker.left)} ${marker.operator} ${printValue(marker.right)}`;
-    }
-    const side = (child) => marker.kind === "and" && child.kind === "or" ? `(${markers_formatMarker(child)})` : markers_formatMarker(child);
-    return `${side(marker.left)} ${marker.kind} ${side(marker.right)}`;
-}
-const normalizeMarker = (text) => markers_formatMarker(parseMarker(text));
-/** Evaluates as packaging 26 does: version variables compare as PEP 440 when the right side is a valid specifier, the rest as strings. */
-function evaluateMarker(marker, context = {}) {
-    if (marker.kind !== "compare") {
-        const left = evaluateMarker(marker.left, context);
-        if (marker.kind === "and" ? !left : left)
-            return left;
-        return evaluateMarker(marker.right, context);
-    }
-    const { left, operator, right } = marker;
-    const key = variableOf(left) ?? variableOf(right) ?? "";
-    if (key === "extra")
-        return evaluateExtra(marker, context.extras ?? []);
-    if (key === "extras" || key === "dependency_groups") {
-        const set = key === "extras" ? context.extras : context.dependencyGroups;
-        const member = (set ?? []).map(normalizeExtra).includes(normalizeExtra(literalOf(left)));
-        if (operator === "in")
-            return member;
-        return operator === "not in" ? !member : false;
-    }
-    if (!context.environment)
-        return true;
-    const environment = context.environment;
-    const resolve = (value) => "literal" in value ? value.literal : environmentValue(environment, value.variable);
-    return compare(resolve(left), operator, resolve(right), versionVariables.has(key));
-}
-const variableOf = (value) => ("variable" in value ? value.variable : undefined);
-const literalOf = (value) => ("literal" in value ? value.literal : "");
-const versionVariables = new Set([
-    "implementation_version",
-    "platform_release",
-    "python_full_version",
-    "python_version",
-]);
-function environmentValue(environment, name) {
-    const value = String(environment[name] ?? "");
-    // packaging's repair of untagged CPython builds (`3.13.0+`).
-    return name === "python_full_version" && value.endsWith("+") ? `${value}local` : value;
-}
-/** `extra` compares by PEP 685 normal names; with several active extras, any of them may match. */
-function evaluateExtra(marker, extras) {
-    const active = extras.length > 0 ? extras.map(normalizeExtra) : [""];
-    const { left, operator, right } = marker;
-    const side = (value, extra) => "literal" in value ? normalizeExtra(value.literal) : extra;
-    const holds = (extra) => compare(side(left, extra), operator, side(right, extra), false);
-    return operator === "!=" || operator === "not in" ? active.every(holds) : active.some(holds);
-}
-const normalizeExtra = (extra) => extra.toLowerCase().replace(/[-_.]+/g, "-");
-function compare(left, operator, right, asVersion) {
-    if (asVersion) {
-        const clauses = pep440_parseSpecifierSet(`${operator}${right}`);
-        if (clauses && clauses.length === 1 && !right.includes(",")) {
-            const [clause] = clauses;
-            if (clause.operator === "===")
-                return left.toLowerCase() === clause.version.toLowerCase();
-            const version = pep440_parseVersion(left);
-            return version !== null && clauseContains(clause, version);
-        }
-    }
-    switch (operator) {
-        case "in":
-            return right.includes(left);
-        case "not in":
-            return !right.includes(left);
-        case "==":
-        case "<=":
-        case ">=":
-            return left === right;
-        case "!=":
-            return left !== right;
-        default:
-            // packaging: `<`, `>` on strings are false; `~=`, `===` are undefined comparisons.
-            return false;
-    }
-}
-
-;// CONCATENATED MODULE: ./shared/lockfiles/toml-lines.ts
-/** Line numbers of `[[package]]` entries in TOML locks, in document order. */
-function packageEntryLines(text, header = "[[package]]") {
-    const lines = text.split("\n");
-    const result = [];
-    for (let i = 0; i < lines.length; i++) {
-        if (lines[i].trim() !== header)
-            continue;
-        // Point at the entry's `name = …` line when it follows directly.
-        const next = lines[i + 1]?.trimStart() ?? "";
-        result.push(next.startsWith("name") ? i + 2 : i + 1);
-    }
-    return result;
-}
-/** The 1-based line of the first line matching `pattern`, or undefined. */
-function lineOf(text, pattern, from = 1) {
-    const lines = text.split("\n");
-    for (let i = from - 1; i < lines.length; i++)
-        if (pattern.test(lines[i]))
-            return i + 1;
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./shared/lockfiles/validate.ts
-/**
- * What a lock must hold before anything acts on it: PEP 508 names, PEP 440 versions, markers that
- * parse, URLs and paths without control characters, and hashes pip can check. One check for
- * setup-venv, audit and lock-check.
- */
-
-
-
-
-/** Every problem of every entry, in lock order. */
-function lockProblems(lock) {
-    return lock.packages.flatMap((p) => entryProblems(lock, p));
-}
-/** Throws a ConfigurationError at the first problem of the lock. */
-function requireValidLock(lock) {
-    const [first, ...rest] = lockProblems(lock);
-    if (first)
-        throw problemError(lock, first, rest.length);
-    return lock;
-}
-/** Throws a ConfigurationError at the first problem of one entry. */
-function requireValidEntry(lock, p) {
-    const [first] = entryProblems(lock, p);
-    if (first)
-        throw problemError(lock, first, 0);
-}
-function problemError(lock, problem, more) {
-    const others = more > 0 ? ` (and ${more} more problem${more === 1 ? "" : "s"})` : "";
-    return new errors/* ConfigurationError */.j1(`${lock.file}:${problem.line}: ${problem.message}${others}`, {
-        file: lock.file,
-        line: problem.line,
-    });
-}
-const projectName = /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i;
-const controlOrSpace = /[\s\p{Cc}]/u;
-const control = /\p{Cc}/u;
-function entryProblems(lock, p) {
-    const shown = JSON.stringify(p.name);
-    const problems = [];
-    const add = (message, text) => problems.push({ message, text });
-    // An editable requirement without a name installs by path alone.
-    if (p.source.kind !== "editable" && !projectName.test(p.name))
-        add(`${shown} is not a valid project name (PEP 508)`, p.name);
-    if (p.version !== undefined && !isValidVersion(p.version))
-        add(`${shown}: version ${JSON.stringify(p.version)} is not a PEP 440 version`, p.version);
-    for (const marker of markersOf(p)) {
-        const why = markerProblem(marker);
-        if (why)
-            add(`${shown}: ${why}`, marker);
-    }
-    const source = sourceProblem(p.source);
-    if (source)
-        add(`${shown}: ${source.message}`, source.text);
-    for (const file of p.files) {
-        if (file.url !== undefined && control.test(file.url))
-            add(`${shown}: the file URL ${JSON.stringify(file.url)} has control characters`);
-        const why = hashProblem(file);
-        if (why)
-            add(`${shown}: ${why.message}`, why.text);
-    }
-    return problems.map(({ message, text }) => ({
-        package: p.name,
-        line: (text && lineWith(lock.text, text, p.line)) || p.line,
-        message,
-    }));
-}
-/** Git and URL sources must be URLs; paths and references may hold no control characters. */
-function sourceProblem(source) {
-    if (source.kind === "registry")
-        return undefined;
-    if (source.kind !== "git" && source.kind !== "url")
-        return control.test(source.path)
-            ? { message: `the path ${JSON.stringify(source.path)} has control characters` }
-            : undefined;
-    const why = urlProblem(source.url, source.kind === "git");
-    if (why)
-        return {
-            message: `the ${source.kind} URL ${JSON.stringify(source.url)} ${why}`,
-            text: source.url,
-        };
-    if (source.kind === "git" && source.reference && controlOrSpace.test(source.reference))
-        return {
-            message: `the git reference ${JSON.stringify(source.reference)} has whitespace`,
-            text: source.reference,
-        };
-    return undefined;
-}
-/** The markers an entry carries: its own, and those of its dependency edges. */
-function markersOf(p) {
-    const edges = [
-        ...p.dependencies,
-        ...Object.values(p.groupDependencies ?? {}).flat(),
-        ...(p.recorded ?? []),
-    ];
-    return [p.marker, ...edges.map((edge) => edge.marker)].filter((marker) => marker !== undefined && marker.trim() !== "");
-}
-function markerProblem(marker) {
-    try {
-        parseMarker(marker);
-        return control.test(marker)
-            ? `marker ${JSON.stringify(marker)} has control characters`
-            : undefined;
-    }
-    catch (error) {
-        return error.message;
-    }
-}
-/** scp-like git locations (`git@host:owner/repo.git`) are no URL, but git takes them. */
-const scpLike = /^[\w.-]+@[\w.-]+:[^\s:]\S*$/;
-function urlProblem(url, git) {
-    if (controlOrSpace.test(url))
-        return "has whitespace or control characters";
-    const bare = git ? url.replace(/^git\+/, "") : url;
-    if (!URL.canParse(bare) && !(git && scpLike.test(bare)))
-        return "is not a URL";
-    return undefined;
-}
-/** pip's `--hash` algorithms, with their hex digest lengths. */
-const pipAlgorithms = new Map([
-    ["sha256", 64],
-    ["sha384", 96],
-    ["sha512", 128],
-]);
-/** hashlib's other guaranteed algorithms: ignored beside one of pip's, an error alone. */
-const weakerAlgorithms = /^(md5|sha1|sha224|sha3_224|sha3_256|sha3_384|sha3_512|blake2b|blake2s|shake_128|shake_256)$/;
-/** What to look for in the lock's text: the digest alone, as pylock writes it apart. */
-const hashText = (hash) => {
-    const digest = hash.slice(hash.indexOf(":") + 1);
-    return digest.length >= 8 ? digest : hash;
-};
-function hashProblem(file) {
-    const label = file.name ?? file.url;
-    const of = label ? ` of ${label}` : "";
-    const accepted = "pip accepts sha256, sha384 and sha512";
-    let strong = false;
-    for (const hash of file.hashes) {
-        const problem = (why) => ({
-            message: `the hash ${JSON.stringify(hash)}${of} ${why}`,
-            text: hashText(hash),
-        });
-        const colon = hash.indexOf(":");
-        if (colon < 0)
-            return problem("is not algorithm:digest");
-        const [algorithm, digest] = [hash.slice(0, colon), hash.slice(colon + 1)];
-        const length = pipAlgorithms.get(algorithm);
-        if (length !== undefined) {
-            if (!/^[0-9a-f]+$/i.test(digest) || digest.length !== length)
-                return problem(`is not ${length} hex digits of ${algorithm}`);
-            strong = true;
-        }
-        else if (!weakerAlgorithms.test(algorithm)) {
-            return problem(`uses ${JSON.stringify(algorithm)}; ${accepted}`);
-        }
-    }
-    if (strong || file.hashes.length === 0)
-        return undefined;
-    const algorithms = [...new Set(file.hashes.map((h) => h.split(":")[0]))].join(", ");
-    return {
-        message: `${label ?? "the entry"} has only ${algorithms} hashes; ${accepted}`,
-        text: hashText(file.hashes[0]),
-    };
-}
-/** The `--hash` values pip checks for these files: its algorithms only, digests in lower case. */
-function pipHashes(files) {
-    const hashes = files.flatMap((f) => f.hashes).filter((h) => pipAlgorithms.has(h.split(":")[0]));
-    return [...new Set(hashes.map((h) => h.toLowerCase()))].sort();
-}
-/** The first line at or after `from` that holds `text`. */
-const lineWith = (text, needle, from) => lineOf(text, new RegExp(needle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")), from);
-
-;// CONCATENATED MODULE: ./shared/venv/wheel-tags.ts
-function fittingFile(files, markers) {
-    const ranked = files
-        .filter((f) => f.url)
-        .map((file) => ({ file, score: fileScore(file, markers) }))
-        .filter((f) => f.score >= 0)
-        .sort((a, b) => b.score - a.score);
-    return ranked[0]?.file;
-}
-/** Higher is better; -1 does not fit. Wheels beat sdists, specific tags beat generic ones. */
-function fileScore(file, markers) {
-    const name = file.name ?? decodeURIComponent(file.url?.split("/").pop()?.split(/[?#]/)[0] ?? "");
-    if (!name.endsWith(".whl"))
-        return /\.(tar\.gz|zip)$/.test(name) ? 0 : -1;
-    const parts = name.slice(0, -4).split("-");
-    if (parts.length < 5)
-        return -1;
-    const [python, abi, platform] = parts.slice(-3).map((tag) => tag.split("."));
-    const scores = [
-        pythonScore(python, markers),
-        abiScore(abi, markers),
-        platformScore(platform, markers),
-    ];
-    return scores.some((s) => s < 0) ? -1 : 1 + scores.reduce((a, b) => a + b, 0);
-}
-const minor = (markers) => markers.python_version?.split(".")[1] ?? "";
-function pythonScore(tags, markers) {
-    const cpython = markers.implementation_name === "cpython";
-    const scores = tags.map((tag) => {
-        if (tag === "py3")
-            return 1;
-        if (tag === `py3${minor(markers)}`)
-            return 2;
-        if (cpython && tag === `cp3${minor(markers)}`)
-            return 3;
-        return -1;
-    });
-    return Math.max(...scores);
-}
-function abiScore(tags, markers) {
-    const cpython = markers.implementation_name === "cpython";
-    const scores = tags.map((tag) => {
-        if (tag === "none")
-            return 0;
-        if (cpython && tag === "abi3")
-            return 1;
-        if (cpython && tag === `cp3${minor(markers)}`)
-            return 2;
-        return -1;
-    });
-    return Math.max(...scores);
-}
-function platformScore(tags, markers) {
-    const machine = (markers.platform_machine ?? "").toLowerCase();
-    const scores = tags.map((tag) => {
-        if (tag === "any")
-            return 0;
-        switch (markers.sys_platform) {
-            case "linux":
-                return /^(many)?linux(1|2010|2014|_\d+_\d+)?_/.test(tag) && tag.endsWith(`_${machine}`)
-                    ? 2
-                    : -1;
-            case "darwin":
-                return tag.startsWith("macosx_") &&
-                    (tag.endsWith(`_${machine}`) || tag.endsWith("_universal2"))
-                    ? 2
-                    : -1;
-            case "win32":
-                return (machine === "amd64" && tag === "win_amd64") ||
-                    (machine === "arm64" && tag === "win_arm64")
-                    ? 2
-                    : -1;
-            default:
-                return -1;
-        }
-    });
-    return Math.max(...scores);
-}
-
-;// CONCATENATED MODULE: ./shared/venv/plan.ts
-/** A selection of locked packages as pip requirement lines: pinned, hashed where the lock has hashes. */
-
-
-
-
-
-function planInstall(lock, selected, options) {
-    const plan = {
-        hashed: [],
-        unhashed: [],
-        withoutHashes: [],
-        count: 0,
-        indexes: options.indexes,
-    };
-    for (const { package: p } of selected) {
-        if (p.source.kind === "virtual")
-            continue;
-        requireValidEntry(lock, p);
-        const direct = lock.format === "pylock" && p.source.kind === "registry" && !p.source.url;
-        const file = direct ? fittingFile(p.files, options.markers) : undefined;
-        const line = file ? `${p.name} @ ${file.url}` : requirementLine(p, lock, options.lockDirectory);
-        if (/[\r\n]/.test(line))
-            throw entryError(lock, p, "its requirement line would span lines");
-        const hashes = pipHashes(file ? [file] : p.files);
-        const hashable = p.source.kind === "registry" || p.source.kind === "url";
-        if (hashable && hashes.length > 0) {
-            plan.hashed.push([line, ...hashes.map((h) => `--hash=${h}`)].join(" \\\n    "));
-        }
-        else {
-            if (hashable)
-                plan.withoutHashes.push(p.name);
-            plan.unhashed.push(line);
-        }
-        plan.count += 1;
-    }
-    return plan;
-}
-function requirementLine(p, lock, lockDirectory) {
-    const source = p.source;
-    switch (source.kind) {
-        case "registry":
-            if (p.version === undefined)
-                throw entryError(lock, p, "no pinned version to install");
-            return `${p.name}==${p.version}`;
-        case "url":
-            return `${p.name} @ ${source.url}`;
-        case "git": {
-            const [base] = source.url.replace(/^git\+/, "").split(/[?#]/);
-            const reference = source.url.split("#")[1] || source.reference;
-            return `${p.name} @ git+${base}${reference ? `@${reference}` : ""}`;
-        }
-        case "editable":
-            return `-e ${external_node_path_default().resolve(lockDirectory, source.path)}`;
-        default:
-            return `${p.name} @ ${(0,external_node_url_.pathToFileURL)(external_node_path_default().resolve(lockDirectory, source.path)).href}`;
-    }
-}
-const entryError = (lock, p, why) => new errors/* ConfigurationError */.j1(`${lock.file}:${p.line}: ${JSON.stringify(p.name)}: ${why}`, {
-    file: lock.file,
-    line: p.line,
-});
-/** The requirements file text for one pip invocation. */
-function requirementsText(lines) {
-    return `${lines.join("\n")}\n`;
-}
-
-;// CONCATENATED MODULE: ./shared/venv/install.ts
-/** Creating a venv and installing an InstallPlan into it with pip or uv: no resolver, no deps. */
-
-
-
-
-
-
-
-const venvPython = (venv) => process.platform === "win32"
-    ? external_node_path_default().join(venv, "Scripts", "python.exe")
-    : external_node_path_default().join(venv, "bin", "python");
-const venvBin = (venv) => external_node_path_default().join(venv, process.platform === "win32" ? "Scripts" : "bin");
-async function createVenv(python, venv, installer, log) {
-    removeVenv(venv);
-    claimVenv(venv);
-    // uv installs into a bare venv; pip needs its own copy inside it.
-    const args = ["-m", "venv", ...(installer === "uv" ? ["--without-pip"] : []), venv];
-    const result = await runCommand(python, args, { onOutput: log });
-    if (result.code !== 0) {
-        removeVenv(venv);
-        const hint = /ensurepip/.test(result.output)
-            ? " (on Debian and Ubuntu, install python3-venv)"
-            : "";
-        throw new errors/* ConfigurationError */.j1(`could not create the venv at ${venv}${hint}: ${lastLines(result.output)}`);
-    }
-}
-/** Installs the plan; a hash mismatch names the package. */
-async function installPlan(plan, options) {
-    const dir = (0,paths/* scratchDirectory */.wd)("pyship-requirements");
-    try {
-        const indexArgs = plan.indexes.flatMap((url, i) => [
-            i === 0 ? "--index-url" : "--extra-index-url",
-            url,
-        ]);
-        for (const [lines, requireHashes] of [
-            [plan.hashed, true],
-            [plan.unhashed, false],
-        ]) {
-            if (lines.length === 0)
-                continue;
-            const file = external_node_path_default().join(dir, requireHashes ? "hashed.txt" : "unhashed.txt");
-            (0,external_node_fs_.writeFileSync)(file, requirementsText(lines));
-            await runInstaller(options, [
-                "--no-deps",
-                ...(requireHashes ? ["--require-hashes"] : []),
-                ...indexArgs,
-                "-r",
-                file,
-            ]);
-        }
-    }
-    finally {
-        (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
-    }
-}
-/** Installs the project itself, editable and without its dependencies. */
-async function installProject(directory, options) {
-    await runInstaller(options, ["--no-deps", "-e", directory]);
-}
-async function runInstaller(options, args) {
-    const python = venvPython(options.venv);
-    const [file, fullArgs] = options.installer === "uv"
-        ? ["uv", ["pip", "install", "--python", python, ...args]]
-        : // The venv itself is what gets cached: pip's own wheel cache would only cost disk writes.
-            [
-                python,
-                [
-                    "-m",
-                    "pip",
-                    "install",
-                    "--no-input",
-                    "--disable-pip-version-check",
-                    "--no-cache-dir",
-                    ...args,
-                ],
-            ];
-    const result = await runCommand(file, fullArgs, { cwd: options.cwd, onOutput: options.log });
-    if (result.code === 0)
-        return;
-    const mismatched = hashMismatches(result.output);
-    if (mismatched.length > 0) {
-        throw new errors/* ConfigurationError */.j1(`hash mismatch for ${mismatched.join(", ")}: the index served a file whose hash is not in the lockfile. Re-lock if the package was re-published, else treat it as tampering.`);
-    }
-    throw new errors/* ConfigurationError */.j1(`${options.installer} install failed: ${lastLines(result.output)}`);
-}
-/** `name==version` of the packages pip or uv reported a hash mismatch for. */
-function hashMismatches(output) {
-    const pip = output.includes("DO NOT MATCH THE HASHES")
-        ? [...output.matchAll(/^\s+(\S+==\S+) from \S+/gm)].map((m) => m[1])
-        : [];
-    const uv = [...output.matchAll(/Hash mismatch for `([^`]+)`/g)].map((m) => m[1]);
-    return [...new Set([...pip, ...uv])];
-}
-const lastLines = (output) => output.trim().split("\n").slice(-5).join("\n");
-const venvExists = (venv) => existsSync(venvPython(venv));
 
 ;// CONCATENATED MODULE: ./shared/cache/venv-key.ts
 /** The venv cache key, and the check that a restored venv is the one the key names and still works. */
@@ -29734,7 +28624,7 @@ async function unusableVenv(venv, expected) {
     const home = settings.get("home");
     if (home && !(0,external_node_fs_.existsSync)(home))
         return `the cached venv is broken (its interpreter's home ${home} no longer exists)`;
-    const probe = await runCommand(venvPython(venv), ["-c", "import sys; print(sys.prefix)"], {
+    const probe = await runCommand(venv_layout_venvPython(venv), ["-c", "import sys; print(sys.prefix)"], {
         timeoutMs: 30_000,
     });
     if (probe.code !== 0)
@@ -29755,7 +28645,7 @@ function identityDifferences(venv, settings, expected) {
     const version = settings.get("version") ?? settings.get("version_info") ?? "";
     if (release(version) !== release(expected.pythonVersion))
         differences.push(`pyvenv.cfg has Python ${version || "no version"}, this run uses ${expected.pythonVersion}`);
-    const interpreter = realPath(settings.get("executable") ?? venvPython(venv));
+    const interpreter = realPath(settings.get("executable") ?? venv_layout_venvPython(venv));
     if (interpreter !== expected.pythonRealPath)
         differences.push(`its interpreter is ${interpreter}, this run uses ${expected.pythonRealPath}`);
     const recorded = readIdentity(venv);
@@ -31100,6 +29990,8 @@ function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTempora
 /** @deprecated use `import * as ... from 'smol-toml'` instead */
 /* harmony default export */ const dist = ({ parse: parse, stringify: stringify, TomlDate: TomlDate, TomlError: TomlError });
 
+// EXTERNAL MODULE: ./shared/runtime/errors.ts
+var errors = __nccwpck_require__(8126);
 ;// CONCATENATED MODULE: ./shared/project/text.ts
 /** Reading a manifest or lock as text: strict UTF-8, so no name is read garbled. */
 
@@ -31222,6 +30114,600 @@ function tableAt(root, path) {
     return isTable(current) ? current : {};
 }
 const stringList = (value) => Array.isArray(value) ? value.filter((item) => typeof item === "string") : [];
+
+;// CONCATENATED MODULE: ./shared/project/specifier-range.ts
+/** PEP 440 specifier sets as sorted unions of disjoint intervals, to tell whether two sets are the same. */
+
+const everything = [{}];
+/** The specifier set as a sorted union of disjoint intervals; `~=3.11.0` and `==3.11.*` give the same. Invalid sets give []. */
+function specifierRange(specifier) {
+    const clauses = parseSpecifierSet(specifier);
+    if (!clauses)
+        return [];
+    let range = everything;
+    for (const clause of clauses)
+        range = intersect(range, clauseRange(clause));
+    return range;
+}
+/** Whether two specifier sets admit the same versions; invalid ones only equal themselves. */
+function sameSpecifierSet(a, b) {
+    if (clausesText(a) === clausesText(b))
+        return true;
+    if (!isValidSpecifier(a) || !isValidSpecifier(b))
+        return false;
+    const [left, right] = [specifierRange(a), specifierRange(b)];
+    return (left.length === right.length && left.every((interval, i) => sameInterval(interval, right[i])));
+}
+const clausesText = (specifier) => String(specifier).replace(/\s+/g, "").split(",").filter(Boolean).sort().join(",");
+const versionOf = (v) => formatVersion(v);
+/** The `.dev0` of the release after `release[0..length)`, the first version past that prefix. */
+function nextPrefix(epoch, release, length) {
+    const parts = release.slice(0, length);
+    parts[parts.length - 1] += 1;
+    return versionOf({ epoch, release: parts, dev: 0 });
+}
+function clauseRange(clause) {
+    const spec = clause.parsed;
+    if (!spec)
+        return everything;
+    const at = (inclusive) => ({ version: spec.text, inclusive });
+    const { epoch, release } = spec;
+    switch (clause.operator) {
+        case ">=":
+            return [{ lower: at(true) }];
+        case ">":
+            if (spec.dev !== undefined || spec.post !== undefined)
+                return [{ lower: at(false) }];
+            return [{ lower: { ...at(false), afterPosts: true } }];
+        case "<=":
+            return [{ upper: at(true) }];
+        case "<": {
+            const bound = isPrerelease(spec)
+                ? spec.text
+                : versionOf({ ...spec, dev: 0, local: undefined });
+            return [{ upper: { version: bound, inclusive: false } }];
+        }
+        case "~=":
+            return [
+                {
+                    lower: at(true),
+                    upper: { version: nextPrefix(epoch, release, release.length - 1), inclusive: false },
+                },
+            ];
+        case "==":
+            if (clause.wildcard) {
+                return [
+                    {
+                        // Lockers read `==3.11.*` as `~=3.11.0`: the prefix's own pre-releases are left out here.
+                        lower: { version: versionOf({ epoch, release }), inclusive: true },
+                        upper: { version: nextPrefix(epoch, release, release.length), inclusive: false },
+                    },
+                ];
+            }
+            return [{ lower: at(true), upper: at(true) }];
+        case "!=":
+            if (clause.wildcard) {
+                return [
+                    { upper: { version: versionOf({ epoch, release }), inclusive: false } },
+                    { lower: { version: nextPrefix(epoch, release, release.length), inclusive: true } },
+                ];
+            }
+            return [{ upper: at(false) }, { lower: at(false) }];
+        default:
+            return everything;
+    }
+}
+/** Orders two bound points; an after-posts point sorts above its version's post-releases. */
+function comparePoints(a, b) {
+    const [x, y] = [parseVersion(a.version), parseVersion(b.version)];
+    if (a.afterPosts && b.afterPosts)
+        return compareParsed(x, y);
+    if (a.afterPosts)
+        return -afterPostsVersus(x, y);
+    if (b.afterPosts)
+        return afterPostsVersus(y, x);
+    return compareParsed(x, y);
+}
+/** Sign of (other − afterPosts(base)). */
+function afterPostsVersus(base, other) {
+    const root = { ...other, post: undefined, dev: undefined, local: undefined };
+    if (comparePublic(root, base) === 0 && other.post !== undefined)
+        return -1;
+    return comparePublic(other, base) > 0 ? 1 : -1;
+}
+function compareLower(a, b) {
+    if (!a || !b)
+        return (a ? 1 : 0) - (b ? 1 : 0);
+    return comparePoints(a, b) || (a.inclusive ? 0 : 1) - (b.inclusive ? 0 : 1);
+}
+function compareUpper(a, b) {
+    if (!a || !b)
+        return (b ? 1 : 0) - (a ? 1 : 0);
+    return comparePoints(a, b) || (a.inclusive ? 1 : 0) - (b.inclusive ? 1 : 0);
+}
+function isEmpty({ lower, upper }) {
+    if (!lower || !upper)
+        return false;
+    const order = comparePoints(lower, upper);
+    return order > 0 || (order === 0 && !(lower.inclusive && upper.inclusive));
+}
+function intersect(left, right) {
+    const result = [];
+    for (const a of left) {
+        for (const b of right) {
+            const interval = {
+                lower: compareLower(a.lower, b.lower) >= 0 ? a.lower : b.lower,
+                upper: compareUpper(a.upper, b.upper) <= 0 ? a.upper : b.upper,
+            };
+            if (!isEmpty(interval))
+                result.push(interval);
+        }
+    }
+    return merge(result.sort((a, b) => compareLower(a.lower, b.lower)));
+}
+/** Joins sorted intervals that touch or overlap, so one set has one form. */
+function merge(sorted) {
+    const merged = [];
+    for (const interval of sorted) {
+        const last = merged.at(-1);
+        if (last && touches(last.upper, interval.lower)) {
+            if (compareUpper(interval.upper, last.upper) > 0)
+                last.upper = interval.upper;
+        }
+        else {
+            merged.push({ ...interval });
+        }
+    }
+    return merged;
+}
+function touches(upper, lower) {
+    if (!upper || !lower)
+        return true;
+    const order = comparePoints(upper, lower);
+    return order > 0 || (order === 0 && (upper.inclusive || lower.inclusive));
+}
+function sameInterval(a, b) {
+    return compareLower(a.lower, b.lower) === 0 && compareUpper(a.upper, b.upper) === 0;
+}
+
+;// CONCATENATED MODULE: ./shared/project/pep440.ts
+/** PEP 440 versions and specifier sets, as `packaging` 26 reads them; invalid input never throws. */
+const pre = String.raw `(?:[-_.]?(alpha|a|beta|b|preview|pre|c|rc)[-_.]?(\d+)?)?`;
+const post = String.raw `(?:-(\d+)|[-_.]?(?:post|rev|r)[-_.]?(\d+)?)?`;
+const dev = String.raw `(?:[-_.]?(dev)[-_.]?(\d+)?)?`;
+const local = String.raw `(?:\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?`;
+const versionPattern = new RegExp(String.raw `^\s*v?(?:(\d+)!)?(\d+(?:\.\d+)*)${pre}(${post})${dev}${local}\s*$`, "i");
+const preNames = {
+    alpha: "a",
+    beta: "b",
+    c: "rc",
+    pre: "rc",
+    preview: "rc",
+};
+const parsedVersions = new Map();
+/** Parses a version once; locks and manifests repeat the same versions many times. */
+function pep440_parseVersion(text) {
+    let parsed = parsedVersions.get(text);
+    if (parsed === undefined) {
+        parsed = readVersion(text);
+        if (parsedVersions.size > 50_000)
+            parsedVersions.clear();
+        parsedVersions.set(text, parsed);
+    }
+    return parsed;
+}
+function readVersion(text) {
+    if (typeof text !== "string")
+        return null;
+    const m = versionPattern.exec(text);
+    if (!m)
+        return null;
+    const [, epoch, release, preName, preNumber, postText, postDash, postNumber, devName, devNumber] = m;
+    const version = {
+        epoch: Number(epoch ?? 0),
+        release: release.split(".").map(Number),
+        text: "",
+    };
+    if (preName) {
+        const name = preName.toLowerCase();
+        version.pre = [preNames[name] ?? name, Number(preNumber ?? 0)];
+    }
+    if (postText)
+        version.post = Number(postDash ?? postNumber ?? 0);
+    if (devName)
+        version.dev = Number(devNumber ?? 0);
+    if (m[10]) {
+        version.local = m[10]
+            .toLowerCase()
+            .split(/[-_.]/)
+            .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+    }
+    version.text = pep440_formatVersion(version);
+    return version;
+}
+function pep440_formatVersion(v) {
+    let text = `${v.epoch ? `${v.epoch}!` : ""}${v.release.join(".")}`;
+    if (v.pre)
+        text += `${v.pre[0]}${v.pre[1]}`;
+    if (v.post !== undefined)
+        text += `.post${v.post}`;
+    if (v.dev !== undefined)
+        text += `.dev${v.dev}`;
+    if (v.local)
+        text += `+${v.local.join(".")}`;
+    return text;
+}
+const isValidVersion = (version) => pep440_parseVersion(version) !== null;
+/** The PEP 440 normal form (`v1.0.0-RC.1` → `1.0.0rc1`), or undefined when it is no version. */
+const normalizeVersion = (version) => pep440_parseVersion(version)?.text;
+const pep440_isPrerelease = (v) => v.pre !== undefined || v.dev !== undefined;
+/** PEP 440 order: epoch, release (zero-padded), then pre, post, dev and local segments. */
+function pep440_compareParsed(x, y) {
+    return pep440_comparePublic(x, y) || compareLocal(x.local, y.local);
+}
+function pep440_comparePublic(x, y) {
+    if (x.epoch !== y.epoch)
+        return x.epoch - y.epoch;
+    const length = Math.max(x.release.length, y.release.length);
+    for (let i = 0; i < length; i++) {
+        const order = (x.release[i] ?? 0) - (y.release[i] ?? 0);
+        if (order !== 0)
+            return order;
+    }
+    return (compareKeys(preKey(x), preKey(y)) ||
+        (x.post ?? -1) - (y.post ?? -1) ||
+        (x.dev ?? Number.POSITIVE_INFINITY) - (y.dev ?? Number.POSITIVE_INFINITY) ||
+        0);
+}
+const preRanks = { a: 0, b: 1, rc: 2 };
+function preKey(v) {
+    if (v.pre)
+        return [preRanks[v.pre[0]], v.pre[1]];
+    // A dev release with no pre or post segment sorts before every pre-release.
+    return v.post === undefined && v.dev !== undefined ? [-1, 0] : [3, 0];
+}
+const compareKeys = (a, b) => a[0] - b[0] || a[1] - b[1];
+function compareLocal(a, b) {
+    if (!a || !b)
+        return (a ? 1 : 0) - (b ? 1 : 0);
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+        const [x, y] = [a[i], b[i]];
+        if (x === undefined || y === undefined)
+            return x === undefined ? -1 : 1;
+        if (typeof x !== typeof y)
+            return typeof x === "number" ? 1 : -1;
+        if (x !== y)
+            return x < y ? -1 : 1;
+    }
+    return 0;
+}
+/** Orders two version strings; invalid ones sort before valid ones, then as strings. */
+function compareVersions(a, b) {
+    const [x, y] = [pep440_parseVersion(a), pep440_parseVersion(b)];
+    if (x && y)
+        return pep440_compareParsed(x, y);
+    if (x || y)
+        return x ? 1 : -1;
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+const specVersion = String.raw `v?(?:\d+!)?\d+(?:\.\d+)*`;
+const suffixes = String.raw `(?:[-_.]?(?:alpha|beta|preview|pre|a|b|c|rc)[-_.]?\d*)?(?:-\d+|[-_.]?(?:post|rev|r)[-_.]?\d*)?(?:[-_.]?dev[-_.]?\d*)?`;
+const clausePattern = new RegExp([
+    String.raw `^\s*(===)\s*([^\s;)]*)\s*$`,
+    String.raw `^\s*(==|!=)\s*(${specVersion}(?:\.\*|${suffixes}(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?))\s*$`,
+    String.raw `^\s*(~=)\s*(v?(?:\d+!)?\d+(?:\.\d+)+${suffixes})\s*$`,
+    String.raw `^\s*(<=|>=|<|>)\s*(${specVersion}${suffixes})\s*$`,
+].join("|"), "i");
+function parseClause(text) {
+    const m = clausePattern.exec(text);
+    if (!m)
+        return null;
+    const at = [1, 3, 5, 7].find((i) => m[i] !== undefined) ?? 1;
+    const operator = m[at];
+    const written = m[at + 1];
+    if (operator === "===")
+        return { operator, version: written, wildcard: false };
+    const wildcard = written.endsWith(".*");
+    const version = wildcard ? written.slice(0, -2) : written;
+    const parsed = pep440_parseVersion(version);
+    return parsed ? { operator, version, wildcard, parsed } : null;
+}
+const parsedSets = new Map();
+/** The clauses of a specifier set (empty parts between commas are skipped, as packaging does), or null. */
+function pep440_parseSpecifierSet(specifier) {
+    let parsed = parsedSets.get(specifier);
+    if (parsed === undefined) {
+        parsed = readSpecifierSet(specifier);
+        if (parsedSets.size > 10_000)
+            parsedSets.clear();
+        parsedSets.set(specifier, parsed);
+    }
+    return parsed;
+}
+function readSpecifierSet(specifier) {
+    if (typeof specifier !== "string")
+        return null;
+    const clauses = [];
+    for (const part of specifier.split(",")) {
+        if (part.trim() === "")
+            continue;
+        const clause = parseClause(part);
+        if (!clause)
+            return null;
+        clauses.push(clause);
+    }
+    return clauses;
+}
+const pep440_isValidSpecifier = (specifier) => pep440_parseSpecifierSet(specifier) !== null;
+/** Whether `version` matches one clause, pre-releases allowed. */
+function clauseContains(clause, version) {
+    const spec = clause.parsed;
+    switch (clause.operator) {
+        case "==":
+            return equalTo(clause, version);
+        case "!=":
+            return !equalTo(clause, version);
+        case "<=":
+            return pep440_comparePublic(version, spec) <= 0;
+        case ">=":
+            return pep440_comparePublic(version, spec) >= 0;
+        case "<":
+            return lessThan(version, spec);
+        case ">":
+            return greaterThan(version, spec);
+        case "~=":
+            return (pep440_comparePublic(version, spec) >= 0 &&
+                prefixMatches(version, spec.epoch, spec.release.slice(0, -1)));
+        default:
+            return false;
+    }
+}
+function equalTo({ wildcard, parsed }, version) {
+    const spec = parsed;
+    if (wildcard)
+        return prefixMatches(version, spec.epoch, spec.release);
+    return spec.local ? pep440_compareParsed(version, spec) === 0 : pep440_comparePublic(version, spec) === 0;
+}
+/** `==E!R.*`: same epoch, and the release zero-padded starts with R. */
+function prefixMatches(version, epoch, release) {
+    if (version.epoch !== epoch)
+        return false;
+    return release.every((part, i) => (version.release[i] ?? 0) === part);
+}
+/** `<V` excludes V's own pre-releases unless V is one. */
+function lessThan(version, spec) {
+    if (pep440_compareParsed(version, spec) >= 0)
+        return false;
+    if (pep440_isPrerelease(spec) || !pep440_isPrerelease(version))
+        return true;
+    const earliest = { ...spec, dev: 0, local: undefined };
+    return pep440_comparePublic(version, earliest) < 0;
+}
+/** `>V` excludes V's post-releases (unless V is one) and V's local versions. */
+function greaterThan(version, spec) {
+    if (pep440_compareParsed(version, spec) <= 0)
+        return false;
+    if (spec.post === undefined && version.post !== undefined) {
+        const base = { ...version, post: undefined, dev: undefined, local: undefined };
+        if (pep440_comparePublic(base, spec) === 0)
+            return false;
+    }
+    return !(version.local && pep440_comparePublic(version, spec) === 0);
+}
+/** Whether `version` is in the set, pre-releases counted (a lock may pin one on purpose); packaging's `SpecifierSet.contains(v, prereleases=True)`. */
+function pep440_satisfies(version, specifier) {
+    const clauses = pep440_parseSpecifierSet(specifier);
+    if (!clauses)
+        return false;
+    if (clauses.length === 0)
+        return true;
+    const parsed = pep440_parseVersion(version);
+    for (const clause of clauses) {
+        if (clause.operator === "===") {
+            if (String(version).toLowerCase() !== clause.version.toLowerCase())
+                return false;
+        }
+        else if (!parsed || !clauseContains(clause, parsed)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/** `valid`/`compare` in the shape older callers use (`valid` gives the normal form or null). */
+const pep440 = {
+    valid: (version) => normalizeVersion(version) ?? null,
+    compare: compareVersions,
+};
+/** A version's parts for display; `public` is the normal form without epoch and local label. */
+function explainVersion(version) {
+    const parsed = pep440_parseVersion(version);
+    if (!parsed)
+        return null;
+    const { epoch, release, pre, post, dev } = parsed;
+    const local = parsed.local?.join(".");
+    const publicText = pep440_formatVersion({ epoch: 0, release, pre, post, dev });
+    return { epoch, release, pre, post, dev, local, public: publicText };
+}
+/** Forgets every parsed version and specifier set (for benchmarks and long runs). */
+function clearParseCaches() {
+    parsedVersions.clear();
+    parsedSets.clear();
+}
+
+;// CONCATENATED MODULE: ./shared/project/markers.ts
+/** PEP 508 environment markers: parse, print in one canonical form, and evaluate. */
+
+class MarkerSyntaxError extends Error {
+}
+const operators = ["===", "==", "!=", "<=", ">=", "~=", "<", ">"];
+const tokenPattern = /\s*(\(|\)|'[^']*'|"[^"]*"|===|==|!=|<=|>=|~=|<|>|not\s+in\b|[A-Za-z_][A-Za-z0-9_.]*)/y;
+/** PEP 508's variables (and PEP 751's sets), with the legacy dotted names packaging still reads. */
+const variablePattern = /^(python_version|python_full_version|os[._]name|sys[._]platform|platform_(release|system)|platform[._](version|machine|python_implementation)|python_implementation|implementation_(name|version)|extras?|dependency_groups)$/;
+function variableName(token) {
+    if (!variablePattern.test(token))
+        return undefined;
+    const name = token.replace(/\./g, "_");
+    return name === "python_implementation" ? "platform_python_implementation" : name;
+}
+function tokenize(text) {
+    const tokens = [];
+    tokenPattern.lastIndex = 0;
+    while (tokenPattern.lastIndex < text.length) {
+        const start = tokenPattern.lastIndex;
+        const match = tokenPattern.exec(text);
+        if (!match) {
+            if (text.slice(start).trim() === "")
+                break;
+            throw new MarkerSyntaxError(`unexpected '${text.slice(start).trim()}' in marker '${text}'`);
+        }
+        tokens.push(match[1].replace(/^not\s+in$/, "not in"));
+    }
+    return tokens;
+}
+function parseMarker(source) {
+    const text = String(source ?? "");
+    const tokens = tokenize(text);
+    let position = 0;
+    const peek = () => tokens[position];
+    const fail = (what) => {
+        throw new MarkerSyntaxError(`${what} in marker '${text.trim()}'`);
+    };
+    const value = () => {
+        const token = tokens[position++] ?? fail("unexpected end");
+        if (/^['"]/.test(token))
+            return { literal: token.slice(1, -1) };
+        const variable = variableName(token);
+        if (variable)
+            return { variable };
+        if (/^[A-Za-z_]/.test(token) && !["and", "or", "in", "not in"].includes(token)) {
+            return fail(`unknown marker variable '${token}'`);
+        }
+        return fail(`unexpected '${token}'`);
+    };
+    const atom = () => {
+        if (peek() === "(") {
+            position++;
+            const inner = or();
+            if (tokens[position++] !== ")")
+                fail("missing ')'");
+            return inner;
+        }
+        const left = value();
+        const operator = tokens[position++] ?? fail("missing operator");
+        if (!operators.includes(operator) && operator !== "in" && operator !== "not in") {
+            fail(`unknown operator '${operator}'`);
+        }
+        const right = value();
+        if (!("variable" in left) && !("variable" in right))
+            fail("a comparison needs a variable");
+        return { kind: "compare", left, operator, right };
+    };
+    const and = () => {
+        let left = atom();
+        while (peek() === "and") {
+            position++;
+            left = { kind: "and", left, right: atom() };
+        }
+        return left;
+    };
+    const or = () => {
+        let left = and();
+        while (peek() === "or") {
+            position++;
+            left = { kind: "or", left, right: and() };
+        }
+        return left;
+    };
+    const marker = or();
+    if (position !== tokens.length)
+        fail(`unexpected '${tokens[position]}'`);
+    return marker;
+}
+const printValue = (value) => "variable" in value ? value.variable : `'${value.literal.replace(/'/g, '"')}'`;
+/** One canonical text per marker: single quotes, single spaces, minimal parentheses. */
+function markers_formatMarker(marker) {
+    if (marker.kind === "compare") {
+        return `${printValue(marker.left)} ${marker.operator} ${printValue(marker.right)}`;
+    }
+    const side = (child) => marker.kind === "and" && child.kind === "or" ? `(${markers_formatMarker(child)})` : markers_formatMarker(child);
+    return `${side(marker.left)} ${marker.kind} ${side(marker.right)}`;
+}
+const normalizeMarker = (text) => markers_formatMarker(parseMarker(text));
+/** Evaluates as packaging 26 does: version variables compare as PEP 440 when the right side is a valid specifier, the rest as strings. */
+function evaluateMarker(marker, context = {}) {
+    if (marker.kind !== "compare") {
+        const left = evaluateMarker(marker.left, context);
+        if (marker.kind === "and" ? !left : left)
+            return left;
+        return evaluateMarker(marker.right, context);
+    }
+    const { left, operator, right } = marker;
+    const key = variableOf(left) ?? variableOf(right) ?? "";
+    if (key === "extra")
+        return evaluateExtra(marker, context.extras ?? []);
+    if (key === "extras" || key === "dependency_groups") {
+        const set = key === "extras" ? context.extras : context.dependencyGroups;
+        const member = (set ?? []).map(normalizeExtra).includes(normalizeExtra(literalOf(left)));
+        if (operator === "in")
+            return member;
+        return operator === "not in" ? !member : false;
+    }
+    if (!context.environment)
+        return true;
+    const environment = context.environment;
+    const resolve = (value) => "literal" in value ? value.literal : environmentValue(environment, value.variable);
+    return compare(resolve(left), operator, resolve(right), versionVariables.has(key));
+}
+const variableOf = (value) => ("variable" in value ? value.variable : undefined);
+const literalOf = (value) => ("literal" in value ? value.literal : "");
+const versionVariables = new Set([
+    "implementation_version",
+    "platform_release",
+    "python_full_version",
+    "python_version",
+]);
+function environmentValue(environment, name) {
+    const value = String(environment[name] ?? "");
+    // packaging's repair of untagged CPython builds (`3.13.0+`).
+    return name === "python_full_version" && value.endsWith("+") ? `${value}local` : value;
+}
+/** `extra` compares by PEP 685 normal names; with several active extras, any of them may match. */
+function evaluateExtra(marker, extras) {
+    const active = extras.length > 0 ? extras.map(normalizeExtra) : [""];
+    const { left, operator, right } = marker;
+    const side = (value, extra) => "literal" in value ? normalizeExtra(value.literal) : extra;
+    const holds = (extra) => compare(side(left, extra), operator, side(right, extra), false);
+    return operator === "!=" || operator === "not in" ? active.every(holds) : active.some(holds);
+}
+const normalizeExtra = (extra) => extra.toLowerCase().replace(/[-_.]+/g, "-");
+function compare(left, operator, right, asVersion) {
+    if (asVersion) {
+        const clauses = pep440_parseSpecifierSet(`${operator}${right}`);
+        if (clauses && clauses.length === 1 && !right.includes(",")) {
+            const [clause] = clauses;
+            if (clause.operator === "===")
+                return left.toLowerCase() === clause.version.toLowerCase();
+            const version = pep440_parseVersion(left);
+            return version !== null && clauseContains(clause, version);
+        }
+    }
+    switch (operator) {
+        case "in":
+            return right.includes(left);
+        case "not in":
+            return !right.includes(left);
+        case "==":
+        case "<=":
+        case ">=":
+            return left === right;
+        case "!=":
+            return left !== right;
+        default:
+            // packaging: `<`, `>` on strings are false; `~=`, `===` are undefined comparisons.
+            return false;
+    }
+}
 
 ;// CONCATENATED MODULE: ./shared/project/names.ts
 /** PEP 503 normalized project name: lower case, runs of `-`, `_` and `.` become one `-`. */
@@ -32292,6 +31778,556 @@ function noMatch({ request = "", from, location }, found) {
 
 // EXTERNAL MODULE: ./shared/runtime/index.ts
 var runtime = __nccwpck_require__(6181);
+// EXTERNAL MODULE: ./shared/runtime/inputs.ts
+var inputs = __nccwpck_require__(8420);
+;// CONCATENATED MODULE: ./shared/venv/location.ts
+/** Where a venv may go, and the rule for replacing one: only a venv, or what this run created. */
+
+
+
+
+
+
+const refuse = (shown, why) => new errors/* ConfigurationError */.j1(`input 'venv-path': ${shown} ${why}; setup-venv replaces the folder it names`);
+/** Refuses a venv-path that is the project, holds it, or holds something that is no venv. */
+function checkVenvPath(venv, place) {
+    const real = (0,paths/* realTarget */.aO)(venv);
+    const shown = place.shown(venv);
+    // venv itself refuses the PATH separator; a line break would break the activate scripts.
+    if (venv.includes((external_node_path_default()).delimiter) || [...venv].some((char) => char.charCodeAt(0) < 32)) {
+        throw new errors/* ConfigurationError */.j1(`input 'venv-path': ${(0,inputs/* quoted */.TL)(shown)} holds '${(external_node_path_default()).delimiter}' or a control character, which a venv's path cannot`);
+    }
+    const protectedPlaces = [
+        [place.workingDirectory, "is the working directory, or holds it"],
+        [place.workspace, "is the workspace, or holds it"],
+        [place.runnerTemp, "is RUNNER_TEMP, or holds it"],
+        [place.lockfile, "holds the lockfile"],
+    ];
+    for (const [protectedPath, why] of protectedPlaces) {
+        if (protectedPath && (0,paths/* isInside */.FK)((0,paths/* realTarget */.aO)(protectedPath), real))
+            throw refuse(shown, why);
+    }
+    const kind = (0,paths/* entryKind */.FY)(venv);
+    if (kind === "missing" || isVenv(venv))
+        return;
+    if (kind !== "directory")
+        throw refuse(shown, "is a file, not a venv");
+    if ((0,external_node_fs_.readdirSync)(venv).length > 0) {
+        throw refuse(shown, "exists and is not a venv (it has no pyvenv.cfg), so it is not deleted");
+    }
+}
+const isVenv = (directory) => (0,paths/* entryKind */.FY)(external_node_path_default().join(directory, "pyvenv.cfg")) === "file";
+/** Venvs this process created or restored: the only folders it deletes besides real venvs. */
+const ours = new Set();
+/** Marks a folder as made by this run (created, or restored from the cache). */
+const claimVenv = (venv) => ours.add(external_node_path_default().resolve(venv));
+/** Deletes a venv: a folder with pyvenv.cfg, or one this run made; anything else is refused. */
+function removeVenv(venv) {
+    const kind = (0,paths/* entryKind */.FY)(venv);
+    if (kind === "missing")
+        return;
+    if (kind === "directory" && (0,external_node_fs_.readdirSync)(venv).length === 0)
+        return;
+    if (!ours.has(external_node_path_default().resolve(venv)) && !isVenv(venv)) {
+        throw new errors/* ConfigurationError */.j1(`${venv} is not a venv (no pyvenv.cfg) and setup-venv did not create it, so it is not deleted`);
+    }
+    (0,external_node_fs_.rmSync)(venv, { recursive: true, force: true });
+}
+const alive = (pid) => {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (error) {
+        return error.code === "EPERM";
+    }
+};
+/**
+ * Holds the venv's folder for this run, so two runs in one workspace do not replace each other's
+ * venv half-way. Returns the release. A lock left by a process that is gone is taken over.
+ */
+function lockVenv(venv, shown) {
+    const lock = external_node_path_default().join(external_node_path_default().dirname(venv), `.${external_node_path_default().basename(venv)}.pyship-lock`);
+    const owner = external_node_path_default().join(lock, "owner.json");
+    (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(lock), { recursive: true });
+    for (let attempt = 0;; attempt++) {
+        try {
+            (0,external_node_fs_.mkdirSync)(lock);
+            (0,external_node_fs_.writeFileSync)(owner, JSON.stringify({ pid: process.pid, host: external_node_os_default().hostname() }));
+            return () => (0,external_node_fs_.rmSync)(lock, { recursive: true, force: true });
+        }
+        catch (error) {
+            if (error.code !== "EEXIST" || attempt > 0)
+                throw error;
+            const holder = readOwner(owner);
+            // No owner yet: the other run is between taking the lock and writing its name.
+            const busy = holder
+                ? holder.host !== external_node_os_default().hostname() || alive(holder.pid)
+                : youngerThan(lock, 30_000);
+            if (busy) {
+                const who = holder ? ` (process ${holder.pid} on ${holder.host})` : "";
+                throw new errors/* ConfigurationError */.j1(`input 'venv-path': another setup-venv run${who} is creating ${shown} right now; give each job its own venv-path`);
+            }
+            (0,external_node_fs_.rmSync)(lock, { recursive: true, force: true });
+        }
+    }
+}
+function readOwner(file) {
+    try {
+        const parsed = JSON.parse((0,external_node_fs_.readFileSync)(file, "utf8"));
+        return typeof parsed.pid === "number" && typeof parsed.host === "string"
+            ? { pid: parsed.pid, host: parsed.host }
+            : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function youngerThan(file, ms) {
+    try {
+        return Date.now() - (0,external_node_fs_.statSync)(file).mtimeMs < ms;
+    }
+    catch {
+        return false;
+    }
+}
+
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
+;// CONCATENATED MODULE: ./shared/lockfiles/toml-lines.ts
+/** Line numbers of `[[package]]` entries in TOML locks, in document order. */
+function packageEntryLines(text, header = "[[package]]") {
+    const lines = text.split("\n");
+    const result = [];
+    for (let i = 0; i < lines.length; i++) {
+        if (lines[i].trim() !== header)
+            continue;
+        // Point at the entry's `name = …` line when it follows directly.
+        const next = lines[i + 1]?.trimStart() ?? "";
+        result.push(next.startsWith("name") ? i + 2 : i + 1);
+    }
+    return result;
+}
+/** The 1-based line of the first line matching `pattern`, or undefined. */
+function lineOf(text, pattern, from = 1) {
+    const lines = text.split("\n");
+    for (let i = from - 1; i < lines.length; i++)
+        if (pattern.test(lines[i]))
+            return i + 1;
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./shared/lockfiles/validate.ts
+/**
+ * What a lock must hold before anything acts on it: PEP 508 names, PEP 440 versions, markers that
+ * parse, URLs and paths without control characters, and hashes pip can check. One check for
+ * setup-venv, audit and lock-check.
+ */
+
+
+
+
+/** Every problem of every entry, in lock order. */
+function lockProblems(lock) {
+    return lock.packages.flatMap((p) => entryProblems(lock, p));
+}
+/** Throws a ConfigurationError at the first problem of the lock. */
+function requireValidLock(lock) {
+    const [first, ...rest] = lockProblems(lock);
+    if (first)
+        throw problemError(lock, first, rest.length);
+    return lock;
+}
+/** Throws a ConfigurationError at the first problem of one entry. */
+function requireValidEntry(lock, p) {
+    const [first] = entryProblems(lock, p);
+    if (first)
+        throw problemError(lock, first, 0);
+}
+function problemError(lock, problem, more) {
+    const others = more > 0 ? ` (and ${more} more problem${more === 1 ? "" : "s"})` : "";
+    return new errors/* ConfigurationError */.j1(`${lock.file}:${problem.line}: ${problem.message}${others}`, {
+        file: lock.file,
+        line: problem.line,
+    });
+}
+const projectName = /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i;
+const controlOrSpace = /[\s\p{Cc}]/u;
+const control = /\p{Cc}/u;
+function entryProblems(lock, p) {
+    const shown = JSON.stringify(p.name);
+    const problems = [];
+    const add = (message, text) => problems.push({ message, text });
+    // An editable requirement without a name installs by path alone.
+    if (p.source.kind !== "editable" && !projectName.test(p.name))
+        add(`${shown} is not a valid project name (PEP 508)`, p.name);
+    if (p.version !== undefined && !isValidVersion(p.version))
+        add(`${shown}: version ${JSON.stringify(p.version)} is not a PEP 440 version`, p.version);
+    for (const marker of markersOf(p)) {
+        const why = markerProblem(marker);
+        if (why)
+            add(`${shown}: ${why}`, marker);
+    }
+    const source = sourceProblem(p.source);
+    if (source)
+        add(`${shown}: ${source.message}`, source.text);
+    for (const file of p.files) {
+        if (file.url !== undefined && control.test(file.url))
+            add(`${shown}: the file URL ${JSON.stringify(file.url)} has control characters`);
+        const why = hashProblem(file);
+        if (why)
+            add(`${shown}: ${why.message}`, why.text);
+    }
+    return problems.map(({ message, text }) => ({
+        package: p.name,
+        line: (text && lineWith(lock.text, text, p.line)) || p.line,
+        message,
+    }));
+}
+/** Git and URL sources must be URLs; paths and references may hold no control characters. */
+function sourceProblem(source) {
+    if (source.kind === "registry")
+        return undefined;
+    if (source.kind !== "git" && source.kind !== "url")
+        return control.test(source.path)
+            ? { message: `the path ${JSON.stringify(source.path)} has control characters` }
+            : undefined;
+    const why = urlProblem(source.url, source.kind === "git");
+    if (why)
+        return {
+            message: `the ${source.kind} URL ${JSON.stringify(source.url)} ${why}`,
+            text: source.url,
+        };
+    if (source.kind === "git" && source.reference && controlOrSpace.test(source.reference))
+        return {
+            message: `the git reference ${JSON.stringify(source.reference)} has whitespace`,
+            text: source.reference,
+        };
+    return undefined;
+}
+/** The markers an entry carries: its own, and those of its dependency edges. */
+function markersOf(p) {
+    const edges = [
+        ...p.dependencies,
+        ...Object.values(p.groupDependencies ?? {}).flat(),
+        ...(p.recorded ?? []),
+    ];
+    return [p.marker, ...edges.map((edge) => edge.marker)].filter((marker) => marker !== undefined && marker.trim() !== "");
+}
+function markerProblem(marker) {
+    try {
+        parseMarker(marker);
+        return control.test(marker)
+            ? `marker ${JSON.stringify(marker)} has control characters`
+            : undefined;
+    }
+    catch (error) {
+        return error.message;
+    }
+}
+/** scp-like git locations (`git@host:owner/repo.git`) are no URL, but git takes them. */
+const scpLike = /^[\w.-]+@[\w.-]+:[^\s:]\S*$/;
+function urlProblem(url, git) {
+    if (controlOrSpace.test(url))
+        return "has whitespace or control characters";
+    const bare = git ? url.replace(/^git\+/, "") : url;
+    if (!URL.canParse(bare) && !(git && scpLike.test(bare)))
+        return "is not a URL";
+    return undefined;
+}
+/** pip's `--hash` algorithms, with their hex digest lengths. */
+const pipAlgorithms = new Map([
+    ["sha256", 64],
+    ["sha384", 96],
+    ["sha512", 128],
+]);
+/** hashlib's other guaranteed algorithms: ignored beside one of pip's, an error alone. */
+const weakerAlgorithms = /^(md5|sha1|sha224|sha3_224|sha3_256|sha3_384|sha3_512|blake2b|blake2s|shake_128|shake_256)$/;
+/** What to look for in the lock's text: the digest alone, as pylock writes it apart. */
+const hashText = (hash) => {
+    const digest = hash.slice(hash.indexOf(":") + 1);
+    return digest.length >= 8 ? digest : hash;
+};
+function hashProblem(file) {
+    const label = file.name ?? file.url;
+    const of = label ? ` of ${label}` : "";
+    const accepted = "pip accepts sha256, sha384 and sha512";
+    let strong = false;
+    for (const hash of file.hashes) {
+        const problem = (why) => ({
+            message: `the hash ${JSON.stringify(hash)}${of} ${why}`,
+            text: hashText(hash),
+        });
+        const colon = hash.indexOf(":");
+        if (colon < 0)
+            return problem("is not algorithm:digest");
+        const [algorithm, digest] = [hash.slice(0, colon), hash.slice(colon + 1)];
+        const length = pipAlgorithms.get(algorithm);
+        if (length !== undefined) {
+            if (!/^[0-9a-f]+$/i.test(digest) || digest.length !== length)
+                return problem(`is not ${length} hex digits of ${algorithm}`);
+            strong = true;
+        }
+        else if (!weakerAlgorithms.test(algorithm)) {
+            return problem(`uses ${JSON.stringify(algorithm)}; ${accepted}`);
+        }
+    }
+    if (strong || file.hashes.length === 0)
+        return undefined;
+    const algorithms = [...new Set(file.hashes.map((h) => h.split(":")[0]))].join(", ");
+    return {
+        message: `${label ?? "the entry"} has only ${algorithms} hashes; ${accepted}`,
+        text: hashText(file.hashes[0]),
+    };
+}
+/** The `--hash` values pip checks for these files: its algorithms only, digests in lower case. */
+function pipHashes(files) {
+    const hashes = files.flatMap((f) => f.hashes).filter((h) => pipAlgorithms.has(h.split(":")[0]));
+    return [...new Set(hashes.map((h) => h.toLowerCase()))].sort();
+}
+/** The first line at or after `from` that holds `text`. */
+const lineWith = (text, needle, from) => lineOf(text, new RegExp(needle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")), from);
+
+;// CONCATENATED MODULE: ./shared/venv/wheel-tags.ts
+function fittingFile(files, markers) {
+    const ranked = files
+        .filter((f) => f.url)
+        .map((file) => ({ file, score: fileScore(file, markers) }))
+        .filter((f) => f.score >= 0)
+        .sort((a, b) => b.score - a.score);
+    return ranked[0]?.file;
+}
+/** Higher is better; -1 does not fit. Wheels beat sdists, specific tags beat generic ones. */
+function fileScore(file, markers) {
+    const name = file.name ?? decodeURIComponent(file.url?.split("/").pop()?.split(/[?#]/)[0] ?? "");
+    if (!name.endsWith(".whl"))
+        return /\.(tar\.gz|zip)$/.test(name) ? 0 : -1;
+    const parts = name.slice(0, -4).split("-");
+    if (parts.length < 5)
+        return -1;
+    const [python, abi, platform] = parts.slice(-3).map((tag) => tag.split("."));
+    const scores = [
+        pythonScore(python, markers),
+        abiScore(abi, markers),
+        platformScore(platform, markers),
+    ];
+    return scores.some((s) => s < 0) ? -1 : 1 + scores.reduce((a, b) => a + b, 0);
+}
+const minor = (markers) => markers.python_version?.split(".")[1] ?? "";
+function pythonScore(tags, markers) {
+    const cpython = markers.implementation_name === "cpython";
+    const scores = tags.map((tag) => {
+        if (tag === "py3")
+            return 1;
+        if (tag === `py3${minor(markers)}`)
+            return 2;
+        if (cpython && tag === `cp3${minor(markers)}`)
+            return 3;
+        return -1;
+    });
+    return Math.max(...scores);
+}
+function abiScore(tags, markers) {
+    const cpython = markers.implementation_name === "cpython";
+    const scores = tags.map((tag) => {
+        if (tag === "none")
+            return 0;
+        if (cpython && tag === "abi3")
+            return 1;
+        if (cpython && tag === `cp3${minor(markers)}`)
+            return 2;
+        return -1;
+    });
+    return Math.max(...scores);
+}
+function platformScore(tags, markers) {
+    const machine = (markers.platform_machine ?? "").toLowerCase();
+    const scores = tags.map((tag) => {
+        if (tag === "any")
+            return 0;
+        switch (markers.sys_platform) {
+            case "linux":
+                return /^(many)?linux(1|2010|2014|_\d+_\d+)?_/.test(tag) && tag.endsWith(`_${machine}`)
+                    ? 2
+                    : -1;
+            case "darwin":
+                return tag.startsWith("macosx_") &&
+                    (tag.endsWith(`_${machine}`) || tag.endsWith("_universal2"))
+                    ? 2
+                    : -1;
+            case "win32":
+                return (machine === "amd64" && tag === "win_amd64") ||
+                    (machine === "arm64" && tag === "win_arm64")
+                    ? 2
+                    : -1;
+            default:
+                return -1;
+        }
+    });
+    return Math.max(...scores);
+}
+
+;// CONCATENATED MODULE: ./shared/venv/plan.ts
+/** A selection of locked packages as pip requirement lines: pinned, hashed where the lock has hashes. */
+
+
+
+
+
+function planInstall(lock, selected, options) {
+    const plan = {
+        hashed: [],
+        unhashed: [],
+        withoutHashes: [],
+        count: 0,
+        indexes: options.indexes,
+    };
+    for (const { package: p } of selected) {
+        if (p.source.kind === "virtual")
+            continue;
+        requireValidEntry(lock, p);
+        const direct = lock.format === "pylock" && p.source.kind === "registry" && !p.source.url;
+        const file = direct ? fittingFile(p.files, options.markers) : undefined;
+        const line = file ? `${p.name} @ ${file.url}` : requirementLine(p, lock, options.lockDirectory);
+        if (/[\r\n]/.test(line))
+            throw entryError(lock, p, "its requirement line would span lines");
+        const hashes = pipHashes(file ? [file] : p.files);
+        const hashable = p.source.kind === "registry" || p.source.kind === "url";
+        if (hashable && hashes.length > 0) {
+            plan.hashed.push([line, ...hashes.map((h) => `--hash=${h}`)].join(" \\\n    "));
+        }
+        else {
+            if (hashable)
+                plan.withoutHashes.push(p.name);
+            plan.unhashed.push(line);
+        }
+        plan.count += 1;
+    }
+    return plan;
+}
+function requirementLine(p, lock, lockDirectory) {
+    const source = p.source;
+    switch (source.kind) {
+        case "registry":
+            if (p.version === undefined)
+                throw entryError(lock, p, "no pinned version to install");
+            return `${p.name}==${p.version}`;
+        case "url":
+            return `${p.name} @ ${source.url}`;
+        case "git": {
+            const [base] = source.url.replace(/^git\+/, "").split(/[?#]/);
+            const reference = source.url.split("#")[1] || source.reference;
+            return `${p.name} @ git+${base}${reference ? `@${reference}` : ""}`;
+        }
+        case "editable":
+            return `-e ${external_node_path_default().resolve(lockDirectory, source.path)}`;
+        default:
+            return `${p.name} @ ${(0,external_node_url_.pathToFileURL)(external_node_path_default().resolve(lockDirectory, source.path)).href}`;
+    }
+}
+const entryError = (lock, p, why) => new errors/* ConfigurationError */.j1(`${lock.file}:${p.line}: ${JSON.stringify(p.name)}: ${why}`, {
+    file: lock.file,
+    line: p.line,
+});
+/** The requirements file text for one pip invocation. */
+function requirementsText(lines) {
+    return `${lines.join("\n")}\n`;
+}
+
+;// CONCATENATED MODULE: ./shared/venv/install.ts
+/** Creating a venv and installing an InstallPlan into it with pip or uv: no resolver, no deps. */
+
+
+
+
+
+
+
+
+async function createVenv(python, venv, installer, log) {
+    removeVenv(venv);
+    claimVenv(venv);
+    // uv installs into a bare venv; pip needs its own copy inside it.
+    const args = ["-m", "venv", ...(installer === "uv" ? ["--without-pip"] : []), venv];
+    const result = await runCommand(python, args, { onOutput: log });
+    if (result.code !== 0) {
+        removeVenv(venv);
+        const hint = /ensurepip/.test(result.output)
+            ? " (on Debian and Ubuntu, install python3-venv)"
+            : "";
+        throw new errors/* ConfigurationError */.j1(`could not create the venv at ${venv}${hint}: ${lastLines(result.output)}`);
+    }
+}
+/** Installs the plan; a hash mismatch names the package. */
+async function installPlan(plan, options) {
+    const dir = (0,paths/* scratchDirectory */.wd)("pyship-requirements");
+    try {
+        const indexArgs = plan.indexes.flatMap((url, i) => [
+            i === 0 ? "--index-url" : "--extra-index-url",
+            url,
+        ]);
+        for (const [lines, requireHashes] of [
+            [plan.hashed, true],
+            [plan.unhashed, false],
+        ]) {
+            if (lines.length === 0)
+                continue;
+            const file = external_node_path_default().join(dir, requireHashes ? "hashed.txt" : "unhashed.txt");
+            (0,external_node_fs_.writeFileSync)(file, requirementsText(lines));
+            await runInstaller(options, [
+                "--no-deps",
+                ...(requireHashes ? ["--require-hashes"] : []),
+                ...indexArgs,
+                "-r",
+                file,
+            ]);
+        }
+    }
+    finally {
+        (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
+    }
+}
+/** Installs the project itself, editable and without its dependencies. */
+async function installProject(directory, options) {
+    await runInstaller(options, ["--no-deps", "-e", directory]);
+}
+async function runInstaller(options, args) {
+    const python = venv_layout_venvPython(options.venv);
+    const [file, fullArgs] = options.installer === "uv"
+        ? ["uv", ["pip", "install", "--python", python, ...args]]
+        : // The venv itself is what gets cached: pip's own wheel cache would only cost disk writes.
+            [
+                python,
+                [
+                    "-m",
+                    "pip",
+                    "install",
+                    "--no-input",
+                    "--disable-pip-version-check",
+                    "--no-cache-dir",
+                    ...args,
+                ],
+            ];
+    const result = await runCommand(file, fullArgs, { cwd: options.cwd, onOutput: options.log });
+    if (result.code === 0)
+        return;
+    const mismatched = hashMismatches(result.output);
+    if (mismatched.length > 0) {
+        throw new errors/* ConfigurationError */.j1(`hash mismatch for ${mismatched.join(", ")}: the index served a file whose hash is not in the lockfile. Re-lock if the package was re-published, else treat it as tampering.`);
+    }
+    throw new errors/* ConfigurationError */.j1(`${options.installer} install failed: ${lastLines(result.output)}`);
+}
+/** `name==version` of the packages pip or uv reported a hash mismatch for. */
+function hashMismatches(output) {
+    const pip = output.includes("DO NOT MATCH THE HASHES")
+        ? [...output.matchAll(/^\s+(\S+==\S+) from \S+/gm)].map((m) => m[1])
+        : [];
+    const uv = [...output.matchAll(/Hash mismatch for `([^`]+)`/g)].map((m) => m[1]);
+    return [...new Set([...pip, ...uv])];
+}
+const lastLines = (output) => output.trim().split("\n").slice(-5).join("\n");
+const venvExists = (venv) => existsSync(venvPython(venv));
+
 ;// CONCATENATED MODULE: ./shared/lockfiles/pdm.ts
 /** pdm.lock → Lock. */
 
@@ -32987,6 +33023,7 @@ const State = { Venv: "venv", Key: "cache-key", Save: "save-cache" };
 
 
 
+
 async function run(inputs, io, deps = { env: process.env }) {
     const display = (p) => external_node_path_default().relative(inputs.workspace, p) || ".";
     const lock = findInstallLock(inputs.workingDirectory, inputs.lockfile, display);
@@ -33021,7 +33058,7 @@ async function setUp(inputs, io, deps, { lock, lockDirectory, venv, display }) {
         io.info(`Python ${found.version} at ${found.path} (${request.from})`);
         return found;
     });
-    const installer = inputs.installer === "auto" ? (which("uv", deps.env.PATH) ? "uv" : "pip") : inputs.installer;
+    const installer = inputs.installer === "auto" ? (which("uv", deps.env) ? "uv" : "pip") : inputs.installer;
     const selection = selectPackages(lock, manifest, {
         groups: inputs.groups,
         extras: inputs.extras,
@@ -33087,7 +33124,7 @@ async function setUp(inputs, io, deps, { lock, lockDirectory, venv, display }) {
     io.addPath(venvBin(venv));
     const outputs = {
         "python-version": python.version,
-        "python-path": venvPython(venv),
+        "python-path": venv_layout_venvPython(venv),
         "venv-path": venv,
         "cache-hit": String(hit),
         "cache-key": key,
@@ -33389,7 +33426,8 @@ class InputReader {
     }
     /**
      * For an input another action spells `old` (read by `raw` when it is the underscore form):
-     * refuses both being set, and gives a warning naming the new spelling when only `old` is.
+     * refuses both being set, and gives a warning naming the new spelling when only `old` is
+     * (not when a composite's `run:` step passed the underscore form, with no runner-set `name`).
      */
     oldSpelling(old, name) {
         const set = (input) => (this.env[inputVariable(input)] ?? "").trim() !== "";
@@ -33398,6 +33436,9 @@ class InputReader {
         if (set(name)) {
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`inputs '${name}' and '${old}' are both set: '${old}' is the old spelling of '${name}'; keep only '${name}'`);
         }
+        // The runner sets every declared input; the new name unset means a script passed the underscore form.
+        if (this.env[inputVariable(name)] === undefined)
+            return undefined;
         return `input '${old}' is deprecated: it was read as '${name}', the spelling to use`;
     }
     required(name) {

@@ -33144,7 +33144,7 @@ function defaultCallback(err) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5421);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4922);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1229);
 /* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(873);
 
 
@@ -33156,7 +33156,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4922:
+/***/ 1229:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33167,14 +33167,22 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./shared/dists/checks.ts + 4 modules
 var checks = __nccwpck_require__(3480);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./shared/runtime/host.ts
+var runtime_host = __nccwpck_require__(835);
+;// CONCATENATED MODULE: ./shared/python/venv-layout.ts
+/** Where a venv keeps its executables: `bin/` on POSIX, `Scripts\` on Windows. */
+
+const venvBin = (venv, host = runtime_host/* nativeHost */.yU) => host.path.join(venv, host.windows ? "Scripts" : "bin");
+const venvPython = (venv, host = runtime_host/* nativeHost */.yU) => host.path.join(venvBin(venv, host), host.windows ? "python.exe" : "python");
+
 ;// CONCATENATED MODULE: ./shared/python/active.ts
 
+
 /** The python a step runs by default: the active venv's (setup-venv exports VIRTUAL_ENV), else `python3`. */
-function activePython(env) {
-    return env.VIRTUAL_ENV ? external_node_path_default().join(env.VIRTUAL_ENV, "bin", "python") : "python3";
+function activePython(env, host = runtime_host/* nativeHost */.yU) {
+    if (env.VIRTUAL_ENV)
+        return venvPython(env.VIRTUAL_ENV, host);
+    return host.windows ? "python" : "python3";
 }
 
 // EXTERNAL MODULE: ./shared/runtime/index.ts + 1 modules
@@ -35812,13 +35820,14 @@ function utf8Lead(lead) {
 
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __nccwpck_require__(1421);
+// EXTERNAL MODULE: ./shared/runtime/host.ts
+var host = __nccwpck_require__(835);
 // EXTERNAL MODULE: ./shared/runtime/paths.ts + 1 modules
 var paths = __nccwpck_require__(7442);
 // EXTERNAL MODULE: ./shared/runtime/system-errors.ts
 var system_errors = __nccwpck_require__(3586);
 ;// CONCATENATED MODULE: ./shared/runtime/command.ts
 /** Runs a program and collects its output; never throws for a non-zero exit. */
-
 
 
 
@@ -35878,15 +35887,16 @@ function childEnv(env) {
         return env;
     return { ...env, TMPDIR: env.RUNNER_TEMP };
 }
-/** The executable's path on PATH, or undefined. */
-function which(name, searchPath = process.env.PATH ?? "") {
-    for (const directory of searchPath.split(path.delimiter).filter(Boolean)) {
-        const candidate = path.join(directory, name);
-        try {
-            accessSync(candidate, constants.X_OK);
-            return candidate;
+/** The executable's path on the environment's PATH (with PATHEXT on Windows), or undefined. */
+function which(name, env = process.env, host = nativeHost) {
+    const delimiter = host.path.delimiter;
+    const extensions = host.path.extname(name) ? [""] : executableExtensions(env, host);
+    for (const directory of searchPath(env).split(delimiter).filter(Boolean)) {
+        for (const extension of extensions) {
+            const candidate = host.path.join(directory, name + extension);
+            if (host.isExecutable(candidate))
+                return candidate;
         }
-        catch { }
     }
     return undefined;
 }
@@ -39852,6 +39862,52 @@ function markdownCell(value) {
 
 /***/ }),
 
+/***/ 835:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   yU: () => (/* binding */ nativeHost)
+/* harmony export */ });
+/* unused harmony exports executableExtensions, searchPath */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/** The machine's path flavour and executable test, passed in so Windows paths can be tested anywhere. */
+
+
+function isExecutableFile(file) {
+    try {
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.accessSync)(file, node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.X_OK);
+        return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(file).isFile();
+    }
+    catch {
+        return false;
+    }
+}
+const nativeHost = {
+    path: (node_path__WEBPACK_IMPORTED_MODULE_1___default()),
+    windows: process.platform === "win32",
+    isExecutable: isExecutableFile,
+};
+/** The file extensions Windows tries for a bare command name (PATHEXT), lower-cased. */
+function executableExtensions(env, host) {
+    if (!host.windows)
+        return [""];
+    const pathext = env.PATHEXT ?? env.Pathext ?? ".COM;.EXE;.BAT;.CMD";
+    return pathext
+        .split(";")
+        .filter(Boolean)
+        .map((extension) => extension.toLowerCase());
+}
+/** PATH as the environment spells it (`Path` on Windows). */
+function searchPath(env) {
+    return env.PATH ?? env.Path ?? "";
+}
+
+
+/***/ }),
+
 /***/ 5421:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -39933,7 +39989,8 @@ class InputReader {
     }
     /**
      * For an input another action spells `old` (read by `raw` when it is the underscore form):
-     * refuses both being set, and gives a warning naming the new spelling when only `old` is.
+     * refuses both being set, and gives a warning naming the new spelling when only `old` is
+     * (not when a composite's `run:` step passed the underscore form, with no runner-set `name`).
      */
     oldSpelling(old, name) {
         const set = (input) => (this.env[inputVariable(input)] ?? "").trim() !== "";
@@ -39942,6 +39999,9 @@ class InputReader {
         if (set(name)) {
             throw new errors/* ConfigurationError */.j1(`inputs '${name}' and '${old}' are both set: '${old}' is the old spelling of '${name}'; keep only '${name}'`);
         }
+        // The runner sets every declared input; the new name unset means a script passed the underscore form.
+        if (this.env[inputVariable(name)] === undefined)
+            return undefined;
         return `input '${old}' is deprecated: it was read as '${name}', the spelling to use`;
     }
     required(name) {

@@ -3,8 +3,8 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { venvPython } from "../python/venv-layout.js";
 import { runCommand } from "../runtime/command.js";
-import { venvPython } from "../venv/install.js";
 
 /** Bumped whenever what goes into a cached venv changes. */
 const cacheVersion = "v2";

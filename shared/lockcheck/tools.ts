@@ -37,7 +37,7 @@ export async function runToolCheck(
   directory: string,
 ): Promise<ToolVerdict | undefined> {
   const name = executables[format];
-  const executable = name ? which(name) : undefined;
+  const executable = name ? which(name, process.env) : undefined;
   if (!name || !executable) return undefined;
   const args = await checkArgs(format, executable, directory);
   const { code, output } = await run(executable, args, directory);

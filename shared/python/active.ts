@@ -1,6 +1,8 @@
-import path from "node:path";
+import { type Host, nativeHost } from "../runtime/host.js";
+import { venvPython } from "./venv-layout.js";
 
 /** The python a step runs by default: the active venv's (setup-venv exports VIRTUAL_ENV), else `python3`. */
-export function activePython(env: NodeJS.ProcessEnv): string {
-  return env.VIRTUAL_ENV ? path.join(env.VIRTUAL_ENV, "bin", "python") : "python3";
+export function activePython(env: NodeJS.ProcessEnv, host: Host = nativeHost): string {
+  if (env.VIRTUAL_ENV) return venvPython(env.VIRTUAL_ENV, host);
+  return host.windows ? "python" : "python3";
 }

@@ -1,8 +1,7 @@
 /** Runs a program and collects its output; never throws for a non-zero exit. */
 import { type ChildProcessByStdio, spawn } from "node:child_process";
-import { accessSync, constants } from "node:fs";
-import path from "node:path";
 import type { Readable } from "node:stream";
+import { executableExtensions, type Host, nativeHost, searchPath } from "./host.js";
 import { entryKind } from "./paths.js";
 import { describeSystemError, isSystemError } from "./system-errors.js";
 
@@ -80,14 +79,19 @@ function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return { ...env, TMPDIR: env.RUNNER_TEMP };
 }
 
-/** The executable's path on PATH, or undefined. */
-export function which(name: string, searchPath = process.env.PATH ?? ""): string | undefined {
-  for (const directory of searchPath.split(path.delimiter).filter(Boolean)) {
-    const candidate = path.join(directory, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {}
+/** The executable's path on the environment's PATH (with PATHEXT on Windows), or undefined. */
+export function which(
+  name: string,
+  env: NodeJS.ProcessEnv = process.env,
+  host: Host = nativeHost,
+): string | undefined {
+  const delimiter = host.path.delimiter;
+  const extensions = host.path.extname(name) ? [""] : executableExtensions(env, host);
+  for (const directory of searchPath(env).split(delimiter).filter(Boolean)) {
+    for (const extension of extensions) {
+      const candidate = host.path.join(directory, name + extension);
+      if (host.isExecutable(candidate)) return candidate;
+    }
   }
   return undefined;
 }

@@ -59,7 +59,8 @@ export class InputReader {
 
   /**
    * For an input another action spells `old` (read by `raw` when it is the underscore form):
-   * refuses both being set, and gives a warning naming the new spelling when only `old` is.
+   * refuses both being set, and gives a warning naming the new spelling when only `old` is
+   * (not when a composite's `run:` step passed the underscore form, with no runner-set `name`).
    */
   oldSpelling(old: string, name: string): string | undefined {
     const set = (input: string) => (this.env[inputVariable(input)] ?? "").trim() !== "";
@@ -69,6 +70,8 @@ export class InputReader {
         `inputs '${name}' and '${old}' are both set: '${old}' is the old spelling of '${name}'; keep only '${name}'`,
       );
     }
+    // The runner sets every declared input; the new name unset means a script passed the underscore form.
+    if (this.env[inputVariable(name)] === undefined) return undefined;
     return `input '${old}' is deprecated: it was read as '${name}', the spelling to use`;
   }
 

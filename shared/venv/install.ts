@@ -1,6 +1,7 @@
 /** Creating a venv and installing an InstallPlan into it with pip or uv: no resolver, no deps. */
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { venvPython } from "../python/venv-layout.js";
 import { type CommandOptions, runCommand } from "../runtime/command.js";
 import { ConfigurationError } from "../runtime/errors.js";
 import { scratchDirectory } from "../runtime/paths.js";
@@ -8,14 +9,6 @@ import { claimVenv, removeVenv } from "./location.js";
 import { type InstallPlan, requirementsText } from "./plan.js";
 
 export type Installer = "pip" | "uv";
-
-export const venvPython = (venv: string): string =>
-  process.platform === "win32"
-    ? path.join(venv, "Scripts", "python.exe")
-    : path.join(venv, "bin", "python");
-
-export const venvBin = (venv: string): string =>
-  path.join(venv, process.platform === "win32" ? "Scripts" : "bin");
 
 export async function createVenv(
   python: string,

@@ -4,13 +4,23 @@ import path from "node:path";
 import { describe, expect, test } from "@jest/globals";
 import { loadInputs } from "../../../actions/trusted-publish/inputs.js";
 import { InputReader } from "../../../shared/runtime/inputs.js";
+import { actionDirectory, inputEnv, readActionMetadata } from "../../harness/runner.js";
 
 const w = mkdtempSync(path.join(os.tmpdir(), "pyship-inputs-"));
 
+const metadata = readActionMetadata(actionDirectory("trusted-publish"));
+
+/** The inputs as the runner sets them: every declared one, with its default when not given. */
 function inputs(given: Record<string, string>, env: NodeJS.ProcessEnv = {}) {
-  const variables: NodeJS.ProcessEnv = { GITHUB_WORKSPACE: `${w}`, ...env };
+  const variables = { GITHUB_WORKSPACE: `${w}`, ...env, ...inputEnv(metadata, given) };
+  return loadInputs(new InputReader(variables), variables);
+}
+
+/** The inputs as a composite's `run:` step passes them: only those given, in underscore form. */
+function scriptInputs(given: Record<string, string>) {
+  const variables: NodeJS.ProcessEnv = { GITHUB_WORKSPACE: `${w}` };
   for (const [name, value] of Object.entries(given)) {
-    variables[`INPUT_${name.toUpperCase()}`] = value;
+    variables[`INPUT_${name.replace(/-/g, "_").toUpperCase()}`] = value;
   }
   return loadInputs(new InputReader(variables), variables);
 }
@@ -49,6 +59,16 @@ describe("trusted-publish inputs", () => {
     expect(inputs({ skip_existing: "true" }).skipExisting).toBe(true);
     expect(inputs({ verify_metadata: "false" }).verifyMetadata).toBe(false);
     expect(inputs({ print_hash: "false" }).printHash).toBe(false);
+  });
+
+  test("a composite's run step passing the underscore form gets no deprecation warning", () => {
+    const given = scriptInputs({
+      "repository-url": "https://test.pypi.org/legacy/",
+      "skip-existing": "true",
+    });
+    expect(given.repositoryUrl).toBe("https://test.pypi.org/legacy/");
+    expect(given.skipExisting).toBe(true);
+    expect(given.oldSpellings).toEqual([]);
   });
 
   test("both spellings set is refused", () => {
