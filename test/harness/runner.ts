@@ -2,16 +2,22 @@
  * The emulated runner: runs an action's dist bundle the way GitHub's runner does,
  * with INPUT_* variables, the file commands, the event payload and the post step.
  */
-import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { parse as parseYaml } from "yaml";
 import { inputVariable } from "../../shared/runtime/inputs.js";
-import { type ParsedAnnotation, parseCommands, parseKeyValueFile } from "./workflow-files.js";
+import {
+  type ActionMetadata,
+  actionDirectory,
+  bundleEntry,
+  readActionMetadata,
+  repoRoot,
+} from "./action-metadata.js";
+import { runComposite } from "./composite.js";
+import { runStep, type StepResult } from "./step.js";
 
-export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+export type { ActionMetadata, StepResult };
+export { actionDirectory, readActionMetadata, repoRoot };
 
 export interface RunOptions {
   /** An action name under actions/, or a path to a directory that holds action.yml. */
@@ -31,38 +37,11 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
-export interface StepResult {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-  outputs: Record<string, string>;
-  env: Record<string, string>;
-  path: string[];
-  state: Record<string, string>;
-  summary: string;
-  annotations: ParsedAnnotation[];
-  masks: string[];
-  debug: string[];
-}
-
 export interface ActionResult extends StepResult {
   post?: StepResult;
   workspace: string;
   runnerTemp: string;
   toolCache: string;
-}
-
-interface ActionMetadata {
-  inputs?: Record<string, { default?: string; required?: boolean }>;
-  runs: { using: string; main: string; post?: string; "post-if"?: string };
-}
-
-export function actionDirectory(action: string): string {
-  return action.includes("/") ? path.resolve(action) : path.join(repoRoot, "actions", action);
-}
-
-export function readActionMetadata(directory: string): ActionMetadata {
-  return parseYaml(readFileSync(path.join(directory, "action.yml"), "utf8")) as ActionMetadata;
 }
 
 /**
@@ -87,9 +66,21 @@ export async function runAction(options: RunOptions): Promise<ActionResult> {
 
   const node = options.node ?? process.env.PYSHIP_TEST_NODE ?? process.execPath;
   const timeoutMs = options.timeoutMs ?? 5 * 60_000;
+  if (metadata.runs.using === "composite") {
+    const composite = await runComposite(directory, metadata, {
+      env: {
+        ...jobEnvironment({ home, workspace, event: options.event, ref: options.ref }),
+        ...options.env,
+      },
+      inputs: options.inputs ?? {},
+      home,
+      node,
+      timeoutMs,
+    });
+    return { ...composite, workspace, runnerTemp, toolCache };
+  }
   const main = await runStep(
-    node,
-    path.resolve(directory, metadata.runs.main),
+    [node, bundleEntry(directory, metadata.runs.main)],
     base,
     path.join(home, "main"),
     timeoutMs,
@@ -102,8 +93,8 @@ export async function runAction(options: RunOptions): Promise<ActionResult> {
     );
     const env = { ...base, ...main.env, ...stateEnv };
     env.PATH = [...main.path.slice().reverse(), base.PATH].join(path.delimiter);
-    const postEntry = path.resolve(directory, metadata.runs.post);
-    result.post = await runStep(node, postEntry, env, path.join(home, "post"), timeoutMs);
+    const postEntry = bundleEntry(directory, metadata.runs.post);
+    result.post = await runStep([node, postEntry], env, path.join(home, "post"), timeoutMs);
   }
   return result;
 }
@@ -185,69 +176,4 @@ function shouldRunPost(condition: string | undefined, main: StepResult): boolean
   if (expression === "success()") return main.exitCode === 0;
   if (expression === "failure()") return main.exitCode !== 0;
   return true;
-}
-
-async function runStep(
-  node: string,
-  entry: string,
-  env: Record<string, string>,
-  stepDir: string,
-  timeoutMs: number,
-): Promise<StepResult> {
-  if (!existsSync(entry)) throw new Error(`bundle not found: ${entry} (run npm run bundle)`);
-  mkdirSync(stepDir, { recursive: true });
-  const files = {
-    GITHUB_OUTPUT: path.join(stepDir, "output"),
-    GITHUB_ENV: path.join(stepDir, "env"),
-    GITHUB_PATH: path.join(stepDir, "path"),
-    GITHUB_STATE: path.join(stepDir, "state"),
-    GITHUB_STEP_SUMMARY: path.join(stepDir, "summary.md"),
-  };
-  for (const file of Object.values(files)) writeFileSync(file, "");
-
-  const { exitCode, stdout, stderr } = await spawnNode(
-    node,
-    entry,
-    { ...env, ...files },
-    timeoutMs,
-  );
-  const commands = parseCommands(stdout);
-  const read = (file: string) => readFileSync(file, "utf8");
-  return {
-    exitCode,
-    stdout,
-    stderr,
-    outputs: parseKeyValueFile(read(files.GITHUB_OUTPUT)),
-    env: parseKeyValueFile(read(files.GITHUB_ENV)),
-    path: read(files.GITHUB_PATH).split(/\r?\n/).filter(Boolean),
-    state: parseKeyValueFile(read(files.GITHUB_STATE)),
-    summary: read(files.GITHUB_STEP_SUMMARY),
-    ...commands,
-  };
-}
-
-function spawnNode(
-  node: string,
-  entry: string,
-  env: Record<string, string>,
-  timeoutMs: number,
-): Promise<{ exitCode: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(node, [entry], { env, cwd: env.GITHUB_WORKSPACE, stdio: "pipe" });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("error", reject);
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      if (signal) reject(new Error(`${entry} was killed by ${signal}\n${stdout}\n${stderr}`));
-      else resolve({ exitCode: code ?? 1, stdout, stderr });
-    });
-  });
 }
