@@ -1,10 +1,8 @@
 import {
-  copyFileSync,
   cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
-  readdirSync,
   readFileSync,
   rmSync,
   symlinkSync,
@@ -14,6 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { runCommand } from "../../shared/runtime/command.js";
+import { backendWheels } from "../harness/backend-wheels.js";
 import { type RunningCacheService, startCacheService } from "../harness/cache-service.js";
 import { type RunningIndex, startIndex } from "../harness/index-server.js";
 import { pipCompileFile, sha256Of } from "../harness/pip-compile.js";
@@ -29,7 +28,6 @@ const specs: PackageSpec[] = [
   { name: "winonly", version: "1.0" },
   { name: "devtool", version: "0.5" },
 ];
-const debianWheels = "/usr/share/python-wheels";
 const python = "3.11.7"; // pyenv's, present on these machines; the tool cache tests link to it
 let index: RunningIndex;
 let cacheService: RunningCacheService;
@@ -37,10 +35,8 @@ const wheel = (name: string) => path.join(root, "wheels", `${name}-py3-none-any.
 
 beforeAll(async () => {
   await buildPackages(specs, path.join(root, "wheels"));
-  // The build backend for `pip install -e .`, from Debian's wheels (PyPI is out of reach).
-  for (const name of readdirSync(debianWheels).filter((f) => /^(setuptools|wheel)-/.test(f))) {
-    copyFileSync(path.join(debianWheels, name), path.join(root, "wheels", name));
-  }
+  // The build backends for `pip install -e .`, from this machine (PyPI is out of reach).
+  backendWheels(path.join(root, "wheels"));
   index = await startIndex({ directory: path.join(root, "wheels") });
   cacheService = await startCacheService();
 }, 60_000);
