@@ -43,7 +43,8 @@ function packInstalled(name: string, directory: string): string | undefined {
     add(`${name}/${file}`, readFileSync(path.join(DIST_PACKAGES, name, file)));
   }
   add(`${distInfo}/METADATA`, readFileSync(path.join(DIST_PACKAGES, distInfo, "METADATA")));
-  const wheel = "Wheel-Version: 1.0\nGenerator: pyship-test-harness\nRoot-Is-Purelib: true\nTag: py3-none-any\n";
+  const wheel =
+    "Wheel-Version: 1.0\nGenerator: pyship-test-harness\nRoot-Is-Purelib: true\nTag: py3-none-any\n";
   add(`${distInfo}/WHEEL`, Buffer.from(wheel));
   record.push(`${distInfo}/RECORD,,`);
   entries.push({ name: `${distInfo}/RECORD`, data: Buffer.from(`${record.join("\n")}\n`) });
