@@ -1,245 +1,200 @@
 /**
- * `npm run demo`: runs each landed action's dist bundle through the test harness on
- * examples/, and prints its job summary. Grows as actions land.
+ * `npm run demo`: the pipeline from PR to release on examples/hello-pyship, with no network. Each
+ * step is a shipped bundle (or actions/release) run through the test harness, against its local
+ * stand-ins for GitHub and PyPI; it ends with a table of each step's time and result.
  */
-import { spawnSync } from "node:child_process";
-import {
-  cpSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { runCommand } from "../shared/runtime/command.js";
 import { startArtifactService } from "../test/harness/artifact-service.js";
+import { backendWheels } from "../test/harness/backend-wheels.js";
 import { startCacheService } from "../test/harness/cache-service.js";
 import { startIndex } from "../test/harness/index-server.js";
-import { startOidcIssuer } from "../test/harness/oidc-issuer.js";
-import { installFromIndex } from "../test/harness/publish-tools.js";
+import { DEBIAN_PYTHON, installFromIndex } from "../test/harness/publish-tools.js";
+import { startPublishWorld } from "../test/harness/publish-world.js";
 import { type ActionResult, inheritedEnv, repoRoot, runAction } from "../test/harness/runner.js";
-import { startWarehouse } from "../test/harness/warehouse.js";
 
-const example = path.join(repoRoot, "examples/hello-pyship");
+const scratch = mkdtempSync(path.join(os.tmpdir(), "pyship-demo-"));
+const workspace = path.join(scratch, "hello-pyship");
+const tag = "refs/tags/v0.1.0";
 
-/** A scratch copy of the example project, so the demo never touches the repository. */
-function exampleCopy(edit?: (dir: string) => void): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "pyship-demo-"));
-  cpSync(example, dir, { recursive: true });
-  edit?.(dir);
-  return dir;
+interface Row {
+  step: string;
+  seconds: number;
+  result: string;
+  ok: boolean;
 }
+const rows: Row[] = [];
+const stepCount = 8;
 
-function show(title: string, result: ActionResult): void {
-  const rule = "─".repeat(72);
-  console.log(`\n${rule}\n${title}  (exit code ${result.exitCode})\n${rule}`);
-  for (const a of result.annotations) {
-    const where = a.file ? ` ${a.file}${a.line ? `:${a.line}` : ""}` : "";
-    console.log(`${a.level}${where}: ${a.message}`);
+class StepFailed extends Error {}
+
+/** Runs one step, timing it; a failure becomes one line and stops the pipeline. */
+async function step(name: string, body: () => Promise<string>): Promise<void> {
+  const started = performance.now();
+  let result: string;
+  let ok = true;
+  try {
+    result = await body();
+  } catch (error) {
+    ok = false;
+    result = error instanceof Error ? error.message.split("\n")[0] : String(error);
   }
-  console.log(result.summary.trim() || "(no job summary)");
+  rows.push({ step: name, seconds: (performance.now() - started) / 1000, result, ok });
+  console.log(`${ok ? "✓" : "✗"} ${name}: ${result}`);
+  if (!ok) throw new StepFailed(name);
 }
 
-type Demo = () => Promise<void>;
-
-function hasBuild(python: string): boolean {
-  return spawnSync(python, ["-c", "import build, setuptools"], { stdio: "ignore" }).status === 0;
+/** The action's outcome, or its first error as the failure. */
+function passed(result: ActionResult, what: (outputs: Record<string, string>) => string): string {
+  const errors = result.annotations.filter((a) => a.level === "error");
+  for (const a of result.annotations) {
+    console.log(`    ${a.level}: ${a.message.split("\n")[0]}`);
+  }
+  if (result.exitCode !== 0) {
+    throw new Error(errors[0]?.message ?? `exit code ${result.exitCode}: ${result.stderr.trim()}`);
+  }
+  return what(result.outputs);
 }
 
-/** One entry per landed action, keyed by its folder name under actions/. */
-const demos: Record<string, Demo> = {
-  async audit() {
-    const advisories = path.join(repoRoot, "test/fixtures/advisories");
-    const offline = { "vulnerability-service": "offline", "advisory-db": advisories };
-    show(
-      "audit of examples/hello-pyship's uv.lock, offline",
-      await runAction({ action: "audit", workspace: exampleCopy(), inputs: offline }),
-    );
-    const legacy = mkdtempSync(path.join(os.tmpdir(), "pyship-demo-"));
-    cpSync(path.join(repoRoot, "examples/legacy-pins"), legacy, { recursive: true });
-    show(
-      "audit of examples/legacy-pins/requirements.txt, offline, failing on high",
-      await runAction({
-        action: "audit",
-        workspace: legacy,
-        inputs: { ...offline, "fail-on": "high", "ignore-vulns": "PYSEC-2023-74:2027-01-31" },
-      }),
-    );
-  },
+function table(): string {
+  const width = Math.max(...rows.map((row) => row.step.length), "total".length);
+  const seconds = (value: number) => `${value.toFixed(1).padStart(5)} s`;
+  const total = rows.reduce((sum, row) => sum + row.seconds, 0);
+  return [
+    `| ${"step".padEnd(width)} |    time | result`,
+    `|-${"-".repeat(width)}-|---------|-------`,
+    ...rows.map(
+      (row) =>
+        `| ${row.step.padEnd(width)} | ${seconds(row.seconds)} | ${row.ok ? "ok" : "FAILED"}: ${row.result}`,
+    ),
+    `| ${"total".padEnd(width)} | ${seconds(total)} | ${rows.filter((row) => row.ok).length} of ${stepCount} steps passed`,
+  ].join("\n");
+}
 
-  async "build-dist"() {
-    // Offline: the build backend is the one Debian's python has, without build isolation.
-    const python = ["/usr/bin/python3", "python3"].find((candidate) => hasBuild(candidate));
-    if (!python) {
-      console.log(
-        "pyship demo: build-dist needs a python with `build` and setuptools; none found.",
-      );
-      return;
-    }
-    const artifacts = await startArtifactService();
-    try {
-      const inputs = { python, isolation: "false" };
-      show(
-        "build-dist on examples/hello-pyship (sdist, wheel from the sdist, validated, uploaded)",
-        await runAction({
-          action: "build-dist",
-          workspace: exampleCopy(),
-          inputs,
-          env: artifacts.env,
-        }),
-      );
-      show(
-        "build-dist on a tag push whose tag is not the project's version",
-        await runAction({
-          action: "build-dist",
-          workspace: exampleCopy(),
-          inputs: { ...inputs, "upload-artifact": "false" },
-          ref: "refs/tags/v0.2.0",
-        }),
-      );
-    } finally {
-      await artifacts.close();
-    }
-  },
-
-  async "trusted-publish"() {
-    const python = ["/usr/bin/python3", "python3"].find((candidate) => hasBuild(candidate));
-    if (!python) {
-      console.log("pyship demo: trusted-publish needs a python with `build` and setuptools.");
-      return;
-    }
-    // Debian's setuptools 66 names the sdist hello-pyship-0.1.0.tar.gz, which PyPI refuses since
-    // PEP 625 (build-dist warns F005), so the demo ships the wheel.
-    const workspace = exampleCopy();
-    const built = await runCommand(
-      python,
-      ["-m", "build", "--wheel", "--no-isolation", "--skip-dependency-check", "--outdir", "dist"],
-      { cwd: workspace, env: inheritedEnv() },
+async function pipeline(): Promise<void> {
+  cpSync(path.join(repoRoot, "examples/hello-pyship"), workspace, { recursive: true });
+  // The build backends (flit_core, setuptools) come from this machine, served as a local index.
+  backendWheels(path.join(scratch, "backends"));
+  const backends = await startIndex({ directory: path.join(scratch, "backends") });
+  const cache = await startCacheService();
+  const artifacts = await startArtifactService();
+  const world = await startPublishWorld();
+  const pip = { PIP_INDEX_URL: backends.simpleUrl };
+  // The venv a workflow's build step has: Debian's python, with `build`.
+  const builder = path.join(scratch, "builder");
+  const buildEnv = {
+    ...pip,
+    VIRTUAL_ENV: builder,
+    PATH: `${path.join(builder, "bin")}${path.delimiter}${inheritedEnv().PATH}`,
+  };
+  try {
+    await step("lock-check", async () =>
+      passed(
+        await runAction({ action: "lock-check", workspace }),
+        (o) => `no drift: ${o.drift === "false"}`,
+      ),
     );
-    if (built.code !== 0)
-      throw new Error(`building examples/hello-pyship failed:\n${built.output}`);
-    const issuer = await startOidcIssuer();
-    const warehouse = await startWarehouse({
-      issuer,
-      publishers: [
-        {
-          repository: "octo-repo",
-          owner: "octo-org",
-          workflow: "release.yml",
-          environment: "pypi",
-        },
-      ],
+    const setupVenv = () =>
+      runAction({ action: "setup-venv", workspace, env: { ...cache.env, ...pip }, post: true });
+    await step("setup-venv (cold)", async () => {
+      const cold = await setupVenv();
+      const saved = cold.post?.exitCode === 0 ? "venv saved to the cache" : "the cache save failed";
+      return `${passed(cold, (o) => `${o.packages} package(s) into ${path.basename(o["venv-path"])}`)}, ${saved}`;
     });
-    try {
-      const publish = (claims: Record<string, string>) => {
-        issuer.resetClaims();
-        issuer.setClaims({ ref: "refs/tags/v0.1.0", environment: "pypi", ...claims });
-        return runAction({
-          action: "trusted-publish",
+    rmSync(path.join(workspace, ".venv"), { recursive: true, force: true });
+    let python = "";
+    await step("setup-venv (warm)", async () => {
+      const warm = await setupVenv();
+      python = warm.outputs["python-path"];
+      return passed(warm, (o) => `cache hit: ${o["cache-hit"]}`);
+    });
+    await step("tests in the venv", async () => {
+      const tests = await runCommand(python, ["-m", "unittest", "discover", "-s", "tests"], {
+        cwd: workspace,
+      });
+      if (tests.code !== 0)
+        throw new Error(`unittest failed: ${tests.output.trim().split("\n").pop()}`);
+      return (
+        tests.output
+          .trim()
+          .split("\n")
+          .find((line) => /^Ran /.test(line)) ?? "ran"
+      );
+    });
+    await step("audit (offline)", async () =>
+      passed(
+        await runAction({
+          action: "audit",
           workspace,
-          ref: "refs/tags/v0.1.0",
-          env: issuer.env(),
-          inputs: { "repository-url": warehouse.legacyUrl },
-        });
-      };
-      show(
-        "trusted-publish from a job whose workflow is not the registered one (release.yml)",
-        await publish({
-          workflow_ref: "octo-org/octo-repo/.github/workflows/ci.yml@refs/tags/v0.1.0",
-          job_workflow_ref: "octo-org/octo-repo/.github/workflows/ci.yml@refs/tags/v0.1.0",
+          inputs: {
+            "vulnerability-service": "offline",
+            "advisory-db": path.join(repoRoot, "test/fixtures/advisories"),
+          },
         }),
-      );
-      show(
-        "trusted-publish of examples/hello-pyship on a tag push, through OIDC, to the local index",
-        await publish({}),
-      );
+        (o) => `${o.vulnerabilities} vulnerabilities`,
+      ),
+    );
+    execFileSync(DEBIAN_PYTHON, ["-m", "venv", "--system-site-packages", "--without-pip", builder]);
+    await step("build-dist", async () =>
+      passed(
+        await runAction({
+          action: "build-dist",
+          workspace,
+          ref: tag,
+          env: { ...buildEnv, ...artifacts.env },
+        }),
+        (o) =>
+          `${path.basename(o.sdist)} and ${o.wheels
+            .split("\n")
+            .map((w) => path.basename(w))
+            .join(", ")}, artifact ${o["artifact-name"]}`,
+      ),
+    );
+    await step("release (OIDC)", async () => {
+      world.issuer.setClaims({ ref: tag, environment: "pypi" });
+      const release = await runAction({
+        action: "release",
+        workspace,
+        ref: tag,
+        env: { ...buildEnv, ...world.issuer.env() },
+        inputs: { "repository-url": world.warehouse.legacyUrl },
+      });
+      return passed(release, (o) => `${o.version}: uploaded ${o.uploaded.split("\n").join(", ")}`);
+    });
+    await step("install and import", async () => {
       const { python: installed, install } = await installFromIndex(
-        path.join(workspace, "installed"),
-        warehouse.simpleUrl,
+        path.join(scratch, "installed"),
+        world.warehouse.simpleUrl,
         "hello-pyship==0.1.0",
         inheritedEnv(),
       );
+      if (install.code !== 0)
+        throw new Error(`pip install failed: ${install.output.trim().split("\n").pop()}`);
       const greet = await runCommand(installed, [
         "-c",
-        "import hello_pyship, inspect; print(hello_pyship.__name__, 'installed from', inspect.getfile(hello_pyship))",
+        "import hello_pyship; print(hello_pyship.greet('pyship'))",
       ]);
-      console.log(
-        `\n$ pip install --index-url ${warehouse.simpleUrl} hello-pyship==0.1.0\n${(install.output + greet.output).trim()}`,
-      );
-    } finally {
-      await warehouse.close();
-      await issuer.close();
-    }
-  },
-
-  async "setup-venv"() {
-    // PyPI is out of reach: the build backend for the editable install comes from Debian's wheels.
-    const index = await startIndex({ directory: "/usr/share/python-wheels" });
-    const cache = await startCacheService();
-    try {
-      const workspace = exampleCopy();
-      const run = () =>
-        runAction({
-          action: "setup-venv",
-          workspace,
-          env: { ...cache.env, PIP_INDEX_URL: index.simpleUrl },
-          post: true,
-        });
-      show(
-        "setup-venv on examples/hello-pyship (cold: installs, then the post step saves the venv)",
-        await run(),
-      );
-      rmSync(path.join(workspace, ".venv"), { recursive: true });
-      const warm = await run();
-      show("setup-venv again, as a later job would (warm: restored from the cache)", warm);
-      const python = warm.outputs["python-path"];
-      const tests = await runCommand(python, ["-m", "unittest", "discover", "-v", "-s", "tests"], {
-        cwd: workspace,
-      });
-      console.log(
-        `\n$ python -m unittest discover -s tests   (in ${warm.outputs["venv-path"]})\n${tests.output.trim()}`,
-      );
-    } finally {
-      await cache.close();
-      await index.close();
-    }
-  },
-
-  async "lock-check"() {
-    show(
-      "lock-check on examples/hello-pyship (clean)",
-      await runAction({ action: "lock-check", workspace: exampleCopy() }),
-    );
-    const drifted = exampleCopy((dir) => {
-      const file = path.join(dir, "pyproject.toml");
-      writeFileSync(
-        file,
-        readFileSync(file, "utf8").replace(
-          "dependencies = []",
-          'dependencies = ["requests>=2.32"]',
-        ),
-      );
+      if (greet.code !== 0)
+        throw new Error(`import failed: ${greet.output.trim().split("\n").pop()}`);
+      return `pip install hello-pyship==0.1.0 from the local index; ${greet.output.trim()}`;
     });
-    show(
-      'lock-check on a copy that added "requests>=2.32" without re-locking',
-      await runAction({ action: "lock-check", workspace: drifted }),
-    );
-  },
-};
-
-const landed = readdirSync(path.join(repoRoot, "actions"))
-  .filter((name) => existsSync(path.join(repoRoot, "actions", name, "action.yml")))
-  .sort();
-
-if (landed.length === 0) {
-  console.log("pyship demo: no action has landed yet, so there is nothing to run.");
-} else {
-  for (const name of landed) {
-    const demo = demos[name];
-    if (demo) await demo();
-    else console.log(`pyship demo: ${name} has no demo yet.`);
+  } finally {
+    await Promise.all([world.close(), artifacts.close(), cache.close(), backends.close()]);
   }
 }
+
+try {
+  await pipeline();
+} catch (error) {
+  if (!(error instanceof StepFailed)) {
+    const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    console.log(`pyship demo: could not set up the pipeline: ${message}`);
+    process.exitCode = 1;
+  }
+}
+console.log(`\n${table()}`);
+if (rows.some((row) => !row.ok)) process.exitCode = 1;
+rmSync(scratch, { recursive: true, force: true });

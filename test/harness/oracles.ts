@@ -10,11 +10,10 @@ import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, test } from "@jest/globals";
+import { ORACLES_SCRIPT } from "./oracle-script.js";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-export const ORACLES_SCRIPT = path.resolve(here, "..", "..", "scripts", "oracles.sh");
+export { ORACLES_SCRIPT };
 
 /** Generous: these machines are shared and a tool's first run can be slow. */
 export const ORACLE_TIMEOUT_MS = 600_000;

@@ -9,7 +9,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ORACLES_SCRIPT } from "./oracles.js";
+import { ORACLES_SCRIPT } from "./oracle-script.js";
 
 export const POETRY = "/usr/bin/poetry";
 export const PDM = "/usr/bin/pdm";

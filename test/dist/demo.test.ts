@@ -1,0 +1,48 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { expect, test } from "@jest/globals";
+import { inheritedEnv, repoRoot } from "../harness/runner.js";
+
+/** `npm run demo`'s script, as the README runs it (the bundles under PYSHIP_TEST_NODE when set). */
+function demo(env: Record<string, string> = {}) {
+  const tsx = path.join(repoRoot, "node_modules/.bin/tsx");
+  const run = spawnSync(tsx, ["scripts/demo.ts"], {
+    cwd: repoRoot,
+    env: {
+      ...inheritedEnv(),
+      ...(process.env.PYSHIP_TEST_NODE ? { PYSHIP_TEST_NODE: process.env.PYSHIP_TEST_NODE } : {}),
+      ...env,
+    },
+    encoding: "utf8",
+    timeout: 600_000,
+  });
+  return { code: run.status, output: `${run.stdout}${run.stderr}` };
+}
+
+test("the demo runs the pipeline from lock-check to installing the release, and ends with its table", () => {
+  const { code, output } = demo();
+  expect(output).toContain("| total");
+  expect(output).toContain("8 of 8 steps passed");
+  for (const step of [
+    "lock-check",
+    "setup-venv (cold)",
+    "setup-venv (warm)",
+    "tests in the venv",
+    "audit (offline)",
+    "build-dist",
+    "release (OIDC)",
+    "install and import",
+  ]) {
+    expect(output).toContain(`✓ ${step}: `);
+  }
+  expect(output).toContain("Hello, pyship!");
+  expect(code).toBe(0);
+});
+
+test("a failing step is one line, the table still ends the run, and the exit code is 1", () => {
+  const { code, output } = demo({ PYSHIP_TEST_NODE: "/no/such/node" });
+  expect(output).toMatch(/^✗ lock-check: .*\/no\/such\/node/m);
+  expect(output).toContain("0 of 8 steps passed");
+  expect(output).not.toMatch(/^\s+at /m);
+  expect(code).toBe(1);
+});
