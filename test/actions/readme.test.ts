@@ -9,11 +9,13 @@ const shipped = readdirSync(path.join(repoRoot, "actions")).filter((name) =>
   existsSync(path.join(repoRoot, "actions", name, "action.yml")),
 );
 const readme = readFileSync(path.join(repoRoot, "README.md"), "utf8");
+/** Snippets pin the full release version (tags are immutable; no floating @v1 is kept). */
+const { version } = JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8"));
 
 describe.each(shipped)("the %s docs", (name) => {
   test("the README has a section with a usage snippet and tables that match action.yml", () => {
     expect(readme).toContain(`## ${name}`);
-    expect(readme).toContain(`uses: <owner>/pyship/actions/${name}@v1`);
+    expect(readme).toContain(`uses: <owner>/pyship/actions/${name}@v${version}`);
     expect(readme).toContain(actionTables(name));
   });
 
