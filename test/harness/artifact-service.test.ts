@@ -313,4 +313,24 @@ console.log("@@" + JSON.stringify({ uploaded, names: artifacts.map((a) => a.name
       true,
     );
   });
+
+  test("another job of the run downloads it, as a later job's download-artifact does", async () => {
+    const dir = mkdtempSync(path.join(root, "client-other-job-"));
+    const download = `
+import { DefaultArtifactClient } from "@actions/artifact";
+const client = new DefaultArtifactClient();
+const { artifact } = await client.getArtifact("round-trip");
+const downloaded = await client.downloadArtifact(artifact.id, { path: process.env.TEST_ROOT, expectedHash: artifact.digest });
+console.log("@@" + JSON.stringify(downloaded));
+`;
+    const child = await runCommand(process.execPath, ["--input-type=module", "--eval", download], {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH ?? "", TEST_ROOT: dir, ...service.jobEnv() },
+      timeoutMs: 60_000,
+    });
+    const line = child.stdout.split("\n").find((text) => text.startsWith("@@"));
+    if (!line) throw new Error(`no result (exit ${child.code}):\n${child.output}`);
+    expect(JSON.parse(line.slice(2)).digestMismatch).toBe(false);
+    expect(readdirSync(dir)).toEqual(["pkg-2.0.tar.gz"]);
+  });
 });

@@ -235,10 +235,14 @@ export async function startArtifactService(
       );
       return { artifacts: listed.map(asListed) };
     },
-    GetSignedArtifactURL(body, token) {
-      callerJob(body, token);
+    GetSignedArtifactURL(body) {
+      // Any job of the run may read (Actions.GenericRead); the body names the uploader's job.
+      if (requireString(body, "workflow_run_backend_id") !== run)
+        throw new HttpError(403, "permission_denied", "the token is not for this run");
+      const job = requireString(body, "workflow_job_run_backend_id");
       const artifact = finalized(requireString(body, "name"));
-      if (!artifact) throw new HttpError(404, "not_found", "artifact not found");
+      if (!artifact || artifact.job !== job)
+        throw new HttpError(404, "not_found", "artifact not found");
       return { signed_url: store.signedUrl(artifact.blob, "download") };
     },
   };
