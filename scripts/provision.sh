@@ -12,8 +12,24 @@ purpose=${1:-tests}
 demo_packages=(python3-venv python3-build python3-setuptools-whl python3-wheel-whl)
 test_packages=("${demo_packages[@]}" twine python3-poetry python3-pdm pipenv python3-hatchling
   zstd flit python3-poetry-core python3-pdm-pep517 python3-setuptools-scm python3-hatch-vcs
-  python3-readme-renderer debootstrap)
-if [ "$purpose" = demo ]; then packages=("${demo_packages[@]}"); else packages=("${test_packages[@]}"); fi
+  python3-readme-renderer python3-setuptools python3-pip debootstrap)
+# To build CPython for the interpreter tests where pyenv's are missing (scripts/test-pythons.py).
+build_packages=(build-essential libssl-dev zlib1g-dev libffi-dev libbz2-dev liblzma-dev
+  libsqlite3-dev xz-utils)
+pyenv_pythons=(3.9.18 3.10.13 3.11.7 3.12.1 3.13.0)
+have_pyenv_pythons() {
+  local version
+  for version in "${pyenv_pythons[@]}"; do
+    [ -x "${PYENV_ROOT:-$HOME/.pyenv}/versions/$version/bin/python3" ] || return 1
+  done
+}
+if [ "$purpose" = demo ]; then
+  packages=("${demo_packages[@]}")
+elif have_pyenv_pythons; then
+  packages=("${test_packages[@]}")
+else
+  packages=("${test_packages[@]}" "${build_packages[@]}")
+fi
 
 stop() {
   echo "pyship: $1" >&2
@@ -40,5 +56,8 @@ fi
 if [ "$purpose" = tests ] && ! scripts/oracles.sh path >/dev/null 2>&1; then
   echo "pyship: building the oracle chroot, once (about 3 minutes; scripts/oracles.sh)" >&2
   scripts/oracles.sh ensure || stop "could not build the oracle chroot: run scripts/oracles.sh ensure to see why"
+fi
+if [ "$purpose" = tests ] && ! have_pyenv_pythons; then
+  python3 scripts/test-pythons.py ensure || stop "could not build the test Pythons: run scripts/test-pythons.py ensure to see why"
 fi
 exit 0

@@ -17,6 +17,7 @@ import { type RunningCacheService, startCacheService } from "../harness/cache-se
 import { type RunningIndex, startIndex } from "../harness/index-server.js";
 import { pipCompileFile, sha256Of } from "../harness/pip-compile.js";
 import { repoRoot, runAction } from "../harness/runner.js";
+import { escapeRegExp, requireTestPythons } from "../harness/test-pythons.js";
 import { buildPackages, type PackageSpec } from "../harness/wheels.js";
 
 // setup-venv through its bundles: a hashed requirements lock and a small uv.lock against a local
@@ -28,7 +29,8 @@ const specs: PackageSpec[] = [
   { name: "winonly", version: "1.0" },
   { name: "devtool", version: "0.5" },
 ];
-const python = "3.11.7"; // pyenv's, present on these machines; the tool cache tests link to it
+const pythons = requireTestPythons();
+const python = pythons.newer.version; // the tool cache tests link to it
 let index: RunningIndex;
 let cacheService: RunningCacheService;
 const wheel = (name: string) => path.join(root, "wheels", `${name}-py3-none-any.whl`);
@@ -76,7 +78,7 @@ const setupVenv = (
     action: "setup-venv",
     workspace,
     inputs: { "python-version": python, "install-project": "false", ...inputs },
-    env: { ...cacheService.env, ...env },
+    env: { ...cacheService.env, PYENV_ROOT: pythons.root, ...env },
     post: true,
   });
 
@@ -101,7 +103,9 @@ describe("setup-venv through the bundled action", () => {
       installer: "pip",
       packages: "2",
     });
-    expect(cold.outputs["cache-key"]).toMatch(/^pyship-venv-v2-Linux-X64-.*-py3\.11\.7-.*-cycle$/);
+    expect(cold.outputs["cache-key"]).toMatch(
+      new RegExp(`^pyship-venv-v2-Linux-X64-.*-py${escapeRegExp(python)}-.*-cycle$`),
+    );
     expect(cold.env).toEqual({ VIRTUAL_ENV: venv });
     expect(cold.path).toEqual([path.join(venv, "bin")]);
     expect(await freeze(venv)).toEqual(["alpha==1.0", "beta==2.0"]);
@@ -159,10 +163,7 @@ describe("setup-venv through the bundled action", () => {
     const toolCache = path.join(root, `toolcache-${Date.now()}`);
     const bin = path.join(toolCache, "Python", python, "x64", "bin");
     mkdirSync(bin, { recursive: true });
-    symlinkSync(
-      path.join(os.homedir(), ".pyenv/versions", python, "bin/python3"),
-      path.join(bin, "python3"),
-    );
+    symlinkSync(pythons.newer.python3, path.join(bin, "python3"));
     const first = await setupVenv(
       workspace,
       { "cache-suffix": "corrupt" },
@@ -198,6 +199,7 @@ describe("setup-venv through the bundled action", () => {
       action: "setup-venv",
       workspace,
       inputs: { "python-version": python, "install-project": "false" },
+      env: { PYENV_ROOT: pythons.root },
       post: true,
     });
     expect(result.exitCode).toBe(0);
@@ -216,7 +218,7 @@ describe("setup-venv through the bundled action", () => {
       action: "setup-venv",
       workspace,
       inputs: { "python-version": python, "install-project": "false" },
-      env: cacheService.env,
+      env: { ...cacheService.env, PYENV_ROOT: pythons.root },
       ref: "refs/tags/v1.0.0",
     });
     expect(result.exitCode).toBe(0);
@@ -231,7 +233,7 @@ describe("setup-venv through the bundled action", () => {
         action: "setup-venv",
         workspace: requirementsProject(),
         inputs: { "python-version": python, "install-project": "false" },
-        env: cacheService.env,
+        env: { ...cacheService.env, PYENV_ROOT: pythons.root },
         event: { name: event, payload: {} },
       });
       expect(result.exitCode).toBe(0);
@@ -381,7 +383,9 @@ describe("setup-venv through the bundled action", () => {
     });
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toMatch(
-      /::error::setup-venv: no Python matches '3\.99'.*Found: .*3\.11\.7.*actions\/setup-python/,
+      new RegExp(
+        `::error::setup-venv: no Python matches '3\\.99'.*Found: .*${escapeRegExp(python)}.*actions/setup-python`,
+      ),
     );
   });
 });

@@ -13,14 +13,15 @@ import { type RunningIndex, startIndex } from "../harness/index-server.js";
 import { advisoryFixtures, type RunningOsvApi, startOsvApi } from "../harness/osv-api.js";
 import { pipCompileFile, sha256Of } from "../harness/pip-compile.js";
 import { type ActionResult, repoRoot } from "../harness/runner.js";
+import { escapeRegExp, requireTestPythons } from "../harness/test-pythons.js";
 import { buildPackages } from "../harness/wheels.js";
 import { expectSafeEnd, makeSandbox, runSafely, type Sandbox } from "./sandbox.js";
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), "pyship-integrity-"));
 const wheels = path.join(scratch, "wheels");
-const python = "3.11.7";
-const pyenv = (version: string) =>
-  path.join(os.homedir(), ".pyenv/versions", version, "bin/python3");
+const pythons = requireTestPythons();
+const { newer, top } = pythons;
+const python = newer.version;
 let index: RunningIndex;
 let cacheService: RunningCacheService;
 let osv: RunningOsvApi;
@@ -130,7 +131,7 @@ type Action = keyof typeof actionInputs;
  * `$HOME/.rustup`: PATH leaves it out.
  */
 const setupVenvEnv = {
-  PYENV_ROOT: path.join(os.homedir(), ".pyenv"),
+  PYENV_ROOT: pythons.root,
   PATH: (process.env.PATH ?? "")
     .split(path.delimiter)
     .filter((dir) => !dir.includes(".cargo"))
@@ -248,18 +249,18 @@ describe("setup-venv: a restored venv must be the one its key names", () => {
     const sandbox = sandboxWith({ "requirements.txt": requirementsLock() });
     const venv = path.join(sandbox.workspace, ".venv");
     // This run's key, from a run without the cache.
-    const first = await run(sandbox, "setup-venv", { "python-version": "3.13.0" });
+    const first = await run(sandbox, "setup-venv", { "python-version": top.version });
     expect(first.result.exitCode).toBe(0);
     const key = first.result.outputs["cache-key"];
     // Someone saves a 3.11 venv with nothing in it under that key, at the same path.
     rmSync(venv, { recursive: true });
-    expect((await runCommand(pyenv(python), ["-m", "venv", "--without-pip", venv])).code).toBe(0);
+    expect((await runCommand(newer.python3, ["-m", "venv", "--without-pip", venv])).code).toBe(0);
     await saveEntry(sandbox, venv, key);
     rmSync(venv, { recursive: true });
 
     const outcome = await runSafely(sandbox, {
       action: "setup-venv",
-      inputs: { "python-version": "3.13.0", "install-project": "false" },
+      inputs: { "python-version": top.version, "install-project": "false" },
       env: { ...cacheService.env, ...setupVenvEnv, PIP_INDEX_URL: index.simpleUrl },
     });
     expectSafeEnd(sandbox, outcome, { exitCode: 0 });
@@ -269,22 +270,26 @@ describe("setup-venv: a restored venv must be the one its key names", () => {
       {
         level: "warning",
         message: expect.stringMatching(
-          /^setup-venv: the cached venv is not the one its key names \(pyvenv\.cfg has Python 3\.11\.7, this run uses 3\.13\.0; .*no readable \.pyship-venv\.json\); rebuilding it\.$/,
+          new RegExp(
+            `^setup-venv: the cached venv is not the one its key names \\(pyvenv\\.cfg has Python ${escapeRegExp(newer.version)}, this run uses ${escapeRegExp(top.version)}; .*no readable \\.pyship-venv\\.json\\); rebuilding it\\.$`,
+          ),
         ),
       },
     ]);
     expect(result.outputs).toMatchObject({
       "cache-hit": "false",
       "cache-key": key,
-      "python-version": "3.13.0",
+      "python-version": top.version,
       packages: "2",
     });
-    expect(readFileSync(path.join(venv, "pyvenv.cfg"), "utf8")).toMatch(/^version = 3\.13\.0$/m);
+    expect(readFileSync(path.join(venv, "pyvenv.cfg"), "utf8")).toMatch(
+      new RegExp(`^version = ${escapeRegExp(top.version)}$`, "m"),
+    );
     const freeze = await runCommand(path.join(venv, "bin/python"), ["-m", "pip", "freeze"]);
     expect(freeze.output.split("\n").filter(Boolean).sort()).toEqual(["alpha==1.0", "beta==2.0"]);
     expect(JSON.parse(readFileSync(path.join(venv, ".pyship-venv.json"), "utf8"))).toMatchObject({
       key,
-      pythonVersion: "3.13.0",
+      pythonVersion: top.version,
     });
   }, 600_000);
 });

@@ -11,16 +11,25 @@ import {
 import os from "node:os";
 import path from "node:path";
 import { describe } from "@jest/globals";
+import {
+  requireTestPythons,
+  SYSTEM_PYTHON,
+  type TestPython,
+  type TestPythons,
+  testPythons,
+} from "../../harness/test-pythons.js";
 
-const realPyenvRoot = process.env.PYENV_ROOT || path.join(os.homedir(), ".pyenv");
-export const pyenvPython = (version: string, name = "python3") =>
-  path.join(realPyenvRoot, "versions", version, "bin", name);
-export const systemPython = "/usr/bin/python3.11";
+export { SYSTEM_PYTHON as systemPython } from "../../harness/test-pythons.js";
 
-const needed = ["3.9.18", "3.10.13", "3.11.7", "3.12.1", "3.13.0"].map((v) => pyenvPython(v));
-export const haveInterpreters = [...needed, systemPython].every((file) => existsSync(file));
-/** These tests need Debian's 3.11 and pyenv's 3.9 to 3.13, as on the development machine. */
-export const describeWithPythons = haveInterpreters ? describe : describe.skip;
+/** The test Pythons by role; npm test stops when they are missing, other runs skip these suites. */
+export const pythons = testPythons as TestPythons;
+const failWithoutPythons = (name: string, _suite: () => void) =>
+  describe(name, () => void requireTestPythons());
+export const describeWithPythons: (name: string, suite: () => void) => void = testPythons
+  ? describe
+  : process.env.PYSHIP_REQUIRE_ORACLES
+    ? failWithoutPythons
+    : describe.skip;
 
 export interface Fixture {
   root: string;
@@ -28,9 +37,9 @@ export interface Fixture {
   cache: string;
   bin: string;
   pyenvRoot: string;
-  /** Lines logged by the tool cache's 3.10.13 wrapper, one per run. */
+  /** Lines logged by the tool cache's wrapper of twin, one per run. */
   toolCacheRuns: () => number;
-  /** Lines logged by PATH's python3.9 wrapper, one per run. */
+  /** Lines logged by PATH's wrapper of low, one per run. */
   pathRuns: () => number;
 }
 
@@ -57,21 +66,28 @@ export function makeFixture(): Fixture {
   const inCache = (version: string, arch = "x64") =>
     path.join(cache, "Python", version, arch, "bin", "python3");
 
-  link(pyenvPython("3.12.1"), inCache("3.12.1"));
-  link(pyenvPython("3.11.7"), inCache("3.11.7"));
-  wrapper(pyenvPython("3.10.13"), inCache("3.10.13"), path.join(root, "tool-cache.log"));
-  link(pyenvPython("3.9.18"), inCache("3.9.18", "arm64")); // another architecture
+  const { low, twin, newer, upper, top } = pythons;
+  const onPath = (python: TestPython) => path.join(bin, `python${python.minor}`);
+  if (upper !== newer) link(upper.python3, inCache(upper.version));
+  link(newer.python3, inCache(newer.version));
+  wrapper(twin.python3, inCache(twin.version), path.join(root, "tool-cache.log"));
+  link(low.python3, inCache(low.version, "arm64")); // another architecture
 
-  link(systemPython, path.join(bin, "python3.11"));
+  link(SYSTEM_PYTHON, path.join(bin, "python3.11"));
   link("/usr/bin/python3", path.join(bin, "python3")); // the same file as python3.11
-  link(pyenvPython("3.10.13", "python3.10"), path.join(bin, "python3.10"));
-  wrapper(pyenvPython("3.9.18"), path.join(bin, "python3.9"), path.join(root, "path.log"));
-  wrapper("/bin/false", path.join(root, "shims", "python3.12"), path.join(root, "shim.log"));
-  link(pyenvPython("3.13.0"), path.join(root, "venv", "bin", "python3"));
+  link(twin.versioned, onPath(twin));
+  wrapper(low.python3, onPath(low), path.join(root, "path.log"));
+  wrapper(
+    "/bin/false",
+    path.join(root, "shims", `python${upper.minor}`),
+    path.join(root, "shim.log"),
+  );
+  link(top.python3, path.join(root, "venv", "bin", "python3"));
   writeFileSync(path.join(root, "venv", "pyvenv.cfg"), "home = /nowhere\n");
 
-  link(pyenvPython("3.11.7"), path.join(pyenvRoot, "versions", "3.11.7", "bin", "python3"));
-  link(pyenvPython("3.13.0"), path.join(pyenvRoot, "versions", "3.13.0", "bin", "python3"));
+  for (const python of [newer, top]) {
+    link(python.python3, path.join(pyenvRoot, "versions", python.version, "bin", "python3"));
+  }
   mkdirSync(path.join(pyenvRoot, "versions", "empty"));
 
   const PATH = [bin, path.join(root, "shims"), path.join(root, "venv", "bin")].join(path.delimiter);
@@ -84,4 +100,58 @@ export function makeFixture(): Fixture {
     toolCacheRuns: () => lineCount(path.join(root, "tool-cache.log")),
     pathRuns: () => lineCount(path.join(root, "path.log")),
   };
+}
+
+export interface FoundInterpreter {
+  path: string;
+  realPath: string;
+  version: string;
+  source: "tool-cache" | "path" | "pyenv";
+}
+
+/** What discovery should list: by source, each newest first, each real file once. */
+export function expectedFound({ cache, bin, pyenvRoot }: Fixture): FoundInterpreter[] {
+  const { low, twin, newer, upper, top } = pythons;
+  const inCache = (version: string) => path.join(cache, "Python", version, "x64/bin/python3");
+  const cached = (python: TestPython): FoundInterpreter => ({
+    path: inCache(python.version),
+    realPath: python.versioned,
+    version: python.version,
+    source: "tool-cache",
+  });
+  const toolCache = [
+    ...(upper === newer ? [] : [cached(upper)]),
+    cached(newer),
+    // A wrapper script: the tool cache's directory name gives its version.
+    { ...cached(twin), realPath: inCache(twin.version) },
+  ];
+  // python3 is the same file as python3.11; the versioned name is listed.
+  const system: FoundInterpreter = {
+    path: `${bin}/python3.11`,
+    realPath: SYSTEM_PYTHON,
+    version: "3.11.2",
+    source: "path",
+  };
+  const twinOnPath: FoundInterpreter = {
+    path: `${bin}/python${twin.minor}`,
+    realPath: twin.versioned,
+    version: twin.version,
+    source: "path",
+  };
+  const lowOnPath: FoundInterpreter = {
+    path: `${bin}/python${low.minor}`,
+    realPath: `${bin}/python${low.minor}`,
+    version: low.version,
+    source: "path",
+  };
+  const twinIsNewer = Number(twin.minor.split(".")[1]) > 11;
+  const onPath = twinIsNewer ? [twinOnPath, system, lowOnPath] : [system, twinOnPath, lowOnPath];
+  // pyenv's newer is the tool cache's; shims, the venv and the arm64 build are left out.
+  const pyenv: FoundInterpreter = {
+    path: `${pyenvRoot}/versions/${top.version}/bin/python3`,
+    realPath: top.versioned,
+    version: top.version,
+    source: "pyenv",
+  };
+  return [...toolCache, ...onPath, pyenv];
 }

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@jest/globals";
 import { infoScript, interpreterInfo } from "../../../shared/python/info.js";
-import { describeWithPythons, pyenvPython, systemPython } from "./fixture.js";
+import { describeWithPythons, pythons, systemPython } from "./fixture.js";
 
 /** What the interpreter says for itself, run separately. */
 function reported(python: string, code: string): unknown {
@@ -21,34 +21,37 @@ const hasPackaging = (python: string) => {
 };
 
 describeWithPythons("interpreterInfo", () => {
-  const pythons = [systemPython, pyenvPython("3.11.7"), pyenvPython("3.13.0")];
+  const interpreters = [systemPython, pythons.newer.python3, pythons.top.python3];
 
-  test.each(pythons)("%s: markers as python's platform module reports them", async (python) => {
-    const info = await interpreterInfo(python);
-    const own = reported(
-      python,
-      "import json, os, platform, sys; print(json.dumps([platform.python_version(), " +
-        "platform.python_version_tuple(), platform.machine(), platform.system(), " +
-        "platform.release(), platform.version(), sys.platform, os.name, sys.implementation.name]))",
-    ) as string[];
-    expect(info.markers).toEqual({
-      python_full_version: own[0],
-      python_version: `${own[1][0]}.${own[1][1]}`,
-      platform_machine: own[2],
-      platform_system: own[3],
-      platform_release: own[4],
-      platform_version: own[5],
-      sys_platform: own[6],
-      os_name: own[7],
-      implementation_name: own[8],
-      implementation_version: own[0],
-      platform_python_implementation: "CPython",
-    });
-    expect(info.version).toBe(own[0]);
-  });
+  test.each(interpreters)(
+    "%s: markers as python's platform module reports them",
+    async (python) => {
+      const info = await interpreterInfo(python);
+      const own = reported(
+        python,
+        "import json, os, platform, sys; print(json.dumps([platform.python_version(), " +
+          "platform.python_version_tuple(), platform.machine(), platform.system(), " +
+          "platform.release(), platform.version(), sys.platform, os.name, sys.implementation.name]))",
+      ) as string[];
+      expect(info.markers).toEqual({
+        python_full_version: own[0],
+        python_version: `${own[1][0]}.${own[1][1]}`,
+        platform_machine: own[2],
+        platform_system: own[3],
+        platform_release: own[4],
+        platform_version: own[5],
+        sys_platform: own[6],
+        os_name: own[7],
+        implementation_name: own[8],
+        implementation_version: own[0],
+        platform_python_implementation: "CPython",
+      });
+      expect(info.version).toBe(own[0]);
+    },
+  );
 
   test("markers equal packaging's default_environment()", async () => {
-    const python = pythons.find(hasPackaging);
+    const python = interpreters.find(hasPackaging);
     if (!python) return;
     const environment = reported(
       python,
@@ -57,13 +60,14 @@ describeWithPythons("interpreterInfo", () => {
     expect((await interpreterInfo(python)).markers).toEqual(environment);
   });
 
-  test("a pyenv build: its prefix, venv and ensurepip", async () => {
-    const info = await interpreterInfo(pyenvPython("3.11.7"));
-    const prefix = path.dirname(path.dirname(pyenvPython("3.11.7")));
+  test("a build in its own prefix (pyenv's, or one from source): its prefix, venv and ensurepip", async () => {
+    const { python3, versioned } = pythons.newer;
+    const info = await interpreterInfo(python3);
+    const prefix = path.dirname(path.dirname(python3));
     expect(info).toMatchObject({
-      path: pyenvPython("3.11.7"),
-      realPath: pyenvPython("3.11.7", "python3.11"),
-      executable: pyenvPython("3.11.7"),
+      path: python3,
+      realPath: versioned,
+      executable: python3,
       source: "path",
       prefix,
       basePrefix: prefix,
@@ -81,10 +85,10 @@ describeWithPythons("interpreterInfo", () => {
 
   test("a virtual environment's python reports its own prefix and its base", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "pyship-python-venv-"));
-    execFileSync(pyenvPython("3.12.1"), ["-m", "venv", "--without-pip", dir]);
+    execFileSync(pythons.upper.python3, ["-m", "venv", "--without-pip", dir]);
     const info = await interpreterInfo(path.join(dir, "bin/python"));
     expect(info.prefix).toBe(dir);
-    expect(info.basePrefix).toBe(path.dirname(path.dirname(pyenvPython("3.12.1"))));
+    expect(info.basePrefix).toBe(path.dirname(path.dirname(pythons.upper.python3)));
     rmSync(dir, { recursive: true });
   });
 
@@ -100,7 +104,7 @@ describeWithPythons("interpreterInfo", () => {
       `releaselevel='${level}', serial=${serial})\n` +
       "own = dict(vars(sys.implementation), version=version)\n" +
       "sys.implementation = types.SimpleNamespace(**own)\n";
-    const info = reported(pyenvPython("3.11.7"), fake + infoScript) as {
+    const info = reported(pythons.newer.python3, fake + infoScript) as {
       markers: Record<string, string>;
     };
     expect(info.markers.implementation_version).toBe(expected);

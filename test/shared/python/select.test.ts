@@ -2,14 +2,17 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
+import { compareVersions } from "../../../shared/project/pep440.js";
 import { readVersionRequest } from "../../../shared/python/request.js";
 import { selectInterpreter } from "../../../shared/python/select.js";
 import { ConfigurationError } from "../../../shared/runtime/errors.js";
+import { minorAfter } from "../../harness/test-pythons.js";
 import {
   describeWithPythons,
+  expectedFound,
   type Fixture,
   makeFixture,
-  pyenvPython,
+  pythons,
   systemPython,
 } from "./fixture.js";
 
@@ -24,6 +27,7 @@ describeWithPythons("selectInterpreter", () => {
     selectInterpreter({ request, from: "input 'python-version'" }, fixture.env);
   const inCache = (version: string) =>
     path.join(fixture.cache, "Python", version, "x64/bin/python3");
+  const { low, twin, newer, upper, top } = pythons;
 
   test("an exact version", async () => {
     const info = await select("3.11.2");
@@ -36,41 +40,51 @@ describeWithPythons("selectInterpreter", () => {
   });
 
   test("a minor version: its highest patch", async () => {
-    expect(await select("3.11")).toMatchObject({ path: inCache("3.11.7"), version: "3.11.7" });
+    expect(await select(newer.minor)).toMatchObject({
+      path: inCache(newer.version),
+      version: newer.version,
+    });
   });
 
   test("a range: its highest version", async () => {
-    expect(await select(">=3.10,<3.13")).toMatchObject({ path: inCache("3.12.1") });
+    const range = `>=${twin.minor},<${top.minor}`;
+    expect(await select(range)).toMatchObject({ path: inCache(upper.version) });
   });
 
   test("equal versions: the earlier source, read by one process", async () => {
     const before = fixture.toolCacheRuns();
-    const info = await select("3.10");
-    expect(info).toMatchObject({ path: inCache("3.10.13"), source: "tool-cache" });
+    const info = await select(twin.version);
+    expect(info).toMatchObject({ path: inCache(twin.version), source: "tool-cache" });
     // The wrapper ran the real interpreter, which reports itself.
-    expect(info.realPath).toBe(pyenvPython("3.10.13", "python3.10"));
+    expect(info.realPath).toBe(twin.versioned);
     expect(fixture.toolCacheRuns() - before).toBe(1);
   });
 
   test(".python-version", async () => {
     const dir = mkdtempSync(path.join(fixture.root, "project-"));
-    writeFileSync(path.join(dir, ".python-version"), "# pinned\n3.9\n3.12\n");
+    writeFileSync(path.join(dir, ".python-version"), `# pinned\n${low.minor}\n${upper.minor}\n`);
     const info = await selectInterpreter(
       readVersionRequest({ workingDirectory: dir }),
       fixture.env,
     );
-    expect(info).toMatchObject({ path: path.join(fixture.bin, "python3.9"), version: "3.9.18" });
+    expect(info).toMatchObject({
+      path: path.join(fixture.bin, `python${low.minor}`),
+      version: low.version,
+    });
   });
 
   test(".tool-versions", async () => {
     const dir = mkdtempSync(path.join(fixture.root, "project-"));
-    writeFileSync(path.join(dir, ".tool-versions"), "nodejs 20.11.0\npython 3.13.0 3.12.1\n");
+    writeFileSync(
+      path.join(dir, ".tool-versions"),
+      `nodejs 20.11.0\npython ${top.version} ${upper.version}\n`,
+    );
     const request = readVersionRequest({
       pythonVersionFile: ".tool-versions",
       workingDirectory: dir,
     });
     expect(await selectInterpreter(request, fixture.env)).toMatchObject({
-      path: path.join(fixture.pyenvRoot, "versions/3.13.0/bin/python3"),
+      path: path.join(fixture.pyenvRoot, `versions/${top.version}/bin/python3`),
       source: "pyenv",
     });
   });
@@ -79,20 +93,23 @@ describeWithPythons("selectInterpreter", () => {
     const dir = mkdtempSync(path.join(fixture.root, "project-"));
     writeFileSync(
       path.join(dir, "pyproject.toml"),
-      '[project]\nrequires-python = ">=3.11,<3.13"\n',
+      `[project]\nrequires-python = ">=${newer.minor},<${top.minor}"\n`,
     );
     const request = readVersionRequest({
       pythonVersionFile: "pyproject.toml",
       workingDirectory: dir,
     });
-    expect(await selectInterpreter(request, fixture.env)).toMatchObject({ version: "3.12.1" });
+    expect(await selectInterpreter(request, fixture.env)).toMatchObject({ version: upper.version });
   });
 
   test("requires-python: the highest match from any source", async () => {
     const dir = mkdtempSync(path.join(fixture.root, "project-"));
-    const request = readVersionRequest({ workingDirectory: dir, requiresPython: ">=3.10" });
+    const request = readVersionRequest({
+      workingDirectory: dir,
+      requiresPython: `>=${twin.minor}`,
+    });
     expect(await selectInterpreter(request, fixture.env)).toMatchObject({
-      version: "3.13.0",
+      version: top.version,
       source: "pyenv",
     });
   });
@@ -103,22 +120,18 @@ describeWithPythons("selectInterpreter", () => {
   });
 
   test("no match lists what was found and suggests setup-python", async () => {
-    const { bin, pyenvRoot } = fixture;
-    await expect(select("3.14")).rejects.toThrow(
+    const beyond = minorAfter(top);
+    const found = expectedFound(fixture)
+      .sort((a, b) => compareVersions(b.version, a.version))
+      .map((python) => `${python.version} (${python.path})`);
+    await expect(select(beyond)).rejects.toThrow(
       new ConfigurationError(
-        "no Python matches '3.14' (from input 'python-version'). Found: " +
-          `3.13.0 (${pyenvRoot}/versions/3.13.0/bin/python3), ` +
-          `3.12.1 (${inCache("3.12.1")}), ` +
-          `3.11.7 (${inCache("3.11.7")}), ` +
-          `3.11.2 (${bin}/python3.11), ` +
-          `3.10.13 (${inCache("3.10.13")}), ` +
-          `3.10.13 (${bin}/python3.10), ` +
-          `3.9.18 (${bin}/python3.9). ` +
-          "Add actions/setup-python with python-version: 3.14 before this step.",
+        `no Python matches '${beyond}' (from input 'python-version'). Found: ${found.join(", ")}. ` +
+          `Add actions/setup-python with python-version: ${beyond} before this step.`,
       ),
     );
-    await expect(select("<3.9")).rejects.toThrow(
-      "Add actions/setup-python with a python-version in '<3.9' before this step.",
+    await expect(select(`<${low.minor}`)).rejects.toThrow(
+      `Add actions/setup-python with a python-version in '<${low.minor}' before this step.`,
     );
   });
 
@@ -143,19 +156,20 @@ describeWithPythons("a tool cache directory that names the wrong version", () =>
   let root: string;
   beforeAll(() => {
     root = mkdtempSync(path.join(os.tmpdir(), "pyship-python-cache-"));
-    const python = path.join(root, "Python/3.14.0-rc.1/x64/bin/python3");
+    const python = path.join(root, `Python/${minorAfter(pythons.top)}.0-rc.1/x64/bin/python3`);
     mkdirSync(path.dirname(python), { recursive: true });
-    symlinkSync(pyenvPython("3.13.0"), python);
+    symlinkSync(pythons.top.python3, python);
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   test("the name is read as PEP 440, but the interpreter has the last word", async () => {
+    const beyond = minorAfter(pythons.top);
     const env = { RUNNER_TOOL_CACHE: root, RUNNER_ARCH: "X64", PATH: "", PYENV_ROOT: root };
     await expect(
-      selectInterpreter({ request: "3.14", from: "input 'python-version'" }, env),
+      selectInterpreter({ request: beyond, from: "input 'python-version'" }, env),
     ).rejects.toThrow(
-      "no Python matches '3.14' (from input 'python-version'). " +
-        `Found: 3.14.0rc1 (${root}/Python/3.14.0-rc.1/x64/bin/python3).`,
+      `no Python matches '${beyond}' (from input 'python-version'). ` +
+        `Found: ${beyond}.0rc1 (${root}/Python/${beyond}.0-rc.1/x64/bin/python3).`,
     );
   });
 });
