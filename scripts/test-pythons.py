@@ -13,17 +13,20 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import urllib.error
 import urllib.request
 
 ARCHIVE = "http://deb.debian.org/debian"
 ROOT = os.environ.get("PYSHIP_TEST_PYTHONS", "/var/cache/pyship-pythons")
-# role: (suite, source package); `newer` is the same minor as `twin` with a higher patch.
+# role: the (suite, source package) pairs it may come from. This archive's mirror lacks some
+# sources it lists, so each role takes the newest one it can download; top may fall back to newer.
 ROLES = {
-    "low": ("bullseye", "python3.9"),
-    "twin": ("trixie", "python3.13"),
-    "newer": ("sid", "python3.13"),
-    "top": ("sid", "python3.14"),
+    "low": [("bullseye", "python3.9")],
+    "twin": [("trixie", "python3.13")],
+    "newer": [("sid", "python3.13"), ("forky", "python3.13")],
+    "top": [(suite, package) for package in ("python3.15", "python3.14") for suite in ("sid", "forky")],
 }
+FALLBACK = {"top": "newer"}
 
 
 def stop(message):
@@ -53,12 +56,27 @@ def version_key(version):
     return tuple(int(part) for part in re.findall(r"\d+", version))
 
 
+def downloadable(directory, orig):
+    request = urllib.request.Request(f"{ARCHIVE}/{directory}/{orig}", headers={"Range": "bytes=0-0"})
+    try:
+        with urllib.request.urlopen(request, timeout=60):
+            return True
+    except urllib.error.URLError:
+        return False
+
+
 def choose(role, taken):
-    suite, package = ROLES[role]
-    candidates = [c for c in sources(suite).get(package, []) if c[0] not in taken and re.fullmatch(r"[\d.]+", c[0])]
-    if not candidates:
-        stop(f"Debian's {suite} has no {package} source for the test role '{role}' (see {ARCHIVE}/dists/{suite})")
-    return max(candidates, key=lambda c: version_key(c[0]))
+    """The newest source for `role` that is not taken and can be downloaded, or None."""
+    candidates = [
+        candidate
+        for suite, package in ROLES[role]
+        for candidate in sources(suite).get(package, [])
+        if candidate[0] not in taken and re.fullmatch(r"[\d.]+", candidate[0])
+    ]
+    for candidate in sorted(set(candidates), key=lambda c: version_key(c[0]), reverse=True):
+        if downloadable(candidate[1], candidate[2]):
+            return candidate
+    return None
 
 
 def build(version, directory, orig, sha256):
@@ -93,8 +111,14 @@ def ensure():
     os.makedirs(ROOT, exist_ok=True)
     chosen = {}
     for role in ROLES:
-        chosen[role] = choose(role, {c[0] for c in chosen.values()})
-    for version, directory, orig, sha256 in chosen.values():
+        choice = choose(role, {c[0] for c in chosen.values()})
+        if choice is None and role in FALLBACK:
+            print(f"pyship: no {role} source to download; {FALLBACK[role]} plays it too", file=sys.stderr)
+            choice = chosen[FALLBACK[role]]
+        if choice is None:
+            stop(f"Debian's archive has no source to download for the test role '{role}' ({ROLES[role]})")
+        chosen[role] = choice
+    for version, directory, orig, sha256 in set(chosen.values()):
         build(version, directory, orig, sha256)
     with open(os.path.join(ROOT, "roles"), "w") as f:
         f.writelines(f"{role} {c[0]}\n" for role, c in chosen.items())

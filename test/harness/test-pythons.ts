@@ -17,7 +17,8 @@ export interface TestPython {
 
 /**
  * low: the oldest. twin: in the tool cache and on PATH. newer: in the tool cache and pyenv, a
- * higher patch of a minor found lower elsewhere. upper: the newest below top's minor. top: the newest.
+ * higher patch of a minor found lower elsewhere. upper: the newest below the next minor. top: the
+ * newest. Where a machine lacks a build, one plays several roles (upper and top may be newer).
  */
 export interface TestPythons {
   /** A pyenv root holding them all. */
@@ -54,8 +55,10 @@ function testPython(root: string, version: string): TestPython {
 }
 
 function fromRoles(root: string, origin: TestPythons["origin"], roles: Record<Role, string>) {
+  // One object per version: where a build plays two roles, the roles are the same object.
+  const byVersion = new Map(Object.values(roles).map((v) => [v, testPython(root, v)]));
   const [low, twin, newer, upper, top] = (["low", "twin", "newer", "upper", "top"] as const).map(
-    (role) => testPython(root, roles[role]),
+    (role) => byVersion.get(roles[role]) as TestPython,
   );
   const all = [low, twin, newer, upper, top];
   return all.every((p) => existsSync(p.python3))
@@ -63,7 +66,7 @@ function fromRoles(root: string, origin: TestPythons["origin"], roles: Record<Ro
     : undefined;
 }
 
-/** The builds' roles file: "<role> <version>" lines; upper is newer there. */
+/** The builds' roles file: "<role> <version>" lines; upper is newer there, and top may be too. */
 function builtRoles(): Record<Role, string> | undefined {
   const file = path.join(BUILT_ROOT, "roles");
   if (!existsSync(file)) return undefined;

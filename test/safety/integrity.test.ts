@@ -20,7 +20,7 @@ import { expectSafeEnd, makeSandbox, runSafely, type Sandbox } from "./sandbox.j
 const scratch = mkdtempSync(path.join(os.tmpdir(), "pyship-integrity-"));
 const wheels = path.join(scratch, "wheels");
 const pythons = requireTestPythons();
-const { newer, top } = pythons;
+const { newer, twin } = pythons;
 const python = newer.version;
 let index: RunningIndex;
 let cacheService: RunningCacheService;
@@ -249,7 +249,7 @@ describe("setup-venv: a restored venv must be the one its key names", () => {
     const sandbox = sandboxWith({ "requirements.txt": requirementsLock() });
     const venv = path.join(sandbox.workspace, ".venv");
     // This run's key, from a run without the cache.
-    const first = await run(sandbox, "setup-venv", { "python-version": top.version });
+    const first = await run(sandbox, "setup-venv", { "python-version": twin.version });
     expect(first.result.exitCode).toBe(0);
     const key = first.result.outputs["cache-key"];
     // Someone saves a 3.11 venv with nothing in it under that key, at the same path.
@@ -260,7 +260,7 @@ describe("setup-venv: a restored venv must be the one its key names", () => {
 
     const outcome = await runSafely(sandbox, {
       action: "setup-venv",
-      inputs: { "python-version": top.version, "install-project": "false" },
+      inputs: { "python-version": twin.version, "install-project": "false" },
       env: { ...cacheService.env, ...setupVenvEnv, PIP_INDEX_URL: index.simpleUrl },
     });
     expectSafeEnd(sandbox, outcome, { exitCode: 0 });
@@ -271,7 +271,7 @@ describe("setup-venv: a restored venv must be the one its key names", () => {
         level: "warning",
         message: expect.stringMatching(
           new RegExp(
-            `^setup-venv: the cached venv is not the one its key names \\(pyvenv\\.cfg has Python ${escapeRegExp(newer.version)}, this run uses ${escapeRegExp(top.version)}; .*no readable \\.pyship-venv\\.json\\); rebuilding it\\.$`,
+            `^setup-venv: the cached venv is not the one its key names \\(pyvenv\\.cfg has Python ${escapeRegExp(newer.version)}, this run uses ${escapeRegExp(twin.version)}; .*no readable \\.pyship-venv\\.json\\); rebuilding it\\.$`,
           ),
         ),
       },
@@ -279,17 +279,17 @@ describe("setup-venv: a restored venv must be the one its key names", () => {
     expect(result.outputs).toMatchObject({
       "cache-hit": "false",
       "cache-key": key,
-      "python-version": top.version,
+      "python-version": twin.version,
       packages: "2",
     });
     expect(readFileSync(path.join(venv, "pyvenv.cfg"), "utf8")).toMatch(
-      new RegExp(`^version = ${escapeRegExp(top.version)}$`, "m"),
+      new RegExp(`^version = ${escapeRegExp(twin.version)}$`, "m"),
     );
     const freeze = await runCommand(path.join(venv, "bin/python"), ["-m", "pip", "freeze"]);
     expect(freeze.output.split("\n").filter(Boolean).sort()).toEqual(["alpha==1.0", "beta==2.0"]);
     expect(JSON.parse(readFileSync(path.join(venv, ".pyship-venv.json"), "utf8"))).toMatchObject({
       key,
-      pythonVersion: top.version,
+      pythonVersion: twin.version,
     });
   }, 600_000);
 });

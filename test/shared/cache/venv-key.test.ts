@@ -22,7 +22,7 @@ const identity = (python: TestPython, key = "k1"): VenvIdentity => ({
 });
 
 describeWithPythons("unusableVenv", () => {
-  const { newer: built, top: other } = pythons;
+  const { newer: built, twin: other } = pythons;
   beforeAll(async () => {
     venv = path.join(root, "venv");
     const created = await runCommand(built.python3, ["-m", "venv", "--without-pip", venv]);

@@ -85,7 +85,7 @@ export function makeFixture(): Fixture {
   link(top.python3, path.join(root, "venv", "bin", "python3"));
   writeFileSync(path.join(root, "venv", "pyvenv.cfg"), "home = /nowhere\n");
 
-  for (const python of [newer, top]) {
+  for (const python of new Set([newer, top])) {
     link(python.python3, path.join(pyenvRoot, "versions", python.version, "bin", "python3"));
   }
   mkdirSync(path.join(pyenvRoot, "versions", "empty"));
@@ -153,5 +153,5 @@ export function expectedFound({ cache, bin, pyenvRoot }: Fixture): FoundInterpre
     version: top.version,
     source: "pyenv",
   };
-  return [...toolCache, ...onPath, pyenv];
+  return [...toolCache, ...onPath, ...(top === newer ? [] : [pyenv])];
 }

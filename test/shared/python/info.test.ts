@@ -21,7 +21,7 @@ const hasPackaging = (python: string) => {
 };
 
 describeWithPythons("interpreterInfo", () => {
-  const interpreters = [systemPython, pythons.newer.python3, pythons.top.python3];
+  const interpreters = [...new Set([systemPython, pythons.newer.python3, pythons.top.python3])];
 
   test.each(interpreters)(
     "%s: markers as python's platform module reports them",
