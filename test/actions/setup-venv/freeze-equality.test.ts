@@ -47,6 +47,7 @@ import {
   toolCommand,
 } from "../../harness/python-tools.js";
 import { type ActionResult, runAction } from "../../harness/runner.js";
+import { requireTestPythons } from "../../harness/test-pythons.js";
 import { buildPackages, type PackageSpec } from "../../harness/wheels.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -83,7 +84,11 @@ const packages: PackageSpec[] = [
   { name: "platpkg", version: "1.0", tag: "py3-none-win_amd64" },
 ];
 
-const PYTHON_REQUEST = "3.11";
+// Today's tools run in the chroot, given the interpreter's prefix: a build in its own prefix there
+// (Debian's /usr would shadow the chroot's). Debian 12's tools run here, on Debian's 3.11.
+const testPythons = requireTestPythons();
+const pythonRequest = (toolset: Toolset) =>
+  toolset === "current" ? testPythons.newer.version : "3.11";
 const PROJECT = "consumer";
 /** Never compared: the installers themselves and the project. */
 const NOT_COMPARED = new Set([
@@ -899,13 +904,13 @@ function freezeEquality(toolset: Toolset, cases: Case[]) {
       ]);
     }
 
-    // The interpreter setup-venv picks for `python-version: 3.11` on this runner (an empty tool
-    // cache, then python3.11 on PATH, then pyenv); the tools are pointed at the same one.
+    // The interpreter setup-venv picks for this `python-version` on this runner (an empty tool
+    // cache, then PATH, then pyenv); the tools are pointed at the same one.
     const toolCache = path.join(root, "empty-tool-cache");
     mkdirSync(toolCache);
     python = await selectInterpreter(
-      { request: PYTHON_REQUEST, from: "input 'python-version'" },
-      { ...process.env, RUNNER_TOOL_CACHE: toolCache },
+      { request: pythonRequest(toolset), from: "input 'python-version'" },
+      { ...process.env, RUNNER_TOOL_CACHE: toolCache, PYENV_ROOT: testPythons.root },
     );
     timings["wheels, index, interpreter"] = Date.now() - started;
 
@@ -974,13 +979,17 @@ function freezeEquality(toolset: Toolset, cases: Case[]) {
           action: "setup-venv",
           workspace: dir,
           inputs: {
-            "python-version": PYTHON_REQUEST,
+            "python-version": pythonRequest(toolset),
             "install-project": "false",
             cache: "false",
             ...c.inputs,
           },
           // pip's cache out of the real HOME (HOME itself stays: setup-venv looks for pyenv there).
-          env: { XDG_CACHE_HOME: path.join(root, "action-cache"), ...env },
+          env: {
+            XDG_CACHE_HOME: path.join(root, "action-cache"),
+            PYENV_ROOT: testPythons.root,
+            ...env,
+          },
         });
         const ms = Date.now() - actionStarted;
         // The emulated runner's own directory (temp, tool cache, files); the workspace is ours.
