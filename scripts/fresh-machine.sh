@@ -30,16 +30,22 @@ git clone -q "$repo" "$root/work/pyship"
 # The lock-history corpus beside the clone, when this checkout has it.
 [ -d "$repo/../shared" ] && mkdir -p "$root/work/shared" && cp -a "$repo/../shared/." "$root/work/shared/"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+# This kind's pip settings and local wheel mirrors (the dist corpus tests' source), as CI's has them.
+for file in /etc/pip.conf /etc/xdg/pip /root/.config/pip; do
+  [ -e "$file" ] && mkdir -p "$root$(dirname "$file")" && cp -a "$file" "$root$file"
+done
+mirrors=$(for dir in /opt/wheels /opt/pypi /opt/pypi-more; do [ -d "$dir" ] && echo "$dir"; done)
 # This machine's certificate authorities (its network may inspect TLS), as the host trusts them.
 cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/" 2>/dev/null || true
 chroot "$root" update-ca-certificates >/dev/null
 
 inside() {
-  unshare --mount --propagation private bash -c '
+  MIRRORS="$mirrors" unshare --mount --propagation private bash -c '
     root=$1; shift
     # Its own mount point, as a machine'\''s / is (the oracle chroot makes its mounts private).
     mount --bind "$root" "$root"
     mount -t proc proc "$root/proc"; mount --rbind /dev "$root/dev"; mount --rbind /sys "$root/sys"
+    for dir in $MIRRORS; do mkdir -p "$root$dir" && mount --bind -o ro "$dir" "$root$dir"; done
     mkdir -p "$root/var/cache/pyship-oracles"
     exec chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin \
       NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt \

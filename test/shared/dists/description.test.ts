@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -12,8 +12,10 @@ import {
 import { parseCoreMetadata } from "../../../shared/dists/metadata.js";
 
 const PYTHON = "/usr/bin/python3";
-/** The pyenv python on PATH: no readme_renderer. */
-const BARE_PYTHON = "python3";
+/** Debian's python in a venv of its own, without the system's packages: no readme_renderer. */
+const bareVenv = mkdtempSync(path.join(os.tmpdir(), "pyship-bare-python-"));
+execFileSync(PYTHON, ["-m", "venv", "--without-pip", bareVenv]);
+const BARE_PYTHON = path.join(bareVenv, "bin/python3");
 const MISSING_PYTHON = "/nonexistent/python3";
 
 const brokenRst = "Title\n=====\n\nA `broken reference.\n";
@@ -35,7 +37,10 @@ let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), "description-"));
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(bareVenv, { recursive: true, force: true });
+});
 
 describe("Description-Content-Type", () => {
   const values = [
