@@ -33,7 +33,6 @@ import { cacheEnvironment, type RunningCacheService, startCacheService } from ".
 const TWIRP = "twirp/github.actions.results.api.v1.CacheService";
 /** Over the 128 MiB single-shot limit even after compression (the data is random). */
 const LARGE_BYTES = 136 * 1024 * 1024;
-const SLOW = process.env.PYSHIP_SLOW_TESTS === "1";
 const zstdOnPath = spawnSync("zstd", ["--version"]).status === 0;
 
 const root = mkdtempSync(path.join(os.tmpdir(), "pyship-cache-test-"));
@@ -233,21 +232,16 @@ describe("@actions/cache when the service fails", () => {
     expect(logged("::warning::Failed to restore:").join("")).toContain("tar");
   });
 
-  (SLOW ? test : test.skip)(
-    "five 503s: the client backs off ~25-35 s, then misses (PYSHIP_SLOW_TESTS=1)",
-    async () => {
-      service.failNext("GetCacheEntryDownloadURL", 503, 5);
-      const started = Date.now();
-      expect(await cache.restoreCache([dir], "venv-key-1")).toBeUndefined();
-      const elapsed = Date.now() - started;
-      process.stderr.write(`restoreCache gave up after ${elapsed} ms\n`);
-      expect(elapsed).toBeGreaterThan(20_000);
-      // A plain Error (not HttpClientError) after the retries, so a warning, not ::error::.
-      expect(logged("::warning::Failed to restore:").join("")).toContain("after 5 attempts");
-      expect(logged("Attempt 4 of 5 failed")).toHaveLength(1);
-    },
-    60_000,
-  );
+  test("five 503s: the client backs off, then misses", async () => {
+    service.failNext("GetCacheEntryDownloadURL", 503, 5);
+    const started = Date.now();
+    expect(await cache.restoreCache([dir], "venv-key-1")).toBeUndefined();
+    // Its backoff sleeps at least this long, however loaded the machine is.
+    expect(Date.now() - started).toBeGreaterThan(20_000);
+    // A plain Error (not HttpClientError) after the retries, so a warning, not ::error::.
+    expect(logged("::warning::Failed to restore:").join("")).toContain("after 5 attempts");
+    expect(logged("Attempt 4 of 5 failed")).toHaveLength(1);
+  }, 300_000);
 });
 
 describe("protocol details", () => {
