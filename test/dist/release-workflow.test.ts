@@ -3,12 +3,11 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "@jest/globals";
 import { decodeJwt } from "jose";
-import { runCommand } from "../../shared/runtime/command.js";
 import { type RunningArtifactService, startArtifactService } from "../harness/artifact-service.js";
 import { backendWheels } from "../harness/backend-wheels.js";
 import { type RunningIndex, startIndex } from "../harness/index-server.js";
 import { type RunningOidcIssuer, startOidcIssuer } from "../harness/oidc-issuer.js";
-import { installFromIndex } from "../harness/publish-tools.js";
+import { installHelloPyship } from "../harness/publish-tools.js";
 import { inheritedEnv, repoRoot } from "../harness/runner.js";
 import {
   type RunningWarehouse,
@@ -150,18 +149,13 @@ describe("action-templates/python-release.yml through the emulated runner", () =
     expect(lines(publish("pypi").uploaded)).toEqual(files);
     expect(publish("pypi").auth).toBe("trusted-publishing");
 
-    const { python, install } = await installFromIndex(
+    const { install, greeting } = await installHelloPyship(
       path.join(scratch, "installed"),
       pypi.simpleUrl,
-      "hello-pyship==0.1.0",
       inheritedEnv(),
     );
     expect(install.code).toBe(0);
-    const greet = await runCommand(python, [
-      "-c",
-      "import hello_pyship; print(hello_pyship.greet('pyship'))",
-    ]);
-    expect(greet.output.trim()).toBe("Hello, pyship!");
+    expect(greeting).toBe("Hello, pyship!");
   });
 
   test("when TestPyPI refuses the publisher, the pypi job does not run and nothing reaches PyPI", async () => {

@@ -3,10 +3,9 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "@jest/globals";
-import { runCommand } from "../../shared/runtime/command.js";
 import { backendWheels } from "../harness/backend-wheels.js";
 import { type RunningIndex, startIndex } from "../harness/index-server.js";
-import { DEBIAN_PYTHON, installFromIndex } from "../harness/publish-tools.js";
+import { DEBIAN_PYTHON, installHelloPyship } from "../harness/publish-tools.js";
 import { type PublishWorld, startPublishWorld } from "../harness/publish-world.js";
 import { type ActionResult, inheritedEnv, repoRoot, runAction } from "../harness/runner.js";
 
@@ -73,18 +72,13 @@ describe("actions/release (composite: build-dist, then trusted-publish)", () => 
     expect(messages(result, "notice")).toContain(
       "release: PEP 740 attestations are not made yet by this version of pyship; the files go up without them",
     );
-    const { python, install } = await installFromIndex(
+    const { install, greeting } = await installHelloPyship(
       path.join(scratch, "installed"),
       world.warehouse.simpleUrl,
-      "hello-pyship==0.1.0",
       inheritedEnv(),
     );
     expect(install.code).toBe(0);
-    const greet = await runCommand(python, [
-      "-c",
-      "import hello_pyship; print(hello_pyship.greet('pyship'))",
-    ]);
-    expect(greet.output.trim()).toBe("Hello, pyship!");
+    expect(greeting).toBe("Hello, pyship!");
   });
 
   test("a release of files the index has is refused, and skipped with skip-existing", async () => {

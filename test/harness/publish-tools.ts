@@ -51,3 +51,12 @@ export async function installFromIndex(
   );
   return { python, install };
 }
+
+/** hello-pyship 0.1.0 installed from `indexUrl` into a fresh venv: pip's result and greet('pyship'). */
+export async function installHelloPyship(venv: string, indexUrl: string, env: NodeJS.ProcessEnv) {
+  const { python, install } = await installFromIndex(venv, indexUrl, "hello-pyship==0.1.0", env);
+  if (install.code !== 0) return { install, greeting: "" };
+  const code = "import hello_pyship; print(hello_pyship.greet('pyship'))";
+  const greeting = (await runTool(python, ["-c", code])).output.trim();
+  return { install, greeting };
+}
