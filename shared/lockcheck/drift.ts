@@ -2,8 +2,10 @@
 import type { Lock } from "../lockfiles/model.js";
 import type { RequirementsLock } from "../lockfiles/requirements.js";
 import type { Finding } from "../runtime/findings.js";
+import type { LockCheckCode } from "./codes.js";
 
 export interface DriftFinding extends Finding {
+  code: LockCheckCode;
   lockfile: string;
   package?: string;
   declared?: string;
