@@ -1,8 +1,7 @@
 /** Rewrites the README tables from action.yml and the checks: `npx tsx scripts/update-doc-tables.ts`. */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { allChecks } from "../shared/dists/checks.js";
-import { actionTables, checksTable } from "../test/harness/action-docs.js";
+import { actionTables, codeTable } from "../test/harness/action-docs.js";
 import { repoRoot } from "../test/harness/runner.js";
 
 /** Replaces the run of table lines that starts at `header` (and the outputs table after it). */
@@ -33,8 +32,8 @@ for (const name of names) {
   }
   const own = path.join(repoRoot, "actions", name, "README.md");
   let text = replaceTable(readFileSync(own, "utf8"), "| input | default |", tables);
-  if (name === "build-dist")
-    text = replaceTable(text, "| code | severity |", checksTable(allChecks));
+  const codes = codeTable(name);
+  if (codes) text = replaceTable(text, "| code | severity |", codes);
   writeFileSync(own, text);
 }
 writeFileSync(readmePath, readme);

@@ -1,5 +1,7 @@
-/** The inputs and outputs tables of an action's README section, rendered from its action.yml. */
+/** The README tables of the actions: inputs and outputs from action.yml, codes from their registries. */
 import path from "node:path";
+import { allChecks } from "../../shared/dists/checks.js";
+import { lockCheckCodes } from "../../shared/lockcheck/codes.js";
 import { markdownCell } from "../../shared/runtime/findings.js";
 import { readActionMetadata, repoRoot } from "./runner.js";
 
@@ -46,4 +48,31 @@ export function checksTable(
         `| \`${check.code}\` | ${check.severity} | ${oneLine(check.title)} | ${rule(check.rule)} |`,
     ),
   ].join("\n");
+}
+
+/** An action's finding codes as a README table, rendered from its code registry. */
+export function codesTable(
+  codes: readonly {
+    code: string;
+    severity: string;
+    also?: readonly string[];
+    meaning: string;
+    fix: string;
+  }[],
+): string {
+  return [
+    "| code | severity | what it means | fix |",
+    "|---|---|---|---|",
+    ...codes.map(
+      (entry) =>
+        `| \`${entry.code}\` | ${[entry.severity, ...(entry.also ?? [])].join(", ")} | ${oneLine(entry.meaning)} | ${oneLine(entry.fix)} |`,
+    ),
+  ].join("\n");
+}
+
+/** The code table of an action's own README, for the actions that have a code registry. */
+export function codeTable(name: string): string | undefined {
+  if (name === "build-dist") return checksTable(allChecks);
+  if (name === "lock-check") return codesTable(Object.values(lockCheckCodes));
+  return undefined;
 }
