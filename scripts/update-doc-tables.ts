@@ -18,6 +18,15 @@ function replaceTable(text: string, header: string, table: string): string {
   return text.slice(0, start) + table + text.slice(start + lines.slice(0, end).join("\n").length);
 }
 
+/** A table's first two header cells, such as `| code | severity |`, which find it in a README. */
+const firstCells = (table: string) =>
+  `| ${table
+    .split("\n")[0]
+    .split("|")
+    .slice(1, 3)
+    .map((cell) => cell.trim())
+    .join(" | ")} |`;
+
 const names = readdirSync(path.join(repoRoot, "actions")).filter((name) =>
   existsSync(path.join(repoRoot, "actions", name, "action.yml")),
 );
@@ -33,7 +42,7 @@ for (const name of names) {
   const own = path.join(repoRoot, "actions", name, "README.md");
   let text = replaceTable(readFileSync(own, "utf8"), "| input | default |", tables);
   const codes = codeTable(name);
-  if (codes) text = replaceTable(text, "| code | severity |", codes);
+  if (codes) text = replaceTable(text, firstCells(codes), codes);
   writeFileSync(own, text);
 }
 writeFileSync(readmePath, readme);

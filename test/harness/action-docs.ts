@@ -2,6 +2,7 @@
 import path from "node:path";
 import { allChecks } from "../../shared/dists/checks.js";
 import { lockCheckCodes } from "../../shared/lockcheck/codes.js";
+import { refusalCodes } from "../../shared/publish/diagnose.js";
 import { markdownCell } from "../../shared/runtime/findings.js";
 import { readActionMetadata, repoRoot } from "./runner.js";
 
@@ -70,9 +71,20 @@ export function codesTable(
   ].join("\n");
 }
 
+/** trusted-publish's table of the codes an index gives a refused token. */
+export function refusalTable(codes: readonly { code: string; meaning: string }[]): string {
+  const sentence = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+  return [
+    "| code | what it usually means |",
+    "|---|---|",
+    ...codes.map((entry) => `| \`${entry.code}\` | ${oneLine(sentence(entry.meaning))} |`),
+  ].join("\n");
+}
+
 /** The code table of an action's own README, for the actions that have a code registry. */
 export function codeTable(name: string): string | undefined {
   if (name === "build-dist") return checksTable(allChecks);
   if (name === "lock-check") return codesTable(Object.values(lockCheckCodes));
+  if (name === "trusted-publish") return refusalTable(refusalCodes);
   return undefined;
 }
