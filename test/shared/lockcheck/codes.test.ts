@@ -33,7 +33,10 @@ const sourceDirs = ["shared/lockcheck", "actions/lock-check"];
 function codesInSources() {
   const found: { file: string; kind: "string" | "template" | "expression"; value: string }[] = [];
   for (const dir of sourceDirs) {
-    for (const name of readdirSync(path.join(repoRoot, dir))) {
+    for (const name of readdirSync(path.join(repoRoot, dir), {
+      recursive: true,
+      encoding: "utf8",
+    })) {
       if (!name.endsWith(".ts") || (dir === "shared/lockcheck" && name === "codes.ts")) continue;
       const file = `${dir}/${name}`;
       const text = readFileSync(path.join(repoRoot, file), "utf8");
