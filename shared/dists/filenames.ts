@@ -100,7 +100,7 @@ export function parseSdistFilename(filename: string): SdistFilename | undefined 
 
 /** The file name the specs give for this name and version. */
 export function expectedSdistFilename(name: string, version: string): string {
-  const escaped = name.toLowerCase().replace(/[-_.]+/g, "_");
+  const escaped = normalizeName(name).replace(/-/g, "_");
   return `${escaped}-${normalizeVersion(version) ?? version}.tar.gz`;
 }
 
