@@ -13,3 +13,4 @@ export {
 export { InputReader, inputVariable, quoted } from "./inputs.js";
 export { type ActionIo, runnerIo, withGroup } from "./io.js";
 export { redact, registerSecret, SERVER_TEXT_CHARS, serverText } from "./redact.js";
+export { lastLines } from "./text.js";

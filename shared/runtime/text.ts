@@ -25,3 +25,12 @@ export function formatSize(bytes: number): string {
   }
   return `${value.toFixed(value < 10 ? 1 : 0)} ${SIZE_UNITS[unit]}`;
 }
+
+/** The last `count` lines of a program's output that are not blank, trailing white space cut. */
+export function lastLines(output: string, count: number): string[] {
+  return output
+    .split("\n")
+    .map((line) => line.trimEnd())
+    .filter(Boolean)
+    .slice(-count);
+}
