@@ -3,11 +3,11 @@ export { CheckFailed, ConfigurationError, errorMessage, type SourceLocation } fr
 export {
   type Annotation,
   type Finding,
+  type FindingLevel,
   findingsTable,
   formatLocation,
   markdownCell,
   markdownTable,
-  type Severity,
   toAnnotation,
 } from "./findings.js";
 export { InputReader, inputVariable, quoted } from "./inputs.js";
