@@ -13,7 +13,7 @@ import {
 } from "../../shared/dists/summary.js";
 import { checkExpectedVersion, checkTag } from "../../shared/dists/version-check.js";
 import { readText } from "../../shared/project/text.js";
-import { type ActionIo, CheckFailed, type Finding } from "../../shared/runtime/index.js";
+import { type ActionIo, CheckFailed, type Finding, lastLines } from "../../shared/runtime/index.js";
 import type { BuildDistInputs } from "./inputs.js";
 
 export interface BuildDistDeps {
@@ -101,7 +101,9 @@ async function build(
     });
   } catch (error) {
     if (!(error instanceof BuildFailed)) throw error;
-    const last = lastLines(error.output, 3);
+    const last = lastLines(error.output, 3)
+      .map((line) => line.trim())
+      .join(" ⏎ ");
     throw new CheckFailed(
       `Building the ${error.step} failed; the backend's output is in the "Building with ${frontend}" log group.${last ? ` It ended: ${last}` : ""}`,
     );
@@ -129,15 +131,6 @@ function lineWriter(write: (line: string) => void): (text: string) => void {
     partial = lines.pop() ?? "";
     for (const line of lines) write(line);
   };
-}
-
-function lastLines(output: string, count: number): string {
-  return output
-    .split("\n")
-    .map((line) => line.trim())
-    .filter(Boolean)
-    .slice(-count)
-    .join(" ⏎ ");
 }
 
 /** Copies what was built into the output directory, next to anything already there. */

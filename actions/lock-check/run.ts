@@ -2,7 +2,12 @@ import path from "node:path";
 import { pullRequestFromEnv, syncStickyComment } from "../../shared/github/pr-comment.js";
 import { checkProject, type DriftFinding, type LockReport } from "../../shared/lockcheck/index.js";
 import { runToolCheck, type ToolVerdict } from "../../shared/lockcheck/tools.js";
-import { type ActionIo, CheckFailed, findingsTable } from "../../shared/runtime/index.js";
+import {
+  type ActionIo,
+  CheckFailed,
+  findingsTable,
+  lastLines,
+} from "../../shared/runtime/index.js";
 import type { LockCheckInputs } from "./inputs.js";
 
 export const commentMarker = "<!-- pyship:lock-check -->";
@@ -104,7 +109,7 @@ async function compareWithTool(
   });
 }
 
-const lastLine = (output: string) => output.split("\n").filter(Boolean).at(-1)?.slice(0, 300) ?? "";
+const lastLine = (output: string) => lastLines(output, 1)[0]?.slice(0, 300) ?? "";
 
 async function syncComment(
   inputs: LockCheckInputs,

@@ -14,7 +14,8 @@ export type RangeEvent =
 
 export type Json = Record<string, unknown>;
 
-export interface Severity {
+/** One OSV `severity` entry as the database gives it: a CVSS vector and its type. */
+export interface OsvSeverity {
   type: string;
   score: string;
 }
@@ -40,7 +41,7 @@ export interface Range {
 /** Absent lists are read as empty ones. */
 export interface Affected {
   package?: AffectedPackage;
-  severity: Severity[];
+  severity: OsvSeverity[];
   ranges: Range[];
   versions: string[];
   ecosystem_specific?: Json;
@@ -58,7 +59,7 @@ export interface Advisory {
   upstream: string[];
   summary?: string;
   details?: string;
-  severity: Severity[];
+  severity: OsvSeverity[];
   affected: Affected[];
   references: Reference[];
   database_specific?: Json & { severity?: string };
@@ -197,7 +198,7 @@ function readAdvisory(fields: Fields): Advisory {
   });
 }
 
-const readSeverity = (fields: Fields): Severity => ({
+const readSeverity = (fields: Fields): OsvSeverity => ({
   type: fields.required("type"),
   score: fields.required("score"),
 });

@@ -10,7 +10,8 @@ const calculator: typeof calculatorModule.default = calculatorModule.default ?? 
 export const severityLevels = ["low", "medium", "high", "critical"] as const;
 export type SeverityLevel = (typeof severityLevels)[number];
 
-export interface Severity {
+/** An advisory's assessed severity: its level and the score it came from. */
+export interface AdvisorySeverity {
   level: SeverityLevel;
   /** The CVSS base score, 0.0–10.0, when a vector gave one. */
   score?: number;
@@ -72,7 +73,7 @@ function computeBaseScore(vector: string): Scored {
   }
 }
 
-export function advisorySeverity(advisory: SeverityFields): Severity {
+export function advisorySeverity(advisory: SeverityFields): AdvisorySeverity {
   const entries = [
     ...(advisory.severity ?? []),
     ...(advisory.affected ?? []).flatMap((affected) => affected.severity ?? []),
@@ -97,7 +98,7 @@ export function advisorySeverity(advisory: SeverityFields): Severity {
 }
 
 /** "critical (9.8)", or the level with why a vector gave no score. */
-export function severityText(severity: Severity): string {
+export function severityText(severity: AdvisorySeverity): string {
   if (severity.score !== undefined) return `${severity.level} (${severity.score.toFixed(1)})`;
   return severity.unscored ? `${severity.level} (${severity.unscored})` : severity.level;
 }

@@ -4,6 +4,7 @@
  */
 import { TimedOut, within } from "../http/deadline.js";
 import { ConfigurationError, errorMessage } from "../runtime/errors.js";
+import { decodeClaims } from "../runtime/jwt.js";
 import { registerSecret, serverText } from "../runtime/redact.js";
 import { explainErrnoCodes } from "../runtime/system-errors.js";
 
@@ -92,16 +93,11 @@ function failureText(error: unknown): string {
 
 /** The scope claim the client needs: `Actions.Results:<run>:<job>` in the JWT's `scp`. */
 function hasResultsScope(token: string): boolean {
-  try {
-    const payload = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString());
-    const scope: unknown = payload?.scp;
-    return (
-      typeof scope === "string" &&
-      scope.split(" ").some((part) => /^Actions\.Results:[^:]+:[^:]+$/.test(part))
-    );
-  } catch {
-    return false;
-  }
+  const scope = decodeClaims(token).scp;
+  return (
+    typeof scope === "string" &&
+    scope.split(" ").some((part) => /^Actions\.Results:[^:]+:[^:]+$/.test(part))
+  );
 }
 
 /** The same host test @actions/artifact applies: github.com, *.ghe.com and *.localhost are not GHES. */

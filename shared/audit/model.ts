@@ -1,5 +1,5 @@
 /** What an audit found, before it is shown: one model for annotations, summary, SARIF, SBOM and JSON. */
-import type { Severity } from "../advisories/severity.js";
+import type { AdvisorySeverity } from "../advisories/severity.js";
 
 export interface AuditedPackage {
   /** As the lock writes it. */
@@ -19,7 +19,7 @@ export interface Vulnerability {
   id: string;
   aliases: string[];
   summary: string;
-  severity: Severity;
+  severity: AdvisorySeverity;
   /** The smallest fixed version above the locked one, per matching range, PEP 440 sorted. */
   fixVersions: string[];
   /** The advisory's page (osv.dev). */

@@ -3,7 +3,7 @@
  * (package, advisory), located at the package's entry in the lockfile.
  */
 import { createHash } from "node:crypto";
-import type { Severity, SeverityLevel } from "../advisories/severity.js";
+import type { AdvisorySeverity, SeverityLevel } from "../advisories/severity.js";
 import type { AuditedPackage, AuditResult, Vulnerability } from "./model.js";
 
 export interface SarifTool {
@@ -38,12 +38,12 @@ const sarifLevel: Record<SeverityLevel, SarifLevel> = {
 };
 
 /** A string "0.1"–"10.0", as `security-severity` requires. */
-export function securitySeverity(severity: Severity): string {
+export function securitySeverity(severity: AdvisorySeverity): string {
   const score = severity.score ?? representativeScore[severity.level];
   return Math.min(10, Math.max(0.1, score)).toFixed(1);
 }
 
-export function sarifLevelOf(severity: Severity): SarifLevel {
+export function sarifLevelOf(severity: AdvisorySeverity): SarifLevel {
   return sarifLevel[severity.level];
 }
 
@@ -92,8 +92,8 @@ function groupByAdvisory(result: AuditResult): Map<string, Finding[]> {
 }
 
 /** The most severe rating among an advisory's findings (they normally agree). */
-function worstSeverity(findings: Finding[]): Severity {
-  const rank = (severity: Severity) => Number(securitySeverity(severity));
+function worstSeverity(findings: Finding[]): AdvisorySeverity {
+  const rank = (severity: AdvisorySeverity) => Number(securitySeverity(severity));
   return findings
     .map((finding) => finding.vuln.severity)
     .reduce((worst, next) => (rank(next) > rank(worst) ? next : worst));

@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { PackageURL } from "packageurl-js";
-import type { Severity } from "../advisories/severity.js";
+import type { AdvisorySeverity } from "../advisories/severity.js";
 import type { AuditedPackage, AuditResult, Vulnerability } from "./model.js";
 
 export interface SbomTool {
@@ -30,7 +30,7 @@ function scoreMethod(vector: string | undefined): string {
   return "other";
 }
 
-function ratings(severity: Severity, url: string): object[] {
+function ratings(severity: AdvisorySeverity, url: string): object[] {
   if (severity.source === "cvss") {
     return [
       {

@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { venvPython } from "../python/venv-layout.js";
 import { runCommand } from "../runtime/command.js";
+import { lastLines } from "../runtime/text.js";
 
 /** Bumped whenever what goes into a cached venv changes. */
 const cacheVersion = "v2";
@@ -96,7 +97,7 @@ export async function unusableVenv(
     timeoutMs: 30_000,
   });
   if (probe.code !== 0)
-    return `the cached venv is broken (its python does not run: ${probe.output.trim().split("\n").at(-1) ?? ""})`;
+    return `the cached venv is broken (its python does not run: ${lastLines(probe.output, 1)[0] ?? ""})`;
   return undefined;
 }
 

@@ -3,6 +3,7 @@
  * in one python run per batch. Texts go in on stdin as JSON, results come out on stdout as JSON.
  */
 import { spawn } from "node:child_process";
+import { lastLines } from "../runtime/text.js";
 
 export const renderTimeoutMs = 60_000;
 
@@ -73,7 +74,7 @@ export async function renderRst(
       })),
     };
   } catch {
-    const output = `${run.stderr}${run.stdout}`.trim().split("\n").slice(-3).join(" ");
+    const output = lastLines(`${run.stderr}${run.stdout}`, 3).join(" ");
     return { reason: `${python} exited with code ${run.code}: ${output}` };
   }
 }

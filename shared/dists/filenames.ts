@@ -64,13 +64,28 @@ const wheelName = /^[A-Za-z0-9](?:[A-Za-z0-9._]*[A-Za-z0-9])?$/;
 const tagSet = /^[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*$/;
 const buildTag = /^\d[A-Za-z0-9_.]*$/;
 
-export function parseWheelFilename(filename: string): WheelFilename | undefined {
+/** A wheel name's `-` fields, unchecked: the one split every reader of wheel names shares. */
+export interface WheelFields {
+  fields: string[];
+  /** The python, abi and platform tag sets: the last three fields, when there are five or more. */
+  tags?: [python: string, abi: string, platform: string];
+}
+
+export function splitWheelFilename(filename: string): WheelFields | undefined {
   if (!filename.endsWith(".whl")) return undefined;
-  const parts = filename.slice(0, -".whl".length).split("-");
-  if (parts.length !== 5 && parts.length !== 6) return undefined;
-  const [distribution, version] = parts;
-  const build = parts.length === 6 ? parts[2] : undefined;
-  const [python, abi, platform] = parts.slice(-3);
+  const fields = filename.slice(0, -".whl".length).split("-");
+  if (fields.length < 5) return { fields };
+  const [python, abi, platform] = fields.slice(-3);
+  return { fields, tags: [python, abi, platform] };
+}
+
+export function parseWheelFilename(filename: string): WheelFilename | undefined {
+  const split = splitWheelFilename(filename);
+  if (!split?.tags || split.fields.length > 6) return undefined;
+  const { fields, tags: sets } = split;
+  const [distribution, version] = fields;
+  const build = fields.length === 6 ? fields[2] : undefined;
+  const [python, abi, platform] = sets;
   if (!wheelName.test(distribution) || !isValidVersion(version)) return undefined;
   if (build !== undefined && !buildTag.test(build)) return undefined;
   if (![python, abi, platform].every((set) => tagSet.test(set))) return undefined;
@@ -87,20 +102,30 @@ const normalizedName = /^[a-z0-9]+(?:_[a-z0-9]+)*$/;
 /** Any valid project name; older backends wrote names such as `My.Pkg` or `my-pkg`. */
 const projectName = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
 
-/** `{name}-{version}.tar.gz`; the version is what follows the last `-`. */
-export function parseSdistFilename(filename: string): SdistFilename | undefined {
+/** `{name}-{version}.tar.gz` split at the last `-`, unchecked; undefined when either is empty. */
+export function splitSdistFilename(
+  filename: string,
+): { distribution: string; version: string } | undefined {
   if (!filename.endsWith(".tar.gz")) return undefined;
   const stem = filename.slice(0, -".tar.gz".length);
   const dash = stem.lastIndexOf("-");
-  const [distribution, version] = [stem.slice(0, dash), stem.slice(dash + 1)];
-  if (dash < 0 || !projectName.test(distribution) || !isValidVersion(version)) return undefined;
+  if (dash < 1 || dash === stem.length - 1) return undefined;
+  return { distribution: stem.slice(0, dash), version: stem.slice(dash + 1) };
+}
+
+/** `{name}-{version}.tar.gz`; the version is what follows the last `-`. */
+export function parseSdistFilename(filename: string): SdistFilename | undefined {
+  const split = splitSdistFilename(filename);
+  if (!split) return undefined;
+  const { distribution, version } = split;
+  if (!projectName.test(distribution) || !isValidVersion(version)) return undefined;
   const normalized = normalizedName.test(distribution) && normalizeVersion(version) === version;
   return { distribution, version, normalized };
 }
 
 /** The file name the specs give for this name and version. */
 export function expectedSdistFilename(name: string, version: string): string {
-  const escaped = name.toLowerCase().replace(/[-_.]+/g, "_");
+  const escaped = normalizeName(name).replace(/-/g, "_");
   return `${escaped}-${normalizeVersion(version) ?? version}.tar.gz`;
 }
 

@@ -1,4 +1,5 @@
 /** The M checks: core metadata fields as the spec, packaging.metadata and PyPI read them. */
+import { normalizeName } from "../project/names.js";
 import { isValidSpecifier, isValidVersion } from "../project/pep440.js";
 import { parseRequirement } from "../project/pep508.js";
 import type { Finding } from "../runtime/findings.js";
@@ -249,7 +250,7 @@ function checkExtra(meta: CoreMetadata, field: MetadataField, report: Report): v
   if (!validName.test(extra)) {
     report(metadataChecks.M010, `Provides-Extra '${extra}' is not a valid extra name.`, field);
   } else if (declaresAtLeast(meta, 2, 3) && !normalizedExtra.test(extra)) {
-    const normal = extra.toLowerCase().replace(/[-_.]+/g, "-");
+    const normal = normalizeName(extra);
     report(
       metadataChecks.M016,
       `Provides-Extra '${extra}' is not normalised, which Metadata-Version 2.3 requires ('${normal}').`,

@@ -1,5 +1,5 @@
 /** What build-dist reads out of a wheel or an sdist, and the checks it runs on them. */
-import type { Finding, Severity } from "../runtime/findings.js";
+import type { Finding, FindingLevel } from "../runtime/findings.js";
 
 export type DistKind = "wheel" | "sdist";
 
@@ -45,7 +45,7 @@ export interface DistArchive {
 /** A rule with a stable code: every finding build-dist reports comes from one of these. */
 export interface Check {
   code: string;
-  severity: Severity;
+  severity: FindingLevel;
   /** One line: what the rule means, shown in docs. */
   title: string;
   /** The section of docs/pypi-upload-rules.md naming who refuses it; every error has one. */

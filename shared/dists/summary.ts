@@ -1,23 +1,12 @@
 /** The job summary's view of what ships: metadata, each dist's file tree, and the hashes. */
 import { markdownCell, markdownTable } from "../runtime/findings.js";
+import { formatSize } from "../runtime/text.js";
 import type { DistArchive } from "./model.js";
 
 /** The parts of parsed core metadata the summary reads. */
 export interface MetadataFields {
   get(name: string): string | undefined;
   all(name: string): string[];
-}
-
-export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ["kB", "MB", "GB"];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
 
 /** Python versions from `Programming Language :: Python :: X.Y` classifiers, oldest first. */

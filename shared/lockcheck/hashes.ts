@@ -8,6 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import { parse as parseToml } from "smol-toml";
+import { normalizeName } from "../project/names.js";
 import { pep440 } from "../project/pep440.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -548,9 +549,6 @@ const PIPFILE_NON_PACKAGE_KEYS = new Set([
 const DEFAULT_PIPFILE_SOURCE = { name: "pypi", url: "https://pypi.org/simple", verify_ssl: true };
 const EARLY_PIPFILE_SOURCE = { ...DEFAULT_PIPFILE_SOURCE, url: "https://pypi.python.org/simple" };
 
-/** packaging.utils.canonicalize_name (PEP 503). */
-export const canonicalizeName = (name: string) => name.replace(/[-_.]+/g, "-").toLowerCase();
-
 function pipfileContent(
   pipfile: Record<string, unknown>,
   canonical: boolean,
@@ -559,7 +557,7 @@ function pipfileContent(
   const names = (section: unknown) => {
     if (!canonical) return section;
     if (!isPlainObject(section)) throw new RecipeNotApplicable("not a table");
-    return Object.fromEntries(Object.entries(section).map(([k, v]) => [canonicalizeName(k), v]));
+    return Object.fromEntries(Object.entries(section).map(([k, v]) => [normalizeName(k), v]));
   };
   const data: Record<string, unknown> = {
     _meta: {

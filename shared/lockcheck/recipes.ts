@@ -1,11 +1,11 @@
 /** What today's tools refuse: a content hash only an older recipe reproduces, a lock format too old. */
 import type { Lock } from "../lockfiles/model.js";
 import { tableAt } from "../project/files.js";
+import { normalizeName } from "../project/names.js";
 import type { Manifest } from "../project/pyproject.js";
 import { type DriftFinding, findingsFor } from "./drift.js";
 import {
   CURRENT_TOOLS,
-  canonicalizeName,
   type HashFormat,
   PDM_RECIPES,
   PIPFILE_RECIPES,
@@ -66,9 +66,7 @@ function writerOf(lock: Lock, recipe: string): string {
 
 function nonCanonicalNames(manifest: Manifest): string[] {
   return ["packages", "dev-packages"].flatMap((section) =>
-    Object.keys(tableAt(manifest.data, [section])).filter(
-      (name) => canonicalizeName(name) !== name,
-    ),
+    Object.keys(tableAt(manifest.data, [section])).filter((name) => normalizeName(name) !== name),
   );
 }
 

@@ -1,4 +1,5 @@
 /** PEP 508 environment markers: parse, print in one canonical form, and evaluate. */
+import { normalizeName } from "./names.js";
 import { clauseContains, parseSpecifierSet, parseVersion } from "./pep440.js";
 
 export type Marker =
@@ -130,7 +131,7 @@ export function evaluateMarker(marker: Marker, context: MarkerContext = {}): boo
   if (key === "extra") return evaluateExtra(marker, context.extras ?? []);
   if (key === "extras" || key === "dependency_groups") {
     const set = key === "extras" ? context.extras : context.dependencyGroups;
-    const member = (set ?? []).map(normalizeExtra).includes(normalizeExtra(literalOf(left)));
+    const member = (set ?? []).map(normalizeName).includes(normalizeName(literalOf(left)));
     if (operator === "in") return member;
     return operator === "not in" ? !member : false;
   }
@@ -159,15 +160,13 @@ function environmentValue(environment: Record<string, string>, name: string): st
 
 /** `extra` compares by PEP 685 normal names; with several active extras, any of them may match. */
 function evaluateExtra(marker: Marker & { kind: "compare" }, extras: readonly string[]): boolean {
-  const active = extras.length > 0 ? extras.map(normalizeExtra) : [""];
+  const active = extras.length > 0 ? extras.map(normalizeName) : [""];
   const { left, operator, right } = marker;
   const side = (value: MarkerValue, extra: string) =>
-    "literal" in value ? normalizeExtra(value.literal) : extra;
+    "literal" in value ? normalizeName(value.literal) : extra;
   const holds = (extra: string) => compare(side(left, extra), operator, side(right, extra), false);
   return operator === "!=" || operator === "not in" ? active.every(holds) : active.some(holds);
 }
-
-const normalizeExtra = (extra: string) => extra.toLowerCase().replace(/[-_.]+/g, "-");
 
 function compare(left: string, operator: string, right: string, asVersion: boolean): boolean {
   if (asVersion) {

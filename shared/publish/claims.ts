@@ -1,7 +1,8 @@
 /** The claims of a GitHub OIDC token, for diagnostics only: never for trust decisions. */
 import { markdownCell, markdownTable } from "../runtime/findings.js";
+import type { Claims } from "../runtime/jwt.js";
 
-export type Claims = Record<string, unknown>;
+export { type Claims, decodeClaims } from "../runtime/jwt.js";
 
 /** The claims a trusted publisher is matched on, in the order the table shows them. */
 export const shownClaims = [
@@ -14,18 +15,6 @@ export const shownClaims = [
   "ref",
   "environment",
 ] as const;
-
-/** The JWT's payload, or {} when it cannot be decoded. */
-export function decodeClaims(jwt: string): Claims {
-  const payload = jwt.split(".")[1];
-  if (!payload) return {};
-  try {
-    const claims: unknown = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
-    return claims && typeof claims === "object" ? (claims as Claims) : {};
-  } catch {
-    return {};
-  }
-}
 
 export function claimValue(claims: Claims, name: string): string {
   const value = claims[name];

@@ -1,14 +1,15 @@
 /** The dists in a packages directory, checked to be one project's. */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
+import { splitSdistFilename, splitWheelFilename } from "../dists/filenames.js";
 import { normalizeName } from "../project/names.js";
 import { ConfigurationError } from "../runtime/errors.js";
 
 /** The project a dist's file name belongs to, normalized; undefined for other files. */
 export function distProject(filename: string): string | undefined {
-  if (filename.endsWith(".whl")) return normalizeName(filename.split("-")[0] ?? "");
-  const sdist = /^(.+)-[^-]+\.tar\.gz$/.exec(filename);
-  return sdist ? normalizeName(sdist[1]) : undefined;
+  const name =
+    splitWheelFilename(filename)?.fields[0] ?? splitSdistFilename(filename)?.distribution;
+  return name === undefined ? undefined : normalizeName(name);
 }
 
 /** Every `.whl` and `.tar.gz` file in `directory`, sorted by name; refuses none or a mix. */

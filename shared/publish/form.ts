@@ -4,6 +4,7 @@
  * those present, renamed to the form's names.
  */
 import path from "node:path";
+import { splitWheelFilename } from "../dists/filenames.js";
 import { type CoreMetadata, declaresAtLeast } from "../dists/metadata.js";
 
 export type FormField = readonly [name: string, value: string];
@@ -48,14 +49,11 @@ export function distType(file: string): DistType {
   return file.endsWith(".whl") ? "bdist_wheel" : "sdist";
 }
 
-// twine's wheel_file_re, for the python tag.
-const wheelFileName = /^(?:.+?)(?:-(?:\d.+?))?(?:-(?:\d.*?))?-(?<pyver>.+?)-(?:.+?)-(?:.+?)\.whl$/;
-
-/** `source` for an sdist; a wheel's python tag, or `any` when its name does not parse, as twine sends it. */
+/** `source` for an sdist; a wheel's python tag, or `any` when its name has under five fields. */
 export function pyversion(file: string): string {
   const base = path.basename(file);
   if (!base.endsWith(".whl")) return "source";
-  return wheelFileName.exec(base)?.groups?.pyver ?? "any";
+  return splitWheelFilename(base)?.tags?.[0] ?? "any";
 }
 
 /** `Keywords` split at commas and trimmed, then joined with `, `, as packaging and twine do. */

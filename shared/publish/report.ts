@@ -2,6 +2,7 @@
 import path from "node:path";
 import type { FileDigests } from "../hashing/digests.js";
 import { markdownCell, markdownTable } from "../runtime/findings.js";
+import { formatSize } from "../runtime/text.js";
 
 export type FileStatus = "uploaded" | "skipped" | "failed" | "not sent" | "dry run";
 
@@ -48,12 +49,6 @@ export function projectPage(
   return site && name ? `${site}/project/${name}/${version}/` : undefined;
 }
 
-function size(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
-}
-
 export function filesTable(reports: readonly FileReport[], printHash: boolean): string {
   const header = ["file", "status", "size", ...(printHash ? ["sha256", "md5", "blake2_256"] : [])];
   const rows = reports.map((report) => {
@@ -65,7 +60,7 @@ export function filesTable(reports: readonly FileReport[], printHash: boolean): 
           hash ? `\`${hash}\`` : "",
         )
       : [];
-    return [`\`${path.basename(report.file)}\``, status, size(report.size), ...hashes];
+    return [`\`${path.basename(report.file)}\``, status, formatSize(report.size), ...hashes];
   });
   return markdownTable(header, rows);
 }

@@ -2,7 +2,7 @@ import type { SourceLocation } from "./errors.js";
 
 /** One problem an action found, rendered the same way by every action. */
 export interface Finding {
-  severity: Severity;
+  severity: FindingLevel;
   /** A short stable identifier, such as `lock-drift` or `W002`. */
   code: string;
   message: string;
@@ -13,10 +13,11 @@ export interface Finding {
   fix?: string;
 }
 
-export type Severity = "error" | "warning" | "notice";
+/** A finding's level, as its annotation shows it. */
+export type FindingLevel = "error" | "warning" | "notice";
 
 export interface Annotation {
-  level: Severity;
+  level: FindingLevel;
   title: string;
   message: string;
   location: SourceLocation;
@@ -31,7 +32,7 @@ export function toAnnotation(finding: Finding): Annotation {
   };
 }
 
-const severityMark: Record<Severity, string> = {
+const severityMark: Record<FindingLevel, string> = {
   error: "❌ error",
   warning: "⚠️ warning",
   notice: "ℹ️ notice",

@@ -3,13 +3,14 @@ export { CheckFailed, ConfigurationError, errorMessage, type SourceLocation } fr
 export {
   type Annotation,
   type Finding,
+  type FindingLevel,
   findingsTable,
   formatLocation,
   markdownCell,
   markdownTable,
-  type Severity,
   toAnnotation,
 } from "./findings.js";
 export { InputReader, inputVariable, quoted } from "./inputs.js";
 export { type ActionIo, runnerIo, withGroup } from "./io.js";
 export { redact, registerSecret, SERVER_TEXT_CHARS, serverText } from "./redact.js";
+export { lastLines } from "./text.js";

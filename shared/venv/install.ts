@@ -5,6 +5,7 @@ import { venvPython } from "../python/venv-layout.js";
 import { type CommandOptions, runCommand } from "../runtime/command.js";
 import { ConfigurationError } from "../runtime/errors.js";
 import { scratchDirectory } from "../runtime/paths.js";
+import { lastLines } from "../runtime/text.js";
 import { claimVenv, removeVenv } from "./location.js";
 import { type InstallPlan, requirementsText } from "./plan.js";
 
@@ -27,7 +28,7 @@ export async function createVenv(
       ? " (on Debian and Ubuntu, install python3-venv)"
       : "";
     throw new ConfigurationError(
-      `could not create the venv at ${venv}${hint}: ${lastLines(result.output)}`,
+      `could not create the venv at ${venv}${hint}: ${lastLines(result.output, 5).join("\n")}`,
     );
   }
 }
@@ -98,7 +99,9 @@ async function runInstaller(options: InstallOptions, args: string[]) {
       `hash mismatch for ${mismatched.join(", ")}: the index served a file whose hash is not in the lockfile. Re-lock if the package was re-published, else treat it as tampering.`,
     );
   }
-  throw new ConfigurationError(`${options.installer} install failed: ${lastLines(result.output)}`);
+  throw new ConfigurationError(
+    `${options.installer} install failed: ${lastLines(result.output, 5).join("\n")}`,
+  );
 }
 
 /** `name==version` of the packages pip or uv reported a hash mismatch for. */
@@ -109,7 +112,5 @@ export function hashMismatches(output: string): string[] {
   const uv = [...output.matchAll(/Hash mismatch for `([^`]+)`/g)].map((m) => m[1]);
   return [...new Set([...pip, ...uv])];
 }
-
-const lastLines = (output: string) => output.trim().split("\n").slice(-5).join("\n");
 
 export const venvExists = (venv: string) => existsSync(venvPython(venv));

@@ -2,6 +2,7 @@
  * Picking the file of a locked package that fits an interpreter, from wheel tags (PEP 425) and the
  * interpreter's markers: for locks that list file URLs but no index (PEP 751 allows that).
  */
+import { splitWheelFilename } from "../dists/filenames.js";
 import type { LockedFile } from "../lockfiles/model.js";
 
 export function fittingFile(
@@ -20,9 +21,9 @@ export function fittingFile(
 function fileScore(file: LockedFile, markers: Record<string, string>): number {
   const name = file.name ?? decodeURIComponent(file.url?.split("/").pop()?.split(/[?#]/)[0] ?? "");
   if (!name.endsWith(".whl")) return /\.(tar\.gz|zip)$/.test(name) ? 0 : -1;
-  const parts = name.slice(0, -4).split("-");
-  if (parts.length < 5) return -1;
-  const [python, abi, platform] = parts.slice(-3).map((tag) => tag.split("."));
+  const sets = splitWheelFilename(name)?.tags;
+  if (!sets) return -1;
+  const [python, abi, platform] = sets.map((tag) => tag.split("."));
   const scores = [
     pythonScore(python, markers),
     abiScore(abi, markers),

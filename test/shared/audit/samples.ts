@@ -1,5 +1,5 @@
 /** Builders for hand-made audit results, shared by the output writers' tests. */
-import type { Severity } from "../../../shared/advisories/severity.js";
+import type { AdvisorySeverity } from "../../../shared/advisories/severity.js";
 import type { AuditedPackage, Vulnerability } from "../../../shared/audit/model.js";
 
 export const pkg = (
@@ -17,7 +17,7 @@ export const pkg = (
 
 export const vuln = (
   id: string,
-  severity: Severity,
+  severity: AdvisorySeverity,
   fixVersions: string[],
   aliases: string[] = [],
 ): Vulnerability => ({
@@ -29,10 +29,10 @@ export const vuln = (
   url: `https://osv.dev/vulnerability/${id}`,
 });
 
-export const cvss31Medium: Severity = {
+export const cvss31Medium: AdvisorySeverity = {
   level: "medium",
   score: 4.4,
   vector: "CVSS:3.1/AV:N/AC:H/PR:H/UI:N/S:U/C:H/I:N/A:N",
   source: "cvss",
 };
-export const unscored: Severity = { level: "high", source: "none" };
+export const unscored: AdvisorySeverity = { level: "high", source: "none" };

@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import { describe, expect, test } from "@jest/globals";
 import { Ajv } from "ajv";
 import addFormatsModule from "ajv-formats";
-import type { Severity } from "../../../shared/advisories/severity.js";
+import type { AdvisorySeverity } from "../../../shared/advisories/severity.js";
 import type { AuditedPackage, AuditResult } from "../../../shared/audit/model.js";
 import { lockfileUri, securitySeverity, toSarif } from "../../../shared/audit/sarif.js";
 import { cvss31Medium, pkg, unscored, vuln } from "./samples.js";
@@ -31,8 +31,8 @@ const tool = {
 };
 
 const cvssMedium = cvss31Medium;
-const labelHigh: Severity = { level: "high", source: "database" };
-const labelLow: Severity = { level: "low", source: "database" };
+const labelHigh: AdvisorySeverity = { level: "high", source: "database" };
+const labelLow: AdvisorySeverity = { level: "low", source: "database" };
 
 const urllib3 = pkg("urllib3", "1.26.5", 120, ["main"]);
 const jinja2 = pkg("Jinja2", "3.1.2", 64, ["main", "docs"]);

@@ -1,6 +1,6 @@
 import { Spec, Validation } from "@cyclonedx/cyclonedx-library";
 import { describe, expect, test } from "@jest/globals";
-import type { Severity } from "../../../shared/advisories/severity.js";
+import type { AdvisorySeverity } from "../../../shared/advisories/severity.js";
 import type { AuditResult } from "../../../shared/audit/model.js";
 import { pypiPurl, toCycloneDx } from "../../../shared/audit/sbom.js";
 import { cvss31Medium, pkg, unscored, vuln } from "./samples.js";
@@ -9,13 +9,13 @@ const tool = { name: "pyship-audit", version: "1.4.0" };
 const now = new Date("2025-03-01T12:00:00Z");
 
 const cvss31 = cvss31Medium;
-const cvss4: Severity = {
+const cvss4: AdvisorySeverity = {
   level: "high",
   score: 8.7,
   vector: "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:N/VA:N/SC:N/SI:N/SA:N",
   source: "cvss",
 };
-const label: Severity = { level: "medium", source: "database" };
+const label: AdvisorySeverity = { level: "medium", source: "database" };
 
 const urllib3 = pkg("urllib3", "1.26.5", 1, ["main"]);
 const zope = pkg("zope.interface", "6.0+local.1", 1, ["dev"]);

@@ -5,7 +5,12 @@ import {
   expectedSdistFilename,
   parseSdistFilename,
   parseWheelFilename,
+  splitSdistFilename,
+  splitWheelFilename,
 } from "../../../shared/dists/filenames.js";
+import { distProject } from "../../../shared/publish/dists.js";
+import { pyversion } from "../../../shared/publish/form.js";
+import { fittingFile } from "../../../shared/venv/wheel-tags.js";
 import { craftSdist, craftWheel, scratchFolders } from "./craft.js";
 
 const fresh = scratchFolders("pyship-filenames-");
@@ -163,5 +168,43 @@ describe("checkFilename", () => {
 
   test("without metadata only the form is checked", async () => {
     expect(await codes(craftWheel(fresh()), undefined)).toEqual([]);
+  });
+});
+
+describe("the one split of dist file names", () => {
+  test("wheel fields, tag sets from five fields on; sdists at the last dash", () => {
+    expect(splitWheelFilename("a-1.0-1-py2.py3-none-any.whl")).toEqual({
+      fields: ["a", "1.0", "1", "py2.py3", "none", "any"],
+      tags: ["py2.py3", "none", "any"],
+    });
+    expect(splitWheelFilename("a-1.0.whl")).toEqual({ fields: ["a", "1.0"] });
+    expect(splitWheelFilename("a-1.0.tar.gz")).toBeUndefined();
+    expect(splitSdistFilename("My.Pkg-1.0.tar.gz")).toEqual({
+      distribution: "My.Pkg",
+      version: "1.0",
+    });
+    expect(["-1.0.tar.gz", "a-.tar.gz", "a.tar.gz"].map(splitSdistFilename)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+
+  test("publish, the upload form and venv file picking read names through it", () => {
+    expect(distProject("My_Pkg-1.0-py3-none-any.whl")).toBe("my-pkg");
+    expect(distProject("My.Pkg-1.0.tar.gz")).toBe("my-pkg");
+    expect(distProject("notes.txt")).toBeUndefined();
+    expect(pyversion("a-1.0-cp312-abi3-any.whl")).toBe("cp312");
+    const markers = {
+      implementation_name: "cpython",
+      python_version: "3.12",
+      sys_platform: "linux",
+    };
+    const files = ["a-1.0.tar.gz", "a-1.0-py3-none-any.whl", "a-1.0-cp312-abi3-any.whl", "a-1.whl"];
+    const picked = fittingFile(
+      files.map((name) => ({ name, url: `https://f/${name}`, hashes: [] })),
+      { ...markers, platform_machine: "x86_64" },
+    );
+    expect(picked?.name).toBe("a-1.0-cp312-abi3-any.whl");
   });
 });

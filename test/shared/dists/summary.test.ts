@@ -4,10 +4,10 @@ import {
   classifierPythonVersions,
   distDetails,
   fileTree,
-  formatSize,
   hashTable,
   metadataTable,
 } from "../../../shared/dists/summary.js";
+import { formatSize } from "../../../shared/runtime/text.js";
 
 const fields = (headers: [string, string][]) => ({
   get: (name: string) => headers.find(([key]) => key === name)?.[1],
@@ -33,11 +33,11 @@ describe("the job summary", () => {
   test("sizes read like a person writes them", () => {
     expect([0, 1023, 1024, 1536, 20 * 1024, 3 * 1024 * 1024].map(formatSize)).toEqual([
       "0 B",
-      "1023 B",
+      "1.0 kB",
       "1.0 kB",
       "1.5 kB",
       "20 kB",
-      "3.0 MB",
+      "3.1 MB",
     ]);
   });
 
@@ -79,7 +79,7 @@ describe("the job summary", () => {
       "demo/",
       "  __init__.py  20 B",
       "  data/",
-      "    big.bin  3.0 MB",
+      "    big.bin  3.1 MB",
       "demo-1.0.dist-info/",
       "  METADATA  300 B",
     ]);
