@@ -1,13 +1,13 @@
 /** Every code lock-check reports, as annotation title and in the `findings` output. */
-import type { Severity } from "../runtime/findings.js";
+import type { FindingLevel } from "../runtime/findings.js";
 
 /** One finding code, as the README documents it. */
 export interface FindingCode {
   code: string;
   /** The severity it is reported at. */
-  severity: Severity;
+  severity: FindingLevel;
   /** Other severities it can have; `meaning` says when. */
-  also?: readonly Severity[];
+  also?: readonly FindingLevel[];
   /** One line: what it means. */
   meaning: string;
   /** One line: what to do about it. */
