@@ -3,6 +3,7 @@ import { pullRequestFromEnv, syncStickyComment } from "../../shared/github/pr-co
 import { checkProject, type DriftFinding, type LockReport } from "../../shared/lockcheck/index.js";
 import { runToolCheck, type ToolVerdict } from "../../shared/lockcheck/tools.js";
 import { type ActionIo, CheckFailed, findingsTable } from "../../shared/runtime/index.js";
+import { shownRelativeTo } from "../../shared/runtime/paths.js";
 import type { LockCheckInputs } from "./inputs.js";
 
 export const commentMarker = "<!-- pyship:lock-check -->";
@@ -28,7 +29,7 @@ export async function run(
   }
   if (reports.length === 0) {
     io.notice(
-      `lock-check: no lockfile found in ${path.relative(inputs.workspace, inputs.workingDirectory) || "."}`,
+      `lock-check: no lockfile found in ${shownRelativeTo(inputs.workspace)(inputs.workingDirectory)}`,
     );
     await io.summary("### lock-check\n\nNo lockfile found: nothing to check.");
   }
