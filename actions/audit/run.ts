@@ -9,7 +9,6 @@ import {
   severityText,
 } from "../../shared/advisories/severity.js";
 import { type AdvisorySource, runAudit } from "../../shared/audit/audit.js";
-import { findAuditLock } from "../../shared/audit/lockfile.js";
 import type { AuditResult, PackageReport, Vulnerability } from "../../shared/audit/model.js";
 import { type AuditScope, auditedPackages } from "../../shared/audit/packages.js";
 import { toReportJson } from "../../shared/audit/report-json.js";
@@ -17,8 +16,8 @@ import { toSarif } from "../../shared/audit/sarif.js";
 import { toCycloneDx } from "../../shared/audit/sbom.js";
 import { ignoredTable, scopeText, vulnerabilityTable } from "../../shared/audit/summary.js";
 import { Deadline } from "../../shared/http/deadline.js";
+import { openProject } from "../../shared/project/workspace.js";
 import { type ActionIo, CheckFailed, type Finding } from "../../shared/runtime/index.js";
-import { readManifest } from "../../shared/venv/project.js";
 import type { AuditInputs } from "./inputs.js";
 
 const tool = {
@@ -35,11 +34,9 @@ export interface AuditDeps {
 const defaultDeps: AuditDeps = { today: () => new Date().toISOString().slice(0, 10) };
 
 export async function run(inputs: AuditInputs, io: ActionIo, deps = defaultDeps): Promise<void> {
-  const display = (file: string) =>
-    path.relative(inputs.workspace, file).split(path.sep).join("/") || ".";
-  const lock = findAuditLock(inputs.workingDirectory, inputs.lockfile, display);
-  const manifest = readManifest(path.dirname(path.resolve(inputs.workspace, lock.file)), display);
-  const scope = auditedPackages(lock, manifest, inputs.groups);
+  const project = openProject(inputs, "audit");
+  const [{ lock }] = project.locks;
+  const scope = auditedPackages(lock, project.manifest(), inputs.groups);
   const { packages } = scope;
   io.info(`Auditing ${lock.file} (${lock.format}): ${scopeText(scope).replaceAll("`", "")}.`);
 

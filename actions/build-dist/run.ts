@@ -14,6 +14,7 @@ import {
 import { checkExpectedVersion, checkTag } from "../../shared/dists/version-check.js";
 import { readText } from "../../shared/project/text.js";
 import { type ActionIo, CheckFailed, type Finding, lastLines } from "../../shared/runtime/index.js";
+import { shownRelativeTo } from "../../shared/runtime/paths.js";
 import type { BuildDistInputs } from "./inputs.js";
 
 export interface BuildDistDeps {
@@ -28,7 +29,7 @@ export async function run(
   io: ActionIo,
   deps = defaultDeps,
 ): Promise<void> {
-  const shownAs = (file: string) => path.relative(inputs.workspace, file) || ".";
+  const shownAs = shownRelativeTo(inputs.workspace);
   // The checkout is looked at while the backend builds.
   const checkingSource = checkShallowCheckout(
     inputs.workingDirectory,

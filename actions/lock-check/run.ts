@@ -8,6 +8,7 @@ import {
   findingsTable,
   lastLines,
 } from "../../shared/runtime/index.js";
+import { shownRelativeTo } from "../../shared/runtime/paths.js";
 import type { LockCheckInputs } from "./inputs.js";
 
 export const commentMarker = "<!-- pyship:lock-check -->";
@@ -33,7 +34,7 @@ export async function run(
   }
   if (reports.length === 0) {
     io.notice(
-      `lock-check: no lockfile found in ${path.relative(inputs.workspace, inputs.workingDirectory) || "."}`,
+      `lock-check: no lockfile found in ${shownRelativeTo(inputs.workspace)(inputs.workingDirectory)}`,
     );
     await io.summary("### lock-check\n\nNo lockfile found: nothing to check.");
   }

@@ -1,33 +1,27 @@
-import path from "node:path";
-import { unusableVenv, venvCacheKey, writeVenvIdentity } from "../../shared/cache/venv-key.js";
-import type { Lock } from "../../shared/lockfiles/model.js";
-import { selectPackages } from "../../shared/lockfiles/select.js";
-import { tableAt } from "../../shared/project/files.js";
-import { readVersionRequest, selectInterpreter } from "../../shared/python/index.js";
+import { venvCacheKey } from "../../shared/cache/venv-key.js";
+import type { ProjectManifest } from "../../shared/project/manifest.js";
+import { openProject, type Project } from "../../shared/project/workspace.js";
+import {
+  type InterpreterInfo,
+  readVersionRequest,
+  selectInterpreter,
+} from "../../shared/python/index.js";
 import { venvBin, venvPython } from "../../shared/python/venv-layout.js";
-import { runCommand, which } from "../../shared/runtime/command.js";
-import { type ActionIo, markdownTable } from "../../shared/runtime/index.js";
-import {
-  createVenv,
-  type Installer,
-  installPlan,
-  installProject,
-} from "../../shared/venv/install.js";
-import { checkVenvPath, claimVenv, lockVenv, removeVenv } from "../../shared/venv/location.js";
-import { planInstall } from "../../shared/venv/plan.js";
-import {
-  cacheWanted,
-  findInstallLock,
-  installIndexes,
-  isPackage,
-  readManifest,
-} from "../../shared/venv/project.js";
+import type { ActionIo } from "../../shared/runtime/index.js";
+import { buildVenv, type VenvBuild } from "../../shared/venv/build.js";
+import { keepRestoredVenv } from "../../shared/venv/identity.js";
+import { installerVersion } from "../../shared/venv/installer.js";
+import { checkVenvPath, lockVenv } from "../../shared/venv/location.js";
+import { planSetup, type SetupPlan } from "../../shared/venv/setup-plan.js";
+import { restoreFromCache } from "./cache.js";
 import type { SetupVenvInputs } from "./inputs.js";
-
 import { State } from "./state.js";
+import { summary } from "./summary.js";
+
+type Env = Record<string, string | undefined>;
 
 export interface SetupVenvDeps {
-  env: Record<string, string | undefined>;
+  env: Env;
 }
 
 export async function run(
@@ -35,122 +29,97 @@ export async function run(
   io: ActionIo,
   deps: SetupVenvDeps = { env: process.env },
 ) {
-  const display = (p: string) => path.relative(inputs.workspace, p) || ".";
-  const lock = findInstallLock(inputs.workingDirectory, inputs.lockfile, display);
-  const lockDirectory = path.dirname(path.resolve(inputs.workspace, lock.file));
+  const project = openProject(inputs, "install");
   const venv = inputs.venvPath;
   checkVenvPath(venv, {
     workingDirectory: inputs.workingDirectory,
     workspace: inputs.workspace,
     runnerTemp: deps.env.RUNNER_TEMP,
-    lockfile: path.resolve(inputs.workspace, lock.file),
-    shown: display,
+    lockfile: project.locks[0].path,
+    shown: project.shown,
   });
-  const release = lockVenv(venv, display(venv));
+  const release = lockVenv(venv, project.shown(venv));
   try {
-    await setUp(inputs, io, deps, { lock, lockDirectory, venv, display });
+    await setUp(inputs, io, deps.env, project);
   } finally {
     release();
   }
 }
 
-interface OpenedProject {
-  lock: Lock;
-  lockDirectory: string;
-  venv: string;
-  display(p: string): string;
+interface SetUpVenv {
+  python: InterpreterInfo;
+  setup: SetupPlan;
+  key: string;
+  hit: boolean;
+  caching: boolean;
 }
 
-async function setUp(
+async function setUp(inputs: SetupVenvInputs, io: ActionIo, env: Env, project: Project) {
+  const [{ lock }] = project.locks;
+  const { venvPath: venv } = inputs;
+  const manifest = project.manifest();
+  const python = await findPython(inputs, io, env, manifest);
+  const locked = { lock, directory: project.directory, manifest };
+  const setup = planSetup(locked, inputs, python.markers, env);
+  const key = venvCacheKey({
+    ...pythonIdentity(python),
+    installer: setup.installer,
+    installerVersion: await installerVersion(setup.installer, env),
+    lock,
+    selection: { ...setup.selection, withProject: setup.withProject },
+    venvPath: venv,
+    suffix: inputs.cacheSuffix,
+    env,
+  });
+  const identity = { key, ...pythonIdentity(python) };
+  const cache = await restoreFromCache(inputs.cache, venv, key, io, env);
+  const hit = cache.hit && (await keepRestoredVenv(venv, identity, (text) => io.warning(text)));
+  const place = { python: python.path, venv, lockDirectory: project.directory, identity };
+  if (!hit) await install(io, lock.file, setup, place);
+  await publish(inputs, io, lock.file, { python, setup, key, hit, caching: cache.caching });
+}
+
+const pythonIdentity = (python: InterpreterInfo) => ({
+  pythonVersion: python.version,
+  pythonRealPath: python.realPath,
+});
+
+async function findPython(
   inputs: SetupVenvInputs,
   io: ActionIo,
-  deps: SetupVenvDeps,
-  { lock, lockDirectory, venv, display }: OpenedProject,
+  env: Env,
+  manifest: ProjectManifest | undefined,
 ) {
-  const manifest = readManifest(lockDirectory, display);
-  const requiresPython = tableAt(manifest?.data ?? {}, ["project"])["requires-python"];
   const request = readVersionRequest({
     pythonVersion: inputs.pythonVersion,
     pythonVersionFile: inputs.pythonVersionFile,
     workingDirectory: inputs.workingDirectory,
-    requiresPython: typeof requiresPython === "string" ? requiresPython : undefined,
+    requiresPython: manifest?.requiresPython,
   });
-  const python = await io.group("Python", async () => {
-    const found = await selectInterpreter(request, deps.env as NodeJS.ProcessEnv);
+  return io.group("Python", async () => {
+    const found = await selectInterpreter(request, env as NodeJS.ProcessEnv);
     io.info(`Python ${found.version} at ${found.path} (${request.from})`);
     return found;
   });
-  const installer: Installer =
-    inputs.installer === "auto" ? (which("uv", deps.env) ? "uv" : "pip") : inputs.installer;
-  const selection = selectPackages(lock, manifest, {
-    groups: inputs.groups,
-    extras: inputs.extras,
-    environment: python.markers,
-  });
-  const plan = planInstall(lock, selection.packages, {
-    lockDirectory,
-    indexes: installIndexes(lock, manifest),
-    markers: python.markers,
-  });
-  const withProject = inputs.installProject && isPackage(lockDirectory, manifest);
-  const key = venvCacheKey({
-    pythonVersion: python.version,
-    pythonRealPath: python.realPath,
-    installer,
-    installerVersion:
-      installer === "uv" ? (await runCommand("uv", ["--version"])).output.trim() : "",
-    lockText: lock.text,
-    selection: JSON.stringify({ groups: selection.groups, extras: selection.extras, withProject }),
-    venvPath: venv,
-    suffix: inputs.cacheSuffix,
-    env: deps.env,
-  });
+}
 
-  // @actions/cache is a large module: it is loaded only when the cache is wanted.
-  const cache = cacheWanted(inputs.cache, deps.env);
-  if (cache.off) io.notice(cache.off);
-  const store = cache.wanted ? await import("../../shared/cache/venv-store.js") : undefined;
-  const caching = store !== undefined && usableCache(io, store.cacheAvailable());
-  if (caching) claimVenv(venv); // what the restore writes is this run's
-  let hit =
-    caching &&
-    store !== undefined &&
-    (await io.group("Restore the venv from the cache", () =>
-      store.restoreVenv(venv, key, (message) => io.warning(message)),
-    ));
-  const identity = { key, pythonVersion: python.version, pythonRealPath: python.realPath };
-  if (hit) {
-    const unusable = await unusableVenv(venv, identity);
-    if (unusable) {
-      io.warning(`setup-venv: ${unusable}; rebuilding it.`);
-      removeVenv(venv);
-      hit = false;
+type BuildPlace = Omit<VenvBuild, keyof SetupPlan>;
+
+async function install(io: ActionIo, lockfile: string, setup: SetupPlan, place: BuildPlace) {
+  const { plan, installer } = setup;
+  await io.group(`Install ${plan.count} packages from ${lockfile} with ${installer}`, async () => {
+    if (plan.withoutHashes.length > 0) {
+      io.notice(
+        `setup-venv: ${lockfile} has no hashes for ${plan.withoutHashes.join(", ")}; installed without --require-hashes.`,
+      );
     }
-  }
-  if (!hit) {
-    await io.group(
-      `Install ${plan.count} packages from ${lock.file} with ${installer}`,
-      async () => {
-        if (plan.withoutHashes.length > 0) {
-          io.notice(
-            `setup-venv: ${lock.file} has no hashes for ${plan.withoutHashes.join(", ")}; installed without --require-hashes.`,
-          );
-        }
-        const log = (text: string) => io.info(text.trimEnd());
-        try {
-          await createVenv(python.path, venv, installer, log);
-          await installPlan(plan, { installer, venv, cwd: lockDirectory, log });
-          if (withProject)
-            await installProject(lockDirectory, { installer, venv, cwd: lockDirectory, log });
-          writeVenvIdentity(venv, identity);
-        } catch (error) {
-          removeVenv(venv); // never leave a half-built venv behind
-          throw error;
-        }
-      },
-    );
-  }
+    await buildVenv({ ...place, ...setup }, (text) => io.info(text.trimEnd()));
+  });
+}
 
+async function publish(inputs: SetupVenvInputs, io: ActionIo, lockfile: string, done: SetUpVenv) {
+  const { python, setup, key, hit } = done;
+  const venv = inputs.venvPath;
   io.exportVariable("VIRTUAL_ENV", venv);
   io.addPath(venvBin(venv));
   const outputs = {
@@ -159,54 +128,14 @@ async function setUp(
     "venv-path": venv,
     "cache-hit": String(hit),
     "cache-key": key,
-    lockfile: lock.file,
-    installer,
-    packages: String(hit ? 0 : plan.count + (withProject ? 1 : 0)),
+    lockfile,
+    installer: setup.installer,
+    packages: String(hit ? 0 : setup.plan.count + (setup.withProject ? 1 : 0)),
   };
   for (const [name, value] of Object.entries(outputs)) io.setOutput(name, value);
   io.saveState(State.Venv, venv);
   io.saveState(State.Key, key);
-  io.saveState(State.Save, String(caching && !hit));
-  await io.summary(summary(outputs, selection.groups, selection.extras, caching));
-}
-
-let warnedNoCache = false;
-
-function usableCache(io: ActionIo, available: boolean): boolean {
-  if (available) return true;
-  if (!warnedNoCache)
-    io.warning("setup-venv: no cache service is available here; the venv will not be cached.");
-  warnedNoCache = true;
-  return false;
-}
-
-function summary(
-  outputs: Record<string, string>,
-  groups: string[],
-  extras: string[],
-  caching: boolean,
-): string {
-  const rows = [
-    ["Python", outputs["python-version"]],
-    ["Lockfile", `\`${outputs.lockfile}\``],
-    ["Groups", groups.join(", ") || "—"],
-    ["Extras", extras.join(", ") || "—"],
-    ["Installer", outputs.installer],
-    [
-      "Installed",
-      outputs["cache-hit"] === "true"
-        ? "nothing: restored from the cache"
-        : `${outputs.packages} distribution${outputs.packages === "1" ? "" : "s"}`,
-    ],
-    [
-      "Cache",
-      caching
-        ? outputs["cache-hit"] === "true"
-          ? "✅ exact hit"
-          : "miss: saved after the job"
-        : "off",
-    ],
-    ["venv", `\`${outputs["venv-path"]}\``],
-  ];
-  return `### setup-venv\n\n${markdownTable(["", ""], rows)}\n`;
+  io.saveState(State.Save, String(done.caching && !hit));
+  const { groups, extras } = setup.selection;
+  await io.summary(summary(outputs, groups, extras, done.caching));
 }

@@ -24,6 +24,7 @@ import {
   ConfigurationError,
   serverText,
 } from "../../shared/runtime/index.js";
+import { shownRelativeTo } from "../../shared/runtime/paths.js";
 import type { TrustedPublishInputs } from "./inputs.js";
 
 export interface TrustedPublishDeps {
@@ -51,7 +52,7 @@ export async function run(
   io.setOutput("skipped", "");
   preflight(inputs);
 
-  const shownAs = (file: string) => path.relative(inputs.workspace, file) || ".";
+  const shownAs = shownRelativeTo(inputs.workspace);
   const files = findDists(inputs.packagesDir, shownAs(inputs.packagesDir), inputs.packagesDirInput);
   const dists = await readDists(files, inputs, io, shownAs);
   const retry = retryPolicy(inputs, io);

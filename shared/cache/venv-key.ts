@@ -1,11 +1,7 @@
-/** The venv cache key, and the check that a restored venv is the one the key names and still works. */
+/** The venv cache key: what the venv is built from, and where. */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import os from "node:os";
-import path from "node:path";
-import { venvPython } from "../python/venv-layout.js";
-import { runCommand } from "../runtime/command.js";
-import { lastLines } from "../runtime/text.js";
 
 /** Bumped whenever what goes into a cached venv changes. */
 const cacheVersion = "v2";
@@ -15,9 +11,10 @@ export interface VenvKeyParts {
   pythonRealPath: string;
   installer: string;
   installerVersion: string;
-  lockText: string;
+  /** The lock, read here only for what keys it. */
+  lock: { text: string };
   /** Groups, extras and install-project, as selected. */
-  selection: string;
+  selection: { groups: string[]; extras: string[]; withProject: boolean };
   venvPath: string;
   suffix: string;
   env: Record<string, string | undefined>;
@@ -38,13 +35,16 @@ export function osIdentity(): string {
   }
 }
 
+const selectionText = ({ groups, extras, withProject }: VenvKeyParts["selection"]) =>
+  JSON.stringify({ groups, extras, withProject });
+
 export function venvCacheKey(parts: VenvKeyParts): string {
   const runnerOs = parts.env.RUNNER_OS ?? process.platform;
   const arch = parts.env.RUNNER_ARCH ?? process.arch;
   const content = short(
     [
-      parts.lockText,
-      parts.selection,
+      parts.lock.text,
+      selectionText(parts.selection),
       parts.venvPath,
       `${parts.installer} ${parts.installerVersion}`,
     ].join("\0"),
@@ -65,90 +65,3 @@ export function venvCacheKey(parts: VenvKeyParts): string {
     .join("-");
   return key.replace(/[,\s]/g, "_").slice(0, 512);
 }
-
-/** What a venv was built for: written into it after the install, checked when it is restored. */
-export interface VenvIdentity {
-  key: string;
-  pythonVersion: string;
-  pythonRealPath: string;
-}
-
-const identityFile = ".pyship-venv.json";
-
-export function writeVenvIdentity(venv: string, identity: VenvIdentity): void {
-  writeFileSync(path.join(venv, identityFile), `${JSON.stringify(identity, null, 2)}\n`);
-}
-
-/** Why a restored venv cannot be used (another interpreter's, or its interpreter gone), or undefined. */
-export async function unusableVenv(
-  venv: string,
-  expected: VenvIdentity,
-): Promise<string | undefined> {
-  const config = path.join(venv, "pyvenv.cfg");
-  if (!existsSync(config)) return "the cached venv is broken (pyvenv.cfg is missing)";
-  const settings = venvSettings(readFileSync(config, "utf8"));
-  const differences = identityDifferences(venv, settings, expected);
-  if (differences.length > 0)
-    return `the cached venv is not the one its key names (${differences.join("; ")})`;
-  const home = settings.get("home");
-  if (home && !existsSync(home))
-    return `the cached venv is broken (its interpreter's home ${home} no longer exists)`;
-  const probe = await runCommand(venvPython(venv), ["-c", "import sys; print(sys.prefix)"], {
-    timeoutMs: 30_000,
-  });
-  if (probe.code !== 0)
-    return `the cached venv is broken (its python does not run: ${lastLines(probe.output, 1)[0] ?? ""})`;
-  return undefined;
-}
-
-/** pyvenv.cfg's `key = value` lines. */
-function venvSettings(text: string): Map<string, string> {
-  const settings = new Map<string, string>();
-  for (const match of text.matchAll(/^\s*([\w-]+)\s*=\s*(.*?)\s*$/gm))
-    settings.set(match[1], match[2]);
-  return settings;
-}
-
-/** How the venv's pyvenv.cfg and identity file differ from what this run expects. */
-function identityDifferences(
-  venv: string,
-  settings: Map<string, string>,
-  expected: VenvIdentity,
-): string[] {
-  const differences: string[] = [];
-  const release = (version: string) => /^\d+\.\d+\.\d+/.exec(version)?.[0] ?? version;
-  const version = settings.get("version") ?? settings.get("version_info") ?? "";
-  if (release(version) !== release(expected.pythonVersion))
-    differences.push(
-      `pyvenv.cfg has Python ${version || "no version"}, this run uses ${expected.pythonVersion}`,
-    );
-  const interpreter = realPath(settings.get("executable") ?? venvPython(venv));
-  if (interpreter !== expected.pythonRealPath)
-    differences.push(`its interpreter is ${interpreter}, this run uses ${expected.pythonRealPath}`);
-  const recorded = readIdentity(venv);
-  if (!recorded) differences.push(`it has no readable ${identityFile}`);
-  else
-    for (const field of ["key", "pythonVersion", "pythonRealPath"] as const)
-      if (recorded[field] !== expected[field])
-        differences.push(
-          `${identityFile} has ${field} ${JSON.stringify(recorded[field])}, this run expects ${JSON.stringify(expected[field])}`,
-        );
-  return differences;
-}
-
-function readIdentity(venv: string): Partial<VenvIdentity> | undefined {
-  try {
-    const data: unknown = JSON.parse(readFileSync(path.join(venv, identityFile), "utf8"));
-    return typeof data === "object" && data !== null ? (data as Partial<VenvIdentity>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const realPath = (file: string) => {
-  try {
-    return realpathSync(file);
-  } catch {
-    return file;
-  }
-};

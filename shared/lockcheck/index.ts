@@ -1,12 +1,12 @@
 /** lock-check's engine: find the lockfiles of a project, read each with its manifest, and diff them. */
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { findLockfiles, readLock } from "../lockfiles/index.js";
 import type { Lock, LockFormat } from "../lockfiles/model.js";
 import type { RequirementsLock } from "../lockfiles/requirements.js";
 import { lockProblems } from "../lockfiles/validate.js";
-import { readTomlFile, tableAt } from "../project/files.js";
+import { readTomlFile } from "../project/files.js";
 import { type Manifest, manifestOf } from "../project/pyproject.js";
+import { openProject, type Project, type ProjectManifest } from "../project/workspace.js";
 import { ConfigurationError } from "../runtime/errors.js";
 import { type DriftFinding, findingsFor } from "./drift.js";
 import { checkHashedLock } from "./hashed-locks.js";
@@ -39,36 +39,23 @@ export interface CheckOptions {
 }
 
 /** Lockfile names per tool config that expects one. */
-const expectedLocks: [LockFormat, string, (dir: string, pyproject?: Manifest) => boolean][] = [
-  ["uv", "uv.lock", (_, p) => p !== undefined && "uv" in tableAt(p.data, ["tool"])],
-  ["poetry", "poetry.lock", (_, p) => p !== undefined && "poetry" in tableAt(p.data, ["tool"])],
-  ["pdm", "pdm.lock", (_, p) => p !== undefined && "pdm" in tableAt(p.data, ["tool"])],
-  ["pipfile", "Pipfile.lock", (dir) => existsSync(path.join(dir, "Pipfile"))],
-];
+const expectedLocks: [LockFormat, string, (dir: string, pyproject?: ProjectManifest) => boolean][] =
+  [
+    ["uv", "uv.lock", (_, p) => p?.tools.includes("uv") === true],
+    ["poetry", "poetry.lock", (_, p) => p?.tools.includes("poetry") === true],
+    ["pdm", "pdm.lock", (_, p) => p?.tools.includes("pdm") === true],
+    ["pipfile", "Pipfile.lock", (dir) => existsSync(path.join(dir, "Pipfile"))],
+  ];
 
 export function checkProject(options: CheckOptions): LockReport[] {
-  const display = (absolute: string) =>
-    path.relative(options.workspace, absolute) || path.basename(absolute);
-  const directory = options.workingDirectory;
-  if (!existsSync(directory)) {
-    throw new ConfigurationError(`input 'working-directory': ${display(directory)} does not exist`);
-  }
-  const paths = options.lockfile ? [options.lockfile] : findLockfiles(directory);
-  const reports: LockReport[] = [];
-  for (const lockPath of paths) {
-    if (!existsSync(lockPath)) {
-      throw new ConfigurationError(`input 'lockfile': ${display(lockPath)} does not exist`);
-    }
-    const lock = readLock(lockPath, display(lockPath));
-    if (lock.format === "pylock") continue;
-    if (lock.format === "requirements" && !(lock as RequirementsLock).header && !options.lockfile)
-      continue;
+  const project = openProject(options, "lock-check");
+  const reports = project.locks.map(({ lock, path: lockPath }) => {
     const invalid = invalidEntries(lock);
     const findings =
-      invalid.length > 0 ? invalid : checkLock(lock, lockPath, display, options.hashRecipes);
-    reports.push(report(lock.file, lockPath, lock.format, findings, lock));
-  }
-  if (!options.lockfile) reports.push(...missingLocks(directory, paths, display));
+      invalid.length > 0 ? invalid : checkLock(lock, lockPath, project, options.hashRecipes);
+    return report(lock.file, lockPath, lock.format, findings, lock);
+  });
+  if (!options.lockfile) reports.push(...missingLocks(project));
   return reports;
 }
 
@@ -107,10 +94,11 @@ function invalidEntries(lock: Lock): DriftFinding[] {
 function checkLock(
   lock: Lock,
   lockPath: string,
-  display: (absolute: string) => string,
+  project: Project,
   hashRecipes: HashRecipes = "current",
 ): DriftFinding[] {
   const directory = path.dirname(lockPath);
+  const display = project.shown;
   if (lock.format === "requirements") {
     const requirements = lock as RequirementsLock;
     if (!requirements.header) {
@@ -121,31 +109,30 @@ function checkLock(
     }
     return checkRequirementsLock(requirements, lockPath, display);
   }
-  const manifestName = lock.format === "pipfile" ? "Pipfile" : "pyproject.toml";
-  const manifestPath = path.join(directory, manifestName);
-  if (!existsSync(manifestPath)) {
+  const manifest = lock.format === "pipfile" ? readPipfile(directory, display) : project.manifest();
+  if (!manifest) {
+    const manifestName = lock.format === "pipfile" ? "Pipfile" : "pyproject.toml";
     throw new ConfigurationError(`${lock.file} has no ${manifestName} beside it to check against`, {
       file: lock.file,
     });
   }
-  const { data, text } = readTomlFile(manifestPath, display(manifestPath));
-  const manifest = manifestOf(data, text, display(manifestPath), manifestPath);
   if (lock.format === "uv") return checkUvLock(lock, manifest, { directory, display });
   return checkHashedLock(lock, manifest, hashRecipes).findings;
 }
 
-function missingLocks(
-  directory: string,
-  found: string[],
-  display: (absolute: string) => string,
-): LockReport[] {
+/** The Pipfile a Pipfile.lock is checked against, or undefined where there is none. */
+function readPipfile(directory: string, display: (file: string) => string): Manifest | undefined {
+  const pipfilePath = path.join(directory, "Pipfile");
+  if (!existsSync(pipfilePath)) return undefined;
+  const { data, text } = readTomlFile(pipfilePath, display(pipfilePath));
+  return manifestOf(data, text, display(pipfilePath), pipfilePath);
+}
+
+function missingLocks(project: Project): LockReport[] {
+  const { directory, shown: display } = project;
   const pyprojectPath = path.join(directory, "pyproject.toml");
-  let pyproject: Manifest | undefined;
-  if (existsSync(pyprojectPath)) {
-    const { data, text } = readTomlFile(pyprojectPath, display(pyprojectPath));
-    pyproject = manifestOf(data, text, display(pyprojectPath), pyprojectPath);
-  }
-  const have = new Set(found.map((f) => path.basename(f)));
+  const pyproject = project.manifest();
+  const have = new Set(project.locks.map((found) => path.basename(found.path)));
   return expectedLocks
     .filter(([, name, expects]) => !have.has(name) && expects(directory, pyproject))
     .map(([format, name]) => {

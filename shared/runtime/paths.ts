@@ -70,3 +70,8 @@ export function entryKind(target: string): "missing" | "file" | "directory" | "o
     return "missing";
   }
 }
+
+/** How messages show a path: relative to the workspace, `/`-separated, `.` for the workspace itself. */
+export function shownRelativeTo(workspace: string): (file: string) => string {
+  return (file) => path.relative(workspace, file).split(path.sep).join("/") || ".";
+}

@@ -15,7 +15,7 @@ import { type AdvisoryDb, loadAdvisoryDb } from "../../../shared/advisories/offl
 import { runAudit } from "../../../shared/audit/audit.js";
 import { auditedPackages, notInSelectedGroups } from "../../../shared/audit/packages.js";
 import { type Lock, type LockFormat, readLock } from "../../../shared/lockfiles/index.js";
-import { readManifest } from "../../../shared/venv/project.js";
+import { readManifest } from "../../../shared/project/manifest.js";
 import { advisoryFixtures } from "../../harness/osv-api.js";
 import { repoRoot } from "../../harness/runner.js";
 

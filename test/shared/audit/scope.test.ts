@@ -5,7 +5,7 @@ import { expect, test } from "@jest/globals";
 import { auditedPackages, notInSelectedGroups } from "../../../shared/audit/packages.js";
 import { scopeText } from "../../../shared/audit/summary.js";
 import { readLock } from "../../../shared/lockfiles/index.js";
-import { readManifest } from "../../../shared/venv/project.js";
+import { readManifest } from "../../../shared/project/manifest.js";
 import { repoRoot } from "../../harness/runner.js";
 
 const fixtures = path.join(repoRoot, "test/fixtures/audit");

@@ -4,7 +4,7 @@ import path from "node:path";
 import { describe, expect, test } from "@jest/globals";
 import { readLock } from "../../../shared/lockfiles/index.js";
 import { type SelectionRequest, selectPackages } from "../../../shared/lockfiles/select.js";
-import { readManifest } from "../../../shared/venv/project.js";
+import { readManifest } from "../../../shared/project/manifest.js";
 import { repoRoot } from "../../harness/runner.js";
 
 // Locks written by the real Debian poetry 1.3, pdm 2.2 and pipenv 2022.12 for one small project:

@@ -2,12 +2,12 @@ import { mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
+import { runCommand } from "../../../shared/runtime/command.js";
 import {
   unusableVenv,
   type VenvIdentity,
   writeVenvIdentity,
-} from "../../../shared/cache/venv-key.js";
-import { runCommand } from "../../../shared/runtime/command.js";
+} from "../../../shared/venv/identity.js";
 import type { TestPython } from "../../harness/test-pythons.js";
 import { describeWithPythons, pythons } from "../python/fixture.js";
 
