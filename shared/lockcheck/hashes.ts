@@ -8,6 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import { parse as parseToml } from "smol-toml";
+import { tableAt } from "../project/files.js";
 import { pep440 } from "../project/pep440.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -198,13 +199,6 @@ function get(table: unknown, key: string, fallback?: unknown): unknown {
   return has(table, key) ? (table as Record<string, unknown>)[key] : fallback;
 }
 
-/** A sub-table, or `{}` when missing or not a table. */
-function tableAt(table: unknown, ...keys: string[]): Record<string, unknown> {
-  let current: unknown = table;
-  for (const key of keys) current = get(current, key);
-  return isPlainObject(current) ? current : {};
-}
-
 /** Python truthiness of a parsed TOML value (empty tables, arrays and strings are false). */
 function truthy(value: unknown): boolean {
   if (value === null || value === undefined || value === false || value === "") return false;
@@ -279,13 +273,13 @@ const POETRY_RELEVANT_KEYS = [...POETRY_LEGACY_KEYS, "group"];
 const POETRY_PROJECT_KEYS = ["requires-python", "dependencies", "optional-dependencies"];
 
 function poetry11Content(pyproject: Record<string, unknown>) {
-  const poetry = tableAt(pyproject, "tool", "poetry");
+  const poetry = tableAt(pyproject, ["tool", "poetry"]);
   const keys = ["dependencies", "dev-dependencies", "source", "extras"];
   return Object.fromEntries(keys.map((key) => [key, get(poetry, key, null)]));
 }
 
 function poetry12Content(pyproject: Record<string, unknown>) {
-  const poetry = tableAt(pyproject, "tool", "poetry");
+  const poetry = tableAt(pyproject, ["tool", "poetry"]);
   const content: Record<string, unknown> = {};
   for (const key of POETRY_RELEVANT_KEYS) {
     const data = get(poetry, key, null);
@@ -296,8 +290,8 @@ function poetry12Content(pyproject: Record<string, unknown>) {
 }
 
 function poetry2Content(pyproject: Record<string, unknown>, withDependencyGroups: boolean) {
-  const project = tableAt(pyproject, "project");
-  const poetry = tableAt(pyproject, "tool", "poetry");
+  const project = tableAt(pyproject, ["project"]);
+  const poetry = tableAt(pyproject, ["tool", "poetry"]);
   const groups = withDependencyGroups ? get(pyproject, "dependency-groups", {}) : {};
   const projectContent: Record<string, unknown> = {};
   for (const key of POETRY_PROJECT_KEYS) {
@@ -413,8 +407,8 @@ export const PDM_RECIPES = {
 const pdmNormalizeName = (name: string) => name.replace(/[^A-Za-z0-9]+/g, "-").toLowerCase();
 
 function pdmBase(pyproject: Record<string, unknown>) {
-  const project = tableAt(pyproject, "project");
-  const settings = tableAt(pyproject, "tool", "pdm");
+  const project = tableAt(pyproject, ["project"]);
+  const settings = tableAt(pyproject, ["tool", "pdm"]);
   return {
     project,
     settings,
@@ -429,13 +423,13 @@ function pdmBase(pyproject: Record<string, unknown>) {
 
 function pdmDevDependencies(pyproject: Record<string, unknown>): Record<string, unknown[]> {
   const groups: Record<string, unknown[]> = {};
-  for (const [name, deps] of Object.entries(tableAt(pyproject, "dependency-groups"))) {
+  for (const [name, deps] of Object.entries(tableAt(pyproject, ["dependency-groups"]))) {
     const group = pdmNormalizeName(name);
     if (Object.hasOwn(groups, group)) throw new RecipeNotApplicable(`duplicate group ${group}`);
     groups[group] = Array.isArray(deps) ? [...deps] : (deps as unknown[]);
   }
   for (const [name, deps] of Object.entries(
-    tableAt(pyproject, "tool", "pdm", "dev-dependencies"),
+    tableAt(pyproject, ["tool", "pdm", "dev-dependencies"]),
   )) {
     const group = pdmNormalizeName(name);
     groups[group] ??= [];
