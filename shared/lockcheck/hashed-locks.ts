@@ -63,7 +63,7 @@ interface FormatRules {
 const poetry: FormatRules = {
   hashFormat: "poetry",
   candidates: (manifest) => poetryContentHashes(manifest),
-  recipes: (lock) => poetryRecipesFor(lock.text.split("\n", 1)[0], lock.lockVersion),
+  recipes: (lock) => poetryRecipesFor(lock.generator, lock.lockVersion),
   declared: (manifest) => [
     ...poetryDependencies(manifest),
     ...pep621Dependencies(manifest),
@@ -173,7 +173,7 @@ export function checkHashedLock(
     lock.lockVersion && newerLockVersion(lock, lock.lockVersion, rules.newestLockVersion);
   if (newer) findings.push(newer);
   const candidates = rules.candidates(parseManifest(manifest.text));
-  const today = currentRecipes(rules.hashFormat, lock.text.split("\n", 1)[0]);
+  const today = currentRecipes(rules.hashFormat, lock.generator?.version);
   const current = matchingCandidate(candidates, lock.contentHash, today);
   const older = current
     ? undefined
