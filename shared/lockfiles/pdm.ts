@@ -4,6 +4,7 @@ import { formatMarker } from "../project/markers.js";
 import { normalizeName } from "../project/names.js";
 import { parseRequirement } from "../project/pep508.js";
 import type { Lock, LockedPackage, PackageSource } from "./model.js";
+import { contentHashLine, sourceFile } from "./source-file.js";
 import { packageEntryLines } from "./toml-lines.js";
 
 export function readPdmLock(text: string, file: string): Lock {
@@ -16,16 +17,16 @@ export function readPdmLock(text: string, file: string): Lock {
   const packages = entries.map((entry, i) => pdmPackage(entry, lines[i] ?? 1, legacyFiles));
   return {
     format: "pdm",
-    file,
+    ...sourceFile(text, file),
     lockVersion: typeof metadata.lock_version === "string" ? metadata.lock_version : undefined,
     generator: { tool: "pdm" },
     contentHash: typeof metadata.content_hash === "string" ? metadata.content_hash : undefined,
+    contentHashLine: contentHashLine(text),
     requiresPython:
       typeof metadata.requires_python === "string" ? metadata.requires_python : undefined,
     packages,
     indexes: [],
     raw,
-    text,
   };
 }
 

@@ -3,6 +3,7 @@ import { isTable, parseJsonText, stringList, type Table } from "../project/files
 import { normalizeName } from "../project/names.js";
 import { distinctIndexes } from "./indexes.js";
 import type { Lock, LockedPackage, PackageSource } from "./model.js";
+import { contentHashLine, sourceFile } from "./source-file.js";
 
 export function readPipfileLock(text: string, file: string): Lock {
   const raw = parseJsonText(text, file);
@@ -28,10 +29,11 @@ export function readPipfileLock(text: string, file: string): Lock {
   const python = requires.python_full_version ?? requires.python_version;
   return {
     format: "pipfile",
-    file,
+    ...sourceFile(text, file),
     lockVersion: meta["pipfile-spec"] !== undefined ? String(meta["pipfile-spec"]) : undefined,
     generator: { tool: "pipenv" },
     contentHash: typeof hash === "string" ? hash : undefined,
+    contentHashLine: contentHashLine(text),
     requiresPython: typeof python === "string" ? `==${python}.*` : undefined,
     packages: [...byKey.values()],
     indexes: distinctIndexes(
@@ -40,7 +42,6 @@ export function readPipfileLock(text: string, file: string): Lock {
         .map((s) => String(s.url ?? "")),
     ),
     raw,
-    text,
   };
 }
 

@@ -3,8 +3,9 @@ import { isTable, parseTomlText, stringList, type Table } from "../project/files
 import { normalizeName } from "../project/names.js";
 import { pep440 } from "../project/pep440.js";
 import { poetryToPep440 } from "../project/poetry-constraint.js";
-import { distinctIndexes } from "./indexes.js";
+import { registryIndexes } from "./indexes.js";
 import type { Lock, LockedDependency, LockedPackage, PackageSource } from "./model.js";
+import { contentHashLine, sourceFile } from "./source-file.js";
 import { packageEntryLines } from "./toml-lines.js";
 
 export function readPoetryLock(text: string, file: string): Lock {
@@ -15,20 +16,18 @@ export function readPoetryLock(text: string, file: string): Lock {
   const packages = entries.map((entry, i) => poetryPackage(entry, lines[i] ?? 1));
   return {
     format: "poetry",
-    file,
+    ...sourceFile(text, file),
     lockVersion:
       typeof metadata["lock-version"] === "string" ? metadata["lock-version"] : undefined,
     generator: poetryGenerator(text.split("\n", 1)[0]),
     contentHash:
       typeof metadata["content-hash"] === "string" ? metadata["content-hash"] : undefined,
+    contentHashLine: contentHashLine(text),
     requiresPython:
       typeof metadata["python-versions"] === "string" ? metadata["python-versions"] : undefined,
     packages,
-    indexes: distinctIndexes(
-      packages.map((p) => (p.source.kind === "registry" ? p.source.url : undefined)),
-    ),
+    indexes: registryIndexes(packages),
     raw,
-    text,
   };
 }
 

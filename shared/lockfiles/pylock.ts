@@ -3,6 +3,7 @@ import { isTable, parseTomlText, type Table } from "../project/files.js";
 import { normalizeName } from "../project/names.js";
 import { distinctIndexes } from "./indexes.js";
 import type { Lock, LockedFile, LockedPackage, PackageSource } from "./model.js";
+import { sourceFile } from "./source-file.js";
 import { packageEntryLines } from "./toml-lines.js";
 
 export function readPylock(text: string, file: string): Lock {
@@ -12,7 +13,7 @@ export function readPylock(text: string, file: string): Lock {
   const packages = entries.map((entry, i) => pylockPackage(entry, lines[i] ?? 1));
   return {
     format: "pylock",
-    file,
+    ...sourceFile(text, file),
     lockVersion: typeof raw["lock-version"] === "string" ? raw["lock-version"] : undefined,
     generator: typeof raw["created-by"] === "string" ? { tool: raw["created-by"] } : undefined,
     requiresPython: typeof raw["requires-python"] === "string" ? raw["requires-python"] : undefined,
@@ -21,7 +22,6 @@ export function readPylock(text: string, file: string): Lock {
       entries.map((e) => (typeof e.index === "string" ? e.index : undefined)),
     ),
     raw,
-    text,
   };
 }
 

@@ -1,8 +1,9 @@
 /** uv.lock → Lock. */
 import { isTable, parseTomlText, type Table } from "../project/files.js";
 import { normalizeName } from "../project/names.js";
-import { distinctIndexes } from "./indexes.js";
+import { registryIndexes } from "./indexes.js";
 import type { Lock, LockedDependency, LockedFile, LockedPackage, PackageSource } from "./model.js";
+import { sourceFile } from "./source-file.js";
 import { packageEntryLines } from "./toml-lines.js";
 
 export function readUvLock(text: string, file: string): Lock {
@@ -12,16 +13,13 @@ export function readUvLock(text: string, file: string): Lock {
   const packages = entries.map((entry, i) => uvPackage(entry, lines[i] ?? 1));
   return {
     format: "uv",
-    file,
+    ...sourceFile(text, file),
     lockVersion: [raw.version, raw.revision].filter((v) => v !== undefined).join("."),
     generator: { tool: "uv" },
     requiresPython: typeof raw["requires-python"] === "string" ? raw["requires-python"] : undefined,
     packages,
-    indexes: distinctIndexes(
-      packages.map((p) => (p.source.kind === "registry" ? p.source.url : undefined)),
-    ),
+    indexes: registryIndexes(packages),
     raw,
-    text,
   };
 }
 

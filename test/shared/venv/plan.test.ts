@@ -27,6 +27,7 @@ const lock = (format: Lock["format"], packages: LockedPackage[]): Lock => ({
   packages,
   indexes: [],
   raw: {},
+  digest: "",
   text: "",
 });
 /** A well-formed sha256 hash made of one repeated hex digit. */
