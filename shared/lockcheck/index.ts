@@ -4,6 +4,7 @@ import path from "node:path";
 import { findLockfiles, readLock } from "../lockfiles/index.js";
 import type { Lock, LockFormat } from "../lockfiles/model.js";
 import type { RequirementsLock } from "../lockfiles/requirements.js";
+import type { UvLock } from "../lockfiles/uv.js";
 import { lockProblems } from "../lockfiles/validate.js";
 import { readTomlFile, tableAt } from "../project/files.js";
 import { type Manifest, manifestOf } from "../project/pyproject.js";
@@ -130,7 +131,7 @@ function checkLock(
   }
   const { data, text } = readTomlFile(manifestPath, display(manifestPath));
   const manifest = manifestOf(data, text, display(manifestPath), manifestPath);
-  if (lock.format === "uv") return checkUvLock(lock, manifest, { directory, display });
+  if (lock.format === "uv") return checkUvLock(lock as UvLock, manifest, { directory, display });
   return checkHashedLock(lock, manifest, hashRecipes).findings;
 }
 

@@ -1,29 +1,46 @@
 /** uv.lock → Lock. */
-import { isTable, parseTomlText, type Table } from "../project/files.js";
+import { isTable, parseTomlText, type Table, tableAt } from "../project/files.js";
 import { normalizeName } from "../project/names.js";
 import { registryIndexes } from "./indexes.js";
-import type { Lock, LockedDependency, LockedFile, LockedPackage, PackageSource } from "./model.js";
+import type { LockedDependency, LockedFile, PackageSource } from "./model.js";
 import { sourceFile } from "./source-file.js";
 import { packageEntryLines } from "./toml-lines.js";
+import {
+  metadataLines,
+  type UvLock,
+  type UvPackage,
+  uvManifest,
+  uvMetadata,
+} from "./uv-manifest.js";
 
-export function readUvLock(text: string, file: string): Lock {
+export type {
+  UvLock,
+  UvManifest,
+  UvMetadata,
+  UvPackage,
+  UvRequirementEntry,
+} from "./uv-manifest.js";
+
+export function readUvLock(text: string, file: string): UvLock {
   const raw = parseTomlText(text, file);
   const lines = packageEntryLines(text);
   const entries = Array.isArray(raw.package) ? raw.package.filter(isTable) : [];
-  const packages = entries.map((entry, i) => uvPackage(entry, lines[i] ?? 1));
+  const packages = entries.map((entry, i) => uvPackage(entry, lines[i] ?? 1, text));
   return {
     format: "uv",
     ...sourceFile(text, file),
     lockVersion: [raw.version, raw.revision].filter((v) => v !== undefined).join("."),
+    formatVersion: String(raw.version ?? 1),
     generator: { tool: "uv" },
     requiresPython: typeof raw["requires-python"] === "string" ? raw["requires-python"] : undefined,
     packages,
     indexes: registryIndexes(packages),
+    manifest: uvManifest(tableAt(raw, ["manifest"])),
     raw,
   };
 }
 
-function uvPackage(entry: Table, line: number): LockedPackage {
+function uvPackage(entry: Table, line: number, text: string): UvPackage {
   const name = String(entry.name ?? "");
   const files: LockedFile[] = [];
   if (isTable(entry.sdist)) files.push(uvFile(entry.sdist));
@@ -42,8 +59,10 @@ function uvPackage(entry: Table, line: number): LockedPackage {
     ),
   ];
   const groups = isTable(entry["dev-dependencies"]) ? entry["dev-dependencies"] : {};
-  const metadata = isTable(entry.metadata) ? entry.metadata : {};
-  const recordedGroups = isTable(metadata["requires-dev"]) ? metadata["requires-dev"] : {};
+  const metadata = uvMetadata(
+    isTable(entry.metadata) ? entry.metadata : {},
+    isTable(entry.metadata) ? metadataLines(text, line) : new Map(),
+  );
   return {
     name,
     key: normalizeName(name),
@@ -56,7 +75,11 @@ function uvPackage(entry: Table, line: number): LockedPackage {
     groupDependencies: Object.fromEntries(
       Object.entries(groups).map(([group, list]) => [group, edges(list)]),
     ),
-    recorded: [metadata["requires-dist"], ...Object.values(recordedGroups)].flatMap(edges),
+    recorded: [metadata.requiresDist, ...Object.values(metadata.requiresDev)]
+      .flat()
+      .map((r) => ({ key: normalizeName(r.name), marker: r.marker })),
+    definedExtras: Object.keys(optional),
+    metadata,
   };
 }
 
