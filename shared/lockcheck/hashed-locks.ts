@@ -1,5 +1,7 @@
 /** poetry.lock, pdm.lock and Pipfile.lock: content hash, then the per-dependency diff. */
 import type { Lock } from "../lockfiles/model.js";
+import type { PdmLock } from "../lockfiles/pdm.js";
+import type { PipfileLock } from "../lockfiles/pipfile.js";
 import { type DeclaredDependency, describeConstraint } from "../project/declared.js";
 import { tableAt } from "../project/files.js";
 import { normalizeName } from "../project/names.js";
@@ -127,7 +129,7 @@ const pipfile: FormatRules = {
   newestLockVersion: "6",
   requiresPython(manifest, lock) {
     const requires = tableAt(manifest.data, ["requires"]);
-    const locked = tableAt(lock.raw, ["_meta", "requires"]);
+    const locked = (lock as PipfileLock).requires ?? {};
     const findings: DriftFinding[] = [];
     for (const key of new Set([...Object.keys(requires), ...Object.keys(locked)])) {
       if (String(requires[key] ?? "") === String(locked[key] ?? "")) continue;
@@ -150,9 +152,9 @@ const pipfile: FormatRules = {
 
 /** `pdm lock` locks an extra only when `-G` names it: `[metadata] groups` says which it did. */
 function inLockedPdmGroups(lock: Lock, declared: DeclaredDependency[]): DeclaredDependency[] {
-  const groups = tableAt(lock.raw, ["metadata"]).groups;
-  if (!Array.isArray(groups)) return declared;
-  const locked = new Set(groups.map((g) => normalizeName(String(g))));
+  const groups = (lock as PdmLock).lockedGroups;
+  if (!groups) return declared;
+  const locked = new Set(groups.map(normalizeName));
   return declared.filter(
     (d) => !d.group.startsWith("extra:") || locked.has(normalizeName(d.group.slice(6))),
   );
@@ -275,8 +277,8 @@ function hashFinding(lock: Lock, manifest: Manifest, rules: FormatRules): DriftF
  */
 function pipfileSectionsAgainstLock(manifest: Manifest, lock: Lock): string[] {
   const now = hashedSections("pipfile", parseManifest(manifest.text));
-  const meta = tableAt(lock.raw, ["_meta"]);
-  const locked = hashedSections("pipfile", { source: meta.sources, requires: meta.requires });
+  const { sources, requires } = lock as PipfileLock;
+  const locked = hashedSections("pipfile", { source: sources, requires });
   const dump = (sections: Record<string, string>, key: string) =>
     key === "requires" && sections[key] === "null" ? "{}" : sections[key];
   const changed = ["source", "requires"].filter((key) => dump(now, key) !== dump(locked, key));

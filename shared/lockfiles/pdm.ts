@@ -7,7 +7,13 @@ import type { Lock, LockedPackage, PackageSource } from "./model.js";
 import { contentHashLine, sourceFile } from "./source-file.js";
 import { packageEntryLines } from "./toml-lines.js";
 
-export function readPdmLock(text: string, file: string): Lock {
+export interface PdmLock extends Lock {
+  format: "pdm";
+  /** `[metadata] groups`: the groups (extras among them) `pdm lock` locked; undefined when unsaid. */
+  lockedGroups?: string[];
+}
+
+export function readPdmLock(text: string, file: string): PdmLock {
   const raw = parseTomlText(text, file);
   const metadata = isTable(raw.metadata) ? raw.metadata : {};
   const lines = packageEntryLines(text);
@@ -26,7 +32,7 @@ export function readPdmLock(text: string, file: string): Lock {
       typeof metadata.requires_python === "string" ? metadata.requires_python : undefined,
     packages,
     indexes: [],
-    raw,
+    lockedGroups: Array.isArray(metadata.groups) ? stringList(metadata.groups) : undefined,
   };
 }
 

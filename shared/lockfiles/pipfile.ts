@@ -5,11 +5,20 @@ import { distinctIndexes } from "./indexes.js";
 import type { Lock, LockedPackage, PackageSource } from "./model.js";
 import { contentHashLine, sourceFile } from "./source-file.js";
 
-export function readPipfileLock(text: string, file: string): Lock {
+export interface PipfileLock extends Lock {
+  format: "pipfile";
+  /** `_meta.requires` as recorded (`python_version`, `python_full_version`). */
+  requires?: Table;
+  /** `_meta.sources` as recorded: the Pipfile's `[[source]]` tables, which its hash covers. */
+  sources?: Table[];
+}
+
+export function readPipfileLock(text: string, file: string): PipfileLock {
   const raw = parseJsonText(text, file);
   const meta = isTable(raw._meta) ? raw._meta : {};
   const hash = isTable(meta.hash) ? meta.hash.sha256 : undefined;
-  const requires = isTable(meta.requires) ? meta.requires : {};
+  const requires = isTable(meta.requires) ? meta.requires : undefined;
+  const sources = Array.isArray(meta.sources) ? meta.sources.filter(isTable) : undefined;
   const lines = entryLines(text);
   const byKey = new Map<string, LockedPackage>();
   for (const [category, packages] of Object.entries(raw)) {
@@ -26,7 +35,7 @@ export function readPipfileLock(text: string, file: string): Lock {
         );
     }
   }
-  const python = requires.python_full_version ?? requires.python_version;
+  const python = requires?.python_full_version ?? requires?.python_version;
   return {
     format: "pipfile",
     ...sourceFile(text, file),
@@ -36,12 +45,9 @@ export function readPipfileLock(text: string, file: string): Lock {
     contentHashLine: contentHashLine(text),
     requiresPython: typeof python === "string" ? `==${python}.*` : undefined,
     packages: [...byKey.values()],
-    indexes: distinctIndexes(
-      (Array.isArray(meta.sources) ? meta.sources : [])
-        .filter(isTable)
-        .map((s) => String(s.url ?? "")),
-    ),
-    raw,
+    indexes: distinctIndexes((sources ?? []).map((s) => String(s.url ?? ""))),
+    requires,
+    sources,
   };
 }
 

@@ -27,7 +27,6 @@ export function readPoetryLock(text: string, file: string): Lock {
       typeof metadata["python-versions"] === "string" ? metadata["python-versions"] : undefined,
     packages,
     indexes: registryIndexes(packages),
-    raw,
   };
 }
 

@@ -1,12 +1,20 @@
 /** pylock.toml (PEP 751) → Lock. Selection uses each package's marker, with `extras` and `dependency_groups`. */
-import { isTable, parseTomlText, type Table } from "../project/files.js";
+import { isTable, parseTomlText, stringList, type Table } from "../project/files.js";
 import { normalizeName } from "../project/names.js";
 import { distinctIndexes } from "./indexes.js";
 import type { Lock, LockedFile, LockedPackage, PackageSource } from "./model.js";
 import { sourceFile } from "./source-file.js";
 import { packageEntryLines } from "./toml-lines.js";
 
-export function readPylock(text: string, file: string): Lock {
+export interface Pylock extends Lock {
+  format: "pylock";
+  /** As written (PEP 751 `extras`, `dependency-groups`, `default-groups`). */
+  extras: string[];
+  dependencyGroups: string[];
+  defaultGroups: string[];
+}
+
+export function readPylock(text: string, file: string): Pylock {
   const raw = parseTomlText(text, file);
   const lines = packageEntryLines(text, "[[packages]]");
   const entries = Array.isArray(raw.packages) ? raw.packages.filter(isTable) : [];
@@ -21,7 +29,9 @@ export function readPylock(text: string, file: string): Lock {
     indexes: distinctIndexes(
       entries.map((e) => (typeof e.index === "string" ? e.index : undefined)),
     ),
-    raw,
+    extras: stringList(raw.extras),
+    dependencyGroups: stringList(raw["dependency-groups"]),
+    defaultGroups: stringList(raw["default-groups"]),
   };
 }
 

@@ -76,7 +76,6 @@ export function readRequirementsLock(text: string, file: string): RequirementsLo
     indexes: distinctIndexes(
       options.map((o) => /^(?:-i|--index-url|--extra-index-url)[=\s]+(\S+)/.exec(o)?.[1]),
     ),
-    raw: {},
   };
 }
 

@@ -16,6 +16,8 @@ import {
 } from "../project/pyproject.js";
 import { ConfigurationError } from "../runtime/errors.js";
 import type { Lock, LockedDependency, LockedPackage } from "./model.js";
+import type { PdmLock } from "./pdm.js";
+import type { Pylock } from "./pylock.js";
 import type { UvLock, UvRequirementEntry } from "./uv.js";
 
 export interface SelectionRequest {
@@ -122,7 +124,7 @@ function rulesFor(lock: Lock, manifest: Manifest | undefined): Rules {
     case "poetry":
       return poetryRules(manifest);
     case "pdm":
-      return pdmRules(lock, manifest);
+      return pdmRules(lock as PdmLock, manifest);
     case "pipfile": {
       const groups = [...new Set(lock.packages.flatMap((p) => p.groups))].sort();
       return {
@@ -132,22 +134,18 @@ function rulesFor(lock: Lock, manifest: Manifest | undefined): Rules {
         extras: [],
       };
     }
-    case "pylock": {
-      // PEP 751's default groups may be synthetic, named only in `default-groups`.
-      const defaults = stringList(lock.raw["default-groups"]).map(normalizeName);
-      const groups = [
-        ...new Set([...stringList(lock.raw["dependency-groups"]).map(normalizeName), ...defaults]),
-      ];
-      return {
-        groups,
-        defaultGroups: defaults,
-        required: [],
-        extras: stringList(lock.raw.extras).map(normalizeName),
-      };
-    }
+    case "pylock":
+      return pylockRules(lock as Pylock);
     default:
       return { groups: [], defaultGroups: [], required: [], extras: [] };
   }
+}
+
+/** PEP 751's default groups may be synthetic, named only in `default-groups`. */
+function pylockRules(lock: Pylock): Rules {
+  const defaults = lock.defaultGroups.map(normalizeName);
+  const groups = [...new Set([...lock.dependencyGroups.map(normalizeName), ...defaults])];
+  return { groups, defaultGroups: defaults, required: [], extras: lock.extras.map(normalizeName) };
 }
 
 function uvRules(lock: UvLock, manifest: Manifest | undefined): Rules {
@@ -305,7 +303,7 @@ function poetryRules(manifest: Manifest | undefined): Rules {
  * PDM: the default set is the dev groups, or, as PDM 2.29 installs it, the groups the lock's
  * `[metadata] groups` names (extras among them) when it names any.
  */
-function pdmRules(lock: Lock, manifest: Manifest | undefined): Rules {
+function pdmRules(lock: PdmLock, manifest: Manifest | undefined): Rules {
   if (!manifest)
     throw new ConfigurationError("pdm.lock needs its pyproject.toml beside it to select groups");
   const declared = [
@@ -320,7 +318,7 @@ function pdmRules(lock: Lock, manifest: Manifest | undefined): Rules {
   const extras = Object.keys(tableAt(manifest.data, ["project", "optional-dependencies"])).map(
     normalizeName,
   );
-  const locked = stringList(tableAt(lock.raw, ["metadata"]).groups).map(normalizeName);
+  const locked = (lock.lockedGroups ?? []).map(normalizeName);
   if (locked.length === 0)
     return { groups, defaultGroups: groups, required: ["default"], extras, roots };
   return {

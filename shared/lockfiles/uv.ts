@@ -36,7 +36,6 @@ export function readUvLock(text: string, file: string): UvLock {
     packages,
     indexes: registryIndexes(packages),
     manifest: uvManifest(tableAt(raw, ["manifest"])),
-    raw,
   };
 }
 

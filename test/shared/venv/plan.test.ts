@@ -26,7 +26,6 @@ const lock = (format: Lock["format"], packages: LockedPackage[]): Lock => ({
   file: "x.lock",
   packages,
   indexes: [],
-  raw: {},
   digest: "",
   text: "",
 });
