@@ -5,7 +5,7 @@ import { normalizeName } from "../project/names.js";
 import { parseRequirement } from "../project/pep508.js";
 import type { Lock, LockedPackage, PackageSource } from "./model.js";
 import { contentHashLine, sourceFile } from "./source-file.js";
-import { packageEntryLines } from "./toml-lines.js";
+import { entryHead, packageEntryLines } from "./toml-lines.js";
 
 export interface PdmLock extends Lock {
   format: "pdm";
@@ -37,14 +37,10 @@ export function readPdmLock(text: string, file: string): PdmLock {
 }
 
 function pdmPackage(entry: Table, line: number, legacyFiles: Table): LockedPackage {
-  const name = String(entry.name ?? "");
-  const listed = entry.files ?? legacyFiles[`${name} ${entry.version}`];
+  const listed = entry.files ?? legacyFiles[`${String(entry.name ?? "")} ${entry.version}`];
   const files = Array.isArray(listed) ? listed.filter(isTable) : [];
   return {
-    name,
-    key: normalizeName(name),
-    version: typeof entry.version === "string" ? entry.version : undefined,
-    line,
+    ...entryHead(entry, line),
     groups: stringList(entry.groups),
     marker: typeof entry.marker === "string" ? entry.marker : undefined,
     extras: stringList(entry.extras).map(normalizeName),

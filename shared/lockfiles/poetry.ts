@@ -6,7 +6,7 @@ import { poetryToPep440 } from "../project/poetry-constraint.js";
 import { registryIndexes } from "./indexes.js";
 import type { Lock, LockedDependency, LockedPackage, PackageSource } from "./model.js";
 import { contentHashLine, sourceFile } from "./source-file.js";
-import { packageEntryLines } from "./toml-lines.js";
+import { entryHead, packageEntryLines } from "./toml-lines.js";
 
 export function readPoetryLock(text: string, file: string): Lock {
   const raw = parseTomlText(text, file);
@@ -39,15 +39,11 @@ export function poetryGenerator(firstLine: string): Lock["generator"] {
 }
 
 function poetryPackage(entry: Table, line: number): LockedPackage {
-  const name = String(entry.name ?? "");
   const groups = stringList(entry.groups);
   if (groups.length === 0 && typeof entry.category === "string") groups.push(entry.category);
   const files = Array.isArray(entry.files) ? entry.files.filter(isTable) : [];
   return {
-    name,
-    key: normalizeName(name),
-    version: typeof entry.version === "string" ? entry.version : undefined,
-    line,
+    ...entryHead(entry, line),
     groups,
     marker: typeof entry.markers === "string" ? entry.markers : undefined,
     source: poetrySource(entry.source),

@@ -1,10 +1,9 @@
 /** pylock.toml (PEP 751) → Lock. Selection uses each package's marker, with `extras` and `dependency_groups`. */
 import { isTable, parseTomlText, stringList, type Table } from "../project/files.js";
-import { normalizeName } from "../project/names.js";
 import { distinctIndexes } from "./indexes.js";
 import type { Lock, LockedFile, LockedPackage, PackageSource } from "./model.js";
 import { sourceFile } from "./source-file.js";
-import { packageEntryLines } from "./toml-lines.js";
+import { entryHead, packageEntryLines } from "./toml-lines.js";
 
 export interface Pylock extends Lock {
   format: "pylock";
@@ -36,16 +35,12 @@ export function readPylock(text: string, file: string): Pylock {
 }
 
 function pylockPackage(entry: Table, line: number): LockedPackage {
-  const name = String(entry.name ?? "");
   const files: LockedFile[] = [];
   if (isTable(entry.sdist)) files.push(pylockFile(entry.sdist));
   if (Array.isArray(entry.wheels)) files.push(...entry.wheels.filter(isTable).map(pylockFile));
   if (isTable(entry.archive)) files.push(pylockFile(entry.archive));
   return {
-    name,
-    key: normalizeName(name),
-    version: typeof entry.version === "string" ? entry.version : undefined,
-    line,
+    ...entryHead(entry, line),
     groups: [],
     marker: typeof entry.marker === "string" ? entry.marker : undefined,
     source: pylockSource(entry),

@@ -4,7 +4,7 @@ import { normalizeName } from "../project/names.js";
 import { registryIndexes } from "./indexes.js";
 import type { LockedDependency, LockedFile, PackageSource } from "./model.js";
 import { sourceFile } from "./source-file.js";
-import { packageEntryLines } from "./toml-lines.js";
+import { entryHead, packageEntryLines } from "./toml-lines.js";
 import {
   metadataLines,
   type UvLock,
@@ -40,7 +40,6 @@ export function readUvLock(text: string, file: string): UvLock {
 }
 
 function uvPackage(entry: Table, line: number, text: string): UvPackage {
-  const name = String(entry.name ?? "");
   const files: LockedFile[] = [];
   if (isTable(entry.sdist)) files.push(uvFile(entry.sdist));
   if (Array.isArray(entry.wheels)) files.push(...entry.wheels.filter(isTable).map(uvFile));
@@ -63,10 +62,7 @@ function uvPackage(entry: Table, line: number, text: string): UvPackage {
     isTable(entry.metadata) ? metadataLines(text, line) : new Map(),
   );
   return {
-    name,
-    key: normalizeName(name),
-    version: typeof entry.version === "string" ? entry.version : undefined,
-    line,
+    ...entryHead(entry, line),
     groups: [],
     source: uvSource(entry.source),
     files,
