@@ -82,14 +82,7 @@ const poetry: FormatRules = {
       typeof project === "string"
         ? manifest.lines.key("project", "requires-python")
         : manifest.lines.key("tool.poetry.dependencies", "python");
-    return compareRequiresPython(
-      declared,
-      lock.requiresPython,
-      manifest,
-      lock,
-      line,
-      poetryToPep440,
-    );
+    return compareRequiresPython(manifest, lock, declared, line, poetryToPep440);
   },
 };
 
@@ -110,10 +103,9 @@ const pdm: FormatRules = {
     const declared = tableAt(manifest.data, ["project"])["requires-python"];
     const line = manifest.lines.key("project", "requires-python");
     return compareRequiresPython(
-      typeof declared === "string" ? declared : undefined,
-      lock.requiresPython,
       manifest,
       lock,
+      typeof declared === "string" ? declared : undefined,
       line,
     );
   },
@@ -295,14 +287,15 @@ const hashedSectionNames: Record<HashFormat, string> = {
 /** The absolute manifest path, which checkers pass along on the Manifest. */
 const manifestPathOf = (manifest: Manifest) => manifest.path ?? manifest.file;
 
+/** The manifest's requires-python against the lock's. */
 function compareRequiresPython(
-  declared: string | undefined,
-  locked: string | undefined,
   manifest: Manifest,
   lock: Lock,
+  declared: string | undefined,
   line: number | undefined,
   toPep440: (s: string) => string[] = (s) => [s],
 ): DriftFinding[] {
+  const locked = lock.requiresPython;
   if (declared === undefined || locked === undefined) return [];
   const [a, b] = [toPep440(declared), toPep440(locked)];
   if (a.length === b.length && a.every((s, i) => sameSpecifierSet(s, b[i]))) return [];
