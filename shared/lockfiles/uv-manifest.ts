@@ -84,16 +84,20 @@ export const uvManifest = (manifest: Table): UvManifest => ({
   dependencyGroups: entryGroups(manifest["dependency-groups"]),
 });
 
-export const uvMetadata = (metadata: Table, lines: Map<string, number>): UvMetadata => ({
-  requiresDist: entries(metadata["requires-dist"], lines),
-  providesExtras:
-    metadata["provides-extras"] === undefined ? undefined : stringList(metadata["provides-extras"]),
-  requiresDev: entryGroups(metadata["requires-dev"], lines),
-});
+/** An entry's `[package.metadata]`; `entryLine` is where the entry starts in `textLines`. */
+export function uvMetadata(metadata: unknown, textLines: string[], entryLine: number): UvMetadata {
+  const table = isTable(metadata) ? metadata : {};
+  const lines = isTable(metadata) ? metadataLines(textLines, entryLine) : undefined;
+  return {
+    requiresDist: entries(table["requires-dist"], lines),
+    providesExtras:
+      table["provides-extras"] === undefined ? undefined : stringList(table["provides-extras"]),
+    requiresDev: entryGroups(table["requires-dev"], lines),
+  };
+}
 
 /** name → line of each `{ name = "<name>" …` in an entry's `[package.metadata]`, in one pass. */
-export function metadataLines(text: string, entryLine: number): Map<string, number> {
-  const lines = text.split("\n");
+function metadataLines(lines: string[], entryLine: number): Map<string, number> {
   const result = new Map<string, number>();
   let inMetadata = false;
   for (let i = entryLine; i < lines.length && lines[i].trim() !== "[[package]]"; i++) {

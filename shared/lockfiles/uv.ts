@@ -5,13 +5,7 @@ import { registryIndexes } from "./indexes.js";
 import type { LockedDependency, LockedFile, PackageSource } from "./model.js";
 import { sourceFile } from "./source-file.js";
 import { entryHead, packageEntryLines } from "./toml-lines.js";
-import {
-  metadataLines,
-  type UvLock,
-  type UvPackage,
-  uvManifest,
-  uvMetadata,
-} from "./uv-manifest.js";
+import { type UvLock, type UvPackage, uvManifest, uvMetadata } from "./uv-manifest.js";
 
 export type {
   UvLock,
@@ -25,7 +19,8 @@ export function readUvLock(text: string, file: string): UvLock {
   const raw = parseTomlText(text, file);
   const lines = packageEntryLines(text);
   const entries = Array.isArray(raw.package) ? raw.package.filter(isTable) : [];
-  const packages = entries.map((entry, i) => uvPackage(entry, lines[i] ?? 1, text));
+  const textLines = text.split("\n");
+  const packages = entries.map((entry, i) => uvPackage(entry, lines[i] ?? 1, textLines));
   return {
     format: "uv",
     ...sourceFile(text, file),
@@ -39,7 +34,7 @@ export function readUvLock(text: string, file: string): UvLock {
   };
 }
 
-function uvPackage(entry: Table, line: number, text: string): UvPackage {
+function uvPackage(entry: Table, line: number, textLines: string[]): UvPackage {
   const files: LockedFile[] = [];
   if (isTable(entry.sdist)) files.push(uvFile(entry.sdist));
   if (Array.isArray(entry.wheels)) files.push(...entry.wheels.filter(isTable).map(uvFile));
@@ -57,10 +52,7 @@ function uvPackage(entry: Table, line: number, text: string): UvPackage {
     ),
   ];
   const groups = isTable(entry["dev-dependencies"]) ? entry["dev-dependencies"] : {};
-  const metadata = uvMetadata(
-    isTable(entry.metadata) ? entry.metadata : {},
-    isTable(entry.metadata) ? metadataLines(text, line) : new Map(),
-  );
+  const metadata = uvMetadata(entry.metadata, textLines, line);
   return {
     ...entryHead(entry, line),
     groups: [],
