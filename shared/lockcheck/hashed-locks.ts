@@ -1,5 +1,7 @@
 /** poetry.lock, pdm.lock and Pipfile.lock: content hash, then the per-dependency diff. */
 import type { Lock } from "../lockfiles/model.js";
+import type { PdmLock } from "../lockfiles/pdm.js";
+import type { PipfileLock } from "../lockfiles/pipfile.js";
 import { type DeclaredDependency, describeConstraint } from "../project/declared.js";
 import { tableAt } from "../project/files.js";
 import { normalizeName } from "../project/names.js";
@@ -63,7 +65,7 @@ interface FormatRules {
 const poetry: FormatRules = {
   hashFormat: "poetry",
   candidates: (manifest) => poetryContentHashes(manifest),
-  recipes: (lock) => poetryRecipesFor(lock.text.split("\n", 1)[0], lock.lockVersion),
+  recipes: (lock) => poetryRecipesFor(lock.generator, lock.lockVersion),
   declared: (manifest) => [
     ...poetryDependencies(manifest),
     ...pep621Dependencies(manifest),
@@ -80,14 +82,7 @@ const poetry: FormatRules = {
       typeof project === "string"
         ? manifest.lines.key("project", "requires-python")
         : manifest.lines.key("tool.poetry.dependencies", "python");
-    return compareRequiresPython(
-      declared,
-      lock.requiresPython,
-      manifest,
-      lock,
-      line,
-      poetryToPep440,
-    );
+    return compareRequiresPython(manifest, lock, declared, line, poetryToPep440);
   },
 };
 
@@ -108,10 +103,9 @@ const pdm: FormatRules = {
     const declared = tableAt(manifest.data, ["project"])["requires-python"];
     const line = manifest.lines.key("project", "requires-python");
     return compareRequiresPython(
-      typeof declared === "string" ? declared : undefined,
-      lock.requiresPython,
       manifest,
       lock,
+      typeof declared === "string" ? declared : undefined,
       line,
     );
   },
@@ -127,7 +121,7 @@ const pipfile: FormatRules = {
   newestLockVersion: "6",
   requiresPython(manifest, lock) {
     const requires = tableAt(manifest.data, ["requires"]);
-    const locked = tableAt(lock.raw, ["_meta", "requires"]);
+    const locked = (lock as PipfileLock).requires ?? {};
     const findings: DriftFinding[] = [];
     for (const key of new Set([...Object.keys(requires), ...Object.keys(locked)])) {
       if (String(requires[key] ?? "") === String(locked[key] ?? "")) continue;
@@ -150,9 +144,9 @@ const pipfile: FormatRules = {
 
 /** `pdm lock` locks an extra only when `-G` names it: `[metadata] groups` says which it did. */
 function inLockedPdmGroups(lock: Lock, declared: DeclaredDependency[]): DeclaredDependency[] {
-  const groups = tableAt(lock.raw, ["metadata"]).groups;
-  if (!Array.isArray(groups)) return declared;
-  const locked = new Set(groups.map((g) => normalizeName(String(g))));
+  const groups = (lock as PdmLock).lockedGroups;
+  if (!groups) return declared;
+  const locked = new Set(groups.map(normalizeName));
   return declared.filter(
     (d) => !d.group.startsWith("extra:") || locked.has(normalizeName(d.group.slice(6))),
   );
@@ -173,7 +167,7 @@ export function checkHashedLock(
     lock.lockVersion && newerLockVersion(lock, lock.lockVersion, rules.newestLockVersion);
   if (newer) findings.push(newer);
   const candidates = rules.candidates(parseManifest(manifest.text));
-  const today = currentRecipes(rules.hashFormat, lock.text.split("\n", 1)[0]);
+  const today = currentRecipes(rules.hashFormat, lock.generator?.version);
   const current = matchingCandidate(candidates, lock.contentHash, today);
   const older = current
     ? undefined
@@ -275,8 +269,8 @@ function hashFinding(lock: Lock, manifest: Manifest, rules: FormatRules): DriftF
  */
 function pipfileSectionsAgainstLock(manifest: Manifest, lock: Lock): string[] {
   const now = hashedSections("pipfile", parseManifest(manifest.text));
-  const meta = tableAt(lock.raw, ["_meta"]);
-  const locked = hashedSections("pipfile", { source: meta.sources, requires: meta.requires });
+  const { sources, requires } = lock as PipfileLock;
+  const locked = hashedSections("pipfile", { source: sources, requires });
   const dump = (sections: Record<string, string>, key: string) =>
     key === "requires" && sections[key] === "null" ? "{}" : sections[key];
   const changed = ["source", "requires"].filter((key) => dump(now, key) !== dump(locked, key));
@@ -293,14 +287,15 @@ const hashedSectionNames: Record<HashFormat, string> = {
 /** The absolute manifest path, which checkers pass along on the Manifest. */
 const manifestPathOf = (manifest: Manifest) => manifest.path ?? manifest.file;
 
+/** The manifest's requires-python against the lock's. */
 function compareRequiresPython(
-  declared: string | undefined,
-  locked: string | undefined,
   manifest: Manifest,
   lock: Lock,
+  declared: string | undefined,
   line: number | undefined,
   toPep440: (s: string) => string[] = (s) => [s],
 ): DriftFinding[] {
+  const locked = lock.requiresPython;
   if (declared === undefined || locked === undefined) return [];
   const [a, b] = [toPep440(declared), toPep440(locked)];
   if (a.length === b.length && a.every((s, i) => sameSpecifierSet(s, b[i]))) return [];

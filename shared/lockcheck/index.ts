@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Lock, LockFormat } from "../lockfiles/model.js";
 import type { RequirementsLock } from "../lockfiles/requirements.js";
+import type { UvLock } from "../lockfiles/uv.js";
 import { lockProblems } from "../lockfiles/validate.js";
 import { readTomlFile } from "../project/files.js";
 import { type Manifest, manifestOf } from "../project/pyproject.js";
@@ -116,7 +117,7 @@ function checkLock(
       file: lock.file,
     });
   }
-  if (lock.format === "uv") return checkUvLock(lock, manifest, { directory, display });
+  if (lock.format === "uv") return checkUvLock(lock as UvLock, manifest, { directory, display });
   return checkHashedLock(lock, manifest, hashRecipes).findings;
 }
 

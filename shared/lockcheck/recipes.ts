@@ -88,10 +88,7 @@ export function refusedPdmFormat(lock: Lock, manifest: Manifest): DriftFinding |
   });
 }
 
-export function hashLine(lock: Lock): number {
-  const index = lock.text.split("\n").findIndex((l) => /content[-_]hash|"sha256":/.test(l));
-  return index + 1 || 1;
-}
+export const hashLine = (lock: Lock): number => lock.contentHashLine ?? 1;
 
 /** pipenv (plette) stops at a `[[source]]` without a name or url: one finding, not a diff. */
 export function refusedPipfileSource(lock: Lock, manifest: Manifest): DriftFinding | undefined {

@@ -1,5 +1,6 @@
 /** uv's view of declared requirements: PEP 621 lowered with `tool.uv.sources`, and the lock's wire form. */
 import path from "node:path";
+import type { UvRequirementEntry } from "../lockfiles/uv.js";
 import type { DeclaredDependency } from "../project/declared.js";
 import { isTable, type Table, tableAt } from "../project/files.js";
 import { normalizeMarker } from "../project/markers.js";
@@ -81,26 +82,21 @@ function declaredSource(entry: unknown, indexes: Table[]): SourceRef | undefined
 }
 
 /** A requirement from uv.lock's `requires-dist` / `requires-dev` wire form. */
-export function fromLockWire(entry: Table, file: string, line: number): UvRequirement {
-  const name = String(entry.name ?? "");
+export function fromLockWire(entry: UvRequirementEntry, file: string, line: number): UvRequirement {
   return {
-    name,
-    key: normalizeName(name),
-    extras: Array.isArray(entry.extras)
-      ? entry.extras.map((e) => normalizeName(String(e))).sort()
-      : [],
-    specifier: typeof entry.specifier === "string" ? entry.specifier : "",
-    marker: typeof entry.marker === "string" ? entry.marker : undefined,
-    source: lockedSource(entry),
+    name: entry.name,
+    key: normalizeName(entry.name),
+    extras: entry.extras.map(normalizeName).sort(),
+    specifier: entry.specifier ?? "",
+    marker: entry.marker,
+    source: lockedSource(entry.source),
     line,
     file,
   };
 }
 
-function lockedSource(entry: Table): SourceRef | undefined {
-  const text = (key: string) =>
-    typeof entry[key] === "string" ? (entry[key] as string) : undefined;
-  const git = text("git");
+function lockedSource(source: UvRequirementEntry["source"]): SourceRef | undefined {
+  const { git, url, editable, index } = source;
   if (git) {
     const [base, reference] = [
       git.split(/[?#]/)[0],
@@ -108,14 +104,11 @@ function lockedSource(entry: Table): SourceRef | undefined {
     ];
     return { kind: "git", location: gitLocation(base, reference) };
   }
-  if (text("url")) return { kind: "url", location: text("url") as string };
-  if (text("editable") !== undefined)
-    return { kind: "editable", location: path.posix.normalize(text("editable") as string) };
-  for (const key of ["path", "directory"]) {
-    const location = text(key);
-    if (location !== undefined) return { kind: "path", location: path.posix.normalize(location) };
-  }
-  if (text("index")) return { kind: "index", location: normalizeUrl(text("index") as string) };
+  if (url) return { kind: "url", location: url };
+  if (editable !== undefined) return { kind: "editable", location: path.posix.normalize(editable) };
+  const location = source.path ?? source.directory;
+  if (location !== undefined) return { kind: "path", location: path.posix.normalize(location) };
+  if (index) return { kind: "index", location: normalizeUrl(index) };
   return undefined;
 }
 

@@ -1,9 +1,9 @@
 /** uv.lock: each workspace member's declared metadata against what the lock recorded (uv's `satisfies`). */
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
-import type { Lock, LockedPackage } from "../lockfiles/model.js";
+import type { UvLock, UvPackage, UvRequirementEntry } from "../lockfiles/uv.js";
 import { describeConstraint } from "../project/declared.js";
-import { isTable, readTomlFile, stringList, tableAt } from "../project/files.js";
+import { readTomlFile, stringList, tableAt } from "../project/files.js";
 import { normalizeName } from "../project/names.js";
 import { sameSpecifierSet } from "../project/pep440.js";
 import {
@@ -31,10 +31,10 @@ export interface ProjectFiles {
   display: (absolute: string) => string;
 }
 
-export function checkUvLock(lock: Lock, root: Manifest, files: ProjectFiles): DriftFinding[] {
+export function checkUvLock(lock: UvLock, root: Manifest, files: ProjectFiles): DriftFinding[] {
   const finding = findingsFor(lock);
   const findings: DriftFinding[] = [];
-  const newer = newerLockVersion(lock, String(lock.raw.version ?? 1), String(knownVersion));
+  const newer = newerLockVersion(lock, lock.formatVersion, String(knownVersion));
   if (newer) findings.push(newer);
   const members = workspaceMembers(root, files);
   findings.push(...checkRequiresPython(lock, members, finding));
@@ -66,7 +66,7 @@ export function checkUvLock(lock: Lock, root: Manifest, files: ProjectFiles): Dr
 
 type Make = ReturnType<typeof findingsFor>;
 
-function checkRequiresPython(lock: Lock, members: Manifest[], finding: Make): DriftFinding[] {
+function checkRequiresPython(lock: UvLock, members: Manifest[], finding: Make): DriftFinding[] {
   const root = members[0];
   const declared = tableAt(root.data, ["project"])["requires-python"];
   if (typeof declared !== "string" || lock.requiresPython === undefined) return [];
@@ -85,15 +85,13 @@ function checkRequiresPython(lock: Lock, members: Manifest[], finding: Make): Dr
   ];
 }
 
-function checkMembers(lock: Lock, members: Manifest[], finding: Make): DriftFinding[] {
+function checkMembers(lock: UvLock, members: Manifest[], finding: Make): DriftFinding[] {
   const expected = members
     .map((m) => tableAt(m.data, ["project"]).name)
     .filter((n): n is string => typeof n === "string")
     .map(normalizeName)
     .sort();
-  const recorded = stringList(tableAt(lock.raw, ["manifest"]).members)
-    .map(normalizeName)
-    .sort();
+  const recorded = lock.manifest.members.map(normalizeName).sort();
   if (recorded.length === 0 && expected.length <= 1) return [];
   if (recorded.join() === expected.join()) return [];
   return [
@@ -110,16 +108,15 @@ function checkMembers(lock: Lock, members: Manifest[], finding: Make): DriftFind
 }
 
 function checkMember(
-  lock: Lock,
+  lock: UvLock,
   member: Manifest,
-  locked: LockedPackage,
+  locked: UvPackage,
   finding: Make,
 ): DriftFinding[] {
   const findings: DriftFinding[] = [];
   const project = tableAt(member.data, ["project"]);
-  const entry =
-    (lock.raw.package as unknown[]).filter(isTable).find((p) => p.name === locked.name) ?? {};
-  const metadata = tableAt(entry, ["metadata"]);
+  // The first entry of that name, as uv's own lookup finds it.
+  const metadata = (lock.packages.find((p) => p.name === locked.name) ?? locked).metadata;
   const dynamic = stringList(project.dynamic);
   if (
     typeof project.version === "string" &&
@@ -140,21 +137,16 @@ function checkMember(
       }),
     );
   }
-  const lines = metadataLines(lock, locked);
-  const wire = (list: unknown) =>
-    (Array.isArray(list) ? list : [])
-      .filter(isTable)
-      .map((item) => fromLockWire(item, lock.file, lines.get(String(item.name)) ?? locked.line));
+  const wire = (list: UvRequirementEntry[]) =>
+    list.map((item) => fromLockWire(item, lock.file, item.line ?? locked.line));
   const declared = lowerDeclared(pep621Dependencies(member), member.data);
-  findings.push(
-    ...compareRequirements(declared, wire(metadata["requires-dist"]), lock, finding, ""),
-  );
+  findings.push(...compareRequirements(declared, wire(metadata.requiresDist), lock, finding, ""));
 
   const extras = Object.keys(tableAt(project, ["optional-dependencies"]))
     .map(normalizeName)
     .sort();
-  if (metadata["provides-extras"] !== undefined) {
-    const recorded = stringList(metadata["provides-extras"]).map(normalizeName).sort();
+  if (metadata.providesExtras !== undefined) {
+    const recorded = metadata.providesExtras.map(normalizeName).sort();
     if (recorded.join() !== extras.join()) {
       findings.push(
         finding({
@@ -179,7 +171,7 @@ function checkMember(
     const dev = pep621Like(legacyDev, member);
     groups.set("dev", [...(groups.get("dev") ?? []), ...dev]);
   }
-  const recordedGroups = tableAt(metadata, ["requires-dev"]);
+  const recordedGroups = metadata.requiresDev;
   const names = new Set([...groups.keys(), ...Object.keys(recordedGroups).map(normalizeName)]);
   for (const group of names) {
     const recordedKey = Object.keys(recordedGroups).find((g) => normalizeName(g) === group);
@@ -205,7 +197,7 @@ function pep621Like(list: string[], member: Manifest) {
 function compareRequirements(
   declared: UvRequirement[],
   recorded: UvRequirement[],
-  lock: Lock,
+  lock: UvLock,
   finding: Make,
   where: string,
 ): DriftFinding[] {
@@ -264,7 +256,7 @@ function groupByKey(requirements: UvRequirement[]): Map<string, UvRequirement[]>
 function comparePairs(
   wanted: UvRequirement[],
   have: UvRequirement[],
-  lock: Lock,
+  lock: UvLock,
   finding: Make,
   where: string,
   lockedVersion: string | undefined,
@@ -336,9 +328,8 @@ function comparePairs(
 }
 
 /** `[manifest]` constraints and overrides against `tool.uv.constraint-dependencies` / `override-dependencies`. */
-function checkManifestSets(lock: Lock, root: Manifest, finding: Make): DriftFinding[] {
+function checkManifestSets(lock: UvLock, root: Manifest, finding: Make): DriftFinding[] {
   const uv = tableAt(root.data, ["tool", "uv"]);
-  const manifest = tableAt(lock.raw, ["manifest"]);
   const findings: DriftFinding[] = [];
   for (const [setting, recordedKey] of [
     ["constraint-dependencies", "constraints"],
@@ -347,9 +338,8 @@ function checkManifestSets(lock: Lock, root: Manifest, finding: Make): DriftFind
     const declared = pep621Like(stringList(uv[setting]), root)
       .map((d) => `${d.key}${d.specifiers[0]}`)
       .sort();
-    const recorded = (Array.isArray(manifest[recordedKey]) ? manifest[recordedKey] : [])
-      .filter(isTable)
-      .map((r) => `${normalizeName(String(r.name))}${r.specifier ?? ""}`)
+    const recorded = lock.manifest[recordedKey]
+      .map((r) => `${normalizeName(r.name)}${r.specifier ?? ""}`)
       .sort();
     if (declared.join() === recorded.join()) continue;
     findings.push(
@@ -365,19 +355,6 @@ function checkManifestSets(lock: Lock, root: Manifest, finding: Make): DriftFind
     );
   }
   return findings;
-}
-
-/** name → line of each `{ name = "<name>" …` in a member's `[package.metadata]`, in one pass. */
-function metadataLines(lock: Lock, member: LockedPackage): Map<string, number> {
-  const lines = lock.text.split("\n");
-  const result = new Map<string, number>();
-  let inMetadata = false;
-  for (let i = member.line; i < lines.length && lines[i].trim() !== "[[package]]"; i++) {
-    if (lines[i].startsWith("[package.metadata")) inMetadata = true;
-    const name = inMetadata ? /\{\s*name\s*=\s*"([^"]+)"/.exec(lines[i]) : null;
-    if (name && !result.has(name[1])) result.set(name[1], i + 1);
-  }
-  return result;
 }
 
 /** The root project and the members of its `[tool.uv.workspace]`, root first. */

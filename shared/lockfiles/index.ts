@@ -12,6 +12,10 @@ import { readRequirementsLock } from "./requirements.js";
 import { readUvLock } from "./uv.js";
 
 export type { Lock, LockedPackage, LockFormat, PackageSource } from "./model.js";
+export type { PdmLock } from "./pdm.js";
+export type { PipfileLock } from "./pipfile.js";
+export type { Pylock } from "./pylock.js";
+export type { UvLock } from "./uv.js";
 
 const byName: Record<string, LockFormat> = {
   "uv.lock": "uv",
@@ -30,29 +34,24 @@ export function formatOf(file: string): LockFormat | undefined {
   return undefined;
 }
 
+const readers: Record<LockFormat, (text: string, file: string) => Lock> = {
+  uv: readUvLock,
+  poetry: readPoetryLock,
+  pdm: readPdmLock,
+  pipfile: readPipfileLock,
+  requirements: readRequirementsLock,
+  pylock: readPylock,
+};
+
 /** Reads a lockfile; `display` is how messages name it. */
 export function readLock(file: string, display = file): Lock {
   const format = formatOf(file);
   const text = readText(file, display);
-  switch (format) {
-    case "uv":
-      return readUvLock(text, display);
-    case "poetry":
-      return readPoetryLock(text, display);
-    case "pdm":
-      return readPdmLock(text, display);
-    case "pipfile":
-      return readPipfileLock(text, display);
-    case "requirements":
-      return readRequirementsLock(text, display);
-    case "pylock":
-      return readPylock(text, display);
-    default:
-      throw new ConfigurationError(
-        `${display}: not a lockfile pyship reads (uv.lock, poetry.lock, pdm.lock, Pipfile.lock, pylock.toml, requirements*.txt)`,
-        { file: display },
-      );
-  }
+  if (format) return readers[format](text, display);
+  throw new ConfigurationError(
+    `${display}: not a lockfile pyship reads (uv.lock, poetry.lock, pdm.lock, Pipfile.lock, pylock.toml, requirements*.txt)`,
+    { file: display },
+  );
 }
 
 /** Lockfiles in a directory, in a stable order: uv, poetry, pdm, Pipfile, pylock, requirements. */

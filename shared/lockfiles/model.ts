@@ -1,5 +1,4 @@
 /** The one model every lock format is read into; lock-check, setup-venv and audit all use it. */
-import type { Table } from "../project/files.js";
 
 export type LockFormat = "uv" | "poetry" | "pdm" | "pipfile" | "requirements" | "pylock";
 
@@ -56,11 +55,14 @@ export interface Lock {
   /** The tool and version that wrote it, where the lock says. */
   generator?: { tool: string; version?: string };
   contentHash?: string;
+  /** 1-based line of the stored content hash, in formats that store one. */
+  contentHashLine?: number;
   requiresPython?: string;
   packages: LockedPackage[];
   /** Package indexes the lock names (other than PyPI), in order of preference. */
   indexes: string[];
-  /** The parsed document, for checks that need a format's own fields. */
-  raw: Table;
+  /** sha256 hex of the lockfile's text. */
+  digest: string;
+  /** The file as read: for shared/lockfiles only (setup-venv's cache key moves to `digest`). */
   text: string;
 }

@@ -4,9 +4,16 @@ import { formatMarker } from "../project/markers.js";
 import { normalizeName } from "../project/names.js";
 import { parseRequirement } from "../project/pep508.js";
 import type { Lock, LockedPackage, PackageSource } from "./model.js";
-import { packageEntryLines } from "./toml-lines.js";
+import { contentHashLine, sourceFile } from "./source-file.js";
+import { entryHead, packageEntryLines } from "./toml-lines.js";
 
-export function readPdmLock(text: string, file: string): Lock {
+export interface PdmLock extends Lock {
+  format: "pdm";
+  /** `[metadata] groups`: the groups (extras among them) `pdm lock` locked; undefined when unsaid. */
+  lockedGroups?: string[];
+}
+
+export function readPdmLock(text: string, file: string): PdmLock {
   const raw = parseTomlText(text, file);
   const metadata = isTable(raw.metadata) ? raw.metadata : {};
   const lines = packageEntryLines(text);
@@ -16,28 +23,24 @@ export function readPdmLock(text: string, file: string): Lock {
   const packages = entries.map((entry, i) => pdmPackage(entry, lines[i] ?? 1, legacyFiles));
   return {
     format: "pdm",
-    file,
+    ...sourceFile(text, file),
     lockVersion: typeof metadata.lock_version === "string" ? metadata.lock_version : undefined,
     generator: { tool: "pdm" },
     contentHash: typeof metadata.content_hash === "string" ? metadata.content_hash : undefined,
+    contentHashLine: contentHashLine(text),
     requiresPython:
       typeof metadata.requires_python === "string" ? metadata.requires_python : undefined,
     packages,
     indexes: [],
-    raw,
-    text,
+    lockedGroups: Array.isArray(metadata.groups) ? stringList(metadata.groups) : undefined,
   };
 }
 
 function pdmPackage(entry: Table, line: number, legacyFiles: Table): LockedPackage {
-  const name = String(entry.name ?? "");
-  const listed = entry.files ?? legacyFiles[`${name} ${entry.version}`];
+  const listed = entry.files ?? legacyFiles[`${String(entry.name ?? "")} ${entry.version}`];
   const files = Array.isArray(listed) ? listed.filter(isTable) : [];
   return {
-    name,
-    key: normalizeName(name),
-    version: typeof entry.version === "string" ? entry.version : undefined,
-    line,
+    ...entryHead(entry, line),
     groups: stringList(entry.groups),
     marker: typeof entry.marker === "string" ? entry.marker : undefined,
     extras: stringList(entry.extras).map(normalizeName),

@@ -3,12 +3,22 @@ import { isTable, parseJsonText, stringList, type Table } from "../project/files
 import { normalizeName } from "../project/names.js";
 import { distinctIndexes } from "./indexes.js";
 import type { Lock, LockedPackage, PackageSource } from "./model.js";
+import { contentHashLine, sourceFile } from "./source-file.js";
 
-export function readPipfileLock(text: string, file: string): Lock {
+export interface PipfileLock extends Lock {
+  format: "pipfile";
+  /** `_meta.requires` as recorded (`python_version`, `python_full_version`). */
+  requires?: Table;
+  /** `_meta.sources` as recorded: the Pipfile's `[[source]]` tables, which its hash covers. */
+  sources?: Table[];
+}
+
+export function readPipfileLock(text: string, file: string): PipfileLock {
   const raw = parseJsonText(text, file);
   const meta = isTable(raw._meta) ? raw._meta : {};
   const hash = isTable(meta.hash) ? meta.hash.sha256 : undefined;
-  const requires = isTable(meta.requires) ? meta.requires : {};
+  const requires = isTable(meta.requires) ? meta.requires : undefined;
+  const sources = Array.isArray(meta.sources) ? meta.sources.filter(isTable) : undefined;
   const lines = entryLines(text);
   const byKey = new Map<string, LockedPackage>();
   for (const [category, packages] of Object.entries(raw)) {
@@ -25,22 +35,19 @@ export function readPipfileLock(text: string, file: string): Lock {
         );
     }
   }
-  const python = requires.python_full_version ?? requires.python_version;
+  const python = requires?.python_full_version ?? requires?.python_version;
   return {
     format: "pipfile",
-    file,
+    ...sourceFile(text, file),
     lockVersion: meta["pipfile-spec"] !== undefined ? String(meta["pipfile-spec"]) : undefined,
     generator: { tool: "pipenv" },
     contentHash: typeof hash === "string" ? hash : undefined,
+    contentHashLine: contentHashLine(text),
     requiresPython: typeof python === "string" ? `==${python}.*` : undefined,
     packages: [...byKey.values()],
-    indexes: distinctIndexes(
-      (Array.isArray(meta.sources) ? meta.sources : [])
-        .filter(isTable)
-        .map((s) => String(s.url ?? "")),
-    ),
-    raw,
-    text,
+    indexes: distinctIndexes((sources ?? []).map((s) => String(s.url ?? ""))),
+    requires,
+    sources,
   };
 }
 

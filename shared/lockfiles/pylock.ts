@@ -1,18 +1,26 @@
 /** pylock.toml (PEP 751) → Lock. Selection uses each package's marker, with `extras` and `dependency_groups`. */
-import { isTable, parseTomlText, type Table } from "../project/files.js";
-import { normalizeName } from "../project/names.js";
+import { isTable, parseTomlText, stringList, type Table } from "../project/files.js";
 import { distinctIndexes } from "./indexes.js";
 import type { Lock, LockedFile, LockedPackage, PackageSource } from "./model.js";
-import { packageEntryLines } from "./toml-lines.js";
+import { sourceFile } from "./source-file.js";
+import { entryHead, packageEntryLines } from "./toml-lines.js";
 
-export function readPylock(text: string, file: string): Lock {
+export interface Pylock extends Lock {
+  format: "pylock";
+  /** As written (PEP 751 `extras`, `dependency-groups`, `default-groups`). */
+  extras: string[];
+  dependencyGroups: string[];
+  defaultGroups: string[];
+}
+
+export function readPylock(text: string, file: string): Pylock {
   const raw = parseTomlText(text, file);
   const lines = packageEntryLines(text, "[[packages]]");
   const entries = Array.isArray(raw.packages) ? raw.packages.filter(isTable) : [];
   const packages = entries.map((entry, i) => pylockPackage(entry, lines[i] ?? 1));
   return {
     format: "pylock",
-    file,
+    ...sourceFile(text, file),
     lockVersion: typeof raw["lock-version"] === "string" ? raw["lock-version"] : undefined,
     generator: typeof raw["created-by"] === "string" ? { tool: raw["created-by"] } : undefined,
     requiresPython: typeof raw["requires-python"] === "string" ? raw["requires-python"] : undefined,
@@ -20,22 +28,19 @@ export function readPylock(text: string, file: string): Lock {
     indexes: distinctIndexes(
       entries.map((e) => (typeof e.index === "string" ? e.index : undefined)),
     ),
-    raw,
-    text,
+    extras: stringList(raw.extras),
+    dependencyGroups: stringList(raw["dependency-groups"]),
+    defaultGroups: stringList(raw["default-groups"]),
   };
 }
 
 function pylockPackage(entry: Table, line: number): LockedPackage {
-  const name = String(entry.name ?? "");
   const files: LockedFile[] = [];
   if (isTable(entry.sdist)) files.push(pylockFile(entry.sdist));
   if (Array.isArray(entry.wheels)) files.push(...entry.wheels.filter(isTable).map(pylockFile));
   if (isTable(entry.archive)) files.push(pylockFile(entry.archive));
   return {
-    name,
-    key: normalizeName(name),
-    version: typeof entry.version === "string" ? entry.version : undefined,
-    line,
+    ...entryHead(entry, line),
     groups: [],
     marker: typeof entry.marker === "string" ? entry.marker : undefined,
     source: pylockSource(entry),

@@ -5,6 +5,7 @@ import { parseRequirement, RequirementSyntaxError } from "../project/pep508.js";
 import { ConfigurationError } from "../runtime/errors.js";
 import { distinctIndexes } from "./indexes.js";
 import type { Lock, LockedPackage } from "./model.js";
+import { sourceFile } from "./source-file.js";
 
 export interface RequirementsHeader {
   tool: "pip-compile" | "uv";
@@ -67,7 +68,7 @@ export function readRequirementsLock(text: string, file: string): RequirementsLo
   }
   return {
     format: "requirements",
-    file,
+    ...sourceFile(text, file),
     generator: undefined,
     header: readHeader(lines),
     packages,
@@ -75,8 +76,6 @@ export function readRequirementsLock(text: string, file: string): RequirementsLo
     indexes: distinctIndexes(
       options.map((o) => /^(?:-i|--index-url|--extra-index-url)[=\s]+(\S+)/.exec(o)?.[1]),
     ),
-    raw: {},
-    text,
   };
 }
 

@@ -16,6 +16,9 @@ import {
 } from "../project/pyproject.js";
 import { ConfigurationError } from "../runtime/errors.js";
 import type { Lock, LockedDependency, LockedPackage } from "./model.js";
+import type { PdmLock } from "./pdm.js";
+import type { Pylock } from "./pylock.js";
+import type { UvLock, UvRequirementEntry } from "./uv.js";
 
 export interface SelectionRequest {
   /** `default` (the format's own default set), `all`, or group names. */
@@ -117,11 +120,11 @@ function pick(
 function rulesFor(lock: Lock, manifest: Manifest | undefined): Rules {
   switch (lock.format) {
     case "uv":
-      return uvRules(lock, manifest);
+      return uvRules(lock as UvLock, manifest);
     case "poetry":
       return poetryRules(manifest);
     case "pdm":
-      return pdmRules(lock, manifest);
+      return pdmRules(lock as PdmLock, manifest);
     case "pipfile": {
       const groups = [...new Set(lock.packages.flatMap((p) => p.groups))].sort();
       return {
@@ -131,25 +134,21 @@ function rulesFor(lock: Lock, manifest: Manifest | undefined): Rules {
         extras: [],
       };
     }
-    case "pylock": {
-      // PEP 751's default groups may be synthetic, named only in `default-groups`.
-      const defaults = stringList(lock.raw["default-groups"]).map(normalizeName);
-      const groups = [
-        ...new Set([...stringList(lock.raw["dependency-groups"]).map(normalizeName), ...defaults]),
-      ];
-      return {
-        groups,
-        defaultGroups: defaults,
-        required: [],
-        extras: stringList(lock.raw.extras).map(normalizeName),
-      };
-    }
+    case "pylock":
+      return pylockRules(lock as Pylock);
     default:
       return { groups: [], defaultGroups: [], required: [], extras: [] };
   }
 }
 
-function uvRules(lock: Lock, manifest: Manifest | undefined): Rules {
+/** PEP 751's default groups may be synthetic, named only in `default-groups`. */
+function pylockRules(lock: Pylock): Rules {
+  const defaults = lock.defaultGroups.map(normalizeName);
+  const groups = [...new Set([...lock.dependencyGroups.map(normalizeName), ...defaults])];
+  return { groups, defaultGroups: defaults, required: [], extras: lock.extras.map(normalizeName) };
+}
+
+function uvRules(lock: UvLock, manifest: Manifest | undefined): Rules {
   const name = manifest ? tableAt(manifest.data, ["project"]).name : undefined;
   const project =
     lock.packages.find(
@@ -160,17 +159,14 @@ function uvRules(lock: Lock, manifest: Manifest | undefined): Rules {
       (p) => (p.source.kind === "editable" || p.source.kind === "virtual") && p.source.path === ".",
     );
   if (!project) {
-    const members = stringList(tableAt(lock.raw, ["manifest"]).members).map(normalizeName);
+    const members = lock.manifest.members.map(normalizeName);
     if (members.length > 0 && !name) return virtualRootRules(lock, manifest, members);
     throw new ConfigurationError(
       `${lock.file} has no entry for the project itself (an editable or virtual source)`,
     );
   }
-  const entry =
-    (Array.isArray(lock.raw.package) ? lock.raw.package : [])
-      .filter(isTable)
-      .find((p) => p.name === project.name) ?? {};
-  const extras = Object.keys(tableAt(entry, ["optional-dependencies"])).map(normalizeName);
+  const entry = lock.packages.find((p) => p.name === project.name);
+  const extras = (entry?.definedExtras ?? []).map(normalizeName);
   const groups = Object.keys(project.groupDependencies ?? {}).map(normalizeName);
   const defaultGroups = uvDefaultGroups(manifest, groups);
   const roots: Root[] = [
@@ -196,7 +192,7 @@ function uvDefaultGroups(manifest: Manifest | undefined, groups: string[]): stri
  * A virtual workspace root (no `[project]`): `uv sync` there installs every member, with the
  * root's own dependency groups (`[manifest.dependency-groups]`) and the members' groups.
  */
-function virtualRootRules(lock: Lock, manifest: Manifest | undefined, members: string[]): Rules {
+function virtualRootRules(lock: UvLock, manifest: Manifest | undefined, members: string[]): Rules {
   const memberEntries = lock.packages.filter(
     (p) => members.includes(p.key) && p.source.kind !== "registry",
   );
@@ -205,7 +201,7 @@ function virtualRootRules(lock: Lock, manifest: Manifest | undefined, members: s
     throw new ConfigurationError(
       `${lock.file} lists workspace member(s) ${missing.join(", ")} in [manifest] but has no entry for them`,
     );
-  const rootGroups = Object.entries(tableAt(lock.raw, ["manifest", "dependency-groups"])).map(
+  const rootGroups = Object.entries(lock.manifest.dependencyGroups).map(
     ([group, list]) => [normalizeName(group), manifestEdges(list)] as const,
   );
   const memberGroups = memberEntries.flatMap((p) =>
@@ -223,10 +219,9 @@ function virtualRootRules(lock: Lock, manifest: Manifest | undefined, members: s
       edges.map((edge) => ({ ...edge, group })),
     ),
   ];
-  const rawEntries = (Array.isArray(lock.raw.package) ? lock.raw.package : []).filter(isTable);
-  const extras = rawEntries
-    .filter((entry) => members.includes(normalizeName(String(entry.name ?? ""))))
-    .flatMap((entry) => Object.keys(tableAt(entry, ["optional-dependencies"])))
+  const extras = lock.packages
+    .filter((entry) => members.includes(entry.key))
+    .flatMap((entry) => entry.definedExtras)
     .map(normalizeName);
   return {
     groups,
@@ -237,13 +232,13 @@ function virtualRootRules(lock: Lock, manifest: Manifest | undefined, members: s
   };
 }
 
-/** `[manifest.dependency-groups]` requirements: `{ name, specifier?, marker? }`. */
-function manifestEdges(list: unknown): LockedDependency[] {
-  return (Array.isArray(list) ? list : []).filter(isTable).map((requirement) => ({
-    key: normalizeName(String(requirement.name ?? "")),
-    extras: stringList(requirement.extras),
-    marker: typeof requirement.marker === "string" ? requirement.marker : undefined,
-    specifiers: typeof requirement.specifier === "string" ? [requirement.specifier] : undefined,
+/** `[manifest.dependency-groups]` requirements as edges. */
+function manifestEdges(list: UvRequirementEntry[]): LockedDependency[] {
+  return list.map((requirement) => ({
+    key: normalizeName(requirement.name),
+    extras: requirement.extras,
+    marker: requirement.marker,
+    specifiers: requirement.specifier === undefined ? undefined : [requirement.specifier],
   }));
 }
 
@@ -308,7 +303,7 @@ function poetryRules(manifest: Manifest | undefined): Rules {
  * PDM: the default set is the dev groups, or, as PDM 2.29 installs it, the groups the lock's
  * `[metadata] groups` names (extras among them) when it names any.
  */
-function pdmRules(lock: Lock, manifest: Manifest | undefined): Rules {
+function pdmRules(lock: PdmLock, manifest: Manifest | undefined): Rules {
   if (!manifest)
     throw new ConfigurationError("pdm.lock needs its pyproject.toml beside it to select groups");
   const declared = [
@@ -323,7 +318,7 @@ function pdmRules(lock: Lock, manifest: Manifest | undefined): Rules {
   const extras = Object.keys(tableAt(manifest.data, ["project", "optional-dependencies"])).map(
     normalizeName,
   );
-  const locked = stringList(tableAt(lock.raw, ["metadata"]).groups).map(normalizeName);
+  const locked = (lock.lockedGroups ?? []).map(normalizeName);
   if (locked.length === 0)
     return { groups, defaultGroups: groups, required: ["default"], extras, roots };
   return {

@@ -1,3 +1,7 @@
+/** TOML lock entries: where each sits, and what each starts with. */
+import type { Table } from "../project/files.js";
+import { normalizeName } from "../project/names.js";
+
 /** Line numbers of `[[package]]` entries in TOML locks, in document order. */
 export function packageEntryLines(text: string, header = "[[package]]"): number[] {
   const lines = text.split("\n");
@@ -16,4 +20,11 @@ export function lineOf(text: string, pattern: RegExp, from = 1): number | undefi
   const lines = text.split("\n");
   for (let i = from - 1; i < lines.length; i++) if (pattern.test(lines[i])) return i + 1;
   return undefined;
+}
+
+/** What every TOML lock entry starts with: its name, normalized key, version and line. */
+export function entryHead(entry: Table, line: number) {
+  const name = String(entry.name ?? "");
+  const version = typeof entry.version === "string" ? entry.version : undefined;
+  return { name, key: normalizeName(name), version, line };
 }

@@ -1,32 +1,40 @@
 /** uv.lock → Lock. */
-import { isTable, parseTomlText, type Table } from "../project/files.js";
+import { isTable, parseTomlText, type Table, tableAt } from "../project/files.js";
 import { normalizeName } from "../project/names.js";
-import { distinctIndexes } from "./indexes.js";
-import type { Lock, LockedDependency, LockedFile, LockedPackage, PackageSource } from "./model.js";
-import { packageEntryLines } from "./toml-lines.js";
+import { registryIndexes } from "./indexes.js";
+import type { LockedDependency, LockedFile, PackageSource } from "./model.js";
+import { sourceFile } from "./source-file.js";
+import { entryHead, packageEntryLines } from "./toml-lines.js";
+import { type UvLock, type UvPackage, uvManifest, uvMetadata } from "./uv-manifest.js";
 
-export function readUvLock(text: string, file: string): Lock {
+export type {
+  UvLock,
+  UvManifest,
+  UvMetadata,
+  UvPackage,
+  UvRequirementEntry,
+} from "./uv-manifest.js";
+
+export function readUvLock(text: string, file: string): UvLock {
   const raw = parseTomlText(text, file);
   const lines = packageEntryLines(text);
   const entries = Array.isArray(raw.package) ? raw.package.filter(isTable) : [];
-  const packages = entries.map((entry, i) => uvPackage(entry, lines[i] ?? 1));
+  const textLines = text.split("\n");
+  const packages = entries.map((entry, i) => uvPackage(entry, lines[i] ?? 1, textLines));
   return {
     format: "uv",
-    file,
+    ...sourceFile(text, file),
     lockVersion: [raw.version, raw.revision].filter((v) => v !== undefined).join("."),
+    formatVersion: String(raw.version ?? 1),
     generator: { tool: "uv" },
     requiresPython: typeof raw["requires-python"] === "string" ? raw["requires-python"] : undefined,
     packages,
-    indexes: distinctIndexes(
-      packages.map((p) => (p.source.kind === "registry" ? p.source.url : undefined)),
-    ),
-    raw,
-    text,
+    indexes: registryIndexes(packages),
+    manifest: uvManifest(tableAt(raw, ["manifest"])),
   };
 }
 
-function uvPackage(entry: Table, line: number): LockedPackage {
-  const name = String(entry.name ?? "");
+function uvPackage(entry: Table, line: number, textLines: string[]): UvPackage {
   const files: LockedFile[] = [];
   if (isTable(entry.sdist)) files.push(uvFile(entry.sdist));
   if (Array.isArray(entry.wheels)) files.push(...entry.wheels.filter(isTable).map(uvFile));
@@ -44,13 +52,9 @@ function uvPackage(entry: Table, line: number): LockedPackage {
     ),
   ];
   const groups = isTable(entry["dev-dependencies"]) ? entry["dev-dependencies"] : {};
-  const metadata = isTable(entry.metadata) ? entry.metadata : {};
-  const recordedGroups = isTable(metadata["requires-dev"]) ? metadata["requires-dev"] : {};
+  const metadata = uvMetadata(entry.metadata, textLines, line);
   return {
-    name,
-    key: normalizeName(name),
-    version: typeof entry.version === "string" ? entry.version : undefined,
-    line,
+    ...entryHead(entry, line),
     groups: [],
     source: uvSource(entry.source),
     files,
@@ -58,7 +62,11 @@ function uvPackage(entry: Table, line: number): LockedPackage {
     groupDependencies: Object.fromEntries(
       Object.entries(groups).map(([group, list]) => [group, edges(list)]),
     ),
-    recorded: [metadata["requires-dist"], ...Object.values(recordedGroups)].flatMap(edges),
+    recorded: [metadata.requiresDist, ...Object.values(metadata.requiresDev)]
+      .flat()
+      .map((r) => ({ key: normalizeName(r.name), marker: r.marker })),
+    definedExtras: Object.keys(optional),
+    metadata,
   };
 }
 

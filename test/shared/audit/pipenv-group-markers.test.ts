@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "@jest/globals";
 import { readLock } from "../../../shared/lockfiles/index.js";
@@ -67,7 +68,7 @@ describeWithOracles(`Pipfile.lock group markers agree with ${oracleName("pipenv"
   )("%s, categories %j", async (env, categories) => {
     const environment = environments[env as string];
     const expected = await pythonInOracles<string[]>(pipenvSelection, {
-      lock: lock.text,
+      lock: readFileSync(lockfile, "utf8"),
       categories,
       environment,
     });

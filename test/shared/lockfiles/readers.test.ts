@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, test } from "@jest/globals";
 import { findLockfiles, type Lock, readLock } from "../../../shared/lockfiles/index.js";
@@ -6,7 +7,8 @@ import { repoRoot } from "../../harness/runner.js";
 
 const fixtures = path.join(repoRoot, "test/fixtures/lockfiles");
 const read = (relative: string) => readLock(path.join(fixtures, relative), relative);
-const lineText = (lock: Lock, line: number) => lock.text.split("\n")[line - 1];
+const lineText = (lock: Lock, line: number) =>
+  readFileSync(path.join(fixtures, lock.file), "utf8").split("\n")[line - 1];
 
 describe("every format reads into one Lock model", () => {
   test("uv.lock", () => {

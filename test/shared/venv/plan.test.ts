@@ -26,7 +26,7 @@ const lock = (format: Lock["format"], packages: LockedPackage[]): Lock => ({
   file: "x.lock",
   packages,
   indexes: [],
-  raw: {},
+  digest: "",
   text: "",
 });
 /** A well-formed sha256 hash made of one repeated hex digit. */
