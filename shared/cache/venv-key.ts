@@ -11,8 +11,8 @@ export interface VenvKeyParts {
   pythonRealPath: string;
   installer: string;
   installerVersion: string;
-  /** The lock, read here only for what keys it. */
-  lock: { text: string };
+  /** The lock, keyed by its digest. */
+  lock: { digest: string };
   /** Groups, extras and install-project, as selected. */
   selection: { groups: string[]; extras: string[]; withProject: boolean };
   venvPath: string;
@@ -43,7 +43,7 @@ export function venvCacheKey(parts: VenvKeyParts): string {
   const arch = parts.env.RUNNER_ARCH ?? process.arch;
   const content = short(
     [
-      parts.lock.text,
+      parts.lock.digest,
       selectionText(parts.selection),
       parts.venvPath,
       `${parts.installer} ${parts.installerVersion}`,
