@@ -31,7 +31,7 @@ import {
   pipfileHashes,
   poetryContentHashes,
   poetryRecipesFor,
-} from "./hashes.js";
+} from "./content-hashes.js";
 import { findInHistory } from "./history.js";
 import {
   type HashRecipes,

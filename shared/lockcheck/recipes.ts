@@ -10,7 +10,7 @@ import {
   PDM_RECIPES,
   PIPFILE_RECIPES,
   POETRY_RECIPES,
-} from "./hashes.js";
+} from "./content-hashes.js";
 
 /** `current`: only today's tool's recipe makes a lock fresh; `any`: older recipes too, with a notice. */
 export type HashRecipes = "current" | "any";

@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { open } from "node:fs/promises";
 import path from "node:path";
 import type { Writable } from "node:stream";
-import { Digester, type FileDigests } from "../hashing/digests.js";
+import { Digester, type FileDigests } from "../digests/digests.js";
 import type { FormField } from "./form.js";
 
 export interface MultipartBody {

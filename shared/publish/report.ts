@@ -1,6 +1,6 @@
 /** What an upload run shows: hash lines for the log, and the job summary's table. */
 import path from "node:path";
-import type { FileDigests } from "../hashing/digests.js";
+import type { FileDigests } from "../digests/digests.js";
 import { markdownCell, markdownTable } from "../runtime/findings.js";
 import { formatSize } from "../runtime/text.js";
 

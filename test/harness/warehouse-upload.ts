@@ -18,7 +18,7 @@ import path from "node:path";
 import { type Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import busboy from "busboy";
-import { Blake2b } from "../../shared/hashing/blake2b.js";
+import { Blake2b } from "../../shared/digests/blake2b.js";
 import { explainVersion as explain } from "../../shared/project/pep440.js";
 import { readTarGzMember, readZipMember } from "./archives.js";
 import { licenseFiles } from "./warehouse-metadata.js";

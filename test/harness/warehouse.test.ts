@@ -14,7 +14,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "@jest/globals";
-import { Blake2b } from "../../shared/hashing/blake2b.js";
+import { Blake2b } from "../../shared/digests/blake2b.js";
 import { type ClaimOverrides, type RunningOidcIssuer, startOidcIssuer } from "./oidc-issuer.js";
 import { installFromIndex, TWINE, twineUploadArgs } from "./publish-tools.js";
 import { isolatedToolEnv, runTool } from "./python-tools.js";

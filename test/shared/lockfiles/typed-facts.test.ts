@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, test } from "@jest/globals";
-import { POETRY_RECIPES, poetryRecipesFor } from "../../../shared/lockcheck/hashes.js";
+import { POETRY_RECIPES, poetryRecipesFor } from "../../../shared/lockcheck/content-hashes.js";
 import {
   type PdmLock,
   type PipfileLock,

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { describe, expect, test } from "@jest/globals";
-import { Blake2b, blake2b256, blake2bUsesWasm } from "../../../shared/hashing/blake2b.js";
+import { Blake2b, blake2b256, blake2bUsesWasm } from "../../../shared/digests/blake2b.js";
 
 /** Python's hashlib.blake2b hex digests of each input, in one python3 run. */
 function pythonBlake2b(inputs: Uint8Array[], digestSize = 32): string[] {

@@ -6,7 +6,7 @@ import path from "node:path";
 import { Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import { DigestingStream, digestFile, type FileDigests } from "../../../shared/hashing/digests.js";
+import { DigestingStream, digestFile, type FileDigests } from "../../../shared/digests/digests.js";
 
 /** What python3's hashlib says about a file. */
 function pythonDigests(file: string): FileDigests {

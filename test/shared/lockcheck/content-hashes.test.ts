@@ -22,7 +22,7 @@ import {
   poetryRecipesFor,
   pythonFloatRepr,
   pythonJsonDumps,
-} from "../../../shared/lockcheck/hashes.js";
+} from "../../../shared/lockcheck/content-hashes.js";
 import { type RunningIndex, startIndex } from "../../harness/index-server.js";
 import {
   checkWithPdm,
