@@ -1,10 +1,10 @@
 import { statSync } from "node:fs";
 import path from "node:path";
+import { digestFile } from "../../shared/digests/digests.js";
 import { isIgnored } from "../../shared/dists/checks.js";
 import { inspectDists } from "../../shared/dists/inspect.js";
 import type { CoreMetadata } from "../../shared/dists/metadata.js";
 import { readDistMetadata } from "../../shared/dists/read-metadata.js";
-import { digestFile } from "../../shared/digests/digests.js";
 import { Deadline } from "../../shared/http/deadline.js";
 import type { RetryPolicy } from "../../shared/http/retry.js";
 import { reusableWorkflowWarning } from "../../shared/publish/claims.js";

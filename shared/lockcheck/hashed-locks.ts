@@ -15,8 +15,6 @@ import {
   pep621Dependencies,
   poetryDependencies,
 } from "../project/pyproject.js";
-import { checkDeclared, checkOrphans, unparsableConstraints } from "./declared-vs-locked.js";
-import { type DriftFinding, findingsFor, newerLockVersion } from "./drift.js";
 import {
   changedHashedSections,
   currentRecipes,
@@ -32,6 +30,8 @@ import {
   poetryContentHashes,
   poetryRecipesFor,
 } from "./content-hashes.js";
+import { checkDeclared, checkOrphans, unparsableConstraints } from "./declared-vs-locked.js";
+import { type DriftFinding, findingsFor, newerLockVersion } from "./drift.js";
 import { findInHistory } from "./history.js";
 import {
   type HashRecipes,

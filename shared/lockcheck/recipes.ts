@@ -3,7 +3,6 @@ import type { Lock } from "../lockfiles/model.js";
 import { tableAt } from "../project/files.js";
 import { normalizeName } from "../project/names.js";
 import type { Manifest } from "../project/pyproject.js";
-import { type DriftFinding, findingsFor } from "./drift.js";
 import {
   CURRENT_TOOLS,
   type HashFormat,
@@ -11,6 +10,7 @@ import {
   PIPFILE_RECIPES,
   POETRY_RECIPES,
 } from "./content-hashes.js";
+import { type DriftFinding, findingsFor } from "./drift.js";
 
 /** `current`: only today's tool's recipe makes a lock fresh; `any`: older recipes too, with a notice. */
 export type HashRecipes = "current" | "any";

@@ -4,8 +4,8 @@
  */
 import { statSync } from "node:fs";
 import path from "node:path";
-import type { CoreMetadata } from "../dists/metadata.js";
 import type { FileDigests } from "../digests/digests.js";
+import type { CoreMetadata } from "../dists/metadata.js";
 import type { Deadline } from "../http/deadline.js";
 import { type HttpResponse, jsonBody, send } from "../http/http.js";
 import { Retryable, type RetryPolicy, retryAfterMs, withRetries } from "../http/retry.js";
