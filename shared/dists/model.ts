@@ -1,5 +1,5 @@
 /** What build-dist reads out of a wheel or an sdist, and the checks it runs on them. */
-import type { Finding, FindingLevel } from "../runtime/findings.js";
+import { type Finding, type FindingLevel, keyedByCode } from "../runtime/findings.js";
 
 export type DistKind = "wheel" | "sdist";
 
@@ -56,9 +56,7 @@ export interface Check {
 export function defineChecks<const T extends Record<string, Omit<Check, "code">>>(
   checks: T,
 ): { [K in keyof T]: Check } {
-  return Object.fromEntries(
-    Object.entries(checks).map(([code, check]) => [code, { code, ...check }]),
-  ) as { [K in keyof T]: Check };
+  return keyedByCode(checks);
 }
 
 /** A finding for `check` about the dist shown as `file`. */

@@ -1,5 +1,5 @@
 /** Every code lock-check reports, as annotation title and in the `findings` output. */
-import type { FindingLevel } from "../runtime/findings.js";
+import { type FindingLevel, keyedByCode } from "../runtime/findings.js";
 
 /** One finding code, as the README documents it. */
 export interface FindingCode {
@@ -18,9 +18,7 @@ export interface FindingCode {
 export function defineCodes<const T extends Record<string, Omit<FindingCode, "code">>>(
   codes: T,
 ): { [K in keyof T]: FindingCode } {
-  return Object.fromEntries(
-    Object.entries(codes).map(([code, entry]) => [code, { code, ...entry }]),
-  ) as { [K in keyof T]: FindingCode };
+  return keyedByCode(codes);
 }
 
 // A semantic difference is a warning when the content hash still matches.

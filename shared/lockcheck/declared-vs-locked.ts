@@ -10,7 +10,7 @@ import {
   describeConstraint,
 } from "../project/declared.js";
 import { isValidSpecifier } from "../project/pep440.js";
-import { type DriftFinding, findingsFor, fixCommand } from "./drift.js";
+import { type DriftFinding, findingsFor, fixCommand, notDeclared } from "./drift.js";
 
 export function checkDeclared(declared: DeclaredDependency[], lock: Lock): DriftFinding[] {
   const finding = findingsFor(lock);
@@ -60,7 +60,6 @@ export function checkDeclared(declared: DeclaredDependency[], lock: Lock): Drift
  * top-level dependency. `roots` holds the keys to start from (declared names, the project itself).
  */
 export function checkOrphans(roots: Iterable<string>, lock: Lock): DriftFinding[] {
-  const finding = findingsFor(lock);
   const byKey = packagesByKey(lock);
   const reached = new Set<string>();
   const queue = [...roots];
@@ -76,15 +75,11 @@ export function checkOrphans(roots: Iterable<string>, lock: Lock): DriftFinding[
   return lock.packages
     .filter((p) => !reached.has(p.key) && !dependedOn.has(p.key))
     .map((p) =>
-      finding({
-        severity: "error",
-        code: "not-declared",
-        package: p.name,
-        locked: p.version,
-        file: lock.file,
-        line: p.line,
-        message: `${p.name}: ${lock.file} still locks ${p.version ?? "it"} as a top-level dependency, but nothing declares it any more.`,
-      }),
+      notDeclared(
+        lock,
+        p,
+        `still locks ${p.version ?? "it"} as a top-level dependency, but nothing declares it any more.`,
+      ),
     );
 }
 

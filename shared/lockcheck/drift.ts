@@ -1,5 +1,5 @@
 /** What lock-check reports: a Finding that also names the lockfile and the package. */
-import type { Lock } from "../lockfiles/model.js";
+import type { Lock, LockedPackage } from "../lockfiles/model.js";
 import type { RequirementsLock } from "../lockfiles/requirements.js";
 import type { Finding } from "../runtime/findings.js";
 import type { LockCheckCode } from "./codes.js";
@@ -43,6 +43,19 @@ export function findingsFor(lock: Lock) {
     lockfile: lock.file,
     fix,
     ...finding,
+  });
+}
+
+/** A locked package that nothing declares any more; `why` ends the message. */
+export function notDeclared(lock: Lock, locked: LockedPackage, why: string): DriftFinding {
+  return findingsFor(lock)({
+    severity: "error",
+    code: "not-declared",
+    package: locked.name,
+    locked: locked.version,
+    file: lock.file,
+    line: locked.line,
+    message: `${locked.name}: ${lock.file} ${why}`,
   });
 }
 

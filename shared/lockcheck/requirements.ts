@@ -11,7 +11,7 @@ import { readTomlFile } from "../project/files.js";
 import { normalizeName } from "../project/names.js";
 import { manifestOf, pep621Dependencies } from "../project/pyproject.js";
 import { readRequirementsIn } from "../project/requirements-in.js";
-import { type DriftFinding, findingsFor } from "./drift.js";
+import { type DriftFinding, findingsFor, notDeclared } from "./drift.js";
 
 /** Options of pip-compile and uv pip compile that take a value. */
 const valued = new Set([
@@ -118,7 +118,7 @@ export function checkRequirementsLock(
     }
   }
   findings.push(...checkDirect(lock, declared, finding));
-  findings.push(...checkOrphans(lock, declared, finding));
+  findings.push(...checkOrphans(lock, declared));
   if (command.generateHashes) findings.push(...checkHashes(lock, finding));
   return findings;
 }
@@ -176,26 +176,18 @@ function checkDirect(
 }
 
 /** A pin whose `# via` names only input files was a direct requirement; if none declares it now, it is orphaned. */
-function checkOrphans(
-  lock: RequirementsLock,
-  declared: DeclaredDependency[],
-  finding: Make,
-): DriftFinding[] {
+function checkOrphans(lock: RequirementsLock, declared: DeclaredDependency[]): DriftFinding[] {
   const direct = new Set(declared.map((d) => d.key));
   const fromInput = (via: string) =>
     /^-r\s/.test(via) || /\((pyproject\.toml|setup\.cfg|setup\.py)\)$/.test(via);
   return lock.packages
     .filter((p) => p.via.length > 0 && p.via.every(fromInput) && !direct.has(p.key))
     .map((p) =>
-      finding({
-        severity: "error",
-        code: "not-declared",
-        package: p.name,
-        locked: p.version,
-        file: lock.file,
-        line: p.line,
-        message: `${p.name}: ${lock.file} pins ${p.version ?? "it"} for ${p.via.join(", ")}, which no longer asks for it.`,
-      }),
+      notDeclared(
+        lock,
+        p,
+        `pins ${p.version ?? "it"} for ${p.via.join(", ")}, which no longer asks for it.`,
+      ),
     );
 }
 

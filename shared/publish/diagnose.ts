@@ -1,4 +1,6 @@
 /** What a refused token exchange means, in the words users search for. */
+
+import { keyedByCode } from "../runtime/findings.js";
 import { type Claims, claimsLines, claimsTable, claimValue, workflowFile } from "./claims.js";
 import type { MintError } from "./oidc.js";
 
@@ -39,9 +41,7 @@ const refusals: Record<string, Omit<RefusalCode, "code">> = {
 };
 
 /** Every refusal code the log explains, for the README. */
-export const refusalCodes: readonly RefusalCode[] = Object.entries(refusals).map(
-  ([code, entry]) => ({ code, ...entry }),
-);
+export const refusalCodes: readonly RefusalCode[] = Object.values(keyedByCode(refusals));
 
 const hint = (code: string, claims: Claims) => {
   const entry = Object.hasOwn(refusals, code) ? refusals[code] : undefined;

@@ -68,3 +68,12 @@ export function markdownTable(header: readonly string[], rows: readonly string[]
 export function markdownCell(value: string): string {
   return value.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
 }
+
+/** A registry keyed by code: each entry gains its key as `code`. */
+export function keyedByCode<T extends Record<string, object>>(
+  entries: T,
+): { [K in keyof T]: T[K] & { code: K & string } } {
+  return Object.fromEntries(
+    Object.entries(entries).map(([code, entry]) => [code, { code, ...entry }]),
+  ) as { [K in keyof T]: T[K] & { code: K & string } };
+}
