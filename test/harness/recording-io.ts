@@ -81,11 +81,12 @@ export const summaryText = (io: RecordingIo) => io.summaries.join("\n");
  * Runs `fn` through runAction with a recording io; gives back the io and the exit code,
  * restoring process.exitCode and removing the listeners runAction added.
  */
-export async function runInProcess(
+export async function runInProcess<T extends ActionIo = RecordingIo>(
   name: string,
   fn: (io: ActionIo) => Promise<void>,
-  io: RecordingIo = recordingIo(),
-): Promise<{ io: RecordingIo; exitCode: number }> {
+  given?: T,
+): Promise<{ io: T; exitCode: number }> {
+  const io = given ?? (recordingIo() as unknown as T);
   const events = ["unhandledRejection", "uncaughtException"];
   const listeners = (event: string) => process.listeners(event as "uncaughtException");
   const before = new Map(events.map((event) => [event, listeners(event)]));

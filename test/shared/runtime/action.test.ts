@@ -1,5 +1,6 @@
-import { describe, expect, test } from "@jest/globals";
+import { describe, expect, jest, test } from "@jest/globals";
 import { CheckFailed, ConfigurationError } from "../../../shared/runtime/errors.js";
+import { runnerIo } from "../../../shared/runtime/io.js";
 import { runInProcess } from "../../harness/recording-io.js";
 
 describe("runAction with a recording io", () => {
@@ -62,5 +63,39 @@ describe("runAction with a recording io", () => {
     expect(io.errors).toHaveLength(1);
     expect(io.errors[0].message).toMatch(/^demo: /);
     expect(io.errors[0].message).toContain("/nonexistent/pyship-file");
+  });
+});
+
+describe("runAction with the runner io", () => {
+  /** What runnerIo writes to stdout while `fn` fails through runAction. */
+  async function stdoutOf(fn: () => Promise<void>): Promise<{ lines: string[]; exitCode: number }> {
+    const written: string[] = [];
+    const write = jest.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      const { exitCode } = await runInProcess("demo", fn, runnerIo);
+      return { lines: written.join("").split(/\r?\n/).filter(Boolean), exitCode };
+    } finally {
+      write.mockRestore();
+    }
+  }
+
+  test("a ConfigurationError is one ::error file=…,line=…:: line and exit code 1", async () => {
+    const { lines, exitCode } = await stdoutOf(async () => {
+      throw new ConfigurationError("bad value", { file: "pyproject.toml", line: 3 });
+    });
+    expect(exitCode).toBe(1);
+    expect(lines).toEqual(["::error file=pyproject.toml,line=3::demo: bad value"]);
+  });
+
+  test("an unexpected Error is one ::error:: line; its stack only in ::debug::", async () => {
+    const { lines, exitCode } = await stdoutOf(async () => {
+      throw new Error("boom");
+    });
+    expect(exitCode).toBe(1);
+    expect(lines[0]).toBe("::error::demo: boom");
+    expect(lines.slice(1).every((line) => line.startsWith("::debug::"))).toBe(true);
   });
 });
