@@ -1,9 +1,6 @@
-import * as core from "@actions/core";
 import { ConfigurationError, errorMessage } from "./errors.js";
-import { type ActionIo, annotationProperties, runnerIo } from "./io.js";
-import { redact } from "./redact.js";
+import { type ActionIo, runnerIo } from "./io.js";
 import { describeSystemError, isSystemError } from "./system-errors.js";
-import { clipLongWords } from "./text.js";
 
 let abandoned = false;
 
@@ -27,7 +24,7 @@ export async function runAction(
     // A failure while reporting one (the log itself broken) must not loop: end the step.
     if (reporting) exitNow();
     reporting = true;
-    reportFailure(name, error);
+    reportFailure(name, error, io);
     reporting = false;
   };
   process.stdout.on("error", exitNow);
@@ -47,16 +44,14 @@ function exitNow(): never {
   process.exit(1);
 }
 
-export function reportFailure(name: string, error: unknown): void {
+/** Fails the step through `io`: one redacted `::error::` line, a stack only in the debug log. */
+export function reportFailure(name: string, error: unknown, io: ActionIo = runnerIo): void {
   process.exitCode = 1;
   if (error instanceof ConfigurationError) {
-    core.error(
-      clipLongWords(redact(`${name}: ${error.message}`)),
-      annotationProperties(error.location),
-    );
+    io.error(`${name}: ${error.message}`, error.location);
     return;
   }
   const message = isSystemError(error) ? describeSystemError(error) : errorMessage(error);
-  core.error(clipLongWords(redact(`${name}: ${message}`)));
-  if (error instanceof Error && error.stack) core.debug(redact(error.stack));
+  io.error(`${name}: ${message}`);
+  if (error instanceof Error && error.stack) io.debug(error.stack);
 }

@@ -14,6 +14,8 @@ const shown = (message: string) => clipLongWords(redact(message));
 export interface ActionIo {
   info(message: string): void;
   debug(message: string): void;
+  /** An `::error::` annotation; runAction's failure path reports through it. */
+  error(message: string, location?: SourceLocation): void;
   warning(message: string, location?: SourceLocation): void;
   notice(message: string, location?: SourceLocation): void;
   setOutput(name: string, value: string): void;
@@ -70,6 +72,7 @@ const annotate = { error: core.error, warning: core.warning, notice: core.notice
 export const runnerIo: ActionIo = {
   info: (message) => core.info(redact(message)),
   debug: (message) => core.debug(redact(message)),
+  error: (message, location) => core.error(shown(message), annotationProperties(location)),
   warning: (message, location) => core.warning(shown(message), annotationProperties(location)),
   notice: (message, location) => core.notice(shown(message), annotationProperties(location)),
   setOutput: (name, value) => core.setOutput(name, redact(value)),
