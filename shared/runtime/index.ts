@@ -1,4 +1,3 @@
-export { reportFailure, runAction } from "./action.js";
 export { CheckFailed, ConfigurationError, errorMessage, type SourceLocation } from "./errors.js";
 export {
   type Annotation,
@@ -13,4 +12,5 @@ export {
 export { InputReader, inputVariable, quoted } from "./inputs.js";
 export { type ActionIo, runnerIo, withGroup } from "./io.js";
 export { redact, registerSecret, SERVER_TEXT_CHARS, serverText } from "./redact.js";
+export { reportFailure, runAction } from "./run-action.js";
 export { lastLines } from "./text.js";

@@ -1,8 +1,9 @@
 /** An ActionIo that records what an action does, for in-process tests of actions' run(). */
-import { runAction } from "../../shared/runtime/action.js";
+
 import type { SourceLocation } from "../../shared/runtime/errors.js";
 import type { Finding } from "../../shared/runtime/findings.js";
 import type { ActionIo } from "../../shared/runtime/io.js";
+import { runAction } from "../../shared/runtime/run-action.js";
 
 export interface Recorded {
   message: string;
