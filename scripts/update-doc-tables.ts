@@ -2,8 +2,8 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { allChecks } from "../shared/dists/checks.js";
-import { actionTables, checksTable } from "../test/harness/action-docs.js";
-import { repoRoot } from "../test/harness/runner.js";
+import { actionTables, checksTable } from "./action-docs.js";
+import { repoRoot } from "./sources-stamp.mjs";
 
 /** Replaces the run of table lines that starts at `header` (and the outputs table after it). */
 function replaceTable(text: string, header: string, table: string): string {

@@ -1,7 +1,12 @@
 /** The inputs and outputs tables of an action's README section, rendered from its action.yml. */
+import { readFileSync } from "node:fs";
 import path from "node:path";
-import { markdownCell } from "../../shared/runtime/findings.js";
-import { readActionMetadata, repoRoot } from "./runner.js";
+import { parse as parseYaml } from "yaml";
+import { markdownCell } from "../shared/runtime/findings.js";
+import { repoRoot } from "./sources-stamp.mjs";
+
+const readActionMetadata = (directory: string): unknown =>
+  parseYaml(readFileSync(path.join(directory, "action.yml"), "utf8"));
 
 interface Described {
   description?: string;
