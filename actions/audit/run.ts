@@ -1,3 +1,4 @@
+/** audit's main step: reads the lock, queries the advisories, reports them and gates on severity. */
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { loadAdvisoryDb } from "../../shared/advisories/offline-db.js";

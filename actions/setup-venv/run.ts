@@ -1,3 +1,4 @@
+/** setup-venv's main step: picks a Python, restores or creates the venv, installs the lock. */
 import path from "node:path";
 import { unusableVenv, venvCacheKey, writeVenvIdentity } from "../../shared/cache/venv-key.js";
 import type { Lock } from "../../shared/lockfiles/model.js";

@@ -1,3 +1,4 @@
+/** Runs an action's step: errors become ::error:: annotations and the exit code. */
 import * as core from "@actions/core";
 import { ConfigurationError, errorMessage } from "./errors.js";
 import { type ActionIo, annotationProperties, runnerIo } from "./io.js";

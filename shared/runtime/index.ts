@@ -1,3 +1,4 @@
+/** The runtime's public surface for actions. */
 export { reportFailure, runAction } from "./action.js";
 export { CheckFailed, ConfigurationError, errorMessage, type SourceLocation } from "./errors.js";
 export {
