@@ -1,5 +1,5 @@
 /** Prints an action's README tables from its action.yml: `npx tsx scripts/action-tables.ts <name>`. */
-import { actionTables, checksTable } from "../test/harness/action-docs.js";
+import { actionTables, checksTable } from "./action-docs.js";
 
 const name = process.argv[2];
 if (!name) {

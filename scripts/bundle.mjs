@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Bundles every actions/<name>/index.ts (and post.ts) with ncc into dist/<name>/ (and dist/<name>-post/).
-// Usage: node scripts/bundle.mjs [--source actions] [--out dist]
+// Usage: node scripts/bundle.mjs [--source actions] [--out dist] [--stamp-only]
 import { spawn } from "node:child_process";
 import {
   existsSync,
@@ -15,26 +15,27 @@ import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { bundledModules, bundleEntries, STAMP, sourcesStamp } from "./sources-stamp.mjs";
 
 const { values } = parseArgs({
   options: {
     source: { type: "string", default: "actions" },
     out: { type: "string", default: "dist" },
+    "stamp-only": { type: "boolean", default: false },
   },
 });
 const source = path.resolve(values.source);
 const out = path.resolve(values.out);
 const ncc = createRequire(import.meta.url).resolve("@vercel/ncc/dist/ncc/cli.js");
 
-const entries = [];
-for (const name of existsSync(source) ? readdirSync(source).sort() : []) {
-  for (const [file, bundle] of [
-    ["index.ts", name],
-    ["post.ts", `${name}-post`],
-  ]) {
-    const entry = path.join(source, name, file);
-    if (existsSync(entry)) entries.push({ entry, bundle });
-  }
+const entries = bundleEntries(source);
+
+// --stamp-only: rewrites <out>/sources.sha256 for today's sources, leaving the bundles as they are.
+if (values["stamp-only"]) {
+  mkdirSync(out, { recursive: true });
+  writeFileSync(path.join(out, STAMP), sourcesStamp(source));
+  console.log(`stamped ${path.relative(".", path.join(out, STAMP))}`);
+  process.exit(0);
 }
 
 function build({ entry, bundle }) {
@@ -45,6 +46,7 @@ function build({ entry, bundle }) {
     child.on("exit", (code) => {
       if (code !== 0) return reject(new Error(`ncc failed on ${path.relative(".", entry)}`));
       writeLicenses(path.join(out, bundle), stats);
+      for (const module of firstPartyModules(stats)) compiled.add(module);
       resolve();
     });
   });
@@ -64,6 +66,16 @@ function bundledPackageDirs(statsFile) {
     for (const inner of module.modules ?? []) add(inner.name);
   }
   return [...dirs];
+}
+
+/** The repository's own files ncc put into a bundle, from its stats. */
+function firstPartyModules(statsFile) {
+  const { modules = [] } = JSON.parse(readFileSync(statsFile, "utf8"));
+  const names = modules.flatMap((m) => [m.name, ...(m.modules ?? []).map((inner) => inner.name)]);
+  return names
+    .filter((name) => typeof name === "string" && /^\.{1,2}\//.test(name))
+    .map((name) => path.resolve(name.replace(/ \+ \d+ modules$/, "")))
+    .filter((file) => !file.split(path.sep).includes("node_modules"));
 }
 
 /** licenses.txt: every third-party package in the bundle and its chunks (ncc's lists one chunk). */
@@ -93,6 +105,7 @@ function writeLicenses(bundleDir, statsFile) {
   writeFileSync(path.join(bundleDir, "licenses.txt"), `${body}\n`);
 }
 
+const compiled = new Set();
 const statsDir = mkdtempSync(path.join(os.tmpdir(), "pyship-bundle-stats-"));
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
@@ -112,6 +125,17 @@ try {
   process.exitCode = 1;
 }
 rmSync(statsDir, { recursive: true, force: true });
+if (!process.exitCode) {
+  // The stamp lists what the import walk finds; ncc must not have bundled a file it missed.
+  const walked = new Set(bundledModules(entries.map((e) => e.entry)));
+  const missed = [...compiled].filter((file) => !walked.has(file)).sort();
+  if (missed.length > 0) {
+    console.error(`::error::bundle: the stamp's import walk misses ${missed.join(", ")}`);
+    process.exitCode = 1;
+  } else {
+    writeFileSync(path.join(out, STAMP), sourcesStamp(source));
+  }
+}
 if (!process.exitCode) {
   const names = entries.map((e) => e.bundle).join(", ") || "none";
   console.log(`bundled ${entries.length} entries into ${path.relative(".", out) || "."}: ${names}`);

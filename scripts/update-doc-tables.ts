@@ -1,8 +1,8 @@
 /** Rewrites the README tables from action.yml and the checks: `npx tsx scripts/update-doc-tables.ts`. */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { actionTables, codeTable } from "../test/harness/action-docs.js";
-import { repoRoot } from "../test/harness/runner.js";
+import { actionTables, codeTable } from "./action-docs.js";
+import { repoRoot } from "./sources-stamp.mjs";
 
 /** Replaces the run of table lines that starts at `header` (and the outputs table after it). */
 function replaceTable(text: string, header: string, table: string): string {

@@ -1,3 +1,4 @@
+/** audit's inputs, read and validated from action.yml's names. */
 import { type SeverityLevel, severityLevels } from "../../shared/advisories/severity.js";
 import { type IgnoreRule, parseIgnoreRules } from "../../shared/audit/ignore.js";
 import { ConfigurationError, InputReader, quoted } from "../../shared/runtime/index.js";

@@ -1,3 +1,4 @@
+/** audit's main step: reads the lock, queries the advisories, reports them and gates on severity. */
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { loadAdvisoryDb } from "../../shared/advisories/offline-db.js";
@@ -16,8 +17,8 @@ import { toSarif } from "../../shared/audit/sarif.js";
 import { toCycloneDx } from "../../shared/audit/sbom.js";
 import { ignoredTable, scopeText, vulnerabilityTable } from "../../shared/audit/summary.js";
 import { Deadline } from "../../shared/http/deadline.js";
-import { openProject } from "../../shared/project/workspace.js";
 import { type ActionIo, CheckFailed, type Finding } from "../../shared/runtime/index.js";
+import { openProject } from "../../shared/workspace/open-project.js";
 import type { AuditInputs } from "./inputs.js";
 
 const tool = {

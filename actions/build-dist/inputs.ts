@@ -1,3 +1,4 @@
+/** build-dist's inputs, read and validated from action.yml's names. */
 import type { Builder } from "../../shared/dists/build.js";
 import { readIgnoredChecks } from "../../shared/dists/checks.js";
 import { tagOf } from "../../shared/dists/version-check.js";

@@ -1,3 +1,4 @@
+/** build-dist's main step: builds the sdist and wheel, inspects them, uploads the artifact. */
 import { copyFileSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { uploadArtifact } from "../../shared/artifact/upload.js";

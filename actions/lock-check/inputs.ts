@@ -1,3 +1,4 @@
+/** lock-check's inputs, read and validated from action.yml's names. */
 import { InputReader } from "../../shared/runtime/index.js";
 
 export interface LockCheckInputs {

@@ -1,3 +1,4 @@
+/** lock-check's main step: diffs each lockfile against its manifest, reports drift, comments on the PR. */
 import path from "node:path";
 import { pullRequestFromEnv, syncStickyComment } from "../../shared/github/pr-comment.js";
 import { checkProject, type DriftFinding, type LockReport } from "../../shared/lockcheck/index.js";

@@ -1,3 +1,4 @@
+/** setup-venv's post step entry: saves the venv to the cache. */
 import { runAction } from "../../shared/runtime/index.js";
 import { save } from "./save.js";
 

@@ -1,6 +1,6 @@
+/** setup-venv's main step: picks a Python, restores or creates the venv, installs the lock. */
 import { venvCacheKey } from "../../shared/cache/venv-key.js";
 import type { ProjectManifest } from "../../shared/project/manifest.js";
-import { openProject, type Project } from "../../shared/project/workspace.js";
 import {
   type InterpreterInfo,
   readVersionRequest,
@@ -13,6 +13,7 @@ import { keepRestoredVenv } from "../../shared/venv/identity.js";
 import { installerVersion } from "../../shared/venv/installer.js";
 import { checkVenvPath, lockVenv } from "../../shared/venv/location.js";
 import { planSetup, type SetupPlan } from "../../shared/venv/setup-plan.js";
+import { openProject, type Project } from "../../shared/workspace/open-project.js";
 import { restoreFromCache } from "./cache.js";
 import type { SetupVenvInputs } from "./inputs.js";
 import { State } from "./state.js";

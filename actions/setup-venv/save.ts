@@ -1,3 +1,4 @@
+/** setup-venv's post step: saves the venv after a cache miss. */
 import type { ActionIo } from "../../shared/runtime/index.js";
 import { State } from "./state.js";
 

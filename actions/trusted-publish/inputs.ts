@@ -1,3 +1,4 @@
+/** trusted-publish's inputs, read and validated from action.yml's names. */
 import { readIgnoredChecks } from "../../shared/dists/checks.js";
 import type { IdTokenRequest } from "../../shared/publish/oidc.js";
 import { activePython } from "../../shared/python/active.js";

@@ -1,3 +1,4 @@
+/** trusted-publish's main step: checks the dists, exchanges the OIDC token, uploads them. */
 import { statSync } from "node:fs";
 import path from "node:path";
 import { digestFile } from "../../shared/digests/digests.js";

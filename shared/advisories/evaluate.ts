@@ -1,8 +1,4 @@
-/**
- * Whether a PyPI package version is affected by an OSV advisory, and which versions fix it.
- * Follows the schema's algorithm: events sorted by version, `introduced: "0"` first, `fixed`
- * exclusive, `last_affected` inclusive, `limit` as an upper cap; plus the explicit `versions` list.
- */
+/** Whether a PyPI package version is affected by an OSV advisory, and which versions fix it. */
 import { normalizeName } from "../project/names.js";
 import { compareVersions, isValidVersion, normalizeVersion } from "../project/pep440.js";
 import { type Advisory, type Affected, type EventKind, eventOf, type Range } from "./model.js";

@@ -1,7 +1,4 @@
-/**
- * An offline OSV database: a directory tree of advisories (pypa/advisory-database's `vulns/`)
- * or an OSV export such as `PyPI/all.zip`, read once and indexed by normalized package name.
- */
+/** An offline OSV database (advisory tree or OSV export), read once and indexed by package name. */
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { inflateRawSync } from "node:zlib";

@@ -1,9 +1,4 @@
-/**
- * The online source: `POST /v1/querybatch` (at most 1,000 queries a request, following
- * `next_page_token` for at most MAX_PAGES pages a query), then `GET /v1/vulns/{id}` once per
- * distinct id, a few at a time. Network errors, 5xx and 429 are retried, all within one
- * deadline; if OSV still cannot be reached, the audit did not run.
- */
+/** The online OSV source: batched queries, then each advisory by id, retried within one deadline. */
 import type { Deadline } from "../http/deadline.js";
 import { type HttpResponse, jsonBody, send } from "../http/http.js";
 import { Retryable, type RetryPolicy, retryAfterMs, withRetries } from "../http/retry.js";

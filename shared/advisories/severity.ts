@@ -1,7 +1,4 @@
-/**
- * An advisory's severity: the base score of its CVSS v4, v3 or v2 vector, else the database's own
- * label, else "high" (the contract's rule for an advisory with no score).
- */
+/** An advisory's severity: its CVSS base score, else the database's label, else "high". */
 import * as calculatorModule from "ae-cvss-calculator";
 
 /** The package's exports: a bundle hands them over as the namespace, Node's ESM as `default`. */

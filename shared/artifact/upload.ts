@@ -1,7 +1,4 @@
-/**
- * Uploads files as one zipped workflow artifact through @actions/artifact (v4 service).
- * No artifact service (local runs, act, GHES) is a result, not an error.
- */
+/** Uploads files as one zipped workflow artifact; no artifact service is a result, not an error. */
 import { TimedOut, within } from "../http/deadline.js";
 import { ConfigurationError, errorMessage } from "../runtime/errors.js";
 import { decodeClaims } from "../runtime/jwt.js";

@@ -1,7 +1,4 @@
-/**
- * The audit itself: which advisories affect each audited package, from OSV or an offline DB,
- * with severities, fix versions and `ignore-vulns` applied.
- */
+/** The audit: which advisories affect each audited package, with severities, fixes and ignores. */
 import { evaluateAdvisory } from "../advisories/evaluate.js";
 import { type Advisory, parseAdvisory } from "../advisories/model.js";
 import type { AdvisoryDb } from "../advisories/offline-db.js";

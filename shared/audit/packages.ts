@@ -1,7 +1,4 @@
-/**
- * The locked packages an audit looks at: every package of the chosen groups, whatever its markers,
- * and every locked package no declared root reaches (it is in the lock, so it may be installed).
- */
+/** The locked packages an audit looks at: the chosen groups' and those no declared root reaches. */
 import type { Lock, LockedPackage } from "../lockfiles/model.js";
 import { selectPackages } from "../lockfiles/select.js";
 import type { Manifest } from "../project/pyproject.js";

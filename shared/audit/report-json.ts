@@ -1,9 +1,4 @@
-/**
- * The audit as pip-audit's JSON (`pip-audit -f json`), so scripts and importers written for it keep
- * working: every audited package in lock order, `vulns` empty when clean, `fixes` empty because
- * nothing is applied. pip-audit's `description` carries the summary; `summary` and `severity` are
- * additions. Ignored advisories are left out, as pip-audit leaves out `--ignore-vuln` ones.
- */
+/** The audit as pip-audit's JSON (`pip-audit -f json`), so scripts written for it keep working. */
 import type { SeverityLevel } from "../advisories/severity.js";
 import type { AuditResult } from "./model.js";
 

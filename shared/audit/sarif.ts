@@ -1,7 +1,4 @@
-/**
- * The audit as SARIF 2.1.0 for GitHub code scanning: one rule per advisory, one result per
- * (package, advisory), located at the package's entry in the lockfile.
- */
+/** The audit as SARIF 2.1.0 for GitHub code scanning, located at each package's lockfile entry. */
 import { createHash } from "node:crypto";
 import type { AdvisorySeverity, SeverityLevel } from "../advisories/severity.js";
 import type { AuditedPackage, AuditResult, Vulnerability } from "./model.js";

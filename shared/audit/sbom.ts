@@ -1,7 +1,4 @@
-/**
- * The audit as a CycloneDX 1.6 JSON SBOM: every locked package as a component, every reported
- * advisory as a vulnerability that affects them. Ignored advisories are left out.
- */
+/** The audit as a CycloneDX 1.6 JSON SBOM: locked packages and the advisories affecting them. */
 import { createHash } from "node:crypto";
 import { PackageURL } from "packageurl-js";
 import type { AdvisorySeverity } from "../advisories/severity.js";

@@ -1,7 +1,4 @@
-/**
- * The venv cache itself, through @actions/cache: loaded only when caching is on. Restore and save
- * are bounded in time; past it, or on any failure, they warn and the job carries on without.
- */
+/** The venv cache via @actions/cache: time-bounded restore and save that warn, not fail. */
 import * as cache from "@actions/cache";
 import { within } from "../http/deadline.js";
 import { errorMessage } from "../runtime/errors.js";

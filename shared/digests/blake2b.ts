@@ -1,22 +1,4 @@
-/**
- * BLAKE2b (RFC 7693), unkeyed, with any digest length from 1 to 64 bytes. PyPI's upload form
- * wants `blake2_256_digest`: BLAKE2b with a 32-byte digest, which is not a truncated
- * BLAKE2b-512 (the digest length is part of the parameter block), and node:crypto only offers
- * the 64-byte variant.
- *
- * The compression function F exists twice, written from the same description:
- *
- * - in WebAssembly, which has 64-bit integers: a few kilobytes of code assembled below when
- *   first needed; about 1 GB/s, five times the speed of
- * - plain JavaScript, the fallback where WebAssembly cannot be compiled (`--jitless`, or code
- *   generation disallowed). JavaScript has no fast 64-bit arithmetic, so every 64-bit word is a
- *   pair of 32-bit halves: word i of a vector lives at [2i] (low) and [2i + 1] (high) of an
- *   Int32Array, and F keeps the 16 working words in 32 local variables. Adding two words adds
- *   the halves and carries from the low half into the high one; the rotations by 32, 24, 16 and
- *   63 bits become a swap and pairs of shifts.
- *
- * Both run on the calling thread, with no allocation per block.
- */
+/** BLAKE2b (RFC 7693) with any digest length, for PyPI's blake2_256_digest; WebAssembly or JS. */
 
 /** The initialisation vector (the SHA-512 IV), as [low, high] halves of eight words. */
 const IV = new Int32Array([

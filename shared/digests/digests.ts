@@ -1,7 +1,4 @@
-/**
- * The digests an upload reports, from one read of the file: SHA-256 and MD5 from node:crypto,
- * BLAKE2b-256 (PyPI's `blake2_256_digest`) from ./blake2b.ts.
- */
+/** The digests an upload reports (SHA-256, MD5, BLAKE2b-256), from one read of the file. */
 import { createHash, type Hash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { Transform, type TransformCallback } from "node:stream";

@@ -1,7 +1,4 @@
-/**
- * Reads a wheel (zip) or an sdist (tar.gz) once, streaming: every member is listed and hashed,
- * and only the few small metadata members are kept as text. Nothing is extracted to disk.
- */
+/** Reads a wheel or sdist once, streaming: every member listed and hashed, metadata kept as text. */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";

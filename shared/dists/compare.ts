@@ -1,8 +1,4 @@
-/**
- * C001: the wheel's METADATA must say what the sdist's PKG-INFO says, except for fields the
- * sdist declares Dynamic (core metadata 2.2). Values are compared in a normal form, so that
- * spelling a backend is free to change (name case, requirement spacing) does not count.
- */
+/** C001: the wheel's METADATA must match the sdist's PKG-INFO, except fields declared Dynamic. */
 import { normalizeName } from "../project/names.js";
 import { normalizeVersion } from "../project/pep440.js";
 import { formatRequirement, parseRequirement } from "../project/pep508.js";

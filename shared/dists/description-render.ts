@@ -1,7 +1,4 @@
-/**
- * Renders reStructuredText descriptions with python's readme_renderer (what PyPI and twine use),
- * in one python run per batch. Texts go in on stdin as JSON, results come out on stdout as JSON.
- */
+/** Renders reStructuredText descriptions with python's readme_renderer, one python run per batch. */
 import { spawn } from "node:child_process";
 import { lastLines } from "../runtime/text.js";
 

@@ -1,7 +1,4 @@
-/**
- * The D checks: Description-Content-Type and the description itself, as `twine check` and
- * PyPI see them. reStructuredText is rendered by python's readme_renderer when it is there.
- */
+/** The D checks: Description-Content-Type and the description, as `twine check` and PyPI see them. */
 import type { Finding } from "../runtime/findings.js";
 import {
   type RenderResult,

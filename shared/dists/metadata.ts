@@ -1,8 +1,4 @@
-/**
- * Core metadata (METADATA / PKG-INFO) read the way Python's `email.parser` reads it with the
- * compat32 policy: headers up to the first blank line, folded continuation lines, repeated
- * headers kept in order, and the rest as the body.
- */
+/** Core metadata (METADATA / PKG-INFO) parsed the way Python's email.parser (compat32) reads it. */
 
 export interface MetadataField {
   /** The header name as written. */

@@ -1,7 +1,4 @@
-/**
- * Reads only a dist's core metadata member (the wheel's `.dist-info/METADATA`, the sdist's
- * top-level `PKG-INFO`), without reading the rest of the archive.
- */
+/** Reads only a dist's core metadata member (METADATA or PKG-INFO), not the rest of the archive. */
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { pipeline } from "node:stream/promises";

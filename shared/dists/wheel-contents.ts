@@ -1,7 +1,4 @@
-/**
- * check-wheel-contents' W001–W010, natively: the same codes and meanings, run on the paths
- * RECORD lists. W101+ need options (--package, --toplevel) build-dist does not have.
- */
+/** check-wheel-contents' W001–W010, natively, run on the paths RECORD lists. */
 import { createHash } from "node:crypto";
 import type { Finding } from "../runtime/findings.js";
 import { describePaths } from "./archive.js";

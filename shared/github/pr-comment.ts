@@ -1,7 +1,4 @@
-/**
- * One "sticky" comment per pull request: found again by a marker on its first line,
- * so each run updates it in place instead of adding another.
- */
+/** One sticky comment per pull request, found again by a marker and updated in place each run. */
 import { readFileSync } from "node:fs";
 import { getOctokit } from "@actions/github";
 import { seconds } from "../http/deadline.js";

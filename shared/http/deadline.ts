@@ -1,7 +1,4 @@
-/**
- * Time budgets for network work: a phase's deadline (every request and retry of one step, set by
- * an input such as `request-timeout`), and a bound on a library call that takes no timeout.
- */
+/** Time budgets for network work: a phase's deadline, and a bound on a library call with no timeout. */
 import { abandonWork } from "../runtime/run-action.js";
 
 /** Seconds for a message: whole above 10, else one decimal (`2.5 s`). */

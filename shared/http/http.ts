@@ -1,7 +1,4 @@
-/**
- * Plain HTTP for the actions that talk to services (PyPI, OIDC, OSV): one request, a streamed or small body, a
- * bounded answer, the runner's proxy settings. Retrying is the caller's choice (retry.ts).
- */
+/** Plain HTTP to services (PyPI, OIDC, OSV): one request, a bounded answer, the runner's proxy. */
 import http from "node:http";
 import https from "node:https";
 import type { Writable } from "node:stream";

@@ -1,11 +1,4 @@
-/**
- * Recomputes the content hashes that Poetry, PDM and Pipenv store in their lockfiles, for every
- * historical variant of each tool's recipe, so a checker can tell whether a manifest changed since
- * the lock was written without running the tool.
- *
- * All three tools hash a subset of the parsed manifest with Python's
- * `json.dumps(obj, sort_keys=True)` and sha256; `pythonJsonDumps` reproduces that serialization.
- */
+/** Recomputes the content hashes Poetry, PDM and Pipenv lock, to tell if a manifest has changed. */
 import { createHash } from "node:crypto";
 import { parse as parseToml } from "smol-toml";
 import type { Lock } from "../lockfiles/model.js";

@@ -1,8 +1,4 @@
-/**
- * The semantic diff shared by poetry.lock, pdm.lock and Pipfile.lock: every declared dependency
- * must be locked at a version its constraint admits, and every locked package must still be reachable
- * from a declaration.
- */
+/** Declared vs locked: each dependency locked at an admitted version, each package still reachable. */
 import type { Lock, LockedPackage } from "../lockfiles/model.js";
 import {
   type DeclaredDependency,

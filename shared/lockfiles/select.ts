@@ -1,7 +1,4 @@
-/**
- * Which locked packages a set of groups and extras selects, following each format's own rules,
- * for one interpreter's markers (setup-venv) or for all of them (audit).
- */
+/** Which locked packages a set of groups and extras selects, per format, for one or all interpreters. */
 import type { DeclaredDependency } from "../project/declared.js";
 import { isTable, stringList, tableAt } from "../project/files.js";
 import { evaluateMarker, type MarkerContext, parseMarker } from "../project/markers.js";

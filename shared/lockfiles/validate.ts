@@ -1,8 +1,4 @@
-/**
- * What a lock must hold before anything acts on it: PEP 508 names, PEP 440 versions, markers that
- * parse, URLs and paths without control characters, and hashes pip can check. One check for
- * setup-venv, audit and lock-check.
- */
+/** What a lock must hold before anything acts on it: valid names, versions, markers, paths, hashes. */
 import { parseMarker } from "../project/markers.js";
 import { isValidVersion } from "../project/pep440.js";
 import { ConfigurationError } from "../runtime/errors.js";

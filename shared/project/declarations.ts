@@ -1,8 +1,4 @@
-/**
- * Where a dependency is declared in a TOML manifest (pyproject.toml, Pipfile), so findings can
- * point at its line. Works on the text, since TOML parsers do not keep positions. Each table's
- * names are indexed once, on first use.
- */
+/** Where a dependency is declared in a TOML manifest, so findings can point at its line. */
 import { normalizeName } from "./names.js";
 
 interface TableSpan {

@@ -1,8 +1,4 @@
-/**
- * The legacy upload form for one dist, field for field what twine 7 sends: the headers as
- * `packaging.metadata.parse_email` reads them (values as written, folded lines kept), only
- * those present, renamed to the form's names.
- */
+/** The legacy upload form for one dist, field for field what twine 7 sends. */
 import path from "node:path";
 import { splitWheelFilename } from "../dists/filenames.js";
 import { type CoreMetadata, declaresAtLeast } from "../dists/metadata.js";

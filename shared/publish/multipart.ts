@@ -1,9 +1,4 @@
-/**
- * A multipart/form-data body for one upload, streamed: the fields, then the file read from
- * disk, then its digests. The digests are computed while the file streams, so the file is
- * read once per attempt and never held in memory; the index reads the whole form before it
- * looks at any field, so their place after the file does not matter to it.
- */
+/** A streamed multipart/form-data body for one upload: fields, the file, then its digests. */
 import { randomBytes } from "node:crypto";
 import { open } from "node:fs/promises";
 import path from "node:path";

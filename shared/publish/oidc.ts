@@ -1,8 +1,4 @@
-/**
- * Trusted publishing: the index's audience, a GitHub OIDC token for it, and the exchange of
- * that token for a short-lived upload token. Each mint attempt uses a fresh OIDC token: the
- * index accepts a token's `jti` once.
- */
+/** Trusted publishing: a GitHub OIDC token for the index, exchanged for a short-lived upload token. */
 
 import type { Deadline } from "../http/deadline.js";
 import { type HttpResponse, jsonBody, send } from "../http/http.js";

@@ -1,7 +1,4 @@
-/**
- * One dist to the legacy upload API: streamed, retried on network errors, 5xx, 408 and 429,
- * never on another 4xx. With skip-existing, the answers that mean "already there" skip it.
- */
+/** One dist to the legacy upload API: streamed, retried on transient errors, with skip-existing. */
 import { statSync } from "node:fs";
 import path from "node:path";
 import type { FileDigests } from "../digests/digests.js";

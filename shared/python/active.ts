@@ -1,3 +1,5 @@
+/** The python a step runs by default: the active venv's, else python3. */
+
 import { type Host, nativeHost } from "../runtime/host.js";
 import { venvPython } from "./venv-layout.js";
 

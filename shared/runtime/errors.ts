@@ -1,3 +1,4 @@
+/** The errors actions throw: a user's configuration mistake, a failed check. */
 /** Where in a user's file a problem was found. */
 export interface SourceLocation {
   file?: string;

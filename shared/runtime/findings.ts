@@ -1,3 +1,4 @@
+/** Findings: one problem an action found, as an annotation or a Markdown table row. */
 import type { SourceLocation } from "./errors.js";
 
 /** One problem an action found, rendered the same way by every action. */

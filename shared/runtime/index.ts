@@ -1,3 +1,5 @@
+/** The runtime's public surface for actions. */
+
 export { CheckFailed, ConfigurationError, errorMessage, type SourceLocation } from "./errors.js";
 export {
   type Annotation,

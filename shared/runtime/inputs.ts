@@ -1,3 +1,4 @@
+/** Reads and validates action inputs, naming the input in every error. */
 import path from "node:path";
 import { ConfigurationError } from "./errors.js";
 import { entryKind, isWritable, realTarget } from "./paths.js";

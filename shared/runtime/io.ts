@@ -1,3 +1,4 @@
+/** ActionIo: everything an action does to the runner, redacted, bound to @actions/core. */
 import * as core from "@actions/core";
 import type { SourceLocation } from "./errors.js";
 import { type Finding, findingsTable, toAnnotation } from "./findings.js";

@@ -1,7 +1,4 @@
-/**
- * The one redaction of what the actions emit: every registered secret in each encoding it
- * travels in, credential headers, and anything shaped like a credential. Each becomes `***`.
- */
+/** The one redaction of what the actions emit: secrets, credential headers and look-alikes become ***. */
 const MASK = "***";
 /** What a server said, as shown: one line of at most this many characters. */
 export const SERVER_TEXT_CHARS = 300;

@@ -1,4 +1,4 @@
-/** runAction: the one wrapper that runs an action and reports its failure (ConfigurationError → ::error::, exit 1). */
+/** Runs an action's step: errors become ::error:: annotations and the exit code. */
 import { ConfigurationError, errorMessage } from "./errors.js";
 import { type ActionIo, runnerIo } from "./io.js";
 import { describeSystemError, isSystemError } from "./system-errors.js";

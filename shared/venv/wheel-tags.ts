@@ -1,7 +1,4 @@
-/**
- * Picking the file of a locked package that fits an interpreter, from wheel tags (PEP 425) and the
- * interpreter's markers: for locks that list file URLs but no index (PEP 751 allows that).
- */
+/** Picks a locked package's file for an interpreter by wheel tags, for locks with file URLs but no index. */
 import { splitWheelFilename } from "../dists/filenames.js";
 import type { LockedFile } from "../lockfiles/model.js";
 

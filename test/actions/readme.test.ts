@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, test } from "@jest/globals";
+import { actionTables, codeTable } from "../../scripts/action-docs.js";
 import { allChecks } from "../../shared/dists/checks.js";
-import { actionTables, codeTable } from "../harness/action-docs.js";
 import { repoRoot } from "../harness/runner.js";
 
 const shipped = readdirSync(path.join(repoRoot, "actions")).filter((name) =>

@@ -6,7 +6,7 @@ import { inheritedEnv, repoRoot } from "../harness/runner.js";
 /** `npm run demo`'s script, as the README runs it (the bundles under PYSHIP_TEST_NODE when set). */
 function demo(env: Record<string, string> = {}) {
   const tsx = path.join(repoRoot, "node_modules/.bin/tsx");
-  const run = spawnSync(tsx, ["scripts/demo.ts"], {
+  const run = spawnSync(tsx, ["demo/demo.ts"], {
     cwd: repoRoot,
     env: {
       ...inheritedEnv(),

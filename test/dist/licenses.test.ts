@@ -2,6 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, test } from "@jest/globals";
+import { assertFreshDist } from "../harness/action-metadata.js";
 import { repoRoot } from "../harness/runner.js";
 
 const dist = path.join(repoRoot, "dist");
@@ -28,7 +29,8 @@ function listedPackages(directory: string): Set<string> {
 }
 
 describe("licenses.txt lists every bundled package", () => {
-  test("there are bundles to check", () => {
+  test("there are bundles to check, built from today's sources", () => {
+    assertFreshDist(dist);
     expect(bundles.length).toBeGreaterThan(3);
   });
 

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
+import { assertFreshBundles } from "../../scripts/sources-stamp.mjs";
 
 export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -36,9 +37,19 @@ export function readActionMetadata(directory: string): ActionMetadata {
   return parseYaml(readFileSync(path.join(directory, "action.yml"), "utf8")) as ActionMetadata;
 }
 
-/** A bundle the action.yml names, which must have been built. */
+const checkedDists = new Set<string>();
+
+/** Throws once per process and dist folder when its bundles are older than their sources. */
+export function assertFreshDist(distDir: string): void {
+  if (checkedDists.has(distDir)) return;
+  assertFreshBundles(distDir);
+  checkedDists.add(distDir);
+}
+
+/** A bundle the action.yml names, which must have been built from today's sources. */
 export function bundleEntry(directory: string, entry: string): string {
   const file = path.resolve(directory, entry);
   if (!existsSync(file)) throw new Error(`bundle not found: ${file} (run npm run bundle)`);
+  assertFreshDist(path.dirname(path.dirname(file)));
   return file;
 }

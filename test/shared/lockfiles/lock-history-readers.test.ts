@@ -10,9 +10,9 @@ import path from "node:path";
 import { describe, expect, test } from "@jest/globals";
 import { auditedPackages } from "../../../shared/audit/packages.js";
 import { selectPackages } from "../../../shared/lockfiles/select.js";
-import { findAuditLock, findInstallLock } from "../../../shared/project/lock-choice.js";
 import { readManifest } from "../../../shared/project/manifest.js";
 import { ConfigurationError } from "../../../shared/runtime/errors.js";
+import { findAuditLock, findInstallLock } from "../../../shared/workspace/lock-choice.js";
 import { repoRoot } from "../../harness/runner.js";
 
 const corpus = path.resolve(repoRoot, "..", "shared", "fixtures", "lock-history");

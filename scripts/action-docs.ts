@@ -1,10 +1,15 @@
 /** The README tables of the actions: inputs and outputs from action.yml, codes from their registries. */
+import { readFileSync } from "node:fs";
 import path from "node:path";
-import { allChecks } from "../../shared/dists/checks.js";
-import { lockCheckCodes } from "../../shared/lockcheck/codes.js";
-import { refusalCodes } from "../../shared/publish/diagnose.js";
-import { markdownCell } from "../../shared/runtime/findings.js";
-import { readActionMetadata, repoRoot } from "./runner.js";
+import { parse as parseYaml } from "yaml";
+import { allChecks } from "../shared/dists/checks.js";
+import { lockCheckCodes } from "../shared/lockcheck/codes.js";
+import { refusalCodes } from "../shared/publish/diagnose.js";
+import { markdownCell } from "../shared/runtime/findings.js";
+import { repoRoot } from "./sources-stamp.mjs";
+
+const readActionMetadata = (directory: string): unknown =>
+  parseYaml(readFileSync(path.join(directory, "action.yml"), "utf8"));
 
 interface Described {
   description?: string;

@@ -2,8 +2,12 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, test } from "@jest/globals";
-import { openProject, type ProjectPlace, type Purpose } from "../../../shared/project/workspace.js";
 import { shownRelativeTo } from "../../../shared/runtime/paths.js";
+import {
+  openProject,
+  type ProjectPlace,
+  type Purpose,
+} from "../../../shared/workspace/open-project.js";
 
 const hash = `--hash=sha256:${"a".repeat(64)}`;
 const pinned = "# via nothing\nclick==8.1.7\n";

@@ -1,11 +1,11 @@
 /** Opening a project the way each action does: its locks, its manifest, and how paths are shown. */
 import path from "node:path";
+import { type ProjectManifest, readManifest } from "../project/manifest.js";
 import { shownRelativeTo } from "../runtime/paths.js";
 import { discoverLocks, findAuditLock, findInstallLock, type LockAt } from "./lock-choice.js";
-import { type ProjectManifest, readManifest } from "./manifest.js";
 
+export type { ProjectManifest } from "../project/manifest.js";
 export type { LockAt } from "./lock-choice.js";
-export type { ProjectManifest } from "./manifest.js";
 
 /** Whose lock-selection rule applies. */
 export type Purpose = "install" | "audit" | "lock-check";
