@@ -31297,9 +31297,10 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(276);
+/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5421);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1277);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2066);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5810);
+/** audit's entry point: reads the inputs and runs the action. */
 
 
 
@@ -31318,7 +31319,8 @@ __webpack_async_result__();
 /* harmony export */ });
 /* harmony import */ var _shared_advisories_severity_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3433);
 /* harmony import */ var _shared_audit_ignore_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4134);
-/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(276);
+/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5421);
+/** audit's inputs, read and validated from action.yml's names. */
 
 
 
@@ -31366,7 +31368,7 @@ function loadInputs(reader = new _shared_runtime_index_js__WEBPACK_IMPORTED_MODU
 
 /***/ }),
 
-/***/ 2066:
+/***/ 5810:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31569,10 +31571,7 @@ function dropUndefined(record) {
 }
 
 ;// CONCATENATED MODULE: ./shared/advisories/offline-db.ts
-/**
- * An offline OSV database: a directory tree of advisories (pypa/advisory-database's `vulns/`)
- * or an OSV export such as `PyPI/all.zip`, read once and indexed by normalized package name.
- */
+/** An offline OSV database (advisory tree or OSV export), read once and indexed by package name. */
 
 
 
@@ -31762,13 +31761,10 @@ var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_no
 var lib = __nccwpck_require__(4942);
 // EXTERNAL MODULE: ./shared/runtime/system-errors.ts
 var system_errors = __nccwpck_require__(3586);
-// EXTERNAL MODULE: ./shared/runtime/action.ts
-var action = __nccwpck_require__(939);
+// EXTERNAL MODULE: ./shared/runtime/run-action.ts
+var run_action = __nccwpck_require__(2787);
 ;// CONCATENATED MODULE: ./shared/http/deadline.ts
-/**
- * Time budgets for network work: a phase's deadline (every request and retry of one step, set by
- * an input such as `request-timeout`), and a bound on a library call that takes no timeout.
- */
+/** Time budgets for network work: a phase's deadline, and a bound on a library call with no timeout. */
 
 /** Seconds for a message: whole above 10, else one decimal (`2.5 s`). */
 function seconds(ms) {
@@ -31832,10 +31828,7 @@ async function within(work, ms, what) {
 }
 
 ;// CONCATENATED MODULE: ./shared/http/http.ts
-/**
- * Plain HTTP for the actions that talk to services (PyPI, OIDC, OSV): one request, a streamed or small body, a
- * bounded answer, the runner's proxy settings. Retrying is the caller's choice (retry.ts).
- */
+/** Plain HTTP to services (PyPI, OIDC, OSV): one request, a bounded answer, the runner's proxy. */
 
 
 
@@ -32528,11 +32521,7 @@ function clearParseCaches() {
 }
 
 ;// CONCATENATED MODULE: ./shared/advisories/evaluate.ts
-/**
- * Whether a PyPI package version is affected by an OSV advisory, and which versions fix it.
- * Follows the schema's algorithm: events sorted by version, `introduced: "0"` first, `fixed`
- * exclusive, `last_affected` inclusive, `limit` as an upper cap; plus the explicit `versions` list.
- */
+/** Whether a PyPI package version is affected by an OSV advisory, and which versions fix it. */
 
 
 
@@ -32682,10 +32671,7 @@ function sortUnique(versions) {
 // EXTERNAL MODULE: ./shared/audit/ignore.ts
 var ignore = __nccwpck_require__(4134);
 ;// CONCATENATED MODULE: ./shared/audit/audit.ts
-/**
- * The audit itself: which advisories affect each audited package, from OSV or an offline DB,
- * with severities, fix versions and `ignore-vulns` applied.
- */
+/** The audit: which advisories affect each audited package, with severities, fixes and ignores. */
 
 
 
@@ -32751,68 +32737,6 @@ async function runAudit(packages, options) {
         reports.push({ package: pkg, vulns });
     });
     return { result: { lockfile: options.lockfile, packages: reports, ignored }, warnings, requests };
-}
-
-;// CONCATENATED MODULE: ./shared/project/text.ts
-/** Reading a manifest or lock as text: strict UTF-8, so no name is read garbled. */
-
-
-/** A manifest or lock as text: invalid UTF-8 is an error at its byte offset, never replaced. */
-function text_readText(file, display) {
-    let bytes;
-    try {
-        bytes = (0,external_node_fs_.readFileSync)(file);
-    }
-    catch (error) {
-        const code = error.code;
-        const why = code === "ENOENT" ? "does not exist" : `cannot be read (${code})`;
-        throw new errors/* ConfigurationError */.j1(`${display} ${why}`, { file: display });
-    }
-    try {
-        return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
-    }
-    catch {
-        const offset = invalidUtf8Offset(bytes);
-        const line = bytes.subarray(0, offset).filter((byte) => byte === 0x0a).length + 1;
-        const byte = (bytes[offset] ?? 0).toString(16).toUpperCase().padStart(2, "0");
-        throw new errors/* ConfigurationError */.j1(`${display} is not valid UTF-8: byte 0x${byte} at offset ${offset} (line ${line})`, { file: display, line });
-    }
-}
-/** The offset where the first invalid UTF-8 sequence starts (RFC 3629: no overlongs, no surrogates). */
-function invalidUtf8Offset(bytes) {
-    let i = 0;
-    while (i < bytes.length) {
-        const [length, low, high] = utf8Lead(bytes[i]);
-        if (length === 0 || i + length > bytes.length)
-            return i;
-        if (length > 1 && (bytes[i + 1] < low || bytes[i + 1] > high))
-            return i;
-        for (let k = 2; k < length; k++)
-            if ((bytes[i + k] & 0xc0) !== 0x80)
-                return i;
-        i += length;
-    }
-    return bytes.length;
-}
-/** A lead byte's sequence length and the range its second byte must be in; length 0 for no lead. */
-function utf8Lead(lead) {
-    if (lead < 0x80)
-        return [1, 0, 0];
-    if (lead >= 0xc2 && lead <= 0xdf)
-        return [2, 0x80, 0xbf];
-    if (lead === 0xe0)
-        return [3, 0xa0, 0xbf];
-    if (lead === 0xed)
-        return [3, 0x80, 0x9f];
-    if (lead >= 0xe1 && lead <= 0xef)
-        return [3, 0x80, 0xbf];
-    if (lead === 0xf0)
-        return [4, 0x90, 0xbf];
-    if (lead >= 0xf1 && lead <= 0xf3)
-        return [4, 0x80, 0xbf];
-    if (lead === 0xf4)
-        return [4, 0x80, 0x8f];
-    return [0, 0, 0];
 }
 
 ;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
@@ -34130,6 +34054,68 @@ function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTempora
 /** @deprecated use `import * as ... from 'smol-toml'` instead */
 /* harmony default export */ const smol_toml_dist = ({ parse: parse, stringify: stringify, TomlDate: TomlDate, TomlError: TomlError });
 
+;// CONCATENATED MODULE: ./shared/project/text.ts
+/** Reading a manifest or lock as text: strict UTF-8, so no name is read garbled. */
+
+
+/** A manifest or lock as text: invalid UTF-8 is an error at its byte offset, never replaced. */
+function text_readText(file, display) {
+    let bytes;
+    try {
+        bytes = (0,external_node_fs_.readFileSync)(file);
+    }
+    catch (error) {
+        const code = error.code;
+        const why = code === "ENOENT" ? "does not exist" : `cannot be read (${code})`;
+        throw new errors/* ConfigurationError */.j1(`${display} ${why}`, { file: display });
+    }
+    try {
+        return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+    }
+    catch {
+        const offset = invalidUtf8Offset(bytes);
+        const line = bytes.subarray(0, offset).filter((byte) => byte === 0x0a).length + 1;
+        const byte = (bytes[offset] ?? 0).toString(16).toUpperCase().padStart(2, "0");
+        throw new errors/* ConfigurationError */.j1(`${display} is not valid UTF-8: byte 0x${byte} at offset ${offset} (line ${line})`, { file: display, line });
+    }
+}
+/** The offset where the first invalid UTF-8 sequence starts (RFC 3629: no overlongs, no surrogates). */
+function invalidUtf8Offset(bytes) {
+    let i = 0;
+    while (i < bytes.length) {
+        const [length, low, high] = utf8Lead(bytes[i]);
+        if (length === 0 || i + length > bytes.length)
+            return i;
+        if (length > 1 && (bytes[i + 1] < low || bytes[i + 1] > high))
+            return i;
+        for (let k = 2; k < length; k++)
+            if ((bytes[i + k] & 0xc0) !== 0x80)
+                return i;
+        i += length;
+    }
+    return bytes.length;
+}
+/** A lead byte's sequence length and the range its second byte must be in; length 0 for no lead. */
+function utf8Lead(lead) {
+    if (lead < 0x80)
+        return [1, 0, 0];
+    if (lead >= 0xc2 && lead <= 0xdf)
+        return [2, 0x80, 0xbf];
+    if (lead === 0xe0)
+        return [3, 0xa0, 0xbf];
+    if (lead === 0xed)
+        return [3, 0x80, 0x9f];
+    if (lead >= 0xe1 && lead <= 0xef)
+        return [3, 0x80, 0xbf];
+    if (lead === 0xf0)
+        return [4, 0x90, 0xbf];
+    if (lead >= 0xf1 && lead <= 0xf3)
+        return [4, 0x80, 0xbf];
+    if (lead === 0xf4)
+        return [4, 0x80, 0x8f];
+    return [0, 0, 0];
+}
+
 ;// CONCATENATED MODULE: ./shared/project/files.ts
 /** Reading TOML and JSON files, with parse errors located at the file, line and column. */
 
@@ -34181,18 +34167,19 @@ const readJsonFile = (file, display) => {
     const text = readText(file, display);
     return { text, data: parseJsonText(text, display) };
 };
-const files_isTable = (value) => typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
+const isTable = (value) => typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
 /** The table at a dotted path (`["tool", "poetry"]`), or an empty one. */
-function files_tableAt(root, path) {
+function tableAt(root, path) {
     let current = root;
     for (const key of path)
-        current = files_isTable(current) ? current[key] : undefined;
-    return files_isTable(current) ? current : {};
+        current = isTable(current) ? current[key] : undefined;
+    return isTable(current) ? current : {};
 }
 const stringList = (value) => Array.isArray(value) ? value.filter((item) => typeof item === "string") : [];
 
 ;// CONCATENATED MODULE: ./shared/project/markers.ts
 /** PEP 508 environment markers: parse, print in one canonical form, and evaluate. */
+
 
 class MarkerSyntaxError extends Error {
 }
@@ -34304,7 +34291,7 @@ function evaluateMarker(marker, context = {}) {
         return evaluateExtra(marker, context.extras ?? []);
     if (key === "extras" || key === "dependency_groups") {
         const set = key === "extras" ? context.extras : context.dependencyGroups;
-        const member = (set ?? []).map(normalizeExtra).includes(normalizeExtra(literalOf(left)));
+        const member = (set ?? []).map(normalizeName).includes(normalizeName(literalOf(left)));
         if (operator === "in")
             return member;
         return operator === "not in" ? !member : false;
@@ -34330,13 +34317,12 @@ function environmentValue(environment, name) {
 }
 /** `extra` compares by PEP 685 normal names; with several active extras, any of them may match. */
 function evaluateExtra(marker, extras) {
-    const active = extras.length > 0 ? extras.map(normalizeExtra) : [""];
+    const active = extras.length > 0 ? extras.map(normalizeName) : [""];
     const { left, operator, right } = marker;
-    const side = (value, extra) => "literal" in value ? normalizeExtra(value.literal) : extra;
+    const side = (value, extra) => "literal" in value ? normalizeName(value.literal) : extra;
     const holds = (extra) => compare(side(left, extra), operator, side(right, extra), false);
     return operator === "!=" || operator === "not in" ? active.every(holds) : active.some(holds);
 }
-const normalizeExtra = (extra) => extra.toLowerCase().replace(/[-_.]+/g, "-");
 function compare(left, operator, right, asVersion) {
     if (asVersion) {
         const clauses = pep440_parseSpecifierSet(`${operator}${right}`);
@@ -34362,6 +34348,88 @@ function compare(left, operator, right, asVersion) {
         default:
             // packaging: `<`, `>` on strings are false; `~=`, `===` are undefined comparisons.
             return false;
+    }
+}
+
+;// CONCATENATED MODULE: ./shared/project/declarations.ts
+/** Where a dependency is declared in a TOML manifest, so findings can point at its line. */
+
+class ManifestLines {
+    lines;
+    tables = new Map();
+    indexes = new Map();
+    constructor(text) {
+        this.lines = text.split("\n");
+        let current;
+        this.lines.forEach((line, i) => {
+            const header = /^\s*\[{1,2}\s*([^\]]+?)\s*\]{1,2}\s*(#.*)?$/.exec(line);
+            if (!header)
+                return;
+            if (current)
+                current.end = i;
+            current = { header: i, end: this.lines.length };
+            const path = header[1].replace(/\s*\.\s*/g, ".").replace(/["']/g, "");
+            if (!this.tables.has(path))
+                this.tables.set(path, current);
+        });
+    }
+    /** The line of a table header such as `tool.poetry.dependencies`. */
+    table(path) {
+        const span = this.tables.get(path);
+        return span ? span.header + 1 : undefined;
+    }
+    /** The line of `key = …` directly in a table. */
+    key(tablePath, key) {
+        return this.keys(tablePath).get(normalizeName(key));
+    }
+    /**
+     * The line that declares `name`: a `name = …` key in the table, or an item of the
+     * `arrayKey = [...]` array in it (`"name>=1"`). Falls back to the array's or table's line.
+     */
+    dependency(tablePath, name, arrayKey) {
+        const span = this.tables.get(tablePath);
+        if (!span)
+            return undefined;
+        if (arrayKey === undefined)
+            return this.key(tablePath, name) ?? span.header + 1;
+        const arrayLine = this.key(tablePath, arrayKey);
+        if (arrayLine === undefined)
+            return span.header + 1;
+        return this.items(tablePath, arrayLine, span.end).get(normalizeName(name)) ?? arrayLine;
+    }
+    /** Normalized key → line, for the keys written directly in a table. */
+    keys(tablePath) {
+        return this.indexed(`keys:${tablePath}`, (index) => {
+            const span = this.tables.get(tablePath);
+            if (!span)
+                return;
+            for (let i = span.header + 1; i < span.end; i++) {
+                const key = /^\s*["']?([A-Za-z0-9][A-Za-z0-9._-]*)["']?\s*=/.exec(this.lines[i]);
+                if (key && !index.has(normalizeName(key[1])))
+                    index.set(normalizeName(key[1]), i + 1);
+            }
+        });
+    }
+    /** Normalized project name → line, for the quoted requirement strings from `fromLine` on. */
+    items(tablePath, fromLine, end) {
+        return this.indexed(`items:${tablePath}:${fromLine}`, (index) => {
+            for (let i = fromLine - 1; i < end; i++) {
+                const code = this.lines[i].replace(/\s#[^"']*$/, "");
+                for (const item of code.matchAll(/["']\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)/g)) {
+                    if (!index.has(normalizeName(item[1])))
+                        index.set(normalizeName(item[1]), i + 1);
+                }
+            }
+        });
+    }
+    indexed(key, build) {
+        let index = this.indexes.get(key);
+        if (!index) {
+            index = new Map();
+            build(index);
+            this.indexes.set(key, index);
+        }
+        return index;
     }
 }
 
@@ -34433,207 +34501,6 @@ function formatRequirement(requirement) {
     const target = requirement.url ? ` @ ${requirement.url}` : requirement.specifier;
     const marker = requirement.marker ? ` ; ${formatMarker(requirement.marker)}` : "";
     return `${requirement.key}${extras}${target}${marker}`;
-}
-
-;// CONCATENATED MODULE: ./shared/lockfiles/toml-lines.ts
-/** Line numbers of `[[package]]` entries in TOML locks, in document order. */
-function packageEntryLines(text, header = "[[package]]") {
-    const lines = text.split("\n");
-    const result = [];
-    for (let i = 0; i < lines.length; i++) {
-        if (lines[i].trim() !== header)
-            continue;
-        // Point at the entry's `name = …` line when it follows directly.
-        const next = lines[i + 1]?.trimStart() ?? "";
-        result.push(next.startsWith("name") ? i + 2 : i + 1);
-    }
-    return result;
-}
-/** The 1-based line of the first line matching `pattern`, or undefined. */
-function lineOf(text, pattern, from = 1) {
-    const lines = text.split("\n");
-    for (let i = from - 1; i < lines.length; i++)
-        if (pattern.test(lines[i]))
-            return i + 1;
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./shared/lockfiles/pdm.ts
-/** pdm.lock → Lock. */
-
-
-
-
-
-function readPdmLock(text, file) {
-    const raw = parseTomlText(text, file);
-    const metadata = files_isTable(raw.metadata) ? raw.metadata : {};
-    const lines = packageEntryLines(text);
-    const entries = Array.isArray(raw.package) ? raw.package.filter(files_isTable) : [];
-    // Lock versions before 4.1 keep files apart, in [metadata.files] under "name version".
-    const legacyFiles = files_isTable(metadata.files) ? metadata.files : {};
-    const packages = entries.map((entry, i) => pdmPackage(entry, lines[i] ?? 1, legacyFiles));
-    return {
-        format: "pdm",
-        file,
-        lockVersion: typeof metadata.lock_version === "string" ? metadata.lock_version : undefined,
-        generator: { tool: "pdm" },
-        contentHash: typeof metadata.content_hash === "string" ? metadata.content_hash : undefined,
-        requiresPython: typeof metadata.requires_python === "string" ? metadata.requires_python : undefined,
-        packages,
-        indexes: [],
-        raw,
-        text,
-    };
-}
-function pdmPackage(entry, line, legacyFiles) {
-    const name = String(entry.name ?? "");
-    const listed = entry.files ?? legacyFiles[`${name} ${entry.version}`];
-    const files = Array.isArray(listed) ? listed.filter(files_isTable) : [];
-    return {
-        name,
-        key: normalizeName(name),
-        version: typeof entry.version === "string" ? entry.version : undefined,
-        line,
-        groups: stringList(entry.groups),
-        marker: typeof entry.marker === "string" ? entry.marker : undefined,
-        extras: stringList(entry.extras).map(normalizeName),
-        source: pdmSource(entry),
-        files: files.map((f) => ({
-            name: typeof f.file === "string" ? f.file : undefined,
-            url: typeof f.url === "string" ? f.url : undefined,
-            hashes: f.hash ? [String(f.hash)] : [],
-        })),
-        dependencies: stringList(entry.dependencies).map((text) => {
-            try {
-                const requirement = parseRequirement(text);
-                return {
-                    key: requirement.key,
-                    extras: requirement.extras,
-                    marker: requirement.marker ? markers_formatMarker(requirement.marker) : undefined,
-                    specifiers: requirement.url ? undefined : [requirement.specifier],
-                };
-            }
-            catch {
-                // Kept for validation, which names what does not parse.
-                const marker = text.includes(";") ? text.slice(text.indexOf(";") + 1).trim() : undefined;
-                return { key: normalizeName(text.split(/[\s[<>=!~;@(]/)[0]), marker };
-            }
-        }),
-    };
-}
-function pdmSource(entry) {
-    if (typeof entry.git === "string") {
-        return { kind: "git", url: entry.git, reference: String(entry.revision ?? entry.ref ?? "") };
-    }
-    if (typeof entry.path === "string") {
-        return { kind: entry.editable ? "editable" : "directory", path: entry.path };
-    }
-    if (typeof entry.url === "string")
-        return { kind: "url", url: entry.url };
-    return { kind: "registry" };
-}
-
-;// CONCATENATED MODULE: ./shared/lockfiles/indexes.ts
-/** Index URLs as locks record them, without PyPI (pip's default) and without duplicates. */
-const pypi = /^https?:\/\/(pypi\.org|pypi\.python\.org|files\.pythonhosted\.org)(\/|$)/;
-function indexes_distinctIndexes(urls) {
-    const seen = new Set();
-    for (const url of urls) {
-        if (!url || pypi.test(url))
-            continue;
-        seen.add(url.endsWith("/") ? url : `${url}/`);
-    }
-    return [...seen];
-}
-
-;// CONCATENATED MODULE: ./shared/lockfiles/pipfile.ts
-/** Pipfile.lock → Lock. Sections other than `_meta` are package categories (default, develop, custom). */
-
-
-
-function readPipfileLock(text, file) {
-    const raw = parseJsonText(text, file);
-    const meta = files_isTable(raw._meta) ? raw._meta : {};
-    const hash = files_isTable(meta.hash) ? meta.hash.sha256 : undefined;
-    const requires = files_isTable(meta.requires) ? meta.requires : {};
-    const lines = entryLines(text);
-    const byKey = new Map();
-    for (const [category, packages] of Object.entries(raw)) {
-        if (category === "_meta" || !files_isTable(packages))
-            continue;
-        for (const [name, entry] of Object.entries(packages)) {
-            if (!files_isTable(entry))
-                continue;
-            const key = normalizeName(name);
-            const existing = byKey.get(key);
-            if (existing)
-                existing.groups.push(category);
-            else
-                byKey.set(key, pipfilePackage(name, entry, category, lines.get(`${category}/${name}`) ?? 1));
-        }
-    }
-    const python = requires.python_full_version ?? requires.python_version;
-    return {
-        format: "pipfile",
-        file,
-        lockVersion: meta["pipfile-spec"] !== undefined ? String(meta["pipfile-spec"]) : undefined,
-        generator: { tool: "pipenv" },
-        contentHash: typeof hash === "string" ? hash : undefined,
-        requiresPython: typeof python === "string" ? `==${python}.*` : undefined,
-        packages: [...byKey.values()],
-        indexes: indexes_distinctIndexes((Array.isArray(meta.sources) ? meta.sources : [])
-            .filter(files_isTable)
-            .map((s) => String(s.url ?? ""))),
-        raw,
-        text,
-    };
-}
-function pipfilePackage(name, entry, category, line) {
-    // pipenv writes `"version": "*"` for an entry it did not pin (the project itself, say).
-    const pinned = typeof entry.version === "string" && entry.version !== "*"
-        ? entry.version.replace(/^===?/, "")
-        : undefined;
-    return {
-        name,
-        key: normalizeName(name),
-        version: pinned,
-        line,
-        groups: [category],
-        marker: typeof entry.markers === "string" ? entry.markers : undefined,
-        extras: stringList(entry.extras).map(normalizeName),
-        source: pipfileSource(name, entry),
-        files: [{ hashes: stringList(entry.hashes) }],
-        dependencies: [],
-    };
-}
-function pipfileSource(name, entry) {
-    if (typeof entry.git === "string")
-        return { kind: "git", url: gitUrl(name, entry.git), reference: String(entry.ref ?? "") };
-    if (typeof entry.path === "string")
-        return { kind: entry.editable ? "editable" : "path", path: entry.path };
-    if (typeof entry.file === "string")
-        return { kind: "url", url: entry.file };
-    return { kind: "registry", url: typeof entry.index === "string" ? entry.index : undefined };
-}
-/** pipenv 2023 wrote some git URLs as `" name@ git+https://…"`: the URL is what follows the name. */
-function gitUrl(name, text) {
-    const match = /^\s*([A-Za-z0-9._-]+)\s*@\s*(git\+\S+)\s*$/.exec(text);
-    return match && normalizeName(match[1]) === normalizeName(name) ? match[2] : text;
-}
-/** `category/name` → line, for pipenv's 4-space-indented JSON. */
-function entryLines(text) {
-    const lines = new Map();
-    let category = "";
-    text.split("\n").forEach((line, i) => {
-        const section = /^ {4}"([^"]+)": \{/.exec(line);
-        if (section)
-            category = section[1];
-        const entry = /^ {8}"([^"]+)": \{/.exec(line);
-        if (entry && category !== "_meta")
-            lines.set(`${category}/${entry[1]}`, i + 1);
-    });
-    return lines;
 }
 
 ;// CONCATENATED MODULE: ./shared/project/poetry-constraint.ts
@@ -34729,701 +34596,6 @@ function joinAdjacent(alternatives) {
     return joined;
 }
 
-;// CONCATENATED MODULE: ./shared/lockfiles/poetry.ts
-/** poetry.lock → Lock. */
-
-
-
-
-
-function readPoetryLock(text, file) {
-    const raw = parseTomlText(text, file);
-    const metadata = files_isTable(raw.metadata) ? raw.metadata : {};
-    const lines = packageEntryLines(text);
-    const entries = Array.isArray(raw.package) ? raw.package.filter(files_isTable) : [];
-    const generated = /@generated by Poetry ([^\s]+)/.exec(text.split("\n", 1)[0]);
-    const packages = entries.map((entry, i) => poetryPackage(entry, lines[i] ?? 1));
-    return {
-        format: "poetry",
-        file,
-        lockVersion: typeof metadata["lock-version"] === "string" ? metadata["lock-version"] : undefined,
-        generator: { tool: "poetry", version: generated?.[1] },
-        contentHash: typeof metadata["content-hash"] === "string" ? metadata["content-hash"] : undefined,
-        requiresPython: typeof metadata["python-versions"] === "string" ? metadata["python-versions"] : undefined,
-        packages,
-        indexes: indexes_distinctIndexes(packages.map((p) => (p.source.kind === "registry" ? p.source.url : undefined))),
-        raw,
-        text,
-    };
-}
-function poetryPackage(entry, line) {
-    const name = String(entry.name ?? "");
-    const groups = stringList(entry.groups);
-    if (groups.length === 0 && typeof entry.category === "string")
-        groups.push(entry.category);
-    const files = Array.isArray(entry.files) ? entry.files.filter(files_isTable) : [];
-    return {
-        name,
-        key: normalizeName(name),
-        version: typeof entry.version === "string" ? entry.version : undefined,
-        line,
-        groups,
-        marker: typeof entry.markers === "string" ? entry.markers : undefined,
-        source: poetrySource(entry.source),
-        files: files.map((f) => ({
-            name: String(f.file ?? ""),
-            hashes: f.hash ? [String(f.hash)] : [],
-        })),
-        dependencies: poetryDependencies(entry.dependencies),
-    };
-}
-function poetryDependencies(table) {
-    if (!files_isTable(table))
-        return [];
-    return Object.entries(table).flatMap(([name, spec]) => {
-        const variants = Array.isArray(spec) ? spec : [spec];
-        return variants.map((variant) => {
-            const spec = files_isTable(variant) ? variant : { version: variant };
-            return {
-                key: normalizeName(name),
-                extras: stringList(spec.extras),
-                marker: typeof spec.markers === "string" ? spec.markers : undefined,
-                specifiers: typeof spec.version === "string" ? poetryToPep440(spec.version) : undefined,
-                python: typeof spec.python === "string" ? poetryToPep440(spec.python) : undefined,
-            };
-        });
-    });
-}
-function poetrySource(source) {
-    if (!files_isTable(source))
-        return { kind: "registry" };
-    const url = String(source.url ?? "");
-    switch (source.type) {
-        case "git":
-            return {
-                kind: "git",
-                url,
-                reference: String(source.resolved_reference ?? source.reference ?? ""),
-            };
-        case "url":
-            return { kind: "url", url };
-        case "directory":
-            return { kind: source.develop ? "editable" : "directory", path: url };
-        case "file":
-            return { kind: "path", path: url };
-        default:
-            return { kind: "registry", url: url || undefined };
-    }
-}
-
-;// CONCATENATED MODULE: ./shared/lockfiles/pylock.ts
-/** pylock.toml (PEP 751) → Lock. Selection uses each package's marker, with `extras` and `dependency_groups`. */
-
-
-
-
-function readPylock(text, file) {
-    const raw = parseTomlText(text, file);
-    const lines = packageEntryLines(text, "[[packages]]");
-    const entries = Array.isArray(raw.packages) ? raw.packages.filter(files_isTable) : [];
-    const packages = entries.map((entry, i) => pylockPackage(entry, lines[i] ?? 1));
-    return {
-        format: "pylock",
-        file,
-        lockVersion: typeof raw["lock-version"] === "string" ? raw["lock-version"] : undefined,
-        generator: typeof raw["created-by"] === "string" ? { tool: raw["created-by"] } : undefined,
-        requiresPython: typeof raw["requires-python"] === "string" ? raw["requires-python"] : undefined,
-        packages,
-        indexes: indexes_distinctIndexes(entries.map((e) => (typeof e.index === "string" ? e.index : undefined))),
-        raw,
-        text,
-    };
-}
-function pylockPackage(entry, line) {
-    const name = String(entry.name ?? "");
-    const files = [];
-    if (files_isTable(entry.sdist))
-        files.push(pylockFile(entry.sdist));
-    if (Array.isArray(entry.wheels))
-        files.push(...entry.wheels.filter(files_isTable).map(pylockFile));
-    if (files_isTable(entry.archive))
-        files.push(pylockFile(entry.archive));
-    return {
-        name,
-        key: normalizeName(name),
-        version: typeof entry.version === "string" ? entry.version : undefined,
-        line,
-        groups: [],
-        marker: typeof entry.marker === "string" ? entry.marker : undefined,
-        source: pylockSource(entry),
-        files,
-        dependencies: [],
-    };
-}
-const pylockFile = (file) => ({
-    name: typeof file.name === "string" ? file.name : undefined,
-    url: typeof file.url === "string" ? file.url : typeof file.path === "string" ? file.path : undefined,
-    hashes: Object.entries(files_isTable(file.hashes) ? file.hashes : {}).map(([algorithm, hex]) => `${algorithm}:${hex}`),
-});
-function pylockSource(entry) {
-    if (files_isTable(entry.vcs)) {
-        return {
-            kind: "git",
-            url: String(entry.vcs.url ?? entry.vcs.path ?? ""),
-            reference: String(entry.vcs["commit-id"] ?? ""),
-        };
-    }
-    if (files_isTable(entry.directory)) {
-        return {
-            kind: entry.directory.editable ? "editable" : "directory",
-            path: String(entry.directory.path ?? ""),
-        };
-    }
-    if (files_isTable(entry.archive) && typeof entry.archive.url === "string")
-        return { kind: "url", url: entry.archive.url };
-    return { kind: "registry", url: typeof entry.index === "string" ? entry.index : undefined };
-}
-
-;// CONCATENATED MODULE: ./shared/lockfiles/requirements.ts
-/** Pinned requirements files (pip-compile, uv pip compile, or hand-pinned with hashes) → Lock. */
-
-
-
-
-function readRequirementsLock(text, file) {
-    const lines = text.split(/\r?\n/);
-    const packages = [];
-    const options = [];
-    let current;
-    let inVia = false;
-    for (let i = 0; i < lines.length; i++) {
-        const start = i;
-        let line = lines[i];
-        while (line.endsWith("\\") && i + 1 < lines.length)
-            line = `${line.slice(0, -1)} ${lines[++i]}`;
-        const trimmed = line.trim();
-        if (trimmed.startsWith("#")) {
-            const comment = trimmed.replace(/^#\s?/, "");
-            if (current && /^via\b/.test(comment)) {
-                const rest = comment.replace(/^via\s*/, "");
-                if (rest)
-                    current.via.push(rest);
-                inVia = rest === "";
-            }
-            else if (current && inVia && /^\s{2}\S/.test(comment)) {
-                current.via.push(comment.trim());
-            }
-            else {
-                inVia = false;
-            }
-            continue;
-        }
-        inVia = false;
-        if (trimmed === "")
-            continue;
-        const [body, ...hashParts] = trimmed.split(/\s+--hash[=\s]/);
-        const hashes = hashParts.map((hash) => hash.trim().split(/\s+/)[0]);
-        if (body.startsWith("-") && !/^(-e|--editable)\s/.test(body)) {
-            options.push(body);
-            current = undefined;
-            continue;
-        }
-        current = pinned(body.replace(/\s+#.*$/, ""), hashes, start + 1, file);
-        packages.push(current);
-    }
-    return {
-        format: "requirements",
-        file,
-        generator: undefined,
-        header: readHeader(lines),
-        packages,
-        options,
-        indexes: indexes_distinctIndexes(options.map((o) => /^(?:-i|--index-url|--extra-index-url)[=\s]+(\S+)/.exec(o)?.[1])),
-        raw: {},
-        text,
-    };
-}
-function pinned(body, hashes, line, file) {
-    const editable = /^(-e|--editable)\s/.test(body);
-    const text = body.replace(/^(-e|--editable)\s+/, "");
-    try {
-        if (editable && !/^[A-Za-z0-9][\w.-]*\s*@/.test(text)) {
-            const name = /[#&]egg=([^&]+)/.exec(text)?.[1] ?? text;
-            return entry(name, undefined, line, hashes, { editable, url: text, marker: undefined });
-        }
-        const requirement = parseRequirement(text);
-        const exact = /^===?([^,]+)$/.exec(requirement.specifier)?.[1];
-        const marker = text.includes(";") ? text.slice(text.indexOf(";") + 1).trim() : undefined;
-        return entry(requirement.name, exact, line, hashes, { editable, url: requirement.url, marker });
-    }
-    catch (error) {
-        if (!(error instanceof RequirementSyntaxError))
-            throw error;
-        throw new errors/* ConfigurationError */.j1(`${file}:${line}: ${error.message}`, { file, line });
-    }
-}
-function entry(name, version, line, hashes, extra) {
-    return {
-        name,
-        key: normalizeName(name),
-        version,
-        line,
-        groups: [],
-        marker: extra.marker,
-        source: extra.url
-            ? extra.editable
-                ? { kind: "editable", path: extra.url }
-                : { kind: "url", url: extra.url }
-            : { kind: "registry" },
-        files: [{ hashes }],
-        dependencies: [],
-        via: [],
-        editable: extra.editable,
-        url: extra.url,
-    };
-}
-function readHeader(lines) {
-    const tool = lines.slice(0, 10).join("\n");
-    const isUv = /autogenerated by uv/.test(tool);
-    if (!isUv && !/autogenerated by pip-compile/.test(tool))
-        return undefined;
-    for (let i = 0; i < Math.min(lines.length, 12); i++) {
-        const command = /^#\s{4}(\S.*)$/.exec(lines[i]);
-        if (command)
-            return { tool: isUv ? "uv" : "pip-compile", command: command[1].trim(), line: i + 1 };
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./shared/lockfiles/uv.ts
-/** uv.lock → Lock. */
-
-
-
-
-function readUvLock(text, file) {
-    const raw = parseTomlText(text, file);
-    const lines = packageEntryLines(text);
-    const entries = Array.isArray(raw.package) ? raw.package.filter(files_isTable) : [];
-    const packages = entries.map((entry, i) => uvPackage(entry, lines[i] ?? 1));
-    return {
-        format: "uv",
-        file,
-        lockVersion: [raw.version, raw.revision].filter((v) => v !== undefined).join("."),
-        generator: { tool: "uv" },
-        requiresPython: typeof raw["requires-python"] === "string" ? raw["requires-python"] : undefined,
-        packages,
-        indexes: indexes_distinctIndexes(packages.map((p) => (p.source.kind === "registry" ? p.source.url : undefined))),
-        raw,
-        text,
-    };
-}
-function uvPackage(entry, line) {
-    const name = String(entry.name ?? "");
-    const files = [];
-    if (files_isTable(entry.sdist))
-        files.push(uvFile(entry.sdist));
-    if (Array.isArray(entry.wheels))
-        files.push(...entry.wheels.filter(files_isTable).map(uvFile));
-    const edges = (list) => Array.isArray(list) ? list.filter(files_isTable).map(uvEdge) : [];
-    // An extra's dependencies carry `extra == '…'`, so selecting by marker selects them.
-    const optional = files_isTable(entry["optional-dependencies"]) ? entry["optional-dependencies"] : {};
-    const dependencies = [
-        ...edges(entry.dependencies),
-        ...Object.entries(optional).flatMap(([extra, list]) => edges(list).map((edge) => ({
-            ...edge,
-            marker: andMarker(edge.marker, `extra == '${extra}'`),
-        }))),
-    ];
-    const groups = files_isTable(entry["dev-dependencies"]) ? entry["dev-dependencies"] : {};
-    const metadata = files_isTable(entry.metadata) ? entry.metadata : {};
-    const recordedGroups = files_isTable(metadata["requires-dev"]) ? metadata["requires-dev"] : {};
-    return {
-        name,
-        key: normalizeName(name),
-        version: typeof entry.version === "string" ? entry.version : undefined,
-        line,
-        groups: [],
-        source: uvSource(entry.source),
-        files,
-        dependencies,
-        groupDependencies: Object.fromEntries(Object.entries(groups).map(([group, list]) => [group, edges(list)])),
-        recorded: [metadata["requires-dist"], ...Object.values(recordedGroups)].flatMap(edges),
-    };
-}
-const andMarker = (marker, extra) => marker ? `(${marker}) and ${extra}` : extra;
-const uvFile = (file) => ({
-    name: typeof file.filename === "string" ? file.filename : undefined,
-    url: typeof file.url === "string" ? file.url : typeof file.path === "string" ? file.path : undefined,
-    hashes: typeof file.hash === "string" ? [file.hash] : [],
-});
-const uvEdge = (edge) => ({
-    key: normalizeName(String(edge.name ?? "")),
-    extras: Array.isArray(edge.extra) ? edge.extra.map(String) : undefined,
-    marker: typeof edge.marker === "string" ? edge.marker : undefined,
-    specifiers: typeof edge.version === "string" ? [`==${edge.version}`] : undefined,
-});
-function uvSource(source) {
-    if (!files_isTable(source))
-        return { kind: "registry" };
-    const text = (key) => typeof source[key] === "string" ? source[key] : undefined;
-    if (text("registry") !== undefined)
-        return { kind: "registry", url: text("registry") };
-    if (text("git") !== undefined) {
-        const url = text("git");
-        return { kind: "git", url, reference: url.split("#")[1] };
-    }
-    if (text("url") !== undefined)
-        return { kind: "url", url: text("url") };
-    for (const kind of ["editable", "virtual", "directory", "path"]) {
-        const path = text(kind);
-        if (path !== undefined)
-            return { kind, path };
-    }
-    return { kind: "registry" };
-}
-
-;// CONCATENATED MODULE: ./shared/lockfiles/index.ts
-/** Finding and reading lockfiles: one entry point, one Lock model. */
-
-
-
-
-
-
-
-
-
-
-const byName = {
-    "uv.lock": "uv",
-    "poetry.lock": "poetry",
-    "pdm.lock": "pdm",
-    "Pipfile.lock": "pipfile",
-    "pylock.toml": "pylock",
-};
-/** The format a lockfile's name says, or undefined for a file that is no lockfile. */
-function formatOf(file) {
-    const name = external_node_path_default().basename(file);
-    if (byName[name])
-        return byName[name];
-    if (/^pylock\.[^.]+\.toml$/.test(name))
-        return "pylock";
-    if (/^requirements.*\.txt$/.test(name))
-        return "requirements";
-    return undefined;
-}
-/** Reads a lockfile; `display` is how messages name it. */
-function lockfiles_readLock(file, display = file) {
-    const format = formatOf(file);
-    const text = text_readText(file, display);
-    switch (format) {
-        case "uv":
-            return readUvLock(text, display);
-        case "poetry":
-            return readPoetryLock(text, display);
-        case "pdm":
-            return readPdmLock(text, display);
-        case "pipfile":
-            return readPipfileLock(text, display);
-        case "requirements":
-            return readRequirementsLock(text, display);
-        case "pylock":
-            return readPylock(text, display);
-        default:
-            throw new errors/* ConfigurationError */.j1(`${display}: not a lockfile pyship reads (uv.lock, poetry.lock, pdm.lock, Pipfile.lock, pylock.toml, requirements*.txt)`, { file: display });
-    }
-}
-/** Lockfiles in a directory, in a stable order: uv, poetry, pdm, Pipfile, pylock, requirements. */
-function lockfiles_findLockfiles(directory) {
-    const order = ["uv", "poetry", "pdm", "pipfile", "pylock", "requirements"];
-    return (0,external_node_fs_.readdirSync)(directory)
-        .filter((name) => formatOf(name) !== undefined)
-        .sort((a, b) => order.indexOf(formatOf(a)) - order.indexOf(formatOf(b)) ||
-        a.localeCompare(b))
-        .map((name) => external_node_path_default().join(directory, name));
-}
-
-;// CONCATENATED MODULE: ./shared/lockfiles/validate.ts
-/**
- * What a lock must hold before anything acts on it: PEP 508 names, PEP 440 versions, markers that
- * parse, URLs and paths without control characters, and hashes pip can check. One check for
- * setup-venv, audit and lock-check.
- */
-
-
-
-
-/** Every problem of every entry, in lock order. */
-function lockProblems(lock) {
-    return lock.packages.flatMap((p) => entryProblems(lock, p));
-}
-/** Throws a ConfigurationError at the first problem of the lock. */
-function validate_requireValidLock(lock) {
-    const [first, ...rest] = lockProblems(lock);
-    if (first)
-        throw problemError(lock, first, rest.length);
-    return lock;
-}
-/** Throws a ConfigurationError at the first problem of one entry. */
-function requireValidEntry(lock, p) {
-    const [first] = entryProblems(lock, p);
-    if (first)
-        throw problemError(lock, first, 0);
-}
-function problemError(lock, problem, more) {
-    const others = more > 0 ? ` (and ${more} more problem${more === 1 ? "" : "s"})` : "";
-    return new errors/* ConfigurationError */.j1(`${lock.file}:${problem.line}: ${problem.message}${others}`, {
-        file: lock.file,
-        line: problem.line,
-    });
-}
-const projectName = /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i;
-const controlOrSpace = /[\s\p{Cc}]/u;
-const control = /\p{Cc}/u;
-function entryProblems(lock, p) {
-    const shown = JSON.stringify(p.name);
-    const problems = [];
-    const add = (message, text) => problems.push({ message, text });
-    // An editable requirement without a name installs by path alone.
-    if (p.source.kind !== "editable" && !projectName.test(p.name))
-        add(`${shown} is not a valid project name (PEP 508)`, p.name);
-    if (p.version !== undefined && !isValidVersion(p.version))
-        add(`${shown}: version ${JSON.stringify(p.version)} is not a PEP 440 version`, p.version);
-    for (const marker of markersOf(p)) {
-        const why = markerProblem(marker);
-        if (why)
-            add(`${shown}: ${why}`, marker);
-    }
-    const source = sourceProblem(p.source);
-    if (source)
-        add(`${shown}: ${source.message}`, source.text);
-    for (const file of p.files) {
-        if (file.url !== undefined && control.test(file.url))
-            add(`${shown}: the file URL ${JSON.stringify(file.url)} has control characters`);
-        const why = hashProblem(file);
-        if (why)
-            add(`${shown}: ${why.message}`, why.text);
-    }
-    return problems.map(({ message, text }) => ({
-        package: p.name,
-        line: (text && lineWith(lock.text, text, p.line)) || p.line,
-        message,
-    }));
-}
-/** Git and URL sources must be URLs; paths and references may hold no control characters. */
-function sourceProblem(source) {
-    if (source.kind === "registry")
-        return undefined;
-    if (source.kind !== "git" && source.kind !== "url")
-        return control.test(source.path)
-            ? { message: `the path ${JSON.stringify(source.path)} has control characters` }
-            : undefined;
-    const why = urlProblem(source.url, source.kind === "git");
-    if (why)
-        return {
-            message: `the ${source.kind} URL ${JSON.stringify(source.url)} ${why}`,
-            text: source.url,
-        };
-    if (source.kind === "git" && source.reference && controlOrSpace.test(source.reference))
-        return {
-            message: `the git reference ${JSON.stringify(source.reference)} has whitespace`,
-            text: source.reference,
-        };
-    return undefined;
-}
-/** The markers an entry carries: its own, and those of its dependency edges. */
-function markersOf(p) {
-    const edges = [
-        ...p.dependencies,
-        ...Object.values(p.groupDependencies ?? {}).flat(),
-        ...(p.recorded ?? []),
-    ];
-    return [p.marker, ...edges.map((edge) => edge.marker)].filter((marker) => marker !== undefined && marker.trim() !== "");
-}
-function markerProblem(marker) {
-    try {
-        parseMarker(marker);
-        return control.test(marker)
-            ? `marker ${JSON.stringify(marker)} has control characters`
-            : undefined;
-    }
-    catch (error) {
-        return error.message;
-    }
-}
-/** scp-like git locations (`git@host:owner/repo.git`) are no URL, but git takes them. */
-const scpLike = /^[\w.-]+@[\w.-]+:[^\s:]\S*$/;
-function urlProblem(url, git) {
-    if (controlOrSpace.test(url))
-        return "has whitespace or control characters";
-    const bare = git ? url.replace(/^git\+/, "") : url;
-    if (!URL.canParse(bare) && !(git && scpLike.test(bare)))
-        return "is not a URL";
-    return undefined;
-}
-/** pip's `--hash` algorithms, with their hex digest lengths. */
-const pipAlgorithms = new Map([
-    ["sha256", 64],
-    ["sha384", 96],
-    ["sha512", 128],
-]);
-/** hashlib's other guaranteed algorithms: ignored beside one of pip's, an error alone. */
-const weakerAlgorithms = /^(md5|sha1|sha224|sha3_224|sha3_256|sha3_384|sha3_512|blake2b|blake2s|shake_128|shake_256)$/;
-/** What to look for in the lock's text: the digest alone, as pylock writes it apart. */
-const hashText = (hash) => {
-    const digest = hash.slice(hash.indexOf(":") + 1);
-    return digest.length >= 8 ? digest : hash;
-};
-function hashProblem(file) {
-    const label = file.name ?? file.url;
-    const of = label ? ` of ${label}` : "";
-    const accepted = "pip accepts sha256, sha384 and sha512";
-    let strong = false;
-    for (const hash of file.hashes) {
-        const problem = (why) => ({
-            message: `the hash ${JSON.stringify(hash)}${of} ${why}`,
-            text: hashText(hash),
-        });
-        const colon = hash.indexOf(":");
-        if (colon < 0)
-            return problem("is not algorithm:digest");
-        const [algorithm, digest] = [hash.slice(0, colon), hash.slice(colon + 1)];
-        const length = pipAlgorithms.get(algorithm);
-        if (length !== undefined) {
-            if (!/^[0-9a-f]+$/i.test(digest) || digest.length !== length)
-                return problem(`is not ${length} hex digits of ${algorithm}`);
-            strong = true;
-        }
-        else if (!weakerAlgorithms.test(algorithm)) {
-            return problem(`uses ${JSON.stringify(algorithm)}; ${accepted}`);
-        }
-    }
-    if (strong || file.hashes.length === 0)
-        return undefined;
-    const algorithms = [...new Set(file.hashes.map((h) => h.split(":")[0]))].join(", ");
-    return {
-        message: `${label ?? "the entry"} has only ${algorithms} hashes; ${accepted}`,
-        text: hashText(file.hashes[0]),
-    };
-}
-/** The `--hash` values pip checks for these files: its algorithms only, digests in lower case. */
-function pipHashes(files) {
-    const hashes = files.flatMap((f) => f.hashes).filter((h) => pipAlgorithms.has(h.split(":")[0]));
-    return [...new Set(hashes.map((h) => h.toLowerCase()))].sort();
-}
-/** The first line at or after `from` that holds `text`. */
-const lineWith = (text, needle, from) => lineOf(text, new RegExp(needle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")), from);
-
-;// CONCATENATED MODULE: ./shared/audit/lockfile.ts
-/** The lockfile to audit: the one named, else the first found (pinned requirements files too). */
-
-
-
-
-function findAuditLock(directory, explicit, display) {
-    if (explicit) {
-        if (!(0,external_node_fs_.existsSync)(explicit)) {
-            throw new errors/* ConfigurationError */.j1(`input 'lockfile': ${display(explicit)} does not exist`);
-        }
-        return validate_requireValidLock(lockfiles_readLock(explicit, display(explicit)));
-    }
-    if (!(0,external_node_fs_.existsSync)(directory)) {
-        throw new errors/* ConfigurationError */.j1(`input 'working-directory': ${display(directory)} does not exist`);
-    }
-    const [first] = lockfiles_findLockfiles(directory);
-    if (!first) {
-        throw new errors/* ConfigurationError */.j1(`no lockfile in ${display(directory)}: looked for uv.lock, poetry.lock, pdm.lock, Pipfile.lock, pylock.toml and requirements*.txt. Set input 'lockfile'.`);
-    }
-    return validate_requireValidLock(lockfiles_readLock(first, display(first)));
-}
-
-;// CONCATENATED MODULE: ./shared/project/declarations.ts
-/**
- * Where a dependency is declared in a TOML manifest (pyproject.toml, Pipfile), so findings can
- * point at its line. Works on the text, since TOML parsers do not keep positions. Each table's
- * names are indexed once, on first use.
- */
-
-class ManifestLines {
-    lines;
-    tables = new Map();
-    indexes = new Map();
-    constructor(text) {
-        this.lines = text.split("\n");
-        let current;
-        this.lines.forEach((line, i) => {
-            const header = /^\s*\[{1,2}\s*([^\]]+?)\s*\]{1,2}\s*(#.*)?$/.exec(line);
-            if (!header)
-                return;
-            if (current)
-                current.end = i;
-            current = { header: i, end: this.lines.length };
-            const path = header[1].replace(/\s*\.\s*/g, ".").replace(/["']/g, "");
-            if (!this.tables.has(path))
-                this.tables.set(path, current);
-        });
-    }
-    /** The line of a table header such as `tool.poetry.dependencies`. */
-    table(path) {
-        const span = this.tables.get(path);
-        return span ? span.header + 1 : undefined;
-    }
-    /** The line of `key = …` directly in a table. */
-    key(tablePath, key) {
-        return this.keys(tablePath).get(normalizeName(key));
-    }
-    /**
-     * The line that declares `name`: a `name = …` key in the table, or an item of the
-     * `arrayKey = [...]` array in it (`"name>=1"`). Falls back to the array's or table's line.
-     */
-    dependency(tablePath, name, arrayKey) {
-        const span = this.tables.get(tablePath);
-        if (!span)
-            return undefined;
-        if (arrayKey === undefined)
-            return this.key(tablePath, name) ?? span.header + 1;
-        const arrayLine = this.key(tablePath, arrayKey);
-        if (arrayLine === undefined)
-            return span.header + 1;
-        return this.items(tablePath, arrayLine, span.end).get(normalizeName(name)) ?? arrayLine;
-    }
-    /** Normalized key → line, for the keys written directly in a table. */
-    keys(tablePath) {
-        return this.indexed(`keys:${tablePath}`, (index) => {
-            const span = this.tables.get(tablePath);
-            if (!span)
-                return;
-            for (let i = span.header + 1; i < span.end; i++) {
-                const key = /^\s*["']?([A-Za-z0-9][A-Za-z0-9._-]*)["']?\s*=/.exec(this.lines[i]);
-                if (key && !index.has(normalizeName(key[1])))
-                    index.set(normalizeName(key[1]), i + 1);
-            }
-        });
-    }
-    /** Normalized project name → line, for the quoted requirement strings from `fromLine` on. */
-    items(tablePath, fromLine, end) {
-        return this.indexed(`items:${tablePath}:${fromLine}`, (index) => {
-            for (let i = fromLine - 1; i < end; i++) {
-                const code = this.lines[i].replace(/\s#[^"']*$/, "");
-                for (const item of code.matchAll(/["']\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)/g)) {
-                    if (!index.has(normalizeName(item[1])))
-                        index.set(normalizeName(item[1]), i + 1);
-                }
-            }
-        });
-    }
-    indexed(key, build) {
-        let index = this.indexes.get(key);
-        if (!index) {
-            index = new Map();
-            build(index);
-            this.indexes.set(key, index);
-        }
-        return index;
-    }
-}
-
 ;// CONCATENATED MODULE: ./shared/project/pyproject.ts
 /** pyproject.toml: PEP 621 dependencies, extras and PEP 735 groups, plus Poetry's and PDM's own tables. */
 
@@ -35469,9 +34641,9 @@ function fromPep508(text, group, manifest, line) {
 const requirementName = (text) => text.trim().split(/[\s[<>=!~;@(]/)[0];
 /** `project.dependencies` (group `main`) and `project.optional-dependencies` (groups `extra:<name>`). */
 function pep621Dependencies(manifest) {
-    const project = files_tableAt(manifest.data, ["project"]);
+    const project = tableAt(manifest.data, ["project"]);
     const declared = stringList(project.dependencies).map((text) => fromPep508(text, "main", manifest, manifest.lines.dependency("project", requirementName(text), "dependencies")));
-    for (const [extra, list] of Object.entries(files_tableAt(project, ["optional-dependencies"]))) {
+    for (const [extra, list] of Object.entries(tableAt(project, ["optional-dependencies"]))) {
         for (const text of stringList(list)) {
             const line = manifest.lines.dependency("project.optional-dependencies", requirementName(text), extra) ??
                 manifest.lines.dependency("project", requirementName(text), "optional-dependencies");
@@ -35482,7 +34654,7 @@ function pep621Dependencies(manifest) {
 }
 /** PEP 735 `[dependency-groups]`, with `{include-group = …}` flattened; keys normalized. */
 function dependencyGroups(manifest) {
-    const table = files_tableAt(manifest.data, ["dependency-groups"]);
+    const table = tableAt(manifest.data, ["dependency-groups"]);
     const groups = new Map();
     const resolve = (name, seen) => {
         const entry = Object.entries(table).find(([key]) => normalizeName(key) === normalizeName(name));
@@ -35504,7 +34676,7 @@ function dependencyGroups(manifest) {
                 const line = manifest.lines.dependency("dependency-groups", requirementName(item), key);
                 return [fromPep508(item, normalizeName(name), manifest, line)];
             }
-            if (files_isTable(item) && typeof item["include-group"] === "string") {
+            if (isTable(item) && typeof item["include-group"] === "string") {
                 return resolve(item["include-group"], [...seen, normalizeName(name)]);
             }
             return [];
@@ -35515,15 +34687,15 @@ function dependencyGroups(manifest) {
     return groups;
 }
 /** Poetry's `[tool.poetry.dependencies]`, `dev-dependencies` and `group.<g>.dependencies`. */
-function pyproject_poetryDependencies(manifest) {
-    const poetry = files_tableAt(manifest.data, ["tool", "poetry"]);
+function poetryDependencies(manifest) {
+    const poetry = tableAt(manifest.data, ["tool", "poetry"]);
     const tables = [
-        ["main", "tool.poetry.dependencies", files_tableAt(poetry, ["dependencies"])],
-        ["dev", "tool.poetry.dev-dependencies", files_tableAt(poetry, ["dev-dependencies"])],
-        ...Object.entries(files_tableAt(poetry, ["group"])).map(([group, spec]) => [
+        ["main", "tool.poetry.dependencies", tableAt(poetry, ["dependencies"])],
+        ["dev", "tool.poetry.dev-dependencies", tableAt(poetry, ["dev-dependencies"])],
+        ...Object.entries(tableAt(poetry, ["group"])).map(([group, spec]) => [
             normalizeName(group),
             `tool.poetry.group.${group}.dependencies`,
-            files_tableAt(files_isTable(spec) ? spec : {}, ["dependencies"]),
+            tableAt(isTable(spec) ? spec : {}, ["dependencies"]),
         ]),
     ];
     return tables.flatMap(([group, path, table]) => Object.entries(table)
@@ -35532,7 +34704,7 @@ function pyproject_poetryDependencies(manifest) {
 }
 /** One DeclaredDependency per variant: `[{version = "<2", python = "<3.8"}, {version = ">=2", …}]`. */
 function poetryDependency(name, spec, group, manifest, line) {
-    const variants = (Array.isArray(spec) ? spec : [spec]).map((v) => files_isTable(v) ? v : { version: v });
+    const variants = (Array.isArray(spec) ? spec : [spec]).map((v) => isTable(v) ? v : { version: v });
     return variants.map((variant) => {
         const constraint = typeof variant.version === "string" ? variant.version : "*";
         const directKind = ["git", "url", "path"].find((kind) => typeof variant[kind] === "string");
@@ -35554,7 +34726,7 @@ function poetryDependency(name, spec, group, manifest, line) {
 }
 /** PDM's legacy `[tool.pdm.dev-dependencies]`: group → PEP 508 strings. */
 function pdmDevDependencies(manifest) {
-    const table = files_tableAt(manifest.data, ["tool", "pdm", "dev-dependencies"]);
+    const table = tableAt(manifest.data, ["tool", "pdm", "dev-dependencies"]);
     return Object.entries(table).flatMap(([group, list]) => stringList(list)
         .filter((text) => !text.startsWith("-e "))
         .map((text) => fromPep508(text, normalizeName(group), manifest, manifest.lines.dependency("tool.pdm.dev-dependencies", requirementName(text), group))));
@@ -35610,37 +34782,30 @@ function rulesFor(lock, manifest) {
                 extras: [],
             };
         }
-        case "pylock": {
-            // PEP 751's default groups may be synthetic, named only in `default-groups`.
-            const defaults = stringList(lock.raw["default-groups"]).map(normalizeName);
-            const groups = [
-                ...new Set([...stringList(lock.raw["dependency-groups"]).map(normalizeName), ...defaults]),
-            ];
-            return {
-                groups,
-                defaultGroups: defaults,
-                required: [],
-                extras: stringList(lock.raw.extras).map(normalizeName),
-            };
-        }
+        case "pylock":
+            return pylockRules(lock);
         default:
             return { groups: [], defaultGroups: [], required: [], extras: [] };
     }
 }
+/** PEP 751's default groups may be synthetic, named only in `default-groups`. */
+function pylockRules(lock) {
+    const defaults = lock.defaultGroups.map(normalizeName);
+    const groups = [...new Set([...lock.dependencyGroups.map(normalizeName), ...defaults])];
+    return { groups, defaultGroups: defaults, required: [], extras: lock.extras.map(normalizeName) };
+}
 function uvRules(lock, manifest) {
-    const name = manifest ? files_tableAt(manifest.data, ["project"]).name : undefined;
+    const name = manifest ? tableAt(manifest.data, ["project"]).name : undefined;
     const project = lock.packages.find((p) => typeof name === "string" && p.key === normalizeName(name) && p.source.kind !== "registry") ??
         lock.packages.find((p) => (p.source.kind === "editable" || p.source.kind === "virtual") && p.source.path === ".");
     if (!project) {
-        const members = stringList(files_tableAt(lock.raw, ["manifest"]).members).map(normalizeName);
+        const members = lock.manifest.members.map(normalizeName);
         if (members.length > 0 && !name)
             return virtualRootRules(lock, manifest, members);
         throw new errors/* ConfigurationError */.j1(`${lock.file} has no entry for the project itself (an editable or virtual source)`);
     }
-    const entry = (Array.isArray(lock.raw.package) ? lock.raw.package : [])
-        .filter(files_isTable)
-        .find((p) => p.name === project.name) ?? {};
-    const extras = Object.keys(files_tableAt(entry, ["optional-dependencies"])).map(normalizeName);
+    const entry = lock.packages.find((p) => p.name === project.name);
+    const extras = (entry?.definedExtras ?? []).map(normalizeName);
     const groups = Object.keys(project.groupDependencies ?? {}).map(normalizeName);
     const defaultGroups = uvDefaultGroups(manifest, groups);
     const roots = [
@@ -35652,7 +34817,7 @@ function uvRules(lock, manifest) {
 /** `tool.uv.default-groups`: `all`, a list, or `dev` when unset. */
 function uvDefaultGroups(manifest, groups) {
     const configured = manifest
-        ? files_tableAt(manifest.data, ["tool", "uv"])["default-groups"]
+        ? tableAt(manifest.data, ["tool", "uv"])["default-groups"]
         : undefined;
     if (configured === "all")
         return groups;
@@ -35669,7 +34834,7 @@ function virtualRootRules(lock, manifest, members) {
     const missing = members.filter((m) => !memberEntries.some((p) => p.key === m));
     if (missing.length > 0)
         throw new errors/* ConfigurationError */.j1(`${lock.file} lists workspace member(s) ${missing.join(", ")} in [manifest] but has no entry for them`);
-    const rootGroups = Object.entries(files_tableAt(lock.raw, ["manifest", "dependency-groups"])).map(([group, list]) => [normalizeName(group), manifestEdges(list)]);
+    const rootGroups = Object.entries(lock.manifest.dependencyGroups).map(([group, list]) => [normalizeName(group), manifestEdges(list)]);
     const memberGroups = memberEntries.flatMap((p) => Object.entries(p.groupDependencies ?? {}).map(([group, edges]) => [normalizeName(group), edges]));
     const groups = [...new Set([...rootGroups, ...memberGroups].map(([group]) => group))];
     const roots = [
@@ -35679,10 +34844,9 @@ function virtualRootRules(lock, manifest, members) {
         ]),
         ...[...rootGroups, ...memberGroups].flatMap(([group, edges]) => edges.map((edge) => ({ ...edge, group }))),
     ];
-    const rawEntries = (Array.isArray(lock.raw.package) ? lock.raw.package : []).filter(files_isTable);
-    const extras = rawEntries
-        .filter((entry) => members.includes(normalizeName(String(entry.name ?? ""))))
-        .flatMap((entry) => Object.keys(files_tableAt(entry, ["optional-dependencies"])))
+    const extras = lock.packages
+        .filter((entry) => members.includes(entry.key))
+        .flatMap((entry) => entry.definedExtras)
         .map(normalizeName);
     return {
         groups,
@@ -35692,13 +34856,13 @@ function virtualRootRules(lock, manifest, members) {
         roots,
     };
 }
-/** `[manifest.dependency-groups]` requirements: `{ name, specifier?, marker? }`. */
+/** `[manifest.dependency-groups]` requirements as edges. */
 function manifestEdges(list) {
-    return (Array.isArray(list) ? list : []).filter(files_isTable).map((requirement) => ({
-        key: normalizeName(String(requirement.name ?? "")),
-        extras: stringList(requirement.extras),
-        marker: typeof requirement.marker === "string" ? requirement.marker : undefined,
-        specifiers: typeof requirement.specifier === "string" ? [requirement.specifier] : undefined,
+    return list.map((requirement) => ({
+        key: normalizeName(requirement.name),
+        extras: requirement.extras,
+        marker: requirement.marker,
+        specifiers: requirement.specifier === undefined ? undefined : [requirement.specifier],
     }));
 }
 /** Declared dependencies as roots; Poetry's optional ones hang on the extras that name them. */
@@ -35720,15 +34884,15 @@ function declaredRoots(declared, extrasOf = new Map()) {
 function poetryRules(manifest) {
     if (!manifest)
         throw new errors/* ConfigurationError */.j1("poetry.lock needs its pyproject.toml beside it to select groups");
-    const poetry = files_tableAt(manifest.data, ["tool", "poetry"]);
-    const groupTables = files_tableAt(poetry, ["group"]);
+    const poetry = tableAt(manifest.data, ["tool", "poetry"]);
+    const groupTables = tableAt(poetry, ["group"]);
     const groups = Object.keys(groupTables).map(normalizeName);
-    if (Object.keys(files_tableAt(poetry, ["dev-dependencies"])).length > 0 && !groups.includes("dev"))
+    if (Object.keys(tableAt(poetry, ["dev-dependencies"])).length > 0 && !groups.includes("dev"))
         groups.push("dev");
     const optional = Object.entries(groupTables)
-        .filter(([, spec]) => files_isTable(spec) && spec.optional === true)
+        .filter(([, spec]) => isTable(spec) && spec.optional === true)
         .map(([name]) => normalizeName(name));
-    const poetryExtras = files_tableAt(poetry, ["extras"]);
+    const poetryExtras = tableAt(poetry, ["extras"]);
     const extrasOf = new Map();
     for (const [extra, names] of Object.entries(poetryExtras)) {
         for (const name of stringList(names))
@@ -35738,13 +34902,13 @@ function poetryRules(manifest) {
             ]);
     }
     const declared = [
-        ...pyproject_poetryDependencies(manifest),
+        ...poetryDependencies(manifest),
         ...pep621Dependencies(manifest),
         ...[...dependencyGroups(manifest).values()].flat(),
     ];
     const extras = [
         ...Object.keys(poetryExtras),
-        ...Object.keys(files_tableAt(manifest.data, ["project", "optional-dependencies"])),
+        ...Object.keys(tableAt(manifest.data, ["project", "optional-dependencies"])),
     ].map(normalizeName);
     return {
         groups,
@@ -35768,8 +34932,8 @@ function pdmRules(lock, manifest) {
     ];
     const roots = declaredRoots(declared).map((r) => r.group === "main" ? { ...r, group: "default" } : r);
     const groups = [...new Set(roots.map((r) => r.group).filter((g) => g !== "default"))];
-    const extras = Object.keys(files_tableAt(manifest.data, ["project", "optional-dependencies"])).map(normalizeName);
-    const locked = stringList(files_tableAt(lock.raw, ["metadata"]).groups).map(normalizeName);
+    const extras = Object.keys(tableAt(manifest.data, ["project", "optional-dependencies"])).map(normalizeName);
+    const locked = (lock.lockedGroups ?? []).map(normalizeName);
     if (locked.length === 0)
         return { groups, defaultGroups: groups, required: ["default"], extras, roots };
     return {
@@ -35961,10 +35125,7 @@ function toReportJson(result) {
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./shared/audit/sarif.ts
-/**
- * The audit as SARIF 2.1.0 for GitHub code scanning: one rule per advisory, one result per
- * (package, advisory), located at the package's entry in the lockfile.
- */
+/** The audit as SARIF 2.1.0 for GitHub code scanning, located at each package's lockfile entry. */
 
 /** GitHub's limit for rule descriptions. */
 const descriptionLimit = 1024;
@@ -36134,10 +35295,7 @@ function toSarif(result, tool, options = {}) {
 // EXTERNAL MODULE: ./node_modules/packageurl-js/index.js
 var packageurl_js = __nccwpck_require__(7091);
 ;// CONCATENATED MODULE: ./shared/audit/sbom.ts
-/**
- * The audit as a CycloneDX 1.6 JSON SBOM: every locked package as a component, every reported
- * advisory as a vulnerability that affects them. Ignored advisories are left out.
- */
+/** The audit as a CycloneDX 1.6 JSON SBOM: locked packages and the advisories affecting them. */
 
 
 /** `pkg:pypi/<name>@<version>` as packageurl-js writes it: lowercased, `_` → `-`, dots kept. */
@@ -36317,95 +35475,984 @@ function scopeText(scope) {
     return parts.join("; ");
 }
 
-// EXTERNAL MODULE: ./shared/runtime/index.ts + 3 modules
-var runtime = __nccwpck_require__(276);
-;// CONCATENATED MODULE: ./shared/venv/project.ts
-/** What setup-venv needs to know about the project: its lockfile and whether it is a package. */
+// EXTERNAL MODULE: ./shared/runtime/index.ts + 1 modules
+var runtime = __nccwpck_require__(5421);
+;// CONCATENATED MODULE: ./shared/project/manifest.ts
+/** pyproject.toml read once, with the settings the actions act on as typed fields. */
 
 
 
 
-
-
-
-
-/** The lock to install from: the one named, else the first lockfile found, else a hashed requirements file. */
-function findInstallLock(directory, explicit, display) {
-    if (explicit) {
-        if (!existsSync(explicit))
-            throw new ConfigurationError(`input 'lockfile': ${display(explicit)} does not exist`);
-        return requireValidLock(readLock(explicit, display(explicit)));
-    }
-    if (!existsSync(directory))
-        throw new ConfigurationError(`input 'working-directory': ${display(directory)} does not exist`);
-    for (const file of findLockfiles(directory)) {
-        const lock = readLock(file, display(file));
-        if (lock.format !== "requirements" ||
-            lock.packages.some((p) => p.files.some((f) => f.hashes.length > 0))) {
-            return requireValidLock(lock);
-        }
-    }
-    throw new ConfigurationError(`no lockfile in ${display(directory) || "."}: looked for uv.lock, poetry.lock, pdm.lock, Pipfile.lock, pylock.toml and a hashed requirements*.txt. Set input 'lockfile', or lock the project first.`);
-}
-function readManifest(directory, display) {
+/** The directory's pyproject.toml, or undefined where it has none. */
+function readManifest(directory, shown) {
     const file = external_node_path_default().join(directory, "pyproject.toml");
     if (!(0,external_node_fs_.existsSync)(file))
         return undefined;
-    const { data, text } = readTomlFile(file, display(file));
-    return manifestOf(data, text, display(file), file);
+    const { data, text } = readTomlFile(file, shown(file));
+    return typedManifest(manifestOf(data, text, shown(file), file));
 }
-/** Where pip finds the lock's packages: what the lock records, and PDM's `[[tool.pdm.source]]`. */
-function installIndexes(lock, manifest) {
-    if (lock.format !== "pdm" || !manifest)
-        return lock.indexes;
-    const sources = tableAt(manifest.data, ["tool", "pdm"]).source;
-    const list = (Array.isArray(sources) ? sources : []).filter(isTable);
-    // A source named pypi replaces the default index, so it goes first.
-    const ordered = [
-        ...list.filter((s) => s.name === "pypi"),
-        ...list.filter((s) => s.name !== "pypi"),
-    ];
-    return distinctIndexes([...ordered.map((s) => String(s.url ?? "")), ...lock.indexes]);
-}
-/** Whether `pip install -e .` makes sense: a build system, and no tool setting that says otherwise. */
-function isPackage(directory, manifest) {
-    if (!manifest)
-        return existsSync(path.join(directory, "setup.py"));
+function typedManifest(manifest) {
     const tool = tableAt(manifest.data, ["tool"]);
-    if (tableAt(tool, ["uv"]).package === false)
-        return false;
-    if (tableAt(tool, ["pdm"]).distribution === false)
-        return false;
-    if (tableAt(tool, ["poetry"])["package-mode"] === false)
-        return false;
-    return "build-system" in manifest.data || existsSync(path.join(directory, "setup.py"));
-}
-/** Events whose runs hold secrets or write access while running code a pull request can shape. */
-const privilegedEvents = (/* unused pure expression or super */ null && (["pull_request_target", "workflow_run", "release"]));
-/**
- * Caching is off by default where a poisoned cache could reach a release or a privileged run;
- * `off` says why, for a notice.
- */
-function cacheWanted(input, env) {
-    if (input !== "auto")
-        return { wanted: input === "true" };
-    const event = env.GITHUB_EVENT_NAME ?? "";
-    const ref = env.GITHUB_REF ?? "";
-    const off = privilegedEvents.includes(event)
-        ? `a ${event} run is privileged`
-        : ref.startsWith("refs/tags/")
-            ? `${ref} is a tag push`
-            : undefined;
-    if (!off)
-        return { wanted: true };
+    const requiresPython = tableAt(manifest.data, ["project"])["requires-python"];
     return {
-        wanted: false,
-        off: `cache: auto does not cache here: ${off}, and a poisoned cache could reach it. Set cache: true to cache anyway.`,
+        ...manifest,
+        requiresPython: typeof requiresPython === "string" ? requiresPython : undefined,
+        tools: ["uv", "poetry", "pdm"].filter((name) => name in tool),
+        pdmSources: pdmSources(tool),
+        packagingOff: tableAt(tool, ["uv"]).package === false ||
+            tableAt(tool, ["pdm"]).distribution === false ||
+            tableAt(tool, ["poetry"])["package-mode"] === false,
+        hasBuildSystem: "build-system" in manifest.data,
     };
+}
+function pdmSources(tool) {
+    const sources = tableAt(tool, ["pdm"]).source;
+    return (Array.isArray(sources) ? sources : [])
+        .filter(isTable)
+        .map((source) => ({ name: source.name, url: String(source.url ?? "") }));
+}
+
+// EXTERNAL MODULE: ./shared/runtime/paths.ts + 1 modules
+var paths = __nccwpck_require__(7442);
+;// CONCATENATED MODULE: ./shared/lockfiles/toml-lines.ts
+
+/** Line numbers of `[[package]]` entries in TOML locks, in document order. */
+function packageEntryLines(text, header = "[[package]]") {
+    const lines = text.split("\n");
+    const result = [];
+    for (let i = 0; i < lines.length; i++) {
+        if (lines[i].trim() !== header)
+            continue;
+        // Point at the entry's `name = …` line when it follows directly.
+        const next = lines[i + 1]?.trimStart() ?? "";
+        result.push(next.startsWith("name") ? i + 2 : i + 1);
+    }
+    return result;
+}
+/** The 1-based line of the first line matching `pattern`, or undefined. */
+function lineOf(text, pattern, from = 1) {
+    const lines = text.split("\n");
+    for (let i = from - 1; i < lines.length; i++)
+        if (pattern.test(lines[i]))
+            return i + 1;
+    return undefined;
+}
+/** What every TOML lock entry starts with: its name, normalized key, version and line. */
+function entryHead(entry, line) {
+    const name = String(entry.name ?? "");
+    const version = typeof entry.version === "string" ? entry.version : undefined;
+    return { name, key: normalizeName(name), version, line };
+}
+
+;// CONCATENATED MODULE: ./shared/lockfiles/source-file.ts
+/** What every reader records of the lockfile itself: its name, digest and text. */
+
+
+const sourceFile = (text, file) => ({
+    file,
+    digest: (0,external_node_crypto_.createHash)("sha256").update(text).digest("hex"),
+    text,
+});
+/** The stored hash's line: `content-hash`/`content_hash`, or Pipfile.lock's first `"sha256":`. */
+const contentHashLine = (text) => lineOf(text, /content[-_]hash|"sha256":/);
+
+;// CONCATENATED MODULE: ./shared/lockfiles/pdm.ts
+/** pdm.lock → Lock. */
+
+
+
+
+
+
+function readPdmLock(text, file) {
+    const raw = parseTomlText(text, file);
+    const metadata = isTable(raw.metadata) ? raw.metadata : {};
+    const lines = packageEntryLines(text);
+    const entries = Array.isArray(raw.package) ? raw.package.filter(isTable) : [];
+    // Lock versions before 4.1 keep files apart, in [metadata.files] under "name version".
+    const legacyFiles = isTable(metadata.files) ? metadata.files : {};
+    const packages = entries.map((entry, i) => pdmPackage(entry, lines[i] ?? 1, legacyFiles));
+    return {
+        format: "pdm",
+        ...sourceFile(text, file),
+        lockVersion: typeof metadata.lock_version === "string" ? metadata.lock_version : undefined,
+        generator: { tool: "pdm" },
+        contentHash: typeof metadata.content_hash === "string" ? metadata.content_hash : undefined,
+        contentHashLine: contentHashLine(text),
+        requiresPython: typeof metadata.requires_python === "string" ? metadata.requires_python : undefined,
+        packages,
+        indexes: [],
+        lockedGroups: Array.isArray(metadata.groups) ? stringList(metadata.groups) : undefined,
+    };
+}
+function pdmPackage(entry, line, legacyFiles) {
+    const listed = entry.files ?? legacyFiles[`${String(entry.name ?? "")} ${entry.version}`];
+    const files = Array.isArray(listed) ? listed.filter(isTable) : [];
+    return {
+        ...entryHead(entry, line),
+        groups: stringList(entry.groups),
+        marker: typeof entry.marker === "string" ? entry.marker : undefined,
+        extras: stringList(entry.extras).map(normalizeName),
+        source: pdmSource(entry),
+        files: files.map((f) => ({
+            name: typeof f.file === "string" ? f.file : undefined,
+            url: typeof f.url === "string" ? f.url : undefined,
+            hashes: f.hash ? [String(f.hash)] : [],
+        })),
+        dependencies: stringList(entry.dependencies).map((text) => {
+            try {
+                const requirement = parseRequirement(text);
+                return {
+                    key: requirement.key,
+                    extras: requirement.extras,
+                    marker: requirement.marker ? markers_formatMarker(requirement.marker) : undefined,
+                    specifiers: requirement.url ? undefined : [requirement.specifier],
+                };
+            }
+            catch {
+                // Kept for validation, which names what does not parse.
+                const marker = text.includes(";") ? text.slice(text.indexOf(";") + 1).trim() : undefined;
+                return { key: normalizeName(text.split(/[\s[<>=!~;@(]/)[0]), marker };
+            }
+        }),
+    };
+}
+function pdmSource(entry) {
+    if (typeof entry.git === "string") {
+        return { kind: "git", url: entry.git, reference: String(entry.revision ?? entry.ref ?? "") };
+    }
+    if (typeof entry.path === "string") {
+        return { kind: entry.editable ? "editable" : "directory", path: entry.path };
+    }
+    if (typeof entry.url === "string")
+        return { kind: "url", url: entry.url };
+    return { kind: "registry" };
+}
+
+;// CONCATENATED MODULE: ./shared/lockfiles/indexes.ts
+const pypi = /^https?:\/\/(pypi\.org|pypi\.python\.org|files\.pythonhosted\.org)(\/|$)/;
+function distinctIndexes(urls) {
+    const seen = new Set();
+    for (const url of urls) {
+        if (!url || pypi.test(url))
+            continue;
+        seen.add(url.endsWith("/") ? url : `${url}/`);
+    }
+    return [...seen];
+}
+/** The distinct indexes the packages' registry sources name. */
+const registryIndexes = (packages) => distinctIndexes(packages.map((p) => (p.source.kind === "registry" ? p.source.url : undefined)));
+
+;// CONCATENATED MODULE: ./shared/lockfiles/pipfile.ts
+/** Pipfile.lock → Lock. Sections other than `_meta` are package categories (default, develop, custom). */
+
+
+
+
+function readPipfileLock(text, file) {
+    const raw = parseJsonText(text, file);
+    const meta = isTable(raw._meta) ? raw._meta : {};
+    const hash = isTable(meta.hash) ? meta.hash.sha256 : undefined;
+    const requires = isTable(meta.requires) ? meta.requires : undefined;
+    const sources = Array.isArray(meta.sources) ? meta.sources.filter(isTable) : undefined;
+    const lines = entryLines(text);
+    const byKey = new Map();
+    for (const [category, packages] of Object.entries(raw)) {
+        if (category === "_meta" || !isTable(packages))
+            continue;
+        for (const [name, entry] of Object.entries(packages)) {
+            if (!isTable(entry))
+                continue;
+            const key = normalizeName(name);
+            const existing = byKey.get(key);
+            if (existing)
+                existing.groups.push(category);
+            else
+                byKey.set(key, pipfilePackage(name, entry, category, lines.get(`${category}/${name}`) ?? 1));
+        }
+    }
+    const python = requires?.python_full_version ?? requires?.python_version;
+    return {
+        format: "pipfile",
+        ...sourceFile(text, file),
+        lockVersion: meta["pipfile-spec"] !== undefined ? String(meta["pipfile-spec"]) : undefined,
+        generator: { tool: "pipenv" },
+        contentHash: typeof hash === "string" ? hash : undefined,
+        contentHashLine: contentHashLine(text),
+        requiresPython: typeof python === "string" ? `==${python}.*` : undefined,
+        packages: [...byKey.values()],
+        indexes: distinctIndexes((sources ?? []).map((s) => String(s.url ?? ""))),
+        requires,
+        sources,
+    };
+}
+function pipfilePackage(name, entry, category, line) {
+    // pipenv writes `"version": "*"` for an entry it did not pin (the project itself, say).
+    const pinned = typeof entry.version === "string" && entry.version !== "*"
+        ? entry.version.replace(/^===?/, "")
+        : undefined;
+    return {
+        name,
+        key: normalizeName(name),
+        version: pinned,
+        line,
+        groups: [category],
+        marker: typeof entry.markers === "string" ? entry.markers : undefined,
+        extras: stringList(entry.extras).map(normalizeName),
+        source: pipfileSource(name, entry),
+        files: [{ hashes: stringList(entry.hashes) }],
+        dependencies: [],
+    };
+}
+function pipfileSource(name, entry) {
+    if (typeof entry.git === "string")
+        return { kind: "git", url: gitUrl(name, entry.git), reference: String(entry.ref ?? "") };
+    if (typeof entry.path === "string")
+        return { kind: entry.editable ? "editable" : "path", path: entry.path };
+    if (typeof entry.file === "string")
+        return { kind: "url", url: entry.file };
+    return { kind: "registry", url: typeof entry.index === "string" ? entry.index : undefined };
+}
+/** pipenv 2023 wrote some git URLs as `" name@ git+https://…"`: the URL is what follows the name. */
+function gitUrl(name, text) {
+    const match = /^\s*([A-Za-z0-9._-]+)\s*@\s*(git\+\S+)\s*$/.exec(text);
+    return match && normalizeName(match[1]) === normalizeName(name) ? match[2] : text;
+}
+/** `category/name` → line, for pipenv's 4-space-indented JSON. */
+function entryLines(text) {
+    const lines = new Map();
+    let category = "";
+    text.split("\n").forEach((line, i) => {
+        const section = /^ {4}"([^"]+)": \{/.exec(line);
+        if (section)
+            category = section[1];
+        const entry = /^ {8}"([^"]+)": \{/.exec(line);
+        if (entry && category !== "_meta")
+            lines.set(`${category}/${entry[1]}`, i + 1);
+    });
+    return lines;
+}
+
+;// CONCATENATED MODULE: ./shared/lockfiles/poetry.ts
+/** poetry.lock → Lock. */
+
+
+
+
+
+
+
+function readPoetryLock(text, file) {
+    const raw = parseTomlText(text, file);
+    const metadata = isTable(raw.metadata) ? raw.metadata : {};
+    const lines = packageEntryLines(text);
+    const entries = Array.isArray(raw.package) ? raw.package.filter(isTable) : [];
+    const packages = entries.map((entry, i) => poetryPackage(entry, lines[i] ?? 1));
+    return {
+        format: "poetry",
+        ...sourceFile(text, file),
+        lockVersion: typeof metadata["lock-version"] === "string" ? metadata["lock-version"] : undefined,
+        generator: poetryGenerator(text.split("\n", 1)[0]),
+        contentHash: typeof metadata["content-hash"] === "string" ? metadata["content-hash"] : undefined,
+        contentHashLine: contentHashLine(text),
+        requiresPython: typeof metadata["python-versions"] === "string" ? metadata["python-versions"] : undefined,
+        packages,
+        indexes: registryIndexes(packages),
+    };
+}
+/** The first line's comment: Poetry ≥ 1.4 names its version, 1.3 none; undefined without one. */
+function poetryGenerator(firstLine) {
+    const named = /Poetry\s+(\S+)/.exec(firstLine)?.[1];
+    const version = named !== undefined && pep440.valid(named) ? named : undefined;
+    if (!version && !/@generated by Poetry/i.test(firstLine))
+        return undefined;
+    return { tool: "poetry", version };
+}
+function poetryPackage(entry, line) {
+    const groups = stringList(entry.groups);
+    if (groups.length === 0 && typeof entry.category === "string")
+        groups.push(entry.category);
+    const files = Array.isArray(entry.files) ? entry.files.filter(isTable) : [];
+    return {
+        ...entryHead(entry, line),
+        groups,
+        marker: typeof entry.markers === "string" ? entry.markers : undefined,
+        source: poetrySource(entry.source),
+        files: files.map((f) => ({
+            name: String(f.file ?? ""),
+            hashes: f.hash ? [String(f.hash)] : [],
+        })),
+        dependencies: poetry_poetryDependencies(entry.dependencies),
+    };
+}
+function poetry_poetryDependencies(table) {
+    if (!isTable(table))
+        return [];
+    return Object.entries(table).flatMap(([name, spec]) => {
+        const variants = Array.isArray(spec) ? spec : [spec];
+        return variants.map((variant) => {
+            const spec = isTable(variant) ? variant : { version: variant };
+            return {
+                key: normalizeName(name),
+                extras: stringList(spec.extras),
+                marker: typeof spec.markers === "string" ? spec.markers : undefined,
+                specifiers: typeof spec.version === "string" ? poetryToPep440(spec.version) : undefined,
+                python: typeof spec.python === "string" ? poetryToPep440(spec.python) : undefined,
+            };
+        });
+    });
+}
+function poetrySource(source) {
+    if (!isTable(source))
+        return { kind: "registry" };
+    const url = String(source.url ?? "");
+    switch (source.type) {
+        case "git":
+            return {
+                kind: "git",
+                url,
+                reference: String(source.resolved_reference ?? source.reference ?? ""),
+            };
+        case "url":
+            return { kind: "url", url };
+        case "directory":
+            return { kind: source.develop ? "editable" : "directory", path: url };
+        case "file":
+            return { kind: "path", path: url };
+        default:
+            return { kind: "registry", url: url || undefined };
+    }
+}
+
+;// CONCATENATED MODULE: ./shared/lockfiles/pylock.ts
+/** pylock.toml (PEP 751) → Lock. Selection uses each package's marker, with `extras` and `dependency_groups`. */
+
+
+
+
+function readPylock(text, file) {
+    const raw = parseTomlText(text, file);
+    const lines = packageEntryLines(text, "[[packages]]");
+    const entries = Array.isArray(raw.packages) ? raw.packages.filter(isTable) : [];
+    const packages = entries.map((entry, i) => pylockPackage(entry, lines[i] ?? 1));
+    return {
+        format: "pylock",
+        ...sourceFile(text, file),
+        lockVersion: typeof raw["lock-version"] === "string" ? raw["lock-version"] : undefined,
+        generator: typeof raw["created-by"] === "string" ? { tool: raw["created-by"] } : undefined,
+        requiresPython: typeof raw["requires-python"] === "string" ? raw["requires-python"] : undefined,
+        packages,
+        indexes: distinctIndexes(entries.map((e) => (typeof e.index === "string" ? e.index : undefined))),
+        extras: stringList(raw.extras),
+        dependencyGroups: stringList(raw["dependency-groups"]),
+        defaultGroups: stringList(raw["default-groups"]),
+    };
+}
+function pylockPackage(entry, line) {
+    const files = [];
+    if (isTable(entry.sdist))
+        files.push(pylockFile(entry.sdist));
+    if (Array.isArray(entry.wheels))
+        files.push(...entry.wheels.filter(isTable).map(pylockFile));
+    if (isTable(entry.archive))
+        files.push(pylockFile(entry.archive));
+    return {
+        ...entryHead(entry, line),
+        groups: [],
+        marker: typeof entry.marker === "string" ? entry.marker : undefined,
+        source: pylockSource(entry),
+        files,
+        dependencies: [],
+    };
+}
+const pylockFile = (file) => ({
+    name: typeof file.name === "string" ? file.name : undefined,
+    url: typeof file.url === "string" ? file.url : typeof file.path === "string" ? file.path : undefined,
+    hashes: Object.entries(isTable(file.hashes) ? file.hashes : {}).map(([algorithm, hex]) => `${algorithm}:${hex}`),
+});
+function pylockSource(entry) {
+    if (isTable(entry.vcs)) {
+        return {
+            kind: "git",
+            url: String(entry.vcs.url ?? entry.vcs.path ?? ""),
+            reference: String(entry.vcs["commit-id"] ?? ""),
+        };
+    }
+    if (isTable(entry.directory)) {
+        return {
+            kind: entry.directory.editable ? "editable" : "directory",
+            path: String(entry.directory.path ?? ""),
+        };
+    }
+    if (isTable(entry.archive) && typeof entry.archive.url === "string")
+        return { kind: "url", url: entry.archive.url };
+    return { kind: "registry", url: typeof entry.index === "string" ? entry.index : undefined };
+}
+
+;// CONCATENATED MODULE: ./shared/lockfiles/requirements.ts
+/** Pinned requirements files (pip-compile, uv pip compile, or hand-pinned with hashes) → Lock. */
+
+
+
+
+
+function readRequirementsLock(text, file) {
+    const lines = text.split(/\r?\n/);
+    const packages = [];
+    const options = [];
+    let current;
+    let inVia = false;
+    for (let i = 0; i < lines.length; i++) {
+        const start = i;
+        let line = lines[i];
+        while (line.endsWith("\\") && i + 1 < lines.length)
+            line = `${line.slice(0, -1)} ${lines[++i]}`;
+        const trimmed = line.trim();
+        if (trimmed.startsWith("#")) {
+            const comment = trimmed.replace(/^#\s?/, "");
+            if (current && /^via\b/.test(comment)) {
+                const rest = comment.replace(/^via\s*/, "");
+                if (rest)
+                    current.via.push(rest);
+                inVia = rest === "";
+            }
+            else if (current && inVia && /^\s{2}\S/.test(comment)) {
+                current.via.push(comment.trim());
+            }
+            else {
+                inVia = false;
+            }
+            continue;
+        }
+        inVia = false;
+        if (trimmed === "")
+            continue;
+        const [body, ...hashParts] = trimmed.split(/\s+--hash[=\s]/);
+        const hashes = hashParts.map((hash) => hash.trim().split(/\s+/)[0]);
+        if (body.startsWith("-") && !/^(-e|--editable)\s/.test(body)) {
+            options.push(body);
+            current = undefined;
+            continue;
+        }
+        current = pinned(body.replace(/\s+#.*$/, ""), hashes, start + 1, file);
+        packages.push(current);
+    }
+    return {
+        format: "requirements",
+        ...sourceFile(text, file),
+        generator: undefined,
+        header: readHeader(lines),
+        packages,
+        options,
+        indexes: distinctIndexes(options.map((o) => /^(?:-i|--index-url|--extra-index-url)[=\s]+(\S+)/.exec(o)?.[1])),
+    };
+}
+function pinned(body, hashes, line, file) {
+    const editable = /^(-e|--editable)\s/.test(body);
+    const text = body.replace(/^(-e|--editable)\s+/, "");
+    try {
+        if (editable && !/^[A-Za-z0-9][\w.-]*\s*@/.test(text)) {
+            const name = /[#&]egg=([^&]+)/.exec(text)?.[1] ?? text;
+            return entry(name, undefined, line, hashes, { editable, url: text, marker: undefined });
+        }
+        const requirement = parseRequirement(text);
+        const exact = /^===?([^,]+)$/.exec(requirement.specifier)?.[1];
+        const marker = text.includes(";") ? text.slice(text.indexOf(";") + 1).trim() : undefined;
+        return entry(requirement.name, exact, line, hashes, { editable, url: requirement.url, marker });
+    }
+    catch (error) {
+        if (!(error instanceof RequirementSyntaxError))
+            throw error;
+        throw new errors/* ConfigurationError */.j1(`${file}:${line}: ${error.message}`, { file, line });
+    }
+}
+function entry(name, version, line, hashes, extra) {
+    return {
+        name,
+        key: normalizeName(name),
+        version,
+        line,
+        groups: [],
+        marker: extra.marker,
+        source: extra.url
+            ? extra.editable
+                ? { kind: "editable", path: extra.url }
+                : { kind: "url", url: extra.url }
+            : { kind: "registry" },
+        files: [{ hashes }],
+        dependencies: [],
+        via: [],
+        editable: extra.editable,
+        url: extra.url,
+    };
+}
+function readHeader(lines) {
+    const tool = lines.slice(0, 10).join("\n");
+    const isUv = /autogenerated by uv/.test(tool);
+    if (!isUv && !/autogenerated by pip-compile/.test(tool))
+        return undefined;
+    for (let i = 0; i < Math.min(lines.length, 12); i++) {
+        const command = /^#\s{4}(\S.*)$/.exec(lines[i]);
+        if (command)
+            return { tool: isUv ? "uv" : "pip-compile", command: command[1].trim(), line: i + 1 };
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./shared/lockfiles/uv-manifest.ts
+/** uv.lock's own records: `[manifest]` and each entry's `[package.metadata]`, as uv's `satisfies` reads them. */
+
+const sourceKeys = ["git", "url", "editable", "path", "directory", "index"];
+function requirementEntry(entry, lines) {
+    const name = String(entry.name ?? "");
+    const text = (key) => typeof entry[key] === "string" ? entry[key] : undefined;
+    const source = Object.fromEntries(sourceKeys.flatMap((key) => (text(key) === undefined ? [] : [[key, text(key)]])));
+    return {
+        name,
+        extras: stringList(entry.extras),
+        specifier: text("specifier"),
+        marker: text("marker"),
+        source,
+        line: lines?.get(name),
+    };
+}
+const entries = (list, lines) => (Array.isArray(list) ? list : []).filter(isTable).map((e) => requirementEntry(e, lines));
+const entryGroups = (table, lines) => Object.fromEntries(Object.entries(isTable(table) ? table : {}).map(([group, list]) => [
+    group,
+    entries(list, lines),
+]));
+const uvManifest = (manifest) => ({
+    members: stringList(manifest.members),
+    constraints: entries(manifest.constraints),
+    overrides: entries(manifest.overrides),
+    dependencyGroups: entryGroups(manifest["dependency-groups"]),
+});
+/** An entry's `[package.metadata]`; `entryLine` is where the entry starts in `textLines`. */
+function uvMetadata(metadata, textLines, entryLine) {
+    const table = isTable(metadata) ? metadata : {};
+    const lines = isTable(metadata) ? metadataLines(textLines, entryLine) : undefined;
+    return {
+        requiresDist: entries(table["requires-dist"], lines),
+        providesExtras: table["provides-extras"] === undefined ? undefined : stringList(table["provides-extras"]),
+        requiresDev: entryGroups(table["requires-dev"], lines),
+    };
+}
+/** name → line of each `{ name = "<name>" …` in an entry's `[package.metadata]`, in one pass. */
+function metadataLines(lines, entryLine) {
+    const result = new Map();
+    let inMetadata = false;
+    for (let i = entryLine; i < lines.length && lines[i].trim() !== "[[package]]"; i++) {
+        if (lines[i].startsWith("[package.metadata"))
+            inMetadata = true;
+        const name = inMetadata ? /\{\s*name\s*=\s*"([^"]+)"/.exec(lines[i]) : null;
+        if (name && !result.has(name[1]))
+            result.set(name[1], i + 1);
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ./shared/lockfiles/uv.ts
+/** uv.lock → Lock. */
+
+
+
+
+
+
+function readUvLock(text, file) {
+    const raw = parseTomlText(text, file);
+    const lines = packageEntryLines(text);
+    const entries = Array.isArray(raw.package) ? raw.package.filter(isTable) : [];
+    const textLines = text.split("\n");
+    const packages = entries.map((entry, i) => uvPackage(entry, lines[i] ?? 1, textLines));
+    return {
+        format: "uv",
+        ...sourceFile(text, file),
+        lockVersion: [raw.version, raw.revision].filter((v) => v !== undefined).join("."),
+        formatVersion: String(raw.version ?? 1),
+        generator: { tool: "uv" },
+        requiresPython: typeof raw["requires-python"] === "string" ? raw["requires-python"] : undefined,
+        packages,
+        indexes: registryIndexes(packages),
+        manifest: uvManifest(tableAt(raw, ["manifest"])),
+    };
+}
+function uvPackage(entry, line, textLines) {
+    const files = [];
+    if (isTable(entry.sdist))
+        files.push(uvFile(entry.sdist));
+    if (Array.isArray(entry.wheels))
+        files.push(...entry.wheels.filter(isTable).map(uvFile));
+    const edges = (list) => Array.isArray(list) ? list.filter(isTable).map(uvEdge) : [];
+    // An extra's dependencies carry `extra == '…'`, so selecting by marker selects them.
+    const optional = isTable(entry["optional-dependencies"]) ? entry["optional-dependencies"] : {};
+    const dependencies = [
+        ...edges(entry.dependencies),
+        ...Object.entries(optional).flatMap(([extra, list]) => edges(list).map((edge) => ({
+            ...edge,
+            marker: andMarker(edge.marker, `extra == '${extra}'`),
+        }))),
+    ];
+    const groups = isTable(entry["dev-dependencies"]) ? entry["dev-dependencies"] : {};
+    const metadata = uvMetadata(entry.metadata, textLines, line);
+    return {
+        ...entryHead(entry, line),
+        groups: [],
+        source: uvSource(entry.source),
+        files,
+        dependencies,
+        groupDependencies: Object.fromEntries(Object.entries(groups).map(([group, list]) => [group, edges(list)])),
+        recorded: [metadata.requiresDist, ...Object.values(metadata.requiresDev)]
+            .flat()
+            .map((r) => ({ key: normalizeName(r.name), marker: r.marker })),
+        definedExtras: Object.keys(optional),
+        metadata,
+    };
+}
+const andMarker = (marker, extra) => marker ? `(${marker}) and ${extra}` : extra;
+const uvFile = (file) => ({
+    name: typeof file.filename === "string" ? file.filename : undefined,
+    url: typeof file.url === "string" ? file.url : typeof file.path === "string" ? file.path : undefined,
+    hashes: typeof file.hash === "string" ? [file.hash] : [],
+});
+const uvEdge = (edge) => ({
+    key: normalizeName(String(edge.name ?? "")),
+    extras: Array.isArray(edge.extra) ? edge.extra.map(String) : undefined,
+    marker: typeof edge.marker === "string" ? edge.marker : undefined,
+    specifiers: typeof edge.version === "string" ? [`==${edge.version}`] : undefined,
+});
+function uvSource(source) {
+    if (!isTable(source))
+        return { kind: "registry" };
+    const text = (key) => typeof source[key] === "string" ? source[key] : undefined;
+    if (text("registry") !== undefined)
+        return { kind: "registry", url: text("registry") };
+    if (text("git") !== undefined) {
+        const url = text("git");
+        return { kind: "git", url, reference: url.split("#")[1] };
+    }
+    if (text("url") !== undefined)
+        return { kind: "url", url: text("url") };
+    for (const kind of ["editable", "virtual", "directory", "path"]) {
+        const path = text(kind);
+        if (path !== undefined)
+            return { kind, path };
+    }
+    return { kind: "registry" };
+}
+
+;// CONCATENATED MODULE: ./shared/lockfiles/index.ts
+/** Finding and reading lockfiles: one entry point, one Lock model. */
+
+
+
+
+
+
+
+
+
+
+const byName = {
+    "uv.lock": "uv",
+    "poetry.lock": "poetry",
+    "pdm.lock": "pdm",
+    "Pipfile.lock": "pipfile",
+    "pylock.toml": "pylock",
+};
+/** The format a lockfile's name says, or undefined for a file that is no lockfile. */
+function formatOf(file) {
+    const name = external_node_path_default().basename(file);
+    if (byName[name])
+        return byName[name];
+    if (/^pylock\.[^.]+\.toml$/.test(name))
+        return "pylock";
+    if (/^requirements.*\.txt$/.test(name))
+        return "requirements";
+    return undefined;
+}
+const readers = {
+    uv: readUvLock,
+    poetry: readPoetryLock,
+    pdm: readPdmLock,
+    pipfile: readPipfileLock,
+    requirements: readRequirementsLock,
+    pylock: readPylock,
+};
+/** Reads a lockfile; `display` is how messages name it. */
+function readLock(file, display = file) {
+    const format = formatOf(file);
+    const text = text_readText(file, display);
+    if (format)
+        return readers[format](text, display);
+    throw new errors/* ConfigurationError */.j1(`${display}: not a lockfile pyship reads (uv.lock, poetry.lock, pdm.lock, Pipfile.lock, pylock.toml, requirements*.txt)`, { file: display });
+}
+/** Lockfiles in a directory, in a stable order: uv, poetry, pdm, Pipfile, pylock, requirements. */
+function findLockfiles(directory) {
+    const order = ["uv", "poetry", "pdm", "pipfile", "pylock", "requirements"];
+    return (0,external_node_fs_.readdirSync)(directory)
+        .filter((name) => formatOf(name) !== undefined)
+        .sort((a, b) => order.indexOf(formatOf(a)) - order.indexOf(formatOf(b)) ||
+        a.localeCompare(b))
+        .map((name) => external_node_path_default().join(directory, name));
+}
+
+;// CONCATENATED MODULE: ./shared/lockfiles/validate.ts
+/** What a lock must hold before anything acts on it: valid names, versions, markers, paths, hashes. */
+
+
+
+
+/** Every problem of every entry, in lock order. */
+function lockProblems(lock) {
+    return lock.packages.flatMap((p) => entryProblems(lock, p));
+}
+/** Throws a ConfigurationError at the first problem of the lock. */
+function requireValidLock(lock) {
+    const [first, ...rest] = lockProblems(lock);
+    if (first)
+        throw problemError(lock, first, rest.length);
+    return lock;
+}
+/** Throws a ConfigurationError at the first problem of one entry. */
+function requireValidEntry(lock, p) {
+    const [first] = entryProblems(lock, p);
+    if (first)
+        throw problemError(lock, first, 0);
+}
+function problemError(lock, problem, more) {
+    const others = more > 0 ? ` (and ${more} more problem${more === 1 ? "" : "s"})` : "";
+    return new errors/* ConfigurationError */.j1(`${lock.file}:${problem.line}: ${problem.message}${others}`, {
+        file: lock.file,
+        line: problem.line,
+    });
+}
+const projectName = /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i;
+const controlOrSpace = /[\s\p{Cc}]/u;
+const control = /\p{Cc}/u;
+function entryProblems(lock, p) {
+    const shown = JSON.stringify(p.name);
+    const problems = [];
+    const add = (message, text) => problems.push({ message, text });
+    // An editable requirement without a name installs by path alone.
+    if (p.source.kind !== "editable" && !projectName.test(p.name))
+        add(`${shown} is not a valid project name (PEP 508)`, p.name);
+    if (p.version !== undefined && !isValidVersion(p.version))
+        add(`${shown}: version ${JSON.stringify(p.version)} is not a PEP 440 version`, p.version);
+    for (const marker of markersOf(p)) {
+        const why = markerProblem(marker);
+        if (why)
+            add(`${shown}: ${why}`, marker);
+    }
+    const source = sourceProblem(p.source);
+    if (source)
+        add(`${shown}: ${source.message}`, source.text);
+    for (const file of p.files) {
+        if (file.url !== undefined && control.test(file.url))
+            add(`${shown}: the file URL ${JSON.stringify(file.url)} has control characters`);
+        const why = hashProblem(file);
+        if (why)
+            add(`${shown}: ${why.message}`, why.text);
+    }
+    return problems.map(({ message, text }) => ({
+        package: p.name,
+        line: (text && lineWith(lock.text, text, p.line)) || p.line,
+        message,
+    }));
+}
+/** Git and URL sources must be URLs; paths and references may hold no control characters. */
+function sourceProblem(source) {
+    if (source.kind === "registry")
+        return undefined;
+    if (source.kind !== "git" && source.kind !== "url")
+        return control.test(source.path)
+            ? { message: `the path ${JSON.stringify(source.path)} has control characters` }
+            : undefined;
+    const why = urlProblem(source.url, source.kind === "git");
+    if (why)
+        return {
+            message: `the ${source.kind} URL ${JSON.stringify(source.url)} ${why}`,
+            text: source.url,
+        };
+    if (source.kind === "git" && source.reference && controlOrSpace.test(source.reference))
+        return {
+            message: `the git reference ${JSON.stringify(source.reference)} has whitespace`,
+            text: source.reference,
+        };
+    return undefined;
+}
+/** The markers an entry carries: its own, and those of its dependency edges. */
+function markersOf(p) {
+    const edges = [
+        ...p.dependencies,
+        ...Object.values(p.groupDependencies ?? {}).flat(),
+        ...(p.recorded ?? []),
+    ];
+    return [p.marker, ...edges.map((edge) => edge.marker)].filter((marker) => marker !== undefined && marker.trim() !== "");
+}
+function markerProblem(marker) {
+    try {
+        parseMarker(marker);
+        return control.test(marker)
+            ? `marker ${JSON.stringify(marker)} has control characters`
+            : undefined;
+    }
+    catch (error) {
+        return error.message;
+    }
+}
+/** scp-like git locations (`git@host:owner/repo.git`) are no URL, but git takes them. */
+const scpLike = /^[\w.-]+@[\w.-]+:[^\s:]\S*$/;
+function urlProblem(url, git) {
+    if (controlOrSpace.test(url))
+        return "has whitespace or control characters";
+    const bare = git ? url.replace(/^git\+/, "") : url;
+    if (!URL.canParse(bare) && !(git && scpLike.test(bare)))
+        return "is not a URL";
+    return undefined;
+}
+/** pip's `--hash` algorithms, with their hex digest lengths. */
+const pipAlgorithms = new Map([
+    ["sha256", 64],
+    ["sha384", 96],
+    ["sha512", 128],
+]);
+/** hashlib's other guaranteed algorithms: ignored beside one of pip's, an error alone. */
+const weakerAlgorithms = /^(md5|sha1|sha224|sha3_224|sha3_256|sha3_384|sha3_512|blake2b|blake2s|shake_128|shake_256)$/;
+/** What to look for in the lock's text: the digest alone, as pylock writes it apart. */
+const hashText = (hash) => {
+    const digest = hash.slice(hash.indexOf(":") + 1);
+    return digest.length >= 8 ? digest : hash;
+};
+function hashProblem(file) {
+    const label = file.name ?? file.url;
+    const of = label ? ` of ${label}` : "";
+    const accepted = "pip accepts sha256, sha384 and sha512";
+    let strong = false;
+    for (const hash of file.hashes) {
+        const problem = (why) => ({
+            message: `the hash ${JSON.stringify(hash)}${of} ${why}`,
+            text: hashText(hash),
+        });
+        const colon = hash.indexOf(":");
+        if (colon < 0)
+            return problem("is not algorithm:digest");
+        const [algorithm, digest] = [hash.slice(0, colon), hash.slice(colon + 1)];
+        const length = pipAlgorithms.get(algorithm);
+        if (length !== undefined) {
+            if (!/^[0-9a-f]+$/i.test(digest) || digest.length !== length)
+                return problem(`is not ${length} hex digits of ${algorithm}`);
+            strong = true;
+        }
+        else if (!weakerAlgorithms.test(algorithm)) {
+            return problem(`uses ${JSON.stringify(algorithm)}; ${accepted}`);
+        }
+    }
+    if (strong || file.hashes.length === 0)
+        return undefined;
+    const algorithms = [...new Set(file.hashes.map((h) => h.split(":")[0]))].join(", ");
+    return {
+        message: `${label ?? "the entry"} has only ${algorithms} hashes; ${accepted}`,
+        text: hashText(file.hashes[0]),
+    };
+}
+/** The `--hash` values pip checks for these files: its algorithms only, digests in lower case. */
+function pipHashes(files) {
+    const hashes = files.flatMap((f) => f.hashes).filter((h) => pipAlgorithms.has(h.split(":")[0]));
+    return [...new Set(hashes.map((h) => h.toLowerCase()))].sort();
+}
+/** The first line at or after `from` that holds `text`. */
+const lineWith = (text, needle, from) => lineOf(text, new RegExp(needle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")), from);
+
+;// CONCATENATED MODULE: ./shared/workspace/lock-choice.ts
+/** Which lockfiles each action takes from a project: setup-venv's, audit's and lock-check's rules. */
+
+
+
+
+const missingLockfile = (file, shown) => new errors/* ConfigurationError */.j1(`input 'lockfile': ${shown(file)} does not exist`);
+const missingDirectory = (directory, shown) => new errors/* ConfigurationError */.j1(`input 'working-directory': ${shown(directory)} does not exist`);
+function readNamedLock(explicit, shown) {
+    if (!(0,external_node_fs_.existsSync)(explicit))
+        throw missingLockfile(explicit, shown);
+    return requireValidLock(readLock(explicit, shown(explicit)));
+}
+const hasHashes = (lock) => lock.packages.some((p) => p.files.some((f) => f.hashes.length > 0));
+/** setup-venv's: the one named, else the first lockfile found, else a hashed requirements file. */
+function findInstallLock(directory, explicit, shown) {
+    if (explicit)
+        return readNamedLock(explicit, shown);
+    if (!(0,external_node_fs_.existsSync)(directory))
+        throw missingDirectory(directory, shown);
+    for (const file of findLockfiles(directory)) {
+        const lock = readLock(file, shown(file));
+        if (lock.format !== "requirements" || hasHashes(lock))
+            return requireValidLock(lock);
+    }
+    throw new errors/* ConfigurationError */.j1(`no lockfile in ${shown(directory) || "."}: looked for uv.lock, poetry.lock, pdm.lock, Pipfile.lock, pylock.toml and a hashed requirements*.txt. Set input 'lockfile', or lock the project first.`);
+}
+/** audit's: the one named, else the first found (pinned requirements files too). */
+function findAuditLock(directory, explicit, shown) {
+    if (explicit)
+        return readNamedLock(explicit, shown);
+    if (!(0,external_node_fs_.existsSync)(directory))
+        throw missingDirectory(directory, shown);
+    const [first] = findLockfiles(directory);
+    if (!first) {
+        throw new errors/* ConfigurationError */.j1(`no lockfile in ${shown(directory)}: looked for uv.lock, poetry.lock, pdm.lock, Pipfile.lock, pylock.toml and requirements*.txt. Set input 'lockfile'.`);
+    }
+    return requireValidLock(readLock(first, shown(first)));
+}
+/** lock-check's: the one named, else every lock with something to check it against. */
+function discoverLocks(directory, explicit, shown) {
+    if (!(0,external_node_fs_.existsSync)(directory))
+        throw missingDirectory(directory, shown);
+    const found = [];
+    for (const file of explicit ? [explicit] : findLockfiles(directory)) {
+        if (!(0,external_node_fs_.existsSync)(file))
+            throw missingLockfile(file, shown);
+        const lock = readLock(file, shown(file));
+        if (lock.format === "pylock")
+            continue;
+        if (lock.format === "requirements" && !lock.header && !explicit)
+            continue;
+        found.push({ lock, path: file });
+    }
+    return found;
+}
+
+;// CONCATENATED MODULE: ./shared/workspace/open-project.ts
+/** Opening a project the way each action does: its locks, its manifest, and how paths are shown. */
+
+
+
+
+function openProject(place, purpose) {
+    const shown = (0,paths/* shownRelativeTo */.Z5)(place.workspace);
+    const locks = chooseLocks(place, purpose, shown);
+    const directory = locks[0] ? external_node_path_default().dirname(locks[0].path) : place.workingDirectory;
+    let manifest;
+    return {
+        locks,
+        directory,
+        manifest: () => {
+            manifest ??= { read: readManifest(directory, shown) };
+            return manifest.read;
+        },
+        shown,
+    };
+}
+function chooseLocks(place, purpose, shown) {
+    const { workingDirectory, lockfile } = place;
+    if (purpose === "lock-check")
+        return discoverLocks(workingDirectory, lockfile, shown);
+    const find = purpose === "install" ? findInstallLock : findAuditLock;
+    const lock = find(workingDirectory, lockfile, shown);
+    return [{ lock, path: external_node_path_default().resolve(place.workspace, lock.file) }];
 }
 
 ;// CONCATENATED MODULE: ./actions/audit/run.ts
-
+/** audit's main step: reads the lock, queries the advisories, reports them and gates on severity. */
 
 
 
@@ -36427,10 +36474,9 @@ const tool = {
 };
 const defaultDeps = { today: () => new Date().toISOString().slice(0, 10) };
 async function run(inputs, io, deps = defaultDeps) {
-    const display = (file) => external_node_path_default().relative(inputs.workspace, file).split((external_node_path_default()).sep).join("/") || ".";
-    const lock = findAuditLock(inputs.workingDirectory, inputs.lockfile, display);
-    const manifest = readManifest(external_node_path_default().dirname(external_node_path_default().resolve(inputs.workspace, lock.file)), display);
-    const scope = auditedPackages(lock, manifest, inputs.groups);
+    const project = openProject(inputs, "audit");
+    const [{ lock }] = project.locks;
+    const scope = auditedPackages(lock, project.manifest(), inputs.groups);
     const { packages } = scope;
     io.info(`Auditing ${lock.file} (${lock.format}): ${scopeText(scope).replaceAll("`", "")}.`);
     const source = await advisorySource(inputs, io, new Set(packages.map((pkg) => pkg.key)));
@@ -36547,10 +36593,7 @@ async function writeSummary(result, scope, failing, inputs, io) {
 /* unused harmony export levelOfScore */
 /* harmony import */ var ae_cvss_calculator__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4353);
 /* harmony import */ var ae_cvss_calculator__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(ae_cvss_calculator__WEBPACK_IMPORTED_MODULE_0__);
-/**
- * An advisory's severity: the base score of its CVSS v4, v3 or v2 vector, else the database's own
- * label, else "high" (the contract's rule for an advisory with no score).
- */
+/** An advisory's severity: its CVSS base score, else the database's label, else "high". */
 
 /** The package's exports: a bundle hands them over as the namespace, Node's ESM as `default`. */
 const calculator = (ae_cvss_calculator__WEBPACK_IMPORTED_MODULE_0___default()) ?? ae_cvss_calculator__WEBPACK_IMPORTED_MODULE_0__;
@@ -36674,77 +36717,6 @@ function ignoreDecision(rules, ids, today) {
 
 /***/ }),
 
-/***/ 939:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Cs: () => (/* binding */ runAction)
-/* harmony export */ });
-/* unused harmony exports abandonWork, reportFailure */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6614);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8126);
-/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1461);
-/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3956);
-/* harmony import */ var _system_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3586);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6166);
-
-
-
-
-
-
-let abandoned = false;
-/** A call given up on past its deadline may still hold sockets open: the step then ends without it. */
-function abandonWork() {
-    abandoned = true;
-}
-/**
- * Runs an action's main or post step. A ConfigurationError becomes one
- * `::error::<action>: <message>` line; any other error also fails the step and
- * its stack goes to the debug log. Both are redacted. The exit code is set, never forced.
- */
-async function runAction(name, run, io = _io_js__WEBPACK_IMPORTED_MODULE_2__/* .runnerIo */ .Np) {
-    let reporting = false;
-    const fail = (error) => {
-        // A failure while reporting one (the log itself broken) must not loop: end the step.
-        if (reporting)
-            exitNow();
-        reporting = true;
-        reportFailure(name, error);
-        reporting = false;
-    };
-    process.stdout.on("error", exitNow);
-    process.stderr.on("error", exitNow);
-    process.on("unhandledRejection", fail);
-    process.on("uncaughtException", fail);
-    try {
-        await run(io);
-    }
-    catch (error) {
-        fail(error);
-    }
-    if (abandoned)
-        process.stdout.write("", () => process.exit());
-}
-/** The runner stopped reading the step's output (a closed pipe): nothing can be reported, so end failed. */
-function exitNow() {
-    process.exit(1);
-}
-function reportFailure(name, error) {
-    process.exitCode = 1;
-    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_text_js__WEBPACK_IMPORTED_MODULE_5__/* .clipLongWords */ .i)((0,_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(`${name}: ${error.message}`)), (0,_io_js__WEBPACK_IMPORTED_MODULE_2__/* .annotationProperties */ .$l)(error.location));
-        return;
-    }
-    const message = (0,_system_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .isSystemError */ .Or)(error) ? (0,_system_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .describeSystemError */ .Zo)(error) : (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error);
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_text_js__WEBPACK_IMPORTED_MODULE_5__/* .clipLongWords */ .i)((0,_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(`${name}: ${message}`)));
-    if (error instanceof Error && error.stack)
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz((0,_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(error.stack));
-}
-
-
-/***/ }),
-
 /***/ 8126:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -36790,7 +36762,7 @@ class CheckFailed extends ConfigurationError {
 /* harmony export */   UZ: () => (/* binding */ markdownCell),
 /* harmony export */   f9: () => (/* binding */ findingsTable)
 /* harmony export */ });
-/* unused harmony export formatLocation */
+/* unused harmony exports formatLocation, keyedByCode */
 function toAnnotation(finding) {
     return {
         level: finding.severity,
@@ -36830,11 +36802,15 @@ function markdownTable(header, rows) {
 function markdownCell(value) {
     return value.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
 }
+/** A registry keyed by code: each entry gains its key as `code`. */
+function keyedByCode(entries) {
+    return Object.fromEntries(Object.entries(entries).map(([code, entry]) => [code, { code, ...entry }]));
+}
 
 
 /***/ }),
 
-/***/ 276:
+/***/ 5421:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36844,13 +36820,11 @@ __nccwpck_require__.d(__webpack_exports__, {
   j1: () => (/* reexport */ errors/* ConfigurationError */.j1),
   i_: () => (/* reexport */ InputReader),
   TL: () => (/* reexport */ quoted),
-  Cs: () => (/* reexport */ action/* runAction */.Cs)
+  Cs: () => (/* reexport */ run_action/* runAction */.Cs)
 });
 
-// UNUSED EXPORTS: SERVER_TEXT_CHARS, errorMessage, findingsTable, formatLocation, inputVariable, markdownCell, markdownTable, redact, registerSecret, reportFailure, runnerIo, serverText, toAnnotation, withGroup
+// UNUSED EXPORTS: SERVER_TEXT_CHARS, errorMessage, findingsTable, formatLocation, inputVariable, lastLines, markdownCell, markdownTable, redact, registerSecret, reportFailure, runnerIo, serverText, toAnnotation, withGroup
 
-// EXTERNAL MODULE: ./shared/runtime/action.ts
-var action = __nccwpck_require__(939);
 // EXTERNAL MODULE: ./shared/runtime/errors.ts
 var errors = __nccwpck_require__(8126);
 // EXTERNAL MODULE: ./shared/runtime/findings.ts
@@ -36858,77 +36832,10 @@ var findings = __nccwpck_require__(7659);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./shared/runtime/paths.ts
-/** Where an action may write or delete: inside the workspace or RUNNER_TEMP, symlinks followed. */
-
-
-
-const MAX_LINKS = 40;
-/** Where a write to `target` would really land: every existing part's symlinks followed. */
-function realTarget(target, links = 0) {
-    const absolute = external_node_path_default().resolve(target);
-    try {
-        return external_node_fs_.realpathSync.native(absolute);
-    }
-    catch {
-        const parent = external_node_path_default().dirname(absolute);
-        if (parent === absolute || links > MAX_LINKS)
-            return absolute;
-        const candidate = external_node_path_default().join(realTarget(parent, links + 1), external_node_path_default().basename(absolute));
-        try {
-            // A dangling link: a write would create its target.
-            const link = (0,external_node_fs_.readlinkSync)(candidate);
-            return realTarget(external_node_path_default().resolve(external_node_path_default().dirname(candidate), link), links + 1);
-        }
-        catch {
-            return candidate;
-        }
-    }
-}
-/** Whether `child` is `parent` or below it (both already resolved). */
-function isInside(child, parent) {
-    const relative = external_node_path_default().relative(parent, child);
-    return (relative === "" ||
-        (!relative.startsWith(`..${(external_node_path_default()).sep}`) && relative !== ".." && !external_node_path_default().isAbsolute(relative)));
-}
-/** The folders an action may write into: the workspace and RUNNER_TEMP, resolved. */
-function writableRoots(env = process.env) {
-    const roots = [env.GITHUB_WORKSPACE || process.cwd(), env.RUNNER_TEMP].filter((root) => Boolean(root));
-    return roots.map((root) => realTarget(root));
-}
-/** Whether a write to `target` stays inside the workspace or RUNNER_TEMP. */
-function isWritable(target, env = process.env) {
-    const real = realTarget(target);
-    return writableRoots(env).some((root) => isInside(real, root));
-}
-/** A fresh folder for temporary files: under RUNNER_TEMP on a runner, else the OS's. */
-function scratchDirectory(prefix, env = process.env) {
-    return mkdtempSync(path.join(env.RUNNER_TEMP || os.tmpdir(), `${prefix}-`));
-}
-/** The kind of thing at `target`, without following a final symlink. */
-function entryKind(target) {
-    try {
-        const stat = (0,external_node_fs_.lstatSync)(target);
-        if (stat.isSymbolicLink()) {
-            try {
-                return entryKind(external_node_fs_.realpathSync.native(target));
-            }
-            catch {
-                return "missing";
-            }
-        }
-        return stat.isDirectory() ? "directory" : stat.isFile() ? "file" : "other";
-    }
-    catch {
-        return "missing";
-    }
-}
-
+// EXTERNAL MODULE: ./shared/runtime/paths.ts + 1 modules
+var paths = __nccwpck_require__(7442);
 ;// CONCATENATED MODULE: ./shared/runtime/inputs.ts
+/** Reads and validates action inputs, naming the input in every error. */
 
 
 
@@ -36948,7 +36855,7 @@ function tooLong(target) {
 /** The first part of the path that exists and is a file, where a folder is needed. */
 function fileInTheWay(target) {
     for (let at = external_node_path_default().dirname(target); at !== external_node_path_default().dirname(at); at = external_node_path_default().dirname(at)) {
-        const kind = entryKind(at);
+        const kind = (0,paths/* entryKind */.FY)(at);
         if (kind === "file")
             return at;
         if (kind === "directory")
@@ -37079,7 +36986,7 @@ class InputReader {
     existing(name, base, kind, fallback = "") {
         const resolved = this.path(name, base, fallback);
         const shown = quoted(this.raw(name) || fallback);
-        const found = entryKind(resolved);
+        const found = (0,paths/* entryKind */.FY)(resolved);
         if (found === "missing") {
             const blocker = fileInTheWay(resolved);
             const why = blocker
@@ -37099,8 +37006,8 @@ class InputReader {
     writable(name, base, kind, fallback = "") {
         const resolved = this.path(name, base, fallback);
         const shown = quoted(this.raw(name) || fallback);
-        if (!isWritable(resolved, this.env)) {
-            const real = realTarget(resolved);
+        if (!(0,paths/* isWritable */.nH)(resolved, this.env)) {
+            const real = (0,paths/* realTarget */.aO)(resolved);
             const via = real === resolved ? "" : ` (it leads to ${real})`;
             throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} is outside the workspace and RUNNER_TEMP${via}; pyship writes only there`);
         }
@@ -37108,7 +37015,7 @@ class InputReader {
         if (blocker) {
             throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} cannot be created: ${external_node_path_default().basename(blocker)} in its path is a file, not a folder`);
         }
-        const found = entryKind(resolved);
+        const found = (0,paths/* entryKind */.FY)(resolved);
         if (found !== "missing" && found !== kind) {
             throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} is ${kindWords[found]}, where ${kindWords[kind]} is written`);
         }
@@ -37121,11 +37028,15 @@ class InputReader {
     }
 }
 
-// EXTERNAL MODULE: ./shared/runtime/io.ts
-var io = __nccwpck_require__(1461);
+// EXTERNAL MODULE: ./shared/runtime/io.ts + 19 modules
+var io = __nccwpck_require__(8363);
 // EXTERNAL MODULE: ./shared/runtime/redact.ts
 var redact = __nccwpck_require__(3956);
+// EXTERNAL MODULE: ./shared/runtime/run-action.ts
+var run_action = __nccwpck_require__(2787);
 ;// CONCATENATED MODULE: ./shared/runtime/index.ts
+/** The runtime's public surface for actions. */
+
 
 
 
@@ -37136,24 +37047,2211 @@ var redact = __nccwpck_require__(3956);
 
 /***/ }),
 
-/***/ 1461:
+/***/ 8363:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $l: () => (/* binding */ annotationProperties),
-/* harmony export */   Np: () => (/* binding */ runnerIo)
-/* harmony export */ });
-/* unused harmony export withGroup */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6614);
-/* harmony import */ var _findings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7659);
-/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3956);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6166);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Np: () => (/* binding */ runnerIo)
+});
+
+// UNUSED EXPORTS: annotationProperties, withGroup
+
+;// CONCATENATED MODULE: external "os"
+const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
+// We use any as a valid input type
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/**
+ * Sanitizes an input into a string so it can be passed into issueCommand safely
+ * @param input input to sanitize into a string
+ */
+function toCommandValue(input) {
+    if (input === null || input === undefined) {
+        return '';
+    }
+    else if (typeof input === 'string' || input instanceof String) {
+        return input;
+    }
+    return JSON.stringify(input);
+}
+/**
+ *
+ * @param annotationProperties
+ * @returns The command properties to send with the actual annotation command
+ * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
+ */
+function toCommandProperties(annotationProperties) {
+    if (!Object.keys(annotationProperties).length) {
+        return {};
+    }
+    return {
+        title: annotationProperties.title,
+        file: annotationProperties.file,
+        line: annotationProperties.startLine,
+        endLine: annotationProperties.endLine,
+        col: annotationProperties.startColumn,
+        endColumn: annotationProperties.endColumn
+    };
+}
+//# sourceMappingURL=utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
+
+
+/**
+ * Issues a command to the GitHub Actions runner
+ *
+ * @param command - The command name to issue
+ * @param properties - Additional properties for the command (key-value pairs)
+ * @param message - The message to include with the command
+ * @remarks
+ * This function outputs a specially formatted string to stdout that the Actions
+ * runner interprets as a command. These commands can control workflow behavior,
+ * set outputs, create annotations, mask values, and more.
+ *
+ * Command Format:
+ *   ::name key=value,key=value::message
+ *
+ * @example
+ * ```typescript
+ * // Issue a warning annotation
+ * issueCommand('warning', {}, 'This is a warning message');
+ * // Output: ::warning::This is a warning message
+ *
+ * // Set an environment variable
+ * issueCommand('set-env', { name: 'MY_VAR' }, 'some value');
+ * // Output: ::set-env name=MY_VAR::some value
+ *
+ * // Add a secret mask
+ * issueCommand('add-mask', {}, 'secretValue123');
+ * // Output: ::add-mask::secretValue123
+ * ```
+ *
+ * @internal
+ * This is an internal utility function that powers the public API functions
+ * such as setSecret, warning, error, and exportVariable.
+ */
+function issueCommand(command, properties, message) {
+    const cmd = new Command(command, properties, message);
+    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
+}
+function command_issue(name, message = '') {
+    issueCommand(name, {}, message);
+}
+const CMD_STRING = '::';
+class Command {
+    constructor(command, properties, message) {
+        if (!command) {
+            command = 'missing.command';
+        }
+        this.command = command;
+        this.properties = properties;
+        this.message = message;
+    }
+    toString() {
+        let cmdStr = CMD_STRING + this.command;
+        if (this.properties && Object.keys(this.properties).length > 0) {
+            cmdStr += ' ';
+            let first = true;
+            for (const key in this.properties) {
+                if (this.properties.hasOwnProperty(key)) {
+                    const val = this.properties[key];
+                    if (val) {
+                        if (first) {
+                            first = false;
+                        }
+                        else {
+                            cmdStr += ',';
+                        }
+                        cmdStr += `${key}=${escapeProperty(val)}`;
+                    }
+                }
+            }
+        }
+        cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
+        return cmdStr;
+    }
+}
+function escapeData(s) {
+    return toCommandValue(s)
+        .replace(/%/g, '%25')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A');
+}
+function escapeProperty(s) {
+    return toCommandValue(s)
+        .replace(/%/g, '%25')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A')
+        .replace(/:/g, '%3A')
+        .replace(/,/g, '%2C');
+}
+//# sourceMappingURL=command.js.map
+;// CONCATENATED MODULE: external "crypto"
+const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
+// For internal use, subject to change.
+// We use any as a valid input type
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+
+
+
+function issueFileCommand(command, message) {
+    const filePath = process.env[`GITHUB_${command}`];
+    if (!filePath) {
+        throw new Error(`Unable to find environment variable for file command ${command}`);
+    }
+    if (!external_fs_.existsSync(filePath)) {
+        throw new Error(`Missing file at path: ${filePath}`);
+    }
+    external_fs_.appendFileSync(filePath, `${toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+        encoding: 'utf8'
+    });
+}
+function prepareKeyValueMessage(key, value) {
+    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
+    const convertedValue = toCommandValue(value);
+    // These should realistically never happen, but just in case someone finds a
+    // way to exploit uuid generation let's not allow keys or values that contain
+    // the delimiter.
+    if (key.includes(delimiter)) {
+        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
+    }
+    if (convertedValue.includes(delimiter)) {
+        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
+    }
+    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
+}
+//# sourceMappingURL=file-command.js.map
+;// CONCATENATED MODULE: external "path"
+const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
+var lib = __nccwpck_require__(4942);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+class BasicCredentialHandler {
+    constructor(username, password) {
+        this.username = username;
+        this.password = password;
+    }
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return __awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class auth_BearerCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Bearer ${this.token}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return __awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class PersonalAccessTokenCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return __awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+//# sourceMappingURL=auth.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
+var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+class oidc_utils_OidcClient {
+    static createHttpClient(allowRetry = true, maxRetry = 10) {
+        const requestOptions = {
+            allowRetries: allowRetry,
+            maxRetries: maxRetry
+        };
+        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
+    }
+    static getRequestToken() {
+        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
+        if (!token) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
+        }
+        return token;
+    }
+    static getIDTokenUrl() {
+        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
+        if (!runtimeUrl) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
+        }
+        return runtimeUrl;
+    }
+    static getCall(id_token_url) {
+        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+            var _a;
+            const httpclient = oidc_utils_OidcClient.createHttpClient();
+            const res = yield httpclient
+                .getJson(id_token_url)
+                .catch(error => {
+                throw new Error(`Failed to get ID Token. \n 
+        Error Code : ${error.statusCode}\n 
+        Error Message: ${error.message}`);
+            });
+            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
+            if (!id_token) {
+                throw new Error('Response json body do not have ID Token field');
+            }
+            return id_token;
+        });
+    }
+    static getIDToken(audience) {
+        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+            try {
+                // New ID Token is requested from action service
+                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
+                if (audience) {
+                    const encodedAudience = encodeURIComponent(audience);
+                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
+                }
+                debug(`ID token url is ${id_token_url}`);
+                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
+                setSecret(id_token);
+                return id_token;
+            }
+            catch (error) {
+                throw new Error(`Error message: ${error.message}`);
+            }
+        });
+    }
+}
+//# sourceMappingURL=oidc-utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
+var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { access, appendFile, writeFile } = external_fs_.promises;
+const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
+const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
+class Summary {
+    constructor() {
+        this._buffer = '';
+    }
+    /**
+     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
+     * Also checks r/w permissions.
+     *
+     * @returns step summary file path
+     */
+    filePath() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            if (this._filePath) {
+                return this._filePath;
+            }
+            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
+            if (!pathFromEnv) {
+                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
+            }
+            try {
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
+            }
+            catch (_a) {
+                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
+            }
+            this._filePath = pathFromEnv;
+            return this._filePath;
+        });
+    }
+    /**
+     * Wraps content in an HTML tag, adding any HTML attributes
+     *
+     * @param {string} tag HTML tag to wrap
+     * @param {string | null} content content within the tag
+     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
+     *
+     * @returns {string} content wrapped in HTML element
+     */
+    wrap(tag, content, attrs = {}) {
+        const htmlAttrs = Object.entries(attrs)
+            .map(([key, value]) => ` ${key}="${value}"`)
+            .join('');
+        if (!content) {
+            return `<${tag}${htmlAttrs}>`;
+        }
+        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
+    }
+    /**
+     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
+     *
+     * @param {SummaryWriteOptions} [options] (optional) options for write operation
+     *
+     * @returns {Promise<Summary>} summary instance
+     */
+    write(options) {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
+            const filePath = yield this.filePath();
+            const writeFunc = overwrite ? writeFile : appendFile;
+            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
+            return this.emptyBuffer();
+        });
+    }
+    /**
+     * Clears the summary buffer and wipes the summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    clear() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            return this.emptyBuffer().write({ overwrite: true });
+        });
+    }
+    /**
+     * Returns the current summary buffer as a string
+     *
+     * @returns {string} string of summary buffer
+     */
+    stringify() {
+        return this._buffer;
+    }
+    /**
+     * If the summary buffer is empty
+     *
+     * @returns {boolen} true if the buffer is empty
+     */
+    isEmptyBuffer() {
+        return this._buffer.length === 0;
+    }
+    /**
+     * Resets the summary buffer without writing to summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    emptyBuffer() {
+        this._buffer = '';
+        return this;
+    }
+    /**
+     * Adds raw text to the summary buffer
+     *
+     * @param {string} text content to add
+     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addRaw(text, addEOL = false) {
+        this._buffer += text;
+        return addEOL ? this.addEOL() : this;
+    }
+    /**
+     * Adds the operating system-specific end-of-line marker to the buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addEOL() {
+        return this.addRaw(external_os_namespaceObject.EOL);
+    }
+    /**
+     * Adds an HTML codeblock to the summary buffer
+     *
+     * @param {string} code content to render within fenced code block
+     * @param {string} lang (optional) language to syntax highlight code
+     *
+     * @returns {Summary} summary instance
+     */
+    addCodeBlock(code, lang) {
+        const attrs = Object.assign({}, (lang && { lang }));
+        const element = this.wrap('pre', this.wrap('code', code), attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML list to the summary buffer
+     *
+     * @param {string[]} items list of items to render
+     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addList(items, ordered = false) {
+        const tag = ordered ? 'ol' : 'ul';
+        const listItems = items.map(item => this.wrap('li', item)).join('');
+        const element = this.wrap(tag, listItems);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML table to the summary buffer
+     *
+     * @param {SummaryTableCell[]} rows table rows
+     *
+     * @returns {Summary} summary instance
+     */
+    addTable(rows) {
+        const tableBody = rows
+            .map(row => {
+            const cells = row
+                .map(cell => {
+                if (typeof cell === 'string') {
+                    return this.wrap('td', cell);
+                }
+                const { header, data, colspan, rowspan } = cell;
+                const tag = header ? 'th' : 'td';
+                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
+                return this.wrap(tag, data, attrs);
+            })
+                .join('');
+            return this.wrap('tr', cells);
+        })
+            .join('');
+        const element = this.wrap('table', tableBody);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds a collapsable HTML details element to the summary buffer
+     *
+     * @param {string} label text for the closed state
+     * @param {string} content collapsable content
+     *
+     * @returns {Summary} summary instance
+     */
+    addDetails(label, content) {
+        const element = this.wrap('details', this.wrap('summary', label) + content);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML image tag to the summary buffer
+     *
+     * @param {string} src path to the image you to embed
+     * @param {string} alt text description of the image
+     * @param {SummaryImageOptions} options (optional) addition image attributes
+     *
+     * @returns {Summary} summary instance
+     */
+    addImage(src, alt, options) {
+        const { width, height } = options || {};
+        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
+        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML section heading element
+     *
+     * @param {string} text heading text
+     * @param {number | string} [level=1] (optional) the heading level, default: 1
+     *
+     * @returns {Summary} summary instance
+     */
+    addHeading(text, level) {
+        const tag = `h${level}`;
+        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
+            ? tag
+            : 'h1';
+        const element = this.wrap(allowedTag, text);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML thematic break (<hr>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addSeparator() {
+        const element = this.wrap('hr', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML line break (<br>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addBreak() {
+        const element = this.wrap('br', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML blockquote to the summary buffer
+     *
+     * @param {string} text quote text
+     * @param {string} cite (optional) citation url
+     *
+     * @returns {Summary} summary instance
+     */
+    addQuote(text, cite) {
+        const attrs = Object.assign({}, (cite && { cite }));
+        const element = this.wrap('blockquote', text, attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML anchor tag to the summary buffer
+     *
+     * @param {string} text link text/content
+     * @param {string} href hyperlink
+     *
+     * @returns {Summary} summary instance
+     */
+    addLink(text, href) {
+        const element = this.wrap('a', text, { href });
+        return this.addRaw(element).addEOL();
+    }
+}
+const _summary = new Summary();
+/**
+ * @deprecated use `core.summary`
+ */
+const markdownSummary = (/* unused pure expression or super */ null && (_summary));
+const summary = _summary;
+//# sourceMappingURL=summary.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
+
+/**
+ * toPosixPath converts the given path to the posix form. On Windows, \\ will be
+ * replaced with /.
+ *
+ * @param pth. Path to transform.
+ * @return string Posix path.
+ */
+function toPosixPath(pth) {
+    return pth.replace(/[\\]/g, '/');
+}
+/**
+ * toWin32Path converts the given path to the win32 form. On Linux, / will be
+ * replaced with \\.
+ *
+ * @param pth. Path to transform.
+ * @return string Win32 path.
+ */
+function toWin32Path(pth) {
+    return pth.replace(/[/]/g, '\\');
+}
+/**
+ * toPlatformPath converts the given path to a platform-specific path. It does
+ * this by replacing instances of / and \ with the platform-specific path
+ * separator.
+ *
+ * @param pth The path to platformize.
+ * @return string The platform-specific path.
+ */
+function toPlatformPath(pth) {
+    return pth.replace(/[/\\]/g, path.sep);
+}
+//# sourceMappingURL=path-utils.js.map
+// EXTERNAL MODULE: external "string_decoder"
+var external_string_decoder_ = __nccwpck_require__(3193);
+// EXTERNAL MODULE: external "events"
+var external_events_ = __nccwpck_require__(4434);
+;// CONCATENATED MODULE: external "child_process"
+const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+// EXTERNAL MODULE: external "assert"
+var external_assert_ = __nccwpck_require__(2613);
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
+var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
+// export const {open} = 'fs'
+const IS_WINDOWS = process.platform === 'win32';
+/**
+ * Custom implementation of readlink to ensure Windows junctions
+ * maintain trailing backslash for backward compatibility with Node.js < 24
+ *
+ * In Node.js 20, Windows junctions (directory symlinks) always returned paths
+ * with trailing backslashes. Node.js 24 removed this behavior, which breaks
+ * code that relied on this format for path operations.
+ *
+ * This implementation restores the Node 20 behavior by adding a trailing
+ * backslash to all junction results on Windows.
+ */
+function readlink(fsPath) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        const result = yield fs.promises.readlink(fsPath);
+        // On Windows, restore Node 20 behavior: add trailing backslash to all results
+        // since junctions on Windows are always directory links
+        if (IS_WINDOWS && !result.endsWith('\\')) {
+            return `${result}\\`;
+        }
+        return result;
+    });
+}
+// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
+const UV_FS_O_EXLOCK = 0x10000000;
+const READONLY = external_fs_.constants.O_RDONLY;
+function exists(fsPath) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        try {
+            yield stat(fsPath);
+        }
+        catch (err) {
+            if (err.code === 'ENOENT') {
+                return false;
+            }
+            throw err;
+        }
+        return true;
+    });
+}
+function isDirectory(fsPath_1) {
+    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
+        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
+        return stats.isDirectory();
+    });
+}
+/**
+ * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
+ * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
+ */
+function isRooted(p) {
+    p = normalizeSeparators(p);
+    if (!p) {
+        throw new Error('isRooted() parameter "p" cannot be empty');
+    }
+    if (IS_WINDOWS) {
+        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
+        ); // e.g. C: or C:\hello
+    }
+    return p.startsWith('/');
+}
+/**
+ * Best effort attempt to determine whether a file exists and is executable.
+ * @param filePath    file path to check
+ * @param extensions  additional file extensions to try
+ * @return if file exists and is executable, returns the file path. otherwise empty string.
+ */
+function tryGetExecutablePath(filePath, extensions) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        let stats = undefined;
+        try {
+            // test file exists
+            stats = yield stat(filePath);
+        }
+        catch (err) {
+            if (err.code !== 'ENOENT') {
+                // eslint-disable-next-line no-console
+                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+            }
+        }
+        if (stats && stats.isFile()) {
+            if (IS_WINDOWS) {
+                // on Windows, test for valid extension
+                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
+                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
+                    return filePath;
+                }
+            }
+            else {
+                if (isUnixExecutable(stats)) {
+                    return filePath;
+                }
+            }
+        }
+        // try each extension
+        const originalFilePath = filePath;
+        for (const extension of extensions) {
+            filePath = originalFilePath + extension;
+            stats = undefined;
+            try {
+                stats = yield stat(filePath);
+            }
+            catch (err) {
+                if (err.code !== 'ENOENT') {
+                    // eslint-disable-next-line no-console
+                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+                }
+            }
+            if (stats && stats.isFile()) {
+                if (IS_WINDOWS) {
+                    // preserve the case of the actual file (since an extension was appended)
+                    try {
+                        const directory = external_path_namespaceObject.dirname(filePath);
+                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
+                        for (const actualName of yield readdir(directory)) {
+                            if (upperName === actualName.toUpperCase()) {
+                                filePath = external_path_namespaceObject.join(directory, actualName);
+                                break;
+                            }
+                        }
+                    }
+                    catch (err) {
+                        // eslint-disable-next-line no-console
+                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
+                    }
+                    return filePath;
+                }
+                else {
+                    if (isUnixExecutable(stats)) {
+                        return filePath;
+                    }
+                }
+            }
+        }
+        return '';
+    });
+}
+function normalizeSeparators(p) {
+    p = p || '';
+    if (IS_WINDOWS) {
+        // convert slashes on Windows
+        p = p.replace(/\//g, '\\');
+        // remove redundant slashes
+        return p.replace(/\\\\+/g, '\\');
+    }
+    // remove redundant slashes
+    return p.replace(/\/\/+/g, '/');
+}
+// on Mac/Linux, test the execute bit
+//     R   W  X  R  W X R W X
+//   256 128 64 32 16 8 4 2 1
+function isUnixExecutable(stats) {
+    return ((stats.mode & 1) > 0 ||
+        ((stats.mode & 8) > 0 &&
+            process.getgid !== undefined &&
+            stats.gid === process.getgid()) ||
+        ((stats.mode & 64) > 0 &&
+            process.getuid !== undefined &&
+            stats.uid === process.getuid()));
+}
+// Get the path of cmd.exe in windows
+function getCmdPath() {
+    var _a;
+    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
+}
+//# sourceMappingURL=io-util.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
+var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+/**
+ * Copies a file or folder.
+ * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See CopyOptions.
+ */
+function cp(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
+        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
+        // Dest is an existing file, but not forcing
+        if (destStat && destStat.isFile() && !force) {
+            return;
+        }
+        // If dest is an existing directory, should copy inside.
+        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
+            ? path.join(dest, path.basename(source))
+            : dest;
+        if (!(yield ioUtil.exists(source))) {
+            throw new Error(`no such file or directory: ${source}`);
+        }
+        const sourceStat = yield ioUtil.stat(source);
+        if (sourceStat.isDirectory()) {
+            if (!recursive) {
+                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
+            }
+            else {
+                yield cpDirRecursive(source, newDest, 0, force);
+            }
+        }
+        else {
+            if (path.relative(source, newDest) === '') {
+                // a file cannot be copied to itself
+                throw new Error(`'${newDest}' and '${source}' are the same file`);
+            }
+            yield io_copyFile(source, newDest, force);
+        }
+    });
+}
+/**
+ * Moves a path.
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See MoveOptions.
+ */
+function mv(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        if (yield ioUtil.exists(dest)) {
+            let destExists = true;
+            if (yield ioUtil.isDirectory(dest)) {
+                // If dest is directory copy src into dest
+                dest = path.join(dest, path.basename(source));
+                destExists = yield ioUtil.exists(dest);
+            }
+            if (destExists) {
+                if (options.force == null || options.force) {
+                    yield rmRF(dest);
+                }
+                else {
+                    throw new Error('Destination already exists');
+                }
+            }
+        }
+        yield mkdirP(path.dirname(dest));
+        yield ioUtil.rename(source, dest);
+    });
+}
+/**
+ * Remove a path recursively with force
+ *
+ * @param inputPath path to remove
+ */
+function rmRF(inputPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (ioUtil.IS_WINDOWS) {
+            // Check for invalid characters
+            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
+            if (/[*"<>|]/.test(inputPath)) {
+                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
+            }
+        }
+        try {
+            // note if path does not exist, error is silent
+            yield ioUtil.rm(inputPath, {
+                force: true,
+                maxRetries: 3,
+                recursive: true,
+                retryDelay: 300
+            });
+        }
+        catch (err) {
+            throw new Error(`File was unable to be removed ${err}`);
+        }
+    });
+}
+/**
+ * Make a directory.  Creates the full path with folders in between
+ * Will throw if it fails
+ *
+ * @param   fsPath        path to create
+ * @returns Promise<void>
+ */
+function mkdirP(fsPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        ok(fsPath, 'a path argument must be provided');
+        yield ioUtil.mkdir(fsPath, { recursive: true });
+    });
+}
+/**
+ * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
+ * If you check and the tool does not exist, it will throw.
+ *
+ * @param     tool              name of the tool
+ * @param     check             whether to check if tool exists
+ * @returns   Promise<string>   path to tool
+ */
+function which(tool, check) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // recursive when check=true
+        if (check) {
+            const result = yield which(tool, false);
+            if (!result) {
+                if (IS_WINDOWS) {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
+                }
+                else {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
+                }
+            }
+            return result;
+        }
+        const matches = yield findInPath(tool);
+        if (matches && matches.length > 0) {
+            return matches[0];
+        }
+        return '';
+    });
+}
+/**
+ * Returns a list of all occurrences of the given tool on the system path.
+ *
+ * @returns   Promise<string[]>  the paths of the tool
+ */
+function findInPath(tool) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // build the list of extensions to try
+        const extensions = [];
+        if (IS_WINDOWS && process.env['PATHEXT']) {
+            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
+                if (extension) {
+                    extensions.push(extension);
+                }
+            }
+        }
+        // if it's rooted, return it if exists. otherwise return empty.
+        if (isRooted(tool)) {
+            const filePath = yield tryGetExecutablePath(tool, extensions);
+            if (filePath) {
+                return [filePath];
+            }
+            return [];
+        }
+        // if any path separators, return empty
+        if (tool.includes(external_path_namespaceObject.sep)) {
+            return [];
+        }
+        // build the list of directories
+        //
+        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
+        // it feels like we should not do this. Checking the current directory seems like more of a use
+        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
+        // across platforms.
+        const directories = [];
+        if (process.env.PATH) {
+            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
+                if (p) {
+                    directories.push(p);
+                }
+            }
+        }
+        // find all matches
+        const matches = [];
+        for (const directory of directories) {
+            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
+            if (filePath) {
+                matches.push(filePath);
+            }
+        }
+        return matches;
+    });
+}
+function readCopyOptions(options) {
+    const force = options.force == null ? true : options.force;
+    const recursive = Boolean(options.recursive);
+    const copySourceDirectory = options.copySourceDirectory == null
+        ? true
+        : Boolean(options.copySourceDirectory);
+    return { force, recursive, copySourceDirectory };
+}
+function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        // Ensure there is not a run away recursive copy
+        if (currentDepth >= 255)
+            return;
+        currentDepth++;
+        yield mkdirP(destDir);
+        const files = yield ioUtil.readdir(sourceDir);
+        for (const fileName of files) {
+            const srcFile = `${sourceDir}/${fileName}`;
+            const destFile = `${destDir}/${fileName}`;
+            const srcFileStat = yield ioUtil.lstat(srcFile);
+            if (srcFileStat.isDirectory()) {
+                // Recurse
+                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
+            }
+            else {
+                yield io_copyFile(srcFile, destFile, force);
+            }
+        }
+        // Change the mode for the newly created directory
+        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
+    });
+}
+// Buffered file copy
+function io_copyFile(srcFile, destFile, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
+            // unlink/re-link it
+            try {
+                yield ioUtil.lstat(destFile);
+                yield ioUtil.unlink(destFile);
+            }
+            catch (e) {
+                // Try to override file permission
+                if (e.code === 'EPERM') {
+                    yield ioUtil.chmod(destFile, '0666');
+                    yield ioUtil.unlink(destFile);
+                }
+                // other errors = it doesn't exist, no work to do
+            }
+            // Copy over symlink
+            const symlinkFull = yield ioUtil.readlink(srcFile);
+            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
+        }
+        else if (!(yield ioUtil.exists(destFile)) || force) {
+            yield ioUtil.copyFile(srcFile, destFile);
+        }
+    });
+}
+//# sourceMappingURL=io.js.map
+;// CONCATENATED MODULE: external "timers"
+const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+
+/* eslint-disable @typescript-eslint/unbound-method */
+const toolrunner_IS_WINDOWS = process.platform === 'win32';
+/*
+ * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
+ */
+class ToolRunner extends external_events_.EventEmitter {
+    constructor(toolPath, args, options) {
+        super();
+        if (!toolPath) {
+            throw new Error("Parameter 'toolPath' cannot be null or empty.");
+        }
+        this.toolPath = toolPath;
+        this.args = args || [];
+        this.options = options || {};
+    }
+    _debug(message) {
+        if (this.options.listeners && this.options.listeners.debug) {
+            this.options.listeners.debug(message);
+        }
+    }
+    _getCommandString(options, noPrefix) {
+        const toolPath = this._getSpawnFileName();
+        const args = this._getSpawnArgs(options);
+        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
+        if (toolrunner_IS_WINDOWS) {
+            // Windows + cmd file
+            if (this._isCmdFile()) {
+                cmd += toolPath;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows + verbatim
+            else if (options.windowsVerbatimArguments) {
+                cmd += `"${toolPath}"`;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows (regular)
+            else {
+                cmd += this._windowsQuoteCmdArg(toolPath);
+                for (const a of args) {
+                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
+                }
+            }
+        }
+        else {
+            // OSX/Linux - this can likely be improved with some form of quoting.
+            // creating processes on Unix is fundamentally different than Windows.
+            // on Unix, execvp() takes an arg array.
+            cmd += toolPath;
+            for (const a of args) {
+                cmd += ` ${a}`;
+            }
+        }
+        return cmd;
+    }
+    _processLineBuffer(data, strBuffer, onLine) {
+        try {
+            let s = strBuffer + data.toString();
+            let n = s.indexOf(external_os_namespaceObject.EOL);
+            while (n > -1) {
+                const line = s.substring(0, n);
+                onLine(line);
+                // the rest of the string ...
+                s = s.substring(n + external_os_namespaceObject.EOL.length);
+                n = s.indexOf(external_os_namespaceObject.EOL);
+            }
+            return s;
+        }
+        catch (err) {
+            // streaming lines to console is best effort.  Don't fail a build.
+            this._debug(`error processing line. Failed with error ${err}`);
+            return '';
+        }
+    }
+    _getSpawnFileName() {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                return process.env['COMSPEC'] || 'cmd.exe';
+            }
+        }
+        return this.toolPath;
+    }
+    _getSpawnArgs(options) {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
+                for (const a of this.args) {
+                    argline += ' ';
+                    argline += options.windowsVerbatimArguments
+                        ? a
+                        : this._windowsQuoteCmdArg(a);
+                }
+                argline += '"';
+                return [argline];
+            }
+        }
+        return this.args;
+    }
+    _endsWith(str, end) {
+        return str.endsWith(end);
+    }
+    _isCmdFile() {
+        const upperToolPath = this.toolPath.toUpperCase();
+        return (this._endsWith(upperToolPath, '.CMD') ||
+            this._endsWith(upperToolPath, '.BAT'));
+    }
+    _windowsQuoteCmdArg(arg) {
+        // for .exe, apply the normal quoting rules that libuv applies
+        if (!this._isCmdFile()) {
+            return this._uvQuoteCmdArg(arg);
+        }
+        // otherwise apply quoting rules specific to the cmd.exe command line parser.
+        // the libuv rules are generic and are not designed specifically for cmd.exe
+        // command line parser.
+        //
+        // for a detailed description of the cmd.exe command line parser, refer to
+        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
+        // need quotes for empty arg
+        if (!arg) {
+            return '""';
+        }
+        // determine whether the arg needs to be quoted
+        const cmdSpecialChars = [
+            ' ',
+            '\t',
+            '&',
+            '(',
+            ')',
+            '[',
+            ']',
+            '{',
+            '}',
+            '^',
+            '=',
+            ';',
+            '!',
+            "'",
+            '+',
+            ',',
+            '`',
+            '~',
+            '|',
+            '<',
+            '>',
+            '"'
+        ];
+        let needsQuotes = false;
+        for (const char of arg) {
+            if (cmdSpecialChars.some(x => x === char)) {
+                needsQuotes = true;
+                break;
+            }
+        }
+        // short-circuit if quotes not needed
+        if (!needsQuotes) {
+            return arg;
+        }
+        // the following quoting rules are very similar to the rules that by libuv applies.
+        //
+        // 1) wrap the string in quotes
+        //
+        // 2) double-up quotes - i.e. " => ""
+        //
+        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
+        //    doesn't work well with a cmd.exe command line.
+        //
+        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
+        //    for example, the command line:
+        //          foo.exe "myarg:""my val"""
+        //    is parsed by a .NET console app into an arg array:
+        //          [ "myarg:\"my val\"" ]
+        //    which is the same end result when applying libuv quoting rules. although the actual
+        //    command line from libuv quoting rules would look like:
+        //          foo.exe "myarg:\"my val\""
+        //
+        // 3) double-up slashes that precede a quote,
+        //    e.g.  hello \world    => "hello \world"
+        //          hello\"world    => "hello\\""world"
+        //          hello\\"world   => "hello\\\\""world"
+        //          hello world\    => "hello world\\"
+        //
+        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
+        //    the reasons for including this as a .cmd quoting rule are:
+        //
+        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
+        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
+        //
+        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
+        //       haven't heard any complaints about that aspect.
+        //
+        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
+        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
+        // by using %%.
+        //
+        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
+        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
+        //
+        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
+        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
+        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
+        // to an external program.
+        //
+        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
+        // % can be escaped within a .cmd file.
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\'; // double the slash
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '"'; // double the quote
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _uvQuoteCmdArg(arg) {
+        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
+        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
+        // is used.
+        //
+        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
+        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
+        // pasting copyright notice from Node within this function:
+        //
+        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
+        //
+        //      Permission is hereby granted, free of charge, to any person obtaining a copy
+        //      of this software and associated documentation files (the "Software"), to
+        //      deal in the Software without restriction, including without limitation the
+        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
+        //      sell copies of the Software, and to permit persons to whom the Software is
+        //      furnished to do so, subject to the following conditions:
+        //
+        //      The above copyright notice and this permission notice shall be included in
+        //      all copies or substantial portions of the Software.
+        //
+        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
+        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
+        //      IN THE SOFTWARE.
+        if (!arg) {
+            // Need double quotation for empty argument
+            return '""';
+        }
+        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
+            // No quotation needed
+            return arg;
+        }
+        if (!arg.includes('"') && !arg.includes('\\')) {
+            // No embedded double quotes or backslashes, so I can just wrap
+            // quote marks around the whole thing.
+            return `"${arg}"`;
+        }
+        // Expected input/output:
+        //   input : hello"world
+        //   output: "hello\"world"
+        //   input : hello""world
+        //   output: "hello\"\"world"
+        //   input : hello\world
+        //   output: hello\world
+        //   input : hello\\world
+        //   output: hello\\world
+        //   input : hello\"world
+        //   output: "hello\\\"world"
+        //   input : hello\\"world
+        //   output: "hello\\\\\"world"
+        //   input : hello world\
+        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
+        //                             but it appears the comment is wrong, it should be "hello world\\"
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\';
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '\\';
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _cloneExecOptions(options) {
+        options = options || {};
+        const result = {
+            cwd: options.cwd || process.cwd(),
+            env: options.env || process.env,
+            silent: options.silent || false,
+            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
+            failOnStdErr: options.failOnStdErr || false,
+            ignoreReturnCode: options.ignoreReturnCode || false,
+            delay: options.delay || 10000
+        };
+        result.outStream = options.outStream || process.stdout;
+        result.errStream = options.errStream || process.stderr;
+        return result;
+    }
+    _getSpawnOptions(options, toolPath) {
+        options = options || {};
+        const result = {};
+        result.cwd = options.cwd;
+        result.env = options.env;
+        result['windowsVerbatimArguments'] =
+            options.windowsVerbatimArguments || this._isCmdFile();
+        if (options.windowsVerbatimArguments) {
+            result.argv0 = `"${toolPath}"`;
+        }
+        return result;
+    }
+    /**
+     * Exec a tool.
+     * Output will be streamed to the live console.
+     * Returns promise with return code
+     *
+     * @param     tool     path to tool to exec
+     * @param     options  optional exec options.  See ExecOptions
+     * @returns   number
+     */
+    exec() {
+        return toolrunner_awaiter(this, void 0, void 0, function* () {
+            // root the tool path if it is unrooted and contains relative pathing
+            if (!isRooted(this.toolPath) &&
+                (this.toolPath.includes('/') ||
+                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
+                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
+                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+            }
+            // if the tool is only a file name, then resolve it from the PATH
+            // otherwise verify it exists (add extension on Windows if necessary)
+            this.toolPath = yield which(this.toolPath, true);
+            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
+                this._debug(`exec tool: ${this.toolPath}`);
+                this._debug('arguments:');
+                for (const arg of this.args) {
+                    this._debug(`   ${arg}`);
+                }
+                const optionsNonNull = this._cloneExecOptions(this.options);
+                if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
+                }
+                const state = new ExecState(optionsNonNull, this.toolPath);
+                state.on('debug', (message) => {
+                    this._debug(message);
+                });
+                if (this.options.cwd && !(yield exists(this.options.cwd))) {
+                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
+                }
+                const fileName = this._getSpawnFileName();
+                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+                let stdbuffer = '';
+                if (cp.stdout) {
+                    cp.stdout.on('data', (data) => {
+                        if (this.options.listeners && this.options.listeners.stdout) {
+                            this.options.listeners.stdout(data);
+                        }
+                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                            optionsNonNull.outStream.write(data);
+                        }
+                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.stdline) {
+                                this.options.listeners.stdline(line);
+                            }
+                        });
+                    });
+                }
+                let errbuffer = '';
+                if (cp.stderr) {
+                    cp.stderr.on('data', (data) => {
+                        state.processStderr = true;
+                        if (this.options.listeners && this.options.listeners.stderr) {
+                            this.options.listeners.stderr(data);
+                        }
+                        if (!optionsNonNull.silent &&
+                            optionsNonNull.errStream &&
+                            optionsNonNull.outStream) {
+                            const s = optionsNonNull.failOnStdErr
+                                ? optionsNonNull.errStream
+                                : optionsNonNull.outStream;
+                            s.write(data);
+                        }
+                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.errline) {
+                                this.options.listeners.errline(line);
+                            }
+                        });
+                    });
+                }
+                cp.on('error', (err) => {
+                    state.processError = err.message;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    state.CheckComplete();
+                });
+                cp.on('exit', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                cp.on('close', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                state.on('done', (error, exitCode) => {
+                    if (stdbuffer.length > 0) {
+                        this.emit('stdline', stdbuffer);
+                    }
+                    if (errbuffer.length > 0) {
+                        this.emit('errline', errbuffer);
+                    }
+                    cp.removeAllListeners();
+                    if (error) {
+                        reject(error);
+                    }
+                    else {
+                        resolve(exitCode);
+                    }
+                });
+                if (this.options.input) {
+                    if (!cp.stdin) {
+                        throw new Error('child process missing stdin');
+                    }
+                    cp.stdin.end(this.options.input);
+                }
+            }));
+        });
+    }
+}
+/**
+ * Convert an arg string to an array of args. Handles escaping
+ *
+ * @param    argString   string of arguments
+ * @returns  string[]    array of arguments
+ */
+function argStringToArray(argString) {
+    const args = [];
+    let inQuotes = false;
+    let escaped = false;
+    let arg = '';
+    function append(c) {
+        // we only escape double quotes.
+        if (escaped && c !== '"') {
+            arg += '\\';
+        }
+        arg += c;
+        escaped = false;
+    }
+    for (let i = 0; i < argString.length; i++) {
+        const c = argString.charAt(i);
+        if (c === '"') {
+            if (!escaped) {
+                inQuotes = !inQuotes;
+            }
+            else {
+                append(c);
+            }
+            continue;
+        }
+        if (c === '\\' && escaped) {
+            append(c);
+            continue;
+        }
+        if (c === '\\' && inQuotes) {
+            escaped = true;
+            continue;
+        }
+        if (c === ' ' && !inQuotes) {
+            if (arg.length > 0) {
+                args.push(arg);
+                arg = '';
+            }
+            continue;
+        }
+        append(c);
+    }
+    if (arg.length > 0) {
+        args.push(arg.trim());
+    }
+    return args;
+}
+class ExecState extends external_events_.EventEmitter {
+    constructor(options, toolPath) {
+        super();
+        this.processClosed = false; // tracks whether the process has exited and stdio is closed
+        this.processError = '';
+        this.processExitCode = 0;
+        this.processExited = false; // tracks whether the process has exited
+        this.processStderr = false; // tracks whether stderr was written to
+        this.delay = 10000; // 10 seconds
+        this.done = false;
+        this.timeout = null;
+        if (!toolPath) {
+            throw new Error('toolPath must not be empty');
+        }
+        this.options = options;
+        this.toolPath = toolPath;
+        if (options.delay) {
+            this.delay = options.delay;
+        }
+    }
+    CheckComplete() {
+        if (this.done) {
+            return;
+        }
+        if (this.processClosed) {
+            this._setResult();
+        }
+        else if (this.processExited) {
+            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
+        }
+    }
+    _debug(message) {
+        this.emit('debug', message);
+    }
+    _setResult() {
+        // determine whether there is an error
+        let error;
+        if (this.processExited) {
+            if (this.processError) {
+                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
+            }
+            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
+                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
+            }
+            else if (this.processStderr && this.options.failOnStdErr) {
+                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
+            }
+        }
+        // clear the timeout
+        if (this.timeout) {
+            clearTimeout(this.timeout);
+            this.timeout = null;
+        }
+        this.done = true;
+        this.emit('done', error, this.processExitCode);
+    }
+    static HandleTimeout(state) {
+        if (state.done) {
+            return;
+        }
+        if (!state.processClosed && state.processExited) {
+            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
+            state._debug(message);
+        }
+        state._setResult();
+    }
+}
+//# sourceMappingURL=toolrunner.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+/**
+ * Exec a command.
+ * Output will be streamed to the live console.
+ * Returns promise with return code
+ *
+ * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
+ * @param     args               optional arguments for tool. Escaping is handled by the lib.
+ * @param     options            optional exec options.  See ExecOptions
+ * @returns   Promise<number>    exit code
+ */
+function exec_exec(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        const commandArgs = tr.argStringToArray(commandLine);
+        if (commandArgs.length === 0) {
+            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
+        }
+        // Path to tool to execute should be first arg
+        const toolPath = commandArgs[0];
+        args = commandArgs.slice(1).concat(args || []);
+        const runner = new tr.ToolRunner(toolPath, args, options);
+        return runner.exec();
+    });
+}
+/**
+ * Exec a command and get the output.
+ * Output will be streamed to the live console.
+ * Returns promise with the exit code and collected stdout and stderr
+ *
+ * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
+ * @param     args                  optional arguments for tool. Escaping is handled by the lib.
+ * @param     options               optional exec options.  See ExecOptions
+ * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
+ */
+function getExecOutput(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        var _a, _b;
+        let stdout = '';
+        let stderr = '';
+        //Using string decoder covers the case where a mult-byte character is split
+        const stdoutDecoder = new StringDecoder('utf8');
+        const stderrDecoder = new StringDecoder('utf8');
+        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
+        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
+        const stdErrListener = (data) => {
+            stderr += stderrDecoder.write(data);
+            if (originalStdErrListener) {
+                originalStdErrListener(data);
+            }
+        };
+        const stdOutListener = (data) => {
+            stdout += stdoutDecoder.write(data);
+            if (originalStdoutListener) {
+                originalStdoutListener(data);
+            }
+        };
+        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
+        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        //flush any remaining characters
+        stdout += stdoutDecoder.end();
+        stderr += stderrDecoder.end();
+        return {
+            exitCode,
+            stdout,
+            stderr
+        };
+    });
+}
+//# sourceMappingURL=exec.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+        silent: true
+    });
+    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+        silent: true
+    });
+    return {
+        name: name.trim(),
+        version: version.trim()
+    };
+});
+const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    var _a, _b, _c, _d;
+    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
+        silent: true
+    });
+    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
+    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
+    return {
+        name,
+        version
+    };
+});
+const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+        silent: true
+    });
+    const [name, version] = stdout.trim().split('\n');
+    return {
+        name,
+        version
+    };
+});
+const platform = external_os_namespaceObject.platform();
+const arch = external_os_namespaceObject.arch();
+const isWindows = platform === 'win32';
+const isMacOS = platform === 'darwin';
+const isLinux = platform === 'linux';
+function getDetails() {
+    return platform_awaiter(this, void 0, void 0, function* () {
+        return Object.assign(Object.assign({}, (yield (isWindows
+            ? getWindowsInfo()
+            : isMacOS
+                ? getMacOsInfo()
+                : getLinuxInfo()))), { platform,
+            arch,
+            isWindows,
+            isMacOS,
+            isLinux });
+    });
+}
+//# sourceMappingURL=platform.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+/**
+ * The code to exit an action
+ */
+var ExitCode;
+(function (ExitCode) {
+    /**
+     * A code indicating that the action was successful
+     */
+    ExitCode[ExitCode["Success"] = 0] = "Success";
+    /**
+     * A code indicating that the action was a failure
+     */
+    ExitCode[ExitCode["Failure"] = 1] = "Failure";
+})(ExitCode || (ExitCode = {}));
+//-----------------------------------------------------------------------
+// Variables
+//-----------------------------------------------------------------------
+/**
+ * Sets env variable for this action and future actions in the job
+ * @param name the name of the variable to set
+ * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function exportVariable(name, val) {
+    const convertedVal = toCommandValue(val);
+    process.env[name] = convertedVal;
+    const filePath = process.env['GITHUB_ENV'] || '';
+    if (filePath) {
+        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
+    }
+    issueCommand('set-env', { name }, convertedVal);
+}
+/**
+ * Registers a secret which will get masked from logs
+ *
+ * @param secret - Value of the secret to be masked
+ * @remarks
+ * This function instructs the Actions runner to mask the specified value in any
+ * logs produced during the workflow run. Once registered, the secret value will
+ * be replaced with asterisks (***) whenever it appears in console output, logs,
+ * or error messages.
+ *
+ * This is useful for protecting sensitive information such as:
+ * - API keys
+ * - Access tokens
+ * - Authentication credentials
+ * - URL parameters containing signatures (SAS tokens)
+ *
+ * Note that masking only affects future logs; any previous appearances of the
+ * secret in logs before calling this function will remain unmasked.
+ *
+ * @example
+ * ```typescript
+ * // Register an API token as a secret
+ * const apiToken = "abc123xyz456";
+ * setSecret(apiToken);
+ *
+ * // Now any logs containing this value will show *** instead
+ * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
+ * ```
+ */
+function core_setSecret(secret) {
+    issueCommand('add-mask', {}, secret);
+}
+/**
+ * Prepends inputPath to the PATH (for this action and future actions)
+ * @param inputPath
+ */
+function addPath(inputPath) {
+    const filePath = process.env['GITHUB_PATH'] || '';
+    if (filePath) {
+        issueFileCommand('PATH', inputPath);
+    }
+    else {
+        issueCommand('add-path', {}, inputPath);
+    }
+    process.env['PATH'] = `${inputPath}${external_path_namespaceObject.delimiter}${process.env['PATH']}`;
+}
+/**
+ * Gets the value of an input.
+ * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
+ * Returns an empty string if the value is not defined.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string
+ */
+function getInput(name, options) {
+    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
+    if (options && options.required && !val) {
+        throw new Error(`Input required and not supplied: ${name}`);
+    }
+    if (options && options.trimWhitespace === false) {
+        return val;
+    }
+    return val.trim();
+}
+/**
+ * Gets the values of an multiline input.  Each value is also trimmed.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string[]
+ *
+ */
+function getMultilineInput(name, options) {
+    const inputs = getInput(name, options)
+        .split('\n')
+        .filter(x => x !== '');
+    if (options && options.trimWhitespace === false) {
+        return inputs;
+    }
+    return inputs.map(input => input.trim());
+}
+/**
+ * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
+ * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
+ * The return value is also in boolean type.
+ * ref: https://yaml.org/spec/1.2/spec.html#id2804923
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   boolean
+ */
+function getBooleanInput(name, options) {
+    const trueValue = ['true', 'True', 'TRUE'];
+    const falseValue = ['false', 'False', 'FALSE'];
+    const val = getInput(name, options);
+    if (trueValue.includes(val))
+        return true;
+    if (falseValue.includes(val))
+        return false;
+    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
+        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
+}
+/**
+ * Sets the value of an output.
+ *
+ * @param     name     name of the output to set
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function setOutput(name, value) {
+    const filePath = process.env['GITHUB_OUTPUT'] || '';
+    if (filePath) {
+        return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
+    }
+    process.stdout.write(external_os_namespaceObject.EOL);
+    issueCommand('set-output', { name }, toCommandValue(value));
+}
+/**
+ * Enables or disables the echoing of commands into stdout for the rest of the step.
+ * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
+ *
+ */
+function setCommandEcho(enabled) {
+    issue('echo', enabled ? 'on' : 'off');
+}
+//-----------------------------------------------------------------------
+// Results
+//-----------------------------------------------------------------------
+/**
+ * Sets the action status to failed.
+ * When the action exits it will be with an exit code of 1
+ * @param message add error issue message
+ */
+function setFailed(message) {
+    process.exitCode = ExitCode.Failure;
+    error(message);
+}
+//-----------------------------------------------------------------------
+// Logging Commands
+//-----------------------------------------------------------------------
+/**
+ * Gets whether Actions Step Debug is on or not
+ */
+function isDebug() {
+    return process.env['RUNNER_DEBUG'] === '1';
+}
+/**
+ * Writes debug message to user log
+ * @param message debug message
+ */
+function core_debug(message) {
+    issueCommand('debug', {}, message);
+}
+/**
+ * Adds an error issue
+ * @param message error issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function error(message, properties = {}) {
+    issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a warning issue
+ * @param message warning issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function warning(message, properties = {}) {
+    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a notice issue
+ * @param message notice issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function notice(message, properties = {}) {
+    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Writes info to log with console.log.
+ * @param message info message
+ */
+function info(message) {
+    process.stdout.write(message + external_os_namespaceObject.EOL);
+}
+/**
+ * Begin an output group.
+ *
+ * Output until the next `groupEnd` will be foldable in this group
+ *
+ * @param name The name of the output group
+ */
+function startGroup(name) {
+    command_issue('group', name);
+}
+/**
+ * End an output group.
+ */
+function endGroup() {
+    command_issue('endgroup');
+}
+/**
+ * Wrap an asynchronous function call in a group.
+ *
+ * Returns the same type as the function itself.
+ *
+ * @param name The name of the group
+ * @param fn The function to wrap in the group
+ */
+function group(name, fn) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        startGroup(name);
+        let result;
+        try {
+            result = yield fn();
+        }
+        finally {
+            endGroup();
+        }
+        return result;
+    });
+}
+//-----------------------------------------------------------------------
+// Wrapper action state
+//-----------------------------------------------------------------------
+/**
+ * Saves state for current action, the state can only be retrieved by this action's post job execution.
+ *
+ * @param     name     name of the state to store
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function saveState(name, value) {
+    const filePath = process.env['GITHUB_STATE'] || '';
+    if (filePath) {
+        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
+    }
+    issueCommand('save-state', { name }, toCommandValue(value));
+}
+/**
+ * Gets the value of an state set by this action's main execution.
+ *
+ * @param     name     name of the state to get
+ * @returns   string
+ */
+function getState(name) {
+    return process.env[`STATE_${name}`] || '';
+}
+function getIDToken(aud) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        return yield OidcClient.getIDToken(aud);
+    });
+}
+/**
+ * Summary exports
+ */
+
+/**
+ * @deprecated use core.summary
+ */
+
+/**
+ * Path exports
+ */
+
+/**
+ * Platform utilities exports
+ */
+
+//# sourceMappingURL=core.js.map
+// EXTERNAL MODULE: ./shared/runtime/findings.ts
+var runtime_findings = __nccwpck_require__(7659);
+// EXTERNAL MODULE: ./shared/runtime/redact.ts
+var redact = __nccwpck_require__(3956);
+;// CONCATENATED MODULE: ./shared/runtime/text.ts
+/** Text as it goes to users: no word of a message much longer than an echoed value may be. */
+const LONGEST_WORD = 200;
+/** A little slack: a value `quoted()` already cut is 200 characters plus its quotes and ellipsis. */
+const CLIPPED_PAST = 240;
+/** Cuts every run of more than 240 non-space characters to 200, saying how long it was. */
+function clipLongWords(text) {
+    return text.replace(new RegExp(`\\S{${CLIPPED_PAST + 1},}`, "g"), (word) => `${word.slice(0, LONGEST_WORD)}… (${word.length} characters)`);
+}
+const SIZE_UNITS = (/* unused pure expression or super */ null && (["kB", "MB", "GB"]));
+/** A byte count in SI units (1 kB is 1000 B), as PyPI shows file sizes. */
+function formatSize(bytes) {
+    if (bytes < 1000)
+        return `${bytes} B`;
+    let value = bytes / 1000;
+    let unit = 0;
+    while (value >= 1000 && unit < SIZE_UNITS.length - 1) {
+        value /= 1000;
+        unit++;
+    }
+    return `${value.toFixed(value < 10 ? 1 : 0)} ${SIZE_UNITS[unit]}`;
+}
+/** The last `count` lines of a program's output that are not blank, trailing white space cut. */
+function lastLines(output, count) {
+    return output
+        .split("\n")
+        .map((line) => line.trimEnd())
+        .filter(Boolean)
+        .slice(-count);
+}
+
+;// CONCATENATED MODULE: ./shared/runtime/io.ts
+/** ActionIo: everything an action does to the runner, redacted, bound to @actions/core. */
 
 
 
 
 /** An annotation's text: redacted, no echoed word longer than 200 characters. */
-const shown = (message) => (0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .clipLongWords */ .i)((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(message));
+const shown = (message) => clipLongWords((0,redact/* redact */.E$)(message));
 /** Annotation properties with the unset ones left out, so core prints `::error::`, not `::error ::`. */
 function annotationProperties(location = {}, title) {
     const properties = {
@@ -37169,46 +39267,141 @@ function annotationProperties(location = {}, title) {
     return properties;
 }
 async function withGroup(title, fn) {
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .startGroup */ .Oh(title);
+    startGroup(title);
     try {
         return await fn();
     }
     finally {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .endGroup */ .N4();
+        endGroup();
     }
 }
 async function appendSummary(markdown) {
-    await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(markdown), true).write();
+    await summary.addRaw((0,redact/* redact */.E$)(markdown), true).write();
 }
-const annotate = { error: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3, warning: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e, notice: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm };
+const annotate = { error: error, warning: warning, notice: notice };
 const runnerIo = {
-    info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(message)),
-    debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(message)),
-    warning: (message, location) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(shown(message), annotationProperties(location)),
-    notice: (message, location) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(shown(message), annotationProperties(location)),
-    setOutput: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, (0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(value)),
-    exportVariable: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .exportVariable */ .dN(name, value),
-    addPath: (directory) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .addPath */ .fM(directory),
-    saveState: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(name, value),
-    getState: (name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(name),
+    info: (message) => info((0,redact/* redact */.E$)(message)),
+    debug: (message) => core_debug((0,redact/* redact */.E$)(message)),
+    error: (message, location) => error(shown(message), annotationProperties(location)),
+    warning: (message, location) => warning(shown(message), annotationProperties(location)),
+    notice: (message, location) => notice(shown(message), annotationProperties(location)),
+    setOutput: (name, value) => setOutput(name, (0,redact/* redact */.E$)(value)),
+    exportVariable: (name, value) => exportVariable(name, value),
+    addPath: (directory) => addPath(directory),
+    saveState: (name, value) => saveState(name, value),
+    getState: (name) => getState(name),
     setSecret(secret) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(secret);
-        (0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .registerSecret */ .cl)(secret);
+        core_setSecret(secret);
+        (0,redact/* registerSecret */.cl)(secret);
     },
     summary: appendSummary,
     annotate(findings) {
         for (const finding of findings) {
-            const { level, message, location, title } = (0,_findings_js__WEBPACK_IMPORTED_MODULE_1__/* .toAnnotation */ .$v)(finding);
-            annotate[level](shown(message), annotationProperties(location, (0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(title)));
+            const { level, message, location, title } = (0,runtime_findings/* toAnnotation */.$v)(finding);
+            annotate[level](shown(message), annotationProperties(location, (0,redact/* redact */.E$)(title)));
         }
     },
     async report(title, findings, clean = "✅ no findings") {
         runnerIo.annotate(findings);
-        const body = findings.length === 0 ? clean : (0,_findings_js__WEBPACK_IMPORTED_MODULE_1__/* .findingsTable */ .f9)(findings);
+        const body = findings.length === 0 ? clean : (0,runtime_findings/* findingsTable */.f9)(findings);
         await appendSummary(`### ${title}\n\n${body}\n`);
     },
-    group: (title, fn) => withGroup((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(title), fn),
+    group: (title, fn) => withGroup((0,redact/* redact */.E$)(title), fn),
 };
+
+
+/***/ }),
+
+/***/ 7442:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  FY: () => (/* binding */ entryKind),
+  nH: () => (/* binding */ isWritable),
+  aO: () => (/* binding */ realTarget),
+  Z5: () => (/* binding */ shownRelativeTo)
+});
+
+// UNUSED EXPORTS: isInside, scratchDirectory, writableRoots
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+;// CONCATENATED MODULE: ./shared/runtime/paths.ts
+/** Where an action may write or delete: inside the workspace or RUNNER_TEMP, symlinks followed. */
+
+
+
+const MAX_LINKS = 40;
+/** Where a write to `target` would really land: every existing part's symlinks followed. */
+function realTarget(target, links = 0) {
+    const absolute = external_node_path_default().resolve(target);
+    try {
+        return external_node_fs_.realpathSync.native(absolute);
+    }
+    catch {
+        const parent = external_node_path_default().dirname(absolute);
+        if (parent === absolute || links > MAX_LINKS)
+            return absolute;
+        const candidate = external_node_path_default().join(realTarget(parent, links + 1), external_node_path_default().basename(absolute));
+        try {
+            // A dangling link: a write would create its target.
+            const link = (0,external_node_fs_.readlinkSync)(candidate);
+            return realTarget(external_node_path_default().resolve(external_node_path_default().dirname(candidate), link), links + 1);
+        }
+        catch {
+            return candidate;
+        }
+    }
+}
+/** Whether `child` is `parent` or below it (both already resolved). */
+function isInside(child, parent) {
+    const relative = external_node_path_default().relative(parent, child);
+    return (relative === "" ||
+        (!relative.startsWith(`..${(external_node_path_default()).sep}`) && relative !== ".." && !external_node_path_default().isAbsolute(relative)));
+}
+/** The folders an action may write into: the workspace and RUNNER_TEMP, resolved. */
+function writableRoots(env = process.env) {
+    const roots = [env.GITHUB_WORKSPACE || process.cwd(), env.RUNNER_TEMP].filter((root) => Boolean(root));
+    return roots.map((root) => realTarget(root));
+}
+/** Whether a write to `target` stays inside the workspace or RUNNER_TEMP. */
+function isWritable(target, env = process.env) {
+    const real = realTarget(target);
+    return writableRoots(env).some((root) => isInside(real, root));
+}
+/** A fresh folder for temporary files: under RUNNER_TEMP on a runner, else the OS's. */
+function scratchDirectory(prefix, env = process.env) {
+    return mkdtempSync(path.join(env.RUNNER_TEMP || os.tmpdir(), `${prefix}-`));
+}
+/** The kind of thing at `target`, without following a final symlink. */
+function entryKind(target) {
+    try {
+        const stat = (0,external_node_fs_.lstatSync)(target);
+        if (stat.isSymbolicLink()) {
+            try {
+                return entryKind(external_node_fs_.realpathSync.native(target));
+            }
+            catch {
+                return "missing";
+            }
+        }
+        return stat.isDirectory() ? "directory" : stat.isFile() ? "file" : "other";
+    }
+    catch {
+        return "missing";
+    }
+}
+/** How messages show a path: relative to the workspace, `/`-separated, `.` for the workspace itself. */
+function shownRelativeTo(workspace) {
+    return (file) => external_node_path_default().relative(workspace, file).split((external_node_path_default()).sep).join("/") || ".";
+}
 
 
 /***/ }),
@@ -37222,10 +39415,7 @@ const runnerIo = {
 /* harmony export */   cl: () => (/* binding */ registerSecret)
 /* harmony export */ });
 /* unused harmony exports SERVER_TEXT_CHARS, secretEncodings */
-/**
- * The one redaction of what the actions emit: every registered secret in each encoding it
- * travels in, credential headers, and anything shaped like a credential. Each becomes `***`.
- */
+/** The one redaction of what the actions emit: secrets, credential headers and look-alikes become ***. */
 const MASK = "***";
 /** What a server said, as shown: one line of at most this many characters. */
 const SERVER_TEXT_CHARS = 300;
@@ -37326,6 +39516,73 @@ function serverText(text) {
 
 /***/ }),
 
+/***/ 2787:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Cs: () => (/* binding */ runAction)
+/* harmony export */ });
+/* unused harmony exports abandonWork, reportFailure */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8126);
+/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8363);
+/* harmony import */ var _system_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3586);
+/** Runs an action's step: errors become ::error:: annotations and the exit code. */
+
+
+
+let abandoned = false;
+/** A call given up on past its deadline may still hold sockets open: the step then ends without it. */
+function abandonWork() {
+    abandoned = true;
+}
+/**
+ * Runs an action's main or post step. A ConfigurationError becomes one
+ * `::error::<action>: <message>` line; any other error also fails the step and
+ * its stack goes to the debug log. Both are redacted. The exit code is set, never forced.
+ */
+async function runAction(name, run, io = _io_js__WEBPACK_IMPORTED_MODULE_1__/* .runnerIo */ .Np) {
+    let reporting = false;
+    const fail = (error) => {
+        // A failure while reporting one (the log itself broken) must not loop: end the step.
+        if (reporting)
+            exitNow();
+        reporting = true;
+        reportFailure(name, error, io);
+        reporting = false;
+    };
+    process.stdout.on("error", exitNow);
+    process.stderr.on("error", exitNow);
+    process.on("unhandledRejection", fail);
+    process.on("uncaughtException", fail);
+    try {
+        await run(io);
+    }
+    catch (error) {
+        fail(error);
+    }
+    if (abandoned)
+        process.stdout.write("", () => process.exit());
+}
+/** The runner stopped reading the step's output (a closed pipe): nothing can be reported, so end failed. */
+function exitNow() {
+    process.exit(1);
+}
+/** Fails the step through `io`: one redacted `::error::` line, a stack only in the debug log. */
+function reportFailure(name, error, io = _io_js__WEBPACK_IMPORTED_MODULE_1__/* .runnerIo */ .Np) {
+    process.exitCode = 1;
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1) {
+        io.error(`${name}: ${error.message}`, error.location);
+        return;
+    }
+    const message = (0,_system_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .isSystemError */ .Or)(error) ? (0,_system_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .describeSystemError */ .Zo)(error) : (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error);
+    io.error(`${name}: ${message}`);
+    if (error instanceof Error && error.stack)
+        io.debug(error.stack);
+}
+
+
+/***/ }),
+
 /***/ 3586:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -37409,24 +39666,6 @@ function describeSystemError(error, shown = (file) => file) {
 /** A library's message with each errno code in it put into words: "Unable to make request: the connection was refused". */
 function explainErrnoCodes(text) {
     return text.replace(/\b(?:getaddrinfo |connect |read |write )?(E[A-Z0-9_]{3,})\b(?: [\w.:-]+)?/g, (whole, code) => reasons[code] ?? whole);
-}
-
-
-/***/ }),
-
-/***/ 6166:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   i: () => (/* binding */ clipLongWords)
-/* harmony export */ });
-/** Text as it goes to users: no word of a message much longer than an echoed value may be. */
-const LONGEST_WORD = 200;
-/** A little slack: a value `quoted()` already cut is 200 characters plus its quotes and ellipsis. */
-const CLIPPED_PAST = 240;
-/** Cuts every run of more than 240 non-space characters to 200, saying how long it was. */
-function clipLongWords(text) {
-    return text.replace(new RegExp(`\\S{${CLIPPED_PAST + 1},}`, "g"), (word) => `${word.slice(0, LONGEST_WORD)}… (${word.length} characters)`);
 }
 
 
@@ -46241,2184 +48480,6 @@ function replaceNode(key, path, node) {
 exports.visit = visit;
 exports.visitAsync = visitAsync;
 
-
-/***/ }),
-
-/***/ 6614:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  fM: () => (/* binding */ addPath),
-  Yz: () => (/* binding */ core_debug),
-  N4: () => (/* binding */ endGroup),
-  z3: () => (/* binding */ error),
-  dN: () => (/* binding */ exportVariable),
-  Gu: () => (/* binding */ getState),
-  pq: () => (/* binding */ info),
-  lm: () => (/* binding */ notice),
-  LZ: () => (/* binding */ saveState),
-  uH: () => (/* binding */ setOutput),
-  Pq: () => (/* binding */ core_setSecret),
-  Oh: () => (/* binding */ startGroup),
-  z: () => (/* reexport */ summary),
-  $e: () => (/* binding */ warning)
-});
-
-// UNUSED EXPORTS: ExitCode, getBooleanInput, getIDToken, getInput, getMultilineInput, group, isDebug, markdownSummary, platform, setCommandEcho, setFailed, toPlatformPath, toPosixPath, toWin32Path
-
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
-// We use any as a valid input type
-/* eslint-disable @typescript-eslint/no-explicit-any */
-/**
- * Sanitizes an input into a string so it can be passed into issueCommand safely
- * @param input input to sanitize into a string
- */
-function toCommandValue(input) {
-    if (input === null || input === undefined) {
-        return '';
-    }
-    else if (typeof input === 'string' || input instanceof String) {
-        return input;
-    }
-    return JSON.stringify(input);
-}
-/**
- *
- * @param annotationProperties
- * @returns The command properties to send with the actual annotation command
- * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
- */
-function toCommandProperties(annotationProperties) {
-    if (!Object.keys(annotationProperties).length) {
-        return {};
-    }
-    return {
-        title: annotationProperties.title,
-        file: annotationProperties.file,
-        line: annotationProperties.startLine,
-        endLine: annotationProperties.endLine,
-        col: annotationProperties.startColumn,
-        endColumn: annotationProperties.endColumn
-    };
-}
-//# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
-
-
-/**
- * Issues a command to the GitHub Actions runner
- *
- * @param command - The command name to issue
- * @param properties - Additional properties for the command (key-value pairs)
- * @param message - The message to include with the command
- * @remarks
- * This function outputs a specially formatted string to stdout that the Actions
- * runner interprets as a command. These commands can control workflow behavior,
- * set outputs, create annotations, mask values, and more.
- *
- * Command Format:
- *   ::name key=value,key=value::message
- *
- * @example
- * ```typescript
- * // Issue a warning annotation
- * issueCommand('warning', {}, 'This is a warning message');
- * // Output: ::warning::This is a warning message
- *
- * // Set an environment variable
- * issueCommand('set-env', { name: 'MY_VAR' }, 'some value');
- * // Output: ::set-env name=MY_VAR::some value
- *
- * // Add a secret mask
- * issueCommand('add-mask', {}, 'secretValue123');
- * // Output: ::add-mask::secretValue123
- * ```
- *
- * @internal
- * This is an internal utility function that powers the public API functions
- * such as setSecret, warning, error, and exportVariable.
- */
-function issueCommand(command, properties, message) {
-    const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
-}
-function command_issue(name, message = '') {
-    issueCommand(name, {}, message);
-}
-const CMD_STRING = '::';
-class Command {
-    constructor(command, properties, message) {
-        if (!command) {
-            command = 'missing.command';
-        }
-        this.command = command;
-        this.properties = properties;
-        this.message = message;
-    }
-    toString() {
-        let cmdStr = CMD_STRING + this.command;
-        if (this.properties && Object.keys(this.properties).length > 0) {
-            cmdStr += ' ';
-            let first = true;
-            for (const key in this.properties) {
-                if (this.properties.hasOwnProperty(key)) {
-                    const val = this.properties[key];
-                    if (val) {
-                        if (first) {
-                            first = false;
-                        }
-                        else {
-                            cmdStr += ',';
-                        }
-                        cmdStr += `${key}=${escapeProperty(val)}`;
-                    }
-                }
-            }
-        }
-        cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
-        return cmdStr;
-    }
-}
-function escapeData(s) {
-    return toCommandValue(s)
-        .replace(/%/g, '%25')
-        .replace(/\r/g, '%0D')
-        .replace(/\n/g, '%0A');
-}
-function escapeProperty(s) {
-    return toCommandValue(s)
-        .replace(/%/g, '%25')
-        .replace(/\r/g, '%0D')
-        .replace(/\n/g, '%0A')
-        .replace(/:/g, '%3A')
-        .replace(/,/g, '%2C');
-}
-//# sourceMappingURL=command.js.map
-;// CONCATENATED MODULE: external "crypto"
-const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-// EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
-// For internal use, subject to change.
-// We use any as a valid input type
-/* eslint-disable @typescript-eslint/no-explicit-any */
-
-
-
-
-function issueFileCommand(command, message) {
-    const filePath = process.env[`GITHUB_${command}`];
-    if (!filePath) {
-        throw new Error(`Unable to find environment variable for file command ${command}`);
-    }
-    if (!external_fs_.existsSync(filePath)) {
-        throw new Error(`Missing file at path: ${filePath}`);
-    }
-    external_fs_.appendFileSync(filePath, `${toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
-        encoding: 'utf8'
-    });
-}
-function prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
-    const convertedValue = toCommandValue(value);
-    // These should realistically never happen, but just in case someone finds a
-    // way to exploit uuid generation let's not allow keys or values that contain
-    // the delimiter.
-    if (key.includes(delimiter)) {
-        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
-    }
-    if (convertedValue.includes(delimiter)) {
-        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
-    }
-    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
-}
-//# sourceMappingURL=file-command.js.map
-;// CONCATENATED MODULE: external "path"
-const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
-// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
-var lib = __nccwpck_require__(4942);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-class BasicCredentialHandler {
-    constructor(username, password) {
-        this.username = username;
-        this.password = password;
-    }
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return __awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class auth_BearerCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Bearer ${this.token}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return __awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class PersonalAccessTokenCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return __awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-//# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
-var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-class oidc_utils_OidcClient {
-    static createHttpClient(allowRetry = true, maxRetry = 10) {
-        const requestOptions = {
-            allowRetries: allowRetry,
-            maxRetries: maxRetry
-        };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
-    }
-    static getRequestToken() {
-        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
-        if (!token) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
-        }
-        return token;
-    }
-    static getIDTokenUrl() {
-        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
-        if (!runtimeUrl) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
-        }
-        return runtimeUrl;
-    }
-    static getCall(id_token_url) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
-            var _a;
-            const httpclient = oidc_utils_OidcClient.createHttpClient();
-            const res = yield httpclient
-                .getJson(id_token_url)
-                .catch(error => {
-                throw new Error(`Failed to get ID Token. \n 
-        Error Code : ${error.statusCode}\n 
-        Error Message: ${error.message}`);
-            });
-            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
-            if (!id_token) {
-                throw new Error('Response json body do not have ID Token field');
-            }
-            return id_token;
-        });
-    }
-    static getIDToken(audience) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
-            try {
-                // New ID Token is requested from action service
-                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
-                if (audience) {
-                    const encodedAudience = encodeURIComponent(audience);
-                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
-                }
-                debug(`ID token url is ${id_token_url}`);
-                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
-                setSecret(id_token);
-                return id_token;
-            }
-            catch (error) {
-                throw new Error(`Error message: ${error.message}`);
-            }
-        });
-    }
-}
-//# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
-var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { access, appendFile, writeFile } = external_fs_.promises;
-const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
-const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
-class Summary {
-    constructor() {
-        this._buffer = '';
-    }
-    /**
-     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
-     * Also checks r/w permissions.
-     *
-     * @returns step summary file path
-     */
-    filePath() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            if (this._filePath) {
-                return this._filePath;
-            }
-            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
-            if (!pathFromEnv) {
-                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
-            }
-            try {
-                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
-            }
-            catch (_a) {
-                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
-            }
-            this._filePath = pathFromEnv;
-            return this._filePath;
-        });
-    }
-    /**
-     * Wraps content in an HTML tag, adding any HTML attributes
-     *
-     * @param {string} tag HTML tag to wrap
-     * @param {string | null} content content within the tag
-     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
-     *
-     * @returns {string} content wrapped in HTML element
-     */
-    wrap(tag, content, attrs = {}) {
-        const htmlAttrs = Object.entries(attrs)
-            .map(([key, value]) => ` ${key}="${value}"`)
-            .join('');
-        if (!content) {
-            return `<${tag}${htmlAttrs}>`;
-        }
-        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
-    }
-    /**
-     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
-     *
-     * @param {SummaryWriteOptions} [options] (optional) options for write operation
-     *
-     * @returns {Promise<Summary>} summary instance
-     */
-    write(options) {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
-            const filePath = yield this.filePath();
-            const writeFunc = overwrite ? writeFile : appendFile;
-            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
-            return this.emptyBuffer();
-        });
-    }
-    /**
-     * Clears the summary buffer and wipes the summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    clear() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            return this.emptyBuffer().write({ overwrite: true });
-        });
-    }
-    /**
-     * Returns the current summary buffer as a string
-     *
-     * @returns {string} string of summary buffer
-     */
-    stringify() {
-        return this._buffer;
-    }
-    /**
-     * If the summary buffer is empty
-     *
-     * @returns {boolen} true if the buffer is empty
-     */
-    isEmptyBuffer() {
-        return this._buffer.length === 0;
-    }
-    /**
-     * Resets the summary buffer without writing to summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    emptyBuffer() {
-        this._buffer = '';
-        return this;
-    }
-    /**
-     * Adds raw text to the summary buffer
-     *
-     * @param {string} text content to add
-     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addRaw(text, addEOL = false) {
-        this._buffer += text;
-        return addEOL ? this.addEOL() : this;
-    }
-    /**
-     * Adds the operating system-specific end-of-line marker to the buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addEOL() {
-        return this.addRaw(external_os_namespaceObject.EOL);
-    }
-    /**
-     * Adds an HTML codeblock to the summary buffer
-     *
-     * @param {string} code content to render within fenced code block
-     * @param {string} lang (optional) language to syntax highlight code
-     *
-     * @returns {Summary} summary instance
-     */
-    addCodeBlock(code, lang) {
-        const attrs = Object.assign({}, (lang && { lang }));
-        const element = this.wrap('pre', this.wrap('code', code), attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML list to the summary buffer
-     *
-     * @param {string[]} items list of items to render
-     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addList(items, ordered = false) {
-        const tag = ordered ? 'ol' : 'ul';
-        const listItems = items.map(item => this.wrap('li', item)).join('');
-        const element = this.wrap(tag, listItems);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML table to the summary buffer
-     *
-     * @param {SummaryTableCell[]} rows table rows
-     *
-     * @returns {Summary} summary instance
-     */
-    addTable(rows) {
-        const tableBody = rows
-            .map(row => {
-            const cells = row
-                .map(cell => {
-                if (typeof cell === 'string') {
-                    return this.wrap('td', cell);
-                }
-                const { header, data, colspan, rowspan } = cell;
-                const tag = header ? 'th' : 'td';
-                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
-                return this.wrap(tag, data, attrs);
-            })
-                .join('');
-            return this.wrap('tr', cells);
-        })
-            .join('');
-        const element = this.wrap('table', tableBody);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds a collapsable HTML details element to the summary buffer
-     *
-     * @param {string} label text for the closed state
-     * @param {string} content collapsable content
-     *
-     * @returns {Summary} summary instance
-     */
-    addDetails(label, content) {
-        const element = this.wrap('details', this.wrap('summary', label) + content);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML image tag to the summary buffer
-     *
-     * @param {string} src path to the image you to embed
-     * @param {string} alt text description of the image
-     * @param {SummaryImageOptions} options (optional) addition image attributes
-     *
-     * @returns {Summary} summary instance
-     */
-    addImage(src, alt, options) {
-        const { width, height } = options || {};
-        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
-        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML section heading element
-     *
-     * @param {string} text heading text
-     * @param {number | string} [level=1] (optional) the heading level, default: 1
-     *
-     * @returns {Summary} summary instance
-     */
-    addHeading(text, level) {
-        const tag = `h${level}`;
-        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
-            ? tag
-            : 'h1';
-        const element = this.wrap(allowedTag, text);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML thematic break (<hr>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addSeparator() {
-        const element = this.wrap('hr', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML line break (<br>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addBreak() {
-        const element = this.wrap('br', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML blockquote to the summary buffer
-     *
-     * @param {string} text quote text
-     * @param {string} cite (optional) citation url
-     *
-     * @returns {Summary} summary instance
-     */
-    addQuote(text, cite) {
-        const attrs = Object.assign({}, (cite && { cite }));
-        const element = this.wrap('blockquote', text, attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML anchor tag to the summary buffer
-     *
-     * @param {string} text link text/content
-     * @param {string} href hyperlink
-     *
-     * @returns {Summary} summary instance
-     */
-    addLink(text, href) {
-        const element = this.wrap('a', text, { href });
-        return this.addRaw(element).addEOL();
-    }
-}
-const _summary = new Summary();
-/**
- * @deprecated use `core.summary`
- */
-const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = _summary;
-//# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
-
-/**
- * toPosixPath converts the given path to the posix form. On Windows, \\ will be
- * replaced with /.
- *
- * @param pth. Path to transform.
- * @return string Posix path.
- */
-function toPosixPath(pth) {
-    return pth.replace(/[\\]/g, '/');
-}
-/**
- * toWin32Path converts the given path to the win32 form. On Linux, / will be
- * replaced with \\.
- *
- * @param pth. Path to transform.
- * @return string Win32 path.
- */
-function toWin32Path(pth) {
-    return pth.replace(/[/]/g, '\\');
-}
-/**
- * toPlatformPath converts the given path to a platform-specific path. It does
- * this by replacing instances of / and \ with the platform-specific path
- * separator.
- *
- * @param pth The path to platformize.
- * @return string The platform-specific path.
- */
-function toPlatformPath(pth) {
-    return pth.replace(/[/\\]/g, path.sep);
-}
-//# sourceMappingURL=path-utils.js.map
-// EXTERNAL MODULE: external "string_decoder"
-var external_string_decoder_ = __nccwpck_require__(3193);
-// EXTERNAL MODULE: external "events"
-var external_events_ = __nccwpck_require__(4434);
-;// CONCATENATED MODULE: external "child_process"
-const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
-// EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(2613);
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
-var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
-// export const {open} = 'fs'
-const IS_WINDOWS = process.platform === 'win32';
-/**
- * Custom implementation of readlink to ensure Windows junctions
- * maintain trailing backslash for backward compatibility with Node.js < 24
- *
- * In Node.js 20, Windows junctions (directory symlinks) always returned paths
- * with trailing backslashes. Node.js 24 removed this behavior, which breaks
- * code that relied on this format for path operations.
- *
- * This implementation restores the Node 20 behavior by adding a trailing
- * backslash to all junction results on Windows.
- */
-function readlink(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        const result = yield fs.promises.readlink(fsPath);
-        // On Windows, restore Node 20 behavior: add trailing backslash to all results
-        // since junctions on Windows are always directory links
-        if (IS_WINDOWS && !result.endsWith('\\')) {
-            return `${result}\\`;
-        }
-        return result;
-    });
-}
-// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
-const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_.constants.O_RDONLY;
-function exists(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        try {
-            yield stat(fsPath);
-        }
-        catch (err) {
-            if (err.code === 'ENOENT') {
-                return false;
-            }
-            throw err;
-        }
-        return true;
-    });
-}
-function isDirectory(fsPath_1) {
-    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
-        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
-        return stats.isDirectory();
-    });
-}
-/**
- * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
- * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
- */
-function isRooted(p) {
-    p = normalizeSeparators(p);
-    if (!p) {
-        throw new Error('isRooted() parameter "p" cannot be empty');
-    }
-    if (IS_WINDOWS) {
-        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
-        ); // e.g. C: or C:\hello
-    }
-    return p.startsWith('/');
-}
-/**
- * Best effort attempt to determine whether a file exists and is executable.
- * @param filePath    file path to check
- * @param extensions  additional file extensions to try
- * @return if file exists and is executable, returns the file path. otherwise empty string.
- */
-function tryGetExecutablePath(filePath, extensions) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        let stats = undefined;
-        try {
-            // test file exists
-            stats = yield stat(filePath);
-        }
-        catch (err) {
-            if (err.code !== 'ENOENT') {
-                // eslint-disable-next-line no-console
-                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-            }
-        }
-        if (stats && stats.isFile()) {
-            if (IS_WINDOWS) {
-                // on Windows, test for valid extension
-                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
-                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
-                    return filePath;
-                }
-            }
-            else {
-                if (isUnixExecutable(stats)) {
-                    return filePath;
-                }
-            }
-        }
-        // try each extension
-        const originalFilePath = filePath;
-        for (const extension of extensions) {
-            filePath = originalFilePath + extension;
-            stats = undefined;
-            try {
-                stats = yield stat(filePath);
-            }
-            catch (err) {
-                if (err.code !== 'ENOENT') {
-                    // eslint-disable-next-line no-console
-                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-                }
-            }
-            if (stats && stats.isFile()) {
-                if (IS_WINDOWS) {
-                    // preserve the case of the actual file (since an extension was appended)
-                    try {
-                        const directory = external_path_namespaceObject.dirname(filePath);
-                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
-                        for (const actualName of yield readdir(directory)) {
-                            if (upperName === actualName.toUpperCase()) {
-                                filePath = external_path_namespaceObject.join(directory, actualName);
-                                break;
-                            }
-                        }
-                    }
-                    catch (err) {
-                        // eslint-disable-next-line no-console
-                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
-                    }
-                    return filePath;
-                }
-                else {
-                    if (isUnixExecutable(stats)) {
-                        return filePath;
-                    }
-                }
-            }
-        }
-        return '';
-    });
-}
-function normalizeSeparators(p) {
-    p = p || '';
-    if (IS_WINDOWS) {
-        // convert slashes on Windows
-        p = p.replace(/\//g, '\\');
-        // remove redundant slashes
-        return p.replace(/\\\\+/g, '\\');
-    }
-    // remove redundant slashes
-    return p.replace(/\/\/+/g, '/');
-}
-// on Mac/Linux, test the execute bit
-//     R   W  X  R  W X R W X
-//   256 128 64 32 16 8 4 2 1
-function isUnixExecutable(stats) {
-    return ((stats.mode & 1) > 0 ||
-        ((stats.mode & 8) > 0 &&
-            process.getgid !== undefined &&
-            stats.gid === process.getgid()) ||
-        ((stats.mode & 64) > 0 &&
-            process.getuid !== undefined &&
-            stats.uid === process.getuid()));
-}
-// Get the path of cmd.exe in windows
-function getCmdPath() {
-    var _a;
-    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
-}
-//# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
-var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-/**
- * Copies a file or folder.
- * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See CopyOptions.
- */
-function cp(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
-        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
-        // Dest is an existing file, but not forcing
-        if (destStat && destStat.isFile() && !force) {
-            return;
-        }
-        // If dest is an existing directory, should copy inside.
-        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
-            ? path.join(dest, path.basename(source))
-            : dest;
-        if (!(yield ioUtil.exists(source))) {
-            throw new Error(`no such file or directory: ${source}`);
-        }
-        const sourceStat = yield ioUtil.stat(source);
-        if (sourceStat.isDirectory()) {
-            if (!recursive) {
-                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
-            }
-            else {
-                yield cpDirRecursive(source, newDest, 0, force);
-            }
-        }
-        else {
-            if (path.relative(source, newDest) === '') {
-                // a file cannot be copied to itself
-                throw new Error(`'${newDest}' and '${source}' are the same file`);
-            }
-            yield io_copyFile(source, newDest, force);
-        }
-    });
-}
-/**
- * Moves a path.
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See MoveOptions.
- */
-function mv(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        if (yield ioUtil.exists(dest)) {
-            let destExists = true;
-            if (yield ioUtil.isDirectory(dest)) {
-                // If dest is directory copy src into dest
-                dest = path.join(dest, path.basename(source));
-                destExists = yield ioUtil.exists(dest);
-            }
-            if (destExists) {
-                if (options.force == null || options.force) {
-                    yield rmRF(dest);
-                }
-                else {
-                    throw new Error('Destination already exists');
-                }
-            }
-        }
-        yield mkdirP(path.dirname(dest));
-        yield ioUtil.rename(source, dest);
-    });
-}
-/**
- * Remove a path recursively with force
- *
- * @param inputPath path to remove
- */
-function rmRF(inputPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (ioUtil.IS_WINDOWS) {
-            // Check for invalid characters
-            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
-            if (/[*"<>|]/.test(inputPath)) {
-                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
-            }
-        }
-        try {
-            // note if path does not exist, error is silent
-            yield ioUtil.rm(inputPath, {
-                force: true,
-                maxRetries: 3,
-                recursive: true,
-                retryDelay: 300
-            });
-        }
-        catch (err) {
-            throw new Error(`File was unable to be removed ${err}`);
-        }
-    });
-}
-/**
- * Make a directory.  Creates the full path with folders in between
- * Will throw if it fails
- *
- * @param   fsPath        path to create
- * @returns Promise<void>
- */
-function mkdirP(fsPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        ok(fsPath, 'a path argument must be provided');
-        yield ioUtil.mkdir(fsPath, { recursive: true });
-    });
-}
-/**
- * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
- * If you check and the tool does not exist, it will throw.
- *
- * @param     tool              name of the tool
- * @param     check             whether to check if tool exists
- * @returns   Promise<string>   path to tool
- */
-function which(tool, check) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // recursive when check=true
-        if (check) {
-            const result = yield which(tool, false);
-            if (!result) {
-                if (IS_WINDOWS) {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
-                }
-                else {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
-                }
-            }
-            return result;
-        }
-        const matches = yield findInPath(tool);
-        if (matches && matches.length > 0) {
-            return matches[0];
-        }
-        return '';
-    });
-}
-/**
- * Returns a list of all occurrences of the given tool on the system path.
- *
- * @returns   Promise<string[]>  the paths of the tool
- */
-function findInPath(tool) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // build the list of extensions to try
-        const extensions = [];
-        if (IS_WINDOWS && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
-                if (extension) {
-                    extensions.push(extension);
-                }
-            }
-        }
-        // if it's rooted, return it if exists. otherwise return empty.
-        if (isRooted(tool)) {
-            const filePath = yield tryGetExecutablePath(tool, extensions);
-            if (filePath) {
-                return [filePath];
-            }
-            return [];
-        }
-        // if any path separators, return empty
-        if (tool.includes(external_path_namespaceObject.sep)) {
-            return [];
-        }
-        // build the list of directories
-        //
-        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
-        // it feels like we should not do this. Checking the current directory seems like more of a use
-        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
-        // across platforms.
-        const directories = [];
-        if (process.env.PATH) {
-            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
-                if (p) {
-                    directories.push(p);
-                }
-            }
-        }
-        // find all matches
-        const matches = [];
-        for (const directory of directories) {
-            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
-            if (filePath) {
-                matches.push(filePath);
-            }
-        }
-        return matches;
-    });
-}
-function readCopyOptions(options) {
-    const force = options.force == null ? true : options.force;
-    const recursive = Boolean(options.recursive);
-    const copySourceDirectory = options.copySourceDirectory == null
-        ? true
-        : Boolean(options.copySourceDirectory);
-    return { force, recursive, copySourceDirectory };
-}
-function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        // Ensure there is not a run away recursive copy
-        if (currentDepth >= 255)
-            return;
-        currentDepth++;
-        yield mkdirP(destDir);
-        const files = yield ioUtil.readdir(sourceDir);
-        for (const fileName of files) {
-            const srcFile = `${sourceDir}/${fileName}`;
-            const destFile = `${destDir}/${fileName}`;
-            const srcFileStat = yield ioUtil.lstat(srcFile);
-            if (srcFileStat.isDirectory()) {
-                // Recurse
-                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
-            }
-            else {
-                yield io_copyFile(srcFile, destFile, force);
-            }
-        }
-        // Change the mode for the newly created directory
-        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
-    });
-}
-// Buffered file copy
-function io_copyFile(srcFile, destFile, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
-            // unlink/re-link it
-            try {
-                yield ioUtil.lstat(destFile);
-                yield ioUtil.unlink(destFile);
-            }
-            catch (e) {
-                // Try to override file permission
-                if (e.code === 'EPERM') {
-                    yield ioUtil.chmod(destFile, '0666');
-                    yield ioUtil.unlink(destFile);
-                }
-                // other errors = it doesn't exist, no work to do
-            }
-            // Copy over symlink
-            const symlinkFull = yield ioUtil.readlink(srcFile);
-            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
-        }
-        else if (!(yield ioUtil.exists(destFile)) || force) {
-            yield ioUtil.copyFile(srcFile, destFile);
-        }
-    });
-}
-//# sourceMappingURL=io.js.map
-;// CONCATENATED MODULE: external "timers"
-const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
-var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-
-/* eslint-disable @typescript-eslint/unbound-method */
-const toolrunner_IS_WINDOWS = process.platform === 'win32';
-/*
- * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
- */
-class ToolRunner extends external_events_.EventEmitter {
-    constructor(toolPath, args, options) {
-        super();
-        if (!toolPath) {
-            throw new Error("Parameter 'toolPath' cannot be null or empty.");
-        }
-        this.toolPath = toolPath;
-        this.args = args || [];
-        this.options = options || {};
-    }
-    _debug(message) {
-        if (this.options.listeners && this.options.listeners.debug) {
-            this.options.listeners.debug(message);
-        }
-    }
-    _getCommandString(options, noPrefix) {
-        const toolPath = this._getSpawnFileName();
-        const args = this._getSpawnArgs(options);
-        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
-        if (toolrunner_IS_WINDOWS) {
-            // Windows + cmd file
-            if (this._isCmdFile()) {
-                cmd += toolPath;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows + verbatim
-            else if (options.windowsVerbatimArguments) {
-                cmd += `"${toolPath}"`;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows (regular)
-            else {
-                cmd += this._windowsQuoteCmdArg(toolPath);
-                for (const a of args) {
-                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
-                }
-            }
-        }
-        else {
-            // OSX/Linux - this can likely be improved with some form of quoting.
-            // creating processes on Unix is fundamentally different than Windows.
-            // on Unix, execvp() takes an arg array.
-            cmd += toolPath;
-            for (const a of args) {
-                cmd += ` ${a}`;
-            }
-        }
-        return cmd;
-    }
-    _processLineBuffer(data, strBuffer, onLine) {
-        try {
-            let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
-            while (n > -1) {
-                const line = s.substring(0, n);
-                onLine(line);
-                // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
-            }
-            return s;
-        }
-        catch (err) {
-            // streaming lines to console is best effort.  Don't fail a build.
-            this._debug(`error processing line. Failed with error ${err}`);
-            return '';
-        }
-    }
-    _getSpawnFileName() {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                return process.env['COMSPEC'] || 'cmd.exe';
-            }
-        }
-        return this.toolPath;
-    }
-    _getSpawnArgs(options) {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
-                for (const a of this.args) {
-                    argline += ' ';
-                    argline += options.windowsVerbatimArguments
-                        ? a
-                        : this._windowsQuoteCmdArg(a);
-                }
-                argline += '"';
-                return [argline];
-            }
-        }
-        return this.args;
-    }
-    _endsWith(str, end) {
-        return str.endsWith(end);
-    }
-    _isCmdFile() {
-        const upperToolPath = this.toolPath.toUpperCase();
-        return (this._endsWith(upperToolPath, '.CMD') ||
-            this._endsWith(upperToolPath, '.BAT'));
-    }
-    _windowsQuoteCmdArg(arg) {
-        // for .exe, apply the normal quoting rules that libuv applies
-        if (!this._isCmdFile()) {
-            return this._uvQuoteCmdArg(arg);
-        }
-        // otherwise apply quoting rules specific to the cmd.exe command line parser.
-        // the libuv rules are generic and are not designed specifically for cmd.exe
-        // command line parser.
-        //
-        // for a detailed description of the cmd.exe command line parser, refer to
-        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
-        // need quotes for empty arg
-        if (!arg) {
-            return '""';
-        }
-        // determine whether the arg needs to be quoted
-        const cmdSpecialChars = [
-            ' ',
-            '\t',
-            '&',
-            '(',
-            ')',
-            '[',
-            ']',
-            '{',
-            '}',
-            '^',
-            '=',
-            ';',
-            '!',
-            "'",
-            '+',
-            ',',
-            '`',
-            '~',
-            '|',
-            '<',
-            '>',
-            '"'
-        ];
-        let needsQuotes = false;
-        for (const char of arg) {
-            if (cmdSpecialChars.some(x => x === char)) {
-                needsQuotes = true;
-                break;
-            }
-        }
-        // short-circuit if quotes not needed
-        if (!needsQuotes) {
-            return arg;
-        }
-        // the following quoting rules are very similar to the rules that by libuv applies.
-        //
-        // 1) wrap the string in quotes
-        //
-        // 2) double-up quotes - i.e. " => ""
-        //
-        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
-        //    doesn't work well with a cmd.exe command line.
-        //
-        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
-        //    for example, the command line:
-        //          foo.exe "myarg:""my val"""
-        //    is parsed by a .NET console app into an arg array:
-        //          [ "myarg:\"my val\"" ]
-        //    which is the same end result when applying libuv quoting rules. although the actual
-        //    command line from libuv quoting rules would look like:
-        //          foo.exe "myarg:\"my val\""
-        //
-        // 3) double-up slashes that precede a quote,
-        //    e.g.  hello \world    => "hello \world"
-        //          hello\"world    => "hello\\""world"
-        //          hello\\"world   => "hello\\\\""world"
-        //          hello world\    => "hello world\\"
-        //
-        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
-        //    the reasons for including this as a .cmd quoting rule are:
-        //
-        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
-        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
-        //
-        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
-        //       haven't heard any complaints about that aspect.
-        //
-        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
-        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
-        // by using %%.
-        //
-        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
-        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
-        //
-        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
-        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
-        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
-        // to an external program.
-        //
-        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
-        // % can be escaped within a .cmd file.
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\'; // double the slash
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '"'; // double the quote
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _uvQuoteCmdArg(arg) {
-        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
-        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
-        // is used.
-        //
-        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
-        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
-        // pasting copyright notice from Node within this function:
-        //
-        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
-        //
-        //      Permission is hereby granted, free of charge, to any person obtaining a copy
-        //      of this software and associated documentation files (the "Software"), to
-        //      deal in the Software without restriction, including without limitation the
-        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
-        //      sell copies of the Software, and to permit persons to whom the Software is
-        //      furnished to do so, subject to the following conditions:
-        //
-        //      The above copyright notice and this permission notice shall be included in
-        //      all copies or substantial portions of the Software.
-        //
-        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
-        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
-        //      IN THE SOFTWARE.
-        if (!arg) {
-            // Need double quotation for empty argument
-            return '""';
-        }
-        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
-            // No quotation needed
-            return arg;
-        }
-        if (!arg.includes('"') && !arg.includes('\\')) {
-            // No embedded double quotes or backslashes, so I can just wrap
-            // quote marks around the whole thing.
-            return `"${arg}"`;
-        }
-        // Expected input/output:
-        //   input : hello"world
-        //   output: "hello\"world"
-        //   input : hello""world
-        //   output: "hello\"\"world"
-        //   input : hello\world
-        //   output: hello\world
-        //   input : hello\\world
-        //   output: hello\\world
-        //   input : hello\"world
-        //   output: "hello\\\"world"
-        //   input : hello\\"world
-        //   output: "hello\\\\\"world"
-        //   input : hello world\
-        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
-        //                             but it appears the comment is wrong, it should be "hello world\\"
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\';
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '\\';
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _cloneExecOptions(options) {
-        options = options || {};
-        const result = {
-            cwd: options.cwd || process.cwd(),
-            env: options.env || process.env,
-            silent: options.silent || false,
-            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
-            failOnStdErr: options.failOnStdErr || false,
-            ignoreReturnCode: options.ignoreReturnCode || false,
-            delay: options.delay || 10000
-        };
-        result.outStream = options.outStream || process.stdout;
-        result.errStream = options.errStream || process.stderr;
-        return result;
-    }
-    _getSpawnOptions(options, toolPath) {
-        options = options || {};
-        const result = {};
-        result.cwd = options.cwd;
-        result.env = options.env;
-        result['windowsVerbatimArguments'] =
-            options.windowsVerbatimArguments || this._isCmdFile();
-        if (options.windowsVerbatimArguments) {
-            result.argv0 = `"${toolPath}"`;
-        }
-        return result;
-    }
-    /**
-     * Exec a tool.
-     * Output will be streamed to the live console.
-     * Returns promise with return code
-     *
-     * @param     tool     path to tool to exec
-     * @param     options  optional exec options.  See ExecOptions
-     * @returns   number
-     */
-    exec() {
-        return toolrunner_awaiter(this, void 0, void 0, function* () {
-            // root the tool path if it is unrooted and contains relative pathing
-            if (!isRooted(this.toolPath) &&
-                (this.toolPath.includes('/') ||
-                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
-                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
-            }
-            // if the tool is only a file name, then resolve it from the PATH
-            // otherwise verify it exists (add extension on Windows if necessary)
-            this.toolPath = yield which(this.toolPath, true);
-            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
-                this._debug(`exec tool: ${this.toolPath}`);
-                this._debug('arguments:');
-                for (const arg of this.args) {
-                    this._debug(`   ${arg}`);
-                }
-                const optionsNonNull = this._cloneExecOptions(this.options);
-                if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
-                }
-                const state = new ExecState(optionsNonNull, this.toolPath);
-                state.on('debug', (message) => {
-                    this._debug(message);
-                });
-                if (this.options.cwd && !(yield exists(this.options.cwd))) {
-                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
-                }
-                const fileName = this._getSpawnFileName();
-                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
-                let stdbuffer = '';
-                if (cp.stdout) {
-                    cp.stdout.on('data', (data) => {
-                        if (this.options.listeners && this.options.listeners.stdout) {
-                            this.options.listeners.stdout(data);
-                        }
-                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                            optionsNonNull.outStream.write(data);
-                        }
-                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.stdline) {
-                                this.options.listeners.stdline(line);
-                            }
-                        });
-                    });
-                }
-                let errbuffer = '';
-                if (cp.stderr) {
-                    cp.stderr.on('data', (data) => {
-                        state.processStderr = true;
-                        if (this.options.listeners && this.options.listeners.stderr) {
-                            this.options.listeners.stderr(data);
-                        }
-                        if (!optionsNonNull.silent &&
-                            optionsNonNull.errStream &&
-                            optionsNonNull.outStream) {
-                            const s = optionsNonNull.failOnStdErr
-                                ? optionsNonNull.errStream
-                                : optionsNonNull.outStream;
-                            s.write(data);
-                        }
-                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.errline) {
-                                this.options.listeners.errline(line);
-                            }
-                        });
-                    });
-                }
-                cp.on('error', (err) => {
-                    state.processError = err.message;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    state.CheckComplete();
-                });
-                cp.on('exit', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                cp.on('close', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                state.on('done', (error, exitCode) => {
-                    if (stdbuffer.length > 0) {
-                        this.emit('stdline', stdbuffer);
-                    }
-                    if (errbuffer.length > 0) {
-                        this.emit('errline', errbuffer);
-                    }
-                    cp.removeAllListeners();
-                    if (error) {
-                        reject(error);
-                    }
-                    else {
-                        resolve(exitCode);
-                    }
-                });
-                if (this.options.input) {
-                    if (!cp.stdin) {
-                        throw new Error('child process missing stdin');
-                    }
-                    cp.stdin.end(this.options.input);
-                }
-            }));
-        });
-    }
-}
-/**
- * Convert an arg string to an array of args. Handles escaping
- *
- * @param    argString   string of arguments
- * @returns  string[]    array of arguments
- */
-function argStringToArray(argString) {
-    const args = [];
-    let inQuotes = false;
-    let escaped = false;
-    let arg = '';
-    function append(c) {
-        // we only escape double quotes.
-        if (escaped && c !== '"') {
-            arg += '\\';
-        }
-        arg += c;
-        escaped = false;
-    }
-    for (let i = 0; i < argString.length; i++) {
-        const c = argString.charAt(i);
-        if (c === '"') {
-            if (!escaped) {
-                inQuotes = !inQuotes;
-            }
-            else {
-                append(c);
-            }
-            continue;
-        }
-        if (c === '\\' && escaped) {
-            append(c);
-            continue;
-        }
-        if (c === '\\' && inQuotes) {
-            escaped = true;
-            continue;
-        }
-        if (c === ' ' && !inQuotes) {
-            if (arg.length > 0) {
-                args.push(arg);
-                arg = '';
-            }
-            continue;
-        }
-        append(c);
-    }
-    if (arg.length > 0) {
-        args.push(arg.trim());
-    }
-    return args;
-}
-class ExecState extends external_events_.EventEmitter {
-    constructor(options, toolPath) {
-        super();
-        this.processClosed = false; // tracks whether the process has exited and stdio is closed
-        this.processError = '';
-        this.processExitCode = 0;
-        this.processExited = false; // tracks whether the process has exited
-        this.processStderr = false; // tracks whether stderr was written to
-        this.delay = 10000; // 10 seconds
-        this.done = false;
-        this.timeout = null;
-        if (!toolPath) {
-            throw new Error('toolPath must not be empty');
-        }
-        this.options = options;
-        this.toolPath = toolPath;
-        if (options.delay) {
-            this.delay = options.delay;
-        }
-    }
-    CheckComplete() {
-        if (this.done) {
-            return;
-        }
-        if (this.processClosed) {
-            this._setResult();
-        }
-        else if (this.processExited) {
-            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
-        }
-    }
-    _debug(message) {
-        this.emit('debug', message);
-    }
-    _setResult() {
-        // determine whether there is an error
-        let error;
-        if (this.processExited) {
-            if (this.processError) {
-                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
-            }
-            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
-                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
-            }
-            else if (this.processStderr && this.options.failOnStdErr) {
-                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
-            }
-        }
-        // clear the timeout
-        if (this.timeout) {
-            clearTimeout(this.timeout);
-            this.timeout = null;
-        }
-        this.done = true;
-        this.emit('done', error, this.processExitCode);
-    }
-    static HandleTimeout(state) {
-        if (state.done) {
-            return;
-        }
-        if (!state.processClosed && state.processExited) {
-            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
-            state._debug(message);
-        }
-        state._setResult();
-    }
-}
-//# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
-var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-/**
- * Exec a command.
- * Output will be streamed to the live console.
- * Returns promise with return code
- *
- * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
- * @param     args               optional arguments for tool. Escaping is handled by the lib.
- * @param     options            optional exec options.  See ExecOptions
- * @returns   Promise<number>    exit code
- */
-function exec_exec(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = tr.argStringToArray(commandLine);
-        if (commandArgs.length === 0) {
-            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
-        }
-        // Path to tool to execute should be first arg
-        const toolPath = commandArgs[0];
-        args = commandArgs.slice(1).concat(args || []);
-        const runner = new tr.ToolRunner(toolPath, args, options);
-        return runner.exec();
-    });
-}
-/**
- * Exec a command and get the output.
- * Output will be streamed to the live console.
- * Returns promise with the exit code and collected stdout and stderr
- *
- * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
- * @param     args                  optional arguments for tool. Escaping is handled by the lib.
- * @param     options               optional exec options.  See ExecOptions
- * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
- */
-function getExecOutput(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        var _a, _b;
-        let stdout = '';
-        let stderr = '';
-        //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new StringDecoder('utf8');
-        const stderrDecoder = new StringDecoder('utf8');
-        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
-        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
-        const stdErrListener = (data) => {
-            stderr += stderrDecoder.write(data);
-            if (originalStdErrListener) {
-                originalStdErrListener(data);
-            }
-        };
-        const stdOutListener = (data) => {
-            stdout += stdoutDecoder.write(data);
-            if (originalStdoutListener) {
-                originalStdoutListener(data);
-            }
-        };
-        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
-        //flush any remaining characters
-        stdout += stdoutDecoder.end();
-        stderr += stderrDecoder.end();
-        return {
-            exitCode,
-            stdout,
-            stderr
-        };
-    });
-}
-//# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
-var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
-        silent: true
-    });
-    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
-        silent: true
-    });
-    return {
-        name: name.trim(),
-        version: version.trim()
-    };
-});
-const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    var _a, _b, _c, _d;
-    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
-        silent: true
-    });
-    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
-    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
-    return {
-        name,
-        version
-    };
-});
-const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
-        silent: true
-    });
-    const [name, version] = stdout.trim().split('\n');
-    return {
-        name,
-        version
-    };
-});
-const platform = external_os_namespaceObject.platform();
-const arch = external_os_namespaceObject.arch();
-const isWindows = platform === 'win32';
-const isMacOS = platform === 'darwin';
-const isLinux = platform === 'linux';
-function getDetails() {
-    return platform_awaiter(this, void 0, void 0, function* () {
-        return Object.assign(Object.assign({}, (yield (isWindows
-            ? getWindowsInfo()
-            : isMacOS
-                ? getMacOsInfo()
-                : getLinuxInfo()))), { platform,
-            arch,
-            isWindows,
-            isMacOS,
-            isLinux });
-    });
-}
-//# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
-var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-/**
- * The code to exit an action
- */
-var ExitCode;
-(function (ExitCode) {
-    /**
-     * A code indicating that the action was successful
-     */
-    ExitCode[ExitCode["Success"] = 0] = "Success";
-    /**
-     * A code indicating that the action was a failure
-     */
-    ExitCode[ExitCode["Failure"] = 1] = "Failure";
-})(ExitCode || (ExitCode = {}));
-//-----------------------------------------------------------------------
-// Variables
-//-----------------------------------------------------------------------
-/**
- * Sets env variable for this action and future actions in the job
- * @param name the name of the variable to set
- * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function exportVariable(name, val) {
-    const convertedVal = toCommandValue(val);
-    process.env[name] = convertedVal;
-    const filePath = process.env['GITHUB_ENV'] || '';
-    if (filePath) {
-        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
-    }
-    issueCommand('set-env', { name }, convertedVal);
-}
-/**
- * Registers a secret which will get masked from logs
- *
- * @param secret - Value of the secret to be masked
- * @remarks
- * This function instructs the Actions runner to mask the specified value in any
- * logs produced during the workflow run. Once registered, the secret value will
- * be replaced with asterisks (***) whenever it appears in console output, logs,
- * or error messages.
- *
- * This is useful for protecting sensitive information such as:
- * - API keys
- * - Access tokens
- * - Authentication credentials
- * - URL parameters containing signatures (SAS tokens)
- *
- * Note that masking only affects future logs; any previous appearances of the
- * secret in logs before calling this function will remain unmasked.
- *
- * @example
- * ```typescript
- * // Register an API token as a secret
- * const apiToken = "abc123xyz456";
- * setSecret(apiToken);
- *
- * // Now any logs containing this value will show *** instead
- * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
- * ```
- */
-function core_setSecret(secret) {
-    issueCommand('add-mask', {}, secret);
-}
-/**
- * Prepends inputPath to the PATH (for this action and future actions)
- * @param inputPath
- */
-function addPath(inputPath) {
-    const filePath = process.env['GITHUB_PATH'] || '';
-    if (filePath) {
-        issueFileCommand('PATH', inputPath);
-    }
-    else {
-        issueCommand('add-path', {}, inputPath);
-    }
-    process.env['PATH'] = `${inputPath}${external_path_namespaceObject.delimiter}${process.env['PATH']}`;
-}
-/**
- * Gets the value of an input.
- * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
- * Returns an empty string if the value is not defined.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string
- */
-function getInput(name, options) {
-    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
-    if (options && options.required && !val) {
-        throw new Error(`Input required and not supplied: ${name}`);
-    }
-    if (options && options.trimWhitespace === false) {
-        return val;
-    }
-    return val.trim();
-}
-/**
- * Gets the values of an multiline input.  Each value is also trimmed.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string[]
- *
- */
-function getMultilineInput(name, options) {
-    const inputs = getInput(name, options)
-        .split('\n')
-        .filter(x => x !== '');
-    if (options && options.trimWhitespace === false) {
-        return inputs;
-    }
-    return inputs.map(input => input.trim());
-}
-/**
- * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
- * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
- * The return value is also in boolean type.
- * ref: https://yaml.org/spec/1.2/spec.html#id2804923
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   boolean
- */
-function getBooleanInput(name, options) {
-    const trueValue = ['true', 'True', 'TRUE'];
-    const falseValue = ['false', 'False', 'FALSE'];
-    const val = getInput(name, options);
-    if (trueValue.includes(val))
-        return true;
-    if (falseValue.includes(val))
-        return false;
-    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
-        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
-}
-/**
- * Sets the value of an output.
- *
- * @param     name     name of the output to set
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function setOutput(name, value) {
-    const filePath = process.env['GITHUB_OUTPUT'] || '';
-    if (filePath) {
-        return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
-    }
-    process.stdout.write(external_os_namespaceObject.EOL);
-    issueCommand('set-output', { name }, toCommandValue(value));
-}
-/**
- * Enables or disables the echoing of commands into stdout for the rest of the step.
- * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
- *
- */
-function setCommandEcho(enabled) {
-    issue('echo', enabled ? 'on' : 'off');
-}
-//-----------------------------------------------------------------------
-// Results
-//-----------------------------------------------------------------------
-/**
- * Sets the action status to failed.
- * When the action exits it will be with an exit code of 1
- * @param message add error issue message
- */
-function setFailed(message) {
-    process.exitCode = ExitCode.Failure;
-    error(message);
-}
-//-----------------------------------------------------------------------
-// Logging Commands
-//-----------------------------------------------------------------------
-/**
- * Gets whether Actions Step Debug is on or not
- */
-function isDebug() {
-    return process.env['RUNNER_DEBUG'] === '1';
-}
-/**
- * Writes debug message to user log
- * @param message debug message
- */
-function core_debug(message) {
-    issueCommand('debug', {}, message);
-}
-/**
- * Adds an error issue
- * @param message error issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function error(message, properties = {}) {
-    issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a warning issue
- * @param message warning issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function warning(message, properties = {}) {
-    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a notice issue
- * @param message notice issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Writes info to log with console.log.
- * @param message info message
- */
-function info(message) {
-    process.stdout.write(message + external_os_namespaceObject.EOL);
-}
-/**
- * Begin an output group.
- *
- * Output until the next `groupEnd` will be foldable in this group
- *
- * @param name The name of the output group
- */
-function startGroup(name) {
-    command_issue('group', name);
-}
-/**
- * End an output group.
- */
-function endGroup() {
-    command_issue('endgroup');
-}
-/**
- * Wrap an asynchronous function call in a group.
- *
- * Returns the same type as the function itself.
- *
- * @param name The name of the group
- * @param fn The function to wrap in the group
- */
-function group(name, fn) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        startGroup(name);
-        let result;
-        try {
-            result = yield fn();
-        }
-        finally {
-            endGroup();
-        }
-        return result;
-    });
-}
-//-----------------------------------------------------------------------
-// Wrapper action state
-//-----------------------------------------------------------------------
-/**
- * Saves state for current action, the state can only be retrieved by this action's post job execution.
- *
- * @param     name     name of the state to store
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function saveState(name, value) {
-    const filePath = process.env['GITHUB_STATE'] || '';
-    if (filePath) {
-        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
-    }
-    issueCommand('save-state', { name }, toCommandValue(value));
-}
-/**
- * Gets the value of an state set by this action's main execution.
- *
- * @param     name     name of the state to get
- * @returns   string
- */
-function getState(name) {
-    return process.env[`STATE_${name}`] || '';
-}
-function getIDToken(aud) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        return yield OidcClient.getIDToken(aud);
-    });
-}
-/**
- * Summary exports
- */
-
-/**
- * @deprecated use core.summary
- */
-
-/**
- * Path exports
- */
-
-/**
- * Platform utilities exports
- */
-
-//# sourceMappingURL=core.js.map
 
 /***/ }),
 

@@ -33143,7 +33143,8 @@ function defaultCallback(err) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(55421);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(72486);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(86828);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(73004);
+/** build-dist's entry point: reads the inputs and runs the action. */
 
 
 
@@ -33178,6 +33179,7 @@ const venvBin = (venv, host = runtime_host/* nativeHost */.yU) => host.path.join
 const venvPython = (venv, host = runtime_host/* nativeHost */.yU) => host.path.join(venvBin(venv, host), host.windows ? "python.exe" : "python");
 
 ;// CONCATENATED MODULE: ./shared/python/active.ts
+/** The python a step runs by default: the active venv's, else python3. */
 
 
 /** The python a step runs by default: the active venv's (setup-venv exports VIRTUAL_ENV), else `python3`. */
@@ -33253,7 +33255,7 @@ function loadInputs(reader = new runtime/* InputReader */.i_(), env = process.en
 
 /***/ }),
 
-/***/ 86828:
+/***/ 73004:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33267,13 +33269,10 @@ var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./shared/runtime/action.ts
-var action = __nccwpck_require__(90939);
+// EXTERNAL MODULE: ./shared/runtime/run-action.ts
+var run_action = __nccwpck_require__(62787);
 ;// CONCATENATED MODULE: ./shared/http/deadline.ts
-/**
- * Time budgets for network work: a phase's deadline (every request and retry of one step, set by
- * an input such as `request-timeout`), and a bound on a library call that takes no timeout.
- */
+/** Time budgets for network work: a phase's deadline, and a bound on a library call with no timeout. */
 
 /** Seconds for a message: whole above 10, else one decimal (`2.5 s`). */
 function seconds(ms) {
@@ -33324,7 +33323,7 @@ async function within(work, ms, what) {
     let timer;
     const timeout = new Promise((_, reject) => {
         timer = setTimeout(() => {
-            (0,action/* abandonWork */.$s)();
+            (0,run_action/* abandonWork */.$s)();
             reject(new TimedOut(what, ms));
         }, ms);
     });
@@ -33338,15 +33337,29 @@ async function within(work, ms, what) {
 
 // EXTERNAL MODULE: ./shared/runtime/errors.ts
 var errors = __nccwpck_require__(8126);
+;// CONCATENATED MODULE: ./shared/runtime/jwt.ts
+/** A JWT's claims, read without checking its signature: for diagnostics and scope hints only. */
+/** The JWT's payload, or {} when it cannot be decoded. */
+function decodeClaims(jwt) {
+    const payload = jwt.split(".")[1];
+    if (!payload)
+        return {};
+    try {
+        const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
+        return claims && typeof claims === "object" ? claims : {};
+    }
+    catch {
+        return {};
+    }
+}
+
 // EXTERNAL MODULE: ./shared/runtime/redact.ts
 var redact = __nccwpck_require__(83956);
 // EXTERNAL MODULE: ./shared/runtime/system-errors.ts
 var system_errors = __nccwpck_require__(43586);
 ;// CONCATENATED MODULE: ./shared/artifact/upload.ts
-/**
- * Uploads files as one zipped workflow artifact through @actions/artifact (v4 service).
- * No artifact service (local runs, act, GHES) is a result, not an error.
- */
+/** Uploads files as one zipped workflow artifact; no artifact service is a result, not an error. */
+
 
 
 
@@ -33408,15 +33421,9 @@ function failureText(error) {
 }
 /** The scope claim the client needs: `Actions.Results:<run>:<job>` in the JWT's `scp`. */
 function hasResultsScope(token) {
-    try {
-        const payload = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString());
-        const scope = payload?.scp;
-        return (typeof scope === "string" &&
-            scope.split(" ").some((part) => /^Actions\.Results:[^:]+:[^:]+$/.test(part)));
-    }
-    catch {
-        return false;
-    }
+    const scope = decodeClaims(token).scp;
+    return (typeof scope === "string" &&
+        scope.split(" ").some((part) => /^Actions\.Results:[^:]+:[^:]+$/.test(part)));
 }
 /** The same host test @actions/artifact applies: github.com, *.ghe.com and *.localhost are not GHES. */
 function isEnterpriseServer(serverUrl) {
@@ -33650,21 +33657,12 @@ async function inspectDists(files, options) {
 var source = __nccwpck_require__(34955);
 // EXTERNAL MODULE: ./shared/runtime/findings.ts
 var findings = __nccwpck_require__(97659);
+// EXTERNAL MODULE: ./shared/runtime/text.ts
+var runtime_text = __nccwpck_require__(66166);
 ;// CONCATENATED MODULE: ./shared/dists/summary.ts
 /** The job summary's view of what ships: metadata, each dist's file tree, and the hashes. */
 
-function formatSize(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    const units = ["kB", "MB", "GB"];
-    let value = bytes / 1024;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}
+
 /** Python versions from `Programming Language :: Python :: X.Y` classifiers, oldest first. */
 function classifierPythonVersions(metadata) {
     const versions = metadata
@@ -33727,7 +33725,7 @@ function fileTree(archive) {
         for (const [name, child] of node.children) {
             const isDirectory = child.children.size > 0;
             const label = isDirectory ? `${name}/` : name;
-            const size = child.size === undefined || isDirectory ? "" : `  ${formatSize(child.size)}`;
+            const size = child.size === undefined || isDirectory ? "" : `  ${(0,runtime_text/* formatSize */.Xq)(child.size)}`;
             lines.push(`${indent}${label}${size}`);
             walk(child, `${indent}  `);
         }
@@ -33739,14 +33737,14 @@ function fileTree(archive) {
 }
 function distDetails(archive) {
     const files = archive.members.filter((member) => member.kind !== "directory").length;
-    const title = `<code>${archive.filename}</code>: ${files} file${files === 1 ? "" : "s"}, ${formatSize(archive.size)}`;
+    const title = `<code>${archive.filename}</code>: ${files} file${files === 1 ? "" : "s"}, ${(0,runtime_text/* formatSize */.Xq)(archive.size)}`;
     const tree = fileTree(archive).replace(/```/g, "ʼʼʼ");
     return `<details><summary>${title}</summary>\n\n\`\`\`text\n${tree}\n\`\`\`\n\n</details>`;
 }
 function hashTable(archives) {
     return (0,findings/* markdownTable */.Qj)(["File", "Size", "sha256"], archives.map((archive) => [
         `\`${(0,findings/* markdownCell */.UZ)(archive.filename)}\``,
-        formatSize(archive.size),
+        (0,runtime_text/* formatSize */.Xq)(archive.size),
         `\`${archive.sha256}\``,
     ]));
 }
@@ -33758,6 +33756,8 @@ var project_text = __nccwpck_require__(67337);
 // EXTERNAL MODULE: ./shared/runtime/index.ts + 1 modules
 var runtime = __nccwpck_require__(55421);
 ;// CONCATENATED MODULE: ./actions/build-dist/run.ts
+/** build-dist's main step: builds the sdist and wheel, inspects them, uploads the artifact. */
+
 
 
 
@@ -33771,7 +33771,7 @@ var runtime = __nccwpck_require__(55421);
 
 const defaultDeps = { env: process.env, uploadArtifact: uploadArtifact };
 async function run(inputs, io, deps = defaultDeps) {
-    const shownAs = (file) => external_node_path_default().relative(inputs.workspace, file) || ".";
+    const shownAs = (0,paths/* shownRelativeTo */.Z5)(inputs.workspace);
     // The checkout is looked at while the backend builds.
     const checkingSource = (0,source/* checkShallowCheckout */.LT)(inputs.workingDirectory, shownAs(external_node_path_default().join(inputs.workingDirectory, "pyproject.toml")));
     const built = await build(inputs, io, deps.env);
@@ -33829,7 +33829,9 @@ async function build(inputs, io, env) {
     catch (error) {
         if (!(error instanceof BuildFailed))
             throw error;
-        const last = lastLines(error.output, 3);
+        const last = (0,runtime/* lastLines */.w$)(error.output, 3)
+            .map((line) => line.trim())
+            .join(" ⏎ ");
         throw new runtime/* CheckFailed */.EC(`Building the ${error.step} failed; the backend's output is in the "Building with ${frontend}" log group.${last ? ` It ended: ${last}` : ""}`);
     }
 }
@@ -33853,14 +33855,6 @@ function lineWriter(write) {
         for (const line of lines)
             write(line);
     };
-}
-function lastLines(output, count) {
-    return output
-        .split("\n")
-        .map((line) => line.trim())
-        .filter(Boolean)
-        .slice(-count)
-        .join(" ⏎ ");
 }
 /** Copies what was built into the output directory, next to anything already there. */
 function placeDists(built, outputDir) {
@@ -33957,10 +33951,7 @@ var tar_stream = __nccwpck_require__(56118);
 // EXTERNAL MODULE: ./node_modules/yauzl/index.js
 var yauzl = __nccwpck_require__(20663);
 ;// CONCATENATED MODULE: ./shared/dists/archive.ts
-/**
- * Reads a wheel (zip) or an sdist (tar.gz) once, streaming: every member is listed and hashed,
- * and only the few small metadata members are kept as text. Nothing is extracted to disk.
- */
+/** Reads a wheel or sdist once, streaming: every member listed and hashed, metadata kept as text. */
 
 
 
@@ -34445,11 +34436,7 @@ function readIgnoredChecks(reader) {
 /* harmony import */ var _project_pep508_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(51185);
 /* harmony import */ var _metadata_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(22851);
 /* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(39253);
-/**
- * C001: the wheel's METADATA must say what the sdist's PKG-INFO says, except for fields the
- * sdist declares Dynamic (core metadata 2.2). Values are compared in a normal form, so that
- * spelling a backend is free to change (name case, requirement spacing) does not count.
- */
+/** C001: the wheel's METADATA must match the sdist's PKG-INFO, except fields declared Dynamic. */
 
 
 
@@ -34567,11 +34554,11 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __nccwpck_require__(31421);
+// EXTERNAL MODULE: ./shared/runtime/text.ts
+var runtime_text = __nccwpck_require__(66166);
 ;// CONCATENATED MODULE: ./shared/dists/description-render.ts
-/**
- * Renders reStructuredText descriptions with python's readme_renderer (what PyPI and twine use),
- * in one python run per batch. Texts go in on stdin as JSON, results come out on stdout as JSON.
- */
+/** Renders reStructuredText descriptions with python's readme_renderer, one python run per batch. */
+
 
 const renderTimeoutMs = 60_000;
 // Mirrors twine check: readme_renderer.rst.render returns None when docutils halts.
@@ -34615,7 +34602,7 @@ async function renderRst(texts, python, timeoutMs) {
         };
     }
     catch {
-        const output = `${run.stderr}${run.stdout}`.trim().split("\n").slice(-3).join(" ");
+        const output = (0,runtime_text/* lastLines */.w$)(`${run.stderr}${run.stdout}`, 3).join(" ");
         return { reason: `${python} exited with code ${run.code}: ${output}` };
     }
 }
@@ -34826,7 +34813,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   r1: () => (/* binding */ sameVersion)
 });
 
-// UNUSED EXPORTS: expectedSdistFilename, parseSdistFilename
+// UNUSED EXPORTS: expectedSdistFilename, parseSdistFilename, splitSdistFilename, splitWheelFilename
 
 // EXTERNAL MODULE: ./shared/project/names.ts
 var names = __nccwpck_require__(22260);
@@ -34927,15 +34914,23 @@ const filenameChecks = (0,model/* defineChecks */.R)({
 const wheelName = /^[A-Za-z0-9](?:[A-Za-z0-9._]*[A-Za-z0-9])?$/;
 const tagSet = /^[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*$/;
 const buildTag = /^\d[A-Za-z0-9_.]*$/;
-function parseWheelFilename(filename) {
+function splitWheelFilename(filename) {
     if (!filename.endsWith(".whl"))
         return undefined;
-    const parts = filename.slice(0, -".whl".length).split("-");
-    if (parts.length !== 5 && parts.length !== 6)
+    const fields = filename.slice(0, -".whl".length).split("-");
+    if (fields.length < 5)
+        return { fields };
+    const [python, abi, platform] = fields.slice(-3);
+    return { fields, tags: [python, abi, platform] };
+}
+function parseWheelFilename(filename) {
+    const split = splitWheelFilename(filename);
+    if (!split?.tags || split.fields.length > 6)
         return undefined;
-    const [distribution, version] = parts;
-    const build = parts.length === 6 ? parts[2] : undefined;
-    const [python, abi, platform] = parts.slice(-3);
+    const { fields, tags: sets } = split;
+    const [distribution, version] = fields;
+    const build = fields.length === 6 ? fields[2] : undefined;
+    const [python, abi, platform] = sets;
     if (!wheelName.test(distribution) || !(0,pep440/* isValidVersion */.ri)(version))
         return undefined;
     if (build !== undefined && !buildTag.test(build))
@@ -34951,21 +34946,30 @@ function parseWheelFilename(filename) {
 const normalizedName = /^[a-z0-9]+(?:_[a-z0-9]+)*$/;
 /** Any valid project name; older backends wrote names such as `My.Pkg` or `my-pkg`. */
 const projectName = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
-/** `{name}-{version}.tar.gz`; the version is what follows the last `-`. */
-function parseSdistFilename(filename) {
+/** `{name}-{version}.tar.gz` split at the last `-`, unchecked; undefined when either is empty. */
+function splitSdistFilename(filename) {
     if (!filename.endsWith(".tar.gz"))
         return undefined;
     const stem = filename.slice(0, -".tar.gz".length);
     const dash = stem.lastIndexOf("-");
-    const [distribution, version] = [stem.slice(0, dash), stem.slice(dash + 1)];
-    if (dash < 0 || !projectName.test(distribution) || !(0,pep440/* isValidVersion */.ri)(version))
+    if (dash < 1 || dash === stem.length - 1)
+        return undefined;
+    return { distribution: stem.slice(0, dash), version: stem.slice(dash + 1) };
+}
+/** `{name}-{version}.tar.gz`; the version is what follows the last `-`. */
+function parseSdistFilename(filename) {
+    const split = splitSdistFilename(filename);
+    if (!split)
+        return undefined;
+    const { distribution, version } = split;
+    if (!projectName.test(distribution) || !(0,pep440/* isValidVersion */.ri)(version))
         return undefined;
     const normalized = normalizedName.test(distribution) && (0,pep440/* normalizeVersion */.Qj)(version) === version;
     return { distribution, version, normalized };
 }
 /** The file name the specs give for this name and version. */
 function expectedSdistFilename(name, version) {
-    const escaped = name.toLowerCase().replace(/[-_.]+/g, "_");
+    const escaped = (0,names/* normalizeName */.P)(name).replace(/-/g, "_");
     return `${escaped}-${(0,pep440/* normalizeVersion */.Qj)(version) ?? version}.tar.gz`;
 }
 /** Equal as PEP 440 versions (`1.0` is `1.0.0`, `1.0-RC1` is `1.0rc1`); as text when invalid. */
@@ -35030,18 +35034,20 @@ function checkWheelNaming(filename, parsed, metadata) {
 /* harmony export */   X: () => (/* binding */ metadataChecks),
 /* harmony export */   s: () => (/* binding */ checkMetadata)
 /* harmony export */ });
+/* harmony import */ var _project_names_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(22260);
 /* harmony import */ var _project_pep440_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(25240);
 /* harmony import */ var _project_pep508_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(51185);
 /* harmony import */ var _metadata_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(22851);
-/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(39253);
-/* harmony import */ var _pypi_metadata_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(25900);
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(39253);
+/* harmony import */ var _pypi_metadata_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(25900);
 /** The M checks: core metadata fields as the spec, packaging.metadata and PyPI read them. */
 
 
 
 
 
-const metadataChecks = (0,_model_js__WEBPACK_IMPORTED_MODULE_4__/* .defineChecks */ .R)({
+
+const metadataChecks = (0,_model_js__WEBPACK_IMPORTED_MODULE_3__/* .defineChecks */ .R)({
     M001: {
         severity: "error",
         title: "A required field (Metadata-Version, Name, Version) is missing or empty",
@@ -35123,14 +35129,14 @@ const notDynamic = new Set(["name", "version", "metadata-version"]);
 /** Every M finding for one METADATA or PKG-INFO. */
 function checkMetadata(meta, context) {
     const findings = [];
-    const report = (check, message, field, fix) => findings.push((0,_model_js__WEBPACK_IMPORTED_MODULE_4__/* .finding */ .g)(check, context.file, message, { line: field?.line, fix }));
+    const report = (check, message, field, fix) => findings.push((0,_model_js__WEBPACK_IMPORTED_MODULE_3__/* .finding */ .g)(check, context.file, message, { line: field?.line, fix }));
     const version = checkMetadataVersion(meta, context.kind, report);
     checkNameAndVersion(meta, report);
     checkFieldShape(meta, version, report);
     checkLicense(meta, context, report);
     checkDynamic(meta, report);
     checkDependencies(meta, report);
-    findings.push(...(0,_pypi_metadata_js__WEBPACK_IMPORTED_MODULE_3__/* .checkPypiMetadata */ .A)(meta, context.file));
+    findings.push(...(0,_pypi_metadata_js__WEBPACK_IMPORTED_MODULE_4__/* .checkPypiMetadata */ .A)(meta, context.file));
     return findings;
 }
 /** Whether the version's fields are known here, so field rules that depend on it apply. */
@@ -35212,7 +35218,7 @@ function checkExtra(meta, field, report) {
         report(metadataChecks.M010, `Provides-Extra '${extra}' is not a valid extra name.`, field);
     }
     else if ((0,_metadata_js__WEBPACK_IMPORTED_MODULE_2__/* .declaresAtLeast */ .Cs)(meta, 2, 3) && !normalizedExtra.test(extra)) {
-        const normal = extra.toLowerCase().replace(/[-_.]+/g, "-");
+        const normal = (0,_project_names_js__WEBPACK_IMPORTED_MODULE_5__/* .normalizeName */ .P)(extra);
         report(metadataChecks.M016, `Provides-Extra '${extra}' is not normalised, which Metadata-Version 2.3 requires ('${normal}').`, field);
     }
 }
@@ -35285,11 +35291,7 @@ function checkDependencies(meta, report) {
 /* harmony export */   lz: () => (/* binding */ coreFields)
 /* harmony export */ });
 /* unused harmony export CoreMetadata */
-/**
- * Core metadata (METADATA / PKG-INFO) read the way Python's `email.parser` reads it with the
- * compat32 policy: headers up to the first blank line, folded continuation lines, repeated
- * headers kept in order, and the rest as the body.
- */
+/** Core metadata (METADATA / PKG-INFO) parsed the way Python's email.parser (compat32) reads it. */
 // A header line, as email.feedparser recognises it: printable ASCII except ':' before the ':'.
 const headerLine = /^([\x21-\x39\x3b-\x7e]*):/;
 class CoreMetadata {
@@ -35457,9 +35459,12 @@ const newestKnownVersion = { major: 2, minor: 5 };
 /* harmony export */   R: () => (/* binding */ defineChecks),
 /* harmony export */   g: () => (/* binding */ finding)
 /* harmony export */ });
+/* harmony import */ var _runtime_findings_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(97659);
+/** What build-dist reads out of a wheel or an sdist, and the checks it runs on them. */
+
 /** Declares a group of checks keyed by code. */
 function defineChecks(checks) {
-    return Object.fromEntries(Object.entries(checks).map(([code, check]) => [code, { code, ...check }]));
+    return (0,_runtime_findings_js__WEBPACK_IMPORTED_MODULE_0__/* .keyedByCode */ .l)(checks);
 }
 /** A finding for `check` about the dist shown as `file`. */
 function finding(check, file, message, extra = {}) {
@@ -36892,18 +36897,15 @@ function checkExpectedVersion(version, expected, shownAs) {
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _archive_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(17610);
 /* harmony import */ var _filenames_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(23896);
-/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(39253);
-/* harmony import */ var _wheel_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(86695);
-/**
- * check-wheel-contents' W001–W010, natively: the same codes and meanings, run on the paths
- * RECORD lists. W101+ need options (--package, --toplevel) build-dist does not have.
- */
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(39253);
+/* harmony import */ var _wheel_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(86695);
+/** check-wheel-contents' W001–W010, natively, run on the paths RECORD lists. */
 
 
 
 
 
-const wheelContentsChecks = (0,_model_js__WEBPACK_IMPORTED_MODULE_4__/* .defineChecks */ .R)({
+const wheelContentsChecks = (0,_model_js__WEBPACK_IMPORTED_MODULE_3__/* .defineChecks */ .R)({
     W001: { severity: "warning", title: "Wheel contains .pyc/.pyo files" },
     W002: { severity: "warning", title: "Wheel contains duplicate files" },
     W003: { severity: "warning", title: "Wheel contains non-module at library toplevel" },
@@ -36928,7 +36930,7 @@ function* filesUnder(node) {
 function recordTree(paths) {
     const root = { path: "", children: new Map() };
     for (const fullPath of paths) {
-        if ((0,_wheel_js__WEBPACK_IMPORTED_MODULE_3__/* .badPathReason */ .Xq)(fullPath))
+        if ((0,_wheel_js__WEBPACK_IMPORTED_MODULE_4__/* .badPathReason */ .Xq)(fullPath))
             continue;
         const directory = fullPath.endsWith("/");
         const parts = fullPath.replace(/\/$/, "").split("/");
@@ -37019,12 +37021,12 @@ function importable(path, depth) {
 }
 /** W001–W010 for one wheel; nothing when its structure (R001, R002, R009) is too broken to analyse. */
 function checkWheelContents(archive) {
-    const layout = (0,_wheel_js__WEBPACK_IMPORTED_MODULE_3__/* .wheelLayout */ .I2)(archive);
+    const layout = (0,_wheel_js__WEBPACK_IMPORTED_MODULE_4__/* .wheelLayout */ .I2)(archive);
     if (!layout)
         return [];
     const root = recordTree(layout.record.map(([path]) => path));
     const parsed = (0,_filenames_js__WEBPACK_IMPORTED_MODULE_2__/* .parseWheelFilename */ .eP)(archive.filename);
-    const dataDir = [...(root.children?.keys() ?? [])].find(_wheel_js__WEBPACK_IMPORTED_MODULE_3__/* .isDataDirectory */ .SI) ??
+    const dataDir = [...(root.children?.keys() ?? [])].find(_wheel_js__WEBPACK_IMPORTED_MODULE_4__/* .isDataDirectory */ .SI) ??
         `${parsed?.distribution}-${parsed?.version}.data`;
     const libs = libraries(root, layout.distInfo, dataDir, layout.rootIsPurelib);
     const contents = {
@@ -37038,7 +37040,7 @@ function checkWheelContents(archive) {
         if (offending.length === 0)
             return;
         const listed = offending.some(Boolean) ? `: ${(0,_archive_js__WEBPACK_IMPORTED_MODULE_1__/* .describePaths */ .E9)(offending)}` : "";
-        found.push((0,_model_js__WEBPACK_IMPORTED_MODULE_4__/* .finding */ .g)(check, archive.filename, `${check.title}${listed}.`));
+        found.push((0,_model_js__WEBPACK_IMPORTED_MODULE_3__/* .finding */ .g)(check, archive.filename, `${check.title}${listed}.`));
     };
     for (const check of Object.values(wheelContentsChecks)) {
         if (check.code === "W002") {
@@ -37058,7 +37060,7 @@ function isStubs(name) {
 function duplicateGroups(record) {
     const bySignature = new Map();
     for (const [path, hash, size] of record) {
-        if (path.endsWith("/") || (0,_wheel_js__WEBPACK_IMPORTED_MODULE_3__/* .badPathReason */ .Xq)(path))
+        if (path.endsWith("/") || (0,_wheel_js__WEBPACK_IMPORTED_MODULE_4__/* .badPathReason */ .Xq)(path))
             continue;
         const key = `${size},${hash}`;
         const group = bySignature.get(key);
@@ -37963,6 +37965,7 @@ var pep440 = __nccwpck_require__(25240);
 ;// CONCATENATED MODULE: ./shared/project/markers.ts
 /** PEP 508 environment markers: parse, print in one canonical form, and evaluate. */
 
+
 class MarkerSyntaxError extends Error {
 }
 const operators = ["===", "==", "!=", "<=", ">=", "~=", "<", ">"];
@@ -38073,7 +38076,7 @@ function evaluateMarker(marker, context = {}) {
         return evaluateExtra(marker, context.extras ?? []);
     if (key === "extras" || key === "dependency_groups") {
         const set = key === "extras" ? context.extras : context.dependencyGroups;
-        const member = (set ?? []).map(normalizeExtra).includes(normalizeExtra(literalOf(left)));
+        const member = (set ?? []).map(normalizeName).includes(normalizeName(literalOf(left)));
         if (operator === "in")
             return member;
         return operator === "not in" ? !member : false;
@@ -38099,13 +38102,12 @@ function environmentValue(environment, name) {
 }
 /** `extra` compares by PEP 685 normal names; with several active extras, any of them may match. */
 function evaluateExtra(marker, extras) {
-    const active = extras.length > 0 ? extras.map(normalizeExtra) : [""];
+    const active = extras.length > 0 ? extras.map(normalizeName) : [""];
     const { left, operator, right } = marker;
-    const side = (value, extra) => "literal" in value ? normalizeExtra(value.literal) : extra;
+    const side = (value, extra) => "literal" in value ? normalizeName(value.literal) : extra;
     const holds = (extra) => compare(side(left, extra), operator, side(right, extra), false);
     return operator === "!=" || operator === "not in" ? active.every(holds) : active.some(holds);
 }
-const normalizeExtra = (extra) => extra.toLowerCase().replace(/[-_.]+/g, "-");
 function compare(left, operator, right, asVersion) {
     if (asVersion) {
         const clauses = parseSpecifierSet(`${operator}${right}`);
@@ -38283,78 +38285,6 @@ function utf8Lead(lead) {
 
 /***/ }),
 
-/***/ 90939:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $s: () => (/* binding */ abandonWork),
-/* harmony export */   Cs: () => (/* binding */ runAction)
-/* harmony export */ });
-/* unused harmony export reportFailure */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77094);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8126);
-/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1461);
-/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(83956);
-/* harmony import */ var _system_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(43586);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(66166);
-
-
-
-
-
-
-let abandoned = false;
-/** A call given up on past its deadline may still hold sockets open: the step then ends without it. */
-function abandonWork() {
-    abandoned = true;
-}
-/**
- * Runs an action's main or post step. A ConfigurationError becomes one
- * `::error::<action>: <message>` line; any other error also fails the step and
- * its stack goes to the debug log. Both are redacted. The exit code is set, never forced.
- */
-async function runAction(name, run, io = _io_js__WEBPACK_IMPORTED_MODULE_2__/* .runnerIo */ .Np) {
-    let reporting = false;
-    const fail = (error) => {
-        // A failure while reporting one (the log itself broken) must not loop: end the step.
-        if (reporting)
-            exitNow();
-        reporting = true;
-        reportFailure(name, error);
-        reporting = false;
-    };
-    process.stdout.on("error", exitNow);
-    process.stderr.on("error", exitNow);
-    process.on("unhandledRejection", fail);
-    process.on("uncaughtException", fail);
-    try {
-        await run(io);
-    }
-    catch (error) {
-        fail(error);
-    }
-    if (abandoned)
-        process.stdout.write("", () => process.exit());
-}
-/** The runner stopped reading the step's output (a closed pipe): nothing can be reported, so end failed. */
-function exitNow() {
-    process.exit(1);
-}
-function reportFailure(name, error) {
-    process.exitCode = 1;
-    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_text_js__WEBPACK_IMPORTED_MODULE_5__/* .clipLongWords */ .i)((0,_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(`${name}: ${error.message}`)), (0,_io_js__WEBPACK_IMPORTED_MODULE_2__/* .annotationProperties */ .$l)(error.location));
-        return;
-    }
-    const message = (0,_system_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .isSystemError */ .Or)(error) ? (0,_system_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .describeSystemError */ .Zo)(error) : (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error);
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_text_js__WEBPACK_IMPORTED_MODULE_5__/* .clipLongWords */ .i)((0,_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(`${name}: ${message}`)));
-    if (error instanceof Error && error.stack)
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz((0,_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(error.stack));
-}
-
-
-/***/ }),
-
 /***/ 57128:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -38487,7 +38417,8 @@ class CheckFailed extends ConfigurationError {
 /* harmony export */   $v: () => (/* binding */ toAnnotation),
 /* harmony export */   Qj: () => (/* binding */ markdownTable),
 /* harmony export */   UZ: () => (/* binding */ markdownCell),
-/* harmony export */   f9: () => (/* binding */ findingsTable)
+/* harmony export */   f9: () => (/* binding */ findingsTable),
+/* harmony export */   l: () => (/* binding */ keyedByCode)
 /* harmony export */ });
 /* unused harmony export formatLocation */
 function toAnnotation(finding) {
@@ -38528,6 +38459,10 @@ function markdownTable(header, rows) {
 /** Escapes a value so that it stays inside one Markdown table cell. */
 function markdownCell(value) {
     return value.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
+}
+/** A registry keyed by code: each entry gains its key as `code`. */
+function keyedByCode(entries) {
+    return Object.fromEntries(Object.entries(entries).map(([code, entry]) => [code, { code, ...entry }]));
 }
 
 
@@ -38589,14 +38524,13 @@ __nccwpck_require__.d(__webpack_exports__, {
   EC: () => (/* reexport */ errors/* CheckFailed */.EC),
   j1: () => (/* reexport */ errors/* ConfigurationError */.j1),
   i_: () => (/* reexport */ InputReader),
+  w$: () => (/* reexport */ runtime_text/* lastLines */.w$),
   TL: () => (/* reexport */ quoted),
-  Cs: () => (/* reexport */ action/* runAction */.Cs)
+  Cs: () => (/* reexport */ run_action/* runAction */.Cs)
 });
 
 // UNUSED EXPORTS: SERVER_TEXT_CHARS, errorMessage, findingsTable, formatLocation, inputVariable, markdownCell, markdownTable, redact, registerSecret, reportFailure, runnerIo, serverText, toAnnotation, withGroup
 
-// EXTERNAL MODULE: ./shared/runtime/action.ts
-var action = __nccwpck_require__(90939);
 // EXTERNAL MODULE: ./shared/runtime/errors.ts
 var errors = __nccwpck_require__(8126);
 // EXTERNAL MODULE: ./shared/runtime/findings.ts
@@ -38607,6 +38541,7 @@ var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 // EXTERNAL MODULE: ./shared/runtime/paths.ts
 var paths = __nccwpck_require__(1445);
 ;// CONCATENATED MODULE: ./shared/runtime/inputs.ts
+/** Reads and validates action inputs, naming the input in every error. */
 
 
 
@@ -38803,7 +38738,13 @@ class InputReader {
 var io = __nccwpck_require__(1461);
 // EXTERNAL MODULE: ./shared/runtime/redact.ts
 var redact = __nccwpck_require__(83956);
+// EXTERNAL MODULE: ./shared/runtime/run-action.ts
+var run_action = __nccwpck_require__(62787);
+// EXTERNAL MODULE: ./shared/runtime/text.ts
+var runtime_text = __nccwpck_require__(66166);
 ;// CONCATENATED MODULE: ./shared/runtime/index.ts
+/** The runtime's public surface for actions. */
+
 
 
 
@@ -38818,20 +38759,20 @@ var redact = __nccwpck_require__(83956);
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $l: () => (/* binding */ annotationProperties),
 /* harmony export */   Np: () => (/* binding */ runnerIo)
 /* harmony export */ });
-/* unused harmony export withGroup */
+/* unused harmony exports annotationProperties, withGroup */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77094);
 /* harmony import */ var _findings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(97659);
 /* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(83956);
 /* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(66166);
+/** ActionIo: everything an action does to the runner, redacted, bound to @actions/core. */
 
 
 
 
 /** An annotation's text: redacted, no echoed word longer than 200 characters. */
-const shown = (message) => (0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .clipLongWords */ .i)((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(message));
+const shown = (message) => (0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .clipLongWords */ .ij)((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(message));
 /** Annotation properties with the unset ones left out, so core prints `::error::`, not `::error ::`. */
 function annotationProperties(location = {}, title) {
     const properties = {
@@ -38862,6 +38803,7 @@ const annotate = { error: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */
 const runnerIo = {
     info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(message)),
     debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(message)),
+    error: (message, location) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(shown(message), annotationProperties(location)),
     warning: (message, location) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(shown(message), annotationProperties(location)),
     notice: (message, location) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(shown(message), annotationProperties(location)),
     setOutput: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, (0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(value)),
@@ -38896,6 +38838,7 @@ const runnerIo = {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   FY: () => (/* binding */ entryKind),
+/* harmony export */   Z5: () => (/* binding */ shownRelativeTo),
 /* harmony export */   aO: () => (/* binding */ realTarget),
 /* harmony export */   nH: () => (/* binding */ isWritable),
 /* harmony export */   wd: () => (/* binding */ scratchDirectory)
@@ -38971,6 +38914,10 @@ function entryKind(target) {
         return "missing";
     }
 }
+/** How messages show a path: relative to the workspace, `/`-separated, `.` for the workspace itself. */
+function shownRelativeTo(workspace) {
+    return (file) => node_path__WEBPACK_IMPORTED_MODULE_2___default().relative(workspace, file).split((node_path__WEBPACK_IMPORTED_MODULE_2___default().sep)).join("/") || ".";
+}
 
 
 /***/ }),
@@ -38984,10 +38931,7 @@ function entryKind(target) {
 /* harmony export */   cl: () => (/* binding */ registerSecret)
 /* harmony export */ });
 /* unused harmony exports SERVER_TEXT_CHARS, secretEncodings */
-/**
- * The one redaction of what the actions emit: every registered secret in each encoding it
- * travels in, credential headers, and anything shaped like a credential. Each becomes `***`.
- */
+/** The one redaction of what the actions emit: secrets, credential headers and look-alikes become ***. */
 const MASK = "***";
 /** What a server said, as shown: one line of at most this many characters. */
 const SERVER_TEXT_CHARS = 300;
@@ -39088,6 +39032,74 @@ function serverText(text) {
 
 /***/ }),
 
+/***/ 62787:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $s: () => (/* binding */ abandonWork),
+/* harmony export */   Cs: () => (/* binding */ runAction)
+/* harmony export */ });
+/* unused harmony export reportFailure */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8126);
+/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1461);
+/* harmony import */ var _system_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(43586);
+/** Runs an action's step: errors become ::error:: annotations and the exit code. */
+
+
+
+let abandoned = false;
+/** A call given up on past its deadline may still hold sockets open: the step then ends without it. */
+function abandonWork() {
+    abandoned = true;
+}
+/**
+ * Runs an action's main or post step. A ConfigurationError becomes one
+ * `::error::<action>: <message>` line; any other error also fails the step and
+ * its stack goes to the debug log. Both are redacted. The exit code is set, never forced.
+ */
+async function runAction(name, run, io = _io_js__WEBPACK_IMPORTED_MODULE_1__/* .runnerIo */ .Np) {
+    let reporting = false;
+    const fail = (error) => {
+        // A failure while reporting one (the log itself broken) must not loop: end the step.
+        if (reporting)
+            exitNow();
+        reporting = true;
+        reportFailure(name, error, io);
+        reporting = false;
+    };
+    process.stdout.on("error", exitNow);
+    process.stderr.on("error", exitNow);
+    process.on("unhandledRejection", fail);
+    process.on("uncaughtException", fail);
+    try {
+        await run(io);
+    }
+    catch (error) {
+        fail(error);
+    }
+    if (abandoned)
+        process.stdout.write("", () => process.exit());
+}
+/** The runner stopped reading the step's output (a closed pipe): nothing can be reported, so end failed. */
+function exitNow() {
+    process.exit(1);
+}
+/** Fails the step through `io`: one redacted `::error::` line, a stack only in the debug log. */
+function reportFailure(name, error, io = _io_js__WEBPACK_IMPORTED_MODULE_1__/* .runnerIo */ .Np) {
+    process.exitCode = 1;
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1) {
+        io.error(`${name}: ${error.message}`, error.location);
+        return;
+    }
+    const message = (0,_system_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .isSystemError */ .Or)(error) ? (0,_system_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .describeSystemError */ .Zo)(error) : (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error);
+    io.error(`${name}: ${message}`);
+    if (error instanceof Error && error.stack)
+        io.debug(error.stack);
+}
+
+
+/***/ }),
+
 /***/ 43586:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -39180,7 +39192,9 @@ function explainErrnoCodes(text) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   i: () => (/* binding */ clipLongWords)
+/* harmony export */   Xq: () => (/* binding */ formatSize),
+/* harmony export */   ij: () => (/* binding */ clipLongWords),
+/* harmony export */   w$: () => (/* binding */ lastLines)
 /* harmony export */ });
 /** Text as it goes to users: no word of a message much longer than an echoed value may be. */
 const LONGEST_WORD = 200;
@@ -39189,6 +39203,27 @@ const CLIPPED_PAST = 240;
 /** Cuts every run of more than 240 non-space characters to 200, saying how long it was. */
 function clipLongWords(text) {
     return text.replace(new RegExp(`\\S{${CLIPPED_PAST + 1},}`, "g"), (word) => `${word.slice(0, LONGEST_WORD)}… (${word.length} characters)`);
+}
+const SIZE_UNITS = ["kB", "MB", "GB"];
+/** A byte count in SI units (1 kB is 1000 B), as PyPI shows file sizes. */
+function formatSize(bytes) {
+    if (bytes < 1000)
+        return `${bytes} B`;
+    let value = bytes / 1000;
+    let unit = 0;
+    while (value >= 1000 && unit < SIZE_UNITS.length - 1) {
+        value /= 1000;
+        unit++;
+    }
+    return `${value.toFixed(value < 10 ? 1 : 0)} ${SIZE_UNITS[unit]}`;
+}
+/** The last `count` lines of a program's output that are not blank, trailing white space cut. */
+function lastLines(output, count) {
+    return output
+        .split("\n")
+        .map((line) => line.trimEnd())
+        .filter(Boolean)
+        .slice(-count);
 }
 
 

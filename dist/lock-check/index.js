@@ -29217,7 +29217,8 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5421);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4032);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6555);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7841);
+/** lock-check's entry point: reads the inputs and runs the action. */
 
 
 
@@ -29235,6 +29236,7 @@ __webpack_async_result__();
 /* harmony export */   I: () => (/* binding */ loadInputs)
 /* harmony export */ });
 /* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5421);
+/** lock-check's inputs, read and validated from action.yml's names. */
 
 function loadInputs(reader = new _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__/* .InputReader */ .i_(), env = process.env) {
     const workingDirectory = reader.workingDirectory();
@@ -29254,7 +29256,7 @@ function loadInputs(reader = new _shared_runtime_index_js__WEBPACK_IMPORTED_MODU
 
 /***/ }),
 
-/***/ 6555:
+/***/ 7841:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34274,13 +34276,10 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
-// EXTERNAL MODULE: ./shared/runtime/action.ts
-var action = __nccwpck_require__(939);
+// EXTERNAL MODULE: ./shared/runtime/run-action.ts
+var run_action = __nccwpck_require__(2787);
 ;// CONCATENATED MODULE: ./shared/http/deadline.ts
-/**
- * Time budgets for network work: a phase's deadline (every request and retry of one step, set by
- * an input such as `request-timeout`), and a bound on a library call that takes no timeout.
- */
+/** Time budgets for network work: a phase's deadline, and a bound on a library call with no timeout. */
 
 /** Seconds for a message: whole above 10, else one decimal (`2.5 s`). */
 function seconds(ms) {
@@ -34348,10 +34347,7 @@ var errors = __nccwpck_require__(8126);
 // EXTERNAL MODULE: ./shared/runtime/redact.ts
 var redact = __nccwpck_require__(3956);
 ;// CONCATENATED MODULE: ./shared/github/pr-comment.ts
-/**
- * One "sticky" comment per pull request: found again by a marker on its first line,
- * so each run updates it in place instead of adding another.
- */
+/** One sticky comment per pull request, found again by a marker and updated in place each run. */
 
 
 
@@ -34510,67 +34506,802 @@ async function syncStickyComment(options) {
     return result;
 }
 
-;// CONCATENATED MODULE: ./shared/project/text.ts
-/** Reading a manifest or lock as text: strict UTF-8, so no name is read garbled. */
+;// CONCATENATED MODULE: ./shared/project/specifier-range.ts
+/** PEP 440 specifier sets as sorted unions of disjoint intervals, to tell whether two sets are the same. */
+
+const everything = [{}];
+/** The specifier set as a sorted union of disjoint intervals; `~=3.11.0` and `==3.11.*` give the same. Invalid sets give []. */
+function specifierRange(specifier) {
+    const clauses = pep440_parseSpecifierSet(specifier);
+    if (!clauses)
+        return [];
+    let range = everything;
+    for (const clause of clauses)
+        range = intersect(range, clauseRange(clause));
+    return range;
+}
+/** Whether two specifier sets admit the same versions; invalid ones only equal themselves. */
+function sameSpecifierSet(a, b) {
+    if (clausesText(a) === clausesText(b))
+        return true;
+    if (!isValidSpecifier(a) || !isValidSpecifier(b))
+        return false;
+    const [left, right] = [specifierRange(a), specifierRange(b)];
+    return (left.length === right.length && left.every((interval, i) => sameInterval(interval, right[i])));
+}
+const clausesText = (specifier) => String(specifier).replace(/\s+/g, "").split(",").filter(Boolean).sort().join(",");
+const versionOf = (v) => formatVersion(v);
+/** The `.dev0` of the release after `release[0..length)`, the first version past that prefix. */
+function nextPrefix(epoch, release, length) {
+    const parts = release.slice(0, length);
+    parts[parts.length - 1] += 1;
+    return versionOf({ epoch, release: parts, dev: 0 });
+}
+function clauseRange(clause) {
+    const spec = clause.parsed;
+    if (!spec)
+        return everything;
+    const at = (inclusive) => ({ version: spec.text, inclusive });
+    const { epoch, release } = spec;
+    switch (clause.operator) {
+        case ">=":
+            return [{ lower: at(true) }];
+        case ">":
+            if (spec.dev !== undefined || spec.post !== undefined)
+                return [{ lower: at(false) }];
+            return [{ lower: { ...at(false), afterPosts: true } }];
+        case "<=":
+            return [{ upper: at(true) }];
+        case "<": {
+            const bound = isPrerelease(spec)
+                ? spec.text
+                : versionOf({ ...spec, dev: 0, local: undefined });
+            return [{ upper: { version: bound, inclusive: false } }];
+        }
+        case "~=":
+            return [
+                {
+                    lower: at(true),
+                    upper: { version: nextPrefix(epoch, release, release.length - 1), inclusive: false },
+                },
+            ];
+        case "==":
+            if (clause.wildcard) {
+                return [
+                    {
+                        // Lockers read `==3.11.*` as `~=3.11.0`: the prefix's own pre-releases are left out here.
+                        lower: { version: versionOf({ epoch, release }), inclusive: true },
+                        upper: { version: nextPrefix(epoch, release, release.length), inclusive: false },
+                    },
+                ];
+            }
+            return [{ lower: at(true), upper: at(true) }];
+        case "!=":
+            if (clause.wildcard) {
+                return [
+                    { upper: { version: versionOf({ epoch, release }), inclusive: false } },
+                    { lower: { version: nextPrefix(epoch, release, release.length), inclusive: true } },
+                ];
+            }
+            return [{ upper: at(false) }, { lower: at(false) }];
+        default:
+            return everything;
+    }
+}
+/** Orders two bound points; an after-posts point sorts above its version's post-releases. */
+function comparePoints(a, b) {
+    const [x, y] = [pep440_parseVersion(a.version), pep440_parseVersion(b.version)];
+    if (a.afterPosts && b.afterPosts)
+        return compareParsed(x, y);
+    if (a.afterPosts)
+        return -afterPostsVersus(x, y);
+    if (b.afterPosts)
+        return afterPostsVersus(y, x);
+    return compareParsed(x, y);
+}
+/** Sign of (other − afterPosts(base)). */
+function afterPostsVersus(base, other) {
+    const root = { ...other, post: undefined, dev: undefined, local: undefined };
+    if (comparePublic(root, base) === 0 && other.post !== undefined)
+        return -1;
+    return comparePublic(other, base) > 0 ? 1 : -1;
+}
+function compareLower(a, b) {
+    if (!a || !b)
+        return (a ? 1 : 0) - (b ? 1 : 0);
+    return comparePoints(a, b) || (a.inclusive ? 0 : 1) - (b.inclusive ? 0 : 1);
+}
+function compareUpper(a, b) {
+    if (!a || !b)
+        return (b ? 1 : 0) - (a ? 1 : 0);
+    return comparePoints(a, b) || (a.inclusive ? 1 : 0) - (b.inclusive ? 1 : 0);
+}
+function isEmpty({ lower, upper }) {
+    if (!lower || !upper)
+        return false;
+    const order = comparePoints(lower, upper);
+    return order > 0 || (order === 0 && !(lower.inclusive && upper.inclusive));
+}
+function intersect(left, right) {
+    const result = [];
+    for (const a of left) {
+        for (const b of right) {
+            const interval = {
+                lower: compareLower(a.lower, b.lower) >= 0 ? a.lower : b.lower,
+                upper: compareUpper(a.upper, b.upper) <= 0 ? a.upper : b.upper,
+            };
+            if (!isEmpty(interval))
+                result.push(interval);
+        }
+    }
+    return specifier_range_merge(result.sort((a, b) => compareLower(a.lower, b.lower)));
+}
+/** Joins sorted intervals that touch or overlap, so one set has one form. */
+function specifier_range_merge(sorted) {
+    const merged = [];
+    for (const interval of sorted) {
+        const last = merged.at(-1);
+        if (last && touches(last.upper, interval.lower)) {
+            if (compareUpper(interval.upper, last.upper) > 0)
+                last.upper = interval.upper;
+        }
+        else {
+            merged.push({ ...interval });
+        }
+    }
+    return merged;
+}
+function touches(upper, lower) {
+    if (!upper || !lower)
+        return true;
+    const order = comparePoints(upper, lower);
+    return order > 0 || (order === 0 && (upper.inclusive || lower.inclusive));
+}
+function sameInterval(a, b) {
+    return compareLower(a.lower, b.lower) === 0 && compareUpper(a.upper, b.upper) === 0;
+}
+
+;// CONCATENATED MODULE: ./shared/project/pep440.ts
+/** PEP 440 versions and specifier sets, as `packaging` 26 reads them; invalid input never throws. */
+const pre = String.raw `(?:[-_.]?(alpha|a|beta|b|preview|pre|c|rc)[-_.]?(\d+)?)?`;
+const post = String.raw `(?:-(\d+)|[-_.]?(?:post|rev|r)[-_.]?(\d+)?)?`;
+const dev = String.raw `(?:[-_.]?(dev)[-_.]?(\d+)?)?`;
+const local = String.raw `(?:\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?`;
+const versionPattern = new RegExp(String.raw `^\s*v?(?:(\d+)!)?(\d+(?:\.\d+)*)${pre}(${post})${dev}${local}\s*$`, "i");
+const preNames = {
+    alpha: "a",
+    beta: "b",
+    c: "rc",
+    pre: "rc",
+    preview: "rc",
+};
+const parsedVersions = new Map();
+/** Parses a version once; locks and manifests repeat the same versions many times. */
+function pep440_parseVersion(text) {
+    let parsed = parsedVersions.get(text);
+    if (parsed === undefined) {
+        parsed = readVersion(text);
+        if (parsedVersions.size > 50_000)
+            parsedVersions.clear();
+        parsedVersions.set(text, parsed);
+    }
+    return parsed;
+}
+function readVersion(text) {
+    if (typeof text !== "string")
+        return null;
+    const m = versionPattern.exec(text);
+    if (!m)
+        return null;
+    const [, epoch, release, preName, preNumber, postText, postDash, postNumber, devName, devNumber] = m;
+    const version = {
+        epoch: Number(epoch ?? 0),
+        release: release.split(".").map(Number),
+        text: "",
+    };
+    if (preName) {
+        const name = preName.toLowerCase();
+        version.pre = [preNames[name] ?? name, Number(preNumber ?? 0)];
+    }
+    if (postText)
+        version.post = Number(postDash ?? postNumber ?? 0);
+    if (devName)
+        version.dev = Number(devNumber ?? 0);
+    if (m[10]) {
+        version.local = m[10]
+            .toLowerCase()
+            .split(/[-_.]/)
+            .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+    }
+    version.text = formatVersion(version);
+    return version;
+}
+function formatVersion(v) {
+    let text = `${v.epoch ? `${v.epoch}!` : ""}${v.release.join(".")}`;
+    if (v.pre)
+        text += `${v.pre[0]}${v.pre[1]}`;
+    if (v.post !== undefined)
+        text += `.post${v.post}`;
+    if (v.dev !== undefined)
+        text += `.dev${v.dev}`;
+    if (v.local)
+        text += `+${v.local.join(".")}`;
+    return text;
+}
+const isValidVersion = (version) => pep440_parseVersion(version) !== null;
+/** The PEP 440 normal form (`v1.0.0-RC.1` → `1.0.0rc1`), or undefined when it is no version. */
+const normalizeVersion = (version) => pep440_parseVersion(version)?.text;
+const isPrerelease = (v) => v.pre !== undefined || v.dev !== undefined;
+/** PEP 440 order: epoch, release (zero-padded), then pre, post, dev and local segments. */
+function compareParsed(x, y) {
+    return comparePublic(x, y) || compareLocal(x.local, y.local);
+}
+function comparePublic(x, y) {
+    if (x.epoch !== y.epoch)
+        return x.epoch - y.epoch;
+    const length = Math.max(x.release.length, y.release.length);
+    for (let i = 0; i < length; i++) {
+        const order = (x.release[i] ?? 0) - (y.release[i] ?? 0);
+        if (order !== 0)
+            return order;
+    }
+    return (compareKeys(preKey(x), preKey(y)) ||
+        (x.post ?? -1) - (y.post ?? -1) ||
+        (x.dev ?? Number.POSITIVE_INFINITY) - (y.dev ?? Number.POSITIVE_INFINITY) ||
+        0);
+}
+const preRanks = { a: 0, b: 1, rc: 2 };
+function preKey(v) {
+    if (v.pre)
+        return [preRanks[v.pre[0]], v.pre[1]];
+    // A dev release with no pre or post segment sorts before every pre-release.
+    return v.post === undefined && v.dev !== undefined ? [-1, 0] : [3, 0];
+}
+const compareKeys = (a, b) => a[0] - b[0] || a[1] - b[1];
+function compareLocal(a, b) {
+    if (!a || !b)
+        return (a ? 1 : 0) - (b ? 1 : 0);
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+        const [x, y] = [a[i], b[i]];
+        if (x === undefined || y === undefined)
+            return x === undefined ? -1 : 1;
+        if (typeof x !== typeof y)
+            return typeof x === "number" ? 1 : -1;
+        if (x !== y)
+            return x < y ? -1 : 1;
+    }
+    return 0;
+}
+/** Orders two version strings; invalid ones sort before valid ones, then as strings. */
+function compareVersions(a, b) {
+    const [x, y] = [pep440_parseVersion(a), pep440_parseVersion(b)];
+    if (x && y)
+        return compareParsed(x, y);
+    if (x || y)
+        return x ? 1 : -1;
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+const specVersion = String.raw `v?(?:\d+!)?\d+(?:\.\d+)*`;
+const suffixes = String.raw `(?:[-_.]?(?:alpha|beta|preview|pre|a|b|c|rc)[-_.]?\d*)?(?:-\d+|[-_.]?(?:post|rev|r)[-_.]?\d*)?(?:[-_.]?dev[-_.]?\d*)?`;
+const clausePattern = new RegExp([
+    String.raw `^\s*(===)\s*([^\s;)]*)\s*$`,
+    String.raw `^\s*(==|!=)\s*(${specVersion}(?:\.\*|${suffixes}(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?))\s*$`,
+    String.raw `^\s*(~=)\s*(v?(?:\d+!)?\d+(?:\.\d+)+${suffixes})\s*$`,
+    String.raw `^\s*(<=|>=|<|>)\s*(${specVersion}${suffixes})\s*$`,
+].join("|"), "i");
+function parseClause(text) {
+    const m = clausePattern.exec(text);
+    if (!m)
+        return null;
+    const at = [1, 3, 5, 7].find((i) => m[i] !== undefined) ?? 1;
+    const operator = m[at];
+    const written = m[at + 1];
+    if (operator === "===")
+        return { operator, version: written, wildcard: false };
+    const wildcard = written.endsWith(".*");
+    const version = wildcard ? written.slice(0, -2) : written;
+    const parsed = pep440_parseVersion(version);
+    return parsed ? { operator, version, wildcard, parsed } : null;
+}
+const parsedSets = new Map();
+/** The clauses of a specifier set (empty parts between commas are skipped, as packaging does), or null. */
+function pep440_parseSpecifierSet(specifier) {
+    let parsed = parsedSets.get(specifier);
+    if (parsed === undefined) {
+        parsed = readSpecifierSet(specifier);
+        if (parsedSets.size > 10_000)
+            parsedSets.clear();
+        parsedSets.set(specifier, parsed);
+    }
+    return parsed;
+}
+function readSpecifierSet(specifier) {
+    if (typeof specifier !== "string")
+        return null;
+    const clauses = [];
+    for (const part of specifier.split(",")) {
+        if (part.trim() === "")
+            continue;
+        const clause = parseClause(part);
+        if (!clause)
+            return null;
+        clauses.push(clause);
+    }
+    return clauses;
+}
+const isValidSpecifier = (specifier) => pep440_parseSpecifierSet(specifier) !== null;
+/** Whether `version` matches one clause, pre-releases allowed. */
+function pep440_clauseContains(clause, version) {
+    const spec = clause.parsed;
+    switch (clause.operator) {
+        case "==":
+            return equalTo(clause, version);
+        case "!=":
+            return !equalTo(clause, version);
+        case "<=":
+            return comparePublic(version, spec) <= 0;
+        case ">=":
+            return comparePublic(version, spec) >= 0;
+        case "<":
+            return lessThan(version, spec);
+        case ">":
+            return greaterThan(version, spec);
+        case "~=":
+            return (comparePublic(version, spec) >= 0 &&
+                prefixMatches(version, spec.epoch, spec.release.slice(0, -1)));
+        default:
+            return false;
+    }
+}
+function equalTo({ wildcard, parsed }, version) {
+    const spec = parsed;
+    if (wildcard)
+        return prefixMatches(version, spec.epoch, spec.release);
+    return spec.local ? compareParsed(version, spec) === 0 : comparePublic(version, spec) === 0;
+}
+/** `==E!R.*`: same epoch, and the release zero-padded starts with R. */
+function prefixMatches(version, epoch, release) {
+    if (version.epoch !== epoch)
+        return false;
+    return release.every((part, i) => (version.release[i] ?? 0) === part);
+}
+/** `<V` excludes V's own pre-releases unless V is one. */
+function lessThan(version, spec) {
+    if (compareParsed(version, spec) >= 0)
+        return false;
+    if (isPrerelease(spec) || !isPrerelease(version))
+        return true;
+    const earliest = { ...spec, dev: 0, local: undefined };
+    return comparePublic(version, earliest) < 0;
+}
+/** `>V` excludes V's post-releases (unless V is one) and V's local versions. */
+function greaterThan(version, spec) {
+    if (compareParsed(version, spec) <= 0)
+        return false;
+    if (spec.post === undefined && version.post !== undefined) {
+        const base = { ...version, post: undefined, dev: undefined, local: undefined };
+        if (comparePublic(base, spec) === 0)
+            return false;
+    }
+    return !(version.local && comparePublic(version, spec) === 0);
+}
+/** Whether `version` is in the set, pre-releases counted (a lock may pin one on purpose); packaging's `SpecifierSet.contains(v, prereleases=True)`. */
+function pep440_satisfies(version, specifier) {
+    const clauses = pep440_parseSpecifierSet(specifier);
+    if (!clauses)
+        return false;
+    if (clauses.length === 0)
+        return true;
+    const parsed = pep440_parseVersion(version);
+    for (const clause of clauses) {
+        if (clause.operator === "===") {
+            if (String(version).toLowerCase() !== clause.version.toLowerCase())
+                return false;
+        }
+        else if (!parsed || !pep440_clauseContains(clause, parsed)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/** `valid`/`compare` in the shape older callers use (`valid` gives the normal form or null). */
+const pep440 = {
+    valid: (version) => normalizeVersion(version) ?? null,
+    compare: compareVersions,
+};
+/** A version's parts for display; `public` is the normal form without epoch and local label. */
+function explainVersion(version) {
+    const parsed = pep440_parseVersion(version);
+    if (!parsed)
+        return null;
+    const { epoch, release, pre, post, dev } = parsed;
+    const local = parsed.local?.join(".");
+    const publicText = formatVersion({ epoch: 0, release, pre, post, dev });
+    return { epoch, release, pre, post, dev, local, public: publicText };
+}
+/** Forgets every parsed version and specifier set (for benchmarks and long runs). */
+function clearParseCaches() {
+    parsedVersions.clear();
+    parsedSets.clear();
+}
+
+;// CONCATENATED MODULE: ./shared/project/markers.ts
+/** PEP 508 environment markers: parse, print in one canonical form, and evaluate. */
 
 
-/** A manifest or lock as text: invalid UTF-8 is an error at its byte offset, never replaced. */
-function text_readText(file, display) {
-    let bytes;
+class MarkerSyntaxError extends Error {
+}
+const operators = ["===", "==", "!=", "<=", ">=", "~=", "<", ">"];
+const tokenPattern = /\s*(\(|\)|'[^']*'|"[^"]*"|===|==|!=|<=|>=|~=|<|>|not\s+in\b|[A-Za-z_][A-Za-z0-9_.]*)/y;
+/** PEP 508's variables (and PEP 751's sets), with the legacy dotted names packaging still reads. */
+const variablePattern = /^(python_version|python_full_version|os[._]name|sys[._]platform|platform_(release|system)|platform[._](version|machine|python_implementation)|python_implementation|implementation_(name|version)|extras?|dependency_groups)$/;
+function variableName(token) {
+    if (!variablePattern.test(token))
+        return undefined;
+    const name = token.replace(/\./g, "_");
+    return name === "python_implementation" ? "platform_python_implementation" : name;
+}
+function tokenize(text) {
+    const tokens = [];
+    tokenPattern.lastIndex = 0;
+    while (tokenPattern.lastIndex < text.length) {
+        const start = tokenPattern.lastIndex;
+        const match = tokenPattern.exec(text);
+        if (!match) {
+            if (text.slice(start).trim() === "")
+                break;
+            throw new MarkerSyntaxError(`unexpected '${text.slice(start).trim()}' in marker '${text}'`);
+        }
+        tokens.push(match[1].replace(/^not\s+in$/, "not in"));
+    }
+    return tokens;
+}
+function parseMarker(source) {
+    const text = String(source ?? "");
+    const tokens = tokenize(text);
+    let position = 0;
+    const peek = () => tokens[position];
+    const fail = (what) => {
+        throw new MarkerSyntaxError(`${what} in marker '${text.trim()}'`);
+    };
+    const value = () => {
+        const token = tokens[position++] ?? fail("unexpected end");
+        if (/^['"]/.test(token))
+            return { literal: token.slice(1, -1) };
+        const variable = variableName(token);
+        if (variable)
+            return { variable };
+        if (/^[A-Za-z_]/.test(token) && !["and", "or", "in", "not in"].includes(token)) {
+            return fail(`unknown marker variable '${token}'`);
+        }
+        return fail(`unexpected '${token}'`);
+    };
+    const atom = () => {
+        if (peek() === "(") {
+            position++;
+            const inner = or();
+            if (tokens[position++] !== ")")
+                fail("missing ')'");
+            return inner;
+        }
+        const left = value();
+        const operator = tokens[position++] ?? fail("missing operator");
+        if (!operators.includes(operator) && operator !== "in" && operator !== "not in") {
+            fail(`unknown operator '${operator}'`);
+        }
+        const right = value();
+        if (!("variable" in left) && !("variable" in right))
+            fail("a comparison needs a variable");
+        return { kind: "compare", left, operator, right };
+    };
+    const and = () => {
+        let left = atom();
+        while (peek() === "and") {
+            position++;
+            left = { kind: "and", left, right: atom() };
+        }
+        return left;
+    };
+    const or = () => {
+        let left = and();
+        while (peek() === "or") {
+            position++;
+            left = { kind: "or", left, right: and() };
+        }
+        return left;
+    };
+    const marker = or();
+    if (position !== tokens.length)
+        fail(`unexpected '${tokens[position]}'`);
+    return marker;
+}
+const printValue = (value) => "variable" in value ? value.variable : `'${value.literal.replace(/'/g, '"')}'`;
+/** One canonical text per marker: single quotes, single spaces, minimal parentheses. */
+function markers_formatMarker(marker) {
+    if (marker.kind === "compare") {
+        return `${printValue(marker.left)} ${marker.operator} ${printValue(marker.right)}`;
+    }
+    const side = (child) => marker.kind === "and" && child.kind === "or" ? `(${markers_formatMarker(child)})` : markers_formatMarker(child);
+    return `${side(marker.left)} ${marker.kind} ${side(marker.right)}`;
+}
+const normalizeMarker = (text) => markers_formatMarker(parseMarker(text));
+/** Evaluates as packaging 26 does: version variables compare as PEP 440 when the right side is a valid specifier, the rest as strings. */
+function evaluateMarker(marker, context = {}) {
+    if (marker.kind !== "compare") {
+        const left = evaluateMarker(marker.left, context);
+        if (marker.kind === "and" ? !left : left)
+            return left;
+        return evaluateMarker(marker.right, context);
+    }
+    const { left, operator, right } = marker;
+    const key = variableOf(left) ?? variableOf(right) ?? "";
+    if (key === "extra")
+        return evaluateExtra(marker, context.extras ?? []);
+    if (key === "extras" || key === "dependency_groups") {
+        const set = key === "extras" ? context.extras : context.dependencyGroups;
+        const member = (set ?? []).map(normalizeName).includes(normalizeName(literalOf(left)));
+        if (operator === "in")
+            return member;
+        return operator === "not in" ? !member : false;
+    }
+    if (!context.environment)
+        return true;
+    const environment = context.environment;
+    const resolve = (value) => "literal" in value ? value.literal : environmentValue(environment, value.variable);
+    return compare(resolve(left), operator, resolve(right), versionVariables.has(key));
+}
+const variableOf = (value) => ("variable" in value ? value.variable : undefined);
+const literalOf = (value) => ("literal" in value ? value.literal : "");
+const versionVariables = new Set([
+    "implementation_version",
+    "platform_release",
+    "python_full_version",
+    "python_version",
+]);
+function environmentValue(environment, name) {
+    const value = String(environment[name] ?? "");
+    // packaging's repair of untagged CPython builds (`3.13.0+`).
+    return name === "python_full_version" && value.endsWith("+") ? `${value}local` : value;
+}
+/** `extra` compares by PEP 685 normal names; with several active extras, any of them may match. */
+function evaluateExtra(marker, extras) {
+    const active = extras.length > 0 ? extras.map(normalizeName) : [""];
+    const { left, operator, right } = marker;
+    const side = (value, extra) => "literal" in value ? normalizeName(value.literal) : extra;
+    const holds = (extra) => compare(side(left, extra), operator, side(right, extra), false);
+    return operator === "!=" || operator === "not in" ? active.every(holds) : active.some(holds);
+}
+function compare(left, operator, right, asVersion) {
+    if (asVersion) {
+        const clauses = parseSpecifierSet(`${operator}${right}`);
+        if (clauses && clauses.length === 1 && !right.includes(",")) {
+            const [clause] = clauses;
+            if (clause.operator === "===")
+                return left.toLowerCase() === clause.version.toLowerCase();
+            const version = parseVersion(left);
+            return version !== null && clauseContains(clause, version);
+        }
+    }
+    switch (operator) {
+        case "in":
+            return right.includes(left);
+        case "not in":
+            return !right.includes(left);
+        case "==":
+        case "<=":
+        case ">=":
+            return left === right;
+        case "!=":
+            return left !== right;
+        default:
+            // packaging: `<`, `>` on strings are false; `~=`, `===` are undefined comparisons.
+            return false;
+    }
+}
+
+;// CONCATENATED MODULE: ./shared/project/names.ts
+/** PEP 503 normalized project name: lower case, runs of `-`, `_` and `.` become one `-`. */
+function names_normalizeName(name) {
+    return name.toLowerCase().replace(/[-_.]+/g, "-");
+}
+
+;// CONCATENATED MODULE: ./shared/lockfiles/toml-lines.ts
+
+/** Line numbers of `[[package]]` entries in TOML locks, in document order. */
+function packageEntryLines(text, header = "[[package]]") {
+    const lines = text.split("\n");
+    const result = [];
+    for (let i = 0; i < lines.length; i++) {
+        if (lines[i].trim() !== header)
+            continue;
+        // Point at the entry's `name = …` line when it follows directly.
+        const next = lines[i + 1]?.trimStart() ?? "";
+        result.push(next.startsWith("name") ? i + 2 : i + 1);
+    }
+    return result;
+}
+/** The 1-based line of the first line matching `pattern`, or undefined. */
+function lineOf(text, pattern, from = 1) {
+    const lines = text.split("\n");
+    for (let i = from - 1; i < lines.length; i++)
+        if (pattern.test(lines[i]))
+            return i + 1;
+    return undefined;
+}
+/** What every TOML lock entry starts with: its name, normalized key, version and line. */
+function entryHead(entry, line) {
+    const name = String(entry.name ?? "");
+    const version = typeof entry.version === "string" ? entry.version : undefined;
+    return { name, key: names_normalizeName(name), version, line };
+}
+
+;// CONCATENATED MODULE: ./shared/lockfiles/validate.ts
+/** What a lock must hold before anything acts on it: valid names, versions, markers, paths, hashes. */
+
+
+
+
+/** Every problem of every entry, in lock order. */
+function lockProblems(lock) {
+    return lock.packages.flatMap((p) => entryProblems(lock, p));
+}
+/** Throws a ConfigurationError at the first problem of the lock. */
+function requireValidLock(lock) {
+    const [first, ...rest] = lockProblems(lock);
+    if (first)
+        throw problemError(lock, first, rest.length);
+    return lock;
+}
+/** Throws a ConfigurationError at the first problem of one entry. */
+function requireValidEntry(lock, p) {
+    const [first] = entryProblems(lock, p);
+    if (first)
+        throw problemError(lock, first, 0);
+}
+function problemError(lock, problem, more) {
+    const others = more > 0 ? ` (and ${more} more problem${more === 1 ? "" : "s"})` : "";
+    return new errors/* ConfigurationError */.j1(`${lock.file}:${problem.line}: ${problem.message}${others}`, {
+        file: lock.file,
+        line: problem.line,
+    });
+}
+const projectName = /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i;
+const controlOrSpace = /[\s\p{Cc}]/u;
+const control = /\p{Cc}/u;
+function entryProblems(lock, p) {
+    const shown = JSON.stringify(p.name);
+    const problems = [];
+    const add = (message, text) => problems.push({ message, text });
+    // An editable requirement without a name installs by path alone.
+    if (p.source.kind !== "editable" && !projectName.test(p.name))
+        add(`${shown} is not a valid project name (PEP 508)`, p.name);
+    if (p.version !== undefined && !isValidVersion(p.version))
+        add(`${shown}: version ${JSON.stringify(p.version)} is not a PEP 440 version`, p.version);
+    for (const marker of markersOf(p)) {
+        const why = markerProblem(marker);
+        if (why)
+            add(`${shown}: ${why}`, marker);
+    }
+    const source = sourceProblem(p.source);
+    if (source)
+        add(`${shown}: ${source.message}`, source.text);
+    for (const file of p.files) {
+        if (file.url !== undefined && control.test(file.url))
+            add(`${shown}: the file URL ${JSON.stringify(file.url)} has control characters`);
+        const why = hashProblem(file);
+        if (why)
+            add(`${shown}: ${why.message}`, why.text);
+    }
+    return problems.map(({ message, text }) => ({
+        package: p.name,
+        line: (text && lineWith(lock.text, text, p.line)) || p.line,
+        message,
+    }));
+}
+/** Git and URL sources must be URLs; paths and references may hold no control characters. */
+function sourceProblem(source) {
+    if (source.kind === "registry")
+        return undefined;
+    if (source.kind !== "git" && source.kind !== "url")
+        return control.test(source.path)
+            ? { message: `the path ${JSON.stringify(source.path)} has control characters` }
+            : undefined;
+    const why = urlProblem(source.url, source.kind === "git");
+    if (why)
+        return {
+            message: `the ${source.kind} URL ${JSON.stringify(source.url)} ${why}`,
+            text: source.url,
+        };
+    if (source.kind === "git" && source.reference && controlOrSpace.test(source.reference))
+        return {
+            message: `the git reference ${JSON.stringify(source.reference)} has whitespace`,
+            text: source.reference,
+        };
+    return undefined;
+}
+/** The markers an entry carries: its own, and those of its dependency edges. */
+function markersOf(p) {
+    const edges = [
+        ...p.dependencies,
+        ...Object.values(p.groupDependencies ?? {}).flat(),
+        ...(p.recorded ?? []),
+    ];
+    return [p.marker, ...edges.map((edge) => edge.marker)].filter((marker) => marker !== undefined && marker.trim() !== "");
+}
+function markerProblem(marker) {
     try {
-        bytes = (0,external_node_fs_.readFileSync)(file);
+        parseMarker(marker);
+        return control.test(marker)
+            ? `marker ${JSON.stringify(marker)} has control characters`
+            : undefined;
     }
     catch (error) {
-        const code = error.code;
-        const why = code === "ENOENT" ? "does not exist" : `cannot be read (${code})`;
-        throw new errors/* ConfigurationError */.j1(`${display} ${why}`, { file: display });
-    }
-    try {
-        return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
-    }
-    catch {
-        const offset = invalidUtf8Offset(bytes);
-        const line = bytes.subarray(0, offset).filter((byte) => byte === 0x0a).length + 1;
-        const byte = (bytes[offset] ?? 0).toString(16).toUpperCase().padStart(2, "0");
-        throw new errors/* ConfigurationError */.j1(`${display} is not valid UTF-8: byte 0x${byte} at offset ${offset} (line ${line})`, { file: display, line });
+        return error.message;
     }
 }
-/** The offset where the first invalid UTF-8 sequence starts (RFC 3629: no overlongs, no surrogates). */
-function invalidUtf8Offset(bytes) {
-    let i = 0;
-    while (i < bytes.length) {
-        const [length, low, high] = utf8Lead(bytes[i]);
-        if (length === 0 || i + length > bytes.length)
-            return i;
-        if (length > 1 && (bytes[i + 1] < low || bytes[i + 1] > high))
-            return i;
-        for (let k = 2; k < length; k++)
-            if ((bytes[i + k] & 0xc0) !== 0x80)
-                return i;
-        i += length;
+/** scp-like git locations (`git@host:owner/repo.git`) are no URL, but git takes them. */
+const scpLike = /^[\w.-]+@[\w.-]+:[^\s:]\S*$/;
+function urlProblem(url, git) {
+    if (controlOrSpace.test(url))
+        return "has whitespace or control characters";
+    const bare = git ? url.replace(/^git\+/, "") : url;
+    if (!URL.canParse(bare) && !(git && scpLike.test(bare)))
+        return "is not a URL";
+    return undefined;
+}
+/** pip's `--hash` algorithms, with their hex digest lengths. */
+const pipAlgorithms = new Map([
+    ["sha256", 64],
+    ["sha384", 96],
+    ["sha512", 128],
+]);
+/** hashlib's other guaranteed algorithms: ignored beside one of pip's, an error alone. */
+const weakerAlgorithms = /^(md5|sha1|sha224|sha3_224|sha3_256|sha3_384|sha3_512|blake2b|blake2s|shake_128|shake_256)$/;
+/** What to look for in the lock's text: the digest alone, as pylock writes it apart. */
+const hashText = (hash) => {
+    const digest = hash.slice(hash.indexOf(":") + 1);
+    return digest.length >= 8 ? digest : hash;
+};
+function hashProblem(file) {
+    const label = file.name ?? file.url;
+    const of = label ? ` of ${label}` : "";
+    const accepted = "pip accepts sha256, sha384 and sha512";
+    let strong = false;
+    for (const hash of file.hashes) {
+        const problem = (why) => ({
+            message: `the hash ${JSON.stringify(hash)}${of} ${why}`,
+            text: hashText(hash),
+        });
+        const colon = hash.indexOf(":");
+        if (colon < 0)
+            return problem("is not algorithm:digest");
+        const [algorithm, digest] = [hash.slice(0, colon), hash.slice(colon + 1)];
+        const length = pipAlgorithms.get(algorithm);
+        if (length !== undefined) {
+            if (!/^[0-9a-f]+$/i.test(digest) || digest.length !== length)
+                return problem(`is not ${length} hex digits of ${algorithm}`);
+            strong = true;
+        }
+        else if (!weakerAlgorithms.test(algorithm)) {
+            return problem(`uses ${JSON.stringify(algorithm)}; ${accepted}`);
+        }
     }
-    return bytes.length;
+    if (strong || file.hashes.length === 0)
+        return undefined;
+    const algorithms = [...new Set(file.hashes.map((h) => h.split(":")[0]))].join(", ");
+    return {
+        message: `${label ?? "the entry"} has only ${algorithms} hashes; ${accepted}`,
+        text: hashText(file.hashes[0]),
+    };
 }
-/** A lead byte's sequence length and the range its second byte must be in; length 0 for no lead. */
-function utf8Lead(lead) {
-    if (lead < 0x80)
-        return [1, 0, 0];
-    if (lead >= 0xc2 && lead <= 0xdf)
-        return [2, 0x80, 0xbf];
-    if (lead === 0xe0)
-        return [3, 0xa0, 0xbf];
-    if (lead === 0xed)
-        return [3, 0x80, 0x9f];
-    if (lead >= 0xe1 && lead <= 0xef)
-        return [3, 0x80, 0xbf];
-    if (lead === 0xf0)
-        return [4, 0x90, 0xbf];
-    if (lead >= 0xf1 && lead <= 0xf3)
-        return [4, 0x80, 0xbf];
-    if (lead === 0xf4)
-        return [4, 0x80, 0x8f];
-    return [0, 0, 0];
+/** The `--hash` values pip checks for these files: its algorithms only, digests in lower case. */
+function pipHashes(files) {
+    const hashes = files.flatMap((f) => f.hashes).filter((h) => pipAlgorithms.has(h.split(":")[0]));
+    return [...new Set(hashes.map((h) => h.toLowerCase()))].sort();
 }
+/** The first line at or after `from` that holds `text`. */
+const lineWith = (text, needle, from) => lineOf(text, new RegExp(needle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")), from);
 
 ;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
 /*!
@@ -35887,6 +36618,68 @@ function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTempora
 /** @deprecated use `import * as ... from 'smol-toml'` instead */
 /* harmony default export */ const dist = ({ parse: parse_parse, stringify: stringify, TomlDate: TomlDate, TomlError: TomlError });
 
+;// CONCATENATED MODULE: ./shared/project/text.ts
+/** Reading a manifest or lock as text: strict UTF-8, so no name is read garbled. */
+
+
+/** A manifest or lock as text: invalid UTF-8 is an error at its byte offset, never replaced. */
+function text_readText(file, display) {
+    let bytes;
+    try {
+        bytes = (0,external_node_fs_.readFileSync)(file);
+    }
+    catch (error) {
+        const code = error.code;
+        const why = code === "ENOENT" ? "does not exist" : `cannot be read (${code})`;
+        throw new errors/* ConfigurationError */.j1(`${display} ${why}`, { file: display });
+    }
+    try {
+        return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+    }
+    catch {
+        const offset = invalidUtf8Offset(bytes);
+        const line = bytes.subarray(0, offset).filter((byte) => byte === 0x0a).length + 1;
+        const byte = (bytes[offset] ?? 0).toString(16).toUpperCase().padStart(2, "0");
+        throw new errors/* ConfigurationError */.j1(`${display} is not valid UTF-8: byte 0x${byte} at offset ${offset} (line ${line})`, { file: display, line });
+    }
+}
+/** The offset where the first invalid UTF-8 sequence starts (RFC 3629: no overlongs, no surrogates). */
+function invalidUtf8Offset(bytes) {
+    let i = 0;
+    while (i < bytes.length) {
+        const [length, low, high] = utf8Lead(bytes[i]);
+        if (length === 0 || i + length > bytes.length)
+            return i;
+        if (length > 1 && (bytes[i + 1] < low || bytes[i + 1] > high))
+            return i;
+        for (let k = 2; k < length; k++)
+            if ((bytes[i + k] & 0xc0) !== 0x80)
+                return i;
+        i += length;
+    }
+    return bytes.length;
+}
+/** A lead byte's sequence length and the range its second byte must be in; length 0 for no lead. */
+function utf8Lead(lead) {
+    if (lead < 0x80)
+        return [1, 0, 0];
+    if (lead >= 0xc2 && lead <= 0xdf)
+        return [2, 0x80, 0xbf];
+    if (lead === 0xe0)
+        return [3, 0xa0, 0xbf];
+    if (lead === 0xed)
+        return [3, 0x80, 0x9f];
+    if (lead >= 0xe1 && lead <= 0xef)
+        return [3, 0x80, 0xbf];
+    if (lead === 0xf0)
+        return [4, 0x90, 0xbf];
+    if (lead >= 0xf1 && lead <= 0xf3)
+        return [4, 0x80, 0xbf];
+    if (lead === 0xf4)
+        return [4, 0x80, 0x8f];
+    return [0, 0, 0];
+}
+
 ;// CONCATENATED MODULE: ./shared/project/files.ts
 /** Reading TOML and JSON files, with parse errors located at the file, line and column. */
 
@@ -35948,604 +36741,86 @@ function tableAt(root, path) {
 }
 const stringList = (value) => Array.isArray(value) ? value.filter((item) => typeof item === "string") : [];
 
-;// CONCATENATED MODULE: ./shared/project/specifier-range.ts
-/** PEP 440 specifier sets as sorted unions of disjoint intervals, to tell whether two sets are the same. */
+;// CONCATENATED MODULE: ./shared/project/declarations.ts
+/** Where a dependency is declared in a TOML manifest, so findings can point at its line. */
 
-const everything = [{}];
-/** The specifier set as a sorted union of disjoint intervals; `~=3.11.0` and `==3.11.*` give the same. Invalid sets give []. */
-function specifierRange(specifier) {
-    const clauses = pep440_parseSpecifierSet(specifier);
-    if (!clauses)
-        return [];
-    let range = everything;
-    for (const clause of clauses)
-        range = intersect(range, clauseRange(clause));
-    return range;
-}
-/** Whether two specifier sets admit the same versions; invalid ones only equal themselves. */
-function sameSpecifierSet(a, b) {
-    if (clausesText(a) === clausesText(b))
-        return true;
-    if (!isValidSpecifier(a) || !isValidSpecifier(b))
-        return false;
-    const [left, right] = [specifierRange(a), specifierRange(b)];
-    return (left.length === right.length && left.every((interval, i) => sameInterval(interval, right[i])));
-}
-const clausesText = (specifier) => String(specifier).replace(/\s+/g, "").split(",").filter(Boolean).sort().join(",");
-const versionOf = (v) => formatVersion(v);
-/** The `.dev0` of the release after `release[0..length)`, the first version past that prefix. */
-function nextPrefix(epoch, release, length) {
-    const parts = release.slice(0, length);
-    parts[parts.length - 1] += 1;
-    return versionOf({ epoch, release: parts, dev: 0 });
-}
-function clauseRange(clause) {
-    const spec = clause.parsed;
-    if (!spec)
-        return everything;
-    const at = (inclusive) => ({ version: spec.text, inclusive });
-    const { epoch, release } = spec;
-    switch (clause.operator) {
-        case ">=":
-            return [{ lower: at(true) }];
-        case ">":
-            if (spec.dev !== undefined || spec.post !== undefined)
-                return [{ lower: at(false) }];
-            return [{ lower: { ...at(false), afterPosts: true } }];
-        case "<=":
-            return [{ upper: at(true) }];
-        case "<": {
-            const bound = isPrerelease(spec)
-                ? spec.text
-                : versionOf({ ...spec, dev: 0, local: undefined });
-            return [{ upper: { version: bound, inclusive: false } }];
-        }
-        case "~=":
-            return [
-                {
-                    lower: at(true),
-                    upper: { version: nextPrefix(epoch, release, release.length - 1), inclusive: false },
-                },
-            ];
-        case "==":
-            if (clause.wildcard) {
-                return [
-                    {
-                        // Lockers read `==3.11.*` as `~=3.11.0`: the prefix's own pre-releases are left out here.
-                        lower: { version: versionOf({ epoch, release }), inclusive: true },
-                        upper: { version: nextPrefix(epoch, release, release.length), inclusive: false },
-                    },
-                ];
+class ManifestLines {
+    lines;
+    tables = new Map();
+    indexes = new Map();
+    constructor(text) {
+        this.lines = text.split("\n");
+        let current;
+        this.lines.forEach((line, i) => {
+            const header = /^\s*\[{1,2}\s*([^\]]+?)\s*\]{1,2}\s*(#.*)?$/.exec(line);
+            if (!header)
+                return;
+            if (current)
+                current.end = i;
+            current = { header: i, end: this.lines.length };
+            const path = header[1].replace(/\s*\.\s*/g, ".").replace(/["']/g, "");
+            if (!this.tables.has(path))
+                this.tables.set(path, current);
+        });
+    }
+    /** The line of a table header such as `tool.poetry.dependencies`. */
+    table(path) {
+        const span = this.tables.get(path);
+        return span ? span.header + 1 : undefined;
+    }
+    /** The line of `key = …` directly in a table. */
+    key(tablePath, key) {
+        return this.keys(tablePath).get(names_normalizeName(key));
+    }
+    /**
+     * The line that declares `name`: a `name = …` key in the table, or an item of the
+     * `arrayKey = [...]` array in it (`"name>=1"`). Falls back to the array's or table's line.
+     */
+    dependency(tablePath, name, arrayKey) {
+        const span = this.tables.get(tablePath);
+        if (!span)
+            return undefined;
+        if (arrayKey === undefined)
+            return this.key(tablePath, name) ?? span.header + 1;
+        const arrayLine = this.key(tablePath, arrayKey);
+        if (arrayLine === undefined)
+            return span.header + 1;
+        return this.items(tablePath, arrayLine, span.end).get(names_normalizeName(name)) ?? arrayLine;
+    }
+    /** Normalized key → line, for the keys written directly in a table. */
+    keys(tablePath) {
+        return this.indexed(`keys:${tablePath}`, (index) => {
+            const span = this.tables.get(tablePath);
+            if (!span)
+                return;
+            for (let i = span.header + 1; i < span.end; i++) {
+                const key = /^\s*["']?([A-Za-z0-9][A-Za-z0-9._-]*)["']?\s*=/.exec(this.lines[i]);
+                if (key && !index.has(names_normalizeName(key[1])))
+                    index.set(names_normalizeName(key[1]), i + 1);
             }
-            return [{ lower: at(true), upper: at(true) }];
-        case "!=":
-            if (clause.wildcard) {
-                return [
-                    { upper: { version: versionOf({ epoch, release }), inclusive: false } },
-                    { lower: { version: nextPrefix(epoch, release, release.length), inclusive: true } },
-                ];
+        });
+    }
+    /** Normalized project name → line, for the quoted requirement strings from `fromLine` on. */
+    items(tablePath, fromLine, end) {
+        return this.indexed(`items:${tablePath}:${fromLine}`, (index) => {
+            for (let i = fromLine - 1; i < end; i++) {
+                const code = this.lines[i].replace(/\s#[^"']*$/, "");
+                for (const item of code.matchAll(/["']\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)/g)) {
+                    if (!index.has(names_normalizeName(item[1])))
+                        index.set(names_normalizeName(item[1]), i + 1);
+                }
             }
-            return [{ upper: at(false) }, { lower: at(false) }];
-        default:
-            return everything;
+        });
     }
-}
-/** Orders two bound points; an after-posts point sorts above its version's post-releases. */
-function comparePoints(a, b) {
-    const [x, y] = [pep440_parseVersion(a.version), pep440_parseVersion(b.version)];
-    if (a.afterPosts && b.afterPosts)
-        return compareParsed(x, y);
-    if (a.afterPosts)
-        return -afterPostsVersus(x, y);
-    if (b.afterPosts)
-        return afterPostsVersus(y, x);
-    return compareParsed(x, y);
-}
-/** Sign of (other − afterPosts(base)). */
-function afterPostsVersus(base, other) {
-    const root = { ...other, post: undefined, dev: undefined, local: undefined };
-    if (comparePublic(root, base) === 0 && other.post !== undefined)
-        return -1;
-    return comparePublic(other, base) > 0 ? 1 : -1;
-}
-function compareLower(a, b) {
-    if (!a || !b)
-        return (a ? 1 : 0) - (b ? 1 : 0);
-    return comparePoints(a, b) || (a.inclusive ? 0 : 1) - (b.inclusive ? 0 : 1);
-}
-function compareUpper(a, b) {
-    if (!a || !b)
-        return (b ? 1 : 0) - (a ? 1 : 0);
-    return comparePoints(a, b) || (a.inclusive ? 1 : 0) - (b.inclusive ? 1 : 0);
-}
-function isEmpty({ lower, upper }) {
-    if (!lower || !upper)
-        return false;
-    const order = comparePoints(lower, upper);
-    return order > 0 || (order === 0 && !(lower.inclusive && upper.inclusive));
-}
-function intersect(left, right) {
-    const result = [];
-    for (const a of left) {
-        for (const b of right) {
-            const interval = {
-                lower: compareLower(a.lower, b.lower) >= 0 ? a.lower : b.lower,
-                upper: compareUpper(a.upper, b.upper) <= 0 ? a.upper : b.upper,
-            };
-            if (!isEmpty(interval))
-                result.push(interval);
+    indexed(key, build) {
+        let index = this.indexes.get(key);
+        if (!index) {
+            index = new Map();
+            build(index);
+            this.indexes.set(key, index);
         }
+        return index;
     }
-    return specifier_range_merge(result.sort((a, b) => compareLower(a.lower, b.lower)));
-}
-/** Joins sorted intervals that touch or overlap, so one set has one form. */
-function specifier_range_merge(sorted) {
-    const merged = [];
-    for (const interval of sorted) {
-        const last = merged.at(-1);
-        if (last && touches(last.upper, interval.lower)) {
-            if (compareUpper(interval.upper, last.upper) > 0)
-                last.upper = interval.upper;
-        }
-        else {
-            merged.push({ ...interval });
-        }
-    }
-    return merged;
-}
-function touches(upper, lower) {
-    if (!upper || !lower)
-        return true;
-    const order = comparePoints(upper, lower);
-    return order > 0 || (order === 0 && (upper.inclusive || lower.inclusive));
-}
-function sameInterval(a, b) {
-    return compareLower(a.lower, b.lower) === 0 && compareUpper(a.upper, b.upper) === 0;
-}
-
-;// CONCATENATED MODULE: ./shared/project/pep440.ts
-/** PEP 440 versions and specifier sets, as `packaging` 26 reads them; invalid input never throws. */
-const pre = String.raw `(?:[-_.]?(alpha|a|beta|b|preview|pre|c|rc)[-_.]?(\d+)?)?`;
-const post = String.raw `(?:-(\d+)|[-_.]?(?:post|rev|r)[-_.]?(\d+)?)?`;
-const dev = String.raw `(?:[-_.]?(dev)[-_.]?(\d+)?)?`;
-const local = String.raw `(?:\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?`;
-const versionPattern = new RegExp(String.raw `^\s*v?(?:(\d+)!)?(\d+(?:\.\d+)*)${pre}(${post})${dev}${local}\s*$`, "i");
-const preNames = {
-    alpha: "a",
-    beta: "b",
-    c: "rc",
-    pre: "rc",
-    preview: "rc",
-};
-const parsedVersions = new Map();
-/** Parses a version once; locks and manifests repeat the same versions many times. */
-function pep440_parseVersion(text) {
-    let parsed = parsedVersions.get(text);
-    if (parsed === undefined) {
-        parsed = readVersion(text);
-        if (parsedVersions.size > 50_000)
-            parsedVersions.clear();
-        parsedVersions.set(text, parsed);
-    }
-    return parsed;
-}
-function readVersion(text) {
-    if (typeof text !== "string")
-        return null;
-    const m = versionPattern.exec(text);
-    if (!m)
-        return null;
-    const [, epoch, release, preName, preNumber, postText, postDash, postNumber, devName, devNumber] = m;
-    const version = {
-        epoch: Number(epoch ?? 0),
-        release: release.split(".").map(Number),
-        text: "",
-    };
-    if (preName) {
-        const name = preName.toLowerCase();
-        version.pre = [preNames[name] ?? name, Number(preNumber ?? 0)];
-    }
-    if (postText)
-        version.post = Number(postDash ?? postNumber ?? 0);
-    if (devName)
-        version.dev = Number(devNumber ?? 0);
-    if (m[10]) {
-        version.local = m[10]
-            .toLowerCase()
-            .split(/[-_.]/)
-            .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
-    }
-    version.text = formatVersion(version);
-    return version;
-}
-function formatVersion(v) {
-    let text = `${v.epoch ? `${v.epoch}!` : ""}${v.release.join(".")}`;
-    if (v.pre)
-        text += `${v.pre[0]}${v.pre[1]}`;
-    if (v.post !== undefined)
-        text += `.post${v.post}`;
-    if (v.dev !== undefined)
-        text += `.dev${v.dev}`;
-    if (v.local)
-        text += `+${v.local.join(".")}`;
-    return text;
-}
-const isValidVersion = (version) => pep440_parseVersion(version) !== null;
-/** The PEP 440 normal form (`v1.0.0-RC.1` → `1.0.0rc1`), or undefined when it is no version. */
-const normalizeVersion = (version) => pep440_parseVersion(version)?.text;
-const isPrerelease = (v) => v.pre !== undefined || v.dev !== undefined;
-/** PEP 440 order: epoch, release (zero-padded), then pre, post, dev and local segments. */
-function compareParsed(x, y) {
-    return comparePublic(x, y) || compareLocal(x.local, y.local);
-}
-function comparePublic(x, y) {
-    if (x.epoch !== y.epoch)
-        return x.epoch - y.epoch;
-    const length = Math.max(x.release.length, y.release.length);
-    for (let i = 0; i < length; i++) {
-        const order = (x.release[i] ?? 0) - (y.release[i] ?? 0);
-        if (order !== 0)
-            return order;
-    }
-    return (compareKeys(preKey(x), preKey(y)) ||
-        (x.post ?? -1) - (y.post ?? -1) ||
-        (x.dev ?? Number.POSITIVE_INFINITY) - (y.dev ?? Number.POSITIVE_INFINITY) ||
-        0);
-}
-const preRanks = { a: 0, b: 1, rc: 2 };
-function preKey(v) {
-    if (v.pre)
-        return [preRanks[v.pre[0]], v.pre[1]];
-    // A dev release with no pre or post segment sorts before every pre-release.
-    return v.post === undefined && v.dev !== undefined ? [-1, 0] : [3, 0];
-}
-const compareKeys = (a, b) => a[0] - b[0] || a[1] - b[1];
-function compareLocal(a, b) {
-    if (!a || !b)
-        return (a ? 1 : 0) - (b ? 1 : 0);
-    for (let i = 0; i < Math.max(a.length, b.length); i++) {
-        const [x, y] = [a[i], b[i]];
-        if (x === undefined || y === undefined)
-            return x === undefined ? -1 : 1;
-        if (typeof x !== typeof y)
-            return typeof x === "number" ? 1 : -1;
-        if (x !== y)
-            return x < y ? -1 : 1;
-    }
-    return 0;
-}
-/** Orders two version strings; invalid ones sort before valid ones, then as strings. */
-function compareVersions(a, b) {
-    const [x, y] = [pep440_parseVersion(a), pep440_parseVersion(b)];
-    if (x && y)
-        return compareParsed(x, y);
-    if (x || y)
-        return x ? 1 : -1;
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-const specVersion = String.raw `v?(?:\d+!)?\d+(?:\.\d+)*`;
-const suffixes = String.raw `(?:[-_.]?(?:alpha|beta|preview|pre|a|b|c|rc)[-_.]?\d*)?(?:-\d+|[-_.]?(?:post|rev|r)[-_.]?\d*)?(?:[-_.]?dev[-_.]?\d*)?`;
-const clausePattern = new RegExp([
-    String.raw `^\s*(===)\s*([^\s;)]*)\s*$`,
-    String.raw `^\s*(==|!=)\s*(${specVersion}(?:\.\*|${suffixes}(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?))\s*$`,
-    String.raw `^\s*(~=)\s*(v?(?:\d+!)?\d+(?:\.\d+)+${suffixes})\s*$`,
-    String.raw `^\s*(<=|>=|<|>)\s*(${specVersion}${suffixes})\s*$`,
-].join("|"), "i");
-function parseClause(text) {
-    const m = clausePattern.exec(text);
-    if (!m)
-        return null;
-    const at = [1, 3, 5, 7].find((i) => m[i] !== undefined) ?? 1;
-    const operator = m[at];
-    const written = m[at + 1];
-    if (operator === "===")
-        return { operator, version: written, wildcard: false };
-    const wildcard = written.endsWith(".*");
-    const version = wildcard ? written.slice(0, -2) : written;
-    const parsed = pep440_parseVersion(version);
-    return parsed ? { operator, version, wildcard, parsed } : null;
-}
-const parsedSets = new Map();
-/** The clauses of a specifier set (empty parts between commas are skipped, as packaging does), or null. */
-function pep440_parseSpecifierSet(specifier) {
-    let parsed = parsedSets.get(specifier);
-    if (parsed === undefined) {
-        parsed = readSpecifierSet(specifier);
-        if (parsedSets.size > 10_000)
-            parsedSets.clear();
-        parsedSets.set(specifier, parsed);
-    }
-    return parsed;
-}
-function readSpecifierSet(specifier) {
-    if (typeof specifier !== "string")
-        return null;
-    const clauses = [];
-    for (const part of specifier.split(",")) {
-        if (part.trim() === "")
-            continue;
-        const clause = parseClause(part);
-        if (!clause)
-            return null;
-        clauses.push(clause);
-    }
-    return clauses;
-}
-const isValidSpecifier = (specifier) => pep440_parseSpecifierSet(specifier) !== null;
-/** Whether `version` matches one clause, pre-releases allowed. */
-function pep440_clauseContains(clause, version) {
-    const spec = clause.parsed;
-    switch (clause.operator) {
-        case "==":
-            return equalTo(clause, version);
-        case "!=":
-            return !equalTo(clause, version);
-        case "<=":
-            return comparePublic(version, spec) <= 0;
-        case ">=":
-            return comparePublic(version, spec) >= 0;
-        case "<":
-            return lessThan(version, spec);
-        case ">":
-            return greaterThan(version, spec);
-        case "~=":
-            return (comparePublic(version, spec) >= 0 &&
-                prefixMatches(version, spec.epoch, spec.release.slice(0, -1)));
-        default:
-            return false;
-    }
-}
-function equalTo({ wildcard, parsed }, version) {
-    const spec = parsed;
-    if (wildcard)
-        return prefixMatches(version, spec.epoch, spec.release);
-    return spec.local ? compareParsed(version, spec) === 0 : comparePublic(version, spec) === 0;
-}
-/** `==E!R.*`: same epoch, and the release zero-padded starts with R. */
-function prefixMatches(version, epoch, release) {
-    if (version.epoch !== epoch)
-        return false;
-    return release.every((part, i) => (version.release[i] ?? 0) === part);
-}
-/** `<V` excludes V's own pre-releases unless V is one. */
-function lessThan(version, spec) {
-    if (compareParsed(version, spec) >= 0)
-        return false;
-    if (isPrerelease(spec) || !isPrerelease(version))
-        return true;
-    const earliest = { ...spec, dev: 0, local: undefined };
-    return comparePublic(version, earliest) < 0;
-}
-/** `>V` excludes V's post-releases (unless V is one) and V's local versions. */
-function greaterThan(version, spec) {
-    if (compareParsed(version, spec) <= 0)
-        return false;
-    if (spec.post === undefined && version.post !== undefined) {
-        const base = { ...version, post: undefined, dev: undefined, local: undefined };
-        if (comparePublic(base, spec) === 0)
-            return false;
-    }
-    return !(version.local && comparePublic(version, spec) === 0);
-}
-/** Whether `version` is in the set, pre-releases counted (a lock may pin one on purpose); packaging's `SpecifierSet.contains(v, prereleases=True)`. */
-function pep440_satisfies(version, specifier) {
-    const clauses = pep440_parseSpecifierSet(specifier);
-    if (!clauses)
-        return false;
-    if (clauses.length === 0)
-        return true;
-    const parsed = pep440_parseVersion(version);
-    for (const clause of clauses) {
-        if (clause.operator === "===") {
-            if (String(version).toLowerCase() !== clause.version.toLowerCase())
-                return false;
-        }
-        else if (!parsed || !pep440_clauseContains(clause, parsed)) {
-            return false;
-        }
-    }
-    return true;
-}
-
-/** `valid`/`compare` in the shape older callers use (`valid` gives the normal form or null). */
-const pep440 = {
-    valid: (version) => normalizeVersion(version) ?? null,
-    compare: compareVersions,
-};
-/** A version's parts for display; `public` is the normal form without epoch and local label. */
-function explainVersion(version) {
-    const parsed = pep440_parseVersion(version);
-    if (!parsed)
-        return null;
-    const { epoch, release, pre, post, dev } = parsed;
-    const local = parsed.local?.join(".");
-    const publicText = formatVersion({ epoch: 0, release, pre, post, dev });
-    return { epoch, release, pre, post, dev, local, public: publicText };
-}
-/** Forgets every parsed version and specifier set (for benchmarks and long runs). */
-function clearParseCaches() {
-    parsedVersions.clear();
-    parsedSets.clear();
-}
-
-;// CONCATENATED MODULE: ./shared/project/markers.ts
-/** PEP 508 environment markers: parse, print in one canonical form, and evaluate. */
-
-class MarkerSyntaxError extends Error {
-}
-const operators = ["===", "==", "!=", "<=", ">=", "~=", "<", ">"];
-const tokenPattern = /\s*(\(|\)|'[^']*'|"[^"]*"|===|==|!=|<=|>=|~=|<|>|not\s+in\b|[A-Za-z_][A-Za-z0-9_.]*)/y;
-/** PEP 508's variables (and PEP 751's sets), with the legacy dotted names packaging still reads. */
-const variablePattern = /^(python_version|python_full_version|os[._]name|sys[._]platform|platform_(release|system)|platform[._](version|machine|python_implementation)|python_implementation|implementation_(name|version)|extras?|dependency_groups)$/;
-function variableName(token) {
-    if (!variablePattern.test(token))
-        return undefined;
-    const name = token.replace(/\./g, "_");
-    return name === "python_implementation" ? "platform_python_implementation" : name;
-}
-function tokenize(text) {
-    const tokens = [];
-    tokenPattern.lastIndex = 0;
-    while (tokenPattern.lastIndex < text.length) {
-        const start = tokenPattern.lastIndex;
-        const match = tokenPattern.exec(text);
-        if (!match) {
-            if (text.slice(start).trim() === "")
-                break;
-            throw new MarkerSyntaxError(`unexpected '${text.slice(start).trim()}' in marker '${text}'`);
-        }
-        tokens.push(match[1].replace(/^not\s+in$/, "not in"));
-    }
-    return tokens;
-}
-function parseMarker(source) {
-    const text = String(source ?? "");
-    const tokens = tokenize(text);
-    let position = 0;
-    const peek = () => tokens[position];
-    const fail = (what) => {
-        throw new MarkerSyntaxError(`${what} in marker '${text.trim()}'`);
-    };
-    const value = () => {
-        const token = tokens[position++] ?? fail("unexpected end");
-        if (/^['"]/.test(token))
-            return { literal: token.slice(1, -1) };
-        const variable = variableName(token);
-        if (variable)
-            return { variable };
-        if (/^[A-Za-z_]/.test(token) && !["and", "or", "in", "not in"].includes(token)) {
-            return fail(`unknown marker variable '${token}'`);
-        }
-        return fail(`unexpected '${token}'`);
-    };
-    const atom = () => {
-        if (peek() === "(") {
-            position++;
-            const inner = or();
-            if (tokens[position++] !== ")")
-                fail("missing ')'");
-            return inner;
-        }
-        const left = value();
-        const operator = tokens[position++] ?? fail("missing operator");
-        if (!operators.includes(operator) && operator !== "in" && operator !== "not in") {
-            fail(`unknown operator '${operator}'`);
-        }
-        const right = value();
-        if (!("variable" in left) && !("variable" in right))
-            fail("a comparison needs a variable");
-        return { kind: "compare", left, operator, right };
-    };
-    const and = () => {
-        let left = atom();
-        while (peek() === "and") {
-            position++;
-            left = { kind: "and", left, right: atom() };
-        }
-        return left;
-    };
-    const or = () => {
-        let left = and();
-        while (peek() === "or") {
-            position++;
-            left = { kind: "or", left, right: and() };
-        }
-        return left;
-    };
-    const marker = or();
-    if (position !== tokens.length)
-        fail(`unexpected '${tokens[position]}'`);
-    return marker;
-}
-const printValue = (value) => "variable" in value ? value.variable : `'${value.literal.replace(/'/g, '"')}'`;
-/** One canonical text per marker: single quotes, single spaces, minimal parentheses. */
-function markers_formatMarker(marker) {
-    if (marker.kind === "compare") {
-        return `${printValue(marker.left)} ${marker.operator} ${printValue(marker.right)}`;
-    }
-    const side = (child) => marker.kind === "and" && child.kind === "or" ? `(${markers_formatMarker(child)})` : markers_formatMarker(child);
-    return `${side(marker.left)} ${marker.kind} ${side(marker.right)}`;
-}
-const normalizeMarker = (text) => markers_formatMarker(parseMarker(text));
-/** Evaluates as packaging 26 does: version variables compare as PEP 440 when the right side is a valid specifier, the rest as strings. */
-function evaluateMarker(marker, context = {}) {
-    if (marker.kind !== "compare") {
-        const left = evaluateMarker(marker.left, context);
-        if (marker.kind === "and" ? !left : left)
-            return left;
-        return evaluateMarker(marker.right, context);
-    }
-    const { left, operator, right } = marker;
-    const key = variableOf(left) ?? variableOf(right) ?? "";
-    if (key === "extra")
-        return evaluateExtra(marker, context.extras ?? []);
-    if (key === "extras" || key === "dependency_groups") {
-        const set = key === "extras" ? context.extras : context.dependencyGroups;
-        const member = (set ?? []).map(normalizeExtra).includes(normalizeExtra(literalOf(left)));
-        if (operator === "in")
-            return member;
-        return operator === "not in" ? !member : false;
-    }
-    if (!context.environment)
-        return true;
-    const environment = context.environment;
-    const resolve = (value) => "literal" in value ? value.literal : environmentValue(environment, value.variable);
-    return compare(resolve(left), operator, resolve(right), versionVariables.has(key));
-}
-const variableOf = (value) => ("variable" in value ? value.variable : undefined);
-const literalOf = (value) => ("literal" in value ? value.literal : "");
-const versionVariables = new Set([
-    "implementation_version",
-    "platform_release",
-    "python_full_version",
-    "python_version",
-]);
-function environmentValue(environment, name) {
-    const value = String(environment[name] ?? "");
-    // packaging's repair of untagged CPython builds (`3.13.0+`).
-    return name === "python_full_version" && value.endsWith("+") ? `${value}local` : value;
-}
-/** `extra` compares by PEP 685 normal names; with several active extras, any of them may match. */
-function evaluateExtra(marker, extras) {
-    const active = extras.length > 0 ? extras.map(normalizeExtra) : [""];
-    const { left, operator, right } = marker;
-    const side = (value, extra) => "literal" in value ? normalizeExtra(value.literal) : extra;
-    const holds = (extra) => compare(side(left, extra), operator, side(right, extra), false);
-    return operator === "!=" || operator === "not in" ? active.every(holds) : active.some(holds);
-}
-const normalizeExtra = (extra) => extra.toLowerCase().replace(/[-_.]+/g, "-");
-function compare(left, operator, right, asVersion) {
-    if (asVersion) {
-        const clauses = parseSpecifierSet(`${operator}${right}`);
-        if (clauses && clauses.length === 1 && !right.includes(",")) {
-            const [clause] = clauses;
-            if (clause.operator === "===")
-                return left.toLowerCase() === clause.version.toLowerCase();
-            const version = parseVersion(left);
-            return version !== null && clauseContains(clause, version);
-        }
-    }
-    switch (operator) {
-        case "in":
-            return right.includes(left);
-        case "not in":
-            return !right.includes(left);
-        case "==":
-        case "<=":
-        case ">=":
-            return left === right;
-        case "!=":
-            return left !== right;
-        default:
-            // packaging: `<`, `>` on strings are false; `~=`, `===` are undefined comparisons.
-            return false;
-    }
-}
-
-;// CONCATENATED MODULE: ./shared/project/names.ts
-/** PEP 503 normalized project name: lower case, runs of `-`, `_` and `.` become one `-`. */
-function normalizeName(name) {
-    return name.toLowerCase().replace(/[-_.]+/g, "-");
 }
 
 ;// CONCATENATED MODULE: ./shared/project/pep508.ts
@@ -36573,7 +36848,7 @@ function parseRequirement(text) {
             .split(",")
             .map((extra) => extra.trim())
             .filter(Boolean)
-            .map(normalizeName)
+            .map(names_normalizeName)
             .sort();
         rest = rest.slice(close + 1).trimStart();
     }
@@ -36601,7 +36876,7 @@ function parseRequirement(text) {
             fail(error.message);
         }
     }
-    return { name, key: normalizeName(name), extras, specifier, url, marker };
+    return { name, key: names_normalizeName(name), extras, specifier, url, marker };
 }
 /** Where the marker starts: the first `;` (after whitespace when a URL precedes it). */
 function markerStart(rest) {
@@ -36616,207 +36891,6 @@ function formatRequirement(requirement) {
     const target = requirement.url ? ` @ ${requirement.url}` : requirement.specifier;
     const marker = requirement.marker ? ` ; ${formatMarker(requirement.marker)}` : "";
     return `${requirement.key}${extras}${target}${marker}`;
-}
-
-;// CONCATENATED MODULE: ./shared/lockfiles/toml-lines.ts
-/** Line numbers of `[[package]]` entries in TOML locks, in document order. */
-function packageEntryLines(text, header = "[[package]]") {
-    const lines = text.split("\n");
-    const result = [];
-    for (let i = 0; i < lines.length; i++) {
-        if (lines[i].trim() !== header)
-            continue;
-        // Point at the entry's `name = …` line when it follows directly.
-        const next = lines[i + 1]?.trimStart() ?? "";
-        result.push(next.startsWith("name") ? i + 2 : i + 1);
-    }
-    return result;
-}
-/** The 1-based line of the first line matching `pattern`, or undefined. */
-function lineOf(text, pattern, from = 1) {
-    const lines = text.split("\n");
-    for (let i = from - 1; i < lines.length; i++)
-        if (pattern.test(lines[i]))
-            return i + 1;
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./shared/lockfiles/pdm.ts
-/** pdm.lock → Lock. */
-
-
-
-
-
-function readPdmLock(text, file) {
-    const raw = parseTomlText(text, file);
-    const metadata = isTable(raw.metadata) ? raw.metadata : {};
-    const lines = packageEntryLines(text);
-    const entries = Array.isArray(raw.package) ? raw.package.filter(isTable) : [];
-    // Lock versions before 4.1 keep files apart, in [metadata.files] under "name version".
-    const legacyFiles = isTable(metadata.files) ? metadata.files : {};
-    const packages = entries.map((entry, i) => pdmPackage(entry, lines[i] ?? 1, legacyFiles));
-    return {
-        format: "pdm",
-        file,
-        lockVersion: typeof metadata.lock_version === "string" ? metadata.lock_version : undefined,
-        generator: { tool: "pdm" },
-        contentHash: typeof metadata.content_hash === "string" ? metadata.content_hash : undefined,
-        requiresPython: typeof metadata.requires_python === "string" ? metadata.requires_python : undefined,
-        packages,
-        indexes: [],
-        raw,
-        text,
-    };
-}
-function pdmPackage(entry, line, legacyFiles) {
-    const name = String(entry.name ?? "");
-    const listed = entry.files ?? legacyFiles[`${name} ${entry.version}`];
-    const files = Array.isArray(listed) ? listed.filter(isTable) : [];
-    return {
-        name,
-        key: normalizeName(name),
-        version: typeof entry.version === "string" ? entry.version : undefined,
-        line,
-        groups: stringList(entry.groups),
-        marker: typeof entry.marker === "string" ? entry.marker : undefined,
-        extras: stringList(entry.extras).map(normalizeName),
-        source: pdmSource(entry),
-        files: files.map((f) => ({
-            name: typeof f.file === "string" ? f.file : undefined,
-            url: typeof f.url === "string" ? f.url : undefined,
-            hashes: f.hash ? [String(f.hash)] : [],
-        })),
-        dependencies: stringList(entry.dependencies).map((text) => {
-            try {
-                const requirement = parseRequirement(text);
-                return {
-                    key: requirement.key,
-                    extras: requirement.extras,
-                    marker: requirement.marker ? markers_formatMarker(requirement.marker) : undefined,
-                    specifiers: requirement.url ? undefined : [requirement.specifier],
-                };
-            }
-            catch {
-                // Kept for validation, which names what does not parse.
-                const marker = text.includes(";") ? text.slice(text.indexOf(";") + 1).trim() : undefined;
-                return { key: normalizeName(text.split(/[\s[<>=!~;@(]/)[0]), marker };
-            }
-        }),
-    };
-}
-function pdmSource(entry) {
-    if (typeof entry.git === "string") {
-        return { kind: "git", url: entry.git, reference: String(entry.revision ?? entry.ref ?? "") };
-    }
-    if (typeof entry.path === "string") {
-        return { kind: entry.editable ? "editable" : "directory", path: entry.path };
-    }
-    if (typeof entry.url === "string")
-        return { kind: "url", url: entry.url };
-    return { kind: "registry" };
-}
-
-;// CONCATENATED MODULE: ./shared/lockfiles/indexes.ts
-/** Index URLs as locks record them, without PyPI (pip's default) and without duplicates. */
-const pypi = /^https?:\/\/(pypi\.org|pypi\.python\.org|files\.pythonhosted\.org)(\/|$)/;
-function distinctIndexes(urls) {
-    const seen = new Set();
-    for (const url of urls) {
-        if (!url || pypi.test(url))
-            continue;
-        seen.add(url.endsWith("/") ? url : `${url}/`);
-    }
-    return [...seen];
-}
-
-;// CONCATENATED MODULE: ./shared/lockfiles/pipfile.ts
-/** Pipfile.lock → Lock. Sections other than `_meta` are package categories (default, develop, custom). */
-
-
-
-function readPipfileLock(text, file) {
-    const raw = parseJsonText(text, file);
-    const meta = isTable(raw._meta) ? raw._meta : {};
-    const hash = isTable(meta.hash) ? meta.hash.sha256 : undefined;
-    const requires = isTable(meta.requires) ? meta.requires : {};
-    const lines = entryLines(text);
-    const byKey = new Map();
-    for (const [category, packages] of Object.entries(raw)) {
-        if (category === "_meta" || !isTable(packages))
-            continue;
-        for (const [name, entry] of Object.entries(packages)) {
-            if (!isTable(entry))
-                continue;
-            const key = normalizeName(name);
-            const existing = byKey.get(key);
-            if (existing)
-                existing.groups.push(category);
-            else
-                byKey.set(key, pipfilePackage(name, entry, category, lines.get(`${category}/${name}`) ?? 1));
-        }
-    }
-    const python = requires.python_full_version ?? requires.python_version;
-    return {
-        format: "pipfile",
-        file,
-        lockVersion: meta["pipfile-spec"] !== undefined ? String(meta["pipfile-spec"]) : undefined,
-        generator: { tool: "pipenv" },
-        contentHash: typeof hash === "string" ? hash : undefined,
-        requiresPython: typeof python === "string" ? `==${python}.*` : undefined,
-        packages: [...byKey.values()],
-        indexes: distinctIndexes((Array.isArray(meta.sources) ? meta.sources : [])
-            .filter(isTable)
-            .map((s) => String(s.url ?? ""))),
-        raw,
-        text,
-    };
-}
-function pipfilePackage(name, entry, category, line) {
-    // pipenv writes `"version": "*"` for an entry it did not pin (the project itself, say).
-    const pinned = typeof entry.version === "string" && entry.version !== "*"
-        ? entry.version.replace(/^===?/, "")
-        : undefined;
-    return {
-        name,
-        key: normalizeName(name),
-        version: pinned,
-        line,
-        groups: [category],
-        marker: typeof entry.markers === "string" ? entry.markers : undefined,
-        extras: stringList(entry.extras).map(normalizeName),
-        source: pipfileSource(name, entry),
-        files: [{ hashes: stringList(entry.hashes) }],
-        dependencies: [],
-    };
-}
-function pipfileSource(name, entry) {
-    if (typeof entry.git === "string")
-        return { kind: "git", url: gitUrl(name, entry.git), reference: String(entry.ref ?? "") };
-    if (typeof entry.path === "string")
-        return { kind: entry.editable ? "editable" : "path", path: entry.path };
-    if (typeof entry.file === "string")
-        return { kind: "url", url: entry.file };
-    return { kind: "registry", url: typeof entry.index === "string" ? entry.index : undefined };
-}
-/** pipenv 2023 wrote some git URLs as `" name@ git+https://…"`: the URL is what follows the name. */
-function gitUrl(name, text) {
-    const match = /^\s*([A-Za-z0-9._-]+)\s*@\s*(git\+\S+)\s*$/.exec(text);
-    return match && normalizeName(match[1]) === normalizeName(name) ? match[2] : text;
-}
-/** `category/name` → line, for pipenv's 4-space-indented JSON. */
-function entryLines(text) {
-    const lines = new Map();
-    let category = "";
-    text.split("\n").forEach((line, i) => {
-        const section = /^ {4}"([^"]+)": \{/.exec(line);
-        if (section)
-            category = section[1];
-        const entry = /^ {8}"([^"]+)": \{/.exec(line);
-        if (entry && category !== "_meta")
-            lines.set(`${category}/${entry[1]}`, i + 1);
-    });
-    return lines;
 }
 
 ;// CONCATENATED MODULE: ./shared/project/poetry-constraint.ts
@@ -36912,8 +36986,374 @@ function joinAdjacent(alternatives) {
     return joined;
 }
 
+;// CONCATENATED MODULE: ./shared/project/pyproject.ts
+/** pyproject.toml: PEP 621 dependencies, extras and PEP 735 groups, plus Poetry's and PDM's own tables. */
+
+
+
+
+
+
+
+const manifestOf = (data, text, file, path) => ({
+    data,
+    text,
+    file,
+    path,
+    lines: new ManifestLines(text),
+});
+/** A PEP 508 string declared at a manifest line, as a DeclaredDependency. */
+function fromPep508(text, group, manifest, line) {
+    try {
+        const requirement = parseRequirement(text);
+        return {
+            name: requirement.name,
+            key: requirement.key,
+            group,
+            constraint: requirement.url ? `@ ${requirement.url}` : requirement.specifier,
+            specifiers: [requirement.specifier],
+            extras: requirement.extras,
+            marker: requirement.marker ? markers_formatMarker(requirement.marker) : undefined,
+            direct: requirement.url ? { kind: "url", location: requirement.url } : undefined,
+            file: manifest.file,
+            line,
+        };
+    }
+    catch (error) {
+        if (!(error instanceof RequirementSyntaxError))
+            throw error;
+        throw new errors/* ConfigurationError */.j1(`${manifest.file}: ${error.message}`, {
+            file: manifest.file,
+            line,
+        });
+    }
+}
+const requirementName = (text) => text.trim().split(/[\s[<>=!~;@(]/)[0];
+/** `project.dependencies` (group `main`) and `project.optional-dependencies` (groups `extra:<name>`). */
+function pep621Dependencies(manifest) {
+    const project = tableAt(manifest.data, ["project"]);
+    const declared = stringList(project.dependencies).map((text) => fromPep508(text, "main", manifest, manifest.lines.dependency("project", requirementName(text), "dependencies")));
+    for (const [extra, list] of Object.entries(tableAt(project, ["optional-dependencies"]))) {
+        for (const text of stringList(list)) {
+            const line = manifest.lines.dependency("project.optional-dependencies", requirementName(text), extra) ??
+                manifest.lines.dependency("project", requirementName(text), "optional-dependencies");
+            declared.push(fromPep508(text, `extra:${names_normalizeName(extra)}`, manifest, line));
+        }
+    }
+    return declared;
+}
+/** PEP 735 `[dependency-groups]`, with `{include-group = …}` flattened; keys normalized. */
+function dependencyGroups(manifest) {
+    const table = tableAt(manifest.data, ["dependency-groups"]);
+    const groups = new Map();
+    const resolve = (name, seen) => {
+        const entry = Object.entries(table).find(([key]) => names_normalizeName(key) === names_normalizeName(name));
+        if (!entry) {
+            throw new errors/* ConfigurationError */.j1(`${manifest.file}: dependency group '${name}' is included but not defined`, {
+                file: manifest.file,
+                line: manifest.lines.table("dependency-groups"),
+            });
+        }
+        if (seen.includes(names_normalizeName(name))) {
+            throw new errors/* ConfigurationError */.j1(`${manifest.file}: dependency group '${name}' includes itself`, {
+                file: manifest.file,
+                line: manifest.lines.key("dependency-groups", entry[0]),
+            });
+        }
+        const [key, items] = entry;
+        return (Array.isArray(items) ? items : []).flatMap((item) => {
+            if (typeof item === "string") {
+                const line = manifest.lines.dependency("dependency-groups", requirementName(item), key);
+                return [fromPep508(item, names_normalizeName(name), manifest, line)];
+            }
+            if (isTable(item) && typeof item["include-group"] === "string") {
+                return resolve(item["include-group"], [...seen, names_normalizeName(name)]);
+            }
+            return [];
+        });
+    };
+    for (const name of Object.keys(table))
+        groups.set(names_normalizeName(name), resolve(name, []));
+    return groups;
+}
+/** Poetry's `[tool.poetry.dependencies]`, `dev-dependencies` and `group.<g>.dependencies`. */
+function poetryDependencies(manifest) {
+    const poetry = tableAt(manifest.data, ["tool", "poetry"]);
+    const tables = [
+        ["main", "tool.poetry.dependencies", tableAt(poetry, ["dependencies"])],
+        ["dev", "tool.poetry.dev-dependencies", tableAt(poetry, ["dev-dependencies"])],
+        ...Object.entries(tableAt(poetry, ["group"])).map(([group, spec]) => [
+            names_normalizeName(group),
+            `tool.poetry.group.${group}.dependencies`,
+            tableAt(isTable(spec) ? spec : {}, ["dependencies"]),
+        ]),
+    ];
+    return tables.flatMap(([group, path, table]) => Object.entries(table)
+        .filter(([name]) => name.toLowerCase() !== "python")
+        .flatMap(([name, spec]) => poetryDependency(name, spec, group, manifest, manifest.lines.dependency(path, name))));
+}
+/** One DeclaredDependency per variant: `[{version = "<2", python = "<3.8"}, {version = ">=2", …}]`. */
+function poetryDependency(name, spec, group, manifest, line) {
+    const variants = (Array.isArray(spec) ? spec : [spec]).map((v) => isTable(v) ? v : { version: v });
+    return variants.map((variant) => {
+        const constraint = typeof variant.version === "string" ? variant.version : "*";
+        const directKind = ["git", "url", "path"].find((kind) => typeof variant[kind] === "string");
+        return {
+            name,
+            key: names_normalizeName(name),
+            group,
+            constraint,
+            specifiers: directKind ? [""] : poetryToPep440(constraint),
+            extras: stringList(variant.extras).map(names_normalizeName),
+            marker: typeof variant.markers === "string" ? variant.markers : undefined,
+            python: typeof variant.python === "string" ? poetryToPep440(variant.python) : undefined,
+            optional: variant.optional === true,
+            direct: directKind ? { kind: directKind, location: String(variant[directKind]) } : undefined,
+            file: manifest.file,
+            line,
+        };
+    });
+}
+/** PDM's legacy `[tool.pdm.dev-dependencies]`: group → PEP 508 strings. */
+function pdmDevDependencies(manifest) {
+    const table = tableAt(manifest.data, ["tool", "pdm", "dev-dependencies"]);
+    return Object.entries(table).flatMap(([group, list]) => stringList(list)
+        .filter((text) => !text.startsWith("-e "))
+        .map((text) => fromPep508(text, names_normalizeName(group), manifest, manifest.lines.dependency("tool.pdm.dev-dependencies", requirementName(text), group))));
+}
+
+;// CONCATENATED MODULE: ./shared/project/manifest.ts
+/** pyproject.toml read once, with the settings the actions act on as typed fields. */
+
+
+
+
+/** The directory's pyproject.toml, or undefined where it has none. */
+function readManifest(directory, shown) {
+    const file = external_node_path_default().join(directory, "pyproject.toml");
+    if (!(0,external_node_fs_.existsSync)(file))
+        return undefined;
+    const { data, text } = readTomlFile(file, shown(file));
+    return typedManifest(manifestOf(data, text, shown(file), file));
+}
+function typedManifest(manifest) {
+    const tool = tableAt(manifest.data, ["tool"]);
+    const requiresPython = tableAt(manifest.data, ["project"])["requires-python"];
+    return {
+        ...manifest,
+        requiresPython: typeof requiresPython === "string" ? requiresPython : undefined,
+        tools: ["uv", "poetry", "pdm"].filter((name) => name in tool),
+        pdmSources: pdmSources(tool),
+        packagingOff: tableAt(tool, ["uv"]).package === false ||
+            tableAt(tool, ["pdm"]).distribution === false ||
+            tableAt(tool, ["poetry"])["package-mode"] === false,
+        hasBuildSystem: "build-system" in manifest.data,
+    };
+}
+function pdmSources(tool) {
+    const sources = tableAt(tool, ["pdm"]).source;
+    return (Array.isArray(sources) ? sources : [])
+        .filter(isTable)
+        .map((source) => ({ name: source.name, url: String(source.url ?? "") }));
+}
+
+// EXTERNAL MODULE: ./shared/runtime/paths.ts + 1 modules
+var paths = __nccwpck_require__(7442);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./shared/lockfiles/source-file.ts
+/** What every reader records of the lockfile itself: its name, digest and text. */
+
+
+const sourceFile = (text, file) => ({
+    file,
+    digest: (0,external_node_crypto_.createHash)("sha256").update(text).digest("hex"),
+    text,
+});
+/** The stored hash's line: `content-hash`/`content_hash`, or Pipfile.lock's first `"sha256":`. */
+const contentHashLine = (text) => lineOf(text, /content[-_]hash|"sha256":/);
+
+;// CONCATENATED MODULE: ./shared/lockfiles/pdm.ts
+/** pdm.lock → Lock. */
+
+
+
+
+
+
+function readPdmLock(text, file) {
+    const raw = parseTomlText(text, file);
+    const metadata = isTable(raw.metadata) ? raw.metadata : {};
+    const lines = packageEntryLines(text);
+    const entries = Array.isArray(raw.package) ? raw.package.filter(isTable) : [];
+    // Lock versions before 4.1 keep files apart, in [metadata.files] under "name version".
+    const legacyFiles = isTable(metadata.files) ? metadata.files : {};
+    const packages = entries.map((entry, i) => pdmPackage(entry, lines[i] ?? 1, legacyFiles));
+    return {
+        format: "pdm",
+        ...sourceFile(text, file),
+        lockVersion: typeof metadata.lock_version === "string" ? metadata.lock_version : undefined,
+        generator: { tool: "pdm" },
+        contentHash: typeof metadata.content_hash === "string" ? metadata.content_hash : undefined,
+        contentHashLine: contentHashLine(text),
+        requiresPython: typeof metadata.requires_python === "string" ? metadata.requires_python : undefined,
+        packages,
+        indexes: [],
+        lockedGroups: Array.isArray(metadata.groups) ? stringList(metadata.groups) : undefined,
+    };
+}
+function pdmPackage(entry, line, legacyFiles) {
+    const listed = entry.files ?? legacyFiles[`${String(entry.name ?? "")} ${entry.version}`];
+    const files = Array.isArray(listed) ? listed.filter(isTable) : [];
+    return {
+        ...entryHead(entry, line),
+        groups: stringList(entry.groups),
+        marker: typeof entry.marker === "string" ? entry.marker : undefined,
+        extras: stringList(entry.extras).map(names_normalizeName),
+        source: pdmSource(entry),
+        files: files.map((f) => ({
+            name: typeof f.file === "string" ? f.file : undefined,
+            url: typeof f.url === "string" ? f.url : undefined,
+            hashes: f.hash ? [String(f.hash)] : [],
+        })),
+        dependencies: stringList(entry.dependencies).map((text) => {
+            try {
+                const requirement = parseRequirement(text);
+                return {
+                    key: requirement.key,
+                    extras: requirement.extras,
+                    marker: requirement.marker ? markers_formatMarker(requirement.marker) : undefined,
+                    specifiers: requirement.url ? undefined : [requirement.specifier],
+                };
+            }
+            catch {
+                // Kept for validation, which names what does not parse.
+                const marker = text.includes(";") ? text.slice(text.indexOf(";") + 1).trim() : undefined;
+                return { key: names_normalizeName(text.split(/[\s[<>=!~;@(]/)[0]), marker };
+            }
+        }),
+    };
+}
+function pdmSource(entry) {
+    if (typeof entry.git === "string") {
+        return { kind: "git", url: entry.git, reference: String(entry.revision ?? entry.ref ?? "") };
+    }
+    if (typeof entry.path === "string") {
+        return { kind: entry.editable ? "editable" : "directory", path: entry.path };
+    }
+    if (typeof entry.url === "string")
+        return { kind: "url", url: entry.url };
+    return { kind: "registry" };
+}
+
+;// CONCATENATED MODULE: ./shared/lockfiles/indexes.ts
+const pypi = /^https?:\/\/(pypi\.org|pypi\.python\.org|files\.pythonhosted\.org)(\/|$)/;
+function distinctIndexes(urls) {
+    const seen = new Set();
+    for (const url of urls) {
+        if (!url || pypi.test(url))
+            continue;
+        seen.add(url.endsWith("/") ? url : `${url}/`);
+    }
+    return [...seen];
+}
+/** The distinct indexes the packages' registry sources name. */
+const registryIndexes = (packages) => distinctIndexes(packages.map((p) => (p.source.kind === "registry" ? p.source.url : undefined)));
+
+;// CONCATENATED MODULE: ./shared/lockfiles/pipfile.ts
+/** Pipfile.lock → Lock. Sections other than `_meta` are package categories (default, develop, custom). */
+
+
+
+
+function readPipfileLock(text, file) {
+    const raw = parseJsonText(text, file);
+    const meta = isTable(raw._meta) ? raw._meta : {};
+    const hash = isTable(meta.hash) ? meta.hash.sha256 : undefined;
+    const requires = isTable(meta.requires) ? meta.requires : undefined;
+    const sources = Array.isArray(meta.sources) ? meta.sources.filter(isTable) : undefined;
+    const lines = entryLines(text);
+    const byKey = new Map();
+    for (const [category, packages] of Object.entries(raw)) {
+        if (category === "_meta" || !isTable(packages))
+            continue;
+        for (const [name, entry] of Object.entries(packages)) {
+            if (!isTable(entry))
+                continue;
+            const key = names_normalizeName(name);
+            const existing = byKey.get(key);
+            if (existing)
+                existing.groups.push(category);
+            else
+                byKey.set(key, pipfilePackage(name, entry, category, lines.get(`${category}/${name}`) ?? 1));
+        }
+    }
+    const python = requires?.python_full_version ?? requires?.python_version;
+    return {
+        format: "pipfile",
+        ...sourceFile(text, file),
+        lockVersion: meta["pipfile-spec"] !== undefined ? String(meta["pipfile-spec"]) : undefined,
+        generator: { tool: "pipenv" },
+        contentHash: typeof hash === "string" ? hash : undefined,
+        contentHashLine: contentHashLine(text),
+        requiresPython: typeof python === "string" ? `==${python}.*` : undefined,
+        packages: [...byKey.values()],
+        indexes: distinctIndexes((sources ?? []).map((s) => String(s.url ?? ""))),
+        requires,
+        sources,
+    };
+}
+function pipfilePackage(name, entry, category, line) {
+    // pipenv writes `"version": "*"` for an entry it did not pin (the project itself, say).
+    const pinned = typeof entry.version === "string" && entry.version !== "*"
+        ? entry.version.replace(/^===?/, "")
+        : undefined;
+    return {
+        name,
+        key: names_normalizeName(name),
+        version: pinned,
+        line,
+        groups: [category],
+        marker: typeof entry.markers === "string" ? entry.markers : undefined,
+        extras: stringList(entry.extras).map(names_normalizeName),
+        source: pipfileSource(name, entry),
+        files: [{ hashes: stringList(entry.hashes) }],
+        dependencies: [],
+    };
+}
+function pipfileSource(name, entry) {
+    if (typeof entry.git === "string")
+        return { kind: "git", url: gitUrl(name, entry.git), reference: String(entry.ref ?? "") };
+    if (typeof entry.path === "string")
+        return { kind: entry.editable ? "editable" : "path", path: entry.path };
+    if (typeof entry.file === "string")
+        return { kind: "url", url: entry.file };
+    return { kind: "registry", url: typeof entry.index === "string" ? entry.index : undefined };
+}
+/** pipenv 2023 wrote some git URLs as `" name@ git+https://…"`: the URL is what follows the name. */
+function gitUrl(name, text) {
+    const match = /^\s*([A-Za-z0-9._-]+)\s*@\s*(git\+\S+)\s*$/.exec(text);
+    return match && names_normalizeName(match[1]) === names_normalizeName(name) ? match[2] : text;
+}
+/** `category/name` → line, for pipenv's 4-space-indented JSON. */
+function entryLines(text) {
+    const lines = new Map();
+    let category = "";
+    text.split("\n").forEach((line, i) => {
+        const section = /^ {4}"([^"]+)": \{/.exec(line);
+        if (section)
+            category = section[1];
+        const entry = /^ {8}"([^"]+)": \{/.exec(line);
+        if (entry && category !== "_meta")
+            lines.set(`${category}/${entry[1]}`, i + 1);
+    });
+    return lines;
+}
+
 ;// CONCATENATED MODULE: ./shared/lockfiles/poetry.ts
 /** poetry.lock → Lock. */
+
+
 
 
 
@@ -36924,32 +37364,34 @@ function readPoetryLock(text, file) {
     const metadata = isTable(raw.metadata) ? raw.metadata : {};
     const lines = packageEntryLines(text);
     const entries = Array.isArray(raw.package) ? raw.package.filter(isTable) : [];
-    const generated = /@generated by Poetry ([^\s]+)/.exec(text.split("\n", 1)[0]);
     const packages = entries.map((entry, i) => poetryPackage(entry, lines[i] ?? 1));
     return {
         format: "poetry",
-        file,
+        ...sourceFile(text, file),
         lockVersion: typeof metadata["lock-version"] === "string" ? metadata["lock-version"] : undefined,
-        generator: { tool: "poetry", version: generated?.[1] },
+        generator: poetryGenerator(text.split("\n", 1)[0]),
         contentHash: typeof metadata["content-hash"] === "string" ? metadata["content-hash"] : undefined,
+        contentHashLine: contentHashLine(text),
         requiresPython: typeof metadata["python-versions"] === "string" ? metadata["python-versions"] : undefined,
         packages,
-        indexes: distinctIndexes(packages.map((p) => (p.source.kind === "registry" ? p.source.url : undefined))),
-        raw,
-        text,
+        indexes: registryIndexes(packages),
     };
 }
+/** The first line's comment: Poetry ≥ 1.4 names its version, 1.3 none; undefined without one. */
+function poetryGenerator(firstLine) {
+    const named = /Poetry\s+(\S+)/.exec(firstLine)?.[1];
+    const version = named !== undefined && pep440.valid(named) ? named : undefined;
+    if (!version && !/@generated by Poetry/i.test(firstLine))
+        return undefined;
+    return { tool: "poetry", version };
+}
 function poetryPackage(entry, line) {
-    const name = String(entry.name ?? "");
     const groups = stringList(entry.groups);
     if (groups.length === 0 && typeof entry.category === "string")
         groups.push(entry.category);
     const files = Array.isArray(entry.files) ? entry.files.filter(isTable) : [];
     return {
-        name,
-        key: normalizeName(name),
-        version: typeof entry.version === "string" ? entry.version : undefined,
-        line,
+        ...entryHead(entry, line),
         groups,
         marker: typeof entry.markers === "string" ? entry.markers : undefined,
         source: poetrySource(entry.source),
@@ -36957,10 +37399,10 @@ function poetryPackage(entry, line) {
             name: String(f.file ?? ""),
             hashes: f.hash ? [String(f.hash)] : [],
         })),
-        dependencies: poetryDependencies(entry.dependencies),
+        dependencies: poetry_poetryDependencies(entry.dependencies),
     };
 }
-function poetryDependencies(table) {
+function poetry_poetryDependencies(table) {
     if (!isTable(table))
         return [];
     return Object.entries(table).flatMap(([name, spec]) => {
@@ -36968,7 +37410,7 @@ function poetryDependencies(table) {
         return variants.map((variant) => {
             const spec = isTable(variant) ? variant : { version: variant };
             return {
-                key: normalizeName(name),
+                key: names_normalizeName(name),
                 extras: stringList(spec.extras),
                 marker: typeof spec.markers === "string" ? spec.markers : undefined,
                 specifiers: typeof spec.version === "string" ? poetryToPep440(spec.version) : undefined,
@@ -37012,18 +37454,18 @@ function readPylock(text, file) {
     const packages = entries.map((entry, i) => pylockPackage(entry, lines[i] ?? 1));
     return {
         format: "pylock",
-        file,
+        ...sourceFile(text, file),
         lockVersion: typeof raw["lock-version"] === "string" ? raw["lock-version"] : undefined,
         generator: typeof raw["created-by"] === "string" ? { tool: raw["created-by"] } : undefined,
         requiresPython: typeof raw["requires-python"] === "string" ? raw["requires-python"] : undefined,
         packages,
         indexes: distinctIndexes(entries.map((e) => (typeof e.index === "string" ? e.index : undefined))),
-        raw,
-        text,
+        extras: stringList(raw.extras),
+        dependencyGroups: stringList(raw["dependency-groups"]),
+        defaultGroups: stringList(raw["default-groups"]),
     };
 }
 function pylockPackage(entry, line) {
-    const name = String(entry.name ?? "");
     const files = [];
     if (isTable(entry.sdist))
         files.push(pylockFile(entry.sdist));
@@ -37032,10 +37474,7 @@ function pylockPackage(entry, line) {
     if (isTable(entry.archive))
         files.push(pylockFile(entry.archive));
     return {
-        name,
-        key: normalizeName(name),
-        version: typeof entry.version === "string" ? entry.version : undefined,
-        line,
+        ...entryHead(entry, line),
         groups: [],
         marker: typeof entry.marker === "string" ? entry.marker : undefined,
         source: pylockSource(entry),
@@ -37069,6 +37508,7 @@ function pylockSource(entry) {
 
 ;// CONCATENATED MODULE: ./shared/lockfiles/requirements.ts
 /** Pinned requirements files (pip-compile, uv pip compile, or hand-pinned with hashes) → Lock. */
+
 
 
 
@@ -37116,14 +37556,12 @@ function readRequirementsLock(text, file) {
     }
     return {
         format: "requirements",
-        file,
+        ...sourceFile(text, file),
         generator: undefined,
         header: readHeader(lines),
         packages,
         options,
         indexes: distinctIndexes(options.map((o) => /^(?:-i|--index-url|--extra-index-url)[=\s]+(\S+)/.exec(o)?.[1])),
-        raw: {},
-        text,
     };
 }
 function pinned(body, hashes, line, file) {
@@ -37148,7 +37586,7 @@ function pinned(body, hashes, line, file) {
 function entry(name, version, line, hashes, extra) {
     return {
         name,
-        key: normalizeName(name),
+        key: names_normalizeName(name),
         version,
         line,
         groups: [],
@@ -37178,8 +37616,62 @@ function readHeader(lines) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./shared/lockfiles/uv-manifest.ts
+/** uv.lock's own records: `[manifest]` and each entry's `[package.metadata]`, as uv's `satisfies` reads them. */
+
+const sourceKeys = ["git", "url", "editable", "path", "directory", "index"];
+function requirementEntry(entry, lines) {
+    const name = String(entry.name ?? "");
+    const text = (key) => typeof entry[key] === "string" ? entry[key] : undefined;
+    const source = Object.fromEntries(sourceKeys.flatMap((key) => (text(key) === undefined ? [] : [[key, text(key)]])));
+    return {
+        name,
+        extras: stringList(entry.extras),
+        specifier: text("specifier"),
+        marker: text("marker"),
+        source,
+        line: lines?.get(name),
+    };
+}
+const entries = (list, lines) => (Array.isArray(list) ? list : []).filter(isTable).map((e) => requirementEntry(e, lines));
+const entryGroups = (table, lines) => Object.fromEntries(Object.entries(isTable(table) ? table : {}).map(([group, list]) => [
+    group,
+    entries(list, lines),
+]));
+const uvManifest = (manifest) => ({
+    members: stringList(manifest.members),
+    constraints: entries(manifest.constraints),
+    overrides: entries(manifest.overrides),
+    dependencyGroups: entryGroups(manifest["dependency-groups"]),
+});
+/** An entry's `[package.metadata]`; `entryLine` is where the entry starts in `textLines`. */
+function uvMetadata(metadata, textLines, entryLine) {
+    const table = isTable(metadata) ? metadata : {};
+    const lines = isTable(metadata) ? metadataLines(textLines, entryLine) : undefined;
+    return {
+        requiresDist: entries(table["requires-dist"], lines),
+        providesExtras: table["provides-extras"] === undefined ? undefined : stringList(table["provides-extras"]),
+        requiresDev: entryGroups(table["requires-dev"], lines),
+    };
+}
+/** name → line of each `{ name = "<name>" …` in an entry's `[package.metadata]`, in one pass. */
+function metadataLines(lines, entryLine) {
+    const result = new Map();
+    let inMetadata = false;
+    for (let i = entryLine; i < lines.length && lines[i].trim() !== "[[package]]"; i++) {
+        if (lines[i].startsWith("[package.metadata"))
+            inMetadata = true;
+        const name = inMetadata ? /\{\s*name\s*=\s*"([^"]+)"/.exec(lines[i]) : null;
+        if (name && !result.has(name[1]))
+            result.set(name[1], i + 1);
+    }
+    return result;
+}
+
 ;// CONCATENATED MODULE: ./shared/lockfiles/uv.ts
 /** uv.lock → Lock. */
+
+
 
 
 
@@ -37188,21 +37680,21 @@ function readUvLock(text, file) {
     const raw = parseTomlText(text, file);
     const lines = packageEntryLines(text);
     const entries = Array.isArray(raw.package) ? raw.package.filter(isTable) : [];
-    const packages = entries.map((entry, i) => uvPackage(entry, lines[i] ?? 1));
+    const textLines = text.split("\n");
+    const packages = entries.map((entry, i) => uvPackage(entry, lines[i] ?? 1, textLines));
     return {
         format: "uv",
-        file,
+        ...sourceFile(text, file),
         lockVersion: [raw.version, raw.revision].filter((v) => v !== undefined).join("."),
+        formatVersion: String(raw.version ?? 1),
         generator: { tool: "uv" },
         requiresPython: typeof raw["requires-python"] === "string" ? raw["requires-python"] : undefined,
         packages,
-        indexes: distinctIndexes(packages.map((p) => (p.source.kind === "registry" ? p.source.url : undefined))),
-        raw,
-        text,
+        indexes: registryIndexes(packages),
+        manifest: uvManifest(tableAt(raw, ["manifest"])),
     };
 }
-function uvPackage(entry, line) {
-    const name = String(entry.name ?? "");
+function uvPackage(entry, line, textLines) {
     const files = [];
     if (isTable(entry.sdist))
         files.push(uvFile(entry.sdist));
@@ -37219,19 +37711,19 @@ function uvPackage(entry, line) {
         }))),
     ];
     const groups = isTable(entry["dev-dependencies"]) ? entry["dev-dependencies"] : {};
-    const metadata = isTable(entry.metadata) ? entry.metadata : {};
-    const recordedGroups = isTable(metadata["requires-dev"]) ? metadata["requires-dev"] : {};
+    const metadata = uvMetadata(entry.metadata, textLines, line);
     return {
-        name,
-        key: normalizeName(name),
-        version: typeof entry.version === "string" ? entry.version : undefined,
-        line,
+        ...entryHead(entry, line),
         groups: [],
         source: uvSource(entry.source),
         files,
         dependencies,
         groupDependencies: Object.fromEntries(Object.entries(groups).map(([group, list]) => [group, edges(list)])),
-        recorded: [metadata["requires-dist"], ...Object.values(recordedGroups)].flatMap(edges),
+        recorded: [metadata.requiresDist, ...Object.values(metadata.requiresDev)]
+            .flat()
+            .map((r) => ({ key: names_normalizeName(r.name), marker: r.marker })),
+        definedExtras: Object.keys(optional),
+        metadata,
     };
 }
 const andMarker = (marker, extra) => marker ? `(${marker}) and ${extra}` : extra;
@@ -37241,7 +37733,7 @@ const uvFile = (file) => ({
     hashes: typeof file.hash === "string" ? [file.hash] : [],
 });
 const uvEdge = (edge) => ({
-    key: normalizeName(String(edge.name ?? "")),
+    key: names_normalizeName(String(edge.name ?? "")),
     extras: Array.isArray(edge.extra) ? edge.extra.map(String) : undefined,
     marker: typeof edge.marker === "string" ? edge.marker : undefined,
     specifiers: typeof edge.version === "string" ? [`==${edge.version}`] : undefined,
@@ -37296,26 +37788,21 @@ function formatOf(file) {
         return "requirements";
     return undefined;
 }
+const readers = {
+    uv: readUvLock,
+    poetry: readPoetryLock,
+    pdm: readPdmLock,
+    pipfile: readPipfileLock,
+    requirements: readRequirementsLock,
+    pylock: readPylock,
+};
 /** Reads a lockfile; `display` is how messages name it. */
 function readLock(file, display = file) {
     const format = formatOf(file);
     const text = text_readText(file, display);
-    switch (format) {
-        case "uv":
-            return readUvLock(text, display);
-        case "poetry":
-            return readPoetryLock(text, display);
-        case "pdm":
-            return readPdmLock(text, display);
-        case "pipfile":
-            return readPipfileLock(text, display);
-        case "requirements":
-            return readRequirementsLock(text, display);
-        case "pylock":
-            return readPylock(text, display);
-        default:
-            throw new errors/* ConfigurationError */.j1(`${display}: not a lockfile pyship reads (uv.lock, poetry.lock, pdm.lock, Pipfile.lock, pylock.toml, requirements*.txt)`, { file: display });
-    }
+    if (format)
+        return readers[format](text, display);
+    throw new errors/* ConfigurationError */.j1(`${display}: not a lockfile pyship reads (uv.lock, poetry.lock, pdm.lock, Pipfile.lock, pylock.toml, requirements*.txt)`, { file: display });
 }
 /** Lockfiles in a directory, in a stable order: uv, poetry, pdm, Pipfile, pylock, requirements. */
 function findLockfiles(directory) {
@@ -37327,397 +37814,91 @@ function findLockfiles(directory) {
         .map((name) => external_node_path_default().join(directory, name));
 }
 
-;// CONCATENATED MODULE: ./shared/lockfiles/validate.ts
-/**
- * What a lock must hold before anything acts on it: PEP 508 names, PEP 440 versions, markers that
- * parse, URLs and paths without control characters, and hashes pip can check. One check for
- * setup-venv, audit and lock-check.
- */
+;// CONCATENATED MODULE: ./shared/workspace/lock-choice.ts
+/** Which lockfiles each action takes from a project: setup-venv's, audit's and lock-check's rules. */
 
 
 
 
-/** Every problem of every entry, in lock order. */
-function lockProblems(lock) {
-    return lock.packages.flatMap((p) => entryProblems(lock, p));
+const missingLockfile = (file, shown) => new errors/* ConfigurationError */.j1(`input 'lockfile': ${shown(file)} does not exist`);
+const missingDirectory = (directory, shown) => new errors/* ConfigurationError */.j1(`input 'working-directory': ${shown(directory)} does not exist`);
+function readNamedLock(explicit, shown) {
+    if (!(0,external_node_fs_.existsSync)(explicit))
+        throw missingLockfile(explicit, shown);
+    return requireValidLock(readLock(explicit, shown(explicit)));
 }
-/** Throws a ConfigurationError at the first problem of the lock. */
-function requireValidLock(lock) {
-    const [first, ...rest] = lockProblems(lock);
-    if (first)
-        throw problemError(lock, first, rest.length);
-    return lock;
-}
-/** Throws a ConfigurationError at the first problem of one entry. */
-function requireValidEntry(lock, p) {
-    const [first] = entryProblems(lock, p);
-    if (first)
-        throw problemError(lock, first, 0);
-}
-function problemError(lock, problem, more) {
-    const others = more > 0 ? ` (and ${more} more problem${more === 1 ? "" : "s"})` : "";
-    return new ConfigurationError(`${lock.file}:${problem.line}: ${problem.message}${others}`, {
-        file: lock.file,
-        line: problem.line,
-    });
-}
-const projectName = /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i;
-const controlOrSpace = /[\s\p{Cc}]/u;
-const control = /\p{Cc}/u;
-function entryProblems(lock, p) {
-    const shown = JSON.stringify(p.name);
-    const problems = [];
-    const add = (message, text) => problems.push({ message, text });
-    // An editable requirement without a name installs by path alone.
-    if (p.source.kind !== "editable" && !projectName.test(p.name))
-        add(`${shown} is not a valid project name (PEP 508)`, p.name);
-    if (p.version !== undefined && !isValidVersion(p.version))
-        add(`${shown}: version ${JSON.stringify(p.version)} is not a PEP 440 version`, p.version);
-    for (const marker of markersOf(p)) {
-        const why = markerProblem(marker);
-        if (why)
-            add(`${shown}: ${why}`, marker);
+const hasHashes = (lock) => lock.packages.some((p) => p.files.some((f) => f.hashes.length > 0));
+/** setup-venv's: the one named, else the first lockfile found, else a hashed requirements file. */
+function findInstallLock(directory, explicit, shown) {
+    if (explicit)
+        return readNamedLock(explicit, shown);
+    if (!(0,external_node_fs_.existsSync)(directory))
+        throw missingDirectory(directory, shown);
+    for (const file of findLockfiles(directory)) {
+        const lock = readLock(file, shown(file));
+        if (lock.format !== "requirements" || hasHashes(lock))
+            return requireValidLock(lock);
     }
-    const source = sourceProblem(p.source);
-    if (source)
-        add(`${shown}: ${source.message}`, source.text);
-    for (const file of p.files) {
-        if (file.url !== undefined && control.test(file.url))
-            add(`${shown}: the file URL ${JSON.stringify(file.url)} has control characters`);
-        const why = hashProblem(file);
-        if (why)
-            add(`${shown}: ${why.message}`, why.text);
+    throw new errors/* ConfigurationError */.j1(`no lockfile in ${shown(directory) || "."}: looked for uv.lock, poetry.lock, pdm.lock, Pipfile.lock, pylock.toml and a hashed requirements*.txt. Set input 'lockfile', or lock the project first.`);
+}
+/** audit's: the one named, else the first found (pinned requirements files too). */
+function findAuditLock(directory, explicit, shown) {
+    if (explicit)
+        return readNamedLock(explicit, shown);
+    if (!(0,external_node_fs_.existsSync)(directory))
+        throw missingDirectory(directory, shown);
+    const [first] = findLockfiles(directory);
+    if (!first) {
+        throw new errors/* ConfigurationError */.j1(`no lockfile in ${shown(directory)}: looked for uv.lock, poetry.lock, pdm.lock, Pipfile.lock, pylock.toml and requirements*.txt. Set input 'lockfile'.`);
     }
-    return problems.map(({ message, text }) => ({
-        package: p.name,
-        line: (text && lineWith(lock.text, text, p.line)) || p.line,
-        message,
-    }));
+    return requireValidLock(readLock(first, shown(first)));
 }
-/** Git and URL sources must be URLs; paths and references may hold no control characters. */
-function sourceProblem(source) {
-    if (source.kind === "registry")
-        return undefined;
-    if (source.kind !== "git" && source.kind !== "url")
-        return control.test(source.path)
-            ? { message: `the path ${JSON.stringify(source.path)} has control characters` }
-            : undefined;
-    const why = urlProblem(source.url, source.kind === "git");
-    if (why)
-        return {
-            message: `the ${source.kind} URL ${JSON.stringify(source.url)} ${why}`,
-            text: source.url,
-        };
-    if (source.kind === "git" && source.reference && controlOrSpace.test(source.reference))
-        return {
-            message: `the git reference ${JSON.stringify(source.reference)} has whitespace`,
-            text: source.reference,
-        };
-    return undefined;
-}
-/** The markers an entry carries: its own, and those of its dependency edges. */
-function markersOf(p) {
-    const edges = [
-        ...p.dependencies,
-        ...Object.values(p.groupDependencies ?? {}).flat(),
-        ...(p.recorded ?? []),
-    ];
-    return [p.marker, ...edges.map((edge) => edge.marker)].filter((marker) => marker !== undefined && marker.trim() !== "");
-}
-function markerProblem(marker) {
-    try {
-        parseMarker(marker);
-        return control.test(marker)
-            ? `marker ${JSON.stringify(marker)} has control characters`
-            : undefined;
+/** lock-check's: the one named, else every lock with something to check it against. */
+function discoverLocks(directory, explicit, shown) {
+    if (!(0,external_node_fs_.existsSync)(directory))
+        throw missingDirectory(directory, shown);
+    const found = [];
+    for (const file of explicit ? [explicit] : findLockfiles(directory)) {
+        if (!(0,external_node_fs_.existsSync)(file))
+            throw missingLockfile(file, shown);
+        const lock = readLock(file, shown(file));
+        if (lock.format === "pylock")
+            continue;
+        if (lock.format === "requirements" && !lock.header && !explicit)
+            continue;
+        found.push({ lock, path: file });
     }
-    catch (error) {
-        return error.message;
-    }
+    return found;
 }
-/** scp-like git locations (`git@host:owner/repo.git`) are no URL, but git takes them. */
-const scpLike = /^[\w.-]+@[\w.-]+:[^\s:]\S*$/;
-function urlProblem(url, git) {
-    if (controlOrSpace.test(url))
-        return "has whitespace or control characters";
-    const bare = git ? url.replace(/^git\+/, "") : url;
-    if (!URL.canParse(bare) && !(git && scpLike.test(bare)))
-        return "is not a URL";
-    return undefined;
-}
-/** pip's `--hash` algorithms, with their hex digest lengths. */
-const pipAlgorithms = new Map([
-    ["sha256", 64],
-    ["sha384", 96],
-    ["sha512", 128],
-]);
-/** hashlib's other guaranteed algorithms: ignored beside one of pip's, an error alone. */
-const weakerAlgorithms = /^(md5|sha1|sha224|sha3_224|sha3_256|sha3_384|sha3_512|blake2b|blake2s|shake_128|shake_256)$/;
-/** What to look for in the lock's text: the digest alone, as pylock writes it apart. */
-const hashText = (hash) => {
-    const digest = hash.slice(hash.indexOf(":") + 1);
-    return digest.length >= 8 ? digest : hash;
-};
-function hashProblem(file) {
-    const label = file.name ?? file.url;
-    const of = label ? ` of ${label}` : "";
-    const accepted = "pip accepts sha256, sha384 and sha512";
-    let strong = false;
-    for (const hash of file.hashes) {
-        const problem = (why) => ({
-            message: `the hash ${JSON.stringify(hash)}${of} ${why}`,
-            text: hashText(hash),
-        });
-        const colon = hash.indexOf(":");
-        if (colon < 0)
-            return problem("is not algorithm:digest");
-        const [algorithm, digest] = [hash.slice(0, colon), hash.slice(colon + 1)];
-        const length = pipAlgorithms.get(algorithm);
-        if (length !== undefined) {
-            if (!/^[0-9a-f]+$/i.test(digest) || digest.length !== length)
-                return problem(`is not ${length} hex digits of ${algorithm}`);
-            strong = true;
-        }
-        else if (!weakerAlgorithms.test(algorithm)) {
-            return problem(`uses ${JSON.stringify(algorithm)}; ${accepted}`);
-        }
-    }
-    if (strong || file.hashes.length === 0)
-        return undefined;
-    const algorithms = [...new Set(file.hashes.map((h) => h.split(":")[0]))].join(", ");
+
+;// CONCATENATED MODULE: ./shared/workspace/open-project.ts
+/** Opening a project the way each action does: its locks, its manifest, and how paths are shown. */
+
+
+
+
+function openProject(place, purpose) {
+    const shown = (0,paths/* shownRelativeTo */.Z5)(place.workspace);
+    const locks = chooseLocks(place, purpose, shown);
+    const directory = locks[0] ? external_node_path_default().dirname(locks[0].path) : place.workingDirectory;
+    let manifest;
     return {
-        message: `${label ?? "the entry"} has only ${algorithms} hashes; ${accepted}`,
-        text: hashText(file.hashes[0]),
+        locks,
+        directory,
+        manifest: () => {
+            manifest ??= { read: readManifest(directory, shown) };
+            return manifest.read;
+        },
+        shown,
     };
 }
-/** The `--hash` values pip checks for these files: its algorithms only, digests in lower case. */
-function pipHashes(files) {
-    const hashes = files.flatMap((f) => f.hashes).filter((h) => pipAlgorithms.has(h.split(":")[0]));
-    return [...new Set(hashes.map((h) => h.toLowerCase()))].sort();
-}
-/** The first line at or after `from` that holds `text`. */
-const lineWith = (text, needle, from) => lineOf(text, new RegExp(needle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")), from);
-
-;// CONCATENATED MODULE: ./shared/project/declarations.ts
-/**
- * Where a dependency is declared in a TOML manifest (pyproject.toml, Pipfile), so findings can
- * point at its line. Works on the text, since TOML parsers do not keep positions. Each table's
- * names are indexed once, on first use.
- */
-
-class ManifestLines {
-    lines;
-    tables = new Map();
-    indexes = new Map();
-    constructor(text) {
-        this.lines = text.split("\n");
-        let current;
-        this.lines.forEach((line, i) => {
-            const header = /^\s*\[{1,2}\s*([^\]]+?)\s*\]{1,2}\s*(#.*)?$/.exec(line);
-            if (!header)
-                return;
-            if (current)
-                current.end = i;
-            current = { header: i, end: this.lines.length };
-            const path = header[1].replace(/\s*\.\s*/g, ".").replace(/["']/g, "");
-            if (!this.tables.has(path))
-                this.tables.set(path, current);
-        });
-    }
-    /** The line of a table header such as `tool.poetry.dependencies`. */
-    table(path) {
-        const span = this.tables.get(path);
-        return span ? span.header + 1 : undefined;
-    }
-    /** The line of `key = …` directly in a table. */
-    key(tablePath, key) {
-        return this.keys(tablePath).get(normalizeName(key));
-    }
-    /**
-     * The line that declares `name`: a `name = …` key in the table, or an item of the
-     * `arrayKey = [...]` array in it (`"name>=1"`). Falls back to the array's or table's line.
-     */
-    dependency(tablePath, name, arrayKey) {
-        const span = this.tables.get(tablePath);
-        if (!span)
-            return undefined;
-        if (arrayKey === undefined)
-            return this.key(tablePath, name) ?? span.header + 1;
-        const arrayLine = this.key(tablePath, arrayKey);
-        if (arrayLine === undefined)
-            return span.header + 1;
-        return this.items(tablePath, arrayLine, span.end).get(normalizeName(name)) ?? arrayLine;
-    }
-    /** Normalized key → line, for the keys written directly in a table. */
-    keys(tablePath) {
-        return this.indexed(`keys:${tablePath}`, (index) => {
-            const span = this.tables.get(tablePath);
-            if (!span)
-                return;
-            for (let i = span.header + 1; i < span.end; i++) {
-                const key = /^\s*["']?([A-Za-z0-9][A-Za-z0-9._-]*)["']?\s*=/.exec(this.lines[i]);
-                if (key && !index.has(normalizeName(key[1])))
-                    index.set(normalizeName(key[1]), i + 1);
-            }
-        });
-    }
-    /** Normalized project name → line, for the quoted requirement strings from `fromLine` on. */
-    items(tablePath, fromLine, end) {
-        return this.indexed(`items:${tablePath}:${fromLine}`, (index) => {
-            for (let i = fromLine - 1; i < end; i++) {
-                const code = this.lines[i].replace(/\s#[^"']*$/, "");
-                for (const item of code.matchAll(/["']\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)/g)) {
-                    if (!index.has(normalizeName(item[1])))
-                        index.set(normalizeName(item[1]), i + 1);
-                }
-            }
-        });
-    }
-    indexed(key, build) {
-        let index = this.indexes.get(key);
-        if (!index) {
-            index = new Map();
-            build(index);
-            this.indexes.set(key, index);
-        }
-        return index;
-    }
-}
-
-;// CONCATENATED MODULE: ./shared/project/pyproject.ts
-/** pyproject.toml: PEP 621 dependencies, extras and PEP 735 groups, plus Poetry's and PDM's own tables. */
-
-
-
-
-
-
-
-const manifestOf = (data, text, file, path) => ({
-    data,
-    text,
-    file,
-    path,
-    lines: new ManifestLines(text),
-});
-/** A PEP 508 string declared at a manifest line, as a DeclaredDependency. */
-function fromPep508(text, group, manifest, line) {
-    try {
-        const requirement = parseRequirement(text);
-        return {
-            name: requirement.name,
-            key: requirement.key,
-            group,
-            constraint: requirement.url ? `@ ${requirement.url}` : requirement.specifier,
-            specifiers: [requirement.specifier],
-            extras: requirement.extras,
-            marker: requirement.marker ? markers_formatMarker(requirement.marker) : undefined,
-            direct: requirement.url ? { kind: "url", location: requirement.url } : undefined,
-            file: manifest.file,
-            line,
-        };
-    }
-    catch (error) {
-        if (!(error instanceof RequirementSyntaxError))
-            throw error;
-        throw new errors/* ConfigurationError */.j1(`${manifest.file}: ${error.message}`, {
-            file: manifest.file,
-            line,
-        });
-    }
-}
-const requirementName = (text) => text.trim().split(/[\s[<>=!~;@(]/)[0];
-/** `project.dependencies` (group `main`) and `project.optional-dependencies` (groups `extra:<name>`). */
-function pep621Dependencies(manifest) {
-    const project = tableAt(manifest.data, ["project"]);
-    const declared = stringList(project.dependencies).map((text) => fromPep508(text, "main", manifest, manifest.lines.dependency("project", requirementName(text), "dependencies")));
-    for (const [extra, list] of Object.entries(tableAt(project, ["optional-dependencies"]))) {
-        for (const text of stringList(list)) {
-            const line = manifest.lines.dependency("project.optional-dependencies", requirementName(text), extra) ??
-                manifest.lines.dependency("project", requirementName(text), "optional-dependencies");
-            declared.push(fromPep508(text, `extra:${normalizeName(extra)}`, manifest, line));
-        }
-    }
-    return declared;
-}
-/** PEP 735 `[dependency-groups]`, with `{include-group = …}` flattened; keys normalized. */
-function dependencyGroups(manifest) {
-    const table = tableAt(manifest.data, ["dependency-groups"]);
-    const groups = new Map();
-    const resolve = (name, seen) => {
-        const entry = Object.entries(table).find(([key]) => normalizeName(key) === normalizeName(name));
-        if (!entry) {
-            throw new errors/* ConfigurationError */.j1(`${manifest.file}: dependency group '${name}' is included but not defined`, {
-                file: manifest.file,
-                line: manifest.lines.table("dependency-groups"),
-            });
-        }
-        if (seen.includes(normalizeName(name))) {
-            throw new errors/* ConfigurationError */.j1(`${manifest.file}: dependency group '${name}' includes itself`, {
-                file: manifest.file,
-                line: manifest.lines.key("dependency-groups", entry[0]),
-            });
-        }
-        const [key, items] = entry;
-        return (Array.isArray(items) ? items : []).flatMap((item) => {
-            if (typeof item === "string") {
-                const line = manifest.lines.dependency("dependency-groups", requirementName(item), key);
-                return [fromPep508(item, normalizeName(name), manifest, line)];
-            }
-            if (isTable(item) && typeof item["include-group"] === "string") {
-                return resolve(item["include-group"], [...seen, normalizeName(name)]);
-            }
-            return [];
-        });
-    };
-    for (const name of Object.keys(table))
-        groups.set(normalizeName(name), resolve(name, []));
-    return groups;
-}
-/** Poetry's `[tool.poetry.dependencies]`, `dev-dependencies` and `group.<g>.dependencies`. */
-function pyproject_poetryDependencies(manifest) {
-    const poetry = tableAt(manifest.data, ["tool", "poetry"]);
-    const tables = [
-        ["main", "tool.poetry.dependencies", tableAt(poetry, ["dependencies"])],
-        ["dev", "tool.poetry.dev-dependencies", tableAt(poetry, ["dev-dependencies"])],
-        ...Object.entries(tableAt(poetry, ["group"])).map(([group, spec]) => [
-            normalizeName(group),
-            `tool.poetry.group.${group}.dependencies`,
-            tableAt(isTable(spec) ? spec : {}, ["dependencies"]),
-        ]),
-    ];
-    return tables.flatMap(([group, path, table]) => Object.entries(table)
-        .filter(([name]) => name.toLowerCase() !== "python")
-        .flatMap(([name, spec]) => poetryDependency(name, spec, group, manifest, manifest.lines.dependency(path, name))));
-}
-/** One DeclaredDependency per variant: `[{version = "<2", python = "<3.8"}, {version = ">=2", …}]`. */
-function poetryDependency(name, spec, group, manifest, line) {
-    const variants = (Array.isArray(spec) ? spec : [spec]).map((v) => isTable(v) ? v : { version: v });
-    return variants.map((variant) => {
-        const constraint = typeof variant.version === "string" ? variant.version : "*";
-        const directKind = ["git", "url", "path"].find((kind) => typeof variant[kind] === "string");
-        return {
-            name,
-            key: normalizeName(name),
-            group,
-            constraint,
-            specifiers: directKind ? [""] : poetryToPep440(constraint),
-            extras: stringList(variant.extras).map(normalizeName),
-            marker: typeof variant.markers === "string" ? variant.markers : undefined,
-            python: typeof variant.python === "string" ? poetryToPep440(variant.python) : undefined,
-            optional: variant.optional === true,
-            direct: directKind ? { kind: directKind, location: String(variant[directKind]) } : undefined,
-            file: manifest.file,
-            line,
-        };
-    });
-}
-/** PDM's legacy `[tool.pdm.dev-dependencies]`: group → PEP 508 strings. */
-function pdmDevDependencies(manifest) {
-    const table = tableAt(manifest.data, ["tool", "pdm", "dev-dependencies"]);
-    return Object.entries(table).flatMap(([group, list]) => stringList(list)
-        .filter((text) => !text.startsWith("-e "))
-        .map((text) => fromPep508(text, normalizeName(group), manifest, manifest.lines.dependency("tool.pdm.dev-dependencies", requirementName(text), group))));
+function chooseLocks(place, purpose, shown) {
+    const { workingDirectory, lockfile } = place;
+    if (purpose === "lock-check")
+        return discoverLocks(workingDirectory, lockfile, shown);
+    const find = purpose === "install" ? findInstallLock : findAuditLock;
+    const lock = find(workingDirectory, lockfile, shown);
+    return [{ lock, path: external_node_path_default().resolve(place.workspace, lock.file) }];
 }
 
 ;// CONCATENATED MODULE: ./shared/lockcheck/drift.ts
@@ -37750,6 +37931,18 @@ function findingsFor(lock) {
         lockfile: lock.file,
         fix,
         ...finding,
+    });
+}
+/** A locked package that nothing declares any more; `why` ends the message. */
+function notDeclared(lock, locked, why) {
+    return findingsFor(lock)({
+        severity: "error",
+        code: "not-declared",
+        package: locked.name,
+        locked: locked.version,
+        file: lock.file,
+        line: locked.line,
+        message: `${locked.name}: ${lock.file} ${why}`,
     });
 }
 /** A warning when the lock's version is newer than pyship knows; undefined otherwise. */
@@ -37793,11 +37986,11 @@ function pipfileDependencies(manifest) {
         const directKind = ["git", "path", "file"].find((kind) => typeof entry[kind] === "string");
         return {
             name,
-            key: normalizeName(name),
+            key: names_normalizeName(name),
             group: pipfileCategory(table),
             constraint: version,
             specifiers: [directKind || version === "*" ? "" : version],
-            extras: stringList(entry.extras).map(normalizeName),
+            extras: stringList(entry.extras).map(names_normalizeName),
             marker: typeof entry.markers === "string" ? entry.markers : undefined,
             direct: directKind
                 ? {
@@ -37817,135 +38010,11 @@ function pipenvSpecifier(version) {
     return /^\s*\d/.test(version) ? `==${version.trim()}` : version;
 }
 
-;// CONCATENATED MODULE: ./shared/lockcheck/declared-vs-locked.ts
+;// CONCATENATED MODULE: ./shared/lockcheck/content-hashes.ts
+/** Recomputes the content hashes Poetry, PDM and Pipenv lock, to tell if a manifest has changed. */
 
 
 
-function checkDeclared(declared, lock) {
-    const finding = findingsFor(lock);
-    const byKey = packagesByKey(lock);
-    const findings = [];
-    for (const dependency of declared) {
-        const locked = byKey.get(dependency.key) ?? [];
-        const where = { file: dependency.file, line: dependency.line, package: dependency.name };
-        const group = dependency.group === "main" ? "" : ` (${dependency.group})`;
-        if (locked.length === 0) {
-            findings.push(finding({
-                ...where,
-                severity: "error",
-                code: "not-locked",
-                declared: dependency.constraint,
-                message: `${dependency.name}: ${dependency.file} declares ${describeConstraint(dependency.constraint)}${group}, but ${lock.file} does not lock it.`,
-            }));
-            continue;
-        }
-        if (dependency.direct)
-            continue;
-        const versions = locked.map((p) => p.version).filter((v) => v !== undefined);
-        const satisfied = satisfiedOrUnparsable(dependency, versions);
-        if (satisfied === "unparsable") {
-            findings.push(unparsableFinding(dependency, lock));
-            continue;
-        }
-        if (versions.length > 0 && !satisfied) {
-            findings.push(finding({
-                ...where,
-                severity: "error",
-                code: "unsatisfied",
-                declared: dependency.constraint,
-                locked: versions.join(", "),
-                message: `${dependency.name}: ${dependency.file} asks for ${dependency.constraint}${group}, ${lock.file} has ${versions.join(", ")}.`,
-            }));
-        }
-    }
-    return findings;
-}
-/**
- * Locked packages that no declared dependency reaches through the lock's own edges: a removed
- * top-level dependency. `roots` holds the keys to start from (declared names, the project itself).
- */
-function checkOrphans(roots, lock) {
-    const finding = findingsFor(lock);
-    const byKey = packagesByKey(lock);
-    const reached = new Set();
-    const queue = [...roots];
-    for (let key = queue.pop(); key !== undefined; key = queue.pop()) {
-        if (reached.has(key))
-            continue;
-        reached.add(key);
-        for (const locked of byKey.get(key) ?? []) {
-            for (const edge of locked.dependencies)
-                queue.push(edge.key);
-        }
-    }
-    // Only packages nothing else in the lock depends on were top-level.
-    const dependedOn = new Set(lock.packages.flatMap((p) => p.dependencies.map((d) => d.key)));
-    return lock.packages
-        .filter((p) => !reached.has(p.key) && !dependedOn.has(p.key))
-        .map((p) => finding({
-        severity: "error",
-        code: "not-declared",
-        package: p.name,
-        locked: p.version,
-        file: lock.file,
-        line: p.line,
-        message: `${p.name}: ${lock.file} still locks ${p.version ?? "it"} as a top-level dependency, but nothing declares it any more.`,
-    }));
-}
-/** One finding per declared constraint that does not parse: the tools refuse such a manifest. */
-function unparsableConstraints(declared, lock) {
-    const parses = (specifier) => {
-        try {
-            return specifier.trim() === "" || isValidSpecifier(specifier);
-        }
-        catch {
-            return false;
-        }
-    };
-    return declared
-        .filter((d) => !d.direct && !d.specifiers.every(parses))
-        .map((d) => unparsableFinding(d, lock));
-}
-function unparsableFinding(dependency, lock) {
-    const group = dependency.group === "main" ? "" : ` (${dependency.group})`;
-    return findingsFor(lock)({
-        severity: "error",
-        code: "unparsable-constraint",
-        package: dependency.name,
-        file: dependency.file,
-        line: dependency.line,
-        declared: dependency.constraint,
-        message: `${dependency.name}: ${dependency.file} declares ${JSON.stringify(dependency.constraint)}${group}, which does not parse as a version constraint, so the lock cannot be checked against it.`,
-        fix: `Fix the constraint in ${dependency.file}, then run: ${fixCommand(lock)}`,
-    });
-}
-/** Whether a locked version satisfies the constraint; "unparsable" when the constraint does not parse. */
-function satisfiedOrUnparsable(dependency, versions) {
-    try {
-        return versions.some((v) => declaredSatisfiedBy(dependency, v));
-    }
-    catch {
-        return "unparsable";
-    }
-}
-function packagesByKey(lock) {
-    const byKey = new Map();
-    for (const p of lock.packages)
-        byKey.set(p.key, [...(byKey.get(p.key) ?? []), p]);
-    return byKey;
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./shared/lockcheck/hashes.ts
-/**
- * Recomputes the content hashes that Poetry, PDM and Pipenv store in their lockfiles, for every
- * historical variant of each tool's recipe, so a checker can tell whether a manifest changed since
- * the lock was written without running the tool.
- *
- * All three tools hash a subset of the parsed manifest with Python's
- * `json.dumps(obj, sort_keys=True)` and sha256; `pythonJsonDumps` reproduces that serialization.
- */
 
 
 
@@ -38003,7 +38072,7 @@ function pythonFloatRepr(value) {
 }
 const SURROGATE = /[\ud800-\udfff]/;
 /** Python orders str keys by code point; JS's default sort compares UTF-16 code units. */
-function hashes_compareKeys(a, b) {
+function content_hashes_compareKeys(a, b) {
     if (!SURROGATE.test(a) && !SURROGATE.test(b))
         return a < b ? -1 : a > b ? 1 : 0;
     const left = Array.from(a, (char) => char.codePointAt(0) ?? 0);
@@ -38031,7 +38100,7 @@ function pythonTypeName(value) {
         return "symbol";
     return value?.constructor?.name ?? typeof value;
 }
-function hashes_isPlainObject(value) {
+function content_hashes_isPlainObject(value) {
     if (typeof value !== "object" || value === null)
         return false;
     // Realm-independent: some realm's Object.prototype (whose own prototype is null), or none.
@@ -38063,14 +38132,14 @@ function pythonJsonDumps(value, separators = [", ", ": "], options = {}) {
             }
             return pythonFloatRepr(item);
         }
-        if (Array.isArray(item) || hashes_isPlainObject(item)) {
+        if (Array.isArray(item) || content_hashes_isPlainObject(item)) {
             if (stack.has(item))
                 throw new Error("ValueError: Circular reference detected");
             stack.add(item);
             try {
                 if (Array.isArray(item))
                     return `[${item.map(dump).join(itemSeparator)}]`;
-                const keys = Object.keys(item).sort(hashes_compareKeys);
+                const keys = Object.keys(item).sort(content_hashes_compareKeys);
                 const members = keys.map((key) => `${pythonString(key)}${keySeparator}${dump(item[key])}`);
                 return `{${members.join(itemSeparator)}}`;
             }
@@ -38110,17 +38179,10 @@ function containsBigint(value, depth = 0) {
 function numberModeFor(manifest) {
     return bigintManifests.has(manifest) || containsBigint(manifest) ? "float" : "auto";
 }
-const has = (table, key) => hashes_isPlainObject(table) && Object.hasOwn(table, key);
+const has = (table, key) => content_hashes_isPlainObject(table) && Object.hasOwn(table, key);
 /** Python's `table.get(key, fallback)`: the value when the key is present, else `fallback`. */
 function get(table, key, fallback) {
     return has(table, key) ? table[key] : fallback;
-}
-/** A sub-table, or `{}` when missing or not a table. */
-function hashes_tableAt(table, ...keys) {
-    let current = table;
-    for (const key of keys)
-        current = get(current, key);
-    return hashes_isPlainObject(current) ? current : {};
 }
 /** Python truthiness of a parsed TOML value (empty tables, arrays and strings are false). */
 function truthy(value) {
@@ -38130,7 +38192,7 @@ function truthy(value) {
         return false;
     if (Array.isArray(value))
         return value.length > 0;
-    if (hashes_isPlainObject(value))
+    if (content_hashes_isPlainObject(value))
         return Object.keys(value).length > 0;
     return true;
 }
@@ -38180,12 +38242,12 @@ const POETRY_LEGACY_KEYS = ["dependencies", "source", "extras", "dev-dependencie
 const POETRY_RELEVANT_KEYS = [...POETRY_LEGACY_KEYS, "group"];
 const POETRY_PROJECT_KEYS = ["requires-python", "dependencies", "optional-dependencies"];
 function poetry11Content(pyproject) {
-    const poetry = hashes_tableAt(pyproject, "tool", "poetry");
+    const poetry = tableAt(pyproject, ["tool", "poetry"]);
     const keys = ["dependencies", "dev-dependencies", "source", "extras"];
     return Object.fromEntries(keys.map((key) => [key, get(poetry, key, null)]));
 }
 function poetry12Content(pyproject) {
-    const poetry = hashes_tableAt(pyproject, "tool", "poetry");
+    const poetry = tableAt(pyproject, ["tool", "poetry"]);
     const content = {};
     for (const key of POETRY_RELEVANT_KEYS) {
         const data = get(poetry, key, null);
@@ -38196,8 +38258,8 @@ function poetry12Content(pyproject) {
     return content;
 }
 function poetry2Content(pyproject, withDependencyGroups) {
-    const project = hashes_tableAt(pyproject, "project");
-    const poetry = hashes_tableAt(pyproject, "tool", "poetry");
+    const project = tableAt(pyproject, ["project"]);
+    const poetry = tableAt(pyproject, ["tool", "poetry"]);
     const groups = withDependencyGroups ? get(pyproject, "dependency-groups", {}) : {};
     const projectContent = {};
     for (const key of POETRY_PROJECT_KEYS) {
@@ -38233,48 +38295,40 @@ function poetryContentHashes(pyproject) {
         ...candidate(POETRY_RECIPES.v1_1, () => poetry11Content(pyproject), numbers),
     ];
 }
-/**
- * The Poetry version in a poetry.lock generator comment (Poetry >= 1.4 writes
- * "# This file is automatically @generated by Poetry 1.8.4 and should not be changed by hand.").
- * Accepts the whole lock text, its first line, or a bare version.
- */
-function poetryGeneratorVersion(text) {
-    if (!text)
-        return undefined;
+/** A lock's text, its first line or a bare version, read as the poetry.lock reader reads the comment. */
+function generatorOf(text) {
     const trimmed = text.trim();
-    if (/^v?\d/.test(trimmed) && pep440.valid(trimmed.split(/\s/)[0]))
-        return trimmed.split(/\s/)[0];
-    const firstLine = trimmed.split(/\r?\n/, 1)[0];
-    const match = /Poetry\s+(\S+)/.exec(firstLine);
-    return match && pep440.valid(match[1]) ? match[1] : undefined;
+    const bare = trimmed.split(/\s/)[0];
+    if (/^v?\d/.test(trimmed) && pep440.valid(bare))
+        return { tool: "poetry", version: bare };
+    return poetryGenerator(trimmed.split(/\r?\n/, 1)[0]);
 }
-/** Whether the first line is a Poetry generator comment (1.3 writes one without a version). */
-function isPoetryComment(text) {
-    return /@generated by Poetry/i.test(text.trim().split(/\r?\n/, 1)[0]);
-}
-const hashes_lessThan = (version, bound) => pep440.compare(version, bound) < 0;
+/** The Poetry version a generator comment names (Poetry >= 1.4: "…@generated by Poetry 1.8.4 and…"). */
+const poetryGeneratorVersion = (text) => text ? generatorOf(text)?.version : undefined;
+const content_hashes_lessThan = (version, bound) => pep440.compare(version, bound) < 0;
 /**
- * Which `poetryContentHashes` recipes apply to a lock, most likely first, from its generator comment
- * (or just its version; may be absent) and `[metadata] lock-version`.
+ * Which `poetryContentHashes` recipes apply to a lock, most likely first, from its generator (the
+ * Lock's, or a comment or version to read) and `[metadata] lock-version`.
  * - a comment with a version (Poetry >= 1.4) names the family that wrote the hash;
  * - a comment without one is Poetry 1.3 ("poetry 1.2-1.8");
  * - otherwise lock-version: 1.0/1.1 -> Poetry 1.0-1.2, 2.0 -> Poetry 1.3+ or 2.x, 2.1 -> 2.x;
  * - nothing known: every recipe.
  */
-function poetryRecipesFor(generatorVersion, lockVersion) {
+function poetryRecipesFor(generator, lockVersion) {
     const all = [POETRY_RECIPES.v2_3, POETRY_RECIPES.v2_0, POETRY_RECIPES.v1_2, POETRY_RECIPES.v1_1];
-    const version = poetryGeneratorVersion(generatorVersion);
+    const named = typeof generator === "string" ? generatorOf(generator) : generator;
+    const version = named?.version;
     if (version) {
-        if (hashes_lessThan(version, "1.2.0a0"))
+        if (content_hashes_lessThan(version, "1.2.0a0"))
             return [POETRY_RECIPES.v1_1];
-        if (hashes_lessThan(version, "2.0.0a0"))
+        if (content_hashes_lessThan(version, "2.0.0a0"))
             return [POETRY_RECIPES.v1_2];
         // Poetry >= 2.3 hashes locks written by 2.0-2.2 without [dependency-groups] too.
-        if (hashes_lessThan(version, "2.3.0"))
+        if (content_hashes_lessThan(version, "2.3.0"))
             return [POETRY_RECIPES.v2_0];
         return [POETRY_RECIPES.v2_3];
     }
-    if (generatorVersion && isPoetryComment(generatorVersion))
+    if (named)
         return [POETRY_RECIPES.v1_2];
     switch (lockVersion?.trim()) {
         case "1.0":
@@ -38311,8 +38365,8 @@ const PDM_RECIPES = {
 /** pdm.utils.normalize_name (>= 2.20 spelling: runs of non-alphanumerics become "-"). */
 const pdmNormalizeName = (name) => name.replace(/[^A-Za-z0-9]+/g, "-").toLowerCase();
 function pdmBase(pyproject) {
-    const project = hashes_tableAt(pyproject, "project");
-    const settings = hashes_tableAt(pyproject, "tool", "pdm");
+    const project = tableAt(pyproject, ["project"]);
+    const settings = tableAt(pyproject, ["tool", "pdm"]);
     return {
         project,
         settings,
@@ -38324,15 +38378,15 @@ function pdmBase(pyproject) {
         },
     };
 }
-function hashes_pdmDevDependencies(pyproject) {
+function content_hashes_pdmDevDependencies(pyproject) {
     const groups = {};
-    for (const [name, deps] of Object.entries(hashes_tableAt(pyproject, "dependency-groups"))) {
+    for (const [name, deps] of Object.entries(tableAt(pyproject, ["dependency-groups"]))) {
         const group = pdmNormalizeName(name);
         if (Object.hasOwn(groups, group))
             throw new RecipeNotApplicable(`duplicate group ${group}`);
         groups[group] = Array.isArray(deps) ? [...deps] : deps;
     }
-    for (const [name, deps] of Object.entries(hashes_tableAt(pyproject, "tool", "pdm", "dev-dependencies"))) {
+    for (const [name, deps] of Object.entries(tableAt(pyproject, ["tool", "pdm", "dev-dependencies"]))) {
         const group = pdmNormalizeName(name);
         groups[group] ??= [];
         const list = groups[group];
@@ -38360,7 +38414,7 @@ function pdmContent(pyproject, recipe) {
             data.resolution = get(settings, "resolution", {});
             break;
         default:
-            data["dev-dependencies"] = hashes_pdmDevDependencies(pyproject);
+            data["dev-dependencies"] = content_hashes_pdmDevDependencies(pyproject);
             data.resolution = get(settings, "resolution", {});
     }
     return data;
@@ -38437,15 +38491,13 @@ const PIPFILE_NON_PACKAGE_KEYS = new Set([
 /** plette prepends this source when the Pipfile has no `[[source]]`. */
 const DEFAULT_PIPFILE_SOURCE = { name: "pypi", url: "https://pypi.org/simple", verify_ssl: true };
 const EARLY_PIPFILE_SOURCE = { ...DEFAULT_PIPFILE_SOURCE, url: "https://pypi.python.org/simple" };
-/** packaging.utils.canonicalize_name (PEP 503). */
-const canonicalizeName = (name) => name.replace(/[-_.]+/g, "-").toLowerCase();
 function pipfileContent(pipfile, canonical, defaultSource = DEFAULT_PIPFILE_SOURCE) {
     const names = (section) => {
         if (!canonical)
             return section;
-        if (!hashes_isPlainObject(section))
+        if (!content_hashes_isPlainObject(section))
             throw new RecipeNotApplicable("not a table");
-        return Object.fromEntries(Object.entries(section).map(([k, v]) => [canonicalizeName(k), v]));
+        return Object.fromEntries(Object.entries(section).map(([k, v]) => [names_normalizeName(k), v]));
     };
     const data = {
         _meta: {
@@ -38549,15 +38601,123 @@ const CURRENT_TOOLS = {
  * The recipes today's tool accepts for a lock: Poetry 2.3 (also without groups for a lock whose
  * comment names a Poetry before 2.3), PDM ≥ 2.20, pipenv's canonical names.
  */
-function currentRecipes(format, generatorLine) {
+function currentRecipes(format, poetryVersion) {
     if (format === "pdm")
         return [PDM_RECIPES.v2_20];
     if (format === "pipfile")
         return [PIPFILE_RECIPES.canonical];
-    const version = poetryGeneratorVersion(generatorLine);
-    return version && hashes_lessThan(version, "2.3.0")
+    return poetryVersion && content_hashes_lessThan(poetryVersion, "2.3.0")
         ? [POETRY_RECIPES.v2_3, POETRY_RECIPES.v2_0]
         : [POETRY_RECIPES.v2_3];
+}
+
+;// CONCATENATED MODULE: ./shared/lockcheck/declared-vs-locked.ts
+
+
+
+function checkDeclared(declared, lock) {
+    const finding = findingsFor(lock);
+    const byKey = packagesByKey(lock);
+    const findings = [];
+    for (const dependency of declared) {
+        const locked = byKey.get(dependency.key) ?? [];
+        const where = { file: dependency.file, line: dependency.line, package: dependency.name };
+        const group = dependency.group === "main" ? "" : ` (${dependency.group})`;
+        if (locked.length === 0) {
+            findings.push(finding({
+                ...where,
+                severity: "error",
+                code: "not-locked",
+                declared: dependency.constraint,
+                message: `${dependency.name}: ${dependency.file} declares ${describeConstraint(dependency.constraint)}${group}, but ${lock.file} does not lock it.`,
+            }));
+            continue;
+        }
+        if (dependency.direct)
+            continue;
+        const versions = locked.map((p) => p.version).filter((v) => v !== undefined);
+        const satisfied = satisfiedOrUnparsable(dependency, versions);
+        if (satisfied === "unparsable") {
+            findings.push(unparsableFinding(dependency, lock));
+            continue;
+        }
+        if (versions.length > 0 && !satisfied) {
+            findings.push(finding({
+                ...where,
+                severity: "error",
+                code: "unsatisfied",
+                declared: dependency.constraint,
+                locked: versions.join(", "),
+                message: `${dependency.name}: ${dependency.file} asks for ${dependency.constraint}${group}, ${lock.file} has ${versions.join(", ")}.`,
+            }));
+        }
+    }
+    return findings;
+}
+/**
+ * Locked packages that no declared dependency reaches through the lock's own edges: a removed
+ * top-level dependency. `roots` holds the keys to start from (declared names, the project itself).
+ */
+function checkOrphans(roots, lock) {
+    const byKey = packagesByKey(lock);
+    const reached = new Set();
+    const queue = [...roots];
+    for (let key = queue.pop(); key !== undefined; key = queue.pop()) {
+        if (reached.has(key))
+            continue;
+        reached.add(key);
+        for (const locked of byKey.get(key) ?? []) {
+            for (const edge of locked.dependencies)
+                queue.push(edge.key);
+        }
+    }
+    // Only packages nothing else in the lock depends on were top-level.
+    const dependedOn = new Set(lock.packages.flatMap((p) => p.dependencies.map((d) => d.key)));
+    return lock.packages
+        .filter((p) => !reached.has(p.key) && !dependedOn.has(p.key))
+        .map((p) => notDeclared(lock, p, `still locks ${p.version ?? "it"} as a top-level dependency, but nothing declares it any more.`));
+}
+/** One finding per declared constraint that does not parse: the tools refuse such a manifest. */
+function unparsableConstraints(declared, lock) {
+    const parses = (specifier) => {
+        try {
+            return specifier.trim() === "" || isValidSpecifier(specifier);
+        }
+        catch {
+            return false;
+        }
+    };
+    return declared
+        .filter((d) => !d.direct && !d.specifiers.every(parses))
+        .map((d) => unparsableFinding(d, lock));
+}
+function unparsableFinding(dependency, lock) {
+    const group = dependency.group === "main" ? "" : ` (${dependency.group})`;
+    return findingsFor(lock)({
+        severity: "error",
+        code: "unparsable-constraint",
+        package: dependency.name,
+        file: dependency.file,
+        line: dependency.line,
+        declared: dependency.constraint,
+        message: `${dependency.name}: ${dependency.file} declares ${JSON.stringify(dependency.constraint)}${group}, which does not parse as a version constraint, so the lock cannot be checked against it.`,
+        fix: `Fix the constraint in ${dependency.file}, then run: ${fixCommand(lock)}`,
+    });
+}
+/** Whether a locked version satisfies the constraint; "unparsable" when the constraint does not parse. */
+function satisfiedOrUnparsable(dependency, versions) {
+    try {
+        return versions.some((v) => declaredSatisfiedBy(dependency, v));
+    }
+    catch {
+        return "unparsable";
+    }
+}
+function packagesByKey(lock) {
+    const byKey = new Map();
+    for (const p of lock.packages)
+        byKey.set(p.key, [...(byKey.get(p.key) ?? []), p]);
+    return byKey;
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -38598,6 +38758,7 @@ function findInHistory(file, matches, depth = 20) {
 }
 
 ;// CONCATENATED MODULE: ./shared/lockcheck/recipes.ts
+
 
 
 
@@ -38643,7 +38804,7 @@ function writerOf(lock, recipe) {
     return `${recipe.replace(/^pdm/, "PDM").replace(/^poetry/, "Poetry")}${version}`;
 }
 function nonCanonicalNames(manifest) {
-    return ["packages", "dev-packages"].flatMap((section) => Object.keys(tableAt(manifest.data, [section])).filter((name) => canonicalizeName(name) !== name));
+    return ["packages", "dev-packages"].flatMap((section) => Object.keys(tableAt(manifest.data, [section])).filter((name) => names_normalizeName(name) !== name));
 }
 /** PDM 2.29 reads lock_version 4.x only: anything older gets one finding, not a diff. */
 function refusedPdmFormat(lock, manifest) {
@@ -38663,10 +38824,7 @@ function refusedPdmFormat(lock, manifest) {
             : "Run: pdm lock",
     });
 }
-function hashLine(lock) {
-    const index = lock.text.split("\n").findIndex((l) => /content[-_]hash|"sha256":/.test(l));
-    return index + 1 || 1;
-}
+const hashLine = (lock) => lock.contentHashLine ?? 1;
 /** pipenv (plette) stops at a `[[source]]` without a name or url: one finding, not a diff. */
 function refusedPipfileSource(lock, manifest) {
     const sources = Array.isArray(manifest.data.source) ? manifest.data.source : [];
@@ -38702,9 +38860,9 @@ function refusedPipfileSource(lock, manifest) {
 const poetry = {
     hashFormat: "poetry",
     candidates: (manifest) => poetryContentHashes(manifest),
-    recipes: (lock) => poetryRecipesFor(lock.text.split("\n", 1)[0], lock.lockVersion),
+    recipes: (lock) => poetryRecipesFor(lock.generator, lock.lockVersion),
     declared: (manifest) => [
-        ...pyproject_poetryDependencies(manifest),
+        ...poetryDependencies(manifest),
         ...pep621Dependencies(manifest),
         ...[...dependencyGroups(manifest).values()].flat(),
     ],
@@ -38717,7 +38875,7 @@ const poetry = {
         const line = typeof project === "string"
             ? manifest.lines.key("project", "requires-python")
             : manifest.lines.key("tool.poetry.dependencies", "python");
-        return compareRequiresPython(declared, lock.requiresPython, manifest, lock, line, poetryToPep440);
+        return compareRequiresPython(manifest, lock, declared, line, poetryToPep440);
     },
 };
 const pdm = {
@@ -38735,7 +38893,7 @@ const pdm = {
     requiresPython(manifest, lock) {
         const declared = tableAt(manifest.data, ["project"])["requires-python"];
         const line = manifest.lines.key("project", "requires-python");
-        return compareRequiresPython(typeof declared === "string" ? declared : undefined, lock.requiresPython, manifest, lock, line);
+        return compareRequiresPython(manifest, lock, typeof declared === "string" ? declared : undefined, line);
     },
 };
 const pipfile = {
@@ -38748,7 +38906,7 @@ const pipfile = {
     newestLockVersion: "6",
     requiresPython(manifest, lock) {
         const requires = tableAt(manifest.data, ["requires"]);
-        const locked = tableAt(lock.raw, ["_meta", "requires"]);
+        const locked = lock.requires ?? {};
         const findings = [];
         for (const key of new Set([...Object.keys(requires), ...Object.keys(locked)])) {
             if (String(requires[key] ?? "") === String(locked[key] ?? ""))
@@ -38769,11 +38927,11 @@ const pipfile = {
 };
 /** `pdm lock` locks an extra only when `-G` names it: `[metadata] groups` says which it did. */
 function inLockedPdmGroups(lock, declared) {
-    const groups = tableAt(lock.raw, ["metadata"]).groups;
-    if (!Array.isArray(groups))
+    const groups = lock.lockedGroups;
+    if (!groups)
         return declared;
-    const locked = new Set(groups.map((g) => normalizeName(String(g))));
-    return declared.filter((d) => !d.group.startsWith("extra:") || locked.has(normalizeName(d.group.slice(6))));
+    const locked = new Set(groups.map(names_normalizeName));
+    return declared.filter((d) => !d.group.startsWith("extra:") || locked.has(names_normalizeName(d.group.slice(6))));
 }
 const rulesFor = { poetry, pdm, pipfile };
 function checkHashedLock(lock, manifest, hashRecipes = "current") {
@@ -38786,7 +38944,7 @@ function checkHashedLock(lock, manifest, hashRecipes = "current") {
     if (newer)
         findings.push(newer);
     const candidates = rules.candidates(parseManifest(manifest.text));
-    const today = currentRecipes(rules.hashFormat, lock.text.split("\n", 1)[0]);
+    const today = currentRecipes(rules.hashFormat, lock.generator?.version);
     const current = matchingCandidate(candidates, lock.contentHash, today);
     const older = current
         ? undefined
@@ -38825,7 +38983,7 @@ function semanticFindings(lock, manifest, rules, declared, project) {
 /** The project's own normalized name ("" for a Pipfile). */
 function projectKey(manifest) {
     const name = tableAt(manifest.data, ["project"]).name ?? tableAt(manifest.data, ["tool", "poetry"]).name;
-    return typeof name === "string" ? normalizeName(name) : "";
+    return typeof name === "string" ? names_normalizeName(name) : "";
 }
 /**
  * Pipfile.lock does not say which pipenv wrote it. A hash that only pipenv ≥ 2026.4's recipe
@@ -38873,8 +39031,8 @@ function hashFinding(lock, manifest, rules) {
  */
 function pipfileSectionsAgainstLock(manifest, lock) {
     const now = hashedSections("pipfile", parseManifest(manifest.text));
-    const meta = tableAt(lock.raw, ["_meta"]);
-    const locked = hashedSections("pipfile", { source: meta.sources, requires: meta.requires });
+    const { sources, requires } = lock;
+    const locked = hashedSections("pipfile", { source: sources, requires });
     const dump = (sections, key) => key === "requires" && sections[key] === "null" ? "{}" : sections[key];
     const changed = ["source", "requires"].filter((key) => dump(now, key) !== dump(locked, key));
     if (changed.length > 0)
@@ -38888,7 +39046,9 @@ const hashedSectionNames = {
 };
 /** The absolute manifest path, which checkers pass along on the Manifest. */
 const manifestPathOf = (manifest) => manifest.path ?? manifest.file;
-function compareRequiresPython(declared, locked, manifest, lock, line, toPep440 = (s) => [s]) {
+/** The manifest's requires-python against the lock's. */
+function compareRequiresPython(manifest, lock, declared, line, toPep440 = (s) => [s]) {
+    const locked = lock.requiresPython;
     if (declared === undefined || locked === undefined)
         return [];
     const [a, b] = [toPep440(declared), toPep440(locked)];
@@ -38961,7 +39121,7 @@ function readRequirementsIn(file, display, seen = new Set()) {
 function directRequirement(name, location, file, line) {
     return {
         name,
-        key: normalizeName(name),
+        key: names_normalizeName(name),
         group: "main",
         constraint: `-e ${location}`,
         specifiers: [""],
@@ -39027,7 +39187,7 @@ function parseCompileCommand(command) {
         }
         const value = valued.has(option) && inline === undefined ? words[++i] : inline;
         if (option === "--extra" && value)
-            parsed.extras.push(...value.split(",").map(normalizeName));
+            parsed.extras.push(...value.split(",").map(names_normalizeName));
         if (option === "--all-extras")
             parsed.allExtras = true;
         if (option === "--generate-hashes")
@@ -39072,7 +39232,7 @@ function checkRequirementsLock(lock, lockPath, display) {
         }
     }
     findings.push(...checkDirect(lock, declared, finding));
-    findings.push(...requirements_checkOrphans(lock, declared, finding));
+    findings.push(...requirements_checkOrphans(lock, declared));
     if (command.generateHashes)
         findings.push(...checkHashes(lock, finding));
     return findings;
@@ -39119,20 +39279,12 @@ function checkDirect(lock, declared, finding) {
     return findings;
 }
 /** A pin whose `# via` names only input files was a direct requirement; if none declares it now, it is orphaned. */
-function requirements_checkOrphans(lock, declared, finding) {
+function requirements_checkOrphans(lock, declared) {
     const direct = new Set(declared.map((d) => d.key));
     const fromInput = (via) => /^-r\s/.test(via) || /\((pyproject\.toml|setup\.cfg|setup\.py)\)$/.test(via);
     return lock.packages
         .filter((p) => p.via.length > 0 && p.via.every(fromInput) && !direct.has(p.key))
-        .map((p) => finding({
-        severity: "error",
-        code: "not-declared",
-        package: p.name,
-        locked: p.version,
-        file: lock.file,
-        line: p.line,
-        message: `${p.name}: ${lock.file} pins ${p.version ?? "it"} for ${p.via.join(", ")}, which no longer asks for it.`,
-    }));
+        .map((p) => notDeclared(lock, p, `pins ${p.version ?? "it"} for ${p.via.join(", ")}, which no longer asks for it.`));
 }
 function checkHashes(lock, finding) {
     return lock.packages
@@ -39163,7 +39315,7 @@ function lowerDeclared(declared, project) {
     return declared.map((dependency) => {
         const extra = dependency.group.startsWith("extra:") ? dependency.group.slice(6) : undefined;
         const markers = [dependency.marker, extra ? `extra == '${extra}'` : undefined].filter(Boolean);
-        const sourceEntry = Object.entries(sources).find(([name]) => normalizeName(name) === dependency.key)?.[1];
+        const sourceEntry = Object.entries(sources).find(([name]) => names_normalizeName(name) === dependency.key)?.[1];
         return {
             name: dependency.name,
             key: dependency.key,
@@ -39210,23 +39362,19 @@ function declaredSource(entry, indexes) {
 }
 /** A requirement from uv.lock's `requires-dist` / `requires-dev` wire form. */
 function fromLockWire(entry, file, line) {
-    const name = String(entry.name ?? "");
     return {
-        name,
-        key: normalizeName(name),
-        extras: Array.isArray(entry.extras)
-            ? entry.extras.map((e) => normalizeName(String(e))).sort()
-            : [],
-        specifier: typeof entry.specifier === "string" ? entry.specifier : "",
-        marker: typeof entry.marker === "string" ? entry.marker : undefined,
-        source: lockedSource(entry),
+        name: entry.name,
+        key: names_normalizeName(entry.name),
+        extras: entry.extras.map(names_normalizeName).sort(),
+        specifier: entry.specifier ?? "",
+        marker: entry.marker,
+        source: lockedSource(entry.source),
         line,
         file,
     };
 }
-function lockedSource(entry) {
-    const text = (key) => typeof entry[key] === "string" ? entry[key] : undefined;
-    const git = text("git");
+function lockedSource(source) {
+    const { git, url, editable, index } = source;
     if (git) {
         const [base, reference] = [
             git.split(/[?#]/)[0],
@@ -39234,17 +39382,15 @@ function lockedSource(entry) {
         ];
         return { kind: "git", location: gitLocation(base, reference) };
     }
-    if (text("url"))
-        return { kind: "url", location: text("url") };
-    if (text("editable") !== undefined)
-        return { kind: "editable", location: external_node_path_default().posix.normalize(text("editable")) };
-    for (const key of ["path", "directory"]) {
-        const location = text(key);
-        if (location !== undefined)
-            return { kind: "path", location: external_node_path_default().posix.normalize(location) };
-    }
-    if (text("index"))
-        return { kind: "index", location: normalizeUrl(text("index")) };
+    if (url)
+        return { kind: "url", location: url };
+    if (editable !== undefined)
+        return { kind: "editable", location: external_node_path_default().posix.normalize(editable) };
+    const location = source.path ?? source.directory;
+    if (location !== undefined)
+        return { kind: "path", location: external_node_path_default().posix.normalize(location) };
+    if (index)
+        return { kind: "index", location: normalizeUrl(index) };
     return undefined;
 }
 const gitLocation = (url, reference) => `${url
@@ -39296,7 +39442,7 @@ const knownVersion = 1;
 function checkUvLock(lock, root, files) {
     const finding = findingsFor(lock);
     const findings = [];
-    const newer = newerLockVersion(lock, String(lock.raw.version ?? 1), String(knownVersion));
+    const newer = newerLockVersion(lock, lock.formatVersion, String(knownVersion));
     if (newer)
         findings.push(newer);
     const members = workspaceMembers(root, files);
@@ -39306,7 +39452,7 @@ function checkUvLock(lock, root, files) {
         const name = tableAt(member.data, ["project"]).name;
         if (typeof name !== "string")
             continue;
-        const locked = lock.packages.find((p) => p.key === normalizeName(name) && p.source.kind !== "registry");
+        const locked = lock.packages.find((p) => p.key === names_normalizeName(name) && p.source.kind !== "registry");
         if (!locked) {
             findings.push(finding({
                 severity: "error",
@@ -39347,11 +39493,9 @@ function checkMembers(lock, members, finding) {
     const expected = members
         .map((m) => tableAt(m.data, ["project"]).name)
         .filter((n) => typeof n === "string")
-        .map(normalizeName)
+        .map(names_normalizeName)
         .sort();
-    const recorded = stringList(tableAt(lock.raw, ["manifest"]).members)
-        .map(normalizeName)
-        .sort();
+    const recorded = lock.manifest.members.map(names_normalizeName).sort();
     if (recorded.length === 0 && expected.length <= 1)
         return [];
     if (recorded.join() === expected.join())
@@ -39371,8 +39515,8 @@ function checkMembers(lock, members, finding) {
 function checkMember(lock, member, locked, finding) {
     const findings = [];
     const project = tableAt(member.data, ["project"]);
-    const entry = lock.raw.package.filter(isTable).find((p) => p.name === locked.name) ?? {};
-    const metadata = tableAt(entry, ["metadata"]);
+    // The first entry of that name, as uv's own lookup finds it.
+    const metadata = (lock.packages.find((p) => p.name === locked.name) ?? locked).metadata;
     const dynamic = stringList(project.dynamic);
     if (typeof project.version === "string" &&
         !dynamic.includes("version") &&
@@ -39389,17 +39533,14 @@ function checkMember(lock, member, locked, finding) {
             message: `${locked.name}: ${member.file} has version ${project.version}, ${lock.file} has ${locked.version}.`,
         }));
     }
-    const lines = metadataLines(lock, locked);
-    const wire = (list) => (Array.isArray(list) ? list : [])
-        .filter(isTable)
-        .map((item) => fromLockWire(item, lock.file, lines.get(String(item.name)) ?? locked.line));
+    const wire = (list) => list.map((item) => fromLockWire(item, lock.file, item.line ?? locked.line));
     const declared = lowerDeclared(pep621Dependencies(member), member.data);
-    findings.push(...compareRequirements(declared, wire(metadata["requires-dist"]), lock, finding, ""));
+    findings.push(...compareRequirements(declared, wire(metadata.requiresDist), lock, finding, ""));
     const extras = Object.keys(tableAt(project, ["optional-dependencies"]))
-        .map(normalizeName)
+        .map(names_normalizeName)
         .sort();
-    if (metadata["provides-extras"] !== undefined) {
-        const recorded = stringList(metadata["provides-extras"]).map(normalizeName).sort();
+    if (metadata.providesExtras !== undefined) {
+        const recorded = metadata.providesExtras.map(names_normalizeName).sort();
         if (recorded.join() !== extras.join()) {
             findings.push(finding({
                 severity: "error",
@@ -39420,10 +39561,10 @@ function checkMember(lock, member, locked, finding) {
         const dev = pep621Like(legacyDev, member);
         groups.set("dev", [...(groups.get("dev") ?? []), ...dev]);
     }
-    const recordedGroups = tableAt(metadata, ["requires-dev"]);
-    const names = new Set([...groups.keys(), ...Object.keys(recordedGroups).map(normalizeName)]);
+    const recordedGroups = metadata.requiresDev;
+    const names = new Set([...groups.keys(), ...Object.keys(recordedGroups).map(names_normalizeName)]);
     for (const group of names) {
-        const recordedKey = Object.keys(recordedGroups).find((g) => normalizeName(g) === group);
+        const recordedKey = Object.keys(recordedGroups).find((g) => names_normalizeName(g) === group);
         const lockedGroup = recordedKey ? wire(recordedGroups[recordedKey]) : [];
         const declaredGroup = lowerDeclared(groups.get(group) ?? [], member.data);
         findings.push(...compareRequirements(declaredGroup, lockedGroup, lock, finding, ` (group ${group})`));
@@ -39546,7 +39687,6 @@ function comparePairs(wanted, have, lock, finding, where, lockedVersion) {
 /** `[manifest]` constraints and overrides against `tool.uv.constraint-dependencies` / `override-dependencies`. */
 function checkManifestSets(lock, root, finding) {
     const uv = tableAt(root.data, ["tool", "uv"]);
-    const manifest = tableAt(lock.raw, ["manifest"]);
     const findings = [];
     for (const [setting, recordedKey] of [
         ["constraint-dependencies", "constraints"],
@@ -39555,9 +39695,8 @@ function checkManifestSets(lock, root, finding) {
         const declared = pep621Like(stringList(uv[setting]), root)
             .map((d) => `${d.key}${d.specifiers[0]}`)
             .sort();
-        const recorded = (Array.isArray(manifest[recordedKey]) ? manifest[recordedKey] : [])
-            .filter(isTable)
-            .map((r) => `${normalizeName(String(r.name))}${r.specifier ?? ""}`)
+        const recorded = lock.manifest[recordedKey]
+            .map((r) => `${names_normalizeName(r.name)}${r.specifier ?? ""}`)
             .sort();
         if (declared.join() === recorded.join())
             continue;
@@ -39572,20 +39711,6 @@ function checkManifestSets(lock, root, finding) {
         }));
     }
     return findings;
-}
-/** name → line of each `{ name = "<name>" …` in a member's `[package.metadata]`, in one pass. */
-function metadataLines(lock, member) {
-    const lines = lock.text.split("\n");
-    const result = new Map();
-    let inMetadata = false;
-    for (let i = member.line; i < lines.length && lines[i].trim() !== "[[package]]"; i++) {
-        if (lines[i].startsWith("[package.metadata"))
-            inMetadata = true;
-        const name = inMetadata ? /\{\s*name\s*=\s*"([^"]+)"/.exec(lines[i]) : null;
-        if (name && !result.has(name[1]))
-            result.set(name[1], i + 1);
-    }
-    return result;
 }
 /** The root project and the members of its `[tool.uv.workspace]`, root first. */
 function workspaceMembers(root, files) {
@@ -39637,34 +39762,20 @@ function expandGlob(base, pattern) {
 
 /** Lockfile names per tool config that expects one. */
 const expectedLocks = [
-    ["uv", "uv.lock", (_, p) => p !== undefined && "uv" in tableAt(p.data, ["tool"])],
-    ["poetry", "poetry.lock", (_, p) => p !== undefined && "poetry" in tableAt(p.data, ["tool"])],
-    ["pdm", "pdm.lock", (_, p) => p !== undefined && "pdm" in tableAt(p.data, ["tool"])],
+    ["uv", "uv.lock", (_, p) => p?.tools.includes("uv") === true],
+    ["poetry", "poetry.lock", (_, p) => p?.tools.includes("poetry") === true],
+    ["pdm", "pdm.lock", (_, p) => p?.tools.includes("pdm") === true],
     ["pipfile", "Pipfile.lock", (dir) => (0,external_node_fs_.existsSync)(external_node_path_default().join(dir, "Pipfile"))],
 ];
 function checkProject(options) {
-    const display = (absolute) => external_node_path_default().relative(options.workspace, absolute) || external_node_path_default().basename(absolute);
-    const directory = options.workingDirectory;
-    if (!(0,external_node_fs_.existsSync)(directory)) {
-        throw new errors/* ConfigurationError */.j1(`input 'working-directory': ${display(directory)} does not exist`);
-    }
-    const paths = options.lockfile ? [options.lockfile] : findLockfiles(directory);
-    const reports = [];
-    for (const lockPath of paths) {
-        if (!(0,external_node_fs_.existsSync)(lockPath)) {
-            throw new errors/* ConfigurationError */.j1(`input 'lockfile': ${display(lockPath)} does not exist`);
-        }
-        const lock = readLock(lockPath, display(lockPath));
-        if (lock.format === "pylock")
-            continue;
-        if (lock.format === "requirements" && !lock.header && !options.lockfile)
-            continue;
+    const project = openProject(options, "lock-check");
+    const reports = project.locks.map(({ lock, path: lockPath }) => {
         const invalid = invalidEntries(lock);
-        const findings = invalid.length > 0 ? invalid : checkLock(lock, lockPath, display, options.hashRecipes);
-        reports.push(report(lock.file, lockPath, lock.format, findings, lock));
-    }
+        const findings = invalid.length > 0 ? invalid : checkLock(lock, lockPath, project, options.hashRecipes);
+        return report(lock.file, lockPath, lock.format, findings, lock);
+    });
     if (!options.lockfile)
-        reports.push(...missingLocks(directory, paths, display));
+        reports.push(...missingLocks(project));
     return reports;
 }
 function report(lockfile, lockPath, format, findings, lock) {
@@ -39689,8 +39800,9 @@ function invalidEntries(lock) {
         message: problem.message,
     }));
 }
-function checkLock(lock, lockPath, display, hashRecipes = "current") {
+function checkLock(lock, lockPath, project, hashRecipes = "current") {
     const directory = external_node_path_default().dirname(lockPath);
+    const display = project.shown;
     if (lock.format === "requirements") {
         const requirements = lock;
         if (!requirements.header) {
@@ -39698,27 +39810,30 @@ function checkLock(lock, lockPath, display, hashRecipes = "current") {
         }
         return checkRequirementsLock(requirements, lockPath, display);
     }
-    const manifestName = lock.format === "pipfile" ? "Pipfile" : "pyproject.toml";
-    const manifestPath = external_node_path_default().join(directory, manifestName);
-    if (!(0,external_node_fs_.existsSync)(manifestPath)) {
+    const manifest = lock.format === "pipfile" ? readPipfile(directory, display) : project.manifest();
+    if (!manifest) {
+        const manifestName = lock.format === "pipfile" ? "Pipfile" : "pyproject.toml";
         throw new errors/* ConfigurationError */.j1(`${lock.file} has no ${manifestName} beside it to check against`, {
             file: lock.file,
         });
     }
-    const { data, text } = readTomlFile(manifestPath, display(manifestPath));
-    const manifest = manifestOf(data, text, display(manifestPath), manifestPath);
     if (lock.format === "uv")
         return checkUvLock(lock, manifest, { directory, display });
     return checkHashedLock(lock, manifest, hashRecipes).findings;
 }
-function missingLocks(directory, found, display) {
+/** The Pipfile a Pipfile.lock is checked against, or undefined where there is none. */
+function readPipfile(directory, display) {
+    const pipfilePath = external_node_path_default().join(directory, "Pipfile");
+    if (!(0,external_node_fs_.existsSync)(pipfilePath))
+        return undefined;
+    const { data, text } = readTomlFile(pipfilePath, display(pipfilePath));
+    return manifestOf(data, text, display(pipfilePath), pipfilePath);
+}
+function missingLocks(project) {
+    const { directory, shown: display } = project;
     const pyprojectPath = external_node_path_default().join(directory, "pyproject.toml");
-    let pyproject;
-    if ((0,external_node_fs_.existsSync)(pyprojectPath)) {
-        const { data, text } = readTomlFile(pyprojectPath, display(pyprojectPath));
-        pyproject = manifestOf(data, text, display(pyprojectPath), pyprojectPath);
-    }
-    const have = new Set(found.map((f) => external_node_path_default().basename(f)));
+    const pyproject = project.manifest();
+    const have = new Set(project.locks.map((found) => external_node_path_default().basename(found.path)));
     return expectedLocks
         .filter(([, name, expects]) => !have.has(name) && expects(directory, pyproject))
         .map(([format, name]) => {
@@ -39779,8 +39894,6 @@ function searchPath(env) {
     return env.PATH ?? env.Path ?? "";
 }
 
-// EXTERNAL MODULE: ./shared/runtime/paths.ts + 1 modules
-var paths = __nccwpck_require__(7442);
 // EXTERNAL MODULE: ./shared/runtime/system-errors.ts
 var system_errors = __nccwpck_require__(3586);
 ;// CONCATENATED MODULE: ./shared/runtime/command.ts
@@ -39898,6 +40011,8 @@ async function runToolCheck(format, directory) {
 // EXTERNAL MODULE: ./shared/runtime/index.ts + 1 modules
 var runtime = __nccwpck_require__(5421);
 ;// CONCATENATED MODULE: ./actions/lock-check/run.ts
+/** lock-check's main step: diffs each lockfile against its manifest, reports drift, comments on the PR. */
+
 
 
 
@@ -39915,7 +40030,7 @@ async function run_run(inputs, io, deps = defaultDeps) {
         await io.report(reportTitle(report), report.findings, "✅ up to date");
     }
     if (reports.length === 0) {
-        io.notice(`lock-check: no lockfile found in ${external_node_path_default().relative(inputs.workspace, inputs.workingDirectory) || "."}`);
+        io.notice(`lock-check: no lockfile found in ${(0,paths/* shownRelativeTo */.Z5)(inputs.workspace)(inputs.workingDirectory)}`);
         await io.summary("### lock-check\n\nNo lockfile found: nothing to check.");
     }
     const drifted = reports.filter((r) => r.drift);
@@ -39974,7 +40089,7 @@ async function compareWithTool(report, io, deps) {
         message: `${report.lockfile}: \`${verdict.command}\` says ${verdict.fresh ? "up to date" : "out of date"}, the static check says ${report.drift ? "drifted" : "up to date"}. ${lastLine(verdict.output)}`.trim(),
     });
 }
-const lastLine = (output) => output.split("\n").filter(Boolean).at(-1)?.slice(0, 300) ?? "";
+const lastLine = (output) => (0,runtime/* lastLines */.w$)(output, 1)[0]?.slice(0, 300) ?? "";
 async function syncComment(inputs, drifted, io, deps) {
     const target = pullRequestFromEnv(deps.env);
     if (!target) {
@@ -39994,77 +40109,6 @@ async function syncComment(inputs, drifted, io, deps) {
 function commentBody(drifted) {
     const sections = drifted.map((r) => `### \`${r.lockfile}\` drifted\n\n${(0,runtime/* findingsTable */.f9)(r.findings)}\n\nFix: \`${r.findings.find((f) => f.fix)?.fix?.replace(/^Run: /, "") ?? "re-lock"}\``);
     return `${commentMarker}\n## 🔒 lock-check: lockfile drift\n\n${sections.join("\n\n")}\n`;
-}
-
-
-/***/ }),
-
-/***/ 939:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Cs: () => (/* binding */ runAction)
-/* harmony export */ });
-/* unused harmony exports abandonWork, reportFailure */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8126);
-/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1461);
-/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3956);
-/* harmony import */ var _system_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3586);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6166);
-
-
-
-
-
-
-let abandoned = false;
-/** A call given up on past its deadline may still hold sockets open: the step then ends without it. */
-function abandonWork() {
-    abandoned = true;
-}
-/**
- * Runs an action's main or post step. A ConfigurationError becomes one
- * `::error::<action>: <message>` line; any other error also fails the step and
- * its stack goes to the debug log. Both are redacted. The exit code is set, never forced.
- */
-async function runAction(name, run, io = _io_js__WEBPACK_IMPORTED_MODULE_2__/* .runnerIo */ .Np) {
-    let reporting = false;
-    const fail = (error) => {
-        // A failure while reporting one (the log itself broken) must not loop: end the step.
-        if (reporting)
-            exitNow();
-        reporting = true;
-        reportFailure(name, error);
-        reporting = false;
-    };
-    process.stdout.on("error", exitNow);
-    process.stderr.on("error", exitNow);
-    process.on("unhandledRejection", fail);
-    process.on("uncaughtException", fail);
-    try {
-        await run(io);
-    }
-    catch (error) {
-        fail(error);
-    }
-    if (abandoned)
-        process.stdout.write("", () => process.exit());
-}
-/** The runner stopped reading the step's output (a closed pipe): nothing can be reported, so end failed. */
-function exitNow() {
-    process.exit(1);
-}
-function reportFailure(name, error) {
-    process.exitCode = 1;
-    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_text_js__WEBPACK_IMPORTED_MODULE_5__/* .clipLongWords */ .i)((0,_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(`${name}: ${error.message}`)), (0,_io_js__WEBPACK_IMPORTED_MODULE_2__/* .annotationProperties */ .$l)(error.location));
-        return;
-    }
-    const message = (0,_system_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .isSystemError */ .Or)(error) ? (0,_system_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .describeSystemError */ .Zo)(error) : (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error);
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_text_js__WEBPACK_IMPORTED_MODULE_5__/* .clipLongWords */ .i)((0,_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(`${name}: ${message}`)));
-    if (error instanceof Error && error.stack)
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz((0,_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(error.stack));
 }
 
 
@@ -40113,7 +40157,7 @@ class CheckFailed extends ConfigurationError {
 /* harmony export */   $v: () => (/* binding */ toAnnotation),
 /* harmony export */   f9: () => (/* binding */ findingsTable)
 /* harmony export */ });
-/* unused harmony exports formatLocation, markdownTable, markdownCell */
+/* unused harmony exports formatLocation, markdownTable, markdownCell, keyedByCode */
 function toAnnotation(finding) {
     return {
         level: finding.severity,
@@ -40153,6 +40197,10 @@ function markdownTable(header, rows) {
 function markdownCell(value) {
     return value.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
 }
+/** A registry keyed by code: each entry gains its key as `code`. */
+function keyedByCode(entries) {
+    return Object.fromEntries(Object.entries(entries).map(([code, entry]) => [code, { code, ...entry }]));
+}
 
 
 /***/ }),
@@ -40166,13 +40214,12 @@ __nccwpck_require__.d(__webpack_exports__, {
   EC: () => (/* reexport */ errors/* CheckFailed */.EC),
   i_: () => (/* reexport */ InputReader),
   f9: () => (/* reexport */ findings/* findingsTable */.f9),
-  Cs: () => (/* reexport */ action/* runAction */.Cs)
+  w$: () => (/* reexport */ runtime_text/* lastLines */.w$),
+  Cs: () => (/* reexport */ run_action/* runAction */.Cs)
 });
 
 // UNUSED EXPORTS: ConfigurationError, SERVER_TEXT_CHARS, errorMessage, formatLocation, inputVariable, markdownCell, markdownTable, quoted, redact, registerSecret, reportFailure, runnerIo, serverText, toAnnotation, withGroup
 
-// EXTERNAL MODULE: ./shared/runtime/action.ts
-var action = __nccwpck_require__(939);
 // EXTERNAL MODULE: ./shared/runtime/errors.ts
 var errors = __nccwpck_require__(8126);
 // EXTERNAL MODULE: ./shared/runtime/findings.ts
@@ -40183,6 +40230,7 @@ var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 // EXTERNAL MODULE: ./shared/runtime/paths.ts + 1 modules
 var paths = __nccwpck_require__(7442);
 ;// CONCATENATED MODULE: ./shared/runtime/inputs.ts
+/** Reads and validates action inputs, naming the input in every error. */
 
 
 
@@ -40375,11 +40423,16 @@ class InputReader {
     }
 }
 
-// EXTERNAL MODULE: ./shared/runtime/io.ts
-var io = __nccwpck_require__(1461);
+// EXTERNAL MODULE: ./shared/runtime/io.ts + 19 modules
+var io = __nccwpck_require__(9652);
 // EXTERNAL MODULE: ./shared/runtime/redact.ts
 var redact = __nccwpck_require__(3956);
+// EXTERNAL MODULE: ./shared/runtime/run-action.ts
+var run_action = __nccwpck_require__(2787);
+// EXTERNAL MODULE: ./shared/runtime/text.ts
+var runtime_text = __nccwpck_require__(6166);
 ;// CONCATENATED MODULE: ./shared/runtime/index.ts
+/** The runtime's public surface for actions. */
 
 
 
@@ -40387,640 +40440,20 @@ var redact = __nccwpck_require__(3956);
 
 
 
-
-/***/ }),
-
-/***/ 1461:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $l: () => (/* binding */ annotationProperties),
-/* harmony export */   Np: () => (/* binding */ runnerIo)
-/* harmony export */ });
-/* unused harmony export withGroup */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
-/* harmony import */ var _findings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7659);
-/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3956);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6166);
-
-
-
-
-/** An annotation's text: redacted, no echoed word longer than 200 characters. */
-const shown = (message) => (0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .clipLongWords */ .i)((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(message));
-/** Annotation properties with the unset ones left out, so core prints `::error::`, not `::error ::`. */
-function annotationProperties(location = {}, title) {
-    const properties = {
-        title,
-        file: location.file,
-        startLine: location.line,
-        startColumn: location.line ? location.column : undefined,
-    };
-    for (const key of Object.keys(properties)) {
-        if (properties[key] === undefined || properties[key] === "")
-            delete properties[key];
-    }
-    return properties;
-}
-async function withGroup(title, fn) {
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .startGroup */ .Oh(title);
-    try {
-        return await fn();
-    }
-    finally {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .endGroup */ .N4();
-    }
-}
-async function appendSummary(markdown) {
-    await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(markdown), true).write();
-}
-const annotate = { error: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3, warning: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e, notice: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm };
-const runnerIo = {
-    info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(message)),
-    debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(message)),
-    warning: (message, location) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(shown(message), annotationProperties(location)),
-    notice: (message, location) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(shown(message), annotationProperties(location)),
-    setOutput: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, (0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(value)),
-    exportVariable: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .exportVariable */ .dN(name, value),
-    addPath: (directory) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .addPath */ .fM(directory),
-    saveState: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(name, value),
-    getState: (name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(name),
-    setSecret(secret) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(secret);
-        (0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .registerSecret */ .cl)(secret);
-    },
-    summary: appendSummary,
-    annotate(findings) {
-        for (const finding of findings) {
-            const { level, message, location, title } = (0,_findings_js__WEBPACK_IMPORTED_MODULE_1__/* .toAnnotation */ .$v)(finding);
-            annotate[level](shown(message), annotationProperties(location, (0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(title)));
-        }
-    },
-    async report(title, findings, clean = "✅ no findings") {
-        runnerIo.annotate(findings);
-        const body = findings.length === 0 ? clean : (0,_findings_js__WEBPACK_IMPORTED_MODULE_1__/* .findingsTable */ .f9)(findings);
-        await appendSummary(`### ${title}\n\n${body}\n`);
-    },
-    group: (title, fn) => withGroup((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(title), fn),
-};
 
 
 /***/ }),
 
-/***/ 7442:
+/***/ 9652:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  FY: () => (/* binding */ entryKind),
-  nH: () => (/* binding */ isWritable),
-  aO: () => (/* binding */ realTarget)
+  Np: () => (/* binding */ runnerIo)
 });
 
-// UNUSED EXPORTS: isInside, scratchDirectory, writableRoots
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-;// CONCATENATED MODULE: ./shared/runtime/paths.ts
-/** Where an action may write or delete: inside the workspace or RUNNER_TEMP, symlinks followed. */
-
-
-
-const MAX_LINKS = 40;
-/** Where a write to `target` would really land: every existing part's symlinks followed. */
-function realTarget(target, links = 0) {
-    const absolute = external_node_path_default().resolve(target);
-    try {
-        return external_node_fs_.realpathSync.native(absolute);
-    }
-    catch {
-        const parent = external_node_path_default().dirname(absolute);
-        if (parent === absolute || links > MAX_LINKS)
-            return absolute;
-        const candidate = external_node_path_default().join(realTarget(parent, links + 1), external_node_path_default().basename(absolute));
-        try {
-            // A dangling link: a write would create its target.
-            const link = (0,external_node_fs_.readlinkSync)(candidate);
-            return realTarget(external_node_path_default().resolve(external_node_path_default().dirname(candidate), link), links + 1);
-        }
-        catch {
-            return candidate;
-        }
-    }
-}
-/** Whether `child` is `parent` or below it (both already resolved). */
-function isInside(child, parent) {
-    const relative = external_node_path_default().relative(parent, child);
-    return (relative === "" ||
-        (!relative.startsWith(`..${(external_node_path_default()).sep}`) && relative !== ".." && !external_node_path_default().isAbsolute(relative)));
-}
-/** The folders an action may write into: the workspace and RUNNER_TEMP, resolved. */
-function writableRoots(env = process.env) {
-    const roots = [env.GITHUB_WORKSPACE || process.cwd(), env.RUNNER_TEMP].filter((root) => Boolean(root));
-    return roots.map((root) => realTarget(root));
-}
-/** Whether a write to `target` stays inside the workspace or RUNNER_TEMP. */
-function isWritable(target, env = process.env) {
-    const real = realTarget(target);
-    return writableRoots(env).some((root) => isInside(real, root));
-}
-/** A fresh folder for temporary files: under RUNNER_TEMP on a runner, else the OS's. */
-function scratchDirectory(prefix, env = process.env) {
-    return mkdtempSync(path.join(env.RUNNER_TEMP || os.tmpdir(), `${prefix}-`));
-}
-/** The kind of thing at `target`, without following a final symlink. */
-function entryKind(target) {
-    try {
-        const stat = (0,external_node_fs_.lstatSync)(target);
-        if (stat.isSymbolicLink()) {
-            try {
-                return entryKind(external_node_fs_.realpathSync.native(target));
-            }
-            catch {
-                return "missing";
-            }
-        }
-        return stat.isDirectory() ? "directory" : stat.isFile() ? "file" : "other";
-    }
-    catch {
-        return "missing";
-    }
-}
-
-
-/***/ }),
-
-/***/ 3956:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E$: () => (/* binding */ redact),
-/* harmony export */   Tn: () => (/* binding */ serverText),
-/* harmony export */   cl: () => (/* binding */ registerSecret)
-/* harmony export */ });
-/* unused harmony exports SERVER_TEXT_CHARS, secretEncodings */
-/**
- * The one redaction of what the actions emit: every registered secret in each encoding it
- * travels in, credential headers, and anything shaped like a credential. Each becomes `***`.
- */
-const MASK = "***";
-/** What a server said, as shown: one line of at most this many characters. */
-const SERVER_TEXT_CHARS = 300;
-const secrets = new Set();
-let secretPattern;
-/** Redacts `secret` (and its encodings) from now on; ActionIo.setSecret calls it. */
-function registerSecret(secret) {
-    const lines = secret.split(/\r?\n/).map((line) => line.trim());
-    for (const value of [secret, ...lines]) {
-        if (value.trim() === "" || secrets.has(value))
-            continue;
-        secrets.add(value);
-        secretPattern = undefined;
-    }
-}
-const urlSafe = (base64) => base64.replace(/\+/g, "-").replace(/\//g, "_");
-/**
- * The characters of base64(prefix + secret) that only the secret decides, for a prefix of each
- * length modulo 3: a Basic credential `user:secret` holds one of them, whatever the user.
- */
-function base64Forms(secret) {
-    const bytes = Buffer.from(secret);
-    const forms = [];
-    for (let pad = 0; pad < 3; pad++) {
-        const encoded = Buffer.concat([Buffer.alloc(pad), bytes]).toString("base64");
-        const start = Math.ceil((pad * 4) / 3);
-        const end = Math.floor(((pad + bytes.length) * 4) / 3);
-        const middle = encoded.slice(start, end);
-        if (middle.length >= 8)
-            forms.push(middle, urlSafe(middle), encodeURIComponent(middle));
-    }
-    return forms;
-}
-/** A secret as it may appear: raw, URL-encoded, JSON-escaped, base64 (standard and URL-safe). */
-function secretEncodings(secret) {
-    const forms = [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)];
-    return [...new Set([...forms, ...base64Forms(secret)])];
-}
-const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-function registeredPattern() {
-    if (secrets.size === 0)
-        return undefined;
-    if (!secretPattern) {
-        const forms = [...new Set([...secrets].flatMap(secretEncodings))];
-        forms.sort((a, b) => b.length - a.length);
-        secretPattern = new RegExp(forms.map(escapeRegExp).join("|"), "g");
-    }
-    return secretPattern;
-}
-const HEADERS = "(?:proxy-)?authorization|(?:set-)?cookie";
-/** `Authorization: value` as a header line (or `=` as in a query): the value to the line's end. */
-const headerLine = new RegExp(String.raw `\b(${HEADERS})([ \t]*[:=][ \t]*)[^\r\n]+`, "gi");
-/** `"authorization": "value"` as JSON or a Python dict shows it (quotes JSON-escaped or not). */
-const quotedHeader = new RegExp(String.raw `(\\?["'])(${HEADERS})\1([ \t]*[:=,][ \t]*)(?:(\\?["'])(?:(?!\4)[^\r\n])*|\[[^\]\r\n]*|[^,}\r\n]*)`, "gi");
-/** `Basic …` and `Bearer …`: redacted when the value looks like a credential, not a word. */
-const schemeCredential = /\b(Basic|Bearer)([ \t]+)([A-Za-z0-9+/_.~=-]*[A-Za-z0-9+/_~=-])/gi;
-const tokenShapes = [
-    /\beyJ[\w-]{5,}\.[\w-]+\.[\w-]*/g, // a JWT
-    /\bpypi-(?:AgE[\w-]*|[\w-]{40,})/g, // a PyPI API token
-    /\bgh[opsru]_[A-Za-z0-9_]{16,}/g, // a GitHub token
-];
-/** A signed URL's signature. */
-const urlSignature = /([?&]sig=)[^&\s]+/gi;
-function looksLikeCredential(scheme, value) {
-    if (value.length < 8)
-        return false;
-    if (/[^A-Za-z]/.test(value))
-        return true;
-    if (scheme.toLowerCase() !== "basic")
-        return false;
-    return Buffer.from(value, "base64").toString("latin1").includes(":");
-}
-/** The text with every registered secret, credential header value and token replaced by `***`. */
-function redact(text) {
-    const registered = registeredPattern();
-    let result = registered ? text.replace(registered, MASK) : text;
-    result = result
-        .replace(headerLine, `$1$2${MASK}`)
-        .replace(quotedHeader, (_match, quote, name, separator, valueQuote = "") => [quote, name, quote, separator, valueQuote, MASK].join(""))
-        .replace(schemeCredential, (match, scheme, space, value) => looksLikeCredential(scheme, value) ? `${scheme}${space}${MASK}` : match)
-        .replace(urlSignature, `$1${MASK}`);
-    for (const shape of tokenShapes)
-        result = result.replace(shape, MASK);
-    return result;
-}
-/** What a server said, redacted, as one line of at most SERVER_TEXT_CHARS characters. */
-function serverText(text) {
-    const line = redact(text)
-        .split(/\r\n|\r|\n/)
-        .map((part) => part.replace(/\p{Cc}+/gu, " ").trim())
-        .find((part) => part !== "") ?? "";
-    const chars = Array.from(line);
-    if (chars.length <= SERVER_TEXT_CHARS)
-        return line;
-    return `${chars.slice(0, SERVER_TEXT_CHARS - 1).join("")}…`;
-}
-
-
-/***/ }),
-
-/***/ 3586:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Or: () => (/* binding */ isSystemError),
-/* harmony export */   Zo: () => (/* binding */ describeSystemError)
-/* harmony export */ });
-/* unused harmony exports systemReason, explainErrnoCodes */
-/** Node's system errors (ENOENT, EISDIR, spawn failures…) as plain words, never raw errno text. */
-const reasons = {
-    ENOENT: "it does not exist",
-    ENOTDIR: "a part of the path is a file, not a folder",
-    EISDIR: "it is a folder, not a file",
-    EEXIST: "something already exists there",
-    ENAMETOOLONG: "the path or a name in it is too long",
-    EACCES: "permission denied",
-    EPERM: "the operation is not permitted",
-    ELOOP: "it has too many levels of symbolic links",
-    ENOSPC: "the disk is full",
-    EROFS: "the file system is read-only",
-    ENOTEMPTY: "the folder is not empty",
-    EMFILE: "too many files are open",
-    EBUSY: "it is busy",
-    EXDEV: "it is on another file system",
-    ECONNRESET: "the connection was reset",
-    ECONNREFUSED: "the connection was refused",
-    ECONNABORTED: "the connection was aborted",
-    ETIMEDOUT: "the connection timed out",
-    EPIPE: "the other side closed the connection",
-    ENOTFOUND: "the host name is unknown",
-    EAI_AGAIN: "the host name could not be looked up",
-    EHOSTUNREACH: "the host cannot be reached",
-    ENETUNREACH: "the network cannot be reached",
-    E2BIG: "the command line is too long",
-};
-const verbs = {
-    open: "open",
-    read: "read",
-    write: "write",
-    mkdir: "create the folder",
-    mkdtemp: "create a folder in",
-    rmdir: "remove",
-    rm: "remove",
-    unlink: "remove",
-    scandir: "list",
-    opendir: "list",
-    stat: "look at",
-    lstat: "look at",
-    realpath: "resolve",
-    copyfile: "copy",
-    rename: "move",
-    symlink: "link",
-    chmod: "change the mode of",
-    access: "use",
-};
-/** Not `instanceof Error`: errors from another realm (a VM context) count too. */
-function isSystemError(error) {
-    if (typeof error !== "object" || error === null)
-        return false;
-    const { code, syscall } = error;
-    return typeof code === "string" && /^E[A-Z0-9_]+$/.test(code) && typeof syscall === "string";
-}
-/** Why a system call failed, in words: "it does not exist". */
-function systemReason(error) {
-    return reasons[error.code ?? ""] ?? "the system refused it";
-}
-/**
- * The error as a sentence naming what was being done and to which path, e.g.
- * "cannot list src/app: a part of the path is a file, not a folder".
- */
-function describeSystemError(error, shown = (file) => file) {
-    const syscall = error.syscall ?? "";
-    const target = error.path ?? error.dest;
-    if (syscall.startsWith("spawn")) {
-        return `cannot run ${target ?? "the program"}: ${systemReason(error)}`;
-    }
-    const verb = verbs[syscall] ?? "use";
-    return `cannot ${verb} ${target ? shown(target) : "a file"}: ${systemReason(error)}`;
-}
-/** A library's message with each errno code in it put into words: "Unable to make request: the connection was refused". */
-function explainErrnoCodes(text) {
-    return text.replace(/\b(?:getaddrinfo |connect |read |write )?(E[A-Z0-9_]{3,})\b(?: [\w.:-]+)?/g, (whole, code) => reasons[code] ?? whole);
-}
-
-
-/***/ }),
-
-/***/ 6166:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   i: () => (/* binding */ clipLongWords)
-/* harmony export */ });
-/** Text as it goes to users: no word of a message much longer than an echoed value may be. */
-const LONGEST_WORD = 200;
-/** A little slack: a value `quoted()` already cut is 200 characters plus its quotes and ellipsis. */
-const CLIPPED_PAST = 240;
-/** Cuts every run of more than 240 non-space characters to 200, saying how long it was. */
-function clipLongWords(text) {
-    return text.replace(new RegExp(`\\S{${CLIPPED_PAST + 1},}`, "g"), (word) => `${word.slice(0, LONGEST_WORD)}… (${word.length} characters)`);
-}
-
-
-/***/ }),
-
-/***/ 2613:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
-
-/***/ }),
-
-/***/ 4434:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
-
-/***/ }),
-
-/***/ 9896:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-
-/***/ }),
-
-/***/ 8611:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
-
-/***/ }),
-
-/***/ 5692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
-
-/***/ }),
-
-/***/ 9278:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
-
-/***/ }),
-
-/***/ 4589:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
-
-/***/ }),
-
-/***/ 6698:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
-
-/***/ }),
-
-/***/ 4573:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
-
-/***/ }),
-
-/***/ 7540:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
-
-/***/ }),
-
-/***/ 7598:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-
-/***/ }),
-
-/***/ 3053:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
-
-/***/ }),
-
-/***/ 610:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
-
-/***/ }),
-
-/***/ 8474:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
-
-/***/ }),
-
-/***/ 3024:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-
-/***/ }),
-
-/***/ 7067:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-
-/***/ }),
-
-/***/ 2467:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
-
-/***/ }),
-
-/***/ 7030:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-
-/***/ }),
-
-/***/ 6760:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-
-/***/ }),
-
-/***/ 643:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
-
-/***/ }),
-
-/***/ 1792:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
-
-/***/ }),
-
-/***/ 7075:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
-
-/***/ }),
-
-/***/ 1692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
-
-/***/ }),
-
-/***/ 3136:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
-
-/***/ }),
-
-/***/ 7975:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-
-/***/ }),
-
-/***/ 3429:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
-
-/***/ }),
-
-/***/ 5919:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
-
-/***/ }),
-
-/***/ 8522:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
-
-/***/ }),
-
-/***/ 857:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-
-/***/ }),
-
-/***/ 3193:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
-
-/***/ }),
-
-/***/ 4756:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
-
-/***/ }),
-
-/***/ 9023:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
-
-/***/ }),
-
-/***/ 6257:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  fM: () => (/* binding */ addPath),
-  Yz: () => (/* binding */ core_debug),
-  N4: () => (/* binding */ endGroup),
-  z3: () => (/* binding */ error),
-  dN: () => (/* binding */ exportVariable),
-  Gu: () => (/* binding */ getState),
-  pq: () => (/* binding */ info),
-  lm: () => (/* binding */ notice),
-  LZ: () => (/* binding */ saveState),
-  uH: () => (/* binding */ setOutput),
-  Pq: () => (/* binding */ core_setSecret),
-  Oh: () => (/* binding */ startGroup),
-  z: () => (/* reexport */ summary),
-  $e: () => (/* binding */ warning)
-});
-
-// UNUSED EXPORTS: ExitCode, getBooleanInput, getIDToken, getInput, getMultilineInput, group, isDebug, markdownSummary, platform, setCommandEcho, setFailed, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: annotationProperties, withGroup
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -43967,6 +43400,700 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+// EXTERNAL MODULE: ./shared/runtime/findings.ts
+var runtime_findings = __nccwpck_require__(7659);
+// EXTERNAL MODULE: ./shared/runtime/redact.ts
+var redact = __nccwpck_require__(3956);
+// EXTERNAL MODULE: ./shared/runtime/text.ts
+var runtime_text = __nccwpck_require__(6166);
+;// CONCATENATED MODULE: ./shared/runtime/io.ts
+/** ActionIo: everything an action does to the runner, redacted, bound to @actions/core. */
+
+
+
+
+/** An annotation's text: redacted, no echoed word longer than 200 characters. */
+const shown = (message) => (0,runtime_text/* clipLongWords */.ij)((0,redact/* redact */.E$)(message));
+/** Annotation properties with the unset ones left out, so core prints `::error::`, not `::error ::`. */
+function annotationProperties(location = {}, title) {
+    const properties = {
+        title,
+        file: location.file,
+        startLine: location.line,
+        startColumn: location.line ? location.column : undefined,
+    };
+    for (const key of Object.keys(properties)) {
+        if (properties[key] === undefined || properties[key] === "")
+            delete properties[key];
+    }
+    return properties;
+}
+async function withGroup(title, fn) {
+    startGroup(title);
+    try {
+        return await fn();
+    }
+    finally {
+        endGroup();
+    }
+}
+async function appendSummary(markdown) {
+    await summary.addRaw((0,redact/* redact */.E$)(markdown), true).write();
+}
+const annotate = { error: error, warning: warning, notice: notice };
+const runnerIo = {
+    info: (message) => info((0,redact/* redact */.E$)(message)),
+    debug: (message) => core_debug((0,redact/* redact */.E$)(message)),
+    error: (message, location) => error(shown(message), annotationProperties(location)),
+    warning: (message, location) => warning(shown(message), annotationProperties(location)),
+    notice: (message, location) => notice(shown(message), annotationProperties(location)),
+    setOutput: (name, value) => setOutput(name, (0,redact/* redact */.E$)(value)),
+    exportVariable: (name, value) => exportVariable(name, value),
+    addPath: (directory) => addPath(directory),
+    saveState: (name, value) => saveState(name, value),
+    getState: (name) => getState(name),
+    setSecret(secret) {
+        core_setSecret(secret);
+        (0,redact/* registerSecret */.cl)(secret);
+    },
+    summary: appendSummary,
+    annotate(findings) {
+        for (const finding of findings) {
+            const { level, message, location, title } = (0,runtime_findings/* toAnnotation */.$v)(finding);
+            annotate[level](shown(message), annotationProperties(location, (0,redact/* redact */.E$)(title)));
+        }
+    },
+    async report(title, findings, clean = "✅ no findings") {
+        runnerIo.annotate(findings);
+        const body = findings.length === 0 ? clean : (0,runtime_findings/* findingsTable */.f9)(findings);
+        await appendSummary(`### ${title}\n\n${body}\n`);
+    },
+    group: (title, fn) => withGroup((0,redact/* redact */.E$)(title), fn),
+};
+
+
+/***/ }),
+
+/***/ 7442:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  FY: () => (/* binding */ entryKind),
+  nH: () => (/* binding */ isWritable),
+  aO: () => (/* binding */ realTarget),
+  Z5: () => (/* binding */ shownRelativeTo)
+});
+
+// UNUSED EXPORTS: isInside, scratchDirectory, writableRoots
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+;// CONCATENATED MODULE: ./shared/runtime/paths.ts
+/** Where an action may write or delete: inside the workspace or RUNNER_TEMP, symlinks followed. */
+
+
+
+const MAX_LINKS = 40;
+/** Where a write to `target` would really land: every existing part's symlinks followed. */
+function realTarget(target, links = 0) {
+    const absolute = external_node_path_default().resolve(target);
+    try {
+        return external_node_fs_.realpathSync.native(absolute);
+    }
+    catch {
+        const parent = external_node_path_default().dirname(absolute);
+        if (parent === absolute || links > MAX_LINKS)
+            return absolute;
+        const candidate = external_node_path_default().join(realTarget(parent, links + 1), external_node_path_default().basename(absolute));
+        try {
+            // A dangling link: a write would create its target.
+            const link = (0,external_node_fs_.readlinkSync)(candidate);
+            return realTarget(external_node_path_default().resolve(external_node_path_default().dirname(candidate), link), links + 1);
+        }
+        catch {
+            return candidate;
+        }
+    }
+}
+/** Whether `child` is `parent` or below it (both already resolved). */
+function isInside(child, parent) {
+    const relative = external_node_path_default().relative(parent, child);
+    return (relative === "" ||
+        (!relative.startsWith(`..${(external_node_path_default()).sep}`) && relative !== ".." && !external_node_path_default().isAbsolute(relative)));
+}
+/** The folders an action may write into: the workspace and RUNNER_TEMP, resolved. */
+function writableRoots(env = process.env) {
+    const roots = [env.GITHUB_WORKSPACE || process.cwd(), env.RUNNER_TEMP].filter((root) => Boolean(root));
+    return roots.map((root) => realTarget(root));
+}
+/** Whether a write to `target` stays inside the workspace or RUNNER_TEMP. */
+function isWritable(target, env = process.env) {
+    const real = realTarget(target);
+    return writableRoots(env).some((root) => isInside(real, root));
+}
+/** A fresh folder for temporary files: under RUNNER_TEMP on a runner, else the OS's. */
+function scratchDirectory(prefix, env = process.env) {
+    return mkdtempSync(path.join(env.RUNNER_TEMP || os.tmpdir(), `${prefix}-`));
+}
+/** The kind of thing at `target`, without following a final symlink. */
+function entryKind(target) {
+    try {
+        const stat = (0,external_node_fs_.lstatSync)(target);
+        if (stat.isSymbolicLink()) {
+            try {
+                return entryKind(external_node_fs_.realpathSync.native(target));
+            }
+            catch {
+                return "missing";
+            }
+        }
+        return stat.isDirectory() ? "directory" : stat.isFile() ? "file" : "other";
+    }
+    catch {
+        return "missing";
+    }
+}
+/** How messages show a path: relative to the workspace, `/`-separated, `.` for the workspace itself. */
+function shownRelativeTo(workspace) {
+    return (file) => external_node_path_default().relative(workspace, file).split((external_node_path_default()).sep).join("/") || ".";
+}
+
+
+/***/ }),
+
+/***/ 3956:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E$: () => (/* binding */ redact),
+/* harmony export */   Tn: () => (/* binding */ serverText),
+/* harmony export */   cl: () => (/* binding */ registerSecret)
+/* harmony export */ });
+/* unused harmony exports SERVER_TEXT_CHARS, secretEncodings */
+/** The one redaction of what the actions emit: secrets, credential headers and look-alikes become ***. */
+const MASK = "***";
+/** What a server said, as shown: one line of at most this many characters. */
+const SERVER_TEXT_CHARS = 300;
+const secrets = new Set();
+let secretPattern;
+/** Redacts `secret` (and its encodings) from now on; ActionIo.setSecret calls it. */
+function registerSecret(secret) {
+    const lines = secret.split(/\r?\n/).map((line) => line.trim());
+    for (const value of [secret, ...lines]) {
+        if (value.trim() === "" || secrets.has(value))
+            continue;
+        secrets.add(value);
+        secretPattern = undefined;
+    }
+}
+const urlSafe = (base64) => base64.replace(/\+/g, "-").replace(/\//g, "_");
+/**
+ * The characters of base64(prefix + secret) that only the secret decides, for a prefix of each
+ * length modulo 3: a Basic credential `user:secret` holds one of them, whatever the user.
+ */
+function base64Forms(secret) {
+    const bytes = Buffer.from(secret);
+    const forms = [];
+    for (let pad = 0; pad < 3; pad++) {
+        const encoded = Buffer.concat([Buffer.alloc(pad), bytes]).toString("base64");
+        const start = Math.ceil((pad * 4) / 3);
+        const end = Math.floor(((pad + bytes.length) * 4) / 3);
+        const middle = encoded.slice(start, end);
+        if (middle.length >= 8)
+            forms.push(middle, urlSafe(middle), encodeURIComponent(middle));
+    }
+    return forms;
+}
+/** A secret as it may appear: raw, URL-encoded, JSON-escaped, base64 (standard and URL-safe). */
+function secretEncodings(secret) {
+    const forms = [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)];
+    return [...new Set([...forms, ...base64Forms(secret)])];
+}
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function registeredPattern() {
+    if (secrets.size === 0)
+        return undefined;
+    if (!secretPattern) {
+        const forms = [...new Set([...secrets].flatMap(secretEncodings))];
+        forms.sort((a, b) => b.length - a.length);
+        secretPattern = new RegExp(forms.map(escapeRegExp).join("|"), "g");
+    }
+    return secretPattern;
+}
+const HEADERS = "(?:proxy-)?authorization|(?:set-)?cookie";
+/** `Authorization: value` as a header line (or `=` as in a query): the value to the line's end. */
+const headerLine = new RegExp(String.raw `\b(${HEADERS})([ \t]*[:=][ \t]*)[^\r\n]+`, "gi");
+/** `"authorization": "value"` as JSON or a Python dict shows it (quotes JSON-escaped or not). */
+const quotedHeader = new RegExp(String.raw `(\\?["'])(${HEADERS})\1([ \t]*[:=,][ \t]*)(?:(\\?["'])(?:(?!\4)[^\r\n])*|\[[^\]\r\n]*|[^,}\r\n]*)`, "gi");
+/** `Basic …` and `Bearer …`: redacted when the value looks like a credential, not a word. */
+const schemeCredential = /\b(Basic|Bearer)([ \t]+)([A-Za-z0-9+/_.~=-]*[A-Za-z0-9+/_~=-])/gi;
+const tokenShapes = [
+    /\beyJ[\w-]{5,}\.[\w-]+\.[\w-]*/g, // a JWT
+    /\bpypi-(?:AgE[\w-]*|[\w-]{40,})/g, // a PyPI API token
+    /\bgh[opsru]_[A-Za-z0-9_]{16,}/g, // a GitHub token
+];
+/** A signed URL's signature. */
+const urlSignature = /([?&]sig=)[^&\s]+/gi;
+function looksLikeCredential(scheme, value) {
+    if (value.length < 8)
+        return false;
+    if (/[^A-Za-z]/.test(value))
+        return true;
+    if (scheme.toLowerCase() !== "basic")
+        return false;
+    return Buffer.from(value, "base64").toString("latin1").includes(":");
+}
+/** The text with every registered secret, credential header value and token replaced by `***`. */
+function redact(text) {
+    const registered = registeredPattern();
+    let result = registered ? text.replace(registered, MASK) : text;
+    result = result
+        .replace(headerLine, `$1$2${MASK}`)
+        .replace(quotedHeader, (_match, quote, name, separator, valueQuote = "") => [quote, name, quote, separator, valueQuote, MASK].join(""))
+        .replace(schemeCredential, (match, scheme, space, value) => looksLikeCredential(scheme, value) ? `${scheme}${space}${MASK}` : match)
+        .replace(urlSignature, `$1${MASK}`);
+    for (const shape of tokenShapes)
+        result = result.replace(shape, MASK);
+    return result;
+}
+/** What a server said, redacted, as one line of at most SERVER_TEXT_CHARS characters. */
+function serverText(text) {
+    const line = redact(text)
+        .split(/\r\n|\r|\n/)
+        .map((part) => part.replace(/\p{Cc}+/gu, " ").trim())
+        .find((part) => part !== "") ?? "";
+    const chars = Array.from(line);
+    if (chars.length <= SERVER_TEXT_CHARS)
+        return line;
+    return `${chars.slice(0, SERVER_TEXT_CHARS - 1).join("")}…`;
+}
+
+
+/***/ }),
+
+/***/ 2787:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Cs: () => (/* binding */ runAction)
+/* harmony export */ });
+/* unused harmony exports abandonWork, reportFailure */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8126);
+/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9652);
+/* harmony import */ var _system_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3586);
+/** Runs an action's step: errors become ::error:: annotations and the exit code. */
+
+
+
+let abandoned = false;
+/** A call given up on past its deadline may still hold sockets open: the step then ends without it. */
+function abandonWork() {
+    abandoned = true;
+}
+/**
+ * Runs an action's main or post step. A ConfigurationError becomes one
+ * `::error::<action>: <message>` line; any other error also fails the step and
+ * its stack goes to the debug log. Both are redacted. The exit code is set, never forced.
+ */
+async function runAction(name, run, io = _io_js__WEBPACK_IMPORTED_MODULE_1__/* .runnerIo */ .Np) {
+    let reporting = false;
+    const fail = (error) => {
+        // A failure while reporting one (the log itself broken) must not loop: end the step.
+        if (reporting)
+            exitNow();
+        reporting = true;
+        reportFailure(name, error, io);
+        reporting = false;
+    };
+    process.stdout.on("error", exitNow);
+    process.stderr.on("error", exitNow);
+    process.on("unhandledRejection", fail);
+    process.on("uncaughtException", fail);
+    try {
+        await run(io);
+    }
+    catch (error) {
+        fail(error);
+    }
+    if (abandoned)
+        process.stdout.write("", () => process.exit());
+}
+/** The runner stopped reading the step's output (a closed pipe): nothing can be reported, so end failed. */
+function exitNow() {
+    process.exit(1);
+}
+/** Fails the step through `io`: one redacted `::error::` line, a stack only in the debug log. */
+function reportFailure(name, error, io = _io_js__WEBPACK_IMPORTED_MODULE_1__/* .runnerIo */ .Np) {
+    process.exitCode = 1;
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1) {
+        io.error(`${name}: ${error.message}`, error.location);
+        return;
+    }
+    const message = (0,_system_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .isSystemError */ .Or)(error) ? (0,_system_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .describeSystemError */ .Zo)(error) : (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error);
+    io.error(`${name}: ${message}`);
+    if (error instanceof Error && error.stack)
+        io.debug(error.stack);
+}
+
+
+/***/ }),
+
+/***/ 3586:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Or: () => (/* binding */ isSystemError),
+/* harmony export */   Zo: () => (/* binding */ describeSystemError)
+/* harmony export */ });
+/* unused harmony exports systemReason, explainErrnoCodes */
+/** Node's system errors (ENOENT, EISDIR, spawn failures…) as plain words, never raw errno text. */
+const reasons = {
+    ENOENT: "it does not exist",
+    ENOTDIR: "a part of the path is a file, not a folder",
+    EISDIR: "it is a folder, not a file",
+    EEXIST: "something already exists there",
+    ENAMETOOLONG: "the path or a name in it is too long",
+    EACCES: "permission denied",
+    EPERM: "the operation is not permitted",
+    ELOOP: "it has too many levels of symbolic links",
+    ENOSPC: "the disk is full",
+    EROFS: "the file system is read-only",
+    ENOTEMPTY: "the folder is not empty",
+    EMFILE: "too many files are open",
+    EBUSY: "it is busy",
+    EXDEV: "it is on another file system",
+    ECONNRESET: "the connection was reset",
+    ECONNREFUSED: "the connection was refused",
+    ECONNABORTED: "the connection was aborted",
+    ETIMEDOUT: "the connection timed out",
+    EPIPE: "the other side closed the connection",
+    ENOTFOUND: "the host name is unknown",
+    EAI_AGAIN: "the host name could not be looked up",
+    EHOSTUNREACH: "the host cannot be reached",
+    ENETUNREACH: "the network cannot be reached",
+    E2BIG: "the command line is too long",
+};
+const verbs = {
+    open: "open",
+    read: "read",
+    write: "write",
+    mkdir: "create the folder",
+    mkdtemp: "create a folder in",
+    rmdir: "remove",
+    rm: "remove",
+    unlink: "remove",
+    scandir: "list",
+    opendir: "list",
+    stat: "look at",
+    lstat: "look at",
+    realpath: "resolve",
+    copyfile: "copy",
+    rename: "move",
+    symlink: "link",
+    chmod: "change the mode of",
+    access: "use",
+};
+/** Not `instanceof Error`: errors from another realm (a VM context) count too. */
+function isSystemError(error) {
+    if (typeof error !== "object" || error === null)
+        return false;
+    const { code, syscall } = error;
+    return typeof code === "string" && /^E[A-Z0-9_]+$/.test(code) && typeof syscall === "string";
+}
+/** Why a system call failed, in words: "it does not exist". */
+function systemReason(error) {
+    return reasons[error.code ?? ""] ?? "the system refused it";
+}
+/**
+ * The error as a sentence naming what was being done and to which path, e.g.
+ * "cannot list src/app: a part of the path is a file, not a folder".
+ */
+function describeSystemError(error, shown = (file) => file) {
+    const syscall = error.syscall ?? "";
+    const target = error.path ?? error.dest;
+    if (syscall.startsWith("spawn")) {
+        return `cannot run ${target ?? "the program"}: ${systemReason(error)}`;
+    }
+    const verb = verbs[syscall] ?? "use";
+    return `cannot ${verb} ${target ? shown(target) : "a file"}: ${systemReason(error)}`;
+}
+/** A library's message with each errno code in it put into words: "Unable to make request: the connection was refused". */
+function explainErrnoCodes(text) {
+    return text.replace(/\b(?:getaddrinfo |connect |read |write )?(E[A-Z0-9_]{3,})\b(?: [\w.:-]+)?/g, (whole, code) => reasons[code] ?? whole);
+}
+
+
+/***/ }),
+
+/***/ 6166:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ij: () => (/* binding */ clipLongWords),
+/* harmony export */   w$: () => (/* binding */ lastLines)
+/* harmony export */ });
+/* unused harmony export formatSize */
+/** Text as it goes to users: no word of a message much longer than an echoed value may be. */
+const LONGEST_WORD = 200;
+/** A little slack: a value `quoted()` already cut is 200 characters plus its quotes and ellipsis. */
+const CLIPPED_PAST = 240;
+/** Cuts every run of more than 240 non-space characters to 200, saying how long it was. */
+function clipLongWords(text) {
+    return text.replace(new RegExp(`\\S{${CLIPPED_PAST + 1},}`, "g"), (word) => `${word.slice(0, LONGEST_WORD)}… (${word.length} characters)`);
+}
+const SIZE_UNITS = (/* unused pure expression or super */ null && (["kB", "MB", "GB"]));
+/** A byte count in SI units (1 kB is 1000 B), as PyPI shows file sizes. */
+function formatSize(bytes) {
+    if (bytes < 1000)
+        return `${bytes} B`;
+    let value = bytes / 1000;
+    let unit = 0;
+    while (value >= 1000 && unit < SIZE_UNITS.length - 1) {
+        value /= 1000;
+        unit++;
+    }
+    return `${value.toFixed(value < 10 ? 1 : 0)} ${SIZE_UNITS[unit]}`;
+}
+/** The last `count` lines of a program's output that are not blank, trailing white space cut. */
+function lastLines(output, count) {
+    return output
+        .split("\n")
+        .map((line) => line.trimEnd())
+        .filter(Boolean)
+        .slice(-count);
+}
+
+
+/***/ }),
+
+/***/ 2613:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
+
+/***/ }),
+
+/***/ 4434:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
+/***/ 8611:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+
+/***/ }),
+
+/***/ 5692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+
+/***/ }),
+
+/***/ 9278:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+
+/***/ }),
+
+/***/ 4589:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
+
+/***/ }),
+
+/***/ 6698:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
+
+/***/ }),
+
+/***/ 4573:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+
+/***/ }),
+
+/***/ 7540:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
+
+/***/ }),
+
+/***/ 7598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 3053:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
+
+/***/ }),
+
+/***/ 610:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
+
+/***/ }),
+
+/***/ 8474:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 7067:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+
+/***/ }),
+
+/***/ 2467:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
+
+/***/ }),
+
+/***/ 7030:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
+/***/ 643:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+
+/***/ }),
+
+/***/ 1792:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
+
+/***/ }),
+
+/***/ 7075:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 1692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+
+/***/ }),
+
+/***/ 3136:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+
+/***/ }),
+
+/***/ 7975:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+
+/***/ }),
+
+/***/ 3429:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
+
+/***/ }),
+
+/***/ 5919:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+
+/***/ }),
+
+/***/ 8522:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
+/***/ 3193:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
+
+/***/ }),
+
+/***/ 4756:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 9023:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ })
 

@@ -15,13 +15,10 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/cache/lib/cache.js + 340 modules
 var lib_cache = __webpack_require__(1691);
-// EXTERNAL MODULE: ./shared/runtime/action.ts
-var action = __webpack_require__(939);
+// EXTERNAL MODULE: ./shared/runtime/run-action.ts
+var run_action = __webpack_require__(2787);
 ;// CONCATENATED MODULE: ./shared/http/deadline.ts
-/**
- * Time budgets for network work: a phase's deadline (every request and retry of one step, set by
- * an input such as `request-timeout`), and a bound on a library call that takes no timeout.
- */
+/** Time budgets for network work: a phase's deadline, and a bound on a library call with no timeout. */
 
 /** Seconds for a message: whole above 10, else one decimal (`2.5 s`). */
 function seconds(ms) {
@@ -72,7 +69,7 @@ async function deadline_within(work, ms, what) {
     let timer;
     const timeout = new Promise((_, reject) => {
         timer = setTimeout(() => {
-            (0,action/* abandonWork */.$s)();
+            (0,run_action/* abandonWork */.$s)();
             reject(new TimedOut(what, ms));
         }, ms);
     });
@@ -89,10 +86,7 @@ var errors = __webpack_require__(8126);
 // EXTERNAL MODULE: ./shared/runtime/system-errors.ts
 var system_errors = __webpack_require__(3586);
 ;// CONCATENATED MODULE: ./shared/cache/venv-store.ts
-/**
- * The venv cache itself, through @actions/cache: loaded only when caching is on. Restore and save
- * are bounded in time; past it, or on any failure, they warn and the job carries on without.
- */
+/** The venv cache via @actions/cache: time-bounded restore and save that warn, not fail. */
 
 
 

@@ -28376,6 +28376,7 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3678);
 /* harmony import */ var _save_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6265);
+/** setup-venv's post step entry: saves the venv to the cache. */
 
 
 await (0,_shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)("setup-venv", _save_js__WEBPACK_IMPORTED_MODULE_1__/* .save */ .U);
@@ -28415,78 +28416,6 @@ async function save(io) {
     io.info(id === -1
         ? `setup-venv: ${key} was not saved (another job may have saved it first).`
         : `setup-venv: saved the venv as ${key}.`);
-}
-
-
-/***/ }),
-
-/***/ 939:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $s: () => (/* binding */ abandonWork),
-/* harmony export */   Cs: () => (/* binding */ runAction)
-/* harmony export */ });
-/* unused harmony export reportFailure */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8126);
-/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1461);
-/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3956);
-/* harmony import */ var _system_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3586);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6166);
-
-
-
-
-
-
-let abandoned = false;
-/** A call given up on past its deadline may still hold sockets open: the step then ends without it. */
-function abandonWork() {
-    abandoned = true;
-}
-/**
- * Runs an action's main or post step. A ConfigurationError becomes one
- * `::error::<action>: <message>` line; any other error also fails the step and
- * its stack goes to the debug log. Both are redacted. The exit code is set, never forced.
- */
-async function runAction(name, run, io = _io_js__WEBPACK_IMPORTED_MODULE_2__/* .runnerIo */ .Np) {
-    let reporting = false;
-    const fail = (error) => {
-        // A failure while reporting one (the log itself broken) must not loop: end the step.
-        if (reporting)
-            exitNow();
-        reporting = true;
-        reportFailure(name, error);
-        reporting = false;
-    };
-    process.stdout.on("error", exitNow);
-    process.stderr.on("error", exitNow);
-    process.on("unhandledRejection", fail);
-    process.on("uncaughtException", fail);
-    try {
-        await run(io);
-    }
-    catch (error) {
-        fail(error);
-    }
-    if (abandoned)
-        process.stdout.write("", () => process.exit());
-}
-/** The runner stopped reading the step's output (a closed pipe): nothing can be reported, so end failed. */
-function exitNow() {
-    process.exit(1);
-}
-function reportFailure(name, error) {
-    process.exitCode = 1;
-    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_text_js__WEBPACK_IMPORTED_MODULE_5__/* .clipLongWords */ .i)((0,_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(`${name}: ${error.message}`)), (0,_io_js__WEBPACK_IMPORTED_MODULE_2__/* .annotationProperties */ .$l)(error.location));
-        return;
-    }
-    const message = (0,_system_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .isSystemError */ .Or)(error) ? (0,_system_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .describeSystemError */ .Zo)(error) : (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error);
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_text_js__WEBPACK_IMPORTED_MODULE_5__/* .clipLongWords */ .i)((0,_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(`${name}: ${message}`)));
-    if (error instanceof Error && error.stack)
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz((0,_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(error.stack));
 }
 
 
@@ -28535,7 +28464,7 @@ class CheckFailed extends ConfigurationError {
 /* harmony export */   $v: () => (/* binding */ toAnnotation),
 /* harmony export */   f9: () => (/* binding */ findingsTable)
 /* harmony export */ });
-/* unused harmony exports formatLocation, markdownTable, markdownCell */
+/* unused harmony exports formatLocation, markdownTable, markdownCell, keyedByCode */
 function toAnnotation(finding) {
     return {
         level: finding.severity,
@@ -28575,6 +28504,10 @@ function markdownTable(header, rows) {
 function markdownCell(value) {
     return value.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
 }
+/** A registry keyed by code: each entry gains its key as `code`. */
+function keyedByCode(entries) {
+    return Object.fromEntries(Object.entries(entries).map(([code, entry]) => [code, { code, ...entry }]));
+}
 
 
 /***/ }),
@@ -28585,13 +28518,11 @@ function markdownCell(value) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Cs: () => (/* reexport */ action/* runAction */.Cs)
+  Cs: () => (/* reexport */ run_action/* runAction */.Cs)
 });
 
-// UNUSED EXPORTS: CheckFailed, ConfigurationError, InputReader, SERVER_TEXT_CHARS, errorMessage, findingsTable, formatLocation, inputVariable, markdownCell, markdownTable, quoted, redact, registerSecret, reportFailure, runnerIo, serverText, toAnnotation, withGroup
+// UNUSED EXPORTS: CheckFailed, ConfigurationError, InputReader, SERVER_TEXT_CHARS, errorMessage, findingsTable, formatLocation, inputVariable, lastLines, markdownCell, markdownTable, quoted, redact, registerSecret, reportFailure, runnerIo, serverText, toAnnotation, withGroup
 
-// EXTERNAL MODULE: ./shared/runtime/action.ts
-var action = __nccwpck_require__(939);
 // EXTERNAL MODULE: ./shared/runtime/errors.ts
 var errors = __nccwpck_require__(8126);
 // EXTERNAL MODULE: ./shared/runtime/findings.ts
@@ -28667,8 +28598,13 @@ function paths_entryKind(target) {
         return "missing";
     }
 }
+/** How messages show a path: relative to the workspace, `/`-separated, `.` for the workspace itself. */
+function shownRelativeTo(workspace) {
+    return (file) => path.relative(workspace, file).split(path.sep).join("/") || ".";
+}
 
 ;// CONCATENATED MODULE: ./shared/runtime/inputs.ts
+/** Reads and validates action inputs, naming the input in every error. */
 
 
 
@@ -28861,11 +28797,15 @@ class InputReader {
     }
 }
 
-// EXTERNAL MODULE: ./shared/runtime/io.ts
-var io = __nccwpck_require__(1461);
+// EXTERNAL MODULE: ./shared/runtime/io.ts + 1 modules
+var io = __nccwpck_require__(4575);
 // EXTERNAL MODULE: ./shared/runtime/redact.ts
 var redact = __nccwpck_require__(3956);
+// EXTERNAL MODULE: ./shared/runtime/run-action.ts
+var run_action = __nccwpck_require__(2787);
 ;// CONCATENATED MODULE: ./shared/runtime/index.ts
+/** The runtime's public surface for actions. */
+
 
 
 
@@ -28876,24 +28816,62 @@ var redact = __nccwpck_require__(3956);
 
 /***/ }),
 
-/***/ 1461:
+/***/ 4575:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $l: () => (/* binding */ annotationProperties),
-/* harmony export */   Np: () => (/* binding */ runnerIo)
-/* harmony export */ });
-/* unused harmony export withGroup */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
-/* harmony import */ var _findings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7659);
-/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3956);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6166);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Np: () => (/* binding */ runnerIo)
+});
+
+// UNUSED EXPORTS: annotationProperties, withGroup
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
+var core = __nccwpck_require__(3838);
+// EXTERNAL MODULE: ./shared/runtime/findings.ts
+var runtime_findings = __nccwpck_require__(7659);
+// EXTERNAL MODULE: ./shared/runtime/redact.ts
+var redact = __nccwpck_require__(3956);
+;// CONCATENATED MODULE: ./shared/runtime/text.ts
+/** Text as it goes to users: no word of a message much longer than an echoed value may be. */
+const LONGEST_WORD = 200;
+/** A little slack: a value `quoted()` already cut is 200 characters plus its quotes and ellipsis. */
+const CLIPPED_PAST = 240;
+/** Cuts every run of more than 240 non-space characters to 200, saying how long it was. */
+function clipLongWords(text) {
+    return text.replace(new RegExp(`\\S{${CLIPPED_PAST + 1},}`, "g"), (word) => `${word.slice(0, LONGEST_WORD)}… (${word.length} characters)`);
+}
+const SIZE_UNITS = (/* unused pure expression or super */ null && (["kB", "MB", "GB"]));
+/** A byte count in SI units (1 kB is 1000 B), as PyPI shows file sizes. */
+function formatSize(bytes) {
+    if (bytes < 1000)
+        return `${bytes} B`;
+    let value = bytes / 1000;
+    let unit = 0;
+    while (value >= 1000 && unit < SIZE_UNITS.length - 1) {
+        value /= 1000;
+        unit++;
+    }
+    return `${value.toFixed(value < 10 ? 1 : 0)} ${SIZE_UNITS[unit]}`;
+}
+/** The last `count` lines of a program's output that are not blank, trailing white space cut. */
+function lastLines(output, count) {
+    return output
+        .split("\n")
+        .map((line) => line.trimEnd())
+        .filter(Boolean)
+        .slice(-count);
+}
+
+;// CONCATENATED MODULE: ./shared/runtime/io.ts
+/** ActionIo: everything an action does to the runner, redacted, bound to @actions/core. */
 
 
 
 
 /** An annotation's text: redacted, no echoed word longer than 200 characters. */
-const shown = (message) => (0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .clipLongWords */ .i)((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(message));
+const shown = (message) => clipLongWords((0,redact/* redact */.E$)(message));
 /** Annotation properties with the unset ones left out, so core prints `::error::`, not `::error ::`. */
 function annotationProperties(location = {}, title) {
     const properties = {
@@ -28909,45 +28887,46 @@ function annotationProperties(location = {}, title) {
     return properties;
 }
 async function withGroup(title, fn) {
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .startGroup */ .Oh(title);
+    core/* startGroup */.Oh(title);
     try {
         return await fn();
     }
     finally {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .endGroup */ .N4();
+        core/* endGroup */.N4();
     }
 }
 async function appendSummary(markdown) {
-    await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(markdown), true).write();
+    await core/* summary */.z.addRaw((0,redact/* redact */.E$)(markdown), true).write();
 }
-const annotate = { error: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3, warning: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e, notice: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm };
+const annotate = { error: core/* error */.z3, warning: core/* warning */.$e, notice: core/* notice */.lm };
 const runnerIo = {
-    info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(message)),
-    debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(message)),
-    warning: (message, location) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(shown(message), annotationProperties(location)),
-    notice: (message, location) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(shown(message), annotationProperties(location)),
-    setOutput: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, (0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(value)),
-    exportVariable: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .exportVariable */ .dN(name, value),
-    addPath: (directory) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .addPath */ .fM(directory),
-    saveState: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(name, value),
-    getState: (name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(name),
+    info: (message) => core/* info */.pq((0,redact/* redact */.E$)(message)),
+    debug: (message) => core/* debug */.Yz((0,redact/* redact */.E$)(message)),
+    error: (message, location) => core/* error */.z3(shown(message), annotationProperties(location)),
+    warning: (message, location) => core/* warning */.$e(shown(message), annotationProperties(location)),
+    notice: (message, location) => core/* notice */.lm(shown(message), annotationProperties(location)),
+    setOutput: (name, value) => core/* setOutput */.uH(name, (0,redact/* redact */.E$)(value)),
+    exportVariable: (name, value) => core/* exportVariable */.dN(name, value),
+    addPath: (directory) => core/* addPath */.fM(directory),
+    saveState: (name, value) => core/* saveState */.LZ(name, value),
+    getState: (name) => core/* getState */.Gu(name),
     setSecret(secret) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(secret);
-        (0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .registerSecret */ .cl)(secret);
+        core/* setSecret */.Pq(secret);
+        (0,redact/* registerSecret */.cl)(secret);
     },
     summary: appendSummary,
     annotate(findings) {
         for (const finding of findings) {
-            const { level, message, location, title } = (0,_findings_js__WEBPACK_IMPORTED_MODULE_1__/* .toAnnotation */ .$v)(finding);
-            annotate[level](shown(message), annotationProperties(location, (0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(title)));
+            const { level, message, location, title } = (0,runtime_findings/* toAnnotation */.$v)(finding);
+            annotate[level](shown(message), annotationProperties(location, (0,redact/* redact */.E$)(title)));
         }
     },
     async report(title, findings, clean = "✅ no findings") {
         runnerIo.annotate(findings);
-        const body = findings.length === 0 ? clean : (0,_findings_js__WEBPACK_IMPORTED_MODULE_1__/* .findingsTable */ .f9)(findings);
+        const body = findings.length === 0 ? clean : (0,runtime_findings/* findingsTable */.f9)(findings);
         await appendSummary(`### ${title}\n\n${body}\n`);
     },
-    group: (title, fn) => withGroup((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(title), fn),
+    group: (title, fn) => withGroup((0,redact/* redact */.E$)(title), fn),
 };
 
 
@@ -28961,10 +28940,7 @@ const runnerIo = {
 /* harmony export */   cl: () => (/* binding */ registerSecret)
 /* harmony export */ });
 /* unused harmony exports SERVER_TEXT_CHARS, secretEncodings, serverText */
-/**
- * The one redaction of what the actions emit: every registered secret in each encoding it
- * travels in, credential headers, and anything shaped like a credential. Each becomes `***`.
- */
+/** The one redaction of what the actions emit: secrets, credential headers and look-alikes become ***. */
 const MASK = "***";
 /** What a server said, as shown: one line of at most this many characters. */
 const SERVER_TEXT_CHARS = 300;
@@ -29065,6 +29041,74 @@ function serverText(text) {
 
 /***/ }),
 
+/***/ 2787:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $s: () => (/* binding */ abandonWork),
+/* harmony export */   Cs: () => (/* binding */ runAction)
+/* harmony export */ });
+/* unused harmony export reportFailure */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8126);
+/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4575);
+/* harmony import */ var _system_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3586);
+/** Runs an action's step: errors become ::error:: annotations and the exit code. */
+
+
+
+let abandoned = false;
+/** A call given up on past its deadline may still hold sockets open: the step then ends without it. */
+function abandonWork() {
+    abandoned = true;
+}
+/**
+ * Runs an action's main or post step. A ConfigurationError becomes one
+ * `::error::<action>: <message>` line; any other error also fails the step and
+ * its stack goes to the debug log. Both are redacted. The exit code is set, never forced.
+ */
+async function runAction(name, run, io = _io_js__WEBPACK_IMPORTED_MODULE_1__/* .runnerIo */ .Np) {
+    let reporting = false;
+    const fail = (error) => {
+        // A failure while reporting one (the log itself broken) must not loop: end the step.
+        if (reporting)
+            exitNow();
+        reporting = true;
+        reportFailure(name, error, io);
+        reporting = false;
+    };
+    process.stdout.on("error", exitNow);
+    process.stderr.on("error", exitNow);
+    process.on("unhandledRejection", fail);
+    process.on("uncaughtException", fail);
+    try {
+        await run(io);
+    }
+    catch (error) {
+        fail(error);
+    }
+    if (abandoned)
+        process.stdout.write("", () => process.exit());
+}
+/** The runner stopped reading the step's output (a closed pipe): nothing can be reported, so end failed. */
+function exitNow() {
+    process.exit(1);
+}
+/** Fails the step through `io`: one redacted `::error::` line, a stack only in the debug log. */
+function reportFailure(name, error, io = _io_js__WEBPACK_IMPORTED_MODULE_1__/* .runnerIo */ .Np) {
+    process.exitCode = 1;
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1) {
+        io.error(`${name}: ${error.message}`, error.location);
+        return;
+    }
+    const message = (0,_system_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .isSystemError */ .Or)(error) ? (0,_system_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .describeSystemError */ .Zo)(error) : (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error);
+    io.error(`${name}: ${message}`);
+    if (error instanceof Error && error.stack)
+        io.debug(error.stack);
+}
+
+
+/***/ }),
+
 /***/ 3586:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -29148,24 +29192,6 @@ function describeSystemError(error, shown = (file) => file) {
 /** A library's message with each errno code in it put into words: "Unable to make request: the connection was refused". */
 function explainErrnoCodes(text) {
     return text.replace(/\b(?:getaddrinfo |connect |read |write )?(E[A-Z0-9_]{3,})\b(?: [\w.:-]+)?/g, (whole, code) => reasons[code] ?? whole);
-}
-
-
-/***/ }),
-
-/***/ 6166:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   i: () => (/* binding */ clipLongWords)
-/* harmony export */ });
-/** Text as it goes to users: no word of a message much longer than an echoed value may be. */
-const LONGEST_WORD = 200;
-/** A little slack: a value `quoted()` already cut is 200 characters plus its quotes and ellipsis. */
-const CLIPPED_PAST = 240;
-/** Cuts every run of more than 240 non-space characters to 200, saying how long it was. */
-function clipLongWords(text) {
-    return text.replace(new RegExp(`\\S{${CLIPPED_PAST + 1},}`, "g"), (word) => `${word.slice(0, LONGEST_WORD)}… (${word.length} characters)`);
 }
 
 

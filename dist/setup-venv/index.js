@@ -28376,7 +28376,8 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6181);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(433);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3559);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3644);
+/** setup-venv's entry point: reads the inputs and runs the action. */
 
 
 
@@ -28394,6 +28395,7 @@ __webpack_async_result__();
 /* harmony export */   I: () => (/* binding */ loadInputs)
 /* harmony export */ });
 /* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6181);
+/** setup-venv's inputs, read and validated from action.yml's names. */
 
 const listOrAll = (list) => list.length === 1 && list[0].toLowerCase() === "all" ? "all" : list;
 function loadInputs(reader = new _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__/* .InputReader */ .i_(), env = process.env) {
@@ -28422,7 +28424,7 @@ function loadInputs(reader = new _shared_runtime_index_js__WEBPACK_IMPORTED_MODU
 
 /***/ }),
 
-/***/ 3559:
+/***/ 3644:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28431,9 +28433,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:fs"
@@ -28441,6 +28440,477 @@ var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
 var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
+;// CONCATENATED MODULE: ./shared/cache/venv-key.ts
+/** The venv cache key: what the venv is built from, and where. */
+
+
+
+/** Bumped whenever what goes into a cached venv changes. */
+const cacheVersion = "v2";
+const venv_key_short = (text, length = 16) => (0,external_node_crypto_.createHash)("sha256").update(text).digest("hex").slice(0, length);
+/** `/etc/os-release` ID and VERSION_ID (Linux), else the platform and release. */
+function osIdentity() {
+    try {
+        const release = (0,external_node_fs_.readFileSync)("/etc/os-release", "utf8");
+        const field = (name) => new RegExp(`^${name}="?([^"\\n]*)"?$`, "m").exec(release)?.[1] ?? "";
+        return `${field("ID")}${field("VERSION_ID")}`;
+    }
+    catch {
+        return `${process.platform}${external_node_os_default().release()}`;
+    }
+}
+const selectionText = ({ groups, extras, withProject }) => JSON.stringify({ groups, extras, withProject });
+function venvCacheKey(parts) {
+    const runnerOs = parts.env.RUNNER_OS ?? process.platform;
+    const arch = parts.env.RUNNER_ARCH ?? process.arch;
+    const content = venv_key_short([
+        parts.lock.digest,
+        selectionText(parts.selection),
+        parts.venvPath,
+        `${parts.installer} ${parts.installerVersion}`,
+    ].join("\0"));
+    const key = [
+        "pyship-venv",
+        cacheVersion,
+        runnerOs,
+        arch,
+        osIdentity(),
+        `py${parts.pythonVersion}`,
+        venv_key_short(parts.pythonRealPath, 8),
+        parts.installer,
+        content,
+        parts.suffix,
+    ]
+        .filter(Boolean)
+        .join("-");
+    return key.replace(/[,\s]/g, "_").slice(0, 512);
+}
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+;// CONCATENATED MODULE: ./shared/project/specifier-range.ts
+/** PEP 440 specifier sets as sorted unions of disjoint intervals, to tell whether two sets are the same. */
+
+const everything = [{}];
+/** The specifier set as a sorted union of disjoint intervals; `~=3.11.0` and `==3.11.*` give the same. Invalid sets give []. */
+function specifierRange(specifier) {
+    const clauses = parseSpecifierSet(specifier);
+    if (!clauses)
+        return [];
+    let range = everything;
+    for (const clause of clauses)
+        range = intersect(range, clauseRange(clause));
+    return range;
+}
+/** Whether two specifier sets admit the same versions; invalid ones only equal themselves. */
+function sameSpecifierSet(a, b) {
+    if (clausesText(a) === clausesText(b))
+        return true;
+    if (!isValidSpecifier(a) || !isValidSpecifier(b))
+        return false;
+    const [left, right] = [specifierRange(a), specifierRange(b)];
+    return (left.length === right.length && left.every((interval, i) => sameInterval(interval, right[i])));
+}
+const clausesText = (specifier) => String(specifier).replace(/\s+/g, "").split(",").filter(Boolean).sort().join(",");
+const versionOf = (v) => formatVersion(v);
+/** The `.dev0` of the release after `release[0..length)`, the first version past that prefix. */
+function nextPrefix(epoch, release, length) {
+    const parts = release.slice(0, length);
+    parts[parts.length - 1] += 1;
+    return versionOf({ epoch, release: parts, dev: 0 });
+}
+function clauseRange(clause) {
+    const spec = clause.parsed;
+    if (!spec)
+        return everything;
+    const at = (inclusive) => ({ version: spec.text, inclusive });
+    const { epoch, release } = spec;
+    switch (clause.operator) {
+        case ">=":
+            return [{ lower: at(true) }];
+        case ">":
+            if (spec.dev !== undefined || spec.post !== undefined)
+                return [{ lower: at(false) }];
+            return [{ lower: { ...at(false), afterPosts: true } }];
+        case "<=":
+            return [{ upper: at(true) }];
+        case "<": {
+            const bound = isPrerelease(spec)
+                ? spec.text
+                : versionOf({ ...spec, dev: 0, local: undefined });
+            return [{ upper: { version: bound, inclusive: false } }];
+        }
+        case "~=":
+            return [
+                {
+                    lower: at(true),
+                    upper: { version: nextPrefix(epoch, release, release.length - 1), inclusive: false },
+                },
+            ];
+        case "==":
+            if (clause.wildcard) {
+                return [
+                    {
+                        // Lockers read `==3.11.*` as `~=3.11.0`: the prefix's own pre-releases are left out here.
+                        lower: { version: versionOf({ epoch, release }), inclusive: true },
+                        upper: { version: nextPrefix(epoch, release, release.length), inclusive: false },
+                    },
+                ];
+            }
+            return [{ lower: at(true), upper: at(true) }];
+        case "!=":
+            if (clause.wildcard) {
+                return [
+                    { upper: { version: versionOf({ epoch, release }), inclusive: false } },
+                    { lower: { version: nextPrefix(epoch, release, release.length), inclusive: true } },
+                ];
+            }
+            return [{ upper: at(false) }, { lower: at(false) }];
+        default:
+            return everything;
+    }
+}
+/** Orders two bound points; an after-posts point sorts above its version's post-releases. */
+function comparePoints(a, b) {
+    const [x, y] = [parseVersion(a.version), parseVersion(b.version)];
+    if (a.afterPosts && b.afterPosts)
+        return compareParsed(x, y);
+    if (a.afterPosts)
+        return -afterPostsVersus(x, y);
+    if (b.afterPosts)
+        return afterPostsVersus(y, x);
+    return compareParsed(x, y);
+}
+/** Sign of (other − afterPosts(base)). */
+function afterPostsVersus(base, other) {
+    const root = { ...other, post: undefined, dev: undefined, local: undefined };
+    if (comparePublic(root, base) === 0 && other.post !== undefined)
+        return -1;
+    return comparePublic(other, base) > 0 ? 1 : -1;
+}
+function compareLower(a, b) {
+    if (!a || !b)
+        return (a ? 1 : 0) - (b ? 1 : 0);
+    return comparePoints(a, b) || (a.inclusive ? 0 : 1) - (b.inclusive ? 0 : 1);
+}
+function compareUpper(a, b) {
+    if (!a || !b)
+        return (b ? 1 : 0) - (a ? 1 : 0);
+    return comparePoints(a, b) || (a.inclusive ? 1 : 0) - (b.inclusive ? 1 : 0);
+}
+function isEmpty({ lower, upper }) {
+    if (!lower || !upper)
+        return false;
+    const order = comparePoints(lower, upper);
+    return order > 0 || (order === 0 && !(lower.inclusive && upper.inclusive));
+}
+function intersect(left, right) {
+    const result = [];
+    for (const a of left) {
+        for (const b of right) {
+            const interval = {
+                lower: compareLower(a.lower, b.lower) >= 0 ? a.lower : b.lower,
+                upper: compareUpper(a.upper, b.upper) <= 0 ? a.upper : b.upper,
+            };
+            if (!isEmpty(interval))
+                result.push(interval);
+        }
+    }
+    return merge(result.sort((a, b) => compareLower(a.lower, b.lower)));
+}
+/** Joins sorted intervals that touch or overlap, so one set has one form. */
+function merge(sorted) {
+    const merged = [];
+    for (const interval of sorted) {
+        const last = merged.at(-1);
+        if (last && touches(last.upper, interval.lower)) {
+            if (compareUpper(interval.upper, last.upper) > 0)
+                last.upper = interval.upper;
+        }
+        else {
+            merged.push({ ...interval });
+        }
+    }
+    return merged;
+}
+function touches(upper, lower) {
+    if (!upper || !lower)
+        return true;
+    const order = comparePoints(upper, lower);
+    return order > 0 || (order === 0 && (upper.inclusive || lower.inclusive));
+}
+function sameInterval(a, b) {
+    return compareLower(a.lower, b.lower) === 0 && compareUpper(a.upper, b.upper) === 0;
+}
+
+;// CONCATENATED MODULE: ./shared/project/pep440.ts
+/** PEP 440 versions and specifier sets, as `packaging` 26 reads them; invalid input never throws. */
+const pre = String.raw `(?:[-_.]?(alpha|a|beta|b|preview|pre|c|rc)[-_.]?(\d+)?)?`;
+const post = String.raw `(?:-(\d+)|[-_.]?(?:post|rev|r)[-_.]?(\d+)?)?`;
+const dev = String.raw `(?:[-_.]?(dev)[-_.]?(\d+)?)?`;
+const local = String.raw `(?:\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?`;
+const versionPattern = new RegExp(String.raw `^\s*v?(?:(\d+)!)?(\d+(?:\.\d+)*)${pre}(${post})${dev}${local}\s*$`, "i");
+const preNames = {
+    alpha: "a",
+    beta: "b",
+    c: "rc",
+    pre: "rc",
+    preview: "rc",
+};
+const parsedVersions = new Map();
+/** Parses a version once; locks and manifests repeat the same versions many times. */
+function pep440_parseVersion(text) {
+    let parsed = parsedVersions.get(text);
+    if (parsed === undefined) {
+        parsed = readVersion(text);
+        if (parsedVersions.size > 50_000)
+            parsedVersions.clear();
+        parsedVersions.set(text, parsed);
+    }
+    return parsed;
+}
+function readVersion(text) {
+    if (typeof text !== "string")
+        return null;
+    const m = versionPattern.exec(text);
+    if (!m)
+        return null;
+    const [, epoch, release, preName, preNumber, postText, postDash, postNumber, devName, devNumber] = m;
+    const version = {
+        epoch: Number(epoch ?? 0),
+        release: release.split(".").map(Number),
+        text: "",
+    };
+    if (preName) {
+        const name = preName.toLowerCase();
+        version.pre = [preNames[name] ?? name, Number(preNumber ?? 0)];
+    }
+    if (postText)
+        version.post = Number(postDash ?? postNumber ?? 0);
+    if (devName)
+        version.dev = Number(devNumber ?? 0);
+    if (m[10]) {
+        version.local = m[10]
+            .toLowerCase()
+            .split(/[-_.]/)
+            .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+    }
+    version.text = pep440_formatVersion(version);
+    return version;
+}
+function pep440_formatVersion(v) {
+    let text = `${v.epoch ? `${v.epoch}!` : ""}${v.release.join(".")}`;
+    if (v.pre)
+        text += `${v.pre[0]}${v.pre[1]}`;
+    if (v.post !== undefined)
+        text += `.post${v.post}`;
+    if (v.dev !== undefined)
+        text += `.dev${v.dev}`;
+    if (v.local)
+        text += `+${v.local.join(".")}`;
+    return text;
+}
+const pep440_isValidVersion = (version) => pep440_parseVersion(version) !== null;
+/** The PEP 440 normal form (`v1.0.0-RC.1` → `1.0.0rc1`), or undefined when it is no version. */
+const pep440_normalizeVersion = (version) => pep440_parseVersion(version)?.text;
+const pep440_isPrerelease = (v) => v.pre !== undefined || v.dev !== undefined;
+/** PEP 440 order: epoch, release (zero-padded), then pre, post, dev and local segments. */
+function pep440_compareParsed(x, y) {
+    return pep440_comparePublic(x, y) || compareLocal(x.local, y.local);
+}
+function pep440_comparePublic(x, y) {
+    if (x.epoch !== y.epoch)
+        return x.epoch - y.epoch;
+    const length = Math.max(x.release.length, y.release.length);
+    for (let i = 0; i < length; i++) {
+        const order = (x.release[i] ?? 0) - (y.release[i] ?? 0);
+        if (order !== 0)
+            return order;
+    }
+    return (compareKeys(preKey(x), preKey(y)) ||
+        (x.post ?? -1) - (y.post ?? -1) ||
+        (x.dev ?? Number.POSITIVE_INFINITY) - (y.dev ?? Number.POSITIVE_INFINITY) ||
+        0);
+}
+const preRanks = { a: 0, b: 1, rc: 2 };
+function preKey(v) {
+    if (v.pre)
+        return [preRanks[v.pre[0]], v.pre[1]];
+    // A dev release with no pre or post segment sorts before every pre-release.
+    return v.post === undefined && v.dev !== undefined ? [-1, 0] : [3, 0];
+}
+const compareKeys = (a, b) => a[0] - b[0] || a[1] - b[1];
+function compareLocal(a, b) {
+    if (!a || !b)
+        return (a ? 1 : 0) - (b ? 1 : 0);
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+        const [x, y] = [a[i], b[i]];
+        if (x === undefined || y === undefined)
+            return x === undefined ? -1 : 1;
+        if (typeof x !== typeof y)
+            return typeof x === "number" ? 1 : -1;
+        if (x !== y)
+            return x < y ? -1 : 1;
+    }
+    return 0;
+}
+/** Orders two version strings; invalid ones sort before valid ones, then as strings. */
+function pep440_compareVersions(a, b) {
+    const [x, y] = [pep440_parseVersion(a), pep440_parseVersion(b)];
+    if (x && y)
+        return pep440_compareParsed(x, y);
+    if (x || y)
+        return x ? 1 : -1;
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+const specVersion = String.raw `v?(?:\d+!)?\d+(?:\.\d+)*`;
+const suffixes = String.raw `(?:[-_.]?(?:alpha|beta|preview|pre|a|b|c|rc)[-_.]?\d*)?(?:-\d+|[-_.]?(?:post|rev|r)[-_.]?\d*)?(?:[-_.]?dev[-_.]?\d*)?`;
+const clausePattern = new RegExp([
+    String.raw `^\s*(===)\s*([^\s;)]*)\s*$`,
+    String.raw `^\s*(==|!=)\s*(${specVersion}(?:\.\*|${suffixes}(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?))\s*$`,
+    String.raw `^\s*(~=)\s*(v?(?:\d+!)?\d+(?:\.\d+)+${suffixes})\s*$`,
+    String.raw `^\s*(<=|>=|<|>)\s*(${specVersion}${suffixes})\s*$`,
+].join("|"), "i");
+function parseClause(text) {
+    const m = clausePattern.exec(text);
+    if (!m)
+        return null;
+    const at = [1, 3, 5, 7].find((i) => m[i] !== undefined) ?? 1;
+    const operator = m[at];
+    const written = m[at + 1];
+    if (operator === "===")
+        return { operator, version: written, wildcard: false };
+    const wildcard = written.endsWith(".*");
+    const version = wildcard ? written.slice(0, -2) : written;
+    const parsed = pep440_parseVersion(version);
+    return parsed ? { operator, version, wildcard, parsed } : null;
+}
+const parsedSets = new Map();
+/** The clauses of a specifier set (empty parts between commas are skipped, as packaging does), or null. */
+function pep440_parseSpecifierSet(specifier) {
+    let parsed = parsedSets.get(specifier);
+    if (parsed === undefined) {
+        parsed = readSpecifierSet(specifier);
+        if (parsedSets.size > 10_000)
+            parsedSets.clear();
+        parsedSets.set(specifier, parsed);
+    }
+    return parsed;
+}
+function readSpecifierSet(specifier) {
+    if (typeof specifier !== "string")
+        return null;
+    const clauses = [];
+    for (const part of specifier.split(",")) {
+        if (part.trim() === "")
+            continue;
+        const clause = parseClause(part);
+        if (!clause)
+            return null;
+        clauses.push(clause);
+    }
+    return clauses;
+}
+const pep440_isValidSpecifier = (specifier) => pep440_parseSpecifierSet(specifier) !== null;
+/** Whether `version` matches one clause, pre-releases allowed. */
+function clauseContains(clause, version) {
+    const spec = clause.parsed;
+    switch (clause.operator) {
+        case "==":
+            return equalTo(clause, version);
+        case "!=":
+            return !equalTo(clause, version);
+        case "<=":
+            return pep440_comparePublic(version, spec) <= 0;
+        case ">=":
+            return pep440_comparePublic(version, spec) >= 0;
+        case "<":
+            return lessThan(version, spec);
+        case ">":
+            return greaterThan(version, spec);
+        case "~=":
+            return (pep440_comparePublic(version, spec) >= 0 &&
+                prefixMatches(version, spec.epoch, spec.release.slice(0, -1)));
+        default:
+            return false;
+    }
+}
+function equalTo({ wildcard, parsed }, version) {
+    const spec = parsed;
+    if (wildcard)
+        return prefixMatches(version, spec.epoch, spec.release);
+    return spec.local ? pep440_compareParsed(version, spec) === 0 : pep440_comparePublic(version, spec) === 0;
+}
+/** `==E!R.*`: same epoch, and the release zero-padded starts with R. */
+function prefixMatches(version, epoch, release) {
+    if (version.epoch !== epoch)
+        return false;
+    return release.every((part, i) => (version.release[i] ?? 0) === part);
+}
+/** `<V` excludes V's own pre-releases unless V is one. */
+function lessThan(version, spec) {
+    if (pep440_compareParsed(version, spec) >= 0)
+        return false;
+    if (pep440_isPrerelease(spec) || !pep440_isPrerelease(version))
+        return true;
+    const earliest = { ...spec, dev: 0, local: undefined };
+    return pep440_comparePublic(version, earliest) < 0;
+}
+/** `>V` excludes V's post-releases (unless V is one) and V's local versions. */
+function greaterThan(version, spec) {
+    if (pep440_compareParsed(version, spec) <= 0)
+        return false;
+    if (spec.post === undefined && version.post !== undefined) {
+        const base = { ...version, post: undefined, dev: undefined, local: undefined };
+        if (pep440_comparePublic(base, spec) === 0)
+            return false;
+    }
+    return !(version.local && pep440_comparePublic(version, spec) === 0);
+}
+/** Whether `version` is in the set, pre-releases counted (a lock may pin one on purpose); packaging's `SpecifierSet.contains(v, prereleases=True)`. */
+function pep440_satisfies(version, specifier) {
+    const clauses = pep440_parseSpecifierSet(specifier);
+    if (!clauses)
+        return false;
+    if (clauses.length === 0)
+        return true;
+    const parsed = pep440_parseVersion(version);
+    for (const clause of clauses) {
+        if (clause.operator === "===") {
+            if (String(version).toLowerCase() !== clause.version.toLowerCase())
+                return false;
+        }
+        else if (!parsed || !clauseContains(clause, parsed)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/** `valid`/`compare` in the shape older callers use (`valid` gives the normal form or null). */
+const pep440 = {
+    valid: (version) => pep440_normalizeVersion(version) ?? null,
+    compare: pep440_compareVersions,
+};
+/** A version's parts for display; `public` is the normal form without epoch and local label. */
+function explainVersion(version) {
+    const parsed = pep440_parseVersion(version);
+    if (!parsed)
+        return null;
+    const { epoch, release, pre, post, dev } = parsed;
+    const local = parsed.local?.join(".");
+    const publicText = pep440_formatVersion({ epoch: 0, release, pre, post, dev });
+    return { epoch, release, pre, post, dev, local, public: publicText };
+}
+/** Forgets every parsed version and specifier set (for benchmarks and long runs). */
+function clearParseCaches() {
+    parsedVersions.clear();
+    parsedSets.clear();
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./shared/runtime/host.ts
 /** The machine's path flavour and executable test, passed in so Windows paths can be tested anywhere. */
 
@@ -28474,14 +28944,6 @@ function searchPath(env) {
     return env.PATH ?? env.Path ?? "";
 }
 
-;// CONCATENATED MODULE: ./shared/python/venv-layout.ts
-/** Where a venv keeps its executables: `bin/` on POSIX, `Scripts\` on Windows. */
-
-const venvBin = (venv, host = nativeHost) => host.path.join(venv, host.windows ? "Scripts" : "bin");
-const venv_layout_venvPython = (venv, host = nativeHost) => host.path.join(venvBin(venv, host), host.windows ? "python.exe" : "python");
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: ./shared/runtime/paths.ts
 var paths = __nccwpck_require__(1445);
 // EXTERNAL MODULE: ./shared/runtime/system-errors.ts
@@ -28561,119 +29023,217 @@ function which(name, env = process.env, host = nativeHost) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./shared/cache/venv-key.ts
-/** The venv cache key, and the check that a restored venv is the one the key names and still works. */
+// EXTERNAL MODULE: ./shared/runtime/text.ts
+var runtime_text = __nccwpck_require__(6166);
+;// CONCATENATED MODULE: ./shared/python/run.ts
+/** Running an interpreter: one short process, its stdout or an error with its last output line. */
+
+
+async function runPython(file, args, timeout = 30_000) {
+    const result = await runCommand(file, args, { timeoutMs: timeout });
+    if (result.code === 0)
+        return result.stdout;
+    const why = (0,runtime_text/* lastLines */.w$)(result.output, 1)[0] || `exit code ${result.code}`;
+    throw new Error(`${file} failed: ${why}`);
+}
+
+;// CONCATENATED MODULE: ./shared/python/discover.ts
+/** Finding installed interpreters: the runner's tool cache, then PATH, then pyenv. */
 
 
 
 
 
-
-/** Bumped whenever what goes into a cached venv changes. */
-const cacheVersion = "v2";
-const venv_key_short = (text, length = 16) => (0,external_node_crypto_.createHash)("sha256").update(text).digest("hex").slice(0, length);
-/** `/etc/os-release` ID and VERSION_ID (Linux), else the platform and release. */
-function osIdentity() {
-    try {
-        const release = (0,external_node_fs_.readFileSync)("/etc/os-release", "utf8");
-        const field = (name) => new RegExp(`^${name}="?([^"\\n]*)"?$`, "m").exec(release)?.[1] ?? "";
-        return `${field("ID")}${field("VERSION_ID")}`;
+const windows = process.platform === "win32";
+/** Every interpreter found, in discovery order, each real file once (its first path wins). */
+async function findInterpreters(env = process.env) {
+    const candidates = [...toolCache(env), ...onPath(env), ...pyenv(env)];
+    const seen = new Set();
+    const unique = [];
+    for (const candidate of candidates) {
+        const realPath = executableRealPath(candidate.path);
+        if (!realPath || seen.has(realPath) || isVirtualEnv(candidate.path))
+            continue;
+        seen.add(realPath);
+        unique.push({ ...candidate, realPath });
     }
-    catch {
-        return `${process.platform}${external_node_os_default().release()}`;
+    const found = await Promise.all(unique.map(async ({ version, ...interpreter }) => ({
+        ...interpreter,
+        version: version ?? (await probeVersion(interpreter.path, interpreter.realPath)),
+    })));
+    return found.filter((interpreter) => interpreter.version !== undefined);
+}
+/** `python3` on PATH (`python.exe` on Windows), as a shell would run it. */
+function pythonOnPath(env = process.env) {
+    const name = windows ? "python.exe" : "python3";
+    for (const directory of pathDirectories(env)) {
+        const file = external_node_path_default().join(directory, name);
+        if (executableRealPath(file) && !isVirtualEnv(file))
+            return file;
     }
-}
-function venvCacheKey(parts) {
-    const runnerOs = parts.env.RUNNER_OS ?? process.platform;
-    const arch = parts.env.RUNNER_ARCH ?? process.arch;
-    const content = venv_key_short([
-        parts.lockText,
-        parts.selection,
-        parts.venvPath,
-        `${parts.installer} ${parts.installerVersion}`,
-    ].join("\0"));
-    const key = [
-        "pyship-venv",
-        cacheVersion,
-        runnerOs,
-        arch,
-        osIdentity(),
-        `py${parts.pythonVersion}`,
-        venv_key_short(parts.pythonRealPath, 8),
-        parts.installer,
-        content,
-        parts.suffix,
-    ]
-        .filter(Boolean)
-        .join("-");
-    return key.replace(/[,\s]/g, "_").slice(0, 512);
-}
-const identityFile = ".pyship-venv.json";
-function writeVenvIdentity(venv, identity) {
-    (0,external_node_fs_.writeFileSync)(external_node_path_default().join(venv, identityFile), `${JSON.stringify(identity, null, 2)}\n`);
-}
-/** Why a restored venv cannot be used (another interpreter's, or its interpreter gone), or undefined. */
-async function unusableVenv(venv, expected) {
-    const config = external_node_path_default().join(venv, "pyvenv.cfg");
-    if (!(0,external_node_fs_.existsSync)(config))
-        return "the cached venv is broken (pyvenv.cfg is missing)";
-    const settings = venvSettings((0,external_node_fs_.readFileSync)(config, "utf8"));
-    const differences = identityDifferences(venv, settings, expected);
-    if (differences.length > 0)
-        return `the cached venv is not the one its key names (${differences.join("; ")})`;
-    const home = settings.get("home");
-    if (home && !(0,external_node_fs_.existsSync)(home))
-        return `the cached venv is broken (its interpreter's home ${home} no longer exists)`;
-    const probe = await runCommand(venv_layout_venvPython(venv), ["-c", "import sys; print(sys.prefix)"], {
-        timeoutMs: 30_000,
-    });
-    if (probe.code !== 0)
-        return `the cached venv is broken (its python does not run: ${probe.output.trim().split("\n").at(-1) ?? ""})`;
     return undefined;
 }
-/** pyvenv.cfg's `key = value` lines. */
-function venvSettings(text) {
-    const settings = new Map();
-    for (const match of text.matchAll(/^\s*([\w-]+)\s*=\s*(.*?)\s*$/gm))
-        settings.set(match[1], match[2]);
-    return settings;
+const runnerArch = { X64: "x64", ARM64: "arm64", X86: "x86", ARM: "arm" };
+const nodeArch = { x64: "x64", arm64: "arm64", ia32: "x86", arm: "arm" };
+/** actions/setup-python's layout: `Python/<version>/<arch>/bin/python3`, newest first. */
+function toolCache(env) {
+    if (!env.RUNNER_TOOL_CACHE)
+        return [];
+    const root = external_node_path_default().join(env.RUNNER_TOOL_CACHE, "Python");
+    const arch = runnerArch[env.RUNNER_ARCH ?? ""] ?? nodeArch[process.arch] ?? process.arch;
+    return byVersionDescending(listDirectory(root)).map((name) => ({
+        path: external_node_path_default().join(root, name, arch, ...(windows ? ["python.exe"] : ["bin", "python3"])),
+        source: "tool-cache",
+        version: toolCacheVersion(name),
+    }));
 }
-/** How the venv's pyvenv.cfg and identity file differ from what this run expects. */
-function identityDifferences(venv, settings, expected) {
-    const differences = [];
-    const release = (version) => /^\d+\.\d+\.\d+/.exec(version)?.[0] ?? version;
-    const version = settings.get("version") ?? settings.get("version_info") ?? "";
-    if (release(version) !== release(expected.pythonVersion))
-        differences.push(`pyvenv.cfg has Python ${version || "no version"}, this run uses ${expected.pythonVersion}`);
-    const interpreter = realPath(settings.get("executable") ?? venv_layout_venvPython(venv));
-    if (interpreter !== expected.pythonRealPath)
-        differences.push(`its interpreter is ${interpreter}, this run uses ${expected.pythonRealPath}`);
-    const recorded = readIdentity(venv);
-    if (!recorded)
-        differences.push(`it has no readable ${identityFile}`);
-    else
-        for (const field of ["key", "pythonVersion", "pythonRealPath"])
-            if (recorded[field] !== expected[field])
-                differences.push(`${identityFile} has ${field} ${JSON.stringify(recorded[field])}, this run expects ${JSON.stringify(expected[field])}`);
-    return differences;
+/** The tool cache names versions in semver: `3.13.0-rc.1` is PEP 440's `3.13.0rc1`. */
+function toolCacheVersion(name) {
+    const match = /^(\d+\.\d+\.\d+)(?:-(alpha|beta|rc)\.?(\d+))?$/.exec(name);
+    if (!match)
+        return undefined;
+    const pre = match[2] ? `${{ alpha: "a", beta: "b", rc: "rc" }[match[2]]}${match[3]}` : "";
+    return `${match[1]}${pre}`;
 }
-function readIdentity(venv) {
+/** `python3.X` (newest first) then `python3` in each PATH directory, in PATH order. */
+function onPath(env) {
+    const names = (directory) => {
+        if (windows)
+            return ["python.exe", "python3.exe"];
+        const minors = listDirectory(directory).filter((name) => /^python3\.\d+$/.test(name));
+        return [...byVersionDescending(minors, (name) => name.slice("python".length)), "python3"];
+    };
+    return pathDirectories(env).flatMap((directory) => names(directory).map((name) => ({ path: external_node_path_default().join(directory, name), source: "path" })));
+}
+/**
+ * PATH without shim directories (pyenv's, asdf's): a shim is a script that picks a version
+ * by its own rules; the interpreters behind it are found in their own trees.
+ * Windows' Store alias `WindowsApps\python.exe` only opens the Store.
+ */
+function pathDirectories(env) {
+    const value = env.PATH ?? env.Path ?? "";
+    return value
+        .split((external_node_path_default()).delimiter)
+        .filter((directory) => directory && external_node_path_default().basename(directory) !== "shims")
+        .filter((directory) => !/[\\/]WindowsApps[\\/]?$/i.test(directory));
+}
+/** `$PYENV_ROOT/versions/<version>/bin/python3`, newest first; the directory names the version. */
+function pyenv(env) {
+    const root = env.PYENV_ROOT || external_node_path_default().join(env.HOME || external_node_os_default().homedir(), ".pyenv");
+    const versions = external_node_path_default().join(root, "versions");
+    return byVersionDescending(listDirectory(versions)).map((name) => ({
+        path: external_node_path_default().join(versions, name, ...(windows ? ["python.exe"] : ["bin", "python3"])),
+        source: "pyenv",
+        version: /^\d+\.\d+\.\d+((a|b|rc)\d+)?$/.test(name) ? name : undefined,
+    }));
+}
+function listDirectory(directory) {
     try {
-        const data = JSON.parse((0,external_node_fs_.readFileSync)(external_node_path_default().join(venv, identityFile), "utf8"));
-        return typeof data === "object" && data !== null ? data : undefined;
+        return (0,external_node_fs_.readdirSync)(directory);
+    }
+    catch {
+        return [];
+    }
+}
+/** Valid versions newest first, then the other names as they were. */
+function byVersionDescending(names, versionOf = (name) => name) {
+    const valid = names.filter((name) => pep440_isValidVersion(versionOf(name)));
+    valid.sort((a, b) => pep440_compareVersions(versionOf(b), versionOf(a)));
+    return [...valid, ...names.filter((name) => !valid.includes(name))];
+}
+function executableRealPath(file) {
+    try {
+        const realPath = (0,external_node_fs_.realpathSync)(file);
+        if (!(0,external_node_fs_.statSync)(realPath).isFile())
+            return undefined;
+        if (!windows)
+            (0,external_node_fs_.accessSync)(realPath, external_node_fs_.constants.X_OK);
+        return realPath;
     }
     catch {
         return undefined;
     }
 }
-const realPath = (file) => {
+/** A virtual environment's python stands for its base interpreter, which is found on its own. */
+function isVirtualEnv(file) {
+    return (0,external_node_fs_.existsSync)(external_node_path_default().join(external_node_path_default().dirname(external_node_path_default().dirname(file)), "pyvenv.cfg"));
+}
+/** Versions read by running interpreters, by real file and its modification time. */
+const probed = new Map();
+const printVersion = "import sys; print(sys.version.split()[0])";
+/** The interpreter's own version, or undefined when it does not run. */
+function probeVersion(file, realPath) {
+    const key = `${realPath}\0${(0,external_node_fs_.statSync)(realPath).mtimeMs}`;
+    let version = probed.get(key);
+    if (!version) {
+        // -E -S: ignore PYTHON* variables and skip `site`, the slow part of startup.
+        version = runPython(file, ["-E", "-S", "-c", printVersion], 10_000)
+            .then((output) => output.trim().replace(/\+$/, ""))
+            .then((output) => (pep440_isValidVersion(output) ? output : undefined))
+            .catch(() => undefined);
+        probed.set(key, version);
+    }
+    return version;
+}
+
+// EXTERNAL MODULE: ./shared/runtime/errors.ts
+var errors = __nccwpck_require__(8126);
+;// CONCATENATED MODULE: ./shared/python/info.ts
+/** One interpreter's PEP 508 marker environment and what creating a venv with it needs. */
+
+
+
+/** Prints everything as JSON in one process; works on every Python 3. */
+const infoScript = `
+import json, os, platform, sys
+from importlib.util import find_spec
+
+def full_version(info):
+    version = "%d.%d.%d" % (info.major, info.minor, info.micro)
+    if info.releaselevel != "final":
+        version += info.releaselevel[0] + str(info.serial)
+    return version
+
+print(json.dumps({
+    "markers": {
+        "implementation_name": sys.implementation.name,
+        "implementation_version": full_version(sys.implementation.version),
+        "os_name": os.name,
+        "platform_machine": platform.machine(),
+        "platform_python_implementation": platform.python_implementation(),
+        "platform_release": platform.release(),
+        "platform_system": platform.system(),
+        "platform_version": platform.version(),
+        "python_full_version": platform.python_version(),
+        "python_version": ".".join(platform.python_version_tuple()[:2]),
+        "sys_platform": sys.platform,
+    },
+    "executable": sys.executable,
+    "realPath": os.path.realpath(sys.executable),
+    "prefix": sys.prefix,
+    "basePrefix": getattr(sys, "base_prefix", sys.prefix),
+    "hasVenv": find_spec("venv") is not None,
+    "hasEnsurepip": find_spec("ensurepip") is not None,
+}))
+`;
+async function interpreterInfo(file, source = "path") {
+    let reported;
     try {
-        return (0,external_node_fs_.realpathSync)(file);
+        // -E -s: PYTHON* variables and the user's site-packages must not change the answer.
+        reported = JSON.parse(await runPython(file, ["-E", "-s", "-c", infoScript]));
     }
-    catch {
-        return file;
+    catch (error) {
+        throw new errors/* ConfigurationError */.j1(`cannot read the Python at ${file}: ${(0,errors/* errorMessage */.gJ)(error)}`);
     }
-};
+    return {
+        path: file,
+        // `+` marks a build from a development branch (`3.12.5+`); PEP 440 compares the release.
+        version: reported.markers.python_full_version.replace(/\+$/, ""),
+        source,
+        ...reported,
+        realPath: reported.realPath || (0,external_node_fs_.realpathSync)(file),
+    };
+}
 
 ;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
 /*!
@@ -29990,8 +30550,6 @@ function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTempora
 /** @deprecated use `import * as ... from 'smol-toml'` instead */
 /* harmony default export */ const dist = ({ parse: parse, stringify: stringify, TomlDate: TomlDate, TomlError: TomlError });
 
-// EXTERNAL MODULE: ./shared/runtime/errors.ts
-var errors = __nccwpck_require__(8126);
 ;// CONCATENATED MODULE: ./shared/project/text.ts
 /** Reading a manifest or lock as text: strict UTF-8, so no name is read garbled. */
 
@@ -30115,1516 +30673,6 @@ function tableAt(root, path) {
 }
 const stringList = (value) => Array.isArray(value) ? value.filter((item) => typeof item === "string") : [];
 
-;// CONCATENATED MODULE: ./shared/project/specifier-range.ts
-/** PEP 440 specifier sets as sorted unions of disjoint intervals, to tell whether two sets are the same. */
-
-const everything = [{}];
-/** The specifier set as a sorted union of disjoint intervals; `~=3.11.0` and `==3.11.*` give the same. Invalid sets give []. */
-function specifierRange(specifier) {
-    const clauses = parseSpecifierSet(specifier);
-    if (!clauses)
-        return [];
-    let range = everything;
-    for (const clause of clauses)
-        range = intersect(range, clauseRange(clause));
-    return range;
-}
-/** Whether two specifier sets admit the same versions; invalid ones only equal themselves. */
-function sameSpecifierSet(a, b) {
-    if (clausesText(a) === clausesText(b))
-        return true;
-    if (!isValidSpecifier(a) || !isValidSpecifier(b))
-        return false;
-    const [left, right] = [specifierRange(a), specifierRange(b)];
-    return (left.length === right.length && left.every((interval, i) => sameInterval(interval, right[i])));
-}
-const clausesText = (specifier) => String(specifier).replace(/\s+/g, "").split(",").filter(Boolean).sort().join(",");
-const versionOf = (v) => formatVersion(v);
-/** The `.dev0` of the release after `release[0..length)`, the first version past that prefix. */
-function nextPrefix(epoch, release, length) {
-    const parts = release.slice(0, length);
-    parts[parts.length - 1] += 1;
-    return versionOf({ epoch, release: parts, dev: 0 });
-}
-function clauseRange(clause) {
-    const spec = clause.parsed;
-    if (!spec)
-        return everything;
-    const at = (inclusive) => ({ version: spec.text, inclusive });
-    const { epoch, release } = spec;
-    switch (clause.operator) {
-        case ">=":
-            return [{ lower: at(true) }];
-        case ">":
-            if (spec.dev !== undefined || spec.post !== undefined)
-                return [{ lower: at(false) }];
-            return [{ lower: { ...at(false), afterPosts: true } }];
-        case "<=":
-            return [{ upper: at(true) }];
-        case "<": {
-            const bound = isPrerelease(spec)
-                ? spec.text
-                : versionOf({ ...spec, dev: 0, local: undefined });
-            return [{ upper: { version: bound, inclusive: false } }];
-        }
-        case "~=":
-            return [
-                {
-                    lower: at(true),
-                    upper: { version: nextPrefix(epoch, release, release.length - 1), inclusive: false },
-                },
-            ];
-        case "==":
-            if (clause.wildcard) {
-                return [
-                    {
-                        // Lockers read `==3.11.*` as `~=3.11.0`: the prefix's own pre-releases are left out here.
-                        lower: { version: versionOf({ epoch, release }), inclusive: true },
-                        upper: { version: nextPrefix(epoch, release, release.length), inclusive: false },
-                    },
-                ];
-            }
-            return [{ lower: at(true), upper: at(true) }];
-        case "!=":
-            if (clause.wildcard) {
-                return [
-                    { upper: { version: versionOf({ epoch, release }), inclusive: false } },
-                    { lower: { version: nextPrefix(epoch, release, release.length), inclusive: true } },
-                ];
-            }
-            return [{ upper: at(false) }, { lower: at(false) }];
-        default:
-            return everything;
-    }
-}
-/** Orders two bound points; an after-posts point sorts above its version's post-releases. */
-function comparePoints(a, b) {
-    const [x, y] = [parseVersion(a.version), parseVersion(b.version)];
-    if (a.afterPosts && b.afterPosts)
-        return compareParsed(x, y);
-    if (a.afterPosts)
-        return -afterPostsVersus(x, y);
-    if (b.afterPosts)
-        return afterPostsVersus(y, x);
-    return compareParsed(x, y);
-}
-/** Sign of (other − afterPosts(base)). */
-function afterPostsVersus(base, other) {
-    const root = { ...other, post: undefined, dev: undefined, local: undefined };
-    if (comparePublic(root, base) === 0 && other.post !== undefined)
-        return -1;
-    return comparePublic(other, base) > 0 ? 1 : -1;
-}
-function compareLower(a, b) {
-    if (!a || !b)
-        return (a ? 1 : 0) - (b ? 1 : 0);
-    return comparePoints(a, b) || (a.inclusive ? 0 : 1) - (b.inclusive ? 0 : 1);
-}
-function compareUpper(a, b) {
-    if (!a || !b)
-        return (b ? 1 : 0) - (a ? 1 : 0);
-    return comparePoints(a, b) || (a.inclusive ? 1 : 0) - (b.inclusive ? 1 : 0);
-}
-function isEmpty({ lower, upper }) {
-    if (!lower || !upper)
-        return false;
-    const order = comparePoints(lower, upper);
-    return order > 0 || (order === 0 && !(lower.inclusive && upper.inclusive));
-}
-function intersect(left, right) {
-    const result = [];
-    for (const a of left) {
-        for (const b of right) {
-            const interval = {
-                lower: compareLower(a.lower, b.lower) >= 0 ? a.lower : b.lower,
-                upper: compareUpper(a.upper, b.upper) <= 0 ? a.upper : b.upper,
-            };
-            if (!isEmpty(interval))
-                result.push(interval);
-        }
-    }
-    return merge(result.sort((a, b) => compareLower(a.lower, b.lower)));
-}
-/** Joins sorted intervals that touch or overlap, so one set has one form. */
-function merge(sorted) {
-    const merged = [];
-    for (const interval of sorted) {
-        const last = merged.at(-1);
-        if (last && touches(last.upper, interval.lower)) {
-            if (compareUpper(interval.upper, last.upper) > 0)
-                last.upper = interval.upper;
-        }
-        else {
-            merged.push({ ...interval });
-        }
-    }
-    return merged;
-}
-function touches(upper, lower) {
-    if (!upper || !lower)
-        return true;
-    const order = comparePoints(upper, lower);
-    return order > 0 || (order === 0 && (upper.inclusive || lower.inclusive));
-}
-function sameInterval(a, b) {
-    return compareLower(a.lower, b.lower) === 0 && compareUpper(a.upper, b.upper) === 0;
-}
-
-;// CONCATENATED MODULE: ./shared/project/pep440.ts
-/** PEP 440 versions and specifier sets, as `packaging` 26 reads them; invalid input never throws. */
-const pre = String.raw `(?:[-_.]?(alpha|a|beta|b|preview|pre|c|rc)[-_.]?(\d+)?)?`;
-const post = String.raw `(?:-(\d+)|[-_.]?(?:post|rev|r)[-_.]?(\d+)?)?`;
-const dev = String.raw `(?:[-_.]?(dev)[-_.]?(\d+)?)?`;
-const local = String.raw `(?:\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?`;
-const versionPattern = new RegExp(String.raw `^\s*v?(?:(\d+)!)?(\d+(?:\.\d+)*)${pre}(${post})${dev}${local}\s*$`, "i");
-const preNames = {
-    alpha: "a",
-    beta: "b",
-    c: "rc",
-    pre: "rc",
-    preview: "rc",
-};
-const parsedVersions = new Map();
-/** Parses a version once; locks and manifests repeat the same versions many times. */
-function pep440_parseVersion(text) {
-    let parsed = parsedVersions.get(text);
-    if (parsed === undefined) {
-        parsed = readVersion(text);
-        if (parsedVersions.size > 50_000)
-            parsedVersions.clear();
-        parsedVersions.set(text, parsed);
-    }
-    return parsed;
-}
-function readVersion(text) {
-    if (typeof text !== "string")
-        return null;
-    const m = versionPattern.exec(text);
-    if (!m)
-        return null;
-    const [, epoch, release, preName, preNumber, postText, postDash, postNumber, devName, devNumber] = m;
-    const version = {
-        epoch: Number(epoch ?? 0),
-        release: release.split(".").map(Number),
-        text: "",
-    };
-    if (preName) {
-        const name = preName.toLowerCase();
-        version.pre = [preNames[name] ?? name, Number(preNumber ?? 0)];
-    }
-    if (postText)
-        version.post = Number(postDash ?? postNumber ?? 0);
-    if (devName)
-        version.dev = Number(devNumber ?? 0);
-    if (m[10]) {
-        version.local = m[10]
-            .toLowerCase()
-            .split(/[-_.]/)
-            .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
-    }
-    version.text = pep440_formatVersion(version);
-    return version;
-}
-function pep440_formatVersion(v) {
-    let text = `${v.epoch ? `${v.epoch}!` : ""}${v.release.join(".")}`;
-    if (v.pre)
-        text += `${v.pre[0]}${v.pre[1]}`;
-    if (v.post !== undefined)
-        text += `.post${v.post}`;
-    if (v.dev !== undefined)
-        text += `.dev${v.dev}`;
-    if (v.local)
-        text += `+${v.local.join(".")}`;
-    return text;
-}
-const isValidVersion = (version) => pep440_parseVersion(version) !== null;
-/** The PEP 440 normal form (`v1.0.0-RC.1` → `1.0.0rc1`), or undefined when it is no version. */
-const normalizeVersion = (version) => pep440_parseVersion(version)?.text;
-const pep440_isPrerelease = (v) => v.pre !== undefined || v.dev !== undefined;
-/** PEP 440 order: epoch, release (zero-padded), then pre, post, dev and local segments. */
-function pep440_compareParsed(x, y) {
-    return pep440_comparePublic(x, y) || compareLocal(x.local, y.local);
-}
-function pep440_comparePublic(x, y) {
-    if (x.epoch !== y.epoch)
-        return x.epoch - y.epoch;
-    const length = Math.max(x.release.length, y.release.length);
-    for (let i = 0; i < length; i++) {
-        const order = (x.release[i] ?? 0) - (y.release[i] ?? 0);
-        if (order !== 0)
-            return order;
-    }
-    return (compareKeys(preKey(x), preKey(y)) ||
-        (x.post ?? -1) - (y.post ?? -1) ||
-        (x.dev ?? Number.POSITIVE_INFINITY) - (y.dev ?? Number.POSITIVE_INFINITY) ||
-        0);
-}
-const preRanks = { a: 0, b: 1, rc: 2 };
-function preKey(v) {
-    if (v.pre)
-        return [preRanks[v.pre[0]], v.pre[1]];
-    // A dev release with no pre or post segment sorts before every pre-release.
-    return v.post === undefined && v.dev !== undefined ? [-1, 0] : [3, 0];
-}
-const compareKeys = (a, b) => a[0] - b[0] || a[1] - b[1];
-function compareLocal(a, b) {
-    if (!a || !b)
-        return (a ? 1 : 0) - (b ? 1 : 0);
-    for (let i = 0; i < Math.max(a.length, b.length); i++) {
-        const [x, y] = [a[i], b[i]];
-        if (x === undefined || y === undefined)
-            return x === undefined ? -1 : 1;
-        if (typeof x !== typeof y)
-            return typeof x === "number" ? 1 : -1;
-        if (x !== y)
-            return x < y ? -1 : 1;
-    }
-    return 0;
-}
-/** Orders two version strings; invalid ones sort before valid ones, then as strings. */
-function compareVersions(a, b) {
-    const [x, y] = [pep440_parseVersion(a), pep440_parseVersion(b)];
-    if (x && y)
-        return pep440_compareParsed(x, y);
-    if (x || y)
-        return x ? 1 : -1;
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-const specVersion = String.raw `v?(?:\d+!)?\d+(?:\.\d+)*`;
-const suffixes = String.raw `(?:[-_.]?(?:alpha|beta|preview|pre|a|b|c|rc)[-_.]?\d*)?(?:-\d+|[-_.]?(?:post|rev|r)[-_.]?\d*)?(?:[-_.]?dev[-_.]?\d*)?`;
-const clausePattern = new RegExp([
-    String.raw `^\s*(===)\s*([^\s;)]*)\s*$`,
-    String.raw `^\s*(==|!=)\s*(${specVersion}(?:\.\*|${suffixes}(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?))\s*$`,
-    String.raw `^\s*(~=)\s*(v?(?:\d+!)?\d+(?:\.\d+)+${suffixes})\s*$`,
-    String.raw `^\s*(<=|>=|<|>)\s*(${specVersion}${suffixes})\s*$`,
-].join("|"), "i");
-function parseClause(text) {
-    const m = clausePattern.exec(text);
-    if (!m)
-        return null;
-    const at = [1, 3, 5, 7].find((i) => m[i] !== undefined) ?? 1;
-    const operator = m[at];
-    const written = m[at + 1];
-    if (operator === "===")
-        return { operator, version: written, wildcard: false };
-    const wildcard = written.endsWith(".*");
-    const version = wildcard ? written.slice(0, -2) : written;
-    const parsed = pep440_parseVersion(version);
-    return parsed ? { operator, version, wildcard, parsed } : null;
-}
-const parsedSets = new Map();
-/** The clauses of a specifier set (empty parts between commas are skipped, as packaging does), or null. */
-function pep440_parseSpecifierSet(specifier) {
-    let parsed = parsedSets.get(specifier);
-    if (parsed === undefined) {
-        parsed = readSpecifierSet(specifier);
-        if (parsedSets.size > 10_000)
-            parsedSets.clear();
-        parsedSets.set(specifier, parsed);
-    }
-    return parsed;
-}
-function readSpecifierSet(specifier) {
-    if (typeof specifier !== "string")
-        return null;
-    const clauses = [];
-    for (const part of specifier.split(",")) {
-        if (part.trim() === "")
-            continue;
-        const clause = parseClause(part);
-        if (!clause)
-            return null;
-        clauses.push(clause);
-    }
-    return clauses;
-}
-const pep440_isValidSpecifier = (specifier) => pep440_parseSpecifierSet(specifier) !== null;
-/** Whether `version` matches one clause, pre-releases allowed. */
-function clauseContains(clause, version) {
-    const spec = clause.parsed;
-    switch (clause.operator) {
-        case "==":
-            return equalTo(clause, version);
-        case "!=":
-            return !equalTo(clause, version);
-        case "<=":
-            return pep440_comparePublic(version, spec) <= 0;
-        case ">=":
-            return pep440_comparePublic(version, spec) >= 0;
-        case "<":
-            return lessThan(version, spec);
-        case ">":
-            return greaterThan(version, spec);
-        case "~=":
-            return (pep440_comparePublic(version, spec) >= 0 &&
-                prefixMatches(version, spec.epoch, spec.release.slice(0, -1)));
-        default:
-            return false;
-    }
-}
-function equalTo({ wildcard, parsed }, version) {
-    const spec = parsed;
-    if (wildcard)
-        return prefixMatches(version, spec.epoch, spec.release);
-    return spec.local ? pep440_compareParsed(version, spec) === 0 : pep440_comparePublic(version, spec) === 0;
-}
-/** `==E!R.*`: same epoch, and the release zero-padded starts with R. */
-function prefixMatches(version, epoch, release) {
-    if (version.epoch !== epoch)
-        return false;
-    return release.every((part, i) => (version.release[i] ?? 0) === part);
-}
-/** `<V` excludes V's own pre-releases unless V is one. */
-function lessThan(version, spec) {
-    if (pep440_compareParsed(version, spec) >= 0)
-        return false;
-    if (pep440_isPrerelease(spec) || !pep440_isPrerelease(version))
-        return true;
-    const earliest = { ...spec, dev: 0, local: undefined };
-    return pep440_comparePublic(version, earliest) < 0;
-}
-/** `>V` excludes V's post-releases (unless V is one) and V's local versions. */
-function greaterThan(version, spec) {
-    if (pep440_compareParsed(version, spec) <= 0)
-        return false;
-    if (spec.post === undefined && version.post !== undefined) {
-        const base = { ...version, post: undefined, dev: undefined, local: undefined };
-        if (pep440_comparePublic(base, spec) === 0)
-            return false;
-    }
-    return !(version.local && pep440_comparePublic(version, spec) === 0);
-}
-/** Whether `version` is in the set, pre-releases counted (a lock may pin one on purpose); packaging's `SpecifierSet.contains(v, prereleases=True)`. */
-function pep440_satisfies(version, specifier) {
-    const clauses = pep440_parseSpecifierSet(specifier);
-    if (!clauses)
-        return false;
-    if (clauses.length === 0)
-        return true;
-    const parsed = pep440_parseVersion(version);
-    for (const clause of clauses) {
-        if (clause.operator === "===") {
-            if (String(version).toLowerCase() !== clause.version.toLowerCase())
-                return false;
-        }
-        else if (!parsed || !clauseContains(clause, parsed)) {
-            return false;
-        }
-    }
-    return true;
-}
-
-/** `valid`/`compare` in the shape older callers use (`valid` gives the normal form or null). */
-const pep440 = {
-    valid: (version) => normalizeVersion(version) ?? null,
-    compare: compareVersions,
-};
-/** A version's parts for display; `public` is the normal form without epoch and local label. */
-function explainVersion(version) {
-    const parsed = pep440_parseVersion(version);
-    if (!parsed)
-        return null;
-    const { epoch, release, pre, post, dev } = parsed;
-    const local = parsed.local?.join(".");
-    const publicText = pep440_formatVersion({ epoch: 0, release, pre, post, dev });
-    return { epoch, release, pre, post, dev, local, public: publicText };
-}
-/** Forgets every parsed version and specifier set (for benchmarks and long runs). */
-function clearParseCaches() {
-    parsedVersions.clear();
-    parsedSets.clear();
-}
-
-;// CONCATENATED MODULE: ./shared/project/markers.ts
-/** PEP 508 environment markers: parse, print in one canonical form, and evaluate. */
-
-class MarkerSyntaxError extends Error {
-}
-const operators = ["===", "==", "!=", "<=", ">=", "~=", "<", ">"];
-const tokenPattern = /\s*(\(|\)|'[^']*'|"[^"]*"|===|==|!=|<=|>=|~=|<|>|not\s+in\b|[A-Za-z_][A-Za-z0-9_.]*)/y;
-/** PEP 508's variables (and PEP 751's sets), with the legacy dotted names packaging still reads. */
-const variablePattern = /^(python_version|python_full_version|os[._]name|sys[._]platform|platform_(release|system)|platform[._](version|machine|python_implementation)|python_implementation|implementation_(name|version)|extras?|dependency_groups)$/;
-function variableName(token) {
-    if (!variablePattern.test(token))
-        return undefined;
-    const name = token.replace(/\./g, "_");
-    return name === "python_implementation" ? "platform_python_implementation" : name;
-}
-function tokenize(text) {
-    const tokens = [];
-    tokenPattern.lastIndex = 0;
-    while (tokenPattern.lastIndex < text.length) {
-        const start = tokenPattern.lastIndex;
-        const match = tokenPattern.exec(text);
-        if (!match) {
-            if (text.slice(start).trim() === "")
-                break;
-            throw new MarkerSyntaxError(`unexpected '${text.slice(start).trim()}' in marker '${text}'`);
-        }
-        tokens.push(match[1].replace(/^not\s+in$/, "not in"));
-    }
-    return tokens;
-}
-function parseMarker(source) {
-    const text = String(source ?? "");
-    const tokens = tokenize(text);
-    let position = 0;
-    const peek = () => tokens[position];
-    const fail = (what) => {
-        throw new MarkerSyntaxError(`${what} in marker '${text.trim()}'`);
-    };
-    const value = () => {
-        const token = tokens[position++] ?? fail("unexpected end");
-        if (/^['"]/.test(token))
-            return { literal: token.slice(1, -1) };
-        const variable = variableName(token);
-        if (variable)
-            return { variable };
-        if (/^[A-Za-z_]/.test(token) && !["and", "or", "in", "not in"].includes(token)) {
-            return fail(`unknown marker variable '${token}'`);
-        }
-        return fail(`unexpected '${token}'`);
-    };
-    const atom = () => {
-        if (peek() === "(") {
-            position++;
-            const inner = or();
-            if (tokens[position++] !== ")")
-                fail("missing ')'");
-            return inner;
-        }
-        const left = value();
-        const operator = tokens[position++] ?? fail("missing operator");
-        if (!operators.includes(operator) && operator !== "in" && operator !== "not in") {
-            fail(`unknown operator '${operator}'`);
-        }
-        const right = value();
-        if (!("variable" in left) && !("variable" in right))
-            fail("a comparison needs a variable");
-        return { kind: "compare", left, operator, right };
-    };
-    const and = () => {
-        let left = atom();
-        while (peek() === "and") {
-            position++;
-            left = { kind: "and", left, right: atom() };
-        }
-        return left;
-    };
-    const or = () => {
-        let left = and();
-        while (peek() === "or") {
-            position++;
-            left = { kind: "or", left, right: and() };
-        }
-        return left;
-    };
-    const marker = or();
-    if (position !== tokens.length)
-        fail(`unexpected '${tokens[position]}'`);
-    return marker;
-}
-const printValue = (value) => "variable" in value ? value.variable : `'${value.literal.replace(/'/g, '"')}'`;
-/** One canonical text per marker: single quotes, single spaces, minimal parentheses. */
-function markers_formatMarker(marker) {
-    if (marker.kind === "compare") {
-        return `${printValue(marker.left)} ${marker.operator} ${printValue(marker.right)}`;
-    }
-    const side = (child) => marker.kind === "and" && child.kind === "or" ? `(${markers_formatMarker(child)})` : markers_formatMarker(child);
-    return `${side(marker.left)} ${marker.kind} ${side(marker.right)}`;
-}
-const normalizeMarker = (text) => markers_formatMarker(parseMarker(text));
-/** Evaluates as packaging 26 does: version variables compare as PEP 440 when the right side is a valid specifier, the rest as strings. */
-function evaluateMarker(marker, context = {}) {
-    if (marker.kind !== "compare") {
-        const left = evaluateMarker(marker.left, context);
-        if (marker.kind === "and" ? !left : left)
-            return left;
-        return evaluateMarker(marker.right, context);
-    }
-    const { left, operator, right } = marker;
-    const key = variableOf(left) ?? variableOf(right) ?? "";
-    if (key === "extra")
-        return evaluateExtra(marker, context.extras ?? []);
-    if (key === "extras" || key === "dependency_groups") {
-        const set = key === "extras" ? context.extras : context.dependencyGroups;
-        const member = (set ?? []).map(normalizeExtra).includes(normalizeExtra(literalOf(left)));
-        if (operator === "in")
-            return member;
-        return operator === "not in" ? !member : false;
-    }
-    if (!context.environment)
-        return true;
-    const environment = context.environment;
-    const resolve = (value) => "literal" in value ? value.literal : environmentValue(environment, value.variable);
-    return compare(resolve(left), operator, resolve(right), versionVariables.has(key));
-}
-const variableOf = (value) => ("variable" in value ? value.variable : undefined);
-const literalOf = (value) => ("literal" in value ? value.literal : "");
-const versionVariables = new Set([
-    "implementation_version",
-    "platform_release",
-    "python_full_version",
-    "python_version",
-]);
-function environmentValue(environment, name) {
-    const value = String(environment[name] ?? "");
-    // packaging's repair of untagged CPython builds (`3.13.0+`).
-    return name === "python_full_version" && value.endsWith("+") ? `${value}local` : value;
-}
-/** `extra` compares by PEP 685 normal names; with several active extras, any of them may match. */
-function evaluateExtra(marker, extras) {
-    const active = extras.length > 0 ? extras.map(normalizeExtra) : [""];
-    const { left, operator, right } = marker;
-    const side = (value, extra) => "literal" in value ? normalizeExtra(value.literal) : extra;
-    const holds = (extra) => compare(side(left, extra), operator, side(right, extra), false);
-    return operator === "!=" || operator === "not in" ? active.every(holds) : active.some(holds);
-}
-const normalizeExtra = (extra) => extra.toLowerCase().replace(/[-_.]+/g, "-");
-function compare(left, operator, right, asVersion) {
-    if (asVersion) {
-        const clauses = pep440_parseSpecifierSet(`${operator}${right}`);
-        if (clauses && clauses.length === 1 && !right.includes(",")) {
-            const [clause] = clauses;
-            if (clause.operator === "===")
-                return left.toLowerCase() === clause.version.toLowerCase();
-            const version = pep440_parseVersion(left);
-            return version !== null && clauseContains(clause, version);
-        }
-    }
-    switch (operator) {
-        case "in":
-            return right.includes(left);
-        case "not in":
-            return !right.includes(left);
-        case "==":
-        case "<=":
-        case ">=":
-            return left === right;
-        case "!=":
-            return left !== right;
-        default:
-            // packaging: `<`, `>` on strings are false; `~=`, `===` are undefined comparisons.
-            return false;
-    }
-}
-
-;// CONCATENATED MODULE: ./shared/project/names.ts
-/** PEP 503 normalized project name: lower case, runs of `-`, `_` and `.` become one `-`. */
-function normalizeName(name) {
-    return name.toLowerCase().replace(/[-_.]+/g, "-");
-}
-
-;// CONCATENATED MODULE: ./shared/project/declarations.ts
-/**
- * Where a dependency is declared in a TOML manifest (pyproject.toml, Pipfile), so findings can
- * point at its line. Works on the text, since TOML parsers do not keep positions. Each table's
- * names are indexed once, on first use.
- */
-
-class ManifestLines {
-    lines;
-    tables = new Map();
-    indexes = new Map();
-    constructor(text) {
-        this.lines = text.split("\n");
-        let current;
-        this.lines.forEach((line, i) => {
-            const header = /^\s*\[{1,2}\s*([^\]]+?)\s*\]{1,2}\s*(#.*)?$/.exec(line);
-            if (!header)
-                return;
-            if (current)
-                current.end = i;
-            current = { header: i, end: this.lines.length };
-            const path = header[1].replace(/\s*\.\s*/g, ".").replace(/["']/g, "");
-            if (!this.tables.has(path))
-                this.tables.set(path, current);
-        });
-    }
-    /** The line of a table header such as `tool.poetry.dependencies`. */
-    table(path) {
-        const span = this.tables.get(path);
-        return span ? span.header + 1 : undefined;
-    }
-    /** The line of `key = …` directly in a table. */
-    key(tablePath, key) {
-        return this.keys(tablePath).get(normalizeName(key));
-    }
-    /**
-     * The line that declares `name`: a `name = …` key in the table, or an item of the
-     * `arrayKey = [...]` array in it (`"name>=1"`). Falls back to the array's or table's line.
-     */
-    dependency(tablePath, name, arrayKey) {
-        const span = this.tables.get(tablePath);
-        if (!span)
-            return undefined;
-        if (arrayKey === undefined)
-            return this.key(tablePath, name) ?? span.header + 1;
-        const arrayLine = this.key(tablePath, arrayKey);
-        if (arrayLine === undefined)
-            return span.header + 1;
-        return this.items(tablePath, arrayLine, span.end).get(normalizeName(name)) ?? arrayLine;
-    }
-    /** Normalized key → line, for the keys written directly in a table. */
-    keys(tablePath) {
-        return this.indexed(`keys:${tablePath}`, (index) => {
-            const span = this.tables.get(tablePath);
-            if (!span)
-                return;
-            for (let i = span.header + 1; i < span.end; i++) {
-                const key = /^\s*["']?([A-Za-z0-9][A-Za-z0-9._-]*)["']?\s*=/.exec(this.lines[i]);
-                if (key && !index.has(normalizeName(key[1])))
-                    index.set(normalizeName(key[1]), i + 1);
-            }
-        });
-    }
-    /** Normalized project name → line, for the quoted requirement strings from `fromLine` on. */
-    items(tablePath, fromLine, end) {
-        return this.indexed(`items:${tablePath}:${fromLine}`, (index) => {
-            for (let i = fromLine - 1; i < end; i++) {
-                const code = this.lines[i].replace(/\s#[^"']*$/, "");
-                for (const item of code.matchAll(/["']\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)/g)) {
-                    if (!index.has(normalizeName(item[1])))
-                        index.set(normalizeName(item[1]), i + 1);
-                }
-            }
-        });
-    }
-    indexed(key, build) {
-        let index = this.indexes.get(key);
-        if (!index) {
-            index = new Map();
-            build(index);
-            this.indexes.set(key, index);
-        }
-        return index;
-    }
-}
-
-;// CONCATENATED MODULE: ./shared/project/pep508.ts
-/** PEP 508 dependency specifications: `name[extras] (specifier) ; marker` or `name @ url ; marker`. */
-
-
-
-class RequirementSyntaxError extends Error {
-}
-const namePattern = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*/;
-function parseRequirement(text) {
-    const fail = (why) => {
-        throw new RequirementSyntaxError(`invalid requirement '${text.trim()}': ${why}`);
-    };
-    const nameMatch = namePattern.exec(text) ?? fail("expected a project name");
-    const name = nameMatch[1];
-    let rest = text.slice(nameMatch[0].length);
-    let extras = [];
-    if (rest.startsWith("[")) {
-        const close = rest.indexOf("]");
-        if (close < 0)
-            fail("missing ']'");
-        extras = rest
-            .slice(1, close)
-            .split(",")
-            .map((extra) => extra.trim())
-            .filter(Boolean)
-            .map(normalizeName)
-            .sort();
-        rest = rest.slice(close + 1).trimStart();
-    }
-    const semicolon = markerStart(rest);
-    const head = (semicolon < 0 ? rest : rest.slice(0, semicolon)).trim();
-    const markerText = semicolon < 0 ? "" : rest.slice(semicolon + 1).trim();
-    let specifier = "";
-    let url;
-    if (head.startsWith("@")) {
-        url = head.slice(1).trim();
-        if (url === "")
-            fail("missing URL after '@'");
-    }
-    else {
-        specifier = head.replace(/^\((.*)\)$/, "$1").replace(/\s+/g, "");
-        if (!pep440_isValidSpecifier(specifier))
-            fail(`bad version specifier '${head}'`);
-    }
-    let marker;
-    if (markerText !== "") {
-        try {
-            marker = parseMarker(markerText);
-        }
-        catch (error) {
-            fail(error.message);
-        }
-    }
-    return { name, key: normalizeName(name), extras, specifier, url, marker };
-}
-/** Where the marker starts: the first `;` (after whitespace when a URL precedes it). */
-function markerStart(rest) {
-    if (!rest.startsWith("@"))
-        return rest.indexOf(";");
-    const match = /\s;/.exec(rest);
-    return match ? match.index + 1 : -1;
-}
-/** A canonical text for a requirement, for display and set comparison. */
-function formatRequirement(requirement) {
-    const extras = requirement.extras.length > 0 ? `[${requirement.extras.join(",")}]` : "";
-    const target = requirement.url ? ` @ ${requirement.url}` : requirement.specifier;
-    const marker = requirement.marker ? ` ; ${formatMarker(requirement.marker)}` : "";
-    return `${requirement.key}${extras}${target}${marker}`;
-}
-
-;// CONCATENATED MODULE: ./shared/project/poetry-constraint.ts
-/** Poetry's constraint syntax (`^1.2`, `~1.2`, `*`, `>=1 <2`, `1.0 || 2.0`), as poetry-core 2.3 parses it, as PEP 440 specifier sets. */
-
-/**
- * The alternatives of a Poetry constraint, each a PEP 440 specifier set ("" for any version).
- * A term poetry-core refuses is kept as written, so it stays an invalid specifier that nothing satisfies.
- */
-function poetryToPep440(constraint) {
-    // poetry-core has no parentheses: `(>=1.0)` is refused, as it is here.
-    const text = String(constraint).trim();
-    if (text === "*")
-        return [""];
-    return joinAdjacent(text.split(/\s*\|\|?\s*/).flatMap((alternative) => {
-        const terms = alternative
-            .replace(/,+\s*$/, "")
-            .split(/(?<!^)(?<![\^~=>< ,]) *(?<!-)[, ](?!-) *(?!,|$)/)
-            .map((term) => term.trim());
-        return terms
-            .map(termToPep440)
-            .reduce((sets, choices) => sets.flatMap((set) => choices.map((c) => join(set, c))), [""]);
-    }));
-}
-/** Whether a Poetry constraint parses as poetry-core would parse it. */
-const isValidPoetryConstraint = (constraint) => poetryToPep440(constraint).every((specifier) => !specifier.includes(INVALID));
-function satisfiesPoetry(version, constraint) {
-    return poetryToPep440(constraint).some((specifier) => satisfies(version, specifier));
-}
-/** Prefixes a refused term; `?` never occurs in a valid specifier. */
-const INVALID = "?";
-const join = (a, b) => (a === "" ? b : b === "" ? a : `${a},${b}`);
-const versionOnly = String.raw `\s*(v?\d[^\s,]*)`;
-/** One term as PEP 440 alternatives; `!=V` is `<V || >V` in poetry-core, so it also drops V's pre- and post-releases. */
-function termToPep440(term) {
-    if (/^v?[xX*](\.[xX*])*$/i.test(term))
-        return [""];
-    let m = new RegExp(`^~(?!=)${versionOnly}$`).exec(term);
-    if (m)
-        return bounded(m[1], (v) => (v.release.length === 1 ? 0 : 1));
-    m = new RegExp(`^~=${versionOnly}$`).exec(term);
-    if (m)
-        return bounded(m[1], (v) => (v.release.length === 2 ? 0 : 1));
-    m = new RegExp(`^\\^${versionOnly}$`).exec(term);
-    if (m)
-        return bounded(m[1], caretIndex);
-    m = /^(!=|==)?\s*v?(\d+(?:\.\d+){0,2})(?:\.\*)+$/.exec(term);
-    if (m)
-        return [`${m[1] ?? "=="}${m[2]}.*`];
-    m = /^(<>|!=|>=?|<=?|==?)?\s*(\S+?)(\.\*)?$/.exec(term);
-    const version = m && pep440_parseVersion(m[2] === "dev" ? "0.0-dev" : m[2]);
-    if (!m || !version)
-        return [`${INVALID}${term}`];
-    const operator = m[1] ?? "==";
-    if (["<", "<=", ">", ">="].includes(operator))
-        return [`${operator}${version.text}`];
-    if (m[3])
-        return [`${operator === "!=" ? "!=" : "=="}${version.text}.*`];
-    if (operator === "!=" && !version.local)
-        return [`<${version.text}`, `>${version.text}`];
-    return [`${operator === "!=" ? "!=" : "=="}${version.text}`];
-}
-/** `>=V,<U` where U bumps V's release at the index `at` chooses. */
-function bounded(text, at) {
-    const version = pep440_parseVersion(text);
-    if (!version)
-        return [`${INVALID}${text}`];
-    const index = at(version);
-    const release = version.release.slice(0, index + 1);
-    release[index] = (release[index] ?? 0) + 1;
-    const epoch = version.epoch ? `${version.epoch}!` : "";
-    return [`>=${version.text},<${epoch}${release.join(".")}`];
-}
-/** `^`: the first non-zero part, or the last given part when all are zero. */
-function caretIndex(version) {
-    const parts = version.release;
-    const firstNonZero = parts.findIndex((part) => part !== 0);
-    if (parts.length === 1)
-        return 0;
-    return firstNonZero < 0 ? parts.length - 1 : firstNonZero;
-}
-/** poetry-core unites touching ranges (`^1.0 || ^2.0` is `>=1.0,<3.0`, so 2.0a1 is in it). */
-function joinAdjacent(alternatives) {
-    const joined = [...alternatives];
-    for (let i = 0; i + 1 < joined.length; i++) {
-        const left = /^(>=[^,]+),<([^,]+)$/.exec(joined[i]);
-        const right = /^>=([^,]+)(,<[^,]+)$/.exec(joined[i + 1]);
-        if (left && right && compareVersions(left[2], right[1]) === 0) {
-            joined.splice(i, 2, `${left[1]}${right[2]}`);
-            i--;
-        }
-    }
-    return joined;
-}
-
-;// CONCATENATED MODULE: ./shared/project/pyproject.ts
-/** pyproject.toml: PEP 621 dependencies, extras and PEP 735 groups, plus Poetry's and PDM's own tables. */
-
-
-
-
-
-
-
-const manifestOf = (data, text, file, path) => ({
-    data,
-    text,
-    file,
-    path,
-    lines: new ManifestLines(text),
-});
-/** A PEP 508 string declared at a manifest line, as a DeclaredDependency. */
-function fromPep508(text, group, manifest, line) {
-    try {
-        const requirement = parseRequirement(text);
-        return {
-            name: requirement.name,
-            key: requirement.key,
-            group,
-            constraint: requirement.url ? `@ ${requirement.url}` : requirement.specifier,
-            specifiers: [requirement.specifier],
-            extras: requirement.extras,
-            marker: requirement.marker ? markers_formatMarker(requirement.marker) : undefined,
-            direct: requirement.url ? { kind: "url", location: requirement.url } : undefined,
-            file: manifest.file,
-            line,
-        };
-    }
-    catch (error) {
-        if (!(error instanceof RequirementSyntaxError))
-            throw error;
-        throw new errors/* ConfigurationError */.j1(`${manifest.file}: ${error.message}`, {
-            file: manifest.file,
-            line,
-        });
-    }
-}
-const requirementName = (text) => text.trim().split(/[\s[<>=!~;@(]/)[0];
-/** `project.dependencies` (group `main`) and `project.optional-dependencies` (groups `extra:<name>`). */
-function pep621Dependencies(manifest) {
-    const project = tableAt(manifest.data, ["project"]);
-    const declared = stringList(project.dependencies).map((text) => fromPep508(text, "main", manifest, manifest.lines.dependency("project", requirementName(text), "dependencies")));
-    for (const [extra, list] of Object.entries(tableAt(project, ["optional-dependencies"]))) {
-        for (const text of stringList(list)) {
-            const line = manifest.lines.dependency("project.optional-dependencies", requirementName(text), extra) ??
-                manifest.lines.dependency("project", requirementName(text), "optional-dependencies");
-            declared.push(fromPep508(text, `extra:${normalizeName(extra)}`, manifest, line));
-        }
-    }
-    return declared;
-}
-/** PEP 735 `[dependency-groups]`, with `{include-group = …}` flattened; keys normalized. */
-function dependencyGroups(manifest) {
-    const table = tableAt(manifest.data, ["dependency-groups"]);
-    const groups = new Map();
-    const resolve = (name, seen) => {
-        const entry = Object.entries(table).find(([key]) => normalizeName(key) === normalizeName(name));
-        if (!entry) {
-            throw new errors/* ConfigurationError */.j1(`${manifest.file}: dependency group '${name}' is included but not defined`, {
-                file: manifest.file,
-                line: manifest.lines.table("dependency-groups"),
-            });
-        }
-        if (seen.includes(normalizeName(name))) {
-            throw new errors/* ConfigurationError */.j1(`${manifest.file}: dependency group '${name}' includes itself`, {
-                file: manifest.file,
-                line: manifest.lines.key("dependency-groups", entry[0]),
-            });
-        }
-        const [key, items] = entry;
-        return (Array.isArray(items) ? items : []).flatMap((item) => {
-            if (typeof item === "string") {
-                const line = manifest.lines.dependency("dependency-groups", requirementName(item), key);
-                return [fromPep508(item, normalizeName(name), manifest, line)];
-            }
-            if (isTable(item) && typeof item["include-group"] === "string") {
-                return resolve(item["include-group"], [...seen, normalizeName(name)]);
-            }
-            return [];
-        });
-    };
-    for (const name of Object.keys(table))
-        groups.set(normalizeName(name), resolve(name, []));
-    return groups;
-}
-/** Poetry's `[tool.poetry.dependencies]`, `dev-dependencies` and `group.<g>.dependencies`. */
-function poetryDependencies(manifest) {
-    const poetry = tableAt(manifest.data, ["tool", "poetry"]);
-    const tables = [
-        ["main", "tool.poetry.dependencies", tableAt(poetry, ["dependencies"])],
-        ["dev", "tool.poetry.dev-dependencies", tableAt(poetry, ["dev-dependencies"])],
-        ...Object.entries(tableAt(poetry, ["group"])).map(([group, spec]) => [
-            normalizeName(group),
-            `tool.poetry.group.${group}.dependencies`,
-            tableAt(isTable(spec) ? spec : {}, ["dependencies"]),
-        ]),
-    ];
-    return tables.flatMap(([group, path, table]) => Object.entries(table)
-        .filter(([name]) => name.toLowerCase() !== "python")
-        .flatMap(([name, spec]) => poetryDependency(name, spec, group, manifest, manifest.lines.dependency(path, name))));
-}
-/** One DeclaredDependency per variant: `[{version = "<2", python = "<3.8"}, {version = ">=2", …}]`. */
-function poetryDependency(name, spec, group, manifest, line) {
-    const variants = (Array.isArray(spec) ? spec : [spec]).map((v) => isTable(v) ? v : { version: v });
-    return variants.map((variant) => {
-        const constraint = typeof variant.version === "string" ? variant.version : "*";
-        const directKind = ["git", "url", "path"].find((kind) => typeof variant[kind] === "string");
-        return {
-            name,
-            key: normalizeName(name),
-            group,
-            constraint,
-            specifiers: directKind ? [""] : poetryToPep440(constraint),
-            extras: stringList(variant.extras).map(normalizeName),
-            marker: typeof variant.markers === "string" ? variant.markers : undefined,
-            python: typeof variant.python === "string" ? poetryToPep440(variant.python) : undefined,
-            optional: variant.optional === true,
-            direct: directKind ? { kind: directKind, location: String(variant[directKind]) } : undefined,
-            file: manifest.file,
-            line,
-        };
-    });
-}
-/** PDM's legacy `[tool.pdm.dev-dependencies]`: group → PEP 508 strings. */
-function pdmDevDependencies(manifest) {
-    const table = tableAt(manifest.data, ["tool", "pdm", "dev-dependencies"]);
-    return Object.entries(table).flatMap(([group, list]) => stringList(list)
-        .filter((text) => !text.startsWith("-e "))
-        .map((text) => fromPep508(text, normalizeName(group), manifest, manifest.lines.dependency("tool.pdm.dev-dependencies", requirementName(text), group))));
-}
-
-;// CONCATENATED MODULE: ./shared/lockfiles/select.ts
-
-
-
-
-
-
-function selectPackages(lock, manifest, request) {
-    const rules = rulesFor(lock, manifest);
-    const groups = pick("group", request.groups === "default" ? rules.defaultGroups : request.groups, rules.groups, lock);
-    const unset = request.groups === "default" && request.extras !== "all" && !request.extras.length;
-    const extras = pick("extra", unset && rules.defaultExtras ? rules.defaultExtras : request.extras, rules.extras, lock);
-    const active = [...new Set([...rules.required, ...groups])];
-    const context = {
-        environment: request.environment,
-        extras,
-        dependencyGroups: active,
-    };
-    const packages = rules.roots
-        ? traverse(lock, rules.roots.filter((r) => active.includes(r.group) && (!r.extra || extras.includes(r.extra))), context, rules.project)
-        : selectByEntry(lock, active, context);
-    return { packages, groups: active, extras, project: rules.project };
-}
-function pick(kind, asked, available, lock) {
-    if (asked === "all")
-        return available;
-    const unknown = asked.filter((name) => !available.includes(normalizeName(name)));
-    if (unknown.length > 0) {
-        const list = available.length > 0 ? available.join(", ") : "none";
-        throw new errors/* ConfigurationError */.j1(`input '${kind}s': ${lock.file} has no ${kind} ${unknown.map((u) => `'${u}'`).join(", ")}; available: ${list}`);
-    }
-    return asked.map(normalizeName);
-}
-function rulesFor(lock, manifest) {
-    switch (lock.format) {
-        case "uv":
-            return uvRules(lock, manifest);
-        case "poetry":
-            return poetryRules(manifest);
-        case "pdm":
-            return pdmRules(lock, manifest);
-        case "pipfile": {
-            const groups = [...new Set(lock.packages.flatMap((p) => p.groups))].sort();
-            return {
-                groups,
-                defaultGroups: groups.filter((g) => g === "default" || g === "develop"),
-                required: [],
-                extras: [],
-            };
-        }
-        case "pylock": {
-            // PEP 751's default groups may be synthetic, named only in `default-groups`.
-            const defaults = stringList(lock.raw["default-groups"]).map(normalizeName);
-            const groups = [
-                ...new Set([...stringList(lock.raw["dependency-groups"]).map(normalizeName), ...defaults]),
-            ];
-            return {
-                groups,
-                defaultGroups: defaults,
-                required: [],
-                extras: stringList(lock.raw.extras).map(normalizeName),
-            };
-        }
-        default:
-            return { groups: [], defaultGroups: [], required: [], extras: [] };
-    }
-}
-function uvRules(lock, manifest) {
-    const name = manifest ? tableAt(manifest.data, ["project"]).name : undefined;
-    const project = lock.packages.find((p) => typeof name === "string" && p.key === normalizeName(name) && p.source.kind !== "registry") ??
-        lock.packages.find((p) => (p.source.kind === "editable" || p.source.kind === "virtual") && p.source.path === ".");
-    if (!project) {
-        const members = stringList(tableAt(lock.raw, ["manifest"]).members).map(normalizeName);
-        if (members.length > 0 && !name)
-            return virtualRootRules(lock, manifest, members);
-        throw new errors/* ConfigurationError */.j1(`${lock.file} has no entry for the project itself (an editable or virtual source)`);
-    }
-    const entry = (Array.isArray(lock.raw.package) ? lock.raw.package : [])
-        .filter(isTable)
-        .find((p) => p.name === project.name) ?? {};
-    const extras = Object.keys(tableAt(entry, ["optional-dependencies"])).map(normalizeName);
-    const groups = Object.keys(project.groupDependencies ?? {}).map(normalizeName);
-    const defaultGroups = uvDefaultGroups(manifest, groups);
-    const roots = [
-        ...project.dependencies.map((edge) => ({ ...edge, group: "main" })),
-        ...Object.entries(project.groupDependencies ?? {}).flatMap(([group, edges]) => edges.map((edge) => ({ ...edge, group: normalizeName(group) }))),
-    ];
-    return { groups, defaultGroups, required: ["main"], extras, roots, project };
-}
-/** `tool.uv.default-groups`: `all`, a list, or `dev` when unset. */
-function uvDefaultGroups(manifest, groups) {
-    const configured = manifest
-        ? tableAt(manifest.data, ["tool", "uv"])["default-groups"]
-        : undefined;
-    if (configured === "all")
-        return groups;
-    if (configured !== undefined)
-        return stringList(configured).map(normalizeName);
-    return groups.filter((g) => g === "dev");
-}
-/**
- * A virtual workspace root (no `[project]`): `uv sync` there installs every member, with the
- * root's own dependency groups (`[manifest.dependency-groups]`) and the members' groups.
- */
-function virtualRootRules(lock, manifest, members) {
-    const memberEntries = lock.packages.filter((p) => members.includes(p.key) && p.source.kind !== "registry");
-    const missing = members.filter((m) => !memberEntries.some((p) => p.key === m));
-    if (missing.length > 0)
-        throw new errors/* ConfigurationError */.j1(`${lock.file} lists workspace member(s) ${missing.join(", ")} in [manifest] but has no entry for them`);
-    const rootGroups = Object.entries(tableAt(lock.raw, ["manifest", "dependency-groups"])).map(([group, list]) => [normalizeName(group), manifestEdges(list)]);
-    const memberGroups = memberEntries.flatMap((p) => Object.entries(p.groupDependencies ?? {}).map(([group, edges]) => [normalizeName(group), edges]));
-    const groups = [...new Set([...rootGroups, ...memberGroups].map(([group]) => group))];
-    const roots = [
-        ...memberEntries.flatMap((p) => [
-            { key: p.key, group: "main" },
-            ...p.dependencies.map((edge) => ({ ...edge, group: "main" })),
-        ]),
-        ...[...rootGroups, ...memberGroups].flatMap(([group, edges]) => edges.map((edge) => ({ ...edge, group }))),
-    ];
-    const rawEntries = (Array.isArray(lock.raw.package) ? lock.raw.package : []).filter(isTable);
-    const extras = rawEntries
-        .filter((entry) => members.includes(normalizeName(String(entry.name ?? ""))))
-        .flatMap((entry) => Object.keys(tableAt(entry, ["optional-dependencies"])))
-        .map(normalizeName);
-    return {
-        groups,
-        defaultGroups: uvDefaultGroups(manifest, groups),
-        required: ["main"],
-        extras: [...new Set(extras)],
-        roots,
-    };
-}
-/** `[manifest.dependency-groups]` requirements: `{ name, specifier?, marker? }`. */
-function manifestEdges(list) {
-    return (Array.isArray(list) ? list : []).filter(isTable).map((requirement) => ({
-        key: normalizeName(String(requirement.name ?? "")),
-        extras: stringList(requirement.extras),
-        marker: typeof requirement.marker === "string" ? requirement.marker : undefined,
-        specifiers: typeof requirement.specifier === "string" ? [requirement.specifier] : undefined,
-    }));
-}
-/** Declared dependencies as roots; Poetry's optional ones hang on the extras that name them. */
-function declaredRoots(declared, extrasOf = new Map()) {
-    return declared.flatMap((d) => {
-        const base = {
-            key: d.key,
-            extras: d.extras,
-            marker: d.marker,
-            python: d.python,
-        };
-        if (d.group.startsWith("extra:"))
-            return [{ ...base, group: "main", extra: d.group.slice(6) }];
-        if (d.optional)
-            return (extrasOf.get(d.key) ?? []).map((extra) => ({ ...base, group: d.group, extra }));
-        return [{ ...base, group: d.group, specifiers: d.direct ? undefined : d.specifiers }];
-    });
-}
-function poetryRules(manifest) {
-    if (!manifest)
-        throw new errors/* ConfigurationError */.j1("poetry.lock needs its pyproject.toml beside it to select groups");
-    const poetry = tableAt(manifest.data, ["tool", "poetry"]);
-    const groupTables = tableAt(poetry, ["group"]);
-    const groups = Object.keys(groupTables).map(normalizeName);
-    if (Object.keys(tableAt(poetry, ["dev-dependencies"])).length > 0 && !groups.includes("dev"))
-        groups.push("dev");
-    const optional = Object.entries(groupTables)
-        .filter(([, spec]) => isTable(spec) && spec.optional === true)
-        .map(([name]) => normalizeName(name));
-    const poetryExtras = tableAt(poetry, ["extras"]);
-    const extrasOf = new Map();
-    for (const [extra, names] of Object.entries(poetryExtras)) {
-        for (const name of stringList(names))
-            extrasOf.set(normalizeName(name), [
-                ...(extrasOf.get(normalizeName(name)) ?? []),
-                normalizeName(extra),
-            ]);
-    }
-    const declared = [
-        ...poetryDependencies(manifest),
-        ...pep621Dependencies(manifest),
-        ...[...dependencyGroups(manifest).values()].flat(),
-    ];
-    const extras = [
-        ...Object.keys(poetryExtras),
-        ...Object.keys(tableAt(manifest.data, ["project", "optional-dependencies"])),
-    ].map(normalizeName);
-    return {
-        groups,
-        defaultGroups: groups.filter((g) => !optional.includes(g)),
-        required: ["main"],
-        extras: [...new Set(extras)],
-        roots: declaredRoots(declared, extrasOf),
-    };
-}
-/**
- * PDM: the default set is the dev groups, or, as PDM 2.29 installs it, the groups the lock's
- * `[metadata] groups` names (extras among them) when it names any.
- */
-function pdmRules(lock, manifest) {
-    if (!manifest)
-        throw new errors/* ConfigurationError */.j1("pdm.lock needs its pyproject.toml beside it to select groups");
-    const declared = [
-        ...pep621Dependencies(manifest),
-        ...pdmDevDependencies(manifest),
-        ...[...dependencyGroups(manifest).values()].flat(),
-    ];
-    const roots = declaredRoots(declared).map((r) => r.group === "main" ? { ...r, group: "default" } : r);
-    const groups = [...new Set(roots.map((r) => r.group).filter((g) => g !== "default"))];
-    const extras = Object.keys(tableAt(manifest.data, ["project", "optional-dependencies"])).map(normalizeName);
-    const locked = stringList(tableAt(lock.raw, ["metadata"]).groups).map(normalizeName);
-    if (locked.length === 0)
-        return { groups, defaultGroups: groups, required: ["default"], extras, roots };
-    return {
-        groups,
-        defaultGroups: groups.filter((g) => locked.includes(g)),
-        defaultExtras: extras.filter((e) => locked.includes(e)),
-        required: ["default"],
-        extras,
-        roots,
-    };
-}
-/** Formats whose entries say where they belong: Pipfile categories, pylock markers, requirements. */
-function selectByEntry(lock, groups, context) {
-    if (lock.format === "pipfile")
-        return selectPipfileEntries(lock, groups, context);
-    return lock.packages
-        .filter((p) => markerHolds(p.marker, context))
-        .map((p) => ({ package: p, groups }));
-}
-/** The group name pipenv (with `use_pylock`) writes into develop entries' markers. */
-const pipenvDevGroup = "dev";
-/**
- * A Pipfile.lock's category chooses its entries; pipenv strips `'dev' in dependency_groups` from
- * their markers before installing, so that condition holds for every entry of a chosen category.
- */
-function selectPipfileEntries(lock, groups, context) {
-    return lock.packages
-        .filter((p) => p.groups.some((g) => groups.includes(g)))
-        .filter((p) => markerHolds(p.marker, { ...context, dependencyGroups: [pipenvDevGroup, ...p.groups] }))
-        .map((p) => ({ package: p, groups: p.groups.filter((g) => groups.includes(g)) }));
-}
-function markerHolds(marker, context) {
-    return (marker === undefined || marker.trim() === "" || evaluateMarker(parseMarker(marker), context));
-}
-function edgeHolds(edge, context) {
-    const python = context.environment?.python_full_version;
-    if (edge.python && python && !edge.python.some((s) => pep440_satisfies(python, s)))
-        return false;
-    return markerHolds(edge.marker, context);
-}
-/** Walks the lock's dependency edges from the roots; extras travel along the edges that ask for them. */
-function traverse(lock, roots, context, project) {
-    const byKey = new Map();
-    for (const p of lock.packages)
-        byKey.set(p.key, [...(byKey.get(p.key) ?? []), p]);
-    const reached = new Map();
-    const queue = roots.map((root) => ({
-        edge: root,
-        group: root.extra ? `extra:${root.extra}` : root.group,
-        parentExtras: context.extras ?? [],
-    }));
-    while (queue.length > 0) {
-        const { edge, group, parentExtras } = queue.shift();
-        if (!edgeHolds(edge, { ...context, extras: parentExtras }))
-            continue;
-        const target = resolveEdge(edge, byKey.get(edge.key) ?? [], context);
-        if (!target)
-            continue;
-        const wanted = (edge.extras ?? []).map(normalizeName);
-        const entries = target.length > 0 ? target : [];
-        for (const entry of entries) {
-            const state = reached.get(entry) ?? { groups: new Set(), extras: new Set() };
-            const fresh = !reached.has(entry) || !state.groups.has(group) || wanted.some((e) => !state.extras.has(e));
-            reached.set(entry, state);
-            state.groups.add(group);
-            for (const e of wanted)
-                state.extras.add(e);
-            if (!fresh)
-                continue;
-            for (const dependency of entry.dependencies)
-                queue.push({ edge: dependency, group, parentExtras: [...state.extras] });
-        }
-    }
-    const seen = new Set();
-    const selected = [];
-    for (const [p, state] of reached) {
-        const id = `${p.key}@${p.version}`;
-        if (p === project || seen.has(id)) {
-            const existing = selected.find((s) => `${s.package.key}@${s.package.version}` === id);
-            if (existing)
-                existing.groups = [...new Set([...existing.groups, ...state.groups])];
-            continue;
-        }
-        seen.add(id);
-        selected.push({ package: p, groups: [...state.groups] });
-    }
-    return selected;
-}
-/**
- * The lock entries an edge lands on: one version (by the edge's specifier, then by the entry's own
- * marker), plus PDM's per-extra entries of that same version.
- */
-function resolveEdge(edge, candidates, context) {
-    if (candidates.length === 0)
-        return undefined;
-    const versions = [...new Set(candidates.map((c) => c.version))];
-    let version = versions[0];
-    if (versions.length > 1) {
-        const fitting = candidates.filter((c) => (!edge.specifiers ||
-            !c.version ||
-            edge.specifiers.some((s) => pep440_satisfies(c.version, s))) &&
-            markerHolds(c.marker, context));
-        version = (fitting[0] ?? candidates[0]).version;
-    }
-    const wanted = new Set((edge.extras ?? []).map(normalizeName));
-    return candidates.filter((c) => c.version === version && (c.extras ?? []).every((e) => wanted.has(e)));
-}
-
-;// CONCATENATED MODULE: ./shared/python/run.ts
-/** Running an interpreter: one short process, its stdout or an error with its last output line. */
-
-async function runPython(file, args, timeout = 30_000) {
-    const result = await runCommand(file, args, { timeoutMs: timeout });
-    if (result.code === 0)
-        return result.stdout;
-    const why = result.output.trim().split("\n").at(-1) || `exit code ${result.code}`;
-    throw new Error(`${file} failed: ${why}`);
-}
-
-;// CONCATENATED MODULE: ./shared/python/discover.ts
-/** Finding installed interpreters: the runner's tool cache, then PATH, then pyenv. */
-
-
-
-
-
-const windows = process.platform === "win32";
-/** Every interpreter found, in discovery order, each real file once (its first path wins). */
-async function findInterpreters(env = process.env) {
-    const candidates = [...toolCache(env), ...onPath(env), ...pyenv(env)];
-    const seen = new Set();
-    const unique = [];
-    for (const candidate of candidates) {
-        const realPath = executableRealPath(candidate.path);
-        if (!realPath || seen.has(realPath) || isVirtualEnv(candidate.path))
-            continue;
-        seen.add(realPath);
-        unique.push({ ...candidate, realPath });
-    }
-    const found = await Promise.all(unique.map(async ({ version, ...interpreter }) => ({
-        ...interpreter,
-        version: version ?? (await probeVersion(interpreter.path, interpreter.realPath)),
-    })));
-    return found.filter((interpreter) => interpreter.version !== undefined);
-}
-/** `python3` on PATH (`python.exe` on Windows), as a shell would run it. */
-function pythonOnPath(env = process.env) {
-    const name = windows ? "python.exe" : "python3";
-    for (const directory of pathDirectories(env)) {
-        const file = external_node_path_default().join(directory, name);
-        if (executableRealPath(file) && !isVirtualEnv(file))
-            return file;
-    }
-    return undefined;
-}
-const runnerArch = { X64: "x64", ARM64: "arm64", X86: "x86", ARM: "arm" };
-const nodeArch = { x64: "x64", arm64: "arm64", ia32: "x86", arm: "arm" };
-/** actions/setup-python's layout: `Python/<version>/<arch>/bin/python3`, newest first. */
-function toolCache(env) {
-    if (!env.RUNNER_TOOL_CACHE)
-        return [];
-    const root = external_node_path_default().join(env.RUNNER_TOOL_CACHE, "Python");
-    const arch = runnerArch[env.RUNNER_ARCH ?? ""] ?? nodeArch[process.arch] ?? process.arch;
-    return byVersionDescending(listDirectory(root)).map((name) => ({
-        path: external_node_path_default().join(root, name, arch, ...(windows ? ["python.exe"] : ["bin", "python3"])),
-        source: "tool-cache",
-        version: toolCacheVersion(name),
-    }));
-}
-/** The tool cache names versions in semver: `3.13.0-rc.1` is PEP 440's `3.13.0rc1`. */
-function toolCacheVersion(name) {
-    const match = /^(\d+\.\d+\.\d+)(?:-(alpha|beta|rc)\.?(\d+))?$/.exec(name);
-    if (!match)
-        return undefined;
-    const pre = match[2] ? `${{ alpha: "a", beta: "b", rc: "rc" }[match[2]]}${match[3]}` : "";
-    return `${match[1]}${pre}`;
-}
-/** `python3.X` (newest first) then `python3` in each PATH directory, in PATH order. */
-function onPath(env) {
-    const names = (directory) => {
-        if (windows)
-            return ["python.exe", "python3.exe"];
-        const minors = listDirectory(directory).filter((name) => /^python3\.\d+$/.test(name));
-        return [...byVersionDescending(minors, (name) => name.slice("python".length)), "python3"];
-    };
-    return pathDirectories(env).flatMap((directory) => names(directory).map((name) => ({ path: external_node_path_default().join(directory, name), source: "path" })));
-}
-/**
- * PATH without shim directories (pyenv's, asdf's): a shim is a script that picks a version
- * by its own rules; the interpreters behind it are found in their own trees.
- * Windows' Store alias `WindowsApps\python.exe` only opens the Store.
- */
-function pathDirectories(env) {
-    const value = env.PATH ?? env.Path ?? "";
-    return value
-        .split((external_node_path_default()).delimiter)
-        .filter((directory) => directory && external_node_path_default().basename(directory) !== "shims")
-        .filter((directory) => !/[\\/]WindowsApps[\\/]?$/i.test(directory));
-}
-/** `$PYENV_ROOT/versions/<version>/bin/python3`, newest first; the directory names the version. */
-function pyenv(env) {
-    const root = env.PYENV_ROOT || external_node_path_default().join(env.HOME || external_node_os_default().homedir(), ".pyenv");
-    const versions = external_node_path_default().join(root, "versions");
-    return byVersionDescending(listDirectory(versions)).map((name) => ({
-        path: external_node_path_default().join(versions, name, ...(windows ? ["python.exe"] : ["bin", "python3"])),
-        source: "pyenv",
-        version: /^\d+\.\d+\.\d+((a|b|rc)\d+)?$/.test(name) ? name : undefined,
-    }));
-}
-function listDirectory(directory) {
-    try {
-        return (0,external_node_fs_.readdirSync)(directory);
-    }
-    catch {
-        return [];
-    }
-}
-/** Valid versions newest first, then the other names as they were. */
-function byVersionDescending(names, versionOf = (name) => name) {
-    const valid = names.filter((name) => isValidVersion(versionOf(name)));
-    valid.sort((a, b) => compareVersions(versionOf(b), versionOf(a)));
-    return [...valid, ...names.filter((name) => !valid.includes(name))];
-}
-function executableRealPath(file) {
-    try {
-        const realPath = (0,external_node_fs_.realpathSync)(file);
-        if (!(0,external_node_fs_.statSync)(realPath).isFile())
-            return undefined;
-        if (!windows)
-            (0,external_node_fs_.accessSync)(realPath, external_node_fs_.constants.X_OK);
-        return realPath;
-    }
-    catch {
-        return undefined;
-    }
-}
-/** A virtual environment's python stands for its base interpreter, which is found on its own. */
-function isVirtualEnv(file) {
-    return (0,external_node_fs_.existsSync)(external_node_path_default().join(external_node_path_default().dirname(external_node_path_default().dirname(file)), "pyvenv.cfg"));
-}
-/** Versions read by running interpreters, by real file and its modification time. */
-const probed = new Map();
-const printVersion = "import sys; print(sys.version.split()[0])";
-/** The interpreter's own version, or undefined when it does not run. */
-function probeVersion(file, realPath) {
-    const key = `${realPath}\0${(0,external_node_fs_.statSync)(realPath).mtimeMs}`;
-    let version = probed.get(key);
-    if (!version) {
-        // -E -S: ignore PYTHON* variables and skip `site`, the slow part of startup.
-        version = runPython(file, ["-E", "-S", "-c", printVersion], 10_000)
-            .then((output) => output.trim().replace(/\+$/, ""))
-            .then((output) => (isValidVersion(output) ? output : undefined))
-            .catch(() => undefined);
-        probed.set(key, version);
-    }
-    return version;
-}
-
-;// CONCATENATED MODULE: ./shared/python/info.ts
-/** One interpreter's PEP 508 marker environment and what creating a venv with it needs. */
-
-
-
-/** Prints everything as JSON in one process; works on every Python 3. */
-const infoScript = `
-import json, os, platform, sys
-from importlib.util import find_spec
-
-def full_version(info):
-    version = "%d.%d.%d" % (info.major, info.minor, info.micro)
-    if info.releaselevel != "final":
-        version += info.releaselevel[0] + str(info.serial)
-    return version
-
-print(json.dumps({
-    "markers": {
-        "implementation_name": sys.implementation.name,
-        "implementation_version": full_version(sys.implementation.version),
-        "os_name": os.name,
-        "platform_machine": platform.machine(),
-        "platform_python_implementation": platform.python_implementation(),
-        "platform_release": platform.release(),
-        "platform_system": platform.system(),
-        "platform_version": platform.version(),
-        "python_full_version": platform.python_version(),
-        "python_version": ".".join(platform.python_version_tuple()[:2]),
-        "sys_platform": sys.platform,
-    },
-    "executable": sys.executable,
-    "realPath": os.path.realpath(sys.executable),
-    "prefix": sys.prefix,
-    "basePrefix": getattr(sys, "base_prefix", sys.prefix),
-    "hasVenv": find_spec("venv") is not None,
-    "hasEnsurepip": find_spec("ensurepip") is not None,
-}))
-`;
-async function interpreterInfo(file, source = "path") {
-    let reported;
-    try {
-        // -E -s: PYTHON* variables and the user's site-packages must not change the answer.
-        reported = JSON.parse(await runPython(file, ["-E", "-s", "-c", infoScript]));
-    }
-    catch (error) {
-        throw new errors/* ConfigurationError */.j1(`cannot read the Python at ${file}: ${(0,errors/* errorMessage */.gJ)(error)}`);
-    }
-    return {
-        path: file,
-        // `+` marks a build from a development branch (`3.12.5+`); PEP 440 compares the release.
-        version: reported.markers.python_full_version.replace(/\+$/, ""),
-        source,
-        ...reported,
-        realPath: reported.realPath || (0,external_node_fs_.realpathSync)(file),
-    };
-}
-
 ;// CONCATENATED MODULE: ./shared/python/request.ts
 /** Which Python the user asked for (`3.12`, `3.12.4`, `>=3.10,<3.13`), and where they asked. */
 
@@ -31744,7 +30792,7 @@ function ranked(interpreters) {
     const isFinal = (version) => /^\d+(\.\d+)*$/.test(version);
     const finals = interpreters.filter((i) => isFinal(i.version));
     const preferred = finals.length > 0 ? finals : interpreters;
-    return [...preferred].sort((a, b) => compareVersions(b.version, a.version));
+    return [...preferred].sort((a, b) => pep440_compareVersions(b.version, a.version));
 }
 /** No request: `python3` on PATH, else the highest interpreter found. */
 async function defaultInterpreter(request, env) {
@@ -31759,7 +30807,7 @@ async function defaultInterpreter(request, env) {
 }
 function noMatch({ request = "", from, location }, found) {
     const list = [...found]
-        .sort((a, b) => compareVersions(b.version, a.version))
+        .sort((a, b) => pep440_compareVersions(b.version, a.version))
         .map((i) => `${i.version} (${i.path})`);
     const isRange = /^\s*[<>=!~]/.test(request);
     const setup = isRange
@@ -31776,8 +30824,12 @@ function noMatch({ request = "", from, location }, found) {
 
 
 
-// EXTERNAL MODULE: ./shared/runtime/index.ts
-var runtime = __nccwpck_require__(6181);
+;// CONCATENATED MODULE: ./shared/python/venv-layout.ts
+/** Where a venv keeps its executables: `bin/` on POSIX, `Scripts\` on Windows. */
+
+const venvBin = (venv, host = nativeHost) => host.path.join(venv, host.windows ? "Scripts" : "bin");
+const venv_layout_venvPython = (venv, host = nativeHost) => host.path.join(venvBin(venv, host), host.windows ? "python.exe" : "python");
+
 // EXTERNAL MODULE: ./shared/runtime/inputs.ts
 var inputs = __nccwpck_require__(8420);
 ;// CONCATENATED MODULE: ./shared/venv/location.ts
@@ -31892,9 +30944,274 @@ function youngerThan(file, ms) {
     }
 }
 
+;// CONCATENATED MODULE: ./shared/venv/identity.ts
+/** What a venv was built for, written into it, and the check that a restored one still fits and runs. */
+
+
+
+
+
+
+const identityFile = ".pyship-venv.json";
+function writeVenvIdentity(venv, identity) {
+    (0,external_node_fs_.writeFileSync)(external_node_path_default().join(venv, identityFile), `${JSON.stringify(identity, null, 2)}\n`);
+}
+/** Why a restored venv cannot be used (another interpreter's, or its interpreter gone), or undefined. */
+async function unusableVenv(venv, expected) {
+    const config = external_node_path_default().join(venv, "pyvenv.cfg");
+    if (!(0,external_node_fs_.existsSync)(config))
+        return "the cached venv is broken (pyvenv.cfg is missing)";
+    const settings = venvSettings((0,external_node_fs_.readFileSync)(config, "utf8"));
+    const differences = identityDifferences(venv, settings, expected);
+    if (differences.length > 0)
+        return `the cached venv is not the one its key names (${differences.join("; ")})`;
+    const home = settings.get("home");
+    if (home && !(0,external_node_fs_.existsSync)(home))
+        return `the cached venv is broken (its interpreter's home ${home} no longer exists)`;
+    const probe = await runCommand(venv_layout_venvPython(venv), ["-c", "import sys; print(sys.prefix)"], {
+        timeoutMs: 30_000,
+    });
+    if (probe.code !== 0)
+        return `the cached venv is broken (its python does not run: ${(0,runtime_text/* lastLines */.w$)(probe.output, 1)[0] ?? ""})`;
+    return undefined;
+}
+/** pyvenv.cfg's `key = value` lines. */
+function venvSettings(text) {
+    const settings = new Map();
+    for (const match of text.matchAll(/^\s*([\w-]+)\s*=\s*(.*?)\s*$/gm))
+        settings.set(match[1], match[2]);
+    return settings;
+}
+/** How the venv's pyvenv.cfg and identity file differ from what this run expects. */
+function identityDifferences(venv, settings, expected) {
+    const differences = [];
+    const release = (version) => /^\d+\.\d+\.\d+/.exec(version)?.[0] ?? version;
+    const version = settings.get("version") ?? settings.get("version_info") ?? "";
+    if (release(version) !== release(expected.pythonVersion))
+        differences.push(`pyvenv.cfg has Python ${version || "no version"}, this run uses ${expected.pythonVersion}`);
+    const interpreter = realPath(settings.get("executable") ?? venv_layout_venvPython(venv));
+    if (interpreter !== expected.pythonRealPath)
+        differences.push(`its interpreter is ${interpreter}, this run uses ${expected.pythonRealPath}`);
+    const recorded = readIdentity(venv);
+    if (!recorded)
+        differences.push(`it has no readable ${identityFile}`);
+    else
+        for (const field of ["key", "pythonVersion", "pythonRealPath"])
+            if (recorded[field] !== expected[field])
+                differences.push(`${identityFile} has ${field} ${JSON.stringify(recorded[field])}, this run expects ${JSON.stringify(expected[field])}`);
+    return differences;
+}
+function readIdentity(venv) {
+    try {
+        const data = JSON.parse((0,external_node_fs_.readFileSync)(external_node_path_default().join(venv, identityFile), "utf8"));
+        return typeof data === "object" && data !== null ? data : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+const realPath = (file) => {
+    try {
+        return (0,external_node_fs_.realpathSync)(file);
+    }
+    catch {
+        return file;
+    }
+};
+/** Whether a restored venv can be kept; one that cannot is warned about and removed. */
+async function keepRestoredVenv(venv, identity, warn) {
+    const unusable = await unusableVenv(venv, identity);
+    if (!unusable)
+        return true;
+    warn(`setup-venv: ${unusable}; rebuilding it.`);
+    removeVenv(venv);
+    return false;
+}
+
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
+;// CONCATENATED MODULE: ./shared/project/names.ts
+/** PEP 503 normalized project name: lower case, runs of `-`, `_` and `.` become one `-`. */
+function names_normalizeName(name) {
+    return name.toLowerCase().replace(/[-_.]+/g, "-");
+}
+
+;// CONCATENATED MODULE: ./shared/project/markers.ts
+/** PEP 508 environment markers: parse, print in one canonical form, and evaluate. */
+
+
+class MarkerSyntaxError extends Error {
+}
+const operators = ["===", "==", "!=", "<=", ">=", "~=", "<", ">"];
+const tokenPattern = /\s*(\(|\)|'[^']*'|"[^"]*"|===|==|!=|<=|>=|~=|<|>|not\s+in\b|[A-Za-z_][A-Za-z0-9_.]*)/y;
+/** PEP 508's variables (and PEP 751's sets), with the legacy dotted names packaging still reads. */
+const variablePattern = /^(python_version|python_full_version|os[._]name|sys[._]platform|platform_(release|system)|platform[._](version|machine|python_implementation)|python_implementation|implementation_(name|version)|extras?|dependency_groups)$/;
+function variableName(token) {
+    if (!variablePattern.test(token))
+        return undefined;
+    const name = token.replace(/\./g, "_");
+    return name === "python_implementation" ? "platform_python_implementation" : name;
+}
+function tokenize(text) {
+    const tokens = [];
+    tokenPattern.lastIndex = 0;
+    while (tokenPattern.lastIndex < text.length) {
+        const start = tokenPattern.lastIndex;
+        const match = tokenPattern.exec(text);
+        if (!match) {
+            if (text.slice(start).trim() === "")
+                break;
+            throw new MarkerSyntaxError(`unexpected '${text.slice(start).trim()}' in marker '${text}'`);
+        }
+        tokens.push(match[1].replace(/^not\s+in$/, "not in"));
+    }
+    return tokens;
+}
+function parseMarker(source) {
+    const text = String(source ?? "");
+    const tokens = tokenize(text);
+    let position = 0;
+    const peek = () => tokens[position];
+    const fail = (what) => {
+        throw new MarkerSyntaxError(`${what} in marker '${text.trim()}'`);
+    };
+    const value = () => {
+        const token = tokens[position++] ?? fail("unexpected end");
+        if (/^['"]/.test(token))
+            return { literal: token.slice(1, -1) };
+        const variable = variableName(token);
+        if (variable)
+            return { variable };
+        if (/^[A-Za-z_]/.test(token) && !["and", "or", "in", "not in"].includes(token)) {
+            return fail(`unknown marker variable '${token}'`);
+        }
+        return fail(`unexpected '${token}'`);
+    };
+    const atom = () => {
+        if (peek() === "(") {
+            position++;
+            const inner = or();
+            if (tokens[position++] !== ")")
+                fail("missing ')'");
+            return inner;
+        }
+        const left = value();
+        const operator = tokens[position++] ?? fail("missing operator");
+        if (!operators.includes(operator) && operator !== "in" && operator !== "not in") {
+            fail(`unknown operator '${operator}'`);
+        }
+        const right = value();
+        if (!("variable" in left) && !("variable" in right))
+            fail("a comparison needs a variable");
+        return { kind: "compare", left, operator, right };
+    };
+    const and = () => {
+        let left = atom();
+        while (peek() === "and") {
+            position++;
+            left = { kind: "and", left, right: atom() };
+        }
+        return left;
+    };
+    const or = () => {
+        let left = and();
+        while (peek() === "or") {
+            position++;
+            left = { kind: "or", left, right: and() };
+        }
+        return left;
+    };
+    const marker = or();
+    if (position !== tokens.length)
+        fail(`unexpected '${tokens[position]}'`);
+    return marker;
+}
+const printValue = (value) => "variable" in value ? value.variable : `'${value.literal.replace(/'/g, '"')}'`;
+/** One canonical text per marker: single quotes, single spaces, minimal parentheses. */
+function markers_formatMarker(marker) {
+    if (marker.kind === "compare") {
+        return `${printValue(marker.left)} ${marker.operator} ${printValue(marker.right)}`;
+    }
+    const side = (child) => marker.kind === "and" && child.kind === "or" ? `(${markers_formatMarker(child)})` : markers_formatMarker(child);
+    return `${side(marker.left)} ${marker.kind} ${side(marker.right)}`;
+}
+const normalizeMarker = (text) => markers_formatMarker(parseMarker(text));
+/** Evaluates as packaging 26 does: version variables compare as PEP 440 when the right side is a valid specifier, the rest as strings. */
+function evaluateMarker(marker, context = {}) {
+    if (marker.kind !== "compare") {
+        const left = evaluateMarker(marker.left, context);
+        if (marker.kind === "and" ? !left : left)
+            return left;
+        return evaluateMarker(marker.right, context);
+    }
+    const { left, operator, right } = marker;
+    const key = variableOf(left) ?? variableOf(right) ?? "";
+    if (key === "extra")
+        return evaluateExtra(marker, context.extras ?? []);
+    if (key === "extras" || key === "dependency_groups") {
+        const set = key === "extras" ? context.extras : context.dependencyGroups;
+        const member = (set ?? []).map(names_normalizeName).includes(names_normalizeName(literalOf(left)));
+        if (operator === "in")
+            return member;
+        return operator === "not in" ? !member : false;
+    }
+    if (!context.environment)
+        return true;
+    const environment = context.environment;
+    const resolve = (value) => "literal" in value ? value.literal : environmentValue(environment, value.variable);
+    return compare(resolve(left), operator, resolve(right), versionVariables.has(key));
+}
+const variableOf = (value) => ("variable" in value ? value.variable : undefined);
+const literalOf = (value) => ("literal" in value ? value.literal : "");
+const versionVariables = new Set([
+    "implementation_version",
+    "platform_release",
+    "python_full_version",
+    "python_version",
+]);
+function environmentValue(environment, name) {
+    const value = String(environment[name] ?? "");
+    // packaging's repair of untagged CPython builds (`3.13.0+`).
+    return name === "python_full_version" && value.endsWith("+") ? `${value}local` : value;
+}
+/** `extra` compares by PEP 685 normal names; with several active extras, any of them may match. */
+function evaluateExtra(marker, extras) {
+    const active = extras.length > 0 ? extras.map(names_normalizeName) : [""];
+    const { left, operator, right } = marker;
+    const side = (value, extra) => "literal" in value ? names_normalizeName(value.literal) : extra;
+    const holds = (extra) => compare(side(left, extra), operator, side(right, extra), false);
+    return operator === "!=" || operator === "not in" ? active.every(holds) : active.some(holds);
+}
+function compare(left, operator, right, asVersion) {
+    if (asVersion) {
+        const clauses = pep440_parseSpecifierSet(`${operator}${right}`);
+        if (clauses && clauses.length === 1 && !right.includes(",")) {
+            const [clause] = clauses;
+            if (clause.operator === "===")
+                return left.toLowerCase() === clause.version.toLowerCase();
+            const version = pep440_parseVersion(left);
+            return version !== null && clauseContains(clause, version);
+        }
+    }
+    switch (operator) {
+        case "in":
+            return right.includes(left);
+        case "not in":
+            return !right.includes(left);
+        case "==":
+        case "<=":
+        case ">=":
+            return left === right;
+        case "!=":
+            return left !== right;
+        default:
+            // packaging: `<`, `>` on strings are false; `~=`, `===` are undefined comparisons.
+            return false;
+    }
+}
+
 ;// CONCATENATED MODULE: ./shared/lockfiles/toml-lines.ts
+
 /** Line numbers of `[[package]]` entries in TOML locks, in document order. */
 function packageEntryLines(text, header = "[[package]]") {
     const lines = text.split("\n");
@@ -31916,13 +31233,15 @@ function lineOf(text, pattern, from = 1) {
             return i + 1;
     return undefined;
 }
+/** What every TOML lock entry starts with: its name, normalized key, version and line. */
+function entryHead(entry, line) {
+    const name = String(entry.name ?? "");
+    const version = typeof entry.version === "string" ? entry.version : undefined;
+    return { name, key: names_normalizeName(name), version, line };
+}
 
 ;// CONCATENATED MODULE: ./shared/lockfiles/validate.ts
-/**
- * What a lock must hold before anything acts on it: PEP 508 names, PEP 440 versions, markers that
- * parse, URLs and paths without control characters, and hashes pip can check. One check for
- * setup-venv, audit and lock-check.
- */
+/** What a lock must hold before anything acts on it: valid names, versions, markers, paths, hashes. */
 
 
 
@@ -31961,7 +31280,7 @@ function entryProblems(lock, p) {
     // An editable requirement without a name installs by path alone.
     if (p.source.kind !== "editable" && !projectName.test(p.name))
         add(`${shown} is not a valid project name (PEP 508)`, p.name);
-    if (p.version !== undefined && !isValidVersion(p.version))
+    if (p.version !== undefined && !pep440_isValidVersion(p.version))
         add(`${shown}: version ${JSON.stringify(p.version)} is not a PEP 440 version`, p.version);
     for (const marker of markersOf(p)) {
         const why = markerProblem(marker);
@@ -32088,7 +31407,226 @@ function pipHashes(files) {
 /** The first line at or after `from` that holds `text`. */
 const lineWith = (text, needle, from) => lineOf(text, new RegExp(needle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")), from);
 
+// EXTERNAL MODULE: ./shared/runtime/findings.ts
+var findings = __nccwpck_require__(7659);
+;// CONCATENATED MODULE: ./shared/dists/model.ts
+/** What build-dist reads out of a wheel or an sdist, and the checks it runs on them. */
+
+/** Declares a group of checks keyed by code. */
+function defineChecks(checks) {
+    return (0,findings/* keyedByCode */.l)(checks);
+}
+/** A finding for `check` about the dist shown as `file`. */
+function model_finding(check, file, message, extra = {}) {
+    return { severity: check.severity, code: check.code, file, message, ...extra };
+}
+
+;// CONCATENATED MODULE: ./shared/dists/platform-tags.ts
+/** The wheel platform tags PyPI accepts (Warehouse's forklift `_valid_platform_tag`). */
+const listed = new Set([
+    "any",
+    "win32",
+    "win_arm64",
+    "win_amd64",
+    "win_ia64",
+    "manylinux1_x86_64",
+    "manylinux1_i686",
+    "manylinux2010_x86_64",
+    "manylinux2010_i686",
+    "manylinux2014_x86_64",
+    "manylinux2014_i686",
+    "manylinux2014_aarch64",
+    "manylinux2014_armv7l",
+    "manylinux2014_ppc64",
+    "manylinux2014_ppc64le",
+    "manylinux2014_s390x",
+    "linux_armv6l",
+    "linux_armv7l",
+]);
+const macArches = new Set("ppc ppc64 i386 x86_64 arm64 intel fat fat3 fat64 universal universal2".split(" "));
+/** macOS 11 and later are `macosx_{major}_0`; 10.x keeps its minor. */
+const macMajors = new Set(["11", "12", "13", "14", "15", "26"]);
+const linuxArches = new Set("x86_64 i686 aarch64 armv7l ppc64le s390x riscv64".split(" "));
+const iosArches = new Set(["arm64", "x86_64"]);
+const androidArches = new Set(["armeabi_v7a", "arm64_v8a", "x86", "x86_64"]);
+function platform_tags_isPypiPlatform(tag) {
+    if (listed.has(tag))
+        return true;
+    const mac = /^macosx_(\d+)_(\d+)_(.*)$/.exec(tag);
+    if (mac) {
+        const [, major, minor, arch] = mac;
+        return macArches.has(arch) && (major === "10" || (macMajors.has(major) && minor === "0"));
+    }
+    const linux = /^(many|musl)linux_\d+_\d+_(.*)$/.exec(tag);
+    if (linux)
+        return linuxArches.has(linux[2]) || (linux[1] === "many" && linux[2] === "ppc64");
+    const ios = /^ios_\d+_\d+_(.*)_(?:iphoneos|iphonesimulator)$/.exec(tag);
+    if (ios)
+        return iosArches.has(ios[1]);
+    const android = /^android_\d+_(.*)$/.exec(tag);
+    return android !== null && androidArches.has(android[1]);
+}
+
+;// CONCATENATED MODULE: ./shared/dists/filenames.ts
+/** Wheel and sdist file names: parsed per the specs and compared with the metadata inside. */
+
+
+
+
+const filenameChecks = defineChecks({
+    F001: {
+        severity: "error",
+        title: "Wheel file name does not follow the wheel filename spec",
+        rule: "file-names",
+    },
+    F002: {
+        severity: "error",
+        title: "Sdist file name is not `{name}-{version}.tar.gz`",
+        rule: "file-names",
+    },
+    F003: {
+        severity: "error",
+        title: "Name in the file name differs from the metadata Name",
+        rule: "file-names",
+    },
+    F004: {
+        severity: "error",
+        title: "Version in the file name differs from the metadata Version",
+        rule: "file-names",
+    },
+    F005: {
+        severity: "error",
+        title: "Sdist file name is not in PEP 625's normalized form, which PyPI refuses",
+        rule: "sdist-names",
+    },
+    F006: {
+        severity: "error",
+        title: "Wheel file name does not start with the normalized project name, which PyPI refuses",
+        rule: "file-names",
+    },
+    F007: {
+        severity: "error",
+        title: "Wheel platform tag is not one PyPI accepts (such as linux_x86_64)",
+        rule: "platform-tags",
+    },
+});
+/** A distribution name with `-` escaped; legacy `.` and upper case are still accepted. */
+const wheelName = /^[A-Za-z0-9](?:[A-Za-z0-9._]*[A-Za-z0-9])?$/;
+const tagSet = /^[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*$/;
+const buildTag = /^\d[A-Za-z0-9_.]*$/;
+function splitWheelFilename(filename) {
+    if (!filename.endsWith(".whl"))
+        return undefined;
+    const fields = filename.slice(0, -".whl".length).split("-");
+    if (fields.length < 5)
+        return { fields };
+    const [python, abi, platform] = fields.slice(-3);
+    return { fields, tags: [python, abi, platform] };
+}
+function parseWheelFilename(filename) {
+    const split = splitWheelFilename(filename);
+    if (!split?.tags || split.fields.length > 6)
+        return undefined;
+    const { fields, tags: sets } = split;
+    const [distribution, version] = fields;
+    const build = fields.length === 6 ? fields[2] : undefined;
+    const [python, abi, platform] = sets;
+    if (!wheelName.test(distribution) || !isValidVersion(version))
+        return undefined;
+    if (build !== undefined && !buildTag.test(build))
+        return undefined;
+    if (![python, abi, platform].every((set) => tagSet.test(set)))
+        return undefined;
+    const tags = python
+        .split(".")
+        .flatMap((p) => abi.split(".").flatMap((a) => platform.split(".").map((t) => `${p}-${a}-${t}`)));
+    return { distribution, version, ...(build === undefined ? {} : { build }), tags };
+}
+/** The spec's form: the normalized name with `_` separators, then the normalized version. */
+const normalizedName = /^[a-z0-9]+(?:_[a-z0-9]+)*$/;
+/** Any valid project name; older backends wrote names such as `My.Pkg` or `my-pkg`. */
+const filenames_projectName = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
+/** `{name}-{version}.tar.gz` split at the last `-`, unchecked; undefined when either is empty. */
+function splitSdistFilename(filename) {
+    if (!filename.endsWith(".tar.gz"))
+        return undefined;
+    const stem = filename.slice(0, -".tar.gz".length);
+    const dash = stem.lastIndexOf("-");
+    if (dash < 1 || dash === stem.length - 1)
+        return undefined;
+    return { distribution: stem.slice(0, dash), version: stem.slice(dash + 1) };
+}
+/** `{name}-{version}.tar.gz`; the version is what follows the last `-`. */
+function parseSdistFilename(filename) {
+    const split = splitSdistFilename(filename);
+    if (!split)
+        return undefined;
+    const { distribution, version } = split;
+    if (!filenames_projectName.test(distribution) || !isValidVersion(version))
+        return undefined;
+    const normalized = normalizedName.test(distribution) && normalizeVersion(version) === version;
+    return { distribution, version, normalized };
+}
+/** The file name the specs give for this name and version. */
+function expectedSdistFilename(name, version) {
+    const escaped = normalizeName(name).replace(/-/g, "_");
+    return `${escaped}-${normalizeVersion(version) ?? version}.tar.gz`;
+}
+/** Equal as PEP 440 versions (`1.0` is `1.0.0`, `1.0-RC1` is `1.0rc1`); as text when invalid. */
+const sameVersion = (a, b) => isValidVersion(a) && isValidVersion(b)
+    ? compareVersions(a, b) === 0
+    : a.replace(/_/g, "-") === b.replace(/_/g, "-");
+/** F001–F005 for one dist; `metadata` is its own Name and Version, when it has them. */
+function checkFilename(archive, metadata) {
+    const { filename } = archive;
+    const expected = metadata
+        ? ` (expected ${expectedSdistFilename(metadata.name, metadata.version)})`
+        : "";
+    const parsed = archive.kind === "wheel" ? parseWheelFilename(filename) : parseSdistFilename(filename);
+    if (!parsed && archive.kind === "wheel") {
+        const form = "{name}-{version}(-{build})?-{python}-{abi}-{platform}.whl";
+        return [
+            finding(filenameChecks.F001, filename, `${filename} is not ${form} with a PEP 440 version.`),
+        ];
+    }
+    if (!parsed) {
+        const form = "{name}-{version}.tar.gz with a PEP 440 version";
+        return [finding(filenameChecks.F002, filename, `${filename} is not ${form}${expected}.`)];
+    }
+    const findings = [];
+    if ("normalized" in parsed && !parsed.normalized) {
+        findings.push(finding(filenameChecks.F005, filename, `${filename} is not {normalized_name}-{normalized_version}.tar.gz${expected}; PyPI refuses the upload.`, { fix: "Upgrade the build backend: current versions write normalized sdist names." }));
+    }
+    if ("tags" in parsed)
+        findings.push(...checkWheelNaming(filename, parsed, metadata));
+    if (!metadata)
+        return findings;
+    if (normalizeName(parsed.distribution) !== normalizeName(metadata.name)) {
+        findings.push(finding(filenameChecks.F003, filename, `The file name says ${parsed.distribution}, the metadata says Name: ${metadata.name}.`));
+    }
+    if (!sameVersion(parsed.version, metadata.version)) {
+        findings.push(finding(filenameChecks.F004, filename, `The file name says ${parsed.version}, the metadata says Version: ${metadata.version}.`));
+    }
+    return findings;
+}
+/** F006 and F007: what PyPI refuses in a parseable wheel name. */
+function checkWheelNaming(filename, parsed, metadata) {
+    const findings = [];
+    const expected = metadata ? normalizeName(metadata.name).replace(/-/g, "_") : undefined;
+    const sameProject = !metadata || normalizeName(parsed.distribution) === normalizeName(metadata.name);
+    if (expected && sameProject && parsed.distribution !== expected) {
+        findings.push(finding(filenameChecks.F006, filename, `${filename} starts with ${parsed.distribution}; PyPI refuses wheels whose name is not the normalized ${expected}.`, { fix: "Upgrade the build backend: current versions write normalized wheel names." }));
+    }
+    const refused = [...new Set(parsed.tags.map((tag) => tag.split("-")[2]))].filter((platform) => !isPypiPlatform(platform));
+    if (refused.length > 0) {
+        findings.push(finding(filenameChecks.F007, filename, `${filename} has the platform tag ${refused.join(", ")}, which PyPI refuses; build manylinux or musllinux wheels (auditwheel, cibuildwheel).`));
+    }
+    return findings;
+}
+
 ;// CONCATENATED MODULE: ./shared/venv/wheel-tags.ts
+/** Picks a locked package's file for an interpreter by wheel tags, for locks with file URLs but no index. */
+
 function fittingFile(files, markers) {
     const ranked = files
         .filter((f) => f.url)
@@ -32102,10 +31640,10 @@ function fileScore(file, markers) {
     const name = file.name ?? decodeURIComponent(file.url?.split("/").pop()?.split(/[?#]/)[0] ?? "");
     if (!name.endsWith(".whl"))
         return /\.(tar\.gz|zip)$/.test(name) ? 0 : -1;
-    const parts = name.slice(0, -4).split("-");
-    if (parts.length < 5)
+    const sets = splitWheelFilename(name)?.tags;
+    if (!sets)
         return -1;
-    const [python, abi, platform] = parts.slice(-3).map((tag) => tag.split("."));
+    const [python, abi, platform] = sets.map((tag) => tag.split("."));
     const scores = [
         pythonScore(python, markers),
         abiScore(abi, markers),
@@ -32244,6 +31782,7 @@ function requirementsText(lines) {
 
 
 
+
 async function createVenv(python, venv, installer, log) {
     removeVenv(venv);
     claimVenv(venv);
@@ -32255,7 +31794,7 @@ async function createVenv(python, venv, installer, log) {
         const hint = /ensurepip/.test(result.output)
             ? " (on Debian and Ubuntu, install python3-venv)"
             : "";
-        throw new errors/* ConfigurationError */.j1(`could not create the venv at ${venv}${hint}: ${lastLines(result.output)}`);
+        throw new errors/* ConfigurationError */.j1(`could not create the venv at ${venv}${hint}: ${(0,runtime_text/* lastLines */.w$)(result.output, 5).join("\n")}`);
     }
 }
 /** Installs the plan; a hash mismatch names the package. */
@@ -32315,7 +31854,7 @@ async function runInstaller(options, args) {
     if (mismatched.length > 0) {
         throw new errors/* ConfigurationError */.j1(`hash mismatch for ${mismatched.join(", ")}: the index served a file whose hash is not in the lockfile. Re-lock if the package was re-published, else treat it as tampering.`);
     }
-    throw new errors/* ConfigurationError */.j1(`${options.installer} install failed: ${lastLines(result.output)}`);
+    throw new errors/* ConfigurationError */.j1(`${options.installer} install failed: ${(0,runtime_text/* lastLines */.w$)(result.output, 5).join("\n")}`);
 }
 /** `name==version` of the packages pip or uv reported a hash mismatch for. */
 function hashMismatches(output) {
@@ -32325,11 +31864,845 @@ function hashMismatches(output) {
     const uv = [...output.matchAll(/Hash mismatch for `([^`]+)`/g)].map((m) => m[1]);
     return [...new Set([...pip, ...uv])];
 }
-const lastLines = (output) => output.trim().split("\n").slice(-5).join("\n");
 const venvExists = (venv) => existsSync(venvPython(venv));
+
+;// CONCATENATED MODULE: ./shared/venv/build.ts
+
+
+
+async function buildVenv(build, log) {
+    const { installer, venv, lockDirectory: cwd } = build;
+    try {
+        await createVenv(build.python, venv, installer, log);
+        await installPlan(build.plan, { installer, venv, cwd, log });
+        if (build.withProject)
+            await installProject(cwd, { installer, venv, cwd, log });
+        writeVenvIdentity(venv, build.identity);
+    }
+    catch (error) {
+        removeVenv(venv); // never leave a half-built venv behind
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./shared/venv/installer.ts
+/** Which installer sets the venv up, and its version for the cache key. */
+
+/** `auto` takes uv where it is on PATH, else pip. */
+function chooseInstaller(input, env) {
+    if (input !== "auto")
+        return input;
+    return which("uv", env) ? "uv" : "pip";
+}
+/** `uv --version` for uv; pip's version is the venv's own, so it has none here. */
+async function installerVersion(installer, env) {
+    if (installer !== "uv")
+        return "";
+    return (await runCommand("uv", ["--version"], { env })).output.trim();
+}
+
+;// CONCATENATED MODULE: ./shared/project/declarations.ts
+/** Where a dependency is declared in a TOML manifest, so findings can point at its line. */
+
+class ManifestLines {
+    lines;
+    tables = new Map();
+    indexes = new Map();
+    constructor(text) {
+        this.lines = text.split("\n");
+        let current;
+        this.lines.forEach((line, i) => {
+            const header = /^\s*\[{1,2}\s*([^\]]+?)\s*\]{1,2}\s*(#.*)?$/.exec(line);
+            if (!header)
+                return;
+            if (current)
+                current.end = i;
+            current = { header: i, end: this.lines.length };
+            const path = header[1].replace(/\s*\.\s*/g, ".").replace(/["']/g, "");
+            if (!this.tables.has(path))
+                this.tables.set(path, current);
+        });
+    }
+    /** The line of a table header such as `tool.poetry.dependencies`. */
+    table(path) {
+        const span = this.tables.get(path);
+        return span ? span.header + 1 : undefined;
+    }
+    /** The line of `key = …` directly in a table. */
+    key(tablePath, key) {
+        return this.keys(tablePath).get(names_normalizeName(key));
+    }
+    /**
+     * The line that declares `name`: a `name = …` key in the table, or an item of the
+     * `arrayKey = [...]` array in it (`"name>=1"`). Falls back to the array's or table's line.
+     */
+    dependency(tablePath, name, arrayKey) {
+        const span = this.tables.get(tablePath);
+        if (!span)
+            return undefined;
+        if (arrayKey === undefined)
+            return this.key(tablePath, name) ?? span.header + 1;
+        const arrayLine = this.key(tablePath, arrayKey);
+        if (arrayLine === undefined)
+            return span.header + 1;
+        return this.items(tablePath, arrayLine, span.end).get(names_normalizeName(name)) ?? arrayLine;
+    }
+    /** Normalized key → line, for the keys written directly in a table. */
+    keys(tablePath) {
+        return this.indexed(`keys:${tablePath}`, (index) => {
+            const span = this.tables.get(tablePath);
+            if (!span)
+                return;
+            for (let i = span.header + 1; i < span.end; i++) {
+                const key = /^\s*["']?([A-Za-z0-9][A-Za-z0-9._-]*)["']?\s*=/.exec(this.lines[i]);
+                if (key && !index.has(names_normalizeName(key[1])))
+                    index.set(names_normalizeName(key[1]), i + 1);
+            }
+        });
+    }
+    /** Normalized project name → line, for the quoted requirement strings from `fromLine` on. */
+    items(tablePath, fromLine, end) {
+        return this.indexed(`items:${tablePath}:${fromLine}`, (index) => {
+            for (let i = fromLine - 1; i < end; i++) {
+                const code = this.lines[i].replace(/\s#[^"']*$/, "");
+                for (const item of code.matchAll(/["']\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)/g)) {
+                    if (!index.has(names_normalizeName(item[1])))
+                        index.set(names_normalizeName(item[1]), i + 1);
+                }
+            }
+        });
+    }
+    indexed(key, build) {
+        let index = this.indexes.get(key);
+        if (!index) {
+            index = new Map();
+            build(index);
+            this.indexes.set(key, index);
+        }
+        return index;
+    }
+}
+
+;// CONCATENATED MODULE: ./shared/project/pep508.ts
+/** PEP 508 dependency specifications: `name[extras] (specifier) ; marker` or `name @ url ; marker`. */
+
+
+
+class RequirementSyntaxError extends Error {
+}
+const namePattern = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*/;
+function parseRequirement(text) {
+    const fail = (why) => {
+        throw new RequirementSyntaxError(`invalid requirement '${text.trim()}': ${why}`);
+    };
+    const nameMatch = namePattern.exec(text) ?? fail("expected a project name");
+    const name = nameMatch[1];
+    let rest = text.slice(nameMatch[0].length);
+    let extras = [];
+    if (rest.startsWith("[")) {
+        const close = rest.indexOf("]");
+        if (close < 0)
+            fail("missing ']'");
+        extras = rest
+            .slice(1, close)
+            .split(",")
+            .map((extra) => extra.trim())
+            .filter(Boolean)
+            .map(names_normalizeName)
+            .sort();
+        rest = rest.slice(close + 1).trimStart();
+    }
+    const semicolon = markerStart(rest);
+    const head = (semicolon < 0 ? rest : rest.slice(0, semicolon)).trim();
+    const markerText = semicolon < 0 ? "" : rest.slice(semicolon + 1).trim();
+    let specifier = "";
+    let url;
+    if (head.startsWith("@")) {
+        url = head.slice(1).trim();
+        if (url === "")
+            fail("missing URL after '@'");
+    }
+    else {
+        specifier = head.replace(/^\((.*)\)$/, "$1").replace(/\s+/g, "");
+        if (!pep440_isValidSpecifier(specifier))
+            fail(`bad version specifier '${head}'`);
+    }
+    let marker;
+    if (markerText !== "") {
+        try {
+            marker = parseMarker(markerText);
+        }
+        catch (error) {
+            fail(error.message);
+        }
+    }
+    return { name, key: names_normalizeName(name), extras, specifier, url, marker };
+}
+/** Where the marker starts: the first `;` (after whitespace when a URL precedes it). */
+function markerStart(rest) {
+    if (!rest.startsWith("@"))
+        return rest.indexOf(";");
+    const match = /\s;/.exec(rest);
+    return match ? match.index + 1 : -1;
+}
+/** A canonical text for a requirement, for display and set comparison. */
+function formatRequirement(requirement) {
+    const extras = requirement.extras.length > 0 ? `[${requirement.extras.join(",")}]` : "";
+    const target = requirement.url ? ` @ ${requirement.url}` : requirement.specifier;
+    const marker = requirement.marker ? ` ; ${formatMarker(requirement.marker)}` : "";
+    return `${requirement.key}${extras}${target}${marker}`;
+}
+
+;// CONCATENATED MODULE: ./shared/project/poetry-constraint.ts
+/** Poetry's constraint syntax (`^1.2`, `~1.2`, `*`, `>=1 <2`, `1.0 || 2.0`), as poetry-core 2.3 parses it, as PEP 440 specifier sets. */
+
+/**
+ * The alternatives of a Poetry constraint, each a PEP 440 specifier set ("" for any version).
+ * A term poetry-core refuses is kept as written, so it stays an invalid specifier that nothing satisfies.
+ */
+function poetryToPep440(constraint) {
+    // poetry-core has no parentheses: `(>=1.0)` is refused, as it is here.
+    const text = String(constraint).trim();
+    if (text === "*")
+        return [""];
+    return joinAdjacent(text.split(/\s*\|\|?\s*/).flatMap((alternative) => {
+        const terms = alternative
+            .replace(/,+\s*$/, "")
+            .split(/(?<!^)(?<![\^~=>< ,]) *(?<!-)[, ](?!-) *(?!,|$)/)
+            .map((term) => term.trim());
+        return terms
+            .map(termToPep440)
+            .reduce((sets, choices) => sets.flatMap((set) => choices.map((c) => join(set, c))), [""]);
+    }));
+}
+/** Whether a Poetry constraint parses as poetry-core would parse it. */
+const isValidPoetryConstraint = (constraint) => poetryToPep440(constraint).every((specifier) => !specifier.includes(INVALID));
+function satisfiesPoetry(version, constraint) {
+    return poetryToPep440(constraint).some((specifier) => satisfies(version, specifier));
+}
+/** Prefixes a refused term; `?` never occurs in a valid specifier. */
+const INVALID = "?";
+const join = (a, b) => (a === "" ? b : b === "" ? a : `${a},${b}`);
+const versionOnly = String.raw `\s*(v?\d[^\s,]*)`;
+/** One term as PEP 440 alternatives; `!=V` is `<V || >V` in poetry-core, so it also drops V's pre- and post-releases. */
+function termToPep440(term) {
+    if (/^v?[xX*](\.[xX*])*$/i.test(term))
+        return [""];
+    let m = new RegExp(`^~(?!=)${versionOnly}$`).exec(term);
+    if (m)
+        return bounded(m[1], (v) => (v.release.length === 1 ? 0 : 1));
+    m = new RegExp(`^~=${versionOnly}$`).exec(term);
+    if (m)
+        return bounded(m[1], (v) => (v.release.length === 2 ? 0 : 1));
+    m = new RegExp(`^\\^${versionOnly}$`).exec(term);
+    if (m)
+        return bounded(m[1], caretIndex);
+    m = /^(!=|==)?\s*v?(\d+(?:\.\d+){0,2})(?:\.\*)+$/.exec(term);
+    if (m)
+        return [`${m[1] ?? "=="}${m[2]}.*`];
+    m = /^(<>|!=|>=?|<=?|==?)?\s*(\S+?)(\.\*)?$/.exec(term);
+    const version = m && pep440_parseVersion(m[2] === "dev" ? "0.0-dev" : m[2]);
+    if (!m || !version)
+        return [`${INVALID}${term}`];
+    const operator = m[1] ?? "==";
+    if (["<", "<=", ">", ">="].includes(operator))
+        return [`${operator}${version.text}`];
+    if (m[3])
+        return [`${operator === "!=" ? "!=" : "=="}${version.text}.*`];
+    if (operator === "!=" && !version.local)
+        return [`<${version.text}`, `>${version.text}`];
+    return [`${operator === "!=" ? "!=" : "=="}${version.text}`];
+}
+/** `>=V,<U` where U bumps V's release at the index `at` chooses. */
+function bounded(text, at) {
+    const version = pep440_parseVersion(text);
+    if (!version)
+        return [`${INVALID}${text}`];
+    const index = at(version);
+    const release = version.release.slice(0, index + 1);
+    release[index] = (release[index] ?? 0) + 1;
+    const epoch = version.epoch ? `${version.epoch}!` : "";
+    return [`>=${version.text},<${epoch}${release.join(".")}`];
+}
+/** `^`: the first non-zero part, or the last given part when all are zero. */
+function caretIndex(version) {
+    const parts = version.release;
+    const firstNonZero = parts.findIndex((part) => part !== 0);
+    if (parts.length === 1)
+        return 0;
+    return firstNonZero < 0 ? parts.length - 1 : firstNonZero;
+}
+/** poetry-core unites touching ranges (`^1.0 || ^2.0` is `>=1.0,<3.0`, so 2.0a1 is in it). */
+function joinAdjacent(alternatives) {
+    const joined = [...alternatives];
+    for (let i = 0; i + 1 < joined.length; i++) {
+        const left = /^(>=[^,]+),<([^,]+)$/.exec(joined[i]);
+        const right = /^>=([^,]+)(,<[^,]+)$/.exec(joined[i + 1]);
+        if (left && right && pep440_compareVersions(left[2], right[1]) === 0) {
+            joined.splice(i, 2, `${left[1]}${right[2]}`);
+            i--;
+        }
+    }
+    return joined;
+}
+
+;// CONCATENATED MODULE: ./shared/project/pyproject.ts
+/** pyproject.toml: PEP 621 dependencies, extras and PEP 735 groups, plus Poetry's and PDM's own tables. */
+
+
+
+
+
+
+
+const manifestOf = (data, text, file, path) => ({
+    data,
+    text,
+    file,
+    path,
+    lines: new ManifestLines(text),
+});
+/** A PEP 508 string declared at a manifest line, as a DeclaredDependency. */
+function fromPep508(text, group, manifest, line) {
+    try {
+        const requirement = parseRequirement(text);
+        return {
+            name: requirement.name,
+            key: requirement.key,
+            group,
+            constraint: requirement.url ? `@ ${requirement.url}` : requirement.specifier,
+            specifiers: [requirement.specifier],
+            extras: requirement.extras,
+            marker: requirement.marker ? markers_formatMarker(requirement.marker) : undefined,
+            direct: requirement.url ? { kind: "url", location: requirement.url } : undefined,
+            file: manifest.file,
+            line,
+        };
+    }
+    catch (error) {
+        if (!(error instanceof RequirementSyntaxError))
+            throw error;
+        throw new errors/* ConfigurationError */.j1(`${manifest.file}: ${error.message}`, {
+            file: manifest.file,
+            line,
+        });
+    }
+}
+const requirementName = (text) => text.trim().split(/[\s[<>=!~;@(]/)[0];
+/** `project.dependencies` (group `main`) and `project.optional-dependencies` (groups `extra:<name>`). */
+function pep621Dependencies(manifest) {
+    const project = tableAt(manifest.data, ["project"]);
+    const declared = stringList(project.dependencies).map((text) => fromPep508(text, "main", manifest, manifest.lines.dependency("project", requirementName(text), "dependencies")));
+    for (const [extra, list] of Object.entries(tableAt(project, ["optional-dependencies"]))) {
+        for (const text of stringList(list)) {
+            const line = manifest.lines.dependency("project.optional-dependencies", requirementName(text), extra) ??
+                manifest.lines.dependency("project", requirementName(text), "optional-dependencies");
+            declared.push(fromPep508(text, `extra:${names_normalizeName(extra)}`, manifest, line));
+        }
+    }
+    return declared;
+}
+/** PEP 735 `[dependency-groups]`, with `{include-group = …}` flattened; keys normalized. */
+function dependencyGroups(manifest) {
+    const table = tableAt(manifest.data, ["dependency-groups"]);
+    const groups = new Map();
+    const resolve = (name, seen) => {
+        const entry = Object.entries(table).find(([key]) => names_normalizeName(key) === names_normalizeName(name));
+        if (!entry) {
+            throw new errors/* ConfigurationError */.j1(`${manifest.file}: dependency group '${name}' is included but not defined`, {
+                file: manifest.file,
+                line: manifest.lines.table("dependency-groups"),
+            });
+        }
+        if (seen.includes(names_normalizeName(name))) {
+            throw new errors/* ConfigurationError */.j1(`${manifest.file}: dependency group '${name}' includes itself`, {
+                file: manifest.file,
+                line: manifest.lines.key("dependency-groups", entry[0]),
+            });
+        }
+        const [key, items] = entry;
+        return (Array.isArray(items) ? items : []).flatMap((item) => {
+            if (typeof item === "string") {
+                const line = manifest.lines.dependency("dependency-groups", requirementName(item), key);
+                return [fromPep508(item, names_normalizeName(name), manifest, line)];
+            }
+            if (isTable(item) && typeof item["include-group"] === "string") {
+                return resolve(item["include-group"], [...seen, names_normalizeName(name)]);
+            }
+            return [];
+        });
+    };
+    for (const name of Object.keys(table))
+        groups.set(names_normalizeName(name), resolve(name, []));
+    return groups;
+}
+/** Poetry's `[tool.poetry.dependencies]`, `dev-dependencies` and `group.<g>.dependencies`. */
+function poetryDependencies(manifest) {
+    const poetry = tableAt(manifest.data, ["tool", "poetry"]);
+    const tables = [
+        ["main", "tool.poetry.dependencies", tableAt(poetry, ["dependencies"])],
+        ["dev", "tool.poetry.dev-dependencies", tableAt(poetry, ["dev-dependencies"])],
+        ...Object.entries(tableAt(poetry, ["group"])).map(([group, spec]) => [
+            names_normalizeName(group),
+            `tool.poetry.group.${group}.dependencies`,
+            tableAt(isTable(spec) ? spec : {}, ["dependencies"]),
+        ]),
+    ];
+    return tables.flatMap(([group, path, table]) => Object.entries(table)
+        .filter(([name]) => name.toLowerCase() !== "python")
+        .flatMap(([name, spec]) => poetryDependency(name, spec, group, manifest, manifest.lines.dependency(path, name))));
+}
+/** One DeclaredDependency per variant: `[{version = "<2", python = "<3.8"}, {version = ">=2", …}]`. */
+function poetryDependency(name, spec, group, manifest, line) {
+    const variants = (Array.isArray(spec) ? spec : [spec]).map((v) => isTable(v) ? v : { version: v });
+    return variants.map((variant) => {
+        const constraint = typeof variant.version === "string" ? variant.version : "*";
+        const directKind = ["git", "url", "path"].find((kind) => typeof variant[kind] === "string");
+        return {
+            name,
+            key: names_normalizeName(name),
+            group,
+            constraint,
+            specifiers: directKind ? [""] : poetryToPep440(constraint),
+            extras: stringList(variant.extras).map(names_normalizeName),
+            marker: typeof variant.markers === "string" ? variant.markers : undefined,
+            python: typeof variant.python === "string" ? poetryToPep440(variant.python) : undefined,
+            optional: variant.optional === true,
+            direct: directKind ? { kind: directKind, location: String(variant[directKind]) } : undefined,
+            file: manifest.file,
+            line,
+        };
+    });
+}
+/** PDM's legacy `[tool.pdm.dev-dependencies]`: group → PEP 508 strings. */
+function pdmDevDependencies(manifest) {
+    const table = tableAt(manifest.data, ["tool", "pdm", "dev-dependencies"]);
+    return Object.entries(table).flatMap(([group, list]) => stringList(list)
+        .filter((text) => !text.startsWith("-e "))
+        .map((text) => fromPep508(text, names_normalizeName(group), manifest, manifest.lines.dependency("tool.pdm.dev-dependencies", requirementName(text), group))));
+}
+
+;// CONCATENATED MODULE: ./shared/lockfiles/select.ts
+
+
+
+
+
+
+function selectPackages(lock, manifest, request) {
+    const rules = rulesFor(lock, manifest);
+    const groups = pick("group", request.groups === "default" ? rules.defaultGroups : request.groups, rules.groups, lock);
+    const unset = request.groups === "default" && request.extras !== "all" && !request.extras.length;
+    const extras = pick("extra", unset && rules.defaultExtras ? rules.defaultExtras : request.extras, rules.extras, lock);
+    const active = [...new Set([...rules.required, ...groups])];
+    const context = {
+        environment: request.environment,
+        extras,
+        dependencyGroups: active,
+    };
+    const packages = rules.roots
+        ? traverse(lock, rules.roots.filter((r) => active.includes(r.group) && (!r.extra || extras.includes(r.extra))), context, rules.project)
+        : selectByEntry(lock, active, context);
+    return { packages, groups: active, extras, project: rules.project };
+}
+function pick(kind, asked, available, lock) {
+    if (asked === "all")
+        return available;
+    const unknown = asked.filter((name) => !available.includes(names_normalizeName(name)));
+    if (unknown.length > 0) {
+        const list = available.length > 0 ? available.join(", ") : "none";
+        throw new errors/* ConfigurationError */.j1(`input '${kind}s': ${lock.file} has no ${kind} ${unknown.map((u) => `'${u}'`).join(", ")}; available: ${list}`);
+    }
+    return asked.map(names_normalizeName);
+}
+function rulesFor(lock, manifest) {
+    switch (lock.format) {
+        case "uv":
+            return uvRules(lock, manifest);
+        case "poetry":
+            return poetryRules(manifest);
+        case "pdm":
+            return pdmRules(lock, manifest);
+        case "pipfile": {
+            const groups = [...new Set(lock.packages.flatMap((p) => p.groups))].sort();
+            return {
+                groups,
+                defaultGroups: groups.filter((g) => g === "default" || g === "develop"),
+                required: [],
+                extras: [],
+            };
+        }
+        case "pylock":
+            return pylockRules(lock);
+        default:
+            return { groups: [], defaultGroups: [], required: [], extras: [] };
+    }
+}
+/** PEP 751's default groups may be synthetic, named only in `default-groups`. */
+function pylockRules(lock) {
+    const defaults = lock.defaultGroups.map(names_normalizeName);
+    const groups = [...new Set([...lock.dependencyGroups.map(names_normalizeName), ...defaults])];
+    return { groups, defaultGroups: defaults, required: [], extras: lock.extras.map(names_normalizeName) };
+}
+function uvRules(lock, manifest) {
+    const name = manifest ? tableAt(manifest.data, ["project"]).name : undefined;
+    const project = lock.packages.find((p) => typeof name === "string" && p.key === names_normalizeName(name) && p.source.kind !== "registry") ??
+        lock.packages.find((p) => (p.source.kind === "editable" || p.source.kind === "virtual") && p.source.path === ".");
+    if (!project) {
+        const members = lock.manifest.members.map(names_normalizeName);
+        if (members.length > 0 && !name)
+            return virtualRootRules(lock, manifest, members);
+        throw new errors/* ConfigurationError */.j1(`${lock.file} has no entry for the project itself (an editable or virtual source)`);
+    }
+    const entry = lock.packages.find((p) => p.name === project.name);
+    const extras = (entry?.definedExtras ?? []).map(names_normalizeName);
+    const groups = Object.keys(project.groupDependencies ?? {}).map(names_normalizeName);
+    const defaultGroups = uvDefaultGroups(manifest, groups);
+    const roots = [
+        ...project.dependencies.map((edge) => ({ ...edge, group: "main" })),
+        ...Object.entries(project.groupDependencies ?? {}).flatMap(([group, edges]) => edges.map((edge) => ({ ...edge, group: names_normalizeName(group) }))),
+    ];
+    return { groups, defaultGroups, required: ["main"], extras, roots, project };
+}
+/** `tool.uv.default-groups`: `all`, a list, or `dev` when unset. */
+function uvDefaultGroups(manifest, groups) {
+    const configured = manifest
+        ? tableAt(manifest.data, ["tool", "uv"])["default-groups"]
+        : undefined;
+    if (configured === "all")
+        return groups;
+    if (configured !== undefined)
+        return stringList(configured).map(names_normalizeName);
+    return groups.filter((g) => g === "dev");
+}
+/**
+ * A virtual workspace root (no `[project]`): `uv sync` there installs every member, with the
+ * root's own dependency groups (`[manifest.dependency-groups]`) and the members' groups.
+ */
+function virtualRootRules(lock, manifest, members) {
+    const memberEntries = lock.packages.filter((p) => members.includes(p.key) && p.source.kind !== "registry");
+    const missing = members.filter((m) => !memberEntries.some((p) => p.key === m));
+    if (missing.length > 0)
+        throw new errors/* ConfigurationError */.j1(`${lock.file} lists workspace member(s) ${missing.join(", ")} in [manifest] but has no entry for them`);
+    const rootGroups = Object.entries(lock.manifest.dependencyGroups).map(([group, list]) => [names_normalizeName(group), manifestEdges(list)]);
+    const memberGroups = memberEntries.flatMap((p) => Object.entries(p.groupDependencies ?? {}).map(([group, edges]) => [names_normalizeName(group), edges]));
+    const groups = [...new Set([...rootGroups, ...memberGroups].map(([group]) => group))];
+    const roots = [
+        ...memberEntries.flatMap((p) => [
+            { key: p.key, group: "main" },
+            ...p.dependencies.map((edge) => ({ ...edge, group: "main" })),
+        ]),
+        ...[...rootGroups, ...memberGroups].flatMap(([group, edges]) => edges.map((edge) => ({ ...edge, group }))),
+    ];
+    const extras = lock.packages
+        .filter((entry) => members.includes(entry.key))
+        .flatMap((entry) => entry.definedExtras)
+        .map(names_normalizeName);
+    return {
+        groups,
+        defaultGroups: uvDefaultGroups(manifest, groups),
+        required: ["main"],
+        extras: [...new Set(extras)],
+        roots,
+    };
+}
+/** `[manifest.dependency-groups]` requirements as edges. */
+function manifestEdges(list) {
+    return list.map((requirement) => ({
+        key: names_normalizeName(requirement.name),
+        extras: requirement.extras,
+        marker: requirement.marker,
+        specifiers: requirement.specifier === undefined ? undefined : [requirement.specifier],
+    }));
+}
+/** Declared dependencies as roots; Poetry's optional ones hang on the extras that name them. */
+function declaredRoots(declared, extrasOf = new Map()) {
+    return declared.flatMap((d) => {
+        const base = {
+            key: d.key,
+            extras: d.extras,
+            marker: d.marker,
+            python: d.python,
+        };
+        if (d.group.startsWith("extra:"))
+            return [{ ...base, group: "main", extra: d.group.slice(6) }];
+        if (d.optional)
+            return (extrasOf.get(d.key) ?? []).map((extra) => ({ ...base, group: d.group, extra }));
+        return [{ ...base, group: d.group, specifiers: d.direct ? undefined : d.specifiers }];
+    });
+}
+function poetryRules(manifest) {
+    if (!manifest)
+        throw new errors/* ConfigurationError */.j1("poetry.lock needs its pyproject.toml beside it to select groups");
+    const poetry = tableAt(manifest.data, ["tool", "poetry"]);
+    const groupTables = tableAt(poetry, ["group"]);
+    const groups = Object.keys(groupTables).map(names_normalizeName);
+    if (Object.keys(tableAt(poetry, ["dev-dependencies"])).length > 0 && !groups.includes("dev"))
+        groups.push("dev");
+    const optional = Object.entries(groupTables)
+        .filter(([, spec]) => isTable(spec) && spec.optional === true)
+        .map(([name]) => names_normalizeName(name));
+    const poetryExtras = tableAt(poetry, ["extras"]);
+    const extrasOf = new Map();
+    for (const [extra, names] of Object.entries(poetryExtras)) {
+        for (const name of stringList(names))
+            extrasOf.set(names_normalizeName(name), [
+                ...(extrasOf.get(names_normalizeName(name)) ?? []),
+                names_normalizeName(extra),
+            ]);
+    }
+    const declared = [
+        ...poetryDependencies(manifest),
+        ...pep621Dependencies(manifest),
+        ...[...dependencyGroups(manifest).values()].flat(),
+    ];
+    const extras = [
+        ...Object.keys(poetryExtras),
+        ...Object.keys(tableAt(manifest.data, ["project", "optional-dependencies"])),
+    ].map(names_normalizeName);
+    return {
+        groups,
+        defaultGroups: groups.filter((g) => !optional.includes(g)),
+        required: ["main"],
+        extras: [...new Set(extras)],
+        roots: declaredRoots(declared, extrasOf),
+    };
+}
+/**
+ * PDM: the default set is the dev groups, or, as PDM 2.29 installs it, the groups the lock's
+ * `[metadata] groups` names (extras among them) when it names any.
+ */
+function pdmRules(lock, manifest) {
+    if (!manifest)
+        throw new errors/* ConfigurationError */.j1("pdm.lock needs its pyproject.toml beside it to select groups");
+    const declared = [
+        ...pep621Dependencies(manifest),
+        ...pdmDevDependencies(manifest),
+        ...[...dependencyGroups(manifest).values()].flat(),
+    ];
+    const roots = declaredRoots(declared).map((r) => r.group === "main" ? { ...r, group: "default" } : r);
+    const groups = [...new Set(roots.map((r) => r.group).filter((g) => g !== "default"))];
+    const extras = Object.keys(tableAt(manifest.data, ["project", "optional-dependencies"])).map(names_normalizeName);
+    const locked = (lock.lockedGroups ?? []).map(names_normalizeName);
+    if (locked.length === 0)
+        return { groups, defaultGroups: groups, required: ["default"], extras, roots };
+    return {
+        groups,
+        defaultGroups: groups.filter((g) => locked.includes(g)),
+        defaultExtras: extras.filter((e) => locked.includes(e)),
+        required: ["default"],
+        extras,
+        roots,
+    };
+}
+/** Formats whose entries say where they belong: Pipfile categories, pylock markers, requirements. */
+function selectByEntry(lock, groups, context) {
+    if (lock.format === "pipfile")
+        return selectPipfileEntries(lock, groups, context);
+    return lock.packages
+        .filter((p) => markerHolds(p.marker, context))
+        .map((p) => ({ package: p, groups }));
+}
+/** The group name pipenv (with `use_pylock`) writes into develop entries' markers. */
+const pipenvDevGroup = "dev";
+/**
+ * A Pipfile.lock's category chooses its entries; pipenv strips `'dev' in dependency_groups` from
+ * their markers before installing, so that condition holds for every entry of a chosen category.
+ */
+function selectPipfileEntries(lock, groups, context) {
+    return lock.packages
+        .filter((p) => p.groups.some((g) => groups.includes(g)))
+        .filter((p) => markerHolds(p.marker, { ...context, dependencyGroups: [pipenvDevGroup, ...p.groups] }))
+        .map((p) => ({ package: p, groups: p.groups.filter((g) => groups.includes(g)) }));
+}
+function markerHolds(marker, context) {
+    return (marker === undefined || marker.trim() === "" || evaluateMarker(parseMarker(marker), context));
+}
+function edgeHolds(edge, context) {
+    const python = context.environment?.python_full_version;
+    if (edge.python && python && !edge.python.some((s) => pep440_satisfies(python, s)))
+        return false;
+    return markerHolds(edge.marker, context);
+}
+/** Walks the lock's dependency edges from the roots; extras travel along the edges that ask for them. */
+function traverse(lock, roots, context, project) {
+    const byKey = new Map();
+    for (const p of lock.packages)
+        byKey.set(p.key, [...(byKey.get(p.key) ?? []), p]);
+    const reached = new Map();
+    const queue = roots.map((root) => ({
+        edge: root,
+        group: root.extra ? `extra:${root.extra}` : root.group,
+        parentExtras: context.extras ?? [],
+    }));
+    while (queue.length > 0) {
+        const { edge, group, parentExtras } = queue.shift();
+        if (!edgeHolds(edge, { ...context, extras: parentExtras }))
+            continue;
+        const target = resolveEdge(edge, byKey.get(edge.key) ?? [], context);
+        if (!target)
+            continue;
+        const wanted = (edge.extras ?? []).map(names_normalizeName);
+        const entries = target.length > 0 ? target : [];
+        for (const entry of entries) {
+            const state = reached.get(entry) ?? { groups: new Set(), extras: new Set() };
+            const fresh = !reached.has(entry) || !state.groups.has(group) || wanted.some((e) => !state.extras.has(e));
+            reached.set(entry, state);
+            state.groups.add(group);
+            for (const e of wanted)
+                state.extras.add(e);
+            if (!fresh)
+                continue;
+            for (const dependency of entry.dependencies)
+                queue.push({ edge: dependency, group, parentExtras: [...state.extras] });
+        }
+    }
+    const seen = new Set();
+    const selected = [];
+    for (const [p, state] of reached) {
+        const id = `${p.key}@${p.version}`;
+        if (p === project || seen.has(id)) {
+            const existing = selected.find((s) => `${s.package.key}@${s.package.version}` === id);
+            if (existing)
+                existing.groups = [...new Set([...existing.groups, ...state.groups])];
+            continue;
+        }
+        seen.add(id);
+        selected.push({ package: p, groups: [...state.groups] });
+    }
+    return selected;
+}
+/**
+ * The lock entries an edge lands on: one version (by the edge's specifier, then by the entry's own
+ * marker), plus PDM's per-extra entries of that same version.
+ */
+function resolveEdge(edge, candidates, context) {
+    if (candidates.length === 0)
+        return undefined;
+    const versions = [...new Set(candidates.map((c) => c.version))];
+    let version = versions[0];
+    if (versions.length > 1) {
+        const fitting = candidates.filter((c) => (!edge.specifiers ||
+            !c.version ||
+            edge.specifiers.some((s) => pep440_satisfies(c.version, s))) &&
+            markerHolds(c.marker, context));
+        version = (fitting[0] ?? candidates[0]).version;
+    }
+    const wanted = new Set((edge.extras ?? []).map(names_normalizeName));
+    return candidates.filter((c) => c.version === version && (c.extras ?? []).every((e) => wanted.has(e)));
+}
+
+;// CONCATENATED MODULE: ./shared/lockfiles/indexes.ts
+const pypi = /^https?:\/\/(pypi\.org|pypi\.python\.org|files\.pythonhosted\.org)(\/|$)/;
+function distinctIndexes(urls) {
+    const seen = new Set();
+    for (const url of urls) {
+        if (!url || pypi.test(url))
+            continue;
+        seen.add(url.endsWith("/") ? url : `${url}/`);
+    }
+    return [...seen];
+}
+/** The distinct indexes the packages' registry sources name. */
+const registryIndexes = (packages) => distinctIndexes(packages.map((p) => (p.source.kind === "registry" ? p.source.url : undefined)));
+
+;// CONCATENATED MODULE: ./shared/venv/project.ts
+/** What setup-venv installs from the project beyond the lock: PDM's indexes, and the project itself. */
+
+
+
+/** Where pip finds the lock's packages: what the lock records, and PDM's `[[tool.pdm.source]]`. */
+function installIndexes(lock, manifest) {
+    if (lock.format !== "pdm" || !manifest)
+        return lock.indexes;
+    const sources = manifest.pdmSources;
+    // A source named pypi replaces the default index, so it goes first.
+    const ordered = [
+        ...sources.filter((s) => s.name === "pypi"),
+        ...sources.filter((s) => s.name !== "pypi"),
+    ];
+    return distinctIndexes([...ordered.map((s) => s.url), ...lock.indexes]);
+}
+/** Whether `pip install -e .` makes sense: a build system, and no tool setting that says otherwise. */
+function isPackage(directory, manifest) {
+    if (!manifest)
+        return (0,external_node_fs_.existsSync)(external_node_path_default().join(directory, "setup.py"));
+    if (manifest.packagingOff)
+        return false;
+    return manifest.hasBuildSystem || (0,external_node_fs_.existsSync)(external_node_path_default().join(directory, "setup.py"));
+}
+
+;// CONCATENATED MODULE: ./shared/venv/setup-plan.ts
+
+
+
+
+function planSetup({ lock, directory, manifest }, request, markers, env) {
+    const installer = chooseInstaller(request.installer, env);
+    const selection = selectPackages(lock, manifest, {
+        groups: request.groups,
+        extras: request.extras,
+        environment: markers,
+    });
+    const plan = planInstall(lock, selection.packages, {
+        lockDirectory: directory,
+        indexes: installIndexes(lock, manifest),
+        markers,
+    });
+    const withProject = request.installProject && isPackage(directory, manifest);
+    return { installer, selection, plan, withProject };
+}
+
+;// CONCATENATED MODULE: ./shared/project/manifest.ts
+/** pyproject.toml read once, with the settings the actions act on as typed fields. */
+
+
+
+
+/** The directory's pyproject.toml, or undefined where it has none. */
+function readManifest(directory, shown) {
+    const file = external_node_path_default().join(directory, "pyproject.toml");
+    if (!(0,external_node_fs_.existsSync)(file))
+        return undefined;
+    const { data, text } = readTomlFile(file, shown(file));
+    return typedManifest(manifestOf(data, text, shown(file), file));
+}
+function typedManifest(manifest) {
+    const tool = tableAt(manifest.data, ["tool"]);
+    const requiresPython = tableAt(manifest.data, ["project"])["requires-python"];
+    return {
+        ...manifest,
+        requiresPython: typeof requiresPython === "string" ? requiresPython : undefined,
+        tools: ["uv", "poetry", "pdm"].filter((name) => name in tool),
+        pdmSources: pdmSources(tool),
+        packagingOff: tableAt(tool, ["uv"]).package === false ||
+            tableAt(tool, ["pdm"]).distribution === false ||
+            tableAt(tool, ["poetry"])["package-mode"] === false,
+        hasBuildSystem: "build-system" in manifest.data,
+    };
+}
+function pdmSources(tool) {
+    const sources = tableAt(tool, ["pdm"]).source;
+    return (Array.isArray(sources) ? sources : [])
+        .filter(isTable)
+        .map((source) => ({ name: source.name, url: String(source.url ?? "") }));
+}
+
+;// CONCATENATED MODULE: ./shared/lockfiles/source-file.ts
+/** What every reader records of the lockfile itself: its name, digest and text. */
+
+
+const sourceFile = (text, file) => ({
+    file,
+    digest: (0,external_node_crypto_.createHash)("sha256").update(text).digest("hex"),
+    text,
+});
+/** The stored hash's line: `content-hash`/`content_hash`, or Pipfile.lock's first `"sha256":`. */
+const contentHashLine = (text) => lineOf(text, /content[-_]hash|"sha256":/);
 
 ;// CONCATENATED MODULE: ./shared/lockfiles/pdm.ts
 /** pdm.lock → Lock. */
+
 
 
 
@@ -32345,29 +32718,25 @@ function readPdmLock(text, file) {
     const packages = entries.map((entry, i) => pdmPackage(entry, lines[i] ?? 1, legacyFiles));
     return {
         format: "pdm",
-        file,
+        ...sourceFile(text, file),
         lockVersion: typeof metadata.lock_version === "string" ? metadata.lock_version : undefined,
         generator: { tool: "pdm" },
         contentHash: typeof metadata.content_hash === "string" ? metadata.content_hash : undefined,
+        contentHashLine: contentHashLine(text),
         requiresPython: typeof metadata.requires_python === "string" ? metadata.requires_python : undefined,
         packages,
         indexes: [],
-        raw,
-        text,
+        lockedGroups: Array.isArray(metadata.groups) ? stringList(metadata.groups) : undefined,
     };
 }
 function pdmPackage(entry, line, legacyFiles) {
-    const name = String(entry.name ?? "");
-    const listed = entry.files ?? legacyFiles[`${name} ${entry.version}`];
+    const listed = entry.files ?? legacyFiles[`${String(entry.name ?? "")} ${entry.version}`];
     const files = Array.isArray(listed) ? listed.filter(isTable) : [];
     return {
-        name,
-        key: normalizeName(name),
-        version: typeof entry.version === "string" ? entry.version : undefined,
-        line,
+        ...entryHead(entry, line),
         groups: stringList(entry.groups),
         marker: typeof entry.marker === "string" ? entry.marker : undefined,
-        extras: stringList(entry.extras).map(normalizeName),
+        extras: stringList(entry.extras).map(names_normalizeName),
         source: pdmSource(entry),
         files: files.map((f) => ({
             name: typeof f.file === "string" ? f.file : undefined,
@@ -32387,7 +32756,7 @@ function pdmPackage(entry, line, legacyFiles) {
             catch {
                 // Kept for validation, which names what does not parse.
                 const marker = text.includes(";") ? text.slice(text.indexOf(";") + 1).trim() : undefined;
-                return { key: normalizeName(text.split(/[\s[<>=!~;@(]/)[0]), marker };
+                return { key: names_normalizeName(text.split(/[\s[<>=!~;@(]/)[0]), marker };
             }
         }),
     };
@@ -32404,21 +32773,9 @@ function pdmSource(entry) {
     return { kind: "registry" };
 }
 
-;// CONCATENATED MODULE: ./shared/lockfiles/indexes.ts
-/** Index URLs as locks record them, without PyPI (pip's default) and without duplicates. */
-const pypi = /^https?:\/\/(pypi\.org|pypi\.python\.org|files\.pythonhosted\.org)(\/|$)/;
-function distinctIndexes(urls) {
-    const seen = new Set();
-    for (const url of urls) {
-        if (!url || pypi.test(url))
-            continue;
-        seen.add(url.endsWith("/") ? url : `${url}/`);
-    }
-    return [...seen];
-}
-
 ;// CONCATENATED MODULE: ./shared/lockfiles/pipfile.ts
 /** Pipfile.lock → Lock. Sections other than `_meta` are package categories (default, develop, custom). */
+
 
 
 
@@ -32426,7 +32783,8 @@ function readPipfileLock(text, file) {
     const raw = parseJsonText(text, file);
     const meta = isTable(raw._meta) ? raw._meta : {};
     const hash = isTable(meta.hash) ? meta.hash.sha256 : undefined;
-    const requires = isTable(meta.requires) ? meta.requires : {};
+    const requires = isTable(meta.requires) ? meta.requires : undefined;
+    const sources = Array.isArray(meta.sources) ? meta.sources.filter(isTable) : undefined;
     const lines = entryLines(text);
     const byKey = new Map();
     for (const [category, packages] of Object.entries(raw)) {
@@ -32435,7 +32793,7 @@ function readPipfileLock(text, file) {
         for (const [name, entry] of Object.entries(packages)) {
             if (!isTable(entry))
                 continue;
-            const key = normalizeName(name);
+            const key = names_normalizeName(name);
             const existing = byKey.get(key);
             if (existing)
                 existing.groups.push(category);
@@ -32443,20 +32801,19 @@ function readPipfileLock(text, file) {
                 byKey.set(key, pipfilePackage(name, entry, category, lines.get(`${category}/${name}`) ?? 1));
         }
     }
-    const python = requires.python_full_version ?? requires.python_version;
+    const python = requires?.python_full_version ?? requires?.python_version;
     return {
         format: "pipfile",
-        file,
+        ...sourceFile(text, file),
         lockVersion: meta["pipfile-spec"] !== undefined ? String(meta["pipfile-spec"]) : undefined,
         generator: { tool: "pipenv" },
         contentHash: typeof hash === "string" ? hash : undefined,
+        contentHashLine: contentHashLine(text),
         requiresPython: typeof python === "string" ? `==${python}.*` : undefined,
         packages: [...byKey.values()],
-        indexes: distinctIndexes((Array.isArray(meta.sources) ? meta.sources : [])
-            .filter(isTable)
-            .map((s) => String(s.url ?? ""))),
-        raw,
-        text,
+        indexes: distinctIndexes((sources ?? []).map((s) => String(s.url ?? ""))),
+        requires,
+        sources,
     };
 }
 function pipfilePackage(name, entry, category, line) {
@@ -32466,12 +32823,12 @@ function pipfilePackage(name, entry, category, line) {
         : undefined;
     return {
         name,
-        key: normalizeName(name),
+        key: names_normalizeName(name),
         version: pinned,
         line,
         groups: [category],
         marker: typeof entry.markers === "string" ? entry.markers : undefined,
-        extras: stringList(entry.extras).map(normalizeName),
+        extras: stringList(entry.extras).map(names_normalizeName),
         source: pipfileSource(name, entry),
         files: [{ hashes: stringList(entry.hashes) }],
         dependencies: [],
@@ -32489,7 +32846,7 @@ function pipfileSource(name, entry) {
 /** pipenv 2023 wrote some git URLs as `" name@ git+https://…"`: the URL is what follows the name. */
 function gitUrl(name, text) {
     const match = /^\s*([A-Za-z0-9._-]+)\s*@\s*(git\+\S+)\s*$/.exec(text);
-    return match && normalizeName(match[1]) === normalizeName(name) ? match[2] : text;
+    return match && names_normalizeName(match[1]) === names_normalizeName(name) ? match[2] : text;
 }
 /** `category/name` → line, for pipenv's 4-space-indented JSON. */
 function entryLines(text) {
@@ -32513,37 +32870,41 @@ function entryLines(text) {
 
 
 
+
+
 function readPoetryLock(text, file) {
     const raw = parseTomlText(text, file);
     const metadata = isTable(raw.metadata) ? raw.metadata : {};
     const lines = packageEntryLines(text);
     const entries = Array.isArray(raw.package) ? raw.package.filter(isTable) : [];
-    const generated = /@generated by Poetry ([^\s]+)/.exec(text.split("\n", 1)[0]);
     const packages = entries.map((entry, i) => poetryPackage(entry, lines[i] ?? 1));
     return {
         format: "poetry",
-        file,
+        ...sourceFile(text, file),
         lockVersion: typeof metadata["lock-version"] === "string" ? metadata["lock-version"] : undefined,
-        generator: { tool: "poetry", version: generated?.[1] },
+        generator: poetryGenerator(text.split("\n", 1)[0]),
         contentHash: typeof metadata["content-hash"] === "string" ? metadata["content-hash"] : undefined,
+        contentHashLine: contentHashLine(text),
         requiresPython: typeof metadata["python-versions"] === "string" ? metadata["python-versions"] : undefined,
         packages,
-        indexes: distinctIndexes(packages.map((p) => (p.source.kind === "registry" ? p.source.url : undefined))),
-        raw,
-        text,
+        indexes: registryIndexes(packages),
     };
 }
+/** The first line's comment: Poetry ≥ 1.4 names its version, 1.3 none; undefined without one. */
+function poetryGenerator(firstLine) {
+    const named = /Poetry\s+(\S+)/.exec(firstLine)?.[1];
+    const version = named !== undefined && pep440.valid(named) ? named : undefined;
+    if (!version && !/@generated by Poetry/i.test(firstLine))
+        return undefined;
+    return { tool: "poetry", version };
+}
 function poetryPackage(entry, line) {
-    const name = String(entry.name ?? "");
     const groups = stringList(entry.groups);
     if (groups.length === 0 && typeof entry.category === "string")
         groups.push(entry.category);
     const files = Array.isArray(entry.files) ? entry.files.filter(isTable) : [];
     return {
-        name,
-        key: normalizeName(name),
-        version: typeof entry.version === "string" ? entry.version : undefined,
-        line,
+        ...entryHead(entry, line),
         groups,
         marker: typeof entry.markers === "string" ? entry.markers : undefined,
         source: poetrySource(entry.source),
@@ -32562,7 +32923,7 @@ function poetry_poetryDependencies(table) {
         return variants.map((variant) => {
             const spec = isTable(variant) ? variant : { version: variant };
             return {
-                key: normalizeName(name),
+                key: names_normalizeName(name),
                 extras: stringList(spec.extras),
                 marker: typeof spec.markers === "string" ? spec.markers : undefined,
                 specifiers: typeof spec.version === "string" ? poetryToPep440(spec.version) : undefined,
@@ -32606,18 +32967,18 @@ function readPylock(text, file) {
     const packages = entries.map((entry, i) => pylockPackage(entry, lines[i] ?? 1));
     return {
         format: "pylock",
-        file,
+        ...sourceFile(text, file),
         lockVersion: typeof raw["lock-version"] === "string" ? raw["lock-version"] : undefined,
         generator: typeof raw["created-by"] === "string" ? { tool: raw["created-by"] } : undefined,
         requiresPython: typeof raw["requires-python"] === "string" ? raw["requires-python"] : undefined,
         packages,
         indexes: distinctIndexes(entries.map((e) => (typeof e.index === "string" ? e.index : undefined))),
-        raw,
-        text,
+        extras: stringList(raw.extras),
+        dependencyGroups: stringList(raw["dependency-groups"]),
+        defaultGroups: stringList(raw["default-groups"]),
     };
 }
 function pylockPackage(entry, line) {
-    const name = String(entry.name ?? "");
     const files = [];
     if (isTable(entry.sdist))
         files.push(pylockFile(entry.sdist));
@@ -32626,10 +32987,7 @@ function pylockPackage(entry, line) {
     if (isTable(entry.archive))
         files.push(pylockFile(entry.archive));
     return {
-        name,
-        key: normalizeName(name),
-        version: typeof entry.version === "string" ? entry.version : undefined,
-        line,
+        ...entryHead(entry, line),
         groups: [],
         marker: typeof entry.marker === "string" ? entry.marker : undefined,
         source: pylockSource(entry),
@@ -32663,6 +33021,7 @@ function pylockSource(entry) {
 
 ;// CONCATENATED MODULE: ./shared/lockfiles/requirements.ts
 /** Pinned requirements files (pip-compile, uv pip compile, or hand-pinned with hashes) → Lock. */
+
 
 
 
@@ -32710,14 +33069,12 @@ function readRequirementsLock(text, file) {
     }
     return {
         format: "requirements",
-        file,
+        ...sourceFile(text, file),
         generator: undefined,
         header: readHeader(lines),
         packages,
         options,
         indexes: distinctIndexes(options.map((o) => /^(?:-i|--index-url|--extra-index-url)[=\s]+(\S+)/.exec(o)?.[1])),
-        raw: {},
-        text,
     };
 }
 function pinned(body, hashes, line, file) {
@@ -32742,7 +33099,7 @@ function pinned(body, hashes, line, file) {
 function entry(name, version, line, hashes, extra) {
     return {
         name,
-        key: normalizeName(name),
+        key: names_normalizeName(name),
         version,
         line,
         groups: [],
@@ -32772,8 +33129,62 @@ function readHeader(lines) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./shared/lockfiles/uv-manifest.ts
+/** uv.lock's own records: `[manifest]` and each entry's `[package.metadata]`, as uv's `satisfies` reads them. */
+
+const sourceKeys = ["git", "url", "editable", "path", "directory", "index"];
+function requirementEntry(entry, lines) {
+    const name = String(entry.name ?? "");
+    const text = (key) => typeof entry[key] === "string" ? entry[key] : undefined;
+    const source = Object.fromEntries(sourceKeys.flatMap((key) => (text(key) === undefined ? [] : [[key, text(key)]])));
+    return {
+        name,
+        extras: stringList(entry.extras),
+        specifier: text("specifier"),
+        marker: text("marker"),
+        source,
+        line: lines?.get(name),
+    };
+}
+const entries = (list, lines) => (Array.isArray(list) ? list : []).filter(isTable).map((e) => requirementEntry(e, lines));
+const entryGroups = (table, lines) => Object.fromEntries(Object.entries(isTable(table) ? table : {}).map(([group, list]) => [
+    group,
+    entries(list, lines),
+]));
+const uvManifest = (manifest) => ({
+    members: stringList(manifest.members),
+    constraints: entries(manifest.constraints),
+    overrides: entries(manifest.overrides),
+    dependencyGroups: entryGroups(manifest["dependency-groups"]),
+});
+/** An entry's `[package.metadata]`; `entryLine` is where the entry starts in `textLines`. */
+function uvMetadata(metadata, textLines, entryLine) {
+    const table = isTable(metadata) ? metadata : {};
+    const lines = isTable(metadata) ? metadataLines(textLines, entryLine) : undefined;
+    return {
+        requiresDist: entries(table["requires-dist"], lines),
+        providesExtras: table["provides-extras"] === undefined ? undefined : stringList(table["provides-extras"]),
+        requiresDev: entryGroups(table["requires-dev"], lines),
+    };
+}
+/** name → line of each `{ name = "<name>" …` in an entry's `[package.metadata]`, in one pass. */
+function metadataLines(lines, entryLine) {
+    const result = new Map();
+    let inMetadata = false;
+    for (let i = entryLine; i < lines.length && lines[i].trim() !== "[[package]]"; i++) {
+        if (lines[i].startsWith("[package.metadata"))
+            inMetadata = true;
+        const name = inMetadata ? /\{\s*name\s*=\s*"([^"]+)"/.exec(lines[i]) : null;
+        if (name && !result.has(name[1]))
+            result.set(name[1], i + 1);
+    }
+    return result;
+}
+
 ;// CONCATENATED MODULE: ./shared/lockfiles/uv.ts
 /** uv.lock → Lock. */
+
+
 
 
 
@@ -32782,21 +33193,21 @@ function readUvLock(text, file) {
     const raw = parseTomlText(text, file);
     const lines = packageEntryLines(text);
     const entries = Array.isArray(raw.package) ? raw.package.filter(isTable) : [];
-    const packages = entries.map((entry, i) => uvPackage(entry, lines[i] ?? 1));
+    const textLines = text.split("\n");
+    const packages = entries.map((entry, i) => uvPackage(entry, lines[i] ?? 1, textLines));
     return {
         format: "uv",
-        file,
+        ...sourceFile(text, file),
         lockVersion: [raw.version, raw.revision].filter((v) => v !== undefined).join("."),
+        formatVersion: String(raw.version ?? 1),
         generator: { tool: "uv" },
         requiresPython: typeof raw["requires-python"] === "string" ? raw["requires-python"] : undefined,
         packages,
-        indexes: distinctIndexes(packages.map((p) => (p.source.kind === "registry" ? p.source.url : undefined))),
-        raw,
-        text,
+        indexes: registryIndexes(packages),
+        manifest: uvManifest(tableAt(raw, ["manifest"])),
     };
 }
-function uvPackage(entry, line) {
-    const name = String(entry.name ?? "");
+function uvPackage(entry, line, textLines) {
     const files = [];
     if (isTable(entry.sdist))
         files.push(uvFile(entry.sdist));
@@ -32813,19 +33224,19 @@ function uvPackage(entry, line) {
         }))),
     ];
     const groups = isTable(entry["dev-dependencies"]) ? entry["dev-dependencies"] : {};
-    const metadata = isTable(entry.metadata) ? entry.metadata : {};
-    const recordedGroups = isTable(metadata["requires-dev"]) ? metadata["requires-dev"] : {};
+    const metadata = uvMetadata(entry.metadata, textLines, line);
     return {
-        name,
-        key: normalizeName(name),
-        version: typeof entry.version === "string" ? entry.version : undefined,
-        line,
+        ...entryHead(entry, line),
         groups: [],
         source: uvSource(entry.source),
         files,
         dependencies,
         groupDependencies: Object.fromEntries(Object.entries(groups).map(([group, list]) => [group, edges(list)])),
-        recorded: [metadata["requires-dist"], ...Object.values(recordedGroups)].flatMap(edges),
+        recorded: [metadata.requiresDist, ...Object.values(metadata.requiresDev)]
+            .flat()
+            .map((r) => ({ key: names_normalizeName(r.name), marker: r.marker })),
+        definedExtras: Object.keys(optional),
+        metadata,
     };
 }
 const andMarker = (marker, extra) => marker ? `(${marker}) and ${extra}` : extra;
@@ -32835,7 +33246,7 @@ const uvFile = (file) => ({
     hashes: typeof file.hash === "string" ? [file.hash] : [],
 });
 const uvEdge = (edge) => ({
-    key: normalizeName(String(edge.name ?? "")),
+    key: names_normalizeName(String(edge.name ?? "")),
     extras: Array.isArray(edge.extra) ? edge.extra.map(String) : undefined,
     marker: typeof edge.marker === "string" ? edge.marker : undefined,
     specifiers: typeof edge.version === "string" ? [`==${edge.version}`] : undefined,
@@ -32890,26 +33301,21 @@ function formatOf(file) {
         return "requirements";
     return undefined;
 }
+const readers = {
+    uv: readUvLock,
+    poetry: readPoetryLock,
+    pdm: readPdmLock,
+    pipfile: readPipfileLock,
+    requirements: readRequirementsLock,
+    pylock: readPylock,
+};
 /** Reads a lockfile; `display` is how messages name it. */
 function readLock(file, display = file) {
     const format = formatOf(file);
     const text = text_readText(file, display);
-    switch (format) {
-        case "uv":
-            return readUvLock(text, display);
-        case "poetry":
-            return readPoetryLock(text, display);
-        case "pdm":
-            return readPdmLock(text, display);
-        case "pipfile":
-            return readPipfileLock(text, display);
-        case "requirements":
-            return readRequirementsLock(text, display);
-        case "pylock":
-            return readPylock(text, display);
-        default:
-            throw new errors/* ConfigurationError */.j1(`${display}: not a lockfile pyship reads (uv.lock, poetry.lock, pdm.lock, Pipfile.lock, pylock.toml, requirements*.txt)`, { file: display });
-    }
+    if (format)
+        return readers[format](text, display);
+    throw new errors/* ConfigurationError */.j1(`${display}: not a lockfile pyship reads (uv.lock, poetry.lock, pdm.lock, Pipfile.lock, pylock.toml, requirements*.txt)`, { file: display });
 }
 /** Lockfiles in a directory, in a stable order: uv, poetry, pdm, Pipfile, pylock, requirements. */
 function findLockfiles(directory) {
@@ -32921,67 +33327,95 @@ function findLockfiles(directory) {
         .map((name) => external_node_path_default().join(directory, name));
 }
 
-;// CONCATENATED MODULE: ./shared/venv/project.ts
-/** What setup-venv needs to know about the project: its lockfile and whether it is a package. */
+;// CONCATENATED MODULE: ./shared/workspace/lock-choice.ts
+/** Which lockfiles each action takes from a project: setup-venv's, audit's and lock-check's rules. */
 
 
 
 
-
-
-
-
-/** The lock to install from: the one named, else the first lockfile found, else a hashed requirements file. */
-function findInstallLock(directory, explicit, display) {
-    if (explicit) {
-        if (!(0,external_node_fs_.existsSync)(explicit))
-            throw new errors/* ConfigurationError */.j1(`input 'lockfile': ${display(explicit)} does not exist`);
-        return requireValidLock(readLock(explicit, display(explicit)));
-    }
+const missingLockfile = (file, shown) => new errors/* ConfigurationError */.j1(`input 'lockfile': ${shown(file)} does not exist`);
+const missingDirectory = (directory, shown) => new errors/* ConfigurationError */.j1(`input 'working-directory': ${shown(directory)} does not exist`);
+function readNamedLock(explicit, shown) {
+    if (!(0,external_node_fs_.existsSync)(explicit))
+        throw missingLockfile(explicit, shown);
+    return requireValidLock(readLock(explicit, shown(explicit)));
+}
+const hasHashes = (lock) => lock.packages.some((p) => p.files.some((f) => f.hashes.length > 0));
+/** setup-venv's: the one named, else the first lockfile found, else a hashed requirements file. */
+function findInstallLock(directory, explicit, shown) {
+    if (explicit)
+        return readNamedLock(explicit, shown);
     if (!(0,external_node_fs_.existsSync)(directory))
-        throw new errors/* ConfigurationError */.j1(`input 'working-directory': ${display(directory)} does not exist`);
+        throw missingDirectory(directory, shown);
     for (const file of findLockfiles(directory)) {
-        const lock = readLock(file, display(file));
-        if (lock.format !== "requirements" ||
-            lock.packages.some((p) => p.files.some((f) => f.hashes.length > 0))) {
+        const lock = readLock(file, shown(file));
+        if (lock.format !== "requirements" || hasHashes(lock))
             return requireValidLock(lock);
-        }
     }
-    throw new errors/* ConfigurationError */.j1(`no lockfile in ${display(directory) || "."}: looked for uv.lock, poetry.lock, pdm.lock, Pipfile.lock, pylock.toml and a hashed requirements*.txt. Set input 'lockfile', or lock the project first.`);
+    throw new errors/* ConfigurationError */.j1(`no lockfile in ${shown(directory) || "."}: looked for uv.lock, poetry.lock, pdm.lock, Pipfile.lock, pylock.toml and a hashed requirements*.txt. Set input 'lockfile', or lock the project first.`);
 }
-function readManifest(directory, display) {
-    const file = external_node_path_default().join(directory, "pyproject.toml");
-    if (!(0,external_node_fs_.existsSync)(file))
-        return undefined;
-    const { data, text } = readTomlFile(file, display(file));
-    return manifestOf(data, text, display(file), file);
+/** audit's: the one named, else the first found (pinned requirements files too). */
+function findAuditLock(directory, explicit, shown) {
+    if (explicit)
+        return readNamedLock(explicit, shown);
+    if (!(0,external_node_fs_.existsSync)(directory))
+        throw missingDirectory(directory, shown);
+    const [first] = findLockfiles(directory);
+    if (!first) {
+        throw new errors/* ConfigurationError */.j1(`no lockfile in ${shown(directory)}: looked for uv.lock, poetry.lock, pdm.lock, Pipfile.lock, pylock.toml and requirements*.txt. Set input 'lockfile'.`);
+    }
+    return requireValidLock(readLock(first, shown(first)));
 }
-/** Where pip finds the lock's packages: what the lock records, and PDM's `[[tool.pdm.source]]`. */
-function installIndexes(lock, manifest) {
-    if (lock.format !== "pdm" || !manifest)
-        return lock.indexes;
-    const sources = tableAt(manifest.data, ["tool", "pdm"]).source;
-    const list = (Array.isArray(sources) ? sources : []).filter(isTable);
-    // A source named pypi replaces the default index, so it goes first.
-    const ordered = [
-        ...list.filter((s) => s.name === "pypi"),
-        ...list.filter((s) => s.name !== "pypi"),
-    ];
-    return distinctIndexes([...ordered.map((s) => String(s.url ?? "")), ...lock.indexes]);
+/** lock-check's: the one named, else every lock with something to check it against. */
+function discoverLocks(directory, explicit, shown) {
+    if (!(0,external_node_fs_.existsSync)(directory))
+        throw missingDirectory(directory, shown);
+    const found = [];
+    for (const file of explicit ? [explicit] : findLockfiles(directory)) {
+        if (!(0,external_node_fs_.existsSync)(file))
+            throw missingLockfile(file, shown);
+        const lock = readLock(file, shown(file));
+        if (lock.format === "pylock")
+            continue;
+        if (lock.format === "requirements" && !lock.header && !explicit)
+            continue;
+        found.push({ lock, path: file });
+    }
+    return found;
 }
-/** Whether `pip install -e .` makes sense: a build system, and no tool setting that says otherwise. */
-function isPackage(directory, manifest) {
-    if (!manifest)
-        return (0,external_node_fs_.existsSync)(external_node_path_default().join(directory, "setup.py"));
-    const tool = tableAt(manifest.data, ["tool"]);
-    if (tableAt(tool, ["uv"]).package === false)
-        return false;
-    if (tableAt(tool, ["pdm"]).distribution === false)
-        return false;
-    if (tableAt(tool, ["poetry"])["package-mode"] === false)
-        return false;
-    return "build-system" in manifest.data || (0,external_node_fs_.existsSync)(external_node_path_default().join(directory, "setup.py"));
+
+;// CONCATENATED MODULE: ./shared/workspace/open-project.ts
+/** Opening a project the way each action does: its locks, its manifest, and how paths are shown. */
+
+
+
+
+function openProject(place, purpose) {
+    const shown = (0,paths/* shownRelativeTo */.Z5)(place.workspace);
+    const locks = chooseLocks(place, purpose, shown);
+    const directory = locks[0] ? external_node_path_default().dirname(locks[0].path) : place.workingDirectory;
+    let manifest;
+    return {
+        locks,
+        directory,
+        manifest: () => {
+            manifest ??= { read: readManifest(directory, shown) };
+            return manifest.read;
+        },
+        shown,
+    };
 }
+function chooseLocks(place, purpose, shown) {
+    const { workingDirectory, lockfile } = place;
+    if (purpose === "lock-check")
+        return discoverLocks(workingDirectory, lockfile, shown);
+    const find = purpose === "install" ? findInstallLock : findAuditLock;
+    const lock = find(workingDirectory, lockfile, shown);
+    return [{ lock, path: external_node_path_default().resolve(place.workspace, lock.file) }];
+}
+
+;// CONCATENATED MODULE: ./shared/cache/wanted.ts
+/** Whether setup-venv caches the venv in this run: `cache: auto` stays off where it is risky. */
 /** Events whose runs hold secrets or write access while running code a pull request can shape. */
 const privilegedEvents = ["pull_request_target", "workflow_run", "release"];
 /**
@@ -33006,138 +33440,21 @@ function cacheWanted(input, env) {
     };
 }
 
-;// CONCATENATED MODULE: ./actions/setup-venv/state.ts
-/** What the main step leaves for the post step. */
-const State = { Venv: "venv", Key: "cache-key", Save: "save-cache" };
-
-;// CONCATENATED MODULE: ./actions/setup-venv/run.ts
+;// CONCATENATED MODULE: ./actions/setup-venv/cache.ts
+/** setup-venv's side of the venv cache: whether it is on, and restoring the venv from it. */
 
 
-
-
-
-
-
-
-
-
-
-
-
-async function run(inputs, io, deps = { env: process.env }) {
-    const display = (p) => external_node_path_default().relative(inputs.workspace, p) || ".";
-    const lock = findInstallLock(inputs.workingDirectory, inputs.lockfile, display);
-    const lockDirectory = external_node_path_default().dirname(external_node_path_default().resolve(inputs.workspace, lock.file));
-    const venv = inputs.venvPath;
-    checkVenvPath(venv, {
-        workingDirectory: inputs.workingDirectory,
-        workspace: inputs.workspace,
-        runnerTemp: deps.env.RUNNER_TEMP,
-        lockfile: external_node_path_default().resolve(inputs.workspace, lock.file),
-        shown: display,
-    });
-    const release = lockVenv(venv, display(venv));
-    try {
-        await setUp(inputs, io, deps, { lock, lockDirectory, venv, display });
-    }
-    finally {
-        release();
-    }
-}
-async function setUp(inputs, io, deps, { lock, lockDirectory, venv, display }) {
-    const manifest = readManifest(lockDirectory, display);
-    const requiresPython = tableAt(manifest?.data ?? {}, ["project"])["requires-python"];
-    const request = readVersionRequest({
-        pythonVersion: inputs.pythonVersion,
-        pythonVersionFile: inputs.pythonVersionFile,
-        workingDirectory: inputs.workingDirectory,
-        requiresPython: typeof requiresPython === "string" ? requiresPython : undefined,
-    });
-    const python = await io.group("Python", async () => {
-        const found = await selectInterpreter(request, deps.env);
-        io.info(`Python ${found.version} at ${found.path} (${request.from})`);
-        return found;
-    });
-    const installer = inputs.installer === "auto" ? (which("uv", deps.env) ? "uv" : "pip") : inputs.installer;
-    const selection = selectPackages(lock, manifest, {
-        groups: inputs.groups,
-        extras: inputs.extras,
-        environment: python.markers,
-    });
-    const plan = planInstall(lock, selection.packages, {
-        lockDirectory,
-        indexes: installIndexes(lock, manifest),
-        markers: python.markers,
-    });
-    const withProject = inputs.installProject && isPackage(lockDirectory, manifest);
-    const key = venvCacheKey({
-        pythonVersion: python.version,
-        pythonRealPath: python.realPath,
-        installer,
-        installerVersion: installer === "uv" ? (await runCommand("uv", ["--version"])).output.trim() : "",
-        lockText: lock.text,
-        selection: JSON.stringify({ groups: selection.groups, extras: selection.extras, withProject }),
-        venvPath: venv,
-        suffix: inputs.cacheSuffix,
-        env: deps.env,
-    });
+async function restoreFromCache(input, venv, key, io, env) {
+    const wanted = cacheWanted(input, env);
+    if (wanted.off)
+        io.notice(wanted.off);
     // @actions/cache is a large module: it is loaded only when the cache is wanted.
-    const cache = cacheWanted(inputs.cache, deps.env);
-    if (cache.off)
-        io.notice(cache.off);
-    const store = cache.wanted ? await Promise.all(/* import() */[__nccwpck_require__.e(691), __nccwpck_require__.e(290)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1290)) : undefined;
-    const caching = store !== undefined && usableCache(io, store.cacheAvailable());
-    if (caching)
-        claimVenv(venv); // what the restore writes is this run's
-    let hit = caching &&
-        store !== undefined &&
-        (await io.group("Restore the venv from the cache", () => store.restoreVenv(venv, key, (message) => io.warning(message))));
-    const identity = { key, pythonVersion: python.version, pythonRealPath: python.realPath };
-    if (hit) {
-        const unusable = await unusableVenv(venv, identity);
-        if (unusable) {
-            io.warning(`setup-venv: ${unusable}; rebuilding it.`);
-            removeVenv(venv);
-            hit = false;
-        }
-    }
-    if (!hit) {
-        await io.group(`Install ${plan.count} packages from ${lock.file} with ${installer}`, async () => {
-            if (plan.withoutHashes.length > 0) {
-                io.notice(`setup-venv: ${lock.file} has no hashes for ${plan.withoutHashes.join(", ")}; installed without --require-hashes.`);
-            }
-            const log = (text) => io.info(text.trimEnd());
-            try {
-                await createVenv(python.path, venv, installer, log);
-                await installPlan(plan, { installer, venv, cwd: lockDirectory, log });
-                if (withProject)
-                    await installProject(lockDirectory, { installer, venv, cwd: lockDirectory, log });
-                writeVenvIdentity(venv, identity);
-            }
-            catch (error) {
-                removeVenv(venv); // never leave a half-built venv behind
-                throw error;
-            }
-        });
-    }
-    io.exportVariable("VIRTUAL_ENV", venv);
-    io.addPath(venvBin(venv));
-    const outputs = {
-        "python-version": python.version,
-        "python-path": venv_layout_venvPython(venv),
-        "venv-path": venv,
-        "cache-hit": String(hit),
-        "cache-key": key,
-        lockfile: lock.file,
-        installer,
-        packages: String(hit ? 0 : plan.count + (withProject ? 1 : 0)),
-    };
-    for (const [name, value] of Object.entries(outputs))
-        io.setOutput(name, value);
-    io.saveState(State.Venv, venv);
-    io.saveState(State.Key, key);
-    io.saveState(State.Save, String(caching && !hit));
-    await io.summary(summary(outputs, selection.groups, selection.extras, caching));
+    const store = wanted.wanted ? await Promise.all(/* import() */[__nccwpck_require__.e(691), __nccwpck_require__.e(290)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1290)) : undefined;
+    if (store === undefined || !usableCache(io, store.cacheAvailable()))
+        return { caching: false, hit: false };
+    claimVenv(venv); // what the restore writes is this run's
+    const hit = await io.group("Restore the venv from the cache", () => store.restoreVenv(venv, key, (message) => io.warning(message)));
+    return { caching: true, hit };
 }
 let warnedNoCache = false;
 function usableCache(io, available) {
@@ -33148,6 +33465,16 @@ function usableCache(io, available) {
     warnedNoCache = true;
     return false;
 }
+
+;// CONCATENATED MODULE: ./actions/setup-venv/state.ts
+/** What the main step leaves for the post step. */
+const State = { Venv: "venv", Key: "cache-key", Save: "save-cache" };
+
+// EXTERNAL MODULE: ./shared/runtime/index.ts
+var runtime = __nccwpck_require__(6181);
+;// CONCATENATED MODULE: ./actions/setup-venv/summary.ts
+/** setup-venv's job summary: what was set up, from what, and how the cache did. */
+
 function summary(outputs, groups, extras, caching) {
     const rows = [
         ["Python", outputs["python-version"]],
@@ -33174,76 +33501,111 @@ function summary(outputs, groups, extras, caching) {
     return `### setup-venv\n\n${(0,runtime/* markdownTable */.Qj)(["", ""], rows)}\n`;
 }
 
-
-/***/ }),
-
-/***/ 939:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $s: () => (/* binding */ abandonWork),
-/* harmony export */   Cs: () => (/* binding */ runAction)
-/* harmony export */ });
-/* unused harmony export reportFailure */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8126);
-/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1461);
-/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3956);
-/* harmony import */ var _system_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3586);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6166);
+;// CONCATENATED MODULE: ./actions/setup-venv/run.ts
+/** setup-venv's main step: picks a Python, restores or creates the venv, installs the lock. */
 
 
 
 
 
 
-let abandoned = false;
-/** A call given up on past its deadline may still hold sockets open: the step then ends without it. */
-function abandonWork() {
-    abandoned = true;
-}
-/**
- * Runs an action's main or post step. A ConfigurationError becomes one
- * `::error::<action>: <message>` line; any other error also fails the step and
- * its stack goes to the debug log. Both are redacted. The exit code is set, never forced.
- */
-async function runAction(name, run, io = _io_js__WEBPACK_IMPORTED_MODULE_2__/* .runnerIo */ .Np) {
-    let reporting = false;
-    const fail = (error) => {
-        // A failure while reporting one (the log itself broken) must not loop: end the step.
-        if (reporting)
-            exitNow();
-        reporting = true;
-        reportFailure(name, error);
-        reporting = false;
-    };
-    process.stdout.on("error", exitNow);
-    process.stderr.on("error", exitNow);
-    process.on("unhandledRejection", fail);
-    process.on("uncaughtException", fail);
+
+
+
+
+
+
+async function run(inputs, io, deps = { env: process.env }) {
+    const project = openProject(inputs, "install");
+    const venv = inputs.venvPath;
+    checkVenvPath(venv, {
+        workingDirectory: inputs.workingDirectory,
+        workspace: inputs.workspace,
+        runnerTemp: deps.env.RUNNER_TEMP,
+        lockfile: project.locks[0].path,
+        shown: project.shown,
+    });
+    const release = lockVenv(venv, project.shown(venv));
     try {
-        await run(io);
+        await setUp(inputs, io, deps.env, project);
     }
-    catch (error) {
-        fail(error);
+    finally {
+        release();
     }
-    if (abandoned)
-        process.stdout.write("", () => process.exit());
 }
-/** The runner stopped reading the step's output (a closed pipe): nothing can be reported, so end failed. */
-function exitNow() {
-    process.exit(1);
+async function setUp(inputs, io, env, project) {
+    const [{ lock }] = project.locks;
+    const { venvPath: venv } = inputs;
+    const manifest = project.manifest();
+    const python = await findPython(inputs, io, env, manifest);
+    const locked = { lock, directory: project.directory, manifest };
+    const setup = planSetup(locked, inputs, python.markers, env);
+    const key = venvCacheKey({
+        ...pythonIdentity(python),
+        installer: setup.installer,
+        installerVersion: await installerVersion(setup.installer, env),
+        lock,
+        selection: { ...setup.selection, withProject: setup.withProject },
+        venvPath: venv,
+        suffix: inputs.cacheSuffix,
+        env,
+    });
+    const identity = { key, ...pythonIdentity(python) };
+    const cache = await restoreFromCache(inputs.cache, venv, key, io, env);
+    const hit = cache.hit && (await keepRestoredVenv(venv, identity, (text) => io.warning(text)));
+    const place = { python: python.path, venv, lockDirectory: project.directory, identity };
+    if (!hit)
+        await install(io, lock.file, setup, place);
+    await publish(inputs, io, lock.file, { python, setup, key, hit, caching: cache.caching });
 }
-function reportFailure(name, error) {
-    process.exitCode = 1;
-    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_text_js__WEBPACK_IMPORTED_MODULE_5__/* .clipLongWords */ .i)((0,_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(`${name}: ${error.message}`)), (0,_io_js__WEBPACK_IMPORTED_MODULE_2__/* .annotationProperties */ .$l)(error.location));
-        return;
-    }
-    const message = (0,_system_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .isSystemError */ .Or)(error) ? (0,_system_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .describeSystemError */ .Zo)(error) : (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error);
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_text_js__WEBPACK_IMPORTED_MODULE_5__/* .clipLongWords */ .i)((0,_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(`${name}: ${message}`)));
-    if (error instanceof Error && error.stack)
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz((0,_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(error.stack));
+const pythonIdentity = (python) => ({
+    pythonVersion: python.version,
+    pythonRealPath: python.realPath,
+});
+async function findPython(inputs, io, env, manifest) {
+    const request = readVersionRequest({
+        pythonVersion: inputs.pythonVersion,
+        pythonVersionFile: inputs.pythonVersionFile,
+        workingDirectory: inputs.workingDirectory,
+        requiresPython: manifest?.requiresPython,
+    });
+    return io.group("Python", async () => {
+        const found = await selectInterpreter(request, env);
+        io.info(`Python ${found.version} at ${found.path} (${request.from})`);
+        return found;
+    });
+}
+async function install(io, lockfile, setup, place) {
+    const { plan, installer } = setup;
+    await io.group(`Install ${plan.count} packages from ${lockfile} with ${installer}`, async () => {
+        if (plan.withoutHashes.length > 0) {
+            io.notice(`setup-venv: ${lockfile} has no hashes for ${plan.withoutHashes.join(", ")}; installed without --require-hashes.`);
+        }
+        await buildVenv({ ...place, ...setup }, (text) => io.info(text.trimEnd()));
+    });
+}
+async function publish(inputs, io, lockfile, done) {
+    const { python, setup, key, hit } = done;
+    const venv = inputs.venvPath;
+    io.exportVariable("VIRTUAL_ENV", venv);
+    io.addPath(venvBin(venv));
+    const outputs = {
+        "python-version": python.version,
+        "python-path": venv_layout_venvPython(venv),
+        "venv-path": venv,
+        "cache-hit": String(hit),
+        "cache-key": key,
+        lockfile,
+        installer: setup.installer,
+        packages: String(hit ? 0 : setup.plan.count + (setup.withProject ? 1 : 0)),
+    };
+    for (const [name, value] of Object.entries(outputs))
+        io.setOutput(name, value);
+    io.saveState(State.Venv, venv);
+    io.saveState(State.Key, key);
+    io.saveState(State.Save, String(done.caching && !hit));
+    const { groups, extras } = setup.selection;
+    await io.summary(summary(outputs, groups, extras, done.caching));
 }
 
 
@@ -33291,7 +33653,8 @@ class CheckFailed extends ConfigurationError {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   $v: () => (/* binding */ toAnnotation),
 /* harmony export */   Qj: () => (/* binding */ markdownTable),
-/* harmony export */   f9: () => (/* binding */ findingsTable)
+/* harmony export */   f9: () => (/* binding */ findingsTable),
+/* harmony export */   l: () => (/* binding */ keyedByCode)
 /* harmony export */ });
 /* unused harmony exports formatLocation, markdownCell */
 function toAnnotation(finding) {
@@ -33333,6 +33696,10 @@ function markdownTable(header, rows) {
 function markdownCell(value) {
     return value.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
 }
+/** A registry keyed by code: each entry gains its key as `code`. */
+function keyedByCode(entries) {
+    return Object.fromEntries(Object.entries(entries).map(([code, entry]) => [code, { code, ...entry }]));
+}
 
 
 /***/ }),
@@ -33341,16 +33708,18 @@ function markdownCell(value) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Cs: () => (/* reexport safe */ _action_js__WEBPACK_IMPORTED_MODULE_0__.Cs),
-/* harmony export */   Qj: () => (/* reexport safe */ _findings_js__WEBPACK_IMPORTED_MODULE_2__.Qj),
-/* harmony export */   i_: () => (/* reexport safe */ _inputs_js__WEBPACK_IMPORTED_MODULE_3__.i_)
+/* harmony export */   Cs: () => (/* reexport safe */ _run_action_js__WEBPACK_IMPORTED_MODULE_5__.Cs),
+/* harmony export */   Qj: () => (/* reexport safe */ _findings_js__WEBPACK_IMPORTED_MODULE_1__.Qj),
+/* harmony export */   i_: () => (/* reexport safe */ _inputs_js__WEBPACK_IMPORTED_MODULE_2__.i_)
 /* harmony export */ });
-/* harmony import */ var _action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(939);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8126);
-/* harmony import */ var _findings_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7659);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8420);
-/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1461);
-/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3956);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8126);
+/* harmony import */ var _findings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7659);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8420);
+/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1461);
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3956);
+/* harmony import */ var _run_action_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2787);
+/** The runtime's public surface for actions. */
+
 
 
 
@@ -33373,6 +33742,7 @@ function markdownCell(value) {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8126);
 /* harmony import */ var _paths_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1445);
+/** Reads and validates action inputs, naming the input in every error. */
 
 
 
@@ -33572,20 +33942,20 @@ class InputReader {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $l: () => (/* binding */ annotationProperties),
 /* harmony export */   Np: () => (/* binding */ runnerIo)
 /* harmony export */ });
-/* unused harmony export withGroup */
+/* unused harmony exports annotationProperties, withGroup */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
 /* harmony import */ var _findings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7659);
 /* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3956);
 /* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6166);
+/** ActionIo: everything an action does to the runner, redacted, bound to @actions/core. */
 
 
 
 
 /** An annotation's text: redacted, no echoed word longer than 200 characters. */
-const shown = (message) => (0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .clipLongWords */ .i)((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(message));
+const shown = (message) => (0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .clipLongWords */ .ij)((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(message));
 /** Annotation properties with the unset ones left out, so core prints `::error::`, not `::error ::`. */
 function annotationProperties(location = {}, title) {
     const properties = {
@@ -33616,6 +33986,7 @@ const annotate = { error: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */
 const runnerIo = {
     info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(message)),
     debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(message)),
+    error: (message, location) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(shown(message), annotationProperties(location)),
     warning: (message, location) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(shown(message), annotationProperties(location)),
     notice: (message, location) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(shown(message), annotationProperties(location)),
     setOutput: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, (0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(value)),
@@ -33651,6 +34022,7 @@ const runnerIo = {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   FK: () => (/* binding */ isInside),
 /* harmony export */   FY: () => (/* binding */ entryKind),
+/* harmony export */   Z5: () => (/* binding */ shownRelativeTo),
 /* harmony export */   aO: () => (/* binding */ realTarget),
 /* harmony export */   nH: () => (/* binding */ isWritable),
 /* harmony export */   wd: () => (/* binding */ scratchDirectory)
@@ -33726,6 +34098,10 @@ function entryKind(target) {
         return "missing";
     }
 }
+/** How messages show a path: relative to the workspace, `/`-separated, `.` for the workspace itself. */
+function shownRelativeTo(workspace) {
+    return (file) => node_path__WEBPACK_IMPORTED_MODULE_2___default().relative(workspace, file).split((node_path__WEBPACK_IMPORTED_MODULE_2___default().sep)).join("/") || ".";
+}
 
 
 /***/ }),
@@ -33738,10 +34114,7 @@ function entryKind(target) {
 /* harmony export */   cl: () => (/* binding */ registerSecret)
 /* harmony export */ });
 /* unused harmony exports SERVER_TEXT_CHARS, secretEncodings, serverText */
-/**
- * The one redaction of what the actions emit: every registered secret in each encoding it
- * travels in, credential headers, and anything shaped like a credential. Each becomes `***`.
- */
+/** The one redaction of what the actions emit: secrets, credential headers and look-alikes become ***. */
 const MASK = "***";
 /** What a server said, as shown: one line of at most this many characters. */
 const SERVER_TEXT_CHARS = 300;
@@ -33842,6 +34215,74 @@ function serverText(text) {
 
 /***/ }),
 
+/***/ 2787:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $s: () => (/* binding */ abandonWork),
+/* harmony export */   Cs: () => (/* binding */ runAction)
+/* harmony export */ });
+/* unused harmony export reportFailure */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8126);
+/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1461);
+/* harmony import */ var _system_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3586);
+/** Runs an action's step: errors become ::error:: annotations and the exit code. */
+
+
+
+let abandoned = false;
+/** A call given up on past its deadline may still hold sockets open: the step then ends without it. */
+function abandonWork() {
+    abandoned = true;
+}
+/**
+ * Runs an action's main or post step. A ConfigurationError becomes one
+ * `::error::<action>: <message>` line; any other error also fails the step and
+ * its stack goes to the debug log. Both are redacted. The exit code is set, never forced.
+ */
+async function runAction(name, run, io = _io_js__WEBPACK_IMPORTED_MODULE_1__/* .runnerIo */ .Np) {
+    let reporting = false;
+    const fail = (error) => {
+        // A failure while reporting one (the log itself broken) must not loop: end the step.
+        if (reporting)
+            exitNow();
+        reporting = true;
+        reportFailure(name, error, io);
+        reporting = false;
+    };
+    process.stdout.on("error", exitNow);
+    process.stderr.on("error", exitNow);
+    process.on("unhandledRejection", fail);
+    process.on("uncaughtException", fail);
+    try {
+        await run(io);
+    }
+    catch (error) {
+        fail(error);
+    }
+    if (abandoned)
+        process.stdout.write("", () => process.exit());
+}
+/** The runner stopped reading the step's output (a closed pipe): nothing can be reported, so end failed. */
+function exitNow() {
+    process.exit(1);
+}
+/** Fails the step through `io`: one redacted `::error::` line, a stack only in the debug log. */
+function reportFailure(name, error, io = _io_js__WEBPACK_IMPORTED_MODULE_1__/* .runnerIo */ .Np) {
+    process.exitCode = 1;
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1) {
+        io.error(`${name}: ${error.message}`, error.location);
+        return;
+    }
+    const message = (0,_system_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .isSystemError */ .Or)(error) ? (0,_system_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .describeSystemError */ .Zo)(error) : (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error);
+    io.error(`${name}: ${message}`);
+    if (error instanceof Error && error.stack)
+        io.debug(error.stack);
+}
+
+
+/***/ }),
+
 /***/ 3586:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -33934,8 +34375,10 @@ function explainErrnoCodes(text) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   i: () => (/* binding */ clipLongWords)
+/* harmony export */   ij: () => (/* binding */ clipLongWords),
+/* harmony export */   w$: () => (/* binding */ lastLines)
 /* harmony export */ });
+/* unused harmony export formatSize */
 /** Text as it goes to users: no word of a message much longer than an echoed value may be. */
 const LONGEST_WORD = 200;
 /** A little slack: a value `quoted()` already cut is 200 characters plus its quotes and ellipsis. */
@@ -33943,6 +34386,27 @@ const CLIPPED_PAST = 240;
 /** Cuts every run of more than 240 non-space characters to 200, saying how long it was. */
 function clipLongWords(text) {
     return text.replace(new RegExp(`\\S{${CLIPPED_PAST + 1},}`, "g"), (word) => `${word.slice(0, LONGEST_WORD)}… (${word.length} characters)`);
+}
+const SIZE_UNITS = (/* unused pure expression or super */ null && (["kB", "MB", "GB"]));
+/** A byte count in SI units (1 kB is 1000 B), as PyPI shows file sizes. */
+function formatSize(bytes) {
+    if (bytes < 1000)
+        return `${bytes} B`;
+    let value = bytes / 1000;
+    let unit = 0;
+    while (value >= 1000 && unit < SIZE_UNITS.length - 1) {
+        value /= 1000;
+        unit++;
+    }
+    return `${value.toFixed(value < 10 ? 1 : 0)} ${SIZE_UNITS[unit]}`;
+}
+/** The last `count` lines of a program's output that are not blank, trailing white space cut. */
+function lastLines(output, count) {
+    return output
+        .split("\n")
+        .map((line) => line.trimEnd())
+        .filter(Boolean)
+        .slice(-count);
 }
 
 

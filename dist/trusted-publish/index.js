@@ -33145,7 +33145,8 @@ function defaultCallback(err) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5421);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1229);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(873);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3072);
+/** trusted-publish's entry point: reads the inputs and runs the action. */
 
 
 
@@ -33176,6 +33177,7 @@ const venvBin = (venv, host = runtime_host/* nativeHost */.yU) => host.path.join
 const venvPython = (venv, host = runtime_host/* nativeHost */.yU) => host.path.join(venvBin(venv, host), host.windows ? "python.exe" : "python");
 
 ;// CONCATENATED MODULE: ./shared/python/active.ts
+/** The python a step runs by default: the active venv's, else python3. */
 
 
 /** The python a step runs by default: the active venv's (setup-venv exports VIRTUAL_ENV), else `python3`. */
@@ -33188,6 +33190,7 @@ function activePython(env, host = runtime_host/* nativeHost */.yU) {
 // EXTERNAL MODULE: ./shared/runtime/index.ts + 1 modules
 var runtime = __nccwpck_require__(5421);
 ;// CONCATENATED MODULE: ./actions/trusted-publish/inputs.ts
+/** trusted-publish's inputs, read and validated from action.yml's names. */
 
 
 
@@ -33262,7 +33265,7 @@ function loadInputs(reader = new runtime/* InputReader */.i_(), env = process.en
 
 /***/ }),
 
-/***/ 873:
+/***/ 3072:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33276,237 +33279,12 @@ var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./shared/dists/checks.ts + 4 modules
-var checks = __nccwpck_require__(3480);
-// EXTERNAL MODULE: ./shared/dists/archive.ts
-var dists_archive = __nccwpck_require__(6782);
-// EXTERNAL MODULE: ./shared/dists/compare.ts
-var compare = __nccwpck_require__(527);
-// EXTERNAL MODULE: ./shared/dists/description.ts + 1 modules
-var description = __nccwpck_require__(6588);
-// EXTERNAL MODULE: ./shared/dists/filenames.ts + 1 modules
-var filenames = __nccwpck_require__(3896);
-// EXTERNAL MODULE: ./shared/dists/metadata.ts
-var dists_metadata = __nccwpck_require__(2851);
-// EXTERNAL MODULE: ./shared/dists/metadata-checks.ts
-var metadata_checks = __nccwpck_require__(3549);
-// EXTERNAL MODULE: ./shared/dists/sdist.ts + 1 modules
-var sdist = __nccwpck_require__(7530);
-// EXTERNAL MODULE: ./shared/dists/wheel.ts
-var wheel = __nccwpck_require__(6695);
-// EXTERNAL MODULE: ./shared/dists/wheel-contents.ts
-var wheel_contents = __nccwpck_require__(6990);
-;// CONCATENATED MODULE: ./shared/dists/inspect.ts
-
-
-
-
-
-
-
-
-
-/** The path a `License-File` has inside this dist. */
-function licensePath(archive, metadataPath, file) {
-    const root = metadataPath.slice(0, metadataPath.lastIndexOf("/"));
-    return archive.kind === "wheel" ? `${root}/licenses/${file}` : `${root}/${file}`;
-}
-async function inspectOne(file, options) {
-    const archive = await (0,dists_archive/* readDist */.$z)(file);
-    const shownAs = options.shownAs(file);
-    const member = (0,dists_archive/* metadataMember */.Iw)(archive);
-    const text = member ? archive.texts.get(member) : undefined;
-    const metadata = text === undefined ? undefined : (0,dists_metadata/* parseCoreMetadata */.Ug)(text);
-    const findings = [
-        ...(0,filenames/* checkFilename */.G5)(archive, nameAndVersion(metadata)),
-        ...(archive.kind === "wheel"
-            ? [...(0,wheel/* checkWheelStructure */.FP)(archive), ...(0,wheel_contents/* checkWheelContents */.E)(archive)]
-            : (0,sdist/* checkSdist */.KW)(archive)),
-    ];
-    if (metadata && member) {
-        findings.push(...(0,metadata_checks/* checkMetadata */.s)(metadata, {
-            file: shownAs,
-            kind: archive.kind,
-            hasLicenseFile: (license) => (0,dists_archive/* hasMember */.z$)(archive, licensePath(archive, member, license)),
-        }));
-    }
-    return [
-        { archive, metadata, shownAs },
-        findings.map((finding) => shown(finding, archive, shownAs)),
-    ];
-}
-function nameAndVersion(metadata) {
-    const name = metadata?.get("Name");
-    const version = metadata?.get("Version");
-    return name && version ? { name, version } : undefined;
-}
-/** Findings name the dist as the workspace sees it. */
-function shown(finding, archive, shownAs) {
-    const aboutThisDist = !finding.file || finding.file === archive.file || finding.file === archive.filename;
-    return aboutThisDist ? { ...finding, file: shownAs } : finding;
-}
-/**
- * A line inside METADATA or PKG-INFO is no line of the dist file: it moves into the message,
- * so the annotation does not point at a line of a binary file.
- */
-function lineInMember(finding, dists) {
-    const dist = dists.find((one) => one.shownAs === finding.file);
-    const member = dist && (0,dists_archive/* metadataMember */.Iw)(dist.archive);
-    if (!finding.line || !member)
-        return finding;
-    const { line, ...rest } = finding;
-    return { ...rest, message: `${finding.message} (${member.split("/").pop()} line ${line})` };
-}
-async function inspectDists(files, options) {
-    const inspected = await Promise.all(files.map((file) => inspectOne(file, options)));
-    const dists = inspected.map(([dist]) => dist);
-    const findings = inspected.flatMap(([, found]) => found);
-    const withMetadata = dists.filter((dist) => dist.metadata);
-    findings.push(...(await (0,description/* checkDescriptions */.MJ)(withMetadata.map((dist) => ({ meta: dist.metadata, file: dist.shownAs })), options.python)));
-    const sdist = withMetadata.find((dist) => dist.archive.kind === "sdist");
-    const wheels = withMetadata.filter((dist) => dist.archive.kind === "wheel");
-    if (sdist?.metadata) {
-        for (const wheel of wheels) {
-            findings.push(...(0,compare/* compareMetadata */.H)(sdist.metadata, wheel.metadata, {
-                sdistFile: sdist.shownAs,
-                wheelFile: wheel.shownAs,
-            }));
-        }
-    }
-    return {
-        dists,
-        metadata: (wheels[0] ?? sdist)?.metadata,
-        findings: findings.map((finding) => lineInMember(finding, dists)),
-    };
-}
-
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:stream/promises"
-var external_node_stream_promises_ = __nccwpck_require__(6466);
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-// EXTERNAL MODULE: ./node_modules/tar-stream/index.js
-var tar_stream = __nccwpck_require__(6118);
-// EXTERNAL MODULE: ./node_modules/yauzl/index.js
-var yauzl = __nccwpck_require__(663);
-;// CONCATENATED MODULE: ./shared/dists/read-metadata.ts
-/**
- * Reads only a dist's core metadata member (the wheel's `.dist-info/METADATA`, the sdist's
- * top-level `PKG-INFO`), without reading the rest of the archive.
- */
-
-
-
-
-
-
-
-
-async function collect(stream, what) {
-    const chunks = [];
-    let size = 0;
-    for await (const chunk of stream) {
-        size += chunk.length;
-        if (size > dists_archive/* MAX_TEXT_BYTES */.$D)
-            throw new Error(`${what} is larger than ${dists_archive/* MAX_TEXT_BYTES */.$D} bytes`);
-        chunks.push(chunk);
-    }
-    return Buffer.concat(chunks).toString("utf8");
-}
-/**
- * Walks the central directory through cached blocks: a few reads, not two per member. A zip
- * whose entries overlap (R014) is refused before anything is inflated.
- */
-async function wheelMetadata(file) {
-    const handle = await (0,promises_.open)(file, "r");
-    const { size } = await handle.stat();
-    const zip = await yauzl.fromRandomAccessReaderPromise(new dists_archive/* BlockReader */.tg(handle), size, {
-        lazyEntries: true,
-        autoClose: false,
-    });
-    try {
-        const { entries, overlapping } = await (0,dists_archive/* readZipDirectory */.x5)(zip);
-        if (overlapping.length > 0) {
-            throw new Error("its zip entries overlap or share data (R014, a zip bomb)");
-        }
-        for (const entry of entries) {
-            if (/^[^/]+\.dist-info\/METADATA$/.test(entry.fileName)) {
-                return await collect(await zip.openReadStreamPromise(entry), entry.fileName);
-            }
-        }
-        return undefined;
-    }
-    finally {
-        zip.close();
-        await handle.close();
-    }
-}
-/** Stops the tar stream at PKG-INFO: sdists list it first, so little is read. */
-async function sdistMetadata(file) {
-    const extract = tar_stream.extract();
-    let found;
-    const reading = (async () => {
-        for await (const entry of extract) {
-            if (/^[^/]+\/PKG-INFO$/.test(entry.header.name)) {
-                found = await collect(entry, entry.header.name);
-                extract.destroy();
-                return;
-            }
-            entry.resume();
-        }
-    })();
-    // Both settle before either's failure counts: one error, never an unhandled second one.
-    const outcomes = await Promise.allSettled([
-        (0,external_node_stream_promises_.pipeline)((0,external_node_fs_.createReadStream)(file), (0,external_node_zlib_.createGunzip)(), extract),
-        reading,
-    ]);
-    if (found !== undefined)
-        return found; // destroying the extractor after PKG-INFO is expected
-    const failed = outcomes.find((outcome) => outcome.status === "rejected");
-    if (failed)
-        throw failed.reason;
-    return undefined;
-}
-/** The dist's core metadata; throws, naming the file, when it cannot be read. */
-async function readDistMetadata(file) {
-    const name = file.split(/[\\/]/).pop() ?? file;
-    let text;
-    try {
-        text = (0,dists_archive/* distKind */.dZ)(file) === "wheel" ? await wheelMetadata(file) : await sdistMetadata(file);
-    }
-    catch (error) {
-        throw new Error(`Cannot read ${name}: ${error instanceof Error ? error.message : error}`);
-    }
-    if (text === undefined)
-        throw new Error(`${name} has no core metadata (METADATA or PKG-INFO)`);
-    return (0,dists_metadata/* parseCoreMetadata */.Ug)(text);
-}
-
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: ./shared/hashing/blake2b.ts
-/**
- * BLAKE2b (RFC 7693), unkeyed, with any digest length from 1 to 64 bytes. PyPI's upload form
- * wants `blake2_256_digest`: BLAKE2b with a 32-byte digest, which is not a truncated
- * BLAKE2b-512 (the digest length is part of the parameter block), and node:crypto only offers
- * the 64-byte variant.
- *
- * The compression function F exists twice, written from the same description:
- *
- * - in WebAssembly, which has 64-bit integers: a few kilobytes of code assembled below when
- *   first needed; about 1 GB/s, five times the speed of
- * - plain JavaScript, the fallback where WebAssembly cannot be compiled (`--jitless`, or code
- *   generation disallowed). JavaScript has no fast 64-bit arithmetic, so every 64-bit word is a
- *   pair of 32-bit halves: word i of a vector lives at [2i] (low) and [2i + 1] (high) of an
- *   Int32Array, and F keeps the 16 working words in 32 local variables. Adding two words adds
- *   the halves and carries from the low half into the high one; the rotations by 32, 24, 16 and
- *   63 bits become a swap and pairs of shifts.
- *
- * Both run on the calling thread, with no allocation per block.
- */
+;// CONCATENATED MODULE: ./shared/digests/blake2b.ts
+/** BLAKE2b (RFC 7693) with any digest length, for PyPI's blake2_256_digest; WebAssembly or JS. */
 /** The initialisation vector (the SHA-512 IV), as [low, high] halves of eight words. */
 const IV = new Int32Array([
     0xf3bcc908, 0x6a09e667, 0x84caa73b, 0xbb67ae85, 0xfe94f82b, 0x3c6ef372, 0x5f1d36f1, 0xa54ff53a,
@@ -34154,11 +33932,8 @@ function blake2b256(data) {
     return new Blake2b(32).update(data).digest().toString("hex");
 }
 
-;// CONCATENATED MODULE: ./shared/hashing/digests.ts
-/**
- * The digests an upload reports, from one read of the file: SHA-256 and MD5 from node:crypto,
- * BLAKE2b-256 (PyPI's `blake2_256_digest`) from ./blake2b.ts.
- */
+;// CONCATENATED MODULE: ./shared/digests/digests.ts
+/** The digests an upload reports (SHA-256, MD5, BLAKE2b-256), from one read of the file. */
 
 
 
@@ -34216,13 +33991,214 @@ async function digestFile(file) {
     return digester.finish();
 }
 
-// EXTERNAL MODULE: ./shared/runtime/action.ts
-var action = __nccwpck_require__(939);
-;// CONCATENATED MODULE: ./shared/http/deadline.ts
+// EXTERNAL MODULE: ./shared/dists/checks.ts + 4 modules
+var checks = __nccwpck_require__(3480);
+// EXTERNAL MODULE: ./shared/dists/archive.ts
+var dists_archive = __nccwpck_require__(6782);
+// EXTERNAL MODULE: ./shared/dists/compare.ts
+var compare = __nccwpck_require__(527);
+// EXTERNAL MODULE: ./shared/dists/description.ts + 1 modules
+var description = __nccwpck_require__(6588);
+// EXTERNAL MODULE: ./shared/dists/filenames.ts + 1 modules
+var filenames = __nccwpck_require__(3896);
+// EXTERNAL MODULE: ./shared/dists/metadata.ts
+var dists_metadata = __nccwpck_require__(2851);
+// EXTERNAL MODULE: ./shared/dists/metadata-checks.ts
+var metadata_checks = __nccwpck_require__(3549);
+// EXTERNAL MODULE: ./shared/dists/sdist.ts + 1 modules
+var sdist = __nccwpck_require__(7530);
+// EXTERNAL MODULE: ./shared/dists/wheel.ts
+var wheel = __nccwpck_require__(6695);
+// EXTERNAL MODULE: ./shared/dists/wheel-contents.ts
+var wheel_contents = __nccwpck_require__(6990);
+;// CONCATENATED MODULE: ./shared/dists/inspect.ts
+
+
+
+
+
+
+
+
+
+/** The path a `License-File` has inside this dist. */
+function licensePath(archive, metadataPath, file) {
+    const root = metadataPath.slice(0, metadataPath.lastIndexOf("/"));
+    return archive.kind === "wheel" ? `${root}/licenses/${file}` : `${root}/${file}`;
+}
+async function inspectOne(file, options) {
+    const archive = await (0,dists_archive/* readDist */.$z)(file);
+    const shownAs = options.shownAs(file);
+    const member = (0,dists_archive/* metadataMember */.Iw)(archive);
+    const text = member ? archive.texts.get(member) : undefined;
+    const metadata = text === undefined ? undefined : (0,dists_metadata/* parseCoreMetadata */.Ug)(text);
+    const findings = [
+        ...(0,filenames/* checkFilename */.G5)(archive, nameAndVersion(metadata)),
+        ...(archive.kind === "wheel"
+            ? [...(0,wheel/* checkWheelStructure */.FP)(archive), ...(0,wheel_contents/* checkWheelContents */.E)(archive)]
+            : (0,sdist/* checkSdist */.KW)(archive)),
+    ];
+    if (metadata && member) {
+        findings.push(...(0,metadata_checks/* checkMetadata */.s)(metadata, {
+            file: shownAs,
+            kind: archive.kind,
+            hasLicenseFile: (license) => (0,dists_archive/* hasMember */.z$)(archive, licensePath(archive, member, license)),
+        }));
+    }
+    return [
+        { archive, metadata, shownAs },
+        findings.map((finding) => shown(finding, archive, shownAs)),
+    ];
+}
+function nameAndVersion(metadata) {
+    const name = metadata?.get("Name");
+    const version = metadata?.get("Version");
+    return name && version ? { name, version } : undefined;
+}
+/** Findings name the dist as the workspace sees it. */
+function shown(finding, archive, shownAs) {
+    const aboutThisDist = !finding.file || finding.file === archive.file || finding.file === archive.filename;
+    return aboutThisDist ? { ...finding, file: shownAs } : finding;
+}
 /**
- * Time budgets for network work: a phase's deadline (every request and retry of one step, set by
- * an input such as `request-timeout`), and a bound on a library call that takes no timeout.
+ * A line inside METADATA or PKG-INFO is no line of the dist file: it moves into the message,
+ * so the annotation does not point at a line of a binary file.
  */
+function lineInMember(finding, dists) {
+    const dist = dists.find((one) => one.shownAs === finding.file);
+    const member = dist && (0,dists_archive/* metadataMember */.Iw)(dist.archive);
+    if (!finding.line || !member)
+        return finding;
+    const { line, ...rest } = finding;
+    return { ...rest, message: `${finding.message} (${member.split("/").pop()} line ${line})` };
+}
+async function inspectDists(files, options) {
+    const inspected = await Promise.all(files.map((file) => inspectOne(file, options)));
+    const dists = inspected.map(([dist]) => dist);
+    const findings = inspected.flatMap(([, found]) => found);
+    const withMetadata = dists.filter((dist) => dist.metadata);
+    findings.push(...(await (0,description/* checkDescriptions */.MJ)(withMetadata.map((dist) => ({ meta: dist.metadata, file: dist.shownAs })), options.python)));
+    const sdist = withMetadata.find((dist) => dist.archive.kind === "sdist");
+    const wheels = withMetadata.filter((dist) => dist.archive.kind === "wheel");
+    if (sdist?.metadata) {
+        for (const wheel of wheels) {
+            findings.push(...(0,compare/* compareMetadata */.H)(sdist.metadata, wheel.metadata, {
+                sdistFile: sdist.shownAs,
+                wheelFile: wheel.shownAs,
+            }));
+        }
+    }
+    return {
+        dists,
+        metadata: (wheels[0] ?? sdist)?.metadata,
+        findings: findings.map((finding) => lineInMember(finding, dists)),
+    };
+}
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:stream/promises"
+var external_node_stream_promises_ = __nccwpck_require__(6466);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+// EXTERNAL MODULE: ./node_modules/tar-stream/index.js
+var tar_stream = __nccwpck_require__(6118);
+// EXTERNAL MODULE: ./node_modules/yauzl/index.js
+var yauzl = __nccwpck_require__(663);
+;// CONCATENATED MODULE: ./shared/dists/read-metadata.ts
+/** Reads only a dist's core metadata member (METADATA or PKG-INFO), not the rest of the archive. */
+
+
+
+
+
+
+
+
+async function collect(stream, what) {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of stream) {
+        size += chunk.length;
+        if (size > dists_archive/* MAX_TEXT_BYTES */.$D)
+            throw new Error(`${what} is larger than ${dists_archive/* MAX_TEXT_BYTES */.$D} bytes`);
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString("utf8");
+}
+/**
+ * Walks the central directory through cached blocks: a few reads, not two per member. A zip
+ * whose entries overlap (R014) is refused before anything is inflated.
+ */
+async function wheelMetadata(file) {
+    const handle = await (0,promises_.open)(file, "r");
+    const { size } = await handle.stat();
+    const zip = await yauzl.fromRandomAccessReaderPromise(new dists_archive/* BlockReader */.tg(handle), size, {
+        lazyEntries: true,
+        autoClose: false,
+    });
+    try {
+        const { entries, overlapping } = await (0,dists_archive/* readZipDirectory */.x5)(zip);
+        if (overlapping.length > 0) {
+            throw new Error("its zip entries overlap or share data (R014, a zip bomb)");
+        }
+        for (const entry of entries) {
+            if (/^[^/]+\.dist-info\/METADATA$/.test(entry.fileName)) {
+                return await collect(await zip.openReadStreamPromise(entry), entry.fileName);
+            }
+        }
+        return undefined;
+    }
+    finally {
+        zip.close();
+        await handle.close();
+    }
+}
+/** Stops the tar stream at PKG-INFO: sdists list it first, so little is read. */
+async function sdistMetadata(file) {
+    const extract = tar_stream.extract();
+    let found;
+    const reading = (async () => {
+        for await (const entry of extract) {
+            if (/^[^/]+\/PKG-INFO$/.test(entry.header.name)) {
+                found = await collect(entry, entry.header.name);
+                extract.destroy();
+                return;
+            }
+            entry.resume();
+        }
+    })();
+    // Both settle before either's failure counts: one error, never an unhandled second one.
+    const outcomes = await Promise.allSettled([
+        (0,external_node_stream_promises_.pipeline)((0,external_node_fs_.createReadStream)(file), (0,external_node_zlib_.createGunzip)(), extract),
+        reading,
+    ]);
+    if (found !== undefined)
+        return found; // destroying the extractor after PKG-INFO is expected
+    const failed = outcomes.find((outcome) => outcome.status === "rejected");
+    if (failed)
+        throw failed.reason;
+    return undefined;
+}
+/** The dist's core metadata; throws, naming the file, when it cannot be read. */
+async function readDistMetadata(file) {
+    const name = file.split(/[\\/]/).pop() ?? file;
+    let text;
+    try {
+        text = (0,dists_archive/* distKind */.dZ)(file) === "wheel" ? await wheelMetadata(file) : await sdistMetadata(file);
+    }
+    catch (error) {
+        throw new Error(`Cannot read ${name}: ${error instanceof Error ? error.message : error}`);
+    }
+    if (text === undefined)
+        throw new Error(`${name} has no core metadata (METADATA or PKG-INFO)`);
+    return (0,dists_metadata/* parseCoreMetadata */.Ug)(text);
+}
+
+// EXTERNAL MODULE: ./shared/runtime/run-action.ts
+var run_action = __nccwpck_require__(2787);
+;// CONCATENATED MODULE: ./shared/http/deadline.ts
+/** Time budgets for network work: a phase's deadline, and a bound on a library call with no timeout. */
 
 /** Seconds for a message: whole above 10, else one decimal (`2.5 s`). */
 function seconds(ms) {
@@ -34287,20 +34263,8 @@ async function within(work, ms, what) {
 
 // EXTERNAL MODULE: ./shared/runtime/findings.ts
 var findings = __nccwpck_require__(7659);
-;// CONCATENATED MODULE: ./shared/publish/claims.ts
-/** The claims of a GitHub OIDC token, for diagnostics only: never for trust decisions. */
-
-/** The claims a trusted publisher is matched on, in the order the table shows them. */
-const shownClaims = [
-    "sub",
-    "repository",
-    "repository_owner",
-    "repository_owner_id",
-    "workflow_ref",
-    "job_workflow_ref",
-    "ref",
-    "environment",
-];
+;// CONCATENATED MODULE: ./shared/runtime/jwt.ts
+/** A JWT's claims, read without checking its signature: for diagnostics and scope hints only. */
 /** The JWT's payload, or {} when it cannot be decoded. */
 function decodeClaims(jwt) {
     const payload = jwt.split(".")[1];
@@ -34314,6 +34278,22 @@ function decodeClaims(jwt) {
         return {};
     }
 }
+
+;// CONCATENATED MODULE: ./shared/publish/claims.ts
+/** The claims of a GitHub OIDC token, for diagnostics only: never for trust decisions. */
+
+
+/** The claims a trusted publisher is matched on, in the order the table shows them. */
+const shownClaims = [
+    "sub",
+    "repository",
+    "repository_owner",
+    "repository_owner_id",
+    "workflow_ref",
+    "job_workflow_ref",
+    "ref",
+    "environment",
+];
 function claimValue(claims, name) {
     const value = claims[name];
     return value === undefined || value === null || value === "" ? "MISSING" : String(value);
@@ -34345,17 +34325,37 @@ function reusableWorkflowWarning(claims) {
 ;// CONCATENATED MODULE: ./shared/publish/diagnose.ts
 /** What a refused token exchange means, in the words users search for. */
 
-const hints = {
-    "invalid-publisher": (claims) => "no trusted publisher on the index matches this job. Compare the project's publisher settings " +
-        `with the claims: owner \`${claimValue(claims, "repository_owner")}\`, repository \`${claimValue(claims, "repository")}\`, ` +
-        `workflow file name \`${workflowFile(claims.job_workflow_ref) ?? "MISSING"}\` (taken from job_workflow_ref), ` +
-        `environment \`${claimValue(claims, "environment")}\` (a publisher that names an environment needs a job that uses it). ` +
-        "TestPyPI needs its own account and publisher.",
-    "invalid-reuse-token": () => "the OIDC token was already exchanged once; each token is single-use. Re-run the job.",
-    "invalid-token": () => "the index could not verify the OIDC token: it expired, or its audience belongs to another index.",
-    "invalid-payload": () => "the index could not read the token, or does not trust its issuer (GitHub Actions).",
-    "not-enabled": () => "trusted publishing is turned off on this index.",
-    "invalid-pending-publisher": () => "a pending publisher matched, but the project already exists: add a trusted publisher to the existing project instead.",
+
+const refusals = {
+    "invalid-publisher": {
+        meaning: "no trusted publisher on the index matches this job.",
+        details: (claims) => "Compare the project's publisher settings " +
+            `with the claims: owner \`${claimValue(claims, "repository_owner")}\`, repository \`${claimValue(claims, "repository")}\`, ` +
+            `workflow file name \`${workflowFile(claims.job_workflow_ref) ?? "MISSING"}\` (taken from job_workflow_ref), ` +
+            `environment \`${claimValue(claims, "environment")}\` (a publisher that names an environment needs a job that uses it). ` +
+            "TestPyPI needs its own account and publisher.",
+    },
+    "invalid-reuse-token": {
+        meaning: "the OIDC token was already exchanged once; each token is single-use. Re-run the job.",
+    },
+    "invalid-token": {
+        meaning: "the index could not verify the OIDC token: it expired, or its audience belongs to another index.",
+    },
+    "invalid-payload": {
+        meaning: "the index could not read the token, or does not trust its issuer (GitHub Actions).",
+    },
+    "not-enabled": { meaning: "trusted publishing is turned off on this index." },
+    "invalid-pending-publisher": {
+        meaning: "a pending publisher matched, but the project already exists: add a trusted publisher to the existing project instead.",
+    },
+};
+/** Every refusal code the log explains, for the README. */
+const refusalCodes = Object.values((0,findings/* keyedByCode */.l)(refusals));
+const hint = (code, claims) => {
+    const entry = Object.hasOwn(refusals, code) ? refusals[code] : undefined;
+    if (!entry)
+        return "see the index's documentation.";
+    return entry.details ? `${entry.meaning} ${entry.details(claims)}` : entry.meaning;
 };
 function refusalLines(errors, claims) {
     return [
@@ -34366,7 +34366,7 @@ function refusalLines(errors, claims) {
         ...claimsLines(claims),
         "",
         "This usually means:",
-        ...errors.map((error) => `* ${error.code}: ${hints[error.code]?.(claims) ?? "see the index's documentation."}`),
+        ...errors.map((error) => `* ${error.code}: ${hint(error.code, claims)}`),
     ];
 }
 function refusalMarkdown(errors, claims) {
@@ -34383,7 +34383,7 @@ function refusalMarkdown(errors, claims) {
         "",
         "This usually means:",
         "",
-        ...errors.map((error) => `* \`${error.code}\`: ${hints[error.code]?.(claims) ?? "see the index's documentation."}`),
+        ...errors.map((error) => `* \`${error.code}\`: ${hint(error.code, claims)}`),
         "",
     ].join("\n");
 }
@@ -34398,12 +34398,11 @@ var errors = __nccwpck_require__(8126);
 
 
 
+
 /** The project a dist's file name belongs to, normalized; undefined for other files. */
 function distProject(filename) {
-    if (filename.endsWith(".whl"))
-        return (0,names/* normalizeName */.P)(filename.split("-")[0] ?? "");
-    const sdist = /^(.+)-[^-]+\.tar\.gz$/.exec(filename);
-    return sdist ? (0,names/* normalizeName */.P)(sdist[1]) : undefined;
+    const name = (0,filenames/* splitWheelFilename */.zg)(filename)?.fields[0] ?? (0,filenames/* splitSdistFilename */.FG)(filename)?.distribution;
+    return name === undefined ? undefined : (0,names/* normalizeName */.P)(name);
 }
 /** Every `.whl` and `.tar.gz` file in `directory`, sorted by name; refuses none or a mix. */
 function findDists(directory, shownAs, input = "packages-dir") {
@@ -34442,10 +34441,7 @@ var lib = __nccwpck_require__(4942);
 // EXTERNAL MODULE: ./shared/runtime/system-errors.ts
 var system_errors = __nccwpck_require__(3586);
 ;// CONCATENATED MODULE: ./shared/http/http.ts
-/**
- * Plain HTTP for the actions that talk to services (PyPI, OIDC, OSV): one request, a streamed or small body, a
- * bounded answer, the runner's proxy settings. Retrying is the caller's choice (retry.ts).
- */
+/** Plain HTTP to services (PyPI, OIDC, OSV): one request, a bounded answer, the runner's proxy. */
 
 
 
@@ -34612,11 +34608,7 @@ async function withRetries(policy, deadline, attempt) {
 // EXTERNAL MODULE: ./shared/runtime/redact.ts
 var redact = __nccwpck_require__(3956);
 ;// CONCATENATED MODULE: ./shared/publish/oidc.ts
-/**
- * Trusted publishing: the index's audience, a GitHub OIDC token for it, and the exchange of
- * that token for a short-lived upload token. Each mint attempt uses a fresh OIDC token: the
- * index accepts a token's `jti` once.
- */
+/** Trusted publishing: a GitHub OIDC token for the index, exchanged for a short-lived upload token. */
 
 
 
@@ -34734,8 +34726,11 @@ async function exchangeToken(options) {
     });
 }
 
+// EXTERNAL MODULE: ./shared/runtime/text.ts
+var runtime_text = __nccwpck_require__(6166);
 ;// CONCATENATED MODULE: ./shared/publish/report.ts
 /** What an upload run shows: hash lines for the log, and the job summary's table. */
+
 
 
 const statusIcon = {
@@ -34766,13 +34761,6 @@ function projectPage(repositoryUrl, name, version) {
             : undefined;
     return site && name ? `${site}/project/${name}/${version}/` : undefined;
 }
-function size(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    if (bytes < 1024 ** 2)
-        return `${(bytes / 1024).toFixed(1)} KiB`;
-    return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
-}
 function filesTable(reports, printHash) {
     const header = ["file", "status", "size", ...(printHash ? ["sha256", "md5", "blake2_256"] : [])];
     const rows = reports.map((report) => {
@@ -34782,17 +34770,14 @@ function filesTable(reports, printHash) {
         const hashes = printHash
             ? [report.digests?.sha256, report.digests?.md5, report.digests?.blake2_256].map((hash) => hash ? `\`${hash}\`` : "")
             : [];
-        return [`\`${external_node_path_default().basename(report.file)}\``, status, size(report.size), ...hashes];
+        return [`\`${external_node_path_default().basename(report.file)}\``, status, (0,runtime_text/* formatSize */.Xq)(report.size), ...hashes];
     });
     return (0,findings/* markdownTable */.Qj)(header, rows);
 }
 
 ;// CONCATENATED MODULE: ./shared/publish/form.ts
-/**
- * The legacy upload form for one dist, field for field what twine 7 sends: the headers as
- * `packaging.metadata.parse_email` reads them (values as written, folded lines kept), only
- * those present, renamed to the form's names.
- */
+/** The legacy upload form for one dist, field for field what twine 7 sends. */
+
 
 
 /** Form field ← header; `list` fields repeat the key, once per header. Import-Name is not sent. */
@@ -34830,14 +34815,12 @@ function safeName(name) {
 function distType(file) {
     return file.endsWith(".whl") ? "bdist_wheel" : "sdist";
 }
-// twine's wheel_file_re, for the python tag.
-const wheelFileName = /^(?:.+?)(?:-(?:\d.+?))?(?:-(?:\d.*?))?-(?<pyver>.+?)-(?:.+?)-(?:.+?)\.whl$/;
-/** `source` for an sdist; a wheel's python tag, or `any` when its name does not parse, as twine sends it. */
+/** `source` for an sdist; a wheel's python tag, or `any` when its name has under five fields. */
 function pyversion(file) {
     const base = external_node_path_default().basename(file);
     if (!base.endsWith(".whl"))
         return "source";
-    return wheelFileName.exec(base)?.groups?.pyver ?? "any";
+    return (0,filenames/* splitWheelFilename */.zg)(base)?.tags?.[0] ?? "any";
 }
 /** `Keywords` split at commas and trimmed, then joined with `, `, as packaging and twine do. */
 function keywords(value) {
@@ -34886,12 +34869,7 @@ function uploadFields(meta, file) {
 }
 
 ;// CONCATENATED MODULE: ./shared/publish/multipart.ts
-/**
- * A multipart/form-data body for one upload, streamed: the fields, then the file read from
- * disk, then its digests. The digests are computed while the file streams, so the file is
- * read once per attempt and never held in memory; the index reads the whole form before it
- * looks at any field, so their place after the file does not matter to it.
- */
+/** A streamed multipart/form-data body for one upload: fields, the file, then its digests. */
 
 
 
@@ -34974,10 +34952,7 @@ function multipartBody(fields, file, size) {
 }
 
 ;// CONCATENATED MODULE: ./shared/publish/upload.ts
-/**
- * One dist to the legacy upload API: streamed, retried on network errors, 5xx, 408 and 429,
- * never on another 4xx. With skip-existing, the answers that mean "already there" skip it.
- */
+/** One dist to the legacy upload API: streamed, retried on transient errors, with skip-existing. */
 
 
 
@@ -35082,7 +35057,11 @@ async function uploadDist(file, metadata, options) {
 
 // EXTERNAL MODULE: ./shared/runtime/index.ts + 1 modules
 var runtime = __nccwpck_require__(5421);
+// EXTERNAL MODULE: ./shared/runtime/paths.ts + 1 modules
+var paths = __nccwpck_require__(7442);
 ;// CONCATENATED MODULE: ./actions/trusted-publish/run.ts
+/** trusted-publish's main step: checks the dists, exchanges the OIDC token, uploads them. */
+
 
 
 
@@ -35108,7 +35087,7 @@ async function run(inputs, io, deps = defaultDeps) {
     io.setOutput("uploaded", "");
     io.setOutput("skipped", "");
     preflight(inputs);
-    const shownAs = (file) => external_node_path_default().relative(inputs.workspace, file) || ".";
+    const shownAs = (0,paths/* shownRelativeTo */.Z5)(inputs.workspace);
     const files = findDists(inputs.packagesDir, shownAs(inputs.packagesDir), inputs.packagesDirInput);
     const dists = await readDists(files, inputs, io, shownAs);
     const retry = retryPolicy(inputs, io);
@@ -35316,10 +35295,7 @@ async function writeSummary(reports, release, inputs, io) {
 /* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_6___default = /*#__PURE__*/__nccwpck_require__.n(node_zlib__WEBPACK_IMPORTED_MODULE_6__);
 /* harmony import */ var tar_stream__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(6118);
 /* harmony import */ var yauzl__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(663);
-/**
- * Reads a wheel (zip) or an sdist (tar.gz) once, streaming: every member is listed and hashed,
- * and only the few small metadata members are kept as text. Nothing is extracted to disk.
- */
+/** Reads a wheel or sdist once, streaming: every member listed and hashed, metadata kept as text. */
 
 
 
@@ -36062,11 +36038,7 @@ function readIgnoredChecks(reader) {
 /* harmony import */ var _project_pep508_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1185);
 /* harmony import */ var _metadata_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2851);
 /* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9253);
-/**
- * C001: the wheel's METADATA must say what the sdist's PKG-INFO says, except for fields the
- * sdist declares Dynamic (core metadata 2.2). Values are compared in a normal form, so that
- * spelling a backend is free to change (name case, requirement spacing) does not count.
- */
+/** C001: the wheel's METADATA must match the sdist's PKG-INFO, except fields declared Dynamic. */
 
 
 
@@ -36184,11 +36156,11 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __nccwpck_require__(1421);
+// EXTERNAL MODULE: ./shared/runtime/text.ts
+var runtime_text = __nccwpck_require__(6166);
 ;// CONCATENATED MODULE: ./shared/dists/description-render.ts
-/**
- * Renders reStructuredText descriptions with python's readme_renderer (what PyPI and twine use),
- * in one python run per batch. Texts go in on stdin as JSON, results come out on stdout as JSON.
- */
+/** Renders reStructuredText descriptions with python's readme_renderer, one python run per batch. */
+
 
 const renderTimeoutMs = 60_000;
 // Mirrors twine check: readme_renderer.rst.render returns None when docutils halts.
@@ -36232,7 +36204,7 @@ async function renderRst(texts, python, timeoutMs) {
         };
     }
     catch {
-        const output = `${run.stderr}${run.stdout}`.trim().split("\n").slice(-3).join(" ");
+        const output = (0,runtime_text/* lastLines */.w$)(`${run.stderr}${run.stdout}`, 3).join(" ");
         return { reason: `${python} exited with code ${run.code}: ${output}` };
     }
 }
@@ -36440,7 +36412,9 @@ __nccwpck_require__.d(__webpack_exports__, {
   G5: () => (/* binding */ checkFilename),
   Dv: () => (/* binding */ filenameChecks),
   eP: () => (/* binding */ parseWheelFilename),
-  r1: () => (/* binding */ sameVersion)
+  r1: () => (/* binding */ sameVersion),
+  FG: () => (/* binding */ splitSdistFilename),
+  zg: () => (/* binding */ splitWheelFilename)
 });
 
 // UNUSED EXPORTS: expectedSdistFilename, parseSdistFilename
@@ -36544,15 +36518,23 @@ const filenameChecks = (0,model/* defineChecks */.R)({
 const wheelName = /^[A-Za-z0-9](?:[A-Za-z0-9._]*[A-Za-z0-9])?$/;
 const tagSet = /^[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*$/;
 const buildTag = /^\d[A-Za-z0-9_.]*$/;
-function parseWheelFilename(filename) {
+function splitWheelFilename(filename) {
     if (!filename.endsWith(".whl"))
         return undefined;
-    const parts = filename.slice(0, -".whl".length).split("-");
-    if (parts.length !== 5 && parts.length !== 6)
+    const fields = filename.slice(0, -".whl".length).split("-");
+    if (fields.length < 5)
+        return { fields };
+    const [python, abi, platform] = fields.slice(-3);
+    return { fields, tags: [python, abi, platform] };
+}
+function parseWheelFilename(filename) {
+    const split = splitWheelFilename(filename);
+    if (!split?.tags || split.fields.length > 6)
         return undefined;
-    const [distribution, version] = parts;
-    const build = parts.length === 6 ? parts[2] : undefined;
-    const [python, abi, platform] = parts.slice(-3);
+    const { fields, tags: sets } = split;
+    const [distribution, version] = fields;
+    const build = fields.length === 6 ? fields[2] : undefined;
+    const [python, abi, platform] = sets;
     if (!wheelName.test(distribution) || !(0,pep440/* isValidVersion */.ri)(version))
         return undefined;
     if (build !== undefined && !buildTag.test(build))
@@ -36568,21 +36550,30 @@ function parseWheelFilename(filename) {
 const normalizedName = /^[a-z0-9]+(?:_[a-z0-9]+)*$/;
 /** Any valid project name; older backends wrote names such as `My.Pkg` or `my-pkg`. */
 const projectName = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
-/** `{name}-{version}.tar.gz`; the version is what follows the last `-`. */
-function parseSdistFilename(filename) {
+/** `{name}-{version}.tar.gz` split at the last `-`, unchecked; undefined when either is empty. */
+function splitSdistFilename(filename) {
     if (!filename.endsWith(".tar.gz"))
         return undefined;
     const stem = filename.slice(0, -".tar.gz".length);
     const dash = stem.lastIndexOf("-");
-    const [distribution, version] = [stem.slice(0, dash), stem.slice(dash + 1)];
-    if (dash < 0 || !projectName.test(distribution) || !(0,pep440/* isValidVersion */.ri)(version))
+    if (dash < 1 || dash === stem.length - 1)
+        return undefined;
+    return { distribution: stem.slice(0, dash), version: stem.slice(dash + 1) };
+}
+/** `{name}-{version}.tar.gz`; the version is what follows the last `-`. */
+function parseSdistFilename(filename) {
+    const split = splitSdistFilename(filename);
+    if (!split)
+        return undefined;
+    const { distribution, version } = split;
+    if (!projectName.test(distribution) || !(0,pep440/* isValidVersion */.ri)(version))
         return undefined;
     const normalized = normalizedName.test(distribution) && (0,pep440/* normalizeVersion */.Qj)(version) === version;
     return { distribution, version, normalized };
 }
 /** The file name the specs give for this name and version. */
 function expectedSdistFilename(name, version) {
-    const escaped = name.toLowerCase().replace(/[-_.]+/g, "_");
+    const escaped = (0,names/* normalizeName */.P)(name).replace(/-/g, "_");
     return `${escaped}-${(0,pep440/* normalizeVersion */.Qj)(version) ?? version}.tar.gz`;
 }
 /** Equal as PEP 440 versions (`1.0` is `1.0.0`, `1.0-RC1` is `1.0rc1`); as text when invalid. */
@@ -36647,18 +36638,20 @@ function checkWheelNaming(filename, parsed, metadata) {
 /* harmony export */   X: () => (/* binding */ metadataChecks),
 /* harmony export */   s: () => (/* binding */ checkMetadata)
 /* harmony export */ });
+/* harmony import */ var _project_names_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2260);
 /* harmony import */ var _project_pep440_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5240);
 /* harmony import */ var _project_pep508_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1185);
 /* harmony import */ var _metadata_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2851);
-/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9253);
-/* harmony import */ var _pypi_metadata_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5900);
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9253);
+/* harmony import */ var _pypi_metadata_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5900);
 /** The M checks: core metadata fields as the spec, packaging.metadata and PyPI read them. */
 
 
 
 
 
-const metadataChecks = (0,_model_js__WEBPACK_IMPORTED_MODULE_4__/* .defineChecks */ .R)({
+
+const metadataChecks = (0,_model_js__WEBPACK_IMPORTED_MODULE_3__/* .defineChecks */ .R)({
     M001: {
         severity: "error",
         title: "A required field (Metadata-Version, Name, Version) is missing or empty",
@@ -36740,14 +36733,14 @@ const notDynamic = new Set(["name", "version", "metadata-version"]);
 /** Every M finding for one METADATA or PKG-INFO. */
 function checkMetadata(meta, context) {
     const findings = [];
-    const report = (check, message, field, fix) => findings.push((0,_model_js__WEBPACK_IMPORTED_MODULE_4__/* .finding */ .g)(check, context.file, message, { line: field?.line, fix }));
+    const report = (check, message, field, fix) => findings.push((0,_model_js__WEBPACK_IMPORTED_MODULE_3__/* .finding */ .g)(check, context.file, message, { line: field?.line, fix }));
     const version = checkMetadataVersion(meta, context.kind, report);
     checkNameAndVersion(meta, report);
     checkFieldShape(meta, version, report);
     checkLicense(meta, context, report);
     checkDynamic(meta, report);
     checkDependencies(meta, report);
-    findings.push(...(0,_pypi_metadata_js__WEBPACK_IMPORTED_MODULE_3__/* .checkPypiMetadata */ .A)(meta, context.file));
+    findings.push(...(0,_pypi_metadata_js__WEBPACK_IMPORTED_MODULE_4__/* .checkPypiMetadata */ .A)(meta, context.file));
     return findings;
 }
 /** Whether the version's fields are known here, so field rules that depend on it apply. */
@@ -36829,7 +36822,7 @@ function checkExtra(meta, field, report) {
         report(metadataChecks.M010, `Provides-Extra '${extra}' is not a valid extra name.`, field);
     }
     else if ((0,_metadata_js__WEBPACK_IMPORTED_MODULE_2__/* .declaresAtLeast */ .Cs)(meta, 2, 3) && !normalizedExtra.test(extra)) {
-        const normal = extra.toLowerCase().replace(/[-_.]+/g, "-");
+        const normal = (0,_project_names_js__WEBPACK_IMPORTED_MODULE_5__/* .normalizeName */ .P)(extra);
         report(metadataChecks.M016, `Provides-Extra '${extra}' is not normalised, which Metadata-Version 2.3 requires ('${normal}').`, field);
     }
 }
@@ -36902,11 +36895,7 @@ function checkDependencies(meta, report) {
 /* harmony export */   lz: () => (/* binding */ coreFields)
 /* harmony export */ });
 /* unused harmony export CoreMetadata */
-/**
- * Core metadata (METADATA / PKG-INFO) read the way Python's `email.parser` reads it with the
- * compat32 policy: headers up to the first blank line, folded continuation lines, repeated
- * headers kept in order, and the rest as the body.
- */
+/** Core metadata (METADATA / PKG-INFO) parsed the way Python's email.parser (compat32) reads it. */
 // A header line, as email.feedparser recognises it: printable ASCII except ':' before the ':'.
 const headerLine = /^([\x21-\x39\x3b-\x7e]*):/;
 class CoreMetadata {
@@ -37074,9 +37063,12 @@ const newestKnownVersion = { major: 2, minor: 5 };
 /* harmony export */   R: () => (/* binding */ defineChecks),
 /* harmony export */   g: () => (/* binding */ finding)
 /* harmony export */ });
+/* harmony import */ var _runtime_findings_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7659);
+/** What build-dist reads out of a wheel or an sdist, and the checks it runs on them. */
+
 /** Declares a group of checks keyed by code. */
 function defineChecks(checks) {
-    return Object.fromEntries(Object.entries(checks).map(([code, check]) => [code, { code, ...check }]));
+    return (0,_runtime_findings_js__WEBPACK_IMPORTED_MODULE_0__/* .keyedByCode */ .l)(checks);
 }
 /** A finding for `check` about the dist shown as `file`. */
 function finding(check, file, message, extra = {}) {
@@ -38385,18 +38377,15 @@ function checkSdist(archive) {
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _archive_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6782);
 /* harmony import */ var _filenames_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3896);
-/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9253);
-/* harmony import */ var _wheel_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6695);
-/**
- * check-wheel-contents' W001–W010, natively: the same codes and meanings, run on the paths
- * RECORD lists. W101+ need options (--package, --toplevel) build-dist does not have.
- */
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9253);
+/* harmony import */ var _wheel_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6695);
+/** check-wheel-contents' W001–W010, natively, run on the paths RECORD lists. */
 
 
 
 
 
-const wheelContentsChecks = (0,_model_js__WEBPACK_IMPORTED_MODULE_4__/* .defineChecks */ .R)({
+const wheelContentsChecks = (0,_model_js__WEBPACK_IMPORTED_MODULE_3__/* .defineChecks */ .R)({
     W001: { severity: "warning", title: "Wheel contains .pyc/.pyo files" },
     W002: { severity: "warning", title: "Wheel contains duplicate files" },
     W003: { severity: "warning", title: "Wheel contains non-module at library toplevel" },
@@ -38421,7 +38410,7 @@ function* filesUnder(node) {
 function recordTree(paths) {
     const root = { path: "", children: new Map() };
     for (const fullPath of paths) {
-        if ((0,_wheel_js__WEBPACK_IMPORTED_MODULE_3__/* .badPathReason */ .Xq)(fullPath))
+        if ((0,_wheel_js__WEBPACK_IMPORTED_MODULE_4__/* .badPathReason */ .Xq)(fullPath))
             continue;
         const directory = fullPath.endsWith("/");
         const parts = fullPath.replace(/\/$/, "").split("/");
@@ -38512,12 +38501,12 @@ function importable(path, depth) {
 }
 /** W001–W010 for one wheel; nothing when its structure (R001, R002, R009) is too broken to analyse. */
 function checkWheelContents(archive) {
-    const layout = (0,_wheel_js__WEBPACK_IMPORTED_MODULE_3__/* .wheelLayout */ .I2)(archive);
+    const layout = (0,_wheel_js__WEBPACK_IMPORTED_MODULE_4__/* .wheelLayout */ .I2)(archive);
     if (!layout)
         return [];
     const root = recordTree(layout.record.map(([path]) => path));
     const parsed = (0,_filenames_js__WEBPACK_IMPORTED_MODULE_2__/* .parseWheelFilename */ .eP)(archive.filename);
-    const dataDir = [...(root.children?.keys() ?? [])].find(_wheel_js__WEBPACK_IMPORTED_MODULE_3__/* .isDataDirectory */ .SI) ??
+    const dataDir = [...(root.children?.keys() ?? [])].find(_wheel_js__WEBPACK_IMPORTED_MODULE_4__/* .isDataDirectory */ .SI) ??
         `${parsed?.distribution}-${parsed?.version}.data`;
     const libs = libraries(root, layout.distInfo, dataDir, layout.rootIsPurelib);
     const contents = {
@@ -38531,7 +38520,7 @@ function checkWheelContents(archive) {
         if (offending.length === 0)
             return;
         const listed = offending.some(Boolean) ? `: ${(0,_archive_js__WEBPACK_IMPORTED_MODULE_1__/* .describePaths */ .E9)(offending)}` : "";
-        found.push((0,_model_js__WEBPACK_IMPORTED_MODULE_4__/* .finding */ .g)(check, archive.filename, `${check.title}${listed}.`));
+        found.push((0,_model_js__WEBPACK_IMPORTED_MODULE_3__/* .finding */ .g)(check, archive.filename, `${check.title}${listed}.`));
     };
     for (const check of Object.values(wheelContentsChecks)) {
         if (check.code === "W002") {
@@ -38551,7 +38540,7 @@ function isStubs(name) {
 function duplicateGroups(record) {
     const bySignature = new Map();
     for (const [path, hash, size] of record) {
-        if (path.endsWith("/") || (0,_wheel_js__WEBPACK_IMPORTED_MODULE_3__/* .badPathReason */ .Xq)(path))
+        if (path.endsWith("/") || (0,_wheel_js__WEBPACK_IMPORTED_MODULE_4__/* .badPathReason */ .Xq)(path))
             continue;
         const key = `${size},${hash}`;
         const group = bySignature.get(key);
@@ -39456,6 +39445,7 @@ var pep440 = __nccwpck_require__(5240);
 ;// CONCATENATED MODULE: ./shared/project/markers.ts
 /** PEP 508 environment markers: parse, print in one canonical form, and evaluate. */
 
+
 class MarkerSyntaxError extends Error {
 }
 const operators = ["===", "==", "!=", "<=", ">=", "~=", "<", ">"];
@@ -39566,7 +39556,7 @@ function evaluateMarker(marker, context = {}) {
         return evaluateExtra(marker, context.extras ?? []);
     if (key === "extras" || key === "dependency_groups") {
         const set = key === "extras" ? context.extras : context.dependencyGroups;
-        const member = (set ?? []).map(normalizeExtra).includes(normalizeExtra(literalOf(left)));
+        const member = (set ?? []).map(normalizeName).includes(normalizeName(literalOf(left)));
         if (operator === "in")
             return member;
         return operator === "not in" ? !member : false;
@@ -39592,13 +39582,12 @@ function environmentValue(environment, name) {
 }
 /** `extra` compares by PEP 685 normal names; with several active extras, any of them may match. */
 function evaluateExtra(marker, extras) {
-    const active = extras.length > 0 ? extras.map(normalizeExtra) : [""];
+    const active = extras.length > 0 ? extras.map(normalizeName) : [""];
     const { left, operator, right } = marker;
-    const side = (value, extra) => "literal" in value ? normalizeExtra(value.literal) : extra;
+    const side = (value, extra) => "literal" in value ? normalizeName(value.literal) : extra;
     const holds = (extra) => compare(side(left, extra), operator, side(right, extra), false);
     return operator === "!=" || operator === "not in" ? active.every(holds) : active.some(holds);
 }
-const normalizeExtra = (extra) => extra.toLowerCase().replace(/[-_.]+/g, "-");
 function compare(left, operator, right, asVersion) {
     if (asVersion) {
         const clauses = parseSpecifierSet(`${operator}${right}`);
@@ -39702,77 +39691,6 @@ function formatRequirement(requirement) {
 
 /***/ }),
 
-/***/ 939:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Cs: () => (/* binding */ runAction)
-/* harmony export */ });
-/* unused harmony exports abandonWork, reportFailure */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6614);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8126);
-/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1461);
-/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3956);
-/* harmony import */ var _system_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3586);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6166);
-
-
-
-
-
-
-let abandoned = false;
-/** A call given up on past its deadline may still hold sockets open: the step then ends without it. */
-function abandonWork() {
-    abandoned = true;
-}
-/**
- * Runs an action's main or post step. A ConfigurationError becomes one
- * `::error::<action>: <message>` line; any other error also fails the step and
- * its stack goes to the debug log. Both are redacted. The exit code is set, never forced.
- */
-async function runAction(name, run, io = _io_js__WEBPACK_IMPORTED_MODULE_2__/* .runnerIo */ .Np) {
-    let reporting = false;
-    const fail = (error) => {
-        // A failure while reporting one (the log itself broken) must not loop: end the step.
-        if (reporting)
-            exitNow();
-        reporting = true;
-        reportFailure(name, error);
-        reporting = false;
-    };
-    process.stdout.on("error", exitNow);
-    process.stderr.on("error", exitNow);
-    process.on("unhandledRejection", fail);
-    process.on("uncaughtException", fail);
-    try {
-        await run(io);
-    }
-    catch (error) {
-        fail(error);
-    }
-    if (abandoned)
-        process.stdout.write("", () => process.exit());
-}
-/** The runner stopped reading the step's output (a closed pipe): nothing can be reported, so end failed. */
-function exitNow() {
-    process.exit(1);
-}
-function reportFailure(name, error) {
-    process.exitCode = 1;
-    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_text_js__WEBPACK_IMPORTED_MODULE_5__/* .clipLongWords */ .i)((0,_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(`${name}: ${error.message}`)), (0,_io_js__WEBPACK_IMPORTED_MODULE_2__/* .annotationProperties */ .$l)(error.location));
-        return;
-    }
-    const message = (0,_system_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .isSystemError */ .Or)(error) ? (0,_system_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .describeSystemError */ .Zo)(error) : (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error);
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_text_js__WEBPACK_IMPORTED_MODULE_5__/* .clipLongWords */ .i)((0,_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(`${name}: ${message}`)));
-    if (error instanceof Error && error.stack)
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz((0,_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(error.stack));
-}
-
-
-/***/ }),
-
 /***/ 8126:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -39816,7 +39734,8 @@ class CheckFailed extends ConfigurationError {
 /* harmony export */   $v: () => (/* binding */ toAnnotation),
 /* harmony export */   Qj: () => (/* binding */ markdownTable),
 /* harmony export */   UZ: () => (/* binding */ markdownCell),
-/* harmony export */   f9: () => (/* binding */ findingsTable)
+/* harmony export */   f9: () => (/* binding */ findingsTable),
+/* harmony export */   l: () => (/* binding */ keyedByCode)
 /* harmony export */ });
 /* unused harmony export formatLocation */
 function toAnnotation(finding) {
@@ -39857,6 +39776,10 @@ function markdownTable(header, rows) {
 /** Escapes a value so that it stays inside one Markdown table cell. */
 function markdownCell(value) {
     return value.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
+}
+/** A registry keyed by code: each entry gains its key as `code`. */
+function keyedByCode(entries) {
+    return Object.fromEntries(Object.entries(entries).map(([code, entry]) => [code, { code, ...entry }]));
 }
 
 
@@ -39918,14 +39841,12 @@ __nccwpck_require__.d(__webpack_exports__, {
   j1: () => (/* reexport */ errors/* ConfigurationError */.j1),
   i_: () => (/* reexport */ InputReader),
   TL: () => (/* reexport */ quoted),
-  Cs: () => (/* reexport */ action/* runAction */.Cs),
+  Cs: () => (/* reexport */ run_action/* runAction */.Cs),
   Tn: () => (/* reexport */ redact/* serverText */.Tn)
 });
 
-// UNUSED EXPORTS: SERVER_TEXT_CHARS, errorMessage, findingsTable, formatLocation, inputVariable, markdownCell, markdownTable, redact, registerSecret, reportFailure, runnerIo, toAnnotation, withGroup
+// UNUSED EXPORTS: SERVER_TEXT_CHARS, errorMessage, findingsTable, formatLocation, inputVariable, lastLines, markdownCell, markdownTable, redact, registerSecret, reportFailure, runnerIo, toAnnotation, withGroup
 
-// EXTERNAL MODULE: ./shared/runtime/action.ts
-var action = __nccwpck_require__(939);
 // EXTERNAL MODULE: ./shared/runtime/errors.ts
 var errors = __nccwpck_require__(8126);
 // EXTERNAL MODULE: ./shared/runtime/findings.ts
@@ -39936,6 +39857,7 @@ var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 // EXTERNAL MODULE: ./shared/runtime/paths.ts + 1 modules
 var paths = __nccwpck_require__(7442);
 ;// CONCATENATED MODULE: ./shared/runtime/inputs.ts
+/** Reads and validates action inputs, naming the input in every error. */
 
 
 
@@ -40128,11 +40050,14 @@ class InputReader {
     }
 }
 
-// EXTERNAL MODULE: ./shared/runtime/io.ts
-var io = __nccwpck_require__(1461);
+// EXTERNAL MODULE: ./shared/runtime/io.ts + 18 modules
+var io = __nccwpck_require__(7308);
 // EXTERNAL MODULE: ./shared/runtime/redact.ts
 var redact = __nccwpck_require__(3956);
+// EXTERNAL MODULE: ./shared/runtime/run-action.ts
+var run_action = __nccwpck_require__(2787);
 ;// CONCATENATED MODULE: ./shared/runtime/index.ts
+/** The runtime's public surface for actions. */
 
 
 
@@ -40140,669 +40065,20 @@ var redact = __nccwpck_require__(3956);
 
 
 
-
-/***/ }),
-
-/***/ 1461:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $l: () => (/* binding */ annotationProperties),
-/* harmony export */   Np: () => (/* binding */ runnerIo)
-/* harmony export */ });
-/* unused harmony export withGroup */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6614);
-/* harmony import */ var _findings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7659);
-/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3956);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6166);
-
-
-
-
-/** An annotation's text: redacted, no echoed word longer than 200 characters. */
-const shown = (message) => (0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .clipLongWords */ .i)((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(message));
-/** Annotation properties with the unset ones left out, so core prints `::error::`, not `::error ::`. */
-function annotationProperties(location = {}, title) {
-    const properties = {
-        title,
-        file: location.file,
-        startLine: location.line,
-        startColumn: location.line ? location.column : undefined,
-    };
-    for (const key of Object.keys(properties)) {
-        if (properties[key] === undefined || properties[key] === "")
-            delete properties[key];
-    }
-    return properties;
-}
-async function withGroup(title, fn) {
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .startGroup */ .Oh(title);
-    try {
-        return await fn();
-    }
-    finally {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .endGroup */ .N4();
-    }
-}
-async function appendSummary(markdown) {
-    await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(markdown), true).write();
-}
-const annotate = { error: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3, warning: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e, notice: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm };
-const runnerIo = {
-    info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(message)),
-    debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(message)),
-    warning: (message, location) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(shown(message), annotationProperties(location)),
-    notice: (message, location) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(shown(message), annotationProperties(location)),
-    setOutput: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, (0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(value)),
-    exportVariable: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .exportVariable */ .dN(name, value),
-    addPath: (directory) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .addPath */ .fM(directory),
-    saveState: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(name, value),
-    getState: (name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(name),
-    setSecret(secret) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(secret);
-        (0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .registerSecret */ .cl)(secret);
-    },
-    summary: appendSummary,
-    annotate(findings) {
-        for (const finding of findings) {
-            const { level, message, location, title } = (0,_findings_js__WEBPACK_IMPORTED_MODULE_1__/* .toAnnotation */ .$v)(finding);
-            annotate[level](shown(message), annotationProperties(location, (0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(title)));
-        }
-    },
-    async report(title, findings, clean = "✅ no findings") {
-        runnerIo.annotate(findings);
-        const body = findings.length === 0 ? clean : (0,_findings_js__WEBPACK_IMPORTED_MODULE_1__/* .findingsTable */ .f9)(findings);
-        await appendSummary(`### ${title}\n\n${body}\n`);
-    },
-    group: (title, fn) => withGroup((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(title), fn),
-};
 
 
 /***/ }),
 
-/***/ 7442:
+/***/ 7308:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  FY: () => (/* binding */ entryKind),
-  nH: () => (/* binding */ isWritable),
-  aO: () => (/* binding */ realTarget)
+  Np: () => (/* binding */ runnerIo)
 });
 
-// UNUSED EXPORTS: isInside, scratchDirectory, writableRoots
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-;// CONCATENATED MODULE: ./shared/runtime/paths.ts
-/** Where an action may write or delete: inside the workspace or RUNNER_TEMP, symlinks followed. */
-
-
-
-const MAX_LINKS = 40;
-/** Where a write to `target` would really land: every existing part's symlinks followed. */
-function realTarget(target, links = 0) {
-    const absolute = external_node_path_default().resolve(target);
-    try {
-        return external_node_fs_.realpathSync.native(absolute);
-    }
-    catch {
-        const parent = external_node_path_default().dirname(absolute);
-        if (parent === absolute || links > MAX_LINKS)
-            return absolute;
-        const candidate = external_node_path_default().join(realTarget(parent, links + 1), external_node_path_default().basename(absolute));
-        try {
-            // A dangling link: a write would create its target.
-            const link = (0,external_node_fs_.readlinkSync)(candidate);
-            return realTarget(external_node_path_default().resolve(external_node_path_default().dirname(candidate), link), links + 1);
-        }
-        catch {
-            return candidate;
-        }
-    }
-}
-/** Whether `child` is `parent` or below it (both already resolved). */
-function isInside(child, parent) {
-    const relative = external_node_path_default().relative(parent, child);
-    return (relative === "" ||
-        (!relative.startsWith(`..${(external_node_path_default()).sep}`) && relative !== ".." && !external_node_path_default().isAbsolute(relative)));
-}
-/** The folders an action may write into: the workspace and RUNNER_TEMP, resolved. */
-function writableRoots(env = process.env) {
-    const roots = [env.GITHUB_WORKSPACE || process.cwd(), env.RUNNER_TEMP].filter((root) => Boolean(root));
-    return roots.map((root) => realTarget(root));
-}
-/** Whether a write to `target` stays inside the workspace or RUNNER_TEMP. */
-function isWritable(target, env = process.env) {
-    const real = realTarget(target);
-    return writableRoots(env).some((root) => isInside(real, root));
-}
-/** A fresh folder for temporary files: under RUNNER_TEMP on a runner, else the OS's. */
-function scratchDirectory(prefix, env = process.env) {
-    return mkdtempSync(path.join(env.RUNNER_TEMP || os.tmpdir(), `${prefix}-`));
-}
-/** The kind of thing at `target`, without following a final symlink. */
-function entryKind(target) {
-    try {
-        const stat = (0,external_node_fs_.lstatSync)(target);
-        if (stat.isSymbolicLink()) {
-            try {
-                return entryKind(external_node_fs_.realpathSync.native(target));
-            }
-            catch {
-                return "missing";
-            }
-        }
-        return stat.isDirectory() ? "directory" : stat.isFile() ? "file" : "other";
-    }
-    catch {
-        return "missing";
-    }
-}
-
-
-/***/ }),
-
-/***/ 3956:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E$: () => (/* binding */ redact),
-/* harmony export */   Tn: () => (/* binding */ serverText),
-/* harmony export */   cl: () => (/* binding */ registerSecret)
-/* harmony export */ });
-/* unused harmony exports SERVER_TEXT_CHARS, secretEncodings */
-/**
- * The one redaction of what the actions emit: every registered secret in each encoding it
- * travels in, credential headers, and anything shaped like a credential. Each becomes `***`.
- */
-const MASK = "***";
-/** What a server said, as shown: one line of at most this many characters. */
-const SERVER_TEXT_CHARS = 300;
-const secrets = new Set();
-let secretPattern;
-/** Redacts `secret` (and its encodings) from now on; ActionIo.setSecret calls it. */
-function registerSecret(secret) {
-    const lines = secret.split(/\r?\n/).map((line) => line.trim());
-    for (const value of [secret, ...lines]) {
-        if (value.trim() === "" || secrets.has(value))
-            continue;
-        secrets.add(value);
-        secretPattern = undefined;
-    }
-}
-const urlSafe = (base64) => base64.replace(/\+/g, "-").replace(/\//g, "_");
-/**
- * The characters of base64(prefix + secret) that only the secret decides, for a prefix of each
- * length modulo 3: a Basic credential `user:secret` holds one of them, whatever the user.
- */
-function base64Forms(secret) {
-    const bytes = Buffer.from(secret);
-    const forms = [];
-    for (let pad = 0; pad < 3; pad++) {
-        const encoded = Buffer.concat([Buffer.alloc(pad), bytes]).toString("base64");
-        const start = Math.ceil((pad * 4) / 3);
-        const end = Math.floor(((pad + bytes.length) * 4) / 3);
-        const middle = encoded.slice(start, end);
-        if (middle.length >= 8)
-            forms.push(middle, urlSafe(middle), encodeURIComponent(middle));
-    }
-    return forms;
-}
-/** A secret as it may appear: raw, URL-encoded, JSON-escaped, base64 (standard and URL-safe). */
-function secretEncodings(secret) {
-    const forms = [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)];
-    return [...new Set([...forms, ...base64Forms(secret)])];
-}
-const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-function registeredPattern() {
-    if (secrets.size === 0)
-        return undefined;
-    if (!secretPattern) {
-        const forms = [...new Set([...secrets].flatMap(secretEncodings))];
-        forms.sort((a, b) => b.length - a.length);
-        secretPattern = new RegExp(forms.map(escapeRegExp).join("|"), "g");
-    }
-    return secretPattern;
-}
-const HEADERS = "(?:proxy-)?authorization|(?:set-)?cookie";
-/** `Authorization: value` as a header line (or `=` as in a query): the value to the line's end. */
-const headerLine = new RegExp(String.raw `\b(${HEADERS})([ \t]*[:=][ \t]*)[^\r\n]+`, "gi");
-/** `"authorization": "value"` as JSON or a Python dict shows it (quotes JSON-escaped or not). */
-const quotedHeader = new RegExp(String.raw `(\\?["'])(${HEADERS})\1([ \t]*[:=,][ \t]*)(?:(\\?["'])(?:(?!\4)[^\r\n])*|\[[^\]\r\n]*|[^,}\r\n]*)`, "gi");
-/** `Basic …` and `Bearer …`: redacted when the value looks like a credential, not a word. */
-const schemeCredential = /\b(Basic|Bearer)([ \t]+)([A-Za-z0-9+/_.~=-]*[A-Za-z0-9+/_~=-])/gi;
-const tokenShapes = [
-    /\beyJ[\w-]{5,}\.[\w-]+\.[\w-]*/g, // a JWT
-    /\bpypi-(?:AgE[\w-]*|[\w-]{40,})/g, // a PyPI API token
-    /\bgh[opsru]_[A-Za-z0-9_]{16,}/g, // a GitHub token
-];
-/** A signed URL's signature. */
-const urlSignature = /([?&]sig=)[^&\s]+/gi;
-function looksLikeCredential(scheme, value) {
-    if (value.length < 8)
-        return false;
-    if (/[^A-Za-z]/.test(value))
-        return true;
-    if (scheme.toLowerCase() !== "basic")
-        return false;
-    return Buffer.from(value, "base64").toString("latin1").includes(":");
-}
-/** The text with every registered secret, credential header value and token replaced by `***`. */
-function redact(text) {
-    const registered = registeredPattern();
-    let result = registered ? text.replace(registered, MASK) : text;
-    result = result
-        .replace(headerLine, `$1$2${MASK}`)
-        .replace(quotedHeader, (_match, quote, name, separator, valueQuote = "") => [quote, name, quote, separator, valueQuote, MASK].join(""))
-        .replace(schemeCredential, (match, scheme, space, value) => looksLikeCredential(scheme, value) ? `${scheme}${space}${MASK}` : match)
-        .replace(urlSignature, `$1${MASK}`);
-    for (const shape of tokenShapes)
-        result = result.replace(shape, MASK);
-    return result;
-}
-/** What a server said, redacted, as one line of at most SERVER_TEXT_CHARS characters. */
-function serverText(text) {
-    const line = redact(text)
-        .split(/\r\n|\r|\n/)
-        .map((part) => part.replace(/\p{Cc}+/gu, " ").trim())
-        .find((part) => part !== "") ?? "";
-    const chars = Array.from(line);
-    if (chars.length <= SERVER_TEXT_CHARS)
-        return line;
-    return `${chars.slice(0, SERVER_TEXT_CHARS - 1).join("")}…`;
-}
-
-
-/***/ }),
-
-/***/ 3586:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Or: () => (/* binding */ isSystemError),
-/* harmony export */   Zo: () => (/* binding */ describeSystemError),
-/* harmony export */   uc: () => (/* binding */ systemReason)
-/* harmony export */ });
-/* unused harmony export explainErrnoCodes */
-/** Node's system errors (ENOENT, EISDIR, spawn failures…) as plain words, never raw errno text. */
-const reasons = {
-    ENOENT: "it does not exist",
-    ENOTDIR: "a part of the path is a file, not a folder",
-    EISDIR: "it is a folder, not a file",
-    EEXIST: "something already exists there",
-    ENAMETOOLONG: "the path or a name in it is too long",
-    EACCES: "permission denied",
-    EPERM: "the operation is not permitted",
-    ELOOP: "it has too many levels of symbolic links",
-    ENOSPC: "the disk is full",
-    EROFS: "the file system is read-only",
-    ENOTEMPTY: "the folder is not empty",
-    EMFILE: "too many files are open",
-    EBUSY: "it is busy",
-    EXDEV: "it is on another file system",
-    ECONNRESET: "the connection was reset",
-    ECONNREFUSED: "the connection was refused",
-    ECONNABORTED: "the connection was aborted",
-    ETIMEDOUT: "the connection timed out",
-    EPIPE: "the other side closed the connection",
-    ENOTFOUND: "the host name is unknown",
-    EAI_AGAIN: "the host name could not be looked up",
-    EHOSTUNREACH: "the host cannot be reached",
-    ENETUNREACH: "the network cannot be reached",
-    E2BIG: "the command line is too long",
-};
-const verbs = {
-    open: "open",
-    read: "read",
-    write: "write",
-    mkdir: "create the folder",
-    mkdtemp: "create a folder in",
-    rmdir: "remove",
-    rm: "remove",
-    unlink: "remove",
-    scandir: "list",
-    opendir: "list",
-    stat: "look at",
-    lstat: "look at",
-    realpath: "resolve",
-    copyfile: "copy",
-    rename: "move",
-    symlink: "link",
-    chmod: "change the mode of",
-    access: "use",
-};
-/** Not `instanceof Error`: errors from another realm (a VM context) count too. */
-function isSystemError(error) {
-    if (typeof error !== "object" || error === null)
-        return false;
-    const { code, syscall } = error;
-    return typeof code === "string" && /^E[A-Z0-9_]+$/.test(code) && typeof syscall === "string";
-}
-/** Why a system call failed, in words: "it does not exist". */
-function systemReason(error) {
-    return reasons[error.code ?? ""] ?? "the system refused it";
-}
-/**
- * The error as a sentence naming what was being done and to which path, e.g.
- * "cannot list src/app: a part of the path is a file, not a folder".
- */
-function describeSystemError(error, shown = (file) => file) {
-    const syscall = error.syscall ?? "";
-    const target = error.path ?? error.dest;
-    if (syscall.startsWith("spawn")) {
-        return `cannot run ${target ?? "the program"}: ${systemReason(error)}`;
-    }
-    const verb = verbs[syscall] ?? "use";
-    return `cannot ${verb} ${target ? shown(target) : "a file"}: ${systemReason(error)}`;
-}
-/** A library's message with each errno code in it put into words: "Unable to make request: the connection was refused". */
-function explainErrnoCodes(text) {
-    return text.replace(/\b(?:getaddrinfo |connect |read |write )?(E[A-Z0-9_]{3,})\b(?: [\w.:-]+)?/g, (whole, code) => reasons[code] ?? whole);
-}
-
-
-/***/ }),
-
-/***/ 6166:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   i: () => (/* binding */ clipLongWords)
-/* harmony export */ });
-/** Text as it goes to users: no word of a message much longer than an echoed value may be. */
-const LONGEST_WORD = 200;
-/** A little slack: a value `quoted()` already cut is 200 characters plus its quotes and ellipsis. */
-const CLIPPED_PAST = 240;
-/** Cuts every run of more than 240 non-space characters to 200, saying how long it was. */
-function clipLongWords(text) {
-    return text.replace(new RegExp(`\\S{${CLIPPED_PAST + 1},}`, "g"), (word) => `${word.slice(0, LONGEST_WORD)}… (${word.length} characters)`);
-}
-
-
-/***/ }),
-
-/***/ 2613:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
-
-/***/ }),
-
-/***/ 4434:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
-
-/***/ }),
-
-/***/ 9896:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-
-/***/ }),
-
-/***/ 8611:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
-
-/***/ }),
-
-/***/ 5692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
-
-/***/ }),
-
-/***/ 9278:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
-
-/***/ }),
-
-/***/ 4589:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
-
-/***/ }),
-
-/***/ 6698:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
-
-/***/ }),
-
-/***/ 4573:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
-
-/***/ }),
-
-/***/ 1421:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-
-/***/ }),
-
-/***/ 7540:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
-
-/***/ }),
-
-/***/ 7598:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-
-/***/ }),
-
-/***/ 3053:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
-
-/***/ }),
-
-/***/ 610:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
-
-/***/ }),
-
-/***/ 8474:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
-
-/***/ }),
-
-/***/ 3024:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-
-/***/ }),
-
-/***/ 1455:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-
-/***/ }),
-
-/***/ 7067:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-
-/***/ }),
-
-/***/ 2467:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
-
-/***/ }),
-
-/***/ 7030:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-
-/***/ }),
-
-/***/ 6760:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-
-/***/ }),
-
-/***/ 643:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
-
-/***/ }),
-
-/***/ 1792:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
-
-/***/ }),
-
-/***/ 7075:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
-
-/***/ }),
-
-/***/ 6466:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-
-/***/ }),
-
-/***/ 1692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
-
-/***/ }),
-
-/***/ 3136:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
-
-/***/ }),
-
-/***/ 7975:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-
-/***/ }),
-
-/***/ 3429:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
-
-/***/ }),
-
-/***/ 5919:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
-
-/***/ }),
-
-/***/ 8522:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
-
-/***/ }),
-
-/***/ 2203:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
-
-/***/ }),
-
-/***/ 3193:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
-
-/***/ }),
-
-/***/ 4756:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
-
-/***/ }),
-
-/***/ 9023:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
-
-/***/ }),
-
-/***/ 3106:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
-
-/***/ }),
-
-/***/ 6614:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  fM: () => (/* binding */ addPath),
-  Yz: () => (/* binding */ core_debug),
-  N4: () => (/* binding */ endGroup),
-  z3: () => (/* binding */ error),
-  dN: () => (/* binding */ exportVariable),
-  Gu: () => (/* binding */ getState),
-  pq: () => (/* binding */ info),
-  lm: () => (/* binding */ notice),
-  LZ: () => (/* binding */ saveState),
-  uH: () => (/* binding */ setOutput),
-  Pq: () => (/* binding */ core_setSecret),
-  Oh: () => (/* binding */ startGroup),
-  z: () => (/* reexport */ summary),
-  $e: () => (/* binding */ warning)
-});
-
-// UNUSED EXPORTS: ExitCode, getBooleanInput, getIDToken, getInput, getMultilineInput, group, isDebug, markdownSummary, platform, setCommandEcho, setFailed, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: annotationProperties, withGroup
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -42955,6 +42231,729 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+// EXTERNAL MODULE: ./shared/runtime/findings.ts
+var runtime_findings = __nccwpck_require__(7659);
+// EXTERNAL MODULE: ./shared/runtime/redact.ts
+var redact = __nccwpck_require__(3956);
+// EXTERNAL MODULE: ./shared/runtime/text.ts
+var runtime_text = __nccwpck_require__(6166);
+;// CONCATENATED MODULE: ./shared/runtime/io.ts
+/** ActionIo: everything an action does to the runner, redacted, bound to @actions/core. */
+
+
+
+
+/** An annotation's text: redacted, no echoed word longer than 200 characters. */
+const shown = (message) => (0,runtime_text/* clipLongWords */.ij)((0,redact/* redact */.E$)(message));
+/** Annotation properties with the unset ones left out, so core prints `::error::`, not `::error ::`. */
+function annotationProperties(location = {}, title) {
+    const properties = {
+        title,
+        file: location.file,
+        startLine: location.line,
+        startColumn: location.line ? location.column : undefined,
+    };
+    for (const key of Object.keys(properties)) {
+        if (properties[key] === undefined || properties[key] === "")
+            delete properties[key];
+    }
+    return properties;
+}
+async function withGroup(title, fn) {
+    startGroup(title);
+    try {
+        return await fn();
+    }
+    finally {
+        endGroup();
+    }
+}
+async function appendSummary(markdown) {
+    await summary.addRaw((0,redact/* redact */.E$)(markdown), true).write();
+}
+const annotate = { error: error, warning: warning, notice: notice };
+const runnerIo = {
+    info: (message) => info((0,redact/* redact */.E$)(message)),
+    debug: (message) => core_debug((0,redact/* redact */.E$)(message)),
+    error: (message, location) => error(shown(message), annotationProperties(location)),
+    warning: (message, location) => warning(shown(message), annotationProperties(location)),
+    notice: (message, location) => notice(shown(message), annotationProperties(location)),
+    setOutput: (name, value) => setOutput(name, (0,redact/* redact */.E$)(value)),
+    exportVariable: (name, value) => exportVariable(name, value),
+    addPath: (directory) => addPath(directory),
+    saveState: (name, value) => saveState(name, value),
+    getState: (name) => getState(name),
+    setSecret(secret) {
+        core_setSecret(secret);
+        (0,redact/* registerSecret */.cl)(secret);
+    },
+    summary: appendSummary,
+    annotate(findings) {
+        for (const finding of findings) {
+            const { level, message, location, title } = (0,runtime_findings/* toAnnotation */.$v)(finding);
+            annotate[level](shown(message), annotationProperties(location, (0,redact/* redact */.E$)(title)));
+        }
+    },
+    async report(title, findings, clean = "✅ no findings") {
+        runnerIo.annotate(findings);
+        const body = findings.length === 0 ? clean : (0,runtime_findings/* findingsTable */.f9)(findings);
+        await appendSummary(`### ${title}\n\n${body}\n`);
+    },
+    group: (title, fn) => withGroup((0,redact/* redact */.E$)(title), fn),
+};
+
+
+/***/ }),
+
+/***/ 7442:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  FY: () => (/* binding */ entryKind),
+  nH: () => (/* binding */ isWritable),
+  aO: () => (/* binding */ realTarget),
+  Z5: () => (/* binding */ shownRelativeTo)
+});
+
+// UNUSED EXPORTS: isInside, scratchDirectory, writableRoots
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+;// CONCATENATED MODULE: ./shared/runtime/paths.ts
+/** Where an action may write or delete: inside the workspace or RUNNER_TEMP, symlinks followed. */
+
+
+
+const MAX_LINKS = 40;
+/** Where a write to `target` would really land: every existing part's symlinks followed. */
+function realTarget(target, links = 0) {
+    const absolute = external_node_path_default().resolve(target);
+    try {
+        return external_node_fs_.realpathSync.native(absolute);
+    }
+    catch {
+        const parent = external_node_path_default().dirname(absolute);
+        if (parent === absolute || links > MAX_LINKS)
+            return absolute;
+        const candidate = external_node_path_default().join(realTarget(parent, links + 1), external_node_path_default().basename(absolute));
+        try {
+            // A dangling link: a write would create its target.
+            const link = (0,external_node_fs_.readlinkSync)(candidate);
+            return realTarget(external_node_path_default().resolve(external_node_path_default().dirname(candidate), link), links + 1);
+        }
+        catch {
+            return candidate;
+        }
+    }
+}
+/** Whether `child` is `parent` or below it (both already resolved). */
+function isInside(child, parent) {
+    const relative = external_node_path_default().relative(parent, child);
+    return (relative === "" ||
+        (!relative.startsWith(`..${(external_node_path_default()).sep}`) && relative !== ".." && !external_node_path_default().isAbsolute(relative)));
+}
+/** The folders an action may write into: the workspace and RUNNER_TEMP, resolved. */
+function writableRoots(env = process.env) {
+    const roots = [env.GITHUB_WORKSPACE || process.cwd(), env.RUNNER_TEMP].filter((root) => Boolean(root));
+    return roots.map((root) => realTarget(root));
+}
+/** Whether a write to `target` stays inside the workspace or RUNNER_TEMP. */
+function isWritable(target, env = process.env) {
+    const real = realTarget(target);
+    return writableRoots(env).some((root) => isInside(real, root));
+}
+/** A fresh folder for temporary files: under RUNNER_TEMP on a runner, else the OS's. */
+function scratchDirectory(prefix, env = process.env) {
+    return mkdtempSync(path.join(env.RUNNER_TEMP || os.tmpdir(), `${prefix}-`));
+}
+/** The kind of thing at `target`, without following a final symlink. */
+function entryKind(target) {
+    try {
+        const stat = (0,external_node_fs_.lstatSync)(target);
+        if (stat.isSymbolicLink()) {
+            try {
+                return entryKind(external_node_fs_.realpathSync.native(target));
+            }
+            catch {
+                return "missing";
+            }
+        }
+        return stat.isDirectory() ? "directory" : stat.isFile() ? "file" : "other";
+    }
+    catch {
+        return "missing";
+    }
+}
+/** How messages show a path: relative to the workspace, `/`-separated, `.` for the workspace itself. */
+function shownRelativeTo(workspace) {
+    return (file) => external_node_path_default().relative(workspace, file).split((external_node_path_default()).sep).join("/") || ".";
+}
+
+
+/***/ }),
+
+/***/ 3956:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E$: () => (/* binding */ redact),
+/* harmony export */   Tn: () => (/* binding */ serverText),
+/* harmony export */   cl: () => (/* binding */ registerSecret)
+/* harmony export */ });
+/* unused harmony exports SERVER_TEXT_CHARS, secretEncodings */
+/** The one redaction of what the actions emit: secrets, credential headers and look-alikes become ***. */
+const MASK = "***";
+/** What a server said, as shown: one line of at most this many characters. */
+const SERVER_TEXT_CHARS = 300;
+const secrets = new Set();
+let secretPattern;
+/** Redacts `secret` (and its encodings) from now on; ActionIo.setSecret calls it. */
+function registerSecret(secret) {
+    const lines = secret.split(/\r?\n/).map((line) => line.trim());
+    for (const value of [secret, ...lines]) {
+        if (value.trim() === "" || secrets.has(value))
+            continue;
+        secrets.add(value);
+        secretPattern = undefined;
+    }
+}
+const urlSafe = (base64) => base64.replace(/\+/g, "-").replace(/\//g, "_");
+/**
+ * The characters of base64(prefix + secret) that only the secret decides, for a prefix of each
+ * length modulo 3: a Basic credential `user:secret` holds one of them, whatever the user.
+ */
+function base64Forms(secret) {
+    const bytes = Buffer.from(secret);
+    const forms = [];
+    for (let pad = 0; pad < 3; pad++) {
+        const encoded = Buffer.concat([Buffer.alloc(pad), bytes]).toString("base64");
+        const start = Math.ceil((pad * 4) / 3);
+        const end = Math.floor(((pad + bytes.length) * 4) / 3);
+        const middle = encoded.slice(start, end);
+        if (middle.length >= 8)
+            forms.push(middle, urlSafe(middle), encodeURIComponent(middle));
+    }
+    return forms;
+}
+/** A secret as it may appear: raw, URL-encoded, JSON-escaped, base64 (standard and URL-safe). */
+function secretEncodings(secret) {
+    const forms = [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)];
+    return [...new Set([...forms, ...base64Forms(secret)])];
+}
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function registeredPattern() {
+    if (secrets.size === 0)
+        return undefined;
+    if (!secretPattern) {
+        const forms = [...new Set([...secrets].flatMap(secretEncodings))];
+        forms.sort((a, b) => b.length - a.length);
+        secretPattern = new RegExp(forms.map(escapeRegExp).join("|"), "g");
+    }
+    return secretPattern;
+}
+const HEADERS = "(?:proxy-)?authorization|(?:set-)?cookie";
+/** `Authorization: value` as a header line (or `=` as in a query): the value to the line's end. */
+const headerLine = new RegExp(String.raw `\b(${HEADERS})([ \t]*[:=][ \t]*)[^\r\n]+`, "gi");
+/** `"authorization": "value"` as JSON or a Python dict shows it (quotes JSON-escaped or not). */
+const quotedHeader = new RegExp(String.raw `(\\?["'])(${HEADERS})\1([ \t]*[:=,][ \t]*)(?:(\\?["'])(?:(?!\4)[^\r\n])*|\[[^\]\r\n]*|[^,}\r\n]*)`, "gi");
+/** `Basic …` and `Bearer …`: redacted when the value looks like a credential, not a word. */
+const schemeCredential = /\b(Basic|Bearer)([ \t]+)([A-Za-z0-9+/_.~=-]*[A-Za-z0-9+/_~=-])/gi;
+const tokenShapes = [
+    /\beyJ[\w-]{5,}\.[\w-]+\.[\w-]*/g, // a JWT
+    /\bpypi-(?:AgE[\w-]*|[\w-]{40,})/g, // a PyPI API token
+    /\bgh[opsru]_[A-Za-z0-9_]{16,}/g, // a GitHub token
+];
+/** A signed URL's signature. */
+const urlSignature = /([?&]sig=)[^&\s]+/gi;
+function looksLikeCredential(scheme, value) {
+    if (value.length < 8)
+        return false;
+    if (/[^A-Za-z]/.test(value))
+        return true;
+    if (scheme.toLowerCase() !== "basic")
+        return false;
+    return Buffer.from(value, "base64").toString("latin1").includes(":");
+}
+/** The text with every registered secret, credential header value and token replaced by `***`. */
+function redact(text) {
+    const registered = registeredPattern();
+    let result = registered ? text.replace(registered, MASK) : text;
+    result = result
+        .replace(headerLine, `$1$2${MASK}`)
+        .replace(quotedHeader, (_match, quote, name, separator, valueQuote = "") => [quote, name, quote, separator, valueQuote, MASK].join(""))
+        .replace(schemeCredential, (match, scheme, space, value) => looksLikeCredential(scheme, value) ? `${scheme}${space}${MASK}` : match)
+        .replace(urlSignature, `$1${MASK}`);
+    for (const shape of tokenShapes)
+        result = result.replace(shape, MASK);
+    return result;
+}
+/** What a server said, redacted, as one line of at most SERVER_TEXT_CHARS characters. */
+function serverText(text) {
+    const line = redact(text)
+        .split(/\r\n|\r|\n/)
+        .map((part) => part.replace(/\p{Cc}+/gu, " ").trim())
+        .find((part) => part !== "") ?? "";
+    const chars = Array.from(line);
+    if (chars.length <= SERVER_TEXT_CHARS)
+        return line;
+    return `${chars.slice(0, SERVER_TEXT_CHARS - 1).join("")}…`;
+}
+
+
+/***/ }),
+
+/***/ 2787:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Cs: () => (/* binding */ runAction)
+/* harmony export */ });
+/* unused harmony exports abandonWork, reportFailure */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8126);
+/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7308);
+/* harmony import */ var _system_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3586);
+/** Runs an action's step: errors become ::error:: annotations and the exit code. */
+
+
+
+let abandoned = false;
+/** A call given up on past its deadline may still hold sockets open: the step then ends without it. */
+function abandonWork() {
+    abandoned = true;
+}
+/**
+ * Runs an action's main or post step. A ConfigurationError becomes one
+ * `::error::<action>: <message>` line; any other error also fails the step and
+ * its stack goes to the debug log. Both are redacted. The exit code is set, never forced.
+ */
+async function runAction(name, run, io = _io_js__WEBPACK_IMPORTED_MODULE_1__/* .runnerIo */ .Np) {
+    let reporting = false;
+    const fail = (error) => {
+        // A failure while reporting one (the log itself broken) must not loop: end the step.
+        if (reporting)
+            exitNow();
+        reporting = true;
+        reportFailure(name, error, io);
+        reporting = false;
+    };
+    process.stdout.on("error", exitNow);
+    process.stderr.on("error", exitNow);
+    process.on("unhandledRejection", fail);
+    process.on("uncaughtException", fail);
+    try {
+        await run(io);
+    }
+    catch (error) {
+        fail(error);
+    }
+    if (abandoned)
+        process.stdout.write("", () => process.exit());
+}
+/** The runner stopped reading the step's output (a closed pipe): nothing can be reported, so end failed. */
+function exitNow() {
+    process.exit(1);
+}
+/** Fails the step through `io`: one redacted `::error::` line, a stack only in the debug log. */
+function reportFailure(name, error, io = _io_js__WEBPACK_IMPORTED_MODULE_1__/* .runnerIo */ .Np) {
+    process.exitCode = 1;
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1) {
+        io.error(`${name}: ${error.message}`, error.location);
+        return;
+    }
+    const message = (0,_system_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .isSystemError */ .Or)(error) ? (0,_system_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .describeSystemError */ .Zo)(error) : (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error);
+    io.error(`${name}: ${message}`);
+    if (error instanceof Error && error.stack)
+        io.debug(error.stack);
+}
+
+
+/***/ }),
+
+/***/ 3586:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Or: () => (/* binding */ isSystemError),
+/* harmony export */   Zo: () => (/* binding */ describeSystemError),
+/* harmony export */   uc: () => (/* binding */ systemReason)
+/* harmony export */ });
+/* unused harmony export explainErrnoCodes */
+/** Node's system errors (ENOENT, EISDIR, spawn failures…) as plain words, never raw errno text. */
+const reasons = {
+    ENOENT: "it does not exist",
+    ENOTDIR: "a part of the path is a file, not a folder",
+    EISDIR: "it is a folder, not a file",
+    EEXIST: "something already exists there",
+    ENAMETOOLONG: "the path or a name in it is too long",
+    EACCES: "permission denied",
+    EPERM: "the operation is not permitted",
+    ELOOP: "it has too many levels of symbolic links",
+    ENOSPC: "the disk is full",
+    EROFS: "the file system is read-only",
+    ENOTEMPTY: "the folder is not empty",
+    EMFILE: "too many files are open",
+    EBUSY: "it is busy",
+    EXDEV: "it is on another file system",
+    ECONNRESET: "the connection was reset",
+    ECONNREFUSED: "the connection was refused",
+    ECONNABORTED: "the connection was aborted",
+    ETIMEDOUT: "the connection timed out",
+    EPIPE: "the other side closed the connection",
+    ENOTFOUND: "the host name is unknown",
+    EAI_AGAIN: "the host name could not be looked up",
+    EHOSTUNREACH: "the host cannot be reached",
+    ENETUNREACH: "the network cannot be reached",
+    E2BIG: "the command line is too long",
+};
+const verbs = {
+    open: "open",
+    read: "read",
+    write: "write",
+    mkdir: "create the folder",
+    mkdtemp: "create a folder in",
+    rmdir: "remove",
+    rm: "remove",
+    unlink: "remove",
+    scandir: "list",
+    opendir: "list",
+    stat: "look at",
+    lstat: "look at",
+    realpath: "resolve",
+    copyfile: "copy",
+    rename: "move",
+    symlink: "link",
+    chmod: "change the mode of",
+    access: "use",
+};
+/** Not `instanceof Error`: errors from another realm (a VM context) count too. */
+function isSystemError(error) {
+    if (typeof error !== "object" || error === null)
+        return false;
+    const { code, syscall } = error;
+    return typeof code === "string" && /^E[A-Z0-9_]+$/.test(code) && typeof syscall === "string";
+}
+/** Why a system call failed, in words: "it does not exist". */
+function systemReason(error) {
+    return reasons[error.code ?? ""] ?? "the system refused it";
+}
+/**
+ * The error as a sentence naming what was being done and to which path, e.g.
+ * "cannot list src/app: a part of the path is a file, not a folder".
+ */
+function describeSystemError(error, shown = (file) => file) {
+    const syscall = error.syscall ?? "";
+    const target = error.path ?? error.dest;
+    if (syscall.startsWith("spawn")) {
+        return `cannot run ${target ?? "the program"}: ${systemReason(error)}`;
+    }
+    const verb = verbs[syscall] ?? "use";
+    return `cannot ${verb} ${target ? shown(target) : "a file"}: ${systemReason(error)}`;
+}
+/** A library's message with each errno code in it put into words: "Unable to make request: the connection was refused". */
+function explainErrnoCodes(text) {
+    return text.replace(/\b(?:getaddrinfo |connect |read |write )?(E[A-Z0-9_]{3,})\b(?: [\w.:-]+)?/g, (whole, code) => reasons[code] ?? whole);
+}
+
+
+/***/ }),
+
+/***/ 6166:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Xq: () => (/* binding */ formatSize),
+/* harmony export */   ij: () => (/* binding */ clipLongWords),
+/* harmony export */   w$: () => (/* binding */ lastLines)
+/* harmony export */ });
+/** Text as it goes to users: no word of a message much longer than an echoed value may be. */
+const LONGEST_WORD = 200;
+/** A little slack: a value `quoted()` already cut is 200 characters plus its quotes and ellipsis. */
+const CLIPPED_PAST = 240;
+/** Cuts every run of more than 240 non-space characters to 200, saying how long it was. */
+function clipLongWords(text) {
+    return text.replace(new RegExp(`\\S{${CLIPPED_PAST + 1},}`, "g"), (word) => `${word.slice(0, LONGEST_WORD)}… (${word.length} characters)`);
+}
+const SIZE_UNITS = ["kB", "MB", "GB"];
+/** A byte count in SI units (1 kB is 1000 B), as PyPI shows file sizes. */
+function formatSize(bytes) {
+    if (bytes < 1000)
+        return `${bytes} B`;
+    let value = bytes / 1000;
+    let unit = 0;
+    while (value >= 1000 && unit < SIZE_UNITS.length - 1) {
+        value /= 1000;
+        unit++;
+    }
+    return `${value.toFixed(value < 10 ? 1 : 0)} ${SIZE_UNITS[unit]}`;
+}
+/** The last `count` lines of a program's output that are not blank, trailing white space cut. */
+function lastLines(output, count) {
+    return output
+        .split("\n")
+        .map((line) => line.trimEnd())
+        .filter(Boolean)
+        .slice(-count);
+}
+
+
+/***/ }),
+
+/***/ 2613:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
+
+/***/ }),
+
+/***/ 4434:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
+/***/ 8611:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+
+/***/ }),
+
+/***/ 5692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+
+/***/ }),
+
+/***/ 9278:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+
+/***/ }),
+
+/***/ 4589:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
+
+/***/ }),
+
+/***/ 6698:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
+
+/***/ }),
+
+/***/ 4573:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+
+/***/ }),
+
+/***/ 1421:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+
+/***/ }),
+
+/***/ 7540:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
+
+/***/ }),
+
+/***/ 7598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 3053:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
+
+/***/ }),
+
+/***/ 610:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
+
+/***/ }),
+
+/***/ 8474:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 1455:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+
+/***/ }),
+
+/***/ 7067:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+
+/***/ }),
+
+/***/ 2467:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
+
+/***/ }),
+
+/***/ 7030:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
+/***/ 643:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+
+/***/ }),
+
+/***/ 1792:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
+
+/***/ }),
+
+/***/ 7075:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 6466:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+
+/***/ }),
+
+/***/ 1692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+
+/***/ }),
+
+/***/ 3136:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+
+/***/ }),
+
+/***/ 7975:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+
+/***/ }),
+
+/***/ 3429:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
+
+/***/ }),
+
+/***/ 5919:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+
+/***/ }),
+
+/***/ 8522:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 2203:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
+
+/***/ }),
+
+/***/ 3193:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
+
+/***/ }),
+
+/***/ 4756:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 9023:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 3106:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 
