@@ -1,6 +1,9 @@
 /** A Sigstore stand-in: Fulcio and Rekor (from @sigstore/mock) behind one local server, and its trusted root. */
+import { execFile } from "node:child_process";
 import { createHash, generateKeyPairSync, type KeyObject } from "node:crypto";
 import type http from "node:http";
+import path from "node:path";
+import { promisify } from "node:util";
 import {
   fulcioHandler,
   type HandlerFn,
@@ -10,6 +13,8 @@ import {
   rekorHandler,
 } from "@sigstore/mock";
 import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from "jose";
+import type { DsseBundle } from "../../shared/publish/attestation.js";
+import type { RunningOidcIssuer } from "./oidc-issuer.js";
 import { readBody, type ServerOptions, startServer } from "./server.js";
 
 export interface SigstoreOptions extends ServerOptions {
@@ -163,4 +168,26 @@ function trustedRoot(url: string, keys: TrustKeys): Record<string, unknown> {
     ],
     timestampAuthorities: [],
   };
+}
+
+/** A token from the issuer's /token for `audience`, as @actions/core's getIDToken asks for it. */
+export async function idToken(issuer: RunningOidcIssuer, audience: string): Promise<string> {
+  const env = issuer.env();
+  const response = await fetch(
+    `${env.ACTIONS_ID_TOKEN_REQUEST_URL}&audience=${encodeURIComponent(audience)}`,
+    { headers: { authorization: `bearer ${env.ACTIONS_ID_TOKEN_REQUEST_TOKEN}` } },
+  );
+  return ((await response.json()) as { value: string }).value;
+}
+
+/** A Sigstore bundle (JSON) of `payload`, signed by @sigstore/sign in a process of its own. */
+export async function signWithStandIn(
+  sigstore: RunningSigstore,
+  token: string,
+  payload: unknown,
+): Promise<DsseBundle> {
+  const script = path.join(import.meta.dirname, "sigstore-sign.mjs");
+  const child = promisify(execFile)(process.execPath, [script]);
+  child.child.stdin?.end(JSON.stringify({ payload, token, url: sigstore.url }));
+  return JSON.parse((await child).stdout);
 }
