@@ -16,13 +16,14 @@ const shared: Record<string, string[]> = {
   workspace: ["lockfiles", "project", "runtime"],
   dists: ["digests", "project", "runtime"],
   advisories: ["http", "project", "runtime"],
-  audit: ["advisories", "lockfiles", "project", "runtime", "workspace"],
+  audit: ["advisories", "lockfiles", "project", "runtime", "sigstore", "workspace"],
   cache: ["http", "python", "runtime"],
   venv: ["dists", "lockfiles", "project", "python", "runtime"],
   lockcheck: ["lockfiles", "project", "runtime", "workspace"],
   github: ["http", "runtime"],
   artifact: ["http", "runtime"],
-  publish: ["digests", "dists", "http", "project", "runtime"],
+  sigstore: ["http", "runtime"],
+  publish: ["digests", "dists", "http", "project", "runtime", "sigstore"],
 };
 
 /** The node of the graph a file belongs to: `shared/<folder>`, `actions/<name>`, or a top folder. */

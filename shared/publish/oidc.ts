@@ -88,7 +88,8 @@ async function fetchAudience(
   return audience;
 }
 
-async function fetchIdToken(
+/** A GitHub OIDC token for `audience` from the runner's token service, retried on 5xx. */
+export async function fetchIdToken(
   request: IdTokenRequest,
   audience: string,
   retry: RetryPolicy,

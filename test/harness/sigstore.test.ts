@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { bundleFromJSON } from "@sigstore/bundle";
 import { TrustedRoot } from "@sigstore/protobuf-specs";
 import { toSignedEntity, toTrustMaterial, Verifier } from "@sigstore/verify";
-import { publishStatement } from "../../shared/publish/attestation.js";
+import { publishStatement } from "../../shared/sigstore/pep740.js";
 import { type RunningOidcIssuer, startOidcIssuer } from "./oidc-issuer.js";
 import { idToken, type RunningSigstore, signWithStandIn, startSigstore } from "./sigstore.js";
 

@@ -13,7 +13,7 @@ import {
   rekorHandler,
 } from "@sigstore/mock";
 import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from "jose";
-import type { DsseBundle } from "../../shared/publish/attestation.js";
+import type { DsseBundle } from "../../shared/sigstore/pep740.js";
 import type { RunningOidcIssuer } from "./oidc-issuer.js";
 import { readBody, type ServerOptions, startServer } from "./server.js";
 

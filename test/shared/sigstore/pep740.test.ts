@@ -11,7 +11,7 @@ import {
   subjectMismatch,
   toAttestation,
   toBundle,
-} from "../../../shared/publish/attestation.js";
+} from "../../../shared/sigstore/pep740.js";
 import { type RunningOidcIssuer, startOidcIssuer } from "../../harness/oidc-issuer.js";
 import {
   idToken,
