@@ -1,8 +1,10 @@
 /** trusted-publish's inputs, read and validated from action.yml's names. */
+import os from "node:os";
 import { readIgnoredChecks } from "../../shared/dists/checks.js";
 import type { IdTokenRequest } from "../../shared/publish/oidc.js";
 import { activePython } from "../../shared/python/active.js";
 import { ConfigurationError, InputReader, quoted } from "../../shared/runtime/index.js";
+import { type SigstoreInstance, sigstoreInstance } from "../../shared/sigstore/instance.js";
 
 export interface TrustedPublishInputs {
   repositoryUrl: string;
@@ -29,6 +31,13 @@ export interface TrustedPublishInputs {
   idTokenRequest?: IdTokenRequest;
   /** One warning per input given in pypa/gh-action-pypi-publish's old underscore spelling. */
   oldSpellings: string[];
+  /** Sign a PEP 740 publish attestation for each dist (trusted publishing only). */
+  attestations: boolean;
+  /** Why the default `attestations` is off, for the one notice that says so. */
+  attestationsOff?: string;
+  sigstore: SigstoreInstance;
+  /** RUNNER_TEMP, or the OS's temporary folder off a runner: where attestations are kept. */
+  tempDir: string;
 }
 
 /** The inputs pypa/gh-action-pypi-publish once spelt with underscores. */
@@ -84,10 +93,26 @@ function credential(reader: InputReader, name: string, longest: number): string 
   return value;
 }
 
+const PASSWORD_NOTICE =
+  "attestations are off: PyPI accepts them only with trusted publishing, and this upload uses a password";
+
+/** `attestations`: on by default with trusted publishing; an explicit `true` with a password is refused. */
+function attestations(reader: InputReader, password: string) {
+  const given = reader.raw("attestations");
+  const wanted = reader.boolean("attestations", true);
+  if (!password) return { attestations: wanted };
+  if (given && wanted)
+    throw new ConfigurationError(
+      "input 'attestations' is true, but attestations need trusted publishing and 'password' is set: PyPI refuses them with a password; remove 'password', or set 'attestations: false'",
+    );
+  return { attestations: false, attestationsOff: given ? undefined : PASSWORD_NOTICE };
+}
+
 export function loadInputs(reader = new InputReader(), env = process.env): TrustedPublishInputs {
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
   const requestUrl = env.ACTIONS_ID_TOKEN_REQUEST_URL ?? "";
   const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? "";
+  const password = credential(reader, "password", 8192);
   return Object.freeze({
     oldSpellings: oldSpellings(reader),
     repositoryUrl: repositoryUrl(reader),
@@ -99,7 +124,10 @@ export function loadInputs(reader = new InputReader(), env = process.env): Trust
     ignoreChecks: readIgnoredChecks(reader),
     printHash: reader.boolean(spelling(reader, "print-hash"), true),
     user: credential(reader, "user", 256) || "__token__",
-    password: credential(reader, "password", 8192),
+    password,
+    ...attestations(reader, password),
+    sigstore: sigstoreInstance(env),
+    tempDir: env.RUNNER_TEMP || os.tmpdir(),
     retries: reader.integer("retries", 3, 0, 10),
     requestTimeoutMs: reader.duration("request-timeout", 10 * 60_000),
     dryRun: reader.boolean("dry-run", false),

@@ -8,6 +8,7 @@ import type { CoreMetadata } from "../../shared/dists/metadata.js";
 import { readDistMetadata } from "../../shared/dists/read-metadata.js";
 import { Deadline } from "../../shared/http/deadline.js";
 import type { RetryPolicy } from "../../shared/http/retry.js";
+import type { AttestedDist, StatementSigner } from "../../shared/publish/attest.js";
 import { reusableWorkflowWarning } from "../../shared/publish/claims.js";
 import { refusalLines, refusalMarkdown } from "../../shared/publish/diagnose.js";
 import { findDists } from "../../shared/publish/dists.js";
@@ -26,14 +27,16 @@ import {
   serverText,
 } from "../../shared/runtime/index.js";
 import { shownRelativeTo } from "../../shared/runtime/paths.js";
+import { loadSigner, signDists } from "./attestations.js";
 import type { TrustedPublishInputs } from "./inputs.js";
 
 export interface TrustedPublishDeps {
   exchangeToken: typeof exchangeToken;
   uploadDist: typeof uploadDist;
+  sign: StatementSigner;
 }
 
-const defaultDeps: TrustedPublishDeps = { exchangeToken, uploadDist };
+const defaultDeps: TrustedPublishDeps = { exchangeToken, uploadDist, sign: loadSigner };
 
 interface Dist {
   file: string;
@@ -51,6 +54,7 @@ export async function run(
   io.setOutput("auth", auth);
   io.setOutput("uploaded", "");
   io.setOutput("skipped", "");
+  io.setOutput("attestations", "");
   preflight(inputs);
 
   const shownAs = shownRelativeTo(inputs.workspace);
@@ -58,12 +62,15 @@ export async function run(
   const dists = await readDists(files, inputs, io, shownAs);
   const retry = retryPolicy(inputs, io);
   const password = inputs.password || (await exchange(inputs, io, retry, deps));
+  const attested = await signDists(files, inputs, io, retry, deps.sign);
+  const attestationFiles = [...attested.values()].map((dist) => dist.attestationFile);
+  io.setOutput("attestations", attestationFiles.join("\n"));
 
   const name = dists[0].metadata.get("Name") ?? "";
   const version = dists[0].metadata.get("Version") ?? "";
   const reports = inputs.dryRun
     ? await dryRun(dists, inputs, io)
-    : await uploadAll(dists, { ...inputs, password }, io, retry, deps);
+    : await uploadAll(dists, attested, { ...inputs, password }, io, retry, deps);
 
   const names = (status: FileReport["status"]) =>
     reports
@@ -181,6 +188,7 @@ async function exchange(
 
 async function uploadAll(
   dists: Dist[],
+  attested: Map<string, AttestedDist>,
   inputs: TrustedPublishInputs,
   io: ActionIo,
   retry: RetryPolicy,
@@ -196,7 +204,9 @@ async function uploadAll(
       continue;
     }
     io.info(`Uploading ${filename} (${size} bytes)`);
+    const attestation = attested.get(file);
     const outcome = await deps.uploadDist(file, metadata, {
+      attestations: attestation && [attestation.attestation],
       url: inputs.repositoryUrl,
       user: inputs.user,
       password: inputs.password,
@@ -204,7 +214,13 @@ async function uploadAll(
       retry,
       deadline: new Deadline(inputs.requestTimeoutMs, `uploading ${filename}`),
     });
-    const report: FileReport = { file, status: outcome.status, size, digests: outcome.digests };
+    const report: FileReport = {
+      file,
+      status: outcome.status,
+      size,
+      digests: outcome.digests,
+      attestation,
+    };
     if (outcome.status === "skipped") {
       report.reason = outcome.reason;
       io.warning(`Skipping ${filename} because it appears to already exist: ${outcome.reason}`);

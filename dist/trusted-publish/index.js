@@ -33144,8 +33144,8 @@ function defaultCallback(err) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5421);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1229);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3072);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(909);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7657);
 /** trusted-publish's entry point: reads the inputs and runs the action. */
 
 
@@ -33157,7 +33157,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1229:
+/***/ 909:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33166,6 +33166,9 @@ __nccwpck_require__.d(__webpack_exports__, {
   I: () => (/* binding */ loadInputs)
 });
 
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
 // EXTERNAL MODULE: ./shared/dists/checks.ts + 4 modules
 var checks = __nccwpck_require__(3480);
 // EXTERNAL MODULE: ./shared/runtime/host.ts
@@ -33189,8 +33192,50 @@ function activePython(env, host = runtime_host/* nativeHost */.yU) {
 
 // EXTERNAL MODULE: ./shared/runtime/index.ts + 1 modules
 var runtime = __nccwpck_require__(5421);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: ./shared/runtime/errors.ts
+var errors = __nccwpck_require__(8126);
+;// CONCATENATED MODULE: ./shared/sigstore/instance.ts
+/** Which Sigstore signs and verifies: public-good, or the one PYSHIP_FULCIO_URL and its siblings name. */
+
+
+const PUBLIC_GOOD = {
+    fulcioUrl: "https://fulcio.sigstore.dev",
+    rekorUrl: "https://rekor.sigstore.dev",
+};
+/** The instance the environment names, field by field over public-good. */
+function sigstoreInstance(env) {
+    const set = (name) => env[name]?.trim() || undefined;
+    return {
+        fulcioUrl: set("PYSHIP_FULCIO_URL") ?? PUBLIC_GOOD.fulcioUrl,
+        rekorUrl: set("PYSHIP_REKOR_URL") ?? PUBLIC_GOOD.rekorUrl,
+        tsaUrl: set("PYSHIP_TSA_URL"),
+        trustedRootPath: set("PYSHIP_SIGSTORE_TRUSTED_ROOT"),
+    };
+}
+/** The trusted root document at PYSHIP_SIGSTORE_TRUSTED_ROOT, or a ConfigurationError naming it. */
+function readTrustedRoot(file) {
+    let text;
+    try {
+        text = readFileSync(file, "utf8");
+    }
+    catch (error) {
+        throw new ConfigurationError(`PYSHIP_SIGSTORE_TRUSTED_ROOT: cannot read ${file} (${error.code ?? error})`);
+    }
+    try {
+        const root = JSON.parse(text);
+        if (root && typeof root === "object" && Array.isArray(root.certificateAuthorities))
+            return root;
+    }
+    catch { }
+    throw new ConfigurationError(`PYSHIP_SIGSTORE_TRUSTED_ROOT: ${file} is not a Sigstore trusted_root.json (no certificateAuthorities)`);
+}
+
 ;// CONCATENATED MODULE: ./actions/trusted-publish/inputs.ts
 /** trusted-publish's inputs, read and validated from action.yml's names. */
+
+
 
 
 
@@ -33237,10 +33282,22 @@ function credential(reader, name, longest) {
     }
     return value;
 }
+const PASSWORD_NOTICE = "attestations are off: PyPI accepts them only with trusted publishing, and this upload uses a password";
+/** `attestations`: on by default with trusted publishing; an explicit `true` with a password is refused. */
+function attestations(reader, password) {
+    const given = reader.raw("attestations");
+    const wanted = reader.boolean("attestations", true);
+    if (!password)
+        return { attestations: wanted };
+    if (given && wanted)
+        throw new runtime/* ConfigurationError */.j1("input 'attestations' is true, but attestations need trusted publishing and 'password' is set: PyPI refuses them with a password; remove 'password', or set 'attestations: false'");
+    return { attestations: false, attestationsOff: given ? undefined : PASSWORD_NOTICE };
+}
 function loadInputs(reader = new runtime/* InputReader */.i_(), env = process.env) {
     const workspace = env.GITHUB_WORKSPACE || process.cwd();
     const requestUrl = env.ACTIONS_ID_TOKEN_REQUEST_URL ?? "";
     const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? "";
+    const password = credential(reader, "password", 8192);
     return Object.freeze({
         oldSpellings: oldSpellings(reader),
         repositoryUrl: repositoryUrl(reader),
@@ -33252,7 +33309,10 @@ function loadInputs(reader = new runtime/* InputReader */.i_(), env = process.en
         ignoreChecks: (0,checks/* readIgnoredChecks */.eq)(reader),
         printHash: reader.boolean(spelling(reader, "print-hash"), true),
         user: credential(reader, "user", 256) || "__token__",
-        password: credential(reader, "password", 8192),
+        password,
+        ...attestations(reader, password),
+        sigstore: sigstoreInstance(env),
+        tempDir: env.RUNNER_TEMP || external_node_os_default().tmpdir(),
         retries: reader.integer("retries", 3, 0, 10),
         requestTimeoutMs: reader.duration("request-timeout", 10 * 60_000),
         dryRun: reader.boolean("dry-run", false),
@@ -33265,7 +33325,7 @@ function loadInputs(reader = new runtime/* InputReader */.i_(), env = process.en
 
 /***/ }),
 
-/***/ 3072:
+/***/ 7657:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34653,6 +34713,7 @@ async function fetchAudience(origin, retry, deadline) {
     }
     return audience;
 }
+/** A GitHub OIDC token for `audience` from the runner's token service, retried on 5xx. */
 async function fetchIdToken(request, audience, retry, deadline) {
     const separator = request.url.includes("?") ? "&" : "?";
     const url = `${request.url}${separator}audience=${encodeURIComponent(audience)}`;
@@ -34762,7 +34823,14 @@ function projectPage(repositoryUrl, name, version) {
     return site && name ? `${site}/project/${name}/${version}/` : undefined;
 }
 function filesTable(reports, printHash) {
-    const header = ["file", "status", "size", ...(printHash ? ["sha256", "md5", "blake2_256"] : [])];
+    const attested = reports.some((report) => report.attestation);
+    const header = [
+        "file",
+        "status",
+        "size",
+        ...(attested ? ["attestation", "signed by"] : []),
+        ...(printHash ? ["sha256", "md5", "blake2_256"] : []),
+    ];
     const rows = reports.map((report) => {
         const status = report.reason
             ? `${statusIcon[report.status]}: ${(0,findings/* markdownCell */.UZ)(report.reason)}`
@@ -34770,9 +34838,23 @@ function filesTable(reports, printHash) {
         const hashes = printHash
             ? [report.digests?.sha256, report.digests?.md5, report.digests?.blake2_256].map((hash) => hash ? `\`${hash}\`` : "")
             : [];
-        return [`\`${external_node_path_default().basename(report.file)}\``, status, (0,runtime_text/* formatSize */.Xq)(report.size), ...hashes];
+        const attestation = attested ? attestationCells(report) : [];
+        return [
+            `\`${external_node_path_default().basename(report.file)}\``,
+            status,
+            (0,runtime_text/* formatSize */.Xq)(report.size),
+            ...attestation,
+            ...hashes,
+        ];
     });
     return (0,findings/* markdownTable */.Qj)(header, rows);
+}
+/** The Rekor log index and the certificate's identity, or a dash for a file sent without one. */
+function attestationCells(report) {
+    const attestation = report.attestation;
+    if (!attestation)
+        return ["—", ""];
+    return [`Rekor log index ${attestation.logIndex}`, `\`${(0,findings/* markdownCell */.UZ)(attestation.identity)}\``];
 }
 
 ;// CONCATENATED MODULE: ./shared/publish/form.ts
@@ -35010,6 +35092,8 @@ function redirectTarget(response, url) {
 async function uploadDist(file, metadata, options) {
     const size = (0,external_node_fs_.statSync)(file).size;
     const fields = uploadFields(metadata, file);
+    if (options.attestations)
+        fields.push(["attestations", JSON.stringify(options.attestations)]);
     const authorization = `Basic ${Buffer.from(`${options.user}:${options.password}`).toString("base64")}`;
     let url = options.url;
     let redirects = 0;
@@ -35057,8 +35141,162 @@ async function uploadDist(file, metadata, options) {
 
 // EXTERNAL MODULE: ./shared/runtime/index.ts + 1 modules
 var runtime = __nccwpck_require__(5421);
-// EXTERNAL MODULE: ./shared/runtime/paths.ts + 1 modules
-var paths = __nccwpck_require__(7442);
+// EXTERNAL MODULE: ./shared/runtime/paths.ts
+var paths = __nccwpck_require__(1445);
+;// CONCATENATED MODULE: ./shared/sigstore/pep740.ts
+/** PEP 740 publish attestations: the in-toto statement, and a Sigstore bundle ↔ PEP 740 `Attestation`. */
+
+const STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
+const PUBLISH_PREDICATE = "https://docs.pypi.org/attestations/publish/v1";
+const IN_TOTO_PAYLOAD = "application/vnd.in-toto+json";
+const BUNDLE_MEDIA_TYPE = "application/vnd.dev.sigstore.bundle.v0.3+json";
+/** PyPI's publish statement for one file: its name and sha256, no predicate. */
+function publishStatement(filename, sha256) {
+    return {
+        _type: STATEMENT_TYPE,
+        subject: [{ name: filename, digest: { sha256 } }],
+        predicateType: PUBLISH_PREDICATE,
+        predicate: null,
+    };
+}
+/** The PEP 740 form of a signed bundle; throws when it is not a one-signature DSSE bundle with a certificate. */
+function toAttestation(bundle) {
+    const envelope = bundle.dsseEnvelope;
+    const certificate = bundle.verificationMaterial.certificate?.rawBytes;
+    if (envelope?.signatures.length !== 1 || !certificate)
+        throw new Error("the Sigstore bundle is not a DSSE envelope with one signature and a certificate");
+    if (envelope.payloadType !== IN_TOTO_PAYLOAD)
+        throw new Error(`the DSSE payload is ${envelope.payloadType}, not an in-toto statement`);
+    return {
+        version: 1,
+        verification_material: {
+            certificate,
+            transparency_entries: bundle.verificationMaterial.tlogEntries,
+        },
+        envelope: { statement: envelope.payload, signature: envelope.signatures[0].sig },
+    };
+}
+/** The Sigstore bundle an `Attestation` stands for, for a verifier. */
+function toBundle(attestation) {
+    return {
+        mediaType: BUNDLE_MEDIA_TYPE,
+        verificationMaterial: {
+            certificate: { rawBytes: attestation.verification_material.certificate },
+            tlogEntries: attestation.verification_material.transparency_entries,
+            timestampVerificationData: { rfc3161Timestamps: [] },
+        },
+        dsseEnvelope: {
+            payload: attestation.envelope.statement,
+            payloadType: IN_TOTO_PAYLOAD,
+            signatures: [{ sig: attestation.envelope.signature }],
+        },
+    };
+}
+/** The statement an attestation signs, or undefined when it is not JSON. */
+function statementOf(attestation) {
+    try {
+        return JSON.parse(Buffer.from(attestation.envelope.statement, "base64").toString("utf8"));
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Why an attestation does not attest `filename` with `sha256`, or undefined when it does. */
+function subjectMismatch(attestation, filename, sha256) {
+    const statement = statementOf(attestation);
+    if (!statement || statement._type !== STATEMENT_TYPE)
+        return "its statement is not an in-toto v1 statement";
+    if (statement.subject?.length !== 1)
+        return "its statement does not have exactly one subject";
+    const [subject] = statement.subject;
+    if (subject.name !== filename)
+        return `its subject is ${subject.name}, not ${filename}`;
+    if (subject.digest?.sha256 !== sha256)
+        return `its subject's sha256 is not ${filename}'s`;
+    return undefined;
+}
+/** The signing identity (the certificate's URI SAN) and the first Rekor entry's log index. */
+function attestationSummary(attestation) {
+    const der = Buffer.from(attestation.verification_material.certificate, "base64");
+    let identity = "";
+    try {
+        const names = new external_node_crypto_.X509Certificate(der).subjectAltName ?? "";
+        identity = /URI:([^,\s]+)/.exec(names)?.[1] ?? names;
+    }
+    catch { }
+    const entry = attestation.verification_material.transparency_entries[0] ?? {};
+    return { identity, logIndex: String(entry.logIndex ?? "") };
+}
+
+;// CONCATENATED MODULE: ./shared/publish/attest.ts
+/** PEP 740 publish attestations for the dists an upload sends, kept outside packages-dir. */
+
+
+
+/** One signed publish attestation per dist, in order; the first failure stops and is thrown. */
+async function attestDists(dists, options) {
+    const attested = [];
+    for (const { file, sha256 } of dists) {
+        const filename = external_node_path_default().basename(file);
+        const idToken = await options.idToken();
+        const bundle = await options.sign(publishStatement(filename, sha256), { ...options, idToken });
+        const attestation = toAttestation(bundle);
+        const attestationFile = external_node_path_default().join(options.directory, `${filename}.publish.attestation`);
+        (0,external_node_fs_.writeFileSync)(attestationFile, `${JSON.stringify(attestation)}\n`);
+        attested.push({ file, attestationFile, attestation, ...attestationSummary(attestation) });
+    }
+    return attested;
+}
+
+;// CONCATENATED MODULE: ./actions/trusted-publish/attestations.ts
+/** trusted-publish's attestation step: one signed PEP 740 publish attestation per dist, before any upload. */
+
+
+
+
+
+
+
+
+/** The real signer, loaded only when a run signs (it is most of the bundle's weight). */
+const loadSigner = async (statement, options) => (await Promise.all(/* import() */[__nccwpck_require__.e(179), __nccwpck_require__.e(496)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1496))).signStatement(statement, options);
+/** The attestations of `files`, or none when they are off or nothing is uploaded. */
+async function signDists(files, inputs, io, retry, sign) {
+    if (inputs.attestationsOff)
+        io.notice(inputs.attestationsOff);
+    if (!inputs.attestations || inputs.dryRun || !inputs.idTokenRequest)
+        return new Map();
+    const request = inputs.idTokenRequest;
+    const directory = (0,external_node_fs_.mkdtempSync)(external_node_path_default().join(inputs.tempDir, "pyship-attestations-"));
+    const dists = await Promise.all(files.map(async (file) => ({ file, sha256: (await digestFile(file)).sha256 })));
+    const attested = await io.group("Signing PEP 740 publish attestations", async () => {
+        try {
+            return await attestDists(dists, {
+                instance: inputs.sigstore,
+                retries: inputs.retries,
+                timeoutMs: Math.min(inputs.requestTimeoutMs, 60_000),
+                directory,
+                sign,
+                idToken: async () => {
+                    const deadline = new Deadline(inputs.requestTimeoutMs, "the sigstore token request");
+                    const token = await fetchIdToken(request, "sigstore", retry, deadline);
+                    io.setSecret(token);
+                    return token;
+                },
+            });
+        }
+        catch (error) {
+            throw new runtime/* CheckFailed */.EC(`Signing the attestations failed: ${error instanceof Error ? error.message : String(error)}. Nothing was uploaded; with 'attestations: false' the dists are published without attestations.`);
+        }
+    });
+    for (const dist of attested)
+        io.info(`${external_node_path_default().basename(dist.file)}: Rekor log index ${dist.logIndex}, signed as ${dist.identity}`);
+    const identity = attested[0]?.identity;
+    if (identity)
+        io.info(`PyPI checks this identity against the trusted publisher: its repository, and the workflow file ${workflowFile(identity.replace(/^https:\/\/github\.com\//, "")) ?? "?"}.`);
+    return new Map(attested.map((dist) => [dist.file, dist]));
+}
+
 ;// CONCATENATED MODULE: ./actions/trusted-publish/run.ts
 /** trusted-publish's main step: checks the dists, exchanges the OIDC token, uploads them. */
 
@@ -35076,7 +35314,8 @@ var paths = __nccwpck_require__(7442);
 
 
 
-const defaultDeps = { exchangeToken: exchangeToken, uploadDist: uploadDist };
+
+const defaultDeps = { exchangeToken: exchangeToken, uploadDist: uploadDist, sign: loadSigner };
 async function run(inputs, io, deps = defaultDeps) {
     if (inputs.password)
         io.setSecret(inputs.password);
@@ -35086,17 +35325,21 @@ async function run(inputs, io, deps = defaultDeps) {
     io.setOutput("auth", auth);
     io.setOutput("uploaded", "");
     io.setOutput("skipped", "");
+    io.setOutput("attestations", "");
     preflight(inputs);
     const shownAs = (0,paths/* shownRelativeTo */.Z5)(inputs.workspace);
     const files = findDists(inputs.packagesDir, shownAs(inputs.packagesDir), inputs.packagesDirInput);
     const dists = await readDists(files, inputs, io, shownAs);
     const retry = retryPolicy(inputs, io);
     const password = inputs.password || (await exchange(inputs, io, retry, deps));
+    const attested = await signDists(files, inputs, io, retry, deps.sign);
+    const attestationFiles = [...attested.values()].map((dist) => dist.attestationFile);
+    io.setOutput("attestations", attestationFiles.join("\n"));
     const name = dists[0].metadata.get("Name") ?? "";
     const version = dists[0].metadata.get("Version") ?? "";
     const reports = inputs.dryRun
         ? await dryRun(dists, inputs, io)
-        : await uploadAll(dists, { ...inputs, password }, io, retry, deps);
+        : await uploadAll(dists, attested, { ...inputs, password }, io, retry, deps);
     const names = (status) => reports
         .filter((report) => report.status === status)
         .map((report) => external_node_path_default().basename(report.file))
@@ -35182,7 +35425,7 @@ async function exchange(inputs, io, retry, deps) {
         throw new runtime/* CheckFailed */.EC(`Trusted publishing exchange failed: the index refused the token (${described}). The claims and what this usually means are in the log and the job summary.`);
     }
 }
-async function uploadAll(dists, inputs, io, retry, deps) {
+async function uploadAll(dists, attested, inputs, io, retry, deps) {
     const reports = [];
     let stopped = false;
     for (const { file, metadata } of dists) {
@@ -35193,7 +35436,9 @@ async function uploadAll(dists, inputs, io, retry, deps) {
             continue;
         }
         io.info(`Uploading ${filename} (${size} bytes)`);
+        const attestation = attested.get(file);
         const outcome = await deps.uploadDist(file, metadata, {
+            attestations: attestation && [attestation.attestation],
             url: inputs.repositoryUrl,
             user: inputs.user,
             password: inputs.password,
@@ -35201,7 +35446,13 @@ async function uploadAll(dists, inputs, io, retry, deps) {
             retry,
             deadline: new Deadline(inputs.requestTimeoutMs, `uploading ${filename}`),
         });
-        const report = { file, status: outcome.status, size, digests: outcome.digests };
+        const report = {
+            file,
+            status: outcome.status,
+            size,
+            digests: outcome.digests,
+            attestation,
+        };
         if (outcome.status === "skipped") {
             report.reason = outcome.reason;
             io.warning(`Skipping ${filename} because it appears to already exist: ${outcome.reason}`);
@@ -35798,8 +36049,8 @@ function utf8Lead(lead) {
 var external_node_child_process_ = __nccwpck_require__(1421);
 // EXTERNAL MODULE: ./shared/runtime/host.ts
 var host = __nccwpck_require__(835);
-// EXTERNAL MODULE: ./shared/runtime/paths.ts + 1 modules
-var paths = __nccwpck_require__(7442);
+// EXTERNAL MODULE: ./shared/runtime/paths.ts
+var paths = __nccwpck_require__(1445);
 // EXTERNAL MODULE: ./shared/runtime/system-errors.ts
 var system_errors = __nccwpck_require__(3586);
 ;// CONCATENATED MODULE: ./shared/runtime/command.ts
@@ -39854,8 +40105,8 @@ var findings = __nccwpck_require__(7659);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./shared/runtime/paths.ts + 1 modules
-var paths = __nccwpck_require__(7442);
+// EXTERNAL MODULE: ./shared/runtime/paths.ts
+var paths = __nccwpck_require__(1445);
 ;// CONCATENATED MODULE: ./shared/runtime/inputs.ts
 /** Reads and validates action inputs, naming the input in every error. */
 
@@ -40050,8 +40301,8 @@ class InputReader {
     }
 }
 
-// EXTERNAL MODULE: ./shared/runtime/io.ts + 18 modules
-var io = __nccwpck_require__(7308);
+// EXTERNAL MODULE: ./shared/runtime/io.ts + 15 modules
+var io = __nccwpck_require__(2148);
 // EXTERNAL MODULE: ./shared/runtime/redact.ts
 var redact = __nccwpck_require__(3956);
 // EXTERNAL MODULE: ./shared/runtime/run-action.ts
@@ -40069,7 +40320,7 @@ var run_action = __nccwpck_require__(2787);
 
 /***/ }),
 
-/***/ 7308:
+/***/ 2148:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40080,8 +40331,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: annotationProperties, withGroup
 
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -40156,7 +40407,7 @@ function toCommandProperties(annotationProperties) {
  */
 function issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
+    process.stdout.write(cmd.toString() + external_os_.EOL);
 }
 function command_issue(name, message = '') {
     issueCommand(name, {}, message);
@@ -40210,8 +40461,8 @@ function escapeProperty(s) {
         .replace(/,/g, '%2C');
 }
 //# sourceMappingURL=command.js.map
-;// CONCATENATED MODULE: external "crypto"
-const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+// EXTERNAL MODULE: external "crypto"
+var external_crypto_ = __nccwpck_require__(6982);
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(9896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
@@ -40230,12 +40481,12 @@ function issueFileCommand(command, message) {
     if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_.appendFileSync(filePath, `${toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
 function prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
+    const delimiter = `ghadelimiter_${external_crypto_.randomUUID()}`;
     const convertedValue = toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
@@ -40246,11 +40497,11 @@ function prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
-;// CONCATENATED MODULE: external "path"
-const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(6928);
 // EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
 var lib = __nccwpck_require__(4942);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
@@ -40534,7 +40785,7 @@ class Summary {
      * @returns {Summary} summary instance
      */
     addEOL() {
-        return this.addRaw(external_os_namespaceObject.EOL);
+        return this.addRaw(external_os_.EOL);
     }
     /**
      * Adds an HTML codeblock to the summary buffer
@@ -40823,7 +41074,7 @@ function tryGetExecutablePath(filePath, extensions) {
         if (stats && stats.isFile()) {
             if (IS_WINDOWS) {
                 // on Windows, test for valid extension
-                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
+                const upperExt = external_path_.extname(filePath).toUpperCase();
                 if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
                     return filePath;
                 }
@@ -40852,11 +41103,11 @@ function tryGetExecutablePath(filePath, extensions) {
                 if (IS_WINDOWS) {
                     // preserve the case of the actual file (since an extension was appended)
                     try {
-                        const directory = external_path_namespaceObject.dirname(filePath);
-                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
+                        const directory = external_path_.dirname(filePath);
+                        const upperName = external_path_.basename(filePath).toUpperCase();
                         for (const actualName of yield readdir(directory)) {
                             if (upperName === actualName.toUpperCase()) {
-                                filePath = external_path_namespaceObject.join(directory, actualName);
+                                filePath = external_path_.join(directory, actualName);
                                 break;
                             }
                         }
@@ -41076,7 +41327,7 @@ function findInPath(tool) {
         // build the list of extensions to try
         const extensions = [];
         if (IS_WINDOWS && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
+            for (const extension of process.env['PATHEXT'].split(external_path_.delimiter)) {
                 if (extension) {
                     extensions.push(extension);
                 }
@@ -41091,7 +41342,7 @@ function findInPath(tool) {
             return [];
         }
         // if any path separators, return empty
-        if (tool.includes(external_path_namespaceObject.sep)) {
+        if (tool.includes(external_path_.sep)) {
             return [];
         }
         // build the list of directories
@@ -41102,7 +41353,7 @@ function findInPath(tool) {
         // across platforms.
         const directories = [];
         if (process.env.PATH) {
-            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
+            for (const p of process.env.PATH.split(external_path_.delimiter)) {
                 if (p) {
                     directories.push(p);
                 }
@@ -41111,7 +41362,7 @@ function findInPath(tool) {
         // find all matches
         const matches = [];
         for (const directory of directories) {
-            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
+            const filePath = yield tryGetExecutablePath(external_path_.join(directory, tool), extensions);
             if (filePath) {
                 matches.push(filePath);
             }
@@ -41258,13 +41509,13 @@ class ToolRunner extends external_events_.EventEmitter {
     _processLineBuffer(data, strBuffer, onLine) {
         try {
             let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
+            let n = s.indexOf(external_os_.EOL);
             while (n > -1) {
                 const line = s.substring(0, n);
                 onLine(line);
                 // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
             }
             return s;
         }
@@ -41542,7 +41793,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 (this.toolPath.includes('/') ||
                     (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
                 // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+                this.toolPath = external_path_.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
             }
             // if the tool is only a file name, then resolve it from the PATH
             // otherwise verify it exists (add extension on Windows if necessary)
@@ -41555,7 +41806,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 }
                 const optionsNonNull = this._cloneExecOptions(this.options);
                 if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
                 }
                 const state = new ExecState(optionsNonNull, this.toolPath);
                 state.on('debug', (message) => {
@@ -41894,8 +42145,8 @@ const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
         version
     };
 });
-const platform = external_os_namespaceObject.platform();
-const arch = external_os_namespaceObject.arch();
+const platform = external_os_.platform();
+const arch = external_os_.arch();
 const isWindows = platform === 'win32';
 const isMacOS = platform === 'darwin';
 const isLinux = platform === 'linux';
@@ -42005,7 +42256,7 @@ function addPath(inputPath) {
     else {
         issueCommand('add-path', {}, inputPath);
     }
-    process.env['PATH'] = `${inputPath}${external_path_namespaceObject.delimiter}${process.env['PATH']}`;
+    process.env['PATH'] = `${inputPath}${external_path_.delimiter}${process.env['PATH']}`;
 }
 /**
  * Gets the value of an input.
@@ -42076,7 +42327,7 @@ function setOutput(name, value) {
     if (filePath) {
         return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
     }
-    process.stdout.write(external_os_namespaceObject.EOL);
+    process.stdout.write(external_os_.EOL);
     issueCommand('set-output', { name }, toCommandValue(value));
 }
 /**
@@ -42144,7 +42395,7 @@ function notice(message, properties = {}) {
  * @param message info message
  */
 function info(message) {
-    process.stdout.write(message + external_os_namespaceObject.EOL);
+    process.stdout.write(message + external_os_.EOL);
 }
 /**
  * Begin an output group.
@@ -42305,28 +42556,22 @@ const runnerIo = {
 
 /***/ }),
 
-/***/ 7442:
+/***/ 1445:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  FY: () => (/* binding */ entryKind),
-  nH: () => (/* binding */ isWritable),
-  aO: () => (/* binding */ realTarget),
-  Z5: () => (/* binding */ shownRelativeTo)
-});
-
-// UNUSED EXPORTS: isInside, scratchDirectory, writableRoots
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-;// CONCATENATED MODULE: ./shared/runtime/paths.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   FY: () => (/* binding */ entryKind),
+/* harmony export */   Z5: () => (/* binding */ shownRelativeTo),
+/* harmony export */   aO: () => (/* binding */ realTarget),
+/* harmony export */   nH: () => (/* binding */ isWritable)
+/* harmony export */ });
+/* unused harmony exports isInside, writableRoots, scratchDirectory */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
 /** Where an action may write or delete: inside the workspace or RUNNER_TEMP, symlinks followed. */
 
 
@@ -42334,19 +42579,19 @@ var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 const MAX_LINKS = 40;
 /** Where a write to `target` would really land: every existing part's symlinks followed. */
 function realTarget(target, links = 0) {
-    const absolute = external_node_path_default().resolve(target);
+    const absolute = node_path__WEBPACK_IMPORTED_MODULE_2___default().resolve(target);
     try {
-        return external_node_fs_.realpathSync.native(absolute);
+        return node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync.native(absolute);
     }
     catch {
-        const parent = external_node_path_default().dirname(absolute);
+        const parent = node_path__WEBPACK_IMPORTED_MODULE_2___default().dirname(absolute);
         if (parent === absolute || links > MAX_LINKS)
             return absolute;
-        const candidate = external_node_path_default().join(realTarget(parent, links + 1), external_node_path_default().basename(absolute));
+        const candidate = node_path__WEBPACK_IMPORTED_MODULE_2___default().join(realTarget(parent, links + 1), node_path__WEBPACK_IMPORTED_MODULE_2___default().basename(absolute));
         try {
             // A dangling link: a write would create its target.
-            const link = (0,external_node_fs_.readlinkSync)(candidate);
-            return realTarget(external_node_path_default().resolve(external_node_path_default().dirname(candidate), link), links + 1);
+            const link = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readlinkSync)(candidate);
+            return realTarget(node_path__WEBPACK_IMPORTED_MODULE_2___default().resolve(node_path__WEBPACK_IMPORTED_MODULE_2___default().dirname(candidate), link), links + 1);
         }
         catch {
             return candidate;
@@ -42355,9 +42600,9 @@ function realTarget(target, links = 0) {
 }
 /** Whether `child` is `parent` or below it (both already resolved). */
 function isInside(child, parent) {
-    const relative = external_node_path_default().relative(parent, child);
+    const relative = node_path__WEBPACK_IMPORTED_MODULE_2___default().relative(parent, child);
     return (relative === "" ||
-        (!relative.startsWith(`..${(external_node_path_default()).sep}`) && relative !== ".." && !external_node_path_default().isAbsolute(relative)));
+        (!relative.startsWith(`..${(node_path__WEBPACK_IMPORTED_MODULE_2___default().sep)}`) && relative !== ".." && !node_path__WEBPACK_IMPORTED_MODULE_2___default().isAbsolute(relative)));
 }
 /** The folders an action may write into: the workspace and RUNNER_TEMP, resolved. */
 function writableRoots(env = process.env) {
@@ -42376,10 +42621,10 @@ function scratchDirectory(prefix, env = process.env) {
 /** The kind of thing at `target`, without following a final symlink. */
 function entryKind(target) {
     try {
-        const stat = (0,external_node_fs_.lstatSync)(target);
+        const stat = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(target);
         if (stat.isSymbolicLink()) {
             try {
-                return entryKind(external_node_fs_.realpathSync.native(target));
+                return entryKind(node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync.native(target));
             }
             catch {
                 return "missing";
@@ -42393,7 +42638,7 @@ function entryKind(target) {
 }
 /** How messages show a path: relative to the workspace, `/`-separated, `.` for the workspace itself. */
 function shownRelativeTo(workspace) {
-    return (file) => external_node_path_default().relative(workspace, file).split((external_node_path_default()).sep).join("/") || ".";
+    return (file) => node_path__WEBPACK_IMPORTED_MODULE_2___default().relative(workspace, file).split((node_path__WEBPACK_IMPORTED_MODULE_2___default().sep)).join("/") || ".";
 }
 
 
@@ -42517,7 +42762,7 @@ function serverText(text) {
 /* harmony export */ });
 /* unused harmony exports abandonWork, reportFailure */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8126);
-/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7308);
+/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2148);
 /* harmony import */ var _system_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3586);
 /** Runs an action's step: errors become ::error:: annotations and the exit code. */
 
@@ -42712,6 +42957,27 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
 
 /***/ }),
 
+/***/ 181:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
+
+/***/ }),
+
+/***/ 6982:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+
+/***/ }),
+
+/***/ 2250:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("dns");
+
+/***/ }),
+
 /***/ 4434:
 /***/ ((module) => {
 
@@ -42726,10 +42992,24 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 
 /***/ }),
 
+/***/ 1943:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs/promises");
+
+/***/ }),
+
 /***/ 8611:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+
+/***/ }),
+
+/***/ 5675:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http2");
 
 /***/ }),
 
@@ -42845,6 +43125,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 
 /***/ }),
 
+/***/ 8161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
 /***/ 6760:
 /***/ ((module) => {
 
@@ -42877,6 +43164,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+
+/***/ }),
+
+/***/ 6193:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
 
 /***/ }),
 
@@ -42922,6 +43216,20 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
+/***/ 6928:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+
+/***/ }),
+
 /***/ 2203:
 /***/ ((module) => {
 
@@ -42936,10 +43244,31 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decod
 
 /***/ }),
 
+/***/ 6460:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers/promises");
+
+/***/ }),
+
 /***/ 4756:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 2018:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tty");
+
+/***/ }),
+
+/***/ 7016:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
 
 /***/ }),
 
@@ -43812,7 +44141,7 @@ module.exports = /*#__PURE__*/JSON.parse('["0BSD","3D-Slicer-1.0","AAL","ADSL","
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
@@ -43821,6 +44150,9 @@ module.exports = /*#__PURE__*/JSON.parse('["0BSD","3D-Slicer-1.0","AAL","ADSL","
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
 /******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
 /******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
@@ -43949,6 +44281,28 @@ module.exports = /*#__PURE__*/JSON.parse('["0BSD","3D-Slicer-1.0","AAL","ADSL","
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
@@ -43963,6 +44317,69 @@ module.exports = /*#__PURE__*/JSON.parse('["0BSD","3D-Slicer-1.0","AAL","ADSL","
 /******/ 		}
 /******/ 		Object.defineProperty(exports, '__esModule', { value: true });
 /******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/

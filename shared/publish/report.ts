@@ -12,6 +12,8 @@ export interface FileReport {
   size: number;
   digests?: FileDigests;
   reason?: string;
+  /** The PEP 740 attestation sent with the file. */
+  attestation?: { logIndex: string; identity: string };
 }
 
 const statusIcon: Record<FileStatus, string> = {
@@ -50,7 +52,14 @@ export function projectPage(
 }
 
 export function filesTable(reports: readonly FileReport[], printHash: boolean): string {
-  const header = ["file", "status", "size", ...(printHash ? ["sha256", "md5", "blake2_256"] : [])];
+  const attested = reports.some((report) => report.attestation);
+  const header = [
+    "file",
+    "status",
+    "size",
+    ...(attested ? ["attestation", "signed by"] : []),
+    ...(printHash ? ["sha256", "md5", "blake2_256"] : []),
+  ];
   const rows = reports.map((report) => {
     const status = report.reason
       ? `${statusIcon[report.status]}: ${markdownCell(report.reason)}`
@@ -60,7 +69,21 @@ export function filesTable(reports: readonly FileReport[], printHash: boolean): 
           hash ? `\`${hash}\`` : "",
         )
       : [];
-    return [`\`${path.basename(report.file)}\``, status, formatSize(report.size), ...hashes];
+    const attestation = attested ? attestationCells(report) : [];
+    return [
+      `\`${path.basename(report.file)}\``,
+      status,
+      formatSize(report.size),
+      ...attestation,
+      ...hashes,
+    ];
   });
   return markdownTable(header, rows);
+}
+
+/** The Rekor log index and the certificate's identity, or a dash for a file sent without one. */
+function attestationCells(report: FileReport): string[] {
+  const attestation = report.attestation;
+  if (!attestation) return ["—", ""];
+  return [`Rekor log index ${attestation.logIndex}`, `\`${markdownCell(attestation.identity)}\``];
 }

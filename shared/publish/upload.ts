@@ -7,6 +7,7 @@ import type { Deadline } from "../http/deadline.js";
 import { type HttpResponse, jsonBody, send } from "../http/http.js";
 import { Retryable, type RetryPolicy, retryAfterMs, withRetries } from "../http/retry.js";
 import { serverText } from "../runtime/redact.js";
+import type { Attestation } from "../sigstore/pep740.js";
 import { uploadFields } from "./form.js";
 import { multipartBody } from "./multipart.js";
 
@@ -15,6 +16,8 @@ export interface UploadOptions {
   user: string;
   password: string;
   skipExisting: boolean;
+  /** Sent as the `attestations` field, a JSON array (PEP 740). */
+  attestations?: Attestation[];
   retry: RetryPolicy;
   /** Bounds this file's upload, with its retries and redirects. */
   deadline: Deadline;
@@ -81,6 +84,7 @@ export async function uploadDist(
 ): Promise<UploadOutcome> {
   const size = statSync(file).size;
   const fields = uploadFields(metadata, file);
+  if (options.attestations) fields.push(["attestations", JSON.stringify(options.attestations)]);
   const authorization = `Basic ${Buffer.from(`${options.user}:${options.password}`).toString("base64")}`;
   let url = options.url;
   let redirects = 0;

@@ -1,4 +1,5 @@
 /** PEP 740 publish attestations: the in-toto statement, and a Sigstore bundle ↔ PEP 740 `Attestation`. */
+import { X509Certificate } from "node:crypto";
 
 export const STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
 export const PUBLISH_PREDICATE = "https://docs.pypi.org/attestations/publish/v1";
@@ -103,4 +104,19 @@ export function subjectMismatch(
   if (subject.name !== filename) return `its subject is ${subject.name}, not ${filename}`;
   if (subject.digest?.sha256 !== sha256) return `its subject's sha256 is not ${filename}'s`;
   return undefined;
+}
+
+/** The signing identity (the certificate's URI SAN) and the first Rekor entry's log index. */
+export function attestationSummary(attestation: Attestation): {
+  identity: string;
+  logIndex: string;
+} {
+  const der = Buffer.from(attestation.verification_material.certificate, "base64");
+  let identity = "";
+  try {
+    const names = new X509Certificate(der).subjectAltName ?? "";
+    identity = /URI:([^,\s]+)/.exec(names)?.[1] ?? names;
+  } catch {}
+  const entry = attestation.verification_material.transparency_entries[0] ?? {};
+  return { identity, logIndex: String(entry.logIndex ?? "") };
 }

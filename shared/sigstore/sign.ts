@@ -24,7 +24,10 @@ export class SigningFailed extends Error {
 }
 
 /** A DSSE bundle (v0.3 JSON) of `statement`, signed with a short-lived Fulcio certificate. */
-export async function signStatement(statement: Statement, options: SignOptions): Promise<DsseBundle> {
+export async function signStatement(
+  statement: Statement,
+  options: SignOptions,
+): Promise<DsseBundle> {
   const { instance } = options;
   const fetchOptions = {
     retry: { retries: options.retries, factor: 2, minTimeout: 500, maxTimeout: 5_000 },

@@ -45,7 +45,46 @@ describe("trusted-publish inputs", () => {
       eventName: "",
       idTokenRequest: undefined,
       oldSpellings: [],
+      attestations: true,
+      sigstore: {
+        fulcioUrl: "https://fulcio.sigstore.dev",
+        rekorUrl: "https://rekor.sigstore.dev",
+      },
+      tempDir: os.tmpdir(),
     });
+  });
+
+  test("attestations: on with trusted publishing, off with a notice for a password, refused when asked for with one", () => {
+    expect(inputs({ attestations: "false" }).attestations).toBe(false);
+    const withPassword = inputs({ password: "pypi-token" });
+    expect(withPassword.attestations).toBe(false);
+    expect(withPassword.attestationsOff).toContain("attestations are off");
+    expect(
+      inputs({ password: "pypi-token", attestations: "false" }).attestationsOff,
+    ).toBeUndefined();
+    expect(() => inputs({ password: "pypi-token", attestations: "true" })).toThrow(
+      "input 'attestations' is true, but attestations need trusted publishing",
+    );
+  });
+
+  test("the Sigstore instance and its trust root come from PYSHIP_ variables", () => {
+    const given = inputs(
+      {},
+      {
+        PYSHIP_FULCIO_URL: "http://127.0.0.1:1",
+        PYSHIP_REKOR_URL: "http://127.0.0.1:2",
+        PYSHIP_TSA_URL: "http://127.0.0.1:3",
+        PYSHIP_SIGSTORE_TRUSTED_ROOT: "/tmp/root.json",
+        RUNNER_TEMP: w,
+      },
+    );
+    expect(given.sigstore).toEqual({
+      fulcioUrl: "http://127.0.0.1:1",
+      rekorUrl: "http://127.0.0.1:2",
+      tsaUrl: "http://127.0.0.1:3",
+      trustedRootPath: "/tmp/root.json",
+    });
+    expect(given.tempDir).toBe(w);
   });
 
   test("pypa's underscore spellings are read, with a warning naming the new one", () => {

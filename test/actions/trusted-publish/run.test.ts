@@ -4,12 +4,15 @@ import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "@jest/globals";
 import { loadInputs } from "../../../actions/trusted-publish/inputs.js";
 import { run, type TrustedPublishDeps } from "../../../actions/trusted-publish/run.js";
+import type { StatementSigner } from "../../../shared/publish/attest.js";
 import { exchangeToken } from "../../../shared/publish/oidc.js";
 import { uploadDist } from "../../../shared/publish/upload.js";
 import { InputReader, inputVariable } from "../../../shared/runtime/index.js";
+import { statementOf } from "../../../shared/sigstore/pep740.js";
 import type { ClaimOverrides } from "../../harness/oidc-issuer.js";
 import { type PublishWorld, startPublishWorld } from "../../harness/publish-world.js";
 import { runInProcess, summaryText } from "../../harness/recording-io.js";
+import { type RunningSigstore, signWithStandIn, startSigstore } from "../../harness/sigstore.js";
 import { craftSdist, craftWheel } from "../../shared/dists/craft.js";
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), "pyship-publish-run-"));
@@ -17,9 +20,14 @@ const PASSWORD = "pypi-private-index-token";
 const WHEEL = "publish_demo-1.0.0-py3-none-any.whl";
 const SDIST = "publish_demo-1.0.0.tar.gz";
 let world: PublishWorld;
+let sigstore: RunningSigstore;
+/** Signs through the Sigstore stand-in, in a child process (jest cannot load @sigstore/sign). */
+const standInSigner: StatementSigner = (statement, options) =>
+  signWithStandIn(sigstore, options.idToken, statement);
 
 beforeAll(async () => {
   world = await startPublishWorld({ apiTokens: [PASSWORD] });
+  sigstore = await startSigstore({ jwks: world.issuer.jwks });
 });
 beforeEach(async () => {
   await world.warehouse.reset();
@@ -27,6 +35,7 @@ beforeEach(async () => {
   world.issuer.resetClaims();
 });
 afterAll(async () => {
+  await sigstore?.close();
   await world?.close();
   rmSync(scratch, { recursive: true, force: true });
 });
@@ -58,12 +67,13 @@ async function publish(workspace: string, step: Step = {}) {
     GITHUB_WORKSPACE: workspace,
     GITHUB_EVENT_NAME: step.event ?? "push",
     GITHUB_REF: "refs/tags/v1.0.0",
+    RUNNER_TEMP: mkdtempSync(path.join(scratch, "temp-")),
     ...(step.oidc === false ? {} : world.issuer.env()),
     ...step.env,
   };
   const inputs = { "repository-url": world.warehouse.legacyUrl, ...step.inputs };
   for (const [name, value] of Object.entries(inputs)) env[inputVariable(name)] = value;
-  const deps = { exchangeToken, uploadDist, ...step.deps };
+  const deps = { exchangeToken, uploadDist, sign: standInSigner, ...step.deps };
   return runInProcess("trusted-publish", (io) =>
     run(loadInputs(new InputReader(env), env), io, deps),
   );
@@ -76,7 +86,7 @@ describe("trusted-publish's run(), in-process against the harness Warehouse and 
     const { io, exitCode } = await publish(await workspaceWithDists());
     expect(io.errors).toEqual([]);
     expect(exitCode).toBe(0);
-    expect(io.outputs).toEqual({
+    expect(io.outputs).toMatchObject({
       auth: "trusted-publishing",
       uploaded: `${WHEEL}\n${SDIST}`,
       skipped: "",
@@ -91,6 +101,70 @@ describe("trusted-publish's run(), in-process against the harness Warehouse and 
     expect(io.infos.filter((line) => line.startsWith("  SHA256:"))).toHaveLength(2);
   });
 
+  test("attestations: one per dist, signed, sent in the form, kept in RUNNER_TEMP and shown", async () => {
+    const workspace = await workspaceWithDists();
+    const { io, exitCode } = await publish(workspace);
+    expect(exitCode).toBe(0);
+    const files = io.outputs.attestations.split("\n");
+    expect(files.map((file) => path.basename(file))).toEqual([
+      `${WHEEL}.publish.attestation`,
+      `${SDIST}.publish.attestation`,
+    ]);
+    for (const file of files) expect(file.startsWith(workspace)).toBe(false);
+    const sent = world.warehouse.uploads.map((upload) => {
+      const field = upload.fields.find(([name]) => name === "attestations");
+      return { filename: upload.filename, attestations: JSON.parse(field?.[1] ?? "[]") };
+    });
+    for (const { filename, attestations } of sent) {
+      expect(attestations).toHaveLength(1);
+      expect(statementOf(attestations[0])?.subject[0].name).toBe(filename);
+    }
+    expect(sigstore.issued().certificates).toBeGreaterThanOrEqual(2);
+    // The sigstore-audience tokens are masked as well as the upload token.
+    expect(io.secrets.length).toBeGreaterThanOrEqual(4);
+    const summary = summaryText(io);
+    expect(summary).toMatch(/Rekor log index \d+/);
+    expect(summary).toContain(
+      "https://github.com/octo-org/octo-repo/.github/workflows/release.yml@",
+    );
+  });
+
+  test("attestations: false signs nothing and sends no attestations field", async () => {
+    const before = sigstore.issued().certificates;
+    const { exitCode, io } = await publish(await workspaceWithDists(), {
+      inputs: { attestations: "false" },
+    });
+    expect(exitCode).toBe(0);
+    expect(io.outputs.attestations).toBe("");
+    expect(sigstore.issued().certificates).toBe(before);
+    expect(
+      world.warehouse.uploads.flatMap((upload) => upload.fields.map(([name]) => name)),
+    ).not.toContain("attestations");
+  });
+
+  test("a signing failure uploads nothing and says how to publish without attestations", async () => {
+    const failing: StatementSigner = async () => {
+      throw new Error("Fulcio at http://127.0.0.1:9: connection refused");
+    };
+    const { io, exitCode } = await publish(await workspaceWithDists(), { deps: { sign: failing } });
+    expect(exitCode).toBe(1);
+    expect(legacyRequests()).toEqual([]);
+    expect(io.errors[0].message).toContain(
+      "Signing the attestations failed: Fulcio at http://127.0.0.1:9",
+    );
+    expect(io.errors[0].message).toContain("'attestations: false'");
+  });
+
+  test("a password with attestations: true is a configuration error naming the input", async () => {
+    const { io, exitCode } = await publish(await workspaceWithDists(), {
+      inputs: { password: PASSWORD, attestations: "true" },
+      oidc: false,
+    });
+    expect(exitCode).toBe(1);
+    expect(io.errors[0].message).toContain("input 'attestations' is true");
+    expect(legacyRequests()).toEqual([]);
+  });
+
   test("a password: no token exchange, the password masked, auth output password", async () => {
     const { io, exitCode } = await publish(await workspaceWithDists(), {
       inputs: { password: PASSWORD },
@@ -99,6 +173,9 @@ describe("trusted-publish's run(), in-process against the harness Warehouse and 
     expect(exitCode).toBe(0);
     expect(io.outputs.auth).toBe("password");
     expect(io.secrets).toEqual([PASSWORD]);
+    expect(io.notices).toEqual([
+      expect.objectContaining({ message: expect.stringContaining("attestations are off") }),
+    ]);
     expect(world.warehouse.minted).toEqual([]);
     expect(world.warehouse.files()).toEqual([WHEEL, SDIST]);
   });
