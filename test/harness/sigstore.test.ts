@@ -6,6 +6,7 @@ import { toSignedEntity, toTrustMaterial, Verifier } from "@sigstore/verify";
 import { sigstoreInstance } from "../../shared/sigstore/instance.js";
 import { publishStatement } from "../../shared/sigstore/pep740.js";
 import { type RunningOidcIssuer, startOidcIssuer } from "./oidc-issuer.js";
+import { publishStep, startPublishWorld } from "./publish-world.js";
 import { idToken, type RunningSigstore, signWithStandIn, startSigstore } from "./sigstore.js";
 import { certificateExtensions, FULCIO_OID } from "./warehouse-attestations.js";
 
@@ -137,4 +138,22 @@ describe("faults and environment", () => {
     await other.close();
     expect(existsSync(file)).toBe(false);
   });
+});
+
+test("a publish world with a Sigstore stand-in: the step's env names it beside the issuer's", async () => {
+  const world = await startPublishWorld({ sigstore: true });
+  try {
+    const env = publishStep(world).env ?? {};
+    expect(env).toMatchObject({ ...world.issuer.env(), ...world.sigstore?.env() });
+    expect(env.PYSHIP_FULCIO_URL).toBe(world.sigstore?.url);
+  } finally {
+    await world.close();
+  }
+  const plain = await startPublishWorld();
+  try {
+    expect(plain.sigstore).toBeUndefined();
+    expect(publishStep(plain).env).toEqual(plain.issuer.env());
+  } finally {
+    await plain.close();
+  }
 });
