@@ -62,9 +62,12 @@ export function createAttestationChecker(trustedRoot: Record<string, unknown> | 
     let attestations: Attestation[] | undefined;
     try {
       const publisher = upload.publisher;
-      if (!publisher)
+      if (!publisher) {
+        attestations = wellFormedOrNot(field);
         throw new Refusal("Attestations are only supported when using Trusted Publishing");
-      attestations = parseAttestations(field);
+      }
+      attestations = wellFormed(field);
+      checkCount(attestations);
       if (!verifier) {
         throw new Refusal(
           "Unknown error while trying to verify included attestations: this Warehouse stand-in has no sigstoreTrustedRoot",
@@ -108,8 +111,8 @@ export function identityOf(publisher: TrustedPublisher): AttestationBundle["publ
   };
 }
 
-/** `TypeAdapter(list[Attestation]).validate_json`, then the empty and too-many checks. */
-function parseAttestations(field: string): Attestation[] {
+/** `TypeAdapter(list[Attestation]).validate_json`. */
+function wellFormed(field: string): Attestation[] {
   let value: unknown;
   try {
     value = JSON.parse(field);
@@ -118,14 +121,24 @@ function parseAttestations(field: string): Attestation[] {
   }
   const issues = shapeIssues(value);
   if (issues.length) throw malformed(issues);
-  const list = value as Attestation[];
-  if (!list.length) {
+  return value as Attestation[];
+}
+
+/** The attestations, for the upload record, when Warehouse refuses them before parsing. */
+function wellFormedOrNot(field: string): Attestation[] | undefined {
+  try {
+    return wellFormed(field);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Not none, and at most one per supported predicate type. */
+function checkCount(attestations: Attestation[]): void {
+  if (!attestations.length)
     throw new Refusal("Malformed attestations: an empty attestation set is not permitted");
-  }
-  if (list.length > PREDICATE_TYPES.length) {
+  if (attestations.length > PREDICATE_TYPES.length)
     throw new Refusal(`A maximum of ${PREDICATE_TYPES.length} attestations per file are supported`);
-  }
-  return list;
 }
 
 type Issue = [location: string, message: string];

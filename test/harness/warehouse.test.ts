@@ -786,6 +786,7 @@ describe("PEP 740 attestations", () => {
       status: 400,
       reason: invalid("A maximum of 2 attestations per file are supported"),
     });
+    expect(warehouse.uploads.at(-1)?.attestations).toHaveLength(3);
     const twice = await upload(dists.wheel, withAttestations([attestation, attestation]));
     expect(twice.reason).toBe(
       invalid(
@@ -812,6 +813,7 @@ describe("PEP 740 attestations", () => {
       status: 400,
       reason: invalid("Attestations are only supported when using Trusted Publishing"),
     });
+    expect(warehouse.uploads.at(-1)?.attestations).toEqual([attestation]);
     expect(warehouse.files()).toEqual([]);
   });
 });
