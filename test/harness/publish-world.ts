@@ -8,6 +8,7 @@ import path from "node:path";
 import { type ClaimOverrides, type RunningOidcIssuer, startOidcIssuer } from "./oidc-issuer.js";
 import { DEBIAN_PYTHON } from "./publish-tools.js";
 import { inheritedEnv, type RunOptions, repoRoot } from "./runner.js";
+import { type RunningSigstore, startSigstore } from "./sigstore.js";
 import {
   type RunningWarehouse,
   startWarehouse,
@@ -41,20 +42,34 @@ export function buildDemoDists(scratch: string, name: string, edit?: (dir: strin
 export interface PublishWorld {
   issuer: RunningOidcIssuer;
   warehouse: RunningWarehouse;
+  /** The Sigstore stand-in, when the world was started with `sigstore: true`. */
+  sigstore?: RunningSigstore;
   close(): Promise<void>;
 }
 
+export interface PublishWorldOptions extends Partial<WarehouseOptions> {
+  /** Also start a Sigstore stand-in trusting the issuer; the Warehouse verifies attestations against it. */
+  sigstore?: boolean;
+}
+
 /** An issuer and a Warehouse that trusts it, with DEMO_PUBLISHER unless `options` say otherwise. */
-export async function startPublishWorld(
-  options: Partial<WarehouseOptions> = {},
-): Promise<PublishWorld> {
+export async function startPublishWorld(options: PublishWorldOptions = {}): Promise<PublishWorld> {
+  const { sigstore: withSigstore, ...warehouseOptions } = options;
   const issuer = await startOidcIssuer();
-  const warehouse = await startWarehouse({ issuer, publishers: [DEMO_PUBLISHER], ...options });
+  const sigstore = withSigstore ? await startSigstore({ jwks: issuer.jwks }) : undefined;
+  const warehouse = await startWarehouse({
+    issuer,
+    publishers: [DEMO_PUBLISHER],
+    sigstoreTrustedRoot: sigstore?.trustedRoot,
+    ...warehouseOptions,
+  });
   return {
     issuer,
     warehouse,
+    sigstore,
     async close() {
       await warehouse.close();
+      await sigstore?.close();
       await issuer.close();
     },
   };
@@ -71,7 +86,7 @@ export interface PublishStepOptions {
 
 /** The trusted-publish step on a tag push, against the world (the caller adds the workspace). */
 export function publishStep(
-  world: Pick<PublishWorld, "issuer" | "warehouse">,
+  world: Pick<PublishWorld, "issuer" | "warehouse" | "sigstore">,
   options: PublishStepOptions = {},
 ): Omit<RunOptions, "workspace"> {
   world.issuer.resetClaims();
@@ -80,7 +95,10 @@ export function publishStep(
     action: "trusted-publish",
     ref: RELEASE_TAG,
     event: { name: options.event ?? "push" },
-    env: options.oidc === false ? {} : world.issuer.env(),
+    env: {
+      ...(options.oidc === false ? {} : world.issuer.env()),
+      ...world.sigstore?.env(),
+    },
     inputs: { "repository-url": world.warehouse.legacyUrl, ...options.inputs },
   };
 }

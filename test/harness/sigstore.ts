@@ -1,7 +1,13 @@
-/** A Sigstore stand-in: Fulcio and Rekor (from @sigstore/mock) behind one local server, and its trusted root. */
+/**
+ * A Sigstore stand-in: Fulcio and Rekor (from @sigstore/mock) behind one local server, and its
+ * trusted root. Fulcio puts GitHub's OIDC extensions in the certificate as the public-good one
+ * does (@sigstore/mock maps the token's claims); faults make either service fail for a while.
+ */
 import { execFile } from "node:child_process";
 import { createHash, generateKeyPairSync, type KeyObject } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import type http from "node:http";
+import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import {
@@ -16,23 +22,52 @@ import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from "jose";
 import type { DsseBundle } from "../../shared/sigstore/pep740.js";
 import type { RunningOidcIssuer } from "./oidc-issuer.js";
 import { readBody, type ServerOptions, startServer } from "./server.js";
+import { applyFault, type Fault, recordRequest } from "./warehouse-faults.js";
 
 export interface SigstoreOptions extends ServerOptions {
   /** Keys of the OIDC issuer whose `sigstore`-audience tokens Fulcio accepts. */
   jwks: JSONWebKeySet;
 }
 
+export type SigstoreService = "fulcio" | "rekor";
+
+/** How a service fails: a status (default 503) or a dropped connection, for `times` requests. */
+export interface SigstoreFailure {
+  status?: number;
+  /** Destroy the connection without answering instead. */
+  drop?: boolean;
+  /** How many requests fail (default 1); "always" until `heal`. */
+  times?: number | "always";
+}
+
+export interface SigstoreRequest {
+  service: SigstoreService | "other";
+  /** 0 when the connection was dropped without an answer. */
+  status: number;
+}
+
 export interface RunningSigstore {
   url: string;
   /** A `trusted_root.json` document for this instance (PYSHIP_SIGSTORE_TRUSTED_ROOT). */
   trustedRoot: Record<string, unknown>;
+  /** Where `trustedRoot` is written (removed on close). */
+  trustedRootPath: string;
+  /** PYSHIP_FULCIO_URL, PYSHIP_REKOR_URL and PYSHIP_SIGSTORE_TRUSTED_ROOT for this instance. */
+  env(): Record<"PYSHIP_FULCIO_URL" | "PYSHIP_REKOR_URL" | "PYSHIP_SIGSTORE_TRUSTED_ROOT", string>;
   /** How many certificates and log entries it issued. */
   issued(): { certificates: number; entries: number };
+  /** Makes Fulcio or Rekor fail its next requests (or all of them). */
+  fail(service: SigstoreService, failure?: SigstoreFailure): void;
+  /** Forgets the faults of one service, or of both. */
+  heal(service?: SigstoreService): void;
+  /** Every request, oldest first, with the status it got. */
+  requests: SigstoreRequest[];
   close(): Promise<void>;
 }
 
 const FULCIO_PATH = "/api/v2/signingCert";
 const REKOR_PATH = "/api/v1/log/entries";
+const MAX_RECORDED = 10_000;
 const sha256 = (data: Buffer | string) => createHash("sha256").update(data).digest("hex");
 const spki = (key: KeyObject) => key.export({ type: "spki", format: "der" });
 const base64 = (data: ArrayBufferView) =>
@@ -49,8 +84,14 @@ export async function startSigstore(options: SigstoreOptions): Promise<RunningSi
   const counts = { certificates: 0, entries: 0 };
   let fulcio: HandlerFn | undefined;
   let rekor: HandlerFn | undefined;
+  const faults = createServiceFaults();
+  const requests: SigstoreRequest[] = [];
 
   const handler = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const service = serviceOf(req.url);
+    recordRequest(requests, { service, status: 0 }, res, MAX_RECORDED);
+    const fault = service === "other" ? undefined : faults.take(service);
+    if (fault && (await applyFault(fault, req, res))) return;
     const body = (await readBody(req, 1024 ** 2)).toString();
     const answer =
       req.method === "POST" && req.url === FULCIO_PATH
@@ -88,15 +129,59 @@ export async function startSigstore(options: SigstoreOptions): Promise<RunningSi
   const tlog = await initializeTLog(server.url, logKeys);
   fulcio = fulcioHandler(ca, { subjectClaim: "san" }).fn;
   rekor = rekorHandler(tlog).fn;
+  const root = trustedRoot(server.url, {
+    root: ca.rootCertificate,
+    ctlog: { key: ctKeys.publicKey, logId: ctlog.logID },
+    tlog: logKeys.publicKey,
+  });
+  const rootDir = mkdtempSync(path.join(os.tmpdir(), "pyship-sigstore-"));
+  const trustedRootPath = path.join(rootDir, "trusted_root.json");
+  writeFileSync(trustedRootPath, JSON.stringify(root));
   return {
     url: server.url,
-    trustedRoot: trustedRoot(server.url, {
-      root: ca.rootCertificate,
-      ctlog: { key: ctKeys.publicKey, logId: ctlog.logID },
-      tlog: logKeys.publicKey,
+    trustedRoot: root,
+    trustedRootPath,
+    env: () => ({
+      PYSHIP_FULCIO_URL: server.url,
+      PYSHIP_REKOR_URL: server.url,
+      PYSHIP_SIGSTORE_TRUSTED_ROOT: trustedRootPath,
     }),
     issued: () => ({ ...counts }),
-    close: server.close,
+    fail: faults.fail,
+    heal: faults.heal,
+    requests,
+    async close() {
+      await server.close();
+      rmSync(rootDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function serviceOf(url: string | undefined): SigstoreRequest["service"] {
+  if (url === FULCIO_PATH) return "fulcio";
+  return url?.startsWith(REKOR_PATH) ? "rekor" : "other";
+}
+
+/** Per service: a queue of faults for the next requests, or one for every request. */
+function createServiceFaults() {
+  const queued = new Map<SigstoreService, Fault[]>();
+  const always = new Map<SigstoreService, Fault>();
+  return {
+    fail(service: SigstoreService, failure: SigstoreFailure = {}) {
+      const fault: Fault = failure.drop
+        ? { kind: "reset" }
+        : { kind: "status", status: failure.status ?? 503 };
+      const times = failure.times ?? 1;
+      if (times === "always") always.set(service, fault);
+      else queued.set(service, [...(queued.get(service) ?? []), ...Array(times).fill(fault)]);
+    },
+    heal(service?: SigstoreService) {
+      for (const name of service ? [service] : (["fulcio", "rekor"] as const)) {
+        queued.delete(name);
+        always.delete(name);
+      }
+    },
+    take: (service: SigstoreService) => queued.get(service)?.shift() ?? always.get(service),
   };
 }
 
@@ -180,14 +265,19 @@ export async function idToken(issuer: RunningOidcIssuer, audience: string): Prom
   return ((await response.json()) as { value: string }).value;
 }
 
-/** A Sigstore bundle (JSON) of `payload`, signed by @sigstore/sign in a process of its own. */
+/**
+ * A Sigstore bundle (JSON) of `payload`, signed by @sigstore/sign in a process of its own;
+ * `retries` per Fulcio or Rekor request (default none), a few milliseconds apart.
+ */
 export async function signWithStandIn(
-  sigstore: RunningSigstore,
+  sigstore: Pick<RunningSigstore, "url">,
   token: string,
   payload: unknown,
+  options: { retries?: number } = {},
 ): Promise<DsseBundle> {
   const script = path.join(import.meta.dirname, "sigstore-sign.mjs");
   const child = promisify(execFile)(process.execPath, [script]);
-  child.child.stdin?.end(JSON.stringify({ payload, token, url: sigstore.url }));
+  const retries = options.retries ?? 0;
+  child.child.stdin?.end(JSON.stringify({ payload, token, url: sigstore.url, retries }));
   return JSON.parse((await child).stdout);
 }

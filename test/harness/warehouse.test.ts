@@ -15,9 +15,11 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "@jest/globals";
 import { Blake2b } from "../../shared/digests/blake2b.js";
+import { type Attestation, publishStatement, toAttestation } from "../../shared/sigstore/pep740.js";
 import { type ClaimOverrides, type RunningOidcIssuer, startOidcIssuer } from "./oidc-issuer.js";
 import { installFromIndex, TWINE, twineUploadArgs } from "./publish-tools.js";
 import { isolatedToolEnv, runTool } from "./python-tools.js";
+import { type RunningSigstore, signWithStandIn, startSigstore } from "./sigstore.js";
 import { type RunningWarehouse, startWarehouse } from "./warehouse.js";
 import { buildSdist, buildWheel } from "./wheels.js";
 
@@ -31,6 +33,7 @@ const wheelName = `${project}-${version}-py3-none-any.whl`;
 const sdistName = `${project}-${version}.tar.gz`;
 
 let issuer: RunningOidcIssuer;
+let sigstore: RunningSigstore;
 let warehouse: RunningWarehouse;
 /** The real dists, built by Debian's setuptools through `python3 -m build`. */
 let dists: { wheel: string; sdist: string };
@@ -68,8 +71,10 @@ function buildProject(name: string, projectVersion: string, outDir: string): str
 beforeAll(async () => {
   mkdirSync(toolHome, { recursive: true });
   issuer = await startOidcIssuer();
+  sigstore = await startSigstore({ jwks: issuer.jwks });
   warehouse = await startWarehouse({
     issuer,
+    sigstoreTrustedRoot: sigstore.trustedRoot,
     publishers: [
       { repository: "octo-repo", owner: "octo-org", ownerId: "5000001", workflow: "release.yml" },
       { repository: "octo-repo", owner: "octo-org", workflow: "deploy.yml", environment: "PyPI" },
@@ -85,6 +90,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await warehouse?.close();
+  await sigstore?.close();
   await issuer?.close();
   rmSync(root, { recursive: true, force: true });
 });
@@ -652,6 +658,162 @@ describe("upload validation", () => {
     expect(res.reason).toContain("expected upload URL is /legacy/");
     expect((await upload(dists.wheel, { fields: { ":action": null } })).status).toBe(404);
     expect((await upload(dists.wheel, { fields: { ":action": "submit" } })).status).toBe(410);
+    expect(warehouse.files()).toEqual([]);
+  });
+});
+
+describe("PEP 740 attestations", () => {
+  beforeEach(() => warehouse.reset());
+
+  const wheelSha256 = () => hex("sha256", readFileSync(dists.wheel));
+  /** A publish attestation of `filename` with `sha256`, signed with a sigstore token with these claims. */
+  const attest = async (filename: string, sha256: string, claims: ClaimOverrides = {}) => {
+    const token = await oidcToken(claims, "sigstore");
+    return toAttestation(
+      await signWithStandIn(sigstore, token, publishStatement(filename, sha256)),
+    );
+  };
+  const withAttestations = (attestations: unknown[], password?: string) => ({
+    fields: { attestations: JSON.stringify(attestations) },
+    password,
+  });
+  const invalid = (reason: string) => `Invalid attestations supplied during upload: ${reason}`;
+  const unverified = (reason: string) =>
+    invalid(
+      `Could not verify the uploaded artifact using the included attestation: Verification failed: ${reason}`,
+    );
+  const provenanceOf = (filename: string) =>
+    fetch(`${warehouse.url}/integrity/${project}/${version}/${filename}/provenance`);
+
+  test("a valid attestation is accepted, kept on the upload record and served by the Integrity API", async () => {
+    const attestation = await attest(wheelName, wheelSha256());
+    const res = await upload(dists.wheel, withAttestations([attestation]));
+    expect(res.status).toBe(200);
+    expect(warehouse.uploads.at(-1)).toMatchObject({ stored: true, attestations: [attestation] });
+
+    const served = await provenanceOf(wheelName);
+    expect(served.status).toBe(200);
+    expect(await served.json()).toEqual({
+      version: 1,
+      attestation_bundles: [
+        {
+          publisher: {
+            kind: "GitHub",
+            repository: "octo-org/octo-repo",
+            workflow: "release.yml",
+            environment: null,
+          },
+          attestations: [attestation],
+        },
+      ],
+    });
+    expect((await upload(dists.sdist)).status).toBe(200);
+    expect((await provenanceOf(sdistName)).status).toBe(404);
+  });
+
+  test("a subject digest that is not the file's, or a statement changed after signing, is refused", async () => {
+    const otherDigest = hex("sha256", readFileSync(dists.sdist));
+    const res = await upload(dists.wheel, withAttestations([await attest(wheelName, otherDigest)]));
+    expect(res).toMatchObject({
+      status: 400,
+      reason: unverified("subject does not match distribution digest"),
+    });
+
+    const tampered = structuredClone(await attest(wheelName, otherDigest));
+    const forged = publishStatement(wheelName, wheelSha256());
+    tampered.envelope.statement = Buffer.from(JSON.stringify(forged)).toString("base64");
+    const forgedRes = await upload(dists.wheel, withAttestations([tampered]));
+    expect(forgedRes.status).toBe(400);
+    // @sigstore/verify's words: the Rekor entry's payload hash no longer matches.
+    expect(forgedRes.reason).toMatch(
+      /^Invalid attestations supplied during upload: Could not verify .*: Verification failed: DSSE payload hash mismatch$/,
+    );
+    expect(warehouse.files()).toEqual([]);
+    expect(warehouse.provenance.size).toBe(0);
+  });
+
+  test("a subject naming another file is refused", async () => {
+    const res = await upload(
+      dists.wheel,
+      withAttestations([await attest(sdistName, wheelSha256())]),
+    );
+    expect(res).toMatchObject({
+      status: 400,
+      reason: unverified(`subject does not match distribution name: ${sdistName} != ${wheelName}`),
+    });
+  });
+
+  test("another workflow's identity is refused; so is a reusable workflow's, as PyPI refuses it", async () => {
+    const ci = "octo-org/octo-repo/.github/workflows/ci.yml@refs/tags/v1.0.0";
+    const expected = "Trusted Publisher (release.yml @ octo-org/octo-repo)";
+    const other = await attest(wheelName, wheelSha256(), { workflow_ref: ci });
+    expect((await upload(dists.wheel, withAttestations([other]))).reason).toBe(
+      unverified(
+        `Certificate's Build Config URI (https://github.com/${ci}) does not match expected ${expected}`,
+      ),
+    );
+
+    // Called from ci.yml, release.yml mints the upload token, but the certificate's Build Config URI names ci.yml.
+    const called = "octo-org/octo-repo/.github/workflows/release.yml@refs/tags/v1.0.0";
+    const reusable = { workflow_ref: ci, job_workflow_ref: called };
+    const minted = await mint({ token: await oidcToken(reusable) });
+    expect(minted.status).toBe(200);
+    const fromReusable = await attest(wheelName, wheelSha256(), reusable);
+    const res = await upload(dists.wheel, withAttestations([fromReusable], minted.body.token));
+    expect(res.reason).toBe(
+      unverified(
+        `Certificate's Build Config URI (https://github.com/${ci}) does not match expected ${expected}`,
+      ),
+    );
+
+    const shared = "octo-org/shared/.github/workflows/publish.yml@refs/heads/main";
+    const signedElsewhere = await attest(wheelName, wheelSha256(), { job_workflow_ref: shared });
+    expect((await upload(dists.wheel, withAttestations([signedElsewhere]))).reason).toBe(
+      unverified(
+        `Certificate's SAN (https://github.com/${shared}) does not match expected ${expected}`,
+      ),
+    );
+    expect(warehouse.files()).toEqual([]);
+  });
+
+  test("1 or 2 attestations, one per predicate type, well-formed", async () => {
+    const attestation = await attest(wheelName, wheelSha256());
+    const three = await upload(
+      dists.wheel,
+      withAttestations([attestation, attestation, attestation]),
+    );
+    expect(three).toMatchObject({
+      status: 400,
+      reason: invalid("A maximum of 2 attestations per file are supported"),
+    });
+    expect(warehouse.uploads.at(-1)?.attestations).toHaveLength(3);
+    const twice = await upload(dists.wheel, withAttestations([attestation, attestation]));
+    expect(twice.reason).toBe(
+      invalid(
+        "Multiple attestations for the same file with the same predicate type (https://docs.pypi.org/attestations/publish/v1) are not supported",
+      ),
+    );
+    expect((await upload(dists.wheel, withAttestations([]))).reason).toBe(
+      invalid("Malformed attestations: an empty attestation set is not permitted"),
+    );
+    const { version: _, ...unversioned } = attestation;
+    expect((await upload(dists.wheel, withAttestations([unversioned]))).reason).toBe(
+      invalid(
+        "Malformed attestations: 1 validation error for list[Attestation] 0.version Input should be 1 [type=literal_error]",
+      ),
+    );
+    expect(warehouse.uploads.at(-1)?.attestations).toBeUndefined();
+    expect(warehouse.files()).toEqual([]);
+  });
+
+  test("attestations with a password (an API token) are refused", async () => {
+    const attestation: Attestation = await attest(wheelName, wheelSha256());
+    const res = await upload(dists.wheel, withAttestations([attestation], "pypi-static-api-token"));
+    expect(res).toMatchObject({
+      status: 400,
+      reason: invalid("Attestations are only supported when using Trusted Publishing"),
+    });
+    expect(warehouse.uploads.at(-1)?.attestations).toEqual([attestation]);
     expect(warehouse.files()).toEqual([]);
   });
 });

@@ -2,17 +2,22 @@
  * A local stand-in for PyPI (Warehouse) as a trusted-publishing client meets it: the OIDC
  * audience and mint-token endpoints, the legacy upload API (`POST /legacy/`, multipart, with
  * Warehouse's validation, statuses and messages), and a PEP 503/691 index plus JSON API over
- * what was uploaded, so pip can install it. Faults can be injected per path; in echo mode every
- * upload refusal and mint-token 422 echoes the request back (warehouse-echo.ts).
+ * what was uploaded, so pip can install it. PEP 740 attestations sent with an upload are verified
+ * (warehouse-attestations.ts) and served back by the Integrity API. Faults can be injected per
+ * path; in echo mode every upload refusal and mint-token 422 echoes the request back
+ * (warehouse-echo.ts).
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import type http from "node:http";
 import os from "node:os";
 import path from "node:path";
+import type { Attestation } from "../../shared/sigstore/pep740.js";
 import { closeWithLifetime } from "./blob-store.js";
 import { createIndexHandler, parseDistFilename } from "./index-server.js";
+import { answerIntegrity, type ProvenanceStore } from "./integrity-api.js";
 import { readBody, type ServerOptions, startServer } from "./server.js";
+import { createAttestationChecker, keepProvenance } from "./warehouse-attestations.js";
 import { type EchoOptions, echoText, sendEchoingRefusal, withEcho } from "./warehouse-echo.js";
 import {
   applyFault,
@@ -65,6 +70,8 @@ export interface WarehouseOptions extends ServerOptions {
   maxFieldBytes?: number;
   /** Echo the request in every upload refusal and mint-token 422 (default off). */
   echo?: EchoOptions;
+  /** The `trusted_root.json` attestations must verify against (a RunningSigstore's `trustedRoot`). */
+  sigstoreTrustedRoot?: Record<string, unknown>;
 }
 
 export interface UploadRecord {
@@ -85,6 +92,8 @@ export interface UploadRecord {
   stored: boolean;
   /** False when an injected fault dropped the answer. */
   answered: boolean;
+  /** The `attestations` field, when it held well-formed PEP 740 attestations (accepted or not). */
+  attestations?: Attestation[];
 }
 
 export interface WarehouseRequest {
@@ -124,13 +133,15 @@ export interface RunningWarehouse {
   /** Stored file names, sorted. */
   files(): string[];
   storedFiles(): StoredFile[];
+  /** Accepted attestations by provenanceKey(project, version, filename), as the Integrity API serves them. */
+  provenance: ProvenanceStore;
   /** Every minted API token, oldest first (for secret-scanning logs). */
   mintedTokens: string[];
   minted: MintedToken[];
   /** The live fault queue for a path; the mint-token alias shares `/_/oidc/mint-token`. */
   faults(path: string): Fault[];
   injectFault(fault: FaultSpec): void;
-  /** Forgets uploads, requests, tokens, used jtis and faults, and deletes stored files. */
+  /** Forgets uploads, requests, tokens, used jtis, faults and provenance, and deletes stored files. */
   reset(): Promise<void>;
   close(): Promise<void>;
 }
@@ -161,6 +172,8 @@ export async function startWarehouse(options: WarehouseOptions): Promise<Running
   const tokens = new Map<string, MintedToken>();
   const usedJtis = new Set<string>();
   const faults = createFaultQueues((p) => (MINT_PATHS.has(p) ? "/_/oidc/mint-token" : p));
+  const checkAttestations = createAttestationChecker(options.sigstoreTrustedRoot);
+  const provenance: ProvenanceStore = new Map();
 
   type Hashes = Pick<StoredFile, "md5" | "sha256" | "blake2_256">;
   const register = (filename: string, size: number, { md5, sha256, blake2_256 }: Hashes) => {
@@ -270,10 +283,31 @@ export async function startWarehouse(options: WarehouseOptions): Promise<Running
     });
     if (verdict === "duplicate") return { status: 200, message: "OK" };
     if (verdict) return verdict;
+    const field = get("attestations");
+    const attested =
+      field === undefined
+        ? undefined
+        : checkAttestations(field, {
+            publisher: auth.publisher,
+            issuer: options.issuer.issuer,
+            filename: content.filename,
+            sha256: content.sha256,
+          });
+    record.attestations = attested?.attestations;
+    if (attested && !attested.ok) {
+      return {
+        status: 400,
+        message: `Invalid attestations supplied during upload: ${attested.reason}`,
+      };
+    }
 
     // Accepted: move the file into place and record it before anything else can run.
     renameSync(content.tempPath, path.join(directory, content.filename));
     register(content.filename, content.size, content);
+    if (attested?.ok) {
+      const release = { project: name, version: get("version") ?? "", filename: content.filename };
+      keepProvenance(provenance, release, attested.bundle);
+    }
     record.stored = true;
     await refreshIndex();
     return { status: 200, message: "OK" };
@@ -408,6 +442,7 @@ export async function startWarehouse(options: WarehouseOptions): Promise<Running
         return index.handle(req, res);
       }
       await drain(req);
+      if (answerIntegrity(req, res, provenance)) return;
       return sendJson(res, 404, { message: "Not Found" });
     },
     { maxBodyBytes: maxFileBytes + 64 * 1024 * 1024, ...options },
@@ -436,6 +471,7 @@ export async function startWarehouse(options: WarehouseOptions): Promise<Running
     requests,
     files: () => [...stored.keys()].sort(),
     storedFiles: () => [...stored.values()].sort((a, b) => a.filename.localeCompare(b.filename)),
+    provenance,
     mintedTokens,
     minted,
     faults: faults.queue,
@@ -445,6 +481,7 @@ export async function startWarehouse(options: WarehouseOptions): Promise<Running
     async reset() {
       for (const filename of stored.keys()) rmSync(path.join(directory, filename), { force: true });
       stored.clear();
+      provenance.clear();
       uploads.length = 0;
       requests.length = 0;
       mintedTokens.length = 0;
