@@ -4,10 +4,11 @@
  * stand-ins for GitHub and PyPI; it ends with a table of each step's time and result.
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { runCommand } from "../shared/runtime/command.js";
+import { attestationSummary } from "../shared/sigstore/pep740.js";
 import { startArtifactService } from "../test/harness/artifact-service.js";
 import { backendWheels } from "../test/harness/backend-wheels.js";
 import { startCacheService } from "../test/harness/cache-service.js";
@@ -72,6 +73,17 @@ function table(): string {
     ),
     `| ${"total".padEnd(width)} | ${seconds(total)} | ${rows.filter((row) => row.ok).length} of ${stepCount} steps passed`,
   ].join("\n");
+}
+
+/** The release's PEP 740 attestations: how many, their Rekor entries and the identity that signed them. */
+function attested(files = ""): string {
+  const summaries = files
+    .split("\n")
+    .filter(Boolean)
+    .map((file) => attestationSummary(JSON.parse(readFileSync(file, "utf8"))));
+  if (summaries.length === 0) return "no attestations";
+  const entries = summaries.map((summary) => summary.logIndex).join(", ");
+  return `${summaries.length} PEP 740 attestations (Rekor log index ${entries}), signed as ${summaries[0].identity}, verified by the index`;
 }
 
 async function pipeline(): Promise<void> {
@@ -159,10 +171,14 @@ async function pipeline(): Promise<void> {
         action: "release",
         workspace,
         ref: tag,
-        env: { ...buildEnv, ...world.issuer.env() },
+        env: { ...buildEnv, ...world.issuer.env(), ...world.sigstore?.env() },
         inputs: { "repository-url": world.warehouse.legacyUrl },
       });
-      return passed(release, (o) => `${o.version}: uploaded ${o.uploaded.split("\n").join(", ")}`);
+      return passed(
+        release,
+        (o) =>
+          `${o.version}: uploaded ${o.uploaded.split("\n").join(", ")}, ${attested(o.attestations)}`,
+      );
     });
     await step("install and import", async () => {
       const { python: installed, install } = await installFromIndex(

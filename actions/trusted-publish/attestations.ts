@@ -9,7 +9,7 @@ import {
   attestDists,
   type StatementSigner,
 } from "../../shared/publish/attest.js";
-import { workflowFile } from "../../shared/publish/claims.js";
+import { type Claims, workflowFile } from "../../shared/publish/claims.js";
 import { fetchIdToken } from "../../shared/publish/oidc.js";
 import { type ActionIo, CheckFailed } from "../../shared/runtime/index.js";
 import type { TrustedPublishInputs } from "./inputs.js";
@@ -21,6 +21,7 @@ export const loadSigner: StatementSigner = async (statement, options) =>
 /** The attestations of `files`, or none when they are off or nothing is uploaded. */
 export async function signDists(
   files: string[],
+  claims: Claims | undefined,
   inputs: TrustedPublishInputs,
   io: ActionIo,
   retry: RetryPolicy,
@@ -28,6 +29,14 @@ export async function signDists(
 ): Promise<Map<string, AttestedDist>> {
   if (inputs.attestationsOff) io.notice(inputs.attestationsOff);
   if (!inputs.attestations || inputs.dryRun || !inputs.idTokenRequest) return new Map();
+  const refusal = claims && reusableWorkflowRefusal(claims);
+  if (refusal && !inputs.attestationsRequested) {
+    io.warning(
+      `${refusal}. Publishing without attestations; 'attestations: true' sends them anyway.`,
+    );
+    return new Map();
+  }
+  if (refusal) io.warning(`${refusal}; they are sent because 'attestations' is true.`);
   const request = inputs.idTokenRequest;
   const directory = mkdtempSync(path.join(inputs.tempDir, "pyship-attestations-"));
   const dists = await Promise.all(
@@ -58,10 +67,22 @@ export async function signDists(
     io.info(
       `${path.basename(dist.file)}: Rekor log index ${dist.logIndex}, signed as ${dist.identity}`,
     );
-  const identity = attested[0]?.identity;
-  if (identity)
-    io.info(
-      `PyPI checks this identity against the trusted publisher: its repository, and the workflow file ${workflowFile(identity.replace(/^https:\/\/github\.com\//, "")) ?? "?"}.`,
-    );
   return new Map(attested.map((dist) => [dist.file, dist]));
+}
+
+/**
+ * Why PyPI would refuse this job's attestations: in a reusable workflow the certificate's Build
+ * Config URI is the caller's workflow, which PyPI matches against the publisher's (the callee's).
+ */
+export function reusableWorkflowRefusal(claims: Claims): string | undefined {
+  const caller = claims.workflow_ref;
+  const callee = claims.job_workflow_ref;
+  if (typeof caller !== "string" || typeof callee !== "string") return undefined;
+  if (workflowFile(caller) === workflowFile(callee)) return undefined;
+  return (
+    `This job runs in a reusable workflow: its attestations would be signed as https://github.com/${callee} ` +
+    `(the certificate's identity), with https://github.com/${caller} as their Build Config URI, and PyPI matches ` +
+    `that Build Config URI against the trusted publisher's workflow, ${workflowFile(callee) ?? "?"}, so it refuses them ` +
+    "(pypa/gh-action-pypi-publish#283)"
+  );
 }

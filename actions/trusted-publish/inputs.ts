@@ -33,6 +33,8 @@ export interface TrustedPublishInputs {
   oldSpellings: string[];
   /** Sign a PEP 740 publish attestation for each dist (trusted publishing only). */
   attestations: boolean;
+  /** The workflow set `attestations: true` itself (so it is not turned off where PyPI would refuse it). */
+  attestationsRequested: boolean;
   /** Why the default `attestations` is off, for the one notice that says so. */
   attestationsOff?: string;
   sigstore: SigstoreInstance;
@@ -100,12 +102,17 @@ const PASSWORD_NOTICE =
 function attestations(reader: InputReader, password: string) {
   const given = reader.raw("attestations");
   const wanted = reader.boolean("attestations", true);
-  if (!password) return { attestations: wanted };
-  if (given && wanted)
+  const requested = given !== "" && wanted;
+  if (!password) return { attestations: wanted, attestationsRequested: requested };
+  if (requested)
     throw new ConfigurationError(
       "input 'attestations' is true, but attestations need trusted publishing and 'password' is set: PyPI refuses them with a password; remove 'password', or set 'attestations: false'",
     );
-  return { attestations: false, attestationsOff: given ? undefined : PASSWORD_NOTICE };
+  return {
+    attestations: false,
+    attestationsRequested: false,
+    attestationsOff: given ? undefined : PASSWORD_NOTICE,
+  };
 }
 
 export function loadInputs(reader = new InputReader(), env = process.env): TrustedPublishInputs {

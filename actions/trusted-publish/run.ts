@@ -12,7 +12,7 @@ import type { AttestedDist, StatementSigner } from "../../shared/publish/attest.
 import { reusableWorkflowWarning } from "../../shared/publish/claims.js";
 import { refusalLines, refusalMarkdown } from "../../shared/publish/diagnose.js";
 import { findDists } from "../../shared/publish/dists.js";
-import { exchangeToken, MintRefused } from "../../shared/publish/oidc.js";
+import { type Exchanged, exchangeToken, MintRefused } from "../../shared/publish/oidc.js";
 import {
   type FileReport,
   filesTable,
@@ -61,8 +61,9 @@ export async function run(
   const files = findDists(inputs.packagesDir, shownAs(inputs.packagesDir), inputs.packagesDirInput);
   const dists = await readDists(files, inputs, io, shownAs);
   const retry = retryPolicy(inputs, io);
-  const password = inputs.password || (await exchange(inputs, io, retry, deps));
-  const attested = await signDists(files, inputs, io, retry, deps.sign);
+  const exchanged = inputs.password ? undefined : await exchange(inputs, io, retry, deps);
+  const password = inputs.password || (exchanged?.token ?? "");
+  const attested = await signDists(files, exchanged?.claims, inputs, io, retry, deps.sign);
   const attestationFiles = [...attested.values()].map((dist) => dist.attestationFile);
   io.setOutput("attestations", attestationFiles.join("\n"));
 
@@ -154,7 +155,7 @@ async function exchange(
   io: ActionIo,
   retry: RetryPolicy,
   deps: TrustedPublishDeps,
-): Promise<string> {
+): Promise<Exchanged> {
   const request = inputs.idTokenRequest;
   if (!request) throw new Error("no OIDC token request"); // preflight refuses this
   try {
@@ -172,7 +173,7 @@ async function exchange(
       }),
     );
     io.info(`Got an upload token for audience '${exchanged.audience}'.`);
-    return exchanged.token;
+    return exchanged;
   } catch (error) {
     if (!(error instanceof MintRefused)) throw error;
     for (const line of refusalLines(error.errors, error.claims)) io.info(line);

@@ -33287,11 +33287,16 @@ const PASSWORD_NOTICE = "attestations are off: PyPI accepts them only with trust
 function attestations(reader, password) {
     const given = reader.raw("attestations");
     const wanted = reader.boolean("attestations", true);
+    const requested = given !== "" && wanted;
     if (!password)
-        return { attestations: wanted };
-    if (given && wanted)
+        return { attestations: wanted, attestationsRequested: requested };
+    if (requested)
         throw new runtime/* ConfigurationError */.j1("input 'attestations' is true, but attestations need trusted publishing and 'password' is set: PyPI refuses them with a password; remove 'password', or set 'attestations: false'");
-    return { attestations: false, attestationsOff: given ? undefined : PASSWORD_NOTICE };
+    return {
+        attestations: false,
+        attestationsRequested: false,
+        attestationsOff: given ? undefined : PASSWORD_NOTICE,
+    };
 }
 function loadInputs(reader = new runtime/* InputReader */.i_(), env = process.env) {
     const workspace = env.GITHUB_WORKSPACE || process.cwd();
@@ -35261,11 +35266,18 @@ async function attestDists(dists, options) {
 /** The real signer, loaded only when a run signs (it is most of the bundle's weight). */
 const loadSigner = async (statement, options) => (await Promise.all(/* import() */[__nccwpck_require__.e(179), __nccwpck_require__.e(496)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1496))).signStatement(statement, options);
 /** The attestations of `files`, or none when they are off or nothing is uploaded. */
-async function signDists(files, inputs, io, retry, sign) {
+async function signDists(files, claims, inputs, io, retry, sign) {
     if (inputs.attestationsOff)
         io.notice(inputs.attestationsOff);
     if (!inputs.attestations || inputs.dryRun || !inputs.idTokenRequest)
         return new Map();
+    const refusal = claims && reusableWorkflowRefusal(claims);
+    if (refusal && !inputs.attestationsRequested) {
+        io.warning(`${refusal}. Publishing without attestations; 'attestations: true' sends them anyway.`);
+        return new Map();
+    }
+    if (refusal)
+        io.warning(`${refusal}; they are sent because 'attestations' is true.`);
     const request = inputs.idTokenRequest;
     const directory = (0,external_node_fs_.mkdtempSync)(external_node_path_default().join(inputs.tempDir, "pyship-attestations-"));
     const dists = await Promise.all(files.map(async (file) => ({ file, sha256: (await digestFile(file)).sha256 })));
@@ -35291,10 +35303,23 @@ async function signDists(files, inputs, io, retry, sign) {
     });
     for (const dist of attested)
         io.info(`${external_node_path_default().basename(dist.file)}: Rekor log index ${dist.logIndex}, signed as ${dist.identity}`);
-    const identity = attested[0]?.identity;
-    if (identity)
-        io.info(`PyPI checks this identity against the trusted publisher: its repository, and the workflow file ${workflowFile(identity.replace(/^https:\/\/github\.com\//, "")) ?? "?"}.`);
     return new Map(attested.map((dist) => [dist.file, dist]));
+}
+/**
+ * Why PyPI would refuse this job's attestations: in a reusable workflow the certificate's Build
+ * Config URI is the caller's workflow, which PyPI matches against the publisher's (the callee's).
+ */
+function reusableWorkflowRefusal(claims) {
+    const caller = claims.workflow_ref;
+    const callee = claims.job_workflow_ref;
+    if (typeof caller !== "string" || typeof callee !== "string")
+        return undefined;
+    if (workflowFile(caller) === workflowFile(callee))
+        return undefined;
+    return (`This job runs in a reusable workflow: its attestations would be signed as https://github.com/${callee} ` +
+        `(the certificate's identity), with https://github.com/${caller} as their Build Config URI, and PyPI matches ` +
+        `that Build Config URI against the trusted publisher's workflow, ${workflowFile(callee) ?? "?"}, so it refuses them ` +
+        "(pypa/gh-action-pypi-publish#283)");
 }
 
 ;// CONCATENATED MODULE: ./actions/trusted-publish/run.ts
@@ -35331,8 +35356,9 @@ async function run(inputs, io, deps = defaultDeps) {
     const files = findDists(inputs.packagesDir, shownAs(inputs.packagesDir), inputs.packagesDirInput);
     const dists = await readDists(files, inputs, io, shownAs);
     const retry = retryPolicy(inputs, io);
-    const password = inputs.password || (await exchange(inputs, io, retry, deps));
-    const attested = await signDists(files, inputs, io, retry, deps.sign);
+    const exchanged = inputs.password ? undefined : await exchange(inputs, io, retry, deps);
+    const password = inputs.password || (exchanged?.token ?? "");
+    const attested = await signDists(files, exchanged?.claims, inputs, io, retry, deps.sign);
     const attestationFiles = [...attested.values()].map((dist) => dist.attestationFile);
     io.setOutput("attestations", attestationFiles.join("\n"));
     const name = dists[0].metadata.get("Name") ?? "";
@@ -35413,7 +35439,7 @@ async function exchange(inputs, io, retry, deps) {
             },
         }));
         io.info(`Got an upload token for audience '${exchanged.audience}'.`);
-        return exchanged.token;
+        return exchanged;
     }
     catch (error) {
         if (!(error instanceof MintRefused))

@@ -9,6 +9,7 @@ import { type RunningIndex, startIndex } from "../harness/index-server.js";
 import { type RunningOidcIssuer, startOidcIssuer } from "../harness/oidc-issuer.js";
 import { installHelloPyship } from "../harness/publish-tools.js";
 import { inheritedEnv, repoRoot } from "../harness/runner.js";
+import { type RunningSigstore, startSigstore } from "../harness/sigstore.js";
 import {
   type RunningWarehouse,
   startWarehouse,
@@ -29,6 +30,7 @@ const files = ["hello_pyship-0.1.0-py3-none-any.whl", "hello_pyship-0.1.0.tar.gz
 const scratch = mkdtempSync(path.join(os.tmpdir(), "pyship-release-workflow-"));
 const services: RunningArtifactService[] = [];
 let issuer: RunningOidcIssuer;
+let sigstore: RunningSigstore;
 let testpypi: RunningWarehouse;
 let pypi: RunningWarehouse;
 let backends: RunningIndex;
@@ -64,7 +66,7 @@ async function release(file = template, ref = tag) {
     artifacts,
     issuer,
     // The machine's PyPI: an index of the build backends.
-    env: { PIP_INDEX_URL: backends.simpleUrl },
+    env: { PIP_INDEX_URL: backends.simpleUrl, ...sigstore.env() },
     rewriteInputs: toStandIns,
     scratch: mkdtempSync(path.join(scratch, "run-")),
   });
@@ -86,8 +88,15 @@ const lines = (text = "") => text.split("\n").filter(Boolean).sort();
 
 beforeAll(async () => {
   issuer = await startOidcIssuer();
-  testpypi = await startWarehouse({ issuer, audience: "testpypi", publishers: [] });
-  pypi = await startWarehouse({ issuer, publishers: [publisher("pypi")] });
+  sigstore = await startSigstore({ jwks: issuer.jwks });
+  const sigstoreTrustedRoot = sigstore.trustedRoot;
+  testpypi = await startWarehouse({
+    issuer,
+    audience: "testpypi",
+    publishers: [],
+    sigstoreTrustedRoot,
+  });
+  pypi = await startWarehouse({ issuer, publishers: [publisher("pypi")], sigstoreTrustedRoot });
   backendWheels(path.join(scratch, "backends"));
   backends = await startIndex({ directory: path.join(scratch, "backends") });
 }, 60_000);
@@ -99,6 +108,7 @@ beforeEach(async () => {
 afterAll(async () => {
   for (const service of services) await service.close();
   await Promise.all([testpypi?.close(), pypi?.close(), backends?.close()]);
+  await sigstore?.close();
   await issuer?.close();
   rmSync(scratch, { recursive: true, force: true });
 });
@@ -128,9 +138,14 @@ describe("action-templates/python-release.yml through the emulated runner", () =
 
     // TestPyPI first, as the testpypi environment; then PyPI, as the pypi environment.
     const claims = issuer.tokens.map((token) => decodeJwt(token));
+    // Each publish job: the index's token, then one sigstore token per attestation.
     expect(claims.map(({ aud, environment }) => [aud, environment])).toEqual([
       ["testpypi", "testpypi"],
+      ["sigstore", "testpypi"],
+      ["sigstore", "testpypi"],
       ["pypi", "pypi"],
+      ["sigstore", "pypi"],
+      ["sigstore", "pypi"],
     ]);
     for (const claim of claims) {
       expect(claim.ref).toBe(tag);
@@ -142,6 +157,8 @@ describe("action-templates/python-release.yml through the emulated runner", () =
     expect(pypi.minted.map((token) => token.publisher.environment)).toEqual(["pypi"]);
     expect(uploaded(testpypi)).toEqual(files.map((file) => [file, 200]));
     expect(uploaded(pypi)).toEqual(files.map((file) => [file, 200]));
+    for (const index of [testpypi, pypi])
+      expect(index.uploads.map((upload) => upload.attestations?.length)).toEqual([1, 1]);
     expect(testpypi.files()).toEqual(files);
     expect(pypi.files()).toEqual(files);
     const publish = (id: string) => job(id).steps[1].result?.outputs ?? {};

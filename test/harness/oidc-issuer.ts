@@ -94,8 +94,8 @@ export interface RunningOidcIssuer {
   jwks: JSONWebKeySet;
   /** ACTIONS_ID_TOKEN_REQUEST_URL (already with a `?`) and ACTIONS_ID_TOKEN_REQUEST_TOKEN. */
   env(): Record<"ACTIONS_ID_TOKEN_REQUEST_URL" | "ACTIONS_ID_TOKEN_REQUEST_TOKEN", string>;
-  /** Merges more overrides into the current ones (for tokens issued from now on). */
-  setClaims(overrides: ClaimOverrides): void;
+  /** Merges more overrides into the current ones (for tokens issued from now on); with `audience`, for its tokens only. */
+  setClaims(overrides: ClaimOverrides, audience?: string): void;
   /** Back to the overrides given at start. */
   resetClaims(): void;
   /** The claims the next token for `audience` would carry (with a fresh jti and times). */
@@ -193,6 +193,7 @@ export async function startOidcIssuer(options: OidcIssuerOptions = {}): Promise<
   const jwk = { ...(await exportJWK(publicKey)), kid, alg: "RS256", use: "sig" };
   const jwks: JSONWebKeySet = { keys: [jwk] };
   let overrides: ClaimOverrides = { ...options.claims };
+  let byAudience = new Map<string, ClaimOverrides>();
   const tokens: string[] = [];
   const requests: IssuerRequest[] = [];
   const faults = createFaultQueues();
@@ -200,7 +201,10 @@ export async function startOidcIssuer(options: OidcIssuerOptions = {}): Promise<
   const sign = (claims: Record<string, unknown>) =>
     new SignJWT(claims).setProtectedHeader({ alg: "RS256", typ: "JWT", kid }).sign(privateKey);
   const claimsFor = (audience: string) =>
-    resolveClaims(overrides, { issuer, audience, lifetimeSeconds });
+    resolveClaims(
+      { ...overrides, ...byAudience.get(audience) },
+      { issuer, audience, lifetimeSeconds },
+    );
 
   const handler = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
@@ -262,11 +266,13 @@ export async function startOidcIssuer(options: OidcIssuerOptions = {}): Promise<
       ACTIONS_ID_TOKEN_REQUEST_URL: `${server.url}/token?api-version=2.0`,
       ACTIONS_ID_TOKEN_REQUEST_TOKEN: requestToken,
     }),
-    setClaims(more) {
-      overrides = { ...overrides, ...more };
+    setClaims(more, audience) {
+      if (audience === undefined) overrides = { ...overrides, ...more };
+      else byAudience.set(audience, { ...byAudience.get(audience), ...more });
     },
     resetClaims() {
       overrides = { ...options.claims };
+      byAudience = new Map();
     },
     claimsFor,
     sign,

@@ -42,13 +42,13 @@ export function buildDemoDists(scratch: string, name: string, edit?: (dir: strin
 export interface PublishWorld {
   issuer: RunningOidcIssuer;
   warehouse: RunningWarehouse;
-  /** The Sigstore stand-in, when the world was started with `sigstore: true`. */
+  /** The Sigstore stand-in (absent when the world was started with `sigstore: false`). */
   sigstore?: RunningSigstore;
   close(): Promise<void>;
 }
 
 export interface PublishWorldOptions extends Partial<WarehouseOptions> {
-  /** Also start a Sigstore stand-in trusting the issuer; the Warehouse verifies attestations against it. */
+  /** A Sigstore stand-in trusting the issuer, which the Warehouse verifies attestations against (default true). */
   sigstore?: boolean;
 }
 
@@ -56,7 +56,7 @@ export interface PublishWorldOptions extends Partial<WarehouseOptions> {
 export async function startPublishWorld(options: PublishWorldOptions = {}): Promise<PublishWorld> {
   const { sigstore: withSigstore, ...warehouseOptions } = options;
   const issuer = await startOidcIssuer();
-  const sigstore = withSigstore ? await startSigstore({ jwks: issuer.jwks }) : undefined;
+  const sigstore = withSigstore !== false ? await startSigstore({ jwks: issuer.jwks }) : undefined;
   const warehouse = await startWarehouse({
     issuer,
     publishers: [DEMO_PUBLISHER],

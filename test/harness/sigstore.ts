@@ -62,6 +62,8 @@ export interface RunningSigstore {
   heal(service?: SigstoreService): void;
   /** Every request, oldest first, with the status it got. */
   requests: SigstoreRequest[];
+  /** Runs `action` once, when Rekor is asked for its `nth` entry from now (1 is the next). */
+  whenLogging(nth: number, action: () => void): void;
   close(): Promise<void>;
 }
 
@@ -120,8 +122,10 @@ export async function startSigstore(options: SigstoreOptions): Promise<RunningSi
   };
 
   /** Rekor: a dsse entry stored in its canonical form (hashes and signatures), as Rekor stores it. */
+  const watchers: { entry: number; action: () => void }[] = [];
   const logEntry = async (body: string) => {
     counts.entries++;
+    for (const watcher of watchers.filter((one) => one.entry === counts.entries)) watcher.action();
     return (rekor as HandlerFn)(JSON.stringify(canonicalEntry(JSON.parse(body))));
   };
 
@@ -150,6 +154,7 @@ export async function startSigstore(options: SigstoreOptions): Promise<RunningSi
     fail: faults.fail,
     heal: faults.heal,
     requests,
+    whenLogging: (nth, action) => void watchers.push({ entry: counts.entries + nth, action }),
     async close() {
       await server.close();
       rmSync(rootDir, { recursive: true, force: true });

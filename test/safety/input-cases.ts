@@ -10,6 +10,7 @@ import { type RunningOidcIssuer, startOidcIssuer } from "../harness/oidc-issuer.
 import { advisoryFixtures, type RunningOsvApi, startOsvApi } from "../harness/osv-api.js";
 import { DEBIAN_PYTHON } from "../harness/publish-tools.js";
 import { actionDirectory, readActionMetadata, repoRoot } from "../harness/runner.js";
+import { type RunningSigstore, startSigstore } from "../harness/sigstore.js";
 import { type RunningWarehouse, startWarehouse } from "../harness/warehouse.js";
 import type { ParsedAnnotation } from "../harness/workflow-files.js";
 import {
@@ -103,17 +104,21 @@ export function auditWorld(): {
 /** trusted-publish of a prebuilt wheel to the local Warehouse, through the OIDC issuer. */
 export function publishWorld(wheelDirectory: () => string) {
   let issuer: RunningOidcIssuer;
+  let sigstore: RunningSigstore;
   let warehouse: RunningWarehouse;
   return {
     start: async () => {
       issuer = await startOidcIssuer();
+      sigstore = await startSigstore({ jwks: issuer.jwks });
       warehouse = await startWarehouse({
         issuer,
         publishers: [{ repository: "octo-repo", owner: "octo-org", workflow: "release.yml" }],
+        sigstoreTrustedRoot: sigstore.trustedRoot,
       });
     },
     stop: async () => {
       await warehouse.close();
+      await sigstore.close();
       await issuer.close();
     },
     world: (): World => ({
@@ -122,7 +127,7 @@ export function publishWorld(wheelDirectory: () => string) {
         writeFileSync(path.join(sandbox.workspace, "README.md"), "# project\n");
       },
       inputs: { "repository-url": warehouse.legacyUrl, "skip-existing": "true" },
-      env: { ...issuer.env() },
+      env: { ...issuer.env(), ...sigstore.env() },
       ref: "refs/tags/v1.0.0",
     }),
   };

@@ -13,6 +13,7 @@ import {
   startOsvApi,
 } from "../harness/osv-api.js";
 import { repoRoot } from "../harness/runner.js";
+import { type RunningSigstore, startSigstore } from "../harness/sigstore.js";
 import { type RunningWarehouse, startWarehouse } from "../harness/warehouse.js";
 import { craftWheel, craftZipBomb } from "../shared/dists/craft.js";
 import {
@@ -29,6 +30,7 @@ const lockfile = path.join(repoRoot, "test/fixtures/audit/uv");
 
 let osv: RunningOsvApi;
 let issuer: RunningOidcIssuer;
+let sigstore: RunningSigstore;
 let warehouse: RunningWarehouse;
 const sandboxes: Sandbox[] = [];
 
@@ -41,9 +43,11 @@ function sandbox(): Sandbox {
 beforeAll(async () => {
   osv = await startOsvApi({ advisories: advisoryFixtures });
   issuer = await startOidcIssuer();
+  sigstore = await startSigstore({ jwks: issuer.jwks });
   warehouse = await startWarehouse({
     issuer,
     publishers: [{ repository: "octo-repo", owner: "octo-org", workflow: "release.yml" }],
+    sigstoreTrustedRoot: sigstore.trustedRoot,
   });
 });
 beforeEach(async () => {
@@ -52,7 +56,7 @@ beforeEach(async () => {
   issuer.faults("/token").length = 0;
 });
 afterAll(async () => {
-  await Promise.all([osv?.close(), warehouse?.close(), issuer?.close()]);
+  await Promise.all([osv?.close(), warehouse?.close(), sigstore?.close(), issuer?.close()]);
   for (const made of sandboxes) rmSync(made.root, { recursive: true, force: true });
 });
 
@@ -189,7 +193,7 @@ describe("trusted-publish against an index and a token service that misbehave", 
       action: "trusted-publish",
       ref: "refs/tags/v1.0.0",
       event: { name: "push" },
-      env: issuer.env(),
+      env: { ...issuer.env(), ...sigstore.env() },
       inputs: { "repository-url": warehouse.legacyUrl, "request-timeout": "3s", ...inputs },
     });
     return { sandbox: box, run };

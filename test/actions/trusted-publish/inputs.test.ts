@@ -46,6 +46,7 @@ describe("trusted-publish inputs", () => {
       idTokenRequest: undefined,
       oldSpellings: [],
       attestations: true,
+      attestationsRequested: false,
       sigstore: {
         fulcioUrl: "https://fulcio.sigstore.dev",
         rekorUrl: "https://rekor.sigstore.dev",
@@ -56,6 +57,7 @@ describe("trusted-publish inputs", () => {
 
   test("attestations: on with trusted publishing, off with a notice for a password, refused when asked for with one", () => {
     expect(inputs({ attestations: "false" }).attestations).toBe(false);
+    expect(inputs({ attestations: "TRUE" }).attestationsRequested).toBe(true);
     const withPassword = inputs({ password: "pypi-token" });
     expect(withPassword.attestations).toBe(false);
     expect(withPassword.attestationsOff).toContain("attestations are off");

@@ -12,7 +12,7 @@ import { statementOf } from "../../../shared/sigstore/pep740.js";
 import type { ClaimOverrides } from "../../harness/oidc-issuer.js";
 import { type PublishWorld, startPublishWorld } from "../../harness/publish-world.js";
 import { runInProcess, summaryText } from "../../harness/recording-io.js";
-import { type RunningSigstore, signWithStandIn, startSigstore } from "../../harness/sigstore.js";
+import { type RunningSigstore, signWithStandIn } from "../../harness/sigstore.js";
 import { craftSdist, craftWheel } from "../../shared/dists/craft.js";
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), "pyship-publish-run-"));
@@ -20,14 +20,12 @@ const PASSWORD = "pypi-private-index-token";
 const WHEEL = "publish_demo-1.0.0-py3-none-any.whl";
 const SDIST = "publish_demo-1.0.0.tar.gz";
 let world: PublishWorld;
-let sigstore: RunningSigstore;
 /** Signs through the Sigstore stand-in, in a child process (jest cannot load @sigstore/sign). */
 const standInSigner: StatementSigner = (statement, options) =>
-  signWithStandIn(sigstore, options.idToken, statement);
+  signWithStandIn(world.sigstore as RunningSigstore, options.idToken, statement);
 
 beforeAll(async () => {
   world = await startPublishWorld({ apiTokens: [PASSWORD] });
-  sigstore = await startSigstore({ jwks: world.issuer.jwks });
 });
 beforeEach(async () => {
   await world.warehouse.reset();
@@ -35,7 +33,6 @@ beforeEach(async () => {
   world.issuer.resetClaims();
 });
 afterAll(async () => {
-  await sigstore?.close();
   await world?.close();
   rmSync(scratch, { recursive: true, force: true });
 });
@@ -119,7 +116,7 @@ describe("trusted-publish's run(), in-process against the harness Warehouse and 
       expect(attestations).toHaveLength(1);
       expect(statementOf(attestations[0])?.subject[0].name).toBe(filename);
     }
-    expect(sigstore.issued().certificates).toBeGreaterThanOrEqual(2);
+    expect(world.sigstore?.issued().certificates).toBeGreaterThanOrEqual(2);
     // The sigstore-audience tokens are masked as well as the upload token.
     expect(io.secrets.length).toBeGreaterThanOrEqual(4);
     const summary = summaryText(io);
@@ -129,14 +126,42 @@ describe("trusted-publish's run(), in-process against the harness Warehouse and 
     );
   });
 
+  test("a reusable workflow: PyPI would refuse its attestations, so by default they are not made, with a warning saying what PyPI matches", async () => {
+    const reusable = {
+      workflow_ref: "octo-org/octo-repo/.github/workflows/ci.yml@refs/tags/v1.0.0",
+      job_workflow_ref: "octo-org/octo-repo/.github/workflows/release.yml@refs/tags/v1.0.0",
+    };
+    const quiet = await publish(await workspaceWithDists(), { claims: reusable });
+    expect(quiet.exitCode).toBe(0);
+    expect(quiet.io.outputs.attestations).toBe("");
+    const warning = quiet.io.warnings
+      .map((w) => w.message)
+      .find((m) => m.includes("Build Config URI"));
+    expect(warning).toContain(
+      "signed as https://github.com/octo-org/octo-repo/.github/workflows/release.yml@refs/tags/v1.0.0",
+    );
+    expect(warning).toContain(
+      "https://github.com/octo-org/octo-repo/.github/workflows/ci.yml@refs/tags/v1.0.0 as their Build Config URI",
+    );
+
+    await world.warehouse.reset();
+    const asked = await publish(await workspaceWithDists(), {
+      claims: reusable,
+      inputs: { attestations: "true" },
+    });
+    expect(asked.exitCode).toBe(1);
+    expect(asked.io.errors[0].message).toContain("Invalid attestations supplied during upload");
+    expect(asked.io.errors[0].message).toContain("Build Config URI");
+  });
+
   test("attestations: false signs nothing and sends no attestations field", async () => {
-    const before = sigstore.issued().certificates;
+    const before = world.sigstore?.issued().certificates;
     const { exitCode, io } = await publish(await workspaceWithDists(), {
       inputs: { attestations: "false" },
     });
     expect(exitCode).toBe(0);
     expect(io.outputs.attestations).toBe("");
-    expect(sigstore.issued().certificates).toBe(before);
+    expect(world.sigstore?.issued().certificates).toBe(before);
     expect(
       world.warehouse.uploads.flatMap((upload) => upload.fields.map(([name]) => name)),
     ).not.toContain("attestations");
