@@ -24,14 +24,19 @@ export class SigningFailed extends Error {
 }
 
 /** A DSSE bundle (v0.3 JSON) of `statement`, signed with a short-lived Fulcio certificate. */
-export async function signStatement(statement: Statement, options: SignOptions): Promise<DsseBundle> {
+export async function signStatement(
+  statement: Statement,
+  options: SignOptions,
+): Promise<DsseBundle> {
   const { instance } = options;
   const fetchOptions = {
     retry: { retries: options.retries, factor: 2, minTimeout: 500, maxTimeout: 5_000 },
     timeout: options.timeoutMs,
   };
   const witnesses = [
-    new RekorWitness({ rekorBaseURL: instance.rekorUrl, entryType: "dsse", ...fetchOptions }),
+    ...(instance.rekorUrl
+      ? [new RekorWitness({ rekorBaseURL: instance.rekorUrl, entryType: "dsse", ...fetchOptions })]
+      : []),
     ...(instance.tsaUrl ? [new TSAWitness({ tsaBaseURL: instance.tsaUrl, ...fetchOptions })] : []),
   ];
   const builder = new DSSEBundleBuilder({
