@@ -17,11 +17,21 @@ import { readText } from "../../shared/project/text.js";
 import { type ActionIo, CheckFailed, type Finding, lastLines } from "../../shared/runtime/index.js";
 import { shownRelativeTo } from "../../shared/runtime/paths.js";
 import type { BuildDistInputs } from "./inputs.js";
+import {
+  attestDists,
+  type DistAttestation,
+  type ProvenanceSigning,
+  provenanceSummary,
+} from "./provenance.js";
 
 export interface BuildDistDeps {
   env: NodeJS.ProcessEnv;
   uploadArtifact: typeof uploadArtifact;
+  /** What signs build provenance; by default loaded on first use (it is large, and rarely on). */
+  provenanceSigning?: () => Promise<ProvenanceSigning>;
 }
+
+const loadSigning = async () => (await import("./provenance-signing.js")).signing;
 
 const defaultDeps: BuildDistDeps = { env: process.env, uploadArtifact };
 
@@ -68,13 +78,38 @@ export async function run(
   const failing = findings.filter(
     (finding) => finding.severity === "error" || (inputs.strict && finding.severity === "warning"),
   );
+  const attested = await attest(inputs, files, failing.length, io, deps);
+  io.setOutput("attestations", attested.map((a) => a.bundlePath).join("\n"));
+  io.setOutput("attestation-ids", attested.map((a) => a.id).join("\n"));
+  io.setOutput("attestation-urls", attested.map((a) => a.url).join("\n"));
   await writeSummary(inspection, findings, failing.length, { name, version }, io);
+  if (attested.length > 0) await io.summary(provenanceSummary(attested));
   if (failing.length > 0) {
     const codes = [...new Set(failing.map((finding) => finding.code))].join(", ");
     throw new CheckFailed(
       `${failing.length} check${failing.length === 1 ? "" : "s"} failed (${codes}); see the annotations and the job summary.`,
     );
   }
+}
+
+/** Build provenance for dists that passed their checks; none when off, or when a check failed. */
+async function attest(
+  inputs: BuildDistInputs,
+  files: string[],
+  failing: number,
+  io: ActionIo,
+  deps: BuildDistDeps,
+): Promise<DistAttestation[]> {
+  const access = inputs.provenance;
+  if (!access) return [];
+  if (failing > 0) {
+    io.info(`Not attesting build provenance: ${failing} check${failing === 1 ? "" : "s"} failed.`);
+    return [];
+  }
+  const signing = await (deps.provenanceSigning ?? loadSigning)();
+  return io.group("Attesting build provenance", () =>
+    attestDists(files, access, deps.env, io, signing),
+  );
 }
 
 async function build(
