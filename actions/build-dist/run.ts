@@ -17,17 +17,12 @@ import { readText } from "../../shared/project/text.js";
 import { type ActionIo, CheckFailed, type Finding, lastLines } from "../../shared/runtime/index.js";
 import { shownRelativeTo } from "../../shared/runtime/paths.js";
 import type { BuildDistInputs } from "./inputs.js";
-import {
-  attestDists,
-  type DistAttestation,
-  type ProvenanceSigning,
-  provenanceSummary,
-} from "./provenance.js";
+import type { DistAttestation, ProvenanceSigning } from "./provenance.js";
 
 export interface BuildDistDeps {
   env: NodeJS.ProcessEnv;
   uploadArtifact: typeof uploadArtifact;
-  /** What signs build provenance; by default loaded on first use (it is large, and rarely on). */
+  /** What signs build provenance; by default loaded only when asked for (it is large, and rarely on). */
   provenanceSigning?: () => Promise<ProvenanceSigning>;
 }
 
@@ -78,12 +73,12 @@ export async function run(
   const failing = findings.filter(
     (finding) => finding.severity === "error" || (inputs.strict && finding.severity === "warning"),
   );
-  const attested = await attest(inputs, files, failing.length, io, deps);
+  const { attested, summary } = await attest(inputs, files, failing.length, io, deps);
   io.setOutput("attestations", attested.map((a) => a.bundlePath).join("\n"));
   io.setOutput("attestation-ids", attested.map((a) => a.id).join("\n"));
   io.setOutput("attestation-urls", attested.map((a) => a.url).join("\n"));
   await writeSummary(inspection, findings, failing.length, { name, version }, io);
-  if (attested.length > 0) await io.summary(provenanceSummary(attested));
+  if (summary) await io.summary(summary);
   if (failing.length > 0) {
     const codes = [...new Set(failing.map((finding) => finding.code))].join(", ");
     throw new CheckFailed(
@@ -92,24 +87,31 @@ export async function run(
   }
 }
 
-/** Build provenance for dists that passed their checks; none when off, or when a check failed. */
+/**
+ * Build provenance for dists that passed their checks, and its summary section; none when off,
+ * or when a check failed. Its code is only loaded here, so a step without it starts as fast.
+ */
 async function attest(
   inputs: BuildDistInputs,
   files: string[],
   failing: number,
   io: ActionIo,
   deps: BuildDistDeps,
-): Promise<DistAttestation[]> {
+): Promise<{ attested: DistAttestation[]; summary?: string }> {
   const access = inputs.provenance;
-  if (!access) return [];
+  if (!access) return { attested: [] };
   if (failing > 0) {
     io.info(`Not attesting build provenance: ${failing} check${failing === 1 ? "" : "s"} failed.`);
-    return [];
+    return { attested: [] };
   }
-  const signing = await (deps.provenanceSigning ?? loadSigning)();
-  return io.group("Attesting build provenance", () =>
-    attestDists(files, access, deps.env, io, signing),
+  const [provenance, signing] = await Promise.all([
+    import("./provenance.js"),
+    (deps.provenanceSigning ?? loadSigning)(),
+  ]);
+  const attested = await io.group("Attesting build provenance", () =>
+    provenance.attestDists(files, access, deps.env, io, signing),
   );
+  return { attested, summary: provenance.provenanceSummary(attested) };
 }
 
 async function build(
