@@ -24,6 +24,37 @@ export interface BuildDistInputs {
   ignoreChecks: string[];
   uploadArtifact: boolean;
   artifactName: string;
+  /** Set when `attest-build-provenance` is true: what signing and storing need. */
+  provenance?: ProvenanceAccess;
+}
+
+/** The job's OIDC token service (`id-token: write`) and the token that stores attestations. */
+export interface ProvenanceAccess {
+  githubToken: string;
+  idTokenRequest: { url: string; token: string };
+}
+
+const PERMISSIONS = "`permissions: id-token: write` and `attestations: write`";
+
+function provenanceAccess(
+  reader: InputReader,
+  env: NodeJS.ProcessEnv,
+): ProvenanceAccess | undefined {
+  if (!reader.boolean("attest-build-provenance", false)) return undefined;
+  const url = env.ACTIONS_ID_TOKEN_REQUEST_URL?.trim() ?? "";
+  const token = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN?.trim() ?? "";
+  if (!url || !token) {
+    throw new ConfigurationError(
+      `input 'attest-build-provenance' is true, but this job cannot request an OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL or ACTIONS_ID_TOKEN_REQUEST_TOKEN is unset): add ${PERMISSIONS} to the job`,
+    );
+  }
+  const githubToken = reader.raw("github-token");
+  if (!githubToken) {
+    throw new ConfigurationError(
+      `input 'attest-build-provenance' is true, but 'github-token' is empty: leave it at its default, \${{ github.token }}, with ${PERMISSIONS} on the job`,
+    );
+  }
+  return { githubToken, idTokenRequest: { url, token } };
 }
 
 function resolveBuilder(choice: "auto" | Builder, env: NodeJS.ProcessEnv): Builder {
@@ -94,5 +125,6 @@ export function loadInputs(reader = new InputReader(), env = process.env): Build
     ignoreChecks: readIgnoredChecks(reader),
     uploadArtifact: reader.boolean("upload-artifact", true),
     artifactName,
+    provenance: provenanceAccess(reader, env),
   });
 }

@@ -17,11 +17,16 @@ import { readText } from "../../shared/project/text.js";
 import { type ActionIo, CheckFailed, type Finding, lastLines } from "../../shared/runtime/index.js";
 import { shownRelativeTo } from "../../shared/runtime/paths.js";
 import type { BuildDistInputs } from "./inputs.js";
+import type { DistAttestation, ProvenanceSigning } from "./provenance.js";
 
 export interface BuildDistDeps {
   env: NodeJS.ProcessEnv;
   uploadArtifact: typeof uploadArtifact;
+  /** What signs build provenance; by default loaded only when asked for (it is large, and rarely on). */
+  provenanceSigning?: () => Promise<ProvenanceSigning>;
 }
+
+const loadSigning = async () => (await import("./provenance-signing.js")).signing;
 
 const defaultDeps: BuildDistDeps = { env: process.env, uploadArtifact };
 
@@ -68,13 +73,45 @@ export async function run(
   const failing = findings.filter(
     (finding) => finding.severity === "error" || (inputs.strict && finding.severity === "warning"),
   );
+  const { attested, summary } = await attest(inputs, files, failing.length, io, deps);
+  io.setOutput("attestations", attested.map((a) => a.bundlePath).join("\n"));
+  io.setOutput("attestation-ids", attested.map((a) => a.id).join("\n"));
+  io.setOutput("attestation-urls", attested.map((a) => a.url).join("\n"));
   await writeSummary(inspection, findings, failing.length, { name, version }, io);
+  if (summary) await io.summary(summary);
   if (failing.length > 0) {
     const codes = [...new Set(failing.map((finding) => finding.code))].join(", ");
     throw new CheckFailed(
       `${failing.length} check${failing.length === 1 ? "" : "s"} failed (${codes}); see the annotations and the job summary.`,
     );
   }
+}
+
+/**
+ * Build provenance for dists that passed their checks, and its summary section; none when off,
+ * or when a check failed. Its code is only loaded here, so a step without it starts as fast.
+ */
+async function attest(
+  inputs: BuildDistInputs,
+  files: string[],
+  failing: number,
+  io: ActionIo,
+  deps: BuildDistDeps,
+): Promise<{ attested: DistAttestation[]; summary?: string }> {
+  const access = inputs.provenance;
+  if (!access) return { attested: [] };
+  if (failing > 0) {
+    io.info(`Not attesting build provenance: ${failing} check${failing === 1 ? "" : "s"} failed.`);
+    return { attested: [] };
+  }
+  const [provenance, signing] = await Promise.all([
+    import("./provenance.js"),
+    (deps.provenanceSigning ?? loadSigning)(),
+  ]);
+  const attested = await io.group("Attesting build provenance", () =>
+    provenance.attestDists(files, access, deps.env, io, signing),
+  );
+  return { attested, summary: provenance.provenanceSummary(attested) };
 }
 
 async function build(

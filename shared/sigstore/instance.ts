@@ -4,7 +4,8 @@ import { ConfigurationError } from "../runtime/errors.js";
 
 export interface SigstoreInstance {
   fulcioUrl: string;
-  rekorUrl: string;
+  /** The transparency log; none for GitHub's private instance, which timestamps instead. */
+  rekorUrl?: string;
   /** A timestamp authority; none for public-good, whose Rekor entries carry the time. */
   tsaUrl?: string;
   /** The `trusted_root.json` verification uses; undefined means public-good's, through TUF. */
@@ -25,6 +26,28 @@ export function sigstoreInstance(env: NodeJS.ProcessEnv): SigstoreInstance {
     tsaUrl: set("PYSHIP_TSA_URL"),
     trustedRootPath: set("PYSHIP_SIGSTORE_TRUSTED_ROOT"),
   };
+}
+
+/** Whether any PYSHIP_* Sigstore variable names an instance other than public-good. */
+function namesInstance(env: NodeJS.ProcessEnv): boolean {
+  return ["PYSHIP_FULCIO_URL", "PYSHIP_REKOR_URL", "PYSHIP_TSA_URL"].some((name) =>
+    env[name]?.trim(),
+  );
+}
+
+/**
+ * The instance that signs build provenance. The PYSHIP_* variables first; else, as actions/attest
+ * chooses, public-good for a public repository and GitHub's own (a Fulcio and a timestamp
+ * authority, no public log) for a private or internal one, so its names stay out of public Rekor.
+ */
+export function provenanceInstance(
+  env: NodeJS.ProcessEnv,
+  visibility: string | undefined,
+): SigstoreInstance {
+  if (namesInstance(env) || visibility === "public") return sigstoreInstance(env);
+  const server = new URL(env.GITHUB_SERVER_URL?.trim() || "https://github.com").hostname;
+  const host = server === "github.com" ? "githubapp.com" : server;
+  return { fulcioUrl: `https://fulcio.${host}`, tsaUrl: `https://timestamp.${host}` };
 }
 
 /** The trusted root document at PYSHIP_SIGSTORE_TRUSTED_ROOT, or a ConfigurationError naming it. */

@@ -34,7 +34,9 @@ export async function signStatement(
     timeout: options.timeoutMs,
   };
   const witnesses = [
-    new RekorWitness({ rekorBaseURL: instance.rekorUrl, entryType: "dsse", ...fetchOptions }),
+    ...(instance.rekorUrl
+      ? [new RekorWitness({ rekorBaseURL: instance.rekorUrl, entryType: "dsse", ...fetchOptions })]
+      : []),
     ...(instance.tsaUrl ? [new TSAWitness({ tsaBaseURL: instance.tsaUrl, ...fetchOptions })] : []),
   ];
   const builder = new DSSEBundleBuilder({

@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import {
   cpSync,
   existsSync,
@@ -10,9 +11,16 @@ import {
 } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { bundleFromJSON } from "@sigstore/bundle";
+import { TrustedRoot } from "@sigstore/protobuf-specs";
+import { toSignedEntity, toTrustMaterial, Verifier } from "@sigstore/verify";
+import type { DsseBundle } from "../../shared/sigstore/pep740.js";
 import { type RunningArtifactService, startArtifactService } from "../harness/artifact-service.js";
+import { type RunningGitHubApi, startGitHubApi } from "../harness/github-api.js";
+import { type RunningOidcIssuer, startOidcIssuer } from "../harness/oidc-issuer.js";
 import { inheritedEnv, repoRoot, runAction } from "../harness/runner.js";
+import { type RunningSigstore, startSigstore } from "../harness/sigstore.js";
 
 const fixtures = path.join(repoRoot, "test/fixtures/build-dist");
 /** Debian's python: it has build and the backends; no index holds them here. */
@@ -361,5 +369,97 @@ describe("build-dist uploads the artifact", () => {
         message: expect.stringContaining("Not uploading the python-dist artifact"),
       }),
     );
+  });
+});
+
+describe("build-dist attests build provenance", () => {
+  let issuer: RunningOidcIssuer;
+  let sigstore: RunningSigstore;
+  let api: RunningGitHubApi;
+  beforeAll(async () => {
+    issuer = await startOidcIssuer();
+    // @actions/attest wants the token's iss to start with the issuer it fetches the keys from.
+    issuer.setClaims({ iss: issuer.url, repository: "pyship-test/example" });
+    sigstore = await startSigstore({ jwks: issuer.jwks });
+    api = await startGitHubApi();
+  });
+  afterAll(async () => {
+    await Promise.all([sigstore?.close(), issuer?.close(), api?.close()]);
+  });
+
+  const provenance = { ...offline, "attest-build-provenance": "true" };
+
+  test("each dist's SLSA attestation reaches the GitHub API, verifies, and its subject is the dist", async () => {
+    const result = await runAction({
+      action: "build-dist",
+      workspace: workspaceWith("flit"),
+      inputs: { ...provenance, "github-token": api.token },
+      env: {
+        ...issuer.env(),
+        GITHUB_API_URL: api.url,
+        PYSHIP_OIDC_ISSUER: issuer.url,
+        PYSHIP_FULCIO_URL: sigstore.url,
+        PYSHIP_REKOR_URL: sigstore.url,
+      },
+    });
+    expect(result.annotations.filter((a) => a.level === "error")).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    const dists = [result.outputs.sdist, result.outputs.wheels];
+    const files = result.outputs.attestations.split("\n");
+    expect(files.map((file) => path.dirname(file))).toEqual(
+      dists.map(() => path.join(result.runnerTemp, "pyship-provenance")),
+    );
+    const verifier = new Verifier(toTrustMaterial(TrustedRoot.fromJSON(sigstore.trustedRoot)), {
+      tlogThreshold: 1,
+      ctlogThreshold: 1,
+      tsaThreshold: 0,
+    });
+    for (const [index, dist] of dists.entries()) {
+      const sha256 = createHash("sha256").update(readFileSync(dist)).digest("hex");
+      const listed = await fetch(
+        `${api.url}/repos/pyship-test/example/attestations/sha256:${sha256}`,
+        { headers: { authorization: `Bearer ${api.token}` } },
+      );
+      const { attestations } = (await listed.json()) as { attestations: { bundle: unknown }[] };
+      expect(attestations).toHaveLength(1);
+      const { bundle } = attestations[0] as { bundle: DsseBundle };
+      expect(bundle).toEqual(JSON.parse(readFileSync(files[index], "utf8")));
+      const signer = verifier.verify(toSignedEntity(bundleFromJSON(bundle)));
+      expect(signer.identity?.subjectAlternativeName).toBe(
+        "https://github.com/pyship-test/example/.github/workflows/release.yml@refs/tags/v1.0.0",
+      );
+      const statement = JSON.parse(
+        Buffer.from(bundle.dsseEnvelope?.payload ?? "", "base64").toString("utf8"),
+      );
+      expect(statement.predicateType).toBe("https://slsa.dev/provenance/v1");
+      expect(statement.subject).toEqual([{ name: path.basename(dist), digest: { sha256 } }]);
+    }
+    const ids = api.attestations("pyship-test", "example").map((a) => String(a.id));
+    expect(result.outputs["attestation-ids"].split("\n")).toEqual(ids);
+    expect(result.summary).toContain("### Build provenance");
+    // Masked (the runner hides them), and shown nowhere else.
+    const shown = result.stdout
+      .split("\n")
+      .filter((line) => !line.startsWith("::add-mask::"))
+      .join("\n");
+    for (const token of [api.token, ...issuer.tokens]) {
+      expect(result.stdout).toContain(`::add-mask::${token}`);
+      expect(shown).not.toContain(token);
+    }
+  });
+
+  test("without id-token: write the step fails before building, naming the input and the permissions", async () => {
+    const workspace = workspaceWith("flit");
+    const result = await runAction({ action: "build-dist", workspace, inputs: provenance });
+    expect(result.exitCode).toBe(1);
+    expect(result.annotations).toEqual([
+      expect.objectContaining({
+        level: "error",
+        message: expect.stringMatching(
+          /input 'attest-build-provenance' is true, but this job cannot request an OIDC token .*id-token: write` and `attestations: write`/,
+        ),
+      }),
+    ]);
+    expect(existsSync(path.join(workspace, "dist"))).toBe(false);
   });
 });

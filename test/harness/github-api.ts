@@ -1,6 +1,7 @@
 /**
  * An in-memory stand-in for the GitHub REST endpoints of issue (and PR) comments:
- * list with Link pagination, create, update and delete, behind a token check.
+ * list with Link pagination, create, update and delete, behind a token check; and of
+ * artifact attestations: create one from a Sigstore bundle, list them by subject digest.
  */
 import type http from "node:http";
 import { type RunningServer, readBody, type ServerOptions, startServer } from "./server.js";
@@ -35,6 +36,15 @@ export interface RecordedRequest {
   body?: unknown;
 }
 
+/** An attestation as the stand-in stored it. */
+export interface StoredAttestation {
+  id: number;
+  repository: string;
+  bundle: Record<string, unknown>;
+  /** The statement's subject digests, as `sha256:<hex>`. */
+  subjectDigests: string[];
+}
+
 export type SeedComment = string | { body: string; login?: string };
 
 export interface RunningGitHubApi extends RunningServer {
@@ -44,6 +54,8 @@ export interface RunningGitHubApi extends RunningServer {
   comments(owner: string, repo: string, number: number): IssueComment[];
   /** Adds comments directly (default author: the API's own login); returns copies. */
   seed(owner: string, repo: string, number: number, comments: SeedComment[]): IssueComment[];
+  /** The attestations created for one repository, oldest first. */
+  attestations(owner: string, repo: string): StoredAttestation[];
 }
 
 const DEFAULT_TOKEN = "ghs_stand_in_token";
@@ -97,6 +109,21 @@ function commentBody(payload: unknown): string | undefined {
   return typeof body === "string" ? body : undefined;
 }
 
+/** The `algorithm:hex` digests of the in-toto statement a DSSE bundle signs; undefined when it has none. */
+function subjectDigests(bundle: Record<string, unknown>): string[] | undefined {
+  const envelope = bundle.dsseEnvelope as { payload?: unknown } | undefined;
+  if (typeof envelope?.payload !== "string") return undefined;
+  try {
+    const statement = JSON.parse(Buffer.from(envelope.payload, "base64").toString("utf8"));
+    const digests = (statement.subject ?? []).flatMap((subject: { digest?: object }) =>
+      Object.entries(subject.digest ?? {}).map(([algorithm, hex]) => `${algorithm}:${hex}`),
+    );
+    return digests.length > 0 ? digests : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function authorized(header: string | undefined, token: string): boolean {
   const match = /^(?:token|bearer)\s+(\S+)$/i.exec(header ?? "");
   return match?.[1] === token;
@@ -123,6 +150,7 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Ru
   const threads = new Map<string, StoredComment[]>();
   const byId = new Map<number, StoredComment>();
   const logins = new Map<string, number>();
+  const attestations: StoredAttestation[] = [];
   let nextId = 1000;
 
   const userOf = (login: string): IssueComment["user"] => {
@@ -191,6 +219,10 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Ru
     }
     const segments = url.pathname.split("/").slice(1).map(decodeURIComponent);
     const [root, owner, repo, issues, fourth, fifth] = segments;
+    if (root === "repos" && owner && repo && issues === "attestations") {
+      const route = { owner, repo, digest: fourth, extra: segments.length > 5 };
+      return attestationRoute(res, method, route, payload);
+    }
     if (root !== "repos" || issues !== "issues" || !owner || !repo) {
       return sendMessage(res, 404, "Not Found");
     }
@@ -234,6 +266,48 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Ru
     return sendMessage(res, 404, "Not Found");
   };
 
+  /** POST /repos/{owner}/{repo}/attestations and GET /repos/{owner}/{repo}/attestations/{subject_digest}. */
+  const attestationRoute = (
+    res: http.ServerResponse,
+    method: string,
+    route: { owner: string; repo: string; digest?: string; extra: boolean },
+    payload: unknown,
+  ) => {
+    const repository = `${route.owner}/${route.repo}`.toLowerCase();
+    if (method === "POST" && route.digest === undefined) {
+      if (options.forbidWrites)
+        return sendMessage(res, 403, "Resource not accessible by integration");
+      const bundle = (payload as { bundle?: unknown } | undefined)?.bundle;
+      const isObject = typeof bundle === "object" && bundle !== null;
+      const digests = isObject ? subjectDigests(bundle as Record<string, unknown>) : undefined;
+      if (!isObject || !digests)
+        return sendMessage(
+          res,
+          422,
+          "Invalid request: bundle is not a DSSE Sigstore bundle with subjects",
+        );
+      const id = nextId++;
+      attestations.push({
+        id,
+        repository,
+        bundle: bundle as Record<string, unknown>,
+        subjectDigests: digests,
+      });
+      return sendJson(res, 201, { id });
+    }
+    if (method === "GET" && route.digest && !route.extra) {
+      // GitHub lists the bundles whose statement has a subject with this digest.
+      const found = attestations.filter(
+        (a) => a.repository === repository && a.subjectDigests.includes(route.digest as string),
+      );
+      const repositoryId = 6000000 + repository.length;
+      return sendJson(res, 200, {
+        attestations: found.map((a) => ({ bundle: a.bundle, repository_id: repositoryId })),
+      });
+    }
+    return sendMessage(res, 404, "Not Found");
+  };
+
   const server = await startServer(handler, { ...options, maxBodyBytes });
   return {
     ...server,
@@ -247,5 +321,9 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Ru
           typeof entry === "string" ? { body: entry, login: undefined } : entry;
         return present(addComment(owner, repo, number, body, login ?? ownLogin), server.url);
       }),
+    attestations: (owner, repo) =>
+      attestations
+        .filter((a) => a.repository === `${owner}/${repo}`.toLowerCase())
+        .map((a) => structuredClone(a)),
   };
 }

@@ -81,4 +81,33 @@ describe("build-dist inputs", () => {
   ])("%j is refused", (given, message) => {
     expect(() => inputs(given)).toThrow(message);
   });
+
+  describe("attest-build-provenance", () => {
+    const oidc = {
+      ACTIONS_ID_TOKEN_REQUEST_URL: "http://127.0.0.1:1/token?api-version=2.0",
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: "request-token",
+    };
+
+    test("off by default; on, it carries the OIDC token service and the github-token", () => {
+      expect(inputs({}, oidc).provenance).toBeUndefined();
+      expect(
+        inputs({ "attest-build-provenance": "true", "github-token": "ghs_token" }, oidc).provenance,
+      ).toEqual({
+        githubToken: "ghs_token",
+        idTokenRequest: { url: oidc.ACTIONS_ID_TOKEN_REQUEST_URL, token: "request-token" },
+      });
+    });
+
+    test("without id-token: write it is a configuration error naming the input and the permissions", () => {
+      expect(() => inputs({ "attest-build-provenance": "true", "github-token": "t" })).toThrow(
+        /input 'attest-build-provenance' is true, but this job cannot request an OIDC token .*permissions: id-token: write` and `attestations: write`/,
+      );
+    });
+
+    test("an empty github-token is a configuration error", () => {
+      expect(() => inputs({ "attest-build-provenance": "true", "github-token": "" }, oidc)).toThrow(
+        /'github-token' is empty/,
+      );
+    });
+  });
 });
