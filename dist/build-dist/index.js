@@ -33143,7 +33143,7 @@ function defaultCallback(err) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(55421);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(72486);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(73004);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(14394);
 /** build-dist's entry point: reads the inputs and runs the action. */
 
 
@@ -33200,6 +33200,21 @@ var runtime = __nccwpck_require__(55421);
 
 
 
+const PERMISSIONS = "`permissions: id-token: write` and `attestations: write`";
+function provenanceAccess(reader, env) {
+    if (!reader.boolean("attest-build-provenance", false))
+        return undefined;
+    const url = env.ACTIONS_ID_TOKEN_REQUEST_URL?.trim() ?? "";
+    const token = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN?.trim() ?? "";
+    if (!url || !token) {
+        throw new runtime/* ConfigurationError */.j1(`input 'attest-build-provenance' is true, but this job cannot request an OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL or ACTIONS_ID_TOKEN_REQUEST_TOKEN is unset): add ${PERMISSIONS} to the job`);
+    }
+    const githubToken = reader.raw("github-token");
+    if (!githubToken) {
+        throw new runtime/* ConfigurationError */.j1(`input 'attest-build-provenance' is true, but 'github-token' is empty: leave it at its default, \${{ github.token }}, with ${PERMISSIONS} on the job`);
+    }
+    return { githubToken, idTokenRequest: { url, token } };
+}
 function resolveBuilder(choice, env) {
     const uv = (0,command/* which */.K)("uv", env);
     if (choice === "uv" && !uv)
@@ -33249,13 +33264,14 @@ function loadInputs(reader = new runtime/* InputReader */.i_(), env = process.en
         ignoreChecks: (0,checks/* readIgnoredChecks */.eq)(reader),
         uploadArtifact: reader.boolean("upload-artifact", true),
         artifactName,
+        provenance: provenanceAccess(reader, env),
     });
 }
 
 
 /***/ }),
 
-/***/ 73004:
+/***/ 14394:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33269,90 +33285,12 @@ var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./shared/runtime/run-action.ts
-var run_action = __nccwpck_require__(62787);
-;// CONCATENATED MODULE: ./shared/http/deadline.ts
-/** Time budgets for network work: a phase's deadline, and a bound on a library call with no timeout. */
-
-/** Seconds for a message: whole above 10, else one decimal (`2.5 s`). */
-function seconds(ms) {
-    const value = ms / 1000;
-    return value >= 10 || Number.isInteger(value) ? `${Math.round(value)}` : value.toFixed(1);
-}
-/** The end of one network phase; every request and every retry wait of the phase fits before it. */
-class Deadline {
-    ms;
-    what;
-    input;
-    start = Date.now();
-    end;
-    constructor(ms, 
-    /** What the phase does, for messages: "the OSV queries". */
-    what, 
-    /** The input that sets the budget, named when it runs out. */
-    input = "request-timeout") {
-        this.ms = ms;
-        this.what = what;
-        this.input = input;
-        this.end = this.start + ms;
-    }
-    remainingMs() {
-        return Math.max(0, this.end - Date.now());
-    }
-    elapsedMs() {
-        return Date.now() - this.start;
-    }
-    /** The error for a phase that ran out of time, with what last went wrong. */
-    exceeded(attempts, last) {
-        const tries = `${attempts} attempt${attempts === 1 ? "" : "s"}`;
-        return new Error(`gave up on ${this.what} after ${tries} in ${seconds(this.elapsedMs())} s (${last}); raise ${this.input} (now ${seconds(this.ms)} s)`);
-    }
-}
-/** A library call that did not end within its bound. */
-class TimedOut extends Error {
-    constructor(what, ms) {
-        super(`${what} did not finish within ${seconds(ms)} s`);
-        this.name = "TimedOut";
-    }
-}
-/**
- * Bounds a library call that has no timeout of its own: past `ms` it rejects with TimedOut, and
- * the step ends without waiting for the abandoned call's sockets.
- */
-async function within(work, ms, what) {
-    let timer;
-    const timeout = new Promise((_, reject) => {
-        timer = setTimeout(() => {
-            (0,run_action/* abandonWork */.$s)();
-            reject(new TimedOut(what, ms));
-        }, ms);
-    });
-    try {
-        return await Promise.race([work, timeout]);
-    }
-    finally {
-        clearTimeout(timer);
-    }
-}
-
+// EXTERNAL MODULE: ./shared/http/deadline.ts
+var deadline = __nccwpck_require__(45731);
 // EXTERNAL MODULE: ./shared/runtime/errors.ts
 var errors = __nccwpck_require__(8126);
-;// CONCATENATED MODULE: ./shared/runtime/jwt.ts
-/** A JWT's claims, read without checking its signature: for diagnostics and scope hints only. */
-/** The JWT's payload, or {} when it cannot be decoded. */
-function decodeClaims(jwt) {
-    const payload = jwt.split(".")[1];
-    if (!payload)
-        return {};
-    try {
-        const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
-        return claims && typeof claims === "object" ? claims : {};
-    }
-    catch {
-        return {};
-    }
-}
-
+// EXTERNAL MODULE: ./shared/runtime/jwt.ts
+var jwt = __nccwpck_require__(92204);
 // EXTERNAL MODULE: ./shared/runtime/redact.ts
 var redact = __nccwpck_require__(83956);
 // EXTERNAL MODULE: ./shared/runtime/system-errors.ts
@@ -33388,11 +33326,11 @@ async function uploadArtifact(request) {
         return { status: "unavailable", reason: missing };
     (0,redact/* registerSecret */.cl)(process.env.ACTIONS_RUNTIME_TOKEN ?? "");
     // Loaded only when uploading: it pulls in the Azure SDK.
-    const { DefaultArtifactClient } = await __nccwpck_require__.e(/* import() */ 495).then(__nccwpck_require__.bind(__nccwpck_require__, 65495));
+    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(351), __nccwpck_require__.e(138), __nccwpck_require__.e(816)]).then(__nccwpck_require__.bind(__nccwpck_require__, 91816));
     const options = request.retentionDays ? { retentionDays: request.retentionDays } : {};
     try {
         // The client's requests have no overall timeout of their own.
-        const uploaded = await within(new DefaultArtifactClient().uploadArtifact(request.name, request.files, request.rootDirectory, options), request.timeoutMs ?? UPLOAD_TIMEOUT_MS, `uploading the ${request.name} artifact`);
+        const uploaded = await (0,deadline/* within */.ux)(new DefaultArtifactClient().uploadArtifact(request.name, request.files, request.rootDirectory, options), request.timeoutMs ?? UPLOAD_TIMEOUT_MS, `uploading the ${request.name} artifact`);
         return {
             status: "uploaded",
             id: uploaded.id ?? 0,
@@ -33401,7 +33339,7 @@ async function uploadArtifact(request) {
         };
     }
     catch (error) {
-        if (error instanceof TimedOut)
+        if (error instanceof deadline/* TimedOut */.GA)
             throw error;
         throw uploadFailure(request.name, failureText(error));
     }
@@ -33421,7 +33359,7 @@ function failureText(error) {
 }
 /** The scope claim the client needs: `Actions.Results:<run>:<job>` in the JWT's `scp`. */
 function hasResultsScope(token) {
-    const scope = decodeClaims(token).scp;
+    const scope = (0,jwt/* decodeClaims */.Y)(token).scp;
     return (typeof scope === "string" &&
         scope.split(" ").some((part) => /^Actions\.Results:[^:]+:[^:]+$/.test(part)));
 }
@@ -33769,6 +33707,7 @@ var runtime = __nccwpck_require__(55421);
 
 
 
+const loadSigning = async () => (await Promise.all(/* import() */[__nccwpck_require__.e(351), __nccwpck_require__.e(138), __nccwpck_require__.e(0), __nccwpck_require__.e(891)]).then(__nccwpck_require__.bind(__nccwpck_require__, 20891))).signing;
 const defaultDeps = { env: process.env, uploadArtifact: uploadArtifact };
 async function run(inputs, io, deps = defaultDeps) {
     const shownAs = (0,paths/* shownRelativeTo */.Z5)(inputs.workspace);
@@ -33797,11 +33736,36 @@ async function run(inputs, io, deps = defaultDeps) {
     const artifact = inputs.uploadArtifact ? await upload(inputs, files, io, deps) : "";
     io.setOutput("artifact-name", artifact);
     const failing = findings.filter((finding) => finding.severity === "error" || (inputs.strict && finding.severity === "warning"));
+    const { attested, summary } = await attest(inputs, files, failing.length, io, deps);
+    io.setOutput("attestations", attested.map((a) => a.bundlePath).join("\n"));
+    io.setOutput("attestation-ids", attested.map((a) => a.id).join("\n"));
+    io.setOutput("attestation-urls", attested.map((a) => a.url).join("\n"));
     await writeSummary(inspection, findings, failing.length, { name, version }, io);
+    if (summary)
+        await io.summary(summary);
     if (failing.length > 0) {
         const codes = [...new Set(failing.map((finding) => finding.code))].join(", ");
         throw new runtime/* CheckFailed */.EC(`${failing.length} check${failing.length === 1 ? "" : "s"} failed (${codes}); see the annotations and the job summary.`);
     }
+}
+/**
+ * Build provenance for dists that passed their checks, and its summary section; none when off,
+ * or when a check failed. Its code is only loaded here, so a step without it starts as fast.
+ */
+async function attest(inputs, files, failing, io, deps) {
+    const access = inputs.provenance;
+    if (!access)
+        return { attested: [] };
+    if (failing > 0) {
+        io.info(`Not attesting build provenance: ${failing} check${failing === 1 ? "" : "s"} failed.`);
+        return { attested: [] };
+    }
+    const [provenance, signing] = await Promise.all([
+        Promise.all(/* import() */[__nccwpck_require__.e(351), __nccwpck_require__.e(812)]).then(__nccwpck_require__.bind(__nccwpck_require__, 10812)),
+        (deps.provenanceSigning ?? loadSigning)(),
+    ]);
+    const attested = await io.group("Attesting build provenance", () => provenance.attestDists(files, access, deps.env, io, signing));
+    return { attested, summary: provenance.provenanceSummary(attested) };
 }
 async function build(inputs, io, env) {
     const buildEnv = { ...env };
@@ -37496,6 +37460,82 @@ function checkDataDirectory(archive, purelib, paths) {
 
 /***/ }),
 
+/***/ 45731:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   B2: () => (/* binding */ Deadline),
+/* harmony export */   GA: () => (/* binding */ TimedOut),
+/* harmony export */   YA: () => (/* binding */ seconds),
+/* harmony export */   ux: () => (/* binding */ within)
+/* harmony export */ });
+/* harmony import */ var _runtime_run_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(62787);
+/** Time budgets for network work: a phase's deadline, and a bound on a library call with no timeout. */
+
+/** Seconds for a message: whole above 10, else one decimal (`2.5 s`). */
+function seconds(ms) {
+    const value = ms / 1000;
+    return value >= 10 || Number.isInteger(value) ? `${Math.round(value)}` : value.toFixed(1);
+}
+/** The end of one network phase; every request and every retry wait of the phase fits before it. */
+class Deadline {
+    ms;
+    what;
+    input;
+    start = Date.now();
+    end;
+    constructor(ms, 
+    /** What the phase does, for messages: "the OSV queries". */
+    what, 
+    /** The input that sets the budget, named when it runs out. */
+    input = "request-timeout") {
+        this.ms = ms;
+        this.what = what;
+        this.input = input;
+        this.end = this.start + ms;
+    }
+    remainingMs() {
+        return Math.max(0, this.end - Date.now());
+    }
+    elapsedMs() {
+        return Date.now() - this.start;
+    }
+    /** The error for a phase that ran out of time, with what last went wrong. */
+    exceeded(attempts, last) {
+        const tries = `${attempts} attempt${attempts === 1 ? "" : "s"}`;
+        return new Error(`gave up on ${this.what} after ${tries} in ${seconds(this.elapsedMs())} s (${last}); raise ${this.input} (now ${seconds(this.ms)} s)`);
+    }
+}
+/** A library call that did not end within its bound. */
+class TimedOut extends Error {
+    constructor(what, ms) {
+        super(`${what} did not finish within ${seconds(ms)} s`);
+        this.name = "TimedOut";
+    }
+}
+/**
+ * Bounds a library call that has no timeout of its own: past `ms` it rejects with TimedOut, and
+ * the step ends without waiting for the abandoned call's sockets.
+ */
+async function within(work, ms, what) {
+    let timer;
+    const timeout = new Promise((_, reject) => {
+        timer = setTimeout(() => {
+            (0,_runtime_run_action_js__WEBPACK_IMPORTED_MODULE_0__/* .abandonWork */ .$s)();
+            reject(new TimedOut(what, ms));
+        }, ms);
+    });
+    try {
+        return await Promise.race([work, timeout]);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+
+
+/***/ }),
+
 /***/ 22260:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -38833,6 +38873,30 @@ const runnerIo = {
 
 /***/ }),
 
+/***/ 92204:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Y: () => (/* binding */ decodeClaims)
+/* harmony export */ });
+/** A JWT's claims, read without checking its signature: for diagnostics and scope hints only. */
+/** The JWT's payload, or {} when it cannot be decoded. */
+function decodeClaims(jwt) {
+    const payload = jwt.split(".")[1];
+    if (!payload)
+        return {};
+    try {
+        const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
+        return claims && typeof claims === "object" ? claims : {};
+    }
+    catch {
+        return {};
+    }
+}
+
+
+/***/ }),
+
 /***/ 1445:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -39106,9 +39170,9 @@ function reportFailure(name, error, io = _io_js__WEBPACK_IMPORTED_MODULE_1__/* .
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Or: () => (/* binding */ isSystemError),
 /* harmony export */   Zo: () => (/* binding */ describeSystemError),
-/* harmony export */   mN: () => (/* binding */ explainErrnoCodes)
+/* harmony export */   mN: () => (/* binding */ explainErrnoCodes),
+/* harmony export */   uc: () => (/* binding */ systemReason)
 /* harmony export */ });
-/* unused harmony export systemReason */
 /** Node's system errors (ENOENT, EISDIR, spawn failures…) as plain words, never raw errno text. */
 const reasons = {
     ENOENT: "it does not exist",
@@ -39257,6 +39321,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
 
 /***/ }),
 
+/***/ 72250:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("dns");
+
+/***/ }),
+
 /***/ 24434:
 /***/ ((module) => {
 
@@ -39282,6 +39353,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs/promises"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+
+/***/ }),
+
+/***/ 85675:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http2");
 
 /***/ }),
 
@@ -39460,6 +39538,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_
 
 /***/ }),
 
+/***/ 58500:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+
+/***/ }),
+
 /***/ 41692:
 /***/ ((module) => {
 
@@ -39530,6 +39615,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decod
 
 /***/ }),
 
+/***/ 16460:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers/promises");
+
+/***/ }),
+
 /***/ 64756:
 /***/ ((module) => {
 
@@ -39572,22 +39664,23 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   fM: () => (/* binding */ addPath),
-  Yz: () => (/* binding */ core_debug),
+  Yz: () => (/* binding */ debug),
   N4: () => (/* binding */ endGroup),
   z3: () => (/* binding */ error),
   dN: () => (/* binding */ exportVariable),
+  V9: () => (/* binding */ getIDToken),
   Gu: () => (/* binding */ getState),
   pq: () => (/* binding */ info),
   lm: () => (/* binding */ notice),
   LZ: () => (/* binding */ saveState),
   uH: () => (/* binding */ setOutput),
-  Pq: () => (/* binding */ core_setSecret),
+  Pq: () => (/* binding */ setSecret),
   Oh: () => (/* binding */ startGroup),
   z: () => (/* reexport */ summary),
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, getBooleanInput, getIDToken, getInput, getMultilineInput, group, isDebug, markdownSummary, platform, setCommandEcho, setFailed, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, getBooleanInput, getInput, getMultilineInput, group, isDebug, markdownSummary, platform, setCommandEcho, setFailed, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(70857);
@@ -39777,13 +39870,13 @@ var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _argume
 
 
 
-class oidc_utils_OidcClient {
+class OidcClient {
     static createHttpClient(allowRetry = true, maxRetry = 10) {
         const requestOptions = {
             allowRetries: allowRetry,
             maxRetries: maxRetry
         };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
+        return new lib/* HttpClient */.Qq('actions/oidc-client', [new auth/* BearerCredentialHandler */.tZ(OidcClient.getRequestToken())], requestOptions);
     }
     static getRequestToken() {
         const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
@@ -39802,7 +39895,7 @@ class oidc_utils_OidcClient {
     static getCall(id_token_url) {
         return __awaiter(this, void 0, void 0, function* () {
             var _a;
-            const httpclient = oidc_utils_OidcClient.createHttpClient();
+            const httpclient = OidcClient.createHttpClient();
             const res = yield httpclient
                 .getJson(id_token_url)
                 .catch(error => {
@@ -39821,13 +39914,13 @@ class oidc_utils_OidcClient {
         return __awaiter(this, void 0, void 0, function* () {
             try {
                 // New ID Token is requested from action service
-                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
+                let id_token_url = OidcClient.getIDTokenUrl();
                 if (audience) {
                     const encodedAudience = encodeURIComponent(audience);
                     id_token_url = `${id_token_url}&audience=${encodedAudience}`;
                 }
                 debug(`ID token url is ${id_token_url}`);
-                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
+                const id_token = yield OidcClient.getCall(id_token_url);
                 setSecret(id_token);
                 return id_token;
             }
@@ -41425,7 +41518,7 @@ function exportVariable(name, val) {
  * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
  * ```
  */
-function core_setSecret(secret) {
+function setSecret(secret) {
     issueCommand('add-mask', {}, secret);
 }
 /**
@@ -41547,7 +41640,7 @@ function isDebug() {
  * Writes debug message to user log
  * @param message debug message
  */
-function core_debug(message) {
+function debug(message) {
     issueCommand('debug', {}, message);
 }
 /**

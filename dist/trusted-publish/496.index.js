@@ -32,7 +32,9 @@ async function signStatement(statement, options) {
         timeout: options.timeoutMs,
     };
     const witnesses = [
-        new _sigstore_sign__WEBPACK_IMPORTED_MODULE_1__/* .RekorWitness */ .fU({ rekorBaseURL: instance.rekorUrl, entryType: "dsse", ...fetchOptions }),
+        ...(instance.rekorUrl
+            ? [new _sigstore_sign__WEBPACK_IMPORTED_MODULE_1__/* .RekorWitness */ .fU({ rekorBaseURL: instance.rekorUrl, entryType: "dsse", ...fetchOptions })]
+            : []),
         ...(instance.tsaUrl ? [new _sigstore_sign__WEBPACK_IMPORTED_MODULE_1__/* .TSAWitness */ .gs({ tsaBaseURL: instance.tsaUrl, ...fetchOptions })] : []),
     ];
     const builder = new _sigstore_sign__WEBPACK_IMPORTED_MODULE_1__/* .DSSEBundleBuilder */ .VV({

@@ -33214,6 +33214,22 @@ function sigstoreInstance(env) {
         trustedRootPath: set("PYSHIP_SIGSTORE_TRUSTED_ROOT"),
     };
 }
+/** Whether any PYSHIP_* Sigstore variable names an instance other than public-good. */
+function namesInstance(env) {
+    return ["PYSHIP_FULCIO_URL", "PYSHIP_REKOR_URL", "PYSHIP_TSA_URL"].some((name) => env[name]?.trim());
+}
+/**
+ * The instance that signs build provenance. The PYSHIP_* variables first; else, as actions/attest
+ * chooses, public-good for a public repository and GitHub's own (a Fulcio and a timestamp
+ * authority, no public log) for a private or internal one, so its names stay out of public Rekor.
+ */
+function provenanceInstance(env, visibility) {
+    if (namesInstance(env) || visibility === "public")
+        return sigstoreInstance(env);
+    const server = new URL(env.GITHUB_SERVER_URL?.trim() || "https://github.com").hostname;
+    const host = server === "github.com" ? "githubapp.com" : server;
+    return { fulcioUrl: `https://fulcio.${host}`, tsaUrl: `https://timestamp.${host}` };
+}
 /** The trusted root document at PYSHIP_SIGSTORE_TRUSTED_ROOT, or a ConfigurationError naming it. */
 function readTrustedRoot(file) {
     let text;

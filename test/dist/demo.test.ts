@@ -36,7 +36,9 @@ test("the demo runs the pipeline from lock-check to installing the release, and 
     expect(output).toContain(`✓ ${step}: `);
   }
   expect(output).toContain("Hello, pyship!");
-  expect(output).toMatch(/release \(OIDC\): .*2 PEP 740 attestations \(Rekor log index \d+, \d+\), signed as https:\/\/github.com\//);
+  expect(output).toMatch(
+    /release \(OIDC\): .*2 PEP 740 attestations \(Rekor log index \d+, \d+\), signed as https:\/\/github.com\//,
+  );
   expect(code).toBe(0);
 });
 
