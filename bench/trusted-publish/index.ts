@@ -22,6 +22,7 @@ import { type TarEntry, tarGz } from "../../test/harness/archives.js";
 import { startOidcIssuer } from "../../test/harness/oidc-issuer.js";
 import { TWINE, twineUploadArgs } from "../../test/harness/publish-tools.js";
 import { inheritedEnv } from "../../test/harness/runner.js";
+import { startSigstore } from "../../test/harness/sigstore.js";
 import { startWarehouse } from "../../test/harness/warehouse.js";
 import { writeBigWheel } from "../build-dist/big-wheel.js";
 import { actionRunner, exec, snapshotAction } from "../setup-venv/step.js";
@@ -86,7 +87,9 @@ const maxRssMB = (output: string) =>
   Number(/pyship-maxrss (\d+)/.exec(output)?.[1] ?? Number.NaN) / 1024;
 
 const issuer = await startOidcIssuer({ lifetimeMs: 3_600_000 });
+const sigstore = await startSigstore({ jwks: issuer.jwks });
 const warehouse = await startWarehouse({
+  sigstoreTrustedRoot: sigstore.trustedRoot,
   issuer,
   publishers: [{ repository: "octo-repo", owner: "octo-org", workflow: "release.yml" }],
   apiTokens: [TOKEN],
@@ -116,7 +119,7 @@ async function actionClient(
       home: path.join(root, `home-action-${round++}`),
       workspace,
       inputs: { "repository-url": warehouse.legacyUrl, "packages-dir": "dist", ...inputs },
-      env: { ...env, ...issuer.env() },
+      env: { ...env, ...issuer.env(), ...sigstore.env() },
       timeoutMs: TIMEOUT_MS,
     });
     const { main } = await runner.run(nodeArgs);
@@ -225,7 +228,13 @@ try {
   const digests = new Map(await Promise.all(files.map(async (f) => [f, await sha256(f)] as const)));
   const actionDir = await snapshotAction("trusted-publish", path.join(root, "bundle"));
   const clients: Record<string, Client> = {
-    "trusted-publish action (OIDC, verify-metadata, print-hash)": await actionClient(actionDir, {}),
+    "trusted-publish action (OIDC, attestations, verify-metadata, print-hash)": await actionClient(
+      actionDir,
+      {},
+    ),
+    "trusted-publish action, attestations: false": await actionClient(actionDir, {
+      attestations: "false",
+    }),
     "trusted-publish action, verify-metadata: false": await actionClient(actionDir, {
       "verify-metadata": "false",
     }),
@@ -245,7 +254,13 @@ try {
         `| ${name} | ${seconds(ms)} | ${(ms / floor).toFixed(2)}x | ${(ms / twineMs).toFixed(2)}x |`,
       );
     }
-    const action = median(times["trusted-publish action (OIDC, verify-metadata, print-hash)"]);
+    const action = median(
+      times["trusted-publish action (OIDC, attestations, verify-metadata, print-hash)"],
+    );
+    const unattested = median(times["trusted-publish action, attestations: false"]);
+    console.log(
+      `attestations (signing both dists against the local Sigstore stand-in) add ${seconds(action - unattested)}: ${(action / unattested).toFixed(2)}x the same upload without them`,
+    );
     const unverified = median(times["trusted-publish action, verify-metadata: false"]);
     console.log(
       `goal <= 1.15x curl: ${action / floor <= 1.15 ? "met" : "NOT met"} (${(action / floor).toFixed(2)}x; verify-metadata false ${(unverified / floor).toFixed(2)}x)`,
@@ -283,6 +298,7 @@ try {
   }
 } finally {
   await warehouse.close();
+  await sigstore.close();
   await issuer.close();
   rmSync(root, { recursive: true, force: true });
 }

@@ -21,6 +21,7 @@ import { type RunningGitHubApi, startGitHubApi } from "../harness/github-api.js"
 import { type RunningOidcIssuer, startOidcIssuer } from "../harness/oidc-issuer.js";
 import { inheritedEnv, repoRoot, runAction } from "../harness/runner.js";
 import { type RunningSigstore, startSigstore } from "../harness/sigstore.js";
+import { shownText } from "../harness/step.js";
 
 const fixtures = path.join(repoRoot, "test/fixtures/build-dist");
 /** Debian's python: it has build and the backends; no index holds them here. */
@@ -438,10 +439,7 @@ describe("build-dist attests build provenance", () => {
     expect(result.outputs["attestation-ids"].split("\n")).toEqual(ids);
     expect(result.summary).toContain("### Build provenance");
     // Masked (the runner hides them), and shown nowhere else.
-    const shown = result.stdout
-      .split("\n")
-      .filter((line) => !line.startsWith("::add-mask::"))
-      .join("\n");
+    const shown = shownText(result);
     for (const token of [api.token, ...issuer.tokens]) {
       expect(result.stdout).toContain(`::add-mask::${token}`);
       expect(shown).not.toContain(token);

@@ -20,6 +20,7 @@ import {
 } from "../harness/publish-world.js";
 import { type ActionResult, runAction } from "../harness/runner.js";
 import type { RunningSigstore } from "../harness/sigstore.js";
+import { shownText } from "../harness/step.js";
 import { startWarehouse } from "../harness/warehouse.js";
 import { craftWheel } from "../shared/dists/craft.js";
 
@@ -244,13 +245,7 @@ describe("trusted-publish attestations through the bundle", () => {
       .filter((token) => decodeClaims(token).aud === "sigstore");
     expect(sigstoreTokens).toHaveLength(2);
     const shown = [
-      result.stdout
-        .split("\n")
-        .filter((line) => !line.startsWith("::add-mask::"))
-        .join("\n"),
-      result.stderr,
-      result.summary,
-      JSON.stringify(result.outputs),
+      shownText(result),
       readFileSync(result.outputs.attestations.split("\n")[0], "utf8"),
     ].join("\n");
     for (const token of sigstoreTokens) {

@@ -25,6 +25,7 @@ import {
   startPublishWorld,
 } from "../harness/publish-world.js";
 import { type ActionResult, inheritedEnv, runAction } from "../harness/runner.js";
+import { shownText } from "../harness/step.js";
 import { type RunningWarehouse, startWarehouse } from "../harness/warehouse.js";
 import { craftSdist, craftWheel } from "../shared/dists/craft.js";
 
@@ -87,22 +88,6 @@ function secretsOf(): string[] {
   return [...warehouse.mintedTokens, ...issuer.tokens, "pypi-private-index-token"];
 }
 
-/** Everything a run leaves behind, except the mask commands the runner swallows. */
-function visible(result: ActionResult): string {
-  return [
-    result.stdout
-      .split("\n")
-      .filter((line) => !line.startsWith("::add-mask::"))
-      .join("\n"),
-    result.stderr,
-    result.summary,
-    JSON.stringify(result.outputs),
-    JSON.stringify(result.state),
-    JSON.stringify(result.env),
-    result.debug.join("\n"),
-  ].join("\n");
-}
-
 describe("trusted-publish through the bundled action", () => {
   test("a tag push uploads both dists through OIDC, and pip installs them back", async () => {
     const result = await publish();
@@ -147,7 +132,7 @@ describe("trusted-publish through the bundled action", () => {
     const secrets = secretsOf();
     expect(warehouse.mintedTokens.length).toBeGreaterThan(0);
     for (const result of runs) {
-      const shown = visible(result);
+      const shown = shownText(result);
       for (const secret of secrets) expect(shown).not.toContain(secret);
     }
     expect(runs[0].masks).toEqual(expect.arrayContaining([warehouse.mintedTokens[0]]));

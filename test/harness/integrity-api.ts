@@ -36,7 +36,7 @@ export function answerIntegrity(
   const [project, version, filename] = match.slice(1).map(decodeURIComponent);
   const bundles = store.get(provenanceKey(project, version, filename));
   if (req.method !== "GET") sendJson(res, 405, { message: "Method Not Allowed" });
-  else if (!bundles) sendJson(res, 404, { message: "No provenance available for " + filename });
+  else if (!bundles) sendJson(res, 404, { message: `No provenance available for ${filename}` });
   else sendJson(res, 200, { version: 1, attestation_bundles: bundles });
   return true;
 }

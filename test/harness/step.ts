@@ -76,3 +76,24 @@ function spawnStep(
     });
   });
 }
+
+/** A step's stdout as the log shows it: the runner swallows its `::add-mask::` commands. */
+export function withoutMaskCommands(stdout: string): string {
+  return stdout
+    .split("\n")
+    .filter((line) => !line.startsWith("::add-mask::"))
+    .join("\n");
+}
+
+/** Everything a step leaves for others to see, for secret scans (mask commands excepted). */
+export function shownText(result: StepResult): string {
+  return [
+    withoutMaskCommands(result.stdout),
+    result.stderr,
+    result.summary,
+    JSON.stringify(result.outputs),
+    JSON.stringify(result.state),
+    JSON.stringify(result.env),
+    result.debug.join("\n"),
+  ].join("\n");
+}

@@ -15,6 +15,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect } from "@jest/globals";
 import { type ActionResult, type RunOptions, runAction } from "../harness/runner.js";
+import { withoutMaskCommands } from "../harness/step.js";
 
 export interface Sandbox {
   root: string;
@@ -160,14 +161,6 @@ export function secretFragments(form: string, size: number): string[] {
     pieces.push(form.slice(start, start + size));
   }
   return pieces;
-}
-
-/** A step's stdout as the log shows it: the runner swallows its `::add-mask::` commands. */
-function withoutMaskCommands(stdout: string): string {
-  return stdout
-    .split("\n")
-    .filter((line) => !line.startsWith("::add-mask::"))
-    .join("\n");
 }
 
 /** Every file's text below `dir`, for the secret scan. */
