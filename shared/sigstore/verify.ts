@@ -1,0 +1,46 @@
+/** Verifying a PEP 740 attestation: its Sigstore signature against a trust root, then its subject. */
+import { bundleFromJSON } from "@sigstore/bundle";
+import { type TrustMaterial, toSignedEntity, Verifier } from "@sigstore/verify";
+import { type Attestation, subjectMismatch, toBundle } from "./pep740.js";
+
+/** Who signed an attestation, as its Fulcio certificate says. */
+export interface SignerIdentity {
+  /** The certificate's SAN: for GitHub, the workflow's URL with its ref. */
+  san: string;
+  /** The OIDC issuer that vouched for the identity. */
+  issuer?: string;
+}
+
+export type AttestationCheck =
+  | { verified: true; signer: SignerIdentity }
+  | { verified: false; reason: string };
+
+/**
+ * Checks that `attestation` is signed by a certificate the trust root vouches for, logged in
+ * its transparency log, and that its statement's one subject is `filename` with `sha256`.
+ */
+export function verifyAttestation(
+  attestation: Attestation,
+  trust: TrustMaterial,
+  expected: { filename: string; sha256: string },
+): AttestationCheck {
+  let signer: ReturnType<Verifier["verify"]>;
+  try {
+    const entity = toSignedEntity(bundleFromJSON(toBundle(attestation)));
+    signer = new Verifier(trust, { tlogThreshold: 1, ctlogThreshold: 1 }).verify(entity);
+  } catch (error) {
+    return { verified: false, reason: `its signature does not verify: ${reasonOf(error)}` };
+  }
+  const mismatch = subjectMismatch(attestation, expected.filename, expected.sha256);
+  if (mismatch) return { verified: false, reason: mismatch };
+  const san = signer.identity?.subjectAlternativeName;
+  if (!san) return { verified: false, reason: "its certificate names no identity (SAN)" };
+  return { verified: true, signer: { san, issuer: signer.identity?.extensions?.issuer } };
+}
+
+/** A verifier's error in one line, with its code when it has one. */
+function reasonOf(error: unknown): string {
+  const { code, message } = error as { code?: string; message?: string };
+  const text = message ?? String(error);
+  return code && !text.includes(code) ? `${text} (${code})` : text;
+}
