@@ -1,0 +1,54 @@
+/** audit's provenance step: the trust root, the Integrity API lookups and the verification, logged. */
+import type { AuditedPackage } from "../../shared/audit/model.js";
+import { checkProvenance, lockedDists } from "../../shared/audit/provenance.js";
+import { provenanceCounts } from "../../shared/audit/provenance-findings.js";
+import type { ProvenanceReport } from "../../shared/audit/report-json.js";
+import { Deadline } from "../../shared/http/deadline.js";
+import type { Lock } from "../../shared/lockfiles/model.js";
+import type { ActionIo } from "../../shared/runtime/index.js";
+import { IntegrityClient } from "../../shared/sigstore/integrity-api.js";
+import { loadTrust, TrustRootUnavailable } from "../../shared/sigstore/trusted-root.js";
+import type { AuditInputs } from "./inputs.js";
+
+/** What the step did: a report, or why it did not check (the trust root could not be had). */
+export type ProvenanceStep =
+  | { checked: true; report: ProvenanceReport }
+  | { checked: false; reason: string };
+
+/** Checks every audited package's locked files; undefined when provenance is off. */
+export async function provenanceStep(
+  inputs: AuditInputs,
+  lock: Lock,
+  packages: AuditedPackage[],
+  io: ActionIo,
+): Promise<ProvenanceStep | undefined> {
+  if (inputs.provenanceSkipped) io.notice(inputs.provenanceSkipped);
+  if (inputs.provenance === "off") return undefined;
+  const mode = inputs.provenance;
+  const dists = lockedDists(lock, packages);
+  let trust: Awaited<ReturnType<typeof loadTrust>>;
+  try {
+    trust = await loadTrust(inputs.sigstore, inputs.tufCache);
+  } catch (error) {
+    if (!(error instanceof TrustRootUnavailable)) throw error;
+    return { checked: false, reason: error.message };
+  }
+  const client = new IntegrityClient({
+    deadline: new Deadline(inputs.requestTimeoutMs, "the provenance lookups"),
+    retry: {
+      retries: 3,
+      onRetry: (reason, delayMs, attempt) =>
+        io.info(
+          `Integrity API: ${reason}; retry ${attempt} of 3 in ${(delayMs / 1000).toFixed(1)} s`,
+        ),
+    },
+  });
+  const result = await io.group("Checking the locked files' provenance", () =>
+    checkProvenance(dists, client, trust.material),
+  );
+  const { verified, files } = provenanceCounts(result);
+  io.info(
+    `Provenance: ${verified} of ${files} files verified (${result.requests} Integrity API requests).`,
+  );
+  return { checked: true, report: { result, mode, trustSource: trust.source } };
+}
