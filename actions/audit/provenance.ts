@@ -1,6 +1,11 @@
 /** audit's provenance step: the trust root, the Integrity API lookups and the verification, logged. */
 import type { AuditedPackage } from "../../shared/audit/model.js";
-import { checkProvenance, lockedDists } from "../../shared/audit/provenance.js";
+import {
+  checkProvenance,
+  lockedDists,
+  type PackageDists,
+  type PackageProvenance,
+} from "../../shared/audit/provenance.js";
 import { provenanceCounts } from "../../shared/audit/provenance-findings.js";
 import type { ProvenanceReport } from "../../shared/audit/report-json.js";
 import { Deadline } from "../../shared/http/deadline.js";
@@ -26,6 +31,18 @@ export async function provenanceStep(
   if (inputs.provenance === "off") return undefined;
   const mode = inputs.provenance;
   const dists = lockedDists(lock, packages);
+  const files = dists.reduce((sum, pkg) => sum + pkg.files.size, 0);
+  if (files === 0) {
+    io.info("Provenance: the lock names no file with a sha256 to ask about.");
+    return {
+      checked: true,
+      report: {
+        result: { packages: dists.map(unchecked), requests: 0 },
+        mode,
+        trustSource: "none (no file to check)",
+      },
+    };
+  }
   let trust: Awaited<ReturnType<typeof loadTrust>>;
   try {
     trust = await loadTrust(inputs.sigstore, inputs.tufCache);
@@ -46,9 +63,17 @@ export async function provenanceStep(
   const result = await io.group("Checking the locked files' provenance", () =>
     checkProvenance(dists, client, trust.material),
   );
-  const { verified, files } = provenanceCounts(result);
+  const { verified } = provenanceCounts(result);
   io.info(
     `Provenance: ${verified} of ${files} files verified (${result.requests} Integrity API requests).`,
   );
   return { checked: true, report: { result, mode, trustSource: trust.source } };
 }
+
+/** A package with no file to ask about, as the report shows it. */
+const unchecked = (pkg: PackageDists): PackageProvenance => ({
+  package: pkg.package,
+  index: pkg.index,
+  files: [],
+  unnamed: pkg.unnamed.size,
+});

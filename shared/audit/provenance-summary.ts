@@ -15,6 +15,8 @@ export function provenanceLine(
   trustSource: string,
 ): string {
   const { verified, files } = provenanceCounts(result);
+  if (files === 0)
+    return `0 of 0 files verified: the lock names no file with a sha256 to ask the Integrity API about; provenance: ${mode}.`;
   return `${verified} of ${files} files verified: PEP 740 attestations from the index's Integrity API, against ${trustSource}; provenance: ${mode}.`;
 }
 
