@@ -122,7 +122,7 @@ function provenanceIssues(step: ProvenanceStep, inputs: AuditInputs, file: strin
       severity: mode === "require" ? "error" : "warning",
       code: auditCodes["provenance-unavailable"].code,
       message: `Provenance was not checked: ${step.reason}.`,
-      fix: auditCodes["provenance-unavailable"].fix,
+      fix: "Retry; behind a firewall, set PYSHIP_SIGSTORE_TRUSTED_ROOT to a copy of public-good's trusted_root.json.",
       file,
     },
   ];

@@ -49,8 +49,13 @@ export async function loadTrust(instance: SigstoreInstance, cacheDir: string): P
     );
     return { material: toTrustMaterial(root), source: "public-good Sigstore (through TUF)" };
   } catch (error) {
-    throw new TrustRootUnavailable(
-      serverText(error instanceof Error ? error.message : String(error)),
-    );
+    throw new TrustRootUnavailable(serverText(withCause(error)));
   }
+}
+
+/** An error's message, and its cause's (TUF wraps the network error). */
+function withCause(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : "";
+  return `${error.message}${cause}`;
 }
