@@ -55,7 +55,7 @@ export function integrityIndex(registry: string | undefined): string {
   try {
     url = new URL(registry);
   } catch {
-    return registry.replace(/\/+$/, "");
+    return PYPI; // a source named, not located (Pipfile.lock's `"index": "pypi"`)
   }
   if (/^(www\.)?(pypi\.org|pypi\.python\.org|files\.pythonhosted\.org)$/.test(url.hostname))
     return PYPI;

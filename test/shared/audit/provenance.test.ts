@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
@@ -89,6 +89,7 @@ describe("which index is asked", () => {
     ["http://127.0.0.1:8080/simple/", "http://127.0.0.1:8080"],
     ["https://pkgs.example.com/api/pypi/main/simple", "https://pkgs.example.com/api/pypi/main"],
     ["https://devpi.example.com/root/pypi/+simple/", "https://devpi.example.com/root/pypi"],
+    ["pypi", PYPI],
   ])("the lock's registry %p → %p", (registry, expected) => {
     expect(integrityIndex(registry)).toBe(expected);
   });
@@ -187,5 +188,49 @@ describe("the provenance of locked files", () => {
       },
       certificate: { san: expect.stringMatching(/^https:\/\/github\.com\//) },
     });
+  });
+});
+
+describe("the files each lock format names", () => {
+  const write = (name: string, text: string) => {
+    const file = path.join(mkdtempSync(path.join(scratch, "lock-")), name);
+    writeFileSync(file, text);
+    return readLock(file, name);
+  };
+  const dists = (lock: ReturnType<typeof readLock>) =>
+    lockedDists(
+      lock,
+      lock.packages.map((p) => ({ ...p, version: p.version ?? "", groups: [] })),
+    ).map((pkg) => ({
+      index: pkg.index,
+      files: [...pkg.files.keys()],
+      unnamed: pkg.unnamed.size,
+    }));
+
+  test("poetry.lock names its files; no source means PyPI", () => {
+    const lock = write(
+      "poetry.lock",
+      `[[package]]\nname = "six"\nversion = "1.16.0"\ndescription = ""\noptional = false\npython-versions = "*"\nfiles = [\n    {file = "six-1.16.0-py2.py3-none-any.whl", hash = "sha256:${"a".repeat(64)}"},\n    {file = "six-1.16.0.tar.gz", hash = "sha256:${"b".repeat(64)}"},\n]\n\n[metadata]\nlock-version = "2.0"\npython-versions = "^3.9"\ncontent-hash = "x"\n`,
+    );
+    expect(dists(lock)).toEqual([
+      { index: PYPI, files: ["six-1.16.0-py2.py3-none-any.whl", "six-1.16.0.tar.gz"], unnamed: 0 },
+    ]);
+  });
+
+  test("a Pipfile.lock records hashes without file names: counted, not asked about", () => {
+    const lock = write(
+      "Pipfile.lock",
+      JSON.stringify({
+        _meta: { sources: [{ name: "pypi", url: "https://pypi.org/simple", verify_ssl: true }] },
+        default: {
+          six: {
+            hashes: [`sha256:${"a".repeat(64)}`, `sha256:${"b".repeat(64)}`],
+            index: "pypi",
+            version: "==1.16.0",
+          },
+        },
+      }),
+    );
+    expect(dists(lock)).toEqual([{ index: PYPI, files: [], unnamed: 2 }]);
   });
 });
