@@ -166,8 +166,29 @@ function outcomeOf(answer: ProvenanceAnswer, dist: LockedDist, trust: TrustMater
     for (const attestation of bundle.attestations) {
       const check = verifyAttestation(attestation, trust, dist);
       if (!check.verified) return { status: "invalid", reason: check.reason };
+      const mismatch = publisherMismatch(bundle.publisher, check.signer);
+      if (mismatch) return { status: "invalid", reason: mismatch };
       verified ??= { status: "verified", publisher: bundle.publisher, signer: check.signer };
     }
   }
   return verified ?? { status: "missing", reason: "its provenance holds no attestation" };
+}
+
+/**
+ * Why a GitHub publisher the index names is not the one the certificate vouches for, as
+ * Warehouse checks it at upload: the certificate's source repository, and its top-level
+ * workflow file. The provenance's publisher is the index's word; the certificate is signed.
+ */
+export function publisherMismatch(
+  publisher: ProvenancePublisher,
+  signer: SignerIdentity,
+): string | undefined {
+  if (publisher.kind !== "GitHub") return undefined;
+  const repository = `https://github.com/${publisher.repository ?? ""}`;
+  if (signer.sourceRepository?.toLowerCase() !== repository.toLowerCase())
+    return `its certificate's source repository is ${signer.sourceRepository ?? "not named"}, not the publisher's ${repository}`;
+  const workflow = /\/\.github\/workflows\/([^@]+)@/.exec(signer.buildConfig ?? "")?.[1];
+  if (workflow !== publisher.workflow)
+    return `its certificate's workflow is ${workflow ?? "not named"}, not the publisher's ${publisher.workflow ?? "(none)"}`;
+  return undefined;
 }

@@ -9,7 +9,15 @@ export interface SignerIdentity {
   san: string;
   /** The OIDC issuer that vouched for the identity. */
   issuer?: string;
+  /** Fulcio's Source Repository URI extension (GitHub: the repository the workflow ran in). */
+  sourceRepository?: string;
+  /** Fulcio's Build Config URI extension (GitHub: the top-level workflow file, with its ref). */
+  buildConfig?: string;
 }
+
+const FULCIO_OID = [1, 3, 6, 1, 4, 1, 57264, 1];
+const SOURCE_REPOSITORY_URI = 12;
+const BUILD_CONFIG_URI = 18;
 
 export type AttestationCheck =
   | { verified: true; signer: SignerIdentity }
@@ -35,7 +43,32 @@ export function verifyAttestation(
   if (mismatch) return { verified: false, reason: mismatch };
   const san = signer.identity?.subjectAlternativeName;
   if (!san) return { verified: false, reason: "its certificate names no identity (SAN)" };
-  return { verified: true, signer: { san, issuer: signer.identity?.extensions?.issuer } };
+  const oids = signer.identity?.oids ?? [];
+  const extension = (leaf: number) => {
+    const found = oids.find(({ oid }) => oid?.id.join(".") === [...FULCIO_OID, leaf].join("."));
+    return found ? derText(found.value) : undefined;
+  };
+  return {
+    verified: true,
+    signer: {
+      san,
+      issuer: signer.identity?.extensions?.issuer,
+      sourceRepository: extension(SOURCE_REPOSITORY_URI),
+      buildConfig: extension(BUILD_CONFIG_URI),
+    },
+  };
+}
+
+/** A DER UTF8String's text (Fulcio's v2 extensions), or undefined when it is not one. */
+function derText(value: Buffer): string | undefined {
+  if (value[0] !== 0x0c || value.length < 2) return undefined;
+  const first = value[1];
+  const lengthBytes = first & 0x80 ? first & 0x7f : 0;
+  const length = lengthBytes
+    ? value.subarray(2, 2 + lengthBytes).readUIntBE(0, lengthBytes)
+    : first;
+  const start = 2 + lengthBytes;
+  return value.subarray(start, start + length).toString("utf8");
 }
 
 /** A verifier's error in one line, with its code when it has one. */

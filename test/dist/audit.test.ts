@@ -271,14 +271,14 @@ describe("audit through the bundled action", () => {
     expect(result.exitCode).toBe(0);
     expect(result.summary).toContain("2 of 3 files verified");
     expect(result.summary).toContain(
-      "| `signed-pkg` | 1.0 | 2 of 2 | `octo-org/signed-pkg` | `release.yml` | `pypi` |",
+      "| `signed-pkg` | 1.0 | 2 of 2 | `octo-org/octo-repo` | `release.yml` | `pypi` |",
     );
     const report = JSON.parse(readFileSync(result.outputs["report-file"], "utf8"));
     const entry = report.dependencies.find((d: { name: string }) => d.name === "signed-pkg");
     expect(entry.provenance[0]).toMatchObject({
       status: "verified",
       publisher: {
-        repository: "octo-org/signed-pkg",
+        repository: "octo-org/octo-repo",
         workflow: "release.yml",
         environment: "pypi",
       },

@@ -17,9 +17,10 @@ export interface WorldPackage {
 
 export const fakeSha256 = (filename: string) => createHash("sha256").update(filename).digest("hex");
 
+/** The publisher of the OIDC issuer's default claims: octo-org/octo-repo's release.yml. */
 export const githubPublisher: ProvenancePublisher = {
   kind: "GitHub",
-  repository: "octo-org/signed-pkg",
+  repository: "octo-org/octo-repo",
   workflow: "release.yml",
   environment: "pypi",
 };

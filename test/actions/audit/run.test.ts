@@ -209,7 +209,7 @@ describe("audit's run(), in-process", () => {
     expect(summary).toContain("#### Provenance");
     expect(summary).toContain("2 of 3 files verified");
     expect(summary).toContain(
-      "| `signed-pkg` | 1.0 | 2 of 2 | `octo-org/signed-pkg` | `release.yml` | `pypi` |",
+      "| `signed-pkg` | 1.0 | 2 of 2 | `octo-org/octo-repo` | `release.yml` | `pypi` |",
     );
     expect(summary).toContain(`the trusted root at PYSHIP_SIGSTORE_TRUSTED_ROOT (${trustedRoot})`);
     const report = JSON.parse(readFileSync(io.outputs["report-file"], "utf8"));

@@ -9,6 +9,7 @@ import {
   lockedDists,
   type ProvenanceResult,
   PYPI,
+  publisherMismatch,
 } from "../../../shared/audit/provenance.js";
 import { provenanceCounts, provenanceFindings } from "../../../shared/audit/provenance-findings.js";
 import { provenanceSection } from "../../../shared/audit/provenance-summary.js";
@@ -40,6 +41,8 @@ const plain: WorldPackage = {
   files: ["plain-2.0-py3-none-any.whl"],
 };
 const forged: WorldPackage = { name: "forged", version: "3.0", files: ["forged-3.0.tar.gz"] };
+/** Signed by octo-org/octo-repo, but its index says psf/requests published it. */
+const impostor: WorldPackage = { name: "impostor", version: "4.0", files: ["impostor-4.0.tar.gz"] };
 const store: ProvenanceStore = new Map();
 let issuer: RunningOidcIssuer;
 let sigstore: RunningSigstore;
@@ -54,10 +57,15 @@ beforeAll(async () => {
   // forged's index serves the attestation of another file under its name.
   await attestPackage(store, sigstore, issuer, { ...forged, files: ["forged-3.0.1.tar.gz"] });
   store.set("forged/3.0/forged-3.0.tar.gz", store.get("forged/3.0/forged-3.0.1.tar.gz") ?? []);
+  await attestPackage(store, sigstore, issuer, impostor, {
+    ...githubPublisher,
+    repository: "psf/requests",
+  });
   const dir = writeLockedProject(path.join(scratch, "project"), index.simpleUrl, [
     signed,
     plain,
     forged,
+    impostor,
   ]);
   const lock = readLock(path.join(dir, "uv.lock"), "uv.lock");
   const { packages } = auditedPackages(lock, undefined, "all");
@@ -97,9 +105,9 @@ describe("which index is asked", () => {
 
 describe("the provenance of locked files", () => {
   test("every file of the lock is asked about, once, at the lock's index", () => {
-    expect(result.requests).toBe(4);
+    expect(result.requests).toBe(5);
     expect(result.packages.every((pkg) => pkg.index === index.url)).toBe(true);
-    expect(provenanceCounts(result)).toEqual({ verified: 2, files: 4 });
+    expect(provenanceCounts(result)).toEqual({ verified: 2, files: 5 });
   });
 
   test("a signed file verifies, with the publisher from the provenance and the SAN from the certificate", () => {
@@ -122,6 +130,25 @@ describe("the provenance of locked files", () => {
     });
   });
 
+  test("a publisher the certificate does not vouch for is 'invalid': the provenance's publisher is only the index's word", () => {
+    expect(byName("impostor")?.files[0].outcome).toEqual({
+      status: "invalid",
+      reason:
+        "its certificate's source repository is https://github.com/octo-org/octo-repo, not the publisher's https://github.com/psf/requests",
+    });
+    const signer = {
+      san: "https://github.com/o/r/.github/workflows/release.yml@refs/tags/v1",
+      sourceRepository: "https://github.com/O/R",
+      buildConfig: "https://github.com/o/r/.github/workflows/release.yml@refs/tags/v1",
+    };
+    const publisher = { kind: "GitHub", repository: "o/r", workflow: "release.yml" };
+    expect(publisherMismatch(publisher, signer)).toBeUndefined();
+    expect(publisherMismatch({ ...publisher, workflow: "other.yml" }, signer)).toBe(
+      "its certificate's workflow is release.yml, not the publisher's other.yml",
+    );
+    expect(publisherMismatch({ kind: "GitLab" }, signer)).toBeUndefined();
+  });
+
   test("require: an error per package without a verifiable attestation, naming its files; allow-unattested exempts only the missing", () => {
     const policy = {
       mode: "require" as const,
@@ -140,29 +167,37 @@ describe("the provenance of locked files", () => {
         "provenance-invalid",
         `forged 3.0: the provenance of forged-3.0.tar.gz from ${index.url} does not verify: its subject is forged-3.0.1.tar.gz, not forged-3.0.tar.gz.`,
       ],
+      [
+        "error",
+        "provenance-invalid",
+        `impostor 4.0: the provenance of impostor-4.0.tar.gz from ${index.url} does not verify: its certificate's source repository is https://github.com/octo-org/octo-repo, not the publisher's https://github.com/psf/requests.`,
+      ],
     ]);
     expect(findings.every((f) => f.file === "uv.lock" && (f.line ?? 0) > 0)).toBe(true);
     const allowed = provenanceFindings(result, {
       ...policy,
       allowUnattested: new Set(["plain", "forged"]),
     });
-    expect(allowed.map((f) => f.code)).toEqual(["provenance-invalid"]);
+    expect(allowed.map((f) => f.code)).toEqual(["provenance-invalid", "provenance-invalid"]);
   });
 
-  test("report: only the file that does not verify is a warning", () => {
+  test("report: only the files that do not verify are warnings", () => {
     const findings = provenanceFindings(result, {
       mode: "report",
       allowUnattested: new Set(),
       lockfile: "uv.lock",
     });
-    expect(findings.map((f) => [f.severity, f.code])).toEqual([["warning", "provenance-invalid"]]);
+    expect(findings.map((f) => [f.severity, f.code])).toEqual([
+      ["warning", "provenance-invalid"],
+      ["warning", "provenance-invalid"],
+    ]);
   });
 
   test("the summary says N of M and shows the publisher; the JSON report carries each file", () => {
     const section = provenanceSection(result, "report", "the stand-in");
-    expect(section).toContain("2 of 4 files verified");
+    expect(section).toContain("2 of 5 files verified");
     expect(section).toContain(
-      "| `Signed_Pkg` | 1.0 | 2 of 2 | `octo-org/signed-pkg` | `release.yml` | `pypi` |",
+      "| `Signed_Pkg` | 1.0 | 2 of 2 | `octo-org/octo-repo` | `release.yml` | `pypi` |",
     );
     expect(section).toContain("| `plain` | 2.0 | `plain-2.0-py3-none-any.whl` | no provenance: ");
     const audit = {
@@ -174,7 +209,7 @@ describe("the provenance of locked files", () => {
     expect(json.provenance).toEqual({
       mode: "report",
       verified: 2,
-      files: 4,
+      files: 5,
       trust: "the stand-in",
     });
     const dependency = json.dependencies.find((d) => d.name === "signed-pkg");
@@ -182,7 +217,7 @@ describe("the provenance of locked files", () => {
       filename: "signed_pkg-1.0.tar.gz",
       status: "verified",
       publisher: {
-        repository: "octo-org/signed-pkg",
+        repository: "octo-org/octo-repo",
         workflow: "release.yml",
         environment: "pypi",
       },

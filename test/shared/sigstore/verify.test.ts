@@ -37,13 +37,16 @@ afterAll(async () => {
 const trust = () => trustFromDocument(sigstore.trustedRoot);
 
 describe("verifyAttestation", () => {
-  test("a signed publish attestation of the file verifies, naming the workflow's SAN and issuer", () => {
+  test("a signed publish attestation of the file verifies, naming the workflow's SAN, issuer, source repository and build config", () => {
     const check = verifyAttestation(attestation, trust(), wheel);
     expect(check).toEqual({
       verified: true,
       signer: {
         san: expect.stringMatching(/^https:\/\/github\.com\/.+\/\.github\/workflows\/.+@/),
         issuer: issuer.issuer,
+        sourceRepository: "https://github.com/octo-org/octo-repo",
+        buildConfig:
+          "https://github.com/octo-org/octo-repo/.github/workflows/release.yml@refs/tags/v1.0.0",
       },
     });
   });
