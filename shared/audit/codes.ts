@@ -30,7 +30,7 @@ export const auditCodes = declare({
     severity: "error",
     also: ["warning"],
     meaning:
-      "A file's provenance does not verify: its signature, certificate or log entry fails against the Sigstore trust root, or its statement's subject is not the locked file's name and sha256. A warning under `provenance: report`; `allow-unattested` does not exempt it.",
+      "A file's provenance does not verify: its signature, certificate or log entry fails against the Sigstore trust root, its statement's subject is not the locked file's name and sha256, or the publisher the index names is not the one its certificate vouches for. A warning under `provenance: report`; `allow-unattested` does not exempt it.",
     fix: "Do not install the file until you know why; compare the lock's sha256 with the index's, and tell the project.",
   },
   "provenance-unavailable": {
