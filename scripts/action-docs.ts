@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
+import { auditCodes } from "../shared/audit/codes.js";
 import { allChecks } from "../shared/dists/checks.js";
 import { lockCheckCodes } from "../shared/lockcheck/codes.js";
 import { refusalCodes } from "../shared/publish/diagnose.js";
@@ -88,6 +89,7 @@ export function refusalTable(codes: readonly { code: string; meaning: string }[]
 
 /** The code table of an action's own README, for the actions that have a code registry. */
 export function codeTable(name: string): string | undefined {
+  if (name === "audit") return codesTable(Object.values(auditCodes));
   if (name === "build-dist") return checksTable(allChecks);
   if (name === "lock-check") return codesTable(Object.values(lockCheckCodes));
   if (name === "trusted-publish") return refusalTable(refusalCodes);

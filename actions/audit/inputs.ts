@@ -1,7 +1,12 @@
 /** audit's inputs, read and validated from action.yml's names. */
+import os from "node:os";
+import path from "node:path";
 import { type SeverityLevel, severityLevels } from "../../shared/advisories/severity.js";
 import { type IgnoreRule, parseIgnoreRules } from "../../shared/audit/ignore.js";
+import type { ProvenanceMode } from "../../shared/audit/provenance.js";
+import { normalizeName } from "../../shared/project/names.js";
 import { ConfigurationError, InputReader, quoted } from "../../shared/runtime/index.js";
+import { type SigstoreInstance, sigstoreInstance } from "../../shared/sigstore/instance.js";
 
 export interface AuditInputs {
   workingDirectory: string;
@@ -18,6 +23,15 @@ export interface AuditInputs {
   sarifFile?: string;
   sbomFile?: string;
   reportFile?: string;
+  provenance: ProvenanceMode;
+  /** Why provenance is off though no one said so (offline), for one notice. */
+  provenanceSkipped?: string;
+  /** PEP 503 normalized names exempt from `provenance: require`. */
+  allowUnattested: ReadonlySet<string>;
+  /** The Sigstore trust root attestations are verified against (PYSHIP_SIGSTORE_TRUSTED_ROOT). */
+  sigstore: SigstoreInstance;
+  /** Where the public-good trust root's TUF metadata is cached. */
+  tufCache: string;
 }
 
 function osvUrl(reader: InputReader): string {
@@ -29,6 +43,33 @@ function osvUrl(reader: InputReader): string {
     // reported below
   }
   throw new ConfigurationError(`input 'osv-url' is not an http(s) URL: ${quoted(value)}`);
+}
+
+const offlineNotice =
+  "provenance: skipped, as vulnerability-service is offline; the Integrity API needs the network";
+
+/** `provenance`: `report` by default; offline, skipped with a notice, and `require` refused. */
+function provenanceOf(reader: InputReader, service: AuditInputs["service"]) {
+  const mode = reader.choice("provenance", ["off", "report", "require"] as const, "report");
+  if (service === "osv" || mode === "off") return { provenance: mode };
+  if (mode === "require") {
+    throw new ConfigurationError(
+      "input 'provenance' is require, but 'vulnerability-service' is offline: the Integrity API needs the network; set provenance: off, or audit online",
+    );
+  }
+  return { provenance: "off" as const, provenanceSkipped: offlineNotice };
+}
+
+/** `allow-unattested`: project names (PEP 508), kept PEP 503 normalized. */
+function allowUnattested(reader: InputReader): ReadonlySet<string> {
+  const names = reader.list("allow-unattested");
+  const bad = names.find((name) => !/^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(name));
+  if (bad !== undefined) {
+    throw new ConfigurationError(
+      `input 'allow-unattested': ${quoted(bad)} is not a project name; list names separated by commas or newlines`,
+    );
+  }
+  return new Set(names.map(normalizeName));
 }
 
 export function loadInputs(reader = new InputReader(), env = process.env): AuditInputs {
@@ -59,5 +100,9 @@ export function loadInputs(reader = new InputReader(), env = process.env): Audit
     sarifFile: file("sarif-file", "pyship-audit.sarif"),
     sbomFile: file("sbom-file", ""),
     reportFile: file("report-file", "pyship-audit.json"),
+    ...provenanceOf(reader, service),
+    allowUnattested: allowUnattested(reader),
+    sigstore: sigstoreInstance(env),
+    tufCache: path.join(env.RUNNER_TEMP || os.tmpdir(), "pyship-sigstore-tuf"),
   }) as AuditInputs;
 }

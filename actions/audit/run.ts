@@ -10,8 +10,16 @@ import {
   severityText,
 } from "../../shared/advisories/severity.js";
 import { type AdvisorySource, runAudit } from "../../shared/audit/audit.js";
-import type { AuditResult, PackageReport, Vulnerability } from "../../shared/audit/model.js";
+import { auditCodes } from "../../shared/audit/codes.js";
+import type {
+  AuditedPackage,
+  AuditResult,
+  PackageReport,
+  Vulnerability,
+} from "../../shared/audit/model.js";
 import { type AuditScope, auditedPackages } from "../../shared/audit/packages.js";
+import { provenanceCounts, provenanceFindings } from "../../shared/audit/provenance-findings.js";
+import { provenanceSection } from "../../shared/audit/provenance-summary.js";
 import { toReportJson } from "../../shared/audit/report-json.js";
 import { toSarif } from "../../shared/audit/sarif.js";
 import { toCycloneDx } from "../../shared/audit/sbom.js";
@@ -20,6 +28,7 @@ import { Deadline } from "../../shared/http/deadline.js";
 import { type ActionIo, CheckFailed, type Finding } from "../../shared/runtime/index.js";
 import { openProject } from "../../shared/workspace/open-project.js";
 import type { AuditInputs } from "./inputs.js";
+import { type ProvenanceStep, provenanceStep } from "./provenance.js";
 
 const tool = {
   name: "pyship-audit",
@@ -56,26 +65,74 @@ export async function run(inputs: AuditInputs, io: ActionIo, deps = defaultDeps)
     throw error;
   }
   for (const warning of audit.warnings) io.warning(warning);
+  for (const warning of unknownAllowed(inputs, packages)) io.warning(warning);
+  const provenance = await provenanceStep(inputs, lock, packages, io);
+  const attested = provenance ? provenanceIssues(provenance, inputs, lock.file) : [];
 
   const result = audit.result;
   const vulnerable = result.packages.filter((report) => report.vulns.length > 0);
   const vulns = vulnerable.flatMap((report) => report.vulns.map((vuln) => ({ report, vuln })));
   const failing = vulns.filter(({ vuln }) => meetsThreshold(vuln.severity.level, inputs.failOn));
-  io.annotate(vulns.map(({ report, vuln }) => finding(report, vuln, lock.file, inputs.failOn)));
+  io.annotate([
+    ...vulns.map(({ report, vuln }) => finding(report, vuln, lock.file, inputs.failOn)),
+    ...attested,
+  ]);
 
   io.setOutput("vulnerable-packages", String(vulnerable.length));
   io.setOutput("vulnerabilities", String(vulns.length));
   io.setOutput("max-severity", maxSeverity(vulns.map(({ vuln }) => vuln.severity.level)));
   io.setOutput("sarif-file", write(inputs.sarifFile, toSarif(result, tool)));
-  io.setOutput("report-file", write(inputs.reportFile, toReportJson(result)));
+  const report = provenance?.checked ? provenance.report : undefined;
+  io.setOutput("report-file", write(inputs.reportFile, toReportJson(result, report)));
   write(inputs.sbomFile, toCycloneDx(result, tool));
-  await writeSummary(result, scope, failing.length, inputs, io);
+  await writeSummary(result, scope, failing.length, inputs, io, provenance);
 
+  const failures = [];
   if (failing.length > 0) {
-    throw new CheckFailed(
-      `${failing.length} vulnerabilit${failing.length === 1 ? "y" : "ies"} at or above fail-on (${inputs.failOn}) in ${new Set(failing.map(({ report }) => report.package.key)).size} package(s); see the annotations and the job summary.`,
+    failures.push(
+      `${failing.length} vulnerabilit${failing.length === 1 ? "y" : "ies"} at or above fail-on (${inputs.failOn}) in ${new Set(failing.map(({ report }) => report.package.key)).size} package(s)`,
     );
   }
+  const unattested = attested.filter((issue) => issue.severity === "error");
+  if (unattested.length > 0) failures.push(requireFailure(unattested, provenance));
+  if (failures.length > 0)
+    throw new CheckFailed(`${failures.join("; ")}; see the annotations and the job summary.`);
+}
+
+/** `allow-unattested` names no audited package: likely a typo. */
+function unknownAllowed(inputs: AuditInputs, packages: AuditedPackage[]): string[] {
+  const audited = new Set(packages.map((pkg) => pkg.key));
+  const unknown = [...inputs.allowUnattested].filter((name) => !audited.has(name));
+  return unknown.length > 0 && inputs.provenance !== "off"
+    ? [`allow-unattested names ${unknown.join(", ")}, which no audited package is`]
+    : [];
+}
+
+/** The provenance findings, or one for a trust root that could not be had. */
+function provenanceIssues(step: ProvenanceStep, inputs: AuditInputs, file: string): Finding[] {
+  const mode = inputs.provenance === "require" ? "require" : "report";
+  if (step.checked)
+    return provenanceFindings(step.report.result, {
+      mode,
+      allowUnattested: inputs.allowUnattested,
+      lockfile: file,
+    });
+  return [
+    {
+      severity: mode === "require" ? "error" : "warning",
+      code: auditCodes["provenance-unavailable"].code,
+      message: `Provenance was not checked: ${step.reason}.`,
+      fix: "Retry; behind a firewall, set PYSHIP_SIGSTORE_TRUSTED_ROOT to a copy of public-good's trusted_root.json.",
+      file,
+    },
+  ];
+}
+
+function requireFailure(issues: Finding[], step: ProvenanceStep | undefined): string {
+  if (!step?.checked) return "provenance: require, but no file could be checked";
+  const { verified, files } = provenanceCounts(step.report.result);
+  const codes = [...new Set(issues.map((issue) => issue.code))].join(", ");
+  return `provenance: require: ${verified} of ${files} files verified; ${issues.length} package finding(s) (${codes}) name the packages and files without a verifiable attestation`;
 }
 
 async function advisorySource(
@@ -146,6 +203,7 @@ async function writeSummary(
   failing: number,
   inputs: AuditInputs,
   io: ActionIo,
+  provenance: ProvenanceStep | undefined,
 ): Promise<void> {
   const vulnerable = result.packages.filter((report) => report.vulns.length > 0);
   const status =
@@ -162,5 +220,9 @@ async function writeSummary(
   ];
   if (vulnerable.length > 0) parts.push(vulnerabilityTable(result));
   if (result.ignored.length > 0) parts.push(`#### Ignored\n\n${ignoredTable(result)}`);
+  if (provenance?.checked) {
+    const { result: checked, mode, trustSource } = provenance.report;
+    parts.push(provenanceSection(checked, mode, trustSource));
+  } else if (provenance) parts.push(`#### Provenance\n\nNot checked: ${provenance.reason}.`);
   await io.summary(`${parts.join("\n\n")}\n`);
 }

@@ -3,16 +3,42 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { writeZip } from "../harness/archives.js";
+import { type RunningIndex, startIndex } from "../harness/index-server.js";
+import type { ProvenanceStore } from "../harness/integrity-api.js";
+import { type RunningOidcIssuer, startOidcIssuer } from "../harness/oidc-issuer.js";
 import { advisoryFixtures, type RunningOsvApi, startOsvApi } from "../harness/osv-api.js";
+import {
+  attestPackage,
+  type WorldPackage,
+  writeLockedProject,
+} from "../harness/provenance-world.js";
 import { type ActionResult, repoRoot, runAction } from "../harness/runner.js";
+import { type RunningSigstore, startSigstore } from "../harness/sigstore.js";
 
 const fixtures = path.join(repoRoot, "test/fixtures/audit");
 const scratch = mkdtempSync(path.join(os.tmpdir(), "pyship-audit-"));
 let osv: RunningOsvApi;
 let zip: string;
+let issuer: RunningOidcIssuer;
+let sigstore: RunningSigstore;
+let index: RunningIndex;
+let trustedRoot: string;
+const store: ProvenanceStore = new Map();
+const signed: WorldPackage = {
+  name: "signed-pkg",
+  version: "1.0",
+  files: ["signed_pkg-1.0-py3-none-any.whl", "signed_pkg-1.0.tar.gz"],
+};
+const plain: WorldPackage = { name: "plain", version: "2.0", files: ["plain-2.0.tar.gz"] };
 
 beforeAll(async () => {
   osv = await startOsvApi({ advisories: advisoryFixtures, pageSize: 2 });
+  issuer = await startOidcIssuer();
+  sigstore = await startSigstore({ jwks: issuer.jwks });
+  index = await startIndex({ files: [], provenance: store });
+  await attestPackage(store, sigstore, issuer, signed);
+  trustedRoot = path.join(scratch, "trusted_root.json");
+  writeFileSync(trustedRoot, JSON.stringify(sigstore.trustedRoot));
   // The offline DB as an OSV all.zip: one JSON file per advisory.
   const records = [...osv.advisories.values()];
   zip = path.join(scratch, "all.zip");
@@ -25,6 +51,9 @@ beforeAll(async () => {
   );
 });
 afterAll(async () => {
+  await index?.close();
+  await sigstore?.close();
+  await issuer?.close();
   await osv?.close();
   rmSync(scratch, { recursive: true, force: true });
 });
@@ -39,12 +68,18 @@ function audit(
   inputs: Record<string, string>,
   workspace = workspaceOf("uv"),
 ): Promise<ActionResult> {
+  // The fixtures pin packages from pypi.org: provenance only where a test asks for it.
   return runAction({
     action: "audit",
     workspace,
-    inputs: { "osv-url": osv.url, ...inputs },
+    inputs: { "osv-url": osv.url, provenance: "off", ...inputs },
+    env: { PYSHIP_SIGSTORE_TRUSTED_ROOT: trustedRoot },
   });
 }
+
+/** A project whose uv.lock pins `packages` from the harness index. */
+const lockedProject = (...packages: WorldPackage[]) =>
+  writeLockedProject(mkdtempSync(path.join(scratch, "locked-")), index.simpleUrl, packages);
 
 const errors = (result: ActionResult) =>
   result.annotations.filter((a) => a.level === "error").map((a) => a.message);
@@ -212,5 +247,54 @@ describe("audit through the bundled action", () => {
     const result = await audit({ "vulnerability-service": "offline", "advisory-db": bad });
     expect(result.exitCode).toBe(1);
     expect(errors(result)[0]).toContain("bad.zip");
+  });
+
+  test("provenance: require fails on an unattested locked package, naming it and its file", async () => {
+    const result = await audit({ provenance: "require" }, lockedProject(signed, plain));
+    expect(result.exitCode).toBe(1);
+    const missing = result.annotations.find((a) => a.title === "provenance-missing");
+    expect(missing).toMatchObject({ level: "error", file: "uv.lock" });
+    expect(missing?.message).toContain(
+      `plain 2.0: no provenance at ${index.url} for plain-2.0.tar.gz.`,
+    );
+    expect(errors(result).at(-1)).toContain("provenance: require: 2 of 3 files verified");
+  });
+
+  test("provenance: require passes on an attested one", async () => {
+    const result = await audit({ provenance: "require" }, lockedProject(signed));
+    expect(result.exitCode).toBe(0);
+    expect(result.summary).toContain("2 of 2 files verified");
+  });
+
+  test("provenance: report shows the publisher in the summary and the JSON report", async () => {
+    const result = await audit({ provenance: "report" }, lockedProject(signed, plain));
+    expect(result.exitCode).toBe(0);
+    expect(result.summary).toContain("2 of 3 files verified");
+    expect(result.summary).toContain(
+      "| `signed-pkg` | 1.0 | 2 of 2 | `octo-org/octo-repo` | `release.yml` | `pypi` |",
+    );
+    const report = JSON.parse(readFileSync(result.outputs["report-file"], "utf8"));
+    const entry = report.dependencies.find((d: { name: string }) => d.name === "signed-pkg");
+    expect(entry.provenance[0]).toMatchObject({
+      status: "verified",
+      publisher: {
+        repository: "octo-org/octo-repo",
+        workflow: "release.yml",
+        environment: "pypi",
+      },
+      certificate: { san: expect.stringMatching(/^https:\/\/github\.com\//) },
+    });
+  });
+
+  test("offline, provenance is skipped with a notice", async () => {
+    const result = await audit(
+      { provenance: "report", "vulnerability-service": "offline", "advisory-db": advisoryFixtures },
+      lockedProject(signed),
+    );
+    expect(result.exitCode).toBe(0);
+    const notices = result.annotations.filter((a) => a.level === "notice").map((a) => a.message);
+    expect(notices).toEqual([
+      "provenance: skipped, as vulnerability-service is offline; the Integrity API needs the network",
+    ]);
   });
 });

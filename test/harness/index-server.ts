@@ -7,6 +7,7 @@ import { createReadStream, readdirSync, readFileSync, statSync } from "node:fs";
 import type http from "node:http";
 import path from "node:path";
 import { readTarGzMember, readZipMember } from "./archives.js";
+import { answerIntegrity, type ProvenanceStore } from "./integrity-api.js";
 import { type RunningServer, type ServerOptions, startServer } from "./server.js";
 import { normalizeName } from "./wheels.js";
 
@@ -15,6 +16,8 @@ export interface IndexSource {
   directory?: string;
   /** Or these files. */
   files?: string[];
+  /** Serve PyPI's Integrity API (`/integrity/<project>/<version>/<file>/provenance`) from it. */
+  provenance?: ProvenanceStore;
 }
 
 export interface IndexOptions extends ServerOptions, IndexSource {}
@@ -22,7 +25,8 @@ export interface IndexOptions extends ServerOptions, IndexSource {}
 /** The index as a request handler, for servers that serve an index among other routes. */
 export interface IndexHandler {
   /**
-   * Answers GET/HEAD `/simple/…`, `/files/…` and `/pypi/<name>[/<version>]/json` (404 for
+   * Answers GET/HEAD `/simple/…`, `/files/…`, `/pypi/<name>[/<version>]/json` and, with a
+   * provenance store, `/integrity/…` (404 for
    * anything else, 405 for other methods).
    */
   handle(req: http.IncomingMessage, res: http.ServerResponse): void;
@@ -352,6 +356,7 @@ export async function createIndexHandler(source: IndexSource): Promise<IndexHand
   };
 
   const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (source.provenance && answerIntegrity(req, res, source.provenance)) return;
     if (req.method !== "GET" && req.method !== "HEAD") {
       return send(res, 405, "text/plain", "method not allowed\n");
     }

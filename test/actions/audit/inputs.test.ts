@@ -34,7 +34,35 @@ describe("audit inputs", () => {
       sarifFile: `${w}/pyship-audit.sarif`,
       sbomFile: undefined,
       reportFile: `${w}/pyship-audit.json`,
+      provenance: "report",
+      allowUnattested: new Set(),
+      sigstore: {
+        fulcioUrl: "https://fulcio.sigstore.dev",
+        rekorUrl: "https://rekor.sigstore.dev",
+        tsaUrl: undefined,
+        trustedRootPath: undefined,
+      },
+      tufCache: path.join(os.tmpdir(), "pyship-sigstore-tuf"),
     });
+    expect(Object.isFrozen(inputs({}))).toBe(true);
+  });
+
+  test("provenance: require with allow-unattested names, PEP 503 normalized", () => {
+    expect(
+      inputs({ provenance: "Require", "allow-unattested": "Foo_Bar, zope.interface\nsix" }),
+    ).toMatchObject({
+      provenance: "require",
+      allowUnattested: new Set(["foo-bar", "zope-interface", "six"]),
+    });
+  });
+
+  test("offline, provenance is off with one notice; an explicit off says nothing", () => {
+    const offline = { "vulnerability-service": "offline", "advisory-db": "app/db/all.zip" };
+    expect(inputs(offline)).toMatchObject({
+      provenance: "off",
+      provenanceSkipped: expect.stringContaining("vulnerability-service is offline"),
+    });
+    expect(inputs({ ...offline, provenance: "off" }).provenanceSkipped).toBeUndefined();
   });
 
   test("values, and empty file inputs write nothing", () => {
@@ -73,6 +101,19 @@ describe("audit inputs", () => {
     [{ "osv-url": "api.osv.dev" }, "input 'osv-url' is not an http(s) URL"],
     [{ "ignore-vulns": "PYSEC-1:2026-02-31x" }, "input 'ignore-vulns'"],
     [{ "ignore-vulns": "PYSEC-1:2026-02-31" }, "is not a date"],
+    [{ provenance: "strict" }, "input 'provenance' must be one of off, report, require"],
+    [
+      { "allow-unattested": "foo bar" },
+      "input 'allow-unattested': 'foo bar' is not a project name",
+    ],
+    [
+      {
+        provenance: "require",
+        "vulnerability-service": "offline",
+        "advisory-db": "app/db/all.zip",
+      },
+      "input 'provenance' is require, but 'vulnerability-service' is offline",
+    ],
   ])("refuses %j", (given, message) => {
     expect(() => inputs(given)).toThrow(message);
   });
