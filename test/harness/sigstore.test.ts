@@ -140,8 +140,8 @@ describe("faults and environment", () => {
   });
 });
 
-test("a publish world with a Sigstore stand-in: the step's env names it beside the issuer's", async () => {
-  const world = await startPublishWorld({ sigstore: true });
+test("a publish world has a Sigstore stand-in by default: the step's env names it beside the issuer's", async () => {
+  const world = await startPublishWorld();
   try {
     const env = publishStep(world).env ?? {};
     expect(env).toMatchObject({ ...world.issuer.env(), ...world.sigstore?.env() });
@@ -149,7 +149,7 @@ test("a publish world with a Sigstore stand-in: the step's env names it beside t
   } finally {
     await world.close();
   }
-  const plain = await startPublishWorld();
+  const plain = await startPublishWorld({ sigstore: false });
   try {
     expect(plain.sigstore).toBeUndefined();
     expect(publishStep(plain).env).toEqual(plain.issuer.env());
