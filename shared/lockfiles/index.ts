@@ -54,6 +54,13 @@ export function readLock(file: string, display = file): Lock {
   );
 }
 
+/** Reads a lockfile's text, as another revision had it (a PR's base); `file` names its format. */
+export function parseLock(text: string, file: string, display = file): Lock {
+  const format = formatOf(file);
+  if (format) return readers[format](text, display);
+  throw new ConfigurationError(`${display}: not a lockfile pyship reads`, { file: display });
+}
+
 /** Lockfiles in a directory, in a stable order: uv, poetry, pdm, Pipfile, pylock, requirements. */
 export function findLockfiles(directory: string): string[] {
   const order: LockFormat[] = ["uv", "poetry", "pdm", "pipfile", "pylock", "requirements"];

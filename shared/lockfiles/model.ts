@@ -13,6 +13,8 @@ export interface LockedFile {
   url?: string;
   /** `algorithm:hex`, e.g. `sha256:…`. */
   hashes: string[];
+  /** When the index received the file (ISO 8601), where the lock records it (uv.lock revision ≥ 2, pylock). */
+  uploadTime?: string;
 }
 
 export interface LockedDependency {
