@@ -183,6 +183,17 @@ describe("audit against the PR's base lock, in-process", () => {
     expect(jinja.vulns.map((v: { baseline: string }) => v.baseline)).toEqual(["new", "new"]);
   });
 
+  test("offline, the advisory database marks the same findings new", async () => {
+    const repo = addsJinja();
+    const offline = { "vulnerability-service": "offline", "advisory-db": advisoryFixtures };
+    const { io, exitCode } = await audit({ ...offline, "fail-on-scope": "new" }, repo);
+    expect(exitCode).toBe(1);
+    expect(errorFindings(io)).toEqual([
+      expect.stringMatching(/^jinja2 2\.10/),
+      expect.stringMatching(/^jinja2 2\.10/),
+    ]);
+  });
+
   test("one round of OSV queries: the base adds only the packages the head does not query", async () => {
     osv.reset();
     await audit({ "fail-on": "none" }, addsJinja());
