@@ -1,5 +1,6 @@
 /** lock-check's semantic lock diff on a pull request: each lockfile against its base revision. */
 import { diffSection, hashFindings } from "../../shared/lockcheck/diff-report.js";
+import { directKeys } from "../../shared/lockcheck/direct.js";
 import type { LockReport } from "../../shared/lockcheck/index.js";
 import { diffLocks, type LockDiff } from "../../shared/lockfiles/diff.js";
 import type { Lock } from "../../shared/lockfiles/model.js";
@@ -38,12 +39,16 @@ export async function diffAgainstBase(
     if (!report.lock) continue;
     const base = await baseOf(report.lockfile, workspace, revision, io, deps);
     if (base === "unreadable") continue;
-    const diff = diffLocks(base, report.lock, report.direct);
+    const diff = diffLocks(base, report.lock, report.direct, baseDirect(base, report.direct));
     report.findings.push(...hashFindings(diff));
     diffs.push(diff);
   }
   return diffs;
 }
+
+/** The base's own roots (uv, requirements) and what the head's manifest declares. */
+const baseDirect = (base: Lock | undefined, direct: Set<string>) =>
+  new Set([...(base ? directKeys(base, undefined) : []), ...direct]);
 
 async function baseOf(
   lockfile: string,

@@ -38,15 +38,19 @@ export interface LockDiff {
   counts: { added: number; removed: number; changed: number };
 }
 
-/** The semantic diff of two revisions of one lockfile; `base` undefined means a new lockfile. */
+/**
+ * The semantic diff of two revisions of one lockfile; `base` undefined means a new lockfile.
+ * `direct` names the head's declared dependencies, `baseDirect` the base's (for removals).
+ */
 export function diffLocks(
   base: Lock | undefined,
   head: Lock,
   direct: ReadonlySet<string>,
+  baseDirect: ReadonlySet<string> = direct,
 ): LockDiff {
   const [before, after] = [byKey(base?.packages ?? []), byKey(head.packages)];
   const reach = {
-    base: base ? reachedFrom(base, direct) : new Map(),
+    base: base ? reachedFrom(base, baseDirect) : new Map(),
     head: reachedFrom(head, direct),
   };
   const changes: PackageChange[] = [];
@@ -55,7 +59,7 @@ export function diffLocks(
       const change = changeOf(from, to);
       if (!change) continue;
       const side = to ? reach.head : reach.base;
-      const isDirect = direct.has(key);
+      const isDirect = (to ? direct : baseDirect).has(key);
       changes.push({
         ...change,
         direct: isDirect,
@@ -172,7 +176,7 @@ export function sourceKey(source: PackageSource): string {
     case "registry":
       return `registry ${trim(source.url ?? PYPI)}`;
     case "git":
-      return `git ${trim(source.url)}${source.reference ? `@${source.reference}` : ""}`;
+      return `git ${trim(source.reference ? source.url.replace(/[?#].*$/, "") : source.url)}${source.reference ? `@${source.reference}` : ""}`;
     case "url":
       return `url ${source.url}`;
     default:
