@@ -40,7 +40,7 @@ export async function run(
   for (const report of checked) {
     await io.report(reportTitle(report), report.findings, "✅ up to date");
   }
-  if (checked.length === 0) {
+  if (reports.length === 0) {
     io.notice(
       `lock-check: no lockfile found in ${shownRelativeTo(inputs.workspace)(inputs.workingDirectory)}`,
     );

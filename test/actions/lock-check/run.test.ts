@@ -309,6 +309,26 @@ describe("lock-check's run(), in-process", () => {
       expect(io.warnings[0].message).toContain("(git exited 128); no lock diff for it.");
     });
 
+    test("pylock.toml: its diff only, no drift report and not in the lockfiles output", async () => {
+      const pylockDir = path.join(repoRoot, "test/fixtures/lock-diff/pylock");
+      const workspace = workspaceWith(undefined, (dir) => {
+        cpSync(path.join(pylockDir, "pylock.toml"), path.join(dir, "pylock.toml"));
+        cpSync(
+          path.join(repoRoot, "test/fixtures/audit/pylock/pyproject.toml"),
+          path.join(dir, "pyproject.toml"),
+        );
+      });
+      const { io, exitCode } = await onPullRequest(
+        path.join(pylockDir, "pylock.base.toml"),
+        workspace,
+      );
+      expect(exitCode).toBe(0);
+      expect(io.reports).toEqual([]);
+      expect(io.outputs.lockfiles).toBe("");
+      expect([io.outputs.added, io.outputs.removed, io.outputs.changed]).toEqual(["1", "1", "3"]);
+      expect(io.summaries[0]).toContain("| ⬆️ upgraded | `requests` | 2.30.0 | 2.32.3 | direct |");
+    });
+
     test("an unchanged lock: zero counts, and the summary says so", async () => {
       const { io } = await onPullRequest(path.join(uvApp, "uv.lock"));
       expect([io.outputs.added, io.outputs.removed, io.outputs.changed]).toEqual(["0", "0", "0"]);
