@@ -10,6 +10,7 @@ import {
   lastLines,
 } from "../../shared/runtime/index.js";
 import { shownRelativeTo } from "../../shared/runtime/paths.js";
+import { cooldownOfRun, type UploadTimeLookup } from "./cooldown.js";
 import type { LockCheckInputs } from "./inputs.js";
 
 export const commentMarker = "<!-- pyship:lock-check -->";
@@ -17,6 +18,8 @@ export const commentMarker = "<!-- pyship:lock-check -->";
 export interface LockCheckDeps {
   env: Record<string, string | undefined>;
   toolCheck: typeof runToolCheck;
+  /** The index's JSON API, for upload times the lock does not record. */
+  uploadTimes?: UploadTimeLookup;
 }
 
 const defaultDeps: LockCheckDeps = { env: process.env, toolCheck: runToolCheck };
@@ -39,6 +42,7 @@ export async function run(
     );
     await io.summary("### lock-check\n\nNo lockfile found: nothing to check.");
   }
+  const cooldown = await cooldownOfRun(inputs, reports, io, deps.env, deps.uploadTimes);
   const drifted = reports.filter((r) => r.drift);
   io.setOutput("drift", String(drifted.length > 0));
   io.setOutput(
@@ -48,7 +52,8 @@ export async function run(
       .map((r) => r.lockfile)
       .join("\n"),
   );
-  io.setOutput("findings", JSON.stringify(reports.flatMap((r) => r.findings.map(findingJson))));
+  const findings = [...reports.flatMap((r) => r.findings), ...cooldown];
+  io.setOutput("findings", JSON.stringify(findings.map(findingJson)));
 
   if (inputs.comment) await syncComment(inputs, drifted, io, deps);
   if (drifted.length > 0 && inputs.failOnDrift) {
@@ -57,6 +62,11 @@ export async function run(
       `${names} ${drifted.length > 1 ? "have" : "has"} drifted from the manifest; see the findings above.`,
     );
   }
+  const tooNew = cooldown.filter((f) => f.severity === "error").length;
+  if (tooNew > 0)
+    throw new CheckFailed(
+      `${tooNew} cooldown finding${tooNew === 1 ? "" : "s"}: a package the pull request adds or upgrades is too new; see the findings above.`,
+    );
 }
 
 function reportTitle(report: LockReport): string {
