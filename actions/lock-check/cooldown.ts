@@ -10,13 +10,12 @@ import {
   unknownUploadTimes,
 } from "../../shared/lockcheck/cooldown.js";
 import type { DriftFinding, LockReport } from "../../shared/lockcheck/index.js";
-import { diffLocks, type PackageChange } from "../../shared/lockfiles/diff.js";
+import type { LockDiff, PackageChange } from "../../shared/lockfiles/diff.js";
 import { formatSpan } from "../../shared/project/durations.js";
 import { cutoffFor } from "../../shared/project/exclude-newer.js";
 import { readManifest } from "../../shared/project/manifest.js";
 import type { ActionIo } from "../../shared/runtime/index.js";
 import { shownRelativeTo } from "../../shared/runtime/paths.js";
-import { baseRevisionFromEnv, readBaseLock } from "../../shared/workspace/base-lock.js";
 import { headCommitTime } from "../../shared/workspace/head-commit.js";
 import type { LockCheckInputs } from "./inputs.js";
 import {
@@ -44,46 +43,23 @@ export function uploadTimeLookup(): UploadTimeLookup {
   return (queries) => client.lookupAll(queries);
 }
 
-/** What the PR changed in each lockfile, from its base lock; undefined on other events. */
-export async function pullRequestChanges(
-  inputs: LockCheckInputs,
-  reports: readonly LockReport[],
-  io: ActionIo,
-  env: Record<string, string | undefined>,
-): Promise<LockChanges[] | undefined> {
-  const base = baseRevisionFromEnv(env, inputs.githubToken);
-  if (!base) return undefined;
-  const changed: LockChanges[] = [];
-  for (const report of reports) {
-    if (!report.lock) continue;
-    const read = await readBaseLock(inputs.workspace, report.lockfile, base);
-    if (read.status === "unreadable") {
-      io.warning(
-        `lock-check: the base ${report.lockfile} could not be read (${read.reason}); its cooldown is not checked`,
-      );
-      continue;
-    }
-    const baseLock = read.status === "read" ? read.lock : undefined;
-    changed.push({ report, changes: diffLocks(baseLock, report.lock, new Set()).changes });
-  }
-  return changed;
-}
-
-/** The cooldown of a run: on a PR event, its changes checked; else, when on, an info line. */
+/** The cooldown of a run: each lock diff's added and upgraded packages checked; without diffs, an info line. */
 export async function cooldownOfRun(
   inputs: LockCheckInputs,
   reports: readonly LockReport[],
+  diffs: readonly LockDiff[],
   io: ActionIo,
-  env: Record<string, string | undefined>,
-  lookup?: UploadTimeLookup,
+  deps: { env: Record<string, string | undefined>; uploadTimes?: UploadTimeLookup },
 ): Promise<DriftFinding[]> {
-  const changes = await pullRequestChanges(inputs, reports, io, env);
-  if (changes) return checkCooldown(inputs, changes, io, env, lookup);
-  if (inputs.minReleaseAgeMs !== undefined)
+  const locks = diffs.flatMap((diff) => {
+    const report = reports.find((r) => r.lock?.file === diff.file);
+    return report ? [{ report, changes: diff.changes }] : [];
+  });
+  if (locks.length === 0 && inputs.minReleaseAgeMs !== undefined)
     io.info(
-      "lock-check: min-release-age checks what a pull request adds or upgrades; this is not a pull_request or merge_group event.",
+      "lock-check: min-release-age checks what a pull request adds or upgrades, and there is no lock diff here (not a pull_request or merge_group event, or no base lock).",
     );
-  return [];
+  return checkCooldown(inputs, locks, io, deps.env, deps.uploadTimes);
 }
 
 interface LockPlan {

@@ -1,38 +1,44 @@
-/** lock-check's main step: diffs each lockfile against its manifest, reports drift, comments on the PR. */
+/** lock-check's main step: each lockfile against its manifest (drift) and, on a PR, its base (the lock diff); the PR comment. */
 import path from "node:path";
 import { pullRequestFromEnv, syncStickyComment } from "../../shared/github/pr-comment.js";
 import { checkProject, type DriftFinding, type LockReport } from "../../shared/lockcheck/index.js";
 import { runToolCheck, type ToolVerdict } from "../../shared/lockcheck/tools.js";
-import {
-  type ActionIo,
-  CheckFailed,
-  findingsTable,
-  lastLines,
-} from "../../shared/runtime/index.js";
+import type { LockDiff } from "../../shared/lockfiles/diff.js";
+import { type ActionIo, CheckFailed, lastLines } from "../../shared/runtime/index.js";
 import { shownRelativeTo } from "../../shared/runtime/paths.js";
+import { baseRevisionFromEnv, readBaseLock } from "../../shared/workspace/base-lock.js";
+import { commentBody, commentMarker } from "./comment.js";
 import { cooldownOfRun, type UploadTimeLookup } from "./cooldown.js";
 import type { LockCheckInputs } from "./inputs.js";
+import { type BaseLockDeps, diffAgainstBase, setDiffOutputs, summarizeDiffs } from "./lock-diff.js";
 
-export const commentMarker = "<!-- pyship:lock-check -->";
+export { commentMarker } from "./comment.js";
 
-export interface LockCheckDeps {
-  env: Record<string, string | undefined>;
+export interface LockCheckDeps extends BaseLockDeps {
   toolCheck: typeof runToolCheck;
   /** The index's JSON API, for upload times the lock does not record. */
   uploadTimes?: UploadTimeLookup;
 }
 
-const defaultDeps: LockCheckDeps = { env: process.env, toolCheck: runToolCheck };
+const defaultDeps: LockCheckDeps = {
+  env: process.env,
+  toolCheck: runToolCheck,
+  baseRevision: baseRevisionFromEnv,
+  readBaseLock,
+};
 
 export async function run(
   inputs: LockCheckInputs,
   io: ActionIo,
-  deps = defaultDeps,
+  given: Partial<LockCheckDeps> = {},
 ): Promise<void> {
+  const deps = { ...defaultDeps, ...given };
   const reports = checkProject(inputs);
   if (inputs.mode === "tool") {
     for (const report of reports) await compareWithTool(report, io, deps);
   }
+  const diffs = await diffAgainstBase(reports, inputs.workspace, inputs.githubToken, io, deps);
+  await summarizeDiffs(diffs, io);
   for (const report of reports) {
     await io.report(reportTitle(report), report.findings, "✅ up to date");
   }
@@ -42,7 +48,7 @@ export async function run(
     );
     await io.summary("### lock-check\n\nNo lockfile found: nothing to check.");
   }
-  const cooldown = await cooldownOfRun(inputs, reports, io, deps.env, deps.uploadTimes);
+  const cooldown = await cooldownOfRun(inputs, reports, diffs, io, deps);
   const drifted = reports.filter((r) => r.drift);
   io.setOutput("drift", String(drifted.length > 0));
   io.setOutput(
@@ -54,8 +60,9 @@ export async function run(
   );
   const findings = [...reports.flatMap((r) => r.findings), ...cooldown];
   io.setOutput("findings", JSON.stringify(findings.map(findingJson)));
+  setDiffOutputs(diffs, io);
 
-  if (inputs.comment) await syncComment(inputs, drifted, io, deps);
+  if (inputs.comment) await syncComment(inputs, drifted, diffs, io, deps);
   if (drifted.length > 0 && inputs.failOnDrift) {
     const names = drifted.map((r) => r.lockfile).join(", ");
     throw new CheckFailed(
@@ -126,6 +133,7 @@ const lastLine = (output: string) => lastLines(output, 1)[0]?.slice(0, 300) ?? "
 async function syncComment(
   inputs: LockCheckInputs,
   drifted: LockReport[],
+  diffs: LockDiff[],
   io: ActionIo,
   deps: LockCheckDeps,
 ) {
@@ -134,7 +142,7 @@ async function syncComment(
     io.info("lock-check: comment is on, but this is not a pull_request event; no comment written.");
     return;
   }
-  const body = drifted.length > 0 ? commentBody(drifted) : undefined;
+  const body = commentBody(drifted, diffs);
   const result = await syncStickyComment({
     token: inputs.githubToken,
     target,
@@ -143,12 +151,4 @@ async function syncComment(
     apiUrl: deps.env.GITHUB_API_URL,
   });
   io.info(`lock-check: PR comment ${result}`);
-}
-
-function commentBody(drifted: LockReport[]): string {
-  const sections = drifted.map(
-    (r) =>
-      `### \`${r.lockfile}\` drifted\n\n${findingsTable(r.findings)}\n\nFix: \`${r.findings.find((f) => f.fix)?.fix?.replace(/^Run: /, "") ?? "re-lock"}\``,
-  );
-  return `${commentMarker}\n## 🔒 lock-check: lockfile drift\n\n${sections.join("\n\n")}\n`;
 }

@@ -162,6 +162,12 @@ export const lockCheckCodes = defineCodes({
     meaning: "A requirements lock compiled with `--generate-hashes` has a pin without `--hash`.",
     fix: "Re-run the pip-compile command from the lock's header.",
   },
+  "hashes-changed": {
+    severity: "warning",
+    meaning:
+      "On a pull request, a package keeps its version but the lock records other file hashes than the base branch's lock: how a rebuilt or tampered artifact shows up.",
+    fix: "Compare the hashes with the index's files; re-lock if they are not the index's.",
+  },
   "release-too-new": {
     severity: "error",
     meaning:

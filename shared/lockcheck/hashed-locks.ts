@@ -154,6 +154,12 @@ function inLockedPdmGroups(lock: Lock, declared: DeclaredDependency[]): Declared
 
 const rulesFor = { poetry, pdm, pipfile } as const;
 
+/** The dependencies a poetry.lock, pdm.lock or Pipfile.lock's manifest declares, the project's own extras left out. */
+export function declaredFor(lock: Lock, manifest: Manifest): DeclaredDependency[] {
+  const rules = rulesFor[lock.format as keyof typeof rulesFor];
+  return rules.declared(manifest, lock).filter((d) => d.key !== projectKey(manifest));
+}
+
 export function checkHashedLock(
   lock: Lock,
   manifest: Manifest,

@@ -9,6 +9,7 @@ import { readTomlFile } from "../project/files.js";
 import { type Manifest, manifestOf } from "../project/pyproject.js";
 import { ConfigurationError } from "../runtime/errors.js";
 import { openProject, type Project, type ProjectManifest } from "../workspace/open-project.js";
+import { directKeys } from "./direct.js";
 import { type DriftFinding, findingsFor } from "./drift.js";
 import { checkHashedLock } from "./hashed-locks.js";
 import type { HashRecipes } from "./recipes.js";
@@ -28,6 +29,8 @@ export interface LockReport {
   lock?: Lock;
   findings: DriftFinding[];
   drift: boolean;
+  /** The packages the project declares itself (normalized), for the lock diff. */
+  direct: Set<string>;
 }
 
 export interface CheckOptions {
@@ -54,7 +57,10 @@ export function checkProject(options: CheckOptions): LockReport[] {
     const invalid = invalidEntries(lock);
     const findings =
       invalid.length > 0 ? invalid : checkLock(lock, lockPath, project, options.hashRecipes);
-    return report(lock.file, lockPath, lock.format, findings, lock);
+    const manifest =
+      lock.format === "requirements" ? undefined : manifestFor(lock, lockPath, project);
+    const direct = directKeys(lock, manifest);
+    return { ...report(lock.file, lockPath, lock.format, findings, lock), direct };
   });
   if (!options.lockfile) reports.push(...missingLocks(project));
   return reports;
@@ -74,6 +80,7 @@ function report(
     lock,
     findings,
     drift: findings.some((f) => f.severity === "error"),
+    direct: new Set(),
   };
 }
 
@@ -110,7 +117,7 @@ function checkLock(
     }
     return checkRequirementsLock(requirements, lockPath, display);
   }
-  const manifest = lock.format === "pipfile" ? readPipfile(directory, display) : project.manifest();
+  const manifest = manifestFor(lock, lockPath, project);
   if (!manifest) {
     const manifestName = lock.format === "pipfile" ? "Pipfile" : "pyproject.toml";
     throw new ConfigurationError(`${lock.file} has no ${manifestName} beside it to check against`, {
@@ -119,6 +126,12 @@ function checkLock(
   }
   if (lock.format === "uv") return checkUvLock(lock as UvLock, manifest, { directory, display });
   return checkHashedLock(lock, manifest, hashRecipes).findings;
+}
+
+/** The manifest a lock is checked against: its Pipfile, or the project's pyproject.toml. */
+function manifestFor(lock: Lock, lockPath: string, project: Project): Manifest | undefined {
+  if (lock.format !== "pipfile") return project.manifest();
+  return readPipfile(path.dirname(lockPath), project.shown);
 }
 
 /** The Pipfile a Pipfile.lock is checked against, or undefined where there is none. */
