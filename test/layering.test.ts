@@ -13,7 +13,7 @@ const shared: Record<string, string[]> = {
   digests: ["runtime"],
   lockfiles: ["project", "runtime"],
   python: ["project", "runtime"],
-  workspace: ["lockfiles", "project", "runtime"],
+  workspace: ["github", "lockfiles", "project", "runtime"],
   dists: ["digests", "project", "runtime"],
   advisories: ["http", "project", "runtime"],
   audit: ["advisories", "lockfiles", "project", "runtime", "sigstore", "workspace"],

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import { type RunningGitHubApi, startGitHubApi } from "./github-api.js";
+import { contentsKey, type RunningGitHubApi, startGitHubApi } from "./github-api.js";
 
 const TOKEN = "ghs_stand_in_token";
 let api: RunningGitHubApi;
@@ -73,6 +73,27 @@ describe("the GitHub API stand-in's attestations", () => {
       expect(response.status).toBe(403);
     } finally {
       await readOnly.close();
+    }
+  });
+});
+
+describe("the GitHub API stand-in's contents", () => {
+  test("a file at a ref, raw or as base64 JSON; any other ref or path is a 404", async () => {
+    const contents = new Map([[contentsKey("O/r", "abc", "app/uv.lock"), "version = 1\n"]]);
+    const server = await startGitHubApi({ contents });
+    try {
+      const get = (path: string, accept = "application/vnd.github.raw+json") =>
+        fetch(`${server.url}${path}`, { headers: { authorization: `token ${TOKEN}`, accept } });
+      const raw = await get("/repos/o/r/contents/app/uv.lock?ref=abc");
+      expect(await raw.text()).toBe("version = 1\n");
+      const answer = await get("/repos/o/r/contents/app/uv.lock?ref=abc", "application/json");
+      const json = (await answer.json()) as { content: string };
+      expect(json).toMatchObject({ type: "file", encoding: "base64", path: "app/uv.lock" });
+      expect(Buffer.from(json.content, "base64").toString()).toBe("version = 1\n");
+      expect((await get("/repos/o/r/contents/app/uv.lock?ref=def")).status).toBe(404);
+      expect((await get("/repos/o/r/contents/uv.lock?ref=abc")).status).toBe(404);
+    } finally {
+      await server.close();
     }
   });
 });

@@ -1,7 +1,8 @@
 /**
  * An in-memory stand-in for the GitHub REST endpoints of issue (and PR) comments:
  * list with Link pagination, create, update and delete, behind a token check; and of
- * artifact attestations: create one from a Sigstore bundle, list them by subject digest.
+ * artifact attestations: create one from a Sigstore bundle, list them by subject digest; and of
+ * repository contents: one file at a ref, raw or base64 JSON, from a map the test gives.
  */
 import type http from "node:http";
 import { type RunningServer, readBody, type ServerOptions, startServer } from "./server.js";
@@ -13,6 +14,15 @@ export interface GitHubApiOptions extends ServerOptions {
   login?: string;
   /** Answer POST, PATCH and DELETE with 403, as GitHub does for a read-only GITHUB_TOKEN. */
   forbidWrites?: boolean;
+  /** Files served by `GET /repos/{owner}/{repo}/contents/{path}?ref=…`, keyed by contentsKey(). */
+  contents?: Map<string, string>;
+  /** Answer every contents request with this status instead (403, 500: a token or GitHub failing). */
+  contentsStatus?: number;
+}
+
+/** The key of one file in `contents`: `owner/repo@ref:path`. */
+export function contentsKey(repository: string, ref: string, file: string): string {
+  return `${repository.toLowerCase()}@${ref}:${file}`;
 }
 
 export interface IssueComment {
@@ -219,6 +229,10 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Ru
     }
     const segments = url.pathname.split("/").slice(1).map(decodeURIComponent);
     const [root, owner, repo, issues, fourth, fifth] = segments;
+    if (root === "repos" && owner && repo && issues === "contents" && method === "GET") {
+      const file = segments.slice(4).join("/");
+      return contentsRoute(req, res, `${owner}/${repo}`, file, url.searchParams.get("ref"));
+    }
     if (root === "repos" && owner && repo && issues === "attestations") {
       const route = { owner, repo, digest: fourth, extra: segments.length > 5 };
       return attestationRoute(res, method, route, payload);
@@ -264,6 +278,41 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Ru
       return sendJson(res, 200, present(comment, base));
     }
     return sendMessage(res, 404, "Not Found");
+  };
+
+  /** GET /repos/{owner}/{repo}/contents/{path}?ref=…: raw with `application/vnd.github.raw+json`, else base64 JSON. */
+  const contentsRoute = (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    repository: string,
+    file: string,
+    ref: string | null,
+  ) => {
+    if (options.contentsStatus) {
+      const message =
+        options.contentsStatus === 403 ? "Resource not accessible by integration" : "Server Error";
+      return sendMessage(res, options.contentsStatus, message);
+    }
+    const text = ref ? options.contents?.get(contentsKey(repository, ref, file)) : undefined;
+    if (text === undefined) return sendMessage(res, 404, "Not Found");
+    if (/application\/vnd\.github(?:\.v3)?\.raw/.test(req.headers.accept ?? "")) {
+      res.writeHead(200, {
+        "content-type": "application/vnd.github.raw; charset=utf-8",
+        "content-length": Buffer.byteLength(text),
+      });
+      return res.end(text);
+    }
+    const content = Buffer.from(text).toString("base64");
+    const name = file.split("/").pop();
+    const size = Buffer.byteLength(text);
+    return sendJson(res, 200, {
+      type: "file",
+      encoding: "base64",
+      name,
+      path: file,
+      size,
+      content,
+    });
   };
 
   /** POST /repos/{owner}/{repo}/attestations and GET /repos/{owner}/{repo}/attestations/{subject_digest}. */
