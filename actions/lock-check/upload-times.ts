@@ -107,7 +107,10 @@ export class UploadTimeClient {
       });
       return releaseFiles(response, where.origin);
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = (error instanceof Error ? error.message : String(error)).replace(
+        /^GET \S+: /,
+        "",
+      );
       return {
         kind: "unavailable",
         reason: `${where.origin} could not be reached: ${serverText(reason)}`,
