@@ -2,66 +2,34 @@
  * lock-check's cooldown in-process, on a pull_request event: a real git repository (base commit →
  * head commit that upgrades three packages) and the index stand-in serving upload times.
  */
-import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { loadInputs } from "../../../actions/lock-check/inputs.js";
 import { run } from "../../../actions/lock-check/run.js";
 import { ConfigurationError, InputReader, inputVariable } from "../../../shared/runtime/index.js";
-import { daysAgo, type RunningIndex, startIndex } from "../../harness/index-server.js";
+import { cooldownIndex, cooldownPullRequest } from "../../harness/cooldown-pr.js";
+import type { RunningIndex } from "../../harness/index-server.js";
 import { runInProcess, summaryText } from "../../harness/recording-io.js";
 import { repoRoot } from "../../harness/runner.js";
 import { type RunningServer, startServer } from "../../harness/server.js";
-import { buildPackages } from "../../harness/wheels.js";
 
 const uvApp = path.join(repoRoot, "test/fixtures/lock-check/uv-app");
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
-
-/** Upgrades `name` in a uv.lock's text, its files renamed; `uploadTime` written on them when given. */
-function upgrade(text: string, name: string, from: string, to: string, uploadTime?: string) {
-  const start = text.indexOf(`name = "${name}"\nversion = "${from}"`);
-  const end = text.indexOf("[[package]]", start + 1);
-  let entry = text.slice(start, end).replaceAll(from, to);
-  if (uploadTime) entry = entry.replaceAll(", size = ", `, upload-time = "${uploadTime}", size = `);
-  return text.slice(0, start) + entry + text.slice(end);
-}
 
 interface PullRequest {
   workspace: string;
   env: Record<string, string>;
 }
 
-/** A repository whose head commit upgrades requests (upload time in the lock), rich and click. */
+/** The cooldown pull request, with the step's event variables. */
 function pullRequest(manifestTail = ""): PullRequest {
-  const workspace = mkdtempSync(path.join(os.tmpdir(), "pyship-cooldown-"));
-  cpSync(uvApp, workspace, { recursive: true });
-  git(workspace, "init", "-q", "-b", "main");
-  git(workspace, "add", "-A");
-  const who = ["-c", "user.name=t", "-c", "user.email=t@example.com"];
-  git(workspace, ...who, "commit", "-q", "-m", "base");
-  const base = git(workspace, "rev-parse", "HEAD");
-  const lockPath = path.join(workspace, "uv.lock");
-  let lock = readFileSync(lockPath, "utf8");
-  lock = upgrade(lock, "requests", "2.32.3", "2.33.0", daysAgo(1));
-  lock = upgrade(lock, "rich", "13.7.1", "13.8.0");
-  lock = upgrade(lock, "click", "8.1.7", "8.1.8");
-  writeFileSync(lockPath, lock);
-  const manifest = path.join(workspace, "pyproject.toml");
-  writeFileSync(manifest, readFileSync(manifest, "utf8") + manifestTail);
-  git(workspace, "add", "-A");
-  git(workspace, ...who, "commit", "-q", "-m", "upgrade");
-  const head = git(workspace, "rev-parse", "HEAD");
-  const event = path.join(workspace, "..", `${path.basename(workspace)}-event.json`);
-  writeFileSync(
-    event,
-    JSON.stringify({
-      number: 7,
-      pull_request: { number: 7, base: { sha: base }, head: { sha: head } },
-    }),
+  const { workspace, payload } = cooldownPullRequest(manifestTail);
+  const event = path.join(
+    mkdtempSync(path.join(os.tmpdir(), "pyship-cooldown-event-")),
+    "event.json",
   );
+  writeFileSync(event, JSON.stringify(payload));
   const env = {
     GITHUB_WORKSPACE: workspace,
     GITHUB_EVENT_NAME: "pull_request",
@@ -73,15 +41,7 @@ function pullRequest(manifestTail = ""): PullRequest {
 
 let index: RunningIndex;
 beforeAll(async () => {
-  const directory = mkdtempSync(path.join(os.tmpdir(), "pyship-cooldown-index-"));
-  const [rich] = await buildPackages(
-    [
-      { name: "rich", version: "13.8.0" },
-      { name: "click", version: "8.1.8" },
-    ],
-    directory,
-  );
-  index = await startIndex({ directory, uploadTimes: { [path.basename(rich)]: daysAgo(1) } });
+  index = await cooldownIndex();
 });
 afterAll(async () => {
   await index?.close();
