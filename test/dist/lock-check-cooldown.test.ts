@@ -68,7 +68,7 @@ describe("lock-check's cooldown through the bundled action", () => {
     expect(result.exitCode).toBe(1);
     expect(result.annotations.map((a) => a.message)).toEqual([
       expect.stringMatching(
-        /^input 'min-release-age' must be a span above 0 such as 7d, 48h or 2w; got 'soon'/,
+        /^lock-check: input 'min-release-age' must be a span above 0 such as 7d, 48h or 2w; got 'soon'/,
       ),
     ]);
     expect(result.stderr ?? "").not.toMatch(/\n\s+at /);
