@@ -44,7 +44,7 @@ export function cooldownCandidates(
     if ((change.kind !== "added" && change.kind !== "upgraded") || !change.to) return [];
     const entries = head.packages.filter((p) => p.key === change.key && p.version === change.to);
     const registry = entries.find((p) => p.source.kind === "registry");
-    if (!registry || registry.source.kind !== "registry") return [];
+    if (registry?.source.kind !== "registry") return [];
     const files = entries.flatMap((p) => p.files);
     return [
       {
