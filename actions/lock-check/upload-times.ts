@@ -60,6 +60,8 @@ export const releaseUrl = (index: string, name: string, version: string) =>
 /** One request per (index, name, version) for the client's life; answers shared by every query. */
 export class UploadTimeClient {
   private readonly releases = new Map<string, Promise<ReleaseFile[] | UploadTimeAnswer>>();
+  /** Indexes that could not be reached after the retries: not asked again. */
+  private readonly unreachable = new Map<string, UploadTimeAnswer>();
   /** HTTP requests made, retries not counted. */
   requests = 0;
 
@@ -90,8 +92,10 @@ export class UploadTimeClient {
   }
 
   private async fetch(url: string): Promise<ReleaseFile[] | UploadTimeAnswer> {
-    this.requests++;
     const where = new URL(url);
+    const down = this.unreachable.get(where.origin);
+    if (down) return down;
+    this.requests++;
     try {
       const response = await withRetries(this.options.retry, this.options.deadline, async () => {
         const answer = await send(url, {
@@ -107,14 +111,16 @@ export class UploadTimeClient {
       });
       return releaseFiles(response, where.origin);
     } catch (error) {
-      const reason = (error instanceof Error ? error.message : String(error)).replace(
-        /^GET \S+: /,
-        "",
-      );
-      return {
+      // The same for every version: the message without its URL, or the deadline's advice.
+      const reason = (error instanceof Error ? error.message : String(error))
+        .replace(/^GET \S+: /, "")
+        .replace(/; raise .*$/, "");
+      const answer: UploadTimeAnswer = {
         kind: "unavailable",
         reason: `${where.origin} could not be reached: ${serverText(reason)}`,
       };
+      this.unreachable.set(where.origin, answer);
+      return answer;
     }
   }
 }

@@ -97,14 +97,17 @@ describe("the JSON API client", () => {
     expect(asked).toHaveLength(PACKAGES + 1);
   });
 
-  test("an index that cannot be reached: 'unavailable', saying which", async () => {
+  test("an index that cannot be reached: 'unavailable', saying which, and not asked again after the first 8", async () => {
     const gone = await startServer(() => undefined);
     await gone.close();
-    const [answer] = await client().lookupAll([{ ...queries[0], index: gone.url }]);
-    expect(answer).toEqual({
+    const times = client();
+    const answers = await times.lookupAll(queries.map((q) => ({ ...q, index: gone.url })));
+    expect(answers[0]).toEqual({
       kind: "unavailable",
-      reason: expect.stringContaining(`${gone.url} could not be reached`),
+      reason: `${gone.url} could not be reached: the connection was refused`,
     });
+    expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+    expect(times.requests).toBe(LIMIT);
   });
 
   test("a server whose answer is not the JSON API's (an HTML page): 'unavailable'", async () => {
