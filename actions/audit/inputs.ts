@@ -20,6 +20,15 @@ export interface AuditInputs {
   advisoryDb?: string;
   ignore: IgnoreRule[];
   failOn: SeverityLevel | "none";
+  /** `auto`: on PR events, mark each finding new or existing against the base lock. */
+  baseline: "auto" | "none";
+  /** `new`: only findings absent from the base lock fail the job. */
+  failOnScope: "new" | "all";
+  /** An advisory with no fixed version never fails the job. */
+  failOnlyFixable: boolean;
+  /** On PR events, keep one sticky comment with audit's report. */
+  comment: boolean;
+  githubToken: string;
   sarifFile?: string;
   sbomFile?: string;
   reportFile?: string;
@@ -72,6 +81,18 @@ function allowUnattested(reader: InputReader): ReadonlySet<string> {
   return new Set(names.map(normalizeName));
 }
 
+/** `baseline` and `fail-on-scope`: `new` needs a baseline to tell new from existing. */
+function baselineOf(reader: InputReader) {
+  const baseline = reader.choice("baseline", ["auto", "none"] as const, "auto");
+  const failOnScope = reader.choice("fail-on-scope", ["new", "all"] as const, "all");
+  if (baseline === "none" && failOnScope === "new") {
+    throw new ConfigurationError(
+      "input 'fail-on-scope' is new, but 'baseline' is none: without the base lock every finding is new; set baseline: auto",
+    );
+  }
+  return { baseline, failOnScope };
+}
+
 export function loadInputs(reader = new InputReader(), env = process.env): AuditInputs {
   const workingDirectory = reader.workingDirectory();
   const service = reader.choice("vulnerability-service", ["osv", "offline"] as const, "osv");
@@ -97,6 +118,10 @@ export function loadInputs(reader = new InputReader(), env = process.env): Audit
     advisoryDb: advisoryDb && reader.existing("advisory-db", workingDirectory),
     ignore: parseIgnoreRules(reader.list("ignore-vulns")),
     failOn: reader.choice("fail-on", ["none", ...severityLevels] as const, "low"),
+    ...baselineOf(reader),
+    failOnlyFixable: reader.boolean("fail-only-fixable", false),
+    comment: reader.boolean("comment", false),
+    githubToken: reader.raw("github-token"),
     sarifFile: file("sarif-file", "pyship-audit.sarif"),
     sbomFile: file("sbom-file", ""),
     reportFile: file("report-file", "pyship-audit.json"),

@@ -94,5 +94,14 @@ export function setDiffOutputs(diffs: LockDiff[], io: ActionIo): void {
   io.setOutput("added", total("added"));
   io.setOutput("removed", total("removed"));
   io.setOutput("changed", total("changed"));
-  io.setOutput("diff", JSON.stringify(diffs));
+  const json = JSON.stringify(diffs);
+  const fits = json.length <= DIFF_OUTPUT_CHARS;
+  if (!fits)
+    io.warning(
+      `lock-check: the diff output would be ${json.length} characters, over GitHub's 1 MiB of step outputs; it keeps each lockfile's counts, without its changes.`,
+    );
+  io.setOutput("diff", fits ? json : JSON.stringify(diffs.map((d) => ({ ...d, changes: [] }))));
 }
+
+/** GitHub keeps at most 1 MiB of a step's outputs; the diff gets most of it. */
+const DIFF_OUTPUT_CHARS = 900_000;

@@ -34,12 +34,13 @@ export async function run(
 ): Promise<void> {
   const deps = { ...defaultDeps, ...given };
   const reports = checkProject(inputs);
+  const checked = reports.filter((r) => !r.diffOnly);
   if (inputs.mode === "tool") {
-    for (const report of reports) await compareWithTool(report, io, deps);
+    for (const report of checked) await compareWithTool(report, io, deps);
   }
   const diffs = await diffAgainstBase(reports, inputs.workspace, inputs.githubToken, io, deps);
   await summarizeDiffs(diffs, io);
-  for (const report of reports) {
+  for (const report of checked) {
     await io.report(reportTitle(report), report.findings, "✅ up to date");
   }
   if (reports.length === 0) {
@@ -53,7 +54,7 @@ export async function run(
   io.setOutput("drift", String(drifted.length > 0));
   io.setOutput(
     "lockfiles",
-    reports
+    checked
       .filter((r) => r.lock)
       .map((r) => r.lockfile)
       .join("\n"),

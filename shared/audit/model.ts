@@ -24,7 +24,11 @@ export interface Vulnerability {
   fixVersions: string[];
   /** The advisory's page (osv.dev). */
   url: string;
+  /** Against a PR's base lock: absent from the base's audit, or found there too; undefined with no baseline. */
+  baseline?: BaselineState;
 }
+
+export type BaselineState = "new" | "existing";
 
 export interface PackageReport {
   package: AuditedPackage;

@@ -1,6 +1,6 @@
 /** The audit as pip-audit's JSON (`pip-audit -f json`), so scripts written for it keep working. */
 import type { SeverityLevel } from "../advisories/severity.js";
-import type { AuditResult } from "./model.js";
+import type { AuditResult, BaselineState } from "./model.js";
 import type { FileProvenance, ProvenanceMode, ProvenanceResult } from "./provenance.js";
 import { provenanceCounts } from "./provenance-findings.js";
 
@@ -11,6 +11,8 @@ export interface ReportVuln {
   severity: SeverityLevel;
   summary: string;
   description: string;
+  /** Against a PR's base lock (pyship's addition). */
+  baseline?: BaselineState;
 }
 
 export interface ReportDependency {
@@ -79,6 +81,7 @@ export function toReportJson(result: AuditResult, provenance?: ProvenanceReport)
         severity: vuln.severity.level,
         summary: vuln.summary,
         description: vuln.summary,
+        ...(vuln.baseline ? { baseline: vuln.baseline } : {}),
       })),
       ...filesOf(pkg),
     })),

@@ -153,6 +153,13 @@ function fingerprint(parts: string[], occurrence: number): string {
   return `${hash}:${occurrence}`;
 }
 
+/** Against a PR's base lock: SARIF's own `baselineState`, and pyship's word for it. */
+function baselineOf(vuln: Vulnerability) {
+  if (!vuln.baseline) return {};
+  const baselineState = vuln.baseline === "new" ? "new" : "unchanged";
+  return { baselineState, properties: { baseline: vuln.baseline } };
+}
+
 export function toSarif(result: AuditResult, tool: SarifTool, options: SarifOptions = {}): object {
   const uri = lockfileUri(result.lockfile);
   const advisories = groupByAdvisory(result);
@@ -182,6 +189,7 @@ export function toSarif(result: AuditResult, tool: SarifTool, options: SarifOpti
           },
         ],
         partialFingerprints: { primaryLocationLineHash: fingerprint(identity, occurrence) },
+        ...baselineOf(vuln),
       };
     }),
   );

@@ -10,23 +10,29 @@ function severityCell(vuln: Vulnerability): string {
   return markdownCell(`${severityMark[vuln.severity.level]} ${severityText(vuln.severity)}`);
 }
 
-/** One row per package and advisory: package, version, advisory, aliases, severity, fixed in, group. */
+const baselineMark = { new: "🆕 new", existing: "existing" };
+
+/**
+ * One row per package and advisory: package, version, advisory, aliases, severity, fixed in,
+ * group; and, against a PR's base lock, whether it is new. New ones come first.
+ */
 export function vulnerabilityTable(result: AuditResult): string {
-  const rows = result.packages.flatMap((report) =>
-    report.vulns.map((vuln) => [
-      `\`${report.package.name}\``,
-      report.package.version,
-      `[${vuln.id}](${vuln.url})`,
-      markdownCell(vuln.aliases.join(", ")),
-      severityCell(vuln),
-      markdownCell(vuln.fixVersions.join(", ") || "no fix yet"),
-      markdownCell(report.package.groups.join(", ")),
-    ]),
-  );
-  return markdownTable(
-    ["package", "version", "advisory", "aliases", "severity", "fixed in", "group"],
-    rows,
-  );
+  const found = result.packages.flatMap((report) => report.vulns.map((vuln) => ({ report, vuln })));
+  const marked = found.some(({ vuln }) => vuln.baseline);
+  if (marked)
+    found.sort((a, b) => Number(a.vuln.baseline !== "new") - Number(b.vuln.baseline !== "new"));
+  const rows = found.map(({ report, vuln }) => [
+    `\`${report.package.name}\``,
+    report.package.version,
+    `[${vuln.id}](${vuln.url})`,
+    markdownCell(vuln.aliases.join(", ")),
+    severityCell(vuln),
+    markdownCell(vuln.fixVersions.join(", ") || "no fix yet"),
+    markdownCell(report.package.groups.join(", ")),
+    ...(marked ? [vuln.baseline ? baselineMark[vuln.baseline] : ""] : []),
+  ]);
+  const columns = ["package", "version", "advisory", "aliases", "severity", "fixed in", "group"];
+  return markdownTable(marked ? [...columns, "baseline"] : columns, rows);
 }
 
 export function ignoredTable(result: AuditResult): string {

@@ -31,6 +31,8 @@ export interface LockReport {
   drift: boolean;
   /** The packages the project declares itself (normalized), for the lock diff. */
   direct: Set<string>;
+  /** pylock.toml records nothing to check drift against: only its diff on a PR is shown. */
+  diffOnly?: boolean;
 }
 
 export interface CheckOptions {
@@ -53,14 +55,17 @@ const expectedLocks: [LockFormat, string, (dir: string, pyproject?: ProjectManif
 
 export function checkProject(options: CheckOptions): LockReport[] {
   const project = openProject(options, "lock-check");
-  const reports = project.locks.map(({ lock, path: lockPath }) => {
-    const invalid = invalidEntries(lock);
+  const reports = project.locks.map(({ lock, path: lockPath }): LockReport => {
+    const invalid = lock.format === "pylock" ? [] : invalidEntries(lock);
     const findings =
-      invalid.length > 0 ? invalid : checkLock(lock, lockPath, project, options.hashRecipes);
+      invalid.length > 0 || lock.format === "pylock"
+        ? invalid
+        : checkLock(lock, lockPath, project, options.hashRecipes);
     const manifest =
       lock.format === "requirements" ? undefined : manifestFor(lock, lockPath, project);
     const direct = directKeys(lock, manifest);
-    return { ...report(lock.file, lockPath, lock.format, findings, lock), direct };
+    const diffOnly = lock.format === "pylock";
+    return { ...report(lock.file, lockPath, lock.format, findings, lock), direct, diffOnly };
   });
   if (!options.lockfile) reports.push(...missingLocks(project));
   return reports;

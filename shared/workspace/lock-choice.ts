@@ -55,7 +55,7 @@ export function findAuditLock(directory: string, explicit: string | undefined, s
   return requireValidLock(readLock(first, shown(first)));
 }
 
-/** lock-check's: the one named, else every lock with something to check it against. */
+/** lock-check's: the one named, else every lock with something to check it against (pylock.toml: for the lock diff). */
 export function discoverLocks(
   directory: string,
   explicit: string | undefined,
@@ -66,7 +66,6 @@ export function discoverLocks(
   for (const file of explicit ? [explicit] : findLockfiles(directory)) {
     if (!existsSync(file)) throw missingLockfile(file, shown);
     const lock = readLock(file, shown(file));
-    if (lock.format === "pylock") continue;
     if (lock.format === "requirements" && !(lock as RequirementsLock).header && !explicit) continue;
     found.push({ lock, path: file });
   }

@@ -2,13 +2,19 @@ import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import { type RunningGitHubApi, startGitHubApi } from "../harness/github-api.js";
+import { contentsKey, type RunningGitHubApi, startGitHubApi } from "../harness/github-api.js";
 import {
   describeWithOracles,
   ORACLE_TIMEOUT_MS,
   ORACLES_SCRIPT,
   oracleName,
 } from "../harness/oracles.js";
+import {
+  type PullRequestRepo,
+  pullRequestEvent,
+  pullRequestRepo,
+  shallowClone,
+} from "../harness/pull-request-repo.js";
 import { repoRoot, runAction } from "../harness/runner.js";
 
 const fixtures = path.join(repoRoot, "test/fixtures/lockfiles");
@@ -41,6 +47,10 @@ describe("lock-check through the bundled action", () => {
       drift: "false",
       lockfiles: lockfiles.join("\n"),
       findings: "[]",
+      added: "0",
+      removed: "0",
+      changed: "0",
+      diff: "[]",
     });
     for (const lockfile of lockfiles)
       expect(result.summary).toContain(`\`${lockfile}\` ✅ up to date`);
@@ -379,6 +389,221 @@ describe("lock-check through the bundled action", () => {
       expect(JSON.stringify(clean) + JSON.stringify(api.requests)).not.toContain(
         "ghs_comment_test",
       );
+    });
+  });
+});
+
+describe("the lock diff on a pull request, through the bundle", () => {
+  const scratch = mkdtempSync(path.join(os.tmpdir(), "pyship-lock-diff-"));
+  const read = (...parts: string[]) =>
+    readFileSync(path.join(repoRoot, "test/fixtures", ...parts), "utf8");
+  const files = (dir: string, names: string[]) =>
+    Object.fromEntries(names.map((name) => [name, read(dir, name)]));
+  /** The head's blinker entry gone and flask at 3.0.2: the head upgrades flask and adds blinker. */
+  const olderPoetry = (t: string) =>
+    t
+      .replace(/\[\[package\]\]\nname = "blinker"[\s\S]*?(?=\[\[package\]\])/, "")
+      .replace('version = "3.0.3"', 'version = "3.0.2"');
+
+  /** format, head files, the base's lockfile name and text, and a row the summary must have. */
+  const cases: [string, Record<string, string>, string, string, string][] = [
+    [
+      "uv",
+      files("lock-check/uv-app", ["pyproject.toml", "uv.lock"]),
+      "uv.lock",
+      read("lock-diff/uv/uv.lock"),
+      "| ➕ added | `rich` |  | 13.7.1 | direct |",
+    ],
+    [
+      "poetry",
+      files("lockfiles/resume-cli", ["pyproject.toml", "poetry.lock"]),
+      "poetry.lock",
+      olderPoetry(read("lockfiles/resume-cli/poetry.lock")),
+      "| ➕ added | `blinker` |  | 1.8.2 | pulled in by flask |",
+    ],
+    [
+      "pdm",
+      files("lockfiles/gilded-rose-python", ["pyproject.toml", "pdm.lock"]),
+      "pdm.lock",
+      read("lockfiles/gilded-rose-python/pdm.lock").replace(
+        'version = "3.1.0"',
+        'version = "3.2.0"',
+      ),
+      "| ⬇️ downgraded | `astroid` | 3.2.0 | 3.1.0 |",
+    ],
+    [
+      "pipfile",
+      files("lockfiles/gilded-rose-python", ["Pipfile", "Pipfile.lock"]),
+      "Pipfile.lock",
+      read("lockfiles/gilded-rose-python/Pipfile.lock").replace(
+        '"version": "==3.0.1"',
+        '"version": "==3.0.0"',
+      ),
+      "| ⬆️ upgraded |",
+    ],
+    [
+      "requirements",
+      files("lockfiles/vscode-python-tools-extension-template", [
+        "requirements.in",
+        "requirements.txt",
+      ]),
+      "requirements.txt",
+      read("lockfiles/vscode-python-tools-extension-template/requirements.txt").replace(
+        "pygls==1.2.1",
+        "pygls==1.1.0",
+      ),
+      "| ⬆️ upgraded | `pygls` | 1.1.0 | 1.2.1 | direct |",
+    ],
+    [
+      "pylock",
+      {
+        "pyproject.toml": read("audit/pylock/pyproject.toml"),
+        "pylock.toml": read("lock-diff/pylock/pylock.toml"),
+      },
+      "pylock.toml",
+      read("lock-diff/pylock/pylock.base.toml"),
+      "| ➕ added | `certifi` |  | 2024.8.30 | transitive |",
+    ],
+  ];
+
+  test.each(cases)(
+    "%s: the counts, the JSON and the summary",
+    async (_, head, lockfile, base, row) => {
+      const repo = pullRequestRepo(scratch, { ...head, [lockfile]: base }, head);
+      const result = await runAction({
+        action: "lock-check",
+        workspace: repo.dir,
+        inputs: { lockfile, "fail-on-drift": "false" },
+        event: pullRequestEvent(repo),
+      });
+      expect(result.exitCode).toBe(0);
+      const [diff] = JSON.parse(result.outputs.diff);
+      expect(diff).toMatchObject({ file: lockfile, newLock: false });
+      const { added, removed, changed } = diff.counts;
+      expect([result.outputs.added, result.outputs.removed, result.outputs.changed]).toEqual(
+        [added, removed, changed].map(String),
+      );
+      expect(added + removed + changed).toBeGreaterThan(0);
+      expect(result.summary).toContain(`### 🔍 \`${lockfile}\`: what this change does to the lock`);
+      expect(result.summary).toContain(row);
+      expect(result.stdout).toContain(
+        `lock-check: ${lockfile} compared with the base ${repo.baseSha.slice(0, 12)} (read through git)`,
+      );
+    },
+  );
+
+  test("a new lockfile: everything added; outside a PR, no diff", async () => {
+    const head = files("lock-check/uv-app", ["pyproject.toml", "uv.lock"]);
+    const repo = pullRequestRepo(scratch, { "pyproject.toml": head["pyproject.toml"] }, head);
+    const result = await runAction({
+      action: "lock-check",
+      workspace: repo.dir,
+      event: pullRequestEvent(repo),
+    });
+    expect([result.outputs.added, result.outputs.removed, result.outputs.changed]).toEqual([
+      "6",
+      "0",
+      "0",
+    ]);
+    expect(result.summary).toContain("### 🔍 `uv.lock`: a new lockfile");
+    const push = await runAction({ action: "lock-check", workspace: repo.dir });
+    expect([push.outputs.added, push.outputs.diff]).toEqual(["0", "[]"]);
+  });
+
+  test("same version, other hashes: a hashes-changed warning annotation", async () => {
+    const head = files("lock-check/uv-app", ["pyproject.toml", "uv.lock"]);
+    const repo = pullRequestRepo(
+      scratch,
+      { ...head, "uv.lock": read("lock-diff/uv/uv.lock") },
+      head,
+    );
+    const result = await runAction({
+      action: "lock-check",
+      workspace: repo.dir,
+      event: pullRequestEvent(repo),
+    });
+    expect(result.exitCode).toBe(0);
+    expect(result.annotations).toEqual([
+      expect.objectContaining({ level: "warning", title: "hashes-changed", file: "uv.lock" }),
+    ]);
+    expect(result.annotations[0].message).toContain("click 8.1.7: uv.lock keeps the version");
+  });
+
+  describe("the PR comment", () => {
+    const contents = new Map<string, string>();
+    let api: RunningGitHubApi;
+    beforeAll(async () => {
+      api = await startGitHubApi({ token: "ghs_diff_test", contents });
+    });
+    afterAll(() => api.close());
+
+    const onPullRequest = (workspace: string, repo: PullRequestRepo) =>
+      runAction({
+        action: "lock-check",
+        workspace,
+        inputs: { comment: "true", "github-token": "ghs_diff_test", "fail-on-drift": "false" },
+        event: pullRequestEvent(repo, 11),
+        env: { GITHUB_API_URL: api.url },
+      });
+    const comments = () => api.comments("pyship-test", "example", 11);
+
+    test("is created with the diff, updated with drift, and deleted with neither", async () => {
+      const head = files("lock-check/uv-app", ["pyproject.toml", "uv.lock"]);
+      const changed = pullRequestRepo(
+        scratch,
+        { ...head, "uv.lock": read("lock-diff/uv/uv.lock") },
+        head,
+      );
+      const created = await onPullRequest(changed.dir, changed);
+      expect(created.stdout).toContain("lock-check: PR comment created");
+      expect(comments()).toHaveLength(1);
+      expect(comments()[0].body).toContain("## 🔒 lock-check: what this PR changes in the lock");
+      expect(comments()[0].body).toContain("**1 added, 3 removed, 4 changed**");
+
+      const drifted = {
+        ...head,
+        "pyproject.toml": head["pyproject.toml"].replace('"requests>=2.31"', '"requests>=3"'),
+      };
+      const drift = pullRequestRepo(
+        scratch,
+        { ...head, "uv.lock": read("lock-diff/uv/uv.lock") },
+        drifted,
+      );
+      const updated = await onPullRequest(drift.dir, drift);
+      expect(updated.stdout).toContain("lock-check: PR comment updated");
+      const body = comments()[0].body;
+      expect(body).toContain("## 🔒 lock-check: lockfile drift");
+      expect(body.indexOf("### 🔍 `uv.lock`")).toBeLessThan(body.indexOf("### `uv.lock` drifted"));
+
+      const same = pullRequestRepo(scratch, head, { "README.md": "changed\n" });
+      const deleted = await onPullRequest(same.dir, same);
+      expect(deleted.stdout).toContain("lock-check: PR comment deleted");
+      expect(comments()).toHaveLength(0);
+    });
+
+    test("a shallow checkout reads the base through the contents API; a 1,000-package rewrite fits", async () => {
+      const lock = (version: string, seed: string) =>
+        `version = 1\nrevision = 2\nrequires-python = ">=3.11"\n\n${Array.from(
+          { length: 1000 },
+          (_, i) => {
+            const name = `package-number-${String(i).padStart(4, "0")}`;
+            const hash = (seed + String(i)).padStart(64, "0").slice(-64);
+            return `[[package]]\nname = "${name}"\nversion = "${version}"\nsource = { registry = "https://pypi.org/simple" }\nsdist = { url = "https://files.example/${name}-${version}.tar.gz", hash = "sha256:${hash}", size = 1000 }\n`;
+          },
+        ).join("\n")}`;
+      const pyproject = '[project]\nname = "big"\nversion = "0"\nrequires-python = ">=3.11"\n';
+      const head = { "uv.lock": lock("1.0.1", "b") };
+      const base = { "pyproject.toml": pyproject, "uv.lock": lock("1.0.0", "a") };
+      const repo = pullRequestRepo(scratch, base, head);
+      contents.set(contentsKey("pyship-test/example", repo.baseSha, "uv.lock"), lock("1.0.0", "a"));
+      const clone = shallowClone(repo.dir, scratch);
+      const result = await onPullRequest(clone, repo);
+      expect(result.stdout).toContain("(read through contents-api)");
+      expect(result.outputs.changed).toBe("1000");
+      const [comment] = comments();
+      expect(comment.body.length).toBeLessThan(65_536);
+      expect(comment.body).toMatch(/… and \d+ more \(\d+ changed\)/);
+      expect(result.summary).toContain("package-number-0999");
     });
   });
 });

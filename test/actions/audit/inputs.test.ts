@@ -31,6 +31,11 @@ describe("audit inputs", () => {
       advisoryDb: undefined,
       ignore: [],
       failOn: "low",
+      baseline: "auto",
+      failOnScope: "all",
+      failOnlyFixable: false,
+      comment: false,
+      githubToken: "",
       sarifFile: `${w}/pyship-audit.sarif`,
       sbomFile: undefined,
       reportFile: `${w}/pyship-audit.json`,
@@ -79,6 +84,10 @@ describe("audit inputs", () => {
         "sbom-file": "out/sbom.json",
         "osv-url": "http://127.0.0.1:9/",
         "request-timeout": "0.5",
+        "fail-on-scope": "New",
+        "fail-only-fixable": "true",
+        comment: "true",
+        "github-token": "ghs_x",
       }),
     ).toMatchObject({
       workingDirectory: `${w}/app`,
@@ -92,6 +101,11 @@ describe("audit inputs", () => {
       sbomFile: `${w}/app/out/sbom.json`,
       osvUrl: "http://127.0.0.1:9",
       requestTimeoutMs: 30_000,
+      baseline: "auto",
+      failOnScope: "new",
+      failOnlyFixable: true,
+      comment: true,
+      githubToken: "ghs_x",
     });
   });
 
@@ -102,6 +116,13 @@ describe("audit inputs", () => {
     [{ "ignore-vulns": "PYSEC-1:2026-02-31x" }, "input 'ignore-vulns'"],
     [{ "ignore-vulns": "PYSEC-1:2026-02-31" }, "is not a date"],
     [{ provenance: "strict" }, "input 'provenance' must be one of off, report, require"],
+    [{ baseline: "main" }, "input 'baseline' must be one of auto, none"],
+    [{ "fail-on-scope": "old" }, "input 'fail-on-scope' must be one of new, all"],
+    [{ "fail-only-fixable": "maybe" }, "input 'fail-only-fixable'"],
+    [
+      { baseline: "none", "fail-on-scope": "new" },
+      "input 'fail-on-scope' is new, but 'baseline' is none",
+    ],
     [
       { "allow-unattested": "foo bar" },
       "input 'allow-unattested': 'foo bar' is not a project name",

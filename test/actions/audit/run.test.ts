@@ -76,7 +76,7 @@ function audit(
   for (const [name, value] of Object.entries({ "osv-url": osv.url, provenance: "off", ...inputs }))
     env[inputVariable(name)] = value;
   return runInProcess("audit", (io) =>
-    run(loadInputs(new InputReader(env), env), io, { today: () => today }),
+    run(loadInputs(new InputReader(env), env), io, { today: () => today, env }),
   );
 }
 

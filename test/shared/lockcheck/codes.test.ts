@@ -12,7 +12,7 @@ import {
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, test } from "@jest/globals";
-import { run } from "../../../actions/lock-check/run.js";
+import { type LockCheckDeps, run } from "../../../actions/lock-check/run.js";
 import { lockCheckCodes } from "../../../shared/lockcheck/codes.js";
 import {
   cooldownCandidates,
@@ -20,7 +20,7 @@ import {
   unknownUploadTimes,
 } from "../../../shared/lockcheck/cooldown.js";
 import { checkProject, type DriftFinding } from "../../../shared/lockcheck/index.js";
-import { readLock } from "../../../shared/lockfiles/index.js";
+import { parseLock, readLock } from "../../../shared/lockfiles/index.js";
 import { excludeNewerSetting } from "../../../shared/project/exclude-newer.js";
 import { parseTomlText } from "../../../shared/project/files.js";
 import { manifestOf } from "../../../shared/project/pyproject.js";
@@ -323,7 +323,7 @@ function cooldownCase(): DriftFinding[] {
 }
 
 /** The codes of lock-check's annotations and `findings` output, run in-process with a tool that disagrees. */
-async function actionCodes(source: string) {
+async function actionCodes(source: string, deps: Partial<LockCheckDeps> = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), "pyship-codes-"));
   workspaces.push(dir);
   cpSync(source, dir, { recursive: true });
@@ -353,7 +353,7 @@ async function actionCodes(source: string) {
     githubToken: "",
   } as const;
   const toolCheck = async () => ({ command: "uv lock --check", fresh: false, output: "stale" });
-  await run(inputs, io, { env: {}, toolCheck });
+  await run(inputs, io, { env: {}, toolCheck, ...deps });
   const output = JSON.parse(outputs.get("findings") ?? "[]") as { code: string }[];
   return {
     annotations: reported.map((f) => [toAnnotation(f).title, f.severity]),
@@ -378,6 +378,23 @@ describe("every finding lock-check reports has a registered code and severity", 
     const { annotations, output } = await actionCodes(uvApp);
     expect(annotations).toEqual([["tool-disagrees", "warning"]]);
     expect(output).toEqual(["tool-disagrees"]);
+    for (const [title, severity] of annotations) {
+      seen.add(title);
+      expect(registered.get(title)).toContain(severity);
+    }
+  });
+
+  test("on a pull request, against a base with other hashes for a version", async () => {
+    const base = path.join(repoRoot, "test/fixtures/lock-diff/uv/uv.lock");
+    const { annotations, output } = await actionCodes(uvApp, {
+      baseRevision: () => ({ sha: "0".repeat(40), repository: "o/r", apiUrl: "", token: "" }),
+      readBaseLock: async (_, file) => ({
+        status: "read",
+        lock: parseLock(readFileSync(base, "utf8"), file),
+        via: "git",
+      }),
+    });
+    expect(output).toContain("hashes-changed");
     for (const [title, severity] of annotations) {
       seen.add(title);
       expect(registered.get(title)).toContain(severity);

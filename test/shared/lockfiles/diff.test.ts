@@ -3,12 +3,14 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, test } from "@jest/globals";
 import { COMMENT_LIMIT, commentBody } from "../../../actions/lock-check/comment.js";
+import { setDiffOutputs } from "../../../actions/lock-check/lock-diff.js";
 import { diffSection, hashFindings } from "../../../shared/lockcheck/diff-report.js";
 import { directKeys } from "../../../shared/lockcheck/direct.js";
 import { diffLocks, introduced, type PackageChange } from "../../../shared/lockfiles/diff.js";
 import { parseLock, readLock } from "../../../shared/lockfiles/index.js";
 import { readTomlFile } from "../../../shared/project/files.js";
 import { manifestOf } from "../../../shared/project/pyproject.js";
+import { recordingIo } from "../../harness/recording-io.js";
 import { repoRoot } from "../../harness/runner.js";
 
 const fixture = (...parts: string[]) => path.join(repoRoot, "test/fixtures", ...parts);
@@ -197,5 +199,17 @@ describe("a 1,000-package lock rewrite", () => {
     const body = commentBody([], [rewrite]) as string;
     expect(body.length).toBeLessThan(COMMENT_LIMIT);
     expect(body).toContain("⚠️ 1000 packages keep their version with other file hashes");
+  });
+
+  test("a 6,000-package rewrite: the diff output keeps the counts only, with a warning", () => {
+    const [from, to] = [bigUvLock(6000, "1.0.0", "a"), bigUvLock(6000, "2.0.0", "b")];
+    const huge = diffLocks(parseLock(from, "uv.lock"), parseLock(to, "uv.lock"), new Set());
+    const io = recordingIo();
+    setDiffOutputs([huge], io);
+    expect(io.outputs.changed).toBe("6000");
+    expect(JSON.parse(io.outputs.diff)).toEqual([
+      expect.objectContaining({ changes: [], counts: { added: 0, removed: 0, changed: 6000 } }),
+    ]);
+    expect(io.warnings[0].message).toMatch(/over GitHub's 1 MiB of step outputs/);
   });
 });

@@ -106,13 +106,13 @@ describe("audit", () => {
 });
 
 describe("lock-check", () => {
-  test("finds every lock with something to check it against", () => {
+  test("finds every lock with something to check it against, and pylock.toml for the lock diff", () => {
     const place = workspaceWith({
       "requirements.txt": compiled,
       "requirements-dev.txt": pinned,
       "pylock.toml": pylock,
     });
-    expect(lockNames(place, "lock-check")).toEqual(["app/requirements.txt"]);
+    expect(lockNames(place, "lock-check")).toEqual(["app/pylock.toml", "app/requirements.txt"]);
   });
   test("finds none in an empty project, and reads its manifest there", () => {
     const place = workspaceWith({ "pyproject.toml": `${uvPyproject}[tool.uv]\n` });
