@@ -63,7 +63,7 @@ export async function run(
   io.setOutput("findings", JSON.stringify(findings.map(findingJson)));
   setDiffOutputs(diffs, io);
 
-  if (inputs.comment) await syncComment(inputs, drifted, diffs, io, deps);
+  if (inputs.comment) await syncComment(inputs, drifted, diffs, io, deps, cooldown);
   if (drifted.length > 0 && inputs.failOnDrift) {
     const names = drifted.map((r) => r.lockfile).join(", ");
     throw new CheckFailed(
@@ -137,13 +137,14 @@ async function syncComment(
   diffs: LockDiff[],
   io: ActionIo,
   deps: LockCheckDeps,
+  cooldown: DriftFinding[],
 ) {
   const target = pullRequestFromEnv(deps.env);
   if (!target) {
     io.info("lock-check: comment is on, but this is not a pull_request event; no comment written.");
     return;
   }
-  const body = commentBody(drifted, diffs);
+  const body = commentBody(drifted, diffs, cooldown);
   const result = await syncStickyComment({
     token: inputs.githubToken,
     target,

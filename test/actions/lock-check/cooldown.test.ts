@@ -10,6 +10,7 @@ import { loadInputs } from "../../../actions/lock-check/inputs.js";
 import { run } from "../../../actions/lock-check/run.js";
 import { ConfigurationError, InputReader, inputVariable } from "../../../shared/runtime/index.js";
 import { cooldownIndex, cooldownPullRequest } from "../../harness/cooldown-pr.js";
+import { startGitHubApi } from "../../harness/github-api.js";
 import type { RunningIndex } from "../../harness/index-server.js";
 import { runInProcess, summaryText } from "../../harness/recording-io.js";
 import { repoRoot } from "../../harness/runner.js";
@@ -100,6 +101,30 @@ describe("lock-check's cooldown, in-process on a pull_request", () => {
       "lock-check: 2 cooldown findings: a package the pull request adds or upgrades is too new; see the findings above.",
     ]);
     expect(summaryText(io)).toContain("| ⬆️ upgraded | `rich` | 13.7.1 | 13.8.0 | direct |");
+  });
+
+  test("with comment: true, the PR comment has the cooldown's table", async () => {
+    const api = await startGitHubApi({ token: "ghs_cooldown_token" });
+    try {
+      const pr = pullRequest();
+      const { exitCode } = await lockCheck(
+        { ...pr, env: { ...pr.env, GITHUB_API_URL: api.url } },
+        {
+          "min-release-age": "7d",
+          "index-url": index.url,
+          comment: "true",
+          "github-token": "ghs_cooldown_token",
+        },
+      );
+      expect(exitCode).toBe(1);
+      const [comment] = api.comments("o", "r", 7);
+      expect(comment.body).toContain("## 🔒 lock-check: too new for the cooldown");
+      expect(comment.body).toContain("### Cooldown");
+      expect(comment.body).toContain("`release-too-new`");
+      expect(comment.body).toContain("| ⬆️ upgraded | `rich` | 13.7.1 | 13.8.0 | direct |");
+    } finally {
+      await api.close();
+    }
   });
 
   test("min-release-age 1h: nothing is too new, the check passes", async () => {
