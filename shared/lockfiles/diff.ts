@@ -53,10 +53,11 @@ export function diffLocks(
     base: base ? reachedFrom(base, baseDirect) : new Map(),
     head: reachedFrom(head, direct),
   };
+  const groups = { base: base ? groupsOf(base) : new Map(), head: groupsOf(head) };
   const changes: PackageChange[] = [];
   for (const key of [...new Set([...before.keys(), ...after.keys()])].sort()) {
     for (const [from, to] of pairEntries(before.get(key) ?? [], after.get(key) ?? [])) {
-      const change = changeOf(from, to);
+      const change = changeOf(from, to, (to ? groups.head : groups.base).get(key));
       if (!change) continue;
       const side = to ? reach.head : reach.base;
       const isDirect = (to ? direct : baseDirect).has(key);
@@ -142,9 +143,11 @@ type Change = Omit<PackageChange, "direct" | "pulledInBy">;
 function changeOf(
   from: LockedPackage | undefined,
   to: LockedPackage | undefined,
+  reachedBy: string[] = [],
 ): Change | undefined {
   const entry = (to ?? from) as LockedPackage;
-  const common = { key: entry.key, name: entry.name, line: entry.line, groups: entry.groups };
+  const groups = entry.groups.length > 0 ? entry.groups : reachedBy;
+  const common = { key: entry.key, name: entry.name, line: entry.line, groups };
   if (!from) return { kind: "added", ...common, to: to?.version };
   if (!to) return { kind: "removed", ...common, from: from.version };
   const order = compareVersions(to.version ?? "", from.version ?? "");
@@ -231,3 +234,39 @@ function edgesOf(lock: Lock): Map<string, Set<string>> {
 
 /** A `# via` entry that names a package (not `-r requirements.in` or `pkg (pyproject.toml)`). */
 const isPackageName = (via: string) => /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(via);
+
+/**
+ * uv.lock records groups only on its members' edges: `main`, `extra:<name>` or the dependency
+ * group's name, inherited by everything those edges reach. Other formats record them per entry.
+ */
+function groupsOf(lock: Lock): Map<string, string[]> {
+  const groups = new Map<string, Set<string>>();
+  if (lock.format !== "uv") return new Map();
+  const members = lock.packages.filter((p) => isLocal(p.source));
+  const roots = members.flatMap((member) => [
+    ...member.dependencies.map((edge) => ({ edge, group: extraOf(edge.marker) ?? "main" })),
+    ...Object.entries(member.groupDependencies ?? {}).flatMap(([group, edges]) =>
+      edges.map((edge) => ({ edge, group })),
+    ),
+  ]);
+  const edges = edgesOf(lock);
+  const own = new Set(members.map((m) => m.key));
+  for (const { edge, group } of roots) {
+    const queue = [edge.key];
+    while (queue.length > 0) {
+      const key = queue.pop() as string;
+      const seen = groups.get(key) ?? new Set();
+      if (own.has(key) || seen.has(group)) continue;
+      groups.set(key, seen.add(group));
+      queue.push(...(edges.get(key) ?? []));
+    }
+  }
+  return new Map([...groups].map(([key, names]) => [key, [...names].sort()]));
+}
+
+const isLocal = (source: PackageSource) => source.kind === "editable" || source.kind === "virtual";
+
+const extraOf = (marker: string | undefined) => {
+  const match = /extra == '([^']+)'/.exec(marker ?? "");
+  return match ? `extra:${match[1]}` : undefined;
+};

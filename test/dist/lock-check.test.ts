@@ -412,7 +412,7 @@ describe("the lock diff on a pull request, through the bundle", () => {
       files("lock-check/uv-app", ["pyproject.toml", "uv.lock"]),
       "uv.lock",
       read("lock-diff/uv/uv.lock"),
-      "| ➕ added | `rich` |  | 13.7.1 | direct |",
+      "| ➕ added | `rich` |  | 13.7.1 | direct; groups: extra:cli |",
     ],
     [
       "poetry",

@@ -78,6 +78,16 @@ describe("diffLocks: uv.lock (uv-app's real lock → a hand-written head)", () =
     ]);
   });
 
+  test("uv.lock's groups come from its members' edges: main, extras, dependency groups", () => {
+    const groups = Object.fromEntries(diff.changes.map((c) => [c.key, c.groups]));
+    expect(groups).toMatchObject({
+      idna: ["main"],
+      rich: ["extra:cli"],
+      ruff: ["dev", "lint"],
+      pytest: ["dev"],
+    });
+  });
+
   test("a fork's entries pair by version: one version bump of one fork is one upgrade", () => {
     const forked = parseLock(
       readFileSync(fixture("lock-diff/uv/uv.lock"), "utf8").replace(
@@ -108,13 +118,15 @@ describe("diffLocks: uv.lock (uv-app's real lock → a hand-written head)", () =
     expect(section).toContain("**3 added, 1 removed, 4 changed**");
     expect(section).toContain("requires-python: `>=3.11` → `>=3.12`");
     expect(section).toContain(
-      "| 🔁 changed | `click` | 8.1.7 | 8.1.7 | ⚠️ same version, other file hashes; direct |",
+      "| 🔁 changed | `click` | 8.1.7 | 8.1.7 | ⚠️ same version, other file hashes; direct; groups: main |",
     );
-    expect(section).toContain("| ➕ added | `idna` |  | 3.10 | pulled in by requests |");
+    expect(section).toContain(
+      "| ➕ added | `idna` |  | 3.10 | pulled in by requests; groups: main |",
+    );
     expect(section).toContain(
       "source: PyPI → git https://github.com/pytest-dev/pytest@5f5f6d8bdb8e1f1f0b5e9b7f6e4a2c1d0e9f8a7b",
     );
-    expect(section).toContain("| ➖ removed | `rich` | 13.7.1 |  | direct |");
+    expect(section).toContain("| ➖ removed | `rich` | 13.7.1 |  | direct; groups: extra:cli |");
     expect(section).not.toContain("<details>");
   });
 });
