@@ -1,5 +1,4 @@
 /** audit's own sticky PR comment: its report while something is vulnerable, deleted once nothing is. */
-import { pullRequestFromEnv, syncStickyComment } from "../../shared/github/pr-comment.js";
 import type { ActionIo } from "../../shared/runtime/index.js";
 import type { AuditInputs } from "./inputs.js";
 
@@ -12,6 +11,10 @@ export async function syncComment(
   io: ActionIo,
   env: Record<string, string | undefined>,
 ): Promise<void> {
+  // Loaded only with `comment: true`: the GitHub client is most of its weight.
+  const { pullRequestFromEnv, syncStickyComment } = await import(
+    "../../shared/github/pr-comment.js"
+  );
   const target = pullRequestFromEnv(env);
   if (!target) {
     io.info("audit: comment is on, but this is not a pull_request event; no comment written.");

@@ -1,5 +1,4 @@
 /** One file of a repository at a revision, through the contents API (a read-only token is enough). */
-import { getOctokit } from "@actions/github";
 import { Deadline } from "../http/deadline.js";
 import { Retryable, withRetries } from "../http/retry.js";
 import { errorMessage } from "../runtime/errors.js";
@@ -48,6 +47,8 @@ export async function readRepositoryFile(file: RepositoryFile): Promise<FileAtRe
   if (!owner || !repo) throw new Error(`${JSON.stringify(file.repository)} is not owner/repo`);
   if (!file.token) throw new Error(`no github-token to read ${where} through the contents API`);
   const apiUrl = file.apiUrl || process.env.GITHUB_API_URL || "https://api.github.com";
+  // Loaded only here: a checkout with the base commit never needs the client.
+  const { getOctokit } = await import("@actions/github");
   const octokit = getOctokit(file.token, { baseUrl: apiUrl.replace(/\/+$/, "") });
   const requestMs = file.requestTimeoutMs ?? 30_000;
   const retries = file.retries ?? 2;

@@ -3,6 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { writeZip } from "../harness/archives.js";
+import { auditLock, auditProject, withPy, withVersion } from "../harness/audit-locks.js";
+import { contentsKey, type RunningGitHubApi, startGitHubApi } from "../harness/github-api.js";
 import { type RunningIndex, startIndex } from "../harness/index-server.js";
 import type { ProvenanceStore } from "../harness/integrity-api.js";
 import { type RunningOidcIssuer, startOidcIssuer } from "../harness/oidc-issuer.js";
@@ -12,6 +14,12 @@ import {
   type WorldPackage,
   writeLockedProject,
 } from "../harness/provenance-world.js";
+import {
+  type PullRequestRepo,
+  pullRequestEvent,
+  pullRequestRepo,
+  shallowClone,
+} from "../harness/pull-request-repo.js";
 import { type ActionResult, repoRoot, runAction } from "../harness/runner.js";
 import { type RunningSigstore, startSigstore } from "../harness/sigstore.js";
 
@@ -296,5 +304,121 @@ describe("audit through the bundled action", () => {
     expect(notices).toEqual([
       "provenance: skipped, as vulnerability-service is offline; the Integrity API needs the network",
     ]);
+  });
+});
+
+describe("audit on a pull request, through the bundled action", () => {
+  const TOKEN = "ghs_SECRET_audit_pr_token";
+  const contents = new Map<string, string>();
+  let api: RunningGitHubApi;
+  let pageless: RunningOsvApi;
+  beforeAll(async () => {
+    api = await startGitHubApi({ token: TOKEN, contents });
+    // One page per query, so each querybatch query is one package.
+    pageless = await startOsvApi({ advisories: advisoryFixtures });
+  });
+  afterAll(async () => {
+    await Promise.all([api?.close(), pageless?.close()]);
+  });
+
+  /** The PR's base locks jinja2 3.1.4; its head brings in jinja2 2.10 (two advisories). */
+  const addsJinja = () =>
+    pullRequestRepo(
+      scratch,
+      auditProject(withVersion(auditLock, "jinja2", "3.1.4")),
+      auditProject(auditLock),
+    );
+
+  const onPullRequest = (
+    inputs: Record<string, string>,
+    repo: PullRequestRepo,
+    workspace = repo.dir,
+  ) =>
+    runAction({
+      action: "audit",
+      workspace,
+      inputs: {
+        "osv-url": pageless.url,
+        provenance: "off",
+        "github-token": TOKEN,
+        ...inputs,
+      },
+      event: pullRequestEvent(repo),
+      env: { GITHUB_API_URL: api.url, PYSHIP_SIGSTORE_TRUSTED_ROOT: trustedRoot },
+    });
+
+  test("a new vulnerable package fails fail-on-scope: new; the existing ones are warnings; SARIF says which", async () => {
+    const result = await onPullRequest({ "fail-on-scope": "new" }, addsJinja());
+    expect(result.exitCode).toBe(1);
+    const failing = errors(result).filter((m) => m.startsWith("jinja2"));
+    expect(failing).toHaveLength(2);
+    expect(failing.every((m) => m.includes("(new: not in the base lock)"))).toBe(true);
+    const existing = warnings(result).filter((m) => m.includes("(existing: in the base lock too)"));
+    expect(existing.length).toBeGreaterThan(0);
+    expect(errors(result).at(-1)).toContain(
+      "2 vulnerabilities at or above fail-on (low) not in the base lock",
+    );
+    expect(result.outputs["new-vulnerabilities"]).toBe("2");
+    expect(result.summary).toMatch(
+      /Baseline: compared with uv\.lock at the base [0-9a-f]{12} \(read via git\)/,
+    );
+    const sarif = JSON.parse(readFileSync(result.outputs["sarif-file"], "utf8"));
+    const states = sarif.runs[0].results.map((r: { ruleId: string; baselineState: string }) => [
+      r.ruleId,
+      r.baselineState,
+    ]);
+    expect(states).toContainEqual(["PYSEC-2021-66", "new"]);
+    expect(states).toContainEqual(["PYSEC-2023-74", "unchanged"]);
+  });
+
+  test("an existing vulnerable package does not fail fail-on-scope: new", async () => {
+    const repo = pullRequestRepo(
+      scratch,
+      auditProject(auditLock),
+      auditProject(withVersion(auditLock, "jinja2", "3.1.4")),
+    );
+    const result = await onPullRequest({ "fail-on-scope": "new" }, repo);
+    expect(result.exitCode).toBe(0);
+    expect(errors(result)).toEqual([]);
+    expect(Number(result.outputs.vulnerabilities)).toBeGreaterThan(0);
+    expect(result.outputs["new-vulnerabilities"]).toBe("0");
+  });
+
+  test("fail-only-fixable: a new advisory with no fixed version passes, still reported", async () => {
+    const repo = pullRequestRepo(scratch, auditProject(auditLock), auditProject(withPy(auditLock)));
+    const result = await onPullRequest(
+      { "fail-on-scope": "new", "fail-only-fixable": "true" },
+      repo,
+    );
+    expect(result.exitCode).toBe(0);
+    expect(warnings(result)).toContainEqual(
+      expect.stringMatching(/^py 1\.11\.0: PYSEC-2022-42969/),
+    );
+  });
+
+  test("a shallow checkout reads the base lock through the contents API, in one round of OSV queries", async () => {
+    const repo = addsJinja();
+    const clone = shallowClone(repo.dir, scratch);
+    const base = withVersion(auditLock, "jinja2", "3.1.4");
+    contents.set(contentsKey("pyship-test/example", repo.baseSha, "uv.lock"), base);
+    pageless.reset();
+    const before = api.requests.length;
+    const result = await onPullRequest({ "fail-on-scope": "new", comment: "true" }, repo, clone);
+    expect(result.exitCode).toBe(1);
+    expect(errors(result).filter((m) => m.startsWith("jinja2"))).toHaveLength(2);
+    expect(result.summary).toContain("(read via contents-api)");
+    const calls = api.requests.slice(before).map((r) => `${r.method} ${r.path.split("?")[0]}`);
+    expect(calls).toEqual([
+      "GET /repos/pyship-test/example/contents/uv.lock",
+      "GET /repos/pyship-test/example/issues/7/comments",
+      "POST /repos/pyship-test/example/issues/7/comments",
+    ]);
+    // The head's 4 packages and the base's one other (jinja2 3.1.4): not 4 + 4.
+    const batches = pageless.requests.filter((r) => r.path === "/v1/querybatch");
+    expect(batches.map((r) => r.queries)).toEqual([5]);
+    const [comment] = api.comments("pyship-test", "example", 7);
+    expect(comment.body.startsWith("<!-- pyship:audit -->\n### audit: uv.lock")).toBe(true);
+    expect(comment.body).toContain("🆕 new");
+    expect(JSON.stringify(result) + JSON.stringify(api.requests)).not.toContain(TOKEN);
   });
 });

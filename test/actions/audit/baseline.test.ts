@@ -6,22 +6,25 @@ import { commentMarker } from "../../../actions/audit/comment.js";
 import { loadInputs } from "../../../actions/audit/inputs.js";
 import { run } from "../../../actions/audit/run.js";
 import { InputReader, inputVariable } from "../../../shared/runtime/index.js";
+import {
+  auditLock,
+  auditProject,
+  auditPyproject,
+  withPy,
+  withVersion,
+} from "../../harness/audit-locks.js";
 import { contentsKey, type RunningGitHubApi, startGitHubApi } from "../../harness/github-api.js";
 import { advisoryFixtures, type RunningOsvApi, startOsvApi } from "../../harness/osv-api.js";
 import {
-  type Files,
   type PullRequestRepo,
   pullRequestEvent,
   pullRequestRepo,
   shallowClone,
 } from "../../harness/pull-request-repo.js";
 import { runInProcess, summaryText } from "../../harness/recording-io.js";
-import { repoRoot } from "../../harness/runner.js";
 
 const TOKEN = "ghs_SECRET_audit_baseline_token";
-const fixture = path.join(repoRoot, "test/fixtures/audit/uv");
-const lockText = readFileSync(path.join(fixture, "uv.lock"), "utf8");
-const pyproject = readFileSync(path.join(fixture, "pyproject.toml"), "utf8");
+const lockText = auditLock;
 const scratch = mkdtempSync(path.join(os.tmpdir(), "pyship-audit-baseline-"));
 let osv: RunningOsvApi;
 let api: RunningGitHubApi;
@@ -37,19 +40,13 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-/** The fixture's uv.lock with `name` locked at `version`. */
-const withVersion = (text: string, name: string, version: string) =>
-  text.replace(new RegExp(`(name = "${name}"\\nversion = )"[^"]*"`), `$1"${version}"`);
-/** `py` 1.11.0: PYSEC-2022-42969 affects it, and no version fixes it. */
-const withPy = (text: string) =>
-  `${text}\n[[package]]\nname = "py"\nversion = "1.11.0"\nsource = { registry = "https://pypi.org/simple" }\n`;
-const project = (lock: string): Files => ({ "uv.lock": lock, "pyproject.toml": pyproject });
-
 /** A PR on a git repository: the base's uv.lock, then the head's. */
 const pullRequest = (base: string | undefined, head: string) =>
-  pullRequestRepo(scratch, base === undefined ? { "pyproject.toml": pyproject } : project(base), {
-    ...project(head),
-  });
+  pullRequestRepo(
+    scratch,
+    base === undefined ? { "pyproject.toml": auditPyproject } : auditProject(base),
+    auditProject(head),
+  );
 
 /** Runs audit in-process on the PR's head checked out in `workspace`, with the PR's event. */
 async function audit(
@@ -184,6 +181,17 @@ describe("audit against the PR's base lock, in-process", () => {
     const report = JSON.parse(readFileSync(io.outputs["report-file"], "utf8"));
     const jinja = report.dependencies.find((d: { name: string }) => d.name === "jinja2");
     expect(jinja.vulns.map((v: { baseline: string }) => v.baseline)).toEqual(["new", "new"]);
+  });
+
+  test("offline, the advisory database marks the same findings new", async () => {
+    const repo = addsJinja();
+    const offline = { "vulnerability-service": "offline", "advisory-db": advisoryFixtures };
+    const { io, exitCode } = await audit({ ...offline, "fail-on-scope": "new" }, repo);
+    expect(exitCode).toBe(1);
+    expect(errorFindings(io)).toEqual([
+      expect.stringMatching(/^jinja2 2\.10/),
+      expect.stringMatching(/^jinja2 2\.10/),
+    ]);
   });
 
   test("one round of OSV queries: the base adds only the packages the head does not query", async () => {

@@ -1,5 +1,4 @@
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, test } from "@jest/globals";
@@ -9,7 +8,8 @@ import {
   readBaseLock,
 } from "../../../shared/workspace/base-lock.js";
 import { contentsKey, type RunningGitHubApi, startGitHubApi } from "../../harness/github-api.js";
-import { inheritedEnv, repoRoot } from "../../harness/runner.js";
+import { pullRequestRepo, shallowClone } from "../../harness/pull-request-repo.js";
+import { repoRoot } from "../../harness/runner.js";
 
 const TOKEN = "ghs_SECRET_base_lock_token_42";
 const REPOSITORY = "pyship-test/example";
@@ -23,16 +23,6 @@ afterAll(async () => {
   await Promise.all(servers.map((server) => server.close()));
 });
 
-const env = {
-  ...inheritedEnv(),
-  GIT_AUTHOR_NAME: "t",
-  GIT_AUTHOR_EMAIL: "t@example.org",
-  GIT_COMMITTER_NAME: "t",
-  GIT_COMMITTER_EMAIL: "t@example.org",
-};
-const git = (dir: string, ...args: string[]) =>
-  execFileSync("git", ["-C", dir, ...args], { env, encoding: "utf8" }).trim();
-
 function temporary(prefix: string): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
   made.push(dir);
@@ -41,25 +31,11 @@ function temporary(prefix: string): string {
 
 /** A repository whose base commit has `app/uv.lock` as `base` (none when undefined) and whose head upgrades it. */
 function repository(base: string | undefined): { dir: string; baseSha: string } {
-  const dir = temporary("pyship-base-lock-");
-  mkdirSync(path.join(dir, "app"));
-  git(dir, "init", "-q", "-b", "main");
-  writeFileSync(path.join(dir, "README.md"), "example\n");
-  if (base !== undefined) writeFileSync(path.join(dir, "app/uv.lock"), base);
-  git(dir, "add", "-A");
-  git(dir, "commit", "-q", "-m", "base");
-  const baseSha = git(dir, "rev-parse", "HEAD");
-  writeFileSync(path.join(dir, "app/uv.lock"), headText);
-  git(dir, "add", "-A");
-  git(dir, "commit", "-q", "-m", "head");
-  return { dir, baseSha };
+  const files = base === undefined ? {} : { "app/uv.lock": base };
+  return pullRequestRepo(temporary("pyship-base-lock-"), files, { "app/uv.lock": headText });
 }
 
-function shallowClone(origin: string): string {
-  const dir = temporary("pyship-base-shallow-");
-  execFileSync("git", ["clone", "-q", "--depth", "1", `file://${origin}`, dir], { env });
-  return dir;
-}
+const shallow = (origin: string) => shallowClone(origin, temporary("pyship-base-shallow-"));
 
 async function api(options: Parameters<typeof startGitHubApi>[0] = {}) {
   const server = await startGitHubApi({ token: TOKEN, lifetimeMs: 60_000, ...options });
@@ -156,7 +132,7 @@ describe("readBaseLock", () => {
 
   test("a shallow clone without the base commit reads it through the contents API", async () => {
     const { dir: origin, baseSha } = repository(baseText);
-    const clone = shallowClone(origin);
+    const clone = shallow(origin);
     const contents = new Map([[contentsKey(REPOSITORY, baseSha, "app/uv.lock"), baseText]]);
     const server = await api({ contents });
     const found = await readBaseLock(clone, "app/uv.lock", revision(baseSha, server.url));
@@ -170,7 +146,7 @@ describe("readBaseLock", () => {
 
   test("a 404 from the contents API: a new lockfile", async () => {
     const { dir: origin, baseSha } = repository(baseText);
-    const clone = shallowClone(origin);
+    const clone = shallow(origin);
     const server = await api({ contents: new Map() });
     const found = await readBaseLock(clone, "app/uv.lock", revision(baseSha, server.url));
     expect(found).toEqual({ status: "absent" });
@@ -181,7 +157,7 @@ describe("readBaseLock", () => {
     [500, 3, /500 /],
   ])("a %i from the contents API: unreadable, with the reason", async (status, tries, reason) => {
     const { dir: origin, baseSha } = repository(baseText);
-    const clone = shallowClone(origin);
+    const clone = shallow(origin);
     const server = await api({ contentsStatus: status });
     const found = await readBaseLock(clone, "app/uv.lock", revision(baseSha, server.url));
     expect(found).toMatchObject({ status: "unreadable", reason: expect.stringMatching(reason) });
@@ -191,7 +167,7 @@ describe("readBaseLock", () => {
 
   test("a wrong token, or none: unreadable", async () => {
     const { dir: origin, baseSha } = repository(baseText);
-    const clone = shallowClone(origin);
+    const clone = shallow(origin);
     const server = await api();
     const wrong = { ...revision(baseSha, server.url), token: "ghs_other" };
     expect(await readBaseLock(clone, "app/uv.lock", wrong)).toMatchObject({
