@@ -100,7 +100,7 @@ describe("lock-check's cooldown, in-process on a pull_request", () => {
     expect(io.errors.map((e) => e.message)).toEqual([
       "lock-check: 2 cooldown findings: a package the pull request adds or upgrades is too new; see the findings above.",
     ]);
-    expect(summaryText(io)).toContain("| ⬆️ upgraded | `rich` | 13.7.1 | 13.8.0 | direct |");
+    expect(summaryText(io)).toContain("| ⬆️ upgraded | `rich` | 13.7.1 | 13.8.0 |");
   });
 
   test("with comment: true, the PR comment has the cooldown's table", async () => {
@@ -121,7 +121,7 @@ describe("lock-check's cooldown, in-process on a pull_request", () => {
       expect(comment.body).toContain("## 🔒 lock-check: too new for the cooldown");
       expect(comment.body).toContain("### Cooldown");
       expect(comment.body).toContain("`release-too-new`");
-      expect(comment.body).toContain("| ⬆️ upgraded | `rich` | 13.7.1 | 13.8.0 | direct |");
+      expect(comment.body).toContain("| ⬆️ upgraded | `rich` | 13.7.1 | 13.8.0 |");
     } finally {
       await api.close();
     }
