@@ -1,5 +1,6 @@
 /** lock-check's inputs, read and validated from action.yml's names. */
 import { InputReader } from "../../shared/runtime/index.js";
+import { indexUrl, minReleaseAge } from "./cooldown-inputs.js";
 
 export interface LockCheckInputs {
   workingDirectory: string;
@@ -10,6 +11,10 @@ export interface LockCheckInputs {
   failOnDrift: boolean;
   comment: boolean;
   githubToken: string;
+  /** `min-release-age` in milliseconds; undefined is off. */
+  minReleaseAgeMs?: number;
+  /** The JSON API asked for upload times the lock does not record, for packages from PyPI (default PyPI). */
+  indexUrl?: string;
 }
 
 export function loadInputs(reader = new InputReader(), env = process.env): LockCheckInputs {
@@ -25,5 +30,7 @@ export function loadInputs(reader = new InputReader(), env = process.env): LockC
     failOnDrift: reader.boolean("fail-on-drift", true),
     comment: reader.boolean("comment", false),
     githubToken: reader.raw("github-token"),
+    minReleaseAgeMs: minReleaseAge(reader),
+    indexUrl: indexUrl(reader),
   });
 }

@@ -8,6 +8,7 @@ import { type ActionIo, CheckFailed, lastLines } from "../../shared/runtime/inde
 import { shownRelativeTo } from "../../shared/runtime/paths.js";
 import { baseRevisionFromEnv, readBaseLock } from "../../shared/workspace/base-lock.js";
 import { commentBody, commentMarker } from "./comment.js";
+import { cooldownOfRun, type UploadTimeLookup } from "./cooldown.js";
 import type { LockCheckInputs } from "./inputs.js";
 import { type BaseLockDeps, diffAgainstBase, setDiffOutputs, summarizeDiffs } from "./lock-diff.js";
 
@@ -15,6 +16,8 @@ export { commentMarker } from "./comment.js";
 
 export interface LockCheckDeps extends BaseLockDeps {
   toolCheck: typeof runToolCheck;
+  /** The index's JSON API, for upload times the lock does not record. */
+  uploadTimes?: UploadTimeLookup;
 }
 
 const defaultDeps: LockCheckDeps = {
@@ -46,6 +49,7 @@ export async function run(
     );
     await io.summary("### lock-check\n\nNo lockfile found: nothing to check.");
   }
+  const cooldown = await cooldownOfRun(inputs, reports, diffs, io, deps);
   const drifted = reports.filter((r) => r.drift);
   io.setOutput("drift", String(drifted.length > 0));
   io.setOutput(
@@ -55,16 +59,22 @@ export async function run(
       .map((r) => r.lockfile)
       .join("\n"),
   );
-  io.setOutput("findings", JSON.stringify(reports.flatMap((r) => r.findings.map(findingJson))));
+  const findings = [...reports.flatMap((r) => r.findings), ...cooldown];
+  io.setOutput("findings", JSON.stringify(findings.map(findingJson)));
   setDiffOutputs(diffs, io);
 
-  if (inputs.comment) await syncComment(inputs, drifted, diffs, io, deps);
+  if (inputs.comment) await syncComment(inputs, drifted, diffs, io, deps, cooldown);
   if (drifted.length > 0 && inputs.failOnDrift) {
     const names = drifted.map((r) => r.lockfile).join(", ");
     throw new CheckFailed(
       `${names} ${drifted.length > 1 ? "have" : "has"} drifted from the manifest; see the findings above.`,
     );
   }
+  const tooNew = cooldown.filter((f) => f.severity === "error").length;
+  if (tooNew > 0)
+    throw new CheckFailed(
+      `${tooNew} cooldown finding${tooNew === 1 ? "" : "s"}: a package the pull request adds or upgrades is too new; see the findings above.`,
+    );
 }
 
 function reportTitle(report: LockReport): string {
@@ -127,13 +137,14 @@ async function syncComment(
   diffs: LockDiff[],
   io: ActionIo,
   deps: LockCheckDeps,
+  cooldown: DriftFinding[],
 ) {
   const target = pullRequestFromEnv(deps.env);
   if (!target) {
     io.info("lock-check: comment is on, but this is not a pull_request event; no comment written.");
     return;
   }
-  const body = commentBody(drifted, diffs);
+  const body = commentBody(drifted, diffs, cooldown);
   const result = await syncStickyComment({
     token: inputs.githubToken,
     target,

@@ -168,6 +168,24 @@ export const lockCheckCodes = defineCodes({
       "On a pull request, a package keeps its version but the lock records other file hashes than the base branch's lock: how a rebuilt or tampered artifact shows up.",
     fix: "Compare the hashes with the index's files; re-lock if they are not the index's.",
   },
+  "release-too-new": {
+    severity: "error",
+    meaning:
+      "With `min-release-age`, a package the pull request adds or upgrades was uploaded less than that long before the PR's head commit.",
+    fix: "Keep the previous version until the new one is old enough, or lock an older release.",
+  },
+  "exclude-newer": {
+    severity: "error",
+    meaning:
+      "A package the pull request adds or upgrades was uploaded after the cutoff the manifest's `exclude-newer` sets (uv's `[tool.uv]`, PDM's `[tool.pdm.resolution]`).",
+    fix: "Re-lock with the tool, which honours exclude-newer (`uv lock`, `pdm lock`).",
+  },
+  "upload-time-unknown": {
+    severity: "notice",
+    meaning:
+      "The cooldown check could not learn when some added or upgraded packages were uploaded (not in the lock, and the index's JSON API did not say, or could not be reached); they were not checked.",
+    fix: "None needed; check them by hand, or set `index-url` to an index with a JSON API.",
+  },
   "tool-disagrees": {
     severity: "warning",
     meaning:

@@ -4,6 +4,7 @@ import { distinctIndexes } from "./indexes.js";
 import type { Lock, LockedFile, LockedPackage, PackageSource } from "./model.js";
 import { sourceFile } from "./source-file.js";
 import { entryHead, packageEntryLines } from "./toml-lines.js";
+import { uploadTimeOf } from "./upload-time.js";
 
 export interface Pylock extends Lock {
   format: "pylock";
@@ -56,6 +57,7 @@ const pylockFile = (file: Table): LockedFile => ({
   hashes: Object.entries(isTable(file.hashes) ? file.hashes : {}).map(
     ([algorithm, hex]) => `${algorithm}:${hex}`,
   ),
+  uploadTime: uploadTimeOf(file["upload-time"]),
 });
 
 function pylockSource(entry: Table): PackageSource {

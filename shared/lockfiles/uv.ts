@@ -5,6 +5,7 @@ import { registryIndexes } from "./indexes.js";
 import type { LockedDependency, LockedFile, PackageSource } from "./model.js";
 import { sourceFile } from "./source-file.js";
 import { entryHead, packageEntryLines } from "./toml-lines.js";
+import { uploadTimeOf } from "./upload-time.js";
 import { type UvLock, type UvPackage, uvManifest, uvMetadata } from "./uv-manifest.js";
 
 export type {
@@ -78,6 +79,7 @@ const uvFile = (file: Table): LockedFile => ({
   url:
     typeof file.url === "string" ? file.url : typeof file.path === "string" ? file.path : undefined,
   hashes: typeof file.hash === "string" ? [file.hash] : [],
+  uploadTime: uploadTimeOf(file["upload-time"]),
 });
 
 const uvEdge = (edge: Table): LockedDependency => ({

@@ -1,6 +1,7 @@
 /** pyproject.toml read once, with the settings the actions act on as typed fields. */
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { type ExcludeNewerSetting, excludeNewerSetting } from "./exclude-newer.js";
 import { isTable, readTomlFile, type Table, tableAt } from "./files.js";
 import { type Manifest, manifestOf } from "./pyproject.js";
 
@@ -20,6 +21,8 @@ export interface ProjectManifest extends Manifest {
   /** A tool setting turns packaging off (uv `package`, PDM `distribution`, Poetry `package-mode`). */
   packagingOff: boolean;
   hasBuildSystem: boolean;
+  /** uv's `[tool.uv] exclude-newer` or PDM's `[tool.pdm.resolution] exclude-newer`, as written. */
+  excludeNewer?: ExcludeNewerSetting;
 }
 
 /** The directory's pyproject.toml, or undefined where it has none. */
@@ -46,6 +49,7 @@ function typedManifest(manifest: Manifest): ProjectManifest {
       tableAt(tool, ["pdm"]).distribution === false ||
       tableAt(tool, ["poetry"])["package-mode"] === false,
     hasBuildSystem: "build-system" in manifest.data,
+    excludeNewer: excludeNewerSetting(manifest),
   };
 }
 

@@ -18,7 +18,16 @@ export interface IndexSource {
   files?: string[];
   /** Serve PyPI's Integrity API (`/integrity/<project>/<version>/<file>/provenance`) from it. */
   provenance?: ProvenanceStore;
+  /** Upload times (ISO 8601) by file name, for the JSON API; others were uploaded 2020-01-01. */
+  uploadTimes?: Record<string, string>;
 }
+
+/** The JSON API's upload time of files not given one. */
+export const DEFAULT_UPLOAD_TIME = "2020-01-01T00:00:00.000000Z";
+
+/** An ISO 8601 time `days` before now (1: "yesterday"), for `uploadTimes`. */
+export const daysAgo = (days: number, now = Date.now()) =>
+  new Date(now - days * 86_400_000).toISOString();
 
 export interface IndexOptions extends ServerOptions, IndexSource {}
 
@@ -32,6 +41,8 @@ export interface IndexHandler {
   handle(req: http.IncomingMessage, res: http.ServerResponse): void;
   /** Rescans the directory (or re-reads the files) after adding packages. */
   refresh(): Promise<void>;
+  /** Sets a file's upload time (ISO 8601) in the JSON API. */
+  setUploadTime(filename: string, time: string): void;
 }
 
 export interface RunningIndex extends RunningServer {
@@ -39,6 +50,8 @@ export interface RunningIndex extends RunningServer {
   simpleUrl: string;
   /** Rescans the directory (or re-reads the files) after adding packages. */
   refresh(): Promise<void>;
+  /** Sets a file's upload time (ISO 8601) in the JSON API. */
+  setUploadTime(filename: string, time: string): void;
 }
 
 interface IndexedFile {
@@ -241,6 +254,11 @@ function redirect(res: http.ServerResponse, location: string): void {
 export async function createIndexHandler(source: IndexSource): Promise<IndexHandler> {
   let files = new Map<string, IndexedFile>();
   let projects = new Map<string, IndexedFile[]>();
+  const uploadTimes = new Map(Object.entries(source.uploadTimes ?? {}));
+  const uploadTime = (file: IndexedFile) => {
+    const iso = new Date(uploadTimes.get(file.filename) ?? DEFAULT_UPLOAD_TIME).toISOString();
+    return { upload_time: iso.slice(0, 19), upload_time_iso_8601: iso.replace("Z", "000Z") };
+  };
 
   const refresh = async () => {
     const paths = [...(source.files ?? [])];
@@ -314,8 +332,7 @@ export async function createIndexHandler(source: IndexSource): Promise<IndexHand
     size: file.size,
     yanked: false,
     yanked_reason: null,
-    upload_time: "2020-01-01T00:00:00",
-    upload_time_iso_8601: "2020-01-01T00:00:00.000000Z",
+    ...uploadTime(file),
   });
 
   const pypiInfo = (project: string, version: string, release: IndexedFile[]) => {
@@ -423,11 +440,19 @@ export async function createIndexHandler(source: IndexSource): Promise<IndexHand
     return send(res, 404, "text/plain", "not found\n");
   };
 
-  return { handle: handler, refresh };
+  const setUploadTime = (filename: string, time: string) => {
+    uploadTimes.set(filename, time);
+  };
+  return { handle: handler, refresh, setUploadTime };
 }
 
 export async function startIndex(options: IndexOptions): Promise<RunningIndex> {
   const index = await createIndexHandler(options);
   const server = await startServer(index.handle, options);
-  return { ...server, simpleUrl: `${server.url}/simple/`, refresh: index.refresh };
+  return {
+    ...server,
+    simpleUrl: `${server.url}/simple/`,
+    refresh: index.refresh,
+    setUploadTime: index.setUploadTime,
+  };
 }

@@ -14,8 +14,16 @@ import path from "node:path";
 import { afterAll, describe, expect, test } from "@jest/globals";
 import { type LockCheckDeps, run } from "../../../actions/lock-check/run.js";
 import { lockCheckCodes } from "../../../shared/lockcheck/codes.js";
+import {
+  cooldownCandidates,
+  cooldownFindings,
+  unknownUploadTimes,
+} from "../../../shared/lockcheck/cooldown.js";
 import { checkProject, type DriftFinding } from "../../../shared/lockcheck/index.js";
-import { parseLock } from "../../../shared/lockfiles/index.js";
+import { parseLock, readLock } from "../../../shared/lockfiles/index.js";
+import { excludeNewerSetting } from "../../../shared/project/exclude-newer.js";
+import { parseTomlText } from "../../../shared/project/files.js";
+import { manifestOf } from "../../../shared/project/pyproject.js";
 import { ConfigurationError } from "../../../shared/runtime/errors.js";
 import { type Finding, toAnnotation } from "../../../shared/runtime/findings.js";
 import type { ActionIo } from "../../../shared/runtime/io.js";
@@ -285,7 +293,34 @@ const cases: [string, () => DriftFinding[]][] = [
     `lock-history ${path.relative(history, dir)}`,
     () => findingsOf(dir),
   ]),
+  ["cooldown: too new, after exclude-newer, and unknown", cooldownCase],
 ];
+
+/** The cooldown findings of an upgrade uploaded a day before the head commit, one not known. */
+function cooldownCase(): DriftFinding[] {
+  const lock = readLock(path.join(fixtures, "cooldown/uv.lock"), "uv.lock");
+  const changes = ["certifi", "idna"].map((name) => ({
+    kind: "added" as const,
+    key: name,
+    name,
+    to: lock.packages.find((p) => p.key === name)?.version,
+    line: 1,
+    direct: true,
+    pulledInBy: [],
+    groups: [],
+  }));
+  const [certifi, idna] = cooldownCandidates(changes, lock);
+  const text = '[tool.uv]\nexclude-newer = "2026-11-01T00:00:00Z"\n';
+  const excludeNewer = excludeNewerSetting(
+    manifestOf(parseTomlText(text, "pyproject.toml"), text, "pyproject.toml"),
+  );
+  const reference = Date.parse("2026-12-01T18:05:42Z");
+  const dated = [{ candidate: certifi, uploadTime: certifi.uploadTime as string }];
+  return [
+    ...cooldownFindings(lock, dated, { minReleaseAgeMs: 7 * 86_400_000, excludeNewer }, reference),
+    unknownUploadTimes(lock, [{ candidate: idna, reason: "offline" }], 2) as DriftFinding,
+  ];
+}
 
 /** The codes of lock-check's annotations and `findings` output, run in-process with a tool that disagrees. */
 async function actionCodes(source: string, deps: Partial<LockCheckDeps> = {}) {
