@@ -7885,7 +7885,6 @@ module.exports = __nccwpck_require__(218);
 /***/ 218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 var net = __nccwpck_require__(9278);
@@ -8149,7 +8148,7 @@ if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
 } else {
   debug = function() {};
 }
-__webpack_unused_export__ = debug; // for test
+exports.debug = debug; // for test
 
 
 /***/ }),
@@ -8157,7 +8156,6 @@ __webpack_unused_export__ = debug; // for test
 /***/ 6752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 const Client = __nccwpck_require__(3701)
@@ -8185,29 +8183,29 @@ const createRedirectInterceptor = __nccwpck_require__(5092)
 
 Object.assign(Dispatcher.prototype, api)
 
-__webpack_unused_export__ = Dispatcher
-__webpack_unused_export__ = Client
-__webpack_unused_export__ = Pool
-__webpack_unused_export__ = BalancedPool
-__webpack_unused_export__ = Agent
-module.exports.kT = ProxyAgent
-__webpack_unused_export__ = EnvHttpProxyAgent
-__webpack_unused_export__ = RetryAgent
-__webpack_unused_export__ = RetryHandler
+module.exports.Dispatcher = Dispatcher
+module.exports.Client = Client
+module.exports.Pool = Pool
+module.exports.BalancedPool = BalancedPool
+module.exports.Agent = Agent
+module.exports.ProxyAgent = ProxyAgent
+module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent
+module.exports.RetryAgent = RetryAgent
+module.exports.RetryHandler = RetryHandler
 
-__webpack_unused_export__ = DecoratorHandler
-__webpack_unused_export__ = RedirectHandler
-__webpack_unused_export__ = createRedirectInterceptor
-__webpack_unused_export__ = {
+module.exports.DecoratorHandler = DecoratorHandler
+module.exports.RedirectHandler = RedirectHandler
+module.exports.createRedirectInterceptor = createRedirectInterceptor
+module.exports.interceptors = {
   redirect: __nccwpck_require__(1514),
   retry: __nccwpck_require__(2026),
   dump: __nccwpck_require__(8060),
   dns: __nccwpck_require__(379)
 }
 
-__webpack_unused_export__ = buildConnector
-__webpack_unused_export__ = errors
-__webpack_unused_export__ = {
+module.exports.buildConnector = buildConnector
+module.exports.errors = errors
+module.exports.util = {
   parseHeaders: util.parseHeaders,
   headerNameToString: util.headerNameToString
 }
@@ -8261,11 +8259,11 @@ function makeDispatcher (fn) {
   }
 }
 
-__webpack_unused_export__ = setGlobalDispatcher
-__webpack_unused_export__ = getGlobalDispatcher
+module.exports.setGlobalDispatcher = setGlobalDispatcher
+module.exports.getGlobalDispatcher = getGlobalDispatcher
 
 const fetchImpl = (__nccwpck_require__(4398).fetch)
-__webpack_unused_export__ = async function fetch (init, options = undefined) {
+module.exports.fetch = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -8276,57 +8274,57 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(660).Headers
-/* unused reexport */ __nccwpck_require__(9051).Response
-/* unused reexport */ __nccwpck_require__(9967).Request
-/* unused reexport */ __nccwpck_require__(5910).FormData
-__webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(8355).FileReader
+module.exports.Headers = __nccwpck_require__(660).Headers
+module.exports.Response = __nccwpck_require__(9051).Response
+module.exports.Request = __nccwpck_require__(9967).Request
+module.exports.FormData = __nccwpck_require__(5910).FormData
+module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
+module.exports.FileReader = __nccwpck_require__(8355).FileReader
 
 const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
 
-__webpack_unused_export__ = setGlobalOrigin
-__webpack_unused_export__ = getGlobalOrigin
+module.exports.setGlobalOrigin = setGlobalOrigin
+module.exports.getGlobalOrigin = getGlobalOrigin
 
 const { CacheStorage } = __nccwpck_require__(3245)
 const { kConstruct } = __nccwpck_require__(109)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
-__webpack_unused_export__ = new CacheStorage(kConstruct)
+module.exports.caches = new CacheStorage(kConstruct)
 
 const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
 
-__webpack_unused_export__ = deleteCookie
-__webpack_unused_export__ = getCookies
-__webpack_unused_export__ = getSetCookies
-__webpack_unused_export__ = setCookie
+module.exports.deleteCookie = deleteCookie
+module.exports.getCookies = getCookies
+module.exports.getSetCookies = getSetCookies
+module.exports.setCookie = setCookie
 
 const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
 
-__webpack_unused_export__ = parseMIMEType
-__webpack_unused_export__ = serializeAMimeType
+module.exports.parseMIMEType = parseMIMEType
+module.exports.serializeAMimeType = serializeAMimeType
 
 const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
-/* unused reexport */ __nccwpck_require__(3726).WebSocket
-__webpack_unused_export__ = CloseEvent
-__webpack_unused_export__ = ErrorEvent
-__webpack_unused_export__ = MessageEvent
+module.exports.WebSocket = __nccwpck_require__(3726).WebSocket
+module.exports.CloseEvent = CloseEvent
+module.exports.ErrorEvent = ErrorEvent
+module.exports.MessageEvent = MessageEvent
 
-__webpack_unused_export__ = makeDispatcher(api.request)
-__webpack_unused_export__ = makeDispatcher(api.stream)
-__webpack_unused_export__ = makeDispatcher(api.pipeline)
-__webpack_unused_export__ = makeDispatcher(api.connect)
-__webpack_unused_export__ = makeDispatcher(api.upgrade)
+module.exports.request = makeDispatcher(api.request)
+module.exports.stream = makeDispatcher(api.stream)
+module.exports.pipeline = makeDispatcher(api.pipeline)
+module.exports.connect = makeDispatcher(api.connect)
+module.exports.upgrade = makeDispatcher(api.upgrade)
 
-__webpack_unused_export__ = MockClient
-__webpack_unused_export__ = MockPool
-__webpack_unused_export__ = MockAgent
-__webpack_unused_export__ = mockErrors
+module.exports.MockClient = MockClient
+module.exports.MockPool = MockPool
+module.exports.MockAgent = MockAgent
+module.exports.mockErrors = mockErrors
 
 const { EventSource } = __nccwpck_require__(1238)
 
-__webpack_unused_export__ = EventSource
+module.exports.EventSource = EventSource
 
 
 /***/ }),
@@ -37599,7 +37597,7 @@ function defaultCallback(err) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5421);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1277);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7896);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2424);
 /** audit's entry point: reads the inputs and runs the action. */
 
 
@@ -37666,6 +37664,15 @@ function allowUnattested(reader) {
     }
     return new Set(names.map(_shared_project_names_js__WEBPACK_IMPORTED_MODULE_6__/* .normalizeName */ .P));
 }
+/** `baseline` and `fail-on-scope`: `new` needs a baseline to tell new from existing. */
+function baselineOf(reader) {
+    const baseline = reader.choice("baseline", ["auto", "none"], "auto");
+    const failOnScope = reader.choice("fail-on-scope", ["new", "all"], "all");
+    if (baseline === "none" && failOnScope === "new") {
+        throw new _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1("input 'fail-on-scope' is new, but 'baseline' is none: without the base lock every finding is new; set baseline: auto");
+    }
+    return { baseline, failOnScope };
+}
 function loadInputs(reader = new _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_4__/* .InputReader */ .i_(), env = process.env) {
     const workingDirectory = reader.workingDirectory();
     const service = reader.choice("vulnerability-service", ["osv", "offline"], "osv");
@@ -37689,6 +37696,10 @@ function loadInputs(reader = new _shared_runtime_index_js__WEBPACK_IMPORTED_MODU
         advisoryDb: advisoryDb && reader.existing("advisory-db", workingDirectory),
         ignore: (0,_shared_audit_ignore_js__WEBPACK_IMPORTED_MODULE_3__/* .parseIgnoreRules */ .R)(reader.list("ignore-vulns")),
         failOn: reader.choice("fail-on", ["none", ..._shared_advisories_severity_js__WEBPACK_IMPORTED_MODULE_2__/* .severityLevels */ .pc], "low"),
+        ...baselineOf(reader),
+        failOnlyFixable: reader.boolean("fail-only-fixable", false),
+        comment: reader.boolean("comment", false),
+        githubToken: reader.raw("github-token"),
         sarifFile: file("sarif-file", "pyship-audit.sarif"),
         sbomFile: file("sbom-file", ""),
         reportFile: file("report-file", "pyship-audit.json"),
@@ -37702,7 +37713,7 @@ function loadInputs(reader = new _shared_runtime_index_js__WEBPACK_IMPORTED_MODU
 
 /***/ }),
 
-/***/ 7896:
+/***/ 2424:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38091,72 +38102,8 @@ var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_no
 var lib = __nccwpck_require__(4942);
 // EXTERNAL MODULE: ./shared/runtime/system-errors.ts
 var system_errors = __nccwpck_require__(3586);
-// EXTERNAL MODULE: ./shared/runtime/run-action.ts
-var run_action = __nccwpck_require__(2787);
-;// CONCATENATED MODULE: ./shared/http/deadline.ts
-/** Time budgets for network work: a phase's deadline, and a bound on a library call with no timeout. */
-
-/** Seconds for a message: whole above 10, else one decimal (`2.5 s`). */
-function seconds(ms) {
-    const value = ms / 1000;
-    return value >= 10 || Number.isInteger(value) ? `${Math.round(value)}` : value.toFixed(1);
-}
-/** The end of one network phase; every request and every retry wait of the phase fits before it. */
-class Deadline {
-    ms;
-    what;
-    input;
-    start = Date.now();
-    end;
-    constructor(ms, 
-    /** What the phase does, for messages: "the OSV queries". */
-    what, 
-    /** The input that sets the budget, named when it runs out. */
-    input = "request-timeout") {
-        this.ms = ms;
-        this.what = what;
-        this.input = input;
-        this.end = this.start + ms;
-    }
-    remainingMs() {
-        return Math.max(0, this.end - Date.now());
-    }
-    elapsedMs() {
-        return Date.now() - this.start;
-    }
-    /** The error for a phase that ran out of time, with what last went wrong. */
-    exceeded(attempts, last) {
-        const tries = `${attempts} attempt${attempts === 1 ? "" : "s"}`;
-        return new Error(`gave up on ${this.what} after ${tries} in ${seconds(this.elapsedMs())} s (${last}); raise ${this.input} (now ${seconds(this.ms)} s)`);
-    }
-}
-/** A library call that did not end within its bound. */
-class TimedOut extends Error {
-    constructor(what, ms) {
-        super(`${what} did not finish within ${seconds(ms)} s`);
-        this.name = "TimedOut";
-    }
-}
-/**
- * Bounds a library call that has no timeout of its own: past `ms` it rejects with TimedOut, and
- * the step ends without waiting for the abandoned call's sockets.
- */
-async function within(work, ms, what) {
-    let timer;
-    const timeout = new Promise((_, reject) => {
-        timer = setTimeout(() => {
-            (0,run_action/* abandonWork */.$s)();
-            reject(new TimedOut(what, ms));
-        }, ms);
-    });
-    try {
-        return await Promise.race([work, timeout]);
-    }
-    finally {
-        clearTimeout(timer);
-    }
-}
-
+// EXTERNAL MODULE: ./shared/http/deadline.ts
+var http_deadline = __nccwpck_require__(5731);
 ;// CONCATENATED MODULE: ./shared/http/http.ts
 /** Plain HTTP to services (PyPI, OIDC, OSV): one request, a bounded answer, the runner's proxy. */
 
@@ -38202,7 +38149,7 @@ function send(url, init) {
         const fail = (error) => {
             clearTimeout(timer);
             if (expired) {
-                reject(new NetworkError(`no complete answer from ${where} within ${seconds(totalMs)} s`));
+                reject(new NetworkError(`no complete answer from ${where} within ${(0,http_deadline/* seconds */.YA)(totalMs)} s`));
                 return;
             }
             const reason = (0,system_errors/* isSystemError */.Or)(error)
@@ -38218,7 +38165,7 @@ function send(url, init) {
             agent: proxies.getAgent(url),
             timeout: idleMs,
         });
-        request.on("timeout", () => request.destroy(new Error(`no data for ${seconds(idleMs)} s`)));
+        request.on("timeout", () => request.destroy(new Error(`no data for ${(0,http_deadline/* seconds */.YA)(idleMs)} s`)));
         request.on("error", fail);
         request.on("close", () => {
             if (expired)
@@ -39067,6 +39014,38 @@ async function runAudit(packages, options) {
         reports.push({ package: pkg, vulns });
     });
     return { result: { lockfile: options.lockfile, packages: reports, ignored }, warnings, requests };
+}
+
+;// CONCATENATED MODULE: ./shared/audit/baseline.ts
+const idOf = (pkg) => `${pkg.key}==${pkg.version}`;
+/** The head's packages, then the base's the head does not already query: one batch for both. */
+function withBasePackages(head, base) {
+    const queried = new Set(head.map(idOf));
+    const extra = new Map(base.filter((pkg) => !queried.has(idOf(pkg))).map((p) => [idOf(p), p]));
+    return [...head, ...extra.values()];
+}
+const namesOf = (vuln) => [vuln.id, ...vuln.aliases];
+/**
+ * The head's part of an audit of withBasePackages(head, base), each vulnerability marked
+ * existing when the base's audit has the same advisory (by id or alias) for the same package.
+ */
+function markedAgainstBase(audit, head, base) {
+    const byId = new Map(audit.packages.map((report) => [idOf(report.package), report]));
+    const inBase = new Set(base.flatMap((pkg) => (byId.get(idOf(pkg))?.vulns ?? []).flatMap(namesOf).map((name) => `${pkg.key} ${name}`)));
+    const stateOf = (key, vuln) => namesOf(vuln).some((name) => inBase.has(`${key} ${name}`)) ? "existing" : "new";
+    const reports = audit.packages.slice(0, head.length);
+    const headPackages = new Set(reports.map((report) => report.package));
+    return {
+        ...audit,
+        packages: reports.map((report) => ({
+            ...report,
+            vulns: report.vulns.map((vuln) => ({
+                ...vuln,
+                baseline: stateOf(report.package.key, vuln),
+            })),
+        })),
+        ignored: audit.ignored.filter((entry) => headPackages.has(entry.package)),
+    };
 }
 
 // EXTERNAL MODULE: ./shared/runtime/findings.ts
@@ -41402,7 +41381,7 @@ function resolveEdge(edge, candidates, context) {
 ;// CONCATENATED MODULE: ./shared/audit/packages.ts
 
 const notInSelectedGroups = "not in the selected groups";
-const idOf = (locked) => `${locked.key}==${locked.version ?? ""}`;
+const packages_idOf = (locked) => `${locked.key}==${locked.version ?? ""}`;
 function auditedPackages(lock, manifest, groups) {
     const selection = selectPackages(lock, manifest, { groups, extras: "all" });
     const everyGroup = groups === "all" ? selection : selectPackages(lock, manifest, { groups: "all", extras: "all" });
@@ -41414,7 +41393,7 @@ function auditedPackages(lock, manifest, groups) {
     for (const locked of lock.packages) {
         if (locked === selection.project)
             continue;
-        const id = idOf(locked);
+        const id = packages_idOf(locked);
         lockedIds.add(id);
         const reachedBy = chosen.get(locked);
         const unreachable = !reachedBy && !inSomeGroup.has(locked);
@@ -41657,6 +41636,7 @@ function toReportJson(result, provenance) {
                 severity: vuln.severity.level,
                 summary: vuln.summary,
                 description: vuln.summary,
+                ...(vuln.baseline ? { baseline: vuln.baseline } : {}),
             })),
             ...filesOf(pkg),
         })),
@@ -41792,6 +41772,13 @@ function fingerprint(parts, occurrence) {
     const hash = (0,external_node_crypto_.createHash)("sha256").update(parts.join("\0")).digest("hex");
     return `${hash}:${occurrence}`;
 }
+/** Against a PR's base lock: SARIF's own `baselineState`, and pyship's word for it. */
+function baselineOf(vuln) {
+    if (!vuln.baseline)
+        return {};
+    const baselineState = vuln.baseline === "new" ? "new" : "unchanged";
+    return { baselineState, properties: { baseline: vuln.baseline } };
+}
 function toSarif(result, tool, options = {}) {
     const uri = lockfileUri(result.lockfile);
     const advisories = groupByAdvisory(result);
@@ -41820,6 +41807,7 @@ function toSarif(result, tool, options = {}) {
                 },
             ],
             partialFingerprints: { primaryLocationLineHash: fingerprint(identity, occurrence) },
+            ...baselineOf(vuln),
         };
     }));
     return {
@@ -41978,9 +41966,17 @@ const severityMark = { low: "🟢", medium: "🟡", high: "🟠", critical: "�
 function severityCell(vuln) {
     return (0,findings/* markdownCell */.UZ)(`${severityMark[vuln.severity.level]} ${(0,severity/* severityText */.pA)(vuln.severity)}`);
 }
-/** One row per package and advisory: package, version, advisory, aliases, severity, fixed in, group. */
+const baselineMark = { new: "🆕 new", existing: "existing" };
+/**
+ * One row per package and advisory: package, version, advisory, aliases, severity, fixed in,
+ * group; and, against a PR's base lock, whether it is new. New ones come first.
+ */
 function vulnerabilityTable(result) {
-    const rows = result.packages.flatMap((report) => report.vulns.map((vuln) => [
+    const found = result.packages.flatMap((report) => report.vulns.map((vuln) => ({ report, vuln })));
+    const marked = found.some(({ vuln }) => vuln.baseline);
+    if (marked)
+        found.sort((a, b) => Number(a.vuln.baseline !== "new") - Number(b.vuln.baseline !== "new"));
+    const rows = found.map(({ report, vuln }) => [
         `\`${report.package.name}\``,
         report.package.version,
         `[${vuln.id}](${vuln.url})`,
@@ -41988,8 +41984,10 @@ function vulnerabilityTable(result) {
         severityCell(vuln),
         (0,findings/* markdownCell */.UZ)(vuln.fixVersions.join(", ") || "no fix yet"),
         (0,findings/* markdownCell */.UZ)(report.package.groups.join(", ")),
-    ]));
-    return (0,findings/* markdownTable */.Qj)(["package", "version", "advisory", "aliases", "severity", "fixed in", "group"], rows);
+        ...(marked ? [vuln.baseline ? baselineMark[vuln.baseline] : ""] : []),
+    ]);
+    const columns = ["package", "version", "advisory", "aliases", "severity", "fixed in", "group"];
+    return (0,findings/* markdownTable */.Qj)(marked ? [...columns, "baseline"] : columns, rows);
 }
 function ignoredTable(result) {
     const rows = result.ignored.map(({ package: pkg, vuln, until }) => [
@@ -42026,8 +42024,190 @@ function scopeText(scope) {
 
 // EXTERNAL MODULE: ./shared/runtime/index.ts + 1 modules
 var runtime = __nccwpck_require__(5421);
+;// CONCATENATED MODULE: ./shared/project/durations.ts
+/** Spans of time as uv (jiff's friendly form and ISO 8601), PDM and lock-check's inputs write them. */
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** Milliseconds per unit, by every spelling jiff's friendly format accepts (years and months apart). */
+const units = [
+    [/^(w|wk|wks|week|weeks)$/, 7 * DAY],
+    [/^(d|day|days)$/, DAY],
+    [/^(h|hr|hrs|hour|hours)$/, HOUR],
+    [/^(m|min|mins|minute|minutes)$/, 60_000],
+    [/^(s|sec|secs|second|seconds)$/, 1000],
+    [/^(ms|msec|msecs|millisecond|milliseconds)$/, 1],
+];
+/** Calendar units, which uv refuses (their length depends on the date). */
+const calendar = /^(y|yr|yrs|year|years|mo|mos|month|months)$/;
+/**
+ * A span such as `7d`, `48h`, `7 days`, `1 week 2 days`, `2w, 3d` or ISO 8601's `P7D`, `PT48H`,
+ * `P1W`; a leading sign or a trailing `ago` counts the same (uv takes the span's size).
+ */
+function durations_parseSpan(text) {
+    const value = text.trim().toLowerCase();
+    if (value === "")
+        return { error: "it is empty" };
+    const unsigned = value.replace(/^[+-]\s*/, "").replace(/\s+ago$/, "");
+    return unsigned.startsWith("p") ? isoSpan(unsigned) : friendlySpan(unsigned);
+}
+function friendlySpan(value) {
+    const parts = [...value.matchAll(/(\d+(?:\.\d+)?)\s*([a-zµ]+)[\s,]*/g)];
+    if (parts.length === 0 || parts.map((p) => p[0]).join("") !== value)
+        return { error: "it is not a number with a unit, such as 7d, 48h or 7 days" };
+    let ms = 0;
+    for (const [, amount, unit] of parts) {
+        if (calendar.test(unit))
+            return { error: `'${unit}' depends on the calendar; use days` };
+        const size = units.find(([pattern]) => pattern.test(unit))?.[1];
+        if (size === undefined)
+            return { error: `'${unit}' is not a unit (w, d, h, m, s)` };
+        ms += Number(amount) * size;
+    }
+    return { ms };
+}
+function isoSpan(value) {
+    const match = /^p(?:(\d+)y)?(?:(\d+)m)?(?:(\d+)w)?(?:(\d+)d)?(?:t(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s)?)?$/.exec(value);
+    if (!match || value === "p" || value.endsWith("t"))
+        return { error: "it is not an ISO 8601 duration such as P7D or PT48H" };
+    const [, years, months, weeks, days, hours, minutes, seconds] = match;
+    if (years || months)
+        return { error: "years and months depend on the calendar; use days" };
+    const n = (part) => Number(part ?? 0);
+    return {
+        ms: n(weeks) * 7 * DAY +
+            n(days) * DAY +
+            n(hours) * HOUR +
+            n(minutes) * 60_000 +
+            n(seconds) * 1000,
+    };
+}
+/** A span as a short text: `7d`, `1d 12h`, `90m`. */
+function durations_formatSpan(ms) {
+    const parts = [];
+    let rest = Math.round(ms / 60_000);
+    for (const [size, unit] of [
+        [24 * 60, "d"],
+        [60, "h"],
+        [1, "m"],
+    ]) {
+        if (rest >= size)
+            parts.push(`${Math.floor(rest / size)}${unit}`);
+        rest %= size;
+    }
+    return parts.join(" ") || "0m";
+}
+
+;// CONCATENATED MODULE: ./shared/project/exclude-newer.ts
+/** uv's and PDM's `exclude-newer`: the cutoff a manifest sets for the upload times a lock may pick. */
+
+
+
+
+const places = {
+    uv: { table: ["tool", "uv"], key: "exclude-newer", packages: "exclude-newer-package" },
+    pdm: {
+        table: ["tool", "pdm", "resolution"],
+        key: "exclude-newer",
+        packages: "exclude-newer-override",
+    },
+};
+/** The manifest's exclude-newer, uv's before PDM's; undefined where neither is set. */
+function excludeNewerSetting(manifest) {
+    for (const tool of ["uv", "pdm"]) {
+        const place = places[tool];
+        const table = tableAt(manifest.data, [...place.table]);
+        const value = textOf(table[place.key]);
+        const packages = packageValues(table[place.packages]);
+        if (value === undefined && Object.keys(packages).length === 0)
+            continue;
+        const header = place.table.join(".");
+        return {
+            tool,
+            name: `[${header}] ${place.key}`,
+            value: value ?? "",
+            file: manifest.file,
+            line: manifest.lines.key(header, place.key) ?? manifest.lines.table(header),
+            packages,
+        };
+    }
+    return undefined;
+}
+/** A TOML string, or a TOML datetime as RFC 3339 (PDM reads either). */
+function textOf(value) {
+    if (typeof value === "string")
+        return value;
+    if (value instanceof Date)
+        return new Date(value.getTime()).toISOString();
+    return undefined;
+}
+function packageValues(value) {
+    if (!isTable(value))
+        return {};
+    const entries = Object.entries(value).flatMap(([name, v]) => {
+        if (v === false)
+            return [[(0,project_names/* normalizeName */.P)(name), false]];
+        const text = textOf(v);
+        return text === undefined ? [] : [[(0,project_names/* normalizeName */.P)(name), text]];
+    });
+    return Object.fromEntries(entries);
+}
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const exclude_newer_DAY = (/* unused pure expression or super */ null && (24 * 3_600_000));
+/**
+ * The cutoff a value means to its tool. uv: an RFC 3339 timestamp, a date (through the end of
+ * that day, UTC on a runner), or a span (`7 days`, `P7D`). PDM: `7d`/`12h`/`3w`, a timestamp
+ * (UTC when it has no offset), or a date (its start, UTC).
+ */
+function parseCutoff(tool, value) {
+    const text = value.trim();
+    if (DATE.test(text)) {
+        const start = Date.parse(`${text}T00:00:00Z`);
+        if (!Number.isFinite(start))
+            return { error: "it is not a valid date" };
+        return { kind: "absolute", at: tool === "uv" ? start + exclude_newer_DAY : start };
+    }
+    if (/^\d{4}-\d{2}-\d{2}[Tt ]/.test(text)) {
+        const offset = /([Zz]|[+-]\d{2}:?\d{2})$/.test(text);
+        if (!offset && tool === "uv")
+            return { error: "a timestamp needs an offset, such as 2024-01-01T00:00:00Z" };
+        const at = Date.parse(offset ? text.replace(" ", "T") : `${text.replace(" ", "T")}Z`);
+        return Number.isFinite(at)
+            ? { kind: "absolute", at }
+            : { error: "it is not a valid timestamp" };
+    }
+    if (tool === "pdm") {
+        const match = /^(\d+)([dhw])$/.exec(text);
+        if (!match)
+            return { error: "it is not a date, a timestamp or a span such as 7d, 12h or 3w" };
+    }
+    const span = parseSpan(text);
+    return "error" in span ? span : { kind: "relative", ms: span.ms };
+}
+/** The cutoff as a time, given the reference time a relative one counts back from. */
+const cutoffTime = (cutoff, reference) => cutoff.kind === "absolute" ? cutoff.at : reference - cutoff.ms;
+/** How a cutoff reads in a message: `2024-05-01T00:00:00Z` or `7d before the head commit`. */
+const describeCutoff = (cutoff) => cutoff.kind === "absolute"
+    ? new Date(cutoff.at).toISOString().replace(".000Z", "Z")
+    : `${formatSpan(cutoff.ms)} before the head commit`;
+/** The setting's cutoff for one package (its own value where it has one; undefined when off). */
+function cutoffFor(setting, key) {
+    const own = setting.packages[key];
+    if (own === false)
+        return undefined;
+    const value = own ?? setting.value;
+    if (value === "")
+        return undefined;
+    const parsed = parseCutoff(setting.tool, value);
+    if ("error" in parsed) {
+        const where = own === undefined ? setting.name : `${setting.name} for ${key}`;
+        throw new ConfigurationError(`${setting.file}: ${where} = '${value}' cannot be read: ${parsed.error}`, { file: setting.file, line: setting.line });
+    }
+    return parsed;
+}
+
 ;// CONCATENATED MODULE: ./shared/project/manifest.ts
 /** pyproject.toml read once, with the settings the actions act on as typed fields. */
+
 
 
 
@@ -42052,6 +42232,7 @@ function typedManifest(manifest) {
             tableAt(tool, ["pdm"]).distribution === false ||
             tableAt(tool, ["poetry"])["package-mode"] === false,
         hasBuildSystem: "build-system" in manifest.data,
+        excludeNewer: excludeNewerSetting(manifest),
     };
 }
 function pdmSources(tool) {
@@ -42373,8 +42554,22 @@ function poetrySource(source) {
     }
 }
 
+;// CONCATENATED MODULE: ./shared/lockfiles/upload-time.ts
+/** A file's `upload-time` as a lock writes it (uv.lock: a string; pylock.toml: a TOML datetime), in UTC ISO 8601. */
+/** UTC ISO 8601, or undefined when the value is absent or not a point in time. */
+function uploadTimeOf(value) {
+    const ms = value instanceof Date ? value.getTime() : typeof value === "string" ? Date.parse(value) : NaN;
+    return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
+}
+/** The newest upload time among a package's files that record one. */
+function newestUploadTime(files) {
+    const times = files.map((file) => file.uploadTime).filter((t) => t !== undefined);
+    return times.length === 0 ? undefined : times.reduce((a, b) => (a > b ? a : b));
+}
+
 ;// CONCATENATED MODULE: ./shared/lockfiles/pylock.ts
 /** pylock.toml (PEP 751) → Lock. Selection uses each package's marker, with `extras` and `dependency_groups`. */
+
 
 
 
@@ -42418,6 +42613,7 @@ const pylockFile = (file) => ({
     name: typeof file.name === "string" ? file.name : undefined,
     url: typeof file.url === "string" ? file.url : typeof file.path === "string" ? file.path : undefined,
     hashes: Object.entries(isTable(file.hashes) ? file.hashes : {}).map(([algorithm, hex]) => `${algorithm}:${hex}`),
+    uploadTime: uploadTimeOf(file["upload-time"]),
 });
 function pylockSource(entry) {
     if (isTable(entry.vcs)) {
@@ -42608,6 +42804,7 @@ function metadataLines(lines, entryLine) {
 
 
 
+
 function readUvLock(text, file) {
     const raw = parseTomlText(text, file);
     const lines = packageEntryLines(text);
@@ -42663,6 +42860,7 @@ const uvFile = (file) => ({
     name: typeof file.filename === "string" ? file.filename : undefined,
     url: typeof file.url === "string" ? file.url : typeof file.path === "string" ? file.path : undefined,
     hashes: typeof file.hash === "string" ? [file.hash] : [],
+    uploadTime: uploadTimeOf(file["upload-time"]),
 });
 const uvEdge = (edge) => ({
     key: (0,project_names/* normalizeName */.P)(String(edge.name ?? "")),
@@ -42735,6 +42933,13 @@ function readLock(file, display = file) {
     if (format)
         return readers[format](text, display);
     throw new errors/* ConfigurationError */.j1(`${display}: not a lockfile pyship reads (uv.lock, poetry.lock, pdm.lock, Pipfile.lock, pylock.toml, requirements*.txt)`, { file: display });
+}
+/** Reads a lockfile's text, as another revision had it (a PR's base); `file` names its format. */
+function parseLock(text, file, display = file) {
+    const format = formatOf(file);
+    if (format)
+        return readers[format](text, display);
+    throw new errors/* ConfigurationError */.j1(`${display}: not a lockfile pyship reads`, { file: display });
 }
 /** Lockfiles in a directory, in a stable order: uv, poetry, pdm, Pipfile, pylock, requirements. */
 function findLockfiles(directory) {
@@ -42952,7 +43157,7 @@ function findAuditLock(directory, explicit, shown) {
     }
     return requireValidLock(readLock(first, shown(first)));
 }
-/** lock-check's: the one named, else every lock with something to check it against. */
+/** lock-check's: the one named, else every lock with something to check it against (pylock.toml: for the lock diff). */
 function discoverLocks(directory, explicit, shown) {
     if (!(0,external_node_fs_.existsSync)(directory))
         throw missingDirectory(directory, shown);
@@ -42961,8 +43166,6 @@ function discoverLocks(directory, explicit, shown) {
         if (!(0,external_node_fs_.existsSync)(file))
             throw missingLockfile(file, shown);
         const lock = readLock(file, shown(file));
-        if (lock.format === "pylock")
-            continue;
         if (lock.format === "requirements" && !lock.header && !explicit)
             continue;
         found.push({ lock, path: file });
@@ -42998,6 +43201,317 @@ function chooseLocks(place, purpose, shown) {
     const find = purpose === "install" ? findInstallLock : findAuditLock;
     const lock = find(workingDirectory, lockfile, shown);
     return [{ lock, path: external_node_path_default().resolve(place.workspace, lock.file) }];
+}
+
+;// CONCATENATED MODULE: ./shared/github/contents.ts
+/** One file of a repository at a revision, through the contents API (a read-only token is enough). */
+
+
+
+
+const statusOf = (error) => error?.status;
+/** Why a read failed, as a warning says it; never holding the token. */
+function readError(error, where) {
+    const status = statusOf(error);
+    const detail = (0,redact/* serverText */.Tn)((0,errors/* errorMessage */.gJ)(error));
+    const hint = status === 401
+        ? ": GitHub rejected the token"
+        : status === 403
+            ? ": the token lacks `contents: read`, or the API rate limit was reached"
+            : "";
+    const code = typeof status === "number" ? `${status} ` : "";
+    return new Error((0,redact/* redact */.E$)(`the contents API could not read ${where} (${code}${detail})${hint}`));
+}
+/** `GET /repos/{owner}/{repo}/contents/{path}?ref=…` as raw text; retried on 5xx and on no answer. */
+async function readRepositoryFile(file) {
+    (0,redact/* registerSecret */.cl)(file.token);
+    const [owner, repo] = file.repository.split("/");
+    const where = `${file.path} at ${file.ref.slice(0, 12)} in ${file.repository}`;
+    if (!owner || !repo)
+        throw new Error(`${JSON.stringify(file.repository)} is not owner/repo`);
+    if (!file.token)
+        throw new Error(`no github-token to read ${where} through the contents API`);
+    const apiUrl = file.apiUrl || process.env.GITHUB_API_URL || "https://api.github.com";
+    // Loaded only here: a checkout with the base commit never needs the client.
+    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+    const octokit = getOctokit(file.token, { baseUrl: apiUrl.replace(/\/+$/, "") });
+    const requestMs = file.requestTimeoutMs ?? 30_000;
+    const retries = file.retries ?? 2;
+    const deadline = new http_deadline/* Deadline */.B2((retries + 1) * (requestMs + 10_000), `reading ${where}`);
+    const attempt = async () => {
+        try {
+            // Each segment encoded, the slashes kept: octokit's `{path}` sends %2F, which some tokens get a 404 for.
+            const route = `GET /repos/{owner}/{repo}/contents/${file.path.split("/").map(encodeURIComponent).join("/")}`;
+            const response = await octokit.request(route, {
+                owner,
+                repo,
+                ref: file.ref,
+                mediaType: { format: "raw" },
+                request: { signal: AbortSignal.timeout(requestMs) },
+            });
+            return { status: "found", text: rawText(response.data) };
+        }
+        catch (error) {
+            const status = statusOf(error);
+            if (status === 404)
+                return { status: "missing" };
+            const noAnswer = error.response === undefined;
+            if ((typeof status === "number" && status >= 500) || noAnswer)
+                throw new Retryable(readError(error, where).message);
+            throw readError(error, where);
+        }
+    };
+    try {
+        return await withRetries({ retries }, deadline, attempt);
+    }
+    catch (error) {
+        throw new Error((0,redact/* redact */.E$)((0,errors/* errorMessage */.gJ)(error)));
+    }
+}
+/** The raw media type's body; a base64 JSON answer (a proxy that drops Accept) is decoded too. */
+function rawText(data) {
+    if (typeof data === "string")
+        return data;
+    if (data instanceof ArrayBuffer)
+        return Buffer.from(data).toString("utf8");
+    const entry = data;
+    if (entry?.type === "file" && entry.encoding === "base64" && typeof entry.content === "string")
+        return Buffer.from(entry.content, "base64").toString("utf8");
+    throw new Error("the contents API answered with something other than a file's text");
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./shared/runtime/host.ts
+/** The machine's path flavour and executable test, passed in so Windows paths can be tested anywhere. */
+
+
+function isExecutableFile(file) {
+    try {
+        (0,external_node_fs_.accessSync)(file, external_node_fs_.constants.X_OK);
+        return (0,external_node_fs_.statSync)(file).isFile();
+    }
+    catch {
+        return false;
+    }
+}
+const host_nativeHost = {
+    path: (external_node_path_default()),
+    windows: process.platform === "win32",
+    isExecutable: isExecutableFile,
+};
+/** The file extensions Windows tries for a bare command name (PATHEXT), lower-cased. */
+function host_executableExtensions(env, host) {
+    if (!host.windows)
+        return [""];
+    const pathext = env.PATHEXT ?? env.Pathext ?? ".COM;.EXE;.BAT;.CMD";
+    return pathext
+        .split(";")
+        .filter(Boolean)
+        .map((extension) => extension.toLowerCase());
+}
+/** PATH as the environment spells it (`Path` on Windows). */
+function host_searchPath(env) {
+    return env.PATH ?? env.Path ?? "";
+}
+
+;// CONCATENATED MODULE: ./shared/runtime/command.ts
+/** Runs a program and collects its output; never throws for a non-zero exit. */
+
+
+
+
+function runCommand(file, args, options = {}) {
+    if (options.cwd && (0,paths/* entryKind */.FY)(options.cwd) !== "directory") {
+        return Promise.resolve({
+            code: 127,
+            output: `cannot run ${file} in ${options.cwd}: that folder does not exist`,
+            stdout: "",
+        });
+    }
+    return new Promise((resolve) => {
+        let child;
+        try {
+            child = (0,external_node_child_process_namespaceObject.spawn)(file, args, {
+                cwd: options.cwd,
+                env: childEnv(options.env ?? process.env),
+                stdio: ["ignore", "pipe", "pipe"],
+            });
+        }
+        catch (error) {
+            // Some failures (a name too long, a bad argument) are thrown at once, not emitted.
+            const reason = (0,system_errors/* isSystemError */.Or)(error) ? (0,system_errors/* describeSystemError */.Zo)(error) : String(error);
+            resolve({ code: 127, output: reason, stdout: "" });
+            return;
+        }
+        let output = "";
+        let stdout = "";
+        const collect = (chunk) => {
+            const text = chunk.toString();
+            output += text;
+            options.onOutput?.(text);
+        };
+        child.stdout.on("data", (chunk) => {
+            stdout += chunk;
+            collect(chunk);
+        });
+        child.stderr.on("data", collect);
+        const timer = options.timeoutMs
+            ? setTimeout(() => child.kill("SIGKILL"), options.timeoutMs)
+            : undefined;
+        child.on("error", (error) => {
+            clearTimeout(timer);
+            const reason = (0,system_errors/* isSystemError */.Or)(error) ? (0,system_errors/* describeSystemError */.Zo)(error) : error.message;
+            resolve({ code: 127, output: `${output}${reason}`, stdout });
+        });
+        child.on("close", (code) => {
+            clearTimeout(timer);
+            resolve({ code: code ?? 1, output, stdout });
+        });
+    });
+}
+/** A child's environment: its temporary files go under RUNNER_TEMP, which the runner cleans. */
+function childEnv(env) {
+    if (!env.RUNNER_TEMP || env.TMPDIR || (0,paths/* entryKind */.FY)(env.RUNNER_TEMP) !== "directory")
+        return env;
+    return { ...env, TMPDIR: env.RUNNER_TEMP };
+}
+/** The executable's path on the environment's PATH (with PATHEXT on Windows), or undefined. */
+function which(name, env = process.env, host = nativeHost) {
+    const delimiter = host.path.delimiter;
+    const extensions = host.path.extname(name) ? [""] : executableExtensions(env, host);
+    for (const directory of searchPath(env).split(delimiter).filter(Boolean)) {
+        for (const extension of extensions) {
+            const candidate = host.path.join(directory, name + extension);
+            if (host.isExecutable(candidate))
+                return candidate;
+        }
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./shared/workspace/base-lock.ts
+/** A pull request's base version of a lockfile: from git when the base commit is here, else the contents API. */
+
+
+
+
+
+
+
+const BASE_EVENTS = new Set(["pull_request", "pull_request_target", "merge_group"]);
+function base_lock_readEvent(eventPath) {
+    if (!eventPath)
+        return undefined;
+    try {
+        const payload = JSON.parse((0,external_node_fs_.readFileSync)(eventPath, "utf8"));
+        return typeof payload === "object" && payload !== null ? payload : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The base revision of this run's event (pull_request, pull_request_target, merge_group), or undefined. */
+function baseRevisionFromEnv(env, token) {
+    if (!BASE_EVENTS.has(env.GITHUB_EVENT_NAME ?? ""))
+        return undefined;
+    const payload = base_lock_readEvent(env.GITHUB_EVENT_PATH);
+    const sha = payload?.pull_request?.base?.sha ?? payload?.merge_group?.base_sha;
+    if (typeof sha !== "string" || !/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i.test(sha))
+        return undefined;
+    const fullName = payload?.repository?.full_name;
+    const repository = env.GITHUB_REPOSITORY || (typeof fullName === "string" ? fullName : "");
+    const apiUrl = env.GITHUB_API_URL || "https://api.github.com";
+    return { sha, repository, apiUrl, token };
+}
+async function git(directory, args) {
+    const result = await runCommand("git", ["-C", directory, ...args], { timeoutMs: 30_000 });
+    return result.code === 0 ? result.stdout : undefined;
+}
+/** The lockfile's path from the repository's root: git's prefix for its folder, else from the workspace. */
+async function repositoryPath(workspace, file) {
+    const absolute = external_node_path_default().resolve(workspace, file);
+    const prefix = await git(external_node_path_default().dirname(absolute), ["rev-parse", "--show-prefix"]);
+    if (prefix !== undefined)
+        return prefix.trim() + external_node_path_default().basename(absolute);
+    return external_node_path_default().relative(workspace, absolute).split((external_node_path_default()).sep).join("/");
+}
+/** The file's text at the base commit from git; undefined when the commit is not in this clone. */
+async function fromGit(directory, sha, repoPath) {
+    if ((await git(directory, ["cat-file", "-e", `${sha}^{commit}`])) === undefined)
+        return undefined;
+    if ((await git(directory, ["cat-file", "-e", `${sha}:${repoPath}`])) === undefined)
+        return {};
+    const text = await git(directory, ["cat-file", "blob", `${sha}:${repoPath}`]);
+    if (text === undefined)
+        throw new Error(`git could not show ${repoPath} at ${sha.slice(0, 12)}`);
+    return { text };
+}
+/** The base version of the workspace-relative lockfile `file` (its path in the repository). */
+async function readBaseLock(workspace, file, base) {
+    const absolute = external_node_path_default().resolve(workspace, file);
+    const shownAs = `${(0,paths/* shownRelativeTo */.Z5)(workspace)(absolute)} (base ${base.sha.slice(0, 12)})`;
+    try {
+        const repoPath = await repositoryPath(workspace, file);
+        const local = await fromGit(external_node_path_default().dirname(absolute), base.sha, repoPath);
+        if (local) {
+            if (local.text === undefined)
+                return { status: "absent" };
+            return { status: "read", lock: parseLock(local.text, absolute, shownAs), via: "git" };
+        }
+        const remote = await readRepositoryFile({ ...base, path: repoPath, ref: base.sha });
+        if (remote.status === "missing")
+            return { status: "absent" };
+        return { status: "read", lock: parseLock(remote.text, absolute, shownAs), via: "contents-api" };
+    }
+    catch (error) {
+        return { status: "unreadable", reason: (0,errors/* errorMessage */.gJ)(error) };
+    }
+}
+
+;// CONCATENATED MODULE: ./actions/audit/baseline.ts
+
+
+/** The base lock's packages on a PR event with `baseline: auto`; undefined when there is nothing to compare with. */
+async function readBaseline(inputs, project, io, env) {
+    if (inputs.baseline === "none")
+        return undefined;
+    const base = baseRevisionFromEnv(env, inputs.githubToken);
+    if (!base)
+        return undefined;
+    const [{ lock, path: lockPath }] = project.locks;
+    const found = await readBaseLock(inputs.workspace, lockPath, base);
+    const at = `base ${base.sha.slice(0, 12)}`;
+    if (found.status === "unreadable") {
+        io.warning(`audit: could not read ${lock.file} at the ${at} (${found.reason}); findings are not marked new or existing, and each counts as new`);
+        return undefined;
+    }
+    if (found.status === "absent")
+        return { packages: [], note: `${lock.file} is new (not in the ${at}): every finding is new` };
+    const { packages } = auditedPackages(found.lock, project.manifest(), inputs.groups);
+    io.info(`Baseline: ${packages.length} packages of ${lock.file} at the ${at} (${found.via}).`);
+    return { packages, note: `compared with ${lock.file} at the ${at} (read via ${found.via})` };
+}
+
+;// CONCATENATED MODULE: ./actions/audit/comment.ts
+const commentMarker = "<!-- pyship:audit -->";
+/** `report` undefined deletes the comment. */
+async function syncComment(inputs, report, io, env) {
+    // Loaded only with `comment: true`: the GitHub client is most of its weight.
+    const { pullRequestFromEnv, syncStickyComment } = await Promise.all(/* import() */[__nccwpck_require__.e(413), __nccwpck_require__.e(952)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9952));
+    const target = pullRequestFromEnv(env);
+    if (!target) {
+        io.info("audit: comment is on, but this is not a pull_request event; no comment written.");
+        return;
+    }
+    const result = await syncStickyComment({
+        token: inputs.githubToken,
+        target,
+        marker: commentMarker,
+        body: report && `${commentMarker}\n${report}`,
+        apiUrl: env.GITHUB_API_URL,
+    });
+    io.info(`audit: PR comment ${result}`);
 }
 
 // EXTERNAL MODULE: ./node_modules/@sigstore/bundle/dist/index.js
@@ -43412,7 +43926,7 @@ async function loadTrust(instance, cacheDir) {
     try {
         // Loaded only here: TUF is needed only for public-good.
         const { getTrustedRoot } = await __nccwpck_require__.e(/* import() */ 694).then(__nccwpck_require__.bind(__nccwpck_require__, 4423));
-        const root = await within(getTrustedRoot({ cachePath: cacheDir, mirrorURL: PUBLIC_GOOD_TUF, timeout: 20_000 }), 120_000, "the TUF refresh");
+        const root = await (0,http_deadline/* within */.ux)(getTrustedRoot({ cachePath: cacheDir, mirrorURL: PUBLIC_GOOD_TUF, timeout: 20_000 }), 120_000, "the TUF refresh");
         return { material: (0,verify_dist/* toTrustMaterial */.jO)(root), source: "public-good Sigstore (through TUF)" };
     }
     catch (error) {
@@ -43463,7 +43977,7 @@ async function provenanceStep(inputs, lock, packages, io) {
         return { checked: false, reason: error.message };
     }
     const client = new IntegrityClient({
-        deadline: new Deadline(inputs.requestTimeoutMs, "the provenance lookups"),
+        deadline: new http_deadline/* Deadline */.B2(inputs.requestTimeoutMs, "the provenance lookups"),
         retry: {
             retries: 3,
             onRetry: (reason, delayMs, attempt) => io.info(`Integrity API: ${reason}; retry ${attempt} of 3 in ${(delayMs / 1000).toFixed(1)} s`),
@@ -43502,64 +44016,93 @@ const unchecked = (pkg) => ({
 
 
 
+
+
+
 const tool = {
     name: "pyship-audit",
     version: "1",
     informationUri: "https://github.com/pyship/pyship",
 };
-const defaultDeps = { today: () => new Date().toISOString().slice(0, 10) };
-async function run(inputs, io, deps = defaultDeps) {
+const defaultDeps = {
+    today: () => new Date().toISOString().slice(0, 10),
+    env: process.env,
+};
+async function run(inputs, io, given = {}) {
+    const deps = { ...defaultDeps, ...given };
     const project = openProject(inputs, "audit");
     const [{ lock }] = project.locks;
     const scope = auditedPackages(lock, project.manifest(), inputs.groups);
     const { packages } = scope;
     io.info(`Auditing ${lock.file} (${lock.format}): ${scopeText(scope).replaceAll("`", "")}.`);
-    const source = await advisorySource(inputs, io, new Set(packages.map((pkg) => pkg.key)));
-    let audit;
-    try {
-        audit = await runAudit(packages, {
-            lockfile: lock.file,
-            source,
-            ignore: inputs.ignore,
-            today: deps.today(),
-        });
-    }
-    catch (error) {
-        if (error instanceof OsvUnavailable)
-            throw new runtime/* CheckFailed */.EC(`The audit did not run: ${error.message}.`);
-        throw error;
-    }
+    const baseline = await readBaseline(inputs, project, io, deps.env);
+    // The base's packages join the head's query: no second round for the unchanged ones.
+    const queried = baseline ? withBasePackages(packages, baseline.packages) : packages;
+    const source = await advisorySource(inputs, io, new Set(queried.map((pkg) => pkg.key)));
+    const audit = await auditOrFail(queried, lock.file, source, inputs, deps.today());
     for (const warning of audit.warnings)
         io.warning(warning);
     for (const warning of unknownAllowed(inputs, packages))
         io.warning(warning);
     const provenance = await provenanceStep(inputs, lock, packages, io);
     const attested = provenance ? provenanceIssues(provenance, inputs, lock.file) : [];
-    const result = audit.result;
-    const vulnerable = result.packages.filter((report) => report.vulns.length > 0);
-    const vulns = vulnerable.flatMap((report) => report.vulns.map((vuln) => ({ report, vuln })));
-    const failing = vulns.filter(({ vuln }) => (0,severity/* meetsThreshold */.M0)(vuln.severity.level, inputs.failOn));
+    const result = baseline
+        ? markedAgainstBase(audit.result, packages, baseline.packages)
+        : audit.result;
+    const vulns = result.packages.flatMap((report) => report.vulns.map((vuln) => ({ report, vuln })));
+    const failing = vulns.filter(({ vuln }) => fails(vuln, inputs));
     io.annotate([
-        ...vulns.map(({ report, vuln }) => finding(report, vuln, lock.file, inputs.failOn)),
+        ...vulns.map(({ report, vuln }) => finding(report, vuln, lock.file, inputs)),
         ...attested,
     ]);
-    io.setOutput("vulnerable-packages", String(vulnerable.length));
-    io.setOutput("vulnerabilities", String(vulns.length));
-    io.setOutput("max-severity", maxSeverity(vulns.map(({ vuln }) => vuln.severity.level)));
-    io.setOutput("sarif-file", write(inputs.sarifFile, toSarif(result, tool)));
-    const report = provenance?.checked ? provenance.report : undefined;
-    io.setOutput("report-file", write(inputs.reportFile, toReportJson(result, report)));
-    write(inputs.sbomFile, toCycloneDx(result, tool));
-    await writeSummary(result, scope, failing.length, inputs, io, provenance);
+    setOutputs(result, vulns, inputs, io, provenance);
+    const summary = await writeSummary(result, scope, failing.length, inputs, io, provenance, baseline);
+    if (inputs.comment)
+        await syncComment(inputs, vulns.length > 0 ? summary : undefined, io, deps.env);
     const failures = [];
-    if (failing.length > 0) {
-        failures.push(`${failing.length} vulnerabilit${failing.length === 1 ? "y" : "ies"} at or above fail-on (${inputs.failOn}) in ${new Set(failing.map(({ report }) => report.package.key)).size} package(s)`);
-    }
+    if (failing.length > 0)
+        failures.push(failingText(failing, inputs, baseline));
     const unattested = attested.filter((issue) => issue.severity === "error");
     if (unattested.length > 0)
         failures.push(requireFailure(unattested, provenance));
     if (failures.length > 0)
         throw new runtime/* CheckFailed */.EC(`${failures.join("; ")}; see the annotations and the job summary.`);
+}
+async function auditOrFail(packages, lockfile, source, inputs, today) {
+    try {
+        return await runAudit(packages, { lockfile, source, ignore: inputs.ignore, today });
+    }
+    catch (error) {
+        if (error instanceof OsvUnavailable)
+            throw new runtime/* CheckFailed */.EC(`The audit did not run: ${error.message}.`);
+        throw error;
+    }
+}
+/** At or above fail-on; under `fail-on-scope: new`, not in the base; under `fail-only-fixable`, with a fix. */
+function fails(vuln, inputs) {
+    if (!(0,severity/* meetsThreshold */.M0)(vuln.severity.level, inputs.failOn))
+        return false;
+    if (inputs.failOnScope === "new" && vuln.baseline === "existing")
+        return false;
+    return !inputs.failOnlyFixable || vuln.fixVersions.length > 0;
+}
+function failingText(failing, inputs, baseline) {
+    const count = `${failing.length} vulnerabilit${failing.length === 1 ? "y" : "ies"}`;
+    const scope = inputs.failOnScope === "new" && baseline ? " not in the base lock" : "";
+    const fixable = inputs.failOnlyFixable ? " with a fixed version" : "";
+    const packages = new Set(failing.map(({ report }) => report.package.key)).size;
+    return `${count} at or above fail-on (${inputs.failOn})${scope}${fixable} in ${packages} package(s)`;
+}
+function setOutputs(result, vulns, inputs, io, provenance) {
+    io.setOutput("vulnerable-packages", String(result.packages.filter((r) => r.vulns.length).length));
+    io.setOutput("vulnerabilities", String(vulns.length));
+    const fresh = vulns.filter(({ vuln }) => vuln.baseline !== "existing");
+    io.setOutput("new-vulnerabilities", String(fresh.length));
+    io.setOutput("max-severity", maxSeverity(vulns.map(({ vuln }) => vuln.severity.level)));
+    io.setOutput("sarif-file", write(inputs.sarifFile, toSarif(result, tool)));
+    const report = provenance?.checked ? provenance.report : undefined;
+    io.setOutput("report-file", write(inputs.reportFile, toReportJson(result, report)));
+    write(inputs.sbomFile, toCycloneDx(result, tool));
 }
 /** `allow-unattested` names no audited package: likely a typo. */
 function unknownAllowed(inputs, packages) {
@@ -43601,7 +44144,7 @@ async function advisorySource(inputs, io, packages) {
             kind: "osv",
             client: {
                 url: inputs.osvUrl,
-                deadline: new Deadline(inputs.requestTimeoutMs, "the OSV queries"),
+                deadline: new http_deadline/* Deadline */.B2(inputs.requestTimeoutMs, "the OSV queries"),
                 retry: {
                     retries: 3,
                     onRetry: (reason, delayMs, attempt) => io.info(`OSV: ${reason}; retry ${attempt} of 3 in ${(delayMs / 1000).toFixed(1)} s`),
@@ -43616,17 +44159,23 @@ async function advisorySource(inputs, io, packages) {
         io.warning(`Skipped advisory ${file}: ${reason}`);
     return { kind: "offline", db };
 }
-function finding(report, vuln, file, failOn) {
+const baselineText = {
+    new: " (new: not in the base lock)",
+    existing: " (existing: in the base lock too)",
+};
+function finding(report, vuln, file, inputs) {
     const { name, version, groups, line } = report.package;
     const aliases = vuln.aliases.length > 0 ? ` (${vuln.aliases.join(", ")})` : "";
     const group = groups.length > 0 ? ` in group ${groups.join(", ")}` : "";
+    const state = vuln.baseline ? baselineText[vuln.baseline] : "";
+    const unfixed = inputs.failOnlyFixable ? " (fail-only-fixable: reported, not failing)" : "";
     return {
-        severity: (0,severity/* meetsThreshold */.M0)(vuln.severity.level, failOn) ? "error" : "warning",
+        severity: fails(vuln, inputs) ? "error" : "warning",
         code: vuln.id,
-        message: `${name} ${version}${group}: ${vuln.id}${aliases}, ${(0,severity/* severityText */.pA)(vuln.severity)}: ${vuln.summary}`,
+        message: `${name} ${version}${group}: ${vuln.id}${aliases}, ${(0,severity/* severityText */.pA)(vuln.severity)}: ${vuln.summary}${state}`,
         fix: vuln.fixVersions.length > 0
             ? `Fixed in ${vuln.fixVersions.join(", ")}.`
-            : "No fixed version yet.",
+            : `No fixed version yet${unfixed}.`,
         file,
         line,
     };
@@ -43642,17 +44191,32 @@ function write(file, content) {
     (0,external_node_fs_.writeFileSync)(file, `${JSON.stringify(content, null, 2)}\n`);
     return file;
 }
-async function writeSummary(result, scope, failing, inputs, io, provenance) {
+/** How many findings are new against the base, when there is one: ` (2 new, 1 existing)`. */
+function baselineCounts(result, baseline) {
+    if (!baseline)
+        return "";
+    const vulns = result.packages.flatMap((report) => report.vulns);
+    const fresh = vulns.filter((vuln) => vuln.baseline === "new").length;
+    return ` (${fresh} new, ${vulns.length - fresh} existing)`;
+}
+/** Writes the job summary and returns it (the PR comment's body). */
+async function writeSummary(result, scope, failing, inputs, io, provenance, baseline) {
     const vulnerable = result.packages.filter((report) => report.vulns.length > 0);
     const status = vulnerable.length === 0
         ? `✅ no known vulnerabilities in ${scope.packages.length} of ${scope.locked} locked packages`
-        : `${failing > 0 ? "❌" : "⚠️"} ${vulnerable.length} vulnerable package${vulnerable.length === 1 ? "" : "s"}`;
+        : `${failing > 0 ? "❌" : "⚠️"} ${vulnerable.length} vulnerable package${vulnerable.length === 1 ? "" : "s"}${baselineCounts(result, baseline)}`;
     const source = inputs.service === "osv"
         ? `OSV (${inputs.osvUrl})`
         : `the offline database ${inputs.advisoryDb}`;
+    const gate = [
+        `fail-on: ${inputs.failOn}`,
+        ...(inputs.failOnScope === "new" ? ["fail-on-scope: new"] : []),
+        ...(inputs.failOnlyFixable ? ["fail-only-fixable"] : []),
+    ].join(", ");
     const parts = [
         `### audit: ${result.lockfile}: ${status}`,
-        `${scopeText(scope)}; checked against ${source}; fail-on: ${inputs.failOn}.`,
+        `${scopeText(scope)}; checked against ${source}; ${gate}.`,
+        ...(baseline ? [`Baseline: ${baseline.note}.`] : []),
     ];
     if (vulnerable.length > 0)
         parts.push(vulnerabilityTable(result));
@@ -43664,7 +44228,9 @@ async function writeSummary(result, scope, failing, inputs, io, provenance) {
     }
     else if (provenance)
         parts.push(`#### Provenance\n\nNot checked: ${provenance.reason}.`);
-    await io.summary(`${parts.join("\n\n")}\n`);
+    const summary = `${parts.join("\n\n")}\n`;
+    await io.summary(summary);
+    return summary;
 }
 
 
@@ -43801,6 +44367,82 @@ function ignoreDecision(rules, ids, today) {
     if (!rule)
         return undefined;
     return { rule, expired: rule.until !== undefined && rule.until < today };
+}
+
+
+/***/ }),
+
+/***/ 5731:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   B2: () => (/* binding */ Deadline),
+/* harmony export */   YA: () => (/* binding */ seconds),
+/* harmony export */   ux: () => (/* binding */ within)
+/* harmony export */ });
+/* unused harmony export TimedOut */
+/* harmony import */ var _runtime_run_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2787);
+/** Time budgets for network work: a phase's deadline, and a bound on a library call with no timeout. */
+
+/** Seconds for a message: whole above 10, else one decimal (`2.5 s`). */
+function seconds(ms) {
+    const value = ms / 1000;
+    return value >= 10 || Number.isInteger(value) ? `${Math.round(value)}` : value.toFixed(1);
+}
+/** The end of one network phase; every request and every retry wait of the phase fits before it. */
+class Deadline {
+    ms;
+    what;
+    input;
+    start = Date.now();
+    end;
+    constructor(ms, 
+    /** What the phase does, for messages: "the OSV queries". */
+    what, 
+    /** The input that sets the budget, named when it runs out. */
+    input = "request-timeout") {
+        this.ms = ms;
+        this.what = what;
+        this.input = input;
+        this.end = this.start + ms;
+    }
+    remainingMs() {
+        return Math.max(0, this.end - Date.now());
+    }
+    elapsedMs() {
+        return Date.now() - this.start;
+    }
+    /** The error for a phase that ran out of time, with what last went wrong. */
+    exceeded(attempts, last) {
+        const tries = `${attempts} attempt${attempts === 1 ? "" : "s"}`;
+        return new Error(`gave up on ${this.what} after ${tries} in ${seconds(this.elapsedMs())} s (${last}); raise ${this.input} (now ${seconds(this.ms)} s)`);
+    }
+}
+/** A library call that did not end within its bound. */
+class TimedOut extends Error {
+    constructor(what, ms) {
+        super(`${what} did not finish within ${seconds(ms)} s`);
+        this.name = "TimedOut";
+    }
+}
+/**
+ * Bounds a library call that has no timeout of its own: past `ms` it rejects with TimedOut, and
+ * the step ends without waiting for the abandoned call's sockets.
+ */
+async function within(work, ms, what) {
+    let timer;
+    const timeout = new Promise((_, reject) => {
+        timer = setTimeout(() => {
+            (0,_runtime_run_action_js__WEBPACK_IMPORTED_MODULE_0__/* .abandonWork */ .$s)();
+            reject(new TimedOut(what, ms));
+        }, ms);
+    });
+    try {
+        return await Promise.race([work, timeout]);
+    }
+    finally {
+        clearTimeout(timer);
+    }
 }
 
 
@@ -56405,7 +57047,7 @@ class HttpClient {
             return proxyAgent;
         }
         const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new undici/* ProxyAgent */.kT(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+        proxyAgent = new undici.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
             token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
         })));
         this._proxyAgentDispatcher = proxyAgent;

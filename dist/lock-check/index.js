@@ -29216,8 +29216,8 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5421);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4032);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7841);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5036);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2213);
 /** lock-check's entry point: reads the inputs and runs the action. */
 
 
@@ -29229,16 +29229,56 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4032:
+/***/ 5036:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   I: () => (/* binding */ loadInputs)
-/* harmony export */ });
-/* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5421);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  I: () => (/* binding */ loadInputs)
+});
+
+// EXTERNAL MODULE: ./shared/runtime/index.ts + 1 modules
+var runtime = __nccwpck_require__(5421);
+// EXTERNAL MODULE: ./shared/project/durations.ts
+var durations = __nccwpck_require__(5145);
+// EXTERNAL MODULE: ./actions/lock-check/upload-times.ts
+var upload_times = __nccwpck_require__(4391);
+;// CONCATENATED MODULE: ./actions/lock-check/cooldown-inputs.ts
+/** lock-check's cooldown inputs: `min-release-age` and `index-url`. */
+
+
+
+/** `min-release-age`: a span such as `7d` or `48h`; empty is off. */
+function minReleaseAge(reader) {
+    const value = reader.raw("min-release-age");
+    if (value === "")
+        return undefined;
+    const span = (0,durations/* parseSpan */.w)(value);
+    if ("ms" in span && span.ms > 0)
+        return span.ms;
+    const why = "error" in span ? span.error : `it is ${(0,durations/* formatSpan */.Q)(span.ms)}`;
+    throw new runtime/* ConfigurationError */.j1(`input 'min-release-age' must be a span above 0 such as 7d, 48h or 2w; got ${(0,runtime/* quoted */.TL)(value)} (${why})`);
+}
+/** `index-url`: the root of a PyPI-style JSON API (default PyPI), for packages the lock places on PyPI. */
+function indexUrl(reader) {
+    const value = reader.raw("index-url") || upload_times/* PYPI */.R6;
+    try {
+        const url = new URL(value);
+        if (url.protocol === "https:" || url.protocol === "http:")
+            return value.replace(/\/+$/, "").replace(/\/\+?simple$/, "");
+    }
+    catch {
+        // reported below
+    }
+    throw new runtime/* ConfigurationError */.j1(`input 'index-url' is not an http(s) URL: ${(0,runtime/* quoted */.TL)(value)}`);
+}
+
+;// CONCATENATED MODULE: ./actions/lock-check/inputs.ts
 /** lock-check's inputs, read and validated from action.yml's names. */
 
-function loadInputs(reader = new _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__/* .InputReader */ .i_(), env = process.env) {
+
+function loadInputs(reader = new runtime/* InputReader */.i_(), env = process.env) {
     const workingDirectory = reader.workingDirectory();
     const lockfile = reader.optional("lockfile");
     return Object.freeze({
@@ -29250,13 +29290,15 @@ function loadInputs(reader = new _shared_runtime_index_js__WEBPACK_IMPORTED_MODU
         failOnDrift: reader.boolean("fail-on-drift", true),
         comment: reader.boolean("comment", false),
         githubToken: reader.raw("github-token"),
+        minReleaseAgeMs: minReleaseAge(reader),
+        indexUrl: indexUrl(reader),
     });
 }
 
 
 /***/ }),
 
-/***/ 7841:
+/***/ 2213:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29272,6 +29314,10588 @@ var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 22 modules
+var github = __nccwpck_require__(2413);
+// EXTERNAL MODULE: ./shared/http/deadline.ts
+var http_deadline = __nccwpck_require__(5731);
+// EXTERNAL MODULE: ./shared/runtime/errors.ts
+var errors = __nccwpck_require__(8126);
+// EXTERNAL MODULE: ./shared/runtime/redact.ts
+var redact = __nccwpck_require__(3956);
+;// CONCATENATED MODULE: ./shared/github/pr-comment.ts
+/** One sticky comment per pull request, found again by a marker and updated in place each run. */
+
+
+
+
+
+const PULL_REQUEST_EVENTS = new Set(["pull_request", "pull_request_target"]);
+const DEFAULT_TIMEOUT_MS = 2 * 60_000;
+/** GitHub rejects comment bodies longer than this. */
+const MAX_BODY_CHARS = 65_536;
+const TRUNCATED = "\n\n… (truncated: see the job summary for the full report)";
+function readEvent(eventPath) {
+    if (!eventPath)
+        return undefined;
+    try {
+        const payload = JSON.parse((0,external_node_fs_.readFileSync)(eventPath, "utf8"));
+        return typeof payload === "object" && payload !== null ? payload : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The pull request of a pull_request or pull_request_target event; undefined otherwise. */
+function pullRequestFromEnv(env = process.env) {
+    if (!PULL_REQUEST_EVENTS.has(env.GITHUB_EVENT_NAME ?? ""))
+        return undefined;
+    const payload = readEvent(env.GITHUB_EVENT_PATH);
+    const number = payload?.pull_request?.number ?? payload?.number;
+    if (typeof number !== "number" || !Number.isInteger(number) || number <= 0)
+        return undefined;
+    // The base repository: where the workflow runs, also for pull requests from forks.
+    let [owner, repo] = (env.GITHUB_REPOSITORY ?? "").split("/");
+    if (!owner || !repo) {
+        owner = String(payload?.repository?.owner?.login ?? "");
+        repo = String(payload?.repository?.name ?? "");
+    }
+    return owner && repo ? { owner, repo, number } : undefined;
+}
+function withMarker(body, marker) {
+    const text = body.startsWith(marker) ? body : `${marker}\n${body}`;
+    if (text.length <= MAX_BODY_CHARS)
+        return text;
+    return text.slice(0, MAX_BODY_CHARS - TRUNCATED.length) + TRUNCATED;
+}
+function statusOf(error) {
+    const status = error?.status;
+    return typeof status === "number" ? status : undefined;
+}
+/** What went wrong in a failed API call: a user-fixable problem or not, and a short message. */
+function describeFailure(error, access, target) {
+    const status = statusOf(error);
+    const detail = (0,redact/* serverText */.Tn)((0,errors/* errorMessage */.gJ)(error));
+    const failed = `could not ${access} the PR comment on ${target.owner}/${target.repo}#${target.number}`;
+    if (status === 401) {
+        return { configuration: true, message: `${failed}: GitHub rejected the token (401 ${detail})` };
+    }
+    if (status === 403 && /rate limit/i.test(detail)) {
+        return { configuration: false, message: `${failed}: GitHub API rate limit (${detail})` };
+    }
+    if (status === 403) {
+        const permission = `pull-requests: ${access}`;
+        const message = `${failed}: the token lacks \`${permission}\` (add \`permissions: ${permission}\` to the job;` +
+            " pull requests from forks only get a read-only token)";
+        return { configuration: true, message };
+    }
+    if (status === 404) {
+        const message = `${failed}: not found (404); check that the pull request exists and the token can access ${target.owner}/${target.repo}`;
+        return { configuration: true, message };
+    }
+    // Octokit gives network failures (no response) status 500 too.
+    const answered = status && error.response !== undefined;
+    return { configuration: false, message: `${failed}: ${answered ? `${status} ` : ""}${detail}` };
+}
+/** The error to throw for a failed API call; its message never holds the token. */
+function apiError(error, access, target) {
+    const { configuration, message } = describeFailure(error, access, target);
+    const safe = (0,redact/* redact */.E$)(message);
+    return configuration ? new errors/* ConfigurationError */.j1(safe) : new Error(safe);
+}
+/**
+ * Creates, updates or deletes the one comment whose first line is `marker`; extra marked
+ * comments (from racing runs) are deleted. "updated" also covers only removing extras.
+ */
+async function syncStickyComment(options) {
+    const { token, target, marker } = options;
+    (0,redact/* registerSecret */.cl)(token);
+    if (!/^<!--[^\n]*-->$/.test(marker)) {
+        throw new TypeError(`the marker must be a one-line HTML comment, got ${JSON.stringify(marker)}`);
+    }
+    const apiUrl = options.apiUrl || process.env.GITHUB_API_URL || "https://api.github.com";
+    const octokit = (0,github.getOctokit)(token, { baseUrl: apiUrl.replace(/\/+$/, "") });
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const signal = AbortSignal.timeout(timeoutMs);
+    // On every request, pagination's too, beside the client's own proxy-aware fetch.
+    octokit.hook.before("request", (request) => {
+        request.request = { ...request.request, signal };
+    });
+    const common = { owner: target.owner, repo: target.repo };
+    const call = async (access, request) => {
+        try {
+            return await request();
+        }
+        catch (error) {
+            if (signal.aborted) {
+                throw new Error(`could not ${access} the PR comment on ${target.owner}/${target.repo}#${target.number}: no answer from GitHub within ${(0,http_deadline/* seconds */.YA)(timeoutMs)} s`);
+            }
+            throw apiError(error, access, target);
+        }
+    };
+    // A comment already gone (deleted by a racing run) is as good as deleted.
+    const remove = (commentId) => call("write", async () => {
+        try {
+            await octokit.rest.issues.deleteComment({ ...common, comment_id: commentId });
+        }
+        catch (error) {
+            if (statusOf(error) !== 404)
+                throw error;
+        }
+    });
+    const create = (body) => call("write", () => octokit.rest.issues.createComment({ ...common, issue_number: target.number, body }));
+    const comments = await call("read", () => octokit.paginate(octokit.rest.issues.listComments, {
+        ...common,
+        issue_number: target.number,
+        per_page: 100,
+    }));
+    const marked = comments.filter((comment) => comment.body?.trimStart().startsWith(marker));
+    if (options.body === undefined) {
+        for (const comment of marked)
+            await remove(comment.id);
+        return marked.length > 0 ? "deleted" : "none";
+    }
+    const body = withMarker(options.body, marker);
+    const [current, ...extras] = marked;
+    if (!current) {
+        await create(body);
+        return "created";
+    }
+    let result = extras.length > 0 ? "updated" : "unchanged";
+    if (current.body !== body) {
+        const updated = await call("write", async () => {
+            try {
+                await octokit.rest.issues.updateComment({ ...common, comment_id: current.id, body });
+                return true;
+            }
+            catch (error) {
+                if (statusOf(error) === 404)
+                    return false; // deleted meanwhile
+                throw error;
+            }
+        });
+        if (!updated)
+            await create(body);
+        result = updated ? "updated" : "created";
+    }
+    for (const comment of extras)
+        await remove(comment.id);
+    return result;
+}
+
+;// CONCATENATED MODULE: ./shared/project/specifier-range.ts
+/** PEP 440 specifier sets as sorted unions of disjoint intervals, to tell whether two sets are the same. */
+
+const everything = [{}];
+/** The specifier set as a sorted union of disjoint intervals; `~=3.11.0` and `==3.11.*` give the same. Invalid sets give []. */
+function specifierRange(specifier) {
+    const clauses = pep440_parseSpecifierSet(specifier);
+    if (!clauses)
+        return [];
+    let range = everything;
+    for (const clause of clauses)
+        range = intersect(range, clauseRange(clause));
+    return range;
+}
+/** Whether two specifier sets admit the same versions; invalid ones only equal themselves. */
+function sameSpecifierSet(a, b) {
+    if (clausesText(a) === clausesText(b))
+        return true;
+    if (!isValidSpecifier(a) || !isValidSpecifier(b))
+        return false;
+    const [left, right] = [specifierRange(a), specifierRange(b)];
+    return (left.length === right.length && left.every((interval, i) => sameInterval(interval, right[i])));
+}
+const clausesText = (specifier) => String(specifier).replace(/\s+/g, "").split(",").filter(Boolean).sort().join(",");
+const versionOf = (v) => formatVersion(v);
+/** The `.dev0` of the release after `release[0..length)`, the first version past that prefix. */
+function nextPrefix(epoch, release, length) {
+    const parts = release.slice(0, length);
+    parts[parts.length - 1] += 1;
+    return versionOf({ epoch, release: parts, dev: 0 });
+}
+function clauseRange(clause) {
+    const spec = clause.parsed;
+    if (!spec)
+        return everything;
+    const at = (inclusive) => ({ version: spec.text, inclusive });
+    const { epoch, release } = spec;
+    switch (clause.operator) {
+        case ">=":
+            return [{ lower: at(true) }];
+        case ">":
+            if (spec.dev !== undefined || spec.post !== undefined)
+                return [{ lower: at(false) }];
+            return [{ lower: { ...at(false), afterPosts: true } }];
+        case "<=":
+            return [{ upper: at(true) }];
+        case "<": {
+            const bound = isPrerelease(spec)
+                ? spec.text
+                : versionOf({ ...spec, dev: 0, local: undefined });
+            return [{ upper: { version: bound, inclusive: false } }];
+        }
+        case "~=":
+            return [
+                {
+                    lower: at(true),
+                    upper: { version: nextPrefix(epoch, release, release.length - 1), inclusive: false },
+                },
+            ];
+        case "==":
+            if (clause.wildcard) {
+                return [
+                    {
+                        // Lockers read `==3.11.*` as `~=3.11.0`: the prefix's own pre-releases are left out here.
+                        lower: { version: versionOf({ epoch, release }), inclusive: true },
+                        upper: { version: nextPrefix(epoch, release, release.length), inclusive: false },
+                    },
+                ];
+            }
+            return [{ lower: at(true), upper: at(true) }];
+        case "!=":
+            if (clause.wildcard) {
+                return [
+                    { upper: { version: versionOf({ epoch, release }), inclusive: false } },
+                    { lower: { version: nextPrefix(epoch, release, release.length), inclusive: true } },
+                ];
+            }
+            return [{ upper: at(false) }, { lower: at(false) }];
+        default:
+            return everything;
+    }
+}
+/** Orders two bound points; an after-posts point sorts above its version's post-releases. */
+function comparePoints(a, b) {
+    const [x, y] = [pep440_parseVersion(a.version), pep440_parseVersion(b.version)];
+    if (a.afterPosts && b.afterPosts)
+        return compareParsed(x, y);
+    if (a.afterPosts)
+        return -afterPostsVersus(x, y);
+    if (b.afterPosts)
+        return afterPostsVersus(y, x);
+    return compareParsed(x, y);
+}
+/** Sign of (other − afterPosts(base)). */
+function afterPostsVersus(base, other) {
+    const root = { ...other, post: undefined, dev: undefined, local: undefined };
+    if (comparePublic(root, base) === 0 && other.post !== undefined)
+        return -1;
+    return comparePublic(other, base) > 0 ? 1 : -1;
+}
+function compareLower(a, b) {
+    if (!a || !b)
+        return (a ? 1 : 0) - (b ? 1 : 0);
+    return comparePoints(a, b) || (a.inclusive ? 0 : 1) - (b.inclusive ? 0 : 1);
+}
+function compareUpper(a, b) {
+    if (!a || !b)
+        return (b ? 1 : 0) - (a ? 1 : 0);
+    return comparePoints(a, b) || (a.inclusive ? 1 : 0) - (b.inclusive ? 1 : 0);
+}
+function isEmpty({ lower, upper }) {
+    if (!lower || !upper)
+        return false;
+    const order = comparePoints(lower, upper);
+    return order > 0 || (order === 0 && !(lower.inclusive && upper.inclusive));
+}
+function intersect(left, right) {
+    const result = [];
+    for (const a of left) {
+        for (const b of right) {
+            const interval = {
+                lower: compareLower(a.lower, b.lower) >= 0 ? a.lower : b.lower,
+                upper: compareUpper(a.upper, b.upper) <= 0 ? a.upper : b.upper,
+            };
+            if (!isEmpty(interval))
+                result.push(interval);
+        }
+    }
+    return merge(result.sort((a, b) => compareLower(a.lower, b.lower)));
+}
+/** Joins sorted intervals that touch or overlap, so one set has one form. */
+function merge(sorted) {
+    const merged = [];
+    for (const interval of sorted) {
+        const last = merged.at(-1);
+        if (last && touches(last.upper, interval.lower)) {
+            if (compareUpper(interval.upper, last.upper) > 0)
+                last.upper = interval.upper;
+        }
+        else {
+            merged.push({ ...interval });
+        }
+    }
+    return merged;
+}
+function touches(upper, lower) {
+    if (!upper || !lower)
+        return true;
+    const order = comparePoints(upper, lower);
+    return order > 0 || (order === 0 && (upper.inclusive || lower.inclusive));
+}
+function sameInterval(a, b) {
+    return compareLower(a.lower, b.lower) === 0 && compareUpper(a.upper, b.upper) === 0;
+}
+
+;// CONCATENATED MODULE: ./shared/project/pep440.ts
+/** PEP 440 versions and specifier sets, as `packaging` 26 reads them; invalid input never throws. */
+const pre = String.raw `(?:[-_.]?(alpha|a|beta|b|preview|pre|c|rc)[-_.]?(\d+)?)?`;
+const post = String.raw `(?:-(\d+)|[-_.]?(?:post|rev|r)[-_.]?(\d+)?)?`;
+const dev = String.raw `(?:[-_.]?(dev)[-_.]?(\d+)?)?`;
+const local = String.raw `(?:\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?`;
+const versionPattern = new RegExp(String.raw `^\s*v?(?:(\d+)!)?(\d+(?:\.\d+)*)${pre}(${post})${dev}${local}\s*$`, "i");
+const preNames = {
+    alpha: "a",
+    beta: "b",
+    c: "rc",
+    pre: "rc",
+    preview: "rc",
+};
+const parsedVersions = new Map();
+/** Parses a version once; locks and manifests repeat the same versions many times. */
+function pep440_parseVersion(text) {
+    let parsed = parsedVersions.get(text);
+    if (parsed === undefined) {
+        parsed = readVersion(text);
+        if (parsedVersions.size > 50_000)
+            parsedVersions.clear();
+        parsedVersions.set(text, parsed);
+    }
+    return parsed;
+}
+function readVersion(text) {
+    if (typeof text !== "string")
+        return null;
+    const m = versionPattern.exec(text);
+    if (!m)
+        return null;
+    const [, epoch, release, preName, preNumber, postText, postDash, postNumber, devName, devNumber] = m;
+    const version = {
+        epoch: Number(epoch ?? 0),
+        release: release.split(".").map(Number),
+        text: "",
+    };
+    if (preName) {
+        const name = preName.toLowerCase();
+        version.pre = [preNames[name] ?? name, Number(preNumber ?? 0)];
+    }
+    if (postText)
+        version.post = Number(postDash ?? postNumber ?? 0);
+    if (devName)
+        version.dev = Number(devNumber ?? 0);
+    if (m[10]) {
+        version.local = m[10]
+            .toLowerCase()
+            .split(/[-_.]/)
+            .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+    }
+    version.text = formatVersion(version);
+    return version;
+}
+function formatVersion(v) {
+    let text = `${v.epoch ? `${v.epoch}!` : ""}${v.release.join(".")}`;
+    if (v.pre)
+        text += `${v.pre[0]}${v.pre[1]}`;
+    if (v.post !== undefined)
+        text += `.post${v.post}`;
+    if (v.dev !== undefined)
+        text += `.dev${v.dev}`;
+    if (v.local)
+        text += `+${v.local.join(".")}`;
+    return text;
+}
+const isValidVersion = (version) => pep440_parseVersion(version) !== null;
+/** The PEP 440 normal form (`v1.0.0-RC.1` → `1.0.0rc1`), or undefined when it is no version. */
+const normalizeVersion = (version) => pep440_parseVersion(version)?.text;
+const isPrerelease = (v) => v.pre !== undefined || v.dev !== undefined;
+/** PEP 440 order: epoch, release (zero-padded), then pre, post, dev and local segments. */
+function compareParsed(x, y) {
+    return comparePublic(x, y) || compareLocal(x.local, y.local);
+}
+function comparePublic(x, y) {
+    if (x.epoch !== y.epoch)
+        return x.epoch - y.epoch;
+    const length = Math.max(x.release.length, y.release.length);
+    for (let i = 0; i < length; i++) {
+        const order = (x.release[i] ?? 0) - (y.release[i] ?? 0);
+        if (order !== 0)
+            return order;
+    }
+    return (compareKeys(preKey(x), preKey(y)) ||
+        (x.post ?? -1) - (y.post ?? -1) ||
+        (x.dev ?? Number.POSITIVE_INFINITY) - (y.dev ?? Number.POSITIVE_INFINITY) ||
+        0);
+}
+const preRanks = { a: 0, b: 1, rc: 2 };
+function preKey(v) {
+    if (v.pre)
+        return [preRanks[v.pre[0]], v.pre[1]];
+    // A dev release with no pre or post segment sorts before every pre-release.
+    return v.post === undefined && v.dev !== undefined ? [-1, 0] : [3, 0];
+}
+const compareKeys = (a, b) => a[0] - b[0] || a[1] - b[1];
+function compareLocal(a, b) {
+    if (!a || !b)
+        return (a ? 1 : 0) - (b ? 1 : 0);
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+        const [x, y] = [a[i], b[i]];
+        if (x === undefined || y === undefined)
+            return x === undefined ? -1 : 1;
+        if (typeof x !== typeof y)
+            return typeof x === "number" ? 1 : -1;
+        if (x !== y)
+            return x < y ? -1 : 1;
+    }
+    return 0;
+}
+/** Orders two version strings; invalid ones sort before valid ones, then as strings. */
+function compareVersions(a, b) {
+    const [x, y] = [pep440_parseVersion(a), pep440_parseVersion(b)];
+    if (x && y)
+        return compareParsed(x, y);
+    if (x || y)
+        return x ? 1 : -1;
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+const specVersion = String.raw `v?(?:\d+!)?\d+(?:\.\d+)*`;
+const suffixes = String.raw `(?:[-_.]?(?:alpha|beta|preview|pre|a|b|c|rc)[-_.]?\d*)?(?:-\d+|[-_.]?(?:post|rev|r)[-_.]?\d*)?(?:[-_.]?dev[-_.]?\d*)?`;
+const clausePattern = new RegExp([
+    String.raw `^\s*(===)\s*([^\s;)]*)\s*$`,
+    String.raw `^\s*(==|!=)\s*(${specVersion}(?:\.\*|${suffixes}(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?))\s*$`,
+    String.raw `^\s*(~=)\s*(v?(?:\d+!)?\d+(?:\.\d+)+${suffixes})\s*$`,
+    String.raw `^\s*(<=|>=|<|>)\s*(${specVersion}${suffixes})\s*$`,
+].join("|"), "i");
+function parseClause(text) {
+    const m = clausePattern.exec(text);
+    if (!m)
+        return null;
+    const at = [1, 3, 5, 7].find((i) => m[i] !== undefined) ?? 1;
+    const operator = m[at];
+    const written = m[at + 1];
+    if (operator === "===")
+        return { operator, version: written, wildcard: false };
+    const wildcard = written.endsWith(".*");
+    const version = wildcard ? written.slice(0, -2) : written;
+    const parsed = pep440_parseVersion(version);
+    return parsed ? { operator, version, wildcard, parsed } : null;
+}
+const parsedSets = new Map();
+/** The clauses of a specifier set (empty parts between commas are skipped, as packaging does), or null. */
+function pep440_parseSpecifierSet(specifier) {
+    let parsed = parsedSets.get(specifier);
+    if (parsed === undefined) {
+        parsed = readSpecifierSet(specifier);
+        if (parsedSets.size > 10_000)
+            parsedSets.clear();
+        parsedSets.set(specifier, parsed);
+    }
+    return parsed;
+}
+function readSpecifierSet(specifier) {
+    if (typeof specifier !== "string")
+        return null;
+    const clauses = [];
+    for (const part of specifier.split(",")) {
+        if (part.trim() === "")
+            continue;
+        const clause = parseClause(part);
+        if (!clause)
+            return null;
+        clauses.push(clause);
+    }
+    return clauses;
+}
+const isValidSpecifier = (specifier) => pep440_parseSpecifierSet(specifier) !== null;
+/** Whether `version` matches one clause, pre-releases allowed. */
+function pep440_clauseContains(clause, version) {
+    const spec = clause.parsed;
+    switch (clause.operator) {
+        case "==":
+            return equalTo(clause, version);
+        case "!=":
+            return !equalTo(clause, version);
+        case "<=":
+            return comparePublic(version, spec) <= 0;
+        case ">=":
+            return comparePublic(version, spec) >= 0;
+        case "<":
+            return lessThan(version, spec);
+        case ">":
+            return greaterThan(version, spec);
+        case "~=":
+            return (comparePublic(version, spec) >= 0 &&
+                prefixMatches(version, spec.epoch, spec.release.slice(0, -1)));
+        default:
+            return false;
+    }
+}
+function equalTo({ wildcard, parsed }, version) {
+    const spec = parsed;
+    if (wildcard)
+        return prefixMatches(version, spec.epoch, spec.release);
+    return spec.local ? compareParsed(version, spec) === 0 : comparePublic(version, spec) === 0;
+}
+/** `==E!R.*`: same epoch, and the release zero-padded starts with R. */
+function prefixMatches(version, epoch, release) {
+    if (version.epoch !== epoch)
+        return false;
+    return release.every((part, i) => (version.release[i] ?? 0) === part);
+}
+/** `<V` excludes V's own pre-releases unless V is one. */
+function lessThan(version, spec) {
+    if (compareParsed(version, spec) >= 0)
+        return false;
+    if (isPrerelease(spec) || !isPrerelease(version))
+        return true;
+    const earliest = { ...spec, dev: 0, local: undefined };
+    return comparePublic(version, earliest) < 0;
+}
+/** `>V` excludes V's post-releases (unless V is one) and V's local versions. */
+function greaterThan(version, spec) {
+    if (compareParsed(version, spec) <= 0)
+        return false;
+    if (spec.post === undefined && version.post !== undefined) {
+        const base = { ...version, post: undefined, dev: undefined, local: undefined };
+        if (comparePublic(base, spec) === 0)
+            return false;
+    }
+    return !(version.local && comparePublic(version, spec) === 0);
+}
+/** Whether `version` is in the set, pre-releases counted (a lock may pin one on purpose); packaging's `SpecifierSet.contains(v, prereleases=True)`. */
+function pep440_satisfies(version, specifier) {
+    const clauses = pep440_parseSpecifierSet(specifier);
+    if (!clauses)
+        return false;
+    if (clauses.length === 0)
+        return true;
+    const parsed = pep440_parseVersion(version);
+    for (const clause of clauses) {
+        if (clause.operator === "===") {
+            if (String(version).toLowerCase() !== clause.version.toLowerCase())
+                return false;
+        }
+        else if (!parsed || !pep440_clauseContains(clause, parsed)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/** `valid`/`compare` in the shape older callers use (`valid` gives the normal form or null). */
+const pep440 = {
+    valid: (version) => normalizeVersion(version) ?? null,
+    compare: compareVersions,
+};
+/** A version's parts for display; `public` is the normal form without epoch and local label. */
+function explainVersion(version) {
+    const parsed = pep440_parseVersion(version);
+    if (!parsed)
+        return null;
+    const { epoch, release, pre, post, dev } = parsed;
+    const local = parsed.local?.join(".");
+    const publicText = formatVersion({ epoch: 0, release, pre, post, dev });
+    return { epoch, release, pre, post, dev, local, public: publicText };
+}
+/** Forgets every parsed version and specifier set (for benchmarks and long runs). */
+function clearParseCaches() {
+    parsedVersions.clear();
+    parsedSets.clear();
+}
+
+;// CONCATENATED MODULE: ./shared/project/markers.ts
+/** PEP 508 environment markers: parse, print in one canonical form, and evaluate. */
+
+
+class MarkerSyntaxError extends Error {
+}
+const operators = ["===", "==", "!=", "<=", ">=", "~=", "<", ">"];
+const tokenPattern = /\s*(\(|\)|'[^']*'|"[^"]*"|===|==|!=|<=|>=|~=|<|>|not\s+in\b|[A-Za-z_][A-Za-z0-9_.]*)/y;
+/** PEP 508's variables (and PEP 751's sets), with the legacy dotted names packaging still reads. */
+const variablePattern = /^(python_version|python_full_version|os[._]name|sys[._]platform|platform_(release|system)|platform[._](version|machine|python_implementation)|python_implementation|implementation_(name|version)|extras?|dependency_groups)$/;
+function variableName(token) {
+    if (!variablePattern.test(token))
+        return undefined;
+    const name = token.replace(/\./g, "_");
+    return name === "python_implementation" ? "platform_python_implementation" : name;
+}
+function tokenize(text) {
+    const tokens = [];
+    tokenPattern.lastIndex = 0;
+    while (tokenPattern.lastIndex < text.length) {
+        const start = tokenPattern.lastIndex;
+        const match = tokenPattern.exec(text);
+        if (!match) {
+            if (text.slice(start).trim() === "")
+                break;
+            throw new MarkerSyntaxError(`unexpected '${text.slice(start).trim()}' in marker '${text}'`);
+        }
+        tokens.push(match[1].replace(/^not\s+in$/, "not in"));
+    }
+    return tokens;
+}
+function parseMarker(source) {
+    const text = String(source ?? "");
+    const tokens = tokenize(text);
+    let position = 0;
+    const peek = () => tokens[position];
+    const fail = (what) => {
+        throw new MarkerSyntaxError(`${what} in marker '${text.trim()}'`);
+    };
+    const value = () => {
+        const token = tokens[position++] ?? fail("unexpected end");
+        if (/^['"]/.test(token))
+            return { literal: token.slice(1, -1) };
+        const variable = variableName(token);
+        if (variable)
+            return { variable };
+        if (/^[A-Za-z_]/.test(token) && !["and", "or", "in", "not in"].includes(token)) {
+            return fail(`unknown marker variable '${token}'`);
+        }
+        return fail(`unexpected '${token}'`);
+    };
+    const atom = () => {
+        if (peek() === "(") {
+            position++;
+            const inner = or();
+            if (tokens[position++] !== ")")
+                fail("missing ')'");
+            return inner;
+        }
+        const left = value();
+        const operator = tokens[position++] ?? fail("missing operator");
+        if (!operators.includes(operator) && operator !== "in" && operator !== "not in") {
+            fail(`unknown operator '${operator}'`);
+        }
+        const right = value();
+        if (!("variable" in left) && !("variable" in right))
+            fail("a comparison needs a variable");
+        return { kind: "compare", left, operator, right };
+    };
+    const and = () => {
+        let left = atom();
+        while (peek() === "and") {
+            position++;
+            left = { kind: "and", left, right: atom() };
+        }
+        return left;
+    };
+    const or = () => {
+        let left = and();
+        while (peek() === "or") {
+            position++;
+            left = { kind: "or", left, right: and() };
+        }
+        return left;
+    };
+    const marker = or();
+    if (position !== tokens.length)
+        fail(`unexpected '${tokens[position]}'`);
+    return marker;
+}
+const printValue = (value) => "variable" in value ? value.variable : `'${value.literal.replace(/'/g, '"')}'`;
+/** One canonical text per marker: single quotes, single spaces, minimal parentheses. */
+function markers_formatMarker(marker) {
+    if (marker.kind === "compare") {
+        return `${printValue(marker.left)} ${marker.operator} ${printValue(marker.right)}`;
+    }
+    const side = (child) => marker.kind === "and" && child.kind === "or" ? `(${markers_formatMarker(child)})` : markers_formatMarker(child);
+    return `${side(marker.left)} ${marker.kind} ${side(marker.right)}`;
+}
+const normalizeMarker = (text) => markers_formatMarker(parseMarker(text));
+/** Evaluates as packaging 26 does: version variables compare as PEP 440 when the right side is a valid specifier, the rest as strings. */
+function evaluateMarker(marker, context = {}) {
+    if (marker.kind !== "compare") {
+        const left = evaluateMarker(marker.left, context);
+        if (marker.kind === "and" ? !left : left)
+            return left;
+        return evaluateMarker(marker.right, context);
+    }
+    const { left, operator, right } = marker;
+    const key = variableOf(left) ?? variableOf(right) ?? "";
+    if (key === "extra")
+        return evaluateExtra(marker, context.extras ?? []);
+    if (key === "extras" || key === "dependency_groups") {
+        const set = key === "extras" ? context.extras : context.dependencyGroups;
+        const member = (set ?? []).map(normalizeName).includes(normalizeName(literalOf(left)));
+        if (operator === "in")
+            return member;
+        return operator === "not in" ? !member : false;
+    }
+    if (!context.environment)
+        return true;
+    const environment = context.environment;
+    const resolve = (value) => "literal" in value ? value.literal : environmentValue(environment, value.variable);
+    return compare(resolve(left), operator, resolve(right), versionVariables.has(key));
+}
+const variableOf = (value) => ("variable" in value ? value.variable : undefined);
+const literalOf = (value) => ("literal" in value ? value.literal : "");
+const versionVariables = new Set([
+    "implementation_version",
+    "platform_release",
+    "python_full_version",
+    "python_version",
+]);
+function environmentValue(environment, name) {
+    const value = String(environment[name] ?? "");
+    // packaging's repair of untagged CPython builds (`3.13.0+`).
+    return name === "python_full_version" && value.endsWith("+") ? `${value}local` : value;
+}
+/** `extra` compares by PEP 685 normal names; with several active extras, any of them may match. */
+function evaluateExtra(marker, extras) {
+    const active = extras.length > 0 ? extras.map(normalizeName) : [""];
+    const { left, operator, right } = marker;
+    const side = (value, extra) => "literal" in value ? normalizeName(value.literal) : extra;
+    const holds = (extra) => compare(side(left, extra), operator, side(right, extra), false);
+    return operator === "!=" || operator === "not in" ? active.every(holds) : active.some(holds);
+}
+function compare(left, operator, right, asVersion) {
+    if (asVersion) {
+        const clauses = parseSpecifierSet(`${operator}${right}`);
+        if (clauses && clauses.length === 1 && !right.includes(",")) {
+            const [clause] = clauses;
+            if (clause.operator === "===")
+                return left.toLowerCase() === clause.version.toLowerCase();
+            const version = parseVersion(left);
+            return version !== null && clauseContains(clause, version);
+        }
+    }
+    switch (operator) {
+        case "in":
+            return right.includes(left);
+        case "not in":
+            return !right.includes(left);
+        case "==":
+        case "<=":
+        case ">=":
+            return left === right;
+        case "!=":
+            return left !== right;
+        default:
+            // packaging: `<`, `>` on strings are false; `~=`, `===` are undefined comparisons.
+            return false;
+    }
+}
+
+;// CONCATENATED MODULE: ./shared/project/names.ts
+/** PEP 503 normalized project name: lower case, runs of `-`, `_` and `.` become one `-`. */
+function names_normalizeName(name) {
+    return name.toLowerCase().replace(/[-_.]+/g, "-");
+}
+
+;// CONCATENATED MODULE: ./shared/lockfiles/toml-lines.ts
+
+/** Line numbers of `[[package]]` entries in TOML locks, in document order. */
+function packageEntryLines(text, header = "[[package]]") {
+    const lines = text.split("\n");
+    const result = [];
+    for (let i = 0; i < lines.length; i++) {
+        if (lines[i].trim() !== header)
+            continue;
+        // Point at the entry's `name = …` line when it follows directly.
+        const next = lines[i + 1]?.trimStart() ?? "";
+        result.push(next.startsWith("name") ? i + 2 : i + 1);
+    }
+    return result;
+}
+/** The 1-based line of the first line matching `pattern`, or undefined. */
+function lineOf(text, pattern, from = 1) {
+    const lines = text.split("\n");
+    for (let i = from - 1; i < lines.length; i++)
+        if (pattern.test(lines[i]))
+            return i + 1;
+    return undefined;
+}
+/** What every TOML lock entry starts with: its name, normalized key, version and line. */
+function entryHead(entry, line) {
+    const name = String(entry.name ?? "");
+    const version = typeof entry.version === "string" ? entry.version : undefined;
+    return { name, key: names_normalizeName(name), version, line };
+}
+
+;// CONCATENATED MODULE: ./shared/lockfiles/validate.ts
+/** What a lock must hold before anything acts on it: valid names, versions, markers, paths, hashes. */
+
+
+
+
+/** Every problem of every entry, in lock order. */
+function lockProblems(lock) {
+    return lock.packages.flatMap((p) => entryProblems(lock, p));
+}
+/** Throws a ConfigurationError at the first problem of the lock. */
+function requireValidLock(lock) {
+    const [first, ...rest] = lockProblems(lock);
+    if (first)
+        throw problemError(lock, first, rest.length);
+    return lock;
+}
+/** Throws a ConfigurationError at the first problem of one entry. */
+function requireValidEntry(lock, p) {
+    const [first] = entryProblems(lock, p);
+    if (first)
+        throw problemError(lock, first, 0);
+}
+function problemError(lock, problem, more) {
+    const others = more > 0 ? ` (and ${more} more problem${more === 1 ? "" : "s"})` : "";
+    return new errors/* ConfigurationError */.j1(`${lock.file}:${problem.line}: ${problem.message}${others}`, {
+        file: lock.file,
+        line: problem.line,
+    });
+}
+const projectName = /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i;
+const controlOrSpace = /[\s\p{Cc}]/u;
+const control = /\p{Cc}/u;
+function entryProblems(lock, p) {
+    const shown = JSON.stringify(p.name);
+    const problems = [];
+    const add = (message, text) => problems.push({ message, text });
+    // An editable requirement without a name installs by path alone.
+    if (p.source.kind !== "editable" && !projectName.test(p.name))
+        add(`${shown} is not a valid project name (PEP 508)`, p.name);
+    if (p.version !== undefined && !isValidVersion(p.version))
+        add(`${shown}: version ${JSON.stringify(p.version)} is not a PEP 440 version`, p.version);
+    for (const marker of markersOf(p)) {
+        const why = markerProblem(marker);
+        if (why)
+            add(`${shown}: ${why}`, marker);
+    }
+    const source = sourceProblem(p.source);
+    if (source)
+        add(`${shown}: ${source.message}`, source.text);
+    for (const file of p.files) {
+        if (file.url !== undefined && control.test(file.url))
+            add(`${shown}: the file URL ${JSON.stringify(file.url)} has control characters`);
+        const why = hashProblem(file);
+        if (why)
+            add(`${shown}: ${why.message}`, why.text);
+    }
+    return problems.map(({ message, text }) => ({
+        package: p.name,
+        line: (text && lineWith(lock.text, text, p.line)) || p.line,
+        message,
+    }));
+}
+/** Git and URL sources must be URLs; paths and references may hold no control characters. */
+function sourceProblem(source) {
+    if (source.kind === "registry")
+        return undefined;
+    if (source.kind !== "git" && source.kind !== "url")
+        return control.test(source.path)
+            ? { message: `the path ${JSON.stringify(source.path)} has control characters` }
+            : undefined;
+    const why = urlProblem(source.url, source.kind === "git");
+    if (why)
+        return {
+            message: `the ${source.kind} URL ${JSON.stringify(source.url)} ${why}`,
+            text: source.url,
+        };
+    if (source.kind === "git" && source.reference && controlOrSpace.test(source.reference))
+        return {
+            message: `the git reference ${JSON.stringify(source.reference)} has whitespace`,
+            text: source.reference,
+        };
+    return undefined;
+}
+/** The markers an entry carries: its own, and those of its dependency edges. */
+function markersOf(p) {
+    const edges = [
+        ...p.dependencies,
+        ...Object.values(p.groupDependencies ?? {}).flat(),
+        ...(p.recorded ?? []),
+    ];
+    return [p.marker, ...edges.map((edge) => edge.marker)].filter((marker) => marker !== undefined && marker.trim() !== "");
+}
+function markerProblem(marker) {
+    try {
+        parseMarker(marker);
+        return control.test(marker)
+            ? `marker ${JSON.stringify(marker)} has control characters`
+            : undefined;
+    }
+    catch (error) {
+        return error.message;
+    }
+}
+/** scp-like git locations (`git@host:owner/repo.git`) are no URL, but git takes them. */
+const scpLike = /^[\w.-]+@[\w.-]+:[^\s:]\S*$/;
+function urlProblem(url, git) {
+    if (controlOrSpace.test(url))
+        return "has whitespace or control characters";
+    const bare = git ? url.replace(/^git\+/, "") : url;
+    if (!URL.canParse(bare) && !(git && scpLike.test(bare)))
+        return "is not a URL";
+    return undefined;
+}
+/** pip's `--hash` algorithms, with their hex digest lengths. */
+const pipAlgorithms = new Map([
+    ["sha256", 64],
+    ["sha384", 96],
+    ["sha512", 128],
+]);
+/** hashlib's other guaranteed algorithms: ignored beside one of pip's, an error alone. */
+const weakerAlgorithms = /^(md5|sha1|sha224|sha3_224|sha3_256|sha3_384|sha3_512|blake2b|blake2s|shake_128|shake_256)$/;
+/** What to look for in the lock's text: the digest alone, as pylock writes it apart. */
+const hashText = (hash) => {
+    const digest = hash.slice(hash.indexOf(":") + 1);
+    return digest.length >= 8 ? digest : hash;
+};
+function hashProblem(file) {
+    const label = file.name ?? file.url;
+    const of = label ? ` of ${label}` : "";
+    const accepted = "pip accepts sha256, sha384 and sha512";
+    let strong = false;
+    for (const hash of file.hashes) {
+        const problem = (why) => ({
+            message: `the hash ${JSON.stringify(hash)}${of} ${why}`,
+            text: hashText(hash),
+        });
+        const colon = hash.indexOf(":");
+        if (colon < 0)
+            return problem("is not algorithm:digest");
+        const [algorithm, digest] = [hash.slice(0, colon), hash.slice(colon + 1)];
+        const length = pipAlgorithms.get(algorithm);
+        if (length !== undefined) {
+            if (!/^[0-9a-f]+$/i.test(digest) || digest.length !== length)
+                return problem(`is not ${length} hex digits of ${algorithm}`);
+            strong = true;
+        }
+        else if (!weakerAlgorithms.test(algorithm)) {
+            return problem(`uses ${JSON.stringify(algorithm)}; ${accepted}`);
+        }
+    }
+    if (strong || file.hashes.length === 0)
+        return undefined;
+    const algorithms = [...new Set(file.hashes.map((h) => h.split(":")[0]))].join(", ");
+    return {
+        message: `${label ?? "the entry"} has only ${algorithms} hashes; ${accepted}`,
+        text: hashText(file.hashes[0]),
+    };
+}
+/** The `--hash` values pip checks for these files: its algorithms only, digests in lower case. */
+function pipHashes(files) {
+    const hashes = files.flatMap((f) => f.hashes).filter((h) => pipAlgorithms.has(h.split(":")[0]));
+    return [...new Set(hashes.map((h) => h.toLowerCase()))].sort();
+}
+/** The first line at or after `from` that holds `text`. */
+const lineWith = (text, needle, from) => lineOf(text, new RegExp(needle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")), from);
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+function getLineColFromPtr(string, ptr) {
+    let lines = string.slice(0, ptr).split(/\r?\n/);
+    return [lines.length, lines.pop().length + 1];
+}
+function makeCodeBlock(string, line, column) {
+    let lines = string.split(/\r?\n/);
+    let codeblock = '';
+    let numberLen = (Math.log10(line + 1) | 0) + 1;
+    for (let i = line - 1; i <= line + 1; i++) {
+        let l = lines[i - 1];
+        if (!l)
+            continue;
+        codeblock += i.toString().padEnd(numberLen, ' ');
+        codeblock += ':  ';
+        codeblock += l;
+        codeblock += '\n';
+        if (i === line) {
+            codeblock += ' '.repeat(numberLen + column + 2);
+            codeblock += '^\n';
+        }
+    }
+    return codeblock;
+}
+class TomlError extends Error {
+    line;
+    column;
+    codeblock;
+    constructor(message, options) {
+        const [line, column] = getLineColFromPtr(options.toml, options.ptr);
+        const codeblock = makeCodeBlock(options.toml, line, column);
+        super(`Invalid TOML document: ${message}\n\n${codeblock}`, options);
+        this.line = line;
+        this.column = column;
+        this.codeblock = codeblock;
+    }
+    /** @internal */
+    static x(message, ctx, ptr) {
+        throw new TomlError(message, { toml: ctx.s, ptr: ptr ?? ctx.p });
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/primitive.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+/** @internal */
+function parseString(ctx) {
+    let startPtr = ctx.p;
+    let c = ctx.s.charCodeAt(ctx.p++);
+    let first = c;
+    let isLiteral = c === 0x27; /* ' */
+    let isMultiline = c === ctx.s.charCodeAt(ctx.p) && c === ctx.s.charCodeAt(ctx.p + 1);
+    if (isMultiline) {
+        // Trim initial newline
+        if ((c = ctx.s.charCodeAt(ctx.p += 2)) === 0xa /* \n */)
+            ctx.p++;
+        else if (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */)
+            ctx.p += 2;
+    }
+    // For the record: it is not worth it to use a fast-path for literal strings using `indexOf`.
+    // Doing a char-by-char iteration ends up dispatching less instructions, for the same wall-clock runtime.
+    let parsed = '';
+    let sliceStart = ctx.p;
+    // states:
+    //   0 - decoding
+    //   1 - decoding escape
+    //   2 - whitespace escape (no newline encountered yet, must fail on non-whitespace)
+    //   3 - whitespace escape (newline encountered, allowed to transition back to normal decode)
+    let state = 0;
+    for (; ctx.p < ctx.s.length; ctx.p++) {
+        c = ctx.s.charCodeAt(ctx.p);
+        // Deal with newlines first, since that simplifies control character checking and handling across all states
+        if (isMultiline && (c === 0xa /* \n */ || (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */))) {
+            state = state && 3;
+        }
+        // Control characters are banned in TOML, so we throw an error if we encounter them
+        else if ((c < 0x20 && c !== 0x9 /* \t */) || c === 0x7f) {
+            TomlError.x('control characters are not allowed in strings', ctx);
+        }
+        // The string might terminate while we're parsing through a newline escape.
+        // It must have encountered a newline; otherwise, it'll simply fail in another branch.
+        else if ((!state || state === 3) && c === first && (!isMultiline || (ctx.s.charCodeAt(ctx.p + 1) === first && ctx.s.charCodeAt(ctx.p + 2) === first))) {
+            if (isMultiline) {
+                // If the string ends with 4-5 quotes, then the first 1-2 are part of the string
+                if (ctx.s.charCodeAt(ctx.p + 3) === first)
+                    ctx.p++;
+                if (ctx.s.charCodeAt(ctx.p + 3) === first)
+                    ctx.p++;
+            }
+            // If we're in a newline escape still, then there's nothing to add.
+            if (!state) {
+                // Avoid a useless concat operation if the string can be used as-is.
+                let s = ctx.s.slice(sliceStart, ctx.p);
+                parsed = parsed ? parsed + s : s;
+            }
+            ctx.p += isMultiline ? 3 : 1;
+            return parsed;
+        }
+        // Baseline state; keep moving forward unless an escape sequence starts
+        else if (!state) {
+            if (!isLiteral && c === 0x5c /* \ */) {
+                parsed += ctx.s.slice(sliceStart, (sliceStart = ctx.p));
+                state = 1;
+            }
+        }
+        else if (state === 1) {
+            if (c === 0x78 /* x */ || c === 0x75 /* u */ || c === 0x55 /* U */) { // Unicode escape
+                let errPtr = ctx.p++ - 1;
+                let value = 0;
+                let len = c === 0x78 /* x */ ? 2 : c === 0x75 /* u */ ? 4 : 8;
+                for (let j = 0; j < len; j++, ctx.p++) {
+                    let hex = ctx.s.charCodeAt(ctx.p);
+                    let digit = 
+                    /* 0-9 */ hex >= 0x30 && hex <= 0x39 ? hex - 0x30 :
+                        /* A-F */ hex >= 0x41 && hex <= 0x46 ? hex - 0x41 + 10 :
+                            /* a-f */ hex >= 0x61 && hex <= 0x66 ? hex - 0x61 + 10 : -1;
+                    if (digit < 0)
+                        TomlError.x('invalid non-hex character in unicode escape', ctx);
+                    value = (value << 4) | digit;
+                }
+                // Because JS does bitwise on signed 32bit integers, all 0xfzzzzzzz values are actually seen as negative
+                if (value < 0 || value > 0x10ffff || (value >= 0xd800 && value <= 0xdfff)) {
+                    TomlError.x('invalid unicode escape', ctx, errPtr);
+                }
+                parsed += String.fromCodePoint(value);
+                sliceStart = ctx.p--;
+                state = 0;
+            }
+            // Newline escape sequence. We only need to care about spaces and tabs; newlines are dealt with earlier
+            else if (isMultiline && (c === 0x20 || c === 0x9 /* \t */)) {
+                state = 2;
+            }
+            // Basic escape sequence
+            else {
+                if (c === 0x62 /* b */)
+                    parsed += '\b';
+                else if (c === 0x74 /* t */)
+                    parsed += '\t';
+                else if (c === 0x6e /* n */)
+                    parsed += '\n';
+                else if (c === 0x66 /* f */)
+                    parsed += '\f';
+                else if (c === 0x72 /* r */)
+                    parsed += '\r';
+                else if (c === 0x65 /* e */)
+                    parsed += '\x1b';
+                else if (c === 0x22 /* " */)
+                    parsed += '"';
+                else if (c === 0x5c /* \ */)
+                    parsed += '\\';
+                else
+                    TomlError.x('unrecognised escape sequence', ctx);
+                sliceStart = ctx.p + 1;
+                state = 0;
+            }
+        }
+        // Newline escape continuation: keep moving forward until the first non-whitespace char
+        else if (c !== 0x20 && c !== 0x9 /* \t */) {
+            if (state === 2)
+                TomlError.x('invalid escape: only line-ending whitespace may be escaped', ctx, sliceStart);
+            // State cannot be zero, or we'd have branched earlier already.
+            // If it's a backslash, immediately transition to the escape state so it can be processed.
+            state = !isLiteral && c === 0x5c /* \ */ ? 1 : 0;
+            sliceStart = ctx.p;
+        }
+    }
+    TomlError.x('unfinished string', ctx, startPtr);
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/date.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+let DATE_TIME_RE = /^(\d{4}-\d{2}-\d{2})?[Tt ]?(?:(\d{2}):\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|z|[-+]\d{2}:\d{2})?$/i;
+class TomlDate extends Date {
+    #hasDate = false;
+    #hasTime = false;
+    #offset = null;
+    constructor(date, fasttype, unsafeDelim) {
+        let hasDate = true;
+        let hasTime = true;
+        let offset = 'Z';
+        let c;
+        if (typeof date === 'string') {
+            if (fasttype)
+                prep: {
+                    // Date-time
+                    if (fasttype < 3) {
+                        if (+date.slice(11, 13) > 23) {
+                            date = '';
+                            break prep;
+                        }
+                        // Local
+                        if (fasttype === 2) {
+                            offset = null;
+                            date += 'Z';
+                        }
+                        // Offset; keep track of offset if not Z
+                        else if ((c = date.charCodeAt(date.length - 1)) !== 0x5a /* Z */ && c !== 0x7a /* z */) {
+                            offset = date.slice(date.length - 6);
+                        }
+                        if (unsafeDelim)
+                            date = date.slice(0, 10) + 'T' + date.slice(11);
+                    }
+                    // Time
+                    else if (fasttype === 4) {
+                        date = +date.slice(0, 2) > 23 ? '' : `0000-01-01T${date}Z`;
+                    }
+                    hasDate = fasttype !== 4;
+                    hasTime = fasttype !== 3;
+                }
+            else {
+                let match = date.match(DATE_TIME_RE);
+                if (match) {
+                    if (!match[1]) {
+                        hasDate = false;
+                        date = `0000-01-01T${date}`;
+                    }
+                    hasTime = !!match[2];
+                    // Make sure to use T instead of a space. Breaks in case of extreme values otherwise.
+                    hasTime && date[10] === ' ' && (date = date.replace(' ', 'T'));
+                    // Do not allow rollover hours.
+                    if (match[2] && +match[2] > 23) {
+                        date = '';
+                    }
+                    else {
+                        offset = match[3] || null;
+                        if (!offset && hasTime)
+                            date += 'Z';
+                    }
+                }
+                else {
+                    date = '';
+                }
+            }
+        }
+        super(date);
+        if (!isNaN(this.getTime())) {
+            this.#hasDate = hasDate;
+            this.#hasTime = hasTime;
+            this.#offset = offset;
+        }
+    }
+    isDateTime() {
+        return this.#hasDate && this.#hasTime;
+    }
+    isLocal() {
+        return !this.#hasDate || !this.#hasTime || !this.#offset;
+    }
+    isDate() {
+        return this.#hasDate && !this.#hasTime;
+    }
+    isTime() {
+        return this.#hasTime && !this.#hasDate;
+    }
+    isValid() {
+        return this.#hasDate || this.#hasTime;
+    }
+    toISOString() {
+        let iso = super.toISOString();
+        // Local Date
+        if (this.isDate())
+            return iso.slice(0, 10);
+        // Local Time
+        if (this.isTime())
+            return iso.slice(11, 23);
+        // Local DateTime
+        if (this.#offset === null)
+            return iso.slice(0, -1);
+        // Offset DateTime
+        if (this.#offset === 'Z' || this.#offset === 'z')
+            return iso;
+        // This part is quite annoying: JS strips the original timezone from the ISO string representation
+        // Instead of using a "modified" date and "Z", we restore the representation "as authored"
+        let offset = (+(this.#offset.slice(1, 3)) * 60) + +(this.#offset.slice(4, 6));
+        offset = this.#offset[0] === '-' ? offset : -offset;
+        let offsetDate = new Date(this.getTime() - (offset * 60e3));
+        return offsetDate.toISOString().slice(0, -1) + this.#offset;
+    }
+    static wrapAsOffsetDateTime(jsDate, offset = 'Z') {
+        let date = new TomlDate(jsDate);
+        date.#offset = offset;
+        return date;
+    }
+    static wrapAsLocalDateTime(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#offset = null;
+        return date;
+    }
+    static wrapAsLocalDate(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#hasTime = false;
+        date.#offset = null;
+        return date;
+    }
+    static wrapAsLocalTime(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#hasDate = false;
+        date.#offset = null;
+        return date;
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/extract.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+function isDigit(char, base = 10) {
+    return base === 16
+        ? (char > 0x2f && char < 0x3a) || (char > 0x40 && char < 0x47) || (char > 0x60 && char < 0x67)
+        : (char > 0x2f && char < 0x30 + base);
+}
+function isEndOfValue(char, delim) {
+    // Whitespace -- we're permissive on `\r` for performance; it'll be dealt with later anyway
+    return char === 0x20 || char === 0x9 /* \t */ || char === 0xa /* \n */ || char === 0xd /* \r */ ||
+        // Structure end or next value delimiter
+        (delim && (char === delim || char === 0x2c /* , */)) ||
+        // Comment
+        char === 0x23; /* # */
+}
+/** @internal */
+function extractValue(ctx, end) {
+    let errPtr = ctx.p;
+    let c = ctx.s.charCodeAt(ctx.p);
+    // Structs
+    if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+        ctx.d-- || TomlError.x('document contains excessively nested structures. aborting.', ctx);
+        let value = c === 0x5b /* [ */
+            ? parseArray(ctx)
+            : parseInlineTable(ctx);
+        ctx.d++;
+        return value;
+    }
+    // Strings
+    if (c === 0x22 /* " */ || c === 0x27 /* ' */) {
+        return parseString(ctx);
+    }
+    // Booleans
+    // We can fast-path because the first character is enough to know the only possible value
+    if (c === 0x74 /* t */) { // Only possible valid value is `true`
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x72 || ctx.s.charCodeAt(++ctx.p) !== 0x75 || ctx.s.charCodeAt(++ctx.p) !== 0x65)
+            TomlError.x('invalid value', ctx, errPtr);
+        return ctx.p++, true;
+    }
+    if (c === 0x66 /* f */) { // Only possible valid value is `false`
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x61 || ctx.s.charCodeAt(++ctx.p) !== 0x6c || ctx.s.charCodeAt(++ctx.p) !== 0x73 || ctx.s.charCodeAt(++ctx.p) !== 0x65)
+            TomlError.x('invalid value', ctx, errPtr);
+        return ctx.p++, false;
+    }
+    if (c === 0x2b /* + */ || c === 0x2d /* - */) {
+        return parseNumber(ctx, ctx.p, ctx.s.charCodeAt(++ctx.p), 0x2c - c, end);
+    }
+    // Rough heuristic, but `parseDate` falls back to number parsing if it's a false positive.
+    // e.g.: `a = 1\n-------------- = 1` would match this heuristic, but gracefully fallback to numbers.
+    if (ctx.s.charCodeAt(ctx.p + 4) === 0x2d /* - */ && ctx.s.charCodeAt(ctx.p + 7) === 0x2d /* - */) {
+        return parseDate(ctx, c, end);
+    }
+    // Same logic as above; `parseTime` falls back to number parsing if it's a false positive.
+    if (ctx.s.charCodeAt(ctx.p + 2) === 0x3a /* : */) {
+        return parseTime(ctx, c, end);
+    }
+    return parseNumber(ctx, ctx.p, c, 0, end);
+}
+// State:
+// 0: init
+// 1: integer
+// 2: fractional dot
+// 3: fractional
+// 4: exponent letter
+// 5: exponent
+// 6: exponent sign
+// 7: exponent with sign
+// >9: underscore; see below
+//     -> 12: was integer
+//     -> 14: was fractional
+//     -> 16: was exponent
+// states 2-5, 14, 16 are ONLY permitted iif base === 10
+function parseNumber(ctx, startPtr, startChr, sign, endChr) {
+    let c = startChr;
+    let state = 0;
+    let hasUnderscores = false;
+    // (+/-)inf
+    if (c === 0x69 /* i */) {
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x6e || ctx.s.charCodeAt(++ctx.p) !== 0x66)
+            TomlError.x('invalid value', ctx, startPtr);
+        return ctx.p++, (sign || 1) / 0;
+    }
+    // (+/-)nan
+    if (c === 0x6e /* n */) {
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x61 || ctx.s.charCodeAt(++ctx.p) !== 0x6e)
+            TomlError.x('invalid value', ctx, startPtr);
+        return ctx.p++, NaN;
+    }
+    // Leading zero
+    // Only allowed cases: `0<EOV>`, `0.(...)`, `0e(...)`, `0x(...)`, `0b(...)`, `0o(...)`
+    // FWIW, `0e(...)` is a stupid case, but it's not banned per-se so we have to parse it
+    if (c === 0x30 /* 0 */) {
+        if (++ctx.p >= ctx.s.length || isEndOfValue(c = ctx.s.charCodeAt(ctx.p), endChr))
+            return ctx.bi === true ? 0n : 0; // note: conveniently deals with `-0`
+        if (!sign) {
+            if (c === 0x78 /* x */)
+                return parseIntegerBaseN(ctx, startPtr, 16, endChr);
+            else if (c === 0x62 /* b */)
+                return parseIntegerBaseN(ctx, startPtr, 2, endChr);
+            else if (c === 0x6f /* o */)
+                return parseIntegerBaseN(ctx, startPtr, 8, endChr);
+        }
+        if (c === 0x2e /* . */)
+            state = 2;
+        else if (c === 0x65 /* e */ || c === 0x45 /* E */)
+            state = 4;
+        else
+            TomlError.x('illegal leading zero', ctx, startPtr);
+    }
+    // If the 1st char is not a digit by now, then it's not a valid TOML value at all
+    else if (!isDigit(c))
+        TomlError.x('invalid value', ctx, startPtr);
+    while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+        if (!state)
+            state = 1; // Detects single-digit numbers we can use a fast parse path for
+        // The way the states are numbered is not random: underscores are always permitted in odd-numbered states and
+        // never permitted in even-numbered ones.
+        if (c === 0x5f /* _ */) {
+            if (!(state & 1))
+                TomlError.x('illegal underscore', ctx);
+            state += 11; // 11 is a marker that makes the state even and greater than 9; see the numbering + rationale above
+            hasUnderscores = true;
+        }
+        // Transition to fractional part.
+        else if (state === 1 && c === 0x2e /* . */)
+            state = 2;
+        // Transition to exponent part.
+        else if ((state === 1 || state === 3) && (c === 0x65 /* e */ || c === 0x45 /* E */))
+            state = 4;
+        // + and - are permitted in state 4 only (handled before entering the function for state 0)
+        else if (state === 4 && (c === 0x2b /* + */ || c === 0x2d /* - */)) {
+            state = 6;
+        }
+        // All special cases have been handled; only digits are allowed here
+        else if (!isDigit(c))
+            TomlError.x(`illegal character in numeric literal`, ctx);
+        // Clear state flags
+        else if (state > 9)
+            state -= 11;
+        else if (!(state & 1))
+            state++;
+    }
+    // Single-char number; we can fast-path these very easily.
+    if (!state) {
+        let val = (startChr - 0x30 /* 0 */) * (sign || 1);
+        return ctx.bi === true ? BigInt(val) : val;
+    }
+    // Even-numbered states absolutely require a digit next; not even end of value is permitted
+    if (!(state & 1))
+        TomlError.x('unfinished numeric value', ctx, startPtr);
+    let str = ctx.s.slice(startPtr, ctx.p);
+    if (hasUnderscores)
+        str = str.replaceAll('_', ''); // perf: replaceAll 1.25x faster than replace with a regex
+    return state > 1
+        ? parseFloat(str)
+        : parseInteger(ctx, str, 10, startPtr);
+}
+function parseIntegerBaseN(ctx, startPtr, base, endChr) {
+    let c, underscore = 1;
+    while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+        if (c === 0x5f /* _ */) {
+            if (underscore & 1)
+                TomlError.x('illegal underscore', ctx);
+            underscore = 3;
+        }
+        // We only need to check if the number is a valid digit, nothing else is permitted
+        else if (!isDigit(c, base))
+            TomlError.x(`illegal character in numeric literal`, ctx);
+        // Clear underscore flag
+        else if (underscore & 1)
+            underscore--;
+    }
+    // Trailing underscore is not allowed
+    if (underscore & 1)
+        TomlError.x('unfinished numeric value', ctx);
+    let str = ctx.s.slice(startPtr + 2, ctx.p);
+    if (underscore)
+        str = str.replaceAll('_', ''); // perf: replaceAll 1.25x faster than replace with a regex
+    return parseInteger(ctx, str, base, startPtr);
+}
+function parseInteger(ctx, str, base, startPtr) {
+    if (ctx.bi !== true)
+        int: {
+            let val = parseInt(str, base);
+            if (!Number.isSafeInteger(val)) {
+                if (ctx.bi)
+                    break int;
+                TomlError.x('integer value cannot be represented losslessly', ctx, startPtr);
+            }
+            return val;
+        }
+    return base === 10 ? BigInt(str) : BigInt((base === 2 ? '0b' : base === 8 ? '0o' : '0x') + str);
+}
+function parseDate(ctx, c, endChr) {
+    let startPtr = ctx.p++, unsafeSeparator;
+    if (!isDigit(c) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++)) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++)) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++))) {
+        return parseNumber(ctx, ctx.p = startPtr, c, 0, endChr);
+    }
+    ctx.p += 5;
+    if (!isDigit(ctx.s.charCodeAt(ctx.p++)))
+        TomlError.x('invalid date-time: date part is malformed', ctx, startPtr);
+    if (ctx.p >= ctx.s.length || (((c = ctx.s.charCodeAt(ctx.p)) !== 0x20 || (unsafeSeparator = true, !isDigit(ctx.s.charCodeAt(ctx.p + 1)))) && c !== 0x54 /* T */ && c !== 0x74 /* t */)) {
+        let t = ctx.s.slice(startPtr, ctx.p);
+        return readDate(ctx, t, 3, false, startPtr);
+    }
+    if (ctx.s.charCodeAt(ctx.p += 3) !== 0x3a /* : */)
+        TomlError.x('invalid date-time: time part is malformed', ctx, startPtr);
+    if (ctx.s.charCodeAt(ctx.p += 3) === 0x3a /* : */)
+        ctx.p += 3;
+    if (ctx.s.charCodeAt(ctx.p) === 0x2e /* . */)
+        while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+            ;
+    if (c = ctx.s.charCodeAt(ctx.p)) {
+        if (c === 0x5a /* Z */ || c === 0x7a /* z */) {
+            let t = ctx.s.slice(startPtr, ++ctx.p);
+            return readDate(ctx, t, 1, unsafeSeparator, startPtr, '[+00:00]');
+        }
+        if (c === 0x2b /* + */ || c === 0x2d /* - */) {
+            // Temporal's ZonedDateTime is weird asf when it comes to dealing with traditional offsets...
+            // It's 1.2x faster to allocate a new string to pass to ZDT than use Instant.toZonedDateTimeISO
+            let t = ctx.s.slice(startPtr, ctx.p += 6);
+            return readDate(ctx, t, 1, unsafeSeparator, startPtr, !ctx.ld && ('[' + ctx.s.slice(ctx.p - 6, ctx.p) + ']'));
+        }
+    }
+    let t = ctx.s.slice(startPtr, ctx.p);
+    return readDate(ctx, t, 2, unsafeSeparator, startPtr);
+}
+function parseTime(ctx, c, endChr) {
+    let start = ctx.p;
+    if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(++ctx.p))) {
+        return parseNumber(ctx, --ctx.p, c, 0, endChr);
+    }
+    if (ctx.s.charCodeAt(ctx.p += 4) === 0x3a /* : */)
+        ctx.p += 3;
+    if (ctx.s.charCodeAt(ctx.p) === 0x2e /* . */)
+        while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+            ;
+    let t = ctx.s.slice(start, ctx.p);
+    return readDate(ctx, t, 4, false, start);
+}
+function readDate(ctx, str, type, unsafeDelim, errPtr, temporalSuffix) {
+    if (ctx.ld) {
+        let date = new TomlDate(str, type, unsafeDelim);
+        if (!date.isValid())
+            TomlError.x('invalid date', ctx, errPtr);
+        return date;
+    }
+    try {
+        if (temporalSuffix)
+            str += temporalSuffix;
+        switch (type) {
+            case 1: return Temporal.ZonedDateTime.from(str);
+            case 2: return Temporal.PlainDateTime.from(str);
+            case 3: return Temporal.PlainDate.from(str);
+            case 4: return Temporal.PlainTime.from(str);
+        }
+    }
+    catch (e) {
+        TomlError.x(e instanceof Error ? e.message : '' + e, ctx, errPtr);
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/util.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+/** @internal */
+function skipComment(ctx) {
+    for (; ctx.p < ctx.s.length; ctx.p++) {
+        let c = ctx.s.charCodeAt(ctx.p);
+        if (c === 0xa /* \n */)
+            break;
+        if (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */) {
+            ctx.p++;
+            break;
+        }
+        if ((c < 0x20 && c !== 0x9 /* \t */) || c === 0x7f) {
+            TomlError.x('control characters are not allowed in comments', ctx);
+        }
+    }
+}
+/** @internal */
+function skipVoid(ctx, banNewLines, banComments) {
+    let c;
+    while (ctx.p < ctx.s.length) {
+        while (ctx.p < ctx.s.length && ((c = ctx.s.charCodeAt(ctx.p)) === 0x20 ||
+            c === 0x9 /* \t */ ||
+            (!banNewLines &&
+                (c === 0xa /* \n */ || (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */)))))
+            ctx.p++;
+        if (banComments || c !== 0x23 /* # */)
+            break;
+        skipComment(ctx);
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/struct.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+/** @internal */
+function parseKey(ctx, end = 0x3d /* = */) {
+    // States:
+    // 0: before first char
+    // 1: parsing bare key
+    // 2: after key component
+    let startPtr;
+    let state = 0;
+    let parsed = [];
+    let sliceStart;
+    let c = ctx.s.charCodeAt(startPtr = ctx.p);
+    do {
+        // End of key
+        if (c === end) {
+            if (!state)
+                TomlError.x('unexpected end of key', ctx);
+            if (state === 1)
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+            return ctx.p++, parsed;
+        }
+        // Dotted key separator
+        else if (c === 0x2e /* . */) {
+            if (!state)
+                TomlError.x('illegal empty bare key', ctx);
+            if (state === 1)
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+            state = 0;
+        }
+        // Quoted key
+        else if (!state && (c === 0x22 /* " */ || c === 0x27 /* ' */)) {
+            if (c === ctx.s.charCodeAt(ctx.p + 1) && c === ctx.s.charCodeAt(ctx.p + 2))
+                TomlError.x('illegal quoted key: multiline strings are not allowed', ctx);
+            parsed.push(parseString(ctx));
+            state = 2;
+            ctx.p--;
+        }
+        // Whitespace; no-op in state 0 and 2, end of bare key in state 1
+        else if (c === 0x20 || c === 0x9 /* \t */) {
+            if (state === 1) {
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+                state = 2;
+            }
+        }
+        // If state is post-key, no character is allowed; otherwise ensure it's a bare-key component
+        else if (state === 2 || (c < 0x30 && c !== 0x2d /* - */) || (c > 0x39 && c < 0x41) || (c > 0x5a && c < 0x61 && c !== 0x5f /* _ */) || c > 0x7a) {
+            TomlError.x('illegal character in key', ctx);
+        }
+        // Illegal character
+        else if (!state) {
+            state = 1;
+            sliceStart = ctx.p;
+        }
+    } while (c = ctx.s.charCodeAt(++ctx.p));
+    TomlError.x('incomplete key-value: cannot find end of key', ctx, startPtr);
+}
+/** @internal */
+function parseInlineTable(ctx) {
+    let startPtr = ctx.p++;
+    let res = Object.create(null);
+    let seen = new Set();
+    let c;
+    while (ctx.p < ctx.s.length) {
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p)) === 0x7d /* } */) {
+            ctx.p++;
+            return res;
+        }
+        let k;
+        let t = res;
+        let hasOwn = false;
+        let errPtr = ctx.p;
+        let key = parseKey(ctx);
+        for (let i = 0; i < key.length; i++) {
+            if (i)
+                t = hasOwn ? t[k] : (t[k] = Object.create(null));
+            k = key[i];
+            if ((hasOwn = Object.hasOwn(t, k)) && (typeof t[k] !== 'object' || seen.has(t[k]))) {
+                TomlError.x('trying to redefine an already defined value', ctx, errPtr);
+            }
+            let unsafe = k === '__proto__';
+            if (ctx.uk && (unsafe || k === 'constructor')) {
+                t = ctx.uk !== 1 && TomlError.x('document contains an unsafe property', ctx, errPtr);
+                break;
+            }
+            if (!hasOwn && unsafe) {
+                Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+            }
+        }
+        if (hasOwn) {
+            TomlError.x('trying to redefine an already defined value', ctx, errPtr);
+        }
+        skipVoid(ctx, true, true);
+        let value = extractValue(ctx, 0x7d /* } */);
+        if (t && typeof (t[k] = value) === 'object')
+            seen.add(value);
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p++)) === 0x7d /* } */) {
+            return res;
+        }
+        if (c !== 0x2c /* , */)
+            TomlError.x('expected comma or end of structure', ctx, ctx.p - 1);
+    }
+    TomlError.x('unfinished table', ctx, startPtr);
+}
+/** @internal */
+function parseArray(ctx) {
+    let startPtr = ctx.p++;
+    let res = [];
+    let c;
+    while (ctx.p < ctx.s.length) {
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p)) === 0x5d /* ] */) {
+            ctx.p++;
+            return res;
+        }
+        res.push(extractValue(ctx, 0x5d /* ] */));
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p++)) === 0x5d /* ] */) {
+            return res;
+        }
+        if (c !== 0x2c /* , */)
+            TomlError.x('expected comma or end of structure', ctx, ctx.p - 1);
+    }
+    TomlError.x('unfinished array', ctx, startPtr);
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/parse.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+function peekTable(ctx, key, table, meta, type) {
+    let t = table;
+    let m = meta;
+    let k;
+    let hasOwn = false;
+    let state;
+    for (let i = 0; i < key.length; i++) {
+        if (i) {
+            t = hasOwn ? t[k] : (t[k] = Object.create(null));
+            m = (state = m[k]).c;
+            if (type === 0 /* Type.DOTTED */ && (state.t === 1 /* Type.EXPLICIT */ || state.t === 2 /* Type.ARRAY */)) {
+                return null;
+            }
+            if (state.t === 2 /* Type.ARRAY */) {
+                let l = t.length - 1;
+                t = t[l];
+                m = m[l].c;
+            }
+        }
+        k = key[i];
+        if ((hasOwn = Object.hasOwn(t, k)) && m[k]?.t === 0 /* Type.DOTTED */ && m[k]?.d) {
+            return null;
+        }
+        if (!hasOwn) {
+            let unsafe = k === '__proto__';
+            if (ctx.uk && (unsafe || k === 'constructor'))
+                return false;
+            if (unsafe) {
+                Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+                Object.defineProperty(m, k, { enumerable: true, configurable: true, writable: true });
+            }
+            m[k] = {
+                t: i < key.length - 1 && type === 2 /* Type.ARRAY */
+                    ? 3 /* Type.ARRAY_DOTTED */ : type,
+                d: false,
+                i: 0,
+                c: Object.create(null),
+            };
+        }
+    }
+    state = m[k];
+    if (state.t !== type && !(type === 1 /* Type.EXPLICIT */ && state.t === 3 /* Type.ARRAY_DOTTED */)) {
+        // Bad key type!
+        return null;
+    }
+    if (type === 2 /* Type.ARRAY */) {
+        if (!state.d) {
+            state.d = true;
+            t[k] = [];
+        }
+        t[k].push(t = Object.create(null));
+        state.c[state.i++] = (state = { t: 1 /* Type.EXPLICIT */, d: false, i: 0, c: Object.create(null) });
+    }
+    if (state.d) {
+        // Redefining a table!
+        return null;
+    }
+    state.d = true;
+    if (type === 1 /* Type.EXPLICIT */) {
+        t = hasOwn ? t[k] : (t[k] = Object.create(null));
+    }
+    else if (type === 0 /* Type.DOTTED */ && hasOwn) {
+        return null;
+    }
+    return [k, t, state.c];
+}
+function validateTablePeek(ctx, peek, ptr) {
+    if (peek === null || ctx.uk === 2)
+        TomlError.x(peek === null
+            ? 'trying to redefine an already defined table or value'
+            : 'document contains an unsafe property', ctx, ptr);
+}
+function parse(toml, options = {}) {
+    let ctx = {
+        s: toml,
+        p: 0,
+        d: options.maxDepth ?? 1000,
+        bi: options.integersAsBigInt ?? false,
+        ld: options.useLegacyDate ?? true,
+        uk: options.unsafeKeyBehaviour === 'throw' ? 2 : options.unsafeKeyBehaviour === 'drop' ? 1 : 0,
+    };
+    let res = Object.create(null);
+    let meta = Object.create(null);
+    let tmp;
+    let skipping = false;
+    let tbl = res;
+    let m = meta;
+    // BOM is allowed, skip.
+    // JS is UTF-16, so we have to check for the UTF-16 BOM instead of the UTF-8 BOM sequence!
+    if (toml.charCodeAt(0) === 0xfeff)
+        ctx.p++;
+    skipVoid(ctx);
+    while (ctx.p < toml.length) {
+        if (toml.charCodeAt(ctx.p) === 0x5b /* [ */) {
+            let isTableArray = toml.charCodeAt(++ctx.p) === 0x5b; /* [ */
+            tmp = ctx.p += +isTableArray;
+            skipping = false;
+            let k = parseKey(ctx, 0x5d /* ] */);
+            if (isTableArray) {
+                if (toml.charCodeAt(ctx.p) !== 0x5d /* ] */) {
+                    TomlError.x('expected end of table array declaration', ctx);
+                }
+                ctx.p++;
+            }
+            let p = peekTable(ctx, k, res, meta, isTableArray ? 2 /* Type.ARRAY */ : 1 /* Type.EXPLICIT */);
+            if (!p) {
+                validateTablePeek(ctx, p, tmp);
+                skipping = true;
+            }
+            else {
+                m = p[2];
+                tbl = p[1];
+            }
+        }
+        else {
+            tmp = ctx.p;
+            let k = parseKey(ctx);
+            let p = peekTable(ctx, k, tbl, m, 0 /* Type.DOTTED */);
+            if (!p && !skipping)
+                validateTablePeek(ctx, p, tmp);
+            skipVoid(ctx, true, true);
+            let v = extractValue(ctx, void 0);
+            if (p && !skipping)
+                p[1][p[0]] = v;
+        }
+        skipVoid(ctx, true);
+        if (ctx.p < toml.length && (tmp = toml.charCodeAt(ctx.p)) !== 0xa /* \n */ && (tmp !== 0xd /* \r */ || toml.charCodeAt(ctx.p + 1) !== 0xa /* \n */)) {
+            TomlError.x('each key-value declaration must be followed by an end-of-line', ctx);
+        }
+        skipVoid(ctx);
+    }
+    return res;
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/stringify.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+let BARE_KEY = /^[a-z0-9-_]+$/i;
+let HAS_WELLFORMED = !!(''.isWellFormed);
+function extendedTypeOf(obj) {
+    let type = typeof obj;
+    if (type === 'object') {
+        if (Array.isArray(obj))
+            return 'array';
+        if (typeof obj.getUTCDate === 'function' && obj instanceof Date)
+            return 'date';
+        if (globalThis.Temporal) {
+            if (obj.until) {
+                if (obj instanceof Temporal.ZonedDateTime)
+                    return 'temporal/tz+uc';
+                if (obj instanceof Temporal.PlainDateTime || obj instanceof Temporal.PlainDate)
+                    return 'temporal/uc';
+                if (obj instanceof Temporal.PlainTime || obj instanceof Temporal.Instant)
+                    return 'temporal';
+                if (obj instanceof Temporal.PlainYearMonth)
+                    return 'temporal/x';
+            }
+            else if ((obj.toPlainDate && obj instanceof Temporal.PlainMonthDay) ||
+                (obj.negated && obj instanceof Temporal.Duration)) {
+                return 'temporal/x';
+            }
+        }
+    }
+    return type;
+}
+function isArrayOfTables(obj) {
+    for (let i = 0; i < obj.length; i++) {
+        if (extendedTypeOf(obj[i]) !== 'object')
+            return false;
+    }
+    return obj.length != 0;
+}
+function formatWellFormedStringUnchecked(s) {
+    return JSON.stringify(s).replaceAll('\x7f', '\\u007f');
+}
+function formatString(s) {
+    return formatWellFormedStringUnchecked(HAS_WELLFORMED ? s.toWellFormed() : s);
+}
+function formatKey(s) {
+    if (BARE_KEY.test(s))
+        return s;
+    if (HAS_WELLFORMED && !s.isWellFormed())
+        throw new RangeError('key contains illegal lone surrogates');
+    return formatWellFormedStringUnchecked(s);
+}
+function stringifyValue(val, type, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    switch (type) {
+        // @ts-expect-error -- intentional fallthrough case
+        case 'number':
+            if (isNaN(val))
+                return 'nan';
+            if (val === Infinity)
+                return 'inf';
+            if (val === -Infinity)
+                return '-inf';
+            if (Number.isInteger(val) && (numberAsFloat || !Number.isSafeInteger(val)))
+                return val.toFixed(1);
+        case 'bigint':
+        case 'boolean':
+        case 'temporal':
+            return val.toString();
+        case 'string':
+            return formatString(val);
+        case 'date':
+            if (isNaN(val.getTime()))
+                throw new TypeError('cannot serialize invalid date');
+            return val.toISOString();
+        case 'object':
+            return stringifyInlineTable(val, depth, numberAsFloat, strictTemporal);
+        case 'array':
+            return stringifyArray(val, depth, numberAsFloat, strictTemporal);
+        // @ts-expect-error -- intentional fallthrough case
+        case 'temporal/tz+uc':
+            if (strictTemporal) {
+                let tz = val.timeZoneId;
+                let tzc = tz.charCodeAt(0);
+                if (
+                // Classic offset
+                tzc !== 0x2b /* + */ && tzc !== 0x2d /* - */ &&
+                    (
+                    // Fast pre-check pass; see below for the actually accepted values
+                    (tzc !== 0x55 /* U */ && tzc !== 0x47 /* G */ && tzc !== 0x5a /* Z */ && tzc !== 0x45 /* E */) ||
+                        (
+                        // UTC and its aliases; Temporal implementations don't all canonicalise unfortunately
+                        tz !== 'UTC' && tz !== 'UCT' && tz !== 'Universal' && tz !== 'Zulu' &&
+                            // GMT is a TZ but it's for all intents and purposes equivalent to UTC. Safe to downgrade.
+                            !tz.startsWith('GMT') && tz !== 'Greenwich' &&
+                            // Etc/* are all safe to downgrade to offset (either UTC, GMT, or offset)
+                            !tz.startsWith('Etc/')))) {
+                    throw new TypeError('Temporal objects with an IANA timezone are not allowed in Temporal strict mode');
+                }
+            }
+        case 'temporal/uc':
+            if (strictTemporal && val.calendarId !== 'iso8601')
+                throw new TypeError('Temporal objects with a non-default calendar are not allowed in Temporal strict mode');
+            return val.toString({
+                calendarName: 'never',
+                timeZoneName: 'never',
+            });
+        case 'temporal/x':
+            throw new TypeError('Unsupported ' + val[Symbol.toStringTag]);
+    }
+}
+function stringifyInlineTable(obj, depth, numberAsFloat, strictTemporal) {
+    let keys = Object.keys(obj);
+    if (keys.length === 0)
+        return '{}';
+    let res = '{ ';
+    for (let i = 0; i < keys.length; i++) {
+        let k = keys[i];
+        if (i)
+            res += ', ';
+        res += formatKey(k) + ' = ' + stringifyValue(obj[k], extendedTypeOf(obj[k]), depth - 1, numberAsFloat, strictTemporal);
+    }
+    return res + ' }';
+}
+function stringifyArray(array, depth, numberAsFloat, strictTemporal) {
+    if (array.length === 0)
+        return '[]';
+    let res = '[ ';
+    for (let i = 0; i < array.length; i++) {
+        if (i)
+            res += ', ';
+        if (array[i] === null || array[i] === void 0) {
+            throw new TypeError('arrays cannot contain null or undefined values');
+        }
+        res += stringifyValue(array[i], extendedTypeOf(array[i]), depth - 1, numberAsFloat, strictTemporal);
+    }
+    return res + ' ]';
+}
+function stringifyArrayTable(array, key, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    let res = '';
+    for (let i = 0; i < array.length; i++) {
+        res += `${res && '\n'}[[${key}]]\n`;
+        res += stringifyTable(0, array[i], key, depth, numberAsFloat, strictTemporal);
+    }
+    return res;
+}
+function stringifyTable(tableKey, obj, prefix, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    let preamble = '';
+    let tables = '';
+    let keys = Object.keys(obj);
+    for (let i = 0; i < keys.length; i++) {
+        let k = keys[i];
+        if (obj[k] !== null && obj[k] !== void 0) {
+            let type = extendedTypeOf(obj[k]);
+            if (type === 'symbol' || type === 'function') {
+                throw new TypeError(`cannot serialize values of type '${type}'`);
+            }
+            let key = formatKey(k);
+            if (type === 'array' && isArrayOfTables(obj[k])) {
+                tables += (tables && '\n') + stringifyArrayTable(obj[k], prefix ? `${prefix}.${key}` : key, depth - 1, numberAsFloat, strictTemporal);
+            }
+            else if (type === 'object') {
+                let tblKey = prefix ? `${prefix}.${key}` : key;
+                tables += (tables && '\n') + stringifyTable(tblKey, obj[k], tblKey, depth - 1, numberAsFloat, strictTemporal);
+            }
+            else {
+                preamble += key;
+                preamble += ' = ';
+                preamble += stringifyValue(obj[k], type, depth, numberAsFloat, strictTemporal);
+                preamble += '\n';
+            }
+        }
+    }
+    if (tableKey && (preamble || !tables)) // Create table only if necessary
+        preamble = preamble ? `[${tableKey}]\n${preamble}` : `[${tableKey}]`;
+    return preamble && tables
+        ? `${preamble}\n${tables}`
+        : preamble || tables;
+}
+function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTemporal = false } = {}) {
+    if (extendedTypeOf(obj) !== 'object') {
+        throw new TypeError('stringify can only be called with an object');
+    }
+    let str = stringifyTable(0, obj, '', maxDepth, numbersAsFloat, strictTemporal);
+    if (str[str.length - 1] !== '\n')
+        return str + '\n';
+    return str;
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/index.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+
+/** @deprecated use `import * as ... from 'smol-toml'` instead */
+/* harmony default export */ const dist = ({ parse: parse, stringify: stringify, TomlDate: TomlDate, TomlError: TomlError });
+
+;// CONCATENATED MODULE: ./shared/project/text.ts
+/** Reading a manifest or lock as text: strict UTF-8, so no name is read garbled. */
+
+
+/** A manifest or lock as text: invalid UTF-8 is an error at its byte offset, never replaced. */
+function text_readText(file, display) {
+    let bytes;
+    try {
+        bytes = (0,external_node_fs_.readFileSync)(file);
+    }
+    catch (error) {
+        const code = error.code;
+        const why = code === "ENOENT" ? "does not exist" : `cannot be read (${code})`;
+        throw new errors/* ConfigurationError */.j1(`${display} ${why}`, { file: display });
+    }
+    try {
+        return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+    }
+    catch {
+        const offset = invalidUtf8Offset(bytes);
+        const line = bytes.subarray(0, offset).filter((byte) => byte === 0x0a).length + 1;
+        const byte = (bytes[offset] ?? 0).toString(16).toUpperCase().padStart(2, "0");
+        throw new errors/* ConfigurationError */.j1(`${display} is not valid UTF-8: byte 0x${byte} at offset ${offset} (line ${line})`, { file: display, line });
+    }
+}
+/** The offset where the first invalid UTF-8 sequence starts (RFC 3629: no overlongs, no surrogates). */
+function invalidUtf8Offset(bytes) {
+    let i = 0;
+    while (i < bytes.length) {
+        const [length, low, high] = utf8Lead(bytes[i]);
+        if (length === 0 || i + length > bytes.length)
+            return i;
+        if (length > 1 && (bytes[i + 1] < low || bytes[i + 1] > high))
+            return i;
+        for (let k = 2; k < length; k++)
+            if ((bytes[i + k] & 0xc0) !== 0x80)
+                return i;
+        i += length;
+    }
+    return bytes.length;
+}
+/** A lead byte's sequence length and the range its second byte must be in; length 0 for no lead. */
+function utf8Lead(lead) {
+    if (lead < 0x80)
+        return [1, 0, 0];
+    if (lead >= 0xc2 && lead <= 0xdf)
+        return [2, 0x80, 0xbf];
+    if (lead === 0xe0)
+        return [3, 0xa0, 0xbf];
+    if (lead === 0xed)
+        return [3, 0x80, 0x9f];
+    if (lead >= 0xe1 && lead <= 0xef)
+        return [3, 0x80, 0xbf];
+    if (lead === 0xf0)
+        return [4, 0x90, 0xbf];
+    if (lead >= 0xf1 && lead <= 0xf3)
+        return [4, 0x80, 0xbf];
+    if (lead === 0xf4)
+        return [4, 0x80, 0x8f];
+    return [0, 0, 0];
+}
+
+;// CONCATENATED MODULE: ./shared/project/files.ts
+/** Reading TOML and JSON files, with parse errors located at the file, line and column. */
+
+
+
+function parseTomlText(text, display) {
+    try {
+        return parse(text);
+    }
+    catch (error) {
+        if (!(error instanceof TomlError))
+            throw error;
+        const reason = error.message.split("\n")[0].replace(/^Invalid TOML document: /, "");
+        throw new errors/* ConfigurationError */.j1(`${display} is not valid TOML: ${reason} (line ${error.line}, column ${error.column})`, {
+            file: display,
+            line: error.line,
+            column: error.column,
+        });
+    }
+}
+function parseJsonText(text, display) {
+    try {
+        return JSON.parse(text);
+    }
+    catch (error) {
+        const message = error.message;
+        const { line, column } = jsonErrorPosition(text, message);
+        const reason = message.replace(/ in JSON at position \d+.*$/, "").replace(/^JSON\.parse: /, "");
+        throw new errors/* ConfigurationError */.j1(`${display} is not valid JSON: ${reason} (line ${line}, column ${column})`, {
+            file: display,
+            line,
+            column,
+        });
+    }
+}
+function jsonErrorPosition(text, message) {
+    const explicit = /line (\d+) column (\d+)/.exec(message);
+    if (explicit)
+        return { line: Number(explicit[1]), column: Number(explicit[2]) };
+    const offset = Number(/position (\d+)/.exec(message)?.[1] ?? text.length);
+    const before = text.slice(0, offset).split("\n");
+    return { line: before.length, column: before[before.length - 1].length + 1 };
+}
+const readTomlFile = (file, display) => {
+    const text = text_readText(file, display);
+    return { text, data: parseTomlText(text, display) };
+};
+const readJsonFile = (file, display) => {
+    const text = readText(file, display);
+    return { text, data: parseJsonText(text, display) };
+};
+const isTable = (value) => typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
+/** The table at a dotted path (`["tool", "poetry"]`), or an empty one. */
+function tableAt(root, path) {
+    let current = root;
+    for (const key of path)
+        current = isTable(current) ? current[key] : undefined;
+    return isTable(current) ? current : {};
+}
+const stringList = (value) => Array.isArray(value) ? value.filter((item) => typeof item === "string") : [];
+
+;// CONCATENATED MODULE: ./shared/project/declarations.ts
+/** Where a dependency is declared in a TOML manifest, so findings can point at its line. */
+
+class ManifestLines {
+    lines;
+    tables = new Map();
+    indexes = new Map();
+    constructor(text) {
+        this.lines = text.split("\n");
+        let current;
+        this.lines.forEach((line, i) => {
+            const header = /^\s*\[{1,2}\s*([^\]]+?)\s*\]{1,2}\s*(#.*)?$/.exec(line);
+            if (!header)
+                return;
+            if (current)
+                current.end = i;
+            current = { header: i, end: this.lines.length };
+            const path = header[1].replace(/\s*\.\s*/g, ".").replace(/["']/g, "");
+            if (!this.tables.has(path))
+                this.tables.set(path, current);
+        });
+    }
+    /** The line of a table header such as `tool.poetry.dependencies`. */
+    table(path) {
+        const span = this.tables.get(path);
+        return span ? span.header + 1 : undefined;
+    }
+    /** The line of `key = …` directly in a table. */
+    key(tablePath, key) {
+        return this.keys(tablePath).get(names_normalizeName(key));
+    }
+    /**
+     * The line that declares `name`: a `name = …` key in the table, or an item of the
+     * `arrayKey = [...]` array in it (`"name>=1"`). Falls back to the array's or table's line.
+     */
+    dependency(tablePath, name, arrayKey) {
+        const span = this.tables.get(tablePath);
+        if (!span)
+            return undefined;
+        if (arrayKey === undefined)
+            return this.key(tablePath, name) ?? span.header + 1;
+        const arrayLine = this.key(tablePath, arrayKey);
+        if (arrayLine === undefined)
+            return span.header + 1;
+        return this.items(tablePath, arrayLine, span.end).get(names_normalizeName(name)) ?? arrayLine;
+    }
+    /** Normalized key → line, for the keys written directly in a table. */
+    keys(tablePath) {
+        return this.indexed(`keys:${tablePath}`, (index) => {
+            const span = this.tables.get(tablePath);
+            if (!span)
+                return;
+            for (let i = span.header + 1; i < span.end; i++) {
+                const key = /^\s*["']?([A-Za-z0-9][A-Za-z0-9._-]*)["']?\s*=/.exec(this.lines[i]);
+                if (key && !index.has(names_normalizeName(key[1])))
+                    index.set(names_normalizeName(key[1]), i + 1);
+            }
+        });
+    }
+    /** Normalized project name → line, for the quoted requirement strings from `fromLine` on. */
+    items(tablePath, fromLine, end) {
+        return this.indexed(`items:${tablePath}:${fromLine}`, (index) => {
+            for (let i = fromLine - 1; i < end; i++) {
+                const code = this.lines[i].replace(/\s#[^"']*$/, "");
+                for (const item of code.matchAll(/["']\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)/g)) {
+                    if (!index.has(names_normalizeName(item[1])))
+                        index.set(names_normalizeName(item[1]), i + 1);
+                }
+            }
+        });
+    }
+    indexed(key, build) {
+        let index = this.indexes.get(key);
+        if (!index) {
+            index = new Map();
+            build(index);
+            this.indexes.set(key, index);
+        }
+        return index;
+    }
+}
+
+;// CONCATENATED MODULE: ./shared/project/pep508.ts
+/** PEP 508 dependency specifications: `name[extras] (specifier) ; marker` or `name @ url ; marker`. */
+
+
+
+class RequirementSyntaxError extends Error {
+}
+const namePattern = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*/;
+function parseRequirement(text) {
+    const fail = (why) => {
+        throw new RequirementSyntaxError(`invalid requirement '${text.trim()}': ${why}`);
+    };
+    const nameMatch = namePattern.exec(text) ?? fail("expected a project name");
+    const name = nameMatch[1];
+    let rest = text.slice(nameMatch[0].length);
+    let extras = [];
+    if (rest.startsWith("[")) {
+        const close = rest.indexOf("]");
+        if (close < 0)
+            fail("missing ']'");
+        extras = rest
+            .slice(1, close)
+            .split(",")
+            .map((extra) => extra.trim())
+            .filter(Boolean)
+            .map(names_normalizeName)
+            .sort();
+        rest = rest.slice(close + 1).trimStart();
+    }
+    const semicolon = markerStart(rest);
+    const head = (semicolon < 0 ? rest : rest.slice(0, semicolon)).trim();
+    const markerText = semicolon < 0 ? "" : rest.slice(semicolon + 1).trim();
+    let specifier = "";
+    let url;
+    if (head.startsWith("@")) {
+        url = head.slice(1).trim();
+        if (url === "")
+            fail("missing URL after '@'");
+    }
+    else {
+        specifier = head.replace(/^\((.*)\)$/, "$1").replace(/\s+/g, "");
+        if (!isValidSpecifier(specifier))
+            fail(`bad version specifier '${head}'`);
+    }
+    let marker;
+    if (markerText !== "") {
+        try {
+            marker = parseMarker(markerText);
+        }
+        catch (error) {
+            fail(error.message);
+        }
+    }
+    return { name, key: names_normalizeName(name), extras, specifier, url, marker };
+}
+/** Where the marker starts: the first `;` (after whitespace when a URL precedes it). */
+function markerStart(rest) {
+    if (!rest.startsWith("@"))
+        return rest.indexOf(";");
+    const match = /\s;/.exec(rest);
+    return match ? match.index + 1 : -1;
+}
+/** A canonical text for a requirement, for display and set comparison. */
+function formatRequirement(requirement) {
+    const extras = requirement.extras.length > 0 ? `[${requirement.extras.join(",")}]` : "";
+    const target = requirement.url ? ` @ ${requirement.url}` : requirement.specifier;
+    const marker = requirement.marker ? ` ; ${formatMarker(requirement.marker)}` : "";
+    return `${requirement.key}${extras}${target}${marker}`;
+}
+
+;// CONCATENATED MODULE: ./shared/project/poetry-constraint.ts
+/** Poetry's constraint syntax (`^1.2`, `~1.2`, `*`, `>=1 <2`, `1.0 || 2.0`), as poetry-core 2.3 parses it, as PEP 440 specifier sets. */
+
+/**
+ * The alternatives of a Poetry constraint, each a PEP 440 specifier set ("" for any version).
+ * A term poetry-core refuses is kept as written, so it stays an invalid specifier that nothing satisfies.
+ */
+function poetryToPep440(constraint) {
+    // poetry-core has no parentheses: `(>=1.0)` is refused, as it is here.
+    const text = String(constraint).trim();
+    if (text === "*")
+        return [""];
+    return joinAdjacent(text.split(/\s*\|\|?\s*/).flatMap((alternative) => {
+        const terms = alternative
+            .replace(/,+\s*$/, "")
+            .split(/(?<!^)(?<![\^~=>< ,]) *(?<!-)[, ](?!-) *(?!,|$)/)
+            .map((term) => term.trim());
+        return terms
+            .map(termToPep440)
+            .reduce((sets, choices) => sets.flatMap((set) => choices.map((c) => join(set, c))), [""]);
+    }));
+}
+/** Whether a Poetry constraint parses as poetry-core would parse it. */
+const isValidPoetryConstraint = (constraint) => poetryToPep440(constraint).every((specifier) => !specifier.includes(INVALID));
+function satisfiesPoetry(version, constraint) {
+    return poetryToPep440(constraint).some((specifier) => satisfies(version, specifier));
+}
+/** Prefixes a refused term; `?` never occurs in a valid specifier. */
+const INVALID = "?";
+const join = (a, b) => (a === "" ? b : b === "" ? a : `${a},${b}`);
+const versionOnly = String.raw `\s*(v?\d[^\s,]*)`;
+/** One term as PEP 440 alternatives; `!=V` is `<V || >V` in poetry-core, so it also drops V's pre- and post-releases. */
+function termToPep440(term) {
+    if (/^v?[xX*](\.[xX*])*$/i.test(term))
+        return [""];
+    let m = new RegExp(`^~(?!=)${versionOnly}$`).exec(term);
+    if (m)
+        return bounded(m[1], (v) => (v.release.length === 1 ? 0 : 1));
+    m = new RegExp(`^~=${versionOnly}$`).exec(term);
+    if (m)
+        return bounded(m[1], (v) => (v.release.length === 2 ? 0 : 1));
+    m = new RegExp(`^\\^${versionOnly}$`).exec(term);
+    if (m)
+        return bounded(m[1], caretIndex);
+    m = /^(!=|==)?\s*v?(\d+(?:\.\d+){0,2})(?:\.\*)+$/.exec(term);
+    if (m)
+        return [`${m[1] ?? "=="}${m[2]}.*`];
+    m = /^(<>|!=|>=?|<=?|==?)?\s*(\S+?)(\.\*)?$/.exec(term);
+    const version = m && pep440_parseVersion(m[2] === "dev" ? "0.0-dev" : m[2]);
+    if (!m || !version)
+        return [`${INVALID}${term}`];
+    const operator = m[1] ?? "==";
+    if (["<", "<=", ">", ">="].includes(operator))
+        return [`${operator}${version.text}`];
+    if (m[3])
+        return [`${operator === "!=" ? "!=" : "=="}${version.text}.*`];
+    if (operator === "!=" && !version.local)
+        return [`<${version.text}`, `>${version.text}`];
+    return [`${operator === "!=" ? "!=" : "=="}${version.text}`];
+}
+/** `>=V,<U` where U bumps V's release at the index `at` chooses. */
+function bounded(text, at) {
+    const version = pep440_parseVersion(text);
+    if (!version)
+        return [`${INVALID}${text}`];
+    const index = at(version);
+    const release = version.release.slice(0, index + 1);
+    release[index] = (release[index] ?? 0) + 1;
+    const epoch = version.epoch ? `${version.epoch}!` : "";
+    return [`>=${version.text},<${epoch}${release.join(".")}`];
+}
+/** `^`: the first non-zero part, or the last given part when all are zero. */
+function caretIndex(version) {
+    const parts = version.release;
+    const firstNonZero = parts.findIndex((part) => part !== 0);
+    if (parts.length === 1)
+        return 0;
+    return firstNonZero < 0 ? parts.length - 1 : firstNonZero;
+}
+/** poetry-core unites touching ranges (`^1.0 || ^2.0` is `>=1.0,<3.0`, so 2.0a1 is in it). */
+function joinAdjacent(alternatives) {
+    const joined = [...alternatives];
+    for (let i = 0; i + 1 < joined.length; i++) {
+        const left = /^(>=[^,]+),<([^,]+)$/.exec(joined[i]);
+        const right = /^>=([^,]+)(,<[^,]+)$/.exec(joined[i + 1]);
+        if (left && right && compareVersions(left[2], right[1]) === 0) {
+            joined.splice(i, 2, `${left[1]}${right[2]}`);
+            i--;
+        }
+    }
+    return joined;
+}
+
+;// CONCATENATED MODULE: ./shared/project/pyproject.ts
+/** pyproject.toml: PEP 621 dependencies, extras and PEP 735 groups, plus Poetry's and PDM's own tables. */
+
+
+
+
+
+
+
+const manifestOf = (data, text, file, path) => ({
+    data,
+    text,
+    file,
+    path,
+    lines: new ManifestLines(text),
+});
+/** A PEP 508 string declared at a manifest line, as a DeclaredDependency. */
+function fromPep508(text, group, manifest, line) {
+    try {
+        const requirement = parseRequirement(text);
+        return {
+            name: requirement.name,
+            key: requirement.key,
+            group,
+            constraint: requirement.url ? `@ ${requirement.url}` : requirement.specifier,
+            specifiers: [requirement.specifier],
+            extras: requirement.extras,
+            marker: requirement.marker ? markers_formatMarker(requirement.marker) : undefined,
+            direct: requirement.url ? { kind: "url", location: requirement.url } : undefined,
+            file: manifest.file,
+            line,
+        };
+    }
+    catch (error) {
+        if (!(error instanceof RequirementSyntaxError))
+            throw error;
+        throw new errors/* ConfigurationError */.j1(`${manifest.file}: ${error.message}`, {
+            file: manifest.file,
+            line,
+        });
+    }
+}
+const requirementName = (text) => text.trim().split(/[\s[<>=!~;@(]/)[0];
+/** `project.dependencies` (group `main`) and `project.optional-dependencies` (groups `extra:<name>`). */
+function pep621Dependencies(manifest) {
+    const project = tableAt(manifest.data, ["project"]);
+    const declared = stringList(project.dependencies).map((text) => fromPep508(text, "main", manifest, manifest.lines.dependency("project", requirementName(text), "dependencies")));
+    for (const [extra, list] of Object.entries(tableAt(project, ["optional-dependencies"]))) {
+        for (const text of stringList(list)) {
+            const line = manifest.lines.dependency("project.optional-dependencies", requirementName(text), extra) ??
+                manifest.lines.dependency("project", requirementName(text), "optional-dependencies");
+            declared.push(fromPep508(text, `extra:${names_normalizeName(extra)}`, manifest, line));
+        }
+    }
+    return declared;
+}
+/** PEP 735 `[dependency-groups]`, with `{include-group = …}` flattened; keys normalized. */
+function dependencyGroups(manifest) {
+    const table = tableAt(manifest.data, ["dependency-groups"]);
+    const groups = new Map();
+    const resolve = (name, seen) => {
+        const entry = Object.entries(table).find(([key]) => names_normalizeName(key) === names_normalizeName(name));
+        if (!entry) {
+            throw new errors/* ConfigurationError */.j1(`${manifest.file}: dependency group '${name}' is included but not defined`, {
+                file: manifest.file,
+                line: manifest.lines.table("dependency-groups"),
+            });
+        }
+        if (seen.includes(names_normalizeName(name))) {
+            throw new errors/* ConfigurationError */.j1(`${manifest.file}: dependency group '${name}' includes itself`, {
+                file: manifest.file,
+                line: manifest.lines.key("dependency-groups", entry[0]),
+            });
+        }
+        const [key, items] = entry;
+        return (Array.isArray(items) ? items : []).flatMap((item) => {
+            if (typeof item === "string") {
+                const line = manifest.lines.dependency("dependency-groups", requirementName(item), key);
+                return [fromPep508(item, names_normalizeName(name), manifest, line)];
+            }
+            if (isTable(item) && typeof item["include-group"] === "string") {
+                return resolve(item["include-group"], [...seen, names_normalizeName(name)]);
+            }
+            return [];
+        });
+    };
+    for (const name of Object.keys(table))
+        groups.set(names_normalizeName(name), resolve(name, []));
+    return groups;
+}
+/** Poetry's `[tool.poetry.dependencies]`, `dev-dependencies` and `group.<g>.dependencies`. */
+function poetryDependencies(manifest) {
+    const poetry = tableAt(manifest.data, ["tool", "poetry"]);
+    const tables = [
+        ["main", "tool.poetry.dependencies", tableAt(poetry, ["dependencies"])],
+        ["dev", "tool.poetry.dev-dependencies", tableAt(poetry, ["dev-dependencies"])],
+        ...Object.entries(tableAt(poetry, ["group"])).map(([group, spec]) => [
+            names_normalizeName(group),
+            `tool.poetry.group.${group}.dependencies`,
+            tableAt(isTable(spec) ? spec : {}, ["dependencies"]),
+        ]),
+    ];
+    return tables.flatMap(([group, path, table]) => Object.entries(table)
+        .filter(([name]) => name.toLowerCase() !== "python")
+        .flatMap(([name, spec]) => poetryDependency(name, spec, group, manifest, manifest.lines.dependency(path, name))));
+}
+/** One DeclaredDependency per variant: `[{version = "<2", python = "<3.8"}, {version = ">=2", …}]`. */
+function poetryDependency(name, spec, group, manifest, line) {
+    const variants = (Array.isArray(spec) ? spec : [spec]).map((v) => isTable(v) ? v : { version: v });
+    return variants.map((variant) => {
+        const constraint = typeof variant.version === "string" ? variant.version : "*";
+        const directKind = ["git", "url", "path"].find((kind) => typeof variant[kind] === "string");
+        return {
+            name,
+            key: names_normalizeName(name),
+            group,
+            constraint,
+            specifiers: directKind ? [""] : poetryToPep440(constraint),
+            extras: stringList(variant.extras).map(names_normalizeName),
+            marker: typeof variant.markers === "string" ? variant.markers : undefined,
+            python: typeof variant.python === "string" ? poetryToPep440(variant.python) : undefined,
+            optional: variant.optional === true,
+            direct: directKind ? { kind: directKind, location: String(variant[directKind]) } : undefined,
+            file: manifest.file,
+            line,
+        };
+    });
+}
+/** PDM's legacy `[tool.pdm.dev-dependencies]`: group → PEP 508 strings. */
+function pdmDevDependencies(manifest) {
+    const table = tableAt(manifest.data, ["tool", "pdm", "dev-dependencies"]);
+    return Object.entries(table).flatMap(([group, list]) => stringList(list)
+        .filter((text) => !text.startsWith("-e "))
+        .map((text) => fromPep508(text, names_normalizeName(group), manifest, manifest.lines.dependency("tool.pdm.dev-dependencies", requirementName(text), group))));
+}
+
+// EXTERNAL MODULE: ./shared/project/durations.ts
+var durations = __nccwpck_require__(5145);
+;// CONCATENATED MODULE: ./shared/project/exclude-newer.ts
+/** uv's and PDM's `exclude-newer`: the cutoff a manifest sets for the upload times a lock may pick. */
+
+
+
+
+const places = {
+    uv: { table: ["tool", "uv"], key: "exclude-newer", packages: "exclude-newer-package" },
+    pdm: {
+        table: ["tool", "pdm", "resolution"],
+        key: "exclude-newer",
+        packages: "exclude-newer-override",
+    },
+};
+/** The manifest's exclude-newer, uv's before PDM's; undefined where neither is set. */
+function excludeNewerSetting(manifest) {
+    for (const tool of ["uv", "pdm"]) {
+        const place = places[tool];
+        const table = tableAt(manifest.data, [...place.table]);
+        const value = textOf(table[place.key]);
+        const packages = packageValues(table[place.packages]);
+        if (value === undefined && Object.keys(packages).length === 0)
+            continue;
+        const header = place.table.join(".");
+        return {
+            tool,
+            name: `[${header}] ${place.key}`,
+            value: value ?? "",
+            file: manifest.file,
+            line: manifest.lines.key(header, place.key) ?? manifest.lines.table(header),
+            packages,
+        };
+    }
+    return undefined;
+}
+/** A TOML string, or a TOML datetime as RFC 3339 (PDM reads either). */
+function textOf(value) {
+    if (typeof value === "string")
+        return value;
+    if (value instanceof Date)
+        return new Date(value.getTime()).toISOString();
+    return undefined;
+}
+function packageValues(value) {
+    if (!isTable(value))
+        return {};
+    const entries = Object.entries(value).flatMap(([name, v]) => {
+        if (v === false)
+            return [[names_normalizeName(name), false]];
+        const text = textOf(v);
+        return text === undefined ? [] : [[names_normalizeName(name), text]];
+    });
+    return Object.fromEntries(entries);
+}
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DAY = 24 * 3_600_000;
+/**
+ * The cutoff a value means to its tool. uv: an RFC 3339 timestamp, a date (through the end of
+ * that day, UTC on a runner), or a span (`7 days`, `P7D`). PDM: `7d`/`12h`/`3w`, a timestamp
+ * (UTC when it has no offset), or a date (its start, UTC).
+ */
+function parseCutoff(tool, value) {
+    const text = value.trim();
+    if (DATE.test(text)) {
+        const start = Date.parse(`${text}T00:00:00Z`);
+        if (!Number.isFinite(start))
+            return { error: "it is not a valid date" };
+        return { kind: "absolute", at: tool === "uv" ? start + DAY : start };
+    }
+    if (/^\d{4}-\d{2}-\d{2}[Tt ]/.test(text)) {
+        const offset = /([Zz]|[+-]\d{2}:?\d{2})$/.test(text);
+        if (!offset && tool === "uv")
+            return { error: "a timestamp needs an offset, such as 2024-01-01T00:00:00Z" };
+        const at = Date.parse(offset ? text.replace(" ", "T") : `${text.replace(" ", "T")}Z`);
+        return Number.isFinite(at)
+            ? { kind: "absolute", at }
+            : { error: "it is not a valid timestamp" };
+    }
+    if (tool === "pdm") {
+        const match = /^(\d+)([dhw])$/.exec(text);
+        if (!match)
+            return { error: "it is not a date, a timestamp or a span such as 7d, 12h or 3w" };
+    }
+    const span = (0,durations/* parseSpan */.w)(text);
+    return "error" in span ? span : { kind: "relative", ms: span.ms };
+}
+/** The cutoff as a time, given the reference time a relative one counts back from. */
+const cutoffTime = (cutoff, reference) => cutoff.kind === "absolute" ? cutoff.at : reference - cutoff.ms;
+/** How a cutoff reads in a message: `2024-05-01T00:00:00Z` or `7d before the head commit`. */
+const describeCutoff = (cutoff) => cutoff.kind === "absolute"
+    ? new Date(cutoff.at).toISOString().replace(".000Z", "Z")
+    : `${(0,durations/* formatSpan */.Q)(cutoff.ms)} before the head commit`;
+/** The setting's cutoff for one package (its own value where it has one; undefined when off). */
+function cutoffFor(setting, key) {
+    const own = setting.packages[key];
+    if (own === false)
+        return undefined;
+    const value = own ?? setting.value;
+    if (value === "")
+        return undefined;
+    const parsed = parseCutoff(setting.tool, value);
+    if ("error" in parsed) {
+        const where = own === undefined ? setting.name : `${setting.name} for ${key}`;
+        throw new errors/* ConfigurationError */.j1(`${setting.file}: ${where} = '${value}' cannot be read: ${parsed.error}`, { file: setting.file, line: setting.line });
+    }
+    return parsed;
+}
+
+;// CONCATENATED MODULE: ./shared/project/manifest.ts
+/** pyproject.toml read once, with the settings the actions act on as typed fields. */
+
+
+
+
+
+/** The directory's pyproject.toml, or undefined where it has none. */
+function readManifest(directory, shown) {
+    const file = external_node_path_default().join(directory, "pyproject.toml");
+    if (!(0,external_node_fs_.existsSync)(file))
+        return undefined;
+    const { data, text } = readTomlFile(file, shown(file));
+    return typedManifest(manifestOf(data, text, shown(file), file));
+}
+function typedManifest(manifest) {
+    const tool = tableAt(manifest.data, ["tool"]);
+    const requiresPython = tableAt(manifest.data, ["project"])["requires-python"];
+    return {
+        ...manifest,
+        requiresPython: typeof requiresPython === "string" ? requiresPython : undefined,
+        tools: ["uv", "poetry", "pdm"].filter((name) => name in tool),
+        pdmSources: pdmSources(tool),
+        packagingOff: tableAt(tool, ["uv"]).package === false ||
+            tableAt(tool, ["pdm"]).distribution === false ||
+            tableAt(tool, ["poetry"])["package-mode"] === false,
+        hasBuildSystem: "build-system" in manifest.data,
+        excludeNewer: excludeNewerSetting(manifest),
+    };
+}
+function pdmSources(tool) {
+    const sources = tableAt(tool, ["pdm"]).source;
+    return (Array.isArray(sources) ? sources : [])
+        .filter(isTable)
+        .map((source) => ({ name: source.name, url: String(source.url ?? "") }));
+}
+
+// EXTERNAL MODULE: ./shared/runtime/paths.ts + 1 modules
+var paths = __nccwpck_require__(7442);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./shared/lockfiles/source-file.ts
+/** What every reader records of the lockfile itself: its name, digest and text. */
+
+
+const sourceFile = (text, file) => ({
+    file,
+    digest: (0,external_node_crypto_.createHash)("sha256").update(text).digest("hex"),
+    text,
+});
+/** The stored hash's line: `content-hash`/`content_hash`, or Pipfile.lock's first `"sha256":`. */
+const contentHashLine = (text) => lineOf(text, /content[-_]hash|"sha256":/);
+
+;// CONCATENATED MODULE: ./shared/lockfiles/pdm.ts
+/** pdm.lock → Lock. */
+
+
+
+
+
+
+function readPdmLock(text, file) {
+    const raw = parseTomlText(text, file);
+    const metadata = isTable(raw.metadata) ? raw.metadata : {};
+    const lines = packageEntryLines(text);
+    const entries = Array.isArray(raw.package) ? raw.package.filter(isTable) : [];
+    // Lock versions before 4.1 keep files apart, in [metadata.files] under "name version".
+    const legacyFiles = isTable(metadata.files) ? metadata.files : {};
+    const packages = entries.map((entry, i) => pdmPackage(entry, lines[i] ?? 1, legacyFiles));
+    return {
+        format: "pdm",
+        ...sourceFile(text, file),
+        lockVersion: typeof metadata.lock_version === "string" ? metadata.lock_version : undefined,
+        generator: { tool: "pdm" },
+        contentHash: typeof metadata.content_hash === "string" ? metadata.content_hash : undefined,
+        contentHashLine: contentHashLine(text),
+        requiresPython: typeof metadata.requires_python === "string" ? metadata.requires_python : undefined,
+        packages,
+        indexes: [],
+        lockedGroups: Array.isArray(metadata.groups) ? stringList(metadata.groups) : undefined,
+    };
+}
+function pdmPackage(entry, line, legacyFiles) {
+    const listed = entry.files ?? legacyFiles[`${String(entry.name ?? "")} ${entry.version}`];
+    const files = Array.isArray(listed) ? listed.filter(isTable) : [];
+    return {
+        ...entryHead(entry, line),
+        groups: stringList(entry.groups),
+        marker: typeof entry.marker === "string" ? entry.marker : undefined,
+        extras: stringList(entry.extras).map(names_normalizeName),
+        source: pdmSource(entry),
+        files: files.map((f) => ({
+            name: typeof f.file === "string" ? f.file : undefined,
+            url: typeof f.url === "string" ? f.url : undefined,
+            hashes: f.hash ? [String(f.hash)] : [],
+        })),
+        dependencies: stringList(entry.dependencies).map((text) => {
+            try {
+                const requirement = parseRequirement(text);
+                return {
+                    key: requirement.key,
+                    extras: requirement.extras,
+                    marker: requirement.marker ? markers_formatMarker(requirement.marker) : undefined,
+                    specifiers: requirement.url ? undefined : [requirement.specifier],
+                };
+            }
+            catch {
+                // Kept for validation, which names what does not parse.
+                const marker = text.includes(";") ? text.slice(text.indexOf(";") + 1).trim() : undefined;
+                return { key: names_normalizeName(text.split(/[\s[<>=!~;@(]/)[0]), marker };
+            }
+        }),
+    };
+}
+function pdmSource(entry) {
+    if (typeof entry.git === "string") {
+        return { kind: "git", url: entry.git, reference: String(entry.revision ?? entry.ref ?? "") };
+    }
+    if (typeof entry.path === "string") {
+        return { kind: entry.editable ? "editable" : "directory", path: entry.path };
+    }
+    if (typeof entry.url === "string")
+        return { kind: "url", url: entry.url };
+    return { kind: "registry" };
+}
+
+;// CONCATENATED MODULE: ./shared/lockfiles/indexes.ts
+const pypi = /^https?:\/\/(pypi\.org|pypi\.python\.org|files\.pythonhosted\.org)(\/|$)/;
+function distinctIndexes(urls) {
+    const seen = new Set();
+    for (const url of urls) {
+        if (!url || pypi.test(url))
+            continue;
+        seen.add(url.endsWith("/") ? url : `${url}/`);
+    }
+    return [...seen];
+}
+/** The distinct indexes the packages' registry sources name. */
+const registryIndexes = (packages) => distinctIndexes(packages.map((p) => (p.source.kind === "registry" ? p.source.url : undefined)));
+
+;// CONCATENATED MODULE: ./shared/lockfiles/pipfile.ts
+/** Pipfile.lock → Lock. Sections other than `_meta` are package categories (default, develop, custom). */
+
+
+
+
+function readPipfileLock(text, file) {
+    const raw = parseJsonText(text, file);
+    const meta = isTable(raw._meta) ? raw._meta : {};
+    const hash = isTable(meta.hash) ? meta.hash.sha256 : undefined;
+    const requires = isTable(meta.requires) ? meta.requires : undefined;
+    const sources = Array.isArray(meta.sources) ? meta.sources.filter(isTable) : undefined;
+    const lines = entryLines(text);
+    const byKey = new Map();
+    for (const [category, packages] of Object.entries(raw)) {
+        if (category === "_meta" || !isTable(packages))
+            continue;
+        for (const [name, entry] of Object.entries(packages)) {
+            if (!isTable(entry))
+                continue;
+            const key = names_normalizeName(name);
+            const existing = byKey.get(key);
+            if (existing)
+                existing.groups.push(category);
+            else
+                byKey.set(key, pipfilePackage(name, entry, category, lines.get(`${category}/${name}`) ?? 1));
+        }
+    }
+    const python = requires?.python_full_version ?? requires?.python_version;
+    return {
+        format: "pipfile",
+        ...sourceFile(text, file),
+        lockVersion: meta["pipfile-spec"] !== undefined ? String(meta["pipfile-spec"]) : undefined,
+        generator: { tool: "pipenv" },
+        contentHash: typeof hash === "string" ? hash : undefined,
+        contentHashLine: contentHashLine(text),
+        requiresPython: typeof python === "string" ? `==${python}.*` : undefined,
+        packages: [...byKey.values()],
+        indexes: distinctIndexes((sources ?? []).map((s) => String(s.url ?? ""))),
+        requires,
+        sources,
+    };
+}
+function pipfilePackage(name, entry, category, line) {
+    // pipenv writes `"version": "*"` for an entry it did not pin (the project itself, say).
+    const pinned = typeof entry.version === "string" && entry.version !== "*"
+        ? entry.version.replace(/^===?/, "")
+        : undefined;
+    return {
+        name,
+        key: names_normalizeName(name),
+        version: pinned,
+        line,
+        groups: [category],
+        marker: typeof entry.markers === "string" ? entry.markers : undefined,
+        extras: stringList(entry.extras).map(names_normalizeName),
+        source: pipfileSource(name, entry),
+        files: [{ hashes: stringList(entry.hashes) }],
+        dependencies: [],
+    };
+}
+function pipfileSource(name, entry) {
+    if (typeof entry.git === "string")
+        return { kind: "git", url: gitUrl(name, entry.git), reference: String(entry.ref ?? "") };
+    if (typeof entry.path === "string")
+        return { kind: entry.editable ? "editable" : "path", path: entry.path };
+    if (typeof entry.file === "string")
+        return { kind: "url", url: entry.file };
+    return { kind: "registry", url: typeof entry.index === "string" ? entry.index : undefined };
+}
+/** pipenv 2023 wrote some git URLs as `" name@ git+https://…"`: the URL is what follows the name. */
+function gitUrl(name, text) {
+    const match = /^\s*([A-Za-z0-9._-]+)\s*@\s*(git\+\S+)\s*$/.exec(text);
+    return match && names_normalizeName(match[1]) === names_normalizeName(name) ? match[2] : text;
+}
+/** `category/name` → line, for pipenv's 4-space-indented JSON. */
+function entryLines(text) {
+    const lines = new Map();
+    let category = "";
+    text.split("\n").forEach((line, i) => {
+        const section = /^ {4}"([^"]+)": \{/.exec(line);
+        if (section)
+            category = section[1];
+        const entry = /^ {8}"([^"]+)": \{/.exec(line);
+        if (entry && category !== "_meta")
+            lines.set(`${category}/${entry[1]}`, i + 1);
+    });
+    return lines;
+}
+
+;// CONCATENATED MODULE: ./shared/lockfiles/poetry.ts
+/** poetry.lock → Lock. */
+
+
+
+
+
+
+
+function readPoetryLock(text, file) {
+    const raw = parseTomlText(text, file);
+    const metadata = isTable(raw.metadata) ? raw.metadata : {};
+    const lines = packageEntryLines(text);
+    const entries = Array.isArray(raw.package) ? raw.package.filter(isTable) : [];
+    const packages = entries.map((entry, i) => poetryPackage(entry, lines[i] ?? 1));
+    return {
+        format: "poetry",
+        ...sourceFile(text, file),
+        lockVersion: typeof metadata["lock-version"] === "string" ? metadata["lock-version"] : undefined,
+        generator: poetryGenerator(text.split("\n", 1)[0]),
+        contentHash: typeof metadata["content-hash"] === "string" ? metadata["content-hash"] : undefined,
+        contentHashLine: contentHashLine(text),
+        requiresPython: typeof metadata["python-versions"] === "string" ? metadata["python-versions"] : undefined,
+        packages,
+        indexes: registryIndexes(packages),
+    };
+}
+/** The first line's comment: Poetry ≥ 1.4 names its version, 1.3 none; undefined without one. */
+function poetryGenerator(firstLine) {
+    const named = /Poetry\s+(\S+)/.exec(firstLine)?.[1];
+    const version = named !== undefined && pep440.valid(named) ? named : undefined;
+    if (!version && !/@generated by Poetry/i.test(firstLine))
+        return undefined;
+    return { tool: "poetry", version };
+}
+function poetryPackage(entry, line) {
+    const groups = stringList(entry.groups);
+    if (groups.length === 0 && typeof entry.category === "string")
+        groups.push(entry.category);
+    const files = Array.isArray(entry.files) ? entry.files.filter(isTable) : [];
+    return {
+        ...entryHead(entry, line),
+        groups,
+        marker: typeof entry.markers === "string" ? entry.markers : undefined,
+        source: poetrySource(entry.source),
+        files: files.map((f) => ({
+            name: String(f.file ?? ""),
+            hashes: f.hash ? [String(f.hash)] : [],
+        })),
+        dependencies: poetry_poetryDependencies(entry.dependencies),
+    };
+}
+function poetry_poetryDependencies(table) {
+    if (!isTable(table))
+        return [];
+    return Object.entries(table).flatMap(([name, spec]) => {
+        const variants = Array.isArray(spec) ? spec : [spec];
+        return variants.map((variant) => {
+            const spec = isTable(variant) ? variant : { version: variant };
+            return {
+                key: names_normalizeName(name),
+                extras: stringList(spec.extras),
+                marker: typeof spec.markers === "string" ? spec.markers : undefined,
+                specifiers: typeof spec.version === "string" ? poetryToPep440(spec.version) : undefined,
+                python: typeof spec.python === "string" ? poetryToPep440(spec.python) : undefined,
+            };
+        });
+    });
+}
+function poetrySource(source) {
+    if (!isTable(source))
+        return { kind: "registry" };
+    const url = String(source.url ?? "");
+    switch (source.type) {
+        case "git":
+            return {
+                kind: "git",
+                url,
+                reference: String(source.resolved_reference ?? source.reference ?? ""),
+            };
+        case "url":
+            return { kind: "url", url };
+        case "directory":
+            return { kind: source.develop ? "editable" : "directory", path: url };
+        case "file":
+            return { kind: "path", path: url };
+        default:
+            return { kind: "registry", url: url || undefined };
+    }
+}
+
+;// CONCATENATED MODULE: ./shared/lockfiles/upload-time.ts
+/** A file's `upload-time` as a lock writes it (uv.lock: a string; pylock.toml: a TOML datetime), in UTC ISO 8601. */
+/** UTC ISO 8601, or undefined when the value is absent or not a point in time. */
+function uploadTimeOf(value) {
+    const ms = value instanceof Date ? value.getTime() : typeof value === "string" ? Date.parse(value) : NaN;
+    return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
+}
+/** The newest upload time among a package's files that record one. */
+function newestUploadTime(files) {
+    const times = files.map((file) => file.uploadTime).filter((t) => t !== undefined);
+    return times.length === 0 ? undefined : times.reduce((a, b) => (a > b ? a : b));
+}
+
+;// CONCATENATED MODULE: ./shared/lockfiles/pylock.ts
+/** pylock.toml (PEP 751) → Lock. Selection uses each package's marker, with `extras` and `dependency_groups`. */
+
+
+
+
+
+function readPylock(text, file) {
+    const raw = parseTomlText(text, file);
+    const lines = packageEntryLines(text, "[[packages]]");
+    const entries = Array.isArray(raw.packages) ? raw.packages.filter(isTable) : [];
+    const packages = entries.map((entry, i) => pylockPackage(entry, lines[i] ?? 1));
+    return {
+        format: "pylock",
+        ...sourceFile(text, file),
+        lockVersion: typeof raw["lock-version"] === "string" ? raw["lock-version"] : undefined,
+        generator: typeof raw["created-by"] === "string" ? { tool: raw["created-by"] } : undefined,
+        requiresPython: typeof raw["requires-python"] === "string" ? raw["requires-python"] : undefined,
+        packages,
+        indexes: distinctIndexes(entries.map((e) => (typeof e.index === "string" ? e.index : undefined))),
+        extras: stringList(raw.extras),
+        dependencyGroups: stringList(raw["dependency-groups"]),
+        defaultGroups: stringList(raw["default-groups"]),
+    };
+}
+function pylockPackage(entry, line) {
+    const files = [];
+    if (isTable(entry.sdist))
+        files.push(pylockFile(entry.sdist));
+    if (Array.isArray(entry.wheels))
+        files.push(...entry.wheels.filter(isTable).map(pylockFile));
+    if (isTable(entry.archive))
+        files.push(pylockFile(entry.archive));
+    return {
+        ...entryHead(entry, line),
+        groups: [],
+        marker: typeof entry.marker === "string" ? entry.marker : undefined,
+        source: pylockSource(entry),
+        files,
+        dependencies: [],
+    };
+}
+const pylockFile = (file) => ({
+    name: typeof file.name === "string" ? file.name : undefined,
+    url: typeof file.url === "string" ? file.url : typeof file.path === "string" ? file.path : undefined,
+    hashes: Object.entries(isTable(file.hashes) ? file.hashes : {}).map(([algorithm, hex]) => `${algorithm}:${hex}`),
+    uploadTime: uploadTimeOf(file["upload-time"]),
+});
+function pylockSource(entry) {
+    if (isTable(entry.vcs)) {
+        return {
+            kind: "git",
+            url: String(entry.vcs.url ?? entry.vcs.path ?? ""),
+            reference: String(entry.vcs["commit-id"] ?? ""),
+        };
+    }
+    if (isTable(entry.directory)) {
+        return {
+            kind: entry.directory.editable ? "editable" : "directory",
+            path: String(entry.directory.path ?? ""),
+        };
+    }
+    if (isTable(entry.archive) && typeof entry.archive.url === "string")
+        return { kind: "url", url: entry.archive.url };
+    return { kind: "registry", url: typeof entry.index === "string" ? entry.index : undefined };
+}
+
+;// CONCATENATED MODULE: ./shared/lockfiles/requirements.ts
+/** Pinned requirements files (pip-compile, uv pip compile, or hand-pinned with hashes) → Lock. */
+
+
+
+
+
+function readRequirementsLock(text, file) {
+    const lines = text.split(/\r?\n/);
+    const packages = [];
+    const options = [];
+    let current;
+    let inVia = false;
+    for (let i = 0; i < lines.length; i++) {
+        const start = i;
+        let line = lines[i];
+        while (line.endsWith("\\") && i + 1 < lines.length)
+            line = `${line.slice(0, -1)} ${lines[++i]}`;
+        const trimmed = line.trim();
+        if (trimmed.startsWith("#")) {
+            const comment = trimmed.replace(/^#\s?/, "");
+            if (current && /^via\b/.test(comment)) {
+                const rest = comment.replace(/^via\s*/, "");
+                if (rest)
+                    current.via.push(rest);
+                inVia = rest === "";
+            }
+            else if (current && inVia && /^\s{2}\S/.test(comment)) {
+                current.via.push(comment.trim());
+            }
+            else {
+                inVia = false;
+            }
+            continue;
+        }
+        inVia = false;
+        if (trimmed === "")
+            continue;
+        const [body, ...hashParts] = trimmed.split(/\s+--hash[=\s]/);
+        const hashes = hashParts.map((hash) => hash.trim().split(/\s+/)[0]);
+        if (body.startsWith("-") && !/^(-e|--editable)\s/.test(body)) {
+            options.push(body);
+            current = undefined;
+            continue;
+        }
+        current = pinned(body.replace(/\s+#.*$/, ""), hashes, start + 1, file);
+        packages.push(current);
+    }
+    return {
+        format: "requirements",
+        ...sourceFile(text, file),
+        generator: undefined,
+        header: readHeader(lines),
+        packages,
+        options,
+        indexes: distinctIndexes(options.map((o) => /^(?:-i|--index-url|--extra-index-url)[=\s]+(\S+)/.exec(o)?.[1])),
+    };
+}
+function pinned(body, hashes, line, file) {
+    const editable = /^(-e|--editable)\s/.test(body);
+    const text = body.replace(/^(-e|--editable)\s+/, "");
+    try {
+        if (editable && !/^[A-Za-z0-9][\w.-]*\s*@/.test(text)) {
+            const name = /[#&]egg=([^&]+)/.exec(text)?.[1] ?? text;
+            return entry(name, undefined, line, hashes, { editable, url: text, marker: undefined });
+        }
+        const requirement = parseRequirement(text);
+        const exact = /^===?([^,]+)$/.exec(requirement.specifier)?.[1];
+        const marker = text.includes(";") ? text.slice(text.indexOf(";") + 1).trim() : undefined;
+        return entry(requirement.name, exact, line, hashes, { editable, url: requirement.url, marker });
+    }
+    catch (error) {
+        if (!(error instanceof RequirementSyntaxError))
+            throw error;
+        throw new errors/* ConfigurationError */.j1(`${file}:${line}: ${error.message}`, { file, line });
+    }
+}
+function entry(name, version, line, hashes, extra) {
+    return {
+        name,
+        key: names_normalizeName(name),
+        version,
+        line,
+        groups: [],
+        marker: extra.marker,
+        source: extra.url
+            ? extra.editable
+                ? { kind: "editable", path: extra.url }
+                : { kind: "url", url: extra.url }
+            : { kind: "registry" },
+        files: [{ hashes }],
+        dependencies: [],
+        via: [],
+        editable: extra.editable,
+        url: extra.url,
+    };
+}
+function readHeader(lines) {
+    const tool = lines.slice(0, 10).join("\n");
+    const isUv = /autogenerated by uv/.test(tool);
+    if (!isUv && !/autogenerated by pip-compile/.test(tool))
+        return undefined;
+    for (let i = 0; i < Math.min(lines.length, 12); i++) {
+        const command = /^#\s{4}(\S.*)$/.exec(lines[i]);
+        if (command)
+            return { tool: isUv ? "uv" : "pip-compile", command: command[1].trim(), line: i + 1 };
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./shared/lockfiles/uv-manifest.ts
+/** uv.lock's own records: `[manifest]` and each entry's `[package.metadata]`, as uv's `satisfies` reads them. */
+
+const sourceKeys = ["git", "url", "editable", "path", "directory", "index"];
+function requirementEntry(entry, lines) {
+    const name = String(entry.name ?? "");
+    const text = (key) => typeof entry[key] === "string" ? entry[key] : undefined;
+    const source = Object.fromEntries(sourceKeys.flatMap((key) => (text(key) === undefined ? [] : [[key, text(key)]])));
+    return {
+        name,
+        extras: stringList(entry.extras),
+        specifier: text("specifier"),
+        marker: text("marker"),
+        source,
+        line: lines?.get(name),
+    };
+}
+const entries = (list, lines) => (Array.isArray(list) ? list : []).filter(isTable).map((e) => requirementEntry(e, lines));
+const entryGroups = (table, lines) => Object.fromEntries(Object.entries(isTable(table) ? table : {}).map(([group, list]) => [
+    group,
+    entries(list, lines),
+]));
+const uvManifest = (manifest) => ({
+    members: stringList(manifest.members),
+    constraints: entries(manifest.constraints),
+    overrides: entries(manifest.overrides),
+    dependencyGroups: entryGroups(manifest["dependency-groups"]),
+});
+/** An entry's `[package.metadata]`; `entryLine` is where the entry starts in `textLines`. */
+function uvMetadata(metadata, textLines, entryLine) {
+    const table = isTable(metadata) ? metadata : {};
+    const lines = isTable(metadata) ? metadataLines(textLines, entryLine) : undefined;
+    return {
+        requiresDist: entries(table["requires-dist"], lines),
+        providesExtras: table["provides-extras"] === undefined ? undefined : stringList(table["provides-extras"]),
+        requiresDev: entryGroups(table["requires-dev"], lines),
+    };
+}
+/** name → line of each `{ name = "<name>" …` in an entry's `[package.metadata]`, in one pass. */
+function metadataLines(lines, entryLine) {
+    const result = new Map();
+    let inMetadata = false;
+    for (let i = entryLine; i < lines.length && lines[i].trim() !== "[[package]]"; i++) {
+        if (lines[i].startsWith("[package.metadata"))
+            inMetadata = true;
+        const name = inMetadata ? /\{\s*name\s*=\s*"([^"]+)"/.exec(lines[i]) : null;
+        if (name && !result.has(name[1]))
+            result.set(name[1], i + 1);
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ./shared/lockfiles/uv.ts
+/** uv.lock → Lock. */
+
+
+
+
+
+
+
+function readUvLock(text, file) {
+    const raw = parseTomlText(text, file);
+    const lines = packageEntryLines(text);
+    const entries = Array.isArray(raw.package) ? raw.package.filter(isTable) : [];
+    const textLines = text.split("\n");
+    const packages = entries.map((entry, i) => uvPackage(entry, lines[i] ?? 1, textLines));
+    return {
+        format: "uv",
+        ...sourceFile(text, file),
+        lockVersion: [raw.version, raw.revision].filter((v) => v !== undefined).join("."),
+        formatVersion: String(raw.version ?? 1),
+        generator: { tool: "uv" },
+        requiresPython: typeof raw["requires-python"] === "string" ? raw["requires-python"] : undefined,
+        packages,
+        indexes: registryIndexes(packages),
+        manifest: uvManifest(tableAt(raw, ["manifest"])),
+    };
+}
+function uvPackage(entry, line, textLines) {
+    const files = [];
+    if (isTable(entry.sdist))
+        files.push(uvFile(entry.sdist));
+    if (Array.isArray(entry.wheels))
+        files.push(...entry.wheels.filter(isTable).map(uvFile));
+    const edges = (list) => Array.isArray(list) ? list.filter(isTable).map(uvEdge) : [];
+    // An extra's dependencies carry `extra == '…'`, so selecting by marker selects them.
+    const optional = isTable(entry["optional-dependencies"]) ? entry["optional-dependencies"] : {};
+    const dependencies = [
+        ...edges(entry.dependencies),
+        ...Object.entries(optional).flatMap(([extra, list]) => edges(list).map((edge) => ({
+            ...edge,
+            marker: andMarker(edge.marker, `extra == '${extra}'`),
+        }))),
+    ];
+    const groups = isTable(entry["dev-dependencies"]) ? entry["dev-dependencies"] : {};
+    const metadata = uvMetadata(entry.metadata, textLines, line);
+    return {
+        ...entryHead(entry, line),
+        groups: [],
+        source: uvSource(entry.source),
+        files,
+        dependencies,
+        groupDependencies: Object.fromEntries(Object.entries(groups).map(([group, list]) => [group, edges(list)])),
+        recorded: [metadata.requiresDist, ...Object.values(metadata.requiresDev)]
+            .flat()
+            .map((r) => ({ key: names_normalizeName(r.name), marker: r.marker })),
+        definedExtras: Object.keys(optional),
+        metadata,
+    };
+}
+const andMarker = (marker, extra) => marker ? `(${marker}) and ${extra}` : extra;
+const uvFile = (file) => ({
+    name: typeof file.filename === "string" ? file.filename : undefined,
+    url: typeof file.url === "string" ? file.url : typeof file.path === "string" ? file.path : undefined,
+    hashes: typeof file.hash === "string" ? [file.hash] : [],
+    uploadTime: uploadTimeOf(file["upload-time"]),
+});
+const uvEdge = (edge) => ({
+    key: names_normalizeName(String(edge.name ?? "")),
+    extras: Array.isArray(edge.extra) ? edge.extra.map(String) : undefined,
+    marker: typeof edge.marker === "string" ? edge.marker : undefined,
+    specifiers: typeof edge.version === "string" ? [`==${edge.version}`] : undefined,
+});
+function uvSource(source) {
+    if (!isTable(source))
+        return { kind: "registry" };
+    const text = (key) => typeof source[key] === "string" ? source[key] : undefined;
+    if (text("registry") !== undefined)
+        return { kind: "registry", url: text("registry") };
+    if (text("git") !== undefined) {
+        const url = text("git");
+        return { kind: "git", url, reference: url.split("#")[1] };
+    }
+    if (text("url") !== undefined)
+        return { kind: "url", url: text("url") };
+    for (const kind of ["editable", "virtual", "directory", "path"]) {
+        const path = text(kind);
+        if (path !== undefined)
+            return { kind, path };
+    }
+    return { kind: "registry" };
+}
+
+;// CONCATENATED MODULE: ./shared/lockfiles/index.ts
+/** Finding and reading lockfiles: one entry point, one Lock model. */
+
+
+
+
+
+
+
+
+
+
+const byName = {
+    "uv.lock": "uv",
+    "poetry.lock": "poetry",
+    "pdm.lock": "pdm",
+    "Pipfile.lock": "pipfile",
+    "pylock.toml": "pylock",
+};
+/** The format a lockfile's name says, or undefined for a file that is no lockfile. */
+function formatOf(file) {
+    const name = external_node_path_default().basename(file);
+    if (byName[name])
+        return byName[name];
+    if (/^pylock\.[^.]+\.toml$/.test(name))
+        return "pylock";
+    if (/^requirements.*\.txt$/.test(name))
+        return "requirements";
+    return undefined;
+}
+const readers = {
+    uv: readUvLock,
+    poetry: readPoetryLock,
+    pdm: readPdmLock,
+    pipfile: readPipfileLock,
+    requirements: readRequirementsLock,
+    pylock: readPylock,
+};
+/** Reads a lockfile; `display` is how messages name it. */
+function readLock(file, display = file) {
+    const format = formatOf(file);
+    const text = text_readText(file, display);
+    if (format)
+        return readers[format](text, display);
+    throw new errors/* ConfigurationError */.j1(`${display}: not a lockfile pyship reads (uv.lock, poetry.lock, pdm.lock, Pipfile.lock, pylock.toml, requirements*.txt)`, { file: display });
+}
+/** Reads a lockfile's text, as another revision had it (a PR's base); `file` names its format. */
+function parseLock(text, file, display = file) {
+    const format = formatOf(file);
+    if (format)
+        return readers[format](text, display);
+    throw new errors/* ConfigurationError */.j1(`${display}: not a lockfile pyship reads`, { file: display });
+}
+/** Lockfiles in a directory, in a stable order: uv, poetry, pdm, Pipfile, pylock, requirements. */
+function findLockfiles(directory) {
+    const order = ["uv", "poetry", "pdm", "pipfile", "pylock", "requirements"];
+    return (0,external_node_fs_.readdirSync)(directory)
+        .filter((name) => formatOf(name) !== undefined)
+        .sort((a, b) => order.indexOf(formatOf(a)) - order.indexOf(formatOf(b)) ||
+        a.localeCompare(b))
+        .map((name) => external_node_path_default().join(directory, name));
+}
+
+;// CONCATENATED MODULE: ./shared/workspace/lock-choice.ts
+/** Which lockfiles each action takes from a project: setup-venv's, audit's and lock-check's rules. */
+
+
+
+
+const missingLockfile = (file, shown) => new errors/* ConfigurationError */.j1(`input 'lockfile': ${shown(file)} does not exist`);
+const missingDirectory = (directory, shown) => new errors/* ConfigurationError */.j1(`input 'working-directory': ${shown(directory)} does not exist`);
+function readNamedLock(explicit, shown) {
+    if (!(0,external_node_fs_.existsSync)(explicit))
+        throw missingLockfile(explicit, shown);
+    return requireValidLock(readLock(explicit, shown(explicit)));
+}
+const hasHashes = (lock) => lock.packages.some((p) => p.files.some((f) => f.hashes.length > 0));
+/** setup-venv's: the one named, else the first lockfile found, else a hashed requirements file. */
+function findInstallLock(directory, explicit, shown) {
+    if (explicit)
+        return readNamedLock(explicit, shown);
+    if (!(0,external_node_fs_.existsSync)(directory))
+        throw missingDirectory(directory, shown);
+    for (const file of findLockfiles(directory)) {
+        const lock = readLock(file, shown(file));
+        if (lock.format !== "requirements" || hasHashes(lock))
+            return requireValidLock(lock);
+    }
+    throw new errors/* ConfigurationError */.j1(`no lockfile in ${shown(directory) || "."}: looked for uv.lock, poetry.lock, pdm.lock, Pipfile.lock, pylock.toml and a hashed requirements*.txt. Set input 'lockfile', or lock the project first.`);
+}
+/** audit's: the one named, else the first found (pinned requirements files too). */
+function findAuditLock(directory, explicit, shown) {
+    if (explicit)
+        return readNamedLock(explicit, shown);
+    if (!(0,external_node_fs_.existsSync)(directory))
+        throw missingDirectory(directory, shown);
+    const [first] = findLockfiles(directory);
+    if (!first) {
+        throw new errors/* ConfigurationError */.j1(`no lockfile in ${shown(directory)}: looked for uv.lock, poetry.lock, pdm.lock, Pipfile.lock, pylock.toml and requirements*.txt. Set input 'lockfile'.`);
+    }
+    return requireValidLock(readLock(first, shown(first)));
+}
+/** lock-check's: the one named, else every lock with something to check it against (pylock.toml: for the lock diff). */
+function discoverLocks(directory, explicit, shown) {
+    if (!(0,external_node_fs_.existsSync)(directory))
+        throw missingDirectory(directory, shown);
+    const found = [];
+    for (const file of explicit ? [explicit] : findLockfiles(directory)) {
+        if (!(0,external_node_fs_.existsSync)(file))
+            throw missingLockfile(file, shown);
+        const lock = readLock(file, shown(file));
+        if (lock.format === "requirements" && !lock.header && !explicit)
+            continue;
+        found.push({ lock, path: file });
+    }
+    return found;
+}
+
+;// CONCATENATED MODULE: ./shared/workspace/open-project.ts
+/** Opening a project the way each action does: its locks, its manifest, and how paths are shown. */
+
+
+
+
+function openProject(place, purpose) {
+    const shown = (0,paths/* shownRelativeTo */.Z5)(place.workspace);
+    const locks = chooseLocks(place, purpose, shown);
+    const directory = locks[0] ? external_node_path_default().dirname(locks[0].path) : place.workingDirectory;
+    let manifest;
+    return {
+        locks,
+        directory,
+        manifest: () => {
+            manifest ??= { read: readManifest(directory, shown) };
+            return manifest.read;
+        },
+        shown,
+    };
+}
+function chooseLocks(place, purpose, shown) {
+    const { workingDirectory, lockfile } = place;
+    if (purpose === "lock-check")
+        return discoverLocks(workingDirectory, lockfile, shown);
+    const find = purpose === "install" ? findInstallLock : findAuditLock;
+    const lock = find(workingDirectory, lockfile, shown);
+    return [{ lock, path: external_node_path_default().resolve(place.workspace, lock.file) }];
+}
+
+;// CONCATENATED MODULE: ./shared/project/declared.ts
+/** A dependency as a manifest declares it, in any of the formats pyship reads. */
+
+const declaredSatisfiedBy = (dependency, version) => dependency.specifiers.some((specifier) => pep440_satisfies(version, specifier));
+/** "" and `*` read as "any version" in messages. */
+const describeConstraint = (constraint) => constraint === "" || constraint === "*" ? "any version" : constraint;
+
+;// CONCATENATED MODULE: ./shared/project/pipfile.ts
+
+
+/** Pipfile tables that are not package categories. */
+const notCategories = new Set(["source", "requires", "scripts", "pipenv", "pipfile"]);
+const pipfileCategory = (table) => table === "packages" ? "default" : table === "dev-packages" ? "develop" : table;
+function pipfileDependencies(manifest) {
+    return Object.entries(manifest.data)
+        .filter(([table, value]) => !notCategories.has(table) && isTable(value))
+        .flatMap(([table, packages]) => Object.entries(packages).map(([name, spec]) => {
+        const entry = isTable(spec) ? spec : { version: spec };
+        const version = pipenvSpecifier(entry.version);
+        const directKind = ["git", "path", "file"].find((kind) => typeof entry[kind] === "string");
+        return {
+            name,
+            key: names_normalizeName(name),
+            group: pipfileCategory(table),
+            constraint: version,
+            specifiers: [directKind || version === "*" ? "" : version],
+            extras: stringList(entry.extras).map(names_normalizeName),
+            marker: typeof entry.markers === "string" ? entry.markers : undefined,
+            direct: directKind
+                ? {
+                    kind: directKind === "file" ? "url" : directKind,
+                    location: String(entry[directKind]),
+                }
+                : undefined,
+            file: manifest.file,
+            line: manifest.lines.dependency(table, name),
+        };
+    }));
+}
+/** pipenv reads a bare version (`six = "1.16.0"`, `"3.*"`) as `==`. */
+function pipenvSpecifier(version) {
+    if (typeof version !== "string")
+        return "*";
+    return /^\s*\d/.test(version) ? `==${version.trim()}` : version;
+}
+
+;// CONCATENATED MODULE: ./shared/lockcheck/content-hashes.ts
+/** Recomputes the content hashes Poetry, PDM and Pipenv lock, to tell if a manifest has changed. */
+
+
+
+
+
+
+/** Python's `TypeError: Object of type X is not JSON serializable`. */
+class PythonJsonError extends TypeError {
+    name = "PythonJsonError";
+}
+const STRING_ESCAPES = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\b": "\\b",
+    "\f": "\\f",
+};
+/** A JSON string literal as json.dumps(ensure_ascii=True) writes it. */
+function pythonString(text) {
+    // Python escapes everything outside 0x20-0x7e; astral characters come out as surrogate pairs,
+    // which is exactly what escaping each UTF-16 code unit gives.
+    const escaped = text.replace(/[^ -~]|["\\]/g, (char) => STRING_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+    return `"${escaped}"`;
+}
+/** Python's float repr (shortest round-trip digits, scientific outside 1e-4 <= |x| < 1e16). */
+function pythonFloatRepr(value) {
+    if (Number.isNaN(value))
+        return "NaN";
+    if (value === Number.POSITIVE_INFINITY)
+        return "Infinity";
+    if (value === Number.NEGATIVE_INFINITY)
+        return "-Infinity";
+    if (value === 0)
+        return Object.is(value, -0) ? "-0.0" : "0.0";
+    const negative = value < 0;
+    // toExponential() with no argument gives the shortest digits that round-trip, as repr does.
+    const [mantissa, exponentText] = Math.abs(value).toExponential().split("e");
+    const digits = mantissa.replace(".", "");
+    const exponent = Number(exponentText);
+    const point = exponent + 1; // value = 0.<digits> * 10**point
+    let text;
+    if (point > -4 && point <= 16) {
+        if (point <= 0)
+            text = `0.${"0".repeat(-point)}${digits}`;
+        else if (point >= digits.length)
+            text = `${digits}${"0".repeat(point - digits.length)}.0`;
+        else
+            text = `${digits.slice(0, point)}.${digits.slice(point)}`;
+    }
+    else {
+        const head = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+        const sign = exponent < 0 ? "-" : "+";
+        text = `${head}e${sign}${String(Math.abs(exponent)).padStart(2, "0")}`;
+    }
+    return negative ? `-${text}` : text;
+}
+const SURROGATE = /[\ud800-\udfff]/;
+/** Python orders str keys by code point; JS's default sort compares UTF-16 code units. */
+function content_hashes_compareKeys(a, b) {
+    if (!SURROGATE.test(a) && !SURROGATE.test(b))
+        return a < b ? -1 : a > b ? 1 : 0;
+    const left = Array.from(a, (char) => char.codePointAt(0) ?? 0);
+    const right = Array.from(b, (char) => char.codePointAt(0) ?? 0);
+    for (let i = 0; i < Math.min(left.length, right.length); i++) {
+        if (left[i] !== right[i])
+            return left[i] - right[i];
+    }
+    return left.length - right.length;
+}
+const isDate = (value) => Object.prototype.toString.call(value) === "[object Date]";
+function pythonTypeName(value) {
+    if (isDate(value)) {
+        // What tomllib / tomlkit hand to json.dumps for a TOML date, time or date-time.
+        const date = value;
+        if (date.isDate?.())
+            return "date";
+        if (date.isTime?.())
+            return "time";
+        return "datetime";
+    }
+    if (typeof value === "function")
+        return "function";
+    if (typeof value === "symbol")
+        return "symbol";
+    return value?.constructor?.name ?? typeof value;
+}
+function isPlainObject(value) {
+    if (typeof value !== "object" || value === null)
+        return false;
+    // Realm-independent: some realm's Object.prototype (whose own prototype is null), or none.
+    const proto = Object.getPrototypeOf(value);
+    return proto === null || Object.getPrototypeOf(proto) === null;
+}
+/**
+ * Python's `json.dumps(value, sort_keys=True, separators=separators)` with ensure_ascii=True.
+ * `separators` defaults to Python's `(", ", ": ")`. `undefined` is written as `null`.
+ */
+function pythonJsonDumps(value, separators = [", ", ": "], options = {}) {
+    const [itemSeparator, keySeparator] = separators;
+    const floats = options.numbers === "float";
+    const stack = new Set();
+    const dump = (item) => {
+        if (item === null || item === undefined)
+            return "null";
+        if (item === true)
+            return "true";
+        if (item === false)
+            return "false";
+        if (typeof item === "string")
+            return pythonString(item);
+        if (typeof item === "bigint")
+            return item.toString();
+        if (typeof item === "number") {
+            if (!floats && Number.isInteger(item) && !Object.is(item, -0)) {
+                return Number.isSafeInteger(item) ? String(item) : BigInt(item).toString();
+            }
+            return pythonFloatRepr(item);
+        }
+        if (Array.isArray(item) || isPlainObject(item)) {
+            if (stack.has(item))
+                throw new Error("ValueError: Circular reference detected");
+            stack.add(item);
+            try {
+                if (Array.isArray(item))
+                    return `[${item.map(dump).join(itemSeparator)}]`;
+                const keys = Object.keys(item).sort(content_hashes_compareKeys);
+                const members = keys.map((key) => `${pythonString(key)}${keySeparator}${dump(item[key])}`);
+                return `{${members.join(itemSeparator)}}`;
+            }
+            finally {
+                stack.delete(item);
+            }
+        }
+        if (options.unserializable === "string") {
+            const text = isDate(item) ? item.toISOString() : String(item);
+            return pythonString(text);
+        }
+        throw new PythonJsonError(`Object of type ${pythonTypeName(item)} is not JSON serializable`);
+    };
+    return dump(value);
+}
+// ---------------------------------------------------------------------------------------------
+// Manifest access helpers
+// ---------------------------------------------------------------------------------------------
+const bigintManifests = new WeakSet();
+/**
+ * Parses a TOML manifest the way the hash functions want it: integers as `bigint`, so a TOML float
+ * such as `1.0` stays distinguishable and prints as Python does. A plain `smol-toml` parse works
+ * too, except that integer-valued floats then print as ints.
+ */
+function parseManifest(text) {
+    const parsed = parse(text, { integersAsBigInt: true });
+    bigintManifests.add(parsed);
+    return parsed;
+}
+function containsBigint(value, depth = 0) {
+    if (typeof value === "bigint")
+        return true;
+    if (depth > 64 || typeof value !== "object" || value === null)
+        return false;
+    return Object.values(value).some((item) => containsBigint(item, depth + 1));
+}
+function numberModeFor(manifest) {
+    return bigintManifests.has(manifest) || containsBigint(manifest) ? "float" : "auto";
+}
+const has = (table, key) => isPlainObject(table) && Object.hasOwn(table, key);
+/** Python's `table.get(key, fallback)`: the value when the key is present, else `fallback`. */
+function get(table, key, fallback) {
+    return has(table, key) ? table[key] : fallback;
+}
+/** Python truthiness of a parsed TOML value (empty tables, arrays and strings are false). */
+function truthy(value) {
+    if (value === null || value === undefined || value === false || value === "")
+        return false;
+    if (value === 0 || value === 0n)
+        return false;
+    if (Array.isArray(value))
+        return value.length > 0;
+    if (isPlainObject(value))
+        return Object.keys(value).length > 0;
+    return true;
+}
+const sha256 = (text) => (0,external_node_crypto_.createHash)("sha256").update(text, "utf8").digest("hex");
+/** The tool would have failed on this manifest, so this recipe yields no hash. */
+class RecipeNotApplicable extends Error {
+}
+/**
+ * Hashes what `build` returns for `recipe`; nothing when the tool itself would have failed
+ * (json.dumps TypeError on a TOML date, or a manifest the recipe cannot handle).
+ */
+function candidate(recipe, build, numbers, separators, prefix = "") {
+    try {
+        const json = pythonJsonDumps(build(), separators, { numbers });
+        return [{ recipe, hash: prefix + sha256(json) }];
+    }
+    catch (error) {
+        if (error instanceof PythonJsonError || error instanceof RecipeNotApplicable)
+            return [];
+        throw error;
+    }
+}
+/** Returns the first candidate whose hash equals `stored`, limited to `recipes` when given. */
+function matchingCandidate(candidates, stored, recipes) {
+    if (!stored)
+        return undefined;
+    const allowed = recipes ? candidates.filter((c) => recipes.includes(c.recipe)) : candidates;
+    const ordered = recipes
+        ? [...allowed].sort((a, b) => recipes.indexOf(a.recipe) - recipes.indexOf(b.recipe))
+        : allowed;
+    return ordered.find((c) => c.hash === stored);
+}
+// ---------------------------------------------------------------------------------------------
+// Poetry
+// ---------------------------------------------------------------------------------------------
+const POETRY_RECIPES = {
+    /** Poetry 1.0/1.1: `_relevant_keys = [dependencies, dev-dependencies, source, extras]`. */
+    v1_1: "poetry 1.1",
+    /** Poetry 1.2-1.8: adds `group`; legacy keys kept as null. */
+    v1_2: "poetry 1.2-1.8",
+    /** Poetry 2.0-2.2 (and >= 2.3 for locks generated before 2.3): `[project]` keys + tool.poetry. */
+    v2_0: "poetry 2.0-2.2",
+    /** Poetry >= 2.3: also `[dependency-groups]`. */
+    v2_3: "poetry >=2.3",
+};
+const POETRY_LEGACY_KEYS = ["dependencies", "source", "extras", "dev-dependencies"];
+const POETRY_RELEVANT_KEYS = [...POETRY_LEGACY_KEYS, "group"];
+const POETRY_PROJECT_KEYS = ["requires-python", "dependencies", "optional-dependencies"];
+function poetry11Content(pyproject) {
+    const poetry = tableAt(pyproject, ["tool", "poetry"]);
+    const keys = ["dependencies", "dev-dependencies", "source", "extras"];
+    return Object.fromEntries(keys.map((key) => [key, get(poetry, key, null)]));
+}
+function poetry12Content(pyproject) {
+    const poetry = tableAt(pyproject, ["tool", "poetry"]);
+    const content = {};
+    for (const key of POETRY_RELEVANT_KEYS) {
+        const data = get(poetry, key, null);
+        if (data === null && !POETRY_LEGACY_KEYS.includes(key))
+            continue;
+        content[key] = data;
+    }
+    return content;
+}
+function poetry2Content(pyproject, withDependencyGroups) {
+    const project = tableAt(pyproject, ["project"]);
+    const poetry = tableAt(pyproject, ["tool", "poetry"]);
+    const groups = withDependencyGroups ? get(pyproject, "dependency-groups", {}) : {};
+    const projectContent = {};
+    for (const key of POETRY_PROJECT_KEYS) {
+        if (has(project, key))
+            projectContent[key] = project[key];
+    }
+    const hasProject = Object.keys(projectContent).length > 0;
+    const poetryContent = {};
+    for (const key of POETRY_RELEVANT_KEYS) {
+        const data = get(poetry, key, null);
+        if (data === null && (!POETRY_LEGACY_KEYS.includes(key) || hasProject || truthy(groups))) {
+            continue;
+        }
+        poetryContent[key] = data;
+    }
+    const content = {};
+    if (hasProject)
+        content.project = projectContent;
+    if (truthy(groups))
+        content["dependency-groups"] = groups;
+    if (Object.keys(content).length === 0)
+        return poetryContent; // legacy layout, top level
+    content.tool = { poetry: poetryContent };
+    return content;
+}
+/** poetry.lock `[metadata] content-hash` candidates for a parsed pyproject, per Poetry family. */
+function poetryContentHashes(pyproject) {
+    const numbers = numberModeFor(pyproject);
+    return [
+        ...candidate(POETRY_RECIPES.v2_3, () => poetry2Content(pyproject, true), numbers),
+        ...candidate(POETRY_RECIPES.v2_0, () => poetry2Content(pyproject, false), numbers),
+        ...candidate(POETRY_RECIPES.v1_2, () => poetry12Content(pyproject), numbers),
+        ...candidate(POETRY_RECIPES.v1_1, () => poetry11Content(pyproject), numbers),
+    ];
+}
+/** A lock's text, its first line or a bare version, read as the poetry.lock reader reads the comment. */
+function generatorOf(text) {
+    const trimmed = text.trim();
+    const bare = trimmed.split(/\s/)[0];
+    if (/^v?\d/.test(trimmed) && pep440.valid(bare))
+        return { tool: "poetry", version: bare };
+    return poetryGenerator(trimmed.split(/\r?\n/, 1)[0]);
+}
+/** The Poetry version a generator comment names (Poetry >= 1.4: "…@generated by Poetry 1.8.4 and…"). */
+const poetryGeneratorVersion = (text) => text ? generatorOf(text)?.version : undefined;
+const content_hashes_lessThan = (version, bound) => pep440.compare(version, bound) < 0;
+/**
+ * Which `poetryContentHashes` recipes apply to a lock, most likely first, from its generator (the
+ * Lock's, or a comment or version to read) and `[metadata] lock-version`.
+ * - a comment with a version (Poetry >= 1.4) names the family that wrote the hash;
+ * - a comment without one is Poetry 1.3 ("poetry 1.2-1.8");
+ * - otherwise lock-version: 1.0/1.1 -> Poetry 1.0-1.2, 2.0 -> Poetry 1.3+ or 2.x, 2.1 -> 2.x;
+ * - nothing known: every recipe.
+ */
+function poetryRecipesFor(generator, lockVersion) {
+    const all = [POETRY_RECIPES.v2_3, POETRY_RECIPES.v2_0, POETRY_RECIPES.v1_2, POETRY_RECIPES.v1_1];
+    const named = typeof generator === "string" ? generatorOf(generator) : generator;
+    const version = named?.version;
+    if (version) {
+        if (content_hashes_lessThan(version, "1.2.0a0"))
+            return [POETRY_RECIPES.v1_1];
+        if (content_hashes_lessThan(version, "2.0.0a0"))
+            return [POETRY_RECIPES.v1_2];
+        // Poetry >= 2.3 hashes locks written by 2.0-2.2 without [dependency-groups] too.
+        if (content_hashes_lessThan(version, "2.3.0"))
+            return [POETRY_RECIPES.v2_0];
+        return [POETRY_RECIPES.v2_3];
+    }
+    if (named)
+        return [POETRY_RECIPES.v1_2];
+    switch (lockVersion?.trim()) {
+        case "1.0":
+            return [POETRY_RECIPES.v1_1];
+        case "1.1": // Poetry 1.1, or 1.2 (which still wrote 1.1)
+            return [POETRY_RECIPES.v1_2, POETRY_RECIPES.v1_1];
+        case "2.0": // Poetry 1.3+ with its comment edited away; Poetry 2.x reads it with groups
+            return [POETRY_RECIPES.v1_2, POETRY_RECIPES.v2_3, POETRY_RECIPES.v2_0];
+        case "2.1":
+            return [POETRY_RECIPES.v2_3, POETRY_RECIPES.v2_0];
+        default:
+            return all;
+    }
+}
+// ---------------------------------------------------------------------------------------------
+// PDM
+// ---------------------------------------------------------------------------------------------
+const PDM_RECIPES = {
+    /** PDM 2.0-2.2 (`Project.get_content_hash`): overrides from `[tool.pdm.overrides]` only. */
+    v2_0: "pdm 2.0-2.2 (tool.pdm.overrides)",
+    /**
+     * PDM 2.3-2.15 (`PyProject.content_hash`): overrides from tool.pdm.overrides, else from
+     * tool.pdm.resolution.overrides (the 2.3 name).
+     */
+    v2_3: "pdm <=2.15 (overrides)",
+    /** PDM 2.16-2.19: the whole `[tool.pdm.resolution]` table, raw dev-dependencies. */
+    v2_16: "pdm 2.16-2.19 (resolution)",
+    /**
+     * PDM >= 2.20: dev-dependencies = `[dependency-groups]` + tool.pdm.dev-dependencies, merged under
+     * normalized group names.
+     */
+    v2_20: "pdm >=2.20 (resolution, dependency-groups)",
+};
+/** pdm.utils.normalize_name (>= 2.20 spelling: runs of non-alphanumerics become "-"). */
+const pdmNormalizeName = (name) => name.replace(/[^A-Za-z0-9]+/g, "-").toLowerCase();
+function pdmBase(pyproject) {
+    const project = tableAt(pyproject, ["project"]);
+    const settings = tableAt(pyproject, ["tool", "pdm"]);
+    return {
+        project,
+        settings,
+        data: {
+            sources: get(settings, "source", []),
+            dependencies: get(project, "dependencies", []),
+            "optional-dependencies": get(project, "optional-dependencies", {}),
+            "requires-python": get(project, "requires-python", ""),
+        },
+    };
+}
+function content_hashes_pdmDevDependencies(pyproject) {
+    const groups = {};
+    for (const [name, deps] of Object.entries(tableAt(pyproject, ["dependency-groups"]))) {
+        const group = pdmNormalizeName(name);
+        if (Object.hasOwn(groups, group))
+            throw new RecipeNotApplicable(`duplicate group ${group}`);
+        groups[group] = Array.isArray(deps) ? [...deps] : deps;
+    }
+    for (const [name, deps] of Object.entries(tableAt(pyproject, ["tool", "pdm", "dev-dependencies"]))) {
+        const group = pdmNormalizeName(name);
+        groups[group] ??= [];
+        const list = groups[group];
+        if (!Array.isArray(list) || !Array.isArray(deps))
+            throw new RecipeNotApplicable("bad group");
+        list.push(...deps);
+    }
+    return groups;
+}
+function pdmContent(pyproject, recipe) {
+    const { settings, data } = pdmBase(pyproject);
+    switch (recipe) {
+        case PDM_RECIPES.v2_0:
+            data["dev-dependencies"] = get(settings, "dev-dependencies", {});
+            data.overrides = get(settings, "overrides", {});
+            break;
+        case PDM_RECIPES.v2_3:
+            data["dev-dependencies"] = get(settings, "dev-dependencies", {});
+            data.overrides = has(settings, "overrides")
+                ? settings.overrides
+                : get(get(settings, "resolution", {}), "overrides", {});
+            break;
+        case PDM_RECIPES.v2_16:
+            data["dev-dependencies"] = get(settings, "dev-dependencies", {});
+            data.resolution = get(settings, "resolution", {});
+            break;
+        default:
+            data["dev-dependencies"] = content_hashes_pdmDevDependencies(pyproject);
+            data.resolution = get(settings, "resolution", {});
+    }
+    return data;
+}
+/** Numeric parts of a pdm lock_version ("4.4.1" -> [4, 4, 1]); undefined when unparseable. */
+function versionTuple(version) {
+    if (!version || !/^\d+(\.\d+)*$/.test(version.trim()))
+        return undefined;
+    return version.trim().split(".").map(Number);
+}
+function compareTuples(a, b) {
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+        const difference = (a[i] ?? 0) - (b[i] ?? 0);
+        if (difference)
+            return difference;
+    }
+    return 0;
+}
+/**
+ * Which PDM recipes apply to a lock_version, most likely first:
+ * 4.4.1 -> <=2.15 overrides layout; 4.4.2 (2.16 only) -> resolution layout; 4.5.0 (2.17-2.28.0)
+ * -> both resolution variants; >= 4.5.1 -> >= 2.20; older or unknown -> all layouts.
+ */
+function pdmRecipesFor(lockVersion) {
+    const all = [PDM_RECIPES.v2_3, PDM_RECIPES.v2_0, PDM_RECIPES.v2_20, PDM_RECIPES.v2_16];
+    const version = versionTuple(lockVersion);
+    if (!version)
+        return all;
+    const at = (bound) => compareTuples(version, versionTuple(bound) ?? []);
+    // PDM 2.0-2.2 write 4.0 (Debian's 2.2.1: Project.LOCKFILE_VERSION).
+    if (at("4.1") < 0)
+        return [PDM_RECIPES.v2_0, PDM_RECIPES.v2_3, PDM_RECIPES.v2_20, PDM_RECIPES.v2_16];
+    if (at("4.4.1") < 0)
+        return [PDM_RECIPES.v2_3, PDM_RECIPES.v2_20, PDM_RECIPES.v2_16];
+    if (at("4.4.1") === 0)
+        return [PDM_RECIPES.v2_3];
+    if (at("4.5.0") < 0)
+        return [PDM_RECIPES.v2_16];
+    if (at("4.5.1") < 0)
+        return [PDM_RECIPES.v2_20, PDM_RECIPES.v2_16];
+    return [PDM_RECIPES.v2_20];
+}
+/**
+ * pdm.lock `content_hash` candidates ("sha256:<hex>") for the recipes that apply to `lockVersion`
+ * (`[metadata] lock_version`; all recipes when omitted or unknown), most likely first.
+ */
+function pdmContentHashes(pyproject, lockVersion) {
+    const numbers = numberModeFor(pyproject);
+    return pdmRecipesFor(lockVersion).flatMap((recipe) => candidate(recipe, () => pdmContent(pyproject, recipe), numbers, undefined, "sha256:"));
+}
+// ---------------------------------------------------------------------------------------------
+// Pipfile
+// ---------------------------------------------------------------------------------------------
+const PIPFILE_RECIPES = {
+    /** plette `Pipfile.get_hash` (pipenv before 2026.4, including Debian's 2022.12.19). */
+    raw: "plette raw names",
+    /** pipenv >= 2026.4 `Project.calculate_pipfile_hash`: PEP 503-canonical package keys. */
+    canonical: "pipenv >=2026.4 canonical names",
+    /** Early pipenv: raw names, and https://pypi.python.org/simple as the implied source. */
+    pypiPython: "early pipenv (default source pypi.python.org)",
+};
+/** plette's PIPFILE_SECTIONS plus the names get_hash skips. */
+const PIPFILE_NON_PACKAGE_KEYS = new Set([
+    "source",
+    "packages",
+    "dev-packages",
+    "requires",
+    "scripts",
+    "pipfile",
+    "pipenv",
+    "default",
+    "develop",
+]);
+/** plette prepends this source when the Pipfile has no `[[source]]`. */
+const DEFAULT_PIPFILE_SOURCE = { name: "pypi", url: "https://pypi.org/simple", verify_ssl: true };
+const EARLY_PIPFILE_SOURCE = { ...DEFAULT_PIPFILE_SOURCE, url: "https://pypi.python.org/simple" };
+function pipfileContent(pipfile, canonical, defaultSource = DEFAULT_PIPFILE_SOURCE) {
+    const names = (section) => {
+        if (!canonical)
+            return section;
+        if (!isPlainObject(section))
+            throw new RecipeNotApplicable("not a table");
+        return Object.fromEntries(Object.entries(section).map(([k, v]) => [names_normalizeName(k), v]));
+    };
+    const data = {
+        _meta: {
+            sources: has(pipfile, "source") ? pipfile.source : [defaultSource],
+            requires: get(pipfile, "requires", {}),
+        },
+        default: names(get(pipfile, "packages", {})),
+        develop: names(get(pipfile, "dev-packages", {})),
+    };
+    for (const [category, values] of Object.entries(pipfile)) {
+        if (!PIPFILE_NON_PACKAGE_KEYS.has(category))
+            data[category] = names(values);
+    }
+    return data;
+}
+/**
+ * Pipfile.lock `_meta.hash.sha256` candidates: plette raw names, PEP 503-canonical names, then (with
+ * no `[[source]]`) early pipenv's implied pypi.python.org source.
+ */
+function pipfileHashes(pipfile) {
+    const numbers = numberModeFor(pipfile);
+    const compact = [",", ":"];
+    const early = has(pipfile, "source")
+        ? []
+        : candidate(PIPFILE_RECIPES.pypiPython, () => pipfileContent(pipfile, false, EARLY_PIPFILE_SOURCE), numbers, compact);
+    return [
+        ...candidate(PIPFILE_RECIPES.raw, () => pipfileContent(pipfile, false), numbers, compact),
+        ...candidate(PIPFILE_RECIPES.canonical, () => pipfileContent(pipfile, true), numbers, compact),
+        ...early,
+    ];
+}
+/**
+ * Every manifest section any recipe of `format` hashes (dotted names such as
+ * "tool.poetry.dependencies"; Pipfile custom categories by their own name), mapped to the
+ * pythonJsonDumps of its current value ("null" when absent; dates written as strings). None of the
+ * hashes identifies what changed, so diff these between the base and head manifests instead.
+ */
+function hashedSections(format, manifest) {
+    const options = { numbers: numberModeFor(manifest), unserializable: "string" };
+    const separators = format === "pipfile" ? [",", ":"] : [", ", ": "];
+    const dump = (value) => pythonJsonDumps(value ?? null, separators, options);
+    const at = (path) => {
+        let current = manifest;
+        for (const key of path.split("."))
+            current = get(current, key);
+        return current;
+    };
+    let paths;
+    if (format === "poetry") {
+        paths = [
+            ...POETRY_RELEVANT_KEYS.map((key) => `tool.poetry.${key}`),
+            ...POETRY_PROJECT_KEYS.map((key) => `project.${key}`),
+            "dependency-groups",
+        ];
+    }
+    else if (format === "pdm") {
+        paths = [
+            "project.dependencies",
+            "project.optional-dependencies",
+            "project.requires-python",
+            "tool.pdm.source",
+            "tool.pdm.dev-dependencies",
+            "dependency-groups",
+            "tool.pdm.overrides",
+            "tool.pdm.resolution",
+        ];
+    }
+    else {
+        const sections = {
+            source: dump(has(manifest, "source") ? manifest.source : [DEFAULT_PIPFILE_SOURCE]),
+            requires: dump(get(manifest, "requires")),
+            packages: dump(get(manifest, "packages")),
+            "dev-packages": dump(get(manifest, "dev-packages")),
+        };
+        for (const [category, values] of Object.entries(manifest)) {
+            if (!PIPFILE_NON_PACKAGE_KEYS.has(category))
+                sections[category] = dump(values);
+        }
+        return sections;
+    }
+    // Keys with dots are never nested in these paths, so a plain split is enough.
+    return Object.fromEntries(paths.map((path) => [path, dump(at(path))]));
+}
+/** Names of the hashed sections whose content differs between two manifests. */
+function changedHashedSections(format, base, head) {
+    const before = hashedSections(format, base);
+    const after = hashedSections(format, head);
+    const names = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+    return names.filter((name) => (before[name] ?? "null") !== (after[name] ?? "null"));
+}
+// ---------------------------------------------------------------------------------------------
+// Today's recipes
+// ---------------------------------------------------------------------------------------------
+/** The release each format's "current" verdict follows (the oracle chroot's versions). */
+const CURRENT_TOOLS = {
+    poetry: "Poetry 2.3",
+    pdm: "PDM 2.29",
+    pipfile: "pipenv 2026.8",
+};
+/**
+ * The recipes today's tool accepts for a lock: Poetry 2.3 (also without groups for a lock whose
+ * comment names a Poetry before 2.3), PDM ≥ 2.20, pipenv's canonical names.
+ */
+function currentRecipes(format, poetryVersion) {
+    if (format === "pdm")
+        return [PDM_RECIPES.v2_20];
+    if (format === "pipfile")
+        return [PIPFILE_RECIPES.canonical];
+    return poetryVersion && content_hashes_lessThan(poetryVersion, "2.3.0")
+        ? [POETRY_RECIPES.v2_3, POETRY_RECIPES.v2_0]
+        : [POETRY_RECIPES.v2_3];
+}
+
+;// CONCATENATED MODULE: ./shared/lockcheck/drift.ts
+/** The command that brings a lock up to date, from its format and the version that wrote it. */
+function fixCommand(lock) {
+    switch (lock.format) {
+        case "uv":
+            return "uv lock";
+        case "poetry":
+            return writtenByPoetry1(lock) ? "poetry lock --no-update" : "poetry lock";
+        case "pdm":
+            return "pdm lock";
+        case "pipfile":
+            return "pipenv lock";
+        case "requirements":
+            return lock.header?.command ?? "pip-compile";
+        default:
+            return "re-lock";
+    }
+}
+/** Only a lock that names its Poetry 1.x gets 1.x's command; Poetry 2 removed `--no-update`. */
+function writtenByPoetry1(lock) {
+    const version = lock.generator?.version;
+    return version !== undefined && Number(version.split(".")[0]) < 2;
+}
+/** Builds findings for one lock with its fix hint filled in. */
+function findingsFor(lock) {
+    const fix = `Run: ${fixCommand(lock)}`;
+    return (finding) => ({
+        lockfile: lock.file,
+        fix,
+        ...finding,
+    });
+}
+/** A locked package that nothing declares any more; `why` ends the message. */
+function notDeclared(lock, locked, why) {
+    return findingsFor(lock)({
+        severity: "error",
+        code: "not-declared",
+        package: locked.name,
+        locked: locked.version,
+        file: lock.file,
+        line: locked.line,
+        message: `${locked.name}: ${lock.file} ${why}`,
+    });
+}
+/** A warning when the lock's version is newer than pyship knows; undefined otherwise. */
+function newerLockVersion(lock, version, newest) {
+    const [a, b] = [version, newest].map((v) => v.split(".").map(Number));
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+        if ((a[i] ?? 0) === (b[i] ?? 0))
+            continue;
+        if ((a[i] ?? 0) < (b[i] ?? 0))
+            return undefined;
+        return findingsFor(lock)({
+            severity: "warning",
+            code: "unknown-lock-version",
+            file: lock.file,
+            line: 1,
+            message: `${lock.file} has lock version ${version}, newer than pyship knows (${newest}); checked on a best-effort basis.`,
+        });
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./shared/lockcheck/declared-vs-locked.ts
+
+
+
+function checkDeclared(declared, lock) {
+    const finding = findingsFor(lock);
+    const byKey = packagesByKey(lock);
+    const findings = [];
+    for (const dependency of declared) {
+        const locked = byKey.get(dependency.key) ?? [];
+        const where = { file: dependency.file, line: dependency.line, package: dependency.name };
+        const group = dependency.group === "main" ? "" : ` (${dependency.group})`;
+        if (locked.length === 0) {
+            findings.push(finding({
+                ...where,
+                severity: "error",
+                code: "not-locked",
+                declared: dependency.constraint,
+                message: `${dependency.name}: ${dependency.file} declares ${describeConstraint(dependency.constraint)}${group}, but ${lock.file} does not lock it.`,
+            }));
+            continue;
+        }
+        if (dependency.direct)
+            continue;
+        const versions = locked.map((p) => p.version).filter((v) => v !== undefined);
+        const satisfied = satisfiedOrUnparsable(dependency, versions);
+        if (satisfied === "unparsable") {
+            findings.push(unparsableFinding(dependency, lock));
+            continue;
+        }
+        if (versions.length > 0 && !satisfied) {
+            findings.push(finding({
+                ...where,
+                severity: "error",
+                code: "unsatisfied",
+                declared: dependency.constraint,
+                locked: versions.join(", "),
+                message: `${dependency.name}: ${dependency.file} asks for ${dependency.constraint}${group}, ${lock.file} has ${versions.join(", ")}.`,
+            }));
+        }
+    }
+    return findings;
+}
+/**
+ * Locked packages that no declared dependency reaches through the lock's own edges: a removed
+ * top-level dependency. `roots` holds the keys to start from (declared names, the project itself).
+ */
+function checkOrphans(roots, lock) {
+    const byKey = packagesByKey(lock);
+    const reached = new Set();
+    const queue = [...roots];
+    for (let key = queue.pop(); key !== undefined; key = queue.pop()) {
+        if (reached.has(key))
+            continue;
+        reached.add(key);
+        for (const locked of byKey.get(key) ?? []) {
+            for (const edge of locked.dependencies)
+                queue.push(edge.key);
+        }
+    }
+    // Only packages nothing else in the lock depends on were top-level.
+    const dependedOn = new Set(lock.packages.flatMap((p) => p.dependencies.map((d) => d.key)));
+    return lock.packages
+        .filter((p) => !reached.has(p.key) && !dependedOn.has(p.key))
+        .map((p) => notDeclared(lock, p, `still locks ${p.version ?? "it"} as a top-level dependency, but nothing declares it any more.`));
+}
+/** One finding per declared constraint that does not parse: the tools refuse such a manifest. */
+function unparsableConstraints(declared, lock) {
+    const parses = (specifier) => {
+        try {
+            return specifier.trim() === "" || isValidSpecifier(specifier);
+        }
+        catch {
+            return false;
+        }
+    };
+    return declared
+        .filter((d) => !d.direct && !d.specifiers.every(parses))
+        .map((d) => unparsableFinding(d, lock));
+}
+function unparsableFinding(dependency, lock) {
+    const group = dependency.group === "main" ? "" : ` (${dependency.group})`;
+    return findingsFor(lock)({
+        severity: "error",
+        code: "unparsable-constraint",
+        package: dependency.name,
+        file: dependency.file,
+        line: dependency.line,
+        declared: dependency.constraint,
+        message: `${dependency.name}: ${dependency.file} declares ${JSON.stringify(dependency.constraint)}${group}, which does not parse as a version constraint, so the lock cannot be checked against it.`,
+        fix: `Fix the constraint in ${dependency.file}, then run: ${fixCommand(lock)}`,
+    });
+}
+/** Whether a locked version satisfies the constraint; "unparsable" when the constraint does not parse. */
+function satisfiedOrUnparsable(dependency, versions) {
+    try {
+        return versions.some((v) => declaredSatisfiedBy(dependency, v));
+    }
+    catch {
+        return "unparsable";
+    }
+}
+function packagesByKey(lock) {
+    const byKey = new Map();
+    for (const p of lock.packages)
+        byKey.set(p.key, [...(byKey.get(p.key) ?? []), p]);
+    return byKey;
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./shared/lockcheck/history.ts
+/** The manifest as it was when a lock was written, looked up in recent git history. */
+
+
+/**
+ * Walks back through the last `depth` commits that touched `file` and returns the first version
+ * for which `matches` holds (for example: its content hash equals the lock's). Undefined when git,
+ * history or a match is missing (a shallow CI checkout, say).
+ */
+function findInHistory(file, matches, depth = 20) {
+    const cwd = external_node_path_default().dirname(file);
+    const git = (...args) => (0,external_node_child_process_namespaceObject.execFileSync)("git", args, {
+        cwd,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+        timeout: 10_000,
+    });
+    try {
+        const relative = git("ls-files", "--full-name", "--", external_node_path_default().basename(file)).trim();
+        if (relative === "")
+            return undefined;
+        for (const commit of git("log", `-n${depth}`, "--format=%H", "--", external_node_path_default().basename(file))
+            .split("\n")
+            .filter(Boolean)) {
+            const text = git("show", `${commit}:${relative}`);
+            if (matches(text))
+                return text;
+        }
+    }
+    catch {
+        return undefined;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./shared/lockcheck/recipes.ts
+
+
+
+
+/** What each older recipe leaves out that today's tool hashes. */
+const leftOut = {
+    [POETRY_RECIPES.v1_1]: "the [tool.poetry.group.*] tables",
+    [POETRY_RECIPES.v1_2]: "[project] and [dependency-groups]",
+    [POETRY_RECIPES.v2_0]: "[dependency-groups]",
+    [PDM_RECIPES.v2_0]: "the whole [tool.pdm.resolution] table (it hashed overrides only)",
+    [PDM_RECIPES.v2_3]: "the whole [tool.pdm.resolution] table (it hashed overrides only)",
+    [PDM_RECIPES.v2_16]: "[dependency-groups] merged into dev-dependencies",
+    [PIPFILE_RECIPES.raw]: "canonical package names",
+    [PIPFILE_RECIPES.pypiPython]: "its own implied [[source]] (https://pypi.org/simple)",
+};
+/** The older recipe's hash, as an error (`current`) or a notice (`any`). */
+function olderRecipeFinding(lock, manifest, format, recipe, mode) {
+    const today = CURRENT_TOOLS[format];
+    const writer = writerOf(lock, recipe);
+    const names = recipe === PIPFILE_RECIPES.raw ? nonCanonicalNames(manifest) : [];
+    const what = names.length > 0 ? `${leftOut[recipe]} (${names.join(", ")})` : leftOut[recipe];
+    const base = `${lock.file}: its content hash is ${writer}'s recipe for this ${manifest.file}; ${today} also hashes ${what}`;
+    return findingsFor(lock)({
+        severity: mode === "current" ? "error" : "notice",
+        code: "hash-recipe",
+        package: names[0],
+        file: lock.file,
+        line: hashLine(lock),
+        locked: lock.contentHash,
+        message: mode === "current"
+            ? `${base}, so it calls the lock out of date.`
+            : `${base}; accepted because hash-recipes is 'any'.`,
+    });
+}
+/** "Poetry 1.8.3" from the lock's comment, else the recipe's version range. */
+function writerOf(lock, recipe) {
+    if (lock.format === "poetry" && lock.generator?.version)
+        return `Poetry ${lock.generator.version}`;
+    if (recipe === PIPFILE_RECIPES.pypiPython)
+        return "an early pipenv (pypi.python.org source)";
+    if (lock.format === "pipfile")
+        return "pipenv before 2026.4 (plette, raw names)";
+    const version = lock.lockVersion ? ` (lock_version ${lock.lockVersion})` : "";
+    return `${recipe.replace(/^pdm/, "PDM").replace(/^poetry/, "Poetry")}${version}`;
+}
+function nonCanonicalNames(manifest) {
+    return ["packages", "dev-packages"].flatMap((section) => Object.keys(tableAt(manifest.data, [section])).filter((name) => names_normalizeName(name) !== name));
+}
+/** PDM 2.29 reads lock_version 4.x only: anything older gets one finding, not a diff. */
+function refusedPdmFormat(lock, manifest) {
+    const major = Number(lock.lockVersion?.split(".")[0] ?? 0);
+    if (major >= 4)
+        return undefined;
+    const legacyManifest = !("project" in manifest.data);
+    const version = lock.lockVersion ? `lock_version ${lock.lockVersion}` : "no lock_version";
+    return findingsFor(lock)({
+        severity: "error",
+        code: "lock-format-too-old",
+        file: lock.file,
+        line: 1,
+        message: `${lock.file}: this lock format is too old (${version}, from PDM before 2.0): ${CURRENT_TOOLS.pdm} refuses it as incompatible${legacyManifest ? `, and ${manifest.file} keeps its dependencies in [tool.pdm] (PDM before 1.0)` : ""}.`,
+        fix: legacyManifest
+            ? "Move the [tool.pdm] dependencies into [project] (PEP 621), then run: pdm lock"
+            : "Run: pdm lock",
+    });
+}
+const hashLine = (lock) => lock.contentHashLine ?? 1;
+/** pipenv (plette) stops at a `[[source]]` without a name or url: one finding, not a diff. */
+function refusedPipfileSource(lock, manifest) {
+    const sources = Array.isArray(manifest.data.source) ? manifest.data.source : [];
+    const index = sources.findIndex((s) => typeof s !== "object" || s === null || !("name" in s) || !("url" in s));
+    if (index < 0)
+        return undefined;
+    const missing = "name" in (sources[index] ?? {}) ? "url" : "name";
+    const lines = manifest.text.split("\n");
+    const line = lines.flatMap((l, i) => (/^\s*\[\[source\]\]/.test(l) ? [i + 1] : []))[index];
+    return findingsFor(lock)({
+        severity: "error",
+        code: "invalid-source",
+        file: manifest.file,
+        line,
+        message: `${manifest.file}: [[source]] number ${index + 1} has no ${missing}, so ${CURRENT_TOOLS.pipfile} cannot read the Pipfile ("Missing required field: ${missing}").`,
+        fix: `Add ${missing} = ... to that [[source]], then run: pipenv lock`,
+    });
+}
+
+;// CONCATENATED MODULE: ./shared/lockcheck/hashed-locks.ts
+
+
+
+
+
+
+
+
+
+
+
+
+const poetry = {
+    hashFormat: "poetry",
+    candidates: (manifest) => poetryContentHashes(manifest),
+    recipes: (lock) => poetryRecipesFor(lock.generator, lock.lockVersion),
+    declared: (manifest) => [
+        ...poetryDependencies(manifest),
+        ...pep621Dependencies(manifest),
+        ...[...dependencyGroups(manifest).values()].flat(),
+    ],
+    hasEdges: true,
+    newestLockVersion: "2.1",
+    requiresPython(manifest, lock) {
+        const python = tableAt(manifest.data, ["tool", "poetry", "dependencies"]).python;
+        const project = tableAt(manifest.data, ["project"])["requires-python"];
+        const declared = typeof project === "string" ? project : typeof python === "string" ? python : undefined;
+        const line = typeof project === "string"
+            ? manifest.lines.key("project", "requires-python")
+            : manifest.lines.key("tool.poetry.dependencies", "python");
+        return compareRequiresPython(manifest, lock, declared, line, poetryToPep440);
+    },
+};
+const pdm = {
+    hashFormat: "pdm",
+    candidates: (manifest) => pdmContentHashes(manifest),
+    recipes: (lock) => pdmRecipesFor(lock.lockVersion),
+    refusedFormat: refusedPdmFormat,
+    declared: (manifest, lock) => inLockedPdmGroups(lock, [
+        ...pep621Dependencies(manifest),
+        ...pdmDevDependencies(manifest),
+        ...[...dependencyGroups(manifest).values()].flat(),
+    ]),
+    hasEdges: true,
+    newestLockVersion: "4.5.1",
+    requiresPython(manifest, lock) {
+        const declared = tableAt(manifest.data, ["project"])["requires-python"];
+        const line = manifest.lines.key("project", "requires-python");
+        return compareRequiresPython(manifest, lock, typeof declared === "string" ? declared : undefined, line);
+    },
+};
+const pipfile = {
+    hashFormat: "pipfile",
+    candidates: (manifest) => pipfileHashes(manifest),
+    recipes: () => Object.values(PIPFILE_RECIPES),
+    refusedFormat: refusedPipfileSource,
+    declared: pipfileDependencies,
+    hasEdges: false,
+    newestLockVersion: "6",
+    requiresPython(manifest, lock) {
+        const requires = tableAt(manifest.data, ["requires"]);
+        const locked = lock.requires ?? {};
+        const findings = [];
+        for (const key of new Set([...Object.keys(requires), ...Object.keys(locked)])) {
+            if (String(requires[key] ?? "") === String(locked[key] ?? ""))
+                continue;
+            findings.push(findingsFor(lock)({
+                severity: "error",
+                code: "requires-python",
+                package: key,
+                declared: String(requires[key] ?? ""),
+                locked: String(locked[key] ?? ""),
+                file: manifest.file,
+                line: manifest.lines.key("requires", key) ?? manifest.lines.table("requires"),
+                message: `[requires] ${key}: ${manifest.file} says ${requires[key] ?? "nothing"}, ${lock.file} was locked for ${locked[key] ?? "nothing"}.`,
+            }));
+        }
+        return findings;
+    },
+};
+/** `pdm lock` locks an extra only when `-G` names it: `[metadata] groups` says which it did. */
+function inLockedPdmGroups(lock, declared) {
+    const groups = lock.lockedGroups;
+    if (!groups)
+        return declared;
+    const locked = new Set(groups.map(names_normalizeName));
+    return declared.filter((d) => !d.group.startsWith("extra:") || locked.has(names_normalizeName(d.group.slice(6))));
+}
+const rulesFor = { poetry, pdm, pipfile };
+/** The dependencies a poetry.lock, pdm.lock or Pipfile.lock's manifest declares, the project's own extras left out. */
+function declaredFor(lock, manifest) {
+    const rules = rulesFor[lock.format];
+    return rules.declared(manifest, lock).filter((d) => d.key !== projectKey(manifest));
+}
+function checkHashedLock(lock, manifest, hashRecipes = "current") {
+    const rules = rulesFor[lock.format];
+    const refused = rules.refusedFormat?.(lock, manifest);
+    if (refused)
+        return { findings: [refused] };
+    const findings = [];
+    const newer = lock.lockVersion && newerLockVersion(lock, lock.lockVersion, rules.newestLockVersion);
+    if (newer)
+        findings.push(newer);
+    const candidates = rules.candidates(parseManifest(manifest.text));
+    const today = currentRecipes(rules.hashFormat, lock.generator?.version);
+    const current = matchingCandidate(candidates, lock.contentHash, today);
+    const older = current
+        ? undefined
+        : matchingCandidate(candidates, lock.contentHash, rules.recipes(lock));
+    const project = projectKey(manifest);
+    // `all = ["pkg[a,b]"]` in pkg itself pulls in its own extras: not a package to lock.
+    const declared = rules.declared(manifest, lock).filter((d) => d.key !== project);
+    const unparsable = unparsableConstraints(declared, lock);
+    if (unparsable.length > 0)
+        return { findings: [...findings, ...unparsable] };
+    const semantic = semanticFindings(lock, manifest, rules, declared, project);
+    if (!current && !older) {
+        findings.push(...semantic);
+        if (!semantic.some((f) => f.severity === "error"))
+            findings.push(hashFinding(lock, manifest, rules));
+        return { findings };
+    }
+    // The lock was written from exactly this manifest: a difference we see is ours to doubt.
+    findings.push(...semantic.map((f) => (f.severity === "error" ? { ...f, severity: "warning" } : f)));
+    if (older) {
+        findings.push(olderRecipeFinding(lock, manifest, rules.hashFormat, older.recipe, hashRecipes));
+        return hashRecipes === "any" ? { findings, matchedRecipe: older.recipe } : { findings };
+    }
+    const matched = current;
+    const raw = candidates.find((c) => c.recipe === PIPFILE_RECIPES.raw);
+    if (matched.recipe === PIPFILE_RECIPES.canonical && raw?.hash !== lock.contentHash)
+        findings.push(canonicalOnlyNotice(lock));
+    return { findings, matchedRecipe: matched.recipe };
+}
+function semanticFindings(lock, manifest, rules, declared, project) {
+    const semantic = [...checkDeclared(declared, lock), ...rules.requiresPython(manifest, lock)];
+    if (!rules.hasEdges)
+        return semantic;
+    return [...semantic, ...checkOrphans([...declared.map((d) => d.key), project], lock)];
+}
+/** The project's own normalized name ("" for a Pipfile). */
+function projectKey(manifest) {
+    const name = tableAt(manifest.data, ["project"]).name ?? tableAt(manifest.data, ["tool", "poetry"]).name;
+    return typeof name === "string" ? names_normalizeName(name) : "";
+}
+/**
+ * Pipfile.lock does not say which pipenv wrote it. A hash that only pipenv ≥ 2026.4's recipe
+ * (canonical names) reproduces is fresh for today's pipenv, but an older one re-locks.
+ */
+function canonicalOnlyNotice(lock) {
+    return findingsFor(lock)({
+        severity: "notice",
+        code: "hash-recipe",
+        file: lock.file,
+        line: hashLine(lock),
+        message: `${lock.file} matches the Pipfile with pipenv 2026.4's hashing (canonical names) only; pipenv before 2026.4 would call it out of date.`,
+        fix: "Pin pipenv ≥ 2026.4 in CI, or run: pipenv lock",
+    });
+}
+function hashFinding(lock, manifest, rules) {
+    const base = findInHistory(manifestPathOf(manifest), (text) => {
+        try {
+            return (matchingCandidate(rules.candidates(parseManifest(text)), lock.contentHash) !== undefined);
+        }
+        catch {
+            return false;
+        }
+    });
+    const sections = base
+        ? changedHashedSections(rules.hashFormat, parseManifest(base), parseManifest(manifest.text))
+        : rules.hashFormat === "pipfile"
+            ? pipfileSectionsAgainstLock(manifest, lock)
+            : [];
+    const what = sections.length > 0
+        ? `the hashed section${sections.length > 1 ? "s" : ""} ${sections.join(", ")} changed`
+        : `a hashed section (${hashedSectionNames[rules.hashFormat]}) changed`;
+    return findingsFor(lock)({
+        severity: "error",
+        code: "content-hash",
+        file: lock.file,
+        line: hashLine(lock),
+        locked: lock.contentHash,
+        message: `${lock.file}: the content hash no longer matches ${manifest.file}: ${what}, though no locked version is out of range.`,
+    });
+}
+/**
+ * Without history, Pipfile.lock's own `_meta` still tells whether [[source]] or [requires] changed;
+ * if neither did, a package table did.
+ */
+function pipfileSectionsAgainstLock(manifest, lock) {
+    const now = hashedSections("pipfile", parseManifest(manifest.text));
+    const { sources, requires } = lock;
+    const locked = hashedSections("pipfile", { source: sources, requires });
+    const dump = (sections, key) => key === "requires" && sections[key] === "null" ? "{}" : sections[key];
+    const changed = ["source", "requires"].filter((key) => dump(now, key) !== dump(locked, key));
+    if (changed.length > 0)
+        return changed;
+    return Object.keys(now).filter((key) => key !== "source" && key !== "requires");
+}
+const hashedSectionNames = {
+    poetry: "dependencies, groups, sources, extras or requires-python",
+    pdm: "dependencies, dev-dependencies, sources, requires-python or resolution",
+    pipfile: "packages, sources or requires",
+};
+/** The absolute manifest path, which checkers pass along on the Manifest. */
+const manifestPathOf = (manifest) => manifest.path ?? manifest.file;
+/** The manifest's requires-python against the lock's. */
+function compareRequiresPython(manifest, lock, declared, line, toPep440 = (s) => [s]) {
+    const locked = lock.requiresPython;
+    if (declared === undefined || locked === undefined)
+        return [];
+    const [a, b] = [toPep440(declared), toPep440(locked)];
+    if (a.length === b.length && a.every((s, i) => sameSpecifierSet(s, b[i])))
+        return [];
+    return [
+        findingsFor(lock)({
+            severity: "error",
+            code: "requires-python",
+            package: "python",
+            declared,
+            locked,
+            file: manifest.file,
+            line,
+            message: `requires-python: ${manifest.file} says ${describeConstraint(declared)}, ${lock.file} was locked for ${locked}.`,
+        }),
+    ];
+}
+
+;// CONCATENATED MODULE: ./shared/lockcheck/direct.ts
+
+
+
+/** The normalized names the project declares itself: from the lock's own roots where it has them, else the manifest. */
+function directKeys(lock, manifest) {
+    switch (lock.format) {
+        case "uv":
+            return uvDirect(lock);
+        case "requirements":
+            return requirementsDirect(lock);
+        case "pylock":
+            return new Set(manifest
+                ? [
+                    ...pep621Dependencies(manifest),
+                    ...[...dependencyGroups(manifest).values()].flat(),
+                ].map((d) => d.key)
+                : []);
+        default:
+            return new Set(manifest ? declaredFor(lock, manifest).map((d) => d.key) : []);
+    }
+}
+/** uv.lock: the edges of the workspace members (editable or virtual entries), groups included. */
+function uvDirect(lock) {
+    const members = new Set(lock.manifest.members.map(names_normalizeName));
+    const isMember = (p) => members.has(p.key) || p.source.kind === "editable" || p.source.kind === "virtual";
+    const roots = lock.packages.filter(isMember);
+    const edges = roots.flatMap((p) => [
+        ...p.dependencies,
+        ...Object.values(p.groupDependencies ?? {}).flat(),
+    ]);
+    const own = new Set(roots.map((p) => p.key));
+    return new Set(edges.map((e) => e.key).filter((key) => !own.has(key)));
+}
+/** A pin whose `# via` names an input (`-r requirements.in`, `pkg (pyproject.toml)`); every pin when none says. */
+function requirementsDirect(lock) {
+    const annotated = lock.packages.some((pin) => pin.via.length > 0);
+    const fromInput = (via) => via.startsWith("-r ") || via.includes("(");
+    return new Set(lock.packages.filter((pin) => !annotated || pin.via.some(fromInput)).map((pin) => pin.key));
+}
+
+;// CONCATENATED MODULE: ./shared/project/requirements-in.ts
+/** `requirements.in` files: requirements, `-r` includes (followed) and `-c` constraints (not direct). */
+
+
+
+
+
+
+/**
+ * The direct requirements of an input file and everything it includes with `-r`.
+ * `display` maps an absolute path to the path shown to users.
+ */
+function readRequirementsIn(file, display, seen = new Set()) {
+    if (seen.has(file))
+        return [];
+    seen.add(file);
+    const shown = display(file);
+    const text = text_readText(file, shown);
+    const manifest = { data: {}, text, file: shown, lines: new ManifestLines(text) };
+    const declared = [];
+    const lines = text.split(/\r?\n/);
+    for (let i = 0; i < lines.length; i++) {
+        const line = lines[i].replace(/(^|\s)#.*$/, "").trim();
+        if (line === "")
+            continue;
+        const include = /^(-r|--requirement)[=\s]+(\S+)/.exec(line);
+        if (include) {
+            declared.push(...readRequirementsIn(external_node_path_default().resolve(external_node_path_default().dirname(file), include[2]), display, seen));
+            continue;
+        }
+        const editable = /^(-e|--editable)[=\s]+(\S+)/.exec(line);
+        if (editable) {
+            const name = /[#&]egg=([^&]+)/.exec(editable[2])?.[1];
+            if (name)
+                declared.push(directRequirement(name, editable[2], shown, i + 1));
+            continue;
+        }
+        if (line.startsWith("-"))
+            continue;
+        try {
+            declared.push(fromPep508(line, "main", manifest, i + 1));
+        }
+        catch (error) {
+            if (error instanceof errors/* ConfigurationError */.j1)
+                throw new errors/* ConfigurationError */.j1(error.message, { file: shown, line: i + 1 });
+            throw error;
+        }
+    }
+    return declared;
+}
+function directRequirement(name, location, file, line) {
+    return {
+        name,
+        key: names_normalizeName(name),
+        group: "main",
+        constraint: `-e ${location}`,
+        specifiers: [""],
+        extras: [],
+        direct: { kind: "editable", location },
+        file,
+        line,
+    };
+}
+
+;// CONCATENATED MODULE: ./shared/lockcheck/requirements.ts
+/** pip-compile / uv pip compile output against the inputs its header names. */
+
+
+
+
+
+
+
+
+/** Options of pip-compile and uv pip compile that take a value. */
+const valued = new Set([
+    "-o",
+    "--output-file",
+    "--extra",
+    "-i",
+    "--index-url",
+    "--extra-index-url",
+    "-c",
+    "--constraint",
+    "-f",
+    "--find-links",
+    "--pip-args",
+    "--resolver",
+    "--annotation-style",
+    "-p",
+    "--python",
+    "--python-version",
+    "--python-platform",
+    "--cache-dir",
+    "-P",
+    "--upgrade-package",
+    "--unsafe-package",
+    "--build-deps-for",
+    "--override",
+    "--group",
+    "--custom-compile-command",
+    "--no-emit-package",
+]);
+function parseCompileCommand(command) {
+    const words = shellWords(command).slice(command.startsWith("uv ") ? 3 : 1);
+    const parsed = {
+        sources: [],
+        extras: [],
+        allExtras: false,
+        generateHashes: false,
+    };
+    for (let i = 0; i < words.length; i++) {
+        const [option, inline] = words[i].split(/=(.*)/s, 2);
+        if (!option.startsWith("-")) {
+            parsed.sources.push(words[i]);
+            continue;
+        }
+        const value = valued.has(option) && inline === undefined ? words[++i] : inline;
+        if (option === "--extra" && value)
+            parsed.extras.push(...value.split(",").map(names_normalizeName));
+        if (option === "--all-extras")
+            parsed.allExtras = true;
+        if (option === "--generate-hashes")
+            parsed.generateHashes = true;
+    }
+    return parsed;
+}
+function shellWords(command) {
+    const words = [];
+    for (const match of command.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g)) {
+        words.push(match[1] ?? match[2] ?? match[3]);
+    }
+    return words;
+}
+function checkRequirementsLock(lock, lockPath, display) {
+    const finding = findingsFor(lock);
+    if (!lock.header)
+        return [];
+    const command = parseCompileCommand(lock.header.command);
+    const directory = external_node_path_default().dirname(lockPath);
+    const sources = command.sources.length > 0 ? command.sources : ["requirements.in"];
+    const declared = [];
+    const findings = [];
+    for (const source of sources) {
+        const file = external_node_path_default().resolve(directory, source);
+        if (external_node_path_default().basename(file) === "pyproject.toml") {
+            const { data, text } = readTomlFile(file, display(file));
+            const all = pep621Dependencies(manifestOf(data, text, display(file)));
+            declared.push(...all.filter((d) => d.group === "main" || command.allExtras || command.extras.includes(d.group.slice(6))));
+        }
+        else if (/\.(in|txt)$/.test(file) && (0,external_node_fs_.existsSync)(file)) {
+            declared.push(...readRequirementsIn(file, display));
+        }
+        else {
+            findings.push(finding({
+                severity: "warning",
+                code: "input-not-checked",
+                file: lock.file,
+                line: lock.header.line,
+                message: `${lock.file} was compiled from ${source}, which pyship cannot read statically (or which is missing); its pins were not checked against it.`,
+            }));
+        }
+    }
+    findings.push(...checkDirect(lock, declared, finding));
+    findings.push(...requirements_checkOrphans(lock, declared));
+    if (command.generateHashes)
+        findings.push(...checkHashes(lock, finding));
+    return findings;
+}
+function checkDirect(lock, declared, finding) {
+    const findings = [];
+    for (const dependency of declared) {
+        const pin = lock.packages.find((p) => p.key === dependency.key);
+        const base = {
+            package: dependency.name,
+            declared: dependency.constraint,
+            file: dependency.file,
+            line: dependency.line,
+        };
+        if (!pin) {
+            findings.push(finding({
+                ...base,
+                severity: "error",
+                code: "not-locked",
+                message: `${dependency.name}: ${dependency.file} asks for ${describeConstraint(dependency.constraint)}, but ${lock.file} has no pin for it.`,
+            }));
+        }
+        else if (dependency.direct) {
+            if (pin.url !== dependency.direct.location) {
+                findings.push(finding({
+                    ...base,
+                    severity: "error",
+                    code: "source-changed",
+                    locked: pin.url ?? pin.version,
+                    message: `${dependency.name}: ${dependency.file} asks for ${dependency.direct.location}, ${lock.file} pins ${pin.url ?? pin.version}.`,
+                }));
+            }
+        }
+        else if (pin.version && !declaredSatisfiedBy(dependency, pin.version)) {
+            findings.push(finding({
+                ...base,
+                severity: "error",
+                code: "unsatisfied",
+                locked: pin.version,
+                message: `${dependency.name}: ${dependency.file} asks for ${dependency.constraint}, ${lock.file} pins ${pin.version}.`,
+            }));
+        }
+    }
+    return findings;
+}
+/** A pin whose `# via` names only input files was a direct requirement; if none declares it now, it is orphaned. */
+function requirements_checkOrphans(lock, declared) {
+    const direct = new Set(declared.map((d) => d.key));
+    const fromInput = (via) => /^-r\s/.test(via) || /\((pyproject\.toml|setup\.cfg|setup\.py)\)$/.test(via);
+    return lock.packages
+        .filter((p) => p.via.length > 0 && p.via.every(fromInput) && !direct.has(p.key))
+        .map((p) => notDeclared(lock, p, `pins ${p.version ?? "it"} for ${p.via.join(", ")}, which no longer asks for it.`));
+}
+function checkHashes(lock, finding) {
+    return lock.packages
+        .filter((p) => !p.editable && p.files.every((f) => f.hashes.length === 0))
+        .map((p) => finding({
+        severity: "error",
+        code: "missing-hashes",
+        package: p.name,
+        locked: p.version,
+        file: lock.file,
+        line: p.line,
+        message: `${p.name}: ${lock.file} was compiled with --generate-hashes, but this pin has no --hash.`,
+    }));
+}
+
+;// CONCATENATED MODULE: ./shared/lockcheck/uv-requirements.ts
+/** uv's view of declared requirements: PEP 621 lowered with `tool.uv.sources`, and the lock's wire form. */
+
+
+
+
+/** Declared dependencies in uv's form: extras become `extra == '…'` markers, sources apply. */
+function lowerDeclared(declared, project) {
+    const sources = tableAt(project, ["tool", "uv", "sources"]);
+    const indexes = Array.isArray(tableAt(project, ["tool", "uv"]).index)
+        ? tableAt(project, ["tool", "uv"]).index.filter(isTable)
+        : [];
+    return declared.map((dependency) => {
+        const extra = dependency.group.startsWith("extra:") ? dependency.group.slice(6) : undefined;
+        const markers = [dependency.marker, extra ? `extra == '${extra}'` : undefined].filter(Boolean);
+        const sourceEntry = Object.entries(sources).find(([name]) => names_normalizeName(name) === dependency.key)?.[1];
+        return {
+            name: dependency.name,
+            key: dependency.key,
+            extras: dependency.extras,
+            specifier: dependency.direct ? "" : (dependency.specifiers[0] ?? ""),
+            marker: markers.length > 0
+                ? markers.map((m) => (markers.length > 1 ? `(${m})` : m)).join(" and ")
+                : undefined,
+            source: declaredSource(sourceEntry, indexes) ??
+                (dependency.direct?.kind === "url"
+                    ? { kind: "url", location: dependency.direct.location }
+                    : undefined),
+            line: dependency.line,
+            file: dependency.file,
+        };
+    });
+}
+function declaredSource(entry, indexes) {
+    const spec = Array.isArray(entry) ? entry.find(isTable) : entry;
+    if (!isTable(spec))
+        return undefined;
+    if (typeof spec.git === "string") {
+        const reference = spec.tag ?? spec.branch ?? spec.rev;
+        return {
+            kind: "git",
+            location: gitLocation(spec.git, typeof reference === "string" ? reference : undefined),
+        };
+    }
+    if (typeof spec.url === "string")
+        return { kind: "url", location: spec.url };
+    if (spec.workspace === true)
+        return { kind: "editable", location: "" };
+    if (typeof spec.path === "string") {
+        return {
+            kind: spec.editable === true ? "editable" : "path",
+            location: external_node_path_default().posix.normalize(spec.path),
+        };
+    }
+    if (typeof spec.index === "string") {
+        const index = indexes.find((i) => i.name === spec.index);
+        return { kind: "index", location: normalizeUrl(String(index?.url ?? spec.index)) };
+    }
+    return undefined;
+}
+/** A requirement from uv.lock's `requires-dist` / `requires-dev` wire form. */
+function fromLockWire(entry, file, line) {
+    return {
+        name: entry.name,
+        key: names_normalizeName(entry.name),
+        extras: entry.extras.map(names_normalizeName).sort(),
+        specifier: entry.specifier ?? "",
+        marker: entry.marker,
+        source: lockedSource(entry.source),
+        line,
+        file,
+    };
+}
+function lockedSource(source) {
+    const { git, url, editable, index } = source;
+    if (git) {
+        const [base, reference] = [
+            git.split(/[?#]/)[0],
+            /[?&](?:tag|branch|rev)=([^&#]+)/.exec(git)?.[1],
+        ];
+        return { kind: "git", location: gitLocation(base, reference) };
+    }
+    if (url)
+        return { kind: "url", location: url };
+    if (editable !== undefined)
+        return { kind: "editable", location: external_node_path_default().posix.normalize(editable) };
+    const location = source.path ?? source.directory;
+    if (location !== undefined)
+        return { kind: "path", location: external_node_path_default().posix.normalize(location) };
+    if (index)
+        return { kind: "index", location: normalizeUrl(index) };
+    return undefined;
+}
+const gitLocation = (url, reference) => `${url
+    .replace(/^git\+/, "")
+    .replace(/\.git$/, "")
+    .split(/[?#]/)[0]}${reference ? `@${reference}` : ""}`;
+const normalizeUrl = (url) => url.replace(/\/+$/, "");
+const canonicalMarkers = new Map();
+/** Markers compared in one canonical form; undefined when they cannot be parsed. */
+function canonicalMarker(marker) {
+    if (marker === undefined)
+        return "";
+    if (!canonicalMarkers.has(marker)) {
+        let canonical;
+        try {
+            canonical = normalizeMarker(marker);
+        }
+        catch {
+            canonical = undefined;
+        }
+        canonicalMarkers.set(marker, canonical);
+    }
+    return canonicalMarkers.get(marker);
+}
+function sameSource(a, b) {
+    if (!a || !b)
+        return !a && !b;
+    if (a.kind !== b.kind)
+        return false;
+    // A workspace member's editable path is written relative to the workspace root: the kind is enough.
+    if (a.kind === "editable" && (a.location === "" || b.location === ""))
+        return true;
+    return a.location === b.location;
+}
+const describeSource = (source) => source ? `${source.kind} ${source.location}`.trim() : "the index";
+
+;// CONCATENATED MODULE: ./shared/lockcheck/uv.ts
+/** uv.lock: each workspace member's declared metadata against what the lock recorded (uv's `satisfies`). */
+
+
+
+
+
+
+
+
+
+const knownVersion = 1;
+function checkUvLock(lock, root, files) {
+    const finding = findingsFor(lock);
+    const findings = [];
+    const newer = newerLockVersion(lock, lock.formatVersion, String(knownVersion));
+    if (newer)
+        findings.push(newer);
+    const members = workspaceMembers(root, files);
+    findings.push(...checkRequiresPython(lock, members, finding));
+    findings.push(...checkMembers(lock, members, finding));
+    for (const member of members) {
+        const name = tableAt(member.data, ["project"]).name;
+        if (typeof name !== "string")
+            continue;
+        const locked = lock.packages.find((p) => p.key === names_normalizeName(name) && p.source.kind !== "registry");
+        if (!locked) {
+            findings.push(finding({
+                severity: "error",
+                code: "member-not-locked",
+                package: name,
+                file: member.file,
+                line: member.lines.key("project", "name"),
+                message: `${name}: ${member.file} is a workspace member, but ${lock.file} has no entry for it.`,
+            }));
+            continue;
+        }
+        findings.push(...checkMember(lock, member, locked, finding));
+    }
+    findings.push(...checkManifestSets(lock, root, finding));
+    return findings;
+}
+function checkRequiresPython(lock, members, finding) {
+    const root = members[0];
+    const declared = tableAt(root.data, ["project"])["requires-python"];
+    if (typeof declared !== "string" || lock.requiresPython === undefined)
+        return [];
+    if (sameSpecifierSet(declared, lock.requiresPython))
+        return [];
+    return [
+        finding({
+            severity: "error",
+            code: "requires-python",
+            package: "python",
+            declared,
+            locked: lock.requiresPython,
+            file: root.file,
+            line: root.lines.key("project", "requires-python"),
+            message: `requires-python: ${root.file} says ${declared}, ${lock.file} was locked for ${lock.requiresPython}.`,
+        }),
+    ];
+}
+function checkMembers(lock, members, finding) {
+    const expected = members
+        .map((m) => tableAt(m.data, ["project"]).name)
+        .filter((n) => typeof n === "string")
+        .map(names_normalizeName)
+        .sort();
+    const recorded = lock.manifest.members.map(names_normalizeName).sort();
+    if (recorded.length === 0 && expected.length <= 1)
+        return [];
+    if (recorded.join() === expected.join())
+        return [];
+    return [
+        finding({
+            severity: "error",
+            code: "workspace-members",
+            declared: expected.join(", "),
+            locked: recorded.join(", "),
+            file: members[0].file,
+            line: members[0].lines.table("tool.uv.workspace") ?? 1,
+            message: `workspace members: the workspace has ${expected.join(", ") || "none"}, ${lock.file} was locked for ${recorded.join(", ") || "a single project"}.`,
+        }),
+    ];
+}
+function checkMember(lock, member, locked, finding) {
+    const findings = [];
+    const project = tableAt(member.data, ["project"]);
+    // The first entry of that name, as uv's own lookup finds it.
+    const metadata = (lock.packages.find((p) => p.name === locked.name) ?? locked).metadata;
+    const dynamic = stringList(project.dynamic);
+    if (typeof project.version === "string" &&
+        !dynamic.includes("version") &&
+        locked.version !== undefined &&
+        locked.version !== project.version) {
+        findings.push(finding({
+            severity: "error",
+            code: "version",
+            package: locked.name,
+            declared: project.version,
+            locked: locked.version,
+            file: member.file,
+            line: member.lines.key("project", "version"),
+            message: `${locked.name}: ${member.file} has version ${project.version}, ${lock.file} has ${locked.version}.`,
+        }));
+    }
+    const wire = (list) => list.map((item) => fromLockWire(item, lock.file, item.line ?? locked.line));
+    const declared = lowerDeclared(pep621Dependencies(member), member.data);
+    findings.push(...compareRequirements(declared, wire(metadata.requiresDist), lock, finding, ""));
+    const extras = Object.keys(tableAt(project, ["optional-dependencies"]))
+        .map(names_normalizeName)
+        .sort();
+    if (metadata.providesExtras !== undefined) {
+        const recorded = metadata.providesExtras.map(names_normalizeName).sort();
+        if (recorded.join() !== extras.join()) {
+            findings.push(finding({
+                severity: "error",
+                code: "extras",
+                package: locked.name,
+                declared: extras.join(", "),
+                locked: recorded.join(", "),
+                file: member.file,
+                line: member.lines.table("project.optional-dependencies") ??
+                    member.lines.key("project", "optional-dependencies"),
+                message: `${locked.name}: ${member.file} provides extras [${extras.join(", ")}], ${lock.file} has [${recorded.join(", ")}].`,
+            }));
+        }
+    }
+    const groups = dependencyGroups(member);
+    const legacyDev = stringList(tableAt(member.data, ["tool", "uv"])["dev-dependencies"]);
+    if (legacyDev.length > 0) {
+        const dev = pep621Like(legacyDev, member);
+        groups.set("dev", [...(groups.get("dev") ?? []), ...dev]);
+    }
+    const recordedGroups = metadata.requiresDev;
+    const names = new Set([...groups.keys(), ...Object.keys(recordedGroups).map(names_normalizeName)]);
+    for (const group of names) {
+        const recordedKey = Object.keys(recordedGroups).find((g) => names_normalizeName(g) === group);
+        const lockedGroup = recordedKey ? wire(recordedGroups[recordedKey]) : [];
+        const declaredGroup = lowerDeclared(groups.get(group) ?? [], member.data);
+        findings.push(...compareRequirements(declaredGroup, lockedGroup, lock, finding, ` (group ${group})`));
+    }
+    return findings;
+}
+function pep621Like(list, member) {
+    const copy = manifestOf({ project: { dependencies: list } }, member.text, member.file);
+    return pep621Dependencies(copy).map((d) => ({
+        ...d,
+        group: "dev",
+        line: member.lines.dependency("tool.uv", d.name, "dev-dependencies"),
+    }));
+}
+/** The per-dependency diff between declared and recorded requirement sets, like uv's Requested/Existing. */
+function compareRequirements(declared, recorded, lock, finding, where) {
+    const findings = [];
+    const [wantedByKey, haveByKey] = [groupByKey(declared), groupByKey(recorded)];
+    const versions = new Map(lock.packages.map((p) => [p.key, p.version]));
+    const version = (key) => versions.get(key);
+    for (const key of new Set([...wantedByKey.keys(), ...haveByKey.keys()])) {
+        const wanted = wantedByKey.get(key) ?? [];
+        const have = haveByKey.get(key) ?? [];
+        if (have.length === 0) {
+            const r = wanted[0];
+            findings.push(finding({
+                severity: "error",
+                code: "not-locked",
+                package: r.name,
+                declared: r.specifier,
+                file: r.file,
+                line: r.line,
+                message: `${r.name}: ${r.file} declares ${describeConstraint(r.specifier)}${where}, but ${lock.file} does not lock it.`,
+            }));
+            continue;
+        }
+        if (wanted.length === 0) {
+            const r = have[0];
+            findings.push(finding({
+                severity: "error",
+                code: "not-declared",
+                package: r.name,
+                locked: version(key),
+                file: lock.file,
+                line: r.line,
+                message: `${r.name}: ${lock.file} still records it${where}, but the manifest no longer declares it.`,
+            }));
+            continue;
+        }
+        findings.push(...comparePairs(wanted, have, lock, finding, where, version(key)));
+    }
+    return findings;
+}
+function groupByKey(requirements) {
+    const groups = new Map();
+    for (const r of requirements) {
+        const group = groups.get(r.key);
+        if (group)
+            group.push(r);
+        else
+            groups.set(r.key, [r]);
+    }
+    return groups;
+}
+function comparePairs(wanted, have, lock, finding, where, lockedVersion) {
+    const findings = [];
+    const unmatched = [...have];
+    for (const declared of wanted) {
+        // Pair with the recorded entry of the same marker, else the first left.
+        const index = Math.max(0, unmatched.findIndex((r) => canonicalMarker(r.marker) === canonicalMarker(declared.marker)));
+        const recorded = unmatched.splice(index, 1)[0] ?? have[0];
+        const base = { package: declared.name, file: declared.file, line: declared.line };
+        if (!sameSpecifierSet(declared.specifier, recorded.specifier)) {
+            const has = lockedVersion
+                ? `${lock.file} has ${lockedVersion} (locked for ${describeConstraint(recorded.specifier)})`
+                : `${lock.file} was locked for ${describeConstraint(recorded.specifier)}`;
+            findings.push(finding({
+                ...base,
+                severity: "error",
+                code: "specifier-changed",
+                declared: declared.specifier,
+                locked: lockedVersion,
+                message: `${declared.name}: ${declared.file} asks for ${describeConstraint(declared.specifier)}${where}, ${has}.`,
+            }));
+        }
+        if (declared.extras.join() !== recorded.extras.join()) {
+            findings.push(finding({
+                ...base,
+                severity: "error",
+                code: "extras-changed",
+                declared: `[${declared.extras.join(",")}]`,
+                locked: `[${recorded.extras.join(",")}]`,
+                message: `${declared.name}: ${declared.file} asks for extras [${declared.extras.join(", ")}]${where}, ${lock.file} has [${recorded.extras.join(", ")}].`,
+            }));
+        }
+        if (!sameSource(declared.source, recorded.source)) {
+            findings.push(finding({
+                ...base,
+                severity: "error",
+                code: "source-changed",
+                declared: describeSource(declared.source),
+                locked: describeSource(recorded.source),
+                message: `${declared.name}: ${declared.file} takes it from ${describeSource(declared.source)}${where}, ${lock.file} from ${describeSource(recorded.source)}.`,
+            }));
+        }
+        const [a, b] = [canonicalMarker(declared.marker), canonicalMarker(recorded.marker)];
+        if (a === undefined || b === undefined || a !== b) {
+            findings.push(finding({
+                ...base,
+                severity: "warning",
+                code: "marker-changed",
+                declared: declared.marker ?? "",
+                locked: recorded.marker ?? "",
+                message: `${declared.name}: the marker differs${where}: ${declared.file} has '${declared.marker ?? ""}', ${lock.file} has '${recorded.marker ?? ""}'. uv simplifies markers, so this may be the same; run uv lock to be sure.`,
+            }));
+        }
+    }
+    return findings;
+}
+/** `[manifest]` constraints and overrides against `tool.uv.constraint-dependencies` / `override-dependencies`. */
+function checkManifestSets(lock, root, finding) {
+    const uv = tableAt(root.data, ["tool", "uv"]);
+    const findings = [];
+    for (const [setting, recordedKey] of [
+        ["constraint-dependencies", "constraints"],
+        ["override-dependencies", "overrides"],
+    ]) {
+        const declared = pep621Like(stringList(uv[setting]), root)
+            .map((d) => `${d.key}${d.specifiers[0]}`)
+            .sort();
+        const recorded = lock.manifest[recordedKey]
+            .map((r) => `${names_normalizeName(r.name)}${r.specifier ?? ""}`)
+            .sort();
+        if (declared.join() === recorded.join())
+            continue;
+        findings.push(finding({
+            severity: "error",
+            code: `manifest-${recordedKey}`,
+            declared: declared.join(", "),
+            locked: recorded.join(", "),
+            file: root.file,
+            line: root.lines.key("tool.uv", setting) ?? root.lines.table("tool.uv"),
+            message: `tool.uv.${setting}: ${root.file} has [${declared.join(", ")}], ${lock.file} was locked with [${recorded.join(", ")}].`,
+        }));
+    }
+    return findings;
+}
+/** The root project and the members of its `[tool.uv.workspace]`, root first. */
+function workspaceMembers(root, files) {
+    const members = [root];
+    const workspace = tableAt(root.data, ["tool", "uv", "workspace"]);
+    const exclude = new Set(stringList(workspace.exclude).map((p) => external_node_path_default().resolve(files.directory, p)));
+    for (const pattern of stringList(workspace.members)) {
+        for (const directory of expandGlob(files.directory, pattern)) {
+            const file = external_node_path_default().join(directory, "pyproject.toml");
+            if (exclude.has(directory) || directory === files.directory || !(0,external_node_fs_.existsSync)(file))
+                continue;
+            const { data, text } = readTomlFile(file, files.display(file));
+            members.push(manifestOf(data, text, files.display(file)));
+        }
+    }
+    return members;
+}
+/** Expands `packages/*`-style member globs (one `*` per path segment). */
+function expandGlob(base, pattern) {
+    let matches = [base];
+    for (const segment of pattern.split("/").filter((s) => s !== "" && s !== ".")) {
+        if (!segment.includes("*")) {
+            matches = matches.map((m) => external_node_path_default().join(m, segment));
+            continue;
+        }
+        const regex = new RegExp(`^${segment.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
+        matches = matches.flatMap((m) => (0,external_node_fs_.existsSync)(m)
+            ? (0,external_node_fs_.readdirSync)(m, { withFileTypes: true })
+                .filter((e) => e.isDirectory() && regex.test(e.name))
+                .map((e) => external_node_path_default().join(m, e.name))
+            : []);
+    }
+    return matches.sort();
+}
+
+;// CONCATENATED MODULE: ./shared/lockcheck/index.ts
+/** lock-check's engine: find the lockfiles of a project, read each with its manifest, and diff them. */
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** Lockfile names per tool config that expects one. */
+const expectedLocks = [
+    ["uv", "uv.lock", (_, p) => p?.tools.includes("uv") === true],
+    ["poetry", "poetry.lock", (_, p) => p?.tools.includes("poetry") === true],
+    ["pdm", "pdm.lock", (_, p) => p?.tools.includes("pdm") === true],
+    ["pipfile", "Pipfile.lock", (dir) => (0,external_node_fs_.existsSync)(external_node_path_default().join(dir, "Pipfile"))],
+];
+function checkProject(options) {
+    const project = openProject(options, "lock-check");
+    const reports = project.locks.map(({ lock, path: lockPath }) => {
+        const invalid = lock.format === "pylock" ? [] : invalidEntries(lock);
+        const findings = invalid.length > 0 || lock.format === "pylock"
+            ? invalid
+            : checkLock(lock, lockPath, project, options.hashRecipes);
+        const manifest = lock.format === "requirements" ? undefined : manifestFor(lock, lockPath, project);
+        const direct = directKeys(lock, manifest);
+        const diffOnly = lock.format === "pylock";
+        return { ...report(lock.file, lockPath, lock.format, findings, lock), direct, diffOnly };
+    });
+    if (!options.lockfile)
+        reports.push(...missingLocks(project));
+    return reports;
+}
+function report(lockfile, lockPath, format, findings, lock) {
+    return {
+        lockfile,
+        path: lockPath,
+        format,
+        lock,
+        findings,
+        drift: findings.some((f) => f.severity === "error"),
+        direct: new Set(),
+    };
+}
+/** The entries setup-venv and audit would refuse: a lock to fix before it is compared. */
+function invalidEntries(lock) {
+    const finding = findingsFor(lock);
+    return lockProblems(lock).map((problem) => finding({
+        severity: "error",
+        code: "invalid-entry",
+        package: problem.package,
+        file: lock.file,
+        line: problem.line,
+        message: problem.message,
+    }));
+}
+function checkLock(lock, lockPath, project, hashRecipes = "current") {
+    const directory = external_node_path_default().dirname(lockPath);
+    const display = project.shown;
+    if (lock.format === "requirements") {
+        const requirements = lock;
+        if (!requirements.header) {
+            throw new errors/* ConfigurationError */.j1(`${lock.file} was not generated by pip-compile or uv pip compile (no header), so there is nothing to check it against`, { file: lock.file, line: 1 });
+        }
+        return checkRequirementsLock(requirements, lockPath, display);
+    }
+    const manifest = manifestFor(lock, lockPath, project);
+    if (!manifest) {
+        const manifestName = lock.format === "pipfile" ? "Pipfile" : "pyproject.toml";
+        throw new errors/* ConfigurationError */.j1(`${lock.file} has no ${manifestName} beside it to check against`, {
+            file: lock.file,
+        });
+    }
+    if (lock.format === "uv")
+        return checkUvLock(lock, manifest, { directory, display });
+    return checkHashedLock(lock, manifest, hashRecipes).findings;
+}
+/** The manifest a lock is checked against: its Pipfile, or the project's pyproject.toml. */
+function manifestFor(lock, lockPath, project) {
+    if (lock.format !== "pipfile")
+        return project.manifest();
+    return readPipfile(external_node_path_default().dirname(lockPath), project.shown);
+}
+/** The Pipfile a Pipfile.lock is checked against, or undefined where there is none. */
+function readPipfile(directory, display) {
+    const pipfilePath = external_node_path_default().join(directory, "Pipfile");
+    if (!(0,external_node_fs_.existsSync)(pipfilePath))
+        return undefined;
+    const { data, text } = readTomlFile(pipfilePath, display(pipfilePath));
+    return manifestOf(data, text, display(pipfilePath), pipfilePath);
+}
+function missingLocks(project) {
+    const { directory, shown: display } = project;
+    const pyprojectPath = external_node_path_default().join(directory, "pyproject.toml");
+    const pyproject = project.manifest();
+    const have = new Set(project.locks.map((found) => external_node_path_default().basename(found.path)));
+    return expectedLocks
+        .filter(([, name, expects]) => !have.has(name) && expects(directory, pyproject))
+        .map(([format, name]) => {
+        const lockPath = external_node_path_default().join(directory, name);
+        const manifestFile = format === "pipfile" ? display(external_node_path_default().join(directory, "Pipfile")) : display(pyprojectPath);
+        const tool = { uv: "[tool.uv]", poetry: "[tool.poetry]", pdm: "[tool.pdm]" }[format] ??
+            "a Pipfile";
+        const command = {
+            uv: "uv lock",
+            poetry: "poetry lock",
+            pdm: "pdm lock",
+            pipfile: "pipenv lock",
+        }[format];
+        const line = format === "pipfile" ? 1 : pyproject?.lines.table(`tool.${format}`);
+        const finding = {
+            severity: "error",
+            code: "missing-lockfile",
+            lockfile: display(lockPath),
+            file: manifestFile,
+            line,
+            message: `${display(lockPath)} is missing: ${manifestFile} has ${tool}, but no lockfile was committed.`,
+            fix: `Run: ${command}`,
+        };
+        return report(display(lockPath), lockPath, format, [finding]);
+    });
+}
+
+;// CONCATENATED MODULE: ./shared/runtime/host.ts
+/** The machine's path flavour and executable test, passed in so Windows paths can be tested anywhere. */
+
+
+function isExecutableFile(file) {
+    try {
+        (0,external_node_fs_.accessSync)(file, external_node_fs_.constants.X_OK);
+        return (0,external_node_fs_.statSync)(file).isFile();
+    }
+    catch {
+        return false;
+    }
+}
+const nativeHost = {
+    path: (external_node_path_default()),
+    windows: process.platform === "win32",
+    isExecutable: isExecutableFile,
+};
+/** The file extensions Windows tries for a bare command name (PATHEXT), lower-cased. */
+function executableExtensions(env, host) {
+    if (!host.windows)
+        return [""];
+    const pathext = env.PATHEXT ?? env.Pathext ?? ".COM;.EXE;.BAT;.CMD";
+    return pathext
+        .split(";")
+        .filter(Boolean)
+        .map((extension) => extension.toLowerCase());
+}
+/** PATH as the environment spells it (`Path` on Windows). */
+function searchPath(env) {
+    return env.PATH ?? env.Path ?? "";
+}
+
+// EXTERNAL MODULE: ./shared/runtime/system-errors.ts
+var system_errors = __nccwpck_require__(3586);
+;// CONCATENATED MODULE: ./shared/runtime/command.ts
+/** Runs a program and collects its output; never throws for a non-zero exit. */
+
+
+
+
+function runCommand(file, args, options = {}) {
+    if (options.cwd && (0,paths/* entryKind */.FY)(options.cwd) !== "directory") {
+        return Promise.resolve({
+            code: 127,
+            output: `cannot run ${file} in ${options.cwd}: that folder does not exist`,
+            stdout: "",
+        });
+    }
+    return new Promise((resolve) => {
+        let child;
+        try {
+            child = (0,external_node_child_process_namespaceObject.spawn)(file, args, {
+                cwd: options.cwd,
+                env: childEnv(options.env ?? process.env),
+                stdio: ["ignore", "pipe", "pipe"],
+            });
+        }
+        catch (error) {
+            // Some failures (a name too long, a bad argument) are thrown at once, not emitted.
+            const reason = (0,system_errors/* isSystemError */.Or)(error) ? (0,system_errors/* describeSystemError */.Zo)(error) : String(error);
+            resolve({ code: 127, output: reason, stdout: "" });
+            return;
+        }
+        let output = "";
+        let stdout = "";
+        const collect = (chunk) => {
+            const text = chunk.toString();
+            output += text;
+            options.onOutput?.(text);
+        };
+        child.stdout.on("data", (chunk) => {
+            stdout += chunk;
+            collect(chunk);
+        });
+        child.stderr.on("data", collect);
+        const timer = options.timeoutMs
+            ? setTimeout(() => child.kill("SIGKILL"), options.timeoutMs)
+            : undefined;
+        child.on("error", (error) => {
+            clearTimeout(timer);
+            const reason = (0,system_errors/* isSystemError */.Or)(error) ? (0,system_errors/* describeSystemError */.Zo)(error) : error.message;
+            resolve({ code: 127, output: `${output}${reason}`, stdout });
+        });
+        child.on("close", (code) => {
+            clearTimeout(timer);
+            resolve({ code: code ?? 1, output, stdout });
+        });
+    });
+}
+/** A child's environment: its temporary files go under RUNNER_TEMP, which the runner cleans. */
+function childEnv(env) {
+    if (!env.RUNNER_TEMP || env.TMPDIR || (0,paths/* entryKind */.FY)(env.RUNNER_TEMP) !== "directory")
+        return env;
+    return { ...env, TMPDIR: env.RUNNER_TEMP };
+}
+/** The executable's path on the environment's PATH (with PATHEXT on Windows), or undefined. */
+function which(name, env = process.env, host = nativeHost) {
+    const delimiter = host.path.delimiter;
+    const extensions = host.path.extname(name) ? [""] : executableExtensions(env, host);
+    for (const directory of searchPath(env).split(delimiter).filter(Boolean)) {
+        for (const extension of extensions) {
+            const candidate = host.path.join(directory, name + extension);
+            if (host.isExecutable(candidate))
+                return candidate;
+        }
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./shared/lockcheck/tools.ts
+/** `mode: tool`: each format's own freshness check, where its tool is on PATH. */
+
+const executables = {
+    uv: "uv",
+    poetry: "poetry",
+    pdm: "pdm",
+    pipfile: "pipenv",
+};
+const run = (file, args, cwd) => runCommand(file, args, { cwd, timeoutMs: 120_000 });
+/** The check command for the installed tool's version. */
+async function checkArgs(format, executable, cwd) {
+    if (format === "pipfile")
+        return ["verify"];
+    if (format === "pdm")
+        return ["lock", "--check"];
+    const { output } = await run(executable, ["--version"], cwd);
+    const [major = 0, minor = 0] = (/(\d+)\.(\d+)/.exec(output) ?? []).slice(1).map(Number);
+    if (format === "uv")
+        return major === 0 && minor < 5 ? ["lock", "--locked"] : ["lock", "--check"];
+    // poetry: `check --lock` since 1.6, `lock --check` from 1.2 until 2.0.
+    return major >= 2 || minor >= 6 ? ["check", "--lock"] : ["lock", "--check"];
+}
+/** Runs the tool's own check in `directory`; undefined when the tool is not on PATH. */
+async function runToolCheck(format, directory) {
+    const name = executables[format];
+    const executable = name ? which(name, process.env) : undefined;
+    if (!name || !executable)
+        return undefined;
+    const args = await checkArgs(format, executable, directory);
+    const { code, output } = await run(executable, args, directory);
+    // Exit codes alone are ambiguous (Poetry exits 1 when it finds no interpreter), so the text decides.
+    const stale = /out[- ]of[- ]date|not consistent|changed significantly|needs to be updated|does(n't| not) match/i;
+    const fresh = code === 0 ? true : stale.test(output) ? false : undefined;
+    return { command: [name, ...args].join(" "), fresh, output };
+}
+
+// EXTERNAL MODULE: ./shared/runtime/index.ts + 1 modules
+var runtime = __nccwpck_require__(5421);
+// EXTERNAL MODULE: ./shared/http/retry.ts + 1 modules
+var retry = __nccwpck_require__(2148);
+;// CONCATENATED MODULE: ./shared/github/contents.ts
+/** One file of a repository at a revision, through the contents API (a read-only token is enough). */
+
+
+
+
+const contents_statusOf = (error) => error?.status;
+/** Why a read failed, as a warning says it; never holding the token. */
+function readError(error, where) {
+    const status = contents_statusOf(error);
+    const detail = (0,redact/* serverText */.Tn)((0,errors/* errorMessage */.gJ)(error));
+    const hint = status === 401
+        ? ": GitHub rejected the token"
+        : status === 403
+            ? ": the token lacks `contents: read`, or the API rate limit was reached"
+            : "";
+    const code = typeof status === "number" ? `${status} ` : "";
+    return new Error((0,redact/* redact */.E$)(`the contents API could not read ${where} (${code}${detail})${hint}`));
+}
+/** `GET /repos/{owner}/{repo}/contents/{path}?ref=…` as raw text; retried on 5xx and on no answer. */
+async function readRepositoryFile(file) {
+    (0,redact/* registerSecret */.cl)(file.token);
+    const [owner, repo] = file.repository.split("/");
+    const where = `${file.path} at ${file.ref.slice(0, 12)} in ${file.repository}`;
+    if (!owner || !repo)
+        throw new Error(`${JSON.stringify(file.repository)} is not owner/repo`);
+    if (!file.token)
+        throw new Error(`no github-token to read ${where} through the contents API`);
+    const apiUrl = file.apiUrl || process.env.GITHUB_API_URL || "https://api.github.com";
+    // Loaded only here: a checkout with the base commit never needs the client.
+    const { getOctokit } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+    const octokit = getOctokit(file.token, { baseUrl: apiUrl.replace(/\/+$/, "") });
+    const requestMs = file.requestTimeoutMs ?? 30_000;
+    const retries = file.retries ?? 2;
+    const deadline = new http_deadline/* Deadline */.B2((retries + 1) * (requestMs + 10_000), `reading ${where}`);
+    const attempt = async () => {
+        try {
+            // Each segment encoded, the slashes kept: octokit's `{path}` sends %2F, which some tokens get a 404 for.
+            const route = `GET /repos/{owner}/{repo}/contents/${file.path.split("/").map(encodeURIComponent).join("/")}`;
+            const response = await octokit.request(route, {
+                owner,
+                repo,
+                ref: file.ref,
+                mediaType: { format: "raw" },
+                request: { signal: AbortSignal.timeout(requestMs) },
+            });
+            return { status: "found", text: rawText(response.data) };
+        }
+        catch (error) {
+            const status = contents_statusOf(error);
+            if (status === 404)
+                return { status: "missing" };
+            const noAnswer = error.response === undefined;
+            if ((typeof status === "number" && status >= 500) || noAnswer)
+                throw new retry/* Retryable */.R4(readError(error, where).message);
+            throw readError(error, where);
+        }
+    };
+    try {
+        return await (0,retry/* withRetries */.LH)({ retries }, deadline, attempt);
+    }
+    catch (error) {
+        throw new Error((0,redact/* redact */.E$)((0,errors/* errorMessage */.gJ)(error)));
+    }
+}
+/** The raw media type's body; a base64 JSON answer (a proxy that drops Accept) is decoded too. */
+function rawText(data) {
+    if (typeof data === "string")
+        return data;
+    if (data instanceof ArrayBuffer)
+        return Buffer.from(data).toString("utf8");
+    const entry = data;
+    if (entry?.type === "file" && entry.encoding === "base64" && typeof entry.content === "string")
+        return Buffer.from(entry.content, "base64").toString("utf8");
+    throw new Error("the contents API answered with something other than a file's text");
+}
+
+;// CONCATENATED MODULE: ./shared/workspace/base-lock.ts
+/** A pull request's base version of a lockfile: from git when the base commit is here, else the contents API. */
+
+
+
+
+
+
+
+const BASE_EVENTS = new Set(["pull_request", "pull_request_target", "merge_group"]);
+function base_lock_readEvent(eventPath) {
+    if (!eventPath)
+        return undefined;
+    try {
+        const payload = JSON.parse((0,external_node_fs_.readFileSync)(eventPath, "utf8"));
+        return typeof payload === "object" && payload !== null ? payload : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The base revision of this run's event (pull_request, pull_request_target, merge_group), or undefined. */
+function baseRevisionFromEnv(env, token) {
+    if (!BASE_EVENTS.has(env.GITHUB_EVENT_NAME ?? ""))
+        return undefined;
+    const payload = base_lock_readEvent(env.GITHUB_EVENT_PATH);
+    const sha = payload?.pull_request?.base?.sha ?? payload?.merge_group?.base_sha;
+    if (typeof sha !== "string" || !/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i.test(sha))
+        return undefined;
+    const fullName = payload?.repository?.full_name;
+    const repository = env.GITHUB_REPOSITORY || (typeof fullName === "string" ? fullName : "");
+    const apiUrl = env.GITHUB_API_URL || "https://api.github.com";
+    return { sha, repository, apiUrl, token };
+}
+async function git(directory, args) {
+    const result = await runCommand("git", ["-C", directory, ...args], { timeoutMs: 30_000 });
+    return result.code === 0 ? result.stdout : undefined;
+}
+/** The lockfile's path from the repository's root: git's prefix for its folder, else from the workspace. */
+async function repositoryPath(workspace, file) {
+    const absolute = external_node_path_default().resolve(workspace, file);
+    const prefix = await git(external_node_path_default().dirname(absolute), ["rev-parse", "--show-prefix"]);
+    if (prefix !== undefined)
+        return prefix.trim() + external_node_path_default().basename(absolute);
+    return external_node_path_default().relative(workspace, absolute).split((external_node_path_default()).sep).join("/");
+}
+/** The file's text at the base commit from git; undefined when the commit is not in this clone. */
+async function fromGit(directory, sha, repoPath) {
+    if ((await git(directory, ["cat-file", "-e", `${sha}^{commit}`])) === undefined)
+        return undefined;
+    if ((await git(directory, ["cat-file", "-e", `${sha}:${repoPath}`])) === undefined)
+        return {};
+    const text = await git(directory, ["cat-file", "blob", `${sha}:${repoPath}`]);
+    if (text === undefined)
+        throw new Error(`git could not show ${repoPath} at ${sha.slice(0, 12)}`);
+    return { text };
+}
+/** The base version of the workspace-relative lockfile `file` (its path in the repository). */
+async function readBaseLock(workspace, file, base) {
+    const absolute = external_node_path_default().resolve(workspace, file);
+    const shownAs = `${(0,paths/* shownRelativeTo */.Z5)(workspace)(absolute)} (base ${base.sha.slice(0, 12)})`;
+    try {
+        const repoPath = await repositoryPath(workspace, file);
+        const local = await fromGit(external_node_path_default().dirname(absolute), base.sha, repoPath);
+        if (local) {
+            if (local.text === undefined)
+                return { status: "absent" };
+            return { status: "read", lock: parseLock(local.text, absolute, shownAs), via: "git" };
+        }
+        const remote = await readRepositoryFile({ ...base, path: repoPath, ref: base.sha });
+        if (remote.status === "missing")
+            return { status: "absent" };
+        return { status: "read", lock: parseLock(remote.text, absolute, shownAs), via: "contents-api" };
+    }
+    catch (error) {
+        return { status: "unreadable", reason: (0,errors/* errorMessage */.gJ)(error) };
+    }
+}
+
+;// CONCATENATED MODULE: ./shared/lockfiles/diff.ts
+/** What a change to a lock does, base → head, read from the one Lock model (every format alike). */
+
+
+/**
+ * The semantic diff of two revisions of one lockfile; `base` undefined means a new lockfile.
+ * `direct` names the head's declared dependencies, `baseDirect` the base's (for removals).
+ */
+function diffLocks(base, head, direct, baseDirect = direct) {
+    const [before, after] = [byKey(base?.packages ?? []), byKey(head.packages)];
+    const reach = {
+        base: base ? reachedFrom(base, baseDirect) : new Map(),
+        head: reachedFrom(head, direct),
+    };
+    const groups = { base: base ? groupsOf(base) : new Map(), head: groupsOf(head) };
+    const changes = [];
+    for (const key of [...new Set([...before.keys(), ...after.keys()])].sort()) {
+        for (const [from, to] of pairEntries(before.get(key) ?? [], after.get(key) ?? [])) {
+            const change = changeOf(from, to, (to ? groups.head : groups.base).get(key));
+            if (!change)
+                continue;
+            const side = to ? reach.head : reach.base;
+            const isDirect = (to ? direct : baseDirect).has(key);
+            changes.push({
+                ...change,
+                direct: isDirect,
+                pulledInBy: isDirect ? [] : [...(side.get(key) ?? [])].sort(),
+            });
+        }
+    }
+    const requiresPython = (base?.requiresPython ?? "") === (head.requiresPython ?? "")
+        ? undefined
+        : { from: base?.requiresPython, to: head.requiresPython };
+    return {
+        file: head.file,
+        format: head.format,
+        newLock: base === undefined,
+        ...(requiresPython && { requiresPython }),
+        changes,
+        counts: countsOf(changes),
+    };
+}
+/** The packages an upgrade or addition brings in: what min-release-age and cooldowns look at. */
+const introduced = (diff) => diff.changes.filter((c) => c.kind === "added" || c.kind === "upgraded");
+/** How many changes are additions, removals and the rest. */
+function countsOf(changes) {
+    const added = changes.filter((c) => c.kind === "added").length;
+    const removed = changes.filter((c) => c.kind === "removed").length;
+    return { added, removed, changed: changes.length - added - removed };
+}
+function byKey(packages) {
+    const map = new Map();
+    for (const entry of packages)
+        map.set(entry.key, [...(map.get(entry.key) ?? []), entry]);
+    return map;
+}
+/**
+ * Pairs one package's entries (more than one where uv or PDM fork by marker, or PDM locks an
+ * extra): same version first, then same marker, then in version order; the rest are added or removed.
+ */
+function pairEntries(base, head) {
+    const pairs = [];
+    const [left, right] = [[...base], [...head]];
+    const take = (match) => {
+        for (const a of [...left]) {
+            const index = right.findIndex((b) => match(a, b));
+            if (index < 0)
+                continue;
+            pairs.push([a, right[index]]);
+            left.splice(left.indexOf(a), 1);
+            right.splice(index, 1);
+        }
+    };
+    take((a, b) => sameVersion(a, b) && sameExtras(a, b) && (a.marker ?? "") === (b.marker ?? ""));
+    take((a, b) => sameVersion(a, b) && sameExtras(a, b));
+    take((a, b) => (a.marker ?? "") === (b.marker ?? "") && sameExtras(a, b));
+    const ordered = (list) => list.sort((a, b) => compareVersions(a.version ?? "", b.version ?? ""));
+    const [restBase, restHead] = [ordered(left), ordered(right)];
+    const paired = Math.min(restBase.length, restHead.length);
+    for (let i = 0; i < paired; i++)
+        pairs.push([restBase[i], restHead[i]]);
+    for (const entry of restBase.slice(paired))
+        pairs.push([entry, undefined]);
+    for (const entry of restHead.slice(paired))
+        pairs.push([undefined, entry]);
+    return pairs;
+}
+const sameVersion = (a, b) => a.version !== undefined && b.version !== undefined
+    ? compareVersions(a.version, b.version) === 0
+    : a.version === b.version;
+const sameExtras = (a, b) => [...(a.extras ?? [])].sort().join(",") === [...(b.extras ?? [])].sort().join(",");
+function changeOf(from, to, reachedBy = []) {
+    const entry = (to ?? from);
+    const groups = entry.groups.length > 0 ? entry.groups : reachedBy;
+    const common = { key: entry.key, name: entry.name, line: entry.line, groups };
+    if (!from)
+        return { kind: "added", ...common, to: to?.version };
+    if (!to)
+        return { kind: "removed", ...common, from: from.version };
+    const order = compareVersions(to.version ?? "", from.version ?? "");
+    const source = diff_sameSource(from.source, to.source)
+        ? undefined
+        : { from: from.source, to: to.source };
+    const marker = (from.marker ?? "") === (to.marker ?? "") ? undefined : { from: from.marker, to: to.marker };
+    const hashesChanged = order === 0 && hashesDiffer(from, to);
+    if (order === 0 && !source && !marker && !hashesChanged)
+        return undefined;
+    const kind = order > 0 ? "upgraded" : order < 0 ? "downgraded" : "changed";
+    return {
+        kind,
+        ...common,
+        from: from.version,
+        to: to.version,
+        ...(source && { source }),
+        ...(hashesChanged && { hashesChanged }),
+        ...(marker && { marker }),
+    };
+}
+const PYPI = "https://pypi.org/simple";
+/** A source as one comparable string: an unnamed registry is PyPI, trailing slashes do not count. */
+function sourceKey(source) {
+    const trim = (url) => url.replace(/\/+$/, "");
+    switch (source.kind) {
+        case "registry":
+            return `registry ${trim(source.url ?? PYPI)}`;
+        case "git":
+            return `git ${trim(source.reference ? source.url.replace(/[?#].*$/, "") : source.url)}${source.reference ? `@${source.reference}` : ""}`;
+        case "url":
+            return `url ${source.url}`;
+        default:
+            return `${source.kind} ${source.path}`;
+    }
+}
+const diff_sameSource = (a, b) => sourceKey(a) === sourceKey(b);
+/** Both revisions record hashes, and they are not the same set. */
+function hashesDiffer(from, to) {
+    const [a, b] = [hashSet(from), hashSet(to)];
+    if (a.size === 0 || b.size === 0)
+        return false;
+    return a.size !== b.size || [...a].some((hash) => !b.has(hash));
+}
+const hashSet = (entry) => new Set(entry.files.flatMap((file) => file.hashes.map((hash) => hash.toLowerCase())));
+/** For each package, the direct dependencies whose edges reach it (requirements: from `# via`). */
+function reachedFrom(lock, direct) {
+    const edges = edgesOf(lock);
+    const reached = new Map();
+    for (const root of direct) {
+        const queue = [...(edges.get(root) ?? [])];
+        const seen = new Set([root]);
+        while (queue.length > 0) {
+            const key = queue.pop();
+            if (seen.has(key))
+                continue;
+            seen.add(key);
+            reached.set(key, (reached.get(key) ?? new Set()).add(root));
+            queue.push(...(edges.get(key) ?? []));
+        }
+    }
+    return reached;
+}
+function edgesOf(lock) {
+    const edges = new Map();
+    const add = (from, to) => edges.set(from, (edges.get(from) ?? new Set()).add(to));
+    for (const entry of lock.packages) {
+        for (const dependency of entry.dependencies)
+            add(entry.key, dependency.key);
+    }
+    if (lock.format === "requirements") {
+        for (const pin of lock.packages) {
+            const parents = pin.via.flatMap((via) => via.split(",").map((name) => name.trim()));
+            for (const parent of parents.filter(isPackageName))
+                add(names_normalizeName(parent), pin.key);
+        }
+    }
+    return edges;
+}
+/** A `# via` entry that names a package (not `-r requirements.in` or `pkg (pyproject.toml)`). */
+const isPackageName = (via) => /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(via);
+/**
+ * uv.lock records groups only on its members' edges: `main`, `extra:<name>` or the dependency
+ * group's name, inherited by everything those edges reach. Other formats record them per entry.
+ */
+function groupsOf(lock) {
+    const groups = new Map();
+    if (lock.format !== "uv")
+        return new Map();
+    const members = lock.packages.filter((p) => isLocal(p.source));
+    const roots = members.flatMap((member) => [
+        ...member.dependencies.map((edge) => ({ edge, group: extraOf(edge.marker) ?? "main" })),
+        ...Object.entries(member.groupDependencies ?? {}).flatMap(([group, edges]) => edges.map((edge) => ({ edge, group }))),
+    ]);
+    const edges = edgesOf(lock);
+    const own = new Set(members.map((m) => m.key));
+    for (const { edge, group } of roots) {
+        const queue = [edge.key];
+        while (queue.length > 0) {
+            const key = queue.pop();
+            const seen = groups.get(key) ?? new Set();
+            if (own.has(key) || seen.has(group))
+                continue;
+            groups.set(key, seen.add(group));
+            queue.push(...(edges.get(key) ?? []));
+        }
+    }
+    return new Map([...groups].map(([key, names]) => [key, [...names].sort()]));
+}
+const isLocal = (source) => source.kind === "editable" || source.kind === "virtual";
+const extraOf = (marker) => {
+    const match = /extra == '([^']+)'/.exec(marker ?? "");
+    return match ? `extra:${match[1]}` : undefined;
+};
+
+// EXTERNAL MODULE: ./shared/runtime/findings.ts
+var findings = __nccwpck_require__(7659);
+;// CONCATENATED MODULE: ./shared/lockcheck/diff-report.ts
+/** A LockDiff as Markdown (job summary, PR comment) and as findings: what a reviewer reads instead of the raw diff. */
+
+
+/** Rows shown unfolded; a longer list folds into `<details>`. */
+const OPEN_ROWS = 15;
+const mark = {
+    added: "➕ added",
+    removed: "➖ removed",
+    upgraded: "⬆️ upgraded",
+    downgraded: "⬇️ downgraded",
+    changed: "🔁 changed",
+};
+const kindOrder = Object.keys(mark);
+/** "3 added, 1 removed, 2 changed", or "no package changes". */
+function countsLine(counts) {
+    const parts = [
+        counts.added && `${counts.added} added`,
+        counts.removed && `${counts.removed} removed`,
+        counts.changed && `${counts.changed} changed`,
+    ].filter(Boolean);
+    return parts.length > 0 ? parts.join(", ") : "no package changes";
+}
+/** Whether the diff has anything to show. */
+const hasChanges = (diff) => diff.changes.length > 0 || diff.requiresPython !== undefined;
+/**
+ * One lockfile's diff as a Markdown section of at most `maxChars` characters: the notable
+ * changes (new hashes, direct, source, downgrades) open, the rest folded; whatever does not fit
+ * is summarised by its counts.
+ */
+function diffSection(diff, maxChars, fullReport) {
+    const head = sectionHead(diff);
+    const ordered = [...diff.changes].sort(byInterest);
+    const notable = ordered.filter(isNotable);
+    const open = ordered.length <= OPEN_ROWS ? ordered : notable.slice(0, OPEN_ROWS);
+    const folded = ordered.filter((c) => !open.includes(c));
+    let room = maxChars - head.length - 400;
+    const shown = [head];
+    const render = (changes, wrap) => {
+        const rows = fitRows(changes, room - 200);
+        if (rows.length === 0)
+            return 0;
+        const text = wrap((0,findings/* markdownTable */.Qj)(HEADER, rows), rows.length);
+        room -= text.length;
+        shown.push(text);
+        return rows.length;
+    };
+    const openShown = open.length > 0 ? render(open, (table) => table) : 0;
+    const foldedShown = openShown === open.length && folded.length > 0
+        ? render(folded, (table, n) => details(foldTitle(folded, n, open.length > 0), table))
+        : 0;
+    const left = [...open.slice(openShown), ...folded.slice(foldedShown)];
+    if (left.length > 0)
+        shown.push(restLine(left, fullReport));
+    return shown.join("\n\n");
+}
+const HEADER = ["Change", "Package", "Base", "Head", "Notes"];
+function sectionHead(diff) {
+    const title = diff.newLock
+        ? `### 🔍 \`${diff.file}\`: a new lockfile`
+        : `### 🔍 \`${diff.file}\`: what this change does to the lock`;
+    const python = diff.requiresPython
+        ? `\n\nrequires-python: ${code(diff.requiresPython.from)} → ${code(diff.requiresPython.to)}`
+        : "";
+    const warnings = diff.changes.filter((c) => c.hashesChanged).length;
+    const warning = warnings
+        ? `\n\n⚠️ ${warnings} package${warnings === 1 ? " keeps its" : "s keep their"} version with other file hashes: a rebuilt or tampered artifact shows up this way.`
+        : "";
+    return `${title}\n\n**${countsLine(diff.counts)}**${python}${warning}`;
+}
+const code = (text) => (text ? `\`${text}\`` : "none");
+const isNotable = (c) => c.hashesChanged === true || c.direct || c.source !== undefined || c.kind === "downgraded";
+/** New hashes first, then direct dependencies, then by kind and name. */
+function byInterest(a, b) {
+    return (Number(b.hashesChanged ?? false) - Number(a.hashesChanged ?? false) ||
+        Number(b.direct) - Number(a.direct) ||
+        kindOrder.indexOf(a.kind) - kindOrder.indexOf(b.kind) ||
+        a.key.localeCompare(b.key));
+}
+/** As many rows as fit in `room` characters. */
+function fitRows(changes, room) {
+    const rows = [];
+    let used = 0;
+    for (const change of changes) {
+        const row = changeRow(change);
+        const length = row.join(" | ").length + 4;
+        if (used + length > room)
+            break;
+        used += length;
+        rows.push(row);
+    }
+    return rows;
+}
+function changeRow(change) {
+    return [
+        mark[change.kind],
+        `\`${change.name}\``,
+        change.from ?? "",
+        change.to ?? "",
+        notes(change),
+    ].map(findings/* markdownCell */.UZ);
+}
+function notes(change) {
+    const parts = [];
+    if (change.hashesChanged)
+        parts.push("⚠️ same version, other file hashes");
+    parts.push(change.direct ? "direct" : whyTransitive(change));
+    if (change.source)
+        parts.push(`source: ${diff_report_describeSource(change.source.from)} → ${diff_report_describeSource(change.source.to)}`);
+    if (change.marker)
+        parts.push(`marker: ${code(change.marker.from)} → ${code(change.marker.to)}`);
+    if (change.groups.length > 0)
+        parts.push(`groups: ${change.groups.join(", ")}`);
+    return parts.join("; ");
+}
+function whyTransitive(change) {
+    if (change.pulledInBy.length === 0)
+        return "transitive";
+    const names = change.pulledInBy.slice(0, 5).join(", ");
+    const more = change.pulledInBy.length > 5 ? ` and ${change.pulledInBy.length - 5} more` : "";
+    return `${change.kind === "removed" ? "was pulled in" : "pulled in"} by ${names}${more}`;
+}
+/** "PyPI", "index https://…", "git https://…@abc123", "path ../lib". */
+function diff_report_describeSource(source) {
+    const key = sourceKey(source);
+    if (key === "registry https://pypi.org/simple")
+        return "PyPI";
+    return key.replace(/^registry /, "index ");
+}
+function foldTitle(folded, shown, afterOpen) {
+    const what = afterOpen ? "more changes" : "changes";
+    const count = shown < folded.length ? `${shown} of ${folded.length}` : `${folded.length}`;
+    return `${count} ${what} (${countsLine(countsOf(folded))})`;
+}
+const details = (summary, body) => `<details><summary>${summary}</summary>\n\n${body}\n\n</details>`;
+function restLine(left, fullReport) {
+    return `… and ${left.length} more (${countsLine(countsOf(left))}): ${fullReport}.`;
+}
+/** A warning finding per package whose version stayed and whose file hashes did not. */
+function hashFindings(diff) {
+    return diff.changes
+        .filter((c) => c.hashesChanged)
+        .map((c) => ({
+        severity: "warning",
+        code: "hashes-changed",
+        lockfile: diff.file,
+        package: c.name,
+        locked: c.to,
+        file: diff.file,
+        line: c.line,
+        message: `${c.name} ${c.to}: ${diff.file} keeps the version but records other file hashes than the base; check that the index really rebuilt or re-uploaded it.`,
+        fix: "Compare the hashes with the index's, and re-lock if they are not the index's files.",
+    }));
+}
+
+;// CONCATENATED MODULE: ./actions/lock-check/comment.ts
+/** lock-check's sticky PR comment: the lock diff, then the drift, under GitHub's size limit. */
+
+
+const commentMarker = "<!-- pyship:lock-check -->";
+/** GitHub refuses longer comment bodies; a margin is kept for the marker and headings. */
+const COMMENT_LIMIT = 65_536;
+const MARGIN = 1_000;
+/**
+ * The comment's body, or undefined (delete it) when there is neither drift nor a lock change:
+ * it stays while the PR changes a lock, even once the drift is fixed.
+ */
+function commentBody(drifted, diffs, cooldown = []) {
+    const changed = diffs.filter(hasChanges);
+    if (drifted.length === 0 && changed.length === 0 && cooldown.length === 0)
+        return undefined;
+    const tooNew = cooldown.some((f) => f.severity === "error");
+    const title = drifted.length > 0
+        ? "lockfile drift"
+        : tooNew
+            ? "too new for the cooldown"
+            : "what this PR changes in the lock";
+    const drift = [...drifted.map(driftSection), ...cooldownSection(cooldown)];
+    let room = COMMENT_LIMIT - MARGIN - drift.join("\n\n").length;
+    const sections = changed.map((diff, i) => {
+        const section = diffSection(diff, Math.max(room / (changed.length - i), 500), "the job summary and the `diff` output list every change");
+        room -= section.length + 2;
+        return section;
+    });
+    return `${commentMarker}\n## 🔒 lock-check: ${title}\n\n${[...sections, ...drift].join("\n\n")}\n`;
+}
+function driftSection(report) {
+    const fix = report.findings.find((f) => f.fix)?.fix?.replace(/^Run: /, "") ?? "re-lock";
+    return `### \`${report.lockfile}\` drifted\n\n${(0,runtime/* findingsTable */.f9)(report.findings)}\n\nFix: \`${fix}\``;
+}
+/** The cooldown's findings, all lockfiles in one table (cut to fit, the job summary has them all). */
+function cooldownSection(findings) {
+    if (findings.length === 0)
+        return [];
+    const shown = findings.slice(0, 50);
+    const more = findings.length > shown.length
+        ? `\n\n… and ${findings.length - shown.length} more in the job summary`
+        : "";
+    return [`### Cooldown\n\n${(0,runtime/* findingsTable */.f9)(shown)}${more}`];
+}
+
+;// CONCATENATED MODULE: ./shared/lockcheck/cooldown.ts
+
+
+
+
+const cooldownIsOn = (policy) => policy.minReleaseAgeMs !== undefined || policy.excludeNewer !== undefined;
+/** The changes cooldown applies to: added or upgraded, from a registry (git, URL and path sources have no upload time). */
+function cooldownCandidates(changes, head) {
+    return changes.flatMap((change) => {
+        if ((change.kind !== "added" && change.kind !== "upgraded") || !change.to)
+            return [];
+        const entries = head.packages.filter((p) => p.key === change.key && p.version === change.to);
+        const registry = entries.find((p) => p.source.kind === "registry");
+        if (registry?.source.kind !== "registry")
+            return [];
+        const files = entries.flatMap((p) => p.files);
+        return [
+            {
+                change,
+                name: change.name,
+                key: change.key,
+                version: change.to,
+                registry: registry.source.url,
+                files,
+                uploadTime: newestUploadTime(files),
+            },
+        ];
+    });
+}
+const shownTime = (ms) => new Date(ms).toISOString().replace(/:\d{2}\.\d{3}Z$/, "Z");
+const what = (c) => c.change.kind === "upgraded" && c.change.from
+    ? `${c.name} ${c.version} (upgraded from ${c.change.from})`
+    : `${c.name} ${c.version} (added)`;
+/** The findings for candidates whose upload time is known; `reference` is the head commit's time. */
+function cooldownFindings(lock, dated, policy, reference) {
+    const finding = findingsFor(lock);
+    return dated.flatMap(({ candidate, uploadTime }) => {
+        const uploaded = Date.parse(uploadTime);
+        const base = {
+            package: candidate.name,
+            locked: candidate.version,
+            file: lock.file,
+            line: candidate.change.line,
+        };
+        const found = [];
+        const minimum = policy.minReleaseAgeMs;
+        if (minimum !== undefined && reference - uploaded < minimum) {
+            const age = reference - uploaded;
+            const when = age < 0 ? "after the head commit" : `${(0,durations/* formatSpan */.Q)(age)} before the head commit`;
+            const ready = shownTime(uploaded + minimum);
+            found.push(finding({
+                ...base,
+                severity: "error",
+                code: "release-too-new",
+                message: `${what(candidate)} was uploaded ${shownTime(uploaded)}, ${when}; min-release-age is ${(0,durations/* formatSpan */.Q)(minimum)}.`,
+                fix: `Keep the previous version until ${ready}, or lock an older release.`,
+            }));
+        }
+        const setting = policy.excludeNewer;
+        const cutoff = setting && cutoffFor(setting, candidate.key);
+        if (setting && cutoff && uploaded > cutoffTime(cutoff, reference)) {
+            const at = shownTime(cutoffTime(cutoff, reference));
+            const rule = cutoff.kind === "absolute" ? at : `${at}, ${describeCutoff(cutoff)}`;
+            found.push(finding({
+                ...base,
+                severity: "error",
+                code: "exclude-newer",
+                message: `${what(candidate)} was uploaded ${shownTime(uploaded)}, after ${setting.file}'s ${setting.name} cutoff (${rule}).`,
+                fix: lock.format === setting.tool
+                    ? `Run: ${fixCommand(lock)}`
+                    : `Re-lock with ${setting.tool}, which honours exclude-newer.`,
+            }));
+        }
+        return found;
+    });
+}
+/** One notice for the candidates whose upload time is unknown, with why; undefined when there are none. */
+function unknownUploadTimes(lock, unknown, total) {
+    if (unknown.length === 0)
+        return undefined;
+    const reasons = [...new Set(unknown.map((u) => u.reason))].join("; ");
+    const names = unknown.slice(0, 10).map((u) => `${u.candidate.name} ${u.candidate.version}`);
+    const more = unknown.length > names.length ? `, and ${unknown.length - names.length} more` : "";
+    return findingsFor(lock)({
+        severity: "notice",
+        code: "upload-time-unknown",
+        file: lock.file,
+        message: `cooldown: ${unknown.length} of ${total} added or upgraded packages not checked, their upload time unknown (${reasons}): ${names.join(", ")}${more}.`,
+        fix: "Check them by hand, or set index-url to an index with a JSON API.",
+    });
+}
+
+;// CONCATENATED MODULE: ./shared/workspace/head-commit.ts
+/** When a pull request's head commit was made: the time a cooldown counts back from. */
+
+
+/** The PR's head sha (pull_request, merge_group events), from the event payload. */
+function headSha(env) {
+    if (!env.GITHUB_EVENT_PATH)
+        return undefined;
+    try {
+        const payload = JSON.parse((0,external_node_fs_.readFileSync)(env.GITHUB_EVENT_PATH, "utf8"));
+        const sha = payload?.pull_request?.head?.sha ?? payload?.merge_group?.head_sha;
+        return typeof sha === "string" && /^[0-9a-f]{7,64}$/i.test(sha) ? sha : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The committer date of the PR's head commit, else of HEAD, from git in the workspace; else now. */
+function headCommitTime(workspace, env, now = Date.now()) {
+    for (const revision of [headSha(env), "HEAD"]) {
+        if (!revision)
+            continue;
+        try {
+            const out = (0,external_node_child_process_namespaceObject.execFileSync)("git", ["show", "-s", "--format=%cI", `${revision}^{commit}`, "--"], {
+                cwd: workspace,
+                encoding: "utf8",
+                stdio: ["ignore", "pipe", "ignore"],
+                timeout: 10_000,
+            }).trim();
+            const at = Date.parse(out);
+            if (Number.isFinite(at))
+                return {
+                    at,
+                    source: `the committer date of ${revision === "HEAD" ? "HEAD" : revision.slice(0, 7)}`,
+                };
+        }
+        catch {
+            // not a git checkout, or the commit is not fetched: try the next
+        }
+    }
+    return { at: now, source: "now (no head commit in the workspace's git)" };
+}
+
+// EXTERNAL MODULE: ./actions/lock-check/upload-times.ts
+var upload_times = __nccwpck_require__(4391);
+;// CONCATENATED MODULE: ./actions/lock-check/cooldown.ts
+/** lock-check's cooldown: the packages a PR adds or upgrades, against min-release-age and exclude-newer. */
+
+
+
+
+
+
+
+
+
+/** The JSON API lookups of one run: each version asked once, 8 at a time, within 2 minutes. */
+function uploadTimeLookup() {
+    const client = new upload_times/* UploadTimeClient */.cW({
+        retry: { retries: 2 },
+        deadline: new http_deadline/* Deadline */.B2(120_000, "the index's JSON API lookups", "min-release-age"),
+    });
+    return (queries) => client.lookupAll(queries);
+}
+/** The cooldown of a run: each lock diff's added and upgraded packages checked; without diffs, an info line. */
+async function cooldownOfRun(inputs, reports, diffs, io, deps) {
+    const locks = diffs.flatMap((diff) => {
+        const report = reports.find((r) => r.lock?.file === diff.file);
+        return report ? [{ report, changes: diff.changes }] : [];
+    });
+    if (locks.length === 0 && inputs.minReleaseAgeMs !== undefined)
+        io.info("lock-check: min-release-age checks what a pull request adds or upgrades, and there is no lock diff here (not a pull_request or merge_group event, or no base lock).");
+    return checkCooldown(inputs, locks, io, deps.env, deps.uploadTimes);
+}
+/** The policy for one lockfile: the input, and the exclude-newer of the manifest beside it. */
+function policyOf(inputs, report) {
+    const manifest = readManifest(external_node_path_default().dirname(report.path), (0,paths/* shownRelativeTo */.Z5)(inputs.workspace));
+    const excludeNewer = manifest?.excludeNewer;
+    // A value the tool would refuse is refused here too, though no package needs it.
+    if (excludeNewer)
+        for (const key of ["", ...Object.keys(excludeNewer.packages)])
+            cutoffFor(excludeNewer, key);
+    return { minReleaseAgeMs: inputs.minReleaseAgeMs, excludeNewer };
+}
+/** Checks, reports (one table per lockfile) and returns the cooldown findings. */
+async function checkCooldown(inputs, locks, io, env, lookup = uploadTimeLookup()) {
+    const plans = locks.flatMap(({ report, changes }) => {
+        if (!report.lock)
+            return [];
+        const policy = policyOf(inputs, report);
+        if (!cooldownIsOn(policy))
+            return [];
+        return [{ report, policy, candidates: cooldownCandidates(changes, report.lock) }];
+    });
+    if (plans.length === 0)
+        return [];
+    const reference = headCommitTime(inputs.workspace, env);
+    const queries = plans.flatMap(({ candidates }) => candidates
+        .filter((c) => c.uploadTime === undefined)
+        .map((c) => ({ candidate: c, query: queryOf(c, inputs.indexUrl ?? upload_times/* PYPI */.R6) })));
+    const answers = new Map((await lookup(queries.map((q) => q.query))).map((answer, i) => [queries[i].candidate, answer]));
+    const all = [];
+    for (const plan of plans) {
+        const findings = lockFindings(plan, answers, reference.at);
+        io.info(describeRun(plan, answers, reference.source));
+        await io.report(reportTitle(plan, findings), findings, "✅ no added or upgraded package is too new");
+        all.push(...findings);
+    }
+    return all;
+}
+const queryOf = (c, indexUrl) => ({
+    index: (0,upload_times/* jsonApiRoot */.$H)(c.registry, indexUrl),
+    name: c.key,
+    version: c.version,
+    files: c.files,
+});
+function lockFindings({ report, policy, candidates }, answers, reference) {
+    const lock = report.lock;
+    const dated = [];
+    const unknown = [];
+    for (const candidate of candidates) {
+        const answer = answers.get(candidate);
+        if (candidate.uploadTime)
+            dated.push({ candidate, uploadTime: candidate.uploadTime });
+        else if (answer?.kind === "found")
+            dated.push({ candidate, uploadTime: answer.uploadTime });
+        else
+            unknown.push({ candidate, reason: answer?.reason ?? "not asked" });
+    }
+    const notice = unknownUploadTimes(lock, unknown, candidates.length);
+    return [...cooldownFindings(lock, dated, policy, reference), ...(notice ? [notice] : [])];
+}
+function reportTitle({ report }, findings) {
+    const errors = findings.filter((f) => f.severity === "error").length;
+    const status = errors > 0 ? `❌ ${errors} too new` : findings.length > 0 ? "ℹ️ not all checked" : "✅ passed";
+    return `lock-check: \`${report.lockfile}\` cooldown ${status}`;
+}
+function describeRun({ report, policy, candidates }, answers, reference) {
+    const rules = [
+        policy.minReleaseAgeMs !== undefined && `min-release-age ${(0,durations/* formatSpan */.Q)(policy.minReleaseAgeMs)}`,
+        policy.excludeNewer &&
+            `${policy.excludeNewer.file}'s ${policy.excludeNewer.name} = '${policy.excludeNewer.value}'`,
+    ].filter(Boolean);
+    const fromLock = candidates.filter((c) => c.uploadTime !== undefined).length;
+    const fromIndex = candidates.filter((c) => answers.get(c)?.kind === "found").length;
+    return `lock-check: ${report.lockfile}: cooldown checked ${fromLock + fromIndex} of ${candidates.length} added or upgraded packages against ${rules.join(" and ")}, counting back from ${reference} (upload times: ${fromLock} from the lock, ${fromIndex} from the index's JSON API).`;
+}
+
+;// CONCATENATED MODULE: ./actions/lock-check/lock-diff.ts
+/** lock-check's semantic lock diff on a pull request: each lockfile against its base revision. */
+
+
+
+
+/** The step summary allows 1 MiB; each lockfile's diff gets at most this much of it. */
+const SUMMARY_CHARS = 200_000;
+/**
+ * On pull_request, pull_request_target and merge_group events: each lock's diff against the base
+ * (no base lock: everything added), its hashes-changed warnings added to the report's findings.
+ */
+async function diffAgainstBase(reports, workspace, token, io, deps) {
+    const revision = deps.baseRevision(deps.env, token);
+    if (!revision)
+        return [];
+    const diffs = [];
+    for (const report of reports) {
+        if (!report.lock)
+            continue;
+        const base = await baseOf(report.lockfile, workspace, revision, io, deps);
+        if (base === "unreadable")
+            continue;
+        const diff = diffLocks(base, report.lock, report.direct, baseDirect(base, report.direct));
+        report.findings.push(...hashFindings(diff));
+        diffs.push(diff);
+    }
+    return diffs;
+}
+/** The base's own roots (uv, requirements) and what the head's manifest declares. */
+const baseDirect = (base, direct) => new Set([...(base ? directKeys(base, undefined) : []), ...direct]);
+async function baseOf(lockfile, workspace, revision, io, deps) {
+    let base;
+    try {
+        base = await deps.readBaseLock(workspace, lockfile, revision);
+    }
+    catch (error) {
+        base = { status: "unreadable", reason: (0,runtime/* errorMessage */.gJ)(error) };
+    }
+    const at = `the base ${revision.sha.slice(0, 12)}`;
+    if (base.status === "read") {
+        io.info(`lock-check: ${lockfile} compared with ${at} (read through ${base.via})`);
+        return base.lock;
+    }
+    if (base.status === "absent") {
+        io.info(`lock-check: ${lockfile} is new: ${at} has no such file, so every package is added`);
+        return undefined;
+    }
+    io.warning(`lock-check: could not read ${lockfile} at ${at} (${base.reason}); no lock diff for it.`);
+    return "unreadable";
+}
+/** Appends each diff to the job summary. */
+async function summarizeDiffs(diffs, io) {
+    for (const diff of diffs) {
+        await io.summary(`${diffSection(diff, SUMMARY_CHARS, "the `diff` output lists every change")}\n`);
+    }
+}
+/** The `added`, `removed`, `changed` and `diff` outputs. */
+function setDiffOutputs(diffs, io) {
+    const total = (key) => String(diffs.reduce((sum, diff) => sum + diff.counts[key], 0));
+    io.setOutput("added", total("added"));
+    io.setOutput("removed", total("removed"));
+    io.setOutput("changed", total("changed"));
+    const json = JSON.stringify(diffs);
+    const fits = json.length <= DIFF_OUTPUT_CHARS;
+    if (!fits)
+        io.warning(`lock-check: the diff output would be ${json.length} characters, over GitHub's 1 MiB of step outputs; it keeps each lockfile's counts, without its changes.`);
+    io.setOutput("diff", fits ? json : JSON.stringify(diffs.map((d) => ({ ...d, changes: [] }))));
+}
+/** GitHub keeps at most 1 MiB of a step's outputs; the diff gets most of it. */
+const DIFF_OUTPUT_CHARS = 900_000;
+
+;// CONCATENATED MODULE: ./actions/lock-check/run.ts
+/** lock-check's main step: each lockfile against its manifest (drift) and, on a PR, its base (the lock diff); the PR comment. */
+
+
+
+
+
+
+
+
+
+
+
+const defaultDeps = {
+    env: process.env,
+    toolCheck: runToolCheck,
+    baseRevision: baseRevisionFromEnv,
+    readBaseLock: readBaseLock,
+};
+async function run_run(inputs, io, given = {}) {
+    const deps = { ...defaultDeps, ...given };
+    const reports = checkProject(inputs);
+    const checked = reports.filter((r) => !r.diffOnly);
+    if (inputs.mode === "tool") {
+        for (const report of checked)
+            await compareWithTool(report, io, deps);
+    }
+    const diffs = await diffAgainstBase(reports, inputs.workspace, inputs.githubToken, io, deps);
+    await summarizeDiffs(diffs, io);
+    for (const report of checked) {
+        await io.report(run_reportTitle(report), report.findings, "✅ up to date");
+    }
+    if (reports.length === 0) {
+        io.notice(`lock-check: no lockfile found in ${(0,paths/* shownRelativeTo */.Z5)(inputs.workspace)(inputs.workingDirectory)}`);
+        await io.summary("### lock-check\n\nNo lockfile found: nothing to check.");
+    }
+    const cooldown = await cooldownOfRun(inputs, reports, diffs, io, deps);
+    const drifted = reports.filter((r) => r.drift);
+    io.setOutput("drift", String(drifted.length > 0));
+    io.setOutput("lockfiles", checked
+        .filter((r) => r.lock)
+        .map((r) => r.lockfile)
+        .join("\n"));
+    const findings = [...reports.flatMap((r) => r.findings), ...cooldown];
+    io.setOutput("findings", JSON.stringify(findings.map(findingJson)));
+    setDiffOutputs(diffs, io);
+    if (inputs.comment)
+        await syncComment(inputs, drifted, diffs, io, deps, cooldown);
+    if (drifted.length > 0 && inputs.failOnDrift) {
+        const names = drifted.map((r) => r.lockfile).join(", ");
+        throw new runtime/* CheckFailed */.EC(`${names} ${drifted.length > 1 ? "have" : "has"} drifted from the manifest; see the findings above.`);
+    }
+    const tooNew = cooldown.filter((f) => f.severity === "error").length;
+    if (tooNew > 0)
+        throw new runtime/* CheckFailed */.EC(`${tooNew} cooldown finding${tooNew === 1 ? "" : "s"}: a package the pull request adds or upgrades is too new; see the findings above.`);
+}
+function run_reportTitle(report) {
+    const errors = report.findings.filter((f) => f.severity === "error").length;
+    const status = report.drift
+        ? `❌ drifted (${errors} finding${errors === 1 ? "" : "s"})`
+        : "✅ up to date";
+    return `lock-check: \`${report.lockfile}\` ${status}`;
+}
+const findingJson = (f) => ({
+    lockfile: f.lockfile,
+    code: f.code,
+    package: f.package ?? null,
+    declared: f.declared ?? null,
+    locked: f.locked ?? null,
+    file: f.file ?? null,
+    line: f.line ?? null,
+    message: f.message,
+    fix: f.fix ?? null,
+});
+async function compareWithTool(report, io, deps) {
+    let verdict;
+    try {
+        verdict = await deps.toolCheck(report.format, external_node_path_default().dirname(report.path));
+    }
+    catch (error) {
+        io.warning(`lock-check: could not run the tool check for ${report.lockfile}: ${error.message}`);
+        return;
+    }
+    if (!verdict) {
+        io.info(`${report.lockfile}: its tool is not on PATH; the static verdict stands alone.`);
+        return;
+    }
+    io.info(`${report.lockfile}: \`${verdict.command}\` says ${verdict.fresh === undefined ? "nothing conclusive" : verdict.fresh ? "up to date" : "out of date"}`);
+    if (verdict.fresh === undefined || verdict.fresh === !report.drift)
+        return;
+    report.findings.push({
+        severity: "warning",
+        code: "tool-disagrees",
+        lockfile: report.lockfile,
+        file: report.lockfile,
+        message: `${report.lockfile}: \`${verdict.command}\` says ${verdict.fresh ? "up to date" : "out of date"}, the static check says ${report.drift ? "drifted" : "up to date"}. ${lastLine(verdict.output)}`.trim(),
+    });
+}
+const lastLine = (output) => (0,runtime/* lastLines */.w$)(output, 1)[0]?.slice(0, 300) ?? "";
+async function syncComment(inputs, drifted, diffs, io, deps, cooldown) {
+    const target = pullRequestFromEnv(deps.env);
+    if (!target) {
+        io.info("lock-check: comment is on, but this is not a pull_request event; no comment written.");
+        return;
+    }
+    const body = commentBody(drifted, diffs, cooldown);
+    const result = await syncStickyComment({
+        token: inputs.githubToken,
+        target,
+        marker: commentMarker,
+        body,
+        apiUrl: deps.env.GITHUB_API_URL,
+    });
+    io.info(`lock-check: PR comment ${result}`);
+}
+
+
+/***/ }),
+
+/***/ 4391:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $H: () => (/* binding */ jsonApiRoot),
+/* harmony export */   R6: () => (/* binding */ PYPI),
+/* harmony export */   cW: () => (/* binding */ UploadTimeClient)
+/* harmony export */ });
+/* unused harmony exports releaseUrl, uploadTimeOf */
+/* harmony import */ var _shared_http_http_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5922);
+/* harmony import */ var _shared_http_retry_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2148);
+/* harmony import */ var _shared_runtime_redact_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3956);
+
+
+
+const PYPI = "https://pypi.org";
+/**
+ * Where a package's JSON API lives: its registry's root without `/simple`, else `fallback` for
+ * PyPI's (pypi.org, its file host, or a source named but not located). Audit's `integrityIndex`
+ * rule, not imported: its module would bring Sigstore into this bundle.
+ */
+function jsonApiRoot(registry, fallback) {
+    let url;
+    try {
+        url = new URL(registry ?? "");
+    }
+    catch {
+        return fallback;
+    }
+    if (/^(www\.)?(pypi\.org|pypi\.python\.org|files\.pythonhosted\.org)$/.test(url.hostname))
+        return fallback;
+    return `${url.origin}${url.pathname.replace(/\/+$/, "").replace(/\/\+?simple$/, "")}`;
+}
+const releaseUrl = (index, name, version) => `${index.replace(/\/+$/, "")}/pypi/${encodeURIComponent(name)}/${encodeURIComponent(version)}/json`;
+/** One request per (index, name, version) for the client's life; answers shared by every query. */
+class UploadTimeClient {
+    options;
+    releases = new Map();
+    /** Indexes that could not be reached after the retries: not asked again. */
+    unreachable = new Map();
+    /** HTTP requests made, retries not counted. */
+    requests = 0;
+    constructor(options) {
+        this.options = options;
+    }
+    async lookup(query) {
+        const url = releaseUrl(query.index, query.name, query.version);
+        let release = this.releases.get(url);
+        if (!release) {
+            release = this.fetch(url);
+            this.releases.set(url, release);
+        }
+        const files = await release;
+        return Array.isArray(files) ? uploadTimeOf(files, query.files) : files;
+    }
+    /** Every query's answer, in query order, with at most `concurrency` requests in flight. */
+    async lookupAll(queries) {
+        const answers = new Array(queries.length);
+        let next = 0;
+        const worker = async () => {
+            for (let index = next++; index < queries.length; index = next++)
+                answers[index] = await this.lookup(queries[index]);
+        };
+        const workers = Math.min(this.options.concurrency ?? 8, queries.length);
+        await Promise.all(Array.from({ length: workers }, worker));
+        return answers;
+    }
+    async fetch(url) {
+        const where = new URL(url);
+        const down = this.unreachable.get(where.origin);
+        if (down)
+            return down;
+        this.requests++;
+        try {
+            const response = await (0,_shared_http_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .withRetries */ .LH)(this.options.retry, this.options.deadline, async () => {
+                const answer = await (0,_shared_http_http_js__WEBPACK_IMPORTED_MODULE_0__/* .send */ .tN)(url, {
+                    method: "GET",
+                    headers: { Accept: "application/json" },
+                    timeoutMs: 30_000,
+                    totalMs: 60_000,
+                    deadline: this.options.deadline,
+                });
+                if (answer.status >= 500 || answer.status === 429)
+                    throw new _shared_http_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .Retryable */ .R4(`${where.pathname} got ${answer.status}`, (0,_shared_http_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .retryAfterMs */ .Vs)(answer));
+                return answer;
+            });
+            return releaseFiles(response, where.origin);
+        }
+        catch (error) {
+            // The same for every version: the message without its URL, or the deadline's advice.
+            const reason = (error instanceof Error ? error.message : String(error))
+                .replace(/^GET \S+: /, "")
+                .replace(/; raise .*$/, "");
+            const answer = {
+                kind: "unavailable",
+                reason: `${where.origin} could not be reached: ${(0,_shared_runtime_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .serverText */ .Tn)(reason)}`,
+            };
+            this.unreachable.set(where.origin, answer);
+            return answer;
+        }
+    }
+}
+function releaseFiles(response, origin) {
+    if (response.status === 404)
+        return { kind: "none", reason: `${origin} does not know the version` };
+    const status = `${response.status} ${response.statusText}`.trim();
+    if (response.status !== 200)
+        return { kind: "unavailable", reason: `${origin}'s JSON API answered ${status}` };
+    const urls = (0,_shared_http_http_js__WEBPACK_IMPORTED_MODULE_0__/* .jsonBody */ .J9)(response)?.urls;
+    if (!Array.isArray(urls))
+        return { kind: "unavailable", reason: `${origin} has no JSON API (no urls in its answer)` };
+    return urls.filter((file) => typeof file === "object" && file !== null);
+}
+/**
+ * The newest upload time among the locked files the answer lists (by name or sha256), else the
+ * release's first upload (a lock that names no file, such as a requirements pin without hashes).
+ */
+function uploadTimeOf(files, locked) {
+    const names = new Set(locked.map((f) => f.name ?? f.url?.split("/").at(-1)).filter(Boolean));
+    const digests = new Set(locked
+        .flatMap((f) => f.hashes)
+        .filter((h) => h.toLowerCase().startsWith("sha256:"))
+        .map((h) => h.slice(7).toLowerCase()));
+    const timed = files.flatMap((file) => {
+        const ms = typeof file.upload_time_iso_8601 === "string" ? Date.parse(file.upload_time_iso_8601) : NaN;
+        return Number.isFinite(ms) ? [{ file, ms }] : [];
+    });
+    if (timed.length === 0)
+        return { kind: "none", reason: "the index lists no upload time for it" };
+    const isLocked = ({ file }) => (typeof file.filename === "string" && names.has(file.filename)) ||
+        (typeof file.digests?.sha256 === "string" && digests.has(file.digests.sha256.toLowerCase()));
+    const matched = timed.filter(isLocked);
+    const ms = matched.length > 0
+        ? Math.max(...matched.map((t) => t.ms))
+        : Math.min(...timed.map((t) => t.ms));
+    return { kind: "found", uploadTime: new Date(ms).toISOString() };
+}
+
+
+/***/ }),
+
+/***/ 5731:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   B2: () => (/* binding */ Deadline),
+/* harmony export */   YA: () => (/* binding */ seconds)
+/* harmony export */ });
+/* unused harmony exports TimedOut, within */
+/* harmony import */ var _runtime_run_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2787);
+/** Time budgets for network work: a phase's deadline, and a bound on a library call with no timeout. */
+
+/** Seconds for a message: whole above 10, else one decimal (`2.5 s`). */
+function seconds(ms) {
+    const value = ms / 1000;
+    return value >= 10 || Number.isInteger(value) ? `${Math.round(value)}` : value.toFixed(1);
+}
+/** The end of one network phase; every request and every retry wait of the phase fits before it. */
+class Deadline {
+    ms;
+    what;
+    input;
+    start = Date.now();
+    end;
+    constructor(ms, 
+    /** What the phase does, for messages: "the OSV queries". */
+    what, 
+    /** The input that sets the budget, named when it runs out. */
+    input = "request-timeout") {
+        this.ms = ms;
+        this.what = what;
+        this.input = input;
+        this.end = this.start + ms;
+    }
+    remainingMs() {
+        return Math.max(0, this.end - Date.now());
+    }
+    elapsedMs() {
+        return Date.now() - this.start;
+    }
+    /** The error for a phase that ran out of time, with what last went wrong. */
+    exceeded(attempts, last) {
+        const tries = `${attempts} attempt${attempts === 1 ? "" : "s"}`;
+        return new Error(`gave up on ${this.what} after ${tries} in ${seconds(this.elapsedMs())} s (${last}); raise ${this.input} (now ${seconds(this.ms)} s)`);
+    }
+}
+/** A library call that did not end within its bound. */
+class TimedOut extends Error {
+    constructor(what, ms) {
+        super(`${what} did not finish within ${seconds(ms)} s`);
+        this.name = "TimedOut";
+    }
+}
+/**
+ * Bounds a library call that has no timeout of its own: past `ms` it rejects with TimedOut, and
+ * the step ends without waiting for the abandoned call's sockets.
+ */
+async function within(work, ms, what) {
+    let timer;
+    const timeout = new Promise((_, reject) => {
+        timer = setTimeout(() => {
+            abandonWork();
+            reject(new TimedOut(what, ms));
+        }, ms);
+    });
+    try {
+        return await Promise.race([work, timeout]);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+
+
+/***/ }),
+
+/***/ 5922:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Dr: () => (/* binding */ NetworkError),
+  J9: () => (/* binding */ jsonBody),
+  tN: () => (/* binding */ send)
+});
+
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
+var lib = __nccwpck_require__(4942);
+// EXTERNAL MODULE: ./shared/runtime/system-errors.ts
+var system_errors = __nccwpck_require__(3586);
+// EXTERNAL MODULE: ./shared/http/deadline.ts
+var deadline = __nccwpck_require__(5731);
+;// CONCATENATED MODULE: ./shared/http/http.ts
+/** Plain HTTP to services (PyPI, OIDC, OSV): one request, a bounded answer, the runner's proxy. */
+
+
+
+
+
+/** A failure to get any answer: refused, reset, timed out. Always worth another try. */
+class NetworkError extends Error {
+    constructor(message, options) {
+        super(message, options);
+        this.name = "NetworkError";
+    }
+}
+const MAX_ANSWER_BYTES = 1024 * 1024;
+const DEFAULT_TOTAL_MS = 10 * 60_000;
+const proxies = new lib/* HttpClient */.Qq("pyship");
+async function readAnswer(response) {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of response) {
+        size += chunk.length;
+        if (size <= MAX_ANSWER_BYTES)
+            chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString("utf8");
+}
+function send(url, init) {
+    const target = new URL(url);
+    const where = `${target.origin}${target.pathname}`;
+    const transport = target.protocol === "https:" ? (external_node_https_default()) : (external_node_http_default());
+    const totalMs = Math.min(init.totalMs ?? DEFAULT_TOTAL_MS, init.deadline?.remainingMs() ?? Infinity);
+    const idleMs = init.timeoutMs ?? 60_000;
+    if (totalMs <= 0) {
+        return Promise.reject(new NetworkError(`no time left to ask ${where}`));
+    }
+    return new Promise((resolve, reject) => {
+        let expired = false;
+        const timer = setTimeout(() => {
+            expired = true;
+            request.destroy();
+        }, totalMs);
+        const fail = (error) => {
+            clearTimeout(timer);
+            if (expired) {
+                reject(new NetworkError(`no complete answer from ${where} within ${(0,deadline/* seconds */.YA)(totalMs)} s`));
+                return;
+            }
+            const reason = (0,system_errors/* isSystemError */.Or)(error)
+                ? (0,system_errors/* systemReason */.uc)(error)
+                : error instanceof Error
+                    ? error.message
+                    : String(error);
+            reject(new NetworkError(`${init.method} ${where}: ${reason}`, { cause: error }));
+        };
+        const request = transport.request(target, {
+            method: init.method,
+            headers: { "User-Agent": "pyship", ...init.headers },
+            agent: proxies.getAgent(url),
+            timeout: idleMs,
+        });
+        request.on("timeout", () => request.destroy(new Error(`no data for ${(0,deadline/* seconds */.YA)(idleMs)} s`)));
+        request.on("error", fail);
+        request.on("close", () => {
+            if (expired)
+                fail(undefined);
+        });
+        let answered = false;
+        request.on("response", (response) => {
+            answered = true;
+            readAnswer(response).then((body) => {
+                if (expired)
+                    return fail(undefined); // a body cut short is no answer
+                clearTimeout(timer);
+                resolve({
+                    status: response.statusCode ?? 0,
+                    statusText: response.statusMessage ?? "",
+                    headers: response.headers,
+                    body,
+                });
+            }, fail);
+        });
+        if (typeof init.body === "function") {
+            // An answer before the body is sent (a 403, say) ends the request early: not an error.
+            init.body(request).then(() => request.end(), (error) => {
+                if (!answered)
+                    request.destroy(error instanceof Error ? error : new Error(String(error)));
+            });
+        }
+        else {
+            request.end(init.body);
+        }
+    });
+}
+/** Parses a JSON answer; undefined when it is not JSON. */
+function jsonBody(response) {
+    try {
+        return JSON.parse(response.body);
+    }
+    catch {
+        return undefined;
+    }
+}
+
+
+/***/ }),
+
+/***/ 2148:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  R4: () => (/* binding */ Retryable),
+  Vs: () => (/* binding */ retryAfterMs),
+  LH: () => (/* binding */ withRetries)
+});
+
+// UNUSED EXPORTS: MAX_RETRY_AFTER_MS, backoffMs
+
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+// EXTERNAL MODULE: ./shared/http/http.ts + 1 modules
+var http = __nccwpck_require__(5922);
+;// CONCATENATED MODULE: ./shared/http/retry.ts
+/** Retries with exponential backoff and jitter, honouring Retry-After up to a cap, within a phase's deadline. */
+
+
+/** An answer, or a failure to get one, that the caller asks to try again. */
+class Retryable extends Error {
+    retryAfterMs;
+    constructor(message, retryAfterMs) {
+        super(message);
+        this.retryAfterMs = retryAfterMs;
+        this.name = "Retryable";
+    }
+}
+/** The longest Retry-After honoured: a longer one waits this long (the phase's deadline still bounds it). */
+const MAX_RETRY_AFTER_MS = 30_000;
+/** Retry-After in seconds or as an HTTP date, capped at MAX_RETRY_AFTER_MS. */
+function retryAfterMs(response, now = Date.now()) {
+    const header = response.headers["retry-after"];
+    const value = Array.isArray(header) ? header[0] : header;
+    if (!value)
+        return undefined;
+    const seconds = Number(value);
+    const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - now;
+    return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS) : undefined;
+}
+function backoffMs(attempt, policy, random = Math.random()) {
+    const base = policy.baseDelayMs ?? 500;
+    const ceiling = Math.min(policy.maxDelayMs ?? 10_000, base * 2 ** attempt);
+    return Math.round(ceiling / 2 + (random * ceiling) / 2);
+}
+/**
+ * Runs `attempt` until it returns, throws something other than Retryable or NetworkError,
+ * or the retries are spent (then the last error is thrown). A wait that would end past the
+ * deadline is not started: the phase gives up, naming the input that sets its budget.
+ */
+async function withRetries(policy, deadline, attempt) {
+    const wait = policy.wait ?? ((ms) => (0,promises_namespaceObject.setTimeout)(ms));
+    for (let index = 0;; index++) {
+        try {
+            return await attempt(index);
+        }
+        catch (error) {
+            const transient = error instanceof Retryable || error instanceof http/* NetworkError */.Dr;
+            if (!transient)
+                throw error;
+            if (deadline.remainingMs() <= 0)
+                throw deadline.exceeded(index + 1, error.message);
+            if (index >= policy.retries)
+                throw error;
+            const hinted = error instanceof Retryable ? error.retryAfterMs : undefined;
+            const delay = hinted ?? backoffMs(index, policy);
+            if (delay >= deadline.remainingMs())
+                throw deadline.exceeded(index + 1, error.message);
+            policy.onRetry?.(error.message, delay, index + 1);
+            await wait(delay);
+        }
+    }
+}
+
+
+/***/ }),
+
+/***/ 5145:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Q: () => (/* binding */ formatSpan),
+/* harmony export */   w: () => (/* binding */ parseSpan)
+/* harmony export */ });
+/** Spans of time as uv (jiff's friendly form and ISO 8601), PDM and lock-check's inputs write them. */
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** Milliseconds per unit, by every spelling jiff's friendly format accepts (years and months apart). */
+const units = [
+    [/^(w|wk|wks|week|weeks)$/, 7 * DAY],
+    [/^(d|day|days)$/, DAY],
+    [/^(h|hr|hrs|hour|hours)$/, HOUR],
+    [/^(m|min|mins|minute|minutes)$/, 60_000],
+    [/^(s|sec|secs|second|seconds)$/, 1000],
+    [/^(ms|msec|msecs|millisecond|milliseconds)$/, 1],
+];
+/** Calendar units, which uv refuses (their length depends on the date). */
+const calendar = /^(y|yr|yrs|year|years|mo|mos|month|months)$/;
+/**
+ * A span such as `7d`, `48h`, `7 days`, `1 week 2 days`, `2w, 3d` or ISO 8601's `P7D`, `PT48H`,
+ * `P1W`; a leading sign or a trailing `ago` counts the same (uv takes the span's size).
+ */
+function parseSpan(text) {
+    const value = text.trim().toLowerCase();
+    if (value === "")
+        return { error: "it is empty" };
+    const unsigned = value.replace(/^[+-]\s*/, "").replace(/\s+ago$/, "");
+    return unsigned.startsWith("p") ? isoSpan(unsigned) : friendlySpan(unsigned);
+}
+function friendlySpan(value) {
+    const parts = [...value.matchAll(/(\d+(?:\.\d+)?)\s*([a-zµ]+)[\s,]*/g)];
+    if (parts.length === 0 || parts.map((p) => p[0]).join("") !== value)
+        return { error: "it is not a number with a unit, such as 7d, 48h or 7 days" };
+    let ms = 0;
+    for (const [, amount, unit] of parts) {
+        if (calendar.test(unit))
+            return { error: `'${unit}' depends on the calendar; use days` };
+        const size = units.find(([pattern]) => pattern.test(unit))?.[1];
+        if (size === undefined)
+            return { error: `'${unit}' is not a unit (w, d, h, m, s)` };
+        ms += Number(amount) * size;
+    }
+    return { ms };
+}
+function isoSpan(value) {
+    const match = /^p(?:(\d+)y)?(?:(\d+)m)?(?:(\d+)w)?(?:(\d+)d)?(?:t(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s)?)?$/.exec(value);
+    if (!match || value === "p" || value.endsWith("t"))
+        return { error: "it is not an ISO 8601 duration such as P7D or PT48H" };
+    const [, years, months, weeks, days, hours, minutes, seconds] = match;
+    if (years || months)
+        return { error: "years and months depend on the calendar; use days" };
+    const n = (part) => Number(part ?? 0);
+    return {
+        ms: n(weeks) * 7 * DAY +
+            n(days) * DAY +
+            n(hours) * HOUR +
+            n(minutes) * 60_000 +
+            n(seconds) * 1000,
+    };
+}
+/** A span as a short text: `7d`, `1d 12h`, `90m`. */
+function formatSpan(ms) {
+    const parts = [];
+    let rest = Math.round(ms / 60_000);
+    for (const [size, unit] of [
+        [24 * 60, "d"],
+        [60, "h"],
+        [1, "m"],
+    ]) {
+        if (rest >= size)
+            parts.push(`${Math.floor(rest / size)}${unit}`);
+        rest %= size;
+    }
+    return parts.join(" ") || "0m";
+}
+
+
+/***/ }),
+
+/***/ 8126:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   EC: () => (/* binding */ CheckFailed),
+/* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   j1: () => (/* binding */ ConfigurationError)
+/* harmony export */ });
+/**
+ * A mistake the user can fix: a bad input, a malformed file, a missing permission.
+ * runAction reports it as one `::error::` line, without a stack trace.
+ */
+class ConfigurationError extends Error {
+    location;
+    constructor(message, location = {}) {
+        super(message);
+        this.name = "ConfigurationError";
+        this.location = location;
+    }
+}
+function errorMessage(error) {
+    if (error instanceof Error)
+        return error.message;
+    return String(error);
+}
+/** A check that found problems it has already reported: fails the step with one line, no stack. */
+class CheckFailed extends ConfigurationError {
+    constructor(message) {
+        super(message);
+        this.name = "CheckFailed";
+    }
+}
+
+
+/***/ }),
+
+/***/ 7659:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $v: () => (/* binding */ toAnnotation),
+/* harmony export */   Qj: () => (/* binding */ markdownTable),
+/* harmony export */   UZ: () => (/* binding */ markdownCell),
+/* harmony export */   f9: () => (/* binding */ findingsTable)
+/* harmony export */ });
+/* unused harmony exports formatLocation, keyedByCode */
+function toAnnotation(finding) {
+    return {
+        level: finding.severity,
+        title: finding.code,
+        message: finding.fix ? `${finding.message} ${finding.fix}` : finding.message,
+        location: { file: finding.file, line: finding.line, column: finding.column },
+    };
+}
+const severityMark = {
+    error: "❌ error",
+    warning: "⚠️ warning",
+    notice: "ℹ️ notice",
+};
+function formatLocation(finding) {
+    if (!finding.file)
+        return "";
+    const line = finding.line ? `:${finding.line}` : "";
+    const column = finding.line && finding.column ? `:${finding.column}` : "";
+    return `${finding.file}${line}${column}`;
+}
+/** A Markdown table of findings, for the job summary. */
+function findingsTable(findings) {
+    const rows = findings.map((finding) => [
+        severityMark[finding.severity],
+        `\`${finding.code}\``,
+        formatLocation(finding) ? `\`${formatLocation(finding)}\`` : "",
+        finding.message,
+        finding.fix ?? "",
+    ].map(markdownCell));
+    return markdownTable(["Severity", "Code", "Where", "Message", "Fix"], rows);
+}
+function markdownTable(header, rows) {
+    const line = (cells) => `| ${cells.join(" | ")} |`;
+    return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+}
+/** Escapes a value so that it stays inside one Markdown table cell. */
+function markdownCell(value) {
+    return value.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
+}
+/** A registry keyed by code: each entry gains its key as `code`. */
+function keyedByCode(entries) {
+    return Object.fromEntries(Object.entries(entries).map(([code, entry]) => [code, { code, ...entry }]));
+}
+
+
+/***/ }),
+
+/***/ 5421:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  EC: () => (/* reexport */ errors/* CheckFailed */.EC),
+  j1: () => (/* reexport */ errors/* ConfigurationError */.j1),
+  i_: () => (/* reexport */ InputReader),
+  gJ: () => (/* reexport */ errors/* errorMessage */.gJ),
+  f9: () => (/* reexport */ findings/* findingsTable */.f9),
+  w$: () => (/* reexport */ runtime_text/* lastLines */.w$),
+  TL: () => (/* reexport */ quoted),
+  Cs: () => (/* reexport */ run_action/* runAction */.Cs)
+});
+
+// UNUSED EXPORTS: SERVER_TEXT_CHARS, formatLocation, inputVariable, markdownCell, markdownTable, redact, registerSecret, reportFailure, runnerIo, serverText, toAnnotation, withGroup
+
+// EXTERNAL MODULE: ./shared/runtime/errors.ts
+var errors = __nccwpck_require__(8126);
+// EXTERNAL MODULE: ./shared/runtime/findings.ts
+var findings = __nccwpck_require__(7659);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./shared/runtime/paths.ts + 1 modules
+var paths = __nccwpck_require__(7442);
+;// CONCATENATED MODULE: ./shared/runtime/inputs.ts
+/** Reads and validates action inputs, naming the input in every error. */
+
+
+
+const MAX_SHOWN = 200;
+/** An input's value as messages echo it: quoted, and cut to 200 characters. */
+function quoted(value) {
+    const shown = value.length > MAX_SHOWN ? `${value.slice(0, MAX_SHOWN)}… (${value.length} characters)` : value;
+    return `'${shown.replace(/\r?\n/g, "⏎")}'`;
+}
+/** Why the OS could not use this path at all: a name or a whole path too long. */
+function tooLong(target) {
+    if (Buffer.byteLength(target) > 4095)
+        return "the path is longer than 4,095 bytes";
+    const long = target.split(/[\\/]/).find((part) => Buffer.byteLength(part) > 255);
+    return long === undefined ? undefined : `a name in the path is longer than 255 bytes`;
+}
+/** The first part of the path that exists and is a file, where a folder is needed. */
+function fileInTheWay(target) {
+    for (let at = external_node_path_default().dirname(target); at !== external_node_path_default().dirname(at); at = external_node_path_default().dirname(at)) {
+        const kind = (0,paths/* entryKind */.FY)(at);
+        if (kind === "file")
+            return at;
+        if (kind === "directory")
+            return undefined;
+    }
+    return undefined;
+}
+const kindWords = { file: "a file", directory: "a folder", other: "not a regular file or folder" };
+const MAX_DURATION_MS = 24 * 3_600_000;
+/** The runner's variable for an input: spaces become `_`, hyphens stay, upper case. */
+function inputVariable(name) {
+    return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
+}
+/**
+ * Typed, strict readers for action inputs. Every failure names the input.
+ * A hyphenated input is also read from its underscore form (`INPUT_PACKAGES_DIR`
+ * for `packages-dir`), which is how a composite action's `run:` step passes it.
+ */
+class InputReader {
+    env;
+    constructor(env = process.env) {
+        this.env = env;
+    }
+    /** The trimmed value, or "" when the input is unset. */
+    raw(name) {
+        const value = this.env[inputVariable(name)];
+        if (value !== undefined && value.trim() !== "")
+            return value.trim();
+        const underscored = this.env[inputVariable(name.replace(/-/g, "_"))];
+        return (underscored ?? value ?? "").trim();
+    }
+    /**
+     * For an input another action spells `old` (read by `raw` when it is the underscore form):
+     * refuses both being set, and gives a warning naming the new spelling when only `old` is
+     * (not when a composite's `run:` step passed the underscore form, with no runner-set `name`).
+     */
+    oldSpelling(old, name) {
+        const set = (input) => (this.env[inputVariable(input)] ?? "").trim() !== "";
+        if (!set(old))
+            return undefined;
+        if (set(name)) {
+            throw new errors/* ConfigurationError */.j1(`inputs '${name}' and '${old}' are both set: '${old}' is the old spelling of '${name}'; keep only '${name}'`);
+        }
+        // The runner sets every declared input; the new name unset means a script passed the underscore form.
+        if (this.env[inputVariable(name)] === undefined)
+            return undefined;
+        return `input '${old}' is deprecated: it was read as '${name}', the spelling to use`;
+    }
+    required(name) {
+        const value = this.raw(name);
+        if (value === "")
+            throw new errors/* ConfigurationError */.j1(`input '${name}' is required and was not set`);
+        return value;
+    }
+    optional(name) {
+        const value = this.raw(name);
+        return value === "" ? undefined : value;
+    }
+    /** `true` or `false`, any case; empty gives the fallback. */
+    boolean(name, fallback) {
+        const value = this.raw(name);
+        if (value === "")
+            return fallback;
+        const lower = value.toLowerCase();
+        if (lower === "true")
+            return true;
+        if (lower === "false")
+            return false;
+        throw new errors/* ConfigurationError */.j1(`input '${name}' must be true or false, got ${quoted(value)}`);
+    }
+    /** Items separated by newlines or commas, trimmed, empties dropped. */
+    list(name) {
+        return this.raw(name)
+            .split(/[\n,]/)
+            .map((item) => item.trim())
+            .filter((item) => item !== "");
+    }
+    /** One of the allowed values (case-insensitive); empty gives the fallback. */
+    choice(name, allowed, fallback) {
+        const value = this.raw(name);
+        if (value === "")
+            return fallback;
+        const match = allowed.find((option) => option.toLowerCase() === value.toLowerCase());
+        if (match === undefined) {
+            throw new errors/* ConfigurationError */.j1(`input '${name}' must be one of ${allowed.join(", ")}; got ${quoted(value)}`);
+        }
+        return match;
+    }
+    /** A whole number within bounds; empty gives the fallback. */
+    integer(name, fallback, min = 0, max = Number.MAX_SAFE_INTEGER) {
+        const value = this.raw(name);
+        if (value === "")
+            return fallback;
+        const number = Number(value);
+        if (!/^-?\d+$/.test(value) || number < min || number > max) {
+            throw new errors/* ConfigurationError */.j1(`input '${name}' must be a whole number from ${min} to ${max}, got ${quoted(value)}`);
+        }
+        return number;
+    }
+    /**
+     * A duration in milliseconds, as `timeout-minutes` reads: minutes (`10`, `0.5`), or with a unit
+     * (`90s`, `5m`, `1h`); above 0 and at most a day. Empty gives the fallback.
+     */
+    duration(name, fallbackMs) {
+        const value = this.raw(name);
+        if (value === "")
+            return fallbackMs;
+        const match = /^(\d+(?:\.\d+)?|\.\d+)\s*([smh]?)$/i.exec(value);
+        const unitMs = { s: 1000, m: 60_000, h: 3_600_000, "": 60_000 };
+        const ms = match
+            ? Number(match[1]) * unitMs[match[2].toLowerCase()]
+            : Number.NaN;
+        if (!(ms > 0 && ms <= MAX_DURATION_MS)) {
+            throw new errors/* ConfigurationError */.j1(`input '${name}' must be a duration above 0 and at most 24h: minutes (10, 0.5) or with a unit (90s, 5m, 1h); got '${value}'`);
+        }
+        return Math.round(ms);
+    }
+    /** A path resolved against `base` (normally the working directory); empty gives the fallback. */
+    path(name, base, fallback = "") {
+        const value = this.raw(name) || fallback;
+        const resolved = external_node_path_default().resolve(base, value);
+        const why = tooLong(resolved);
+        if (why)
+            throw new errors/* ConfigurationError */.j1(`input '${name}': ${quoted(value)} cannot be used: ${why}`);
+        return resolved;
+    }
+    /** A path that must already exist as a file or a folder (or either). */
+    existing(name, base, kind, fallback = "") {
+        const resolved = this.path(name, base, fallback);
+        const shown = quoted(this.raw(name) || fallback);
+        const found = (0,paths/* entryKind */.FY)(resolved);
+        if (found === "missing") {
+            const blocker = fileInTheWay(resolved);
+            const why = blocker
+                ? `${external_node_path_default().basename(blocker)} in its path is a file, not a folder`
+                : "it does not exist";
+            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} cannot be used: ${why}`);
+        }
+        if (kind && found !== kind) {
+            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} is ${kindWords[found]}, not ${kindWords[kind]}`);
+        }
+        return resolved;
+    }
+    /**
+     * A path the action writes (or replaces): inside the workspace or RUNNER_TEMP once symlinks are
+     * followed, with no file where a folder must be, and of the right kind if it exists.
+     */
+    writable(name, base, kind, fallback = "") {
+        const resolved = this.path(name, base, fallback);
+        const shown = quoted(this.raw(name) || fallback);
+        if (!(0,paths/* isWritable */.nH)(resolved, this.env)) {
+            const real = (0,paths/* realTarget */.aO)(resolved);
+            const via = real === resolved ? "" : ` (it leads to ${real})`;
+            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} is outside the workspace and RUNNER_TEMP${via}; pyship writes only there`);
+        }
+        const blocker = fileInTheWay(resolved);
+        if (blocker) {
+            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} cannot be created: ${external_node_path_default().basename(blocker)} in its path is a file, not a folder`);
+        }
+        const found = (0,paths/* entryKind */.FY)(resolved);
+        if (found !== "missing" && found !== kind) {
+            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} is ${kindWords[found]}, where ${kindWords[kind]} is written`);
+        }
+        return resolved;
+    }
+    /** The `working-directory` input, resolved against GITHUB_WORKSPACE (or the current directory): an existing folder. */
+    workingDirectory(name = "working-directory") {
+        const workspace = this.env.GITHUB_WORKSPACE || process.cwd();
+        return this.existing(name, workspace, "directory", ".");
+    }
+}
+
+// EXTERNAL MODULE: ./shared/runtime/io.ts + 17 modules
+var io = __nccwpck_require__(8458);
+// EXTERNAL MODULE: ./shared/runtime/redact.ts
+var redact = __nccwpck_require__(3956);
+// EXTERNAL MODULE: ./shared/runtime/run-action.ts
+var run_action = __nccwpck_require__(2787);
+// EXTERNAL MODULE: ./shared/runtime/text.ts
+var runtime_text = __nccwpck_require__(6166);
+;// CONCATENATED MODULE: ./shared/runtime/index.ts
+/** The runtime's public surface for actions. */
+
+
+
+
+
+
+
+
+
+/***/ }),
+
+/***/ 8458:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Np: () => (/* binding */ runnerIo)
+});
+
+// UNUSED EXPORTS: annotationProperties, withGroup
+
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
+// We use any as a valid input type
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/**
+ * Sanitizes an input into a string so it can be passed into issueCommand safely
+ * @param input input to sanitize into a string
+ */
+function toCommandValue(input) {
+    if (input === null || input === undefined) {
+        return '';
+    }
+    else if (typeof input === 'string' || input instanceof String) {
+        return input;
+    }
+    return JSON.stringify(input);
+}
+/**
+ *
+ * @param annotationProperties
+ * @returns The command properties to send with the actual annotation command
+ * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
+ */
+function toCommandProperties(annotationProperties) {
+    if (!Object.keys(annotationProperties).length) {
+        return {};
+    }
+    return {
+        title: annotationProperties.title,
+        file: annotationProperties.file,
+        line: annotationProperties.startLine,
+        endLine: annotationProperties.endLine,
+        col: annotationProperties.startColumn,
+        endColumn: annotationProperties.endColumn
+    };
+}
+//# sourceMappingURL=utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
+
+
+/**
+ * Issues a command to the GitHub Actions runner
+ *
+ * @param command - The command name to issue
+ * @param properties - Additional properties for the command (key-value pairs)
+ * @param message - The message to include with the command
+ * @remarks
+ * This function outputs a specially formatted string to stdout that the Actions
+ * runner interprets as a command. These commands can control workflow behavior,
+ * set outputs, create annotations, mask values, and more.
+ *
+ * Command Format:
+ *   ::name key=value,key=value::message
+ *
+ * @example
+ * ```typescript
+ * // Issue a warning annotation
+ * issueCommand('warning', {}, 'This is a warning message');
+ * // Output: ::warning::This is a warning message
+ *
+ * // Set an environment variable
+ * issueCommand('set-env', { name: 'MY_VAR' }, 'some value');
+ * // Output: ::set-env name=MY_VAR::some value
+ *
+ * // Add a secret mask
+ * issueCommand('add-mask', {}, 'secretValue123');
+ * // Output: ::add-mask::secretValue123
+ * ```
+ *
+ * @internal
+ * This is an internal utility function that powers the public API functions
+ * such as setSecret, warning, error, and exportVariable.
+ */
+function issueCommand(command, properties, message) {
+    const cmd = new Command(command, properties, message);
+    process.stdout.write(cmd.toString() + external_os_.EOL);
+}
+function command_issue(name, message = '') {
+    issueCommand(name, {}, message);
+}
+const CMD_STRING = '::';
+class Command {
+    constructor(command, properties, message) {
+        if (!command) {
+            command = 'missing.command';
+        }
+        this.command = command;
+        this.properties = properties;
+        this.message = message;
+    }
+    toString() {
+        let cmdStr = CMD_STRING + this.command;
+        if (this.properties && Object.keys(this.properties).length > 0) {
+            cmdStr += ' ';
+            let first = true;
+            for (const key in this.properties) {
+                if (this.properties.hasOwnProperty(key)) {
+                    const val = this.properties[key];
+                    if (val) {
+                        if (first) {
+                            first = false;
+                        }
+                        else {
+                            cmdStr += ',';
+                        }
+                        cmdStr += `${key}=${escapeProperty(val)}`;
+                    }
+                }
+            }
+        }
+        cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
+        return cmdStr;
+    }
+}
+function escapeData(s) {
+    return toCommandValue(s)
+        .replace(/%/g, '%25')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A');
+}
+function escapeProperty(s) {
+    return toCommandValue(s)
+        .replace(/%/g, '%25')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A')
+        .replace(/:/g, '%3A')
+        .replace(/,/g, '%2C');
+}
+//# sourceMappingURL=command.js.map
+;// CONCATENATED MODULE: external "crypto"
+const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
+// For internal use, subject to change.
+// We use any as a valid input type
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+
+
+
+function issueFileCommand(command, message) {
+    const filePath = process.env[`GITHUB_${command}`];
+    if (!filePath) {
+        throw new Error(`Unable to find environment variable for file command ${command}`);
+    }
+    if (!external_fs_.existsSync(filePath)) {
+        throw new Error(`Missing file at path: ${filePath}`);
+    }
+    external_fs_.appendFileSync(filePath, `${toCommandValue(message)}${external_os_.EOL}`, {
+        encoding: 'utf8'
+    });
+}
+function prepareKeyValueMessage(key, value) {
+    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
+    const convertedValue = toCommandValue(value);
+    // These should realistically never happen, but just in case someone finds a
+    // way to exploit uuid generation let's not allow keys or values that contain
+    // the delimiter.
+    if (key.includes(delimiter)) {
+        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
+    }
+    if (convertedValue.includes(delimiter)) {
+        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
+    }
+    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
+}
+//# sourceMappingURL=file-command.js.map
+;// CONCATENATED MODULE: external "path"
+const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
+var lib = __nccwpck_require__(4942);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+class BasicCredentialHandler {
+    constructor(username, password) {
+        this.username = username;
+        this.password = password;
+    }
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return __awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class auth_BearerCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Bearer ${this.token}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return __awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class PersonalAccessTokenCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return __awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+//# sourceMappingURL=auth.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
+var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+class oidc_utils_OidcClient {
+    static createHttpClient(allowRetry = true, maxRetry = 10) {
+        const requestOptions = {
+            allowRetries: allowRetry,
+            maxRetries: maxRetry
+        };
+        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
+    }
+    static getRequestToken() {
+        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
+        if (!token) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
+        }
+        return token;
+    }
+    static getIDTokenUrl() {
+        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
+        if (!runtimeUrl) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
+        }
+        return runtimeUrl;
+    }
+    static getCall(id_token_url) {
+        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+            var _a;
+            const httpclient = oidc_utils_OidcClient.createHttpClient();
+            const res = yield httpclient
+                .getJson(id_token_url)
+                .catch(error => {
+                throw new Error(`Failed to get ID Token. \n 
+        Error Code : ${error.statusCode}\n 
+        Error Message: ${error.message}`);
+            });
+            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
+            if (!id_token) {
+                throw new Error('Response json body do not have ID Token field');
+            }
+            return id_token;
+        });
+    }
+    static getIDToken(audience) {
+        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+            try {
+                // New ID Token is requested from action service
+                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
+                if (audience) {
+                    const encodedAudience = encodeURIComponent(audience);
+                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
+                }
+                debug(`ID token url is ${id_token_url}`);
+                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
+                setSecret(id_token);
+                return id_token;
+            }
+            catch (error) {
+                throw new Error(`Error message: ${error.message}`);
+            }
+        });
+    }
+}
+//# sourceMappingURL=oidc-utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
+var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { access, appendFile, writeFile } = external_fs_.promises;
+const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
+const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
+class Summary {
+    constructor() {
+        this._buffer = '';
+    }
+    /**
+     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
+     * Also checks r/w permissions.
+     *
+     * @returns step summary file path
+     */
+    filePath() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            if (this._filePath) {
+                return this._filePath;
+            }
+            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
+            if (!pathFromEnv) {
+                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
+            }
+            try {
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
+            }
+            catch (_a) {
+                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
+            }
+            this._filePath = pathFromEnv;
+            return this._filePath;
+        });
+    }
+    /**
+     * Wraps content in an HTML tag, adding any HTML attributes
+     *
+     * @param {string} tag HTML tag to wrap
+     * @param {string | null} content content within the tag
+     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
+     *
+     * @returns {string} content wrapped in HTML element
+     */
+    wrap(tag, content, attrs = {}) {
+        const htmlAttrs = Object.entries(attrs)
+            .map(([key, value]) => ` ${key}="${value}"`)
+            .join('');
+        if (!content) {
+            return `<${tag}${htmlAttrs}>`;
+        }
+        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
+    }
+    /**
+     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
+     *
+     * @param {SummaryWriteOptions} [options] (optional) options for write operation
+     *
+     * @returns {Promise<Summary>} summary instance
+     */
+    write(options) {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
+            const filePath = yield this.filePath();
+            const writeFunc = overwrite ? writeFile : appendFile;
+            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
+            return this.emptyBuffer();
+        });
+    }
+    /**
+     * Clears the summary buffer and wipes the summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    clear() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            return this.emptyBuffer().write({ overwrite: true });
+        });
+    }
+    /**
+     * Returns the current summary buffer as a string
+     *
+     * @returns {string} string of summary buffer
+     */
+    stringify() {
+        return this._buffer;
+    }
+    /**
+     * If the summary buffer is empty
+     *
+     * @returns {boolen} true if the buffer is empty
+     */
+    isEmptyBuffer() {
+        return this._buffer.length === 0;
+    }
+    /**
+     * Resets the summary buffer without writing to summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    emptyBuffer() {
+        this._buffer = '';
+        return this;
+    }
+    /**
+     * Adds raw text to the summary buffer
+     *
+     * @param {string} text content to add
+     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addRaw(text, addEOL = false) {
+        this._buffer += text;
+        return addEOL ? this.addEOL() : this;
+    }
+    /**
+     * Adds the operating system-specific end-of-line marker to the buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addEOL() {
+        return this.addRaw(external_os_.EOL);
+    }
+    /**
+     * Adds an HTML codeblock to the summary buffer
+     *
+     * @param {string} code content to render within fenced code block
+     * @param {string} lang (optional) language to syntax highlight code
+     *
+     * @returns {Summary} summary instance
+     */
+    addCodeBlock(code, lang) {
+        const attrs = Object.assign({}, (lang && { lang }));
+        const element = this.wrap('pre', this.wrap('code', code), attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML list to the summary buffer
+     *
+     * @param {string[]} items list of items to render
+     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addList(items, ordered = false) {
+        const tag = ordered ? 'ol' : 'ul';
+        const listItems = items.map(item => this.wrap('li', item)).join('');
+        const element = this.wrap(tag, listItems);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML table to the summary buffer
+     *
+     * @param {SummaryTableCell[]} rows table rows
+     *
+     * @returns {Summary} summary instance
+     */
+    addTable(rows) {
+        const tableBody = rows
+            .map(row => {
+            const cells = row
+                .map(cell => {
+                if (typeof cell === 'string') {
+                    return this.wrap('td', cell);
+                }
+                const { header, data, colspan, rowspan } = cell;
+                const tag = header ? 'th' : 'td';
+                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
+                return this.wrap(tag, data, attrs);
+            })
+                .join('');
+            return this.wrap('tr', cells);
+        })
+            .join('');
+        const element = this.wrap('table', tableBody);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds a collapsable HTML details element to the summary buffer
+     *
+     * @param {string} label text for the closed state
+     * @param {string} content collapsable content
+     *
+     * @returns {Summary} summary instance
+     */
+    addDetails(label, content) {
+        const element = this.wrap('details', this.wrap('summary', label) + content);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML image tag to the summary buffer
+     *
+     * @param {string} src path to the image you to embed
+     * @param {string} alt text description of the image
+     * @param {SummaryImageOptions} options (optional) addition image attributes
+     *
+     * @returns {Summary} summary instance
+     */
+    addImage(src, alt, options) {
+        const { width, height } = options || {};
+        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
+        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML section heading element
+     *
+     * @param {string} text heading text
+     * @param {number | string} [level=1] (optional) the heading level, default: 1
+     *
+     * @returns {Summary} summary instance
+     */
+    addHeading(text, level) {
+        const tag = `h${level}`;
+        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
+            ? tag
+            : 'h1';
+        const element = this.wrap(allowedTag, text);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML thematic break (<hr>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addSeparator() {
+        const element = this.wrap('hr', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML line break (<br>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addBreak() {
+        const element = this.wrap('br', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML blockquote to the summary buffer
+     *
+     * @param {string} text quote text
+     * @param {string} cite (optional) citation url
+     *
+     * @returns {Summary} summary instance
+     */
+    addQuote(text, cite) {
+        const attrs = Object.assign({}, (cite && { cite }));
+        const element = this.wrap('blockquote', text, attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML anchor tag to the summary buffer
+     *
+     * @param {string} text link text/content
+     * @param {string} href hyperlink
+     *
+     * @returns {Summary} summary instance
+     */
+    addLink(text, href) {
+        const element = this.wrap('a', text, { href });
+        return this.addRaw(element).addEOL();
+    }
+}
+const _summary = new Summary();
+/**
+ * @deprecated use `core.summary`
+ */
+const markdownSummary = (/* unused pure expression or super */ null && (_summary));
+const summary = _summary;
+//# sourceMappingURL=summary.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
+
+/**
+ * toPosixPath converts the given path to the posix form. On Windows, \\ will be
+ * replaced with /.
+ *
+ * @param pth. Path to transform.
+ * @return string Posix path.
+ */
+function toPosixPath(pth) {
+    return pth.replace(/[\\]/g, '/');
+}
+/**
+ * toWin32Path converts the given path to the win32 form. On Linux, / will be
+ * replaced with \\.
+ *
+ * @param pth. Path to transform.
+ * @return string Win32 path.
+ */
+function toWin32Path(pth) {
+    return pth.replace(/[/]/g, '\\');
+}
+/**
+ * toPlatformPath converts the given path to a platform-specific path. It does
+ * this by replacing instances of / and \ with the platform-specific path
+ * separator.
+ *
+ * @param pth The path to platformize.
+ * @return string The platform-specific path.
+ */
+function toPlatformPath(pth) {
+    return pth.replace(/[/\\]/g, path.sep);
+}
+//# sourceMappingURL=path-utils.js.map
+// EXTERNAL MODULE: external "string_decoder"
+var external_string_decoder_ = __nccwpck_require__(3193);
+// EXTERNAL MODULE: external "events"
+var external_events_ = __nccwpck_require__(4434);
+;// CONCATENATED MODULE: external "child_process"
+const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+// EXTERNAL MODULE: external "assert"
+var external_assert_ = __nccwpck_require__(2613);
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
+var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
+// export const {open} = 'fs'
+const IS_WINDOWS = process.platform === 'win32';
+/**
+ * Custom implementation of readlink to ensure Windows junctions
+ * maintain trailing backslash for backward compatibility with Node.js < 24
+ *
+ * In Node.js 20, Windows junctions (directory symlinks) always returned paths
+ * with trailing backslashes. Node.js 24 removed this behavior, which breaks
+ * code that relied on this format for path operations.
+ *
+ * This implementation restores the Node 20 behavior by adding a trailing
+ * backslash to all junction results on Windows.
+ */
+function readlink(fsPath) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        const result = yield fs.promises.readlink(fsPath);
+        // On Windows, restore Node 20 behavior: add trailing backslash to all results
+        // since junctions on Windows are always directory links
+        if (IS_WINDOWS && !result.endsWith('\\')) {
+            return `${result}\\`;
+        }
+        return result;
+    });
+}
+// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
+const UV_FS_O_EXLOCK = 0x10000000;
+const READONLY = external_fs_.constants.O_RDONLY;
+function exists(fsPath) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        try {
+            yield stat(fsPath);
+        }
+        catch (err) {
+            if (err.code === 'ENOENT') {
+                return false;
+            }
+            throw err;
+        }
+        return true;
+    });
+}
+function isDirectory(fsPath_1) {
+    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
+        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
+        return stats.isDirectory();
+    });
+}
+/**
+ * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
+ * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
+ */
+function isRooted(p) {
+    p = normalizeSeparators(p);
+    if (!p) {
+        throw new Error('isRooted() parameter "p" cannot be empty');
+    }
+    if (IS_WINDOWS) {
+        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
+        ); // e.g. C: or C:\hello
+    }
+    return p.startsWith('/');
+}
+/**
+ * Best effort attempt to determine whether a file exists and is executable.
+ * @param filePath    file path to check
+ * @param extensions  additional file extensions to try
+ * @return if file exists and is executable, returns the file path. otherwise empty string.
+ */
+function tryGetExecutablePath(filePath, extensions) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        let stats = undefined;
+        try {
+            // test file exists
+            stats = yield stat(filePath);
+        }
+        catch (err) {
+            if (err.code !== 'ENOENT') {
+                // eslint-disable-next-line no-console
+                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+            }
+        }
+        if (stats && stats.isFile()) {
+            if (IS_WINDOWS) {
+                // on Windows, test for valid extension
+                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
+                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
+                    return filePath;
+                }
+            }
+            else {
+                if (isUnixExecutable(stats)) {
+                    return filePath;
+                }
+            }
+        }
+        // try each extension
+        const originalFilePath = filePath;
+        for (const extension of extensions) {
+            filePath = originalFilePath + extension;
+            stats = undefined;
+            try {
+                stats = yield stat(filePath);
+            }
+            catch (err) {
+                if (err.code !== 'ENOENT') {
+                    // eslint-disable-next-line no-console
+                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+                }
+            }
+            if (stats && stats.isFile()) {
+                if (IS_WINDOWS) {
+                    // preserve the case of the actual file (since an extension was appended)
+                    try {
+                        const directory = external_path_namespaceObject.dirname(filePath);
+                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
+                        for (const actualName of yield readdir(directory)) {
+                            if (upperName === actualName.toUpperCase()) {
+                                filePath = external_path_namespaceObject.join(directory, actualName);
+                                break;
+                            }
+                        }
+                    }
+                    catch (err) {
+                        // eslint-disable-next-line no-console
+                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
+                    }
+                    return filePath;
+                }
+                else {
+                    if (isUnixExecutable(stats)) {
+                        return filePath;
+                    }
+                }
+            }
+        }
+        return '';
+    });
+}
+function normalizeSeparators(p) {
+    p = p || '';
+    if (IS_WINDOWS) {
+        // convert slashes on Windows
+        p = p.replace(/\//g, '\\');
+        // remove redundant slashes
+        return p.replace(/\\\\+/g, '\\');
+    }
+    // remove redundant slashes
+    return p.replace(/\/\/+/g, '/');
+}
+// on Mac/Linux, test the execute bit
+//     R   W  X  R  W X R W X
+//   256 128 64 32 16 8 4 2 1
+function isUnixExecutable(stats) {
+    return ((stats.mode & 1) > 0 ||
+        ((stats.mode & 8) > 0 &&
+            process.getgid !== undefined &&
+            stats.gid === process.getgid()) ||
+        ((stats.mode & 64) > 0 &&
+            process.getuid !== undefined &&
+            stats.uid === process.getuid()));
+}
+// Get the path of cmd.exe in windows
+function getCmdPath() {
+    var _a;
+    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
+}
+//# sourceMappingURL=io-util.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
+var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+/**
+ * Copies a file or folder.
+ * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See CopyOptions.
+ */
+function cp(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
+        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
+        // Dest is an existing file, but not forcing
+        if (destStat && destStat.isFile() && !force) {
+            return;
+        }
+        // If dest is an existing directory, should copy inside.
+        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
+            ? path.join(dest, path.basename(source))
+            : dest;
+        if (!(yield ioUtil.exists(source))) {
+            throw new Error(`no such file or directory: ${source}`);
+        }
+        const sourceStat = yield ioUtil.stat(source);
+        if (sourceStat.isDirectory()) {
+            if (!recursive) {
+                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
+            }
+            else {
+                yield cpDirRecursive(source, newDest, 0, force);
+            }
+        }
+        else {
+            if (path.relative(source, newDest) === '') {
+                // a file cannot be copied to itself
+                throw new Error(`'${newDest}' and '${source}' are the same file`);
+            }
+            yield io_copyFile(source, newDest, force);
+        }
+    });
+}
+/**
+ * Moves a path.
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See MoveOptions.
+ */
+function mv(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        if (yield ioUtil.exists(dest)) {
+            let destExists = true;
+            if (yield ioUtil.isDirectory(dest)) {
+                // If dest is directory copy src into dest
+                dest = path.join(dest, path.basename(source));
+                destExists = yield ioUtil.exists(dest);
+            }
+            if (destExists) {
+                if (options.force == null || options.force) {
+                    yield rmRF(dest);
+                }
+                else {
+                    throw new Error('Destination already exists');
+                }
+            }
+        }
+        yield mkdirP(path.dirname(dest));
+        yield ioUtil.rename(source, dest);
+    });
+}
+/**
+ * Remove a path recursively with force
+ *
+ * @param inputPath path to remove
+ */
+function rmRF(inputPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (ioUtil.IS_WINDOWS) {
+            // Check for invalid characters
+            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
+            if (/[*"<>|]/.test(inputPath)) {
+                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
+            }
+        }
+        try {
+            // note if path does not exist, error is silent
+            yield ioUtil.rm(inputPath, {
+                force: true,
+                maxRetries: 3,
+                recursive: true,
+                retryDelay: 300
+            });
+        }
+        catch (err) {
+            throw new Error(`File was unable to be removed ${err}`);
+        }
+    });
+}
+/**
+ * Make a directory.  Creates the full path with folders in between
+ * Will throw if it fails
+ *
+ * @param   fsPath        path to create
+ * @returns Promise<void>
+ */
+function mkdirP(fsPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        ok(fsPath, 'a path argument must be provided');
+        yield ioUtil.mkdir(fsPath, { recursive: true });
+    });
+}
+/**
+ * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
+ * If you check and the tool does not exist, it will throw.
+ *
+ * @param     tool              name of the tool
+ * @param     check             whether to check if tool exists
+ * @returns   Promise<string>   path to tool
+ */
+function which(tool, check) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // recursive when check=true
+        if (check) {
+            const result = yield which(tool, false);
+            if (!result) {
+                if (IS_WINDOWS) {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
+                }
+                else {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
+                }
+            }
+            return result;
+        }
+        const matches = yield findInPath(tool);
+        if (matches && matches.length > 0) {
+            return matches[0];
+        }
+        return '';
+    });
+}
+/**
+ * Returns a list of all occurrences of the given tool on the system path.
+ *
+ * @returns   Promise<string[]>  the paths of the tool
+ */
+function findInPath(tool) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // build the list of extensions to try
+        const extensions = [];
+        if (IS_WINDOWS && process.env['PATHEXT']) {
+            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
+                if (extension) {
+                    extensions.push(extension);
+                }
+            }
+        }
+        // if it's rooted, return it if exists. otherwise return empty.
+        if (isRooted(tool)) {
+            const filePath = yield tryGetExecutablePath(tool, extensions);
+            if (filePath) {
+                return [filePath];
+            }
+            return [];
+        }
+        // if any path separators, return empty
+        if (tool.includes(external_path_namespaceObject.sep)) {
+            return [];
+        }
+        // build the list of directories
+        //
+        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
+        // it feels like we should not do this. Checking the current directory seems like more of a use
+        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
+        // across platforms.
+        const directories = [];
+        if (process.env.PATH) {
+            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
+                if (p) {
+                    directories.push(p);
+                }
+            }
+        }
+        // find all matches
+        const matches = [];
+        for (const directory of directories) {
+            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
+            if (filePath) {
+                matches.push(filePath);
+            }
+        }
+        return matches;
+    });
+}
+function readCopyOptions(options) {
+    const force = options.force == null ? true : options.force;
+    const recursive = Boolean(options.recursive);
+    const copySourceDirectory = options.copySourceDirectory == null
+        ? true
+        : Boolean(options.copySourceDirectory);
+    return { force, recursive, copySourceDirectory };
+}
+function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        // Ensure there is not a run away recursive copy
+        if (currentDepth >= 255)
+            return;
+        currentDepth++;
+        yield mkdirP(destDir);
+        const files = yield ioUtil.readdir(sourceDir);
+        for (const fileName of files) {
+            const srcFile = `${sourceDir}/${fileName}`;
+            const destFile = `${destDir}/${fileName}`;
+            const srcFileStat = yield ioUtil.lstat(srcFile);
+            if (srcFileStat.isDirectory()) {
+                // Recurse
+                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
+            }
+            else {
+                yield io_copyFile(srcFile, destFile, force);
+            }
+        }
+        // Change the mode for the newly created directory
+        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
+    });
+}
+// Buffered file copy
+function io_copyFile(srcFile, destFile, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
+            // unlink/re-link it
+            try {
+                yield ioUtil.lstat(destFile);
+                yield ioUtil.unlink(destFile);
+            }
+            catch (e) {
+                // Try to override file permission
+                if (e.code === 'EPERM') {
+                    yield ioUtil.chmod(destFile, '0666');
+                    yield ioUtil.unlink(destFile);
+                }
+                // other errors = it doesn't exist, no work to do
+            }
+            // Copy over symlink
+            const symlinkFull = yield ioUtil.readlink(srcFile);
+            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
+        }
+        else if (!(yield ioUtil.exists(destFile)) || force) {
+            yield ioUtil.copyFile(srcFile, destFile);
+        }
+    });
+}
+//# sourceMappingURL=io.js.map
+;// CONCATENATED MODULE: external "timers"
+const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+
+/* eslint-disable @typescript-eslint/unbound-method */
+const toolrunner_IS_WINDOWS = process.platform === 'win32';
+/*
+ * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
+ */
+class ToolRunner extends external_events_.EventEmitter {
+    constructor(toolPath, args, options) {
+        super();
+        if (!toolPath) {
+            throw new Error("Parameter 'toolPath' cannot be null or empty.");
+        }
+        this.toolPath = toolPath;
+        this.args = args || [];
+        this.options = options || {};
+    }
+    _debug(message) {
+        if (this.options.listeners && this.options.listeners.debug) {
+            this.options.listeners.debug(message);
+        }
+    }
+    _getCommandString(options, noPrefix) {
+        const toolPath = this._getSpawnFileName();
+        const args = this._getSpawnArgs(options);
+        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
+        if (toolrunner_IS_WINDOWS) {
+            // Windows + cmd file
+            if (this._isCmdFile()) {
+                cmd += toolPath;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows + verbatim
+            else if (options.windowsVerbatimArguments) {
+                cmd += `"${toolPath}"`;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows (regular)
+            else {
+                cmd += this._windowsQuoteCmdArg(toolPath);
+                for (const a of args) {
+                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
+                }
+            }
+        }
+        else {
+            // OSX/Linux - this can likely be improved with some form of quoting.
+            // creating processes on Unix is fundamentally different than Windows.
+            // on Unix, execvp() takes an arg array.
+            cmd += toolPath;
+            for (const a of args) {
+                cmd += ` ${a}`;
+            }
+        }
+        return cmd;
+    }
+    _processLineBuffer(data, strBuffer, onLine) {
+        try {
+            let s = strBuffer + data.toString();
+            let n = s.indexOf(external_os_.EOL);
+            while (n > -1) {
+                const line = s.substring(0, n);
+                onLine(line);
+                // the rest of the string ...
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
+            }
+            return s;
+        }
+        catch (err) {
+            // streaming lines to console is best effort.  Don't fail a build.
+            this._debug(`error processing line. Failed with error ${err}`);
+            return '';
+        }
+    }
+    _getSpawnFileName() {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                return process.env['COMSPEC'] || 'cmd.exe';
+            }
+        }
+        return this.toolPath;
+    }
+    _getSpawnArgs(options) {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
+                for (const a of this.args) {
+                    argline += ' ';
+                    argline += options.windowsVerbatimArguments
+                        ? a
+                        : this._windowsQuoteCmdArg(a);
+                }
+                argline += '"';
+                return [argline];
+            }
+        }
+        return this.args;
+    }
+    _endsWith(str, end) {
+        return str.endsWith(end);
+    }
+    _isCmdFile() {
+        const upperToolPath = this.toolPath.toUpperCase();
+        return (this._endsWith(upperToolPath, '.CMD') ||
+            this._endsWith(upperToolPath, '.BAT'));
+    }
+    _windowsQuoteCmdArg(arg) {
+        // for .exe, apply the normal quoting rules that libuv applies
+        if (!this._isCmdFile()) {
+            return this._uvQuoteCmdArg(arg);
+        }
+        // otherwise apply quoting rules specific to the cmd.exe command line parser.
+        // the libuv rules are generic and are not designed specifically for cmd.exe
+        // command line parser.
+        //
+        // for a detailed description of the cmd.exe command line parser, refer to
+        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
+        // need quotes for empty arg
+        if (!arg) {
+            return '""';
+        }
+        // determine whether the arg needs to be quoted
+        const cmdSpecialChars = [
+            ' ',
+            '\t',
+            '&',
+            '(',
+            ')',
+            '[',
+            ']',
+            '{',
+            '}',
+            '^',
+            '=',
+            ';',
+            '!',
+            "'",
+            '+',
+            ',',
+            '`',
+            '~',
+            '|',
+            '<',
+            '>',
+            '"'
+        ];
+        let needsQuotes = false;
+        for (const char of arg) {
+            if (cmdSpecialChars.some(x => x === char)) {
+                needsQuotes = true;
+                break;
+            }
+        }
+        // short-circuit if quotes not needed
+        if (!needsQuotes) {
+            return arg;
+        }
+        // the following quoting rules are very similar to the rules that by libuv applies.
+        //
+        // 1) wrap the string in quotes
+        //
+        // 2) double-up quotes - i.e. " => ""
+        //
+        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
+        //    doesn't work well with a cmd.exe command line.
+        //
+        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
+        //    for example, the command line:
+        //          foo.exe "myarg:""my val"""
+        //    is parsed by a .NET console app into an arg array:
+        //          [ "myarg:\"my val\"" ]
+        //    which is the same end result when applying libuv quoting rules. although the actual
+        //    command line from libuv quoting rules would look like:
+        //          foo.exe "myarg:\"my val\""
+        //
+        // 3) double-up slashes that precede a quote,
+        //    e.g.  hello \world    => "hello \world"
+        //          hello\"world    => "hello\\""world"
+        //          hello\\"world   => "hello\\\\""world"
+        //          hello world\    => "hello world\\"
+        //
+        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
+        //    the reasons for including this as a .cmd quoting rule are:
+        //
+        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
+        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
+        //
+        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
+        //       haven't heard any complaints about that aspect.
+        //
+        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
+        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
+        // by using %%.
+        //
+        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
+        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
+        //
+        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
+        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
+        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
+        // to an external program.
+        //
+        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
+        // % can be escaped within a .cmd file.
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\'; // double the slash
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '"'; // double the quote
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _uvQuoteCmdArg(arg) {
+        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
+        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
+        // is used.
+        //
+        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
+        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
+        // pasting copyright notice from Node within this function:
+        //
+        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
+        //
+        //      Permission is hereby granted, free of charge, to any person obtaining a copy
+        //      of this software and associated documentation files (the "Software"), to
+        //      deal in the Software without restriction, including without limitation the
+        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
+        //      sell copies of the Software, and to permit persons to whom the Software is
+        //      furnished to do so, subject to the following conditions:
+        //
+        //      The above copyright notice and this permission notice shall be included in
+        //      all copies or substantial portions of the Software.
+        //
+        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
+        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
+        //      IN THE SOFTWARE.
+        if (!arg) {
+            // Need double quotation for empty argument
+            return '""';
+        }
+        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
+            // No quotation needed
+            return arg;
+        }
+        if (!arg.includes('"') && !arg.includes('\\')) {
+            // No embedded double quotes or backslashes, so I can just wrap
+            // quote marks around the whole thing.
+            return `"${arg}"`;
+        }
+        // Expected input/output:
+        //   input : hello"world
+        //   output: "hello\"world"
+        //   input : hello""world
+        //   output: "hello\"\"world"
+        //   input : hello\world
+        //   output: hello\world
+        //   input : hello\\world
+        //   output: hello\\world
+        //   input : hello\"world
+        //   output: "hello\\\"world"
+        //   input : hello\\"world
+        //   output: "hello\\\\\"world"
+        //   input : hello world\
+        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
+        //                             but it appears the comment is wrong, it should be "hello world\\"
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\';
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '\\';
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _cloneExecOptions(options) {
+        options = options || {};
+        const result = {
+            cwd: options.cwd || process.cwd(),
+            env: options.env || process.env,
+            silent: options.silent || false,
+            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
+            failOnStdErr: options.failOnStdErr || false,
+            ignoreReturnCode: options.ignoreReturnCode || false,
+            delay: options.delay || 10000
+        };
+        result.outStream = options.outStream || process.stdout;
+        result.errStream = options.errStream || process.stderr;
+        return result;
+    }
+    _getSpawnOptions(options, toolPath) {
+        options = options || {};
+        const result = {};
+        result.cwd = options.cwd;
+        result.env = options.env;
+        result['windowsVerbatimArguments'] =
+            options.windowsVerbatimArguments || this._isCmdFile();
+        if (options.windowsVerbatimArguments) {
+            result.argv0 = `"${toolPath}"`;
+        }
+        return result;
+    }
+    /**
+     * Exec a tool.
+     * Output will be streamed to the live console.
+     * Returns promise with return code
+     *
+     * @param     tool     path to tool to exec
+     * @param     options  optional exec options.  See ExecOptions
+     * @returns   number
+     */
+    exec() {
+        return toolrunner_awaiter(this, void 0, void 0, function* () {
+            // root the tool path if it is unrooted and contains relative pathing
+            if (!isRooted(this.toolPath) &&
+                (this.toolPath.includes('/') ||
+                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
+                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
+                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+            }
+            // if the tool is only a file name, then resolve it from the PATH
+            // otherwise verify it exists (add extension on Windows if necessary)
+            this.toolPath = yield which(this.toolPath, true);
+            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
+                this._debug(`exec tool: ${this.toolPath}`);
+                this._debug('arguments:');
+                for (const arg of this.args) {
+                    this._debug(`   ${arg}`);
+                }
+                const optionsNonNull = this._cloneExecOptions(this.options);
+                if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
+                }
+                const state = new ExecState(optionsNonNull, this.toolPath);
+                state.on('debug', (message) => {
+                    this._debug(message);
+                });
+                if (this.options.cwd && !(yield exists(this.options.cwd))) {
+                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
+                }
+                const fileName = this._getSpawnFileName();
+                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+                let stdbuffer = '';
+                if (cp.stdout) {
+                    cp.stdout.on('data', (data) => {
+                        if (this.options.listeners && this.options.listeners.stdout) {
+                            this.options.listeners.stdout(data);
+                        }
+                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                            optionsNonNull.outStream.write(data);
+                        }
+                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.stdline) {
+                                this.options.listeners.stdline(line);
+                            }
+                        });
+                    });
+                }
+                let errbuffer = '';
+                if (cp.stderr) {
+                    cp.stderr.on('data', (data) => {
+                        state.processStderr = true;
+                        if (this.options.listeners && this.options.listeners.stderr) {
+                            this.options.listeners.stderr(data);
+                        }
+                        if (!optionsNonNull.silent &&
+                            optionsNonNull.errStream &&
+                            optionsNonNull.outStream) {
+                            const s = optionsNonNull.failOnStdErr
+                                ? optionsNonNull.errStream
+                                : optionsNonNull.outStream;
+                            s.write(data);
+                        }
+                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.errline) {
+                                this.options.listeners.errline(line);
+                            }
+                        });
+                    });
+                }
+                cp.on('error', (err) => {
+                    state.processError = err.message;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    state.CheckComplete();
+                });
+                cp.on('exit', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                cp.on('close', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                state.on('done', (error, exitCode) => {
+                    if (stdbuffer.length > 0) {
+                        this.emit('stdline', stdbuffer);
+                    }
+                    if (errbuffer.length > 0) {
+                        this.emit('errline', errbuffer);
+                    }
+                    cp.removeAllListeners();
+                    if (error) {
+                        reject(error);
+                    }
+                    else {
+                        resolve(exitCode);
+                    }
+                });
+                if (this.options.input) {
+                    if (!cp.stdin) {
+                        throw new Error('child process missing stdin');
+                    }
+                    cp.stdin.end(this.options.input);
+                }
+            }));
+        });
+    }
+}
+/**
+ * Convert an arg string to an array of args. Handles escaping
+ *
+ * @param    argString   string of arguments
+ * @returns  string[]    array of arguments
+ */
+function argStringToArray(argString) {
+    const args = [];
+    let inQuotes = false;
+    let escaped = false;
+    let arg = '';
+    function append(c) {
+        // we only escape double quotes.
+        if (escaped && c !== '"') {
+            arg += '\\';
+        }
+        arg += c;
+        escaped = false;
+    }
+    for (let i = 0; i < argString.length; i++) {
+        const c = argString.charAt(i);
+        if (c === '"') {
+            if (!escaped) {
+                inQuotes = !inQuotes;
+            }
+            else {
+                append(c);
+            }
+            continue;
+        }
+        if (c === '\\' && escaped) {
+            append(c);
+            continue;
+        }
+        if (c === '\\' && inQuotes) {
+            escaped = true;
+            continue;
+        }
+        if (c === ' ' && !inQuotes) {
+            if (arg.length > 0) {
+                args.push(arg);
+                arg = '';
+            }
+            continue;
+        }
+        append(c);
+    }
+    if (arg.length > 0) {
+        args.push(arg.trim());
+    }
+    return args;
+}
+class ExecState extends external_events_.EventEmitter {
+    constructor(options, toolPath) {
+        super();
+        this.processClosed = false; // tracks whether the process has exited and stdio is closed
+        this.processError = '';
+        this.processExitCode = 0;
+        this.processExited = false; // tracks whether the process has exited
+        this.processStderr = false; // tracks whether stderr was written to
+        this.delay = 10000; // 10 seconds
+        this.done = false;
+        this.timeout = null;
+        if (!toolPath) {
+            throw new Error('toolPath must not be empty');
+        }
+        this.options = options;
+        this.toolPath = toolPath;
+        if (options.delay) {
+            this.delay = options.delay;
+        }
+    }
+    CheckComplete() {
+        if (this.done) {
+            return;
+        }
+        if (this.processClosed) {
+            this._setResult();
+        }
+        else if (this.processExited) {
+            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
+        }
+    }
+    _debug(message) {
+        this.emit('debug', message);
+    }
+    _setResult() {
+        // determine whether there is an error
+        let error;
+        if (this.processExited) {
+            if (this.processError) {
+                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
+            }
+            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
+                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
+            }
+            else if (this.processStderr && this.options.failOnStdErr) {
+                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
+            }
+        }
+        // clear the timeout
+        if (this.timeout) {
+            clearTimeout(this.timeout);
+            this.timeout = null;
+        }
+        this.done = true;
+        this.emit('done', error, this.processExitCode);
+    }
+    static HandleTimeout(state) {
+        if (state.done) {
+            return;
+        }
+        if (!state.processClosed && state.processExited) {
+            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
+            state._debug(message);
+        }
+        state._setResult();
+    }
+}
+//# sourceMappingURL=toolrunner.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+/**
+ * Exec a command.
+ * Output will be streamed to the live console.
+ * Returns promise with return code
+ *
+ * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
+ * @param     args               optional arguments for tool. Escaping is handled by the lib.
+ * @param     options            optional exec options.  See ExecOptions
+ * @returns   Promise<number>    exit code
+ */
+function exec_exec(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        const commandArgs = tr.argStringToArray(commandLine);
+        if (commandArgs.length === 0) {
+            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
+        }
+        // Path to tool to execute should be first arg
+        const toolPath = commandArgs[0];
+        args = commandArgs.slice(1).concat(args || []);
+        const runner = new tr.ToolRunner(toolPath, args, options);
+        return runner.exec();
+    });
+}
+/**
+ * Exec a command and get the output.
+ * Output will be streamed to the live console.
+ * Returns promise with the exit code and collected stdout and stderr
+ *
+ * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
+ * @param     args                  optional arguments for tool. Escaping is handled by the lib.
+ * @param     options               optional exec options.  See ExecOptions
+ * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
+ */
+function getExecOutput(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        var _a, _b;
+        let stdout = '';
+        let stderr = '';
+        //Using string decoder covers the case where a mult-byte character is split
+        const stdoutDecoder = new StringDecoder('utf8');
+        const stderrDecoder = new StringDecoder('utf8');
+        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
+        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
+        const stdErrListener = (data) => {
+            stderr += stderrDecoder.write(data);
+            if (originalStdErrListener) {
+                originalStdErrListener(data);
+            }
+        };
+        const stdOutListener = (data) => {
+            stdout += stdoutDecoder.write(data);
+            if (originalStdoutListener) {
+                originalStdoutListener(data);
+            }
+        };
+        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
+        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        //flush any remaining characters
+        stdout += stdoutDecoder.end();
+        stderr += stderrDecoder.end();
+        return {
+            exitCode,
+            stdout,
+            stderr
+        };
+    });
+}
+//# sourceMappingURL=exec.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+        silent: true
+    });
+    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+        silent: true
+    });
+    return {
+        name: name.trim(),
+        version: version.trim()
+    };
+});
+const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    var _a, _b, _c, _d;
+    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
+        silent: true
+    });
+    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
+    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
+    return {
+        name,
+        version
+    };
+});
+const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+        silent: true
+    });
+    const [name, version] = stdout.trim().split('\n');
+    return {
+        name,
+        version
+    };
+});
+const platform = external_os_.platform();
+const arch = external_os_.arch();
+const isWindows = platform === 'win32';
+const isMacOS = platform === 'darwin';
+const isLinux = platform === 'linux';
+function getDetails() {
+    return platform_awaiter(this, void 0, void 0, function* () {
+        return Object.assign(Object.assign({}, (yield (isWindows
+            ? getWindowsInfo()
+            : isMacOS
+                ? getMacOsInfo()
+                : getLinuxInfo()))), { platform,
+            arch,
+            isWindows,
+            isMacOS,
+            isLinux });
+    });
+}
+//# sourceMappingURL=platform.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+/**
+ * The code to exit an action
+ */
+var ExitCode;
+(function (ExitCode) {
+    /**
+     * A code indicating that the action was successful
+     */
+    ExitCode[ExitCode["Success"] = 0] = "Success";
+    /**
+     * A code indicating that the action was a failure
+     */
+    ExitCode[ExitCode["Failure"] = 1] = "Failure";
+})(ExitCode || (ExitCode = {}));
+//-----------------------------------------------------------------------
+// Variables
+//-----------------------------------------------------------------------
+/**
+ * Sets env variable for this action and future actions in the job
+ * @param name the name of the variable to set
+ * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function exportVariable(name, val) {
+    const convertedVal = toCommandValue(val);
+    process.env[name] = convertedVal;
+    const filePath = process.env['GITHUB_ENV'] || '';
+    if (filePath) {
+        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
+    }
+    issueCommand('set-env', { name }, convertedVal);
+}
+/**
+ * Registers a secret which will get masked from logs
+ *
+ * @param secret - Value of the secret to be masked
+ * @remarks
+ * This function instructs the Actions runner to mask the specified value in any
+ * logs produced during the workflow run. Once registered, the secret value will
+ * be replaced with asterisks (***) whenever it appears in console output, logs,
+ * or error messages.
+ *
+ * This is useful for protecting sensitive information such as:
+ * - API keys
+ * - Access tokens
+ * - Authentication credentials
+ * - URL parameters containing signatures (SAS tokens)
+ *
+ * Note that masking only affects future logs; any previous appearances of the
+ * secret in logs before calling this function will remain unmasked.
+ *
+ * @example
+ * ```typescript
+ * // Register an API token as a secret
+ * const apiToken = "abc123xyz456";
+ * setSecret(apiToken);
+ *
+ * // Now any logs containing this value will show *** instead
+ * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
+ * ```
+ */
+function core_setSecret(secret) {
+    issueCommand('add-mask', {}, secret);
+}
+/**
+ * Prepends inputPath to the PATH (for this action and future actions)
+ * @param inputPath
+ */
+function addPath(inputPath) {
+    const filePath = process.env['GITHUB_PATH'] || '';
+    if (filePath) {
+        issueFileCommand('PATH', inputPath);
+    }
+    else {
+        issueCommand('add-path', {}, inputPath);
+    }
+    process.env['PATH'] = `${inputPath}${external_path_namespaceObject.delimiter}${process.env['PATH']}`;
+}
+/**
+ * Gets the value of an input.
+ * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
+ * Returns an empty string if the value is not defined.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string
+ */
+function getInput(name, options) {
+    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
+    if (options && options.required && !val) {
+        throw new Error(`Input required and not supplied: ${name}`);
+    }
+    if (options && options.trimWhitespace === false) {
+        return val;
+    }
+    return val.trim();
+}
+/**
+ * Gets the values of an multiline input.  Each value is also trimmed.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string[]
+ *
+ */
+function getMultilineInput(name, options) {
+    const inputs = getInput(name, options)
+        .split('\n')
+        .filter(x => x !== '');
+    if (options && options.trimWhitespace === false) {
+        return inputs;
+    }
+    return inputs.map(input => input.trim());
+}
+/**
+ * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
+ * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
+ * The return value is also in boolean type.
+ * ref: https://yaml.org/spec/1.2/spec.html#id2804923
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   boolean
+ */
+function getBooleanInput(name, options) {
+    const trueValue = ['true', 'True', 'TRUE'];
+    const falseValue = ['false', 'False', 'FALSE'];
+    const val = getInput(name, options);
+    if (trueValue.includes(val))
+        return true;
+    if (falseValue.includes(val))
+        return false;
+    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
+        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
+}
+/**
+ * Sets the value of an output.
+ *
+ * @param     name     name of the output to set
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function setOutput(name, value) {
+    const filePath = process.env['GITHUB_OUTPUT'] || '';
+    if (filePath) {
+        return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
+    }
+    process.stdout.write(external_os_.EOL);
+    issueCommand('set-output', { name }, toCommandValue(value));
+}
+/**
+ * Enables or disables the echoing of commands into stdout for the rest of the step.
+ * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
+ *
+ */
+function setCommandEcho(enabled) {
+    issue('echo', enabled ? 'on' : 'off');
+}
+//-----------------------------------------------------------------------
+// Results
+//-----------------------------------------------------------------------
+/**
+ * Sets the action status to failed.
+ * When the action exits it will be with an exit code of 1
+ * @param message add error issue message
+ */
+function setFailed(message) {
+    process.exitCode = ExitCode.Failure;
+    error(message);
+}
+//-----------------------------------------------------------------------
+// Logging Commands
+//-----------------------------------------------------------------------
+/**
+ * Gets whether Actions Step Debug is on or not
+ */
+function isDebug() {
+    return process.env['RUNNER_DEBUG'] === '1';
+}
+/**
+ * Writes debug message to user log
+ * @param message debug message
+ */
+function core_debug(message) {
+    issueCommand('debug', {}, message);
+}
+/**
+ * Adds an error issue
+ * @param message error issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function error(message, properties = {}) {
+    issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a warning issue
+ * @param message warning issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function warning(message, properties = {}) {
+    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a notice issue
+ * @param message notice issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function notice(message, properties = {}) {
+    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Writes info to log with console.log.
+ * @param message info message
+ */
+function info(message) {
+    process.stdout.write(message + external_os_.EOL);
+}
+/**
+ * Begin an output group.
+ *
+ * Output until the next `groupEnd` will be foldable in this group
+ *
+ * @param name The name of the output group
+ */
+function startGroup(name) {
+    command_issue('group', name);
+}
+/**
+ * End an output group.
+ */
+function endGroup() {
+    command_issue('endgroup');
+}
+/**
+ * Wrap an asynchronous function call in a group.
+ *
+ * Returns the same type as the function itself.
+ *
+ * @param name The name of the group
+ * @param fn The function to wrap in the group
+ */
+function group(name, fn) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        startGroup(name);
+        let result;
+        try {
+            result = yield fn();
+        }
+        finally {
+            endGroup();
+        }
+        return result;
+    });
+}
+//-----------------------------------------------------------------------
+// Wrapper action state
+//-----------------------------------------------------------------------
+/**
+ * Saves state for current action, the state can only be retrieved by this action's post job execution.
+ *
+ * @param     name     name of the state to store
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function saveState(name, value) {
+    const filePath = process.env['GITHUB_STATE'] || '';
+    if (filePath) {
+        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
+    }
+    issueCommand('save-state', { name }, toCommandValue(value));
+}
+/**
+ * Gets the value of an state set by this action's main execution.
+ *
+ * @param     name     name of the state to get
+ * @returns   string
+ */
+function getState(name) {
+    return process.env[`STATE_${name}`] || '';
+}
+function getIDToken(aud) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        return yield OidcClient.getIDToken(aud);
+    });
+}
+/**
+ * Summary exports
+ */
+
+/**
+ * @deprecated use core.summary
+ */
+
+/**
+ * Path exports
+ */
+
+/**
+ * Platform utilities exports
+ */
+
+//# sourceMappingURL=core.js.map
+// EXTERNAL MODULE: ./shared/runtime/findings.ts
+var runtime_findings = __nccwpck_require__(7659);
+// EXTERNAL MODULE: ./shared/runtime/redact.ts
+var redact = __nccwpck_require__(3956);
+// EXTERNAL MODULE: ./shared/runtime/text.ts
+var runtime_text = __nccwpck_require__(6166);
+;// CONCATENATED MODULE: ./shared/runtime/io.ts
+/** ActionIo: everything an action does to the runner, redacted, bound to @actions/core. */
+
+
+
+
+/** An annotation's text: redacted, no echoed word longer than 200 characters. */
+const shown = (message) => (0,runtime_text/* clipLongWords */.ij)((0,redact/* redact */.E$)(message));
+/** Annotation properties with the unset ones left out, so core prints `::error::`, not `::error ::`. */
+function annotationProperties(location = {}, title) {
+    const properties = {
+        title,
+        file: location.file,
+        startLine: location.line,
+        startColumn: location.line ? location.column : undefined,
+    };
+    for (const key of Object.keys(properties)) {
+        if (properties[key] === undefined || properties[key] === "")
+            delete properties[key];
+    }
+    return properties;
+}
+async function withGroup(title, fn) {
+    startGroup(title);
+    try {
+        return await fn();
+    }
+    finally {
+        endGroup();
+    }
+}
+async function appendSummary(markdown) {
+    await summary.addRaw((0,redact/* redact */.E$)(markdown), true).write();
+}
+const annotate = { error: error, warning: warning, notice: notice };
+const runnerIo = {
+    info: (message) => info((0,redact/* redact */.E$)(message)),
+    debug: (message) => core_debug((0,redact/* redact */.E$)(message)),
+    error: (message, location) => error(shown(message), annotationProperties(location)),
+    warning: (message, location) => warning(shown(message), annotationProperties(location)),
+    notice: (message, location) => notice(shown(message), annotationProperties(location)),
+    setOutput: (name, value) => setOutput(name, (0,redact/* redact */.E$)(value)),
+    exportVariable: (name, value) => exportVariable(name, value),
+    addPath: (directory) => addPath(directory),
+    saveState: (name, value) => saveState(name, value),
+    getState: (name) => getState(name),
+    setSecret(secret) {
+        core_setSecret(secret);
+        (0,redact/* registerSecret */.cl)(secret);
+    },
+    summary: appendSummary,
+    annotate(findings) {
+        for (const finding of findings) {
+            const { level, message, location, title } = (0,runtime_findings/* toAnnotation */.$v)(finding);
+            annotate[level](shown(message), annotationProperties(location, (0,redact/* redact */.E$)(title)));
+        }
+    },
+    async report(title, findings, clean = "✅ no findings") {
+        runnerIo.annotate(findings);
+        const body = findings.length === 0 ? clean : (0,runtime_findings/* findingsTable */.f9)(findings);
+        await appendSummary(`### ${title}\n\n${body}\n`);
+    },
+    group: (title, fn) => withGroup((0,redact/* redact */.E$)(title), fn),
+};
+
+
+/***/ }),
+
+/***/ 7442:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  FY: () => (/* binding */ entryKind),
+  nH: () => (/* binding */ isWritable),
+  aO: () => (/* binding */ realTarget),
+  Z5: () => (/* binding */ shownRelativeTo)
+});
+
+// UNUSED EXPORTS: isInside, scratchDirectory, writableRoots
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+;// CONCATENATED MODULE: ./shared/runtime/paths.ts
+/** Where an action may write or delete: inside the workspace or RUNNER_TEMP, symlinks followed. */
+
+
+
+const MAX_LINKS = 40;
+/** Where a write to `target` would really land: every existing part's symlinks followed. */
+function realTarget(target, links = 0) {
+    const absolute = external_node_path_default().resolve(target);
+    try {
+        return external_node_fs_.realpathSync.native(absolute);
+    }
+    catch {
+        const parent = external_node_path_default().dirname(absolute);
+        if (parent === absolute || links > MAX_LINKS)
+            return absolute;
+        const candidate = external_node_path_default().join(realTarget(parent, links + 1), external_node_path_default().basename(absolute));
+        try {
+            // A dangling link: a write would create its target.
+            const link = (0,external_node_fs_.readlinkSync)(candidate);
+            return realTarget(external_node_path_default().resolve(external_node_path_default().dirname(candidate), link), links + 1);
+        }
+        catch {
+            return candidate;
+        }
+    }
+}
+/** Whether `child` is `parent` or below it (both already resolved). */
+function isInside(child, parent) {
+    const relative = external_node_path_default().relative(parent, child);
+    return (relative === "" ||
+        (!relative.startsWith(`..${(external_node_path_default()).sep}`) && relative !== ".." && !external_node_path_default().isAbsolute(relative)));
+}
+/** The folders an action may write into: the workspace and RUNNER_TEMP, resolved. */
+function writableRoots(env = process.env) {
+    const roots = [env.GITHUB_WORKSPACE || process.cwd(), env.RUNNER_TEMP].filter((root) => Boolean(root));
+    return roots.map((root) => realTarget(root));
+}
+/** Whether a write to `target` stays inside the workspace or RUNNER_TEMP. */
+function isWritable(target, env = process.env) {
+    const real = realTarget(target);
+    return writableRoots(env).some((root) => isInside(real, root));
+}
+/** A fresh folder for temporary files: under RUNNER_TEMP on a runner, else the OS's. */
+function scratchDirectory(prefix, env = process.env) {
+    return mkdtempSync(path.join(env.RUNNER_TEMP || os.tmpdir(), `${prefix}-`));
+}
+/** The kind of thing at `target`, without following a final symlink. */
+function entryKind(target) {
+    try {
+        const stat = (0,external_node_fs_.lstatSync)(target);
+        if (stat.isSymbolicLink()) {
+            try {
+                return entryKind(external_node_fs_.realpathSync.native(target));
+            }
+            catch {
+                return "missing";
+            }
+        }
+        return stat.isDirectory() ? "directory" : stat.isFile() ? "file" : "other";
+    }
+    catch {
+        return "missing";
+    }
+}
+/** How messages show a path: relative to the workspace, `/`-separated, `.` for the workspace itself. */
+function shownRelativeTo(workspace) {
+    return (file) => external_node_path_default().relative(workspace, file).split((external_node_path_default()).sep).join("/") || ".";
+}
+
+
+/***/ }),
+
+/***/ 3956:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E$: () => (/* binding */ redact),
+/* harmony export */   Tn: () => (/* binding */ serverText),
+/* harmony export */   cl: () => (/* binding */ registerSecret)
+/* harmony export */ });
+/* unused harmony exports SERVER_TEXT_CHARS, secretEncodings */
+/** The one redaction of what the actions emit: secrets, credential headers and look-alikes become ***. */
+const MASK = "***";
+/** What a server said, as shown: one line of at most this many characters. */
+const SERVER_TEXT_CHARS = 300;
+const secrets = new Set();
+let secretPattern;
+/** Redacts `secret` (and its encodings) from now on; ActionIo.setSecret calls it. */
+function registerSecret(secret) {
+    const lines = secret.split(/\r?\n/).map((line) => line.trim());
+    for (const value of [secret, ...lines]) {
+        if (value.trim() === "" || secrets.has(value))
+            continue;
+        secrets.add(value);
+        secretPattern = undefined;
+    }
+}
+const urlSafe = (base64) => base64.replace(/\+/g, "-").replace(/\//g, "_");
+/**
+ * The characters of base64(prefix + secret) that only the secret decides, for a prefix of each
+ * length modulo 3: a Basic credential `user:secret` holds one of them, whatever the user.
+ */
+function base64Forms(secret) {
+    const bytes = Buffer.from(secret);
+    const forms = [];
+    for (let pad = 0; pad < 3; pad++) {
+        const encoded = Buffer.concat([Buffer.alloc(pad), bytes]).toString("base64");
+        const start = Math.ceil((pad * 4) / 3);
+        const end = Math.floor(((pad + bytes.length) * 4) / 3);
+        const middle = encoded.slice(start, end);
+        if (middle.length >= 8)
+            forms.push(middle, urlSafe(middle), encodeURIComponent(middle));
+    }
+    return forms;
+}
+/** A secret as it may appear: raw, URL-encoded, JSON-escaped, base64 (standard and URL-safe). */
+function secretEncodings(secret) {
+    const forms = [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)];
+    return [...new Set([...forms, ...base64Forms(secret)])];
+}
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function registeredPattern() {
+    if (secrets.size === 0)
+        return undefined;
+    if (!secretPattern) {
+        const forms = [...new Set([...secrets].flatMap(secretEncodings))];
+        forms.sort((a, b) => b.length - a.length);
+        secretPattern = new RegExp(forms.map(escapeRegExp).join("|"), "g");
+    }
+    return secretPattern;
+}
+const HEADERS = "(?:proxy-)?authorization|(?:set-)?cookie";
+/** `Authorization: value` as a header line (or `=` as in a query): the value to the line's end. */
+const headerLine = new RegExp(String.raw `\b(${HEADERS})([ \t]*[:=][ \t]*)[^\r\n]+`, "gi");
+/** `"authorization": "value"` as JSON or a Python dict shows it (quotes JSON-escaped or not). */
+const quotedHeader = new RegExp(String.raw `(\\?["'])(${HEADERS})\1([ \t]*[:=,][ \t]*)(?:(\\?["'])(?:(?!\4)[^\r\n])*|\[[^\]\r\n]*|[^,}\r\n]*)`, "gi");
+/** `Basic …` and `Bearer …`: redacted when the value looks like a credential, not a word. */
+const schemeCredential = /\b(Basic|Bearer)([ \t]+)([A-Za-z0-9+/_.~=-]*[A-Za-z0-9+/_~=-])/gi;
+const tokenShapes = [
+    /\beyJ[\w-]{5,}\.[\w-]+\.[\w-]*/g, // a JWT
+    /\bpypi-(?:AgE[\w-]*|[\w-]{40,})/g, // a PyPI API token
+    /\bgh[opsru]_[A-Za-z0-9_]{16,}/g, // a GitHub token
+];
+/** A signed URL's signature. */
+const urlSignature = /([?&]sig=)[^&\s]+/gi;
+function looksLikeCredential(scheme, value) {
+    if (value.length < 8)
+        return false;
+    if (/[^A-Za-z]/.test(value))
+        return true;
+    if (scheme.toLowerCase() !== "basic")
+        return false;
+    return Buffer.from(value, "base64").toString("latin1").includes(":");
+}
+/** The text with every registered secret, credential header value and token replaced by `***`. */
+function redact(text) {
+    const registered = registeredPattern();
+    let result = registered ? text.replace(registered, MASK) : text;
+    result = result
+        .replace(headerLine, `$1$2${MASK}`)
+        .replace(quotedHeader, (_match, quote, name, separator, valueQuote = "") => [quote, name, quote, separator, valueQuote, MASK].join(""))
+        .replace(schemeCredential, (match, scheme, space, value) => looksLikeCredential(scheme, value) ? `${scheme}${space}${MASK}` : match)
+        .replace(urlSignature, `$1${MASK}`);
+    for (const shape of tokenShapes)
+        result = result.replace(shape, MASK);
+    return result;
+}
+/** What a server said, redacted, as one line of at most SERVER_TEXT_CHARS characters. */
+function serverText(text) {
+    const line = redact(text)
+        .split(/\r\n|\r|\n/)
+        .map((part) => part.replace(/\p{Cc}+/gu, " ").trim())
+        .find((part) => part !== "") ?? "";
+    const chars = Array.from(line);
+    if (chars.length <= SERVER_TEXT_CHARS)
+        return line;
+    return `${chars.slice(0, SERVER_TEXT_CHARS - 1).join("")}…`;
+}
+
+
+/***/ }),
+
+/***/ 2787:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Cs: () => (/* binding */ runAction)
+/* harmony export */ });
+/* unused harmony exports abandonWork, reportFailure */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8126);
+/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8458);
+/* harmony import */ var _system_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3586);
+/** Runs an action's step: errors become ::error:: annotations and the exit code. */
+
+
+
+let abandoned = false;
+/** A call given up on past its deadline may still hold sockets open: the step then ends without it. */
+function abandonWork() {
+    abandoned = true;
+}
+/**
+ * Runs an action's main or post step. A ConfigurationError becomes one
+ * `::error::<action>: <message>` line; any other error also fails the step and
+ * its stack goes to the debug log. Both are redacted. The exit code is set, never forced.
+ */
+async function runAction(name, run, io = _io_js__WEBPACK_IMPORTED_MODULE_1__/* .runnerIo */ .Np) {
+    let reporting = false;
+    const fail = (error) => {
+        // A failure while reporting one (the log itself broken) must not loop: end the step.
+        if (reporting)
+            exitNow();
+        reporting = true;
+        reportFailure(name, error, io);
+        reporting = false;
+    };
+    process.stdout.on("error", exitNow);
+    process.stderr.on("error", exitNow);
+    process.on("unhandledRejection", fail);
+    process.on("uncaughtException", fail);
+    try {
+        await run(io);
+    }
+    catch (error) {
+        fail(error);
+    }
+    if (abandoned)
+        process.stdout.write("", () => process.exit());
+}
+/** The runner stopped reading the step's output (a closed pipe): nothing can be reported, so end failed. */
+function exitNow() {
+    process.exit(1);
+}
+/** Fails the step through `io`: one redacted `::error::` line, a stack only in the debug log. */
+function reportFailure(name, error, io = _io_js__WEBPACK_IMPORTED_MODULE_1__/* .runnerIo */ .Np) {
+    process.exitCode = 1;
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1) {
+        io.error(`${name}: ${error.message}`, error.location);
+        return;
+    }
+    const message = (0,_system_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .isSystemError */ .Or)(error) ? (0,_system_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .describeSystemError */ .Zo)(error) : (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error);
+    io.error(`${name}: ${message}`);
+    if (error instanceof Error && error.stack)
+        io.debug(error.stack);
+}
+
+
+/***/ }),
+
+/***/ 3586:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Or: () => (/* binding */ isSystemError),
+/* harmony export */   Zo: () => (/* binding */ describeSystemError),
+/* harmony export */   uc: () => (/* binding */ systemReason)
+/* harmony export */ });
+/* unused harmony export explainErrnoCodes */
+/** Node's system errors (ENOENT, EISDIR, spawn failures…) as plain words, never raw errno text. */
+const reasons = {
+    ENOENT: "it does not exist",
+    ENOTDIR: "a part of the path is a file, not a folder",
+    EISDIR: "it is a folder, not a file",
+    EEXIST: "something already exists there",
+    ENAMETOOLONG: "the path or a name in it is too long",
+    EACCES: "permission denied",
+    EPERM: "the operation is not permitted",
+    ELOOP: "it has too many levels of symbolic links",
+    ENOSPC: "the disk is full",
+    EROFS: "the file system is read-only",
+    ENOTEMPTY: "the folder is not empty",
+    EMFILE: "too many files are open",
+    EBUSY: "it is busy",
+    EXDEV: "it is on another file system",
+    ECONNRESET: "the connection was reset",
+    ECONNREFUSED: "the connection was refused",
+    ECONNABORTED: "the connection was aborted",
+    ETIMEDOUT: "the connection timed out",
+    EPIPE: "the other side closed the connection",
+    ENOTFOUND: "the host name is unknown",
+    EAI_AGAIN: "the host name could not be looked up",
+    EHOSTUNREACH: "the host cannot be reached",
+    ENETUNREACH: "the network cannot be reached",
+    E2BIG: "the command line is too long",
+};
+const verbs = {
+    open: "open",
+    read: "read",
+    write: "write",
+    mkdir: "create the folder",
+    mkdtemp: "create a folder in",
+    rmdir: "remove",
+    rm: "remove",
+    unlink: "remove",
+    scandir: "list",
+    opendir: "list",
+    stat: "look at",
+    lstat: "look at",
+    realpath: "resolve",
+    copyfile: "copy",
+    rename: "move",
+    symlink: "link",
+    chmod: "change the mode of",
+    access: "use",
+};
+/** Not `instanceof Error`: errors from another realm (a VM context) count too. */
+function isSystemError(error) {
+    if (typeof error !== "object" || error === null)
+        return false;
+    const { code, syscall } = error;
+    return typeof code === "string" && /^E[A-Z0-9_]+$/.test(code) && typeof syscall === "string";
+}
+/** Why a system call failed, in words: "it does not exist". */
+function systemReason(error) {
+    return reasons[error.code ?? ""] ?? "the system refused it";
+}
+/**
+ * The error as a sentence naming what was being done and to which path, e.g.
+ * "cannot list src/app: a part of the path is a file, not a folder".
+ */
+function describeSystemError(error, shown = (file) => file) {
+    const syscall = error.syscall ?? "";
+    const target = error.path ?? error.dest;
+    if (syscall.startsWith("spawn")) {
+        return `cannot run ${target ?? "the program"}: ${systemReason(error)}`;
+    }
+    const verb = verbs[syscall] ?? "use";
+    return `cannot ${verb} ${target ? shown(target) : "a file"}: ${systemReason(error)}`;
+}
+/** A library's message with each errno code in it put into words: "Unable to make request: the connection was refused". */
+function explainErrnoCodes(text) {
+    return text.replace(/\b(?:getaddrinfo |connect |read |write )?(E[A-Z0-9_]{3,})\b(?: [\w.:-]+)?/g, (whole, code) => reasons[code] ?? whole);
+}
+
+
+/***/ }),
+
+/***/ 6166:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ij: () => (/* binding */ clipLongWords),
+/* harmony export */   w$: () => (/* binding */ lastLines)
+/* harmony export */ });
+/* unused harmony export formatSize */
+/** Text as it goes to users: no word of a message much longer than an echoed value may be. */
+const LONGEST_WORD = 200;
+/** A little slack: a value `quoted()` already cut is 200 characters plus its quotes and ellipsis. */
+const CLIPPED_PAST = 240;
+/** Cuts every run of more than 240 non-space characters to 200, saying how long it was. */
+function clipLongWords(text) {
+    return text.replace(new RegExp(`\\S{${CLIPPED_PAST + 1},}`, "g"), (word) => `${word.slice(0, LONGEST_WORD)}… (${word.length} characters)`);
+}
+const SIZE_UNITS = (/* unused pure expression or super */ null && (["kB", "MB", "GB"]));
+/** A byte count in SI units (1 kB is 1000 B), as PyPI shows file sizes. */
+function formatSize(bytes) {
+    if (bytes < 1000)
+        return `${bytes} B`;
+    let value = bytes / 1000;
+    let unit = 0;
+    while (value >= 1000 && unit < SIZE_UNITS.length - 1) {
+        value /= 1000;
+        unit++;
+    }
+    return `${value.toFixed(value < 10 ? 1 : 0)} ${SIZE_UNITS[unit]}`;
+}
+/** The last `count` lines of a program's output that are not blank, trailing white space cut. */
+function lastLines(output, count) {
+    return output
+        .split("\n")
+        .map((line) => line.trimEnd())
+        .filter(Boolean)
+        .slice(-count);
+}
+
+
+/***/ }),
+
+/***/ 2613:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
+
+/***/ }),
+
+/***/ 4434:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
+/***/ 8611:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+
+/***/ }),
+
+/***/ 5692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+
+/***/ }),
+
+/***/ 9278:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+
+/***/ }),
+
+/***/ 4589:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
+
+/***/ }),
+
+/***/ 6698:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
+
+/***/ }),
+
+/***/ 4573:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+
+/***/ }),
+
+/***/ 7540:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
+
+/***/ }),
+
+/***/ 7598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 3053:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
+
+/***/ }),
+
+/***/ 610:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
+
+/***/ }),
+
+/***/ 8474:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 7067:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+
+/***/ }),
+
+/***/ 2467:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
+
+/***/ }),
+
+/***/ 7030:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
+/***/ 643:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+
+/***/ }),
+
+/***/ 1792:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
+
+/***/ }),
+
+/***/ 7075:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 1692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+
+/***/ }),
+
+/***/ 3136:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+
+/***/ }),
+
+/***/ 7975:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+
+/***/ }),
+
+/***/ 3429:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
+
+/***/ }),
+
+/***/ 5919:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+
+/***/ }),
+
+/***/ 8522:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
+/***/ 3193:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
+
+/***/ }),
+
+/***/ 4756:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 9023:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 2413:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  getOctokit: () => (/* binding */ getOctokit)
+});
+
+// UNUSED EXPORTS: context
+
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(9896);
 // EXTERNAL MODULE: external "os"
@@ -34276,6360 +44900,26 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
-// EXTERNAL MODULE: ./shared/runtime/run-action.ts
-var run_action = __nccwpck_require__(2787);
-;// CONCATENATED MODULE: ./shared/http/deadline.ts
-/** Time budgets for network work: a phase's deadline, and a bound on a library call with no timeout. */
-
-/** Seconds for a message: whole above 10, else one decimal (`2.5 s`). */
-function seconds(ms) {
-    const value = ms / 1000;
-    return value >= 10 || Number.isInteger(value) ? `${Math.round(value)}` : value.toFixed(1);
-}
-/** The end of one network phase; every request and every retry wait of the phase fits before it. */
-class Deadline {
-    ms;
-    what;
-    input;
-    start = Date.now();
-    end;
-    constructor(ms, 
-    /** What the phase does, for messages: "the OSV queries". */
-    what, 
-    /** The input that sets the budget, named when it runs out. */
-    input = "request-timeout") {
-        this.ms = ms;
-        this.what = what;
-        this.input = input;
-        this.end = this.start + ms;
-    }
-    remainingMs() {
-        return Math.max(0, this.end - Date.now());
-    }
-    elapsedMs() {
-        return Date.now() - this.start;
-    }
-    /** The error for a phase that ran out of time, with what last went wrong. */
-    exceeded(attempts, last) {
-        const tries = `${attempts} attempt${attempts === 1 ? "" : "s"}`;
-        return new Error(`gave up on ${this.what} after ${tries} in ${seconds(this.elapsedMs())} s (${last}); raise ${this.input} (now ${seconds(this.ms)} s)`);
-    }
-}
-/** A library call that did not end within its bound. */
-class TimedOut extends Error {
-    constructor(what, ms) {
-        super(`${what} did not finish within ${seconds(ms)} s`);
-        this.name = "TimedOut";
-    }
-}
-/**
- * Bounds a library call that has no timeout of its own: past `ms` it rejects with TimedOut, and
- * the step ends without waiting for the abandoned call's sockets.
- */
-async function within(work, ms, what) {
-    let timer;
-    const timeout = new Promise((_, reject) => {
-        timer = setTimeout(() => {
-            abandonWork();
-            reject(new TimedOut(what, ms));
-        }, ms);
-    });
-    try {
-        return await Promise.race([work, timeout]);
-    }
-    finally {
-        clearTimeout(timer);
-    }
-}
-
-// EXTERNAL MODULE: ./shared/runtime/errors.ts
-var errors = __nccwpck_require__(8126);
-// EXTERNAL MODULE: ./shared/runtime/redact.ts
-var redact = __nccwpck_require__(3956);
-;// CONCATENATED MODULE: ./shared/github/pr-comment.ts
-/** One sticky comment per pull request, found again by a marker and updated in place each run. */
-
-
-
-
-
-const PULL_REQUEST_EVENTS = new Set(["pull_request", "pull_request_target"]);
-const DEFAULT_TIMEOUT_MS = 2 * 60_000;
-/** GitHub rejects comment bodies longer than this. */
-const MAX_BODY_CHARS = 65_536;
-const TRUNCATED = "\n\n… (truncated: see the job summary for the full report)";
-function readEvent(eventPath) {
-    if (!eventPath)
-        return undefined;
-    try {
-        const payload = JSON.parse((0,external_node_fs_.readFileSync)(eventPath, "utf8"));
-        return typeof payload === "object" && payload !== null ? payload : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-/** The pull request of a pull_request or pull_request_target event; undefined otherwise. */
-function pullRequestFromEnv(env = process.env) {
-    if (!PULL_REQUEST_EVENTS.has(env.GITHUB_EVENT_NAME ?? ""))
-        return undefined;
-    const payload = readEvent(env.GITHUB_EVENT_PATH);
-    const number = payload?.pull_request?.number ?? payload?.number;
-    if (typeof number !== "number" || !Number.isInteger(number) || number <= 0)
-        return undefined;
-    // The base repository: where the workflow runs, also for pull requests from forks.
-    let [owner, repo] = (env.GITHUB_REPOSITORY ?? "").split("/");
-    if (!owner || !repo) {
-        owner = String(payload?.repository?.owner?.login ?? "");
-        repo = String(payload?.repository?.name ?? "");
-    }
-    return owner && repo ? { owner, repo, number } : undefined;
-}
-function withMarker(body, marker) {
-    const text = body.startsWith(marker) ? body : `${marker}\n${body}`;
-    if (text.length <= MAX_BODY_CHARS)
-        return text;
-    return text.slice(0, MAX_BODY_CHARS - TRUNCATED.length) + TRUNCATED;
-}
-function statusOf(error) {
-    const status = error?.status;
-    return typeof status === "number" ? status : undefined;
-}
-/** What went wrong in a failed API call: a user-fixable problem or not, and a short message. */
-function describeFailure(error, access, target) {
-    const status = statusOf(error);
-    const detail = (0,redact/* serverText */.Tn)((0,errors/* errorMessage */.gJ)(error));
-    const failed = `could not ${access} the PR comment on ${target.owner}/${target.repo}#${target.number}`;
-    if (status === 401) {
-        return { configuration: true, message: `${failed}: GitHub rejected the token (401 ${detail})` };
-    }
-    if (status === 403 && /rate limit/i.test(detail)) {
-        return { configuration: false, message: `${failed}: GitHub API rate limit (${detail})` };
-    }
-    if (status === 403) {
-        const permission = `pull-requests: ${access}`;
-        const message = `${failed}: the token lacks \`${permission}\` (add \`permissions: ${permission}\` to the job;` +
-            " pull requests from forks only get a read-only token)";
-        return { configuration: true, message };
-    }
-    if (status === 404) {
-        const message = `${failed}: not found (404); check that the pull request exists and the token can access ${target.owner}/${target.repo}`;
-        return { configuration: true, message };
-    }
-    // Octokit gives network failures (no response) status 500 too.
-    const answered = status && error.response !== undefined;
-    return { configuration: false, message: `${failed}: ${answered ? `${status} ` : ""}${detail}` };
-}
-/** The error to throw for a failed API call; its message never holds the token. */
-function apiError(error, access, target) {
-    const { configuration, message } = describeFailure(error, access, target);
-    const safe = (0,redact/* redact */.E$)(message);
-    return configuration ? new errors/* ConfigurationError */.j1(safe) : new Error(safe);
-}
-/**
- * Creates, updates or deletes the one comment whose first line is `marker`; extra marked
- * comments (from racing runs) are deleted. "updated" also covers only removing extras.
- */
-async function syncStickyComment(options) {
-    const { token, target, marker } = options;
-    (0,redact/* registerSecret */.cl)(token);
-    if (!/^<!--[^\n]*-->$/.test(marker)) {
-        throw new TypeError(`the marker must be a one-line HTML comment, got ${JSON.stringify(marker)}`);
-    }
-    const apiUrl = options.apiUrl || process.env.GITHUB_API_URL || "https://api.github.com";
-    const octokit = getOctokit(token, { baseUrl: apiUrl.replace(/\/+$/, "") });
-    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const signal = AbortSignal.timeout(timeoutMs);
-    // On every request, pagination's too, beside the client's own proxy-aware fetch.
-    octokit.hook.before("request", (request) => {
-        request.request = { ...request.request, signal };
-    });
-    const common = { owner: target.owner, repo: target.repo };
-    const call = async (access, request) => {
-        try {
-            return await request();
-        }
-        catch (error) {
-            if (signal.aborted) {
-                throw new Error(`could not ${access} the PR comment on ${target.owner}/${target.repo}#${target.number}: no answer from GitHub within ${seconds(timeoutMs)} s`);
-            }
-            throw apiError(error, access, target);
-        }
-    };
-    // A comment already gone (deleted by a racing run) is as good as deleted.
-    const remove = (commentId) => call("write", async () => {
-        try {
-            await octokit.rest.issues.deleteComment({ ...common, comment_id: commentId });
-        }
-        catch (error) {
-            if (statusOf(error) !== 404)
-                throw error;
-        }
-    });
-    const create = (body) => call("write", () => octokit.rest.issues.createComment({ ...common, issue_number: target.number, body }));
-    const comments = await call("read", () => octokit.paginate(octokit.rest.issues.listComments, {
-        ...common,
-        issue_number: target.number,
-        per_page: 100,
-    }));
-    const marked = comments.filter((comment) => comment.body?.trimStart().startsWith(marker));
-    if (options.body === undefined) {
-        for (const comment of marked)
-            await remove(comment.id);
-        return marked.length > 0 ? "deleted" : "none";
-    }
-    const body = withMarker(options.body, marker);
-    const [current, ...extras] = marked;
-    if (!current) {
-        await create(body);
-        return "created";
-    }
-    let result = extras.length > 0 ? "updated" : "unchanged";
-    if (current.body !== body) {
-        const updated = await call("write", async () => {
-            try {
-                await octokit.rest.issues.updateComment({ ...common, comment_id: current.id, body });
-                return true;
-            }
-            catch (error) {
-                if (statusOf(error) === 404)
-                    return false; // deleted meanwhile
-                throw error;
-            }
-        });
-        if (!updated)
-            await create(body);
-        result = updated ? "updated" : "created";
-    }
-    for (const comment of extras)
-        await remove(comment.id);
-    return result;
-}
-
-;// CONCATENATED MODULE: ./shared/project/specifier-range.ts
-/** PEP 440 specifier sets as sorted unions of disjoint intervals, to tell whether two sets are the same. */
-
-const everything = [{}];
-/** The specifier set as a sorted union of disjoint intervals; `~=3.11.0` and `==3.11.*` give the same. Invalid sets give []. */
-function specifierRange(specifier) {
-    const clauses = pep440_parseSpecifierSet(specifier);
-    if (!clauses)
-        return [];
-    let range = everything;
-    for (const clause of clauses)
-        range = intersect(range, clauseRange(clause));
-    return range;
-}
-/** Whether two specifier sets admit the same versions; invalid ones only equal themselves. */
-function sameSpecifierSet(a, b) {
-    if (clausesText(a) === clausesText(b))
-        return true;
-    if (!isValidSpecifier(a) || !isValidSpecifier(b))
-        return false;
-    const [left, right] = [specifierRange(a), specifierRange(b)];
-    return (left.length === right.length && left.every((interval, i) => sameInterval(interval, right[i])));
-}
-const clausesText = (specifier) => String(specifier).replace(/\s+/g, "").split(",").filter(Boolean).sort().join(",");
-const versionOf = (v) => formatVersion(v);
-/** The `.dev0` of the release after `release[0..length)`, the first version past that prefix. */
-function nextPrefix(epoch, release, length) {
-    const parts = release.slice(0, length);
-    parts[parts.length - 1] += 1;
-    return versionOf({ epoch, release: parts, dev: 0 });
-}
-function clauseRange(clause) {
-    const spec = clause.parsed;
-    if (!spec)
-        return everything;
-    const at = (inclusive) => ({ version: spec.text, inclusive });
-    const { epoch, release } = spec;
-    switch (clause.operator) {
-        case ">=":
-            return [{ lower: at(true) }];
-        case ">":
-            if (spec.dev !== undefined || spec.post !== undefined)
-                return [{ lower: at(false) }];
-            return [{ lower: { ...at(false), afterPosts: true } }];
-        case "<=":
-            return [{ upper: at(true) }];
-        case "<": {
-            const bound = isPrerelease(spec)
-                ? spec.text
-                : versionOf({ ...spec, dev: 0, local: undefined });
-            return [{ upper: { version: bound, inclusive: false } }];
-        }
-        case "~=":
-            return [
-                {
-                    lower: at(true),
-                    upper: { version: nextPrefix(epoch, release, release.length - 1), inclusive: false },
-                },
-            ];
-        case "==":
-            if (clause.wildcard) {
-                return [
-                    {
-                        // Lockers read `==3.11.*` as `~=3.11.0`: the prefix's own pre-releases are left out here.
-                        lower: { version: versionOf({ epoch, release }), inclusive: true },
-                        upper: { version: nextPrefix(epoch, release, release.length), inclusive: false },
-                    },
-                ];
-            }
-            return [{ lower: at(true), upper: at(true) }];
-        case "!=":
-            if (clause.wildcard) {
-                return [
-                    { upper: { version: versionOf({ epoch, release }), inclusive: false } },
-                    { lower: { version: nextPrefix(epoch, release, release.length), inclusive: true } },
-                ];
-            }
-            return [{ upper: at(false) }, { lower: at(false) }];
-        default:
-            return everything;
-    }
-}
-/** Orders two bound points; an after-posts point sorts above its version's post-releases. */
-function comparePoints(a, b) {
-    const [x, y] = [pep440_parseVersion(a.version), pep440_parseVersion(b.version)];
-    if (a.afterPosts && b.afterPosts)
-        return compareParsed(x, y);
-    if (a.afterPosts)
-        return -afterPostsVersus(x, y);
-    if (b.afterPosts)
-        return afterPostsVersus(y, x);
-    return compareParsed(x, y);
-}
-/** Sign of (other − afterPosts(base)). */
-function afterPostsVersus(base, other) {
-    const root = { ...other, post: undefined, dev: undefined, local: undefined };
-    if (comparePublic(root, base) === 0 && other.post !== undefined)
-        return -1;
-    return comparePublic(other, base) > 0 ? 1 : -1;
-}
-function compareLower(a, b) {
-    if (!a || !b)
-        return (a ? 1 : 0) - (b ? 1 : 0);
-    return comparePoints(a, b) || (a.inclusive ? 0 : 1) - (b.inclusive ? 0 : 1);
-}
-function compareUpper(a, b) {
-    if (!a || !b)
-        return (b ? 1 : 0) - (a ? 1 : 0);
-    return comparePoints(a, b) || (a.inclusive ? 1 : 0) - (b.inclusive ? 1 : 0);
-}
-function isEmpty({ lower, upper }) {
-    if (!lower || !upper)
-        return false;
-    const order = comparePoints(lower, upper);
-    return order > 0 || (order === 0 && !(lower.inclusive && upper.inclusive));
-}
-function intersect(left, right) {
-    const result = [];
-    for (const a of left) {
-        for (const b of right) {
-            const interval = {
-                lower: compareLower(a.lower, b.lower) >= 0 ? a.lower : b.lower,
-                upper: compareUpper(a.upper, b.upper) <= 0 ? a.upper : b.upper,
-            };
-            if (!isEmpty(interval))
-                result.push(interval);
-        }
-    }
-    return specifier_range_merge(result.sort((a, b) => compareLower(a.lower, b.lower)));
-}
-/** Joins sorted intervals that touch or overlap, so one set has one form. */
-function specifier_range_merge(sorted) {
-    const merged = [];
-    for (const interval of sorted) {
-        const last = merged.at(-1);
-        if (last && touches(last.upper, interval.lower)) {
-            if (compareUpper(interval.upper, last.upper) > 0)
-                last.upper = interval.upper;
-        }
-        else {
-            merged.push({ ...interval });
-        }
-    }
-    return merged;
-}
-function touches(upper, lower) {
-    if (!upper || !lower)
-        return true;
-    const order = comparePoints(upper, lower);
-    return order > 0 || (order === 0 && (upper.inclusive || lower.inclusive));
-}
-function sameInterval(a, b) {
-    return compareLower(a.lower, b.lower) === 0 && compareUpper(a.upper, b.upper) === 0;
-}
-
-;// CONCATENATED MODULE: ./shared/project/pep440.ts
-/** PEP 440 versions and specifier sets, as `packaging` 26 reads them; invalid input never throws. */
-const pre = String.raw `(?:[-_.]?(alpha|a|beta|b|preview|pre|c|rc)[-_.]?(\d+)?)?`;
-const post = String.raw `(?:-(\d+)|[-_.]?(?:post|rev|r)[-_.]?(\d+)?)?`;
-const dev = String.raw `(?:[-_.]?(dev)[-_.]?(\d+)?)?`;
-const local = String.raw `(?:\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?`;
-const versionPattern = new RegExp(String.raw `^\s*v?(?:(\d+)!)?(\d+(?:\.\d+)*)${pre}(${post})${dev}${local}\s*$`, "i");
-const preNames = {
-    alpha: "a",
-    beta: "b",
-    c: "rc",
-    pre: "rc",
-    preview: "rc",
-};
-const parsedVersions = new Map();
-/** Parses a version once; locks and manifests repeat the same versions many times. */
-function pep440_parseVersion(text) {
-    let parsed = parsedVersions.get(text);
-    if (parsed === undefined) {
-        parsed = readVersion(text);
-        if (parsedVersions.size > 50_000)
-            parsedVersions.clear();
-        parsedVersions.set(text, parsed);
-    }
-    return parsed;
-}
-function readVersion(text) {
-    if (typeof text !== "string")
-        return null;
-    const m = versionPattern.exec(text);
-    if (!m)
-        return null;
-    const [, epoch, release, preName, preNumber, postText, postDash, postNumber, devName, devNumber] = m;
-    const version = {
-        epoch: Number(epoch ?? 0),
-        release: release.split(".").map(Number),
-        text: "",
-    };
-    if (preName) {
-        const name = preName.toLowerCase();
-        version.pre = [preNames[name] ?? name, Number(preNumber ?? 0)];
-    }
-    if (postText)
-        version.post = Number(postDash ?? postNumber ?? 0);
-    if (devName)
-        version.dev = Number(devNumber ?? 0);
-    if (m[10]) {
-        version.local = m[10]
-            .toLowerCase()
-            .split(/[-_.]/)
-            .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
-    }
-    version.text = formatVersion(version);
-    return version;
-}
-function formatVersion(v) {
-    let text = `${v.epoch ? `${v.epoch}!` : ""}${v.release.join(".")}`;
-    if (v.pre)
-        text += `${v.pre[0]}${v.pre[1]}`;
-    if (v.post !== undefined)
-        text += `.post${v.post}`;
-    if (v.dev !== undefined)
-        text += `.dev${v.dev}`;
-    if (v.local)
-        text += `+${v.local.join(".")}`;
-    return text;
-}
-const isValidVersion = (version) => pep440_parseVersion(version) !== null;
-/** The PEP 440 normal form (`v1.0.0-RC.1` → `1.0.0rc1`), or undefined when it is no version. */
-const normalizeVersion = (version) => pep440_parseVersion(version)?.text;
-const isPrerelease = (v) => v.pre !== undefined || v.dev !== undefined;
-/** PEP 440 order: epoch, release (zero-padded), then pre, post, dev and local segments. */
-function compareParsed(x, y) {
-    return comparePublic(x, y) || compareLocal(x.local, y.local);
-}
-function comparePublic(x, y) {
-    if (x.epoch !== y.epoch)
-        return x.epoch - y.epoch;
-    const length = Math.max(x.release.length, y.release.length);
-    for (let i = 0; i < length; i++) {
-        const order = (x.release[i] ?? 0) - (y.release[i] ?? 0);
-        if (order !== 0)
-            return order;
-    }
-    return (compareKeys(preKey(x), preKey(y)) ||
-        (x.post ?? -1) - (y.post ?? -1) ||
-        (x.dev ?? Number.POSITIVE_INFINITY) - (y.dev ?? Number.POSITIVE_INFINITY) ||
-        0);
-}
-const preRanks = { a: 0, b: 1, rc: 2 };
-function preKey(v) {
-    if (v.pre)
-        return [preRanks[v.pre[0]], v.pre[1]];
-    // A dev release with no pre or post segment sorts before every pre-release.
-    return v.post === undefined && v.dev !== undefined ? [-1, 0] : [3, 0];
-}
-const compareKeys = (a, b) => a[0] - b[0] || a[1] - b[1];
-function compareLocal(a, b) {
-    if (!a || !b)
-        return (a ? 1 : 0) - (b ? 1 : 0);
-    for (let i = 0; i < Math.max(a.length, b.length); i++) {
-        const [x, y] = [a[i], b[i]];
-        if (x === undefined || y === undefined)
-            return x === undefined ? -1 : 1;
-        if (typeof x !== typeof y)
-            return typeof x === "number" ? 1 : -1;
-        if (x !== y)
-            return x < y ? -1 : 1;
-    }
-    return 0;
-}
-/** Orders two version strings; invalid ones sort before valid ones, then as strings. */
-function compareVersions(a, b) {
-    const [x, y] = [pep440_parseVersion(a), pep440_parseVersion(b)];
-    if (x && y)
-        return compareParsed(x, y);
-    if (x || y)
-        return x ? 1 : -1;
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-const specVersion = String.raw `v?(?:\d+!)?\d+(?:\.\d+)*`;
-const suffixes = String.raw `(?:[-_.]?(?:alpha|beta|preview|pre|a|b|c|rc)[-_.]?\d*)?(?:-\d+|[-_.]?(?:post|rev|r)[-_.]?\d*)?(?:[-_.]?dev[-_.]?\d*)?`;
-const clausePattern = new RegExp([
-    String.raw `^\s*(===)\s*([^\s;)]*)\s*$`,
-    String.raw `^\s*(==|!=)\s*(${specVersion}(?:\.\*|${suffixes}(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?))\s*$`,
-    String.raw `^\s*(~=)\s*(v?(?:\d+!)?\d+(?:\.\d+)+${suffixes})\s*$`,
-    String.raw `^\s*(<=|>=|<|>)\s*(${specVersion}${suffixes})\s*$`,
-].join("|"), "i");
-function parseClause(text) {
-    const m = clausePattern.exec(text);
-    if (!m)
-        return null;
-    const at = [1, 3, 5, 7].find((i) => m[i] !== undefined) ?? 1;
-    const operator = m[at];
-    const written = m[at + 1];
-    if (operator === "===")
-        return { operator, version: written, wildcard: false };
-    const wildcard = written.endsWith(".*");
-    const version = wildcard ? written.slice(0, -2) : written;
-    const parsed = pep440_parseVersion(version);
-    return parsed ? { operator, version, wildcard, parsed } : null;
-}
-const parsedSets = new Map();
-/** The clauses of a specifier set (empty parts between commas are skipped, as packaging does), or null. */
-function pep440_parseSpecifierSet(specifier) {
-    let parsed = parsedSets.get(specifier);
-    if (parsed === undefined) {
-        parsed = readSpecifierSet(specifier);
-        if (parsedSets.size > 10_000)
-            parsedSets.clear();
-        parsedSets.set(specifier, parsed);
-    }
-    return parsed;
-}
-function readSpecifierSet(specifier) {
-    if (typeof specifier !== "string")
-        return null;
-    const clauses = [];
-    for (const part of specifier.split(",")) {
-        if (part.trim() === "")
-            continue;
-        const clause = parseClause(part);
-        if (!clause)
-            return null;
-        clauses.push(clause);
-    }
-    return clauses;
-}
-const isValidSpecifier = (specifier) => pep440_parseSpecifierSet(specifier) !== null;
-/** Whether `version` matches one clause, pre-releases allowed. */
-function pep440_clauseContains(clause, version) {
-    const spec = clause.parsed;
-    switch (clause.operator) {
-        case "==":
-            return equalTo(clause, version);
-        case "!=":
-            return !equalTo(clause, version);
-        case "<=":
-            return comparePublic(version, spec) <= 0;
-        case ">=":
-            return comparePublic(version, spec) >= 0;
-        case "<":
-            return lessThan(version, spec);
-        case ">":
-            return greaterThan(version, spec);
-        case "~=":
-            return (comparePublic(version, spec) >= 0 &&
-                prefixMatches(version, spec.epoch, spec.release.slice(0, -1)));
-        default:
-            return false;
-    }
-}
-function equalTo({ wildcard, parsed }, version) {
-    const spec = parsed;
-    if (wildcard)
-        return prefixMatches(version, spec.epoch, spec.release);
-    return spec.local ? compareParsed(version, spec) === 0 : comparePublic(version, spec) === 0;
-}
-/** `==E!R.*`: same epoch, and the release zero-padded starts with R. */
-function prefixMatches(version, epoch, release) {
-    if (version.epoch !== epoch)
-        return false;
-    return release.every((part, i) => (version.release[i] ?? 0) === part);
-}
-/** `<V` excludes V's own pre-releases unless V is one. */
-function lessThan(version, spec) {
-    if (compareParsed(version, spec) >= 0)
-        return false;
-    if (isPrerelease(spec) || !isPrerelease(version))
-        return true;
-    const earliest = { ...spec, dev: 0, local: undefined };
-    return comparePublic(version, earliest) < 0;
-}
-/** `>V` excludes V's post-releases (unless V is one) and V's local versions. */
-function greaterThan(version, spec) {
-    if (compareParsed(version, spec) <= 0)
-        return false;
-    if (spec.post === undefined && version.post !== undefined) {
-        const base = { ...version, post: undefined, dev: undefined, local: undefined };
-        if (comparePublic(base, spec) === 0)
-            return false;
-    }
-    return !(version.local && comparePublic(version, spec) === 0);
-}
-/** Whether `version` is in the set, pre-releases counted (a lock may pin one on purpose); packaging's `SpecifierSet.contains(v, prereleases=True)`. */
-function pep440_satisfies(version, specifier) {
-    const clauses = pep440_parseSpecifierSet(specifier);
-    if (!clauses)
-        return false;
-    if (clauses.length === 0)
-        return true;
-    const parsed = pep440_parseVersion(version);
-    for (const clause of clauses) {
-        if (clause.operator === "===") {
-            if (String(version).toLowerCase() !== clause.version.toLowerCase())
-                return false;
-        }
-        else if (!parsed || !pep440_clauseContains(clause, parsed)) {
-            return false;
-        }
-    }
-    return true;
-}
-
-/** `valid`/`compare` in the shape older callers use (`valid` gives the normal form or null). */
-const pep440 = {
-    valid: (version) => normalizeVersion(version) ?? null,
-    compare: compareVersions,
-};
-/** A version's parts for display; `public` is the normal form without epoch and local label. */
-function explainVersion(version) {
-    const parsed = pep440_parseVersion(version);
-    if (!parsed)
-        return null;
-    const { epoch, release, pre, post, dev } = parsed;
-    const local = parsed.local?.join(".");
-    const publicText = formatVersion({ epoch: 0, release, pre, post, dev });
-    return { epoch, release, pre, post, dev, local, public: publicText };
-}
-/** Forgets every parsed version and specifier set (for benchmarks and long runs). */
-function clearParseCaches() {
-    parsedVersions.clear();
-    parsedSets.clear();
-}
-
-;// CONCATENATED MODULE: ./shared/project/markers.ts
-/** PEP 508 environment markers: parse, print in one canonical form, and evaluate. */
-
-
-class MarkerSyntaxError extends Error {
-}
-const operators = ["===", "==", "!=", "<=", ">=", "~=", "<", ">"];
-const tokenPattern = /\s*(\(|\)|'[^']*'|"[^"]*"|===|==|!=|<=|>=|~=|<|>|not\s+in\b|[A-Za-z_][A-Za-z0-9_.]*)/y;
-/** PEP 508's variables (and PEP 751's sets), with the legacy dotted names packaging still reads. */
-const variablePattern = /^(python_version|python_full_version|os[._]name|sys[._]platform|platform_(release|system)|platform[._](version|machine|python_implementation)|python_implementation|implementation_(name|version)|extras?|dependency_groups)$/;
-function variableName(token) {
-    if (!variablePattern.test(token))
-        return undefined;
-    const name = token.replace(/\./g, "_");
-    return name === "python_implementation" ? "platform_python_implementation" : name;
-}
-function tokenize(text) {
-    const tokens = [];
-    tokenPattern.lastIndex = 0;
-    while (tokenPattern.lastIndex < text.length) {
-        const start = tokenPattern.lastIndex;
-        const match = tokenPattern.exec(text);
-        if (!match) {
-            if (text.slice(start).trim() === "")
-                break;
-            throw new MarkerSyntaxError(`unexpected '${text.slice(start).trim()}' in marker '${text}'`);
-        }
-        tokens.push(match[1].replace(/^not\s+in$/, "not in"));
-    }
-    return tokens;
-}
-function parseMarker(source) {
-    const text = String(source ?? "");
-    const tokens = tokenize(text);
-    let position = 0;
-    const peek = () => tokens[position];
-    const fail = (what) => {
-        throw new MarkerSyntaxError(`${what} in marker '${text.trim()}'`);
-    };
-    const value = () => {
-        const token = tokens[position++] ?? fail("unexpected end");
-        if (/^['"]/.test(token))
-            return { literal: token.slice(1, -1) };
-        const variable = variableName(token);
-        if (variable)
-            return { variable };
-        if (/^[A-Za-z_]/.test(token) && !["and", "or", "in", "not in"].includes(token)) {
-            return fail(`unknown marker variable '${token}'`);
-        }
-        return fail(`unexpected '${token}'`);
-    };
-    const atom = () => {
-        if (peek() === "(") {
-            position++;
-            const inner = or();
-            if (tokens[position++] !== ")")
-                fail("missing ')'");
-            return inner;
-        }
-        const left = value();
-        const operator = tokens[position++] ?? fail("missing operator");
-        if (!operators.includes(operator) && operator !== "in" && operator !== "not in") {
-            fail(`unknown operator '${operator}'`);
-        }
-        const right = value();
-        if (!("variable" in left) && !("variable" in right))
-            fail("a comparison needs a variable");
-        return { kind: "compare", left, operator, right };
-    };
-    const and = () => {
-        let left = atom();
-        while (peek() === "and") {
-            position++;
-            left = { kind: "and", left, right: atom() };
-        }
-        return left;
-    };
-    const or = () => {
-        let left = and();
-        while (peek() === "or") {
-            position++;
-            left = { kind: "or", left, right: and() };
-        }
-        return left;
-    };
-    const marker = or();
-    if (position !== tokens.length)
-        fail(`unexpected '${tokens[position]}'`);
-    return marker;
-}
-const printValue = (value) => "variable" in value ? value.variable : `'${value.literal.replace(/'/g, '"')}'`;
-/** One canonical text per marker: single quotes, single spaces, minimal parentheses. */
-function markers_formatMarker(marker) {
-    if (marker.kind === "compare") {
-        return `${printValue(marker.left)} ${marker.operator} ${printValue(marker.right)}`;
-    }
-    const side = (child) => marker.kind === "and" && child.kind === "or" ? `(${markers_formatMarker(child)})` : markers_formatMarker(child);
-    return `${side(marker.left)} ${marker.kind} ${side(marker.right)}`;
-}
-const normalizeMarker = (text) => markers_formatMarker(parseMarker(text));
-/** Evaluates as packaging 26 does: version variables compare as PEP 440 when the right side is a valid specifier, the rest as strings. */
-function evaluateMarker(marker, context = {}) {
-    if (marker.kind !== "compare") {
-        const left = evaluateMarker(marker.left, context);
-        if (marker.kind === "and" ? !left : left)
-            return left;
-        return evaluateMarker(marker.right, context);
-    }
-    const { left, operator, right } = marker;
-    const key = variableOf(left) ?? variableOf(right) ?? "";
-    if (key === "extra")
-        return evaluateExtra(marker, context.extras ?? []);
-    if (key === "extras" || key === "dependency_groups") {
-        const set = key === "extras" ? context.extras : context.dependencyGroups;
-        const member = (set ?? []).map(normalizeName).includes(normalizeName(literalOf(left)));
-        if (operator === "in")
-            return member;
-        return operator === "not in" ? !member : false;
-    }
-    if (!context.environment)
-        return true;
-    const environment = context.environment;
-    const resolve = (value) => "literal" in value ? value.literal : environmentValue(environment, value.variable);
-    return compare(resolve(left), operator, resolve(right), versionVariables.has(key));
-}
-const variableOf = (value) => ("variable" in value ? value.variable : undefined);
-const literalOf = (value) => ("literal" in value ? value.literal : "");
-const versionVariables = new Set([
-    "implementation_version",
-    "platform_release",
-    "python_full_version",
-    "python_version",
-]);
-function environmentValue(environment, name) {
-    const value = String(environment[name] ?? "");
-    // packaging's repair of untagged CPython builds (`3.13.0+`).
-    return name === "python_full_version" && value.endsWith("+") ? `${value}local` : value;
-}
-/** `extra` compares by PEP 685 normal names; with several active extras, any of them may match. */
-function evaluateExtra(marker, extras) {
-    const active = extras.length > 0 ? extras.map(normalizeName) : [""];
-    const { left, operator, right } = marker;
-    const side = (value, extra) => "literal" in value ? normalizeName(value.literal) : extra;
-    const holds = (extra) => compare(side(left, extra), operator, side(right, extra), false);
-    return operator === "!=" || operator === "not in" ? active.every(holds) : active.some(holds);
-}
-function compare(left, operator, right, asVersion) {
-    if (asVersion) {
-        const clauses = parseSpecifierSet(`${operator}${right}`);
-        if (clauses && clauses.length === 1 && !right.includes(",")) {
-            const [clause] = clauses;
-            if (clause.operator === "===")
-                return left.toLowerCase() === clause.version.toLowerCase();
-            const version = parseVersion(left);
-            return version !== null && clauseContains(clause, version);
-        }
-    }
-    switch (operator) {
-        case "in":
-            return right.includes(left);
-        case "not in":
-            return !right.includes(left);
-        case "==":
-        case "<=":
-        case ">=":
-            return left === right;
-        case "!=":
-            return left !== right;
-        default:
-            // packaging: `<`, `>` on strings are false; `~=`, `===` are undefined comparisons.
-            return false;
-    }
-}
-
-;// CONCATENATED MODULE: ./shared/project/names.ts
-/** PEP 503 normalized project name: lower case, runs of `-`, `_` and `.` become one `-`. */
-function names_normalizeName(name) {
-    return name.toLowerCase().replace(/[-_.]+/g, "-");
-}
-
-;// CONCATENATED MODULE: ./shared/lockfiles/toml-lines.ts
-
-/** Line numbers of `[[package]]` entries in TOML locks, in document order. */
-function packageEntryLines(text, header = "[[package]]") {
-    const lines = text.split("\n");
-    const result = [];
-    for (let i = 0; i < lines.length; i++) {
-        if (lines[i].trim() !== header)
-            continue;
-        // Point at the entry's `name = …` line when it follows directly.
-        const next = lines[i + 1]?.trimStart() ?? "";
-        result.push(next.startsWith("name") ? i + 2 : i + 1);
-    }
-    return result;
-}
-/** The 1-based line of the first line matching `pattern`, or undefined. */
-function lineOf(text, pattern, from = 1) {
-    const lines = text.split("\n");
-    for (let i = from - 1; i < lines.length; i++)
-        if (pattern.test(lines[i]))
-            return i + 1;
-    return undefined;
-}
-/** What every TOML lock entry starts with: its name, normalized key, version and line. */
-function entryHead(entry, line) {
-    const name = String(entry.name ?? "");
-    const version = typeof entry.version === "string" ? entry.version : undefined;
-    return { name, key: names_normalizeName(name), version, line };
-}
-
-;// CONCATENATED MODULE: ./shared/lockfiles/validate.ts
-/** What a lock must hold before anything acts on it: valid names, versions, markers, paths, hashes. */
-
-
-
-
-/** Every problem of every entry, in lock order. */
-function lockProblems(lock) {
-    return lock.packages.flatMap((p) => entryProblems(lock, p));
-}
-/** Throws a ConfigurationError at the first problem of the lock. */
-function requireValidLock(lock) {
-    const [first, ...rest] = lockProblems(lock);
-    if (first)
-        throw problemError(lock, first, rest.length);
-    return lock;
-}
-/** Throws a ConfigurationError at the first problem of one entry. */
-function requireValidEntry(lock, p) {
-    const [first] = entryProblems(lock, p);
-    if (first)
-        throw problemError(lock, first, 0);
-}
-function problemError(lock, problem, more) {
-    const others = more > 0 ? ` (and ${more} more problem${more === 1 ? "" : "s"})` : "";
-    return new errors/* ConfigurationError */.j1(`${lock.file}:${problem.line}: ${problem.message}${others}`, {
-        file: lock.file,
-        line: problem.line,
-    });
-}
-const projectName = /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i;
-const controlOrSpace = /[\s\p{Cc}]/u;
-const control = /\p{Cc}/u;
-function entryProblems(lock, p) {
-    const shown = JSON.stringify(p.name);
-    const problems = [];
-    const add = (message, text) => problems.push({ message, text });
-    // An editable requirement without a name installs by path alone.
-    if (p.source.kind !== "editable" && !projectName.test(p.name))
-        add(`${shown} is not a valid project name (PEP 508)`, p.name);
-    if (p.version !== undefined && !isValidVersion(p.version))
-        add(`${shown}: version ${JSON.stringify(p.version)} is not a PEP 440 version`, p.version);
-    for (const marker of markersOf(p)) {
-        const why = markerProblem(marker);
-        if (why)
-            add(`${shown}: ${why}`, marker);
-    }
-    const source = sourceProblem(p.source);
-    if (source)
-        add(`${shown}: ${source.message}`, source.text);
-    for (const file of p.files) {
-        if (file.url !== undefined && control.test(file.url))
-            add(`${shown}: the file URL ${JSON.stringify(file.url)} has control characters`);
-        const why = hashProblem(file);
-        if (why)
-            add(`${shown}: ${why.message}`, why.text);
-    }
-    return problems.map(({ message, text }) => ({
-        package: p.name,
-        line: (text && lineWith(lock.text, text, p.line)) || p.line,
-        message,
-    }));
-}
-/** Git and URL sources must be URLs; paths and references may hold no control characters. */
-function sourceProblem(source) {
-    if (source.kind === "registry")
-        return undefined;
-    if (source.kind !== "git" && source.kind !== "url")
-        return control.test(source.path)
-            ? { message: `the path ${JSON.stringify(source.path)} has control characters` }
-            : undefined;
-    const why = urlProblem(source.url, source.kind === "git");
-    if (why)
-        return {
-            message: `the ${source.kind} URL ${JSON.stringify(source.url)} ${why}`,
-            text: source.url,
-        };
-    if (source.kind === "git" && source.reference && controlOrSpace.test(source.reference))
-        return {
-            message: `the git reference ${JSON.stringify(source.reference)} has whitespace`,
-            text: source.reference,
-        };
-    return undefined;
-}
-/** The markers an entry carries: its own, and those of its dependency edges. */
-function markersOf(p) {
-    const edges = [
-        ...p.dependencies,
-        ...Object.values(p.groupDependencies ?? {}).flat(),
-        ...(p.recorded ?? []),
-    ];
-    return [p.marker, ...edges.map((edge) => edge.marker)].filter((marker) => marker !== undefined && marker.trim() !== "");
-}
-function markerProblem(marker) {
-    try {
-        parseMarker(marker);
-        return control.test(marker)
-            ? `marker ${JSON.stringify(marker)} has control characters`
-            : undefined;
-    }
-    catch (error) {
-        return error.message;
-    }
-}
-/** scp-like git locations (`git@host:owner/repo.git`) are no URL, but git takes them. */
-const scpLike = /^[\w.-]+@[\w.-]+:[^\s:]\S*$/;
-function urlProblem(url, git) {
-    if (controlOrSpace.test(url))
-        return "has whitespace or control characters";
-    const bare = git ? url.replace(/^git\+/, "") : url;
-    if (!URL.canParse(bare) && !(git && scpLike.test(bare)))
-        return "is not a URL";
-    return undefined;
-}
-/** pip's `--hash` algorithms, with their hex digest lengths. */
-const pipAlgorithms = new Map([
-    ["sha256", 64],
-    ["sha384", 96],
-    ["sha512", 128],
-]);
-/** hashlib's other guaranteed algorithms: ignored beside one of pip's, an error alone. */
-const weakerAlgorithms = /^(md5|sha1|sha224|sha3_224|sha3_256|sha3_384|sha3_512|blake2b|blake2s|shake_128|shake_256)$/;
-/** What to look for in the lock's text: the digest alone, as pylock writes it apart. */
-const hashText = (hash) => {
-    const digest = hash.slice(hash.indexOf(":") + 1);
-    return digest.length >= 8 ? digest : hash;
-};
-function hashProblem(file) {
-    const label = file.name ?? file.url;
-    const of = label ? ` of ${label}` : "";
-    const accepted = "pip accepts sha256, sha384 and sha512";
-    let strong = false;
-    for (const hash of file.hashes) {
-        const problem = (why) => ({
-            message: `the hash ${JSON.stringify(hash)}${of} ${why}`,
-            text: hashText(hash),
-        });
-        const colon = hash.indexOf(":");
-        if (colon < 0)
-            return problem("is not algorithm:digest");
-        const [algorithm, digest] = [hash.slice(0, colon), hash.slice(colon + 1)];
-        const length = pipAlgorithms.get(algorithm);
-        if (length !== undefined) {
-            if (!/^[0-9a-f]+$/i.test(digest) || digest.length !== length)
-                return problem(`is not ${length} hex digits of ${algorithm}`);
-            strong = true;
-        }
-        else if (!weakerAlgorithms.test(algorithm)) {
-            return problem(`uses ${JSON.stringify(algorithm)}; ${accepted}`);
-        }
-    }
-    if (strong || file.hashes.length === 0)
-        return undefined;
-    const algorithms = [...new Set(file.hashes.map((h) => h.split(":")[0]))].join(", ");
-    return {
-        message: `${label ?? "the entry"} has only ${algorithms} hashes; ${accepted}`,
-        text: hashText(file.hashes[0]),
-    };
-}
-/** The `--hash` values pip checks for these files: its algorithms only, digests in lower case. */
-function pipHashes(files) {
-    const hashes = files.flatMap((f) => f.hashes).filter((h) => pipAlgorithms.has(h.split(":")[0]));
-    return [...new Set(hashes.map((h) => h.toLowerCase()))].sort();
-}
-/** The first line at or after `from` that holds `text`. */
-const lineWith = (text, needle, from) => lineOf(text, new RegExp(needle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")), from);
-
-;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
-/*!
- * Copyright (c) Squirrel Chat et al., All rights reserved.
- * SPDX-License-Identifier: BSD-3-Clause
- *
- * Redistribution and use in source and binary forms, with or without
- * modification, are permitted provided that the following conditions are met:
- *
- * 1. Redistributions of source code must retain the above copyright notice, this
- *    list of conditions and the following disclaimer.
- * 2. Redistributions in binary form must reproduce the above copyright notice,
- *    this list of conditions and the following disclaimer in the
- *    documentation and/or other materials provided with the distribution.
- * 3. Neither the name of the copyright holder nor the names of its contributors
- *    may be used to endorse or promote products derived from this software without
- *    specific prior written permission.
- *
- * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
- * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
- * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
- * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
- * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
- * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
- * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
- * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
- * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
- * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
- */
-function getLineColFromPtr(string, ptr) {
-    let lines = string.slice(0, ptr).split(/\r?\n/);
-    return [lines.length, lines.pop().length + 1];
-}
-function makeCodeBlock(string, line, column) {
-    let lines = string.split(/\r?\n/);
-    let codeblock = '';
-    let numberLen = (Math.log10(line + 1) | 0) + 1;
-    for (let i = line - 1; i <= line + 1; i++) {
-        let l = lines[i - 1];
-        if (!l)
-            continue;
-        codeblock += i.toString().padEnd(numberLen, ' ');
-        codeblock += ':  ';
-        codeblock += l;
-        codeblock += '\n';
-        if (i === line) {
-            codeblock += ' '.repeat(numberLen + column + 2);
-            codeblock += '^\n';
-        }
-    }
-    return codeblock;
-}
-class TomlError extends Error {
-    line;
-    column;
-    codeblock;
-    constructor(message, options) {
-        const [line, column] = getLineColFromPtr(options.toml, options.ptr);
-        const codeblock = makeCodeBlock(options.toml, line, column);
-        super(`Invalid TOML document: ${message}\n\n${codeblock}`, options);
-        this.line = line;
-        this.column = column;
-        this.codeblock = codeblock;
-    }
-    /** @internal */
-    static x(message, ctx, ptr) {
-        throw new TomlError(message, { toml: ctx.s, ptr: ptr ?? ctx.p });
-    }
-}
-
-;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/primitive.js
-/*!
- * Copyright (c) Squirrel Chat et al., All rights reserved.
- * SPDX-License-Identifier: BSD-3-Clause
- *
- * Redistribution and use in source and binary forms, with or without
- * modification, are permitted provided that the following conditions are met:
- *
- * 1. Redistributions of source code must retain the above copyright notice, this
- *    list of conditions and the following disclaimer.
- * 2. Redistributions in binary form must reproduce the above copyright notice,
- *    this list of conditions and the following disclaimer in the
- *    documentation and/or other materials provided with the distribution.
- * 3. Neither the name of the copyright holder nor the names of its contributors
- *    may be used to endorse or promote products derived from this software without
- *    specific prior written permission.
- *
- * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
- * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
- * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
- * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
- * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
- * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
- * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
- * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
- * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
- * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
- */
-
-/** @internal */
-function parseString(ctx) {
-    let startPtr = ctx.p;
-    let c = ctx.s.charCodeAt(ctx.p++);
-    let first = c;
-    let isLiteral = c === 0x27; /* ' */
-    let isMultiline = c === ctx.s.charCodeAt(ctx.p) && c === ctx.s.charCodeAt(ctx.p + 1);
-    if (isMultiline) {
-        // Trim initial newline
-        if ((c = ctx.s.charCodeAt(ctx.p += 2)) === 0xa /* \n */)
-            ctx.p++;
-        else if (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */)
-            ctx.p += 2;
-    }
-    // For the record: it is not worth it to use a fast-path for literal strings using `indexOf`.
-    // Doing a char-by-char iteration ends up dispatching less instructions, for the same wall-clock runtime.
-    let parsed = '';
-    let sliceStart = ctx.p;
-    // states:
-    //   0 - decoding
-    //   1 - decoding escape
-    //   2 - whitespace escape (no newline encountered yet, must fail on non-whitespace)
-    //   3 - whitespace escape (newline encountered, allowed to transition back to normal decode)
-    let state = 0;
-    for (; ctx.p < ctx.s.length; ctx.p++) {
-        c = ctx.s.charCodeAt(ctx.p);
-        // Deal with newlines first, since that simplifies control character checking and handling across all states
-        if (isMultiline && (c === 0xa /* \n */ || (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */))) {
-            state = state && 3;
-        }
-        // Control characters are banned in TOML, so we throw an error if we encounter them
-        else if ((c < 0x20 && c !== 0x9 /* \t */) || c === 0x7f) {
-            TomlError.x('control characters are not allowed in strings', ctx);
-        }
-        // The string might terminate while we're parsing through a newline escape.
-        // It must have encountered a newline; otherwise, it'll simply fail in another branch.
-        else if ((!state || state === 3) && c === first && (!isMultiline || (ctx.s.charCodeAt(ctx.p + 1) === first && ctx.s.charCodeAt(ctx.p + 2) === first))) {
-            if (isMultiline) {
-                // If the string ends with 4-5 quotes, then the first 1-2 are part of the string
-                if (ctx.s.charCodeAt(ctx.p + 3) === first)
-                    ctx.p++;
-                if (ctx.s.charCodeAt(ctx.p + 3) === first)
-                    ctx.p++;
-            }
-            // If we're in a newline escape still, then there's nothing to add.
-            if (!state) {
-                // Avoid a useless concat operation if the string can be used as-is.
-                let s = ctx.s.slice(sliceStart, ctx.p);
-                parsed = parsed ? parsed + s : s;
-            }
-            ctx.p += isMultiline ? 3 : 1;
-            return parsed;
-        }
-        // Baseline state; keep moving forward unless an escape sequence starts
-        else if (!state) {
-            if (!isLiteral && c === 0x5c /* \ */) {
-                parsed += ctx.s.slice(sliceStart, (sliceStart = ctx.p));
-                state = 1;
-            }
-        }
-        else if (state === 1) {
-            if (c === 0x78 /* x */ || c === 0x75 /* u */ || c === 0x55 /* U */) { // Unicode escape
-                let errPtr = ctx.p++ - 1;
-                let value = 0;
-                let len = c === 0x78 /* x */ ? 2 : c === 0x75 /* u */ ? 4 : 8;
-                for (let j = 0; j < len; j++, ctx.p++) {
-                    let hex = ctx.s.charCodeAt(ctx.p);
-                    let digit = 
-                    /* 0-9 */ hex >= 0x30 && hex <= 0x39 ? hex - 0x30 :
-                        /* A-F */ hex >= 0x41 && hex <= 0x46 ? hex - 0x41 + 10 :
-                            /* a-f */ hex >= 0x61 && hex <= 0x66 ? hex - 0x61 + 10 : -1;
-                    if (digit < 0)
-                        TomlError.x('invalid non-hex character in unicode escape', ctx);
-                    value = (value << 4) | digit;
-                }
-                // Because JS does bitwise on signed 32bit integers, all 0xfzzzzzzz values are actually seen as negative
-                if (value < 0 || value > 0x10ffff || (value >= 0xd800 && value <= 0xdfff)) {
-                    TomlError.x('invalid unicode escape', ctx, errPtr);
-                }
-                parsed += String.fromCodePoint(value);
-                sliceStart = ctx.p--;
-                state = 0;
-            }
-            // Newline escape sequence. We only need to care about spaces and tabs; newlines are dealt with earlier
-            else if (isMultiline && (c === 0x20 || c === 0x9 /* \t */)) {
-                state = 2;
-            }
-            // Basic escape sequence
-            else {
-                if (c === 0x62 /* b */)
-                    parsed += '\b';
-                else if (c === 0x74 /* t */)
-                    parsed += '\t';
-                else if (c === 0x6e /* n */)
-                    parsed += '\n';
-                else if (c === 0x66 /* f */)
-                    parsed += '\f';
-                else if (c === 0x72 /* r */)
-                    parsed += '\r';
-                else if (c === 0x65 /* e */)
-                    parsed += '\x1b';
-                else if (c === 0x22 /* " */)
-                    parsed += '"';
-                else if (c === 0x5c /* \ */)
-                    parsed += '\\';
-                else
-                    TomlError.x('unrecognised escape sequence', ctx);
-                sliceStart = ctx.p + 1;
-                state = 0;
-            }
-        }
-        // Newline escape continuation: keep moving forward until the first non-whitespace char
-        else if (c !== 0x20 && c !== 0x9 /* \t */) {
-            if (state === 2)
-                TomlError.x('invalid escape: only line-ending whitespace may be escaped', ctx, sliceStart);
-            // State cannot be zero, or we'd have branched earlier already.
-            // If it's a backslash, immediately transition to the escape state so it can be processed.
-            state = !isLiteral && c === 0x5c /* \ */ ? 1 : 0;
-            sliceStart = ctx.p;
-        }
-    }
-    TomlError.x('unfinished string', ctx, startPtr);
-}
-
-;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/date.js
-/*!
- * Copyright (c) Squirrel Chat et al., All rights reserved.
- * SPDX-License-Identifier: BSD-3-Clause
- *
- * Redistribution and use in source and binary forms, with or without
- * modification, are permitted provided that the following conditions are met:
- *
- * 1. Redistributions of source code must retain the above copyright notice, this
- *    list of conditions and the following disclaimer.
- * 2. Redistributions in binary form must reproduce the above copyright notice,
- *    this list of conditions and the following disclaimer in the
- *    documentation and/or other materials provided with the distribution.
- * 3. Neither the name of the copyright holder nor the names of its contributors
- *    may be used to endorse or promote products derived from this software without
- *    specific prior written permission.
- *
- * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
- * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
- * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
- * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
- * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
- * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
- * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
- * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
- * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
- * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
- */
-let DATE_TIME_RE = /^(\d{4}-\d{2}-\d{2})?[Tt ]?(?:(\d{2}):\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|z|[-+]\d{2}:\d{2})?$/i;
-class TomlDate extends Date {
-    #hasDate = false;
-    #hasTime = false;
-    #offset = null;
-    constructor(date, fasttype, unsafeDelim) {
-        let hasDate = true;
-        let hasTime = true;
-        let offset = 'Z';
-        let c;
-        if (typeof date === 'string') {
-            if (fasttype)
-                prep: {
-                    // Date-time
-                    if (fasttype < 3) {
-                        if (+date.slice(11, 13) > 23) {
-                            date = '';
-                            break prep;
-                        }
-                        // Local
-                        if (fasttype === 2) {
-                            offset = null;
-                            date += 'Z';
-                        }
-                        // Offset; keep track of offset if not Z
-                        else if ((c = date.charCodeAt(date.length - 1)) !== 0x5a /* Z */ && c !== 0x7a /* z */) {
-                            offset = date.slice(date.length - 6);
-                        }
-                        if (unsafeDelim)
-                            date = date.slice(0, 10) + 'T' + date.slice(11);
-                    }
-                    // Time
-                    else if (fasttype === 4) {
-                        date = +date.slice(0, 2) > 23 ? '' : `0000-01-01T${date}Z`;
-                    }
-                    hasDate = fasttype !== 4;
-                    hasTime = fasttype !== 3;
-                }
-            else {
-                let match = date.match(DATE_TIME_RE);
-                if (match) {
-                    if (!match[1]) {
-                        hasDate = false;
-                        date = `0000-01-01T${date}`;
-                    }
-                    hasTime = !!match[2];
-                    // Make sure to use T instead of a space. Breaks in case of extreme values otherwise.
-                    hasTime && date[10] === ' ' && (date = date.replace(' ', 'T'));
-                    // Do not allow rollover hours.
-                    if (match[2] && +match[2] > 23) {
-                        date = '';
-                    }
-                    else {
-                        offset = match[3] || null;
-                        if (!offset && hasTime)
-                            date += 'Z';
-                    }
-                }
-                else {
-                    date = '';
-                }
-            }
-        }
-        super(date);
-        if (!isNaN(this.getTime())) {
-            this.#hasDate = hasDate;
-            this.#hasTime = hasTime;
-            this.#offset = offset;
-        }
-    }
-    isDateTime() {
-        return this.#hasDate && this.#hasTime;
-    }
-    isLocal() {
-        return !this.#hasDate || !this.#hasTime || !this.#offset;
-    }
-    isDate() {
-        return this.#hasDate && !this.#hasTime;
-    }
-    isTime() {
-        return this.#hasTime && !this.#hasDate;
-    }
-    isValid() {
-        return this.#hasDate || this.#hasTime;
-    }
-    toISOString() {
-        let iso = super.toISOString();
-        // Local Date
-        if (this.isDate())
-            return iso.slice(0, 10);
-        // Local Time
-        if (this.isTime())
-            return iso.slice(11, 23);
-        // Local DateTime
-        if (this.#offset === null)
-            return iso.slice(0, -1);
-        // Offset DateTime
-        if (this.#offset === 'Z' || this.#offset === 'z')
-            return iso;
-        // This part is quite annoying: JS strips the original timezone from the ISO string representation
-        // Instead of using a "modified" date and "Z", we restore the representation "as authored"
-        let offset = (+(this.#offset.slice(1, 3)) * 60) + +(this.#offset.slice(4, 6));
-        offset = this.#offset[0] === '-' ? offset : -offset;
-        let offsetDate = new Date(this.getTime() - (offset * 60e3));
-        return offsetDate.toISOString().slice(0, -1) + this.#offset;
-    }
-    static wrapAsOffsetDateTime(jsDate, offset = 'Z') {
-        let date = new TomlDate(jsDate);
-        date.#offset = offset;
-        return date;
-    }
-    static wrapAsLocalDateTime(jsDate) {
-        let date = new TomlDate(jsDate);
-        date.#offset = null;
-        return date;
-    }
-    static wrapAsLocalDate(jsDate) {
-        let date = new TomlDate(jsDate);
-        date.#hasTime = false;
-        date.#offset = null;
-        return date;
-    }
-    static wrapAsLocalTime(jsDate) {
-        let date = new TomlDate(jsDate);
-        date.#hasDate = false;
-        date.#offset = null;
-        return date;
-    }
-}
-
-;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/extract.js
-/*!
- * Copyright (c) Squirrel Chat et al., All rights reserved.
- * SPDX-License-Identifier: BSD-3-Clause
- *
- * Redistribution and use in source and binary forms, with or without
- * modification, are permitted provided that the following conditions are met:
- *
- * 1. Redistributions of source code must retain the above copyright notice, this
- *    list of conditions and the following disclaimer.
- * 2. Redistributions in binary form must reproduce the above copyright notice,
- *    this list of conditions and the following disclaimer in the
- *    documentation and/or other materials provided with the distribution.
- * 3. Neither the name of the copyright holder nor the names of its contributors
- *    may be used to endorse or promote products derived from this software without
- *    specific prior written permission.
- *
- * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
- * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
- * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
- * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
- * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
- * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
- * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
- * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
- * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
- * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
- */
-
-
-
-
-function isDigit(char, base = 10) {
-    return base === 16
-        ? (char > 0x2f && char < 0x3a) || (char > 0x40 && char < 0x47) || (char > 0x60 && char < 0x67)
-        : (char > 0x2f && char < 0x30 + base);
-}
-function isEndOfValue(char, delim) {
-    // Whitespace -- we're permissive on `\r` for performance; it'll be dealt with later anyway
-    return char === 0x20 || char === 0x9 /* \t */ || char === 0xa /* \n */ || char === 0xd /* \r */ ||
-        // Structure end or next value delimiter
-        (delim && (char === delim || char === 0x2c /* , */)) ||
-        // Comment
-        char === 0x23; /* # */
-}
-/** @internal */
-function extractValue(ctx, end) {
-    let errPtr = ctx.p;
-    let c = ctx.s.charCodeAt(ctx.p);
-    // Structs
-    if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
-        ctx.d-- || TomlError.x('document contains excessively nested structures. aborting.', ctx);
-        let value = c === 0x5b /* [ */
-            ? parseArray(ctx)
-            : parseInlineTable(ctx);
-        ctx.d++;
-        return value;
-    }
-    // Strings
-    if (c === 0x22 /* " */ || c === 0x27 /* ' */) {
-        return parseString(ctx);
-    }
-    // Booleans
-    // We can fast-path because the first character is enough to know the only possible value
-    if (c === 0x74 /* t */) { // Only possible valid value is `true`
-        if (ctx.s.charCodeAt(++ctx.p) !== 0x72 || ctx.s.charCodeAt(++ctx.p) !== 0x75 || ctx.s.charCodeAt(++ctx.p) !== 0x65)
-            TomlError.x('invalid value', ctx, errPtr);
-        return ctx.p++, true;
-    }
-    if (c === 0x66 /* f */) { // Only possible valid value is `false`
-        if (ctx.s.charCodeAt(++ctx.p) !== 0x61 || ctx.s.charCodeAt(++ctx.p) !== 0x6c || ctx.s.charCodeAt(++ctx.p) !== 0x73 || ctx.s.charCodeAt(++ctx.p) !== 0x65)
-            TomlError.x('invalid value', ctx, errPtr);
-        return ctx.p++, false;
-    }
-    if (c === 0x2b /* + */ || c === 0x2d /* - */) {
-        return parseNumber(ctx, ctx.p, ctx.s.charCodeAt(++ctx.p), 0x2c - c, end);
-    }
-    // Rough heuristic, but `parseDate` falls back to number parsing if it's a false positive.
-    // e.g.: `a = 1\n-------------- = 1` would match this heuristic, but gracefully fallback to numbers.
-    if (ctx.s.charCodeAt(ctx.p + 4) === 0x2d /* - */ && ctx.s.charCodeAt(ctx.p + 7) === 0x2d /* - */) {
-        return parseDate(ctx, c, end);
-    }
-    // Same logic as above; `parseTime` falls back to number parsing if it's a false positive.
-    if (ctx.s.charCodeAt(ctx.p + 2) === 0x3a /* : */) {
-        return parseTime(ctx, c, end);
-    }
-    return parseNumber(ctx, ctx.p, c, 0, end);
-}
-// State:
-// 0: init
-// 1: integer
-// 2: fractional dot
-// 3: fractional
-// 4: exponent letter
-// 5: exponent
-// 6: exponent sign
-// 7: exponent with sign
-// >9: underscore; see below
-//     -> 12: was integer
-//     -> 14: was fractional
-//     -> 16: was exponent
-// states 2-5, 14, 16 are ONLY permitted iif base === 10
-function parseNumber(ctx, startPtr, startChr, sign, endChr) {
-    let c = startChr;
-    let state = 0;
-    let hasUnderscores = false;
-    // (+/-)inf
-    if (c === 0x69 /* i */) {
-        if (ctx.s.charCodeAt(++ctx.p) !== 0x6e || ctx.s.charCodeAt(++ctx.p) !== 0x66)
-            TomlError.x('invalid value', ctx, startPtr);
-        return ctx.p++, (sign || 1) / 0;
-    }
-    // (+/-)nan
-    if (c === 0x6e /* n */) {
-        if (ctx.s.charCodeAt(++ctx.p) !== 0x61 || ctx.s.charCodeAt(++ctx.p) !== 0x6e)
-            TomlError.x('invalid value', ctx, startPtr);
-        return ctx.p++, NaN;
-    }
-    // Leading zero
-    // Only allowed cases: `0<EOV>`, `0.(...)`, `0e(...)`, `0x(...)`, `0b(...)`, `0o(...)`
-    // FWIW, `0e(...)` is a stupid case, but it's not banned per-se so we have to parse it
-    if (c === 0x30 /* 0 */) {
-        if (++ctx.p >= ctx.s.length || isEndOfValue(c = ctx.s.charCodeAt(ctx.p), endChr))
-            return ctx.bi === true ? 0n : 0; // note: conveniently deals with `-0`
-        if (!sign) {
-            if (c === 0x78 /* x */)
-                return parseIntegerBaseN(ctx, startPtr, 16, endChr);
-            else if (c === 0x62 /* b */)
-                return parseIntegerBaseN(ctx, startPtr, 2, endChr);
-            else if (c === 0x6f /* o */)
-                return parseIntegerBaseN(ctx, startPtr, 8, endChr);
-        }
-        if (c === 0x2e /* . */)
-            state = 2;
-        else if (c === 0x65 /* e */ || c === 0x45 /* E */)
-            state = 4;
-        else
-            TomlError.x('illegal leading zero', ctx, startPtr);
-    }
-    // If the 1st char is not a digit by now, then it's not a valid TOML value at all
-    else if (!isDigit(c))
-        TomlError.x('invalid value', ctx, startPtr);
-    while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
-        if (!state)
-            state = 1; // Detects single-digit numbers we can use a fast parse path for
-        // The way the states are numbered is not random: underscores are always permitted in odd-numbered states and
-        // never permitted in even-numbered ones.
-        if (c === 0x5f /* _ */) {
-            if (!(state & 1))
-                TomlError.x('illegal underscore', ctx);
-            state += 11; // 11 is a marker that makes the state even and greater than 9; see the numbering + rationale above
-            hasUnderscores = true;
-        }
-        // Transition to fractional part.
-        else if (state === 1 && c === 0x2e /* . */)
-            state = 2;
-        // Transition to exponent part.
-        else if ((state === 1 || state === 3) && (c === 0x65 /* e */ || c === 0x45 /* E */))
-            state = 4;
-        // + and - are permitted in state 4 only (handled before entering the function for state 0)
-        else if (state === 4 && (c === 0x2b /* + */ || c === 0x2d /* - */)) {
-            state = 6;
-        }
-        // All special cases have been handled; only digits are allowed here
-        else if (!isDigit(c))
-            TomlError.x(`illegal character in numeric literal`, ctx);
-        // Clear state flags
-        else if (state > 9)
-            state -= 11;
-        else if (!(state & 1))
-            state++;
-    }
-    // Single-char number; we can fast-path these very easily.
-    if (!state) {
-        let val = (startChr - 0x30 /* 0 */) * (sign || 1);
-        return ctx.bi === true ? BigInt(val) : val;
-    }
-    // Even-numbered states absolutely require a digit next; not even end of value is permitted
-    if (!(state & 1))
-        TomlError.x('unfinished numeric value', ctx, startPtr);
-    let str = ctx.s.slice(startPtr, ctx.p);
-    if (hasUnderscores)
-        str = str.replaceAll('_', ''); // perf: replaceAll 1.25x faster than replace with a regex
-    return state > 1
-        ? parseFloat(str)
-        : parseInteger(ctx, str, 10, startPtr);
-}
-function parseIntegerBaseN(ctx, startPtr, base, endChr) {
-    let c, underscore = 1;
-    while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
-        if (c === 0x5f /* _ */) {
-            if (underscore & 1)
-                TomlError.x('illegal underscore', ctx);
-            underscore = 3;
-        }
-        // We only need to check if the number is a valid digit, nothing else is permitted
-        else if (!isDigit(c, base))
-            TomlError.x(`illegal character in numeric literal`, ctx);
-        // Clear underscore flag
-        else if (underscore & 1)
-            underscore--;
-    }
-    // Trailing underscore is not allowed
-    if (underscore & 1)
-        TomlError.x('unfinished numeric value', ctx);
-    let str = ctx.s.slice(startPtr + 2, ctx.p);
-    if (underscore)
-        str = str.replaceAll('_', ''); // perf: replaceAll 1.25x faster than replace with a regex
-    return parseInteger(ctx, str, base, startPtr);
-}
-function parseInteger(ctx, str, base, startPtr) {
-    if (ctx.bi !== true)
-        int: {
-            let val = parseInt(str, base);
-            if (!Number.isSafeInteger(val)) {
-                if (ctx.bi)
-                    break int;
-                TomlError.x('integer value cannot be represented losslessly', ctx, startPtr);
-            }
-            return val;
-        }
-    return base === 10 ? BigInt(str) : BigInt((base === 2 ? '0b' : base === 8 ? '0o' : '0x') + str);
-}
-function parseDate(ctx, c, endChr) {
-    let startPtr = ctx.p++, unsafeSeparator;
-    if (!isDigit(c) ||
-        !isDigit(ctx.s.charCodeAt(ctx.p++)) ||
-        !isDigit(ctx.s.charCodeAt(ctx.p++)) ||
-        !isDigit(ctx.s.charCodeAt(ctx.p++))) {
-        return parseNumber(ctx, ctx.p = startPtr, c, 0, endChr);
-    }
-    ctx.p += 5;
-    if (!isDigit(ctx.s.charCodeAt(ctx.p++)))
-        TomlError.x('invalid date-time: date part is malformed', ctx, startPtr);
-    if (ctx.p >= ctx.s.length || (((c = ctx.s.charCodeAt(ctx.p)) !== 0x20 || (unsafeSeparator = true, !isDigit(ctx.s.charCodeAt(ctx.p + 1)))) && c !== 0x54 /* T */ && c !== 0x74 /* t */)) {
-        let t = ctx.s.slice(startPtr, ctx.p);
-        return readDate(ctx, t, 3, false, startPtr);
-    }
-    if (ctx.s.charCodeAt(ctx.p += 3) !== 0x3a /* : */)
-        TomlError.x('invalid date-time: time part is malformed', ctx, startPtr);
-    if (ctx.s.charCodeAt(ctx.p += 3) === 0x3a /* : */)
-        ctx.p += 3;
-    if (ctx.s.charCodeAt(ctx.p) === 0x2e /* . */)
-        while (isDigit(ctx.s.charCodeAt(++ctx.p)))
-            ;
-    if (c = ctx.s.charCodeAt(ctx.p)) {
-        if (c === 0x5a /* Z */ || c === 0x7a /* z */) {
-            let t = ctx.s.slice(startPtr, ++ctx.p);
-            return readDate(ctx, t, 1, unsafeSeparator, startPtr, '[+00:00]');
-        }
-        if (c === 0x2b /* + */ || c === 0x2d /* - */) {
-            // Temporal's ZonedDateTime is weird asf when it comes to dealing with traditional offsets...
-            // It's 1.2x faster to allocate a new string to pass to ZDT than use Instant.toZonedDateTimeISO
-            let t = ctx.s.slice(startPtr, ctx.p += 6);
-            return readDate(ctx, t, 1, unsafeSeparator, startPtr, !ctx.ld && ('[' + ctx.s.slice(ctx.p - 6, ctx.p) + ']'));
-        }
-    }
-    let t = ctx.s.slice(startPtr, ctx.p);
-    return readDate(ctx, t, 2, unsafeSeparator, startPtr);
-}
-function parseTime(ctx, c, endChr) {
-    let start = ctx.p;
-    if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(++ctx.p))) {
-        return parseNumber(ctx, --ctx.p, c, 0, endChr);
-    }
-    if (ctx.s.charCodeAt(ctx.p += 4) === 0x3a /* : */)
-        ctx.p += 3;
-    if (ctx.s.charCodeAt(ctx.p) === 0x2e /* . */)
-        while (isDigit(ctx.s.charCodeAt(++ctx.p)))
-            ;
-    let t = ctx.s.slice(start, ctx.p);
-    return readDate(ctx, t, 4, false, start);
-}
-function readDate(ctx, str, type, unsafeDelim, errPtr, temporalSuffix) {
-    if (ctx.ld) {
-        let date = new TomlDate(str, type, unsafeDelim);
-        if (!date.isValid())
-            TomlError.x('invalid date', ctx, errPtr);
-        return date;
-    }
-    try {
-        if (temporalSuffix)
-            str += temporalSuffix;
-        switch (type) {
-            case 1: return Temporal.ZonedDateTime.from(str);
-            case 2: return Temporal.PlainDateTime.from(str);
-            case 3: return Temporal.PlainDate.from(str);
-            case 4: return Temporal.PlainTime.from(str);
-        }
-    }
-    catch (e) {
-        TomlError.x(e instanceof Error ? e.message : '' + e, ctx, errPtr);
-    }
-}
-
-;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/util.js
-/*!
- * Copyright (c) Squirrel Chat et al., All rights reserved.
- * SPDX-License-Identifier: BSD-3-Clause
- *
- * Redistribution and use in source and binary forms, with or without
- * modification, are permitted provided that the following conditions are met:
- *
- * 1. Redistributions of source code must retain the above copyright notice, this
- *    list of conditions and the following disclaimer.
- * 2. Redistributions in binary form must reproduce the above copyright notice,
- *    this list of conditions and the following disclaimer in the
- *    documentation and/or other materials provided with the distribution.
- * 3. Neither the name of the copyright holder nor the names of its contributors
- *    may be used to endorse or promote products derived from this software without
- *    specific prior written permission.
- *
- * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
- * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
- * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
- * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
- * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
- * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
- * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
- * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
- * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
- * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
- */
-
-/** @internal */
-function skipComment(ctx) {
-    for (; ctx.p < ctx.s.length; ctx.p++) {
-        let c = ctx.s.charCodeAt(ctx.p);
-        if (c === 0xa /* \n */)
-            break;
-        if (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */) {
-            ctx.p++;
-            break;
-        }
-        if ((c < 0x20 && c !== 0x9 /* \t */) || c === 0x7f) {
-            TomlError.x('control characters are not allowed in comments', ctx);
-        }
-    }
-}
-/** @internal */
-function skipVoid(ctx, banNewLines, banComments) {
-    let c;
-    while (ctx.p < ctx.s.length) {
-        while (ctx.p < ctx.s.length && ((c = ctx.s.charCodeAt(ctx.p)) === 0x20 ||
-            c === 0x9 /* \t */ ||
-            (!banNewLines &&
-                (c === 0xa /* \n */ || (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */)))))
-            ctx.p++;
-        if (banComments || c !== 0x23 /* # */)
-            break;
-        skipComment(ctx);
-    }
-}
-
-;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/struct.js
-/*!
- * Copyright (c) Squirrel Chat et al., All rights reserved.
- * SPDX-License-Identifier: BSD-3-Clause
- *
- * Redistribution and use in source and binary forms, with or without
- * modification, are permitted provided that the following conditions are met:
- *
- * 1. Redistributions of source code must retain the above copyright notice, this
- *    list of conditions and the following disclaimer.
- * 2. Redistributions in binary form must reproduce the above copyright notice,
- *    this list of conditions and the following disclaimer in the
- *    documentation and/or other materials provided with the distribution.
- * 3. Neither the name of the copyright holder nor the names of its contributors
- *    may be used to endorse or promote products derived from this software without
- *    specific prior written permission.
- *
- * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
- * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
- * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
- * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
- * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
- * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
- * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
- * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
- * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
- * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
- */
-
-
-
-
-/** @internal */
-function parseKey(ctx, end = 0x3d /* = */) {
-    // States:
-    // 0: before first char
-    // 1: parsing bare key
-    // 2: after key component
-    let startPtr;
-    let state = 0;
-    let parsed = [];
-    let sliceStart;
-    let c = ctx.s.charCodeAt(startPtr = ctx.p);
-    do {
-        // End of key
-        if (c === end) {
-            if (!state)
-                TomlError.x('unexpected end of key', ctx);
-            if (state === 1)
-                parsed.push(ctx.s.slice(sliceStart, ctx.p));
-            return ctx.p++, parsed;
-        }
-        // Dotted key separator
-        else if (c === 0x2e /* . */) {
-            if (!state)
-                TomlError.x('illegal empty bare key', ctx);
-            if (state === 1)
-                parsed.push(ctx.s.slice(sliceStart, ctx.p));
-            state = 0;
-        }
-        // Quoted key
-        else if (!state && (c === 0x22 /* " */ || c === 0x27 /* ' */)) {
-            if (c === ctx.s.charCodeAt(ctx.p + 1) && c === ctx.s.charCodeAt(ctx.p + 2))
-                TomlError.x('illegal quoted key: multiline strings are not allowed', ctx);
-            parsed.push(parseString(ctx));
-            state = 2;
-            ctx.p--;
-        }
-        // Whitespace; no-op in state 0 and 2, end of bare key in state 1
-        else if (c === 0x20 || c === 0x9 /* \t */) {
-            if (state === 1) {
-                parsed.push(ctx.s.slice(sliceStart, ctx.p));
-                state = 2;
-            }
-        }
-        // If state is post-key, no character is allowed; otherwise ensure it's a bare-key component
-        else if (state === 2 || (c < 0x30 && c !== 0x2d /* - */) || (c > 0x39 && c < 0x41) || (c > 0x5a && c < 0x61 && c !== 0x5f /* _ */) || c > 0x7a) {
-            TomlError.x('illegal character in key', ctx);
-        }
-        // Illegal character
-        else if (!state) {
-            state = 1;
-            sliceStart = ctx.p;
-        }
-    } while (c = ctx.s.charCodeAt(++ctx.p));
-    TomlError.x('incomplete key-value: cannot find end of key', ctx, startPtr);
-}
-/** @internal */
-function parseInlineTable(ctx) {
-    let startPtr = ctx.p++;
-    let res = Object.create(null);
-    let seen = new Set();
-    let c;
-    while (ctx.p < ctx.s.length) {
-        skipVoid(ctx);
-        if ((c = ctx.s.charCodeAt(ctx.p)) === 0x7d /* } */) {
-            ctx.p++;
-            return res;
-        }
-        let k;
-        let t = res;
-        let hasOwn = false;
-        let errPtr = ctx.p;
-        let key = parseKey(ctx);
-        for (let i = 0; i < key.length; i++) {
-            if (i)
-                t = hasOwn ? t[k] : (t[k] = Object.create(null));
-            k = key[i];
-            if ((hasOwn = Object.hasOwn(t, k)) && (typeof t[k] !== 'object' || seen.has(t[k]))) {
-                TomlError.x('trying to redefine an already defined value', ctx, errPtr);
-            }
-            let unsafe = k === '__proto__';
-            if (ctx.uk && (unsafe || k === 'constructor')) {
-                t = ctx.uk !== 1 && TomlError.x('document contains an unsafe property', ctx, errPtr);
-                break;
-            }
-            if (!hasOwn && unsafe) {
-                Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
-            }
-        }
-        if (hasOwn) {
-            TomlError.x('trying to redefine an already defined value', ctx, errPtr);
-        }
-        skipVoid(ctx, true, true);
-        let value = extractValue(ctx, 0x7d /* } */);
-        if (t && typeof (t[k] = value) === 'object')
-            seen.add(value);
-        skipVoid(ctx);
-        if ((c = ctx.s.charCodeAt(ctx.p++)) === 0x7d /* } */) {
-            return res;
-        }
-        if (c !== 0x2c /* , */)
-            TomlError.x('expected comma or end of structure', ctx, ctx.p - 1);
-    }
-    TomlError.x('unfinished table', ctx, startPtr);
-}
-/** @internal */
-function parseArray(ctx) {
-    let startPtr = ctx.p++;
-    let res = [];
-    let c;
-    while (ctx.p < ctx.s.length) {
-        skipVoid(ctx);
-        if ((c = ctx.s.charCodeAt(ctx.p)) === 0x5d /* ] */) {
-            ctx.p++;
-            return res;
-        }
-        res.push(extractValue(ctx, 0x5d /* ] */));
-        skipVoid(ctx);
-        if ((c = ctx.s.charCodeAt(ctx.p++)) === 0x5d /* ] */) {
-            return res;
-        }
-        if (c !== 0x2c /* , */)
-            TomlError.x('expected comma or end of structure', ctx, ctx.p - 1);
-    }
-    TomlError.x('unfinished array', ctx, startPtr);
-}
-
-;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/parse.js
-/*!
- * Copyright (c) Squirrel Chat et al., All rights reserved.
- * SPDX-License-Identifier: BSD-3-Clause
- *
- * Redistribution and use in source and binary forms, with or without
- * modification, are permitted provided that the following conditions are met:
- *
- * 1. Redistributions of source code must retain the above copyright notice, this
- *    list of conditions and the following disclaimer.
- * 2. Redistributions in binary form must reproduce the above copyright notice,
- *    this list of conditions and the following disclaimer in the
- *    documentation and/or other materials provided with the distribution.
- * 3. Neither the name of the copyright holder nor the names of its contributors
- *    may be used to endorse or promote products derived from this software without
- *    specific prior written permission.
- *
- * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
- * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
- * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
- * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
- * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
- * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
- * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
- * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
- * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
- * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
- */
-
-
-
-
-function peekTable(ctx, key, table, meta, type) {
-    let t = table;
-    let m = meta;
-    let k;
-    let hasOwn = false;
-    let state;
-    for (let i = 0; i < key.length; i++) {
-        if (i) {
-            t = hasOwn ? t[k] : (t[k] = Object.create(null));
-            m = (state = m[k]).c;
-            if (type === 0 /* Type.DOTTED */ && (state.t === 1 /* Type.EXPLICIT */ || state.t === 2 /* Type.ARRAY */)) {
-                return null;
-            }
-            if (state.t === 2 /* Type.ARRAY */) {
-                let l = t.length - 1;
-                t = t[l];
-                m = m[l].c;
-            }
-        }
-        k = key[i];
-        if ((hasOwn = Object.hasOwn(t, k)) && m[k]?.t === 0 /* Type.DOTTED */ && m[k]?.d) {
-            return null;
-        }
-        if (!hasOwn) {
-            let unsafe = k === '__proto__';
-            if (ctx.uk && (unsafe || k === 'constructor'))
-                return false;
-            if (unsafe) {
-                Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
-                Object.defineProperty(m, k, { enumerable: true, configurable: true, writable: true });
-            }
-            m[k] = {
-                t: i < key.length - 1 && type === 2 /* Type.ARRAY */
-                    ? 3 /* Type.ARRAY_DOTTED */ : type,
-                d: false,
-                i: 0,
-                c: Object.create(null),
-            };
-        }
-    }
-    state = m[k];
-    if (state.t !== type && !(type === 1 /* Type.EXPLICIT */ && state.t === 3 /* Type.ARRAY_DOTTED */)) {
-        // Bad key type!
-        return null;
-    }
-    if (type === 2 /* Type.ARRAY */) {
-        if (!state.d) {
-            state.d = true;
-            t[k] = [];
-        }
-        t[k].push(t = Object.create(null));
-        state.c[state.i++] = (state = { t: 1 /* Type.EXPLICIT */, d: false, i: 0, c: Object.create(null) });
-    }
-    if (state.d) {
-        // Redefining a table!
-        return null;
-    }
-    state.d = true;
-    if (type === 1 /* Type.EXPLICIT */) {
-        t = hasOwn ? t[k] : (t[k] = Object.create(null));
-    }
-    else if (type === 0 /* Type.DOTTED */ && hasOwn) {
-        return null;
-    }
-    return [k, t, state.c];
-}
-function validateTablePeek(ctx, peek, ptr) {
-    if (peek === null || ctx.uk === 2)
-        TomlError.x(peek === null
-            ? 'trying to redefine an already defined table or value'
-            : 'document contains an unsafe property', ctx, ptr);
-}
-function parse_parse(toml, options = {}) {
-    let ctx = {
-        s: toml,
-        p: 0,
-        d: options.maxDepth ?? 1000,
-        bi: options.integersAsBigInt ?? false,
-        ld: options.useLegacyDate ?? true,
-        uk: options.unsafeKeyBehaviour === 'throw' ? 2 : options.unsafeKeyBehaviour === 'drop' ? 1 : 0,
-    };
-    let res = Object.create(null);
-    let meta = Object.create(null);
-    let tmp;
-    let skipping = false;
-    let tbl = res;
-    let m = meta;
-    // BOM is allowed, skip.
-    // JS is UTF-16, so we have to check for the UTF-16 BOM instead of the UTF-8 BOM sequence!
-    if (toml.charCodeAt(0) === 0xfeff)
-        ctx.p++;
-    skipVoid(ctx);
-    while (ctx.p < toml.length) {
-        if (toml.charCodeAt(ctx.p) === 0x5b /* [ */) {
-            let isTableArray = toml.charCodeAt(++ctx.p) === 0x5b; /* [ */
-            tmp = ctx.p += +isTableArray;
-            skipping = false;
-            let k = parseKey(ctx, 0x5d /* ] */);
-            if (isTableArray) {
-                if (toml.charCodeAt(ctx.p) !== 0x5d /* ] */) {
-                    TomlError.x('expected end of table array declaration', ctx);
-                }
-                ctx.p++;
-            }
-            let p = peekTable(ctx, k, res, meta, isTableArray ? 2 /* Type.ARRAY */ : 1 /* Type.EXPLICIT */);
-            if (!p) {
-                validateTablePeek(ctx, p, tmp);
-                skipping = true;
-            }
-            else {
-                m = p[2];
-                tbl = p[1];
-            }
-        }
-        else {
-            tmp = ctx.p;
-            let k = parseKey(ctx);
-            let p = peekTable(ctx, k, tbl, m, 0 /* Type.DOTTED */);
-            if (!p && !skipping)
-                validateTablePeek(ctx, p, tmp);
-            skipVoid(ctx, true, true);
-            let v = extractValue(ctx, void 0);
-            if (p && !skipping)
-                p[1][p[0]] = v;
-        }
-        skipVoid(ctx, true);
-        if (ctx.p < toml.length && (tmp = toml.charCodeAt(ctx.p)) !== 0xa /* \n */ && (tmp !== 0xd /* \r */ || toml.charCodeAt(ctx.p + 1) !== 0xa /* \n */)) {
-            TomlError.x('each key-value declaration must be followed by an end-of-line', ctx);
-        }
-        skipVoid(ctx);
-    }
-    return res;
-}
-
-;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/stringify.js
-/*!
- * Copyright (c) Squirrel Chat et al., All rights reserved.
- * SPDX-License-Identifier: BSD-3-Clause
- *
- * Redistribution and use in source and binary forms, with or without
- * modification, are permitted provided that the following conditions are met:
- *
- * 1. Redistributions of source code must retain the above copyright notice, this
- *    list of conditions and the following disclaimer.
- * 2. Redistributions in binary form must reproduce the above copyright notice,
- *    this list of conditions and the following disclaimer in the
- *    documentation and/or other materials provided with the distribution.
- * 3. Neither the name of the copyright holder nor the names of its contributors
- *    may be used to endorse or promote products derived from this software without
- *    specific prior written permission.
- *
- * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
- * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
- * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
- * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
- * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
- * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
- * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
- * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
- * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
- * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
- */
-let BARE_KEY = /^[a-z0-9-_]+$/i;
-let HAS_WELLFORMED = !!(''.isWellFormed);
-function extendedTypeOf(obj) {
-    let type = typeof obj;
-    if (type === 'object') {
-        if (Array.isArray(obj))
-            return 'array';
-        if (typeof obj.getUTCDate === 'function' && obj instanceof Date)
-            return 'date';
-        if (globalThis.Temporal) {
-            if (obj.until) {
-                if (obj instanceof Temporal.ZonedDateTime)
-                    return 'temporal/tz+uc';
-                if (obj instanceof Temporal.PlainDateTime || obj instanceof Temporal.PlainDate)
-                    return 'temporal/uc';
-                if (obj instanceof Temporal.PlainTime || obj instanceof Temporal.Instant)
-                    return 'temporal';
-                if (obj instanceof Temporal.PlainYearMonth)
-                    return 'temporal/x';
-            }
-            else if ((obj.toPlainDate && obj instanceof Temporal.PlainMonthDay) ||
-                (obj.negated && obj instanceof Temporal.Duration)) {
-                return 'temporal/x';
-            }
-        }
-    }
-    return type;
-}
-function isArrayOfTables(obj) {
-    for (let i = 0; i < obj.length; i++) {
-        if (extendedTypeOf(obj[i]) !== 'object')
-            return false;
-    }
-    return obj.length != 0;
-}
-function formatWellFormedStringUnchecked(s) {
-    return JSON.stringify(s).replaceAll('\x7f', '\\u007f');
-}
-function formatString(s) {
-    return formatWellFormedStringUnchecked(HAS_WELLFORMED ? s.toWellFormed() : s);
-}
-function formatKey(s) {
-    if (BARE_KEY.test(s))
-        return s;
-    if (HAS_WELLFORMED && !s.isWellFormed())
-        throw new RangeError('key contains illegal lone surrogates');
-    return formatWellFormedStringUnchecked(s);
-}
-function stringifyValue(val, type, depth, numberAsFloat, strictTemporal) {
-    if (depth === 0) {
-        throw new Error('Could not stringify the object: maximum object depth exceeded');
-    }
-    switch (type) {
-        // @ts-expect-error -- intentional fallthrough case
-        case 'number':
-            if (isNaN(val))
-                return 'nan';
-            if (val === Infinity)
-                return 'inf';
-            if (val === -Infinity)
-                return '-inf';
-            if (Number.isInteger(val) && (numberAsFloat || !Number.isSafeInteger(val)))
-                return val.toFixed(1);
-        case 'bigint':
-        case 'boolean':
-        case 'temporal':
-            return val.toString();
-        case 'string':
-            return formatString(val);
-        case 'date':
-            if (isNaN(val.getTime()))
-                throw new TypeError('cannot serialize invalid date');
-            return val.toISOString();
-        case 'object':
-            return stringifyInlineTable(val, depth, numberAsFloat, strictTemporal);
-        case 'array':
-            return stringifyArray(val, depth, numberAsFloat, strictTemporal);
-        // @ts-expect-error -- intentional fallthrough case
-        case 'temporal/tz+uc':
-            if (strictTemporal) {
-                let tz = val.timeZoneId;
-                let tzc = tz.charCodeAt(0);
-                if (
-                // Classic offset
-                tzc !== 0x2b /* + */ && tzc !== 0x2d /* - */ &&
-                    (
-                    // Fast pre-check pass; see below for the actually accepted values
-                    (tzc !== 0x55 /* U */ && tzc !== 0x47 /* G */ && tzc !== 0x5a /* Z */ && tzc !== 0x45 /* E */) ||
-                        (
-                        // UTC and its aliases; Temporal implementations don't all canonicalise unfortunately
-                        tz !== 'UTC' && tz !== 'UCT' && tz !== 'Universal' && tz !== 'Zulu' &&
-                            // GMT is a TZ but it's for all intents and purposes equivalent to UTC. Safe to downgrade.
-                            !tz.startsWith('GMT') && tz !== 'Greenwich' &&
-                            // Etc/* are all safe to downgrade to offset (either UTC, GMT, or offset)
-                            !tz.startsWith('Etc/')))) {
-                    throw new TypeError('Temporal objects with an IANA timezone are not allowed in Temporal strict mode');
-                }
-            }
-        case 'temporal/uc':
-            if (strictTemporal && val.calendarId !== 'iso8601')
-                throw new TypeError('Temporal objects with a non-default calendar are not allowed in Temporal strict mode');
-            return val.toString({
-                calendarName: 'never',
-                timeZoneName: 'never',
-            });
-        case 'temporal/x':
-            throw new TypeError('Unsupported ' + val[Symbol.toStringTag]);
-    }
-}
-function stringifyInlineTable(obj, depth, numberAsFloat, strictTemporal) {
-    let keys = Object.keys(obj);
-    if (keys.length === 0)
-        return '{}';
-    let res = '{ ';
-    for (let i = 0; i < keys.length; i++) {
-        let k = keys[i];
-        if (i)
-            res += ', ';
-        res += formatKey(k) + ' = ' + stringifyValue(obj[k], extendedTypeOf(obj[k]), depth - 1, numberAsFloat, strictTemporal);
-    }
-    return res + ' }';
-}
-function stringifyArray(array, depth, numberAsFloat, strictTemporal) {
-    if (array.length === 0)
-        return '[]';
-    let res = '[ ';
-    for (let i = 0; i < array.length; i++) {
-        if (i)
-            res += ', ';
-        if (array[i] === null || array[i] === void 0) {
-            throw new TypeError('arrays cannot contain null or undefined values');
-        }
-        res += stringifyValue(array[i], extendedTypeOf(array[i]), depth - 1, numberAsFloat, strictTemporal);
-    }
-    return res + ' ]';
-}
-function stringifyArrayTable(array, key, depth, numberAsFloat, strictTemporal) {
-    if (depth === 0) {
-        throw new Error('Could not stringify the object: maximum object depth exceeded');
-    }
-    let res = '';
-    for (let i = 0; i < array.length; i++) {
-        res += `${res && '\n'}[[${key}]]\n`;
-        res += stringifyTable(0, array[i], key, depth, numberAsFloat, strictTemporal);
-    }
-    return res;
-}
-function stringifyTable(tableKey, obj, prefix, depth, numberAsFloat, strictTemporal) {
-    if (depth === 0) {
-        throw new Error('Could not stringify the object: maximum object depth exceeded');
-    }
-    let preamble = '';
-    let tables = '';
-    let keys = Object.keys(obj);
-    for (let i = 0; i < keys.length; i++) {
-        let k = keys[i];
-        if (obj[k] !== null && obj[k] !== void 0) {
-            let type = extendedTypeOf(obj[k]);
-            if (type === 'symbol' || type === 'function') {
-                throw new TypeError(`cannot serialize values of type '${type}'`);
-            }
-            let key = formatKey(k);
-            if (type === 'array' && isArrayOfTables(obj[k])) {
-                tables += (tables && '\n') + stringifyArrayTable(obj[k], prefix ? `${prefix}.${key}` : key, depth - 1, numberAsFloat, strictTemporal);
-            }
-            else if (type === 'object') {
-                let tblKey = prefix ? `${prefix}.${key}` : key;
-                tables += (tables && '\n') + stringifyTable(tblKey, obj[k], tblKey, depth - 1, numberAsFloat, strictTemporal);
-            }
-            else {
-                preamble += key;
-                preamble += ' = ';
-                preamble += stringifyValue(obj[k], type, depth, numberAsFloat, strictTemporal);
-                preamble += '\n';
-            }
-        }
-    }
-    if (tableKey && (preamble || !tables)) // Create table only if necessary
-        preamble = preamble ? `[${tableKey}]\n${preamble}` : `[${tableKey}]`;
-    return preamble && tables
-        ? `${preamble}\n${tables}`
-        : preamble || tables;
-}
-function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTemporal = false } = {}) {
-    if (extendedTypeOf(obj) !== 'object') {
-        throw new TypeError('stringify can only be called with an object');
-    }
-    let str = stringifyTable(0, obj, '', maxDepth, numbersAsFloat, strictTemporal);
-    if (str[str.length - 1] !== '\n')
-        return str + '\n';
-    return str;
-}
-
-;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/index.js
-/*!
- * Copyright (c) Squirrel Chat et al., All rights reserved.
- * SPDX-License-Identifier: BSD-3-Clause
- *
- * Redistribution and use in source and binary forms, with or without
- * modification, are permitted provided that the following conditions are met:
- *
- * 1. Redistributions of source code must retain the above copyright notice, this
- *    list of conditions and the following disclaimer.
- * 2. Redistributions in binary form must reproduce the above copyright notice,
- *    this list of conditions and the following disclaimer in the
- *    documentation and/or other materials provided with the distribution.
- * 3. Neither the name of the copyright holder nor the names of its contributors
- *    may be used to endorse or promote products derived from this software without
- *    specific prior written permission.
- *
- * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
- * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
- * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
- * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
- * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
- * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
- * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
- * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
- * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
- * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
- */
-
-
-
-
-
-/** @deprecated use `import * as ... from 'smol-toml'` instead */
-/* harmony default export */ const dist = ({ parse: parse_parse, stringify: stringify, TomlDate: TomlDate, TomlError: TomlError });
-
-;// CONCATENATED MODULE: ./shared/project/text.ts
-/** Reading a manifest or lock as text: strict UTF-8, so no name is read garbled. */
-
-
-/** A manifest or lock as text: invalid UTF-8 is an error at its byte offset, never replaced. */
-function text_readText(file, display) {
-    let bytes;
-    try {
-        bytes = (0,external_node_fs_.readFileSync)(file);
-    }
-    catch (error) {
-        const code = error.code;
-        const why = code === "ENOENT" ? "does not exist" : `cannot be read (${code})`;
-        throw new errors/* ConfigurationError */.j1(`${display} ${why}`, { file: display });
-    }
-    try {
-        return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
-    }
-    catch {
-        const offset = invalidUtf8Offset(bytes);
-        const line = bytes.subarray(0, offset).filter((byte) => byte === 0x0a).length + 1;
-        const byte = (bytes[offset] ?? 0).toString(16).toUpperCase().padStart(2, "0");
-        throw new errors/* ConfigurationError */.j1(`${display} is not valid UTF-8: byte 0x${byte} at offset ${offset} (line ${line})`, { file: display, line });
-    }
-}
-/** The offset where the first invalid UTF-8 sequence starts (RFC 3629: no overlongs, no surrogates). */
-function invalidUtf8Offset(bytes) {
-    let i = 0;
-    while (i < bytes.length) {
-        const [length, low, high] = utf8Lead(bytes[i]);
-        if (length === 0 || i + length > bytes.length)
-            return i;
-        if (length > 1 && (bytes[i + 1] < low || bytes[i + 1] > high))
-            return i;
-        for (let k = 2; k < length; k++)
-            if ((bytes[i + k] & 0xc0) !== 0x80)
-                return i;
-        i += length;
-    }
-    return bytes.length;
-}
-/** A lead byte's sequence length and the range its second byte must be in; length 0 for no lead. */
-function utf8Lead(lead) {
-    if (lead < 0x80)
-        return [1, 0, 0];
-    if (lead >= 0xc2 && lead <= 0xdf)
-        return [2, 0x80, 0xbf];
-    if (lead === 0xe0)
-        return [3, 0xa0, 0xbf];
-    if (lead === 0xed)
-        return [3, 0x80, 0x9f];
-    if (lead >= 0xe1 && lead <= 0xef)
-        return [3, 0x80, 0xbf];
-    if (lead === 0xf0)
-        return [4, 0x90, 0xbf];
-    if (lead >= 0xf1 && lead <= 0xf3)
-        return [4, 0x80, 0xbf];
-    if (lead === 0xf4)
-        return [4, 0x80, 0x8f];
-    return [0, 0, 0];
-}
-
-;// CONCATENATED MODULE: ./shared/project/files.ts
-/** Reading TOML and JSON files, with parse errors located at the file, line and column. */
-
-
-
-function parseTomlText(text, display) {
-    try {
-        return parse_parse(text);
-    }
-    catch (error) {
-        if (!(error instanceof TomlError))
-            throw error;
-        const reason = error.message.split("\n")[0].replace(/^Invalid TOML document: /, "");
-        throw new errors/* ConfigurationError */.j1(`${display} is not valid TOML: ${reason} (line ${error.line}, column ${error.column})`, {
-            file: display,
-            line: error.line,
-            column: error.column,
-        });
-    }
-}
-function parseJsonText(text, display) {
-    try {
-        return JSON.parse(text);
-    }
-    catch (error) {
-        const message = error.message;
-        const { line, column } = jsonErrorPosition(text, message);
-        const reason = message.replace(/ in JSON at position \d+.*$/, "").replace(/^JSON\.parse: /, "");
-        throw new errors/* ConfigurationError */.j1(`${display} is not valid JSON: ${reason} (line ${line}, column ${column})`, {
-            file: display,
-            line,
-            column,
-        });
-    }
-}
-function jsonErrorPosition(text, message) {
-    const explicit = /line (\d+) column (\d+)/.exec(message);
-    if (explicit)
-        return { line: Number(explicit[1]), column: Number(explicit[2]) };
-    const offset = Number(/position (\d+)/.exec(message)?.[1] ?? text.length);
-    const before = text.slice(0, offset).split("\n");
-    return { line: before.length, column: before[before.length - 1].length + 1 };
-}
-const readTomlFile = (file, display) => {
-    const text = text_readText(file, display);
-    return { text, data: parseTomlText(text, display) };
-};
-const readJsonFile = (file, display) => {
-    const text = readText(file, display);
-    return { text, data: parseJsonText(text, display) };
-};
-const isTable = (value) => typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
-/** The table at a dotted path (`["tool", "poetry"]`), or an empty one. */
-function tableAt(root, path) {
-    let current = root;
-    for (const key of path)
-        current = isTable(current) ? current[key] : undefined;
-    return isTable(current) ? current : {};
-}
-const stringList = (value) => Array.isArray(value) ? value.filter((item) => typeof item === "string") : [];
-
-;// CONCATENATED MODULE: ./shared/project/declarations.ts
-/** Where a dependency is declared in a TOML manifest, so findings can point at its line. */
-
-class ManifestLines {
-    lines;
-    tables = new Map();
-    indexes = new Map();
-    constructor(text) {
-        this.lines = text.split("\n");
-        let current;
-        this.lines.forEach((line, i) => {
-            const header = /^\s*\[{1,2}\s*([^\]]+?)\s*\]{1,2}\s*(#.*)?$/.exec(line);
-            if (!header)
-                return;
-            if (current)
-                current.end = i;
-            current = { header: i, end: this.lines.length };
-            const path = header[1].replace(/\s*\.\s*/g, ".").replace(/["']/g, "");
-            if (!this.tables.has(path))
-                this.tables.set(path, current);
-        });
-    }
-    /** The line of a table header such as `tool.poetry.dependencies`. */
-    table(path) {
-        const span = this.tables.get(path);
-        return span ? span.header + 1 : undefined;
-    }
-    /** The line of `key = …` directly in a table. */
-    key(tablePath, key) {
-        return this.keys(tablePath).get(names_normalizeName(key));
-    }
-    /**
-     * The line that declares `name`: a `name = …` key in the table, or an item of the
-     * `arrayKey = [...]` array in it (`"name>=1"`). Falls back to the array's or table's line.
-     */
-    dependency(tablePath, name, arrayKey) {
-        const span = this.tables.get(tablePath);
-        if (!span)
-            return undefined;
-        if (arrayKey === undefined)
-            return this.key(tablePath, name) ?? span.header + 1;
-        const arrayLine = this.key(tablePath, arrayKey);
-        if (arrayLine === undefined)
-            return span.header + 1;
-        return this.items(tablePath, arrayLine, span.end).get(names_normalizeName(name)) ?? arrayLine;
-    }
-    /** Normalized key → line, for the keys written directly in a table. */
-    keys(tablePath) {
-        return this.indexed(`keys:${tablePath}`, (index) => {
-            const span = this.tables.get(tablePath);
-            if (!span)
-                return;
-            for (let i = span.header + 1; i < span.end; i++) {
-                const key = /^\s*["']?([A-Za-z0-9][A-Za-z0-9._-]*)["']?\s*=/.exec(this.lines[i]);
-                if (key && !index.has(names_normalizeName(key[1])))
-                    index.set(names_normalizeName(key[1]), i + 1);
-            }
-        });
-    }
-    /** Normalized project name → line, for the quoted requirement strings from `fromLine` on. */
-    items(tablePath, fromLine, end) {
-        return this.indexed(`items:${tablePath}:${fromLine}`, (index) => {
-            for (let i = fromLine - 1; i < end; i++) {
-                const code = this.lines[i].replace(/\s#[^"']*$/, "");
-                for (const item of code.matchAll(/["']\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)/g)) {
-                    if (!index.has(names_normalizeName(item[1])))
-                        index.set(names_normalizeName(item[1]), i + 1);
-                }
-            }
-        });
-    }
-    indexed(key, build) {
-        let index = this.indexes.get(key);
-        if (!index) {
-            index = new Map();
-            build(index);
-            this.indexes.set(key, index);
-        }
-        return index;
-    }
-}
-
-;// CONCATENATED MODULE: ./shared/project/pep508.ts
-/** PEP 508 dependency specifications: `name[extras] (specifier) ; marker` or `name @ url ; marker`. */
-
-
-
-class RequirementSyntaxError extends Error {
-}
-const namePattern = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*/;
-function parseRequirement(text) {
-    const fail = (why) => {
-        throw new RequirementSyntaxError(`invalid requirement '${text.trim()}': ${why}`);
-    };
-    const nameMatch = namePattern.exec(text) ?? fail("expected a project name");
-    const name = nameMatch[1];
-    let rest = text.slice(nameMatch[0].length);
-    let extras = [];
-    if (rest.startsWith("[")) {
-        const close = rest.indexOf("]");
-        if (close < 0)
-            fail("missing ']'");
-        extras = rest
-            .slice(1, close)
-            .split(",")
-            .map((extra) => extra.trim())
-            .filter(Boolean)
-            .map(names_normalizeName)
-            .sort();
-        rest = rest.slice(close + 1).trimStart();
-    }
-    const semicolon = markerStart(rest);
-    const head = (semicolon < 0 ? rest : rest.slice(0, semicolon)).trim();
-    const markerText = semicolon < 0 ? "" : rest.slice(semicolon + 1).trim();
-    let specifier = "";
-    let url;
-    if (head.startsWith("@")) {
-        url = head.slice(1).trim();
-        if (url === "")
-            fail("missing URL after '@'");
-    }
-    else {
-        specifier = head.replace(/^\((.*)\)$/, "$1").replace(/\s+/g, "");
-        if (!isValidSpecifier(specifier))
-            fail(`bad version specifier '${head}'`);
-    }
-    let marker;
-    if (markerText !== "") {
-        try {
-            marker = parseMarker(markerText);
-        }
-        catch (error) {
-            fail(error.message);
-        }
-    }
-    return { name, key: names_normalizeName(name), extras, specifier, url, marker };
-}
-/** Where the marker starts: the first `;` (after whitespace when a URL precedes it). */
-function markerStart(rest) {
-    if (!rest.startsWith("@"))
-        return rest.indexOf(";");
-    const match = /\s;/.exec(rest);
-    return match ? match.index + 1 : -1;
-}
-/** A canonical text for a requirement, for display and set comparison. */
-function formatRequirement(requirement) {
-    const extras = requirement.extras.length > 0 ? `[${requirement.extras.join(",")}]` : "";
-    const target = requirement.url ? ` @ ${requirement.url}` : requirement.specifier;
-    const marker = requirement.marker ? ` ; ${formatMarker(requirement.marker)}` : "";
-    return `${requirement.key}${extras}${target}${marker}`;
-}
-
-;// CONCATENATED MODULE: ./shared/project/poetry-constraint.ts
-/** Poetry's constraint syntax (`^1.2`, `~1.2`, `*`, `>=1 <2`, `1.0 || 2.0`), as poetry-core 2.3 parses it, as PEP 440 specifier sets. */
-
-/**
- * The alternatives of a Poetry constraint, each a PEP 440 specifier set ("" for any version).
- * A term poetry-core refuses is kept as written, so it stays an invalid specifier that nothing satisfies.
- */
-function poetryToPep440(constraint) {
-    // poetry-core has no parentheses: `(>=1.0)` is refused, as it is here.
-    const text = String(constraint).trim();
-    if (text === "*")
-        return [""];
-    return joinAdjacent(text.split(/\s*\|\|?\s*/).flatMap((alternative) => {
-        const terms = alternative
-            .replace(/,+\s*$/, "")
-            .split(/(?<!^)(?<![\^~=>< ,]) *(?<!-)[, ](?!-) *(?!,|$)/)
-            .map((term) => term.trim());
-        return terms
-            .map(termToPep440)
-            .reduce((sets, choices) => sets.flatMap((set) => choices.map((c) => join(set, c))), [""]);
-    }));
-}
-/** Whether a Poetry constraint parses as poetry-core would parse it. */
-const isValidPoetryConstraint = (constraint) => poetryToPep440(constraint).every((specifier) => !specifier.includes(INVALID));
-function satisfiesPoetry(version, constraint) {
-    return poetryToPep440(constraint).some((specifier) => satisfies(version, specifier));
-}
-/** Prefixes a refused term; `?` never occurs in a valid specifier. */
-const INVALID = "?";
-const join = (a, b) => (a === "" ? b : b === "" ? a : `${a},${b}`);
-const versionOnly = String.raw `\s*(v?\d[^\s,]*)`;
-/** One term as PEP 440 alternatives; `!=V` is `<V || >V` in poetry-core, so it also drops V's pre- and post-releases. */
-function termToPep440(term) {
-    if (/^v?[xX*](\.[xX*])*$/i.test(term))
-        return [""];
-    let m = new RegExp(`^~(?!=)${versionOnly}$`).exec(term);
-    if (m)
-        return bounded(m[1], (v) => (v.release.length === 1 ? 0 : 1));
-    m = new RegExp(`^~=${versionOnly}$`).exec(term);
-    if (m)
-        return bounded(m[1], (v) => (v.release.length === 2 ? 0 : 1));
-    m = new RegExp(`^\\^${versionOnly}$`).exec(term);
-    if (m)
-        return bounded(m[1], caretIndex);
-    m = /^(!=|==)?\s*v?(\d+(?:\.\d+){0,2})(?:\.\*)+$/.exec(term);
-    if (m)
-        return [`${m[1] ?? "=="}${m[2]}.*`];
-    m = /^(<>|!=|>=?|<=?|==?)?\s*(\S+?)(\.\*)?$/.exec(term);
-    const version = m && pep440_parseVersion(m[2] === "dev" ? "0.0-dev" : m[2]);
-    if (!m || !version)
-        return [`${INVALID}${term}`];
-    const operator = m[1] ?? "==";
-    if (["<", "<=", ">", ">="].includes(operator))
-        return [`${operator}${version.text}`];
-    if (m[3])
-        return [`${operator === "!=" ? "!=" : "=="}${version.text}.*`];
-    if (operator === "!=" && !version.local)
-        return [`<${version.text}`, `>${version.text}`];
-    return [`${operator === "!=" ? "!=" : "=="}${version.text}`];
-}
-/** `>=V,<U` where U bumps V's release at the index `at` chooses. */
-function bounded(text, at) {
-    const version = pep440_parseVersion(text);
-    if (!version)
-        return [`${INVALID}${text}`];
-    const index = at(version);
-    const release = version.release.slice(0, index + 1);
-    release[index] = (release[index] ?? 0) + 1;
-    const epoch = version.epoch ? `${version.epoch}!` : "";
-    return [`>=${version.text},<${epoch}${release.join(".")}`];
-}
-/** `^`: the first non-zero part, or the last given part when all are zero. */
-function caretIndex(version) {
-    const parts = version.release;
-    const firstNonZero = parts.findIndex((part) => part !== 0);
-    if (parts.length === 1)
-        return 0;
-    return firstNonZero < 0 ? parts.length - 1 : firstNonZero;
-}
-/** poetry-core unites touching ranges (`^1.0 || ^2.0` is `>=1.0,<3.0`, so 2.0a1 is in it). */
-function joinAdjacent(alternatives) {
-    const joined = [...alternatives];
-    for (let i = 0; i + 1 < joined.length; i++) {
-        const left = /^(>=[^,]+),<([^,]+)$/.exec(joined[i]);
-        const right = /^>=([^,]+)(,<[^,]+)$/.exec(joined[i + 1]);
-        if (left && right && compareVersions(left[2], right[1]) === 0) {
-            joined.splice(i, 2, `${left[1]}${right[2]}`);
-            i--;
-        }
-    }
-    return joined;
-}
-
-;// CONCATENATED MODULE: ./shared/project/pyproject.ts
-/** pyproject.toml: PEP 621 dependencies, extras and PEP 735 groups, plus Poetry's and PDM's own tables. */
-
-
-
-
-
-
-
-const manifestOf = (data, text, file, path) => ({
-    data,
-    text,
-    file,
-    path,
-    lines: new ManifestLines(text),
-});
-/** A PEP 508 string declared at a manifest line, as a DeclaredDependency. */
-function fromPep508(text, group, manifest, line) {
-    try {
-        const requirement = parseRequirement(text);
-        return {
-            name: requirement.name,
-            key: requirement.key,
-            group,
-            constraint: requirement.url ? `@ ${requirement.url}` : requirement.specifier,
-            specifiers: [requirement.specifier],
-            extras: requirement.extras,
-            marker: requirement.marker ? markers_formatMarker(requirement.marker) : undefined,
-            direct: requirement.url ? { kind: "url", location: requirement.url } : undefined,
-            file: manifest.file,
-            line,
-        };
-    }
-    catch (error) {
-        if (!(error instanceof RequirementSyntaxError))
-            throw error;
-        throw new errors/* ConfigurationError */.j1(`${manifest.file}: ${error.message}`, {
-            file: manifest.file,
-            line,
-        });
-    }
-}
-const requirementName = (text) => text.trim().split(/[\s[<>=!~;@(]/)[0];
-/** `project.dependencies` (group `main`) and `project.optional-dependencies` (groups `extra:<name>`). */
-function pep621Dependencies(manifest) {
-    const project = tableAt(manifest.data, ["project"]);
-    const declared = stringList(project.dependencies).map((text) => fromPep508(text, "main", manifest, manifest.lines.dependency("project", requirementName(text), "dependencies")));
-    for (const [extra, list] of Object.entries(tableAt(project, ["optional-dependencies"]))) {
-        for (const text of stringList(list)) {
-            const line = manifest.lines.dependency("project.optional-dependencies", requirementName(text), extra) ??
-                manifest.lines.dependency("project", requirementName(text), "optional-dependencies");
-            declared.push(fromPep508(text, `extra:${names_normalizeName(extra)}`, manifest, line));
-        }
-    }
-    return declared;
-}
-/** PEP 735 `[dependency-groups]`, with `{include-group = …}` flattened; keys normalized. */
-function dependencyGroups(manifest) {
-    const table = tableAt(manifest.data, ["dependency-groups"]);
-    const groups = new Map();
-    const resolve = (name, seen) => {
-        const entry = Object.entries(table).find(([key]) => names_normalizeName(key) === names_normalizeName(name));
-        if (!entry) {
-            throw new errors/* ConfigurationError */.j1(`${manifest.file}: dependency group '${name}' is included but not defined`, {
-                file: manifest.file,
-                line: manifest.lines.table("dependency-groups"),
-            });
-        }
-        if (seen.includes(names_normalizeName(name))) {
-            throw new errors/* ConfigurationError */.j1(`${manifest.file}: dependency group '${name}' includes itself`, {
-                file: manifest.file,
-                line: manifest.lines.key("dependency-groups", entry[0]),
-            });
-        }
-        const [key, items] = entry;
-        return (Array.isArray(items) ? items : []).flatMap((item) => {
-            if (typeof item === "string") {
-                const line = manifest.lines.dependency("dependency-groups", requirementName(item), key);
-                return [fromPep508(item, names_normalizeName(name), manifest, line)];
-            }
-            if (isTable(item) && typeof item["include-group"] === "string") {
-                return resolve(item["include-group"], [...seen, names_normalizeName(name)]);
-            }
-            return [];
-        });
-    };
-    for (const name of Object.keys(table))
-        groups.set(names_normalizeName(name), resolve(name, []));
-    return groups;
-}
-/** Poetry's `[tool.poetry.dependencies]`, `dev-dependencies` and `group.<g>.dependencies`. */
-function poetryDependencies(manifest) {
-    const poetry = tableAt(manifest.data, ["tool", "poetry"]);
-    const tables = [
-        ["main", "tool.poetry.dependencies", tableAt(poetry, ["dependencies"])],
-        ["dev", "tool.poetry.dev-dependencies", tableAt(poetry, ["dev-dependencies"])],
-        ...Object.entries(tableAt(poetry, ["group"])).map(([group, spec]) => [
-            names_normalizeName(group),
-            `tool.poetry.group.${group}.dependencies`,
-            tableAt(isTable(spec) ? spec : {}, ["dependencies"]),
-        ]),
-    ];
-    return tables.flatMap(([group, path, table]) => Object.entries(table)
-        .filter(([name]) => name.toLowerCase() !== "python")
-        .flatMap(([name, spec]) => poetryDependency(name, spec, group, manifest, manifest.lines.dependency(path, name))));
-}
-/** One DeclaredDependency per variant: `[{version = "<2", python = "<3.8"}, {version = ">=2", …}]`. */
-function poetryDependency(name, spec, group, manifest, line) {
-    const variants = (Array.isArray(spec) ? spec : [spec]).map((v) => isTable(v) ? v : { version: v });
-    return variants.map((variant) => {
-        const constraint = typeof variant.version === "string" ? variant.version : "*";
-        const directKind = ["git", "url", "path"].find((kind) => typeof variant[kind] === "string");
-        return {
-            name,
-            key: names_normalizeName(name),
-            group,
-            constraint,
-            specifiers: directKind ? [""] : poetryToPep440(constraint),
-            extras: stringList(variant.extras).map(names_normalizeName),
-            marker: typeof variant.markers === "string" ? variant.markers : undefined,
-            python: typeof variant.python === "string" ? poetryToPep440(variant.python) : undefined,
-            optional: variant.optional === true,
-            direct: directKind ? { kind: directKind, location: String(variant[directKind]) } : undefined,
-            file: manifest.file,
-            line,
-        };
-    });
-}
-/** PDM's legacy `[tool.pdm.dev-dependencies]`: group → PEP 508 strings. */
-function pdmDevDependencies(manifest) {
-    const table = tableAt(manifest.data, ["tool", "pdm", "dev-dependencies"]);
-    return Object.entries(table).flatMap(([group, list]) => stringList(list)
-        .filter((text) => !text.startsWith("-e "))
-        .map((text) => fromPep508(text, names_normalizeName(group), manifest, manifest.lines.dependency("tool.pdm.dev-dependencies", requirementName(text), group))));
-}
-
-;// CONCATENATED MODULE: ./shared/project/manifest.ts
-/** pyproject.toml read once, with the settings the actions act on as typed fields. */
-
-
-
-
-/** The directory's pyproject.toml, or undefined where it has none. */
-function readManifest(directory, shown) {
-    const file = external_node_path_default().join(directory, "pyproject.toml");
-    if (!(0,external_node_fs_.existsSync)(file))
-        return undefined;
-    const { data, text } = readTomlFile(file, shown(file));
-    return typedManifest(manifestOf(data, text, shown(file), file));
-}
-function typedManifest(manifest) {
-    const tool = tableAt(manifest.data, ["tool"]);
-    const requiresPython = tableAt(manifest.data, ["project"])["requires-python"];
-    return {
-        ...manifest,
-        requiresPython: typeof requiresPython === "string" ? requiresPython : undefined,
-        tools: ["uv", "poetry", "pdm"].filter((name) => name in tool),
-        pdmSources: pdmSources(tool),
-        packagingOff: tableAt(tool, ["uv"]).package === false ||
-            tableAt(tool, ["pdm"]).distribution === false ||
-            tableAt(tool, ["poetry"])["package-mode"] === false,
-        hasBuildSystem: "build-system" in manifest.data,
-    };
-}
-function pdmSources(tool) {
-    const sources = tableAt(tool, ["pdm"]).source;
-    return (Array.isArray(sources) ? sources : [])
-        .filter(isTable)
-        .map((source) => ({ name: source.name, url: String(source.url ?? "") }));
-}
-
-// EXTERNAL MODULE: ./shared/runtime/paths.ts + 1 modules
-var paths = __nccwpck_require__(7442);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./shared/lockfiles/source-file.ts
-/** What every reader records of the lockfile itself: its name, digest and text. */
-
-
-const sourceFile = (text, file) => ({
-    file,
-    digest: (0,external_node_crypto_.createHash)("sha256").update(text).digest("hex"),
-    text,
-});
-/** The stored hash's line: `content-hash`/`content_hash`, or Pipfile.lock's first `"sha256":`. */
-const contentHashLine = (text) => lineOf(text, /content[-_]hash|"sha256":/);
-
-;// CONCATENATED MODULE: ./shared/lockfiles/pdm.ts
-/** pdm.lock → Lock. */
-
-
-
-
-
-
-function readPdmLock(text, file) {
-    const raw = parseTomlText(text, file);
-    const metadata = isTable(raw.metadata) ? raw.metadata : {};
-    const lines = packageEntryLines(text);
-    const entries = Array.isArray(raw.package) ? raw.package.filter(isTable) : [];
-    // Lock versions before 4.1 keep files apart, in [metadata.files] under "name version".
-    const legacyFiles = isTable(metadata.files) ? metadata.files : {};
-    const packages = entries.map((entry, i) => pdmPackage(entry, lines[i] ?? 1, legacyFiles));
-    return {
-        format: "pdm",
-        ...sourceFile(text, file),
-        lockVersion: typeof metadata.lock_version === "string" ? metadata.lock_version : undefined,
-        generator: { tool: "pdm" },
-        contentHash: typeof metadata.content_hash === "string" ? metadata.content_hash : undefined,
-        contentHashLine: contentHashLine(text),
-        requiresPython: typeof metadata.requires_python === "string" ? metadata.requires_python : undefined,
-        packages,
-        indexes: [],
-        lockedGroups: Array.isArray(metadata.groups) ? stringList(metadata.groups) : undefined,
-    };
-}
-function pdmPackage(entry, line, legacyFiles) {
-    const listed = entry.files ?? legacyFiles[`${String(entry.name ?? "")} ${entry.version}`];
-    const files = Array.isArray(listed) ? listed.filter(isTable) : [];
-    return {
-        ...entryHead(entry, line),
-        groups: stringList(entry.groups),
-        marker: typeof entry.marker === "string" ? entry.marker : undefined,
-        extras: stringList(entry.extras).map(names_normalizeName),
-        source: pdmSource(entry),
-        files: files.map((f) => ({
-            name: typeof f.file === "string" ? f.file : undefined,
-            url: typeof f.url === "string" ? f.url : undefined,
-            hashes: f.hash ? [String(f.hash)] : [],
-        })),
-        dependencies: stringList(entry.dependencies).map((text) => {
-            try {
-                const requirement = parseRequirement(text);
-                return {
-                    key: requirement.key,
-                    extras: requirement.extras,
-                    marker: requirement.marker ? markers_formatMarker(requirement.marker) : undefined,
-                    specifiers: requirement.url ? undefined : [requirement.specifier],
-                };
-            }
-            catch {
-                // Kept for validation, which names what does not parse.
-                const marker = text.includes(";") ? text.slice(text.indexOf(";") + 1).trim() : undefined;
-                return { key: names_normalizeName(text.split(/[\s[<>=!~;@(]/)[0]), marker };
-            }
-        }),
-    };
-}
-function pdmSource(entry) {
-    if (typeof entry.git === "string") {
-        return { kind: "git", url: entry.git, reference: String(entry.revision ?? entry.ref ?? "") };
-    }
-    if (typeof entry.path === "string") {
-        return { kind: entry.editable ? "editable" : "directory", path: entry.path };
-    }
-    if (typeof entry.url === "string")
-        return { kind: "url", url: entry.url };
-    return { kind: "registry" };
-}
-
-;// CONCATENATED MODULE: ./shared/lockfiles/indexes.ts
-const pypi = /^https?:\/\/(pypi\.org|pypi\.python\.org|files\.pythonhosted\.org)(\/|$)/;
-function distinctIndexes(urls) {
-    const seen = new Set();
-    for (const url of urls) {
-        if (!url || pypi.test(url))
-            continue;
-        seen.add(url.endsWith("/") ? url : `${url}/`);
-    }
-    return [...seen];
-}
-/** The distinct indexes the packages' registry sources name. */
-const registryIndexes = (packages) => distinctIndexes(packages.map((p) => (p.source.kind === "registry" ? p.source.url : undefined)));
-
-;// CONCATENATED MODULE: ./shared/lockfiles/pipfile.ts
-/** Pipfile.lock → Lock. Sections other than `_meta` are package categories (default, develop, custom). */
-
-
-
-
-function readPipfileLock(text, file) {
-    const raw = parseJsonText(text, file);
-    const meta = isTable(raw._meta) ? raw._meta : {};
-    const hash = isTable(meta.hash) ? meta.hash.sha256 : undefined;
-    const requires = isTable(meta.requires) ? meta.requires : undefined;
-    const sources = Array.isArray(meta.sources) ? meta.sources.filter(isTable) : undefined;
-    const lines = entryLines(text);
-    const byKey = new Map();
-    for (const [category, packages] of Object.entries(raw)) {
-        if (category === "_meta" || !isTable(packages))
-            continue;
-        for (const [name, entry] of Object.entries(packages)) {
-            if (!isTable(entry))
-                continue;
-            const key = names_normalizeName(name);
-            const existing = byKey.get(key);
-            if (existing)
-                existing.groups.push(category);
-            else
-                byKey.set(key, pipfilePackage(name, entry, category, lines.get(`${category}/${name}`) ?? 1));
-        }
-    }
-    const python = requires?.python_full_version ?? requires?.python_version;
-    return {
-        format: "pipfile",
-        ...sourceFile(text, file),
-        lockVersion: meta["pipfile-spec"] !== undefined ? String(meta["pipfile-spec"]) : undefined,
-        generator: { tool: "pipenv" },
-        contentHash: typeof hash === "string" ? hash : undefined,
-        contentHashLine: contentHashLine(text),
-        requiresPython: typeof python === "string" ? `==${python}.*` : undefined,
-        packages: [...byKey.values()],
-        indexes: distinctIndexes((sources ?? []).map((s) => String(s.url ?? ""))),
-        requires,
-        sources,
-    };
-}
-function pipfilePackage(name, entry, category, line) {
-    // pipenv writes `"version": "*"` for an entry it did not pin (the project itself, say).
-    const pinned = typeof entry.version === "string" && entry.version !== "*"
-        ? entry.version.replace(/^===?/, "")
-        : undefined;
-    return {
-        name,
-        key: names_normalizeName(name),
-        version: pinned,
-        line,
-        groups: [category],
-        marker: typeof entry.markers === "string" ? entry.markers : undefined,
-        extras: stringList(entry.extras).map(names_normalizeName),
-        source: pipfileSource(name, entry),
-        files: [{ hashes: stringList(entry.hashes) }],
-        dependencies: [],
-    };
-}
-function pipfileSource(name, entry) {
-    if (typeof entry.git === "string")
-        return { kind: "git", url: gitUrl(name, entry.git), reference: String(entry.ref ?? "") };
-    if (typeof entry.path === "string")
-        return { kind: entry.editable ? "editable" : "path", path: entry.path };
-    if (typeof entry.file === "string")
-        return { kind: "url", url: entry.file };
-    return { kind: "registry", url: typeof entry.index === "string" ? entry.index : undefined };
-}
-/** pipenv 2023 wrote some git URLs as `" name@ git+https://…"`: the URL is what follows the name. */
-function gitUrl(name, text) {
-    const match = /^\s*([A-Za-z0-9._-]+)\s*@\s*(git\+\S+)\s*$/.exec(text);
-    return match && names_normalizeName(match[1]) === names_normalizeName(name) ? match[2] : text;
-}
-/** `category/name` → line, for pipenv's 4-space-indented JSON. */
-function entryLines(text) {
-    const lines = new Map();
-    let category = "";
-    text.split("\n").forEach((line, i) => {
-        const section = /^ {4}"([^"]+)": \{/.exec(line);
-        if (section)
-            category = section[1];
-        const entry = /^ {8}"([^"]+)": \{/.exec(line);
-        if (entry && category !== "_meta")
-            lines.set(`${category}/${entry[1]}`, i + 1);
-    });
-    return lines;
-}
-
-;// CONCATENATED MODULE: ./shared/lockfiles/poetry.ts
-/** poetry.lock → Lock. */
-
-
-
-
-
-
-
-function readPoetryLock(text, file) {
-    const raw = parseTomlText(text, file);
-    const metadata = isTable(raw.metadata) ? raw.metadata : {};
-    const lines = packageEntryLines(text);
-    const entries = Array.isArray(raw.package) ? raw.package.filter(isTable) : [];
-    const packages = entries.map((entry, i) => poetryPackage(entry, lines[i] ?? 1));
-    return {
-        format: "poetry",
-        ...sourceFile(text, file),
-        lockVersion: typeof metadata["lock-version"] === "string" ? metadata["lock-version"] : undefined,
-        generator: poetryGenerator(text.split("\n", 1)[0]),
-        contentHash: typeof metadata["content-hash"] === "string" ? metadata["content-hash"] : undefined,
-        contentHashLine: contentHashLine(text),
-        requiresPython: typeof metadata["python-versions"] === "string" ? metadata["python-versions"] : undefined,
-        packages,
-        indexes: registryIndexes(packages),
-    };
-}
-/** The first line's comment: Poetry ≥ 1.4 names its version, 1.3 none; undefined without one. */
-function poetryGenerator(firstLine) {
-    const named = /Poetry\s+(\S+)/.exec(firstLine)?.[1];
-    const version = named !== undefined && pep440.valid(named) ? named : undefined;
-    if (!version && !/@generated by Poetry/i.test(firstLine))
-        return undefined;
-    return { tool: "poetry", version };
-}
-function poetryPackage(entry, line) {
-    const groups = stringList(entry.groups);
-    if (groups.length === 0 && typeof entry.category === "string")
-        groups.push(entry.category);
-    const files = Array.isArray(entry.files) ? entry.files.filter(isTable) : [];
-    return {
-        ...entryHead(entry, line),
-        groups,
-        marker: typeof entry.markers === "string" ? entry.markers : undefined,
-        source: poetrySource(entry.source),
-        files: files.map((f) => ({
-            name: String(f.file ?? ""),
-            hashes: f.hash ? [String(f.hash)] : [],
-        })),
-        dependencies: poetry_poetryDependencies(entry.dependencies),
-    };
-}
-function poetry_poetryDependencies(table) {
-    if (!isTable(table))
-        return [];
-    return Object.entries(table).flatMap(([name, spec]) => {
-        const variants = Array.isArray(spec) ? spec : [spec];
-        return variants.map((variant) => {
-            const spec = isTable(variant) ? variant : { version: variant };
-            return {
-                key: names_normalizeName(name),
-                extras: stringList(spec.extras),
-                marker: typeof spec.markers === "string" ? spec.markers : undefined,
-                specifiers: typeof spec.version === "string" ? poetryToPep440(spec.version) : undefined,
-                python: typeof spec.python === "string" ? poetryToPep440(spec.python) : undefined,
-            };
-        });
-    });
-}
-function poetrySource(source) {
-    if (!isTable(source))
-        return { kind: "registry" };
-    const url = String(source.url ?? "");
-    switch (source.type) {
-        case "git":
-            return {
-                kind: "git",
-                url,
-                reference: String(source.resolved_reference ?? source.reference ?? ""),
-            };
-        case "url":
-            return { kind: "url", url };
-        case "directory":
-            return { kind: source.develop ? "editable" : "directory", path: url };
-        case "file":
-            return { kind: "path", path: url };
-        default:
-            return { kind: "registry", url: url || undefined };
-    }
-}
-
-;// CONCATENATED MODULE: ./shared/lockfiles/pylock.ts
-/** pylock.toml (PEP 751) → Lock. Selection uses each package's marker, with `extras` and `dependency_groups`. */
-
-
-
-
-function readPylock(text, file) {
-    const raw = parseTomlText(text, file);
-    const lines = packageEntryLines(text, "[[packages]]");
-    const entries = Array.isArray(raw.packages) ? raw.packages.filter(isTable) : [];
-    const packages = entries.map((entry, i) => pylockPackage(entry, lines[i] ?? 1));
-    return {
-        format: "pylock",
-        ...sourceFile(text, file),
-        lockVersion: typeof raw["lock-version"] === "string" ? raw["lock-version"] : undefined,
-        generator: typeof raw["created-by"] === "string" ? { tool: raw["created-by"] } : undefined,
-        requiresPython: typeof raw["requires-python"] === "string" ? raw["requires-python"] : undefined,
-        packages,
-        indexes: distinctIndexes(entries.map((e) => (typeof e.index === "string" ? e.index : undefined))),
-        extras: stringList(raw.extras),
-        dependencyGroups: stringList(raw["dependency-groups"]),
-        defaultGroups: stringList(raw["default-groups"]),
-    };
-}
-function pylockPackage(entry, line) {
-    const files = [];
-    if (isTable(entry.sdist))
-        files.push(pylockFile(entry.sdist));
-    if (Array.isArray(entry.wheels))
-        files.push(...entry.wheels.filter(isTable).map(pylockFile));
-    if (isTable(entry.archive))
-        files.push(pylockFile(entry.archive));
-    return {
-        ...entryHead(entry, line),
-        groups: [],
-        marker: typeof entry.marker === "string" ? entry.marker : undefined,
-        source: pylockSource(entry),
-        files,
-        dependencies: [],
-    };
-}
-const pylockFile = (file) => ({
-    name: typeof file.name === "string" ? file.name : undefined,
-    url: typeof file.url === "string" ? file.url : typeof file.path === "string" ? file.path : undefined,
-    hashes: Object.entries(isTable(file.hashes) ? file.hashes : {}).map(([algorithm, hex]) => `${algorithm}:${hex}`),
-});
-function pylockSource(entry) {
-    if (isTable(entry.vcs)) {
-        return {
-            kind: "git",
-            url: String(entry.vcs.url ?? entry.vcs.path ?? ""),
-            reference: String(entry.vcs["commit-id"] ?? ""),
-        };
-    }
-    if (isTable(entry.directory)) {
-        return {
-            kind: entry.directory.editable ? "editable" : "directory",
-            path: String(entry.directory.path ?? ""),
-        };
-    }
-    if (isTable(entry.archive) && typeof entry.archive.url === "string")
-        return { kind: "url", url: entry.archive.url };
-    return { kind: "registry", url: typeof entry.index === "string" ? entry.index : undefined };
-}
-
-;// CONCATENATED MODULE: ./shared/lockfiles/requirements.ts
-/** Pinned requirements files (pip-compile, uv pip compile, or hand-pinned with hashes) → Lock. */
-
-
-
-
-
-function readRequirementsLock(text, file) {
-    const lines = text.split(/\r?\n/);
-    const packages = [];
-    const options = [];
-    let current;
-    let inVia = false;
-    for (let i = 0; i < lines.length; i++) {
-        const start = i;
-        let line = lines[i];
-        while (line.endsWith("\\") && i + 1 < lines.length)
-            line = `${line.slice(0, -1)} ${lines[++i]}`;
-        const trimmed = line.trim();
-        if (trimmed.startsWith("#")) {
-            const comment = trimmed.replace(/^#\s?/, "");
-            if (current && /^via\b/.test(comment)) {
-                const rest = comment.replace(/^via\s*/, "");
-                if (rest)
-                    current.via.push(rest);
-                inVia = rest === "";
-            }
-            else if (current && inVia && /^\s{2}\S/.test(comment)) {
-                current.via.push(comment.trim());
-            }
-            else {
-                inVia = false;
-            }
-            continue;
-        }
-        inVia = false;
-        if (trimmed === "")
-            continue;
-        const [body, ...hashParts] = trimmed.split(/\s+--hash[=\s]/);
-        const hashes = hashParts.map((hash) => hash.trim().split(/\s+/)[0]);
-        if (body.startsWith("-") && !/^(-e|--editable)\s/.test(body)) {
-            options.push(body);
-            current = undefined;
-            continue;
-        }
-        current = pinned(body.replace(/\s+#.*$/, ""), hashes, start + 1, file);
-        packages.push(current);
-    }
-    return {
-        format: "requirements",
-        ...sourceFile(text, file),
-        generator: undefined,
-        header: readHeader(lines),
-        packages,
-        options,
-        indexes: distinctIndexes(options.map((o) => /^(?:-i|--index-url|--extra-index-url)[=\s]+(\S+)/.exec(o)?.[1])),
-    };
-}
-function pinned(body, hashes, line, file) {
-    const editable = /^(-e|--editable)\s/.test(body);
-    const text = body.replace(/^(-e|--editable)\s+/, "");
-    try {
-        if (editable && !/^[A-Za-z0-9][\w.-]*\s*@/.test(text)) {
-            const name = /[#&]egg=([^&]+)/.exec(text)?.[1] ?? text;
-            return entry(name, undefined, line, hashes, { editable, url: text, marker: undefined });
-        }
-        const requirement = parseRequirement(text);
-        const exact = /^===?([^,]+)$/.exec(requirement.specifier)?.[1];
-        const marker = text.includes(";") ? text.slice(text.indexOf(";") + 1).trim() : undefined;
-        return entry(requirement.name, exact, line, hashes, { editable, url: requirement.url, marker });
-    }
-    catch (error) {
-        if (!(error instanceof RequirementSyntaxError))
-            throw error;
-        throw new errors/* ConfigurationError */.j1(`${file}:${line}: ${error.message}`, { file, line });
-    }
-}
-function entry(name, version, line, hashes, extra) {
-    return {
-        name,
-        key: names_normalizeName(name),
-        version,
-        line,
-        groups: [],
-        marker: extra.marker,
-        source: extra.url
-            ? extra.editable
-                ? { kind: "editable", path: extra.url }
-                : { kind: "url", url: extra.url }
-            : { kind: "registry" },
-        files: [{ hashes }],
-        dependencies: [],
-        via: [],
-        editable: extra.editable,
-        url: extra.url,
-    };
-}
-function readHeader(lines) {
-    const tool = lines.slice(0, 10).join("\n");
-    const isUv = /autogenerated by uv/.test(tool);
-    if (!isUv && !/autogenerated by pip-compile/.test(tool))
-        return undefined;
-    for (let i = 0; i < Math.min(lines.length, 12); i++) {
-        const command = /^#\s{4}(\S.*)$/.exec(lines[i]);
-        if (command)
-            return { tool: isUv ? "uv" : "pip-compile", command: command[1].trim(), line: i + 1 };
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./shared/lockfiles/uv-manifest.ts
-/** uv.lock's own records: `[manifest]` and each entry's `[package.metadata]`, as uv's `satisfies` reads them. */
-
-const sourceKeys = ["git", "url", "editable", "path", "directory", "index"];
-function requirementEntry(entry, lines) {
-    const name = String(entry.name ?? "");
-    const text = (key) => typeof entry[key] === "string" ? entry[key] : undefined;
-    const source = Object.fromEntries(sourceKeys.flatMap((key) => (text(key) === undefined ? [] : [[key, text(key)]])));
-    return {
-        name,
-        extras: stringList(entry.extras),
-        specifier: text("specifier"),
-        marker: text("marker"),
-        source,
-        line: lines?.get(name),
-    };
-}
-const entries = (list, lines) => (Array.isArray(list) ? list : []).filter(isTable).map((e) => requirementEntry(e, lines));
-const entryGroups = (table, lines) => Object.fromEntries(Object.entries(isTable(table) ? table : {}).map(([group, list]) => [
-    group,
-    entries(list, lines),
-]));
-const uvManifest = (manifest) => ({
-    members: stringList(manifest.members),
-    constraints: entries(manifest.constraints),
-    overrides: entries(manifest.overrides),
-    dependencyGroups: entryGroups(manifest["dependency-groups"]),
-});
-/** An entry's `[package.metadata]`; `entryLine` is where the entry starts in `textLines`. */
-function uvMetadata(metadata, textLines, entryLine) {
-    const table = isTable(metadata) ? metadata : {};
-    const lines = isTable(metadata) ? metadataLines(textLines, entryLine) : undefined;
-    return {
-        requiresDist: entries(table["requires-dist"], lines),
-        providesExtras: table["provides-extras"] === undefined ? undefined : stringList(table["provides-extras"]),
-        requiresDev: entryGroups(table["requires-dev"], lines),
-    };
-}
-/** name → line of each `{ name = "<name>" …` in an entry's `[package.metadata]`, in one pass. */
-function metadataLines(lines, entryLine) {
-    const result = new Map();
-    let inMetadata = false;
-    for (let i = entryLine; i < lines.length && lines[i].trim() !== "[[package]]"; i++) {
-        if (lines[i].startsWith("[package.metadata"))
-            inMetadata = true;
-        const name = inMetadata ? /\{\s*name\s*=\s*"([^"]+)"/.exec(lines[i]) : null;
-        if (name && !result.has(name[1]))
-            result.set(name[1], i + 1);
-    }
-    return result;
-}
-
-;// CONCATENATED MODULE: ./shared/lockfiles/uv.ts
-/** uv.lock → Lock. */
-
-
-
-
-
-
-function readUvLock(text, file) {
-    const raw = parseTomlText(text, file);
-    const lines = packageEntryLines(text);
-    const entries = Array.isArray(raw.package) ? raw.package.filter(isTable) : [];
-    const textLines = text.split("\n");
-    const packages = entries.map((entry, i) => uvPackage(entry, lines[i] ?? 1, textLines));
-    return {
-        format: "uv",
-        ...sourceFile(text, file),
-        lockVersion: [raw.version, raw.revision].filter((v) => v !== undefined).join("."),
-        formatVersion: String(raw.version ?? 1),
-        generator: { tool: "uv" },
-        requiresPython: typeof raw["requires-python"] === "string" ? raw["requires-python"] : undefined,
-        packages,
-        indexes: registryIndexes(packages),
-        manifest: uvManifest(tableAt(raw, ["manifest"])),
-    };
-}
-function uvPackage(entry, line, textLines) {
-    const files = [];
-    if (isTable(entry.sdist))
-        files.push(uvFile(entry.sdist));
-    if (Array.isArray(entry.wheels))
-        files.push(...entry.wheels.filter(isTable).map(uvFile));
-    const edges = (list) => Array.isArray(list) ? list.filter(isTable).map(uvEdge) : [];
-    // An extra's dependencies carry `extra == '…'`, so selecting by marker selects them.
-    const optional = isTable(entry["optional-dependencies"]) ? entry["optional-dependencies"] : {};
-    const dependencies = [
-        ...edges(entry.dependencies),
-        ...Object.entries(optional).flatMap(([extra, list]) => edges(list).map((edge) => ({
-            ...edge,
-            marker: andMarker(edge.marker, `extra == '${extra}'`),
-        }))),
-    ];
-    const groups = isTable(entry["dev-dependencies"]) ? entry["dev-dependencies"] : {};
-    const metadata = uvMetadata(entry.metadata, textLines, line);
-    return {
-        ...entryHead(entry, line),
-        groups: [],
-        source: uvSource(entry.source),
-        files,
-        dependencies,
-        groupDependencies: Object.fromEntries(Object.entries(groups).map(([group, list]) => [group, edges(list)])),
-        recorded: [metadata.requiresDist, ...Object.values(metadata.requiresDev)]
-            .flat()
-            .map((r) => ({ key: names_normalizeName(r.name), marker: r.marker })),
-        definedExtras: Object.keys(optional),
-        metadata,
-    };
-}
-const andMarker = (marker, extra) => marker ? `(${marker}) and ${extra}` : extra;
-const uvFile = (file) => ({
-    name: typeof file.filename === "string" ? file.filename : undefined,
-    url: typeof file.url === "string" ? file.url : typeof file.path === "string" ? file.path : undefined,
-    hashes: typeof file.hash === "string" ? [file.hash] : [],
-});
-const uvEdge = (edge) => ({
-    key: names_normalizeName(String(edge.name ?? "")),
-    extras: Array.isArray(edge.extra) ? edge.extra.map(String) : undefined,
-    marker: typeof edge.marker === "string" ? edge.marker : undefined,
-    specifiers: typeof edge.version === "string" ? [`==${edge.version}`] : undefined,
-});
-function uvSource(source) {
-    if (!isTable(source))
-        return { kind: "registry" };
-    const text = (key) => typeof source[key] === "string" ? source[key] : undefined;
-    if (text("registry") !== undefined)
-        return { kind: "registry", url: text("registry") };
-    if (text("git") !== undefined) {
-        const url = text("git");
-        return { kind: "git", url, reference: url.split("#")[1] };
-    }
-    if (text("url") !== undefined)
-        return { kind: "url", url: text("url") };
-    for (const kind of ["editable", "virtual", "directory", "path"]) {
-        const path = text(kind);
-        if (path !== undefined)
-            return { kind, path };
-    }
-    return { kind: "registry" };
-}
-
-;// CONCATENATED MODULE: ./shared/lockfiles/index.ts
-/** Finding and reading lockfiles: one entry point, one Lock model. */
-
-
-
-
-
-
-
-
-
-
-const byName = {
-    "uv.lock": "uv",
-    "poetry.lock": "poetry",
-    "pdm.lock": "pdm",
-    "Pipfile.lock": "pipfile",
-    "pylock.toml": "pylock",
-};
-/** The format a lockfile's name says, or undefined for a file that is no lockfile. */
-function formatOf(file) {
-    const name = external_node_path_default().basename(file);
-    if (byName[name])
-        return byName[name];
-    if (/^pylock\.[^.]+\.toml$/.test(name))
-        return "pylock";
-    if (/^requirements.*\.txt$/.test(name))
-        return "requirements";
-    return undefined;
-}
-const readers = {
-    uv: readUvLock,
-    poetry: readPoetryLock,
-    pdm: readPdmLock,
-    pipfile: readPipfileLock,
-    requirements: readRequirementsLock,
-    pylock: readPylock,
-};
-/** Reads a lockfile; `display` is how messages name it. */
-function readLock(file, display = file) {
-    const format = formatOf(file);
-    const text = text_readText(file, display);
-    if (format)
-        return readers[format](text, display);
-    throw new errors/* ConfigurationError */.j1(`${display}: not a lockfile pyship reads (uv.lock, poetry.lock, pdm.lock, Pipfile.lock, pylock.toml, requirements*.txt)`, { file: display });
-}
-/** Lockfiles in a directory, in a stable order: uv, poetry, pdm, Pipfile, pylock, requirements. */
-function findLockfiles(directory) {
-    const order = ["uv", "poetry", "pdm", "pipfile", "pylock", "requirements"];
-    return (0,external_node_fs_.readdirSync)(directory)
-        .filter((name) => formatOf(name) !== undefined)
-        .sort((a, b) => order.indexOf(formatOf(a)) - order.indexOf(formatOf(b)) ||
-        a.localeCompare(b))
-        .map((name) => external_node_path_default().join(directory, name));
-}
-
-;// CONCATENATED MODULE: ./shared/workspace/lock-choice.ts
-/** Which lockfiles each action takes from a project: setup-venv's, audit's and lock-check's rules. */
-
-
-
-
-const missingLockfile = (file, shown) => new errors/* ConfigurationError */.j1(`input 'lockfile': ${shown(file)} does not exist`);
-const missingDirectory = (directory, shown) => new errors/* ConfigurationError */.j1(`input 'working-directory': ${shown(directory)} does not exist`);
-function readNamedLock(explicit, shown) {
-    if (!(0,external_node_fs_.existsSync)(explicit))
-        throw missingLockfile(explicit, shown);
-    return requireValidLock(readLock(explicit, shown(explicit)));
-}
-const hasHashes = (lock) => lock.packages.some((p) => p.files.some((f) => f.hashes.length > 0));
-/** setup-venv's: the one named, else the first lockfile found, else a hashed requirements file. */
-function findInstallLock(directory, explicit, shown) {
-    if (explicit)
-        return readNamedLock(explicit, shown);
-    if (!(0,external_node_fs_.existsSync)(directory))
-        throw missingDirectory(directory, shown);
-    for (const file of findLockfiles(directory)) {
-        const lock = readLock(file, shown(file));
-        if (lock.format !== "requirements" || hasHashes(lock))
-            return requireValidLock(lock);
-    }
-    throw new errors/* ConfigurationError */.j1(`no lockfile in ${shown(directory) || "."}: looked for uv.lock, poetry.lock, pdm.lock, Pipfile.lock, pylock.toml and a hashed requirements*.txt. Set input 'lockfile', or lock the project first.`);
-}
-/** audit's: the one named, else the first found (pinned requirements files too). */
-function findAuditLock(directory, explicit, shown) {
-    if (explicit)
-        return readNamedLock(explicit, shown);
-    if (!(0,external_node_fs_.existsSync)(directory))
-        throw missingDirectory(directory, shown);
-    const [first] = findLockfiles(directory);
-    if (!first) {
-        throw new errors/* ConfigurationError */.j1(`no lockfile in ${shown(directory)}: looked for uv.lock, poetry.lock, pdm.lock, Pipfile.lock, pylock.toml and requirements*.txt. Set input 'lockfile'.`);
-    }
-    return requireValidLock(readLock(first, shown(first)));
-}
-/** lock-check's: the one named, else every lock with something to check it against. */
-function discoverLocks(directory, explicit, shown) {
-    if (!(0,external_node_fs_.existsSync)(directory))
-        throw missingDirectory(directory, shown);
-    const found = [];
-    for (const file of explicit ? [explicit] : findLockfiles(directory)) {
-        if (!(0,external_node_fs_.existsSync)(file))
-            throw missingLockfile(file, shown);
-        const lock = readLock(file, shown(file));
-        if (lock.format === "pylock")
-            continue;
-        if (lock.format === "requirements" && !lock.header && !explicit)
-            continue;
-        found.push({ lock, path: file });
-    }
-    return found;
-}
-
-;// CONCATENATED MODULE: ./shared/workspace/open-project.ts
-/** Opening a project the way each action does: its locks, its manifest, and how paths are shown. */
-
-
-
-
-function openProject(place, purpose) {
-    const shown = (0,paths/* shownRelativeTo */.Z5)(place.workspace);
-    const locks = chooseLocks(place, purpose, shown);
-    const directory = locks[0] ? external_node_path_default().dirname(locks[0].path) : place.workingDirectory;
-    let manifest;
-    return {
-        locks,
-        directory,
-        manifest: () => {
-            manifest ??= { read: readManifest(directory, shown) };
-            return manifest.read;
-        },
-        shown,
-    };
-}
-function chooseLocks(place, purpose, shown) {
-    const { workingDirectory, lockfile } = place;
-    if (purpose === "lock-check")
-        return discoverLocks(workingDirectory, lockfile, shown);
-    const find = purpose === "install" ? findInstallLock : findAuditLock;
-    const lock = find(workingDirectory, lockfile, shown);
-    return [{ lock, path: external_node_path_default().resolve(place.workspace, lock.file) }];
-}
-
-;// CONCATENATED MODULE: ./shared/lockcheck/drift.ts
-/** The command that brings a lock up to date, from its format and the version that wrote it. */
-function fixCommand(lock) {
-    switch (lock.format) {
-        case "uv":
-            return "uv lock";
-        case "poetry":
-            return writtenByPoetry1(lock) ? "poetry lock --no-update" : "poetry lock";
-        case "pdm":
-            return "pdm lock";
-        case "pipfile":
-            return "pipenv lock";
-        case "requirements":
-            return lock.header?.command ?? "pip-compile";
-        default:
-            return "re-lock";
-    }
-}
-/** Only a lock that names its Poetry 1.x gets 1.x's command; Poetry 2 removed `--no-update`. */
-function writtenByPoetry1(lock) {
-    const version = lock.generator?.version;
-    return version !== undefined && Number(version.split(".")[0]) < 2;
-}
-/** Builds findings for one lock with its fix hint filled in. */
-function findingsFor(lock) {
-    const fix = `Run: ${fixCommand(lock)}`;
-    return (finding) => ({
-        lockfile: lock.file,
-        fix,
-        ...finding,
-    });
-}
-/** A locked package that nothing declares any more; `why` ends the message. */
-function notDeclared(lock, locked, why) {
-    return findingsFor(lock)({
-        severity: "error",
-        code: "not-declared",
-        package: locked.name,
-        locked: locked.version,
-        file: lock.file,
-        line: locked.line,
-        message: `${locked.name}: ${lock.file} ${why}`,
-    });
-}
-/** A warning when the lock's version is newer than pyship knows; undefined otherwise. */
-function newerLockVersion(lock, version, newest) {
-    const [a, b] = [version, newest].map((v) => v.split(".").map(Number));
-    for (let i = 0; i < Math.max(a.length, b.length); i++) {
-        if ((a[i] ?? 0) === (b[i] ?? 0))
-            continue;
-        if ((a[i] ?? 0) < (b[i] ?? 0))
-            return undefined;
-        return findingsFor(lock)({
-            severity: "warning",
-            code: "unknown-lock-version",
-            file: lock.file,
-            line: 1,
-            message: `${lock.file} has lock version ${version}, newer than pyship knows (${newest}); checked on a best-effort basis.`,
-        });
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./shared/project/declared.ts
-/** A dependency as a manifest declares it, in any of the formats pyship reads. */
-
-const declaredSatisfiedBy = (dependency, version) => dependency.specifiers.some((specifier) => pep440_satisfies(version, specifier));
-/** "" and `*` read as "any version" in messages. */
-const describeConstraint = (constraint) => constraint === "" || constraint === "*" ? "any version" : constraint;
-
-;// CONCATENATED MODULE: ./shared/project/pipfile.ts
-
-
-/** Pipfile tables that are not package categories. */
-const notCategories = new Set(["source", "requires", "scripts", "pipenv", "pipfile"]);
-const pipfileCategory = (table) => table === "packages" ? "default" : table === "dev-packages" ? "develop" : table;
-function pipfileDependencies(manifest) {
-    return Object.entries(manifest.data)
-        .filter(([table, value]) => !notCategories.has(table) && isTable(value))
-        .flatMap(([table, packages]) => Object.entries(packages).map(([name, spec]) => {
-        const entry = isTable(spec) ? spec : { version: spec };
-        const version = pipenvSpecifier(entry.version);
-        const directKind = ["git", "path", "file"].find((kind) => typeof entry[kind] === "string");
-        return {
-            name,
-            key: names_normalizeName(name),
-            group: pipfileCategory(table),
-            constraint: version,
-            specifiers: [directKind || version === "*" ? "" : version],
-            extras: stringList(entry.extras).map(names_normalizeName),
-            marker: typeof entry.markers === "string" ? entry.markers : undefined,
-            direct: directKind
-                ? {
-                    kind: directKind === "file" ? "url" : directKind,
-                    location: String(entry[directKind]),
-                }
-                : undefined,
-            file: manifest.file,
-            line: manifest.lines.dependency(table, name),
-        };
-    }));
-}
-/** pipenv reads a bare version (`six = "1.16.0"`, `"3.*"`) as `==`. */
-function pipenvSpecifier(version) {
-    if (typeof version !== "string")
-        return "*";
-    return /^\s*\d/.test(version) ? `==${version.trim()}` : version;
-}
-
-;// CONCATENATED MODULE: ./shared/lockcheck/content-hashes.ts
-/** Recomputes the content hashes Poetry, PDM and Pipenv lock, to tell if a manifest has changed. */
-
-
-
-
-
-
-/** Python's `TypeError: Object of type X is not JSON serializable`. */
-class PythonJsonError extends TypeError {
-    name = "PythonJsonError";
-}
-const STRING_ESCAPES = {
-    '"': '\\"',
-    "\\": "\\\\",
-    "\n": "\\n",
-    "\r": "\\r",
-    "\t": "\\t",
-    "\b": "\\b",
-    "\f": "\\f",
-};
-/** A JSON string literal as json.dumps(ensure_ascii=True) writes it. */
-function pythonString(text) {
-    // Python escapes everything outside 0x20-0x7e; astral characters come out as surrogate pairs,
-    // which is exactly what escaping each UTF-16 code unit gives.
-    const escaped = text.replace(/[^ -~]|["\\]/g, (char) => STRING_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
-    return `"${escaped}"`;
-}
-/** Python's float repr (shortest round-trip digits, scientific outside 1e-4 <= |x| < 1e16). */
-function pythonFloatRepr(value) {
-    if (Number.isNaN(value))
-        return "NaN";
-    if (value === Number.POSITIVE_INFINITY)
-        return "Infinity";
-    if (value === Number.NEGATIVE_INFINITY)
-        return "-Infinity";
-    if (value === 0)
-        return Object.is(value, -0) ? "-0.0" : "0.0";
-    const negative = value < 0;
-    // toExponential() with no argument gives the shortest digits that round-trip, as repr does.
-    const [mantissa, exponentText] = Math.abs(value).toExponential().split("e");
-    const digits = mantissa.replace(".", "");
-    const exponent = Number(exponentText);
-    const point = exponent + 1; // value = 0.<digits> * 10**point
-    let text;
-    if (point > -4 && point <= 16) {
-        if (point <= 0)
-            text = `0.${"0".repeat(-point)}${digits}`;
-        else if (point >= digits.length)
-            text = `${digits}${"0".repeat(point - digits.length)}.0`;
-        else
-            text = `${digits.slice(0, point)}.${digits.slice(point)}`;
-    }
-    else {
-        const head = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
-        const sign = exponent < 0 ? "-" : "+";
-        text = `${head}e${sign}${String(Math.abs(exponent)).padStart(2, "0")}`;
-    }
-    return negative ? `-${text}` : text;
-}
-const SURROGATE = /[\ud800-\udfff]/;
-/** Python orders str keys by code point; JS's default sort compares UTF-16 code units. */
-function content_hashes_compareKeys(a, b) {
-    if (!SURROGATE.test(a) && !SURROGATE.test(b))
-        return a < b ? -1 : a > b ? 1 : 0;
-    const left = Array.from(a, (char) => char.codePointAt(0) ?? 0);
-    const right = Array.from(b, (char) => char.codePointAt(0) ?? 0);
-    for (let i = 0; i < Math.min(left.length, right.length); i++) {
-        if (left[i] !== right[i])
-            return left[i] - right[i];
-    }
-    return left.length - right.length;
-}
-const isDate = (value) => Object.prototype.toString.call(value) === "[object Date]";
-function pythonTypeName(value) {
-    if (isDate(value)) {
-        // What tomllib / tomlkit hand to json.dumps for a TOML date, time or date-time.
-        const date = value;
-        if (date.isDate?.())
-            return "date";
-        if (date.isTime?.())
-            return "time";
-        return "datetime";
-    }
-    if (typeof value === "function")
-        return "function";
-    if (typeof value === "symbol")
-        return "symbol";
-    return value?.constructor?.name ?? typeof value;
-}
-function content_hashes_isPlainObject(value) {
-    if (typeof value !== "object" || value === null)
-        return false;
-    // Realm-independent: some realm's Object.prototype (whose own prototype is null), or none.
-    const proto = Object.getPrototypeOf(value);
-    return proto === null || Object.getPrototypeOf(proto) === null;
-}
-/**
- * Python's `json.dumps(value, sort_keys=True, separators=separators)` with ensure_ascii=True.
- * `separators` defaults to Python's `(", ", ": ")`. `undefined` is written as `null`.
- */
-function pythonJsonDumps(value, separators = [", ", ": "], options = {}) {
-    const [itemSeparator, keySeparator] = separators;
-    const floats = options.numbers === "float";
-    const stack = new Set();
-    const dump = (item) => {
-        if (item === null || item === undefined)
-            return "null";
-        if (item === true)
-            return "true";
-        if (item === false)
-            return "false";
-        if (typeof item === "string")
-            return pythonString(item);
-        if (typeof item === "bigint")
-            return item.toString();
-        if (typeof item === "number") {
-            if (!floats && Number.isInteger(item) && !Object.is(item, -0)) {
-                return Number.isSafeInteger(item) ? String(item) : BigInt(item).toString();
-            }
-            return pythonFloatRepr(item);
-        }
-        if (Array.isArray(item) || content_hashes_isPlainObject(item)) {
-            if (stack.has(item))
-                throw new Error("ValueError: Circular reference detected");
-            stack.add(item);
-            try {
-                if (Array.isArray(item))
-                    return `[${item.map(dump).join(itemSeparator)}]`;
-                const keys = Object.keys(item).sort(content_hashes_compareKeys);
-                const members = keys.map((key) => `${pythonString(key)}${keySeparator}${dump(item[key])}`);
-                return `{${members.join(itemSeparator)}}`;
-            }
-            finally {
-                stack.delete(item);
-            }
-        }
-        if (options.unserializable === "string") {
-            const text = isDate(item) ? item.toISOString() : String(item);
-            return pythonString(text);
-        }
-        throw new PythonJsonError(`Object of type ${pythonTypeName(item)} is not JSON serializable`);
-    };
-    return dump(value);
-}
-// ---------------------------------------------------------------------------------------------
-// Manifest access helpers
-// ---------------------------------------------------------------------------------------------
-const bigintManifests = new WeakSet();
-/**
- * Parses a TOML manifest the way the hash functions want it: integers as `bigint`, so a TOML float
- * such as `1.0` stays distinguishable and prints as Python does. A plain `smol-toml` parse works
- * too, except that integer-valued floats then print as ints.
- */
-function parseManifest(text) {
-    const parsed = parse_parse(text, { integersAsBigInt: true });
-    bigintManifests.add(parsed);
-    return parsed;
-}
-function containsBigint(value, depth = 0) {
-    if (typeof value === "bigint")
-        return true;
-    if (depth > 64 || typeof value !== "object" || value === null)
-        return false;
-    return Object.values(value).some((item) => containsBigint(item, depth + 1));
-}
-function numberModeFor(manifest) {
-    return bigintManifests.has(manifest) || containsBigint(manifest) ? "float" : "auto";
-}
-const has = (table, key) => content_hashes_isPlainObject(table) && Object.hasOwn(table, key);
-/** Python's `table.get(key, fallback)`: the value when the key is present, else `fallback`. */
-function get(table, key, fallback) {
-    return has(table, key) ? table[key] : fallback;
-}
-/** Python truthiness of a parsed TOML value (empty tables, arrays and strings are false). */
-function truthy(value) {
-    if (value === null || value === undefined || value === false || value === "")
-        return false;
-    if (value === 0 || value === 0n)
-        return false;
-    if (Array.isArray(value))
-        return value.length > 0;
-    if (content_hashes_isPlainObject(value))
-        return Object.keys(value).length > 0;
-    return true;
-}
-const sha256 = (text) => (0,external_node_crypto_.createHash)("sha256").update(text, "utf8").digest("hex");
-/** The tool would have failed on this manifest, so this recipe yields no hash. */
-class RecipeNotApplicable extends Error {
-}
-/**
- * Hashes what `build` returns for `recipe`; nothing when the tool itself would have failed
- * (json.dumps TypeError on a TOML date, or a manifest the recipe cannot handle).
- */
-function candidate(recipe, build, numbers, separators, prefix = "") {
-    try {
-        const json = pythonJsonDumps(build(), separators, { numbers });
-        return [{ recipe, hash: prefix + sha256(json) }];
-    }
-    catch (error) {
-        if (error instanceof PythonJsonError || error instanceof RecipeNotApplicable)
-            return [];
-        throw error;
-    }
-}
-/** Returns the first candidate whose hash equals `stored`, limited to `recipes` when given. */
-function matchingCandidate(candidates, stored, recipes) {
-    if (!stored)
-        return undefined;
-    const allowed = recipes ? candidates.filter((c) => recipes.includes(c.recipe)) : candidates;
-    const ordered = recipes
-        ? [...allowed].sort((a, b) => recipes.indexOf(a.recipe) - recipes.indexOf(b.recipe))
-        : allowed;
-    return ordered.find((c) => c.hash === stored);
-}
-// ---------------------------------------------------------------------------------------------
-// Poetry
-// ---------------------------------------------------------------------------------------------
-const POETRY_RECIPES = {
-    /** Poetry 1.0/1.1: `_relevant_keys = [dependencies, dev-dependencies, source, extras]`. */
-    v1_1: "poetry 1.1",
-    /** Poetry 1.2-1.8: adds `group`; legacy keys kept as null. */
-    v1_2: "poetry 1.2-1.8",
-    /** Poetry 2.0-2.2 (and >= 2.3 for locks generated before 2.3): `[project]` keys + tool.poetry. */
-    v2_0: "poetry 2.0-2.2",
-    /** Poetry >= 2.3: also `[dependency-groups]`. */
-    v2_3: "poetry >=2.3",
-};
-const POETRY_LEGACY_KEYS = ["dependencies", "source", "extras", "dev-dependencies"];
-const POETRY_RELEVANT_KEYS = [...POETRY_LEGACY_KEYS, "group"];
-const POETRY_PROJECT_KEYS = ["requires-python", "dependencies", "optional-dependencies"];
-function poetry11Content(pyproject) {
-    const poetry = tableAt(pyproject, ["tool", "poetry"]);
-    const keys = ["dependencies", "dev-dependencies", "source", "extras"];
-    return Object.fromEntries(keys.map((key) => [key, get(poetry, key, null)]));
-}
-function poetry12Content(pyproject) {
-    const poetry = tableAt(pyproject, ["tool", "poetry"]);
-    const content = {};
-    for (const key of POETRY_RELEVANT_KEYS) {
-        const data = get(poetry, key, null);
-        if (data === null && !POETRY_LEGACY_KEYS.includes(key))
-            continue;
-        content[key] = data;
-    }
-    return content;
-}
-function poetry2Content(pyproject, withDependencyGroups) {
-    const project = tableAt(pyproject, ["project"]);
-    const poetry = tableAt(pyproject, ["tool", "poetry"]);
-    const groups = withDependencyGroups ? get(pyproject, "dependency-groups", {}) : {};
-    const projectContent = {};
-    for (const key of POETRY_PROJECT_KEYS) {
-        if (has(project, key))
-            projectContent[key] = project[key];
-    }
-    const hasProject = Object.keys(projectContent).length > 0;
-    const poetryContent = {};
-    for (const key of POETRY_RELEVANT_KEYS) {
-        const data = get(poetry, key, null);
-        if (data === null && (!POETRY_LEGACY_KEYS.includes(key) || hasProject || truthy(groups))) {
-            continue;
-        }
-        poetryContent[key] = data;
-    }
-    const content = {};
-    if (hasProject)
-        content.project = projectContent;
-    if (truthy(groups))
-        content["dependency-groups"] = groups;
-    if (Object.keys(content).length === 0)
-        return poetryContent; // legacy layout, top level
-    content.tool = { poetry: poetryContent };
-    return content;
-}
-/** poetry.lock `[metadata] content-hash` candidates for a parsed pyproject, per Poetry family. */
-function poetryContentHashes(pyproject) {
-    const numbers = numberModeFor(pyproject);
-    return [
-        ...candidate(POETRY_RECIPES.v2_3, () => poetry2Content(pyproject, true), numbers),
-        ...candidate(POETRY_RECIPES.v2_0, () => poetry2Content(pyproject, false), numbers),
-        ...candidate(POETRY_RECIPES.v1_2, () => poetry12Content(pyproject), numbers),
-        ...candidate(POETRY_RECIPES.v1_1, () => poetry11Content(pyproject), numbers),
-    ];
-}
-/** A lock's text, its first line or a bare version, read as the poetry.lock reader reads the comment. */
-function generatorOf(text) {
-    const trimmed = text.trim();
-    const bare = trimmed.split(/\s/)[0];
-    if (/^v?\d/.test(trimmed) && pep440.valid(bare))
-        return { tool: "poetry", version: bare };
-    return poetryGenerator(trimmed.split(/\r?\n/, 1)[0]);
-}
-/** The Poetry version a generator comment names (Poetry >= 1.4: "…@generated by Poetry 1.8.4 and…"). */
-const poetryGeneratorVersion = (text) => text ? generatorOf(text)?.version : undefined;
-const content_hashes_lessThan = (version, bound) => pep440.compare(version, bound) < 0;
-/**
- * Which `poetryContentHashes` recipes apply to a lock, most likely first, from its generator (the
- * Lock's, or a comment or version to read) and `[metadata] lock-version`.
- * - a comment with a version (Poetry >= 1.4) names the family that wrote the hash;
- * - a comment without one is Poetry 1.3 ("poetry 1.2-1.8");
- * - otherwise lock-version: 1.0/1.1 -> Poetry 1.0-1.2, 2.0 -> Poetry 1.3+ or 2.x, 2.1 -> 2.x;
- * - nothing known: every recipe.
- */
-function poetryRecipesFor(generator, lockVersion) {
-    const all = [POETRY_RECIPES.v2_3, POETRY_RECIPES.v2_0, POETRY_RECIPES.v1_2, POETRY_RECIPES.v1_1];
-    const named = typeof generator === "string" ? generatorOf(generator) : generator;
-    const version = named?.version;
-    if (version) {
-        if (content_hashes_lessThan(version, "1.2.0a0"))
-            return [POETRY_RECIPES.v1_1];
-        if (content_hashes_lessThan(version, "2.0.0a0"))
-            return [POETRY_RECIPES.v1_2];
-        // Poetry >= 2.3 hashes locks written by 2.0-2.2 without [dependency-groups] too.
-        if (content_hashes_lessThan(version, "2.3.0"))
-            return [POETRY_RECIPES.v2_0];
-        return [POETRY_RECIPES.v2_3];
-    }
-    if (named)
-        return [POETRY_RECIPES.v1_2];
-    switch (lockVersion?.trim()) {
-        case "1.0":
-            return [POETRY_RECIPES.v1_1];
-        case "1.1": // Poetry 1.1, or 1.2 (which still wrote 1.1)
-            return [POETRY_RECIPES.v1_2, POETRY_RECIPES.v1_1];
-        case "2.0": // Poetry 1.3+ with its comment edited away; Poetry 2.x reads it with groups
-            return [POETRY_RECIPES.v1_2, POETRY_RECIPES.v2_3, POETRY_RECIPES.v2_0];
-        case "2.1":
-            return [POETRY_RECIPES.v2_3, POETRY_RECIPES.v2_0];
-        default:
-            return all;
-    }
-}
-// ---------------------------------------------------------------------------------------------
-// PDM
-// ---------------------------------------------------------------------------------------------
-const PDM_RECIPES = {
-    /** PDM 2.0-2.2 (`Project.get_content_hash`): overrides from `[tool.pdm.overrides]` only. */
-    v2_0: "pdm 2.0-2.2 (tool.pdm.overrides)",
-    /**
-     * PDM 2.3-2.15 (`PyProject.content_hash`): overrides from tool.pdm.overrides, else from
-     * tool.pdm.resolution.overrides (the 2.3 name).
-     */
-    v2_3: "pdm <=2.15 (overrides)",
-    /** PDM 2.16-2.19: the whole `[tool.pdm.resolution]` table, raw dev-dependencies. */
-    v2_16: "pdm 2.16-2.19 (resolution)",
-    /**
-     * PDM >= 2.20: dev-dependencies = `[dependency-groups]` + tool.pdm.dev-dependencies, merged under
-     * normalized group names.
-     */
-    v2_20: "pdm >=2.20 (resolution, dependency-groups)",
-};
-/** pdm.utils.normalize_name (>= 2.20 spelling: runs of non-alphanumerics become "-"). */
-const pdmNormalizeName = (name) => name.replace(/[^A-Za-z0-9]+/g, "-").toLowerCase();
-function pdmBase(pyproject) {
-    const project = tableAt(pyproject, ["project"]);
-    const settings = tableAt(pyproject, ["tool", "pdm"]);
-    return {
-        project,
-        settings,
-        data: {
-            sources: get(settings, "source", []),
-            dependencies: get(project, "dependencies", []),
-            "optional-dependencies": get(project, "optional-dependencies", {}),
-            "requires-python": get(project, "requires-python", ""),
-        },
-    };
-}
-function content_hashes_pdmDevDependencies(pyproject) {
-    const groups = {};
-    for (const [name, deps] of Object.entries(tableAt(pyproject, ["dependency-groups"]))) {
-        const group = pdmNormalizeName(name);
-        if (Object.hasOwn(groups, group))
-            throw new RecipeNotApplicable(`duplicate group ${group}`);
-        groups[group] = Array.isArray(deps) ? [...deps] : deps;
-    }
-    for (const [name, deps] of Object.entries(tableAt(pyproject, ["tool", "pdm", "dev-dependencies"]))) {
-        const group = pdmNormalizeName(name);
-        groups[group] ??= [];
-        const list = groups[group];
-        if (!Array.isArray(list) || !Array.isArray(deps))
-            throw new RecipeNotApplicable("bad group");
-        list.push(...deps);
-    }
-    return groups;
-}
-function pdmContent(pyproject, recipe) {
-    const { settings, data } = pdmBase(pyproject);
-    switch (recipe) {
-        case PDM_RECIPES.v2_0:
-            data["dev-dependencies"] = get(settings, "dev-dependencies", {});
-            data.overrides = get(settings, "overrides", {});
-            break;
-        case PDM_RECIPES.v2_3:
-            data["dev-dependencies"] = get(settings, "dev-dependencies", {});
-            data.overrides = has(settings, "overrides")
-                ? settings.overrides
-                : get(get(settings, "resolution", {}), "overrides", {});
-            break;
-        case PDM_RECIPES.v2_16:
-            data["dev-dependencies"] = get(settings, "dev-dependencies", {});
-            data.resolution = get(settings, "resolution", {});
-            break;
-        default:
-            data["dev-dependencies"] = content_hashes_pdmDevDependencies(pyproject);
-            data.resolution = get(settings, "resolution", {});
-    }
-    return data;
-}
-/** Numeric parts of a pdm lock_version ("4.4.1" -> [4, 4, 1]); undefined when unparseable. */
-function versionTuple(version) {
-    if (!version || !/^\d+(\.\d+)*$/.test(version.trim()))
-        return undefined;
-    return version.trim().split(".").map(Number);
-}
-function compareTuples(a, b) {
-    for (let i = 0; i < Math.max(a.length, b.length); i++) {
-        const difference = (a[i] ?? 0) - (b[i] ?? 0);
-        if (difference)
-            return difference;
-    }
-    return 0;
-}
-/**
- * Which PDM recipes apply to a lock_version, most likely first:
- * 4.4.1 -> <=2.15 overrides layout; 4.4.2 (2.16 only) -> resolution layout; 4.5.0 (2.17-2.28.0)
- * -> both resolution variants; >= 4.5.1 -> >= 2.20; older or unknown -> all layouts.
- */
-function pdmRecipesFor(lockVersion) {
-    const all = [PDM_RECIPES.v2_3, PDM_RECIPES.v2_0, PDM_RECIPES.v2_20, PDM_RECIPES.v2_16];
-    const version = versionTuple(lockVersion);
-    if (!version)
-        return all;
-    const at = (bound) => compareTuples(version, versionTuple(bound) ?? []);
-    // PDM 2.0-2.2 write 4.0 (Debian's 2.2.1: Project.LOCKFILE_VERSION).
-    if (at("4.1") < 0)
-        return [PDM_RECIPES.v2_0, PDM_RECIPES.v2_3, PDM_RECIPES.v2_20, PDM_RECIPES.v2_16];
-    if (at("4.4.1") < 0)
-        return [PDM_RECIPES.v2_3, PDM_RECIPES.v2_20, PDM_RECIPES.v2_16];
-    if (at("4.4.1") === 0)
-        return [PDM_RECIPES.v2_3];
-    if (at("4.5.0") < 0)
-        return [PDM_RECIPES.v2_16];
-    if (at("4.5.1") < 0)
-        return [PDM_RECIPES.v2_20, PDM_RECIPES.v2_16];
-    return [PDM_RECIPES.v2_20];
-}
-/**
- * pdm.lock `content_hash` candidates ("sha256:<hex>") for the recipes that apply to `lockVersion`
- * (`[metadata] lock_version`; all recipes when omitted or unknown), most likely first.
- */
-function pdmContentHashes(pyproject, lockVersion) {
-    const numbers = numberModeFor(pyproject);
-    return pdmRecipesFor(lockVersion).flatMap((recipe) => candidate(recipe, () => pdmContent(pyproject, recipe), numbers, undefined, "sha256:"));
-}
-// ---------------------------------------------------------------------------------------------
-// Pipfile
-// ---------------------------------------------------------------------------------------------
-const PIPFILE_RECIPES = {
-    /** plette `Pipfile.get_hash` (pipenv before 2026.4, including Debian's 2022.12.19). */
-    raw: "plette raw names",
-    /** pipenv >= 2026.4 `Project.calculate_pipfile_hash`: PEP 503-canonical package keys. */
-    canonical: "pipenv >=2026.4 canonical names",
-    /** Early pipenv: raw names, and https://pypi.python.org/simple as the implied source. */
-    pypiPython: "early pipenv (default source pypi.python.org)",
-};
-/** plette's PIPFILE_SECTIONS plus the names get_hash skips. */
-const PIPFILE_NON_PACKAGE_KEYS = new Set([
-    "source",
-    "packages",
-    "dev-packages",
-    "requires",
-    "scripts",
-    "pipfile",
-    "pipenv",
-    "default",
-    "develop",
-]);
-/** plette prepends this source when the Pipfile has no `[[source]]`. */
-const DEFAULT_PIPFILE_SOURCE = { name: "pypi", url: "https://pypi.org/simple", verify_ssl: true };
-const EARLY_PIPFILE_SOURCE = { ...DEFAULT_PIPFILE_SOURCE, url: "https://pypi.python.org/simple" };
-function pipfileContent(pipfile, canonical, defaultSource = DEFAULT_PIPFILE_SOURCE) {
-    const names = (section) => {
-        if (!canonical)
-            return section;
-        if (!content_hashes_isPlainObject(section))
-            throw new RecipeNotApplicable("not a table");
-        return Object.fromEntries(Object.entries(section).map(([k, v]) => [names_normalizeName(k), v]));
-    };
-    const data = {
-        _meta: {
-            sources: has(pipfile, "source") ? pipfile.source : [defaultSource],
-            requires: get(pipfile, "requires", {}),
-        },
-        default: names(get(pipfile, "packages", {})),
-        develop: names(get(pipfile, "dev-packages", {})),
-    };
-    for (const [category, values] of Object.entries(pipfile)) {
-        if (!PIPFILE_NON_PACKAGE_KEYS.has(category))
-            data[category] = names(values);
-    }
-    return data;
-}
-/**
- * Pipfile.lock `_meta.hash.sha256` candidates: plette raw names, PEP 503-canonical names, then (with
- * no `[[source]]`) early pipenv's implied pypi.python.org source.
- */
-function pipfileHashes(pipfile) {
-    const numbers = numberModeFor(pipfile);
-    const compact = [",", ":"];
-    const early = has(pipfile, "source")
-        ? []
-        : candidate(PIPFILE_RECIPES.pypiPython, () => pipfileContent(pipfile, false, EARLY_PIPFILE_SOURCE), numbers, compact);
-    return [
-        ...candidate(PIPFILE_RECIPES.raw, () => pipfileContent(pipfile, false), numbers, compact),
-        ...candidate(PIPFILE_RECIPES.canonical, () => pipfileContent(pipfile, true), numbers, compact),
-        ...early,
-    ];
-}
-/**
- * Every manifest section any recipe of `format` hashes (dotted names such as
- * "tool.poetry.dependencies"; Pipfile custom categories by their own name), mapped to the
- * pythonJsonDumps of its current value ("null" when absent; dates written as strings). None of the
- * hashes identifies what changed, so diff these between the base and head manifests instead.
- */
-function hashedSections(format, manifest) {
-    const options = { numbers: numberModeFor(manifest), unserializable: "string" };
-    const separators = format === "pipfile" ? [",", ":"] : [", ", ": "];
-    const dump = (value) => pythonJsonDumps(value ?? null, separators, options);
-    const at = (path) => {
-        let current = manifest;
-        for (const key of path.split("."))
-            current = get(current, key);
-        return current;
-    };
-    let paths;
-    if (format === "poetry") {
-        paths = [
-            ...POETRY_RELEVANT_KEYS.map((key) => `tool.poetry.${key}`),
-            ...POETRY_PROJECT_KEYS.map((key) => `project.${key}`),
-            "dependency-groups",
-        ];
-    }
-    else if (format === "pdm") {
-        paths = [
-            "project.dependencies",
-            "project.optional-dependencies",
-            "project.requires-python",
-            "tool.pdm.source",
-            "tool.pdm.dev-dependencies",
-            "dependency-groups",
-            "tool.pdm.overrides",
-            "tool.pdm.resolution",
-        ];
-    }
-    else {
-        const sections = {
-            source: dump(has(manifest, "source") ? manifest.source : [DEFAULT_PIPFILE_SOURCE]),
-            requires: dump(get(manifest, "requires")),
-            packages: dump(get(manifest, "packages")),
-            "dev-packages": dump(get(manifest, "dev-packages")),
-        };
-        for (const [category, values] of Object.entries(manifest)) {
-            if (!PIPFILE_NON_PACKAGE_KEYS.has(category))
-                sections[category] = dump(values);
-        }
-        return sections;
-    }
-    // Keys with dots are never nested in these paths, so a plain split is enough.
-    return Object.fromEntries(paths.map((path) => [path, dump(at(path))]));
-}
-/** Names of the hashed sections whose content differs between two manifests. */
-function changedHashedSections(format, base, head) {
-    const before = hashedSections(format, base);
-    const after = hashedSections(format, head);
-    const names = [...new Set([...Object.keys(before), ...Object.keys(after)])];
-    return names.filter((name) => (before[name] ?? "null") !== (after[name] ?? "null"));
-}
-// ---------------------------------------------------------------------------------------------
-// Today's recipes
-// ---------------------------------------------------------------------------------------------
-/** The release each format's "current" verdict follows (the oracle chroot's versions). */
-const CURRENT_TOOLS = {
-    poetry: "Poetry 2.3",
-    pdm: "PDM 2.29",
-    pipfile: "pipenv 2026.8",
-};
-/**
- * The recipes today's tool accepts for a lock: Poetry 2.3 (also without groups for a lock whose
- * comment names a Poetry before 2.3), PDM ≥ 2.20, pipenv's canonical names.
- */
-function currentRecipes(format, poetryVersion) {
-    if (format === "pdm")
-        return [PDM_RECIPES.v2_20];
-    if (format === "pipfile")
-        return [PIPFILE_RECIPES.canonical];
-    return poetryVersion && content_hashes_lessThan(poetryVersion, "2.3.0")
-        ? [POETRY_RECIPES.v2_3, POETRY_RECIPES.v2_0]
-        : [POETRY_RECIPES.v2_3];
-}
-
-;// CONCATENATED MODULE: ./shared/lockcheck/declared-vs-locked.ts
-
-
-
-function checkDeclared(declared, lock) {
-    const finding = findingsFor(lock);
-    const byKey = packagesByKey(lock);
-    const findings = [];
-    for (const dependency of declared) {
-        const locked = byKey.get(dependency.key) ?? [];
-        const where = { file: dependency.file, line: dependency.line, package: dependency.name };
-        const group = dependency.group === "main" ? "" : ` (${dependency.group})`;
-        if (locked.length === 0) {
-            findings.push(finding({
-                ...where,
-                severity: "error",
-                code: "not-locked",
-                declared: dependency.constraint,
-                message: `${dependency.name}: ${dependency.file} declares ${describeConstraint(dependency.constraint)}${group}, but ${lock.file} does not lock it.`,
-            }));
-            continue;
-        }
-        if (dependency.direct)
-            continue;
-        const versions = locked.map((p) => p.version).filter((v) => v !== undefined);
-        const satisfied = satisfiedOrUnparsable(dependency, versions);
-        if (satisfied === "unparsable") {
-            findings.push(unparsableFinding(dependency, lock));
-            continue;
-        }
-        if (versions.length > 0 && !satisfied) {
-            findings.push(finding({
-                ...where,
-                severity: "error",
-                code: "unsatisfied",
-                declared: dependency.constraint,
-                locked: versions.join(", "),
-                message: `${dependency.name}: ${dependency.file} asks for ${dependency.constraint}${group}, ${lock.file} has ${versions.join(", ")}.`,
-            }));
-        }
-    }
-    return findings;
-}
-/**
- * Locked packages that no declared dependency reaches through the lock's own edges: a removed
- * top-level dependency. `roots` holds the keys to start from (declared names, the project itself).
- */
-function checkOrphans(roots, lock) {
-    const byKey = packagesByKey(lock);
-    const reached = new Set();
-    const queue = [...roots];
-    for (let key = queue.pop(); key !== undefined; key = queue.pop()) {
-        if (reached.has(key))
-            continue;
-        reached.add(key);
-        for (const locked of byKey.get(key) ?? []) {
-            for (const edge of locked.dependencies)
-                queue.push(edge.key);
-        }
-    }
-    // Only packages nothing else in the lock depends on were top-level.
-    const dependedOn = new Set(lock.packages.flatMap((p) => p.dependencies.map((d) => d.key)));
-    return lock.packages
-        .filter((p) => !reached.has(p.key) && !dependedOn.has(p.key))
-        .map((p) => notDeclared(lock, p, `still locks ${p.version ?? "it"} as a top-level dependency, but nothing declares it any more.`));
-}
-/** One finding per declared constraint that does not parse: the tools refuse such a manifest. */
-function unparsableConstraints(declared, lock) {
-    const parses = (specifier) => {
-        try {
-            return specifier.trim() === "" || isValidSpecifier(specifier);
-        }
-        catch {
-            return false;
-        }
-    };
-    return declared
-        .filter((d) => !d.direct && !d.specifiers.every(parses))
-        .map((d) => unparsableFinding(d, lock));
-}
-function unparsableFinding(dependency, lock) {
-    const group = dependency.group === "main" ? "" : ` (${dependency.group})`;
-    return findingsFor(lock)({
-        severity: "error",
-        code: "unparsable-constraint",
-        package: dependency.name,
-        file: dependency.file,
-        line: dependency.line,
-        declared: dependency.constraint,
-        message: `${dependency.name}: ${dependency.file} declares ${JSON.stringify(dependency.constraint)}${group}, which does not parse as a version constraint, so the lock cannot be checked against it.`,
-        fix: `Fix the constraint in ${dependency.file}, then run: ${fixCommand(lock)}`,
-    });
-}
-/** Whether a locked version satisfies the constraint; "unparsable" when the constraint does not parse. */
-function satisfiedOrUnparsable(dependency, versions) {
-    try {
-        return versions.some((v) => declaredSatisfiedBy(dependency, v));
-    }
-    catch {
-        return "unparsable";
-    }
-}
-function packagesByKey(lock) {
-    const byKey = new Map();
-    for (const p of lock.packages)
-        byKey.set(p.key, [...(byKey.get(p.key) ?? []), p]);
-    return byKey;
-}
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./shared/lockcheck/history.ts
-/** The manifest as it was when a lock was written, looked up in recent git history. */
-
-
-/**
- * Walks back through the last `depth` commits that touched `file` and returns the first version
- * for which `matches` holds (for example: its content hash equals the lock's). Undefined when git,
- * history or a match is missing (a shallow CI checkout, say).
- */
-function findInHistory(file, matches, depth = 20) {
-    const cwd = external_node_path_default().dirname(file);
-    const git = (...args) => (0,external_node_child_process_namespaceObject.execFileSync)("git", args, {
-        cwd,
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "ignore"],
-        timeout: 10_000,
-    });
-    try {
-        const relative = git("ls-files", "--full-name", "--", external_node_path_default().basename(file)).trim();
-        if (relative === "")
-            return undefined;
-        for (const commit of git("log", `-n${depth}`, "--format=%H", "--", external_node_path_default().basename(file))
-            .split("\n")
-            .filter(Boolean)) {
-            const text = git("show", `${commit}:${relative}`);
-            if (matches(text))
-                return text;
-        }
-    }
-    catch {
-        return undefined;
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./shared/lockcheck/recipes.ts
-
-
-
-
-/** What each older recipe leaves out that today's tool hashes. */
-const leftOut = {
-    [POETRY_RECIPES.v1_1]: "the [tool.poetry.group.*] tables",
-    [POETRY_RECIPES.v1_2]: "[project] and [dependency-groups]",
-    [POETRY_RECIPES.v2_0]: "[dependency-groups]",
-    [PDM_RECIPES.v2_0]: "the whole [tool.pdm.resolution] table (it hashed overrides only)",
-    [PDM_RECIPES.v2_3]: "the whole [tool.pdm.resolution] table (it hashed overrides only)",
-    [PDM_RECIPES.v2_16]: "[dependency-groups] merged into dev-dependencies",
-    [PIPFILE_RECIPES.raw]: "canonical package names",
-    [PIPFILE_RECIPES.pypiPython]: "its own implied [[source]] (https://pypi.org/simple)",
-};
-/** The older recipe's hash, as an error (`current`) or a notice (`any`). */
-function olderRecipeFinding(lock, manifest, format, recipe, mode) {
-    const today = CURRENT_TOOLS[format];
-    const writer = writerOf(lock, recipe);
-    const names = recipe === PIPFILE_RECIPES.raw ? nonCanonicalNames(manifest) : [];
-    const what = names.length > 0 ? `${leftOut[recipe]} (${names.join(", ")})` : leftOut[recipe];
-    const base = `${lock.file}: its content hash is ${writer}'s recipe for this ${manifest.file}; ${today} also hashes ${what}`;
-    return findingsFor(lock)({
-        severity: mode === "current" ? "error" : "notice",
-        code: "hash-recipe",
-        package: names[0],
-        file: lock.file,
-        line: hashLine(lock),
-        locked: lock.contentHash,
-        message: mode === "current"
-            ? `${base}, so it calls the lock out of date.`
-            : `${base}; accepted because hash-recipes is 'any'.`,
-    });
-}
-/** "Poetry 1.8.3" from the lock's comment, else the recipe's version range. */
-function writerOf(lock, recipe) {
-    if (lock.format === "poetry" && lock.generator?.version)
-        return `Poetry ${lock.generator.version}`;
-    if (recipe === PIPFILE_RECIPES.pypiPython)
-        return "an early pipenv (pypi.python.org source)";
-    if (lock.format === "pipfile")
-        return "pipenv before 2026.4 (plette, raw names)";
-    const version = lock.lockVersion ? ` (lock_version ${lock.lockVersion})` : "";
-    return `${recipe.replace(/^pdm/, "PDM").replace(/^poetry/, "Poetry")}${version}`;
-}
-function nonCanonicalNames(manifest) {
-    return ["packages", "dev-packages"].flatMap((section) => Object.keys(tableAt(manifest.data, [section])).filter((name) => names_normalizeName(name) !== name));
-}
-/** PDM 2.29 reads lock_version 4.x only: anything older gets one finding, not a diff. */
-function refusedPdmFormat(lock, manifest) {
-    const major = Number(lock.lockVersion?.split(".")[0] ?? 0);
-    if (major >= 4)
-        return undefined;
-    const legacyManifest = !("project" in manifest.data);
-    const version = lock.lockVersion ? `lock_version ${lock.lockVersion}` : "no lock_version";
-    return findingsFor(lock)({
-        severity: "error",
-        code: "lock-format-too-old",
-        file: lock.file,
-        line: 1,
-        message: `${lock.file}: this lock format is too old (${version}, from PDM before 2.0): ${CURRENT_TOOLS.pdm} refuses it as incompatible${legacyManifest ? `, and ${manifest.file} keeps its dependencies in [tool.pdm] (PDM before 1.0)` : ""}.`,
-        fix: legacyManifest
-            ? "Move the [tool.pdm] dependencies into [project] (PEP 621), then run: pdm lock"
-            : "Run: pdm lock",
-    });
-}
-const hashLine = (lock) => lock.contentHashLine ?? 1;
-/** pipenv (plette) stops at a `[[source]]` without a name or url: one finding, not a diff. */
-function refusedPipfileSource(lock, manifest) {
-    const sources = Array.isArray(manifest.data.source) ? manifest.data.source : [];
-    const index = sources.findIndex((s) => typeof s !== "object" || s === null || !("name" in s) || !("url" in s));
-    if (index < 0)
-        return undefined;
-    const missing = "name" in (sources[index] ?? {}) ? "url" : "name";
-    const lines = manifest.text.split("\n");
-    const line = lines.flatMap((l, i) => (/^\s*\[\[source\]\]/.test(l) ? [i + 1] : []))[index];
-    return findingsFor(lock)({
-        severity: "error",
-        code: "invalid-source",
-        file: manifest.file,
-        line,
-        message: `${manifest.file}: [[source]] number ${index + 1} has no ${missing}, so ${CURRENT_TOOLS.pipfile} cannot read the Pipfile ("Missing required field: ${missing}").`,
-        fix: `Add ${missing} = ... to that [[source]], then run: pipenv lock`,
-    });
-}
-
-;// CONCATENATED MODULE: ./shared/lockcheck/hashed-locks.ts
-
-
-
-
-
-
-
-
-
-
-
-
-const poetry = {
-    hashFormat: "poetry",
-    candidates: (manifest) => poetryContentHashes(manifest),
-    recipes: (lock) => poetryRecipesFor(lock.generator, lock.lockVersion),
-    declared: (manifest) => [
-        ...poetryDependencies(manifest),
-        ...pep621Dependencies(manifest),
-        ...[...dependencyGroups(manifest).values()].flat(),
-    ],
-    hasEdges: true,
-    newestLockVersion: "2.1",
-    requiresPython(manifest, lock) {
-        const python = tableAt(manifest.data, ["tool", "poetry", "dependencies"]).python;
-        const project = tableAt(manifest.data, ["project"])["requires-python"];
-        const declared = typeof project === "string" ? project : typeof python === "string" ? python : undefined;
-        const line = typeof project === "string"
-            ? manifest.lines.key("project", "requires-python")
-            : manifest.lines.key("tool.poetry.dependencies", "python");
-        return compareRequiresPython(manifest, lock, declared, line, poetryToPep440);
-    },
-};
-const pdm = {
-    hashFormat: "pdm",
-    candidates: (manifest) => pdmContentHashes(manifest),
-    recipes: (lock) => pdmRecipesFor(lock.lockVersion),
-    refusedFormat: refusedPdmFormat,
-    declared: (manifest, lock) => inLockedPdmGroups(lock, [
-        ...pep621Dependencies(manifest),
-        ...pdmDevDependencies(manifest),
-        ...[...dependencyGroups(manifest).values()].flat(),
-    ]),
-    hasEdges: true,
-    newestLockVersion: "4.5.1",
-    requiresPython(manifest, lock) {
-        const declared = tableAt(manifest.data, ["project"])["requires-python"];
-        const line = manifest.lines.key("project", "requires-python");
-        return compareRequiresPython(manifest, lock, typeof declared === "string" ? declared : undefined, line);
-    },
-};
-const pipfile = {
-    hashFormat: "pipfile",
-    candidates: (manifest) => pipfileHashes(manifest),
-    recipes: () => Object.values(PIPFILE_RECIPES),
-    refusedFormat: refusedPipfileSource,
-    declared: pipfileDependencies,
-    hasEdges: false,
-    newestLockVersion: "6",
-    requiresPython(manifest, lock) {
-        const requires = tableAt(manifest.data, ["requires"]);
-        const locked = lock.requires ?? {};
-        const findings = [];
-        for (const key of new Set([...Object.keys(requires), ...Object.keys(locked)])) {
-            if (String(requires[key] ?? "") === String(locked[key] ?? ""))
-                continue;
-            findings.push(findingsFor(lock)({
-                severity: "error",
-                code: "requires-python",
-                package: key,
-                declared: String(requires[key] ?? ""),
-                locked: String(locked[key] ?? ""),
-                file: manifest.file,
-                line: manifest.lines.key("requires", key) ?? manifest.lines.table("requires"),
-                message: `[requires] ${key}: ${manifest.file} says ${requires[key] ?? "nothing"}, ${lock.file} was locked for ${locked[key] ?? "nothing"}.`,
-            }));
-        }
-        return findings;
-    },
-};
-/** `pdm lock` locks an extra only when `-G` names it: `[metadata] groups` says which it did. */
-function inLockedPdmGroups(lock, declared) {
-    const groups = lock.lockedGroups;
-    if (!groups)
-        return declared;
-    const locked = new Set(groups.map(names_normalizeName));
-    return declared.filter((d) => !d.group.startsWith("extra:") || locked.has(names_normalizeName(d.group.slice(6))));
-}
-const rulesFor = { poetry, pdm, pipfile };
-function checkHashedLock(lock, manifest, hashRecipes = "current") {
-    const rules = rulesFor[lock.format];
-    const refused = rules.refusedFormat?.(lock, manifest);
-    if (refused)
-        return { findings: [refused] };
-    const findings = [];
-    const newer = lock.lockVersion && newerLockVersion(lock, lock.lockVersion, rules.newestLockVersion);
-    if (newer)
-        findings.push(newer);
-    const candidates = rules.candidates(parseManifest(manifest.text));
-    const today = currentRecipes(rules.hashFormat, lock.generator?.version);
-    const current = matchingCandidate(candidates, lock.contentHash, today);
-    const older = current
-        ? undefined
-        : matchingCandidate(candidates, lock.contentHash, rules.recipes(lock));
-    const project = projectKey(manifest);
-    // `all = ["pkg[a,b]"]` in pkg itself pulls in its own extras: not a package to lock.
-    const declared = rules.declared(manifest, lock).filter((d) => d.key !== project);
-    const unparsable = unparsableConstraints(declared, lock);
-    if (unparsable.length > 0)
-        return { findings: [...findings, ...unparsable] };
-    const semantic = semanticFindings(lock, manifest, rules, declared, project);
-    if (!current && !older) {
-        findings.push(...semantic);
-        if (!semantic.some((f) => f.severity === "error"))
-            findings.push(hashFinding(lock, manifest, rules));
-        return { findings };
-    }
-    // The lock was written from exactly this manifest: a difference we see is ours to doubt.
-    findings.push(...semantic.map((f) => (f.severity === "error" ? { ...f, severity: "warning" } : f)));
-    if (older) {
-        findings.push(olderRecipeFinding(lock, manifest, rules.hashFormat, older.recipe, hashRecipes));
-        return hashRecipes === "any" ? { findings, matchedRecipe: older.recipe } : { findings };
-    }
-    const matched = current;
-    const raw = candidates.find((c) => c.recipe === PIPFILE_RECIPES.raw);
-    if (matched.recipe === PIPFILE_RECIPES.canonical && raw?.hash !== lock.contentHash)
-        findings.push(canonicalOnlyNotice(lock));
-    return { findings, matchedRecipe: matched.recipe };
-}
-function semanticFindings(lock, manifest, rules, declared, project) {
-    const semantic = [...checkDeclared(declared, lock), ...rules.requiresPython(manifest, lock)];
-    if (!rules.hasEdges)
-        return semantic;
-    return [...semantic, ...checkOrphans([...declared.map((d) => d.key), project], lock)];
-}
-/** The project's own normalized name ("" for a Pipfile). */
-function projectKey(manifest) {
-    const name = tableAt(manifest.data, ["project"]).name ?? tableAt(manifest.data, ["tool", "poetry"]).name;
-    return typeof name === "string" ? names_normalizeName(name) : "";
-}
-/**
- * Pipfile.lock does not say which pipenv wrote it. A hash that only pipenv ≥ 2026.4's recipe
- * (canonical names) reproduces is fresh for today's pipenv, but an older one re-locks.
- */
-function canonicalOnlyNotice(lock) {
-    return findingsFor(lock)({
-        severity: "notice",
-        code: "hash-recipe",
-        file: lock.file,
-        line: hashLine(lock),
-        message: `${lock.file} matches the Pipfile with pipenv 2026.4's hashing (canonical names) only; pipenv before 2026.4 would call it out of date.`,
-        fix: "Pin pipenv ≥ 2026.4 in CI, or run: pipenv lock",
-    });
-}
-function hashFinding(lock, manifest, rules) {
-    const base = findInHistory(manifestPathOf(manifest), (text) => {
-        try {
-            return (matchingCandidate(rules.candidates(parseManifest(text)), lock.contentHash) !== undefined);
-        }
-        catch {
-            return false;
-        }
-    });
-    const sections = base
-        ? changedHashedSections(rules.hashFormat, parseManifest(base), parseManifest(manifest.text))
-        : rules.hashFormat === "pipfile"
-            ? pipfileSectionsAgainstLock(manifest, lock)
-            : [];
-    const what = sections.length > 0
-        ? `the hashed section${sections.length > 1 ? "s" : ""} ${sections.join(", ")} changed`
-        : `a hashed section (${hashedSectionNames[rules.hashFormat]}) changed`;
-    return findingsFor(lock)({
-        severity: "error",
-        code: "content-hash",
-        file: lock.file,
-        line: hashLine(lock),
-        locked: lock.contentHash,
-        message: `${lock.file}: the content hash no longer matches ${manifest.file}: ${what}, though no locked version is out of range.`,
-    });
-}
-/**
- * Without history, Pipfile.lock's own `_meta` still tells whether [[source]] or [requires] changed;
- * if neither did, a package table did.
- */
-function pipfileSectionsAgainstLock(manifest, lock) {
-    const now = hashedSections("pipfile", parseManifest(manifest.text));
-    const { sources, requires } = lock;
-    const locked = hashedSections("pipfile", { source: sources, requires });
-    const dump = (sections, key) => key === "requires" && sections[key] === "null" ? "{}" : sections[key];
-    const changed = ["source", "requires"].filter((key) => dump(now, key) !== dump(locked, key));
-    if (changed.length > 0)
-        return changed;
-    return Object.keys(now).filter((key) => key !== "source" && key !== "requires");
-}
-const hashedSectionNames = {
-    poetry: "dependencies, groups, sources, extras or requires-python",
-    pdm: "dependencies, dev-dependencies, sources, requires-python or resolution",
-    pipfile: "packages, sources or requires",
-};
-/** The absolute manifest path, which checkers pass along on the Manifest. */
-const manifestPathOf = (manifest) => manifest.path ?? manifest.file;
-/** The manifest's requires-python against the lock's. */
-function compareRequiresPython(manifest, lock, declared, line, toPep440 = (s) => [s]) {
-    const locked = lock.requiresPython;
-    if (declared === undefined || locked === undefined)
-        return [];
-    const [a, b] = [toPep440(declared), toPep440(locked)];
-    if (a.length === b.length && a.every((s, i) => sameSpecifierSet(s, b[i])))
-        return [];
-    return [
-        findingsFor(lock)({
-            severity: "error",
-            code: "requires-python",
-            package: "python",
-            declared,
-            locked,
-            file: manifest.file,
-            line,
-            message: `requires-python: ${manifest.file} says ${describeConstraint(declared)}, ${lock.file} was locked for ${locked}.`,
-        }),
-    ];
-}
-
-;// CONCATENATED MODULE: ./shared/project/requirements-in.ts
-/** `requirements.in` files: requirements, `-r` includes (followed) and `-c` constraints (not direct). */
-
-
-
-
-
-
-/**
- * The direct requirements of an input file and everything it includes with `-r`.
- * `display` maps an absolute path to the path shown to users.
- */
-function readRequirementsIn(file, display, seen = new Set()) {
-    if (seen.has(file))
-        return [];
-    seen.add(file);
-    const shown = display(file);
-    const text = text_readText(file, shown);
-    const manifest = { data: {}, text, file: shown, lines: new ManifestLines(text) };
-    const declared = [];
-    const lines = text.split(/\r?\n/);
-    for (let i = 0; i < lines.length; i++) {
-        const line = lines[i].replace(/(^|\s)#.*$/, "").trim();
-        if (line === "")
-            continue;
-        const include = /^(-r|--requirement)[=\s]+(\S+)/.exec(line);
-        if (include) {
-            declared.push(...readRequirementsIn(external_node_path_default().resolve(external_node_path_default().dirname(file), include[2]), display, seen));
-            continue;
-        }
-        const editable = /^(-e|--editable)[=\s]+(\S+)/.exec(line);
-        if (editable) {
-            const name = /[#&]egg=([^&]+)/.exec(editable[2])?.[1];
-            if (name)
-                declared.push(directRequirement(name, editable[2], shown, i + 1));
-            continue;
-        }
-        if (line.startsWith("-"))
-            continue;
-        try {
-            declared.push(fromPep508(line, "main", manifest, i + 1));
-        }
-        catch (error) {
-            if (error instanceof errors/* ConfigurationError */.j1)
-                throw new errors/* ConfigurationError */.j1(error.message, { file: shown, line: i + 1 });
-            throw error;
-        }
-    }
-    return declared;
-}
-function directRequirement(name, location, file, line) {
-    return {
-        name,
-        key: names_normalizeName(name),
-        group: "main",
-        constraint: `-e ${location}`,
-        specifiers: [""],
-        extras: [],
-        direct: { kind: "editable", location },
-        file,
-        line,
-    };
-}
-
-;// CONCATENATED MODULE: ./shared/lockcheck/requirements.ts
-/** pip-compile / uv pip compile output against the inputs its header names. */
-
-
-
-
-
-
-
-
-/** Options of pip-compile and uv pip compile that take a value. */
-const valued = new Set([
-    "-o",
-    "--output-file",
-    "--extra",
-    "-i",
-    "--index-url",
-    "--extra-index-url",
-    "-c",
-    "--constraint",
-    "-f",
-    "--find-links",
-    "--pip-args",
-    "--resolver",
-    "--annotation-style",
-    "-p",
-    "--python",
-    "--python-version",
-    "--python-platform",
-    "--cache-dir",
-    "-P",
-    "--upgrade-package",
-    "--unsafe-package",
-    "--build-deps-for",
-    "--override",
-    "--group",
-    "--custom-compile-command",
-    "--no-emit-package",
-]);
-function parseCompileCommand(command) {
-    const words = shellWords(command).slice(command.startsWith("uv ") ? 3 : 1);
-    const parsed = {
-        sources: [],
-        extras: [],
-        allExtras: false,
-        generateHashes: false,
-    };
-    for (let i = 0; i < words.length; i++) {
-        const [option, inline] = words[i].split(/=(.*)/s, 2);
-        if (!option.startsWith("-")) {
-            parsed.sources.push(words[i]);
-            continue;
-        }
-        const value = valued.has(option) && inline === undefined ? words[++i] : inline;
-        if (option === "--extra" && value)
-            parsed.extras.push(...value.split(",").map(names_normalizeName));
-        if (option === "--all-extras")
-            parsed.allExtras = true;
-        if (option === "--generate-hashes")
-            parsed.generateHashes = true;
-    }
-    return parsed;
-}
-function shellWords(command) {
-    const words = [];
-    for (const match of command.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g)) {
-        words.push(match[1] ?? match[2] ?? match[3]);
-    }
-    return words;
-}
-function checkRequirementsLock(lock, lockPath, display) {
-    const finding = findingsFor(lock);
-    if (!lock.header)
-        return [];
-    const command = parseCompileCommand(lock.header.command);
-    const directory = external_node_path_default().dirname(lockPath);
-    const sources = command.sources.length > 0 ? command.sources : ["requirements.in"];
-    const declared = [];
-    const findings = [];
-    for (const source of sources) {
-        const file = external_node_path_default().resolve(directory, source);
-        if (external_node_path_default().basename(file) === "pyproject.toml") {
-            const { data, text } = readTomlFile(file, display(file));
-            const all = pep621Dependencies(manifestOf(data, text, display(file)));
-            declared.push(...all.filter((d) => d.group === "main" || command.allExtras || command.extras.includes(d.group.slice(6))));
-        }
-        else if (/\.(in|txt)$/.test(file) && (0,external_node_fs_.existsSync)(file)) {
-            declared.push(...readRequirementsIn(file, display));
-        }
-        else {
-            findings.push(finding({
-                severity: "warning",
-                code: "input-not-checked",
-                file: lock.file,
-                line: lock.header.line,
-                message: `${lock.file} was compiled from ${source}, which pyship cannot read statically (or which is missing); its pins were not checked against it.`,
-            }));
-        }
-    }
-    findings.push(...checkDirect(lock, declared, finding));
-    findings.push(...requirements_checkOrphans(lock, declared));
-    if (command.generateHashes)
-        findings.push(...checkHashes(lock, finding));
-    return findings;
-}
-function checkDirect(lock, declared, finding) {
-    const findings = [];
-    for (const dependency of declared) {
-        const pin = lock.packages.find((p) => p.key === dependency.key);
-        const base = {
-            package: dependency.name,
-            declared: dependency.constraint,
-            file: dependency.file,
-            line: dependency.line,
-        };
-        if (!pin) {
-            findings.push(finding({
-                ...base,
-                severity: "error",
-                code: "not-locked",
-                message: `${dependency.name}: ${dependency.file} asks for ${describeConstraint(dependency.constraint)}, but ${lock.file} has no pin for it.`,
-            }));
-        }
-        else if (dependency.direct) {
-            if (pin.url !== dependency.direct.location) {
-                findings.push(finding({
-                    ...base,
-                    severity: "error",
-                    code: "source-changed",
-                    locked: pin.url ?? pin.version,
-                    message: `${dependency.name}: ${dependency.file} asks for ${dependency.direct.location}, ${lock.file} pins ${pin.url ?? pin.version}.`,
-                }));
-            }
-        }
-        else if (pin.version && !declaredSatisfiedBy(dependency, pin.version)) {
-            findings.push(finding({
-                ...base,
-                severity: "error",
-                code: "unsatisfied",
-                locked: pin.version,
-                message: `${dependency.name}: ${dependency.file} asks for ${dependency.constraint}, ${lock.file} pins ${pin.version}.`,
-            }));
-        }
-    }
-    return findings;
-}
-/** A pin whose `# via` names only input files was a direct requirement; if none declares it now, it is orphaned. */
-function requirements_checkOrphans(lock, declared) {
-    const direct = new Set(declared.map((d) => d.key));
-    const fromInput = (via) => /^-r\s/.test(via) || /\((pyproject\.toml|setup\.cfg|setup\.py)\)$/.test(via);
-    return lock.packages
-        .filter((p) => p.via.length > 0 && p.via.every(fromInput) && !direct.has(p.key))
-        .map((p) => notDeclared(lock, p, `pins ${p.version ?? "it"} for ${p.via.join(", ")}, which no longer asks for it.`));
-}
-function checkHashes(lock, finding) {
-    return lock.packages
-        .filter((p) => !p.editable && p.files.every((f) => f.hashes.length === 0))
-        .map((p) => finding({
-        severity: "error",
-        code: "missing-hashes",
-        package: p.name,
-        locked: p.version,
-        file: lock.file,
-        line: p.line,
-        message: `${p.name}: ${lock.file} was compiled with --generate-hashes, but this pin has no --hash.`,
-    }));
-}
-
-;// CONCATENATED MODULE: ./shared/lockcheck/uv-requirements.ts
-/** uv's view of declared requirements: PEP 621 lowered with `tool.uv.sources`, and the lock's wire form. */
-
-
-
-
-/** Declared dependencies in uv's form: extras become `extra == '…'` markers, sources apply. */
-function lowerDeclared(declared, project) {
-    const sources = tableAt(project, ["tool", "uv", "sources"]);
-    const indexes = Array.isArray(tableAt(project, ["tool", "uv"]).index)
-        ? tableAt(project, ["tool", "uv"]).index.filter(isTable)
-        : [];
-    return declared.map((dependency) => {
-        const extra = dependency.group.startsWith("extra:") ? dependency.group.slice(6) : undefined;
-        const markers = [dependency.marker, extra ? `extra == '${extra}'` : undefined].filter(Boolean);
-        const sourceEntry = Object.entries(sources).find(([name]) => names_normalizeName(name) === dependency.key)?.[1];
-        return {
-            name: dependency.name,
-            key: dependency.key,
-            extras: dependency.extras,
-            specifier: dependency.direct ? "" : (dependency.specifiers[0] ?? ""),
-            marker: markers.length > 0
-                ? markers.map((m) => (markers.length > 1 ? `(${m})` : m)).join(" and ")
-                : undefined,
-            source: declaredSource(sourceEntry, indexes) ??
-                (dependency.direct?.kind === "url"
-                    ? { kind: "url", location: dependency.direct.location }
-                    : undefined),
-            line: dependency.line,
-            file: dependency.file,
-        };
-    });
-}
-function declaredSource(entry, indexes) {
-    const spec = Array.isArray(entry) ? entry.find(isTable) : entry;
-    if (!isTable(spec))
-        return undefined;
-    if (typeof spec.git === "string") {
-        const reference = spec.tag ?? spec.branch ?? spec.rev;
-        return {
-            kind: "git",
-            location: gitLocation(spec.git, typeof reference === "string" ? reference : undefined),
-        };
-    }
-    if (typeof spec.url === "string")
-        return { kind: "url", location: spec.url };
-    if (spec.workspace === true)
-        return { kind: "editable", location: "" };
-    if (typeof spec.path === "string") {
-        return {
-            kind: spec.editable === true ? "editable" : "path",
-            location: external_node_path_default().posix.normalize(spec.path),
-        };
-    }
-    if (typeof spec.index === "string") {
-        const index = indexes.find((i) => i.name === spec.index);
-        return { kind: "index", location: normalizeUrl(String(index?.url ?? spec.index)) };
-    }
-    return undefined;
-}
-/** A requirement from uv.lock's `requires-dist` / `requires-dev` wire form. */
-function fromLockWire(entry, file, line) {
-    return {
-        name: entry.name,
-        key: names_normalizeName(entry.name),
-        extras: entry.extras.map(names_normalizeName).sort(),
-        specifier: entry.specifier ?? "",
-        marker: entry.marker,
-        source: lockedSource(entry.source),
-        line,
-        file,
-    };
-}
-function lockedSource(source) {
-    const { git, url, editable, index } = source;
-    if (git) {
-        const [base, reference] = [
-            git.split(/[?#]/)[0],
-            /[?&](?:tag|branch|rev)=([^&#]+)/.exec(git)?.[1],
-        ];
-        return { kind: "git", location: gitLocation(base, reference) };
-    }
-    if (url)
-        return { kind: "url", location: url };
-    if (editable !== undefined)
-        return { kind: "editable", location: external_node_path_default().posix.normalize(editable) };
-    const location = source.path ?? source.directory;
-    if (location !== undefined)
-        return { kind: "path", location: external_node_path_default().posix.normalize(location) };
-    if (index)
-        return { kind: "index", location: normalizeUrl(index) };
-    return undefined;
-}
-const gitLocation = (url, reference) => `${url
-    .replace(/^git\+/, "")
-    .replace(/\.git$/, "")
-    .split(/[?#]/)[0]}${reference ? `@${reference}` : ""}`;
-const normalizeUrl = (url) => url.replace(/\/+$/, "");
-const canonicalMarkers = new Map();
-/** Markers compared in one canonical form; undefined when they cannot be parsed. */
-function canonicalMarker(marker) {
-    if (marker === undefined)
-        return "";
-    if (!canonicalMarkers.has(marker)) {
-        let canonical;
-        try {
-            canonical = normalizeMarker(marker);
-        }
-        catch {
-            canonical = undefined;
-        }
-        canonicalMarkers.set(marker, canonical);
-    }
-    return canonicalMarkers.get(marker);
-}
-function sameSource(a, b) {
-    if (!a || !b)
-        return !a && !b;
-    if (a.kind !== b.kind)
-        return false;
-    // A workspace member's editable path is written relative to the workspace root: the kind is enough.
-    if (a.kind === "editable" && (a.location === "" || b.location === ""))
-        return true;
-    return a.location === b.location;
-}
-const describeSource = (source) => source ? `${source.kind} ${source.location}`.trim() : "the index";
-
-;// CONCATENATED MODULE: ./shared/lockcheck/uv.ts
-/** uv.lock: each workspace member's declared metadata against what the lock recorded (uv's `satisfies`). */
-
-
-
-
-
-
-
-
-
-const knownVersion = 1;
-function checkUvLock(lock, root, files) {
-    const finding = findingsFor(lock);
-    const findings = [];
-    const newer = newerLockVersion(lock, lock.formatVersion, String(knownVersion));
-    if (newer)
-        findings.push(newer);
-    const members = workspaceMembers(root, files);
-    findings.push(...checkRequiresPython(lock, members, finding));
-    findings.push(...checkMembers(lock, members, finding));
-    for (const member of members) {
-        const name = tableAt(member.data, ["project"]).name;
-        if (typeof name !== "string")
-            continue;
-        const locked = lock.packages.find((p) => p.key === names_normalizeName(name) && p.source.kind !== "registry");
-        if (!locked) {
-            findings.push(finding({
-                severity: "error",
-                code: "member-not-locked",
-                package: name,
-                file: member.file,
-                line: member.lines.key("project", "name"),
-                message: `${name}: ${member.file} is a workspace member, but ${lock.file} has no entry for it.`,
-            }));
-            continue;
-        }
-        findings.push(...checkMember(lock, member, locked, finding));
-    }
-    findings.push(...checkManifestSets(lock, root, finding));
-    return findings;
-}
-function checkRequiresPython(lock, members, finding) {
-    const root = members[0];
-    const declared = tableAt(root.data, ["project"])["requires-python"];
-    if (typeof declared !== "string" || lock.requiresPython === undefined)
-        return [];
-    if (sameSpecifierSet(declared, lock.requiresPython))
-        return [];
-    return [
-        finding({
-            severity: "error",
-            code: "requires-python",
-            package: "python",
-            declared,
-            locked: lock.requiresPython,
-            file: root.file,
-            line: root.lines.key("project", "requires-python"),
-            message: `requires-python: ${root.file} says ${declared}, ${lock.file} was locked for ${lock.requiresPython}.`,
-        }),
-    ];
-}
-function checkMembers(lock, members, finding) {
-    const expected = members
-        .map((m) => tableAt(m.data, ["project"]).name)
-        .filter((n) => typeof n === "string")
-        .map(names_normalizeName)
-        .sort();
-    const recorded = lock.manifest.members.map(names_normalizeName).sort();
-    if (recorded.length === 0 && expected.length <= 1)
-        return [];
-    if (recorded.join() === expected.join())
-        return [];
-    return [
-        finding({
-            severity: "error",
-            code: "workspace-members",
-            declared: expected.join(", "),
-            locked: recorded.join(", "),
-            file: members[0].file,
-            line: members[0].lines.table("tool.uv.workspace") ?? 1,
-            message: `workspace members: the workspace has ${expected.join(", ") || "none"}, ${lock.file} was locked for ${recorded.join(", ") || "a single project"}.`,
-        }),
-    ];
-}
-function checkMember(lock, member, locked, finding) {
-    const findings = [];
-    const project = tableAt(member.data, ["project"]);
-    // The first entry of that name, as uv's own lookup finds it.
-    const metadata = (lock.packages.find((p) => p.name === locked.name) ?? locked).metadata;
-    const dynamic = stringList(project.dynamic);
-    if (typeof project.version === "string" &&
-        !dynamic.includes("version") &&
-        locked.version !== undefined &&
-        locked.version !== project.version) {
-        findings.push(finding({
-            severity: "error",
-            code: "version",
-            package: locked.name,
-            declared: project.version,
-            locked: locked.version,
-            file: member.file,
-            line: member.lines.key("project", "version"),
-            message: `${locked.name}: ${member.file} has version ${project.version}, ${lock.file} has ${locked.version}.`,
-        }));
-    }
-    const wire = (list) => list.map((item) => fromLockWire(item, lock.file, item.line ?? locked.line));
-    const declared = lowerDeclared(pep621Dependencies(member), member.data);
-    findings.push(...compareRequirements(declared, wire(metadata.requiresDist), lock, finding, ""));
-    const extras = Object.keys(tableAt(project, ["optional-dependencies"]))
-        .map(names_normalizeName)
-        .sort();
-    if (metadata.providesExtras !== undefined) {
-        const recorded = metadata.providesExtras.map(names_normalizeName).sort();
-        if (recorded.join() !== extras.join()) {
-            findings.push(finding({
-                severity: "error",
-                code: "extras",
-                package: locked.name,
-                declared: extras.join(", "),
-                locked: recorded.join(", "),
-                file: member.file,
-                line: member.lines.table("project.optional-dependencies") ??
-                    member.lines.key("project", "optional-dependencies"),
-                message: `${locked.name}: ${member.file} provides extras [${extras.join(", ")}], ${lock.file} has [${recorded.join(", ")}].`,
-            }));
-        }
-    }
-    const groups = dependencyGroups(member);
-    const legacyDev = stringList(tableAt(member.data, ["tool", "uv"])["dev-dependencies"]);
-    if (legacyDev.length > 0) {
-        const dev = pep621Like(legacyDev, member);
-        groups.set("dev", [...(groups.get("dev") ?? []), ...dev]);
-    }
-    const recordedGroups = metadata.requiresDev;
-    const names = new Set([...groups.keys(), ...Object.keys(recordedGroups).map(names_normalizeName)]);
-    for (const group of names) {
-        const recordedKey = Object.keys(recordedGroups).find((g) => names_normalizeName(g) === group);
-        const lockedGroup = recordedKey ? wire(recordedGroups[recordedKey]) : [];
-        const declaredGroup = lowerDeclared(groups.get(group) ?? [], member.data);
-        findings.push(...compareRequirements(declaredGroup, lockedGroup, lock, finding, ` (group ${group})`));
-    }
-    return findings;
-}
-function pep621Like(list, member) {
-    const copy = manifestOf({ project: { dependencies: list } }, member.text, member.file);
-    return pep621Dependencies(copy).map((d) => ({
-        ...d,
-        group: "dev",
-        line: member.lines.dependency("tool.uv", d.name, "dev-dependencies"),
-    }));
-}
-/** The per-dependency diff between declared and recorded requirement sets, like uv's Requested/Existing. */
-function compareRequirements(declared, recorded, lock, finding, where) {
-    const findings = [];
-    const [wantedByKey, haveByKey] = [groupByKey(declared), groupByKey(recorded)];
-    const versions = new Map(lock.packages.map((p) => [p.key, p.version]));
-    const version = (key) => versions.get(key);
-    for (const key of new Set([...wantedByKey.keys(), ...haveByKey.keys()])) {
-        const wanted = wantedByKey.get(key) ?? [];
-        const have = haveByKey.get(key) ?? [];
-        if (have.length === 0) {
-            const r = wanted[0];
-            findings.push(finding({
-                severity: "error",
-                code: "not-locked",
-                package: r.name,
-                declared: r.specifier,
-                file: r.file,
-                line: r.line,
-                message: `${r.name}: ${r.file} declares ${describeConstraint(r.specifier)}${where}, but ${lock.file} does not lock it.`,
-            }));
-            continue;
-        }
-        if (wanted.length === 0) {
-            const r = have[0];
-            findings.push(finding({
-                severity: "error",
-                code: "not-declared",
-                package: r.name,
-                locked: version(key),
-                file: lock.file,
-                line: r.line,
-                message: `${r.name}: ${lock.file} still records it${where}, but the manifest no longer declares it.`,
-            }));
-            continue;
-        }
-        findings.push(...comparePairs(wanted, have, lock, finding, where, version(key)));
-    }
-    return findings;
-}
-function groupByKey(requirements) {
-    const groups = new Map();
-    for (const r of requirements) {
-        const group = groups.get(r.key);
-        if (group)
-            group.push(r);
-        else
-            groups.set(r.key, [r]);
-    }
-    return groups;
-}
-function comparePairs(wanted, have, lock, finding, where, lockedVersion) {
-    const findings = [];
-    const unmatched = [...have];
-    for (const declared of wanted) {
-        // Pair with the recorded entry of the same marker, else the first left.
-        const index = Math.max(0, unmatched.findIndex((r) => canonicalMarker(r.marker) === canonicalMarker(declared.marker)));
-        const recorded = unmatched.splice(index, 1)[0] ?? have[0];
-        const base = { package: declared.name, file: declared.file, line: declared.line };
-        if (!sameSpecifierSet(declared.specifier, recorded.specifier)) {
-            const has = lockedVersion
-                ? `${lock.file} has ${lockedVersion} (locked for ${describeConstraint(recorded.specifier)})`
-                : `${lock.file} was locked for ${describeConstraint(recorded.specifier)}`;
-            findings.push(finding({
-                ...base,
-                severity: "error",
-                code: "specifier-changed",
-                declared: declared.specifier,
-                locked: lockedVersion,
-                message: `${declared.name}: ${declared.file} asks for ${describeConstraint(declared.specifier)}${where}, ${has}.`,
-            }));
-        }
-        if (declared.extras.join() !== recorded.extras.join()) {
-            findings.push(finding({
-                ...base,
-                severity: "error",
-                code: "extras-changed",
-                declared: `[${declared.extras.join(",")}]`,
-                locked: `[${recorded.extras.join(",")}]`,
-                message: `${declared.name}: ${declared.file} asks for extras [${declared.extras.join(", ")}]${where}, ${lock.file} has [${recorded.extras.join(", ")}].`,
-            }));
-        }
-        if (!sameSource(declared.source, recorded.source)) {
-            findings.push(finding({
-                ...base,
-                severity: "error",
-                code: "source-changed",
-                declared: describeSource(declared.source),
-                locked: describeSource(recorded.source),
-                message: `${declared.name}: ${declared.file} takes it from ${describeSource(declared.source)}${where}, ${lock.file} from ${describeSource(recorded.source)}.`,
-            }));
-        }
-        const [a, b] = [canonicalMarker(declared.marker), canonicalMarker(recorded.marker)];
-        if (a === undefined || b === undefined || a !== b) {
-            findings.push(finding({
-                ...base,
-                severity: "warning",
-                code: "marker-changed",
-                declared: declared.marker ?? "",
-                locked: recorded.marker ?? "",
-                message: `${declared.name}: the marker differs${where}: ${declared.file} has '${declared.marker ?? ""}', ${lock.file} has '${recorded.marker ?? ""}'. uv simplifies markers, so this may be the same; run uv lock to be sure.`,
-            }));
-        }
-    }
-    return findings;
-}
-/** `[manifest]` constraints and overrides against `tool.uv.constraint-dependencies` / `override-dependencies`. */
-function checkManifestSets(lock, root, finding) {
-    const uv = tableAt(root.data, ["tool", "uv"]);
-    const findings = [];
-    for (const [setting, recordedKey] of [
-        ["constraint-dependencies", "constraints"],
-        ["override-dependencies", "overrides"],
-    ]) {
-        const declared = pep621Like(stringList(uv[setting]), root)
-            .map((d) => `${d.key}${d.specifiers[0]}`)
-            .sort();
-        const recorded = lock.manifest[recordedKey]
-            .map((r) => `${names_normalizeName(r.name)}${r.specifier ?? ""}`)
-            .sort();
-        if (declared.join() === recorded.join())
-            continue;
-        findings.push(finding({
-            severity: "error",
-            code: `manifest-${recordedKey}`,
-            declared: declared.join(", "),
-            locked: recorded.join(", "),
-            file: root.file,
-            line: root.lines.key("tool.uv", setting) ?? root.lines.table("tool.uv"),
-            message: `tool.uv.${setting}: ${root.file} has [${declared.join(", ")}], ${lock.file} was locked with [${recorded.join(", ")}].`,
-        }));
-    }
-    return findings;
-}
-/** The root project and the members of its `[tool.uv.workspace]`, root first. */
-function workspaceMembers(root, files) {
-    const members = [root];
-    const workspace = tableAt(root.data, ["tool", "uv", "workspace"]);
-    const exclude = new Set(stringList(workspace.exclude).map((p) => external_node_path_default().resolve(files.directory, p)));
-    for (const pattern of stringList(workspace.members)) {
-        for (const directory of expandGlob(files.directory, pattern)) {
-            const file = external_node_path_default().join(directory, "pyproject.toml");
-            if (exclude.has(directory) || directory === files.directory || !(0,external_node_fs_.existsSync)(file))
-                continue;
-            const { data, text } = readTomlFile(file, files.display(file));
-            members.push(manifestOf(data, text, files.display(file)));
-        }
-    }
-    return members;
-}
-/** Expands `packages/*`-style member globs (one `*` per path segment). */
-function expandGlob(base, pattern) {
-    let matches = [base];
-    for (const segment of pattern.split("/").filter((s) => s !== "" && s !== ".")) {
-        if (!segment.includes("*")) {
-            matches = matches.map((m) => external_node_path_default().join(m, segment));
-            continue;
-        }
-        const regex = new RegExp(`^${segment.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
-        matches = matches.flatMap((m) => (0,external_node_fs_.existsSync)(m)
-            ? (0,external_node_fs_.readdirSync)(m, { withFileTypes: true })
-                .filter((e) => e.isDirectory() && regex.test(e.name))
-                .map((e) => external_node_path_default().join(m, e.name))
-            : []);
-    }
-    return matches.sort();
-}
-
-;// CONCATENATED MODULE: ./shared/lockcheck/index.ts
-/** lock-check's engine: find the lockfiles of a project, read each with its manifest, and diff them. */
-
-
-
-
-
-
-
-
-
-
-
-
-/** Lockfile names per tool config that expects one. */
-const expectedLocks = [
-    ["uv", "uv.lock", (_, p) => p?.tools.includes("uv") === true],
-    ["poetry", "poetry.lock", (_, p) => p?.tools.includes("poetry") === true],
-    ["pdm", "pdm.lock", (_, p) => p?.tools.includes("pdm") === true],
-    ["pipfile", "Pipfile.lock", (dir) => (0,external_node_fs_.existsSync)(external_node_path_default().join(dir, "Pipfile"))],
-];
-function checkProject(options) {
-    const project = openProject(options, "lock-check");
-    const reports = project.locks.map(({ lock, path: lockPath }) => {
-        const invalid = invalidEntries(lock);
-        const findings = invalid.length > 0 ? invalid : checkLock(lock, lockPath, project, options.hashRecipes);
-        return report(lock.file, lockPath, lock.format, findings, lock);
-    });
-    if (!options.lockfile)
-        reports.push(...missingLocks(project));
-    return reports;
-}
-function report(lockfile, lockPath, format, findings, lock) {
-    return {
-        lockfile,
-        path: lockPath,
-        format,
-        lock,
-        findings,
-        drift: findings.some((f) => f.severity === "error"),
-    };
-}
-/** The entries setup-venv and audit would refuse: a lock to fix before it is compared. */
-function invalidEntries(lock) {
-    const finding = findingsFor(lock);
-    return lockProblems(lock).map((problem) => finding({
-        severity: "error",
-        code: "invalid-entry",
-        package: problem.package,
-        file: lock.file,
-        line: problem.line,
-        message: problem.message,
-    }));
-}
-function checkLock(lock, lockPath, project, hashRecipes = "current") {
-    const directory = external_node_path_default().dirname(lockPath);
-    const display = project.shown;
-    if (lock.format === "requirements") {
-        const requirements = lock;
-        if (!requirements.header) {
-            throw new errors/* ConfigurationError */.j1(`${lock.file} was not generated by pip-compile or uv pip compile (no header), so there is nothing to check it against`, { file: lock.file, line: 1 });
-        }
-        return checkRequirementsLock(requirements, lockPath, display);
-    }
-    const manifest = lock.format === "pipfile" ? readPipfile(directory, display) : project.manifest();
-    if (!manifest) {
-        const manifestName = lock.format === "pipfile" ? "Pipfile" : "pyproject.toml";
-        throw new errors/* ConfigurationError */.j1(`${lock.file} has no ${manifestName} beside it to check against`, {
-            file: lock.file,
-        });
-    }
-    if (lock.format === "uv")
-        return checkUvLock(lock, manifest, { directory, display });
-    return checkHashedLock(lock, manifest, hashRecipes).findings;
-}
-/** The Pipfile a Pipfile.lock is checked against, or undefined where there is none. */
-function readPipfile(directory, display) {
-    const pipfilePath = external_node_path_default().join(directory, "Pipfile");
-    if (!(0,external_node_fs_.existsSync)(pipfilePath))
-        return undefined;
-    const { data, text } = readTomlFile(pipfilePath, display(pipfilePath));
-    return manifestOf(data, text, display(pipfilePath), pipfilePath);
-}
-function missingLocks(project) {
-    const { directory, shown: display } = project;
-    const pyprojectPath = external_node_path_default().join(directory, "pyproject.toml");
-    const pyproject = project.manifest();
-    const have = new Set(project.locks.map((found) => external_node_path_default().basename(found.path)));
-    return expectedLocks
-        .filter(([, name, expects]) => !have.has(name) && expects(directory, pyproject))
-        .map(([format, name]) => {
-        const lockPath = external_node_path_default().join(directory, name);
-        const manifestFile = format === "pipfile" ? display(external_node_path_default().join(directory, "Pipfile")) : display(pyprojectPath);
-        const tool = { uv: "[tool.uv]", poetry: "[tool.poetry]", pdm: "[tool.pdm]" }[format] ??
-            "a Pipfile";
-        const command = {
-            uv: "uv lock",
-            poetry: "poetry lock",
-            pdm: "pdm lock",
-            pipfile: "pipenv lock",
-        }[format];
-        const line = format === "pipfile" ? 1 : pyproject?.lines.table(`tool.${format}`);
-        const finding = {
-            severity: "error",
-            code: "missing-lockfile",
-            lockfile: display(lockPath),
-            file: manifestFile,
-            line,
-            message: `${display(lockPath)} is missing: ${manifestFile} has ${tool}, but no lockfile was committed.`,
-            fix: `Run: ${command}`,
-        };
-        return report(display(lockPath), lockPath, format, [finding]);
-    });
-}
-
-;// CONCATENATED MODULE: ./shared/runtime/host.ts
-/** The machine's path flavour and executable test, passed in so Windows paths can be tested anywhere. */
-
-
-function isExecutableFile(file) {
-    try {
-        (0,external_node_fs_.accessSync)(file, external_node_fs_.constants.X_OK);
-        return (0,external_node_fs_.statSync)(file).isFile();
-    }
-    catch {
-        return false;
-    }
-}
-const nativeHost = {
-    path: (external_node_path_default()),
-    windows: process.platform === "win32",
-    isExecutable: isExecutableFile,
-};
-/** The file extensions Windows tries for a bare command name (PATHEXT), lower-cased. */
-function executableExtensions(env, host) {
-    if (!host.windows)
-        return [""];
-    const pathext = env.PATHEXT ?? env.Pathext ?? ".COM;.EXE;.BAT;.CMD";
-    return pathext
-        .split(";")
-        .filter(Boolean)
-        .map((extension) => extension.toLowerCase());
-}
-/** PATH as the environment spells it (`Path` on Windows). */
-function searchPath(env) {
-    return env.PATH ?? env.Path ?? "";
-}
-
-// EXTERNAL MODULE: ./shared/runtime/system-errors.ts
-var system_errors = __nccwpck_require__(3586);
-;// CONCATENATED MODULE: ./shared/runtime/command.ts
-/** Runs a program and collects its output; never throws for a non-zero exit. */
-
-
-
-
-function runCommand(file, args, options = {}) {
-    if (options.cwd && (0,paths/* entryKind */.FY)(options.cwd) !== "directory") {
-        return Promise.resolve({
-            code: 127,
-            output: `cannot run ${file} in ${options.cwd}: that folder does not exist`,
-            stdout: "",
-        });
-    }
-    return new Promise((resolve) => {
-        let child;
-        try {
-            child = (0,external_node_child_process_namespaceObject.spawn)(file, args, {
-                cwd: options.cwd,
-                env: childEnv(options.env ?? process.env),
-                stdio: ["ignore", "pipe", "pipe"],
-            });
-        }
-        catch (error) {
-            // Some failures (a name too long, a bad argument) are thrown at once, not emitted.
-            const reason = (0,system_errors/* isSystemError */.Or)(error) ? (0,system_errors/* describeSystemError */.Zo)(error) : String(error);
-            resolve({ code: 127, output: reason, stdout: "" });
-            return;
-        }
-        let output = "";
-        let stdout = "";
-        const collect = (chunk) => {
-            const text = chunk.toString();
-            output += text;
-            options.onOutput?.(text);
-        };
-        child.stdout.on("data", (chunk) => {
-            stdout += chunk;
-            collect(chunk);
-        });
-        child.stderr.on("data", collect);
-        const timer = options.timeoutMs
-            ? setTimeout(() => child.kill("SIGKILL"), options.timeoutMs)
-            : undefined;
-        child.on("error", (error) => {
-            clearTimeout(timer);
-            const reason = (0,system_errors/* isSystemError */.Or)(error) ? (0,system_errors/* describeSystemError */.Zo)(error) : error.message;
-            resolve({ code: 127, output: `${output}${reason}`, stdout });
-        });
-        child.on("close", (code) => {
-            clearTimeout(timer);
-            resolve({ code: code ?? 1, output, stdout });
-        });
-    });
-}
-/** A child's environment: its temporary files go under RUNNER_TEMP, which the runner cleans. */
-function childEnv(env) {
-    if (!env.RUNNER_TEMP || env.TMPDIR || (0,paths/* entryKind */.FY)(env.RUNNER_TEMP) !== "directory")
-        return env;
-    return { ...env, TMPDIR: env.RUNNER_TEMP };
-}
-/** The executable's path on the environment's PATH (with PATHEXT on Windows), or undefined. */
-function which(name, env = process.env, host = nativeHost) {
-    const delimiter = host.path.delimiter;
-    const extensions = host.path.extname(name) ? [""] : executableExtensions(env, host);
-    for (const directory of searchPath(env).split(delimiter).filter(Boolean)) {
-        for (const extension of extensions) {
-            const candidate = host.path.join(directory, name + extension);
-            if (host.isExecutable(candidate))
-                return candidate;
-        }
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./shared/lockcheck/tools.ts
-/** `mode: tool`: each format's own freshness check, where its tool is on PATH. */
-
-const executables = {
-    uv: "uv",
-    poetry: "poetry",
-    pdm: "pdm",
-    pipfile: "pipenv",
-};
-const run = (file, args, cwd) => runCommand(file, args, { cwd, timeoutMs: 120_000 });
-/** The check command for the installed tool's version. */
-async function checkArgs(format, executable, cwd) {
-    if (format === "pipfile")
-        return ["verify"];
-    if (format === "pdm")
-        return ["lock", "--check"];
-    const { output } = await run(executable, ["--version"], cwd);
-    const [major = 0, minor = 0] = (/(\d+)\.(\d+)/.exec(output) ?? []).slice(1).map(Number);
-    if (format === "uv")
-        return major === 0 && minor < 5 ? ["lock", "--locked"] : ["lock", "--check"];
-    // poetry: `check --lock` since 1.6, `lock --check` from 1.2 until 2.0.
-    return major >= 2 || minor >= 6 ? ["check", "--lock"] : ["lock", "--check"];
-}
-/** Runs the tool's own check in `directory`; undefined when the tool is not on PATH. */
-async function runToolCheck(format, directory) {
-    const name = executables[format];
-    const executable = name ? which(name, process.env) : undefined;
-    if (!name || !executable)
-        return undefined;
-    const args = await checkArgs(format, executable, directory);
-    const { code, output } = await run(executable, args, directory);
-    // Exit codes alone are ambiguous (Poetry exits 1 when it finds no interpreter), so the text decides.
-    const stale = /out[- ]of[- ]date|not consistent|changed significantly|needs to be updated|does(n't| not) match/i;
-    const fresh = code === 0 ? true : stale.test(output) ? false : undefined;
-    return { command: [name, ...args].join(" "), fresh, output };
-}
-
-// EXTERNAL MODULE: ./shared/runtime/index.ts + 1 modules
-var runtime = __nccwpck_require__(5421);
-;// CONCATENATED MODULE: ./actions/lock-check/run.ts
-/** lock-check's main step: diffs each lockfile against its manifest, reports drift, comments on the PR. */
-
-
-
-
-
-
-const commentMarker = "<!-- pyship:lock-check -->";
-const defaultDeps = { env: process.env, toolCheck: runToolCheck };
-async function run_run(inputs, io, deps = defaultDeps) {
-    const reports = checkProject(inputs);
-    if (inputs.mode === "tool") {
-        for (const report of reports)
-            await compareWithTool(report, io, deps);
-    }
-    for (const report of reports) {
-        await io.report(reportTitle(report), report.findings, "✅ up to date");
-    }
-    if (reports.length === 0) {
-        io.notice(`lock-check: no lockfile found in ${(0,paths/* shownRelativeTo */.Z5)(inputs.workspace)(inputs.workingDirectory)}`);
-        await io.summary("### lock-check\n\nNo lockfile found: nothing to check.");
-    }
-    const drifted = reports.filter((r) => r.drift);
-    io.setOutput("drift", String(drifted.length > 0));
-    io.setOutput("lockfiles", reports
-        .filter((r) => r.lock)
-        .map((r) => r.lockfile)
-        .join("\n"));
-    io.setOutput("findings", JSON.stringify(reports.flatMap((r) => r.findings.map(findingJson))));
-    if (inputs.comment)
-        await syncComment(inputs, drifted, io, deps);
-    if (drifted.length > 0 && inputs.failOnDrift) {
-        const names = drifted.map((r) => r.lockfile).join(", ");
-        throw new runtime/* CheckFailed */.EC(`${names} ${drifted.length > 1 ? "have" : "has"} drifted from the manifest; see the findings above.`);
-    }
-}
-function reportTitle(report) {
-    const errors = report.findings.filter((f) => f.severity === "error").length;
-    const status = report.drift
-        ? `❌ drifted (${errors} finding${errors === 1 ? "" : "s"})`
-        : "✅ up to date";
-    return `lock-check: \`${report.lockfile}\` ${status}`;
-}
-const findingJson = (f) => ({
-    lockfile: f.lockfile,
-    code: f.code,
-    package: f.package ?? null,
-    declared: f.declared ?? null,
-    locked: f.locked ?? null,
-    file: f.file ?? null,
-    line: f.line ?? null,
-    message: f.message,
-    fix: f.fix ?? null,
-});
-async function compareWithTool(report, io, deps) {
-    let verdict;
-    try {
-        verdict = await deps.toolCheck(report.format, external_node_path_default().dirname(report.path));
-    }
-    catch (error) {
-        io.warning(`lock-check: could not run the tool check for ${report.lockfile}: ${error.message}`);
-        return;
-    }
-    if (!verdict) {
-        io.info(`${report.lockfile}: its tool is not on PATH; the static verdict stands alone.`);
-        return;
-    }
-    io.info(`${report.lockfile}: \`${verdict.command}\` says ${verdict.fresh === undefined ? "nothing conclusive" : verdict.fresh ? "up to date" : "out of date"}`);
-    if (verdict.fresh === undefined || verdict.fresh === !report.drift)
-        return;
-    report.findings.push({
-        severity: "warning",
-        code: "tool-disagrees",
-        lockfile: report.lockfile,
-        file: report.lockfile,
-        message: `${report.lockfile}: \`${verdict.command}\` says ${verdict.fresh ? "up to date" : "out of date"}, the static check says ${report.drift ? "drifted" : "up to date"}. ${lastLine(verdict.output)}`.trim(),
-    });
-}
-const lastLine = (output) => (0,runtime/* lastLines */.w$)(output, 1)[0]?.slice(0, 300) ?? "";
-async function syncComment(inputs, drifted, io, deps) {
-    const target = pullRequestFromEnv(deps.env);
-    if (!target) {
-        io.info("lock-check: comment is on, but this is not a pull_request event; no comment written.");
-        return;
-    }
-    const body = drifted.length > 0 ? commentBody(drifted) : undefined;
-    const result = await syncStickyComment({
-        token: inputs.githubToken,
-        target,
-        marker: commentMarker,
-        body,
-        apiUrl: deps.env.GITHUB_API_URL,
-    });
-    io.info(`lock-check: PR comment ${result}`);
-}
-function commentBody(drifted) {
-    const sections = drifted.map((r) => `### \`${r.lockfile}\` drifted\n\n${(0,runtime/* findingsTable */.f9)(r.findings)}\n\nFix: \`${r.findings.find((f) => f.fix)?.fix?.replace(/^Run: /, "") ?? "re-lock"}\``);
-    return `${commentMarker}\n## 🔒 lock-check: lockfile drift\n\n${sections.join("\n\n")}\n`;
-}
-
 
 /***/ }),
 
-/***/ 8126:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   EC: () => (/* binding */ CheckFailed),
-/* harmony export */   gJ: () => (/* binding */ errorMessage),
-/* harmony export */   j1: () => (/* binding */ ConfigurationError)
-/* harmony export */ });
-/**
- * A mistake the user can fix: a bad input, a malformed file, a missing permission.
- * runAction reports it as one `::error::` line, without a stack trace.
- */
-class ConfigurationError extends Error {
-    location;
-    constructor(message, location = {}) {
-        super(message);
-        this.name = "ConfigurationError";
-        this.location = location;
-    }
-}
-function errorMessage(error) {
-    if (error instanceof Error)
-        return error.message;
-    return String(error);
-}
-/** A check that found problems it has already reported: fails the step with one line, no stack. */
-class CheckFailed extends ConfigurationError {
-    constructor(message) {
-        super(message);
-        this.name = "CheckFailed";
-    }
-}
-
-
-/***/ }),
-
-/***/ 7659:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $v: () => (/* binding */ toAnnotation),
-/* harmony export */   f9: () => (/* binding */ findingsTable)
-/* harmony export */ });
-/* unused harmony exports formatLocation, markdownTable, markdownCell, keyedByCode */
-function toAnnotation(finding) {
-    return {
-        level: finding.severity,
-        title: finding.code,
-        message: finding.fix ? `${finding.message} ${finding.fix}` : finding.message,
-        location: { file: finding.file, line: finding.line, column: finding.column },
-    };
-}
-const severityMark = {
-    error: "❌ error",
-    warning: "⚠️ warning",
-    notice: "ℹ️ notice",
-};
-function formatLocation(finding) {
-    if (!finding.file)
-        return "";
-    const line = finding.line ? `:${finding.line}` : "";
-    const column = finding.line && finding.column ? `:${finding.column}` : "";
-    return `${finding.file}${line}${column}`;
-}
-/** A Markdown table of findings, for the job summary. */
-function findingsTable(findings) {
-    const rows = findings.map((finding) => [
-        severityMark[finding.severity],
-        `\`${finding.code}\``,
-        formatLocation(finding) ? `\`${formatLocation(finding)}\`` : "",
-        finding.message,
-        finding.fix ?? "",
-    ].map(markdownCell));
-    return markdownTable(["Severity", "Code", "Where", "Message", "Fix"], rows);
-}
-function markdownTable(header, rows) {
-    const line = (cells) => `| ${cells.join(" | ")} |`;
-    return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
-}
-/** Escapes a value so that it stays inside one Markdown table cell. */
-function markdownCell(value) {
-    return value.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
-}
-/** A registry keyed by code: each entry gains its key as `code`. */
-function keyedByCode(entries) {
-    return Object.fromEntries(Object.entries(entries).map(([code, entry]) => [code, { code, ...entry }]));
-}
-
-
-/***/ }),
-
-/***/ 5421:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+/***/ 4942:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  EC: () => (/* reexport */ errors/* CheckFailed */.EC),
-  i_: () => (/* reexport */ InputReader),
-  f9: () => (/* reexport */ findings/* findingsTable */.f9),
-  w$: () => (/* reexport */ runtime_text/* lastLines */.w$),
-  Cs: () => (/* reexport */ run_action/* runAction */.Cs)
+  Qq: () => (/* binding */ HttpClient)
 });
 
-// UNUSED EXPORTS: ConfigurationError, SERVER_TEXT_CHARS, errorMessage, formatLocation, inputVariable, markdownCell, markdownTable, quoted, redact, registerSecret, reportFailure, runnerIo, serverText, toAnnotation, withGroup
+// UNUSED EXPORTS: Headers, HttpClientError, HttpClientResponse, HttpCodes, MediaTypes, getProxyUrl, isHttps
 
-// EXTERNAL MODULE: ./shared/runtime/errors.ts
-var errors = __nccwpck_require__(8126);
-// EXTERNAL MODULE: ./shared/runtime/findings.ts
-var findings = __nccwpck_require__(7659);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./shared/runtime/paths.ts + 1 modules
-var paths = __nccwpck_require__(7442);
-;// CONCATENATED MODULE: ./shared/runtime/inputs.ts
-/** Reads and validates action inputs, naming the input in every error. */
-
-
-
-const MAX_SHOWN = 200;
-/** An input's value as messages echo it: quoted, and cut to 200 characters. */
-function quoted(value) {
-    const shown = value.length > MAX_SHOWN ? `${value.slice(0, MAX_SHOWN)}… (${value.length} characters)` : value;
-    return `'${shown.replace(/\r?\n/g, "⏎")}'`;
-}
-/** Why the OS could not use this path at all: a name or a whole path too long. */
-function tooLong(target) {
-    if (Buffer.byteLength(target) > 4095)
-        return "the path is longer than 4,095 bytes";
-    const long = target.split(/[\\/]/).find((part) => Buffer.byteLength(part) > 255);
-    return long === undefined ? undefined : `a name in the path is longer than 255 bytes`;
-}
-/** The first part of the path that exists and is a file, where a folder is needed. */
-function fileInTheWay(target) {
-    for (let at = external_node_path_default().dirname(target); at !== external_node_path_default().dirname(at); at = external_node_path_default().dirname(at)) {
-        const kind = (0,paths/* entryKind */.FY)(at);
-        if (kind === "file")
-            return at;
-        if (kind === "directory")
-            return undefined;
-    }
-    return undefined;
-}
-const kindWords = { file: "a file", directory: "a folder", other: "not a regular file or folder" };
-const MAX_DURATION_MS = 24 * 3_600_000;
-/** The runner's variable for an input: spaces become `_`, hyphens stay, upper case. */
-function inputVariable(name) {
-    return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
-}
-/**
- * Typed, strict readers for action inputs. Every failure names the input.
- * A hyphenated input is also read from its underscore form (`INPUT_PACKAGES_DIR`
- * for `packages-dir`), which is how a composite action's `run:` step passes it.
- */
-class InputReader {
-    env;
-    constructor(env = process.env) {
-        this.env = env;
-    }
-    /** The trimmed value, or "" when the input is unset. */
-    raw(name) {
-        const value = this.env[inputVariable(name)];
-        if (value !== undefined && value.trim() !== "")
-            return value.trim();
-        const underscored = this.env[inputVariable(name.replace(/-/g, "_"))];
-        return (underscored ?? value ?? "").trim();
-    }
-    /**
-     * For an input another action spells `old` (read by `raw` when it is the underscore form):
-     * refuses both being set, and gives a warning naming the new spelling when only `old` is
-     * (not when a composite's `run:` step passed the underscore form, with no runner-set `name`).
-     */
-    oldSpelling(old, name) {
-        const set = (input) => (this.env[inputVariable(input)] ?? "").trim() !== "";
-        if (!set(old))
-            return undefined;
-        if (set(name)) {
-            throw new errors/* ConfigurationError */.j1(`inputs '${name}' and '${old}' are both set: '${old}' is the old spelling of '${name}'; keep only '${name}'`);
-        }
-        // The runner sets every declared input; the new name unset means a script passed the underscore form.
-        if (this.env[inputVariable(name)] === undefined)
-            return undefined;
-        return `input '${old}' is deprecated: it was read as '${name}', the spelling to use`;
-    }
-    required(name) {
-        const value = this.raw(name);
-        if (value === "")
-            throw new errors/* ConfigurationError */.j1(`input '${name}' is required and was not set`);
-        return value;
-    }
-    optional(name) {
-        const value = this.raw(name);
-        return value === "" ? undefined : value;
-    }
-    /** `true` or `false`, any case; empty gives the fallback. */
-    boolean(name, fallback) {
-        const value = this.raw(name);
-        if (value === "")
-            return fallback;
-        const lower = value.toLowerCase();
-        if (lower === "true")
-            return true;
-        if (lower === "false")
-            return false;
-        throw new errors/* ConfigurationError */.j1(`input '${name}' must be true or false, got ${quoted(value)}`);
-    }
-    /** Items separated by newlines or commas, trimmed, empties dropped. */
-    list(name) {
-        return this.raw(name)
-            .split(/[\n,]/)
-            .map((item) => item.trim())
-            .filter((item) => item !== "");
-    }
-    /** One of the allowed values (case-insensitive); empty gives the fallback. */
-    choice(name, allowed, fallback) {
-        const value = this.raw(name);
-        if (value === "")
-            return fallback;
-        const match = allowed.find((option) => option.toLowerCase() === value.toLowerCase());
-        if (match === undefined) {
-            throw new errors/* ConfigurationError */.j1(`input '${name}' must be one of ${allowed.join(", ")}; got ${quoted(value)}`);
-        }
-        return match;
-    }
-    /** A whole number within bounds; empty gives the fallback. */
-    integer(name, fallback, min = 0, max = Number.MAX_SAFE_INTEGER) {
-        const value = this.raw(name);
-        if (value === "")
-            return fallback;
-        const number = Number(value);
-        if (!/^-?\d+$/.test(value) || number < min || number > max) {
-            throw new errors/* ConfigurationError */.j1(`input '${name}' must be a whole number from ${min} to ${max}, got ${quoted(value)}`);
-        }
-        return number;
-    }
-    /**
-     * A duration in milliseconds, as `timeout-minutes` reads: minutes (`10`, `0.5`), or with a unit
-     * (`90s`, `5m`, `1h`); above 0 and at most a day. Empty gives the fallback.
-     */
-    duration(name, fallbackMs) {
-        const value = this.raw(name);
-        if (value === "")
-            return fallbackMs;
-        const match = /^(\d+(?:\.\d+)?|\.\d+)\s*([smh]?)$/i.exec(value);
-        const unitMs = { s: 1000, m: 60_000, h: 3_600_000, "": 60_000 };
-        const ms = match
-            ? Number(match[1]) * unitMs[match[2].toLowerCase()]
-            : Number.NaN;
-        if (!(ms > 0 && ms <= MAX_DURATION_MS)) {
-            throw new errors/* ConfigurationError */.j1(`input '${name}' must be a duration above 0 and at most 24h: minutes (10, 0.5) or with a unit (90s, 5m, 1h); got '${value}'`);
-        }
-        return Math.round(ms);
-    }
-    /** A path resolved against `base` (normally the working directory); empty gives the fallback. */
-    path(name, base, fallback = "") {
-        const value = this.raw(name) || fallback;
-        const resolved = external_node_path_default().resolve(base, value);
-        const why = tooLong(resolved);
-        if (why)
-            throw new errors/* ConfigurationError */.j1(`input '${name}': ${quoted(value)} cannot be used: ${why}`);
-        return resolved;
-    }
-    /** A path that must already exist as a file or a folder (or either). */
-    existing(name, base, kind, fallback = "") {
-        const resolved = this.path(name, base, fallback);
-        const shown = quoted(this.raw(name) || fallback);
-        const found = (0,paths/* entryKind */.FY)(resolved);
-        if (found === "missing") {
-            const blocker = fileInTheWay(resolved);
-            const why = blocker
-                ? `${external_node_path_default().basename(blocker)} in its path is a file, not a folder`
-                : "it does not exist";
-            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} cannot be used: ${why}`);
-        }
-        if (kind && found !== kind) {
-            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} is ${kindWords[found]}, not ${kindWords[kind]}`);
-        }
-        return resolved;
-    }
-    /**
-     * A path the action writes (or replaces): inside the workspace or RUNNER_TEMP once symlinks are
-     * followed, with no file where a folder must be, and of the right kind if it exists.
-     */
-    writable(name, base, kind, fallback = "") {
-        const resolved = this.path(name, base, fallback);
-        const shown = quoted(this.raw(name) || fallback);
-        if (!(0,paths/* isWritable */.nH)(resolved, this.env)) {
-            const real = (0,paths/* realTarget */.aO)(resolved);
-            const via = real === resolved ? "" : ` (it leads to ${real})`;
-            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} is outside the workspace and RUNNER_TEMP${via}; pyship writes only there`);
-        }
-        const blocker = fileInTheWay(resolved);
-        if (blocker) {
-            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} cannot be created: ${external_node_path_default().basename(blocker)} in its path is a file, not a folder`);
-        }
-        const found = (0,paths/* entryKind */.FY)(resolved);
-        if (found !== "missing" && found !== kind) {
-            throw new errors/* ConfigurationError */.j1(`input '${name}': ${shown} is ${kindWords[found]}, where ${kindWords[kind]} is written`);
-        }
-        return resolved;
-    }
-    /** The `working-directory` input, resolved against GITHUB_WORKSPACE (or the current directory): an existing folder. */
-    workingDirectory(name = "working-directory") {
-        const workspace = this.env.GITHUB_WORKSPACE || process.cwd();
-        return this.existing(name, workspace, "directory", ".");
-    }
-}
-
-// EXTERNAL MODULE: ./shared/runtime/io.ts + 19 modules
-var io = __nccwpck_require__(9652);
-// EXTERNAL MODULE: ./shared/runtime/redact.ts
-var redact = __nccwpck_require__(3956);
-// EXTERNAL MODULE: ./shared/runtime/run-action.ts
-var run_action = __nccwpck_require__(2787);
-// EXTERNAL MODULE: ./shared/runtime/text.ts
-var runtime_text = __nccwpck_require__(6166);
-;// CONCATENATED MODULE: ./shared/runtime/index.ts
-/** The runtime's public surface for actions. */
-
-
-
-
-
-
-
-
-
-/***/ }),
-
-/***/ 9652:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Np: () => (/* binding */ runnerIo)
-});
-
-// UNUSED EXPORTS: annotationProperties, withGroup
-
-// EXTERNAL MODULE: external "os"
-var external_os_ = __nccwpck_require__(857);
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
-// We use any as a valid input type
-/* eslint-disable @typescript-eslint/no-explicit-any */
-/**
- * Sanitizes an input into a string so it can be passed into issueCommand safely
- * @param input input to sanitize into a string
- */
-function toCommandValue(input) {
-    if (input === null || input === undefined) {
-        return '';
-    }
-    else if (typeof input === 'string' || input instanceof String) {
-        return input;
-    }
-    return JSON.stringify(input);
-}
-/**
- *
- * @param annotationProperties
- * @returns The command properties to send with the actual annotation command
- * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
- */
-function toCommandProperties(annotationProperties) {
-    if (!Object.keys(annotationProperties).length) {
-        return {};
-    }
-    return {
-        title: annotationProperties.title,
-        file: annotationProperties.file,
-        line: annotationProperties.startLine,
-        endLine: annotationProperties.endLine,
-        col: annotationProperties.startColumn,
-        endColumn: annotationProperties.endColumn
-    };
-}
-//# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
-
-
-/**
- * Issues a command to the GitHub Actions runner
- *
- * @param command - The command name to issue
- * @param properties - Additional properties for the command (key-value pairs)
- * @param message - The message to include with the command
- * @remarks
- * This function outputs a specially formatted string to stdout that the Actions
- * runner interprets as a command. These commands can control workflow behavior,
- * set outputs, create annotations, mask values, and more.
- *
- * Command Format:
- *   ::name key=value,key=value::message
- *
- * @example
- * ```typescript
- * // Issue a warning annotation
- * issueCommand('warning', {}, 'This is a warning message');
- * // Output: ::warning::This is a warning message
- *
- * // Set an environment variable
- * issueCommand('set-env', { name: 'MY_VAR' }, 'some value');
- * // Output: ::set-env name=MY_VAR::some value
- *
- * // Add a secret mask
- * issueCommand('add-mask', {}, 'secretValue123');
- * // Output: ::add-mask::secretValue123
- * ```
- *
- * @internal
- * This is an internal utility function that powers the public API functions
- * such as setSecret, warning, error, and exportVariable.
- */
-function issueCommand(command, properties, message) {
-    const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_.EOL);
-}
-function command_issue(name, message = '') {
-    issueCommand(name, {}, message);
-}
-const CMD_STRING = '::';
-class Command {
-    constructor(command, properties, message) {
-        if (!command) {
-            command = 'missing.command';
-        }
-        this.command = command;
-        this.properties = properties;
-        this.message = message;
-    }
-    toString() {
-        let cmdStr = CMD_STRING + this.command;
-        if (this.properties && Object.keys(this.properties).length > 0) {
-            cmdStr += ' ';
-            let first = true;
-            for (const key in this.properties) {
-                if (this.properties.hasOwnProperty(key)) {
-                    const val = this.properties[key];
-                    if (val) {
-                        if (first) {
-                            first = false;
-                        }
-                        else {
-                            cmdStr += ',';
-                        }
-                        cmdStr += `${key}=${escapeProperty(val)}`;
-                    }
-                }
-            }
-        }
-        cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
-        return cmdStr;
-    }
-}
-function escapeData(s) {
-    return toCommandValue(s)
-        .replace(/%/g, '%25')
-        .replace(/\r/g, '%0D')
-        .replace(/\n/g, '%0A');
-}
-function escapeProperty(s) {
-    return toCommandValue(s)
-        .replace(/%/g, '%25')
-        .replace(/\r/g, '%0D')
-        .replace(/\n/g, '%0A')
-        .replace(/:/g, '%3A')
-        .replace(/,/g, '%2C');
-}
-//# sourceMappingURL=command.js.map
-;// CONCATENATED MODULE: external "crypto"
-const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-// EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
-// For internal use, subject to change.
-// We use any as a valid input type
-/* eslint-disable @typescript-eslint/no-explicit-any */
-
-
-
-
-function issueFileCommand(command, message) {
-    const filePath = process.env[`GITHUB_${command}`];
-    if (!filePath) {
-        throw new Error(`Unable to find environment variable for file command ${command}`);
-    }
-    if (!external_fs_.existsSync(filePath)) {
-        throw new Error(`Missing file at path: ${filePath}`);
-    }
-    external_fs_.appendFileSync(filePath, `${toCommandValue(message)}${external_os_.EOL}`, {
-        encoding: 'utf8'
-    });
-}
-function prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
-    const convertedValue = toCommandValue(value);
-    // These should realistically never happen, but just in case someone finds a
-    // way to exploit uuid generation let's not allow keys or values that contain
-    // the delimiter.
-    if (key.includes(delimiter)) {
-        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
-    }
-    if (convertedValue.includes(delimiter)) {
-        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
-    }
-    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
-}
-//# sourceMappingURL=file-command.js.map
-;// CONCATENATED MODULE: external "path"
-const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(8611);
+var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
+var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
@@ -40722,7 +45012,7 @@ class DecodedURL extends URL {
 }
 //# sourceMappingURL=proxy.js.map
 // EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var node_modules_tunnel = __nccwpck_require__(770);
+var tunnel = __nccwpck_require__(770);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
@@ -40800,7 +45090,7 @@ const HttpResponseRetryCodes = [
     HttpCodes.ServiceUnavailable,
     HttpCodes.GatewayTimeout
 ];
-const RetryableHttpVerbs = (/* unused pure expression or super */ null && (['OPTIONS', 'GET', 'DELETE', 'HEAD']));
+const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
 const ExponentialBackoffCeiling = 10;
 const ExponentialBackoffTimeSlice = 5;
 class HttpClientError extends Error {
@@ -40846,7 +45136,7 @@ function isHttps(requestUrl) {
     const parsedUrl = new URL(requestUrl);
     return parsedUrl.protocol === 'https:';
 }
-class lib_HttpClient {
+class HttpClient {
     constructor(userAgent, handlers, requestOptions) {
         this._ignoreSslError = false;
         this._allowRedirects = true;
@@ -41149,7 +45439,7 @@ class lib_HttpClient {
     }
     getAgentDispatcher(serverUrl) {
         const parsedUrl = new URL(serverUrl);
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (!useProxy) {
             return;
@@ -41160,7 +45450,7 @@ class lib_HttpClient {
         const info = {};
         info.parsedUrl = requestUrl;
         const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? https : http;
+        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
         const defaultPort = usingSsl ? 443 : 80;
         info.options = {};
         info.options.host = info.parsedUrl.hostname;
@@ -41259,7 +45549,7 @@ class lib_HttpClient {
     }
     _getAgent(parsedUrl) {
         let agent;
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (this._keepAlive && useProxy) {
             agent = this._proxyAgent;
@@ -41274,7 +45564,7 @@ class lib_HttpClient {
         const usingSsl = parsedUrl.protocol === 'https:';
         let maxSockets = 100;
         if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
+            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
         }
         // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
         if (proxyUrl && proxyUrl.hostname) {
@@ -41299,7 +45589,7 @@ class lib_HttpClient {
         // if tunneling agent isn't assigned create a new agent
         if (!agent) {
             const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
+            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
             this._agent = agent;
         }
         if (usingSsl && this._ignoreSslError) {
@@ -41322,7 +45612,7 @@ class lib_HttpClient {
             return proxyAgent;
         }
         const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+        proxyAgent = new undici.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
             token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
         })));
         this._proxyAgentDispatcher = proxyAgent;
@@ -41422,2678 +45712,6 @@ class lib_HttpClient {
 }
 const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
-var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-class BasicCredentialHandler {
-    constructor(username, password) {
-        this.username = username;
-        this.password = password;
-    }
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class auth_BearerCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Bearer ${this.token}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class PersonalAccessTokenCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-//# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
-var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-class oidc_utils_OidcClient {
-    static createHttpClient(allowRetry = true, maxRetry = 10) {
-        const requestOptions = {
-            allowRetries: allowRetry,
-            maxRetries: maxRetry
-        };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
-    }
-    static getRequestToken() {
-        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
-        if (!token) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
-        }
-        return token;
-    }
-    static getIDTokenUrl() {
-        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
-        if (!runtimeUrl) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
-        }
-        return runtimeUrl;
-    }
-    static getCall(id_token_url) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
-            var _a;
-            const httpclient = oidc_utils_OidcClient.createHttpClient();
-            const res = yield httpclient
-                .getJson(id_token_url)
-                .catch(error => {
-                throw new Error(`Failed to get ID Token. \n 
-        Error Code : ${error.statusCode}\n 
-        Error Message: ${error.message}`);
-            });
-            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
-            if (!id_token) {
-                throw new Error('Response json body do not have ID Token field');
-            }
-            return id_token;
-        });
-    }
-    static getIDToken(audience) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
-            try {
-                // New ID Token is requested from action service
-                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
-                if (audience) {
-                    const encodedAudience = encodeURIComponent(audience);
-                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
-                }
-                debug(`ID token url is ${id_token_url}`);
-                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
-                setSecret(id_token);
-                return id_token;
-            }
-            catch (error) {
-                throw new Error(`Error message: ${error.message}`);
-            }
-        });
-    }
-}
-//# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
-var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { access, appendFile, writeFile } = external_fs_.promises;
-const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
-const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
-class Summary {
-    constructor() {
-        this._buffer = '';
-    }
-    /**
-     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
-     * Also checks r/w permissions.
-     *
-     * @returns step summary file path
-     */
-    filePath() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            if (this._filePath) {
-                return this._filePath;
-            }
-            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
-            if (!pathFromEnv) {
-                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
-            }
-            try {
-                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
-            }
-            catch (_a) {
-                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
-            }
-            this._filePath = pathFromEnv;
-            return this._filePath;
-        });
-    }
-    /**
-     * Wraps content in an HTML tag, adding any HTML attributes
-     *
-     * @param {string} tag HTML tag to wrap
-     * @param {string | null} content content within the tag
-     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
-     *
-     * @returns {string} content wrapped in HTML element
-     */
-    wrap(tag, content, attrs = {}) {
-        const htmlAttrs = Object.entries(attrs)
-            .map(([key, value]) => ` ${key}="${value}"`)
-            .join('');
-        if (!content) {
-            return `<${tag}${htmlAttrs}>`;
-        }
-        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
-    }
-    /**
-     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
-     *
-     * @param {SummaryWriteOptions} [options] (optional) options for write operation
-     *
-     * @returns {Promise<Summary>} summary instance
-     */
-    write(options) {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
-            const filePath = yield this.filePath();
-            const writeFunc = overwrite ? writeFile : appendFile;
-            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
-            return this.emptyBuffer();
-        });
-    }
-    /**
-     * Clears the summary buffer and wipes the summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    clear() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            return this.emptyBuffer().write({ overwrite: true });
-        });
-    }
-    /**
-     * Returns the current summary buffer as a string
-     *
-     * @returns {string} string of summary buffer
-     */
-    stringify() {
-        return this._buffer;
-    }
-    /**
-     * If the summary buffer is empty
-     *
-     * @returns {boolen} true if the buffer is empty
-     */
-    isEmptyBuffer() {
-        return this._buffer.length === 0;
-    }
-    /**
-     * Resets the summary buffer without writing to summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    emptyBuffer() {
-        this._buffer = '';
-        return this;
-    }
-    /**
-     * Adds raw text to the summary buffer
-     *
-     * @param {string} text content to add
-     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addRaw(text, addEOL = false) {
-        this._buffer += text;
-        return addEOL ? this.addEOL() : this;
-    }
-    /**
-     * Adds the operating system-specific end-of-line marker to the buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addEOL() {
-        return this.addRaw(external_os_.EOL);
-    }
-    /**
-     * Adds an HTML codeblock to the summary buffer
-     *
-     * @param {string} code content to render within fenced code block
-     * @param {string} lang (optional) language to syntax highlight code
-     *
-     * @returns {Summary} summary instance
-     */
-    addCodeBlock(code, lang) {
-        const attrs = Object.assign({}, (lang && { lang }));
-        const element = this.wrap('pre', this.wrap('code', code), attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML list to the summary buffer
-     *
-     * @param {string[]} items list of items to render
-     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addList(items, ordered = false) {
-        const tag = ordered ? 'ol' : 'ul';
-        const listItems = items.map(item => this.wrap('li', item)).join('');
-        const element = this.wrap(tag, listItems);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML table to the summary buffer
-     *
-     * @param {SummaryTableCell[]} rows table rows
-     *
-     * @returns {Summary} summary instance
-     */
-    addTable(rows) {
-        const tableBody = rows
-            .map(row => {
-            const cells = row
-                .map(cell => {
-                if (typeof cell === 'string') {
-                    return this.wrap('td', cell);
-                }
-                const { header, data, colspan, rowspan } = cell;
-                const tag = header ? 'th' : 'td';
-                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
-                return this.wrap(tag, data, attrs);
-            })
-                .join('');
-            return this.wrap('tr', cells);
-        })
-            .join('');
-        const element = this.wrap('table', tableBody);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds a collapsable HTML details element to the summary buffer
-     *
-     * @param {string} label text for the closed state
-     * @param {string} content collapsable content
-     *
-     * @returns {Summary} summary instance
-     */
-    addDetails(label, content) {
-        const element = this.wrap('details', this.wrap('summary', label) + content);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML image tag to the summary buffer
-     *
-     * @param {string} src path to the image you to embed
-     * @param {string} alt text description of the image
-     * @param {SummaryImageOptions} options (optional) addition image attributes
-     *
-     * @returns {Summary} summary instance
-     */
-    addImage(src, alt, options) {
-        const { width, height } = options || {};
-        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
-        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML section heading element
-     *
-     * @param {string} text heading text
-     * @param {number | string} [level=1] (optional) the heading level, default: 1
-     *
-     * @returns {Summary} summary instance
-     */
-    addHeading(text, level) {
-        const tag = `h${level}`;
-        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
-            ? tag
-            : 'h1';
-        const element = this.wrap(allowedTag, text);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML thematic break (<hr>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addSeparator() {
-        const element = this.wrap('hr', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML line break (<br>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addBreak() {
-        const element = this.wrap('br', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML blockquote to the summary buffer
-     *
-     * @param {string} text quote text
-     * @param {string} cite (optional) citation url
-     *
-     * @returns {Summary} summary instance
-     */
-    addQuote(text, cite) {
-        const attrs = Object.assign({}, (cite && { cite }));
-        const element = this.wrap('blockquote', text, attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML anchor tag to the summary buffer
-     *
-     * @param {string} text link text/content
-     * @param {string} href hyperlink
-     *
-     * @returns {Summary} summary instance
-     */
-    addLink(text, href) {
-        const element = this.wrap('a', text, { href });
-        return this.addRaw(element).addEOL();
-    }
-}
-const _summary = new Summary();
-/**
- * @deprecated use `core.summary`
- */
-const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = _summary;
-//# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
-
-/**
- * toPosixPath converts the given path to the posix form. On Windows, \\ will be
- * replaced with /.
- *
- * @param pth. Path to transform.
- * @return string Posix path.
- */
-function toPosixPath(pth) {
-    return pth.replace(/[\\]/g, '/');
-}
-/**
- * toWin32Path converts the given path to the win32 form. On Linux, / will be
- * replaced with \\.
- *
- * @param pth. Path to transform.
- * @return string Win32 path.
- */
-function toWin32Path(pth) {
-    return pth.replace(/[/]/g, '\\');
-}
-/**
- * toPlatformPath converts the given path to a platform-specific path. It does
- * this by replacing instances of / and \ with the platform-specific path
- * separator.
- *
- * @param pth The path to platformize.
- * @return string The platform-specific path.
- */
-function toPlatformPath(pth) {
-    return pth.replace(/[/\\]/g, path.sep);
-}
-//# sourceMappingURL=path-utils.js.map
-// EXTERNAL MODULE: external "string_decoder"
-var external_string_decoder_ = __nccwpck_require__(3193);
-// EXTERNAL MODULE: external "events"
-var external_events_ = __nccwpck_require__(4434);
-;// CONCATENATED MODULE: external "child_process"
-const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
-// EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(2613);
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
-var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
-// export const {open} = 'fs'
-const IS_WINDOWS = process.platform === 'win32';
-/**
- * Custom implementation of readlink to ensure Windows junctions
- * maintain trailing backslash for backward compatibility with Node.js < 24
- *
- * In Node.js 20, Windows junctions (directory symlinks) always returned paths
- * with trailing backslashes. Node.js 24 removed this behavior, which breaks
- * code that relied on this format for path operations.
- *
- * This implementation restores the Node 20 behavior by adding a trailing
- * backslash to all junction results on Windows.
- */
-function readlink(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        const result = yield fs.promises.readlink(fsPath);
-        // On Windows, restore Node 20 behavior: add trailing backslash to all results
-        // since junctions on Windows are always directory links
-        if (IS_WINDOWS && !result.endsWith('\\')) {
-            return `${result}\\`;
-        }
-        return result;
-    });
-}
-// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
-const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_.constants.O_RDONLY;
-function exists(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        try {
-            yield stat(fsPath);
-        }
-        catch (err) {
-            if (err.code === 'ENOENT') {
-                return false;
-            }
-            throw err;
-        }
-        return true;
-    });
-}
-function isDirectory(fsPath_1) {
-    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
-        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
-        return stats.isDirectory();
-    });
-}
-/**
- * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
- * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
- */
-function isRooted(p) {
-    p = normalizeSeparators(p);
-    if (!p) {
-        throw new Error('isRooted() parameter "p" cannot be empty');
-    }
-    if (IS_WINDOWS) {
-        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
-        ); // e.g. C: or C:\hello
-    }
-    return p.startsWith('/');
-}
-/**
- * Best effort attempt to determine whether a file exists and is executable.
- * @param filePath    file path to check
- * @param extensions  additional file extensions to try
- * @return if file exists and is executable, returns the file path. otherwise empty string.
- */
-function tryGetExecutablePath(filePath, extensions) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        let stats = undefined;
-        try {
-            // test file exists
-            stats = yield stat(filePath);
-        }
-        catch (err) {
-            if (err.code !== 'ENOENT') {
-                // eslint-disable-next-line no-console
-                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-            }
-        }
-        if (stats && stats.isFile()) {
-            if (IS_WINDOWS) {
-                // on Windows, test for valid extension
-                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
-                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
-                    return filePath;
-                }
-            }
-            else {
-                if (isUnixExecutable(stats)) {
-                    return filePath;
-                }
-            }
-        }
-        // try each extension
-        const originalFilePath = filePath;
-        for (const extension of extensions) {
-            filePath = originalFilePath + extension;
-            stats = undefined;
-            try {
-                stats = yield stat(filePath);
-            }
-            catch (err) {
-                if (err.code !== 'ENOENT') {
-                    // eslint-disable-next-line no-console
-                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-                }
-            }
-            if (stats && stats.isFile()) {
-                if (IS_WINDOWS) {
-                    // preserve the case of the actual file (since an extension was appended)
-                    try {
-                        const directory = external_path_namespaceObject.dirname(filePath);
-                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
-                        for (const actualName of yield readdir(directory)) {
-                            if (upperName === actualName.toUpperCase()) {
-                                filePath = external_path_namespaceObject.join(directory, actualName);
-                                break;
-                            }
-                        }
-                    }
-                    catch (err) {
-                        // eslint-disable-next-line no-console
-                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
-                    }
-                    return filePath;
-                }
-                else {
-                    if (isUnixExecutable(stats)) {
-                        return filePath;
-                    }
-                }
-            }
-        }
-        return '';
-    });
-}
-function normalizeSeparators(p) {
-    p = p || '';
-    if (IS_WINDOWS) {
-        // convert slashes on Windows
-        p = p.replace(/\//g, '\\');
-        // remove redundant slashes
-        return p.replace(/\\\\+/g, '\\');
-    }
-    // remove redundant slashes
-    return p.replace(/\/\/+/g, '/');
-}
-// on Mac/Linux, test the execute bit
-//     R   W  X  R  W X R W X
-//   256 128 64 32 16 8 4 2 1
-function isUnixExecutable(stats) {
-    return ((stats.mode & 1) > 0 ||
-        ((stats.mode & 8) > 0 &&
-            process.getgid !== undefined &&
-            stats.gid === process.getgid()) ||
-        ((stats.mode & 64) > 0 &&
-            process.getuid !== undefined &&
-            stats.uid === process.getuid()));
-}
-// Get the path of cmd.exe in windows
-function getCmdPath() {
-    var _a;
-    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
-}
-//# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
-var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-/**
- * Copies a file or folder.
- * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See CopyOptions.
- */
-function cp(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
-        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
-        // Dest is an existing file, but not forcing
-        if (destStat && destStat.isFile() && !force) {
-            return;
-        }
-        // If dest is an existing directory, should copy inside.
-        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
-            ? path.join(dest, path.basename(source))
-            : dest;
-        if (!(yield ioUtil.exists(source))) {
-            throw new Error(`no such file or directory: ${source}`);
-        }
-        const sourceStat = yield ioUtil.stat(source);
-        if (sourceStat.isDirectory()) {
-            if (!recursive) {
-                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
-            }
-            else {
-                yield cpDirRecursive(source, newDest, 0, force);
-            }
-        }
-        else {
-            if (path.relative(source, newDest) === '') {
-                // a file cannot be copied to itself
-                throw new Error(`'${newDest}' and '${source}' are the same file`);
-            }
-            yield io_copyFile(source, newDest, force);
-        }
-    });
-}
-/**
- * Moves a path.
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See MoveOptions.
- */
-function mv(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        if (yield ioUtil.exists(dest)) {
-            let destExists = true;
-            if (yield ioUtil.isDirectory(dest)) {
-                // If dest is directory copy src into dest
-                dest = path.join(dest, path.basename(source));
-                destExists = yield ioUtil.exists(dest);
-            }
-            if (destExists) {
-                if (options.force == null || options.force) {
-                    yield rmRF(dest);
-                }
-                else {
-                    throw new Error('Destination already exists');
-                }
-            }
-        }
-        yield mkdirP(path.dirname(dest));
-        yield ioUtil.rename(source, dest);
-    });
-}
-/**
- * Remove a path recursively with force
- *
- * @param inputPath path to remove
- */
-function rmRF(inputPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (ioUtil.IS_WINDOWS) {
-            // Check for invalid characters
-            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
-            if (/[*"<>|]/.test(inputPath)) {
-                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
-            }
-        }
-        try {
-            // note if path does not exist, error is silent
-            yield ioUtil.rm(inputPath, {
-                force: true,
-                maxRetries: 3,
-                recursive: true,
-                retryDelay: 300
-            });
-        }
-        catch (err) {
-            throw new Error(`File was unable to be removed ${err}`);
-        }
-    });
-}
-/**
- * Make a directory.  Creates the full path with folders in between
- * Will throw if it fails
- *
- * @param   fsPath        path to create
- * @returns Promise<void>
- */
-function mkdirP(fsPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        ok(fsPath, 'a path argument must be provided');
-        yield ioUtil.mkdir(fsPath, { recursive: true });
-    });
-}
-/**
- * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
- * If you check and the tool does not exist, it will throw.
- *
- * @param     tool              name of the tool
- * @param     check             whether to check if tool exists
- * @returns   Promise<string>   path to tool
- */
-function which(tool, check) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // recursive when check=true
-        if (check) {
-            const result = yield which(tool, false);
-            if (!result) {
-                if (IS_WINDOWS) {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
-                }
-                else {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
-                }
-            }
-            return result;
-        }
-        const matches = yield findInPath(tool);
-        if (matches && matches.length > 0) {
-            return matches[0];
-        }
-        return '';
-    });
-}
-/**
- * Returns a list of all occurrences of the given tool on the system path.
- *
- * @returns   Promise<string[]>  the paths of the tool
- */
-function findInPath(tool) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // build the list of extensions to try
-        const extensions = [];
-        if (IS_WINDOWS && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
-                if (extension) {
-                    extensions.push(extension);
-                }
-            }
-        }
-        // if it's rooted, return it if exists. otherwise return empty.
-        if (isRooted(tool)) {
-            const filePath = yield tryGetExecutablePath(tool, extensions);
-            if (filePath) {
-                return [filePath];
-            }
-            return [];
-        }
-        // if any path separators, return empty
-        if (tool.includes(external_path_namespaceObject.sep)) {
-            return [];
-        }
-        // build the list of directories
-        //
-        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
-        // it feels like we should not do this. Checking the current directory seems like more of a use
-        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
-        // across platforms.
-        const directories = [];
-        if (process.env.PATH) {
-            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
-                if (p) {
-                    directories.push(p);
-                }
-            }
-        }
-        // find all matches
-        const matches = [];
-        for (const directory of directories) {
-            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
-            if (filePath) {
-                matches.push(filePath);
-            }
-        }
-        return matches;
-    });
-}
-function readCopyOptions(options) {
-    const force = options.force == null ? true : options.force;
-    const recursive = Boolean(options.recursive);
-    const copySourceDirectory = options.copySourceDirectory == null
-        ? true
-        : Boolean(options.copySourceDirectory);
-    return { force, recursive, copySourceDirectory };
-}
-function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        // Ensure there is not a run away recursive copy
-        if (currentDepth >= 255)
-            return;
-        currentDepth++;
-        yield mkdirP(destDir);
-        const files = yield ioUtil.readdir(sourceDir);
-        for (const fileName of files) {
-            const srcFile = `${sourceDir}/${fileName}`;
-            const destFile = `${destDir}/${fileName}`;
-            const srcFileStat = yield ioUtil.lstat(srcFile);
-            if (srcFileStat.isDirectory()) {
-                // Recurse
-                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
-            }
-            else {
-                yield io_copyFile(srcFile, destFile, force);
-            }
-        }
-        // Change the mode for the newly created directory
-        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
-    });
-}
-// Buffered file copy
-function io_copyFile(srcFile, destFile, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
-            // unlink/re-link it
-            try {
-                yield ioUtil.lstat(destFile);
-                yield ioUtil.unlink(destFile);
-            }
-            catch (e) {
-                // Try to override file permission
-                if (e.code === 'EPERM') {
-                    yield ioUtil.chmod(destFile, '0666');
-                    yield ioUtil.unlink(destFile);
-                }
-                // other errors = it doesn't exist, no work to do
-            }
-            // Copy over symlink
-            const symlinkFull = yield ioUtil.readlink(srcFile);
-            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
-        }
-        else if (!(yield ioUtil.exists(destFile)) || force) {
-            yield ioUtil.copyFile(srcFile, destFile);
-        }
-    });
-}
-//# sourceMappingURL=io.js.map
-;// CONCATENATED MODULE: external "timers"
-const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
-var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-
-/* eslint-disable @typescript-eslint/unbound-method */
-const toolrunner_IS_WINDOWS = process.platform === 'win32';
-/*
- * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
- */
-class ToolRunner extends external_events_.EventEmitter {
-    constructor(toolPath, args, options) {
-        super();
-        if (!toolPath) {
-            throw new Error("Parameter 'toolPath' cannot be null or empty.");
-        }
-        this.toolPath = toolPath;
-        this.args = args || [];
-        this.options = options || {};
-    }
-    _debug(message) {
-        if (this.options.listeners && this.options.listeners.debug) {
-            this.options.listeners.debug(message);
-        }
-    }
-    _getCommandString(options, noPrefix) {
-        const toolPath = this._getSpawnFileName();
-        const args = this._getSpawnArgs(options);
-        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
-        if (toolrunner_IS_WINDOWS) {
-            // Windows + cmd file
-            if (this._isCmdFile()) {
-                cmd += toolPath;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows + verbatim
-            else if (options.windowsVerbatimArguments) {
-                cmd += `"${toolPath}"`;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows (regular)
-            else {
-                cmd += this._windowsQuoteCmdArg(toolPath);
-                for (const a of args) {
-                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
-                }
-            }
-        }
-        else {
-            // OSX/Linux - this can likely be improved with some form of quoting.
-            // creating processes on Unix is fundamentally different than Windows.
-            // on Unix, execvp() takes an arg array.
-            cmd += toolPath;
-            for (const a of args) {
-                cmd += ` ${a}`;
-            }
-        }
-        return cmd;
-    }
-    _processLineBuffer(data, strBuffer, onLine) {
-        try {
-            let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_.EOL);
-            while (n > -1) {
-                const line = s.substring(0, n);
-                onLine(line);
-                // the rest of the string ...
-                s = s.substring(n + external_os_.EOL.length);
-                n = s.indexOf(external_os_.EOL);
-            }
-            return s;
-        }
-        catch (err) {
-            // streaming lines to console is best effort.  Don't fail a build.
-            this._debug(`error processing line. Failed with error ${err}`);
-            return '';
-        }
-    }
-    _getSpawnFileName() {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                return process.env['COMSPEC'] || 'cmd.exe';
-            }
-        }
-        return this.toolPath;
-    }
-    _getSpawnArgs(options) {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
-                for (const a of this.args) {
-                    argline += ' ';
-                    argline += options.windowsVerbatimArguments
-                        ? a
-                        : this._windowsQuoteCmdArg(a);
-                }
-                argline += '"';
-                return [argline];
-            }
-        }
-        return this.args;
-    }
-    _endsWith(str, end) {
-        return str.endsWith(end);
-    }
-    _isCmdFile() {
-        const upperToolPath = this.toolPath.toUpperCase();
-        return (this._endsWith(upperToolPath, '.CMD') ||
-            this._endsWith(upperToolPath, '.BAT'));
-    }
-    _windowsQuoteCmdArg(arg) {
-        // for .exe, apply the normal quoting rules that libuv applies
-        if (!this._isCmdFile()) {
-            return this._uvQuoteCmdArg(arg);
-        }
-        // otherwise apply quoting rules specific to the cmd.exe command line parser.
-        // the libuv rules are generic and are not designed specifically for cmd.exe
-        // command line parser.
-        //
-        // for a detailed description of the cmd.exe command line parser, refer to
-        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
-        // need quotes for empty arg
-        if (!arg) {
-            return '""';
-        }
-        // determine whether the arg needs to be quoted
-        const cmdSpecialChars = [
-            ' ',
-            '\t',
-            '&',
-            '(',
-            ')',
-            '[',
-            ']',
-            '{',
-            '}',
-            '^',
-            '=',
-            ';',
-            '!',
-            "'",
-            '+',
-            ',',
-            '`',
-            '~',
-            '|',
-            '<',
-            '>',
-            '"'
-        ];
-        let needsQuotes = false;
-        for (const char of arg) {
-            if (cmdSpecialChars.some(x => x === char)) {
-                needsQuotes = true;
-                break;
-            }
-        }
-        // short-circuit if quotes not needed
-        if (!needsQuotes) {
-            return arg;
-        }
-        // the following quoting rules are very similar to the rules that by libuv applies.
-        //
-        // 1) wrap the string in quotes
-        //
-        // 2) double-up quotes - i.e. " => ""
-        //
-        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
-        //    doesn't work well with a cmd.exe command line.
-        //
-        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
-        //    for example, the command line:
-        //          foo.exe "myarg:""my val"""
-        //    is parsed by a .NET console app into an arg array:
-        //          [ "myarg:\"my val\"" ]
-        //    which is the same end result when applying libuv quoting rules. although the actual
-        //    command line from libuv quoting rules would look like:
-        //          foo.exe "myarg:\"my val\""
-        //
-        // 3) double-up slashes that precede a quote,
-        //    e.g.  hello \world    => "hello \world"
-        //          hello\"world    => "hello\\""world"
-        //          hello\\"world   => "hello\\\\""world"
-        //          hello world\    => "hello world\\"
-        //
-        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
-        //    the reasons for including this as a .cmd quoting rule are:
-        //
-        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
-        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
-        //
-        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
-        //       haven't heard any complaints about that aspect.
-        //
-        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
-        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
-        // by using %%.
-        //
-        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
-        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
-        //
-        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
-        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
-        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
-        // to an external program.
-        //
-        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
-        // % can be escaped within a .cmd file.
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\'; // double the slash
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '"'; // double the quote
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _uvQuoteCmdArg(arg) {
-        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
-        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
-        // is used.
-        //
-        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
-        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
-        // pasting copyright notice from Node within this function:
-        //
-        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
-        //
-        //      Permission is hereby granted, free of charge, to any person obtaining a copy
-        //      of this software and associated documentation files (the "Software"), to
-        //      deal in the Software without restriction, including without limitation the
-        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
-        //      sell copies of the Software, and to permit persons to whom the Software is
-        //      furnished to do so, subject to the following conditions:
-        //
-        //      The above copyright notice and this permission notice shall be included in
-        //      all copies or substantial portions of the Software.
-        //
-        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
-        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
-        //      IN THE SOFTWARE.
-        if (!arg) {
-            // Need double quotation for empty argument
-            return '""';
-        }
-        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
-            // No quotation needed
-            return arg;
-        }
-        if (!arg.includes('"') && !arg.includes('\\')) {
-            // No embedded double quotes or backslashes, so I can just wrap
-            // quote marks around the whole thing.
-            return `"${arg}"`;
-        }
-        // Expected input/output:
-        //   input : hello"world
-        //   output: "hello\"world"
-        //   input : hello""world
-        //   output: "hello\"\"world"
-        //   input : hello\world
-        //   output: hello\world
-        //   input : hello\\world
-        //   output: hello\\world
-        //   input : hello\"world
-        //   output: "hello\\\"world"
-        //   input : hello\\"world
-        //   output: "hello\\\\\"world"
-        //   input : hello world\
-        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
-        //                             but it appears the comment is wrong, it should be "hello world\\"
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\';
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '\\';
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _cloneExecOptions(options) {
-        options = options || {};
-        const result = {
-            cwd: options.cwd || process.cwd(),
-            env: options.env || process.env,
-            silent: options.silent || false,
-            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
-            failOnStdErr: options.failOnStdErr || false,
-            ignoreReturnCode: options.ignoreReturnCode || false,
-            delay: options.delay || 10000
-        };
-        result.outStream = options.outStream || process.stdout;
-        result.errStream = options.errStream || process.stderr;
-        return result;
-    }
-    _getSpawnOptions(options, toolPath) {
-        options = options || {};
-        const result = {};
-        result.cwd = options.cwd;
-        result.env = options.env;
-        result['windowsVerbatimArguments'] =
-            options.windowsVerbatimArguments || this._isCmdFile();
-        if (options.windowsVerbatimArguments) {
-            result.argv0 = `"${toolPath}"`;
-        }
-        return result;
-    }
-    /**
-     * Exec a tool.
-     * Output will be streamed to the live console.
-     * Returns promise with return code
-     *
-     * @param     tool     path to tool to exec
-     * @param     options  optional exec options.  See ExecOptions
-     * @returns   number
-     */
-    exec() {
-        return toolrunner_awaiter(this, void 0, void 0, function* () {
-            // root the tool path if it is unrooted and contains relative pathing
-            if (!isRooted(this.toolPath) &&
-                (this.toolPath.includes('/') ||
-                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
-                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
-            }
-            // if the tool is only a file name, then resolve it from the PATH
-            // otherwise verify it exists (add extension on Windows if necessary)
-            this.toolPath = yield which(this.toolPath, true);
-            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
-                this._debug(`exec tool: ${this.toolPath}`);
-                this._debug('arguments:');
-                for (const arg of this.args) {
-                    this._debug(`   ${arg}`);
-                }
-                const optionsNonNull = this._cloneExecOptions(this.options);
-                if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
-                }
-                const state = new ExecState(optionsNonNull, this.toolPath);
-                state.on('debug', (message) => {
-                    this._debug(message);
-                });
-                if (this.options.cwd && !(yield exists(this.options.cwd))) {
-                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
-                }
-                const fileName = this._getSpawnFileName();
-                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
-                let stdbuffer = '';
-                if (cp.stdout) {
-                    cp.stdout.on('data', (data) => {
-                        if (this.options.listeners && this.options.listeners.stdout) {
-                            this.options.listeners.stdout(data);
-                        }
-                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                            optionsNonNull.outStream.write(data);
-                        }
-                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.stdline) {
-                                this.options.listeners.stdline(line);
-                            }
-                        });
-                    });
-                }
-                let errbuffer = '';
-                if (cp.stderr) {
-                    cp.stderr.on('data', (data) => {
-                        state.processStderr = true;
-                        if (this.options.listeners && this.options.listeners.stderr) {
-                            this.options.listeners.stderr(data);
-                        }
-                        if (!optionsNonNull.silent &&
-                            optionsNonNull.errStream &&
-                            optionsNonNull.outStream) {
-                            const s = optionsNonNull.failOnStdErr
-                                ? optionsNonNull.errStream
-                                : optionsNonNull.outStream;
-                            s.write(data);
-                        }
-                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.errline) {
-                                this.options.listeners.errline(line);
-                            }
-                        });
-                    });
-                }
-                cp.on('error', (err) => {
-                    state.processError = err.message;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    state.CheckComplete();
-                });
-                cp.on('exit', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                cp.on('close', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                state.on('done', (error, exitCode) => {
-                    if (stdbuffer.length > 0) {
-                        this.emit('stdline', stdbuffer);
-                    }
-                    if (errbuffer.length > 0) {
-                        this.emit('errline', errbuffer);
-                    }
-                    cp.removeAllListeners();
-                    if (error) {
-                        reject(error);
-                    }
-                    else {
-                        resolve(exitCode);
-                    }
-                });
-                if (this.options.input) {
-                    if (!cp.stdin) {
-                        throw new Error('child process missing stdin');
-                    }
-                    cp.stdin.end(this.options.input);
-                }
-            }));
-        });
-    }
-}
-/**
- * Convert an arg string to an array of args. Handles escaping
- *
- * @param    argString   string of arguments
- * @returns  string[]    array of arguments
- */
-function argStringToArray(argString) {
-    const args = [];
-    let inQuotes = false;
-    let escaped = false;
-    let arg = '';
-    function append(c) {
-        // we only escape double quotes.
-        if (escaped && c !== '"') {
-            arg += '\\';
-        }
-        arg += c;
-        escaped = false;
-    }
-    for (let i = 0; i < argString.length; i++) {
-        const c = argString.charAt(i);
-        if (c === '"') {
-            if (!escaped) {
-                inQuotes = !inQuotes;
-            }
-            else {
-                append(c);
-            }
-            continue;
-        }
-        if (c === '\\' && escaped) {
-            append(c);
-            continue;
-        }
-        if (c === '\\' && inQuotes) {
-            escaped = true;
-            continue;
-        }
-        if (c === ' ' && !inQuotes) {
-            if (arg.length > 0) {
-                args.push(arg);
-                arg = '';
-            }
-            continue;
-        }
-        append(c);
-    }
-    if (arg.length > 0) {
-        args.push(arg.trim());
-    }
-    return args;
-}
-class ExecState extends external_events_.EventEmitter {
-    constructor(options, toolPath) {
-        super();
-        this.processClosed = false; // tracks whether the process has exited and stdio is closed
-        this.processError = '';
-        this.processExitCode = 0;
-        this.processExited = false; // tracks whether the process has exited
-        this.processStderr = false; // tracks whether stderr was written to
-        this.delay = 10000; // 10 seconds
-        this.done = false;
-        this.timeout = null;
-        if (!toolPath) {
-            throw new Error('toolPath must not be empty');
-        }
-        this.options = options;
-        this.toolPath = toolPath;
-        if (options.delay) {
-            this.delay = options.delay;
-        }
-    }
-    CheckComplete() {
-        if (this.done) {
-            return;
-        }
-        if (this.processClosed) {
-            this._setResult();
-        }
-        else if (this.processExited) {
-            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
-        }
-    }
-    _debug(message) {
-        this.emit('debug', message);
-    }
-    _setResult() {
-        // determine whether there is an error
-        let error;
-        if (this.processExited) {
-            if (this.processError) {
-                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
-            }
-            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
-                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
-            }
-            else if (this.processStderr && this.options.failOnStdErr) {
-                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
-            }
-        }
-        // clear the timeout
-        if (this.timeout) {
-            clearTimeout(this.timeout);
-            this.timeout = null;
-        }
-        this.done = true;
-        this.emit('done', error, this.processExitCode);
-    }
-    static HandleTimeout(state) {
-        if (state.done) {
-            return;
-        }
-        if (!state.processClosed && state.processExited) {
-            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
-            state._debug(message);
-        }
-        state._setResult();
-    }
-}
-//# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
-var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-/**
- * Exec a command.
- * Output will be streamed to the live console.
- * Returns promise with return code
- *
- * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
- * @param     args               optional arguments for tool. Escaping is handled by the lib.
- * @param     options            optional exec options.  See ExecOptions
- * @returns   Promise<number>    exit code
- */
-function exec_exec(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = tr.argStringToArray(commandLine);
-        if (commandArgs.length === 0) {
-            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
-        }
-        // Path to tool to execute should be first arg
-        const toolPath = commandArgs[0];
-        args = commandArgs.slice(1).concat(args || []);
-        const runner = new tr.ToolRunner(toolPath, args, options);
-        return runner.exec();
-    });
-}
-/**
- * Exec a command and get the output.
- * Output will be streamed to the live console.
- * Returns promise with the exit code and collected stdout and stderr
- *
- * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
- * @param     args                  optional arguments for tool. Escaping is handled by the lib.
- * @param     options               optional exec options.  See ExecOptions
- * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
- */
-function getExecOutput(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        var _a, _b;
-        let stdout = '';
-        let stderr = '';
-        //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new StringDecoder('utf8');
-        const stderrDecoder = new StringDecoder('utf8');
-        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
-        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
-        const stdErrListener = (data) => {
-            stderr += stderrDecoder.write(data);
-            if (originalStdErrListener) {
-                originalStdErrListener(data);
-            }
-        };
-        const stdOutListener = (data) => {
-            stdout += stdoutDecoder.write(data);
-            if (originalStdoutListener) {
-                originalStdoutListener(data);
-            }
-        };
-        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
-        //flush any remaining characters
-        stdout += stdoutDecoder.end();
-        stderr += stderrDecoder.end();
-        return {
-            exitCode,
-            stdout,
-            stderr
-        };
-    });
-}
-//# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
-var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
-        silent: true
-    });
-    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
-        silent: true
-    });
-    return {
-        name: name.trim(),
-        version: version.trim()
-    };
-});
-const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    var _a, _b, _c, _d;
-    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
-        silent: true
-    });
-    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
-    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
-    return {
-        name,
-        version
-    };
-});
-const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
-        silent: true
-    });
-    const [name, version] = stdout.trim().split('\n');
-    return {
-        name,
-        version
-    };
-});
-const platform = external_os_.platform();
-const arch = external_os_.arch();
-const isWindows = platform === 'win32';
-const isMacOS = platform === 'darwin';
-const isLinux = platform === 'linux';
-function getDetails() {
-    return platform_awaiter(this, void 0, void 0, function* () {
-        return Object.assign(Object.assign({}, (yield (isWindows
-            ? getWindowsInfo()
-            : isMacOS
-                ? getMacOsInfo()
-                : getLinuxInfo()))), { platform,
-            arch,
-            isWindows,
-            isMacOS,
-            isLinux });
-    });
-}
-//# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
-var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-/**
- * The code to exit an action
- */
-var ExitCode;
-(function (ExitCode) {
-    /**
-     * A code indicating that the action was successful
-     */
-    ExitCode[ExitCode["Success"] = 0] = "Success";
-    /**
-     * A code indicating that the action was a failure
-     */
-    ExitCode[ExitCode["Failure"] = 1] = "Failure";
-})(ExitCode || (ExitCode = {}));
-//-----------------------------------------------------------------------
-// Variables
-//-----------------------------------------------------------------------
-/**
- * Sets env variable for this action and future actions in the job
- * @param name the name of the variable to set
- * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function exportVariable(name, val) {
-    const convertedVal = toCommandValue(val);
-    process.env[name] = convertedVal;
-    const filePath = process.env['GITHUB_ENV'] || '';
-    if (filePath) {
-        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
-    }
-    issueCommand('set-env', { name }, convertedVal);
-}
-/**
- * Registers a secret which will get masked from logs
- *
- * @param secret - Value of the secret to be masked
- * @remarks
- * This function instructs the Actions runner to mask the specified value in any
- * logs produced during the workflow run. Once registered, the secret value will
- * be replaced with asterisks (***) whenever it appears in console output, logs,
- * or error messages.
- *
- * This is useful for protecting sensitive information such as:
- * - API keys
- * - Access tokens
- * - Authentication credentials
- * - URL parameters containing signatures (SAS tokens)
- *
- * Note that masking only affects future logs; any previous appearances of the
- * secret in logs before calling this function will remain unmasked.
- *
- * @example
- * ```typescript
- * // Register an API token as a secret
- * const apiToken = "abc123xyz456";
- * setSecret(apiToken);
- *
- * // Now any logs containing this value will show *** instead
- * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
- * ```
- */
-function core_setSecret(secret) {
-    issueCommand('add-mask', {}, secret);
-}
-/**
- * Prepends inputPath to the PATH (for this action and future actions)
- * @param inputPath
- */
-function addPath(inputPath) {
-    const filePath = process.env['GITHUB_PATH'] || '';
-    if (filePath) {
-        issueFileCommand('PATH', inputPath);
-    }
-    else {
-        issueCommand('add-path', {}, inputPath);
-    }
-    process.env['PATH'] = `${inputPath}${external_path_namespaceObject.delimiter}${process.env['PATH']}`;
-}
-/**
- * Gets the value of an input.
- * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
- * Returns an empty string if the value is not defined.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string
- */
-function getInput(name, options) {
-    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
-    if (options && options.required && !val) {
-        throw new Error(`Input required and not supplied: ${name}`);
-    }
-    if (options && options.trimWhitespace === false) {
-        return val;
-    }
-    return val.trim();
-}
-/**
- * Gets the values of an multiline input.  Each value is also trimmed.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string[]
- *
- */
-function getMultilineInput(name, options) {
-    const inputs = getInput(name, options)
-        .split('\n')
-        .filter(x => x !== '');
-    if (options && options.trimWhitespace === false) {
-        return inputs;
-    }
-    return inputs.map(input => input.trim());
-}
-/**
- * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
- * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
- * The return value is also in boolean type.
- * ref: https://yaml.org/spec/1.2/spec.html#id2804923
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   boolean
- */
-function getBooleanInput(name, options) {
-    const trueValue = ['true', 'True', 'TRUE'];
-    const falseValue = ['false', 'False', 'FALSE'];
-    const val = getInput(name, options);
-    if (trueValue.includes(val))
-        return true;
-    if (falseValue.includes(val))
-        return false;
-    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
-        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
-}
-/**
- * Sets the value of an output.
- *
- * @param     name     name of the output to set
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function setOutput(name, value) {
-    const filePath = process.env['GITHUB_OUTPUT'] || '';
-    if (filePath) {
-        return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
-    }
-    process.stdout.write(external_os_.EOL);
-    issueCommand('set-output', { name }, toCommandValue(value));
-}
-/**
- * Enables or disables the echoing of commands into stdout for the rest of the step.
- * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
- *
- */
-function setCommandEcho(enabled) {
-    issue('echo', enabled ? 'on' : 'off');
-}
-//-----------------------------------------------------------------------
-// Results
-//-----------------------------------------------------------------------
-/**
- * Sets the action status to failed.
- * When the action exits it will be with an exit code of 1
- * @param message add error issue message
- */
-function setFailed(message) {
-    process.exitCode = ExitCode.Failure;
-    error(message);
-}
-//-----------------------------------------------------------------------
-// Logging Commands
-//-----------------------------------------------------------------------
-/**
- * Gets whether Actions Step Debug is on or not
- */
-function isDebug() {
-    return process.env['RUNNER_DEBUG'] === '1';
-}
-/**
- * Writes debug message to user log
- * @param message debug message
- */
-function core_debug(message) {
-    issueCommand('debug', {}, message);
-}
-/**
- * Adds an error issue
- * @param message error issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function error(message, properties = {}) {
-    issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a warning issue
- * @param message warning issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function warning(message, properties = {}) {
-    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a notice issue
- * @param message notice issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Writes info to log with console.log.
- * @param message info message
- */
-function info(message) {
-    process.stdout.write(message + external_os_.EOL);
-}
-/**
- * Begin an output group.
- *
- * Output until the next `groupEnd` will be foldable in this group
- *
- * @param name The name of the output group
- */
-function startGroup(name) {
-    command_issue('group', name);
-}
-/**
- * End an output group.
- */
-function endGroup() {
-    command_issue('endgroup');
-}
-/**
- * Wrap an asynchronous function call in a group.
- *
- * Returns the same type as the function itself.
- *
- * @param name The name of the group
- * @param fn The function to wrap in the group
- */
-function group(name, fn) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        startGroup(name);
-        let result;
-        try {
-            result = yield fn();
-        }
-        finally {
-            endGroup();
-        }
-        return result;
-    });
-}
-//-----------------------------------------------------------------------
-// Wrapper action state
-//-----------------------------------------------------------------------
-/**
- * Saves state for current action, the state can only be retrieved by this action's post job execution.
- *
- * @param     name     name of the state to store
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function saveState(name, value) {
-    const filePath = process.env['GITHUB_STATE'] || '';
-    if (filePath) {
-        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
-    }
-    issueCommand('save-state', { name }, toCommandValue(value));
-}
-/**
- * Gets the value of an state set by this action's main execution.
- *
- * @param     name     name of the state to get
- * @returns   string
- */
-function getState(name) {
-    return process.env[`STATE_${name}`] || '';
-}
-function getIDToken(aud) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        return yield OidcClient.getIDToken(aud);
-    });
-}
-/**
- * Summary exports
- */
-
-/**
- * @deprecated use core.summary
- */
-
-/**
- * Path exports
- */
-
-/**
- * Platform utilities exports
- */
-
-//# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: ./shared/runtime/findings.ts
-var runtime_findings = __nccwpck_require__(7659);
-// EXTERNAL MODULE: ./shared/runtime/redact.ts
-var redact = __nccwpck_require__(3956);
-// EXTERNAL MODULE: ./shared/runtime/text.ts
-var runtime_text = __nccwpck_require__(6166);
-;// CONCATENATED MODULE: ./shared/runtime/io.ts
-/** ActionIo: everything an action does to the runner, redacted, bound to @actions/core. */
-
-
-
-
-/** An annotation's text: redacted, no echoed word longer than 200 characters. */
-const shown = (message) => (0,runtime_text/* clipLongWords */.ij)((0,redact/* redact */.E$)(message));
-/** Annotation properties with the unset ones left out, so core prints `::error::`, not `::error ::`. */
-function annotationProperties(location = {}, title) {
-    const properties = {
-        title,
-        file: location.file,
-        startLine: location.line,
-        startColumn: location.line ? location.column : undefined,
-    };
-    for (const key of Object.keys(properties)) {
-        if (properties[key] === undefined || properties[key] === "")
-            delete properties[key];
-    }
-    return properties;
-}
-async function withGroup(title, fn) {
-    startGroup(title);
-    try {
-        return await fn();
-    }
-    finally {
-        endGroup();
-    }
-}
-async function appendSummary(markdown) {
-    await summary.addRaw((0,redact/* redact */.E$)(markdown), true).write();
-}
-const annotate = { error: error, warning: warning, notice: notice };
-const runnerIo = {
-    info: (message) => info((0,redact/* redact */.E$)(message)),
-    debug: (message) => core_debug((0,redact/* redact */.E$)(message)),
-    error: (message, location) => error(shown(message), annotationProperties(location)),
-    warning: (message, location) => warning(shown(message), annotationProperties(location)),
-    notice: (message, location) => notice(shown(message), annotationProperties(location)),
-    setOutput: (name, value) => setOutput(name, (0,redact/* redact */.E$)(value)),
-    exportVariable: (name, value) => exportVariable(name, value),
-    addPath: (directory) => addPath(directory),
-    saveState: (name, value) => saveState(name, value),
-    getState: (name) => getState(name),
-    setSecret(secret) {
-        core_setSecret(secret);
-        (0,redact/* registerSecret */.cl)(secret);
-    },
-    summary: appendSummary,
-    annotate(findings) {
-        for (const finding of findings) {
-            const { level, message, location, title } = (0,runtime_findings/* toAnnotation */.$v)(finding);
-            annotate[level](shown(message), annotationProperties(location, (0,redact/* redact */.E$)(title)));
-        }
-    },
-    async report(title, findings, clean = "✅ no findings") {
-        runnerIo.annotate(findings);
-        const body = findings.length === 0 ? clean : (0,runtime_findings/* findingsTable */.f9)(findings);
-        await appendSummary(`### ${title}\n\n${body}\n`);
-    },
-    group: (title, fn) => withGroup((0,redact/* redact */.E$)(title), fn),
-};
-
-
-/***/ }),
-
-/***/ 7442:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  FY: () => (/* binding */ entryKind),
-  nH: () => (/* binding */ isWritable),
-  aO: () => (/* binding */ realTarget),
-  Z5: () => (/* binding */ shownRelativeTo)
-});
-
-// UNUSED EXPORTS: isInside, scratchDirectory, writableRoots
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-;// CONCATENATED MODULE: ./shared/runtime/paths.ts
-/** Where an action may write or delete: inside the workspace or RUNNER_TEMP, symlinks followed. */
-
-
-
-const MAX_LINKS = 40;
-/** Where a write to `target` would really land: every existing part's symlinks followed. */
-function realTarget(target, links = 0) {
-    const absolute = external_node_path_default().resolve(target);
-    try {
-        return external_node_fs_.realpathSync.native(absolute);
-    }
-    catch {
-        const parent = external_node_path_default().dirname(absolute);
-        if (parent === absolute || links > MAX_LINKS)
-            return absolute;
-        const candidate = external_node_path_default().join(realTarget(parent, links + 1), external_node_path_default().basename(absolute));
-        try {
-            // A dangling link: a write would create its target.
-            const link = (0,external_node_fs_.readlinkSync)(candidate);
-            return realTarget(external_node_path_default().resolve(external_node_path_default().dirname(candidate), link), links + 1);
-        }
-        catch {
-            return candidate;
-        }
-    }
-}
-/** Whether `child` is `parent` or below it (both already resolved). */
-function isInside(child, parent) {
-    const relative = external_node_path_default().relative(parent, child);
-    return (relative === "" ||
-        (!relative.startsWith(`..${(external_node_path_default()).sep}`) && relative !== ".." && !external_node_path_default().isAbsolute(relative)));
-}
-/** The folders an action may write into: the workspace and RUNNER_TEMP, resolved. */
-function writableRoots(env = process.env) {
-    const roots = [env.GITHUB_WORKSPACE || process.cwd(), env.RUNNER_TEMP].filter((root) => Boolean(root));
-    return roots.map((root) => realTarget(root));
-}
-/** Whether a write to `target` stays inside the workspace or RUNNER_TEMP. */
-function isWritable(target, env = process.env) {
-    const real = realTarget(target);
-    return writableRoots(env).some((root) => isInside(real, root));
-}
-/** A fresh folder for temporary files: under RUNNER_TEMP on a runner, else the OS's. */
-function scratchDirectory(prefix, env = process.env) {
-    return mkdtempSync(path.join(env.RUNNER_TEMP || os.tmpdir(), `${prefix}-`));
-}
-/** The kind of thing at `target`, without following a final symlink. */
-function entryKind(target) {
-    try {
-        const stat = (0,external_node_fs_.lstatSync)(target);
-        if (stat.isSymbolicLink()) {
-            try {
-                return entryKind(external_node_fs_.realpathSync.native(target));
-            }
-            catch {
-                return "missing";
-            }
-        }
-        return stat.isDirectory() ? "directory" : stat.isFile() ? "file" : "other";
-    }
-    catch {
-        return "missing";
-    }
-}
-/** How messages show a path: relative to the workspace, `/`-separated, `.` for the workspace itself. */
-function shownRelativeTo(workspace) {
-    return (file) => external_node_path_default().relative(workspace, file).split((external_node_path_default()).sep).join("/") || ".";
-}
-
-
-/***/ }),
-
-/***/ 3956:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E$: () => (/* binding */ redact),
-/* harmony export */   Tn: () => (/* binding */ serverText),
-/* harmony export */   cl: () => (/* binding */ registerSecret)
-/* harmony export */ });
-/* unused harmony exports SERVER_TEXT_CHARS, secretEncodings */
-/** The one redaction of what the actions emit: secrets, credential headers and look-alikes become ***. */
-const MASK = "***";
-/** What a server said, as shown: one line of at most this many characters. */
-const SERVER_TEXT_CHARS = 300;
-const secrets = new Set();
-let secretPattern;
-/** Redacts `secret` (and its encodings) from now on; ActionIo.setSecret calls it. */
-function registerSecret(secret) {
-    const lines = secret.split(/\r?\n/).map((line) => line.trim());
-    for (const value of [secret, ...lines]) {
-        if (value.trim() === "" || secrets.has(value))
-            continue;
-        secrets.add(value);
-        secretPattern = undefined;
-    }
-}
-const urlSafe = (base64) => base64.replace(/\+/g, "-").replace(/\//g, "_");
-/**
- * The characters of base64(prefix + secret) that only the secret decides, for a prefix of each
- * length modulo 3: a Basic credential `user:secret` holds one of them, whatever the user.
- */
-function base64Forms(secret) {
-    const bytes = Buffer.from(secret);
-    const forms = [];
-    for (let pad = 0; pad < 3; pad++) {
-        const encoded = Buffer.concat([Buffer.alloc(pad), bytes]).toString("base64");
-        const start = Math.ceil((pad * 4) / 3);
-        const end = Math.floor(((pad + bytes.length) * 4) / 3);
-        const middle = encoded.slice(start, end);
-        if (middle.length >= 8)
-            forms.push(middle, urlSafe(middle), encodeURIComponent(middle));
-    }
-    return forms;
-}
-/** A secret as it may appear: raw, URL-encoded, JSON-escaped, base64 (standard and URL-safe). */
-function secretEncodings(secret) {
-    const forms = [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)];
-    return [...new Set([...forms, ...base64Forms(secret)])];
-}
-const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-function registeredPattern() {
-    if (secrets.size === 0)
-        return undefined;
-    if (!secretPattern) {
-        const forms = [...new Set([...secrets].flatMap(secretEncodings))];
-        forms.sort((a, b) => b.length - a.length);
-        secretPattern = new RegExp(forms.map(escapeRegExp).join("|"), "g");
-    }
-    return secretPattern;
-}
-const HEADERS = "(?:proxy-)?authorization|(?:set-)?cookie";
-/** `Authorization: value` as a header line (or `=` as in a query): the value to the line's end. */
-const headerLine = new RegExp(String.raw `\b(${HEADERS})([ \t]*[:=][ \t]*)[^\r\n]+`, "gi");
-/** `"authorization": "value"` as JSON or a Python dict shows it (quotes JSON-escaped or not). */
-const quotedHeader = new RegExp(String.raw `(\\?["'])(${HEADERS})\1([ \t]*[:=,][ \t]*)(?:(\\?["'])(?:(?!\4)[^\r\n])*|\[[^\]\r\n]*|[^,}\r\n]*)`, "gi");
-/** `Basic …` and `Bearer …`: redacted when the value looks like a credential, not a word. */
-const schemeCredential = /\b(Basic|Bearer)([ \t]+)([A-Za-z0-9+/_.~=-]*[A-Za-z0-9+/_~=-])/gi;
-const tokenShapes = [
-    /\beyJ[\w-]{5,}\.[\w-]+\.[\w-]*/g, // a JWT
-    /\bpypi-(?:AgE[\w-]*|[\w-]{40,})/g, // a PyPI API token
-    /\bgh[opsru]_[A-Za-z0-9_]{16,}/g, // a GitHub token
-];
-/** A signed URL's signature. */
-const urlSignature = /([?&]sig=)[^&\s]+/gi;
-function looksLikeCredential(scheme, value) {
-    if (value.length < 8)
-        return false;
-    if (/[^A-Za-z]/.test(value))
-        return true;
-    if (scheme.toLowerCase() !== "basic")
-        return false;
-    return Buffer.from(value, "base64").toString("latin1").includes(":");
-}
-/** The text with every registered secret, credential header value and token replaced by `***`. */
-function redact(text) {
-    const registered = registeredPattern();
-    let result = registered ? text.replace(registered, MASK) : text;
-    result = result
-        .replace(headerLine, `$1$2${MASK}`)
-        .replace(quotedHeader, (_match, quote, name, separator, valueQuote = "") => [quote, name, quote, separator, valueQuote, MASK].join(""))
-        .replace(schemeCredential, (match, scheme, space, value) => looksLikeCredential(scheme, value) ? `${scheme}${space}${MASK}` : match)
-        .replace(urlSignature, `$1${MASK}`);
-    for (const shape of tokenShapes)
-        result = result.replace(shape, MASK);
-    return result;
-}
-/** What a server said, redacted, as one line of at most SERVER_TEXT_CHARS characters. */
-function serverText(text) {
-    const line = redact(text)
-        .split(/\r\n|\r|\n/)
-        .map((part) => part.replace(/\p{Cc}+/gu, " ").trim())
-        .find((part) => part !== "") ?? "";
-    const chars = Array.from(line);
-    if (chars.length <= SERVER_TEXT_CHARS)
-        return line;
-    return `${chars.slice(0, SERVER_TEXT_CHARS - 1).join("")}…`;
-}
-
-
-/***/ }),
-
-/***/ 2787:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Cs: () => (/* binding */ runAction)
-/* harmony export */ });
-/* unused harmony exports abandonWork, reportFailure */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8126);
-/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9652);
-/* harmony import */ var _system_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3586);
-/** Runs an action's step: errors become ::error:: annotations and the exit code. */
-
-
-
-let abandoned = false;
-/** A call given up on past its deadline may still hold sockets open: the step then ends without it. */
-function abandonWork() {
-    abandoned = true;
-}
-/**
- * Runs an action's main or post step. A ConfigurationError becomes one
- * `::error::<action>: <message>` line; any other error also fails the step and
- * its stack goes to the debug log. Both are redacted. The exit code is set, never forced.
- */
-async function runAction(name, run, io = _io_js__WEBPACK_IMPORTED_MODULE_1__/* .runnerIo */ .Np) {
-    let reporting = false;
-    const fail = (error) => {
-        // A failure while reporting one (the log itself broken) must not loop: end the step.
-        if (reporting)
-            exitNow();
-        reporting = true;
-        reportFailure(name, error, io);
-        reporting = false;
-    };
-    process.stdout.on("error", exitNow);
-    process.stderr.on("error", exitNow);
-    process.on("unhandledRejection", fail);
-    process.on("uncaughtException", fail);
-    try {
-        await run(io);
-    }
-    catch (error) {
-        fail(error);
-    }
-    if (abandoned)
-        process.stdout.write("", () => process.exit());
-}
-/** The runner stopped reading the step's output (a closed pipe): nothing can be reported, so end failed. */
-function exitNow() {
-    process.exit(1);
-}
-/** Fails the step through `io`: one redacted `::error::` line, a stack only in the debug log. */
-function reportFailure(name, error, io = _io_js__WEBPACK_IMPORTED_MODULE_1__/* .runnerIo */ .Np) {
-    process.exitCode = 1;
-    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1) {
-        io.error(`${name}: ${error.message}`, error.location);
-        return;
-    }
-    const message = (0,_system_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .isSystemError */ .Or)(error) ? (0,_system_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .describeSystemError */ .Zo)(error) : (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error);
-    io.error(`${name}: ${message}`);
-    if (error instanceof Error && error.stack)
-        io.debug(error.stack);
-}
-
-
-/***/ }),
-
-/***/ 3586:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Or: () => (/* binding */ isSystemError),
-/* harmony export */   Zo: () => (/* binding */ describeSystemError)
-/* harmony export */ });
-/* unused harmony exports systemReason, explainErrnoCodes */
-/** Node's system errors (ENOENT, EISDIR, spawn failures…) as plain words, never raw errno text. */
-const reasons = {
-    ENOENT: "it does not exist",
-    ENOTDIR: "a part of the path is a file, not a folder",
-    EISDIR: "it is a folder, not a file",
-    EEXIST: "something already exists there",
-    ENAMETOOLONG: "the path or a name in it is too long",
-    EACCES: "permission denied",
-    EPERM: "the operation is not permitted",
-    ELOOP: "it has too many levels of symbolic links",
-    ENOSPC: "the disk is full",
-    EROFS: "the file system is read-only",
-    ENOTEMPTY: "the folder is not empty",
-    EMFILE: "too many files are open",
-    EBUSY: "it is busy",
-    EXDEV: "it is on another file system",
-    ECONNRESET: "the connection was reset",
-    ECONNREFUSED: "the connection was refused",
-    ECONNABORTED: "the connection was aborted",
-    ETIMEDOUT: "the connection timed out",
-    EPIPE: "the other side closed the connection",
-    ENOTFOUND: "the host name is unknown",
-    EAI_AGAIN: "the host name could not be looked up",
-    EHOSTUNREACH: "the host cannot be reached",
-    ENETUNREACH: "the network cannot be reached",
-    E2BIG: "the command line is too long",
-};
-const verbs = {
-    open: "open",
-    read: "read",
-    write: "write",
-    mkdir: "create the folder",
-    mkdtemp: "create a folder in",
-    rmdir: "remove",
-    rm: "remove",
-    unlink: "remove",
-    scandir: "list",
-    opendir: "list",
-    stat: "look at",
-    lstat: "look at",
-    realpath: "resolve",
-    copyfile: "copy",
-    rename: "move",
-    symlink: "link",
-    chmod: "change the mode of",
-    access: "use",
-};
-/** Not `instanceof Error`: errors from another realm (a VM context) count too. */
-function isSystemError(error) {
-    if (typeof error !== "object" || error === null)
-        return false;
-    const { code, syscall } = error;
-    return typeof code === "string" && /^E[A-Z0-9_]+$/.test(code) && typeof syscall === "string";
-}
-/** Why a system call failed, in words: "it does not exist". */
-function systemReason(error) {
-    return reasons[error.code ?? ""] ?? "the system refused it";
-}
-/**
- * The error as a sentence naming what was being done and to which path, e.g.
- * "cannot list src/app: a part of the path is a file, not a folder".
- */
-function describeSystemError(error, shown = (file) => file) {
-    const syscall = error.syscall ?? "";
-    const target = error.path ?? error.dest;
-    if (syscall.startsWith("spawn")) {
-        return `cannot run ${target ?? "the program"}: ${systemReason(error)}`;
-    }
-    const verb = verbs[syscall] ?? "use";
-    return `cannot ${verb} ${target ? shown(target) : "a file"}: ${systemReason(error)}`;
-}
-/** A library's message with each errno code in it put into words: "Unable to make request: the connection was refused". */
-function explainErrnoCodes(text) {
-    return text.replace(/\b(?:getaddrinfo |connect |read |write )?(E[A-Z0-9_]{3,})\b(?: [\w.:-]+)?/g, (whole, code) => reasons[code] ?? whole);
-}
-
-
-/***/ }),
-
-/***/ 6166:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   ij: () => (/* binding */ clipLongWords),
-/* harmony export */   w$: () => (/* binding */ lastLines)
-/* harmony export */ });
-/* unused harmony export formatSize */
-/** Text as it goes to users: no word of a message much longer than an echoed value may be. */
-const LONGEST_WORD = 200;
-/** A little slack: a value `quoted()` already cut is 200 characters plus its quotes and ellipsis. */
-const CLIPPED_PAST = 240;
-/** Cuts every run of more than 240 non-space characters to 200, saying how long it was. */
-function clipLongWords(text) {
-    return text.replace(new RegExp(`\\S{${CLIPPED_PAST + 1},}`, "g"), (word) => `${word.slice(0, LONGEST_WORD)}… (${word.length} characters)`);
-}
-const SIZE_UNITS = (/* unused pure expression or super */ null && (["kB", "MB", "GB"]));
-/** A byte count in SI units (1 kB is 1000 B), as PyPI shows file sizes. */
-function formatSize(bytes) {
-    if (bytes < 1000)
-        return `${bytes} B`;
-    let value = bytes / 1000;
-    let unit = 0;
-    while (value >= 1000 && unit < SIZE_UNITS.length - 1) {
-        value /= 1000;
-        unit++;
-    }
-    return `${value.toFixed(value < 10 ? 1 : 0)} ${SIZE_UNITS[unit]}`;
-}
-/** The last `count` lines of a program's output that are not blank, trailing white space cut. */
-function lastLines(output, count) {
-    return output
-        .split("\n")
-        .map((line) => line.trimEnd())
-        .filter(Boolean)
-        .slice(-count);
-}
-
-
-/***/ }),
-
-/***/ 2613:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
-
-/***/ }),
-
-/***/ 4434:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
-
-/***/ }),
-
-/***/ 9896:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-
-/***/ }),
-
-/***/ 8611:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
-
-/***/ }),
-
-/***/ 5692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
-
-/***/ }),
-
-/***/ 9278:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
-
-/***/ }),
-
-/***/ 4589:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
-
-/***/ }),
-
-/***/ 6698:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
-
-/***/ }),
-
-/***/ 4573:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
-
-/***/ }),
-
-/***/ 7540:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
-
-/***/ }),
-
-/***/ 7598:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-
-/***/ }),
-
-/***/ 3053:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
-
-/***/ }),
-
-/***/ 610:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
-
-/***/ }),
-
-/***/ 8474:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
-
-/***/ }),
-
-/***/ 3024:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-
-/***/ }),
-
-/***/ 7067:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-
-/***/ }),
-
-/***/ 2467:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
-
-/***/ }),
-
-/***/ 7030:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-
-/***/ }),
-
-/***/ 6760:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-
-/***/ }),
-
-/***/ 643:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
-
-/***/ }),
-
-/***/ 1792:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
-
-/***/ }),
-
-/***/ 7075:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
-
-/***/ }),
-
-/***/ 1692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
-
-/***/ }),
-
-/***/ 3136:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
-
-/***/ }),
-
-/***/ 7975:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-
-/***/ }),
-
-/***/ 3429:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
-
-/***/ }),
-
-/***/ 5919:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
-
-/***/ }),
-
-/***/ 8522:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
-
-/***/ }),
-
-/***/ 857:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-
-/***/ }),
-
-/***/ 3193:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
-
-/***/ }),
-
-/***/ 4756:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
-
-/***/ }),
-
-/***/ 9023:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ })
 
@@ -44214,6 +45832,36 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -44229,6 +45877,17 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
 /******/ })();
 /******/ 
 /************************************************************************/

@@ -28376,7 +28376,7 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6181);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(433);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3644);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7111);
 /** setup-venv's entry point: reads the inputs and runs the action. */
 
 
@@ -28424,7 +28424,7 @@ function loadInputs(reader = new _shared_runtime_index_js__WEBPACK_IMPORTED_MODU
 
 /***/ }),
 
-/***/ 3644:
+/***/ 7111:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32653,8 +32653,190 @@ function planSetup({ lock, directory, manifest }, request, markers, env) {
     return { installer, selection, plan, withProject };
 }
 
+;// CONCATENATED MODULE: ./shared/project/durations.ts
+/** Spans of time as uv (jiff's friendly form and ISO 8601), PDM and lock-check's inputs write them. */
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** Milliseconds per unit, by every spelling jiff's friendly format accepts (years and months apart). */
+const units = [
+    [/^(w|wk|wks|week|weeks)$/, 7 * DAY],
+    [/^(d|day|days)$/, DAY],
+    [/^(h|hr|hrs|hour|hours)$/, HOUR],
+    [/^(m|min|mins|minute|minutes)$/, 60_000],
+    [/^(s|sec|secs|second|seconds)$/, 1000],
+    [/^(ms|msec|msecs|millisecond|milliseconds)$/, 1],
+];
+/** Calendar units, which uv refuses (their length depends on the date). */
+const calendar = /^(y|yr|yrs|year|years|mo|mos|month|months)$/;
+/**
+ * A span such as `7d`, `48h`, `7 days`, `1 week 2 days`, `2w, 3d` or ISO 8601's `P7D`, `PT48H`,
+ * `P1W`; a leading sign or a trailing `ago` counts the same (uv takes the span's size).
+ */
+function durations_parseSpan(text) {
+    const value = text.trim().toLowerCase();
+    if (value === "")
+        return { error: "it is empty" };
+    const unsigned = value.replace(/^[+-]\s*/, "").replace(/\s+ago$/, "");
+    return unsigned.startsWith("p") ? isoSpan(unsigned) : friendlySpan(unsigned);
+}
+function friendlySpan(value) {
+    const parts = [...value.matchAll(/(\d+(?:\.\d+)?)\s*([a-zµ]+)[\s,]*/g)];
+    if (parts.length === 0 || parts.map((p) => p[0]).join("") !== value)
+        return { error: "it is not a number with a unit, such as 7d, 48h or 7 days" };
+    let ms = 0;
+    for (const [, amount, unit] of parts) {
+        if (calendar.test(unit))
+            return { error: `'${unit}' depends on the calendar; use days` };
+        const size = units.find(([pattern]) => pattern.test(unit))?.[1];
+        if (size === undefined)
+            return { error: `'${unit}' is not a unit (w, d, h, m, s)` };
+        ms += Number(amount) * size;
+    }
+    return { ms };
+}
+function isoSpan(value) {
+    const match = /^p(?:(\d+)y)?(?:(\d+)m)?(?:(\d+)w)?(?:(\d+)d)?(?:t(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s)?)?$/.exec(value);
+    if (!match || value === "p" || value.endsWith("t"))
+        return { error: "it is not an ISO 8601 duration such as P7D or PT48H" };
+    const [, years, months, weeks, days, hours, minutes, seconds] = match;
+    if (years || months)
+        return { error: "years and months depend on the calendar; use days" };
+    const n = (part) => Number(part ?? 0);
+    return {
+        ms: n(weeks) * 7 * DAY +
+            n(days) * DAY +
+            n(hours) * HOUR +
+            n(minutes) * 60_000 +
+            n(seconds) * 1000,
+    };
+}
+/** A span as a short text: `7d`, `1d 12h`, `90m`. */
+function durations_formatSpan(ms) {
+    const parts = [];
+    let rest = Math.round(ms / 60_000);
+    for (const [size, unit] of [
+        [24 * 60, "d"],
+        [60, "h"],
+        [1, "m"],
+    ]) {
+        if (rest >= size)
+            parts.push(`${Math.floor(rest / size)}${unit}`);
+        rest %= size;
+    }
+    return parts.join(" ") || "0m";
+}
+
+;// CONCATENATED MODULE: ./shared/project/exclude-newer.ts
+/** uv's and PDM's `exclude-newer`: the cutoff a manifest sets for the upload times a lock may pick. */
+
+
+
+
+const places = {
+    uv: { table: ["tool", "uv"], key: "exclude-newer", packages: "exclude-newer-package" },
+    pdm: {
+        table: ["tool", "pdm", "resolution"],
+        key: "exclude-newer",
+        packages: "exclude-newer-override",
+    },
+};
+/** The manifest's exclude-newer, uv's before PDM's; undefined where neither is set. */
+function excludeNewerSetting(manifest) {
+    for (const tool of ["uv", "pdm"]) {
+        const place = places[tool];
+        const table = tableAt(manifest.data, [...place.table]);
+        const value = textOf(table[place.key]);
+        const packages = packageValues(table[place.packages]);
+        if (value === undefined && Object.keys(packages).length === 0)
+            continue;
+        const header = place.table.join(".");
+        return {
+            tool,
+            name: `[${header}] ${place.key}`,
+            value: value ?? "",
+            file: manifest.file,
+            line: manifest.lines.key(header, place.key) ?? manifest.lines.table(header),
+            packages,
+        };
+    }
+    return undefined;
+}
+/** A TOML string, or a TOML datetime as RFC 3339 (PDM reads either). */
+function textOf(value) {
+    if (typeof value === "string")
+        return value;
+    if (value instanceof Date)
+        return new Date(value.getTime()).toISOString();
+    return undefined;
+}
+function packageValues(value) {
+    if (!isTable(value))
+        return {};
+    const entries = Object.entries(value).flatMap(([name, v]) => {
+        if (v === false)
+            return [[names_normalizeName(name), false]];
+        const text = textOf(v);
+        return text === undefined ? [] : [[names_normalizeName(name), text]];
+    });
+    return Object.fromEntries(entries);
+}
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const exclude_newer_DAY = (/* unused pure expression or super */ null && (24 * 3_600_000));
+/**
+ * The cutoff a value means to its tool. uv: an RFC 3339 timestamp, a date (through the end of
+ * that day, UTC on a runner), or a span (`7 days`, `P7D`). PDM: `7d`/`12h`/`3w`, a timestamp
+ * (UTC when it has no offset), or a date (its start, UTC).
+ */
+function parseCutoff(tool, value) {
+    const text = value.trim();
+    if (DATE.test(text)) {
+        const start = Date.parse(`${text}T00:00:00Z`);
+        if (!Number.isFinite(start))
+            return { error: "it is not a valid date" };
+        return { kind: "absolute", at: tool === "uv" ? start + exclude_newer_DAY : start };
+    }
+    if (/^\d{4}-\d{2}-\d{2}[Tt ]/.test(text)) {
+        const offset = /([Zz]|[+-]\d{2}:?\d{2})$/.test(text);
+        if (!offset && tool === "uv")
+            return { error: "a timestamp needs an offset, such as 2024-01-01T00:00:00Z" };
+        const at = Date.parse(offset ? text.replace(" ", "T") : `${text.replace(" ", "T")}Z`);
+        return Number.isFinite(at)
+            ? { kind: "absolute", at }
+            : { error: "it is not a valid timestamp" };
+    }
+    if (tool === "pdm") {
+        const match = /^(\d+)([dhw])$/.exec(text);
+        if (!match)
+            return { error: "it is not a date, a timestamp or a span such as 7d, 12h or 3w" };
+    }
+    const span = parseSpan(text);
+    return "error" in span ? span : { kind: "relative", ms: span.ms };
+}
+/** The cutoff as a time, given the reference time a relative one counts back from. */
+const cutoffTime = (cutoff, reference) => cutoff.kind === "absolute" ? cutoff.at : reference - cutoff.ms;
+/** How a cutoff reads in a message: `2024-05-01T00:00:00Z` or `7d before the head commit`. */
+const describeCutoff = (cutoff) => cutoff.kind === "absolute"
+    ? new Date(cutoff.at).toISOString().replace(".000Z", "Z")
+    : `${formatSpan(cutoff.ms)} before the head commit`;
+/** The setting's cutoff for one package (its own value where it has one; undefined when off). */
+function cutoffFor(setting, key) {
+    const own = setting.packages[key];
+    if (own === false)
+        return undefined;
+    const value = own ?? setting.value;
+    if (value === "")
+        return undefined;
+    const parsed = parseCutoff(setting.tool, value);
+    if ("error" in parsed) {
+        const where = own === undefined ? setting.name : `${setting.name} for ${key}`;
+        throw new ConfigurationError(`${setting.file}: ${where} = '${value}' cannot be read: ${parsed.error}`, { file: setting.file, line: setting.line });
+    }
+    return parsed;
+}
+
 ;// CONCATENATED MODULE: ./shared/project/manifest.ts
 /** pyproject.toml read once, with the settings the actions act on as typed fields. */
+
 
 
 
@@ -32679,6 +32861,7 @@ function typedManifest(manifest) {
             tableAt(tool, ["pdm"]).distribution === false ||
             tableAt(tool, ["poetry"])["package-mode"] === false,
         hasBuildSystem: "build-system" in manifest.data,
+        excludeNewer: excludeNewerSetting(manifest),
     };
 }
 function pdmSources(tool) {
@@ -32954,8 +33137,22 @@ function poetrySource(source) {
     }
 }
 
+;// CONCATENATED MODULE: ./shared/lockfiles/upload-time.ts
+/** A file's `upload-time` as a lock writes it (uv.lock: a string; pylock.toml: a TOML datetime), in UTC ISO 8601. */
+/** UTC ISO 8601, or undefined when the value is absent or not a point in time. */
+function uploadTimeOf(value) {
+    const ms = value instanceof Date ? value.getTime() : typeof value === "string" ? Date.parse(value) : NaN;
+    return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
+}
+/** The newest upload time among a package's files that record one. */
+function newestUploadTime(files) {
+    const times = files.map((file) => file.uploadTime).filter((t) => t !== undefined);
+    return times.length === 0 ? undefined : times.reduce((a, b) => (a > b ? a : b));
+}
+
 ;// CONCATENATED MODULE: ./shared/lockfiles/pylock.ts
 /** pylock.toml (PEP 751) → Lock. Selection uses each package's marker, with `extras` and `dependency_groups`. */
+
 
 
 
@@ -32999,6 +33196,7 @@ const pylockFile = (file) => ({
     name: typeof file.name === "string" ? file.name : undefined,
     url: typeof file.url === "string" ? file.url : typeof file.path === "string" ? file.path : undefined,
     hashes: Object.entries(isTable(file.hashes) ? file.hashes : {}).map(([algorithm, hex]) => `${algorithm}:${hex}`),
+    uploadTime: uploadTimeOf(file["upload-time"]),
 });
 function pylockSource(entry) {
     if (isTable(entry.vcs)) {
@@ -33189,6 +33387,7 @@ function metadataLines(lines, entryLine) {
 
 
 
+
 function readUvLock(text, file) {
     const raw = parseTomlText(text, file);
     const lines = packageEntryLines(text);
@@ -33244,6 +33443,7 @@ const uvFile = (file) => ({
     name: typeof file.filename === "string" ? file.filename : undefined,
     url: typeof file.url === "string" ? file.url : typeof file.path === "string" ? file.path : undefined,
     hashes: typeof file.hash === "string" ? [file.hash] : [],
+    uploadTime: uploadTimeOf(file["upload-time"]),
 });
 const uvEdge = (edge) => ({
     key: names_normalizeName(String(edge.name ?? "")),
@@ -33317,6 +33517,13 @@ function readLock(file, display = file) {
         return readers[format](text, display);
     throw new errors/* ConfigurationError */.j1(`${display}: not a lockfile pyship reads (uv.lock, poetry.lock, pdm.lock, Pipfile.lock, pylock.toml, requirements*.txt)`, { file: display });
 }
+/** Reads a lockfile's text, as another revision had it (a PR's base); `file` names its format. */
+function parseLock(text, file, display = file) {
+    const format = formatOf(file);
+    if (format)
+        return readers[format](text, display);
+    throw new ConfigurationError(`${display}: not a lockfile pyship reads`, { file: display });
+}
 /** Lockfiles in a directory, in a stable order: uv, poetry, pdm, Pipfile, pylock, requirements. */
 function findLockfiles(directory) {
     const order = ["uv", "poetry", "pdm", "pipfile", "pylock", "requirements"];
@@ -33366,7 +33573,7 @@ function findAuditLock(directory, explicit, shown) {
     }
     return requireValidLock(readLock(first, shown(first)));
 }
-/** lock-check's: the one named, else every lock with something to check it against. */
+/** lock-check's: the one named, else every lock with something to check it against (pylock.toml: for the lock diff). */
 function discoverLocks(directory, explicit, shown) {
     if (!(0,external_node_fs_.existsSync)(directory))
         throw missingDirectory(directory, shown);
@@ -33375,8 +33582,6 @@ function discoverLocks(directory, explicit, shown) {
         if (!(0,external_node_fs_.existsSync)(file))
             throw missingLockfile(file, shown);
         const lock = readLock(file, shown(file));
-        if (lock.format === "pylock")
-            continue;
         if (lock.format === "requirements" && !lock.header && !explicit)
             continue;
         found.push({ lock, path: file });
