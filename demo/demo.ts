@@ -2,6 +2,10 @@
  * `npm run demo`: the pipeline from PR to release on examples/hello-pyship, with no network. Each
  * step is a shipped bundle (or actions/release) run through the test harness, against its local
  * stand-ins for GitHub and PyPI; it ends with a table of each step's time and result.
+ *
+ * It opens with a pull request that adds idna 3.6 (PYSEC-2024-60, fixed in 3.7): lock-check shows
+ * the lock diff and audit fails the PR on its new vulnerability. The release then goes on from the
+ * project as it is in git, without that PR.
  */
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -15,11 +19,18 @@ import { startCacheService } from "../test/harness/cache-service.js";
 import { startIndex } from "../test/harness/index-server.js";
 import { DEBIAN_PYTHON, installFromIndex } from "../test/harness/publish-tools.js";
 import { startPublishWorld } from "../test/harness/publish-world.js";
+import {
+  type Files,
+  pullRequestEvent,
+  pullRequestRepo,
+} from "../test/harness/pull-request-repo.js";
 import { type ActionResult, inheritedEnv, repoRoot, runAction } from "../test/harness/runner.js";
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), "pyship-demo-"));
 const workspace = path.join(scratch, "hello-pyship");
 const tag = "refs/tags/v0.1.0";
+const example = path.join(repoRoot, "examples/hello-pyship");
+const advisoryDb = path.join(repoRoot, "test/fixtures/advisories");
 
 interface Row {
   step: string;
@@ -28,7 +39,7 @@ interface Row {
   ok: boolean;
 }
 const rows: Row[] = [];
-const stepCount = 8;
+const stepCount = 10;
 
 class StepFailed extends Error {}
 
@@ -48,15 +59,34 @@ async function step(name: string, body: () => Promise<string>): Promise<void> {
   if (!ok) throw new StepFailed(name);
 }
 
-/** The action's outcome, or its first error as the failure. */
-function passed(result: ActionResult, what: (outputs: Record<string, string>) => string): string {
-  const errors = result.annotations.filter((a) => a.level === "error");
+function showAnnotations(result: ActionResult): void {
   for (const a of result.annotations) {
     console.log(`    ${a.level}: ${a.message.split("\n")[0]}`);
   }
+}
+
+/** The action's outcome, or its first error as the failure. */
+function passed(result: ActionResult, what: (outputs: Record<string, string>) => string): string {
+  const errors = result.annotations.filter((a) => a.level === "error");
+  showAnnotations(result);
   if (result.exitCode !== 0) {
     throw new Error(errors[0]?.message ?? `exit code ${result.exitCode}: ${result.stderr.trim()}`);
   }
+  return what(result.outputs);
+}
+
+/** The action's expected failure (an error annotation that `expected` matches); a pass fails the step. */
+function failedAsExpected(
+  result: ActionResult,
+  expected: RegExp,
+  what: (outputs: Record<string, string>) => string,
+): string {
+  showAnnotations(result);
+  if (result.exitCode === 0)
+    throw new Error(`passed, but should have failed: ${what(result.outputs)}`);
+  const errors = result.annotations.filter((a) => a.level === "error").map((a) => a.message);
+  if (!errors.some((message) => expected.test(message)))
+    throw new Error(errors[0] ?? `exit code ${result.exitCode}: ${result.stderr.trim()}`);
   return what(result.outputs);
 }
 
@@ -86,8 +116,97 @@ function attested(files = ""): string {
   return `${summaries.length} PEP 740 attestations (Rekor log index ${entries}), signed as ${summaries[0].identity}, verified by the index`;
 }
 
+/** The example's manifest, lock and readme, as committed: the PR's base. */
+function exampleFiles(): Files {
+  const files = ["pyproject.toml", "uv.lock", "README.md"];
+  return Object.fromEntries(
+    files.map((name) => [name, readFileSync(path.join(example, name), "utf8")]),
+  );
+}
+
+/** The PR's head: idna==3.6 declared, and locked as uv writes it (the project's entry, then idna's). */
+function addsIdna(base: Files): Files {
+  const pyproject = base["pyproject.toml"] ?? "";
+  const lock = base["uv.lock"] ?? "";
+  const project = 'source = { editable = "." }\n';
+  if (!pyproject.includes("dependencies = []\n") || !lock.endsWith(project))
+    throw new Error("examples/hello-pyship no longer has the shape the PR edits");
+  return {
+    "pyproject.toml": pyproject.replace("dependencies = []\n", 'dependencies = ["idna==3.6"]\n'),
+    "uv.lock": [
+      lock,
+      'dependencies = [\n    { name = "idna" },\n]\n',
+      '\n[package.metadata]\nrequires-dist = [{ name = "idna", specifier = "==3.6" }]\n',
+      '\n[[package]]\nname = "idna"\nversion = "3.6"\nsource = { registry = "https://pypi.org/simple" }\n',
+    ].join(""),
+  };
+}
+
+/** lock-check's diff outputs: the counts, and each added package with its version. */
+function lockDiff(outputs: Record<string, string>): string {
+  const counts = `${outputs.added} added, ${outputs.removed} removed, ${outputs.changed} changed`;
+  const files: { changes: { kind: string; name: string; to?: string; direct?: boolean }[] }[] =
+    JSON.parse(outputs.diff || "[]");
+  const added = files
+    .flatMap((file) => file.changes)
+    .filter((change) => change.kind === "added")
+    .map((change) => `${change.name} ${change.to}${change.direct ? " (direct)" : ""}`);
+  return `${counts}${added.length > 0 ? `: adds ${added.join(", ")}` : ""}; no drift: ${outputs.drift === "false"}`;
+}
+
+/** audit's new findings, from its pip-audit-shaped JSON report: which package, which advisory, which fix. */
+function newVulnerabilities(outputs: Record<string, string>): string {
+  const count = Number(outputs["new-vulnerabilities"]);
+  const report: {
+    dependencies: {
+      name: string;
+      version: string;
+      vulns: { id: string; severity: string; fix_versions: string[]; baseline?: string }[];
+    }[];
+  } = JSON.parse(readFileSync(outputs["report-file"], "utf8"));
+  const found = report.dependencies.flatMap((dep) =>
+    dep.vulns
+      .filter((vuln) => vuln.baseline === "new")
+      .map((vuln) => {
+        const fix =
+          vuln.fix_versions.length > 0 ? `fixed in ${vuln.fix_versions.join(", ")}` : "no fix";
+        return `${dep.name} ${dep.version} ${vuln.id} (${vuln.severity}, ${fix})`;
+      }),
+  );
+  const noun = count === 1 ? "vulnerability" : "vulnerabilities";
+  return `${count} new ${noun} (of ${outputs.vulnerabilities}): ${found.join(", ")}`;
+}
+
+/** The PR's steps: its lock diff, and audit against the base lock (`baseline: auto`) failing on a new vulnerability. */
+async function pullRequest(): Promise<void> {
+  const base = exampleFiles();
+  const pr = pullRequestRepo(scratch, base, addsIdna(base));
+  const event = pullRequestEvent(pr);
+  await step("lock-check (PR)", async () =>
+    passed(await runAction({ action: "lock-check", workspace: pr.dir, event }), lockDiff),
+  );
+  await step("audit (PR)", async () =>
+    failedAsExpected(
+      await runAction({
+        action: "audit",
+        workspace: pr.dir,
+        event,
+        inputs: {
+          "vulnerability-service": "offline",
+          "advisory-db": advisoryDb,
+          baseline: "auto",
+          "fail-on-scope": "new",
+        },
+      }),
+      /^audit: .* not in the base lock/,
+      (o) => `${newVulnerabilities(o)}; audit fails the PR, as it should`,
+    ),
+  );
+}
+
 async function pipeline(): Promise<void> {
-  cpSync(path.join(repoRoot, "examples/hello-pyship"), workspace, { recursive: true });
+  await pullRequest();
+  cpSync(example, workspace, { recursive: true });
   // The build backends (flit_core, setuptools) come from this machine, served as a local index.
   backendWheels(path.join(scratch, "backends"));
   const backends = await startIndex({ directory: path.join(scratch, "backends") });
@@ -143,7 +262,7 @@ async function pipeline(): Promise<void> {
           workspace,
           inputs: {
             "vulnerability-service": "offline",
-            "advisory-db": path.join(repoRoot, "test/fixtures/advisories"),
+            "advisory-db": advisoryDb,
           },
         }),
         (o) => `${o.vulnerabilities} vulnerabilities`,
