@@ -1,7 +1,7 @@
 /**
  * Generated projects for bench/lock-check: a Poetry 1.3 project and a uv project, each declaring
  * `count` direct dependencies (`pkg-0001` …) in a mix of constraint styles, with lockfiles that are
- * up to date with their manifests.
+ * up to date with their manifests; and a uv project's pull request, whose base is a rewrite of it.
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -17,10 +17,14 @@ export const POETRY_13_COMMENT =
 
 interface Generated {
   name: string;
+  /** The package's own number: what its constraint style and its edges follow. */
+  number: number;
   version: string;
   major: number;
   minor: number;
   patch: number;
+  /** Set where the same name and version have other files (a rebuild), or another version's. */
+  salt?: string;
 }
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
@@ -31,6 +35,7 @@ function generated(count: number): Generated[] {
     const [major, minor, patch] = [1 + (i % 4), i % 10, i % 7];
     return {
       name: `pkg-${String(i).padStart(4, "0")}`,
+      number: i,
       version: `${major}.${minor}.${patch}`,
       major,
       minor,
@@ -164,14 +169,14 @@ interface UvDeclared {
   extra?: { name: string; pulls: string };
 }
 
-function uvDeclared(i: number, p: Generated, packages: Generated[]): UvDeclared {
+function uvDeclared(p: Generated, next: Generated): UvDeclared {
   const { name, major, minor } = p;
   const plain = (specifier: string, written = specifier): UvDeclared => ({
     pep508: `${name}${written}`,
     wire: specifier ? `{ name = "${name}", specifier = "${specifier}" }` : `{ name = "${name}" }`,
     edge: `{ name = "${name}" }`,
   });
-  switch (i % 8) {
+  switch (p.number % 8) {
     case 0:
       return plain(`>=${major}.${minor}`);
     case 1:
@@ -184,15 +189,13 @@ function uvDeclared(i: number, p: Generated, packages: Generated[]): UvDeclared 
       return plain(`==${p.version}`);
     case 5:
       return plain(`~=${major}.${minor}`);
-    case 6: {
-      const pulls = packages[i % packages.length].name; // the next package (wraps at the end)
+    case 6:
       return {
         pep508: `${name}[fast]>=${major}.${minor}`,
         wire: `{ name = "${name}", extras = ["fast"], specifier = ">=${major}.${minor}" }`,
         edge: `{ name = "${name}", extra = ["fast"] }`,
-        extra: { name: "fast", pulls },
+        extra: { name: "fast", pulls: next.name },
       };
-    }
     default:
       return {
         pep508: `${name}>=${major}.${minor} ; sys_platform == 'linux'`,
@@ -204,11 +207,11 @@ function uvDeclared(i: number, p: Generated, packages: Generated[]): UvDeclared 
 
 const UPLOAD_TIME = "2024-06-01T12:00:00.000Z";
 
-function uvFile(kind: "sdist" | "wheel", p: Generated, i: number): string {
+function uvFile(kind: "sdist" | "wheel", p: Generated): string {
   const file = kind === "sdist" ? sdistName(p) : wheelName(p);
-  const digest = sha256(`${kind}:${p.name}`);
+  const digest = sha256(`${kind}:${p.name}${p.salt === undefined ? "" : `:${p.salt}`}`);
   const url = `https://files.pythonhosted.org/packages/${digest.slice(0, 2)}/${digest.slice(2, 4)}/${digest.slice(4, 64)}/${file}`;
-  const size = 10_000 + ((i * 7919) % 90_000) + (kind === "sdist" ? 5_000 : 0);
+  const size = 10_000 + ((p.number * 7919) % 90_000) + (kind === "sdist" ? 5_000 : 0);
   return `{ url = "${url}", hash = "sha256:${digest}", size = ${size}, upload-time = "${UPLOAD_TIME}" }`;
 }
 
@@ -217,10 +220,18 @@ export interface UvProject {
   lock: string;
 }
 
-/** pyproject.toml with `[project]` and a uv.lock (version 1, revision 2) as uv writes it. */
-export function uvProject(count: number): UvProject {
-  const packages = generated(count);
-  const declared = packages.map((p, index) => uvDeclared(index + 1, p, packages));
+/** pyproject.toml with `[project]` and a uv.lock (version 1, revision 2 unless told) as uv writes it. */
+export function uvProject(count: number, revision = 2): UvProject {
+  return uvProjectOf(generated(count), revision);
+}
+
+/** A uv project declaring `packages` (sorted by name), each locked with its edges by number. */
+function uvProjectOf(packages: Generated[], revision: number): UvProject {
+  const byNumber = new Map(packages.map((p) => [p.number, p]));
+  // The package an extra pulls in: the next one in the list (wrapping at the end).
+  const declared = packages.map((p, index) =>
+    uvDeclared(p, packages[(index + 1) % packages.length]),
+  );
   const pyproject = [
     "[project]",
     'name = "bench-uv"',
@@ -253,8 +264,8 @@ export function uvProject(count: number): UvProject {
   ].join("\n");
 
   const entries = packages.map((p, index) => {
-    const i = index + 1;
-    const edge = edgeOf(i, count, () => true);
+    // Every tenth package depends on the next one by number, where the project has it.
+    const edge = p.number % 10 === 1 ? byNumber.get(p.number + 1) : undefined;
     const lines = [
       "[[package]]",
       `name = "${p.name}"`,
@@ -262,14 +273,9 @@ export function uvProject(count: number): UvProject {
       'source = { registry = "https://pypi.org/simple" }',
     ];
     if (edge !== undefined) {
-      lines.push("dependencies = [", `    { name = "${packages[edge - 1].name}" },`, "]");
+      lines.push("dependencies = [", `    { name = "${edge.name}" },`, "]");
     }
-    lines.push(
-      `sdist = ${uvFile("sdist", p, i)}`,
-      "wheels = [",
-      `    ${uvFile("wheel", p, i)},`,
-      "]",
-    );
+    lines.push(`sdist = ${uvFile("sdist", p)}`, "wheels = [", `    ${uvFile("wheel", p)},`, "]");
     const extra = declared[index].extra;
     if (extra) {
       lines.push(
@@ -283,16 +289,83 @@ export function uvProject(count: number): UvProject {
     return lines.join("\n");
   });
 
-  // Packages are sorted by name; the root "bench-uv" sorts before "pkg-…".
+  // Packages are sorted by name; the root "bench-uv" sorts before "legacy-…" and "pkg-…".
   const lock = [
     "version = 1",
-    "revision = 2",
+    `revision = ${revision}`,
     'requires-python = ">=3.9"',
     "",
     [root, ...entries].join("\n\n"),
     "",
   ].join("\n");
   return { pyproject, lock };
+}
+
+export interface UvPullRequest {
+  /** The head commit's project: uvProject(count) as revision 3, up to date with its manifest. */
+  head: UvProject;
+  /** The base commit's project: the same lock rewritten (its manifest matches it). */
+  base: UvProject;
+  /** What lock-check's diff must count, base → head. */
+  expected: {
+    added: number;
+    removed: number;
+    upgraded: number;
+    downgraded: number;
+    hashesChanged: number;
+  };
+}
+
+const REMOVED = 40;
+
+/**
+ * A pull request that rewrites a `count`-package uv.lock: by package number, n % 25 = 7 is added
+ * (absent from the base), n % 50 = 5 downgraded, n % 10 = 0…3 upgraded, n % 10 = 4 the same
+ * version with new hashes; `legacy-0001` … `legacy-0040` are removed; the rest are unchanged.
+ */
+export function uvPullRequest(count: number): UvPullRequest {
+  const head = generated(count);
+  const expected = { added: 0, removed: REMOVED, upgraded: 0, downgraded: 0, hashesChanged: 0 };
+  const base: Generated[] = [];
+  for (const p of head) {
+    const n = p.number;
+    const at = (major: number, minor: number, patch: number, salt: string): Generated => ({
+      ...p,
+      version: `${major}.${minor}.${patch}`,
+      major,
+      minor,
+      patch,
+      salt,
+    });
+    if (n % 25 === 7) expected.added++;
+    else if (n % 50 === 5) {
+      expected.downgraded++;
+      base.push(at(p.major + 1, 0, 0, "base"));
+    } else if (n % 10 <= 3) {
+      expected.upgraded++;
+      base.push(at(p.major - 1, 9, p.patch, "base"));
+    } else if (n % 10 === 4) {
+      expected.hashesChanged++;
+      base.push({ ...p, salt: "rebuilt" });
+    } else base.push(p);
+  }
+  const legacy = Array.from({ length: REMOVED }, (_, k): Generated => {
+    const [major, minor, patch] = [2, (k + 1) % 10, 0];
+    const number = count + k + 1;
+    return {
+      name: `legacy-${String(k + 1).padStart(4, "0")}`,
+      number,
+      version: `${major}.${minor}.${patch}`,
+      major,
+      minor,
+      patch,
+    };
+  });
+  return {
+    head: uvProjectOf(head, 3),
+    base: uvProjectOf([...legacy, ...base], 3),
+    expected,
+  };
 }
 
 /** Writes pyproject.toml and the lock into `directory`. */
