@@ -3,6 +3,7 @@ import type { Deadline } from "../../shared/http/deadline.js";
 import { type HttpResponse, jsonBody, send } from "../../shared/http/http.js";
 import { Retryable, type RetryPolicy, retryAfterMs, withRetries } from "../../shared/http/retry.js";
 import type { LockedFile } from "../../shared/lockfiles/model.js";
+import { mapConcurrently } from "../../shared/runtime/concurrency.js";
 import { serverText } from "../../shared/runtime/redact.js";
 
 export const PYPI = "https://pypi.org";
@@ -80,15 +81,7 @@ export class UploadTimeClient {
 
   /** Every query's answer, in query order, with at most `concurrency` requests in flight. */
   async lookupAll(queries: readonly UploadTimeQuery[]): Promise<UploadTimeAnswer[]> {
-    const answers: UploadTimeAnswer[] = new Array(queries.length);
-    let next = 0;
-    const worker = async () => {
-      for (let index = next++; index < queries.length; index = next++)
-        answers[index] = await this.lookup(queries[index]);
-    };
-    const workers = Math.min(this.options.concurrency ?? 8, queries.length);
-    await Promise.all(Array.from({ length: workers }, worker));
-    return answers;
+    return mapConcurrently(queries, this.options.concurrency ?? 8, (query) => this.lookup(query));
   }
 
   private async fetch(url: string): Promise<ReleaseFile[] | UploadTimeAnswer> {

@@ -9,11 +9,10 @@ export const modules = {
 /* harmony export */   pullRequestFromEnv: () => (/* binding */ pullRequestFromEnv),
 /* harmony export */   syncStickyComment: () => (/* binding */ syncStickyComment)
 /* harmony export */ });
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2413);
-/* harmony import */ var _http_deadline_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5731);
-/* harmony import */ var _runtime_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8126);
+/* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2413);
+/* harmony import */ var _http_deadline_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5731);
+/* harmony import */ var _runtime_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8126);
+/* harmony import */ var _runtime_event_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5217);
 /* harmony import */ var _runtime_redact_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3956);
 /** One sticky comment per pull request, found again by a marker and updated in place each run. */
 
@@ -26,22 +25,11 @@ const DEFAULT_TIMEOUT_MS = 2 * 60_000;
 /** GitHub rejects comment bodies longer than this. */
 const MAX_BODY_CHARS = 65_536;
 const TRUNCATED = "\n\n… (truncated: see the job summary for the full report)";
-function readEvent(eventPath) {
-    if (!eventPath)
-        return undefined;
-    try {
-        const payload = JSON.parse((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(eventPath, "utf8"));
-        return typeof payload === "object" && payload !== null ? payload : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
 /** The pull request of a pull_request or pull_request_target event; undefined otherwise. */
 function pullRequestFromEnv(env = process.env) {
     if (!PULL_REQUEST_EVENTS.has(env.GITHUB_EVENT_NAME ?? ""))
         return undefined;
-    const payload = readEvent(env.GITHUB_EVENT_PATH);
+    const payload = (0,_runtime_event_js__WEBPACK_IMPORTED_MODULE_3__/* .readEventPayload */ .N)(env.GITHUB_EVENT_PATH);
     const number = payload?.pull_request?.number ?? payload?.number;
     if (typeof number !== "number" || !Number.isInteger(number) || number <= 0)
         return undefined;
@@ -66,7 +54,7 @@ function statusOf(error) {
 /** What went wrong in a failed API call: a user-fixable problem or not, and a short message. */
 function describeFailure(error, access, target) {
     const status = statusOf(error);
-    const detail = (0,_runtime_redact_js__WEBPACK_IMPORTED_MODULE_4__/* .serverText */ .Tn)((0,_runtime_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(error));
+    const detail = (0,_runtime_redact_js__WEBPACK_IMPORTED_MODULE_4__/* .serverText */ .Tn)((0,_runtime_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error));
     const failed = `could not ${access} the PR comment on ${target.owner}/${target.repo}#${target.number}`;
     if (status === 401) {
         return { configuration: true, message: `${failed}: GitHub rejected the token (401 ${detail})` };
@@ -92,7 +80,7 @@ function describeFailure(error, access, target) {
 function apiError(error, access, target) {
     const { configuration, message } = describeFailure(error, access, target);
     const safe = (0,_runtime_redact_js__WEBPACK_IMPORTED_MODULE_4__/* .redact */ .E$)(message);
-    return configuration ? new _runtime_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ConfigurationError */ .j1(safe) : new Error(safe);
+    return configuration ? new _runtime_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1(safe) : new Error(safe);
 }
 /**
  * Creates, updates or deletes the one comment whose first line is `marker`; extra marked
@@ -105,7 +93,7 @@ async function syncStickyComment(options) {
         throw new TypeError(`the marker must be a one-line HTML comment, got ${JSON.stringify(marker)}`);
     }
     const apiUrl = options.apiUrl || process.env.GITHUB_API_URL || "https://api.github.com";
-    const octokit = (0,_actions_github__WEBPACK_IMPORTED_MODULE_1__.getOctokit)(token, { baseUrl: apiUrl.replace(/\/+$/, "") });
+    const octokit = (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__.getOctokit)(token, { baseUrl: apiUrl.replace(/\/+$/, "") });
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const signal = AbortSignal.timeout(timeoutMs);
     // On every request, pagination's too, beside the client's own proxy-aware fetch.
@@ -119,7 +107,7 @@ async function syncStickyComment(options) {
         }
         catch (error) {
             if (signal.aborted) {
-                throw new Error(`could not ${access} the PR comment on ${target.owner}/${target.repo}#${target.number}: no answer from GitHub within ${(0,_http_deadline_js__WEBPACK_IMPORTED_MODULE_2__/* .seconds */ .YA)(timeoutMs)} s`);
+                throw new Error(`could not ${access} the PR comment on ${target.owner}/${target.repo}#${target.number}: no answer from GitHub within ${(0,_http_deadline_js__WEBPACK_IMPORTED_MODULE_1__/* .seconds */ .YA)(timeoutMs)} s`);
             }
             throw apiError(error, access, target);
         }

@@ -37597,7 +37597,7 @@ function defaultCallback(err) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5421);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1277);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2424);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5946);
 /** audit's entry point: reads the inputs and runs the action. */
 
 
@@ -37713,7 +37713,7 @@ function loadInputs(reader = new _shared_runtime_index_js__WEBPACK_IMPORTED_MODU
 
 /***/ }),
 
-/***/ 2424:
+/***/ 5946:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -43390,6 +43390,8 @@ function which(name, env = process.env, host = nativeHost) {
     return undefined;
 }
 
+// EXTERNAL MODULE: ./shared/runtime/event.ts
+var runtime_event = __nccwpck_require__(5217);
 ;// CONCATENATED MODULE: ./shared/workspace/base-lock.ts
 /** A pull request's base version of a lockfile: from git when the base commit is here, else the contents API. */
 
@@ -43400,22 +43402,11 @@ function which(name, env = process.env, host = nativeHost) {
 
 
 const BASE_EVENTS = new Set(["pull_request", "pull_request_target", "merge_group"]);
-function base_lock_readEvent(eventPath) {
-    if (!eventPath)
-        return undefined;
-    try {
-        const payload = JSON.parse((0,external_node_fs_.readFileSync)(eventPath, "utf8"));
-        return typeof payload === "object" && payload !== null ? payload : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
 /** The base revision of this run's event (pull_request, pull_request_target, merge_group), or undefined. */
 function baseRevisionFromEnv(env, token) {
     if (!BASE_EVENTS.has(env.GITHUB_EVENT_NAME ?? ""))
         return undefined;
-    const payload = base_lock_readEvent(env.GITHUB_EVENT_PATH);
+    const payload = (0,runtime_event/* readEventPayload */.N)(env.GITHUB_EVENT_PATH);
     const sha = payload?.pull_request?.base?.sha ?? payload?.merge_group?.base_sha;
     if (typeof sha !== "string" || !/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i.test(sha))
         return undefined;
@@ -43798,7 +43789,21 @@ function publisherMismatch(publisher, signer) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./shared/runtime/concurrency.ts
+/** Bounded concurrency: at most `limit` of the calls in flight, answers in the items' order. */
+async function mapConcurrently(items, limit, call) {
+    const answers = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        for (let index = next++; index < items.length; index = next++)
+            answers[index] = await call(items[index]);
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return answers;
+}
+
 ;// CONCATENATED MODULE: ./shared/sigstore/integrity-api.ts
+
 
 
 
@@ -43827,15 +43832,7 @@ class IntegrityClient {
     }
     /** Every query's answer, in query order, with at most `concurrency` requests in flight. */
     async lookupAll(queries) {
-        const answers = new Array(queries.length);
-        let next = 0;
-        const worker = async () => {
-            for (let index = next++; index < queries.length; index = next++)
-                answers[index] = await this.lookup(queries[index]);
-        };
-        const workers = Math.min(this.options.concurrency ?? 16, queries.length);
-        await Promise.all(Array.from({ length: workers }, worker));
-        return answers;
+        return mapConcurrently(queries, this.options.concurrency ?? 16, (query) => this.lookup(query));
     }
     async fetch(url) {
         this.requests++;
@@ -44492,6 +44489,32 @@ class CheckFailed extends ConfigurationError {
     constructor(message) {
         super(message);
         this.name = "CheckFailed";
+    }
+}
+
+
+/***/ }),
+
+/***/ 5217:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   N: () => (/* binding */ readEventPayload)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/** The workflow run's event payload (GITHUB_EVENT_PATH), read once where it is needed. */
+
+/** The payload as an object, or undefined when the file is missing or not a JSON object. */
+function readEventPayload(eventPath) {
+    if (!eventPath)
+        return undefined;
+    try {
+        const payload = JSON.parse((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(eventPath, "utf8"));
+        return typeof payload === "object" && payload !== null ? payload : undefined;
+    }
+    catch {
+        return undefined;
     }
 }
 

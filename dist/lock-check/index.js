@@ -29217,7 +29217,7 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5421);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5036);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2213);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8515);
 /** lock-check's entry point: reads the inputs and runs the action. */
 
 
@@ -29242,8 +29242,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var runtime = __nccwpck_require__(5421);
 // EXTERNAL MODULE: ./shared/project/durations.ts
 var durations = __nccwpck_require__(5145);
-// EXTERNAL MODULE: ./actions/lock-check/upload-times.ts
-var upload_times = __nccwpck_require__(4391);
+// EXTERNAL MODULE: ./actions/lock-check/upload-times.ts + 1 modules
+var upload_times = __nccwpck_require__(443);
 ;// CONCATENATED MODULE: ./actions/lock-check/cooldown-inputs.ts
 /** lock-check's cooldown inputs: `min-release-age` and `index-url`. */
 
@@ -29298,7 +29298,7 @@ function loadInputs(reader = new runtime/* InputReader */.i_(), env = process.en
 
 /***/ }),
 
-/***/ 2213:
+/***/ 8515:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29312,14 +29312,30 @@ __nccwpck_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 22 modules
 var github = __nccwpck_require__(2413);
 // EXTERNAL MODULE: ./shared/http/deadline.ts
 var http_deadline = __nccwpck_require__(5731);
 // EXTERNAL MODULE: ./shared/runtime/errors.ts
 var errors = __nccwpck_require__(8126);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: ./shared/runtime/event.ts
+/** The workflow run's event payload (GITHUB_EVENT_PATH), read once where it is needed. */
+
+/** The payload as an object, or undefined when the file is missing or not a JSON object. */
+function readEventPayload(eventPath) {
+    if (!eventPath)
+        return undefined;
+    try {
+        const payload = JSON.parse((0,external_node_fs_.readFileSync)(eventPath, "utf8"));
+        return typeof payload === "object" && payload !== null ? payload : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
 // EXTERNAL MODULE: ./shared/runtime/redact.ts
 var redact = __nccwpck_require__(3956);
 ;// CONCATENATED MODULE: ./shared/github/pr-comment.ts
@@ -29334,22 +29350,11 @@ const DEFAULT_TIMEOUT_MS = 2 * 60_000;
 /** GitHub rejects comment bodies longer than this. */
 const MAX_BODY_CHARS = 65_536;
 const TRUNCATED = "\n\n… (truncated: see the job summary for the full report)";
-function readEvent(eventPath) {
-    if (!eventPath)
-        return undefined;
-    try {
-        const payload = JSON.parse((0,external_node_fs_.readFileSync)(eventPath, "utf8"));
-        return typeof payload === "object" && payload !== null ? payload : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
 /** The pull request of a pull_request or pull_request_target event; undefined otherwise. */
 function pullRequestFromEnv(env = process.env) {
     if (!PULL_REQUEST_EVENTS.has(env.GITHUB_EVENT_NAME ?? ""))
         return undefined;
-    const payload = readEvent(env.GITHUB_EVENT_PATH);
+    const payload = readEventPayload(env.GITHUB_EVENT_PATH);
     const number = payload?.pull_request?.number ?? payload?.number;
     if (typeof number !== "number" || !Number.isInteger(number) || number <= 0)
         return undefined;
@@ -35268,22 +35273,11 @@ function rawText(data) {
 
 
 const BASE_EVENTS = new Set(["pull_request", "pull_request_target", "merge_group"]);
-function base_lock_readEvent(eventPath) {
-    if (!eventPath)
-        return undefined;
-    try {
-        const payload = JSON.parse((0,external_node_fs_.readFileSync)(eventPath, "utf8"));
-        return typeof payload === "object" && payload !== null ? payload : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
 /** The base revision of this run's event (pull_request, pull_request_target, merge_group), or undefined. */
 function baseRevisionFromEnv(env, token) {
     if (!BASE_EVENTS.has(env.GITHUB_EVENT_NAME ?? ""))
         return undefined;
-    const payload = base_lock_readEvent(env.GITHUB_EVENT_PATH);
+    const payload = readEventPayload(env.GITHUB_EVENT_PATH);
     const sha = payload?.pull_request?.base?.sha ?? payload?.merge_group?.base_sha;
     if (typeof sha !== "string" || !/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i.test(sha))
         return undefined;
@@ -35887,8 +35881,8 @@ function headCommitTime(workspace, env, now = Date.now()) {
     return { at: now, source: "now (no head commit in the workspace's git)" };
 }
 
-// EXTERNAL MODULE: ./actions/lock-check/upload-times.ts
-var upload_times = __nccwpck_require__(4391);
+// EXTERNAL MODULE: ./actions/lock-check/upload-times.ts + 1 modules
+var upload_times = __nccwpck_require__(443);
 ;// CONCATENATED MODULE: ./actions/lock-check/cooldown.ts
 /** lock-check's cooldown: the packages a PR adds or upgrades, against min-release-age and exclude-newer. */
 
@@ -36183,18 +36177,40 @@ async function syncComment(inputs, drifted, diffs, io, deps, cooldown) {
 
 /***/ }),
 
-/***/ 4391:
+/***/ 443:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $H: () => (/* binding */ jsonApiRoot),
-/* harmony export */   R6: () => (/* binding */ PYPI),
-/* harmony export */   cW: () => (/* binding */ UploadTimeClient)
-/* harmony export */ });
-/* unused harmony exports releaseUrl, uploadTimeOf */
-/* harmony import */ var _shared_http_http_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5922);
-/* harmony import */ var _shared_http_retry_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2148);
-/* harmony import */ var _shared_runtime_redact_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3956);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  R6: () => (/* binding */ PYPI),
+  cW: () => (/* binding */ UploadTimeClient),
+  $H: () => (/* binding */ jsonApiRoot)
+});
+
+// UNUSED EXPORTS: releaseUrl, uploadTimeOf
+
+// EXTERNAL MODULE: ./shared/http/http.ts + 1 modules
+var http = __nccwpck_require__(5922);
+// EXTERNAL MODULE: ./shared/http/retry.ts + 1 modules
+var retry = __nccwpck_require__(2148);
+;// CONCATENATED MODULE: ./shared/runtime/concurrency.ts
+/** Bounded concurrency: at most `limit` of the calls in flight, answers in the items' order. */
+async function mapConcurrently(items, limit, call) {
+    const answers = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        for (let index = next++; index < items.length; index = next++)
+            answers[index] = await call(items[index]);
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return answers;
+}
+
+// EXTERNAL MODULE: ./shared/runtime/redact.ts
+var redact = __nccwpck_require__(3956);
+;// CONCATENATED MODULE: ./actions/lock-check/upload-times.ts
+
 
 
 
@@ -36240,15 +36256,7 @@ class UploadTimeClient {
     }
     /** Every query's answer, in query order, with at most `concurrency` requests in flight. */
     async lookupAll(queries) {
-        const answers = new Array(queries.length);
-        let next = 0;
-        const worker = async () => {
-            for (let index = next++; index < queries.length; index = next++)
-                answers[index] = await this.lookup(queries[index]);
-        };
-        const workers = Math.min(this.options.concurrency ?? 8, queries.length);
-        await Promise.all(Array.from({ length: workers }, worker));
-        return answers;
+        return mapConcurrently(queries, this.options.concurrency ?? 8, (query) => this.lookup(query));
     }
     async fetch(url) {
         const where = new URL(url);
@@ -36257,8 +36265,8 @@ class UploadTimeClient {
             return down;
         this.requests++;
         try {
-            const response = await (0,_shared_http_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .withRetries */ .LH)(this.options.retry, this.options.deadline, async () => {
-                const answer = await (0,_shared_http_http_js__WEBPACK_IMPORTED_MODULE_0__/* .send */ .tN)(url, {
+            const response = await (0,retry/* withRetries */.LH)(this.options.retry, this.options.deadline, async () => {
+                const answer = await (0,http/* send */.tN)(url, {
                     method: "GET",
                     headers: { Accept: "application/json" },
                     timeoutMs: 30_000,
@@ -36266,7 +36274,7 @@ class UploadTimeClient {
                     deadline: this.options.deadline,
                 });
                 if (answer.status >= 500 || answer.status === 429)
-                    throw new _shared_http_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .Retryable */ .R4(`${where.pathname} got ${answer.status}`, (0,_shared_http_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .retryAfterMs */ .Vs)(answer));
+                    throw new retry/* Retryable */.R4(`${where.pathname} got ${answer.status}`, (0,retry/* retryAfterMs */.Vs)(answer));
                 return answer;
             });
             return releaseFiles(response, where.origin);
@@ -36278,7 +36286,7 @@ class UploadTimeClient {
                 .replace(/; raise .*$/, "");
             const answer = {
                 kind: "unavailable",
-                reason: `${where.origin} could not be reached: ${(0,_shared_runtime_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .serverText */ .Tn)(reason)}`,
+                reason: `${where.origin} could not be reached: ${(0,redact/* serverText */.Tn)(reason)}`,
             };
             this.unreachable.set(where.origin, answer);
             return answer;
@@ -36291,7 +36299,7 @@ function releaseFiles(response, origin) {
     const status = `${response.status} ${response.statusText}`.trim();
     if (response.status !== 200)
         return { kind: "unavailable", reason: `${origin}'s JSON API answered ${status}` };
-    const urls = (0,_shared_http_http_js__WEBPACK_IMPORTED_MODULE_0__/* .jsonBody */ .J9)(response)?.urls;
+    const urls = (0,http/* jsonBody */.J9)(response)?.urls;
     if (!Array.isArray(urls))
         return { kind: "unavailable", reason: `${origin} has no JSON API (no urls in its answer)` };
     return urls.filter((file) => typeof file === "object" && file !== null);

@@ -1,8 +1,8 @@
 /** One sticky comment per pull request, found again by a marker and updated in place each run. */
-import { readFileSync } from "node:fs";
 import { getOctokit } from "@actions/github";
 import { seconds } from "../http/deadline.js";
 import { ConfigurationError, errorMessage } from "../runtime/errors.js";
+import { readEventPayload } from "../runtime/event.js";
 import { redact, registerSecret, serverText } from "../runtime/redact.js";
 
 export interface PullRequestTarget {
@@ -38,22 +38,12 @@ interface EventPayload {
   repository?: { name?: unknown; owner?: { login?: unknown } };
 }
 
-function readEvent(eventPath: string | undefined): EventPayload | undefined {
-  if (!eventPath) return undefined;
-  try {
-    const payload: unknown = JSON.parse(readFileSync(eventPath, "utf8"));
-    return typeof payload === "object" && payload !== null ? payload : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The pull request of a pull_request or pull_request_target event; undefined otherwise. */
 export function pullRequestFromEnv(
   env: Record<string, string | undefined> = process.env,
 ): PullRequestTarget | undefined {
   if (!PULL_REQUEST_EVENTS.has(env.GITHUB_EVENT_NAME ?? "")) return undefined;
-  const payload = readEvent(env.GITHUB_EVENT_PATH);
+  const payload = readEventPayload<EventPayload>(env.GITHUB_EVENT_PATH);
   const number = payload?.pull_request?.number ?? payload?.number;
   if (typeof number !== "number" || !Number.isInteger(number) || number <= 0) return undefined;
   // The base repository: where the workflow runs, also for pull requests from forks.

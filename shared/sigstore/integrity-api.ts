@@ -2,6 +2,7 @@
 import type { Deadline } from "../http/deadline.js";
 import { type HttpResponse, jsonBody, send } from "../http/http.js";
 import { Retryable, type RetryPolicy, retryAfterMs, withRetries } from "../http/retry.js";
+import { mapConcurrently } from "../runtime/concurrency.js";
 import { serverText } from "../runtime/redact.js";
 import type { Attestation } from "./pep740.js";
 
@@ -73,15 +74,7 @@ export class IntegrityClient {
 
   /** Every query's answer, in query order, with at most `concurrency` requests in flight. */
   async lookupAll(queries: readonly ProvenanceQuery[]): Promise<ProvenanceAnswer[]> {
-    const answers: ProvenanceAnswer[] = new Array(queries.length);
-    let next = 0;
-    const worker = async () => {
-      for (let index = next++; index < queries.length; index = next++)
-        answers[index] = await this.lookup(queries[index]);
-    };
-    const workers = Math.min(this.options.concurrency ?? 16, queries.length);
-    await Promise.all(Array.from({ length: workers }, worker));
-    return answers;
+    return mapConcurrently(queries, this.options.concurrency ?? 16, (query) => this.lookup(query));
   }
 
   private async fetch(url: string): Promise<ProvenanceAnswer> {

@@ -1,11 +1,11 @@
 /** A pull request's base version of a lockfile: from git when the base commit is here, else the contents API. */
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { readRepositoryFile } from "../github/contents.js";
 import { parseLock } from "../lockfiles/index.js";
 import type { Lock } from "../lockfiles/model.js";
 import { runCommand } from "../runtime/command.js";
 import { errorMessage } from "../runtime/errors.js";
+import { readEventPayload } from "../runtime/event.js";
 import { shownRelativeTo } from "../runtime/paths.js";
 
 /** Where the base revision is, for a pull_request or merge_group event. */
@@ -33,23 +33,13 @@ interface EventPayload {
   repository?: { full_name?: unknown };
 }
 
-function readEvent(eventPath: string | undefined): EventPayload | undefined {
-  if (!eventPath) return undefined;
-  try {
-    const payload: unknown = JSON.parse(readFileSync(eventPath, "utf8"));
-    return typeof payload === "object" && payload !== null ? payload : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The base revision of this run's event (pull_request, pull_request_target, merge_group), or undefined. */
 export function baseRevisionFromEnv(
   env: Record<string, string | undefined>,
   token: string,
 ): BaseRevision | undefined {
   if (!BASE_EVENTS.has(env.GITHUB_EVENT_NAME ?? "")) return undefined;
-  const payload = readEvent(env.GITHUB_EVENT_PATH);
+  const payload = readEventPayload<EventPayload>(env.GITHUB_EVENT_PATH);
   const sha = payload?.pull_request?.base?.sha ?? payload?.merge_group?.base_sha;
   if (typeof sha !== "string" || !/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i.test(sha)) return undefined;
   const fullName = payload?.repository?.full_name;
