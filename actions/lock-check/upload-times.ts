@@ -2,6 +2,7 @@
 import type { Deadline } from "../../shared/http/deadline.js";
 import { type HttpResponse, jsonBody, send } from "../../shared/http/http.js";
 import { Retryable, type RetryPolicy, retryAfterMs, withRetries } from "../../shared/http/retry.js";
+import { indexRoot } from "../../shared/lockfiles/indexes.js";
 import type { LockedFile } from "../../shared/lockfiles/model.js";
 import { mapConcurrently } from "../../shared/runtime/concurrency.js";
 import { serverText } from "../../shared/runtime/redact.js";
@@ -38,22 +39,9 @@ export interface UploadTimeClientOptions {
   concurrency?: number;
 }
 
-/**
- * Where a package's JSON API lives: its registry's root without `/simple`, else `fallback` for
- * PyPI's (pypi.org, its file host, or a source named but not located). Audit's `integrityIndex`
- * rule, not imported: its module would bring Sigstore into this bundle.
- */
-export function jsonApiRoot(registry: string | undefined, fallback: string): string {
-  let url: URL;
-  try {
-    url = new URL(registry ?? "");
-  } catch {
-    return fallback;
-  }
-  if (/^(www\.)?(pypi\.org|pypi\.python\.org|files\.pythonhosted\.org)$/.test(url.hostname))
-    return fallback;
-  return `${url.origin}${url.pathname.replace(/\/+$/, "").replace(/\/\+?simple$/, "")}`;
-}
+/** Where a package's JSON API lives: its registry's root (indexRoot), else `fallback` for PyPI's. */
+export const jsonApiRoot = (registry: string | undefined, fallback: string): string =>
+  indexRoot(registry, fallback);
 
 export const releaseUrl = (index: string, name: string, version: string) =>
   `${index.replace(/\/+$/, "")}/pypi/${encodeURIComponent(name)}/${encodeURIComponent(version)}/json`;

@@ -42361,6 +42361,23 @@ function pdmSource(entry) {
 
 ;// CONCATENATED MODULE: ./shared/lockfiles/indexes.ts
 const pypi = /^https?:\/\/(pypi\.org|pypi\.python\.org|files\.pythonhosted\.org)(\/|$)/;
+const pypiHost = /^(www\.)?(pypi\.org|pypi\.python\.org|files\.pythonhosted\.org)$/;
+/**
+ * An index's root, where its JSON and Integrity APIs live: the registry URL without `/simple`
+ * (or devpi's `/+simple`); `pypi` for PyPI, its file host, or a source named but not located.
+ */
+function indexRoot(registry, pypiRoot) {
+    let url;
+    try {
+        url = new URL(registry ?? "");
+    }
+    catch {
+        return pypiRoot;
+    }
+    if (pypiHost.test(url.hostname))
+        return pypiRoot;
+    return `${url.origin}${url.pathname.replace(/\/+$/, "").replace(/\/\+?simple$/, "")}`;
+}
 function distinctIndexes(urls) {
     const seen = new Set();
     for (const url of urls) {
@@ -43657,23 +43674,10 @@ function reasonOf(error) {
 
 ;// CONCATENATED MODULE: ./shared/audit/provenance.ts
 
+
 const PYPI = "https://pypi.org";
-/** Where an index's Integrity API lives: its root, without `/simple`; PyPI's for pypi.org and its file host. */
-function integrityIndex(registry) {
-    if (!registry)
-        return PYPI;
-    let url;
-    try {
-        url = new URL(registry);
-    }
-    catch {
-        return PYPI; // a source named, not located (Pipfile.lock's `"index": "pypi"`)
-    }
-    if (/^(www\.)?(pypi\.org|pypi\.python\.org|files\.pythonhosted\.org)$/.test(url.hostname))
-        return PYPI;
-    const root = url.pathname.replace(/\/+$/, "").replace(/\/\+?simple$/, "");
-    return `${url.origin}${root}`;
-}
+/** Where an index's Integrity API lives: its root (indexRoot), PyPI's for pypi.org and its file host. */
+const integrityIndex = (registry) => indexRoot(registry, PYPI);
 /** A file's name: as the lock writes it, else the last segment of its URL. */
 function fileName(file) {
     if (file.name)

@@ -29217,7 +29217,7 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5421);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5036);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8515);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3581);
 /** lock-check's entry point: reads the inputs and runs the action. */
 
 
@@ -29298,7 +29298,7 @@ function loadInputs(reader = new runtime/* InputReader */.i_(), env = process.en
 
 /***/ }),
 
-/***/ 8515:
+/***/ 3581:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32339,20 +32339,8 @@ function pdmSource(entry) {
     return { kind: "registry" };
 }
 
-;// CONCATENATED MODULE: ./shared/lockfiles/indexes.ts
-const pypi = /^https?:\/\/(pypi\.org|pypi\.python\.org|files\.pythonhosted\.org)(\/|$)/;
-function distinctIndexes(urls) {
-    const seen = new Set();
-    for (const url of urls) {
-        if (!url || pypi.test(url))
-            continue;
-        seen.add(url.endsWith("/") ? url : `${url}/`);
-    }
-    return [...seen];
-}
-/** The distinct indexes the packages' registry sources name. */
-const registryIndexes = (packages) => distinctIndexes(packages.map((p) => (p.source.kind === "registry" ? p.source.url : undefined)));
-
+// EXTERNAL MODULE: ./shared/lockfiles/indexes.ts
+var indexes = __nccwpck_require__(7855);
 ;// CONCATENATED MODULE: ./shared/lockfiles/pipfile.ts
 /** Pipfile.lock → Lock. Sections other than `_meta` are package categories (default, develop, custom). */
 
@@ -32391,7 +32379,7 @@ function readPipfileLock(text, file) {
         contentHashLine: contentHashLine(text),
         requiresPython: typeof python === "string" ? `==${python}.*` : undefined,
         packages: [...byKey.values()],
-        indexes: distinctIndexes((sources ?? []).map((s) => String(s.url ?? ""))),
+        indexes: (0,indexes/* distinctIndexes */.V3)((sources ?? []).map((s) => String(s.url ?? ""))),
         requires,
         sources,
     };
@@ -32467,7 +32455,7 @@ function readPoetryLock(text, file) {
         contentHashLine: contentHashLine(text),
         requiresPython: typeof metadata["python-versions"] === "string" ? metadata["python-versions"] : undefined,
         packages,
-        indexes: registryIndexes(packages),
+        indexes: (0,indexes/* registryIndexes */["in"])(packages),
     };
 }
 /** The first line's comment: Poetry ≥ 1.4 names its version, 1.3 none; undefined without one. */
@@ -32566,7 +32554,7 @@ function readPylock(text, file) {
         generator: typeof raw["created-by"] === "string" ? { tool: raw["created-by"] } : undefined,
         requiresPython: typeof raw["requires-python"] === "string" ? raw["requires-python"] : undefined,
         packages,
-        indexes: distinctIndexes(entries.map((e) => (typeof e.index === "string" ? e.index : undefined))),
+        indexes: (0,indexes/* distinctIndexes */.V3)(entries.map((e) => (typeof e.index === "string" ? e.index : undefined))),
         extras: stringList(raw.extras),
         dependencyGroups: stringList(raw["dependency-groups"]),
         defaultGroups: stringList(raw["default-groups"]),
@@ -32669,7 +32657,7 @@ function readRequirementsLock(text, file) {
         header: readHeader(lines),
         packages,
         options,
-        indexes: distinctIndexes(options.map((o) => /^(?:-i|--index-url|--extra-index-url)[=\s]+(\S+)/.exec(o)?.[1])),
+        indexes: (0,indexes/* distinctIndexes */.V3)(options.map((o) => /^(?:-i|--index-url|--extra-index-url)[=\s]+(\S+)/.exec(o)?.[1])),
     };
 }
 function pinned(body, hashes, line, file) {
@@ -32799,7 +32787,7 @@ function readUvLock(text, file) {
         generator: { tool: "uv" },
         requiresPython: typeof raw["requires-python"] === "string" ? raw["requires-python"] : undefined,
         packages,
-        indexes: registryIndexes(packages),
+        indexes: (0,indexes/* registryIndexes */["in"])(packages),
         manifest: uvManifest(tableAt(raw, ["manifest"])),
     };
 }
@@ -36194,6 +36182,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var http = __nccwpck_require__(5922);
 // EXTERNAL MODULE: ./shared/http/retry.ts + 1 modules
 var retry = __nccwpck_require__(2148);
+// EXTERNAL MODULE: ./shared/lockfiles/indexes.ts
+var indexes = __nccwpck_require__(7855);
 ;// CONCATENATED MODULE: ./shared/runtime/concurrency.ts
 /** Bounded concurrency: at most `limit` of the calls in flight, answers in the items' order. */
 async function mapConcurrently(items, limit, call) {
@@ -36214,24 +36204,10 @@ var redact = __nccwpck_require__(3956);
 
 
 
+
 const PYPI = "https://pypi.org";
-/**
- * Where a package's JSON API lives: its registry's root without `/simple`, else `fallback` for
- * PyPI's (pypi.org, its file host, or a source named but not located). Audit's `integrityIndex`
- * rule, not imported: its module would bring Sigstore into this bundle.
- */
-function jsonApiRoot(registry, fallback) {
-    let url;
-    try {
-        url = new URL(registry ?? "");
-    }
-    catch {
-        return fallback;
-    }
-    if (/^(www\.)?(pypi\.org|pypi\.python\.org|files\.pythonhosted\.org)$/.test(url.hostname))
-        return fallback;
-    return `${url.origin}${url.pathname.replace(/\/+$/, "").replace(/\/\+?simple$/, "")}`;
-}
+/** Where a package's JSON API lives: its registry's root (indexRoot), else `fallback` for PyPI's. */
+const jsonApiRoot = (registry, fallback) => (0,indexes/* indexRoot */.lp)(registry, fallback);
 const releaseUrl = (index, name, version) => `${index.replace(/\/+$/, "")}/pypi/${encodeURIComponent(name)}/${encodeURIComponent(version)}/json`;
 /** One request per (index, name, version) for the client's life; answers shared by every query. */
 class UploadTimeClient {
@@ -36612,6 +36588,47 @@ async function withRetries(policy, deadline, attempt) {
         }
     }
 }
+
+
+/***/ }),
+
+/***/ 7855:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   V3: () => (/* binding */ distinctIndexes),
+/* harmony export */   "in": () => (/* binding */ registryIndexes),
+/* harmony export */   lp: () => (/* binding */ indexRoot)
+/* harmony export */ });
+const pypi = /^https?:\/\/(pypi\.org|pypi\.python\.org|files\.pythonhosted\.org)(\/|$)/;
+const pypiHost = /^(www\.)?(pypi\.org|pypi\.python\.org|files\.pythonhosted\.org)$/;
+/**
+ * An index's root, where its JSON and Integrity APIs live: the registry URL without `/simple`
+ * (or devpi's `/+simple`); `pypi` for PyPI, its file host, or a source named but not located.
+ */
+function indexRoot(registry, pypiRoot) {
+    let url;
+    try {
+        url = new URL(registry ?? "");
+    }
+    catch {
+        return pypiRoot;
+    }
+    if (pypiHost.test(url.hostname))
+        return pypiRoot;
+    return `${url.origin}${url.pathname.replace(/\/+$/, "").replace(/\/\+?simple$/, "")}`;
+}
+function distinctIndexes(urls) {
+    const seen = new Set();
+    for (const url of urls) {
+        if (!url || pypi.test(url))
+            continue;
+        seen.add(url.endsWith("/") ? url : `${url}/`);
+    }
+    return [...seen];
+}
+/** The distinct indexes the packages' registry sources name. */
+const registryIndexes = (packages) => distinctIndexes(packages.map((p) => (p.source.kind === "registry" ? p.source.url : undefined)));
 
 
 /***/ }),

@@ -32594,6 +32594,23 @@ function resolveEdge(edge, candidates, context) {
 
 ;// CONCATENATED MODULE: ./shared/lockfiles/indexes.ts
 const pypi = /^https?:\/\/(pypi\.org|pypi\.python\.org|files\.pythonhosted\.org)(\/|$)/;
+const pypiHost = /^(www\.)?(pypi\.org|pypi\.python\.org|files\.pythonhosted\.org)$/;
+/**
+ * An index's root, where its JSON and Integrity APIs live: the registry URL without `/simple`
+ * (or devpi's `/+simple`); `pypi` for PyPI, its file host, or a source named but not located.
+ */
+function indexRoot(registry, pypiRoot) {
+    let url;
+    try {
+        url = new URL(registry ?? "");
+    }
+    catch {
+        return pypiRoot;
+    }
+    if (pypiHost.test(url.hostname))
+        return pypiRoot;
+    return `${url.origin}${url.pathname.replace(/\/+$/, "").replace(/\/\+?simple$/, "")}`;
+}
 function distinctIndexes(urls) {
     const seen = new Set();
     for (const url of urls) {

@@ -1,5 +1,6 @@
 /** audit's provenance check: each locked file's PEP 740 attestations, from its index, verified. */
 import type { TrustMaterial } from "@sigstore/verify";
+import { indexRoot } from "../lockfiles/indexes.js";
 import type { Lock, LockedFile, LockedPackage } from "../lockfiles/model.js";
 import type {
   IntegrityClient,
@@ -48,20 +49,8 @@ export interface ProvenanceResult {
   requests: number;
 }
 
-/** Where an index's Integrity API lives: its root, without `/simple`; PyPI's for pypi.org and its file host. */
-export function integrityIndex(registry: string | undefined): string {
-  if (!registry) return PYPI;
-  let url: URL;
-  try {
-    url = new URL(registry);
-  } catch {
-    return PYPI; // a source named, not located (Pipfile.lock's `"index": "pypi"`)
-  }
-  if (/^(www\.)?(pypi\.org|pypi\.python\.org|files\.pythonhosted\.org)$/.test(url.hostname))
-    return PYPI;
-  const root = url.pathname.replace(/\/+$/, "").replace(/\/\+?simple$/, "");
-  return `${url.origin}${root}`;
-}
+/** Where an index's Integrity API lives: its root (indexRoot), PyPI's for pypi.org and its file host. */
+export const integrityIndex = (registry: string | undefined): string => indexRoot(registry, PYPI);
 
 /** A file's name: as the lock writes it, else the last segment of its URL. */
 function fileName(file: LockedFile): string | undefined {
